@@ -1,0 +1,36 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test demo doctor validate bench snapshots clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mcp-triage needs Python >= 3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[sandbox,test]'
+	@touch $(STAMP)
+
+## run: open the TUI against the embedded demo sandbox (no AWS account needed)
+run: $(STAMP)
+	$(BIN)/mcp-triage demo
+
+## test: install and run the whole test suite
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist=loadgroup -q
+
+validate: $(STAMP)
+	$(BIN)/mcp-triage playbooks validate
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+snapshots: $(STAMP)
+	$(BIN)/python -m pytest tests/test_snapshots.py --snapshot-update
+
+clean:
+	rm -rf $(VENV) .pytest_cache build *.egg-info

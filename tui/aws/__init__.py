@@ -1,0 +1,1 @@
+"""AWS access: one session factory, short timeouts, and a read-only guard for checks."""

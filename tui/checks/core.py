@@ -1,0 +1,38 @@
+"""Checks about the troubleshooting context itself."""
+
+from __future__ import annotations
+
+from tui.engine.checkctx import CheckContext
+from tui.registry import CheckParams, check
+from tui.results import CheckResult, Severity, failed, passed
+
+_FLAGS = {
+    "runtime": "--runtime ARN|ID|NAME",
+    "endpoint": "--endpoint URL",
+    "region": "--region REGION (or AWS_REGION)",
+    "profile": "--profile NAME (or AWS_PROFILE)",
+    "project": "--project DIR",
+    "token_source": "--token-env VAR or --token-file PATH",
+}
+
+
+class RequiredParams(CheckParams):
+    names: list[str]
+    """Context values that must be set (``runtime``, ``endpoint``, ``project`` ...)."""
+
+
+@check(
+    "context.required",
+    title="Required context values are set",
+    severity=Severity.HIGH,
+    params=RequiredParams,
+    remediation="Give the missing values as flags, environment variables, or in the start screen's form.",
+)
+def context_required(ctx: CheckContext, params: RequiredParams) -> CheckResult:
+    """Fails when a context value this branch needs was not given."""
+    values = ctx.context.values()
+    missing = [n for n in params.names if values.get(n) in (None, "")]
+    if missing:
+        hints = "; ".join(f"{n}: {_FLAGS.get(n, '--' + n)}" for n in missing)
+        return failed(f"not set: {', '.join(missing)}", details=f"Give them with {hints}.", evidence={"missing": missing})
+    return passed(f"set: {', '.join(params.names)}", evidence={n: str(values[n]) for n in params.names if n != "token_source"})

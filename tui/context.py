@@ -1,0 +1,171 @@
+"""The troubleshooting context: which account, runtime, endpoint and project we look at.
+
+Values come, in increasing priority, from ``.bedrock_agentcore.yaml`` in the
+project directory, the standard AWS environment variables, and explicit flags.
+The context holds where the bearer token comes from, never the token itself in
+anything that gets printed.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tui.redact import register_secret
+
+DEFAULT_TIMEOUT = 10.0
+
+
+class Context(BaseModel):
+    """Everything a check may need to know about the target."""
+
+    profile: str | None = None
+    region: str | None = None
+    runtime: str | None = None
+    """Runtime ARN, id or name, as the user gave it."""
+    endpoint: str | None = None
+    """MCP endpoint URL (``https://…/invocations?qualifier=DEFAULT`` or ``http://host:8000/mcp``)."""
+    token_env: str | None = None
+    token_file: str | None = None
+    project: str | None = None
+    """Directory of the MCP server project (``mcp_server.py``, ``requirements.txt``, ``Dockerfile``)."""
+    read_only: bool = False
+    timeout: float = DEFAULT_TIMEOUT
+    sandbox: bool = False
+    """True when the context points at the embedded demo sandbox."""
+    inputs: dict[str, Any] = Field(default_factory=dict)
+    """Extra values declared by the playbook's ``inputs``."""
+    sources: dict[str, str] = Field(default_factory=dict)
+    """Where each value came from (flag, env, .bedrock_agentcore.yaml)."""
+
+    def values(self) -> dict[str, Any]:
+        """Names a playbook can interpolate (``{region}``, ``{runtime}``, ...)."""
+        base = {
+            "profile": self.profile,
+            "region": self.region,
+            "runtime": self.runtime,
+            "endpoint": self.endpoint,
+            "project": self.project,
+            "token_source": self.token_source,
+            "timeout": self.timeout,
+        }
+        base.update(self.inputs)
+        return {k: v for k, v in base.items() if v is not None}
+
+    @property
+    def token_source(self) -> str | None:
+        """Human description of where the bearer token comes from (never the token)."""
+        if self.token_env:
+            return f"env:{self.token_env}"
+        if self.token_file:
+            return f"file:{self.token_file}"
+        return None
+
+    def token(self) -> str | None:
+        """Read the bearer token; it is registered with the redactor before anyone sees it."""
+        value: str | None = None
+        if self.token_env:
+            value = os.environ.get(self.token_env)
+        elif self.token_file:
+            try:
+                value = Path(self.token_file).expanduser().read_text(encoding="utf-8").strip()
+            except OSError:
+                value = None
+        if value:
+            register_secret(value)
+        return value or None
+
+    def public(self) -> dict[str, Any]:
+        """The context as it may appear in reports: no secrets, only where they come from."""
+        data = self.model_dump(exclude={"token_env", "token_file", "sources"})
+        data["token_source"] = self.token_source
+        return {k: v for k, v in data.items() if v not in (None, {}, "")}
+
+
+CONTEXT_NAMES = frozenset({"profile", "region", "runtime", "endpoint", "project", "token_source", "timeout"})
+"""Context names every playbook may interpolate without declaring them."""
+
+
+def read_agentcore_config(project: str | os.PathLike[str] | None) -> dict[str, str]:
+    """Pull runtime ARN, region and execution role from a starter-toolkit ``.bedrock_agentcore.yaml``.
+
+    Returns an empty dict when there is no such file or it is not understood;
+    a broken project file must not stop the tool from starting.
+    """
+    if not project:
+        return {}
+    path = Path(project).expanduser() / ".bedrock_agentcore.yaml"
+    if not path.is_file():
+        return {}
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError):
+        return {}
+    agents = data.get("agents") or {}
+    name = data.get("default_agent") or (next(iter(agents)) if agents else None)
+    agent = agents.get(name) or {} if isinstance(agents, dict) else {}
+    aws = agent.get("aws") or {}
+    core = agent.get("bedrock_agentcore") or {}
+    found = {
+        "runtime": core.get("agent_arn") or core.get("agent_id"),
+        "region": aws.get("region"),
+        "execution_role": aws.get("execution_role"),
+    }
+    return {k: str(v) for k, v in found.items() if v}
+
+
+def build_context(
+    *,
+    profile: str | None = None,
+    region: str | None = None,
+    runtime: str | None = None,
+    endpoint: str | None = None,
+    token_env: str | None = None,
+    token_file: str | None = None,
+    project: str | None = None,
+    read_only: bool = False,
+    timeout: float | None = None,
+    inputs: dict[str, Any] | None = None,
+    environ: dict[str, str] | None = None,
+) -> Context:
+    """Merge flags, environment and project config into a ``Context``."""
+    env = os.environ if environ is None else environ
+    sources: dict[str, str] = {}
+    project = project or env.get("MCP_TRIAGE_PROJECT")
+    from_file = read_agentcore_config(project)
+
+    def pick(name: str, flag: Any, *env_names: str) -> Any:
+        if flag not in (None, ""):
+            sources[name] = "flag"
+            return flag
+        for env_name in env_names:
+            if env.get(env_name):
+                sources[name] = f"env {env_name}"
+                return env[env_name]
+        if name in from_file:
+            sources[name] = ".bedrock_agentcore.yaml"
+            return from_file[name]
+        return None
+
+    ctx = Context(
+        profile=pick("profile", profile, "AWS_PROFILE"),
+        region=pick("region", region, "AWS_REGION", "AWS_DEFAULT_REGION"),
+        runtime=pick("runtime", runtime, "MCP_TRIAGE_RUNTIME"),
+        endpoint=pick("endpoint", endpoint, "MCP_TRIAGE_ENDPOINT"),
+        token_env=pick("token_env", token_env, "MCP_TRIAGE_TOKEN_ENV"),
+        token_file=pick("token_file", token_file, "MCP_TRIAGE_TOKEN_FILE"),
+        project=project,
+        read_only=read_only or env.get("MCP_TRIAGE_READ_ONLY", "") in ("1", "true", "yes"),
+        timeout=float(timeout if timeout is not None else env.get("MCP_TRIAGE_TIMEOUT") or DEFAULT_TIMEOUT),
+        sandbox=env.get("MCP_TRIAGE_SANDBOX", "") == "1",
+        inputs=dict(inputs or {}),
+        sources=sources,
+    )
+    if project:
+        sources["project"] = "flag" if project else sources.get("project", "")
+    return ctx

@@ -1,0 +1,1 @@
+"""Walking playbooks and running checks, independent of any UI."""

@@ -1,0 +1,272 @@
+"""Headless run of every check node of a playbook, for CI and support tickets.
+
+No answers are needed: every branch of every question is explored. Check nodes
+run in dependency order (a node runs after the nodes that lead to it), so facts
+published early (``runtime.role_arn``) are there for later templates. The same
+check with the same parameters runs once even if several nodes list it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+
+from tui import __version__
+from tui.context import Context
+from tui.engine.checkctx import CheckContext
+from tui.engine.events import Listener, ignore
+from tui.engine.runner import Planned, prepare, run_checks
+from tui.playbook.model import CheckNode, Playbook
+from tui.redact import redact
+from tui.registry import Registry, load_all
+from tui.results import CheckResult, Severity, Status
+
+
+class FixInfo(BaseModel):
+    id: str
+    risk: str
+    applied: bool = False
+    plan: dict[str, Any] | None = None
+    outcome: str | None = None
+    error: str | None = None
+
+
+class Finding(BaseModel):
+    """One check result at one node, with the fix that node offers for it."""
+
+    check: str
+    node: str
+    key: str
+    title: str
+    status: Status
+    severity: Severity
+    summary: str
+    details: str = ""
+    remediation: str = ""
+    evidence: dict[str, Any] = {}
+    duration: float = 0.0
+    fix: FixInfo | None = None
+
+
+def check_node_order(playbook: Playbook) -> list[str]:
+    """Reachable check nodes, each after every node that can lead to it (cycles broken by DFS order)."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(node_id: str) -> None:
+        state[node_id] = 1
+        for target, _ in playbook.targets(node_id):
+            if target in playbook.nodes and state.get(target) is None:
+                visit(target)
+        state[node_id] = 2
+        order.append(node_id)
+
+    visit(playbook.start)
+    order.reverse()
+    return [n for n in order if isinstance(playbook.nodes[n], CheckNode)]
+
+
+@dataclass
+class DoctorRun:
+    """The outcome of a doctor run: findings in playbook order, plus accumulated facts."""
+
+    playbook: Playbook
+    context: Context
+    findings: list[Finding] = field(default_factory=list)
+    facts: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, dict[str, CheckResult]] = field(default_factory=dict)
+
+    @property
+    def totals(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for f in self.findings:
+            counts[f.status.value] += 1
+        return counts
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if any(f.status in (Status.FAIL, Status.ERROR) for f in self.findings) else 0
+
+    def report(self) -> dict[str, Any]:
+        """The JSON report (shape fixed by the foundation issue; other issues add checks only)."""
+        return redact(
+            {
+                "tool": "mcp-triage",
+                "version": __version__,
+                "playbook": self.playbook.id,
+                "context": self.context.public(),
+                "findings": [
+                    {
+                        "check": f.check,
+                        "node": f.node,
+                        "title": f.title,
+                        "status": f.status.value,
+                        "severity": f.severity.value,
+                        "summary": f.summary,
+                        "remediation": f.remediation,
+                        "evidence": f.evidence,
+                        "duration": f.duration,
+                        "fix": f.fix.model_dump(mode="json") if f.fix else None,
+                    }
+                    for f in self.findings
+                ],
+                "totals": self.totals,
+            }
+        )
+
+
+def _cache_key(p: Planned) -> str:
+    params = p.params.model_dump(mode="json") if p.params is not None else None
+    return json.dumps([p.spec.id if p.spec else p.key, params], sort_keys=True, default=str)
+
+
+async def run_doctor(
+    playbook: Playbook,
+    context: Context,
+    *,
+    registry: Registry | None = None,
+    only: Iterable[str] | None = None,
+    listener: Listener = ignore,
+    timeout: float | None = None,
+) -> DoctorRun:
+    """Run every reachable check node once (``only`` limits it to some check ids)."""
+    registry = registry or load_all()
+    timeout = timeout if timeout is not None else context.timeout
+    only_set = set(only or [])
+    run = DoctorRun(playbook, context)
+    cache: dict[str, CheckResult] = {}
+    for node_id in check_node_order(playbook):
+        await run_doctor_node(run, node_id, registry, timeout, listener, cache, only_set)
+    return run
+
+
+async def run_doctor_node(
+    run: DoctorRun,
+    node_id: str,
+    registry: Registry,
+    timeout: float,
+    listener: Listener = ignore,
+    cache: dict[str, CheckResult] | None = None,
+    only: set[str] | None = None,
+) -> dict[str, CheckResult]:
+    """Run one node's checks inside a doctor run and (re)write its findings."""
+    cache = {} if cache is None else cache
+    node = run.playbook.nodes[node_id]
+    assert isinstance(node, CheckNode)
+    invocations = [inv for inv in node.checks if not only or inv.check in only]
+    if not invocations:
+        return {}
+    values = {**run.context.values(), **run.facts}
+    planned = prepare(invocations, registry, values)
+    fresh = [p for p in planned if _cache_key(p) not in cache]
+    ctx = CheckContext(context=run.context, facts=dict(run.facts), timeout=timeout, playbook=run.playbook, node_id=node_id)
+    results = await run_checks(node_id, fresh, ctx, timeout=timeout, listener=listener)
+    for p in fresh:
+        cache[_cache_key(p)] = results[p.key]
+    node_results = {p.key: cache[_cache_key(p)] for p in planned}
+    run.results[node_id] = node_results
+    for result in node_results.values():
+        run.facts.update(result.facts)
+    _record_findings(run, node_id, node_results, registry)
+    return node_results
+
+
+def _record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult], registry: Registry) -> None:
+    node = run.playbook.nodes[node_id]
+    assert isinstance(node, CheckNode)
+    seen = {(f.check, f.summary) for f in run.findings if f.node != node_id}
+    run.findings = [f for f in run.findings if f.node != node_id]
+    first_key = node.checks[0].key
+    for key, result in results.items():
+        if (result.check, result.summary) in seen:
+            continue  # the same check with the same outcome was reported at an earlier node
+        spec = registry.checks.get(result.check)
+        fix = None
+        if result.status in (Status.FAIL, Status.WARN):
+            for ref in node.fixes:
+                if (ref.for_ or first_key) == key and ref.fix in registry.fixes:
+                    fix = FixInfo(id=ref.fix, risk=registry.fixes[ref.fix].risk.value)
+                    break
+        run.findings.append(
+            Finding(
+                check=result.check or key,
+                node=node_id,
+                key=key,
+                title=spec.title if spec else key,
+                status=result.status,
+                severity=spec.severity if spec else Severity.MEDIUM,
+                summary=result.summary,
+                details=result.details,
+                remediation=result.remediation,
+                evidence=result.evidence,
+                duration=result.duration,
+                fix=fix,
+            )
+        )
+
+
+ConfirmFn = Callable[[str, str], bool]
+
+
+async def fix_all(
+    run: DoctorRun,
+    *,
+    confirm: ConfirmFn,
+    registry: Registry | None = None,
+    listener: Listener = ignore,
+    timeout: float | None = None,
+) -> list[FixInfo]:
+    """Plan and (if confirmed) apply every offered fix in playbook order, then re-run its node's checks.
+
+    ``confirm(title, preview)`` decides each fix; the CLI passes ``--yes`` or a y/N prompt.
+    """
+    import asyncio
+
+    from tui.engine.fixing import FixError, apply_plan, plan_fix
+
+    registry = registry or load_all()
+    timeout = timeout if timeout is not None else run.context.timeout
+    outcomes: list[FixInfo] = []
+    for finding in list(run.findings):
+        if finding.fix is None or finding.status not in (Status.FAIL, Status.WARN):
+            continue
+        node = run.playbook.nodes[finding.node]
+        ref = next((r for r in node.fixes if r.fix == finding.fix.id), None)
+        if ref is None:
+            continue
+        info = finding.fix
+        try:
+            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, run.context, run.facts, registry)
+        except FixError as exc:
+            info.outcome, info.error = "not planned", str(exc)
+            outcomes.append(info)
+            continue
+        info.plan = plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
+        if plan.noop:
+            info.outcome = "nothing to do"
+            outcomes.append(info)
+            continue
+        if not confirm(f"{plan.title} [{plan.risk.value}]", plan.preview()):
+            info.outcome = "declined"
+            outcomes.append(info)
+            continue
+        try:
+            record = await asyncio.to_thread(apply_plan, plan, run.context, node=finding.node, facts=run.facts)
+        except FixError as exc:
+            info.outcome, info.error = "failed", str(exc)
+            outcomes.append(info)
+            continue
+        info.applied = record.outcome == "applied"
+        info.outcome = record.outcome
+        info.error = record.error
+        outcomes.append(info)
+        if info.applied and ref.verify:
+            await run_doctor_node(run, finding.node, registry, timeout, listener)
+            for f in run.findings:
+                if f.node == finding.node and f.check == finding.check:
+                    f.fix = info
+    return outcomes

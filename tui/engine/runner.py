@@ -1,0 +1,153 @@
+"""Run a node's checks concurrently, each bounded by a timeout, none able to crash the run.
+
+Sync checks run in worker threads (boto3 blocks), async checks on the loop
+(httpx). A timeout or an exception becomes an ``error`` result with the reason;
+cancelling the run cancels the async checks and tells thread checks to stop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from tui.engine.checkctx import CheckContext
+from tui.engine.events import CheckFinished, CheckStarted, Listener, ignore
+from tui.playbook.model import CheckInvocation
+from tui.playbook.template import MissingValue, render
+from tui.redact import redact, redact_text
+from tui.registry import CheckSpec, Registry
+from tui.results import CheckError, CheckResult, Status, errored, skipped
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One check to run: its spec, its key at the node, and its rendered params (or why not)."""
+
+    key: str
+    spec: CheckSpec | None
+    params: Any
+    problem: CheckResult | None = None
+
+
+def prepare(
+    invocations: Sequence[CheckInvocation], registry: Registry, values: Mapping[str, Any]
+) -> list[Planned]:
+    """Resolve templates and validate params; problems become ready-made results."""
+    planned = []
+    for inv in invocations:
+        spec = registry.checks.get(inv.check)
+        if spec is None:
+            planned.append(Planned(inv.key, None, None, errored(f"unknown check {inv.check!r}", check=inv.check)))
+            continue
+        try:
+            raw = render(inv.params, values)
+        except MissingValue as exc:
+            planned.append(
+                Planned(
+                    inv.key,
+                    spec,
+                    None,
+                    skipped(
+                        f"needs {{{exc.name}}}, which is not known: give it as a flag or fix the check that publishes it",
+                        check=spec.id,
+                        evidence={"missing": exc.name},
+                    ),
+                )
+            )
+            continue
+        try:
+            params = spec.params.model_validate(raw)
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            where = ".".join(str(p) for p in first["loc"]) or "params"
+            planned.append(Planned(inv.key, spec, None, errored(f"bad parameter {where}: {first['msg']}", check=spec.id)))
+            continue
+        planned.append(Planned(inv.key, spec, params))
+    return planned
+
+
+async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckResult:
+    """Run one check with a timeout; never raises (except for cancellation)."""
+    if planned.problem is not None:
+        return planned.problem
+    spec = planned.spec
+    assert spec is not None
+    started = time.perf_counter()
+    try:
+        if spec.is_async:
+            result = await asyncio.wait_for(spec.func(ctx, planned.params), timeout)
+        else:
+            result = await asyncio.wait_for(asyncio.to_thread(spec.func, ctx, planned.params), timeout)
+        if not isinstance(result, CheckResult):
+            result = errored(f"check returned {type(result).__name__}, not a CheckResult (a bug in the check)")
+    except asyncio.TimeoutError:
+        result = errored(
+            f"timed out after {timeout:g} s",
+            details="The check did not answer in time. Raise `--timeout`, or look at network reachability first.",
+        )
+    except CheckError as exc:
+        result = errored(exc.summary, details=exc.details, evidence=exc.evidence)
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a check must never crash the run
+        result = errored(
+            f"{type(exc).__name__}: {_one_line(str(exc))}" if str(exc) else type(exc).__name__,
+            details="The check raised an unexpected exception:\n\n```\n" + "".join(traceback.format_exception_only(exc)).strip() + "\n```",
+        )
+    result.check = spec.id
+    result.duration = round(time.perf_counter() - started, 4)
+    if result.status in (Status.FAIL, Status.WARN) and not result.remediation:
+        result.remediation = spec.remediation
+    return _sanitize(result)
+
+
+def _one_line(text: str) -> str:
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    return line[:300]
+
+
+def _sanitize(result: CheckResult) -> CheckResult:
+    """Redact secrets in everything a result carries."""
+    return result.model_copy(
+        update={
+            "summary": redact_text(result.summary),
+            "details": redact_text(result.details),
+            "remediation": redact_text(result.remediation),
+            "evidence": redact(result.evidence),
+            "facts": result.facts,  # facts feed later checks; they are redacted when reported
+        }
+    )
+
+
+async def run_checks(
+    node_id: str,
+    planned: Sequence[Planned],
+    ctx: CheckContext,
+    *,
+    timeout: float,
+    listener: Listener = ignore,
+) -> dict[str, CheckResult]:
+    """Run all planned checks of a node concurrently; results keyed by check key, in node order."""
+
+    async def one(p: Planned) -> tuple[str, CheckResult]:
+        listener(CheckStarted(node_id, p.key, p.spec.id if p.spec else p.key))
+        result = await run_one(p, ctx, timeout)
+        listener(CheckFinished(node_id, p.key, result))
+        return p.key, result
+
+    tasks = [asyncio.create_task(one(p)) for p in planned]
+    try:
+        done = await asyncio.gather(*tasks)
+    except asyncio.CancelledError:
+        ctx.cancelled.set()
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    return dict(done)

@@ -1,0 +1,258 @@
+"""A walk through one playbook: current node, history (back/forward), answers, facts, results.
+
+The walk is UI-independent: the TUI and ``mcp-triage run`` drive the same object.
+It records every step and why each branch was taken.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.context import Context
+from tui.engine.checkctx import CheckContext
+from tui.engine.events import Listener, NodeFinished, ignore
+from tui.engine.runner import prepare, run_checks
+from tui.playbook.model import CheckNode, Condition, DiagnosisNode, FixRef, Playbook, QuestionNode
+from tui.registry import FixSpec, Registry, load_all
+from tui.results import CheckResult, Status
+
+
+class WalkError(Exception):
+    """An action that does not fit the current node (answering a check node, unknown choice, ...)."""
+
+
+@dataclass
+class Step:
+    """One node left behind: how we left it and why."""
+
+    node: str
+    target: str
+    reason: str
+    answer: str | None = None
+    facts_before: dict[str, Any] = field(default_factory=dict)
+    facts_after: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class OfferedFix:
+    """A fix the current node offers, with the check result that motivates it."""
+
+    ref: FixRef
+    spec: FixSpec
+    result: CheckResult | None
+
+
+def evaluate(cond: Condition, results: Mapping[str, CheckResult], facts: Mapping[str, Any]) -> bool:
+    """Does a branch condition hold for these results and facts?"""
+    if cond.check is not None:
+        res = results.get(cond.check)
+        return res is not None and res.status in (cond.status or [])
+    if cond.any is not None:
+        return any(r.status in cond.any for r in results.values())
+    if cond.all is not None:
+        return bool(results) and all(r.status in cond.all for r in results.values())
+    value = facts.get(cond.fact or "")
+    if cond.exists is not None:
+        return (value is not None) == cond.exists
+    if cond.in_ is not None:
+        return value in cond.in_
+    return value == cond.equals
+
+
+def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[str, Any]) -> tuple[str, str]:
+    """Pick the branch of a check node: first matching ``when``, else ``default``. Returns (target, reason)."""
+    for cond in node.when:
+        if evaluate(cond, results, facts):
+            reason = cond.because or f"because {cond.describe()}"
+            if cond.check and cond.check in results:
+                reason += f" ({results[cond.check].summary})"
+            return cond.goto, reason
+    problems = [f"{k}: {r.status.value}" for k, r in results.items() if r.status.is_problem]
+    reason = "no condition matched" + (f" ({', '.join(problems)})" if problems else "; every check passed")
+    return node.default, reason
+
+
+class Walk:
+    """Step-by-step state of one troubleshooting session."""
+
+    def __init__(
+        self,
+        playbook: Playbook,
+        context: Context,
+        *,
+        registry: Registry | None = None,
+        timeout: float | None = None,
+        listener: Listener = ignore,
+    ) -> None:
+        self.playbook = playbook
+        self.context = context
+        self.registry = registry or load_all()
+        self.timeout = timeout if timeout is not None else context.timeout
+        self.listener = listener
+        self.current = playbook.start
+        self.history: list[Step] = []
+        self.forward_stack: list[Step] = []
+        self.facts: dict[str, Any] = {}
+        self.results: dict[str, dict[str, CheckResult]] = {}
+        self.answers: dict[str, str] = {}
+
+    # -- state -----------------------------------------------------------------
+    @property
+    def node(self) -> QuestionNode | CheckNode | DiagnosisNode:
+        return self.playbook.nodes[self.current]
+
+    @property
+    def path(self) -> list[str]:
+        """Nodes visited so far, ending with the current one."""
+        return [s.node for s in self.history] + [self.current]
+
+    def values(self) -> dict[str, Any]:
+        """Everything templates may use now: context values and facts."""
+        return {**self.context.values(), **self.facts}
+
+    def status_of(self, node_id: str) -> Status | None:
+        """Worst status among a node's results (None if it has not run)."""
+        results = self.results.get(node_id)
+        if not results:
+            return None
+        order = [Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP]
+        return min((r.status for r in results.values()), key=order.index)
+
+    # -- running ----------------------------------------------------------------
+    async def run_node(self, node_id: str | None = None, *, only: set[str] | None = None) -> dict[str, CheckResult]:
+        """Run the checks of a check node (the current one by default); store results and facts."""
+        node_id = node_id or self.current
+        node = self.playbook.nodes[node_id]
+        if not isinstance(node, CheckNode):
+            raise WalkError(f"{node_id} is a {node.kind} node; it has no checks to run")
+        invocations = [inv for inv in node.checks if only is None or inv.key in only]
+        planned = prepare(invocations, self.registry, self.values())
+        ctx = CheckContext(context=self.context, facts=dict(self.facts), timeout=self.timeout, playbook=self.playbook, node_id=node_id)
+        results = await run_checks(node_id, planned, ctx, timeout=self.timeout, listener=self.listener)
+        merged = {**self.results.get(node_id, {}), **results}
+        self.results[node_id] = {inv.key: merged[inv.key] for inv in node.checks if inv.key in merged}
+        for result in results.values():
+            self.facts.update(result.facts)
+        self.listener(NodeFinished(node_id, self.results[node_id]))
+        return self.results[node_id]
+
+    def decision(self) -> tuple[str, str] | None:
+        """Where a check node leads given its results (None until it has run)."""
+        node = self.node
+        if not isinstance(node, CheckNode) or self.current not in self.results:
+            return None
+        return decide(node, self.results[self.current], self.facts)
+
+    # -- moving -----------------------------------------------------------------
+    def _move(self, target: str, reason: str, answer: str | None = None) -> None:
+        if target not in self.playbook.nodes:
+            raise WalkError(f"unknown node {target!r}")
+        before = dict(self._facts_on_entry())
+        self.history.append(Step(self.current, target, reason, answer, before, dict(self.facts)))
+        self.forward_stack.clear()
+        self.current = target
+
+    def _facts_on_entry(self) -> dict[str, Any]:
+        return self.history[-1].facts_after if self.history else {}
+
+    def answer(self, key: str) -> str:
+        """Answer the current question by choice key; returns the new node id."""
+        node = self.node
+        if not isinstance(node, QuestionNode):
+            raise WalkError(f"{self.current} is not a question")
+        for choice in node.choices:
+            if choice.key == key:
+                self.answers[self.current] = key
+                reason = f"you answered {choice.label!r}" + (f": {choice.because}" if choice.because else "")
+                self._move(choice.goto, reason, answer=key)
+                return self.current
+        raise WalkError(f"no choice {key!r} at {self.current} (choices: {', '.join(c.key for c in node.choices)})")
+
+    async def advance(self) -> str:
+        """Leave the current check node by its decision (running it first if needed) or a diagnosis by ``next``."""
+        node = self.node
+        if isinstance(node, CheckNode):
+            if self.current not in self.results:
+                await self.run_node()
+            target, reason = self.decision()  # type: ignore[misc]
+            self._move(target, reason)
+        elif isinstance(node, DiagnosisNode) and node.next:
+            self._move(node.next, "continue after this diagnosis")
+        else:
+            raise WalkError(f"{self.current} has no way on; answer it or go back")
+        return self.current
+
+    def jump(self, target: str, reason: str = "jumped there") -> None:
+        """Go to any node (symptom search, command palette); recorded like any other step."""
+        self._move(target, reason)
+
+    def back(self) -> bool:
+        """Return to the previous node, restoring its facts; False at the start."""
+        if not self.history:
+            return False
+        step = self.history.pop()
+        self.forward_stack.append(step)
+        self.current = step.node
+        self.facts = dict(step.facts_after)
+        return True
+
+    def forward(self) -> bool:
+        """Redo the step undone by ``back``; False when there is none."""
+        if not self.forward_stack:
+            return False
+        step = self.forward_stack.pop()
+        self.history.append(step)
+        self.current = step.target
+        self.facts = dict(step.facts_after)
+        return True
+
+    # -- fixes and explanations ------------------------------------------------------
+    def offered_fixes(self, node_id: str | None = None, *, all_fixes: bool = False) -> list[OfferedFix]:
+        """Fixes of a node whose check failed or warned (every declared fix with ``all_fixes``)."""
+        node_id = node_id or self.current
+        node = self.playbook.nodes[node_id]
+        results = self.results.get(node_id, {})
+        first_key = node.checks[0].key if isinstance(node, CheckNode) else None
+        out = []
+        for ref in node.fixes:
+            spec = self.registry.fixes.get(ref.fix)
+            if spec is None:
+                continue
+            key = ref.for_ or first_key
+            result = results.get(key) if key else None
+            needed = result is not None and result.status in (Status.FAIL, Status.WARN)
+            if all_fixes or needed or (isinstance(node, DiagnosisNode)):
+                out.append(OfferedFix(ref, spec, result))
+        return out
+
+    def explain(self) -> list[str]:
+        """The walk so far, one line per step: where, which way, why."""
+        lines = []
+        for step in self.history:
+            title = self.playbook.nodes[step.node].title
+            lines.append(f"{step.node} ({title}) -> {step.target}: {step.reason}")
+        return lines
+
+    def matching_nodes(self, text: str) -> list[tuple[str, int]]:
+        """Nodes whose signatures match ``text``, best first."""
+        return match_signatures(self.playbook, text)
+
+
+def match_signatures(playbook: Playbook, text: str) -> list[tuple[str, int]]:
+    """Rank nodes by how many of their signatures match ``text`` (ties: longer match first)."""
+    scores: list[tuple[str, int, int]] = []
+    for node_id, node in playbook.nodes.items():
+        hits = 0
+        longest = 0
+        for sig in node.signatures:
+            m = re.search(sig, text, re.IGNORECASE | re.MULTILINE)
+            if m:
+                hits += 1
+                longest = max(longest, len(m.group(0)))
+        if hits:
+            scores.append((node_id, hits, longest))
+    scores.sort(key=lambda s: (-s[1], -s[2], s[0]))
+    return [(n, h) for n, h, _ in scores]

@@ -1,0 +1,1 @@
+"""One-key fixes: plan exactly, confirm, apply, audit, undo."""

@@ -1,0 +1,201 @@
+"""The fix contract: a plan that says exactly what will change, then apply and undo.
+
+``plan()`` is read-only: it looks at the current state and returns the exact
+API calls (service, operation, payload) or file diffs it would make, plus the
+calls that would undo them. ``apply()`` executes that plan and nothing else, so
+what the user confirmed is what happens. Most fixes only write ``plan()``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Annotated, Any, ClassVar, Literal, Union
+
+from pydantic import BaseModel, Field
+
+from tui.results import Risk
+
+
+class ApiCall(BaseModel):
+    """One AWS API call, exactly as it will be sent (boto3 client method + kwargs)."""
+
+    kind: Literal["api"] = "api"
+    service: str
+    operation: str
+    """boto3 method name, e.g. ``put_role_policy``."""
+    params: dict[str, Any] = Field(default_factory=dict)
+    description: str = ""
+
+    def preview(self) -> str:
+        return f"{self.service}.{self.operation}(\n{json.dumps(self.params, indent=2, sort_keys=False, default=str)}\n)"
+
+
+class FileChange(BaseModel):
+    """A change to one file, shown as a unified diff; applied only if the file is unchanged since planning."""
+
+    kind: Literal["file"] = "file"
+    path: str
+    diff: str
+    before_sha256: str | None
+    """Hash of the file when planned; None if the file does not exist yet."""
+    after: str | None
+    """New content; None deletes the file."""
+    before: str | None = None
+    """Old content (kept for undo)."""
+    description: str = ""
+
+    def preview(self) -> str:
+        return self.diff
+
+
+Action = Annotated[Union[ApiCall, FileChange], Field(discriminator="kind")]
+
+
+class Plan(BaseModel):
+    """What a fix will do, for the preview, the confirmation and the audit log."""
+
+    fix: str
+    title: str
+    risk: Risk
+    summary: str
+    actions: list[Action] = Field(default_factory=list)
+    undo: list[Action] = Field(default_factory=list)
+    """Actions that reverse this plan (empty when it cannot be undone)."""
+    permissions: list[str] = Field(default_factory=list)
+    before: dict[str, Any] = Field(default_factory=dict)
+    """The state the plan was made against."""
+    notes: list[str] = Field(default_factory=list)
+    prerequisites: list[str] = Field(default_factory=list)
+    """Fix ids that must be applied first (in order)."""
+
+    @property
+    def noop(self) -> bool:
+        """True when there is nothing to do (already fixed)."""
+        return not self.actions
+
+    def preview(self) -> str:
+        """The exact payloads / diffs, as shown before confirmation."""
+        if self.noop:
+            return "Nothing to change: " + self.summary
+        return "\n\n".join(a.preview() for a in self.actions)
+
+
+class FixContext(BaseModel):
+    """What a fix may use; ``client()`` returns a writable client, created only after confirmation."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    context: Any
+    facts: dict[str, Any] = Field(default_factory=dict)
+    timeout: float = 10.0
+
+    def reader(self, service: str) -> Any:
+        """Read-only client for planning."""
+        from tui.aws.session import read_only_client
+
+        return read_only_client(self.context, service, timeout=self.timeout)
+
+    def writer(self, service: str) -> Any:
+        """Client allowed to mutate; only ``apply``/``undo`` call this."""
+        from tui.aws.session import writable_client
+
+        return writable_client(self.context, service, timeout=self.timeout)
+
+
+class Fix:
+    """Base class for fixes; subclasses implement ``plan`` and register with ``@fixer``."""
+
+    id: ClassVar[str] = ""
+
+    def __init__(self, ctx: FixContext, params: Any) -> None:
+        self.ctx = ctx
+        self.params = params
+
+    def plan(self) -> Plan:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def apply(self, plan: Plan) -> dict[str, Any]:
+        """Execute the plan's actions in order; returns what each call answered."""
+        return execute(self.ctx, plan.actions)
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class StaleFileError(Exception):
+    """The file changed between planning and applying."""
+
+
+def execute(ctx: FixContext, actions: list[Action]) -> dict[str, Any]:
+    """Run actions in order; stop at the first failure (the exception propagates)."""
+    answers: dict[str, Any] = {}
+    for i, action in enumerate(actions):
+        if isinstance(action, ApiCall):
+            client = ctx.writer(action.service)
+            response = getattr(client, action.operation)(**action.params)
+            if isinstance(response, dict):
+                response = {k: v for k, v in response.items() if k != "ResponseMetadata"}
+            answers[f"{i}:{action.service}.{action.operation}"] = response
+        else:
+            path = Path(action.path)
+            current = path.read_text(encoding="utf-8") if path.exists() else None
+            current_hash = sha256_text(current) if current is not None else None
+            if current_hash != action.before_sha256:
+                raise StaleFileError(f"{action.path} changed since the fix was planned; plan it again")
+            if action.after is None:
+                path.unlink(missing_ok=True)
+            else:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(action.after, encoding="utf-8")
+            answers[f"{i}:file {action.path}"] = "written" if action.after is not None else "deleted"
+    return answers
+
+
+def file_change(path: str | Path, new_text: str | None, description: str = "") -> FileChange:
+    """Build a ``FileChange`` with its unified diff from the file's current content."""
+    import difflib
+
+    p = Path(path)
+    old = p.read_text(encoding="utf-8") if p.exists() else None
+    diff = "".join(
+        difflib.unified_diff(
+            (old or "").splitlines(keepends=True),
+            (new_text or "").splitlines(keepends=True),
+            fromfile=f"a/{p.name}" if old is not None else "/dev/null",
+            tofile=f"b/{p.name}" if new_text is not None else "/dev/null",
+        )
+    )
+    return FileChange(
+        path=str(p),
+        diff=diff,
+        before_sha256=sha256_text(old) if old is not None else None,
+        after=new_text,
+        before=old,
+        description=description,
+    )
+
+
+def reverse_file_change(change: FileChange) -> FileChange:
+    """The change that restores a file to what it was before ``change``."""
+    import difflib
+
+    p = Path(change.path)
+    diff = "".join(
+        difflib.unified_diff(
+            (change.after or "").splitlines(keepends=True),
+            (change.before or "").splitlines(keepends=True),
+            fromfile=f"a/{p.name}",
+            tofile=f"b/{p.name}",
+        )
+    )
+    return FileChange(
+        path=change.path,
+        diff=diff,
+        before_sha256=sha256_text(change.after) if change.after is not None else None,
+        after=change.before,
+        before=change.after,
+        description=f"undo: {change.description}",
+    )

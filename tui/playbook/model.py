@@ -1,0 +1,211 @@
+"""The playbook format, as pydantic models (``mcp-triage playbooks schema`` prints it).
+
+A playbook is one YAML file::
+
+    id: agentcore-mcp
+    title: MCP server on AgentCore Runtime
+    start: symptom
+    nodes:
+      symptom:            # question: choices, each with a goto
+        kind: question
+        choices: [{key: "1", label: "-32603 from every call", goto: logs}]
+      logs:               # check: checks run concurrently, then `when` (first match wins) or `default`
+        kind: check
+        checks: [{check: logs.group.runtime, params: {log_group: "/aws/bedrock-agentcore/runtimes/{runtime.id}-DEFAULT"}}]
+        when: [{check: logs.group.runtime, status: [fail], goto: no-log-group, because: "the log group is missing"}]
+        default: healthy
+        fixes: [{fix: logs.create_group, key: c, for: logs.group.runtime, verify: true}]
+      no-log-group:       # diagnosis: a conclusion with severity and next steps
+        kind: diagnosis
+        severity: high
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from tui.results import Severity, Status
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
+RESERVED_KEYS = frozenset({"q", "b", "n", "e", "r", "a", "/", "?"})
+"""Keys the TUI uses itself; choices and fixes may not take them."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Input(_Strict):
+    """A context value the playbook needs (asked for on the start screen)."""
+
+    name: str = Field(pattern=r"^[a-z_][a-z0-9_]*$")
+    prompt: str
+    required: bool = False
+    default: Any = None
+    pattern: str | None = None
+    """Regular expression the value must match."""
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern_compiles(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"pattern does not compile: {exc}") from None
+        return value
+
+
+class Choice(_Strict):
+    """One answer to a question."""
+
+    key: str
+    """Key that picks this answer in the TUI (a digit or letter)."""
+    label: str
+    goto: str
+    because: str = ""
+    """Why this answer leads there (shown in the walk's explanation)."""
+
+
+class CheckInvocation(_Strict):
+    """A check to run at a node, with its parameters (templates allowed)."""
+
+    check: str
+    alias: str | None = Field(default=None, alias="as", pattern=r"^[a-z0-9][a-z0-9_.-]*$")
+    """Name of this result at the node when the same check runs twice."""
+    params: dict[str, Any] = Field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return self.alias or self.check
+
+
+class Condition(_Strict):
+    """One branch of a check node: the first condition that holds picks ``goto``.
+
+    Exactly one test: ``check`` + ``status``, ``any``, ``all`` or ``fact`` (+ ``equals``/``in``/``exists``).
+    """
+
+    check: str | None = None
+    status: list[Status] | None = None
+    any: list[Status] | None = None
+    """Holds when any check at the node has one of these statuses."""
+    all: list[Status] | None = None
+    """Holds when every check at the node has one of these statuses."""
+    fact: str | None = None
+    equals: Any = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    exists: bool | None = None
+    goto: str
+    because: str = ""
+
+    @field_validator("status", "any", "all", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _exactly_one_test(self) -> "Condition":
+        tests = [self.check is not None, self.any is not None, self.all is not None, self.fact is not None]
+        if sum(tests) != 1:
+            raise ValueError("a condition needs exactly one of: check (with status), any, all, fact")
+        if self.check is not None and not self.status:
+            raise ValueError("'check' needs 'status' (one status or a list)")
+        if self.fact is not None and self.equals is None and self.in_ is None and self.exists is None:
+            raise ValueError("'fact' needs one of: equals, in, exists")
+        return self
+
+    def describe(self) -> str:
+        """The condition in words, for the walk's explanation."""
+        if self.check is not None:
+            return f"{self.check} is {'/'.join(s.value for s in self.status or [])}"
+        if self.any is not None:
+            return f"a check is {'/'.join(s.value for s in self.any)}"
+        if self.all is not None:
+            return f"every check is {'/'.join(s.value for s in self.all)}"
+        if self.exists is not None:
+            return f"{self.fact} {'is' if self.exists else 'is not'} known"
+        if self.in_ is not None:
+            return f"{self.fact} is one of {self.in_}"
+        return f"{self.fact} = {self.equals!r}"
+
+
+class FixRef(_Strict):
+    """A one-key fix offered at a node."""
+
+    fix: str
+    key: str
+    label: str | None = None
+    for_: str | None = Field(default=None, alias="for")
+    """Check (id or alias at this node) the fix remedies; it is offered when that check fails or warns."""
+    params: dict[str, Any] = Field(default_factory=dict)
+    verify: bool = True
+    """Re-run this node's checks after the fix is applied."""
+
+
+class _NodeBase(_Strict):
+    title: str
+    body: str = ""
+    """Markdown shown with the node."""
+    fixes: list[FixRef] = Field(default_factory=list)
+    signatures: list[str] = Field(default_factory=list)
+    """Regular expressions of error text this node explains (for symptom search and log scans)."""
+
+    @field_validator("signatures")
+    @classmethod
+    def _signatures_compile(cls, values: list[str]) -> list[str]:
+        for value in values:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"signature {value!r} does not compile: {exc}") from None
+        return values
+
+
+class QuestionNode(_NodeBase):
+    kind: Literal["question"]
+    choices: list[Choice] = Field(min_length=1)
+
+
+class CheckNode(_NodeBase):
+    kind: Literal["check"]
+    checks: list[CheckInvocation] = Field(min_length=1)
+    when: list[Condition] = Field(default_factory=list)
+    default: str
+    """Where to go when no condition holds."""
+
+
+class DiagnosisNode(_NodeBase):
+    kind: Literal["diagnosis"]
+    severity: Severity = Severity.MEDIUM
+    next_steps: list[str] = Field(default_factory=list)
+    next: str | None = None
+    """Optional node to continue with after this conclusion."""
+
+
+Node = Annotated[Union[QuestionNode, CheckNode, DiagnosisNode], Field(discriminator="kind")]
+
+
+class Playbook(_Strict):
+    """A decision tree for one kind of trouble."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str
+    description: str = ""
+    version: int = 1
+    language: str = "en"
+    inputs: list[Input] = Field(default_factory=list)
+    start: str
+    nodes: dict[str, Node] = Field(min_length=1)
+
+    def targets(self, node_id: str) -> list[tuple[str, str]]:
+        """Outgoing edges of a node as ``(target, how)`` pairs."""
+        node = self.nodes[node_id]
+        if isinstance(node, QuestionNode):
+            return [(c.goto, f"choice {c.key}") for c in node.choices]
+        if isinstance(node, CheckNode):
+            return [(c.goto, f"when {c.describe()}") for c in node.when] + [(node.default, "default")]
+        return [(node.next, "next")] if node.next else []
