@@ -8,6 +8,7 @@ cancelling the run cancels the async checks and tells thread checks to stop.
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -83,7 +84,7 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
         if spec.is_async:
             result = await asyncio.wait_for(spec.func(ctx, planned.params), timeout)
         else:
-            result = await asyncio.wait_for(asyncio.to_thread(spec.func, ctx, planned.params), timeout)
+            result = await asyncio.wait_for(in_daemon_thread(spec.func, ctx, planned.params), timeout)
         if not isinstance(result, CheckResult):
             result = errored(f"check returned {type(result).__name__}, not a CheckResult (a bug in the check)")
     except asyncio.TimeoutError:
@@ -105,6 +106,35 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
     if result.status in (Status.FAIL, Status.WARN) and not result.remediation:
         result.remediation = spec.remediation
     return _sanitize(result)
+
+
+def in_daemon_thread(func: Any, *args: Any) -> "asyncio.Future[Any]":
+    """Run a blocking call in its own daemon thread and await it.
+
+    Not ``asyncio.to_thread``: a check stuck past its timeout would keep the
+    default executor busy, and ``asyncio.run`` waits for that executor on exit,
+    so one hung boto3 call would freeze the CLI at the very end. A daemon thread
+    is simply abandoned (its client has its own socket timeouts).
+    """
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[Any] = loop.create_future()
+
+    def settle(ok: bool, value: Any) -> None:
+        if not future.done():
+            future.set_result(value) if ok else future.set_exception(value)
+
+    def target() -> None:
+        try:
+            value, ok = func(*args), True
+        except BaseException as exc:  # noqa: BLE001 - handed to the awaiting task
+            value, ok = exc, False
+        try:
+            loop.call_soon_threadsafe(settle, ok, value)
+        except RuntimeError:
+            pass  # the loop is gone: nobody waits for this result any more
+
+    threading.Thread(target=target, name=f"check:{getattr(func, '__name__', 'check')}", daemon=True).start()
+    return future
 
 
 def _one_line(text: str) -> str:

@@ -202,6 +202,8 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
         for err in exc.errors():
             doc_path = _pydantic_path(tuple(err["loc"]), data)
             is_key = err["type"] == "extra_forbidden"
+            if err["type"].startswith("union_tag") and (*doc_path, "kind") in positions.values:
+                doc_path = (*doc_path, "kind")  # point at the bad value, not the node
             line, col = positions.at(doc_path, key=is_key)
             where = _format_loc(doc_path)
             errors.append(PlaybookError(file, line, col, f"{where}: {_friendly(err)}" if where else _friendly(err)))
