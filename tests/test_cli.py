@@ -1,0 +1,136 @@
+"""The headless CLI: report shapes, exit codes, and one-line errors for bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tui.cli import main
+
+BOOK = str(Path(__file__).parent / "playbooks" / "cli" / "needs-runtime.yaml")
+
+
+def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    base_env = {"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "MCP_TRIAGE_RUNTIME": "", "MCP_TRIAGE_ENDPOINT": ""}
+    return CliRunner().invoke(main, list(args), input=input, env=base_env | (env or {}), catch_exceptions=False)
+
+
+def test_doctor_json_is_pure_json_with_the_fixed_shape_and_exit_1_on_failure() -> None:
+    result = invoke("doctor", "--playbook", BOOK, "--format", "json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert set(report) == {"tool", "version", "playbook", "context", "findings", "totals"}
+    assert report["tool"] == "mcp-triage" and report["playbook"] == "needs-runtime"
+    finding = report["findings"][0]
+    assert {"check", "node", "status", "severity", "summary", "evidence", "fix"} <= set(finding)
+    assert finding["status"] == "fail" and finding["summary"] == "not set: runtime"
+    assert report["totals"]["fail"] == 1
+
+
+def test_doctor_exit_0_when_nothing_failed_and_flags_reach_the_context() -> None:
+    result = invoke("doctor", "--playbook", BOOK, "--format", "json", "--runtime", "mcp_server-AbC123xyz0")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["context"]["runtime"] == "mcp_server-AbC123xyz0"
+    assert report["context"]["inputs"] == {"depth": "3"}
+
+
+def test_context_flags_may_come_before_the_subcommand() -> None:
+    result = invoke("--runtime", "rt", "doctor", "--playbook", BOOK, "--format", "json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["context"]["runtime"] == "rt"
+
+
+def test_doctor_markdown_and_out_file(tmp_path: Path) -> None:
+    out = tmp_path / "report.md"
+    result = invoke("doctor", "--playbook", BOOK, "--format", "markdown", "--out", str(out))
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    text = out.read_text()
+    assert text.startswith("# mcp-triage report: Needs a runtime")
+    assert "| ✗ fail | `context.required` | have-runtime | not set: runtime |" in text
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["doctor", "--playbook", "nope"], "no playbook 'nope'"),
+        (["doctor", "--playbook", BOOK, "--only", "no.such.check"], "--only: unknown check no.such.check"),
+        (["doctor", "--playbook", BOOK, "--timeout", "-3"], "Invalid value for '--timeout'"),
+        (["doctor", "--playbook", BOOK, "--format", "yaml"], "Invalid value for '--format'"),
+        (["doctor", "--playbook", BOOK, "--input", "depth=deep"], "does not match"),
+        (["doctor", "--playbook", BOOK, "--input", "depth"], "use NAME=VALUE"),
+        (["doctor", "--playbook", BOOK, "--fix", "all"], "--fix all needs --yes"),
+        (["doctor", "--playbook", BOOK, "--fix", "all", "--yes", "--read-only"], "contradict"),
+        (["run", "--playbook", BOOK, "--answer", "ask=7"], "choices at ask are 1, 2"),
+        (["run", "--playbook", BOOK, "--answer", "nowhere=1"], "is not a question node"),
+        (["undo", "--yes"], "nothing to undo"),
+        (["no-such-command"], "No such command"),
+    ],
+)
+def test_bad_input_gives_one_line_error_and_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
+    result = invoke(*args, env={"MCP_TRIAGE_STATE_DIR": str(tmp_path)})
+    assert result.exit_code == 2, result.output
+    assert message in result.output
+    assert "Traceback" not in result.output
+
+
+def test_bad_flag_in_a_real_process_has_no_traceback() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "tui", "doctor", "--playbook", "/nonexistent/x.yaml"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "cannot read playbook" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_run_walks_with_answers_and_prints_path_reasons_and_diagnosis() -> None:
+    result = invoke("run", "--playbook", BOOK, "--answer", "ask=1")
+    assert result.exit_code == 1  # a check failed on the way
+    out = result.stdout
+    assert "-> have-runtime: you answered 'Errors'" in out
+    assert "[✗] context.required: not set: runtime" in out
+    assert "-> no-runtime: no runtime was given (not set: runtime)" in out
+    assert "Diagnosis (high): Give a runtime" in out
+    assert "1. Run again with --runtime" in out
+
+
+def test_run_json_and_stop_when_an_answer_is_missing() -> None:
+    result = invoke("run", "--playbook", BOOK, "--format", "json")
+    assert result.exit_code == 2
+    data = json.loads(result.stdout)
+    assert data["end"]["node"] == "ask"
+    assert "--answer ask=KEY" in data["stopped"]
+
+
+def test_match_ranks_nodes_from_text_stdin_and_files(tmp_path: Path) -> None:
+    text = "botocore: ResourceNotFoundException: runtime mcp_server not found"
+    result = invoke("match", "--playbook", BOOK, "--format", "json", text)
+    hits = json.loads(result.stdout)
+    assert {h["node"] for h in hits} == {"no-runtime", "have-runtime"}
+    result = invoke("match", "--playbook", BOOK, "-", input="nothing relevant here")
+    assert result.exit_code == 1 and "No node explains" in result.stdout
+    log = tmp_path / "app.log"
+    log.write_text("line 1\nResourceNotFoundException\n")
+    result = invoke("match", "--playbook", BOOK, str(log))
+    assert result.exit_code == 0 and "Give a runtime" in result.stdout
+
+
+def test_checks_and_fixes_list() -> None:
+    result = invoke("checks", "list", "--format", "json")
+    ids = {c["id"] for c in json.loads(result.stdout)}
+    assert "context.required" in ids
+    result = invoke("fixes", "list", "--format", "json")
+    assert result.exit_code == 0
+    assert isinstance(json.loads(result.stdout), list)
+
+
+def test_python_dash_m_tui_version() -> None:
+    proc = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "mcp-triage" in proc.stdout
