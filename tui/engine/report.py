@@ -30,7 +30,7 @@ def render_text(run: DoctorRun, *, verbose: bool = False) -> str:
     lines.append("")
     for f in run.findings:
         box = f"[{f.status.icon}]"
-        lines.append(f"{box} {f.check:<24} {f.summary}")
+        lines.append(f"{box} {f.key:<24} {f.summary}")
         if f.status.is_problem or verbose:
             if f.remediation:
                 for rline in f.remediation.strip().splitlines():
