@@ -1,0 +1,148 @@
+"""Small networking helpers shared by the sandbox servers: loopback-only binding and a uvicorn thread.
+
+Every sandbox server binds 127.0.0.1 on an ephemeral port chosen by the kernel
+(bind to port 0 and keep the socket), so there is no "find a free port, then
+bind it" race and parallel test workers never collide.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+LOOPBACK = "127.0.0.1"
+LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+READY_TIMEOUT = 10.0
+"""Seconds a server may take to come up before ``start()`` gives up."""
+STOP_TIMEOUT = 5.0
+
+
+class SandboxError(RuntimeError):
+    """The sandbox refused to do something or could not start."""
+
+
+def require_local(url: str, *, what: str = "endpoint") -> None:
+    """Raise ``SandboxError`` unless ``url`` points at this machine's loopback interface.
+
+    The sandbox writes (creates roles, runtimes, policies). Sending those calls to
+    real AWS by accident would be harmful, so every seeding entry point calls this.
+    """
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    if parts.scheme not in ("http", "https") or host not in LOCAL_HOSTS:
+        raise SandboxError(
+            f"refusing to use {what} {url!r}: the sandbox only talks to 127.0.0.1/localhost, never to real AWS"
+        )
+
+
+def bind_loopback() -> socket.socket:
+    """A listening-ready TCP socket on 127.0.0.1 with a kernel-chosen free port."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((LOOPBACK, 0))
+    return sock
+
+
+def dead_port() -> int:
+    """A port on 127.0.0.1 that nothing listens on (bound then released; used for "server down")."""
+    sock = bind_loopback()
+    port = int(sock.getsockname()[1])
+    sock.close()
+    return port
+
+
+def quiet_logging_config() -> dict[str, Any]:
+    """uvicorn log config that sends everything to the ``tui.sandbox`` logger tree instead of stderr.
+
+    In the demo the TUI owns the terminal; a stray uvicorn line would corrupt the
+    screen. The runner attaches a file handler to ``tui.sandbox`` when it wants logs.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "handlers": {"null": {"class": "logging.NullHandler"}},
+        "loggers": {
+            "uvicorn": {"handlers": ["null"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"handlers": ["null"], "level": "INFO", "propagate": False},
+            "uvicorn.access": {"handlers": ["null"], "level": "WARNING", "propagate": False},
+        },
+    }
+
+
+class UvicornThread:
+    """Serve an ASGI app with uvicorn in a daemon thread on 127.0.0.1 (lifespan on).
+
+    ``bind()`` reserves the port early so callers can learn the URL before the
+    server is up (the runner wires the front door to the MCP server this way);
+    ``start()`` waits until uvicorn reports ``started``; ``stop()`` asks it to
+    exit, joins the thread and closes the socket so no listening port is left.
+    """
+
+    def __init__(self, app: Any, *, name: str = "sandbox-uvicorn") -> None:
+        self.app = app
+        self.name = name
+        self._sock: socket.socket | None = None
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    def bind(self) -> int:
+        """Reserve the listening socket (idempotent); return the port."""
+        if self._sock is None:
+            self._sock = bind_loopback()
+        return int(self._sock.getsockname()[1])
+
+    @property
+    def port(self) -> int:
+        return self.bind()
+
+    def start(self, timeout: float = READY_TIMEOUT) -> int:
+        """Start serving and block until ready; return the port."""
+        import uvicorn
+
+        port = self.bind()
+        config = uvicorn.Config(
+            self.app,
+            log_config=quiet_logging_config(),
+            lifespan="on",
+            # Short keep-alive so idle client connections do not hold the server open at stop().
+            timeout_keep_alive=2,
+            timeout_graceful_shutdown=1,
+        )
+        self._server = uvicorn.Server(config)
+        # uvicorn installs signal handlers only in the main thread; a thread is safe.
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, name=self.name, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + timeout
+        while not self._server.started:
+            if not self._thread.is_alive():
+                raise SandboxError(f"{self.name} exited during start-up")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise SandboxError(f"{self.name} did not start within {timeout:.0f}s")
+            time.sleep(0.005)
+        return port
+
+    def stop(self) -> None:
+        """Stop serving; idempotent. Leaves no thread and no listening socket behind."""
+        if self._server is not None:
+            self._server.should_exit = True
+        if self._thread is not None:
+            self._thread.join(STOP_TIMEOUT)
+            if self._thread.is_alive() and self._server is not None:
+                # Connections still open after the graceful period: force it.
+                self._server.force_exit = True
+                self._thread.join(STOP_TIMEOUT)
+            self._thread = None
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+        self._server = None
+
+
+logger = logging.getLogger("tui.sandbox")
