@@ -1,0 +1,86 @@
+"""Building JSON-RPC requests and picking results and errors out of replies."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+PROTOCOL_VERSION = "2025-11-25"
+"""The classic (handshake-era) protocol version mcp-triage offers in initialize."""
+
+CLIENT_INFO = {"name": "mcp-triage", "version": "0.1.0"}
+
+KNOWN_CODES = {
+    -32700: "Parse error: the body is not valid JSON",
+    -32600: "Invalid Request",
+    -32601: "Method not found",
+    -32602: "Invalid params",
+    -32603: "Internal error",
+    -32010: "Runtime initialization time exceeded (AgentCore: the container never started serving)",
+    -32000: "Connection closed",
+    -32001: "Request timeout",
+}
+
+
+def request(method: str, id: int | str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    msg: dict[str, Any] = {"jsonrpc": "2.0", "id": id, "method": method}
+    if params is not None:
+        msg["params"] = params
+    return msg
+
+
+def notification(method: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+    msg: dict[str, Any] = {"jsonrpc": "2.0", "method": method}
+    if params is not None:
+        msg["params"] = params
+    return msg
+
+
+def initialize(id: int | str = 1, protocol_version: str = PROTOCOL_VERSION) -> dict[str, Any]:
+    return request(
+        "initialize",
+        id,
+        {"protocolVersion": protocol_version, "capabilities": {}, "clientInfo": dict(CLIENT_INFO)},
+    )
+
+
+def dumps(msg: Any) -> bytes:
+    return json.dumps(msg, separators=(",", ":")).encode()
+
+
+def messages_from_json(text: str) -> list[dict[str, Any]]:
+    """JSON-RPC messages in a JSON body (an object or a batch array); [] when it is not JSON."""
+    try:
+        data = json.loads(text)
+    except (ValueError, TypeError):
+        return []
+    if isinstance(data, dict):
+        return [data]
+    if isinstance(data, list):
+        return [m for m in data if isinstance(m, dict)]
+    return []
+
+
+def find_response(messages: list[dict[str, Any]], id: int | str | None) -> dict[str, Any] | None:
+    """The response to request ``id`` (exact type match: 1 and "1" are different ids); else an id-null error."""
+    for msg in messages:
+        if "result" in msg or "error" in msg:
+            if id is not None and msg.get("id") == id and type(msg.get("id")) is type(id):
+                return msg
+    for msg in messages:
+        if "error" in msg and msg.get("id") is None:
+            return msg
+    return None
+
+
+def error_of(msg: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not msg:
+        return None
+    err = msg.get("error")
+    return err if isinstance(err, dict) else None
+
+
+def describe_error(err: dict[str, Any]) -> str:
+    code = err.get("code")
+    message = str(err.get("message", "")).strip()
+    return f"JSON-RPC error {code} \"{message[:200]}\""

@@ -1,0 +1,432 @@
+"""Raw HTTP probes: one request, the real status and body, bounded in total time.
+
+Every probe is bounded by its own timeout from the first byte sent to the last
+byte read (SSE included: the bound is on total time, not per read). The body
+is read up to a cap, so a 10 MB answer cannot stall or exhaust anything.
+Results keep what a person needs to see (status, key headers, body excerpt,
+parsed JSON-RPC messages) and never the credentials.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ssl
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from tui.endpoint import jsonrpc
+from tui.endpoint.sse import SseParser
+
+FULL_ACCEPT = "application/json, text/event-stream"
+MAX_BODY = 2 * 1024 * 1024
+"""Bytes read from a response at most; more is reported as a too-large body."""
+MAX_REDIRECTS = 5
+EXCERPT = 600
+_KEEP_HEADERS = (
+    "content-type",
+    "content-length",
+    "mcp-session-id",
+    "mcp-protocol-version",
+    "location",
+    "www-authenticate",
+    "x-amzn-errortype",
+    "x-amzn-requestid",
+    "x-amzn-bedrock-agentcore-runtime-session-id",
+    "allow",
+    "server",
+)
+_SENT_HEADERS = ("accept", "content-type", "mcp-session-id", "mcp-protocol-version", "host", "origin")
+
+ProbeListener = Callable[["ProbeResult"], None]
+_listeners: list[ProbeListener] = []
+
+
+def add_probe_listener(listener: ProbeListener) -> Callable[[], None]:
+    """Call ``listener`` with every finished probe (test harnesses assert time bounds with it)."""
+    _listeners.append(listener)
+    return lambda: _listeners.remove(listener) if listener in _listeners else None
+
+
+@dataclass
+class ProbeResult:
+    """What one HTTP exchange showed."""
+
+    label: str
+    method: str
+    url: str
+    timeout: float
+    sent: dict[str, str] = field(default_factory=dict)
+    """Request headers worth showing (never Authorization)."""
+    request_id: Any = None
+    status: int | None = None
+    reason: str = ""
+    headers: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    """Body excerpt (decoded, at most a few hundred characters)."""
+    body_bytes: int = 0
+    sse: bool = False
+    events: int = 0
+    messages: list[dict[str, Any]] = field(default_factory=list)
+    error: str | None = None
+    """Transport-level failure kind: dns, refused, tls-cert, tls, connect-timeout, timeout, sse-silent,
+    stalled, reset, reset-mid-body, redirect-loop, too-large, sse-no-response, aborted, protocol."""
+    error_detail: str = ""
+    elapsed: float = 0.0
+    redirects: list[dict[str, Any]] = field(default_factory=list)
+    aborted: bool = False
+    """True when the probe deliberately stopped reading early."""
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def session_id(self) -> str | None:
+        return self.headers.get("mcp-session-id")
+
+    @property
+    def response(self) -> dict[str, Any] | None:
+        return jsonrpc.find_response(self.messages, self.request_id)
+
+    @property
+    def result(self) -> dict[str, Any] | None:
+        resp = self.response
+        value = resp.get("result") if resp else None
+        return value if isinstance(value, dict) else None
+
+    @property
+    def rpc_error(self) -> dict[str, Any] | None:
+        return jsonrpc.error_of(self.response) or next(
+            (m["error"] for m in self.messages if isinstance(m.get("error"), dict)), None
+        )
+
+    def line(self) -> str:
+        """``POST /mcp → 406 application/json`` style one-liner."""
+        path = urlsplit(self.url).path or "/"
+        if self.error and self.status is None:
+            return f"{self.method} {path} → {self.error}: {self.error_detail}"[:300]
+        text = f"{self.method} {path} → {self.status} {self.reason}".rstrip()
+        if self.content_type:
+            text += f" ({self.content_type})"
+        if self.error:
+            text += f", then {self.error}"
+        return text
+
+    def evidence(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "probe": self.label,
+            "request": f"{self.method} {self.url}",
+            "sent_headers": dict(self.sent),
+            "status": self.status,
+            "elapsed_s": round(self.elapsed, 3),
+            "timeout_s": self.timeout,
+        }
+        if self.headers:
+            data["headers"] = {k: v for k, v in self.headers.items() if k in _KEEP_HEADERS}
+        if self.body:
+            data["body"] = self.body
+        if self.body_bytes:
+            data["body_bytes"] = self.body_bytes
+        if self.sse:
+            data["sse_events"] = self.events
+        if self.error:
+            data["error"] = self.error
+            data["error_detail"] = self.error_detail
+        if self.redirects:
+            data["redirects"] = self.redirects
+        return data
+
+
+class Prober:
+    """Sends probes to one target with one auth; ``async with Prober(...) as p``."""
+
+    def __init__(self, url: str, auth: Any = None, *, timeout: float = 5.0, deadline: float | None = None, verify: Any = True) -> None:
+        self.url = url
+        self.auth = auth
+        self.timeout = timeout
+        self.deadline = deadline
+        """``time.monotonic()`` after which no probe may still run (the check's own budget)."""
+        self.verify = verify
+        self._client: Any = None
+        self.history: list[ProbeResult] = []
+
+    async def __aenter__(self) -> "Prober":
+        import httpx
+
+        # Accept is left out unless a probe sets it (httpx would add */*); trust_env honours proxies/NO_PROXY.
+        self._client = httpx.AsyncClient(
+            timeout=httpx.Timeout(self.timeout + 0.5),
+            follow_redirects=False,
+            verify=self.verify,
+            headers={"user-agent": "mcp-triage/0.1"},
+        )
+        self._client.headers.pop("accept", None)
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        if self._client is not None:
+            try:
+                await asyncio.wait_for(self._client.aclose(), 1.0)
+            except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - closing must not fail a check
+                pass
+
+    def budget(self, timeout: float | None = None) -> float:
+        t = self.timeout if timeout is None else timeout
+        if self.deadline is not None:
+            t = min(t, max(0.2, self.deadline - time.monotonic()))
+        return round(t, 3)
+
+    async def post(
+        self,
+        label: str,
+        message: Any = None,
+        *,
+        raw: bytes | None = None,
+        headers: dict[str, str] | None = None,
+        accept: str | None = FULL_ACCEPT,
+        content_type: str | None = "application/json",
+        session_id: str | None = None,
+        timeout: float | None = None,
+        stop_after_bytes: int | None = None,
+        use_auth: bool = True,
+    ) -> ProbeResult:
+        """POST a JSON-RPC message (or raw bytes); ``None`` for accept/content_type leaves the header out."""
+        body = raw if raw is not None else jsonrpc.dumps(message)
+        hdrs: dict[str, str] = {}
+        if accept is not None:
+            hdrs["Accept"] = accept
+        if content_type is not None:
+            hdrs["Content-Type"] = content_type
+        if session_id:
+            hdrs["Mcp-Session-Id"] = session_id
+        hdrs.update(headers or {})
+        request_id = message.get("id") if isinstance(message, dict) else None
+        return await self.request(
+            "POST", label, body, hdrs, request_id=request_id, timeout=timeout, stop_after_bytes=stop_after_bytes, use_auth=use_auth
+        )
+
+    async def request(
+        self,
+        method: str,
+        label: str,
+        body: bytes,
+        headers: dict[str, str],
+        *,
+        request_id: Any = None,
+        timeout: float | None = None,
+        stop_after_bytes: int | None = None,
+        use_auth: bool = True,
+    ) -> ProbeResult:
+        t = self.budget(timeout)
+        result = ProbeResult(label=label, method=method, url=self.url, timeout=t, request_id=request_id)
+        result.sent = {k: v for k, v in headers.items() if k.lower() in _SENT_HEADERS}
+        if use_auth and self.auth is not None and getattr(self.auth, "mode", "none") != "none":
+            result.sent["auth"] = self.auth.mode
+        started = time.monotonic()
+        state = {"phase": "connect"}
+        try:
+            async with asyncio.timeout(t):
+                await self._exchange(method, body, headers, result, state, stop_after_bytes, use_auth)
+        except TimeoutError:
+            _timeout_kind(result, state, t)
+        except Exception as exc:  # noqa: BLE001 - every transport failure becomes an explained result
+            _transport_error(result, exc, state)
+        result.elapsed = time.monotonic() - started
+        self.history.append(result)
+        for listener in list(_listeners):
+            listener(result)
+        return result
+
+    async def _exchange(
+        self,
+        method: str,
+        body: bytes,
+        headers: dict[str, str],
+        result: ProbeResult,
+        state: dict[str, str],
+        stop_after_bytes: int | None,
+        use_auth: bool,
+    ) -> None:
+        url = self.url
+        seen = {url}
+        for _hop in range(MAX_REDIRECTS + 1):
+            send = dict(headers)
+            if use_auth and self.auth is not None and _same_origin(url, self.url):
+                send = self.auth.headers_for(method, url, send, body)
+            state["phase"] = "connect"
+            request = self._client.build_request(method, url, content=body, headers=send)
+            if "accept" not in {k.lower() for k in send}:
+                request.headers.pop("accept", None)
+            response = await self._client.send(request, stream=True)
+            try:
+                state["phase"] = "headers"
+                if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
+                    location = urljoin(url, response.headers["location"])
+                    result.redirects.append({"status": response.status_code, "location": location})
+                    if location in seen:
+                        result.status = response.status_code
+                        result.headers = {k.lower(): v for k, v in response.headers.items()}
+                        result.error = "redirect-loop"
+                        result.error_detail = f"redirected back to {location} after {len(result.redirects)} redirect(s)"
+                        return
+                    seen.add(location)
+                    if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                        method, body = "GET", b""
+                        headers = {k: v for k, v in headers.items() if k.lower() != "content-type"}
+                    url = location
+                    continue
+                await self._read(response, result, state, stop_after_bytes)
+                return
+            finally:
+                await response.aclose()
+        result.error = "redirect-loop"
+        result.error_detail = f"more than {MAX_REDIRECTS} redirects"
+
+    async def _read(self, response: Any, result: ProbeResult, state: dict[str, str], stop_after_bytes: int | None) -> None:
+        result.status = response.status_code
+        result.reason = response.reason_phrase or ""
+        result.headers = {k.lower(): v for k, v in response.headers.items()}
+        if result.redirects:
+            result.url = str(response.url)
+        ctype = result.content_type
+        result.sse = ctype == "text/event-stream"
+        declared = result.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > MAX_BODY:
+            result.body_bytes = int(declared)
+            result.error, result.error_detail = "too-large", f"Content-Length {int(declared):,} bytes (over {MAX_BODY:,})"
+            return
+        state["phase"] = "sse-wait" if result.sse else "body"
+        parser = SseParser() if result.sse else None
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            result.body_bytes = size
+            if size <= MAX_BODY:
+                chunks.append(chunk)
+            else:
+                result.error, result.error_detail = "too-large", f"body over {MAX_BODY:,} bytes; stopped reading"
+                break
+            if parser is not None:
+                for event in parser.feed(chunk):
+                    result.events += 1
+                    state["phase"] = "sse-more"
+                    result.messages.extend(_event_messages(event.data))
+                if result.request_id is not None and jsonrpc.find_response(result.messages, result.request_id):
+                    if jsonrpc.find_response(result.messages, result.request_id).get("id") == result.request_id:
+                        break  # the answer is in; the SDK stops reading here too
+            if stop_after_bytes is not None and size >= stop_after_bytes:
+                result.aborted = True
+                break
+        raw = b"".join(chunks)
+        text = raw.decode("utf-8", errors="replace")
+        result.body = _excerpt(text)
+        if parser is not None:
+            if not result.aborted and result.error is None:
+                for event in parser.flush():
+                    result.events += 1
+                    result.messages.extend(_event_messages(event.data))
+                if result.request_id is not None and not jsonrpc.find_response(result.messages, result.request_id):
+                    if result.events == 0:
+                        result.error, result.error_detail = "sse-no-response", "the SSE stream ended without any event"
+                    else:
+                        result.error, result.error_detail = "sse-no-response", f"the SSE stream ended after {result.events} event(s) without the response"
+        elif result.error is None:
+            result.messages = jsonrpc.messages_from_json(text)
+
+
+def _event_messages(data: str) -> list[dict[str, Any]]:
+    return jsonrpc.messages_from_json(data) if data.strip() else []
+
+
+def _excerpt(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= EXCERPT else text[:EXCERPT] + f"… ({len(text):,} characters)"
+
+
+def _same_origin(a: str, b: str) -> bool:
+    pa, pb = urlsplit(a), urlsplit(b)
+    return (pa.scheme, pa.hostname, pa.port) == (pb.scheme, pb.hostname, pb.port)
+
+
+def _timeout_kind(result: ProbeResult, state: dict[str, str], t: float) -> None:
+    phase = state.get("phase")
+    if phase == "connect":
+        result.error, result.error_detail = "timeout", f"no response within {t:g} s"
+    elif phase == "headers":
+        result.error, result.error_detail = "timeout", f"headers arrived but no body within {t:g} s"
+    elif phase == "sse-wait":
+        result.error = "sse-silent"
+        result.error_detail = f"the SSE stream opened (HTTP {result.status}) but sent no event within {t:g} s"
+    elif phase == "sse-more":
+        result.error = "sse-silent"
+        result.error_detail = f"the SSE stream sent {result.events} event(s) but not the response within {t:g} s"
+    else:
+        result.error = "stalled"
+        result.error_detail = f"the body stopped after {result.body_bytes:,} bytes; nothing more within {t:g} s"
+
+
+def _chain(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in seen:
+        seen.append(cur)
+        cur = cur.__cause__ or cur.__context__
+    return seen
+
+
+def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, str]) -> None:
+    import socket
+
+    import httpx
+
+    chain = _chain(exc)
+    text = f"{type(exc).__name__}: {exc}".strip()
+    for e in chain:
+        if isinstance(e, socket.gaierror):
+            result.error, result.error_detail = "dns", f"name does not resolve ({e.strerror or e})"
+            return
+        if isinstance(e, ssl.SSLCertVerificationError):
+            result.error, result.error_detail = "tls-cert", f"certificate not accepted: {e.verify_message or e}"
+            return
+        if isinstance(e, ssl.SSLError):
+            result.error, result.error_detail = "tls", f"TLS handshake failed: {e.reason or e}"
+            return
+        if isinstance(e, ConnectionRefusedError):
+            result.error, result.error_detail = "refused", "connection refused (nothing listens on that port)"
+            return
+    if isinstance(exc, httpx.ConnectTimeout):
+        result.error, result.error_detail = "connect-timeout", "TCP connect timed out"
+    elif isinstance(exc, httpx.ConnectError):
+        low = str(exc).lower()
+        if "name or service" in low or "nodename" in low or "getaddrinfo" in low or "name resolution" in low:
+            result.error, result.error_detail = "dns", f"name does not resolve ({exc})"
+        elif "certificate" in low:
+            result.error, result.error_detail = "tls-cert", str(exc)
+        elif "refused" in low or "all connection attempts failed" in low:
+            result.error, result.error_detail = "refused", f"connection refused ({exc})"
+        else:
+            result.error, result.error_detail = "connect", text
+    elif isinstance(exc, httpx.TimeoutException):
+        _timeout_kind(result, state, result.timeout)
+    elif isinstance(exc, httpx.RemoteProtocolError):
+        if state.get("phase") == "connect" or result.status is None:
+            result.error, result.error_detail = "reset", f"the server closed the connection without a response ({exc})"
+        else:
+            result.error, result.error_detail = "reset-mid-body", f"the connection was cut in the middle of the body ({exc})"
+    elif isinstance(exc, (httpx.ReadError, httpx.WriteError, ConnectionResetError)):
+        if result.status is None:
+            result.error, result.error_detail = "reset", f"the connection was reset before a response ({text})"
+        else:
+            result.error, result.error_detail = "reset-mid-body", f"the connection was reset mid-body ({text})"
+    elif isinstance(exc, httpx.HTTPError):
+        result.error, result.error_detail = "protocol", text
+    else:
+        result.error, result.error_detail = "unexpected", text

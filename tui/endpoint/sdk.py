@@ -1,0 +1,159 @@
+"""End to end with the official ``mcp`` client: classic handshake + tools/list, and a readable cause when it fails."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class SdkOutcome:
+    ok: bool = False
+    protocol_version: str | None = None
+    server_name: str | None = None
+    server_version: str | None = None
+    tools: list[str] = field(default_factory=list)
+    error: str | None = None
+    """One readable line: the innermost real exception."""
+    error_type: str | None = None
+    error_code: int | None = None
+    chain: list[str] = field(default_factory=list)
+    """Every exception found while unwrapping groups, outermost first."""
+    elapsed: float = 0.0
+    timed_out: bool = False
+    stage: str = "connect"
+
+
+def leaf_exceptions(exc: BaseException) -> list[BaseException]:
+    """The non-group exceptions inside (nested) ``ExceptionGroup``s, depth first."""
+    if isinstance(exc, BaseExceptionGroup):
+        leaves: list[BaseException] = []
+        for sub in exc.exceptions:
+            leaves.extend(leaf_exceptions(sub))
+        return leaves
+    return [exc]
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    return f"{type(exc).__module__.split('.')[0]}.{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+def unwrap(exc: BaseException) -> tuple[str, str, int | None, list[str]]:
+    """One readable cause for an exception tree: (text, type name, MCP error code, chain)."""
+    chain: list[str] = []
+
+    def walk(e: BaseException, depth: int) -> None:
+        if isinstance(e, BaseExceptionGroup):
+            chain.append(f"{'  ' * depth}{type(e).__name__}: {e.message} ({len(e.exceptions)} sub-exception(s))")
+            for sub in e.exceptions:
+                walk(sub, depth + 1)
+        else:
+            chain.append(f"{'  ' * depth}{_describe(e)}")
+
+    walk(exc, 0)
+    leaves = [e for e in leaf_exceptions(exc) if not isinstance(e, (asyncio.CancelledError, GeneratorExit))] or leaf_exceptions(exc)
+    # Prefer an MCP error or a transport error over secondary teardown noise.
+    def rank(e: BaseException) -> int:
+        name = type(e).__name__
+        if name == "MCPError":
+            return 0
+        if "httpx" in type(e).__module__ or isinstance(e, (OSError, TimeoutError)):
+            return 1
+        if "ClosedResource" in name or "BrokenResource" in name:
+            return 3
+        return 2
+
+    leaf = sorted(leaves, key=rank)[0]
+    code = None
+    error = getattr(leaf, "error", None)
+    if error is not None and isinstance(getattr(error, "code", None), int):
+        code = error.code
+    elif isinstance(getattr(leaf, "code", None), int):
+        code = leaf.code
+    text = str(leaf).strip() or type(leaf).__name__
+    return text.splitlines()[0][:300], type(leaf).__name__, code, chain
+
+
+class _SigV4Auth:
+    """httpx2 auth that signs each request with SigV4 (the body is part of the signature)."""
+
+    requires_request_body = True
+    requires_response_body = False
+
+    def __init__(self, auth: Any) -> None:
+        self._auth = auth
+
+    def sync_auth_flow(self, request: Any) -> Any:  # pragma: no cover - async client only
+        yield self._sign(request)
+
+    async def async_auth_flow(self, request: Any) -> Any:
+        yield self._sign(request)
+
+    def auth_flow(self, request: Any) -> Any:
+        yield self._sign(request)
+
+    def _sign(self, request: Any) -> Any:
+        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token")}
+        signed = self._auth.headers_for(request.method, str(request.url), headers, request.content or b"")
+        for key, value in signed.items():
+            request.headers[key] = value
+        return request
+
+
+async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, str] | None = None) -> SdkOutcome:
+    """Legacy handshake (``ClientSession.initialize``) + ``list_tools`` with the official client, bounded by ``timeout``."""
+    import httpx2
+    from mcp import ClientSession
+    from mcp.client.streamable_http import streamable_http_client
+
+    outcome = SdkOutcome()
+    headers = dict(extra_headers or {})
+    httpx_auth = None
+    if auth is not None and auth.mode == "bearer" and auth.token:
+        headers["Authorization"] = f"Bearer {auth.token}"
+    elif auth is not None and auth.mode == "sigv4" and auth.credentials is not None:
+        httpx_auth = _SigV4Auth(auth)
+        if not isinstance(httpx_auth, httpx2.Auth):
+            httpx_auth = type("SigV4Auth", (_SigV4Auth, httpx2.Auth), {})(auth)
+    started = time.monotonic()
+
+    async def go() -> None:
+        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth) as hc:
+            async with streamable_http_client(url, http_client=hc) as (read, write):
+                async with ClientSession(read, write) as session:
+                    outcome.stage = "initialize"
+                    init = await session.initialize()
+                    outcome.protocol_version = str(init.protocol_version) if hasattr(init, "protocol_version") else None
+                    info = getattr(init, "server_info", None)
+                    outcome.server_name = getattr(info, "name", None)
+                    outcome.server_version = getattr(info, "version", None)
+                    outcome.stage = "tools/list"
+                    listed = await session.list_tools()
+                    outcome.tools = [t.name for t in listed.tools]
+                    outcome.stage = "close"
+        outcome.ok = True
+
+    try:
+        async with asyncio.timeout(timeout):
+            await go()
+    except TimeoutError:
+        outcome.timed_out = True
+        outcome.ok = False
+        outcome.error = f"no answer within {timeout:g} s during {outcome.stage}"
+        outcome.error_type = "TimeoutError"
+    except asyncio.CancelledError:
+        raise
+    except BaseException as exc:  # noqa: BLE001 - ExceptionGroups included
+        if isinstance(exc, (KeyboardInterrupt, SystemExit)):
+            raise
+        if outcome.stage == "close" and outcome.tools is not None and outcome.protocol_version:
+            outcome.ok = True  # the work was done; teardown noise only
+        text, etype, code, chain = unwrap(exc)
+        if not outcome.ok:
+            outcome.error, outcome.error_type, outcome.error_code = text, etype, code
+        outcome.chain = chain
+    outcome.elapsed = time.monotonic() - started
+    return outcome
