@@ -1,0 +1,264 @@
+"""Checks on the MCP server project's own files (never imports or runs them).
+
+The guide's advice on server code is partly wrong; these checks say what is
+true for the mcp version the project will actually install.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.engine.checkctx import CheckContext
+from tui.registry import CheckParams, check
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+
+
+class ProjectParams(CheckParams):
+    dir: str
+    """Project directory (usually ``{project}``)."""
+
+
+def _scan(params: ProjectParams):  # type: ignore[no-untyped-def]
+    from tui.project.scan import scan_project
+
+    return scan_project(params.dir)
+
+
+def _rel(scan, path: Path | None) -> str:  # type: ignore[no-untyped-def]
+    if path is None:
+        return "?"
+    try:
+        return str(path.relative_to(scan.root))
+    except ValueError:
+        return str(path)
+
+
+@check(
+    "project.layout",
+    title="Server project files are where the runtime expects them",
+    severity=Severity.MEDIUM,
+    params=ProjectParams,
+    publishes=("project.entrypoint", "project.era"),
+    needs=("project",),
+)
+def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """Entry point, requirements.txt and Dockerfile exist; the entry point parses."""
+    root = Path(params.dir).expanduser()
+    if not root.is_dir():
+        return failed(f"project directory {params.dir} does not exist", remediation="Pass the server's folder with --project DIR.")
+    scan = _scan(params)
+    evidence = {
+        "entrypoint": _rel(scan, scan.entry),
+        "entrypoint_from": scan.entry_source,
+        "requirements": _rel(scan, scan.requirements_path) if scan.requirements_path else None,
+        "dockerfile": "Dockerfile" if scan.dockerfile_path else None,
+    }
+    if scan.entry is None:
+        return failed(
+            "no server entry point (mcp_server.py, server.py, or the entrypoint in .bedrock_agentcore.yaml)",
+            evidence=evidence,
+            remediation="Point --project at the folder that holds the MCP server's Python file.",
+        )
+    facts = {"project.entrypoint": str(scan.entry), "project.era": scan.server.era if scan.server else None}
+    if scan.server and scan.server.syntax_error:
+        return failed(f"{_rel(scan, scan.entry)} does not parse: {scan.server.syntax_error}", evidence=evidence, facts=facts)
+    if scan.requirements_path is None:
+        return failed(
+            "no requirements.txt: the container build will not install mcp",
+            evidence=evidence,
+            facts=facts,
+            remediation="Add requirements.txt with a pinned `mcp` (see project.mcp_version).",
+        )
+    if scan.dockerfile_path is None:
+        return warned(
+            f"{_rel(scan, scan.entry)} and requirements.txt found; no Dockerfile (the AgentCore toolkit generates one at configure time)",
+            evidence=evidence,
+            facts=facts,
+        )
+    return passed(f"{_rel(scan, scan.entry)}, {_rel(scan, scan.requirements_path)} and Dockerfile found", evidence=evidence, facts=facts)
+
+
+@check(
+    "project.mcp_version",
+    title="The mcp requirement matches the API the code uses",
+    severity=Severity.CRITICAL,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Pin `mcp>=1.23.2,<2` for FastMCP code, or move the code to mcp 2.x `MCPServer` and pin `mcp>=2.3,<3`.",
+)
+def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """mcp 2.0 renamed FastMCP to MCPServer: FastMCP code with an unpinned `mcp` no longer imports."""
+    from tui.project.scan import admits
+
+    scan = _scan(params)
+    if scan.server is None or scan.server.era is None:
+        return skipped("no mcp server import found in the entry point")
+    req = scan.requirement("mcp")
+    era = scan.server.era
+    evidence = {"code_api": {"v1": "FastMCP (mcp 1.x)", "v2": "MCPServer (mcp 2.x)", "fastmcp": "fastmcp package"}[era], "requirement": req.text.strip() if req else None}
+    if era == "fastmcp":
+        if scan.requirement("fastmcp") is None:
+            return failed("code imports the `fastmcp` package but requirements.txt does not list it", evidence=evidence)
+        return passed("code uses the separate `fastmcp` package, which requirements.txt lists", evidence=evidence)
+    if req is None:
+        return failed("requirements.txt does not list `mcp`: the server cannot import", evidence=evidence)
+    if era == "v1" and admits(req.specifier, "2.3.0"):
+        return failed(
+            f"`{req.text.strip()}` installs mcp 2.x, where `from mcp.server.fastmcp import FastMCP` fails "
+            "(ModuleNotFoundError): the container crashes on start",
+            details=(
+                "mcp 2.0 renamed FastMCP to MCPServer and moved `host`, `port`, `stateless_http` and `json_response` "
+                "from the constructor to `run()`. AgentCore still reports the runtime READY, and every call then gets "
+                "`-32010 Runtime initialization time exceeded`."
+            ),
+            evidence=evidence | {"line": req.line},
+        )
+    if era == "v1" and admits(req.specifier, "1.23.1"):
+        return warned(
+            f"`{req.text.strip()}` admits mcp < 1.23.2, which logs a spurious ClosedResourceError ('Error in message router') on every stateless request",
+            evidence=evidence | {"line": req.line},
+            remediation="Pin `mcp>=1.23.2,<2`.",
+        )
+    if era == "v2" and admits(req.specifier, "1.30.0"):
+        return warned(f"`{req.text.strip()}` admits mcp 1.x, where MCPServer does not exist", evidence=evidence | {"line": req.line}, remediation="Pin `mcp>=2.3,<3`.")
+    if scan.requirement("fastmcp") and era == "v1":
+        return warned("requirements.txt also lists `fastmcp`, a different framework the code does not use", evidence=evidence)
+    return passed(f"`{req.text.strip()}` matches the {evidence['code_api']} API", evidence=evidence)
+
+
+@check(
+    "project.server_api",
+    title="The server code only uses APIs that exist",
+    severity=Severity.CRITICAL,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Remove the calls that do not exist (the fix `project.server_code` shows the diff).",
+)
+def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """Flags the guide's invented APIs (@mcp.middleware, connection_timeout=, keep_alive=, default_headers=, …)."""
+    scan = _scan(params)
+    code = scan.server
+    if code is None or code.server_var is None:
+        return skipped("no FastMCP/MCPServer instance found in the entry point")
+    if not code.bogus:
+        return passed(f"{_rel(scan, code.path)}: every server API used exists")
+    items = [f"line {f.line}: `{f.what}`: {f.detail}" for f in code.bogus]
+    return failed(
+        f"{_rel(scan, code.path)}: {len(code.bogus)} call{'s' if len(code.bogus) != 1 else ''} to APIs that do not exist "
+        f"({', '.join(f.what for f in code.bogus[:3])}); the server raises on import",
+        details="\n".join(f"- {i}" for i in items)
+        + "\n\nA server that raises on import still shows READY in AgentCore; clients get `-32010 Runtime initialization time exceeded`.",
+        evidence={"file": _rel(scan, code.path), "findings": items},
+    )
+
+
+@check(
+    "project.server_host",
+    title="The server listens where AgentCore can reach it (0.0.0.0:8000/mcp, streamable-http)",
+    severity=Severity.HIGH,
+    params=ProjectParams,
+    needs=("project",),
+    remediation='Run with host="0.0.0.0", port 8000, transport "streamable-http".',
+)
+def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """127.0.0.1 (the SDK default) is unreachable from the runtime's health check and turns on DNS-rebinding protection (421)."""
+    scan = _scan(params)
+    code = scan.server
+    if code is None or code.server_var is None:
+        return skipped("no FastMCP/MCPServer instance found in the entry point")
+    given, host = code.setting("host")
+    port_given, port = code.setting("port")
+    problems = []
+    if not given or host in ("127.0.0.1", "localhost", "::1"):
+        problems.append(
+            f"host is {host!r}" if given else "host is not set, so the SDK binds 127.0.0.1"
+        )
+    if port_given and port not in (8000, "8000"):
+        problems.append(f"port is {port!r}, AgentCore calls 8000")
+    if code.transport not in ("streamable-http", "streamable_http", "http"):
+        problems.append(f"transport is {code.transport!r}; AgentCore speaks streamable-http")
+    evidence = {"host": host if given else None, "port": port if port_given else 8000, "transport": code.transport}
+    if problems:
+        return failed(
+            "; ".join(problems),
+            details="On 127.0.0.1 the runtime's health check cannot reach the server, and the SDK turns on DNS-rebinding "
+            "protection, so requests through a proxy get `421 Invalid Host header`.",
+            evidence=evidence,
+        )
+    return passed(f"listens on {host}:{port if port_given else 8000} with {code.transport}", evidence=evidence)
+
+
+@check(
+    "project.stateless",
+    title="The server runs stateless (AgentCore's default contract)",
+    severity=Severity.LOW,
+    params=ProjectParams,
+    needs=("project",),
+)
+def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """Stateful servers work on AgentCore now, but only when clients keep the Mcp-Session-Id; stateless is the safe default."""
+    scan = _scan(params)
+    code = scan.server
+    if code is None or code.server_var is None:
+        return skipped("no FastMCP/MCPServer instance found in the entry point")
+    given, value = code.setting("stateless_http")
+    if given and value is True:
+        return passed("stateless_http=True")
+    return warned(
+        "stateless_http=False" if given else "stateless_http not set: the SDK defaults to stateful",
+        details=(
+            "The guide recommends stateful mode to fix ClosedResourceError; that is wrong: the error is log noise fixed in "
+            "mcp 1.23.2. Stateful servers behind AgentCore need every client to send back the `Mcp-Session-Id` the platform "
+            "returns, or requests land on a new microVM and get `Session not found`. Use stateful only for elicitation, "
+            "sampling or progress."
+        ),
+        remediation="Pass stateless_http=True unless you need server-to-client requests.",
+        evidence={"stateless_http": value if given else None},
+    )
+
+
+@check(
+    "project.otel_distro",
+    title="requirements.txt installs aws-opentelemetry-distro",
+    severity=Severity.MEDIUM,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Add `aws-opentelemetry-distro>=0.10.0` to requirements.txt (fix `project.otel_distro`).",
+)
+def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """Without the ADOT distro the runtime emits no traces or OTEL logs (guide §2.2)."""
+    from tui.project.scan import admits
+
+    scan = _scan(params)
+    if scan.requirements_path is None:
+        return skipped("no requirements.txt")
+    req = scan.requirement("aws-opentelemetry-distro")
+    if req is None:
+        if scan.dockerfile and "aws-opentelemetry-distro" in scan.dockerfile:
+            return passed("the Dockerfile installs aws-opentelemetry-distro")
+        return failed("aws-opentelemetry-distro is not in requirements.txt: no traces, no OTEL logs")
+    if not admits(req.specifier, "0.10.0") and admits(req.specifier, "0.9.0"):
+        return warned(f"`{req.text.strip()}` admits versions before 0.10.0", evidence={"line": req.line})
+    return passed(f"`{req.text.strip()}`", evidence={"line": req.line})
+
+
+@check(
+    "project.otel_instrument",
+    title="The container starts under opentelemetry-instrument",
+    severity=Severity.MEDIUM,
+    params=ProjectParams,
+    needs=("project",),
+    remediation='Start with `CMD ["opentelemetry-instrument", "python", "-m", "mcp_server"]` (fix `project.otel_instrument`).',
+)
+def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """The distro does nothing unless the process starts under opentelemetry-instrument (guide §2.2)."""
+    scan = _scan(params)
+    command = scan.docker_command()
+    if scan.dockerfile is None:
+        return skipped("no Dockerfile (the toolkit-generated one uses opentelemetry-instrument when observability is on)")
+    if command is None:
+        return failed("the Dockerfile has no CMD or ENTRYPOINT")
+    line, text = command
+    if "opentelemetry-instrument" in text:
+        return passed(f"line {line}: {text}")
+    return failed(f"line {line}: `{text}` does not start under opentelemetry-instrument: no traces are exported", evidence={"line": line, "command": text})

@@ -1,0 +1,145 @@
+"""Fixes to the server project's files: each a unified diff, applied only if the file is unchanged since planning."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tui.fixes.base import Fix, Plan, file_change, reverse_file_change
+from tui.registry import CheckParams, fixer
+from tui.results import Risk
+
+
+class ProjectFixParams(CheckParams):
+    dir: str
+
+
+def _plan(fix: Fix, title: str, path: Path, new_text: str | None, summary: str, notes: list[str] | None = None) -> Plan:
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    if new_text == old:
+        return Plan(fix=fix.id, title=title, risk=Risk.MUTATING, summary=f"{path.name} already right", permissions=[f"write {path}"])
+    change = file_change(path, new_text, description=summary)
+    return Plan(
+        fix=fix.id,
+        title=title,
+        risk=Risk.MUTATING,
+        summary=summary,
+        actions=[change],
+        undo=[reverse_file_change(change)],
+        permissions=[f"write {path}"],
+        before={"path": str(path), "sha256": change.before_sha256},
+        notes=notes or [],
+    )
+
+
+def _requirements(root: Path) -> Path:
+    for name in ("requirements.txt", "requirements-server.txt"):
+        if (root / name).is_file():
+            return root / name
+    return root / "requirements.txt"
+
+
+@fixer(
+    "project.pin_mcp",
+    title="Pin mcp to the major version the code is written for",
+    risk=Risk.MUTATING,
+    params=ProjectFixParams,
+    permissions=("write requirements.txt",),
+    undoable=True,
+)
+class PinMcp(Fix):
+    """FastMCP code gets `mcp>=1.23.2,<2` (1.23.2 silences the ClosedResourceError noise); MCPServer code gets `mcp>=2.3,<3`."""
+
+    def plan(self) -> Plan:
+        from tui.project.scan import scan_project
+
+        root = Path(self.params.dir)
+        scan = scan_project(root)
+        era = scan.server.era if scan.server else None
+        wanted = "mcp>=2.3,<3" if era == "v2" else "mcp>=1.23.2,<2"
+        path = _requirements(root)
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        lines = text.splitlines(keepends=True)
+        req = scan.requirement("mcp")
+        if req is not None:
+            eol = "\n" if lines[req.line - 1].endswith("\n") else ""
+            lines[req.line - 1] = wanted + eol
+        else:
+            if lines and not lines[-1].endswith("\n"):
+                lines[-1] += "\n"
+            lines.append(wanted + "\n")
+        return _plan(self, "Pin mcp", path, "".join(lines), f"requirements: {wanted}")
+
+
+@fixer(
+    "project.otel_distro",
+    title="Add aws-opentelemetry-distro to requirements.txt",
+    risk=Risk.MUTATING,
+    params=ProjectFixParams,
+    permissions=("write requirements.txt",),
+    undoable=True,
+)
+class AddOtelDistro(Fix):
+    """Adds `aws-opentelemetry-distro>=0.10.0` so the runtime can export traces and OTEL logs."""
+
+    def plan(self) -> Plan:
+        path = _requirements(Path(self.params.dir))
+        text = path.read_text(encoding="utf-8") if path.exists() else ""
+        if re.search(r"^\s*aws[-_.]opentelemetry[-_.]distro\b", text, re.IGNORECASE | re.MULTILINE):
+            return _plan(self, "Add aws-opentelemetry-distro", path, text, "already listed")
+        new = text + ("" if text.endswith("\n") or not text else "\n") + "aws-opentelemetry-distro>=0.10.0\n"
+        return _plan(self, "Add aws-opentelemetry-distro", path, new, "requirements: aws-opentelemetry-distro>=0.10.0")
+
+
+@fixer(
+    "project.otel_instrument",
+    title="Start the container under opentelemetry-instrument",
+    risk=Risk.MUTATING,
+    params=ProjectFixParams,
+    permissions=("write Dockerfile",),
+    undoable=True,
+)
+class OtelInstrument(Fix):
+    """Prefixes the Dockerfile's CMD with opentelemetry-instrument (exec form kept)."""
+
+    def plan(self) -> Plan:
+        path = Path(self.params.dir) / "Dockerfile"
+        if not path.exists():
+            return Plan(fix=self.id, title="Start under opentelemetry-instrument", risk=Risk.MUTATING, summary="no Dockerfile to change")
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        index = max((i for i, l in enumerate(lines) if re.match(r"\s*CMD\b", l, re.IGNORECASE)), default=None)
+        if index is None:
+            return Plan(fix=self.id, title="Start under opentelemetry-instrument", risk=Risk.MUTATING, summary="the Dockerfile has no CMD; add one by hand")
+        line = lines[index]
+        if "opentelemetry-instrument" in line:
+            new_line = line
+        elif re.match(r"\s*CMD\s*\[", line, re.IGNORECASE):
+            new_line = re.sub(r"(CMD\s*\[)\s*", r'\1"opentelemetry-instrument", ', line, count=1, flags=re.IGNORECASE)
+        else:
+            new_line = re.sub(r"(CMD\s+)", r"\1opentelemetry-instrument ", line, count=1, flags=re.IGNORECASE)
+        lines[index] = new_line
+        return _plan(self, "Start under opentelemetry-instrument", path, "".join(lines), f"Dockerfile line {index + 1}: run under opentelemetry-instrument")
+
+
+@fixer(
+    "project.server_code",
+    title="Remove invented server APIs and bind 0.0.0.0",
+    risk=Risk.MUTATING,
+    params=ProjectFixParams,
+    permissions=("write the server entry point",),
+    undoable=True,
+)
+class ServerCode(Fix):
+    """Removes @mcp.middleware/exception_handler handlers and connection_timeout/keep_alive/default_headers options,
+    moves 2.x run-only options from MCPServer(...) to run(...), and binds host 0.0.0.0."""
+
+    def plan(self) -> Plan:
+        from tui.project.patch import fix_server_code
+        from tui.project.scan import scan_project
+
+        scan = scan_project(self.params.dir)
+        if scan.entry is None:
+            return Plan(fix=self.id, title="Fix server code", risk=Risk.MUTATING, summary="no server entry point found")
+        text = scan.entry.read_text(encoding="utf-8")
+        new, notes = fix_server_code(text)
+        return _plan(self, "Fix server code", scan.entry, new, f"{scan.entry.name}: " + ("; ".join(notes) if notes else "nothing to change"), notes)

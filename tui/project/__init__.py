@@ -1,0 +1,1 @@
+"""Reading an MCP server project: entry point, requirements, Dockerfile, server code."""

@@ -1,0 +1,162 @@
+"""Source patches for the server's own files, made from the AST so they touch only what is wrong."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+from tui.project.scan import NONEXISTENT_DECORATORS, NONEXISTENT_KWARGS, V2_RUN_ONLY_KWARGS
+
+
+def _offsets(text: str) -> list[int]:
+    starts = [0]
+    for line in text.splitlines(keepends=True):
+        starts.append(starts[-1] + len(line))
+    return starts
+
+
+def _line_span(text: str, starts: list[int], first: int, last: int) -> tuple[int, int]:
+    """Offsets covering whole lines first..last (1-based, inclusive)."""
+    return starts[first - 1], starts[min(last, len(starts) - 1)]
+
+
+def _remove_keyword(text: str, starts: list[int], kw: ast.keyword) -> tuple[int, int]:
+    """Span that removes one keyword argument with its comma (whole lines when it stands on its own lines)."""
+    begin = starts[kw.lineno - 1] + kw.col_offset
+    end = starts[kw.end_lineno - 1] + kw.end_col_offset  # type: ignore[operator]
+    line_start = starts[kw.lineno - 1]
+    line_end = starts[kw.end_lineno] if kw.end_lineno < len(starts) else len(text)  # type: ignore[operator]
+    before = text[line_start:begin]
+    after = text[end:line_end]
+    if before.strip() == "" and re.fullmatch(r"\s*,?\s*(#.*)?\n?", after):
+        return line_start, line_end
+    m = re.match(r"\s*,\s*", text[end:])
+    if m:
+        return begin, end + m.end()
+    m = re.search(r",\s*$", text[:begin])
+    return (m.start(), end) if m else (begin, end)
+
+
+def fix_server_code(text: str) -> tuple[str, list[str]]:
+    """Remove invented APIs, make the server reachable (host 0.0.0.0) and move 2.x run-only options to run().
+
+    Returns the new text and a list of what changed (for the plan's notes).
+    """
+    tree = ast.parse(text)
+    starts = _offsets(text)
+    notes: list[str] = []
+    cuts: list[tuple[int, int, str]] = []
+    era = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("mcp.server.fastmcp", "mcp.server.fastmcp.server"):
+            era = "v1"
+        elif isinstance(node, ast.ImportFrom) and node.module in ("mcp.server", "mcp.server.mcpserver"):
+            era = "v2"
+    server_var = None
+    ctor: ast.Call | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            f = node.value.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
+            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
+                server_var, ctor = node.targets[0].id, node.value
+    if server_var is None or ctor is None:
+        return text, []
+    run_call: ast.Call | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "run":
+            if isinstance(node.func.value, ast.Name) and node.func.value.id == server_var:
+                run_call = node
+    # 1. functions decorated with APIs that do not exist
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            for dec in node.decorator_list:
+                target = dec.func if isinstance(dec, ast.Call) else dec
+                if (
+                    isinstance(target, ast.Attribute)
+                    and isinstance(target.value, ast.Name)
+                    and target.value.id == server_var
+                    and target.attr in NONEXISTENT_DECORATORS
+                ):
+                    first = min(d.lineno for d in node.decorator_list)
+                    a, b = _line_span(text, starts, first, node.end_lineno or node.lineno)
+                    indent = re.match(r"\s*", text[a:b]).group(0)  # type: ignore[union-attr]
+                    cuts.append((a, b, f"{indent}# mcp-triage: removed {node.name}(): {server_var}.{target.attr} is not a decorator API\n"))
+                    notes.append(f"remove {node.name}() decorated with @{server_var}.{target.attr} (line {first})")
+                    break
+    # 2. constructor keywords that do not exist, or belong to run() in 2.x
+    moved: dict[str, str] = {}
+    for kw in ctor.keywords:
+        if kw.arg in NONEXISTENT_KWARGS or (era == "v2" and kw.arg in V2_RUN_ONLY_KWARGS):
+            a, b = _remove_keyword(text, starts, kw)
+            cuts.append((a, b, ""))
+            if kw.arg in V2_RUN_ONLY_KWARGS:
+                moved[kw.arg] = ast.get_source_segment(text, kw.value) or ""
+                notes.append(f"move {kw.arg}= from MCPServer(...) to run(...)")
+            else:
+                notes.append(f"remove {kw.arg}= (line {kw.lineno}): not an option")
+    if run_call is not None:
+        for kw in run_call.keywords:
+            if kw.arg in NONEXISTENT_KWARGS:
+                cuts.append((*_remove_keyword(text, starts, kw), ""))
+                notes.append(f"remove run({kw.arg}=) (line {kw.lineno}): not an option")
+    # 3. host: where the era expects it
+    host_call = run_call if era == "v2" else ctor
+    if era == "v2" and "host" in moved:
+        moved["host"] = '"0.0.0.0"' if moved["host"].strip("'\"") in ("127.0.0.1", "localhost", "::1") else moved["host"]
+    if host_call is not None:
+        host_kw = next((kw for kw in host_call.keywords if kw.arg == "host"), None)
+        if host_kw is not None:
+            value = _literal_or_none(host_kw.value)
+            if value in ("127.0.0.1", "localhost", "::1"):
+                a = starts[host_kw.value.lineno - 1] + host_kw.value.col_offset
+                b = starts[host_kw.value.end_lineno - 1] + host_kw.value.end_col_offset  # type: ignore[operator]
+                cuts.append((a, b, '"0.0.0.0"'))
+                notes.append(f'host {value!r} -> "0.0.0.0"')
+        elif "host" not in moved:
+            moved["host"] = '"0.0.0.0"'
+            notes.append('bind host="0.0.0.0" (the SDK default 127.0.0.1 is unreachable)')
+    # 4. add moved/missing options to the call that takes them
+    target_call = run_call if era == "v2" else ctor
+    if moved and target_call is not None:
+        existing = {kw.arg for kw in target_call.keywords}
+        extra = ", ".join(f"{k}={v}" for k, v in moved.items() if k not in existing)
+        if extra:
+            end = starts[target_call.end_lineno - 1] + target_call.end_col_offset - 1  # type: ignore[operator]
+            has_args = bool(target_call.args or [kw for kw in target_call.keywords if kw.arg not in moved])
+            inner = text[starts[target_call.lineno - 1] + target_call.col_offset : end]
+            sep = "" if not has_args else (" " if inner.rstrip().endswith(",") else ", ")
+            cuts.append((end, end, sep + extra))
+    if not cuts:
+        return text, []
+    out = text
+    tidy = []
+    for a, b, repl in _merge(cuts):
+        # a deletion that now ends the argument list takes the comma before it along
+        m = re.search(r",[ \t]*$", text[:a])
+        if not repl and m and re.match(r"\s*\)", text[b:]) and "\n" not in text[a:b]:
+            a = m.start()
+        tidy.append((a, b, repl))
+    for a, b, repl in sorted(tidy, key=lambda c: (c[0], c[1]), reverse=True):
+        out = out[:a] + repl + out[b:]
+    ast.parse(out)  # the patch must leave valid Python
+    return out, notes
+
+
+def _merge(cuts: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Union overlapping deletions (two removed keywords can share a comma); keep insertions as they are."""
+    merged: list[tuple[int, int, str]] = []
+    for a, b, repl in sorted(cuts):
+        if merged and not repl and not merged[-1][2] and a < merged[-1][1]:
+            pa, pb, _ = merged[-1]
+            merged[-1] = (pa, max(pb, b), "")
+        else:
+            merged.append((a, b, repl))
+    return merged
+
+
+def _literal_or_none(node: ast.AST) -> object:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, SyntaxError):
+        return None
