@@ -133,3 +133,10 @@ nodes:
     _, errors = validate_file(book, reg)
     assert len(errors) == 1, errors
     assert errors[0].line == 9 and "published by pub, which runs at no node before this one" in errors[0].message
+
+
+def test_committed_schema_matches_the_model() -> None:
+    """docs/playbook.schema.json is what editors load; regenerate with `mcp-triage playbooks schema`."""
+    committed = json.loads((Path(__file__).parent.parent / "docs" / "playbook.schema.json").read_text())
+    current = json.loads(CliRunner().invoke(main, ["playbooks", "schema"]).stdout)
+    assert committed == current, "run: mcp-triage playbooks schema > docs/playbook.schema.json"
