@@ -9,6 +9,7 @@ user confirmed.
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from typing import TYPE_CHECKING, Any
@@ -16,45 +17,121 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from tui.context import Context
 
-READ_PREFIXES = ("Get", "List", "Describe", "Filter", "Simulate", "Lookup", "Search", "BatchGet", "Test", "Query", "Scan", "Head")
+READ_PREFIXES = ("Get", "List", "Describe", "Filter", "Simulate", "Lookup", "Search", "BatchGet", "Test", "Head")
 """Operation-name prefixes that only read."""
 
+NOT_READS = frozenset(
+    {
+        # "Get" operations that mint credentials or reveal secrets: a check has no business calling them.
+        "GetSecretValue",
+        "GetSessionToken",
+        "GetFederationToken",
+        "GetWorkloadAccessToken",
+        "GetWorkloadAccessTokenForJWT",
+        "GetWorkloadAccessTokenForUserId",
+        "GetResourceOauth2Token",
+        "GetResourceApiKey",
+        "GetAuthorizationToken",
+        "GetLoginProfile",
+        "GetParameter",
+        "GetParameters",
+        "GetParametersByPath",
+        "GetRandomPassword",
+        "GetWebIdentityToken",
+        "GetDataKey",
+    }
+)
+"""Operations whose names look like reads but hand out secrets or credentials."""
+
+_ENV_KEYS = (
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_CONFIG_FILE",
+    "AWS_SHARED_CREDENTIALS_FILE",
+    "AWS_CA_BUNDLE",
+)
+
 _lock = threading.Lock()
-_sessions: dict[tuple[str | None, str | None], Any] = {}
+_calls = threading.local()
+_sessions: dict[tuple[Any, ...], Any] = {}
 
 
 class ReadOnlyViolation(RuntimeError):
     """A check tried to call an operation that changes something."""
 
+    def __init__(self, message: str, *, service: str = "", operation: str = "") -> None:
+        super().__init__(message)
+        self.service = service
+        self.operation = operation
+
+
+class NoRegion(RuntimeError):
+    """No region from --region, AWS_REGION/AWS_DEFAULT_REGION, the profile or the runtime ARN."""
+
 
 def is_read_operation(operation: str) -> bool:
     """True when an API operation name (``PutRolePolicy``) only reads."""
-    return operation.startswith(READ_PREFIXES)
+    return operation.startswith(READ_PREFIXES) and operation not in NOT_READS
+
+
+def _remember(model: Any, **_: Any) -> None:
+    """Record the call this thread is about to make (error messages name its IAM permission)."""
+    _calls.last = (model.service_model.service_name, model.name)
+
+
+def last_call() -> tuple[str | None, str | None]:
+    """(service, operation) of the last AWS call started on this thread."""
+    return getattr(_calls, "last", (None, None))
 
 
 def _guard(model: Any, **_: Any) -> None:
     name = model.name
     if not is_read_operation(name):
+        service = model.service_model.service_name
         raise ReadOnlyViolation(
-            f"read-only guard: {model.service_model.service_name}:{name} is not a read; checks may only read "
-            "(a fix must be planned, previewed and confirmed)"
+            f"read-only guard: {service}:{name} is not a read; checks may only read "
+            "(a fix must be planned, previewed and confirmed)",
+            service=service,
+            operation=name,
         )
 
 
+def reset_sessions() -> None:
+    """Forget cached sessions (tests, or after the user changed credentials)."""
+    with _lock:
+        _sessions.clear()
+
+
+def _region_for(context: Context) -> str | None:
+    """--region, then AWS_REGION/AWS_DEFAULT_REGION; None lets the profile decide."""
+    return context.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+
 def session_for(context: Context) -> Any:
-    """A cached boto3 Session per (profile, region). Sessions are not thread-safe: only clients leave here."""
+    """A cached boto3 Session per (profile, region, relevant environment).
+
+    Sessions are not thread-safe: only clients leave here. The key includes the
+    environment that decides credentials and endpoint, so a changed
+    ``AWS_ENDPOINT_URL`` or key id never reuses a stale session.
+    """
     import boto3
 
-    key = (context.profile, context.region)
+    region = _region_for(context)
+    key = (context.profile, region, region_of_arn(context.runtime or ""), *(os.environ.get(k) for k in _ENV_KEYS))
     with _lock:
         session = _sessions.get(key)
         if session is None:
-            session = boto3.session.Session(profile_name=context.profile, region_name=context.region)
+            session = boto3.session.Session(profile_name=context.profile, region_name=region)
+            if session.region_name is None and region_of_arn(context.runtime or ""):
+                # Neither flag, environment nor profile names a region: the runtime ARN does.
+                session = boto3.session.Session(profile_name=context.profile, region_name=region_of_arn(context.runtime or ""))
             _sessions[key] = session
         return session
 
 
 def client_config(timeout: float) -> Any:
+    """Connect ~3 s, read ~10 s (never more than the check's own timeout), standard retries."""
     from botocore.config import Config
 
     return Config(
@@ -66,9 +143,18 @@ def client_config(timeout: float) -> Any:
 
 
 def _client(context: Context, service: str, timeout: float) -> Any:
+    from botocore.exceptions import NoRegionError
+
     session = session_for(context)
-    with _lock:  # client creation on a shared session is not thread-safe
-        return session.client(service, config=client_config(timeout))
+    try:
+        with _lock:  # client creation on a shared session is not thread-safe
+            client = session.client(service, config=client_config(timeout))
+    except NoRegionError:
+        raise NoRegion(
+            "no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN (its region is used)"
+        ) from None
+    client.meta.events.register("before-call.*.*", _remember, unique_id="mcp-triage-remember-call")
+    return client
 
 
 def read_only_client(context: Context, service: str, *, timeout: float = 10.0) -> Any:
@@ -88,7 +174,17 @@ def writable_client(context: Context, service: str, *, timeout: float = 10.0) ->
 def region_of_arn(arn: str) -> str | None:
     """The region field of an ARN, without validating the rest (botocore's runtime ARN regex is wrong)."""
     parts = arn.split(":")
-    return parts[3] or None if len(parts) > 5 and parts[0] == "arn" else None
+    return (parts[3] or None) if len(parts) > 5 and parts[0] == "arn" else None
+
+
+def account_of_arn(arn: str) -> str | None:
+    parts = arn.split(":")
+    return (parts[4] or None) if len(parts) > 5 and parts[0] == "arn" else None
+
+
+def partition_of_arn(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[1] if len(parts) > 5 and parts[0] == "arn" and parts[1] else "aws"
 
 
 _REGION_IN_HOST = re.compile(r"\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com")

@@ -1,0 +1,181 @@
+"""Turn botocore exceptions into causes a person can act on.
+
+A check that talks to AWS is wrapped with ``@aws_errors``: any botocore error it
+does not handle itself becomes an ``error`` result whose summary says what to do
+(refresh credentials, grant the tool a permission, pick a region, ...). An
+``AccessDenied`` on a read names the IAM permission *mcp-triage's own
+principal* lacks; it says nothing about the runtime, which is exactly why it is
+an ``error`` and not a ``fail``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.redact import redact_text
+from tui.results import CheckResult, errored
+
+IAM_PREFIX = {
+    "bedrock-agentcore-control": "bedrock-agentcore",
+    "bedrock-agentcore": "bedrock-agentcore",
+    "logs": "logs",
+    "iam": "iam",
+    "xray": "xray",
+    "sts": "sts",
+    "cloudwatch": "cloudwatch",
+    "ecr": "ecr",
+}
+
+ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError", "Forbidden"})
+EXPIRED = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
+BAD_CREDENTIALS = frozenset(
+    {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidSignatureException", "AuthFailure", "IncompleteSignature", "MissingAuthenticationToken"}
+)
+THROTTLED = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "ThrottledException"})
+UNSUPPORTED = frozenset({"UnknownOperationException", "InvalidAction", "NotImplemented", "UnsupportedOperation", "UnsupportedOperationException", "404", "501"})
+
+PERMISSIONS_DOC = "docs/permissions.md"
+
+
+def iam_action(service: str, operation: str) -> str:
+    """The IAM action an API call needs (``logs:DescribeLogGroups``)."""
+    return f"{IAM_PREFIX.get(service, service)}:{operation}"
+
+
+@dataclass
+class Problem:
+    """A translated AWS error: one-line cause, details and evidence (no secrets)."""
+
+    kind: str
+    summary: str
+    details: str = ""
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def result(self) -> CheckResult:
+        return errored(self.summary, details=self.details, evidence=self.evidence)
+
+
+def _client_error_parts(exc: Any) -> tuple[str, str, int | None]:
+    err = getattr(exc, "response", {}) or {}
+    code = str((err.get("Error") or {}).get("Code") or "")
+    message = str((err.get("Error") or {}).get("Message") or "")
+    status = (err.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    return code, message, status
+
+
+def describe(exc: BaseException, *, service: str | None = None, operation: str | None = None) -> Problem | None:
+    """A ``Problem`` for a botocore/boto3 error (or the read-only guard); None for anything else."""
+    from botocore import exceptions as bx
+
+    from tui.aws.session import NoRegion, ReadOnlyViolation
+
+    if isinstance(exc, ReadOnlyViolation):
+        return Problem(
+            "read-only",
+            str(exc),
+            "This is a bug in the check: checks may only read. Nothing was sent to AWS.",
+            {"service": exc.service, "operation": exc.operation},
+        )
+    if isinstance(exc, NoRegion):
+        return Problem("no-region", str(exc))
+    if isinstance(exc, bx.NoRegionError):
+        return Problem("no-region", "no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN")
+    if isinstance(exc, bx.ProfileNotFound):
+        return Problem("no-profile", f"AWS profile not found: {exc.kwargs.get('profile')!r} (check --profile / AWS_PROFILE and ~/.aws/config)")
+    if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
+        return Problem(
+            "no-credentials",
+            "no AWS credentials: set --profile/AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
+            "mcp-triage uses the standard AWS credential chain (environment, profile, SSO, instance role).",
+        )
+    sso_errors = tuple(getattr(bx, n) for n in ("SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError") if hasattr(bx, n))
+    if sso_errors and isinstance(exc, sso_errors):
+        return Problem("expired", "the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again")
+    if isinstance(exc, bx.CredentialRetrievalError):
+        return Problem("no-credentials", f"could not load AWS credentials: {redact_text(str(exc))}")
+    if isinstance(exc, (bx.ConnectTimeoutError, bx.EndpointConnectionError)):
+        url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
+        return Problem(
+            "unreachable",
+            f"could not reach the AWS endpoint {url}".strip() + ": check the network, proxy, region and AWS_ENDPOINT_URL",
+            evidence={"endpoint": url},
+        )
+    if isinstance(exc, bx.ReadTimeoutError):
+        return Problem("timeout", "AWS did not answer in time (read timeout); try again or raise --timeout")
+    if isinstance(exc, bx.UnknownServiceError):
+        return Problem("unsupported", f"this botocore does not know the service ({exc}); upgrade boto3")
+    if isinstance(exc, bx.ResponseParserError):
+        what = f"{service}:{operation}" if service and operation else "the operation"
+        return Problem(
+            "unsupported",
+            f"the AWS endpoint gave an answer that is not an AWS response for {what}; it probably does not support it",
+            "This happens with emulators and proxies that do not implement the operation.",
+            {"service": service, "operation": operation},
+        )
+    if isinstance(exc, bx.ParamValidationError):
+        return Problem("bad-parameter", f"invalid request parameter: {redact_text(str(exc)).splitlines()[0]}")
+    if isinstance(exc, bx.ClientError):
+        code, message, status = _client_error_parts(exc)
+        op = getattr(exc, "operation_name", None) or operation or "?"
+        svc = service or ""
+        perm = iam_action(svc, op) if svc else op
+        evidence = {"service": svc or None, "operation": op, "error_code": code, "http_status": status, "message": redact_text(message)[:300]}
+        if code in EXPIRED:
+            return Problem("expired", "the AWS credentials have expired: refresh them (`aws sso login`, or new session keys) and run again", evidence=evidence)
+        if code in BAD_CREDENTIALS:
+            return Problem("bad-credentials", f"AWS rejected the credentials ({code}): check the access key, secret and session token", evidence=evidence)
+        if code in ACCESS_DENIED:
+            evidence["missing_permission"] = perm
+            return Problem(
+                "access-denied",
+                f"mcp-triage's own AWS principal lacks {perm} (AccessDenied on a read); grant it, see {PERMISSIONS_DOC}",
+                "This says nothing about the runtime: the identity running mcp-triage could not read what the "
+                f"check needs. Add `{perm}` to it (the read-only policy in `{PERMISSIONS_DOC}` covers every check).",
+                evidence,
+            )
+        if code in THROTTLED:
+            return Problem("throttled", f"AWS throttled {perm} even after retries; wait a minute and run again", evidence=evidence)
+        if code in UNSUPPORTED or (status in (404, 501) and not code.endswith(("NotFoundException", "NotFound")) and "NoSuch" not in code):
+            return Problem(
+                "unsupported",
+                f"the AWS endpoint does not support {perm} (an old region, a partition without the service, or an emulator)",
+                evidence=evidence,
+            )
+        return Problem("client-error", f"{perm} failed: {code}: {redact_text(message)[:200]}", evidence=evidence)
+    if isinstance(exc, bx.BotoCoreError):
+        return Problem("botocore", f"AWS SDK error: {redact_text(str(exc)).splitlines()[0][:300]}")
+    return None
+
+
+def translate(exc: BaseException, *, service: str | None = None, operation: str | None = None) -> CheckResult | None:
+    """The ``error`` result for an AWS exception, or None when ``exc`` is not one."""
+    problem = describe(exc, service=service, operation=operation)
+    return problem.result() if problem else None
+
+
+def service_of(exc: BaseException) -> str | None:
+    """The boto service of the failing call (ClientError does not carry it): the last call made on this thread."""
+    from tui.aws.session import last_call
+
+    service, operation = last_call()
+    op = getattr(exc, "operation_name", None)
+    return service if service and (op is None or op == operation) else None
+
+
+def aws_errors(func: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
+    """Decorator for AWS checks: known AWS errors become actionable ``error`` results."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> CheckResult:
+        try:
+            return func(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - translated or re-raised for the runner
+            result = translate(exc, service=service_of(exc))
+            if result is None:
+                raise
+            return result
+
+    return wrapper

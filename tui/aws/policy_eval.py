@@ -1,0 +1,371 @@
+"""A small, local IAM policy evaluator: enough to answer "may this role do X on Y?".
+
+Used when ``iam:SimulatePrincipalPolicy`` is not available (no permission, or an
+emulator without it). It follows the documented evaluation logic for identity
+policies of one account:
+
+* an explicit ``Deny`` wins over everything;
+* otherwise an ``Allow`` is needed (implicit deny);
+* ``Action``/``NotAction`` match case-insensitively with ``*`` and ``?``;
+  ``Resource``/``NotResource`` match case-sensitively with ``*`` and ``?``;
+* ``Principal``/``NotPrincipal`` are matched only when a principal is given
+  (resource policies);
+* conditions are evaluated only for the simple operators below *and* only for
+  keys the caller supplies in ``context``. Everything else is **not evaluated**:
+  the statement is reported in ``unevaluated`` and the outcome is uncertain
+  (the checks turn that into ``warn``).
+
+It returns which statement decided, so evidence can say "allowed by inline
+policy AgentCorePolicy, statement #4".
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Decision = Literal["allowed", "explicitDeny", "implicitDeny"]
+
+_STRING_OPS = {
+    "StringEquals": ("eq", False, False),
+    "StringNotEquals": ("eq", True, False),
+    "StringEqualsIgnoreCase": ("eq", False, True),
+    "StringNotEqualsIgnoreCase": ("eq", True, True),
+    "StringLike": ("like", False, False),
+    "StringNotLike": ("like", True, False),
+    "ArnEquals": ("like", False, False),
+    "ArnLike": ("like", False, False),
+    "ArnNotEquals": ("like", True, False),
+    "ArnNotLike": ("like", True, False),
+}
+
+
+@dataclass(frozen=True)
+class PolicyDoc:
+    """One policy document and where it comes from."""
+
+    name: str
+    document: Mapping[str, Any]
+    kind: str = "inline"
+    """``inline``, ``managed``, ``boundary`` or ``resource``."""
+    arn: str | None = None
+
+    @classmethod
+    def parse(cls, name: str, document: str | Mapping[str, Any], kind: str = "inline", arn: str | None = None) -> "PolicyDoc":
+        if isinstance(document, str):
+            from urllib.parse import unquote
+
+            text = document.strip()
+            if not text.startswith("{"):
+                text = unquote(text)
+            document = json.loads(text)
+        return cls(name=name, document=document, kind=kind, arn=arn)
+
+    def statements(self) -> list[dict[str, Any]]:
+        raw = self.document.get("Statement", [])
+        if isinstance(raw, Mapping):
+            raw = [raw]
+        return [dict(s) for s in raw if isinstance(s, Mapping)]
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """Points at one statement of one policy."""
+
+    policy: str
+    kind: str
+    index: int
+    sid: str | None
+    effect: str
+
+    def label(self) -> str:
+        which = f"statement {self.sid!r}" if self.sid else f"statement #{self.index + 1}"
+        return f"{self.kind} policy {self.policy} {which} ({self.effect})"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"policy": self.policy, "kind": self.kind, "index": self.index, "sid": self.sid, "effect": self.effect}
+
+
+@dataclass
+class Evaluation:
+    """The outcome for one action on one resource."""
+
+    action: str
+    resource: str
+    decision: Decision
+    decided_by: StatementRef | None = None
+    matched: list[StatementRef] = field(default_factory=list)
+    unevaluated: list[tuple[StatementRef, dict[str, Any]]] = field(default_factory=list)
+    """Statements whose conditions were not evaluated and could change the outcome."""
+
+    @property
+    def allowed(self) -> bool:
+        return self.decision == "allowed"
+
+    @property
+    def certain(self) -> bool:
+        return not self.unevaluated
+
+    def explain(self) -> str:
+        if self.decision == "explicitDeny":
+            return f"denied by {self.decided_by.label() if self.decided_by else 'an explicit Deny'}"
+        if self.decision == "allowed":
+            text = f"allowed by {self.decided_by.label() if self.decided_by else 'an Allow'}"
+            if self.unevaluated:
+                text += "; a Deny with unevaluated conditions may still apply"
+            return text
+        if self.unevaluated:
+            return "no unconditional Allow; allowed only if these conditions hold: " + "; ".join(
+                f"{ref.label()}: {json.dumps(cond, sort_keys=True)}" for ref, cond in self.unevaluated
+            )
+        return "no statement allows it (implicit deny)"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "action": self.action,
+            "resource": self.resource,
+            "decision": self.decision,
+            "certain": self.certain,
+            "decided_by": self.decided_by.as_dict() if self.decided_by else None,
+            "explanation": self.explain(),
+            "unevaluated_conditions": [{"statement": ref.as_dict(), "condition": cond} for ref, cond in self.unevaluated],
+        }
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+@functools.lru_cache(maxsize=4096)
+def _glob(pattern: str, case_sensitive: bool) -> re.Pattern[str]:
+    out = []
+    for ch in pattern:
+        if ch == "*":
+            out.append(".*")
+        elif ch == "?":
+            out.append(".")
+        else:
+            out.append(re.escape(ch))
+    return re.compile("".join(out), 0 if case_sensitive else re.IGNORECASE | re.DOTALL)
+
+
+def glob_match(pattern: str, value: str, *, case_sensitive: bool = True) -> bool:
+    """IAM wildcard match: ``*`` any run of characters (``:`` and ``/`` included), ``?`` one character."""
+    return _glob(pattern, case_sensitive).fullmatch(value) is not None
+
+
+def action_matches(pattern: str, action: str) -> bool:
+    return glob_match(pattern, action, case_sensitive=False)
+
+
+_VARIABLE = re.compile(r"\$\{[^}]*\}")
+
+
+def resource_matches(pattern: str, resource: str) -> tuple[bool, bool]:
+    """(matches, certain): a pattern with ``${policy:variables}`` matches only uncertainly."""
+    if pattern == "*":
+        return True, True
+    if "${" in pattern:
+        loose = _VARIABLE.sub("*", pattern)
+        return glob_match(loose, resource), False
+    return glob_match(pattern, resource), True
+
+
+def principal_matches(stmt: Mapping[str, Any], principal: Mapping[str, str] | None) -> bool:
+    """Does a resource-policy statement apply to ``principal`` (``{"Service": "xray.amazonaws.com"}``)?"""
+    if principal is None:
+        return True
+    if "Principal" not in stmt and "NotPrincipal" not in stmt:
+        return True  # identity-policy statement
+    field_name = "Principal" if "Principal" in stmt else "NotPrincipal"
+    value = stmt[field_name]
+    hit = False
+    if value == "*":
+        hit = True
+    elif isinstance(value, Mapping):
+        for ptype, pvalue in principal.items():
+            for candidate in _as_list(value.get(ptype)):
+                if candidate == "*" or glob_match(str(candidate), pvalue, case_sensitive=False):
+                    hit = True
+    return hit if field_name == "Principal" else not hit
+
+
+def _condition(cond: Mapping[str, Any], context: Mapping[str, Any]) -> bool | None:
+    """True/False when every clause could be evaluated with ``context``; None otherwise."""
+    verdicts: list[bool | None] = []
+    for op, clauses in cond.items():
+        if not isinstance(clauses, Mapping):
+            return None
+        base = op
+        if_exists = base.endswith("IfExists")
+        if if_exists:
+            base = base[: -len("IfExists")]
+        if ":" in base:  # ForAnyValue:/ForAllValues: set operators
+            verdicts.append(None)
+            continue
+        for key, expected in clauses.items():
+            actual = _lookup(context, key)
+            if base == "Null":
+                if actual is None:
+                    verdicts.append(None)
+                else:
+                    want_null = str(_as_list(expected)[0]).lower() == "true"
+                    verdicts.append(not want_null)
+                continue
+            if actual is None:
+                verdicts.append(True if if_exists and key in context else None)
+                continue
+            if base == "Bool":
+                verdicts.append(str(actual).lower() in {str(e).lower() for e in _as_list(expected)})
+                continue
+            spec = _STRING_OPS.get(base)
+            if spec is None:
+                verdicts.append(None)
+                continue
+            mode, negate, ignore_case = spec
+            values = [str(v) for v in _as_list(actual)]
+            expected_values = [str(e) for e in _as_list(expected)]
+            if mode == "eq":
+                if ignore_case:
+                    hit = any(v.lower() == e.lower() for v in values for e in expected_values)
+                else:
+                    hit = any(v == e for v in values for e in expected_values)
+            else:
+                hit = any(glob_match(e, v) for v in values for e in expected_values)
+            verdicts.append(not hit if negate else hit)
+    if any(v is False for v in verdicts):
+        return False
+    if any(v is None for v in verdicts):
+        return None
+    return True
+
+
+def _lookup(context: Mapping[str, Any], key: str) -> Any:
+    for k, v in context.items():
+        if k.lower() == key.lower():
+            return v
+    return None
+
+
+def statement_applies(
+    stmt: Mapping[str, Any],
+    action: str,
+    resource: str,
+    *,
+    context: Mapping[str, Any] | None = None,
+    principal: Mapping[str, str] | None = None,
+) -> bool | None:
+    """True if the statement applies, False if not, None if only its conditions (not evaluated) decide."""
+    if not principal_matches(stmt, principal):
+        return False
+    if "Action" in stmt:
+        if not any(action_matches(str(p), action) for p in _as_list(stmt["Action"])):
+            return False
+    elif "NotAction" in stmt:
+        if any(action_matches(str(p), action) for p in _as_list(stmt["NotAction"])):
+            return False
+    else:
+        return False
+    certain = True
+    if "Resource" in stmt:
+        hits = [resource_matches(str(p), resource) for p in _as_list(stmt["Resource"])]
+        if not any(m for m, _ in hits):
+            return False
+        certain = any(m and c for m, c in hits)
+    elif "NotResource" in stmt:
+        hits = [resource_matches(str(p), resource) for p in _as_list(stmt["NotResource"])]
+        if any(m and c for m, c in hits):
+            return False
+        certain = not any(m for m, _ in hits)
+    elif principal is None:
+        return False  # an identity statement without Resource is invalid
+    cond = stmt.get("Condition")
+    verdict: bool | None = True
+    if cond:
+        verdict = _condition(cond, context or {}) if isinstance(cond, Mapping) else None
+    if verdict is False:
+        return False
+    if verdict is None or not certain:
+        return None
+    return True
+
+
+def evaluate(
+    policies: Iterable[PolicyDoc],
+    action: str,
+    resource: str,
+    *,
+    context: Mapping[str, Any] | None = None,
+    principal: Mapping[str, str] | None = None,
+) -> Evaluation:
+    """Evaluate ``action`` on ``resource`` against identity (or resource) policies of one principal."""
+    definite_allow: list[StatementRef] = []
+    definite_deny: list[StatementRef] = []
+    maybe_allow: list[tuple[StatementRef, dict[str, Any]]] = []
+    maybe_deny: list[tuple[StatementRef, dict[str, Any]]] = []
+    for doc in policies:
+        for i, stmt in enumerate(doc.statements()):
+            effect = str(stmt.get("Effect", "")).capitalize()
+            if effect not in ("Allow", "Deny"):
+                continue
+            applies = statement_applies(stmt, action, resource, context=context, principal=principal)
+            if applies is False:
+                continue
+            ref = StatementRef(doc.name, doc.kind, i, stmt.get("Sid") or None, effect)
+            cond = dict(stmt.get("Condition") or {}) or {"resource": "uses policy variables"}
+            if effect == "Deny":
+                (definite_deny.append(ref) if applies else maybe_deny.append((ref, cond)))
+            else:
+                (definite_allow.append(ref) if applies else maybe_allow.append((ref, cond)))
+    matched = definite_deny + definite_allow + [r for r, _ in maybe_deny + maybe_allow]
+    if definite_deny:
+        return Evaluation(action, resource, "explicitDeny", definite_deny[0], matched)
+    if definite_allow:
+        return Evaluation(action, resource, "allowed", definite_allow[0], matched, maybe_deny)
+    return Evaluation(action, resource, "implicitDeny", None, matched, maybe_allow + maybe_deny if maybe_allow else [])
+
+
+def evaluate_all(
+    policies: Sequence[PolicyDoc],
+    actions: Iterable[str],
+    resource: str,
+    *,
+    context: Mapping[str, Any] | None = None,
+    boundary: Sequence[PolicyDoc] = (),
+) -> list[Evaluation]:
+    """Evaluate several actions on one resource; a permissions boundary must allow too."""
+    out = []
+    for action in actions:
+        ev = evaluate(policies, action, resource, context=context)
+        if boundary and ev.decision == "allowed":
+            bev = evaluate(boundary, action, resource, context=context)
+            if bev.decision != "allowed":
+                bev.matched = ev.matched + bev.matched
+                ev = bev if bev.decision == "explicitDeny" else Evaluation(
+                    action, resource, "implicitDeny", None, ev.matched, bev.unevaluated
+                )
+            else:
+                ev.unevaluated = ev.unevaluated + bev.unevaluated
+        out.append(ev)
+    return out
+
+
+def near_misses(policies: Iterable[PolicyDoc], action: str) -> list[tuple[StatementRef, list[str]]]:
+    """Allow statements that grant ``action`` but on other resources (to explain a wrong prefix)."""
+    out = []
+    for doc in policies:
+        for i, stmt in enumerate(doc.statements()):
+            if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
+                continue
+            if any(action_matches(str(p), action) for p in _as_list(stmt["Action"])):
+                out.append((StatementRef(doc.name, doc.kind, i, stmt.get("Sid") or None, "Allow"), [str(r) for r in _as_list(stmt.get("Resource"))]))
+    return out
+

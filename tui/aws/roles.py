@@ -1,0 +1,253 @@
+"""What an AgentCore runtime's execution role must be allowed to do, and whether it is.
+
+``needs_*`` build the permission matrix (research §5.5) on exact ARNs;
+``assess`` answers it with ``iam:SimulatePrincipalPolicy`` when that works, and
+otherwise with the local evaluator over the role's inline and attached managed
+policies (and its permissions boundary). Shared by the ``iam.role.*`` checks and
+the ``iam.role_policy`` fix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.aws.policy_eval import Evaluation, PolicyDoc, StatementRef, evaluate_all, near_misses
+from tui.aws.session import partition_of_arn
+
+RUNTIME_LOG_PREFIX = "/aws/bedrock-agentcore/runtimes/"
+METRICS_CONTEXT = {"cloudwatch:namespace": "bedrock-agentcore"}
+XRAY_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets")
+
+
+@dataclass(frozen=True)
+class Need:
+    """Actions the runtime calls on one resource, and why."""
+
+    actions: tuple[str, ...]
+    resource: str
+    why: str
+    context: Mapping[str, str] = field(default_factory=dict)
+    """Condition keys the runtime's request carries (``cloudwatch:namespace``)."""
+    grant_condition: Mapping[str, Any] | None = None
+    """Condition the least-privilege statement should carry when mcp-triage grants it."""
+
+
+def role_name_of(role_arn: str) -> str:
+    """``arn:aws:iam::123:role/path/name`` → ``name`` (a bare name passes through)."""
+    return role_arn.rsplit("/", 1)[-1] if role_arn.startswith("arn:") else role_arn
+
+
+def log_group_arn(partition: str, region: str, account: str, group: str) -> str:
+    return f"arn:{partition}:logs:{region}:{account}:log-group:{group}"
+
+
+def default_stream(group: str, otel_stream: str = "default") -> str:
+    """The stream the runtime writes: ``otel-rt-logs`` in its own group, the OTEL header's stream elsewhere."""
+    return "otel-rt-logs" if group.startswith(RUNTIME_LOG_PREFIX) else (otel_stream or "default")
+
+
+def needs_logs(partition: str, region: str, account: str, groups: Iterable[str], otel_stream: str = "default") -> list[Need]:
+    out: list[Need] = []
+    for group in [g for g in groups if g]:
+        arn = log_group_arn(partition, region, account, group)
+        stream = default_stream(group, otel_stream)
+        if group.startswith(RUNTIME_LOG_PREFIX):
+            out.append(Need(("logs:CreateLogGroup", "logs:DescribeLogStreams"), arn, f"the runtime creates and inspects {group}"))
+        out.append(
+            Need(("logs:CreateLogStream", "logs:PutLogEvents"), f"{arn}:log-stream:{stream}", f"the runtime writes stream {stream} of {group}")
+        )
+    return out
+
+
+def needs_xray() -> list[Need]:
+    return [Need(XRAY_ACTIONS, "*", "the runtime's OpenTelemetry SDK sends spans and reads sampling rules")]
+
+
+def needs_metrics() -> list[Need]:
+    return [
+        Need(
+            ("cloudwatch:PutMetricData",),
+            "*",
+            "the runtime publishes metrics in namespace bedrock-agentcore",
+            context=METRICS_CONTEXT,
+            grant_condition={"StringEquals": dict(METRICS_CONTEXT)},
+        )
+    ]
+
+
+def ecr_repository_arn(container_uri: str, partition: str = "aws") -> str | None:
+    """``123.dkr.ecr.us-east-1.amazonaws.com/repo:tag`` → ``arn:aws:ecr:us-east-1:123:repository/repo``."""
+    if not container_uri or ".dkr.ecr." not in container_uri:
+        return None
+    host, _, path = container_uri.partition("/")
+    account = host.split(".", 1)[0]
+    region = host.split(".dkr.ecr.", 1)[1].split(".", 1)[0]
+    repo = path.split("@", 1)[0].rsplit(":", 1)[0] if ":" in path.rsplit("/", 1)[-1] or "@" in path else path
+    return f"arn:{partition}:ecr:{region}:{account}:repository/{repo}" if repo else None
+
+
+def needs_ecr(repository_arn: str) -> list[Need]:
+    if not repository_arn:
+        return []
+    return [
+        Need(("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), repository_arn, "the runtime pulls the container image"),
+        Need(("ecr:GetAuthorizationToken",), "*", "the runtime logs in to ECR"),
+    ]
+
+
+# ---------------------------------------------------------------------------- reading the role
+
+
+@dataclass
+class RolePolicies:
+    role_name: str
+    role_arn: str
+    identity: list[PolicyDoc]
+    boundary: list[PolicyDoc]
+    inline_names: list[str]
+    trust: dict[str, Any]
+
+
+def load_role(iam: Any, role_arn: str) -> RolePolicies:
+    """Inline + attached managed policies (default versions), boundary and trust policy of a role."""
+    name = role_name_of(role_arn)
+    role = iam.get_role(RoleName=name)["Role"]
+    docs: list[PolicyDoc] = []
+    inline_names: list[str] = []
+    for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
+        for pname in page.get("PolicyNames", []):
+            inline_names.append(pname)
+            doc = iam.get_role_policy(RoleName=name, PolicyName=pname)["PolicyDocument"]
+            docs.append(PolicyDoc.parse(pname, doc, "inline"))
+    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
+        for att in page.get("AttachedPolicies", []):
+            docs.append(_managed(iam, att["PolicyArn"], att.get("PolicyName") or att["PolicyArn"], "managed"))
+    boundary = []
+    pb = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
+    if pb:
+        boundary.append(_managed(iam, pb, pb.rsplit("/", 1)[-1], "boundary"))
+    trust = role.get("AssumeRolePolicyDocument") or {}
+    if isinstance(trust, str):
+        trust = dict(PolicyDoc.parse("trust", trust).document)
+    return RolePolicies(name, role.get("Arn", role_arn), docs, boundary, inline_names, dict(trust))
+
+
+def _managed(iam: Any, arn: str, name: str, kind: str) -> PolicyDoc:
+    pol = iam.get_policy(PolicyArn=arn)["Policy"]
+    version = iam.get_policy_version(PolicyArn=arn, VersionId=pol["DefaultVersionId"])["PolicyVersion"]
+    return PolicyDoc.parse(name, version["Document"], kind, arn)
+
+
+# ---------------------------------------------------------------------------- deciding
+
+
+@dataclass
+class Assessment:
+    """The answer for a set of needs."""
+
+    method: str
+    """``SimulatePrincipalPolicy`` or ``local evaluation``."""
+    results: list[tuple[Need, Evaluation]]
+    simulator_problem: str | None = None
+    policies: list[str] = field(default_factory=list)
+
+    @property
+    def denied(self) -> list[tuple[Need, Evaluation]]:
+        return [(n, e) for n, e in self.results if e.decision == "explicitDeny"]
+
+    @property
+    def missing(self) -> list[tuple[Need, Evaluation]]:
+        return [(n, e) for n, e in self.results if e.decision == "implicitDeny" and e.certain]
+
+    @property
+    def uncertain(self) -> list[tuple[Need, Evaluation]]:
+        return [(n, e) for n, e in self.results if not e.certain and e.decision != "explicitDeny"]
+
+    def evidence(self) -> dict[str, Any]:
+        return {
+            "method": self.method,
+            **({"simulator_not_used": self.simulator_problem} if self.simulator_problem else {}),
+            **({"policies_evaluated": self.policies} if self.policies else {}),
+            "not_evaluated": "service control policies, session policies and resource policies",
+            "results": [{**e.as_dict(), "why": n.why} for n, e in self.results],
+        }
+
+
+def simulate(iam: Any, role_arn: str, needs: Sequence[Need]) -> list[tuple[Need, Evaluation]]:
+    """Ask IAM's policy simulator; raises when it is not available (the caller falls back)."""
+    out = []
+    for need in needs:
+        kwargs: dict[str, Any] = {"PolicySourceArn": role_arn, "ActionNames": list(need.actions), "ResourceArns": [need.resource]}
+        if need.context:
+            kwargs["ContextEntries"] = [
+                {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"} for k, v in need.context.items()
+            ]
+        answer = iam.simulate_principal_policy(**kwargs)
+        by_action = {r["EvalActionName"].lower(): r for r in answer.get("EvaluationResults", [])}
+        for action in need.actions:
+            r = by_action.get(action.lower())
+            if r is None:
+                raise RuntimeError(f"simulator gave no result for {action}")
+            decision = r["EvalDecision"]
+            stmts = r.get("MatchedStatements") or []
+            effect = "Deny" if decision == "explicitDeny" else "Allow"
+            refs = [
+                StatementRef(
+                    s.get("SourcePolicyId", "?"),
+                    str(s.get("SourcePolicyType", "policy")).lower().replace("iam policy", "managed"),
+                    0,
+                    None,
+                    effect,
+                )
+                for s in stmts
+            ]
+            missing_ctx = r.get("MissingContextValues") or []
+            unevaluated = [(refs[0] if refs else StatementRef("?", "?", 0, None, effect), {"missing_context": missing_ctx})] if missing_ctx else []
+            ev = Evaluation(action, need.resource, decision if decision in ("allowed", "explicitDeny") else "implicitDeny", refs[0] if refs and decision != "implicitDeny" else None, refs, unevaluated)
+            out.append((need, ev))
+    return out
+
+
+def assess(iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None) -> Assessment:
+    """SimulatePrincipalPolicy when it works; else the local evaluator over the role's policies."""
+    problem: str | None = None
+    try:
+        return Assessment("SimulatePrincipalPolicy", simulate(iam, role_arn, needs))
+    except Exception as exc:  # noqa: BLE001 - any failure means: decide locally
+        from tui.aws.errors import describe
+
+        p = describe(exc, service="iam", operation="SimulatePrincipalPolicy")
+        problem = p.summary if p else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+    role = role or load_role(iam, role_arn)
+    results = []
+    for need in needs:
+        for ev in evaluate_all(role.identity, need.actions, need.resource, context=need.context, boundary=role.boundary):
+            results.append((need, ev))
+    names = [f"{d.kind}:{d.name}" for d in role.identity + role.boundary]
+    return Assessment("local evaluation", results, problem, names)
+
+
+def explain_near_miss(role: RolePolicies | None, action: str, resource: str) -> str:
+    """A hint when an Allow grants the action on a different resource (the classic wrong prefix)."""
+    if role is None:
+        return ""
+    for ref, resources in near_misses(role.identity, action):
+        wrong = [r for r in resources if "/aws/bedrock/agentcore" in r]
+        if wrong and "/aws/bedrock-agentcore/" in resource:
+            return (
+                f"{ref.label()} grants {action} on {wrong[0]}: the prefix is wrong "
+                "(runtime log groups live under /aws/bedrock-agentcore/, with a hyphen)"
+            )
+    for ref, resources in near_misses(role.identity, action):
+        if resources and resources != ["*"]:
+            return f"{ref.label()} grants {action}, but only on {', '.join(resources[:3])}"
+    return ""
+
+
+def partition_for(*arns: str) -> str:
+    for arn in arns:
+        if arn and arn.startswith("arn:"):
+            return partition_of_arn(arn)
+    return "aws"

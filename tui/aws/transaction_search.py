@@ -1,0 +1,112 @@
+"""CloudWatch Transaction Search: the logs resource policy X-Ray needs, judged by content.
+
+The toolkit names its policy ``TransactionSearchXRayAccess`` and checks only the
+name (research §0.3); a console- or CLI-created policy under another name works
+just as well. What matters is a statement letting ``xray.amazonaws.com`` call
+``logs:PutLogEvents`` on ``log-group:aws/spans:*`` — no leading slash (§0.4).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.aws.policy_eval import Evaluation, PolicyDoc, evaluate
+
+XRAY_PRINCIPAL = {"Service": "xray.amazonaws.com"}
+SPANS_GROUP = "aws/spans"
+POLICY_NAME = "TransactionSearchXRayAccess"
+SID = "TransactionSearchXRayAccess"
+
+
+def spans_stream_arn(partition: str, region: str, account: str) -> str:
+    return f"arn:{partition}:logs:{region}:{account}:log-group:{SPANS_GROUP}:log-stream:default"
+
+
+def xray_context(partition: str, region: str, account: str) -> dict[str, str]:
+    """The condition keys X-Ray's PutLogEvents call carries for this account."""
+    return {"aws:SourceArn": f"arn:{partition}:xray:{region}:{account}:trace-segment-destination", "aws:SourceAccount": account}
+
+
+def statement(partition: str, region: str, account: str) -> dict[str, Any]:
+    """The toolkit's statement (research §3.4), with SourceArn/SourceAccount conditions."""
+    return {
+        "Sid": SID,
+        "Effect": "Allow",
+        "Principal": dict(XRAY_PRINCIPAL),
+        "Action": "logs:PutLogEvents",
+        "Resource": [
+            f"arn:{partition}:logs:{region}:{account}:log-group:{SPANS_GROUP}:*",
+            f"arn:{partition}:logs:{region}:{account}:log-group:/aws/application-signals/data:*",
+        ],
+        "Condition": {
+            "ArnLike": {"aws:SourceArn": f"arn:{partition}:xray:{region}:{account}:*"},
+            "StringEquals": {"aws:SourceAccount": account},
+        },
+    }
+
+
+@dataclass
+class SpansVerdict:
+    allowed_by: list[tuple[str, Evaluation]] = field(default_factory=list)
+    uncertain: list[tuple[str, Evaluation]] = field(default_factory=list)
+    denied_by: list[tuple[str, Evaluation]] = field(default_factory=list)
+    slash: list[tuple[str, str]] = field(default_factory=list)
+    """(policy name, resource) pairs that name ``/aws/spans``."""
+    names: list[str] = field(default_factory=list)
+    unreadable: list[str] = field(default_factory=list)
+
+
+def judge(policies: Iterable[Mapping[str, Any]], partition: str, region: str, account: str) -> SpansVerdict:
+    """Judge every logs resource policy (``describe_resource_policies`` items)."""
+    verdict = SpansVerdict()
+    resource = spans_stream_arn(partition, region, account)
+    context = xray_context(partition, region, account)
+    for item in policies:
+        name = str(item.get("policyName") or "?")
+        verdict.names.append(name)
+        try:
+            doc = PolicyDoc.parse(name, item.get("policyDocument") or "{}", "resource")
+        except (ValueError, TypeError):
+            verdict.unreadable.append(name)
+            continue
+        for stmt in doc.statements():
+            for r in stmt.get("Resource") if isinstance(stmt.get("Resource"), list) else [stmt.get("Resource")]:
+                if isinstance(r, str) and ":log-group:/aws/spans" in r:
+                    verdict.slash.append((name, r))
+        ev = evaluate([doc], "logs:PutLogEvents", resource, context=context, principal=XRAY_PRINCIPAL)
+        if ev.decision == "explicitDeny":
+            verdict.denied_by.append((name, ev))
+        elif ev.decision == "allowed" and ev.certain:
+            verdict.allowed_by.append((name, ev))
+        elif not ev.certain:
+            verdict.uncertain.append((name, ev))
+    return verdict
+
+
+def list_policies(logs: Any) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {}
+    for _ in range(20):
+        page = logs.describe_resource_policies(**kwargs)
+        out.extend(page.get("resourcePolicies", []))
+        token = page.get("nextToken")
+        if not token:
+            break
+        kwargs["nextToken"] = token
+    return out
+
+
+def merged_document(existing: str | None, partition: str, region: str, account: str) -> str:
+    """``existing`` with the toolkit statement added (replacing a statement with the same Sid), compact JSON."""
+    doc: dict[str, Any] = json.loads(existing) if existing else {"Version": "2012-10-17", "Statement": []}
+    stmts = doc.get("Statement", [])
+    if isinstance(stmts, dict):
+        stmts = [stmts]
+    stmts = [s for s in stmts if not (isinstance(s, dict) and s.get("Sid") == SID)]
+    stmts.append(statement(partition, region, account))
+    doc["Statement"] = stmts
+    doc.setdefault("Version", "2012-10-17")
+    return json.dumps(doc, separators=(",", ":"))

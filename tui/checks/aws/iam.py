@@ -1,0 +1,213 @@
+"""The runtime's execution role: trust policy and the permissions the runtime uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.aws.errors import aws_errors
+from tui.checks.aws._common import error_code, short_arn
+from tui.engine.checkctx import CheckContext
+from tui.registry import CheckParams, check
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+
+AGENTCORE_SERVICE = "bedrock-agentcore.amazonaws.com"
+
+
+class TrustParams(CheckParams):
+    role_arn: str
+    account: str = ""
+    runtime_arn: str = ""
+
+
+@check(
+    "iam.role.trust",
+    title="The execution role trusts bedrock-agentcore.amazonaws.com",
+    severity=Severity.CRITICAL,
+    params=TrustParams,
+    needs=("aws",),
+    remediation="Set the role's trust policy to let `bedrock-agentcore.amazonaws.com` call `sts:AssumeRole` "
+    "(conditions `aws:SourceAccount` = your account, `aws:SourceArn` like `arn:aws:bedrock-agentcore:REGION:ACCOUNT:*`).",
+)
+@aws_errors
+def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
+    """Evaluates the trust policy for sts:AssumeRole by the AgentCore service (the simulator ignores trust policies)."""
+    from tui.aws.policy_eval import PolicyDoc, evaluate
+    from tui.aws.roles import role_name_of
+
+    iam = ctx.aws("iam")
+    name = role_name_of(params.role_arn)
+    try:
+        role = iam.get_role(RoleName=name)["Role"]
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) == "NoSuchEntity":
+            return failed(f"execution role {name} does not exist", evidence={"role": params.role_arn})
+        raise
+    doc = PolicyDoc.parse("trust", role.get("AssumeRolePolicyDocument") or {}, "trust")
+    context = {}
+    if params.account:
+        context["aws:SourceAccount"] = params.account
+    if params.runtime_arn:
+        context["aws:SourceArn"] = params.runtime_arn
+    ev = evaluate([doc], "sts:AssumeRole", params.role_arn, context=context, principal={"Service": AGENTCORE_SERVICE})
+    principals = sorted(
+        {
+            str(p)
+            for s in doc.statements()
+            for p in (lambda v: v if isinstance(v, list) else [v])((s.get("Principal") or {}).get("Service") if isinstance(s.get("Principal"), dict) else s.get("Principal"))
+            if p
+        }
+    )
+    evidence = {"role": params.role_arn, "trusted_services": principals, "evaluation": ev.as_dict(), "trust_policy": doc.document}
+    if ev.decision == "allowed" and ev.certain:
+        return passed(f"{name} trusts {AGENTCORE_SERVICE} ({ev.explain()})", evidence=evidence)
+    if ev.decision == "explicitDeny":
+        return failed(f"{name}'s trust policy denies {AGENTCORE_SERVICE}: {ev.explain()}", evidence=evidence)
+    if not ev.certain:
+        return warned(f"{name} trusts {AGENTCORE_SERVICE} only under conditions mcp-triage cannot evaluate", details=ev.explain(), evidence=evidence)
+    if AGENTCORE_SERVICE in principals:
+        return failed(
+            f"{name}'s trust policy names {AGENTCORE_SERVICE}, but its conditions exclude this account/runtime",
+            evidence=evidence,
+        )
+    return failed(
+        f"{name} does not trust {AGENTCORE_SERVICE} (trusted: {', '.join(principals) or 'nobody'}); AgentCore cannot assume it",
+        evidence=evidence,
+    )
+
+
+# ---------------------------------------------------------------------------- permission checks
+
+
+class RoleParams(CheckParams):
+    role_arn: str
+    region: str = ""
+    account: str = ""
+
+
+class LogsParams(RoleParams):
+    log_groups: list[str]
+    """Log groups the runtime writes: its own, and the custom OTEL group when the environment names one."""
+    otel_log_stream: str = "default"
+
+
+class EcrParams(RoleParams):
+    repository_arn: str = ""
+
+
+def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -> CheckResult:
+    from tui.aws.roles import assess, explain_near_miss, load_role, role_name_of
+
+    iam = ctx.aws("iam")
+    name = role_name_of(params.role_arn)
+    try:
+        role = load_role(iam, params.role_arn)
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) == "NoSuchEntity":
+            return failed(f"execution role {name} does not exist", evidence={"role": params.role_arn})
+        raise
+    a = assess(iam, params.role_arn, needs, role)
+    evidence = {"role": params.role_arn, **a.evidence()}
+    if a.denied:
+        need, ev = a.denied[0]
+        return failed(
+            f"{name} may not {ev.action} on {short_arn(ev.resource)}: {ev.explain()} [{a.method}]",
+            details=f"An explicit Deny wins over every Allow, so adding permissions does not help: remove or narrow "
+            f"that statement. Needed because {need.why}.",
+            evidence=evidence,
+        )
+    if a.missing:
+        need, ev = a.missing[0]
+        others = sorted({e.action for _, e in a.missing} - {ev.action})
+        more = f" (also {', '.join(others)})" if others else ""
+        hint = explain_near_miss(role, ev.action, ev.resource)
+        return failed(
+            f"{name} may not {ev.action} on {short_arn(ev.resource)}{more}: "
+            + (hint or "no statement allows it")
+            + f" [{a.method}]",
+            details=f"Needed because {need.why}. Without it the runtime's {what} fail silently or with AccessDenied "
+            "in the runtime logs.",
+            evidence=evidence,
+        )
+    if a.uncertain:
+        need, ev = a.uncertain[0]
+        return warned(
+            f"{name} may {ev.action} on {short_arn(ev.resource)} only if conditions hold that mcp-triage did not evaluate [{a.method}]",
+            details=ev.explain(),
+            evidence=evidence,
+        )
+    actions = sorted({e.action for _, e in a.results})
+    return passed(f"{name} may {', '.join(actions)} on the exact resources [{a.method}]", evidence=evidence)
+
+
+@check(
+    "iam.role.logs",
+    title="The execution role may write the runtime's logs",
+    severity=Severity.HIGH,
+    params=LogsParams,
+    needs=("aws",),
+    remediation="Add an inline policy granting `logs:CreateLogStream`/`logs:PutLogEvents` on the exact log groups "
+    "(fix `iam.role_policy` adds `mcp-triage-logs`, leaving your policies untouched); remove any Deny on them.",
+)
+@aws_errors
+def role_logs(ctx: CheckContext, params: LogsParams) -> CheckResult:
+    """logs:CreateLogGroup/DescribeLogStreams on the runtime log group, CreateLogStream/PutLogEvents on its streams and on the custom OTEL group."""
+    from tui.aws.roles import needs_logs, partition_for
+
+    groups = [g for g in params.log_groups if g]
+    if not groups:
+        return skipped("no log group to check")
+    needs = needs_logs(partition_for(params.role_arn), params.region, params.account, groups, params.otel_log_stream)
+    return _judge(ctx, params, needs, "logs")
+
+
+@check(
+    "iam.role.xray",
+    title="The execution role may send traces",
+    severity=Severity.MEDIUM,
+    params=RoleParams,
+    needs=("aws",),
+    remediation="Grant `xray:PutTraceSegments`, `xray:PutTelemetryRecords`, `xray:GetSamplingRules`, "
+    "`xray:GetSamplingTargets` on `*` (fix `iam.role_policy` with scope xray).",
+)
+@aws_errors
+def role_xray(ctx: CheckContext, params: RoleParams) -> CheckResult:
+    """The four X-Ray actions the OpenTelemetry SDK uses, on `*`."""
+    from tui.aws.roles import needs_xray
+
+    return _judge(ctx, params, needs_xray(), "traces")
+
+
+@check(
+    "iam.role.metrics",
+    title="The execution role may publish metrics",
+    severity=Severity.LOW,
+    params=RoleParams,
+    needs=("aws",),
+    remediation="Grant `cloudwatch:PutMetricData` on `*` with condition `cloudwatch:namespace` = `bedrock-agentcore`.",
+)
+@aws_errors
+def role_metrics(ctx: CheckContext, params: RoleParams) -> CheckResult:
+    """cloudwatch:PutMetricData, evaluated with cloudwatch:namespace=bedrock-agentcore (what the runtime sends)."""
+    from tui.aws.roles import needs_metrics
+
+    return _judge(ctx, params, needs_metrics(), "metrics")
+
+
+@check(
+    "iam.role.ecr",
+    title="The execution role may pull the container image",
+    severity=Severity.HIGH,
+    params=EcrParams,
+    needs=("aws",),
+    remediation="Grant `ecr:BatchGetImage`/`ecr:GetDownloadUrlForLayer` on the repository and "
+    "`ecr:GetAuthorizationToken` on `*`.",
+)
+@aws_errors
+def role_ecr(ctx: CheckContext, params: EcrParams) -> CheckResult:
+    """ECR pull permissions on the runtime's repository (skipped for direct code deployments)."""
+    from tui.aws.roles import needs_ecr
+
+    if not params.repository_arn:
+        return skipped("the runtime is not deployed from an ECR image (direct code deployment or another registry)")
+    return _judge(ctx, params, needs_ecr(params.repository_arn), "image pulls")
+

@@ -1,0 +1,245 @@
+"""Find the AgentCore runtime and look at its state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.aws.errors import aws_errors
+from tui.checks.aws._common import error_code
+from tui.engine.checkctx import CheckContext
+from tui.registry import CheckParams, check
+from tui.results import CheckResult, Severity, failed, passed, warned
+
+RUNTIME_FACTS = (
+    "runtime.id",
+    "runtime.arn",
+    "runtime.name",
+    "runtime.role_arn",
+    "runtime.role_name",
+    "runtime.log_group",
+    "runtime.otel_log_group",
+    "runtime.otel_log_stream",
+    "runtime.protocol",
+    "runtime.auth",
+    "runtime.status",
+    "runtime.endpoint_status",
+    "runtime.failure_reason",
+    "runtime.region",
+    "runtime.account",
+    "runtime.partition",
+    "runtime.ecr_repository_arn",
+)
+
+
+class DiscoverParams(CheckParams):
+    runtime: str
+    """ARN, id or name, as the user gave it."""
+    endpoint_name: str = "DEFAULT"
+
+
+def _id_from_arn(arn: str) -> str | None:
+    """``…:runtime/<id>`` → ``<id>`` (real ARNs). Other shapes (botocore's model pattern) give None."""
+    resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
+    if resource.startswith("runtime/"):
+        return resource.split("/", 2)[1] or None
+    return None
+
+
+def _strip_version(arn: str) -> str:
+    head, _, tail = arn.rpartition(":")
+    return head if tail.isdigit() and head.count(":") >= 5 else arn
+
+
+def otel_target(env: dict[str, str] | None) -> tuple[str, str]:
+    """(log group, stream) named by ``OTEL_EXPORTER_OTLP_LOGS_HEADERS`` (``x-aws-log-group=…``), else ("", "")."""
+    headers = (env or {}).get("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "")
+    found: dict[str, str] = {}
+    for part in headers.split(","):
+        key, sep, value = part.partition("=")
+        if sep:
+            found[key.strip().lower()] = value.strip()
+    group = found.get("x-aws-log-group", "")
+    return group, (found.get("x-aws-log-stream", "") or "default") if group else ""
+
+
+def find_runtime(control: Any, wanted: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """(summary of the matching runtime or None, every runtime seen). Matches ARN (with or without version), id or name."""
+    seen: list[dict[str, Any]] = []
+    kwargs: dict[str, Any] = {"maxResults": 100}
+    for _ in range(50):
+        page = control.list_agent_runtimes(**kwargs)
+        seen.extend(page.get("agentRuntimes", []))
+        token = page.get("nextToken")
+        if not token:
+            break
+        kwargs["nextToken"] = token
+    w = wanted.strip()
+    by_arn = [r for r in seen if r.get("agentRuntimeArn") in (w, _strip_version(w)) or _strip_version(r.get("agentRuntimeArn", "")) == _strip_version(w)]
+    by_id = [r for r in seen if r.get("agentRuntimeId") == (_id_from_arn(w) or w)]
+    by_name = [r for r in seen if r.get("agentRuntimeName") == w]
+    for matches in (by_arn, by_id, by_name):
+        if matches:
+            return matches[0], seen
+    return None, seen
+
+
+@check(
+    "runtime.discover",
+    title="The runtime exists",
+    severity=Severity.CRITICAL,
+    params=DiscoverParams,
+    publishes=RUNTIME_FACTS,
+    needs=("aws",),
+    remediation="Check `--runtime` (ARN, id `name-XXXXXXXXXX`, or name) and `--region`; "
+    "`aws bedrock-agentcore-control list-agent-runtimes` lists what exists.",
+)
+@aws_errors
+def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
+    """Finds the runtime (ListAgentRuntimes, GetAgentRuntime, GetAgentRuntimeEndpoint) and publishes its facts."""
+    from tui.aws.roles import ecr_repository_arn, role_name_of
+    from tui.aws.session import account_of_arn, partition_of_arn, region_of_arn
+
+    control = ctx.aws("bedrock-agentcore-control")
+    session_region = control.meta.region_name
+    wanted = params.runtime
+    summary, seen = find_runtime(control, wanted)
+    if summary is None:
+        wanted_region = region_of_arn(wanted) if wanted.startswith("arn:") else None
+        names = sorted({str(r.get("agentRuntimeName")) for r in seen})
+        hint = ""
+        if wanted_region and wanted_region != session_region:
+            hint = f"; the ARN is in {wanted_region} but the session uses {session_region}: pass --region {wanted_region}"
+        elif names:
+            hint = f"; runtimes here: {', '.join(names[:10])}"
+        return failed(
+            f"no runtime {wanted!r} in {session_region}{hint}",
+            evidence={"region": session_region, "runtimes_seen": names[:50]},
+        )
+    runtime_id = str(summary["agentRuntimeId"])
+    detail = control.get_agent_runtime(agentRuntimeId=runtime_id)
+    arn = str(detail.get("agentRuntimeArn") or summary.get("agentRuntimeArn") or "")
+    endpoint_status, endpoint_reason = "MISSING", ""
+    try:
+        ep = control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=params.endpoint_name)
+        endpoint_status, endpoint_reason = str(ep.get("status", "UNKNOWN")), str(ep.get("failureReason") or "")
+    except Exception as exc:  # noqa: BLE001 - a missing endpoint is a fact, not an error
+        if error_code(exc) != "ResourceNotFoundException":
+            raise
+    role_arn = str(detail.get("roleArn") or "")
+    env = detail.get("environmentVariables") or {}
+    otel_group, otel_stream = otel_target(env)
+    auth = "jwt" if (detail.get("authorizerConfiguration") or {}).get("customJWTAuthorizer") else "sigv4"
+    protocol = str((detail.get("protocolConfiguration") or {}).get("serverProtocol") or "HTTP")
+    container = ((detail.get("agentRuntimeArtifact") or {}).get("containerConfiguration") or {}).get("containerUri", "")
+    region = region_of_arn(arn) or session_region
+    account = account_of_arn(arn) or account_of_arn(role_arn) or ""
+    partition = partition_of_arn(arn or role_arn)
+    facts = {
+        "runtime.id": runtime_id,
+        "runtime.arn": arn,
+        "runtime.name": str(detail.get("agentRuntimeName") or summary.get("agentRuntimeName") or ""),
+        "runtime.role_arn": role_arn,
+        "runtime.role_name": role_name_of(role_arn) if role_arn else "",
+        "runtime.log_group": f"/aws/bedrock-agentcore/runtimes/{runtime_id}-{params.endpoint_name}",
+        "runtime.otel_log_group": otel_group,
+        "runtime.otel_log_stream": otel_stream,
+        "runtime.protocol": protocol,
+        "runtime.auth": auth,
+        "runtime.status": str(detail.get("status") or ""),
+        "runtime.endpoint_status": endpoint_status,
+        "runtime.failure_reason": str(detail.get("failureReason") or endpoint_reason or ""),
+        "runtime.region": region,
+        "runtime.account": account,
+        "runtime.partition": partition,
+        "runtime.ecr_repository_arn": ecr_repository_arn(container, partition) or "",
+    }
+    evidence = {
+        "matched_by": "arn" if wanted.startswith("arn:") else ("id" if wanted == runtime_id else "name"),
+        **{k.split(".", 1)[1]: v for k, v in facts.items()},
+        "environment_variables": sorted(env),
+        "network_mode": (detail.get("networkConfiguration") or {}).get("networkMode"),
+    }
+    return passed(
+        f"{facts['runtime.name']} ({runtime_id}) in {region}: protocol {protocol}, auth {auth.upper()}, "
+        f"runtime {facts['runtime.status']}, endpoint {params.endpoint_name} {endpoint_status}",
+        evidence=evidence,
+        facts=facts,
+    )
+
+
+class StatusParams(CheckParams):
+    runtime_id: str
+    region: str = ""
+    endpoint_name: str = "DEFAULT"
+
+
+@check(
+    "runtime.status",
+    title="Runtime and endpoint are READY and speak MCP",
+    severity=Severity.CRITICAL,
+    params=StatusParams,
+    needs=("aws",),
+    remediation="Read `failureReason`, fix the image or configuration, and redeploy (`agentcore deploy`).",
+)
+@aws_errors
+def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
+    """Runtime and DEFAULT endpoint status (with failureReason) and serverProtocol MCP.
+
+    READY only means the control plane accepted the configuration: AgentCore does
+    not start the container when it creates the runtime, so a server that crashes
+    on import still reports READY (research §0.7). The endpoint probe proves it.
+    """
+    from tui.checks.aws._common import client
+
+    control = client(ctx, "bedrock-agentcore-control", params.region)
+    try:
+        rt = control.get_agent_runtime(agentRuntimeId=params.runtime_id)
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) == "ResourceNotFoundException":
+            return failed(f"runtime {params.runtime_id} no longer exists", evidence={"runtime_id": params.runtime_id})
+        raise
+    rt_status = str(rt.get("status") or "UNKNOWN")
+    reason = str(rt.get("failureReason") or "")
+    protocol = str((rt.get("protocolConfiguration") or {}).get("serverProtocol") or "HTTP")
+    ep_status, ep_reason = "MISSING", ""
+    try:
+        ep = control.get_agent_runtime_endpoint(agentRuntimeId=params.runtime_id, endpointName=params.endpoint_name)
+        ep_status, ep_reason = str(ep.get("status") or "UNKNOWN"), str(ep.get("failureReason") or "")
+    except Exception as exc:  # noqa: BLE001
+        if error_code(exc) != "ResourceNotFoundException":
+            raise
+    evidence: dict[str, Any] = {
+        "runtime_status": rt_status,
+        "endpoint": params.endpoint_name,
+        "endpoint_status": ep_status,
+        "protocol": protocol,
+        "version": rt.get("agentRuntimeVersion"),
+    }
+    if reason or ep_reason:
+        evidence["failure_reason"] = reason or ep_reason
+    if rt_status.endswith("FAILED") or ep_status.endswith("FAILED"):
+        which = "runtime" if rt_status.endswith("FAILED") else f"endpoint {params.endpoint_name}"
+        st = rt_status if which == "runtime" else ep_status
+        return failed(
+            f"{which} is {st}: {(reason or ep_reason or 'no failureReason given')[:240]}",
+            details="The last create/update did not succeed; the endpoint may still serve an older version, or nothing.",
+            evidence=evidence,
+        )
+    if ep_status == "MISSING":
+        return failed(f"the runtime has no {params.endpoint_name} endpoint", evidence=evidence)
+    if protocol != "MCP":
+        return failed(
+            f"serverProtocol is {protocol}, not MCP: AgentCore forwards to port 8080 /invocations, not 8000 /mcp",
+            details="Redeploy with `--protocol MCP` (starter toolkit `configure -p MCP`).",
+            evidence=evidence,
+        )
+    if rt_status != "READY" or ep_status != "READY":
+        return warned(f"runtime {rt_status}, endpoint {ep_status}: wait for READY and run again", evidence=evidence)
+    return passed(
+        f"runtime and {params.endpoint_name} endpoint READY, protocol MCP (READY does not prove the server starts: probe the endpoint)",
+        details="AgentCore does not run your entry point when it creates or updates a runtime: a server that "
+        "crashes on import still shows READY, and then answers HTTP 200 with JSON-RPC error -32010 "
+        "\"Runtime initialization time exceeded\". The endpoint checks probe it for real.",
+        evidence=evidence,
+    )
+

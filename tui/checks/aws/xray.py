@@ -1,0 +1,49 @@
+"""X-Ray: is Transaction Search on (trace segments go to CloudWatch Logs)?"""
+
+from __future__ import annotations
+
+from tui.aws.errors import aws_errors
+from tui.checks.aws._common import client
+from tui.engine.checkctx import CheckContext
+from tui.registry import CheckParams, check
+from tui.results import CheckResult, Severity, failed, passed, warned
+
+
+class DestinationParams(CheckParams):
+    region: str = ""
+
+
+@check(
+    "xray.destination",
+    title="Transaction Search is on (trace segments go to CloudWatch Logs)",
+    severity=Severity.HIGH,
+    params=DestinationParams,
+    publishes=("xray.destination", "xray.status"),
+    needs=("aws",),
+    remediation="Add the logs resource policy first, then `aws xray update-trace-segment-destination "
+    "--destination CloudWatchLogs` (fix `xray.destination`) and wait until the status is ACTIVE (10-15 min).",
+)
+@aws_errors
+def destination(ctx: CheckContext, params: DestinationParams) -> CheckResult:
+    """GetTraceSegmentDestination: CloudWatchLogs+ACTIVE passes, PENDING warns, XRay fails (ACTIVE there means off)."""
+    answer = client(ctx, "xray", params.region).get_trace_segment_destination()
+    dest, status = str(answer.get("Destination") or "?"), str(answer.get("Status") or "?")
+    evidence = {"destination": dest, "status": status, "region": params.region or ctx.context.region}
+    facts = {"xray.destination": dest, "xray.status": status}
+    if dest == "CloudWatchLogs" and status == "ACTIVE":
+        return passed("Transaction Search is on: destination CloudWatchLogs, ACTIVE", evidence=evidence, facts=facts)
+    if dest == "CloudWatchLogs":
+        return warned(
+            f"destination CloudWatchLogs is still {status}: OTLP trace exports fail with HTTP 400 until it is ACTIVE (10-15 min)",
+            details="Nothing to fix: wait and run again. Spans sent meanwhile are lost.",
+            evidence=evidence,
+            facts=facts,
+        )
+    return failed(
+        f"Transaction Search is off: destination {dest} (status {status}); OTLP exports fail with "
+        "\"The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination\"",
+        details="`Status: ACTIVE` is not \"on\": with `Destination: XRay` it means segments still go to X-Ray. "
+        "Switch the destination to CloudWatchLogs (after the logs resource policy for aws/spans exists).",
+        evidence=evidence,
+        facts=facts,
+    )
