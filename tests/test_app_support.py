@@ -1,0 +1,152 @@
+"""Shared helpers for the TUI tests: a registry of test-only checks and fixes, the test playbook, the app.
+
+(Named ``test_app_*`` so it lives with the tests; it holds no tests itself.)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from pathlib import Path
+
+from tui.context import Context
+from tui.engine.checkctx import CheckContext
+from tui.fixes.base import Fix, Plan, file_change
+from tui.registry import CheckParams, CheckSpec, FixSpec, NoParams, Registry
+from tui.results import CheckError, CheckResult, Risk, Severity, failed, passed, warned
+
+HERE = Path(__file__).resolve().parent
+TEST_PLAYBOOK = HERE / "playbooks" / "walk-test.yaml"
+
+
+class PathParams(CheckParams):
+    path: str
+
+
+class SlowParams(CheckParams):
+    seconds: float = 30.0
+
+
+def file_ok(ctx: CheckContext, params: PathParams) -> CheckResult:
+    """Passes when the file says ``ok``."""
+    p = Path(params.path)
+    if not p.exists():
+        return failed(f"{p.name} does not exist", evidence={"path": str(p)})
+    text = p.read_text(encoding="utf-8").strip()
+    if text != "ok":
+        return failed(f"{p.name} says {text!r}, not 'ok'", evidence={"path": str(p), "content": text})
+    return passed(f"{p.name} says ok", evidence={"path": str(p)})
+
+
+def always_pass(ctx: CheckContext, params: NoParams) -> CheckResult:
+    """Always passes."""
+    return passed("all good")
+
+
+def warns(ctx: CheckContext, params: NoParams) -> CheckResult:
+    """Always warns."""
+    return warned("slow answer (2.5 s)", details="The endpoint answered slowly.")
+
+
+def raises(ctx: CheckContext, params: NoParams) -> CheckResult:
+    """Cannot decide."""
+    raise CheckError("could not reach the endpoint: 401 Unauthorized")
+
+
+async def slow_async(ctx: CheckContext, params: SlowParams) -> CheckResult:
+    """Sleeps on the loop (cancellable)."""
+    await asyncio.sleep(params.seconds)
+    return passed("slept")
+
+
+def slow_thread(ctx: CheckContext, params: SlowParams) -> CheckResult:
+    """Blocks a thread, polling the cancellation flag like a long boto3 check should."""
+    end = time.monotonic() + params.seconds
+    while time.monotonic() < end:
+        if ctx.cancelled.wait(0.02):
+            return passed("stopped early")
+    return passed("slept")
+
+
+class WriteFile(Fix):
+    """Writes ``ok`` into the file (a FileChange)."""
+
+    def plan(self) -> Plan:
+        change = file_change(self.params.path, "ok\n", description="write a good config")
+        return Plan(
+            fix="test.write_file",
+            title="Write a good config.txt",
+            risk=Risk.MUTATING,
+            summary=f"Write 'ok' into {self.params.path}",
+            actions=[change],
+            permissions=[],
+        )
+
+
+class DeleteFile(Fix):
+    """Deletes the file (destructive, for the focus test)."""
+
+    def plan(self) -> Plan:
+        return Plan(
+            fix="test.delete_file",
+            title="Delete config.txt",
+            risk=Risk.DESTRUCTIVE,
+            summary=f"Delete {self.params.path}",
+            actions=[file_change(self.params.path, None, description="delete")],
+        )
+
+
+def make_registry() -> Registry:
+    """A registry holding only the test checks and fixes."""
+    reg = Registry()
+    for cid, func, params, title in [
+        ("test.file_ok", file_ok, PathParams, "Config file says ok"),
+        ("test.always_pass", always_pass, NoParams, "Always passes"),
+        ("test.warns", warns, NoParams, "Answers slowly"),
+        ("test.raises", raises, NoParams, "Probe that cannot decide"),
+        ("test.slow_async", slow_async, SlowParams, "Slow async check"),
+        ("test.slow_thread", slow_thread, SlowParams, "Slow thread check"),
+    ]:
+        reg.add_check(CheckSpec(id=cid, title=title, severity=Severity.HIGH, params=params, func=func, remediation="Press f."))
+    reg.add_fix(FixSpec(id="test.write_file", title="Write a good config.txt", risk=Risk.MUTATING, params=PathParams, cls=WriteFile))
+    reg.add_fix(FixSpec(id="test.delete_file", title="Delete config.txt", risk=Risk.DESTRUCTIVE, params=PathParams, cls=DeleteFile))
+    return reg
+
+
+def make_context(project: Path | str, **kwargs: object) -> Context:
+    """A context pointing at a test project directory."""
+    base = {"region": "us-east-1", "runtime": "test-runtime", "project": str(project), "timeout": 60.0}
+    base.update(kwargs)
+    return Context(**base)  # type: ignore[arg-type]
+
+
+def make_app(project: Path | str, *, show_start: bool = False, **ctx_kwargs: object):  # noqa: ANN201
+    """The app on the test playbook with the test registry."""
+    from tui.app.main import TriageApp
+    from tui.playbook.loader import load_playbook
+
+    return TriageApp(
+        make_context(project, **ctx_kwargs),
+        load_playbook(TEST_PLAYBOOK),
+        registry=make_registry(),
+        show_start=show_start,
+        export_dir=str(project),
+        export_stamp="test",
+    )
+
+
+async def wait_group(app, group: str, pilot=None) -> None:  # noqa: ANN001
+    """Wait for every worker of ``group`` (``checks``, ``fix``) to finish, then let the messages land."""
+    for _ in range(3):
+        workers = [w for w in app.workers if w.group == group]
+        if workers:
+            await app.workers.wait_for_complete(workers)
+        if pilot is not None:
+            await pilot.pause()
+        else:
+            await asyncio.sleep(0.01)
+
+
+async def wait_checks(app, pilot=None) -> None:  # noqa: ANN001
+    """Wait until the running node's checks finished and the screen handled their messages."""
+    await wait_group(app, "checks", pilot)

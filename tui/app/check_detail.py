@@ -1,0 +1,57 @@
+"""Details of one check result: summary, Markdown details, remediation and the (redacted) evidence."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from textual.widgets import Markdown
+
+if TYPE_CHECKING:
+    from tui.registry import CheckSpec
+    from tui.results import CheckResult
+
+
+def detail_markdown(key: str, spec: CheckSpec | None, result: CheckResult | None, state: str = "done") -> str:
+    """The Markdown shown for a check (pure, so tests and exports can reuse it)."""
+    title = spec.title if spec else key
+    check_id = spec.id if spec else key
+    lines = [f"### {title}", "", f"`{check_id}`" + (f" as `{key}`" if key != check_id else "")]
+    if spec is not None:
+        lines[-1] += f" · severity {spec.severity.value}"
+    if result is None:
+        lines += ["", {"running": "Running…", "cancelled": "Cancelled before it finished."}.get(state, "Not run yet (press `r`).")]
+        if spec is not None and spec.description:
+            lines += ["", spec.description]
+        return "\n".join(lines)
+    lines += ["", f"**{result.status.icon} {result.status.value.upper()}** ({result.duration:.2f}s): {result.summary}"]
+    if result.details:
+        lines += ["", result.details]
+    if result.remediation and result.status.is_problem:
+        lines += ["", f"**What to do:** {result.remediation}"]
+    if result.evidence:
+        lines += ["", "**Evidence**", "", "```json", json.dumps(result.evidence, indent=2, default=str), "```"]
+    return "\n".join(lines)
+
+
+class CheckDetail(Markdown):
+    """The selected check's details and evidence (already redacted by the runner)."""
+
+    DEFAULT_CSS = """
+    CheckDetail {
+        height: auto;
+        margin: 0 0 0 0;
+        padding: 0 1;
+        border: round $primary 30%;
+        border-title-color: $text-muted;
+        background: $surface;
+    }
+    """
+
+    def on_mount(self) -> None:
+        self.border_title = "Check details"
+
+    def show(self, key: str, spec: CheckSpec | None, result: CheckResult | None, state: str = "done") -> None:
+        """Show one check (the Markdown update is awaited by Textual in the background)."""
+        self.display = True
+        self.update(detail_markdown(key, spec, result, state))

@@ -1,0 +1,134 @@
+"""The checks of a node in a ``DataTable``: live spinner, status, one-line summary, duration."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable
+
+from tui.app import icons
+
+if TYPE_CHECKING:
+    from tui.results import CheckResult
+
+
+@dataclass
+class CheckRow:
+    """One check's line: what it is and where it stands."""
+
+    key: str
+    title: str
+    state: str = "pending"
+    """``pending``, ``running``, ``done`` or ``cancelled``."""
+    result: CheckResult | None = None
+    started: float = field(default=0.0)
+
+
+class ChecksTable(DataTable[Text]):
+    """The current node's checks. Highlight a row to see its details and evidence below."""
+
+    DEFAULT_CSS = """
+    ChecksTable {
+        height: auto;
+        max-height: 14;
+        margin: 0 0 1 0;
+        background: $surface;
+        &:focus { background-tint: $foreground 3%; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Details", show=False, id="checks.details", tooltip="Show this check's details and evidence"),
+    ]
+
+    HELP = "The node's checks run concurrently. ⠋ running, ✓ pass, ! warn, ✗ fail, ☠ error, - skipped, ⊘ cancelled."
+
+    COLUMNS = ("status", "check", "summary", "time")
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_cursor=True)
+        self.rows_by_key: dict[str, CheckRow] = {}
+        self._frame = 0
+
+    def on_mount(self) -> None:
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        widths = self._widths()
+        for name, width in zip(self.COLUMNS, widths):
+            self.add_column(" " if name == "status" else name, width=width, key=name)
+
+    def _widths(self) -> tuple[int, int, int, int]:
+        total = max(self.size.width or self.app.size.width - 30, 40) - 2 * 4 - 1
+        check_w = min(max((len(r.key) for r in self.rows_by_key.values()), default=10), 26)
+        time_w = 7
+        summary_w = max(total - 2 - check_w - time_w, 12)
+        return (2, check_w, summary_w, time_w)
+
+    def set_rows(self, rows: list[CheckRow]) -> None:
+        """Show these checks (replacing the table's content; the cursor stays on the same key)."""
+        self.rows_by_key = {r.key: r for r in rows}
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        cursor_key = None
+        if self.row_count and self.cursor_row < self.row_count:
+            cursor_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+        self.clear(columns=True)
+        self._add_columns()
+        for row in self.rows_by_key.values():
+            self.add_row(*self._cells(row), key=row.key)
+        if cursor_key in self.rows_by_key:
+            self.move_cursor(row=self.get_row_index(cursor_key), animate=False)
+
+    def on_resize(self) -> None:
+        if self.rows_by_key:
+            self._rebuild()
+
+    def _cells(self, row: CheckRow) -> tuple[Text, Text, Text, Text]:
+        summary_w = self._widths()[2]
+        if row.state == "running":
+            icon = Text(icons.SPINNER[self._frame % len(icons.SPINNER)], style="cyan")
+            summary = Text("running…", style="dim")
+            elapsed = Text(icons.format_duration(time.monotonic() - row.started), style="dim")
+        elif row.state == "cancelled":
+            icon = Text(icons.CANCELLED, style="dim")
+            summary = Text("cancelled", style="dim italic")
+            elapsed = Text("")
+        elif row.result is None:
+            icon = Text(icons.PENDING, style="dim")
+            summary = Text("not run yet", style="dim")
+            elapsed = Text("")
+        else:
+            status = row.result.status
+            icon = Text(status.icon, style=icons.STATUS_STYLE[status.value])
+            summary = Text(icons.ellipsize(row.result.summary, summary_w))
+            elapsed = Text(icons.format_duration(row.result.duration), style="dim")
+        return icon, Text(icons.ellipsize(row.key, self._widths()[1])), summary, elapsed
+
+    def update_row(self, row: CheckRow) -> None:
+        """Redraw one check's line (after it started or finished)."""
+        self.rows_by_key[row.key] = row
+        if row.key not in self.rows:
+            self._rebuild()
+            return
+        for column, cell in zip(self.COLUMNS, self._cells(row)):
+            self.update_cell(row.key, column, cell)
+
+    def tick(self) -> None:
+        """Advance the spinner of running checks and their elapsed time."""
+        self._frame += 1
+        for row in self.rows_by_key.values():
+            if row.state == "running":
+                self.update_row(row)
+
+    @property
+    def highlighted_key(self) -> str | None:
+        """Key of the check under the cursor."""
+        if not self.row_count:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value

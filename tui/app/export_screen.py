@@ -1,0 +1,104 @@
+"""Export the session (Markdown + JSON, redacted) for a support ticket; open the audit log from here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+if TYPE_CHECKING:
+    from tui.app.session import SessionLog
+    from tui.engine.walk import Walk
+
+
+class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
+    """Choose a directory and write ``mcp-triage-session-<time>.md`` and ``.json`` there."""
+
+    DEFAULT_CSS = """
+    ExportScreen {
+        align: center middle;
+        & > #export-dialog {
+            width: 90%;
+            max-width: 90;
+            height: auto;
+            border: thick $primary 70%;
+            background: $panel;
+            padding: 0 1;
+        }
+        #export-note { color: $text-muted; margin-bottom: 1; }
+        #export-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        #export-buttons Button { margin-left: 2; }
+        #export-result { margin-top: 1; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="export.close", tooltip="Back to the walk"),
+        Binding("ctrl+a", "audit", "Audit log", id="export.audit", tooltip="Show every fix applied (the audit log)"),
+    ]
+
+    def __init__(self, walk: Walk, log: SessionLog | None = None, directory: str | None = None, stamp: str | None = None) -> None:
+        super().__init__()
+        self.walk = walk
+        self.session = log
+        self.directory = directory if directory is not None else os.getcwd()
+        self.stamp = stamp
+        """Fixed file-name stamp (tests); a timestamp otherwise."""
+        self.written: tuple[Path, Path] | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-dialog"):
+            yield Label("Export this session for a support ticket")
+            yield Static(
+                "Markdown and JSON: context, the path taken and why, every check result with evidence, fixes applied. "
+                "Tokens and secrets are redacted.",
+                id="export-note",
+            )
+            yield Label("Directory")
+            yield Input(self.directory, id="export-dir", placeholder="directory to write into")
+            yield Static("", id="export-result")
+            with Horizontal(id="export-buttons"):
+                yield Button("Audit log", id="audit")
+                yield Button("Close", id="close")
+                yield Button("Export", id="export", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#export-dialog").border_title = "e export"
+        self.query_one("#export", Button).focus()
+
+    @on(Input.Submitted, "#export-dir")
+    @on(Button.Pressed, "#export")
+    def action_export(self) -> None:
+        """Write both files and show where."""
+        from tui.app.session import export_session
+
+        directory = self.query_one("#export-dir", Input).value.strip() or "."
+        result = self.query_one("#export-result", Static)
+        try:
+            self.written = export_session(self.walk, directory, self.session, stamp=self.stamp)
+        except OSError as exc:
+            result.update(f"[red]Could not write to {directory}: {exc.strerror or exc}[/]")
+            self.notify(f"Export failed: {exc.strerror or exc}", severity="error")
+            return
+        md, js = self.written
+        result.update(f"[green]Written:[/]\n  {md}\n  {js}")
+        self.notify(f"Session exported to {md.parent}", title="Export")
+
+    @on(Button.Pressed, "#close")
+    def action_close(self) -> None:
+        """Close (returns the written paths, if any)."""
+        self.dismiss(self.written)
+
+    @on(Button.Pressed, "#audit")
+    def action_audit(self) -> None:
+        """Open the audit-log viewer."""
+        from tui.app.audit_screen import AuditScreen
+
+        self.app.push_screen(AuditScreen())

@@ -1,0 +1,177 @@
+"""The mcp-triage TUI: ``run_app`` (called by ``mcp-triage`` and ``mcp-triage demo``) and ``TriageApp``.
+
+Import cost matters here: this module imports Textual and nothing heavy. The
+engine, playbook loader and registry load in a thread right after the first
+frame; boto3, botocore, mcp and httpx are only ever imported by checks and
+fixes when they run (``tests/test_import_hygiene.py`` guards this).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+
+from tui.app.commands import WalkCommands
+from tui.app.start_screen import StartScreen
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
+
+    from tui.context import Context
+    from tui.playbook.loader import LoadedPlaybook
+    from tui.registry import Registry
+
+
+class TriageApp(App[None]):
+    """Start screen, then the walk; modal fix confirmation, symptom search, export, audit log and help on top."""
+
+    TITLE = "mcp-triage"
+    SUB_TITLE = "MCP on AgentCore Runtime"
+    COMMANDS = App.COMMANDS | {WalkCommands}
+    CSS = """
+    Screen { background: $background; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave mcp-triage", priority=True),
+        Binding("f1", "help", "Help", show=False, id="app.help", tooltip="Keys and a short guide"),
+    ]
+
+    def __init__(
+        self,
+        context: Context,
+        playbook: str | LoadedPlaybook = "agentcore-mcp",
+        *,
+        registry: Registry | None = None,
+        show_start: bool = True,
+        export_dir: str | None = None,
+        export_stamp: str | None = None,
+    ) -> None:
+        """
+        Args:
+            context: The merged context (flags, environment, AWS variables, ``.bedrock_agentcore.yaml``).
+            playbook: A shipped playbook id, a path to a YAML file, or an already loaded playbook.
+            registry: Checks and fixes (default: every shipped one; tests inject their own).
+            show_start: Show the start form first (False opens the walk directly).
+            export_dir: Default directory of the export screen (default: the working directory).
+            export_stamp: Fixed file-name stamp for exports (tests).
+        """
+        super().__init__()
+        self.context = context
+        self.playbook_ref = playbook if isinstance(playbook, str) else playbook.file
+        self.loaded: LoadedPlaybook | None = None if isinstance(playbook, str) else playbook
+        self.registry = registry
+        self.show_start = show_start
+        self.export_dir = export_dir
+        self.export_stamp = export_stamp
+        self.walk_screen: Any = None
+        """The ``WalkScreen`` once the walk started."""
+
+    def on_mount(self) -> None:
+        if self.context.sandbox:
+            self.sub_title = "SANDBOX"
+        if self.show_start:
+            title = self.loaded.playbook.title if self.loaded else None
+            self.push_screen(StartScreen(self.context, self.playbook_ref, title))
+        else:
+            self.start_walk(self.context, self.playbook_ref)
+
+    def on_ready(self) -> None:
+        self._warm_up()
+
+    @work(thread=True, exit_on_error=False, group="warm-up", description="import the engine after the first frame")
+    def _warm_up(self) -> None:
+        """Import the engine and the checks off the first frame, so starting the walk is instant."""
+        import tui.engine.fixing  # noqa: F401
+        import tui.engine.walk  # noqa: F401
+        import tui.playbook.validate  # noqa: F401
+
+        if self.registry is None:
+            from tui.registry import load_all
+
+            load_all()
+
+    # -- starting the walk ------------------------------------------------------------------
+    def load_playbook(self, ref: str) -> LoadedPlaybook:
+        """Load and validate a playbook by id or path; raises ``ValueError`` with every problem."""
+        from pathlib import Path
+
+        from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
+        from tui.playbook.validate import validate
+
+        if self.loaded is not None and ref in (self.loaded.file, self.loaded.playbook.id):
+            return self.loaded
+        path = Path(ref)
+        if not (path.suffix in (".yaml", ".yml") or path.is_file()):
+            found = [f for f in shipped_playbook_files() if f.stem == ref]
+            if not found:
+                for f in shipped_playbook_files():
+                    try:
+                        if load_playbook(f).playbook.id == ref:
+                            found = [f]
+                            break
+                    except PlaybookLoadError:
+                        continue
+            if not found:
+                raise ValueError(f"no playbook {ref!r}")
+            path = found[0]
+        try:
+            loaded = load_playbook(path)
+        except PlaybookLoadError as exc:
+            raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in exc.errors)) from None
+        errors = validate(loaded)
+        if errors:
+            raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in errors))
+        return loaded
+
+    def start_walk(self, context: Context, ref: str) -> None:
+        """Create the walk and show it (replacing the start screen)."""
+        from tui.app.session import SessionLog
+        from tui.app.walk_screen import WalkScreen
+        from tui.engine.walk import Walk
+        from tui.registry import load_all
+
+        loaded = self.load_playbook(ref)
+        for inp in loaded.playbook.inputs:
+            if inp.name not in context.inputs and inp.default is not None:
+                context.inputs[inp.name] = inp.default
+        self.context = context
+        self.loaded = loaded
+        walk = Walk(loaded.playbook, context, registry=self.registry or load_all())
+        self.walk_screen = WalkScreen(walk, SessionLog(), export_dir=self.export_dir, export_stamp=self.export_stamp)
+        if self.show_start and isinstance(self.screen, StartScreen):
+            self.switch_screen(self.walk_screen)
+        else:
+            self.push_screen(self.walk_screen)
+
+    @on(StartScreen.Started)
+    def _started(self, message: StartScreen.Started) -> None:
+        try:
+            self.start_walk(message.choice.context, message.choice.playbook)
+        except Exception as exc:  # noqa: BLE001 - a broken playbook or check module must not crash the form
+            if isinstance(self.screen, StartScreen):
+                self.screen.show_error(str(exc))
+            self.notify(str(exc).splitlines()[0], title="Cannot start", severity="error")
+
+    # -- app-wide actions ---------------------------------------------------------------------
+    def action_help(self) -> None:
+        """Help for the screen in front (F1)."""
+        from tui.app.help_screen import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's own commands (theme, keys, screenshot, quit) plus help."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and a short guide (? / F1)", self.action_help)
+
+
+def run_app(ctx: Context, playbook_ref: str) -> None:
+    """Open the TUI for this context and playbook (``mcp-triage``; ``mcp-triage demo`` with ``ctx.sandbox``)."""
+    TriageApp(ctx, playbook_ref).run()

@@ -1,0 +1,121 @@
+"""The path taken through the playbook as a Textual ``Tree``, with a live status icon per node."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.markup import escape
+from textual.binding import Binding, BindingType
+from textual.widgets import Tree
+
+from tui.app import icons
+
+if TYPE_CHECKING:
+    from textual.widgets.tree import TreeNode
+
+    from tui.engine.walk import Walk
+
+
+@dataclass(frozen=True)
+class PathEntry:
+    """What a tree line stands for: a step of the history, the current node, or a forward step."""
+
+    node: str
+    kind: str
+    """``past``, ``current``, ``forward`` or ``note`` (a reason line)."""
+    index: int = 0
+    """Position in the history (past) or the forward stack (forward)."""
+
+
+class PathTree(Tree[PathEntry]):
+    """Every node visited, why each branch was taken, where the current node leads next.
+
+    Select a past node to go back to it; select a forward node to redo the steps to it.
+    """
+
+    DEFAULT_CSS = """
+    PathTree {
+        width: 32%;
+        min-width: 24;
+        max-width: 56;
+        height: 1fr;
+        border: round $primary 40%;
+        border-title-color: $text-muted;
+        padding: 0 0;
+        & > .tree--guides { color: $primary 40%; }
+        &:focus { border: round $primary; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "select_cursor", "Go there", show=False, id="path.go", tooltip="Go back (or forward) to this node"),
+    ]
+
+    HELP = "The path taken. Each node shows its status; the dim line under it says why the walk went on from there."
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("path", id=id)
+        self.show_root = False
+        self.guide_depth = 2
+        self.auto_expand = False
+        self._by_node: dict[str, TreeNode[PathEntry]] = {}
+        """Latest tree line of each node id (for live icon updates)."""
+        self._titles: dict[str, str] = {}
+
+    def on_mount(self) -> None:
+        self.border_title = "Path"
+
+    def node_icon(self, walk: Walk, node_id: str, spinner: str | None = None) -> str:
+        """Markup icon for a node: spinner while running, worst check status, ? for questions, ◆ for diagnoses."""
+        from tui.playbook.model import CheckNode, DiagnosisNode
+
+        node = walk.playbook.nodes[node_id]
+        if spinner is not None:
+            return f"[cyan]{spinner}[/]"
+        if isinstance(node, CheckNode):
+            return icons.status_markup(walk.status_of(node_id))
+        if isinstance(node, DiagnosisNode):
+            return f"[{icons.SEVERITY_STYLE.get(node.severity.value, 'cyan')}]{icons.DIAGNOSIS}[/]"
+        return f"[cyan]{icons.QUESTION}[/]"
+
+    def _label(self, walk: Walk, node_id: str, *, current: bool = False, spinner: str | None = None, dim: bool = False) -> str:
+        title = escape(walk.playbook.nodes[node_id].title)
+        icon = self.node_icon(walk, node_id, spinner)
+        if current:
+            return f"{icon} [b reverse] {title} [/]"
+        if dim:
+            return f"[dim]{icon} {title}[/]"
+        return f"{icon} {title}"
+
+    def show_walk(self, walk: Walk, running: str | None = None, spinner: str | None = None) -> None:
+        """Rebuild the tree from the walk: history, current node (with where it leads), forward steps."""
+        self.clear()
+        self._by_node.clear()
+        root = self.root
+        for i, step in enumerate(walk.history):
+            line = root.add(self._label(walk, step.node, spinner=spinner if running == step.node else None), PathEntry(step.node, "past", i), expand=True)
+            line.add_leaf(f"[dim]↳ {escape(step.reason)}[/]", PathEntry(step.node, "note", i))
+            self._by_node[step.node] = line
+        current = root.add(
+            self._label(walk, walk.current, current=True, spinner=spinner if running == walk.current else None),
+            PathEntry(walk.current, "current"),
+            expand=True,
+        )
+        self._by_node[walk.current] = current
+        decision = walk.decision()
+        if decision is not None:
+            target, reason = decision
+            title = escape(walk.playbook.nodes[target].title)
+            current.add_leaf(f"[dim]→ next: [b]{title}[/b] ({escape(reason)})[/]", PathEntry(target, "note"))
+        for j, step in enumerate(reversed(walk.forward_stack)):
+            self._by_node.setdefault(step.target, root.add_leaf(self._label(walk, step.target, dim=True), PathEntry(step.target, "forward", j)))
+        root.expand()
+        self.move_cursor(current)
+
+    def set_spinner(self, walk: Walk, node_id: str, frame: str | None) -> None:
+        """Update one node's icon in place (the spinner while its checks run, else its status)."""
+        line = self._by_node.get(node_id)
+        if line is None or line.data is None:
+            return
+        line.set_label(self._label(walk, node_id, current=line.data.kind == "current", spinner=frame, dim=line.data.kind == "forward"))

@@ -1,0 +1,239 @@
+"""Start screen: the troubleshooting context (prefilled) and the playbook to walk."""
+
+from __future__ import annotations
+
+import configparser
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+
+if TYPE_CHECKING:
+    from tui.context import Context
+
+FIELDS: list[tuple[str, str, str]] = [
+    ("profile", "AWS profile", "default chain (AWS_PROFILE)"),
+    ("region", "Region", "us-east-1"),
+    ("runtime", "Runtime", "ARN, id or name of the AgentCore runtime"),
+    ("endpoint", "MCP endpoint", "https://…/invocations?qualifier=DEFAULT"),
+    ("token", "Token source", "env:VAR or file:PATH (never the token)"),
+    ("project", "Project dir", "directory with mcp_server.py"),
+]
+
+
+def aws_config_region(profile: str | None, environ: dict[str, str] | None = None) -> str | None:
+    """The region of ``profile`` in the AWS config file (``AWS_CONFIG_FILE`` or ``~/.aws/config``), without boto3."""
+    env = os.environ if environ is None else environ
+    path = Path(env.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
+    if not path.is_file():
+        return None
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    name = profile or env.get("AWS_PROFILE") or "default"
+    section = "default" if name == "default" else f"profile {name}"
+    if parser.has_section(section):
+        return parser.get(section, "region", fallback=None) or None
+    return None
+
+
+def parse_token_source(text: str) -> dict[str, str | None]:
+    """``env:VAR`` / ``file:PATH`` (a bare name is an environment variable, a bare path a file)."""
+    text = text.strip()
+    if not text:
+        return {"token_env": None, "token_file": None}
+    kind, sep, rest = text.partition(":")
+    if sep and kind in ("env", "file"):
+        return {"token_env": rest or None, "token_file": None} if kind == "env" else {"token_env": None, "token_file": rest or None}
+    if "/" in text or text.startswith("~") or text.startswith("."):
+        return {"token_env": None, "token_file": text}
+    return {"token_env": text, "token_file": None}
+
+
+@dataclass(frozen=True)
+class StartChoice:
+    """What the start screen hands the app: the edited context and the playbook file or id."""
+
+    context: Any
+    playbook: str
+
+
+class StartScreen(Screen[None]):
+    """The context form (prefilled from flags, environment, AWS config and ``.bedrock_agentcore.yaml``) and the playbook picker."""
+
+    DEFAULT_CSS = """
+    StartScreen {
+        #sandbox-banner {
+            background: $warning 80%;
+            color: $text;
+            text-style: bold;
+            width: 1fr;
+            height: auto;
+            content-align: center middle;
+            padding: 0 1;
+        }
+        #readonly-banner { background: $success 40%; width: 1fr; height: auto; padding: 0 1; }
+        #form-scroll { height: 1fr; padding: 0 1; }
+        #intro { color: $text-muted; margin: 1 0 0 0; height: auto; }
+        #form {
+            grid-size: 2;
+            grid-columns: 16 1fr;
+            grid-rows: 3;
+            grid-gutter: 0 1;
+            height: auto;
+            margin-top: 1;
+        }
+        #form Label { height: 3; content-align: left middle; width: 100%; }
+        .source { color: $text-muted; }
+        #ro-row { height: 3; }
+        #ro-row Label { height: 3; content-align: left middle; width: 16; }
+        #start-buttons { height: auto; margin: 1 0; align-horizontal: left; }
+        #start-error { color: $error; height: auto; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "start", "Start", id="start.start", tooltip="Open the walk with this context"),
+        Binding("f1", "app.help", "Help", id="start.help", tooltip="Keys and a short guide"),
+    ]
+
+    @dataclass
+    class Started(Message):
+        """The user asked to start; the app loads the playbook and opens the walk (or shows an error here)."""
+
+        choice: StartChoice
+
+    HELP = "Check the prefilled values (their source is shown next to each), pick a playbook, press enter."
+
+    def __init__(self, context: Context, playbook_ref: str, playbook_title: str | None = None) -> None:
+        super().__init__()
+        self.context = context
+        self.playbook_ref = playbook_ref
+        self.playbook_title = playbook_title
+        self.region_from_config: str | None = None
+        """Default region read from the AWS config when nothing else gave one."""
+
+    def _initial(self, name: str) -> str:
+        ctx = self.context
+        if name == "token":
+            return ctx.token_source or ""
+        value = getattr(ctx, name)
+        if name == "region" and not value:
+            self.region_from_config = aws_config_region(ctx.profile)
+            return self.region_from_config or ""
+        return "" if value is None else str(value)
+
+    def _source(self, name: str) -> str:
+        sources = self.context.sources
+        if name == "token":
+            return sources.get("token_env") or sources.get("token_file") or ""
+        if name == "region" and not self.context.region and self.region_from_config:
+            return "AWS config"
+        return sources.get(name, "")
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        if self.context.sandbox:
+            yield Static("SANDBOX · local moto + MCP server · nothing here touches a real AWS account", id="sandbox-banner")
+        if self.context.read_only:
+            yield Static("read-only: fixes are hidden and never applied", id="readonly-banner")
+        with VerticalScroll(id="form-scroll"):
+            yield Static(
+                "What should mcp-triage look at? Values come from flags, the environment, the AWS config "
+                "and .bedrock_agentcore.yaml; edit them here. Press enter to start.",
+                id="intro",
+            )
+            with Grid(id="form"):
+                yield Label("Playbook")
+                title = self.playbook_title or self.playbook_ref
+                yield Select([(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook")
+                for name, label, placeholder in FIELDS:
+                    source = self._source(name)
+                    yield Label(f"{label}" + (f"\n[dim]{source}[/]" if source else ""), id=f"label-{name}")
+                    yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}")
+            with Horizontal(id="ro-row"):
+                yield Label("Read-only")
+                yield Switch(value=self.context.read_only, id="read-only")
+            yield Static("", id="start-error")
+            with Horizontal(id="start-buttons"):
+                yield Button("Start walk (enter)", id="start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = "mcp-triage"
+        self.sub_title = "SANDBOX" if self.context.sandbox else "start"
+        self.query_one("#start", Button).focus()
+        self._load_playbooks()
+
+    @work(thread=True, exit_on_error=False, group="start", description="list shipped playbooks")
+    def _load_playbooks(self) -> None:
+        """List shipped playbooks off the first frame (loading YAML and pydantic models takes a moment)."""
+        from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
+
+        options: list[tuple[str, str]] = []
+        for file in shipped_playbook_files():
+            try:
+                pb = load_playbook(file).playbook
+            except PlaybookLoadError:
+                continue
+            options.append((f"{pb.title} ({pb.id})", pb.id))
+        self.app.call_from_thread(self._set_playbooks, options)
+
+    def _set_playbooks(self, options: list[tuple[str, str]]) -> None:
+        select = self.query_one("#playbook", Select)
+        ref = self.playbook_ref
+        if ref not in [v for _, v in options]:
+            options.insert(0, (self.playbook_title or ref, ref))
+        select.set_options(options)
+        select.value = ref
+
+    def values(self) -> dict[str, Any]:
+        """The form as ``Context`` fields."""
+        out: dict[str, Any] = {}
+        for name, _, _ in FIELDS:
+            text = self.query_one(f"#field-{name}", Input).value.strip()
+            if name == "token":
+                out.update(parse_token_source(text))
+            else:
+                out[name] = text or None
+        out["read_only"] = self.query_one("#read-only", Switch).value
+        return out
+
+    def build_context(self) -> Context:
+        """The start context updated with the form; edited values are marked as coming from the start screen."""
+        updates = self.values()
+        sources = dict(self.context.sources)
+        for key, value in updates.items():
+            if key != "read_only" and value != getattr(self.context, key):
+                sources[key] = "start screen"
+        if updates.get("project") and updates["project"] != self.context.project:
+            from tui.context import read_agentcore_config
+
+            found = read_agentcore_config(updates["project"])
+            for key in ("runtime", "region"):
+                if not updates.get(key) and found.get(key):
+                    updates[key] = found[key]
+                    sources[key] = ".bedrock_agentcore.yaml"
+        return self.context.model_copy(update={**updates, "sources": sources})
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#start")
+    def action_start(self) -> None:
+        """Hand the context and playbook to the app."""
+        select = self.query_one("#playbook", Select)
+        self.show_error("")
+        self.post_message(self.Started(StartChoice(self.build_context(), str(select.value))))
+
+    def show_error(self, message: str) -> None:
+        """Show why the walk could not start (bad playbook, missing input)."""
+        self.query_one("#start-error", Static).update(message)
