@@ -112,6 +112,15 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
             "headers",
         )
     if status == 404:
+        if "session" in low and not any(k.lower() == "mcp-session-id" for k in probe.sent):
+            return Cause(
+                "injected-session",
+                "HTTP 404 \"Session not found\" to a request that carried no session id: something in front (AgentCore) added an "
+                "`Mcp-Session-Id` the stateful server never issued",
+                "AgentCore puts its own `Mcp-Session-Id` on requests; a stateful Python server rejects it. Run the server stateless "
+                "(`streamable_http_app(stateless_http=True)`), which AgentCore recommends.",
+                "session",
+            )
         if "session" in low:
             return Cause(
                 "unknown-session",

@@ -107,6 +107,11 @@ def check_encoded_arn(url: str) -> tuple[list[str], str | None, str | None]:
     return problems, arn, suggested
 
 
+def _arn_region(arn: Any) -> str | None:
+    m = ARN_RE.match(str(arn or ""))
+    return m.group("region") if m else None
+
+
 def _auth_hint(value: Any) -> str | None:
     if not value:
         return None
@@ -137,7 +142,7 @@ def resolve_target(context: Any, facts: Any = None, endpoint: str | None = None)
             url=url,
             source="--endpoint" if (endpoint or getattr(context, "endpoint", None)) else "fact endpoint.url",
             runtime_arn=url_arn or arn,
-            region=(host_m.group("region") if host_m else None) or region,
+            region=(host_m.group("region") if host_m else None) or _arn_region(url_arn or arn) or region,
             agentcore=agentcore,
             auth_hint=hint,
             problems=problems,

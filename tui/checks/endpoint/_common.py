@@ -1,0 +1,123 @@
+"""Shared plumbing of the endpoint checks: parameters, target + auth, a budgeted prober, the handshake."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any, Literal
+
+from tui.engine.checkctx import CheckContext
+from tui.registry import CheckParams
+from tui.results import CheckResult, skipped
+
+HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
+
+
+class EndpointParams(CheckParams):
+    endpoint: str | None = None
+    """URL to probe instead of ``--endpoint`` / the runtime's invocation URL."""
+    auth: Literal["auto", "bearer", "sigv4", "none"] = "auto"
+    """How to authenticate: ``auto`` picks from the runtime's authorizer, the token, or SigV4 for AgentCore."""
+    probe_timeout: float | None = None
+    """Seconds one probe may take (default: half of ``--timeout``)."""
+    verify_tls: bool = True
+
+
+class Setup:
+    """Target, auth and a prober factory for one check run."""
+
+    def __init__(self, ctx: CheckContext, params: EndpointParams, target: Any, auth: Any) -> None:
+        self.ctx = ctx
+        self.params = params
+        self.target = target
+        self.auth = auth
+        total = max(1.0, float(ctx.timeout) - 0.5)
+        self.deadline = time.monotonic() + total
+        self.probe_timeout = params.probe_timeout or max(1.0, min(float(ctx.timeout) * 0.5, 30.0))
+
+    def prober(self, auth: Any = "default") -> Any:
+        from tui.endpoint.probe import Prober
+
+        return Prober(
+            self.target.url,
+            self.auth if auth == "default" else auth,
+            timeout=self.probe_timeout,
+            deadline=self.deadline,
+            verify=self.params.verify_tls,
+        )
+
+    def remaining(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def base_evidence(self) -> dict[str, Any]:
+        data = {"target": self.target.evidence()}
+        if self.auth is not None:
+            data["auth"] = self.auth.describe()
+        return data
+
+
+async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = True) -> Setup | CheckResult:
+    """Resolve the target and credentials, or a ``skip`` result saying what is missing."""
+    from tui.endpoint.auth import build_auth
+    from tui.endpoint.target import resolve_target
+
+    target = resolve_target(ctx.context, ctx.facts, params.endpoint)
+    if target is None:
+        return skipped(
+            "no endpoint to probe: give --endpoint URL, or --runtime with a full runtime ARN",
+            details="The endpoint checks need a URL. For AgentCore, `--runtime arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/ID` "
+            "is enough: the invocation URL is built from it.",
+        )
+    auth = None
+    if with_auth:
+        auth = await asyncio.to_thread(build_auth, ctx.context, target, params.auth)
+    return Setup(ctx, params, target, auth)
+
+
+async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any, str | None, Any, dict[str, str]]:
+    """initialize (+ notifications/initialized when a session is issued).
+
+    Returns (initialize probe, session id, cause or None, headers for later requests).
+    """
+    from tui.endpoint import jsonrpc
+    from tui.endpoint.classify import classify
+
+    init = await p.post("initialize", jsonrpc.initialize(request_id))
+    cause = classify(init, s.target)
+    if cause is not None:
+        return init, None, cause, {}
+    sid = init.session_id
+    version = (init.result or {}).get("protocolVersion")
+    headers: dict[str, str] = {}
+    if isinstance(version, str) and version in HANDSHAKE_VERSIONS:
+        headers["MCP-Protocol-Version"] = version
+    await p.post(
+        "notifications/initialized",
+        jsonrpc.notification("notifications/initialized"),
+        session_id=sid,
+        headers=headers,
+    )
+    return init, sid, None, headers
+
+
+def cause_fields(cause: Any, probe: Any = None) -> dict[str, Any]:
+    data = dict(cause.as_dict())
+    if probe is not None:
+        data["seen"] = probe.line()
+    return data
+
+
+def short_id(value: str | None) -> str | None:
+    """A session id shortened for display."""
+    if not value:
+        return None
+    return value if len(value) <= 12 else value[:8] + "…"
+
+
+def md_table(rows: list[tuple[str, ...]], header: tuple[str, ...]) -> str:
+    def esc(x: str) -> str:
+        return str(x).replace("|", "\\|").replace("\n", " ")
+
+    out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    out += ["| " + " | ".join(esc(c) for c in row) + " |" for row in rows]
+    return "\n".join(out)

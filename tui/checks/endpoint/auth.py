@@ -1,0 +1,150 @@
+"""endpoint.auth: are the credentials accepted, and if not, why (missing, expired, wrong client, SigV4 vs JWT)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
+from tui.engine.checkctx import CheckContext
+from tui.registry import check
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+
+
+@check(
+    "endpoint.auth",
+    title="Credentials are accepted by the endpoint",
+    severity=Severity.CRITICAL,
+    params=EndpointParams,
+    publishes=("endpoint.auth_mode",),
+    needs=("endpoint",),
+    remediation="Send the credentials the runtime's authorizer expects: a fresh bearer JWT from an allowed client, or SigV4.",
+)
+async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResult:
+    """Decodes the bearer JWT (without verifying it): issuer, client id, audience, expiry; then sends an
+    authenticated initialize and explains a 401/403: no token, expired token, wrong client/audience, or
+    SigV4 sent to a JWT runtime (and the reverse)."""
+    from tui.endpoint import jsonrpc
+    from tui.endpoint.classify import classify
+
+    s = await setup(ctx, params)
+    if isinstance(s, CheckResult):
+        return s
+    auth = s.auth
+    evidence: dict[str, Any] = s.base_evidence()
+    facts = {"endpoint.auth_mode": auth.mode}
+    jwt = auth.jwt
+    claims_line = ""
+    if jwt:
+        parts = [f"issuer {jwt.issuer}" if jwt.issuer else "", f"client {jwt.client_id}" if jwt.client_id else "", jwt.expiry_text()]
+        claims_line = "token: " + ", ".join(p for p in parts if p)
+    async with s.prober() as p:
+        probe = await p.post("initialize (with credentials)", jsonrpc.initialize())
+        evidence["probe"] = probe.evidence()
+        cause = classify(probe, s.target)
+        open_probe = None
+        if auth.mode != "none" and probe.status is not None and cause is None:
+            # Does the endpoint even need credentials? (An MCP server with no auth answers both.)
+            async with s.prober(auth=None) as p2:
+                open_probe = await p2.post("initialize (no credentials)", jsonrpc.initialize(), use_auth=False)
+            evidence["probe_without_credentials"] = open_probe.evidence()
+
+    if probe.status is None:
+        return skipped(
+            f"could not test credentials: {cause.summary if cause else probe.error}",
+            details="The endpoint did not answer at HTTP level; see `endpoint.reachable` / `endpoint.initialize`.",
+            evidence=evidence,
+            facts=facts,
+        )
+    if cause is not None and cause.area == "auth":
+        cause = _refine(cause, auth, jwt)
+        details = _claims_md(auth)
+        if auth.problem:
+            details += f"\n\n**Problem:** {auth.problem}"
+        return failed(
+            cause.summary,
+            details=details + f"\n\n**Seen:** `{probe.line()}` {probe.body[:200]}",
+            remediation=cause.advice,
+            evidence={**evidence, "classified": cause_fields(cause, probe)},
+            facts=facts,
+        )
+    # Anything but 401/403: authentication itself went through.
+    where = "AgentCore accepted the credentials" if s.target.agentcore else "the endpoint accepted the request"
+    if auth.mode == "none":
+        summary = f"no credentials needed: {where} without any"
+    else:
+        summary = f"{auth.mode} credentials accepted ({where})"
+    if claims_line:
+        summary += f"; {claims_line}"
+    if cause is not None:
+        summary += f" (the request itself then failed: {cause.code}, see the other checks)"
+    if jwt and jwt.expired:
+        return warned(summary + " although the token looks expired", details=_claims_md(auth), evidence=evidence, facts=facts)
+    if jwt and jwt.expiring_soon:
+        return warned(
+            f"the token expires in less than 5 minutes ({jwt.expiry_text()})",
+            details=_claims_md(auth),
+            remediation="Refresh the token before a long session (Cognito access tokens last about an hour).",
+            evidence=evidence,
+            facts=facts,
+        )
+    if open_probe is not None and open_probe.ok and auth.mode != "none" and not s.target.agentcore:
+        return warned(
+            "the endpoint answers without any credentials too: the token is not checked",
+            details="An initialize without `Authorization` succeeded. If this endpoint should be protected, put an authorizer in front of it.",
+            evidence=evidence,
+            facts=facts,
+        )
+    return passed(summary, details=_claims_md(auth), evidence=evidence, facts=facts)
+
+
+def _refine(cause: Any, auth: Any, jwt: Any) -> Any:
+    """Sharpen a generic 401/403 with what we know about the credentials we sent."""
+    from tui.endpoint.classify import Cause
+
+    if cause.code in ("unauthorized", "token-missing", "token-expired") and jwt is not None and jwt.expired:
+        return Cause(
+            "token-expired",
+            f"{cause.summary.split(':')[0]}: the bearer token expired ({jwt.expiry_text()})",
+            "Get a fresh token (Cognito access tokens last about an hour; use the refresh-token flow instead of a stored token).",
+            "auth",
+        )
+    if cause.code == "token-client" and jwt is not None:
+        return Cause(
+            cause.code,
+            f"{cause.summary.split(':')[0]}: the token's client id `{jwt.client_id}` (audience `{jwt.audience}`) is not allowed by the runtime's authorizer",
+            cause.advice,
+            "auth",
+        )
+    if cause.code == "auth-mismatch":
+        sent = {"bearer": "a bearer JWT", "sigv4": "a SigV4 signature"}.get(auth.mode, "no credentials")
+        other = "SigV4 (IAM)" if auth.mode == "bearer" else "a bearer JWT (OAuth)"
+        return Cause(
+            cause.code,
+            f"{cause.summary.split(':')[0]}: Authorization method mismatch — we sent {sent}, the runtime is configured for {other}",
+            cause.advice + (" Re-run with `auth: sigv4`/`auth: bearer` to match." if auth.mode != "none" else ""),
+            "auth",
+        )
+    if cause.code == "unauthorized" and auth.mode == "none":
+        return Cause(
+            "token-missing",
+            f"{cause.summary.split(':')[0]}: the endpoint needs credentials and none were sent",
+            "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials (SigV4 runtimes).",
+            "auth",
+        )
+    if cause.code == "unauthorized" and auth.problem:
+        return Cause("credentials-unavailable", f"{cause.summary.split(':')[0]}: {auth.problem}", cause.advice, "auth")
+    return cause
+
+
+def _claims_md(auth: Any) -> str:
+    lines = [f"Auth mode: **{auth.mode}** ({auth.reason})."]
+    if auth.jwt:
+        lines.append("")
+        lines.append("Token claims (decoded, **not verified**):")
+        for key, value in auth.jwt.claims().items():
+            lines.append(f"* {key}: `{value}`")
+        if auth.jwt.audience is None and auth.jwt.client_id:
+            lines.append("* no `aud` claim (a Cognito access token): the runtime must list the client in `allowedClients`, not `allowedAudience`")
+    elif auth.mode == "bearer" and auth.token:
+        lines.append("The token is not a JWT (opaque); its claims cannot be shown.")
+    return "\n".join(lines)

@@ -1,0 +1,128 @@
+"""endpoint.headers: a correct initialize, then the header mistakes clients make, each classified."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from tui.checks.endpoint._common import EndpointParams, cause_fields, md_table, setup
+from tui.engine.checkctx import CheckContext
+from tui.registry import check
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+
+# (key, what the probe leaves out or changes, accept, content type)
+NEGATIVE = [
+    ("no-content-type", "no Content-Type", "application/json, text/event-stream", None),
+    ("no-accept", "no Accept", None, "application/json"),
+    ("accept-json-only", "Accept: application/json only", "application/json", "application/json"),
+    ("accept-sse-only", "Accept: text/event-stream only", "text/event-stream", "application/json"),
+    ("content-type-case", "Content-Type: Application/JSON", "application/json, text/event-stream", "Application/JSON"),
+]
+
+
+def _is_literal_or_local(host: str) -> bool:
+    if host in ("localhost",):
+        return True
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return False
+
+
+@check(
+    "endpoint.headers",
+    title="Request headers: what the endpoint accepts and rejects",
+    severity=Severity.HIGH,
+    params=EndpointParams,
+    publishes=("endpoint.host_protection",),
+    needs=("endpoint",),
+    remediation="Send `Content-Type: application/json` and `Accept: application/json, text/event-stream` on every POST.",
+)
+async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckResult:
+    """Sends a correct initialize, then negative probes (no Content-Type, no Accept, one Accept type only,
+    `Application/JSON`) and shows how each is answered: 400 "Invalid Content-Type header" (not 415), 406,
+    415, 421 Invalid Host (DNS-rebinding protection behind a proxy), 403 Origin."""
+    from tui.endpoint import jsonrpc
+    from tui.endpoint.classify import classify
+
+    s = await setup(ctx, params)
+    if isinstance(s, CheckResult):
+        return s
+    evidence: dict[str, Any] = s.base_evidence()
+    facts: dict[str, Any] = {}
+    async with s.prober() as p:
+        good = await p.post("initialize, correct headers", jsonrpc.initialize())
+        evidence["correct"] = good.evidence()
+        cause = classify(good, s.target)
+        if cause is not None:
+            if cause.area in ("headers",) or good.status in (400, 406, 415, 421, 403):
+                if cause.code == "host-protection":
+                    facts["endpoint.host_protection"] = True
+                return failed(
+                    cause.summary,
+                    details=f"A correct request (`Content-Type: application/json`, `Accept: application/json, text/event-stream`) got "
+                    f"`{good.line()}`:\n\n```\n{good.body[:300]}\n```",
+                    remediation=cause.advice,
+                    evidence={**evidence, "classified": cause_fields(cause, good)},
+                    facts=facts,
+                )
+            return skipped(
+                f"a correct initialize already fails ({cause.code}); see endpoint.initialize",
+                evidence={**evidence, "classified": cause_fields(cause, good)},
+            )
+        negatives: dict[str, Any] = {}
+        rows: list[tuple[str, ...]] = []
+        for key, label, accept, ctype in NEGATIVE:
+            probe = await p.post(label, jsonrpc.initialize(), accept=accept, content_type=ctype)
+            c = classify(probe, s.target)
+            entry: dict[str, Any] = {"sent": label, "seen": probe.line()}
+            if c is not None:
+                entry.update(c.as_dict())
+            else:
+                entry["cause"] = "accepted"
+            negatives[key] = entry
+            rows.append((label, probe.line(), c.summary if c else "accepted by this server", c.advice if c else ""))
+            if s.remaining() < 0.5:
+                break
+        extra: list[str] = []
+        host_protection = None
+        if not s.target.agentcore and _is_literal_or_local(s.target.host):
+            probe = await p.post("initialize, foreign Host", jsonrpc.initialize(), headers={"Host": "mcp.example.com"})
+            c = classify(probe, s.target)
+            host_protection = bool(c and c.code == "host-protection")
+            negatives["foreign-host"] = {"sent": "Host: mcp.example.com", "seen": probe.line(), **(c.as_dict() if c else {"cause": "accepted"})}
+            rows.append(("Host: mcp.example.com", probe.line(), c.summary if c else "accepted (no Host allow-list)", c.advice if c else ""))
+            probe = await p.post("initialize, foreign Origin", jsonrpc.initialize(), headers={"Origin": "https://app.example.com"})
+            c = classify(probe, s.target)
+            negatives["foreign-origin"] = {"sent": "Origin: https://app.example.com", "seen": probe.line(), **(c.as_dict() if c else {"cause": "accepted"})}
+            rows.append(("Origin: https://app.example.com", probe.line(), c.summary if c else "accepted (no Origin allow-list)", c.advice if c else ""))
+            if host_protection:
+                facts["endpoint.host_protection"] = True
+                extra.append("host")
+            else:
+                facts["endpoint.host_protection"] = False
+    evidence["negative_probes"] = negatives
+    table = md_table(rows, ("sent", "answer", "meaning", "fix"))
+    details = (
+        f"A correct initialize got `{good.line()}`. Then each common mistake, one at a time:\n\n{table}\n\n"
+        "A missing Content-Type is a **400 \"Invalid Content-Type header\"** in mcp 2.x (not 415); 415 is only for near misses "
+        "like `Application/JSON`. AgentCore itself answers a missing Accept with **406** \"MCP Accept header must contain: "
+        "application/json, text/event-stream\" before your server sees it."
+    )
+    mode = "SSE" if good.sse else "JSON"
+    summary = (
+        f"correct headers accepted ({mode} reply); without Content-Type → "
+        f"{negatives.get('no-content-type', {}).get('seen', '?').split('→ ')[-1]}, without Accept → "
+        f"{negatives.get('no-accept', {}).get('seen', '?').split('→ ')[-1]}"
+    )
+    if "host" in extra:
+        return warned(
+            "DNS-rebinding protection is on: requests with another Host get 421 \"Invalid Host header\" (as behind a proxy or on AgentCore)",
+            details=details,
+            remediation="Build the app with `streamable_http_app(host=\"0.0.0.0\")` or allow the proxy's Host in "
+            "`TransportSecuritySettings(allowed_hosts=[...])` before deploying behind a proxy.",
+            evidence=evidence,
+            facts=facts,
+        )
+    return passed(summary, details=details, evidence=evidence, facts=facts)

@@ -1,0 +1,95 @@
+"""endpoint.initialize: the MCP handshake as a raw request, with the real status and body."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
+from tui.engine.checkctx import CheckContext
+from tui.registry import check
+from tui.results import CheckResult, Severity, failed, passed, warned
+
+
+@check(
+    "endpoint.initialize",
+    title="MCP initialize handshake",
+    severity=Severity.CRITICAL,
+    params=EndpointParams,
+    publishes=(
+        "endpoint.url",
+        "endpoint.protocol_version",
+        "endpoint.server_name",
+        "endpoint.server_version",
+        "endpoint.response_type",
+    ),
+    needs=("endpoint",),
+    remediation="See the cause above; the raw status and body are in the evidence.",
+)
+async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> CheckResult:
+    """POSTs `initialize` (protocol 2025-11-25) and reports the negotiated protocol version, server name and
+    version, and whether replies come as SSE or JSON. SSE is parsed with CRLF line ends. A JSON-RPC error
+    inside an HTTP 200 is a failure (-32010 "Runtime initialization time exceeded": the container never started)."""
+    from tui.endpoint import jsonrpc
+    from tui.endpoint.classify import classify
+
+    s = await setup(ctx, params)
+    if isinstance(s, CheckResult):
+        return s
+    evidence: dict[str, Any] = s.base_evidence()
+    facts: dict[str, Any] = {"endpoint.url": s.target.url}
+    async with s.prober() as p:
+        probe = await p.post("initialize", jsonrpc.initialize())
+        if probe.session_id and probe.ok:
+            # Leave no session behind on a stateful server.
+            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id, "Accept": "application/json, text/event-stream"}, timeout=min(2.0, s.probe_timeout))
+    evidence["probe"] = probe.evidence()
+    cause = classify(probe, s.target)
+    if cause is not None:
+        details = f"**Seen:** `{probe.line()}`\n\n```\n{probe.body[:400]}\n```"
+        if cause.code == "runtime-not-started":
+            details += (
+                "\n\nThe front door answered, so URL and credentials are fine; the container behind it never served `/mcp`. "
+                "Next: run the project checks (entry point, `host=\"0.0.0.0\"`, port 8000, pinned `mcp`), and read "
+                "`/aws/bedrock-agentcore/runtimes/<runtime id>-DEFAULT` for the crash."
+            )
+        if s.target.problems:
+            details += "\n\n" + "\n".join(f"* {x}" for x in s.target.problems)
+        return failed(
+            cause.summary,
+            details=details,
+            remediation=cause.advice,
+            evidence={**evidence, "classified": cause_fields(cause, probe)},
+            facts=facts,
+        )
+    result = probe.result or {}
+    info = result.get("serverInfo") or {}
+    version = result.get("protocolVersion")
+    facts.update(
+        {
+            "endpoint.protocol_version": version,
+            "endpoint.server_name": info.get("name"),
+            "endpoint.server_version": info.get("version"),
+            "endpoint.response_type": "sse" if probe.sse else "json",
+        }
+    )
+    crlf = "\r\n" in (probe.body or "")
+    evidence["sse_line_endings"] = ("CRLF" if crlf else "LF") if probe.sse else None
+    evidence["capabilities"] = sorted((result.get("capabilities") or {}).keys())
+    summary = (
+        f"initialize OK: protocol {version}, server {info.get('name')} {info.get('version') or ''}".rstrip()
+        + f", {'SSE (text/event-stream)' if probe.sse else 'JSON (application/json)'} replies in {probe.elapsed * 1000:.0f} ms"
+    )
+    details = (
+        f"`{probe.line()}`; capabilities: {', '.join(evidence['capabilities']) or 'none'}."
+        + (f" Redirected via {', '.join(r['location'] for r in probe.redirects)}: use the final URL." if probe.redirects else "")
+    )
+    if version != jsonrpc.PROTOCOL_VERSION:
+        return warned(
+            summary + f" (we offered {jsonrpc.PROTOCOL_VERSION}; the server chose an older version)",
+            details=details + " The server's `mcp` is older than the client's; upgrade it or pin the client.",
+            evidence=evidence,
+            facts=facts,
+        )
+    if probe.redirects:
+        return warned(summary + " after a redirect", details=details, evidence=evidence, facts=facts, remediation=f"Use {probe.url} directly.")
+    return passed(summary, details=details, evidence=evidence, facts=facts)

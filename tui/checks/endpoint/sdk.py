@@ -1,0 +1,80 @@
+"""endpoint.sdk: the official mcp client end to end (classic handshake + list_tools)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
+from tui.engine.checkctx import CheckContext
+from tui.registry import check
+from tui.results import CheckResult, Severity, failed, passed
+
+
+@check(
+    "endpoint.sdk",
+    title="Official MCP client end to end",
+    severity=Severity.HIGH,
+    params=EndpointParams,
+    publishes=("endpoint.sdk_ok",),
+    needs=("endpoint",),
+    remediation="Fix the cause the raw probe shows; the SDK's own message hides the HTTP status.",
+)
+async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult:
+    """Runs the `mcp` package's own client (`ClientSession.initialize()` + `list_tools()`, headers via
+    `httpx2.AsyncClient(headers=..., timeout=...)`). Nested ExceptionGroups ("unhandled errors in a
+    TaskGroup") are unwrapped into one cause, and a failure is traced back to the raw HTTP answer."""
+    from tui.endpoint import jsonrpc
+    from tui.endpoint.classify import classify
+    from tui.endpoint.sdk import run_sdk
+
+    s = await setup(ctx, params)
+    if isinstance(s, CheckResult):
+        return s
+    evidence: dict[str, Any] = s.base_evidence()
+    budget = max(1.0, min(s.probe_timeout * 1.5, s.remaining() - min(s.probe_timeout, 2.0) - 0.3))
+    outcome = await run_sdk(s.target.url, s.auth, budget)
+    evidence["sdk"] = {
+        "ok": outcome.ok,
+        "protocol_version": outcome.protocol_version,
+        "server": outcome.server_name,
+        "tools": outcome.tools,
+        "elapsed_s": round(outcome.elapsed, 3),
+        "timeout_s": round(budget, 3),
+    }
+    if outcome.ok:
+        return passed(
+            f"mcp client: initialize ({outcome.protocol_version}, {outcome.server_name}) + list_tools → {len(outcome.tools)} tool(s) in {outcome.elapsed * 1000:.0f} ms",
+            details="The official `mcp` client (legacy handshake via `ClientSession`) works against this endpoint with the same URL and credentials.",
+            evidence=evidence,
+            facts={"endpoint.sdk_ok": True},
+        )
+    evidence["sdk"].update({"error": outcome.error, "error_type": outcome.error_type, "error_code": outcome.error_code, "exception_tree": outcome.chain})
+    sdk_line = f"{outcome.error_type}{f' {outcome.error_code}' if outcome.error_code is not None else ''}: {outcome.error}"
+    # The SDK hides HTTP causes ("Server returned an error response"): ask the raw probe what really happened.
+    async with s.prober() as p:
+        probe = await p.post("initialize (raw, to explain the SDK error)", jsonrpc.initialize())
+        if probe.session_id and probe.ok:
+            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id}, timeout=min(1.0, s.probe_timeout))
+    cause = classify(probe, s.target)
+    evidence["raw_probe"] = probe.evidence()
+    tree = "\n".join(outcome.chain) if outcome.chain else sdk_line
+    details = (
+        f"The client raised (unwrapped from its ExceptionGroups):\n\n```\n{tree}\n```\n\n"
+        f"The same request sent raw: `{probe.line()}`"
+    )
+    if cause is not None:
+        evidence["classified"] = cause_fields(cause, probe)
+        return failed(
+            f"mcp client failed with {sdk_line[:120]} — the raw request shows: {cause.summary}",
+            details=details + f"\n\n```\n{probe.body[:300]}\n```",
+            remediation=cause.advice,
+            evidence=evidence,
+            facts={"endpoint.sdk_ok": False},
+        )
+    return failed(
+        f"mcp client failed with {sdk_line[:160]} during {outcome.stage}, although a raw initialize succeeds",
+        details=details + "\n\nThe raw handshake works, so the failure is in a later step (tools/list, the standalone GET stream, "
+        "or a response the client cannot parse). Run the client with `logging.basicConfig(level=logging.DEBUG)`.",
+        evidence=evidence,
+        facts={"endpoint.sdk_ok": False},
+    )

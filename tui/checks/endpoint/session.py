@@ -1,0 +1,113 @@
+"""endpoint.session: stateful or stateless, session id issued and reusable, bogus id behaviour."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, md_table, setup, short_id
+from tui.engine.checkctx import CheckContext
+from tui.registry import check
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+
+BOGUS_SESSION = "mcp-triage-bogus-session-0000000000"
+
+
+@check(
+    "endpoint.session",
+    title="Session handling (stateful or stateless)",
+    severity=Severity.MEDIUM,
+    params=EndpointParams,
+    publishes=("endpoint.mode", "endpoint.session_issued"),
+    needs=("endpoint",),
+    remediation="Run the server stateless (`streamable_http_app(stateless_http=True)`) unless it needs elicitation/sampling.",
+)
+async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckResult:
+    """Finds out whether the server keeps sessions: is an `Mcp-Session-Id` issued and accepted again, what a
+    bogus id and a missing id get (stateful: 404 "Session not found" / 400 "Missing session ID"; stateless:
+    ignored). A stateful server behind AgentCore is flagged as a risk, not an error."""
+    from tui.endpoint import jsonrpc
+    from tui.endpoint.classify import classify
+
+    s = await setup(ctx, params)
+    if isinstance(s, CheckResult):
+        return s
+    evidence: dict[str, Any] = s.base_evidence()
+    rows: list[tuple[str, ...]] = []
+    async with s.prober() as p:
+        init, sid, cause, hdrs = await handshake(s, p)
+        if cause is not None:
+            return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
+        rows.append(("initialize", init.line(), f"session id {short_id(sid)}" if sid else "no session id"))
+        reuse = None
+        if sid:
+            reuse = await p.post("tools/list with the issued session id", jsonrpc.request("tools/list", 2), session_id=sid, headers=hdrs)
+            rows.append(("tools/list + issued id", reuse.line(), "reused" if reuse.ok and reuse.result is not None else "rejected"))
+        bogus = await p.post("tools/list with a bogus session id", jsonrpc.request("tools/list", 3), session_id=BOGUS_SESSION, headers=hdrs)
+        rows.append(("tools/list + bogus id", bogus.line(), _meaning(bogus)))
+        missing = await p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs)
+        rows.append(("tools/list, no id", missing.line(), _meaning(missing)))
+        closed = None
+        if sid:
+            closed = await p.request("DELETE", "DELETE session", b"", {"Mcp-Session-Id": sid, "Accept": "application/json, text/event-stream", **hdrs}, timeout=min(2.0, s.probe_timeout))
+            rows.append(("DELETE + issued id", closed.line(), "session closed" if closed.ok else "not closed"))
+    evidence["probes"] = {r[0]: r[1] for r in rows}
+    evidence["session_id_issued"] = bool(sid)
+    low_bogus = (bogus.body or "").lower()
+    stateful = (bogus.status == 404 and "session" in low_bogus) or (missing.status == 400 and "session" in (missing.body or "").lower())
+    mode = "stateful" if stateful else "stateless"
+    facts = {"endpoint.mode": mode, "endpoint.session_issued": bool(sid)}
+    table = md_table(rows, ("request", "answer", "meaning"))
+    if stateful and sid and reuse is not None and not (reuse.ok and reuse.result is not None):
+        c = classify(reuse, s.target)
+        return failed(
+            f"the server issued session id {short_id(sid)} but rejected it on the next request ({reuse.line()})",
+            details=table + "\n\nBehind a load balancer or AgentCore this happens when the next request lands on another instance.",
+            remediation=(c.advice if c else "Run the server stateless, or make requests sticky to the instance that issued the session."),
+            evidence={**evidence, "classified": cause_fields(c, reuse) if c else {}},
+            facts=facts,
+        )
+    if stateful and not sid:
+        return failed(
+            "the server wants a session id but the initialize response carried none",
+            details=table + "\n\nSomething between client and server strips the `Mcp-Session-Id` response header.",
+            remediation="Let proxies pass `Mcp-Session-Id` through in both directions.",
+            evidence=evidence,
+            facts=facts,
+        )
+    if not stateful and bogus.status is not None and not bogus.ok:
+        c = classify(bogus, s.target)
+        if c is not None and c.code not in ("unknown-session", "missing-session"):
+            return failed(
+                f"a request with an unknown session id fails: {c.summary}",
+                details=table,
+                remediation=c.advice,
+                evidence={**evidence, "classified": cause_fields(c, bogus)},
+                facts=facts,
+            )
+    if stateful:
+        summary = f"stateful: session id issued ({short_id(sid)}) and reusable; bogus id → {bogus.status}, no id → {missing.status}"
+        if s.target.agentcore:
+            return warned(
+                "stateful server behind AgentCore: works only while every request carries the same Mcp-Session-Id",
+                details=table
+                + "\n\nAgentCore supports stateful MCP servers, but sessions live in one microVM: a client that does not echo "
+                "`Mcp-Session-Id`, an idle timeout or a new microVM ends the session (404 \"Session not found\"). Stateless is "
+                "the default recommendation unless the server needs elicitation, sampling or progress.",
+                remediation="Keep it stateful only if you need server→client requests; otherwise `stateless_http=True`.",
+                evidence=evidence,
+                facts=facts,
+            )
+        return passed(summary, details=table, evidence=evidence, facts=facts)
+    issued = f"session id {short_id(sid)} returned (by the platform)" if sid else "no session id issued"
+    return passed(f"stateless: {issued}; unknown and missing session ids are ignored", details=table, evidence=evidence, facts=facts)
+
+
+def _meaning(probe: Any) -> str:
+    body = (probe.body or "").lower()
+    if probe.status == 404 and "session" in body:
+        return "Session not found (stateful)"
+    if probe.status == 400 and "missing session" in body:
+        return "Missing session ID (stateful)"
+    if probe.ok:
+        return "answered (session id not needed)"
+    return probe.error or f"HTTP {probe.status}"

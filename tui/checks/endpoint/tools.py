@@ -1,0 +1,119 @@
+"""endpoint.tools: tools/list with an integer id and with a UUID id; optionally one tools/call."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, setup
+from tui.engine.checkctx import CheckContext
+from tui.registry import check
+from tui.results import CheckResult, Severity, failed, passed, skipped
+
+NUMERIC_ID_NOTE = (
+    "Numeric request ids are valid JSON-RPC: JSON-RPC 2.0 allows a string or a number, MCP a string or an integer, "
+    "and mcp servers echo both. Switching to UUID strings (as some guides suggest) does not fix a -32603."
+)
+
+
+class ToolsParams(EndpointParams):
+    call: str | None = None
+    """Also call this tool (off by default: tools may have side effects)."""
+    arguments: dict[str, Any] = {}
+
+
+@check(
+    "endpoint.tools",
+    title="tools/list (integer and UUID request ids)",
+    severity=Severity.HIGH,
+    params=ToolsParams,
+    publishes=("endpoint.tool_count", "endpoint.tools"),
+    needs=("endpoint",),
+    remediation="See the cause above and the server log at the time of the request.",
+)
+async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
+    """Lists tools twice, with request id 42 and with a UUID string id, and checks both ids are echoed
+    unchanged (numeric ids are valid JSON-RPC). With `call`, also calls that tool and classifies a tool that
+    raises, a -32603, a timeout or a connection cut mid-response."""
+    from tui.endpoint import jsonrpc
+    from tui.endpoint.classify import Cause, classify
+
+    s = await setup(ctx, params)
+    if isinstance(s, CheckResult):
+        return s
+    evidence: dict[str, Any] = s.base_evidence()
+    string_id = str(uuid.uuid4())
+    async with s.prober() as p:
+        init, sid, cause, hdrs = await handshake(s, p)
+        if cause is not None:
+            return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
+        listed = []
+        for rid in (42, string_id):
+            probe = await p.post(f"tools/list id={rid!r}", jsonrpc.request("tools/list", rid), session_id=sid, headers=hdrs)
+            listed.append(probe)
+        call_probe = None
+        if params.call:
+            call_probe = await p.post(
+                f"tools/call {params.call}",
+                jsonrpc.request("tools/call", 99, {"name": params.call, "arguments": params.arguments}),
+                session_id=sid,
+                headers=hdrs,
+            )
+        if sid:
+            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout))
+    evidence["probes"] = [pr.evidence() for pr in listed]
+    facts: dict[str, Any] = {}
+    for probe, rid in zip(listed, (42, string_id)):
+        c = classify(probe, s.target)
+        if c is not None:
+            return failed(
+                f"tools/list with id {rid!r}: {c.summary}",
+                details=f"`{probe.line()}`\n\n```\n{probe.body[:300]}\n```\n\n{NUMERIC_ID_NOTE}",
+                remediation=c.advice,
+                evidence={**evidence, "classified": cause_fields(c, probe)},
+                facts=facts,
+            )
+        echoed = (probe.response or {}).get("id")
+        if echoed != rid or type(echoed) is not type(rid):
+            return failed(
+                f"tools/list id {rid!r} came back as {echoed!r}: the server (or a proxy) does not echo request ids",
+                details=NUMERIC_ID_NOTE,
+                remediation="Responses must carry the request's id unchanged; clients drop replies they cannot match.",
+                evidence=evidence,
+                facts=facts,
+            )
+    tools = [t.get("name") for t in (listed[0].result or {}).get("tools", []) if isinstance(t, dict)]
+    facts = {"endpoint.tool_count": len(tools), "endpoint.tools": tools}
+    summary = f"{len(tools)} tool(s): {', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}; integer id 42 and a UUID string id both echoed"
+    details = NUMERIC_ID_NOTE
+    if call_probe is not None:
+        evidence["call"] = call_probe.evidence()
+        c = classify(call_probe, s.target)
+        result = call_probe.result
+        if c is None and result is not None and result.get("isError"):
+            text = " ".join(x.get("text", "") for x in result.get("content", []) if isinstance(x, dict))[:300]
+            c = Cause(
+                "tool-error",
+                f"tools/call {params.call}: the tool raised and the server returned an error result: {text[:160]}",
+                "The exception is in the tool's own code: read the server log for its traceback. mcp 2.x returns it as a result with "
+                "`isError: true`; older servers and AgentCore clients show it as JSON-RPC -32603 \"Internal error\".",
+                "tools",
+            )
+        if c is not None:
+            if c.code in ("timeout", "sse-silent", "stalled"):
+                c = Cause(
+                    "slow-tool",
+                    f"tools/call {params.call}: no answer within {call_probe.timeout:g} s — the tool is too slow (or stuck)",
+                    "Make the tool faster or asynchronous, or raise the client's read timeout (`read_timeout_seconds`) and `--timeout`; "
+                    "AgentCore's own limits apply too.",
+                    "tools",
+                )
+            return failed(
+                c.summary,
+                details=f"`{call_probe.line()}`\n\n```\n{call_probe.body[:300]}\n```",
+                remediation=c.advice,
+                evidence={**evidence, "classified": cause_fields(c, call_probe)},
+                facts=facts,
+            )
+        summary += f"; tools/call {params.call} OK in {call_probe.elapsed * 1000:.0f} ms"
+    return passed(summary, details=details, evidence=evidence, facts=facts)
