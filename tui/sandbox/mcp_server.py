@@ -193,15 +193,19 @@ class McpServerSandbox:
             if "server-down" in self.faults:
                 self._port = dead_port()
             else:
-                app = build_app(stateless=self.stateless, json_response=self.json_response, faults=self.faults, slow_seconds=self.slow_seconds)
-                self._thread = UvicornThread(app, name="sandbox-mcp-server")
+                # The app is built in start(): building imports mcp (the slow part) and the
+                # caller may want the URL before paying for that.
+                self._thread = UvicornThread(None, name="sandbox-mcp-server")
                 self._port = self._thread.bind()
         return f"http://{LOOPBACK}:{self._port}/mcp"
 
     def start(self) -> str:
         """Start serving and return the URL ending in ``/mcp`` (with ``server-down``: a URL nobody answers)."""
         url = self.reserve()
-        if self._thread is not None:
+        if self._thread is not None and self.url is None:
+            self._thread.app = build_app(
+                stateless=self.stateless, json_response=self.json_response, faults=self.faults, slow_seconds=self.slow_seconds
+            )
             self._thread.start()
         self.url = url
         return url

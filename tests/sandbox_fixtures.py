@@ -1,0 +1,174 @@
+"""pytest fixtures on the demo sandbox: real moto, real MCP server, real front door, real files.
+
+Tests of AWS checks, endpoint checks and project checks use these instead of
+fakes. Each factory starts what it is asked for on 127.0.0.1 and stops it at
+the end of the test. ``tests/conftest.py`` re-exports them.
+
+    def test_missing_policy(seeded_aws):
+        info = seeded_aws({"resource-policy-missing"})      # fresh moto state, AWS_* env points at it
+        ...
+
+    async def test_421(mcp_server, front_door):
+        server = mcp_server(faults={"host-protection"})
+        door = front_door(server.url)
+        token = door.issue_token("valid")
+        ...
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tui.sandbox.aws import DEFAULT_CLIENT_ID, DEFAULT_REGION, AwsSandbox, SeedInfo, seed
+from tui.sandbox.frontdoor import FrontDoorSandbox
+from tui.sandbox.mcp_server import McpServerSandbox
+from tui.sandbox.runner import aws_environment
+
+SAMPLE_RUNTIME_ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/mcp_server-SandboxT01"
+"""Runtime ARN the ``front_door`` factory uses when not given one (matches no seeded runtime)."""
+
+
+@pytest.fixture(scope="session")
+def aws_sandbox_server() -> Iterator[AwsSandbox]:
+    """Session-wide moto + X-Ray emulation server on 127.0.0.1 (one per xdist worker).
+
+    Prefer ``aws_sandbox`` / ``seeded_aws``, which also point the AWS_* environment at it.
+    """
+    server = AwsSandbox(xray_pending_seconds=0.5)
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def aws_sandbox(aws_sandbox_server: AwsSandbox, monkeypatch: pytest.MonkeyPatch) -> AwsSandbox:
+    """The session's ``AwsSandbox`` with this test's environment pointed at it.
+
+    Sets AWS_ENDPOINT_URL, dummy AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_REGION
+    and AWS_DEFAULT_REGION (us-east-1), and removes AWS_PROFILE, AWS_SESSION_TOKEN,
+    per-service AWS_ENDPOINT_URL_* and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, so a plain
+    ``boto3.client("logs")`` talks to the sandbox. Restored after the test. The moto
+    state is whatever earlier tests left: use ``seeded_aws`` for a clean account.
+    ``aws_sandbox.xray_pending_seconds`` is 0.5 s here.
+    """
+    assert aws_sandbox_server.url is not None
+    for name in list(os.environ):
+        if name.startswith("AWS_ENDPOINT_URL_"):
+            monkeypatch.delenv(name)
+    for name in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in aws_environment(aws_sandbox_server.url, DEFAULT_REGION).items():
+        monkeypatch.setenv(name, value)
+    aws_sandbox_server.xray_pending_seconds = 0.5
+    return aws_sandbox_server
+
+
+@pytest.fixture
+def seeded_aws(aws_sandbox: AwsSandbox) -> Callable[..., SeedInfo]:
+    """Factory: ``seeded_aws(faults=(), region="us-east-1", **seed_kwargs) -> SeedInfo``.
+
+    Resets moto (``POST /moto-api/reset``, X-Ray state included), then seeds the
+    AgentCore MCP sample's account state with the named AWS faults (see
+    ``tui.sandbox.aws.AWS_FAULTS``). The environment points at the sandbox as in
+    ``aws_sandbox``.
+    """
+
+    def factory(faults: Iterable[str] = (), region: str = DEFAULT_REGION, **kwargs: Any) -> SeedInfo:
+        assert aws_sandbox.url is not None
+        aws_sandbox.reset()
+        return seed(aws_sandbox.url, frozenset(faults), region, **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def mcp_server() -> Iterator[Callable[..., McpServerSandbox]]:
+    """Factory: ``mcp_server(stateless=True, json_response=False, faults=(), slow_seconds=3.0)``.
+
+    Returns a started ``McpServerSandbox`` (``.url`` ends with ``/mcp``); every server
+    is stopped after the test. Faults: ``tui.sandbox.mcp_server.MCP_FAULTS``.
+    """
+    started: list[McpServerSandbox] = []
+
+    def factory(stateless: bool = True, json_response: bool = False, faults: Iterable[str] = (), **kwargs: Any) -> McpServerSandbox:
+        server = McpServerSandbox(stateless, json_response, frozenset(faults), **kwargs)
+        started.append(server)
+        server.start()
+        return server
+
+    yield factory
+    for server in reversed(started):
+        server.stop()
+
+
+@pytest.fixture
+def front_door() -> Iterator[Callable[..., FrontDoorSandbox]]:
+    """Factory: ``front_door(backend_url, runtime_arn=SAMPLE_RUNTIME_ARN, allowed_client=DEFAULT_CLIENT_ID, **kw)``.
+
+    Returns a started ``FrontDoorSandbox``: ``.invocation_url``, ``.issue_token(kind)``
+    (valid|expired|wrong-client|bad-signature), ``.discovery_url``. ``backend_url=None``
+    behaves like a container that never started (-32010). Stopped after the test.
+    """
+    started: list[FrontDoorSandbox] = []
+
+    def factory(
+        backend_url: str | None,
+        runtime_arn: str = SAMPLE_RUNTIME_ARN,
+        allowed_client: str = DEFAULT_CLIENT_ID,
+        **kwargs: Any,
+    ) -> FrontDoorSandbox:
+        door = FrontDoorSandbox(backend_url, runtime_arn, allowed_client, **kwargs)
+        started.append(door)
+        door.start()
+        return door
+
+    yield factory
+    for door in reversed(started):
+        door.stop()
+
+
+@pytest.fixture
+def sample_project(tmp_path: Path) -> Callable[..., Path]:
+    """Factory: ``sample_project(defects=(), **kw) -> Path`` — the guide-shaped project in a fresh dir under tmp_path.
+
+    Defects: ``tui.sandbox.project.PROJECT_DEFECTS``. Healthy = mcp 2.x done right.
+    """
+    from tui.sandbox.project import make_project
+
+    counter = iter(range(1_000_000))
+
+    def factory(defects: Iterable[str] = (), **kwargs: Any) -> Path:
+        return make_project(tmp_path / f"project-{next(counter)}", frozenset(defects), **kwargs)
+
+    return factory
+
+
+@pytest.fixture
+def sandbox(aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Callable[[str], Any]]:
+    """Factory: ``sandbox(scenario_name) -> Sandbox`` — the whole demo sandbox for a scenario, started.
+
+    Reuses the session's moto server (reset and re-seeded), starts the MCP server and
+    the front door, writes the token file and the sample project under tmp_path, and
+    sets this test's environment to ``Sandbox.env()`` (MCP_TRIAGE_* and AWS_*), so
+    ``tui.context.build_context()`` targets it. Stopped after the test.
+    """
+    from tui.sandbox.runner import Sandbox
+
+    started: list[Any] = []
+
+    def factory(scenario_name: str) -> Any:
+        box = Sandbox(scenario_name, aws=aws_sandbox, workdir=tmp_path / f"sandbox-{len(started)}")
+        started.append(box)
+        box.start()
+        for name, value in box.env().items():
+            monkeypatch.setenv(name, value)
+        return box
+
+    yield factory
+    for box in reversed(started):
+        box.stop()

@@ -1,0 +1,124 @@
+"""The guide-shaped sample MCP server project, copied to a directory with seeded defects.
+
+The healthy project (``sample_project/``) is the AgentCore tutorial's server done right
+for ``mcp`` 2.x. Each defect is an exact, anchored edit of one file, so a project
+check sees exactly what a user of the guide would have on disk, and a project fix
+has something real to patch:
+
+* ``fastmcp-import``        – ``from mcp.server.fastmcp import FastMCP`` with ``mcp`` unpinned (1.x code on 2.x)
+* ``host-localhost``        – the server binds 127.0.0.1 (the runtime's health check cannot reach it)
+* ``no-otel-distro``        – requirements lack ``aws-opentelemetry-distro``
+* ``no-otel-instrument``    – the Dockerfile's CMD does not run ``opentelemetry-instrument``
+* ``middleware-decorator``  – the guide's bogus ``@mcp.middleware`` Content-Type "fix"
+* ``stateful``              – ``stateless_http=False``
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from tui.sandbox.aws import DEFAULT_CLIENT_ID, DEFAULT_REGION
+
+SAMPLE_DIR = Path(__file__).with_name("sample_project")
+PROJECT_DEFECTS: frozenset[str] = frozenset(
+    {"fastmcp-import", "host-localhost", "no-otel-distro", "no-otel-instrument", "middleware-decorator", "stateful"}
+)
+PROJECT_FILES = ("mcp_server.py", "requirements.txt", "Dockerfile", "my_mcp_client_remote.py", ".bedrock_agentcore.yaml")
+
+GUIDE_MIDDLEWARE = '''
+
+@mcp.middleware
+async def add_content_type_header(request, call_next):
+    if "content-type" not in request.headers:
+        request.headers["content-type"] = "application/json"
+    return await call_next(request)
+'''
+
+
+def _replace(text: str, old: str, new: str, file: str) -> str:
+    # Fail loudly if the sample changed and an anchor vanished: a silent no-op
+    # would produce a "defective" project that is actually healthy.
+    if old not in text:
+        raise RuntimeError(f"sample_project/{file}: anchor {old!r} not found")
+    return text.replace(old, new)
+
+
+def make_project(
+    dest_dir: str | Path,
+    defects: frozenset[str] = frozenset(),
+    *,
+    runtime_arn: str | None = None,
+    region: str = DEFAULT_REGION,
+    account_id: str = "123456789012",
+    discovery_url: str | None = None,
+    allowed_client: str = DEFAULT_CLIENT_ID,
+) -> Path:
+    """Copy the sample project into ``dest_dir`` (created; must be empty or absent) with ``defects``; return it.
+
+    ``runtime_arn`` etc. fill ``.bedrock_agentcore.yaml`` (the starter toolkit's record of the deployment).
+    """
+    defects = frozenset(defects)
+    unknown = defects - PROJECT_DEFECTS
+    if unknown:
+        raise ValueError(f"unknown project defect(s) {sorted(unknown)}; known: {sorted(PROJECT_DEFECTS)}")
+    dest = Path(dest_dir)
+    dest.mkdir(parents=True, exist_ok=True)
+    if any(dest.iterdir()):
+        raise FileExistsError(f"{dest} is not empty")
+    for name in ("mcp_server.py", "requirements.txt", "Dockerfile", "my_mcp_client_remote.py"):
+        shutil.copyfile(SAMPLE_DIR / name, dest / name)
+
+    runtime_id = (runtime_arn or "").rsplit("/", 1)[-1] or "mcp_server-XXXXXXXXXX"
+    runtime_arn = runtime_arn or f"arn:aws:bedrock-agentcore:{region}:{account_id}:runtime/{runtime_id}"
+    values = {
+        "{account}": account_id,
+        "{region}": region,
+        "{runtime_id}": runtime_id,
+        "{runtime_arn}": runtime_arn,
+        "{discovery_url}": discovery_url
+        or f"https://cognito-idp.{region}.amazonaws.com/{region}_SandboxPool/.well-known/openid-configuration",
+        "{allowed_client}": allowed_client,
+    }
+    config = (SAMPLE_DIR / "_bedrock_agentcore.yaml").read_text(encoding="utf-8")
+    config = "\n".join(line for line in config.splitlines() if not line.startswith("#")) + "\n"
+    for key, value in values.items():
+        config = config.replace(key, value)
+    (dest / ".bedrock_agentcore.yaml").write_text(config, encoding="utf-8")
+
+    server_path, req_path, docker_path = dest / "mcp_server.py", dest / "requirements.txt", dest / "Dockerfile"
+    server = server_path.read_text(encoding="utf-8")
+    requirements = req_path.read_text(encoding="utf-8")
+    dockerfile = docker_path.read_text(encoding="utf-8")
+    if "fastmcp-import" in defects:
+        server = _replace(server, "from mcp.server import MCPServer", "from mcp.server.fastmcp import FastMCP", "mcp_server.py")
+        server = _replace(server, 'mcp = MCPServer("mcp_server")', 'mcp = FastMCP(host="0.0.0.0", stateless_http=True)', "mcp_server.py")
+        server = _replace(
+            server, 'mcp.run("streamable-http", host="0.0.0.0", port=8000, stateless_http=True)',
+            'mcp.run(transport="streamable-http")', "mcp_server.py",
+        )
+        # The tutorial's requirements: everything unpinned, plus the separate fastmcp package.
+        requirements = _replace(requirements, "mcp>=2.3,<3\n", "mcp\n", "requirements.txt") + "fastmcp\nbedrock-agentcore-starter-toolkit\n"
+    if "host-localhost" in defects:
+        server = _replace(server, 'host="0.0.0.0"', 'host="127.0.0.1"', "mcp_server.py")
+    if "stateful" in defects:
+        server = _replace(server, "stateless_http=True", "stateless_http=False", "mcp_server.py")
+    if "middleware-decorator" in defects:
+        anchor = 'mcp = FastMCP(host="0.0.0.0", stateless_http=True)' if "fastmcp-import" in defects else 'mcp = MCPServer("mcp_server")'
+        anchor = anchor.replace("0.0.0.0", "127.0.0.1") if "host-localhost" in defects and "fastmcp-import" in defects else anchor
+        anchor = anchor.replace("stateless_http=True", "stateless_http=False") if "stateful" in defects and "fastmcp-import" in defects else anchor
+        server = _replace(server, anchor + "\n", anchor + "\n" + GUIDE_MIDDLEWARE, "mcp_server.py")
+    if "no-otel-distro" in defects:
+        requirements = _replace(requirements, "aws-opentelemetry-distro>=0.10.0\n", "", "requirements.txt")
+    if "no-otel-instrument" in defects:
+        dockerfile = _replace(
+            dockerfile, 'CMD ["opentelemetry-instrument", "python", "-m", "mcp_server"]',
+            'CMD ["python", "-m", "mcp_server"]', "Dockerfile",
+        )
+    server_path.write_text(server, encoding="utf-8")
+    req_path.write_text(requirements, encoding="utf-8")
+    docker_path.write_text(dockerfile, encoding="utf-8")
+    return dest
+
+
+__all__ = ["PROJECT_DEFECTS", "PROJECT_FILES", "SAMPLE_DIR", "make_project"]
