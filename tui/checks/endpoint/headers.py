@@ -35,7 +35,7 @@ def _is_literal_or_local(host: str) -> bool:
     title="Request headers: what the endpoint accepts and rejects",
     severity=Severity.HIGH,
     params=EndpointParams,
-    publishes=("endpoint.host_protection",),
+    publishes=("endpoint.host_protection", "endpoint.failure"),
     needs=("endpoint",),
     remediation="Send `Content-Type: application/json` and `Accept: application/json, text/event-stream` on every POST.",
 )
@@ -57,6 +57,7 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
         cause = classify(good, s.target)
         if cause is not None:
             if cause.area in ("headers",) or good.status in (400, 406, 415, 421, 403):
+                facts["endpoint.failure"] = cause.code
                 if cause.code == "host-protection":
                     facts["endpoint.host_protection"] = True
                 return failed(

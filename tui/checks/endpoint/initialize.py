@@ -21,6 +21,7 @@ from tui.results import CheckResult, Severity, failed, passed, warned
         "endpoint.server_name",
         "endpoint.server_version",
         "endpoint.response_type",
+        "endpoint.failure",
     ),
     needs=("endpoint",),
     remediation="See the cause above; the raw status and body are in the evidence.",
@@ -44,6 +45,7 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
             await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id, "Accept": "application/json, text/event-stream"}, timeout=min(2.0, s.probe_timeout))
     evidence["probe"] = probe.evidence()
     cause = classify(probe, s.target)
+    facts["endpoint.failure"] = cause.code if cause is not None else None
     if cause is not None:
         details = f"**Seen:** `{probe.line()}`\n\n```\n{probe.body[:400]}\n```"
         if cause.code == "runtime-not-started":
