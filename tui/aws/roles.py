@@ -32,6 +32,12 @@ class Need:
     """Condition keys the runtime's request carries (``cloudwatch:namespace``)."""
     grant_condition: Mapping[str, Any] | None = None
     """Condition the least-privilege statement should carry when mcp-triage grants it."""
+    grant_resource: str | None = None
+    """Resource to grant on when it differs from the one evaluated (every stream of one exact group)."""
+
+    @property
+    def grant_on(self) -> str:
+        return self.grant_resource or self.resource
 
 
 def role_name_of(role_arn: str) -> str:
@@ -56,7 +62,12 @@ def needs_logs(partition: str, region: str, account: str, groups: Iterable[str],
         if group.startswith(RUNTIME_LOG_PREFIX):
             out.append(Need(("logs:CreateLogGroup", "logs:DescribeLogStreams"), arn, f"the runtime creates and inspects {group}"))
         out.append(
-            Need(("logs:CreateLogStream", "logs:PutLogEvents"), f"{arn}:log-stream:{stream}", f"the runtime writes stream {stream} of {group}")
+            Need(
+                ("logs:CreateLogStream", "logs:PutLogEvents"),
+                f"{arn}:log-stream:{stream}",
+                f"the runtime writes stream {stream} of {group}",
+                grant_resource=f"{arn}:log-stream:*",
+            )
         )
     return out
 

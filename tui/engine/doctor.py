@@ -212,6 +212,19 @@ def _record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResul
 ConfirmFn = Callable[[str, str], bool]
 
 
+def _find_fix_ref(playbook: Playbook, fix_id: str, *, prefer: str | None = None) -> tuple[str | None, Any]:
+    """(node id, FixRef) of a check node offering ``fix_id`` (``prefer``'s node first)."""
+    nodes = [prefer] if prefer else []
+    nodes += [n for n in check_node_order(playbook) if n != prefer]
+    for node_id in nodes:
+        node = playbook.nodes.get(node_id) if node_id else None
+        if isinstance(node, CheckNode):
+            for ref in node.fixes:
+                if ref.fix == fix_id:
+                    return node_id, ref
+    return None, None
+
+
 async def fix_all(
     run: DoctorRun,
     *,
@@ -235,7 +248,11 @@ async def fix_all(
         if finding.fix is None or finding.status not in (Status.FAIL, Status.WARN):
             continue
         node = run.playbook.nodes[finding.node]
-        ref = next((r for r in node.fixes if r.fix == finding.fix.id), None)
+        assert isinstance(node, CheckNode)
+        first_key = node.checks[0].key
+        same_fix = [r for r in node.fixes if r.fix == finding.fix.id]
+        # A node may offer the same fix for several checks (with different params): take the one for this check.
+        ref = next((r for r in same_fix if (r.for_ or first_key) == finding.key), same_fix[0] if same_fix else None)
         if ref is None:
             continue
         info = finding.fix
@@ -245,6 +262,47 @@ async def fix_all(
             info.outcome, info.error = "not planned", str(exc)
             outcomes.append(info)
             continue
+        blocked = False
+        for prereq in plan.prerequisites:
+            # Apply what this fix needs first (e.g. the logs resource policy before the X-Ray destination).
+            pre_node, pre_ref = _find_fix_ref(run.playbook, prereq, prefer=finding.node)
+            pre_info = FixInfo(id=prereq, risk=registry.fixes[prereq].risk.value if prereq in registry.fixes else "mutating")
+            if pre_ref is None:
+                pre_info.outcome, pre_info.error = "not planned", f"no node of the playbook offers {prereq}"
+            else:
+                try:
+                    pre_plan = await asyncio.to_thread(plan_fix, pre_ref.fix, pre_ref.params, run.context, run.facts, registry)
+                except FixError as exc:
+                    pre_plan, pre_info.outcome, pre_info.error = None, "not planned", str(exc)
+                if pre_plan is not None and pre_plan.noop:
+                    pre_info.outcome = "nothing to do"
+                    outcomes.append(pre_info)
+                    continue
+                if pre_plan is not None:
+                    pre_info.plan = pre_plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
+                    if not confirm(f"{pre_plan.title} [{pre_plan.risk.value}] (needed first by {plan.fix})", pre_plan.preview()):
+                        pre_info.outcome = "declined"
+                    else:
+                        try:
+                            record = await asyncio.to_thread(apply_plan, pre_plan, run.context, node=pre_node, facts=run.facts)
+                            pre_info.applied = record.outcome == "applied"
+                            pre_info.outcome, pre_info.error = record.outcome, record.error
+                        except FixError as exc:
+                            pre_info.outcome, pre_info.error = "failed", str(exc)
+            outcomes.append(pre_info)
+            if not pre_info.applied:
+                blocked = True
+                info.outcome, info.error = "not applied", f"prerequisite {prereq} was not applied ({pre_info.outcome})"
+        if blocked:
+            outcomes.append(info)
+            continue
+        if plan.prerequisites:
+            try:  # plan again: the prerequisite changed the state it was planned against
+                plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, run.context, run.facts, registry)
+            except FixError as exc:
+                info.outcome, info.error = "not planned", str(exc)
+                outcomes.append(info)
+                continue
         info.plan = plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
         if plan.noop:
             info.outcome = "nothing to do"

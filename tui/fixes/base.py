@@ -27,9 +27,12 @@ class ApiCall(BaseModel):
     """boto3 method name, e.g. ``put_role_policy``."""
     params: dict[str, Any] = Field(default_factory=dict)
     description: str = ""
+    region: str | None = None
+    """Region to call (the runtime's); None uses the session's region."""
 
     def preview(self) -> str:
-        return f"{self.service}.{self.operation}(\n{json.dumps(self.params, indent=2, sort_keys=False, default=str)}\n)"
+        where = f"  # region {self.region}\n" if self.region else ""
+        return where + f"{self.service}.{self.operation}(\n{json.dumps(self.params, indent=2, sort_keys=False, default=str)}\n)"
 
 
 class FileChange(BaseModel):
@@ -91,17 +94,22 @@ class FixContext(BaseModel):
     facts: dict[str, Any] = Field(default_factory=dict)
     timeout: float = 10.0
 
-    def reader(self, service: str) -> Any:
+    def _ctx_in(self, region: str | None) -> Any:
+        if region and region != getattr(self.context, "region", None):
+            return self.context.model_copy(update={"region": region})
+        return self.context
+
+    def reader(self, service: str, region: str | None = None) -> Any:
         """Read-only client for planning."""
         from tui.aws.session import read_only_client
 
-        return read_only_client(self.context, service, timeout=self.timeout)
+        return read_only_client(self._ctx_in(region), service, timeout=self.timeout)
 
-    def writer(self, service: str) -> Any:
+    def writer(self, service: str, region: str | None = None) -> Any:
         """Client allowed to mutate; only ``apply``/``undo`` call this."""
         from tui.aws.session import writable_client
 
-        return writable_client(self.context, service, timeout=self.timeout)
+        return writable_client(self._ctx_in(region), service, timeout=self.timeout)
 
 
 class Fix:
@@ -134,7 +142,7 @@ def execute(ctx: FixContext, actions: list[Action]) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for i, action in enumerate(actions):
         if isinstance(action, ApiCall):
-            client = ctx.writer(action.service)
+            client = ctx.writer(action.service, action.region) if action.region else ctx.writer(action.service)
             response = getattr(client, action.operation)(**action.params)
             if isinstance(response, dict):
                 response = {k: v for k, v in response.items() if k != "ResponseMetadata"}

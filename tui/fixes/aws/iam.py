@@ -1,0 +1,163 @@
+"""Fix the execution role by adding one named inline policy; never touch the role's other policies."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any, Literal
+
+from tui.fixes.aws._common import error_code, refuse
+from tui.fixes.base import ApiCall, Fix, Plan
+from tui.registry import CheckParams, fixer
+from tui.results import Risk
+
+MAX_INLINE_BYTES = 10240
+"""IAM quota: total size of a role's inline policies (whitespace excluded)."""
+
+
+class RolePolicyParams(CheckParams):
+    role_arn: str
+    scope: Literal["logs", "xray", "metrics", "ecr"]
+    region: str = ""
+    account: str = ""
+    log_groups: list[str] = []
+    otel_log_stream: str = "default"
+    repository_arn: str = ""
+    policy_name: str = ""
+    """Default ``mcp-triage-<scope>``."""
+
+
+def _needs(p: RolePolicyParams) -> list[Any]:
+    from tui.aws import roles
+
+    if p.scope == "logs":
+        return roles.needs_logs(roles.partition_for(p.role_arn), p.region, p.account, p.log_groups, p.otel_log_stream)
+    if p.scope == "xray":
+        return roles.needs_xray()
+    if p.scope == "metrics":
+        return roles.needs_metrics()
+    return roles.needs_ecr(p.repository_arn)
+
+
+def _sid(scope: str, resource: str) -> str:
+    tail = re.sub(r"[^A-Za-z0-9]", "", resource.split(":", 5)[-1].title())[-48:] or "All"
+    return f"McpTriage{scope.title()}{tail}"
+
+
+def _as_list(value: Any) -> list[Any]:
+    return list(value) if isinstance(value, list) else ([] if value is None else [value])
+
+
+def merge_statements(existing: dict[str, Any] | None, grants: list[dict[str, Any]]) -> dict[str, Any]:
+    """``existing`` (mcp-triage's own policy) plus ``grants``: same Sid → union of actions; nothing is removed."""
+    doc = json.loads(json.dumps(existing)) if existing else {"Version": "2012-10-17", "Statement": []}
+    stmts = doc.get("Statement", [])
+    if isinstance(stmts, dict):
+        stmts = [stmts]
+    doc["Statement"] = stmts
+    for grant in grants:
+        same = next((s for s in stmts if isinstance(s, dict) and s.get("Sid") == grant["Sid"]), None)
+        if same is None or same.get("Effect") != "Allow" or same.get("Condition") != grant.get("Condition"):
+            if same is not None:
+                grant = {**grant, "Sid": grant["Sid"] + str(len(stmts))}
+            stmts.append(grant)
+            continue
+        actions = _as_list(same.get("Action"))
+        for a in grant["Action"]:
+            if a not in actions:
+                actions.append(a)
+        same["Action"] = actions
+        resources = _as_list(same.get("Resource"))
+        for r in _as_list(grant["Resource"]):
+            if r not in resources:
+                resources.append(r)
+        same["Resource"] = resources if len(resources) > 1 else resources[0]
+    return doc
+
+
+@fixer(
+    "iam.role_policy",
+    title="Grant the execution role what the runtime needs (inline policy mcp-triage-<scope>)",
+    risk=Risk.MUTATING,
+    params=RolePolicyParams,
+    permissions=("iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
+                 "iam:GetPolicy", "iam:GetPolicyVersion", "iam:PutRolePolicy", "iam:DeleteRolePolicy (undo)"),
+    undoable=True,
+)
+class RolePolicy(Fix):
+    """Puts ONE inline policy (mcp-triage-logs, -xray, -metrics or -ecr) with least-privilege statements on exact ARNs.
+
+    Only what the role cannot already do is added; statements already in that
+    policy are kept (merged), and the role's other policies are never edited.
+    An explicit Deny cannot be overridden by an Allow, so the fix refuses and
+    names the statement instead. Undo restores the previous document, or
+    deletes the policy when mcp-triage created it.
+    """
+
+    def plan(self) -> Plan:
+        from tui.aws.roles import assess, load_role, role_name_of
+
+        p = self.params
+        policy_name = p.policy_name or f"mcp-triage-{p.scope}"
+        role_name = role_name_of(p.role_arn)
+        needs = _needs(p)
+        if not needs:
+            refuse(f"iam.role_policy: nothing to grant for scope {p.scope} (no log group / repository known)")
+        iam = self.ctx.reader("iam")
+        try:
+            role = load_role(iam, p.role_arn)
+        except Exception as exc:  # noqa: BLE001
+            if error_code(exc) == "NoSuchEntity":
+                refuse(f"execution role {role_name} does not exist: mcp-triage does not create roles")
+            raise
+        a = assess(iam, p.role_arn, needs, role)
+        if a.denied:
+            _, ev = a.denied[0]
+            refuse(
+                f"{role_name}: {ev.action} on {ev.resource} is {ev.explain()}. An Allow cannot override an explicit Deny, "
+                "and mcp-triage never edits your other policies: remove or narrow that statement yourself."
+            )
+        todo = a.missing + a.uncertain
+        title = f"Put inline policy {policy_name} on role {role_name}"
+        before_doc: dict[str, Any] | None = None
+        if policy_name in role.inline_names:
+            raw = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+            before_doc = json.loads(raw) if isinstance(raw, str) else raw
+        before = {"role": role_name, "policy_name": policy_name, "document": before_doc, "inline_policies": role.inline_names,
+                  "method": a.method}
+        if not todo:
+            return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=f"{role_name} may already do everything in scope {p.scope}", before=before)
+        grants: dict[tuple[str, str], dict[str, Any]] = {}
+        for need, ev in todo:
+            cond = dict(need.grant_condition) if need.grant_condition else None
+            key = (need.grant_on, json.dumps(cond, sort_keys=True))
+            g = grants.setdefault(key, {"Sid": _sid(p.scope, need.grant_on), "Effect": "Allow", "Action": [], "Resource": need.grant_on})
+            if cond:
+                g["Condition"] = cond
+            if ev.action not in g["Action"]:
+                g["Action"].append(ev.action)
+        new_doc = merge_statements(before_doc, list(grants.values()))
+        text = json.dumps(new_doc, separators=(",", ":"))
+        notes = [f"Adds {', '.join(sorted({ev.action for _, ev in todo}))}; other policies of {role_name} stay as they are."]
+        if a.method != "SimulatePrincipalPolicy":
+            notes.append(f"Decided by local evaluation ({a.simulator_problem or 'simulator not used'}).")
+        size = len(re.sub(r"\s", "", text))
+        if size > MAX_INLINE_BYTES:
+            refuse(f"the merged policy would be {size} bytes, above IAM's {MAX_INLINE_BYTES}-byte inline quota")
+        undo = (
+            [ApiCall(service="iam", operation="put_role_policy", params={"RoleName": role_name, "PolicyName": policy_name, "PolicyDocument": json.dumps(before_doc, separators=(",", ":"))}, description="restore the previous document")]
+            if before_doc is not None
+            else [ApiCall(service="iam", operation="delete_role_policy", params={"RoleName": role_name, "PolicyName": policy_name}, description="delete the added policy")]
+        )
+        return Plan(
+            fix=self.id,
+            title=title,
+            risk=Risk.MUTATING,
+            summary=("merge into" if before_doc else "add") + f" inline policy {policy_name} on {role_name}: "
+            + "; ".join(f"{', '.join(g['Action'])} on {g['Resource']}" for g in grants.values()),
+            actions=[ApiCall(service="iam", operation="put_role_policy", params={"RoleName": role_name, "PolicyName": policy_name, "PolicyDocument": text})],
+            undo=undo,
+            permissions=["iam:PutRolePolicy", "iam:DeleteRolePolicy (undo only)"],
+            before=before,
+            notes=notes + ["IAM changes take a few seconds to propagate; new runtime sessions pick them up."],
+        )
