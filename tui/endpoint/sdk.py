@@ -156,4 +156,10 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
             outcome.error, outcome.error_type, outcome.error_code = text, etype, code
         outcome.chain = chain
     outcome.elapsed = time.monotonic() - started
+    from tui.endpoint import probe as _probe
+
+    record = _probe.ProbeResult(label="mcp client (initialize + list_tools)", method="SDK", url=url, timeout=timeout)
+    record.elapsed, record.error = outcome.elapsed, (None if outcome.ok else outcome.error_type)
+    for listener in list(_probe._listeners):
+        listener(record)
     return outcome

@@ -1,0 +1,75 @@
+"""Shared harness for the endpoint tests: run a check the way the engine does, and bound every probe.
+
+``bounded_probes`` (autouse here; import it into other test modules) records every raw probe and every
+official-client run through ``tui.endpoint.probe.add_probe_listener`` and fails the test if any of them
+took more than its own timeout + 1 s. No wall-clock thresholds anywhere else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+import tui.checks.endpoint  # noqa: F401 - registers the endpoint checks
+from tui.context import Context
+from tui.endpoint.probe import ProbeResult, add_probe_listener
+from tui.engine.checkctx import CheckContext
+from tui.engine.runner import Planned, run_one
+from tui.registry import REGISTRY
+from tui.results import CheckResult
+
+TOKEN_ENV = "MCP_TRIAGE_TEST_TOKEN"
+ENDPOINT_CHECKS = (
+    "endpoint.reachable",
+    "endpoint.auth",
+    "endpoint.headers",
+    "endpoint.initialize",
+    "endpoint.session",
+    "endpoint.tools",
+    "endpoint.stream",
+    "endpoint.latency",
+    "endpoint.sdk",
+)
+SLACK = 1.0
+
+
+@pytest.fixture(autouse=True)
+def bounded_probes() -> Any:
+    seen: list[ProbeResult] = []
+    remove = add_probe_listener(seen.append)
+    yield seen
+    remove()
+    over = [f"{p.label}: {p.elapsed:.2f}s > {p.timeout:g}s + {SLACK:g}" for p in seen if p.elapsed > p.timeout + SLACK]
+    assert not over, "probes exceeded their timeout: " + "; ".join(over)
+
+
+def make_context(endpoint: str | None = None, *, token_env: str | None = None, timeout: float = 8.0, **kwargs: Any) -> Context:
+    return Context(endpoint=endpoint, token_env=token_env, timeout=timeout, **kwargs)
+
+
+async def run_check(check_id: str, context: Context, facts: dict[str, Any] | None = None, **params: Any) -> CheckResult:
+    """Run one registered check through the engine's ``run_one`` (timeout, error capture, redaction)."""
+    spec = REGISTRY.checks[check_id]
+    planned = Planned(check_id, spec, spec.params.model_validate(params))
+    ctx = CheckContext(context=context, facts=dict(facts or {}), timeout=context.timeout)
+    return await run_one(planned, ctx, context.timeout)
+
+
+async def run_all(context: Context, only: tuple[str, ...] = ENDPOINT_CHECKS, **params: Any) -> dict[str, CheckResult]:
+    results = await asyncio.gather(*(run_check(c, context, **params) for c in only))
+    return dict(zip(only, results))
+
+
+def describe(results: dict[str, CheckResult]) -> str:
+    return "\n".join(f"{k}: {r.status.value} {r.summary}" for k, r in results.items())
+
+
+async def test_harness_sees_every_probe(bounded_probes: list[ProbeResult]) -> None:
+    from tui.sandbox.misbehaving import misbehaving
+
+    with misbehaving("not-found") as url:
+        result = await run_check("endpoint.initialize", make_context(url, timeout=4))
+    assert result.status.value == "fail"
+    assert any(p.label == "initialize" for p in bounded_probes)
