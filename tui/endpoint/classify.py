@@ -211,7 +211,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
 def _auth(probe: ProbeResult, status: int, body: str) -> Cause:
     low = body.lower()
     etype = probe.headers.get("x-amzn-errortype", "").lower()
-    if "mismatch" in low or "different authorization method" in low:
+    if "authorization method mismatch" in low or "different authorization method" in low:
         return Cause(
             "auth-mismatch",
             f"HTTP {status} \"Authorization method mismatch\": the runtime expects the other auth method (OAuth JWT vs SigV4)",

@@ -306,6 +306,9 @@ class Prober:
         parser = SseParser() if result.sse else None
         chunks: list[bytes] = []
         size = 0
+        if stop_after_bytes == 0:
+            result.aborted = True  # hang up right after the headers, mid-stream
+            return
         async for chunk in response.aiter_bytes():
             size += len(chunk)
             result.body_bytes = size
@@ -313,6 +316,9 @@ class Prober:
                 chunks.append(chunk)
             else:
                 result.error, result.error_detail = "too-large", f"body over {MAX_BODY:,} bytes; stopped reading"
+                break
+            if stop_after_bytes is not None and size >= stop_after_bytes:
+                result.aborted = True
                 break
             if parser is not None:
                 for event in parser.feed(chunk):
@@ -322,9 +328,6 @@ class Prober:
                 if result.request_id is not None and jsonrpc.find_response(result.messages, result.request_id):
                     if jsonrpc.find_response(result.messages, result.request_id).get("id") == result.request_id:
                         break  # the answer is in; the SDK stops reading here too
-            if stop_after_bytes is not None and size >= stop_after_bytes:
-                result.aborted = True
-                break
         raw = b"".join(chunks)
         text = raw.decode("utf-8", errors="replace")
         result.body = _excerpt(text)

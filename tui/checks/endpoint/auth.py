@@ -56,7 +56,7 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             facts=facts,
         )
     if cause is not None and cause.area == "auth":
-        cause = _refine(cause, auth, jwt)
+        cause = _refine(cause, auth, jwt, probe.status)
         details = _claims_md(auth)
         if auth.problem:
             details += f"\n\n**Problem:** {auth.problem}"
@@ -72,7 +72,7 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
     if auth.mode == "none":
         summary = f"no credentials needed: {where} without any"
     else:
-        summary = f"{auth.mode} credentials accepted ({where})"
+        summary = f"{ {'bearer': 'JWT bearer token', 'sigv4': 'SigV4 signature'}.get(auth.mode, auth.mode)} accepted ({where})"
     if claims_line:
         summary += f"; {claims_line}"
     if cause is not None:
@@ -97,21 +97,23 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
     return passed(summary, details=_claims_md(auth), evidence=evidence, facts=facts)
 
 
-def _refine(cause: Any, auth: Any, jwt: Any) -> Any:
+def _refine(cause: Any, auth: Any, jwt: Any, status: int | None) -> Any:
     """Sharpen a generic 401/403 with what we know about the credentials we sent."""
     from tui.endpoint.classify import Cause
+
+    http = f"HTTP {status}"
 
     if cause.code in ("unauthorized", "token-missing", "token-expired") and jwt is not None and jwt.expired:
         return Cause(
             "token-expired",
-            f"{cause.summary.split(':')[0]}: the bearer token expired ({jwt.expiry_text()})",
+            f"{http}: the bearer token expired ({jwt.expiry_text()})",
             "Get a fresh token (Cognito access tokens last about an hour; use the refresh-token flow instead of a stored token).",
             "auth",
         )
     if cause.code == "token-client" and jwt is not None:
         return Cause(
             cause.code,
-            f"{cause.summary.split(':')[0]}: the token's client id `{jwt.client_id}` (audience `{jwt.audience}`) is not allowed by the runtime's authorizer",
+            f"{http}: the token's client id `{jwt.client_id}` (audience `{jwt.audience}`) is not allowed by the runtime's authorizer",
             cause.advice,
             "auth",
         )
@@ -120,19 +122,19 @@ def _refine(cause: Any, auth: Any, jwt: Any) -> Any:
         other = "SigV4 (IAM)" if auth.mode == "bearer" else "a bearer JWT (OAuth)"
         return Cause(
             cause.code,
-            f"{cause.summary.split(':')[0]}: Authorization method mismatch — we sent {sent}, the runtime is configured for {other}",
+            f"{http}: Authorization method mismatch — we sent {sent}, the runtime is configured for {other}",
             cause.advice + (" Re-run with `auth: sigv4`/`auth: bearer` to match." if auth.mode != "none" else ""),
             "auth",
         )
     if cause.code == "unauthorized" and auth.mode == "none":
         return Cause(
             "token-missing",
-            f"{cause.summary.split(':')[0]}: the endpoint needs credentials and none were sent",
+            f"{http}: the endpoint needs credentials and none were sent",
             "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials (SigV4 runtimes).",
             "auth",
         )
     if cause.code == "unauthorized" and auth.problem:
-        return Cause("credentials-unavailable", f"{cause.summary.split(':')[0]}: {auth.problem}", cause.advice, "auth")
+        return Cause("credentials-unavailable", f"{http}: {auth.problem}", cause.advice, "auth")
     return cause
 
 

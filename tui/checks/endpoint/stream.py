@@ -41,7 +41,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
             return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
-        aborted = await p.post("tools/list, aborted after the first byte", jsonrpc.request("tools/list", 7), session_id=sid, headers=hdrs, stop_after_bytes=1)
+        aborted = await p.post("tools/list, hung up right after the response headers", jsonrpc.request("tools/list", 7), session_id=sid, headers=hdrs, stop_after_bytes=0)
     # A new connection for what follows: the aborted one is gone, as with a real client that gave up.
     async with s.prober() as p:
         after = await p.post("tools/list after the abort (same session)", jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs)
@@ -64,7 +64,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 remediation=c.advice,
                 evidence={**evidence, "classified": cause_fields(c, probe)},
             )
-    how = f"after {aborted.body_bytes} byte(s)" if aborted.aborted else f"({aborted.line()})"
+    how = "right after its headers" if aborted.aborted else f"(it ended first: {aborted.status or aborted.error})"
     return passed(
         f"aborting a reply mid-stream {how} did no harm: the next request ({after.status}) and a new initialize ({fresh.status}) succeeded",
         details=table + "\n\n" + NOISE_NOTE,

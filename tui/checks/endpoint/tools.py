@@ -95,8 +95,9 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             c = Cause(
                 "tool-error",
                 f"tools/call {params.call}: the tool raised and the server returned an error result: {text[:160]}",
-                "The exception is in the tool's own code: read the server log for its traceback. mcp 2.x returns it as a result with "
-                "`isError: true`; older servers and AgentCore clients show it as JSON-RPC -32603 \"Internal error\".",
+                "The exception is in the tool's own code: read the server log for its traceback (mcp 2.x sends only "
+                "\"Error executing tool …\" as an `isError: true` result; the exception text stays in the log). Older servers and "
+                "AgentCore clients show the same failure as JSON-RPC -32603 \"Internal error\".",
                 "tools",
             )
         if c is not None:

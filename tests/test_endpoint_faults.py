@@ -1,0 +1,241 @@
+"""Each fault is named by the right check, with a one-line cause and the advice that fixes it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from sandbox_fixtures import front_door, mcp_server  # noqa: F401 - fixtures
+from test_endpoint_harness import TOKEN_ENV, bounded_probes, make_context, run_check  # noqa: F401
+from tui.results import CheckResult, Status
+from tui.sandbox.misbehaving import misbehaving
+
+
+def assert_classified(result: CheckResult, code: str, *, status: Status = Status.FAIL, words: tuple[str, ...] = ()) -> dict[str, Any]:
+    assert result.status == status, f"{result.check}: {result.status.value} {result.summary}"
+    classified = result.evidence.get("classified") or {}
+    assert classified.get("code") == code, (result.summary, classified)
+    assert "\n" not in result.summary and len(result.summary) < 400
+    assert result.remediation.strip(), "no advice"
+    for word in words:
+        assert word.lower() in (result.summary + " " + result.remediation).lower(), (word, result.summary, result.remediation)
+    return classified
+
+
+# --------------------------------------------------------------------------- headers
+
+
+async def test_missing_content_type_is_400_not_415(mcp_server) -> None:  # noqa: F811
+    server = mcp_server(stateless=True)
+    result = await run_check("endpoint.headers", make_context(server.url))
+    assert result.status == Status.PASS, result.summary
+    probe = result.evidence["negative_probes"]["no-content-type"]
+    assert probe["code"] == "content-type"
+    assert "400" in probe["cause"] and "Invalid Content-Type header" in probe["cause"]
+    assert "Content-Type: application/json" in probe["advice"]
+    assert result.evidence["negative_probes"]["content-type-case"]["code"] == "media-type"  # 415 only for near misses
+    assert "400" in result.summary
+
+
+@pytest.mark.parametrize("json_response", [False, True], ids=["sse", "json"])
+async def test_missing_accept_at_the_server(mcp_server, json_response: bool) -> None:  # noqa: F811
+    server = mcp_server(stateless=False, json_response=json_response)
+    result = await run_check("endpoint.headers", make_context(server.url))
+    negatives = result.evidence["negative_probes"]
+    assert negatives["no-accept"]["code"] == "accept"
+    assert "Accept: application/json, text/event-stream" in negatives["no-accept"]["advice"]
+    # JSON-mode servers need only application/json; SSE-mode servers need both.
+    assert negatives["accept-json-only"]["code" if not json_response else "cause"] == ("accept" if not json_response else "accepted")
+    assert negatives["accept-sse-only"]["code"] == "accept"
+
+
+async def test_missing_accept_at_the_front_door(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server().url)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))
+    result = await run_check("endpoint.headers", make_context(door.invocation_url, token_env=TOKEN_ENV))
+    probe = result.evidence["negative_probes"]["no-accept"]
+    assert probe["code"] == "accept-frontdoor"
+    assert "MCP Accept header must contain" in probe["cause"]
+
+
+async def test_host_protection_421_behind_the_front_door(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server(faults={"host-protection"}).url)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))
+    ctx = make_context(door.invocation_url, token_env=TOKEN_ENV)
+    headers = await run_check("endpoint.headers", ctx)
+    assert_classified(headers, "host-protection", words=("421", "Invalid Host header", 'host="0.0.0.0"'))
+    assert headers.facts["endpoint.failure"] == "host-protection"
+    init = await run_check("endpoint.initialize", ctx)
+    assert_classified(init, "host-protection")
+    # The official client only says "Server returned an error response"; the check shows the 421 behind it.
+    sdk = await run_check("endpoint.sdk", ctx)
+    classified = assert_classified(sdk, "host-protection")
+    assert "Server returned an error response" in sdk.summary and "421" in sdk.summary
+    assert "421" in classified["seen"]
+    assert sdk.evidence["sdk"]["error_code"] == -32603
+
+
+async def test_host_protection_spotted_before_deploying(mcp_server) -> None:  # noqa: F811
+    server = mcp_server(faults={"host-protection"})
+    result = await run_check("endpoint.headers", make_context(server.url))
+    assert result.status == Status.WARN
+    assert "421" in result.summary and result.facts["endpoint.host_protection"] is True
+
+
+# --------------------------------------------------------------------------- auth
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "words"),
+    [
+        ("expired", "token-expired", ("expired", "fresh token")),
+        ("wrong-client", "token-client", ("some-other-app-client", "allowedClients")),
+    ],
+)
+async def test_token_refused(mcp_server, front_door, monkeypatch, kind: str, code: str, words: tuple[str, ...]) -> None:  # noqa: F811
+    door = front_door(mcp_server().url)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token(kind))
+    result = await run_check("endpoint.auth", make_context(door.invocation_url, token_env=TOKEN_ENV))
+    assert_classified(result, code, words=words)
+    claims = result.evidence["auth"]["token_claims"]
+    assert claims["issuer"] == door.issuer and claims["expired"] is (kind == "expired")
+
+
+async def test_token_missing(mcp_server, front_door) -> None:  # noqa: F811
+    door = front_door(mcp_server().url)
+    result = await run_check("endpoint.auth", make_context(door.invocation_url), auth="none")
+    assert_classified(result, "token-missing", words=("--token-env",))
+
+
+async def test_sigv4_sent_to_a_jwt_runtime(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server().url)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    # No token and an AgentCore URL: auto picks SigV4, which this JWT runtime refuses.
+    result = await run_check("endpoint.auth", make_context(door.invocation_url, region="us-east-1"))
+    assert result.facts["endpoint.auth_mode"] == "sigv4"
+    assert_classified(result, "auth-mismatch", words=("Authorization method mismatch", "bearer"))
+
+
+async def test_expiring_token_is_called_out(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    import time
+
+    import jwt
+
+    door = front_door(mcp_server().url)
+    claims = jwt.decode(door.issue_token("valid"), options={"verify_signature": False})
+    claims["exp"] = int(time.time()) + 120
+    token = jwt.encode(claims, door._key, algorithm="RS256", headers={"kid": door.kid})
+    monkeypatch.setenv(TOKEN_ENV, token)
+    result = await run_check("endpoint.auth", make_context(door.invocation_url, token_env=TOKEN_ENV))
+    assert result.status == Status.WARN and "5 minutes" in result.summary
+
+
+# --------------------------------------------------------------------------- the server behind
+
+
+async def test_backend_down_is_32010(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server(faults={"server-down"}).url)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))
+    ctx = make_context(door.invocation_url, token_env=TOKEN_ENV)
+    result = await run_check("endpoint.initialize", ctx)
+    assert_classified(result, "runtime-not-started", words=("-32010", "never started", "logs"))
+    assert "project checks" in result.details
+    assert result.facts["endpoint.failure"] == "runtime-not-started"
+    auth = await run_check("endpoint.auth", ctx)
+    assert auth.status == Status.PASS  # the front door accepted the token; the container is the problem
+
+
+async def test_tool_raising(mcp_server) -> None:  # noqa: F811
+    server = mcp_server(faults={"tool-raises"})
+    result = await run_check("endpoint.tools", make_context(server.url), call="raise_error", arguments={"message": "x"})
+    assert_classified(result, "tool-error", words=("Error executing tool raise_error", "-32603", "traceback"))
+
+
+async def test_slow_tool_times_out(mcp_server) -> None:  # noqa: F811
+    server = mcp_server(faults={"slow-tool"}, slow_seconds=10)
+    result = await run_check("endpoint.tools", make_context(server.url, timeout=4), call="slow_echo")
+    assert_classified(result, "slow-tool", words=("slow_echo", "timeout"))
+
+
+async def test_connection_dropped_mid_stream(mcp_server) -> None:  # noqa: F811
+    server = mcp_server(faults={"drop-mid-stream"})
+    result = await run_check("endpoint.tools", make_context(server.url), call="add_numbers", arguments={"a": 1, "b": 2})
+    assert_classified(result, "reset-mid-body", words=("crash",))
+
+
+async def test_stateful_server_behind_the_classic_front_door(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server(stateless=False).url, inject_session_id=True)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))
+    result = await run_check("endpoint.initialize", make_context(door.invocation_url, token_env=TOKEN_ENV))
+    assert_classified(result, "injected-session", words=("stateless_http=True",))
+
+
+# --------------------------------------------------------------------------- what answers instead of MCP
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "words"),
+    [
+        ("html-login", "html-login", ("HTML login page", "SSO")),
+        ("sse-silent", "sse-silent", ("no event", "buffer")),
+        ("huge-body", "too-large", ("too large", "1 MiB")),
+        ("redirect-loop", "redirect-loop", ("redirect loop", "final URL")),
+        ("not-found", "not-found", ("404", "/mcp")),
+        ("slow", "timeout", ("no answer within", "slow")),
+        ("reset", "reset", ("reset", "crashed")),
+        ("cut-body", "reset-mid-body", ("mid-response",)),
+    ],
+)
+async def test_misbehaving_endpoint(kind: str, code: str, words: tuple[str, ...]) -> None:
+    with misbehaving(kind) as url:
+        result = await run_check("endpoint.initialize", make_context(url, timeout=3))
+        assert_classified(result, code, words=words)
+        sdk = await run_check("endpoint.sdk", make_context(url, timeout=3))
+        assert sdk.status == Status.FAIL and sdk.evidence["classified"]["code"] == code
+
+
+async def test_wrong_path_on_a_real_server(mcp_server) -> None:  # noqa: F811
+    server = mcp_server()
+    url = server.url.replace("/mcp", "/api/mcp")
+    result = await run_check("endpoint.initialize", make_context(url))
+    assert_classified(result, "not-found", words=("404", "/mcp"))
+    sdk = await run_check("endpoint.sdk", make_context(url))
+    assert sdk.evidence["sdk"]["error_type"] == "MCPError"  # unwrapped from two ExceptionGroups
+    assert any("ExceptionGroup" in line for line in sdk.evidence["sdk"]["exception_tree"])
+    assert "404" in sdk.summary
+
+
+async def test_half_encoded_arn(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server().url)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))
+    half = door.invocation_url.replace("%2F", "/")  # ':' encoded, '/' not
+    ctx = make_context(half, token_env=TOKEN_ENV)
+    reach = await run_check("endpoint.reachable", ctx)
+    assert reach.status == Status.FAIL and "partly URL-encoded" in reach.details
+    assert reach.evidence["target"]["suggested_url"] == door.invocation_url
+    init = await run_check("endpoint.initialize", ctx)
+    assert_classified(init, "not-found")
+    assert "partly URL-encoded" in init.details
+
+
+# --------------------------------------------------------------------------- network
+
+
+async def test_connection_refused(mcp_server) -> None:  # noqa: F811
+    server = mcp_server(faults={"server-down"})
+    result = await run_check("endpoint.reachable", make_context(server.url))
+    assert result.status == Status.FAIL and "refused" in result.summary and "TCP" in result.summary
+
+
+async def test_dns_failure() -> None:
+    result = await run_check("endpoint.reachable", make_context("http://no-such-host.invalid/mcp", timeout=4))
+    assert result.status == Status.FAIL and result.summary.startswith("DNS"), result.summary
+
+
+async def test_no_target_is_a_skip() -> None:
+    result = await run_check("endpoint.initialize", make_context(None))
+    assert result.status == Status.SKIP and "--endpoint" in result.summary
