@@ -150,3 +150,29 @@ async def wait_group(app, group: str, pilot=None) -> None:  # noqa: ANN001
 async def wait_checks(app, pilot=None) -> None:  # noqa: ANN001
     """Wait until the running node's checks finished and the screen handled their messages."""
     await wait_group(app, "checks", pilot)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=False)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A project directory, the audit log in tmp, no AWS config or profile from the machine."""
+    state = tmp_path / "state"
+    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(state))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    project = tmp_path / "project"
+    project.mkdir()
+    return project
+
+
+def screen_text(app) -> str:  # noqa: ANN001
+    """Everything the screen shows now, as plain text (from the app's own SVG screenshot)."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
+    return html.unescape("".join(parts)).replace("\xa0", " ")

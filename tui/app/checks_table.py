@@ -53,6 +53,7 @@ class ChecksTable(DataTable[Text]):
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_cursor=True)
         self.rows_by_key: dict[str, CheckRow] = {}
         self._frame = 0
+        self._built_widths: tuple[int, int, int, int] | None = None
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -63,11 +64,12 @@ class ChecksTable(DataTable[Text]):
             self.add_column(" " if name == "status" else name, width=width, key=name)
 
     def _widths(self) -> tuple[int, int, int, int]:
-        total = max(self.size.width or self.app.size.width - 30, 40) - 2 * 4 - 1
+        width = self.size.width or (self.parent.size.width if self.parent is not None else 0) or 60
+        total = width - 2 * self.cell_padding * len(self.COLUMNS) - 1
         check_w = min(max((len(r.key) for r in self.rows_by_key.values()), default=10), 26)
-        time_w = 7
-        summary_w = max(total - 2 - check_w - time_w, 12)
-        return (2, check_w, summary_w, time_w)
+        time_w = 6
+        summary_w = max(total - 1 - check_w - time_w, 12)
+        return (1, check_w, summary_w, time_w)
 
     def set_rows(self, rows: list[CheckRow]) -> None:
         """Show these checks (replacing the table's content; the cursor stays on the same key)."""
@@ -80,13 +82,14 @@ class ChecksTable(DataTable[Text]):
             cursor_key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
         self.clear(columns=True)
         self._add_columns()
+        self._built_widths = self._widths()
         for row in self.rows_by_key.values():
             self.add_row(*self._cells(row), key=row.key)
         if cursor_key in self.rows_by_key:
             self.move_cursor(row=self.get_row_index(cursor_key), animate=False)
 
     def on_resize(self) -> None:
-        if self.rows_by_key:
+        if self.rows_by_key and self._widths() != self._built_widths:
             self._rebuild()
 
     def _cells(self, row: CheckRow) -> tuple[Text, Text, Text, Text]:

@@ -33,15 +33,16 @@ def bindings_markdown(screen: Screen) -> str:
     seen = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or (binding.action, binding.description) in seen:
+        if active.node is not screen and active.node is not screen.app:
+            continue  # the focused widget's cursor keys are not worth a line
+        if not active.enabled or not binding.description or (binding.action, binding.description) in seen:
             continue
         seen.add((binding.action, binding.description))
         display = screen.app.get_key_display(binding)
-        tip = binding.tooltip or ""
-        rows.append(f"| `{display}` | {binding.description} | {tip} |")
+        rows.append(f"| `{display}` | {binding.tooltip or binding.description} |")
     if not rows:
         return ""
-    return "\n".join(["| key | does | |", "|---|---|---|", *rows])
+    return "\n".join(["| key | does |", "|---|---|", *rows])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -72,7 +73,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = bindings_markdown(self.for_screen)
-        text = "# Help\n\n" + GUIDE + (f"\n{self.extra}\n" if self.extra else "") + ("\n## Keys here\n\n" + keys if keys else "")
+        text = "# Help\n\n" + ("## Keys here\n\n" + keys + "\n\n" if keys else "") + "## How it works\n\n" + GUIDE + (f"\n{self.extra}\n" if self.extra else "")
         with VerticalScroll() as scroll:
             scroll.border_title = "? help"
             yield Markdown(text, id="help-text")

@@ -38,7 +38,7 @@ class TriageApp(App[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", tooltip="Leave mcp-triage", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", tooltip="Leave mcp-triage", priority=True),
         Binding("f1", "help", "Help", show=False, id="app.help", tooltip="Keys and a short guide"),
     ]
 

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 if TYPE_CHECKING:
     from tui.context import Context
@@ -84,20 +84,21 @@ class StartScreen(Screen[None]):
         }
         #readonly-banner { background: $success 40%; width: 1fr; height: auto; padding: 0 1; }
         #form-scroll { height: 1fr; padding: 0 1; }
-        #intro { color: $text-muted; margin: 1 0 0 0; height: auto; }
+        #intro { color: $text-muted; margin: 0; height: auto; }
         #form {
             grid-size: 2;
             grid-columns: 16 1fr;
-            grid-rows: 3;
-            grid-gutter: 0 1;
+            grid-rows: 1;
+            grid-gutter: 1 1;
             height: auto;
             margin-top: 1;
         }
-        #form Label { height: 3; content-align: left middle; width: 100%; }
-        .source { color: $text-muted; }
-        #ro-row { height: 3; }
-        #ro-row Label { height: 3; content-align: left middle; width: 16; }
-        #start-buttons { height: auto; margin: 1 0; align-horizontal: left; }
+        #form Label { height: 1; width: 100%; }
+        #form .source { color: $text-muted; }
+        #ro-row { height: 1; margin-top: 1; }
+        #ro-row Label { height: 1; width: 17; }
+        #sources { margin-top: 1; height: auto; }
+        #start-buttons { height: auto; margin: 1 0 0 0; align-horizontal: left; }
         #start-error { color: $error; height: auto; }
     }
     """
@@ -141,6 +142,10 @@ class StartScreen(Screen[None]):
             return "AWS config"
         return sources.get(name, "")
 
+    def _sources_line(self) -> str:
+        found = [f"{label.lower()}: {self._source(name)}" for name, label, _ in FIELDS if self._source(name)]
+        return "from " + "; ".join(found) if found else "nothing prefilled: no flags, AWS variables or .bedrock_agentcore.yaml found"
+
     def compose(self) -> ComposeResult:
         yield Header()
         if self.context.sandbox:
@@ -148,31 +153,27 @@ class StartScreen(Screen[None]):
         if self.context.read_only:
             yield Static("read-only: fixes are hidden and never applied", id="readonly-banner")
         with VerticalScroll(id="form-scroll"):
-            yield Static(
-                "What should mcp-triage look at? Values come from flags, the environment, the AWS config "
-                "and .bedrock_agentcore.yaml; edit them here. Press enter to start.",
-                id="intro",
-            )
+            yield Static("What should mcp-triage look at? Edit the values, then press enter to start.", id="intro")
             with Grid(id="form"):
                 yield Label("Playbook")
                 title = self.playbook_title or self.playbook_ref
-                yield Select([(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook")
+                yield Select([(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook", compact=True)
                 for name, label, placeholder in FIELDS:
-                    source = self._source(name)
-                    yield Label(f"{label}" + (f"\n[dim]{source}[/]" if source else ""), id=f"label-{name}")
-                    yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}")
+                    yield Label(label, id=f"label-{name}")
+                    yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}", compact=True)
+            yield Static(self._sources_line(), id="sources", classes="source")
             with Horizontal(id="ro-row"):
                 yield Label("Read-only")
-                yield Switch(value=self.context.read_only, id="read-only")
+                yield Checkbox("fixes hidden, never applied", value=self.context.read_only, id="read-only", compact=True)
             yield Static("", id="start-error")
             with Horizontal(id="start-buttons"):
-                yield Button("Start walk (enter)", id="start", variant="primary")
+                yield Button("Start walk (enter)", id="start", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "mcp-triage"
         self.sub_title = "SANDBOX" if self.context.sandbox else "start"
-        self.query_one("#start", Button).focus()
+        self.query_one("#field-runtime", Input).focus()
         self._load_playbooks()
 
     @work(thread=True, exit_on_error=False, group="start", description="list shipped playbooks")
@@ -206,7 +207,7 @@ class StartScreen(Screen[None]):
                 out.update(parse_token_source(text))
             else:
                 out[name] = text or None
-        out["read_only"] = self.query_one("#read-only", Switch).value
+        out["read_only"] = self.query_one("#read-only", Checkbox).value
         return out
 
     def build_context(self) -> Context:

@@ -56,7 +56,7 @@ class WalkScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit", id="walk.quit", tooltip="Leave mcp-triage"),
+        Binding("q", "app.quit", "Quit", show=False, id="walk.quit", tooltip="Leave mcp-triage"),
         Binding("b,alt+left", "back", "Back", id="walk.back", tooltip="Go back one step (facts are restored)"),
         Binding("n,alt+right", "next", "Next", id="walk.next", tooltip="Follow the branch the checks chose, or redo a step"),
         Binding("r", "rerun", "Re-run", id="walk.rerun", tooltip="Run this node's checks again"),
@@ -214,11 +214,11 @@ class WalkScreen(Screen[None]):
         fixes = self.query_one("#fixes", Static)
         offered = self.offered()
         if offered and not walk.context.read_only:
-            lines = ["[b]Fixes[/b] (the exact change is shown before anything happens):"]
+            lines = ["[b]Fixes[/b] [dim](you see the exact change first)[/]"]
             for o in offered:
-                why = f" — for {escape(o.result.summary)}" if o.result is not None else ""
+                why = f" [dim]for {escape(o.ref.for_)}[/]" if o.ref.for_ else ""
                 risk = o.spec.risk.value
-                lines.append(f"  [b reverse] {escape(o.ref.key)} [/] {escape(o.ref.label or o.spec.title)} [{icons.RISK_STYLE.get(risk, '')}]({risk})[/]{why}")
+                lines.append(f"[b reverse] {escape(o.ref.key)} [/] {escape(o.ref.label or o.spec.title)} [{icons.RISK_STYLE.get(risk, '')}]{risk}[/]{why}")
             fixes.update("\n".join(lines))
             fixes.display = True
         elif offered:
@@ -249,8 +249,7 @@ class WalkScreen(Screen[None]):
         from tui.playbook.model import QuestionNode
 
         merged = type(self)._merged_bindings
-        keys = {k: list(v) for k, v in (merged.key_to_bindings.items() if merged else [])}
-        bindings = BindingsMap.from_keys(keys)
+        bindings = BindingsMap()
         node = self.walk.node
         if isinstance(node, QuestionNode):
             for c in node.choices:
@@ -259,8 +258,11 @@ class WalkScreen(Screen[None]):
             spec = self.walk.registry.fixes.get(ref.fix)
             label = ref.label or (spec.title if spec else ref.fix)
             bindings._add_binding(
-                Binding(ref.key, f"fix({ref.key!r})", icons.ellipsize("Fix: " + label, 28), id=f"walk.fix.{ref.key}", tooltip=f"{ref.fix}: {label}")
+                Binding(ref.key, f"fix({ref.key!r})", icons.ellipsize(label, 18), id=f"walk.fix.{ref.key}", tooltip=f"Fix: {label} ({ref.fix})")
             )
+        for key, static in (merged.key_to_bindings.items() if merged else []):
+            for binding in static:
+                bindings._add_binding(binding)
         self._bindings = bindings
         self.refresh_bindings()
 
@@ -465,6 +467,26 @@ class WalkScreen(Screen[None]):
         if self._worker is not None and self.running_node is not None:
             self._worker.cancel()
 
+    @on(Tree.NodeHighlighted, "#path")
+    def _path_highlighted(self, event: Tree.NodeHighlighted[PathEntry]) -> None:
+        """Show the full reason of a path line in the status line (tree lines may be cut at 80 columns)."""
+        entry = event.node.data
+        if entry is None or entry.kind == "current":
+            self._status_line()
+            return
+        text = ""
+        if entry.kind in ("past", "note") and entry.index < len(self.walk.history) and self.walk.history[entry.index].node == entry.node:
+            step = self.walk.history[entry.index]
+            text = f"{self.walk.playbook.nodes[step.node].title} → {self.walk.playbook.nodes[step.target].title}: {step.reason}"
+        elif entry.kind == "note":
+            decision = self.walk.decision()
+            if decision is not None:
+                text = f"next: {self.walk.playbook.nodes[decision[0]].title}: {decision[1]}"
+        elif entry.kind == "forward":
+            text = f"forward: {self.walk.playbook.nodes[entry.node].title} (select or n to redo)"
+        if text:
+            self.query_one("#status-line", Static).update(Text(text, overflow="ellipsis", no_wrap=True))
+
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self) -> None:
         self._show_detail()
@@ -486,7 +508,6 @@ class WalkScreen(Screen[None]):
         walk = self.walk
         node_id = walk.current
         ref = offered.ref
-        self.notify(f"Planning {ref.fix}…", timeout=2)
         try:
             plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
         except FixError as exc:
