@@ -179,17 +179,18 @@ def run_demo(
             assert box.workdir is not None
             with _logs_to_file(box.workdir / "sandbox.log"):
                 if print_env:
-                    out.write(_export_lines(box))
-                    out.flush()
-                    err.write(banner(box) + "\n")
-                    err.write(f"sandbox ready in {box.timings['ready']:.2f}s; press Ctrl-C to stop\n")
-                    err.flush()
-                    stop = threading.Event()
+                    # Once the servers are up, Ctrl-C/SIGTERM is the normal way to end --print-env.
                     try:
+                        out.write(_export_lines(box))
+                        out.flush()
+                        err.write(banner(box) + "\n")
+                        err.write(f"sandbox ready in {box.timings['ready']:.2f}s; press Ctrl-C to stop\n")
+                        err.flush()
+                        stop = threading.Event()
                         while not stop.wait(0.5):  # short waits keep signals deliverable
                             pass
                     except KeyboardInterrupt:
-                        pass  # Ctrl-C is how --print-env is meant to end
+                        pass
                     return EXIT_OK
                 box.apply_env()
                 err.write(banner(box) + "\n")

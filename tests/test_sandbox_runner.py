@@ -1,0 +1,269 @@
+"""The whole sandbox: scenarios, env wiring, `mcp-triage demo`, and clean teardown (also after SIGINT)."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from tui.sandbox._net import SandboxError
+from tui.sandbox.cli import describe_scenarios, run_demo
+from tui.sandbox.runner import Sandbox, check_environment
+from tui.sandbox.scenarios import DEFAULT_SCENARIO, SCENARIOS, Scenario, get_scenario
+
+HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+INIT = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}},
+}
+REQUIRED_ENV = {
+    "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "MCP_TRIAGE_RUNTIME",
+    "MCP_TRIAGE_ENDPOINT", "MCP_TRIAGE_TOKEN_FILE", "MCP_TRIAGE_PROJECT", "MCP_TRIAGE_SANDBOX",
+}
+
+
+def port_of(url: str) -> int:
+    port = urlsplit(url).port
+    assert port is not None
+    return port
+
+
+def refuses(port: int) -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=1).close()
+    except OSError:
+        return True
+    return False
+
+
+# ----------------------------------------------------------------------------------- scenarios
+
+
+def test_scenario_catalogue() -> None:
+    families = {"healthy", "seed-guide", "logs-permissions", "missing-log-group", "trace-destination",
+                "resource-policy", "headers", "session-stream", "auth-token", "server-crashed"}
+    assert set(SCENARIOS) == families
+    assert DEFAULT_SCENARIO == "seed-guide"
+    healthy = SCENARIOS["healthy"]
+    assert healthy.faults == [] and healthy.token_kind == "valid"
+    for scenario in SCENARIOS.values():
+        assert scenario.title and scenario.description
+        if scenario.name != "healthy":
+            assert scenario.faults, scenario.name
+    with pytest.raises(ValueError, match="unknown AWS fault"):
+        Scenario(name="x", title="x", description="x", aws_faults=frozenset({"typo"}))
+    with pytest.raises(KeyError, match="valid: healthy"):
+        get_scenario("nope")
+
+
+# ----------------------------------------------------------------------------------- the sandbox
+
+
+def test_sandbox_env_points_at_working_servers(sandbox: Callable[[str], Sandbox]) -> None:
+    box = sandbox("healthy")
+    env = box.env()
+    assert REQUIRED_ENV <= set(env) and env["MCP_TRIAGE_SANDBOX"] == "1"
+    for name in ("AWS_ENDPOINT_URL", "MCP_TRIAGE_ENDPOINT"):
+        assert urlsplit(env[name]).hostname == "127.0.0.1"
+    assert os.environ["MCP_TRIAGE_ENDPOINT"] == env["MCP_TRIAGE_ENDPOINT"]  # the fixture applied it
+    token = Path(env["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
+    response = httpx.post(env["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == 200
+    assert (Path(env["MCP_TRIAGE_PROJECT"]) / "mcp_server.py").is_file()
+
+    from tui.context import build_context
+
+    ctx = build_context()
+    assert ctx.sandbox and ctx.runtime == env["MCP_TRIAGE_RUNTIME"] and ctx.endpoint == env["MCP_TRIAGE_ENDPOINT"]
+    assert ctx.token() == token
+
+    import boto3
+
+    control = boto3.client("bedrock-agentcore-control")
+    assert control.get_agent_runtime(agentRuntimeId=box.seed_info.runtime_id)["agentRuntimeArn"] == env["MCP_TRIAGE_RUNTIME"]  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("name", "status"), [("auth-token", 401), ("server-crashed", 200), ("headers", 421)])
+def test_scenario_faults_reach_the_endpoint(name: str, status: int, sandbox: Callable[[str], Sandbox]) -> None:
+    box = sandbox(name)
+    env = box.env()
+    token = Path(env["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
+    response = httpx.post(env["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+    assert response.status_code == status
+    if name == "server-crashed":
+        assert response.json()["error"]["code"] == -32010
+
+
+def test_refuses_when_env_would_bypass_the_endpoint(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")
+    with pytest.raises(SandboxError, match="AWS_IGNORE_CONFIGURED_ENDPOINT_URLS"):
+        check_environment(os.environ)
+    with pytest.raises(SandboxError):
+        Sandbox("healthy").start()
+    assert run_demo("healthy", doctor_only=True, err=io.StringIO(), out=io.StringIO()) == 2
+
+
+def test_apply_env_clears_overrides() -> None:
+    box = Sandbox("healthy")
+    fake = {"AWS_PROFILE": "prod", "AWS_ENDPOINT_URL_XRAY": "https://xray.us-east-1.amazonaws.com", "MCP_TRIAGE_TOKEN_ENV": "T", "HOME": "/h"}
+    assert box.unset_env(fake) == ["AWS_ENDPOINT_URL_XRAY", "AWS_PROFILE", "MCP_TRIAGE_TOKEN_ENV"]
+
+
+def _threads() -> set[threading.Thread]:
+    return set(threading.enumerate())
+
+
+def test_teardown_leaves_no_thread_or_port() -> None:
+    before = _threads()
+    box = Sandbox("healthy").start()
+    ports = [port_of(box.aws.url or ""), port_of(box.mcp.url or ""), port_of(box.front_door.base_url)]  # type: ignore[union-attr]
+    env = box.env()
+    token = Path(env["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
+    with httpx.Client(timeout=10) as client:  # exercise every server, keep-alive connections included
+        client.post(env["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"})
+        call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "add_numbers", "arguments": {"a": 1, "b": 2}}}
+        assert client.post(box.mcp.url or "", json=call, headers=HEADERS).status_code == 200  # type: ignore[union-attr]
+        client.get(box.aws.url + "/moto-api/")  # type: ignore[operator]
+        workdir = box.workdir
+        assert workdir is not None
+        box.stop()
+    deadline = time.monotonic() + 5
+    while _threads() - before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not (_threads() - before), [t.name for t in _threads() - before]
+    assert all(refuses(p) for p in ports)
+    assert not workdir.exists()
+    box.stop()  # idempotent
+
+
+def test_demo_list_and_unknown_scenario() -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run_demo("healthy", list_only=True, out=out, err=err) == 0
+    assert out.getvalue() == describe_scenarios()
+    for name in SCENARIOS:
+        assert f"  {name} " in out.getvalue()
+    assert run_demo("bogus", out=out, err=err) == 2
+    assert err.getvalue().count("\n") == 1 and "valid: healthy" in err.getvalue()
+
+
+def test_demo_doctor_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    saved = dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    code = run_demo("healthy", doctor_only=True, out=out, err=err)
+    assert "SANDBOX" in err.getvalue()
+    assert "mcp-triage doctor" in out.getvalue()
+    assert code in (0, 1)
+    assert dict(os.environ) == saved  # the process env is restored
+
+
+@pytest.mark.timeout(60)
+def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "demo", "--scenario", "healthy", "--print-env"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
+    )
+    try:
+        exports: dict[str, str] = {}
+        deadline = time.monotonic() + 30
+        assert proc.stdout is not None
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if line.startswith("# mcp server: "):
+                exports["MCP_SERVER"] = line.split(": ", 1)[1].strip()
+            elif line.startswith("export "):
+                name, _, value = line[len("export "):].strip().partition("=")
+                exports[name] = value.strip("'")
+            if line.startswith("# scenario:"):
+                break
+        assert REQUIRED_ENV <= set(exports), exports
+        ports = [port_of(exports["AWS_ENDPOINT_URL"]), port_of(exports["MCP_TRIAGE_ENDPOINT"]), port_of(exports["MCP_SERVER"])]
+        assert not any(refuses(p) for p in ports)
+        # A headless command can target it with just these variables.
+        token = Path(exports["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
+        ok = httpx.post(exports["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+        assert ok.status_code == 200
+        workdir = Path(exports["MCP_TRIAGE_PROJECT"]).parent
+        proc.send_signal(signal.SIGINT)
+        code = proc.wait(timeout=20)
+        stderr = proc.stderr.read() if proc.stderr else ""
+        assert code == 0, stderr
+        assert "SANDBOX" in stderr and "sandbox stopped" in stderr
+        assert all(refuses(p) for p in ports)
+        assert not workdir.exists()
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+@pytest.mark.timeout(60)
+def test_print_env_subprocess_stops_on_sigterm() -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "demo", "--scenario", "server-crashed", "--print-env"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("# scenario:"):
+                break
+        endpoint = next(line for line in lines if line.startswith("export MCP_TRIAGE_ENDPOINT="))
+        port = port_of(endpoint.split("=", 1)[1].strip().strip("'"))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0
+        assert refuses(port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+# ----------------------------------------------------------------------------------- expectations
+
+
+def _doctor(box: Sandbox) -> dict[str, str]:
+    import asyncio
+
+    from tui.cli import resolve_playbook
+    from tui.context import build_context
+    from tui.engine.doctor import run_doctor
+
+    ctx = build_context()
+    ctx.sandbox = True
+    run = asyncio.run(run_doctor(resolve_playbook("agentcore-mcp").playbook, ctx))
+    return {f.check: f.status.value for f in run.findings}
+
+
+@pytest.mark.timeout(120)
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> None:
+    """Each scenario's ``expect`` holds in a doctor run; ``healthy`` comes out all-pass."""
+    box = sandbox(name)
+    statuses = _doctor(box)
+    mismatched = {c: (statuses.get(c), want) for c, want in box.scenario.expect.items() if statuses.get(c) != want}
+    assert not mismatched, mismatched
+    if name == "healthy":
+        problems = {c: s for c, s in statuses.items() if s not in ("pass", "skip")}
+        assert not problems, problems
+
+
