@@ -69,6 +69,7 @@ def _client_error_parts(exc: Any) -> tuple[str, str, int | None]:
 def describe(exc: BaseException, *, service: str | None = None, operation: str | None = None) -> Problem | None:
     """A ``Problem`` for a botocore/boto3 error (or the read-only guard); None for anything else."""
     from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError
 
     from tui.aws.session import NoRegion, ReadOnlyViolation
 
@@ -107,7 +108,7 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         return Problem("timeout", "AWS did not answer in time (read timeout); try again or raise --timeout")
     if isinstance(exc, bx.UnknownServiceError):
         return Problem("unsupported", f"this botocore does not know the service ({exc}); upgrade boto3")
-    if isinstance(exc, bx.ResponseParserError):
+    if isinstance(exc, ResponseParserError):
         what = f"{service}:{operation}" if service and operation else "the operation"
         return Problem(
             "unsupported",

@@ -247,14 +247,18 @@ def explain_near_miss(role: RolePolicies | None, action: str, resource: str) -> 
     for ref, resources in near_misses(role.identity, action):
         wrong = [r for r in resources if "/aws/bedrock/agentcore" in r]
         if wrong and "/aws/bedrock-agentcore/" in resource:
-            return (
-                f"{ref.label()} grants {action} on {wrong[0]}: the prefix is wrong "
-                "(runtime log groups live under /aws/bedrock-agentcore/, with a hyphen)"
-            )
+            return f"{ref.label()} grants it on {short(wrong[0])}: wrong prefix, should be /aws/bedrock-agentcore/"
     for ref, resources in near_misses(role.identity, action):
         if resources and resources != ["*"]:
-            return f"{ref.label()} grants {action}, but only on {', '.join(resources[:3])}"
+            return f"{ref.label()} grants it only on {', '.join(short(r) for r in resources[:2])}"
     return ""
+
+
+def short(resource: str) -> str:
+    """``arn:aws:logs:r:a:log-group:/x/*`` → ``/x/*`` (log groups) or the part after the account."""
+    parts = resource.split(":", 5)
+    tail = parts[5] if len(parts) == 6 else resource
+    return tail[len("log-group:"):] if tail.startswith("log-group:") else tail
 
 
 def partition_for(*arns: str) -> str:

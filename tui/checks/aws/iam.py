@@ -94,6 +94,15 @@ class EcrParams(RoleParams):
     repository_arn: str = ""
 
 
+def _where(resource: str) -> str:
+    """``arn:…:log-group:NAME[:log-stream:S]`` → ``NAME`` (``S``); other ARNs shortened."""
+    tail = short_arn(resource)
+    if tail.startswith("log-group:"):
+        group, _, stream = tail[len("log-group:"):].partition(":log-stream:")
+        return f"{group} (stream {stream})" if stream else group
+    return tail
+
+
 def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -> CheckResult:
     from tui.aws.roles import assess, explain_near_miss, load_role, role_name_of
 
@@ -110,7 +119,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     if a.denied:
         need, ev = a.denied[0]
         return failed(
-            f"{name} may not {ev.action} on {short_arn(ev.resource)}: {ev.explain()} [{a.method}]",
+            f"{name} may not {ev.action} on {_where(ev.resource)}: {ev.explain()} [{a.method}]",
             details=f"An explicit Deny wins over every Allow, so adding permissions does not help: remove or narrow "
             f"that statement. Needed because {need.why}.",
             evidence=evidence,
@@ -118,20 +127,21 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     if a.missing:
         need, ev = a.missing[0]
         others = sorted({e.action for _, e in a.missing} - {ev.action})
-        more = f" (also {', '.join(others)})" if others else ""
+        more = f" (+{len(others)} more)" if others else ""
         hint = explain_near_miss(role, ev.action, ev.resource)
+        listing = "\n".join(f"- `{e.action}` on `{e.resource}`: {e.explain()}" for _, e in a.missing)
         return failed(
-            f"{name} may not {ev.action} on {short_arn(ev.resource)}{more}: "
+            f"{name} may not {ev.action} on {_where(ev.resource)}{more}: "
             + (hint or "no statement allows it")
             + f" [{a.method}]",
             details=f"Needed because {need.why}. Without it the runtime's {what} fail silently or with AccessDenied "
-            "in the runtime logs.",
+            f"in the runtime logs.\n\nMissing:\n{listing}",
             evidence=evidence,
         )
     if a.uncertain:
         need, ev = a.uncertain[0]
         return warned(
-            f"{name} may {ev.action} on {short_arn(ev.resource)} only if conditions hold that mcp-triage did not evaluate [{a.method}]",
+            f"{name} may {ev.action} on {_where(ev.resource)} only if conditions hold that mcp-triage did not evaluate [{a.method}]",
             details=ev.explain(),
             evidence=evidence,
         )

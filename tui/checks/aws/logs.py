@@ -167,7 +167,7 @@ def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, re.Pattern[str]]
     for node_id, node in pb.nodes.items():
         for sig in node.signatures:
             try:
-                out.append((node_id, node.title, sig, re.compile(sig)))
+                out.append((node_id, node.title, sig, re.compile(sig, re.IGNORECASE | re.MULTILINE)))
             except re.error:
                 continue
     return out
@@ -178,6 +178,22 @@ def _sample(event: dict[str, Any]) -> dict[str, Any]:
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts / 1000)) if isinstance(ts, (int, float)) else None
     message = redact_text(str(event.get("message", "")).strip())
     return {"time": when, "stream": event.get("logStreamName"), "message": message[:400] + ("…" if len(message) > 400 else "")}
+
+
+def _last_fix_time() -> int | None:
+    """When mcp-triage last applied (or undid) a fix, in epoch ms; None when never (the audit log)."""
+    from datetime import datetime
+
+    from tui.fixes import audit
+
+    times = []
+    for record in audit.records():
+        if record.outcome in ("applied", "undone"):
+            try:
+                times.append(int(datetime.fromisoformat(record.time).timestamp() * 1000))
+            except ValueError:
+                continue
+    return max(times) if times else None
 
 
 @check(
@@ -216,6 +232,7 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
                         if h["first"] is None:
                             h["first"] = _sample(event)
                         h["last"] = _sample(event)
+                        h["last_ms"] = max(h.get("last_ms", 0), int(event.get("timestamp") or 0))
                         break
             token = page.get("nextToken")
             if not token or scanned >= params.max_events:
@@ -231,6 +248,18 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
         return passed(f"no known error in {scanned} log events of the last {params.minutes} min", evidence=evidence)
     ranked = sorted(hits.values(), key=lambda h: -h["count"])
     evidence["matches"] = ranked
+    fixed_at = _last_fix_time()
+    if fixed_at is not None:
+        evidence["last_fix_applied"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(fixed_at / 1000))
+        stale = [h for h in ranked if h["last_ms"] < fixed_at]
+        ranked = [h for h in ranked if h["last_ms"] >= fixed_at]
+        if not ranked:
+            return passed(
+                f"no known error since the last fix mcp-triage applied ({sum(h['count'] for h in stale)} older matches before "
+                f"{evidence['last_fix_applied']})",
+                details="The older matches are in the evidence. New traffic shows whether they are gone.",
+                evidence=evidence,
+            )
     listing = ", ".join(f"{h['count']}× {h['title']} ({h['node']})" for h in ranked[:4])
     return warned(
         f"known errors in the last {params.minutes} min: {listing}",

@@ -102,9 +102,14 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     control = ctx.aws("bedrock-agentcore-control")
     session_region = control.meta.region_name
     wanted = params.runtime
+    wanted_region = region_of_arn(wanted) if wanted.startswith("arn:") else None
+    if wanted_region and session_region and wanted_region != session_region:
+        return failed(
+            f"the runtime ARN is in {wanted_region} but the session uses {session_region}: pass --region {wanted_region}",
+            evidence={"arn_region": wanted_region, "session_region": session_region},
+        )
     summary, seen = find_runtime(control, wanted)
     if summary is None:
-        wanted_region = region_of_arn(wanted) if wanted.startswith("arn:") else None
         names = sorted({str(r.get("agentRuntimeName")) for r in seen})
         hint = ""
         if wanted_region and wanted_region != session_region:
