@@ -1,0 +1,1 @@
+"""Benchmarks (``python -m bench``); they print numbers and never fail on thresholds."""
