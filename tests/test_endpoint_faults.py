@@ -239,3 +239,20 @@ async def test_dns_failure() -> None:
 async def test_no_target_is_a_skip() -> None:
     result = await run_check("endpoint.initialize", make_context(None))
     assert result.status == Status.SKIP and "--endpoint" in result.summary
+
+
+async def test_sdk_signs_with_sigv4_and_explains_the_mismatch(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server().url)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    result = await run_check("endpoint.sdk", make_context(door.invocation_url, region="us-east-1"), auth="sigv4")
+    assert_classified(result, "auth-mismatch")
+    assert "MCPError" in result.summary
+
+
+async def test_sdk_expired_token_behind_taskgroup(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    door = front_door(mcp_server().url)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("expired"))
+    result = await run_check("endpoint.sdk", make_context(door.invocation_url, token_env=TOKEN_ENV))
+    assert_classified(result, "token-expired", words=("expired",))

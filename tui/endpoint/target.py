@@ -87,7 +87,7 @@ def check_encoded_arn(url: str) -> tuple[list[str], str | None, str | None]:
         )
     elif ARN_RE.match(decoded):
         arn = decoded
-        raw_chars = sorted({c for c in (":", "/") if c in raw})
+        raw_chars = [c for c in (":", "/") if c in raw]
         if raw_chars:
             shown = " and ".join(f"`{c}`" for c in raw_chars)
             problems.append(

@@ -224,3 +224,49 @@ def misbehaving(kind: str, path: str = "/mcp", **kwargs: Any) -> Iterator[str]:
             yield f"http://{LOOPBACK}:{port}{path}"
         finally:
             raw.stop()
+
+
+@contextmanager
+def tls_endpoint(certfile: str, keyfile: str, path: str = "/mcp") -> Iterator[int]:
+    """A TLS listener on 127.0.0.1 with the given certificate: completes handshakes, answers 404 to anything.
+
+    Yields the port; for certificate tests (self-signed, wrong host name, expired, untrusted CA).
+    """
+    import ssl
+
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(certfile, keyfile)
+    sock = bind_loopback()
+    sock.listen(16)
+    sock.settimeout(0.1)
+    stop = threading.Event()
+
+    def handle(conn: socket.socket) -> None:
+        try:
+            conn.settimeout(2)
+            with context.wrap_socket(conn, server_side=True) as tls:
+                tls.recv(65536)
+                tls.sendall(b"HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 9\r\nconnection: close\r\n\r\nNot Found")
+        except (OSError, ssl.SSLError):
+            pass
+        finally:
+            conn.close()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = sock.accept()
+            except (TimeoutError, socket.timeout):
+                continue
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    thread = threading.Thread(target=serve, name="fault-tls", daemon=True)
+    thread.start()
+    try:
+        yield int(sock.getsockname()[1])
+    finally:
+        stop.set()
+        thread.join(2)
+        sock.close()
