@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual.widgets import Markdown
 
+from tui.app import icons
+
 if TYPE_CHECKING:
     from tui.registry import CheckSpec
     from tui.results import CheckResult
@@ -24,7 +26,7 @@ def detail_markdown(key: str, spec: CheckSpec | None, result: CheckResult | None
         if spec is not None and spec.description:
             lines += ["", spec.description]
         return "\n".join(lines)
-    lines += ["", f"**{result.status.icon} {result.status.value.upper()}** ({result.duration:.2f}s): {result.summary}"]
+    lines += ["", f"**{result.status.icon} {result.status.value.upper()}** ({icons.format_duration(result.duration)}): {result.summary}"]
     if result.details:
         lines += ["", result.details]
     if result.remediation and result.status.is_problem:

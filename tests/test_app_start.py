@@ -1,0 +1,68 @@
+"""Pilot tests of the start screen: prefilled form, AWS config region, sandbox banner, starting the walk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_app_support import isolated, make_app, screen_text  # noqa: F401
+from textual.widgets import Input, Select
+
+from tui.app.start_screen import StartScreen, aws_config_region, parse_token_source
+from tui.app.walk_screen import WalkScreen
+
+
+def test_aws_config_region(tmp_path: Path) -> None:
+    cfg = tmp_path / "config"
+    cfg.write_text("[default]\nregion = eu-west-1\n\n[profile dev]\nregion = ap-northeast-1\n")
+    env = {"AWS_CONFIG_FILE": str(cfg)}
+    assert aws_config_region(None, env) == "eu-west-1"
+    assert aws_config_region("dev", env) == "ap-northeast-1"
+    assert aws_config_region("missing", env) is None
+    assert aws_config_region(None, {"AWS_CONFIG_FILE": str(tmp_path / "nope")}) is None
+
+
+def test_parse_token_source() -> None:
+    assert parse_token_source("env:MCP_TOKEN") == {"token_env": "MCP_TOKEN", "token_file": None}
+    assert parse_token_source("file:~/tok") == {"token_env": None, "token_file": "~/tok"}
+    assert parse_token_source("MY_TOKEN") == {"token_env": "MY_TOKEN", "token_file": None}
+    assert parse_token_source("./tok.txt") == {"token_env": None, "token_file": "./tok.txt"}
+    assert parse_token_source("") == {"token_env": None, "token_file": None}
+
+
+async def test_start_form_prefilled_and_starts_walk(isolated: Path, monkeypatch) -> None:  # noqa: ANN001
+    cfg = isolated.parent / "aws-config"
+    cfg.write_text("[default]\nregion = eu-central-1\n")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(cfg))
+    app = make_app(isolated, show_start=True, region=None, token_env="MCP_TOKEN", sources={"runtime": "flag"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, StartScreen)
+        assert screen.query_one("#field-runtime", Input).value == "test-runtime"
+        assert screen.query_one("#field-region", Input).value == "eu-central-1"  # from the AWS config
+        assert screen.query_one("#field-token", Input).value == "env:MCP_TOKEN"
+        assert screen.query_one("#field-project", Input).value == str(isolated)
+        assert screen.query_one("#playbook", Select).value == app.playbook_ref
+        text = screen_text(app)
+        assert "region: AWS config" in text and "runtime: flag" in text
+        assert "SANDBOX" not in text
+        screen.query_one("#field-endpoint", Input).value = "http://localhost:8000/mcp"
+        screen.query_one("#field-runtime", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, WalkScreen)
+        ctx = app.screen.walk.context
+        assert ctx.endpoint == "http://localhost:8000/mcp" and ctx.sources["endpoint"] == "start screen"
+        assert ctx.region == "eu-central-1" and ctx.token_env == "MCP_TOKEN"
+
+
+async def test_sandbox_banner_and_bad_playbook(isolated: Path) -> None:
+    app = make_app(isolated, show_start=True, sandbox=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "SANDBOX" in screen_text(app)
+        screen = app.screen
+        app.post_message(StartScreen.Started(__import__("tui.app.start_screen", fromlist=["StartChoice"]).StartChoice(app.context, "no-such-playbook")))
+        await pilot.pause()
+        assert app.screen is screen
+        assert "no playbook 'no-such-playbook'" in screen_text(app)

@@ -1,0 +1,121 @@
+"""Snapshot tests (pytest-textual-snapshot; Textual pinned to 8.2.8): one per screen state.
+
+Deterministic by construction: fixed terminal sizes, cursor blink off, relative paths (the test
+chdirs into a temporary directory), durations shown as a constant, no toasts on screen.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_app_support import make_app, wait_checks
+from textual import events
+from textual.widgets import TextArea
+
+from tui.app import icons
+
+
+@pytest.fixture
+def snap_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run in a temp dir with relative paths so no machine path appears on screen."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "proj").mkdir()
+    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", "state")
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
+    for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr(icons, "format_duration", lambda seconds: "" if seconds is None else "0.01s")
+    return "proj"
+
+
+async def _settle(pilot) -> None:  # noqa: ANN001
+    await pilot.pause()
+    for widget in pilot.app.screen.query("Input, TextArea"):
+        widget.cursor_blink = False
+    await wait_checks(pilot.app, pilot)
+    await pilot.pause()
+
+
+def test_start_screen(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    app = make_app(snap_env, show_start=True, sandbox=True, sources={"runtime": "flag", "region": "env AWS_REGION"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_settle)
+
+
+def test_walk_question(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    assert snap_compare(make_app(snap_env), terminal_size=(80, 24), run_before=_settle)
+
+
+def test_walk_with_results(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("1")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_walk_with_results_80x24(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("3")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(snap_env), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_walk_diagnosis(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("1")
+        await _settle(pilot)
+        await pilot.press("n")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_fix_modal(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("1")
+        await _settle(pilot)
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.pause()
+
+    assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_search(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("slash")
+        await pilot.pause()
+        pilot.app.screen.query_one(TextArea).post_message(events.Paste("HTTP/1.1 401 Unauthorized\nerror=invalid_token"))
+        await _settle(pilot)
+
+    assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_help(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("1")
+        await _settle(pilot)
+        await pilot.press("question_mark")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_export(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("1")
+        await _settle(pilot)
+        await pilot.press("e")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_audit_log(snap_compare, snap_env: str) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:  # noqa: ANN001
+        await pilot.press("a")
+        await _settle(pilot)
+
+    assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)
