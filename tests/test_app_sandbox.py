@@ -1,0 +1,84 @@
+"""The TUI against the demo sandbox (moto + MCP server + front door): walk the seed-guide scenario,
+apply the logs fix against moto, see the check turn green, go back, search, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from test_app_support import screen_text, wait_checks, wait_group
+
+from tui.app.fix_modal import FixModal
+from tui.app.main import TriageApp
+from tui.app.walk_screen import WalkScreen
+from tui.results import Status
+
+pytestmark = pytest.mark.slow
+
+
+async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from tui.context import build_context
+    from tui.fixes import audit
+
+    sandbox("seed-guide")
+    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    ctx = build_context(timeout=20)
+    assert ctx.sandbox and ctx.runtime
+    app = TriageApp(ctx, "agentcore-mcp", show_start=False, export_dir=str(tmp_path / "out"), export_stamp="sandbox")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WalkScreen)
+        walk = screen.walk
+        await pilot.press("2")  # no logs / traces: the AWS branch
+        await wait_checks(app, pilot)
+        assert walk.current == "aws-start"
+        assert all(r.status is Status.PASS for r in walk.results["aws-start"].values()), walk.results["aws-start"]
+        for expected in ("aws-runtime", "aws-role"):
+            await pilot.press("n")
+            await wait_checks(app, pilot)
+            assert walk.current == expected, walk.explain()
+        logs = walk.results["aws-role"]["iam.role.logs"]
+        assert logs.status is Status.FAIL
+        assert walk.decision()[0] == "aws-role-logs"
+        assert "l" in {k for k, b in screen.active_bindings.items() if b.enabled and b.binding.show}
+        await pilot.press("l")
+        for _ in range(50):  # planning reads IAM in a thread
+            await pilot.pause(0.1)
+            if isinstance(app.screen, FixModal):
+                break
+        modal = app.screen
+        assert isinstance(modal, FixModal)
+        assert "put_role_policy" in screen_text(app) and "mcp-triage-logs" in screen_text(app)
+        await pilot.press("y")
+        await wait_group(app, "fix", pilot)
+        await wait_checks(app, pilot)
+        assert walk.results["aws-role"]["iam.role.logs"].status is Status.PASS, walk.results["aws-role"]["iam.role.logs"]
+        assert [r.outcome for r in audit.records()] == ["applied"]
+        assert any(n.title == "Verified" for n in app._notifications)
+        # back, then search a symptom from the guide and jump there
+        await pilot.press("b")
+        assert walk.current == "aws-runtime"
+        await pilot.press("slash")
+        await pilot.pause()
+        from textual import events
+        from textual.widgets import TextArea
+
+        app.screen.query_one(TextArea).post_message(
+            events.Paste("Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'")
+        )
+        await pilot.pause()
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        assert walk.current == "aws-otel-group-missing"
+        # export
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        data = json.loads((tmp_path / "out" / "mcp-triage-session-sandbox.json").read_text())
+        assert data["fixes_applied"][0]["fix"] == "iam.role_policy"
+        token = Path(ctx.token_file).read_text().strip()
+        assert token not in json.dumps(data)
+        assert token not in (tmp_path / "out" / "mcp-triage-session-sandbox.md").read_text()
