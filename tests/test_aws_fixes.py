@@ -1,0 +1,251 @@
+"""AWS fixes against the sandbox: exact plans, `doctor --fix all`, idempotence, undo, prerequisites."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from typing import Any
+
+import boto3
+import pytest
+from click.testing import CliRunner
+
+from tui.cli import main
+from tui.context import build_context
+from tui.engine.doctor import fix_all, run_doctor
+from tui.engine.fixing import FixError, apply_plan, plan_fix, undo_record
+from tui.fixes import audit
+from tui.playbook.loader import load_playbook
+from tui.sandbox.scenarios import get_scenario
+
+from tests.test_aws_checks import AWS_CHECKS, PLAYBOOK
+
+GUIDE_FAULTS = get_scenario("seed-guide").aws_faults
+
+
+@pytest.fixture(autouse=True)
+def _state_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+
+
+def snapshot(info: Any) -> dict[str, Any]:
+    """Everything the AWS fixes could touch, read straight from the sandbox."""
+    iam, logs, xray = boto3.client("iam"), boto3.client("logs"), boto3.client("xray")
+    inline = {
+        name: iam.get_role_policy(RoleName=info.role_name, PolicyName=name)["PolicyDocument"]
+        for name in iam.list_role_policies(RoleName=info.role_name)["PolicyNames"]
+    }
+    return {
+        "inline": inline,
+        "attached": iam.list_attached_role_policies(RoleName=info.role_name)["AttachedPolicies"],
+        "trust": iam.get_role(RoleName=info.role_name)["Role"]["AssumeRolePolicyDocument"],
+        "log_groups": sorted(g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]),
+        "resource_policies": {p["policyName"]: json.loads(p["policyDocument"]) for p in logs.describe_resource_policies()["resourcePolicies"]},
+        "xray": xray.get_trace_segment_destination()["Destination"],
+    }
+
+
+def wait_xray(status: str = "ACTIVE", timeout: float = 5.0) -> dict[str, str]:
+    xray = boto3.client("xray")
+    deadline = time.monotonic() + timeout
+    while True:
+        state = xray.get_trace_segment_destination()
+        if state["Status"] == status or time.monotonic() > deadline:
+            return state
+        time.sleep(0.1)
+
+
+def doctor_cli(info: Any, *extra: str) -> tuple[int, dict[str, Any]]:
+    only = [a for c in AWS_CHECKS for a in ("--only", c)]
+    result = CliRunner().invoke(main, ["doctor", "--runtime", info.runtime_arn, "--format", "json", *only, *extra])
+    assert result.stdout.strip().startswith("{"), result.output
+    return result.exit_code, json.loads(result.stdout)
+
+
+def aws_findings(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for f in report["findings"]:
+        out.setdefault(f["check"], f)
+    return out
+
+
+def test_fix_all_on_the_guides_faults_then_rerun_idempotence_and_undo(seeded_aws):
+    info = seeded_aws(GUIDE_FAULTS)
+    before = snapshot(info)
+    sample_statements = before["inline"]["AgentCorePolicy"]["Statement"]
+
+    code, report = doctor_cli(info)
+    assert code == 1
+    failing = {c for c, f in aws_findings(report).items() if f["status"] == "fail"}
+    assert failing == {"iam.role.logs", "logs.group.otel", "logs.policy.xray", "xray.destination"}
+
+    code, report = doctor_cli(info, "--fix", "all", "--yes")
+    applied = [r.fix for r in audit.records() if r.outcome == "applied"]
+    assert sorted(applied) == ["iam.role_policy", "logs.create_group", "logs.xray_resource_policy", "xray.destination"]
+    assert applied.index("logs.xray_resource_policy") < applied.index("xray.destination")
+    assert wait_xray("ACTIVE")["Destination"] == "CloudWatchLogs"
+
+    # re-run: every AWS check passes
+    code, report = doctor_cli(info)
+    statuses = {c: (f["status"], f["summary"]) for c, f in aws_findings(report).items()}
+    assert {c: s for c, (s, _) in statuses.items() if s != "pass"} == {}, statuses
+    assert code == 0
+
+    after = snapshot(info)
+    # every statement the role had before is still there, untouched; the fix added one named policy
+    assert after["inline"]["AgentCorePolicy"] == before["inline"]["AgentCorePolicy"]
+    for stmt in sample_statements:
+        assert stmt in after["inline"]["AgentCorePolicy"]["Statement"]
+    assert set(after["inline"]) == {"AgentCorePolicy", "mcp-triage-logs"}
+    added = after["inline"]["mcp-triage-logs"]["Statement"]
+    granted = {(a, s["Resource"]) for s in added for a in s["Action"]}
+    otel = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.otel_log_group}:log-stream:*"
+    group = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.runtime_log_group}"
+    assert granted == {  # exact group ARNs (streams of those groups only), nothing else
+        ("logs:CreateLogGroup", group), ("logs:DescribeLogStreams", group),
+        ("logs:CreateLogStream", f"{group}:log-stream:*"), ("logs:PutLogEvents", f"{group}:log-stream:*"),
+        ("logs:CreateLogStream", otel), ("logs:PutLogEvents", otel),
+    }
+    assert after["attached"] == before["attached"] and after["trust"] == before["trust"]
+    assert info.otel_log_group in after["log_groups"]
+    spans = after["resource_policies"]["TransactionSearchXRayAccess"]["Statement"][0]
+    assert spans["Condition"] == {
+        "ArnLike": {"aws:SourceArn": f"arn:aws:xray:{info.region}:{info.account_id}:*"},
+        "StringEquals": {"aws:SourceAccount": info.account_id},
+    }
+    assert f"arn:aws:logs:{info.region}:{info.account_id}:log-group:aws/spans:*" in spans["Resource"]
+
+    # a second --fix all changes nothing
+    records_before = len(audit.records())
+    code, report = doctor_cli(info, "--fix", "all", "--yes")
+    assert code == 0
+    assert len(audit.records()) == records_before
+    assert snapshot(info) == after
+
+    # undo (latest first, until nothing is left) restores the before-state
+    undone = 0
+    while True:
+        result = CliRunner().invoke(main, ["undo", "--yes"])
+        if result.exit_code != 0:
+            assert "nothing to undo" in result.output
+            break
+        undone += 1
+    assert undone == 4
+    wait_xray("ACTIVE")
+    assert snapshot(info) == before
+
+
+def test_create_group_refuses_reserved_aws_names(seeded_aws):
+    seeded_aws()
+    with pytest.raises(FixError, match="reserved aws/ namespace.*X-Ray creates aws/spans"):
+        plan_fix("logs.create_group", {"log_group": "aws/spans"}, build_context(), {})
+
+
+def test_create_group_plan_is_exact_and_noop_when_present(seeded_aws):
+    info = seeded_aws({"runtime-log-group-missing"})
+    plan = plan_fix("logs.create_group", {"log_group": info.runtime_log_group, "region": info.region}, build_context(), {})
+    assert [a.model_dump(include={"service", "operation", "params"}) for a in plan.actions] == [
+        {"service": "logs", "operation": "create_log_group", "params": {"logGroupName": info.runtime_log_group}}
+    ]
+    assert plan.undo[0].operation == "delete_log_group" and "logs:CreateLogGroup" in plan.permissions
+    apply_plan(plan, build_context())
+    again = plan_fix("logs.create_group", {"log_group": info.runtime_log_group}, build_context(), {})
+    assert again.noop and "already exists" in again.summary
+
+
+def test_role_policy_merges_into_its_own_policy_and_undo_restores_it(seeded_aws):
+    info = seeded_aws({"logs-permission-missing"})
+    iam = boto3.client("iam")
+    mine = {"Version": "2012-10-17", "Statement": [{"Sid": "KeepMe", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]}
+    iam.put_role_policy(RoleName=info.role_name, PolicyName="mcp-triage-logs", PolicyDocument=json.dumps(mine))
+    params = {
+        "role_arn": info.role_arn, "scope": "logs", "region": info.region, "account": info.account_id,
+        "log_groups": [info.runtime_log_group, info.otel_log_group],
+    }
+    plan = plan_fix("iam.role_policy", params, build_context(), {})
+    assert plan.before["document"] == mine
+    [call] = plan.actions
+    assert call.operation == "put_role_policy" and call.params["PolicyName"] == "mcp-triage-logs"
+    new = json.loads(call.params["PolicyDocument"])
+    assert new["Statement"][0] == mine["Statement"][0]  # kept, first, unchanged
+    resources = {s["Resource"] for s in new["Statement"][1:]}
+    group = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.runtime_log_group}"
+    assert resources == {group, f"{group}:log-stream:*", f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.otel_log_group}:log-stream:*"}
+    assert not any("*" in r.split(":log-group:")[1].replace(":log-stream:*", "") for r in resources)
+    assert json.loads(plan.undo[0].params["PolicyDocument"]) == mine
+    record = apply_plan(plan, build_context())
+    assert record.outcome == "applied"
+    assert plan_fix("iam.role_policy", params, build_context(), {}).noop
+    undo_record(None, build_context())
+    assert iam.get_role_policy(RoleName=info.role_name, PolicyName="mcp-triage-logs")["PolicyDocument"] == mine
+    assert iam.get_role_policy(RoleName=info.role_name, PolicyName="AgentCorePolicy")["PolicyDocument"]["Statement"]
+
+
+def test_role_policy_refuses_to_fight_an_explicit_deny(seeded_aws):
+    info = seeded_aws({"logs-deny-putlogevents"})
+    params = {"role_arn": info.role_arn, "scope": "logs", "region": info.region, "account": info.account_id, "log_groups": [info.runtime_log_group]}
+    with pytest.raises(FixError, match="DenyLogWrites.*cannot override an explicit Deny"):
+        plan_fix("iam.role_policy", params, build_context(), {})
+
+
+def test_destination_fix_requires_the_resource_policy_first(seeded_aws):
+    info = seeded_aws({"resource-policy-missing", "trace-destination-xray"})
+    params = {"region": info.region, "account": info.account_id}
+    plan = plan_fix("xray.destination", params, build_context(), {})
+    assert plan.prerequisites == ["logs.xray_resource_policy"]
+    assert plan.actions[0].params == {"Destination": "CloudWatchLogs"} and plan.undo[0].params == {"Destination": "XRay"}
+    # applied alone, AWS refuses it (the sandbox answers like AWS)
+    record = apply_plan(plan, build_context())
+    assert record.outcome == "failed" and "PutLogEvents on the aws/spans" in (record.error or "")
+
+
+def test_fix_all_applies_the_prerequisite_before_the_destination(seeded_aws):
+    """Only the destination check runs, so only the prerequisite mechanism can bring the policy in."""
+    info = seeded_aws({"resource-policy-missing", "trace-destination-xray"})
+    pb = load_playbook(PLAYBOOK).playbook
+    ctx = build_context(runtime=info.runtime_arn, inputs={"log_window_minutes": 60})
+
+    async def go():
+        run = await run_doctor(pb, ctx, only=("runtime.discover", "xray.destination"))
+        seen = []
+        outcomes = await fix_all(run, confirm=lambda title, preview: seen.append(title) or True)
+        return run, seen, outcomes
+
+    run, seen, outcomes = asyncio.run(go())
+    assert [o.id for o in outcomes] == ["logs.xray_resource_policy", "xray.destination"]
+    assert all(o.applied for o in outcomes)
+    assert "needed first by xray.destination" in seen[0]
+    assert [r.fix for r in audit.records()] == ["logs.xray_resource_policy", "xray.destination"]
+    assert boto3.client("xray").get_trace_segment_destination()["Destination"] == "CloudWatchLogs"
+
+
+def test_spans_policy_fix_replaces_the_slash_statement_and_keeps_others(seeded_aws):
+    info = seeded_aws({"resource-policy-slash"})
+    logs = boto3.client("logs")
+    doc = json.loads(logs.describe_resource_policies()["resourcePolicies"][0]["policyDocument"])
+    doc["Statement"].append({"Sid": "Other", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
+                             "Action": "logs:PutLogEvents", "Resource": "*"})
+    logs.put_resource_policy(policyName="TransactionSearchXRayAccess", policyDocument=json.dumps(doc))
+    plan = plan_fix("logs.xray_resource_policy", {"region": info.region, "account": info.account_id}, build_context(), {})
+    new = json.loads(plan.actions[0].params["policyDocument"])
+    sids = [s["Sid"] for s in new["Statement"]]
+    assert sorted(sids) == ["Other", "TransactionSearchXRayAccess"]
+    assert "/aws/spans" not in json.dumps(new)
+    apply_plan(plan, build_context())
+    assert plan_fix("logs.xray_resource_policy", {"region": info.region, "account": info.account_id}, build_context(), {}).noop
+    undo_record(None, build_context())
+    restored = json.loads(logs.describe_resource_policies()["resourcePolicies"][0]["policyDocument"])
+    assert restored == doc
+
+
+def test_audit_line_has_principal_request_before_and_outcome(seeded_aws):
+    info = seeded_aws({"otel-log-group-missing"})
+    plan = plan_fix("logs.create_group", {"log_group": info.otel_log_group, "region": info.region}, build_context(), {})
+    apply_plan(plan, build_context(), node="aws-logs")
+    [rec] = audit.records()
+    assert rec.fix == "logs.create_group" and rec.outcome == "applied" and rec.node == "aws-logs"
+    assert rec.principal.startswith("arn:aws:")
+    assert rec.request[0]["params"] == {"logGroupName": info.otel_log_group}
+    assert rec.before == {"log_group": info.otel_log_group, "exists": False}
+    assert rec.undo[0]["operation"] == "delete_log_group"
