@@ -160,7 +160,7 @@ async def run_doctor_node(
     invocations = [inv for inv in node.checks if not only or inv.check in only]
     if not invocations:
         return {}
-    values = {**run.context.values(), **run.facts}
+    values = {**run.playbook.values(run.context.values()), **run.facts}
     planned = prepare(invocations, registry, values)
     fresh = [p for p in planned if _cache_key(p) not in cache]
     ctx = CheckContext(context=run.context, facts=dict(run.facts), timeout=timeout, playbook=run.playbook, node_id=node_id)

@@ -55,7 +55,7 @@ def prepare(
                     spec,
                     None,
                     skipped(
-                        f"needs {{{exc.name}}}, which is not known: give it as a flag or fix the check that publishes it",
+                        _missing_reason(exc.name, spec),
                         check=spec.id,
                         evidence={"missing": exc.name},
                     ),
@@ -71,6 +71,17 @@ def prepare(
             continue
         planned.append(Planned(inv.key, spec, params))
     return planned
+
+
+def _missing_reason(name: str, spec: CheckSpec) -> str:
+    from tui.context import CONTEXT_NAMES
+
+    if name in CONTEXT_NAMES:
+        flag = {"token_source": "token-file"}.get(name, name)
+        return f"needs {{{name}}}: not given (use --{flag.replace('_', '-')})"
+    if "." in name:
+        return f"needs {{{name}}}, which an earlier check did not publish (it failed or was skipped)"
+    return f"needs {{{name}}}: give it with --input {name}=VALUE"
 
 
 async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckResult:

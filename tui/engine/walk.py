@@ -111,7 +111,7 @@ class Walk:
 
     def values(self) -> dict[str, Any]:
         """Everything templates may use now: context values and facts."""
-        return {**self.context.values(), **self.facts}
+        return {**self.playbook.values(self.context.values()), **self.facts}
 
     def status_of(self, node_id: str) -> Status | None:
         """Worst status among a node's results (None if it has not run)."""

@@ -201,6 +201,11 @@ class Playbook(_Strict):
     start: str
     nodes: dict[str, Node] = Field(min_length=1)
 
+    def values(self, context_values: dict[str, Any]) -> dict[str, Any]:
+        """Template values: input defaults, overridden by the context (flags, env, answers on the start screen)."""
+        defaults = {i.name: i.default for i in self.inputs if i.default is not None}
+        return {**defaults, **context_values}
+
     def targets(self, node_id: str) -> list[tuple[str, str]]:
         """Outgoing edges of a node as ``(target, how)`` pairs."""
         node = self.nodes[node_id]
