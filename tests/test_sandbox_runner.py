@@ -64,6 +64,7 @@ def test_scenario_catalogue() -> None:
         assert scenario.title and scenario.description
         if scenario.name != "healthy":
             assert scenario.faults, scenario.name
+            assert "fail" in scenario.expect.values() or "warn" in scenario.expect.values(), scenario.name
     with pytest.raises(ValueError, match="unknown AWS fault"):
         Scenario(name="x", title="x", description="x", aws_faults=frozenset({"typo"}))
     with pytest.raises(KeyError, match="valid: healthy"):
