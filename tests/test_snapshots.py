@@ -31,6 +31,7 @@ def snap_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 async def _settle(pilot) -> None:  # noqa: ANN001
     await pilot.pause()
+    await pilot.pause()  # the start form mounts right after the first frame
     for widget in pilot.app.screen.query("Input, TextArea"):
         widget.cursor_blink = False
     await wait_checks(pilot.app, pilot)

@@ -82,6 +82,9 @@ class TriageApp(App[None]):
             self.start_walk(self.context, self.playbook_ref)
 
     def on_ready(self) -> None:
+        """After the first frame: list the playbooks for the picker, import the engine."""
+        if isinstance(self.screen, StartScreen):
+            self.screen.load_playbooks()
         self._warm_up()
 
     @work(thread=True, exit_on_error=False, group="warm-up", description="import the engine after the first frame")

@@ -60,6 +60,23 @@ def parse_token_source(text: str) -> dict[str, str | None]:
     return {"token_env": text, "token_file": None}
 
 
+class ContextForm(VerticalScroll):
+    """The form; mounted right after the first frame, so the app shows at once."""
+
+    def __init__(self, start: StartScreen, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        yield from self.start.compose_form()
+
+    def on_mount(self) -> None:
+        self.query_one("#field-runtime", Input).focus()
+        screen = self.screen
+        if isinstance(screen, StartScreen) and screen.pending_options is not None:
+            screen._set_playbooks(screen.pending_options)
+
+
 @dataclass(frozen=True)
 class StartChoice:
     """What the start screen hands the app: the edited context and the playbook file or id."""
@@ -84,7 +101,7 @@ class StartScreen(Screen[None]):
         }
         #readonly-banner { background: $success 40%; width: 1fr; height: auto; padding: 0 1; }
         #form-scroll { height: 1fr; padding: 0 1; }
-        #intro { color: $text-muted; margin: 0; height: auto; }
+        #intro { color: $text-muted; margin: 0; padding: 0 1; height: auto; }
         #form {
             grid-size: 2;
             grid-columns: 16 1fr;
@@ -121,6 +138,8 @@ class StartScreen(Screen[None]):
         self.context = context
         self.playbook_ref = playbook_ref
         self.playbook_title = playbook_title
+        self.pending_options: list[tuple[str, str]] | None = None
+        """Playbook choices found before the form was mounted."""
         self.region_from_config: str | None = None
         """Default region read from the AWS config when nothing else gave one."""
 
@@ -152,33 +171,38 @@ class StartScreen(Screen[None]):
             yield Static("SANDBOX · local moto + MCP server · nothing here touches a real AWS account", id="sandbox-banner")
         if self.context.read_only:
             yield Static("read-only: fixes are hidden and never applied", id="readonly-banner")
-        with VerticalScroll(id="form-scroll"):
-            yield Static("What should mcp-triage look at? Edit the values, then press enter to start.", id="intro")
-            with Grid(id="form"):
-                yield Label("Playbook")
-                title = self.playbook_title or self.playbook_ref
-                yield Select([(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook", compact=True)
-                for name, label, placeholder in FIELDS:
-                    yield Label(label, id=f"label-{name}")
-                    yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}", compact=True)
-            yield Static(self._sources_line(), id="sources", classes="source")
-            with Horizontal(id="ro-row"):
-                yield Label("Read-only")
-                yield Checkbox("fixes hidden, never applied", value=self.context.read_only, id="read-only", compact=True)
-            yield Static("", id="start-error")
-            with Horizontal(id="start-buttons"):
-                yield Button("Start walk (enter)", id="start", variant="primary", compact=True)
+        yield Static("What should mcp-triage look at? Edit the values, then press enter to start.", id="intro")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = "mcp-triage"
         self.sub_title = "SANDBOX" if self.context.sandbox else "start"
-        self.query_one("#field-runtime", Input).focus()
-        self._load_playbooks()
+        self.call_after_refresh(self._mount_form)
+
+    def compose_form(self) -> ComposeResult:
+        """The form's widgets (built after the first frame: constructing and styling them takes a moment)."""
+        with Grid(id="form"):
+            yield Label("Playbook")
+            title = self.playbook_title or self.playbook_ref
+            yield Select([(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook", compact=True)
+            for name, label, placeholder in FIELDS:
+                yield Label(label, id=f"label-{name}")
+                yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}", compact=True)
+        yield Static(self._sources_line(), id="sources", classes="source")
+        with Horizontal(id="ro-row"):
+            yield Label("Read-only")
+            yield Checkbox("fixes hidden, never applied", value=self.context.read_only, id="read-only", compact=True)
+        yield Static("", id="start-error")
+        with Horizontal(id="start-buttons"):
+            yield Button("Start walk (enter)", id="start", variant="primary", compact=True)
+
+    def _mount_form(self) -> None:
+        form = ContextForm(self, id="form-scroll")
+        self.mount(form, before=self.query_one(Footer))
 
     @work(thread=True, exit_on_error=False, group="start", description="list shipped playbooks")
-    def _load_playbooks(self) -> None:
-        """List shipped playbooks off the first frame (loading YAML and pydantic models takes a moment)."""
+    def load_playbooks(self) -> None:
+        """List shipped playbooks (the app calls this after the first frame: YAML and pydantic take a moment)."""
         from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
 
         options: list[tuple[str, str]] = []
@@ -191,7 +215,11 @@ class StartScreen(Screen[None]):
         self.app.call_from_thread(self._set_playbooks, options)
 
     def _set_playbooks(self, options: list[tuple[str, str]]) -> None:
-        select = self.query_one("#playbook", Select)
+        select = self.query_one_optional("#playbook", Select)
+        if select is None:
+            self.pending_options = options
+            return
+        self.pending_options = None
         ref = self.playbook_ref
         if ref not in [v for _, v in options]:
             options.insert(0, (self.playbook_title or ref, ref))
