@@ -192,10 +192,10 @@ async def test_stateful_server_behind_the_classic_front_door(mcp_server, front_d
 )
 async def test_misbehaving_endpoint(kind: str, code: str, words: tuple[str, ...]) -> None:
     with misbehaving(kind) as url:
-        result = await run_check("endpoint.initialize", make_context(url, timeout=3))
+        result = await run_check("endpoint.initialize", make_context(url, timeout=5))
         assert_classified(result, code, words=words)
-        sdk = await run_check("endpoint.sdk", make_context(url, timeout=3))
-        assert sdk.status == Status.FAIL and sdk.evidence["classified"]["code"] == code
+        sdk = await run_check("endpoint.sdk", make_context(url, timeout=5))
+        assert sdk.status == Status.FAIL and sdk.evidence["classified"]["code"] == code, (sdk.summary, sdk.details[:500])
 
 
 async def test_wrong_path_on_a_real_server(mcp_server) -> None:  # noqa: F811

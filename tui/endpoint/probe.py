@@ -144,6 +144,36 @@ class ProbeResult:
         return data
 
 
+_ssl_contexts: dict[tuple[Any, ...], Any] = {}
+
+
+async def tls_context(verify: Any = True, flavour: str = "httpx") -> Any:
+    """A verifying SSL context, built once in a worker thread.
+
+    Loading a CA bundle takes tens of milliseconds of CPU; done on the event loop
+    for every client it would stall every probe in flight (and their timeouts).
+    """
+    import os
+
+    if verify is not True:
+        return verify
+    key = (flavour, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _ssl_contexts.get(key)
+    if context is None:
+        if flavour == "httpx2":
+            import httpx2
+
+            build = httpx2.create_ssl_context
+        elif flavour == "system":
+            build = ssl.create_default_context
+        else:
+            import httpx
+
+            build = httpx.create_ssl_context
+        context = _ssl_contexts[key] = await asyncio.to_thread(build)
+    return context
+
+
 class Prober:
     """Sends probes to one target with one auth; ``async with Prober(...) as p``."""
 
@@ -164,7 +194,7 @@ class Prober:
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.timeout + 0.5),
             follow_redirects=False,
-            verify=self.verify,
+            verify=await tls_context(self.verify),
             headers={"user-agent": "mcp-triage/0.1"},
         )
         self._client.headers.pop("accept", None)

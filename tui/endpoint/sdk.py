@@ -120,8 +120,12 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
             httpx_auth = type("SigV4Auth", (_SigV4Auth, httpx2.Auth), {})(auth)
     started = time.monotonic()
 
+    from tui.endpoint.probe import tls_context
+
+    verify = await tls_context(True, "httpx2")
+
     async def go() -> None:
-        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth) as hc:
+        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth, verify=verify) as hc:
             async with streamable_http_client(url, http_client=hc) as (read, write):
                 async with ClientSession(read, write) as session:
                     outcome.stage = "initialize"

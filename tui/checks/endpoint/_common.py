@@ -31,7 +31,8 @@ class Setup:
         self.params = params
         self.target = target
         self.auth = auth
-        total = max(1.0, float(ctx.timeout) - 0.5)
+        # Leave the engine's own timeout a margin, so a slow probe ends as an explained result, not "timed out".
+        total = max(1.0, float(ctx.timeout) - max(0.5, 0.15 * float(ctx.timeout)))
         self.deadline = time.monotonic() + total
         self.probe_timeout = params.probe_timeout or max(1.0, min(float(ctx.timeout) * 0.5, 30.0))
 

@@ -112,7 +112,9 @@ async def _reachable(s: Setup) -> CheckResult:
     cert_note = ""
     if target.scheme == "https":
         t = min(s.probe_timeout, max(0.5, s.remaining()))
-        context = ssl.create_default_context()
+        from tui.endpoint.probe import tls_context
+
+        context = await tls_context(True, "system") if s.params.verify_tls else ssl.create_default_context()
         if not s.params.verify_tls:
             context.check_hostname = False
             context.verify_mode = ssl.CERT_NONE
