@@ -214,3 +214,32 @@ def test_simulator_decides_when_it_works(seeded_aws, monkeypatch):
     assert "[SimulatePrincipalPolicy]" in f.summary and "logs:PutLogEvents" in f.summary
     assert f.evidence["method"] == "SimulatePrincipalPolicy"
     assert found["iam.role.xray"].status is Status.PASS and found["iam.role.xray"].evidence["method"] == "SimulatePrincipalPolicy"
+
+
+def _walk(runtime: str) -> str:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    result = CliRunner().invoke(main, ["run", "--runtime", runtime, "--answer", "symptom=2"])
+    return result.output
+
+
+def test_walk_through_the_guides_faults_visits_each_diagnosis_once_and_ends(seeded_aws):
+    from tui.sandbox.scenarios import get_scenario
+
+    info = seeded_aws(get_scenario("seed-guide").aws_faults)
+    out = _walk(info.runtime_arn)
+    assert "round in circles" not in out
+    for node in ("[aws-role-logs]", "[aws-otel-group-missing]", "[aws-spans-policy]", "[aws-transaction-search-off]"):
+        assert out.count(node) == 1, node
+    # the log scan leads to the node that explains the first known error, and the walk ends there
+    assert out.rstrip().count("[aws-log-shows-role-logs]") == 1
+    assert "Diagnosis (high): The runtime logs show: the role may not write its logs" in out
+
+
+def test_walk_on_a_healthy_sample_reaches_aws_ok(seeded_aws):
+    info = seeded_aws()
+    out = _walk(info.runtime_arn)
+    assert "[aws-ok]" in out and "round in circles" not in out
+    assert "[aws-role-logs]" not in out and "[aws-transaction-search-off]" not in out

@@ -221,16 +221,26 @@ def simulate(iam: Any, role_arn: str, needs: Sequence[Need]) -> list[tuple[Need,
     return out
 
 
+_NO_SIMULATOR: dict[str, str] = {}
+"""IAM endpoints (URL) known not to implement SimulatePrincipalPolicy, with the reason."""
+
+
 def assess(iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None) -> Assessment:
     """SimulatePrincipalPolicy when it works; else the local evaluator over the role's policies."""
     problem: str | None = None
-    try:
-        return Assessment("SimulatePrincipalPolicy", simulate(iam, role_arn, needs))
-    except Exception as exc:  # noqa: BLE001 - any failure means: decide locally
-        from tui.aws.errors import describe
+    endpoint = str(getattr(getattr(iam, "meta", None), "endpoint_url", ""))
+    if endpoint in _NO_SIMULATOR:
+        problem = _NO_SIMULATOR[endpoint]
+    else:
+        try:
+            return Assessment("SimulatePrincipalPolicy", simulate(iam, role_arn, needs))
+        except Exception as exc:  # noqa: BLE001 - any failure means: decide locally
+            from tui.aws.errors import describe
 
-        p = describe(exc, service="iam", operation="SimulatePrincipalPolicy")
-        problem = p.summary if p else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            p = describe(exc, service="iam", operation="SimulatePrincipalPolicy")
+            problem = p.summary if p else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+            if p is not None and p.kind == "unsupported":
+                _NO_SIMULATOR[endpoint] = problem  # do not ask an endpoint without it again in this process
     role = role or load_role(iam, role_arn)
     results = []
     for need in needs:
