@@ -8,19 +8,23 @@ anything that gets printed.
 
 from __future__ import annotations
 
+import dataclasses
 import os
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, Field
 
 from tui.redact import register_secret
 
 DEFAULT_TIMEOUT = 10.0
 
 
-class Context(BaseModel):
-    """Everything a check may need to know about the target."""
+@dataclass
+class Context:
+    """Everything a check may need to know about the target.
+
+    A plain dataclass, not pydantic: the TUI builds one before its first frame.
+    """
 
     profile: str | None = None
     region: str | None = None
@@ -36,10 +40,14 @@ class Context(BaseModel):
     timeout: float = DEFAULT_TIMEOUT
     sandbox: bool = False
     """True when the context points at the embedded demo sandbox."""
-    inputs: dict[str, Any] = Field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
     """Extra values declared by the playbook's ``inputs``."""
-    sources: dict[str, str] = Field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
     """Where each value came from (flag, env, .bedrock_agentcore.yaml)."""
+
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> "Context":
+        """A copy with some fields replaced (same name as pydantic's, which callers used first)."""
+        return dataclasses.replace(self, **(update or {}))
 
     def values(self) -> dict[str, Any]:
         """Names a playbook can interpolate (``{region}``, ``{runtime}``, ...)."""
@@ -80,7 +88,7 @@ class Context(BaseModel):
 
     def public(self) -> dict[str, Any]:
         """The context as it may appear in reports: no secrets, only where they come from."""
-        data = self.model_dump(exclude={"token_env", "token_file", "sources"})
+        data = {k: v for k, v in dataclasses.asdict(self).items() if k not in ("token_env", "token_file", "sources")}
         data["token_source"] = self.token_source
         return {k: v for k, v in data.items() if v not in (None, {}, "")}
 
