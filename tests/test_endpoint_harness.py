@@ -8,6 +8,7 @@ took more than its own timeout + 1 s. No wall-clock thresholds anywhere else.
 from __future__ import annotations
 
 import asyncio
+import os
 from typing import Any
 
 import pytest
@@ -41,6 +42,10 @@ def bounded_probes() -> Any:
     remove = add_probe_listener(seen.append)
     yield seen
     remove()
+    log = os.environ.get("MCP_TRIAGE_PROBE_LOG")
+    if log:  # measurement aid: one line per probe (label, elapsed, timeout, error)
+        with open(log, "a", encoding="utf-8") as fh:
+            fh.writelines(f"{p.elapsed:.3f}\t{p.timeout:g}\t{p.error or p.status}\t{p.label}\n" for p in seen)
     over = [f"{p.label}: {p.elapsed:.2f}s > {p.timeout:g}s + {SLACK:g}" for p in seen if p.elapsed > p.timeout + SLACK]
     assert not over, "probes exceeded their timeout: " + "; ".join(over)
 
