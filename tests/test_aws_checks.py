@@ -174,9 +174,12 @@ def test_simulator_decides_when_it_works(seeded_aws, monkeypatch):
     """moto lacks iam:SimulatePrincipalPolicy: stub just that operation and check its answer is used."""
     from botocore.stub import Stubber
 
+    import tui.aws.roles as roles
     import tui.aws.session as session
 
     info = seeded_aws()
+    monkeypatch.setattr(roles, "_NO_SIMULATOR", {})
+    monkeypatch.setattr(roles, "_SIMULATOR_OK", set())  # earlier tests learnt that moto lacks it
     real_client = session._client
 
     class SimulatingIam:
@@ -243,3 +246,19 @@ def test_walk_on_a_healthy_sample_reaches_aws_ok(seeded_aws):
     out = _walk(info.runtime_arn)
     assert "[aws-ok]" in out and "round in circles" not in out
     assert "[aws-role-logs]" not in out and "[aws-transaction-search-off]" not in out
+
+
+def test_simulator_is_asked_once_per_endpoint_that_lacks_it(seeded_aws, monkeypatch):
+    import tui.aws.roles as roles
+
+    monkeypatch.setattr(roles, "_NO_SIMULATOR", {})
+    monkeypatch.setattr(roles, "_SIMULATOR_OK", set())
+    calls = []
+    real = roles.simulate
+    monkeypatch.setattr(roles, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    info = seeded_aws()
+    found = by_check(doctor(info.runtime_arn))
+    assert len(calls) == 1  # the first iam.role.* check learnt that moto lacks it; the others went local at once
+    for check in ("iam.role.logs", "iam.role.xray", "iam.role.metrics", "iam.role.ecr"):
+        assert found[check].evidence["method"] == "local evaluation"
+        assert "does not support" in found[check].evidence["simulator_not_used"] or "not an AWS response" in found[check].evidence["simulator_not_used"]

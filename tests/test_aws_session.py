@@ -179,3 +179,11 @@ def test_unsupported_operation_is_an_error_result_not_a_crash(monkeypatch, tmp_p
         server.stop()
     assert result.status is Status.ERROR
     assert "does not support xray:GetTraceSegmentDestination" in result.summary
+
+
+def test_unknown_profile_is_an_actionable_error(aws_sandbox):
+    from tui.checks.aws.identity import IdentityParams, identity
+
+    result = identity(CheckContext(context=Context(profile="no-such-profile-xyz", region="us-east-1")), IdentityParams())
+    assert result.status is Status.ERROR
+    assert "AWS profile not found: 'no-such-profile-xyz'" in result.summary

@@ -9,6 +9,7 @@ the ``iam.role_policy`` fix.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -223,24 +224,36 @@ def simulate(iam: Any, role_arn: str, needs: Sequence[Need]) -> list[tuple[Need,
 
 _NO_SIMULATOR: dict[str, str] = {}
 """IAM endpoints (URL) known not to implement SimulatePrincipalPolicy, with the reason."""
+_SIMULATOR_OK: set[str] = set()
+_SIMULATOR_PROBE = threading.Lock()
+
+
+def _try_simulate(iam: Any, role_arn: str, needs: Sequence[Need], endpoint: str) -> Assessment | str:
+    """The simulator's assessment, or why it could not be used (remembered when the endpoint lacks it)."""
+    try:
+        result = Assessment("SimulatePrincipalPolicy", simulate(iam, role_arn, needs))
+        _SIMULATOR_OK.add(endpoint)
+        return result
+    except Exception as exc:  # noqa: BLE001 - any failure means: decide locally
+        from tui.aws.errors import describe
+
+        p = describe(exc, service="iam", operation="SimulatePrincipalPolicy")
+        problem = p.summary if p else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
+        if p is not None and p.kind == "unsupported":
+            _NO_SIMULATOR[endpoint] = problem  # do not ask an endpoint without it again in this process
+        return problem
 
 
 def assess(iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None) -> Assessment:
     """SimulatePrincipalPolicy when it works; else the local evaluator over the role's policies."""
-    problem: str | None = None
     endpoint = str(getattr(getattr(iam, "meta", None), "endpoint_url", ""))
-    if endpoint in _NO_SIMULATOR:
-        problem = _NO_SIMULATOR[endpoint]
+    if endpoint in _SIMULATOR_OK:
+        problem = _try_simulate(iam, role_arn, needs, endpoint)
     else:
-        try:
-            return Assessment("SimulatePrincipalPolicy", simulate(iam, role_arn, needs))
-        except Exception as exc:  # noqa: BLE001 - any failure means: decide locally
-            from tui.aws.errors import describe
-
-            p = describe(exc, service="iam", operation="SimulatePrincipalPolicy")
-            problem = p.summary if p else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
-            if p is not None and p.kind == "unsupported":
-                _NO_SIMULATOR[endpoint] = problem  # do not ask an endpoint without it again in this process
+        with _SIMULATOR_PROBE:  # until one call tells whether this endpoint has the simulator, ask one at a time
+            problem = _NO_SIMULATOR.get(endpoint) or _try_simulate(iam, role_arn, needs, endpoint)
+    if isinstance(problem, Assessment):
+        return problem
     role = role or load_role(iam, role_arn)
     results = []
     for need in needs:
