@@ -19,7 +19,12 @@ from tui.fixes import audit
 from tui.playbook.loader import load_playbook
 from tui.sandbox.scenarios import get_scenario
 
-from tests.test_aws_checks import AWS_CHECKS, PLAYBOOK
+PLAYBOOK = "playbooks/agentcore-mcp.yaml"
+AWS_CHECKS = (
+    "aws.identity", "runtime.discover", "aws.region", "runtime.status", "iam.role.trust", "iam.role.logs",
+    "iam.role.xray", "iam.role.metrics", "iam.role.ecr", "logs.group.runtime", "logs.group.otel",
+    "logs.policy.xray", "xray.destination", "logs.errors.recent",
+)
 
 GUIDE_FAULTS = get_scenario("seed-guide").aws_faults
 
