@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Group
@@ -31,8 +30,10 @@ def plan_renderable(plan: Plan, theme: str = "ansi_dark") -> RenderableType:
     for i, action in enumerate(plan.actions, 1):
         if isinstance(action, ApiCall):
             parts.append(Text.assemble((f"{i}. ", "dim"), (f"{action.service}.{action.operation}", "bold"), ("  " + action.description, "dim")))
-            payload = json.dumps(action.params, indent=2, sort_keys=False, default=str)
+            payload, decoded = action.display_params()
             parts.append(Syntax(payload, "json", theme=theme, background_color="default", word_wrap=True))
+            if decoded:
+                parts.append(Text(f"{', '.join(decoded)}: sent as a JSON string, shown decoded", style="dim italic"))
         else:
             parts.append(Text.assemble((f"{i}. ", "dim"), ("file ", "bold"), (action.path, "bold"), ("  " + action.description, "dim")))
             parts.append(Syntax(action.diff or "(no textual change)", "diff", theme=theme, background_color="default", word_wrap=True))

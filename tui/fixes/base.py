@@ -30,9 +30,30 @@ class ApiCall(BaseModel):
     region: str | None = None
     """Region to call (the runtime's); None uses the session's region."""
 
+    def display_params(self) -> tuple[str, list[str]]:
+        """The payload as JSON for people: policy documents sent as JSON strings are shown decoded.
+
+        The call sends exactly ``params``; decoding only changes how a string that holds
+        a JSON document is laid out; the second value names those keys.
+        """
+        shown: dict[str, Any] = {}
+        decoded: list[str] = []
+        for key, value in self.params.items():
+            if isinstance(value, str) and value.lstrip().startswith("{"):
+                try:
+                    shown[key] = json.loads(value)
+                    decoded.append(key)
+                    continue
+                except ValueError:
+                    pass
+            shown[key] = value
+        return json.dumps(shown, indent=2, sort_keys=False, default=str), decoded
+
     def preview(self) -> str:
         where = f"  # region {self.region}\n" if self.region else ""
-        return where + f"{self.service}.{self.operation}(\n{json.dumps(self.params, indent=2, sort_keys=False, default=str)}\n)"
+        text, decoded = self.display_params()
+        note = f"\n  # {', '.join(decoded)}: sent as a JSON string, shown decoded" if decoded else ""
+        return where + f"{self.service}.{self.operation}(\n{text}\n){note}"
 
 
 class FileChange(BaseModel):
