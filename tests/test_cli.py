@@ -134,3 +134,15 @@ def test_checks_and_fixes_list() -> None:
 def test_python_dash_m_tui_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0 and "mcp-triage" in proc.stdout
+
+
+def test_run_can_start_at_the_node_match_names_and_prints_diagnosis_bodies_on_the_way() -> None:
+    result = invoke("run", "--playbook", BOOK, "--start", "no-runtime")
+    assert result.exit_code == 0
+    assert "-> no-runtime: started at no-runtime (--start)" in result.stdout
+    assert "Diagnosis (high): Give a runtime" in result.stdout
+    result = invoke("match", "--playbook", BOOK, "ResourceNotFoundException")
+    assert f"mcp-triage run --playbook needs-runtime --start no-runtime" in result.stdout
+    result = invoke("run", "--playbook", BOOK, "--start", "nowhere")
+    assert result.exit_code == 2 and "no such node" in result.output
+

@@ -137,6 +137,10 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except KeyboardInterrupt:
             _err("mcp-triage: interrupted")
             sys.exit(130)
+        except BrokenPipeError:
+            # the reader (`| head`) went away: stop quietly, like other Unix tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
             from tui.redact import redact_text
 
@@ -273,11 +277,20 @@ def doctor(
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH")
 @click.option("--answer", "answers", multiple=True, metavar="NODE=CHOICE", help="Answer a question node (repeatable).")
+@click.option("--start", "start_node", metavar="NODE", help="Start at this node instead of the playbook's start (see `match`).")
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
 @_handle_errors
-def run_cmd(click_ctx: click.Context, playbook_ref: str | None, answers: tuple[str, ...], inputs: tuple[str, ...], fmt: str, **kwargs: Any) -> None:
+def run_cmd(
+    click_ctx: click.Context,
+    playbook_ref: str | None,
+    answers: tuple[str, ...],
+    start_node: str | None,
+    inputs: tuple[str, ...],
+    fmt: str,
+    **kwargs: Any,
+) -> None:
     """Walk the decision tree headless; print the path taken, why, and the diagnosis reached."""
     from tui.engine.walk import Walk
     from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
@@ -301,6 +314,10 @@ def run_cmd(click_ctx: click.Context, playbook_ref: str | None, answers: tuple[s
             raise UsageProblem(f"--answer {pair!r}: choices at {node} are {', '.join(keys)}")
         given[node] = choice
     walk = Walk(pb, ctx)
+    if start_node:
+        if start_node not in pb.nodes:
+            raise UsageProblem(f"--start {start_node!r}: no such node in {pb.id}")
+        walk.jump(start_node, f"started at {start_node} (--start)")
     stop_reason = ""
 
     async def go() -> None:
@@ -348,6 +365,9 @@ def run_cmd(click_ctx: click.Context, playbook_ref: str | None, answers: tuple[s
             click.echo(f"{i}. {node.title}  [{step.node}]")
             for key, res in walk.results.get(step.node, {}).items():
                 click.echo(f"     [{res.status.icon}] {key}: {res.summary}")
+            if isinstance(node, DiagnosisNode) and node.body:
+                for line in node.body.strip().splitlines()[:8]:
+                    click.echo(f"     | {line}")
             click.echo(f"     -> {step.target}: {step.reason}")
         click.echo("")
         if isinstance(final, DiagnosisNode) and not stop_reason:
@@ -394,7 +414,7 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
         for rank, hit in enumerate(hits, 1):
             click.echo(f"{rank}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''})")
         top = hits[0]
-        click.echo(f"\nOpen it: mcp-triage --playbook {top['playbook']}   (then / to search, or: mcp-triage run ...)")
+        click.echo(f"\nWalk from there: mcp-triage run --playbook {top['playbook']} --start {top['node']}   (in the TUI: press / and paste the text)")
     sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
 
 
