@@ -225,6 +225,67 @@ def _find_fix_ref(playbook: Playbook, fix_id: str, *, prefer: str | None = None)
     return None, None
 
 
+def _fix_ref_for(playbook: Playbook, finding: Finding) -> Any:
+    """The node's FixRef for this finding: a node may offer the same fix for several checks (other params)."""
+    node = playbook.nodes[finding.node]
+    assert isinstance(node, CheckNode) and finding.fix is not None
+    first_key = node.checks[0].key
+    same_fix = [r for r in node.fixes if r.fix == finding.fix.id]
+    return next((r for r in same_fix if (r.for_ or first_key) == finding.key), same_fix[0] if same_fix else None)
+
+
+class _Fixer:
+    """Plans, confirms and applies fixes for one ``fix_all`` run, recording each outcome in a FixInfo."""
+
+    def __init__(self, run: DoctorRun, registry: Registry, confirm: ConfirmFn) -> None:
+        self.run, self.registry, self.confirm = run, registry, confirm
+
+    async def plan(self, info: FixInfo, ref: Any) -> Any:
+        """The plan, or None with ``info`` saying why not."""
+        import asyncio
+
+        from tui.engine.fixing import FixError, plan_fix
+
+        try:
+            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, self.run.context, self.run.facts, self.registry)
+        except FixError as exc:
+            info.outcome, info.error = "not planned", str(exc)
+            return None
+        info.plan = plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
+        if plan.noop:
+            info.outcome = "nothing to do"
+        return plan
+
+    async def confirm_and_apply(self, info: FixInfo, plan: Any, node_id: str | None, why: str = "") -> None:
+        """Ask, then apply and audit; ``info`` gets the outcome."""
+        import asyncio
+
+        from tui.engine.fixing import FixError, apply_plan
+
+        if not self.confirm(f"{plan.title} [{plan.risk.value}]{why}", plan.preview()):
+            info.outcome = "declined"
+            return
+        try:
+            record = await asyncio.to_thread(apply_plan, plan, self.run.context, node=node_id, facts=self.run.facts)
+        except FixError as exc:
+            info.outcome, info.error = "failed", str(exc)
+            return
+        info.applied, info.outcome, info.error = record.outcome == "applied", record.outcome, record.error
+
+    async def prerequisite(self, fix_id: str, near: str, needed_by: str) -> FixInfo:
+        """Apply a fix another fix needs first (e.g. the logs resource policy before the X-Ray destination)."""
+        spec = self.registry.fixes.get(fix_id)
+        info = FixInfo(id=fix_id, risk=spec.risk.value if spec else "mutating")
+        node_id, ref = _find_fix_ref(self.run.playbook, fix_id, prefer=near)
+        if ref is None:
+            info.outcome, info.error = "not planned", f"no node of the playbook offers {fix_id}"
+            return info
+        plan = await self.plan(info, ref)
+        if plan is not None and not plan.noop:
+            await self.confirm_and_apply(info, plan, node_id, f" (needed first by {needed_by})")
+        return info
+
+
 async def fix_all(
     run: DoctorRun,
     *,
@@ -235,92 +296,32 @@ async def fix_all(
 ) -> list[FixInfo]:
     """Plan and (if confirmed) apply every offered fix in playbook order, then re-run its node's checks.
 
-    ``confirm(title, preview)`` decides each fix; the CLI passes ``--yes`` or a y/N prompt.
+    ``confirm(title, preview)`` decides each fix; the CLI passes ``--yes`` or a y/N prompt. A plan's
+    prerequisites are applied first (each confirmed on its own), and the fix is planned again after them.
     """
-    import asyncio
-
-    from tui.engine.fixing import FixError, apply_plan, plan_fix
-
     registry = registry or load_all()
     timeout = timeout if timeout is not None else run.context.timeout
+    fixer = _Fixer(run, registry, confirm)
     outcomes: list[FixInfo] = []
     for finding in list(run.findings):
         if finding.fix is None or finding.status not in (Status.FAIL, Status.WARN):
             continue
-        node = run.playbook.nodes[finding.node]
-        assert isinstance(node, CheckNode)
-        first_key = node.checks[0].key
-        same_fix = [r for r in node.fixes if r.fix == finding.fix.id]
-        # A node may offer the same fix for several checks (with different params): take the one for this check.
-        ref = next((r for r in same_fix if (r.for_ or first_key) == finding.key), same_fix[0] if same_fix else None)
+        ref = _fix_ref_for(run.playbook, finding)
         if ref is None:
             continue
         info = finding.fix
-        try:
-            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, run.context, run.facts, registry)
-        except FixError as exc:
-            info.outcome, info.error = "not planned", str(exc)
-            outcomes.append(info)
-            continue
-        blocked = False
-        for prereq in plan.prerequisites:
-            # Apply what this fix needs first (e.g. the logs resource policy before the X-Ray destination).
-            pre_node, pre_ref = _find_fix_ref(run.playbook, prereq, prefer=finding.node)
-            pre_info = FixInfo(id=prereq, risk=registry.fixes[prereq].risk.value if prereq in registry.fixes else "mutating")
-            if pre_ref is None:
-                pre_info.outcome, pre_info.error = "not planned", f"no node of the playbook offers {prereq}"
-            else:
-                try:
-                    pre_plan = await asyncio.to_thread(plan_fix, pre_ref.fix, pre_ref.params, run.context, run.facts, registry)
-                except FixError as exc:
-                    pre_plan, pre_info.outcome, pre_info.error = None, "not planned", str(exc)
-                if pre_plan is not None and pre_plan.noop:
-                    pre_info.outcome = "nothing to do"
-                    outcomes.append(pre_info)
-                    continue
-                if pre_plan is not None:
-                    pre_info.plan = pre_plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
-                    if not confirm(f"{pre_plan.title} [{pre_plan.risk.value}] (needed first by {plan.fix})", pre_plan.preview()):
-                        pre_info.outcome = "declined"
-                    else:
-                        try:
-                            record = await asyncio.to_thread(apply_plan, pre_plan, run.context, node=pre_node, facts=run.facts)
-                            pre_info.applied = record.outcome == "applied"
-                            pre_info.outcome, pre_info.error = record.outcome, record.error
-                        except FixError as exc:
-                            pre_info.outcome, pre_info.error = "failed", str(exc)
-            outcomes.append(pre_info)
-            if not pre_info.applied:
-                blocked = True
-                info.outcome, info.error = "not applied", f"prerequisite {prereq} was not applied ({pre_info.outcome})"
-        if blocked:
-            outcomes.append(info)
-            continue
-        if plan.prerequisites:
-            try:  # plan again: the prerequisite changed the state it was planned against
-                plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, run.context, run.facts, registry)
-            except FixError as exc:
-                info.outcome, info.error = "not planned", str(exc)
+        plan = await fixer.plan(info, ref)
+        if plan is not None and plan.prerequisites:
+            done = [await fixer.prerequisite(p, finding.node, plan.fix) for p in plan.prerequisites]
+            outcomes += done
+            missing = next((d for d in done if not d.applied and d.outcome != "nothing to do"), None)
+            if missing is not None:
+                info.outcome, info.error = "not applied", f"prerequisite {missing.id} was not applied ({missing.outcome})"
                 outcomes.append(info)
                 continue
-        info.plan = plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
-        if plan.noop:
-            info.outcome = "nothing to do"
-            outcomes.append(info)
-            continue
-        if not confirm(f"{plan.title} [{plan.risk.value}]", plan.preview()):
-            info.outcome = "declined"
-            outcomes.append(info)
-            continue
-        try:
-            record = await asyncio.to_thread(apply_plan, plan, run.context, node=finding.node, facts=run.facts)
-        except FixError as exc:
-            info.outcome, info.error = "failed", str(exc)
-            outcomes.append(info)
-            continue
-        info.applied = record.outcome == "applied"
-        info.outcome = record.outcome
-        info.error = record.error
+            plan = await fixer.plan(info, ref)  # the prerequisites changed the state it was planned against
+        if plan is not None and not plan.noop:
+            await fixer.confirm_and_apply(info, plan, finding.node)
         outcomes.append(info)
         if info.applied and ref.verify:
             await run_doctor_node(run, finding.node, registry, timeout, listener)
