@@ -58,7 +58,7 @@ def playbook():  # type: ignore[no-untyped-def]
 def test_guide_error_leads_to_its_node(playbook, section: str) -> None:  # type: ignore[no-untyped-def]
     ranked = [node for node, _ in match_signatures(playbook, GUIDE_ERRORS[section])]
     assert ranked, f"no node explains the guide's {section} error"
-    assert EXPECTED_NODE[section] in ranked[:2], f"{section}: ranked {ranked[:4]}"
+    assert ranked[0] == EXPECTED_NODE[section], f"{section}: ranked {ranked[:4]}"
 
 
 def test_every_expected_node_has_a_body_or_next_steps(playbook) -> None:  # type: ignore[no-untyped-def]
