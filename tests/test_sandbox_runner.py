@@ -268,3 +268,30 @@ def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> 
         assert not problems, problems
 
 
+
+
+@pytest.mark.timeout(60)
+def test_print_env_stops_on_sigint_even_when_started_as_a_background_job() -> None:
+    """Non-interactive shells start background jobs with SIGINT ignored; the sandbox must still stop on it."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "demo", "--scenario", "server-crashed", "--print-env"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        assert proc.stdout is not None
+        lines = []
+        for line in proc.stdout:
+            lines.append(line)
+            if line.startswith("# scenario:"):
+                break
+        endpoint = next(line for line in lines if line.startswith("export MCP_TRIAGE_ENDPOINT="))
+        port = port_of(endpoint.split("=", 1)[1].strip().strip("'"))
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=20) == 0
+        assert refuses(port)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)

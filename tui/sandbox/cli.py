@@ -63,7 +63,11 @@ def banner(box: Any) -> str:
 
 @contextmanager
 def _signals_raise_interrupt() -> Iterator[None]:
-    """Turn SIGTERM (and SIGHUP) into KeyboardInterrupt so ``finally`` blocks stop the servers."""
+    """Turn SIGINT, SIGTERM (and SIGHUP) into KeyboardInterrupt so ``finally`` blocks stop the servers.
+
+    SIGINT is set explicitly because a shell script's background job (`mcp-triage demo --print-env &`)
+    starts with SIGINT ignored, and Ctrl-C / `kill -INT` would then leave the servers running.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -72,7 +76,7 @@ def _signals_raise_interrupt() -> Iterator[None]:
         raise KeyboardInterrupt(f"signal {signum}")
 
     previous = {}
-    for sig in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+    for sig in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGHUP", None)):
         if sig is not None:
             previous[sig] = signal.signal(sig, handler)
     try:
