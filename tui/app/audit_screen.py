@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.syntax import Syntax
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -34,6 +34,7 @@ class AuditScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q", "close", "Close", id="audit.close", tooltip="Back"),
         Binding("r", "reload", "Reload", id="audit.reload", tooltip="Read the audit log again"),
+        Binding("u", "undo", "Undo", id="audit.undo", tooltip="Reverse the highlighted fix (preview, then y/n)"),
     ]
 
     def __init__(self) -> None:
@@ -77,6 +78,62 @@ class AuditScreen(Screen[None]):
     @on(DataTable.RowHighlighted, "#audit-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
         self._show(event.cursor_row)
+        self.refresh_bindings()
+
+    def _selected(self) -> AuditRecord | None:
+        row = self.query_one("#audit-table", DataTable).cursor_row
+        return self.records[row] if 0 <= row < len(self.records) else None
+
+    def _undoable(self, record: AuditRecord | None) -> bool:
+        if record is None or record.outcome != "applied" or not record.undo or record.undoes:
+            return False
+        return record.id not in {r.undoes for r in self.records if r.undoes and r.outcome == "undone"}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "undo":
+            if getattr(getattr(self.app, "context", None), "read_only", False):
+                return False  # read-only: never offered
+            return True if self._undoable(self._selected()) else None
+        return True
+
+    def action_undo(self) -> None:
+        """Preview the highlighted record's undo actions; apply them on ``y``."""
+        record = self._selected()
+        if not self._undoable(record):
+            self.notify("This record cannot be undone (not applied, already undone, or nothing to reverse).", severity="warning")
+            return
+        assert record is not None
+        from tui.app.fix_modal import FixModal
+        from tui.fixes.base import Plan
+
+        plan = Plan(
+            fix=record.fix,
+            title=f"Undo: {record.title or record.fix}",
+            risk=record.risk or "mutating",
+            summary=f"reverses audit record {record.id} ({record.time})",
+            actions=record.undo,
+        )
+
+        def decided(apply: bool | None) -> None:
+            if apply:
+                self._undo(record.id)
+
+        self.app.push_screen(FixModal(plan, node_title=record.node or ""), decided)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="undo", description="undo a fix")
+    def _undo(self, record_id: str) -> None:
+        from tui.engine.fixing import FixError, undo_record
+
+        try:
+            done, _ = undo_record(record_id, self.app.context)  # type: ignore[attr-defined]
+        except FixError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        if done.outcome == "undone":
+            self.app.call_from_thread(self.notify, f"Undone: {done.fix}. Re-run the node's checks (r) to see the effect.")
+        else:
+            self.app.call_from_thread(self.notify, f"Undo failed: {done.error}", severity="error")
+        self.app.call_from_thread(self.action_reload)
 
     def action_close(self) -> None:
         """Back to where the viewer was opened from."""
