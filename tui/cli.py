@@ -61,7 +61,7 @@ def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
-def _context(kwargs: dict[str, Any]) -> Any:
+def _context(kwargs: dict[str, Any], *, needs_target: bool = True) -> Any:
     from tui.context import build_context
     from tui.redact import register_secret
 
@@ -70,6 +70,10 @@ def _context(kwargs: dict[str, Any]) -> Any:
     keys = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "read_only", "timeout")
     ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
     ctx.token()  # registers the token with the redactor before anything can print it
+    for problem in (ctx.endpoint_problem(), ctx.token_problem()) if needs_target else ():
+        if problem:
+            # A bad URL or an unreadable token must not turn into misleading check results.
+            raise UsageProblem(problem)
     return ctx
 
 
@@ -235,6 +239,12 @@ def doctor(
     unknown = [c for c in only if c not in registry.checks]
     if unknown:
         raise UsageProblem(f"--only: unknown check {', '.join(unknown)} (`mcp-triage checks list`)")
+    if out:
+        out_dir = Path(out).expanduser().resolve().parent
+        if not out_dir.is_dir():
+            raise UsageProblem(f"--out {out}: the directory {out_dir} does not exist (create it, or choose another path); nothing was run")
+        if not os.access(out_dir, os.W_OK):
+            raise UsageProblem(f"--out {out}: the directory {out_dir} is not writable; nothing was run")
     if fix_mode == "all" and ctx.read_only:
         raise UsageProblem("--fix all and --read-only contradict each other")
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
@@ -574,7 +584,7 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
     """Reverse an applied fix (the latest one, or RECORD_ID from `mcp-triage audit`)."""
     from tui.engine.fixing import FixError, undo_record
 
-    ctx = _context(_merge_parent(click_ctx, kwargs))
+    ctx = _context(_merge_parent(click_ctx, kwargs), needs_target=False)  # undo needs no endpoint or token
     try:
         record, actions = undo_record(record_id, ctx, dry_run=True)
     except FixError as exc:

@@ -80,17 +80,88 @@ class Context:
         elif self.token_file:
             try:
                 value = Path(self.token_file).expanduser().read_text(encoding="utf-8").strip()
-            except OSError:
+            except (OSError, ValueError):  # ValueError: not UTF-8 text (token_problem() says so)
                 value = None
         if value:
             register_secret(value)
         return value or None
+
+    def token_problem(self) -> str | None:
+        """Why the configured token source yields no token (None when it does, or when none is configured).
+
+        A token source that was asked for but gives nothing must not silently turn
+        into "no token": the endpoint checks would then blame the runtime's authorizer.
+        """
+        if self.token_env:
+            flag = _flag_or_source(self, "token_env", "--token-env")
+            value = os.environ.get(self.token_env)
+            if value is None:
+                return f"{flag} {self.token_env}: that environment variable is not set (export it, or use --token-file PATH)"
+            if not value.strip():
+                return f"{flag} {self.token_env}: that environment variable is empty (put the bearer token in it)"
+            return None
+        if not self.token_file:
+            return None
+        flag = _flag_or_source(self, "token_file", "--token-file")
+        path = Path(self.token_file).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return f"{flag} {self.token_file}: no such file (give the path of a file holding the bearer token)"
+        except IsADirectoryError:
+            return f"{flag} {self.token_file}: is a directory, not a file holding the bearer token"
+        except PermissionError:
+            return f"{flag} {self.token_file}: not readable (permission denied); check its permissions"
+        except OSError as exc:
+            return f"{flag} {self.token_file}: cannot be read ({exc.strerror or exc})"
+        except ValueError:
+            return f"{flag} {self.token_file}: not UTF-8 text; the file must hold the bearer token as plain text"
+        if not text.strip():
+            return f"{flag} {self.token_file}: the file is empty (put the bearer token in it)"
+        return None
+
+    def endpoint_problem(self) -> str | None:
+        """Why ``endpoint`` is not a usable http(s) URL (None when it is, or when none is set)."""
+        if not self.endpoint:
+            return None
+        problem = endpoint_url_problem(self.endpoint)
+        if problem is None:
+            return None
+        return f"{_flag_or_source(self, 'endpoint', '--endpoint')} {self.endpoint!r}: {problem}"
 
     def public(self) -> dict[str, Any]:
         """The context as it may appear in reports: no secrets, only where they come from."""
         data = {k: v for k, v in dataclasses.asdict(self).items() if k not in ("token_env", "token_file", "sources")}
         data["token_source"] = self.token_source
         return {k: v for k, v in data.items() if v not in (None, {}, "")}
+
+
+def _flag_or_source(ctx: Context, name: str, flag: str) -> str:
+    """How to name a value in an error: the flag, or the variable/file it came from."""
+    source = ctx.sources.get(name, "flag")
+    return flag if source == "flag" else source.removeprefix("env ")
+
+
+def endpoint_url_problem(url: str) -> str | None:
+    """What is wrong with an MCP endpoint URL (scheme, host, port), or None when it can be probed."""
+    from urllib.parse import urlsplit
+
+    example = "e.g. http://localhost:8000/mcp or https://bedrock-agentcore.REGION.amazonaws.com/runtimes/…/invocations"
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        return f"not a valid URL ({exc}); {example}"
+    if parts.scheme not in ("http", "https"):
+        shown = f"scheme {parts.scheme!r}" if parts.scheme else "no http:// or https://"
+        return f"{shown}: the endpoint must be an http:// or https:// URL, {example}"
+    if not parts.hostname:
+        return f"the URL has no host; {example}"
+    if any(c.isspace() for c in parts.netloc):
+        return f"the host contains spaces; {example}"
+    if port == 0:
+        return f"port 0 cannot be connected to; {example}"
+    return None
 
 
 CONTEXT_NAMES = frozenset({"profile", "region", "runtime", "endpoint", "project", "token_source", "timeout"})
@@ -176,4 +247,20 @@ def build_context(
     )
     if project:
         sources["project"] = "flag" if project else sources.get("project", "")
+    _register_url_secrets(ctx.endpoint)
     return ctx
+
+
+def _register_url_secrets(url: str | None) -> None:
+    """A password in the endpoint URL (``https://user:secret@host/``) is a secret like the token."""
+    if not url:
+        return
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        password = urlsplit(url.strip()).password
+    except ValueError:
+        return
+    if password:
+        register_secret(password)
+        register_secret(unquote(password))

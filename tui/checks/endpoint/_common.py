@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from tui.engine.checkctx import CheckContext
 from tui.registry import CheckParams
-from tui.results import CheckResult, skipped
+from tui.results import CheckResult, failed, skipped
 
 HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 
@@ -59,6 +59,7 @@ class Setup:
 
 async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = True) -> Setup | CheckResult:
     """Resolve the target and credentials, or a ``skip`` result saying what is missing."""
+    from tui.context import endpoint_url_problem
     from tui.endpoint.auth import build_auth
     from tui.endpoint.target import resolve_target
 
@@ -69,6 +70,13 @@ async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = 
             details="The endpoint checks need a URL. For AgentCore, `--runtime arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/ID` "
             "is enough: the invocation URL is built from it.",
         )
+    problem = endpoint_url_problem(target.url)
+    if problem is not None:
+        # Probing would only produce a misleading DNS/"not HTTP" result: say what is wrong with the URL.
+        summary = f"the endpoint URL {target.url!r} cannot be probed: {problem}"
+        if with_auth:  # endpoint.reachable reports it; the others point there
+            return skipped(summary + " (see endpoint.reachable)")
+        return failed(summary, evidence={"target": target.evidence()})
     auth = None
     if with_auth:
         auth = await asyncio.to_thread(build_auth, ctx.context, target, params.auth)
