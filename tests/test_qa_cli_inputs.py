@@ -140,3 +140,13 @@ def test_out_into_a_missing_directory_fails_before_running_anything(tmp_path: Pa
     result = invoke("doctor", "--runtime", "x", "--out", str(out), env={"MCP_TRIAGE_STATE_DIR": str(tmp_path)})
     one_line_exit_2(result, "--out", "does not exist", "nothing was run")
     assert not out.exists()
+
+
+def test_only_accepts_the_names_the_report_shows_and_names_an_unknown_one_once() -> None:
+    result = invoke("doctor", "--format", "json", "--runtime", "rt-1", "--only", "have-runtime", "--only", "have-runtime")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert [(f["check"], f["status"]) for f in report["findings"]] == [("context.required", "pass")]
+    result = invoke("doctor", "--only", "no.such", "--only", "no.such")
+    one_line_exit_2(result, "--only: unknown check no.such (")
+    assert result.stderr.count("no.such") == 1

@@ -236,9 +236,12 @@ def doctor(
     loaded = resolve_playbook(playbook_ref)
     _check_inputs(loaded, ctx, inputs)
     registry = load_all()
-    unknown = [c for c in only if c not in registry.checks]
+    from tui.playbook.model import CheckNode
+
+    keys = {inv.key for node in loaded.playbook.nodes.values() if isinstance(node, CheckNode) for inv in node.checks}
+    unknown = list(dict.fromkeys(c for c in only if c not in registry.checks and c not in keys))
     if unknown:
-        raise UsageProblem(f"--only: unknown check {', '.join(unknown)} (`mcp-triage checks list`)")
+        raise UsageProblem(f"--only: unknown check {', '.join(unknown)} (`mcp-triage checks list`, or a name from the report)")
     if out:
         out_dir = Path(out).expanduser().resolve().parent
         if not out_dir.is_dir():

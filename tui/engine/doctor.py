@@ -157,7 +157,8 @@ async def run_doctor_node(
     cache = {} if cache is None else cache
     node = run.playbook.nodes[node_id]
     assert isinstance(node, CheckNode)
-    invocations = [inv for inv in node.checks if not only or inv.check in only]
+    # ``only`` names check ids or the per-node result names the report shows (``have-runtime``).
+    invocations = [inv for inv in node.checks if not only or inv.check in only or inv.key in only]
     if not invocations:
         return {}
     values = {**run.playbook.values(run.context.values()), **run.facts}
