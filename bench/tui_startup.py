@@ -8,6 +8,18 @@ its filled-in form ("Project dir"), which mounts right after the first frame. Re
 ratios of medians (target ≤ 1.3× for the first frame); no asserts.
 
     python -m bench.tui_startup [--runs 15] [--json]
+
+Where the time went (2 cores, shared machine; bare ≈ 180–220 ms): the first frame used to be
+≈ 1.65–1.75× (≈ 1.85–2.2× while mcp-triage's modules were compiled from source on every run,
+see ``PYTHONDONTWRITEBYTECODE`` below), with the form in that same frame: the start screen was
+pushed inside Textual's mount batch, whose frames are discarded and where ``call_after_refresh``
+runs at once, so nothing was painted until the form (≈ 20 widgets, each class's DEFAULT_CSS parsed
+on first use) and the threads listing playbooks and importing the engine had run. Now the app
+pushes the start screen after that batch, so its first layout is painted in full at once; the form
+is mounted after that paint, and the threads start after the form's. What is left, ≈ 1.15–1.2×
+(≈ 30 ms): importing click and our modules (≈ 15 ms), parsing the command line and building the
+context, and Header/Footer (their CSS and a few more widgets to lay out). The form fills in
+≈ 100 ms after the first frame.
 """
 
 from __future__ import annotations
@@ -49,7 +61,10 @@ def first_frame(argv: list[str], markers: list[bytes], timeout: float = 30.0) ->
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    for name in ("TEXTUAL", "MCP_TRIAGE_SANDBOX"):
+    # PYTHONDONTWRITEBYTECODE (set in some dev shells and CI) would make mcp-triage compile its
+    # own modules from source on every run (~15 ms), while Textual's come from bytecode written
+    # at install time, as an installed mcp-triage's do: let the warm-up runs write the caches.
+    for name in ("TEXTUAL", "MCP_TRIAGE_SANDBOX", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(ROOT), start_new_session=True)
@@ -91,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     bare_argv = [sys.executable, "-c", BARE]
     bare_markers = [b"hello from a bare app"]
     our_markers = [b"What should mcp-triage look at", b"Project dir"]
-    first_frame(bare_argv, bare_markers)  # warm the file-system cache for both
+    first_frame(bare_argv, bare_markers)  # warm the file-system and bytecode caches for both
     first_frame(OURS, our_markers)
     bare: list[float] = []
     ours: list[float] = []

@@ -1,8 +1,8 @@
 """The mcp-triage TUI: ``run_app`` (called by ``mcp-triage`` and ``mcp-triage demo``) and ``TriageApp``.
 
 Import cost matters here: this module imports Textual and nothing heavy. The
-engine, playbook loader and registry load in a thread right after the first
-frame; boto3, botocore, mcp and httpx are only ever imported by checks and
+engine, playbook loader and registry load in a thread once the start screen and
+its form have painted; boto3, botocore, mcp and httpx are only ever imported by checks and
 fixes when they run (``tests/test_import_hygiene.py`` guards this).
 """
 
@@ -76,16 +76,32 @@ class TriageApp(App[None]):
         if self.context.sandbox:
             self.sub_title = "SANDBOX"
         if self.show_start:
-            title = self.loaded.playbook.title if self.loaded else None
-            self.push_screen(StartScreen(self.context, self.playbook_ref, title))
+            # Pushed once the app's mount batch is over: Textual drops the frames rendered inside
+            # it, so a screen laid out there would only show once something repaints it in full.
+            self.call_later(self._show_start)
         else:
             self.start_walk(self.context, self.playbook_ref)
 
-    def on_ready(self) -> None:
-        """After the first frame: list the playbooks for the picker, import the engine."""
-        if isinstance(self.screen, StartScreen):
-            self.screen.load_playbooks()
+    def _show_start(self) -> None:
+        """Push the start screen; its form, the playbook list and the warm-up each follow the paint before them.
+
+        So the first frame is not held up by building the form, nor by threads importing modules
+        (they compete with the event loop for the GIL).
+        """
+        title = self.loaded.playbook.title if self.loaded else None
+        screen = StartScreen(self.context, self.playbook_ref, title)
+        self.push_screen(screen)
+        screen.show_form(then=lambda: self._after_start_painted(screen))
+
+    def _after_start_painted(self, screen: StartScreen) -> None:
+        if screen.is_current:
+            screen.load_playbooks()
         self._warm_up()
+
+    def on_ready(self) -> None:
+        """Opened on the walk: import the rest of the engine and the checks after the first frame."""
+        if not self.show_start:
+            self._warm_up()
 
     @work(thread=True, exit_on_error=False, group="warm-up", description="import the engine after the first frame")
     def _warm_up(self) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import configparser
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,6 +16,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from tui.context import Context
 
 FIELDS: list[tuple[str, str, str]] = [
@@ -35,6 +36,8 @@ def aws_config_region(profile: str | None, environ: dict[str, str] | None = None
     path = Path(env.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
     if not path.is_file():
         return None
+    import configparser  # only when there is a config file, and after the first frame (the form calls this)
+
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read(path, encoding="utf-8")
@@ -177,7 +180,21 @@ class StartScreen(Screen[None]):
     def on_mount(self) -> None:
         self.title = "mcp-triage"
         self.sub_title = "SANDBOX" if self.context.sandbox else "start"
-        self.call_after_refresh(self._mount_form)
+
+    def show_form(self, then: Callable[[], None] | None = None) -> None:
+        """Mount the form once the screen has painted, then call ``then`` once the form has painted.
+
+        The app calls this right after pushing the screen (outside its mount batch, whose frames
+        Textual discards and where ``call_after_refresh`` runs at once): the first frame shows the
+        intro, header and footer without waiting for the form's widgets to be built and styled.
+        """
+
+        def mounted() -> None:
+            self._mount_form()
+            if then is not None:
+                self.call_after_refresh(then)
+
+        self.call_after_refresh(mounted)
 
     def compose_form(self) -> ComposeResult:
         """The form's widgets (built after the first frame: constructing and styling them takes a moment)."""
@@ -197,6 +214,8 @@ class StartScreen(Screen[None]):
             yield Button("Start walk (enter)", id="start", variant="primary", compact=True)
 
     def _mount_form(self) -> None:
+        if self.query_one_optional("#form-scroll") is not None:
+            return
         form = ContextForm(self, id="form-scroll")
         self.mount(form, before=self.query_one(Footer))
 
@@ -259,7 +278,9 @@ class StartScreen(Screen[None]):
     @on(Button.Pressed, "#start")
     def action_start(self) -> None:
         """Hand the context and playbook to the app."""
-        select = self.query_one("#playbook", Select)
+        select = self.query_one_optional("#playbook", Select)
+        if select is None:  # ctrl+s in the moment before the form is mounted
+            return
         self.show_error("")
         self.post_message(self.Started(StartChoice(self.build_context(), str(select.value))))
 
