@@ -78,6 +78,7 @@ def test_bad_input_gives_one_line_error_and_exit_2(args: list[str], message: str
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1, result.output  # one line, also for click's own usage errors
 
 
 def test_bad_flag_in_a_real_process_has_no_traceback() -> None:

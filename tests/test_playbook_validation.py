@@ -140,3 +140,13 @@ def test_committed_schema_matches_the_model() -> None:
     committed = json.loads((Path(__file__).parent.parent / "docs" / "playbook.schema.json").read_text())
     current = json.loads(CliRunner().invoke(main, ["playbooks", "schema"]).stdout)
     assert committed == current, "run: mcp-triage playbooks schema > docs/playbook.schema.json"
+
+
+def test_non_utf8_playbook_is_one_located_error_and_other_files_are_still_checked(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_bytes(b"id: x\ntitle: \xff\n")
+    good = Path(__file__).parent / "playbooks" / "cli" / "needs-runtime.yaml"
+    result = CliRunner().invoke(main, ["playbooks", "validate", str(bad), str(good)])
+    assert result.exit_code == 2
+    assert result.stdout.strip() == f"{bad}:2:1: not UTF-8 text: save the playbook as UTF-8"
+    assert f"ok  {good}" in result.output

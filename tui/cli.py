@@ -155,7 +155,27 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """A click group whose usage errors are one line (``mcp-triage: …``), like every other error."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "mcp-triage"
+            click.echo(f"mcp-triage: {exc.format_message()} (see `{where} --help`)", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("mcp-triage: aborted", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+@click.group(cls=OneLineErrors, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="mcp-triage")
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")

@@ -55,7 +55,7 @@ class Problem:
     evidence: dict[str, Any] = field(default_factory=dict)
 
     def result(self) -> CheckResult:
-        return errored(self.summary, details=self.details, evidence=self.evidence)
+        return errored(self.summary, details=self.details, evidence={**self.evidence, "cause": self.kind})
 
 
 def _client_error_parts(exc: Any) -> tuple[str, str, int | None]:

@@ -192,6 +192,9 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise PlaybookLoadError([PlaybookError(file, 1, 1, f"cannot read playbook: {exc.strerror or exc}")]) from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise PlaybookLoadError([PlaybookError(file, line, 1, "not UTF-8 text: save the playbook as UTF-8")]) from None
     data, positions = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise PlaybookLoadError([PlaybookError(file, 1, 1, "a playbook must be a mapping with id, title, start and nodes")])

@@ -5,7 +5,10 @@ from __future__ import annotations
 from tui.aws.errors import aws_errors
 from tui.engine.checkctx import CheckContext
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, failed, passed, warned
+from tui.results import CheckResult, Severity, Status, failed, passed, warned
+
+ACCESS_PROBLEMS = ("no-credentials", "expired", "bad-credentials", "no-profile", "no-region")
+"""Error causes that mean "your credentials or profile", not "the network"."""
 
 
 class IdentityParams(CheckParams):
@@ -18,13 +21,24 @@ class IdentityParams(CheckParams):
     title="AWS credentials work",
     severity=Severity.CRITICAL,
     params=IdentityParams,
-    publishes=("aws.account", "aws.principal"),
+    publishes=("aws.account", "aws.principal", "aws.access_problem"),
     needs=("aws",),
     remediation="Log in (`aws sso login --profile NAME`) or export credentials, then run again.",
 )
-@aws_errors
 def identity(ctx: CheckContext, params: IdentityParams) -> CheckResult:
-    """Calls sts:GetCallerIdentity; warns when the runtime ARN belongs to another account."""
+    """Calls sts:GetCallerIdentity; warns when the runtime ARN belongs to another account.
+
+    An error publishes ``aws.access_problem`` (the cause: ``expired``, ``no-credentials`` …) so the
+    playbook can tell bad credentials from an AWS endpoint that cannot be reached.
+    """
+    result = _who_am_i(ctx, params)
+    if result.status is Status.ERROR:
+        result.facts["aws.access_problem"] = result.evidence.get("cause", "unknown")
+    return result
+
+
+@aws_errors
+def _who_am_i(ctx: CheckContext, params: IdentityParams) -> CheckResult:
     from tui.aws.session import account_of_arn
 
     who = ctx.aws("sts").get_caller_identity()
