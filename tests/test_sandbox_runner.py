@@ -214,12 +214,25 @@ def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
             proc.wait(5)
 
 
+def _ignore_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.timeout(60)
-def test_print_env_subprocess_stops_on_sigterm() -> None:
+@pytest.mark.parametrize(
+    "sig, preexec",
+    [
+        pytest.param(signal.SIGTERM, None, id="sigterm"),
+        # non-interactive shells start background jobs with SIGINT ignored; the sandbox must still stop on it
+        pytest.param(signal.SIGINT, _ignore_sigint, id="sigint-in-a-background-job"),
+    ],
+)
+def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Callable[[], None] | None) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "demo", "--scenario", "server-crashed", "--print-env"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
+        preexec_fn=preexec,
     )
     try:
         assert proc.stdout is not None
@@ -230,7 +243,7 @@ def test_print_env_subprocess_stops_on_sigterm() -> None:
                 break
         endpoint = next(line for line in lines if line.startswith("export MCP_TRIAGE_ENDPOINT="))
         port = port_of(endpoint.split("=", 1)[1].strip().strip("'"))
-        proc.send_signal(signal.SIGTERM)
+        proc.send_signal(sig)
         assert proc.wait(timeout=20) == 0
         assert refuses(port)
     finally:
@@ -266,32 +279,3 @@ def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> 
     if name == "healthy":
         problems = {c: s for c, s in statuses.items() if s not in ("pass", "skip")}
         assert not problems, problems
-
-
-
-
-@pytest.mark.timeout(60)
-def test_print_env_stops_on_sigint_even_when_started_as_a_background_job() -> None:
-    """Non-interactive shells start background jobs with SIGINT ignored; the sandbox must still stop on it."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "demo", "--scenario", "server-crashed", "--print-env"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
-        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
-    )
-    try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("# scenario:"):
-                break
-        endpoint = next(line for line in lines if line.startswith("export MCP_TRIAGE_ENDPOINT="))
-        port = port_of(endpoint.split("=", 1)[1].strip().strip("'"))
-        proc.send_signal(signal.SIGINT)
-        assert proc.wait(timeout=20) == 0
-        assert refuses(port)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
