@@ -24,6 +24,16 @@ def _scan(params: ProjectParams):  # type: ignore[no-untyped-def]
     return scan_project(params.dir)
 
 
+NO_SERVER = "no FastMCP/MCPServer instance found in the entry point"
+
+
+def _server(params: ProjectParams):  # type: ignore[no-untyped-def]
+    """(scan, server code) — the code is None when the entry point builds no server instance."""
+    scan = _scan(params)
+    code = scan.server
+    return scan, (code if code is not None and code.server_var is not None else None)
+
+
 def _rel(scan, path: Path | None) -> str:  # type: ignore[no-untyped-def]
     if path is None:
         return "?"
@@ -136,10 +146,9 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
 )
 def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Flags the guide's invented APIs (@mcp.middleware, connection_timeout=, keep_alive=, default_headers=, …)."""
-    scan = _scan(params)
-    code = scan.server
-    if code is None or code.server_var is None:
-        return skipped("no FastMCP/MCPServer instance found in the entry point")
+    scan, code = _server(params)
+    if code is None:
+        return skipped(NO_SERVER)
     if not code.bogus:
         return passed(f"{_rel(scan, code.path)}: every server API used exists")
     items = [f"line {f.line}: `{f.what}`: {f.detail}" for f in code.bogus]
@@ -162,10 +171,9 @@ def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """127.0.0.1 (the SDK default) is unreachable from the runtime's health check and turns on DNS-rebinding protection (421)."""
-    scan = _scan(params)
-    code = scan.server
-    if code is None or code.server_var is None:
-        return skipped("no FastMCP/MCPServer instance found in the entry point")
+    scan, code = _server(params)
+    if code is None:
+        return skipped(NO_SERVER)
     given, host = code.setting("host")
     port_given, port = code.setting("port")
     problems = []
@@ -197,10 +205,9 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
 )
 def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Stateful servers work on AgentCore now, but only when clients keep the Mcp-Session-Id; stateless is the safe default."""
-    scan = _scan(params)
-    code = scan.server
-    if code is None or code.server_var is None:
-        return skipped("no FastMCP/MCPServer instance found in the entry point")
+    scan, code = _server(params)
+    if code is None:
+        return skipped(NO_SERVER)
     given, value = code.setting("stateless_http")
     if given and value is True:
         return passed("stateless_http=True")
