@@ -73,6 +73,7 @@ class TriageApp(App[None]):
         """The ``WalkScreen`` once the walk started."""
 
     def on_mount(self) -> None:
+        self._exit_on_hangup()
         if self.context.sandbox:
             self.sub_title = "SANDBOX"
         if self.show_start:
@@ -81,6 +82,71 @@ class TriageApp(App[None]):
             self.call_later(self._show_start)
         else:
             self.start_walk(self.context, self.playbook_ref)
+
+    def _exit_on_hangup(self) -> None:
+        """Leave cleanly on SIGHUP (the terminal closed) and SIGTERM, so callers' ``finally`` blocks run.
+
+        Python-level handlers, not the event loop's: when the terminal goes away Textual's output
+        thread dies on EIO, its bounded queue fills, and the main thread blocks in ``Queue.put``,
+        where only a real signal handler still runs. Without this a closed terminal left the app,
+        and `mcp-triage demo`'s sandbox servers, running forever.
+        """
+        import signal
+        import threading
+
+        if threading.current_thread() is not threading.main_thread():
+            return
+        self._previous_handlers: dict[int, Any] = {}
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                self._previous_handlers[sig] = signal.signal(sig, self._on_terminate_signal)
+            except (ValueError, OSError):
+                pass
+        if not self.is_headless and _terminal_alive(0) is True:
+            # A closed terminal does not always send SIGHUP (e.g. under `make run` the pane's
+            # shell dies and make swallows it): the tty just goes dead. Look once a second.
+            self.set_interval(1.0, self._watch_terminal, name="terminal-watch")
+
+    def _watch_terminal(self) -> None:
+        import signal
+
+        if _terminal_alive(0) is False:
+            self._on_terminate_signal(signal.SIGHUP, None)
+
+    def _on_terminate_signal(self, signum: int, _frame: Any) -> None:
+        import os
+        import signal
+        import threading
+
+        if signum == signal.SIGHUP:
+            # The terminal is gone: output goes nowhere from now on, and nothing may block on it.
+            devnull = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(devnull, fd)
+            writer = getattr(getattr(self, "_driver", None), "_writer_thread", None)
+            queue = getattr(writer, "_queue", None)
+            if writer is not None and queue is not None and not writer.is_alive():
+                threading.Thread(target=_drain_forever, args=(queue,), daemon=True, name="drain-dead-terminal").start()
+        self._loop_exit()
+
+    def _loop_exit(self) -> None:
+        loop = getattr(self, "_loop", None)
+        try:
+            if loop is not None:
+                loop.call_soon_threadsafe(self.exit)
+            else:
+                self.exit()
+        except RuntimeError:
+            pass  # the loop is already closed: the app is on its way out
+
+    def on_unmount(self) -> None:
+        import signal
+
+        for sig, handler in getattr(self, "_previous_handlers", {}).items():
+            try:
+                signal.signal(sig, handler)
+            except (ValueError, OSError):
+                pass
 
     def _show_start(self) -> None:
         """Push the start screen; its form, the playbook list and the warm-up each follow the paint before them.
@@ -189,6 +255,24 @@ class TriageApp(App[None]):
         """Textual's own commands (theme, keys, screenshot, quit) plus help."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and a short guide (? / F1)", self.action_help)
+
+
+def _terminal_alive(fd: int) -> bool | None:
+    """True while ``fd`` is a live terminal, False once it hung up (EIO/ENXIO), None if it is no terminal."""
+    import errno
+    import os
+
+    try:
+        os.tcgetpgrp(fd)
+    except OSError as exc:
+        return False if exc.errno in (errno.EIO, errno.ENXIO) else None
+    return True
+
+
+def _drain_forever(queue: Any) -> None:
+    """Consume a dead writer thread's queue so writers never block (the terminal is gone)."""
+    while True:
+        queue.get()
 
 
 def run_app(ctx: Context, playbook_ref: str) -> None:
