@@ -82,3 +82,46 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
         token = Path(ctx.token_file).read_text().strip()
         assert token not in json.dumps(data)
         assert token not in (tmp_path / "out" / "mcp-triage-session-sandbox.md").read_text()
+
+
+async def _modal(app, pilot) -> FixModal:  # noqa: ANN001
+    for _ in range(80):  # planning reads AWS in a thread
+        await pilot.pause(0.1)
+        if isinstance(app.screen, FixModal):
+            return app.screen
+    raise AssertionError("no fix modal appeared")
+
+
+async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    """`t` (trace destination) needs the aws/spans resource policy first: two modals, in order, two audit lines."""
+    from tui.context import build_context
+    from tui.fixes import audit
+
+    sandbox("seed-guide")
+    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=False, export_dir=str(tmp_path), export_stamp="s")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WalkScreen)
+        await pilot.press("2")
+        await wait_checks(app, pilot)
+        screen.jump_to("aws-traces", "test: straight to the traces node")
+        await wait_checks(app, pilot)
+        walk = screen.walk
+        assert walk.current == "aws-traces"
+        assert walk.results["aws-traces"]["xray.destination"].status is Status.FAIL
+        await pilot.press("t")
+        first = await _modal(app, pilot)
+        assert first.plan.fix == "logs.xray_resource_policy"
+        assert "needed first by" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        second = await _modal(app, pilot)
+        assert second.plan.fix == "xray.destination"
+        await pilot.press("y")
+        await wait_group(app, "fix", pilot)
+        await wait_checks(app, pilot)
+        assert [(r.fix, r.outcome) for r in audit.records()] == [("logs.xray_resource_policy", "applied"), ("xray.destination", "applied")]
+        assert walk.results["aws-traces"]["logs.policy.xray"].status is Status.PASS
+        assert walk.results["aws-traces"]["xray.destination"].status is Status.WARN  # PENDING for a while, as on AWS

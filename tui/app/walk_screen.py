@@ -513,6 +513,17 @@ class WalkScreen(Screen[None]):
         except FixError as exc:
             self.notify(str(exc), title="Fix not planned", severity="error")
             return "not planned"
+        if plan.prerequisites:
+            for prereq in plan.prerequisites:
+                outcome = await self._prerequisite(prereq, plan.title, node_id)
+                if outcome not in ("applied", "noop"):
+                    self.notify(f"{plan.title} needs {prereq} first, which was {outcome}.", title="Fix not applied", severity="warning")
+                    return "blocked"
+            try:  # the prerequisites changed the state the plan was made against
+                plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
+            except FixError as exc:
+                self.notify(str(exc), title="Fix not planned", severity="error")
+                return "not planned"
         if plan.noop:
             self.notify(plan.summary or "Nothing to change.", title="Nothing to do")
             return "noop"
@@ -548,6 +559,35 @@ class WalkScreen(Screen[None]):
                     severity="information" if good else "warning",
                 )
             return "verified" if result is not None and not result.status.is_problem else "applied"
+        return "applied"
+
+    async def _prerequisite(self, fix_id: str, needed_by: str, near: str) -> str:
+        """Plan, confirm and apply a fix another one needs first (its own modal, its own audit line)."""
+        from tui.app.fix_modal import FixModal
+        from tui.engine.doctor import find_fix_ref
+        from tui.engine.fixing import FixError, apply_plan, plan_fix
+
+        walk = self.walk
+        node_id, ref = find_fix_ref(walk.playbook, fix_id, prefer=near)
+        if ref is None:
+            return "not offered by the playbook"
+        try:
+            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
+        except FixError as exc:
+            return f"not planned ({exc})"
+        if plan.noop:
+            return "noop"
+        if not await self.app.push_screen_wait(FixModal(plan, node_title=f"needed first by: {needed_by}")):
+            return "declined"
+        try:
+            record = await asyncio.to_thread(apply_plan, plan, walk.context, node=node_id, facts=walk.facts)
+        except FixError as exc:
+            return f"refused ({exc})"
+        self.session.fixes.append(record)
+        self._status_line()
+        if record.outcome != "applied":
+            return record.outcome
+        self.notify(f"{plan.title}: applied (audit {record.id})", title="Prerequisite applied")
         return "applied"
 
     # -- other screens ----------------------------------------------------------------------------

@@ -213,7 +213,7 @@ def _record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResul
 ConfirmFn = Callable[[str, str], bool]
 
 
-def _find_fix_ref(playbook: Playbook, fix_id: str, *, prefer: str | None = None) -> tuple[str | None, Any]:
+def find_fix_ref(playbook: Playbook, fix_id: str, *, prefer: str | None = None) -> tuple[str | None, Any]:
     """(node id, FixRef) of a check node offering ``fix_id`` (``prefer``'s node first)."""
     nodes = [prefer] if prefer else []
     nodes += [n for n in check_node_order(playbook) if n != prefer]
@@ -277,7 +277,7 @@ class _Fixer:
         """Apply a fix another fix needs first (e.g. the logs resource policy before the X-Ray destination)."""
         spec = self.registry.fixes.get(fix_id)
         info = FixInfo(id=fix_id, risk=spec.risk.value if spec else "mutating")
-        node_id, ref = _find_fix_ref(self.run.playbook, fix_id, prefer=near)
+        node_id, ref = find_fix_ref(self.run.playbook, fix_id, prefer=near)
         if ref is None:
             info.outcome, info.error = "not planned", f"no node of the playbook offers {fix_id}"
             return info
