@@ -167,6 +167,44 @@ async def test_connection_dropped_mid_stream(mcp_server) -> None:  # noqa: F811
     assert_classified(result, "reset-mid-body", words=("crash",))
 
 
+MODES = [(True, False), (True, True), (False, False), (False, True)]
+MODE_IDS = ["stateless-sse", "stateless-json", "stateful-sse", "stateful-json"]
+
+
+async def _stream_check(mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str, faults: set[str]) -> CheckResult:  # noqa: F811
+    server = mcp_server(stateless=stateless, json_response=json_response, faults=faults)
+    if via == "direct":
+        return await run_check("endpoint.stream", make_context(server.url))
+    door = front_door(server.url, inject_session_id=stateless)  # stateful servers: the newer contract (forwarded ids)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))
+    return await run_check("endpoint.stream", make_context(door.invocation_url, token_env=TOKEN_ENV))
+
+
+@pytest.mark.parametrize("via", ["direct", "front-door"])
+@pytest.mark.parametrize(("stateless", "json_response"), MODES, ids=MODE_IDS)
+async def test_tools_call_cut_mid_stream_without_calling_a_tool(mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str) -> None:  # noqa: F811
+    """No `call` param needed: a tools/call for a tool that cannot exist shows the cut, and runs no tool code."""
+    result = await _stream_check(mcp_server, front_door, monkeypatch, stateless, json_response, via, {"drop-mid-stream"})
+    classified = assert_classified(result, "reset-mid-body", words=("tools/call", "cut", "crash"))
+    assert "200" in classified["seen"] and "reset-mid-body" in classified["seen"]
+    tool = result.evidence["probe_tool"]
+    assert tool.startswith("mcp-triage-probe-") and len(tool) > len("mcp-triage-probe-") + 8
+    assert tool not in ("add_numbers", "multiply_numbers", "greet_user")
+    assert "deliberately does not exist" in result.details and "no tool code runs" in result.details
+    assert result.evidence["probes"][0]["error"] == "reset-mid-body"
+
+
+@pytest.mark.parametrize("via", ["direct", "front-door"])
+@pytest.mark.parametrize(("stateless", "json_response"), MODES, ids=MODE_IDS)
+async def test_tools_call_reply_complete_on_a_healthy_server(mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str) -> None:  # noqa: F811
+    result = await _stream_check(mcp_server, front_door, monkeypatch, stateless, json_response, via, set())
+    assert result.status == Status.PASS, (result.summary, result.details[:800])
+    assert "arrived complete" in result.summary and "isError" in result.summary
+    answer = result.evidence["probe_tool_answer"]
+    assert "Unknown tool" in answer["message"] and result.evidence["probe_tool"] in answer["message"]
+    assert "deliberately does not exist" in result.details
+
+
 async def test_stateful_server_behind_the_classic_front_door(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
     door = front_door(mcp_server(stateless=False).url, inject_session_id=True)
     monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))

@@ -41,8 +41,9 @@ async def test_no_endpoint_asks_for_a_target() -> None:
         ((), "expired", True, "ep-auth"),
         ((), "wrong-client", True, "ep-auth"),
         ((), "valid", False, "ep-stateful"),
+        ({"drop-mid-stream"}, "valid", True, "ep-closed-resource"),
     ],
-    ids=["421", "-32010", "expired", "wrong-client", "stateful-risk"],
+    ids=["421", "-32010", "expired", "wrong-client", "stateful-risk", "cut-tools-call"],
 )
 async def test_front_door_faults_reach_their_diagnosis(mcp_server, front_door, monkeypatch, faults, token, stateless, node) -> None:  # noqa: F811
     door = front_door(mcp_server(stateless=stateless, faults=set(faults)).url, inject_session_id=stateless)

@@ -87,7 +87,7 @@ _ALL = [
         server_faults=frozenset({"drop-mid-stream"}),
         project_defects=frozenset({"fastmcp-import", "middleware-decorator", "stateful", "no-otel-distro"}),
         extra_log_lines=CLOSED_RESOURCE_LINES,
-        expect={'iam.role.logs': 'fail', 'logs.group.otel': 'fail', 'logs.policy.xray': 'fail', 'xray.destination': 'fail', 'project.mcp_version': 'fail', 'project.server_api': 'fail', 'project.stateless': 'warn', 'project.otel_distro': 'fail'},
+        expect={'iam.role.logs': 'fail', 'logs.group.otel': 'fail', 'logs.policy.xray': 'fail', 'xray.destination': 'fail', 'project.mcp_version': 'fail', 'project.server_api': 'fail', 'project.stateless': 'warn', 'project.otel_distro': 'fail', 'endpoint.stream': 'fail', 'endpoint.tools': 'pass'},
     ),
     Scenario(
         name="logs-permissions",
@@ -137,7 +137,7 @@ _ALL = [
         server_faults=frozenset({"drop-mid-stream"}),
         project_defects=frozenset({"stateful"}),
         extra_log_lines=CLOSED_RESOURCE_LINES,
-        expect={'project.stateless': 'warn', 'logs.errors.recent': 'warn'},
+        expect={'project.stateless': 'warn', 'logs.errors.recent': 'warn', 'endpoint.stream': 'fail', 'endpoint.tools': 'pass'},
     ),
     Scenario(
         name="auth-token",

@@ -1,7 +1,8 @@
-"""endpoint.stream: abort a response mid-stream, then prove the next request still succeeds."""
+"""endpoint.stream: a tools/call reply arrives complete; a client aborting mid-stream does not break the server."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, md_table, setup
@@ -9,40 +10,75 @@ from tui.engine.checkctx import CheckContext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped
 
+PROBE_TOOL_PREFIX = "mcp-triage-probe-"
+"""Name prefix of the tool the check calls; a random suffix makes sure no such tool exists."""
+CUT_CODES = ("reset-mid-body", "sse-no-response", "reset", "stalled", "too-large")
+"""Transport failures that mean the reply started (or was due) and did not arrive whole."""
+
 NOISE_NOTE = (
     "`ClosedResourceError` / \"Error in message router\" in the server log after a client disconnects is mostly noise: "
     "mcp 1.12–1.23.1 logged it for every stateless request and for early 4xx answers, and mcp ≥ 1.23.2 logs it at debug "
-    "level. It is a real problem only if requests after it fail — which this check tests. If the log line follows a 4xx, "
-    "fix the 4xx (usually the Accept or Content-Type header). The guide's remedies (`stateless_http=False`, "
-    "`connection_timeout`, `keep_alive`, `default_headers`, `@mcp.error_handler`) do not exist in mcp 2.x."
+    "level. It is a real problem only if replies are cut or requests after it fail — which this check tests. If the log "
+    "line follows a 4xx, fix the 4xx (usually the Accept or Content-Type header). The guide's remedies "
+    "(`stateless_http=False`, `connection_timeout`, `keep_alive`, `default_headers`, `@mcp.error_handler`) do not exist in mcp 2.x."
 )
+
+
+def probe_tool_note(name: str) -> str:
+    return (
+        f"The `tools/call` probe names `{name}`, a tool that deliberately does not exist (random suffix), so no tool code "
+        "runs and nothing changes on the server: a correct server answers it completely, with an `isError: true` result "
+        "(\"Unknown tool …\") or a JSON-RPC error. Only the transport of the reply is tested."
+    )
+
+
+def _call_answer(probe: Any) -> tuple[str, str]:
+    """What the server said to the nonexistent tool: (a few words, the message)."""
+    err = probe.rpc_error
+    if err is not None:
+        return f"JSON-RPC error {err.get('code')}", str(err.get("message", ""))[:200]
+    result = probe.result or {}
+    text = " ".join(x.get("text", "") for x in result.get("content", []) if isinstance(x, dict))[:200]
+    return ("an `isError: true` result" if result.get("isError") else "a result"), text
 
 
 @check(
     "endpoint.stream",
-    title="A client aborting mid-stream does not break the server",
+    title="A tools/call reply arrives complete; a client aborting mid-stream does not break the server",
     severity=Severity.MEDIUM,
     params=EndpointParams,
     needs=("endpoint",),
-    remediation="Read the server log right after the aborted request: the next request must not fail.",
+    remediation="Read the server log at the time of the cut or the aborted request: replies must arrive whole and the next request must not fail.",
 )
 async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckResult:
-    """Starts tools/list, closes the connection after the first bytes of the reply, then sends the same
-    request again (same session) and a fresh initialize: both must succeed. Explains why the
-    `ClosedResourceError` log line alone is mostly noise."""
+    """Calls a tool that cannot exist (`mcp-triage-probe-<random>`, so nothing runs) and checks the reply
+    arrives complete (not cut mid-body or an SSE stream that ends without it); then starts tools/list,
+    closes the connection after the first bytes of the reply, and sends the same request again (same
+    session) and a fresh initialize: both must succeed. Explains why the `ClosedResourceError` log line
+    alone is mostly noise."""
     from tui.endpoint import jsonrpc
-    from tui.endpoint.classify import classify
+    from tui.endpoint.classify import Cause, classify
 
     s = await setup(ctx, params)
     if isinstance(s, CheckResult):
         return s
     evidence: dict[str, Any] = s.base_evidence()
+    tool = PROBE_TOOL_PREFIX + uuid.uuid4().hex[:12]
+    evidence["probe_tool"] = tool
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
             return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
+        call = await p.post(
+            f"tools/call {tool} (a tool that does not exist)",
+            jsonrpc.request("tools/call", 6, {"name": tool, "arguments": {}}),
+            session_id=sid,
+            headers=hdrs,
+        )
+    # A new connection for what follows: a cut reply may have taken the old one down.
+    async with s.prober() as p:
         aborted = await p.post("tools/list, hung up right after the response headers", jsonrpc.request("tools/list", 7), session_id=sid, headers=hdrs, stop_after_bytes=0)
-    # A new connection for what follows: the aborted one is gone, as with a real client that gave up.
+    # A new connection again: the aborted one is gone, as with a real client that gave up.
     async with s.prober() as p:
         after = await p.post("tools/list after the abort (same session)", jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs)
         fresh = await p.post("initialize after the abort (new session)", jsonrpc.initialize(9))
@@ -51,22 +87,54 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id}, timeout=min(1.0, s.probe_timeout))
         if sid:
             await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout))
-    rows = [(pr.label, pr.line()) for pr in (aborted, after, fresh)]
-    evidence["probes"] = [pr.evidence() for pr in (aborted, after, fresh)]
+    probes = (call, aborted, after, fresh)
+    rows = [(pr.label, pr.line()) for pr in probes]
+    evidence["probes"] = [pr.evidence() for pr in probes]
     table = md_table(rows, ("request", "answer"))
+    note = probe_tool_note(tool)
+
+    # Any complete JSON-RPC response with the id counts (an isError result or an error): the reply arrived whole.
+    complete = call.error is None and call.response is not None
+    if not complete:
+        c = classify(call, s.target) or Cause(
+            "no-response",
+            f"HTTP {call.status} but no JSON-RPC response with the request's id in the body",
+            "Look at the body in the evidence: something between the client and the server rewrites responses.",
+            "stream",
+        )
+        if c.code in CUT_CODES:
+            c = Cause(
+                c.code,
+                f"the reply to a tools/call was cut before it was complete: {c.summary}",
+                "The server (or a proxy / AgentCore in front) closes tools/call streams mid-reply — what clients see as "
+                "`ClosedResourceError` / \"Connection closed\": read the server log at this time for a crash, OOM kill or "
+                "worker timeout, and check proxy stream/idle timeouts; `stateless_http=False` does not fix it.",
+                "stream",
+            )
+        else:
+            c = Cause(c.code, f"tools/call for a nonexistent tool got no complete answer: {c.summary}", c.advice, c.area)
+        return failed(
+            c.summary,
+            details=table + "\n\n" + note + "\n\n" + NOISE_NOTE,
+            remediation=c.advice,
+            evidence={**evidence, "classified": cause_fields(c, call)},
+        )
     for probe in (after, fresh):
         c = classify(probe, s.target)
         if c is not None:
             return failed(
                 f"after a client aborted a response, the next request failed: {c.summary}",
                 details=table + "\n\nThis is the real problem behind the `ClosedResourceError` log line: the server does not recover "
-                "from a client that goes away. Upgrade `mcp` (≥ 1.23.2 in 1.x; 2.x is fine) and read the server log.\n\n" + NOISE_NOTE,
+                "from a client that goes away. Upgrade `mcp` (≥ 1.23.2 in 1.x; 2.x is fine) and read the server log.\n\n" + note + "\n\n" + NOISE_NOTE,
                 remediation=c.advice,
                 evidence={**evidence, "classified": cause_fields(c, probe)},
             )
     how = "right after its headers" if aborted.aborted else f"(it ended first: {aborted.status or aborted.error})"
+    kind, message = _call_answer(call)
+    evidence["probe_tool_answer"] = {"kind": kind, "message": message}
     return passed(
-        f"aborting a reply mid-stream {how} did no harm: the next request ({after.status}) and a new initialize ({fresh.status}) succeeded",
-        details=table + "\n\n" + NOISE_NOTE,
+        f"a tools/call reply arrived complete ({kind} for a nonexistent tool); aborting a reply mid-stream {how} did no harm: "
+        f"the next request ({after.status}) and a new initialize ({fresh.status}) succeeded",
+        details=table + "\n\n" + note + f" This server answered with {kind}: \"{message}\".\n\n" + NOISE_NOTE,
         evidence=evidence,
     )
