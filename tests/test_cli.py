@@ -65,6 +65,7 @@ def test_doctor_markdown_and_out_file(tmp_path: Path) -> None:
         (["doctor", "--playbook", BOOK, "--format", "yaml"], "Invalid value for '--format'"),
         (["doctor", "--playbook", BOOK, "--input", "depth=deep"], "does not match"),
         (["doctor", "--playbook", BOOK, "--input", "depth"], "use NAME=VALUE"),
+        (["doctor", "--playbook", BOOK, "--input", "dpeth=3"], "has no such input (inputs: depth)"),
         (["doctor", "--playbook", BOOK, "--fix", "all"], "--fix all needs --yes"),
         (["doctor", "--playbook", BOOK, "--fix", "all", "--yes", "--read-only"], "contradict"),
         (["run", "--playbook", BOOK, "--answer", "ask=7"], "choices at ask are 1, 2"),

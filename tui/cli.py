@@ -118,6 +118,9 @@ def _check_inputs(loaded: Any, ctx: Any, pairs: tuple[str, ...]) -> None:
         name, sep, value = pair.partition("=")
         if not sep:
             raise UsageProblem(f"--input {pair!r}: use NAME=VALUE")
+        declared = [i.name for i in loaded.playbook.inputs]
+        if name not in declared:
+            raise UsageProblem(f"--input {name}: playbook {loaded.playbook.id} has no such input (inputs: {', '.join(declared) or 'none'})")
         ctx.inputs[name] = value
     for inp in loaded.playbook.inputs:
         if inp.name not in ctx.inputs and inp.default is not None:
