@@ -253,3 +253,23 @@ async def test_missing_fact_makes_a_check_skip_with_the_reason() -> None:
     use = next(f for f in run.findings if f.check == "a.use")
     assert use.status is Status.SKIP
     assert "{thing.name}" in use.summary
+
+
+async def test_only_pulls_in_the_checks_that_publish_what_the_selected_check_needs() -> None:
+    calls: list[str] = []
+
+    def find(ctx: Any, params: Any) -> CheckResult:
+        calls.append("find")
+        return passed("found", facts={"thing.name": "widget"})
+
+    def use(ctx: Any, params: Any) -> CheckResult:
+        calls.append(f"use:{params.name}")
+        return failed("broken")
+
+    reg = make_registry(a_find=(find, ("thing.name",)), a_use=(use, ()))
+    run = await run_doctor(book(CHAIN), Context(), registry=reg, only=["a.use"])
+    assert calls == ["find", "use:widget"]  # not a skip for want of {thing.name}
+    assert [f.check for f in run.findings] == ["a.find", "a.use"]
+    calls.clear()
+    await run_doctor(book(CHAIN), Context(), registry=reg, only=["a.find"])
+    assert calls == ["find"]  # nothing extra when nothing is needed

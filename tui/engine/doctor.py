@@ -124,6 +124,36 @@ def _cache_key(p: Planned) -> str:
     return json.dumps([p.spec.id if p.spec else p.key, params], sort_keys=True, default=str)
 
 
+def with_prerequisite_checks(playbook: Playbook, registry: Registry, only: set[str]) -> set[str]:
+    """``only`` plus every check that publishes a fact the selected checks' parameters use (transitively).
+
+    ``--only iam.role.logs`` needs ``{runtime.role_arn}``: without ``runtime.discover`` it could only skip.
+    """
+    from tui.playbook.template import names_in
+
+    if not only:
+        return only
+    wanted = set(only)
+    publishers: dict[str, set[str]] = {}
+    for spec in registry.checks.values():
+        for fact in spec.publishes:
+            publishers.setdefault(fact, set()).add(spec.id)
+    changed = True
+    while changed:
+        changed = False
+        for node in playbook.nodes.values():
+            if not isinstance(node, CheckNode):
+                continue
+            for inv in node.checks:
+                if inv.check in wanted or inv.key in wanted:
+                    for name in names_in(inv.params):
+                        new = publishers.get(name, set()) - wanted
+                        if new:
+                            wanted |= new
+                            changed = True
+    return wanted
+
+
 async def run_doctor(
     playbook: Playbook,
     context: Context,
@@ -136,7 +166,7 @@ async def run_doctor(
     """Run every reachable check node once (``only`` limits it to some check ids)."""
     registry = registry or load_all()
     timeout = timeout if timeout is not None else context.timeout
-    only_set = set(only or [])
+    only_set = with_prerequisite_checks(playbook, registry, set(only or []))
     run = DoctorRun(playbook, context)
     cache: dict[str, CheckResult] = {}
     for node_id in check_node_order(playbook):
