@@ -150,3 +150,13 @@ def test_only_accepts_the_names_the_report_shows_and_names_an_unknown_one_once()
     result = invoke("doctor", "--only", "no.such", "--only", "no.such")
     one_line_exit_2(result, "--only: unknown check no.such (")
     assert result.stderr.count("no.such") == 1
+
+
+def test_ipv6_endpoint_is_shown_with_brackets() -> None:
+    with socket.socket(socket.AF_INET6) as s:
+        s.bind(("::1", 0))
+        port = s.getsockname()[1]
+    result = CliRunner().invoke(main, ["doctor", "--endpoint", f"http://[::1]:{port}/mcp", "--only", "endpoint.reachable", "--format", "json"])
+    finding = json.loads(result.stdout)["findings"][0]
+    assert finding["status"] == "fail"
+    assert f"[::1]:{port}" in finding["summary"], finding["summary"]

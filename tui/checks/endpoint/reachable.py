@@ -56,6 +56,7 @@ async def _reachable(s: Setup) -> CheckResult:
     steps: list[str] = []
     t = min(s.probe_timeout, max(0.5, s.remaining()))
     host, port = target.host, target.port
+    where = f"[{host}]:{port}" if host and ":" in host else f"{host}:{port}"  # IPv6 literals in brackets
     proxy = _proxy_for(target.url)
     if proxy:
         evidence["proxy"] = proxy
@@ -86,14 +87,14 @@ async def _reachable(s: Setup) -> CheckResult:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), t)
     except asyncio.TimeoutError:
         return failed(
-            f"TCP: connecting to {host}:{port} timed out after {t:g} s",
+            f"TCP: connecting to {where} timed out after {t:g} s",
             details="A firewall, security group or network ACL drops the traffic, or the host is down.",
             evidence=evidence,
             facts=facts,
         )
     except OSError as exc:
         refused = isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower()
-        summary = f"TCP: connection to {host}:{port} refused (nothing listens there)" if refused else f"TCP: cannot connect to {host}:{port} ({exc})"
+        summary = f"TCP: connection to {where} refused (nothing listens there)" if refused else f"TCP: cannot connect to {where} ({exc})"
         return failed(
             summary,
             details="Start the server, or fix the port in the URL. A local MCP server listens on `:8000/mcp` by default; "
@@ -102,7 +103,7 @@ async def _reachable(s: Setup) -> CheckResult:
             facts=facts,
         )
     evidence["tcp"] = {"ms": round((time.monotonic() - started) * 1000, 1)}
-    steps.append(f"TCP {host}:{port} connected")
+    steps.append(f"TCP {where} connected")
     writer.close()
     try:
         await asyncio.wait_for(writer.wait_closed(), 1)
@@ -122,7 +123,7 @@ async def _reachable(s: Setup) -> CheckResult:
         try:
             reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port, ssl=context, server_hostname=host), t)
         except asyncio.TimeoutError:
-            return failed(f"TLS: handshake with {host}:{port} took more than {t:g} s", details="Is this port speaking TLS?", evidence=evidence, facts=facts)
+            return failed(f"TLS: handshake with {where} took more than {t:g} s", details="Is this port speaking TLS?", evidence=evidence, facts=facts)
         except ssl.SSLCertVerificationError as exc:
             reason = _cert_reason(exc, host)
             evidence["tls"] = {"verify_code": exc.verify_code, "verify_message": exc.verify_message}
@@ -135,7 +136,7 @@ async def _reachable(s: Setup) -> CheckResult:
             )
         except (ssl.SSLError, OSError) as exc:
             return failed(
-                f"TLS: handshake with {host}:{port} failed ({getattr(exc, 'reason', None) or exc})",
+                f"TLS: handshake with {where} failed ({getattr(exc, 'reason', None) or exc})",
                 details="The port may speak plain HTTP (use `http://`), or TLS versions/ciphers do not match.",
                 evidence=evidence,
                 facts=facts,
