@@ -79,36 +79,12 @@ def _context(kwargs: dict[str, Any], *, needs_target: bool = True) -> Any:
 
 def resolve_playbook(ref: str | None) -> Any:
     """Find a playbook by id or path, validate it, and return the LoadedPlaybook (exit 2 on errors)."""
-    from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
-    from tui.playbook.validate import validate
+    from tui.playbook.validate import resolve_playbook as resolve
 
-    ref = ref or DEFAULT_PLAYBOOK
-    path = Path(ref)
-    candidates = [path] if path.suffix in (".yaml", ".yml") or path.exists() else []
-    if not candidates:
-        for file in shipped_playbook_files():
-            if file.stem == ref:
-                candidates = [file]
-                break
-        else:
-            for file in shipped_playbook_files():
-                try:
-                    if load_playbook(file).playbook.id == ref:
-                        candidates = [file]
-                        break
-                except PlaybookLoadError:
-                    continue
-    if not candidates:
-        known = ", ".join(f.stem for f in shipped_playbook_files())
-        raise UsageProblem(f"no playbook {ref!r} (shipped: {known}; or give a path to a .yaml file)")
     try:
-        loaded = load_playbook(candidates[0])
-    except PlaybookLoadError as exc:
-        raise UsageProblem("invalid playbook:\n" + "\n".join(str(e) for e in exc.errors)) from None
-    errors = validate(loaded)
-    if errors:
-        raise UsageProblem("invalid playbook:\n" + "\n".join(str(e) for e in errors))
-    return loaded
+        return resolve(ref or DEFAULT_PLAYBOOK)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
 
 
 def _check_inputs(loaded: Any, ctx: Any, pairs: tuple[str, ...]) -> None:

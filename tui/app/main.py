@@ -184,35 +184,11 @@ class TriageApp(App[None]):
     # -- starting the walk ------------------------------------------------------------------
     def load_playbook(self, ref: str) -> LoadedPlaybook:
         """Load and validate a playbook by id or path; raises ``ValueError`` with every problem."""
-        from pathlib import Path
-
-        from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
-        from tui.playbook.validate import validate
+        from tui.playbook.validate import resolve_playbook
 
         if self.loaded is not None and ref in (self.loaded.file, self.loaded.playbook.id):
             return self.loaded
-        path = Path(ref)
-        if not (path.suffix in (".yaml", ".yml") or path.is_file()):
-            found = [f for f in shipped_playbook_files() if f.stem == ref]
-            if not found:
-                for f in shipped_playbook_files():
-                    try:
-                        if load_playbook(f).playbook.id == ref:
-                            found = [f]
-                            break
-                    except PlaybookLoadError:
-                        continue
-            if not found:
-                raise ValueError(f"no playbook {ref!r}")
-            path = found[0]
-        try:
-            loaded = load_playbook(path)
-        except PlaybookLoadError as exc:
-            raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in exc.errors)) from None
-        errors = validate(loaded)
-        if errors:
-            raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in errors))
-        return loaded
+        return resolve_playbook(ref)
 
     def start_walk(self, context: Context, ref: str) -> None:
         """Create the walk and show it (replacing the start screen)."""

@@ -22,6 +22,35 @@ from tui.playbook.template import names_in
 from tui.registry import CheckParams, Registry, load_all
 
 
+def resolve_playbook(ref: str) -> LoadedPlaybook:
+    """Find a playbook by path, file stem or id (shipped ones), load and validate it.
+
+    Raises ``ValueError`` with one message naming every problem (the CLI and the TUI show it as is).
+    """
+    from tui.playbook.loader import shipped_playbook_files
+
+    path = Path(ref)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        shipped = shipped_playbook_files()
+        found = next((f for f in shipped if f.stem == ref), None)
+        for file in shipped if found is None else []:
+            try:
+                if load_playbook(file).playbook.id == ref:
+                    found = file
+                    break
+            except PlaybookLoadError:
+                continue
+        if found is None:
+            known = ", ".join(f.stem for f in shipped)
+            raise ValueError(f"no playbook {ref!r} (shipped: {known}; or give a path to a .yaml file)")
+        path = found
+    loaded, errors = validate_file(path)
+    if errors:
+        raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in errors))
+    assert loaded is not None
+    return loaded
+
+
 def validate_file(path: str | Path, registry: Registry | None = None) -> tuple[LoadedPlaybook | None, list[PlaybookError]]:
     """Load and validate one file; return the playbook (if it loaded) and every error."""
     try:
