@@ -168,11 +168,10 @@ CONTEXT_NAMES = frozenset({"profile", "region", "runtime", "endpoint", "project"
 """Context names every playbook may interpolate without declaring them."""
 
 
-def read_agentcore_config(project: str | os.PathLike[str] | None) -> dict[str, str]:
-    """Pull runtime ARN, region and execution role from a starter-toolkit ``.bedrock_agentcore.yaml``.
+def agentcore_agent(project: str | os.PathLike[str] | None) -> dict[str, Any]:
+    """The default agent's section of a starter-toolkit ``.bedrock_agentcore.yaml`` ({} when absent or broken).
 
-    Returns an empty dict when there is no such file or it is not understood;
-    a broken project file must not stop the tool from starting.
+    A broken project file must not stop the tool from starting.
     """
     if not project:
         return {}
@@ -183,11 +182,18 @@ def read_agentcore_config(project: str | os.PathLike[str] | None) -> dict[str, s
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError):
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
         return {}
-    agents = data.get("agents") or {}
-    name = data.get("default_agent") or (next(iter(agents)) if agents else None)
-    agent = agents.get(name) or {} if isinstance(agents, dict) else {}
+    agents = data.get("agents") if isinstance(data, dict) else None
+    if not isinstance(agents, dict) or not agents:
+        return {}
+    agent = agents.get(data.get("default_agent")) or next(iter(agents.values()))
+    return agent if isinstance(agent, dict) else {}
+
+
+def read_agentcore_config(project: str | os.PathLike[str] | None) -> dict[str, str]:
+    """Pull runtime ARN, region and execution role from a starter-toolkit ``.bedrock_agentcore.yaml``."""
+    agent = agentcore_agent(project)
     aws = agent.get("aws") or {}
     core = agent.get("bedrock_agentcore") or {}
     found = {

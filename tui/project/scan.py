@@ -188,27 +188,13 @@ def analyse_server(path: Path) -> ServerCode:
     return code
 
 
-def _entry_from_config(root: Path) -> str | None:
-    path = root / ".bedrock_agentcore.yaml"
-    if not path.is_file():
-        return None
-    import yaml
-
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        agents = data.get("agents") or {}
-        agent = agents.get(data.get("default_agent")) or next(iter(agents.values()), {})
-        entry = agent.get("entrypoint")
-        return str(entry) if entry else None
-    except Exception:  # noqa: BLE001 - a broken toolkit file must not stop the scan
-        return None
-
-
 def scan_project(root: str | Path) -> ProjectScan:
     """Read what matters in a project directory; missing files are simply absent."""
     root = Path(root).expanduser()
     scan = ProjectScan(root=root)
-    configured = _entry_from_config(root)
+    from tui.context import agentcore_agent
+
+    configured = agentcore_agent(root).get("entrypoint")
     if configured and (root / configured).is_file():
         scan.entry, scan.entry_source = root / configured, ".bedrock_agentcore.yaml entrypoint"
     else:
