@@ -192,3 +192,18 @@ def test_read_only_context_refuses_to_apply(tmp_path: Path) -> None:
     with pytest.raises(FixError, match="read-only"):
         apply_plan(plan, ctx)
     assert (project / "requirements.txt").read_text() == "mcp\n"
+
+
+def test_a_failed_undo_leaves_the_fix_undoable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    project = make(tmp_path, HEALTHY_SERVER, "mcp>=2.3,<3\n", None)
+    ctx = Context(project=str(project))
+    applied = apply_plan(plan_fix("project.otel_distro", {"dir": str(project)}, ctx, {}), ctx)
+    patched = (project / "requirements.txt").read_text()
+    (project / "requirements.txt").write_text(patched + "requests\n")  # edited since: the undo must refuse
+    failed, _ = undo_record(applied.id, ctx)
+    assert failed.outcome == "failed" and "changed since" in (failed.error or "")
+    (project / "requirements.txt").write_text(patched)
+    done, _ = undo_record(applied.id, ctx)
+    assert done.outcome == "undone"
+    assert (project / "requirements.txt").read_text() == "mcp>=2.3,<3\n"

@@ -85,9 +85,9 @@ class AuditScreen(Screen[None]):
         return self.records[row] if 0 <= row < len(self.records) else None
 
     def _undoable(self, record: AuditRecord | None) -> bool:
-        if record is None or record.outcome != "applied" or not record.undo or record.undoes:
-            return False
-        return record.id not in {r.undoes for r in self.records if r.undoes and r.outcome == "undone"}
+        from tui.fixes.audit import is_undoable, undone_ids
+
+        return record is not None and is_undoable(record, undone_ids(self.records))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":

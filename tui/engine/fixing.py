@@ -54,8 +54,8 @@ def _reason(exc: BaseException) -> str:
     return redact_text(f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
 
 
-def _principal(context: Context, plan: Plan) -> str:
-    if any(isinstance(a, ApiCall) for a in plan.actions):
+def _principal(context: Context, actions: list[Any]) -> str:
+    if any(isinstance(a, ApiCall) for a in actions):
         try:
             from tui.aws.session import read_only_client
 
@@ -77,7 +77,7 @@ def apply_plan(plan: Plan, context: Context, *, node: str | None = None, facts: 
         title=plan.title,
         node=node,
         risk=plan.risk.value,
-        principal=_principal(context, plan),
+        principal=_principal(context, plan.actions),
         request=[a.model_dump(mode="json", exclude={"before", "after"}) for a in plan.actions],
         before=plan.before,
         undo=[a.model_dump(mode="json") for a in plan.undo],
@@ -101,10 +101,10 @@ def undo_record(record_id: str | None, context: Context, *, dry_run: bool = Fals
 
     Returns the new audit record and the actions taken (or that would be taken with ``dry_run``).
     """
-    from tui.fixes.base import Plan as _Plan
+    from tui.fixes.base import parse_actions
 
     done = audit.undone_ids()
-    candidates = [r for r in audit.records() if r.outcome == "applied" and r.undo and r.id not in done and not r.undoes]
+    candidates = [r for r in audit.records() if audit.is_undoable(r, done)]
     if record_id:
         matches = [r for r in candidates if r.id.startswith(record_id)]
         if not matches:
@@ -114,13 +114,13 @@ def undo_record(record_id: str | None, context: Context, *, dry_run: bool = Fals
         target = candidates[-1]
     else:
         raise FixError("nothing to undo: no applied fix in the audit log can be reversed")
-    actions = _Plan(fix=target.fix, title="", risk="mutating", summary="", actions=target.undo).actions
+    actions = parse_actions(target.undo)
     record = audit.AuditRecord(
         fix=target.fix,
         title=f"undo {target.title or target.fix}",
         node=target.node,
         risk=target.risk,
-        principal=_principal(context, _Plan(fix=target.fix, title="", risk="mutating", summary="", actions=actions)),
+        principal=_principal(context, actions),
         request=[a.model_dump(mode="json", exclude={"before", "after"}) for a in actions],
         outcome="undone",
         undoes=target.id,

@@ -77,5 +77,11 @@ def records() -> list[AuditRecord]:
     return out
 
 
-def undone_ids() -> set[str]:
-    return {r.undoes for r in records() if r.undoes}
+def undone_ids(recs: list[AuditRecord] | None = None) -> set[str]:
+    """Ids of records that a successful undo reversed (a failed undo leaves its target undoable)."""
+    return {r.undoes for r in (records() if recs is None else recs) if r.undoes and r.outcome == "undone"}
+
+
+def is_undoable(record: AuditRecord, undone: set[str]) -> bool:
+    """An applied fix that recorded how to reverse it and has not been reversed yet."""
+    return record.outcome == "applied" and bool(record.undo) and not record.undoes and record.id not in undone

@@ -77,6 +77,13 @@ class FileChange(BaseModel):
 Action = Annotated[Union[ApiCall, FileChange], Field(discriminator="kind")]
 
 
+def parse_actions(data: list[Any]) -> list[Action]:
+    """Actions from their JSON form (as the audit log stores them)."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(list[Action]).validate_python(data)
+
+
 class Plan(BaseModel):
     """What a fix will do, for the preview, the confirmation and the audit log."""
 
