@@ -549,7 +549,7 @@ class WalkScreen(Screen[None]):
                 await worker.wait()
             except Exception:  # noqa: BLE001 - cancelled or failed verification is shown by the table
                 return "applied, not verified"
-            key = ref.for_ or node.checks[0].key
+            key = node.remedies(ref)
             result = walk.results.get(node_id, {}).get(key)
             if result is not None:
                 good = not result.status.is_problem

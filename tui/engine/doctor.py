@@ -211,7 +211,6 @@ def _record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResul
     assert isinstance(node, CheckNode)
     seen = {(f.check, f.summary) for f in run.findings if f.node != node_id}
     run.findings = [f for f in run.findings if f.node != node_id]
-    first_key = node.checks[0].key
     for key, result in results.items():
         if (result.check, result.summary) in seen:
             continue  # the same check with the same outcome was reported at an earlier node
@@ -219,7 +218,7 @@ def _record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResul
         fix = None
         if result.status in (Status.FAIL, Status.WARN):
             for ref in node.fixes:
-                if (ref.for_ or first_key) == key and ref.fix in registry.fixes:
+                if node.remedies(ref) == key and ref.fix in registry.fixes:
                     fix = FixInfo(id=ref.fix, risk=registry.fixes[ref.fix].risk.value)
                     break
         run.findings.append(
@@ -260,9 +259,8 @@ def _fix_ref_for(playbook: Playbook, finding: Finding) -> Any:
     """The node's FixRef for this finding: a node may offer the same fix for several checks (other params)."""
     node = playbook.nodes[finding.node]
     assert isinstance(node, CheckNode) and finding.fix is not None
-    first_key = node.checks[0].key
     same_fix = [r for r in node.fixes if r.fix == finding.fix.id]
-    return next((r for r in same_fix if (r.for_ or first_key) == finding.key), same_fix[0] if same_fix else None)
+    return next((r for r in same_fix if node.remedies(r) == finding.key), same_fix[0] if same_fix else None)
 
 
 class _Fixer:

@@ -215,14 +215,12 @@ class Walk:
         node_id = node_id or self.current
         node = self.playbook.nodes[node_id]
         results = self.results.get(node_id, {})
-        first_key = node.checks[0].key if isinstance(node, CheckNode) else None
         out = []
         for ref in node.fixes:
             spec = self.registry.fixes.get(ref.fix)
             if spec is None:
                 continue
-            key = ref.for_ or first_key
-            result = results.get(key) if key else None
+            result = results.get(node.remedies(ref)) if isinstance(node, CheckNode) else None
             needed = result is not None and result.status in (Status.FAIL, Status.WARN)
             if all_fixes or needed or (isinstance(node, DiagnosisNode)):
                 out.append(OfferedFix(ref, spec, result))

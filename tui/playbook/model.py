@@ -177,6 +177,10 @@ class CheckNode(_NodeBase):
     default: str
     """Where to go when no condition holds."""
 
+    def remedies(self, ref: FixRef) -> str:
+        """Key of the check a fix remedies: its ``for``, else the node's first check."""
+        return ref.for_ or self.checks[0].key
+
 
 class DiagnosisNode(_NodeBase):
     kind: Literal["diagnosis"]
