@@ -30,13 +30,13 @@ class SessionLog:
 
 def doctor_run(walk: Walk) -> DoctorRun:
     """The walk's results as a ``DoctorRun`` (findings in the order the nodes were visited)."""
-    from tui.engine.doctor import DoctorRun, _record_findings
+    from tui.engine.doctor import DoctorRun, record_findings
 
     run = DoctorRun(walk.playbook, walk.context, facts=dict(walk.facts))
     order = [n for n in dict.fromkeys(walk.path + list(walk.results)) if n in walk.results]
     for node_id in order:
         run.results[node_id] = walk.results[node_id]
-        _record_findings(run, node_id, walk.results[node_id], walk.registry)
+        record_findings(run, node_id, walk.results[node_id], walk.registry)
     return run
 
 

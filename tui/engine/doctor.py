@@ -202,11 +202,11 @@ async def run_doctor_node(
     run.results[node_id] = node_results
     for result in node_results.values():
         run.facts.update(result.facts)
-    _record_findings(run, node_id, node_results, registry)
+    record_findings(run, node_id, node_results, registry)
     return node_results
 
 
-def _record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult], registry: Registry) -> None:
+def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult], registry: Registry) -> None:
     node = run.playbook.nodes[node_id]
     assert isinstance(node, CheckNode)
     seen = {(f.check, f.summary) for f in run.findings if f.node != node_id}
