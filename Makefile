@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test demo doctor validate bench snapshots clean
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "mcp-triage needs Python >= 3.11")'
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "agentcore-triage needs Python >= 3.11")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
@@ -17,14 +17,14 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 ## run: open the TUI against the embedded demo sandbox (no AWS account needed)
 run: $(STAMP)
-	$(BIN)/mcp-triage demo
+	$(BIN)/agentcore-triage demo
 
 ## test: install and run the whole test suite
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist=loadgroup -q
 
 validate: $(STAMP)
-	$(BIN)/mcp-triage playbooks validate
+	$(BIN)/agentcore-triage playbooks validate
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

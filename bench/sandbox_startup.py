@@ -1,7 +1,7 @@
 """Time-to-ready of the full demo sandbox vs. a bare uvicorn hello app started the same way, same run.
 
 Each sample runs in a fresh interpreter (``python -c``) so import cost — most of
-the start-up — is counted as a user of ``mcp-triage demo`` pays it. "Ready" means
+the start-up — is counted as a user of ``agentcore-triage demo`` pays it. "Ready" means
 every server answers on 127.0.0.1 (the full sandbox: moto seeded, MCP server and
 front door serving); the child prints its own monotonic time-to-ready.
 

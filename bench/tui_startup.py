@@ -1,16 +1,16 @@
-"""Time to first frame: ``mcp-triage`` (start screen) vs a bare Textual app showing one line.
+"""Time to first frame: ``agentcore-triage`` (start screen) vs a bare Textual app showing one line.
 
 Both run as fresh processes on a pseudo-terminal (80×24, the real Linux driver), alternately,
 in the same run. The clock runs from spawning the process (interpreter start-up and every
 import included) until the app's text is on the terminal: "hello…" for the bare app, the start
-screen's intro line for mcp-triage (run exactly as ``mcp-triage``: ``python -m tui``), and then
+screen's intro line for agentcore-triage (run exactly as ``agentcore-triage``: ``python -m tui``), and then
 its filled-in form ("Project dir"), which mounts right after the first frame. Reported as
 ratios of medians (target ≤ 1.3× for the first frame); no asserts.
 
     python -m bench.tui_startup [--runs 15] [--json]
 
 Where the time went (2 cores, shared machine; bare ≈ 180–220 ms): the first frame used to be
-≈ 1.65–1.75× (≈ 1.85–2.2× while mcp-triage's modules were compiled from source on every run,
+≈ 1.65–1.75× (≈ 1.85–2.2× while agentcore-triage's modules were compiled from source on every run,
 see ``PYTHONDONTWRITEBYTECODE`` below), with the form in that same frame: the start screen was
 pushed inside Textual's mount batch, whose frames are discarded and where ``call_after_refresh``
 runs at once, so nothing was painted until the form (≈ 20 widgets, each class's DEFAULT_CSS parsed
@@ -51,7 +51,7 @@ Bare().run()
 """
 
 OURS = [sys.executable, "-m", "tui", "--playbook", "agentcore-mcp"]
-"""Exactly what ``mcp-triage`` runs (the console script calls ``tui.cli:main``)."""
+"""Exactly what ``agentcore-triage`` runs (the console script calls ``tui.cli:main``)."""
 
 ANSI = re.compile(rb"\x1b\[[0-9;?]*[A-Za-z]|\x1b[()][A-Za-z0-9]|\x1b[=>]")
 
@@ -61,10 +61,10 @@ def first_frame(argv: list[str], markers: list[bytes], timeout: float = 30.0) ->
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     env = {**os.environ, "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
-    # PYTHONDONTWRITEBYTECODE (set in some dev shells and CI) would make mcp-triage compile its
+    # PYTHONDONTWRITEBYTECODE (set in some dev shells and CI) would make agentcore-triage compile its
     # own modules from source on every run (~15 ms), while Textual's come from bytecode written
-    # at install time, as an installed mcp-triage's do: let the warm-up runs write the caches.
-    for name in ("TEXTUAL", "MCP_TRIAGE_SANDBOX", "PYTHONDONTWRITEBYTECODE"):
+    # at install time, as an installed agentcore-triage's do: let the warm-up runs write the caches.
+    for name in ("TEXTUAL", "AGENTCORE_TRIAGE_SANDBOX", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     started = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(ROOT), start_new_session=True)
@@ -105,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     bare_argv = [sys.executable, "-c", BARE]
     bare_markers = [b"hello from a bare app"]
-    our_markers = [b"What should mcp-triage look at", b"Project dir"]
+    our_markers = [b"What should agentcore-triage look at", b"Project dir"]
     first_frame(bare_argv, bare_markers)  # warm the file-system and bytecode caches for both
     first_frame(OURS, our_markers)
     bare: list[float] = []
@@ -120,9 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     result = {
         "runs": args.runs,
         "bare_textual_ms": round(b * 1000, 1),
-        "mcp_triage_ms": round(o * 1000, 1),
+        "agentcore_triage_ms": round(o * 1000, 1),
         "ratio": round(o / b, 3),
-        "mcp_triage_form_ms": round(f * 1000, 1),
+        "agentcore_triage_form_ms": round(f * 1000, 1),
         "form_ratio": round(f / b, 3),
         "target": 1.3,
     }
@@ -131,9 +131,9 @@ def main(argv: list[str] | None = None) -> int:
     else:
         print(f"first frame, median of {args.runs} alternating runs on an 80x24 pty:")
         print(f"  bare Textual app (one line)   {result['bare_textual_ms']:7.1f} ms")
-        print(f"  mcp-triage (start screen)     {result['mcp_triage_ms']:7.1f} ms")
+        print(f"  agentcore-triage (start screen)     {result['agentcore_triage_ms']:7.1f} ms")
         print(f"  ratio                         {result['ratio']:7.2f}x  (target <= 1.3x)")
-        print(f"  mcp-triage, form filled in    {result['mcp_triage_form_ms']:7.1f} ms  ({result['form_ratio']:.2f}x)")
+        print(f"  agentcore-triage, form filled in    {result['agentcore_triage_form_ms']:7.1f} ms  ({result['form_ratio']:.2f}x)")
     return 0
 
 

@@ -154,7 +154,7 @@ def sandbox(aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
     Reuses the session's moto server (reset and re-seeded), starts the MCP server and
     the front door, writes the token file and the sample project under tmp_path, and
-    sets this test's environment to ``Sandbox.env()`` (MCP_TRIAGE_* and AWS_*), so
+    sets this test's environment to ``Sandbox.env()`` (AGENTCORE_TRIAGE_* and AWS_*), so
     ``tui.context.build_context()`` targets it. Stopped after the test.
     """
     from tui.sandbox.runner import Sandbox

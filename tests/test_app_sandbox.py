@@ -22,7 +22,7 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
     from tui.fixes import audit
 
     sandbox("seed-guide")
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     ctx = build_context(timeout=20)
     assert ctx.sandbox and ctx.runtime
     app = TriageApp(ctx, "agentcore-mcp", show_start=False, export_dir=str(tmp_path / "out"), export_stamp="sandbox")
@@ -50,7 +50,7 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
                 break
         modal = app.screen
         assert isinstance(modal, FixModal)
-        assert "put_role_policy" in screen_text(app) and "mcp-triage-logs" in screen_text(app)
+        assert "put_role_policy" in screen_text(app) and "agentcore-triage-logs" in screen_text(app)
         await pilot.press("y")
         await wait_group(app, "fix", pilot)
         await wait_checks(app, pilot)
@@ -77,11 +77,11 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        data = json.loads((tmp_path / "out" / "mcp-triage-session-sandbox.json").read_text())
+        data = json.loads((tmp_path / "out" / "agentcore-triage-session-sandbox.json").read_text())
         assert data["fixes_applied"][0]["fix"] == "iam.role_policy"
         token = Path(ctx.token_file).read_text().strip()
         assert token not in json.dumps(data)
-        assert token not in (tmp_path / "out" / "mcp-triage-session-sandbox.md").read_text()
+        assert token not in (tmp_path / "out" / "agentcore-triage-session-sandbox.md").read_text()
 
 
 async def _modal(app, pilot) -> FixModal:  # noqa: ANN001
@@ -98,7 +98,7 @@ async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(sandbox, 
     from tui.fixes import audit
 
     sandbox("seed-guide")
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=False, export_dir=str(tmp_path), export_stamp="s")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()

@@ -159,7 +159,7 @@ import pytest  # noqa: E402
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project directory, the audit log in tmp, no AWS config or profile from the machine."""
     state = tmp_path / "state"
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(state))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(state))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)

@@ -1,4 +1,4 @@
-"""A closed terminal ends the app (and `mcp-triage demo`'s sandbox), whether or not SIGHUP arrives."""
+"""A closed terminal ends the app (and `agentcore-triage demo`'s sandbox), whether or not SIGHUP arrives."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ def test_demo_stops_its_sandbox_when_the_terminal_closes() -> None:
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))} | {"TERM": "xterm-256color"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))} | {"TERM": "xterm-256color"}
 
     def controlling_tty() -> None:
         import fcntl

@@ -155,8 +155,8 @@ async def test_export_markdown_and_json(isolated: Path) -> None:
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("enter")
         await pilot.pause()
-        md = isolated / "mcp-triage-session-test.md"
-        js = isolated / "mcp-triage-session-test.json"
+        md = isolated / "agentcore-triage-session-test.md"
+        js = isolated / "agentcore-triage-session-test.json"
         assert md.exists() and js.exists()
         text = md.read_text()
         assert "## Walk" in text and "you answered 'The config file looks wrong'" in text

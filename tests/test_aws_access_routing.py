@@ -27,10 +27,10 @@ def _run(env: dict[str, str | None], *extra: str):  # type: ignore[no-untyped-de
 @pytest.fixture
 def no_aws(tmp_path: Path) -> dict[str, str | None]:
     names = ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_ENDPOINT_URL",
-             "AWS_REGION", "AWS_DEFAULT_REGION", "MCP_TRIAGE_RUNTIME", "MCP_TRIAGE_ENDPOINT", "MCP_TRIAGE_PROJECT"]
+             "AWS_REGION", "AWS_DEFAULT_REGION", "AGENTCORE_TRIAGE_RUNTIME", "AGENTCORE_TRIAGE_ENDPOINT", "AGENTCORE_TRIAGE_PROJECT"]
     env: dict[str, str | None] = {n: None for n in names}
     env |= {"HOME": str(tmp_path), "AWS_CONFIG_FILE": str(tmp_path / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "none"),
-            "AWS_EC2_METADATA_DISABLED": "true", "MCP_TRIAGE_STATE_DIR": str(tmp_path / "state")}
+            "AWS_EC2_METADATA_DISABLED": "true", "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state")}
     return env
 
 

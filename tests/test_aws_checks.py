@@ -35,7 +35,7 @@ AWS_CHECKS = (
 
 @pytest.fixture(autouse=True)
 def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
 
 
 def doctor(runtime: str, **ctx: Any):

@@ -31,7 +31,7 @@ GUIDE_FAULTS = get_scenario("seed-guide").aws_faults
 
 @pytest.fixture(autouse=True)
 def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
 
 
 def snapshot(info: Any) -> dict[str, Any]:
@@ -102,8 +102,8 @@ def test_fix_all_on_the_guides_faults_then_rerun_idempotence_and_undo(seeded_aws
     assert after["inline"]["AgentCorePolicy"] == before["inline"]["AgentCorePolicy"]
     for stmt in sample_statements:
         assert stmt in after["inline"]["AgentCorePolicy"]["Statement"]
-    assert set(after["inline"]) == {"AgentCorePolicy", "mcp-triage-logs"}
-    added = after["inline"]["mcp-triage-logs"]["Statement"]
+    assert set(after["inline"]) == {"AgentCorePolicy", "agentcore-triage-logs"}
+    added = after["inline"]["agentcore-triage-logs"]["Statement"]
     granted = {(a, s["Resource"]) for s in added for a in s["Action"]}
     otel = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.otel_log_group}:log-stream:*"
     group = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.runtime_log_group}"
@@ -163,7 +163,7 @@ def test_role_policy_merges_into_its_own_policy_and_undo_restores_it(seeded_aws)
     info = seeded_aws({"logs-permission-missing"})
     iam = boto3.client("iam")
     mine = {"Version": "2012-10-17", "Statement": [{"Sid": "KeepMe", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]}
-    iam.put_role_policy(RoleName=info.role_name, PolicyName="mcp-triage-logs", PolicyDocument=json.dumps(mine))
+    iam.put_role_policy(RoleName=info.role_name, PolicyName="agentcore-triage-logs", PolicyDocument=json.dumps(mine))
     params = {
         "role_arn": info.role_arn, "scope": "logs", "region": info.region, "account": info.account_id,
         "log_groups": [info.runtime_log_group, info.otel_log_group],
@@ -171,7 +171,7 @@ def test_role_policy_merges_into_its_own_policy_and_undo_restores_it(seeded_aws)
     plan = plan_fix("iam.role_policy", params, build_context(), {})
     assert plan.before["document"] == mine
     [call] = plan.actions
-    assert call.operation == "put_role_policy" and call.params["PolicyName"] == "mcp-triage-logs"
+    assert call.operation == "put_role_policy" and call.params["PolicyName"] == "agentcore-triage-logs"
     new = json.loads(call.params["PolicyDocument"])
     assert new["Statement"][0] == mine["Statement"][0]  # kept, first, unchanged
     resources = {s["Resource"] for s in new["Statement"][1:]}
@@ -183,7 +183,7 @@ def test_role_policy_merges_into_its_own_policy_and_undo_restores_it(seeded_aws)
     assert record.outcome == "applied"
     assert plan_fix("iam.role_policy", params, build_context(), {}).noop
     undo_record(None, build_context())
-    assert iam.get_role_policy(RoleName=info.role_name, PolicyName="mcp-triage-logs")["PolicyDocument"] == mine
+    assert iam.get_role_policy(RoleName=info.role_name, PolicyName="agentcore-triage-logs")["PolicyDocument"] == mine
     assert iam.get_role_policy(RoleName=info.role_name, PolicyName="AgentCorePolicy")["PolicyDocument"]["Statement"]
 
 

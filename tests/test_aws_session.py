@@ -20,7 +20,7 @@ from tui.results import Severity, Status, passed
 
 @pytest.fixture(autouse=True)
 def _state_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
 
 
 def test_client_uses_endpoint_region_and_short_timeouts(aws_sandbox):
@@ -100,7 +100,7 @@ def _client_error(code: str, operation: str, status: int = 400, message: str = "
         (_client_error("ExpiredToken", "GetCallerIdentity", 403, "The security token included in the request is expired"), "sts", "expired", ["expired", "refresh"]),
         (_client_error("ExpiredTokenException", "ListAgentRuntimes", 403), "bedrock-agentcore-control", "expired", ["expired"]),
         (_client_error("AccessDeniedException", "DescribeResourcePolicies", 400, "User: arn:aws:sts::1:assumed-role/dev is not authorized"), "logs", "access-denied",
-         ["logs:DescribeResourcePolicies", "mcp-triage's own", "docs/permissions.md"]),
+         ["logs:DescribeResourcePolicies", "agentcore-triage's own", "docs/permissions.md"]),
         (_client_error("AccessDeniedException", "ListAgentRuntimes", 403), "bedrock-agentcore-control", "access-denied", ["bedrock-agentcore:ListAgentRuntimes"]),
         (_client_error("ThrottlingException", "FilterLogEvents", 400, "Rate exceeded"), "logs", "throttled", ["throttled", "logs:FilterLogEvents", "after retries"]),
         (_client_error("404", "GetTraceSegmentDestination", 404, "<html>Not Found</html>"), "xray", "unsupported", ["does not support", "xray:GetTraceSegmentDestination"]),
@@ -140,7 +140,7 @@ def test_access_denied_in_a_check_names_the_tools_missing_permission(seeded_aws,
     ctx = CheckContext(context=build_context())
     result = spans_policy(ctx, SpansPolicyParams(region=info.region, account=info.account_id))
     assert result.status is Status.ERROR
-    assert "logs:DescribeResourcePolicies" in result.summary and "mcp-triage's own AWS principal" in result.summary
+    assert "logs:DescribeResourcePolicies" in result.summary and "agentcore-triage's own AWS principal" in result.summary
     assert result.evidence["missing_permission"] == "logs:DescribeResourcePolicies"
 
 

@@ -16,7 +16,7 @@ BOOK = str(Path(__file__).parent / "playbooks" / "cli" / "needs-runtime.yaml")
 
 
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    base_env = {"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "MCP_TRIAGE_RUNTIME": "", "MCP_TRIAGE_ENDPOINT": ""}
+    base_env = {"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AGENTCORE_TRIAGE_RUNTIME": "", "AGENTCORE_TRIAGE_ENDPOINT": ""}
     return CliRunner().invoke(main, list(args), input=input, env=base_env | (env or {}), catch_exceptions=False)
 
 
@@ -25,7 +25,7 @@ def test_doctor_json_is_pure_json_with_the_fixed_shape_and_exit_1_on_failure() -
     assert result.exit_code == 1
     report = json.loads(result.stdout)
     assert set(report) == {"tool", "version", "playbook", "context", "findings", "totals"}
-    assert report["tool"] == "mcp-triage" and report["playbook"] == "needs-runtime"
+    assert report["tool"] == "agentcore-triage" and report["playbook"] == "needs-runtime"
     finding = report["findings"][0]
     assert {"check", "node", "status", "severity", "summary", "evidence", "fix"} <= set(finding)
     assert finding["status"] == "fail" and finding["summary"] == "not set: runtime"
@@ -52,7 +52,7 @@ def test_doctor_markdown_and_out_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout == ""
     text = out.read_text()
-    assert text.startswith("# mcp-triage report: Needs a runtime")
+    assert text.startswith("# agentcore-triage report: Needs a runtime")
     assert "| ✗ fail | `context.required` | have-runtime | not set: runtime |" in text
 
 
@@ -75,7 +75,7 @@ def test_doctor_markdown_and_out_file(tmp_path: Path) -> None:
     ],
 )
 def test_bad_input_gives_one_line_error_and_exit_2(args: list[str], message: str, tmp_path: Path) -> None:
-    result = invoke(*args, env={"MCP_TRIAGE_STATE_DIR": str(tmp_path)})
+    result = invoke(*args, env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
     assert result.exit_code == 2, result.output
     assert message in result.output
     assert "Traceback" not in result.output
@@ -135,7 +135,7 @@ def test_checks_and_fixes_list() -> None:
 
 def test_python_dash_m_tui_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0 and "mcp-triage" in proc.stdout
+    assert proc.returncode == 0 and "agentcore-triage" in proc.stdout
 
 
 def test_run_can_start_at_the_node_match_names_and_prints_diagnosis_bodies_on_the_way() -> None:
@@ -144,7 +144,7 @@ def test_run_can_start_at_the_node_match_names_and_prints_diagnosis_bodies_on_th
     assert "-> no-runtime: started at no-runtime (--start)" in result.stdout
     assert "Diagnosis (high): Give a runtime" in result.stdout
     result = invoke("match", "--playbook", BOOK, "ResourceNotFoundException")
-    assert f"mcp-triage run --playbook needs-runtime --start no-runtime" in result.stdout
+    assert f"agentcore-triage run --playbook needs-runtime --start no-runtime" in result.stdout
     result = invoke("run", "--playbook", BOOK, "--start", "nowhere")
     assert result.exit_code == 2 and "no such node" in result.output
 

@@ -188,7 +188,7 @@ async def test_tools_call_cut_mid_stream_without_calling_a_tool(mcp_server, fron
     classified = assert_classified(result, "reset-mid-body", words=("tools/call", "cut", "crash"))
     assert "200" in classified["seen"] and "reset-mid-body" in classified["seen"]
     tool = result.evidence["probe_tool"]
-    assert tool.startswith("mcp-triage-probe-") and len(tool) > len("mcp-triage-probe-") + 8
+    assert tool.startswith("agentcore-triage-probe-") and len(tool) > len("agentcore-triage-probe-") + 8
     assert tool not in ("add_numbers", "multiply_numbers", "greet_user")
     assert "deliberately does not exist" in result.details and "no tool code runs" in result.details
     assert result.evidence["probes"][0]["error"] == "reset-mid-body"

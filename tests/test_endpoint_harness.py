@@ -21,7 +21,7 @@ from tui.engine.runner import Planned, run_one
 from tui.registry import REGISTRY
 from tui.results import CheckResult
 
-TOKEN_ENV = "MCP_TRIAGE_TEST_TOKEN"
+TOKEN_ENV = "AGENTCORE_TRIAGE_TEST_TOKEN"
 ENDPOINT_CHECKS = (
     "endpoint.reachable",
     "endpoint.auth",
@@ -42,7 +42,7 @@ def bounded_probes() -> Any:
     remove = add_probe_listener(seen.append)
     yield seen
     remove()
-    log = os.environ.get("MCP_TRIAGE_PROBE_LOG")
+    log = os.environ.get("AGENTCORE_TRIAGE_PROBE_LOG")
     if log:  # measurement aid: one line per probe (label, elapsed, timeout, error)
         with open(log, "a", encoding="utf-8") as fh:
             fh.writelines(f"{p.elapsed:.3f}\t{p.timeout:g}\t{p.error or p.status}\t{p.label}\n" for p in seen)

@@ -192,7 +192,7 @@ async def test_tls_certificate_problems_are_named(tmp_path: Path, monkeypatch) -
         result = await run_check("endpoint.reachable", make_context(f"https://localhost:{port}/mcp", timeout=4))
     assert result.status == Status.FAIL and "self-signed" in result.summary, result.summary
 
-    ca_cert, ca_key, ca_path, _ = _cert(tmp_path, "ca", "mcp-triage test CA", ca=True)
+    ca_cert, ca_key, ca_path, _ = _cert(tmp_path, "ca", "agentcore-triage test CA", ca=True)
     _, _, cert, key = _cert(tmp_path, "leaf", "localhost", issuer=(ca_cert, ca_key))
     _, _, old_cert, old_key = _cert(tmp_path, "old", "localhost", issuer=(ca_cert, ca_key), days=-1)
     monkeypatch.setenv("SSL_CERT_FILE", str(ca_path))

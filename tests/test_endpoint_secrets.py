@@ -50,7 +50,7 @@ def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, k
     """The real CLI, every report format, stderr, and the audit log directory."""
     door = front_door(mcp_server(stateless=False).url, inject_session_id=False)
     token = door.issue_token(kind)
-    env = {**os.environ, TOKEN_ENV: token, "MCP_TRIAGE_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
+    env = {**os.environ, TOKEN_ENV: token, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
     only = [arg for check_id in ENDPOINT_CHECKS for arg in ("--only", check_id)]
     for fmt in ("text", "json", "markdown"):
         out = tmp_path / f"report.{fmt}"

@@ -136,10 +136,10 @@ nodes:
 
 
 def test_committed_schema_matches_the_model() -> None:
-    """docs/playbook.schema.json is what editors load; regenerate with `mcp-triage playbooks schema`."""
+    """docs/playbook.schema.json is what editors load; regenerate with `agentcore-triage playbooks schema`."""
     committed = json.loads((Path(__file__).parent.parent / "docs" / "playbook.schema.json").read_text())
     current = json.loads(CliRunner().invoke(main, ["playbooks", "schema"]).stdout)
-    assert committed == current, "run: mcp-triage playbooks schema > docs/playbook.schema.json"
+    assert committed == current, "run: agentcore-triage playbooks schema > docs/playbook.schema.json"
 
 
 def test_non_utf8_playbook_is_one_located_error_and_other_files_are_still_checked(tmp_path: Path) -> None:

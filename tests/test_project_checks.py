@@ -135,7 +135,7 @@ def test_missing_project_dir_fails_and_no_dockerfile_only_warns(tmp_path: Path) 
 
 
 def test_fixes_patch_the_files_then_the_checks_pass_and_undo_restores_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     project = make(tmp_path / "proj", GUIDE_SERVER, "mcp\nboto3\n", GUIDE_DOCKERFILE) if (tmp_path / "proj").mkdir() is None else None
     assert project is not None
     before = {p.name: p.read_text() for p in project.iterdir()}
@@ -172,7 +172,7 @@ def test_fixes_patch_the_files_then_the_checks_pass_and_undo_restores_them(tmp_p
 
 
 def test_file_fix_refuses_when_the_file_changed_after_planning(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     project = make(tmp_path, GUIDE_SERVER, "mcp\n", GUIDE_DOCKERFILE)
     ctx = Context(project=str(project))
     plan = plan_fix("project.otel_distro", {"dir": str(project)}, ctx, {})
@@ -195,7 +195,7 @@ def test_read_only_context_refuses_to_apply(tmp_path: Path) -> None:
 
 
 def test_a_failed_undo_leaves_the_fix_undoable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     project = make(tmp_path, HEALTHY_SERVER, "mcp>=2.3,<3\n", None)
     ctx = Context(project=str(project))
     applied = apply_plan(plan_fix("project.otel_distro", {"dir": str(project)}, ctx, {}), ctx)

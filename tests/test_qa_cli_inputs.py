@@ -20,11 +20,11 @@ BASE_ENV = {
     "AWS_PROFILE": "",
     "AWS_REGION": "",
     "AWS_DEFAULT_REGION": "",
-    "MCP_TRIAGE_RUNTIME": "",
-    "MCP_TRIAGE_ENDPOINT": "",
-    "MCP_TRIAGE_PROJECT": "",
-    "MCP_TRIAGE_TOKEN_FILE": "",
-    "MCP_TRIAGE_TOKEN_ENV": "",
+    "AGENTCORE_TRIAGE_RUNTIME": "",
+    "AGENTCORE_TRIAGE_ENDPOINT": "",
+    "AGENTCORE_TRIAGE_PROJECT": "",
+    "AGENTCORE_TRIAGE_TOKEN_FILE": "",
+    "AGENTCORE_TRIAGE_TOKEN_ENV": "",
 }
 
 
@@ -43,7 +43,7 @@ def one_line_exit_2(result, *fragments: str) -> None:  # type: ignore[no-untyped
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("mcp-triage: ")
+    assert lines[0].startswith("agentcore-triage: ")
     for fragment in fragments:
         assert fragment in lines[0]
     assert "Traceback" not in result.output
@@ -64,8 +64,8 @@ def test_unusable_endpoint_url_is_a_usage_error_before_any_check(url: str, fragm
 
 
 def test_endpoint_from_the_environment_is_named_by_its_variable() -> None:
-    result = invoke("doctor", env={"MCP_TRIAGE_ENDPOINT": "ftp://x"})
-    one_line_exit_2(result, "MCP_TRIAGE_ENDPOINT 'ftp://x'")
+    result = invoke("doctor", env={"AGENTCORE_TRIAGE_ENDPOINT": "ftp://x"})
+    one_line_exit_2(result, "AGENTCORE_TRIAGE_ENDPOINT 'ftp://x'")
 
 
 def test_endpoint_checks_explain_an_unusable_url_instead_of_probing_it() -> None:
@@ -98,8 +98,8 @@ def test_missing_empty_directory_and_binary_token_files_are_usage_errors(tmp_pat
     for path, fragment in cases:
         result = invoke("doctor", "--endpoint", endpoint, "--token-file", path)
         one_line_exit_2(result, f"--token-file {path}", fragment)
-    result = invoke("doctor", "--endpoint", endpoint, env={"MCP_TRIAGE_TOKEN_FILE": str(tmp_path / "gone")})
-    one_line_exit_2(result, "MCP_TRIAGE_TOKEN_FILE", "no such file")
+    result = invoke("doctor", "--endpoint", endpoint, env={"AGENTCORE_TRIAGE_TOKEN_FILE": str(tmp_path / "gone")})
+    one_line_exit_2(result, "AGENTCORE_TRIAGE_TOKEN_FILE", "no such file")
 
 
 def test_unset_or_empty_token_variable_is_a_usage_error() -> None:
@@ -122,7 +122,7 @@ def test_a_readable_token_file_still_runs_the_checks(tmp_path: Path) -> None:
 
 
 def test_undo_does_not_need_a_valid_token_source(tmp_path: Path) -> None:
-    result = invoke("undo", "--yes", "--token-file", str(tmp_path / "gone"), env={"MCP_TRIAGE_STATE_DIR": str(tmp_path)})
+    result = invoke("undo", "--yes", "--token-file", str(tmp_path / "gone"), env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
     one_line_exit_2(result, "nothing to undo")
 
 
@@ -137,7 +137,7 @@ def test_password_in_the_endpoint_url_never_reaches_the_report() -> None:
 
 def test_out_into_a_missing_directory_fails_before_running_anything(tmp_path: Path) -> None:
     out = tmp_path / "no" / "such" / "dir" / "report.json"
-    result = invoke("doctor", "--runtime", "x", "--out", str(out), env={"MCP_TRIAGE_STATE_DIR": str(tmp_path)})
+    result = invoke("doctor", "--runtime", "x", "--out", str(out), env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
     one_line_exit_2(result, "--out", "does not exist", "nothing was run")
     assert not out.exists()
 

@@ -150,7 +150,7 @@ def test_drop_mid_stream_cuts_tool_responses(json_response: bool, mcp_server: Ca
         session.request("tools/call", {"name": "add_numbers", "arguments": {"a": 1, "b": 2}})
     # Every tools/call, like a transport fault: also one for a tool that does not exist (what endpoint.stream sends).
     with pytest.raises(httpx.RemoteProtocolError, match="peer closed connection"):
-        session.request("tools/call", {"name": "mcp-triage-probe-0000", "arguments": {}})
+        session.request("tools/call", {"name": "agentcore-triage-probe-0000", "arguments": {}})
 
 
 def test_server_down_never_listens(http: httpx.Client) -> None:

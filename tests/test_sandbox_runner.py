@@ -1,4 +1,4 @@
-"""The whole sandbox: scenarios, env wiring, `mcp-triage demo`, and clean teardown (also after SIGINT)."""
+"""The whole sandbox: scenarios, env wiring, `agentcore-triage demo`, and clean teardown (also after SIGINT)."""
 
 from __future__ import annotations
 
@@ -31,8 +31,8 @@ INIT = {
     "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}},
 }
 REQUIRED_ENV = {
-    "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "MCP_TRIAGE_RUNTIME",
-    "MCP_TRIAGE_ENDPOINT", "MCP_TRIAGE_TOKEN_FILE", "MCP_TRIAGE_PROJECT", "MCP_TRIAGE_SANDBOX",
+    "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AGENTCORE_TRIAGE_RUNTIME",
+    "AGENTCORE_TRIAGE_ENDPOINT", "AGENTCORE_TRIAGE_TOKEN_FILE", "AGENTCORE_TRIAGE_PROJECT", "AGENTCORE_TRIAGE_SANDBOX",
 }
 
 
@@ -77,33 +77,33 @@ def test_scenario_catalogue() -> None:
 def test_sandbox_env_points_at_working_servers(sandbox: Callable[[str], Sandbox]) -> None:
     box = sandbox("healthy")
     env = box.env()
-    assert REQUIRED_ENV <= set(env) and env["MCP_TRIAGE_SANDBOX"] == "1"
-    for name in ("AWS_ENDPOINT_URL", "MCP_TRIAGE_ENDPOINT"):
+    assert REQUIRED_ENV <= set(env) and env["AGENTCORE_TRIAGE_SANDBOX"] == "1"
+    for name in ("AWS_ENDPOINT_URL", "AGENTCORE_TRIAGE_ENDPOINT"):
         assert urlsplit(env[name]).hostname == "127.0.0.1"
-    assert os.environ["MCP_TRIAGE_ENDPOINT"] == env["MCP_TRIAGE_ENDPOINT"]  # the fixture applied it
-    token = Path(env["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
-    response = httpx.post(env["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+    assert os.environ["AGENTCORE_TRIAGE_ENDPOINT"] == env["AGENTCORE_TRIAGE_ENDPOINT"]  # the fixture applied it
+    token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
+    response = httpx.post(env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
     assert response.status_code == 200
-    assert (Path(env["MCP_TRIAGE_PROJECT"]) / "mcp_server.py").is_file()
+    assert (Path(env["AGENTCORE_TRIAGE_PROJECT"]) / "mcp_server.py").is_file()
 
     from tui.context import build_context
 
     ctx = build_context()
-    assert ctx.sandbox and ctx.runtime == env["MCP_TRIAGE_RUNTIME"] and ctx.endpoint == env["MCP_TRIAGE_ENDPOINT"]
+    assert ctx.sandbox and ctx.runtime == env["AGENTCORE_TRIAGE_RUNTIME"] and ctx.endpoint == env["AGENTCORE_TRIAGE_ENDPOINT"]
     assert ctx.token() == token
 
     import boto3
 
     control = boto3.client("bedrock-agentcore-control")
-    assert control.get_agent_runtime(agentRuntimeId=box.seed_info.runtime_id)["agentRuntimeArn"] == env["MCP_TRIAGE_RUNTIME"]  # type: ignore[union-attr]
+    assert control.get_agent_runtime(agentRuntimeId=box.seed_info.runtime_id)["agentRuntimeArn"] == env["AGENTCORE_TRIAGE_RUNTIME"]  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("name", "status"), [("auth-token", 401), ("server-crashed", 200), ("headers", 421)])
 def test_scenario_faults_reach_the_endpoint(name: str, status: int, sandbox: Callable[[str], Sandbox]) -> None:
     box = sandbox(name)
     env = box.env()
-    token = Path(env["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
-    response = httpx.post(env["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+    token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
+    response = httpx.post(env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
     assert response.status_code == status
     if name == "server-crashed":
         assert response.json()["error"]["code"] == -32010
@@ -120,8 +120,8 @@ def test_refuses_when_env_would_bypass_the_endpoint(monkeypatch: pytest.MonkeyPa
 
 def test_apply_env_clears_overrides() -> None:
     box = Sandbox("healthy")
-    fake = {"AWS_PROFILE": "prod", "AWS_ENDPOINT_URL_XRAY": "https://xray.us-east-1.amazonaws.com", "MCP_TRIAGE_TOKEN_ENV": "T", "HOME": "/h"}
-    assert box.unset_env(fake) == ["AWS_ENDPOINT_URL_XRAY", "AWS_PROFILE", "MCP_TRIAGE_TOKEN_ENV"]
+    fake = {"AWS_PROFILE": "prod", "AWS_ENDPOINT_URL_XRAY": "https://xray.us-east-1.amazonaws.com", "AGENTCORE_TRIAGE_TOKEN_ENV": "T", "HOME": "/h"}
+    assert box.unset_env(fake) == ["AGENTCORE_TRIAGE_TOKEN_ENV", "AWS_ENDPOINT_URL_XRAY", "AWS_PROFILE"]
 
 
 def _threads() -> set[threading.Thread]:
@@ -133,9 +133,9 @@ def test_teardown_leaves_no_thread_or_port() -> None:
     box = Sandbox("healthy").start()
     ports = [port_of(box.aws.url or ""), port_of(box.mcp.url or ""), port_of(box.front_door.base_url)]  # type: ignore[union-attr]
     env = box.env()
-    token = Path(env["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
+    token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
     with httpx.Client(timeout=10) as client:  # exercise every server, keep-alive connections included
-        client.post(env["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"})
+        client.post(env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"})
         call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "add_numbers", "arguments": {"a": 1, "b": 2}}}
         assert client.post(box.mcp.url or "", json=call, headers=HEADERS).status_code == 200  # type: ignore[union-attr]
         client.get(box.aws.url + "/moto-api/")  # type: ignore[operator]
@@ -166,14 +166,14 @@ def test_demo_doctor_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run_demo("healthy", doctor_only=True, out=out, err=err)
     assert "SANDBOX" in err.getvalue()
-    assert "mcp-triage doctor" in out.getvalue()
+    assert "agentcore-triage doctor" in out.getvalue()
     assert code in (0, 1)
     assert dict(os.environ) == saved  # the process env is restored
 
 
 @pytest.mark.timeout(60)
 def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "demo", "--scenario", "healthy", "--print-env"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
@@ -194,13 +194,13 @@ def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
             if line.startswith("# scenario:"):
                 break
         assert REQUIRED_ENV <= set(exports), exports
-        ports = [port_of(exports["AWS_ENDPOINT_URL"]), port_of(exports["MCP_TRIAGE_ENDPOINT"]), port_of(exports["MCP_SERVER"])]
+        ports = [port_of(exports["AWS_ENDPOINT_URL"]), port_of(exports["AGENTCORE_TRIAGE_ENDPOINT"]), port_of(exports["MCP_SERVER"])]
         assert not any(refuses(p) for p in ports)
         # A headless command can target it with just these variables.
-        token = Path(exports["MCP_TRIAGE_TOKEN_FILE"]).read_text().strip()
-        ok = httpx.post(exports["MCP_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+        token = Path(exports["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
+        ok = httpx.post(exports["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
         assert ok.status_code == 200
-        workdir = Path(exports["MCP_TRIAGE_PROJECT"]).parent
+        workdir = Path(exports["AGENTCORE_TRIAGE_PROJECT"]).parent
         proc.send_signal(signal.SIGINT)
         code = proc.wait(timeout=20)
         stderr = proc.stderr.read() if proc.stderr else ""
@@ -228,7 +228,7 @@ def _ignore_sigint() -> None:
     ],
 )
 def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Callable[[], None] | None) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "MCP_TRIAGE_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "demo", "--scenario", "server-crashed", "--print-env"],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
@@ -241,7 +241,7 @@ def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Call
             lines.append(line)
             if line.startswith("# scenario:"):
                 break
-        endpoint = next(line for line in lines if line.startswith("export MCP_TRIAGE_ENDPOINT="))
+        endpoint = next(line for line in lines if line.startswith("export AGENTCORE_TRIAGE_ENDPOINT="))
         port = port_of(endpoint.split("=", 1)[1].strip().strip("'"))
         proc.send_signal(sig)
         assert proc.wait(timeout=20) == 0

@@ -21,7 +21,7 @@ def snap_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run in a temp dir with relative paths so no machine path appears on screen."""
     monkeypatch.chdir(tmp_path)
     (tmp_path / "proj").mkdir()
-    monkeypatch.setenv("MCP_TRIAGE_STATE_DIR", "state")
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", "state")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "no-aws-config"))
     for name in ("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"):
         monkeypatch.delenv(name, raising=False)

@@ -1,4 +1,4 @@
-"""mcp-triage: guided troubleshooting for MCP servers on Amazon Bedrock AgentCore Runtime.
+"""agentcore-triage: guided troubleshooting for MCP servers on Amazon Bedrock AgentCore Runtime.
 
 The package is layered; each layer only imports the ones above it in this list:
 

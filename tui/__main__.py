@@ -1,4 +1,4 @@
-"""``python -m tui`` runs the ``mcp-triage`` command line."""
+"""``python -m tui`` runs the ``agentcore-triage`` command line."""
 
 from tui.cli import main
 

@@ -1,4 +1,4 @@
-"""The ``mcp-triage`` command line: the TUI by default, and headless commands for CI and tickets.
+"""The ``agentcore-triage`` command line: the TUI by default, and headless commands for CI and tickets.
 
 Machine output (``--format json``) goes to stdout alone; diagnostics go to
 stderr. Exit codes: 0 nothing failed, 1 a check failed or errored, 2 usage,
@@ -34,7 +34,7 @@ class UsageProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"mcp-triage: {self.format_message()}", err=True)
+        click.echo(f"agentcore-triage: {self.format_message()}", err=True)
 
 
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -118,7 +118,7 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            _err("mcp-triage: interrupted")
+            _err("agentcore-triage: interrupted")
             sys.exit(130)
         except BrokenPipeError:
             # the reader (`| head`) went away: stop quietly, like other Unix tools
@@ -127,35 +127,35 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
             from tui.redact import redact_text
 
-            if os.environ.get("MCP_TRIAGE_DEBUG"):
+            if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
                 raise
-            raise UsageProblem(redact_text(f"{type(exc).__name__}: {exc}") + " (set MCP_TRIAGE_DEBUG=1 for a traceback)") from None
+            raise UsageProblem(redact_text(f"{type(exc).__name__}: {exc}") + " (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)") from None
 
     return wrapper
 
 
 class OneLineErrors(click.Group):
-    """A click group whose usage errors are one line (``mcp-triage: …``), like every other error."""
+    """A click group whose usage errors are one line (``agentcore-triage: …``), like every other error."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)
         except click.UsageError as exc:
-            where = exc.ctx.command_path if exc.ctx else "mcp-triage"
-            click.echo(f"mcp-triage: {exc.format_message()} (see `{where} --help`)", err=True)
+            where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
+            click.echo(f"agentcore-triage: {exc.format_message()} (see `{where} --help`)", err=True)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("mcp-triage: aborted", err=True)
+            click.echo("agentcore-triage: aborted", err=True)
             sys.exit(EXIT_PROBLEMS)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 @click.group(cls=OneLineErrors, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="mcp-triage")
+@click.version_option(__version__, prog_name="agentcore-triage")
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
 @click.pass_context
@@ -163,7 +163,7 @@ class OneLineErrors(click.Group):
 def main(click_ctx: click.Context, playbook_ref: str | None, **kwargs: Any) -> None:
     """Guided troubleshooting for MCP servers on Amazon Bedrock AgentCore Runtime.
 
-    With no command, opens the TUI. `mcp-triage demo` opens it against a local
+    With no command, opens the TUI. `agentcore-triage demo` opens it against a local
     sandbox with the troubleshooting guide's faults seeded in (no AWS account needed).
     """
     if click_ctx.invoked_subcommand is not None:
@@ -179,7 +179,7 @@ def open_tui(ctx: Any, playbook_ref: str | None) -> None:
         from tui.app.main import run_app
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("tui.app"):
-            raise UsageProblem("the TUI is not built yet; use `mcp-triage doctor`") from None
+            raise UsageProblem("the TUI is not built yet; use `agentcore-triage doctor`") from None
         raise
     run_app(ctx, playbook_ref or DEFAULT_PLAYBOOK)
 
@@ -240,7 +240,7 @@ def doctor(
     keys = {inv.key for node in loaded.playbook.nodes.values() if isinstance(node, CheckNode) for inv in node.checks}
     unknown = list(dict.fromkeys(c for c in only if c not in registry.checks and c not in keys))
     if unknown:
-        raise UsageProblem(f"--only: unknown check {', '.join(unknown)} (`mcp-triage checks list`, or a name from the report)")
+        raise UsageProblem(f"--only: unknown check {', '.join(unknown)} (`agentcore-triage checks list`, or a name from the report)")
     if out:
         out_dir = Path(out).expanduser().resolve().parent
         if not out_dir.is_dir():
@@ -371,7 +371,7 @@ def run_cmd(
             )
         )
     else:
-        click.echo(f"mcp-triage run · playbook {pb.id}\n")
+        click.echo(f"agentcore-triage run · playbook {pb.id}\n")
         for i, step in enumerate(walk.history, 1):
             node = pb.nodes[step.node]
             click.echo(f"{i}. {node.title}  [{step.node}]")
@@ -426,7 +426,7 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
         for rank, hit in enumerate(hits, 1):
             click.echo(f"{rank}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''})")
         top = hits[0]
-        click.echo(f"\nWalk from there: mcp-triage run --playbook {top['playbook']} --start {top['node']}   (in the TUI: press / and paste the text)")
+        click.echo(f"\nWalk from there: agentcore-triage run --playbook {top['playbook']} --start {top['node']}   (in the TUI: press / and paste the text)")
     sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
 
 
@@ -472,7 +472,7 @@ def playbooks_schema() -> None:
 
     schema = Playbook.model_json_schema(by_alias=True)
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["$id"] = "https://mcp-triage.dev/schema/playbook.json"
+    schema["$id"] = "https://agentcore-triage.dev/schema/playbook.json"
     click.echo(json.dumps(schema, indent=2))
 
 
@@ -583,7 +583,7 @@ def audit(fmt: str) -> None:
 @click.pass_context
 @_handle_errors
 def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: Any) -> None:
-    """Reverse an applied fix (the latest one, or RECORD_ID from `mcp-triage audit`)."""
+    """Reverse an applied fix (the latest one, or RECORD_ID from `agentcore-triage audit`)."""
     from tui.engine.fixing import FixError, undo_record
 
     ctx = _context(_merge_parent(click_ctx, kwargs), needs_target=False)  # undo needs no endpoint or token
@@ -626,5 +626,5 @@ def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> 
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("tui.sandbox"):
             raise UsageProblem("the demo sandbox is not built yet") from None
-        raise UsageProblem(f"the sandbox needs the 'sandbox' extra: pip install 'mcp-triage[sandbox]' ({exc.name} missing)") from None
+        raise UsageProblem(f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)") from None
     sys.exit(run_demo(scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only))

@@ -221,7 +221,7 @@ def build_context(
     """Merge flags, environment and project config into a ``Context``."""
     env = os.environ if environ is None else environ
     sources: dict[str, str] = {}
-    project = project or env.get("MCP_TRIAGE_PROJECT")
+    project = project or env.get("AGENTCORE_TRIAGE_PROJECT")
     from_file = read_agentcore_config(project)
 
     def pick(name: str, flag: Any, *env_names: str) -> Any:
@@ -240,14 +240,14 @@ def build_context(
     ctx = Context(
         profile=pick("profile", profile, "AWS_PROFILE"),
         region=pick("region", region, "AWS_REGION", "AWS_DEFAULT_REGION"),
-        runtime=pick("runtime", runtime, "MCP_TRIAGE_RUNTIME"),
-        endpoint=pick("endpoint", endpoint, "MCP_TRIAGE_ENDPOINT"),
-        token_env=pick("token_env", token_env, "MCP_TRIAGE_TOKEN_ENV"),
-        token_file=pick("token_file", token_file, "MCP_TRIAGE_TOKEN_FILE"),
+        runtime=pick("runtime", runtime, "AGENTCORE_TRIAGE_RUNTIME"),
+        endpoint=pick("endpoint", endpoint, "AGENTCORE_TRIAGE_ENDPOINT"),
+        token_env=pick("token_env", token_env, "AGENTCORE_TRIAGE_TOKEN_ENV"),
+        token_file=pick("token_file", token_file, "AGENTCORE_TRIAGE_TOKEN_FILE"),
         project=project,
-        read_only=read_only or env.get("MCP_TRIAGE_READ_ONLY", "") in ("1", "true", "yes"),
-        timeout=float(timeout if timeout is not None else env.get("MCP_TRIAGE_TIMEOUT") or DEFAULT_TIMEOUT),
-        sandbox=env.get("MCP_TRIAGE_SANDBOX", "") == "1",
+        read_only=read_only or env.get("AGENTCORE_TRIAGE_READ_ONLY", "") in ("1", "true", "yes"),
+        timeout=float(timeout if timeout is not None else env.get("AGENTCORE_TRIAGE_TIMEOUT") or DEFAULT_TIMEOUT),
+        sandbox=env.get("AGENTCORE_TRIAGE_SANDBOX", "") == "1",
         inputs=dict(inputs or {}),
         sources=sources,
     )

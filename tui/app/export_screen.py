@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
-    """Choose a directory and write ``mcp-triage-session-<time>.md`` and ``.json`` there."""
+    """Choose a directory and write ``agentcore-triage-session-<time>.md`` and ``.json`` there."""
 
     DEFAULT_CSS = """
     ExportScreen {

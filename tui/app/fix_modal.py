@@ -102,7 +102,7 @@ class FixModal(ModalScreen[bool]):
             for note in plan.notes:
                 yield Static(Text("note: " + note, style="italic"), classes="fix-note")
             if plan.undo:
-                yield Static(Text("Can be undone: `mcp-triage undo` or the audit log.", style="dim"), id="fix-undo")
+                yield Static(Text("Can be undone: `agentcore-triage undo` or the audit log.", style="dim"), id="fix-undo")
             elif plan.actions:
                 yield Static(Text("Cannot be undone automatically.", style="yellow"), id="fix-undo")
             with VerticalScroll(id="fix-plan"):

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
 GUIDE = """\
-mcp-triage walks a decision tree for an MCP server on Amazon Bedrock AgentCore Runtime.
+agentcore-triage walks a decision tree for an MCP server on Amazon Bedrock AgentCore Runtime.
 Each node asks a question, runs live checks against AWS, the MCP endpoint and the project,
 or states a diagnosis. Failing checks offer **one-key fixes**: the exact API call or file
 diff is shown before anything changes, and every applied fix is written to the audit log.

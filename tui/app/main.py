@@ -1,4 +1,4 @@
-"""The mcp-triage TUI: ``run_app`` (called by ``mcp-triage`` and ``mcp-triage demo``) and ``TriageApp``.
+"""The agentcore-triage TUI: ``run_app`` (called by ``agentcore-triage`` and ``agentcore-triage demo``) and ``TriageApp``.
 
 Import cost matters here: this module imports Textual and nothing heavy. The
 engine, playbook loader and registry load in a thread once the start screen and
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 class TriageApp(App[None]):
     """Start screen, then the walk; modal fix confirmation, symptom search, export, audit log and help on top."""
 
-    TITLE = "mcp-triage"
+    TITLE = "agentcore-triage"
     SUB_TITLE = "MCP on AgentCore Runtime"
     COMMANDS = App.COMMANDS | {WalkCommands}
     CSS = """
@@ -38,7 +38,7 @@ class TriageApp(App[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", tooltip="Leave mcp-triage", priority=True),
+        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", tooltip="Leave agentcore-triage", priority=True),
         Binding("f1", "help", "Help", show=False, id="app.help", tooltip="Keys and a short guide"),
     ]
 
@@ -89,7 +89,7 @@ class TriageApp(App[None]):
         Python-level handlers, not the event loop's: when the terminal goes away Textual's output
         thread dies on EIO, its bounded queue fills, and the main thread blocks in ``Queue.put``,
         where only a real signal handler still runs. Without this a closed terminal left the app,
-        and `mcp-triage demo`'s sandbox servers, running forever.
+        and `agentcore-triage demo`'s sandbox servers, running forever.
         """
         import signal
         import threading
@@ -252,5 +252,5 @@ def _drain_forever(queue: Any) -> None:
 
 
 def run_app(ctx: Context, playbook_ref: str) -> None:
-    """Open the TUI for this context and playbook (``mcp-triage``; ``mcp-triage demo`` with ``ctx.sandbox``)."""
+    """Open the TUI for this context and playbook (``agentcore-triage``; ``agentcore-triage demo`` with ``ctx.sandbox``)."""
     TriageApp(ctx, playbook_ref).run()

@@ -1,7 +1,7 @@
 """The walk session as a support-ticket report: Markdown and JSON, both redacted.
 
 Builds on the doctor report (``DoctorRun.report`` / ``render_markdown``) so a
-ticket from the TUI looks like one from ``mcp-triage doctor``, and adds what only
+ticket from the TUI looks like one from ``agentcore-triage doctor``, and adds what only
 a walk has: the path taken, why each branch was taken, the answers given, where
 the walk ended, and the fixes applied in this session.
 """
@@ -97,12 +97,12 @@ def session_markdown(walk: Walk, log: SessionLog | None = None) -> str:
 
 
 def export_session(walk: Walk, directory: str | Path, log: SessionLog | None = None, *, stamp: str | None = None) -> tuple[Path, Path]:
-    """Write ``mcp-triage-session-<stamp>.md`` and ``.json`` into ``directory``; returns both paths."""
+    """Write ``agentcore-triage-session-<stamp>.md`` and ``.json`` into ``directory``; returns both paths."""
     folder = Path(directory).expanduser()
     folder.mkdir(parents=True, exist_ok=True)
     stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
-    md_path = folder / f"mcp-triage-session-{stamp}.md"
-    json_path = folder / f"mcp-triage-session-{stamp}.json"
+    md_path = folder / f"agentcore-triage-session-{stamp}.md"
+    json_path = folder / f"agentcore-triage-session-{stamp}.json"
     md_path.write_text(session_markdown(walk, log), encoding="utf-8")
     json_path.write_text(json.dumps(session_json(walk, log), indent=2, default=str) + "\n", encoding="utf-8")
     return md_path, json_path

@@ -174,11 +174,11 @@ class StartScreen(Screen[None]):
             yield Static("SANDBOX · local moto + MCP server · nothing here touches a real AWS account", id="sandbox-banner")
         if self.context.read_only:
             yield Static("read-only: fixes are hidden and never applied", id="readonly-banner")
-        yield Static("What should mcp-triage look at? Edit the values, then press enter to start.", id="intro")
+        yield Static("What should agentcore-triage look at? Edit the values, then press enter to start.", id="intro")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = "mcp-triage"
+        self.title = "agentcore-triage"
         self.sub_title = "SANDBOX" if self.context.sandbox else "start"
 
     def show_form(self, then: Callable[[], None] | None = None) -> None:

@@ -56,7 +56,7 @@ class WalkScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit", show=False, id="walk.quit", tooltip="Leave mcp-triage"),
+        Binding("q", "app.quit", "Quit", show=False, id="walk.quit", tooltip="Leave agentcore-triage"),
         Binding("b,alt+left", "back", "Back", id="walk.back", tooltip="Go back one step (facts are restored)"),
         Binding("n,alt+right", "next", "Next", id="walk.next", tooltip="Follow the branch the checks chose, or redo a step"),
         Binding("r", "rerun", "Re-run", id="walk.rerun", tooltip="Run this node's checks again"),
@@ -104,7 +104,7 @@ class WalkScreen(Screen[None]):
 
     def on_mount(self) -> None:
         ctx = self.walk.context
-        self.title = f"mcp-triage · {self.walk.playbook.title}"
+        self.title = f"agentcore-triage · {self.walk.playbook.title}"
         tags = [t for t, on_ in (("SANDBOX", ctx.sandbox), ("read-only", ctx.read_only)) if on_]
         self.sub_title = " · ".join(tags + [ctx.runtime or ctx.endpoint or "no target"])
         self._spinner = self.set_interval(0.1, self._tick, pause=True)

@@ -3,7 +3,7 @@
 A check that talks to AWS is wrapped with ``@aws_errors``: any botocore error it
 does not handle itself becomes an ``error`` result whose summary says what to do
 (refresh credentials, grant the tool a permission, pick a region, ...). An
-``AccessDenied`` on a read names the IAM permission *mcp-triage's own
+``AccessDenied`` on a read names the IAM permission *agentcore-triage's own
 principal* lacks; it says nothing about the runtime, which is exactly why it is
 an ``error`` and not a ``fail``.
 """
@@ -90,7 +90,7 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         return Problem(
             "no-credentials",
             "no AWS credentials: set --profile/AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-            "mcp-triage uses the standard AWS credential chain (environment, profile, SSO, instance role).",
+            "agentcore-triage uses the standard AWS credential chain (environment, profile, SSO, instance role).",
         )
     sso_errors = tuple(getattr(bx, n) for n in ("SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError") if hasattr(bx, n))
     if sso_errors and isinstance(exc, sso_errors):
@@ -132,8 +132,8 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
             evidence["missing_permission"] = perm
             return Problem(
                 "access-denied",
-                f"mcp-triage's own AWS principal lacks {perm} (AccessDenied on a read); grant it, see {PERMISSIONS_DOC}",
-                "This says nothing about the runtime: the identity running mcp-triage could not read what the "
+                f"agentcore-triage's own AWS principal lacks {perm} (AccessDenied on a read); grant it, see {PERMISSIONS_DOC}",
+                "This says nothing about the runtime: the identity running agentcore-triage could not read what the "
                 f"check needs. Add `{perm}` to it (the read-only policy in `{PERMISSIONS_DOC}` covers every check).",
                 evidence,
             )

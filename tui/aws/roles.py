@@ -32,7 +32,7 @@ class Need:
     context: Mapping[str, str] = field(default_factory=dict)
     """Condition keys the runtime's request carries (``cloudwatch:namespace``)."""
     grant_condition: Mapping[str, Any] | None = None
-    """Condition the least-privilege statement should carry when mcp-triage grants it."""
+    """Condition the least-privilege statement should carry when agentcore-triage grants it."""
     grant_resource: str | None = None
     """Resource to grant on when it differs from the one evaluated (every stream of one exact group)."""
 

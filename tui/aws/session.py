@@ -138,7 +138,7 @@ def client_config(timeout: float) -> Any:
         connect_timeout=min(3.0, timeout),
         read_timeout=max(1.0, min(10.0, timeout)),
         retries={"mode": "standard", "max_attempts": 3},
-        user_agent_extra="mcp-triage",
+        user_agent_extra="agentcore-triage",
     )
 
 
@@ -153,14 +153,14 @@ def _client(context: Context, service: str, timeout: float) -> Any:
         raise NoRegion(
             "no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN (its region is used)"
         ) from None
-    client.meta.events.register("before-call.*.*", _remember, unique_id="mcp-triage-remember-call")
+    client.meta.events.register("before-call.*.*", _remember, unique_id="agentcore-triage-remember-call")
     return client
 
 
 def read_only_client(context: Context, service: str, *, timeout: float = 10.0) -> Any:
     """A client whose every non-read call raises ``ReadOnlyViolation`` before anything is sent."""
     client = _client(context, service, timeout)
-    client.meta.events.register("before-call.*.*", _guard, unique_id="mcp-triage-read-only-guard")
+    client.meta.events.register("before-call.*.*", _guard, unique_id="agentcore-triage-read-only-guard")
     return client
 
 

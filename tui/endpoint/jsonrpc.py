@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-PROTOCOL_VERSION = "2025-11-25"
-"""The classic (handshake-era) protocol version mcp-triage offers in initialize."""
+from tui import __version__
 
-CLIENT_INFO = {"name": "mcp-triage", "version": "0.1.0"}
+PROTOCOL_VERSION = "2025-11-25"
+"""The classic (handshake-era) protocol version agentcore-triage offers in initialize."""
+
+CLIENT_INFO = {"name": "agentcore-triage", "version": __version__}
 
 KNOWN_CODES = {
     -32700: "Parse error: the body is not valid JSON",

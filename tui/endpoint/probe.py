@@ -195,7 +195,7 @@ class Prober:
             timeout=httpx.Timeout(self.timeout + 0.5),
             follow_redirects=False,
             verify=await tls_context(self.verify),
-            headers={"user-agent": "mcp-triage/0.1"},
+            headers={"user-agent": "agentcore-triage/0.1"},
         )
         self._client.headers.pop("accept", None)
         return self

@@ -95,7 +95,7 @@ class DoctorRun:
         """The JSON report (shape fixed by the foundation issue; other issues add checks only)."""
         return redact(
             {
-                "tool": "mcp-triage",
+                "tool": "agentcore-triage",
                 "version": __version__,
                 "playbook": self.playbook.id,
                 "context": self.context.public(),

@@ -108,7 +108,7 @@ def undo_record(record_id: str | None, context: Context, *, dry_run: bool = Fals
     if record_id:
         matches = [r for r in candidates if r.id.startswith(record_id)]
         if not matches:
-            raise FixError(f"no undoable fix with id {record_id!r} (see `mcp-triage audit`)")
+            raise FixError(f"no undoable fix with id {record_id!r} (see `agentcore-triage audit`)")
         target = matches[-1]
     elif candidates:
         target = candidates[-1]

@@ -22,7 +22,7 @@ def _line_totals(totals: dict[str, Any]) -> str:
 
 def render_text(run: DoctorRun, *, verbose: bool = False) -> str:
     """One line per finding with a status box, remediation under problems, a summary at the end."""
-    lines = [f"mcp-triage doctor · playbook {run.playbook.id}"]
+    lines = [f"agentcore-triage doctor · playbook {run.playbook.id}"]
     ctx = run.context.public()
     target = ", ".join(f"{k}={ctx[k]}" for k in ("region", "runtime", "endpoint", "project") if k in ctx)
     if target:
@@ -37,7 +37,7 @@ def render_text(run: DoctorRun, *, verbose: bool = False) -> str:
                     lines.append(f"      {rline}")
             if f.fix:
                 state = f" ({f.fix.outcome})" if f.fix.outcome else ""
-                lines.append(f"      fix available: {f.fix.id} [{f.fix.risk}]{state}  ->  mcp-triage doctor --fix all --yes")
+                lines.append(f"      fix available: {f.fix.id} [{f.fix.risk}]{state}  ->  agentcore-triage doctor --fix all --yes")
     lines.append("")
     totals = run.totals
     lines.append(f"{len(run.findings)} checks: {_line_totals(totals)}")
@@ -49,8 +49,8 @@ def render_text(run: DoctorRun, *, verbose: bool = False) -> str:
 def render_markdown(run: DoctorRun) -> str:
     """A support-ticket report: context, a findings table, then details of every problem."""
     report = run.report()
-    out = [f"# mcp-triage report: {run.playbook.title}", ""]
-    out.append(f"- tool: mcp-triage {report['version']}")
+    out = [f"# agentcore-triage report: {run.playbook.title}", ""]
+    out.append(f"- tool: agentcore-triage {report['version']}")
     out.append(f"- playbook: `{run.playbook.id}`")
     for key, value in report["context"].items():
         out.append(f"- {key}: `{value}`")

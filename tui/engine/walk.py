@@ -1,6 +1,6 @@
 """A walk through one playbook: current node, history (back/forward), answers, facts, results.
 
-The walk is UI-independent: the TUI and ``mcp-triage run`` drive the same object.
+The walk is UI-independent: the TUI and ``agentcore-triage run`` drive the same object.
 It records every step and why each branch was taken.
 """
 

@@ -20,12 +20,12 @@ from tui.redact import redact
 
 
 def state_dir() -> Path:
-    """``$MCP_TRIAGE_STATE_DIR``, else ``$XDG_STATE_HOME/mcp-triage``, else ``~/.local/state/mcp-triage``."""
-    explicit = os.environ.get("MCP_TRIAGE_STATE_DIR")
+    """``$AGENTCORE_TRIAGE_STATE_DIR``, else ``$XDG_STATE_HOME/agentcore-triage``, else ``~/.local/state/agentcore-triage``."""
+    explicit = os.environ.get("AGENTCORE_TRIAGE_STATE_DIR")
     if explicit:
         return Path(explicit).expanduser()
     base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "mcp-triage"
+    return Path(base) / "agentcore-triage"
 
 
 def audit_path() -> Path:

@@ -172,7 +172,7 @@ def _friendly(err: dict[str, Any]) -> str:
     msg = err["msg"]
     kind = err["type"]
     if kind == "extra_forbidden":
-        return "unknown field (check the spelling; `mcp-triage playbooks schema` lists the fields)"
+        return "unknown field (check the spelling; `agentcore-triage playbooks schema` lists the fields)"
     if kind == "missing":
         return "required field is missing"
     if kind == "union_tag_invalid":
@@ -215,5 +215,5 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
 
 
 def shipped_playbook_files() -> list[Path]:
-    """Every playbook shipped with mcp-triage."""
+    """Every playbook shipped with agentcore-triage."""
     return sorted(PLAYBOOK_DIR.glob("*.yaml"))

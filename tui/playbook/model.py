@@ -1,4 +1,4 @@
-"""The playbook format, as pydantic models (``mcp-triage playbooks schema`` prints it).
+"""The playbook format, as pydantic models (``agentcore-triage playbooks schema`` prints it).
 
 A playbook is one YAML file::
 

@@ -192,7 +192,7 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                     errors.append(
                         loaded.error(
                             f"nodes.{node_id}.checks[{i}]: unknown check {inv.check!r}"
-                            + (f" (did you mean {hint!r}?)" if hint else "; `mcp-triage checks list` shows them"),
+                            + (f" (did you mean {hint!r}?)" if hint else "; `agentcore-triage checks list` shows them"),
                             *base, "checks", i, "check",
                         )
                     )
@@ -215,7 +215,7 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                 hint = _closest(ref.fix, registry.fixes)
                 errors.append(
                     loaded.error(
-                        f"nodes.{node_id}.fixes[{i}]: unknown fix {ref.fix!r}" + (f" (did you mean {hint!r}?)" if hint else "; `mcp-triage fixes list` shows them"),
+                        f"nodes.{node_id}.fixes[{i}]: unknown fix {ref.fix!r}" + (f" (did you mean {hint!r}?)" if hint else "; `agentcore-triage fixes list` shows them"),
                         *base, "fixes", i, "fix",
                     )
                 )

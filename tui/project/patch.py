@@ -81,7 +81,7 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
                     first = min(d.lineno for d in node.decorator_list)
                     a, b = _line_span(text, starts, first, node.end_lineno or node.lineno)
                     indent = re.match(r"\s*", text[a:b]).group(0)  # type: ignore[union-attr]
-                    cuts.append((a, b, f"{indent}# mcp-triage: removed {node.name}(): {server_var}.{target.attr} is not a decorator API\n"))
+                    cuts.append((a, b, f"{indent}# agentcore-triage: removed {node.name}(): {server_var}.{target.attr} is not a decorator API\n"))
                     notes.append(f"remove {node.name}() decorated with @{server_var}.{target.attr} (line {first})")
                     break
     # 2. constructor keywords that do not exist, or belong to run() in 2.x

@@ -1,4 +1,4 @@
-"""``mcp-triage demo``: start the sandbox for a scenario and troubleshoot it (TUI, doctor, or a shell).
+"""``agentcore-triage demo``: start the sandbox for a scenario and troubleshoot it (TUI, doctor, or a shell).
 
 * ``--list``       describe the scenarios;
 * ``--print-env``  print ``export`` lines and keep the servers up until Ctrl-C/SIGTERM;
@@ -31,7 +31,7 @@ EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 def describe_scenarios() -> str:
     """The ``--list`` text: name, title, description and seeded faults of each scenario."""
-    lines = ["Sandbox scenarios (mcp-triage demo --scenario NAME):", ""]
+    lines = ["Sandbox scenarios (agentcore-triage demo --scenario NAME):", ""]
     for s in SCENARIOS.values():
         default = " (default)" if s.name == DEFAULT_SCENARIO else ""
         lines.append(f"  {s.name:<18} {s.title}{default}")
@@ -51,7 +51,7 @@ def banner(box: Any) -> str:
         f"MCP server:   {info['mcp_server']}",
         f"project:      {info['project']}",
     ]
-    title = f" mcp-triage SANDBOX · scenario {info['scenario']} · nothing here touches real AWS "
+    title = f" agentcore-triage SANDBOX · scenario {info['scenario']} · nothing here touches real AWS "
     import shutil
 
     needed = max(len(title) + 4, *(len(r) + 4 for r in rows))
@@ -65,7 +65,7 @@ def banner(box: Any) -> str:
 def _signals_raise_interrupt() -> Iterator[None]:
     """Turn SIGINT, SIGTERM (and SIGHUP) into KeyboardInterrupt so ``finally`` blocks stop the servers.
 
-    SIGINT is set explicitly because a shell script's background job (`mcp-triage demo --print-env &`)
+    SIGINT is set explicitly because a shell script's background job (`agentcore-triage demo --print-env &`)
     starts with SIGINT ignored, and Ctrl-C / `kill -INT` would then leave the servers running.
     """
     if threading.current_thread() is not threading.main_thread():
@@ -159,14 +159,14 @@ def run_demo(
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """``mcp-triage demo``; returns the exit code (0 ok, 1 doctor found problems, 2 usage, 130 interrupted)."""
+    """``agentcore-triage demo``; returns the exit code (0 ok, 1 doctor found problems, 2 usage, 130 interrupted)."""
     out = out or sys.stdout
     err = err or sys.stderr
     if list_only:
         out.write(describe_scenarios())
         return EXIT_OK
     if scenario not in SCENARIOS:
-        err.write(f"mcp-triage: unknown scenario {scenario!r} (valid: {', '.join(SCENARIOS)})\n")
+        err.write(f"agentcore-triage: unknown scenario {scenario!r} (valid: {', '.join(SCENARIOS)})\n")
         return EXIT_USAGE
 
     from tui.sandbox._net import SandboxError
@@ -178,7 +178,7 @@ def run_demo(
             try:
                 box.start()
             except SandboxError as exc:
-                err.write(f"mcp-triage: {exc}\n")
+                err.write(f"agentcore-triage: {exc}\n")
                 return EXIT_USAGE
             assert box.workdir is not None
             with _logs_to_file(box.workdir / "sandbox.log"):

@@ -2,7 +2,7 @@
 
 Ports are fixed first (sockets bound on 127.0.0.1:0) so the pieces can be wired
 to each other and then started concurrently; seeding runs while the MCP server
-imports ``mcp``. ``env()`` is what points any ``mcp-triage`` process at it.
+imports ``mcp``. ``env()`` is what points any ``agentcore-triage`` process at it.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from tui.sandbox.mcp_server import McpServerSandbox
 from tui.sandbox.project import make_project
 from tui.sandbox.scenarios import Scenario, get_scenario
 
-UNSET_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "MCP_TRIAGE_TOKEN_ENV")
+UNSET_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AGENTCORE_TRIAGE_TOKEN_ENV")
 """Variables that could send the product's AWS calls elsewhere, or read another token; cleared in the sandbox."""
 
 
@@ -114,7 +114,7 @@ class Sandbox:
         t0 = time.perf_counter()
         scenario = self.scenario
         try:
-            self.workdir = self._workdir_arg or Path(tempfile.mkdtemp(prefix="mcp-triage-sandbox-"))
+            self.workdir = self._workdir_arg or Path(tempfile.mkdtemp(prefix="agentcore-triage-sandbox-"))
             self.workdir.mkdir(parents=True, exist_ok=True)
             runtime_id = new_runtime_id()
             runtime_arn = runtime_arn_for(runtime_id, self.region, _account_id())
@@ -188,17 +188,17 @@ class Sandbox:
     # ------------------------------------------------------------------ wiring
 
     def env(self) -> dict[str, str]:
-        """Variables that point ``mcp-triage`` (and boto3) at this sandbox."""
+        """Variables that point ``agentcore-triage`` (and boto3) at this sandbox."""
         if not self._started or self.seed_info is None or self.front_door is None:
             raise SandboxError("the sandbox is not running")
         assert self.aws.url is not None and self.token_file is not None and self.project is not None
         return {
             **aws_environment(self.aws.url, self.region),
-            "MCP_TRIAGE_RUNTIME": self.seed_info.runtime_arn,
-            "MCP_TRIAGE_ENDPOINT": self.front_door.invocation_url,
-            "MCP_TRIAGE_TOKEN_FILE": str(self.token_file),
-            "MCP_TRIAGE_PROJECT": str(self.project),
-            "MCP_TRIAGE_SANDBOX": "1",
+            "AGENTCORE_TRIAGE_RUNTIME": self.seed_info.runtime_arn,
+            "AGENTCORE_TRIAGE_ENDPOINT": self.front_door.invocation_url,
+            "AGENTCORE_TRIAGE_TOKEN_FILE": str(self.token_file),
+            "AGENTCORE_TRIAGE_PROJECT": str(self.project),
+            "AGENTCORE_TRIAGE_SANDBOX": "1",
         }
 
     def unset_env(self, environ: Mapping[str, str] | None = None) -> list[str]:

@@ -63,7 +63,7 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
     if ev.decision == "explicitDeny":
         return failed(f"{name}'s trust policy denies {AGENTCORE_SERVICE}: {ev.explain()}", evidence=evidence)
     if not ev.certain:
-        return warned(f"{name} trusts {AGENTCORE_SERVICE} only under conditions mcp-triage cannot evaluate", details=ev.explain(), evidence=evidence)
+        return warned(f"{name} trusts {AGENTCORE_SERVICE} only under conditions agentcore-triage cannot evaluate", details=ev.explain(), evidence=evidence)
     if AGENTCORE_SERVICE in principals:
         return failed(
             f"{name}'s trust policy names {AGENTCORE_SERVICE}, but its conditions exclude this account/runtime",
@@ -141,7 +141,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     if a.uncertain:
         need, ev = a.uncertain[0]
         return warned(
-            f"{name} may {ev.action} on {_where(ev.resource)} only if conditions hold that mcp-triage did not evaluate [{a.method}]",
+            f"{name} may {ev.action} on {_where(ev.resource)} only if conditions hold that agentcore-triage did not evaluate [{a.method}]",
             details=ev.explain(),
             evidence=evidence,
         )
@@ -156,7 +156,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     params=LogsParams,
     needs=("aws",),
     remediation="Add an inline policy granting `logs:CreateLogStream`/`logs:PutLogEvents` on the exact log groups "
-    "(fix `iam.role_policy` adds `mcp-triage-logs`, leaving your policies untouched); remove any Deny on them.",
+    "(fix `iam.role_policy` adds `agentcore-triage-logs`, leaving your policies untouched); remove any Deny on them.",
 )
 @aws_errors
 def role_logs(ctx: CheckContext, params: LogsParams) -> CheckResult:

@@ -1,4 +1,4 @@
-"""Who mcp-triage is talking to AWS as, and in which region."""
+"""Who agentcore-triage is talking to AWS as, and in which region."""
 
 from __future__ import annotations
 

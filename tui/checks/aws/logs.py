@@ -131,7 +131,7 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
     if v.uncertain:
         name, ev = v.uncertain[0]
         return warned(
-            f"resource policy {name} lets X-Ray write aws/spans only under conditions mcp-triage cannot evaluate",
+            f"resource policy {name} lets X-Ray write aws/spans only under conditions agentcore-triage cannot evaluate",
             details=ev.explain(),
             evidence=evidence,
         )
@@ -181,7 +181,7 @@ def _sample(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def _last_fix_time() -> int | None:
-    """When mcp-triage last applied (or undid) a fix, in epoch ms; None when never (the audit log)."""
+    """When agentcore-triage last applied (or undid) a fix, in epoch ms; None when never (the audit log)."""
     from datetime import datetime
 
     from tui.fixes import audit
@@ -255,7 +255,7 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
         ranked = [h for h in ranked if h["last_ms"] >= fixed_at]
         if not ranked:
             return passed(
-                f"no known error since the last fix mcp-triage applied ({sum(h['count'] for h in stale)} older matches before "
+                f"no known error since the last fix agentcore-triage applied ({sum(h['count'] for h in stale)} older matches before "
                 f"{evidence['last_fix_applied']})",
                 details="The older matches are in the evidence. New traffic shows whether they are gone.",
                 evidence=evidence,

@@ -9,7 +9,7 @@ from tui.engine.checkctx import CheckContext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
-BOGUS_SESSION = "mcp-triage-bogus-session-0000000000"
+BOGUS_SESSION = "agentcore-triage-bogus-session-0000000000"
 
 
 @check(

@@ -10,7 +10,7 @@ from tui.engine.checkctx import CheckContext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped
 
-PROBE_TOOL_PREFIX = "mcp-triage-probe-"
+PROBE_TOOL_PREFIX = "agentcore-triage-probe-"
 """Name prefix of the tool the check calls; a random suffix makes sure no such tool exists."""
 CUT_CODES = ("reset-mid-body", "sse-no-response", "reset", "stalled", "too-large")
 """Transport failures that mean the reply started (or was due) and did not arrive whole."""
@@ -51,7 +51,7 @@ def _call_answer(probe: Any) -> tuple[str, str]:
     remediation="Read the server log at the time of the cut or the aborted request: replies must arrive whole and the next request must not fail.",
 )
 async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckResult:
-    """Calls a tool that cannot exist (`mcp-triage-probe-<random>`, so nothing runs) and checks the reply
+    """Calls a tool that cannot exist (`agentcore-triage-probe-<random>`, so nothing runs) and checks the reply
     arrives complete (not cut mid-body or an SSE stream that ends without it); then starts tools/list,
     closes the connection after the first bytes of the reply, and sends the same request again (same
     session) and a fresh initialize: both must succeed. Explains why the `ClosedResourceError` log line

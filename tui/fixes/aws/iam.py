@@ -24,7 +24,7 @@ class RolePolicyParams(CheckParams):
     otel_log_stream: str = "default"
     repository_arn: str = ""
     policy_name: str = ""
-    """Default ``mcp-triage-<scope>``."""
+    """Default ``agentcore-triage-<scope>``."""
 
 
 def _needs(p: RolePolicyParams) -> list[Any]:
@@ -41,7 +41,7 @@ def _needs(p: RolePolicyParams) -> list[Any]:
 
 def _sid(scope: str, resource: str) -> str:
     tail = re.sub(r"[^A-Za-z0-9]", "", resource.split(":", 5)[-1].title())[-48:] or "All"
-    return f"McpTriage{scope.title()}{tail}"
+    return f"AgentcoreTriage{scope.title()}{tail}"
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -49,7 +49,7 @@ def _as_list(value: Any) -> list[Any]:
 
 
 def merge_statements(existing: dict[str, Any] | None, grants: list[dict[str, Any]]) -> dict[str, Any]:
-    """``existing`` (mcp-triage's own policy) plus ``grants``: same Sid → union of actions; nothing is removed."""
+    """``existing`` (agentcore-triage's own policy) plus ``grants``: same Sid → union of actions; nothing is removed."""
     doc = json.loads(json.dumps(existing)) if existing else {"Version": "2012-10-17", "Statement": []}
     stmts = doc.get("Statement", [])
     if isinstance(stmts, dict):
@@ -77,7 +77,7 @@ def merge_statements(existing: dict[str, Any] | None, grants: list[dict[str, Any
 
 @fixer(
     "iam.role_policy",
-    title="Grant the execution role what the runtime needs (inline policy mcp-triage-<scope>)",
+    title="Grant the execution role what the runtime needs (inline policy agentcore-triage-<scope>)",
     risk=Risk.MUTATING,
     params=RolePolicyParams,
     permissions=("iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
@@ -85,20 +85,20 @@ def merge_statements(existing: dict[str, Any] | None, grants: list[dict[str, Any
     undoable=True,
 )
 class RolePolicy(Fix):
-    """Puts ONE inline policy (mcp-triage-logs, -xray, -metrics or -ecr) with least-privilege statements on exact ARNs.
+    """Puts ONE inline policy (agentcore-triage-logs, -xray, -metrics or -ecr) with least-privilege statements on exact ARNs.
 
     Only what the role cannot already do is added; statements already in that
     policy are kept (merged), and the role's other policies are never edited.
     An explicit Deny cannot be overridden by an Allow, so the fix refuses and
     names the statement instead. Undo restores the previous document, or
-    deletes the policy when mcp-triage created it.
+    deletes the policy when agentcore-triage created it.
     """
 
     def plan(self) -> Plan:
         from tui.aws.roles import assess, load_role, role_name_of
 
         p = self.params
-        policy_name = p.policy_name or f"mcp-triage-{p.scope}"
+        policy_name = p.policy_name or f"agentcore-triage-{p.scope}"
         role_name = role_name_of(p.role_arn)
         needs = _needs(p)
         if not needs:
@@ -108,14 +108,14 @@ class RolePolicy(Fix):
             role = load_role(iam, p.role_arn)
         except Exception as exc:  # noqa: BLE001
             if error_code(exc) == "NoSuchEntity":
-                refuse(f"execution role {role_name} does not exist: mcp-triage does not create roles")
+                refuse(f"execution role {role_name} does not exist: agentcore-triage does not create roles")
             raise
         a = assess(iam, p.role_arn, needs, role)
         if a.denied:
             _, ev = a.denied[0]
             refuse(
                 f"{role_name}: {ev.action} on {ev.resource} is {ev.explain()}. An Allow cannot override an explicit Deny, "
-                "and mcp-triage never edits your other policies: remove or narrow that statement yourself."
+                "and agentcore-triage never edits your other policies: remove or narrow that statement yourself."
             )
         todo = a.missing + a.uncertain
         title = f"Put inline policy {policy_name} on role {role_name}"

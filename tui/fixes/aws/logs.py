@@ -103,7 +103,7 @@ class XRayResourcePolicy(Fix):
             notes.append(f"{POLICY_NAME} exists: its statement with Sid {POLICY_NAME!r} is replaced, every other statement is kept.")
         other_slash = [n for n, _ in verdict.slash if n != POLICY_NAME]
         if other_slash:
-            notes.append(f"Policy {other_slash[0]} names /aws/spans, which matches nothing; mcp-triage leaves it alone — delete it if unused.")
+            notes.append(f"Policy {other_slash[0]} names /aws/spans, which matches nothing; agentcore-triage leaves it alone — delete it if unused.")
         return Plan(
             fix=self.id,
             title=title,
