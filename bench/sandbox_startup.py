@@ -51,7 +51,9 @@ print(f"{ready:.4f}")
 def sample(code: str) -> tuple[float, str, float]:
     """(time-to-ready reported by the child, extra, wall time of the whole child process)."""
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True).stdout.strip()
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    ).stdout.strip()
     wall = time.perf_counter() - t0
     first, _, extra = out.partition(" ")
     return float(first), extra, wall
@@ -73,7 +75,9 @@ def main(argv: list[str] | None = None) -> int:
         hello.append(sample(HELLO)[0])
     f, h = statistics.median(full), statistics.median(hello)
     print(f"sandbox start-up (seed-guide scenario), {args.runs} runs, fresh interpreter each:")
-    print(f"  full sandbox ready : median {f:.3f}s  min {min(full):.3f}s  max {max(full):.3f}s  (process wall incl. stop {statistics.median(full_wall):.3f}s)")
+    print(
+        f"  full sandbox ready : median {f:.3f}s  min {min(full):.3f}s  max {max(full):.3f}s  (process wall incl. stop {statistics.median(full_wall):.3f}s)"
+    )
     print(f"  bare uvicorn hello : median {h:.3f}s  min {min(hello):.3f}s  max {max(hello):.3f}s")
     print(f"  ratio full/hello   : {f / h:.1f}x   target: full < 3 s -> {'OK' if f < 3 else 'OVER'}")
     print(f"  last run breakdown (s since start): {extras[-1]}")

@@ -67,7 +67,9 @@ def first_frame(argv: list[str], markers: list[bytes], timeout: float = 30.0) ->
     for name in ("TEXTUAL", "AGENTCORE_TRIAGE_SANDBOX", "PYTHONDONTWRITEBYTECODE"):
         env.pop(name, None)
     started = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(ROOT), start_new_session=True)
+    proc = subprocess.Popen(
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, cwd=str(ROOT), start_new_session=True
+    )
     os.close(slave)
     seen: dict[bytes, float] = {}
     raw = b""
@@ -133,7 +135,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  bare Textual app (one line)   {result['bare_textual_ms']:7.1f} ms")
         print(f"  agentcore-triage (start screen)     {result['agentcore_triage_ms']:7.1f} ms")
         print(f"  ratio                         {result['ratio']:7.2f}x  (target <= 1.3x)")
-        print(f"  agentcore-triage, form filled in    {result['agentcore_triage_form_ms']:7.1f} ms  ({result['form_ratio']:.2f}x)")
+        print(
+            f"  agentcore-triage, form filled in    {result['agentcore_triage_form_ms']:7.1f} ms  ({result['form_ratio']:.2f}x)"
+        )
     return 0
 
 

@@ -95,7 +95,9 @@ def mcp_server() -> Iterator[Callable[..., McpServerSandbox]]:
     """
     started: list[McpServerSandbox] = []
 
-    def factory(stateless: bool = True, json_response: bool = False, faults: Iterable[str] = (), **kwargs: Any) -> McpServerSandbox:
+    def factory(
+        stateless: bool = True, json_response: bool = False, faults: Iterable[str] = (), **kwargs: Any
+    ) -> McpServerSandbox:
         server = McpServerSandbox(stateless, json_response, frozenset(faults), **kwargs)
         started.append(server)
         server.start()

@@ -54,7 +54,9 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
         await pilot.press("y")
         await wait_group(app, "fix", pilot)
         await wait_checks(app, pilot)
-        assert walk.results["aws-role"]["iam.role.logs"].status is Status.PASS, walk.results["aws-role"]["iam.role.logs"]
+        assert walk.results["aws-role"]["iam.role.logs"].status is Status.PASS, walk.results["aws-role"][
+            "iam.role.logs"
+        ]
         assert [r.outcome for r in audit.records()] == ["applied"]
         assert any(n.title == "Verified" for n in app._notifications)
         # back, then search a symptom from the guide and jump there
@@ -92,14 +94,18 @@ async def _modal(app, pilot) -> FixModal:  # noqa: ANN001
     raise AssertionError("no fix modal appeared")
 
 
-async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(
+    sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     """`t` (trace destination) needs the aws/spans resource policy first: two modals, in order, two audit lines."""
     from tui.context import build_context
     from tui.fixes import audit
 
     sandbox("seed-guide")
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
-    app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=False, export_dir=str(tmp_path), export_stamp="s")
+    app = TriageApp(
+        build_context(timeout=20), "agentcore-mcp", show_start=False, export_dir=str(tmp_path), export_stamp="s"
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -122,6 +128,9 @@ async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(sandbox, 
         await pilot.press("y")
         await wait_group(app, "fix", pilot)
         await wait_checks(app, pilot)
-        assert [(r.fix, r.outcome) for r in audit.records()] == [("logs.xray_resource_policy", "applied"), ("xray.destination", "applied")]
+        assert [(r.fix, r.outcome) for r in audit.records()] == [
+            ("logs.xray_resource_policy", "applied"),
+            ("xray.destination", "applied"),
+        ]
         assert walk.results["aws-traces"]["logs.policy.xray"].status is Status.PASS
         assert walk.results["aws-traces"]["xray.destination"].status is Status.WARN  # PENDING for a while, as on AWS

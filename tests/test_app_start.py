@@ -62,7 +62,13 @@ async def test_sandbox_banner_and_bad_playbook(isolated: Path) -> None:
         await pilot.pause()
         assert "SANDBOX" in screen_text(app)
         screen = app.screen
-        app.post_message(StartScreen.Started(__import__("tui.app.start_screen", fromlist=["StartChoice"]).StartChoice(app.context, "no-such-playbook")))
+        app.post_message(
+            StartScreen.Started(
+                __import__("tui.app.start_screen", fromlist=["StartChoice"]).StartChoice(
+                    app.context, "no-such-playbook"
+                )
+            )
+        )
         await pilot.pause()
         assert app.screen is screen
         assert "no playbook 'no-such-playbook'" in screen_text(app)

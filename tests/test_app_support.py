@@ -107,9 +107,19 @@ def make_registry() -> Registry:
         ("test.slow_async", slow_async, SlowParams, "Slow async check"),
         ("test.slow_thread", slow_thread, SlowParams, "Slow thread check"),
     ]:
-        reg.add_check(CheckSpec(id=cid, title=title, severity=Severity.HIGH, params=params, func=func, remediation="Press f."))
-    reg.add_fix(FixSpec(id="test.write_file", title="Write a good config.txt", risk=Risk.MUTATING, params=PathParams, cls=WriteFile))
-    reg.add_fix(FixSpec(id="test.delete_file", title="Delete config.txt", risk=Risk.DESTRUCTIVE, params=PathParams, cls=DeleteFile))
+        reg.add_check(
+            CheckSpec(id=cid, title=title, severity=Severity.HIGH, params=params, func=func, remediation="Press f.")
+        )
+    reg.add_fix(
+        FixSpec(
+            id="test.write_file", title="Write a good config.txt", risk=Risk.MUTATING, params=PathParams, cls=WriteFile
+        )
+    )
+    reg.add_fix(
+        FixSpec(
+            id="test.delete_file", title="Delete config.txt", risk=Risk.DESTRUCTIVE, params=PathParams, cls=DeleteFile
+        )
+    )
     return reg
 
 

@@ -31,7 +31,12 @@ print("after", _terminal_alive(0), file=sys.stderr, flush=True)
 def test_terminal_alive_turns_false_when_the_terminal_hangs_up() -> None:
     master, slave = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        [sys.executable, "-c", CHILD],
+        stdin=slave,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
         preexec_fn=lambda: __import__("signal").signal(__import__("signal").SIGHUP, __import__("signal").SIG_IGN),
     )
     os.close(slave)
@@ -50,7 +55,13 @@ def test_terminal_alive_turns_false_when_the_terminal_hangs_up() -> None:
 
 def _ports_of(pid: int) -> set[int]:
     out = subprocess.run(["ss", "-ltnpH"], capture_output=True, text=True).stdout
-    return {int(m.group(1)) for line in out.splitlines() if f"pid={pid}," in line for m in [re.search(r":(\d+)\s", line)] if m}
+    return {
+        int(m.group(1))
+        for line in out.splitlines()
+        if f"pid={pid}," in line
+        for m in [re.search(r":(\d+)\s", line)]
+        if m
+    }
 
 
 # Like `make run`: the terminal's session leader survives the hang-up (make ignores SIGHUP), so the
@@ -66,7 +77,9 @@ def test_demo_stops_its_sandbox_when_the_terminal_closes() -> None:
 
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))} | {"TERM": "xterm-256color"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))} | {
+        "TERM": "xterm-256color"
+    }
 
     def controlling_tty() -> None:
         import fcntl
@@ -77,7 +90,12 @@ def test_demo_stops_its_sandbox_when_the_terminal_closes() -> None:
 
     proc = subprocess.Popen(
         [sys.executable, "-c", LIKE_MAKE, sys.executable, "-m", "tui", "demo", "--scenario", "healthy"],
-        stdin=slave, stdout=slave, stderr=slave, env=env, cwd=ROOT, preexec_fn=controlling_tty,
+        stdin=slave,
+        stdout=slave,
+        stderr=slave,
+        env=env,
+        cwd=ROOT,
+        preexec_fn=controlling_tty,
     )
     os.close(slave)
     try:

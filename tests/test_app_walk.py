@@ -118,7 +118,9 @@ async def test_symptom_search_and_jump(isolated: Path) -> None:
         search = app.screen
         assert isinstance(search, SearchScreen)
         # a pasted log excerpt (several lines), as a user would paste it
-        search.query_one(TextArea).post_message(events.Paste("2025-01-01 ERROR call failed\nHTTP/1.1 401 Unauthorized\nerror=invalid_token\n"))
+        search.query_one(TextArea).post_message(
+            events.Paste("2025-01-01 ERROR call failed\nHTTP/1.1 401 Unauthorized\nerror=invalid_token\n")
+        )
         await pilot.pause()
         assert search.matches[0] == ("auth-failed", 2)
         assert "The token is rejected (401)" in screen_text(app)

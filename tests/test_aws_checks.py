@@ -63,16 +63,56 @@ def test_healthy_sample_passes_every_aws_check(seeded_aws):
 
 # fault -> (the check that must fail, words its one-line summary must contain, fix offered, the node the logs lead to)
 FAULTS = {
-    "logs-permission-missing": ("iam.role.logs", ["may not", "logs:", "no statement allows it"], "iam.role_policy", "aws-role-logs"),
-    "logs-permission-wrong-prefix": ("iam.role.logs", ["/aws/bedrock/agentcore/*", "wrong prefix"], "iam.role_policy", "aws-role-logs"),
-    "logs-deny-putlogevents": ("iam.role.logs", ["logs:PutLogEvents", "denied by", "DenyLogWrites"], "iam.role_policy", "aws-role-logs"),
+    "logs-permission-missing": (
+        "iam.role.logs",
+        ["may not", "logs:", "no statement allows it"],
+        "iam.role_policy",
+        "aws-role-logs",
+    ),
+    "logs-permission-wrong-prefix": (
+        "iam.role.logs",
+        ["/aws/bedrock/agentcore/*", "wrong prefix"],
+        "iam.role_policy",
+        "aws-role-logs",
+    ),
+    "logs-deny-putlogevents": (
+        "iam.role.logs",
+        ["logs:PutLogEvents", "denied by", "DenyLogWrites"],
+        "iam.role_policy",
+        "aws-role-logs",
+    ),
     "runtime-log-group-missing": ("logs.group.runtime", ["does not exist"], "logs.create_group", None),
-    "otel-log-group-missing": ("logs.group.otel", ["agents/mcp-server-logs", "does not exist"], "logs.create_group", "aws-otel-group-missing"),
-    "resource-policy-missing": ("logs.policy.xray", ["no logs resource policy", "aws/spans"], "logs.xray_resource_policy", "aws-transaction-search-off"),
-    "resource-policy-slash": ("logs.policy.xray", ["/aws/spans", "leading slash"], "logs.xray_resource_policy", "aws-transaction-search-off"),
-    "trace-destination-xray": ("xray.destination", ["Transaction Search is off", "XRay", "ACTIVE"], "xray.destination", "aws-transaction-search-off"),
+    "otel-log-group-missing": (
+        "logs.group.otel",
+        ["agents/mcp-server-logs", "does not exist"],
+        "logs.create_group",
+        "aws-otel-group-missing",
+    ),
+    "resource-policy-missing": (
+        "logs.policy.xray",
+        ["no logs resource policy", "aws/spans"],
+        "logs.xray_resource_policy",
+        "aws-transaction-search-off",
+    ),
+    "resource-policy-slash": (
+        "logs.policy.xray",
+        ["/aws/spans", "leading slash"],
+        "logs.xray_resource_policy",
+        "aws-transaction-search-off",
+    ),
+    "trace-destination-xray": (
+        "xray.destination",
+        ["Transaction Search is off", "XRay", "ACTIVE"],
+        "xray.destination",
+        "aws-transaction-search-off",
+    ),
     "runtime-update-failed": ("runtime.status", ["UPDATE_FAILED", "mcp.server.fastmcp"], None, "project-mcp-2x"),
-    "trust-policy-wrong": ("iam.role.trust", ["does not trust bedrock-agentcore.amazonaws.com", "bedrock.amazonaws.com"], None, None),
+    "trust-policy-wrong": (
+        "iam.role.trust",
+        ["does not trust bedrock-agentcore.amazonaws.com", "bedrock.amazonaws.com"],
+        None,
+        None,
+    ),
 }
 
 
@@ -122,7 +162,10 @@ def test_discover_by_arn_id_or_name_publishes_facts(seeded_aws, how):
     assert facts["runtime.protocol"] == "MCP" and facts["runtime.auth"] == "jwt"
     assert facts["runtime.status"] == "READY" and facts["runtime.endpoint_status"] == "READY"
     assert facts["runtime.region"] == info.region and facts["runtime.account"] == info.account_id
-    assert facts["runtime.ecr_repository_arn"] == f"arn:aws:ecr:{info.region}:{info.account_id}:repository/bedrock-agentcore-mcp_server"
+    assert (
+        facts["runtime.ecr_repository_arn"]
+        == f"arn:aws:ecr:{info.region}:{info.account_id}:repository/bedrock-agentcore-mcp_server"
+    )
     spec = load_all().checks["runtime.discover"]
     assert set(facts) >= set(spec.publishes) - {"logs.errors.node", "logs.errors.nodes"}
 
@@ -153,10 +196,13 @@ def test_region_check_fails_when_endpoint_url_is_elsewhere(seeded_aws):
 
 
 def test_recent_errors_counts_and_samples_per_node(seeded_aws):
-    info = seeded_aws({"logs-permission-missing", "otel-log-group-missing"}, extra_runtime_log_lines=[
-        "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTYifQ.c2lnbmF0dXJlc2lnbmF0dXJl and "
-        "is not authorized to perform: logs:PutLogEvents on resource: x",
-    ])
+    info = seeded_aws(
+        {"logs-permission-missing", "otel-log-group-missing"},
+        extra_runtime_log_lines=[
+            "Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiIxMjM0NTYifQ.c2lnbmF0dXJlc2lnbmF0dXJl and "
+            "is not authorized to perform: logs:PutLogEvents on resource: x",
+        ],
+    )
     run = doctor(info.runtime_arn)
     f = by_check(run)["logs.errors.recent"]
     assert f.status is Status.WARN
@@ -193,13 +239,17 @@ def test_simulator_decides_when_it_works(seeded_aws, monkeypatch):
             results = []
             for action in kwargs["ActionNames"]:
                 decision = "explicitDeny" if action == "logs:PutLogEvents" else "allowed"
-                results.append({
-                    "EvalActionName": action,
-                    "EvalResourceName": kwargs["ResourceArns"][0],
-                    "EvalDecision": decision,
-                    "MatchedStatements": [{"SourcePolicyId": "AgentCorePolicy", "SourcePolicyType": "IAM Policy"}],
-                })
-            self._stubber.add_response("simulate_principal_policy", {"EvaluationResults": results, "IsTruncated": False}, kwargs)
+                results.append(
+                    {
+                        "EvalActionName": action,
+                        "EvalResourceName": kwargs["ResourceArns"][0],
+                        "EvalDecision": decision,
+                        "MatchedStatements": [{"SourcePolicyId": "AgentCorePolicy", "SourcePolicyType": "IAM Policy"}],
+                    }
+                )
+            self._stubber.add_response(
+                "simulate_principal_policy", {"EvaluationResults": results, "IsTruncated": False}, kwargs
+            )
             return self._stubbed.simulate_principal_policy(**kwargs)
 
         def __getattr__(self, name: str) -> Any:
@@ -216,7 +266,10 @@ def test_simulator_decides_when_it_works(seeded_aws, monkeypatch):
     assert f.status is Status.FAIL
     assert "[SimulatePrincipalPolicy]" in f.summary and "logs:PutLogEvents" in f.summary
     assert f.evidence["method"] == "SimulatePrincipalPolicy"
-    assert found["iam.role.xray"].status is Status.PASS and found["iam.role.xray"].evidence["method"] == "SimulatePrincipalPolicy"
+    assert (
+        found["iam.role.xray"].status is Status.PASS
+        and found["iam.role.xray"].evidence["method"] == "SimulatePrincipalPolicy"
+    )
 
 
 def _walk(runtime: str) -> str:
@@ -261,4 +314,7 @@ def test_simulator_is_asked_once_per_endpoint_that_lacks_it(seeded_aws, monkeypa
     assert len(calls) == 1  # the first iam.role.* check learnt that moto lacks it; the others went local at once
     for check in ("iam.role.logs", "iam.role.xray", "iam.role.metrics", "iam.role.ecr"):
         assert found[check].evidence["method"] == "local evaluation"
-        assert "does not support" in found[check].evidence["simulator_not_used"] or "not an AWS response" in found[check].evidence["simulator_not_used"]
+        assert (
+            "does not support" in found[check].evidence["simulator_not_used"]
+            or "not an AWS response" in found[check].evidence["simulator_not_used"]
+        )

@@ -21,9 +21,20 @@ from tui.sandbox.scenarios import get_scenario
 
 PLAYBOOK = "playbooks/agentcore-mcp.yaml"
 AWS_CHECKS = (
-    "aws.identity", "runtime.discover", "aws.region", "runtime.status", "iam.role.trust", "iam.role.logs",
-    "iam.role.xray", "iam.role.metrics", "iam.role.ecr", "logs.group.runtime", "logs.group.otel",
-    "logs.policy.xray", "xray.destination", "logs.errors.recent",
+    "aws.identity",
+    "runtime.discover",
+    "aws.region",
+    "runtime.status",
+    "iam.role.trust",
+    "iam.role.logs",
+    "iam.role.xray",
+    "iam.role.metrics",
+    "iam.role.ecr",
+    "logs.group.runtime",
+    "logs.group.otel",
+    "logs.policy.xray",
+    "xray.destination",
+    "logs.errors.recent",
 )
 
 GUIDE_FAULTS = get_scenario("seed-guide").aws_faults
@@ -46,7 +57,10 @@ def snapshot(info: Any) -> dict[str, Any]:
         "attached": iam.list_attached_role_policies(RoleName=info.role_name)["AttachedPolicies"],
         "trust": iam.get_role(RoleName=info.role_name)["Role"]["AssumeRolePolicyDocument"],
         "log_groups": sorted(g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]),
-        "resource_policies": {p["policyName"]: json.loads(p["policyDocument"]) for p in logs.describe_resource_policies()["resourcePolicies"]},
+        "resource_policies": {
+            p["policyName"]: json.loads(p["policyDocument"])
+            for p in logs.describe_resource_policies()["resourcePolicies"]
+        },
         "xray": xray.get_trace_segment_destination()["Destination"],
     }
 
@@ -108,9 +122,12 @@ def test_fix_all_on_the_guides_faults_then_rerun_idempotence_and_undo(seeded_aws
     otel = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.otel_log_group}:log-stream:*"
     group = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.runtime_log_group}"
     assert granted == {  # exact group ARNs (streams of those groups only), nothing else
-        ("logs:CreateLogGroup", group), ("logs:DescribeLogStreams", group),
-        ("logs:CreateLogStream", f"{group}:log-stream:*"), ("logs:PutLogEvents", f"{group}:log-stream:*"),
-        ("logs:CreateLogStream", otel), ("logs:PutLogEvents", otel),
+        ("logs:CreateLogGroup", group),
+        ("logs:DescribeLogStreams", group),
+        ("logs:CreateLogStream", f"{group}:log-stream:*"),
+        ("logs:PutLogEvents", f"{group}:log-stream:*"),
+        ("logs:CreateLogStream", otel),
+        ("logs:PutLogEvents", otel),
     }
     assert after["attached"] == before["attached"] and after["trust"] == before["trust"]
     assert info.otel_log_group in after["log_groups"]
@@ -149,7 +166,9 @@ def test_create_group_refuses_reserved_aws_names(seeded_aws):
 
 def test_create_group_plan_is_exact_and_noop_when_present(seeded_aws):
     info = seeded_aws({"runtime-log-group-missing"})
-    plan = plan_fix("logs.create_group", {"log_group": info.runtime_log_group, "region": info.region}, build_context(), {})
+    plan = plan_fix(
+        "logs.create_group", {"log_group": info.runtime_log_group, "region": info.region}, build_context(), {}
+    )
     assert [a.model_dump(include={"service", "operation", "params"}) for a in plan.actions] == [
         {"service": "logs", "operation": "create_log_group", "params": {"logGroupName": info.runtime_log_group}}
     ]
@@ -162,10 +181,16 @@ def test_create_group_plan_is_exact_and_noop_when_present(seeded_aws):
 def test_role_policy_merges_into_its_own_policy_and_undo_restores_it(seeded_aws):
     info = seeded_aws({"logs-permission-missing"})
     iam = boto3.client("iam")
-    mine = {"Version": "2012-10-17", "Statement": [{"Sid": "KeepMe", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}]}
+    mine = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "KeepMe", "Effect": "Allow", "Action": "logs:GetLogEvents", "Resource": "*"}],
+    }
     iam.put_role_policy(RoleName=info.role_name, PolicyName="agentcore-triage-logs", PolicyDocument=json.dumps(mine))
     params = {
-        "role_arn": info.role_arn, "scope": "logs", "region": info.region, "account": info.account_id,
+        "role_arn": info.role_arn,
+        "scope": "logs",
+        "region": info.region,
+        "account": info.account_id,
         "log_groups": [info.runtime_log_group, info.otel_log_group],
     }
     plan = plan_fix("iam.role_policy", params, build_context(), {})
@@ -176,7 +201,11 @@ def test_role_policy_merges_into_its_own_policy_and_undo_restores_it(seeded_aws)
     assert new["Statement"][0] == mine["Statement"][0]  # kept, first, unchanged
     resources = {s["Resource"] for s in new["Statement"][1:]}
     group = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.runtime_log_group}"
-    assert resources == {group, f"{group}:log-stream:*", f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.otel_log_group}:log-stream:*"}
+    assert resources == {
+        group,
+        f"{group}:log-stream:*",
+        f"arn:aws:logs:{info.region}:{info.account_id}:log-group:{info.otel_log_group}:log-stream:*",
+    }
     assert not any("*" in r.split(":log-group:")[1].replace(":log-stream:*", "") for r in resources)
     assert json.loads(plan.undo[0].params["PolicyDocument"]) == mine
     record = apply_plan(plan, build_context())
@@ -189,7 +218,13 @@ def test_role_policy_merges_into_its_own_policy_and_undo_restores_it(seeded_aws)
 
 def test_role_policy_refuses_to_fight_an_explicit_deny(seeded_aws):
     info = seeded_aws({"logs-deny-putlogevents"})
-    params = {"role_arn": info.role_arn, "scope": "logs", "region": info.region, "account": info.account_id, "log_groups": [info.runtime_log_group]}
+    params = {
+        "role_arn": info.role_arn,
+        "scope": "logs",
+        "region": info.region,
+        "account": info.account_id,
+        "log_groups": [info.runtime_log_group],
+    }
     with pytest.raises(FixError, match="DenyLogWrites.*cannot override an explicit Deny"):
         plan_fix("iam.role_policy", params, build_context(), {})
 
@@ -199,7 +234,9 @@ def test_destination_fix_requires_the_resource_policy_first(seeded_aws):
     params = {"region": info.region, "account": info.account_id}
     plan = plan_fix("xray.destination", params, build_context(), {})
     assert plan.prerequisites == ["logs.xray_resource_policy"]
-    assert plan.actions[0].params == {"Destination": "CloudWatchLogs"} and plan.undo[0].params == {"Destination": "XRay"}
+    assert plan.actions[0].params == {"Destination": "CloudWatchLogs"} and plan.undo[0].params == {
+        "Destination": "XRay"
+    }
     # applied alone, AWS refuses it (the sandbox answers like AWS)
     record = apply_plan(plan, build_context())
     assert record.outcome == "failed" and "PutLogEvents on the aws/spans" in (record.error or "")
@@ -229,16 +266,27 @@ def test_spans_policy_fix_replaces_the_slash_statement_and_keeps_others(seeded_a
     info = seeded_aws({"resource-policy-slash"})
     logs = boto3.client("logs")
     doc = json.loads(logs.describe_resource_policies()["resourcePolicies"][0]["policyDocument"])
-    doc["Statement"].append({"Sid": "Other", "Effect": "Allow", "Principal": {"Service": "delivery.logs.amazonaws.com"},
-                             "Action": "logs:PutLogEvents", "Resource": "*"})
+    doc["Statement"].append(
+        {
+            "Sid": "Other",
+            "Effect": "Allow",
+            "Principal": {"Service": "delivery.logs.amazonaws.com"},
+            "Action": "logs:PutLogEvents",
+            "Resource": "*",
+        }
+    )
     logs.put_resource_policy(policyName="TransactionSearchXRayAccess", policyDocument=json.dumps(doc))
-    plan = plan_fix("logs.xray_resource_policy", {"region": info.region, "account": info.account_id}, build_context(), {})
+    plan = plan_fix(
+        "logs.xray_resource_policy", {"region": info.region, "account": info.account_id}, build_context(), {}
+    )
     new = json.loads(plan.actions[0].params["policyDocument"])
     sids = [s["Sid"] for s in new["Statement"]]
     assert sorted(sids) == ["Other", "TransactionSearchXRayAccess"]
     assert "/aws/spans" not in json.dumps(new)
     apply_plan(plan, build_context())
-    assert plan_fix("logs.xray_resource_policy", {"region": info.region, "account": info.account_id}, build_context(), {}).noop
+    assert plan_fix(
+        "logs.xray_resource_policy", {"region": info.region, "account": info.account_id}, build_context(), {}
+    ).noop
     undo_record(None, build_context())
     restored = json.loads(logs.describe_resource_policies()["resourcePolicies"][0]["policyDocument"])
     assert restored == doc

@@ -18,18 +18,54 @@ OTEL_GROUP = f"arn:aws:logs:{R}:{A}:log-group:agents/mcp-server-logs"
 SAMPLE_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "BedrockPermissions", "Effect": "Allow", "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"], "Resource": "*"},
-        {"Sid": "ECRImageAccess", "Effect": "Allow", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "Resource": [f"arn:aws:ecr:{R}:{A}:repository/*"]},
-        {"Effect": "Allow", "Action": ["logs:DescribeLogStreams", "logs:CreateLogGroup"], "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*"]},
+        {
+            "Sid": "BedrockPermissions",
+            "Effect": "Allow",
+            "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream"],
+            "Resource": "*",
+        },
+        {
+            "Sid": "ECRImageAccess",
+            "Effect": "Allow",
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Resource": [f"arn:aws:ecr:{R}:{A}:repository/*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": ["logs:DescribeLogStreams", "logs:CreateLogGroup"],
+            "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*"],
+        },
         {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": [f"arn:aws:logs:{R}:{A}:log-group:*"]},
-        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*:log-stream:*"]},
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*:log-stream:*"],
+        },
         {"Sid": "ECRTokenAccess", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], "Resource": ["*"]},
-        {"Effect": "Allow", "Resource": "*", "Action": "cloudwatch:PutMetricData", "Condition": {"StringEquals": {"cloudwatch:namespace": "bedrock-agentcore"}}},
+        {
+            "Effect": "Allow",
+            "Action": [
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            "Resource": ["*"],
+        },
+        {
+            "Effect": "Allow",
+            "Resource": "*",
+            "Action": "cloudwatch:PutMetricData",
+            "Condition": {"StringEquals": {"cloudwatch:namespace": "bedrock-agentcore"}},
+        },
         {
             "Sid": "GetAgentAccessToken",
             "Effect": "Allow",
-            "Action": ["bedrock-agentcore:GetWorkloadAccessToken", "bedrock-agentcore:GetWorkloadAccessTokenForJWT", "bedrock-agentcore:GetWorkloadAccessTokenForUserId"],
+            "Action": [
+                "bedrock-agentcore:GetWorkloadAccessToken",
+                "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
+                "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
+            ],
             "Resource": [
                 f"arn:aws:bedrock-agentcore:{R}:{A}:workload-identity-directory/default",
                 f"arn:aws:bedrock-agentcore:{R}:{A}:workload-identity-directory/default/workload-identity/mcp_server-*",
@@ -42,19 +78,62 @@ SAMPLE_POLICY = {
 TOOLKIT_POLICY = {
     "Version": "2012-10-17",
     "Statement": [
-        {"Sid": "ECRImageAccess", "Effect": "Allow", "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], "Resource": [f"arn:aws:ecr:{R}:{A}:repository/bedrock-agentcore-mcp_server"]},
+        {
+            "Sid": "ECRImageAccess",
+            "Effect": "Allow",
+            "Action": ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            "Resource": [f"arn:aws:ecr:{R}:{A}:repository/bedrock-agentcore-mcp_server"],
+        },
         {"Sid": "ECRTokenAccess", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
-        {"Effect": "Allow", "Action": ["logs:DescribeLogStreams", "logs:CreateLogGroup"], "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*"]},
+        {
+            "Effect": "Allow",
+            "Action": ["logs:DescribeLogStreams", "logs:CreateLogGroup"],
+            "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*"],
+        },
         {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": [f"arn:aws:logs:{R}:{A}:log-group:*"]},
-        {"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*:log-stream:*"]},
-        {"Effect": "Allow", "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"], "Resource": ["*"]},
-        {"Effect": "Allow", "Resource": "*", "Action": "cloudwatch:PutMetricData", "Condition": {"StringEquals": {"cloudwatch:namespace": "bedrock-agentcore"}}},
-        {"Effect": "Allow", "Action": ["logs:CreateLogGroup", "logs:PutDeliverySource", "logs:PutDeliveryDestination", "logs:CreateDelivery", "logs:GetDeliverySource", "logs:DeleteDeliverySource", "logs:DeleteDeliveryDestination"], "Resource": "*"},
+        {
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": [f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/runtimes/*:log-stream:*"],
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
+            "Resource": ["*"],
+        },
+        {
+            "Effect": "Allow",
+            "Resource": "*",
+            "Action": "cloudwatch:PutMetricData",
+            "Condition": {"StringEquals": {"cloudwatch:namespace": "bedrock-agentcore"}},
+        },
+        {
+            "Effect": "Allow",
+            "Action": [
+                "logs:CreateLogGroup",
+                "logs:PutDeliverySource",
+                "logs:PutDeliveryDestination",
+                "logs:CreateDelivery",
+                "logs:GetDeliverySource",
+                "logs:DeleteDeliverySource",
+                "logs:DeleteDeliveryDestination",
+            ],
+            "Resource": "*",
+        },
         {
             "Sid": "BedrockModelInvocation",
             "Effect": "Allow",
             "Action": ["bedrock:InvokeModel", "bedrock:InvokeModelWithResponseStream", "bedrock:ApplyGuardrail"],
-            "Resource": ["arn:aws:bedrock:*::foundation-model/*", "arn:aws:bedrock:*:*:inference-profile/*", f"arn:aws:bedrock:{R}:{A}:*"],
+            "Resource": [
+                "arn:aws:bedrock:*::foundation-model/*",
+                "arn:aws:bedrock:*:*:inference-profile/*",
+                f"arn:aws:bedrock:{R}:{A}:*",
+            ],
         },
     ],
 }
@@ -67,7 +146,10 @@ TRUST = {
             "Effect": "Allow",
             "Principal": {"Service": "bedrock-agentcore.amazonaws.com"},
             "Action": "sts:AssumeRole",
-            "Condition": {"StringEquals": {"aws:SourceAccount": A}, "ArnLike": {"aws:SourceArn": f"arn:aws:bedrock-agentcore:{R}:{A}:*"}},
+            "Condition": {
+                "StringEquals": {"aws:SourceAccount": A},
+                "ArnLike": {"aws:SourceArn": f"arn:aws:bedrock-agentcore:{R}:{A}:*"},
+            },
         }
     ],
 }
@@ -80,8 +162,14 @@ SPANS_POLICY = {
             "Effect": "Allow",
             "Principal": {"Service": "xray.amazonaws.com"},
             "Action": "logs:PutLogEvents",
-            "Resource": [f"arn:aws:logs:{R}:{A}:log-group:aws/spans:*", f"arn:aws:logs:{R}:{A}:log-group:/aws/application-signals/data:*"],
-            "Condition": {"ArnLike": {"aws:SourceArn": f"arn:aws:xray:{R}:{A}:*"}, "StringEquals": {"aws:SourceAccount": A}},
+            "Resource": [
+                f"arn:aws:logs:{R}:{A}:log-group:aws/spans:*",
+                f"arn:aws:logs:{R}:{A}:log-group:/aws/application-signals/data:*",
+            ],
+            "Condition": {
+                "ArnLike": {"aws:SourceArn": f"arn:aws:xray:{R}:{A}:*"},
+                "StringEquals": {"aws:SourceAccount": A},
+            },
         }
     ],
 }
@@ -90,9 +178,19 @@ sample = PolicyDoc.parse("AgentCorePolicy", SAMPLE_POLICY)
 toolkit = PolicyDoc.parse(f"BedrockAgentCoreRuntimeExecutionPolicy-mcp_server", TOOLKIT_POLICY)
 WRONG_PREFIX = PolicyDoc.parse(
     "TerraformPolicy",
-    {"Statement": [{"Effect": "Allow", "Action": ["logs:CreateLogStream", "logs:PutLogEvents"], "Resource": f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock/agentcore/*"}]},
+    {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock/agentcore/*",
+            }
+        ]
+    },
 )
-DENY = PolicyDoc.parse("Guardrail", {"Statement": {"Sid": "NoLogWrites", "Effect": "Deny", "Action": "logs:Put*", "Resource": "*"}})
+DENY = PolicyDoc.parse(
+    "Guardrail", {"Statement": {"Sid": "NoLogWrites", "Effect": "Deny", "Action": "logs:Put*", "Resource": "*"}}
+)
 
 
 @pytest.mark.parametrize(
@@ -111,19 +209,75 @@ DENY = PolicyDoc.parse("Guardrail", {"Statement": {"Sid": "NoLogWrites", "Effect
         (sample, "cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "bedrock-agentcore"}, "allowed", True, 7),
         (sample, "cloudwatch:PutMetricData", "*", {"cloudwatch:namespace": "Custom"}, "implicitDeny", True, None),
         (sample, "cloudwatch:PutMetricData", "*", None, "implicitDeny", False, None),
-        (sample, "ecr:BatchGetImage", f"arn:aws:ecr:{R}:{A}:repository/bedrock-agentcore-mcp_server", None, "allowed", True, "ECRImageAccess"),
+        (
+            sample,
+            "ecr:BatchGetImage",
+            f"arn:aws:ecr:{R}:{A}:repository/bedrock-agentcore-mcp_server",
+            None,
+            "allowed",
+            True,
+            "ECRImageAccess",
+        ),
         (sample, "ecr:GetAuthorizationToken", "*", None, "allowed", True, "ECRTokenAccess"),
-        (sample, "bedrock-agentcore:GetWorkloadAccessTokenForJWT", f"arn:aws:bedrock-agentcore:{R}:{A}:workload-identity-directory/default/workload-identity/mcp_server-abc", None, "allowed", True, "GetAgentAccessToken"),
-        (sample, "bedrock-agentcore:GetWorkloadAccessTokenForJWT", f"arn:aws:bedrock-agentcore:{R}:{A}:workload-identity-directory/default/workload-identity/other-abc", None, "implicitDeny", True, None),
+        (
+            sample,
+            "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
+            f"arn:aws:bedrock-agentcore:{R}:{A}:workload-identity-directory/default/workload-identity/mcp_server-abc",
+            None,
+            "allowed",
+            True,
+            "GetAgentAccessToken",
+        ),
+        (
+            sample,
+            "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
+            f"arn:aws:bedrock-agentcore:{R}:{A}:workload-identity-directory/default/workload-identity/other-abc",
+            None,
+            "implicitDeny",
+            True,
+            None,
+        ),
         (sample, "s3:GetObject", "arn:aws:s3:::bucket/key", None, "implicitDeny", True, None),
         # the toolkit scopes ECR to its own repository
-        (toolkit, "ecr:BatchGetImage", f"arn:aws:ecr:{R}:{A}:repository/bedrock-agentcore-mcp_server", None, "allowed", True, "ECRImageAccess"),
+        (
+            toolkit,
+            "ecr:BatchGetImage",
+            f"arn:aws:ecr:{R}:{A}:repository/bedrock-agentcore-mcp_server",
+            None,
+            "allowed",
+            True,
+            "ECRImageAccess",
+        ),
         (toolkit, "ecr:BatchGetImage", f"arn:aws:ecr:{R}:{A}:repository/other", None, "implicitDeny", True, None),
-        (toolkit, "logs:CreateLogGroup", f"arn:aws:logs:{R}:{A}:log-group:agents/mcp-server-logs", None, "allowed", True, 7),
+        (
+            toolkit,
+            "logs:CreateLogGroup",
+            f"arn:aws:logs:{R}:{A}:log-group:agents/mcp-server-logs",
+            None,
+            "allowed",
+            True,
+            7,
+        ),
         (toolkit, "logs:PutLogEvents", f"{OTEL_GROUP}:log-stream:default", None, "implicitDeny", True, None),
-        (toolkit, "bedrock:InvokeModel", "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude", None, "allowed", True, "BedrockModelInvocation"),
+        (
+            toolkit,
+            "bedrock:InvokeModel",
+            "arn:aws:bedrock:us-west-2::foundation-model/anthropic.claude",
+            None,
+            "allowed",
+            True,
+            "BedrockModelInvocation",
+        ),
         # the classic wrong prefix (terraform-aws-agentcore PR #30)
-        (WRONG_PREFIX, "logs:PutLogEvents", f"{RUNTIME_GROUP}:log-stream:otel-rt-logs", None, "implicitDeny", True, None),
+        (
+            WRONG_PREFIX,
+            "logs:PutLogEvents",
+            f"{RUNTIME_GROUP}:log-stream:otel-rt-logs",
+            None,
+            "implicitDeny",
+            True,
+            None,
+        ),
     ],
 )
 def test_real_policies(policy, action, resource, context, decision, certain, sid_or_index):
@@ -160,7 +314,11 @@ def test_not_action_and_not_resource():
         {
             "Statement": [
                 {"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"},
-                {"Effect": "Deny", "Action": "logs:*", "NotResource": f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/*"},
+                {
+                    "Effect": "Deny",
+                    "Action": "logs:*",
+                    "NotResource": f"arn:aws:logs:{R}:{A}:log-group:/aws/bedrock-agentcore/*",
+                },
             ]
         },
     )
@@ -173,10 +331,20 @@ def test_not_action_and_not_resource():
 def test_trust_policy_with_principal_and_conditions():
     trust = PolicyDoc.parse("trust", TRUST, "trust")
     ok = {"aws:SourceAccount": A, "aws:SourceArn": f"arn:aws:bedrock-agentcore:{R}:{A}:runtime/{RT}"}
-    assert evaluate([trust], "sts:AssumeRole", "role", context=ok, principal={"Service": "bedrock-agentcore.amazonaws.com"}).allowed
-    assert evaluate([trust], "sts:AssumeRole", "role", context=ok, principal={"Service": "bedrock.amazonaws.com"}).decision == "implicitDeny"
+    assert evaluate(
+        [trust], "sts:AssumeRole", "role", context=ok, principal={"Service": "bedrock-agentcore.amazonaws.com"}
+    ).allowed
+    assert (
+        evaluate([trust], "sts:AssumeRole", "role", context=ok, principal={"Service": "bedrock.amazonaws.com"}).decision
+        == "implicitDeny"
+    )
     other = {**ok, "aws:SourceAccount": "999999999999"}
-    assert evaluate([trust], "sts:AssumeRole", "role", context=other, principal={"Service": "bedrock-agentcore.amazonaws.com"}).decision == "implicitDeny"
+    assert (
+        evaluate(
+            [trust], "sts:AssumeRole", "role", context=other, principal={"Service": "bedrock-agentcore.amazonaws.com"}
+        ).decision
+        == "implicitDeny"
+    )
     # without the context the conditions are not evaluated: uncertain, not a silent pass
     ev = evaluate([trust], "sts:AssumeRole", "role", principal={"Service": "bedrock-agentcore.amazonaws.com"})
     assert ev.decision == "implicitDeny" and not ev.certain
@@ -186,14 +354,32 @@ def test_spans_resource_policy_and_the_leading_slash():
     spans = PolicyDoc.parse("TransactionSearchXRayAccess", SPANS_POLICY, "resource")
     ctx = {"aws:SourceArn": f"arn:aws:xray:{R}:{A}:x", "aws:SourceAccount": A}
     stream = f"arn:aws:logs:{R}:{A}:log-group:aws/spans:log-stream:default"
-    assert evaluate([spans], "logs:PutLogEvents", stream, context=ctx, principal={"Service": "xray.amazonaws.com"}).allowed
-    slash = PolicyDoc.parse("s", {"Statement": [{**SPANS_POLICY["Statement"][0], "Resource": f"arn:aws:logs:{R}:{A}:log-group:/aws/spans:*"}]}, "resource")
-    assert evaluate([slash], "logs:PutLogEvents", stream, context=ctx, principal={"Service": "xray.amazonaws.com"}).decision == "implicitDeny"
+    assert evaluate(
+        [spans], "logs:PutLogEvents", stream, context=ctx, principal={"Service": "xray.amazonaws.com"}
+    ).allowed
+    slash = PolicyDoc.parse(
+        "s",
+        {"Statement": [{**SPANS_POLICY["Statement"][0], "Resource": f"arn:aws:logs:{R}:{A}:log-group:/aws/spans:*"}]},
+        "resource",
+    )
+    assert (
+        evaluate(
+            [slash], "logs:PutLogEvents", stream, context=ctx, principal={"Service": "xray.amazonaws.com"}
+        ).decision
+        == "implicitDeny"
+    )
 
 
 def test_boundary_must_allow_too():
-    boundary = PolicyDoc.parse("boundary", {"Statement": [{"Effect": "Allow", "Action": "xray:*", "Resource": "*"}]}, "boundary")
-    evs = {e.action: e for e in evaluate_all([sample], ["xray:PutTraceSegments", "logs:CreateLogGroup"], RUNTIME_GROUP, boundary=[boundary])}
+    boundary = PolicyDoc.parse(
+        "boundary", {"Statement": [{"Effect": "Allow", "Action": "xray:*", "Resource": "*"}]}, "boundary"
+    )
+    evs = {
+        e.action: e
+        for e in evaluate_all(
+            [sample], ["xray:PutTraceSegments", "logs:CreateLogGroup"], RUNTIME_GROUP, boundary=[boundary]
+        )
+    }
     assert evs["xray:PutTraceSegments"].allowed
     assert evs["logs:CreateLogGroup"].decision == "implicitDeny"
 
@@ -201,7 +387,11 @@ def test_boundary_must_allow_too():
 def test_matrix_on_the_sample_policy():
     """The runtime's matrix (research §5.5) against the sample: only the OTEL group is missing."""
     missing = []
-    for need in needs_logs("aws", R, A, [f"/aws/bedrock-agentcore/runtimes/{RT}-DEFAULT", "agents/mcp-server-logs"]) + needs_xray() + needs_metrics():
+    for need in (
+        needs_logs("aws", R, A, [f"/aws/bedrock-agentcore/runtimes/{RT}-DEFAULT", "agents/mcp-server-logs"])
+        + needs_xray()
+        + needs_metrics()
+    ):
         for ev in evaluate_all([sample], need.actions, need.resource, context=need.context):
             if not (ev.allowed and ev.certain):
                 missing.append((ev.action, ev.resource))
@@ -212,18 +402,39 @@ def test_matrix_on_the_sample_policy():
 
 
 def test_glob_semantics():
-    assert glob_match("arn:aws:logs:*:*:log-group:aws/spans:*", f"arn:aws:logs:{R}:{A}:log-group:aws/spans:log-stream:x")
+    assert glob_match(
+        "arn:aws:logs:*:*:log-group:aws/spans:*", f"arn:aws:logs:{R}:{A}:log-group:aws/spans:log-stream:x"
+    )
     assert glob_match("a?c", "abc") and not glob_match("a?c", "abbc")
-    assert not glob_match("arn:aws:logs:*:log-group:/aws/bedrock-agentcore/*", "arn:aws:logs:r:a:log-group:/aws/bedrock/agentcore/x")
+    assert not glob_match(
+        "arn:aws:logs:*:log-group:/aws/bedrock-agentcore/*", "arn:aws:logs:r:a:log-group:/aws/bedrock/agentcore/x"
+    )
     assert not glob_match("Arn:*", "arn:x")  # resources are case-sensitive
 
 
 # ---------------------------------------------------------------------------- properties
 
 ACTIONS = ["logs:PutLogEvents", "logs:CreateLogGroup", "xray:PutTraceSegments", "iam:PassRole", "s3:GetObject"]
-RESOURCES = [f"{RUNTIME_GROUP}:log-stream:otel-rt-logs", RUNTIME_GROUP, f"{OTEL_GROUP}:log-stream:default", "*", "arn:aws:s3:::b/k"]
-action_patterns = st.sampled_from(["*", "logs:*", "logs:Put*", "logs:PutLogEvents", "xray:*", "iam:PassRole", "s3:Get?bject", "ec2:*"])
-resource_patterns = st.sampled_from(["*", f"arn:aws:logs:{R}:{A}:log-group:*", f"{RUNTIME_GROUP}*", f"{OTEL_GROUP}:*", "arn:aws:s3:::*", "arn:aws:ecr:*"])
+RESOURCES = [
+    f"{RUNTIME_GROUP}:log-stream:otel-rt-logs",
+    RUNTIME_GROUP,
+    f"{OTEL_GROUP}:log-stream:default",
+    "*",
+    "arn:aws:s3:::b/k",
+]
+action_patterns = st.sampled_from(
+    ["*", "logs:*", "logs:Put*", "logs:PutLogEvents", "xray:*", "iam:PassRole", "s3:Get?bject", "ec2:*"]
+)
+resource_patterns = st.sampled_from(
+    [
+        "*",
+        f"arn:aws:logs:{R}:{A}:log-group:*",
+        f"{RUNTIME_GROUP}*",
+        f"{OTEL_GROUP}:*",
+        "arn:aws:s3:::*",
+        "arn:aws:ecr:*",
+    ]
+)
 conditions = st.one_of(
     st.none(),
     st.just({"StringEquals": {"aws:SourceAccount": A}}),
@@ -248,7 +459,9 @@ def statements(draw, effect=None):
 policies = st.lists(st.lists(statements(), max_size=5), min_size=1, max_size=3).map(
     lambda docs: [PolicyDoc(f"p{i}", {"Statement": s}) for i, s in enumerate(docs)]
 )
-contexts = st.sampled_from([None, {"aws:SourceAccount": A}, {"cloudwatch:namespace": "bedrock-agentcore", "aws:SecureTransport": "true"}])
+contexts = st.sampled_from(
+    [None, {"aws:SourceAccount": A}, {"cloudwatch:namespace": "bedrock-agentcore", "aws:SecureTransport": "true"}]
+)
 
 
 @settings(max_examples=300, deadline=None)

@@ -51,9 +51,20 @@ def test_changed_endpoint_is_not_served_from_a_stale_session(aws_sandbox, monkey
 
 @pytest.mark.parametrize(
     ("operation", "is_read"),
-    [("GetRole", True), ("ListAgentRuntimes", True), ("FilterLogEvents", True), ("SimulatePrincipalPolicy", True),
-     ("PutRolePolicy", False), ("CreateLogGroup", False), ("UpdateTraceSegmentDestination", False), ("DeleteRolePolicy", False),
-     ("GetSecretValue", False), ("GetWorkloadAccessTokenForJWT", False), ("GetAuthorizationToken", False), ("InvokeAgentRuntime", False)],
+    [
+        ("GetRole", True),
+        ("ListAgentRuntimes", True),
+        ("FilterLogEvents", True),
+        ("SimulatePrincipalPolicy", True),
+        ("PutRolePolicy", False),
+        ("CreateLogGroup", False),
+        ("UpdateTraceSegmentDestination", False),
+        ("DeleteRolePolicy", False),
+        ("GetSecretValue", False),
+        ("GetWorkloadAccessTokenForJWT", False),
+        ("GetAuthorizationToken", False),
+        ("InvokeAgentRuntime", False),
+    ],
 )
 def test_what_counts_as_a_read(operation, is_read):
     assert session.is_read_operation(operation) is is_read
@@ -73,7 +84,9 @@ def test_guard_blocks_a_write_during_the_check_phase(seeded_aws):
     info = seeded_aws()
 
     def sneaky(ctx: CheckContext, params: Any):
-        ctx.aws("iam").put_role_policy(RoleName=info.role_name, PolicyName="sneaky", PolicyDocument='{"Version":"2012-10-17","Statement":[]}')
+        ctx.aws("iam").put_role_policy(
+            RoleName=info.role_name, PolicyName="sneaky", PolicyDocument='{"Version":"2012-10-17","Statement":[]}'
+        )
         return passed("wrote it")
 
     from tui.aws.errors import aws_errors
@@ -90,22 +103,70 @@ def test_guard_blocks_a_write_during_the_check_phase(seeded_aws):
 
 
 def _client_error(code: str, operation: str, status: int = 400, message: str = "") -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}, operation)
+    return ClientError(
+        {"Error": {"Code": code, "Message": message}, "ResponseMetadata": {"HTTPStatusCode": status}}, operation
+    )
 
 
 @pytest.mark.parametrize(
     ("exc", "service", "kind", "words"),
     [
         (NoCredentialsError(), None, "no-credentials", ["no AWS credentials", "aws sso login"]),
-        (_client_error("ExpiredToken", "GetCallerIdentity", 403, "The security token included in the request is expired"), "sts", "expired", ["expired", "refresh"]),
-        (_client_error("ExpiredTokenException", "ListAgentRuntimes", 403), "bedrock-agentcore-control", "expired", ["expired"]),
-        (_client_error("AccessDeniedException", "DescribeResourcePolicies", 400, "User: arn:aws:sts::1:assumed-role/dev is not authorized"), "logs", "access-denied",
-         ["logs:DescribeResourcePolicies", "agentcore-triage's own", "docs/permissions.md"]),
-        (_client_error("AccessDeniedException", "ListAgentRuntimes", 403), "bedrock-agentcore-control", "access-denied", ["bedrock-agentcore:ListAgentRuntimes"]),
-        (_client_error("ThrottlingException", "FilterLogEvents", 400, "Rate exceeded"), "logs", "throttled", ["throttled", "logs:FilterLogEvents", "after retries"]),
-        (_client_error("404", "GetTraceSegmentDestination", 404, "<html>Not Found</html>"), "xray", "unsupported", ["does not support", "xray:GetTraceSegmentDestination"]),
-        (_client_error("UnknownOperationException", "GetTraceSegmentDestination", 400), "xray", "unsupported", ["does not support"]),
-        (_client_error("InvalidClientTokenId", "GetCallerIdentity", 403), "sts", "bad-credentials", ["rejected the credentials"]),
+        (
+            _client_error(
+                "ExpiredToken", "GetCallerIdentity", 403, "The security token included in the request is expired"
+            ),
+            "sts",
+            "expired",
+            ["expired", "refresh"],
+        ),
+        (
+            _client_error("ExpiredTokenException", "ListAgentRuntimes", 403),
+            "bedrock-agentcore-control",
+            "expired",
+            ["expired"],
+        ),
+        (
+            _client_error(
+                "AccessDeniedException",
+                "DescribeResourcePolicies",
+                400,
+                "User: arn:aws:sts::1:assumed-role/dev is not authorized",
+            ),
+            "logs",
+            "access-denied",
+            ["logs:DescribeResourcePolicies", "agentcore-triage's own", "docs/permissions.md"],
+        ),
+        (
+            _client_error("AccessDeniedException", "ListAgentRuntimes", 403),
+            "bedrock-agentcore-control",
+            "access-denied",
+            ["bedrock-agentcore:ListAgentRuntimes"],
+        ),
+        (
+            _client_error("ThrottlingException", "FilterLogEvents", 400, "Rate exceeded"),
+            "logs",
+            "throttled",
+            ["throttled", "logs:FilterLogEvents", "after retries"],
+        ),
+        (
+            _client_error("404", "GetTraceSegmentDestination", 404, "<html>Not Found</html>"),
+            "xray",
+            "unsupported",
+            ["does not support", "xray:GetTraceSegmentDestination"],
+        ),
+        (
+            _client_error("UnknownOperationException", "GetTraceSegmentDestination", 400),
+            "xray",
+            "unsupported",
+            ["does not support"],
+        ),
+        (
+            _client_error("InvalidClientTokenId", "GetCallerIdentity", 403),
+            "sts",
+            "bad-credentials",
+            ["rejected the credentials"],
+        ),
     ],
 )
 def test_translator_gives_actionable_causes(exc, service, kind, words):
@@ -140,7 +201,9 @@ def test_access_denied_in_a_check_names_the_tools_missing_permission(seeded_aws,
     ctx = CheckContext(context=build_context())
     result = spans_policy(ctx, SpansPolicyParams(region=info.region, account=info.account_id))
     assert result.status is Status.ERROR
-    assert "logs:DescribeResourcePolicies" in result.summary and "agentcore-triage's own AWS principal" in result.summary
+    assert (
+        "logs:DescribeResourcePolicies" in result.summary and "agentcore-triage's own AWS principal" in result.summary
+    )
     assert result.evidence["missing_permission"] == "logs:DescribeResourcePolicies"
 
 
@@ -152,7 +215,11 @@ def test_no_credentials_is_one_line_not_a_traceback(aws_sandbox, monkeypatch, tm
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for name in ("AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_WEB_IDENTITY_TOKEN_FILE"):
+    for name in (
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+    ):
         monkeypatch.delenv(name, raising=False)
     session.reset_sessions()
     result = identity(CheckContext(context=build_context()), IdentityParams())
@@ -184,6 +251,8 @@ def test_unsupported_operation_is_an_error_result_not_a_crash(monkeypatch, tmp_p
 def test_unknown_profile_is_an_actionable_error(aws_sandbox):
     from tui.checks.aws.identity import IdentityParams, identity
 
-    result = identity(CheckContext(context=Context(profile="no-such-profile-xyz", region="us-east-1")), IdentityParams())
+    result = identity(
+        CheckContext(context=Context(profile="no-such-profile-xyz", region="us-east-1")), IdentityParams()
+    )
     assert result.status is Status.ERROR
     assert "AWS profile not found: 'no-such-profile-xyz'" in result.summary

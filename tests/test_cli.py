@@ -16,7 +16,13 @@ BOOK = str(Path(__file__).parent / "playbooks" / "cli" / "needs-runtime.yaml")
 
 
 def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    base_env = {"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AGENTCORE_TRIAGE_RUNTIME": "", "AGENTCORE_TRIAGE_ENDPOINT": ""}
+    base_env = {
+        "AWS_PROFILE": "",
+        "AWS_REGION": "",
+        "AWS_DEFAULT_REGION": "",
+        "AGENTCORE_TRIAGE_RUNTIME": "",
+        "AGENTCORE_TRIAGE_ENDPOINT": "",
+    }
     return CliRunner().invoke(main, list(args), input=input, env=base_env | (env or {}), catch_exceptions=False)
 
 
@@ -85,7 +91,9 @@ def test_bad_input_gives_one_line_error_and_exit_2(args: list[str], message: str
 def test_bad_flag_in_a_real_process_has_no_traceback() -> None:
     proc = subprocess.run(
         [sys.executable, "-m", "tui", "doctor", "--playbook", "/nonexistent/x.yaml"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "cannot read playbook" in proc.stderr
@@ -147,4 +155,3 @@ def test_run_can_start_at_the_node_match_names_and_prints_diagnosis_bodies_on_th
     assert f"agentcore-triage run --playbook needs-runtime --start no-runtime" in result.stdout
     result = invoke("run", "--playbook", BOOK, "--start", "nowhere")
     assert result.exit_code == 2 and "no such node" in result.output
-

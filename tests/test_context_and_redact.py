@@ -54,11 +54,18 @@ def test_credential_shapes_are_masked_without_registration() -> None:
     text = f"Authorization: Bearer {jwt}"
     out = redact_text(text)
     assert jwt not in out and "signature" not in out
-    assert redact_text("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY") == f"aws_secret_access_key = {MASK}"
+    assert (
+        redact_text("aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+        == f"aws_secret_access_key = {MASK}"
+    )
 
 
 def test_redact_walks_structures_and_masks_secret_keys() -> None:
-    data = {"headers": {"Authorization": "Basic abc123def", "Accept": "application/json"}, "token_env": "MY_TOKEN", "items": ["x"]}
+    data = {
+        "headers": {"Authorization": "Basic abc123def", "Accept": "application/json"},
+        "token_env": "MY_TOKEN",
+        "items": ["x"],
+    }
     out = redact(data)
     assert out["headers"]["Authorization"] == MASK
     assert out["headers"]["Accept"] == "application/json"

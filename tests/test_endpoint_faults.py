@@ -12,14 +12,20 @@ from tui.results import CheckResult, Status
 from tui.sandbox.misbehaving import misbehaving
 
 
-def assert_classified(result: CheckResult, code: str, *, status: Status = Status.FAIL, words: tuple[str, ...] = ()) -> dict[str, Any]:
+def assert_classified(
+    result: CheckResult, code: str, *, status: Status = Status.FAIL, words: tuple[str, ...] = ()
+) -> dict[str, Any]:
     assert result.status == status, f"{result.check}: {result.status.value} {result.summary}"
     classified = result.evidence.get("classified") or {}
     assert classified.get("code") == code, (result.summary, classified)
     assert "\n" not in result.summary and len(result.summary) < 400
     assert result.remediation.strip(), "no advice"
     for word in words:
-        assert word.lower() in (result.summary + " " + result.remediation).lower(), (word, result.summary, result.remediation)
+        assert word.lower() in (result.summary + " " + result.remediation).lower(), (
+            word,
+            result.summary,
+            result.remediation,
+        )
     return classified
 
 
@@ -46,7 +52,9 @@ async def test_missing_accept_at_the_server(mcp_server, json_response: bool) -> 
     assert negatives["no-accept"]["code"] == "accept"
     assert "Accept: application/json, text/event-stream" in negatives["no-accept"]["advice"]
     # JSON-mode servers need only application/json; SSE-mode servers need both.
-    assert negatives["accept-json-only"]["code" if not json_response else "cause"] == ("accept" if not json_response else "accepted")
+    assert negatives["accept-json-only"]["code" if not json_response else "cause"] == (
+        "accept" if not json_response else "accepted"
+    )
     assert negatives["accept-sse-only"]["code"] == "accept"
 
 
@@ -171,7 +179,9 @@ MODES = [(True, False), (True, True), (False, False), (False, True)]
 MODE_IDS = ["stateless-sse", "stateless-json", "stateful-sse", "stateful-json"]
 
 
-async def _stream_check(mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str, faults: set[str]) -> CheckResult:  # noqa: F811
+async def _stream_check(
+    mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str, faults: set[str]
+) -> CheckResult:  # noqa: F811
     server = mcp_server(stateless=stateless, json_response=json_response, faults=faults)
     if via == "direct":
         return await run_check("endpoint.stream", make_context(server.url))
@@ -182,9 +192,13 @@ async def _stream_check(mcp_server, front_door, monkeypatch, stateless: bool, js
 
 @pytest.mark.parametrize("via", ["direct", "front-door"])
 @pytest.mark.parametrize(("stateless", "json_response"), MODES, ids=MODE_IDS)
-async def test_tools_call_cut_mid_stream_without_calling_a_tool(mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str) -> None:  # noqa: F811
+async def test_tools_call_cut_mid_stream_without_calling_a_tool(
+    mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str
+) -> None:  # noqa: F811
     """No `call` param needed: a tools/call for a tool that cannot exist shows the cut, and runs no tool code."""
-    result = await _stream_check(mcp_server, front_door, monkeypatch, stateless, json_response, via, {"drop-mid-stream"})
+    result = await _stream_check(
+        mcp_server, front_door, monkeypatch, stateless, json_response, via, {"drop-mid-stream"}
+    )
     classified = assert_classified(result, "reset-mid-body", words=("tools/call", "cut", "crash"))
     assert "200" in classified["seen"] and "reset-mid-body" in classified["seen"]
     tool = result.evidence["probe_tool"]
@@ -196,7 +210,9 @@ async def test_tools_call_cut_mid_stream_without_calling_a_tool(mcp_server, fron
 
 @pytest.mark.parametrize("via", ["direct", "front-door"])
 @pytest.mark.parametrize(("stateless", "json_response"), MODES, ids=MODE_IDS)
-async def test_tools_call_reply_complete_on_a_healthy_server(mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str) -> None:  # noqa: F811
+async def test_tools_call_reply_complete_on_a_healthy_server(
+    mcp_server, front_door, monkeypatch, stateless: bool, json_response: bool, via: str
+) -> None:  # noqa: F811
     result = await _stream_check(mcp_server, front_door, monkeypatch, stateless, json_response, via, set())
     assert result.status == Status.PASS, (result.summary, result.details[:800])
     assert "arrived complete" in result.summary and "isError" in result.summary
@@ -233,7 +249,10 @@ async def test_misbehaving_endpoint(kind: str, code: str, words: tuple[str, ...]
         result = await run_check("endpoint.initialize", make_context(url, timeout=5))
         assert_classified(result, code, words=words)
         sdk = await run_check("endpoint.sdk", make_context(url, timeout=5))
-        assert sdk.status == Status.FAIL and sdk.evidence["classified"]["code"] == code, (sdk.summary, sdk.details[:500])
+        assert sdk.status == Status.FAIL and sdk.evidence["classified"]["code"] == code, (
+            sdk.summary,
+            sdk.details[:500],
+        )
 
 
 async def test_wrong_path_on_a_real_server(mcp_server) -> None:  # noqa: F811

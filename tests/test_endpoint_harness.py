@@ -50,7 +50,9 @@ def bounded_probes() -> Any:
     assert not over, "probes exceeded their timeout: " + "; ".join(over)
 
 
-def make_context(endpoint: str | None = None, *, token_env: str | None = None, timeout: float = 8.0, **kwargs: Any) -> Context:
+def make_context(
+    endpoint: str | None = None, *, token_env: str | None = None, timeout: float = 8.0, **kwargs: Any
+) -> Context:
     return Context(endpoint=endpoint, token_env=token_env, timeout=timeout, **kwargs)
 
 

@@ -57,7 +57,9 @@ def test_response_matching_is_type_exact() -> None:
     msgs = [{"jsonrpc": "2.0", "id": "42", "result": {}}, {"jsonrpc": "2.0", "id": 42, "result": {"x": 1}}]
     assert jsonrpc.find_response(msgs, 42)["result"] == {"x": 1}
     assert jsonrpc.find_response(msgs, "42")["result"] == {}
-    assert jsonrpc.find_response([{"jsonrpc": "2.0", "id": None, "error": {"code": -32600}}], 7)["error"]["code"] == -32600
+    assert (
+        jsonrpc.find_response([{"jsonrpc": "2.0", "id": None, "error": {"code": -32600}}], 7)["error"]["code"] == -32600
+    )
 
 
 # --------------------------------------------------------------------------- target
@@ -65,7 +67,10 @@ def test_response_matching_is_type_exact() -> None:
 
 def test_invocation_url_fully_encodes_the_arn(monkeypatch) -> None:
     monkeypatch.delenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", raising=False)
-    assert invocation_url(ARN) == f"https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/{ENCODED}/invocations?qualifier=DEFAULT"
+    assert (
+        invocation_url(ARN)
+        == f"https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/{ENCODED}/invocations?qualifier=DEFAULT"
+    )
     monkeypatch.setenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", "http://127.0.0.1:9/")
     assert invocation_url(ARN).startswith(f"http://127.0.0.1:9/runtimes/{ENCODED}/")
 
@@ -89,14 +94,19 @@ def test_half_encoded_arn_is_explained(path_arn: str, expect: str | None) -> Non
         return
     assert expect in problems[0]
     if expect != "lost characters":
-        assert suggested == f"https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/{ENCODED}/invocations?qualifier=DEFAULT"
+        assert (
+            suggested
+            == f"https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/{ENCODED}/invocations?qualifier=DEFAULT"
+        )
 
 
 def test_target_from_runtime_arn_and_facts(monkeypatch) -> None:
     monkeypatch.delenv("AWS_ENDPOINT_URL_BEDROCK_AGENTCORE", raising=False)
     target = resolve_target(make_context(runtime=ARN))
     assert target is not None and target.agentcore and target.region == "us-east-1" and ENCODED in target.url
-    target = resolve_target(make_context(runtime="mcp_server"), {"runtime.arn": ARN, "runtime.auth": "customJWTAuthorizer"})
+    target = resolve_target(
+        make_context(runtime="mcp_server"), {"runtime.arn": ARN, "runtime.auth": "customJWTAuthorizer"}
+    )
     assert target is not None and target.source == "runtime ARN" and target.auth_hint == "jwt"
     assert resolve_target(make_context(runtime="mcp_server")) is None
     direct = resolve_target(make_context("http://127.0.0.1:8000/mcp"))
@@ -114,7 +124,11 @@ def _jwt(**claims: Any) -> str:
 
 def test_jwt_claims_decoded_without_verifying() -> None:
     now = int(time.time())
-    info = decode_jwt(_jwt(iss="https://cognito-idp.us-east-1.amazonaws.com/pool", client_id="abc", exp=now + 3600, token_use="access"))
+    info = decode_jwt(
+        _jwt(
+            iss="https://cognito-idp.us-east-1.amazonaws.com/pool", client_id="abc", exp=now + 3600, token_use="access"
+        )
+    )
     assert info is not None and info.client_id == "abc" and not info.expired and not info.expiring_soon
     assert "expires in 59 min" in info.expiry_text() or "expires in 60 min" in info.expiry_text()
     assert decode_jwt(_jwt(exp=now - 10)).expired
@@ -127,8 +141,12 @@ def test_sigv4_signature_for_bedrock_agentcore() -> None:
     from botocore.credentials import Credentials
 
     headers = sigv4_sign(
-        "POST", f"https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/{ENCODED}/invocations?qualifier=DEFAULT",
-        {"Content-Type": "application/json"}, b"{}", "us-east-1", Credentials("AKIDEXAMPLE", "secret"),
+        "POST",
+        f"https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/{ENCODED}/invocations?qualifier=DEFAULT",
+        {"Content-Type": "application/json"},
+        b"{}",
+        "us-east-1",
+        Credentials("AKIDEXAMPLE", "secret"),
     )
     assert headers["Authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/")
     assert "/us-east-1/bedrock-agentcore/aws4_request" in headers["Authorization"]
@@ -145,7 +163,9 @@ def test_nested_exception_groups_unwrap_to_one_cause() -> None:
         try:
             raise MCPError(-32603, "Server returned an error response")
         except MCPError as inner:
-            raise ExceptionGroup("unhandled errors in a TaskGroup", [ExceptionGroup("unhandled errors in a TaskGroup", [inner])])
+            raise ExceptionGroup(
+                "unhandled errors in a TaskGroup", [ExceptionGroup("unhandled errors in a TaskGroup", [inner])]
+            )
     except ExceptionGroup as exc:
         text, etype, code, chain = unwrap(exc)
     assert (text, etype, code) == ("Server returned an error response", "MCPError", -32603)
@@ -155,7 +175,9 @@ def test_nested_exception_groups_unwrap_to_one_cause() -> None:
 # --------------------------------------------------------------------------- TLS certificates
 
 
-def _cert(tmp: Path, name: str, host: str, *, issuer: tuple[Any, Any] | None = None, days: int = 30, ca: bool = False) -> tuple[Any, Any, Path, Path]:
+def _cert(
+    tmp: Path, name: str, host: str, *, issuer: tuple[Any, Any] | None = None, days: int = 30, ca: bool = False
+) -> tuple[Any, Any, Path, Path]:
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
@@ -180,7 +202,9 @@ def _cert(tmp: Path, name: str, host: str, *, issuer: tuple[Any, Any] | None = N
     cert = builder.sign(issuer_key, hashes.SHA256())
     cert_path, key_path = tmp / f"{name}.pem", tmp / f"{name}.key"
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return cert, key, cert_path, key_path
 
 

@@ -45,7 +45,9 @@ async def test_no_endpoint_asks_for_a_target() -> None:
     ],
     ids=["421", "-32010", "expired", "wrong-client", "stateful-risk", "cut-tools-call"],
 )
-async def test_front_door_faults_reach_their_diagnosis(mcp_server, front_door, monkeypatch, faults, token, stateless, node) -> None:  # noqa: F811
+async def test_front_door_faults_reach_their_diagnosis(
+    mcp_server, front_door, monkeypatch, faults, token, stateless, node
+) -> None:  # noqa: F811
     door = front_door(mcp_server(stateless=stateless, faults=set(faults)).url, inject_session_id=stateless)
     monkeypatch.setenv(TOKEN_ENV, door.issue_token(token))
     assert await walk_endpoint_branch(make_context(door.invocation_url, token_env=TOKEN_ENV)) == node
@@ -62,10 +64,19 @@ async def test_html_login_page_is_a_wrong_url() -> None:
     ("text", "node"),
     [
         ("WARNING Missing Content-Type transport_security.py:92 header in POST request", "ep-headers"),
-        ('{"jsonrpc":"2.0","error":{"code":-32603,"message":"An internal error occurred while processing the request."},"id":"2f5b"}', "ep-internal-error"),
+        (
+            '{"jsonrpc":"2.0","error":{"code":-32603,"message":"An internal error occurred while processing the request."},"id":"2f5b"}',
+            "ep-internal-error",
+        ),
         ('"body": "Error in message router", "exception.type": "ClosedResourceError"', "ep-closed-resource"),
-        ("pydantic.errors.PydanticCustomError: Input should be a valid UUID, invalid character: expecting a-f", "ep-uuid"),
-        ('{"jsonrpc":"2.0","id":1,"error":{"code":-32010,"message":"Runtime initialization time exceeded."}}', "ep-runtime-not-started"),
+        (
+            "pydantic.errors.PydanticCustomError: Input should be a valid UUID, invalid character: expecting a-f",
+            "ep-uuid",
+        ),
+        (
+            '{"jsonrpc":"2.0","id":1,"error":{"code":-32010,"message":"Runtime initialization time exceeded."}}',
+            "ep-runtime-not-started",
+        ),
         ("406 - MCP Accept header must contain: application/json, text/event-stream", "ep-headers"),
         ("Not Acceptable: Client must accept both application/json and text/event-stream", "ep-headers"),
         ("Invalid Host header", "ep-host-protection"),

@@ -38,7 +38,9 @@ async def test_raw_check_output_never_holds_the_token(mcp_server, front_door, mo
     caplog.set_level(logging.DEBUG)
     for check_id in ENDPOINT_CHECKS:
         spec = REGISTRY.checks[check_id]
-        params = spec.params.model_validate({"call": "add_numbers", "arguments": {"a": 1, "b": 2}} if check_id == "endpoint.tools" else {})
+        params = spec.params.model_validate(
+            {"call": "add_numbers", "arguments": {"a": 1, "b": 2}} if check_id == "endpoint.tools" else {}
+        )
         result = await spec.func(CheckContext(context=context, timeout=context.timeout), params)
         _assert_clean(result.model_dump_json(), token, check_id)
         assert "***redacted***" not in result.summary + result.details, f"{check_id} needed redaction: {result.summary}"
@@ -55,9 +57,29 @@ def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, k
     for fmt in ("text", "json", "markdown"):
         out = tmp_path / f"report.{fmt}"
         proc = subprocess.run(
-            [sys.executable, "-m", "tui", "doctor", "--endpoint", door.invocation_url, "--token-env", TOKEN_ENV,
-             "--timeout", "8", "--format", fmt, "--out", str(out), "-v", *only],
-            env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+            [
+                sys.executable,
+                "-m",
+                "tui",
+                "doctor",
+                "--endpoint",
+                door.invocation_url,
+                "--token-env",
+                TOKEN_ENV,
+                "--timeout",
+                "8",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "-v",
+                *only,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
         )
         assert proc.returncode in (0, 1), proc.stderr
         report = out.read_text(encoding="utf-8")
@@ -65,9 +87,27 @@ def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, k
         _assert_clean(report, token, f"{fmt} report")
         _assert_clean(proc.stdout + proc.stderr, token, f"{fmt} stdout/stderr")
     proc = subprocess.run(
-        [sys.executable, "-m", "tui", "doctor", "--endpoint", door.invocation_url, "--token-env", TOKEN_ENV,
-         "--timeout", "8", "--fix", "all", "--yes", *only],
-        env=env, capture_output=True, text=True, timeout=120, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "doctor",
+            "--endpoint",
+            door.invocation_url,
+            "--token-env",
+            TOKEN_ENV,
+            "--timeout",
+            "8",
+            "--fix",
+            "all",
+            "--yes",
+            *only,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
     )
     _assert_clean(proc.stdout + proc.stderr, token, "doctor --fix all output")
     for path in (tmp_path / "state").rglob("*"):

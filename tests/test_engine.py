@@ -27,7 +27,9 @@ class NameParams(CheckParams):
 def make_registry(**funcs: Any) -> Registry:
     reg = Registry()
     for check_id, (func, publishes) in funcs.items():
-        reg.add_check(CheckSpec(check_id.replace("_", "."), check_id, Severity.MEDIUM, NameParams, func, publishes=publishes))
+        reg.add_check(
+            CheckSpec(check_id.replace("_", "."), check_id, Severity.MEDIUM, NameParams, func, publishes=publishes)
+        )
     return reg
 
 
@@ -90,7 +92,9 @@ async def test_hanging_check_ends_as_error_with_timeout_reason() -> None:
         threading.Event().wait(30)
         return passed("never")
 
-    walk = Walk(book(TWO_CHECKS), Context(), registry=make_registry(a_one=(hang, ()), a_two=(hang_sync, ())), timeout=0.3)
+    walk = Walk(
+        book(TWO_CHECKS), Context(), registry=make_registry(a_one=(hang, ()), a_two=(hang_sync, ())), timeout=0.3
+    )
     results = await walk.run_node()
     for result in results.values():
         assert result.status is Status.ERROR
@@ -101,7 +105,9 @@ async def test_exception_in_check_becomes_error_result() -> None:
     def boom(ctx: Any, params: Any) -> CheckResult:
         raise ValueError("the server said no\nsecond line")
 
-    walk = Walk(book(TWO_CHECKS), Context(), registry=make_registry(a_one=(boom, ()), a_two=(lambda c, p: passed("ok"), ())))
+    walk = Walk(
+        book(TWO_CHECKS), Context(), registry=make_registry(a_one=(boom, ()), a_two=(lambda c, p: passed("ok"), ()))
+    )
     results = await walk.run_node()
     assert results["a.one"].status is Status.ERROR
     assert results["a.one"].summary == "ValueError: the server said no"

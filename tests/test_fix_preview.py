@@ -8,8 +8,14 @@ from tui.fixes.base import ApiCall
 
 
 def test_policy_document_is_shown_decoded_but_sent_as_the_exact_string() -> None:
-    document = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]})
-    call = ApiCall(service="iam", operation="put_role_policy", params={"RoleName": "r", "PolicyName": "p", "PolicyDocument": document})
+    document = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}]}
+    )
+    call = ApiCall(
+        service="iam",
+        operation="put_role_policy",
+        params={"RoleName": "r", "PolicyName": "p", "PolicyDocument": document},
+    )
     shown, decoded = call.display_params()
     assert decoded == ["PolicyDocument"]
     assert json.loads(shown)["PolicyDocument"]["Statement"][0]["Action"] == "logs:PutLogEvents"

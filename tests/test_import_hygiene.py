@@ -24,9 +24,22 @@ def test_app_module_imports_no_heavy_dependency() -> None:
 
 def test_every_app_module_imports_no_heavy_dependency() -> None:
     modules = [
-        "tui.app.main", "tui.app.walk_screen", "tui.app.start_screen", "tui.app.fix_modal", "tui.app.search_screen",
-        "tui.app.export_screen", "tui.app.audit_screen", "tui.app.help_screen", "tui.app.commands", "tui.app.session",
-        "tui.app.path_tree", "tui.app.checks_table", "tui.app.check_detail", "tui.app.choice_list",
+        "tui.app.main",
+        "tui.app.walk_screen",
+        "tui.app.start_screen",
+        "tui.app.fix_modal",
+        "tui.app.search_screen",
+        "tui.app.export_screen",
+        "tui.app.audit_screen",
+        "tui.app.help_screen",
+        "tui.app.commands",
+        "tui.app.session",
+        "tui.app.path_tree",
+        "tui.app.checks_table",
+        "tui.app.check_detail",
+        "tui.app.choice_list",
     ]
-    loaded = _modules_after("\n".join(f"import {m}" for m in modules) + "\nimport tui.engine.walk, tui.engine.fixing, tui.app.session")
+    loaded = _modules_after(
+        "\n".join(f"import {m}" for m in modules) + "\nimport tui.engine.walk, tui.engine.fixing, tui.app.session"
+    )
     assert not [m for m in HEAVY if m in loaded]

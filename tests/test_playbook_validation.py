@@ -102,7 +102,9 @@ def test_fact_published_by_an_earlier_node_is_defined_but_not_by_a_later_one(tmp
     from tui.checks.core import RequiredParams
 
     reg = Registry()
-    reg.add_check(CheckSpec("pub", "publishes", Severity.LOW, NoParams, lambda c, p: passed("x"), publishes=("thing.id",)))
+    reg.add_check(
+        CheckSpec("pub", "publishes", Severity.LOW, NoParams, lambda c, p: passed("x"), publishes=("thing.id",))
+    )
     reg.add_check(CheckSpec("use", "uses", Severity.LOW, RequiredParams, lambda c, p: passed("x")))
     book = tmp_path / "flow.yaml"
     book.write_text(

@@ -63,7 +63,9 @@ if __name__ == "__main__":
     mcp.run("streamable-http", host="0.0.0.0", port=8000, stateless_http=True)
 '''
 
-GUIDE_DOCKERFILE = 'FROM python:3.12-slim\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "-m", "mcp_server"]\n'
+GUIDE_DOCKERFILE = (
+    'FROM python:3.12-slim\nCOPY . .\nRUN pip install -r requirements.txt\nCMD ["python", "-m", "mcp_server"]\n'
+)
 
 
 def make(tmp_path: Path, server: str, requirements: str, dockerfile: str | None) -> Path:
@@ -79,8 +81,15 @@ def run_check(check_id: str, project: Path):  # type: ignore[no-untyped-def]
     return spec.func(CheckContext(context=Context(project=str(project))), spec.params(dir=str(project)))
 
 
-PROJECT_CHECKS = ["project.layout", "project.mcp_version", "project.server_api", "project.server_host",
-                  "project.stateless", "project.otel_distro", "project.otel_instrument"]
+PROJECT_CHECKS = [
+    "project.layout",
+    "project.mcp_version",
+    "project.server_api",
+    "project.server_host",
+    "project.stateless",
+    "project.otel_distro",
+    "project.otel_instrument",
+]
 
 
 def test_guide_shaped_project_fails_exactly_where_the_guide_is_wrong(tmp_path: Path) -> None:
@@ -118,7 +127,9 @@ def test_healthy_v2_project_passes_everything(tmp_path: Path) -> None:
 
 
 def test_v2_constructor_options_are_flagged(tmp_path: Path) -> None:
-    server = HEALTHY_SERVER.replace('MCPServer("mcp-server")', 'MCPServer("mcp-server", host="0.0.0.0", stateless_http=True)')
+    server = HEALTHY_SERVER.replace(
+        'MCPServer("mcp-server")', 'MCPServer("mcp-server", host="0.0.0.0", stateless_http=True)'
+    )
     project = make(tmp_path, server, "mcp>=2.3,<3\n", None)
     result = run_check("project.server_api", project)
     assert result.status is Status.FAIL
@@ -134,9 +145,15 @@ def test_missing_project_dir_fails_and_no_dockerfile_only_warns(tmp_path: Path) 
     assert run_check("project.otel_instrument", project).status is Status.SKIP
 
 
-def test_fixes_patch_the_files_then_the_checks_pass_and_undo_restores_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_fixes_patch_the_files_then_the_checks_pass_and_undo_restores_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
-    project = make(tmp_path / "proj", GUIDE_SERVER, "mcp\nboto3\n", GUIDE_DOCKERFILE) if (tmp_path / "proj").mkdir() is None else None
+    project = (
+        make(tmp_path / "proj", GUIDE_SERVER, "mcp\nboto3\n", GUIDE_DOCKERFILE)
+        if (tmp_path / "proj").mkdir() is None
+        else None
+    )
     assert project is not None
     before = {p.name: p.read_text() for p in project.iterdir()}
     ctx = Context(project=str(project))

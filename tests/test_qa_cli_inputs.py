@@ -114,7 +114,9 @@ def test_a_readable_token_file_still_runs_the_checks(tmp_path: Path) -> None:
     token = tmp_path / "tok"
     token.write_text("opaque-qa-token-123456\n")
     endpoint = f"http://127.0.0.1:{closed_port()}/mcp"
-    result = invoke("doctor", "--format", "json", "--endpoint", endpoint, "--token-file", str(token), "--only", "endpoint.reachable")
+    result = invoke(
+        "doctor", "--format", "json", "--endpoint", endpoint, "--token-file", str(token), "--only", "endpoint.reachable"
+    )
     assert result.exit_code == 1, result.output
     report = json.loads(result.stdout)
     assert report["findings"][0]["status"] == "fail"
@@ -122,7 +124,9 @@ def test_a_readable_token_file_still_runs_the_checks(tmp_path: Path) -> None:
 
 
 def test_undo_does_not_need_a_valid_token_source(tmp_path: Path) -> None:
-    result = invoke("undo", "--yes", "--token-file", str(tmp_path / "gone"), env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
+    result = invoke(
+        "undo", "--yes", "--token-file", str(tmp_path / "gone"), env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)}
+    )
     one_line_exit_2(result, "nothing to undo")
 
 
@@ -130,7 +134,17 @@ def test_password_in_the_endpoint_url_never_reaches_the_report() -> None:
     secret = "pa55w0rdQAsecret"
     endpoint = f"http://user:{secret}@127.0.0.1:{closed_port()}/mcp"
     for fmt in ("json", "text", "markdown"):
-        result = invoke("doctor", "--format", fmt, "--endpoint", endpoint, "--only", "endpoint.reachable", "--only", "endpoint.initialize")
+        result = invoke(
+            "doctor",
+            "--format",
+            fmt,
+            "--endpoint",
+            endpoint,
+            "--only",
+            "endpoint.reachable",
+            "--only",
+            "endpoint.initialize",
+        )
         assert result.exit_code == 1, result.output
         assert secret not in result.output
 
@@ -143,7 +157,9 @@ def test_out_into_a_missing_directory_fails_before_running_anything(tmp_path: Pa
 
 
 def test_only_accepts_the_names_the_report_shows_and_names_an_unknown_one_once() -> None:
-    result = invoke("doctor", "--format", "json", "--runtime", "rt-1", "--only", "have-runtime", "--only", "have-runtime")
+    result = invoke(
+        "doctor", "--format", "json", "--runtime", "rt-1", "--only", "have-runtime", "--only", "have-runtime"
+    )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
     assert [(f["check"], f["status"]) for f in report["findings"]] == [("context.required", "pass")]
@@ -156,7 +172,9 @@ def test_ipv6_endpoint_is_shown_with_brackets() -> None:
     with socket.socket(socket.AF_INET6) as s:
         s.bind(("::1", 0))
         port = s.getsockname()[1]
-    result = CliRunner().invoke(main, ["doctor", "--endpoint", f"http://[::1]:{port}/mcp", "--only", "endpoint.reachable", "--format", "json"])
+    result = CliRunner().invoke(
+        main, ["doctor", "--endpoint", f"http://[::1]:{port}/mcp", "--only", "endpoint.reachable", "--format", "json"]
+    )
     finding = json.loads(result.stdout)["findings"][0]
     assert finding["status"] == "fail"
     assert f"[::1]:{port}" in finding["summary"], finding["summary"]

@@ -55,7 +55,9 @@ def group_names() -> set[str]:
 # ------------------------------------------------------------------------------------------- X-Ray
 
 
-def test_fresh_account_trace_destination_is_xray_active(seeded_aws: Callable[..., SeedInfo], aws_sandbox: AwsSandbox) -> None:
+def test_fresh_account_trace_destination_is_xray_active(
+    seeded_aws: Callable[..., SeedInfo], aws_sandbox: AwsSandbox
+) -> None:
     aws_sandbox.reset()
     got = client("xray").get_trace_segment_destination()
     assert (got["Destination"], got["Status"]) == ("XRay", "ACTIVE")
@@ -92,7 +94,8 @@ def test_slash_policy_denied_until_fixed(seeded_aws: Callable[..., SeedInfo]) ->
         xray.update_trace_segment_destination(Destination="CloudWatchLogs")
     # The fix a check would offer: put the right policy. The emulation reads moto's logs backend.
     logs.put_resource_policy(
-        policyName=RESOURCE_POLICY_NAME, policyDocument=json.dumps(transaction_search_policy(info.account_id, info.region))
+        policyName=RESOURCE_POLICY_NAME,
+        policyDocument=json.dumps(transaction_search_policy(info.account_id, info.region)),
     )
     assert xray.update_trace_segment_destination(Destination="CloudWatchLogs")["Status"] == "PENDING"
 
@@ -124,7 +127,16 @@ def test_moto_reset_also_resets_xray(seeded_aws: Callable[..., SeedInfo], aws_sa
     ],
 )
 def test_spans_policy_judged_by_content(resource: str, allowed: bool) -> None:
-    doc = {"Statement": [{"Effect": "Allow", "Principal": {"Service": "xray.amazonaws.com"}, "Action": "logs:PutLogEvents", "Resource": resource}]}
+    doc = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": "xray.amazonaws.com"},
+                "Action": "logs:PutLogEvents",
+                "Resource": resource,
+            }
+        ]
+    }
     assert spans_policy_allows_xray([json.dumps(doc)], "123456789012", "us-east-1") is allowed
 
 
@@ -144,15 +156,23 @@ def test_healthy_seed_state(seeded_aws: Callable[..., SeedInfo]) -> None:
     assert iam.list_role_policies(RoleName=ROLE_NAME)["PolicyNames"] == [ROLE_POLICY_NAME]
     policy = role_policy()
     sids = {s.get("Sid") for s in policy["Statement"]}
-    assert {"BedrockPermissions", "ECRImageAccess", "ECRTokenAccess", "GetAgentAccessToken", "OtelLogGroupAccess"} <= sids
+    assert {
+        "BedrockPermissions",
+        "ECRImageAccess",
+        "ECRTokenAccess",
+        "GetAgentAccessToken",
+        "OtelLogGroupAccess",
+    } <= sids
     resources = json.dumps(logs_statements(policy))
     assert "/aws/bedrock-agentcore/runtimes/*:log-stream:*" in resources and OTEL_LOG_GROUP in resources
     assert not any(s["Effect"] == "Deny" for s in policy["Statement"])
 
     control = client("bedrock-agentcore-control")
     runtime = control.get_agent_runtime(agentRuntimeId=info.runtime_id)
-    assert runtime["agentRuntimeArn"] == info.runtime_arn == (
-        f"arn:aws:bedrock-agentcore:{info.region}:{info.account_id}:runtime/{info.runtime_id}"
+    assert (
+        runtime["agentRuntimeArn"]
+        == info.runtime_arn
+        == (f"arn:aws:bedrock-agentcore:{info.region}:{info.account_id}:runtime/{info.runtime_id}")
     )
     assert info.runtime_id.startswith("mcp_server-") and len(info.runtime_id) == len("mcp_server-") + 10
     assert runtime["status"] == "READY" and "failureReason" not in runtime
@@ -160,7 +180,9 @@ def test_healthy_seed_state(seeded_aws: Callable[..., SeedInfo]) -> None:
     assert runtime["roleArn"] == info.role_arn
     jwt = runtime["authorizerConfiguration"]["customJWTAuthorizer"]
     assert jwt["discoveryUrl"].endswith("/.well-known/openid-configuration") and jwt["allowedClients"]
-    assert "x-aws-log-group=agents/mcp-server-logs" in runtime["environmentVariables"]["OTEL_EXPORTER_OTLP_LOGS_HEADERS"]
+    assert (
+        "x-aws-log-group=agents/mcp-server-logs" in runtime["environmentVariables"]["OTEL_EXPORTER_OTLP_LOGS_HEADERS"]
+    )
     endpoint = control.get_agent_runtime_endpoint(agentRuntimeId=info.runtime_id, endpointName="DEFAULT")
     assert endpoint["status"] == "READY"
     assert [r["agentRuntimeName"] for r in control.list_agent_runtimes()["agentRuntimes"]] == ["mcp_server"]
@@ -181,7 +203,9 @@ def test_healthy_seed_state(seeded_aws: Callable[..., SeedInfo]) -> None:
 
 
 def _runtime_messages(info: SeedInfo) -> str:
-    return "\n".join(e["message"] for e in client("logs").filter_log_events(logGroupName=info.runtime_log_group)["events"])
+    return "\n".join(
+        e["message"] for e in client("logs").filter_log_events(logGroupName=info.runtime_log_group)["events"]
+    )
 
 
 def _check_logs_missing(info: SeedInfo) -> None:
@@ -267,7 +291,10 @@ def test_seed_fault(fault: str, seeded_aws: Callable[..., SeedInfo]) -> None:
     info = seeded_aws({fault})
     FAULT_CHECKS[fault](info)
     # Everything else stays healthy: the runtime exists in the real ARN format.
-    assert client("bedrock-agentcore-control").get_agent_runtime(agentRuntimeId=info.runtime_id)["agentRuntimeArn"] == info.runtime_arn
+    assert (
+        client("bedrock-agentcore-control").get_agent_runtime(agentRuntimeId=info.runtime_id)["agentRuntimeArn"]
+        == info.runtime_arn
+    )
 
 
 def test_seed_unknown_fault_rejected(aws_sandbox: AwsSandbox) -> None:
@@ -278,7 +305,12 @@ def test_seed_unknown_fault_rejected(aws_sandbox: AwsSandbox) -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["https://iam.amazonaws.com", "https://logs.us-east-1.amazonaws.com", "http://10.0.0.5:5000", "http://127.0.0.1.nip.io:5000"],
+    [
+        "https://iam.amazonaws.com",
+        "https://logs.us-east-1.amazonaws.com",
+        "http://10.0.0.5:5000",
+        "http://127.0.0.1.nip.io:5000",
+    ],
 )
 def test_seed_refuses_non_local_endpoint(url: str) -> None:
     with pytest.raises(SandboxError, match="refusing"):
@@ -302,7 +334,14 @@ def test_aws_sandbox_lifecycle_leaves_no_port() -> None:
     with AwsSandbox() as aws:
         assert aws.url and aws.url.startswith("http://127.0.0.1:")
         port = int(aws.url.rsplit(":", 1)[1])
-        client_ = boto3.client("sts", endpoint_url=aws.url, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y", config=CFG)
+        client_ = boto3.client(
+            "sts",
+            endpoint_url=aws.url,
+            region_name="us-east-1",
+            aws_access_key_id="x",
+            aws_secret_access_key="y",
+            config=CFG,
+        )
         assert client_.get_caller_identity()["Account"] == "123456789012"
         client_.close()
     with pytest.raises(OSError):

@@ -56,7 +56,10 @@ def auth(door: FrontDoorSandbox, kind: str = "valid") -> dict[str, str]:
 
 @pytest.mark.parametrize("json_response", [False, True])
 def test_valid_token_forwards_to_the_server(
-    json_response: bool, mcp_server: Callable[..., McpServerSandbox], front_door: Callable[..., FrontDoorSandbox], http: httpx.Client
+    json_response: bool,
+    mcp_server: Callable[..., McpServerSandbox],
+    front_door: Callable[..., FrontDoorSandbox],
+    http: httpx.Client,
 ) -> None:
     door = front_door(mcp_server(json_response=json_response).url)
     assert "/runtimes/arn%3Aaws%3Abedrock-agentcore%3A" in door.invocation_url
@@ -67,7 +70,9 @@ def test_valid_token_forwards_to_the_server(
     # The platform mints a runtime session id (>= 33 chars) and, classic contract, an Mcp-Session-Id.
     runtime_session = init.headers[RUNTIME_SESSION_HEADER]
     assert len(runtime_session) >= 33 and init.headers["mcp-session-id"] == runtime_session
-    listed = http.post(door.invocation_url, json=TOOLS_LIST, headers={**auth(door), RUNTIME_SESSION_HEADER: runtime_session})
+    listed = http.post(
+        door.invocation_url, json=TOOLS_LIST, headers={**auth(door), RUNTIME_SESSION_HEADER: runtime_session}
+    )
     assert listed.headers[RUNTIME_SESSION_HEADER] == runtime_session
     body = rpc_body(listed)
     assert body["id"] == TOOLS_LIST["id"]
@@ -90,8 +95,12 @@ def test_missing_accept_type_gives_406(door: FrontDoorSandbox, http: httpx.Clien
         (None, 401, "UnauthorizedException", "Missing Authentication Token"),
         ("Basic dXNlcjpwdw==", 401, "UnauthorizedException", "Missing Authentication Token"),
         ("Bearer not-a-jwt", 401, "UnauthorizedInboundTokenException", "Invalid token"),
-        ("AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/bedrock-agentcore/aws4_request, SignedHeaders=host, Signature=00",
-         403, "AccessDeniedException", AUTH_MISMATCH_MESSAGE),
+        (
+            "AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/bedrock-agentcore/aws4_request, SignedHeaders=host, Signature=00",
+            403,
+            "AccessDeniedException",
+            AUTH_MISMATCH_MESSAGE,
+        ),
     ],
 )
 def test_auth_rejections(
@@ -108,7 +117,11 @@ def test_auth_rejections(
 
 @pytest.mark.parametrize(
     ("kind", "status", "message"),
-    [("expired", 401, "Token has expired"), ("wrong-client", 403, WRONG_CLIENT_MESSAGE), ("bad-signature", 401, "Invalid token")],
+    [
+        ("expired", 401, "Token has expired"),
+        ("wrong-client", 403, WRONG_CLIENT_MESSAGE),
+        ("bad-signature", 401, "Invalid token"),
+    ],
 )
 def test_bad_tokens(kind: str, status: int, message: str, door: FrontDoorSandbox, http: httpx.Client) -> None:
     response = http.post(door.invocation_url, json=INIT, headers=auth(door, kind))
@@ -183,7 +196,12 @@ def test_drop_mid_stream_propagates_through_the_door(
     mcp_server: Callable[..., McpServerSandbox], front_door: Callable[..., FrontDoorSandbox], http: httpx.Client
 ) -> None:
     door = front_door(mcp_server(faults={"drop-mid-stream"}).url)
-    call = {"jsonrpc": "2.0", "id": 5, "method": "tools/call", "params": {"name": "add_numbers", "arguments": {"a": 1, "b": 2}}}
+    call = {
+        "jsonrpc": "2.0",
+        "id": 5,
+        "method": "tools/call",
+        "params": {"name": "add_numbers", "arguments": {"a": 1, "b": 2}},
+    }
     with pytest.raises(httpx.RemoteProtocolError):
         http.post(door.invocation_url, json=call, headers=auth(door))
 

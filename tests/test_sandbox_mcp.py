@@ -99,7 +99,9 @@ async def test_sdk_client_lists_and_calls_tools(mcp_server: Callable[..., McpSer
                 assert res.content[0].text == "Hello, Ada! Nice to meet you."
 
 
-def test_host_protection_gives_421_for_foreign_host(mcp_server: Callable[..., McpServerSandbox], http: httpx.Client) -> None:
+def test_host_protection_gives_421_for_foreign_host(
+    mcp_server: Callable[..., McpServerSandbox], http: httpx.Client
+) -> None:
     protected = mcp_server(faults={"host-protection"})
     assert protected.url
     foreign = http.post(protected.url, json=INIT, headers={**HEADERS, "Host": "agentcore-runtime.internal:8000"})
@@ -107,11 +109,18 @@ def test_host_protection_gives_421_for_foreign_host(mcp_server: Callable[..., Mc
     assert http.post(protected.url, json=INIT, headers=HEADERS).status_code == 200  # its own Host is fine
     open_server = mcp_server()
     assert open_server.url
-    assert http.post(open_server.url, json=INIT, headers={**HEADERS, "Host": "agentcore-runtime.internal:8000"}).status_code == 200
+    assert (
+        http.post(
+            open_server.url, json=INIT, headers={**HEADERS, "Host": "agentcore-runtime.internal:8000"}
+        ).status_code
+        == 200
+    )
 
 
 @pytest.mark.parametrize("json_response", [False, True])
-def test_raising_tool_gives_is_error_result(json_response: bool, mcp_server: Callable[..., McpServerSandbox], http: httpx.Client) -> None:
+def test_raising_tool_gives_is_error_result(
+    json_response: bool, mcp_server: Callable[..., McpServerSandbox], http: httpx.Client
+) -> None:
     server = mcp_server(json_response=json_response, faults={"tool-raises"})
     assert server.url
     session = Session(server.url, http)
@@ -140,7 +149,9 @@ def test_slow_tool_takes_configured_time(mcp_server: Callable[..., McpServerSand
 
 
 @pytest.mark.parametrize("json_response", [False, True])
-def test_drop_mid_stream_cuts_tool_responses(json_response: bool, mcp_server: Callable[..., McpServerSandbox], http: httpx.Client) -> None:
+def test_drop_mid_stream_cuts_tool_responses(
+    json_response: bool, mcp_server: Callable[..., McpServerSandbox], http: httpx.Client
+) -> None:
     server = mcp_server(json_response=json_response, faults={"drop-mid-stream"})
     assert server.url
     session = Session(server.url, http)

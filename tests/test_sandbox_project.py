@@ -57,18 +57,27 @@ def _fastmcp(p: Path) -> None:
 CHECKS: dict[str, Callable[[Path], None]] = {
     "fastmcp-import": _fastmcp,
     "host-localhost": lambda p: (
-        None if 'host="127.0.0.1"' in read(p, "mcp_server.py") and 'host="0.0.0.0"' not in read(p, "mcp_server.py") else pytest.fail("host")
+        None
+        if 'host="127.0.0.1"' in read(p, "mcp_server.py") and 'host="0.0.0.0"' not in read(p, "mcp_server.py")
+        else pytest.fail("host")
     ),
-    "no-otel-distro": lambda p: None if "aws-opentelemetry-distro" not in read(p, "requirements.txt") else pytest.fail("distro"),
+    "no-otel-distro": lambda p: (
+        None if "aws-opentelemetry-distro" not in read(p, "requirements.txt") else pytest.fail("distro")
+    ),
     "no-otel-instrument": lambda p: (
-        None if 'CMD ["python", "-m", "mcp_server"]' in read(p, "Dockerfile") and "opentelemetry-instrument" not in read(p, "Dockerfile")
+        None
+        if 'CMD ["python", "-m", "mcp_server"]' in read(p, "Dockerfile")
+        and "opentelemetry-instrument" not in read(p, "Dockerfile")
         else pytest.fail("instrument")
     ),
     "middleware-decorator": lambda p: (
-        None if "@mcp.middleware\nasync def add_content_type_header" in read(p, "mcp_server.py") else pytest.fail("middleware")
+        None
+        if "@mcp.middleware\nasync def add_content_type_header" in read(p, "mcp_server.py")
+        else pytest.fail("middleware")
     ),
     "stateful": lambda p: (
-        None if "stateless_http=False" in read(p, "mcp_server.py") and "stateless_http=True" not in read(p, "mcp_server.py")
+        None
+        if "stateless_http=False" in read(p, "mcp_server.py") and "stateless_http=True" not in read(p, "mcp_server.py")
         else pytest.fail("stateful")
     ),
 }

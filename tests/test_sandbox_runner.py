@@ -31,8 +31,15 @@ INIT = {
     "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "test", "version": "0"}},
 }
 REQUIRED_ENV = {
-    "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_REGION", "AGENTCORE_TRIAGE_RUNTIME",
-    "AGENTCORE_TRIAGE_ENDPOINT", "AGENTCORE_TRIAGE_TOKEN_FILE", "AGENTCORE_TRIAGE_PROJECT", "AGENTCORE_TRIAGE_SANDBOX",
+    "AWS_ENDPOINT_URL",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_REGION",
+    "AGENTCORE_TRIAGE_RUNTIME",
+    "AGENTCORE_TRIAGE_ENDPOINT",
+    "AGENTCORE_TRIAGE_TOKEN_FILE",
+    "AGENTCORE_TRIAGE_PROJECT",
+    "AGENTCORE_TRIAGE_SANDBOX",
 }
 
 
@@ -54,8 +61,18 @@ def refuses(port: int) -> bool:
 
 
 def test_scenario_catalogue() -> None:
-    families = {"healthy", "seed-guide", "logs-permissions", "missing-log-group", "trace-destination",
-                "resource-policy", "headers", "session-stream", "auth-token", "server-crashed"}
+    families = {
+        "healthy",
+        "seed-guide",
+        "logs-permissions",
+        "missing-log-group",
+        "trace-destination",
+        "resource-policy",
+        "headers",
+        "session-stream",
+        "auth-token",
+        "server-crashed",
+    }
     assert set(SCENARIOS) == families
     assert DEFAULT_SCENARIO == "seed-guide"
     healthy = SCENARIOS["healthy"]
@@ -82,20 +99,29 @@ def test_sandbox_env_points_at_working_servers(sandbox: Callable[[str], Sandbox]
         assert urlsplit(env[name]).hostname == "127.0.0.1"
     assert os.environ["AGENTCORE_TRIAGE_ENDPOINT"] == env["AGENTCORE_TRIAGE_ENDPOINT"]  # the fixture applied it
     token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
-    response = httpx.post(env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+    response = httpx.post(
+        env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10
+    )
     assert response.status_code == 200
     assert (Path(env["AGENTCORE_TRIAGE_PROJECT"]) / "mcp_server.py").is_file()
 
     from tui.context import build_context
 
     ctx = build_context()
-    assert ctx.sandbox and ctx.runtime == env["AGENTCORE_TRIAGE_RUNTIME"] and ctx.endpoint == env["AGENTCORE_TRIAGE_ENDPOINT"]
+    assert (
+        ctx.sandbox
+        and ctx.runtime == env["AGENTCORE_TRIAGE_RUNTIME"]
+        and ctx.endpoint == env["AGENTCORE_TRIAGE_ENDPOINT"]
+    )
     assert ctx.token() == token
 
     import boto3
 
     control = boto3.client("bedrock-agentcore-control")
-    assert control.get_agent_runtime(agentRuntimeId=box.seed_info.runtime_id)["agentRuntimeArn"] == env["AGENTCORE_TRIAGE_RUNTIME"]  # type: ignore[union-attr]
+    assert (
+        control.get_agent_runtime(agentRuntimeId=box.seed_info.runtime_id)["agentRuntimeArn"]
+        == env["AGENTCORE_TRIAGE_RUNTIME"]
+    )  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(("name", "status"), [("auth-token", 401), ("server-crashed", 200), ("headers", 421)])
@@ -103,7 +129,9 @@ def test_scenario_faults_reach_the_endpoint(name: str, status: int, sandbox: Cal
     box = sandbox(name)
     env = box.env()
     token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
-    response = httpx.post(env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+    response = httpx.post(
+        env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10
+    )
     assert response.status_code == status
     if name == "server-crashed":
         assert response.json()["error"]["code"] == -32010
@@ -120,7 +148,12 @@ def test_refuses_when_env_would_bypass_the_endpoint(monkeypatch: pytest.MonkeyPa
 
 def test_apply_env_clears_overrides() -> None:
     box = Sandbox("healthy")
-    fake = {"AWS_PROFILE": "prod", "AWS_ENDPOINT_URL_XRAY": "https://xray.us-east-1.amazonaws.com", "AGENTCORE_TRIAGE_TOKEN_ENV": "T", "HOME": "/h"}
+    fake = {
+        "AWS_PROFILE": "prod",
+        "AWS_ENDPOINT_URL_XRAY": "https://xray.us-east-1.amazonaws.com",
+        "AGENTCORE_TRIAGE_TOKEN_ENV": "T",
+        "HOME": "/h",
+    }
     assert box.unset_env(fake) == ["AGENTCORE_TRIAGE_TOKEN_ENV", "AWS_ENDPOINT_URL_XRAY", "AWS_PROFILE"]
 
 
@@ -135,8 +168,15 @@ def test_teardown_leaves_no_thread_or_port() -> None:
     env = box.env()
     token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
     with httpx.Client(timeout=10) as client:  # exercise every server, keep-alive connections included
-        client.post(env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"})
-        call = {"jsonrpc": "2.0", "id": 2, "method": "tools/call", "params": {"name": "add_numbers", "arguments": {"a": 1, "b": 2}}}
+        client.post(
+            env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}
+        )
+        call = {
+            "jsonrpc": "2.0",
+            "id": 2,
+            "method": "tools/call",
+            "params": {"name": "add_numbers", "arguments": {"a": 1, "b": 2}},
+        }
         assert client.post(box.mcp.url or "", json=call, headers=HEADERS).status_code == 200  # type: ignore[union-attr]
         client.get(box.aws.url + "/moto-api/")  # type: ignore[operator]
         workdir = box.workdir
@@ -176,7 +216,11 @@ def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "demo", "--scenario", "healthy", "--print-env"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(Path(__file__).parent.parent),
     )
     try:
         exports: dict[str, str] = {}
@@ -189,16 +233,25 @@ def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
             if line.startswith("# mcp server: "):
                 exports["MCP_SERVER"] = line.split(": ", 1)[1].strip()
             elif line.startswith("export "):
-                name, _, value = line[len("export "):].strip().partition("=")
+                name, _, value = line[len("export ") :].strip().partition("=")
                 exports[name] = value.strip("'")
             if line.startswith("# scenario:"):
                 break
         assert REQUIRED_ENV <= set(exports), exports
-        ports = [port_of(exports["AWS_ENDPOINT_URL"]), port_of(exports["AGENTCORE_TRIAGE_ENDPOINT"]), port_of(exports["MCP_SERVER"])]
+        ports = [
+            port_of(exports["AWS_ENDPOINT_URL"]),
+            port_of(exports["AGENTCORE_TRIAGE_ENDPOINT"]),
+            port_of(exports["MCP_SERVER"]),
+        ]
         assert not any(refuses(p) for p in ports)
         # A headless command can target it with just these variables.
         token = Path(exports["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
-        ok = httpx.post(exports["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10)
+        ok = httpx.post(
+            exports["AGENTCORE_TRIAGE_ENDPOINT"],
+            json=INIT,
+            headers={**HEADERS, "Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
         assert ok.status_code == 200
         workdir = Path(exports["AGENTCORE_TRIAGE_PROJECT"]).parent
         proc.send_signal(signal.SIGINT)
@@ -231,7 +284,11 @@ def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Call
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
     proc = subprocess.Popen(
         [sys.executable, "-m", "tui", "demo", "--scenario", "server-crashed", "--print-env"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=str(Path(__file__).parent.parent),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(Path(__file__).parent.parent),
         preexec_fn=preexec,
     )
     try:

@@ -88,7 +88,9 @@ def test_search(snap_compare, snap_env: str) -> None:  # noqa: ANN001
     async def run_before(pilot) -> None:  # noqa: ANN001
         await pilot.press("slash")
         await pilot.pause()
-        pilot.app.screen.query_one(TextArea).post_message(events.Paste("HTTP/1.1 401 Unauthorized\nerror=invalid_token"))
+        pilot.app.screen.query_one(TextArea).post_message(
+            events.Paste("HTTP/1.1 401 Unauthorized\nerror=invalid_token")
+        )
         await _settle(pilot)
 
     assert snap_compare(make_app(snap_env), terminal_size=(100, 30), run_before=run_before)

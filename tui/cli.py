@@ -46,7 +46,9 @@ def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--endpoint", help="MCP endpoint URL (default: built from the runtime ARN)."),
         click.option("--token-env", metavar="VAR", help="Environment variable holding the bearer token."),
         click.option("--token-file", metavar="PATH", help="File holding the bearer token."),
-        click.option("--project", metavar="DIR", type=click.Path(file_okay=False), help="MCP server project directory."),
+        click.option(
+            "--project", metavar="DIR", type=click.Path(file_okay=False), help="MCP server project directory."
+        ),
         click.option("--read-only", is_flag=True, help="Never offer or apply fixes."),
         click.option(
             "--timeout",
@@ -96,7 +98,9 @@ def _check_inputs(loaded: Any, ctx: Any, pairs: tuple[str, ...]) -> None:
             raise UsageProblem(f"--input {pair!r}: use NAME=VALUE")
         declared = [i.name for i in loaded.playbook.inputs]
         if name not in declared:
-            raise UsageProblem(f"--input {name}: playbook {loaded.playbook.id} has no such input (inputs: {', '.join(declared) or 'none'})")
+            raise UsageProblem(
+                f"--input {name}: playbook {loaded.playbook.id} has no such input (inputs: {', '.join(declared) or 'none'})"
+            )
         ctx.inputs[name] = value
     for inp in loaded.playbook.inputs:
         if inp.name not in ctx.inputs and inp.default is not None:
@@ -129,7 +133,9 @@ def _handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
             if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
                 raise
-            raise UsageProblem(redact_text(f"{type(exc).__name__}: {exc}") + " (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)") from None
+            raise UsageProblem(
+                redact_text(f"{type(exc).__name__}: {exc}") + " (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)"
+            ) from None
 
     return wrapper
 
@@ -200,7 +206,9 @@ def _merge_parent(click_ctx: click.Context, kwargs: dict[str, Any]) -> dict[str,
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to run (default: agentcore-mcp).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout.")
+@click.option(
+    "--out", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
+)
 @click.option("--only", multiple=True, metavar="CHECK_ID", help="Run only these checks (repeatable).")
 @click.option("--fix", "fix_mode", type=click.Choice(["never", "all"]), default="never", show_default=True)
 @click.option("--yes", is_flag=True, help="Apply fixes without asking (with --fix all).")
@@ -240,11 +248,15 @@ def doctor(
     keys = {inv.key for node in loaded.playbook.nodes.values() if isinstance(node, CheckNode) for inv in node.checks}
     unknown = list(dict.fromkeys(c for c in only if c not in registry.checks and c not in keys))
     if unknown:
-        raise UsageProblem(f"--only: unknown check {', '.join(unknown)} (`agentcore-triage checks list`, or a name from the report)")
+        raise UsageProblem(
+            f"--only: unknown check {', '.join(unknown)} (`agentcore-triage checks list`, or a name from the report)"
+        )
     if out:
         out_dir = Path(out).expanduser().resolve().parent
         if not out_dir.is_dir():
-            raise UsageProblem(f"--out {out}: the directory {out_dir} does not exist (create it, or choose another path); nothing was run")
+            raise UsageProblem(
+                f"--out {out}: the directory {out_dir} does not exist (create it, or choose another path); nothing was run"
+            )
         if not os.access(out_dir, os.W_OK):
             raise UsageProblem(f"--out {out}: the directory {out_dir} is not writable; nothing was run")
     if fix_mode == "all" and ctx.read_only:
@@ -273,7 +285,9 @@ def doctor(
         return run
 
     run = asyncio.run(go())
-    rendered = {"json": render_json, "markdown": render_markdown}.get(fmt, lambda r: render_text(r, verbose=verbose))(run)
+    rendered = {"json": render_json, "markdown": render_markdown}.get(fmt, lambda r: render_text(r, verbose=verbose))(
+        run
+    )
     if out:
         Path(out).write_text(rendered + ("\n" if not rendered.endswith("\n") else ""), encoding="utf-8")
         _err(f"report written to {out} ({run.totals['fail']} fail, {run.totals['error']} error)")
@@ -289,7 +303,9 @@ def doctor(
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH")
 @click.option("--answer", "answers", multiple=True, metavar="NODE=CHOICE", help="Answer a question node (repeatable).")
-@click.option("--start", "start_node", metavar="NODE", help="Start at this node instead of the playbook's start (see `match`).")
+@click.option(
+    "--start", "start_node", metavar="NODE", help="Start at this node instead of the playbook's start (see `match`)."
+)
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.pass_context
@@ -339,7 +355,9 @@ def run_cmd(
             if isinstance(node, QuestionNode):
                 if walk.current not in given:
                     choices = "; ".join(f"{c.key}={c.label}" for c in node.choices)
-                    stop_reason = f"needs an answer at {walk.current} ({node.title}): --answer {walk.current}=KEY ({choices})"
+                    stop_reason = (
+                        f"needs an answer at {walk.current} ({node.title}): --answer {walk.current}=KEY ({choices})"
+                    )
                     return
                 walk.answer(given[walk.current])
             elif isinstance(node, CheckNode):
@@ -362,8 +380,16 @@ def run_cmd(
                     "path": [
                         {"node": s.node, "to": s.target, "why": s.reason, "answer": s.answer} for s in walk.history
                     ],
-                    "results": {n: {k: r.model_dump(mode="json", exclude={"facts"}) for k, r in res.items()} for n, res in walk.results.items()},
-                    "end": {"node": walk.current, "kind": final.kind, "title": final.title, "severity": getattr(final, "severity", None)},
+                    "results": {
+                        n: {k: r.model_dump(mode="json", exclude={"facts"}) for k, r in res.items()}
+                        for n, res in walk.results.items()
+                    },
+                    "end": {
+                        "node": walk.current,
+                        "kind": final.kind,
+                        "title": final.title,
+                        "severity": getattr(final, "severity", None),
+                    },
                     "stopped": stop_reason or None,
                 },
                 indent=2,
@@ -412,11 +438,22 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
         text = sys.stdin.read()
     elif len(text) < 4096 and "\n" not in text and Path(text).is_file():
         text = Path(text).read_text(encoding="utf-8", errors="replace")
-    books = [resolve_playbook(playbook_ref)] if playbook_ref else [resolve_playbook(str(f)) for f in shipped_playbook_files()]
+    books = (
+        [resolve_playbook(playbook_ref)]
+        if playbook_ref
+        else [resolve_playbook(str(f)) for f in shipped_playbook_files()]
+    )
     hits = []
     for loaded in books:
         for node_id, score in match_signatures(loaded.playbook, text):
-            hits.append({"playbook": loaded.playbook.id, "node": node_id, "title": loaded.playbook.nodes[node_id].title, "score": score})
+            hits.append(
+                {
+                    "playbook": loaded.playbook.id,
+                    "node": node_id,
+                    "title": loaded.playbook.nodes[node_id].title,
+                    "score": score,
+                }
+            )
     hits.sort(key=lambda h: -h["score"])
     if fmt == "json":
         click.echo(json.dumps(hits, indent=2))
@@ -424,9 +461,13 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
         click.echo("No node explains that text. Try a shorter excerpt (the error line itself).")
     else:
         for rank, hit in enumerate(hits, 1):
-            click.echo(f"{rank}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''})")
+            click.echo(
+                f"{rank}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''})"
+            )
         top = hits[0]
-        click.echo(f"\nWalk from there: agentcore-triage run --playbook {top['playbook']} --start {top['node']}   (in the TUI: press / and paste the text)")
+        click.echo(
+            f"\nWalk from there: agentcore-triage run --playbook {top['playbook']} --start {top['node']}   (in the TUI: press / and paste the text)"
+        )
     sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
 
 
@@ -540,7 +581,17 @@ def fixes_list(fmt: str) -> None:
     if fmt == "json":
         click.echo(
             json.dumps(
-                [{"id": s.id, "title": s.title, "risk": s.risk.value, "undoable": s.undoable, "permissions": list(s.permissions), "description": s.description} for s in specs],
+                [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "risk": s.risk.value,
+                        "undoable": s.undoable,
+                        "permissions": list(s.permissions),
+                        "description": s.description,
+                    }
+                    for s in specs
+                ],
                 indent=2,
             )
         )
@@ -617,7 +668,9 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 @click.option("--scenario", default="seed-guide", show_default=True, help="Which faults to seed (see --list).")
 @click.option("--list", "list_only", is_flag=True, help="Describe the scenarios and exit.")
 @click.option("--print-env", is_flag=True, help="Print shell export lines and keep the sandbox up until Ctrl-C.")
-@click.option("--doctor", "doctor_only", is_flag=True, help="Run doctor against the sandbox instead of opening the TUI.")
+@click.option(
+    "--doctor", "doctor_only", is_flag=True, help="Run doctor against the sandbox instead of opening the TUI."
+)
 @_handle_errors
 def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
     """Start the local sandbox (moto, MCP server, AgentCore front door) and open the TUI against it."""
@@ -626,5 +679,7 @@ def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> 
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("tui.sandbox"):
             raise UsageProblem("the demo sandbox is not built yet") from None
-        raise UsageProblem(f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)") from None
+        raise UsageProblem(
+            f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)"
+        ) from None
     sys.exit(run_demo(scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only))

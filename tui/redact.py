@@ -19,7 +19,15 @@ _SECRET_KEY_NAMES = re.compile(
     re.IGNORECASE,
 )
 # Keys whose names contain "token" but hold no secret.
-_NOT_SECRET_KEYS = {"token_env", "token_file", "token_source", "nexttoken", "next_token", "token_claims", "token_expires"}
+_NOT_SECRET_KEYS = {
+    "token_env",
+    "token_file",
+    "token_source",
+    "nexttoken",
+    "next_token",
+    "token_claims",
+    "token_expires",
+}
 
 _PATTERNS = [
     # JWTs: three base64url segments, the first starting with eyJ ("{"").

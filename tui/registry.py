@@ -174,7 +174,9 @@ def fixer(
     def decorator(cls: type["Fix"]) -> type["Fix"]:
         cls.id = id
         REGISTRY.add_fix(
-            FixSpec(id=id, title=title, risk=risk, params=params, cls=cls, permissions=tuple(permissions), undoable=undoable)
+            FixSpec(
+                id=id, title=title, risk=risk, params=params, cls=cls, permissions=tuple(permissions), undoable=undoable
+            )
         )
         return cls
 

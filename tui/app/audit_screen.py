@@ -64,7 +64,14 @@ class AuditScreen(Screen[None]):
         table = self.query_one("#audit-table", DataTable)
         table.clear()
         for r in self.records:
-            table.add_row(r.time, Text(r.outcome, style=OUTCOME_STYLE.get(r.outcome, "")), r.fix, r.node or "", r.principal, key=r.id)
+            table.add_row(
+                r.time,
+                Text(r.outcome, style=OUTCOME_STYLE.get(r.outcome, "")),
+                r.fix,
+                r.node or "",
+                r.principal,
+                key=r.id,
+            )
         if not self.records:
             self.query_one("#audit-record", Static).update("No fixes applied yet.")
         else:
@@ -73,7 +80,9 @@ class AuditScreen(Screen[None]):
     def _show(self, index: int) -> None:
         if 0 <= index < len(self.records):
             payload = json.dumps(self.records[index].model_dump(mode="json"), indent=2, default=str)
-            self.query_one("#audit-record", Static).update(Syntax(payload, "json", theme="ansi_dark", background_color="default", word_wrap=True))
+            self.query_one("#audit-record", Static).update(
+                Syntax(payload, "json", theme="ansi_dark", background_color="default", word_wrap=True)
+            )
 
     @on(DataTable.RowHighlighted, "#audit-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -100,7 +109,9 @@ class AuditScreen(Screen[None]):
         """Preview the highlighted record's undo actions; apply them on ``y``."""
         record = self._selected()
         if not self._undoable(record):
-            self.notify("This record cannot be undone (not applied, already undone, or nothing to reverse).", severity="warning")
+            self.notify(
+                "This record cannot be undone (not applied, already undone, or nothing to reverse).", severity="warning"
+            )
             return
         assert record is not None
         from tui.app.fix_modal import FixModal
@@ -130,7 +141,9 @@ class AuditScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         if done.outcome == "undone":
-            self.app.call_from_thread(self.notify, f"Undone: {done.fix}. Re-run the node's checks (r) to see the effect.")
+            self.app.call_from_thread(
+                self.notify, f"Undone: {done.fix}. Re-run the node's checks (r) to see the effect."
+            )
         else:
             self.app.call_from_thread(self.notify, f"Undo failed: {done.error}", severity="error")
         self.app.call_from_thread(self.action_reload)

@@ -22,11 +22,19 @@ def detail_markdown(key: str, spec: CheckSpec | None, result: CheckResult | None
     if spec is not None:
         lines[-1] += f" · severity {spec.severity.value}"
     if result is None:
-        lines += ["", {"running": "Running…", "cancelled": "Cancelled before it finished."}.get(state, "Not run yet (press `r`).")]
+        lines += [
+            "",
+            {"running": "Running…", "cancelled": "Cancelled before it finished."}.get(
+                state, "Not run yet (press `r`)."
+            ),
+        ]
         if spec is not None and spec.description:
             lines += ["", spec.description]
         return "\n".join(lines)
-    lines += ["", f"**{result.status.icon} {result.status.value.upper()}** ({icons.format_duration(result.duration)}): {result.summary}"]
+    lines += [
+        "",
+        f"**{result.status.icon} {result.status.value.upper()}** ({icons.format_duration(result.duration)}): {result.summary}",
+    ]
     if result.details:
         lines += ["", result.details]
     if result.remediation and result.status.is_problem:

@@ -42,7 +42,14 @@ class ChecksTable(DataTable[Text]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Details", show=False, id="checks.details", tooltip="Show this check's details and evidence"),
+        Binding(
+            "enter",
+            "select_cursor",
+            "Details",
+            show=False,
+            id="checks.details",
+            tooltip="Show this check's details and evidence",
+        ),
     ]
 
     HELP = "The node's checks run concurrently. ⠋ running, ✓ pass, ! warn, ✗ fail, ☠ error, - skipped, ⊘ cancelled."

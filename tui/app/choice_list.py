@@ -34,7 +34,11 @@ class ChoiceList(OptionList):
         """Show these choices; the one answered before (if any) is highlighted."""
         self.clear_options()
         self.add_options(
-            Option(f"[b $accent]{escape(c.key)}[/]  {escape(c.label)}" + ("  [dim](your answer)[/]" if c.key == answered else ""), id=c.key)
+            Option(
+                f"[b $accent]{escape(c.key)}[/]  {escape(c.label)}"
+                + ("  [dim](your answer)[/]" if c.key == answered else ""),
+                id=c.key,
+            )
             for c in choices
         )
         keys = [c.key for c in choices]

@@ -21,19 +21,33 @@ class WalkCommands(Provider):
         walk = screen.walk
         out: list[tuple[str, Callable[[], object], str]] = []
         for o in [] if walk.context.read_only else screen.offered():
-            out.append((f"fix: {o.ref.label or o.spec.title} ({o.ref.key})", partial(screen.action_fix, o.ref.key), f"{o.spec.id} · {o.spec.risk.value}"))
+            out.append(
+                (
+                    f"fix: {o.ref.label or o.spec.title} ({o.ref.key})",
+                    partial(screen.action_fix, o.ref.key),
+                    f"{o.spec.id} · {o.spec.risk.value}",
+                )
+            )
         node = walk.node
         if isinstance(node, CheckNode):
             out.append(("run: every check of this node (r)", screen.action_rerun, node.title))
             for inv in node.checks:
                 spec = walk.registry.checks.get(inv.check)
-                out.append((f"run: {inv.key}", partial(screen.run_single_check, inv.key), spec.title if spec else inv.check))
+                out.append(
+                    (f"run: {inv.key}", partial(screen.run_single_check, inv.key), spec.title if spec else inv.check)
+                )
         out.append(("export: session as Markdown + JSON (e)", screen.action_export, "redacted, for a support ticket"))
         out.append(("audit: show applied fixes (a)", screen.action_audit, "the audit log"))
         out.append(("search: symptom search (/)", screen.action_search, "paste an error message"))
         for node_id, target in walk.playbook.nodes.items():
             if node_id != walk.current:
-                out.append((f"jump: {target.title}", partial(screen.jump_to, node_id, "jumped there from the command palette"), f"{target.kind} · {node_id}"))
+                out.append(
+                    (
+                        f"jump: {target.title}",
+                        partial(screen.jump_to, node_id, "jumped there from the command palette"),
+                        f"{target.kind} · {node_id}",
+                    )
+                )
         return out
 
     async def discover(self) -> Hits:

@@ -44,7 +44,9 @@ class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
         Binding("ctrl+a", "audit", "Audit log", id="export.audit", tooltip="Show every fix applied (the audit log)"),
     ]
 
-    def __init__(self, walk: Walk, log: SessionLog | None = None, directory: str | None = None, stamp: str | None = None) -> None:
+    def __init__(
+        self, walk: Walk, log: SessionLog | None = None, directory: str | None = None, stamp: str | None = None
+    ) -> None:
         super().__init__()
         self.walk = walk
         self.session = log

@@ -29,14 +29,32 @@ def plan_renderable(plan: Plan, theme: str = "ansi_dark") -> RenderableType:
     parts: list[RenderableType] = []
     for i, action in enumerate(plan.actions, 1):
         if isinstance(action, ApiCall):
-            parts.append(Text.assemble((f"{i}. ", "dim"), (f"{action.service}.{action.operation}", "bold"), ("  " + action.description, "dim")))
+            parts.append(
+                Text.assemble(
+                    (f"{i}. ", "dim"),
+                    (f"{action.service}.{action.operation}", "bold"),
+                    ("  " + action.description, "dim"),
+                )
+            )
             payload, decoded = action.display_params()
             parts.append(Syntax(payload, "json", theme=theme, background_color="default", word_wrap=True))
             if decoded:
                 parts.append(Text(f"{', '.join(decoded)}: sent as a JSON string, shown decoded", style="dim italic"))
         else:
-            parts.append(Text.assemble((f"{i}. ", "dim"), ("file ", "bold"), (action.path, "bold"), ("  " + action.description, "dim")))
-            parts.append(Syntax(action.diff or "(no textual change)", "diff", theme=theme, background_color="default", word_wrap=True))
+            parts.append(
+                Text.assemble(
+                    (f"{i}. ", "dim"), ("file ", "bold"), (action.path, "bold"), ("  " + action.description, "dim")
+                )
+            )
+            parts.append(
+                Syntax(
+                    action.diff or "(no textual change)",
+                    "diff",
+                    theme=theme,
+                    background_color="default",
+                    word_wrap=True,
+                )
+            )
     if not parts:
         parts.append(Text("Nothing to change: " + plan.summary, style="green"))
     return Group(*parts)
@@ -102,7 +120,9 @@ class FixModal(ModalScreen[bool]):
             for note in plan.notes:
                 yield Static(Text("note: " + note, style="italic"), classes="fix-note")
             if plan.undo:
-                yield Static(Text("Can be undone: `agentcore-triage undo` or the audit log.", style="dim"), id="fix-undo")
+                yield Static(
+                    Text("Can be undone: `agentcore-triage undo` or the audit log.", style="dim"), id="fix-undo"
+                )
             elif plan.actions:
                 yield Static(Text("Cannot be undone automatically.", style="yellow"), id="fix-undo")
             with VerticalScroll(id="fix-plan"):

@@ -73,7 +73,13 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = bindings_markdown(self.for_screen)
-        text = "# Help\n\n" + ("## Keys here\n\n" + keys + "\n\n" if keys else "") + "## How it works\n\n" + GUIDE + (f"\n{self.extra}\n" if self.extra else "")
+        text = (
+            "# Help\n\n"
+            + ("## Keys here\n\n" + keys + "\n\n" if keys else "")
+            + "## How it works\n\n"
+            + GUIDE
+            + (f"\n{self.extra}\n" if self.extra else "")
+        )
         with VerticalScroll() as scroll:
             scroll.border_title = "? help"
             yield Markdown(text, id="help-text")

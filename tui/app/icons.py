@@ -52,5 +52,5 @@ def ellipsize(text: str, width: int) -> str:
     """First line of ``text`` cut to ``width`` cells with an ellipsis."""
     line = text.strip().splitlines()[0] if text.strip() else ""
     if width <= 1:
-        return line[:max(width, 0)]
+        return line[: max(width, 0)]
     return line if len(line) <= width else line[: width - 1] + "…"

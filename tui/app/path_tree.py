@@ -49,7 +49,9 @@ class PathTree(Tree[PathEntry]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "select_cursor", "Go there", show=False, id="path.go", tooltip="Go back (or forward) to this node"),
+        Binding(
+            "enter", "select_cursor", "Go there", show=False, id="path.go", tooltip="Go back (or forward) to this node"
+        ),
     ]
 
     HELP = "The path taken. Each node shows its status; the dim line under it says why the walk went on from there."
@@ -79,7 +81,9 @@ class PathTree(Tree[PathEntry]):
             return f"[{icons.SEVERITY_STYLE.get(node.severity.value, 'cyan')}]{icons.DIAGNOSIS}[/]"
         return f"[cyan]{icons.QUESTION}[/]"
 
-    def _label(self, walk: Walk, node_id: str, *, current: bool = False, spinner: str | None = None, dim: bool = False) -> str:
+    def _label(
+        self, walk: Walk, node_id: str, *, current: bool = False, spinner: str | None = None, dim: bool = False
+    ) -> str:
         title = escape(walk.playbook.nodes[node_id].title)
         icon = self.node_icon(walk, node_id, spinner)
         if current:
@@ -94,7 +98,11 @@ class PathTree(Tree[PathEntry]):
         self._by_node.clear()
         root = self.root
         for i, step in enumerate(walk.history):
-            line = root.add(self._label(walk, step.node, spinner=spinner if running == step.node else None), PathEntry(step.node, "past", i), expand=True)
+            line = root.add(
+                self._label(walk, step.node, spinner=spinner if running == step.node else None),
+                PathEntry(step.node, "past", i),
+                expand=True,
+            )
             line.add_leaf(f"[dim]↳ {escape(step.reason)}[/]", PathEntry(step.node, "note", i))
             self._by_node[step.node] = line
         current = root.add(
@@ -109,7 +117,10 @@ class PathTree(Tree[PathEntry]):
             title = escape(walk.playbook.nodes[target].title)
             current.add_leaf(f"[dim]→ next: [b]{title}[/b] ({escape(reason)})[/]", PathEntry(target, "note"))
         for j, step in enumerate(reversed(walk.forward_stack)):
-            self._by_node.setdefault(step.target, root.add_leaf(self._label(walk, step.target, dim=True), PathEntry(step.target, "forward", j)))
+            self._by_node.setdefault(
+                step.target,
+                root.add_leaf(self._label(walk, step.target, dim=True), PathEntry(step.target, "forward", j)),
+            )
         root.expand()
         self.move_cursor(current)
 
@@ -118,4 +129,8 @@ class PathTree(Tree[PathEntry]):
         line = self._by_node.get(node_id)
         if line is None or line.data is None:
             return
-        line.set_label(self._label(walk, node_id, current=line.data.kind == "current", spinner=frame, dim=line.data.kind == "forward"))
+        line.set_label(
+            self._label(
+                walk, node_id, current=line.data.kind == "current", spinner=frame, dim=line.data.kind == "forward"
+            )
+        )

@@ -76,7 +76,10 @@ class SearchScreen(ModalScreen["str | None"]):
         for node_id, score in self.matches:
             node = self.playbook.nodes[node_id]
             results.add_option(
-                Option(f"[b]{escape(node.title)}[/b]  [dim]{node.kind} · {escape(node_id)} · {score} signature{'s' if score != 1 else ''}[/]", id=node_id)
+                Option(
+                    f"[b]{escape(node.title)}[/b]  [dim]{node.kind} · {escape(node_id)} · {score} signature{'s' if score != 1 else ''}[/]",
+                    id=node_id,
+                )
             )
         hint = self.query_one("#search-hint", Static)
         if not text.strip():
@@ -84,7 +87,9 @@ class SearchScreen(ModalScreen["str | None"]):
         elif not self.matches:
             hint.update("No node explains that text. Try the error line itself, or a shorter excerpt.")
         else:
-            hint.update(f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''}: tab to the list, enter to jump (ctrl+j jumps to the best).")
+            hint.update(
+                f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''}: tab to the list, enter to jump (ctrl+j jumps to the best)."
+            )
         results.display = bool(self.matches)
         if self.matches:
             results.highlighted = 0

@@ -44,7 +44,13 @@ def _walk_section(walk: Walk) -> dict[str, Any]:
     node = walk.node
     return {
         "path": [
-            {"node": s.node, "title": walk.playbook.nodes[s.node].title, "to": s.target, "why": s.reason, "answer": s.answer}
+            {
+                "node": s.node,
+                "title": walk.playbook.nodes[s.node].title,
+                "to": s.target,
+                "why": s.reason,
+                "answer": s.answer,
+            }
             for s in walk.history
         ],
         "answers": dict(walk.answers),
@@ -84,7 +90,12 @@ def session_markdown(walk: Walk, log: SessionLog | None = None) -> str:
     for i, step in enumerate(section["path"], 1):
         out.append(f"{i}. **{step['title']}** (`{step['node']}`) → `{step['to']}`: {step['why']}")
     cur = section["current"]
-    out += ["", f"**Now at:** {cur['title']} (`{cur['node']}`, {cur['kind']}" + (f", severity {cur['severity']}" if cur["severity"] else "") + ")"]
+    out += [
+        "",
+        f"**Now at:** {cur['title']} (`{cur['node']}`, {cur['kind']}"
+        + (f", severity {cur['severity']}" if cur["severity"] else "")
+        + ")",
+    ]
     for n, step in enumerate(cur["next_steps"], 1):
         out.append(f"   {n}. {step}")
     if log and log.fixes:
@@ -96,7 +107,9 @@ def session_markdown(walk: Walk, log: SessionLog | None = None) -> str:
     return redact_text(title + "\n" + "\n".join(out) + "\n" + rest)
 
 
-def export_session(walk: Walk, directory: str | Path, log: SessionLog | None = None, *, stamp: str | None = None) -> tuple[Path, Path]:
+def export_session(
+    walk: Walk, directory: str | Path, log: SessionLog | None = None, *, stamp: str | None = None
+) -> tuple[Path, Path]:
     """Write ``agentcore-triage-session-<stamp>.md`` and ``.json`` into ``directory``; returns both paths."""
     folder = Path(directory).expanduser()
     folder.mkdir(parents=True, exist_ok=True)

@@ -57,7 +57,11 @@ def parse_token_source(text: str) -> dict[str, str | None]:
         return {"token_env": None, "token_file": None}
     kind, sep, rest = text.partition(":")
     if sep and kind in ("env", "file"):
-        return {"token_env": rest or None, "token_file": None} if kind == "env" else {"token_env": None, "token_file": rest or None}
+        return (
+            {"token_env": rest or None, "token_file": None}
+            if kind == "env"
+            else {"token_env": None, "token_file": rest or None}
+        )
     if "/" in text or text.startswith("~") or text.startswith("."):
         return {"token_env": None, "token_file": text}
     return {"token_env": text, "token_file": None}
@@ -166,12 +170,18 @@ class StartScreen(Screen[None]):
 
     def _sources_line(self) -> str:
         found = [f"{label.lower()}: {self._source(name)}" for name, label, _ in FIELDS if self._source(name)]
-        return "from " + "; ".join(found) if found else "nothing prefilled: no flags, AWS variables or .bedrock_agentcore.yaml found"
+        return (
+            "from " + "; ".join(found)
+            if found
+            else "nothing prefilled: no flags, AWS variables or .bedrock_agentcore.yaml found"
+        )
 
     def compose(self) -> ComposeResult:
         yield Header()
         if self.context.sandbox:
-            yield Static("SANDBOX · local moto + MCP server · nothing here touches a real AWS account", id="sandbox-banner")
+            yield Static(
+                "SANDBOX · local moto + MCP server · nothing here touches a real AWS account", id="sandbox-banner"
+            )
         if self.context.read_only:
             yield Static("read-only: fixes are hidden and never applied", id="readonly-banner")
         yield Static("What should agentcore-triage look at? Edit the values, then press enter to start.", id="intro")
@@ -201,7 +211,9 @@ class StartScreen(Screen[None]):
         with Grid(id="form"):
             yield Label("Playbook")
             title = self.playbook_title or self.playbook_ref
-            yield Select([(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook", compact=True)
+            yield Select(
+                [(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook", compact=True
+            )
             for name, label, placeholder in FIELDS:
                 yield Label(label, id=f"label-{name}")
                 yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}", compact=True)

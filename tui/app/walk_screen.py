@@ -30,7 +30,11 @@ if TYPE_CHECKING:
     from tui.engine.walk import OfferedFix, Walk
     from tui.results import CheckResult
 
-KIND_BADGE = {"question": "[b $accent]QUESTION[/]", "check": "[b $primary]CHECKS[/]", "diagnosis": "[b $warning]DIAGNOSIS[/]"}
+KIND_BADGE = {
+    "question": "[b $accent]QUESTION[/]",
+    "check": "[b $primary]CHECKS[/]",
+    "diagnosis": "[b $warning]DIAGNOSIS[/]",
+}
 
 
 class WalkScreen(Screen[None]):
@@ -58,7 +62,9 @@ class WalkScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "app.quit", "Quit", show=False, id="walk.quit", tooltip="Leave agentcore-triage"),
         Binding("b,alt+left", "back", "Back", id="walk.back", tooltip="Go back one step (facts are restored)"),
-        Binding("n,alt+right", "next", "Next", id="walk.next", tooltip="Follow the branch the checks chose, or redo a step"),
+        Binding(
+            "n,alt+right", "next", "Next", id="walk.next", tooltip="Follow the branch the checks chose, or redo a step"
+        ),
         Binding("r", "rerun", "Re-run", id="walk.rerun", tooltip="Run this node's checks again"),
         Binding("escape", "cancel", "Cancel", id="walk.cancel", tooltip="Cancel the running checks"),
         Binding("slash", "search", "Search", id="walk.search", tooltip="Find the node that explains an error message"),
@@ -69,7 +75,9 @@ class WalkScreen(Screen[None]):
 
     HELP = "The left pane is the path taken; the right pane is the current node."
 
-    def __init__(self, walk: Walk, log: SessionLog, *, export_dir: str | None = None, export_stamp: str | None = None) -> None:
+    def __init__(
+        self, walk: Walk, log: SessionLog, *, export_dir: str | None = None, export_stamp: str | None = None
+    ) -> None:
         super().__init__()
         self.walk = walk
         """The walk this screen drives (UI-independent state)."""
@@ -154,7 +162,9 @@ class WalkScreen(Screen[None]):
         else:
             self.query_one("#path", PathTree).focus()
         self._show_decision_and_fixes()
-        self.query_one("#path", PathTree).show_walk(walk, self.running_node, self._spinner_frame() if self.running_node else None)
+        self.query_one("#path", PathTree).show_walk(
+            walk, self.running_node, self._spinner_frame() if self.running_node else None
+        )
         self._rebuild_bindings()
         self._status_line()
         pane.scroll_home(animate=False)
@@ -185,7 +195,9 @@ class WalkScreen(Screen[None]):
         node = self.walk.node
         inv = next((i for i in getattr(node, "checks", []) if i.key == key), None)
         spec = self.walk.registry.checks.get(inv.check) if inv else None
-        self.query_one("#detail", CheckDetail).show(key, spec, row.result if row else None, row.state if row else "pending")
+        self.query_one("#detail", CheckDetail).show(
+            key, spec, row.result if row else None, row.state if row else "pending"
+        )
 
     def _show_decision_and_fixes(self) -> None:
         from tui.playbook.model import CheckNode, DiagnosisNode
@@ -202,7 +214,9 @@ class WalkScreen(Screen[None]):
                 text = "[dim]checks running… esc cancels[/]"
             elif walk.decision() is not None:
                 target, reason = walk.decision()  # type: ignore[misc]
-                text = f"[b]n[/b] → next: [b]{escape(walk.playbook.nodes[target].title)}[/]\n[dim]why: {escape(reason)}[/]"
+                text = (
+                    f"[b]n[/b] → next: [b]{escape(walk.playbook.nodes[target].title)}[/]\n[dim]why: {escape(reason)}[/]"
+                )
             else:
                 text = "[dim]not run yet: press r[/]"
         elif isinstance(node, DiagnosisNode) and node.next:
@@ -218,7 +232,9 @@ class WalkScreen(Screen[None]):
             for o in offered:
                 why = f" [dim]for {escape(o.ref.for_)}[/]" if o.ref.for_ else ""
                 risk = o.spec.risk.value
-                lines.append(f"[b reverse] {escape(o.ref.key)} [/] {escape(o.ref.label or o.spec.title)} [{icons.RISK_STYLE.get(risk, '')}]{risk}[/]{why}")
+                lines.append(
+                    f"[b reverse] {escape(o.ref.key)} [/] {escape(o.ref.label or o.spec.title)} [{icons.RISK_STYLE.get(risk, '')}]{risk}[/]{why}"
+                )
             fixes.update("\n".join(lines))
             fixes.display = True
         elif offered:
@@ -253,14 +269,24 @@ class WalkScreen(Screen[None]):
         node = self.walk.node
         if isinstance(node, QuestionNode):
             for c in node.choices:
-                bindings._add_binding(Binding(c.key, f"choose({c.key!r})", c.label, show=False, id=f"walk.choice.{c.key}", tooltip=c.label))
+                bindings._add_binding(
+                    Binding(
+                        c.key, f"choose({c.key!r})", c.label, show=False, id=f"walk.choice.{c.key}", tooltip=c.label
+                    )
+                )
         for ref in node.fixes:
             spec = self.walk.registry.fixes.get(ref.fix)
             label = ref.label or (spec.title if spec else ref.fix)
             bindings._add_binding(
-                Binding(ref.key, f"fix({ref.key!r})", icons.ellipsize(label, 18), id=f"walk.fix.{ref.key}", tooltip=f"Fix: {label} ({ref.fix})")
+                Binding(
+                    ref.key,
+                    f"fix({ref.key!r})",
+                    icons.ellipsize(label, 18),
+                    id=f"walk.fix.{ref.key}",
+                    tooltip=f"Fix: {label} ({ref.fix})",
+                )
             )
-        for key, static in (merged.key_to_bindings.items() if merged else []):
+        for key, static in merged.key_to_bindings.items() if merged else []:
             for binding in static:
                 bindings._add_binding(binding)
         self._bindings = bindings
@@ -281,7 +307,9 @@ class WalkScreen(Screen[None]):
         if action == "back":
             return True if walk.history else None
         if action == "next":
-            can = bool(walk.forward_stack) or (isinstance(node, CheckNode) and walk.decision() is not None and self.running_node != walk.current)
+            can = bool(walk.forward_stack) or (
+                isinstance(node, CheckNode) and walk.decision() is not None and self.running_node != walk.current
+            )
             can = can or (isinstance(node, DiagnosisNode) and node.next is not None)
             return True if can else None
         if action == "rerun":
@@ -297,7 +325,11 @@ class WalkScreen(Screen[None]):
 
         self.show_node()
         self.post_message(WalkMoved(self.walk.current))
-        if isinstance(self.walk.node, CheckNode) and self.walk.current not in self.walk.results and self.running_node != self.walk.current:
+        if (
+            isinstance(self.walk.node, CheckNode)
+            and self.walk.current not in self.walk.results
+            and self.running_node != self.walk.current
+        ):
             self.run_checks()
 
     def action_choose(self, key: str) -> None:
@@ -376,7 +408,12 @@ class WalkScreen(Screen[None]):
         for inv in node.checks:
             spec = self.walk.registry.checks.get(inv.check)
             keep = only is not None and inv.key not in only
-            self.live[inv.key] = CheckRow(inv.key, spec.title if spec else inv.key, "done" if keep and inv.key in stored else "pending", stored.get(inv.key) if keep else None)
+            self.live[inv.key] = CheckRow(
+                inv.key,
+                spec.title if spec else inv.key,
+                "done" if keep and inv.key in stored else "pending",
+                stored.get(inv.key) if keep else None,
+            )
         self.running_node = node_id
         self._run_seq += 1
         self._last_cancelled.pop(node_id, None)
@@ -440,7 +477,11 @@ class WalkScreen(Screen[None]):
         self._stop_running()
         self.show_node()
         if message.running:
-            self.notify(f"Cancelled {len(message.running)} running check{'s' if len(message.running) != 1 else ''}.", title="Cancelled", severity="warning")
+            self.notify(
+                f"Cancelled {len(message.running)} running check{'s' if len(message.running) != 1 else ''}.",
+                title="Cancelled",
+                severity="warning",
+            )
 
     def _stop_running(self) -> None:
         self.running_node = None
@@ -475,7 +516,11 @@ class WalkScreen(Screen[None]):
             self._status_line()
             return
         text = ""
-        if entry.kind in ("past", "note") and entry.index < len(self.walk.history) and self.walk.history[entry.index].node == entry.node:
+        if (
+            entry.kind in ("past", "note")
+            and entry.index < len(self.walk.history)
+            and self.walk.history[entry.index].node == entry.node
+        ):
             step = self.walk.history[entry.index]
             text = f"{self.walk.playbook.nodes[step.node].title} → {self.walk.playbook.nodes[step.target].title}: {step.reason}"
         elif entry.kind == "note":
@@ -517,7 +562,11 @@ class WalkScreen(Screen[None]):
             for prereq in plan.prerequisites:
                 outcome = await self._prerequisite(prereq, plan.title, node_id)
                 if outcome not in ("applied", "noop"):
-                    self.notify(f"{plan.title} needs {prereq} first, which was {outcome}.", title="Fix not applied", severity="warning")
+                    self.notify(
+                        f"{plan.title} needs {prereq} first, which was {outcome}.",
+                        title="Fix not applied",
+                        severity="warning",
+                    )
                     return "blocked"
             try:  # the prerequisites changed the state the plan was made against
                 plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)

@@ -29,13 +29,42 @@ IAM_PREFIX = {
     "ecr": "ecr",
 }
 
-ACCESS_DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError", "Forbidden"})
+ACCESS_DENIED = frozenset(
+    {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError", "Forbidden"}
+)
 EXPIRED = frozenset({"ExpiredToken", "ExpiredTokenException", "RequestExpired", "TokenRefreshRequired"})
 BAD_CREDENTIALS = frozenset(
-    {"InvalidClientTokenId", "UnrecognizedClientException", "SignatureDoesNotMatch", "InvalidSignatureException", "AuthFailure", "IncompleteSignature", "MissingAuthenticationToken"}
+    {
+        "InvalidClientTokenId",
+        "UnrecognizedClientException",
+        "SignatureDoesNotMatch",
+        "InvalidSignatureException",
+        "AuthFailure",
+        "IncompleteSignature",
+        "MissingAuthenticationToken",
+    }
 )
-THROTTLED = frozenset({"Throttling", "ThrottlingException", "TooManyRequestsException", "RequestLimitExceeded", "SlowDown", "ThrottledException"})
-UNSUPPORTED = frozenset({"UnknownOperationException", "InvalidAction", "NotImplemented", "UnsupportedOperation", "UnsupportedOperationException", "404", "501"})
+THROTTLED = frozenset(
+    {
+        "Throttling",
+        "ThrottlingException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "SlowDown",
+        "ThrottledException",
+    }
+)
+UNSUPPORTED = frozenset(
+    {
+        "UnknownOperationException",
+        "InvalidAction",
+        "NotImplemented",
+        "UnsupportedOperation",
+        "UnsupportedOperationException",
+        "404",
+        "501",
+    }
+)
 
 PERMISSIONS_DOC = "docs/permissions.md"
 
@@ -85,23 +114,34 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     if isinstance(exc, bx.NoRegionError):
         return Problem("no-region", "no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN")
     if isinstance(exc, bx.ProfileNotFound):
-        return Problem("no-profile", f"AWS profile not found: {exc.kwargs.get('profile')!r} (check --profile / AWS_PROFILE and ~/.aws/config)")
+        return Problem(
+            "no-profile",
+            f"AWS profile not found: {exc.kwargs.get('profile')!r} (check --profile / AWS_PROFILE and ~/.aws/config)",
+        )
     if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
         return Problem(
             "no-credentials",
             "no AWS credentials: set --profile/AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
             "agentcore-triage uses the standard AWS credential chain (environment, profile, SSO, instance role).",
         )
-    sso_errors = tuple(getattr(bx, n) for n in ("SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError") if hasattr(bx, n))
+    sso_errors = tuple(
+        getattr(bx, n)
+        for n in ("SSOTokenLoadError", "UnauthorizedSSOTokenError", "TokenRetrievalError")
+        if hasattr(bx, n)
+    )
     if sso_errors and isinstance(exc, sso_errors):
-        return Problem("expired", "the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again")
+        return Problem(
+            "expired",
+            "the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again",
+        )
     if isinstance(exc, bx.CredentialRetrievalError):
         return Problem("no-credentials", f"could not load AWS credentials: {redact_text(str(exc))}")
     if isinstance(exc, (bx.ConnectTimeoutError, bx.EndpointConnectionError)):
         url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
         return Problem(
             "unreachable",
-            f"could not reach the AWS endpoint {url}".strip() + ": check the network, proxy, region and AWS_ENDPOINT_URL",
+            f"could not reach the AWS endpoint {url}".strip()
+            + ": check the network, proxy, region and AWS_ENDPOINT_URL",
             evidence={"endpoint": url},
         )
     if isinstance(exc, bx.ReadTimeoutError):
@@ -123,11 +163,25 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         op = getattr(exc, "operation_name", None) or operation or "?"
         svc = service or ""
         perm = iam_action(svc, op) if svc else op
-        evidence = {"service": svc or None, "operation": op, "error_code": code, "http_status": status, "message": redact_text(message)[:300]}
+        evidence = {
+            "service": svc or None,
+            "operation": op,
+            "error_code": code,
+            "http_status": status,
+            "message": redact_text(message)[:300],
+        }
         if code in EXPIRED:
-            return Problem("expired", "the AWS credentials have expired: refresh them (`aws sso login`, or new session keys) and run again", evidence=evidence)
+            return Problem(
+                "expired",
+                "the AWS credentials have expired: refresh them (`aws sso login`, or new session keys) and run again",
+                evidence=evidence,
+            )
         if code in BAD_CREDENTIALS:
-            return Problem("bad-credentials", f"AWS rejected the credentials ({code}): check the access key, secret and session token", evidence=evidence)
+            return Problem(
+                "bad-credentials",
+                f"AWS rejected the credentials ({code}): check the access key, secret and session token",
+                evidence=evidence,
+            )
         if code in ACCESS_DENIED:
             evidence["missing_permission"] = perm
             return Problem(
@@ -138,8 +192,12 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
                 evidence,
             )
         if code in THROTTLED:
-            return Problem("throttled", f"AWS throttled {perm} even after retries; wait a minute and run again", evidence=evidence)
-        if code in UNSUPPORTED or (status in (404, 501) and not code.endswith(("NotFoundException", "NotFound")) and "NoSuch" not in code):
+            return Problem(
+                "throttled", f"AWS throttled {perm} even after retries; wait a minute and run again", evidence=evidence
+            )
+        if code in UNSUPPORTED or (
+            status in (404, 501) and not code.endswith(("NotFoundException", "NotFound")) and "NoSuch" not in code
+        ):
             return Problem(
                 "unsupported",
                 f"the AWS endpoint does not support {perm} (an old region, a partition without the service, or an emulator)",

@@ -55,7 +55,9 @@ class PolicyDoc:
     arn: str | None = None
 
     @classmethod
-    def parse(cls, name: str, document: str | Mapping[str, Any], kind: str = "inline", arn: str | None = None) -> "PolicyDoc":
+    def parse(
+        cls, name: str, document: str | Mapping[str, Any], kind: str = "inline", arn: str | None = None
+    ) -> "PolicyDoc":
         if isinstance(document, str):
             from urllib.parse import unquote
 
@@ -132,7 +134,9 @@ class Evaluation:
             "certain": self.certain,
             "decided_by": self.decided_by.as_dict() if self.decided_by else None,
             "explanation": self.explain(),
-            "unevaluated_conditions": [{"statement": ref.as_dict(), "condition": cond} for ref, cond in self.unevaluated],
+            "unevaluated_conditions": [
+                {"statement": ref.as_dict(), "condition": cond} for ref, cond in self.unevaluated
+            ],
         }
 
 
@@ -349,8 +353,10 @@ def evaluate_all(
             bev = evaluate(boundary, action, resource, context=context)
             if bev.decision != "allowed":
                 bev.matched = ev.matched + bev.matched
-                ev = bev if bev.decision == "explicitDeny" else Evaluation(
-                    action, resource, "implicitDeny", None, ev.matched, bev.unevaluated
+                ev = (
+                    bev
+                    if bev.decision == "explicitDeny"
+                    else Evaluation(action, resource, "implicitDeny", None, ev.matched, bev.unevaluated)
                 )
             else:
                 ev.unevaluated = ev.unevaluated + bev.unevaluated
@@ -366,6 +372,10 @@ def near_misses(policies: Iterable[PolicyDoc], action: str) -> list[tuple[Statem
             if str(stmt.get("Effect", "")).capitalize() != "Allow" or "Action" not in stmt:
                 continue
             if any(action_matches(str(p), action) for p in _as_list(stmt["Action"])):
-                out.append((StatementRef(doc.name, doc.kind, i, stmt.get("Sid") or None, "Allow"), [str(r) for r in _as_list(stmt.get("Resource"))]))
+                out.append(
+                    (
+                        StatementRef(doc.name, doc.kind, i, stmt.get("Sid") or None, "Allow"),
+                        [str(r) for r in _as_list(stmt.get("Resource"))],
+                    )
+                )
     return out
-

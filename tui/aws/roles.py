@@ -55,13 +55,19 @@ def default_stream(group: str, otel_stream: str = "default") -> str:
     return "otel-rt-logs" if group.startswith(RUNTIME_LOG_PREFIX) else (otel_stream or "default")
 
 
-def needs_logs(partition: str, region: str, account: str, groups: Iterable[str], otel_stream: str = "default") -> list[Need]:
+def needs_logs(
+    partition: str, region: str, account: str, groups: Iterable[str], otel_stream: str = "default"
+) -> list[Need]:
     out: list[Need] = []
     for group in [g for g in groups if g]:
         arn = log_group_arn(partition, region, account, group)
         stream = default_stream(group, otel_stream)
         if group.startswith(RUNTIME_LOG_PREFIX):
-            out.append(Need(("logs:CreateLogGroup", "logs:DescribeLogStreams"), arn, f"the runtime creates and inspects {group}"))
+            out.append(
+                Need(
+                    ("logs:CreateLogGroup", "logs:DescribeLogStreams"), arn, f"the runtime creates and inspects {group}"
+                )
+            )
         out.append(
             Need(
                 ("logs:CreateLogStream", "logs:PutLogEvents"),
@@ -104,7 +110,9 @@ def needs_ecr(repository_arn: str) -> list[Need]:
     if not repository_arn:
         return []
     return [
-        Need(("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), repository_arn, "the runtime pulls the container image"),
+        Need(
+            ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), repository_arn, "the runtime pulls the container image"
+        ),
         Need(("ecr:GetAuthorizationToken",), "*", "the runtime logs in to ECR"),
     ]
 
@@ -191,10 +199,15 @@ def simulate(iam: Any, role_arn: str, needs: Sequence[Need]) -> list[tuple[Need,
     """Ask IAM's policy simulator; raises when it is not available (the caller falls back)."""
     out = []
     for need in needs:
-        kwargs: dict[str, Any] = {"PolicySourceArn": role_arn, "ActionNames": list(need.actions), "ResourceArns": [need.resource]}
+        kwargs: dict[str, Any] = {
+            "PolicySourceArn": role_arn,
+            "ActionNames": list(need.actions),
+            "ResourceArns": [need.resource],
+        }
         if need.context:
             kwargs["ContextEntries"] = [
-                {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"} for k, v in need.context.items()
+                {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"}
+                for k, v in need.context.items()
             ]
         answer = iam.simulate_principal_policy(**kwargs)
         by_action = {r["EvalActionName"].lower(): r for r in answer.get("EvaluationResults", [])}
@@ -216,8 +229,19 @@ def simulate(iam: Any, role_arn: str, needs: Sequence[Need]) -> list[tuple[Need,
                 for s in stmts
             ]
             missing_ctx = r.get("MissingContextValues") or []
-            unevaluated = [(refs[0] if refs else StatementRef("?", "?", 0, None, effect), {"missing_context": missing_ctx})] if missing_ctx else []
-            ev = Evaluation(action, need.resource, decision if decision in ("allowed", "explicitDeny") else "implicitDeny", refs[0] if refs and decision != "implicitDeny" else None, refs, unevaluated)
+            unevaluated = (
+                [(refs[0] if refs else StatementRef("?", "?", 0, None, effect), {"missing_context": missing_ctx})]
+                if missing_ctx
+                else []
+            )
+            ev = Evaluation(
+                action,
+                need.resource,
+                decision if decision in ("allowed", "explicitDeny") else "implicitDeny",
+                refs[0] if refs and decision != "implicitDeny" else None,
+                refs,
+                unevaluated,
+            )
             out.append((need, ev))
     return out
 
@@ -257,7 +281,9 @@ def assess(iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | 
     role = role or load_role(iam, role_arn)
     results = []
     for need in needs:
-        for ev in evaluate_all(role.identity, need.actions, need.resource, context=need.context, boundary=role.boundary):
+        for ev in evaluate_all(
+            role.identity, need.actions, need.resource, context=need.context, boundary=role.boundary
+        ):
             results.append((need, ev))
     names = [f"{d.kind}:{d.name}" for d in role.identity + role.boundary]
     return Assessment("local evaluation", results, problem, names)
@@ -281,7 +307,7 @@ def short(resource: str) -> str:
     """``arn:aws:logs:r:a:log-group:/x/*`` → ``/x/*`` (log groups) or the part after the account."""
     parts = resource.split(":", 5)
     tail = parts[5] if len(parts) == 6 else resource
-    return tail[len("log-group:"):] if tail.startswith("log-group:") else tail
+    return tail[len("log-group:") :] if tail.startswith("log-group:") else tail
 
 
 def partition_for(*arns: str) -> str:

@@ -125,7 +125,9 @@ def session_for(context: Context) -> Any:
             session = boto3.session.Session(profile_name=context.profile, region_name=region)
             if session.region_name is None and region_of_arn(context.runtime or ""):
                 # Neither flag, environment nor profile names a region: the runtime ARN does.
-                session = boto3.session.Session(profile_name=context.profile, region_name=region_of_arn(context.runtime or ""))
+                session = boto3.session.Session(
+                    profile_name=context.profile, region_name=region_of_arn(context.runtime or "")
+                )
             _sessions[key] = session
         return session
 

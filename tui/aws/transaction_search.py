@@ -27,7 +27,10 @@ def spans_stream_arn(partition: str, region: str, account: str) -> str:
 
 def xray_context(partition: str, region: str, account: str) -> dict[str, str]:
     """The condition keys X-Ray's PutLogEvents call carries for this account."""
-    return {"aws:SourceArn": f"arn:{partition}:xray:{region}:{account}:trace-segment-destination", "aws:SourceAccount": account}
+    return {
+        "aws:SourceArn": f"arn:{partition}:xray:{region}:{account}:trace-segment-destination",
+        "aws:SourceAccount": account,
+    }
 
 
 def statement(partition: str, region: str, account: str) -> dict[str, Any]:

@@ -34,5 +34,9 @@ def context_required(ctx: CheckContext, params: RequiredParams) -> CheckResult:
     missing = [n for n in params.names if values.get(n) in (None, "")]
     if missing:
         hints = "; ".join(f"{n}: {_FLAGS.get(n, '--' + n)}" for n in missing)
-        return failed(f"not set: {', '.join(missing)}", details=f"Give them with {hints}.", evidence={"missing": missing})
-    return passed(f"set: {', '.join(params.names)}", evidence={n: str(values[n]) for n in params.names if n != "token_source"})
+        return failed(
+            f"not set: {', '.join(missing)}", details=f"Give them with {hints}.", evidence={"missing": missing}
+        )
+    return passed(
+        f"set: {', '.join(params.names)}", evidence={n: str(values[n]) for n in params.names if n != "token_source"}
+    )

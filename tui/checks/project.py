@@ -55,7 +55,9 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Entry point, requirements.txt and Dockerfile exist; the entry point parses."""
     root = Path(params.dir).expanduser()
     if not root.is_dir():
-        return failed(f"project directory {params.dir} does not exist", remediation="Pass the server's folder with --project DIR.")
+        return failed(
+            f"project directory {params.dir} does not exist", remediation="Pass the server's folder with --project DIR."
+        )
     scan = _scan(params)
     evidence = {
         "entrypoint": _rel(scan, scan.entry),
@@ -71,7 +73,9 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         )
     facts = {"project.entrypoint": str(scan.entry), "project.era": scan.server.era if scan.server else None}
     if scan.server and scan.server.syntax_error:
-        return failed(f"{_rel(scan, scan.entry)} does not parse: {scan.server.syntax_error}", evidence=evidence, facts=facts)
+        return failed(
+            f"{_rel(scan, scan.entry)} does not parse: {scan.server.syntax_error}", evidence=evidence, facts=facts
+        )
     if scan.requirements_path is None:
         return failed(
             "no requirements.txt: the container build will not install mcp",
@@ -85,7 +89,11 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             evidence=evidence,
             facts=facts,
         )
-    return passed(f"{_rel(scan, scan.entry)}, {_rel(scan, scan.requirements_path)} and Dockerfile found", evidence=evidence, facts=facts)
+    return passed(
+        f"{_rel(scan, scan.entry)}, {_rel(scan, scan.requirements_path)} and Dockerfile found",
+        evidence=evidence,
+        facts=facts,
+    )
 
 
 @check(
@@ -105,7 +113,10 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
         return skipped("no mcp server import found in the entry point")
     req = scan.requirement("mcp")
     era = scan.server.era
-    evidence = {"code_api": {"v1": "FastMCP (mcp 1.x)", "v2": "MCPServer (mcp 2.x)", "fastmcp": "fastmcp package"}[era], "requirement": req.text.strip() if req else None}
+    evidence = {
+        "code_api": {"v1": "FastMCP (mcp 1.x)", "v2": "MCPServer (mcp 2.x)", "fastmcp": "fastmcp package"}[era],
+        "requirement": req.text.strip() if req else None,
+    }
     if era == "fastmcp":
         if scan.requirement("fastmcp") is None:
             return failed("code imports the `fastmcp` package but requirements.txt does not list it", evidence=evidence)
@@ -130,9 +141,15 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
             remediation="Pin `mcp>=1.23.2,<2`.",
         )
     if era == "v2" and admits(req.specifier, "1.30.0"):
-        return warned(f"`{req.text.strip()}` admits mcp 1.x, where MCPServer does not exist", evidence=evidence | {"line": req.line}, remediation="Pin `mcp>=2.3,<3`.")
+        return warned(
+            f"`{req.text.strip()}` admits mcp 1.x, where MCPServer does not exist",
+            evidence=evidence | {"line": req.line},
+            remediation="Pin `mcp>=2.3,<3`.",
+        )
     if scan.requirement("fastmcp") and era == "v1":
-        return warned("requirements.txt also lists `fastmcp`, a different framework the code does not use", evidence=evidence)
+        return warned(
+            "requirements.txt also lists `fastmcp`, a different framework the code does not use", evidence=evidence
+        )
     return passed(f"`{req.text.strip()}` matches the {evidence['code_api']} API", evidence=evidence)
 
 
@@ -178,9 +195,7 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
     port_given, port = code.setting("port")
     problems = []
     if not given or host in ("127.0.0.1", "localhost", "::1"):
-        problems.append(
-            f"host is {host!r}" if given else "host is not set, so the SDK binds 127.0.0.1"
-        )
+        problems.append(f"host is {host!r}" if given else "host is not set, so the SDK binds 127.0.0.1")
     if port_given and port not in (8000, "8000"):
         problems.append(f"port is {port!r}, AgentCore calls 8000")
     if code.transport not in ("streamable-http", "streamable_http", "http"):
@@ -262,10 +277,15 @@ def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckRe
     scan = _scan(params)
     command = scan.docker_command()
     if scan.dockerfile is None:
-        return skipped("no Dockerfile (the toolkit-generated one uses opentelemetry-instrument when observability is on)")
+        return skipped(
+            "no Dockerfile (the toolkit-generated one uses opentelemetry-instrument when observability is on)"
+        )
     if command is None:
         return failed("the Dockerfile has no CMD or ENTRYPOINT")
     line, text = command
     if "opentelemetry-instrument" in text:
         return passed(f"line {line}: {text}")
-    return failed(f"line {line}: `{text}` does not start under opentelemetry-instrument: no traces are exported", evidence={"line": line, "command": text})
+    return failed(
+        f"line {line}: `{text}` does not start under opentelemetry-instrument: no traces are exported",
+        evidence={"line": line, "command": text},
+    )

@@ -149,7 +149,9 @@ class Auth:
         return data
 
 
-def sigv4_sign(method: str, url: str, headers: dict[str, str], body: bytes, region: str, credentials: Any) -> dict[str, str]:
+def sigv4_sign(
+    method: str, url: str, headers: dict[str, str], body: bytes, region: str, credentials: Any
+) -> dict[str, str]:
     """Headers with a SigV4 signature for service ``bedrock-agentcore`` (botocore does the maths)."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
@@ -185,7 +187,13 @@ def build_auth(context: Any, target: Any, mode: str = "auto") -> Auth:
             mode, why = "none", "no token given"
     else:
         why = f"auth mode {mode} requested"
-    auth = Auth(mode=mode, token=token if mode == "bearer" else None, jwt=jwt if mode == "bearer" else None, region=region, reason=why)
+    auth = Auth(
+        mode=mode,
+        token=token if mode == "bearer" else None,
+        jwt=jwt if mode == "bearer" else None,
+        region=region,
+        reason=why,
+    )
     if mode == "bearer" and not token:
         auth.problem = "bearer auth needed but no token was given (use --token-env VAR or --token-file PATH)"
     if mode == "sigv4":

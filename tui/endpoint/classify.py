@@ -36,7 +36,11 @@ def _body(probe: ProbeResult) -> str:
 
 def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     """The cause of a failed probe; None when the probe got a usable JSON-RPC answer (or a 202 to a notification)."""
-    if probe.error and probe.status is None or probe.error in ("redirect-loop", "too-large", "sse-silent", "stalled", "reset-mid-body", "sse-no-response"):
+    if (
+        probe.error
+        and probe.status is None
+        or probe.error in ("redirect-loop", "too-large", "sse-silent", "stalled", "reset-mid-body", "sse-no-response")
+    ):
         return _transport(probe, target)
     status = probe.status or 0
     body = _body(probe)
@@ -87,7 +91,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     if status == 400 and "invalid content-type" in low:
         return Cause(
             "content-type",
-            "HTTP 400 \"Invalid Content-Type header\": the POST had no `Content-Type: application/json`",
+            'HTTP 400 "Invalid Content-Type header": the POST had no `Content-Type: application/json`',
             "Send `Content-Type: application/json` on every POST (the MCP SDK clients do; hand-written curl/requests code often does not). "
             "This is a 400, not a 415; mcp 1.x logged it as `Missing Content-Type header in POST request`.",
             "headers",
@@ -95,19 +99,24 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     if status == 400 and "missing session id" in low:
         return Cause(
             "missing-session",
-            "HTTP 400 \"Bad Request: Missing session ID\": a stateful server got a request without `Mcp-Session-Id`",
+            'HTTP 400 "Bad Request: Missing session ID": a stateful server got a request without `Mcp-Session-Id`',
             "Send `initialize` first and echo its `Mcp-Session-Id` on every later request, or run the server stateless "
             "(`streamable_http_app(stateless_http=True)`), which AgentCore recommends.",
             "session",
         )
     if status == 400 and "unsupported protocol version" in low:
-        return Cause("protocol-version", "HTTP 400 \"Unsupported protocol version\"", "Send an `MCP-Protocol-Version` the server supports, or none.", "initialize")
+        return Cause(
+            "protocol-version",
+            'HTTP 400 "Unsupported protocol version"',
+            "Send an `MCP-Protocol-Version` the server supports, or none.",
+            "initialize",
+        )
     if status == 401 or (status == 403 and "origin" not in low):
         return _auth(probe, status, body)
     if status == 403 and "invalid origin" in low:
         return Cause(
             "origin",
-            "HTTP 403 \"Invalid Origin header\": the server's DNS-rebinding protection rejects this Origin",
+            'HTTP 403 "Invalid Origin header": the server\'s DNS-rebinding protection rejects this Origin',
             "Only browsers send Origin: add the web app's origin to `TransportSecuritySettings(allowed_origins=[...])`.",
             "headers",
         )
@@ -115,7 +124,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
         if "session" in low and not any(k.lower() == "mcp-session-id" for k in probe.sent):
             return Cause(
                 "injected-session",
-                "HTTP 404 \"Session not found\" to a request that carried no session id: something in front (AgentCore) added an "
+                'HTTP 404 "Session not found" to a request that carried no session id: something in front (AgentCore) added an '
                 "`Mcp-Session-Id` the stateful server never issued",
                 "AgentCore puts its own `Mcp-Session-Id` on requests; a stateful Python server rejects it. Run the server stateless "
                 "(`streamable_http_app(stateless_http=True)`), which AgentCore recommends.",
@@ -124,7 +133,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
         if "session" in low:
             return Cause(
                 "unknown-session",
-                "HTTP 404 \"Session not found\": the `Mcp-Session-Id` is unknown or expired on this server",
+                'HTTP 404 "Session not found": the `Mcp-Session-Id` is unknown or expired on this server',
                 "Start a new session with `initialize` (the SDK client does not re-initialize after a 404). Behind AgentCore, "
                 "a stateful server loses sessions when requests land on another microVM: run it stateless.",
                 "session",
@@ -147,7 +156,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
         if "mcp accept header must contain" in low:
             return Cause(
                 "accept-frontdoor",
-                "HTTP 406 from AgentCore: \"MCP Accept header must contain: application/json, text/event-stream\"",
+                'HTTP 406 from AgentCore: "MCP Accept header must contain: application/json, text/event-stream"',
                 "Send `Accept: application/json, text/event-stream` on every request; AgentCore rejects the request before it reaches your server.",
                 "headers",
             )
@@ -160,25 +169,35 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
             "headers",
         )
     if status == 413:
-        return Cause("request-too-large", "HTTP 413 Request body too large", "Requests over 4 MiB are refused by mcp servers: send less data per call.", "initialize")
+        return Cause(
+            "request-too-large",
+            "HTTP 413 Request body too large",
+            "Requests over 4 MiB are refused by mcp servers: send less data per call.",
+            "initialize",
+        )
     if status == 415:
         return Cause(
             "media-type",
-            "HTTP 415 \"Unsupported Media Type: Content-Type must be application/json\" (the value is not exactly `application/json`)",
+            'HTTP 415 "Unsupported Media Type: Content-Type must be application/json" (the value is not exactly `application/json`)',
             "Send `Content-Type: application/json` in lower case; the check is case-sensitive, and `application/json-rpc` is refused too.",
             "headers",
         )
     if status == 421:
         return Cause(
             "host-protection",
-            "HTTP 421 \"Invalid Host header\": the server's DNS-rebinding protection rejects the Host it sees behind a proxy",
-            "The app was built with the default `host=\"127.0.0.1\"`, which turns on Host checks. Build it with "
-            "`streamable_http_app(host=\"0.0.0.0\")` (what AgentCore expects) or pass `transport_security=TransportSecuritySettings("
-            "allowed_hosts=[\"your.host:*\"])`.",
+            'HTTP 421 "Invalid Host header": the server\'s DNS-rebinding protection rejects the Host it sees behind a proxy',
+            'The app was built with the default `host="127.0.0.1"`, which turns on Host checks. Build it with '
+            '`streamable_http_app(host="0.0.0.0")` (what AgentCore expects) or pass `transport_security=TransportSecuritySettings('
+            'allowed_hosts=["your.host:*"])`.',
             "headers",
         )
     if status == 429:
-        return Cause("throttled", "HTTP 429 Too Many Requests: throttled", "Retry with backoff; check the runtime's quotas.", "initialize")
+        return Cause(
+            "throttled",
+            "HTTP 429 Too Many Requests: throttled",
+            "Retry with backoff; check the runtime's quotas.",
+            "initialize",
+        )
     if status >= 500:
         err = probe.rpc_error
         if err is not None:
@@ -205,7 +224,12 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
             "Use the final URL directly; MCP clients follow only same-origin 307/308 redirects.",
             "initialize",
         )
-    return Cause("http", f"HTTP {status} {probe.reason}" + (f": {body[:120]}" if body else ""), "See the response body in the evidence.", "initialize")
+    return Cause(
+        "http",
+        f"HTTP {status} {probe.reason}" + (f": {body[:120]}" if body else ""),
+        "See the response body in the evidence.",
+        "initialize",
+    )
 
 
 def _auth(probe: ProbeResult, status: int, body: str) -> Cause:
@@ -214,7 +238,7 @@ def _auth(probe: ProbeResult, status: int, body: str) -> Cause:
     if "authorization method mismatch" in low or "different authorization method" in low:
         return Cause(
             "auth-mismatch",
-            f"HTTP {status} \"Authorization method mismatch\": the runtime expects the other auth method (OAuth JWT vs SigV4)",
+            f'HTTP {status} "Authorization method mismatch": the runtime expects the other auth method (OAuth JWT vs SigV4)',
             "A runtime with a JWT authorizer takes only `Authorization: Bearer <JWT>`; one without takes only SigV4-signed requests "
             "(boto3 `invoke_agent_runtime`). Use the method the runtime is configured for.",
             "auth",
@@ -241,7 +265,9 @@ def _auth(probe: ProbeResult, status: int, body: str) -> Cause:
             "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials (SigV4 runtimes).",
             "auth",
         )
-    if status == 403 and ("signature" in low or "security token" in low or "accessdenied" in etype or "not authorized" in low):
+    if status == 403 and (
+        "signature" in low or "security token" in low or "accessdenied" in etype or "not authorized" in low
+    ):
         return Cause(
             "sigv4-denied",
             f"HTTP 403: the SigV4 request was refused ({body[:120]})",
@@ -264,7 +290,7 @@ def _rpc_error(err: dict[str, Any], status: int) -> Cause:
     if code == -32010 or "runtime initialization time exceeded" in low:
         return Cause(
             "runtime-not-started",
-            f"{where} \"{message[:80]}\": the runtime's container never started serving",
+            f'{where} "{message[:80]}": the runtime\'s container never started serving',
             "AgentCore reports READY before running your code: a crash on import, a wrong entry point, binding 127.0.0.1 instead of "
             "0.0.0.0:8000, or a missing dependency. Run the project checks and read the runtime logs.",
             "initialize",
@@ -272,23 +298,30 @@ def _rpc_error(err: dict[str, Any], status: int) -> Cause:
     if code == -32603:
         return Cause(
             "internal-error",
-            f"{where} \"{message[:100]}\": the server failed while handling it",
+            f'{where} "{message[:100]}": the server failed while handling it',
             "Read the server log for the traceback at this time (AgentCore: the runtime log group). Tool exceptions in mcp 2.x become "
             "`isError: true` results; a -32603 means an error outside the tool body or an explicit error raised by the tool.",
             "tools",
         )
     if code == -32601:
-        return Cause("method-not-found", f"{where} \"Method not found\"", "The server does not implement this method.", "tools")
+        return Cause(
+            "method-not-found", f'{where} "Method not found"', "The server does not implement this method.", "tools"
+        )
     if code == -32602:
         return Cause(
             "invalid-params",
-            f"{where} \"{message[:100]}\"",
+            f'{where} "{message[:100]}"',
             "If every call gets this, an earlier `initialize` failed and the session is stuck: start a new session.",
             "initialize",
         )
     if code == -32600:
-        return Cause("invalid-request", f"{where} \"{message[:100]}\"", "The server rejected the request envelope; see the message.", "initialize")
-    return Cause("rpc-error", f"{where} \"{message[:100]}\"", "See the server's error message and logs.", "initialize")
+        return Cause(
+            "invalid-request",
+            f'{where} "{message[:100]}"',
+            "The server rejected the request envelope; see the message.",
+            "initialize",
+        )
+    return Cause("rpc-error", f'{where} "{message[:100]}"', "See the server's error message and logs.", "initialize")
 
 
 def _transport(probe: ProbeResult, target: Any) -> Cause:
@@ -296,21 +329,77 @@ def _transport(probe: ProbeResult, target: Any) -> Cause:
     detail = probe.error_detail
     host = getattr(target, "host", "") or ""
     table: dict[str, tuple[str, str, str]] = {
-        "dns": (f"DNS: {host or 'the host'} does not resolve ({detail})", "Check the host name in the URL, and DNS/VPN/proxy settings.", "reachable"),
-        "refused": (f"TCP: connection refused by {host} (nothing listens on port {getattr(target, 'port', '?')})", "Start the server, or fix the port in the URL.", "reachable"),
-        "connect-timeout": (f"TCP: connecting to {host} timed out", "A firewall, security group or VPC setting drops the traffic; check routing and proxies.", "reachable"),
+        "dns": (
+            f"DNS: {host or 'the host'} does not resolve ({detail})",
+            "Check the host name in the URL, and DNS/VPN/proxy settings.",
+            "reachable",
+        ),
+        "refused": (
+            f"TCP: connection refused by {host} (nothing listens on port {getattr(target, 'port', '?')})",
+            "Start the server, or fix the port in the URL.",
+            "reachable",
+        ),
+        "connect-timeout": (
+            f"TCP: connecting to {host} timed out",
+            "A firewall, security group or VPC setting drops the traffic; check routing and proxies.",
+            "reachable",
+        ),
         "connect": (f"could not connect: {detail}", "Check the URL, network and proxy settings.", "reachable"),
-        "tls-cert": (f"TLS: {detail}", "Use the right host name, or trust the CA that issued the server's certificate (never disable verification in production).", "reachable"),
-        "tls": (f"TLS: {detail}", "Check that the port speaks HTTPS (or use http:// for a plain server) and the TLS versions/ciphers.", "reachable"),
-        "timeout": (f"no answer within {probe.timeout:g} s ({detail}): the server is too slow or stuck", "Look at what the server is doing (logs, CPU, a slow tool or dependency); raise `--timeout` only if it is legitimately slow.", "initialize"),
-        "stalled": (f"the response stalled: {detail}", "The server or a proxy stopped sending mid-body; check its logs and buffering proxies.", "initialize"),
-        "sse-silent": (f"{detail}", "The server (or a buffering proxy) holds the SSE stream open without sending the reply: check the handler, and that proxies do not buffer `text/event-stream` (`X-Accel-Buffering: no`).", "initialize"),
-        "sse-no-response": (f"{detail}", "The server closed the stream before answering: read its log for an exception at this time.", "initialize"),
-        "reset": (f"connection reset: {detail}", "The server process crashed or a proxy cut the connection; read the server log at this time.", "stream"),
-        "reset-mid-body": (f"connection cut mid-response: {detail}", "The server crashed or was killed while answering, or a proxy timed out the stream; read the server log at this time.", "stream"),
-        "redirect-loop": (f"redirect loop: {detail}", "A proxy or the app redirects in a circle (often http↔https or a trailing-slash rule): fix its redirect rules and use the final URL.", "initialize"),
-        "too-large": (f"response too large: {detail}", "Something returned a huge body instead of a JSON-RPC reply (an error page, a file, or an enormous tool list); the MCP SDK refuses SSE events over 1 MiB.", "initialize"),
-        "protocol": (f"HTTP protocol error: {detail}", "Something on the path does not speak HTTP correctly (wrong port? TLS to a plain port?).", "reachable"),
+        "tls-cert": (
+            f"TLS: {detail}",
+            "Use the right host name, or trust the CA that issued the server's certificate (never disable verification in production).",
+            "reachable",
+        ),
+        "tls": (
+            f"TLS: {detail}",
+            "Check that the port speaks HTTPS (or use http:// for a plain server) and the TLS versions/ciphers.",
+            "reachable",
+        ),
+        "timeout": (
+            f"no answer within {probe.timeout:g} s ({detail}): the server is too slow or stuck",
+            "Look at what the server is doing (logs, CPU, a slow tool or dependency); raise `--timeout` only if it is legitimately slow.",
+            "initialize",
+        ),
+        "stalled": (
+            f"the response stalled: {detail}",
+            "The server or a proxy stopped sending mid-body; check its logs and buffering proxies.",
+            "initialize",
+        ),
+        "sse-silent": (
+            f"{detail}",
+            "The server (or a buffering proxy) holds the SSE stream open without sending the reply: check the handler, and that proxies do not buffer `text/event-stream` (`X-Accel-Buffering: no`).",
+            "initialize",
+        ),
+        "sse-no-response": (
+            f"{detail}",
+            "The server closed the stream before answering: read its log for an exception at this time.",
+            "initialize",
+        ),
+        "reset": (
+            f"connection reset: {detail}",
+            "The server process crashed or a proxy cut the connection; read the server log at this time.",
+            "stream",
+        ),
+        "reset-mid-body": (
+            f"connection cut mid-response: {detail}",
+            "The server crashed or was killed while answering, or a proxy timed out the stream; read the server log at this time.",
+            "stream",
+        ),
+        "redirect-loop": (
+            f"redirect loop: {detail}",
+            "A proxy or the app redirects in a circle (often http↔https or a trailing-slash rule): fix its redirect rules and use the final URL.",
+            "initialize",
+        ),
+        "too-large": (
+            f"response too large: {detail}",
+            "Something returned a huge body instead of a JSON-RPC reply (an error page, a file, or an enormous tool list); the MCP SDK refuses SSE events over 1 MiB.",
+            "initialize",
+        ),
+        "protocol": (
+            f"HTTP protocol error: {detail}",
+            "Something on the path does not speak HTTP correctly (wrong port? TLS to a plain port?).",
+            "reachable",
+        ),
     }
     summary, advice, area = table.get(kind, (f"{kind}: {detail}", "See the evidence.", "initialize"))
     return Cause(kind, summary, advice, area)

@@ -85,4 +85,4 @@ def error_of(msg: dict[str, Any] | None) -> dict[str, Any] | None:
 def describe_error(err: dict[str, Any]) -> str:
     code = err.get("code")
     message = str(err.get("message", "")).strip()
-    return f"JSON-RPC error {code} \"{message[:200]}\""
+    return f'JSON-RPC error {code} "{message[:200]}"'

@@ -177,7 +177,9 @@ async def tls_context(verify: Any = True, flavour: str = "httpx") -> Any:
 class Prober:
     """Sends probes to one target with one auth; ``async with Prober(...) as p``."""
 
-    def __init__(self, url: str, auth: Any = None, *, timeout: float = 5.0, deadline: float | None = None, verify: Any = True) -> None:
+    def __init__(
+        self, url: str, auth: Any = None, *, timeout: float = 5.0, deadline: float | None = None, verify: Any = True
+    ) -> None:
         self.url = url
         self.auth = auth
         self.timeout = timeout
@@ -239,7 +241,14 @@ class Prober:
         hdrs.update(headers or {})
         request_id = message.get("id") if isinstance(message, dict) else None
         return await self.request(
-            "POST", label, body, hdrs, request_id=request_id, timeout=timeout, stop_after_bytes=stop_after_bytes, use_auth=use_auth
+            "POST",
+            label,
+            body,
+            hdrs,
+            request_id=request_id,
+            timeout=timeout,
+            stop_after_bytes=stop_after_bytes,
+            use_auth=use_auth,
         )
 
     async def request(
@@ -319,7 +328,9 @@ class Prober:
         result.error = "redirect-loop"
         result.error_detail = f"more than {MAX_REDIRECTS} redirects"
 
-    async def _read(self, response: Any, result: ProbeResult, state: dict[str, str], stop_after_bytes: int | None) -> None:
+    async def _read(
+        self, response: Any, result: ProbeResult, state: dict[str, str], stop_after_bytes: int | None
+    ) -> None:
         result.status = response.status_code
         result.reason = response.reason_phrase or ""
         result.headers = {k.lower(): v for k, v in response.headers.items()}
@@ -330,7 +341,10 @@ class Prober:
         declared = result.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > MAX_BODY:
             result.body_bytes = int(declared)
-            result.error, result.error_detail = "too-large", f"Content-Length {int(declared):,} bytes (over {MAX_BODY:,})"
+            result.error, result.error_detail = (
+                "too-large",
+                f"Content-Length {int(declared):,} bytes (over {MAX_BODY:,})",
+            )
             return
         state["phase"] = "sse-wait" if result.sse else "body"
         parser = SseParser() if result.sse else None
@@ -370,7 +384,10 @@ class Prober:
                     if result.events == 0:
                         result.error, result.error_detail = "sse-no-response", "the SSE stream ended without any event"
                     else:
-                        result.error, result.error_detail = "sse-no-response", f"the SSE stream ended after {result.events} event(s) without the response"
+                        result.error, result.error_detail = (
+                            "sse-no-response",
+                            f"the SSE stream ended after {result.events} event(s) without the response",
+                        )
         elif result.error is None:
             result.messages = jsonrpc.messages_from_json(text)
 
@@ -453,7 +470,10 @@ def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, str])
         if state.get("phase") == "connect" or result.status is None:
             result.error, result.error_detail = "reset", f"the server closed the connection without a response ({exc})"
         else:
-            result.error, result.error_detail = "reset-mid-body", f"the connection was cut in the middle of the body ({exc})"
+            result.error, result.error_detail = (
+                "reset-mid-body",
+                f"the connection was cut in the middle of the body ({exc})",
+            )
     elif isinstance(exc, (httpx.ReadError, httpx.WriteError, ConnectionResetError)):
         if result.status is None:
             result.error, result.error_detail = "reset", f"the connection was reset before a response ({text})"

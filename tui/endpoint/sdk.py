@@ -54,7 +54,10 @@ def unwrap(exc: BaseException) -> tuple[str, str, int | None, list[str]]:
             chain.append(f"{'  ' * depth}{_describe(e)}")
 
     walk(exc, 0)
-    leaves = [e for e in leaf_exceptions(exc) if not isinstance(e, (asyncio.CancelledError, GeneratorExit))] or leaf_exceptions(exc)
+    leaves = [
+        e for e in leaf_exceptions(exc) if not isinstance(e, (asyncio.CancelledError, GeneratorExit))
+    ] or leaf_exceptions(exc)
+
     # Prefer an MCP error or a transport error over secondary teardown noise.
     def rank(e: BaseException) -> int:
         name = type(e).__name__
@@ -96,7 +99,11 @@ class _SigV4Auth:
         yield self._sign(request)
 
     def _sign(self, request: Any) -> Any:
-        headers = {k: v for k, v in request.headers.items() if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token")}
+        headers = {
+            k: v
+            for k, v in request.headers.items()
+            if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token")
+        }
         signed = self._auth.headers_for(request.method, str(request.url), headers, request.content or b"")
         for key, value in signed.items():
             request.headers[key] = value
@@ -125,7 +132,9 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
     verify = await tls_context(True, "httpx2")
 
     async def go() -> None:
-        async with httpx2.AsyncClient(headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth, verify=verify) as hc:
+        async with httpx2.AsyncClient(
+            headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth, verify=verify
+        ) as hc:
             async with streamable_http_client(url, http_client=hc) as (read, write):
                 async with ClientSession(read, write) as session:
                     outcome.stage = "initialize"

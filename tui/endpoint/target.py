@@ -103,7 +103,9 @@ def check_encoded_arn(url: str) -> tuple[list[str], str | None, str | None]:
     suggested = None
     if problems and arn:
         base = f"{parts.scheme}://{parts.netloc}{m.group('prefix')}"
-        suggested = f"{base}{quote(arn, safe='')}/invocations" + (f"?{parts.query}" if parts.query else "?qualifier=DEFAULT")
+        suggested = f"{base}{quote(arn, safe='')}/invocations" + (
+            f"?{parts.query}" if parts.query else "?qualifier=DEFAULT"
+        )
     return problems, arn, suggested
 
 

@@ -194,7 +194,9 @@ async def run_doctor_node(
     values = {**run.playbook.values(run.context.values()), **run.facts}
     planned = prepare(invocations, registry, values)
     fresh = [p for p in planned if _cache_key(p) not in cache]
-    ctx = CheckContext(context=run.context, facts=dict(run.facts), timeout=timeout, playbook=run.playbook, node_id=node_id)
+    ctx = CheckContext(
+        context=run.context, facts=dict(run.facts), timeout=timeout, playbook=run.playbook, node_id=node_id
+    )
     results = await run_checks(node_id, fresh, ctx, timeout=timeout, listener=listener)
     for p in fresh:
         cache[_cache_key(p)] = results[p.key]
@@ -276,7 +278,9 @@ class _Fixer:
         from tui.engine.fixing import FixError, plan_fix
 
         try:
-            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, self.run.context, self.run.facts, self.registry)
+            plan = await asyncio.to_thread(
+                plan_fix, ref.fix, ref.params, self.run.context, self.run.facts, self.registry
+            )
         except FixError as exc:
             info.outcome, info.error = "not planned", str(exc)
             return None
@@ -345,7 +349,10 @@ async def fix_all(
             outcomes += done
             missing = next((d for d in done if not d.applied and d.outcome != "nothing to do"), None)
             if missing is not None:
-                info.outcome, info.error = "not applied", f"prerequisite {missing.id} was not applied ({missing.outcome})"
+                info.outcome, info.error = (
+                    "not applied",
+                    f"prerequisite {missing.id} was not applied ({missing.outcome})",
+                )
                 outcomes.append(info)
                 continue
             plan = await fixer.plan(info, ref)  # the prerequisites changed the state it was planned against

@@ -68,7 +68,9 @@ def _principal(context: Context, actions: list[Any]) -> str:
         return "local"
 
 
-def apply_plan(plan: Plan, context: Context, *, node: str | None = None, facts: Mapping[str, Any] | None = None) -> audit.AuditRecord:
+def apply_plan(
+    plan: Plan, context: Context, *, node: str | None = None, facts: Mapping[str, Any] | None = None
+) -> audit.AuditRecord:
     """Execute a confirmed plan and write its audit record (also when it fails)."""
     if context.read_only:
         raise FixError("read-only mode: fixes are disabled (drop --read-only to apply them)")
@@ -96,7 +98,9 @@ def apply_plan(plan: Plan, context: Context, *, node: str | None = None, facts: 
     return record
 
 
-def undo_record(record_id: str | None, context: Context, *, dry_run: bool = False) -> tuple[audit.AuditRecord, list[Any]]:
+def undo_record(
+    record_id: str | None, context: Context, *, dry_run: bool = False
+) -> tuple[audit.AuditRecord, list[Any]]:
     """Reverse an applied fix (the latest undoable one when ``record_id`` is None).
 
     Returns the new audit record and the actions taken (or that would be taken with ``dry_run``).

@@ -37,7 +37,9 @@ def render_text(run: DoctorRun, *, verbose: bool = False) -> str:
                     lines.append(f"      {rline}")
             if f.fix:
                 state = f" ({f.fix.outcome})" if f.fix.outcome else ""
-                lines.append(f"      fix available: {f.fix.id} [{f.fix.risk}]{state}  ->  agentcore-triage doctor --fix all --yes")
+                lines.append(
+                    f"      fix available: {f.fix.id} [{f.fix.risk}]{state}  ->  agentcore-triage doctor --fix all --yes"
+                )
     lines.append("")
     totals = run.totals
     lines.append(f"{len(run.findings)} checks: {_line_totals(totals)}")
@@ -75,6 +77,15 @@ def render_markdown(run: DoctorRun) -> str:
             if f.remediation:
                 out += ["", "**What to do:** " + f.remediation]
             if f.evidence:
-                out += ["", "<details><summary>evidence</summary>", "", "```json", json.dumps(f.evidence, indent=2, default=str), "```", "", "</details>"]
+                out += [
+                    "",
+                    "<details><summary>evidence</summary>",
+                    "",
+                    "```json",
+                    json.dumps(f.evidence, indent=2, default=str),
+                    "```",
+                    "",
+                    "</details>",
+                ]
             out.append("")
     return redact_text("\n".join(out)) + "\n"

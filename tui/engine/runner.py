@@ -36,9 +36,7 @@ class Planned:
     problem: CheckResult | None = None
 
 
-def prepare(
-    invocations: Sequence[CheckInvocation], registry: Registry, values: Mapping[str, Any]
-) -> list[Planned]:
+def prepare(invocations: Sequence[CheckInvocation], registry: Registry, values: Mapping[str, Any]) -> list[Planned]:
     """Resolve templates and validate params; problems become ready-made results."""
     planned = []
     for inv in invocations:
@@ -67,7 +65,9 @@ def prepare(
         except ValidationError as exc:
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "params"
-            planned.append(Planned(inv.key, spec, None, errored(f"bad parameter {where}: {first['msg']}", check=spec.id)))
+            planned.append(
+                Planned(inv.key, spec, None, errored(f"bad parameter {where}: {first['msg']}", check=spec.id))
+            )
             continue
         planned.append(Planned(inv.key, spec, params))
     return planned
@@ -110,7 +110,9 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
     except Exception as exc:  # noqa: BLE001 - a check must never crash the run
         result = errored(
             f"{type(exc).__name__}: {_one_line(str(exc))}" if str(exc) else type(exc).__name__,
-            details="The check raised an unexpected exception:\n\n```\n" + "".join(traceback.format_exception_only(exc)).strip() + "\n```",
+            details="The check raised an unexpected exception:\n\n```\n"
+            + "".join(traceback.format_exception_only(exc)).strip()
+            + "\n```",
         )
     result.check = spec.id
     result.duration = round(time.perf_counter() - started, 4)

@@ -130,7 +130,9 @@ class Walk:
             raise WalkError(f"{node_id} is a {node.kind} node; it has no checks to run")
         invocations = [inv for inv in node.checks if only is None or inv.key in only]
         planned = prepare(invocations, self.registry, self.values())
-        ctx = CheckContext(context=self.context, facts=dict(self.facts), timeout=self.timeout, playbook=self.playbook, node_id=node_id)
+        ctx = CheckContext(
+            context=self.context, facts=dict(self.facts), timeout=self.timeout, playbook=self.playbook, node_id=node_id
+        )
         results = await run_checks(node_id, planned, ctx, timeout=self.timeout, listener=self.listener)
         merged = {**self.results.get(node_id, {}), **results}
         self.results[node_id] = {inv.key: merged[inv.key] for inv in node.checks if inv.key in merged}

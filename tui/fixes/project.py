@@ -17,7 +17,13 @@ class ProjectFixParams(CheckParams):
 def _plan(fix: Fix, title: str, path: Path, new_text: str | None, summary: str, notes: list[str] | None = None) -> Plan:
     old = path.read_text(encoding="utf-8") if path.exists() else None
     if new_text == old:
-        return Plan(fix=fix.id, title=title, risk=Risk.MUTATING, summary=f"{path.name} already right", permissions=[f"write {path}"])
+        return Plan(
+            fix=fix.id,
+            title=title,
+            risk=Risk.MUTATING,
+            summary=f"{path.name} already right",
+            permissions=[f"write {path}"],
+        )
     change = file_change(path, new_text, description=summary)
     return Plan(
         fix=fix.id,
@@ -105,11 +111,21 @@ class OtelInstrument(Fix):
     def plan(self) -> Plan:
         path = Path(self.params.dir) / "Dockerfile"
         if not path.exists():
-            return Plan(fix=self.id, title="Start under opentelemetry-instrument", risk=Risk.MUTATING, summary="no Dockerfile to change")
+            return Plan(
+                fix=self.id,
+                title="Start under opentelemetry-instrument",
+                risk=Risk.MUTATING,
+                summary="no Dockerfile to change",
+            )
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         index = max((i for i, l in enumerate(lines) if re.match(r"\s*CMD\b", l, re.IGNORECASE)), default=None)
         if index is None:
-            return Plan(fix=self.id, title="Start under opentelemetry-instrument", risk=Risk.MUTATING, summary="the Dockerfile has no CMD; add one by hand")
+            return Plan(
+                fix=self.id,
+                title="Start under opentelemetry-instrument",
+                risk=Risk.MUTATING,
+                summary="the Dockerfile has no CMD; add one by hand",
+            )
         line = lines[index]
         if "opentelemetry-instrument" in line:
             new_line = line
@@ -118,7 +134,13 @@ class OtelInstrument(Fix):
         else:
             new_line = re.sub(r"(CMD\s+)", r"\1opentelemetry-instrument ", line, count=1, flags=re.IGNORECASE)
         lines[index] = new_line
-        return _plan(self, "Start under opentelemetry-instrument", path, "".join(lines), f"Dockerfile line {index + 1}: run under opentelemetry-instrument")
+        return _plan(
+            self,
+            "Start under opentelemetry-instrument",
+            path,
+            "".join(lines),
+            f"Dockerfile line {index + 1}: run under opentelemetry-instrument",
+        )
 
 
 @fixer(
@@ -142,4 +164,11 @@ class ServerCode(Fix):
             return Plan(fix=self.id, title="Fix server code", risk=Risk.MUTATING, summary="no server entry point found")
         text = scan.entry.read_text(encoding="utf-8")
         new, notes = fix_server_code(text)
-        return _plan(self, "Fix server code", scan.entry, new, f"{scan.entry.name}: " + ("; ".join(notes) if notes else "nothing to change"), notes)
+        return _plan(
+            self,
+            "Fix server code",
+            scan.entry,
+            new,
+            f"{scan.entry.name}: " + ("; ".join(notes) if notes else "nothing to change"),
+            notes,
+        )

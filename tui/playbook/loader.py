@@ -91,7 +91,12 @@ def _build(node: yaml.Node, path: Path_, pos: Positions, errors: list[PlaybookEr
             key = _build(key_node, path + ("<key>",), pos, errors, file)
             if isinstance(key, (list, dict)):
                 errors.append(
-                    PlaybookError(file, key_node.start_mark.line + 1, key_node.start_mark.column + 1, "a mapping key must be a plain value")
+                    PlaybookError(
+                        file,
+                        key_node.start_mark.line + 1,
+                        key_node.start_mark.column + 1,
+                        "a mapping key must be a plain value",
+                    )
                 )
                 continue
             if key in result:
@@ -197,7 +202,9 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
         raise PlaybookLoadError([PlaybookError(file, line, 1, "not UTF-8 text: save the playbook as UTF-8")]) from None
     data, positions = parse_yaml(text, file)
     if not isinstance(data, dict):
-        raise PlaybookLoadError([PlaybookError(file, 1, 1, "a playbook must be a mapping with id, title, start and nodes")])
+        raise PlaybookLoadError(
+            [PlaybookError(file, 1, 1, "a playbook must be a mapping with id, title, start and nodes")]
+        )
     try:
         playbook = Playbook.model_validate(data)
     except ValidationError as exc:

@@ -51,7 +51,9 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
     return loaded
 
 
-def validate_file(path: str | Path, registry: Registry | None = None) -> tuple[LoadedPlaybook | None, list[PlaybookError]]:
+def validate_file(
+    path: str | Path, registry: Registry | None = None
+) -> tuple[LoadedPlaybook | None, list[PlaybookError]]:
     """Load and validate one file; return the playbook (if it loaded) and every error."""
     try:
         loaded = load_playbook(path)
@@ -95,7 +97,11 @@ def _check_targets(loaded: LoadedPlaybook) -> list[PlaybookError]:
             if target not in pb.nodes:
                 hint = _closest(target, pb.nodes)
                 errors.append(
-                    loaded.error(f"nodes.{node_id}: goto unknown node {target!r}" + (f" (did you mean {hint!r}?)" if hint else ""), *path)
+                    loaded.error(
+                        f"nodes.{node_id}: goto unknown node {target!r}"
+                        + (f" (did you mean {hint!r}?)" if hint else ""),
+                        *path,
+                    )
                 )
     return errors
 
@@ -128,7 +134,12 @@ def _check_reachability(loaded: LoadedPlaybook) -> list[PlaybookError]:
     pb = loaded.playbook
     seen = _reachable(pb)
     return [
-        loaded.error(f"nodes.{nid}: unreachable from start {pb.start!r} (no choice, condition or default leads here)", "nodes", nid, key=True)
+        loaded.error(
+            f"nodes.{nid}: unreachable from start {pb.start!r} (no choice, condition or default leads here)",
+            "nodes",
+            nid,
+            key=True,
+        )
         for nid in pb.nodes
         if nid not in seen
     ]
@@ -193,20 +204,36 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                         loaded.error(
                             f"nodes.{node_id}.checks[{i}]: unknown check {inv.check!r}"
                             + (f" (did you mean {hint!r}?)" if hint else "; `agentcore-triage checks list` shows them"),
-                            *base, "checks", i, "check",
+                            *base,
+                            "checks",
+                            i,
+                            "check",
                         )
                     )
                 else:
-                    errors += _check_params(loaded, spec.params, inv.params, (*base, "checks", i, "params"), f"check {inv.check}")
+                    errors += _check_params(
+                        loaded, spec.params, inv.params, (*base, "checks", i, "params"), f"check {inv.check}"
+                    )
                 if inv.key in keys:
                     errors.append(
-                        loaded.error(f"nodes.{node_id}.checks[{i}]: {inv.key!r} runs twice at this node; give one 'as: <name>'", *base, "checks", i)
+                        loaded.error(
+                            f"nodes.{node_id}.checks[{i}]: {inv.key!r} runs twice at this node; give one 'as: <name>'",
+                            *base,
+                            "checks",
+                            i,
+                        )
                     )
                 keys.add(inv.key)
             for i, cond in enumerate(node.when):
                 if cond.check is not None and cond.check not in keys:
                     errors.append(
-                        loaded.error(f"nodes.{node_id}.when[{i}]: {cond.check!r} is not a check at this node (have: {', '.join(sorted(keys))})", *base, "when", i, "check")
+                        loaded.error(
+                            f"nodes.{node_id}.when[{i}]: {cond.check!r} is not a check at this node (have: {', '.join(sorted(keys))})",
+                            *base,
+                            "when",
+                            i,
+                            "check",
+                        )
                     )
         node_keys = {inv.key for inv in node.checks} if isinstance(node, CheckNode) else set()
         for i, ref in enumerate(node.fixes):
@@ -215,14 +242,28 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                 hint = _closest(ref.fix, registry.fixes)
                 errors.append(
                     loaded.error(
-                        f"nodes.{node_id}.fixes[{i}]: unknown fix {ref.fix!r}" + (f" (did you mean {hint!r}?)" if hint else "; `agentcore-triage fixes list` shows them"),
-                        *base, "fixes", i, "fix",
+                        f"nodes.{node_id}.fixes[{i}]: unknown fix {ref.fix!r}"
+                        + (f" (did you mean {hint!r}?)" if hint else "; `agentcore-triage fixes list` shows them"),
+                        *base,
+                        "fixes",
+                        i,
+                        "fix",
                     )
                 )
             else:
-                errors += _check_params(loaded, spec.params, ref.params, (*base, "fixes", i, "params"), f"fix {ref.fix}")
+                errors += _check_params(
+                    loaded, spec.params, ref.params, (*base, "fixes", i, "params"), f"fix {ref.fix}"
+                )
             if ref.for_ is not None and ref.for_ not in node_keys:
-                errors.append(loaded.error(f"nodes.{node_id}.fixes[{i}]: 'for: {ref.for_}' is not a check at this node", *base, "fixes", i, "for"))
+                errors.append(
+                    loaded.error(
+                        f"nodes.{node_id}.fixes[{i}]: 'for: {ref.for_}' is not a check at this node",
+                        *base,
+                        "fixes",
+                        i,
+                        "for",
+                    )
+                )
     return errors
 
 
@@ -238,7 +279,13 @@ def _check_params(
             loc = tuple(err["loc"])
             value: Any = params
             for part in loc:
-                value = value.get(part) if isinstance(value, dict) else (value[part] if isinstance(value, list) and isinstance(part, int) and part < len(value) else None)
+                value = (
+                    value.get(part)
+                    if isinstance(value, dict)
+                    else (
+                        value[part] if isinstance(value, list) and isinstance(part, int) and part < len(value) else None
+                    )
+                )
             if value is not None and next(names_in(value), None) is not None:
                 continue
             field = ".".join(str(p) for p in loc)
@@ -278,7 +325,9 @@ def _available_names(pb: Playbook, registry: Registry) -> dict[str, set[str]]:
                 if not out <= entry[t]:
                     entry[t] |= out
                     changed = True
-    return {nid: base | entry[nid] for nid in pb.nodes} | {f"{nid}#after": base | entry[nid] | published[nid] for nid in pb.nodes}
+    return {nid: base | entry[nid] for nid in pb.nodes} | {
+        f"{nid}#after": base | entry[nid] | published[nid] for nid in pb.nodes
+    }
 
 
 def _check_templates(loaded: LoadedPlaybook, registry: Registry) -> list[PlaybookError]:
@@ -291,12 +340,26 @@ def _check_templates(loaded: LoadedPlaybook, registry: Registry) -> list[Playboo
                 for key, value in inv.params.items():
                     for name in names_in(value):
                         if name not in available[node_id]:
-                            errors.append(loaded.error(_undefined(name, node_id, pb, registry), "nodes", node_id, "checks", i, "params", key))
+                            errors.append(
+                                loaded.error(
+                                    _undefined(name, node_id, pb, registry),
+                                    "nodes",
+                                    node_id,
+                                    "checks",
+                                    i,
+                                    "params",
+                                    key,
+                                )
+                            )
         for i, ref in enumerate(node.fixes):
             for key, value in ref.params.items():
                 for name in names_in(value):
                     if name not in available[f"{node_id}#after"]:
-                        errors.append(loaded.error(_undefined(name, node_id, pb, registry), "nodes", node_id, "fixes", i, "params", key))
+                        errors.append(
+                            loaded.error(
+                                _undefined(name, node_id, pb, registry), "nodes", node_id, "fixes", i, "params", key
+                            )
+                        )
     return errors
 
 
@@ -320,12 +383,25 @@ def _check_keys(loaded: LoadedPlaybook) -> list[PlaybookError]:
         items += [(f.key, ("nodes", node_id, "fixes", i, "key")) for i, f in enumerate(node.fixes)]
         for key, path in items:
             if key in RESERVED_KEYS:
-                errors.append(loaded.error(f"nodes.{node_id}: key {key!r} is used by the TUI itself (reserved: {' '.join(sorted(RESERVED_KEYS))})", *path))
+                errors.append(
+                    loaded.error(
+                        f"nodes.{node_id}: key {key!r} is used by the TUI itself (reserved: {' '.join(sorted(RESERVED_KEYS))})",
+                        *path,
+                    )
+                )
             elif key in seen:
                 errors.append(loaded.error(f"nodes.{node_id}: key {key!r} is used twice at this node", *path))
             seen[key] = node_id
     for node_id, node in loaded.playbook.nodes.items():
         for i, sig in enumerate(node.signatures):
             if re.compile(sig).search(""):
-                errors.append(loaded.error(f"nodes.{node_id}: signature {sig!r} matches empty text, so it matches everything", "nodes", node_id, "signatures", i))
+                errors.append(
+                    loaded.error(
+                        f"nodes.{node_id}: signature {sig!r} matches empty text, so it matches everything",
+                        "nodes",
+                        node_id,
+                        "signatures",
+                        i,
+                    )
+                )
     return errors

@@ -81,7 +81,13 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
                     first = min(d.lineno for d in node.decorator_list)
                     a, b = _line_span(text, starts, first, node.end_lineno or node.lineno)
                     indent = re.match(r"\s*", text[a:b]).group(0)  # type: ignore[union-attr]
-                    cuts.append((a, b, f"{indent}# agentcore-triage: removed {node.name}(): {server_var}.{target.attr} is not a decorator API\n"))
+                    cuts.append(
+                        (
+                            a,
+                            b,
+                            f"{indent}# agentcore-triage: removed {node.name}(): {server_var}.{target.attr} is not a decorator API\n",
+                        )
+                    )
                     notes.append(f"remove {node.name}() decorated with @{server_var}.{target.attr} (line {first})")
                     break
     # 2. constructor keywords that do not exist, or belong to run() in 2.x
@@ -103,7 +109,9 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
     # 3. host: where the era expects it
     host_call = run_call if era == "v2" else ctor
     if era == "v2" and "host" in moved:
-        moved["host"] = '"0.0.0.0"' if moved["host"].strip("'\"") in ("127.0.0.1", "localhost", "::1") else moved["host"]
+        moved["host"] = (
+            '"0.0.0.0"' if moved["host"].strip("'\"") in ("127.0.0.1", "localhost", "::1") else moved["host"]
+        )
     if host_call is not None:
         host_kw = next((kw for kw in host_call.keywords if kw.arg == "host"), None)
         if host_kw is not None:

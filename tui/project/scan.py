@@ -171,15 +171,27 @@ def analyse_server(path: Path) -> ServerCode:
                 target = dec.func if isinstance(dec, ast.Call) else dec
                 if isinstance(target, ast.Attribute) and isinstance(target.value, ast.Name) and target.value.id == var:
                     if target.attr in NONEXISTENT_DECORATORS:
-                        code.bogus.append(Finding(dec.lineno, f"@{var}.{target.attr}", NONEXISTENT_DECORATORS[target.attr]))
+                        code.bogus.append(
+                            Finding(dec.lineno, f"@{var}.{target.attr}", NONEXISTENT_DECORATORS[target.attr])
+                        )
                     if target.attr == "tool" and not isinstance(dec, ast.Call):
-                        code.bogus.append(Finding(dec.lineno, f"@{var}.tool", "use @mcp.tool() with parentheses (TypeError: Did you forget to call it?)"))
+                        code.bogus.append(
+                            Finding(
+                                dec.lineno,
+                                f"@{var}.tool",
+                                "use @mcp.tool() with parentheses (TypeError: Did you forget to call it?)",
+                            )
+                        )
     for name in code.ctor_kwargs:
         if name in NONEXISTENT_KWARGS:
             code.bogus.append(Finding(code.ctor_line or 0, f"{name}=", NONEXISTENT_KWARGS[name]))
         elif code.era == "v2" and name in V2_RUN_ONLY_KWARGS:
             code.bogus.append(
-                Finding(code.ctor_line or 0, f"MCPServer({name}=…)", "mcp 2.x takes this in run()/streamable_http_app(), not the constructor (TypeError)")
+                Finding(
+                    code.ctor_line or 0,
+                    f"MCPServer({name}=…)",
+                    "mcp 2.x takes this in run()/streamable_http_app(), not the constructor (TypeError)",
+                )
             )
     for name in code.run_kwargs:
         if name in NONEXISTENT_KWARGS:

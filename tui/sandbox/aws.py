@@ -121,19 +121,25 @@ class XRayEmulation:
         with self._lock:
             return self._get(account, region).current()
 
-    def set(self, account: str, region: str, destination: str, status: str, pending_seconds: float | None) -> dict[str, str]:
+    def set(
+        self, account: str, region: str, destination: str, status: str, pending_seconds: float | None
+    ) -> dict[str, str]:
         """Force a state (used by ``seed()`` through the admin route)."""
         with self._lock:
             state = self._get(account, region)
             state.destination, state.status = destination, status
-            state.active_at = time.monotonic() + pending_seconds if status == "PENDING" and pending_seconds is not None else None
+            state.active_at = (
+                time.monotonic() + pending_seconds if status == "PENDING" and pending_seconds is not None else None
+            )
             return state.current()
 
     def update(self, account: str, region: str, destination: str) -> tuple[int, dict[str, Any]]:
         """``UpdateTraceSegmentDestination``: returns (HTTP status, body or error)."""
         if destination not in ("XRay", "CloudWatchLogs"):
             return 400, {"__type": "InvalidRequestException", "message": f"Invalid destination: {destination!r}"}
-        if destination == "CloudWatchLogs" and not spans_policy_allows_xray(self.policy_lookup(account, region), account, region):
+        if destination == "CloudWatchLogs" and not spans_policy_allows_xray(
+            self.policy_lookup(account, region), account, region
+        ):
             return 403, {"__type": "AccessDeniedException", "message": XRAY_ACCESS_DENIED}
         with self._lock:
             state = self._get(account, region)
@@ -227,7 +233,9 @@ def _patch_moto() -> None:
         wrap("get_agent_runtime", lambda self: self.backend.agent_runtimes[self._get_param("agentRuntimeId")])
         wrap(
             "get_agent_runtime_endpoint",
-            lambda self: self.backend.agent_runtime_endpoints[(self._get_param("agentRuntimeId"), self._get_param("endpointName"))],
+            lambda self: self.backend.agent_runtime_endpoints[
+                (self._get_param("agentRuntimeId"), self._get_param("endpointName"))
+            ],
         )
         _patched = True
 
@@ -251,8 +259,12 @@ def _admin_patch_runtime(body: dict[str, Any]) -> dict[str, Any]:
     backend.agent_runtimes[new_id] = runtime
     # AgentCore provisions the DEFAULT endpoint itself; moto does not.
     endpoint = AgentRuntimeEndpoint(
-        region_name=body["region"], account_id=body["account"], agent_runtime=runtime,
-        name="DEFAULT", agent_runtime_version=None, description="DEFAULT endpoint",
+        region_name=body["region"],
+        account_id=body["account"],
+        agent_runtime=runtime,
+        name="DEFAULT",
+        agent_runtime_version=None,
+        description="DEFAULT endpoint",
     )
     endpoint.agent_runtime_endpoint_arn = f"{new_arn}/runtime-endpoint/DEFAULT"
     endpoint.status = runtime.status
@@ -296,13 +308,20 @@ class _FrontApp:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
-        if method == "POST" and path in ("/GetTraceSegmentDestination", "/UpdateTraceSegmentDestination", "/_sandbox/xray", "/_sandbox/runtime"):
+        if method == "POST" and path in (
+            "/GetTraceSegmentDestination",
+            "/UpdateTraceSegmentDestination",
+            "/_sandbox/xray",
+            "/_sandbox/runtime",
+        ):
             try:
                 length = int(environ.get("CONTENT_LENGTH") or 0)
                 raw = environ["wsgi.input"].read(length) if length else b""
                 body = json.loads(raw or b"{}")
             except (ValueError, OSError):
-                return _json_response(start_response, 400, {"__type": "InvalidRequestException", "message": "Malformed JSON body"})
+                return _json_response(
+                    start_response, 400, {"__type": "InvalidRequestException", "message": "Malformed JSON body"}
+                )
             account = _account_id()
             if path == "/GetTraceSegmentDestination":
                 return _json_response(start_response, 200, self.xray.get(account, _region_of(environ)))
@@ -311,14 +330,19 @@ class _FrontApp:
                 return _json_response(start_response, status, result)
             if path == "/_sandbox/xray":
                 state = self.xray.set(
-                    body.get("account", account), body.get("region", DEFAULT_REGION),
-                    body["destination"], body["status"], body.get("pending_seconds"),
+                    body.get("account", account),
+                    body.get("region", DEFAULT_REGION),
+                    body["destination"],
+                    body["status"],
+                    body.get("pending_seconds"),
                 )
                 return _json_response(start_response, 200, state)
             try:
                 return _json_response(start_response, 200, _admin_patch_runtime(body))
             except KeyError as exc:
-                return _json_response(start_response, 404, {"__type": "ResourceNotFoundException", "message": f"no such runtime {exc}"})
+                return _json_response(
+                    start_response, 404, {"__type": "ResourceNotFoundException", "message": f"no such runtime {exc}"}
+                )
         if method == "POST" and path == "/moto-api/reset":
             self.xray.reset()
         return self.moto_app(environ, start_response)
@@ -362,7 +386,9 @@ class AwsSandbox:
         _patch_moto()
         app = _FrontApp(DomainDispatcherApplication(create_backend_app), self.xray)
         self._server = _make_server(app)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-moto", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-moto", daemon=True
+        )
         self._thread.start()
         self.url = f"http://{LOOPBACK}:{self._server.server_port}"
         return self.url
@@ -495,20 +521,28 @@ def trust_policy(account: str, region: str, faults: frozenset[str] = frozenset()
     }
 
 
-def role_policy(account: str, region: str, faults: frozenset[str] = frozenset(), agent_name: str = RUNTIME_NAME) -> dict[str, Any]:
+def role_policy(
+    account: str, region: str, faults: frozenset[str] = frozenset(), agent_name: str = RUNTIME_NAME
+) -> dict[str, Any]:
     """The sample's inline ``AgentCorePolicy`` (agentcore.md §2.3) plus the custom OTEL log group grant.
 
     The sample grants nothing on ``agents/*``; the healthy sandbox adds that
     statement because the guide's §1.1 fix is exactly to add it.
     """
-    runtimes = "/aws/bedrock/agentcore/*" if "logs-permission-wrong-prefix" in faults else "/aws/bedrock-agentcore/runtimes/*"
+    runtimes = (
+        "/aws/bedrock/agentcore/*" if "logs-permission-wrong-prefix" in faults else "/aws/bedrock-agentcore/runtimes/*"
+    )
     logs_statements: list[dict[str, Any]] = [
         {
             "Effect": "Allow",
             "Action": ["logs:DescribeLogStreams", "logs:CreateLogGroup"],
             "Resource": [f"arn:aws:logs:{region}:{account}:log-group:{runtimes}"],
         },
-        {"Effect": "Allow", "Action": ["logs:DescribeLogGroups"], "Resource": [f"arn:aws:logs:{region}:{account}:log-group:*"]},
+        {
+            "Effect": "Allow",
+            "Action": ["logs:DescribeLogGroups"],
+            "Resource": [f"arn:aws:logs:{region}:{account}:log-group:*"],
+        },
         {
             "Effect": "Allow",
             "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
@@ -543,7 +577,12 @@ def role_policy(account: str, region: str, faults: frozenset[str] = frozenset(),
         {"Sid": "ECRTokenAccess", "Effect": "Allow", "Action": ["ecr:GetAuthorizationToken"], "Resource": "*"},
         {
             "Effect": "Allow",
-            "Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"],
+            "Action": [
+                "xray:PutTraceSegments",
+                "xray:PutTelemetryRecords",
+                "xray:GetSamplingRules",
+                "xray:GetSamplingTargets",
+            ],
             "Resource": ["*"],
         },
         {
@@ -618,7 +657,13 @@ def _log_lines(info_account: str, region: str, runtime_id: str, faults: frozense
         "Processing request of type ListToolsRequest",
     ]
     otel = [
-        json.dumps({"severityText": "INFO", "body": "Processing request of type ListToolsRequest", "resource": {"service.name": RUNTIME_NAME}}),
+        json.dumps(
+            {
+                "severityText": "INFO",
+                "body": "Processing request of type ListToolsRequest",
+                "resource": {"service.name": RUNTIME_NAME},
+            }
+        ),
     ]
     if faults & {"logs-permission-missing", "logs-permission-wrong-prefix", "logs-deny-putlogevents"}:
         session = uuid.uuid4()
@@ -632,7 +677,12 @@ def _log_lines(info_account: str, region: str, runtime_id: str, faults: frozense
             "ERROR:amazon.opentelemetry.distro.exporter.otlp.aws.logs.otlp_aws_logs_exporter:"
             "Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'"
         )
-    if faults & {"trace-destination-xray", "trace-destination-pending", "resource-policy-missing", "resource-policy-slash"}:
+    if faults & {
+        "trace-destination-xray",
+        "trace-destination-pending",
+        "resource-policy-missing",
+        "resource-policy-slash",
+    }:
         runtime.append(
             "ERROR:opentelemetry.exporter.otlp.proto.http.trace_exporter:Failed to export batch code: 400, reason: "
             "The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination. Please enable the "
@@ -692,13 +742,19 @@ def seed(
             AssumeRolePolicyDocument=json.dumps(trust_policy(account, region, faults)),
             Description=f"Execution role for AgentCore runtime {RUNTIME_NAME}",
         )["Role"]
-        iam.put_role_policy(RoleName=ROLE_NAME, PolicyName=ROLE_POLICY_NAME, PolicyDocument=json.dumps(role_policy(account, region, faults)))
+        iam.put_role_policy(
+            RoleName=ROLE_NAME,
+            PolicyName=ROLE_POLICY_NAME,
+            PolicyDocument=json.dumps(role_policy(account, region, faults)),
+        )
 
         control = client("bedrock-agentcore-control")
         created = control.create_agent_runtime(
             agentRuntimeName=RUNTIME_NAME,
             agentRuntimeArtifact={
-                "containerConfiguration": {"containerUri": f"{account}.dkr.ecr.{region}.amazonaws.com/bedrock-agentcore-{RUNTIME_NAME}:latest"}
+                "containerConfiguration": {
+                    "containerUri": f"{account}.dkr.ecr.{region}.amazonaws.com/bedrock-agentcore-{RUNTIME_NAME}:latest"
+                }
             },
             roleArn=role["Arn"],
             networkConfiguration={"networkMode": "PUBLIC"},
@@ -714,12 +770,19 @@ def seed(
             description="MCP server from the AgentCore hosting-MCP-server tutorial (sandbox)",
         )
         failed = "runtime-update-failed" in faults
-        _admin(endpoint_url, "runtime", {
-            "account": account, "region": region, "moto_id": created["agentRuntimeId"],
-            "runtime_id": runtime_id, "runtime_arn": runtime_arn,
-            "status": "UPDATE_FAILED" if failed else "READY",
-            "failure_reason": UPDATE_FAILED_REASON if failed else None,
-        })
+        _admin(
+            endpoint_url,
+            "runtime",
+            {
+                "account": account,
+                "region": region,
+                "moto_id": created["agentRuntimeId"],
+                "runtime_id": runtime_id,
+                "runtime_arn": runtime_arn,
+                "status": "UPDATE_FAILED" if failed else "READY",
+                "failure_reason": UPDATE_FAILED_REASON if failed else None,
+            },
+        )
 
         logs = client("logs")
         runtime_lines, otel_lines = _log_lines(account, region, runtime_id, faults)
@@ -733,7 +796,10 @@ def seed(
             logs.create_log_group(logGroupName=OTEL_LOG_GROUP)
             _put_events(logs, OTEL_LOG_GROUP, "default", otel_lines)
         if "resource-policy-missing" not in faults:
-            logs.put_resource_policy(policyName=RESOURCE_POLICY_NAME, policyDocument=json.dumps(transaction_search_policy(account, region, faults)))
+            logs.put_resource_policy(
+                policyName=RESOURCE_POLICY_NAME,
+                policyDocument=json.dumps(transaction_search_policy(account, region, faults)),
+            )
 
         if "trace-destination-xray" in faults:
             xray = {"destination": "XRay", "status": "ACTIVE"}
@@ -778,8 +844,10 @@ def _admin(endpoint_url: str, route: str, body: dict[str, Any]) -> dict[str, Any
 
     require_local(endpoint_url, what="seeding endpoint")
     req = urllib.request.Request(
-        f"{endpoint_url.rstrip('/')}/_sandbox/{route}", data=json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"}, method="POST",
+        f"{endpoint_url.rstrip('/')}/_sandbox/{route}",
+        data=json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
     )
     try:
         with urllib.request.urlopen(req, timeout=10) as resp:

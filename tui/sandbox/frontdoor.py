@@ -45,10 +45,26 @@ AUTH_MISMATCH_MESSAGE = (
 )
 WRONG_CLIENT_MESSAGE = "Claim 'client_id' value mismatch with configuration."
 FORWARD_REQUEST_HEADERS = (
-    "content-type", "accept", "mcp-protocol-version", "mcp-session-id", "last-event-id", "mcp-method", "mcp-name",
-    "x-amzn-bedrock-agentcore-runtime-session-id", "traceparent", "tracestate", "baggage", "x-amzn-trace-id",
+    "content-type",
+    "accept",
+    "mcp-protocol-version",
+    "mcp-session-id",
+    "last-event-id",
+    "mcp-method",
+    "mcp-name",
+    "x-amzn-bedrock-agentcore-runtime-session-id",
+    "traceparent",
+    "tracestate",
+    "baggage",
+    "x-amzn-trace-id",
 )
-RETURN_RESPONSE_HEADERS = ("content-type", "mcp-session-id", "mcp-protocol-version", "cache-control", "x-accel-buffering")
+RETURN_RESPONSE_HEADERS = (
+    "content-type",
+    "mcp-session-id",
+    "mcp-protocol-version",
+    "cache-control",
+    "x-accel-buffering",
+)
 RUNTIME_SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 
 
@@ -166,7 +182,10 @@ class FrontDoorSandbox:
             return _aws_error(401, "UnauthorizedException", "Missing Authentication Token")
         try:
             claims = jwt.decode(
-                token.strip(), self._key.public_key(), algorithms=["RS256"], issuer=self.issuer,
+                token.strip(),
+                self._key.public_key(),
+                algorithms=["RS256"],
+                issuer=self.issuer,
                 options={"require": ["exp", "iat", "iss"], "verify_aud": False},
             )
         except jwt.ExpiredSignatureError:
@@ -188,16 +207,18 @@ class FrontDoorSandbox:
         state: dict[str, httpx.AsyncClient] = {}
 
         async def openid_configuration(request: Request) -> Response:
-            return JSONResponse({
-                "issuer": door.issuer,
-                "jwks_uri": f"{door.base_url}/.well-known/jwks.json",
-                "authorization_endpoint": f"{door.base_url}/oauth2/authorize",
-                "token_endpoint": f"{door.base_url}/oauth2/token",
-                "response_types_supported": ["code", "token"],
-                "subject_types_supported": ["public"],
-                "id_token_signing_alg_values_supported": ["RS256"],
-                "scopes_supported": ["openid"],
-            })
+            return JSONResponse(
+                {
+                    "issuer": door.issuer,
+                    "jwks_uri": f"{door.base_url}/.well-known/jwks.json",
+                    "authorization_endpoint": f"{door.base_url}/oauth2/authorize",
+                    "token_endpoint": f"{door.base_url}/oauth2/token",
+                    "response_types_supported": ["code", "token"],
+                    "subject_types_supported": ["public"],
+                    "id_token_signing_alg_values_supported": ["RS256"],
+                    "scopes_supported": ["openid"],
+                }
+            )
 
         async def jwks(request: Request) -> Response:
             return JSONResponse(door.jwks())
@@ -207,7 +228,9 @@ class FrontDoorSandbox:
             # an unencoded or half-encoded ARN does not name the runtime (agentcore.md §1.4).
             raw = request.scope.get("raw_path", b"").decode("latin-1").split("?", 1)[0].split("/")
             if len(raw) != 4 or unquote(raw[2]) != door.runtime_arn:
-                return _aws_error(404, "ResourceNotFoundException", f"No agent runtime found for {request.path_params['arn']}")
+                return _aws_error(
+                    404, "ResourceNotFoundException", f"No agent runtime found for {request.path_params['arn']}"
+                )
             qualifier = request.query_params.get("qualifier", "DEFAULT")
             if qualifier != "DEFAULT":
                 return _aws_error(404, "ResourceNotFoundException", f"No endpoint {qualifier!r} for this agent runtime")
@@ -220,7 +243,8 @@ class FrontDoorSandbox:
             runtime_session = request.headers.get(RUNTIME_SESSION_HEADER) or str(uuid.uuid4())
             if len(runtime_session) < 33:
                 return _aws_error(
-                    400, "ValidationException",
+                    400,
+                    "ValidationException",
                     f"1 validation error detected: Value at 'runtimeSessionId' failed to satisfy constraint: "
                     f"Member must have length greater than or equal to 33",
                 )
@@ -266,7 +290,8 @@ class FrontDoorSandbox:
         def _init_timeout(rpc_id: Any, extra: dict[str, str]) -> Response:
             return JSONResponse(
                 {"jsonrpc": "2.0", "id": rpc_id, "error": {"code": -32010, "message": INIT_TIMEOUT_MESSAGE}},
-                status_code=200, headers=extra,
+                status_code=200,
+                headers=extra,
             )
 
         async def lifespan(app: Any) -> Any:
@@ -287,4 +312,12 @@ class FrontDoorSandbox:
         )
 
 
-__all__ = ["ACCEPT_MESSAGE", "AUTH_MISMATCH_MESSAGE", "FORWARDED_HOST", "FrontDoorSandbox", "INIT_TIMEOUT_MESSAGE", "TOKEN_KINDS", "WRONG_CLIENT_MESSAGE"]
+__all__ = [
+    "ACCEPT_MESSAGE",
+    "AUTH_MISMATCH_MESSAGE",
+    "FORWARDED_HOST",
+    "FrontDoorSandbox",
+    "INIT_TIMEOUT_MESSAGE",
+    "TOKEN_KINDS",
+    "WRONG_CLIENT_MESSAGE",
+]

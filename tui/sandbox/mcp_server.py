@@ -24,7 +24,9 @@ from typing import Any
 
 from tui.sandbox._net import LOOPBACK, UvicornThread, dead_port
 
-MCP_FAULTS: frozenset[str] = frozenset({"host-protection", "tool-raises", "slow-tool", "drop-mid-stream", "server-down"})
+MCP_FAULTS: frozenset[str] = frozenset(
+    {"host-protection", "tool-raises", "slow-tool", "drop-mid-stream", "server-down"}
+)
 SAMPLE_TOOLS = ("add_numbers", "multiply_numbers", "greet_user")
 RAISING_TOOL = "raise_error"
 SLOW_TOOL = "slow_echo"
@@ -204,7 +206,10 @@ class McpServerSandbox:
         url = self.reserve()
         if self._thread is not None and self.url is None:
             self._thread.app = build_app(
-                stateless=self.stateless, json_response=self.json_response, faults=self.faults, slow_seconds=self.slow_seconds
+                stateless=self.stateless,
+                json_response=self.json_response,
+                faults=self.faults,
+                slow_seconds=self.slow_seconds,
             )
             self._thread.start()
         self.url = url
@@ -226,4 +231,13 @@ class McpServerSandbox:
         self.stop()
 
 
-__all__ = ["MCP_FAULTS", "McpServerSandbox", "RAISED_MESSAGE", "RAISING_TOOL", "SAMPLE_TOOLS", "SLOW_TOOL", "build_app", "build_server"]
+__all__ = [
+    "MCP_FAULTS",
+    "McpServerSandbox",
+    "RAISED_MESSAGE",
+    "RAISING_TOOL",
+    "SAMPLE_TOOLS",
+    "SLOW_TOOL",
+    "build_app",
+    "build_server",
+]

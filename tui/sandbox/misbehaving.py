@@ -37,7 +37,13 @@ async def _drain(receive: Any) -> None:
 
 
 async def _send_simple(send: Any, status: int, body: bytes, headers: list[tuple[bytes, bytes]]) -> None:
-    await send({"type": "http.response.start", "status": status, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [*headers, (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -188,7 +194,9 @@ class RawTcpFault:
                 part = b'event: message\r\ndata: {"jsonrpc":"2.0","id":1,"res'
                 conn.sendall(
                     b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n"
-                    + f"{len(part):x}\r\n".encode() + part + b"\r\n"
+                    + f"{len(part):x}\r\n".encode()
+                    + part
+                    + b"\r\n"
                 )
                 time.sleep(0.05)
             # SO_LINGER 0: close sends RST, like a crashed process or a proxy cutting the line.
@@ -246,7 +254,9 @@ def tls_endpoint(certfile: str, keyfile: str, path: str = "/mcp") -> Iterator[in
             conn.settimeout(2)
             with context.wrap_socket(conn, server_side=True) as tls:
                 tls.recv(65536)
-                tls.sendall(b"HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 9\r\nconnection: close\r\n\r\nNot Found")
+                tls.sendall(
+                    b"HTTP/1.1 404 Not Found\r\ncontent-type: text/plain\r\ncontent-length: 9\r\nconnection: close\r\n\r\nNot Found"
+                )
         except (OSError, ssl.SSLError):
             pass
         finally:

@@ -24,16 +24,22 @@ SAMPLE_DIR = Path(__file__).with_name("sample_project")
 PROJECT_DEFECTS: frozenset[str] = frozenset(
     {"fastmcp-import", "host-localhost", "no-otel-distro", "no-otel-instrument", "middleware-decorator", "stateful"}
 )
-PROJECT_FILES = ("mcp_server.py", "requirements.txt", "Dockerfile", "my_mcp_client_remote.py", ".bedrock_agentcore.yaml")
+PROJECT_FILES = (
+    "mcp_server.py",
+    "requirements.txt",
+    "Dockerfile",
+    "my_mcp_client_remote.py",
+    ".bedrock_agentcore.yaml",
+)
 
-GUIDE_MIDDLEWARE = '''
+GUIDE_MIDDLEWARE = """
 
 @mcp.middleware
 async def add_content_type_header(request, call_next):
     if "content-type" not in request.headers:
         request.headers["content-type"] = "application/json"
     return await call_next(request)
-'''
+"""
 
 
 def _replace(text: str, old: str, new: str, file: str) -> str:
@@ -91,29 +97,55 @@ def make_project(
     requirements = req_path.read_text(encoding="utf-8")
     dockerfile = docker_path.read_text(encoding="utf-8")
     if "fastmcp-import" in defects:
-        server = _replace(server, "from mcp.server import MCPServer", "from mcp.server.fastmcp import FastMCP", "mcp_server.py")
-        server = _replace(server, 'mcp = MCPServer("mcp_server")', 'mcp = FastMCP(host="0.0.0.0", stateless_http=True)', "mcp_server.py")
         server = _replace(
-            server, 'mcp.run("streamable-http", host="0.0.0.0", port=8000, stateless_http=True)',
-            'mcp.run(transport="streamable-http")', "mcp_server.py",
+            server, "from mcp.server import MCPServer", "from mcp.server.fastmcp import FastMCP", "mcp_server.py"
+        )
+        server = _replace(
+            server,
+            'mcp = MCPServer("mcp_server")',
+            'mcp = FastMCP(host="0.0.0.0", stateless_http=True)',
+            "mcp_server.py",
+        )
+        server = _replace(
+            server,
+            'mcp.run("streamable-http", host="0.0.0.0", port=8000, stateless_http=True)',
+            'mcp.run(transport="streamable-http")',
+            "mcp_server.py",
         )
         # The tutorial's requirements: everything unpinned, plus the separate fastmcp package.
-        requirements = _replace(requirements, "mcp>=2.3,<3\n", "mcp\n", "requirements.txt") + "fastmcp\nbedrock-agentcore-starter-toolkit\n"
+        requirements = (
+            _replace(requirements, "mcp>=2.3,<3\n", "mcp\n", "requirements.txt")
+            + "fastmcp\nbedrock-agentcore-starter-toolkit\n"
+        )
     if "host-localhost" in defects:
         server = _replace(server, 'host="0.0.0.0"', 'host="127.0.0.1"', "mcp_server.py")
     if "stateful" in defects:
         server = _replace(server, "stateless_http=True", "stateless_http=False", "mcp_server.py")
     if "middleware-decorator" in defects:
-        anchor = 'mcp = FastMCP(host="0.0.0.0", stateless_http=True)' if "fastmcp-import" in defects else 'mcp = MCPServer("mcp_server")'
-        anchor = anchor.replace("0.0.0.0", "127.0.0.1") if "host-localhost" in defects and "fastmcp-import" in defects else anchor
-        anchor = anchor.replace("stateless_http=True", "stateless_http=False") if "stateful" in defects and "fastmcp-import" in defects else anchor
+        anchor = (
+            'mcp = FastMCP(host="0.0.0.0", stateless_http=True)'
+            if "fastmcp-import" in defects
+            else 'mcp = MCPServer("mcp_server")'
+        )
+        anchor = (
+            anchor.replace("0.0.0.0", "127.0.0.1")
+            if "host-localhost" in defects and "fastmcp-import" in defects
+            else anchor
+        )
+        anchor = (
+            anchor.replace("stateless_http=True", "stateless_http=False")
+            if "stateful" in defects and "fastmcp-import" in defects
+            else anchor
+        )
         server = _replace(server, anchor + "\n", anchor + "\n" + GUIDE_MIDDLEWARE, "mcp_server.py")
     if "no-otel-distro" in defects:
         requirements = _replace(requirements, "aws-opentelemetry-distro>=0.10.0\n", "", "requirements.txt")
     if "no-otel-instrument" in defects:
         dockerfile = _replace(
-            dockerfile, 'CMD ["opentelemetry-instrument", "python", "-m", "mcp_server"]',
-            'CMD ["python", "-m", "mcp_server"]', "Dockerfile",
+            dockerfile,
+            'CMD ["opentelemetry-instrument", "python", "-m", "mcp_server"]',
+            'CMD ["python", "-m", "mcp_server"]',
+            "Dockerfile",
         )
     server_path.write_text(server, encoding="utf-8")
     req_path.write_text(requirements, encoding="utf-8")

@@ -35,7 +35,13 @@ from tui.sandbox.mcp_server import McpServerSandbox
 from tui.sandbox.project import make_project
 from tui.sandbox.scenarios import Scenario, get_scenario
 
-UNSET_ENV = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_SESSION_TOKEN", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "AGENTCORE_TRIAGE_TOKEN_ENV")
+UNSET_ENV = (
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_SESSION_TOKEN",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AGENTCORE_TRIAGE_TOKEN_ENV",
+)
 """Variables that could send the product's AWS calls elsewhere, or read another token; cleared in the sandbox."""
 
 
@@ -130,8 +136,12 @@ class Sandbox:
                 require_local(url, what="AWS sandbox")
                 self.aws.reset()
                 info = seed(
-                    url, scenario.aws_faults, self.region, runtime_id=runtime_id,
-                    discovery_url=door.discovery_url, extra_runtime_log_lines=scenario.extra_log_lines,
+                    url,
+                    scenario.aws_faults,
+                    self.region,
+                    runtime_id=runtime_id,
+                    discovery_url=door.discovery_url,
+                    extra_runtime_log_lines=scenario.extra_log_lines,
                 )
                 self.timings["aws"] = time.perf_counter() - t0
                 return info
@@ -152,8 +162,12 @@ class Sandbox:
                 self.token_file.write_text(door.issue_token(scenario.token_kind) + "\n", encoding="utf-8")
                 self.token_file.chmod(0o600)
                 self.project = make_project(
-                    self.workdir / "project", scenario.project_defects, runtime_arn=runtime_arn,
-                    region=self.region, account_id=_account_id(), discovery_url=door.discovery_url,
+                    self.workdir / "project",
+                    scenario.project_defects,
+                    runtime_arn=runtime_arn,
+                    region=self.region,
+                    account_id=_account_id(),
+                    discovery_url=door.discovery_url,
                 )
                 for future in futures:
                     result = future.result(timeout=60)

@@ -83,11 +83,24 @@ _ALL = [
         "the OTEL log group missing, trace segments still going to X-Ray with no resource policy for aws/spans, "
         "streams dropped mid-response (ClosedResourceError in the logs), and a project with FastMCP on unpinned "
         "mcp, the bogus @mcp.middleware, stateful mode and no OTEL distro.",
-        aws_faults=frozenset({"logs-permission-missing", "otel-log-group-missing", "trace-destination-xray", "resource-policy-missing"}),
+        aws_faults=frozenset(
+            {"logs-permission-missing", "otel-log-group-missing", "trace-destination-xray", "resource-policy-missing"}
+        ),
         server_faults=frozenset({"drop-mid-stream"}),
         project_defects=frozenset({"fastmcp-import", "middleware-decorator", "stateful", "no-otel-distro"}),
         extra_log_lines=CLOSED_RESOURCE_LINES,
-        expect={'iam.role.logs': 'fail', 'logs.group.otel': 'fail', 'logs.policy.xray': 'fail', 'xray.destination': 'fail', 'project.mcp_version': 'fail', 'project.server_api': 'fail', 'project.stateless': 'warn', 'project.otel_distro': 'fail', 'endpoint.stream': 'fail', 'endpoint.tools': 'pass'},
+        expect={
+            "iam.role.logs": "fail",
+            "logs.group.otel": "fail",
+            "logs.policy.xray": "fail",
+            "xray.destination": "fail",
+            "project.mcp_version": "fail",
+            "project.server_api": "fail",
+            "project.stateless": "warn",
+            "project.otel_distro": "fail",
+            "endpoint.stream": "fail",
+            "endpoint.tools": "pass",
+        },
     ),
     Scenario(
         name="logs-permissions",
@@ -95,7 +108,12 @@ _ALL = [
         description="The role's logs statements name /aws/bedrock/agentcore/* instead of "
         "/aws/bedrock-agentcore/runtimes/*, and an explicit Deny on logs:PutLogEvents overrides the rest.",
         aws_faults=frozenset({"logs-permission-wrong-prefix", "logs-deny-putlogevents"}),
-        expect={'iam.role.logs': 'fail', 'logs.errors.recent': 'warn', 'xray.destination': 'pass', 'logs.group.runtime': 'pass'},
+        expect={
+            "iam.role.logs": "fail",
+            "logs.errors.recent": "warn",
+            "xray.destination": "pass",
+            "logs.group.runtime": "pass",
+        },
     ),
     Scenario(
         name="missing-log-group",
@@ -103,14 +121,14 @@ _ALL = [
         description="Neither the runtime log group /aws/bedrock-agentcore/runtimes/<id>-DEFAULT nor the OTEL "
         "log group agents/mcp-server-logs exists.",
         aws_faults=frozenset({"runtime-log-group-missing", "otel-log-group-missing"}),
-        expect={'logs.group.runtime': 'fail', 'logs.group.otel': 'fail', 'iam.role.logs': 'pass'},
+        expect={"logs.group.runtime": "fail", "logs.group.otel": "fail", "iam.role.logs": "pass"},
     ),
     Scenario(
         name="trace-destination",
         title="Transaction Search off",
         description="The trace segment destination is still XRay (ACTIVE = off); OTLP trace exports fail with 400.",
         aws_faults=frozenset({"trace-destination-xray"}),
-        expect={'xray.destination': 'fail', 'logs.policy.xray': 'pass', 'iam.role.logs': 'pass'},
+        expect={"xray.destination": "fail", "logs.policy.xray": "pass", "iam.role.logs": "pass"},
     ),
     Scenario(
         name="resource-policy",
@@ -118,7 +136,7 @@ _ALL = [
         description="The policy for X-Ray names /aws/spans (leading slash), so switching the trace destination "
         "to CloudWatchLogs fails with AccessDenied and it stays on XRay.",
         aws_faults=frozenset({"resource-policy-slash", "trace-destination-xray"}),
-        expect={'logs.policy.xray': 'fail', 'xray.destination': 'fail'},
+        expect={"logs.policy.xray": "fail", "xray.destination": "fail"},
     ),
     Scenario(
         name="headers",
@@ -127,7 +145,7 @@ _ALL = [
         "runtime get 421 Invalid Host header; the project carries the guide's bogus @mcp.middleware header fix.",
         server_faults=frozenset({"host-protection"}),
         project_defects=frozenset({"middleware-decorator"}),
-        expect={'endpoint.initialize': 'fail', 'project.server_api': 'fail', 'endpoint.auth': 'pass'},
+        expect={"endpoint.initialize": "fail", "project.server_api": "fail", "endpoint.auth": "pass"},
     ),
     Scenario(
         name="session-stream",
@@ -137,7 +155,12 @@ _ALL = [
         server_faults=frozenset({"drop-mid-stream"}),
         project_defects=frozenset({"stateful"}),
         extra_log_lines=CLOSED_RESOURCE_LINES,
-        expect={'project.stateless': 'warn', 'logs.errors.recent': 'warn', 'endpoint.stream': 'fail', 'endpoint.tools': 'pass'},
+        expect={
+            "project.stateless": "warn",
+            "logs.errors.recent": "warn",
+            "endpoint.stream": "fail",
+            "endpoint.tools": "pass",
+        },
     ),
     Scenario(
         name="auth-token",
@@ -145,7 +168,7 @@ _ALL = [
         description="The Cognito access token in the token file expired an hour ago; the runtime answers 401 "
         "Token has expired (clients show 'unhandled errors in a TaskGroup').",
         token_kind="expired",
-        expect={'endpoint.auth': 'fail', 'iam.role.logs': 'pass', 'xray.destination': 'pass'},
+        expect={"endpoint.auth": "fail", "iam.role.logs": "pass", "xray.destination": "pass"},
     ),
     Scenario(
         name="server-crashed",
@@ -155,7 +178,12 @@ _ALL = [
         server_faults=frozenset({"server-down"}),
         project_defects=frozenset({"fastmcp-import"}),
         extra_log_lines=CRASH_LINES,
-        expect={'endpoint.initialize': 'fail', 'project.mcp_version': 'fail', 'logs.errors.recent': 'warn', 'endpoint.auth': 'pass'},
+        expect={
+            "endpoint.initialize": "fail",
+            "project.mcp_version": "fail",
+            "logs.errors.recent": "warn",
+            "endpoint.auth": "pass",
+        },
     ),
 ]
 

@@ -53,17 +53,30 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
         {
             str(p)
             for s in doc.statements()
-            for p in (lambda v: v if isinstance(v, list) else [v])((s.get("Principal") or {}).get("Service") if isinstance(s.get("Principal"), dict) else s.get("Principal"))
+            for p in (lambda v: v if isinstance(v, list) else [v])(
+                (s.get("Principal") or {}).get("Service")
+                if isinstance(s.get("Principal"), dict)
+                else s.get("Principal")
+            )
             if p
         }
     )
-    evidence = {"role": params.role_arn, "trusted_services": principals, "evaluation": ev.as_dict(), "trust_policy": doc.document}
+    evidence = {
+        "role": params.role_arn,
+        "trusted_services": principals,
+        "evaluation": ev.as_dict(),
+        "trust_policy": doc.document,
+    }
     if ev.decision == "allowed" and ev.certain:
         return passed(f"{name} trusts {AGENTCORE_SERVICE} ({ev.explain()})", evidence=evidence)
     if ev.decision == "explicitDeny":
         return failed(f"{name}'s trust policy denies {AGENTCORE_SERVICE}: {ev.explain()}", evidence=evidence)
     if not ev.certain:
-        return warned(f"{name} trusts {AGENTCORE_SERVICE} only under conditions agentcore-triage cannot evaluate", details=ev.explain(), evidence=evidence)
+        return warned(
+            f"{name} trusts {AGENTCORE_SERVICE} only under conditions agentcore-triage cannot evaluate",
+            details=ev.explain(),
+            evidence=evidence,
+        )
     if AGENTCORE_SERVICE in principals:
         return failed(
             f"{name}'s trust policy names {AGENTCORE_SERVICE}, but its conditions exclude this account/runtime",
@@ -98,7 +111,7 @@ def _where(resource: str) -> str:
     """``arn:…:log-group:NAME[:log-stream:S]`` → ``NAME`` (``S``); other ARNs shortened."""
     tail = short_arn(resource)
     if tail.startswith("log-group:"):
-        group, _, stream = tail[len("log-group:"):].partition(":log-stream:")
+        group, _, stream = tail[len("log-group:") :].partition(":log-stream:")
         return f"{group} (stream {stream})" if stream else group
     return tail
 
@@ -220,4 +233,3 @@ def role_ecr(ctx: CheckContext, params: EcrParams) -> CheckResult:
     if not params.repository_arn:
         return skipped("the runtime is not deployed from an ECR image (direct code deployment or another registry)")
     return _judge(ctx, params, needs_ecr(params.repository_arn), "image pulls")
-

@@ -91,4 +91,6 @@ def region(ctx: CheckContext, params: RegionParams) -> CheckResult:
             evidence=evidence,
             facts={"aws.region": arn_region or session_region},
         )
-    return passed(f"everything is in {session_region}", evidence=evidence, facts={"aws.region": arn_region or session_region})
+    return passed(
+        f"everything is in {session_region}", evidence=evidence, facts={"aws.region": arn_region or session_region}
+    )

@@ -25,7 +25,11 @@ def group_exists(logs: Any, name: str) -> tuple[bool, dict[str, Any]]:
         page = logs.describe_log_groups(**kwargs)
         for g in page.get("logGroups", []):
             if g.get("logGroupName") == name:
-                return True, {"arn": g.get("arn"), "retention_days": g.get("retentionInDays"), "stored_bytes": g.get("storedBytes")}
+                return True, {
+                    "arn": g.get("arn"),
+                    "retention_days": g.get("retentionInDays"),
+                    "stored_bytes": g.get("storedBytes"),
+                }
         token = page.get("nextToken")
         if not token:
             break
@@ -77,7 +81,7 @@ def otel_group(ctx: CheckContext, params: GroupParams) -> CheckResult:
     if exists:
         return passed(f"OTEL log group {params.log_group} exists", evidence=evidence)
     return failed(
-        f"OTEL log group {params.log_group} does not exist: exports fail with \"The specified log group does not exist\"",
+        f'OTEL log group {params.log_group} does not exist: exports fail with "The specified log group does not exist"',
         details="The runtime's environment sends OpenTelemetry logs to this group, and the exporter never creates it "
         "(400 `The specified log group does not exist.` in the runtime logs).",
         evidence=evidence,
@@ -109,7 +113,9 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
     v = judge(items, params.partition, params.region, params.account)
     evidence: dict[str, Any] = {
         "policies": v.names,
-        "allowing": [{"policy": n, "decided_by": e.decided_by.as_dict() if e.decided_by else None} for n, e in v.allowed_by],
+        "allowing": [
+            {"policy": n, "decided_by": e.decided_by.as_dict() if e.decided_by else None} for n, e in v.allowed_by
+        ],
         "slash_resources": [{"policy": n, "resource": r} for n, r in v.slash],
     }
     slash_note = (
@@ -120,7 +126,9 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
     )
     if v.denied_by:
         name, ev = v.denied_by[0]
-        return failed(f"resource policy {name} denies X-Ray PutLogEvents on aws/spans ({ev.explain()})", evidence=evidence)
+        return failed(
+            f"resource policy {name} denies X-Ray PutLogEvents on aws/spans ({ev.explain()})", evidence=evidence
+        )
     if v.allowed_by:
         name = v.allowed_by[0][0]
         return passed(
@@ -145,8 +153,8 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
     return failed(
         "no logs resource policy lets xray.amazonaws.com PutLogEvents on aws/spans"
         + (f" ({POLICY_NAME} exists but its content does not allow it)" if named else ""),
-        details="Without it `UpdateTraceSegmentDestination` to CloudWatchLogs fails with \"XRay does not have "
-        "permission to call PutLogEvents on the aws/spans Log Group\", and traces never reach Transaction Search.",
+        details='Without it `UpdateTraceSegmentDestination` to CloudWatchLogs fails with "XRay does not have '
+        'permission to call PutLogEvents on the aws/spans Log Group", and traces never reach Transaction Search.',
         evidence=evidence,
     )
 
@@ -177,7 +185,11 @@ def _sample(event: dict[str, Any]) -> dict[str, Any]:
     ts = event.get("timestamp")
     when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts / 1000)) if isinstance(ts, (int, float)) else None
     message = redact_text(str(event.get("message", "")).strip())
-    return {"time": when, "stream": event.get("logStreamName"), "message": message[:400] + ("…" if len(message) > 400 else "")}
+    return {
+        "time": when,
+        "stream": event.get("logStreamName"),
+        "message": message[:400] + ("…" if len(message) > 400 else ""),
+    }
 
 
 def _last_fix_time() -> int | None:
@@ -227,7 +239,17 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
                 message = str(event.get("message", ""))
                 for node_id, title, sig, rx in sigs:
                     if rx.search(message):
-                        h = hits.setdefault(node_id, {"node": node_id, "title": title, "signature": sig, "count": 0, "first": None, "last": None})
+                        h = hits.setdefault(
+                            node_id,
+                            {
+                                "node": node_id,
+                                "title": title,
+                                "signature": sig,
+                                "count": 0,
+                                "first": None,
+                                "last": None,
+                            },
+                        )
                         h["count"] += 1
                         if h["first"] is None:
                             h["first"] = _sample(event)
@@ -243,7 +265,12 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
         if error_code(exc) == "ResourceNotFoundException":
             return skipped(f"log group {params.log_group} does not exist (see logs.group.runtime)")
         raise
-    evidence: dict[str, Any] = {"log_group": params.log_group, "minutes": params.minutes, "events_scanned": scanned, "truncated": truncated}
+    evidence: dict[str, Any] = {
+        "log_group": params.log_group,
+        "minutes": params.minutes,
+        "events_scanned": scanned,
+        "truncated": truncated,
+    }
     if not hits:
         return passed(f"no known error in {scanned} log events of the last {params.minutes} min", evidence=evidence)
     ranked = sorted(hits.values(), key=lambda h: -h["count"])

@@ -74,7 +74,12 @@ def find_runtime(control: Any, wanted: str) -> tuple[dict[str, Any] | None, list
             break
         kwargs["nextToken"] = token
     w = wanted.strip()
-    by_arn = [r for r in seen if r.get("agentRuntimeArn") in (w, _strip_version(w)) or _strip_version(r.get("agentRuntimeArn", "")) == _strip_version(w)]
+    by_arn = [
+        r
+        for r in seen
+        if r.get("agentRuntimeArn") in (w, _strip_version(w))
+        or _strip_version(r.get("agentRuntimeArn", "")) == _strip_version(w)
+    ]
     by_id = [r for r in seen if r.get("agentRuntimeId") == (_id_from_arn(w) or w)]
     by_name = [r for r in seen if r.get("agentRuntimeName") == w]
     for matches in (by_arn, by_id, by_name):
@@ -113,7 +118,9 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
         names = sorted({str(r.get("agentRuntimeName")) for r in seen})
         hint = ""
         if wanted_region and wanted_region != session_region:
-            hint = f"; the ARN is in {wanted_region} but the session uses {session_region}: pass --region {wanted_region}"
+            hint = (
+                f"; the ARN is in {wanted_region} but the session uses {session_region}: pass --region {wanted_region}"
+            )
         elif names:
             hint = f"; runtimes here: {', '.join(names[:10])}"
         return failed(
@@ -244,7 +251,6 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
         f"runtime and {params.endpoint_name} endpoint READY, protocol MCP (READY does not prove the server starts: probe the endpoint)",
         details="AgentCore does not run your entry point when it creates or updates a runtime: a server that "
         "crashes on import still shows READY, and then answers HTTP 200 with JSON-RPC error -32010 "
-        "\"Runtime initialization time exceeded\". The endpoint checks probe it for real.",
+        '"Runtime initialization time exceeded". The endpoint checks probe it for real.',
         evidence=evidence,
     )
-

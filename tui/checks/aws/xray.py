@@ -41,8 +41,8 @@ def destination(ctx: CheckContext, params: DestinationParams) -> CheckResult:
         )
     return failed(
         f"Transaction Search is off: destination {dest} (status {status}); OTLP exports fail with "
-        "\"The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination\"",
-        details="`Status: ACTIVE` is not \"on\": with `Destination: XRay` it means segments still go to X-Ray. "
+        '"The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination"',
+        details='`Status: ACTIVE` is not "on": with `Destination: XRay` it means segments still go to X-Ray. '
         "Switch the destination to CloudWatchLogs (after the logs resource policy for aws/spans exists).",
         evidence=evidence,
         facts=facts,

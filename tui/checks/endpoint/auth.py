@@ -35,7 +35,11 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
     jwt = auth.jwt
     claims_line = ""
     if jwt:
-        parts = [f"issuer {jwt.issuer}" if jwt.issuer else "", f"client {jwt.client_id}" if jwt.client_id else "", jwt.expiry_text()]
+        parts = [
+            f"issuer {jwt.issuer}" if jwt.issuer else "",
+            f"client {jwt.client_id}" if jwt.client_id else "",
+            jwt.expiry_text(),
+        ]
         claims_line = "token: " + ", ".join(p for p in parts if p)
     async with s.prober() as p:
         probe = await p.post("initialize (with credentials)", jsonrpc.initialize())
@@ -72,13 +76,15 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
     if auth.mode == "none":
         summary = f"no credentials needed: {where} without any"
     else:
-        summary = f"{ {'bearer': 'JWT bearer token', 'sigv4': 'SigV4 signature'}.get(auth.mode, auth.mode)} accepted ({where})"
+        summary = f"{ {'bearer': 'JWT bearer token', 'sigv4': 'SigV4 signature'}.get(auth.mode, auth.mode) } accepted ({where})"
     if claims_line:
         summary += f"; {claims_line}"
     if cause is not None:
         summary += f" (the request itself then failed: {cause.code}, see the other checks)"
     if jwt and jwt.expired:
-        return warned(summary + " although the token looks expired", details=_claims_md(auth), evidence=evidence, facts=facts)
+        return warned(
+            summary + " although the token looks expired", details=_claims_md(auth), evidence=evidence, facts=facts
+        )
     if jwt and jwt.expiring_soon:
         return warned(
             f"the token expires in less than 5 minutes ({jwt.expiry_text()})",
@@ -146,7 +152,9 @@ def _claims_md(auth: Any) -> str:
         for key, value in auth.jwt.claims().items():
             lines.append(f"* {key}: `{value}`")
         if auth.jwt.audience is None and auth.jwt.client_id:
-            lines.append("* no `aud` claim (a Cognito access token): the runtime must list the client in `allowedClients`, not `allowedAudience`")
+            lines.append(
+                "* no `aud` claim (a Cognito access token): the runtime must list the client in `allowedClients`, not `allowedAudience`"
+            )
     elif auth.mode == "bearer" and auth.token:
         lines.append("The token is not a JWT (opaque); its claims cannot be shown.")
     return "\n".join(lines)

@@ -92,12 +92,36 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
             probe = await p.post("initialize, foreign Host", jsonrpc.initialize(), headers={"Host": "mcp.example.com"})
             c = classify(probe, s.target)
             host_protection = bool(c and c.code == "host-protection")
-            negatives["foreign-host"] = {"sent": "Host: mcp.example.com", "seen": probe.line(), **(c.as_dict() if c else {"cause": "accepted"})}
-            rows.append(("Host: mcp.example.com", probe.line(), c.summary if c else "accepted (no Host allow-list)", c.advice if c else ""))
-            probe = await p.post("initialize, foreign Origin", jsonrpc.initialize(), headers={"Origin": "https://app.example.com"})
+            negatives["foreign-host"] = {
+                "sent": "Host: mcp.example.com",
+                "seen": probe.line(),
+                **(c.as_dict() if c else {"cause": "accepted"}),
+            }
+            rows.append(
+                (
+                    "Host: mcp.example.com",
+                    probe.line(),
+                    c.summary if c else "accepted (no Host allow-list)",
+                    c.advice if c else "",
+                )
+            )
+            probe = await p.post(
+                "initialize, foreign Origin", jsonrpc.initialize(), headers={"Origin": "https://app.example.com"}
+            )
             c = classify(probe, s.target)
-            negatives["foreign-origin"] = {"sent": "Origin: https://app.example.com", "seen": probe.line(), **(c.as_dict() if c else {"cause": "accepted"})}
-            rows.append(("Origin: https://app.example.com", probe.line(), c.summary if c else "accepted (no Origin allow-list)", c.advice if c else ""))
+            negatives["foreign-origin"] = {
+                "sent": "Origin: https://app.example.com",
+                "seen": probe.line(),
+                **(c.as_dict() if c else {"cause": "accepted"}),
+            }
+            rows.append(
+                (
+                    "Origin: https://app.example.com",
+                    probe.line(),
+                    c.summary if c else "accepted (no Origin allow-list)",
+                    c.advice if c else "",
+                )
+            )
             if host_protection:
                 facts["endpoint.host_protection"] = True
                 extra.append("host")
@@ -107,9 +131,9 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
     table = md_table(rows, ("sent", "answer", "meaning", "fix"))
     details = (
         f"A correct initialize got `{good.line()}`. Then each common mistake, one at a time:\n\n{table}\n\n"
-        "A missing Content-Type is a **400 \"Invalid Content-Type header\"** in mcp 2.x (not 415); 415 is only for near misses "
-        "like `Application/JSON`. AgentCore itself answers a missing Accept with **406** \"MCP Accept header must contain: "
-        "application/json, text/event-stream\" before your server sees it."
+        'A missing Content-Type is a **400 "Invalid Content-Type header"** in mcp 2.x (not 415); 415 is only for near misses '
+        'like `Application/JSON`. AgentCore itself answers a missing Accept with **406** "MCP Accept header must contain: '
+        'application/json, text/event-stream" before your server sees it.'
     )
     mode = "SSE" if good.sse else "JSON"
     summary = (
@@ -119,9 +143,9 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
     )
     if "host" in extra:
         return warned(
-            "DNS-rebinding protection is on: requests with another Host get 421 \"Invalid Host header\" (as behind a proxy or on AgentCore)",
+            'DNS-rebinding protection is on: requests with another Host get 421 "Invalid Host header" (as behind a proxy or on AgentCore)',
             details=details,
-            remediation="Build the app with `streamable_http_app(host=\"0.0.0.0\")` or allow the proxy's Host in "
+            remediation='Build the app with `streamable_http_app(host="0.0.0.0")` or allow the proxy\'s Host in '
             "`TransportSecuritySettings(allowed_hosts=[...])` before deploying behind a proxy.",
             evidence=evidence,
             facts=facts,

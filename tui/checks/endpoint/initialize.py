@@ -42,7 +42,13 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
         probe = await p.post("initialize", jsonrpc.initialize())
         if probe.session_id and probe.ok:
             # Leave no session behind on a stateful server.
-            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id, "Accept": "application/json, text/event-stream"}, timeout=min(2.0, s.probe_timeout))
+            await p.request(
+                "DELETE",
+                "close session",
+                b"",
+                {"Mcp-Session-Id": probe.session_id, "Accept": "application/json, text/event-stream"},
+                timeout=min(2.0, s.probe_timeout),
+            )
     evidence["probe"] = probe.evidence()
     cause = classify(probe, s.target)
     facts["endpoint.failure"] = cause.code if cause is not None else None
@@ -51,7 +57,7 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
         if cause.code == "runtime-not-started":
             details += (
                 "\n\nThe front door answered, so URL and credentials are fine; the container behind it never served `/mcp`. "
-                "Next: run the project checks (entry point, `host=\"0.0.0.0\"`, port 8000, pinned `mcp`), and read "
+                'Next: run the project checks (entry point, `host="0.0.0.0"`, port 8000, pinned `mcp`), and read '
                 "`/aws/bedrock-agentcore/runtimes/<runtime id>-DEFAULT` for the crash."
             )
         if s.target.problems:
@@ -81,9 +87,10 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
         f"initialize OK: protocol {version}, server {info.get('name')} {info.get('version') or ''}".rstrip()
         + f", {'SSE (text/event-stream)' if probe.sse else 'JSON (application/json)'} replies in {probe.elapsed * 1000:.0f} ms"
     )
-    details = (
-        f"`{probe.line()}`; capabilities: {', '.join(evidence['capabilities']) or 'none'}."
-        + (f" Redirected via {', '.join(r['location'] for r in probe.redirects)}: use the final URL." if probe.redirects else "")
+    details = f"`{probe.line()}`; capabilities: {', '.join(evidence['capabilities']) or 'none'}." + (
+        f" Redirected via {', '.join(r['location'] for r in probe.redirects)}: use the final URL."
+        if probe.redirects
+        else ""
     )
     if version != jsonrpc.PROTOCOL_VERSION:
         return warned(
@@ -93,5 +100,11 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
             facts=facts,
         )
     if probe.redirects:
-        return warned(summary + " after a redirect", details=details, evidence=evidence, facts=facts, remediation=f"Use {probe.url} directly.")
+        return warned(
+            summary + " after a redirect",
+            details=details,
+            evidence=evidence,
+            facts=facts,
+            remediation=f"Use {probe.url} directly.",
+        )
     return passed(summary, details=details, evidence=evidence, facts=facts)

@@ -46,17 +46,26 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
+            return skipped(
+                f"initialize fails ({cause.code}); see endpoint.initialize",
+                evidence={**evidence, "classified": cause_fields(cause, init)},
+            )
         for i in range(max(1, params.count)):
             if s.remaining() < 0.3:
                 break
             probe = await p.post("tools/list", jsonrpc.request("tools/list", 100 + i), session_id=sid, headers=hdrs)
             c = classify(probe, s.target)
             if c is not None:
-                return failed(f"request {i + 1} of {params.count} failed: {c.summary}", remediation=c.advice, evidence={**evidence, "classified": cause_fields(c, probe)})
+                return failed(
+                    f"request {i + 1} of {params.count} failed: {c.summary}",
+                    remediation=c.advice,
+                    evidence={**evidence, "classified": cause_fields(c, probe)},
+                )
             times.append(probe.elapsed * 1000)
         if sid:
-            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout))
+            await p.request(
+                "DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout)
+            )
     p50, p95 = percentile(times, 50), percentile(times, 95)
     facts = {"endpoint.latency_p50_ms": round(p50, 1), "endpoint.latency_p95_ms": round(p95, 1)}
     evidence["ms"] = [round(t, 1) for t in times]

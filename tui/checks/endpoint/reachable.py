@@ -68,11 +68,17 @@ async def _reachable(s: Setup) -> CheckResult:
     try:
         infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), t)
     except asyncio.TimeoutError:
-        return failed(f"DNS: resolving {host} took more than {t:g} s", details="Check DNS, VPN and resolver settings.", evidence=evidence, facts=facts)
+        return failed(
+            f"DNS: resolving {host} took more than {t:g} s",
+            details="Check DNS, VPN and resolver settings.",
+            evidence=evidence,
+            facts=facts,
+        )
     except socket.gaierror as exc:
         return failed(
             f"DNS: {host} does not resolve ({exc.strerror or exc})",
-            details=_problems_md(target) + "Check the host name in the URL (typo? wrong region in `bedrock-agentcore.<region>.amazonaws.com`?) "
+            details=_problems_md(target)
+            + "Check the host name in the URL (typo? wrong region in `bedrock-agentcore.<region>.amazonaws.com`?) "
             "and DNS/VPN settings.",
             evidence=evidence,
             facts=facts,
@@ -94,7 +100,11 @@ async def _reachable(s: Setup) -> CheckResult:
         )
     except OSError as exc:
         refused = isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower()
-        summary = f"TCP: connection to {where} refused (nothing listens there)" if refused else f"TCP: cannot connect to {where} ({exc})"
+        summary = (
+            f"TCP: connection to {where} refused (nothing listens there)"
+            if refused
+            else f"TCP: cannot connect to {where} ({exc})"
+        )
         return failed(
             summary,
             details="Start the server, or fix the port in the URL. A local MCP server listens on `:8000/mcp` by default; "
@@ -121,9 +131,16 @@ async def _reachable(s: Setup) -> CheckResult:
             context.verify_mode = ssl.CERT_NONE
         started = time.monotonic()
         try:
-            reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port, ssl=context, server_hostname=host), t)
+            reader, writer = await asyncio.wait_for(
+                asyncio.open_connection(host, port, ssl=context, server_hostname=host), t
+            )
         except asyncio.TimeoutError:
-            return failed(f"TLS: handshake with {where} took more than {t:g} s", details="Is this port speaking TLS?", evidence=evidence, facts=facts)
+            return failed(
+                f"TLS: handshake with {where} took more than {t:g} s",
+                details="Is this port speaking TLS?",
+                evidence=evidence,
+                facts=facts,
+            )
         except ssl.SSLCertVerificationError as exc:
             reason = _cert_reason(exc, host)
             evidence["tls"] = {"verify_code": exc.verify_code, "verify_message": exc.verify_message}
@@ -143,12 +160,21 @@ async def _reachable(s: Setup) -> CheckResult:
             )
         ssl_obj = writer.get_extra_info("ssl_object")
         cert = ssl_obj.getpeercert() if ssl_obj else None
-        tls: dict[str, Any] = {"version": ssl_obj.version() if ssl_obj else None, "ms": round((time.monotonic() - started) * 1000, 1)}
+        tls: dict[str, Any] = {
+            "version": ssl_obj.version() if ssl_obj else None,
+            "ms": round((time.monotonic() - started) * 1000, 1),
+        }
         if cert:
             subject = dict(x[0] for x in cert.get("subject", ()))
             issuer = dict(x[0] for x in cert.get("issuer", ()))
             not_after = cert.get("notAfter")
-            tls.update({"subject": subject.get("commonName"), "issuer": issuer.get("organizationName") or issuer.get("commonName"), "not_after": not_after})
+            tls.update(
+                {
+                    "subject": subject.get("commonName"),
+                    "issuer": issuer.get("organizationName") or issuer.get("commonName"),
+                    "not_after": not_after,
+                }
+            )
             if not_after:
                 days = (ssl.cert_time_to_seconds(not_after) - time.time()) / 86400
                 tls["days_left"] = int(days)
@@ -167,12 +193,20 @@ async def _reachable(s: Setup) -> CheckResult:
         return failed(
             "the URL is wrong: " + target.problems[0].split(": ")[0],
             details=_problems_md(target) + "\n" + details,
-            remediation=f"Use `{target.suggested_url}`." if target.suggested_url else "Rebuild the invocation URL from the runtime ARN.",
+            remediation=f"Use `{target.suggested_url}`."
+            if target.suggested_url
+            else "Rebuild the invocation URL from the runtime ARN.",
             evidence=evidence,
             facts=facts,
         )
     if cert_note:
-        return warned(f"reachable, but {cert_note}", details=details, remediation="Renew the certificate.", evidence=evidence, facts=facts)
+        return warned(
+            f"reachable, but {cert_note}",
+            details=details,
+            remediation="Renew the certificate.",
+            evidence=evidence,
+            facts=facts,
+        )
     return passed("; ".join(steps), details=details, evidence=evidence, facts=facts)
 
 

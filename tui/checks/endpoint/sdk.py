@@ -48,13 +48,24 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
             evidence=evidence,
             facts={"endpoint.sdk_ok": True},
         )
-    evidence["sdk"].update({"error": outcome.error, "error_type": outcome.error_type, "error_code": outcome.error_code, "exception_tree": outcome.chain})
-    sdk_line = f"{outcome.error_type}{f' {outcome.error_code}' if outcome.error_code is not None else ''}: {outcome.error}"
+    evidence["sdk"].update(
+        {
+            "error": outcome.error,
+            "error_type": outcome.error_type,
+            "error_code": outcome.error_code,
+            "exception_tree": outcome.chain,
+        }
+    )
+    sdk_line = (
+        f"{outcome.error_type}{f' {outcome.error_code}' if outcome.error_code is not None else ''}: {outcome.error}"
+    )
     # The SDK hides HTTP causes ("Server returned an error response"): ask the raw probe what really happened.
     async with s.prober() as p:
         probe = await p.post("initialize (raw, to explain the SDK error)", jsonrpc.initialize())
         if probe.session_id and probe.ok:
-            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id}, timeout=min(1.0, s.probe_timeout))
+            await p.request(
+                "DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id}, timeout=min(1.0, s.probe_timeout)
+            )
     cause = classify(probe, s.target)
     evidence["raw_probe"] = probe.evidence()
     tree = "\n".join(outcome.chain) if outcome.chain else sdk_line
@@ -73,7 +84,8 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
         )
     return failed(
         f"mcp client failed with {sdk_line[:160]} during {outcome.stage}, although a raw initialize succeeds",
-        details=details + "\n\nThe raw handshake works, so the failure is in a later step (tools/list, the standalone GET stream, "
+        details=details
+        + "\n\nThe raw handshake works, so the failure is in a later step (tools/list, the standalone GET stream, "
         "or a response the client cannot parse). Run the client with `logging.basicConfig(level=logging.DEBUG)`.",
         evidence=evidence,
         facts={"endpoint.sdk_ok": False},

@@ -36,24 +36,48 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
+            return skipped(
+                f"initialize fails ({cause.code}); see endpoint.initialize",
+                evidence={**evidence, "classified": cause_fields(cause, init)},
+            )
         rows.append(("initialize", init.line(), f"session id {short_id(sid)}" if sid else "no session id"))
         reuse = None
         if sid:
-            reuse = await p.post("tools/list with the issued session id", jsonrpc.request("tools/list", 2), session_id=sid, headers=hdrs)
-            rows.append(("tools/list + issued id", reuse.line(), "reused" if reuse.ok and reuse.result is not None else "rejected"))
-        bogus = await p.post("tools/list with a bogus session id", jsonrpc.request("tools/list", 3), session_id=BOGUS_SESSION, headers=hdrs)
+            reuse = await p.post(
+                "tools/list with the issued session id", jsonrpc.request("tools/list", 2), session_id=sid, headers=hdrs
+            )
+            rows.append(
+                (
+                    "tools/list + issued id",
+                    reuse.line(),
+                    "reused" if reuse.ok and reuse.result is not None else "rejected",
+                )
+            )
+        bogus = await p.post(
+            "tools/list with a bogus session id",
+            jsonrpc.request("tools/list", 3),
+            session_id=BOGUS_SESSION,
+            headers=hdrs,
+        )
         rows.append(("tools/list + bogus id", bogus.line(), _meaning(bogus)))
         missing = await p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs)
         rows.append(("tools/list, no id", missing.line(), _meaning(missing)))
         closed = None
         if sid:
-            closed = await p.request("DELETE", "DELETE session", b"", {"Mcp-Session-Id": sid, "Accept": "application/json, text/event-stream", **hdrs}, timeout=min(2.0, s.probe_timeout))
+            closed = await p.request(
+                "DELETE",
+                "DELETE session",
+                b"",
+                {"Mcp-Session-Id": sid, "Accept": "application/json, text/event-stream", **hdrs},
+                timeout=min(2.0, s.probe_timeout),
+            )
             rows.append(("DELETE + issued id", closed.line(), "session closed" if closed.ok else "not closed"))
     evidence["probes"] = {r[0]: r[1] for r in rows}
     evidence["session_id_issued"] = bool(sid)
     low_bogus = (bogus.body or "").lower()
-    stateful = (bogus.status == 404 and "session" in low_bogus) or (missing.status == 400 and "session" in (missing.body or "").lower())
+    stateful = (bogus.status == 404 and "session" in low_bogus) or (
+        missing.status == 400 and "session" in (missing.body or "").lower()
+    )
     mode = "stateful" if stateful else "stateless"
     facts = {"endpoint.mode": mode, "endpoint.session_issued": bool(sid)}
     table = md_table(rows, ("request", "answer", "meaning"))
@@ -61,8 +85,13 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
         c = classify(reuse, s.target)
         return failed(
             f"the server issued session id {short_id(sid)} but rejected it on the next request ({reuse.line()})",
-            details=table + "\n\nBehind a load balancer or AgentCore this happens when the next request lands on another instance.",
-            remediation=(c.advice if c else "Run the server stateless, or make requests sticky to the instance that issued the session."),
+            details=table
+            + "\n\nBehind a load balancer or AgentCore this happens when the next request lands on another instance.",
+            remediation=(
+                c.advice
+                if c
+                else "Run the server stateless, or make requests sticky to the instance that issued the session."
+            ),
             evidence={**evidence, "classified": cause_fields(c, reuse) if c else {}},
             facts=facts,
         )
@@ -91,7 +120,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 "stateful server behind AgentCore: works only while every request carries the same Mcp-Session-Id",
                 details=table
                 + "\n\nAgentCore supports stateful MCP servers, but sessions live in one microVM: a client that does not echo "
-                "`Mcp-Session-Id`, an idle timeout or a new microVM ends the session (404 \"Session not found\"). Stateless is "
+                '`Mcp-Session-Id`, an idle timeout or a new microVM ends the session (404 "Session not found"). Stateless is '
                 "the default recommendation unless the server needs elicitation, sampling or progress.",
                 remediation="Keep it stateful only if you need server→client requests; otherwise `stateless_http=True`.",
                 evidence=evidence,
@@ -99,7 +128,12 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
             )
         return passed(summary, details=table, evidence=evidence, facts=facts)
     issued = f"session id {short_id(sid)} returned (by the platform)" if sid else "no session id issued"
-    return passed(f"stateless: {issued}; unknown and missing session ids are ignored", details=table, evidence=evidence, facts=facts)
+    return passed(
+        f"stateless: {issued}; unknown and missing session ids are ignored",
+        details=table,
+        evidence=evidence,
+        facts=facts,
+    )
 
 
 def _meaning(probe: Any) -> str:

@@ -16,7 +16,7 @@ CUT_CODES = ("reset-mid-body", "sse-no-response", "reset", "stalled", "too-large
 """Transport failures that mean the reply started (or was due) and did not arrive whole."""
 
 NOISE_NOTE = (
-    "`ClosedResourceError` / \"Error in message router\" in the server log after a client disconnects is mostly noise: "
+    '`ClosedResourceError` / "Error in message router" in the server log after a client disconnects is mostly noise: '
     "mcp 1.12–1.23.1 logged it for every stateless request and for early 4xx answers, and mcp ≥ 1.23.2 logs it at debug "
     "level. It is a real problem only if replies are cut or requests after it fail — which this check tests. If the log "
     "line follows a 4xx, fix the 4xx (usually the Accept or Content-Type header). The guide's remedies "
@@ -28,7 +28,7 @@ def probe_tool_note(name: str) -> str:
     return (
         f"The `tools/call` probe names `{name}`, a tool that deliberately does not exist (random suffix), so no tool code "
         "runs and nothing changes on the server: a correct server answers it completely, with an `isError: true` result "
-        "(\"Unknown tool …\") or a JSON-RPC error. Only the transport of the reply is tested."
+        '("Unknown tool …") or a JSON-RPC error. Only the transport of the reply is tested.'
     )
 
 
@@ -68,7 +68,10 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
+            return skipped(
+                f"initialize fails ({cause.code}); see endpoint.initialize",
+                evidence={**evidence, "classified": cause_fields(cause, init)},
+            )
         call = await p.post(
             f"tools/call {tool} (a tool that does not exist)",
             jsonrpc.request("tools/call", 6, {"name": tool, "arguments": {}}),
@@ -77,16 +80,32 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         )
     # A new connection for what follows: a cut reply may have taken the old one down.
     async with s.prober() as p:
-        aborted = await p.post("tools/list, hung up right after the response headers", jsonrpc.request("tools/list", 7), session_id=sid, headers=hdrs, stop_after_bytes=0)
+        aborted = await p.post(
+            "tools/list, hung up right after the response headers",
+            jsonrpc.request("tools/list", 7),
+            session_id=sid,
+            headers=hdrs,
+            stop_after_bytes=0,
+        )
     # A new connection again: the aborted one is gone, as with a real client that gave up.
     async with s.prober() as p:
-        after = await p.post("tools/list after the abort (same session)", jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs)
+        after = await p.post(
+            "tools/list after the abort (same session)", jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs
+        )
         fresh = await p.post("initialize after the abort (new session)", jsonrpc.initialize(9))
         for probe in (fresh,):
             if probe.session_id:
-                await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id}, timeout=min(1.0, s.probe_timeout))
+                await p.request(
+                    "DELETE",
+                    "close session",
+                    b"",
+                    {"Mcp-Session-Id": probe.session_id},
+                    timeout=min(1.0, s.probe_timeout),
+                )
         if sid:
-            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout))
+            await p.request(
+                "DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout)
+            )
     probes = (call, aborted, after, fresh)
     rows = [(pr.label, pr.line()) for pr in probes]
     evidence["probes"] = [pr.evidence() for pr in probes]
@@ -107,12 +126,14 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 c.code,
                 f"the reply to a tools/call was cut before it was complete: {c.summary}",
                 "The server (or a proxy / AgentCore in front) closes tools/call streams mid-reply — what clients see as "
-                "`ClosedResourceError` / \"Connection closed\": read the server log at this time for a crash, OOM kill or "
+                '`ClosedResourceError` / "Connection closed": read the server log at this time for a crash, OOM kill or '
                 "worker timeout, and check proxy stream/idle timeouts; `stateless_http=False` does not fix it.",
                 "stream",
             )
         else:
-            c = Cause(c.code, f"tools/call for a nonexistent tool got no complete answer: {c.summary}", c.advice, c.area)
+            c = Cause(
+                c.code, f"tools/call for a nonexistent tool got no complete answer: {c.summary}", c.advice, c.area
+            )
         return failed(
             c.summary,
             details=table + "\n\n" + note + "\n\n" + NOISE_NOTE,
@@ -124,8 +145,12 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         if c is not None:
             return failed(
                 f"after a client aborted a response, the next request failed: {c.summary}",
-                details=table + "\n\nThis is the real problem behind the `ClosedResourceError` log line: the server does not recover "
-                "from a client that goes away. Upgrade `mcp` (≥ 1.23.2 in 1.x; 2.x is fine) and read the server log.\n\n" + note + "\n\n" + NOISE_NOTE,
+                details=table
+                + "\n\nThis is the real problem behind the `ClosedResourceError` log line: the server does not recover "
+                "from a client that goes away. Upgrade `mcp` (≥ 1.23.2 in 1.x; 2.x is fine) and read the server log.\n\n"
+                + note
+                + "\n\n"
+                + NOISE_NOTE,
                 remediation=c.advice,
                 evidence={**evidence, "classified": cause_fields(c, probe)},
             )
@@ -135,6 +160,6 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     return passed(
         f"a tools/call reply arrived complete ({kind} for a nonexistent tool); aborting a reply mid-stream {how} did no harm: "
         f"the next request ({after.status}) and a new initialize ({fresh.status}) succeeded",
-        details=table + "\n\n" + note + f" This server answered with {kind}: \"{message}\".\n\n" + NOISE_NOTE,
+        details=table + "\n\n" + note + f' This server answered with {kind}: "{message}".\n\n' + NOISE_NOTE,
         evidence=evidence,
     )

@@ -46,10 +46,15 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(f"initialize fails ({cause.code}); see endpoint.initialize", evidence={**evidence, "classified": cause_fields(cause, init)})
+            return skipped(
+                f"initialize fails ({cause.code}); see endpoint.initialize",
+                evidence={**evidence, "classified": cause_fields(cause, init)},
+            )
         listed = []
         for rid in (42, string_id):
-            probe = await p.post(f"tools/list id={rid!r}", jsonrpc.request("tools/list", rid), session_id=sid, headers=hdrs)
+            probe = await p.post(
+                f"tools/list id={rid!r}", jsonrpc.request("tools/list", rid), session_id=sid, headers=hdrs
+            )
             listed.append(probe)
         call_probe = None
         if params.call:
@@ -60,7 +65,9 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 headers=hdrs,
             )
         if sid:
-            await p.request("DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout))
+            await p.request(
+                "DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout)
+            )
     evidence["probes"] = [pr.evidence() for pr in listed]
     facts: dict[str, Any] = {}
     for probe, rid in zip(listed, (42, string_id)):
@@ -96,8 +103,8 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 "tool-error",
                 f"tools/call {params.call}: the tool raised and the server returned an error result: {text[:160]}",
                 "The exception is in the tool's own code: read the server log for its traceback (mcp 2.x sends only "
-                "\"Error executing tool …\" as an `isError: true` result; the exception text stays in the log). Older servers and "
-                "AgentCore clients show the same failure as JSON-RPC -32603 \"Internal error\".",
+                '"Error executing tool …" as an `isError: true` result; the exception text stays in the log). Older servers and '
+                'AgentCore clients show the same failure as JSON-RPC -32603 "Internal error".',
                 "tools",
             )
         if c is not None:

@@ -80,8 +80,16 @@ def merge_statements(existing: dict[str, Any] | None, grants: list[dict[str, Any
     title="Grant the execution role what the runtime needs (inline policy agentcore-triage-<scope>)",
     risk=Risk.MUTATING,
     params=RolePolicyParams,
-    permissions=("iam:GetRole", "iam:ListRolePolicies", "iam:GetRolePolicy", "iam:ListAttachedRolePolicies",
-                 "iam:GetPolicy", "iam:GetPolicyVersion", "iam:PutRolePolicy", "iam:DeleteRolePolicy (undo)"),
+    permissions=(
+        "iam:GetRole",
+        "iam:ListRolePolicies",
+        "iam:GetRolePolicy",
+        "iam:ListAttachedRolePolicies",
+        "iam:GetPolicy",
+        "iam:GetPolicyVersion",
+        "iam:PutRolePolicy",
+        "iam:DeleteRolePolicy (undo)",
+    ),
     undoable=True,
 )
 class RolePolicy(Fix):
@@ -123,39 +131,79 @@ class RolePolicy(Fix):
         if policy_name in role.inline_names:
             raw = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
             before_doc = json.loads(raw) if isinstance(raw, str) else raw
-        before = {"role": role_name, "policy_name": policy_name, "document": before_doc, "inline_policies": role.inline_names,
-                  "method": a.method}
+        before = {
+            "role": role_name,
+            "policy_name": policy_name,
+            "document": before_doc,
+            "inline_policies": role.inline_names,
+            "method": a.method,
+        }
         if not todo:
-            return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=f"{role_name} may already do everything in scope {p.scope}", before=before)
+            return Plan(
+                fix=self.id,
+                title=title,
+                risk=Risk.MUTATING,
+                summary=f"{role_name} may already do everything in scope {p.scope}",
+                before=before,
+            )
         grants: dict[tuple[str, str], dict[str, Any]] = {}
         for need, ev in todo:
             cond = dict(need.grant_condition) if need.grant_condition else None
             key = (need.grant_on, json.dumps(cond, sort_keys=True))
-            g = grants.setdefault(key, {"Sid": _sid(p.scope, need.grant_on), "Effect": "Allow", "Action": [], "Resource": need.grant_on})
+            g = grants.setdefault(
+                key, {"Sid": _sid(p.scope, need.grant_on), "Effect": "Allow", "Action": [], "Resource": need.grant_on}
+            )
             if cond:
                 g["Condition"] = cond
             if ev.action not in g["Action"]:
                 g["Action"].append(ev.action)
         new_doc = merge_statements(before_doc, list(grants.values()))
         text = json.dumps(new_doc, separators=(",", ":"))
-        notes = [f"Adds {', '.join(sorted({ev.action for _, ev in todo}))}; other policies of {role_name} stay as they are."]
+        notes = [
+            f"Adds {', '.join(sorted({ev.action for _, ev in todo}))}; other policies of {role_name} stay as they are."
+        ]
         if a.method != "SimulatePrincipalPolicy":
             notes.append(f"Decided by local evaluation ({a.simulator_problem or 'simulator not used'}).")
         size = len(re.sub(r"\s", "", text))
         if size > MAX_INLINE_BYTES:
             refuse(f"the merged policy would be {size} bytes, above IAM's {MAX_INLINE_BYTES}-byte inline quota")
         undo = (
-            [ApiCall(service="iam", operation="put_role_policy", params={"RoleName": role_name, "PolicyName": policy_name, "PolicyDocument": json.dumps(before_doc, separators=(",", ":"))}, description="restore the previous document")]
+            [
+                ApiCall(
+                    service="iam",
+                    operation="put_role_policy",
+                    params={
+                        "RoleName": role_name,
+                        "PolicyName": policy_name,
+                        "PolicyDocument": json.dumps(before_doc, separators=(",", ":")),
+                    },
+                    description="restore the previous document",
+                )
+            ]
             if before_doc is not None
-            else [ApiCall(service="iam", operation="delete_role_policy", params={"RoleName": role_name, "PolicyName": policy_name}, description="delete the added policy")]
+            else [
+                ApiCall(
+                    service="iam",
+                    operation="delete_role_policy",
+                    params={"RoleName": role_name, "PolicyName": policy_name},
+                    description="delete the added policy",
+                )
+            ]
         )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=("merge into" if before_doc else "add") + f" inline policy {policy_name} on {role_name}: "
+            summary=("merge into" if before_doc else "add")
+            + f" inline policy {policy_name} on {role_name}: "
             + "; ".join(f"{', '.join(g['Action'])} on {g['Resource']}" for g in grants.values()),
-            actions=[ApiCall(service="iam", operation="put_role_policy", params={"RoleName": role_name, "PolicyName": policy_name, "PolicyDocument": text})],
+            actions=[
+                ApiCall(
+                    service="iam",
+                    operation="put_role_policy",
+                    params={"RoleName": role_name, "PolicyName": policy_name, "PolicyDocument": text},
+                )
+            ],
             undo=undo,
             permissions=["iam:PutRolePolicy", "iam:DeleteRolePolicy (undo only)"],
             before=before,

@@ -35,25 +35,49 @@ class CreateLogGroup(Fix):
             refuse("logs.create_group: no log group name (the runtime names no such group)")
         if name.lower().startswith("aws/"):
             refuse(
-                f"{name} is in the reserved aws/ namespace: CreateLogGroup rejects it (\"Log groups starting with AWS/ are "
-                "reserved for AWS\"). X-Ray creates aws/spans itself once Transaction Search is on: fix the logs "
+                f'{name} is in the reserved aws/ namespace: CreateLogGroup rejects it ("Log groups starting with AWS/ are '
+                'reserved for AWS"). X-Ray creates aws/spans itself once Transaction Search is on: fix the logs '
                 "resource policy and the trace segment destination instead."
             )
         exists, _ = group_exists(self.ctx.reader("logs", region), name)
         title = f"Create log group {name}"
         if exists:
-            return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=f"log group {name} already exists", before={"log_group": name, "exists": True})
+            return Plan(
+                fix=self.id,
+                title=title,
+                risk=Risk.MUTATING,
+                summary=f"log group {name} already exists",
+                before={"log_group": name, "exists": True},
+            )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
             summary=f"create CloudWatch Logs group {name}" + (f" in {region}" if region else ""),
-            actions=[ApiCall(service="logs", operation="create_log_group", params={"logGroupName": name}, region=region, description="create the group")],
-            undo=[ApiCall(service="logs", operation="delete_log_group", params={"logGroupName": name}, region=region, description="delete the group (and any events written since)")],
+            actions=[
+                ApiCall(
+                    service="logs",
+                    operation="create_log_group",
+                    params={"logGroupName": name},
+                    region=region,
+                    description="create the group",
+                )
+            ],
+            undo=[
+                ApiCall(
+                    service="logs",
+                    operation="delete_log_group",
+                    params={"logGroupName": name},
+                    region=region,
+                    description="delete the group (and any events written since)",
+                )
+            ],
             permissions=["logs:CreateLogGroup", "logs:DeleteLogGroup (undo only)"],
             before={"log_group": name, "exists": False},
-            notes=["Retention stays at the account default (never expire); set one with `aws logs put-retention-policy`.",
-                   "Undo deletes the group, including any events written after the fix."],
+            notes=[
+                "Retention stays at the account default (never expire); set one with `aws logs put-retention-policy`.",
+                "Undo deletes the group, including any events written after the fix.",
+            ],
         )
 
 
@@ -84,34 +108,72 @@ class XRayResourcePolicy(Fix):
         title = f"Put logs resource policy {POLICY_NAME}"
         if verdict.allowed_by:
             return Plan(
-                fix=self.id, title=title, risk=Risk.MUTATING,
+                fix=self.id,
+                title=title,
+                risk=Risk.MUTATING,
                 summary=f"resource policy {verdict.allowed_by[0][0]} already lets X-Ray write aws/spans",
                 before={"policies": verdict.names},
             )
         existing = next((i for i in items if i.get("policyName") == POLICY_NAME), None)
         if existing is None and len(items) >= 10:
-            refuse("this region already has 10 CloudWatch Logs resource policies (the quota): merge the aws/spans statement into one of them by hand")
+            refuse(
+                "this region already has 10 CloudWatch Logs resource policies (the quota): merge the aws/spans statement into one of them by hand"
+            )
         old_doc = str(existing["policyDocument"]) if existing else None
         new_doc = merged_document(old_doc, p.partition, p.region, p.account)
         undo = (
-            [ApiCall(service="logs", operation="put_resource_policy", params={"policyName": POLICY_NAME, "policyDocument": old_doc}, region=region, description="restore the previous document")]
+            [
+                ApiCall(
+                    service="logs",
+                    operation="put_resource_policy",
+                    params={"policyName": POLICY_NAME, "policyDocument": old_doc},
+                    region=region,
+                    description="restore the previous document",
+                )
+            ]
             if old_doc is not None
-            else [ApiCall(service="logs", operation="delete_resource_policy", params={"policyName": POLICY_NAME}, region=region, description="delete the added policy")]
+            else [
+                ApiCall(
+                    service="logs",
+                    operation="delete_resource_policy",
+                    params={"policyName": POLICY_NAME},
+                    region=region,
+                    description="delete the added policy",
+                )
+            ]
         )
-        notes = ["Statement from the starter toolkit (research §3.4): aws/spans has no leading slash; conditions pin it to this account's X-Ray."]
+        notes = [
+            "Statement from the starter toolkit (research §3.4): aws/spans has no leading slash; conditions pin it to this account's X-Ray."
+        ]
         if old_doc is not None:
-            notes.append(f"{POLICY_NAME} exists: its statement with Sid {POLICY_NAME!r} is replaced, every other statement is kept.")
+            notes.append(
+                f"{POLICY_NAME} exists: its statement with Sid {POLICY_NAME!r} is replaced, every other statement is kept."
+            )
         other_slash = [n for n, _ in verdict.slash if n != POLICY_NAME]
         if other_slash:
-            notes.append(f"Policy {other_slash[0]} names /aws/spans, which matches nothing; agentcore-triage leaves it alone — delete it if unused.")
+            notes.append(
+                f"Policy {other_slash[0]} names /aws/spans, which matches nothing; agentcore-triage leaves it alone — delete it if unused."
+            )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=("merge the aws/spans statement into" if old_doc else "create") + f" logs resource policy {POLICY_NAME}",
-            actions=[ApiCall(service="logs", operation="put_resource_policy", params={"policyName": POLICY_NAME, "policyDocument": new_doc}, region=region)],
+            summary=("merge the aws/spans statement into" if old_doc else "create")
+            + f" logs resource policy {POLICY_NAME}",
+            actions=[
+                ApiCall(
+                    service="logs",
+                    operation="put_resource_policy",
+                    params={"policyName": POLICY_NAME, "policyDocument": new_doc},
+                    region=region,
+                )
+            ],
             undo=undo,
             permissions=["logs:PutResourcePolicy", "logs:DeleteResourcePolicy (undo only)"],
-            before={"policy_name": POLICY_NAME, "document": json.loads(old_doc) if old_doc else None, "policies": verdict.names},
+            before={
+                "policy_name": POLICY_NAME,
+                "document": json.loads(old_doc) if old_doc else None,
+                "policies": verdict.names,
+            },
             notes=notes,
         )

@@ -18,7 +18,11 @@ class DestinationParams(CheckParams):
     title="Send trace segments to CloudWatch Logs (Transaction Search)",
     risk=Risk.MUTATING,
     params=DestinationParams,
-    permissions=("xray:GetTraceSegmentDestination", "xray:UpdateTraceSegmentDestination", "logs:DescribeResourcePolicies"),
+    permissions=(
+        "xray:GetTraceSegmentDestination",
+        "xray:UpdateTraceSegmentDestination",
+        "logs:DescribeResourcePolicies",
+    ),
     undoable=True,
 )
 class TraceDestination(Fix):
@@ -34,7 +38,9 @@ class TraceDestination(Fix):
         before = {"Destination": dest, "Status": status}
         title = "Switch the trace segment destination to CloudWatchLogs"
         if dest == "CloudWatchLogs":
-            summary = "already CloudWatchLogs" + (f" ({status}: wait 10-15 min for ACTIVE)" if status != "ACTIVE" else " and ACTIVE")
+            summary = "already CloudWatchLogs" + (
+                f" ({status}: wait 10-15 min for ACTIVE)" if status != "ACTIVE" else " and ACTIVE"
+            )
             return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=summary, before=before)
         verdict = judge(list_policies(self.ctx.reader("logs", region)), p.partition, p.region, p.account)
         prerequisites = [] if verdict.allowed_by else ["logs.xray_resource_policy"]
@@ -43,15 +49,34 @@ class TraceDestination(Fix):
             "Indexing (the X-Ray `Default` rule's sampling percentage) is left as it is.",
         ]
         if prerequisites:
-            notes.insert(0, "Needs the aws/spans logs resource policy first (fix logs.xray_resource_policy), "
-                            "otherwise AWS answers AccessDenied: it is applied before this one.")
+            notes.insert(
+                0,
+                "Needs the aws/spans logs resource policy first (fix logs.xray_resource_policy), "
+                "otherwise AWS answers AccessDenied: it is applied before this one.",
+            )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=f"UpdateTraceSegmentDestination from {dest} to CloudWatchLogs" + (f" in {region}" if region else ""),
-            actions=[ApiCall(service="xray", operation="update_trace_segment_destination", params={"Destination": "CloudWatchLogs"}, region=region)],
-            undo=[ApiCall(service="xray", operation="update_trace_segment_destination", params={"Destination": dest}, region=region, description=f"back to {dest}")],
+            summary=f"UpdateTraceSegmentDestination from {dest} to CloudWatchLogs"
+            + (f" in {region}" if region else ""),
+            actions=[
+                ApiCall(
+                    service="xray",
+                    operation="update_trace_segment_destination",
+                    params={"Destination": "CloudWatchLogs"},
+                    region=region,
+                )
+            ],
+            undo=[
+                ApiCall(
+                    service="xray",
+                    operation="update_trace_segment_destination",
+                    params={"Destination": dest},
+                    region=region,
+                    description=f"back to {dest}",
+                )
+            ],
             permissions=["xray:UpdateTraceSegmentDestination"],
             before=before,
             notes=notes,
