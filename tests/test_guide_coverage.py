@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.engine.walk import match_signatures
+from tui.playbook.matching import match_signatures
 from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
 
 GUIDE_ERRORS = {

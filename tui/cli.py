@@ -431,7 +431,7 @@ def run_cmd(
 @_handle_errors
 def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     """Rank the nodes whose signatures match TEXT (`-` reads stdin; a file path reads that log file)."""
-    from tui.engine.walk import match_signatures
+    from tui.playbook.matching import match_signatures
     from tui.playbook.loader import shipped_playbook_files
 
     if text == "-":

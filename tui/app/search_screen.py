@@ -68,7 +68,7 @@ class SearchScreen(ModalScreen["str | None"]):
         self._rank(event.text_area.text)
 
     def _rank(self, text: str) -> None:
-        from tui.engine.walk import match_signatures
+        from tui.playbook.matching import match_signatures
 
         self.matches = match_signatures(self.playbook, text) if text.strip() else []
         results = self.query_one("#search-results", OptionList)

@@ -6,7 +6,6 @@ It records every step and why each branch was taken.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -235,24 +234,3 @@ class Walk:
             title = self.playbook.nodes[step.node].title
             lines.append(f"{step.node} ({title}) -> {step.target}: {step.reason}")
         return lines
-
-    def matching_nodes(self, text: str) -> list[tuple[str, int]]:
-        """Nodes whose signatures match ``text``, best first."""
-        return match_signatures(self.playbook, text)
-
-
-def match_signatures(playbook: Playbook, text: str) -> list[tuple[str, int]]:
-    """Rank nodes by how many of their signatures match ``text`` (ties: longer match first)."""
-    scores: list[tuple[str, int, int]] = []
-    for node_id, node in playbook.nodes.items():
-        hits = 0
-        longest = 0
-        for sig in node.signatures:
-            m = re.search(sig, text, re.IGNORECASE | re.MULTILINE)
-            if m:
-                hits += 1
-                longest = max(longest, len(m.group(0)))
-        if hits:
-            scores.append((node_id, hits, longest))
-    scores.sort(key=lambda s: (-s[1], -s[2], s[0]))
-    return [(n, h) for n, h, _ in scores]
