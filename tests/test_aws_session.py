@@ -12,7 +12,7 @@ from botocore.stub import Stubber
 import tui.aws.session as session
 from tui.aws.errors import describe
 from tui.context import Context, build_context
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.engine.runner import Planned, run_one
 from tui.registry import CheckSpec, NoParams
 from tui.results import Severity, Status, passed

@@ -16,7 +16,7 @@ import pytest
 import tui.checks.endpoint  # noqa: F401 - registers the endpoint checks
 from tui.context import Context
 from tui.endpoint.probe import ProbeResult, add_probe_listener
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.engine.runner import Planned, run_one
 from tui.registry import REGISTRY
 from tui.results import CheckResult

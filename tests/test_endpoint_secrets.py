@@ -12,7 +12,7 @@ import pytest
 
 from sandbox_fixtures import front_door, mcp_server  # noqa: F401 - fixtures
 from test_endpoint_harness import ENDPOINT_CHECKS, TOKEN_ENV, bounded_probes, make_context  # noqa: F401
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import REGISTRY
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tui.context import Context
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
 from tui.registry import load_all
 from tui.results import Status
@@ -201,7 +201,7 @@ def test_file_fix_refuses_when_the_file_changed_after_planning(tmp_path: Path, m
 
 
 def test_read_only_context_refuses_to_apply(tmp_path: Path) -> None:
-    from tui.engine.fixing import FixError
+    from tui.fixes.base import FixError
 
     project = make(tmp_path, GUIDE_SERVER, "mcp\n", GUIDE_DOCKERFILE)
     ctx = Context(project=str(project), read_only=True)

@@ -34,7 +34,7 @@ from pydantic import BaseModel, ConfigDict
 from tui.results import CheckResult, Risk, Severity
 
 if TYPE_CHECKING:
-    from tui.engine.checkctx import CheckContext
+    from tui.checks.base import CheckContext
     from tui.fixes.base import Fix
 
 

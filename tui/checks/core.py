@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed
 

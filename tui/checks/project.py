@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel
 
 from tui import __version__
 from tui.context import Context
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.engine.events import Listener, ignore
 from tui.engine.runner import Planned, prepare, run_checks
 from tui.playbook.model import CheckNode, Playbook

@@ -10,14 +10,10 @@ from pydantic import ValidationError
 
 from tui.context import Context
 from tui.fixes import audit
-from tui.fixes.base import ApiCall, FixContext, Plan, execute
+from tui.fixes.base import ApiCall, FixContext, FixError, Plan, execute
 from tui.playbook.template import MissingValue, render
 from tui.redact import redact_text
 from tui.registry import Registry, load_all
-
-
-class FixError(Exception):
-    """A fix could not be planned or applied; the message says why and what to do."""
 
 
 def plan_fix(

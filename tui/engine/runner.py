@@ -17,7 +17,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.engine.events import CheckFinished, CheckStarted, Listener, ignore
 from tui.playbook.model import CheckInvocation
 from tui.playbook.template import MissingValue, render

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.context import Context
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.engine.events import Listener, NodeFinished, ignore
 from tui.engine.runner import prepare, run_checks
 from tui.playbook.model import CheckNode, Condition, DiagnosisNode, FixRef, Playbook, QuestionNode

@@ -18,6 +18,10 @@ from pydantic import BaseModel, Field
 from tui.results import Risk
 
 
+class FixError(Exception):
+    """A fix could not be planned or applied; the message says why and what to do."""
+
+
 class ApiCall(BaseModel):
     """One AWS API call, exactly as it will be sent (boto3 client method + kwargs)."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 
 
 def client(ctx: CheckContext, service: str, region: str | None = None) -> Any:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tui.aws.errors import aws_errors
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, Status, failed, passed, warned
 

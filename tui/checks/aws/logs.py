@@ -8,7 +8,7 @@ from typing import Any
 
 from tui.aws.errors import aws_errors
 from tui.checks.aws._common import client, error_code
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.redact import redact_text
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned

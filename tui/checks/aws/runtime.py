@@ -6,7 +6,7 @@ from typing import Any
 
 from tui.aws.errors import aws_errors
 from tui.checks.aws._common import error_code
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, warned
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tui.aws.errors import aws_errors
 from tui.checks.aws._common import client
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, warned
 

@@ -6,7 +6,7 @@ import asyncio
 import time
 from typing import Any, Literal
 
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import CheckParams
 from tui.results import CheckResult, failed, skipped
 

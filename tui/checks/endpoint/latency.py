@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, setup
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from tui.checks.endpoint._common import EndpointParams, Setup, setup
-from tui.engine.checkctx import CheckContext
+from tui.checks.base import CheckContext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 

@@ -7,7 +7,7 @@ from typing import Any, NoReturn
 
 def refuse(message: str) -> NoReturn:
     """Stop planning with a reason a person can act on (shown as is, never a traceback)."""
-    from tui.engine.fixing import FixError
+    from tui.fixes.base import FixError
 
     raise FixError(message)
 
