@@ -343,9 +343,13 @@ def run_cmd(
         given[node] = choice
     walk = Walk(pb, ctx)
     if start_node:
-        if start_node not in pb.nodes:
-            raise UsageProblem(f"--start {start_node!r}: no such node in {pb.id}")
-        walk.jump(start_node, f"started at {start_node} (--start)")
+        from tui.playbook.matching import node_for_start
+
+        node_id = node_for_start(pb, start_node)
+        if node_id is None:
+            raise UsageProblem(f"--start {start_node!r}: no such node or guide section in {pb.id}")
+        how = "(--start)" if node_id == start_node else f"(--start {start_node}: the node for that guide section)"
+        walk.jump(node_id, f"started at {node_id} {how}")
     stop_reason = ""
 
     async def go() -> None:
@@ -431,13 +435,13 @@ def run_cmd(
 @_handle_errors
 def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     """Rank the nodes whose signatures match TEXT (`-` reads stdin; a file path reads that log file)."""
-    from tui.playbook.matching import match_signatures
     from tui.playbook.loader import shipped_playbook_files
+    from tui.playbook.matching import MatchInputError, rank, read_match_input
 
-    if text == "-":
-        text = sys.stdin.read()
-    elif len(text) < 4096 and "\n" not in text and Path(text).is_file():
-        text = Path(text).read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_match_input(text, sys.stdin.read() if text == "-" else None)
+    except (MatchInputError, OSError) as exc:
+        raise UsageProblem(f"match: {exc}") from None
     books = (
         [resolve_playbook(playbook_ref)]
         if playbook_ref
@@ -445,24 +449,26 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     )
     hits = []
     for loaded in books:
-        for node_id, score in match_signatures(loaded.playbook, text):
+        for m in rank(loaded.playbook, text):
             hits.append(
                 {
                     "playbook": loaded.playbook.id,
-                    "node": node_id,
-                    "title": loaded.playbook.nodes[node_id].title,
-                    "score": score,
+                    "node": m.node,
+                    "title": loaded.playbook.nodes[m.node].title,
+                    "score": m.score,
+                    "noise": m.noise,
                 }
             )
-    hits.sort(key=lambda h: -h["score"])
+    hits.sort(key=lambda h: (h["noise"], -h["score"]))
     if fmt == "json":
         click.echo(json.dumps(hits, indent=2))
     elif not hits:
         click.echo("No node explains that text. Try a shorter excerpt (the error line itself).")
     else:
-        for rank, hit in enumerate(hits, 1):
+        for position, hit in enumerate(hits, 1):
+            noise = ", known noise" if hit["noise"] else ""
             click.echo(
-                f"{rank}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''})"
+                f"{position}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''}{noise})"
             )
         top = hits[0]
         click.echo(
