@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.playbook.model import Playbook
+from tui.playbook.model import CheckNode, Playbook
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -101,10 +101,10 @@ def read_match_input(text: str, stdin: str | None = None) -> str:
 
 
 def node_for_start(playbook: Playbook, start: str) -> str | None:
-    """A node id, or the first node that answers guide section ``start`` (e.g. ``1.1``); None when neither."""
+    """A node id, or the node that answers guide section ``start`` (e.g. ``1.1``): the first check node that
+    does (a walk from there runs the checks), else the first node; None when neither."""
     if start in playbook.nodes:
         return start
-    for node_id, node in playbook.nodes.items():
-        if start in node.guide_sections:
-            return node_id
-    return None
+    answering = [(node_id, node) for node_id, node in playbook.nodes.items() if start in node.guide_sections]
+    checks = [node_id for node_id, node in answering if isinstance(node, CheckNode)]
+    return (checks or [node_id for node_id, _ in answering] or [None])[0]

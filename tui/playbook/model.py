@@ -23,7 +23,7 @@ A playbook is one YAML file::
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Self, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -159,7 +159,7 @@ class Signature(str):
 
     noise: bool
 
-    def __new__(cls, pattern: str, noise: bool = False) -> Signature:
+    def __new__(cls, pattern: str, noise: bool = False) -> Self:
         obj = super().__new__(cls, pattern)
         obj.noise = noise
         return obj
