@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.playbook.model import CheckNode, Playbook
+from tui.playbook.model import CheckNode, Playbook, SignatureSpec
 
 FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -51,10 +51,11 @@ def rank(playbook: Playbook, text: str) -> list[Match]:
     for node_id, node in playbook.nodes.items():
         hits = noise_hits = longest = 0
         for sig in node.signatures:
-            found = _search(sig, text)
+            # validated signatures are ``Signature`` strings; a model built in code may still hold a SignatureSpec
+            found = _search(sig if isinstance(sig, str) else sig.pattern, text)
             if found is None:
                 continue
-            if getattr(sig, "noise", False):
+            if sig.noise if isinstance(sig, SignatureSpec) else getattr(sig, "noise", False):
                 noise_hits += 1
             else:
                 hits += 1
@@ -107,4 +108,5 @@ def node_for_start(playbook: Playbook, start: str) -> str | None:
         return start
     answering = [(node_id, node) for node_id, node in playbook.nodes.items() if start in node.guide_sections]
     checks = [node_id for node_id, node in answering if isinstance(node, CheckNode)]
-    return (checks or [node_id for node_id, _ in answering] or [None])[0]
+    candidates = checks or [node_id for node_id, _ in answering]
+    return candidates[0] if candidates else None
