@@ -1,6 +1,10 @@
 """Shared pytest fixtures. The sandbox fixtures (real moto, MCP server, front door, project) live in
 ``tests/sandbox_fixtures.py``; see the docstring of each fixture there."""
 
+import os
+
+os.environ["AGENTCORE_TRIAGE_LANG"] = "en"  # the suite reads English whatever the machine's locale; tests opt into ja
+
 try:  # `python -m pytest` from the repo root puts it on sys.path; bare `pytest` only has tests/
     from tests.sandbox_fixtures import (  # noqa: F401 - re-exported fixtures
         aws_sandbox,

@@ -185,7 +185,7 @@ def update() -> None:
         catalog.update(template)
     PO_FILE.parent.mkdir(parents=True, exist_ok=True)
     with PO_FILE.open("wb") as handle:
-        write_po(handle, catalog, width=120, sort_output=True, ignore_obsolete=True)
+        write_po(handle, catalog, width=120, sort_output=True, ignore_obsolete=True, include_lineno=False)
     catalogue_file("ja").write_bytes(compile_po(PO_FILE))
 
 
