@@ -131,3 +131,20 @@ def test_cli_match_accepts_japanese_headings_and_numbers() -> None:
     assert result.output.splitlines()[0].startswith(
         "1. トランザクション検索が無効です  [agentcore-mcp:aws-transaction-search-off]"
     )
+
+
+def test_readme_ja_index_matches_the_map_and_the_titles(japanese) -> None:  # type: ignore[no-untyped-def]
+    """README.ja.md's guide-section index names, for every section, the node that answers it and its Japanese title."""
+    rows = [
+        [cell.strip() for cell in line.strip().strip("|").split("|")]
+        for line in (ROOT / "README.ja.md").read_text(encoding="utf-8").splitlines()
+        if line.startswith("| ") and "`" in line
+    ]
+    index = {(row[0], row[2].strip("`")): row for row in rows if len(row) >= 4}
+    for section in GUIDE_SECTIONS:
+        matching = [
+            row for (number, node), row in index.items() if node == section.node and number == (section.number or "—")
+        ]
+        assert matching, f"README.ja.md: no row for {section.number or '—'} {section.heading} -> {section.node}"
+        assert any(section.heading in row[1] for row in matching), section.heading
+        assert all(row[3] == japanese.nodes[section.node].title for row in matching), section.node
