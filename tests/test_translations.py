@@ -230,4 +230,9 @@ def test_orphan_texts_are_reported(shipped_copy: Path) -> None:
 
 def test_localize_leaves_english_alone(english) -> None:  # type: ignore[no-untyped-def]
     assert localize(english, "en") is english
-    assert localize(english, "ja").playbook.nodes["aws-ok"].title == "AWS 側は正常に見えます"
+    japanese = localize(english, "ja")
+    assert japanese.playbook.nodes["aws-ok"].title == "AWS 側は正常に見えます"
+    assert localize(japanese, "ja") is japanese
+    back = localize(japanese, "en")  # switching back reads the English source again
+    assert back.playbook.nodes["aws-ok"].title == "The AWS side looks healthy"
+    assert back.playbook.model_dump() == english.playbook.model_dump()

@@ -150,7 +150,12 @@ def _bigrams(text: str) -> set[str]:
 
 
 def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[SearchHit]:
-    """Every node the query points at, best first, with why."""
+    """Every node the query points at, best first, with why.
+
+    ``lang`` is the reader's language. The query's own script decides what is recognised, in either language: a
+    Japanese engineer on an English locale still pastes the guide's Japanese headings, and an English playbook is
+    searched through its shipped Japanese texts.
+    """
     query = query[:MAX_QUERY]
     if not query.strip():
         return []

@@ -313,14 +313,20 @@ def translate(playbook: Playbook, tr: Translation) -> Playbook:
 def localize(loaded: LoadedPlaybook, lang: str | None = None) -> LoadedPlaybook:
     """The playbook in ``lang`` (default: the chosen UI language) when an overlay exists; else unchanged.
 
+    A translated playbook asked for in English is read again from its file, so the language can switch both ways.
+
     Raises ``ValueError`` (one message, ``file:line:col``) when the overlay itself is malformed.
     """
     if lang is None:
         from tui.i18n import current_language
 
         lang = current_language()
-    if lang not in LANGUAGES or loaded.playbook.language == lang:
+    if loaded.playbook.language == lang:
         return loaded
+    if lang not in LANGUAGES:  # back to the source language (a language switch in the TUI): the file is the English
+        from tui.playbook.loader import load_playbook
+
+        return load_playbook(loaded.file) if loaded.playbook.language in LANGUAGES else loaded
     path = translation_file(loaded.file, lang)
     if not path.is_file():
         return loaded
