@@ -25,3 +25,15 @@ except ModuleNotFoundError:
         sandbox,
         seeded_aws,
     )
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():  # noqa: ANN202
+    """A test that switches to Japanese (`--lang ja`, ``set_language``) never leaks it into the next one."""
+    yield
+    from tui import i18n
+
+    i18n.set_language("en")

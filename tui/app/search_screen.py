@@ -20,6 +20,22 @@ if TYPE_CHECKING:
     from tui.playbook.model import Playbook
 
 
+NODE_KINDS = {"question": N_("question"), "check": N_("check"), "diagnosis": N_("diagnosis")}
+
+
+def describe_reason(kind: str, detail: str) -> str:
+    """Why a node was found, for its line in the results."""
+    if kind == "signatures":
+        return ngettext("{count} signature", "{count} signatures", int(detail)).format(count=detail)
+    if kind == "section":
+        return _("guide section {number}").format(number=detail)
+    if kind == "heading":
+        return _("guide: {heading}").format(heading=detail)
+    if kind == "word":
+        return _("the word “{word}”").format(word=detail)
+    return _("words in its text")
+
+
 class SearchScreen(ModalScreen["str | None"]):
     """Nodes ranked for the pasted text (``tui.playbook.search``); dismisses with the chosen node id."""
 
@@ -35,6 +51,7 @@ class SearchScreen(ModalScreen["str | None"]):
             background: $panel;
             padding: 0 1;
         }
+        #search-title { width: 100%; }
         #search-text { height: 6; min-height: 3; }
         #search-results { height: auto; max-height: 10; margin-top: 1; }
         #search-hint { color: $text-muted; }
@@ -81,14 +98,10 @@ class SearchScreen(ModalScreen["str | None"]):
         results.clear_options()
         for hit in hits:
             node = self.playbook.nodes[hit.node]
-            why = (
-                ngettext("{count} signature", "{count} signatures", hit.signatures).format(count=hit.signatures)
-                if hit.signatures
-                else hit.reasons[0]
-            )
+            why = describe_reason(*hit.reasons[0])
             results.add_option(
                 Option(
-                    f"[b]{escape(node.title)}[/b]  [dim]{node.kind} · {escape(hit.node)} · {escape(why)}[/]",
+                    f"[b]{escape(node.title)}[/b]  [dim]{_(NODE_KINDS[node.kind])} · {escape(hit.node)} · {escape(why)}[/]",
                     id=hit.node,
                 )
             )

@@ -118,7 +118,8 @@ class SearchHit:
     signatures: int
     """How many of the node's signatures matched (0: found through the guide or the words)."""
     points: int
-    reasons: tuple[str, ...]
+    reasons: tuple[tuple[str, str], ...]
+    """Why, as ``(kind, detail)``: ``signatures`` (count), ``section`` (number), ``heading``, ``word``, ``text``."""
 
 
 def normalize(text: str) -> str:
@@ -160,10 +161,10 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
     if not query.strip():
         return []
     points: dict[str, int] = {}
-    reasons: dict[str, list[str]] = {}
+    reasons: dict[str, list[tuple[str, str]]] = {}
     signatures: dict[str, int] = {}
 
-    def add(node_id: str, amount: int, reason: str) -> None:
+    def add(node_id: str, amount: int, reason: tuple[str, str]) -> None:
         if node_id in playbook.nodes:
             points[node_id] = points.get(node_id, 0) + amount
             reasons.setdefault(node_id, []).append(reason)
@@ -171,7 +172,7 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
     ranked = match_signatures(playbook, query)
     for position, (node_id, hits) in enumerate(ranked):
         signatures[node_id] = hits
-        add(node_id, hits * SIGNATURE_WEIGHT + (len(ranked) - position), f"{hits} signature{'s' if hits != 1 else ''}")
+        add(node_id, hits * SIGNATURE_WEIGHT + (len(ranked) - position), ("signatures", str(hits)))
 
     short = len(query) <= 400  # a guide heading or a symptom, not a pasted log
     if short:
@@ -181,26 +182,26 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
         for section in guide_map:
             heading = normalize(section.heading)
             if section.number is not None and section.number in sections:
-                add(section.node, SECTION_POINTS, f"guide {section.number}")
+                add(section.node, SECTION_POINTS, ("section", section.number))
             if heading and heading in text:
-                add(section.node, HEADING_POINTS + len(heading), f"guide: {section.heading}")
+                add(section.node, HEADING_POINTS + len(heading), ("heading", section.heading))
             elif len(text) >= 2 and text in heading and not text.isdigit():
-                add(section.node, HEADING_POINTS // 4 * len(text) // len(heading), f"guide: {section.heading}")
+                add(section.node, HEADING_POINTS // 4 * len(text) // len(heading), ("heading", section.heading))
         for node_id, node in playbook.nodes.items():
             for number in _guide_field(node):
                 if number in sections:
-                    add(node_id, GUIDE_FIELD_POINTS, f"guide {number}")
+                    add(node_id, GUIDE_FIELD_POINTS, ("section", number))
         if guide_map:
             words = [w for w in SYMPTOM_WORDS if w in text]
             if words:
                 longest = max(words, key=len)
-                add(SYMPTOM_WORDS[longest], WORD_POINTS + 10 * len(longest), f"「{longest}」")
+                add(SYMPTOM_WORDS[longest], WORD_POINTS + 10 * len(longest), ("word", longest))
         query_grams = _bigrams(text)
         if query_grams:
             for node_id, title, body in _japanese_texts(playbook):
                 score = 3 * len(query_grams & _bigrams(normalize(title))) + len(query_grams & _bigrams(normalize(body)))
                 if score >= 2:
-                    add(node_id, score, "Japanese text")
+                    add(node_id, score, ("text", ""))
     order = sorted(points, key=lambda n: (-signatures.get(n, 0), -points[n], n))
     return [SearchHit(n, signatures.get(n, 0), points[n], tuple(reasons[n])) for n in order]
 
