@@ -152,6 +152,19 @@ class Host(App[None]):
         yield Static("host")
 
 
+def assert_no_english_chrome(app: App[None]) -> None:
+    """No catalogued English string is on screen in Japanese mode (it would mean a place that forgot ``_()``)."""
+    from test_app_support import screen_text
+
+    shown = screen_text(app)
+    for message in _po_catalog():
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        for english in ids:
+            fixed = english.split("{")[0].strip()  # the part before the first placeholder
+            if len(fixed) > 4 and " " in fixed:
+                assert fixed not in shown, f"untranslated on screen: {fixed!r}"
+
+
 def _text(app: App[None]) -> str:
     from textual.widgets import Button, Label, Markdown
 
@@ -177,6 +190,7 @@ async def test_search_screen_in_japanese_finds_the_guide_heading() -> None:
         assert screen.matches[0] == ("aws-role-logs", 0)
         text = _text(app)
         assert "症状の検索" in text and "件が一致" in text
+        assert_no_english_chrome(app)
         assert "実行ロールに自分のログを書き込む権限がありません" in str(
             screen.query_one("#search-results").get_option_at_index(0).prompt
         )
@@ -196,6 +210,7 @@ async def test_help_and_export_screens_in_japanese(tmp_path: Path) -> None:
         await pilot.pause()
         text = _text(app)
         assert "# ヘルプ" in text and "## 使い方" in text and "ワンキーの修正" in text
+        assert_no_english_chrome(app)
         await pilot.press("escape")
         await pilot.pause()
         await app.push_screen(ExportScreen(walk=None, directory=str(tmp_path)))  # type: ignore[arg-type]
@@ -204,3 +219,4 @@ async def test_help_and_export_screens_in_japanese(tmp_path: Path) -> None:
         for japanese in ("このセッションをサポートケース用にエクスポート", "エクスポート", "監査ログ", "閉じる"):
             assert japanese in text
         assert "Export this session" not in text
+        assert_no_english_chrome(app)
