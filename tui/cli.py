@@ -19,6 +19,7 @@ from typing import Any
 import click
 
 from tui import __version__
+from tui.i18n import use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLAYBOOK = "agentcore-mcp"
@@ -164,6 +165,14 @@ class OneLineErrors(click.Group):
 @click.version_option(__version__, prog_name="agentcore-triage")
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    expose_value=False,
+    is_eager=True,
+    callback=lambda _ctx, _param, value: use_language(value),
+    help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
+)
 @click.pass_context
 @_handle_errors
 def main(click_ctx: click.Context, playbook_ref: str | None, **kwargs: Any) -> None:
@@ -437,6 +446,7 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     """Rank the nodes whose signatures match TEXT (`-` reads stdin; a file path reads that log file)."""
     from tui.playbook.loader import shipped_playbook_files
     from tui.playbook.matching import MatchInputError, rank, read_match_input
+    from tui.playbook.search import search_nodes
 
     try:
         text = read_match_input(text, sys.stdin.read() if text == "-" else None)
@@ -449,14 +459,15 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     )
     hits = []
     for loaded in books:
-        for m in rank(loaded.playbook, text):
+        noise = {m.node for m in rank(loaded.playbook, text) if m.noise}
+        for node_id, score in search_nodes(loaded.playbook, text):
             hits.append(
                 {
                     "playbook": loaded.playbook.id,
-                    "node": m.node,
-                    "title": loaded.playbook.nodes[m.node].title,
-                    "score": m.score,
-                    "noise": m.noise,
+                    "node": node_id,
+                    "title": loaded.playbook.nodes[node_id].title,
+                    "score": score,
+                    "noise": node_id in noise,
                 }
             )
     hits.sort(key=lambda h: (h["noise"], -h["score"]))
@@ -504,7 +515,7 @@ def playbooks_validate(paths: tuple[str, ...]) -> None:
         _, errors = validate_file(file)
         for error in errors:
             click.echo(str(error))
-        count += len(errors)
+        count += sum(1 for e in errors if not e.message.startswith("warning: "))
         if not errors:
             _err(f"ok  {file}")
     if count:

@@ -222,5 +222,7 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
 
 
 def shipped_playbook_files() -> list[Path]:
-    """Every playbook shipped with agentcore-triage."""
-    return sorted(PLAYBOOK_DIR.glob("*.yaml"))
+    """Every playbook shipped with agentcore-triage (not their translations, ``<stem>.<lang>.yaml``)."""
+    from tui.playbook.translations import is_translation_file
+
+    return sorted(f for f in PLAYBOOK_DIR.glob("*.yaml") if not is_translation_file(f))
