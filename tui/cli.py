@@ -674,7 +674,11 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 @_handle_errors
 def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
     """Start the local sandbox (moto, MCP server, AgentCore front door) and open the TUI against it."""
+    from importlib.util import find_spec
+
     try:
+        if find_spec("moto") is None:  # imported only once the sandbox starts: say it before anything runs
+            raise ModuleNotFoundError("No module named 'moto'", name="moto")
         from tui.sandbox.cli import run_demo
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("tui.sandbox"):
