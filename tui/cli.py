@@ -47,8 +47,12 @@ def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
         click.option("--token-env", metavar="VAR", help="Environment variable holding the bearer token."),
         click.option("--token-file", metavar="PATH", help="File holding the bearer token."),
         click.option(
-            "--project", metavar="DIR", type=click.Path(file_okay=False), help="MCP server project directory."
+            "--project",
+            metavar="DIR",
+            type=click.Path(file_okay=False),
+            help="MCP server project directory (default: the current one, if it has .bedrock_agentcore.yaml).",
         ),
+        click.option("--agent", metavar="NAME", help="Agent of .bedrock_agentcore.yaml (default: its default_agent)."),
         click.option("--read-only", is_flag=True, help="Never offer or apply fixes."),
         click.option(
             "--timeout",
@@ -69,8 +73,12 @@ def _context(kwargs: dict[str, Any], *, needs_target: bool = True) -> Any:
 
     for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         register_secret(os.environ.get(name))
-    keys = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "read_only", "timeout")
-    ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
+    keys = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent")
+    keys += ("read_only", "timeout")
+    try:
+        ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
+    except ValueError as exc:  # .bedrock_agentcore.yaml: unknown --agent, or several agents and no default
+        raise UsageProblem(str(exc)) from None
     ctx.token()  # registers the token with the redactor before anything can print it
     for problem in (ctx.endpoint_problem(), ctx.token_problem()) if needs_target else ():
         if problem:
