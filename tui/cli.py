@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from tui import __version__
+from tui import __version__, completion
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLAYBOOK = "agentcore-mcp"
@@ -40,7 +40,9 @@ class UsageProblem(click.ClickException):
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The context flags every command takes."""
     options = [
-        click.option("--profile", help="AWS profile (default: AWS_PROFILE)."),
+        click.option(
+            "--profile", help="AWS profile (default: AWS_PROFILE).", shell_complete=completion.complete_profiles
+        ),
         click.option("--region", help="AWS region (default: AWS_REGION, then the runtime ARN)."),
         click.option("--runtime", help="AgentCore runtime: ARN, id or name."),
         click.option("--endpoint", help="MCP endpoint URL (default: built from the runtime ARN)."),
@@ -52,7 +54,12 @@ def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(file_okay=False),
             help="MCP server project directory (default: the current one, if it has .bedrock_agentcore.yaml).",
         ),
-        click.option("--agent", metavar="NAME", help="Agent of .bedrock_agentcore.yaml (default: its default_agent)."),
+        click.option(
+            "--agent",
+            metavar="NAME",
+            help="Agent of .bedrock_agentcore.yaml (default: its default_agent).",
+            shell_complete=completion.complete_agents,
+        ),
         click.option("--read-only", is_flag=True, help="Never offer or apply fixes."),
         click.option(
             "--timeout",
@@ -217,7 +224,13 @@ def _merge_parent(click_ctx: click.Context, kwargs: dict[str, Any]) -> dict[str,
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
 )
-@click.option("--only", multiple=True, metavar="CHECK_ID", help="Run only these checks (repeatable).")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="CHECK_ID",
+    help="Run only these checks (repeatable).",
+    shell_complete=completion.complete_check_ids,
+)
 @click.option("--fix", "fix_mode", type=click.Choice(["never", "all"]), default="never", show_default=True)
 @click.option("--yes", is_flag=True, help="Apply fixes without asking (with --fix all).")
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE", help="Playbook input value (repeatable).")
@@ -673,7 +686,13 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 
 
 @main.command()
-@click.option("--scenario", default="seed-guide", show_default=True, help="Which faults to seed (see --list).")
+@click.option(
+    "--scenario",
+    default="seed-guide",
+    show_default=True,
+    help="Which faults to seed (see --list).",
+    shell_complete=completion.complete_scenarios,
+)
 @click.option("--list", "list_only", is_flag=True, help="Describe the scenarios and exit.")
 @click.option("--print-env", is_flag=True, help="Print shell export lines and keep the sandbox up until Ctrl-C.")
 @click.option(
