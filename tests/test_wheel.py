@@ -228,3 +228,18 @@ def test_demo_without_the_sandbox_extra_says_how_to_install_it(installed: Instal
     lines = out.stderr.strip().splitlines()
     assert len(lines) == 1, out.stderr
     assert "pip install 'agentcore-triage[sandbox]'" in lines[0]
+
+
+def test_doctor_with_a_runtime_and_no_credentials_says_so(installed: Installed) -> None:
+    arn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/mcp_server-AbCdEf1234"
+    out = installed.run(
+        "doctor", "--format", "json", "--runtime", arn, "--only", "aws.identity", "--only", "have-endpoint"
+    )
+    assert out.returncode == 1, out.stderr
+    findings = {
+        f["check"] if f["check"] != "context.required" else "have-endpoint": f
+        for f in json.loads(out.stdout)["findings"]
+    }
+    assert findings["aws.identity"]["status"] == "error"
+    assert findings["aws.identity"]["summary"].startswith("no AWS credentials")
+    assert findings["have-endpoint"]["status"] == "pass"  # built from the ARN with botocore's endpoint resolution
