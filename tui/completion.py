@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import click
-from click.shell_completion import CompletionItem
+if TYPE_CHECKING:  # the CLI imports this module at start-up; click's completion machinery only on Tab
+    import click
+    from click.shell_completion import CompletionItem
 
 
 def _matching(values: Iterable[tuple[str, str | None]], incomplete: str) -> list[CompletionItem]:
+    from click.shell_completion import CompletionItem
+
     seen: dict[str, str | None] = {}
     for value, help_text in values:
         if value.startswith(incomplete) and value not in seen:
