@@ -24,6 +24,7 @@ CreateAgentRuntime API's camelCase shape, as the toolkit stores them.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -236,13 +237,13 @@ def select(config: ProjectConfig, agent: str | None, source: str = FILE_NAME) ->
     )
 
 
-def find(directory: str | Path) -> Path | None:
+def find(directory: str | os.PathLike[str]) -> Path | None:
     """The project file in ``directory``, if there is one."""
     path = Path(directory).expanduser() / FILE_NAME
     return path if path.is_file() else None
 
 
-def read_agent(directory: str | Path, agent: str | None = None) -> SelectedAgent | None:
+def read_agent(directory: str | os.PathLike[str], agent: str | None = None) -> SelectedAgent | None:
     """The selected agent of ``directory``'s project file; None when there is no file or it names no agent.
 
     Raises ``AgentcoreConfigError`` (one line) when the file is broken or the choice of agent is ambiguous.
@@ -256,7 +257,7 @@ def read_agent(directory: str | Path, agent: str | None = None) -> SelectedAgent
     return SelectedAgent(path, chosen) if chosen else None
 
 
-def agent_names(directory: str | Path) -> list[str]:
+def agent_names(directory: str | os.PathLike[str]) -> list[str]:
     """The agent names in ``directory``'s project file ([] when absent or unreadable): for shell completion."""
     path = find(directory)
     if path is None:
