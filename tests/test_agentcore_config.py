@@ -174,7 +174,7 @@ def test_no_file_means_no_project_and_agent_without_a_file_is_an_error(
     monkeypatch.chdir(tmp_path)
     ctx = build_context(environ={})
     assert ctx.project is None and ctx.agentcore == {} and ctx.agent is None
-    with pytest.raises(AgentChoiceError, match="there is no .bedrock_agentcore.yaml in"):
+    with pytest.raises(AgentChoiceError, match=r"there is no \.bedrock_agentcore\.yaml in"):
         build_context(agent="alpha", environ={})
 
 
