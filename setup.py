@@ -6,9 +6,9 @@ Mapping it onto the package ``tui.playbooks`` makes every build carry it: the sd
 same name back onto the checkout. ``tui/playbook/locate.py`` finds it in each case.
 """
 
-from setuptools import find_packages, setup
+from setuptools import find_namespace_packages, setup
 
 setup(
-    packages=[*find_packages(include=["tui", "tui.*"]), "tui.playbooks"],
+    packages=[*find_namespace_packages(include=["tui", "tui.*"], exclude=["*.__pycache__"]), "tui.playbooks"],
     package_dir={"tui.playbooks": "playbooks"},
 )
