@@ -9,7 +9,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tui"
 
-OWN_OR_AWS = re.compile(r"^(AGENTCORE_TRIAGE|AWS|XDG|SSL)_[A-Z0-9_]*[A-Z0-9]$")
+OWN_OR_AWS = re.compile(r"^((AGENTCORE_TRIAGE|AWS|XDG|SSL)_[A-Z0-9_]*[A-Z0-9]|LC_ALL|LC_MESSAGES|LANG)$")
 """String constants shaped like these are environment variable names wherever they appear in the code."""
 READERS = {"os.environ", "os", "env", "environ"}
 """Receivers of ``.get``/``getenv``/``[...]`` that are the process environment (``env`` is build_context's)."""
