@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,7 @@ class AuditRecord(BaseModel):
     """One applied or undone fix."""
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
-    time: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    time: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     principal: str = ""
     fix: str
     title: str = ""

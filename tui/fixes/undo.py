@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -236,9 +236,8 @@ def validate_actions(record: AuditRecord, target: Target) -> None:
                 )
             if action.service == "iam" and not str(action.params.get("PolicyName", "")).startswith(POLICY_PREFIX):
                 raise UndoRefused(f"{where}: agentcore-triage only manages inline policies named {POLICY_PREFIX}*")
-            if action.service == "logs" and "resource_policy" in action.operation:
-                if action.params.get("policyName") != SPANS_POLICY:
-                    raise UndoRefused(f"{where}: agentcore-triage only manages the resource policy {SPANS_POLICY}")
+            if "resource_policy" in action.operation and action.params.get("policyName") != SPANS_POLICY:
+                raise UndoRefused(f"{where}: agentcore-triage only manages the resource policy {SPANS_POLICY}")
             if op == "xray.update_trace_segment_destination" and action.params.get("Destination") not in (
                 "XRay",
                 "CloudWatchLogs",
@@ -360,7 +359,7 @@ def read_role_policy_text(iam: Any, role: str, name: str) -> str | None:
     iam.meta.events.unregister("after-call.iam", json_decode_policies)
     try:
         raw = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if _code(exc) == "NoSuchEntity":
             return None
         raise
@@ -372,7 +371,7 @@ def _read_role_policy(fctx: Any, call: ApiCall) -> str | None:
     role = str(call.params["RoleName"])
     try:
         iam.get_role(RoleName=role)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if _code(exc) == "NoSuchEntity":
             raise UndoRefused(f"role {role} no longer exists: nothing to undo on it", drift=True) from None
         raise
@@ -559,12 +558,12 @@ def _record_ms(record: AuditRecord) -> int | None:
     except ValueError:
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return int(when.timestamp() * 1000)
 
 
 def _iso(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
 
 def _code(exc: BaseException) -> str:
