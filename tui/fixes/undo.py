@@ -279,7 +279,17 @@ def _check_file(record: AuditRecord, target: Target, change: FileChange) -> None
 
 def _describe(call: ApiCall) -> str:
     key = _resource(call)
-    return " ".join(key) if key else f"{call.service}.{call.operation}"
+    if key is None:
+        return f"{call.service}.{call.operation}"
+    kind, *names = key
+    where = f" ({call.region})" if call.region else ""
+    if kind == "role-policy":
+        return f"inline policy {names[1]} of role {names[0]}"
+    if kind == "log-group":
+        return f"log group {names[0]}{where}"
+    if kind == "logs-resource-policy":
+        return f"logs resource policy {names[0]}{where}"
+    return f"the trace segment destination{where}"
 
 
 # ---------------------------------------------------------------------------- 3. drift
