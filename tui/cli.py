@@ -684,8 +684,9 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 @click.option(
     "--doctor", "doctor_only", is_flag=True, help="Run doctor against the sandbox instead of opening the TUI."
 )
+@click.pass_context
 @_handle_errors
-def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
+def demo(click_ctx: click.Context, scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
     """Start the local sandbox (moto, MCP server, AgentCore front door) and open the TUI against it."""
     try:
         from tui.sandbox.cli import run_demo
@@ -695,4 +696,9 @@ def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> 
         raise UsageProblem(
             f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)"
         ) from None
-    sys.exit(run_demo(scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only))
+    read_only = bool((click_ctx.obj or {}).get("read_only"))  # `agentcore-triage --read-only demo`
+    sys.exit(
+        run_demo(
+            scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only, read_only=read_only
+        )
+    )
