@@ -321,3 +321,38 @@ def test_the_same_fix_planned_twice_is_applied_once(seeded_aws):
     stale = apply_plan(third, build_context())
     assert stale.outcome == "failed" and "changed since the preview" in (stale.error or "")
     assert iam.get_role_policy(RoleName=info.role_name, PolicyName="agentcore-triage-logs")["PolicyDocument"] == theirs
+
+
+def test_a_recreated_role_is_not_touched(seeded_aws):
+    info = seeded_aws({"logs-permission-missing"})
+    iam = boto3.client("iam")
+    record = apply_plan(plan_fix("iam.role_policy", _role_params(info), build_context(), {}), build_context())
+    assert record.before["role_id"]
+    role = iam.get_role(RoleName=info.role_name)["Role"]
+    for name in iam.list_role_policies(RoleName=info.role_name)["PolicyNames"]:
+        iam.delete_role_policy(RoleName=info.role_name, PolicyName=name)
+    for att in iam.list_attached_role_policies(RoleName=info.role_name)["AttachedPolicies"]:
+        iam.detach_role_policy(RoleName=info.role_name, PolicyArn=att["PolicyArn"])
+    iam.delete_role(RoleName=info.role_name)
+    iam.create_role(RoleName=info.role_name, AssumeRolePolicyDocument=json.dumps(role["AssumeRolePolicyDocument"]))
+    iam.put_role_policy(
+        RoleName=info.role_name,
+        PolicyName="agentcore-triage-logs",
+        PolicyDocument=record.request[0]["params"]["PolicyDocument"],
+    )
+    with pytest.raises(UndoRefused, match="deleted and recreated since the fix"):
+        undo_plan(record, build_context())
+    assert "agentcore-triage-logs" in iam.list_role_policies(RoleName=info.role_name)["PolicyNames"]
+
+
+def test_the_undo_dialog_never_says_cannot_be_undone(tmp_path: Path):
+    """Seen: 'Cannot be undone automatically' on the preview of an undoable record's undo."""
+    from tui.app.fix_modal import FixModal  # noqa: F401 - the dialog renders as_plan()
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "requirements.txt").write_text("mcp\n")
+    ctx = Context(project=str(project))
+    record = apply_plan(plan_fix("project.otel_distro", {"dir": str(project)}, ctx, {}), ctx)
+    plan = undo_plan(record, ctx).as_plan()
+    assert plan.title.startswith("Undo:") and plan.actions and "aws-opentelemetry-distro" in plan.preview()

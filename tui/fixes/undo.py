@@ -376,15 +376,22 @@ def read_role_policy_text(iam: Any, role: str, name: str) -> str | None:
     return unquote(raw) if isinstance(raw, str) else json.dumps(raw)
 
 
-def _read_role_policy(fctx: Any, call: ApiCall) -> str | None:
+def _read_role_policy(fctx: Any, call: ApiCall, role_id: str | None = None) -> str | None:
+    """The policy's text now; refuses when the role is gone or is not the role the fix changed (recreated)."""
     iam = fctx.reader("iam")
     role = str(call.params["RoleName"])
     try:
-        iam.get_role(RoleName=role)
+        live_id = iam.get_role(RoleName=role)["Role"].get("RoleId")
     except Exception as exc:
         if _code(exc) == "NoSuchEntity":
             raise UndoRefused(f"role {role} no longer exists: nothing to undo on it", drift=True) from None
         raise
+    if role_id and live_id and live_id != role_id:
+        raise UndoRefused(
+            f"role {role} was deleted and recreated since the fix (role id {role_id} then, {live_id} now): "
+            "the undo would change a role the fix never touched, so it is refused",
+            drift=True,
+        )
     return read_role_policy_text(iam, role, str(call.params["PolicyName"]))
 
 
@@ -403,7 +410,7 @@ def _policy_drift(plan: UndoPlan, fctx: Any, undo: ApiCall, applied: ApiCall, re
     where = f"record {plan.record.id}: policy {name}" + (
         f" on role {undo.params['RoleName']}" if "RoleName" in undo.params else ""
     )
-    live_text = read(fctx, undo)
+    live_text = read(fctx, undo, plan.record.before.get("role_id")) if undo.service == "iam" else read(fctx, undo)
     left = _doc(applied.params.get(doc_key))
     before_text = undo.params.get(doc_key) if undo.operation.startswith("put") else None
     before = _doc(before_text)

@@ -137,6 +137,7 @@ class RolePolicy(Fix):
             before_doc = json.loads(before_text) if before_text else None
         before = {
             "role": role_name,
+            "role_id": iam.get_role(RoleName=role_name)["Role"].get("RoleId"),  # undo refuses a recreated role
             "policy_name": policy_name,
             "document": before_doc,
             "inline_policies": role.inline_names,
