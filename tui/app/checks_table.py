@@ -137,9 +137,10 @@ class ChecksTable(DataTable[Text]):
     def _to_first_problem(self) -> None:
         if not self._follow_first_problem:
             return
-        first = next(
-            (k for k, r in self.rows_by_key.items() if r.result is not None and r.result.status.is_problem), None
-        )
+        done = [(k, r.result.status) for k, r in self.rows_by_key.items() if r.result is not None]
+        failing = [k for k, status in done if status.value in ("fail", "error")]
+        warning = [k for k, status in done if status.is_problem]
+        first = (failing or warning or [None])[0]
         if first is not None and first in self.rows and self.highlighted_key != first:
             self.move_cursor(row=self.get_row_index(first), animate=False)
 
