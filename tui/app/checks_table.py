@@ -140,7 +140,7 @@ class ChecksTable(DataTable[Text]):
         done = [(k, r.result.status) for k, r in self.rows_by_key.items() if r.result is not None]
         failing = [k for k, status in done if status.value in ("fail", "error")]
         warning = [k for k, status in done if status.is_problem]
-        first = (failing or warning or [None])[0]
+        first = next(iter(failing or warning), None)
         if first is not None and first in self.rows and self.highlighted_key != first:
             self.move_cursor(row=self.get_row_index(first), animate=False)
 

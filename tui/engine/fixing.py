@@ -78,7 +78,7 @@ def apply_plan(
         principal=_principal(context, plan.actions),
         request=[a.model_dump(mode="json", exclude={"before", "after"}) for a in plan.actions],
         before=plan.before,
-        undo=[a.model_dump(mode="json") for a in plan.undo],
+        undo=list(plan.undo),
         target=audit.target_of(context, plan.actions),
         outcome="applied",
     )
