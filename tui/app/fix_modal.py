@@ -110,6 +110,7 @@ class FixModal(ModalScreen[bool]):
         self.plan = plan
         """The plan shown; applying executes exactly this."""
         self.node_title = node_title
+        self._layout_retries = 0
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -154,6 +155,7 @@ class FixModal(ModalScreen[bool]):
         scroll.border_title = "exact changes"
         (self.query_one("#cancel", Button) if safe else scroll).focus()
         self.watch(scroll, "scroll_y", lambda _: self._check_seen(), init=False)
+        self.watch(scroll, "virtual_size", lambda _: self.call_after_refresh(self._check_seen), init=False)
         self._show_hint()
         self.call_after_refresh(self._check_seen)
 
@@ -163,7 +165,12 @@ class FixModal(ModalScreen[bool]):
     def _check_seen(self) -> None:
         """The whole plan has been on screen once its end is in view (after a real layout)."""
         scroll = self.query_one("#fix-plan", VerticalScroll)
-        if self.seen_all or not scroll.size.height:
+        if self.seen_all:
+            return
+        if not scroll.size.height:  # not laid out yet: look again after the next refresh (a few times)
+            self._layout_retries += 1
+            if self._layout_retries <= 20:
+                self.call_after_refresh(self._check_seen)
             return
         if scroll.max_scroll_y <= 0 or scroll.scroll_y >= scroll.max_scroll_y:
             self.seen_all = True
