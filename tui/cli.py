@@ -648,9 +648,12 @@ def fixes_list(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def audit(fmt: str) -> None:
     """Show the audit log of applied fixes."""
-    from tui.fixes.audit import audit_path, records, undone_ids
+    from tui.fixes.audit import audit_path, read_log, undone_ids
 
-    recs = records()
+    log = read_log()
+    recs = log.records
+    if log.summary():
+        _err(f"agentcore-triage: {log.summary()}")
     if fmt == "json":
         click.echo(json.dumps([r.model_dump(mode="json") for r in recs], indent=2))
         return
@@ -674,23 +677,33 @@ def audit(fmt: str) -> None:
 def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: Any) -> None:
     """Reverse an applied fix (the latest one, or RECORD_ID from `agentcore-triage audit`)."""
     from tui.engine.fixing import FixError, undo_record
+    from tui.fixes.audit import read_log
+    from tui.fixes.undo import select_record, undo_plan
 
     ctx = _context(_merge_parent(click_ctx, kwargs), needs_target=False)  # undo needs no endpoint or token
+    log = read_log()
+    if log.summary():
+        _err(f"agentcore-triage: {log.summary()}")
     try:
-        record, actions = undo_record(record_id, ctx, dry_run=True)
+        plan = undo_plan(select_record(record_id, log.records), ctx)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
-    _err(f"{record.title} (reverses {record.undoes}):")
-    for action in actions:
-        _err(action.preview())
+    _err(f"{plan.title} (reverses {plan.record.id}):")
+    _err(plan.preview())
     if not yes:
         if not sys.stdin.isatty():
             raise UsageProblem("undo needs --yes when not run on a terminal (nothing was changed)")
         if not click.confirm("Undo this fix?", default=False, err=True):
             _err("nothing changed")
             sys.exit(EXIT_OK)
+    for question in plan.questions:  # each asked on its own: --yes does not answer them
+        if not sys.stdin.isatty():
+            raise UsageProblem(f"{question}: confirm on a terminal (nothing was changed)")
+        if not click.confirm(f"{question}. Delete anyway?", default=False, err=True):
+            _err("nothing changed")
+            sys.exit(EXIT_OK)
     try:
-        record, _ = undo_record(record_id, ctx)
+        record, _ = undo_record(plan.record.id, ctx, confirmed=plan)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
     if record.outcome == "failed":
@@ -715,8 +728,9 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 @click.option(
     "--doctor", "doctor_only", is_flag=True, help="Run doctor against the sandbox instead of opening the TUI."
 )
+@click.pass_context
 @_handle_errors
-def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
+def demo(click_ctx: click.Context, scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
     """Start the local sandbox (moto, MCP server, AgentCore front door) and open the TUI against it."""
     from importlib.util import find_spec
 
@@ -730,4 +744,9 @@ def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> 
         raise UsageProblem(
             f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)"
         ) from None
-    sys.exit(run_demo(scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only))
+    read_only = bool((click_ctx.obj or {}).get("read_only"))  # `agentcore-triage --read-only demo`
+    sys.exit(
+        run_demo(
+            scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only, read_only=read_only
+        )
+    )
