@@ -315,7 +315,7 @@ def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Call
 def _doctor(box: Sandbox) -> dict[str, str]:
     import asyncio
 
-    from tui.cli import resolve_playbook
+    from tui.playbook.validate import resolve_playbook
     from tui.context import build_context
     from tui.engine.doctor import run_doctor
 

@@ -14,7 +14,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 if TYPE_CHECKING:
-    from tui.app.session import SessionLog
+    from tui.engine.report import SessionLog
     from tui.engine.walk import Walk
 
 
@@ -79,7 +79,7 @@ class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         """Write both files and show where."""
-        from tui.app.session import export_session
+        from tui.engine.report import export_session
 
         directory = self.query_one("#export-dir", Input).value.strip() or "."
         result = self.query_one("#export-result", Static)

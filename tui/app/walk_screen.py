@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.markup import escape
 from textual.screen import Screen
@@ -25,8 +25,9 @@ from tui.app.path_tree import PathEntry, PathTree
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from tui.app.session import SessionLog
     from tui.engine.events import Event
+    from tui.engine.fixing import FixOutcome, FixRequest
+    from tui.engine.report import SessionLog
     from tui.engine.walk import OfferedFix, Walk
     from tui.results import CheckResult
 
@@ -93,6 +94,16 @@ class WalkScreen(Screen[None]):
         self._worker: Worker[Any] | None = None
         self._last_cancelled: dict[str, set[str]] = {}
         walk.listener = self._engine_event
+
+    @classmethod
+    def for_walk(
+        cls, walk: Walk, log: SessionLog, *, export_dir: str | None = None, export_stamp: str | None = None
+    ) -> WalkScreen:
+        """The screen for this walk, with the playbook's choice and fix keys bound (``node_keys``)."""
+        from tui.app.node_keys import screen_class_for
+
+        screen_class = screen_class_for(cls, walk.playbook, walk.registry)
+        return screen_class(walk, log, export_dir=export_dir, export_stamp=export_stamp)
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -165,7 +176,7 @@ class WalkScreen(Screen[None]):
         self.query_one("#path", PathTree).show_walk(
             walk, self.running_node, self._spinner_frame() if self.running_node else None
         )
-        self._rebuild_bindings()
+        self.refresh_bindings()
         self._status_line()
         pane.scroll_home(animate=False)
 
@@ -259,45 +270,15 @@ class WalkScreen(Screen[None]):
             return []
         return self.walk.offered_fixes()
 
-    # -- bindings that depend on the node --------------------------------------------------
-    def _rebuild_bindings(self) -> None:
-        """Choice keys and fix keys of the current node become bindings (fix keys show in the footer)."""
-        from tui.playbook.model import QuestionNode
-
-        merged = type(self)._merged_bindings
-        bindings = BindingsMap()
-        node = self.walk.node
-        if isinstance(node, QuestionNode):
-            for c in node.choices:
-                bindings._add_binding(
-                    Binding(
-                        c.key, f"choose({c.key!r})", c.label, show=False, id=f"walk.choice.{c.key}", tooltip=c.label
-                    )
-                )
-        for ref in node.fixes:
-            spec = self.walk.registry.fixes.get(ref.fix)
-            label = ref.label or (spec.title if spec else ref.fix)
-            bindings._add_binding(
-                Binding(
-                    ref.key,
-                    f"fix({ref.key!r})",
-                    icons.ellipsize(label, 18),
-                    id=f"walk.fix.{ref.key}",
-                    tooltip=f"Fix: {label} ({ref.fix})",
-                )
-            )
-        for key, static in merged.key_to_bindings.items() if merged else []:
-            for binding in static:
-                bindings._add_binding(binding)
-        self._bindings = bindings
-        self.refresh_bindings()
-
+    # -- which keys work here ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only what works here: fix keys when offered (never in read-only), cancel while running."""
         from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
 
         walk = self.walk
         node = walk.node
+        if action in ("fix", "choose") and len(parameters) > 1 and parameters[1] != walk.current:
+            return False  # a key of another node (node_keys binds every node's keys)
         if action == "fix":
             if walk.context.read_only:
                 return False
@@ -332,7 +313,7 @@ class WalkScreen(Screen[None]):
         ):
             self.run_checks()
 
-    def action_choose(self, key: str) -> None:
+    def action_choose(self, key: str, node: str | None = None) -> None:
         """Answer the current question with a choice key."""
         from tui.engine.walk import WalkError
 
@@ -361,14 +342,12 @@ class WalkScreen(Screen[None]):
         from tui.playbook.model import CheckNode
 
         walk = self.walk
-        if walk.forward():
-            self._moved()
-            return
-        if isinstance(walk.node, CheckNode) and (walk.current not in walk.results or self.running_node == walk.current):
+        unfinished = walk.current not in walk.results or self.running_node == walk.current
+        if not walk.forward_stack and isinstance(walk.node, CheckNode) and unfinished:
             self.notify("The checks have not finished yet.", severity="warning", timeout=2)
             return
         try:
-            await walk.advance()
+            await walk.next_step()
         except WalkError as exc:
             self.notify(str(exc), severity="warning")
             return
@@ -537,107 +516,71 @@ class WalkScreen(Screen[None]):
         self._show_detail()
 
     # -- fixes ----------------------------------------------------------------------------------
-    def action_fix(self, key: str) -> None:
-        """Plan the fix bound to ``key``, confirm it in the modal, apply, verify."""
+    def action_fix(self, key: str, node: str | None = None) -> None:
+        """Plan the fix bound to ``key``, confirm it in the modal, apply, verify (``run_fix``)."""
         offered = {o.ref.key: o for o in self.offered()}
-        if key not in offered:
-            return
-        self._fix_worker(offered[key])
+        if key in offered:
+            self._fix_worker(offered[key])
 
     @work(exclusive=True, exit_on_error=False, group="fix", description="plan, confirm and apply a fix")
-    async def _fix_worker(self, offered: OfferedFix) -> str:
-        from tui.app.fix_modal import FixModal
-        from tui.engine.fixing import FixError, apply_plan, plan_fix
-        from tui.playbook.model import CheckNode
+    async def _fix_worker(self, offered: OfferedFix) -> FixOutcome:
+        from tui.engine.fixing import run_fix
 
-        walk = self.walk
-        node_id = walk.current
-        ref = offered.ref
-        try:
-            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
-        except FixError as exc:
-            self.notify(str(exc), title="Fix not planned", severity="error")
-            return "not planned"
-        if plan.prerequisites:
-            for prereq in plan.prerequisites:
-                outcome = await self._prerequisite(prereq, plan.title, node_id)
-                if outcome not in ("applied", "noop"):
-                    self.notify(
-                        f"{plan.title} needs {prereq} first, which was {outcome}.",
-                        title="Fix not applied",
-                        severity="warning",
-                    )
-                    return "blocked"
-            try:  # the prerequisites changed the state the plan was made against
-                plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
-            except FixError as exc:
-                self.notify(str(exc), title="Fix not planned", severity="error")
-                return "not planned"
-        if plan.noop:
-            self.notify(plan.summary or "Nothing to change.", title="Nothing to do")
-            return "noop"
-        confirmed = await self.app.push_screen_wait(FixModal(plan, node_title=walk.playbook.nodes[node_id].title))
-        if not confirmed:
+        outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=self.walk.current, rerun=self._verify)
+        self.session.fixes.extend(outcome.records)
+        self._status_line()
+        self._report_fix(outcome)
+        return outcome
+
+    async def _confirm_fix(self, request: FixRequest) -> bool:
+        """The fix modal: the exact change, then Apply or Cancel."""
+        from tui.app.fix_modal import FixModal
+
+        if request.needed_by is not None:
+            title = f"needed first by: {request.needed_by.title}"
+        else:
+            title = self.walk.playbook.nodes[request.node or self.walk.current].title
+        return bool(await self.app.push_screen_wait(FixModal(request.plan, node_title=title)))
+
+    async def _verify(self, node_id: str) -> None:
+        """Re-run the node in the live table (esc still cancels it)."""
+        await self.run_checks(node_id).wait()
+
+    def _report_fix(self, outcome: FixOutcome) -> None:
+        """One notification per thing that happened: prerequisites, the fix, its verification."""
+        info = outcome.info
+        for record in outcome.records:
+            if record.fix != info.id and record.outcome == "applied":
+                self.notify(f"{record.title}: applied (audit {record.id})", title="Prerequisite applied")
+        blocked = next((p for p in outcome.prerequisites if not p.applied and p.outcome != "nothing to do"), None)
+        if blocked is not None:
+            why = f" ({blocked.error})" if blocked.error else ""
+            self.notify(
+                f"{outcome.title} needs {blocked.id} first, which was {blocked.outcome}{why}.",
+                title="Fix not applied",
+                severity="warning",
+            )
+        elif info.outcome == "not planned":
+            self.notify(info.error or "", title="Fix not planned", severity="error")
+        elif info.outcome == "nothing to do":
+            summary = (info.plan or {}).get("summary") or "Nothing to change."
+            self.notify(summary, title="Nothing to do")
+        elif info.outcome == "declined":
             self.notify("Nothing was changed.", title="Fix cancelled")
-            return "declined"
-        try:
-            record = await asyncio.to_thread(apply_plan, plan, walk.context, node=node_id, facts=walk.facts)
-        except FixError as exc:
-            self.notify(str(exc), title="Fix refused", severity="error")
-            return "refused"
-        self.session.fixes.append(record)
-        self._status_line()
-        if record.outcome == "failed":
-            self.notify(record.error or "the fix failed", title=f"{plan.title} failed", severity="error", timeout=8)
-            return "failed"
-        self.notify(f"{plan.title}: {record.outcome} (audit {record.id})", title="Fix applied")
-        node = walk.playbook.nodes[node_id]
-        if ref.verify and isinstance(node, CheckNode):
-            worker = self.run_checks(node_id)
-            try:
-                await worker.wait()
-            except Exception:  # noqa: BLE001 - cancelled or failed verification is shown by the table
-                return "applied, not verified"
-            key = node.remedies(ref)
-            result = walk.results.get(node_id, {}).get(key)
-            if result is not None:
-                good = not result.status.is_problem
-                self.notify(
-                    f"{key}: {result.status.value} — {result.summary}",
-                    title="Verified" if good else "Still failing",
-                    severity="information" if good else "warning",
-                )
-            return "verified" if result is not None and not result.status.is_problem else "applied"
-        return "applied"
-
-    async def _prerequisite(self, fix_id: str, needed_by: str, near: str) -> str:
-        """Plan, confirm and apply a fix another one needs first (its own modal, its own audit line)."""
-        from tui.app.fix_modal import FixModal
-        from tui.engine.doctor import find_fix_ref
-        from tui.engine.fixing import FixError, apply_plan, plan_fix
-
-        walk = self.walk
-        node_id, ref = find_fix_ref(walk.playbook, fix_id, prefer=near)
-        if ref is None:
-            return "not offered by the playbook"
-        try:
-            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
-        except FixError as exc:
-            return f"not planned ({exc})"
-        if plan.noop:
-            return "noop"
-        if not await self.app.push_screen_wait(FixModal(plan, node_title=f"needed first by: {needed_by}")):
-            return "declined"
-        try:
-            record = await asyncio.to_thread(apply_plan, plan, walk.context, node=node_id, facts=walk.facts)
-        except FixError as exc:
-            return f"refused ({exc})"
-        self.session.fixes.append(record)
-        self._status_line()
-        if record.outcome != "applied":
-            return record.outcome
-        self.notify(f"{plan.title}: applied (audit {record.id})", title="Prerequisite applied")
-        return "applied"
+        elif info.outcome == "refused":
+            self.notify(info.error or "", title="Fix refused", severity="error")
+        elif info.outcome == "failed":
+            self.notify(info.error or "the fix failed", title=f"{outcome.title} failed", severity="error", timeout=8)
+        elif outcome.records:
+            record = outcome.records[-1]
+            self.notify(f"{record.title}: {record.outcome} (audit {record.id})", title="Fix applied")
+        if outcome.verified is not None:
+            result, good = outcome.verified, not outcome.verified.status.is_problem
+            self.notify(
+                f"{outcome.verified_key}: {result.status.value} — {result.summary}",
+                title="Verified" if good else "Still failing",
+                severity="information" if good else "warning",
+            )
 
     # -- other screens ----------------------------------------------------------------------------
     def action_search(self, text: str = "") -> None:

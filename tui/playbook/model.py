@@ -23,6 +23,7 @@ A playbook is one YAML file::
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -32,6 +33,10 @@ from tui.results import Severity, Status
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 RESERVED_KEYS = frozenset({"q", "b", "n", "e", "r", "a", "/", "?"})
 """Keys the TUI uses itself; choices and fixes may not take them."""
+
+
+class InputError(ValueError):
+    """A playbook input that is unknown, missing or malformed (one line saying which and how to give it)."""
 
 
 class _Strict(BaseModel):
@@ -209,6 +214,33 @@ class Playbook(_Strict):
         """Template values: input defaults, overridden by the context (flags, env, answers on the start screen)."""
         defaults = {i.name: i.default for i in self.inputs if i.default is not None}
         return {**defaults, **context_values}
+
+    def resolve_inputs(self, given: Iterable[str] = (), known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The playbook's inputs: ``known`` values, ``NAME=VALUE`` pairs in ``given``, then declared defaults.
+
+        Raises ``InputError`` (one line) for a pair that is not ``NAME=VALUE``, a name the playbook does not
+        declare, a required input without a value, or a value that does not match its pattern.
+        """
+        values = dict(known or {})
+        declared = [i.name for i in self.inputs]
+        for pair in given:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise InputError(f"--input {pair!r}: use NAME=VALUE")
+            if name not in declared:
+                raise InputError(
+                    f"--input {name}: playbook {self.id} has no such input (inputs: {', '.join(declared) or 'none'})"
+                )
+            values[name] = value
+        for inp in self.inputs:
+            if inp.name not in values and inp.default is not None:
+                values[inp.name] = inp.default
+            value = values.get(inp.name)
+            if value is None and inp.required:
+                raise InputError(f"playbook input {inp.name!r} is required: {inp.prompt} (--input {inp.name}=VALUE)")
+            if value is not None and inp.pattern and not re.fullmatch(inp.pattern, str(value)):
+                raise InputError(f"input {inp.name}={value!r} does not match {inp.pattern}")
+        return values
 
     def targets(self, node_id: str) -> list[tuple[str, str]]:
         """Outgoing edges of a node as ``(target, how)`` pairs."""

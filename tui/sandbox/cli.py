@@ -3,8 +3,7 @@
 * ``--list``       describe the scenarios;
 * ``--print-env``  print ``export`` lines and keep the servers up until Ctrl-C/SIGTERM;
 * default          point this process at the sandbox, print a SANDBOX banner, open the TUI
-                   (``tui.app.main.run_app``) or, when the TUI is absent or ``--doctor`` is
-                   given, run the doctor in-process and print its report.
+                   (``tui.app.main.run_app``) or, with ``--doctor``, run the doctor in-process and print its report.
 
 Everything stops on the way out, Ctrl-C and SIGTERM included.
 """
@@ -124,10 +123,10 @@ def _export_lines(box: Any) -> str:
 
 
 def _run_doctor(out: TextIO) -> int:
-    from tui.cli import resolve_playbook
     from tui.context import build_context
     from tui.engine.doctor import run_doctor
     from tui.engine.report import render_text
+    from tui.playbook.validate import resolve_playbook
     from tui.redact import register_secret
 
     ctx = build_context()
@@ -138,16 +137,6 @@ def _run_doctor(out: TextIO) -> int:
     run = asyncio.run(run_doctor(loaded.playbook, ctx))
     out.write(render_text(run) + "\n")
     return int(run.exit_code)
-
-
-def _tui_available() -> bool:
-    try:
-        import tui.app.main  # noqa: F401
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("tui.app"):
-            return False
-        raise
-    return True
 
 
 def run_demo(
@@ -199,7 +188,7 @@ def run_demo(
                 box.apply_env()
                 err.write(banner(box) + "\n")
                 err.flush()
-                if not doctor_only and _tui_available():
+                if not doctor_only:
                     from tui.app.main import run_app
                     from tui.context import build_context
 
