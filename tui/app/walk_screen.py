@@ -3,39 +3,37 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, OptionList, Static, Tree
+from textual.widgets import DataTable, Footer, Header, OptionList, Static, Tree
 
 from tui.app import icons
-from tui.app.check_detail import CheckDetail
 from tui.app.checks_table import CheckRow, ChecksTable
-from tui.app.choice_list import ChoiceList
-from tui.app.messages import CheckRunFinished, CheckRunStarted, NodeRunCancelled, NodeRunFinished, WalkMoved
+from tui.app.live_run import LiveRun
+from tui.app.messages import (
+    CheckRunFinished,
+    CheckRunStarted,
+    NodeRunCancelled,
+    NodeRunFinished,
+    WalkMoved,
+    engine_message,
+)
+from tui.app.node_pane import NodePane
 from tui.app.path_tree import PathEntry, PathTree
 
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from tui.engine.events import Event
     from tui.engine.fixing import FixOutcome, FixRequest
     from tui.engine.report import SessionLog
     from tui.engine.walk import OfferedFix, Walk
     from tui.results import CheckResult
-
-KIND_BADGE = {
-    "question": "[b $accent]QUESTION[/]",
-    "check": "[b $primary]CHECKS[/]",
-    "diagnosis": "[b $warning]DIAGNOSIS[/]",
-}
 
 
 class WalkScreen(Screen[None]):
@@ -44,18 +42,6 @@ class WalkScreen(Screen[None]):
     DEFAULT_CSS = """
     WalkScreen {
         #walk-main { height: 1fr; }
-        #node-pane {
-            width: 1fr;
-            height: 1fr;
-            padding: 0 1;
-            border: round $primary 40%;
-            border-title-color: $text-muted;
-            &:focus-within { border: round $primary 70%; }
-        }
-        #node-title { height: auto; margin-bottom: 0; }
-        #node-body { height: auto; margin: 0; padding: 0; background: transparent; }
-        #decision { height: auto; margin: 0 0 1 0; padding: 0 1; background: $boost; }
-        #fixes { height: auto; margin: 0 0 1 0; padding: 0 1; background: $warning 15%; }
         #status-line { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
     }
     """
@@ -71,7 +57,7 @@ class WalkScreen(Screen[None]):
         Binding("slash", "search", "Search", id="walk.search", tooltip="Find the node that explains an error message"),
         Binding("e", "export", "Export", id="walk.export", tooltip="Write the session as Markdown and JSON"),
         Binding("a", "audit", "Audit", show=False, id="walk.audit", tooltip="Every fix applied (the audit log)"),
-        Binding("question_mark,f1", "help", "Help", id="walk.help", tooltip="Keys and a short guide"),
+        Binding("question_mark,f1", "app.help", "Help", id="walk.help", tooltip="Keys and a short guide"),
     ]
 
     HELP = "The left pane is the path taken; the right pane is the current node."
@@ -85,15 +71,11 @@ class WalkScreen(Screen[None]):
         self.session = log
         self.export_dir = export_dir
         self.export_stamp = export_stamp
-        self.running_node: str | None = None
-        """Node whose checks are running now."""
-        self.live: dict[str, CheckRow] = {}
-        """Rows of the running node (the walk stores results only when the node finishes)."""
+        self.live = LiveRun()
+        """The running node's rows (the walk stores results only when the node finishes)."""
         self._frame = 0
-        self._run_seq = 0
         self._worker: Worker[Any] | None = None
-        self._last_cancelled: dict[str, set[str]] = {}
-        walk.listener = self._engine_event
+        walk.listener = lambda event: self.post_message(engine_message(event))
 
     @classmethod
     def for_walk(
@@ -105,19 +87,17 @@ class WalkScreen(Screen[None]):
         screen_class = screen_class_for(cls, walk.playbook, walk.registry)
         return screen_class(walk, log, export_dir=export_dir, export_stamp=export_stamp)
 
+    @property
+    def running_node(self) -> str | None:
+        """Node whose checks are running now."""
+        return self.live.node
+
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="walk-main"):
             yield PathTree(id="path")
-            with VerticalScroll(id="node-pane"):
-                yield Static("", id="node-title")
-                yield Markdown("", id="node-body")
-                yield ChoiceList(id="choices")
-                yield ChecksTable(id="checks")
-                yield Static("", id="decision")
-                yield Static("", id="fixes")
-                yield CheckDetail("", id="detail")
+            yield NodePane(id="node-pane")
         yield Static("", id="status-line")
         yield Footer(compact=True)
 
@@ -129,130 +109,20 @@ class WalkScreen(Screen[None]):
         self._spinner = self.set_interval(0.1, self._tick, pause=True)
         self.show_node()
 
-    # -- engine events (called on the loop by the runner; turned into typed messages) -----------
-    def _engine_event(self, event: Event) -> None:
-        from tui.engine.events import CheckFinished, CheckStarted, NodeFinished
-
-        if isinstance(event, CheckStarted):
-            self.post_message(CheckRunStarted(event.node, event.key, event.check))
-        elif isinstance(event, CheckFinished):
-            self.post_message(CheckRunFinished(event.node, event.key, event.result))
-        elif isinstance(event, NodeFinished):
-            self.post_message(NodeRunFinished(event.node, dict(event.results)))
-
     # -- rendering ------------------------------------------------------------------------
     def show_node(self) -> None:
-        """Render the current node (and the path), rebuild the dynamic key bindings."""
-        from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
-
+        """Render the current node, the path and the status line; refresh which keys work."""
         walk = self.walk
-        node = walk.node
-        pane = self.query_one("#node-pane")
-        pane.border_title = f"{walk.current}"
-        self.query_one("#node-title", Static).update(f"{KIND_BADGE[node.kind]}  [b]{escape(node.title)}[/]")
-        body = node.body.strip()
-        if isinstance(node, DiagnosisNode):
-            sev = node.severity.value
-            body = f"**Severity: {sev}**\n\n{body}" if body else f"**Severity: {sev}**"
-            if node.next_steps:
-                body += "\n\n**Next steps**\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(node.next_steps, 1))
-        self.query_one("#node-body", Markdown).update(body)
-        choices = self.query_one("#choices", ChoiceList)
-        checks = self.query_one("#checks", ChecksTable)
-        detail = self.query_one("#detail", CheckDetail)
-        choices.display = isinstance(node, QuestionNode)
-        checks.display = isinstance(node, CheckNode)
-        detail.display = isinstance(node, CheckNode)
-        if isinstance(node, QuestionNode):
-            choices.set_choices(node.choices, walk.answers.get(walk.current))
-            choices.focus()
-        elif isinstance(node, CheckNode):
-            checks.set_rows(self._rows())
-            checks.focus()
-            self._show_detail()
-        else:
+        pane = self.query_one(NodePane)
+        running = self.running_node == walk.current
+        if not pane.show(walk, rows=self.live.rows_for(walk), offered=self.offered(), running=running):
             self.query_one("#path", PathTree).focus()
-        self._show_decision_and_fixes()
         self.query_one("#path", PathTree).show_walk(
             walk, self.running_node, self._spinner_frame() if self.running_node else None
         )
         self.refresh_bindings()
         self._status_line()
         pane.scroll_home(animate=False)
-
-    def _rows(self) -> list[CheckRow]:
-        from tui.playbook.model import CheckNode
-
-        walk = self.walk
-        node = walk.node
-        assert isinstance(node, CheckNode)
-        if self.running_node == walk.current:
-            return list(self.live.values())
-        stored = walk.results.get(walk.current, {})
-        cancelled = self._last_cancelled.get(walk.current, set())
-        rows = []
-        for inv in node.checks:
-            spec = walk.registry.checks.get(inv.check)
-            state = "done" if inv.key in stored else ("cancelled" if inv.key in cancelled else "pending")
-            rows.append(CheckRow(inv.key, spec.title if spec else inv.key, state, stored.get(inv.key)))
-        return rows
-
-    def _show_detail(self) -> None:
-        checks = self.query_one("#checks", ChecksTable)
-        key = checks.highlighted_key
-        if key is None:
-            return
-        row = checks.rows_by_key.get(key)
-        node = self.walk.node
-        inv = next((i for i in getattr(node, "checks", []) if i.key == key), None)
-        spec = self.walk.registry.checks.get(inv.check) if inv else None
-        self.query_one("#detail", CheckDetail).show(
-            key, spec, row.result if row else None, row.state if row else "pending"
-        )
-
-    def _show_decision_and_fixes(self) -> None:
-        from tui.playbook.model import CheckNode, DiagnosisNode
-
-        walk = self.walk
-        node = walk.node
-        decision = self.query_one("#decision", Static)
-        text = ""
-        if walk.forward_stack:
-            step = walk.forward_stack[-1]
-            text = f"[b]n[/b] → redo: [b]{escape(walk.playbook.nodes[step.target].title)}[/]  [dim]({escape(step.reason)})[/]"
-        elif isinstance(node, CheckNode):
-            if self.running_node == walk.current:
-                text = "[dim]checks running… esc cancels[/]"
-            elif walk.decision() is not None:
-                target, reason = walk.decision()  # type: ignore[misc]
-                text = (
-                    f"[b]n[/b] → next: [b]{escape(walk.playbook.nodes[target].title)}[/]\n[dim]why: {escape(reason)}[/]"
-                )
-            else:
-                text = "[dim]not run yet: press r[/]"
-        elif isinstance(node, DiagnosisNode) and node.next:
-            text = f"[b]n[/b] → continue: [b]{escape(walk.playbook.nodes[node.next].title)}[/]"
-        elif isinstance(node, DiagnosisNode):
-            text = "[dim]End of this branch. b goes back, / searches, e exports the session.[/]"
-        decision.update(text)
-        decision.display = bool(text)
-        fixes = self.query_one("#fixes", Static)
-        offered = self.offered()
-        if offered and not walk.context.read_only:
-            lines = ["[b]Fixes[/b] [dim](you see the exact change first)[/]"]
-            for o in offered:
-                why = f" [dim]for {escape(o.ref.for_)}[/]" if o.ref.for_ else ""
-                risk = o.spec.risk.value
-                lines.append(
-                    f"[b reverse] {escape(o.ref.key)} [/] {escape(o.ref.label or o.spec.title)} [{icons.RISK_STYLE.get(risk, '')}]{risk}[/]{why}"
-                )
-            fixes.update("\n".join(lines))
-            fixes.display = True
-        elif offered:
-            fixes.update(f"[dim]read-only: {len(offered)} fix(es) available without --read-only[/]")
-            fixes.display = True
-        else:
-            fixes.display = False
 
     def _status_line(self) -> None:
         walk = self.walk
@@ -273,7 +143,7 @@ class WalkScreen(Screen[None]):
     # -- which keys work here ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only what works here: fix keys when offered (never in read-only), cancel while running."""
-        from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
+        from tui.playbook.model import CheckNode, QuestionNode
 
         walk = self.walk
         node = walk.node
@@ -288,11 +158,8 @@ class WalkScreen(Screen[None]):
         if action == "back":
             return True if walk.history else None
         if action == "next":
-            can = bool(walk.forward_stack) or (
-                isinstance(node, CheckNode) and walk.decision() is not None and self.running_node != walk.current
-            )
-            can = can or (isinstance(node, DiagnosisNode) and node.next is not None)
-            return True if can else None
+            running_here = self.running_node == walk.current and not walk.forward_stack
+            return True if walk.way_on() is not None and not running_here else None
         if action == "rerun":
             return isinstance(node, CheckNode)
         if action == "cancel":
@@ -382,24 +249,11 @@ class WalkScreen(Screen[None]):
         node_id = node_id or self.walk.current
         node = self.walk.playbook.nodes[node_id]
         assert isinstance(node, CheckNode)
-        stored = self.walk.results.get(node_id, {})
-        self.live = {}
-        for inv in node.checks:
-            spec = self.walk.registry.checks.get(inv.check)
-            keep = only is not None and inv.key not in only
-            self.live[inv.key] = CheckRow(
-                inv.key,
-                spec.title if spec else inv.key,
-                "done" if keep and inv.key in stored else "pending",
-                stored.get(inv.key) if keep else None,
-            )
-        self.running_node = node_id
-        self._run_seq += 1
-        self._last_cancelled.pop(node_id, None)
+        run_id = self.live.start(self.walk, node_id, only)
         self._spinner.resume()
         if node_id == self.walk.current:
             self.show_node()
-        self._worker = self._run_node_worker(node_id, only, self._run_seq)
+        self._worker = self._run_node_worker(node_id, only, run_id)
         return self._worker
 
     @work(exclusive=True, exit_on_error=False, group="checks", description="run a node's checks")
@@ -408,38 +262,29 @@ class WalkScreen(Screen[None]):
         try:
             return await self.walk.run_node(node_id, only=only)
         except asyncio.CancelledError:
-            if run_id == self._run_seq:
-                running = [k for k, r in self.live.items() if r.state in ("running", "pending")]
-                self.post_message(NodeRunCancelled(node_id, running))
+            if run_id == self.live.seq:
+                self.post_message(NodeRunCancelled(node_id, self.live.unfinished()))
             raise
         except Exception as exc:  # noqa: BLE001 - a bad playbook or engine bug must not kill the UI
             self.notify(f"Could not run {node_id}: {type(exc).__name__}: {exc}", severity="error")
-            if run_id == self._run_seq:
+            if run_id == self.live.seq:
                 self.post_message(NodeRunCancelled(node_id, []))
             raise
 
     @on(CheckRunStarted)
     def _check_started(self, message: CheckRunStarted) -> None:
-        row = self.live.get(message.key)
-        if message.node != self.running_node or row is None:
-            return
-        row.state, row.started = "running", time.monotonic()
-        self._update_live_row(row)
+        self._update_live_row(self.live.check_started(message.node, message.key))
 
     @on(CheckRunFinished)
     def _check_finished(self, message: CheckRunFinished) -> None:
-        row = self.live.get(message.key)
-        if message.node != self.running_node or row is None:
-            return
-        row.state, row.result = "done", message.result
-        self._update_live_row(row)
+        self._update_live_row(self.live.check_finished(message.node, message.key, message.result))
 
-    def _update_live_row(self, row: CheckRow) -> None:
-        if self.running_node == self.walk.current:
+    def _update_live_row(self, row: CheckRow | None) -> None:
+        if row is not None and self.running_node == self.walk.current:
             table = self.query_one("#checks", ChecksTable)
             table.update_row(row)
             if table.highlighted_key == row.key:
-                self._show_detail()
+                self.query_one(NodePane).show_detail(self.walk)
 
     @on(NodeRunFinished)
     def _node_finished(self, message: NodeRunFinished) -> None:
@@ -452,8 +297,7 @@ class WalkScreen(Screen[None]):
     def _node_cancelled(self, message: NodeRunCancelled) -> None:
         if message.node != self.running_node:
             return
-        self._last_cancelled[message.node] = set(message.running)
-        self._stop_running()
+        self._stop_running(message.running)
         self.show_node()
         if message.running:
             self.notify(
@@ -462,9 +306,8 @@ class WalkScreen(Screen[None]):
                 severity="warning",
             )
 
-    def _stop_running(self) -> None:
-        self.running_node = None
-        self.live = {}
+    def _stop_running(self, cancelled: list[str] | None = None) -> None:
+        self.live.stop(cancelled)
         self._spinner.pause()
 
     def _spinner_frame(self) -> str:
@@ -500,8 +343,7 @@ class WalkScreen(Screen[None]):
             and entry.index < len(self.walk.history)
             and self.walk.history[entry.index].node == entry.node
         ):
-            step = self.walk.history[entry.index]
-            text = f"{self.walk.playbook.nodes[step.node].title} → {self.walk.playbook.nodes[step.target].title}: {step.reason}"
+            text = self.walk.describe_step(entry.index)
         elif entry.kind == "note":
             decision = self.walk.decision()
             if decision is not None:
@@ -513,7 +355,7 @@ class WalkScreen(Screen[None]):
 
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self) -> None:
-        self._show_detail()
+        self.query_one(NodePane).show_detail(self.walk)
 
     # -- fixes ----------------------------------------------------------------------------------
     def action_fix(self, key: str, node: str | None = None) -> None:
@@ -547,40 +389,10 @@ class WalkScreen(Screen[None]):
         await self.run_checks(node_id).wait()
 
     def _report_fix(self, outcome: FixOutcome) -> None:
-        """One notification per thing that happened: prerequisites, the fix, its verification."""
-        info = outcome.info
-        for record in outcome.records:
-            if record.fix != info.id and record.outcome == "applied":
-                self.notify(f"{record.title}: applied (audit {record.id})", title="Prerequisite applied")
-        blocked = next((p for p in outcome.prerequisites if not p.applied and p.outcome != "nothing to do"), None)
-        if blocked is not None:
-            why = f" ({blocked.error})" if blocked.error else ""
-            self.notify(
-                f"{outcome.title} needs {blocked.id} first, which was {blocked.outcome}{why}.",
-                title="Fix not applied",
-                severity="warning",
-            )
-        elif info.outcome == "not planned":
-            self.notify(info.error or "", title="Fix not planned", severity="error")
-        elif info.outcome == "nothing to do":
-            summary = (info.plan or {}).get("summary") or "Nothing to change."
-            self.notify(summary, title="Nothing to do")
-        elif info.outcome == "declined":
-            self.notify("Nothing was changed.", title="Fix cancelled")
-        elif info.outcome == "refused":
-            self.notify(info.error or "", title="Fix refused", severity="error")
-        elif info.outcome == "failed":
-            self.notify(info.error or "the fix failed", title=f"{outcome.title} failed", severity="error", timeout=8)
-        elif outcome.records:
-            record = outcome.records[-1]
-            self.notify(f"{record.title}: {record.outcome} (audit {record.id})", title="Fix applied")
-        if outcome.verified is not None:
-            result, good = outcome.verified, not outcome.verified.status.is_problem
-            self.notify(
-                f"{outcome.verified_key}: {result.status.value} — {result.summary}",
-                title="Verified" if good else "Still failing",
-                severity="information" if good else "warning",
-            )
+        from tui.app.fix_notices import fix_notices
+
+        for notice in fix_notices(outcome):
+            self.notify(notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout)
 
     # -- other screens ----------------------------------------------------------------------------
     def action_search(self, text: str = "") -> None:
@@ -604,12 +416,6 @@ class WalkScreen(Screen[None]):
         from tui.app.audit_screen import AuditScreen
 
         self.app.push_screen(AuditScreen())
-
-    def action_help(self) -> None:
-        """Help (? or F1)."""
-        from tui.app.help_screen import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
 
     def run_single_check(self, key: str) -> None:
         """Run one check of the current node (command palette)."""

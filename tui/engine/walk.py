@@ -174,6 +174,21 @@ class Walk(RunState):
             raise WalkError(f"{self.current} has no way on; answer it or go back")
         return self.current
 
+    def way_on(self) -> str | None:
+        """Where ``next_step`` would go now without running anything (None: answer, run the checks or go back)."""
+        node = self.node
+        if self.forward_stack:
+            return self.forward_stack[-1].target
+        decision = self.decision()
+        if decision is not None:
+            return decision[0]
+        return node.next if isinstance(node, DiagnosisNode) else None
+
+    def describe_step(self, index: int) -> str:
+        """One line for a step of the history: from, to, why."""
+        step = self.history[index]
+        return f"{self.playbook.nodes[step.node].title} → {self.playbook.nodes[step.target].title}: {step.reason}"
+
     async def next_step(self) -> str:
         """One step on (``n`` in the TUI, each step of ``run``): redo a step undone by ``back``, else ``advance``."""
         if self.forward():
