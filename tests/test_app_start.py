@@ -7,7 +7,8 @@ from pathlib import Path
 from test_app_support import isolated, make_app, screen_text  # noqa: F401
 from textual.widgets import Input, Select
 
-from tui.app.start_screen import StartScreen, aws_config_region, parse_token_source
+from tui.app.start_screen import StartScreen
+from tui.context import aws_config_region, parse_token_source
 from tui.app.walk_screen import WalkScreen
 
 

@@ -92,7 +92,6 @@ class FixOutcome:
     """The remedied check's result after the node re-ran (None when not verified)."""
     verified_key: str | None = None
     """That check's key at the node."""
-    verify_error: str | None = None
 
 
 def fix_key(ref: FixRef, values: Mapping[str, Any]) -> str:
@@ -159,8 +158,7 @@ async def run_fix(
     if ref.verify and node is not None and isinstance(target, CheckNode):
         try:
             await (rerun or state.run_node)(node)
-        except Exception as exc:  # noqa: BLE001 - cancelled or failed verification: the fix stays applied
-            outcome.verify_error = _reason(exc) if str(exc) else type(exc).__name__
+        except Exception:  # noqa: BLE001 - cancelled or failed verification: the fix stays applied, unverified
             return outcome
         outcome.verified_key = target.remedies(ref)
         outcome.verified = state.results.get(node, {}).get(outcome.verified_key)

@@ -174,6 +174,14 @@ class Walk(RunState):
             raise WalkError(f"{self.current} has no way on; answer it or go back")
         return self.current
 
+    def explain(self) -> list[str]:
+        """The walk so far, one line per step: where, which way, why."""
+        lines = []
+        for step in self.history:
+            title = self.playbook.nodes[step.node].title
+            lines.append(f"{step.node} ({title}) -> {step.target}: {step.reason}")
+        return lines
+
     def way_on(self) -> str | None:
         """Where ``next_step`` would go now without running anything (None: answer, run the checks or go back)."""
         node = self.node
@@ -255,11 +263,3 @@ class Walk(RunState):
             if all_fixes or needed:
                 out.append(OfferedFix(ref, spec, result))
         return out
-
-    def explain(self) -> list[str]:
-        """The walk so far, one line per step: where, which way, why."""
-        lines = []
-        for step in self.history:
-            title = self.playbook.nodes[step.node].title
-            lines.append(f"{step.node} ({title}) -> {step.target}: {step.reason}")
-        return lines
