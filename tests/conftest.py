@@ -1,23 +1,8 @@
-"""Shared pytest fixtures. The sandbox fixtures (real moto, MCP server, front door, project) live in
-``tests/sandbox_fixtures.py``; see the docstring of each fixture there."""
+"""Shared pytest fixtures.
 
-try:  # `python -m pytest` from the repo root puts it on sys.path; bare `pytest` only has tests/
-    from tests.sandbox_fixtures import (  # noqa: F401 - re-exported fixtures
-        aws_sandbox,
-        aws_sandbox_server,
-        front_door,
-        mcp_server,
-        sample_project,
-        sandbox,
-        seeded_aws,
-    )
-except ModuleNotFoundError:
-    from sandbox_fixtures import (  # type: ignore[no-redef]  # noqa: F401
-        aws_sandbox,
-        aws_sandbox_server,
-        front_door,
-        mcp_server,
-        sample_project,
-        sandbox,
-        seeded_aws,
-    )
+The sandbox fixtures (real moto, MCP server, front door, project) live in ``tests/sandbox_fixtures.py`` and are
+loaded as a plugin, so every test module can ask for them by name; see the docstring of each fixture there.
+(pytest puts this directory on ``sys.path`` itself, as it does for every rootdir ``conftest.py``.)
+"""
+
+pytest_plugins = ["sandbox_fixtures"]

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from sandbox_fixtures import front_door, mcp_server  # noqa: F401 - fixtures
 from test_endpoint_harness import ENDPOINT_CHECKS, TOKEN_ENV, bounded_probes, make_context  # noqa: F401
 from tui.checks.base import CheckContext
 from tui.registry import REGISTRY
