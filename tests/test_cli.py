@@ -152,6 +152,6 @@ def test_run_can_start_at_the_node_match_names_and_prints_diagnosis_bodies_on_th
     assert "-> no-runtime: started at no-runtime (--start)" in result.stdout
     assert "Diagnosis (high): Give a runtime" in result.stdout
     result = invoke("match", "--playbook", BOOK, "ResourceNotFoundException")
-    assert f"agentcore-triage run --playbook needs-runtime --start no-runtime" in result.stdout
+    assert "agentcore-triage run --playbook needs-runtime --start no-runtime" in result.stdout
     result = invoke("run", "--playbook", BOOK, "--start", "nowhere")
     assert result.exit_code == 2 and "no such node" in result.output

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
 from test_endpoint_harness import ENDPOINT_CHECKS, TOKEN_ENV, bounded_probes, describe, make_context, run_all  # noqa: F401
+
 from tui.results import Status
 
 MODES = [(True, False), (True, True), (False, False), (False, True)]

@@ -45,7 +45,7 @@ class Context:
     sources: dict[str, str] = field(default_factory=dict)
     """Where each value came from (flag, env, .bedrock_agentcore.yaml)."""
 
-    def model_copy(self, *, update: dict[str, Any] | None = None) -> "Context":
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Context:
         """A copy with some fields replaced (same name as pydantic's, which callers used first)."""
         return dataclasses.replace(self, **(update or {}))
 

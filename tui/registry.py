@@ -28,7 +28,7 @@ import inspect
 import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -49,7 +49,7 @@ class NoParams(CheckParams):
     """For checks that take no parameters."""
 
 
-CheckFunc = Callable[["CheckContext", Any], Union[CheckResult, Awaitable[CheckResult]]]
+CheckFunc = Callable[["CheckContext", Any], CheckResult | Awaitable[CheckResult]]
 
 
 @dataclass(frozen=True)
@@ -85,7 +85,7 @@ class FixSpec:
     title: str
     risk: Risk
     params: type[CheckParams]
-    cls: type["Fix"]
+    cls: type[Fix]
     permissions: tuple[str, ...] = ()
     undoable: bool = False
 
@@ -163,10 +163,10 @@ def fixer(
     params: type[CheckParams] = NoParams,
     permissions: tuple[str, ...] = (),
     undoable: bool = False,
-) -> Callable[[type["Fix"]], type["Fix"]]:
+) -> Callable[[type[Fix]], type[Fix]]:
     """Register a ``Fix`` subclass under a stable dotted id."""
 
-    def decorator(cls: type["Fix"]) -> type["Fix"]:
+    def decorator(cls: type[Fix]) -> type[Fix]:
         cls.id = id
         REGISTRY.add_fix(
             FixSpec(

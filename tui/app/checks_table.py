@@ -67,7 +67,7 @@ class ChecksTable(DataTable[Text]):
 
     def _add_columns(self) -> None:
         widths = self._widths()
-        for name, width in zip(self.COLUMNS, widths):
+        for name, width in zip(self.COLUMNS, widths, strict=True):
             self.add_column(" " if name == "status" else name, width=width, key=name)
 
     def _widths(self) -> tuple[int, int, int, int]:
@@ -126,7 +126,7 @@ class ChecksTable(DataTable[Text]):
         if row.key not in self.rows:
             self._rebuild()
             return
-        for column, cell in zip(self.COLUMNS, self._cells(row)):
+        for column, cell in zip(self.COLUMNS, self._cells(row), strict=True):
             self.update_cell(row.key, column, cell)
 
     def tick(self) -> None:

@@ -31,7 +31,7 @@ def bindings_markdown(screen: Screen) -> str:
     """The active bindings of ``screen`` as a Markdown table (dynamic fix keys included)."""
     rows = []
     seen = set()
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         if active.node is not screen and active.node is not screen.app:
             continue  # the focused widget's cursor keys are not worth a line

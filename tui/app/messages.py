@@ -27,7 +27,7 @@ class CheckRunFinished(Message):
 
     node: str
     key: str
-    result: "CheckResult"
+    result: CheckResult
 
 
 @dataclass
@@ -35,7 +35,7 @@ class NodeRunFinished(Message):
     """Every check of a node finished; the walk stored the results and facts."""
 
     node: str
-    results: "dict[str, CheckResult]"
+    results: dict[str, CheckResult]
 
 
 @dataclass

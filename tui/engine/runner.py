@@ -98,7 +98,7 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
             result = await asyncio.wait_for(in_daemon_thread(spec.func, ctx, planned.params), timeout)
         if not isinstance(result, CheckResult):
             result = errored(f"check returned {type(result).__name__}, not a CheckResult (a bug in the check)")
-    except asyncio.TimeoutError:
+    except TimeoutError:
         result = errored(
             f"timed out after {timeout:g} s",
             details="The check did not answer in time. Raise `--timeout`, or look at network reachability first.",
@@ -121,7 +121,7 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
     return _sanitize(result)
 
 
-def in_daemon_thread(func: Any, *args: Any) -> "asyncio.Future[Any]":
+def in_daemon_thread(func: Any, *args: Any) -> asyncio.Future[Any]:
     """Run a blocking call in its own daemon thread and await it.
 
     Not ``asyncio.to_thread``: a check stuck past its timeout would keep the

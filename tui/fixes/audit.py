@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ class AuditRecord(BaseModel):
     """One applied or undone fix."""
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
-    time: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    time: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     principal: str = ""
     fix: str
     title: str = ""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -78,7 +78,7 @@ class FileChange(BaseModel):
         return self.diff
 
 
-Action = Annotated[Union[ApiCall, FileChange], Field(discriminator="kind")]
+Action = Annotated[ApiCall | FileChange, Field(discriminator="kind")]
 
 
 def parse_actions(data: list[Any]) -> list[Action]:

@@ -149,10 +149,9 @@ def _pydantic_path(loc: tuple[Any, ...], data: Any) -> Path_:
     path: list[Any] = []
     cursor = data
     for part in loc:
-        if isinstance(cursor, dict) and part in cursor:
-            path.append(part)
-            cursor = cursor[part]
-        elif isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor):
+        if (isinstance(cursor, dict) and part in cursor) or (
+            isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor)
+        ):
             path.append(part)
             cursor = cursor[part]
         elif isinstance(cursor, dict) and isinstance(part, str) and part.rstrip("_") in cursor:

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -113,7 +113,7 @@ class Condition(_Strict):
         return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _exactly_one_test(self) -> "Condition":
+    def _exactly_one_test(self) -> Condition:
         tests = [self.check is not None, self.any is not None, self.all is not None, self.fact is not None]
         if sum(tests) != 1:
             raise ValueError("a condition needs exactly one of: check (with status), any, all, fact")
@@ -195,7 +195,7 @@ class DiagnosisNode(_NodeBase):
     """Optional node to continue with after this conclusion."""
 
 
-Node = Annotated[Union[QuestionNode, CheckNode, DiagnosisNode], Field(discriminator="kind")]
+Node = Annotated[QuestionNode | CheckNode | DiagnosisNode, Field(discriminator="kind")]
 
 
 class Playbook(_Strict):

@@ -65,7 +65,6 @@ def validate_file(
 def validate(loaded: LoadedPlaybook, registry: Registry | None = None) -> list[PlaybookError]:
     """Every graph and reference error in a schema-valid playbook, sorted by position."""
     registry = registry or load_all()
-    pb = loaded.playbook
     errors: list[PlaybookError] = []
     errors += _check_targets(loaded)
     if not any(e.message.startswith("start") for e in errors):
