@@ -227,7 +227,7 @@ class TriageApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands (theme, keys, screenshot, quit) plus help."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and a short guide (? / F1)", self.action_help)

@@ -30,6 +30,7 @@ from tui.app.path_tree import PathEntry, PathTree
 if TYPE_CHECKING:
     from textual.worker import Worker
 
+    from tui.engine.events import Event
     from tui.engine.fixing import FixOutcome, FixRequest
     from tui.engine.report import SessionLog
     from tui.engine.walk import OfferedFix, Walk
@@ -75,7 +76,11 @@ class WalkScreen(Screen[None]):
         """The running node's rows (the walk stores results only when the node finishes)."""
         self._frame = 0
         self._worker: Worker[Any] | None = None
-        walk.listener = lambda event: self.post_message(engine_message(event))
+        walk.listener = self._engine_event
+
+    def _engine_event(self, event: Event) -> None:
+        """The walk's listener (called on the loop by the runner): post the typed message."""
+        self.post_message(engine_message(event))
 
     @classmethod
     def for_walk(
@@ -382,7 +387,8 @@ class WalkScreen(Screen[None]):
             title = f"needed first by: {request.needed_by.title}"
         else:
             title = self.walk.playbook.nodes[request.node or self.walk.current].title
-        return bool(await self.app.push_screen_wait(FixModal(request.plan, node_title=title)))
+        confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title))
+        return confirmed
 
     async def _verify(self, node_id: str) -> None:
         """Re-run the node in the live table (esc still cancels it)."""

@@ -131,7 +131,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 class OneLineErrors(click.Group):
     """A click group whose usage errors are one line (``agentcore-triage: …``), like every other error."""
 
-    def main(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
             code = super().main(*args, **kwargs)

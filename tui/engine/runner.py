@@ -11,9 +11,9 @@ import asyncio
 import threading
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -93,7 +93,7 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
     started = time.perf_counter()
     try:
         if spec.is_async:
-            result = await asyncio.wait_for(spec.func(ctx, planned.params), timeout)
+            result = await asyncio.wait_for(cast("Awaitable[CheckResult]", spec.func(ctx, planned.params)), timeout)
         else:
             result = await asyncio.wait_for(in_daemon_thread(spec.func, ctx, planned.params), timeout)
         if not isinstance(result, CheckResult):

@@ -72,7 +72,7 @@ def evaluate(cond: Condition, results: Mapping[str, CheckResult], facts: Mapping
         return (value is not None) == cond.exists
     if cond.in_ is not None:
         return value in cond.in_
-    return value == cond.equals
+    return bool(value == cond.equals)
 
 
 def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[str, Any]) -> tuple[str, str]:
@@ -125,7 +125,7 @@ class Walk(RunState):
         return min((r.status for r in results.values()), key=order.index)
 
     # -- running ----------------------------------------------------------------
-    async def run_node(  # type: ignore[override]
+    async def run_node(
         self, node_id: str | None = None, *, only: set[str] | None = None, cache: dict[str, CheckResult] | None = None
     ) -> dict[str, CheckResult]:
         """Run the checks of a check node (the current one by default); store results and facts."""

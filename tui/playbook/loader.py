@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from tui.playbook.model import Playbook
 
@@ -172,7 +173,7 @@ def _format_loc(path: Path_) -> str:
     return out
 
 
-def _friendly(err: dict[str, Any]) -> str:
+def _friendly(err: ErrorDetails) -> str:
     msg = err["msg"]
     kind = err["type"]
     if kind == "extra_forbidden":

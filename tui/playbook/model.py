@@ -235,11 +235,11 @@ class Playbook(_Strict):
         for inp in self.inputs:
             if inp.name not in values and inp.default is not None:
                 values[inp.name] = inp.default
-            value = values.get(inp.name)
-            if value is None and inp.required:
+            current = values.get(inp.name)
+            if current is None and inp.required:
                 raise InputError(f"playbook input {inp.name!r} is required: {inp.prompt} (--input {inp.name}=VALUE)")
-            if value is not None and inp.pattern and not re.fullmatch(inp.pattern, str(value)):
-                raise InputError(f"input {inp.name}={value!r} does not match {inp.pattern}")
+            if current is not None and inp.pattern and not re.fullmatch(inp.pattern, str(current)):
+                raise InputError(f"input {inp.name}={current!r} does not match {inp.pattern}")
         return values
 
     def targets(self, node_id: str) -> list[tuple[str, str]]:

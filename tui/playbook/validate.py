@@ -236,8 +236,8 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                     )
         node_keys = {inv.key for inv in node.checks} if isinstance(node, CheckNode) else set()
         for i, ref in enumerate(node.fixes):
-            spec = registry.fixes.get(ref.fix)
-            if spec is None:
+            fix_spec = registry.fixes.get(ref.fix)
+            if fix_spec is None:
                 hint = _closest(ref.fix, registry.fixes)
                 errors.append(
                     loaded.error(
@@ -251,7 +251,7 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                 )
             else:
                 errors += _check_params(
-                    loaded, spec.params, ref.params, (*base, "fixes", i, "params"), f"fix {ref.fix}"
+                    loaded, fix_spec.params, ref.params, (*base, "fixes", i, "params"), f"fix {ref.fix}"
                 )
             if ref.for_ is not None and ref.for_ not in node_keys:
                 errors.append(
