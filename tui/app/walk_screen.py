@@ -237,13 +237,10 @@ class WalkScreen(Screen[None]):
         entry = event.node.data
         if entry is None or entry.kind in ("current", "note"):
             return
-        walk = self.walk
         if entry.kind == "past":
-            while len(walk.history) > entry.index and walk.back():
-                pass
+            self.walk.back_to(entry.index)
         elif entry.kind == "forward":
-            for _ in range(entry.index + 1):
-                walk.forward()
+            self.walk.forward_by(entry.index + 1)
         self._moved()
 
     # -- running checks -----------------------------------------------------------------------
@@ -342,19 +339,7 @@ class WalkScreen(Screen[None]):
         if entry is None or entry.kind == "current":
             self._status_line()
             return
-        text = ""
-        if (
-            entry.kind in ("past", "note")
-            and entry.index < len(self.walk.history)
-            and self.walk.history[entry.index].node == entry.node
-        ):
-            text = self.walk.describe_step(entry.index)
-        elif entry.kind == "note":
-            decision = self.walk.decision()
-            if decision is not None:
-                text = f"next: {self.walk.playbook.nodes[decision[0]].title}: {decision[1]}"
-        elif entry.kind == "forward":
-            text = f"forward: {self.walk.playbook.nodes[entry.node].title} (select or n to redo)"
+        text = entry.describe(self.walk)
         if text:
             self.query_one("#status-line", Static).update(Text(text, overflow="ellipsis", no_wrap=True))
 

@@ -235,6 +235,17 @@ class Walk(RunState):
         self.facts = dict(step.facts_after)
         return True
 
+    def back_to(self, index: int) -> None:
+        """Go back until ``index`` steps are left in the history (selecting a past node of the path)."""
+        while len(self.history) > index and self.back():
+            pass
+
+    def forward_by(self, count: int) -> None:
+        """Redo up to ``count`` steps undone by ``back``."""
+        for _ in range(count):
+            if not self.forward():
+                break
+
     def forward(self) -> bool:
         """Redo the step undone by ``back``; False when there is none."""
         if not self.forward_stack:
