@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from tui import __version__
+from tui.context import Context
 from tui.engine.events import Listener, ignore
 from tui.engine.fixing import FixInfo, FixRequest, find_fix_ref, run_fix
 from tui.engine.state import RunState, check_node_order
@@ -139,7 +140,7 @@ def with_prerequisite_checks(playbook: Playbook, registry: Registry, only: set[s
 
 async def run_doctor(
     playbook: Playbook,
-    context: Any,
+    context: Context,
     *,
     registry: Registry | None = None,
     only: Iterable[str] | None = None,
