@@ -231,3 +231,15 @@ def test_the_checker_catches_a_seeded_upward_import_and_a_check_importing_a_fix(
         ("tui.engine.walk", "tui.app.main", "upward"),
         ("tui.checks.aws", "tui.fixes.aws", "a check module and a fix module import each other"),
     }
+
+
+def test_the_app_binds_keys_through_textuals_public_api() -> None:
+    """Dynamic keys are class-level BINDINGS plus check_action (tui/app/node_keys.py), not BindingsMap internals."""
+    private = {"_add_binding", "_bindings", "_merged_bindings"}
+    used = [
+        f"{path.name}:{node.lineno} .{node.attr}"
+        for path in sorted((ROOT / "app").glob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr in private
+    ]
+    assert not used, used

@@ -258,7 +258,7 @@ def build_context(
     """Merge flags, environment and project config into a ``Context``."""
     env = os.environ if environ is None else environ
     sources: dict[str, str] = {}
-    project = project or env.get("AGENTCORE_TRIAGE_PROJECT")
+    project = project or env.get("AGENTCORE_TRIAGE_PROJECT") or None  # empty is unset, as for every other variable
     from_file = read_agentcore_config(project)
 
     def pick(name: str, flag: Any, *env_names: str) -> Any:
