@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tui.app import icons
@@ -69,11 +70,12 @@ class ChecksTable(DataTable[Text]):
 
     def _add_columns(self) -> None:
         widths = self._widths()
-        for name, width in zip(self.COLUMNS, widths):
+        for name, width in zip(self.COLUMNS, widths, strict=True):
             self.add_column(" " if name == "status" else name, width=width, key=name)
 
     def _widths(self) -> tuple[int, int, int, int]:
-        width = self.size.width or (self.parent.size.width if self.parent is not None else 0) or 60
+        parent = self.parent
+        width = self.size.width or (parent.size.width if isinstance(parent, Widget) else 0) or 60
         total = width - 2 * self.cell_padding * len(self.COLUMNS) - 1
         check_w = min(max((len(r.key) for r in self.rows_by_key.values()), default=10), 26)
         time_w = 6
@@ -130,7 +132,7 @@ class ChecksTable(DataTable[Text]):
         if row.key not in self.rows:
             self._rebuild()
             return
-        for column, cell in zip(self.COLUMNS, self._cells(row)):
+        for column, cell in zip(self.COLUMNS, self._cells(row), strict=True):
             self.update_cell(row.key, column, cell)
         self._to_first_problem()
 
