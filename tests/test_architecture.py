@@ -23,7 +23,7 @@ ROOT = Path(tui.__file__).parent
 DOC = ROOT.parent / "docs" / "architecture.md"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("data", ("tui", "tui.results", "tui.redact", "tui.context")),
+    ("data", ("tui", "tui.results", "tui.redact", "tui.context", "tui.i18n", "tui.project.agentcore_config")),
     ("services", ("tui.aws", "tui.endpoint", "tui.project")),
     (
         "contracts",
@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("engine", ("tui.engine",)),
     ("app", ("tui.app",)),
     ("sandbox", ("tui.sandbox",)),
-    ("cli", ("tui.cli", "tui.__main__")),
+    ("cli", ("tui.cli", "tui.__main__", "tui.completion")),
 ]
 """Bottom first. A module belongs to the layer of its longest matching prefix."""
 

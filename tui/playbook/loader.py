@@ -230,6 +230,5 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
 def shipped_playbook_files() -> list[Path]:
     """Every playbook shipped with agentcore-triage (found by ``tui.playbook.locate``), not their translations."""
     from tui.playbook import locate
-    from tui.playbook.translations import is_translation_file
 
-    return [f for f in locate.shipped_playbook_files() if not is_translation_file(f)]
+    return [f for f in locate.shipped_playbook_files() if not locate.is_translation_file(f)]
