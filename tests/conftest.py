@@ -21,3 +21,5 @@ except ModuleNotFoundError:
         sandbox,
         seeded_aws,
     )
+
+pytest_plugins = ["aws_recorder"]  # every AWS call of the suite is validated against the botocore model

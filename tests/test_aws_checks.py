@@ -316,5 +316,5 @@ def test_simulator_is_asked_once_per_endpoint_that_lacks_it(seeded_aws, monkeypa
         assert found[check].evidence["method"] == "local evaluation"
         assert (
             "does not support" in found[check].evidence["simulator_not_used"]
-            or "not an AWS response" in found[check].evidence["simulator_not_used"]
+            or "did not answer like AWS" in found[check].evidence["simulator_not_used"]
         )

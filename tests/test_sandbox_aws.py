@@ -100,7 +100,10 @@ def test_slash_policy_denied_until_fixed(seeded_aws: Callable[..., SeedInfo]) ->
     assert xray.update_trace_segment_destination(Destination="CloudWatchLogs")["Status"] == "PENDING"
 
 
-def test_update_back_to_xray_allowed_and_invalid_destination_rejected(seeded_aws: Callable[..., SeedInfo]) -> None:
+def test_update_back_to_xray_allowed_and_invalid_destination_rejected(
+    seeded_aws: Callable[..., SeedInfo], aws_call_recorder: Any
+) -> None:
+    aws_call_recorder.allow("Destination: 'S3' is not one of the model's values")  # sent on purpose
     seeded_aws({"resource-policy-missing"})
     xray = client("xray")
     assert xray.update_trace_segment_destination(Destination="XRay")["Destination"] == "XRay"

@@ -100,13 +100,21 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     from botocore import exceptions as bx
     from botocore.parsers import ResponseParserError
 
-    from tui.aws.session import NoRegion, ReadOnlyViolation
+    from tui.aws.session import NoRegion, NotAwsAnswer, ReadOnlyViolation
 
     if isinstance(exc, ReadOnlyViolation):
         return Problem(
             "read-only",
             str(exc),
             "This is a bug in the check: checks may only read. Nothing was sent to AWS.",
+            {"service": exc.service, "operation": exc.operation},
+        )
+    if isinstance(exc, NotAwsAnswer):
+        return Problem(
+            "not-aws",
+            f"the endpoint did not answer like AWS: {exc}",
+            "A proxy, captive portal or emulator answered instead of AWS; nothing can be concluded from it. "
+            "Check AWS_ENDPOINT_URL, the proxy settings and the region.",
             {"service": exc.service, "operation": exc.operation},
         )
     if isinstance(exc, NoRegion):
@@ -152,8 +160,8 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         what = f"{service}:{operation}" if service and operation else "the operation"
         return Problem(
             "unsupported",
-            f"the AWS endpoint gave an answer that is not an AWS response for {what}; it probably does not support it",
-            "This happens with emulators and proxies that do not implement the operation.",
+            f"the endpoint did not answer like AWS for {what} (unparseable response); it probably does not support it",
+            "This happens with emulators and proxies that do not implement the operation, and with captive portals.",
             {"service": service, "operation": operation},
         )
     if isinstance(exc, bx.ParamValidationError):
