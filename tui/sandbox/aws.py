@@ -62,6 +62,7 @@ AWS_FAULTS: frozenset[str] = frozenset(
         "trace-destination-pending",
         "runtime-update-failed",
         "trust-policy-wrong",
+        "permissions-boundary",
     }
 )
 """Every fault ``seed()`` understands; each is a variation of the healthy sample state."""
@@ -70,6 +71,23 @@ UPDATE_FAILED_REASON = (
     "Runtime update failed: the container exited before it started listening on 0.0.0.0:8000/mcp "
     "(ModuleNotFoundError: No module named 'mcp.server.fastmcp')"
 )
+BOUNDARY_POLICY_NAME = "agentcore-runtime-boundary"
+"""The customer managed policy the ``permissions-boundary`` fault sets as the role's boundary."""
+
+
+def boundary_policy() -> dict[str, Any]:
+    """A guard rail a platform team might set: everything except CloudWatch metrics and logs.
+
+    ``Allow NotAction`` caps the role: the inline grants for logs and metrics stay, and do nothing.
+    """
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "NoTelemetryWrites", "Effect": "Allow", "NotAction": ["cloudwatch:*", "logs:*"], "Resource": "*"}
+        ],
+    }
+
+
 TRACE_PENDING_SECONDS = 900.0
 """How long the seeded ``trace-destination-pending`` state stays PENDING (AWS: ~10-15 min)."""
 
@@ -665,12 +683,22 @@ def _log_lines(info_account: str, region: str, runtime_id: str, faults: frozense
             }
         ),
     ]
-    if faults & {"logs-permission-missing", "logs-permission-wrong-prefix", "logs-deny-putlogevents"}:
+    if faults & {
+        "logs-permission-missing",
+        "logs-permission-wrong-prefix",
+        "logs-deny-putlogevents",
+        "permissions-boundary",
+    }:
         session = uuid.uuid4()
         runtime.append(
             f"User: arn:aws:sts::{info_account}:assumed-role/{ROLE_NAME}/Genesis-serviceExecutor-{session} "
             f"is not authorized to perform: logs:PutLogEvents on resource: "
             f"arn:aws:logs:{region}:{info_account}:log-group:{OTEL_LOG_GROUP}:log-stream:default"
+            + (
+                " because no permissions boundary allows the logs:PutLogEvents action"
+                if "permissions-boundary" in faults
+                else ""
+            )
         )
     if "otel-log-group-missing" in faults:
         runtime.append(
@@ -737,10 +765,18 @@ def seed(
     runtime_log_group = f"/aws/bedrock-agentcore/runtimes/{runtime_id}-DEFAULT"
     try:
         iam = client("iam")
+        boundary: dict[str, str] = {}
+        if "permissions-boundary" in faults:
+            boundary["PermissionsBoundary"] = iam.create_policy(
+                PolicyName=BOUNDARY_POLICY_NAME,
+                PolicyDocument=json.dumps(boundary_policy()),
+                Description="Permissions boundary for AgentCore execution roles (sandbox)",
+            )["Policy"]["Arn"]
         role = iam.create_role(
             RoleName=ROLE_NAME,
             AssumeRolePolicyDocument=json.dumps(trust_policy(account, region, faults)),
             Description=f"Execution role for AgentCore runtime {RUNTIME_NAME}",
+            **boundary,
         )["Role"]
         iam.put_role_policy(
             RoleName=ROLE_NAME,
@@ -861,6 +897,7 @@ def _admin(endpoint_url: str, route: str, body: dict[str, Any]) -> dict[str, Any
 __all__ = [
     "AWS_FAULTS",
     "AwsSandbox",
+    "BOUNDARY_POLICY_NAME",
     "DEFAULT_CLIENT_ID",
     "DEFAULT_REGION",
     "DUMMY_ACCESS_KEY",
