@@ -188,9 +188,11 @@ def test_access_denied_in_a_check_names_the_tools_missing_permission(seeded_aws,
 
     info = seeded_aws()
     real = session._client
+    session.reset_sessions()  # a fresh client, stubbed for this test only
+    monkeypatch.setattr(session, "_clients", {})
 
-    def denying(context: Any, service: str, timeout: float) -> Any:
-        client = real(context, service, timeout)
+    def denying(context: Any, service: str, timeout: float, *, read_only: bool) -> Any:
+        client = real(context, service, timeout, read_only=read_only)
         if service == "logs":
             stub = Stubber(client)
             stub.add_client_error("describe_resource_policies", "AccessDeniedException", "not authorized", 400)

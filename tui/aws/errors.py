@@ -87,6 +87,12 @@ class Problem:
         return errored(self.summary, details=self.details, evidence={**self.evidence, "cause": self.kind})
 
 
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ``ClientError`` (``NoSuchEntity``), "" for anything else."""
+    response = getattr(exc, "response", None) or {}
+    return str((response.get("Error") or {}).get("Code") or "")
+
+
 def _client_error_parts(exc: Any) -> tuple[str, str, int | None]:
     err = getattr(exc, "response", {}) or {}
     code = str((err.get("Error") or {}).get("Code") or "")
@@ -217,6 +223,29 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     return None
 
 
+PENDING_WAIT = "wait until ACTIVE (usually minutes)"
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """A reason a person can act on for a failed fix or undo call, when the raw AWS text is not one."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        return None
+    code, message, _ = _client_error_parts(exc)
+    pending = "PENDING" in message or "in progress" in message.lower() or "being updated" in message.lower()
+    if (
+        getattr(exc, "operation_name", "") == "UpdateTraceSegmentDestination"
+        and code == "InvalidRequestException"
+        and pending
+    ):
+        return (
+            "X-Ray refuses to change the trace segment destination while its status is PENDING: "
+            f"{PENDING_WAIT}, then run it again"
+        )
+    return None
+
+
 def translate(exc: BaseException, *, service: str | None = None, operation: str | None = None) -> CheckResult | None:
     """The ``error`` result for an AWS exception, or None when ``exc`` is not one."""
     problem = describe(exc, service=service, operation=operation)
@@ -239,7 +268,7 @@ def aws_errors(func: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
     def wrapper(*args: Any, **kwargs: Any) -> CheckResult:
         try:
             return func(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - translated or re-raised for the runner
+        except Exception as exc:
             result = translate(exc, service=service_of(exc))
             if result is None:
                 raise

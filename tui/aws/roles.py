@@ -441,7 +441,7 @@ def short(resource: str) -> str:
     """``arn:aws:logs:r:a:log-group:/x/*`` → ``/x/*`` (log groups) or the part after the account."""
     parts = resource.split(":", 5)
     tail = parts[5] if len(parts) == 6 else resource
-    return tail[len("log-group:") :] if tail.startswith("log-group:") else tail
+    return tail.removeprefix("log-group:")
 
 
 def partition_for(*arns: str) -> str:

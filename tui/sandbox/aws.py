@@ -6,10 +6,13 @@ werkzeug in a thread, behind a small WSGI layer that
 * emulates exactly ``xray:GetTraceSegmentDestination`` and
   ``xray:UpdateTraceSegmentDestination`` (moto 5.2.5 lacks both): Destination
   ``XRay|CloudWatchLogs``, Status ``PENDING`` → ``ACTIVE`` after
-  ``xray_pending_seconds``; switching to CloudWatchLogs fails with the real
+  ``xray_pending_seconds``; any update while ``PENDING`` is refused
+  (``InvalidRequestException``, as on AWS); switching to CloudWatchLogs fails with the real
   AccessDeniedException text when no CloudWatch Logs resource policy lets
   ``xray.amazonaws.com`` call ``logs:PutLogEvents`` on ``log-group:aws/spans:*``
-  (read from moto's logs backend, so a fix that adds the policy makes it pass);
+  (read from moto's logs backend, so a fix that adds the policy makes it pass). This judgment
+  (``spans_policy_allows_xray``) is deliberately an independent re-implementation, not
+  ``tui.aws.transaction_search``: it is the test oracle the product's judgment is checked against;
 * adds two sandbox-only admin routes under ``/_sandbox/`` that ``seed()`` uses to
   set state the AWS API cannot (runtime id/ARN in the real format, ``UPDATE_FAILED``
   with a ``failureReason``, the X-Ray state); production code never calls them;
@@ -48,6 +51,9 @@ RESOURCE_POLICY_NAME = "TransactionSearchXRayAccess"
 DEFAULT_CLIENT_ID = "sandbox-cognito-client-7f3k2m9q"
 """The Cognito-style app client id the runtime's JWT authorizer allows."""
 XRAY_ACCESS_DENIED = "XRay does not have permission to call PutLogEvents on the aws/spans Log Group"
+XRAY_PENDING_REFUSED = (
+    "The trace segment destination is being updated (status PENDING); it cannot be changed until it is ACTIVE"
+)
 
 AWS_FAULTS: frozenset[str] = frozenset(
     {
@@ -162,6 +168,10 @@ class XRayEmulation:
         with self._lock:
             state = self._get(account, region)
             current = state.current()
+            if current["Status"] == "PENDING":
+                # AWS refuses a new destination while the last switch is still PENDING (issue 18 §3);
+                # the error code is the model's, the wording the sandbox's own.
+                return 400, {"__type": "InvalidRequestException", "message": XRAY_PENDING_REFUSED}
             if current["Destination"] != destination:
                 # AWS flips the destination at once but keeps it PENDING for a while.
                 state.destination, state.status = destination, "PENDING"
@@ -908,6 +918,7 @@ __all__ = [
     "RUNTIME_NAME",
     "SeedInfo",
     "XRAY_ACCESS_DENIED",
+    "XRAY_PENDING_REFUSED",
     "new_runtime_id",
     "runtime_arn_for",
     "seed",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tui.aws.errors import error_code  # noqa: F401 - one definition (tui/aws), used by the checks here
 from tui.checks.base import CheckContext
 
 
@@ -14,11 +15,6 @@ def client(ctx: CheckContext, service: str, region: str | None = None) -> Any:
     from tui.aws.session import read_only_client
 
     return read_only_client(ctx.context.model_copy(update={"region": region}), service, timeout=ctx.timeout)
-
-
-def error_code(exc: BaseException) -> str:
-    response = getattr(exc, "response", None) or {}
-    return str((response.get("Error") or {}).get("Code") or "")
 
 
 def short_arn(arn: str) -> str:

@@ -38,7 +38,7 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
     name = role_name_of(params.role_arn)
     try:
         role = iam.get_role(RoleName=name)["Role"]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
             return failed(f"execution role {name} does not exist", evidence={"role": params.role_arn})
         raise
@@ -123,7 +123,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     name = role_name_of(params.role_arn)
     try:
         role = load_role(iam, params.role_arn)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
             return failed(f"execution role {name} does not exist", evidence={"role": params.role_arn})
         raise

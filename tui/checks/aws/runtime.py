@@ -31,6 +31,10 @@ RUNTIME_FACTS = (
 )
 
 
+MAX_RUNTIMES_LISTED = 5000
+"""ListAgentRuntimes reads at most this many runtimes (bounded, like every call)."""
+
+
 class DiscoverParams(CheckParams):
     runtime: str
     """ARN, id or name, as the user gave it."""
@@ -65,14 +69,11 @@ def otel_target(env: dict[str, str] | None) -> tuple[str, str]:
 def find_runtime(control: Any, wanted: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(summary of the matching runtime or None, every runtime seen). Matches ARN (with or without version), id or name."""
     seen: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"maxResults": 100}
-    for _ in range(50):
-        page = control.list_agent_runtimes(**kwargs)
+    pages = control.get_paginator("list_agent_runtimes").paginate(
+        PaginationConfig={"PageSize": 100, "MaxItems": MAX_RUNTIMES_LISTED}
+    )
+    for page in pages:
         seen.extend(page.get("agentRuntimes", []))
-        token = page.get("nextToken")
-        if not token:
-            break
-        kwargs["nextToken"] = token
     w = wanted.strip()
     by_arn = [
         r
@@ -134,7 +135,7 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     try:
         ep = control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=params.endpoint_name)
         endpoint_status, endpoint_reason = str(ep.get("status", "UNKNOWN")), str(ep.get("failureReason") or "")
-    except Exception as exc:  # noqa: BLE001 - a missing endpoint is a fact, not an error
+    except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":
             raise
     role_arn = str(detail.get("roleArn") or "")
@@ -206,7 +207,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     control = client(ctx, "bedrock-agentcore-control", params.region)
     try:
         rt = control.get_agent_runtime(agentRuntimeId=params.runtime_id)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
             return failed(f"runtime {params.runtime_id} no longer exists", evidence={"runtime_id": params.runtime_id})
         raise
@@ -217,7 +218,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     try:
         ep = control.get_agent_runtime_endpoint(agentRuntimeId=params.runtime_id, endpointName=params.endpoint_name)
         ep_status, ep_reason = str(ep.get("status") or "UNKNOWN"), str(ep.get("failureReason") or "")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":
             raise
     evidence: dict[str, Any] = {

@@ -6,7 +6,8 @@ import json
 import re
 from typing import Any, Literal
 
-from tui.fixes.aws._common import error_code, refuse
+from tui.aws.errors import error_code
+from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
@@ -120,7 +121,7 @@ class RolePolicy(Fix):
         iam = self.ctx.reader("iam")
         try:
             role = load_role(iam, p.role_arn)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if error_code(exc) == "NoSuchEntity":
                 refuse(f"execution role {role_name} does not exist: agentcore-triage does not create roles")
             raise
