@@ -219,6 +219,52 @@ def _moto_logs_policies(account: str, region: str) -> list[str]:
     return [p.policy_document for p in backend.resource_policies.values()]
 
 
+@dataclass
+class ResourceScopedPolicies:
+    """CloudWatch Logs resource policies attached to one log group (``resourceArn``), which moto 5.2.5 lacks.
+
+    ``PutResourcePolicy``/``DeleteResourcePolicy`` with ``resourceArn`` and ``DescribeResourcePolicies``
+    with ``policyScope=RESOURCE`` are answered here; account-scoped calls go on to moto. AWS lists a
+    group's own policy only when asked for that scope, which is what the checks must cope with.
+    """
+
+    _policies: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._policies.clear()
+
+    def put(self, account: str, region: str, arn: str, name: str, document: str) -> dict[str, Any]:
+        with self._lock:
+            item = {
+                "policyName": name,
+                "policyDocument": document,
+                "lastUpdatedTime": int(time.time() * 1000),
+                "policyScope": "RESOURCE",
+                "resourceArn": arn,
+                "revisionId": uuid.uuid4().hex,
+            }
+            self._policies.setdefault((account, region, arn), {})[name] = item
+            return dict(item)
+
+    def delete(self, account: str, region: str, arn: str, name: str) -> bool:
+        with self._lock:
+            return self._policies.get((account, region, arn), {}).pop(name, None) is not None
+
+    def list(self, account: str, region: str, arn: str | None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                dict(item)
+                for (a, r, res), items in self._policies.items()
+                if a == account and r == region and (arn is None or res == arn)
+                for item in items.values()
+            ]
+
+    def documents(self, account: str, region: str) -> list[str]:
+        return [i["policyDocument"] for i in self.list(account, region, None)]
+
+
 # --------------------------------------------------------------------------- moto patches
 
 
@@ -329,13 +375,55 @@ def _json_response(start_response: Callable[..., Any], status: int, body: dict[s
 class _FrontApp:
     """WSGI app in front of moto: X-Ray emulation, sandbox admin routes, reset hook."""
 
-    def __init__(self, moto_app: Callable[..., Any], xray: XRayEmulation) -> None:
+    def __init__(
+        self, moto_app: Callable[..., Any], xray: XRayEmulation, scoped: ResourceScopedPolicies | None = None
+    ) -> None:
         self.moto_app = moto_app
         self.xray = xray
+        self.scoped = scoped or ResourceScopedPolicies()
+
+    def _logs_scoped(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+        """Answer the resource-scoped logs resource-policy calls; None passes the request on to moto."""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        op = target.rsplit(".", 1)[-1] if target.startswith("Logs_") else ""
+        if op not in ("PutResourcePolicy", "DeleteResourcePolicy", "DescribeResourcePolicies"):
+            return None
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = {}
+        scoped = (op == "DescribeResourcePolicies" and body.get("policyScope") == "RESOURCE") or (
+            op != "DescribeResourcePolicies" and body.get("resourceArn")
+        )
+        if not scoped:
+            import io
+
+            environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the body we consumed
+            return None
+        account, region = _account_id(), _region_of(environ)
+        if op == "PutResourcePolicy":
+            item = self.scoped.put(
+                account, region, body["resourceArn"], body.get("policyName", ""), body.get("policyDocument", "")
+            )
+            return _json_response(start_response, 200, {"resourcePolicy": item, "revisionId": item["revisionId"]})
+        if op == "DeleteResourcePolicy":
+            if self.scoped.delete(account, region, body["resourceArn"], body.get("policyName", "")):
+                return _json_response(start_response, 200, {})
+            return _json_response(
+                start_response, 400, {"__type": "ResourceNotFoundException", "message": "Policy does not exist"}
+            )
+        items = self.scoped.list(account, region, body.get("resourceArn"))
+        return _json_response(start_response, 200, {"resourcePolicies": items})
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
+        if method == "POST" and path == "/":
+            answered = self._logs_scoped(environ, start_response)
+            if answered is not None:
+                return answered
         if method == "POST" and path in (
             "/GetTraceSegmentDestination",
             "/UpdateTraceSegmentDestination",
@@ -373,6 +461,7 @@ class _FrontApp:
                 )
         if method == "POST" and path == "/moto-api/reset":
             self.xray.reset()
+            self.scoped.reset()
         return self.moto_app(environ, start_response)
 
 
@@ -393,7 +482,14 @@ class AwsSandbox:
 
     def __init__(self, xray_pending_seconds: float = 2.0) -> None:
         self.url: str | None = None
-        self.xray = XRayEmulation(pending_seconds=xray_pending_seconds, policy_lookup=_moto_logs_policies)
+        self.scoped = ResourceScopedPolicies()
+        self.xray = XRayEmulation(
+            pending_seconds=xray_pending_seconds,
+            policy_lookup=lambda account, region: [
+                *_moto_logs_policies(account, region),
+                *self.scoped.documents(account, region),
+            ],
+        )
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -412,7 +508,7 @@ class AwsSandbox:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         _patch_moto()
-        app = _FrontApp(DomainDispatcherApplication(create_backend_app), self.xray)
+        app = _FrontApp(DomainDispatcherApplication(create_backend_app), self.xray, self.scoped)
         self._server = _make_server(app)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-moto", daemon=True
