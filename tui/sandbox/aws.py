@@ -273,7 +273,8 @@ _patch_lock = threading.Lock()
 
 
 def _patch_moto() -> None:
-    """Teach moto's bedrock-agentcore-control responses to return ``failureReason`` when set.
+    """Teach moto's bedrock-agentcore-control responses to return ``failureReason`` when set,
+    and its IAM enforcement to verify signatures over the bytes sent (see ``signed_bytes``).
 
     moto has no way to put a runtime into ``UPDATE_FAILED`` with a reason; the
     admin route sets ``failure_reason`` on the backend object and this patch
@@ -304,6 +305,22 @@ def _patch_moto() -> None:
 
             setattr(R, name, patched)
 
+        from moto.iam.access_control import IAMRequestBase
+
+        original_request = IAMRequestBase._create_aws_request
+
+        def signed_bytes(self: Any) -> Any:
+            # SigV4 signs the payload bytes as sent. moto 5.2.5 falls back to its parsed parameters
+            # when the body is empty (a rest-json GET, or a POST whose members are all in the query
+            # string), so every bedrock-agentcore-control call failed with SignatureDoesNotMatch
+            # under IAM enforcement.
+            request = original_request(self)
+            form = "x-www-form-urlencoded" in str(self._headers.get("Content-Type") or "")
+            if not self._body and not form:  # query-protocol forms are re-encoded from the parsed params
+                request.data = b""
+            return request
+
+        IAMRequestBase._create_aws_request = signed_bytes
         wrap("get_agent_runtime", lambda self: self.backend.agent_runtimes[self._get_param("agentRuntimeId")])
         wrap(
             "get_agent_runtime_endpoint",
@@ -372,6 +389,89 @@ def _json_response(start_response: Callable[..., Any], status: int, body: dict[s
     return [payload]
 
 
+def _authorize(environ: dict[str, Any], raw: bytes, action: str) -> tuple[int, dict[str, Any]] | None:
+    """moto's IAM enforcement for the operations the front answers itself (moto never sees them).
+
+    When enforcement is on (moto's ``INITIAL_NO_AUTH_ACTION_COUNT`` reached, e.g. under
+    ``moto.core.authorization.enable_iam_authentication``), the caller's signature and its
+    identity policies are checked exactly as moto checks its own operations; None means allowed.
+    """
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
+        return None
+    from moto.iam.access_control import IAMRequest
+
+    headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            headers[name] = environ[key]
+    path = environ.get("PATH_INFO", "/") + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else "")
+    try:
+        request = IAMRequest(
+            account_id=_account_id(),
+            method=environ.get("REQUEST_METHOD", "POST"),
+            path=path,
+            data={},
+            body=raw,
+            headers=headers,
+            action=action,
+        )
+        request.check_signature()
+        request.check_action_permitted("*")
+    except Exception as exc:  # noqa: BLE001 - moto's RESTError subclasses: answer as the JSON services do
+        code = str(getattr(exc, "error_type", "") or type(exc).__name__)
+        kind = "AccessDeniedException" if code == "AccessDenied" else code
+        return 403 if kind == "AccessDeniedException" else 400, {
+            "__type": kind,
+            "message": getattr(exc, "message", str(exc)),
+        }
+    return None
+
+
+def _speaks_json(environ: dict[str, Any]) -> bool:
+    """A JSON-protocol request (logs, X-Ray, bedrock-agentcore…), as opposed to the query protocol (IAM, STS)."""
+    ctype = environ.get("CONTENT_TYPE", "")
+    return (
+        bool(environ.get("HTTP_X_AMZ_TARGET"))
+        or "json" in ctype
+        or environ.get("PATH_INFO", "").startswith("/runtimes")  # bedrock-agentcore-control (rest-json)
+    )
+
+
+def _json_errors(
+    app: Callable[..., Any], environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """moto answers IAM-enforcement refusals in XML whatever the protocol; JSON services answer in JSON.
+
+    A JSON client cannot read the error code from XML (botocore reports a bare "403"), so a
+    refusal that real AWS reports as ``AccessDeniedException`` would look like an unknown error.
+    """
+    captured: dict[str, Any] = {}
+
+    def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured["status"], captured["headers"] = status, headers
+        return lambda data: None
+
+    body = b"".join(app(environ, capture))
+    status, headers = captured.get("status", "500 Error"), captured.get("headers", [])
+    ctype = next((v for k, v in headers if k.lower() == "content-type"), "")
+    if status[:3] in ("401", "403") and body.lstrip().startswith(b"<"):
+        import re as _re
+
+        text = body.decode("utf-8", "replace")
+        code = (_re.search(r"<Code>([^<]+)</Code>", text) or [None, "AccessDenied"])[1]
+        message = (_re.search(r"<Message>([^<]*)</Message>", text) or [None, ""])[1]
+        kind = {"AccessDenied": "AccessDeniedException", "SignatureDoesNotMatch": "InvalidSignatureException"}.get(
+            code, code
+        )
+        return _json_response(start_response, int(status[:3]), {"__type": kind, "message": message})
+    del ctype
+    start_response(status, headers)
+    return [body]
+
+
 class _FrontApp:
     """WSGI app in front of moto: X-Ray emulation, sandbox admin routes, reset hook."""
 
@@ -402,6 +502,9 @@ class _FrontApp:
 
             environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the body we consumed
             return None
+        denied = _authorize(environ, raw, op)
+        if denied is not None:
+            return _json_response(start_response, *denied)
         account, region = _account_id(), _region_of(environ)
         if op == "PutResourcePolicy":
             item = self.scoped.put(
@@ -439,6 +542,10 @@ class _FrontApp:
                     start_response, 400, {"__type": "InvalidRequestException", "message": "Malformed JSON body"}
                 )
             account = _account_id()
+            if path in ("/GetTraceSegmentDestination", "/UpdateTraceSegmentDestination"):
+                denied = _authorize(environ, raw, path.lstrip("/"))
+                if denied is not None:
+                    return _json_response(start_response, *denied)
             if path == "/GetTraceSegmentDestination":
                 return _json_response(start_response, 200, self.xray.get(account, _region_of(environ)))
             if path == "/UpdateTraceSegmentDestination":
@@ -462,6 +569,8 @@ class _FrontApp:
         if method == "POST" and path == "/moto-api/reset":
             self.xray.reset()
             self.scoped.reset()
+        if _speaks_json(environ):
+            return _json_errors(self.moto_app, environ, start_response)
         return self.moto_app(environ, start_response)
 
 
