@@ -124,6 +124,12 @@ def _fix_params(fix: str, info: Any) -> dict[str, Any]:
         "logs.create_group": {"log_group": info.otel_log_group, "region": info.region},
         "logs.xray_resource_policy": {"region": info.region, "account": info.account_id},
         "xray.destination": {"region": info.region, "account": info.account_id},
+        "iam.boundary_policy": {
+            "role_arn": info.role_arn,
+            "region": info.region,
+            "account": info.account_id,
+            "log_groups": [info.runtime_log_group, info.otel_log_group],
+        },
         "iam.role_policy": {
             "role_arn": info.role_arn,
             "scope": "logs",
@@ -139,6 +145,7 @@ FIX_FAULTS = {
     "logs.xray_resource_policy": {"resource-policy-missing"},
     "xray.destination": {"trace-destination-xray"},
     "iam.role_policy": {"logs-permission-missing"},
+    "iam.boundary_policy": {"permissions-boundary"},
 }
 
 

@@ -429,3 +429,60 @@ def test_principal_aws_star_is_uncertain_not_denied(seeded_aws):
     f = found["logs.policy.xray"]
     assert f["status"] == "warn", f["summary"]
     assert "OpenSpans" in f["summary"]
+
+
+def test_boundary_fix_is_its_own_previewed_change_and_undo_restores_the_version(seeded_aws):
+    """§1: where the caller may edit the boundary, the change is a separate, exact, undoable plan."""
+    from tui.sandbox.aws import BOUNDARY_POLICY_NAME
+
+    info = seeded_aws({"permissions-boundary"})
+    params = {
+        "role_arn": info.role_arn,
+        "region": info.region,
+        "account": info.account_id,
+        "log_groups": [info.runtime_log_group, info.otel_log_group],
+    }
+    plan = plan_fix("iam.boundary_policy", params, build_context(), {})
+    [call] = plan.actions
+    assert call.operation == "create_policy_version" and call.params["SetAsDefault"] is True
+    assert call.params["PolicyArn"].endswith(f":policy/{BOUNDARY_POLICY_NAME}")
+    doc = json.loads(call.params["PolicyDocument"])
+    assert doc["Statement"][0]["Sid"] == "NoTelemetryWrites"  # the guard rail itself stays
+    added = {a for s in doc["Statement"][1:] for a in s["Action"]}
+    assert "cloudwatch:PutMetricData" in added and "logs:PutLogEvents" in added
+    assert all(s["Resource"] != "*" or s["Action"] == ["cloudwatch:PutMetricData"] for s in doc["Statement"][1:])
+    assert any("Could not verify" in n for n in plan.notes)  # moto has no simulator to ask about the caller
+    assert plan.undo[0].operation == "set_default_policy_version" and plan.undo[0].params["VersionId"] == "v1"
+    assert apply_plan(plan, build_context()).outcome == "applied"
+    found = aws_findings(doctor_cli(info)[1])
+    assert found["iam.role.metrics"]["status"] == "pass" and found["iam.role.logs"]["status"] == "pass"
+    assert plan_fix("iam.boundary_policy", params, build_context(), {}).noop
+    undo_record(None, build_context())
+    found = aws_findings(doctor_cli(info)[1])
+    assert found["iam.role.metrics"]["status"] == "fail" and found["iam.role.metrics"]["fix"] is None
+
+
+def test_boundary_fix_refuses_an_aws_managed_boundary(seeded_aws):
+    info = seeded_aws({"logs-permission-missing"})
+    iam = boto3.client("iam")
+    arn = iam.create_policy(
+        PolicyName="ReadOnlyAccessLike",
+        Path="/",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName=info.role_name, PermissionsBoundary=arn)
+    # moto cannot hold an AWS managed boundary of ours; the rule is on the ARN's account field
+    from tui.aws.roles import RolePolicies, boundary_owner_hint
+    from tui.aws.policy_eval import PolicyDoc
+
+    role = RolePolicies(
+        info.role_name,
+        info.role_arn,
+        [],
+        [PolicyDoc("ReadOnlyAccess", {}, "boundary", "arn:aws:iam::aws:policy/ReadOnlyAccess")],
+        [],
+        {},
+    )
+    assert "AWS managed policy, which nobody can edit" in boundary_owner_hint(role)

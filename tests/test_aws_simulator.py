@@ -341,3 +341,33 @@ def test_a_denied_simulator_is_asked_once_not_by_every_check(seeded_aws, simulat
         f = found[check]
         assert f.status is Status.PASS and f.evidence["method"] == "local evaluation"
         assert "lacks iam:SimulatePrincipalPolicy" in f.evidence["simulator_not_used"]
+
+
+def test_the_boundary_fix_is_refused_when_the_caller_may_not_edit_the_boundary(seeded_aws, simulator):
+    """§1: the boundary change is offered only where the caller may edit it; else it says who must."""
+    from tui.engine.fixing import FixError, plan_fix
+
+    info = seeded_aws({"permissions-boundary"})
+    base = sample_decider(info)
+
+    def decide(action: str, resource: str) -> dict[str, Any]:
+        if action.startswith("iam:"):  # the caller's own permissions on the boundary policy
+            return {"EvalDecision": "implicitDeny", "MatchedStatements": [], "MissingContextValues": []}
+        answer = base(action, resource)
+        if action.startswith(("logs:", "cloudwatch:")):
+            return {
+                **answer,
+                "EvalDecision": "implicitDeny",
+                "PermissionsBoundaryDecisionDetail": {"AllowedByPermissionsBoundary": False},
+            }
+        return answer
+
+    simulator(decide, page_size=10)
+    params = {
+        "role_arn": info.role_arn,
+        "region": info.region,
+        "account": info.account_id,
+        "log_groups": [info.runtime_log_group],
+    }
+    with pytest.raises(FixError, match=r"may not edit boundary agentcore-runtime-boundary.*Whoever manages IAM"):
+        plan_fix("iam.boundary_policy", params, build_context(), {})
