@@ -46,7 +46,7 @@ def policy_of(actions: list[str]) -> dict[str, Any]:
 def principal(aws_sandbox, monkeypatch) -> Iterator[Callable[[dict[str, Any]], Any]]:
     """Factory: ``principal(policy)`` creates an IAM user with exactly that inline policy and returns a context
     manager under which enforcement is on and this test's AWS credentials are the user's."""
-    import tui.aws.session as session
+    from tui.aws import session
 
     made: list[str] = []
 

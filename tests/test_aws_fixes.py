@@ -474,8 +474,8 @@ def test_boundary_fix_refuses_an_aws_managed_boundary(seeded_aws):
     )["Policy"]["Arn"]
     iam.put_role_permissions_boundary(RoleName=info.role_name, PermissionsBoundary=arn)
     # moto cannot hold an AWS managed boundary of ours; the rule is on the ARN's account field
-    from tui.aws.roles import RolePolicies, boundary_owner_hint
     from tui.aws.policy_eval import PolicyDoc
+    from tui.aws.roles import RolePolicies, boundary_owner_hint
 
     role = RolePolicies(
         info.role_name,

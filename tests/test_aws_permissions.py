@@ -18,7 +18,7 @@ DOC = Path("docs/permissions.md")
 
 
 def doc_blocks() -> list[dict[str, Any]]:
-    return [json.loads(m) for m in re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S)]
+    return [json.loads(m) for m in re.findall(r"```json\n(.*?)```", DOC.read_text(encoding="utf-8"), re.DOTALL)]
 
 
 def actions_in(policy: dict[str, Any]) -> set[str]:

@@ -96,8 +96,7 @@ def simulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., Simulat
     """Factory: install a ``Simulator`` on every IAM client made from now on (fresh per-run client cache)."""
     import botocore.awsrequest
 
-    import tui.aws.roles as roles
-    import tui.aws.session as session
+    from tui.aws import roles, session
 
     monkeypatch.setattr(roles, "_NO_SIMULATOR", {})  # earlier tests learnt that moto lacks it
     monkeypatch.setattr(roles, "_SIMULATOR_OK", set())
@@ -371,3 +370,29 @@ def test_the_boundary_fix_is_refused_when_the_caller_may_not_edit_the_boundary(s
     }
     with pytest.raises(FixError, match=r"may not edit boundary agentcore-runtime-boundary.*Whoever manages IAM"):
         plan_fix("iam.boundary_policy", params, build_context(), {})
+
+
+def test_the_recorder_rejects_motos_own_runtime_arn_format():
+    """What the sandbox rewrites (moto's ``…:agent/<uuid>:<version>``) is what the model, and AWS, reject."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("bedrock-agentcore-control")
+    op = model.operation_model("ListAgentRuntimes")
+    runtime = {
+        "agentRuntimeId": "mcp_server-AbCdEfGhIj",
+        "agentRuntimeName": "mcp_server",
+        "agentRuntimeVersion": "1",
+        "description": "x",
+        "lastUpdatedAt": __import__("datetime").datetime(2026, 1, 1),
+        "status": "READY",
+    }
+    real = {
+        **runtime,
+        "agentRuntimeArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/mcp_server-AbCdEfGhIj",
+    }
+    moto_style = {
+        **runtime,
+        "agentRuntimeArn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:agent/8c5e0a4e-1f2b-4c3d-9e8f-0a1b2c3d4e5f:1",
+    }
+    assert validate_output(op, {"agentRuntimes": [real]}) == []
+    assert any("does not match the model pattern" in p for p in validate_output(op, {"agentRuntimes": [moto_style]}))

@@ -252,7 +252,7 @@ class ResourceScopedPolicies:
         with self._lock:
             return self._policies.get((account, region, arn), {}).pop(name, None) is not None
 
-    def list(self, account: str, region: str, arn: str | None) -> list[dict[str, Any]]:
+    def listed(self, account: str, region: str, arn: str | None) -> list[dict[str, Any]]:
         with self._lock:
             return [
                 dict(item)
@@ -262,7 +262,7 @@ class ResourceScopedPolicies:
             ]
 
     def documents(self, account: str, region: str) -> list[str]:
-        return [i["policyDocument"] for i in self.list(account, region, None)]
+        return [i["policyDocument"] for i in self.listed(account, region, None)]
 
 
 # --------------------------------------------------------------------------- moto patches
@@ -320,7 +320,27 @@ def _patch_moto() -> None:
                 request.data = b""
             return request
 
-        IAMRequestBase._create_aws_request = signed_bytes
+        IAMRequestBase._create_aws_request = signed_bytes  # type: ignore[method-assign]
+        from moto.bedrockagentcorecontrol.models import AgentRuntime
+
+        original_init = AgentRuntime.__init__
+
+        def real_identity(self: Any, *args: Any, **kwargs: Any) -> None:
+            # moto names a runtime ``a<hex>-<hex>`` / ``…:agent/<uuid>:<version>``; AgentCore (and
+            # botocore's model pattern) say ``<name>-<10 alnum>`` / ``…:runtime/<id>``. Even the
+            # CreateAgentRuntime answer must look like AWS's (the AWS call recorder checks it).
+            original_init(self, *args, **kwargs)
+            new_id = new_runtime_id(self.agent_runtime_name)
+            new_arn = runtime_arn_for(new_id, self.region_name, self.account_id)
+            self.agent_runtime_id, self.agent_runtime_arn = new_id, new_arn
+            self.workload_identity_details = {
+                "workloadIdentityArn": f"arn:aws:bedrock-agentcore:{self.region_name}:{self.account_id}:"
+                f"workload-identity-directory/default/workload-identity/{new_id}"
+            }
+            for version in self.versions:
+                version.update(agentRuntimeArn=new_arn, agentRuntimeId=new_id)
+
+        AgentRuntime.__init__ = real_identity  # type: ignore[method-assign]
         wrap("get_agent_runtime", lambda self: self.backend.agent_runtimes[self._get_param("agentRuntimeId")])
         wrap(
             "get_agent_runtime_endpoint",
@@ -456,18 +476,18 @@ def _json_errors(
 
     body = b"".join(app(environ, capture))
     status, headers = captured.get("status", "500 Error"), captured.get("headers", [])
-    ctype = next((v for k, v in headers if k.lower() == "content-type"), "")
     if status[:3] in ("401", "403") and body.lstrip().startswith(b"<"):
         import re as _re
 
         text = body.decode("utf-8", "replace")
-        code = (_re.search(r"<Code>([^<]+)</Code>", text) or [None, "AccessDenied"])[1]
-        message = (_re.search(r"<Message>([^<]*)</Message>", text) or [None, ""])[1]
+        found_code = _re.search(r"<Code>([^<]+)</Code>", text)
+        found_message = _re.search(r"<Message>([^<]*)</Message>", text)
+        code = found_code.group(1) if found_code else "AccessDenied"
+        message = found_message.group(1) if found_message else ""
         kind = {"AccessDenied": "AccessDeniedException", "SignatureDoesNotMatch": "InvalidSignatureException"}.get(
             code, code
         )
         return _json_response(start_response, int(status[:3]), {"__type": kind, "message": message})
-    del ctype
     start_response(status, headers)
     return [body]
 
@@ -517,7 +537,7 @@ class _FrontApp:
             return _json_response(
                 start_response, 400, {"__type": "ResourceNotFoundException", "message": "Policy does not exist"}
             )
-        items = self.scoped.list(account, region, body.get("resourceArn"))
+        items = self.scoped.listed(account, region, body.get("resourceArn"))
         return _json_response(start_response, 200, {"resourcePolicies": items})
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

@@ -83,7 +83,7 @@ class BoundaryPolicy(Fix):
         iam = self.ctx.reader("iam")
         try:
             role = roles.load_role(iam, p.role_arn)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if error_code(exc) == "NoSuchEntity":
                 refuse(f"execution role {roles.role_name_of(p.role_arn)} does not exist")
             raise
