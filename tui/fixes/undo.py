@@ -202,6 +202,8 @@ def _resource(call: ApiCall) -> tuple[str, ...] | None:
         return ("role-policy", str(p.get("RoleName")), str(p.get("PolicyName")))
     if op in ("logs.put_resource_policy", "logs.delete_resource_policy"):
         return ("logs-resource-policy", str(p.get("policyName")), call.region or "")
+    if op in ("iam.create_policy_version", "iam.set_default_policy_version"):
+        return ("managed-policy", str(p.get("PolicyArn")))
     if op == "xray.update_trace_segment_destination":
         return ("xray-destination", call.region or "")
     return None
@@ -212,6 +214,7 @@ UNDO_OPERATIONS: dict[str, set[str]] = {
     "iam.role_policy": {"iam.put_role_policy", "iam.delete_role_policy"},
     "logs.xray_resource_policy": {"logs.put_resource_policy", "logs.delete_resource_policy"},
     "xray.destination": {"xray.update_trace_segment_destination"},
+    "iam.boundary_policy": {"iam.set_default_policy_version"},
 }
 """What each AWS fix's undo may call (from the fixes' definitions in tui/fixes/aws)."""
 FILE_FIXES = {"project.pin_mcp", "project.otel_distro", "project.otel_instrument", "project.server_code"}
@@ -234,8 +237,9 @@ def validate_actions(record: AuditRecord, target: Target) -> None:
                 raise UndoRefused(
                     f"{where}: its undo acts on {_describe(action)}, which the fix did not touch: refused"
                 )
-            if action.service == "iam" and not str(action.params.get("PolicyName", "")).startswith(POLICY_PREFIX):
-                raise UndoRefused(f"{where}: agentcore-triage only manages inline policies named {POLICY_PREFIX}*")
+            if op == "iam.put_role_policy" or op == "iam.delete_role_policy":
+                if not str(action.params.get("PolicyName", "")).startswith(POLICY_PREFIX):
+                    raise UndoRefused(f"{where}: agentcore-triage only manages inline policies named {POLICY_PREFIX}*")
             if "resource_policy" in action.operation and action.params.get("policyName") != SPANS_POLICY:
                 raise UndoRefused(f"{where}: agentcore-triage only manages the resource policy {SPANS_POLICY}")
             if op == "xray.update_trace_segment_destination" and action.params.get("Destination") not in (
@@ -353,6 +357,11 @@ def _aws_drift(plan: UndoPlan, context: Any) -> None:
         elif kind == "xray-destination":
             _destination_drift(plan, fctx, action, applied)
             new_actions.append(action)
+        elif kind == "managed-policy":
+            # set_default_policy_version only moves the default pointer back; the version the fix created stays
+            new_actions.append(action)
+        else:  # never drop an action silently: an undo that did nothing must not be reported as done
+            raise UndoRefused(f"record {record.id} ({record.fix}): no drift check for {kind}: refused")
     plan.actions = new_actions
 
 

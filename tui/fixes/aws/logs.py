@@ -27,7 +27,7 @@ class CreateLogGroup(Fix):
     """CreateLogGroup for a missing runtime or OTEL log group. Refuses reserved `aws/` names (AWS creates those)."""
 
     def plan(self) -> Plan:
-        from tui.checks.aws.logs import group_exists
+        from tui.aws.logs import group_exists
 
         name = self.params.log_group.strip()
         region = self.params.region or None
@@ -99,11 +99,19 @@ class XRayResourcePolicy(Fix):
     """Creates (or merges into) TransactionSearchXRayAccess: xray.amazonaws.com may PutLogEvents on aws/spans, with SourceArn/SourceAccount."""
 
     def plan(self) -> Plan:
-        from tui.aws.transaction_search import POLICY_NAME, judge, list_policies, merged_document
+        from tui.aws.transaction_search import (
+            MAX_POLICIES,
+            MAX_POLICY_CHARS,
+            POLICY_NAME,
+            judge,
+            list_policies,
+            merged_document,
+        )
 
         p = self.params
         region = p.region or None
-        items = list_policies(self.ctx.reader("logs", region))
+        items = list_policies(self.ctx.reader("logs", region), p.partition, p.region, p.account)
+        account_scoped = [i for i in items if i.get("policyScope", "ACCOUNT") != "RESOURCE"]
         verdict = judge(items, p.partition, p.region, p.account)
         title = f"Put logs resource policy {POLICY_NAME}"
         if verdict.allowed_by:
@@ -114,13 +122,20 @@ class XRayResourcePolicy(Fix):
                 summary=f"resource policy {verdict.allowed_by[0][0]} already lets X-Ray write aws/spans",
                 before={"policies": verdict.names},
             )
-        existing = next((i for i in items if i.get("policyName") == POLICY_NAME), None)
-        if existing is None and len(items) >= 10:
+        existing = next((i for i in account_scoped if i.get("policyName") == POLICY_NAME), None)
+        if existing is None and len(account_scoped) >= MAX_POLICIES:
             refuse(
-                "this region already has 10 CloudWatch Logs resource policies (the quota): merge the aws/spans statement into one of them by hand"
+                f"this region already has {MAX_POLICIES} CloudWatch Logs resource policies (the quota): merge the "
+                "aws/spans statement into one of them by hand"
             )
         old_doc = str(existing["policyDocument"]) if existing else None
         new_doc = merged_document(old_doc, p.partition, p.region, p.account)
+        if len(new_doc) > MAX_POLICY_CHARS:
+            refuse(
+                f"{POLICY_NAME} would be {len(new_doc)} characters with the aws/spans statement, above CloudWatch "
+                f"Logs' {MAX_POLICY_CHARS}-character limit for one resource policy; PutResourcePolicy would fail. "
+                "Move some of its statements to another resource policy, then run the fix again."
+            )
         undo = (
             [
                 ApiCall(
