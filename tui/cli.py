@@ -90,7 +90,7 @@ def resolve_playbook(ref: str | None) -> Any:
 
 
 def _check_inputs(loaded: Any, ctx: Any, pairs: tuple[str, ...]) -> None:
-    import re
+    from tui.playbook import patterns
 
     for pair in pairs:
         name, sep, value = pair.partition("=")
@@ -108,7 +108,7 @@ def _check_inputs(loaded: Any, ctx: Any, pairs: tuple[str, ...]) -> None:
         value = ctx.inputs.get(inp.name)
         if value is None and inp.required:
             raise UsageProblem(f"playbook input {inp.name!r} is required: {inp.prompt} (--input {inp.name}=VALUE)")
-        if value is not None and inp.pattern and not re.fullmatch(inp.pattern, str(value)):
+        if value is not None and inp.pattern and not patterns.fullmatch(inp.pattern, str(value)):
             raise UsageProblem(f"input {inp.name}={value!r} does not match {inp.pattern}")
 
 

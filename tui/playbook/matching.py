@@ -5,8 +5,7 @@ One module owns matching so that every surface (CLI ``match``, the TUI search, t
 
 from __future__ import annotations
 
-import re
-
+from tui.playbook import patterns
 from tui.playbook.model import Playbook
 
 
@@ -17,10 +16,10 @@ def match_signatures(playbook: Playbook, text: str) -> list[tuple[str, int]]:
         hits = 0
         longest = 0
         for sig in node.signatures:
-            m = re.search(sig, text, re.IGNORECASE | re.MULTILINE)
-            if m:
+            found = patterns.search(sig, text)  # RE2: linear time, never hangs on a hostile signature
+            if found is not None:
                 hits += 1
-                longest = max(longest, len(m.group(0)))
+                longest = max(longest, len(found))
         if hits:
             scores.append((node_id, hits, longest))
     scores.sort(key=lambda s: (-s[1], -s[2], s[0]))

@@ -22,11 +22,11 @@ A playbook is one YAML file::
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tui.playbook.patterns import PatternError, check_pattern
 from tui.results import Severity, Status
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -52,10 +52,7 @@ class Input(_Strict):
     @classmethod
     def _pattern_compiles(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"pattern does not compile: {exc}") from None
+            check_pattern(value)  # PatternError is a ValueError: pydantic locates it
         return value
 
 
@@ -159,9 +156,9 @@ class _NodeBase(_Strict):
     def _signatures_compile(cls, values: list[str]) -> list[str]:
         for value in values:
             try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"signature {value!r} does not compile: {exc}") from None
+                check_pattern(value)
+            except PatternError as exc:
+                raise ValueError(f"signature {value!r} {str(exc).removeprefix('pattern ')}") from None
         return values
 
 
