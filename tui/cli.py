@@ -34,7 +34,9 @@ class UsageProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"agentcore-triage: {self.format_message()}", err=True)
+        from tui.redact import redact_text  # a flag value may hold a password or ?api_key=
+
+        click.echo(f"agentcore-triage: {redact_text(self.format_message())}", err=True)
 
 
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -149,7 +151,9 @@ class OneLineErrors(click.Group):
             code = super().main(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
-            click.echo(f"agentcore-triage: {exc.format_message()} (see `{where} --help`)", err=True)
+            from tui.redact import redact_text
+
+            click.echo(f"agentcore-triage: {redact_text(exc.format_message())} (see `{where} --help`)", err=True)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()
@@ -289,7 +293,9 @@ def doctor(
         run
     )
     if out:
-        Path(out).write_text(rendered + ("\n" if not rendered.endswith("\n") else ""), encoding="utf-8")
+        from tui.private_files import write_private
+
+        write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
         _err(f"report written to {out} ({run.totals['fail']} fail, {run.totals['error']} error)")
     else:
         click.echo(rendered)
@@ -322,6 +328,7 @@ def run_cmd(
     """Walk the decision tree headless; print the path taken, why, and the diagnosis reached."""
     from tui.engine.walk import Walk
     from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
+    from tui.redact import redact_text
 
     kwargs = _merge_parent(click_ctx, kwargs)
     playbook_ref = playbook_ref or kwargs.pop("playbook_ref", None)
@@ -373,25 +380,29 @@ def run_cmd(
     final = walk.node
     problems = any(r.status.value in ("fail", "error") for res in walk.results.values() for r in res.values())
     if fmt == "json":
+        from tui.redact import redact
+
         click.echo(
             json.dumps(
-                {
-                    "playbook": pb.id,
-                    "path": [
-                        {"node": s.node, "to": s.target, "why": s.reason, "answer": s.answer} for s in walk.history
-                    ],
-                    "results": {
-                        n: {k: r.model_dump(mode="json", exclude={"facts"}) for k, r in res.items()}
-                        for n, res in walk.results.items()
-                    },
-                    "end": {
-                        "node": walk.current,
-                        "kind": final.kind,
-                        "title": final.title,
-                        "severity": getattr(final, "severity", None),
-                    },
-                    "stopped": stop_reason or None,
-                },
+                redact(
+                    {
+                        "playbook": pb.id,
+                        "path": [
+                            {"node": s.node, "to": s.target, "why": s.reason, "answer": s.answer} for s in walk.history
+                        ],
+                        "results": {
+                            n: {k: r.model_dump(mode="json", exclude={"facts"}) for k, r in res.items()}
+                            for n, res in walk.results.items()
+                        },
+                        "end": {
+                            "node": walk.current,
+                            "kind": final.kind,
+                            "title": final.title,
+                            "severity": getattr(final, "severity", None),
+                        },
+                        "stopped": stop_reason or None,
+                    }
+                ),
                 indent=2,
                 default=str,
             )
@@ -402,7 +413,7 @@ def run_cmd(
             node = pb.nodes[step.node]
             click.echo(f"{i}. {node.title}  [{step.node}]")
             for key, res in walk.results.get(step.node, {}).items():
-                click.echo(f"     [{res.status.icon}] {key}: {res.summary}")
+                click.echo(redact_text(f"     [{res.status.icon}] {key}: {res.summary}"))
             if isinstance(node, DiagnosisNode) and node.body:
                 for line in node.body.strip().splitlines()[:8]:
                     click.echo(f"     | {line}")
