@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+import logging
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from tui.redact import redact_text
+
+LIBRARY_LOGGERS = ("mcp", "httpx2", "httpcore2")
+"""Loggers of the libraries the official client runs on; during a run their records go to the check's evidence."""
+MAX_LOG_RECORDS = 20
 
 
 @dataclass
@@ -24,6 +35,75 @@ class SdkOutcome:
     elapsed: float = 0.0
     timed_out: bool = False
     stage: str = "connect"
+    library_log: list[str] = field(default_factory=list)
+    """What the ``mcp`` library logged during the run (redacted, one line each): never printed to stderr."""
+
+
+_capture: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("sdk_log_capture", default=None)
+_capture_lock = threading.Lock()
+_capture_users = 0
+_saved_propagate: dict[str, bool] = {}
+
+
+class _RouteToCapture(logging.Handler):
+    """Puts each library record into the capture list of the run it belongs to (the task's context).
+
+    The mcp client logs tracebacks of invalid replies, reflected tokens included; they belong in the check's
+    evidence, redacted, not on the user's terminal.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sink = _capture.get()
+        line = _record_line(record)
+        if sink is not None:
+            if len(sink) < MAX_LOG_RECORDS:
+                sink.append(line)
+            elif len(sink) == MAX_LOG_RECORDS:
+                sink.append("… more records not kept")
+            return
+        # A record outside any run (another thread, teardown after the run): pass it on, redacted.
+        if record.levelno >= logging.WARNING:
+            logging.getLogger("tui.endpoint.sdk").log(record.levelno, "%s", line)
+
+
+_ROUTER = _RouteToCapture(level=logging.DEBUG)
+
+
+def _record_line(record: logging.LogRecord) -> str:
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string must not break the check
+        message = str(record.msg)
+    if record.exc_info and record.exc_info[1] is not None:
+        exc = record.exc_info[1]
+        message += f" ({type(exc).__name__}: {str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ''})"
+    return redact_text(f"{record.levelname} {record.name}: {message}")[:600]
+
+
+@contextlib.contextmanager
+def captured_library_log(sink: list[str]) -> Iterator[None]:
+    """Route the client libraries' log records into ``sink`` (redacted) and keep them off stderr meanwhile."""
+    global _capture_users
+    with _capture_lock:
+        if _capture_users == 0:
+            for name in LIBRARY_LOGGERS:
+                logger = logging.getLogger(name)
+                _saved_propagate[name] = logger.propagate
+                logger.propagate = False
+                logger.addHandler(_ROUTER)
+        _capture_users += 1
+    token = _capture.set(sink)
+    try:
+        yield
+    finally:
+        _capture.reset(token)
+        with _capture_lock:
+            _capture_users -= 1
+            if _capture_users == 0:
+                for name in LIBRARY_LOGGERS:
+                    logger = logging.getLogger(name)
+                    logger.removeHandler(_ROUTER)
+                    logger.propagate = _saved_propagate.pop(name, True)
 
 
 def leaf_exceptions(exc: BaseException) -> list[BaseException]:
@@ -150,8 +230,9 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
         outcome.ok = True
 
     try:
-        async with asyncio.timeout(timeout):
-            await go()
+        with captured_library_log(outcome.library_log):
+            async with asyncio.timeout(timeout):
+                await go()
     except TimeoutError:
         outcome.timed_out = True
         outcome.ok = False
@@ -165,9 +246,9 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
         if outcome.stage == "close" and outcome.tools is not None and outcome.protocol_version:
             outcome.ok = True  # the work was done; teardown noise only
         text, etype, code, chain = unwrap(exc)
-        if not outcome.ok:
-            outcome.error, outcome.error_type, outcome.error_code = text, etype, code
-        outcome.chain = chain
+        if not outcome.ok:  # exception texts may quote the reply, a reflected token included
+            outcome.error, outcome.error_type, outcome.error_code = redact_text(text), etype, code
+        outcome.chain = [redact_text(line) for line in chain]
     outcome.elapsed = time.monotonic() - started
     from tui.endpoint import probe as _probe
 
