@@ -25,6 +25,7 @@ from urllib.parse import urljoin, urlsplit
 
 from tui.endpoint import jsonrpc
 from tui.endpoint.destination import forbidden_url, origin
+from tui.endpoint.inflate import Inflater
 from tui.endpoint.sse import SseParser
 from tui.redact import redact, redact_text
 
@@ -392,14 +393,14 @@ class Prober:
         if stop_after_bytes == 0:
             result.aborted = True  # hang up right after the headers, mid-stream
             return
-        inflate = _Inflater.for_encoding(result.headers.get("content-encoding", ""))
+        inflate = Inflater.for_encoding(result.headers.get("content-encoding", ""))
         if inflate is None:
             result.error = "protocol"
             result.error_detail = (
                 f"Content-Encoding {result.headers.get('content-encoding')!r}, which was not asked for"
             )
             return
-        async for chunk in inflate.stream(response.aiter_raw()):
+        async for chunk in inflate.stream(response.aiter_raw(), MAX_BODY):
             size += len(chunk)
             result.body_bytes = size
             if size <= MAX_BODY:
@@ -450,56 +451,6 @@ def _excerpt(text: str) -> str:
     if len(text) <= EXCERPT:
         return redact_text(text)
     return redact_text(text[: EXCERPT * 4])[:EXCERPT] + f"… ({len(text):,} characters)"
-
-
-class _Inflater:
-    """Undo Content-Encoding without ever producing more than ``MAX_BODY`` + 1 bytes (gzip bombs stop there)."""
-
-    def __init__(self, wbits: int | None) -> None:
-        import zlib
-
-        self._zlib = zlib.decompressobj(wbits) if wbits is not None else None
-        self._deflate_fallback = wbits == 15
-        self.error = ""
-
-    @classmethod
-    def for_encoding(cls, encoding: str) -> "_Inflater | None":
-        value = encoding.strip().lower()
-        if value in ("", "identity"):
-            return cls(None)
-        if value in ("gzip", "x-gzip"):
-            return cls(16 + 15)
-        if value == "deflate":
-            return cls(15)
-        return None
-
-    async def stream(self, raw: Any) -> Any:
-        import zlib
-
-        produced = 0
-        consumed = 0
-        async for chunk in raw:
-            consumed += len(chunk)
-            if self._zlib is None:
-                yield chunk
-                continue
-            data = chunk
-            while data:
-                room = MAX_BODY + 1 - produced
-                try:
-                    piece = self._zlib.decompress(data, room)
-                except zlib.error as exc:
-                    if self._deflate_fallback and produced == 0:  # "deflate" sent raw, without the zlib header
-                        self._zlib, self._deflate_fallback = zlib.decompressobj(-15), False
-                        continue
-                    self.error = f"the compressed body is damaged ({exc})"
-                    return
-                produced += len(piece)
-                if piece:
-                    yield piece
-                if produced > MAX_BODY or consumed > MAX_BODY:
-                    return
-                data = self._zlib.unconsumed_tail
 
 
 def _same_origin(a: str, b: str) -> bool:

@@ -17,6 +17,50 @@ from tui.redact import redact_text
 LIBRARY_LOGGERS = ("mcp", "httpx2", "httpcore2")
 """Loggers of the libraries the official client runs on; during a run their records go to the check's evidence."""
 MAX_LOG_RECORDS = 20
+SDK_MAX_BODY = 8 * 1024 * 1024
+"""Bytes (inflated) the official client may read from one response; a 100 MB body or a gzip bomb stops here."""
+
+
+def _capped_stream_class() -> Any:
+    import httpx2
+
+    from tui.endpoint.inflate import Inflater
+
+    class CappedStream(httpx2.AsyncByteStream):
+        """A response body inflated by us, within ``SDK_MAX_BODY`` (httpx2 would inflate all of it in memory)."""
+
+        def __init__(self, raw: Any, inflater: Inflater) -> None:
+            self._raw = raw
+            self._inflater = inflater
+
+        async def __aiter__(self) -> Any:
+            async for chunk in self._inflater.stream(self._raw, SDK_MAX_BODY):
+                yield chunk
+            if self._inflater.over_cap:
+                raise httpx2.ReadError(f"response body over {SDK_MAX_BODY:,} bytes; agentcore-triage stopped reading")
+            if self._inflater.error:
+                raise httpx2.DecodingError(self._inflater.error)
+
+        async def aclose(self) -> None:
+            await self._raw.aclose()
+
+    return CappedStream
+
+
+async def _cap_response(response: Any) -> None:
+    """httpx2 response hook: bound what the mcp client can read (it reads JSON bodies whole, on the event loop)."""
+    import httpx2
+
+    from tui.endpoint.inflate import Inflater
+
+    encoding = response.headers.get("content-encoding", "")
+    inflater = Inflater.for_encoding(encoding)
+    if inflater is None:
+        raise httpx2.DecodingError(f"Content-Encoding {encoding!r}, which was not asked for", request=response.request)
+    for name in ("content-encoding", "content-length"):  # the body below is already decoded
+        if name in response.headers:
+            del response.headers[name]
+    response.stream = _capped_stream_class()(response.stream, inflater)
 
 
 @dataclass
@@ -197,7 +241,7 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
     from mcp.client.streamable_http import streamable_http_client
 
     outcome = SdkOutcome()
-    headers = dict(extra_headers or {})
+    headers = {"Accept-Encoding": "gzip, deflate", **(extra_headers or {})}
     httpx_auth = None
     if auth is not None and auth.mode == "bearer" and auth.token:
         headers["Authorization"] = f"Bearer {auth.token}"
@@ -213,7 +257,11 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
 
     async def go() -> None:
         async with httpx2.AsyncClient(
-            headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth, verify=verify
+            headers=headers,
+            timeout=httpx2.Timeout(timeout, read=timeout),
+            auth=httpx_auth,
+            verify=verify,
+            event_hooks={"response": [_cap_response]},
         ) as hc:
             async with streamable_http_client(url, http_client=hc) as (read, write):
                 async with ClientSession(read, write) as session:
@@ -236,7 +284,7 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
     except TimeoutError:
         outcome.timed_out = True
         outcome.ok = False
-        outcome.error = f"no answer within {timeout:g} s during {outcome.stage}"
+        outcome.error = f"no answer within {timeout:.1f} s during {outcome.stage}"
         outcome.error_type = "TimeoutError"
     except asyncio.CancelledError:
         raise
