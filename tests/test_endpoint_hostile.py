@@ -102,8 +102,10 @@ async def test_invalid_json_lands_in_sdk_evidence_not_on_stderr(monkeypatch, cap
     assert capfd.readouterr().err == ""  # the mcp library's traceback no longer reaches the terminal
 
 
-async def test_huge_sse_line_is_too_large_not_silence() -> None:
-    with misbehaving("huge-sse-line") as url:
+@pytest.mark.parametrize("stall", [False, True], ids=["100MB-line", "1.25MB-line-then-silence"])
+async def test_huge_sse_line_is_too_large_not_silence(stall: bool) -> None:
+    size = 5 * 256 * 1024 if stall else 100 * 1024 * 1024
+    with misbehaving("huge-sse-line", size=size, stall=stall) as url:
         result = await run_check("endpoint.initialize", make_context(url, timeout=3))
     assert result.evidence["classified"]["code"] == "too-large", result.summary
     assert "no event" not in result.summary

@@ -32,6 +32,8 @@ from tui.redact import redact, redact_text
 FULL_ACCEPT = "application/json, text/event-stream"
 MAX_BODY = 2 * 1024 * 1024
 """Bytes read from a response at most; more is reported as a too-large body."""
+MAX_SSE_EVENT = 1024 * 1024
+"""The mcp client refuses SSE events larger than this (1 MiB); a bigger one is "too large", however it ends."""
 MAX_REDIRECTS = 5
 EXCERPT = 600
 _KEEP_HEADERS = (
@@ -412,7 +414,14 @@ class Prober:
                 result.aborted = True
                 break
             if parser is not None:
-                for event in parser.feed(chunk):
+                events = parser.feed(chunk)
+                if parser.open_event_chars > MAX_SSE_EVENT or any(len(e.data) > MAX_SSE_EVENT for e in events):
+                    result.error = "too-large"
+                    result.error_detail = (
+                        f"an SSE event over {MAX_SSE_EVENT:,} bytes (the mcp client refuses events over 1 MiB)"
+                    )
+                    break
+                for event in events:
                     result.events += 1
                     state["phase"] = "sse-more"
                     result.messages.extend(_event_messages(event.data))

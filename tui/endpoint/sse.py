@@ -24,6 +24,7 @@ class SseParser:
     _buffer: str = ""
     _pending: list[str] = field(default_factory=list)
     """Pieces of the current line while no line end has arrived (joined once, not per chunk)."""
+    _pending_chars: int = 0
     _pending_cr: bool = False
     _data: list[str] = field(default_factory=list)
     _event: str = ""
@@ -57,14 +58,20 @@ class SseParser:
         self._pending_cr = False
         if "\r" not in text and "\n" not in text:
             self._pending.append(text)
+            self._pending_chars += len(text)
             return []
         if text.endswith("\r"):
             self._pending_cr = True  # a following "\n" belongs to this line end
         parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         parts[0] = self._buffer + "".join(self._pending) + parts[0]
-        self._pending, self._buffer = [], ""
+        self._pending, self._buffer, self._pending_chars = [], "", 0
         self._buffer = parts.pop()
         return parts
+
+    @property
+    def open_event_chars(self) -> int:
+        """Characters of the event still being received (its data lines and the unfinished line)."""
+        return len(self._buffer) + self._pending_chars + sum(len(d) for d in self._data)
 
     def _line(self, line: str) -> SseEvent | None:
         if line == "":
@@ -94,7 +101,7 @@ class SseParser:
         events = []
         if self._pending:
             self._buffer += "".join(self._pending)
-            self._pending = []
+            self._pending, self._pending_chars = [], 0
         if self._buffer:
             line, self._buffer = self._buffer, ""
             event = self._line(line)

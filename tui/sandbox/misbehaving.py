@@ -217,7 +217,9 @@ def infinite_sse_app() -> Any:
     return app
 
 
-def huge_sse_line_app(size: int = 100 * 1024 * 1024) -> Any:
+def huge_sse_line_app(size: int = 100 * 1024 * 1024, stall: bool = False) -> Any:
+    """``data:`` and ``size`` bytes without a line end; ``stall``: then nothing more (the stream stays open)."""
+
     async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
@@ -228,6 +230,9 @@ def huge_sse_line_app(size: int = 100 * 1024 * 1024) -> Any:
             await send({"type": "http.response.body", "body": b"event: message\r\ndata: ", "more_body": True})
             for _ in range(size // len(chunk)):
                 await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if stall:
+                await _until_disconnect(receive)
+                return
             await send({"type": "http.response.body", "body": b"\r\n\r\n"})
         except (OSError, asyncio.CancelledError):
             return
