@@ -210,3 +210,31 @@ def test_mutated_shipped_playbook_never_crashes_and_every_error_is_located(tmp_p
     _assert_located(file, errors)
     if loaded is not None:
         match_signatures(loaded.playbook, "a" * 5_000 + " AccessDenied " + text[:2_000])
+
+
+def _hostile_copy(tmp_path: Path) -> Path:
+    """needs-runtime.yaml with a backtracking-prone signature and input pattern that validation lets through."""
+    source = (Path(__file__).parent / "playbooks" / "cli" / "needs-runtime.yaml").read_text()
+    text = source.replace('signatures: ["runtime .* not found"]', 'signatures: ["(a|aa)+$"]')
+    text = text.replace('pattern: "^[0-9]+$"', 'pattern: "^(x|xx)+y$"')
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text)
+    assert validate_file(path)[1] == []
+    return path
+
+
+def test_match_with_an_overlapping_alternation_signature_finishes(tmp_path: Path) -> None:
+    playbook = _hostile_copy(tmp_path)
+    # 25 s in Python's re at 40 characters; RE2 is linear, so this returns (the suite's timeout is the bound)
+    result = CliRunner().invoke(main, ["match", "--playbook", str(playbook), "a" * 5_000 + "!"])
+    assert result.exit_code in (0, 1), result.output
+    assert "Traceback" not in result.output
+
+
+def test_run_input_pattern_is_checked_without_backtracking(tmp_path: Path) -> None:
+    playbook = _hostile_copy(tmp_path)
+    result = CliRunner().invoke(
+        main, ["run", "--playbook", str(playbook), "--answer", "ask=2", "--input", "depth=" + "x" * 5_000]
+    )
+    assert result.exit_code == 2
+    assert "does not match" in result.stderr
