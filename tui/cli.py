@@ -328,7 +328,6 @@ def run_cmd(
     """Walk the decision tree headless; print the path taken, why, and the diagnosis reached."""
     from tui.engine.walk import Walk
     from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
-    from tui.redact import redact_text
 
     kwargs = _merge_parent(click_ctx, kwargs)
     playbook_ref = playbook_ref or kwargs.pop("playbook_ref", None)
@@ -380,29 +379,25 @@ def run_cmd(
     final = walk.node
     problems = any(r.status.value in ("fail", "error") for res in walk.results.values() for r in res.values())
     if fmt == "json":
-        from tui.redact import redact
-
         click.echo(
             json.dumps(
-                redact(
-                    {
-                        "playbook": pb.id,
-                        "path": [
-                            {"node": s.node, "to": s.target, "why": s.reason, "answer": s.answer} for s in walk.history
-                        ],
-                        "results": {
-                            n: {k: r.model_dump(mode="json", exclude={"facts"}) for k, r in res.items()}
-                            for n, res in walk.results.items()
-                        },
-                        "end": {
-                            "node": walk.current,
-                            "kind": final.kind,
-                            "title": final.title,
-                            "severity": getattr(final, "severity", None),
-                        },
-                        "stopped": stop_reason or None,
-                    }
-                ),
+                {
+                    "playbook": pb.id,
+                    "path": [
+                        {"node": s.node, "to": s.target, "why": s.reason, "answer": s.answer} for s in walk.history
+                    ],
+                    "results": {
+                        n: {k: r.model_dump(mode="json", exclude={"facts"}) for k, r in res.items()}
+                        for n, res in walk.results.items()
+                    },
+                    "end": {
+                        "node": walk.current,
+                        "kind": final.kind,
+                        "title": final.title,
+                        "severity": getattr(final, "severity", None),
+                    },
+                    "stopped": stop_reason or None,
+                },
                 indent=2,
                 default=str,
             )
@@ -413,7 +408,7 @@ def run_cmd(
             node = pb.nodes[step.node]
             click.echo(f"{i}. {node.title}  [{step.node}]")
             for key, res in walk.results.get(step.node, {}).items():
-                click.echo(redact_text(f"     [{res.status.icon}] {key}: {res.summary}"))
+                click.echo(f"     [{res.status.icon}] {key}: {res.summary}")
             if isinstance(node, DiagnosisNode) and node.body:
                 for line in node.body.strip().splitlines()[:8]:
                     click.echo(f"     | {line}")
