@@ -61,8 +61,13 @@ def check_pattern(pattern: str) -> None:
 
 def compile_pattern(pattern: str, *, ignore_case: bool = True, multiline: bool = True) -> Any:
     """RE2 program for ``pattern`` (cached); raises ``PatternError`` for a pattern ``check_pattern`` rejects."""
-    check_pattern(pattern)
-    return _compile(pattern, (1 if ignore_case else 0) | (2 if multiline else 0))
+    return _checked(pattern, (1 if ignore_case else 0) | (2 if multiline else 0))
+
+
+@functools.lru_cache(maxsize=1024)
+def _checked(pattern: str, flags: int) -> Any:
+    check_pattern(pattern)  # a rejected pattern raises, and exceptions are not cached
+    return _compile(pattern, flags)
 
 
 def search(pattern: str, text: str, *, ignore_case: bool = True, multiline: bool = True) -> str | None:
