@@ -8,8 +8,9 @@ A playbook may come from anywhere, so its patterns are untrusted. Python's ``re`
   whole timeout per call, per signature, per log line;
 - RE2 through ``google-re2`` (chosen): an automaton engine whose match time is linear in the input length for
   every pattern, so the bound is the code's own limits (pattern length, program size, input length), the same on
-  any machine. Binary wheels exist for CPython 3.11+ on manylinux x86_64/aarch64, macOS and Windows. Its dialect
-  lacks look-around and back-references, which no signature needs; validation says so in one line.
+  any machine. Binary wheels exist for CPython 3.11 on manylinux_2_27+ x86_64/aarch64, macOS 13+ (x86_64) / 14+
+  (arm64) and Windows (no musl/Alpine wheel: there it builds from source). Its dialect lacks look-around and
+  back-references, which no shipped signature uses; validation says so in one line.
 
 Patterns are also checked with Python's own parser first, so syntax errors and absurd repeat counts
 (``a{4294967296}``) become one clear message, and nested unbounded repetition (``(a+)+``) — catastrophic in any
