@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
@@ -10,6 +9,7 @@ from tui.aws.errors import aws_errors, error_code
 from tui.aws.logs import group_exists
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
+from tui.playbook.patterns import PatternError, compile_pattern
 from tui.redact import redact_text
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
@@ -149,7 +149,7 @@ class RecentErrorsParams(CheckParams):
     max_events: int = 5000
 
 
-def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, re.Pattern[str]]]:
+def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, Any]]:
     """(node id, node title, regex text, compiled) for every signature of the playbook."""
     out = []
     pb = ctx.playbook
@@ -158,8 +158,8 @@ def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, re.Pattern[str]]
     for node_id, node in pb.nodes.items():
         for sig in node.signatures:
             try:
-                out.append((node_id, node.title, sig, re.compile(sig, re.IGNORECASE | re.MULTILINE)))
-            except re.error:
+                out.append((node_id, node.title, sig, compile_pattern(sig)))  # RE2: never hangs
+            except PatternError:
                 continue
     return out
 
