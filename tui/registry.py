@@ -120,10 +120,15 @@ CHECK_MODULES: list[str] = [
     "tui.checks.aws",
     "tui.checks.endpoint",
     "tui.checks.project",
+    "tui.checks.aws.protocol",
+    "tui.checks.project_docker",
+    "tui.checks.project_client",
+    "tui.checks.aws.otel_sources",
 ]
 FIX_MODULES: list[str] = [
     "tui.fixes.aws",
     "tui.fixes.project",
+    "tui.fixes.project_code",
 ]
 _loaded = False
 
