@@ -80,6 +80,16 @@ CHECKS: dict[str, Callable[[Path], None]] = {
         if "stateless_http=False" in read(p, "mcp_server.py") and "stateless_http=True" not in read(p, "mcp_server.py")
         else pytest.fail("stateful")
     ),
+    "platform-amd64": lambda p: (
+        None
+        if "FROM --platform=linux/amd64 ghcr.io/astral-sh/uv:python3.11-bookworm-slim" in read(p, "Dockerfile")
+        else pytest.fail("platform")
+    ),
+    "user-by-name": lambda p: (
+        None
+        if "USER appuser\n" in read(p, "Dockerfile") and "useradd" not in read(p, "Dockerfile")
+        else pytest.fail("user")
+    ),
 }
 
 

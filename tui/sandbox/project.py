@@ -11,6 +11,8 @@ has something real to patch:
 * ``no-otel-instrument``    – the Dockerfile's CMD does not run ``opentelemetry-instrument``
 * ``middleware-decorator``  – the guide's bogus ``@mcp.middleware`` Content-Type "fix"
 * ``stateful``              – ``stateless_http=False``
+* ``platform-amd64``        – ``FROM --platform=linux/amd64``: the container fails with ``exec format error``
+* ``user-by-name``          – ``USER appuser`` that no ``RUN`` creates (``unable to find user``)
 """
 
 from __future__ import annotations
@@ -22,7 +24,16 @@ from tui.sandbox.aws import DEFAULT_CLIENT_ID, DEFAULT_REGION
 
 SAMPLE_DIR = Path(__file__).with_name("sample_project")
 PROJECT_DEFECTS: frozenset[str] = frozenset(
-    {"fastmcp-import", "host-localhost", "no-otel-distro", "no-otel-instrument", "middleware-decorator", "stateful"}
+    {
+        "fastmcp-import",
+        "host-localhost",
+        "no-otel-distro",
+        "no-otel-instrument",
+        "middleware-decorator",
+        "stateful",
+        "platform-amd64",
+        "user-by-name",
+    }
 )
 PROJECT_FILES = (
     "mcp_server.py",
@@ -145,6 +156,15 @@ def make_project(
             dockerfile,
             'CMD ["opentelemetry-instrument", "python", "-m", "mcp_server"]',
             'CMD ["python", "-m", "mcp_server"]',
+            "Dockerfile",
+        )
+    if "platform-amd64" in defects:
+        dockerfile = _replace(dockerfile, "FROM ghcr.io/", "FROM --platform=linux/amd64 ghcr.io/", "Dockerfile")
+    if "user-by-name" in defects:
+        dockerfile = _replace(
+            dockerfile,
+            "RUN useradd -m -u 1000 bedrock_agentcore\nUSER bedrock_agentcore\n",
+            "USER appuser\n",
             "Dockerfile",
         )
     server_path.write_text(server, encoding="utf-8")
