@@ -123,6 +123,7 @@ CHECK_MODULES: list[str] = [
     "tui.checks.aws.protocol",
     "tui.checks.project_docker",
     "tui.checks.project_client",
+    "tui.checks.project_iac",
     "tui.checks.aws.otel_sources",
 ]
 FIX_MODULES: list[str] = [
