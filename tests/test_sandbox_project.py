@@ -111,6 +111,11 @@ CHECKS: dict[str, Callable[[Path], None]] = {
         and "timeout=180" in read(p, "my_mcp_client_remote.py")
         else pytest.fail("v1 api")
     ),
+    "otel-env-in-dockerfile": lambda p: (
+        None
+        if "OTEL_EXPORTER_OTLP_LOGS_HEADERS=x-aws-log-group=agents/mcp-server-logs" in read(p, "Dockerfile")
+        else pytest.fail("otel env")
+    ),
     "role-helper": lambda p: (
         None
         if "iam_client.delete_role(RoleName=agentcore_role_name)" in read(p, "utils.py")

@@ -17,6 +17,8 @@ has something real to patch:
 * ``client-uuid-patch``     – the client monkeypatches ``JSONRPCMessage.model_validate_json`` (guide, UUID section)
 * ``client-initialize-params`` – a raw ``initialize`` probe with ``"params": {}`` (guide §3.1; -32602)
 * ``client-v1-api``         – the guide's ``streamablehttp_client(mcp_url, headers, timeout=180, …)`` (mcp 1.x API)
+* ``otel-env-in-dockerfile`` – the OTEL logs headers (``x-aws-log-group=agents/mcp-server-logs``) set by a
+  Dockerfile ``ENV`` instead of the runtime's environment
 * ``role-helper``           – ``utils.py`` with the samples' ``create_agentcore_role``, which deletes and re-creates
   the execution role (dropping inline policies added since)
 """
@@ -44,6 +46,7 @@ PROJECT_DEFECTS: frozenset[str] = frozenset(
         "client-initialize-params",
         "client-v1-api",
         "role-helper",
+        "otel-env-in-dockerfile",
     }
 )
 PROJECT_FILES = (
@@ -264,6 +267,14 @@ def make_project(
             dockerfile,
             "RUN useradd -m -u 1000 bedrock_agentcore\nUSER bedrock_agentcore\n",
             "USER appuser\n",
+            "Dockerfile",
+        )
+    if "otel-env-in-dockerfile" in defects:
+        dockerfile = _replace(
+            dockerfile,
+            "    DOCKER_CONTAINER=1\n",
+            "    DOCKER_CONTAINER=1 \\\n"
+            "    OTEL_EXPORTER_OTLP_LOGS_HEADERS=x-aws-log-group=agents/mcp-server-logs,x-aws-log-stream=default\n",
             "Dockerfile",
         )
     if "role-helper" in defects:

@@ -5,6 +5,8 @@ way a user's deployment would have gone wrong:
 
 * ``protocol-http``          – the runtime was deployed without ``--protocol MCP`` (re-created under the same
   id with ``serverProtocol: HTTP``): READY, but traffic goes to 8080 ``/invocations``
+* ``otel-env-missing``       – re-created without environment variables: the OTEL headers live only in the
+  project (the Dockerfile ``ENV`` of the ``otel-env-in-dockerfile`` project defect)
 * ``image-exec-format``      – CREATE_FAILED, failureReason ``exec format error`` (an x86 image)
 * ``image-pull-denied``      – CREATE_FAILED, the base image pull was refused by the public registry
 * ``image-too-many-layers``  – CREATE_FAILED, overlay mount failure of a high-layer image
@@ -36,7 +38,7 @@ IMAGE_FAILURES: dict[str, str] = {
         "cannot verify user is non-root"
     ),
 }
-RUNTIME_FAULTS: frozenset[str] = frozenset({"protocol-http", *IMAGE_FAILURES})
+RUNTIME_FAULTS: frozenset[str] = frozenset({"protocol-http", "otel-env-missing", *IMAGE_FAILURES})
 
 
 def apply_runtime_fault(info: SeedInfo, fault: str) -> None:
@@ -71,20 +73,20 @@ def apply_runtime_fault(info: SeedInfo, fault: str) -> None:
     )
     try:
         # moto's UpdateAgentRuntime cannot handle the real ARN format the sandbox uses, so re-create the
-        # runtime under the same id instead (what the notebook does on redeploy), this time without MCP.
+        # runtime under the same id instead (what the notebook does on redeploy), with the fault.
         current: dict[str, Any] = control.get_agent_runtime(agentRuntimeId=info.runtime_id)
-        keep = {
-            key: current[key]
-            for key in ("authorizerConfiguration", "environmentVariables", "description")
-            if current.get(key)
-        }
+        kept = ("authorizerConfiguration", "description") + (
+            () if fault == "otel-env-missing" else ("environmentVariables",)
+        )
+        keep = {key: current[key] for key in kept if current.get(key)}
+        protocol = "HTTP" if fault == "protocol-http" else current["protocolConfiguration"]["serverProtocol"]
         control.delete_agent_runtime(agentRuntimeId=info.runtime_id)
         created = control.create_agent_runtime(
             agentRuntimeName=current["agentRuntimeName"],
             agentRuntimeArtifact=current["agentRuntimeArtifact"],
             roleArn=current["roleArn"],
             networkConfiguration=current["networkConfiguration"],
-            protocolConfiguration={"serverProtocol": "HTTP"},
+            protocolConfiguration={"serverProtocol": protocol},
             **keep,
         )
         _admin(
