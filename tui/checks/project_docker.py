@@ -111,7 +111,7 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """A USER name that no RUN of the final stage creates fails with `unable to find user`; a numeric id always resolves."""
-    scan, found = _docker(params)
+    _, found = _docker(params)
     if not found:
         return skipped("no Dockerfile" if found is None else "the Dockerfile has no FROM")
     final = found[-1]

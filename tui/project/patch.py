@@ -204,7 +204,8 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
         return text, [f"no {server_var}.run(...) call: pass stateless_http=True to run() or streamable_http_app()"]
     cuts: list[tuple[int, int, str]] = []
     notes: list[str] = []
-    where = "FastMCP(...)" if era == "v1" else f"{server_var}.{target.func.attr}(...)"  # type: ignore[union-attr]
+    method = target.func.attr if isinstance(target.func, ast.Attribute) else "run"
+    where = "FastMCP(...)" if era == "v1" else f"{server_var}.{method}(...)"
     in_target = next((kw for kw in target.keywords if kw.arg == "stateless_http"), None)
     if era == "v2":
         stray = next((kw for kw in ctor.keywords if kw.arg == "stateless_http"), None)

@@ -136,8 +136,10 @@ def keep_inline_policies(text: str, function: str) -> tuple[str, list[str]]:
     new_lines += lines[create_end:]
     out = "".join(new_lines)
     notes = [
-        f"{function}(): read the role's inline policies before line {block[first].lineno} and put them back after "
-        f"create_role (line {block[after].lineno})"
+        (
+            f"{function}(): read the role's inline policies before line {block[first].lineno} and put them back "
+            f"after create_role (line {block[after].lineno})"
+        )
     ]
     if not re.search(r"^\s*import json\b", out, re.MULTILINE):
         out = "import json\n" + out

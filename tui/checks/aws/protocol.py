@@ -98,8 +98,10 @@ FAILURE_CAUSES: tuple[tuple[str, str, str], ...] = (
     ),
     (
         "base-image-pull",
-        r"pull access denied|toomanyrequests|pull rate limit|CannotPullContainerError|failed to resolve reference"
-        r"|403 Forbidden[^\n]{0,40}pull",
+        (
+            r"pull access denied|toomanyrequests|pull rate limit|CannotPullContainerError|failed to resolve reference"
+            r"|403 Forbidden[^\n]{0,40}pull"
+        ),
         "a public registry refused the base image",
     ),
     (
