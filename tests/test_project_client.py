@@ -129,6 +129,14 @@ def test_client_scan_bounds_and_other_files(tmp_path: Path) -> None:
         'from mcp.client.streamable_http import streamablehttp_client\nheaders = {}\nheaders["mcp-session-id"] = "s"\n'
         'BODY = \'{"jsonrpc": "2.0", "method": "initialize", "params": {}, "id": 1}\'\n'
     )
+    (tmp_path / "tools" / "v2.py").write_text(
+        "from mcp.client.streamable_http import streamable_http_client\n"
+        "async def go(url):\n"
+        "    async with streamable_http_client(url) as (read, write, get_session_id):\n"
+        "        pass\n"
+    )
+    assert [f.line for f in analyse_client(tmp_path / "tools" / "v2.py").v1_api] == [3]
+    (tmp_path / "tools" / "v2.py").unlink()
     files = list(python_files(tmp_path))
     assert [p.relative_to(tmp_path).as_posix() for p in files] == ["tools/probe.py"]
     code = analyse_client(files[0])

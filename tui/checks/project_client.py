@@ -160,6 +160,7 @@ def client_mcp_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return passed(f"1.x client API with `{requirement}` (pinned below 2)", evidence=evidence)
     return failed(
         f"{found[0]}: mcp 1.x client API, but `{requirement or 'mcp (unpinned)'}` installs mcp 2.x, where "
-        "`streamablehttp_client` does not exist (ImportError) and `read_timeout_seconds` is a float",
+        "`streamablehttp_client` does not exist (ImportError), `streamable_http_client` yields two streams, not three, "
+        "and `read_timeout_seconds` is a float",
         evidence=evidence,
     )

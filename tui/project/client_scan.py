@@ -136,6 +136,18 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
                 if kw.arg == "read_timeout_seconds" and isinstance(kw.value, ast.Call):
                     if _dotted(kw.value.func).rsplit(".", 1)[-1] == "timedelta":
                         code.v1_api.append(ClientFinding(kw.value.lineno, "read_timeout_seconds=timedelta(…)"))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                call, names = item.context_expr, item.optional_vars
+                if (
+                    isinstance(call, ast.Call)
+                    and _dotted(call.func).rsplit(".", 1)[-1] == "streamable_http_client"
+                    and isinstance(names, ast.Tuple)
+                    and len(names.elts) == 3
+                ):
+                    code.v1_api.append(
+                        ClientFinding(call.lineno, "streamable_http_client(…) as (read, write, get_session_id)")
+                    )
         elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mcp"):
             for alias in node.names:
                 if alias.name == "streamablehttp_client":
