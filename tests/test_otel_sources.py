@@ -88,6 +88,12 @@ def test_missing_stream_in_an_existing_group_warns_and_the_fix_creates_only_the_
     assert plan_fix("logs.create_group", {"log_group": info.otel_log_group, "log_stream": "default"}, ctx, {}).noop
 
 
+def test_a_missing_group_from_the_runtime_environment_is_left_to_logs_group_otel(seeded_aws) -> None:
+    info = seeded_aws({"otel-log-group-missing"})
+    result = run(info, None, info.otel_log_group, "default")
+    assert result.status is Status.SKIP and "logs.group.otel reports it" in result.summary
+
+
 def test_the_runtime_environment_shadows_the_projects_names(seeded_aws, tmp_path: Path) -> None:
     info = seeded_aws()
     (tmp_path / "deploy.py").write_text(

@@ -173,8 +173,8 @@ def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
     severity=Severity.CRITICAL,
     params=ProjectParams,
     needs=("project",),
-    remediation="Add `aws-opentelemetry-distro>=0.18.0` to requirements.txt (fix `project.otel_distro`), or start "
-    "without opentelemetry-instrument.",
+    remediation="Add aws-opentelemetry-distro to requirements.txt (fix `project.otel_distro`; pin >=0.18.0 for "
+    "unified telemetry), or start without opentelemetry-instrument.",
 )
 def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The CMD starts under opentelemetry-instrument but nothing installs it: the container never starts."""

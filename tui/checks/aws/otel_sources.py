@@ -116,6 +116,12 @@ def otel_sources(ctx: CheckContext, params: OtelSourcesParams) -> CheckResult:
             continue
         seen.add(key)
         exists, _ = group_exists(logs, target["group"])
+        if not exists and target["source"] == "runtime environment":
+            return skipped(
+                f"OTEL log group {target['group']} (named in the runtime environment) does not exist: "
+                "logs.group.otel reports it",
+                evidence=evidence,
+            )
         if not exists:
             return failed(
                 f"OTEL log group {target['group']} (named in {target['source']}) does not exist: the exporter "
