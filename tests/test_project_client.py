@@ -103,6 +103,13 @@ def test_session_header_with_a_stateless_server_only_warns(sample_project) -> No
     assert result.status is Status.WARN and "stateless server ignores it" in result.summary
 
 
+def test_session_header_without_a_readable_server_does_not_claim_stateful(sample_project) -> None:
+    project = sample_project({"client-session-id"})
+    (project / "mcp_server.py").write_text("print('no server here')\n")
+    result = run_check("project.client_session_header", project)
+    assert result.status is Status.WARN and "could not be read" in result.summary
+
+
 def test_uuid_patch_on_1x_explains_the_id_0_mismatch(sample_project) -> None:
     project = sample_project({"client-uuid-patch"})
     (project / "requirements.txt").write_text("mcp>=1.12,<1.13\n")

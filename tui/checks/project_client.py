@@ -65,11 +65,18 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
     if not found:
         return passed(f"{len(clients)} client file(s): no hand-made Mcp-Session-Id")
     server = scan_project(params.dir).server
-    given, stateless = server.setting("stateless_http") if server and server.server_var else (False, None)
+    known = server is not None and server.server_var is not None
+    given, stateless = server.setting("stateless_http") if known else (False, None)  # type: ignore[union-attr]
     evidence = {"findings": found, "server_stateless_http": stateless if given else None}
     if given and stateless is True:
         return warned(
             f"{found[0]}: the client sets Mcp-Session-Id itself; the stateless server ignores it, a stateful one would reject it",
+            evidence=evidence,
+        )
+    if not known or (given and stateless is not False):
+        return warned(
+            f"{found[0]}: the client sets Mcp-Session-Id itself; a stateful server rejects an id it never issued "
+            "(whether this server is stateful could not be read from the project)",
             evidence=evidence,
         )
     return failed(
