@@ -103,3 +103,16 @@ def test_unknown_runtime_is_skipped_not_green(seeded_aws) -> None:
     ctx = CheckContext(context=build_context(runtime=info.runtime_arn))
     result = spec.func(ctx, spec.params(runtime_id="mcp_server-Nope000000", region=info.region))
     assert result.status is Status.SKIP
+
+
+def test_the_installed_botocore_model_has_the_fields_the_checks_read() -> None:
+    """runtime.protocol and runtime.failure_reason read these GetAgentRuntime fields; a model change must show here."""
+    import botocore.session
+
+    model = botocore.session.get_session().get_service_model("bedrock-agentcore-control")
+    output = model.operation_model("GetAgentRuntime").output_shape
+    protocol = output.members["protocolConfiguration"]
+    assert set(protocol.members) >= {"serverProtocol", "port", "path"}
+    assert set(protocol.members["serverProtocol"].enum) >= {"MCP", "HTTP", "A2A"}
+    assert "failureReason" in output.members
+    assert "failureReason" in model.operation_model("GetAgentRuntimeEndpoint").output_shape.members
