@@ -120,3 +120,11 @@ def test_reader_joins_continuations_and_skips_comments() -> None:
     got = [(i.line, i.keyword, i.args) for i in instructions(text)]
     assert got == [(2, "FROM", "python:3.12 AS base"), (3, "RUN", "a && b"), (6, "USER", "1")]
     assert stages(text)[0].name == "base"
+
+
+def test_agentcore_yaml_platform_amd64_fails(sample_project) -> None:
+    project = sample_project()
+    config = project / ".bedrock_agentcore.yaml"
+    config.write_text(config.read_text().replace("platform: linux/arm64", "platform: linux/amd64"))
+    result = run_check("project.docker_platform", project)
+    assert result.status is Status.FAIL and "builds for linux/amd64" in result.summary
