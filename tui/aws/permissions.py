@@ -38,6 +38,9 @@ CHECK_ACTIONS: dict[str, tuple[str, ...]] = {
     "logs.policy.xray": ("logs:DescribeResourcePolicies",),
     "logs.errors.recent": ("logs:FilterLogEvents",),
     "xray.destination": ("xray:GetTraceSegmentDestination",),
+    "runtime.protocol": ("bedrock-agentcore:GetAgentRuntime",),
+    "runtime.failure_reason": ("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
+    "logs.otel.sources": ("logs:DescribeLogGroups", "logs:DescribeLogStreams"),
 }
 """Check id → the IAM actions it calls (reads only; the read-only guard refuses anything else)."""
 

@@ -76,6 +76,8 @@ def _caller_may_edit(ctx: Any, policy_arn: str) -> tuple[bool | None, str]:
 class BoundaryPolicy(Fix):
     """CreatePolicyVersion (SetAsDefault) on the role's customer managed boundary: one Allow on the exact resources."""
 
+    undo_operations = frozenset({"iam.set_default_policy_version"})
+
     def plan(self) -> Plan:
         from tui.aws import roles
 

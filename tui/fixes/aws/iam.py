@@ -109,6 +109,8 @@ class RolePolicy(Fix):
     deletes the policy when agentcore-triage created it.
     """
 
+    undo_operations = frozenset({"iam.put_role_policy", "iam.delete_role_policy"})
+
     def plan(self) -> Plan:
         from tui.aws.roles import assess, load_role, role_name_of
 

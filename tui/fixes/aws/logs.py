@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
@@ -13,6 +14,8 @@ from tui.results import Risk
 class CreateGroupParams(CheckParams):
     log_group: str
     region: str = ""
+    log_stream: str = ""
+    """Also create this stream in the group (the OTLP logs exporter writes to the `x-aws-log-stream` it names)."""
 
 
 @fixer(
@@ -25,6 +28,8 @@ class CreateGroupParams(CheckParams):
 )
 class CreateLogGroup(Fix):
     """CreateLogGroup for a missing runtime or OTEL log group. Refuses reserved `aws/` names (AWS creates those)."""
+
+    undo_operations = frozenset({"logs.delete_log_group", "logs.delete_log_stream"})
 
     def plan(self) -> Plan:
         from tui.aws.logs import group_exists
@@ -39,8 +44,32 @@ class CreateLogGroup(Fix):
                 'reserved for AWS"). X-Ray creates aws/spans itself once Transaction Search is on: fix the logs '
                 "resource policy and the trace segment destination instead."
             )
-        exists, _ = group_exists(self.ctx.reader("logs", region), name)
+        reader = self.ctx.reader("logs", region)
+        exists, _ = group_exists(reader, name)
         title = f"Create log group {name}"
+        stream = self.params.log_stream.strip()
+        create_stream = ApiCall(
+            service="logs",
+            operation="create_log_stream",
+            params={"logGroupName": name, "logStreamName": stream},
+            region=region,
+            description="create the stream the exporter writes to",
+        )
+        if exists and stream and not _stream_exists(reader, name, stream):
+            return Plan(
+                fix=self.id,
+                title=f"Create log stream {stream} in {name}",
+                risk=Risk.MUTATING,
+                summary=f"create CloudWatch Logs stream {stream} in the existing group {name}",
+                actions=[create_stream],
+                undo=[
+                    create_stream.model_copy(
+                        update={"operation": "delete_log_stream", "description": "delete the stream"}
+                    )
+                ],
+                permissions=["logs:CreateLogStream", "logs:DeleteLogStream (undo only)"],
+                before={"log_group": name, "exists": True, "log_stream": stream, "stream_exists": False},
+            )
         if exists:
             return Plan(
                 fix=self.id,
@@ -61,7 +90,8 @@ class CreateLogGroup(Fix):
                     params={"logGroupName": name},
                     region=region,
                     description="create the group",
-                )
+                ),
+                *([create_stream] if stream else []),
             ],
             undo=[
                 ApiCall(
@@ -72,13 +102,22 @@ class CreateLogGroup(Fix):
                     description="delete the group (and any events written since)",
                 )
             ],
-            permissions=["logs:CreateLogGroup", "logs:DeleteLogGroup (undo only)"],
+            permissions=[
+                "logs:CreateLogGroup",
+                *(["logs:CreateLogStream"] if stream else []),
+                "logs:DeleteLogGroup (undo only)",
+            ],
             before={"log_group": name, "exists": False},
             notes=[
                 "Retention stays at the account default (never expire); set one with `aws logs put-retention-policy`.",
                 "Undo deletes the group, including any events written after the fix.",
             ],
         )
+
+
+def _stream_exists(logs: Any, group: str, stream: str) -> bool:
+    found = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=stream, limit=50).get("logStreams", [])
+    return any(s.get("logStreamName") == stream for s in found)
 
 
 class SpansPolicyParams(CheckParams):
@@ -97,6 +136,8 @@ class SpansPolicyParams(CheckParams):
 )
 class XRayResourcePolicy(Fix):
     """Creates (or merges into) TransactionSearchXRayAccess: xray.amazonaws.com may PutLogEvents on aws/spans, with SourceArn/SourceAccount."""
+
+    undo_operations = frozenset({"logs.put_resource_policy", "logs.delete_resource_policy"})
 
     def plan(self) -> Plan:
         from tui.aws.transaction_search import (

@@ -42,6 +42,8 @@ class DestinationParams(CheckParams):
 class TraceDestination(Fix):
     """UpdateTraceSegmentDestination → CloudWatchLogs. Requires `logs.xray_resource_policy` first (set as prerequisite)."""
 
+    undo_operations = frozenset({"xray.update_trace_segment_destination"})
+
     def plan(self) -> Plan:
         from tui.aws.transaction_search import judge, list_policies
 
