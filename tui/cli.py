@@ -683,3 +683,6 @@ def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> 
             f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)"
         ) from None
     sys.exit(run_demo(scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only))
+
+
+main.add_command(__import__("tui.logs.command", fromlist=["logs_command"]).logs_command)

@@ -265,9 +265,14 @@ class NodeGroup:
         }
 
 
+UNEXPLAINED = "unexplained"
+
+
 def rank_key(group: NodeGroup) -> tuple[int, int, int, str]:
-    """Actionable before noise; then more events first; then the most recent; then by key (stable)."""
-    return (1 if group.noise else 0, -group.count, -(group.last_ms or 0), group.key)
+    """Actionable errors first, then events no node explains, then noise; within each, more events first,
+    then the most recent, then by key (stable)."""
+    tier = 2 if group.noise else (1 if group.node is None else 0)
+    return (tier, -group.count, -(group.last_ms or 0), group.key)
 
 
 @dataclass
@@ -276,6 +281,8 @@ class Grouping:
 
     classifier: Classifier
     groups: dict[str, NodeGroup] = field(default_factory=dict)
+    keep_unexplained: bool = False
+    """Also group the events no node explains (``--session``/``--grep`` show everything they select)."""
     scanned: int = 0
     unclassified: int = 0
 
@@ -284,6 +291,12 @@ class Grouping:
         match = self.classifier.classify(event.message)
         if match is None:
             self.unclassified += 1
+            if not self.keep_unexplained:
+                return None
+            group = self.groups.get(UNEXPLAINED)
+            if group is None:
+                group = self.groups[UNEXPLAINED] = NodeGroup(UNEXPLAINED, None, "events no node explains", "", False)
+            group.add(event, Match(None, group.title, "", False))
             return None
         group = self.groups.get(match.key)
         if group is None:

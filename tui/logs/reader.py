@@ -308,7 +308,9 @@ def _row_time(value: str) -> int:
     return int(datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=timezone.utc).timestamp() * 1000)
 
 
-def _run_query(logs: Any, groups: list[str], start_ms: int, end_ms: int, query: str, cancelled: threading.Event, stats: ReadStats) -> list[list[dict[str, str]]]:
+def _run_query(
+    logs: Any, groups: list[str], start_ms: int, end_ms: int, query: str, cancelled: threading.Event, stats: ReadStats
+) -> list[list[dict[str, str]]]:
     stats.count_call()
     started = logs.start_query(
         logGroupNames=groups,
@@ -335,7 +337,11 @@ def _run_query(logs: Any, groups: list[str], start_ms: int, end_ms: int, query: 
 
 
 def _insights(
-    logs: Any, request: ReadRequest, emit: Callable[[list[LogEvent]], None], cancelled: threading.Event, stats: ReadStats
+    logs: Any,
+    request: ReadRequest,
+    emit: Callable[[list[LogEvent]], None],
+    cancelled: threading.Event,
+    stats: ReadStats,
 ) -> None:
     query = stats.query = _insights_query(request)
     lowered_terms = [t.lower() for t in request.terms]
@@ -414,7 +420,7 @@ def read_events(
         terms_by_pattern = [[t.replace('\\"', '"').replace("\\\\", "\\") for t in ts] for ts in terms_by_pattern]
     else:
         patterns, terms_by_pattern = [None], [[]]
-    stats.patterns = [p for p in patterns if p]
+    stats.patterns = [p for p in patterns if p] if strategy == "filter" else []
 
     pages: queue.Queue[Any] = queue.Queue(maxsize=8)
     done = object()
@@ -441,13 +447,16 @@ def read_events(
                 with stats.lock:
                     stats.errors.append(f"{label}: {_reason(exc)}")
         finally:
-            while True:
-                try:
-                    pages.put(done, timeout=0.5)
+            _put_done()
+
+    def _put_done() -> None:
+        while True:
+            try:
+                pages.put(done, timeout=0.5)
+                return
+            except queue.Full:
+                if cancelled.is_set():
                     return
-                except queue.Full:
-                    if cancelled.is_set():
-                        return
 
     jobs: list[tuple[Callable[[], None], str]]
     if strategy == "insights":
