@@ -270,9 +270,9 @@ UNEXPLAINED = "unexplained"
 
 def rank_key(group: NodeGroup) -> tuple[int, int, int, str]:
     """Actionable errors first, then events no node explains, then noise; within each, more events first,
-    then the most recent, then by key (stable)."""
+    then the one that started first (an earlier error is more likely the cause of a later one), then by key."""
     tier = 2 if group.noise else (1 if group.node is None else 0)
-    return (tier, -group.count, -(group.last_ms or 0), group.key)
+    return (tier, -group.count, group.first_ms or 0, group.key)
 
 
 @dataclass

@@ -101,9 +101,13 @@ def seed_logs(
             "anyio.ClosedResourceError",
         ]
     )
-    huge = "DEBUG payload " + "x" * 200_000 + (
-        " ERROR:opentelemetry.exporter.otlp.proto.http.trace_exporter:Failed to export batch code: 400, reason: "
-        "The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination."
+    huge = (
+        "DEBUG payload "
+        + "x" * 200_000
+        + (
+            " ERROR:opentelemetry.exporter.otlp.proto.http.trace_exporter:Failed to export batch code: 400, reason: "
+            "The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination."
+        )
     )
     runtime_events = [
         (now - 50 * minute, "INFO:     Application startup complete."),
