@@ -149,7 +149,9 @@ def test_all_runtimes_reads_each_runtime(seeded_logs, aws_sandbox):
     control = boto3.client("bedrock-agentcore-control")
     other = control.create_agent_runtime(
         agentRuntimeName="other_server",
-        agentRuntimeArtifact={"containerConfiguration": {"containerUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"}},
+        agentRuntimeArtifact={
+            "containerConfiguration": {"containerUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"}
+        },
         roleArn=info.role_arn,
         networkConfiguration={"networkMode": "PUBLIC"},
     )
@@ -163,6 +165,8 @@ def test_all_runtimes_reads_each_runtime(seeded_logs, aws_sandbox):
     result = run("--all-runtimes", "--since", "2h", "--format", "json")
     rows = {r["id"]: r for r in json.loads(result.stdout)["runtimes"]}
     assert rows[info.runtime_id]["top"][0]["node"] == "aws-role-logs"
-    assert rows[other["agentRuntimeId"]]["top"] == [{"node": "ep-host-protection", "count": 1, "title": rows[other["agentRuntimeId"]]["top"][0]["title"]}]
+    assert rows[other["agentRuntimeId"]]["top"] == [
+        {"node": "ep-host-protection", "count": 1, "title": rows[other["agentRuntimeId"]]["top"][0]["title"]}
+    ]
     text = run("--all-runtimes", "--since", "2h").stdout
     assert "other_server" in text and "ep-host-protection (1×)" in text and "aws-role-logs" in text
