@@ -109,10 +109,20 @@ def test_insights_and_filter_agree(seeded_logs):
     assert counts["filter"] == counts["insights"]
 
 
-def test_long_range_picks_insights_and_says_so(seeded_logs):
+def test_the_api_is_picked_per_range_and_said():
+    from tui.logs.reader import ReadRequest, plan_read
+
+    hour = 3_600_000
+    assert plan_read(ReadRequest(["g"], 0, 24 * hour))[0] == "insights"
+    assert plan_read(ReadRequest(["g"], 0, 2 * hour))[0] == "filter"
+    assert plan_read(ReadRequest(["g"], 0, 24 * hour, strategy="filter"))[0] == "filter"
+
+
+def test_long_range_says_which_api_and_why(seeded_logs):
     info, _ = seeded_logs
     result = run("--runtime", info.runtime_arn, "--since", "24h", "-v")
-    assert "read via insights: range 24.0 h > 6 h" in result.stderr
+    # moto ignores filter patterns: the reader notices and says so instead of sending a useless pattern
+    assert "read via filter: the server ignored a filter pattern" in result.stderr
     assert "[aws-role-logs]" in result.stdout
 
 
@@ -170,3 +180,20 @@ def test_all_runtimes_reads_each_runtime(seeded_logs, aws_sandbox):
     ]
     text = run("--all-runtimes", "--since", "2h").stdout
     assert "other_server" in text and "ep-host-protection (1×)" in text and "aws-role-logs" in text
+
+
+def test_sent_patterns_give_the_same_groups(seeded_logs, monkeypatch):
+    """The path where CloudWatch honours the patterns (two OR chunks, each event counted once) gives what the
+    emulator path gives: moto ignores patterns, and the reader applies each chunk's terms itself."""
+    import tui.logs.reader as reader
+
+    info, _ = seeded_logs
+    baseline = {
+        k: g["count"]
+        for k, g in groups_of(run("--runtime", info.runtime_arn, "--since", "2h", "--format", "json")).items()
+    }
+    monkeypatch.setattr(reader, "_IGNORES_PATTERNS", {})
+    monkeypatch.setattr(reader, "_ignores_patterns", lambda *a: False)
+    result = run("--runtime", info.runtime_arn, "--since", "2h", "--format", "json", "-v")
+    assert result.stderr.count("filter pattern: ") == 2  # the signatures need two patterns of <= 1024 chars
+    assert {k: g["count"] for k, g in groups_of(result).items()} == baseline

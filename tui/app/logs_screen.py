@@ -155,11 +155,14 @@ class LogsScreen(Screen["str | None"]):
 
         if self.grouping is None:
             return
+        from tui.logs.classify import Grouping
+
         terms, _ = server_terms(self.walk.playbook)
         try:
             follow(
                 self._client(),
-                self.grouping,
+                Grouping(self.grouping.classifier.__class__(self.walk.playbook)),  # this thread's own; the screen's
+                # grouping is only touched on the event loop (``_live``)
                 self.log_groups,
                 int(time.time() * 1000),
                 terms=terms,
@@ -226,6 +229,8 @@ class LogsScreen(Screen["str | None"]):
         table.focus()
 
     def _live(self, event: LogEvent, match: Match | None) -> None:
+        if self.grouping is not None:
+            self.grouping.add(event)
         self._render_groups()
 
     def _highlighted_group(self) -> NodeGroup | None:

@@ -23,6 +23,7 @@ MATCH_WINDOW = 16_384
 """Characters matched at each end of a huge message: regex work per event stays bounded."""
 SAMPLE_CHARS = 400
 MAX_SESSIONS = 5
+CACHE_SIZE = 2048
 """Distinct session ids kept per group (the count of events is exact; the id list is a sample)."""
 
 BUILTIN_NOISE: tuple[tuple[str, str], ...] = (
@@ -44,8 +45,8 @@ _SESSION = re.compile(
 def clean_text(message: str) -> str:
     """A log message made safe to print: lone surrogates (non-UTF-8 bytes) become U+FFFD, control and
     ANSI escape sequences are dropped (a log line must not drive the terminal); newlines and tabs stay."""
-    if not message:
-        return ""
+    if not message or (message.isascii() and message.isprintable()):
+        return message  # the common case, without a regex pass
     message = _SURROGATE.sub("\ufffd", message)
     return _CONTROL.sub("", message)
 
@@ -143,36 +144,61 @@ class Classifier:
                     continue
                 self._signatures.append((node_id, pattern, rx, signature_is_noise(sig)))
         self._noise = [(literal.lower(), why) for literal, why in BUILTIN_NOISE]
-        try:
-            self._any: re.Pattern[str] | None = re.compile(
-                "|".join(f"(?:{p})" for _, p, _, _ in self._signatures) or r"(?!x)x", re.IGNORECASE | re.MULTILINE
-            )
-        except re.error:  # inline flags mid-pattern: fall back to one search per signature
-            self._any = None
+        self._cache: dict[str, Match | None] = {}
+        """Repeated lines (the same error every few seconds) are matched once; bounded, oldest dropped."""
+        # Gates: a signature can only match text that contains one of its literal words (any case), so most
+        # lines are turned away by a few substring searches; signatures without such a word always run.
+        from tui.logs.reader import literal_terms
+
+        gates: list[str] = []
+        self._ungated: list[re.Pattern[str]] = []
+        for _, pattern, rx, _ in self._signatures:
+            words = literal_terms(pattern)
+            if words is None:
+                self._ungated.append(rx)
+            else:
+                gates += [w.lower() for w in words if w.lower() not in gates]
+        self._gates = gates
 
     @property
     def literals(self) -> list[str]:
         """Every signature's regex plus the built-in noise literals (for the server-side filter)."""
         return [p for _, p, _, _ in self._signatures] + [literal for literal, _ in BUILTIN_NOISE]
 
-    def _prefilter(self, text: str) -> bool:
-        if self._any is not None:
-            return self._any.search(text) is not None
-        return any(rx.search(text) for _, _, rx, _ in self._signatures)
+    def _prefilter(self, text: str, lowered: str) -> bool:
+        for gate in self._gates:  # a plain loop: this runs for every event read
+            if gate in lowered:
+                return True
+        return any(rx.search(text) for rx in self._ungated)
 
     def classify(self, message: str) -> Match | None:
         """The node explaining ``message``, or None when no signature and no known noise matches."""
         text = match_window(message)
         lowered = text.lower()
         builtin = next((why for literal, why in self._noise if literal in lowered), "")
-        if not self._prefilter(text):
-            if builtin:
-                literal = next(lit for lit, why in BUILTIN_NOISE if why == builtin)
-                return Match(None, literal, literal, True, builtin)
+        if not self._prefilter(text, lowered):
+            return self._builtin(builtin)
+        cached = self._cache.get(text)
+        if cached is not None or text in self._cache:
+            return cached
+        match = self._classify(text, builtin)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[text] = match
+        return match
+
+    @staticmethod
+    def _builtin(why: str) -> Match | None:
+        """The built-in noise group for a text no node explains, or None."""
+        if not why:
             return None
+        literal = next(lit for lit, reason in BUILTIN_NOISE if reason == why)
+        return Match(None, literal, literal, True, why)
+
+    def _classify(self, text: str, builtin: str) -> Match | None:
         ranked = match_signatures(self.playbook, text)
-        if not ranked:
-            return None
+        if not ranked:  # a gate word was there, but no signature matches
+            return self._builtin(builtin)
         node_id = ranked[0][0]
         hits = [(p, noise) for n, p, rx, noise in self._signatures if n == node_id and rx.search(text)]
         node = self.playbook.nodes[node_id]

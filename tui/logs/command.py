@@ -139,6 +139,35 @@ def logs_command(click_ctx: click.Context, **opts: Any) -> None:
     run_logs(**opts)
 
 
+def _playbook(ref: str) -> Any:
+    """The playbook by path, file stem or id: loaded (schema-checked), not graph-validated — classifying log
+    lines needs only its nodes and signatures, and `playbooks validate` is there for the rest."""
+    from pathlib import Path
+
+    from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
+
+    path = Path(ref)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        shipped = shipped_playbook_files()
+        found = next((f for f in shipped if f.stem == ref), None)
+        for file in shipped if found is None else []:
+            try:
+                if load_playbook(file).playbook.id == ref:
+                    found = file
+                    break
+            except PlaybookLoadError:
+                continue
+        if found is None:
+            raise LogsUsage(f"--playbook {ref!r}: no such playbook (shipped: {', '.join(f.stem for f in shipped)})")
+        path = found
+    try:
+        return load_playbook(path).playbook
+    except PlaybookLoadError as exc:
+        raise LogsUsage(f"--playbook {ref}: {exc.errors[0]}") from None
+    except OSError as exc:
+        raise LogsUsage(f"--playbook {ref}: cannot read it ({exc.strerror or exc})") from None
+
+
 def _say(verbose: bool, message: str) -> None:
     if verbose:
         click.echo(message, err=True)
@@ -176,16 +205,11 @@ def run_logs(
     start_ms, end_ms = time_range(since, start, end, now_ms)
 
     from tui.context import build_context
-    from tui.playbook.validate import resolve_playbook
     from tui.redact import register_secret
 
     for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         register_secret(os.environ.get(name))
-    try:
-        loaded = resolve_playbook(playbook_ref or "agentcore-mcp")
-    except ValueError as exc:
-        raise LogsUsage(str(exc)) from None
-    playbook = loaded.playbook
+    playbook = _playbook(playbook_ref or "agentcore-mcp")
     if node and node not in playbook.nodes:
         raise LogsUsage(f"--node {node!r}: no such node in {playbook.id} (`agentcore-triage match TEXT` finds one)")
     ctx = build_context(profile=profile, region=region, runtime=runtime, project=project)

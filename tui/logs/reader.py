@@ -36,6 +36,10 @@ INSIGHTS_ROWS = 10_000
 INSIGHTS_FROM = 6 * 3600 * 1000
 """Ranges longer than this (ms) use Logs Insights; shorter ones FilterLogEvents."""
 DEFAULT_MAX_EVENTS = 250_000
+INSIGHTS_SLICE_MS = 3 * 3600 * 1000
+INSIGHTS_MAX_SLICES = 16
+FILTER_SLICE_MS = 6 * 3600 * 1000
+FILTER_MAX_SLICES = 4
 MIN_TERM = 4
 MAX_PAGES = 100_000
 QUERY_DEADLINE = 300.0
@@ -228,6 +232,38 @@ def _wanted(request: ReadRequest, message: str) -> bool:
     return True
 
 
+_IGNORES_PATTERNS: dict[str, bool] = {}
+"""Endpoint URL → whether it ignores filter patterns (learnt once per process)."""
+
+
+def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadStats) -> bool:
+    """One small FilterLogEvents with a pattern: does the server honour it? CloudWatch does; an emulator may
+    not, and then a long pattern is pure overhead. ``--session``/``--grep`` stay exact: they are checked here."""
+    if not request.terms and not (request.session or request.grep):
+        return False
+    endpoint = str(getattr(getattr(logs, "meta", None), "endpoint_url", ""))
+    if endpoint in _IGNORES_PATTERNS:
+        return _IGNORES_PATTERNS[endpoint]
+    words = [w for w in (request.session, request.grep) if w]
+    probe_terms = [] if words else list(request.terms[:3])  # short: the probe itself must be cheap
+    pattern = " ".join(_quote(w) for w in words) if words else or_patterns(probe_terms)[0]
+    stats.count_call()
+    page = logs.filter_log_events(
+        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=25
+    )
+    ignored = False
+    for raw in page.get("events", []):
+        message = str(raw.get("message") or "")
+        if (words and not all(w in message for w in words)) or (
+            probe_terms and not any(t in message for t in probe_terms)
+        ):
+            ignored = True
+            break
+    if page.get("events"):
+        _IGNORES_PATTERNS[endpoint] = ignored  # only a page with events tells
+    return ignored
+
+
 class _Stop(Exception):
     pass
 
@@ -242,6 +278,7 @@ def _filter_group(
     cancelled: threading.Event,
     stats: ReadStats,
     only: int | None = None,
+    piece: tuple[int, int] | None = None,
 ) -> None:
     for index, pattern in enumerate(patterns):
         if only is not None and index != only:
@@ -250,8 +287,8 @@ def _filter_group(
         own = terms_by_pattern[index]
         kwargs: dict[str, Any] = {
             "logGroupName": group,
-            "startTime": request.start_ms,
-            "endTime": request.end_ms,
+            "startTime": piece[0] if piece else request.start_ms,
+            "endTime": piece[1] if piece else request.end_ms,
             "limit": PAGE_LIMIT,
         }
         if pattern:
@@ -336,19 +373,36 @@ def _run_query(
         delay = min(delay * 2, 2.0)
 
 
+def insights_slices(start_ms: int, end_ms: int) -> list[tuple[int, int]]:
+    """Pieces of a long range queried concurrently: each query then scans only its piece (the bytes scanned,
+    which Insights bills, are the same) and a dense piece rarely hits the row cap."""
+    return time_slices(start_ms, end_ms, INSIGHTS_SLICE_MS, INSIGHTS_MAX_SLICES)
+
+
+def time_slices(start_ms: int, end_ms: int, slice_ms: int, most: int) -> list[tuple[int, int]]:
+    """Disjoint inclusive [start, end] pieces of at most ``slice_ms`` (no more than ``most`` pieces): read
+    concurrently, CloudWatch's work on one piece overlaps this process's work on another."""
+    count = max(1, min(most, -(-(end_ms - start_ms) // slice_ms)))
+    step = -(-(end_ms - start_ms) // count)
+    edges = [start_ms + i * step for i in range(count)] + [end_ms + 1]
+    return [(edges[i], min(edges[i + 1] - 1, end_ms)) for i in range(count)]
+
+
 def _insights(
     logs: Any,
     request: ReadRequest,
     emit: Callable[[list[LogEvent]], None],
     cancelled: threading.Event,
     stats: ReadStats,
+    piece: tuple[int, int] | None = None,
 ) -> None:
     query = stats.query = _insights_query(request)
     lowered_terms = [t.lower() for t in request.terms]
-    start = request.start_ms
+    first, last_ms = piece or (request.start_ms, request.end_ms)
+    start = first
     seen_at_cursor: set[str] = set()
     for _ in range(10_000):
-        rows = _run_query(logs, stats.groups_read, start, request.end_ms, query, cancelled, stats)
+        rows = _run_query(logs, stats.groups_read, start, last_ms, query, cancelled, stats)
         batch: list[LogEvent] = []
         last = start
         boundary: set[str] = set()
@@ -362,8 +416,8 @@ def _insights(
             ptr = str(fields.get("@ptr") or f"{group}/{stream}/{ts}/{hash(message)}")
             if ts // 1000 * 1000 == start and ptr in seen_at_cursor:
                 continue  # already sent by the previous query (the cursor restarts at the last row's second)
-            if ts < request.start_ms or ts > request.end_ms:
-                continue
+            if ts < first or ts > last_ms:
+                continue  # the query's range is whole seconds; this piece's is exact
             if lowered_terms and not any(t in message.lower() for t in lowered_terms):
                 continue  # what the query asked for, checked again (an emulator may ignore the filter)
             batch.append(LogEvent(ts, clean_text(message), group, stream, ptr))
@@ -406,13 +460,24 @@ def read_events(
     present, missing = existing_groups(logs, request.groups)
     stats.groups_read, stats.missing_groups = present, missing
     strategy, why = plan_read(request)
+    send_patterns = True
+    if present and request.strategy != "insights" and _ignores_patterns(logs, present[0], request, stats):
+        strategy = "filter"
+        why = (
+            "the server ignored a filter pattern (it sent events the pattern excludes: an emulator or proxy), so "
+            "sending one would only cost time: FilterLogEvents without it, the same terms applied here"
+        )
+        send_patterns = False
     stats.strategy, stats.reason = strategy, why
     if not present:
         return
     narrowing = _narrowing_pattern(request)
-    if narrowing:
-        patterns: list[str | None] = [narrowing]
-        terms_by_pattern: list[list[str]] = [[]]
+    if not send_patterns:  # --session/--grep are checked by _wanted, the terms by _filter_group
+        patterns: list[str | None] = [None]
+        terms_by_pattern: list[list[str]] = [[] if narrowing else list(request.terms)]
+    elif narrowing:
+        patterns = [narrowing]
+        terms_by_pattern = [[]]
     elif request.terms:
         chunks = or_patterns(request.terms)
         patterns = list(chunks)
@@ -422,7 +487,7 @@ def read_events(
         patterns, terms_by_pattern = [None], [[]]
     stats.patterns = [p for p in patterns if p] if strategy == "filter" else []
 
-    pages: queue.Queue[Any] = queue.Queue(maxsize=8)
+    pages: queue.Queue[Any] = queue.Queue(maxsize=2)  # at most a few pages in memory: events stream
     done = object()
 
     def emit(batch: list[LogEvent]) -> None:
@@ -460,19 +525,23 @@ def read_events(
 
     jobs: list[tuple[Callable[[], None], str]]
     if strategy == "insights":
-        jobs = [(lambda: _insights(logs, request, emit, cancelled, stats), ", ".join(present))]
+        jobs = [
+            ((lambda p=piece: _insights(logs, request, emit, cancelled, stats, p)), ", ".join(present))
+            for piece in insights_slices(request.start_ms, request.end_ms)
+        ]
     else:
         jobs = [
             (
                 (
-                    lambda g=g, i=i: _filter_group(
-                        logs, g, request, patterns, terms_by_pattern, emit, cancelled, stats, only=i
+                    lambda g=g, i=i, p=p: _filter_group(
+                        logs, g, request, patterns, terms_by_pattern, emit, cancelled, stats, only=i, piece=p
                     )
                 ),
                 g,
             )
             for g in present
             for i in range(len(patterns))
+            for p in time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES)
         ]
     threads = [
         threading.Thread(target=run, args=job, name=f"logs-read-{i}", daemon=True)
