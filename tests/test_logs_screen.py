@@ -65,3 +65,18 @@ async def test_logs_screen_groups_filters_attaches_and_jumps(
         await pilot.pause()
         assert app.screen is walk_screen
         assert walk_screen.walk.current == "ep-closed-resource"
+
+
+def test_logs_modules_import_nothing_heavy() -> None:
+    """The Logs screen, the `logs` command and the CLI that registers it load no boto3 (nor the reader)."""
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import json, sys\nimport tui.app.logs_screen, tui.logs.command, tui.cli\n"
+        "print(json.dumps(sorted(sys.modules)))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
+    loaded = set(json.loads(out.stdout.strip().splitlines()[-1]))
+    assert not {"boto3", "botocore", "mcp", "httpx", "tui.logs.reader"} & loaded

@@ -17,6 +17,7 @@ arrive; nothing holds the range in memory.
 
 from __future__ import annotations
 
+import functools
 import queue
 import re
 import threading
@@ -201,7 +202,8 @@ def _reason(exc: BaseException) -> str:
 
 def existing_groups(logs: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
     """(groups that exist, groups that do not), one DescribeLogGroups per name."""
-    present, missing = [], []
+    present: list[str] = []
+    missing: list[str] = []
     for name in names:
         found = False
         kwargs: dict[str, Any] = {"logGroupNamePrefix": name}
@@ -526,22 +528,20 @@ def read_events(
     jobs: list[tuple[Callable[[], None], str]]
     if strategy == "insights":
         jobs = [
-            ((lambda p=piece: _insights(logs, request, emit, cancelled, stats, p)), ", ".join(present))
+            (functools.partial(_insights, logs, request, emit, cancelled, stats, piece), ", ".join(present))
             for piece in insights_slices(request.start_ms, request.end_ms)
         ]
     else:
         jobs = [
             (
-                (
-                    lambda g=g, i=i, p=p: _filter_group(
-                        logs, g, request, patterns, terms_by_pattern, emit, cancelled, stats, only=i, piece=p
-                    )
+                functools.partial(
+                    _filter_group, logs, g, request, patterns, terms_by_pattern, emit, cancelled, stats, i, piece
                 ),
                 g,
             )
             for g in present
             for i in range(len(patterns))
-            for p in time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES)
+            for piece in time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES)
         ]
     threads = [
         threading.Thread(target=run, args=job, name=f"logs-read-{i}", daemon=True)

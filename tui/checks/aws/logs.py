@@ -286,7 +286,7 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
     fixes = _live_fixes(targets)
     current, stale = [], []
     for group in actionable:
-        node = ctx.playbook.nodes[group.node]
+        node = ctx.playbook.nodes[str(group.node)]
         offered = {ref.fix for ref in node.fixes}
         fixed_at = max((at for fix, at in fixes if fix in offered), default=None)
         if fixed_at is not None and (group.last_ms or 0) < fixed_at:
