@@ -197,3 +197,23 @@ def test_sent_patterns_give_the_same_groups(seeded_logs, monkeypatch):
     result = run("--runtime", info.runtime_arn, "--since", "2h", "--format", "json", "-v")
     assert result.stderr.count("filter pattern: ") == 2  # the signatures need two patterns of <= 1024 chars
     assert {k: g["count"] for k, g in groups_of(result).items()} == baseline
+
+
+def test_otel_groups_are_found_in_dockerfile_and_agentcore_yaml(tmp_path):
+    from tui.logs.targets import otel_groups_from_env, otel_groups_from_project
+
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.12\nENV AWS_REGION=us-east-1 \\\n"
+        "    OTEL_EXPORTER_OTLP_LOGS_HEADERS=x-aws-log-group=agents/from-docker,x-aws-log-stream=default\n"
+        'CMD ["opentelemetry-instrument", "python", "-m", "server"]\n'
+    )
+    (tmp_path / ".bedrock_agentcore.yaml").write_text(
+        "default_agent: a\nagents:\n  a:\n    name: a\n    environment:\n"
+        "      OTEL_EXPORTER_OTLP_LOGS_HEADERS: x-aws-log-group=agents/from-yaml,x-aws-log-stream=s\n"
+    )
+    assert otel_groups_from_project(str(tmp_path)) == [
+        ("agents/from-docker", "Dockerfile ENV"),
+        ("agents/from-yaml", ".bedrock_agentcore.yaml"),
+    ]
+    assert otel_groups_from_env({"OTEL_EXPORTER_OTLP_LOGS_HEADERS": "x-aws-log-group=agents/env"}) == ["agents/env"]
+    assert otel_groups_from_project(str(tmp_path / "missing")) == []
