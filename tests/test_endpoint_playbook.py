@@ -89,3 +89,22 @@ async def test_html_login_page_is_a_wrong_url() -> None:
 def test_guide_error_texts_find_the_endpoint_nodes(text: str, node: str) -> None:
     hits = [node_id for node_id, _ in match_signatures(_playbook(), text)]
     assert node in hits[:2], hits
+
+
+async def test_32603_from_a_stateful_server_is_walked_to_the_session_diagnosis(
+    mcp_server, front_door, monkeypatch
+) -> None:  # noqa: F811
+    """The guide's headline -32603, reproduced by the front door: the walk blames the session, not logs or traces."""
+    door = front_door(mcp_server(stateless=False).url, inject_session_id=True, wrap_server_errors=True)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("valid"))
+    walk = Walk(_playbook(), make_context(door.invocation_url, token_env=TOKEN_ENV))
+    walk.answer("3")
+    seen = []
+    for _ in range(12):
+        seen.append(walk.current)
+        if walk.current == "ep-initialize-rejected":
+            break
+        await walk.advance()
+    assert "ep-internal-error" in seen and "ep-session-probe" in seen, seen
+    assert walk.current == "ep-initialize-rejected", seen
+    assert not any(n.startswith("aws-") for n in seen), seen

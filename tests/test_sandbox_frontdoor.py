@@ -16,6 +16,7 @@ from tui.sandbox.frontdoor import (
     ACCEPT_MESSAGE,
     AUTH_MISMATCH_MESSAGE,
     INIT_TIMEOUT_MESSAGE,
+    INTERNAL_ERROR_MESSAGE,
     RUNTIME_SESSION_HEADER,
     WRONG_CLIENT_MESSAGE,
     FrontDoorSandbox,
@@ -210,3 +211,63 @@ def test_invocation_url_encodes_the_arn_fully(front_door: Callable[..., FrontDoo
     arn = "arn:aws:bedrock-agentcore:eu-west-1:111122223333:runtime/mcp_server-AbCdEfGhIj"
     door = front_door(None, runtime_arn=arn)
     assert door.invocation_url == f"{door.base_url}/runtimes/{quote(arn, safe='')}/invocations?qualifier=DEFAULT"
+
+
+# --------------------------------------------------------------------------- -32603: AgentCore wraps a rejection
+
+
+def test_stateful_rejection_of_the_platform_session_becomes_32603(
+    mcp_server: Callable[..., McpServerSandbox], front_door: Callable[..., FrontDoorSandbox], http: httpx.Client
+) -> None:
+    """The guide's headline error: the container's 404 "Session not found" reaches the client as HTTP 200 + -32603."""
+    door = front_door(mcp_server(stateless=False).url, wrap_server_errors=True)
+    response = http.post(door.invocation_url, json=INIT, headers=auth(door))
+    assert response.status_code == 200
+    assert response.json() == {"jsonrpc": "2.0", "id": 1, "error": {"code": -32603, "message": INTERNAL_ERROR_MESSAGE}}
+    assert len(response.headers[RUNTIME_SESSION_HEADER]) >= 33
+    # the same server without the platform's injected id works: the wrapper hides only rejections
+    assert "Session not found" not in response.text
+
+
+def test_wrapping_leaves_answers_that_are_not_rejections_alone(
+    mcp_server: Callable[..., McpServerSandbox], front_door: Callable[..., FrontDoorSandbox], http: httpx.Client
+) -> None:
+    door = front_door(mcp_server().url, wrap_server_errors=True)
+    ok = http.post(door.invocation_url, json=INIT, headers=auth(door))
+    assert ok.status_code == 200 and rpc_body(ok)["result"]["serverInfo"]
+    # a 400 that is not about the session (no Content-Type) passes through whole: the part read to decide is replayed
+    no_type = http.post(
+        door.invocation_url,
+        content=json.dumps(TOOLS_LIST),
+        headers={k: v for k, v in auth(door).items() if k != "Content-Type"},
+    )
+    assert no_type.status_code == 400 and "Content-Type" in no_type.text
+    host = front_door(mcp_server(faults={"host-protection"}).url, wrap_server_errors=True)
+    assert http.post(host.invocation_url, json=INIT, headers=auth(host)).status_code == 421
+
+
+def test_a_5xx_from_the_container_becomes_32603(
+    front_door: Callable[..., FrontDoorSandbox], http: httpx.Client
+) -> None:
+    from starlette.applications import Starlette
+    from starlette.responses import PlainTextResponse
+    from starlette.routing import Route
+
+    from tui.sandbox._net import LOOPBACK, UvicornThread
+
+    async def boom(request: Any) -> Any:
+        await request.body()
+        return PlainTextResponse("Internal Server Error", status_code=500)
+
+    server = UvicornThread(Starlette(routes=[Route("/mcp", boom, methods=["POST"])]), name="test-500")
+    port = server.start()
+    try:
+        door = front_door(f"http://{LOOPBACK}:{port}/mcp", wrap_server_errors=True)
+        response = http.post(door.invocation_url, json=TOOLS_LIST, headers=auth(door))
+        assert response.status_code == 200
+        assert response.json()["error"] == {"code": -32603, "message": INTERNAL_ERROR_MESSAGE}
+        assert response.json()["id"] == TOOLS_LIST["id"]
+        passthrough = front_door(f"http://{LOOPBACK}:{port}/mcp")
+        assert http.post(passthrough.invocation_url, json=TOOLS_LIST, headers=auth(passthrough)).status_code == 500
+    finally:
+        server.stop()

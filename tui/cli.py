@@ -18,7 +18,8 @@ from typing import Any
 
 import click
 
-from tui import __version__
+from tui import __version__, completion
+from tui.i18n import use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLAYBOOK = "agentcore-mcp"
@@ -40,14 +41,25 @@ class UsageProblem(click.ClickException):
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The context flags every command takes."""
     options = [
-        click.option("--profile", help="AWS profile (default: AWS_PROFILE)."),
+        click.option(
+            "--profile", help="AWS profile (default: AWS_PROFILE).", shell_complete=completion.complete_profiles
+        ),
         click.option("--region", help="AWS region (default: AWS_REGION, then the runtime ARN)."),
         click.option("--runtime", help="AgentCore runtime: ARN, id or name."),
         click.option("--endpoint", help="MCP endpoint URL (default: built from the runtime ARN)."),
         click.option("--token-env", metavar="VAR", help="Environment variable holding the bearer token."),
         click.option("--token-file", metavar="PATH", help="File holding the bearer token."),
         click.option(
-            "--project", metavar="DIR", type=click.Path(file_okay=False), help="MCP server project directory."
+            "--project",
+            metavar="DIR",
+            type=click.Path(file_okay=False),
+            help="MCP server project directory (default: the current one, if it has .bedrock_agentcore.yaml).",
+        ),
+        click.option(
+            "--agent",
+            metavar="NAME",
+            help="Agent of .bedrock_agentcore.yaml (default: its default_agent).",
+            shell_complete=completion.complete_agents,
         ),
         click.option("--read-only", is_flag=True, help="Never offer or apply fixes."),
         click.option(
@@ -69,8 +81,12 @@ def _context(kwargs: dict[str, Any], *, needs_target: bool = True) -> Any:
 
     for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         register_secret(os.environ.get(name))
-    keys = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "read_only", "timeout")
-    ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
+    keys = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent")
+    keys += ("read_only", "timeout")
+    try:
+        ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
+    except ValueError as exc:  # .bedrock_agentcore.yaml: unknown --agent, or several agents and no default
+        raise UsageProblem(str(exc)) from None
     ctx.token()  # registers the token with the redactor before anything can print it
     for problem in (ctx.endpoint_problem(), ctx.token_problem()) if needs_target else ():
         if problem:
@@ -164,6 +180,14 @@ class OneLineErrors(click.Group):
 @click.version_option(__version__, prog_name="agentcore-triage")
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    expose_value=False,
+    is_eager=True,
+    callback=lambda _ctx, _param, value: use_language(value),
+    help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
+)
 @click.pass_context
 @_handle_errors
 def main(click_ctx: click.Context, playbook_ref: str | None, **kwargs: Any) -> None:
@@ -209,7 +233,13 @@ def _merge_parent(click_ctx: click.Context, kwargs: dict[str, Any]) -> dict[str,
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
 )
-@click.option("--only", multiple=True, metavar="CHECK_ID", help="Run only these checks (repeatable).")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="CHECK_ID",
+    help="Run only these checks (repeatable).",
+    shell_complete=completion.complete_check_ids,
+)
 @click.option("--fix", "fix_mode", type=click.Choice(["never", "all"]), default="never", show_default=True)
 @click.option("--yes", is_flag=True, help="Apply fixes without asking (with --fix all).")
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE", help="Playbook input value (repeatable).")
@@ -343,9 +373,13 @@ def run_cmd(
         given[node] = choice
     walk = Walk(pb, ctx)
     if start_node:
-        if start_node not in pb.nodes:
-            raise UsageProblem(f"--start {start_node!r}: no such node in {pb.id}")
-        walk.jump(start_node, f"started at {start_node} (--start)")
+        from tui.playbook.matching import node_for_start
+
+        node_id = node_for_start(pb, start_node)
+        if node_id is None:
+            raise UsageProblem(f"--start {start_node!r}: no such node or guide section in {pb.id}")
+        how = "(--start)" if node_id == start_node else f"(--start {start_node}: the node for that guide section)"
+        walk.jump(node_id, f"started at {node_id} {how}")
     stop_reason = ""
 
     async def go() -> None:
@@ -431,13 +465,14 @@ def run_cmd(
 @_handle_errors
 def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     """Rank the nodes whose signatures match TEXT (`-` reads stdin; a file path reads that log file)."""
-    from tui.playbook.matching import match_signatures
     from tui.playbook.loader import shipped_playbook_files
+    from tui.playbook.matching import MatchInputError, rank, read_match_input
+    from tui.playbook.search import search_nodes
 
-    if text == "-":
-        text = sys.stdin.read()
-    elif len(text) < 4096 and "\n" not in text and Path(text).is_file():
-        text = Path(text).read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_match_input(text, sys.stdin.read() if text == "-" else None)
+    except (MatchInputError, OSError) as exc:
+        raise UsageProblem(f"match: {exc}") from None
     books = (
         [resolve_playbook(playbook_ref)]
         if playbook_ref
@@ -445,24 +480,27 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     )
     hits = []
     for loaded in books:
-        for node_id, score in match_signatures(loaded.playbook, text):
+        noise = {m.node for m in rank(loaded.playbook, text) if m.noise}
+        for node_id, score in search_nodes(loaded.playbook, text):
             hits.append(
                 {
                     "playbook": loaded.playbook.id,
                     "node": node_id,
                     "title": loaded.playbook.nodes[node_id].title,
                     "score": score,
+                    "noise": node_id in noise,
                 }
             )
-    hits.sort(key=lambda h: -h["score"])
+    hits.sort(key=lambda h: (h["noise"], -h["score"]))
     if fmt == "json":
         click.echo(json.dumps(hits, indent=2))
     elif not hits:
         click.echo("No node explains that text. Try a shorter excerpt (the error line itself).")
     else:
-        for rank, hit in enumerate(hits, 1):
+        for position, hit in enumerate(hits, 1):
+            noise = ", known noise" if hit["noise"] else ""
             click.echo(
-                f"{rank}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''})"
+                f"{position}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''}{noise})"
             )
         top = hits[0]
         click.echo(
@@ -498,7 +536,7 @@ def playbooks_validate(paths: tuple[str, ...]) -> None:
         _, errors = validate_file(file)
         for error in errors:
             click.echo(str(error))
-        count += len(errors)
+        count += sum(1 for e in errors if not e.message.startswith("warning: "))
         if not errors:
             _err(f"ok  {file}")
     if count:
@@ -665,7 +703,13 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 
 
 @main.command()
-@click.option("--scenario", default="seed-guide", show_default=True, help="Which faults to seed (see --list).")
+@click.option(
+    "--scenario",
+    default="seed-guide",
+    show_default=True,
+    help="Which faults to seed (see --list).",
+    shell_complete=completion.complete_scenarios,
+)
 @click.option("--list", "list_only", is_flag=True, help="Describe the scenarios and exit.")
 @click.option("--print-env", is_flag=True, help="Print shell export lines and keep the sandbox up until Ctrl-C.")
 @click.option(
@@ -674,7 +718,11 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 @_handle_errors
 def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
     """Start the local sandbox (moto, MCP server, AgentCore front door) and open the TUI against it."""
+    from importlib.util import find_spec
+
     try:
+        if find_spec("moto") is None:  # imported only once the sandbox starts: say it before anything runs
+            raise ModuleNotFoundError("No module named 'moto'", name="moto")
         from tui.sandbox.cli import run_demo
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("tui.sandbox"):

@@ -10,8 +10,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from tui.app.session import SessionLog
@@ -40,8 +43,10 @@ class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="export.close", tooltip="Back to the walk"),
-        Binding("ctrl+a", "audit", "Audit log", id="export.audit", tooltip="Show every fix applied (the audit log)"),
+        Binding("escape", "close", N_("Close"), id="export.close", tooltip=N_("Back to the walk")),
+        Binding(
+            "ctrl+a", "audit", N_("Audit log"), id="export.audit", tooltip=N_("Show every fix applied (the audit log)")
+        ),
     ]
 
     def __init__(
@@ -57,22 +62,24 @@ class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog"):
-            yield Label("Export this session for a support ticket")
+            yield Label(_("Export this session for a support ticket"))
             yield Static(
-                "Markdown and JSON: context, the path taken and why, every check result with evidence, fixes applied. "
-                "Tokens and secrets are redacted.",
+                _(
+                    "Markdown and JSON: context, the path taken and why, every check result with evidence, "
+                    "fixes applied. Tokens and secrets are redacted."
+                ),
                 id="export-note",
             )
-            yield Label("Directory")
-            yield Input(self.directory, id="export-dir", placeholder="directory to write into")
+            yield Label(_("Directory"))
+            yield Input(self.directory, id="export-dir", placeholder=_("directory to write into"))
             yield Static("", id="export-result")
             with Horizontal(id="export-buttons"):
-                yield Button("Audit log", id="audit")
-                yield Button("Close", id="close")
-                yield Button("Export", id="export", variant="primary")
+                yield Button(_("Audit log"), id="audit")
+                yield Button(_("Close"), id="close")
+                yield Button(_("Export"), id="export", variant="primary")
 
     def on_mount(self) -> None:
-        self.query_one("#export-dialog").border_title = "e export"
+        self.query_one("#export-dialog").border_title = _("e export")
         self.query_one("#export", Button).focus()
 
     @on(Input.Submitted, "#export-dir")
@@ -86,12 +93,17 @@ class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
         try:
             self.written = export_session(self.walk, directory, self.session, stamp=self.stamp)
         except OSError as exc:
-            result.update(f"[red]Could not write to {directory}: {exc.strerror or exc}[/]")
-            self.notify(f"Export failed: {exc.strerror or exc}", severity="error")
+            reason = escape(str(exc.strerror or exc))
+            result.update(
+                "[red]"
+                + _("Could not write to {directory}: {reason}").format(directory=escape(directory), reason=reason)
+                + "[/]"
+            )
+            self.notify(_("Export failed: {reason}").format(reason=reason), severity="error")
             return
         md, js = self.written
-        result.update(f"[green]Written:[/]\n  {md}\n  {js}")
-        self.notify(f"Session exported to {md.parent}", title="Export")
+        result.update("[green]" + _("Written:") + f"[/]\n  {escape(str(md))}\n  {escape(str(js))}")
+        self.notify(_("Session exported to {directory}").format(directory=md.parent), title=_("Export"))
 
     @on(Button.Pressed, "#close")
     def action_close(self) -> None:

@@ -12,7 +12,9 @@ from textual.events import Key
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Markdown
 
-GUIDE = """\
+from tui.i18n import N_, _
+
+GUIDE = N_("""\
 agentcore-triage walks a decision tree for an MCP server on Amazon Bedrock AgentCore Runtime.
 Each node asks a question, runs live checks against AWS, the MCP endpoint and the project,
 or states a diagnosis. Failing checks offer **one-key fixes**: the exact API call or file
@@ -24,14 +26,14 @@ diff is shown before anything changes, and every applied fix is written to the a
 - **n** follows the branch the checks chose (or redoes a step you went back on); **b** goes back.
 - **/** finds the node that explains an error message; **e** exports the session for a ticket.
 - **ctrl+p** opens the command palette: jump to a node, run one check, apply a fix, export, theme.
-"""
+""")
 
 
 def bindings_markdown(screen: Screen) -> str:
     """The active bindings of ``screen`` as a Markdown table (dynamic fix keys included)."""
     rows = []
     seen = set()
-    for key, active in screen.active_bindings.items():
+    for active in screen.active_bindings.values():
         binding = active.binding
         if active.node is not screen and active.node is not screen.app:
             continue  # the focused widget's cursor keys are not worth a line
@@ -39,10 +41,10 @@ def bindings_markdown(screen: Screen) -> str:
             continue
         seen.add((binding.action, binding.description))
         display = screen.app.get_key_display(binding)
-        rows.append(f"| `{display}` | {binding.tooltip or binding.description} |")
+        rows.append(f"| `{display}` | {_(binding.tooltip or binding.description)} |")
     if not rows:
         return ""
-    return "\n".join(["| key | does |", "|---|---|", *rows])
+    return "\n".join(["| " + _("key") + " | " + _("does") + " |", "|---|---|", *rows])
 
 
 class HelpScreen(ModalScreen[None]):
@@ -63,7 +65,7 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", "Close", id="help.close", tooltip="Back"),
+        Binding("escape,q,question_mark,f1", "close", N_("Close"), id="help.close", tooltip=N_("Back")),
     ]
 
     def __init__(self, for_screen: Screen, extra: str = "") -> None:
@@ -73,15 +75,12 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         keys = bindings_markdown(self.for_screen)
-        text = (
-            "# Help\n\n"
-            + ("## Keys here\n\n" + keys + "\n\n" if keys else "")
-            + "## How it works\n\n"
-            + GUIDE
-            + (f"\n{self.extra}\n" if self.extra else "")
-        )
+        title, keys_here, how = _("Help"), _("Keys here"), _("How it works")
+        text = f"# {title}\n\n" + (f"## {keys_here}\n\n{keys}\n\n" if keys else "") + f"## {how}\n\n" + _(GUIDE)
+        if self.extra:
+            text += f"\n{self.extra}\n"
         with VerticalScroll() as scroll:
-            scroll.border_title = "? help"
+            scroll.border_title = _("? help")
             yield Markdown(text, id="help-text")
 
     def action_close(self) -> None:

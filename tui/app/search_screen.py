@@ -1,4 +1,5 @@
-"""Symptom search: paste an error message or log excerpt, get the nodes that explain it, jump there."""
+"""Symptom search: paste an error message, a log excerpt, a guide heading or section number, or describe the symptom
+(English or Japanese); get the nodes that answer it, jump there."""
 
 from __future__ import annotations
 
@@ -13,12 +14,30 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from tui.i18n import N_, _, ngettext
+
 if TYPE_CHECKING:
     from tui.playbook.model import Playbook
 
 
+NODE_KINDS = {"question": N_("question"), "check": N_("check"), "diagnosis": N_("diagnosis")}
+
+
+def describe_reason(kind: str, detail: str) -> str:
+    """Why a node was found, for its line in the results."""
+    if kind == "signatures":
+        return ngettext("{count} signature", "{count} signatures", int(detail)).format(count=detail)
+    if kind == "section":
+        return _("guide section {number}").format(number=detail)
+    if kind == "heading":
+        return _("guide: {heading}").format(heading=detail)
+    if kind == "word":
+        return _("the word “{word}”").format(word=detail)
+    return _("words in its text")
+
+
 class SearchScreen(ModalScreen["str | None"]):
-    """Ranked matches of the pasted text against every node's signatures; dismisses with the chosen node id."""
+    """Nodes ranked for the pasted text (``tui.playbook.search``); dismisses with the chosen node id."""
 
     DEFAULT_CSS = """
     SearchScreen {
@@ -32,6 +51,7 @@ class SearchScreen(ModalScreen["str | None"]):
             background: $panel;
             padding: 0 1;
         }
+        #search-title { width: 100%; }
         #search-text { height: 6; min-height: 3; }
         #search-results { height: auto; max-height: 10; margin-top: 1; }
         #search-hint { color: $text-muted; }
@@ -39,9 +59,9 @@ class SearchScreen(ModalScreen["str | None"]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="search.close", tooltip="Back to the walk"),
-        Binding("tab", "focus_results", "Results", id="search.results", tooltip="Move to the ranked results"),
-        Binding("ctrl+j", "jump_best", "Jump to best", id="search.best", tooltip="Jump to the best match"),
+        Binding("escape", "close", N_("Close"), id="search.close", tooltip=N_("Back to the walk")),
+        Binding("tab", "focus_results", N_("Results"), id="search.results", tooltip=N_("Move to the ranked results")),
+        Binding("ctrl+j", "jump_best", N_("Jump to best"), id="search.best", tooltip=N_("Jump to the best match")),
     ]
 
     def __init__(self, playbook: Playbook, text: str = "") -> None:
@@ -49,17 +69,19 @@ class SearchScreen(ModalScreen["str | None"]):
         self.playbook = playbook
         self.initial_text = text
         self.matches: list[tuple[str, int]] = []
-        """Ranked (node id, score) pairs for the current text."""
+        """Ranked (node id, signatures matched) pairs for the current text."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="search-dialog"):
-            yield Label("Symptom search: paste an error message or a log excerpt", id="search-title")
+            yield Label(
+                _("Symptom search: paste an error message, a log excerpt or a guide heading"), id="search-title"
+            )
             yield TextArea(self.initial_text, id="search-text", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="search-hint")
             yield OptionList(id="search-results")
 
     def on_mount(self) -> None:
-        self.query_one("#search-dialog").border_title = "/ search"
+        self.query_one("#search-dialog").border_title = _("/ search")
         self._rank(self.initial_text)
         self.query_one(TextArea).focus()
 
@@ -68,27 +90,33 @@ class SearchScreen(ModalScreen["str | None"]):
         self._rank(event.text_area.text)
 
     def _rank(self, text: str) -> None:
-        from tui.playbook.matching import match_signatures
+        from tui.playbook.search import rank_nodes
 
-        self.matches = match_signatures(self.playbook, text) if text.strip() else []
+        hits = rank_nodes(self.playbook, text)
+        self.matches = [(hit.node, hit.signatures) for hit in hits]
         results = self.query_one("#search-results", OptionList)
         results.clear_options()
-        for node_id, score in self.matches:
-            node = self.playbook.nodes[node_id]
+        for hit in hits:
+            node = self.playbook.nodes[hit.node]
+            why = describe_reason(*hit.reasons[0])
             results.add_option(
                 Option(
-                    f"[b]{escape(node.title)}[/b]  [dim]{node.kind} · {escape(node_id)} · {score} signature{'s' if score != 1 else ''}[/]",
-                    id=node_id,
+                    f"[b]{escape(node.title)}[/b]  [dim]{_(NODE_KINDS[node.kind])} · {escape(hit.node)} · {escape(why)}[/]",
+                    id=hit.node,
                 )
             )
         hint = self.query_one("#search-hint", Static)
         if not text.strip():
-            hint.update("Type or paste text; matching nodes appear below, best first.")
+            hint.update(_("Type or paste text; matching nodes appear below, best first."))
         elif not self.matches:
-            hint.update("No node explains that text. Try the error line itself, or a shorter excerpt.")
+            hint.update(_("No node explains that text. Try the error line itself, or a shorter excerpt."))
         else:
             hint.update(
-                f"{len(self.matches)} match{'es' if len(self.matches) != 1 else ''}: tab to the list, enter to jump (ctrl+j jumps to the best)."
+                ngettext(
+                    "{count} match: tab to the list, enter to jump (ctrl+j jumps to the best).",
+                    "{count} matches: tab to the list, enter to jump (ctrl+j jumps to the best).",
+                    len(self.matches),
+                ).format(count=len(self.matches))
             )
         results.display = bool(self.matches)
         if self.matches:

@@ -1,27 +1,112 @@
 """Ranking playbook nodes against a pasted error text or log line (``match``, ``/`` search, log classification).
 
 One module owns matching so that every surface (CLI ``match``, the TUI search, the logs reader) ranks alike.
+
+A node scores one point per signature that matches. Signatures marked ``noise: true`` (log lines that are
+known to be harmless, such as ``ClosedResourceError`` after a client went away) count only when nothing
+actionable matched: a node explained by noise alone ranks below every node with an actionable match, so a
+frequent harmless line never outranks the one real error in the same paste.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from pathlib import Path
 
-from tui.playbook.model import Playbook
+from tui.playbook.model import CheckNode, Playbook, SignatureSpec
+
+FLAGS = re.IGNORECASE | re.MULTILINE
+
+
+@dataclass(frozen=True)
+class Match:
+    """How one node matched a text."""
+
+    node: str
+    hits: int
+    """Actionable signatures that matched."""
+    noise_hits: int
+    """Signatures marked as noise that matched."""
+    longest: int
+    """Length of the longest matching text (ties: the more specific node first)."""
+
+    @property
+    def noise(self) -> bool:
+        """Only known noise matched."""
+        return self.hits == 0
+
+    @property
+    def score(self) -> int:
+        return self.hits or self.noise_hits
+
+
+def _search(pattern: str, text: str) -> re.Match[str] | None:
+    return re.search(pattern, text, FLAGS)
+
+
+def rank(playbook: Playbook, text: str) -> list[Match]:
+    """Nodes whose signatures match ``text``: actionable before noise, then most hits, then longest match."""
+    matches = []
+    for node_id, node in playbook.nodes.items():
+        hits = noise_hits = longest = 0
+        for sig in node.signatures:
+            # validated signatures are ``Signature`` strings; a model built in code may still hold a SignatureSpec
+            found = _search(sig if isinstance(sig, str) else sig.pattern, text)
+            if found is None:
+                continue
+            if sig.noise if isinstance(sig, SignatureSpec) else getattr(sig, "noise", False):
+                noise_hits += 1
+            else:
+                hits += 1
+                longest = max(longest, len(found.group(0)))
+        if hits or noise_hits:
+            matches.append(Match(node_id, hits, noise_hits, longest))
+    matches.sort(key=lambda m: (m.noise, -m.hits, -m.longest, -m.noise_hits, m.node))
+    return matches
 
 
 def match_signatures(playbook: Playbook, text: str) -> list[tuple[str, int]]:
-    """Rank nodes by how many of their signatures match ``text`` (ties: longer match first)."""
-    scores: list[tuple[str, int, int]] = []
-    for node_id, node in playbook.nodes.items():
-        hits = 0
-        longest = 0
-        for sig in node.signatures:
-            m = re.search(sig, text, re.IGNORECASE | re.MULTILINE)
-            if m:
-                hits += 1
-                longest = max(longest, len(m.group(0)))
-        if hits:
-            scores.append((node_id, hits, longest))
-    scores.sort(key=lambda s: (-s[1], -s[2], s[0]))
-    return [(n, h) for n, h, _ in scores]
+    """Ranked ``(node id, score)`` pairs (see :func:`rank`)."""
+    return [(m.node, m.score) for m in rank(playbook, text)]
+
+
+class MatchInputError(ValueError):
+    """The text given to ``match`` cannot be used (empty, or a file that does not exist)."""
+
+
+def _looks_like_path(text: str) -> bool:
+    """One token that names a file: starts like a path or ends with a log-ish extension."""
+    if not text or any(c.isspace() for c in text) or len(text) > 4096:
+        return False
+    return text.startswith(("/", "./", "../", "~/")) or bool(re.search(r"\.(log|txt|json|jsonl|out|err)$", text))
+
+
+def read_match_input(text: str, stdin: str | None = None) -> str:
+    """The text to match: ``-`` is stdin, an existing file is read, a path that does not exist is an error."""
+    if text == "-":
+        text = stdin or ""
+    else:
+        path = Path(text).expanduser() if _looks_like_path(text) else None
+        if path is not None:
+            if not path.is_file():
+                raise MatchInputError(
+                    f"{text}: no such file (to match a text that looks like a path, quote more of the line)"
+                )
+            text = path.read_text(encoding="utf-8", errors="replace")
+        elif len(text) < 4096 and "\n" not in text and Path(text).is_file():
+            text = Path(text).read_text(encoding="utf-8", errors="replace")
+    if not text.strip():
+        raise MatchInputError("nothing to match: give the error text, a log file, or - for stdin")
+    return text
+
+
+def node_for_start(playbook: Playbook, start: str) -> str | None:
+    """A node id, or the node that answers guide section ``start`` (e.g. ``1.1``): the first check node that
+    does (a walk from there runs the checks), else the first node; None when neither."""
+    if start in playbook.nodes:
+        return start
+    answering = [(node_id, node) for node_id, node in playbook.nodes.items() if start in node.guide_sections]
+    checks = [node_id for node_id, node in answering if isinstance(node, CheckNode)]
+    candidates = checks or [node_id for node_id, _ in answering]
+    return candidates[0] if candidates else None

@@ -23,7 +23,7 @@ A playbook is one YAML file::
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal, Self, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -146,23 +146,64 @@ class FixRef(_Strict):
     """Re-run this node's checks after the fix is applied."""
 
 
+class SignatureSpec(_Strict):
+    """A signature with options, e.g. ``{pattern: "Error in message router", noise: true}``."""
+
+    pattern: str
+    noise: bool = False
+    """Known noise: still explained, but ranked below every actionable match."""
+
+
+class Signature(str):
+    """A signature's regular expression; a ``str`` (so every reader can use it as one) that knows if it is noise."""
+
+    noise: bool
+
+    def __new__(cls, pattern: str, noise: bool = False) -> Self:
+        obj = super().__new__(cls, pattern)
+        obj.noise = noise
+        return obj
+
+
+GUIDE_SECTION = r"^([0-9]+(\.[0-9]+)*|[a-z][a-z0-9-]*)$"
+
+
 class _NodeBase(_Strict):
     title: str
     body: str = ""
     """Markdown shown with the node."""
     fixes: list[FixRef] = Field(default_factory=list)
-    signatures: list[str] = Field(default_factory=list)
-    """Regular expressions of error text this node explains (for symptom search and log scans)."""
+    signatures: list[str | SignatureSpec] = Field(default_factory=list)
+    """Regular expressions of error text this node explains (for symptom search and log scans); a string, or
+    ``{pattern, noise: true}`` for known noise."""
+    guide: str | list[str] | None = None
+    """Section(s) of the troubleshooting guide this node answers (``"1.1"``, or a name such as ``uuid``)."""
 
     @field_validator("signatures")
     @classmethod
-    def _signatures_compile(cls, values: list[str]) -> list[str]:
+    def _signatures_compile(cls, values: list[str | SignatureSpec]) -> list[Signature]:
+        out = []
         for value in values:
+            sig = Signature(value.pattern, value.noise) if isinstance(value, SignatureSpec) else Signature(value)
             try:
-                re.compile(value)
+                re.compile(sig)
             except re.error as exc:
-                raise ValueError(f"signature {value!r} does not compile: {exc}") from None
-        return values
+                raise ValueError(f"signature {str(sig)!r} does not compile: {exc}") from None
+            out.append(sig)
+        return out
+
+    @field_validator("guide")
+    @classmethod
+    def _guide_sections(cls, value: str | list[str] | None) -> str | list[str] | None:
+        for section in [value] if isinstance(value, str) else value or []:
+            if not re.fullmatch(GUIDE_SECTION, section):
+                raise ValueError(f"guide section {section!r} is not a section number (1.1) or name (uuid)")
+        return value
+
+    @property
+    def guide_sections(self) -> list[str]:
+        """The guide sections this node answers, as a list."""
+        return [self.guide] if isinstance(self.guide, str) else list(self.guide or [])
 
 
 class QuestionNode(_NodeBase):

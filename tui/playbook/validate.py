@@ -19,6 +19,7 @@ from tui.context import CONTEXT_NAMES
 from tui.playbook.loader import LoadedPlaybook, PlaybookError, PlaybookLoadError, load_playbook
 from tui.playbook.model import RESERVED_KEYS, CheckNode, DiagnosisNode, Playbook, QuestionNode
 from tui.playbook.template import names_in
+from tui.playbook.translations import is_translation_gap, localize, translation_problems
 from tui.registry import CheckParams, Registry, load_all
 
 
@@ -27,7 +28,7 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
 
     Raises ``ValueError`` with one message naming every problem (the CLI and the TUI show it as is).
     """
-    from tui.playbook.loader import shipped_playbook_files
+    from tui.playbook.locate import missing_hint, shipped_playbook_files
 
     path = Path(ref)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
@@ -42,13 +43,16 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
                 continue
         if found is None:
             known = ", ".join(f.stem for f in shipped)
+            if not shipped:
+                raise ValueError(f"no playbook {ref!r}: {missing_hint()}, or give a path to a .yaml file")
             raise ValueError(f"no playbook {ref!r} (shipped: {known}; or give a path to a .yaml file)")
         path = found
     loaded, errors = validate_file(path)
+    errors = [e for e in errors if not is_translation_gap(e)]  # a missing translation falls back to English
     if errors:
         raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in errors))
     assert loaded is not None
-    return loaded
+    return localize(loaded)
 
 
 def validate_file(
@@ -75,6 +79,7 @@ def validate(loaded: LoadedPlaybook, registry: Registry | None = None) -> list[P
     errors += _check_keys(loaded)
     if not errors:
         errors += _check_exits(loaded)
+    errors += translation_problems(loaded)
     return sorted(set(errors))
 
 

@@ -17,7 +17,14 @@
   platform also puts an ``Mcp-Session-Id`` on requests that lack one — which is
   what breaks stateful Python servers (§1.2);
 * the server behind it unreachable → HTTP **200** with JSON-RPC error ``-32010``
-  "Runtime initialization time exceeded" (§0.7).
+  "Runtime initialization time exceeded" (§0.7);
+* with ``wrap_server_errors=True``: a POST the container answers with a 5xx, or with a 400/404 that
+  rejects the session (a stateful server and the platform's ``Mcp-Session-Id``), comes back as HTTP
+  **200** with JSON-RPC error ``-32603`` "An internal error occurred while processing the request."
+  and the request's id: what clients of a real runtime see (agentcore.md §1.2, argoproj-labs/mcp-for-argocd#88;
+  the guide's headline error). The HTTP status of the real wrapper is not documented; 200 follows the
+  documented ``-32010`` case. Off by default so the endpoint checks' tests still see the container's own
+  answer (404 "Session not found", 421, …).
 
 It also serves the issuer's ``/.well-known/openid-configuration`` and JWKS, so the
 runtime's ``discoveryUrl`` can point here. Tokens come from ``issue_token(kind)``.
@@ -39,6 +46,9 @@ FORWARDED_HOST = "agentcore-runtime.internal:8000"
 makes the SDK's default DNS-rebinding protection answer 421 (the ``host-protection`` fault)."""
 ACCEPT_MESSAGE = "MCP Accept header must contain: application/json, text/event-stream"
 INIT_TIMEOUT_MESSAGE = "Runtime initialization time exceeded. Please make sure that initialization completes in 30s."
+INTERNAL_ERROR_MESSAGE = "An internal error occurred while processing the request."
+MAX_WRAPPED_BODY = 64 * 1024
+"""How much of a rejected answer the door reads before wrapping it (the rest is discarded unread)."""
 AUTH_MISMATCH_MESSAGE = (
     "Authorization method mismatch. The agent is configured for a different authorization method than what was "
     "used in your request. Please use the authorization method that the agent is configured with (OAuth or SigV4)."
@@ -88,6 +98,7 @@ class FrontDoorSandbox:
         *,
         inject_session_id: bool = True,
         read_timeout: float = 120.0,
+        wrap_server_errors: bool = False,
     ) -> None:
         from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -96,6 +107,7 @@ class FrontDoorSandbox:
         self.allowed_client = allowed_client
         self.inject_session_id = inject_session_id
         self.read_timeout = read_timeout
+        self.wrap_server_errors = wrap_server_errors
         self.kid = f"sandbox-{uuid.uuid4().hex[:8]}"
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self._thread = UvicornThread(self._build_app(), name="sandbox-frontdoor")
@@ -272,6 +284,13 @@ class FrontDoorSandbox:
                 upstream = await client.send(upstream_request, stream=True)
             except (httpx.ConnectError, httpx.ConnectTimeout):
                 return _init_timeout(rpc_id, extra)
+            chunks = upstream.aiter_raw()
+            prefix = b""
+            if door.wrap_server_errors and request.method == "POST" and upstream.status_code >= 400:
+                rejected, prefix = await _rejected(upstream.status_code, chunks)
+                if rejected:
+                    await upstream.aclose()
+                    return _internal_error(rpc_id, extra)
             out_headers = {k: v for k, v in upstream.headers.items() if k.lower() in RETURN_RESPONSE_HEADERS}
             out_headers.update(extra)
             if "mcp-session-id" not in upstream.headers and injected:
@@ -280,12 +299,34 @@ class FrontDoorSandbox:
             async def relay() -> Any:
                 # A backend that drops mid-stream raises here; uvicorn then drops our client too.
                 try:
-                    async for chunk in upstream.aiter_raw():
+                    if prefix:
+                        yield prefix
+                    async for chunk in chunks:
                         yield chunk
                 finally:
                     await upstream.aclose()
 
             return StreamingResponse(relay(), status_code=upstream.status_code, headers=out_headers)
+
+        async def _rejected(status: int, chunks: Any) -> tuple[bool, bytes]:
+            """(wrap it?, the part of the body read to decide): a 5xx, or a 400/404 that names the session."""
+            if status >= 500:
+                return True, b""
+            if status not in (400, 404):
+                return False, b""
+            body = b""
+            async for chunk in chunks:
+                body += chunk
+                if len(body) >= MAX_WRAPPED_BODY:
+                    break
+            return b"session" in body.lower(), body
+
+        def _internal_error(rpc_id: Any, extra: dict[str, str]) -> Response:
+            return JSONResponse(
+                {"jsonrpc": "2.0", "id": rpc_id, "error": {"code": -32603, "message": INTERNAL_ERROR_MESSAGE}},
+                status_code=200,
+                headers=extra,
+            )
 
         def _init_timeout(rpc_id: Any, extra: dict[str, str]) -> Response:
             return JSONResponse(
@@ -318,6 +359,7 @@ __all__ = [
     "FORWARDED_HOST",
     "FrontDoorSandbox",
     "INIT_TIMEOUT_MESSAGE",
+    "INTERNAL_ERROR_MESSAGE",
     "TOKEN_KINDS",
     "WRONG_CLIENT_MESSAGE",
 ]

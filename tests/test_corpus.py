@@ -1,0 +1,79 @@
+"""The playbook diagnoses what real users reported (tests/corpus/real_errors.yaml).
+
+Every case was labelled with the node(s) that are a correct diagnosis before matching was tuned. The test
+prints the first-rank and top-3 rates and fails below 90 % first-rank; texts the playbook has no answer for
+must match no node at all (a wrong diagnosis is worse than none).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
+from tui.playbook.matching import match_signatures
+
+CORPUS = Path(__file__).parent / "corpus" / "real_errors.yaml"
+FIRST_RANK_FLOOR = 0.90
+
+
+@pytest.fixture(scope="module")
+def playbook():  # type: ignore[no-untyped-def]
+    return load_playbook(PLAYBOOK_DIR / "agentcore-mcp.yaml").playbook
+
+
+@pytest.fixture(scope="module")
+def cases() -> list[dict]:
+    return yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]
+
+
+def test_corpus_is_real_and_labelled(cases, playbook) -> None:  # type: ignore[no-untyped-def]
+    assert len(cases) >= 80
+    paraphrases = [c["id"] for c in cases if c.get("paraphrase")]
+    assert len(paraphrases) / len(cases) < 0.10, paraphrases
+    for case in cases:
+        assert case["text"].strip() and case["source"] and case["cause"], case["id"]
+        assert bool(case.get("none")) != bool(case.get("nodes")), f"{case['id']}: either nodes or none: true"
+        unknown = [n for n in case.get("nodes", []) if n not in playbook.nodes]
+        assert not unknown, f"{case['id']}: labelled with nodes the playbook lacks: {unknown}"
+
+
+def _rates(cases: list[dict], playbook) -> tuple[float, float, list[str]]:  # type: ignore[no-untyped-def]
+    first = top3 = 0
+    misses = []
+    for case in cases:
+        ranked = [node for node, _ in match_signatures(playbook, case["text"])]
+        if ranked and ranked[0] in case["nodes"]:
+            first += 1
+        else:
+            misses.append(f"{case['id']}: want {case['nodes']}, got {ranked[:3]}")
+        if set(ranked[:3]) & set(case["nodes"]):
+            top3 += 1
+    return first / len(cases), top3 / len(cases), misses
+
+
+def test_first_rank_rate_on_real_texts(cases, playbook) -> None:  # type: ignore[no-untyped-def]
+    labelled = [c for c in cases if c.get("nodes")]
+    held_out = [c for c in labelled if c.get("heldout")]
+    first_rate, top3_rate, misses = _rates(labelled, playbook)
+    print(f"\ncorpus: {len(labelled)} labelled texts; first-rank {first_rate:.1%}, top-3 {top3_rate:.1%}")
+    if held_out:
+        held_first, held_top3, _ = _rates(held_out, playbook)
+        print(
+            f"  of which held out (labelled after tuning): {len(held_out)}; first-rank {held_first:.1%}, top-3 {held_top3:.1%}"
+        )
+    for miss in misses:
+        print("  miss", miss)
+    assert first_rate >= FIRST_RANK_FLOOR, "\n".join(misses)
+
+
+def test_texts_without_an_answer_match_nothing(cases, playbook) -> None:  # type: ignore[no-untyped-def]
+    wrong = {}
+    for case in cases:
+        if case.get("none"):
+            ranked = [node for node, _ in match_signatures(playbook, case["text"])]
+            if ranked:
+                wrong[case["id"]] = ranked
+    assert not wrong, f"texts the playbook cannot explain got a diagnosis: {wrong}"

@@ -1,0 +1,208 @@
+"""Language of the TUI and CLI: choosing it, and translating chrome strings through gettext.
+
+The language is, in order: ``--lang ja|en``, else ``AGENTCORE_TRIAGE_LANG``, else the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG``: the first one set decides, as in POSIX; Japanese when it starts with ``ja``),
+else English.
+
+Chrome strings are marked with ``_()`` (or ``N_()`` where the text must stay a constant, e.g. a class-level
+binding description, and ``_()`` is applied when it is shown) and ``ngettext()``. English is the source
+language: in English nothing is loaded at all. The Japanese catalogue is ``tui/locale/ja/LC_MESSAGES/
+agentcore-triage.po``, compiled to the ``.mo`` beside it (shipped in the wheel). After changing marked strings::
+
+    python -m tui.i18n update    # extract with Babel, merge into the .po, compile the .mo
+
+Importing this module costs nothing beyond ``os``: the stdlib ``gettext`` machinery and the catalogue load on
+the first translated lookup in Japanese.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+DOMAIN = "agentcore-triage"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+LANGUAGES = ("en", "ja")
+DEFAULT_LANGUAGE = "en"
+ENV_VAR = "AGENTCORE_TRIAGE_LANG"
+
+_language = DEFAULT_LANGUAGE
+_catalogue: Any = None
+"""The loaded ``gettext.GNUTranslations`` for ``_language`` (None: not loaded yet, or English)."""
+
+
+class LanguageError(ValueError):
+    """An unknown language name (the message says which ones exist)."""
+
+
+def normalize(name: str) -> str | None:
+    """``ja``, ``ja_JP.UTF-8``, ``JA``, ``en_US`` → ``ja``/``en``; anything else → None."""
+    base = name.strip().lower().replace("-", "_").split(".")[0].split("@")[0].split("_")[0]
+    return base if base in LANGUAGES else None
+
+
+def locale_language(environ: Mapping[str, str]) -> str | None:
+    """The language the POSIX locale asks for: the first of LC_ALL, LC_MESSAGES, LANG that is set."""
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "ja" if value.lower().startswith("ja") else DEFAULT_LANGUAGE
+    return None
+
+
+def resolve_language(flag: str | None = None, environ: Mapping[str, str] | None = None) -> str:
+    """``--lang``, else ``AGENTCORE_TRIAGE_LANG``, else the locale, else English.
+
+    An unknown ``--lang`` raises ``LanguageError``; an unknown value in the environment variable is ignored
+    (the locale decides), so a stray variable never stops the tool.
+    """
+    env = os.environ if environ is None else environ
+    if flag:
+        lang = normalize(flag)
+        if lang is None:
+            raise LanguageError(f"--lang {flag!r}: use one of {', '.join(LANGUAGES)}")
+        return lang
+    from_env = normalize(env.get(ENV_VAR, "") or "")
+    if from_env:
+        return from_env
+    return locale_language(env) or DEFAULT_LANGUAGE
+
+
+def set_language(lang: str) -> str:
+    """Make ``lang`` the language of every later ``_()``; returns the normalized name."""
+    global _language, _catalogue
+    normalized = normalize(lang)
+    if normalized is None:
+        raise LanguageError(f"language {lang!r}: use one of {', '.join(LANGUAGES)}")
+    if normalized != _language:
+        _language = normalized
+        _catalogue = None
+    return _language
+
+
+def use_language(flag: str | None = None) -> str:
+    """Resolve (``--lang``, environment, locale) and make it the current language; what the CLI calls first."""
+    return set_language(resolve_language(flag))
+
+
+def current_language() -> str:
+    return _language
+
+
+def catalogue_file(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+
+
+def _translations() -> Any:
+    global _catalogue
+    if _catalogue is None:
+        import gettext
+
+        _catalogue = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[_language], fallback=True)
+    return _catalogue
+
+
+def gettext(message: str) -> str:
+    """``message`` in the current language (English: as is)."""
+    if _language == DEFAULT_LANGUAGE or not message:
+        return message
+    return _translations().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form for ``n`` in the current language (Japanese has one form)."""
+    if _language == DEFAULT_LANGUAGE:
+        return singular if n == 1 else plural
+    return _translations().ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it now (translate with ``_()`` when shown)."""
+    return message
+
+
+_ = gettext
+
+
+# ---------------------------------------------------------------------------- catalogue maintenance (Babel)
+
+PO_FILE = LOCALE_DIR / "ja" / "LC_MESSAGES" / f"{DOMAIN}.po"
+MAPPING_FILE = LOCALE_DIR / "babel.cfg"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+
+
+def extract() -> Any:
+    """Every marked string of the package, as a Babel ``Catalog`` (the ``.pot`` content)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    root = Path(__file__).resolve().parent
+    catalog = Catalog(project=DOMAIN, charset="utf-8")
+    with MAPPING_FILE.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle, str(MAPPING_FILE))
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(root),
+        method_map=method_map,
+        options_map=options_map,
+        keywords=KEYWORDS,
+        comment_tags=("TRANSLATORS:",),
+        strip_comment_tags=True,
+    ):
+        catalog.add(message, None, [(f"tui/{filename}", lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def compile_po(po_path: Path = PO_FILE) -> bytes:
+    """The ``.mo`` bytes for a ``.po`` file, exactly as ``update`` writes them (fuzzy entries left out)."""
+    import io
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    with po_path.open("rb") as handle:
+        catalog = read_po(handle, locale="ja", domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def update() -> None:
+    """Extract, merge into the Japanese ``.po`` (new strings untranslated, gone ones obsolete), compile the ``.mo``."""
+    from babel.messages.pofile import read_po, write_po
+
+    template = extract()
+    if PO_FILE.exists():
+        with PO_FILE.open("rb") as handle:
+            catalog = read_po(handle, locale="ja", domain=DOMAIN)
+        catalog.update(template, no_fuzzy_matching=True)
+    else:
+        from babel.messages.catalog import Catalog
+
+        catalog = Catalog(locale="ja", domain=DOMAIN, project=DOMAIN, charset="utf-8")
+        catalog.update(template)
+    PO_FILE.parent.mkdir(parents=True, exist_ok=True)
+    with PO_FILE.open("wb") as handle:
+        write_po(handle, catalog, width=120, sort_output=True, ignore_obsolete=True, include_lineno=False)
+    catalogue_file("ja").write_bytes(compile_po(PO_FILE))
+
+
+def main(argv: list[str] | None = None) -> int:
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["update"]:
+        update()
+        print(f"updated {PO_FILE} and {catalogue_file('ja')}")
+        return 0
+    if args == ["compile"]:
+        catalogue_file("ja").write_bytes(compile_po(PO_FILE))
+        return 0
+    print("usage: python -m tui.i18n update|compile", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

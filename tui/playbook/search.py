@@ -1,0 +1,238 @@
+"""Symptom search in English and Japanese: error texts, the guide's section headings and numbers, symptom words.
+
+``search_nodes`` is what ``match`` and the ``/`` search call. It ranks, best first:
+
+1. nodes whose **signatures** match the text (``tui.playbook.matching.match_signatures``; score = signatures matched,
+   exactly as before, so a pasted error line ranks as it always did);
+2. then nodes the text points at without an error signature (score 0): a **section number** of the Japanese
+   troubleshooting guide ("1.1", "§2.1", "セクション 4.1"), one of its **headings** 「CloudWatch Logsへの権限不足」,
+   a **symptom word** 「ログ」「権限」「トレース」, or Japanese words found in a node's **Japanese texts**.
+
+Nodes may name their guide section themselves (a ``guide: "1.1"`` field); ``GUIDE_SECTIONS`` below is the map for
+the shipped playbook, derived from the guide's headings, and breaks ties in favour of the node that answers the
+section. Everything here is bounded: the query is cut at ``MAX_QUERY`` characters and matching is plain substring
+search, apart from the signatures (which ``match_signatures`` owns).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from tui.playbook.matching import match_signatures
+from tui.playbook.model import Playbook
+
+MAX_QUERY = 20_000
+GUIDE_PLAYBOOK = "agentcore-mcp"
+"""The playbook the guide's map below is about (other playbooks use only their own ``guide`` fields)."""
+
+
+@dataclass(frozen=True)
+class GuideSection:
+    """A heading of the Japanese troubleshooting guide and the node that answers it."""
+
+    number: str | None
+    heading: str
+    node: str
+
+
+GUIDE_SECTIONS: tuple[GuideSection, ...] = (
+    GuideSection(None, "MCPサーバーのトラブルシューティングガイド", "symptom"),
+    GuideSection(None, "一般的なエラーと解決策", "symptom"),
+    GuideSection("1", "内部サーバーエラー（Internal Server Error）", "ep-internal-error"),
+    GuideSection("1.1", "CloudWatch Logsへの権限不足", "aws-role-logs"),
+    GuideSection("1.2", "CloudWatch Logsグループの不足", "aws-otel-group-missing"),
+    GuideSection("1.3", "Content-Typeヘッダーの問題", "ep-headers"),
+    GuideSection("2", "OpenTelemetry関連のエラー", "aws-traces"),
+    GuideSection("2.1", "トレースセグメントの送信先エラー", "aws-transaction-search-off"),
+    GuideSection("2.2", "aws-opentelemetry-distroパッケージの不足", "project-no-telemetry"),
+    GuideSection("3", "JSON-RPC関連のエラー", "ep-internal-error"),
+    GuideSection("3.1", "内部JSON-RPCエラー（-32603）", "ep-internal-error"),
+    GuideSection("4", "ストリーム処理関連のエラー", "ep-closed-resource"),
+    GuideSection("4.1", "ClosedResourceError", "ep-closed-resource"),
+    GuideSection(None, "再デプロイ手順", "project-start"),
+    GuideSection(None, "UUIDフォーマットの問題", "ep-uuid"),
+    GuideSection(None, "ログの収集と分析", "aws-recent-errors"),
+    GuideSection(None, "その他の問題", "context"),
+)
+"""Every heading of shared/seed/agentcore-mcp-troubleshooting-guide.ja.md, with the node that answers it."""
+
+SYMPTOM_WORDS: dict[str, str] = {
+    # the guide's vocabulary and the words of Japanese AWS documentation, each to the node that starts on it
+    "ログ": "aws-logs",
+    "ロググループ": "aws-logs",
+    "ログが出": "aws-logs",
+    "ログがない": "aws-logs",
+    "権限": "aws-role",
+    "アクセス拒否": "aws-role",
+    "実行ロール": "aws-role",
+    "iamロール": "aws-role",
+    "信頼ポリシー": "aws-role-trust",
+    "トレース": "aws-traces",
+    "スパン": "aws-traces",
+    "トランザクション検索": "aws-traces",
+    "x-ray": "aws-traces",
+    "メトリクス": "aws-role-telemetry",
+    "認証情報": "aws-no-access",
+    "クレデンシャル": "aws-no-access",
+    "リージョン": "aws-region-mismatch",
+    "ランタイムが見つからない": "aws-runtime-not-found",
+    "トークン": "ep-auth",
+    "認証": "ep-auth",
+    "ヘッダー": "ep-headers",
+    "タイムアウト": "ep-slow",
+    "応答しない": "ep-slow",
+    "セッション": "ep-stateful",
+    "ステートフル": "ep-stateful",
+    "内部エラー": "ep-internal-error",
+    "接続できない": "ep-unreachable",
+    "到達できない": "ep-unreachable",
+    "起動しない": "ep-runtime-not-started",
+    "起動時": "project-start",
+    "クラッシュ": "project-start",
+    "インポート": "project-mcp-2x",
+    "ストリーム": "ep-closed-resource",
+    "uuid": "ep-uuid",
+    "再デプロイ": "project-start",
+    "デプロイ": "aws-runtime",
+}
+"""Japanese (and guide-flavoured) symptom words → the node that answers them; the longest word found wins."""
+
+_SECTION = re.compile(r"(?:§|セクション|節|章|section\s*)?\s*(?<![\d.])(\d{1,2}(?:\.\d{1,2})?)(?![\d.])\s*(?:節|章)?")
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+_DROP = re.compile(r"[\s\u3000「」『』（）()【】\[\]・:：、。,.!?！？\"'`*_#]+")
+
+SIGNATURE_WEIGHT = 1_000_000
+SECTION_POINTS = 9_000
+HEADING_POINTS = 8_000
+GUIDE_FIELD_POINTS = 500
+WORD_POINTS = 1_000
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    node: str
+    signatures: int
+    """How many of the node's signatures matched (0: found through the guide or the words)."""
+    points: int
+    reasons: tuple[tuple[str, str], ...]
+    """Why, as ``(kind, detail)``: ``signatures`` (count), ``section`` (number), ``heading``, ``word``, ``text``."""
+
+
+def normalize(text: str) -> str:
+    """NFKC, lower case, without spaces, brackets and punctuation: 「CloudWatch Logs への権限不足」 == cloudwatchlogsへの権限不足."""
+    return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def _sections(query: str) -> set[str]:
+    """Section numbers the query names: any "n.m", or a bare "n" when it is (nearly) the whole query."""
+    found = set()
+    for m in _SECTION.finditer(query[:200]):
+        number = m.group(1)
+        if "." in number or len(query.strip()) <= 12:
+            found.add(number)
+    return found
+
+
+def _guide_field(node: Any) -> tuple[str, ...]:
+    value = getattr(node, "guide", None)
+    if value is None:
+        return ()
+    if isinstance(value, (list, tuple)):
+        return tuple(str(v) for v in value)
+    return (str(value),)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1) if _CJK.search(text[i : i + 2])}
+
+
+def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[SearchHit]:
+    """Every node the query points at, best first, with why.
+
+    ``lang`` is the reader's language. The query's own script decides what is recognised, in either language: a
+    Japanese engineer on an English locale still pastes the guide's Japanese headings, and an English playbook is
+    searched through its shipped Japanese texts.
+    """
+    query = query[:MAX_QUERY]
+    if not query.strip():
+        return []
+    points: dict[str, int] = {}
+    reasons: dict[str, list[tuple[str, str]]] = {}
+    signatures: dict[str, int] = {}
+
+    def add(node_id: str, amount: int, reason: tuple[str, str]) -> None:
+        if node_id in playbook.nodes:
+            points[node_id] = points.get(node_id, 0) + amount
+            reasons.setdefault(node_id, []).append(reason)
+
+    ranked = match_signatures(playbook, query)
+    for position, (node_id, hits) in enumerate(ranked):
+        signatures[node_id] = hits
+        add(node_id, hits * SIGNATURE_WEIGHT + (len(ranked) - position), ("signatures", str(hits)))
+
+    short = len(query) <= 400  # a guide heading or a symptom, not a pasted log
+    if short:
+        text = normalize(query)
+        sections = _sections(query)
+        guide_map = GUIDE_SECTIONS if playbook.id == GUIDE_PLAYBOOK else ()
+        for section in guide_map:
+            heading = normalize(section.heading)
+            if section.number is not None and section.number in sections:
+                add(section.node, SECTION_POINTS, ("section", section.number))
+            if heading and heading in text:
+                add(section.node, HEADING_POINTS + len(heading), ("heading", section.heading))
+            elif len(text) >= 2 and text in heading and not text.isdigit():
+                add(section.node, HEADING_POINTS // 4 * len(text) // len(heading), ("heading", section.heading))
+        for node_id, node in playbook.nodes.items():
+            for number in _guide_field(node):
+                if number in sections:
+                    add(node_id, GUIDE_FIELD_POINTS, ("section", number))
+        if guide_map:
+            words = [w for w in SYMPTOM_WORDS if w in text]
+            if words:
+                longest = max(words, key=len)
+                add(SYMPTOM_WORDS[longest], WORD_POINTS + 10 * len(longest), ("word", longest))
+        query_grams = _bigrams(text)
+        if query_grams:
+            for node_id, title, body in _japanese_texts(playbook):
+                score = 3 * len(query_grams & _bigrams(normalize(title))) + len(query_grams & _bigrams(normalize(body)))
+                if score >= 2:
+                    add(node_id, score, ("text", ""))
+    # signature matches keep match_signatures' order (actionable before noise), then the guide/word hits by points
+    position = {node_id: i for i, (node_id, _) in enumerate(ranked)}
+    order = sorted(points, key=lambda n: (n not in position, position.get(n, 0), -points[n], n))
+    return [SearchHit(n, signatures.get(n, 0), points[n], tuple(reasons[n])) for n in order]
+
+
+def search_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[tuple[str, int]]:
+    """``(node id, signatures matched)`` best first: signature matches as ``match_signatures`` ranks them, then the
+    nodes the guide's headings, section numbers and Japanese symptom words point at (0 signatures)."""
+    return [(hit.node, hit.signatures) for hit in rank_nodes(playbook, query, lang)]
+
+
+def _japanese_texts(playbook: Playbook) -> list[tuple[str, str, str]]:
+    """``(node id, title, body)`` in Japanese: the playbook's own when it is Japanese, else its shipped overlay."""
+    if playbook.language == "ja":
+        return [(nid, n.title, n.body) for nid, n in playbook.nodes.items()]
+    overlay = _shipped_overlay(playbook.id)
+    return [
+        (nid, texts.title or "", texts.body or "")
+        for nid, texts in (overlay.nodes.items() if overlay else ())
+        if nid in playbook.nodes
+    ]
+
+
+@lru_cache(maxsize=8)
+def _shipped_overlay(playbook_id: str) -> Any:
+    from tui.playbook.loader import PLAYBOOK_DIR, PlaybookLoadError
+    from tui.playbook.translations import load_translation, translation_file
+
+    path = translation_file(PLAYBOOK_DIR / f"{playbook_id}.yaml", "ja")
+    try:
+        return load_translation(path) if path.is_file() else None
+    except PlaybookLoadError:
+        return None
