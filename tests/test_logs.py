@@ -51,11 +51,12 @@ def test_reads_both_groups_classifies_ranks_and_redacts(seeded_logs):
     assert "\ufffd" in groups["ep-host-protection"]["last"]["message"]
     # the multi-line traceback: the sample is the line that matched, not the first line
     assert any("ClosedResourceError" in (s or {}).get("message", "") for s in (closed["first"], closed["last"]))
-    # noise outnumbers every real error, yet ranks last
-    noise = data["groups"][-1]
-    assert noise["noise"] and noise["count"] == NOISE_COUNT
-    assert noise["count"] > max(g["count"] for g in data["groups"] if not g["noise"])
-    assert not any(g["noise"] for g in data["groups"][:-1])
+    # noise outnumbers every real error, yet ranks below all of them
+    flags = [g["noise"] for g in data["groups"]]
+    assert flags == sorted(flags) and flags[-1]  # actionable groups first, then noise
+    cold_start = next(g for g in data["groups"] if "log stream does not exist" in g["signature"])
+    assert cold_start["noise"] and cold_start["count"] == NOISE_COUNT
+    assert cold_start["count"] > max(g["count"] for g in data["groups"] if not g["noise"])
     assert LEAKED_TOKEN not in result.output and "redacted" in groups["ep-headers"]["last"]["message"]
 
 
@@ -65,7 +66,7 @@ def test_text_names_each_error_with_its_node(seeded_logs):
     out = result.stdout
     for node in ("[aws-role-logs]", "[ep-closed-resource]", "[aws-transaction-search-off]", "[ep-host-protection]"):
         assert node in out
-    assert out.index("[aws-role-logs]") < out.index("noise · The specified log stream does not exist")
+    assert out.index("[aws-role-logs]") < out.index("noise · ")
     assert "Walk from the top error: agentcore-triage run --playbook agentcore-mcp --start aws-role-logs" in out
     assert "\x1b" not in out and "\udcff" not in out
 
@@ -195,7 +196,7 @@ def test_sent_patterns_give_the_same_groups(seeded_logs, monkeypatch):
     monkeypatch.setattr(reader, "_IGNORES_PATTERNS", {})
     monkeypatch.setattr(reader, "_ignores_patterns", lambda *a: False)
     result = run("--runtime", info.runtime_arn, "--since", "2h", "--format", "json", "-v")
-    assert result.stderr.count("filter pattern: ") == 2  # the signatures need two patterns of <= 1024 chars
+    assert result.stderr.count("filter pattern: ") >= 2  # the signatures need several patterns of <= 1024 chars
     assert {k: g["count"] for k, g in groups_of(result).items()} == baseline
 
 

@@ -57,9 +57,10 @@ def test_scans_the_otel_group_too_and_ranks_noise_last(seeded_aws, aws_sandbox):
     assert f.status is Status.WARN
     matches = f.evidence["matches"]
     by_node = {m["node"]: m for m in matches if m["node"]}
-    assert info.otel_log_group in by_node["ep-closed-resource"]["log_groups"]
+    assert info.otel_log_group in by_node["ep-closed-resource"]["log_groups"]  # the OTEL record
     assert f.evidence["log_groups"] == [info.runtime_log_group, info.otel_log_group]
-    assert matches[-1]["noise"] and not any(m["noise"] for m in matches[:-1])
+    flags = [m["noise"] for m in matches]
+    assert flags == sorted(flags) and flags[-1]  # actionable first, then noise
     assert "aws-role-logs" in f.summary and "log stream does not exist" not in f.summary
 
 
@@ -68,9 +69,9 @@ def test_a_fix_on_this_role_closes_the_window_for_its_node_only(seeded_aws, aws_
     seed_logs(aws_sandbox.url, info.runtime_log_group, info.otel_log_group, account=info.account_id)
     record_fix(info.role_name, minutes_from_now=1)
     f = recent(info.runtime_arn)
-    assert f.status is Status.WARN  # the ClosedResourceError is not what the role fix addresses
+    assert f.status is Status.WARN  # the trace-destination error is not what the role fix addresses
     assert [m["node"] for m in f.evidence["older_than_fix"]] == ["aws-role-logs"]
-    assert "(aws-role-logs)" not in f.summary and "(ep-closed-resource)" in f.summary
+    assert "(aws-role-logs)" not in f.summary and "(aws-transaction-search-off)" in f.summary
 
 
 def test_the_window_closes_when_every_error_predates_a_fix_for_it(seeded_aws):

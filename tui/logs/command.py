@@ -136,6 +136,7 @@ def logs_command(click_ctx: click.Context, **opts: Any) -> None:
     opts["playbook_ref"] = opts.get("playbook_ref") or (
         parent.get("playbook_ref") if isinstance(parent, dict) else None
     )
+    opts["agent"] = parent.get("agent") if isinstance(parent, dict) else None  # `agentcore-triage --agent A logs`
     run_logs(**opts)
 
 
@@ -194,6 +195,7 @@ def run_logs(
     via: str,
     playbook_ref: str | None,
     verbose: bool,
+    agent: str | None = None,
 ) -> None:
     if follow and fmt == "json":
         raise LogsUsage("--follow streams: use --format text or jsonl")
@@ -212,7 +214,7 @@ def run_logs(
     playbook = _playbook(playbook_ref or "agentcore-mcp")
     if node and node not in playbook.nodes:
         raise LogsUsage(f"--node {node!r}: no such node in {playbook.id} (`agentcore-triage match TEXT` finds one)")
-    ctx = build_context(profile=profile, region=region, runtime=runtime, project=project)
+    ctx = build_context(profile=profile, region=region, runtime=runtime, project=project, agent=agent)
     if not (ctx.runtime or all_runtimes or extra_groups):
         raise LogsUsage("which runtime? give --runtime ARN|ID|NAME, --all-runtimes, or --log-group NAME")
     from tui.aws.session import read_only_client
@@ -301,6 +303,8 @@ def _scan_target(
     def stream(event: Any, match: Any) -> None:
         if node and (match is None or match.node != node):
             return
+        if match is None and not (session or grep):
+            return  # a filter word was there but no signature matched: not an event anyone asked for
         click.echo(json.dumps(event.as_json(match), default=str))
 
     return scan(
@@ -408,6 +412,8 @@ def _follow(
 
     def on_event(event: Any, match: Any) -> None:
         if node and (match is None or match.node != node):
+            return
+        if match is None and not (session or grep):
             return
         if fmt == "jsonl":
             click.echo(json.dumps(event.as_json(match), default=str))

@@ -41,7 +41,7 @@ INSIGHTS_SLICE_MS = 3 * 3600 * 1000
 INSIGHTS_MAX_SLICES = 16
 FILTER_SLICE_MS = 6 * 3600 * 1000
 FILTER_MAX_SLICES = 4
-MIN_TERM = 4
+MIN_TERM = 3
 MAX_PAGES = 100_000
 QUERY_DEADLINE = 300.0
 """Seconds one Insights query may run before the read reports it as failed."""

@@ -90,14 +90,25 @@ def otel_groups_from_project(project: str | None) -> list[tuple[str, str]]:
         except OSError:
             text = ""
         out += [(g, "Dockerfile ENV") for g in otel_groups_in_text(text)]
-    from tui.context import agentcore_agent
-
-    agent = agentcore_agent(root)
-    for text in _strings(agent):
+    for text in _strings(_raw_agentcore_yaml(root)):
         if "x-aws-log-group" in text.lower():
             groups = _GROUP_IN_HEADERS.findall(text)
             out += [(g, ".bedrock_agentcore.yaml") for g in groups]
     return list(dict.fromkeys(out))
+
+
+def _raw_agentcore_yaml(root: Path) -> Any:
+    """The whole ``.bedrock_agentcore.yaml`` as plain data ({} when absent, too big or broken): the OTEL headers
+    may sit under any key (an environment block, launch arguments), which a typed reading would drop."""
+    path = root / ".bedrock_agentcore.yaml"
+    try:
+        if not path.is_file() or path.stat().st_size > 1_000_000:
+            return {}
+        import yaml
+
+        return yaml.safe_load(path.read_text(encoding="utf-8", errors="replace")) or {}
+    except Exception:  # noqa: BLE001 - OS and YAML errors alike: a broken file names no group
+        return {}
 
 
 def runtime_groups(logs: Any, runtime_id: str) -> list[str]:
