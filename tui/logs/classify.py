@@ -146,19 +146,19 @@ class Classifier:
         self._noise = [(literal.lower(), why) for literal, why in BUILTIN_NOISE]
         self._cache: dict[str, Match | None] = {}
         """Repeated lines (the same error every few seconds) are matched once; bounded, oldest dropped."""
-        # Gates: a signature can only match text that contains one of its literal words (any case), so most
-        # lines are turned away by a few substring searches; signatures without such a word always run.
+        # Gates: a signature can only match text that contains one of its literal words (any case), so a line
+        # costs a few substring searches, and only the signatures whose word is there run their regex;
+        # signatures without such a word always run. The full ranking runs only when one of them matched.
         from tui.logs.reader import literal_terms
 
-        gates: list[str] = []
+        self._gated: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
         self._ungated: list[re.Pattern[str]] = []
         for _, pattern, rx, _ in self._signatures:
             words = literal_terms(pattern)
             if words is None:
                 self._ungated.append(rx)
             else:
-                gates += [w.lower() for w in words if w.lower() not in gates]
-        self._gates = gates
+                self._gated.append((tuple(dict.fromkeys(w.lower() for w in words)), rx))
 
     @property
     def literals(self) -> list[str]:
@@ -166,9 +166,12 @@ class Classifier:
         return [p for _, p, _, _ in self._signatures] + [literal for literal, _ in BUILTIN_NOISE]
 
     def _prefilter(self, text: str, lowered: str) -> bool:
-        for gate in self._gates:  # a plain loop: this runs for every event read
-            if gate in lowered:
-                return True
+        for words, rx in self._gated:  # plain loops: this runs for every event read
+            for word in words:
+                if word in lowered:
+                    if rx.search(text):
+                        return True
+                    break
         return any(rx.search(text) for rx in self._ungated)
 
     def classify(self, message: str) -> Match | None:

@@ -467,16 +467,16 @@ def read_events(
         strategy = "filter"
         why = (
             "the server ignored a filter pattern (it sent events the pattern excludes: an emulator or proxy), so "
-            "sending one would only cost time: FilterLogEvents without it, the same terms applied here"
+            "sending one would only cost time: FilterLogEvents without it, every event classified here"
         )
         send_patterns = False
     stats.strategy, stats.reason = strategy, why
     if not present:
         return
     narrowing = _narrowing_pattern(request)
-    if not send_patterns:  # --session/--grep are checked by _wanted, the terms by _filter_group
+    if not send_patterns:  # --session/--grep are still checked (_wanted)
         patterns: list[str | None] = [None]
-        terms_by_pattern: list[list[str]] = [[] if narrowing else list(request.terms)]
+        terms_by_pattern: list[list[str]] = [[]]  # every event goes to the classifier, which is stricter
     elif narrowing:
         patterns = [narrowing]
         terms_by_pattern = [[]]
