@@ -503,7 +503,7 @@ def _all_runtimes(
         rows = list(pool.map(one, summaries))
     out = []
     found = False
-    for summary, row in zip(summaries, rows):
+    for summary, row in zip(summaries, rows, strict=True):
         label = f"{summary.get('agentRuntimeName')} ({summary.get('agentRuntimeId')})"
         result = row["result"]
         if result is None:
