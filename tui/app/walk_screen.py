@@ -59,6 +59,7 @@ class WalkScreen(Screen[None]):
         Binding("slash", "search", "Search", id="walk.search", tooltip="Find the node that explains an error message"),
         Binding("e", "export", "Export", id="walk.export", tooltip="Write the session as Markdown and JSON"),
         Binding("a", "audit", "Audit", show=False, id="walk.audit", tooltip="Every fix applied (the audit log)"),
+        Binding("L", "logs", "Logs", show=False, id="walk.logs", tooltip="CloudWatch logs grouped by node"),
         Binding("question_mark,f1", "app.help", "Help", id="walk.help", tooltip="Keys and a short guide"),
     ]
 
@@ -408,6 +409,16 @@ class WalkScreen(Screen[None]):
         from tui.app.audit_screen import AuditScreen
 
         self.app.push_screen(AuditScreen())
+
+    def action_logs(self) -> None:
+        """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""
+        from tui.app.logs_screen import LogsScreen
+
+        def chosen(node_id: str | None) -> None:
+            if node_id:
+                self.jump_to(node_id, "the logs screen: this node explains those log events")
+
+        self.app.push_screen(LogsScreen(self.walk), chosen)
 
     def run_single_check(self, key: str) -> None:
         """Run one check of the current node (command palette)."""
