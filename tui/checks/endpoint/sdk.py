@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
+from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed
 
@@ -16,7 +16,7 @@ from tui.results import CheckResult, Severity, failed, passed
     severity=Severity.HIGH,
     params=EndpointParams,
     publishes=("endpoint.sdk_ok",),
-    needs=("endpoint",),
+    needs=HANDSHAKE_NEEDS,
     remediation="Fix the cause the raw probe shows; the SDK's own message hides the HTTP status.",
 )
 async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult:
@@ -27,7 +27,7 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
     from tui.endpoint.classify import classify
     from tui.endpoint.sdk import run_sdk
 
-    s = await setup(ctx, params)
+    s = await setup(ctx, params, handshake=True)
     if isinstance(s, CheckResult):
         return s
     evidence: dict[str, Any] = s.base_evidence()
