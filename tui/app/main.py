@@ -180,6 +180,9 @@ class TriageApp(App[None]):
             from tui.registry import load_all
 
             load_all()
+        from tui.engine.warm import app_modules, import_all
+
+        import_all(app_modules())  # httpx, boto3, mcp: a check importing them later would stall the event loop
 
     # -- starting the walk ------------------------------------------------------------------
     def load_playbook(self, ref: str) -> LoadedPlaybook:

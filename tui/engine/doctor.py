@@ -179,9 +179,20 @@ async def run_doctor(
     timeout: float | None = None,
 ) -> DoctorRun:
     """Run every reachable check node once (``only`` limits it to some check ids)."""
-    run = DoctorRun(playbook, context, registry or load_all(), timeout, listener)
+    from tui.engine.warm import modules_for, warm_in_background
+
+    if registry is None:
+        registry = await asyncio.to_thread(load_all)  # imports every check module: not on the event loop
+    run = DoctorRun(playbook, context, registry, timeout, listener)
     only_set = with_prerequisite_checks(playbook, run.registry, set(only or []))
     order = check_node_order(playbook)
+    selected = {
+        inv.check
+        for node_id in order
+        for inv in _check_node(playbook, node_id).checks
+        if not only_set or inv.check in only_set or inv.key in only_set
+    }
+    warm_in_background(modules_for(context, selected))  # before the checks need them, off the event loop
     dependencies = run.dependencies = node_dependencies(playbook, run.registry, order, only_set or None)
     finished = {node_id: asyncio.Event() for node_id in order}
     cache: dict[str, CheckResult] = {}
@@ -220,9 +231,9 @@ def node_dependencies(
     from tui.playbook.template import names_in
 
     def selected(node_id: str) -> list[Any]:
-        node = playbook.nodes[node_id]
-        assert isinstance(node, CheckNode)
-        return [inv for inv in node.checks if only is None or inv.check in only or inv.key in only]
+        return [
+            inv for inv in _check_node(playbook, node_id).checks if only is None or inv.check in only or inv.key in only
+        ]
 
     published: dict[str, set[str]] = {}
     needed: dict[str, set[str]] = {}
@@ -238,6 +249,12 @@ def node_dependencies(
         node_id: [earlier for earlier in order[:i] if published[earlier] & needed[node_id]]
         for i, node_id in enumerate(order)
     }
+
+
+def _check_node(playbook: Playbook, node_id: str) -> CheckNode:
+    node = playbook.nodes[node_id]
+    assert isinstance(node, CheckNode)
+    return node
 
 
 def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult], registry: Registry) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any, Literal
 
@@ -21,6 +22,45 @@ HUNG = frozenset({"timeout", "stalled", "sse-silent"})
 """``endpoint.failure`` causes that mean the server did not answer in time: waiting again would only repeat it."""
 BLOCKED_BY = "blocked_by"
 """Evidence key of a skip because another check showed this one cannot run (not a pass: it could not run)."""
+
+
+PROBE_MODULES = ("httpx", "tui.endpoint.probe", "tui.endpoint.classify", "tui.endpoint.auth", "tui.endpoint.target")
+"""Imported in a worker thread before a check touches them: importing on the loop would stall every check."""
+
+
+async def imported(*modules: str) -> None:
+    """Import ``modules`` in a worker thread (a no-op hop when they are loaded), never on the event loop."""
+    import importlib
+    import sys
+
+    def import_each() -> None:
+        for name in modules:
+            importlib.import_module(name)
+
+    if not all(name in sys.modules for name in modules):
+        await asyncio.to_thread(import_each)
+
+
+SDK_MODULES = ("mcp", "mcp.client.streamable_http", "httpx2", "tui.endpoint.sdk")
+_sdk_warming = threading.Event()
+
+
+def warm_sdk() -> None:
+    """The handshake worked, so ``endpoint.sdk`` will run: import the MCP SDK now, in a daemon thread."""
+    import importlib
+
+    if _sdk_warming.is_set():
+        return
+    _sdk_warming.set()
+
+    def import_each() -> None:
+        for name in SDK_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001, S112 - best effort; endpoint.sdk reports a real import problem
+                continue
+
+    threading.Thread(target=import_each, name="warm-sdk", daemon=True).start()
 
 
 class EndpointParams(CheckParams):
@@ -76,6 +116,7 @@ async def setup(
     """
     if handshake and params.endpoint is None and ctx.facts.get("endpoint.failure") in HUNG:
         return hung_skip(ctx.facts["endpoint.failure"])
+    await imported(*PROBE_MODULES)
     from tui.context import endpoint_url_problem
     from tui.endpoint.auth import build_auth
     from tui.endpoint.target import resolve_target
