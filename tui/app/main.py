@@ -234,6 +234,13 @@ class TriageApp(App[None]):
         """Textual's own commands (theme, keys, screenshot, quit) plus help."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and a short guide (? / F1)", self.action_help)
+        yield SystemCommand("Fleet", "Every runtime in the region, live (doctor --all-runtimes)", self.action_fleet)
+
+    def action_fleet(self) -> None:
+        """The fleet view: every runtime of the context's region, checked in the background."""
+        from tui.app.fleet_screen import FleetScreen
+
+        self.push_screen(FleetScreen(self.context, self.loaded.file if self.loaded else self.playbook_ref))
 
 
 def _terminal_alive(fd: int) -> bool | None:

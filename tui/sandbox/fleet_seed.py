@@ -54,6 +54,7 @@ def seed_fleet(endpoint_url: str, info: SeedInfo, count: int) -> list[str]:
                 networkConfiguration={"networkMode": "PUBLIC"},
                 protocolConfiguration={"serverProtocol": "MCP"},
                 environmentVariables=otel_environment(info.region),
+                description=f"fleet member {index} (sandbox)",
             )
             runtime_id = new_runtime_id(name)
             arn = runtime_arn_for(runtime_id, info.region, info.account_id)
