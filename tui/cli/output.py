@@ -86,7 +86,7 @@ class ProgressLine:
         from rich.text import Text
 
         current = next(reversed(self.running.values()), "") if self.running else ""
-        text = Text(f"{self.done} checks done", style="bold")
+        text = Text(f"{self.done} check{'' if self.done == 1 else 's'} done", style="bold")
         if current:
             text.append(f" · running {current}", style="dim")
         return text

@@ -94,8 +94,8 @@ class DoctorReport(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, title="agentcore-triage doctor report")
 
-    schema_version: Literal["1.0"] = SCHEMA_VERSION
-    tool: Literal["agentcore-triage"] = "agentcore-triage"
+    schema_version: Literal["1.0"] = Field(description="Of this report's shape (docs/report.schema.json)")
+    tool: Literal["agentcore-triage"]
     version: str = Field(description="agentcore-triage's version (also in `versions`)")
     generated_at: datetime = Field(description="When the report was written (UTC, ISO 8601)")
     versions: Versions
@@ -155,6 +155,8 @@ def report_finding(f: Finding) -> ReportFinding:
 def doctor_report(run: DoctorRun, *, now: datetime | None = None) -> DoctorReport:
     """The report model of a doctor run (not yet redacted: ``DoctorRun.report`` redacts its JSON form)."""
     return DoctorReport(
+        schema_version=SCHEMA_VERSION,
+        tool="agentcore-triage",
         version=__version__,
         generated_at=(now or datetime.now(UTC)).replace(microsecond=0),
         versions=installed_versions(),
