@@ -20,6 +20,7 @@ ENVIRONMENT: tuple[tuple[tuple[str, ...], str], ...] = (
     (("AGENTCORE_TRIAGE_SANDBOX", "AGENTCORE_TRIAGE_SANDBOX_ID"), "set by demo: the sandbox's target"),
     (("AGENTCORE_TRIAGE_DEBUG",), "1: a traceback instead of one line on an unexpected error"),
     (("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"), "--profile, --region"),
+    (("AWS_DEFAULT_PROFILE",), "left out of the demo sandbox's environment (with AWS_PROFILE)"),
     (
         (
             "AWS_ACCESS_KEY_ID",
