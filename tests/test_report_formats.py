@@ -123,6 +123,12 @@ async def test_every_outcome_validates_and_ids_are_unique_and_stable(every_outco
     by_id = {f["id"]: f for f in report["findings"]}
     assert by_id["second/t.needs"]["could_not_run"] is True
     assert by_id["first/t.na"]["could_not_run"] is False
+    assert [by_id[i]["skip_reason"] for i in ("second/t.needs", "first/t.na", "first/t.fail")] == [
+        "could_not_run",
+        "not_applicable",
+        None,
+    ]
+    assert report["totals"] == {"pass": 2, "warn": 1, "fail": 1, "error": 1, "skip": 2, "could_not_run": 1}
     assert SECRET not in json.dumps(report)
     # a report missing a required key, or with an unknown status, does not validate
     broken = json.loads(json.dumps(report))
@@ -244,3 +250,14 @@ def test_sarif_file_fixes_rebuild_what_the_fix_would_write(sample_project: Any) 
     assert applied_fixes == {"project.server_code": True, "project.otel_distro": True}, applied.output
     assert fixed == {name: (project / name).read_text(encoding="utf-8") for name in fixed}
     assert fixed["mcp_server.py"] != before["mcp_server.py"]
+
+
+async def test_a_tui_session_export_is_a_doctor_report_plus_the_walk(every_outcome: DoctorRun) -> None:
+    from tui.engine.report import session_json
+    from tui.engine.walk import Walk
+
+    walk = Walk(every_outcome.playbook, every_outcome.context, registry=every_outcome.registry)
+    await walk.run_to_end({})
+    exported = session_json(walk)
+    jsonschema.Draft202012Validator(json.loads(PUBLISHED.read_text(encoding="utf-8"))).validate(exported)
+    assert {"walk", "session_started", "fixes_applied"} <= set(exported)

@@ -56,6 +56,9 @@ class ReportFinding(BaseModel):
     could_not_run: bool = Field(
         description="A skip because a prerequisite check failed, errored or was skipped: not a pass"
     )
+    skip_reason: Literal["not_applicable", "could_not_run"] | None = Field(
+        description="For a skip: intended (`not_applicable`) or `could_not_run`; null for other statuses"
+    )
     severity: Severity
     summary: str
     details: str = Field(description="Markdown: why, and what to do")
@@ -77,15 +80,16 @@ class FixConsidered(BaseModel):
 
 
 class Totals(BaseModel):
-    """Findings per status."""
+    """Findings per status, and how many of the skips could not run (those are not green)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     pass_: int = Field(alias="pass")
     warn: int
     fail: int
     error: int
     skip: int
+    could_not_run: int = Field(description="Of the `skip`: a prerequisite failed, errored or was skipped")
 
 
 class DoctorReport(BaseModel):
@@ -142,6 +146,7 @@ def report_finding(f: Finding) -> ReportFinding:
         title=f.title,
         status=f.status,
         could_not_run=could_not_run(f),
+        skip_reason=None if f.status is not Status.SKIP else "could_not_run" if could_not_run(f) else "not_applicable",
         severity=f.severity,
         summary=f.summary,
         details=f.details,
@@ -150,6 +155,13 @@ def report_finding(f: Finding) -> ReportFinding:
         duration=f.duration,
         fix=f.fix,
     )
+
+
+def totals(findings: list[Finding]) -> Totals:
+    counts = {s.value: 0 for s in Status}
+    for f in findings:
+        counts[f.status.value] += 1
+    return Totals.model_validate(counts | {"could_not_run": sum(1 for f in findings if could_not_run(f))})
 
 
 def doctor_report(run: DoctorRun, *, now: datetime | None = None) -> DoctorReport:
@@ -163,7 +175,7 @@ def doctor_report(run: DoctorRun, *, now: datetime | None = None) -> DoctorRepor
         playbook=run.playbook.id,
         context=run.context.public(),
         findings=[report_finding(f) for f in run.findings],
-        totals=Totals.model_validate(run.totals),
+        totals=totals(run.findings),
         fixes=None
         if run.fixes is None
         else [
