@@ -3,6 +3,7 @@ progress line (only on a terminal), and no TUI without one."""
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import re
@@ -111,9 +112,10 @@ def _env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(drop)} | {"TERM": "xterm-256color"}
 
 
-@pytest.mark.timeout(60)
-def test_progress_line_on_a_terminal_and_none_when_piped() -> None:
-    command = [sys.executable, "-m", "tui", "doctor", "--playbook", BOOK]
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_progress_line_on_a_terminal_and_none_when_piped(fmt: str) -> None:
+    command = [sys.executable, "-m", "tui", "doctor", "--playbook", BOOK, "--format", fmt]
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=_env(), cwd=ROOT
@@ -126,6 +128,8 @@ def test_progress_line_on_a_terminal_and_none_when_piped() -> None:
         os.close(master)
     assert "1 check done" in on_terminal
     assert b"check done" not in stdout and b"context.required" in stdout  # the report itself is not touched
+    if fmt == "json":
+        assert json.loads(stdout)["totals"]["fail"] == 1
     piped = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, env=_env(), cwd=ROOT, timeout=45)
     assert piped.returncode == 1
     assert b"check done" not in piped.stderr and b"\x1b[" not in piped.stderr + piped.stdout

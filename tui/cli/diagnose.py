@@ -22,7 +22,7 @@ from tui.cli.base import (
     handle_errors,
     main,
 )
-from tui.cli.output import ProgressLine, print_text, render_report
+from tui.cli.output import ProgressLine, print_text, render_report, summary_counts
 
 
 @main.command()
@@ -97,7 +97,8 @@ def doctor(
         return click.confirm("Apply this fix?", default=False, err=True)
 
     async def go() -> Any:
-        with ProgressLine(enabled=fmt == "text" and out is None) as progress:
+        # on stderr, and only when it is a terminal: whatever the format, stdout stays the report alone
+        with ProgressLine(enabled=not quiet) as progress:
             run = await run_doctor(loaded.playbook, ctx, registry=registry, only=only, listener=progress.event)
         if fix_mode == "all":
             await fix_all(run, confirm=confirm)
@@ -112,7 +113,7 @@ def doctor(
             from tui.private_files import write_private
 
             write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
-            err(f"report written to {out} ({run.totals['fail']} fail, {run.totals['error']} error)")
+            err(f"report written to {out} ({summary_counts(run)})")
         else:
             click.echo(rendered)
     sys.exit(run.exit_code)

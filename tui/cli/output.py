@@ -57,6 +57,15 @@ def render_report(run: DoctorRun, fmt: str, *, verbose: bool = False, quiet: boo
     return render_text(run, verbose=verbose, quiet=quiet)
 
 
+def summary_counts(run: DoctorRun) -> str:
+    """``1 fail, 0 error, 2 could not run`` for the line after ``--out``."""
+    from tui.engine.formats.outcome import could_not_run
+
+    not_run = sum(1 for f in run.findings if could_not_run(f))
+    counts = f"{run.totals['fail']} fail, {run.totals['error']} error"
+    return counts + (f", {not_run} could not run" if not_run else "")
+
+
 class ProgressLine:
     """One live line on stderr while checks run (``12 checks done · running endpoint.initialize``).
 
