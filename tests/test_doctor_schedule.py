@@ -153,6 +153,7 @@ async def test_a_slow_dependency_does_not_hold_the_report_order() -> None:
 async def test_a_hung_endpoint_is_waited_on_once_and_the_rest_skip_as_blocked(isolated: Any) -> None:
     """initialize times out: the checks needing a handshake skip with a machine-readable reason, not green."""
     from tui.checks.endpoint._common import BLOCKED_BY
+    from tui.engine.formats.outcome import could_not_run
     from tui.playbook.validate import resolve_playbook
     from tui.sandbox.misbehaving import misbehaving
 
@@ -167,4 +168,5 @@ async def test_a_hung_endpoint_is_waited_on_once_and_the_rest_skip_as_blocked(is
         finding = by_check[blocked]
         assert finding.status is Status.SKIP
         assert finding.evidence[BLOCKED_BY] == "endpoint.initialize"
+        assert could_not_run(finding)  # counted as a check that could not run, never as green
         assert "no answer" in finding.summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+from xml.etree import ElementTree
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,10 @@ def test_all_runtimes_sweeps_the_sandbox_fleet_in_one_process(
         discover = next(f for f in section["report"]["findings"] if f["check"] == "runtime.discover")
         assert discover["status"] == "pass" and arn.rsplit("/", 1)[1] in discover["summary"]
     assert report["exit_code"] == result.exit_code == 0
+    junit = CliRunner().invoke(main, ["doctor", "--runtime", extra[0], "--runtime", "nope", "--format", "junit", *only])
+    suites = ElementTree.fromstring(junit.output).findall("testsuite")
+    assert [suite.get("name") for suite in suites] == [extra[0], "nope"]  # one section per runtime
+    assert [suite.get("failures") for suite in suites] == ["0", "1"]
     text = CliRunner().invoke(main, ["doctor", "--runtime", extra[0], "--runtime", "no-such-runtime", *only])
     assert text.exit_code == 1  # the worst of all
     lines = text.output.splitlines()

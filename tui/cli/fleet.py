@@ -64,7 +64,9 @@ def sweep(
     """Run the sweep, print or write the report, exit with the worst code of all."""
     from tui.engine.fleet import MemberChanged, render_fleet_text, run_fleet
 
-    show_progress = out is None and fmt == "text" and sys.stderr.isatty()
+    if fmt == "sarif":
+        raise UsageProblem("--format sarif describes one runtime's code: use json or junit for a fleet sweep")
+    show_progress = out is None and fmt in ("text", "markdown") and sys.stderr.isatty()
 
     def progress(change: MemberChanged) -> None:
         member = change.member
@@ -92,44 +94,33 @@ def sweep(
 
 
 def render_fleet_junit(fleet: Any) -> str:
-    """JUnit XML: one testsuite per runtime, one testcase per finding (failures and errors as such)."""
-    from xml.sax.saxutils import quoteattr
+    """JUnit XML: one ``testsuite`` per runtime, its testcases exactly as ``doctor --format junit`` writes them."""
+    from xml.etree import ElementTree as ET
 
+    from tui.engine.formats.junit import render_junit
     from tui.redact import redact_text
-    from tui.results import Status
 
-    suites = []
+    root = ET.Element("testsuites", name="agentcore-triage doctor fleet")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     for member in fleet.members:
-        cases = []
-        findings = member.run.findings if member.run is not None else []
-        for f in findings:
-            name = quoteattr(f"{f.node}/{f.key}")
-            body = ""
-            message = quoteattr(redact_text(f.summary)[:500])
-            if f.status is Status.FAIL:
-                body = f"<failure message={message}/>"
-            elif f.status is Status.ERROR:
-                body = f"<error message={message}/>"
-            elif f.status is Status.SKIP:
-                body = f"<skipped message={message}/>"
-            cases.append(
-                f'    <testcase classname={quoteattr(f.check)} name={name} time="{f.duration:.3f}">{body}</testcase>'
-            )
+        suite = ET.SubElement(root, "testsuite", name=member.target.label, time=f"{member.seconds:.3f}")
+        if member.run is not None:
+            for case in ET.fromstring(render_junit(member.run)).iter("testcase"):
+                suite.append(case)
         if member.problem is not None:
-            cases.append(
-                f'    <testcase classname="fleet" name="doctor"><error message={quoteattr(member.problem)}/></testcase>'
-            )
-        failures = sum(1 for f in findings if f.status is Status.FAIL)
-        errors = sum(1 for f in findings if f.status is Status.ERROR) + (member.problem is not None)
-        skipped = sum(1 for f in findings if f.status is Status.SKIP)
-        suites.append(
-            f'  <testsuite name={quoteattr(member.target.label)} tests="{len(cases)}" failures="{failures}" '
-            f'errors="{errors}" skipped="{skipped}" time="{member.seconds:.3f}">\n'
-            + "\n".join(cases)
-            + "\n  </testsuite>"
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="agentcore-triage fleet">\n'
-        + "\n".join(suites)
-        + "\n</testsuites>"
-    )
+            case = ET.SubElement(suite, "testcase", name="doctor", classname="fleet", time="0.000")
+            ET.SubElement(case, "error", message=redact_text(member.problem), type="could-not-run")
+        cases = suite.findall("testcase")
+        counts = {
+            "tests": len(cases),
+            "failures": sum(1 for c in cases if c.find("failure") is not None),
+            "errors": sum(1 for c in cases if c.find("error") is not None),
+            "skipped": sum(1 for c in cases if c.find("skipped") is not None),
+        }
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")
