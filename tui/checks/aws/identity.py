@@ -23,6 +23,7 @@ class IdentityParams(CheckParams):
     params=IdentityParams,
     publishes=("aws.account", "aws.principal", "aws.access_problem"),
     needs=("aws",),
+    aws_actions=("sts:GetCallerIdentity",),
     remediation="Log in (`aws sso login --profile NAME`) or export credentials, then run again.",
 )
 def identity(ctx: CheckContext, params: IdentityParams) -> CheckResult:
@@ -69,6 +70,7 @@ class RegionParams(CheckParams):
     params=RegionParams,
     publishes=("aws.region",),
     needs=("aws",),
+    aws_actions=("sts:GetCallerIdentity",),
     remediation="Pass `--region` equal to the region in the runtime ARN (and use that region's endpoint URL).",
 )
 @aws_errors

@@ -44,6 +44,7 @@ def _get_runtime(ctx: CheckContext, params: RuntimeParams) -> dict[str, Any] | N
     params=RuntimeParams,
     publishes=("runtime.server_protocol", "runtime.server_port", "runtime.server_path"),
     needs=("aws",),
+    aws_actions=("bedrock-agentcore:GetAgentRuntime",),
     remediation='Deploy again with the MCP protocol: `agentcore configure -p MCP`, or boto3 `protocolConfiguration={"serverProtocol": "MCP"}`.',
 )
 @aws_errors
@@ -140,6 +141,7 @@ def classify_failure(reason: str) -> tuple[str, str] | None:
     params=RuntimeParams,
     publishes=("runtime.failure_cause",),
     needs=("aws",),
+    aws_actions=("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
     remediation="Fix the cause named in failureReason in the image or configuration, and deploy again.",
 )
 @aws_errors

@@ -26,7 +26,14 @@ class CreateGroupParams(CheckParams):
     title="Create the log group",
     risk=Risk.MUTATING,
     params=CreateGroupParams,
-    permissions=("logs:DescribeLogGroups", "logs:CreateLogGroup", "logs:DeleteLogGroup (undo)"),
+    permissions=(
+        "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:DeleteLogGroup (undo)",
+        "logs:DeleteLogStream (undo)",
+    ),
     undoable=True,
 )
 class CreateLogGroup(Fix):
