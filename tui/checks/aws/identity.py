@@ -7,9 +7,6 @@ from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, Status, failed, passed, warned
 
-ACCESS_PROBLEMS = ("no-credentials", "expired", "bad-credentials", "no-profile", "no-region")
-"""Error causes that mean "your credentials or profile", not "the network"."""
-
 
 class IdentityParams(CheckParams):
     runtime: str = ""
