@@ -30,6 +30,8 @@ from tui.registry import load_all
 from tui.results import Status
 
 PLAYBOOK = "playbooks/agentcore-mcp.yaml"
+NOT_REPORTED = "not reported by this"
+"""How a check says the API answer lacked the member it reads (``runtime.mmds`` against moto)."""
 
 
 @pytest.fixture(autouse=True)
@@ -92,8 +94,14 @@ def test_checks_run_with_exactly_the_documented_read_policy(seeded_aws, principa
     info = seeded_aws()
     with principal(load_all().read_policy()):
         found = doctor(info.runtime_arn)
-    bad = {c: (f.status.value, f.summary) for c, f in found.items() if f.status is not Status.PASS}
-    assert bad == {}, {c: v for c, v in bad.items() if v[0] != "skip"}
+    # every check passes, except one whose answer from the sandbox lacks what it reads (moto does not model every
+    # member): that is an honest skip saying so, never a permission problem
+    bad = {
+        c: (f.status.value, f.summary)
+        for c, f in found.items()
+        if f.status is not Status.PASS and not (f.status is Status.SKIP and NOT_REPORTED in f.summary)
+    }
+    assert bad == {}, bad
     assert found["aws.identity"].evidence["principal"].endswith(":user/triage-0")
 
 
