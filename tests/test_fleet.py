@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import threading
-from xml.etree import ElementTree
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
