@@ -8,7 +8,6 @@ import pkgutil
 import sys
 from pathlib import Path
 
-
 LONG = {"fleet_sweep"}
 """Benchmarks that take many minutes: run only when named."""
 
