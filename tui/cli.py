@@ -731,3 +731,11 @@ def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> 
             f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)"
         ) from None
     sys.exit(run_demo(scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only))
+
+
+# ---------------------------------------------------------------------------- support (serve, bundle, open)
+
+from tui.support.cli import COMMANDS as _SUPPORT_COMMANDS  # noqa: E402 - needs the helpers above
+
+for _command in _SUPPORT_COMMANDS:
+    main.add_command(_command)
