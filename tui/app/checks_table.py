@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tui.app import icons
@@ -61,17 +62,20 @@ class ChecksTable(DataTable[Text]):
         self.rows_by_key: dict[str, CheckRow] = {}
         self._frame = 0
         self._built_widths: tuple[int, int, int, int] | None = None
+        self._follow_first_problem = True
+        """Until the user moves the cursor, it goes to the first failing check (its details open there)."""
 
     def on_mount(self) -> None:
         self._add_columns()
 
     def _add_columns(self) -> None:
         widths = self._widths()
-        for name, width in zip(self.COLUMNS, widths):
+        for name, width in zip(self.COLUMNS, widths, strict=True):
             self.add_column(" " if name == "status" else name, width=width, key=name)
 
     def _widths(self) -> tuple[int, int, int, int]:
-        width = self.size.width or (self.parent.size.width if self.parent is not None else 0) or 60
+        parent = self.parent
+        width = self.size.width or (parent.size.width if isinstance(parent, Widget) else 0) or 60
         total = width - 2 * self.cell_padding * len(self.COLUMNS) - 1
         check_w = min(max((len(r.key) for r in self.rows_by_key.values()), default=10), 26)
         time_w = 6
@@ -81,7 +85,9 @@ class ChecksTable(DataTable[Text]):
     def set_rows(self, rows: list[CheckRow]) -> None:
         """Show these checks (replacing the table's content; the cursor stays on the same key)."""
         self.rows_by_key = {r.key: r for r in rows}
+        self._follow_first_problem = True
         self._rebuild()
+        self._to_first_problem()
 
     def _rebuild(self) -> None:
         cursor_key = None
@@ -126,8 +132,33 @@ class ChecksTable(DataTable[Text]):
         if row.key not in self.rows:
             self._rebuild()
             return
-        for column, cell in zip(self.COLUMNS, self._cells(row)):
+        for column, cell in zip(self.COLUMNS, self._cells(row), strict=True):
             self.update_cell(row.key, column, cell)
+        self._to_first_problem()
+
+    def _to_first_problem(self) -> None:
+        if not self._follow_first_problem:
+            return
+        done = [(k, r.result.status) for k, r in self.rows_by_key.items() if r.result is not None]
+        failing = [k for k, status in done if status.value in ("fail", "error")]
+        warning = [k for k, status in done if status.is_problem]
+        first = next(iter(failing or warning), None)
+        if first is not None and first in self.rows and self.highlighted_key != first:
+            self.move_cursor(row=self.get_row_index(first), animate=False)
+
+    def _user_moved(self) -> None:
+        self._follow_first_problem = False
+
+    def action_cursor_down(self) -> None:
+        self._user_moved()
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self._user_moved()
+        super().action_cursor_up()
+
+    def on_click(self) -> None:
+        self._user_moved()
 
     def tick(self) -> None:
         """Advance the spinner of running checks and their elapsed time."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual.markup import escape
 from textual.binding import BindingType
+from textual.markup import escape
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 

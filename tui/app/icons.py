@@ -14,7 +14,6 @@ PENDING = "·"
 CANCELLED = "⊘"
 QUESTION = "?"
 DIAGNOSIS = "◆"
-CURRENT = "▶"
 
 STATUS_STYLE = {
     "pass": "green",

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -14,6 +12,8 @@ from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+
+from tui.context import aws_config_region, parse_token_source
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -28,43 +28,6 @@ FIELDS: list[tuple[str, str, str]] = [
     ("token", "Token source", "env:VAR or file:PATH (never the token)"),
     ("project", "Project dir", "directory with mcp_server.py"),
 ]
-
-
-def aws_config_region(profile: str | None, environ: dict[str, str] | None = None) -> str | None:
-    """The region of ``profile`` in the AWS config file (``AWS_CONFIG_FILE`` or ``~/.aws/config``), without boto3."""
-    env = os.environ if environ is None else environ
-    path = Path(env.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
-    if not path.is_file():
-        return None
-    import configparser  # only when there is a config file, and after the first frame (the form calls this)
-
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        return None
-    name = profile or env.get("AWS_PROFILE") or "default"
-    section = "default" if name == "default" else f"profile {name}"
-    if parser.has_section(section):
-        return parser.get(section, "region", fallback=None) or None
-    return None
-
-
-def parse_token_source(text: str) -> dict[str, str | None]:
-    """``env:VAR`` / ``file:PATH`` (a bare name is an environment variable, a bare path a file)."""
-    text = text.strip()
-    if not text:
-        return {"token_env": None, "token_file": None}
-    kind, sep, rest = text.partition(":")
-    if sep and kind in ("env", "file"):
-        return (
-            {"token_env": rest or None, "token_file": None}
-            if kind == "env"
-            else {"token_env": None, "token_file": rest or None}
-        )
-    if "/" in text or text.startswith("~") or text.startswith("."):
-        return {"token_env": None, "token_file": text}
-    return {"token_env": text, "token_file": None}
 
 
 class ContextForm(VerticalScroll):
@@ -216,7 +179,14 @@ class StartScreen(Screen[None]):
             )
             for name, label, placeholder in FIELDS:
                 yield Label(label, id=f"label-{name}")
-                yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}", compact=True)
+                # select_on_focus off: a letter typed on entering a field must not replace a prefilled ARN
+                yield Input(
+                    self._initial(name),
+                    placeholder=placeholder,
+                    id=f"field-{name}",
+                    compact=True,
+                    select_on_focus=False,
+                )
         yield Static(self._sources_line(), id="sources", classes="source")
         with Horizontal(id="ro-row"):
             yield Label("Read-only")

@@ -248,7 +248,8 @@ def _translated(path: tuple[Any, ...], english: str, playbook: Playbook, texts: 
     node = playbook.nodes[path[1]]
     field_name = path[2]
     if field_name in ("title", "body"):
-        return getattr(texts, field_name)
+        value = getattr(texts, field_name)
+        return None if value is None else str(value)
     if path[-1] == "because":
         return texts.because.get(english)
     if field_name == "choices" and isinstance(node, QuestionNode):
@@ -343,7 +344,7 @@ def localize(loaded: LoadedPlaybook, lang: str | None = None) -> LoadedPlaybook:
 def is_shipped(loaded: LoadedPlaybook) -> bool:
     from tui.playbook.loader import PLAYBOOK_DIR
 
-    return Path(loaded.file).resolve().parent == PLAYBOOK_DIR.resolve()
+    return bool(Path(loaded.file).resolve().parent == PLAYBOOK_DIR.resolve())
 
 
 def is_translation_gap(error: PlaybookError) -> bool:

@@ -66,8 +66,8 @@ def new_token() -> str:
 
 
 def tui_command(tui_args: Sequence[str], *, read_only: bool) -> str:
-    """The shell command textual-serve runs for each browser tab: this Python, ``tui.support.served``, the flags."""
-    args = [sys.executable, "-m", "tui.support.served", *tui_args]
+    """The shell command textual-serve runs for each browser tab: this Python, ``-m tui served-tui``, the flags."""
+    args = [sys.executable, "-m", "tui", "served-tui", *tui_args]
     if read_only and "--read-only" not in args:
         args.append("--read-only")
     return shlex.join(args)

@@ -1,18 +1,15 @@
-"""The TUI process ``serve`` starts for each browser tab: ``python -m tui.support.served [context flags]``.
+"""The TUI ``serve`` starts for each browser tab (``agentcore-triage served-tui``, a hidden command).
 
 The same app as ``agentcore-triage``, except that read-only is locked: the start form's
 "Read-only" checkbox cannot turn fixes on in a served session unless ``serve --allow-fixes``
-said so (the parent passes ``--read-only`` then, and this process enforces it for every walk).
+said so (the parent passes ``--read-only`` otherwise, and this app enforces it for every walk).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
-import click
+from typing import TYPE_CHECKING
 
 from tui.app.main import TriageApp
-from tui.cli import DEFAULT_PLAYBOOK, _context, _handle_errors, context_options
 
 if TYPE_CHECKING:
     from tui.context import Context
@@ -32,15 +29,6 @@ class ServedApp(TriageApp):
         super().start_walk(context, ref)
 
 
-@click.command()
-@context_options
-@click.option("--playbook", "playbook_ref", metavar="ID|PATH")
-@_handle_errors
-def served(playbook_ref: str | None, **kwargs: Any) -> None:
-    """One served TUI (started by `agentcore-triage serve`, not by hand)."""
-    ctx = _context(kwargs)
-    ServedApp(ctx, playbook_ref or DEFAULT_PLAYBOOK, lock_read_only=ctx.read_only).run()
-
-
-if __name__ == "__main__":  # pragma: no cover - run by textual-serve in a subprocess
-    served()
+def run_served(context: Context, playbook: str) -> None:
+    """Run one served TUI until its browser tab goes away."""
+    ServedApp(context, playbook, lock_read_only=context.read_only).run()

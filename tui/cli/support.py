@@ -1,17 +1,24 @@
-"""The support commands of the command line: ``serve`` (and, with the bundle, ``bundle`` and ``open``).
-
-Registered on the main group by ``tui.cli``; imports nothing heavy until a command runs.
-"""
+"""``serve`` (the TUI in a browser), ``bundle`` (a support bundle) and ``open`` (replay a bundle)."""
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
 
-from tui.cli import UsageProblem, _context, _handle_errors, _merge_parent, context_options
+from tui.cli.base import (
+    DEFAULT_PLAYBOOK,
+    UsageProblem,
+    context_from_flags,
+    context_options,
+    err,
+    handle_errors,
+    main,
+    merge_parent,
+)
 
-# Context flags handed on to each served TUI process, in the order `agentcore-triage --help` lists them.
+# Context flags handed on to each served TUI process.
 PASSED_ON = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent", "timeout")
 
 
@@ -26,7 +33,7 @@ def _tui_args(kwargs: dict[str, Any], playbook_ref: str | None) -> list[str]:
     return args
 
 
-@click.command()
+@main.command()
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -34,7 +41,7 @@ def _tui_args(kwargs: dict[str, Any], playbook_ref: str | None) -> list[str]:
 @click.option("--allow-remote", is_flag=True, help="Allow a --host other machines can reach (prints a warning).")
 @click.option("--allow-fixes", is_flag=True, help="Let the browser apply fixes (served TUIs are read-only otherwise).")
 @click.pass_context
-@_handle_errors
+@handle_errors
 def serve(
     click_ctx: click.Context,
     playbook_ref: str | None,
@@ -49,12 +56,10 @@ def serve(
     Listens on 127.0.0.1 unless --allow-remote. Prints the URL once: it holds a random access
     token; without it the page and the websocket answer 403. Read-only unless --allow-fixes.
     """
-    import os
-
     from tui.i18n import current_language
     from tui.support.serve import ServeProblem, is_loopback, remote_warning, run
 
-    kwargs = _merge_parent(click_ctx, kwargs)
+    kwargs = merge_parent(click_ctx, kwargs)
     playbook_ref = playbook_ref or kwargs.pop("playbook_ref", None)
     kwargs.pop("playbook_ref", None)
     if kwargs.get("read_only") and allow_fixes:
@@ -66,14 +71,23 @@ def serve(
             "(or use an SSH tunnel to 127.0.0.1)"
         )
     args = _tui_args(kwargs, playbook_ref)
-    _context(dict(kwargs))  # a bad endpoint or unreadable token: say so here, not in each browser tab
+    context_from_flags(dict(kwargs))  # a bad endpoint or unreadable token: say so here, not in each browser tab
     if not is_loopback(host):
-        click.echo(remote_warning(host, read_only=read_only), err=True)
+        err(remote_warning(host, read_only=read_only))
     os.environ["AGENTCORE_TRIAGE_LANG"] = current_language()  # the served TUIs speak the language chosen here
     try:
-        run(args, host=host, port=port, read_only=read_only, echo=click.echo, err=lambda s: click.echo(s, err=True))
+        run(args, host=host, port=port, read_only=read_only, echo=click.echo, err=err)
     except ServeProblem as exc:
         raise UsageProblem(str(exc)) from None
 
 
-COMMANDS = (serve,)
+@main.command("served-tui", hidden=True)
+@context_options
+@click.option("--playbook", "playbook_ref", metavar="ID|PATH")
+@handle_errors
+def served_tui(playbook_ref: str | None, **kwargs: Any) -> None:
+    """One browser tab's TUI (started by `serve`, not by hand): read-only stays locked on."""
+    from tui.support.served import run_served
+
+    ctx = context_from_flags(kwargs)
+    run_served(ctx, playbook_ref or DEFAULT_PLAYBOOK)
