@@ -31,9 +31,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ),
     ("plugins", ("tui.checks", "tui.fixes")),
     ("engine", ("tui.engine",)),
+    ("support", ("tui.support",)),
     ("app", ("tui.app",)),
     ("sandbox", ("tui.sandbox",)),
-    ("support", ("tui.support",)),
     ("cli", ("tui.cli", "tui.__main__")),
 ]
 """Bottom first. A module belongs to the layer of its longest matching prefix."""

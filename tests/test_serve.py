@@ -138,7 +138,7 @@ async def test_a_served_read_only_session_stays_read_only_when_the_form_box_is_u
     from textual.widgets import Checkbox
 
     from tui.context import Context
-    from tui.support.served import ServedApp
+    from tui.app.served_app import ServedApp
 
     app = ServedApp(Context(read_only=True, endpoint="http://127.0.0.1:9/mcp"), "agentcore-mcp", lock_read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -42,6 +42,12 @@ from tui.cli.base import (
 @click.option("--yes", is_flag=True, help="Apply fixes without asking (with --fix all).")
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE", help="Playbook input value (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="Text format: show remediation for passing checks too.")
+@click.option(
+    "--bundle",
+    "bundle_out",
+    metavar="FILE.zip",
+    help="Also write a support bundle (`agentcore-triage open` replays it).",
+)
 @click.pass_context
 @handle_errors
 def doctor(
@@ -54,6 +60,7 @@ def doctor(
     yes: bool,
     inputs: tuple[str, ...],
     verbose: bool,
+    bundle_out: str | None,
     **kwargs: Any,
 ) -> None:
     """Run every check of the playbook once and report findings with their fixes.
@@ -76,6 +83,10 @@ def doctor(
         )
     if out:
         _check_out_dir(out)
+    if bundle_out:
+        from tui.cli.support import check_bundle_target
+
+        check_bundle_target(bundle_out, "--bundle")
     if fix_mode == "all" and ctx.read_only:
         raise UsageProblem("--fix all and --read-only contradict each other")
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
@@ -110,6 +121,10 @@ def doctor(
         err(f"report written to {out} ({run.totals['fail']} fail, {run.totals['error']} error)")
     else:
         click.echo(rendered)
+    if bundle_out:
+        from tui.cli.support import write_bundle_of
+
+        write_bundle_of(run, loaded, bundle_out)
     sys.exit(run.exit_code)
 
 

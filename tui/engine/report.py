@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.engine.doctor import DoctorRun, record_findings
+from tui.engine.fixing import FixOutcome
 from tui.engine.walk import Walk
 from tui.fixes.audit import AuditRecord
 from tui.playbook.model import DiagnosisNode
@@ -169,10 +170,26 @@ def walk_has_problems(walk: Walk) -> bool:
 
 @dataclass
 class SessionLog:
-    """What happened in the TUI besides the walk itself (fixes applied)."""
+    """What happened in the TUI besides the walk itself (fixes applied, every fix tried and its plan)."""
 
     fixes: list[AuditRecord] = field(default_factory=list)
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    """Each fix key pressed: node, key, fix, and the plan proposed and what became of it (a bundle replays them)."""
+
+    def record_fix(self, node: str, key: str, outcome: FixOutcome) -> None:
+        """Remember a fix attempt (``run_fix``'s outcome), applied or not."""
+        self.fixes.extend(outcome.records)
+        self.attempts.append(
+            {
+                "node": node,
+                "key": key,
+                "title": outcome.title,
+                **outcome.info.model_dump(mode="json"),
+                "prerequisites": [p.model_dump(mode="json") for p in outcome.prerequisites],
+                "audit": [r.id for r in outcome.records],
+            }
+        )
 
 
 def doctor_run(walk: Walk) -> DoctorRun:

@@ -1,4 +1,4 @@
-"""The TUI ``serve`` starts for each browser tab (``agentcore-triage served-tui``, a hidden command).
+"""The TUI ``serve`` (``tui.support.serve``) starts for each browser tab (``agentcore-triage served-tui``, a hidden command).
 
 The same app as ``agentcore-triage``, except that read-only is locked: the start form's
 "Read-only" checkbox cannot turn fixes on in a served session unless ``serve --allow-fixes``
