@@ -137,8 +137,8 @@ def test_served_command_is_read_only_unless_fixes_are_allowed() -> None:
 async def test_a_served_read_only_session_stays_read_only_when_the_form_box_is_unticked() -> None:
     from textual.widgets import Checkbox
 
-    from tui.context import Context
     from tui.app.served_app import ServedApp
+    from tui.context import Context
 
     app = ServedApp(Context(read_only=True, endpoint="http://127.0.0.1:9/mcp"), "agentcore-mcp", lock_read_only=True)
     async with app.run_test(size=(120, 40)) as pilot:

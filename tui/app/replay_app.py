@@ -35,6 +35,7 @@ class ReplayApp(TriageApp):
         screen = ReplayWalkScreen.for_walk(
             self.replay.walk, self.replay.log, export_dir=self.export_dir, export_stamp=self.export_stamp
         )
+        assert isinstance(screen, ReplayWalkScreen)
         screen.replay = self.replay
         self.walk_screen = screen
         self.push_screen(screen)

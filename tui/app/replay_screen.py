@@ -47,14 +47,14 @@ class ReplayWalkScreen(WalkScreen):
         super().on_mount()
         banner = self.replay.banner if self.replay else "REPLAY · nothing runs live"
         self.mount(Static(banner, id="replay-banner"), after=self.query_one(Header))
-        self.sub_title = "REPLAY · " + self.sub_title
+        self.sub_title = "REPLAY · " + (self.sub_title or "")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("rerun", "cancel", "bundle"):
             return False
         return super().check_action(action, parameters)
 
-    def run_checks(self, node_id: str | None = None, only: set[str] | None = None) -> Worker[Any]:  # type: ignore[override]
+    def run_checks(self, node_id: str | None = None, only: set[str] | None = None) -> Worker[Any]:
         """Never runs: a node without recorded results was not run in the recorded session."""
         self.notify(
             "Replay: this node's checks were not run in the recorded session; nothing runs in a replay.",

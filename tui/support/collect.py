@@ -234,8 +234,10 @@ def project_findings(
 
     The diffs come from the plans proposed in the session, else from ``plans`` (``plan_project_fixes``).
     """
-    proposed = {
-        (a.get("node"), a.get("fix", a.get("id"))): a["plan"] for a in (log.attempts if log else []) if a.get("plan")
+    proposed: dict[tuple[str, str], dict[str, Any]] = {
+        (str(a.get("node")), str(a.get("fix", a.get("id")))): a["plan"]
+        for a in (log.attempts if log else [])
+        if a.get("plan")
     }
     proposed.update(plans or {})
     refs: dict[tuple[str, str], list[FixRef]] = {}

@@ -45,9 +45,7 @@ class Replay:
 
     def attempts_for(self, node: str, fix: str) -> list[dict[str, Any]]:
         """The fix attempts recorded at ``node`` for ``fix`` (plans proposed, applied or not)."""
-        return [
-            a for a in self.log.attempts if a.get("node") in (node, None) and a.get("fix", a.get("id")) == fix
-        ]
+        return [a for a in self.log.attempts if a.get("node") in (node, None) and a.get("fix", a.get("id")) == fix]
 
     def applied_records(self, fix: str) -> list[AuditRecord]:
         return [r for r in self.audit if r.fix == fix]

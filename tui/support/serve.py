@@ -83,11 +83,12 @@ def make_server(command: str, *, host: str, port: int, token: str, title: str) -
         import aiohttp_jinja2
         import jinja2
         from aiohttp import web
+        from aiohttp.typedefs import Handler
         from textual_serve.server import Server
     except ModuleNotFoundError as exc:
         raise ServeProblem(MISSING_EXTRA) from exc
 
-    class TokenGuardedServer(Server):  # type: ignore[misc]
+    class TokenGuardedServer(Server):
         """textual-serve's routes and handlers, behind the token guard; startup prints nothing of its own."""
 
         def make_app(self) -> web.Application:
@@ -105,7 +106,7 @@ def make_server(command: str, *, host: str, port: int, token: str, title: str) -
             return app
 
         @web.middleware
-        async def token_guard(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        async def token_guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
             if request.path.startswith("/static/"):
                 return await handler(request)  # textual-serve's own JS/CSS/fonts: nothing of this session
             from_query = request.query.get(TOKEN_PARAM)
