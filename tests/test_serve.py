@@ -9,8 +9,10 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -94,6 +96,45 @@ async def test_served_tui_start_screen_keys_drive_the_walk_and_a_wrong_token_is_
                 # textual-serve's own assets need no token
                 async with browser.get(f"{served.base}/static/js/textual.js", cookies={}) as asset:
                     assert asset.status == 200
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None,
+    reason="no headless browser: `apt-get install chromium` runs this end-to-end test; the websocket test above "
+    "covers serve without one",
+)
+async def test_a_real_browser_opens_the_served_tui_and_a_wrong_token_gets_nothing(sandbox, tmp_path: Path) -> None:  # noqa: ANN001
+    """Headless Chromium loads the page with the token; textual.js opens the websocket with the cookie, and the
+    served TUI runs; with a wrong token the browser gets the 403 text and no terminal."""
+    sandbox("seed-guide")
+    lines: list[str] = []
+
+    async def dump_dom(url: str, profile: str) -> str:
+        browser = await asyncio.create_subprocess_exec(
+            str(CHROMIUM),
+            "--headless=new",
+            "--no-sandbox",
+            "--disable-gpu",
+            f"--user-data-dir={tmp_path / profile}",
+            "--virtual-time-budget=15000",
+            "--dump-dom",
+            url,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        out, _ = await asyncio.wait_for(browser.communicate(), SETTLE)
+        return out.decode("utf-8", "replace")
+
+    async with serving(tui_command([], read_only=True), port=0, log=lines.append) as served:
+        dom = await dump_dom(served.url, "profile-1")
+        assert 'class="textual-terminal -connected"' in dom  # textual.js: the websocket opened
+        assert any(line.startswith("serve: browser session opened") for line in lines)
+        refused = await dump_dom(f"{served.base}/?token=wrong", "profile-2")
+        assert "access token missing or wrong" in refused and "textual-terminal" not in refused
+        assert any(line.startswith("serve: 403 GET / ") for line in lines)
 
 
 def test_serve_refuses_a_remote_host_without_allow_remote_and_warns_with_it() -> None:

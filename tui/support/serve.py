@@ -13,6 +13,7 @@ access log writes paths without their query.
 from __future__ import annotations
 
 import asyncio
+import gc
 import hmac
 import ipaddress
 import secrets
@@ -77,7 +78,9 @@ def _token_matches(given: str | None, token: str) -> bool:
     return given is not None and hmac.compare_digest(given.encode(), token.encode())
 
 
-def make_server(command: str, *, host: str, port: int, token: str, title: str) -> Any:
+def make_server(
+    command: str, *, host: str, port: int, token: str, title: str, log: Callable[[str], None] = lambda _line: None
+) -> Any:
     """A textual-serve ``Server`` whose aiohttp app checks the access token (imports textual-serve here)."""
     try:
         import aiohttp_jinja2
@@ -104,6 +107,14 @@ def make_server(command: str, *, host: str, port: int, token: str, title: str) -
                 ]
             )
             return app
+
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+            """One browser tab: its own TUI process, for as long as the websocket stays open."""
+            log(f"serve: browser session opened from {request.remote}")
+            try:
+                return await super().handle_websocket(request)
+            finally:
+                log(f"serve: browser session closed ({request.remote})")
 
         @web.middleware
         async def token_guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -190,7 +201,7 @@ async def serving(
     register_secret(token)
     sock = bind(host, port)
     actual_port = sock.getsockname()[1]
-    server = make_server(command, host=host, port=actual_port, token=token, title=title)
+    server = make_server(command, host=host, port=actual_port, token=token, title=title, log=log)
     from aiohttp import web
 
     runner = web.AppRunner(
@@ -204,6 +215,9 @@ async def serving(
     finally:
         await runner.cleanup()
         sock.close()
+        # textual-serve never waits for a tab's TUI process once its websocket is gone; collect those
+        # transports now, while the loop can still close them, not in __del__ after it has stopped.
+        gc.collect()
 
 
 def run(
