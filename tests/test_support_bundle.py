@@ -278,3 +278,43 @@ def test_doctor_bundle_and_open_it(sandbox: Any, tmp_path: Path, monkeypatch: py
         check=False,
     )
     assert missing_dir.returncode == 2 and "--bundle" in missing_dir.stderr and missing_dir.stderr.count("\n") == 1
+
+
+def test_the_support_modules_import_nothing_heavy() -> None:
+    """The replay and served apps paint before boto3/mcp/httpx load; the CLI loads aiohttp only for `serve`."""
+    modules = [
+        "tui.cli",
+        "tui.app.replay_app",
+        "tui.app.replay_screen",
+        "tui.app.recorded_screen",
+        "tui.app.bundle_key",
+        "tui.app.served_app",
+        "tui.support.serve",
+        "tui.support.replay",
+    ]
+    code = "import json, sys\n" + "\n".join(f"import {m}" for m in modules) + "\nprint(json.dumps(sorted(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(json.loads(done.stdout))
+    assert not loaded & {"boto3", "botocore", "mcp", "httpx", "aiohttp", "textual_serve"}
+
+
+async def test_project_findings_carry_the_diffs_of_their_fixes(sample_project: Any, tmp_path: Path) -> None:
+    """A walk down the project branch of a sample project with seeded defects: the bundle holds each failing
+    project check with the diff its fix would write (planned from the project's files; nothing written)."""
+    from tui.support.collect import write_session_bundle
+
+    project = sample_project({"host-localhost", "no-otel-distro"})
+    before = {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()}
+    walk = Walk(resolve_playbook("agentcore-mcp").playbook, Context(project=str(project), read_only=True))
+    walk.answer("4")
+    await walk.next_step()
+    assert walk.results["project-start"]["project.server_host"].status is Status.FAIL
+    path = write_session_bundle(tmp_path, walk, SessionLog(started="2026-12-01T12:00:00+00:00"))
+    bundle = read_bundle(path)
+    findings = {f["check"]: f for f in bundle.json("project/findings.json")}
+    host = findings["project.server_host"]
+    assert host["status"] == "fail" and host["fixes"][0]["fix"] == "project.server_code"
+    diff = bundle.text(host["fixes"][0]["diff"])
+    assert "0.0.0.0" in diff and diff.count("\n+") >= 1
+    assert findings["project.layout"]["fixes"] == []  # passing: no fix, no diff
+    assert {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()} == before

@@ -30,14 +30,15 @@ def start_bundle(
     screen: Screen[Any], walk: Walk, log: SessionLog, *, directory: str | None = None, stamp: str | None = None
 ) -> None:
     """Plan the project diffs in a thread, then write the bundle and say where (a notification)."""
-    from tui.support.collect import plan_project_fixes
+    from tui.support.collect import plan_project_fixes, project_fix_refs
 
     target = bundle_path(directory, stamp)
     loaded: LoadedPlaybook | None = getattr(screen.app, "loaded", None)
+    refs, facts = project_fix_refs(walk), dict(walk.facts)  # read on the loop; the thread only plans
 
     def plan_then_write() -> None:
         try:
-            plans = plan_project_fixes(walk, log)
+            plans = plan_project_fixes(walk, log, refs, facts)
         except Exception as exc:  # noqa: BLE001 - a plan that cannot be made must not cost the bundle
             plans = {}
             screen.app.call_from_thread(screen.notify, f"project diffs left out: {exc}", severity="warning")

@@ -207,20 +207,28 @@ def project_fix_refs(state: RunState) -> list[tuple[str, str, FixRef]]:
     return out
 
 
-def plan_project_fixes(state: RunState, log: SessionLog | None) -> dict[tuple[str, str], dict[str, Any]]:
+def plan_project_fixes(
+    state: RunState,
+    log: SessionLog | None,
+    refs: list[tuple[str, str, FixRef]] | None = None,
+    facts: dict[str, Any] | None = None,
+) -> dict[tuple[str, str], dict[str, Any]]:
     """Plan the project fixes the session did not plan itself: (node, fix) → plan or ``{"not_planned": why}``.
 
-    Project fixes read the project's files and nothing else. Blocking: the TUI calls this in a thread.
+    Project fixes read the project's files and nothing else. Blocking: the TUI calls this in a thread,
+    with ``refs`` (``project_fix_refs``) and ``facts`` taken on the loop, so the walk is not read meanwhile.
     """
     from tui.engine.fixing import FixError, plan_fix
 
+    refs = project_fix_refs(state) if refs is None else refs
+    facts = dict(state.facts) if facts is None else facts
     tried = {(a.get("node"), a.get("fix", a.get("id"))) for a in (log.attempts if log else []) if a.get("plan")}
     plans: dict[tuple[str, str], dict[str, Any]] = {}
-    for node_id, _key, ref in project_fix_refs(state):
+    for node_id, _key, ref in refs:
         if (node_id, ref.fix) in tried or (node_id, ref.fix) in plans:
             continue
         try:
-            plan = plan_fix(ref.fix, dict(ref.params), state.context, dict(state.facts), state.registry)
+            plan = plan_fix(ref.fix, dict(ref.params), state.context, facts, state.registry)
             plans[(node_id, ref.fix)] = plan.model_dump(mode="json")
         except FixError as exc:
             plans[(node_id, ref.fix)] = {"not_planned": str(exc)}
