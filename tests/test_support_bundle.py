@@ -3,6 +3,7 @@ are refused with one line, and `doctor --bundle` / `bundle` / `open` on the comm
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import subprocess
@@ -178,6 +179,10 @@ def test_the_same_session_gives_the_same_bytes(tmp_path: Path) -> None:
     manifest = json.loads(entries(first)[MANIFEST])
     assert manifest["schema_version"] == 1
     assert manifest["playbook"]["id"] == "agentcore-mcp"
+    loaded = resolve_playbook("agentcore-mcp")
+    with_source = collect(walk, log, loaded=loaded, audit=records, plans=plans, created=CREATED)[1]["playbook"]
+    assert with_source["file"] == "agentcore-mcp.yaml"
+    assert with_source["sha256"] == hashlib.sha256(Path(loaded.file).read_bytes()).hexdigest()
     assert {"boto3", "mcp"} <= set(manifest["packages"]) and manifest["python"] and manifest["os"]["system"]
     assert manifest["language"] == "en" and manifest["created"] == "2026-12-01T12:00:00+00:00"
     assert [i.date_time for i in zipfile.ZipFile(first).infolist()] == [(1980, 1, 1, 0, 0, 0)] * len(entries(first))

@@ -73,6 +73,10 @@ class ReplayWalkScreen(WalkScreen):
         records = self.replay.applied_records(ref.fix)
         self.app.push_screen(RecordedScreen(f"recorded fix {ref.fix}", fix_markdown(ref.fix, attempts, records)))
 
+    def action_bundle(self) -> None:
+        """A replay is not bundled again (planning diffs would read this machine's files): send the original."""
+        self.notify("This is a replay: send the bundle it came from.", title="Bundle", severity="warning")
+
     def action_audit(self) -> None:
         """The bundle's audit records (this target's), not this machine's audit log."""
         records = self.replay.audit if self.replay else []
