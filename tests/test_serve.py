@@ -67,6 +67,9 @@ async def test_served_tui_start_screen_keys_drive_the_walk_and_a_wrong_token_is_
                 assert page.status == 200
                 assert page.headers["Referrer-Policy"] == "no-referrer"
                 assert f"ws://127.0.0.1:{served.port}/ws" in await page.text()
+            # through a tunnel or by another name, the page points at the address the browser used
+            async with browser.get(served.url, headers={"Host": f"localhost:{served.port + 1}"}) as tunnelled:
+                assert f"ws://localhost:{served.port + 1}/ws" in await tunnelled.text()
             assert browser.cookie_jar.filter_cookies(URL(served.base))[TOKEN_COOKIE].value == served.token
             # the websocket as textual.js opens it: no token in its URL, the cookie carries it
             async with browser.ws_connect(f"{served.base}/ws?width=120&height=40") as ws:

@@ -108,6 +108,13 @@ def make_server(
             )
             return app
 
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
+            """The page, its asset and websocket URLs built on the address the browser used (an SSH tunnel's
+            port, the machine's name with --allow-remote), not on the address bound (0.0.0.0 reaches nothing)."""
+            self.public_url = f"{request.scheme}://{request.host}"  # no await before the page is rendered
+            response: web.StreamResponse = await super().handle_index(request)
+            return response
+
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             """One browser tab: its own TUI process, for as long as the websocket stays open."""
             log(f"serve: browser session opened from {request.remote}")
