@@ -67,6 +67,7 @@ def test_scenario_catalogue() -> None:
         "missing-log-group",
         "trace-destination",
         "resource-policy",
+        "boundary",
         "headers",
         "session-stream",
         "auth-token",
@@ -384,10 +385,8 @@ def test_demo_has_its_own_state_dir_and_read_only_reaches_print_env() -> None:
 
 def test_read_only_demo_is_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """Seen: `--read-only demo` ignored the flag."""
-    import tui.sandbox.cli as demo_cli
 
     seen: list[bool] = []
-    monkeypatch.setattr(demo_cli, "_tui_available", lambda: True)
     import tui.app.main
 
     monkeypatch.setattr(tui.app.main, "run_app", lambda ctx, playbook: seen.append(ctx.read_only))

@@ -26,6 +26,7 @@ from tui.app.messages import (
 )
 from tui.app.node_pane import NodePane
 from tui.app.path_tree import PathEntry, PathTree
+from tui.redact import redact_text
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -113,7 +114,7 @@ class WalkScreen(Screen[None]):
         ctx = self.walk.context
         self.title = f"agentcore-triage · {self.walk.playbook.title}"
         tags = [t for t, on_ in (("SANDBOX", ctx.sandbox), ("read-only", ctx.read_only)) if on_]
-        self.sub_title = " · ".join(tags + [ctx.runtime or ctx.endpoint or "no target"])
+        self.sub_title = redact_text(" · ".join(tags + [ctx.runtime or ctx.endpoint or "no target"]))
         self._spinner = self.set_interval(0.1, self._tick, pause=True)
         self.show_node()
 

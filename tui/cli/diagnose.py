@@ -117,7 +117,9 @@ def doctor(
     else:
         rendered = render_text(run, verbose=verbose)
     if out:
-        Path(out).write_text(rendered + ("\n" if not rendered.endswith("\n") else ""), encoding="utf-8")
+        from tui.private_files import write_private
+
+        write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
         err(f"report written to {out} ({run.totals['fail']} fail, {run.totals['error']} error)")
     else:
         click.echo(rendered)

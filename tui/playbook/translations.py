@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.playbook.loader import LoadedPlaybook, PlaybookError, PlaybookLoadError, Positions, parse_yaml
+from tui.playbook.locate import TRANSLATION_LANGUAGES as LANGUAGES
 from tui.playbook.model import CheckNode, DiagnosisNode, Playbook, QuestionNode
 
-LANGUAGES = ("ja",)
 """Languages a playbook can be translated into (English is the source)."""
 
 NODE_TEXT_FIELDS = frozenset({"title", "body", "choices", "fixes", "next_steps", "because", "source"})
@@ -85,12 +85,6 @@ def translation_file(playbook_file: str | Path, lang: str) -> Path:
     """Where the ``lang`` overlay of a playbook file lives: ``<stem>.<lang>.yaml`` beside it."""
     path = Path(playbook_file)
     return path.with_name(f"{path.stem}.{lang}{path.suffix or '.yaml'}")
-
-
-def is_translation_file(path: str | Path) -> bool:
-    """True for ``<stem>.<lang>.yaml`` overlays (so playbook listings can skip them)."""
-    suffixes = Path(path).suffixes
-    return len(suffixes) >= 2 and suffixes[-2].lstrip(".") in LANGUAGES and suffixes[-1] in (".yaml", ".yml")
 
 
 def _text(value: Any, tr: Translation, errors: list[PlaybookError], *path: Any) -> str | None:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
-from tui.aws.errors import aws_errors
-from tui.checks.aws._common import client, error_code
+from tui.aws.errors import aws_errors, error_code
+from tui.aws.logs import group_exists
+from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
+from tui.playbook.patterns import PatternError, compile_pattern
 from tui.redact import redact_text
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
@@ -17,24 +18,6 @@ from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 class GroupParams(CheckParams):
     log_group: str
     region: str = ""
-
-
-def group_exists(logs: Any, name: str) -> tuple[bool, dict[str, Any]]:
-    kwargs: dict[str, Any] = {"logGroupNamePrefix": name}
-    for _ in range(20):
-        page = logs.describe_log_groups(**kwargs)
-        for g in page.get("logGroups", []):
-            if g.get("logGroupName") == name:
-                return True, {
-                    "arn": g.get("arn"),
-                    "retention_days": g.get("retentionInDays"),
-                    "stored_bytes": g.get("storedBytes"),
-                }
-        token = page.get("nextToken")
-        if not token:
-            break
-        kwargs["nextToken"] = token
-    return False, {}
 
 
 @check(
@@ -109,7 +92,7 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
     """DescribeResourcePolicies; judged by content (principal, action, resource, conditions), not by policy name."""
     from tui.aws.transaction_search import POLICY_NAME, judge, list_policies
 
-    items = list_policies(client(ctx, "logs", params.region))
+    items = list_policies(client(ctx, "logs", params.region), params.partition, params.region, params.account)
     v = judge(items, params.partition, params.region, params.account)
     evidence: dict[str, Any] = {
         "policies": v.names,
@@ -166,7 +149,7 @@ class RecentErrorsParams(CheckParams):
     max_events: int = 5000
 
 
-def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, re.Pattern[str]]]:
+def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, Any]]:
     """(node id, node title, regex text, compiled) for every signature of the playbook."""
     out = []
     pb = ctx.playbook
@@ -175,8 +158,8 @@ def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, re.Pattern[str]]
     for node_id, node in pb.nodes.items():
         for sig in node.signatures:
             try:
-                out.append((node_id, node.title, sig, re.compile(sig, re.IGNORECASE | re.MULTILINE)))
-            except re.error:
+                out.append((node_id, node.title, sig, compile_pattern(sig)))  # RE2: never hangs
+            except PatternError:
                 continue
     return out
 
@@ -261,7 +244,7 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
                 truncated = bool(token)
                 break
             kwargs["nextToken"] = token
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
             return skipped(f"log group {params.log_group} does not exist (see logs.group.runtime)")
         raise

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.aws.errors import aws_errors
-from tui.checks.aws._common import error_code
+from tui.aws.errors import aws_errors, error_code
 from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, warned
@@ -29,6 +28,10 @@ RUNTIME_FACTS = (
     "runtime.partition",
     "runtime.ecr_repository_arn",
 )
+
+
+MAX_RUNTIMES_LISTED = 5000
+"""ListAgentRuntimes reads at most this many runtimes (bounded, like every call)."""
 
 
 class DiscoverParams(CheckParams):
@@ -65,14 +68,11 @@ def otel_target(env: dict[str, str] | None) -> tuple[str, str]:
 def find_runtime(control: Any, wanted: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(summary of the matching runtime or None, every runtime seen). Matches ARN (with or without version), id or name."""
     seen: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"maxResults": 100}
-    for _ in range(50):
-        page = control.list_agent_runtimes(**kwargs)
+    pages = control.get_paginator("list_agent_runtimes").paginate(
+        PaginationConfig={"PageSize": 100, "MaxItems": MAX_RUNTIMES_LISTED}
+    )
+    for page in pages:
         seen.extend(page.get("agentRuntimes", []))
-        token = page.get("nextToken")
-        if not token:
-            break
-        kwargs["nextToken"] = token
     w = wanted.strip()
     by_arn = [
         r
@@ -134,7 +134,7 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     try:
         ep = control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=params.endpoint_name)
         endpoint_status, endpoint_reason = str(ep.get("status", "UNKNOWN")), str(ep.get("failureReason") or "")
-    except Exception as exc:  # noqa: BLE001 - a missing endpoint is a fact, not an error
+    except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":
             raise
     role_arn = str(detail.get("roleArn") or "")
@@ -206,7 +206,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     control = client(ctx, "bedrock-agentcore-control", params.region)
     try:
         rt = control.get_agent_runtime(agentRuntimeId=params.runtime_id)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
             return failed(f"runtime {params.runtime_id} no longer exists", evidence={"runtime_id": params.runtime_id})
         raise
@@ -217,7 +217,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     try:
         ep = control.get_agent_runtime_endpoint(agentRuntimeId=params.runtime_id, endpointName=params.endpoint_name)
         ep_status, ep_reason = str(ep.get("status") or "UNKNOWN"), str(ep.get("failureReason") or "")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":
             raise
     evidence: dict[str, Any] = {

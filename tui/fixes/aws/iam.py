@@ -6,13 +6,20 @@ import json
 import re
 from typing import Any, Literal
 
-from tui.fixes.aws._common import error_code, refuse
+from tui.aws.errors import error_code
+from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
-MAX_INLINE_BYTES = 10240
-"""IAM quota: total size of a role's inline policies (whitespace excluded)."""
+MAX_INLINE_CHARS = 10240
+"""IAM quota: all inline policies of a role *together*, in characters, whitespace not counted."""
+
+
+def policy_chars(document: Any) -> int:
+    """Size of a policy document as IAM counts it against the inline quota (whitespace excluded)."""
+    text = document if isinstance(document, str) else json.dumps(document, separators=(",", ":"))
+    return len(re.sub(r"\s", "", text))
 
 
 class RolePolicyParams(CheckParams):
@@ -102,6 +109,8 @@ class RolePolicy(Fix):
     deletes the policy when agentcore-triage created it.
     """
 
+    undo_operations = frozenset({"iam.put_role_policy", "iam.delete_role_policy"})
+
     def plan(self) -> Plan:
         from tui.aws.roles import assess, load_role, role_name_of
 
@@ -114,11 +123,19 @@ class RolePolicy(Fix):
         iam = self.ctx.reader("iam")
         try:
             role = load_role(iam, p.role_arn)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if error_code(exc) == "NoSuchEntity":
                 refuse(f"execution role {role_name} does not exist: agentcore-triage does not create roles")
             raise
         a = assess(iam, p.role_arn, needs, role)
+        if a.blocked:
+            from tui.aws.roles import boundary_owner_hint
+
+            _, ev = a.blocked[0]
+            refuse(
+                f"{role_name}: {ev.action} on {ev.resource}: {ev.explain()}. "
+                + ("" if "service control policy" in (ev.blocked_by or "") else boundary_owner_hint(role))
+            )
         if a.denied:
             _, ev = a.denied[0]
             refuse(
@@ -169,9 +186,21 @@ class RolePolicy(Fix):
         ]
         if a.method != "SimulatePrincipalPolicy":
             notes.append(f"Decided by local evaluation ({a.simulator_problem or 'simulator not used'}).")
-        size = len(re.sub(r"\s", "", text))
-        if size > MAX_INLINE_BYTES:
-            refuse(f"the merged policy would be {size} bytes, above IAM's {MAX_INLINE_BYTES}-byte inline quota")
+        others = {
+            d.name: policy_chars(dict(d.document))
+            for d in role.identity
+            if d.kind == "inline" and d.name != policy_name
+        }
+        size = policy_chars(text)
+        total = size + sum(others.values())
+        if total > MAX_INLINE_CHARS:
+            refuse(
+                f"{role_name}'s inline policies would total {total} characters (this one {size}, the others "
+                f"{sum(others.values())}: {', '.join(f'{n} {c}' for n, c in others.items()) or 'none'}), above IAM's "
+                f"{MAX_INLINE_CHARS}-character quota for all inline policies of a role together; PutRolePolicy would "
+                "fail. Attach a customer managed policy with these statements instead, or shrink the inline ones."
+            )
+        notes.append(f"Inline policies of {role_name} after this: {total} of {MAX_INLINE_CHARS} characters.")
         undo = (
             [
                 ApiCall(
