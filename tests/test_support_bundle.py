@@ -80,7 +80,7 @@ def planted_session(tmp_path: Path) -> tuple[Walk, SessionLog, list[AuditRecord]
         )
     }
     project_node, project_key, project_fix = _a_project_fix(walk)
-    walk.results[project_node] = {project_key: result(project_key, Status.FAIL)}
+    walk.results.setdefault(project_node, {})[project_key] = result(project_key, Status.FAIL)
     walk.facts = {"runtime.note": BLOB}
     walk.answers = {"symptom": "2"}
     walk.history = [
@@ -156,10 +156,10 @@ def test_no_secret_reaches_any_byte_of_the_bundle(tmp_path: Path) -> None:
         assert secret.encode() not in raw
         for name, data in contents.items():
             assert secret.encode() not in data, f"{secret[:12]}… in {name}"
-    # what stays is still useful: the masks, the user name and host of the URL, the audit record of the target
+    # what stays is still useful: the masks, the host of the URL, the audit records of the target
     walk_json = json.loads(contents["walk.json"])
     assert "***redacted***" in walk_json["history"][0]["reason"]
-    assert "https://alice:***redacted***@mcp.example.com/mcp" in contents["context.json"].decode()
+    assert "https://***redacted***@mcp.example.com/mcp" in contents["context.json"].decode()
     assert len(contents["audit.jsonl"].decode().splitlines()) == 2
     # and the bundle still opens
     replay = open_replay(path)
@@ -251,6 +251,7 @@ def test_scrub_keeps_what_is_not_a_secret() -> None:
     text = "sha256 3f786850e387550fdab836ed7e6dc881de23001b3f786850e387550fdab836ed /work/project/mcp_server.py"
     assert scrub_text(text) == text
     assert scrub_text("https://example.com:8443/mcp?x=1") == "https://example.com:8443/mcp?x=1"
+    assert scrub_text(f"aws {AWS_SECRET} sts {SESSION}") == "aws ***redacted*** sts ***redacted***"
     assert scrub_text("DB_PASSWORD=s3cr3tvalue next") == "DB_PASSWORD=***redacted*** next"
 
 

@@ -1,8 +1,9 @@
 """Redaction for everything a support bundle holds: ``tui.redact`` plus the shapes a bundle meets more often.
 
 A bundle carries log lines, project files, diffs and audit records, where credentials show up
-without a telling key name: a password inside a URL, a PEM private key, a bare AWS secret access
-key or session token. Every pattern here is bounded (no nested quantifiers, capped repeats), so
+without a telling key name. ``redact_text`` already masks JWTs, bearer values, URL userinfo and PEM
+private keys; this adds a bare AWS secret access key, an STS session token and ``password=…``-style
+assignments in free text. Every pattern here is bounded (no nested quantifiers, capped repeats), so
 scrubbing untrusted text stays linear in its length.
 """
 
@@ -13,8 +14,6 @@ from typing import Any
 
 from tui.redact import MASK, redact, redact_text
 
-# scheme://user:PASSWORD@host: keep the user and the host, mask the password.
-_URL_PASSWORD = re.compile(r"([a-zA-Z][a-zA-Z0-9+.-]{0,20}://[^\s:/@\"']{1,256}:)[^\s@/\"']{1,256}(?=@)")
 # 40 characters of base64 with both cases and a digit: the shape of an AWS secret access key (a hex digest
 # has one case only, so content hashes stay; a path segment rarely runs 40 characters without - _ or .).
 _AWS_SECRET = re.compile(
@@ -28,33 +27,13 @@ _NAMED_SECRET = re.compile(
     r"(?i)(?<![a-z])((?:password|passwd|pwd|secret|api[_-]?key|access[_-]?token|session[_-]?token|client[_-]?secret)"
     r"[\"']?\s{0,3}[=:]\s{0,3}[\"']?)[^\s\"',;&]{4,512}"
 )
-_PEM_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----")
-_PEM_END = re.compile(r"-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----")
-
-
-def _mask_pem(text: str) -> str:
-    """Mask every PEM private key block; one without its END line is masked to the end of the text."""
-    out: list[str] = []
-    pos = 0
-    while True:
-        begin = _PEM_BEGIN.search(text, pos)
-        if begin is None:
-            out.append(text[pos:])
-            return "".join(out)
-        end = _PEM_END.search(text, begin.end())
-        out.append(text[pos : begin.start()] + MASK)
-        if end is None:
-            return "".join(out)
-        pos = end.end()
 
 
 def scrub_text(text: str) -> str:
     """``redact_text`` and the bundle's extra shapes."""
     if not text:
         return text
-    text = _mask_pem(redact_text(text))
-    text = _URL_PASSWORD.sub(lambda m: m.group(1) + MASK, text)
-    text = _SESSION_TOKEN.sub(MASK, text)
+    text = _SESSION_TOKEN.sub(MASK, redact_text(text))
     text = _AWS_SECRET.sub(MASK, text)
     return _NAMED_SECRET.sub(lambda m: m.group(1) + MASK, text)
 
