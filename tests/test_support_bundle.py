@@ -324,3 +324,12 @@ async def test_project_findings_carry_the_diffs_of_their_fixes(sample_project: A
     assert "0.0.0.0" in diff and diff.count("\n+") >= 1
     assert findings["project.layout"]["fixes"] == []  # passing: no fix, no diff
     assert {p.name: p.read_bytes() for p in project.iterdir() if p.is_file()} == before
+
+
+def test_a_playbook_this_version_cannot_load_is_refused_naming_where(tmp_path: Path) -> None:
+    bundle = read_bundle(_small_bundle(tmp_path))
+    playbook = json.loads(bundle.files["playbook.json"])
+    playbook["nodes"]["symptom"]["kind"] = "riddle"
+    bundle.files["playbook.json"] = json.dumps(playbook).encode()
+    with pytest.raises(BundleError, match=r"its playbook does not load .*nodes\.symptom.* written by agentcore-triage"):
+        replay_bundle(bundle)

@@ -95,7 +95,14 @@ def replay_bundle(bundle: Bundle, registry: Registry | None = None) -> Replay:
     try:
         playbook = Playbook.model_validate(bundle.json("playbook.json"))
     except ValidationError as exc:
-        raise BundleError(f"{where}: playbook.json is not a playbook ({exc.error_count()} problems)") from None
+        first = exc.errors()[0]
+        loc = ".".join(str(p) for p in first["loc"]) or "playbook"
+        reason = str(first["msg"]).splitlines()[0][:200]
+        made_by = bundle.manifest.get("tool", {}).get("version", "?")
+        raise BundleError(
+            f"{where}: its playbook does not load in this agentcore-triage ({loc}: {reason}); "
+            f"the bundle was written by agentcore-triage {made_by}"
+        ) from None
     transcript = bundle.json("walk.json")
     if not isinstance(transcript, dict):
         raise BundleError(f"{where}: no walk.json transcript")
