@@ -116,6 +116,9 @@ def planted_session(tmp_path: Path) -> tuple[Walk, SessionLog, list[AuditRecord]
                 "audit": [record.id],
             }
         ],
+        runs=[
+            {"node": "aws-role", "results": {"iam.role.logs": {"status": "fail", "summary": BLOB, "evidence": BLOB}}}
+        ],
     )
     other_target = AuditRecord(
         fix="logs.create_group", outcome="applied", error=BLOB, target=Target(project=str(project))

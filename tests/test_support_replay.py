@@ -143,6 +143,12 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         assert "put_role_policy" in text and "declined" in text and "never plans or applies" in text
         await pilot.press("escape")
         assert not any(isinstance(s, FixModal) for s in replay_app.screen_stack)
+        # H: every recorded run of this node's checks (here one: what the user saw)
+        await pilot.press("H")
+        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded runs")
+        text = screen_text(replay_app)
+        assert "Run 1" in text and "Run 2" not in text and "iam.role.logs" in text and "fail" in text
+        await pilot.press("escape")
         # r does nothing; a node the session never ran is not run either
         assert screen.check_action("rerun", ()) is False
         await pilot.press("r")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
 from tui.app.recorded_screen import RecordedScreen
@@ -40,6 +41,10 @@ class ReplayWalkScreen(WalkScreen):
         "fix keys show the plan that was proposed or applied, and never apply."
     )
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("H", "runs", "Runs", id="replay.runs", tooltip="Every recorded run of this node's checks, in order"),
+    ]
+
     replay: Replay | None = None
     """Set by ``ReplayApp`` before the screen mounts."""
 
@@ -52,6 +57,8 @@ class ReplayWalkScreen(WalkScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("rerun", "cancel", "bundle"):
             return False
+        if action == "runs":
+            return self.replay is not None and bool(self.replay.runs_of(self.walk.current))
         return super().check_action(action, parameters)
 
     def run_checks(self, node_id: str | None = None, only: set[str] | None = None) -> Worker[Any]:
@@ -72,6 +79,12 @@ class ReplayWalkScreen(WalkScreen):
         attempts = self.replay.attempts_for(self.walk.current, ref.fix)
         records = self.replay.applied_records(ref.fix)
         self.app.push_screen(RecordedScreen(f"recorded fix {ref.fix}", fix_markdown(ref.fix, attempts, records)))
+
+    def action_runs(self) -> None:
+        """Each recorded run of this node: what the user saw before a fix and after its verification (H)."""
+        if self.replay is not None:
+            runs = self.replay.runs_of(self.walk.current)
+            self.app.push_screen(RecordedScreen(f"runs of {self.walk.current}", runs_markdown(self.walk.current, runs)))
 
     def action_bundle(self) -> None:
         """A replay is not bundled again (planning diffs would read this machine's files): send the original."""
@@ -95,6 +108,20 @@ def _action_markdown(action: dict[str, Any]) -> list[str]:
         return [f"- file `{action.get('path')}`", "", "```diff", str(action.get("diff", "")).rstrip(), "```"]
     params = json.dumps(action.get("params", {}), indent=2, default=str)
     return [f"- `{action.get('service')}.{action.get('operation')}`", "", "```json", params, "```"]
+
+
+def runs_markdown(node: str, runs: list[dict[str, Any]]) -> str:
+    """The recorded runs of a node's checks, one table per run (status and summary of each check)."""
+    out = [f"# Runs of `{node}` in the recorded session", ""]
+    if len(runs) > 1:
+        out += ["The walk shows the last run; earlier ones are what the user saw before.", ""]
+    for n, run in enumerate(runs, 1):
+        out += [f"## Run {n}", "", "| check | status | summary |", "|---|---|---|"]
+        for key, result in run.get("results", {}).items():
+            summary = str(result.get("summary", "")).replace("|", "\\|")
+            out.append(f"| `{key}` | {result.get('status')} | {summary} |")
+        out.append("")
+    return "\n".join(out) + "\n"
 
 
 def fix_markdown(fix: str, attempts: list[dict[str, Any]], records: list[Any]) -> str:

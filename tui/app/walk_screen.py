@@ -294,6 +294,7 @@ class WalkScreen(Screen[None]):
 
     @on(NodeRunFinished)
     def _node_finished(self, message: NodeRunFinished) -> None:
+        self.session.record_run(message.node, message.results)
         if message.node == self.running_node:
             self._stop_running()
         self.show_node()

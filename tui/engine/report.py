@@ -11,6 +11,7 @@ Everything is redacted on the way out.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from tui.engine.walk import Walk
 from tui.fixes.audit import AuditRecord
 from tui.playbook.model import DiagnosisNode
 from tui.redact import redact, redact_text
-from tui.results import Status
+from tui.results import CheckResult, Status
 
 _ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.PASS, Status.SKIP]
 
@@ -176,6 +177,12 @@ class SessionLog:
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     attempts: list[dict[str, Any]] = field(default_factory=list)
     """Each fix key pressed: node, key, fix, and the plan proposed and what became of it (a bundle replays them)."""
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    """Each time a node's checks finished, in order, with the results then (a re-run after a fix replaces
+    the walk's results; a bundle keeps what the user saw before)."""
+
+    def record_run(self, node: str, results: Mapping[str, CheckResult]) -> None:
+        self.runs.append({"node": node, "results": {k: r.model_dump(mode="json") for k, r in results.items()}})
 
     def record_fix(self, node: str, key: str, outcome: FixOutcome) -> None:
         """Remember a fix attempt (``run_fix``'s outcome), applied or not."""

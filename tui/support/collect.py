@@ -114,6 +114,7 @@ def transcript(state: RunState, log: SessionLog | None = None) -> dict[str, Any]
         },
         "fixes": list(log.attempts) if log else _doctor_fixes(state),
         "fixes_applied": [r.id for r in log.fixes] if log else [],
+        "runs": list(log.runs) if log else [],
         "session_started": log.started if log else None,
     }
 

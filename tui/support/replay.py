@@ -47,6 +47,10 @@ class Replay:
         """The fix attempts recorded at ``node`` for ``fix`` (plans proposed, applied or not)."""
         return [a for a in self.log.attempts if a.get("node") in (node, None) and a.get("fix", a.get("id")) == fix]
 
+    def runs_of(self, node: str) -> list[dict[str, Any]]:
+        """Every recorded run of ``node``'s checks, oldest first (each: the results as the user saw them then)."""
+        return [r for r in self.log.runs if r.get("node") == node]
+
     def applied_records(self, fix: str) -> list[AuditRecord]:
         return [r for r in self.audit if r.fix == fix]
 
@@ -131,6 +135,7 @@ def replay_bundle(bundle: Bundle, registry: Registry | None = None) -> Replay:
         fixes=[r for r in audit if r.id in applied],
         started=str(transcript.get("session_started") or bundle.manifest.get("created", "")),
         attempts=[a for a in transcript.get("fixes") or [] if isinstance(a, dict)],
+        runs=[r for r in transcript.get("runs") or [] if isinstance(r, dict) and isinstance(r.get("results"), dict)],
     )
     return Replay(bundle, walk, log, audit)
 
