@@ -29,6 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
         "contracts",
         ("tui.playbook", "tui.registry", "tui.checks.base", "tui.fixes.base", "tui.fixes.audit"),
     ),
+    ("logs", ("tui.logs",)),
     ("plugins", ("tui.checks", "tui.fixes")),
     ("engine", ("tui.engine",)),
     ("support", ("tui.support",)),

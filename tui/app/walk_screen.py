@@ -62,6 +62,7 @@ class WalkScreen(Screen[None]):
             "B", "bundle", "Bundle", show=False, id="walk.bundle", tooltip="Write a support bundle (zip) for support"
         ),
         Binding("a", "audit", "Audit", show=False, id="walk.audit", tooltip="Every fix applied (the audit log)"),
+        Binding("L", "logs", "Logs", show=False, id="walk.logs", tooltip="CloudWatch logs grouped by node"),
         Binding("question_mark,f1", "app.help", "Help", id="walk.help", tooltip="Keys and a short guide"),
     ]
 
@@ -419,6 +420,16 @@ class WalkScreen(Screen[None]):
         from tui.app.audit_screen import AuditScreen
 
         self.app.push_screen(AuditScreen())
+
+    def action_logs(self) -> None:
+        """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""
+        from tui.app.logs_screen import LogsScreen
+
+        def chosen(node_id: str | None) -> None:
+            if node_id:
+                self.jump_to(node_id, "the logs screen: this node explains those log events")
+
+        self.app.push_screen(LogsScreen(self.walk), chosen)
 
     def run_single_check(self, key: str) -> None:
         """Run one check of the current node (command palette)."""

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 READ_PREFIXES = ("Get", "List", "Describe", "Filter", "Simulate", "Lookup", "Search", "BatchGet", "Test", "Head")
 """Operation-name prefixes that only read."""
+QUERY_READS = frozenset({"StartQuery"})
+"""Logs Insights: starting a query reads log data and changes nothing (the logs reader uses it)."""
 
 NOT_READS = frozenset(
     {
@@ -74,7 +76,7 @@ class NoRegion(RuntimeError):
 
 def is_read_operation(operation: str) -> bool:
     """True when an API operation name (``PutRolePolicy``) only reads."""
-    return operation.startswith(READ_PREFIXES) and operation not in NOT_READS
+    return (operation.startswith(READ_PREFIXES) or operation in QUERY_READS) and operation not in NOT_READS
 
 
 def _remember(model: Any, **_: Any) -> None:

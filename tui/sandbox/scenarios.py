@@ -172,7 +172,7 @@ _ALL = [
         extra_log_lines=CLOSED_RESOURCE_LINES,
         expect={
             "project.stateless": "warn",
-            "logs.errors.recent": "warn",
+            "logs.errors.recent": "pass",  # ClosedResourceError alone is known noise (noise: true)
             "endpoint.stream": "fail",
             "endpoint.tools": "pass",
         },
