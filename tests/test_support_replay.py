@@ -149,6 +149,11 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         text = screen_text(replay_app)
         assert "Run 1" in text and "Run 2" not in text and "iam.role.logs" in text and "fail" in text
         await pilot.press("escape")
+        # L shows the log excerpts the recorded checks read, not CloudWatch
+        await pilot.press("L")
+        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded log excerpts")
+        assert "Log excerpts in the bundle" in screen_text(replay_app)
+        await pilot.press("escape")
         # r does nothing; a node the session never ran is not run either
         assert screen.check_action("rerun", ()) is False
         await pilot.press("r")

@@ -86,6 +86,26 @@ class ReplayWalkScreen(WalkScreen):
             runs = self.replay.runs_of(self.walk.current)
             self.app.push_screen(RecordedScreen(f"runs of {self.walk.current}", runs_markdown(self.walk.current, runs)))
 
+    def action_logs(self) -> None:
+        """The CloudWatch log excerpts the recorded checks read (L); a replay reads no log live."""
+        excerpts = self.replay.log_excerpts() if self.replay else []
+        lines = [
+            "# Log excerpts in the bundle",
+            "",
+            "What the checks read from CloudWatch Logs; a replay reads nothing.",
+            "",
+        ]
+        if not excerpts:
+            lines.append("The recorded session read no logs.")
+        for item in excerpts:
+            lines += [
+                f"## `{item.get('check')}` at {item.get('node')}: {item.get('status')}",
+                "",
+                str(item.get("summary", "")),
+            ]
+            lines += ["", "```json", json.dumps(item.get("evidence", {}), indent=2, default=str), "```", ""]
+        self.app.push_screen(RecordedScreen("logs (recorded)", "\n".join(lines)))
+
     def action_bundle(self) -> None:
         """A replay is not bundled again (planning diffs would read this machine's files): send the original."""
         self.notify("This is a replay: send the bundle it came from.", title="Bundle", severity="warning")

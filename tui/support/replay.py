@@ -51,6 +51,18 @@ class Replay:
         """Every recorded run of ``node``'s checks, oldest first (each: the results as the user saw them then)."""
         return [r for r in self.log.runs if r.get("node") == node]
 
+    def log_excerpts(self) -> list[dict[str, Any]]:
+        """The bundle's ``logs/`` files: what each CloudWatch Logs check read (a broken one is left out)."""
+        out = []
+        for name in self.bundle.names("logs/"):
+            try:
+                item = self.bundle.json(name)
+            except BundleError:
+                continue
+            if isinstance(item, dict):
+                out.append(item)
+        return out
+
     def applied_records(self, fix: str) -> list[AuditRecord]:
         return [r for r in self.audit if r.fix == fix]
 
