@@ -81,7 +81,7 @@ def planted_session(tmp_path: Path) -> tuple[Walk, SessionLog, list[AuditRecord]
     }
     project_node, project_key, project_fix = _a_project_fix(walk)
     walk.results.setdefault(project_node, {})[project_key] = result(project_key, Status.FAIL)
-    walk.facts = {"runtime.note": BLOB}
+    walk.facts = {"runtime.note": BLOB, "logs.evidence": {"aws-role": [{"message": BLOB}]}}
     walk.answers = {"symptom": "2"}
     walk.history = [
         Step("symptom", "aws-start", f"you answered {BLOB}", "2", {"note": BLOB}),
@@ -150,7 +150,7 @@ def test_no_secret_reaches_any_byte_of_the_bundle(tmp_path: Path) -> None:
     # every source really was drawn from (else the assertion below would prove nothing)
     assert {"context.json", "playbook.json", "walk.json", "report.json", "report.md", "audit.jsonl"} <= set(files)
     assert any(n.startswith("logs/") for n in files) and any(n.endswith(".diff") for n in files)
-    assert "project/findings.json" in files
+    assert "project/findings.json" in files and "logs/attached.json" in files
     assert any(BLOB in json.dumps(v, default=str) if not isinstance(v, str) else BLOB in v for v in files.values())
     path = write_bundle(tmp_path / "b.zip", files, manifest)
     raw = path.read_bytes()

@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 PACKAGES = ("boto3", "botocore", "mcp", "textual", "pydantic")
 LOG_CHECK_PREFIX = "logs."
 PROJECT_CHECK_PREFIX = "project."
+ATTACHED_LOGS_FACT = "logs.evidence"
+"""Where the Logs screen keeps the lines a user attached to nodes (``tui/app/logs_screen.py``)."""
 
 
 def _version(package: str) -> str | None:
@@ -178,7 +180,8 @@ def target_records(state: RunState, log: SessionLog | None, records: list[AuditR
 
 
 def log_excerpts(state: RunState) -> dict[str, Any]:
-    """``logs/<node>.<key>.json``: what each CloudWatch Logs check read (its evidence: samples, counts)."""
+    """``logs/<node>.<key>.json``: what each CloudWatch Logs check read (its evidence: samples, counts), and
+    ``logs/attached.json``: the lines the user attached to nodes from the Logs screen."""
     out: dict[str, Any] = {}
     for node, results in state.results.items():
         for key, result in results.items():
@@ -190,6 +193,15 @@ def log_excerpts(state: RunState) -> dict[str, Any]:
                     "summary": result.summary,
                     "evidence": result.evidence,
                 }
+    attached = state.facts.get(ATTACHED_LOGS_FACT)
+    if attached:
+        out["logs/attached.json"] = {
+            "node": ", ".join(sorted(attached)) if isinstance(attached, dict) else None,
+            "check": "attached in the Logs screen (L)",
+            "status": "evidence",
+            "summary": "log lines the user attached to nodes as evidence",
+            "evidence": attached,
+        }
     return out
 
 
