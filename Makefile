@@ -12,7 +12,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml setup.py | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[sandbox,test]'
+	$(BIN)/python -m pip install --quiet -e '.[sandbox,test,web]'
 	@touch $(STAMP)
 
 ## run: open the TUI against the embedded demo sandbox (no AWS account needed)

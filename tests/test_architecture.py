@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("logs", ("tui.logs",)),
     ("plugins", ("tui.checks", "tui.fixes")),
     ("engine", ("tui.engine",)),
+    ("support", ("tui.support",)),
     ("app", ("tui.app",)),
     ("sandbox", ("tui.sandbox",)),
     ("cli", ("tui.cli", "tui.__main__", "tui.completion")),

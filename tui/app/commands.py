@@ -37,6 +37,9 @@ class WalkCommands(Provider):
                     (f"run: {inv.key}", partial(screen.run_single_check, inv.key), spec.title if spec else inv.check)
                 )
         out.append(("export: session as Markdown + JSON (e)", screen.action_export, "redacted, for a support ticket"))
+        out.append(
+            ("bundle: support bundle zip (B)", screen.action_bundle, "redacted; `agentcore-triage open` replays it")
+        )
         out.append(("audit: show applied fixes (a)", screen.action_audit, "the audit log"))
         out.append(("search: symptom search (/)", screen.action_search, "paste an error message"))
         for node_id, target in walk.playbook.nodes.items():

@@ -58,6 +58,9 @@ class WalkScreen(Screen[None]):
         Binding("escape", "cancel", "Cancel", id="walk.cancel", tooltip="Cancel the running checks"),
         Binding("slash", "search", "Search", id="walk.search", tooltip="Find the node that explains an error message"),
         Binding("e", "export", "Export", id="walk.export", tooltip="Write the session as Markdown and JSON"),
+        Binding(
+            "B", "bundle", "Bundle", show=False, id="walk.bundle", tooltip="Write a support bundle (zip) for support"
+        ),
         Binding("a", "audit", "Audit", show=False, id="walk.audit", tooltip="Every fix applied (the audit log)"),
         Binding("L", "logs", "Logs", show=False, id="walk.logs", tooltip="CloudWatch logs grouped by node"),
         Binding("question_mark,f1", "app.help", "Help", id="walk.help", tooltip="Keys and a short guide"),
@@ -292,6 +295,7 @@ class WalkScreen(Screen[None]):
 
     @on(NodeRunFinished)
     def _node_finished(self, message: NodeRunFinished) -> None:
+        self.session.record_run(message.node, message.results)
         if message.node == self.running_node:
             self._stop_running()
         self.show_node()
@@ -360,8 +364,9 @@ class WalkScreen(Screen[None]):
     async def _fix_worker(self, offered: OfferedFix) -> FixOutcome:
         from tui.engine.fixing import run_fix
 
-        outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=self.walk.current, rerun=self._verify)
-        self.session.fixes.extend(outcome.records)
+        node = self.walk.current
+        outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=node, rerun=self._verify)
+        self.session.record_fix(node, offered.ref.key, outcome)
         self._status_line()
         self._report_fix(outcome)
         return outcome
@@ -403,6 +408,12 @@ class WalkScreen(Screen[None]):
         from tui.app.export_screen import ExportScreen
 
         self.app.push_screen(ExportScreen(self.walk, self.session, self.export_dir, self.export_stamp))
+
+    def action_bundle(self) -> None:
+        """Write a support bundle of this session (B); `agentcore-triage open` replays it."""
+        from tui.app.bundle_key import start_bundle
+
+        start_bundle(self, self.walk, self.session, directory=self.export_dir, stamp=self.export_stamp)
 
     def action_audit(self) -> None:
         """The audit-log viewer (a)."""

@@ -6,6 +6,7 @@ One module per command group; each registers its commands on ``main`` (``tui.cli
 * ``catalog``:  ``match``, ``playbooks``, ``checks``, ``fixes``;
 * ``history``:  ``audit`` and ``undo``;
 * ``demo``:     the local sandbox;
+* ``support``:  ``serve`` (the TUI in a browser), ``bundle`` and ``open`` (support bundles);
 * ``logs``:     CloudWatch logs grouped by node (``tui.logs.command``, beside its reader).
 
 Machine output (``--format json``) goes to stdout alone; diagnostics go to stderr. Exit codes: 0 nothing
@@ -14,7 +15,7 @@ failed, 1 a check failed or errored, 2 usage, configuration or playbook error. N
 
 from __future__ import annotations
 
-from tui.cli import catalog, demo, diagnose, history  # noqa: F401 - importing registers the commands
+from tui.cli import catalog, demo, diagnose, history, support  # noqa: F401 - importing registers the commands
 from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageProblem, document_environment, main, resolve_playbook
 from tui.logs.command import logs_command
 

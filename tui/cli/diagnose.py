@@ -56,6 +56,12 @@ from tui.cli.output import ProgressLine, print_text, render_report, summary_coun
 @click.option("--yes", is_flag=True, help="Apply fixes without asking (with --fix all).")
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE", help="Playbook input value (repeatable).")
 @click.option("-v", "--verbose", is_flag=True, help="Text format: show remediation for passing checks too.")
+@click.option(
+    "--bundle",
+    "bundle_out",
+    metavar="FILE.zip",
+    help="Also write a support bundle (`agentcore-triage open` replays it).",
+)
 @click.pass_context
 @handle_errors
 def doctor(
@@ -73,6 +79,7 @@ def doctor(
     all_runtimes: bool,
     regions: str | None,
     jobs: int,
+    bundle_out: str | None,
     **kwargs: Any,
 ) -> None:
     """Run every check of the playbook once and report findings with their fixes.
@@ -98,9 +105,15 @@ def doctor(
         )
     if out:
         _check_out_dir(out)
+    if bundle_out:
+        from tui.cli.support import check_bundle_target
+
+        check_bundle_target(bundle_out, "--bundle")
     if fleet_mode:
         from tui.cli.fleet import fleet_targets, sweep
 
+        if bundle_out:
+            raise UsageProblem("--bundle records one runtime's session: bundle each with --runtime")
         if fix_mode == "all":
             raise UsageProblem("--fix all acts on one runtime: sweep first, then fix each with --runtime")
         targets = fleet_targets(runtimes, runtimes_file, all_runtimes, regions, ctx)
@@ -137,6 +150,10 @@ def doctor(
             err(f"report written to {out} ({summary_counts(run)})")
         else:
             click.echo(rendered)
+    if bundle_out:
+        from tui.cli.support import write_bundle_of
+
+        write_bundle_of(run, loaded, bundle_out)
     sys.exit(run.exit_code)
 
 

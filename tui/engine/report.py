@@ -11,6 +11,7 @@ Everything is redacted on the way out.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,12 +20,13 @@ from typing import Any
 from rich.text import Text
 
 from tui.engine.doctor import DoctorRun, record_findings
+from tui.engine.fixing import FixOutcome
 from tui.engine.formats.outcome import could_not_run, counts_as_problem
 from tui.engine.walk import Walk
 from tui.fixes.audit import AuditRecord
 from tui.playbook.model import DiagnosisNode
 from tui.redact import redact, redact_text
-from tui.results import Status
+from tui.results import CheckResult, Status
 
 _ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.PASS, Status.SKIP]
 
@@ -219,10 +221,32 @@ def walk_has_problems(walk: Walk) -> bool:
 
 @dataclass
 class SessionLog:
-    """What happened in the TUI besides the walk itself (fixes applied)."""
+    """What happened in the TUI besides the walk itself (fixes applied, every fix tried and its plan)."""
 
     fixes: list[AuditRecord] = field(default_factory=list)
     started: str = field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
+    attempts: list[dict[str, Any]] = field(default_factory=list)
+    """Each fix key pressed: node, key, fix, and the plan proposed and what became of it (a bundle replays them)."""
+    runs: list[dict[str, Any]] = field(default_factory=list)
+    """Each time a node's checks finished, in order, with the results then (a re-run after a fix replaces
+    the walk's results; a bundle keeps what the user saw before)."""
+
+    def record_run(self, node: str, results: Mapping[str, CheckResult]) -> None:
+        self.runs.append({"node": node, "results": {k: r.model_dump(mode="json") for k, r in results.items()}})
+
+    def record_fix(self, node: str, key: str, outcome: FixOutcome) -> None:
+        """Remember a fix attempt (``run_fix``'s outcome), applied or not."""
+        self.fixes.extend(outcome.records)
+        self.attempts.append(
+            {
+                "node": node,
+                "key": key,
+                "title": outcome.title,
+                **outcome.info.model_dump(mode="json"),
+                "prerequisites": [p.model_dump(mode="json") for p in outcome.prerequisites],
+                "audit": [r.id for r in outcome.records],
+            }
+        )
 
 
 def doctor_run(walk: Walk) -> DoctorRun:

@@ -1,0 +1,186 @@
+"""Acceptance of the support bundle and its replay: a user walks the seed-guide sandbox to a diagnosis, tries a
+fix and declines it, presses B; `open` on that file shows the same path and results, screen by screen, with
+no socket opened, no AWS credentials, and nothing applied."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+from test_app_support import screen_text, wait_checks, wait_group
+
+from tui.app.checks_table import ChecksTable
+from tui.app.fix_modal import FixModal
+from tui.app.main import TriageApp
+from tui.app.recorded_screen import RecordedScreen
+from tui.app.replay_app import ReplayApp
+from tui.app.replay_screen import ReplayWalkScreen
+from tui.app.walk_screen import WalkScreen
+
+pytestmark = pytest.mark.slow
+
+
+def screen_state(screen: WalkScreen) -> dict[str, Any]:
+    """What a walk screen shows of the walk: the node, the path to it, every check row with its result, and
+    where the checks lead (with the reason)."""
+    walk = screen.walk
+    rows = []
+    if walk.node.kind == "check":
+        for key, row in screen.query_one("#checks", ChecksTable).rows_by_key.items():
+            result = row.result
+            rows.append(
+                (
+                    key,
+                    row.state,
+                    result.status.value if result else None,
+                    result.summary if result else None,
+                    json.dumps(result.evidence, sort_keys=True, default=str) if result else None,
+                    result.duration if result else None,
+                )
+            )
+    return {"node": walk.current, "path": walk.path, "rows": rows, "decision": walk.decision()}
+
+
+async def _until(pilot: Any, condition: Any, what: str) -> None:
+    for _ in range(300):  # a hang guard: each round waits for the app to go idle
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_live_call(
+    sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.context import build_context
+    from tui.fixes import audit
+    from tui.support.replay import open_replay
+
+    sandbox("seed-guide")
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    out = tmp_path / "out"
+    out.mkdir()
+    app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=False, export_dir=str(out), export_stamp="s")
+    seen: list[dict[str, Any]] = []
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, WalkScreen)
+        walk = screen.walk
+        seen.append(screen_state(screen))
+        await pilot.press("2")  # no logs / traces: the AWS branch
+        await wait_checks(app, pilot)
+        seen.append(screen_state(screen))
+        for _ in ("aws-runtime", "aws-role"):
+            await pilot.press("n")
+            await wait_checks(app, pilot)
+            seen.append(screen_state(screen))
+        assert walk.current == "aws-role" and walk.decision()[0] == "aws-role-logs"
+        # the user looks at the logs fix and declines it: the plan is recorded, nothing applied
+        await pilot.press("l")
+        await _until(pilot, lambda: isinstance(app.screen, FixModal), "the fix modal")
+        await pilot.press("escape")
+        await wait_group(app, "fix", pilot)
+        assert audit.records() == []
+        await pilot.press("n")  # to the diagnosis
+        assert walk.node.kind == "diagnosis"
+        seen.append(screen_state(screen))
+        await pilot.press("B")
+        bundle = out / "agentcore-triage-bundle-s.zip"
+        await wait_group(app, "bundle", pilot)
+        await _until(pilot, bundle.exists, "the bundle file")
+        assert any(n.title == "Support bundle written" for n in app._notifications)
+    token = Path(build_context().token_file).read_text().strip()
+    assert token.encode() not in bundle.read_bytes()
+
+    # -- the replay: no socket, no AWS credentials, no audit log of this machine -----------------------
+    connects: list[Any] = []
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        connects.append(address)
+        raise OSError("the replay test allows no network connection")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket.socket, "connect_ex", refuse)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "replay-state"))
+
+    replay_app = ReplayApp(open_replay(bundle), export_dir=str(tmp_path / "replay-out"), export_stamp="r")
+    (tmp_path / "replay-out").mkdir()
+    async with replay_app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = replay_app.screen
+        assert isinstance(screen, ReplayWalkScreen)
+        assert "REPLAY of agentcore-triage-bundle-s.zip" in screen_text(replay_app)
+        # it opens where the user pressed B; back through the path, every screen as the user saw it
+        replayed = [screen_state(screen)]
+        while screen.walk.history:
+            await pilot.press("b")
+            replayed.append(screen_state(screen))
+        replayed.reverse()
+        assert [s["node"] for s in replayed] == [s["node"] for s in seen]
+        for original, replay in zip(seen, replayed, strict=True):
+            assert replay["rows"] == original["rows"], original["node"]
+            assert replay["decision"] == original["decision"], original["node"]
+            assert replay["path"] == original["path"]
+        # and forward again with n: the recorded steps, redone
+        for original in seen[1:]:
+            await pilot.press("n")
+            assert screen_state(screen)["node"] == original["node"]
+            assert screen_state(screen)["rows"] == original["rows"]
+        # at the role node the fix key shows the recorded plan, and never applies it
+        await pilot.press("b")
+        assert screen.walk.current == "aws-role"
+        await pilot.press("l")
+        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded plan")
+        text = screen_text(replay_app)
+        assert "put_role_policy" in text and "declined" in text and "never plans or applies" in text
+        await pilot.press("escape")
+        assert not any(isinstance(s, FixModal) for s in replay_app.screen_stack)
+        # H: every recorded run of this node's checks (here one: what the user saw)
+        await pilot.press("H")
+        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded runs")
+        text = screen_text(replay_app)
+        assert "Run 1" in text and "Run 2" not in text and "iam.role.logs" in text and "fail" in text
+        await pilot.press("escape")
+        # L shows the log excerpts the recorded checks read, not CloudWatch
+        await pilot.press("L")
+        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded log excerpts")
+        assert "Log excerpts in the bundle" in screen_text(replay_app)
+        await pilot.press("escape")
+        # r does nothing; a node the session never ran is not run either
+        assert screen.check_action("rerun", ()) is False
+        await pilot.press("r")
+        screen.jump_to("aws-logs", "test: a check node the recorded session never reached")
+        await pilot.pause()
+        assert "aws-logs" not in screen.walk.results
+        assert any(n.title == "Not recorded" for n in replay_app._notifications)
+        assert all(w.group != "checks" for w in replay_app.workers)
+        # search and export work on the replay
+        await pilot.press("slash")
+        await pilot.pause()
+        from textual import events
+        from textual.widgets import TextArea
+
+        replay_app.screen.query_one(TextArea).post_message(
+            events.Paste("Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'")
+        )
+        await pilot.pause()
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        assert screen.walk.current == "aws-otel-group-missing"
+        assert all(w.group != "checks" for w in replay_app.workers)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        exported = json.loads((tmp_path / "replay-out" / "agentcore-triage-session-r.json").read_text())
+        assert [s["node"] for s in exported["walk"]["path"]][:4] == ["symptom", "aws-start", "aws-runtime", "aws-role"]
+    assert connects == []
+    assert audit.records() == []

@@ -1,0 +1,1 @@
+"""Working with support: the support bundle (``bundle.py``), its replay, and the browser session (``serve.py``)."""

@@ -1,0 +1,168 @@
+"""The support bundle file: a zip of text files with a manifest, scrubbed of secrets, byte-for-byte reproducible.
+
+Writing: every file goes through ``scrub`` (structures: by key name and by shape) and then
+``scrub_text`` (the serialized bytes), so nothing reaches the zip unredacted, whatever its
+source. The zip is deterministic apart from time stamps *inside* the files: entries in name
+order, a fixed entry date, fixed permissions, JSON with sorted keys. The manifest lists each
+file's sha256, so a changed bundle is noticed on reading.
+
+Reading: a bundle is untrusted input. Nothing is extracted to disk; entry count and sizes are
+capped (sizes as read, not as the zip claims); a bundle of a newer ``schema_version`` is
+refused with one line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui.support.scrub import scrub, scrub_text
+
+SCHEMA_VERSION = 1
+"""Raise when a reader of the old version could misread a new bundle; readers refuse newer versions."""
+KIND = "agentcore-triage support bundle"
+MANIFEST = "manifest.json"
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+"""Every entry's date: the zip's own time stamps would make two bundles of one session differ."""
+MAX_ENTRIES = 1000
+MAX_ENTRY_BYTES = 16 * 1024 * 1024
+MAX_TOTAL_BYTES = 64 * 1024 * 1024
+
+
+class BundleError(Exception):
+    """A bundle that cannot be written or read; the message is one line saying what to do."""
+
+
+def encode_json(value: Any) -> str:
+    """The bundle's JSON: sorted keys, two-space indent, UTF-8 as is, one trailing newline."""
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def render_file(content: Any) -> bytes:
+    """One bundle file, scrubbed: text as is, anything else as JSON."""
+    if isinstance(content, bytes):
+        content = content.decode("utf-8", "replace")  # a bundle holds text only
+    text = content if isinstance(content, str) else encode_json(scrub(content))
+    return scrub_text(text).encode("utf-8")
+
+
+def write_bundle(path: str | Path, files: Mapping[str, Any], manifest: Mapping[str, Any]) -> Path:
+    """Write ``files`` (name → text or JSON-able value) and the manifest to ``path`` atomically; returns the path."""
+    target = Path(path).expanduser()
+    for name in files:
+        if name == MANIFEST or name.startswith("/") or ".." in name.split("/"):
+            raise BundleError(f"bad bundle file name {name!r}")  # a bug in the collector, never user input
+    rendered = {name: render_file(files[name]) for name in sorted(files)}
+    head = {**manifest, "schema_version": SCHEMA_VERSION, "kind": KIND}
+    head["files"] = {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in rendered.items()}
+    entries = {MANIFEST: render_file(head), **rendered}
+    if not target.parent.is_dir():
+        raise BundleError(f"{target}: the directory {target.parent} does not exist (create it, or choose another path)")
+    fd, temp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=target.parent)
+    try:
+        with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
+            for name, data in entries.items():
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.create_system = 3  # unix, wherever it was written
+                info.external_attr = 0o644 << 16
+                zf.writestr(info, data, compresslevel=6)
+        os.replace(temp, target)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise BundleError(f"cannot write {target}: {exc.strerror or exc}") from None
+    return target
+
+
+@dataclass
+class Bundle:
+    """A bundle read into memory: its manifest and its files (bytes, verified against the manifest)."""
+
+    manifest: dict[str, Any]
+    files: dict[str, bytes] = field(default_factory=dict)
+    source: str = ""
+
+    def has(self, name: str) -> bool:
+        return name in self.files
+
+    def text(self, name: str) -> str:
+        return self.files[name].decode("utf-8", "replace")
+
+    def json(self, name: str, default: Any = None) -> Any:
+        """A JSON file of the bundle (``default`` when absent); a broken one is a ``BundleError``."""
+        if name not in self.files:
+            return default
+        try:
+            return json.loads(self.files[name])
+        except ValueError as exc:
+            raise BundleError(f"{self.source}: {name} is not valid JSON ({exc})") from None
+
+    def names(self, prefix: str = "") -> list[str]:
+        return sorted(n for n in self.files if n.startswith(prefix))
+
+
+def read_bundle(path: str | Path) -> Bundle:
+    """Read and verify a bundle; raises ``BundleError`` with one line for anything that is not a usable bundle."""
+    where = str(path)
+    try:
+        zf = zipfile.ZipFile(Path(path).expanduser())
+    except FileNotFoundError:
+        raise BundleError(f"{where}: no such file") from None
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise BundleError(f"{where}: not a support bundle (not a readable zip: {exc})") from None
+    files: dict[str, bytes] = {}
+    total = 0
+    with zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        if len(infos) > MAX_ENTRIES:
+            raise BundleError(f"{where}: not a support bundle ({len(infos)} entries, more than {MAX_ENTRIES})")
+        for info in infos:
+            try:
+                with zf.open(info) as member:
+                    data = member.read(MAX_ENTRY_BYTES + 1)
+            except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
+                raise BundleError(f"{where}: {info.filename} cannot be read ({exc})") from None
+            total += len(data)
+            if len(data) > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
+                raise BundleError(f"{where}: not a support bundle ({info.filename} is too large)")
+            files[info.filename] = data
+    if MANIFEST not in files:
+        raise BundleError(f"{where}: not a support bundle (no {MANIFEST})")
+    try:
+        manifest = json.loads(files.pop(MANIFEST))
+    except ValueError as exc:
+        raise BundleError(f"{where}: {MANIFEST} is not valid JSON ({exc})") from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
+        raise BundleError(f"{where}: not an agentcore-triage support bundle ({MANIFEST} does not say so)")
+    version = manifest.get("schema_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise BundleError(f"{where}: {MANIFEST} has no valid schema_version")
+    if version > SCHEMA_VERSION:
+        raise BundleError(
+            f"{where}: bundle schema_version {version} is newer than this agentcore-triage reads "
+            f"({SCHEMA_VERSION}); upgrade agentcore-triage to open it"
+        )
+    listed = manifest.get("files")
+    if not isinstance(listed, dict):
+        raise BundleError(f"{where}: {MANIFEST} lists no files")
+    for name, data in files.items():
+        entry = listed.get(name)
+        if not isinstance(entry, dict) or entry.get("sha256") != sha256(data):
+            raise BundleError(
+                f"{where}: {name} does not match the manifest (the bundle was changed after it was written)"
+            )
+    missing = sorted(set(listed) - set(files))
+    if missing:
+        raise BundleError(f"{where}: {missing[0]} is listed in the manifest but missing")
+    return Bundle(manifest, files, where)
