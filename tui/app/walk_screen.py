@@ -134,7 +134,7 @@ class WalkScreen(Screen[None]):
     def _status_line(self) -> None:
         walk = self.walk
         ran = sum(len(r) for r in walk.results.values())
-        problems = sum(1 for res in walk.results.values() for r in res.values() if r.status.is_problem)
+        problems = sum(1 for res in walk.results.values() for r in res.values() if r.is_problem)
         facts = len(walk.facts)
         text = f"step {len(walk.history) + 1} · {ran} checks run · {problems} problem{'s' if problems != 1 else ''} · {facts} facts"
         if self.session.fixes:

@@ -83,9 +83,21 @@ def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[s
             if cond.check and cond.check in results:
                 reason += f" ({results[cond.check].summary})"
             return cond.goto, reason
-    problems = [f"{k}: {r.status.value}" for k, r in results.items() if r.status.is_problem]
-    reason = "no condition matched" + (f" ({', '.join(problems)})" if problems else "; every check passed")
-    return node.default, reason
+    return node.default, "no condition matched" + _outcomes(results)
+
+
+def _outcomes(results: Mapping[str, CheckResult]) -> str:
+    """What the checks said, without over-claiming: "every check passed" only when every one did."""
+    problems = [
+        f"{k}: {'could not run' if r.could_not_run else r.status.value}" for k, r in results.items() if r.is_problem
+    ]
+    if problems:
+        return f" ({', '.join(problems)})"
+    if all(r.status is Status.PASS for r in results.values()):
+        return "; every check passed"
+    passed = sum(1 for r in results.values() if r.status is Status.PASS)
+    skipped = [k for k, r in results.items() if r.status is Status.SKIP]
+    return f"; {passed} passed, {len(skipped)} did not apply ({', '.join(skipped)})"
 
 
 class Walk(RunState):
@@ -122,7 +134,10 @@ class Walk(RunState):
         if not results:
             return None
         order = [Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP]
-        return min((r.status for r in results.values()), key=order.index)
+        worst = min((r.status for r in results.values()), key=order.index)
+        if worst in (Status.PASS, Status.SKIP) and any(r.could_not_run for r in results.values()):
+            return Status.SKIP  # a check that could not run: never shown as a passed node
+        return worst
 
     # -- running ----------------------------------------------------------------
     async def run_node(
@@ -215,11 +230,23 @@ class Walk(RunState):
                     choices = "; ".join(f"{c.key}={c.label}" for c in node.choices)
                     return f"needs an answer at {self.current} ({node.title}): --answer {self.current}=KEY ({choices})"
                 self.answer(answers[self.current])
-            elif isinstance(node, DiagnosisNode) and not node.next:
-                return ""
-            else:
-                await self.next_step()
+                continue
+            if isinstance(node, DiagnosisNode) and (not node.next or node.next in self.path):
+                return ""  # a conclusion; a `next` back to a visited node would only repeat the same results
+            if isinstance(node, CheckNode) and self.current not in self.results:
+                await self.run_node()
+            target = self.way_on()
+            if target is not None and target in self.path and isinstance(self.playbook.nodes[target], CheckNode):
+                return (
+                    f"stopped: {self.current} leads back to {target}, which already ran in this walk "
+                    f"(the playbook loops; re-run it after a change)"
+                )
+            await self.next_step()
         return "stopped: the walk went round in circles"
+
+    def diagnoses(self) -> list[str]:
+        """Diagnosis nodes reached on the way, in order, the current one included: what the walk found."""
+        return [n for n in dict.fromkeys(self.path) if isinstance(self.playbook.nodes[n], DiagnosisNode)]
 
     def jump(self, target: str, reason: str = "jumped there") -> None:
         """Go to any node (symptom search, command palette); recorded like any other step."""

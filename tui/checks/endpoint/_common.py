@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from tui.checks.base import CheckContext
 from tui.registry import CheckParams
-from tui.results import CheckResult, failed, skipped
+from tui.results import CheckResult, could_not_run, failed, skipped
 
 HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 
@@ -76,7 +76,7 @@ async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = 
         # Probing would only produce a misleading DNS/"not HTTP" result: say what is wrong with the URL.
         summary = f"the endpoint URL {target.url!r} cannot be probed: {problem}"
         if with_auth:  # endpoint.reachable reports it; the others point there
-            return skipped(summary + " (see endpoint.reachable)")
+            return could_not_run(summary + " (see endpoint.reachable)")
         return failed(summary, evidence={"target": target.evidence()})
     from tui.endpoint.destination import forbidden_destination
 
@@ -85,7 +85,7 @@ async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = 
         # Checked before any connection: the metadata service's answer is the machine's own AWS credentials.
         summary = f"not contacted: {refused}; agentcore-triage never sends requests to link-local or metadata addresses"
         if with_auth:
-            return skipped(summary + " (see endpoint.reachable)")
+            return could_not_run(summary + " (see endpoint.reachable)")
         return failed(
             summary,
             remediation="Use the MCP server's real URL (`--endpoint`), or the runtime ARN (`--runtime`).",
