@@ -57,14 +57,22 @@ class Setup:
         return data
 
 
+def _resolve_target_and_import_httpx(ctx: CheckContext, params: EndpointParams) -> Any:
+    import httpx  # noqa: F401
+
+    from tui.endpoint.target import resolve_target
+
+    return resolve_target(ctx.context, ctx.facts, params.endpoint)
+
+
 async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = True) -> Setup | CheckResult:
     """Resolve the target and credentials, or a ``skip`` result saying what is missing."""
     from tui.context import endpoint_url_problem
     from tui.endpoint.auth import build_auth
-    from tui.endpoint.target import resolve_target
 
-    # botocore resolves the data-plane URL: its first import must not stall the event loop
-    target = await asyncio.to_thread(resolve_target, ctx.context, ctx.facts, params.endpoint)
+    # botocore resolves the data-plane URL, and httpx is imported for the probes: first imports must not stall
+    # the event loop (the node's other checks would time out while it is blocked)
+    target = await asyncio.to_thread(_resolve_target_and_import_httpx, ctx, params)
     if target is None:
         return skipped(
             "no endpoint to probe: give --endpoint URL, or --runtime with a full runtime ARN",
