@@ -123,27 +123,42 @@ def test_check_everything_reaches_every_branch_with_a_finding(sandbox):
 
 
 def test_an_endpoint_that_keeps_answering_500_does_not_go_round_in_circles():
-    """Seen: `run` against an endpoint returning 500 stopped with "the walk went round in circles"."""
+    """Seen: `run` against an endpoint returning 500 stopped with "the walk went round in circles"
+    (ep-internal-error → ep-uuid → endpoint-start → …). This server's handshake and session handling work and its
+    tools answer 500, so the walk goes through ep-server-exception to ep-uuid."""
     from starlette.applications import Starlette
-    from starlette.responses import PlainTextResponse
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse, PlainTextResponse, Response
     from starlette.routing import Route
 
     from tui.sandbox._net import UvicornThread
 
-    async def boom(request: Any) -> PlainTextResponse:
+    async def mcp(request: Request) -> Response:
+        if request.method != "POST":
+            return Response(status_code=405)
+        message = json.loads(await request.body())
+        if message.get("method") == "initialize":
+            result = {"protocolVersion": "2025-11-25", "capabilities": {"tools": {}}, "serverInfo": {"name": "x"}}
+            return JSONResponse({"jsonrpc": "2.0", "id": message["id"], "result": result})
+        if "id" not in message:
+            return Response(status_code=202)
+        if message.get("method") == "tools/list" and isinstance(message["id"], int) and message["id"] < 10:
+            return JSONResponse({"jsonrpc": "2.0", "id": message["id"], "result": {"tools": []}})  # session probes
         return PlainTextResponse("Internal Server Error", status_code=500)
 
-    server = UvicornThread(Starlette(routes=[Route("/mcp", boom, methods=["GET", "POST", "DELETE"])]))
+    server = UvicornThread(Starlette(routes=[Route("/mcp", mcp, methods=["GET", "POST", "DELETE"])]))
     port = server.start()
     try:
-        for start in ("endpoint-start", "ep-internal-error", "ep-uuid"):
-            walk = Walk(playbook(), Context(endpoint=f"http://127.0.0.1:{port}/mcp", timeout=4))
-            walk.jump(start, "test")
-            stopped = asyncio.run(walk.run_to_end({}))
-            assert stopped == "", (start, stopped)
-            assert "round in circles" not in render_walk_text(walk, stopped)
+        walk = Walk(playbook(), Context(endpoint=f"http://127.0.0.1:{port}/mcp", timeout=5))
+        stopped = asyncio.run(walk.run_to_end({"symptom": "3"}))
     finally:
         server.stop()
+    assert stopped == ""
+    assert walk.path.count("endpoint-start") == 1
+    assert "ep-internal-error" in walk.diagnoses() and "ep-uuid" in walk.diagnoses()
+    text = render_walk_text(walk, stopped)
+    assert "round in circles" not in text
+    assert "[ep-internal-error]" in text.split("Found on the way:")[1]
 
 
 def _recent(pb: Any) -> Any:
