@@ -220,3 +220,80 @@ async def test_a_headless_walk_that_leads_back_stops_at_its_diagnosis_and_names_
     assert "(high) -32603 and tool failures  [internal]" in text.split("Found on the way:")[1]
     data = json.loads(render_walk_json(walk, stopped))
     assert [d["node"] for d in data["diagnoses"]] == ["internal", "uuid"]
+
+
+FIXABLE = """
+id: t
+title: T
+start: node
+nodes:
+  node:
+    kind: check
+    title: Trace destination
+    checks: [{check: a.one}]
+    fixes: [{fix: a.fix, key: t, for: a.one}]
+    default: fine
+  fine: {kind: diagnosis, title: Fine}
+"""
+
+
+async def test_a_fix_with_nothing_left_to_do_is_not_offered_until_the_node_runs_again() -> None:
+    """Seen in tmux: after `t` the check still warned (PENDING) and `t` stayed offered, answering "Nothing to do"
+    at every press."""
+    from tui.engine.fixing import run_fix
+    from tui.fixes.base import Fix, Plan
+    from tui.registry import FixSpec
+    from tui.results import Risk, warned
+
+    class NothingToDo(Fix):
+        def plan(self) -> Plan:
+            return Plan(fix="a.fix", title="Send trace segments", risk=Risk.MUTATING, summary="already", actions=[])
+
+    reg = make_registry(a_one=(lambda c, p: warned("destination CloudWatchLogs, status PENDING"), ()))
+    reg.add_fix(
+        FixSpec(id="a.fix", title="Send trace segments", risk=Risk.MUTATING, params=NameParams, cls=NothingToDo)
+    )
+    walk = Walk(book(FIXABLE), Context(), registry=reg)
+    await walk.run_node()
+    (offered,) = walk.offered_fixes()
+    outcome = await run_fix(offered.ref, walk, lambda request: True, node="node")
+    assert outcome.info.outcome == "nothing to do"
+    assert walk.offered_fixes() == []
+    await walk.run_node()  # the state may have changed since (an undo, someone else's change): offered again
+    assert [o.ref.key for o in walk.offered_fixes()] == ["t"]
+
+
+SWEEP = """
+id: t
+title: T
+start: aws
+nodes:
+  aws:
+    kind: check
+    title: AWS
+    checks: [{check: a.one}]
+    when:
+      - {check: a.one, status: fail, goto: aws-broken, because: "the role is wrong"}
+    default: project
+  aws-broken: {kind: diagnosis, severity: high, title: The role is wrong, next: project}
+  project:
+    kind: check
+    title: Project
+    checks: [{check: a.two}]
+    default: project-ok
+  project-ok: {kind: diagnosis, severity: info, title: The project looks right, next: all-clear}
+  all-clear: {kind: diagnosis, severity: info, title: Nothing wrong in what was checked}
+"""
+
+
+@pytest.mark.parametrize(("first", "end"), [("fail", "project-ok"), ("pass", "all-clear")])
+async def test_a_walk_that_found_something_never_ends_on_the_all_clear(first: str, end: str) -> None:
+    """Seen in tmux: "check everything" went on through every branch and closed with "Nothing wrong in what was
+    checked" after the endpoint branch had found a failing stream."""
+    from tui.results import failed
+
+    one = (lambda c, p: failed("no logs permission")) if first == "fail" else (lambda c, p: passed("ok"))
+    reg = make_registry(a_one=(one, ()), a_two=(lambda c, p: passed("ok"), ()))
+    walk = Walk(book(SWEEP), Context(), registry=reg)
+    assert await walk.run_to_end({}) == ""
+    assert walk.current == end
