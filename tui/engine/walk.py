@@ -193,8 +193,8 @@ class Walk(RunState):
             decision = self.decision()
             assert decision is not None  # the node just ran
             self._move(*decision)
-        elif isinstance(node, DiagnosisNode) and self.next_of(node):
-            self._move(node.next, "continue after this diagnosis")
+        elif isinstance(node, DiagnosisNode) and (target := self.next_of(node)):
+            self._move(target, "continue after this diagnosis")
         else:
             raise WalkError(f"{self.current} has no way on; answer it or go back")
         return self.current
