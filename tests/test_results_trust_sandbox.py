@@ -35,7 +35,13 @@ def sandbox_context() -> Context:
 
 
 def findings_of(run: Any) -> list[tuple[str, str, str, str | None]]:
-    return [(f.node, f.check, f.status.value, f.skip_reason.value if f.skip_reason else None) for f in run.findings]
+    """(node, check, status, skip reason); endpoint.latency judges speed, which a loaded machine changes: only
+    that it answered (pass or warn) is compared."""
+
+    def status(f: Any) -> str:
+        return "answered" if f.check == "endpoint.latency" and f.status.value in ("pass", "warn") else f.status.value
+
+    return [(f.node, f.check, status(f), f.skip_reason.value if f.skip_reason else None) for f in run.findings]
 
 
 def test_twenty_doctor_runs_on_one_sandbox_find_the_same(sandbox):
