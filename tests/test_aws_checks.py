@@ -233,11 +233,13 @@ def test_walk_through_the_guides_faults_visits_each_diagnosis_once_and_ends(seed
     info = seeded_aws(get_scenario("seed-guide").aws_faults)
     out = _walk(info.runtime_arn)
     assert "round in circles" not in out
+    steps, _, verdict = out.partition("Found on the way:")
     for node in ("[aws-role-logs]", "[aws-otel-group-missing]", "[aws-spans-policy]", "[aws-transaction-search-off]"):
-        assert out.count(node) == 1, node
-    # the log scan leads to the node that explains the first known error, and the walk ends there
-    assert out.rstrip().count("[aws-log-shows-role-logs]") == 1
-    assert "Diagnosis (high): The runtime logs show: the role may not write its logs" in out
+        assert steps.count(node) == 1 and verdict.count(node) == 1, node
+    # the log scan leads to the node that explains the first known error; the verdict names it, then the walk
+    # goes on to the endpoint branch
+    assert steps.count("[aws-log-shows-role-logs]") == 1
+    assert "(high) The runtime logs show: the role may not write its logs  [aws-log-shows-role-logs]" in verdict
 
 
 def test_walk_on_a_healthy_sample_reaches_aws_ok(seeded_aws):

@@ -42,6 +42,15 @@ _ICONS = {
 }
 
 
+class SkipReason(str, Enum):
+    """Why a check skipped: the two are counted apart, because only one of them is good news."""
+
+    NOT_APPLICABLE = "not_applicable"
+    """Intended: there is nothing to check (no Dockerfile, no endpoint given). Not a problem."""
+    COULD_NOT_RUN = "could_not_run"
+    """A prerequisite failed, errored or timed out, so the check could not say anything. Never green."""
+
+
 class Severity(str, Enum):
     """How bad a failing check is (prowler's scale)."""
 
@@ -82,10 +91,29 @@ class CheckResult(BaseModel):
     """Seconds the check took."""
     withheld_fixes: dict[str, str] = Field(default_factory=dict)
     """Fix id → why that one-key fix cannot help with this outcome; the fix is then not offered."""
+    skip_reason: SkipReason | None = None
+    """Only for ``skip``: not applicable (intended) or could not run (a prerequisite failed). Renderers count
+    ``could_not_run`` results apart from the other skips and the exit code treats them as problems."""
+
+    def model_post_init(self, __context: Any) -> None:
+        if self.status is Status.SKIP and self.skip_reason is None:
+            self.skip_reason = SkipReason.NOT_APPLICABLE
+        elif self.status is not Status.SKIP:
+            self.skip_reason = None
+
+    @property
+    def could_not_run(self) -> bool:
+        """A skip caused by a prerequisite's failure, error or timeout: not green, not "not applicable"."""
+        return self.status is Status.SKIP and self.skip_reason is SkipReason.COULD_NOT_RUN
+
+    @property
+    def is_problem(self) -> bool:
+        """Something a person has to look at: fail, error, warn, or a check that could not run."""
+        return self.status.is_problem or self.could_not_run
 
     @property
     def ok(self) -> bool:
-        return self.status in (Status.PASS, Status.SKIP)
+        return self.status is Status.PASS or (self.status is Status.SKIP and not self.could_not_run)
 
 
 def passed(summary: str, **kwargs: Any) -> CheckResult:
@@ -109,8 +137,16 @@ def errored(summary: str, **kwargs: Any) -> CheckResult:
 
 
 def skipped(summary: str, **kwargs: Any) -> CheckResult:
-    """The check does not apply (nothing to check, or a prerequisite is missing)."""
+    """The check does not apply: there is nothing to check (an intended "not applicable")."""
     return CheckResult(status=Status.SKIP, summary=summary, **kwargs)
+
+
+def could_not_run(summary: str, **kwargs: Any) -> CheckResult:
+    """The check could not run because a prerequisite failed, errored or timed out (say which in ``summary``).
+
+    Reported as ``skip`` with ``skip_reason=could_not_run``: counted apart, never green, exit code 1.
+    """
+    return CheckResult(status=Status.SKIP, summary=summary, skip_reason=SkipReason.COULD_NOT_RUN, **kwargs)
 
 
 class CheckError(Exception):

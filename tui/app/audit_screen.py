@@ -38,7 +38,8 @@ class AuditScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="audit.close", tooltip="Back"),
+        Binding("escape", "close", "Close", id="audit.close", tooltip="Back"),
+        Binding("q", "app.quit", "Quit", id="audit.quit", tooltip="Leave agentcore-triage (also ctrl+q)"),
         Binding("r", "reload", "Reload", id="audit.reload", tooltip="Read the audit log again"),
         Binding("u", "undo", "Undo", id="audit.undo", tooltip="Reverse the highlighted fix (preview, then y/n)"),
     ]

@@ -42,6 +42,7 @@ class WalkCommands(Provider):
         )
         out.append(("audit: show applied fixes (a)", screen.action_audit, "the audit log"))
         out.append(("search: symptom search (/)", screen.action_search, "paste an error message"))
+        out.append(("target: change the target (T)", screen.action_change_target, "back to the start screen"))
         for node_id, target in walk.playbook.nodes.items():
             if node_id != walk.current:
                 out.append(

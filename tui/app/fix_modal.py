@@ -98,6 +98,9 @@ class FixModal(ModalScreen[bool]):
         Binding("y", "apply", "Apply", id="fix.apply", tooltip="Apply exactly this plan"),
         Binding("n", "cancel", "Cancel", id="fix.cancel", tooltip="Change nothing"),
         Binding("escape", "cancel", "Cancel", show=False, id="fix.escape", tooltip="Change nothing"),
+        Binding(
+            "q", "app.quit", "Quit", show=False, id="fix.quit", tooltip="Leave agentcore-triage; nothing is applied"
+        ),
         Binding("pagedown", "page(1)", "Page down", show=False, id="fix.page_down", tooltip="Scroll the plan"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="fix.page_up", tooltip="Scroll the plan"),
     ]

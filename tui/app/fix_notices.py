@@ -49,7 +49,7 @@ def fix_notices(outcome: FixOutcome) -> list[Notice]:
         record = outcome.records[-1]
         notices.append(Notice(f"{record.title}: {record.outcome} (audit {record.id})", "Fix applied"))
     if outcome.verified is not None:
-        result, good = outcome.verified, not outcome.verified.status.is_problem
+        result, good = outcome.verified, not outcome.verified.is_problem
         notices.append(
             Notice(
                 f"{outcome.verified_key}: {result.status.value} — {result.summary}",

@@ -48,7 +48,7 @@ def bindings_markdown(screen: Screen[Any]) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    """Keys and a short guide; any of ``esc``, ``q``, ``?`` or ``f1`` closes it."""
+    """Keys and a short guide; any of ``esc``, ``?`` or ``f1`` closes it, ``q`` quits as everywhere."""
 
     DEFAULT_CSS = """
     HelpScreen {
@@ -65,7 +65,8 @@ class HelpScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1", "close", N_("Close"), id="help.close", tooltip=N_("Back")),
+        Binding("escape,question_mark,f1", "close", N_("Close"), id="help.close", tooltip=N_("Back")),
+        Binding("q", "app.quit", N_("Quit"), id="help.quit", tooltip=N_("Leave agentcore-triage")),
     ]
 
     def __init__(self, for_screen: Screen[Any], extra: str = "") -> None:
@@ -89,7 +90,7 @@ class HelpScreen(ModalScreen[None]):
 
     @on(Key)
     def _any_key(self, event: Key) -> None:
-        if event.key in ("up", "down", "pageup", "pagedown", "home", "end", "tab", "shift+tab"):
+        if event.key in ("up", "down", "pageup", "pagedown", "home", "end", "tab", "shift+tab", "q"):
             return
         event.stop()
         self.dismiss(None)

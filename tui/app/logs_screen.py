@@ -41,6 +41,7 @@ class LogsScreen(Screen["str | None"]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="logs.close", tooltip="Back to the walk"),
+        Binding("q", "app.quit", "Quit", id="logs.quit", tooltip="Leave agentcore-triage (also ctrl+q)"),
         Binding("t", "tail", "Live tail", id="logs.tail", tooltip="Start or stop polling for new events"),
         Binding("v", "events", "Events", id="logs.events", tooltip="Show the highlighted group's events"),
         Binding("a", "attach", "Attach", id="logs.attach", tooltip="Attach the highlighted line to the current node"),

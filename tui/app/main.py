@@ -205,13 +205,31 @@ class TriageApp(App[None]):
         self.context = context
         self.loaded = loaded
         walk = Walk(loaded.playbook, context, registry=self.registry or load_all())
+        previous = self.walk_screen
         self.walk_screen = WalkScreen.for_walk(
             walk, SessionLog(), export_dir=self.export_dir, export_stamp=self.export_stamp
         )
-        if self.show_start and isinstance(self.screen, StartScreen):
+        if isinstance(self.screen, StartScreen) and previous is not None and previous in self.screen_stack:
+            # The target changed (T): the old walk under the start screen is dropped, the new one takes its place.
+            self.pop_screen()
+            self.switch_screen(self.walk_screen)
+        elif self.show_start and isinstance(self.screen, StartScreen):
             self.switch_screen(self.walk_screen)
         else:
             self.push_screen(self.walk_screen)
+
+    def action_change_target(self) -> None:
+        """The start screen over the walk, prefilled with its target: esc returns to the walk, start replaces it."""
+        walk = getattr(self.walk_screen, "walk", None)
+        if walk is None or isinstance(self.screen, StartScreen):
+            return
+        screen = StartScreen(walk.context, self.playbook_ref, walk.playbook.title, over_walk=True)
+        self.push_screen(screen)
+
+        def list_playbooks() -> None:
+            screen.load_playbooks()
+
+        screen.show_form(then=list_playbooks)
 
     @on(StartScreen.Started)
     def _started(self, message: StartScreen.Started) -> None:

@@ -92,7 +92,9 @@ class StartScreen(Screen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "start", "Start", id="start.start", tooltip="Open the walk with this context"),
+        Binding("escape", "back", "Back", id="start.back", tooltip="Return to the walk unchanged"),
         Binding("f1", "app.help", "Help", id="start.help", tooltip="Keys and a short guide"),
+        Binding("ctrl+q", "app.quit", "Quit", id="start.quit", tooltip="Leave agentcore-triage", priority=True),
     ]
 
     @dataclass
@@ -103,8 +105,12 @@ class StartScreen(Screen[None]):
 
     HELP = "Check the prefilled values (their source is shown next to each), pick a playbook, press enter."
 
-    def __init__(self, context: Context, playbook_ref: str, playbook_title: str | None = None) -> None:
+    def __init__(
+        self, context: Context, playbook_ref: str, playbook_title: str | None = None, *, over_walk: bool = False
+    ) -> None:
         super().__init__()
+        self.over_walk = over_walk
+        """Opened from a walk (T) to change the target: esc returns to that walk."""
         self.context = context
         self.playbook_ref = playbook_ref
         self.playbook_title = playbook_title
@@ -265,6 +271,16 @@ class StartScreen(Screen[None]):
             return
         self.show_error("")
         self.post_message(self.Started(StartChoice(self.build_context(), str(select.value))))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "back":
+            return self.over_walk  # the first start screen has no walk to return to
+        return True
+
+    def action_back(self) -> None:
+        """Return to the walk this screen was opened from, unchanged."""
+        if self.over_walk:
+            self.dismiss()
 
     def show_error(self, message: str) -> None:
         """Show why the walk could not start (bad playbook, missing input)."""

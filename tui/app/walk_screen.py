@@ -49,13 +49,24 @@ class WalkScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit", show=False, id="walk.quit", tooltip="Leave agentcore-triage"),
+        Binding("q", "app.quit", "Quit", id="walk.quit", tooltip="Leave agentcore-triage (also ctrl+q)"),
         Binding("b,alt+left", "back", "Back", id="walk.back", tooltip="Go back one step (facts are restored)"),
         Binding(
             "n,alt+right", "next", "Next", id="walk.next", tooltip="Follow the branch the checks chose, or redo a step"
         ),
         Binding("r", "rerun", "Re-run", id="walk.rerun", tooltip="Run this node's checks again"),
+        Binding(
+            "escape", "escape_back", "Back", show=False, id="walk.escape_back", tooltip="Go back one step (like b)"
+        ),
         Binding("escape", "cancel", "Cancel", id="walk.cancel", tooltip="Cancel the running checks"),
+        Binding(
+            "T",
+            "change_target",
+            "Target",
+            show=False,
+            id="walk.target",
+            tooltip="Back to the start screen to change the target (esc there returns to this walk)",
+        ),
         Binding("slash", "search", "Search", id="walk.search", tooltip="Find the node that explains an error message"),
         Binding("e", "export", "Export", id="walk.export", tooltip="Write the session as Markdown and JSON"),
         Binding(
@@ -81,6 +92,7 @@ class WalkScreen(Screen[None]):
         """The running node's rows (the walk stores results only when the node finishes)."""
         self._frame = 0
         self._worker: Worker[Any] | None = None
+        self._target_change_confirmed = False
         walk.listener = self._engine_event
 
     def _engine_event(self, event: Event) -> None:
@@ -137,7 +149,7 @@ class WalkScreen(Screen[None]):
     def _status_line(self) -> None:
         walk = self.walk
         ran = sum(len(r) for r in walk.results.values())
-        problems = sum(1 for res in walk.results.values() for r in res.values() if r.status.is_problem)
+        problems = sum(1 for res in walk.results.values() for r in res.values() if r.is_problem)
         facts = len(walk.facts)
         text = f"step {len(walk.history) + 1} · {ran} checks run · {problems} problem{'s' if problems != 1 else ''} · {facts} facts"
         if self.session.fixes:
@@ -174,6 +186,8 @@ class WalkScreen(Screen[None]):
             return isinstance(node, CheckNode)
         if action == "cancel":
             return self.running_node is not None
+        if action == "escape_back":
+            return self.running_node is None and bool(walk.history)  # while checks run, esc cancels them
         return True
 
     # -- moving -----------------------------------------------------------------------------
@@ -334,9 +348,33 @@ class WalkScreen(Screen[None]):
         self.run_checks()
 
     def action_cancel(self) -> None:
-        """Cancel the running checks (esc); thread checks are told to stop and their results dropped."""
+        """Cancel the running checks; thread checks are told to stop and their results dropped."""
         if self._worker is not None and self.running_node is not None:
             self._worker.cancel()
+
+    def action_escape_back(self) -> None:
+        """esc when nothing runs: one step back, like b (while checks run, esc cancels them)."""
+        self.action_back()
+
+    def action_change_target(self) -> None:
+        """T: the start screen, prefilled with this walk's target; esc there returns here, start begins a new walk.
+
+        With fixes applied in this session, a second T confirms: the new walk's session (and its export) starts
+        empty, while the audit log keeps every fix (undo stays possible from the audit viewer, per target).
+        """
+        fixes = len(self.session.fixes)
+        if fixes and not self._target_change_confirmed:
+            self._target_change_confirmed = True
+            self.notify(
+                f"{fixes} fix{'es' if fixes != 1 else ''} applied in this session: export it first (e) if you need it. "
+                "The audit log keeps them. Press T again to change the target.",
+                title="Change the target?",
+                severity="warning",
+                timeout=8,
+            )
+            return
+        self._target_change_confirmed = False
+        self.app.call_later(self.app.action_change_target)  # type: ignore[attr-defined]
 
     @on(Tree.NodeHighlighted, "#path")
     def _path_highlighted(self, event: Tree.NodeHighlighted[PathEntry]) -> None:

@@ -240,10 +240,20 @@ def _sigv4_auth(auth: Auth) -> httpx2.Auth:
     return SigV4Auth()
 
 
+def import_client_modules() -> None:
+    """Import the official client and its HTTP stack (call it off the event loop)."""
+    import httpx2  # noqa: F401
+    import mcp  # noqa: F401
+    import mcp.client.streamable_http  # noqa: F401
+
+
 async def run_sdk(
     url: str, auth: Auth | None, timeout: float, extra_headers: dict[str, str] | None = None
 ) -> SdkOutcome:
     """Legacy handshake (``ClientSession.initialize``) + ``list_tools`` with the official client, bounded by ``timeout``."""
+    # The first import of mcp takes seconds: on the loop it stalled the node's other probes past their
+    # timeouts ("initialize fails (timeout)" while endpoint.initialize had passed). Import it in a thread.
+    await asyncio.to_thread(import_client_modules)
     import httpx2
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client

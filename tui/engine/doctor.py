@@ -27,7 +27,7 @@ from tui.engine.state import RunState, check_node_order
 from tui.playbook.model import CheckNode, FixRef, Playbook
 from tui.redact import redact
 from tui.registry import Registry, load_all
-from tui.results import CheckResult, Severity, Status
+from tui.results import CheckResult, Severity, SkipReason, Status
 
 __all__ = [
     "DoctorRun",
@@ -58,6 +58,17 @@ class Finding(BaseModel):
     evidence: dict[str, Any] = {}
     duration: float = 0.0
     fix: FixInfo | None = None
+    skip_reason: SkipReason | None = None
+    """For a skip: ``not_applicable`` (intended) or ``could_not_run`` (a prerequisite failed: a problem)."""
+
+    @property
+    def could_not_run(self) -> bool:
+        return self.status is Status.SKIP and self.skip_reason is SkipReason.COULD_NOT_RUN
+
+    @property
+    def is_problem(self) -> bool:
+        """fail, error, warn, or a check that could not run."""
+        return self.status.is_problem or self.could_not_run
 
 
 @dataclass(eq=False)
@@ -82,14 +93,22 @@ class DoctorRun(RunState):
 
     @property
     def totals(self) -> dict[str, int]:
+        """Count per status, plus ``could_not_run``: how many of the ``skip`` could not run (not green)."""
         counts = {s.value: 0 for s in Status}
         for f in self.findings:
             counts[f.status.value] += 1
+        counts["could_not_run"] = len(self.could_not_run)
         return counts
 
     @property
+    def could_not_run(self) -> list[Finding]:
+        """Skips caused by a prerequisite's failure, error or timeout (each summary says which)."""
+        return [f for f in self.findings if f.could_not_run]
+
+    @property
     def exit_code(self) -> int:
-        return 1 if any(f.status in (Status.FAIL, Status.ERROR) for f in self.findings) else 0
+        """1 when a check failed, errored or could not run; a "not applicable" skip is fine."""
+        return 1 if any(f.status in (Status.FAIL, Status.ERROR) or f.could_not_run for f in self.findings) else 0
 
     def node_ran(self, node_id: str, results: dict[str, CheckResult]) -> None:
         record_findings(self, node_id, results, self.registry)
@@ -261,6 +280,7 @@ def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult
                 evidence=result.evidence,
                 duration=result.duration,
                 fix=fix,
+                skip_reason=result.skip_reason if result.status is Status.SKIP else None,
             )
         )
 

@@ -36,7 +36,20 @@ def render_json(run: DoctorRun) -> str:
 
 
 def _line_totals(totals: dict[str, Any]) -> str:
-    return ", ".join(f"{totals[s.value]} {s.value}" for s in _ORDER if totals.get(s.value))
+    """``29 pass, 4 skip (4 could not run)``: a skip that could not run is never lumped with the intended ones."""
+    parts = []
+    for s in _ORDER:
+        if totals.get(s.value):
+            part = f"{totals[s.value]} {s.value}"
+            if s is Status.SKIP and totals.get("could_not_run"):
+                part += f" ({totals['could_not_run']} could not run)"
+            parts.append(part)
+    return ", ".join(parts)
+
+
+def could_not_run_lines(run: DoctorRun) -> list[str]:
+    """One line per check that could not run, with why (the prerequisite that failed, errored or timed out)."""
+    return [f"{f.check}: {f.summary}" for f in run.could_not_run]
 
 
 _STYLE = {
@@ -128,13 +141,16 @@ def render_markdown(run: DoctorRun) -> str:
     out.append("")
     out.append(f"**{_line_totals(report['totals'])}**")
     out.append("")
+    blocked = could_not_run_lines(run)
+    if blocked:
+        out += ["Could not run (not an all-clear):", ""] + [f"- {line}" for line in blocked] + [""]
     out.append("| | check | node | summary | fix |")
     out.append("|---|---|---|---|---|")
     for f in run.findings:
         summary = f.summary.replace("|", "\\|")
         fix = f"`{f.fix.id}`" + (f" ({f.fix.outcome})" if f.fix and f.fix.outcome else "") if f.fix else ""
         out.append(f"| {f.status.icon} {f.status.value} | `{f.check}` | {f.node} | {summary} | {fix} |")
-    problems = [f for f in run.findings if f.status.is_problem]
+    problems = [f for f in run.findings if f.is_problem]
     if problems:
         out += ["", "## Problems", ""]
         for f in problems:
@@ -180,7 +196,16 @@ def walk_json(walk: Walk, stopped: str) -> dict[str, Any]:
             "severity": getattr(final, "severity", None),
         },
         "stopped": stopped or None,
+        "diagnoses": [
+            {"node": n, "title": walk.playbook.nodes[n].title, "severity": _severity(walk.playbook.nodes[n])}
+            for n in walk.diagnoses()
+        ],
     }
+
+
+def _severity(node: Any) -> str | None:
+    severity = getattr(node, "severity", None)
+    return getattr(severity, "value", severity)
 
 
 def render_walk_json(walk: Walk, stopped: str) -> str:
@@ -201,6 +226,14 @@ def render_walk_text(walk: Walk, stopped: str) -> str:
         lines.append(f"     -> {step.target}: {step.reason}")
     lines.append("")
     final = walk.node
+    found = [n for n in walk.diagnoses() if n != walk.current or stopped]
+    if found:
+        lines.append("Found on the way:")
+        for node_id in found:
+            diag = pb.nodes[node_id]
+            assert isinstance(diag, DiagnosisNode)
+            lines.append(f"  - ({diag.severity.value}) {diag.title}  [{node_id}]")
+        lines.append("")
     if isinstance(final, DiagnosisNode) and not stopped:
         lines.append(f"Diagnosis ({final.severity.value}): {final.title}  [{walk.current}]")
         if final.body:
@@ -212,8 +245,12 @@ def render_walk_text(walk: Walk, stopped: str) -> str:
 
 
 def walk_has_problems(walk: Walk) -> bool:
-    """A check failed or errored somewhere on the way."""
-    return any(r.status in (Status.FAIL, Status.ERROR) for res in walk.results.values() for r in res.values())
+    """A check failed, errored or could not run somewhere on the way."""
+    return any(
+        r.status in (Status.FAIL, Status.ERROR) or r.could_not_run
+        for res in walk.results.values()
+        for r in res.values()
+    )
 
 
 # ---------------------------------------------------------------------------- TUI session export

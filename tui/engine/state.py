@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.engine.events import Listener, NodeFinished, ignore
 from tui.engine.runner import Planned, prepare, run_checks
+from tui.engine.skips import classify_missing_fact
 from tui.playbook.model import CheckNode, Playbook
 from tui.registry import Registry, load_all
 from tui.results import CheckResult
@@ -86,7 +87,12 @@ class RunState:
         invocations = [inv for inv in node.checks if only is None or inv.check in only or inv.key in only]
         if not invocations:
             return {}
-        planned = prepare(invocations, self.registry, self.values())
+        planned = [
+            p
+            if p.problem is None
+            else replace(p, problem=classify_missing_fact(p.problem, self.registry, self.results))
+            for p in prepare(invocations, self.registry, self.values())
+        ]
         fresh, waiting = self._claim(planned, cache)
         timeout = self.timeout if self.timeout is not None else self.context.timeout
         ctx = CheckContext(
@@ -109,9 +115,14 @@ class RunState:
             for future in waiting:
                 await asyncio.shield(future)
             ran = {p.key: cache[cache_key(p)] for p in planned}
-        merged = {**self.results.get(node_id, {}), **ran}
+        previous = self.results.get(node_id, {})
+        merged = {**previous, **ran}
         self.results[node_id] = {inv.key: merged[inv.key] for inv in node.checks if inv.key in merged}
-        for result in ran.values():
+        for key, result in ran.items():
+            # A fact the earlier run published and this one does not is stale (an initialize that failed
+            # then, passes now): later checks and branch conditions must not see it.
+            for name in set(previous[key].facts) - set(result.facts) if key in previous else ():
+                self.facts.pop(name, None)
             self.facts.update(result.facts)
         self.node_ran(node_id, ran)
         self.listener(NodeFinished(node_id, self.results[node_id]))

@@ -16,7 +16,7 @@ from tui.engine.fixing import fix_key
 from tui.engine.state import RunState, WalkError
 from tui.playbook.model import CheckNode, Condition, DiagnosisNode, FixRef, Playbook, QuestionNode
 from tui.registry import FixSpec, Registry, load_all
-from tui.results import CheckResult, Status
+from tui.results import CheckResult, Severity, Status
 
 __all__ = ["OfferedFix", "Step", "Walk", "WalkError", "decide", "evaluate", "parse_answers"]
 
@@ -83,9 +83,21 @@ def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[s
             if cond.check and cond.check in results:
                 reason += f" ({results[cond.check].summary})"
             return cond.goto, reason
-    problems = [f"{k}: {r.status.value}" for k, r in results.items() if r.status.is_problem]
-    reason = "no condition matched" + (f" ({', '.join(problems)})" if problems else "; every check passed")
-    return node.default, reason
+    return node.default, "no condition matched" + _outcomes(results)
+
+
+def _outcomes(results: Mapping[str, CheckResult]) -> str:
+    """What the checks said, without over-claiming: "every check passed" only when every one did."""
+    problems = [
+        f"{k}: {'could not run' if r.could_not_run else r.status.value}" for k, r in results.items() if r.is_problem
+    ]
+    if problems:
+        return f" ({', '.join(problems)})"
+    if all(r.status is Status.PASS for r in results.values()):
+        return "; every check passed"
+    passed = sum(1 for r in results.values() if r.status is Status.PASS)
+    skipped = [k for k, r in results.items() if r.status is Status.SKIP]
+    return f"; {passed} passed, {len(skipped)} did not apply ({', '.join(skipped)})"
 
 
 class Walk(RunState):
@@ -122,14 +134,27 @@ class Walk(RunState):
         if not results:
             return None
         order = [Status.ERROR, Status.FAIL, Status.WARN, Status.PASS, Status.SKIP]
-        return min((r.status for r in results.values()), key=order.index)
+        worst = min((r.status for r in results.values()), key=order.index)
+        if worst in (Status.PASS, Status.SKIP) and any(r.could_not_run for r in results.values()):
+            return Status.SKIP  # a check that could not run: never shown as a passed node
+        return worst
 
     # -- running ----------------------------------------------------------------
     async def run_node(
         self, node_id: str | None = None, *, only: set[str] | None = None, cache: dict[str, CheckResult] | None = None
     ) -> dict[str, CheckResult]:
-        """Run the checks of a check node (the current one by default); store results and facts."""
-        return await super().run_node(node_id or self.current, only=only, cache=cache)
+        """Run the checks of a check node (the current one by default); store results and facts.
+
+        The node's fixes are offered again when its checks still fail after this run (the state may have
+        changed since a fix was applied or found to have nothing to do: an undo, someone else's change).
+        """
+        node_id = node_id or self.current
+        node = self.playbook.nodes[node_id]
+        results = await super().run_node(node_id, only=only, cache=cache)
+        if isinstance(node, CheckNode):
+            values = self.values()
+            self.settled -= {fix_key(ref, values) for ref in node.fixes}
+        return results
 
     def decision(self) -> tuple[str, str] | None:
         """Where a check node leads given its results (None until it has run)."""
@@ -168,8 +193,8 @@ class Walk(RunState):
             decision = self.decision()
             assert decision is not None  # the node just ran
             self._move(*decision)
-        elif isinstance(node, DiagnosisNode) and node.next:
-            self._move(node.next, "continue after this diagnosis")
+        elif isinstance(node, DiagnosisNode) and (target := self.next_of(node)):
+            self._move(target, "continue after this diagnosis")
         else:
             raise WalkError(f"{self.current} has no way on; answer it or go back")
         return self.current
@@ -190,7 +215,7 @@ class Walk(RunState):
         decision = self.decision()
         if decision is not None:
             return decision[0]
-        return node.next if isinstance(node, DiagnosisNode) else None
+        return self.next_of(node) if isinstance(node, DiagnosisNode) else None
 
     def describe_step(self, index: int) -> str:
         """One line for a step of the history: from, to, why."""
@@ -215,11 +240,47 @@ class Walk(RunState):
                     choices = "; ".join(f"{c.key}={c.label}" for c in node.choices)
                     return f"needs an answer at {self.current} ({node.title}): --answer {self.current}=KEY ({choices})"
                 self.answer(answers[self.current])
-            elif isinstance(node, DiagnosisNode) and not node.next:
-                return ""
-            else:
-                await self.next_step()
+                continue
+            if isinstance(node, DiagnosisNode) and (not self.next_of(node) or node.next in self.path):
+                return ""  # a conclusion; a `next` back to a visited node would only repeat the same results
+            if isinstance(node, CheckNode) and self.current not in self.results:
+                await self.run_node()
+            target = self.way_on()
+            if target is not None and target in self.path and isinstance(self.playbook.nodes[target], CheckNode):
+                return (
+                    f"stopped: {self.current} leads back to {target}, which already ran in this walk "
+                    f"(the playbook loops; re-run it after a change)"
+                )
+            await self.next_step()
         return "stopped: the walk went round in circles"
+
+    def next_of(self, node: DiagnosisNode) -> str | None:
+        """Where a diagnosis leads on; never into a closing all-clear (an ``info`` diagnosis with no way on) once
+        the walk found something: "check everything" goes on through every branch, and must not end on
+        "Nothing wrong" after a finding on the way."""
+        target = self.playbook.nodes.get(node.next or "")
+        if (
+            isinstance(target, DiagnosisNode)
+            and target.severity is Severity.INFO
+            and not target.next
+            and not target.fixes
+            and self.found_problems()
+        ):
+            return None
+        return node.next
+
+    def found_problems(self) -> bool:
+        """A check on the way failed, errored, warned or could not run, or a diagnosis above ``info`` was reached."""
+        if any(r.is_problem for node in self.results.values() for r in node.values()):
+            return True
+        return any(
+            isinstance(n, DiagnosisNode) and n.severity is not Severity.INFO
+            for n in (self.playbook.nodes[i] for i in self.path)
+        )
+
+    def diagnoses(self) -> list[str]:
+        """Diagnosis nodes reached on the way, in order, the current one included: what the walk found."""
+        return [n for n in dict.fromkeys(self.path) if isinstance(self.playbook.nodes[n], DiagnosisNode)]
 
     def jump(self, target: str, reason: str = "jumped there") -> None:
         """Go to any node (symptom search, command palette); recorded like any other step."""
@@ -271,6 +332,8 @@ class Walk(RunState):
             needed = result is not None and result.status in (Status.FAIL, Status.WARN)
             if result is not None and ref.fix in result.withheld_fixes and not all_fixes:
                 continue  # the check found that this fix cannot help (e.g. a permissions boundary)
+            if isinstance(node, CheckNode) and not all_fixes and fix_key(ref, self.values()) in self.settled:
+                continue  # applied or found to have nothing left to do since this node last ran
             if isinstance(node, DiagnosisNode):
                 needed = fix_key(ref, self.values()) not in self.settled
             if all_fixes or needed:

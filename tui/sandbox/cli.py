@@ -60,8 +60,26 @@ def banner(box: Any) -> str:
     return "\n".join([top, *body, "╚" + "═" * (width - 2) + "╝"])
 
 
+class _Interrupts:
+    """Whether a signal arrived, and whether it may raise right now.
+
+    During start-up the handler only records the signal: a ``KeyboardInterrupt`` raised at an arbitrary
+    point there lands in places that swallow it (an import's module-lock callback: "Exception ignored
+    in … _get_module_lock") and leaves a start-up thread waiting forever. The start-up raises it itself
+    at safe points (``Sandbox.start(interrupted=…)``, after the imports).
+    """
+
+    def __init__(self) -> None:
+        self.received = threading.Event()
+        self.deferred = False
+
+    def raise_if_received(self) -> None:
+        if self.received.is_set():
+            raise KeyboardInterrupt("interrupted during start-up")
+
+
 @contextmanager
-def _signals_raise_interrupt() -> Iterator[None]:
+def _signals_raise_interrupt(interrupts: _Interrupts | None = None) -> Iterator[None]:
     """Turn SIGINT, SIGTERM (and SIGHUP) into KeyboardInterrupt so ``finally`` blocks stop the servers.
 
     SIGINT is set explicitly because a shell script's background job (`agentcore-triage demo --print-env &`)
@@ -72,6 +90,10 @@ def _signals_raise_interrupt() -> Iterator[None]:
         return
 
     def handler(signum: int, frame: Any) -> None:
+        if interrupts is not None:
+            interrupts.received.set()
+            if interrupts.deferred:
+                return
         raise KeyboardInterrupt(f"signal {signum}")
 
     previous = {}
@@ -165,19 +187,26 @@ def run_demo(
         return EXIT_USAGE
 
     box: Any = None
-    # Signals become KeyboardInterrupt before the heavy imports: Ctrl-C at any point of the
-    # start-up ends here, stops what was started and exits 130 without a traceback.
-    with _signals_raise_interrupt(), _preserved_environ():
+    # Signals are handled before the heavy imports: Ctrl-C at any point of the start-up ends here,
+    # stops what was started and exits 130 without a traceback (deferred to safe points until ready).
+    interrupts = _Interrupts()
+    with _signals_raise_interrupt(interrupts), _preserved_environ():
         try:
+            interrupts.deferred = True
             from tui.sandbox._net import SandboxError
             from tui.sandbox.runner import Sandbox
 
+            interrupts.raise_if_received()
             box = Sandbox(scenario)
             try:
-                box.start()
+                box.start(interrupted=interrupts.received)
             except SandboxError as exc:
+                if interrupts.received.is_set():
+                    raise KeyboardInterrupt("interrupted during start-up") from None
                 err.write(f"agentcore-triage: {exc}\n")
                 return EXIT_USAGE
+            interrupts.deferred = False
+            interrupts.raise_if_received()
             assert box.workdir is not None
             with _logs_to_file(box.workdir / "sandbox.log"):
                 if print_env:

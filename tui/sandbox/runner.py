@@ -97,9 +97,11 @@ class _Part:
         finally:
             self._done.set()
 
-    def result(self, timeout: float) -> Any:
+    def result(self, timeout: float, interrupted: threading.Event | None = None) -> Any:
         deadline = time.monotonic() + timeout
         while not self._done.wait(0.1):  # a bounded wait per slice keeps KeyboardInterrupt prompt
+            if interrupted is not None and interrupted.is_set():
+                raise KeyboardInterrupt("interrupted during start-up")
             if time.monotonic() > deadline:
                 raise SandboxError(f"{self._thread.name} did not finish within {timeout:.0f}s")
         if self._error is not None:
@@ -145,8 +147,12 @@ class Sandbox:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> Sandbox:
-        """Start every piece (concurrently where it helps); ``stop()`` runs on any failure."""
+    def start(self, interrupted: threading.Event | None = None) -> Sandbox:
+        """Start every piece (concurrently where it helps); ``stop()`` runs on any failure.
+
+        ``interrupted`` (set by the demo's signal handler): the waits for the start-up threads raise
+        ``KeyboardInterrupt`` once it is set, at a point where unwinding is safe.
+        """
         check_environment(os.environ)
         t0 = time.perf_counter()
         scenario = self.scenario
@@ -202,7 +208,7 @@ class Sandbox:
                 discovery_url=door.discovery_url,
             )
             for part in parts:
-                result = part.result(timeout=60)
+                result = part.result(timeout=60, interrupted=interrupted)
                 if isinstance(result, SeedInfo):
                     self.seed_info = result
             self._started = True

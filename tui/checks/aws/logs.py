@@ -10,7 +10,7 @@ from tui.aws.logs import group_exists
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, errored, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, errored, failed, passed, skipped, warned
 
 
 class GroupParams(CheckParams):
@@ -243,7 +243,7 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
     if stats.errors and not stats.events:
         return errored(f"could not read the logs: {stats.errors[0]}", evidence=stats.as_json())
     if params.log_group in stats.missing_groups:
-        return skipped(f"log group {params.log_group} does not exist (see logs.group.runtime)")
+        return could_not_run(f"log group {params.log_group} does not exist (see logs.group.runtime)")
     ranked = result.ranked()
     evidence: dict[str, Any] = {
         "log_groups": groups,

@@ -16,7 +16,7 @@ from tui.aws.errors import aws_errors, error_code
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, failed, passed, skipped, warned
 
 DEFAULT_PORTS = {"MCP": 8000, "HTTP": 8080, "AGUI": 8080, "A2A": 9000}
 DEFAULT_PATHS = {"MCP": "/mcp", "HTTP": "/invocations", "AGUI": "/invocations", "A2A": "/"}
@@ -53,7 +53,7 @@ def runtime_protocol(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """GetAgentRuntime → protocolConfiguration (serverProtocol, port, path): MCP means 8000 /mcp unless set otherwise."""
     runtime = _get_runtime(ctx, params)
     if runtime is None:
-        return skipped(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+        return could_not_run(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
     config = runtime.get("protocolConfiguration") or {}
     given = config.get("serverProtocol")
     protocol = str(given or "HTTP")
@@ -150,7 +150,7 @@ def runtime_failure_reason(ctx: CheckContext, params: RuntimeParams) -> CheckRes
     """failureReason of the runtime and its endpoint, parsed for image causes (exec format, pull denied, layers, USER)."""
     runtime = _get_runtime(ctx, params)
     if runtime is None:
-        return skipped(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+        return could_not_run(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
     reason = str(runtime.get("failureReason") or "")
     where = "runtime"
     if not reason:

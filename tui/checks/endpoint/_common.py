@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from tui.checks.base import CheckContext
 from tui.registry import CheckParams
-from tui.results import CheckResult, failed, skipped
+from tui.results import CheckResult, could_not_run, failed, skipped
 
 HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
 
@@ -121,7 +121,8 @@ async def setup(
     from tui.endpoint.auth import build_auth
     from tui.endpoint.target import resolve_target
 
-    # botocore resolves the data-plane URL: its first import must not stall the event loop
+    # botocore resolves the data-plane URL: its first import must not stall the event loop (the probe modules and
+    # httpx were imported in a thread just above, for the same reason)
     target = await asyncio.to_thread(resolve_target, ctx.context, ctx.facts, params.endpoint)
     if target is None:
         return skipped(
@@ -134,7 +135,7 @@ async def setup(
         # Probing would only produce a misleading DNS/"not HTTP" result: say what is wrong with the URL.
         summary = f"the endpoint URL {target.url!r} cannot be probed: {problem}"
         if with_auth:  # endpoint.reachable reports it; the others point there
-            return skipped(summary + " (see endpoint.reachable)")
+            return could_not_run(summary + " (see endpoint.reachable)")
         return failed(summary, evidence={"target": target.evidence()})
     from tui.endpoint.destination import forbidden_destination
 
@@ -143,7 +144,7 @@ async def setup(
         # Checked before any connection: the metadata service's answer is the machine's own AWS credentials.
         summary = f"not contacted: {refused}; agentcore-triage never sends requests to link-local or metadata addresses"
         if with_auth:
-            return skipped(summary + " (see endpoint.reachable)")
+            return could_not_run(summary + " (see endpoint.reachable)")
         return failed(
             summary,
             remediation="Use the MCP server's real URL (`--endpoint`), or the runtime ARN (`--runtime`).",
@@ -182,8 +183,8 @@ async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any
 
 
 def hung_skip(cause: str) -> CheckResult:
-    """Not run: the handshake already waited for this server and got no answer."""
-    return skipped(
+    """Not run: the handshake already waited for this server and got no answer (could not run: never green)."""
+    return could_not_run(
         f"not run: endpoint.initialize got no answer in time ({cause}); waiting again would only repeat it",
         details="The server did not answer the MCP handshake. Fix that first (see endpoint.initialize), "
         "or raise `--timeout` if it is just slow.",

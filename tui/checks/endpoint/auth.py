@@ -7,7 +7,7 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, setup
 from tui.registry import check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
 
 @check(
@@ -53,7 +53,7 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             evidence["probe_without_credentials"] = open_probe.evidence()
 
     if probe.status is None:
-        return skipped(
+        return could_not_run(
             f"could not test credentials: {cause.summary if cause else probe.error}",
             details="The endpoint did not answer at HTTP level; see `endpoint.reachable` / `endpoint.initialize`.",
             evidence=evidence,

@@ -8,7 +8,7 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, md_table, setup
 from tui.registry import check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
 # (key, what the probe leaves out or changes, accept, content type)
 NEGATIVE = [
@@ -68,7 +68,7 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
                     evidence={**evidence, "classified": cause_fields(cause, good)},
                     facts=facts,
                 )
-            return skipped(
+            return could_not_run(
                 f"a correct initialize already fails ({cause.code}); see endpoint.initialize",
                 evidence={**evidence, "classified": cause_fields(cause, good)},
             )

@@ -8,7 +8,7 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
 from tui.registry import check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
 
 class LatencyParams(EndpointParams):
@@ -46,7 +46,7 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(
+            return could_not_run(
                 f"initialize fails ({cause.code}); see endpoint.initialize",
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )

@@ -15,7 +15,7 @@ from tui.checks.endpoint._common import (
     short_id,
 )
 from tui.registry import check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
 BOGUS_SESSION = "agentcore-triage-bogus-session-0000000000"
 
@@ -44,7 +44,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(
+            return could_not_run(
                 f"initialize fails ({cause.code}); see endpoint.initialize",
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )

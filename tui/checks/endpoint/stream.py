@@ -8,7 +8,7 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, md_table, setup
 from tui.registry import check
-from tui.results import CheckResult, Severity, failed, passed, skipped
+from tui.results import CheckResult, Severity, could_not_run, failed, passed
 
 PROBE_TOOL_PREFIX = "agentcore-triage-probe-"
 """Name prefix of the tool the check calls; a random suffix makes sure no such tool exists."""
@@ -68,7 +68,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(
+            return could_not_run(
                 f"initialize fails ({cause.code}); see endpoint.initialize",
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )

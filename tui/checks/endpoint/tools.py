@@ -8,7 +8,7 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
 from tui.registry import check
-from tui.results import CheckResult, Severity, failed, passed, skipped
+from tui.results import CheckResult, Severity, could_not_run, failed, passed
 
 NUMERIC_ID_NOTE = (
     "Numeric request ids are valid JSON-RPC: JSON-RPC 2.0 allows a string or a number, MCP a string or an integer, "
@@ -47,7 +47,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
-            return skipped(
+            return could_not_run(
                 f"initialize fails ({cause.code}); see endpoint.initialize",
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )

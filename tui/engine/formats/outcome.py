@@ -26,10 +26,18 @@ def could_not_run(finding: Outcome) -> bool:
     from another check, a plain one a value the user did not give (``{runtime}``: no ``--runtime``), which
     is "not asked for", not "could not run". A check that skips because it does not apply carries no mark.
     """
-    missing = finding.evidence.get("missing") if finding.status is Status.SKIP else None
-    blocked_by = finding.evidence.get("blocked_by") if finding.status is Status.SKIP else None
+    if finding.status is not Status.SKIP:
+        return False
+    reason = getattr(finding, "skip_reason", None)  # the engine's verdict (tui.results.SkipReason) when it gave one
+    if reason is not None and getattr(reason, "value", reason) == "could_not_run":
+        return True
     # blocked_by: another check showed this one cannot run (endpoint.initialize got no answer: tui/checks/endpoint)
-    return (isinstance(missing, str) and "." in missing) or isinstance(blocked_by, str)
+    if isinstance(finding.evidence.get("blocked_by"), str):
+        return True
+    if reason is not None:
+        return False
+    missing = finding.evidence.get("missing")
+    return isinstance(missing, str) and "." in missing
 
 
 def counts_as_problem(finding: Outcome) -> bool:
