@@ -18,7 +18,7 @@ the first translated lookup in Japanese.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +98,14 @@ def catalogue_file(lang: str) -> Path:
 def _translations() -> Any:
     global _catalogue
     if _catalogue is None:
-        import gettext
-
-        _catalogue = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[_language], fallback=True)
+        _catalogue = _load(_language)
     return _catalogue
+
+
+def _load(lang: str) -> Any:
+    import gettext
+
+    return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
 
 
 def gettext(message: str) -> str:
@@ -118,12 +122,37 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return _translations().ngettext(singular, plural, n)
 
 
+def retranslate(text: str, previous: str, candidates: Iterable[str]) -> str:
+    """``text``, shown in the ``previous`` language, in the current one, when it is one of the English
+    ``candidates`` (fixed texts a language switch must re-state); anything else comes back unchanged.
+    """
+    if previous == _language or not text:
+        return text
+    catalogue = None if previous == DEFAULT_LANGUAGE else _load(previous)
+    for english in candidates:
+        shown = english if catalogue is None else catalogue.gettext(english)
+        if text in (english, shown):
+            return gettext(english)
+    return text
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (translate with ``_()`` when shown)."""
     return message
 
 
 _ = gettext
+
+
+class Translated:
+    """A class attribute read in the current language: ``HELP = Translated(N_("..."))`` (Textual reads ``HELP``
+    from the widget when it shows its help, so the text follows a language switch)."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __get__(self, instance: object, owner: type | None = None) -> str:
+        return gettext(self.message)
 
 
 # ---------------------------------------------------------------------------- catalogue maintenance (Babel)
