@@ -41,7 +41,10 @@ async def test_fix_y_applies_and_check_turns_green(isolated: Path) -> None:
         await pilot.pause()
         modal = app.screen
         assert isinstance(modal, FixModal)
-        assert modal.focused is not None and modal.focused.id == "apply"  # mutating: Apply has the focus
+        assert modal.focused is not None and modal.focused.id == "fix-plan"  # the plan, so the page keys scroll it
+        await pilot.press("enter")  # Enter never applies a mutating fix
+        await pilot.pause()
+        assert app.screen is modal and not (isolated / "config.txt").exists()
         text = screen_text(app)
         assert "risk mutating" in text and "+ok" in text and "config.txt" in text
         await pilot.press("y")

@@ -51,6 +51,7 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
         modal = app.screen
         assert isinstance(modal, FixModal)
         assert "put_role_policy" in screen_text(app) and "agentcore-triage-logs" in screen_text(app)
+        await _read_through(modal, pilot)
         await pilot.press("y")
         await wait_group(app, "fix", pilot)
         await wait_checks(app, pilot)
@@ -90,8 +91,19 @@ async def _modal(app, pilot) -> FixModal:  # noqa: ANN001
     for _ in range(80):  # planning reads AWS in a thread
         await pilot.pause(0.1)
         if isinstance(app.screen, FixModal):
+            await _read_through(app.screen, pilot)
             return app.screen
     raise AssertionError("no fix modal appeared")
+
+
+async def _read_through(modal: FixModal, pilot) -> None:  # noqa: ANN001
+    """Page to the end of the plan: Apply unlocks only once all of it has been on screen."""
+    await pilot.pause()
+    for _ in range(50):
+        if modal.seen_all:
+            return
+        await pilot.press("pagedown")
+    raise AssertionError("the plan never reached its end")
 
 
 async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(

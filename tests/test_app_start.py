@@ -72,3 +72,20 @@ async def test_sandbox_banner_and_bad_playbook(isolated: Path) -> None:
         await pilot.pause()
         assert app.screen is screen
         assert "no playbook 'no-such-playbook'" in screen_text(app)
+
+
+async def test_a_letter_typed_on_entering_a_field_does_not_replace_the_prefilled_arn(isolated: Path) -> None:
+    """Seen: tabbing into a prefilled field selected its text, and the next letter silently replaced the ARN."""
+    app = make_app(isolated, show_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        runtime = screen.query_one("#field-runtime", Input)
+        region = screen.query_one("#field-region", Input)
+        region.focus()
+        await pilot.pause()
+        runtime.focus()  # entering the field again, as tab/shift+tab do
+        await pilot.pause()
+        await pilot.press("x")
+        assert runtime.value.startswith("test-runtime") and "x" in runtime.value

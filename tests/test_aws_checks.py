@@ -277,7 +277,9 @@ def _walk(runtime: str) -> str:
 
     from tui.cli import main
 
-    result = CliRunner().invoke(main, ["run", "--runtime", runtime, "--answer", "symptom=2"])
+    # moto has no AgentCore data plane; the invocation URL botocore builds would hit moto (AWS_ENDPOINT_URL)
+    no_data_plane = {"AWS_ENDPOINT_URL_BEDROCK_AGENTCORE": "http://127.0.0.1:9"}
+    result = CliRunner().invoke(main, ["run", "--runtime", runtime, "--answer", "symptom=2"], env=no_data_plane)
     return result.output
 
 

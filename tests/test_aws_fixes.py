@@ -301,4 +301,4 @@ def test_audit_line_has_principal_request_before_and_outcome(seeded_aws):
     assert rec.principal.startswith("arn:aws:")
     assert rec.request[0]["params"] == {"logGroupName": info.otel_log_group}
     assert rec.before == {"log_group": info.otel_log_group, "exists": False}
-    assert rec.undo[0]["operation"] == "delete_log_group"
+    assert rec.undo[0].operation == "delete_log_group"

@@ -336,3 +336,66 @@ def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> 
     if name == "healthy":
         problems = {c: s for c, s in statuses.items() if s not in ("pass", "skip")}
         assert not problems, problems
+
+
+@pytest.mark.timeout(90)
+def test_ctrl_c_during_demo_start_up_exits_130_and_stops_the_sandbox(tmp_path: Path) -> None:
+    """Seen: a KeyboardInterrupt traceback, a process that ignored SIGTERM, or a RuntimeError."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
+    env["TMPDIR"] = str(tmp_path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tui", "demo", "--scenario", "healthy", "--doctor"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=str(Path(__file__).parent.parent),
+    )
+    try:
+        # start-up is under way once the sandbox's work directory exists (the servers start after it)
+        started = threading.Event()
+        while not started.wait(0.02):
+            if list(tmp_path.glob("agentcore-triage-sandbox-*")) or proc.poll() is not None:
+                started.set()
+        assert proc.poll() is None, proc.communicate()
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "RuntimeError" not in err
+    assert "interrupted; the sandbox is stopped" in err
+    assert not list(tmp_path.glob("agentcore-triage-sandbox-*"))  # stopped: its work directory is gone
+
+
+def test_demo_has_its_own_state_dir_and_read_only_reaches_print_env() -> None:
+    from tui.sandbox.cli import _export_lines
+
+    with Sandbox("healthy") as box:
+        env = box.env()
+        assert env["AGENTCORE_TRIAGE_STATE_DIR"] == str(box.workdir / "state")
+        assert env["AGENTCORE_TRIAGE_SANDBOX_ID"] == box.id
+        lines = _export_lines(box, read_only=True)
+        assert f"export AGENTCORE_TRIAGE_STATE_DIR={box.workdir / 'state'}" in lines
+        assert "export AGENTCORE_TRIAGE_READ_ONLY=1" in lines
+        assert "AGENTCORE_TRIAGE_READ_ONLY" not in _export_lines(box)
+
+
+def test_read_only_demo_is_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen: `--read-only demo` ignored the flag."""
+    import tui.sandbox.cli as demo_cli
+
+    seen: list[bool] = []
+    monkeypatch.setattr(demo_cli, "_tui_available", lambda: True)
+    import tui.app.main
+
+    monkeypatch.setattr(tui.app.main, "run_app", lambda ctx, playbook: seen.append(ctx.read_only))
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    result = CliRunner().invoke(main, ["--read-only", "demo", "--scenario", "healthy"])
+    assert result.exit_code == 0, result.output
+    assert seen == [True]

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 
-from tui import __version__
+from tui import __version__, completion
 from tui.i18n import use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -41,14 +41,25 @@ class UsageProblem(click.ClickException):
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The context flags every command takes."""
     options = [
-        click.option("--profile", help="AWS profile (default: AWS_PROFILE)."),
+        click.option(
+            "--profile", help="AWS profile (default: AWS_PROFILE).", shell_complete=completion.complete_profiles
+        ),
         click.option("--region", help="AWS region (default: AWS_REGION, then the runtime ARN)."),
         click.option("--runtime", help="AgentCore runtime: ARN, id or name."),
         click.option("--endpoint", help="MCP endpoint URL (default: built from the runtime ARN)."),
         click.option("--token-env", metavar="VAR", help="Environment variable holding the bearer token."),
         click.option("--token-file", metavar="PATH", help="File holding the bearer token."),
         click.option(
-            "--project", metavar="DIR", type=click.Path(file_okay=False), help="MCP server project directory."
+            "--project",
+            metavar="DIR",
+            type=click.Path(file_okay=False),
+            help="MCP server project directory (default: the current one, if it has .bedrock_agentcore.yaml).",
+        ),
+        click.option(
+            "--agent",
+            metavar="NAME",
+            help="Agent of .bedrock_agentcore.yaml (default: its default_agent).",
+            shell_complete=completion.complete_agents,
         ),
         click.option("--read-only", is_flag=True, help="Never offer or apply fixes."),
         click.option(
@@ -70,8 +81,12 @@ def _context(kwargs: dict[str, Any], *, needs_target: bool = True) -> Any:
 
     for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         register_secret(os.environ.get(name))
-    keys = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "read_only", "timeout")
-    ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
+    keys = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent")
+    keys += ("read_only", "timeout")
+    try:
+        ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
+    except ValueError as exc:  # .bedrock_agentcore.yaml: unknown --agent, or several agents and no default
+        raise UsageProblem(str(exc)) from None
     ctx.token()  # registers the token with the redactor before anything can print it
     for problem in (ctx.endpoint_problem(), ctx.token_problem()) if needs_target else ():
         if problem:
@@ -218,7 +233,13 @@ def _merge_parent(click_ctx: click.Context, kwargs: dict[str, Any]) -> dict[str,
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
 )
-@click.option("--only", multiple=True, metavar="CHECK_ID", help="Run only these checks (repeatable).")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="CHECK_ID",
+    help="Run only these checks (repeatable).",
+    shell_complete=completion.complete_check_ids,
+)
 @click.option("--fix", "fix_mode", type=click.Choice(["never", "all"]), default="never", show_default=True)
 @click.option("--yes", is_flag=True, help="Apply fixes without asking (with --fix all).")
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE", help="Playbook input value (repeatable).")
@@ -627,9 +648,12 @@ def fixes_list(fmt: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def audit(fmt: str) -> None:
     """Show the audit log of applied fixes."""
-    from tui.fixes.audit import audit_path, records, undone_ids
+    from tui.fixes.audit import audit_path, read_log, undone_ids
 
-    recs = records()
+    log = read_log()
+    recs = log.records
+    if log.summary():
+        _err(f"agentcore-triage: {log.summary()}")
     if fmt == "json":
         click.echo(json.dumps([r.model_dump(mode="json") for r in recs], indent=2))
         return
@@ -653,23 +677,33 @@ def audit(fmt: str) -> None:
 def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: Any) -> None:
     """Reverse an applied fix (the latest one, or RECORD_ID from `agentcore-triage audit`)."""
     from tui.engine.fixing import FixError, undo_record
+    from tui.fixes.audit import read_log
+    from tui.fixes.undo import select_record, undo_plan
 
     ctx = _context(_merge_parent(click_ctx, kwargs), needs_target=False)  # undo needs no endpoint or token
+    log = read_log()
+    if log.summary():
+        _err(f"agentcore-triage: {log.summary()}")
     try:
-        record, actions = undo_record(record_id, ctx, dry_run=True)
+        plan = undo_plan(select_record(record_id, log.records), ctx)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
-    _err(f"{record.title} (reverses {record.undoes}):")
-    for action in actions:
-        _err(action.preview())
+    _err(f"{plan.title} (reverses {plan.record.id}):")
+    _err(plan.preview())
     if not yes:
         if not sys.stdin.isatty():
             raise UsageProblem("undo needs --yes when not run on a terminal (nothing was changed)")
         if not click.confirm("Undo this fix?", default=False, err=True):
             _err("nothing changed")
             sys.exit(EXIT_OK)
+    for question in plan.questions:  # each asked on its own: --yes does not answer them
+        if not sys.stdin.isatty():
+            raise UsageProblem(f"{question}: confirm on a terminal (nothing was changed)")
+        if not click.confirm(f"{question}. Delete anyway?", default=False, err=True):
+            _err("nothing changed")
+            sys.exit(EXIT_OK)
     try:
-        record, _ = undo_record(record_id, ctx)
+        record, _ = undo_record(plan.record.id, ctx, confirmed=plan)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
     if record.outcome == "failed":
@@ -682,16 +716,27 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 
 
 @main.command()
-@click.option("--scenario", default="seed-guide", show_default=True, help="Which faults to seed (see --list).")
+@click.option(
+    "--scenario",
+    default="seed-guide",
+    show_default=True,
+    help="Which faults to seed (see --list).",
+    shell_complete=completion.complete_scenarios,
+)
 @click.option("--list", "list_only", is_flag=True, help="Describe the scenarios and exit.")
 @click.option("--print-env", is_flag=True, help="Print shell export lines and keep the sandbox up until Ctrl-C.")
 @click.option(
     "--doctor", "doctor_only", is_flag=True, help="Run doctor against the sandbox instead of opening the TUI."
 )
+@click.pass_context
 @_handle_errors
-def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
+def demo(click_ctx: click.Context, scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> None:
     """Start the local sandbox (moto, MCP server, AgentCore front door) and open the TUI against it."""
+    from importlib.util import find_spec
+
     try:
+        if find_spec("moto") is None:  # imported only once the sandbox starts: say it before anything runs
+            raise ModuleNotFoundError("No module named 'moto'", name="moto")
         from tui.sandbox.cli import run_demo
     except ModuleNotFoundError as exc:
         if exc.name and exc.name.startswith("tui.sandbox"):
@@ -699,4 +744,9 @@ def demo(scenario: str, list_only: bool, print_env: bool, doctor_only: bool) -> 
         raise UsageProblem(
             f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)"
         ) from None
-    sys.exit(run_demo(scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only))
+    read_only = bool((click_ctx.obj or {}).get("read_only"))  # `agentcore-triage --read-only demo`
+    sys.exit(
+        run_demo(
+            scenario=scenario, list_only=list_only, print_env=print_env, doctor_only=doctor_only, read_only=read_only
+        )
+    )

@@ -36,6 +36,10 @@ class Context:
     token_file: str | None = None
     project: str | None = None
     """Directory of the MCP server project (``mcp_server.py``, ``requirements.txt``, ``Dockerfile``)."""
+    agent: str | None = None
+    """The agent of ``.bedrock_agentcore.yaml`` looked at (``--agent``, else its default)."""
+    agentcore: dict[str, Any] = field(default_factory=dict)
+    """What ``.bedrock_agentcore.yaml`` says about that agent (``SelectedAgent.summary()``), or why it was ignored."""
     read_only: bool = False
     timeout: float = DEFAULT_TIMEOUT
     sandbox: bool = False
@@ -171,37 +175,49 @@ CONTEXT_NAMES = frozenset({"profile", "region", "runtime", "endpoint", "project"
 def agentcore_agent(project: str | os.PathLike[str] | None) -> dict[str, Any]:
     """The default agent's section of a starter-toolkit ``.bedrock_agentcore.yaml`` ({} when absent or broken).
 
-    A broken project file must not stop the tool from starting.
+    ``entrypoint`` is the file path (without the toolkit's ``:app`` suffix). Never raises: a broken
+    project file must not stop the tool from starting (``build_context`` reports it).
     """
-    if not project:
-        return {}
-    path = Path(project).expanduser() / ".bedrock_agentcore.yaml"
-    if not path.is_file():
-        return {}
-    import yaml
+    from tui.project.agentcore_config import AgentcoreConfigError, read_agent
 
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        selected = read_agent(project) if project else None
+    except AgentcoreConfigError:
         return {}
-    agents = data.get("agents") if isinstance(data, dict) else None
-    if not isinstance(agents, dict) or not agents:
+    if selected is None:
         return {}
-    agent = agents.get(data.get("default_agent")) or next(iter(agents.values()))
-    return agent if isinstance(agent, dict) else {}
+    return selected.agent.model_dump() | {"entrypoint": selected.agent.entrypoint_file}
 
 
 def read_agentcore_config(project: str | os.PathLike[str] | None) -> dict[str, str]:
     """Pull runtime ARN, region and execution role from a starter-toolkit ``.bedrock_agentcore.yaml``."""
-    agent = agentcore_agent(project)
-    aws = agent.get("aws") or {}
-    core = agent.get("bedrock_agentcore") or {}
-    found = {
-        "runtime": core.get("agent_arn") or core.get("agent_id"),
-        "region": aws.get("region"),
-        "execution_role": aws.get("execution_role"),
-    }
-    return {k: str(v) for k, v in found.items() if v}
+    from tui.project.agentcore_config import AgentcoreConfigError, read_agent
+
+    try:
+        selected = read_agent(project) if project else None
+    except AgentcoreConfigError:
+        return {}
+    return selected.context_values() if selected else {}
+
+
+def _project_config(project: str | None, agent: str | None) -> tuple[Any, dict[str, Any]]:
+    """The selected agent of ``project``'s (else the current directory's) project file, and its report summary.
+
+    An ambiguous or unknown agent raises (one line, exit 2); a broken file is reported in the summary
+    and otherwise ignored, so it cannot stop the tool from starting.
+    """
+    from tui.project import agentcore_config as config
+
+    directory = project or os.getcwd()
+    try:
+        selected = config.read_agent(directory, agent)
+    except config.AgentChoiceError:
+        raise
+    except config.AgentcoreConfigError as exc:
+        if agent:
+            raise
+        return None, {"file": str(config.find(directory)), "error": str(exc)}
+    return selected, selected.summary() if selected else {}
 
 
 def build_context(
@@ -213,16 +229,30 @@ def build_context(
     token_env: str | None = None,
     token_file: str | None = None,
     project: str | None = None,
+    agent: str | None = None,
     read_only: bool = False,
     timeout: float | None = None,
     inputs: dict[str, Any] | None = None,
     environ: dict[str, str] | None = None,
 ) -> Context:
-    """Merge flags, environment and project config into a ``Context``."""
+    """Merge flags, environment and project config into a ``Context``.
+
+    The project file is ``.bedrock_agentcore.yaml`` in ``project``, else in the current directory (which then
+    becomes the project, as for the ``agentcore`` CLI). Raises ``ValueError`` (one line) when ``agent`` is not in
+    it, or when it has several agents and no default.
+    """
     env = os.environ if environ is None else environ
     sources: dict[str, str] = {}
-    project = project or env.get("AGENTCORE_TRIAGE_PROJECT")
-    from_file = read_agentcore_config(project)
+    if project:
+        sources["project"] = "flag"
+    elif env.get("AGENTCORE_TRIAGE_PROJECT"):
+        project, sources["project"] = env["AGENTCORE_TRIAGE_PROJECT"], "env AGENTCORE_TRIAGE_PROJECT"
+    agent = agent or env.get("AGENTCORE_TRIAGE_AGENT") or None
+    selected, agentcore = _project_config(project, agent)
+    from_file = selected.context_values() if selected else {}
+    if not project and agentcore:
+        project = str(Path(agentcore["file"]).parent)
+        sources["project"] = ".bedrock_agentcore.yaml in the current directory"
 
     def pick(name: str, flag: Any, *env_names: str) -> Any:
         if flag not in (None, ""):
@@ -245,14 +275,14 @@ def build_context(
         token_env=pick("token_env", token_env, "AGENTCORE_TRIAGE_TOKEN_ENV"),
         token_file=pick("token_file", token_file, "AGENTCORE_TRIAGE_TOKEN_FILE"),
         project=project,
+        agent=selected.agent.name if selected else agent,
+        agentcore=agentcore,
         read_only=read_only or env.get("AGENTCORE_TRIAGE_READ_ONLY", "") in ("1", "true", "yes"),
         timeout=float(timeout if timeout is not None else env.get("AGENTCORE_TRIAGE_TIMEOUT") or DEFAULT_TIMEOUT),
         sandbox=env.get("AGENTCORE_TRIAGE_SANDBOX", "") == "1",
         inputs=dict(inputs or {}),
         sources=sources,
     )
-    if project:
-        sources["project"] = "flag" if project else sources.get("project", "")
     _register_url_secrets(ctx.endpoint)
     return ctx
 

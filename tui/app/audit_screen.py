@@ -1,4 +1,9 @@
-"""The audit log viewer: every fix applied or undone, with the exact request and the answer."""
+"""The audit log viewer: every fix applied or undone, its target, the exact request and the answer.
+
+Records of other targets (another account, project or demo sandbox) are greyed out and
+cannot be undone from here; the undo preview comes from ``tui.fixes.undo.undo_plan``, the
+same decision the ``undo`` command uses (target, the fix's definition, drift).
+"""
 
 from __future__ import annotations
 
@@ -15,7 +20,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 if TYPE_CHECKING:
-    from tui.fixes.audit import AuditRecord
+    from tui.fixes.audit import AuditRecord, Target
+    from tui.fixes.undo import UndoPlan
 
 OUTCOME_STYLE = {"applied": "green", "noop": "dim", "failed": "red", "undone": "yellow"}
 
@@ -40,6 +46,9 @@ class AuditScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.records: list[AuditRecord] = []
+        self.current: dict[str, Target] = {}
+        """Per record id, the current target as seen for that record's kind of actions."""
+        self.skipped: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("", id="audit-path")
@@ -50,32 +59,90 @@ class AuditScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-table", DataTable)
-        table.add_columns("time", "outcome", "fix", "node", "principal")
+        table.add_columns("time", "outcome", "fix", "target", "node", "principal")
         self.query_one("#audit-detail").border_title = "record"
         self.action_reload()
         table.focus()
 
     def action_reload(self) -> None:
-        """(Re)read the audit log."""
-        from tui.fixes.audit import audit_path, records
+        """(Re)read the audit log; the current target is worked out in a thread (it may ask STS)."""
+        from tui.fixes.audit import audit_path, read_log
 
-        self.records = list(reversed(records()))
-        self.query_one("#audit-path", Static).update(Text(f"audit log: {audit_path()}  ({len(self.records)} records)"))
-        table = self.query_one("#audit-table", DataTable)
-        table.clear()
-        for r in self.records:
-            table.add_row(
-                r.time,
-                Text(r.outcome, style=OUTCOME_STYLE.get(r.outcome, "")),
-                r.fix,
-                r.node or "",
-                r.principal,
-                key=r.id,
-            )
+        log = read_log()
+        self.records = list(reversed(log.records))
+        self.skipped = log.summary()
+        header = Text(f"audit log: {audit_path()}  ({len(self.records)} records)")
+        if self.skipped:
+            header.append("\n" + self.skipped, style="yellow")
+        self.query_one("#audit-path", Static).update(header)
+        self._fill()
         if not self.records:
             self.query_one("#audit-record", Static).update("No fixes applied yet.")
         else:
             self._show(0)
+        self._find_current_targets()
+
+    def _fill(self) -> None:
+        table = self.query_one("#audit-table", DataTable)
+        row = table.cursor_row
+        table.clear()
+        for r in self.records:
+            other = not self._is_current(r)
+            dim = "dim" if other else ""
+            table.add_row(
+                Text(r.time, style=dim),
+                Text(r.outcome, style="dim" if other else OUTCOME_STYLE.get(r.outcome, "")),
+                Text(r.fix, style=dim),
+                Text(r.target.label() if r.target else "(not recorded)", style=dim),
+                Text(r.node or "", style=dim),
+                Text(r.principal, style=dim),
+                key=r.id,
+            )
+        if self.records:
+            table.move_cursor(row=min(max(row, 0), len(self.records) - 1))
+
+    def _is_current(self, record: AuditRecord) -> bool:
+        """Greyed out unless the record's target is this session's (unknown yet counts as current)."""
+        if record.target is None:
+            return False
+        current = self.current.get(record.id)
+        if current is None:
+            return True
+        if record.target.sandbox != current.sandbox:
+            return False
+        if record.target.account and current.account != record.target.account:
+            return False
+        return not (record.target.project and current.project != record.target.project)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="audit-targets", description="current target")
+    def _find_current_targets(self) -> None:
+        from pathlib import Path
+
+        from tui.fixes.audit import Target, aws_identity, sandbox_id
+
+        context = self.app.context  # type: ignore[attr-defined]
+        project = getattr(context, "project", None)
+        found: dict[str, Target] = {}
+        accounts: dict[str | None, str | None] = {}
+        for r in self.records:
+            if r.target is None:
+                continue
+            account = None
+            if r.target.account:
+                if r.target.region not in accounts:
+                    accounts[r.target.region] = aws_identity(context, r.target.region)[0]
+                account = accounts[r.target.region]
+            found[r.id] = Target(
+                account=account,
+                project=str(Path(project).expanduser().resolve()) if project else None,
+                sandbox=sandbox_id(),
+            )
+        self.app.call_from_thread(self._targets_found, found)
+
+    def _targets_found(self, found: dict[str, Target]) -> None:
+        self.current = found
+        self._fill()
+        self.refresh_bindings()
 
     def _show(self, index: int) -> None:
         if 0 <= index < len(self.records):
@@ -96,7 +163,12 @@ class AuditScreen(Screen[None]):
     def _undoable(self, record: AuditRecord | None) -> bool:
         from tui.fixes.audit import is_undoable, undone_ids
 
-        return record is not None and is_undoable(record, undone_ids(self.records))
+        return (
+            record is not None
+            and is_undoable(record, undone_ids(self.records))
+            and record.target is not None
+            and self._is_current(record)
+        )
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "undo":
@@ -106,37 +178,68 @@ class AuditScreen(Screen[None]):
         return True
 
     def action_undo(self) -> None:
-        """Preview the highlighted record's undo actions; apply them on ``y``."""
+        """Plan the highlighted record's undo (target, definition, drift) in a thread, then preview it."""
         record = self._selected()
         if not self._undoable(record):
             self.notify(
-                "This record cannot be undone (not applied, already undone, or nothing to reverse).", severity="warning"
+                "This record cannot be undone here (another target, not applied, already undone, or nothing to "
+                "reverse).",
+                severity="warning",
             )
             return
         assert record is not None
-        from tui.app.fix_modal import FixModal
-        from tui.fixes.base import Plan
+        self._plan_undo(record)
 
-        plan = Plan(
-            fix=record.fix,
-            title=f"Undo: {record.title or record.fix}",
-            risk=record.risk or "mutating",
-            summary=f"reverses audit record {record.id} ({record.time})",
-            actions=record.undo,
-        )
+    @work(thread=True, exclusive=True, exit_on_error=False, group="undo", description="plan an undo")
+    def _plan_undo(self, record: AuditRecord) -> None:
+        from tui.fixes.base import FixError
+        from tui.fixes.undo import undo_plan
+
+        try:
+            plan = undo_plan(record, self.app.context)  # type: ignore[attr-defined]
+        except FixError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            return
+        self.app.call_from_thread(self._confirm_undo, plan)
+
+    def _confirm_undo(self, plan: UndoPlan) -> None:
+        from tui.app.fix_modal import FixModal
 
         def decided(apply: bool | None) -> None:
-            if apply:
-                self._undo(record.id)
+            if not apply:
+                return
+            if plan.questions:
+                self._ask_next(plan, list(plan.questions))
+            else:
+                self._undo(plan)
 
-        self.app.push_screen(FixModal(plan, node_title=record.node or ""), decided)
+        self.app.push_screen(FixModal(plan.as_plan(), node_title=plan.record.node or ""), decided)
+
+    def _ask_next(self, plan: UndoPlan, questions: list[str]) -> None:
+        """Each extra question (events written after the fix) gets its own dialog."""
+        from tui.app.fix_modal import FixModal
+        from tui.fixes.base import Plan
+        from tui.results import Risk
+
+        if not questions:
+            self._undo(plan)
+            return
+        question = Plan(
+            fix=plan.record.fix, title=f"Also delete: {questions[0]}", risk=Risk.DESTRUCTIVE, summary=questions[0]
+        )
+
+        def decided(yes: bool | None) -> None:
+            if yes:
+                self._ask_next(plan, questions[1:])
+
+        self.app.push_screen(FixModal(question, node_title=plan.record.node or ""), decided)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="undo", description="undo a fix")
-    def _undo(self, record_id: str) -> None:
+    def _undo(self, plan: UndoPlan) -> None:
         from tui.engine.fixing import FixError, undo_record
 
         try:
-            done, _ = undo_record(record_id, self.app.context)  # type: ignore[attr-defined]
+            done, _ = undo_record(plan.record.id, self.app.context, confirmed=plan)  # type: ignore[attr-defined]
         except FixError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return

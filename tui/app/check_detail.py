@@ -55,6 +55,9 @@ class CheckDetail(Markdown):
         border: round $primary 30%;
         border-title-color: $text-muted;
         background: $surface;
+        /* long evidence wraps instead of being cut at the edge */
+        & MarkdownFence { overflow: hidden hidden; }
+        & MarkdownFence > Label { width: 1fr; text-wrap: wrap; }
     }
     """
 

@@ -61,6 +61,8 @@ class ChecksTable(DataTable[Text]):
         self.rows_by_key: dict[str, CheckRow] = {}
         self._frame = 0
         self._built_widths: tuple[int, int, int, int] | None = None
+        self._follow_first_problem = True
+        """Until the user moves the cursor, it goes to the first failing check (its details open there)."""
 
     def on_mount(self) -> None:
         self._add_columns()
@@ -81,7 +83,9 @@ class ChecksTable(DataTable[Text]):
     def set_rows(self, rows: list[CheckRow]) -> None:
         """Show these checks (replacing the table's content; the cursor stays on the same key)."""
         self.rows_by_key = {r.key: r for r in rows}
+        self._follow_first_problem = True
         self._rebuild()
+        self._to_first_problem()
 
     def _rebuild(self) -> None:
         cursor_key = None
@@ -128,6 +132,31 @@ class ChecksTable(DataTable[Text]):
             return
         for column, cell in zip(self.COLUMNS, self._cells(row)):
             self.update_cell(row.key, column, cell)
+        self._to_first_problem()
+
+    def _to_first_problem(self) -> None:
+        if not self._follow_first_problem:
+            return
+        done = [(k, r.result.status) for k, r in self.rows_by_key.items() if r.result is not None]
+        failing = [k for k, status in done if status.value in ("fail", "error")]
+        warning = [k for k, status in done if status.is_problem]
+        first = next(iter(failing or warning), None)
+        if first is not None and first in self.rows and self.highlighted_key != first:
+            self.move_cursor(row=self.get_row_index(first), animate=False)
+
+    def _user_moved(self) -> None:
+        self._follow_first_problem = False
+
+    def action_cursor_down(self) -> None:
+        self._user_moved()
+        super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self._user_moved()
+        super().action_cursor_up()
+
+    def on_click(self) -> None:
+        self._user_moved()
 
     def tick(self) -> None:
         """Advance the spinner of running checks and their elapsed time."""

@@ -11,6 +11,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
@@ -61,9 +62,13 @@ def plan_renderable(plan: Plan, theme: str = "ansi_dark") -> RenderableType:
 
 
 class FixModal(ModalScreen[bool]):
-    """Show a fix's plan and ask for confirmation: ``y`` applies, ``n``/``esc`` cancels.
+    """Show a fix's plan and ask for confirmation: ``y`` or the Apply button applies, ``n``/``esc`` cancels.
 
-    For destructive fixes the Cancel button has the focus, so ``enter`` is the safe choice.
+    The preview cannot be skipped: the title and the buttons with their key hints stay on
+    screen at any size from 80x24; only the plan (summary, notes and the exact change)
+    scrolls, with PageUp/PageDown or the mouse. Apply stays disabled until the whole plan
+    has been on screen (scrolled to its end). Enter never applies: the Apply button cannot
+    take the focus; the plan has it (so the page keys scroll it), or Cancel for destructive fixes.
     """
 
     DEFAULT_CSS = """
@@ -72,18 +77,19 @@ class FixModal(ModalScreen[bool]):
         & > #dialog {
             width: 90%;
             max-width: 110;
-            height: auto;
-            max-height: 90%;
+            height: 90%;
             border: thick $warning 70%;
             background: $panel;
             padding: 0 1;
         }
         &.-destructive > #dialog { border: thick $error; }
         &.-read_only > #dialog { border: thick $success 70%; }
-        #fix-title { text-style: bold; width: 1fr; }
-        #fix-meta { color: $text-muted; }
-        #fix-plan { height: auto; max-height: 1fr; border: round $primary 30%; padding: 0 1; }
-        #fix-buttons { height: auto; align-horizontal: right; margin-top: 1; }
+        #fix-title { text-style: bold; width: 1fr; height: 1; }
+        #fix-meta { color: $text-muted; height: 1; }
+        #fix-plan { height: 1fr; border: round $primary 30%; padding: 0 1; }
+        #fix-footer { height: auto; dock: bottom; }
+        #fix-hint { color: $text-muted; width: 1fr; height: 1; }
+        #fix-buttons { height: 3; align-horizontal: right; }
         #fix-buttons Button { margin-left: 2; min-width: 14; }
     }
     """
@@ -92,13 +98,19 @@ class FixModal(ModalScreen[bool]):
         Binding("y", "apply", "Apply", id="fix.apply", tooltip="Apply exactly this plan"),
         Binding("n", "cancel", "Cancel", id="fix.cancel", tooltip="Change nothing"),
         Binding("escape", "cancel", "Cancel", show=False, id="fix.escape", tooltip="Change nothing"),
+        Binding("pagedown", "page(1)", "Page down", show=False, id="fix.page_down", tooltip="Scroll the plan"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="fix.page_up", tooltip="Scroll the plan"),
     ]
+
+    seen_all: reactive[bool] = reactive(False)
+    """True once every line of the plan has been on screen; Apply is possible only then."""
 
     def __init__(self, plan: Plan, *, node_title: str = "") -> None:
         super().__init__(classes=f"-{plan.risk.value}")
         self.plan = plan
         """The plan shown; applying executes exactly this."""
         self.node_title = node_title
+        self._layout_retries = 0
 
     def compose(self) -> ComposeResult:
         plan = self.plan
@@ -114,31 +126,89 @@ class FixModal(ModalScreen[bool]):
             if self.node_title:
                 meta.append(f"  ·  at {self.node_title}", "dim")
             yield Static(meta, id="fix-meta")
-            yield Static(Text(plan.summary), id="fix-summary")
-            perms = ", ".join(plan.permissions) if plan.permissions else "none beyond file access"
-            yield Static(Text.assemble(("permissions: ", "bold"), perms), id="fix-permissions")
-            for note in plan.notes:
-                yield Static(Text("note: " + note, style="italic"), classes="fix-note")
-            if plan.undo:
-                yield Static(
-                    Text("Can be undone: `agentcore-triage undo` or the audit log.", style="dim"), id="fix-undo"
-                )
-            elif plan.actions:
-                yield Static(Text("Cannot be undone automatically.", style="yellow"), id="fix-undo")
+            with Vertical(id="fix-footer"):
+                yield Static("", id="fix-hint")
+                with Horizontal(id="fix-buttons"):
+                    yield Button("Cancel (n)", id="cancel", variant="primary" if risk == "destructive" else "default")
+                    apply = Button(
+                        "Apply (y)", id="apply", variant="error" if risk == "destructive" else "warning", disabled=True
+                    )
+                    apply.can_focus = False  # Enter must never apply: only y or a click
+                    yield apply
             with VerticalScroll(id="fix-plan"):
+                yield Static(Text(plan.summary), id="fix-summary")
+                perms = ", ".join(plan.permissions) if plan.permissions else "none beyond file access"
+                yield Static(Text.assemble(("permissions: ", "bold"), perms), id="fix-permissions")
+                for note in plan.notes:
+                    yield Static(Text("note: " + note, style="italic"), classes="fix-note")
+                if plan.undo:
+                    yield Static(
+                        Text("Can be undone: `agentcore-triage undo` or the audit log.", style="dim"), id="fix-undo"
+                    )
+                elif plan.actions and not plan.title.startswith("Undo"):
+                    yield Static(Text("Cannot be undone automatically.", style="yellow"), id="fix-undo")
                 yield Static(plan_renderable(plan), id="fix-actions")
-            with Horizontal(id="fix-buttons"):
-                yield Button("Cancel (n)", id="cancel", variant="primary" if risk == "destructive" else "default")
-                yield Button("Apply (y)", id="apply", variant="error" if risk == "destructive" else "warning")
 
     def on_mount(self) -> None:
         safe = self.plan.risk.value == "destructive"
-        self.query_one("#cancel" if safe else "#apply", Button).focus()
-        self.query_one("#fix-plan").border_title = "exact changes"
+        scroll = self.query_one("#fix-plan", VerticalScroll)
+        scroll.border_title = "exact changes"
+        (self.query_one("#cancel", Button) if safe else scroll).focus()
+        self.watch(scroll, "scroll_y", lambda _: self._check_seen(), init=False)
+        self.watch(scroll, "virtual_size", lambda _: self.call_after_refresh(self._check_seen), init=False)
+        self._show_hint()
+        self.call_after_refresh(self._check_seen)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._check_seen)
+
+    def _check_seen(self) -> None:
+        """The whole plan has been on screen once its end is in view (after a real layout)."""
+        scroll = self.query_one("#fix-plan", VerticalScroll)
+        if self.seen_all:
+            return
+        if not scroll.size.height:  # not laid out yet: look again after the next refresh (a few times)
+            self._layout_retries += 1
+            if self._layout_retries <= 20:
+                self.call_after_refresh(self._check_seen)
+            return
+        if scroll.max_scroll_y <= 0 or scroll.scroll_y >= scroll.max_scroll_y:
+            self.seen_all = True
+
+    def watch_seen_all(self, seen: bool) -> None:
+        self.query_one("#apply", Button).disabled = not seen
+        self._show_hint()
+
+    def _show_hint(self) -> None:
+        if self.seen_all:
+            hint = Text.assemble(("y", "bold"), " apply  ", ("n", "bold"), "/", ("esc", "bold"), " cancel")
+        else:
+            hint = Text.assemble(
+                ("PgDn", "bold"),
+                "/mouse: read the whole change first (Apply unlocks at its end)  ",
+                ("n", "bold"),
+                "/",
+                ("esc", "bold"),
+                " cancel",
+            )
+        self.query_one("#fix-hint", Static).update(hint)
+
+    def action_page(self, direction: int) -> None:
+        """Scroll the plan by a page (also when a button has the focus)."""
+        scroll = self.query_one("#fix-plan", VerticalScroll)
+        if direction > 0:
+            scroll.scroll_page_down(animate=False)
+        else:
+            scroll.scroll_page_up(animate=False)
+        self.call_after_refresh(self._check_seen)
 
     @on(Button.Pressed, "#apply")
     def action_apply(self) -> None:
-        """Confirm: the caller applies the plan."""
+        """Confirm: the caller applies the plan (only once all of it has been shown)."""
+        self._check_seen()
+        if not self.seen_all:
+            self.notify("Read the whole change first: PageDown to its end, then y.", severity="warning")
+            return
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

@@ -216,7 +216,14 @@ class StartScreen(Screen[None]):
             )
             for name, label, placeholder in FIELDS:
                 yield Label(label, id=f"label-{name}")
-                yield Input(self._initial(name), placeholder=placeholder, id=f"field-{name}", compact=True)
+                # select_on_focus off: a letter typed on entering a field must not replace a prefilled ARN
+                yield Input(
+                    self._initial(name),
+                    placeholder=placeholder,
+                    id=f"field-{name}",
+                    compact=True,
+                    select_on_focus=False,
+                )
         yield Static(self._sources_line(), id="sources", classes="source")
         with Horizontal(id="ro-row"):
             yield Label("Read-only")

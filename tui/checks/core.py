@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed
@@ -29,14 +31,28 @@ class RequiredParams(CheckParams):
     remediation="Give the missing values as flags, environment variables, or in the start screen's form.",
 )
 def context_required(ctx: CheckContext, params: RequiredParams) -> CheckResult:
-    """Fails when a context value this branch needs was not given."""
-    values = ctx.context.values()
+    """Fails when a context value this branch needs was not given.
+
+    ``endpoint`` counts as given when it can be built from what was given (a runtime ARN): the endpoint
+    checks then probe that URL, so saying "not set" would contradict them.
+    """
+    values = dict(ctx.context.values())
+    derived: dict[str, str] = {}
+    if "endpoint" in params.names and values.get("endpoint") in (None, ""):
+        from tui.endpoint.target import resolve_target
+
+        target = resolve_target(ctx.context, ctx.facts)
+        if target is not None:
+            values["endpoint"] = target.url
+            derived["endpoint"] = target.source
     missing = [n for n in params.names if values.get(n) in (None, "")]
     if missing:
         hints = "; ".join(f"{n}: {_FLAGS.get(n, '--' + n)}" for n in missing)
         return failed(
             f"not set: {', '.join(missing)}", details=f"Give them with {hints}.", evidence={"missing": missing}
         )
-    return passed(
-        f"set: {', '.join(params.names)}", evidence={n: str(values[n]) for n in params.names if n != "token_source"}
-    )
+    shown = [f"{n} (from the {derived[n]})" if n in derived else n for n in params.names]
+    evidence: dict[str, Any] = {n: str(values[n]) for n in params.names if n != "token_source"}
+    if derived:
+        evidence["derived"] = derived
+    return passed(f"set: {', '.join(shown)}", evidence=evidence)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -12,10 +13,24 @@ ARN_RE = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):bedrock-agentcore:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):runtime/(?P<id>[A-Za-z0-9_-]+)$"
 )
 _INVOCATIONS_RE = re.compile(r"^(?P<prefix>.*?/runtimes/)(?P<arn>.+)/invocations/?$")
-_AGENTCORE_HOST_RE = re.compile(r"^bedrock-agentcore(-fips)?\.(?P<region>[a-z0-9-]+)\.amazonaws\.com(\.cn)?$")
+_AGENTCORE_HOST_RE = re.compile(
+    r"^bedrock-agentcore(-fips)?\.(?P<region>[a-z0-9-]+)\."
+    r"(amazonaws\.com(\.cn)?|api\.aws|api\.amazonwebservices\.com\.cn)$"  # dual-stack hosts end in api.*
+)
 
 ENDPOINT_ENV = "AWS_ENDPOINT_URL_BEDROCK_AGENTCORE"
 """botocore's service-specific endpoint variable; when set, built invocation URLs use it as the base."""
+
+_RESOLUTION_ENV = (
+    ENDPOINT_ENV,
+    "AWS_ENDPOINT_URL",
+    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+    "AWS_USE_FIPS_ENDPOINT",
+    "AWS_USE_DUALSTACK_ENDPOINT",
+    "AWS_PROFILE",
+    "AWS_CONFIG_FILE",
+)
+"""What botocore's endpoint resolution for the data plane reads from the environment (the cache key)."""
 
 
 @dataclass
@@ -61,12 +76,52 @@ class Target:
         return data
 
 
-def invocation_url(arn: str, region: str | None = None, qualifier: str = "DEFAULT", base: str | None = None) -> str:
-    """``https://bedrock-agentcore.{region}.amazonaws.com/runtimes/{ARN, fully URL-encoded}/invocations?qualifier=…``."""
+def data_plane_base(region: str, profile: str | None = None) -> str:
+    """The AgentCore data-plane endpoint for ``region``, as botocore resolves it for ``bedrock-agentcore``.
+
+    So the URL is the one the AWS SDK would call: FIPS and dual-stack settings (``AWS_USE_FIPS_ENDPOINT``,
+    ``use_fips_endpoint`` in the profile …), the partition's domain (``.amazonaws.com.cn``), and configured
+    endpoints (``AWS_ENDPOINT_URL_BEDROCK_AGENTCORE``, ``AWS_ENDPOINT_URL``, a profile's ``services`` section)
+    are honoured. Falls back to the standard pattern when botocore cannot resolve it (unknown profile …).
+    """
+    key = tuple(os.environ.get(name) for name in _RESOLUTION_ENV)
+    return _resolve_base(region, profile, key)
+
+
+@functools.lru_cache(maxsize=32)
+def _resolve_base(region: str, profile: str | None, _environment: tuple[str | None, ...]) -> str:
+    try:
+        import botocore
+        import botocore.session
+        from botocore.config import Config
+
+        session = botocore.session.Session(profile=profile)
+        # UNSIGNED: resolving a URL must not look for credentials (no instance-metadata round trips)
+        client = session.create_client(
+            "bedrock-agentcore", region_name=region, config=Config(signature_version=botocore.UNSIGNED)
+        )
+        return str(client.meta.endpoint_url)
+    except Exception:  # noqa: BLE001 - no profile, malformed config, no such service: use the documented pattern
+        suffix = ".amazonaws.com.cn" if region.startswith("cn-") else ".amazonaws.com"
+        return os.environ.get(ENDPOINT_ENV) or f"https://bedrock-agentcore.{region}{suffix}"
+
+
+def invocation_url(
+    arn: str,
+    region: str | None = None,
+    qualifier: str = "DEFAULT",
+    base: str | None = None,
+    profile: str | None = None,
+) -> str:
+    """``{data-plane endpoint}/runtimes/{ARN, fully URL-encoded}/invocations?qualifier=…``.
+
+    The endpoint is ``base`` when given, else botocore's (``data_plane_base``), e.g.
+    ``https://bedrock-agentcore.us-east-1.amazonaws.com``.
+    """
     m = ARN_RE.match(arn)
     region = (m.group("region") if m else None) or region
     if base is None:
-        base = os.environ.get(ENDPOINT_ENV) or f"https://bedrock-agentcore.{region}.amazonaws.com"
+        base = data_plane_base(region or "us-east-1", profile)
     return f"{base.rstrip('/')}/runtimes/{quote(arn, safe='')}/invocations?qualifier={quote(qualifier, safe='')}"
 
 
@@ -125,6 +180,15 @@ def _auth_hint(value: Any) -> str | None:
     return None
 
 
+def _configured_auth(context: Any, arn: Any) -> str | None:
+    """``jwt``/``sigv4`` as ``.bedrock_agentcore.yaml`` records the deployment of this very runtime (else None).
+
+    What AWS says (fact ``runtime.auth``) wins; the file only speaks for the runtime whose ARN it records.
+    """
+    config = getattr(context, "agentcore", None) or {}
+    return config.get("authorizer") if arn and config.get("agent_arn") == str(arn) else None
+
+
 def resolve_target(context: Any, facts: Any = None, endpoint: str | None = None) -> Target | None:
     """The target from an explicit URL, ``--endpoint``, or the runtime ARN (+ region); None when nothing is known."""
     facts = facts or {}
@@ -146,7 +210,7 @@ def resolve_target(context: Any, facts: Any = None, endpoint: str | None = None)
             runtime_arn=url_arn or arn,
             region=(host_m.group("region") if host_m else None) or _arn_region(url_arn or arn) or region,
             agentcore=agentcore,
-            auth_hint=hint,
+            auth_hint=hint or _configured_auth(context, url_arn or arn),
             problems=problems,
             suggested_url=suggested,
         )
@@ -156,11 +220,11 @@ def resolve_target(context: Any, facts: Any = None, endpoint: str | None = None)
         if not region:
             return None
         return Target(
-            url=invocation_url(str(arn), region),
+            url=invocation_url(str(arn), region, profile=getattr(context, "profile", None)),
             source="runtime ARN",
             runtime_arn=str(arn),
             region=region,
             agentcore=True,
-            auth_hint=hint,
+            auth_hint=hint or _configured_auth(context, arn),
         )
     return None

@@ -78,61 +78,93 @@ def apply_plan(
         principal=_principal(context, plan.actions),
         request=[a.model_dump(mode="json", exclude={"before", "after"}) for a in plan.actions],
         before=plan.before,
-        undo=[a.model_dump(mode="json") for a in plan.undo],
+        undo=list(plan.undo),
+        target=audit.target_of(context, plan.actions),
         outcome="applied",
     )
     if plan.noop:
         record.outcome = "noop"
         return record
     ctx = FixContext(context=context, facts=dict(facts or {}), timeout=context.timeout)
-    try:
-        record.after = execute(ctx, plan.actions)
-    except Exception as exc:  # noqa: BLE001 - report, audit, and let the caller show it
-        record.outcome = "failed"
-        record.error = _reason(exc)
-    audit.append(record)
+    with audit.locked():  # one fix at a time: no interleaved lines, no change applied twice
+        from tui.fixes.undo import stale_since_planning
+
+        try:
+            stale = stale_since_planning(plan, context)  # re-read inside the lock: another run may have applied it
+        except Exception as exc:  # noqa: BLE001
+            stale = ("stale", f"could not re-read the state before applying: {_reason(exc)}")
+        if stale is not None:
+            record.outcome, record.error = ("noop" if stale[0] == "noop" else "failed"), stale[1]
+            audit.append(record)
+            return record
+        try:
+            record.after = execute(ctx, plan.actions)
+        except Exception as exc:  # noqa: BLE001 - report, audit, and let the caller show it
+            record.outcome = "failed"
+            record.error = _reason(exc)
+        audit.append(record)
     return record
 
 
 def undo_record(
-    record_id: str | None, context: Context, *, dry_run: bool = False
+    record_id: str | None, context: Context, *, dry_run: bool = False, confirmed: Any = None
 ) -> tuple[audit.AuditRecord, list[Any]]:
-    """Reverse an applied fix (the latest undoable one when ``record_id`` is None).
+    """Reverse an applied fix (the latest undoable one when ``record_id`` is None); see ``tui.fixes.undo``.
 
-    Returns the new audit record and the actions taken (or that would be taken with ``dry_run``).
+    ``dry_run`` returns the undo record and the actions that would run. Otherwise the
+    undo is planned again inside the audit lock; with ``confirmed`` (the ``UndoPlan``
+    the user saw) it runs only if it is still exactly that plan, including its separate
+    questions. Refusals (other target, outside the fix's definition) raise ``FixError``;
+    a refusal because the live state changed since the fix is also written as a
+    ``failed`` record.
     """
-    from tui.fixes.base import parse_actions
+    from tui.fixes import undo as undo_mod
 
-    done = audit.undone_ids()
-    candidates = [r for r in audit.records() if audit.is_undoable(r, done)]
-    if record_id:
-        matches = [r for r in candidates if r.id.startswith(record_id)]
-        if not matches:
-            raise FixError(f"no undoable fix with id {record_id!r} (see `agentcore-triage audit`)")
-        target = matches[-1]
-    elif candidates:
-        target = candidates[-1]
-    else:
-        raise FixError("nothing to undo: no applied fix in the audit log can be reversed")
-    actions = parse_actions(target.undo)
-    record = audit.AuditRecord(
+    log = audit.read_log()
+    if log.problem:
+        raise FixError(log.summary() or "the audit log cannot be read")
+    target = undo_mod.select_record(record_id, log.records)
+    if dry_run:
+        plan = undo_mod.undo_plan(target, context)
+        return _undo_audit_record(target, context, plan.actions), list(plan.actions)
+    if context.read_only:
+        raise FixError("read-only mode: undo is disabled")
+    with audit.locked():
+        if target.id in audit.undone_ids():
+            raise FixError(f"record {target.id} ({target.fix}) was already undone")
+        try:
+            plan = undo_mod.undo_plan(target, context)
+        except undo_mod.UndoRefused as exc:
+            if not exc.drift:
+                raise
+            record = _undo_audit_record(target, context, list(target.undo))
+            record.outcome = "failed"
+            record.error = str(exc)
+            audit.append(record)
+            return record, []
+        if confirmed is not None and (confirmed.actions != plan.actions or confirmed.questions != plan.questions):
+            raise FixError(f"record {target.id}: the live state changed since the undo was previewed; preview it again")
+        if confirmed is None and plan.questions:
+            raise FixError(f"record {target.id}: needs a separate confirmation: {plan.questions[0]}")
+        record = _undo_audit_record(target, context, plan.actions)
+        try:
+            record.after = execute(FixContext(context=context, timeout=context.timeout), plan.actions)
+        except Exception as exc:  # noqa: BLE001
+            record.outcome = "failed"
+            record.error = f"undo of record {target.id} ({target.fix}) failed: {_reason(exc)}"
+        audit.append(record)
+    return record, list(plan.actions)
+
+
+def _undo_audit_record(target: audit.AuditRecord, context: Context, actions: list[Any]) -> audit.AuditRecord:
+    return audit.AuditRecord(
         fix=target.fix,
         title=f"undo {target.title or target.fix}",
         node=target.node,
         risk=target.risk,
         principal=_principal(context, actions),
+        target=target.target,
         request=[a.model_dump(mode="json", exclude={"before", "after"}) for a in actions],
         outcome="undone",
         undoes=target.id,
     )
-    if dry_run:
-        return record, actions
-    if context.read_only:
-        raise FixError("read-only mode: undo is disabled")
-    try:
-        record.after = execute(FixContext(context=context, timeout=context.timeout), actions)
-    except Exception as exc:  # noqa: BLE001
-        record.outcome = "failed"
-        record.error = _reason(exc)
-    audit.append(record)
-    return record, actions

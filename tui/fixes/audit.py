@@ -1,80 +1,246 @@
 """The audit log: one JSON line per applied (or undone) fix, in the user's state directory.
 
-Each line says when, who (the AWS principal or local user), which fix, the exact
-request, the state before, what the API answered, the outcome, and the actions
-that would undo it. Everything is redacted before it is written.
+Each line says when, who (the AWS principal or local user), which fix, on which
+target (AWS account + region + partition, endpoint origin, project directory,
+demo sandbox), the exact request, the state before, what the API answered, the
+outcome, and the typed actions that would undo it. Everything is redacted before
+it is written.
+
+The log is untrusted input on the way back in: a broken line (not UTF-8, cut
+short, not a record) is skipped and reported, never fatal; ``tui.fixes.undo``
+checks every undo action against the fix's own definition before running it.
+Writers hold an ``fcntl`` lock so concurrent runs never interleave lines.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 import uuid
-from datetime import datetime, timezone
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
+from tui.fixes.base import Action
 from tui.redact import redact
+
+APP_NAME = "agentcore-triage"
+MAX_LINE_BYTES = 4 * 1024 * 1024
+"""A line longer than this is not read (a corrupt or hostile log must not exhaust memory)."""
+MAX_LOG_BYTES = 64 * 1024 * 1024
 
 
 def state_dir() -> Path:
-    """``$AGENTCORE_TRIAGE_STATE_DIR``, else ``$XDG_STATE_HOME/agentcore-triage``, else ``~/.local/state/agentcore-triage``."""
+    """``$AGENTCORE_TRIAGE_STATE_DIR``, else platformdirs' user state dir (``$XDG_STATE_HOME/agentcore-triage`` on Linux)."""
     explicit = os.environ.get("AGENTCORE_TRIAGE_STATE_DIR")
     if explicit:
         return Path(explicit).expanduser()
-    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(base) / "agentcore-triage"
+    from platformdirs import user_state_dir
+
+    return Path(user_state_dir(APP_NAME, appauthor=False))
 
 
 def audit_path() -> Path:
     return state_dir() / "audit.jsonl"
 
 
+class Target(BaseModel):
+    """What a fix acted on; an undo runs only against the same target."""
+
+    account: str | None = None
+    region: str | None = None
+    partition: str | None = None
+    endpoint: str | None = None
+    """Origin of the MCP endpoint (scheme://host:port), never its path or query."""
+    project: str | None = None
+    """Absolute path of the project directory (file fixes)."""
+    files: dict[str, str | None] = Field(default_factory=dict)
+    """sha256 of each file the fix wrote, as it left it (None: the fix deleted it)."""
+    sandbox: str | None = None
+    """Id of the demo sandbox the fix ran in."""
+
+    def aws_label(self) -> str:
+        return f"{self.partition or 'aws'}:{self.account or '?'}:{self.region or '?'}"
+
+    def label(self) -> str:
+        """Short text for the audit viewer's target column."""
+        parts = []
+        if self.sandbox:
+            parts.append(f"sandbox {self.sandbox}")
+        if self.account or self.region:
+            parts.append(self.aws_label())
+        if self.project:
+            parts.append(self.project)
+        return " · ".join(parts) or "-"
+
+
 class AuditRecord(BaseModel):
     """One applied or undone fix."""
 
     id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
-    time: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    time: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     principal: str = ""
     fix: str
     title: str = ""
     node: str | None = None
     risk: str = ""
+    target: Target | None = None
+    """None only in records written before targets were recorded (those are never undone automatically)."""
     request: list[dict[str, Any]] = Field(default_factory=list)
     before: dict[str, Any] = Field(default_factory=dict)
     after: dict[str, Any] = Field(default_factory=dict)
     outcome: str
-    """``applied``, ``failed`` or ``undone``."""
+    """``applied``, ``failed``, ``noop`` or ``undone``."""
     error: str | None = None
-    undo: list[dict[str, Any]] = Field(default_factory=list)
+    undo: list[Action] = Field(default_factory=list)
     undoes: str | None = None
     """For an undo record: the id of the record it reverses."""
 
 
+@dataclass
+class AuditLog:
+    """The records that could be read, and one line per line that could not."""
+
+    records: list[AuditRecord] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    """``line 7: not valid UTF-8`` …"""
+    problem: str | None = None
+    """Why the log as a whole could not be read (a directory in its place, no permission)."""
+
+    def summary(self) -> str | None:
+        """One line saying what was skipped and why (None when everything was read)."""
+        if self.problem:
+            return f"audit log {audit_path()}: {self.problem}"
+        if not self.skipped:
+            return None
+        shown = "; ".join(self.skipped[:5]) + (f"; … {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
+        return f"audit log {audit_path()}: skipped {len(self.skipped)} unreadable line(s): {shown}"
+
+
+_thread_lock = threading.RLock()
+_lock_depth = 0
+_lock_fd: int | None = None
+
+
+@contextmanager
+def locked() -> Iterator[None]:
+    """Hold the audit lock (``fcntl.flock`` on ``audit.lock`` + an in-process lock); re-entrant in one thread.
+
+    Fix runs hold it from the last re-read of the live state until their audit line is
+    written, so two runs never apply the same change twice or interleave lines.
+    """
+    global _lock_depth, _lock_fd
+    with _thread_lock:
+        if _lock_depth == 0:
+            directory = state_dir()
+            _ensure_dir(directory)
+            fd = os.open(directory / "audit.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                import fcntl
+
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            except BaseException:
+                os.close(fd)
+                raise
+            _lock_fd = fd
+        _lock_depth += 1
+        try:
+            yield
+        finally:
+            _lock_depth -= 1
+            if _lock_depth == 0 and _lock_fd is not None:
+                os.close(_lock_fd)  # closing releases the flock
+                _lock_fd = None
+
+
+def _ensure_dir(directory: Path) -> None:
+    directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
 def append(record: AuditRecord) -> Path:
-    """Write one redacted line; create the directory (mode 700) if needed."""
+    """Write one redacted line under the lock; create the directory (mode 700) if needed."""
     path = audit_path()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    line = json.dumps(redact(record.model_dump(mode="json")), default=str, sort_keys=False)
-    with path.open("a", encoding="utf-8") as fh:
-        fh.write(line + "\n")
+    line = json.dumps(redact(record.model_dump(mode="json")), default=str, sort_keys=False) + "\n"
+    with locked():
+        if path.is_dir():
+            raise OSError(f"{path} is a directory, not the audit log: move it away so fixes can be recorded")
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        try:
+            # A record that followed a truncated line must still start on its own line.
+            if os.fstat(fd).st_size and not _ends_with_newline(path):
+                line = "\n" + line
+            os.write(fd, line.encode("utf-8"))  # one write: lines never interleave
+        finally:
+            os.close(fd)
     return path
 
 
-def records() -> list[AuditRecord]:
-    """Every record, oldest first; unreadable lines are skipped."""
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as fh:
+        fh.seek(-1, os.SEEK_END)
+        return fh.read(1) == b"\n"
+
+
+def read_log() -> AuditLog:
+    """Every valid record, oldest first; every other line is skipped and named (line number and why)."""
     path = audit_path()
-    if not path.exists():
-        return []
-    out = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            out.append(AuditRecord.model_validate_json(line))
-        except ValueError:
+    log = AuditLog()
+    try:
+        if not path.exists():
+            return log
+        if path.is_dir():
+            log.problem = "is a directory, not a file: move it away (no records could be read)"
+            return log
+        with path.open("rb") as fh:
+            data = fh.read(MAX_LOG_BYTES + 1)
+    except OSError as exc:
+        log.problem = f"cannot be read ({exc.strerror or exc})"
+        return log
+    if len(data) > MAX_LOG_BYTES:
+        data = data[:MAX_LOG_BYTES]
+        log.skipped.append(f"everything after {MAX_LOG_BYTES} bytes: the log is too large")
+    lines = data.split(b"\n")
+    for number, raw in enumerate(lines, 1):
+        if not raw.strip():
             continue
-    return out
+        reason = _parse_line(raw, log.records)
+        if reason:
+            log.skipped.append(f"line {number}: {reason}")
+    return log
+
+
+def _parse_line(raw: bytes, out: list[AuditRecord]) -> str | None:
+    if len(raw) > MAX_LINE_BYTES:
+        return f"longer than {MAX_LINE_BYTES} bytes"
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "not valid UTF-8"
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return "not complete JSON (truncated?)"
+    if not isinstance(data, dict):
+        return "not a record (a JSON object is expected)"
+    try:
+        out.append(AuditRecord.model_validate(data))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        return f"not a valid record ({'.'.join(map(str, first['loc']))}: {first['msg']})"
+    except RecursionError:
+        return "nested too deeply"
+    return None
+
+
+def records() -> list[AuditRecord]:
+    """Every valid record, oldest first (``read_log()`` also says what was skipped)."""
+    return read_log().records
 
 
 def undone_ids(recs: list[AuditRecord] | None = None) -> set[str]:
@@ -85,3 +251,70 @@ def undone_ids(recs: list[AuditRecord] | None = None) -> set[str]:
 def is_undoable(record: AuditRecord, undone: set[str]) -> bool:
     """An applied fix that recorded how to reverse it and has not been reversed yet."""
     return record.outcome == "applied" and bool(record.undo) and not record.undoes and record.id not in undone
+
+
+def endpoint_origin(url: str | None) -> str | None:
+    """``scheme://host[:port]`` of an endpoint URL (no userinfo, path or query: those may hold secrets)."""
+    if not url:
+        return None
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.scheme or not parts.hostname:
+        return None
+    return f"{parts.scheme}://{parts.hostname}" + (f":{port}" if port else "")
+
+
+def sandbox_id() -> str | None:
+    """The demo sandbox this process runs in (set by ``agentcore-triage demo`` and its ``--print-env``)."""
+    return os.environ.get("AGENTCORE_TRIAGE_SANDBOX_ID") or None
+
+
+def aws_identity(context: Any, region: str | None = None) -> tuple[str | None, str | None, str | None]:
+    """(account, partition, principal ARN) of the credentials in use; Nones when STS cannot say."""
+    try:
+        from tui.aws.session import read_only_client
+
+        ctx = context.model_copy(update={"region": region}) if region and region != context.region else context
+        ident = read_only_client(ctx, "sts", timeout=context.timeout).get_caller_identity()
+    except Exception:  # noqa: BLE001 - no credentials: the target is unknown, which undo treats as "not current"
+        return None, None, None
+    arn = str(ident.get("Arn") or "")
+    partition = arn.split(":")[1] if arn.count(":") >= 2 else None
+    return str(ident.get("Account") or "") or None, partition, arn or None
+
+
+def _session_region(context: Any) -> str | None:
+    try:
+        from tui.aws.session import session_for
+
+        return session_for(context).region_name
+    except Exception:  # noqa: BLE001 - no profile / no region: unknown
+        return None
+
+
+def target_of(context: Any, actions: list[Any]) -> Target:
+    """The target a set of actions acts on, as seen from ``context`` (calls STS only for AWS actions)."""
+    from tui.fixes.base import ApiCall, FileChange, sha256_text
+
+    target = Target(endpoint=endpoint_origin(getattr(context, "endpoint", None)), sandbox=sandbox_id())
+    api = [a for a in actions if isinstance(a, ApiCall)]
+    if api:
+        region = next((a.region for a in api if a.region), None) or getattr(context, "region", None)
+        if not region:
+            region = _session_region(context)
+        target.region = region
+        target.account, target.partition, _ = aws_identity(context, region)
+    files = [a for a in actions if isinstance(a, FileChange)]
+    if files:
+        project = getattr(context, "project", None)
+        target.project = str(Path(project).expanduser().resolve()) if project else None
+        for change in files:
+            target.files[str(Path(change.path).expanduser().resolve())] = (
+                sha256_text(change.after) if change.after is not None else None
+            )
+    return target

@@ -18,8 +18,14 @@ from tui.playbook.model import Playbook
 
 Path_ = tuple[Any, ...]
 
-PLAYBOOK_DIR = Path(__file__).resolve().parent.parent.parent / "playbooks"
-"""Playbooks shipped with the source tree (also used from an editable install)."""
+
+def __getattr__(name: str) -> Any:
+    # PLAYBOOK_DIR: where the shipped playbooks are in this installation (wheel or checkout; see locate.py)
+    if name == "PLAYBOOK_DIR":
+        from tui.playbook.locate import playbook_dir
+
+        return playbook_dir()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True, order=True)
@@ -222,7 +228,8 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
 
 
 def shipped_playbook_files() -> list[Path]:
-    """Every playbook shipped with agentcore-triage (not their translations, ``<stem>.<lang>.yaml``)."""
+    """Every playbook shipped with agentcore-triage (found by ``tui.playbook.locate``), not their translations."""
+    from tui.playbook import locate
     from tui.playbook.translations import is_translation_file
 
-    return sorted(f for f in PLAYBOOK_DIR.glob("*.yaml") if not is_translation_file(f))
+    return [f for f in locate.shipped_playbook_files() if not is_translation_file(f)]

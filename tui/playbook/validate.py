@@ -28,7 +28,7 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
 
     Raises ``ValueError`` with one message naming every problem (the CLI and the TUI show it as is).
     """
-    from tui.playbook.loader import shipped_playbook_files
+    from tui.playbook.locate import missing_hint, shipped_playbook_files
 
     path = Path(ref)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
@@ -43,6 +43,8 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
                 continue
         if found is None:
             known = ", ".join(f.stem for f in shipped)
+            if not shipped:
+                raise ValueError(f"no playbook {ref!r}: {missing_hint()}, or give a path to a .yaml file")
             raise ValueError(f"no playbook {ref!r} (shipped: {known}; or give a path to a .yaml file)")
         path = found
     loaded, errors = validate_file(path)

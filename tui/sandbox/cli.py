@@ -114,23 +114,24 @@ def _logs_to_file(path: Any) -> Iterator[None]:
         handler.close()
 
 
-def _export_lines(box: Any) -> str:
+def _export_lines(box: Any, *, read_only: bool = False) -> str:
     lines = [f"unset {name}" for name in box.unset_env()]
-    lines += [f"export {name}={shlex.quote(value)}" for name, value in box.env().items()]
+    env = box.env() | ({"AGENTCORE_TRIAGE_READ_ONLY": "1"} if read_only else {})
+    lines += [f"export {name}={shlex.quote(value)}" for name, value in env.items()]
     info = box.describe()
     lines.append(f"# mcp server: {info['mcp_server']}")
     lines.append(f"# scenario: {info['scenario']}")
     return "\n".join(lines) + "\n"
 
 
-def _run_doctor(out: TextIO) -> int:
+def _run_doctor(out: TextIO, *, read_only: bool = False) -> int:
     from tui.cli import resolve_playbook
     from tui.context import build_context
     from tui.engine.doctor import run_doctor
     from tui.engine.report import render_text
     from tui.redact import register_secret
 
-    ctx = build_context()
+    ctx = build_context(read_only=read_only)
     ctx.sandbox = True
     register_secret(os.environ.get("AWS_SECRET_ACCESS_KEY"))
     ctx.token()  # registers the token with the redactor before anything prints
@@ -156,10 +157,15 @@ def run_demo(
     print_env: bool = False,
     doctor_only: bool = False,
     *,
+    read_only: bool = False,
     out: TextIO | None = None,
     err: TextIO | None = None,
 ) -> int:
-    """``agentcore-triage demo``; returns the exit code (0 ok, 1 doctor found problems, 2 usage, 130 interrupted)."""
+    """``agentcore-triage demo``; returns the exit code (0 ok, 1 doctor found problems, 2 usage, 130 interrupted).
+
+    ``read_only`` (``agentcore-triage --read-only demo``) disables fixes and undo in the
+    TUI, the doctor, and every command run from a ``--print-env`` shell.
+    """
     out = out or sys.stdout
     err = err or sys.stderr
     if list_only:
@@ -169,12 +175,15 @@ def run_demo(
         err.write(f"agentcore-triage: unknown scenario {scenario!r} (valid: {', '.join(SCENARIOS)})\n")
         return EXIT_USAGE
 
-    from tui.sandbox._net import SandboxError
-    from tui.sandbox.runner import Sandbox
-
-    box = Sandbox(scenario)
+    box: Any = None
+    # Signals become KeyboardInterrupt before the heavy imports: Ctrl-C at any point of the
+    # start-up ends here, stops what was started and exits 130 without a traceback.
     with _signals_raise_interrupt(), _preserved_environ():
         try:
+            from tui.sandbox._net import SandboxError
+            from tui.sandbox.runner import Sandbox
+
+            box = Sandbox(scenario)
             try:
                 box.start()
             except SandboxError as exc:
@@ -185,7 +194,7 @@ def run_demo(
                 if print_env:
                     # Once the servers are up, Ctrl-C/SIGTERM is the normal way to end --print-env.
                     try:
-                        out.write(_export_lines(box))
+                        out.write(_export_lines(box, read_only=read_only))
                         out.flush()
                         err.write(banner(box) + "\n")
                         err.write(f"sandbox ready in {box.timings['ready']:.2f}s; press Ctrl-C to stop\n")
@@ -197,26 +206,45 @@ def run_demo(
                         pass
                     return EXIT_OK
                 box.apply_env()
+                if read_only:
+                    os.environ["AGENTCORE_TRIAGE_READ_ONLY"] = "1"
                 err.write(banner(box) + "\n")
                 err.flush()
                 if not doctor_only and _tui_available():
                     from tui.app.main import run_app
                     from tui.context import build_context
 
-                    ctx = build_context()
+                    ctx = build_context(read_only=read_only)
                     ctx.sandbox = True
                     ctx.token()
                     run_app(ctx, PLAYBOOK)
                     return EXIT_OK
-                return _run_doctor(out)
+                return _run_doctor(out, read_only=read_only)
         except KeyboardInterrupt:
+            err.write("agentcore-triage: interrupted; the sandbox is stopped\n")
+            err.flush()
             return EXIT_INTERRUPTED
         finally:
-            t0 = time.perf_counter()
-            box.stop()
-            if print_env:
-                err.write(f"sandbox stopped ({time.perf_counter() - t0:.2f}s)\n")
-                err.flush()
+            if box is not None:
+                with _signals_ignored():  # a second Ctrl-C must not interrupt the clean-up
+                    t0 = time.perf_counter()
+                    box.stop()
+                    if print_env:
+                        err.write(f"sandbox stopped ({time.perf_counter() - t0:.2f}s)\n")
+                        err.flush()
+
+
+@contextmanager
+def _signals_ignored() -> Iterator[None]:
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 __all__ = ["banner", "describe_scenarios", "run_demo"]

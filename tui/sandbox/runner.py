@@ -12,8 +12,8 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Mapping
-from concurrent.futures import ThreadPoolExecutor
+import uuid
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +78,35 @@ def endpoint_override_vars(environ: Mapping[str, str]) -> list[str]:
     return sorted(name for name in environ if name.startswith("AWS_ENDPOINT_URL_"))
 
 
+class _Part:
+    """One start-up step on a daemon thread; ``result()`` waits in short slices so signals stay deliverable."""
+
+    def __init__(self, func: Callable[[], Any], name: str) -> None:
+        self._done = threading.Event()
+        self._value: Any = None
+        self._error: BaseException | None = None
+        self._func = func
+        self._thread = threading.Thread(target=self._run, name=f"sandbox-start-{name}", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            self._value = self._func()
+        except BaseException as exc:  # noqa: BLE001 - handed to the waiting thread
+            self._error = exc
+        finally:
+            self._done.set()
+
+    def result(self, timeout: float) -> Any:
+        deadline = time.monotonic() + timeout
+        while not self._done.wait(0.1):  # a bounded wait per slice keeps KeyboardInterrupt prompt
+            if time.monotonic() > deadline:
+                raise SandboxError(f"{self._thread.name} did not finish within {timeout:.0f}s")
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 class Sandbox:
     """Everything the demo needs for one scenario, on 127.0.0.1.
 
@@ -111,6 +140,8 @@ class Sandbox:
         self.timings: dict[str, float] = {}
         self._lock = threading.Lock()
         self._started = False
+        self.id = uuid.uuid4().hex[:8]
+        """Recorded in the target of every fix applied in this sandbox."""
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -155,24 +186,25 @@ class Sandbox:
                 door.start()
                 self.timings["front_door"] = time.perf_counter() - t0
 
-            with ThreadPoolExecutor(max_workers=3, thread_name_prefix="sandbox-start") as pool:
-                futures = [pool.submit(aws_part), pool.submit(mcp_part), pool.submit(door_part)]
-                # Files are cheap: write them on this thread meanwhile.
-                self.token_file = self.workdir / "token"
-                self.token_file.write_text(door.issue_token(scenario.token_kind) + "\n", encoding="utf-8")
-                self.token_file.chmod(0o600)
-                self.project = make_project(
-                    self.workdir / "project",
-                    scenario.project_defects,
-                    runtime_arn=runtime_arn,
-                    region=self.region,
-                    account_id=_account_id(),
-                    discovery_url=door.discovery_url,
-                )
-                for future in futures:
-                    result = future.result(timeout=60)
-                    if isinstance(result, SeedInfo):
-                        self.seed_info = result
+            # Daemon threads, not a ThreadPoolExecutor: on Ctrl-C the main thread must be able to
+            # stop everything and exit at once, and an executor joins its workers at exit.
+            parts = [_Part(aws_part, "aws"), _Part(mcp_part, "mcp"), _Part(door_part, "front-door")]
+            # Files are cheap: write them on this thread meanwhile.
+            self.token_file = self.workdir / "token"
+            self.token_file.write_text(door.issue_token(scenario.token_kind) + "\n", encoding="utf-8")
+            self.token_file.chmod(0o600)
+            self.project = make_project(
+                self.workdir / "project",
+                scenario.project_defects,
+                runtime_arn=runtime_arn,
+                region=self.region,
+                account_id=_account_id(),
+                discovery_url=door.discovery_url,
+            )
+            for part in parts:
+                result = part.result(timeout=60)
+                if isinstance(result, SeedInfo):
+                    self.seed_info = result
             self._started = True
             self.timings["ready"] = time.perf_counter() - t0
             return self
@@ -213,7 +245,17 @@ class Sandbox:
             "AGENTCORE_TRIAGE_TOKEN_FILE": str(self.token_file),
             "AGENTCORE_TRIAGE_PROJECT": str(self.project),
             "AGENTCORE_TRIAGE_SANDBOX": "1",
+            "AGENTCORE_TRIAGE_SANDBOX_ID": self.id,
+            # the demo's fixes and undos are recorded here, never in the user's own audit log
+            "AGENTCORE_TRIAGE_STATE_DIR": str(self.state_dir),
         }
+
+    @property
+    def state_dir(self) -> Path:
+        """The demo's own state directory (audit log), inside its workdir."""
+        if self.workdir is None:
+            raise SandboxError("the sandbox is not running")
+        return self.workdir / "state"
 
     def unset_env(self, environ: Mapping[str, str] | None = None) -> list[str]:
         """Variables to remove so nothing overrides ``env()`` (profiles, per-service endpoints, token env)."""
@@ -237,6 +279,8 @@ class Sandbox:
             "runtime_arn": self.seed_info.runtime_arn if self.seed_info else None,
             "project": str(self.project) if self.project else None,
             "token_file": str(self.token_file) if self.token_file else None,
+            "sandbox_id": self.id,
+            "state_dir": str(self.workdir / "state") if self.workdir else None,
         }
 
 

@@ -63,7 +63,8 @@ async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = 
     from tui.endpoint.auth import build_auth
     from tui.endpoint.target import resolve_target
 
-    target = resolve_target(ctx.context, ctx.facts, params.endpoint)
+    # botocore resolves the data-plane URL: its first import must not stall the event loop
+    target = await asyncio.to_thread(resolve_target, ctx.context, ctx.facts, params.endpoint)
     if target is None:
         return skipped(
             "no endpoint to probe: give --endpoint URL, or --runtime with a full runtime ARN",

@@ -128,11 +128,16 @@ class RolePolicy(Fix):
         todo = a.missing + a.uncertain
         title = f"Put inline policy {policy_name} on role {role_name}"
         before_doc: dict[str, Any] | None = None
+        before_text: str | None = None
         if policy_name in role.inline_names:
-            raw = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
-            before_doc = json.loads(raw) if isinstance(raw, str) else raw
+            from tui.fixes.undo import read_role_policy_text
+
+            # the exact text, so that undo restores it byte for byte
+            before_text = read_role_policy_text(self.ctx.reader("iam"), role_name, policy_name)
+            before_doc = json.loads(before_text) if before_text else None
         before = {
             "role": role_name,
+            "role_id": iam.get_role(RoleName=role_name)["Role"].get("RoleId"),  # undo refuses a recreated role
             "policy_name": policy_name,
             "document": before_doc,
             "inline_policies": role.inline_names,
@@ -175,12 +180,12 @@ class RolePolicy(Fix):
                     params={
                         "RoleName": role_name,
                         "PolicyName": policy_name,
-                        "PolicyDocument": json.dumps(before_doc, separators=(",", ":")),
+                        "PolicyDocument": before_text,
                     },
                     description="restore the previous document",
                 )
             ]
-            if before_doc is not None
+            if before_text is not None
             else [
                 ApiCall(
                     service="iam",

@@ -1,0 +1,36 @@
+"""The checks table opens on the first failing check, and stops following once the user moves (issue 11 §5)."""
+
+from __future__ import annotations
+
+from textual.app import App, ComposeResult
+
+from tui.app.checks_table import CheckRow, ChecksTable
+from tui.results import CheckResult, Status
+
+
+def _row(key: str, status: Status | None) -> CheckRow:
+    result = CheckResult(check=key, status=status, summary=f"{key} {status}") if status else None
+    return CheckRow(key, key, "done" if status else "pending", result)
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield ChecksTable(id="checks")
+
+
+async def test_cursor_goes_to_the_first_failing_check() -> None:
+    """Seen: details opened on the first (passing) check while the failure was further down."""
+    app = TableApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.query_one(ChecksTable)
+        table.set_rows([_row("a.pass", Status.PASS), _row("b.warn", Status.WARN), _row("c.fail", None)])
+        await pilot.pause()
+        assert table.highlighted_key == "b.warn"  # only a warning so far
+        table.update_row(_row("c.fail", Status.FAIL))
+        await pilot.pause()
+        assert table.highlighted_key == "c.fail"  # a failure beats a warning
+        table.focus()
+        await pilot.press("up")
+        table.update_row(_row("a.pass", Status.ERROR))
+        await pilot.pause()
+        assert table.highlighted_key == "b.warn"  # the user moved: the cursor stays where they put it

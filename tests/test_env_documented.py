@@ -1,0 +1,62 @@
+"""Every environment variable the tool reads is listed in the README, and the list names nothing it does not read."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = ROOT / "tui"
+
+OWN_OR_AWS = re.compile(r"^((AGENTCORE_TRIAGE|AWS|XDG|SSL)_[A-Z0-9_]*[A-Z0-9]|LC_ALL|LC_MESSAGES|LANG)$")
+"""String constants shaped like these are environment variable names wherever they appear in the code."""
+READERS = {"os.environ", "os", "env", "environ"}
+"""Receivers of ``.get``/``getenv``/``[...]`` that are the process environment (``env`` is build_context's)."""
+NOT_ENVIRONMENT = {"HTTP_AUTHORIZATION", "PATH_INFO", "REQUEST_METHOD", "CONTENT_LENGTH", "wsgi.input", "AWS_FAULTS"}
+"""WSGI request keys in the sandbox's X-Ray emulation, and the sandbox's fault catalogue: not variables."""
+SKIPPED_DIRS = {"sample_project"}
+"""The sandbox's sample MCP project is the user's code, not the tool's."""
+
+
+def names_in_code() -> dict[str, str]:
+    found: dict[str, str] = {}
+    for file in sorted(PACKAGE.rglob("*.py")):
+        if SKIPPED_DIRS & set(file.parts):
+            continue
+        where = str(file.relative_to(ROOT))
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and OWN_OR_AWS.match(node.value):
+                found.setdefault(node.value, where)
+            key = None
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.args:
+                if node.func.attr in ("get", "getenv", "pop") and ast.unparse(node.func.value) in READERS:
+                    key = node.args[0]
+            elif isinstance(node, ast.Subscript) and ast.unparse(node.value) in READERS - {"os"}:
+                key = node.slice
+            if isinstance(key, ast.Constant) and isinstance(key.value, str):
+                found.setdefault(key.value, where)
+    return {name: where for name, where in found.items() if name not in NOT_ENVIRONMENT}
+
+
+def names_in_readme() -> set[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### Environment variables", 1)[1].split("\n#", 1)[0]
+    return set(re.findall(r"`([A-Z][A-Z0-9_]+)`", section))
+
+
+def test_the_scan_finds_the_variables_it_should() -> None:
+    found = names_in_code()
+    for name in ("AGENTCORE_TRIAGE_DEBUG", "AGENTCORE_TRIAGE_AGENT", "AWS_USE_FIPS_ENDPOINT", "XDG_STATE_HOME"):
+        assert name in found
+    assert "PATH_INFO" not in found
+
+
+def test_every_variable_read_is_in_the_readme() -> None:
+    missing = {name: where for name, where in names_in_code().items() if name not in names_in_readme()}
+    assert not missing, f"add to README's 'Environment variables' table: {missing}"
+
+
+def test_the_readme_lists_only_variables_the_code_knows() -> None:
+    stale = names_in_readme() - set(names_in_code())
+    assert not stale, f"README lists variables the code never reads: {sorted(stale)}"

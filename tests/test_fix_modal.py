@@ -1,0 +1,168 @@
+"""The fix dialog cannot be skipped (issue 11 §3): buttons always visible, only the plan scrolls, Apply only
+after the whole change was on screen, Enter never applies. The plan is the largest the product makes: the
+merged IAM inline policy."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from textual.app import App
+from textual.widgets import Button
+
+from tui.app.fix_modal import FixModal
+from tui.fixes.aws.iam import merge_statements
+from tui.fixes.base import ApiCall, Plan
+from tui.results import Risk
+
+ACCOUNT, REGION = "123456789012", "us-east-1"
+
+
+def merged_policy_plan() -> Plan:
+    """What iam.role_policy plans for the logs scope on a role that already has agentcore-triage-logs."""
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/bedrock-agentcore/runtimes/mcp_server-AbCdEf1234-DEFAULT"
+    otel = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/bedrock-agentcore/runtimes/mcp_server-AbCdEf1234-otel"
+    existing = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "KeepMe",
+                "Effect": "Allow",
+                "Action": ["logs:GetLogEvents", "logs:FilterLogEvents"],
+                "Resource": "*",
+            }
+        ],
+    }
+    grants = [
+        {
+            "Sid": "AgentcoreTriageLogsGroup",
+            "Effect": "Allow",
+            "Action": ["logs:DescribeLogStreams", "logs:CreateLogGroup"],
+            "Resource": group,
+        },
+        {
+            "Sid": "AgentcoreTriageLogsStreams",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{group}:log-stream:*",
+        },
+        {
+            "Sid": "AgentcoreTriageLogsOtel",
+            "Effect": "Allow",
+            "Action": ["logs:CreateLogStream", "logs:PutLogEvents"],
+            "Resource": f"{otel}:log-stream:*",
+        },
+        {
+            "Sid": "AgentcoreTriageLogsDescribe",
+            "Effect": "Allow",
+            "Action": ["logs:DescribeLogGroups"],
+            "Resource": f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:*",
+        },
+    ]
+    doc = merge_statements(existing, grants)
+    return Plan(
+        fix="iam.role_policy",
+        title="Put inline policy agentcore-triage-logs on role AgentCoreRuntimeRole",
+        risk=Risk.MUTATING,
+        summary="merge into inline policy agentcore-triage-logs on AgentCoreRuntimeRole: "
+        + "; ".join(f"{', '.join(g['Action'])} on {g['Resource']}" for g in grants),
+        actions=[
+            ApiCall(
+                service="iam",
+                operation="put_role_policy",
+                params={
+                    "RoleName": "AgentCoreRuntimeRole",
+                    "PolicyName": "agentcore-triage-logs",
+                    "PolicyDocument": json.dumps(doc, separators=(",", ":")),
+                },
+            )
+        ],
+        undo=[
+            ApiCall(
+                service="iam",
+                operation="put_role_policy",
+                params={
+                    "RoleName": "AgentCoreRuntimeRole",
+                    "PolicyName": "agentcore-triage-logs",
+                    "PolicyDocument": json.dumps(existing),
+                },
+            )
+        ],
+        permissions=["iam:PutRolePolicy", "iam:DeleteRolePolicy (undo only)"],
+        notes=[
+            "Adds logs:CreateLogGroup, logs:CreateLogStream, logs:DescribeLogGroups, logs:DescribeLogStreams, "
+            "logs:PutLogEvents; other policies of AgentCoreRuntimeRole stay as they are.",
+            "IAM changes take a few seconds to propagate; new runtime sessions pick them up.",
+        ],
+    )
+
+
+class ModalApp(App[None]):
+    def __init__(self, plan: Plan) -> None:
+        super().__init__()
+        self.plan = plan
+        self.answer: bool | None = None
+
+    def on_mount(self) -> None:
+        def done(answer: bool | None) -> None:
+            self.answer = answer
+
+        self.push_screen(FixModal(self.plan, node_title="Execution role"), done)
+
+
+def _visible(app: App, widget_id: str) -> bool:
+    widget = app.screen.query_one(f"#{widget_id}")
+    region = widget.region
+    return region.height > 0 and app.screen.region.contains_region(region)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_buttons_stay_visible_and_apply_waits_for_the_whole_change(size: tuple[int, int]) -> None:
+    """Seen at 120x40 and 80x24: the buttons off screen, PageDown not scrolling, y/Enter applying unseen changes."""
+    app = ModalApp(merged_policy_plan())
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, FixModal)
+        assert _visible(app, "apply") and _visible(app, "cancel") and _visible(app, "fix-hint")
+        scroll = modal.query_one("#fix-plan")
+        assert scroll.max_scroll_y > 0  # the largest plan does not fit: only it scrolls
+        assert modal.query_one("#apply", Button).disabled
+        await pilot.press("enter", "y")
+        await pilot.pause()
+        assert app.screen is modal and app.answer is None  # not applied: the end of the change was not shown
+        while scroll.scroll_y < scroll.max_scroll_y:
+            before = scroll.scroll_y
+            await pilot.press("pagedown")
+            await pilot.pause()
+            assert scroll.scroll_y > before  # PageDown scrolls the plan
+            assert _visible(app, "apply") and _visible(app, "cancel")
+        assert not modal.query_one("#apply", Button).disabled
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is modal and app.answer is None  # Enter never applies
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.answer is True
+
+
+async def test_a_small_plan_is_applyable_at_once_and_the_mouse_click_applies() -> None:
+    plan = Plan(
+        fix="logs.create_group",
+        title="Create log group g",
+        risk=Risk.MUTATING,
+        summary="create g",
+        actions=[ApiCall(service="logs", operation="create_log_group", params={"logGroupName": "g"})],
+    )
+    app = ModalApp(plan)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not app.screen.query_one("#apply", Button).disabled
+        await pilot.click("#apply")
+        await pilot.pause()
+        assert app.answer is True
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_merged_policy(snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
+    assert snap_compare(ModalApp(merged_policy_plan()), terminal_size=size)

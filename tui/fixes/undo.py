@@ -1,0 +1,639 @@
+"""Undoing a fix safely: ``undo_plan(record, context)`` decides what an undo may do, for the CLI and the TUI alike.
+
+An audit record is untrusted input (anyone who can write the state directory can
+write one), so before anything runs:
+
+1. **Target**: the record's target (AWS account + region + partition, project
+   directory, demo sandbox) must be the current one; otherwise one line says which
+   target it belongs to and how to select it.
+2. **Definition**: every undo action must be one the fix's own definition allows,
+   on a resource the fix's request touched (``logs.create_group`` may only delete
+   the group it created; file fixes may only write files under the recorded
+   project directory that the fix wrote).
+3. **Drift**: the live state is compared with what the fix left. Statements others
+   added to a policy since are kept (the undo removes only what the fix added); a
+   conflicting change (a statement the fix added was edited, a file edited since,
+   a role recreated) refuses with the three-way difference. Deleting a log group
+   that received events after the fix needs a separate confirmation naming the count.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tui.fixes.audit import AuditRecord, Target, aws_identity, sandbox_id
+from tui.fixes.base import Action, ApiCall, FileChange, FixError, Plan, sha256_text
+from tui.results import Risk
+
+POLICY_PREFIX = "agentcore-triage-"
+SPANS_POLICY = "TransactionSearchXRayAccess"
+RECREATED_AFTER_SECONDS = 600
+"""A log group created this long after its fix's record was created by someone else."""
+MAX_EVENT_PAGES = 20
+
+
+class UndoRefused(FixError):
+    """The undo would act on the wrong target, outside the fix's definition, or clobber a later change."""
+
+    def __init__(self, message: str, *, drift: bool = False) -> None:
+        super().__init__(message)
+        self.drift = drift
+
+
+class UndoPlan(BaseModel):
+    """What undoing ``record`` will do, decided against the live state."""
+
+    record: AuditRecord
+    actions: list[Action] = Field(default_factory=list)
+    """Exactly what will run (the recorded undo, or a merge that keeps others' later changes)."""
+    notes: list[str] = Field(default_factory=list)
+    drift: list[str] = Field(default_factory=list)
+    """Three-way differences (before the fix → what it left → now), shown in the preview."""
+    questions: list[str] = Field(default_factory=list)
+    """Each needs its own yes (e.g. deleting events written after the fix)."""
+
+    @property
+    def title(self) -> str:
+        return f"Undo: {self.record.title or self.record.fix}"
+
+    def preview(self) -> str:
+        parts = [a.preview() for a in self.actions]
+        parts += self.drift
+        return "\n\n".join(parts)
+
+    def as_plan(self) -> Plan:
+        """The undo in the fix dialog's terms (the exact actions, notes and drift)."""
+        risk = self.record.risk if self.record.risk in {r.value for r in Risk} else Risk.MUTATING.value
+        return Plan(
+            fix=self.record.fix,
+            title=self.title,
+            risk=Risk(risk),
+            summary=f"reverses audit record {self.record.id} ({self.record.time})",
+            actions=list(self.actions),
+            notes=[*self.notes, *self.drift, *(f"asks separately: {q}" for q in self.questions)],
+        )
+
+
+# ---------------------------------------------------------------------------- choosing a record
+
+
+def select_record(record_id: str | None, records: list[AuditRecord]) -> AuditRecord:
+    """The record ``record_id`` names (a prefix), or the latest undoable one."""
+    from tui.fixes.audit import is_undoable, undone_ids
+
+    done = undone_ids(records)
+    if record_id:
+        named = [r for r in records if r.id.startswith(record_id) and not r.undoes]
+        if not named:
+            raise FixError(f"no fix with id {record_id!r} in the audit log (see `agentcore-triage audit`)")
+        record = named[-1]
+        if record.id in done:
+            raise FixError(f"record {record.id} ({record.fix}) was already undone")
+        if record.outcome != "applied":
+            raise FixError(f"record {record.id} ({record.fix}) was not applied ({record.outcome}): nothing to undo")
+        if not record.undo:
+            raise FixError(f"record {record.id} ({record.fix}) cannot be undone automatically: it recorded no undo")
+        return record
+    candidates = [r for r in records if is_undoable(r, done)]
+    if not candidates:
+        raise FixError("nothing to undo: no applied fix in the audit log can be reversed")
+    return candidates[-1]
+
+
+# ---------------------------------------------------------------------------- the plan
+
+
+def undo_plan(record: AuditRecord, context: Any) -> UndoPlan:
+    """Check target and definition, compare with the live state, and return what the undo will do.
+
+    Raises ``UndoRefused`` (a ``FixError``) with the reason in the record's terms.
+    """
+    target = record.target
+    if target is None:
+        raise UndoRefused(
+            f"record {record.id} ({record.fix}) was written before agentcore-triage recorded targets: "
+            "it cannot be tied to an account or project, so it is not undone automatically (reverse it by hand)"
+        )
+    check_target(record, target, context)
+    validate_actions(record, target)
+    plan = UndoPlan(record=record, actions=list(record.undo))
+    api = [a for a in record.undo if isinstance(a, ApiCall)]
+    files = [a for a in record.undo if isinstance(a, FileChange)]
+    if api:
+        _aws_drift(plan, context)
+    for change in files:
+        _file_drift(plan, change, target)
+    return plan
+
+
+# ---------------------------------------------------------------------------- 1. target
+
+
+def check_target(record: AuditRecord, target: Target, context: Any) -> None:
+    """Refuse (one line) when the record belongs to another sandbox, account, region or project."""
+    here = sandbox_id()
+    if target.sandbox != here:
+        if target.sandbox and here:
+            raise UndoRefused(f"record {record.id} belongs to demo sandbox {target.sandbox}, this is sandbox {here}")
+        if target.sandbox:
+            raise UndoRefused(
+                f"record {record.id} belongs to demo sandbox {target.sandbox}, not to your own target: "
+                "undo it from that demo's shell (`eval $(agentcore-triage demo --print-env)`), or not at all"
+            )
+        raise UndoRefused(
+            f"record {record.id} belongs to {target.label()}, not to this demo sandbox: "
+            "run `agentcore-triage undo` outside the demo"
+        )
+    api = [a for a in record.undo if isinstance(a, ApiCall)]
+    if api:
+        regional = [a for a in api if a.service != "iam"]
+        region = next((a.region for a in regional if a.region), None) or getattr(context, "region", None)
+        account, partition, _ = aws_identity(context, region)
+        if account is None:
+            raise UndoRefused(
+                f"record {record.id} belongs to AWS account {target.account} ({target.aws_label()}); "
+                "the current AWS credentials cannot be identified (sts:GetCallerIdentity failed): "
+                "select that account with --profile or AWS_PROFILE"
+            )
+        if account != target.account or (partition and target.partition and partition != target.partition):
+            raise UndoRefused(
+                f"record {record.id} belongs to AWS account {target.account} ({target.aws_label()}), "
+                f"the current credentials are account {account}: select it with --profile or AWS_PROFILE"
+            )
+        if regional:
+            current_region = region or _context_region(context)
+            if target.region and current_region != target.region:
+                raise UndoRefused(
+                    f"record {record.id} belongs to region {target.region} of account {target.account}, "
+                    f"the current region is {current_region}: select it with --region {target.region}"
+                )
+    if any(isinstance(a, FileChange) for a in record.undo):
+        project = getattr(context, "project", None)
+        current = str(Path(project).expanduser().resolve()) if project else None
+        if target.project is None or current != target.project:
+            raise UndoRefused(
+                f"record {record.id} belongs to project {target.project}, the current project is "
+                f"{current or 'not set'}: select it with --project {target.project}"
+            )
+
+
+def _context_region(context: Any) -> str | None:
+    from tui.fixes.audit import _session_region
+
+    return getattr(context, "region", None) or _session_region(context)
+
+
+# ---------------------------------------------------------------------------- 2. the fix's own definition
+
+
+def _resource(call: ApiCall) -> tuple[str, ...] | None:
+    """The resource an API call touches, as a comparable key (None: not a call any fix makes)."""
+    p = call.params
+    op = f"{call.service}.{call.operation}"
+    if op in ("logs.create_log_group", "logs.delete_log_group"):
+        return ("log-group", str(p.get("logGroupName")), call.region or "")
+    if op in ("iam.put_role_policy", "iam.delete_role_policy"):
+        return ("role-policy", str(p.get("RoleName")), str(p.get("PolicyName")))
+    if op in ("logs.put_resource_policy", "logs.delete_resource_policy"):
+        return ("logs-resource-policy", str(p.get("policyName")), call.region or "")
+    if op == "xray.update_trace_segment_destination":
+        return ("xray-destination", call.region or "")
+    return None
+
+
+UNDO_OPERATIONS: dict[str, set[str]] = {
+    "logs.create_group": {"logs.delete_log_group"},
+    "iam.role_policy": {"iam.put_role_policy", "iam.delete_role_policy"},
+    "logs.xray_resource_policy": {"logs.put_resource_policy", "logs.delete_resource_policy"},
+    "xray.destination": {"xray.update_trace_segment_destination"},
+}
+"""What each AWS fix's undo may call (from the fixes' definitions in tui/fixes/aws)."""
+FILE_FIXES = {"project.pin_mcp", "project.otel_distro", "project.otel_instrument", "project.server_code"}
+
+
+def validate_actions(record: AuditRecord, target: Target) -> None:
+    """Every undo action must be one the fix allows, on a resource its request touched."""
+    if not record.undo:
+        raise UndoRefused(f"record {record.id} ({record.fix}) recorded no undo")
+    touched = {_resource(a) for a in _request_calls(record)}
+    for action in record.undo:
+        where = f"record {record.id} ({record.fix})"
+        if isinstance(action, ApiCall):
+            allowed = UNDO_OPERATIONS.get(record.fix, set())
+            op = f"{action.service}.{action.operation}"
+            if op not in allowed:
+                raise UndoRefused(f"{where}: its undo calls {op}, which fix {record.fix} never does: refused")
+            key = _resource(action)
+            if key is None or key not in touched:
+                raise UndoRefused(
+                    f"{where}: its undo acts on {_describe(action)}, which the fix did not touch: refused"
+                )
+            if action.service == "iam" and not str(action.params.get("PolicyName", "")).startswith(POLICY_PREFIX):
+                raise UndoRefused(f"{where}: agentcore-triage only manages inline policies named {POLICY_PREFIX}*")
+            if "resource_policy" in action.operation and action.params.get("policyName") != SPANS_POLICY:
+                raise UndoRefused(f"{where}: agentcore-triage only manages the resource policy {SPANS_POLICY}")
+            if op == "xray.update_trace_segment_destination" and action.params.get("Destination") not in (
+                "XRay",
+                "CloudWatchLogs",
+            ):
+                raise UndoRefused(f"{where}: unknown trace segment destination {action.params.get('Destination')!r}")
+        else:
+            if record.fix not in FILE_FIXES:
+                raise UndoRefused(f"{where}: fix {record.fix} does not change files, but its undo writes one: refused")
+            _check_file(record, target, action)
+
+
+def _request_calls(record: AuditRecord) -> list[ApiCall]:
+    out = []
+    for raw in record.request:
+        if raw.get("kind", "api") == "api":
+            try:
+                out.append(ApiCall.model_validate(raw))
+            except ValueError:
+                continue
+    return out
+
+
+def _check_file(record: AuditRecord, target: Target, change: FileChange) -> None:
+    where = f"record {record.id} ({record.fix})"
+    if not target.project:
+        raise UndoRefused(f"{where}: no project directory recorded for its file change")
+    project = Path(target.project)
+    path = Path(change.path).expanduser()
+    if not path.is_absolute():
+        raise UndoRefused(f"{where}: {change.path} is not an absolute path: refused")
+    resolved = path.resolve()
+    if not resolved.is_relative_to(project.resolve()):
+        raise UndoRefused(f"{where}: {change.path} is outside the recorded project {project}: refused")
+    if str(resolved) not in target.files:
+        raise UndoRefused(f"{where}: {change.path} is not a file the fix wrote: refused")
+    if resolved.is_symlink() or (resolved.exists() and not resolved.is_file()):
+        raise UndoRefused(f"{where}: {change.path} is no longer a regular file: refused")
+
+
+def _describe(call: ApiCall) -> str:
+    key = _resource(call)
+    if key is None:
+        return f"{call.service}.{call.operation}"
+    kind, *names = key
+    where = f" ({call.region})" if call.region else ""
+    if kind == "role-policy":
+        return f"inline policy {names[1]} of role {names[0]}"
+    if kind == "log-group":
+        return f"log group {names[0]}{where}"
+    if kind == "logs-resource-policy":
+        return f"logs resource policy {names[0]}{where}"
+    return f"the trace segment destination{where}"
+
+
+# ---------------------------------------------------------------------------- 3. drift
+
+
+def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
+    path = Path(change.path).expanduser().resolve()
+    left = target.files.get(str(path))
+    current = path.read_text(encoding="utf-8", errors="replace") if path.exists() else None
+    current_hash = sha256_text(current) if current is not None else None
+    if current_hash == left:
+        return
+    fix_left = change.before  # the undo's "before" is what the fix wrote
+    three_way = _three_way(path.name, change.after, fix_left, current)
+    if current == change.after:
+        raise UndoRefused(
+            f"record {plan.record.id}: {path} is already as it was before the fix: nothing to undo\n{three_way}",
+            drift=True,
+        )
+    raise UndoRefused(
+        f"record {plan.record.id}: {path} changed since the fix (someone edited it): the undo would lose that "
+        f"edit, so it is refused; revert the fix's lines by hand\n{three_way}",
+        drift=True,
+    )
+
+
+def _three_way(name: str, before: str | None, fix_left: str | None, now: str | None) -> str:
+    def diff(a: str | None, b: str | None, x: str, y: str) -> str:
+        lines = difflib.unified_diff(
+            (a or "").splitlines(keepends=True), (b or "").splitlines(keepends=True), fromfile=x, tofile=y
+        )
+        return "".join(lines) or "(no difference)\n"
+
+    return (
+        f"what the fix changed:\n{diff(before, fix_left, f'{name} before the fix', f'{name} after the fix')}"
+        f"what changed since:\n{diff(fix_left, now, f'{name} after the fix', f'{name} now')}"
+    ).rstrip()
+
+
+def _aws_drift(plan: UndoPlan, context: Any) -> None:
+    from tui.fixes.base import FixContext
+
+    fctx = FixContext(context=context, timeout=getattr(context, "timeout", 10.0))
+    record = plan.record
+    requests = _request_calls(record)
+    new_actions: list[Action] = []
+    for action in plan.actions:
+        if not isinstance(action, ApiCall):
+            new_actions.append(action)
+            continue
+        applied = next((r for r in requests if _resource(r) == _resource(action)), None)
+        assert applied is not None  # validate_actions guarantees it
+        kind = _resource(action)[0]  # type: ignore[index]
+        if kind == "role-policy":
+            new_actions.extend(_policy_drift(plan, fctx, action, applied, _read_role_policy))
+        elif kind == "logs-resource-policy":
+            new_actions.extend(_policy_drift(plan, fctx, action, applied, _read_resource_policy))
+        elif kind == "log-group":
+            _log_group_drift(plan, fctx, action)
+            new_actions.append(action)
+        elif kind == "xray-destination":
+            _destination_drift(plan, fctx, action, applied)
+            new_actions.append(action)
+    plan.actions = new_actions
+
+
+def read_role_policy_text(iam: Any, role: str, name: str) -> str | None:
+    """The inline policy document exactly as IAM stores it (None when there is none).
+
+    botocore decodes policy documents into dicts; that handler is removed on this
+    client so the text can be restored byte for byte.
+    """
+    from urllib.parse import unquote
+
+    from botocore.handlers import json_decode_policies  # type: ignore[import-untyped]
+
+    iam.meta.events.unregister("after-call.iam", json_decode_policies)
+    try:
+        raw = iam.get_role_policy(RoleName=role, PolicyName=name)["PolicyDocument"]
+    except Exception as exc:
+        if _code(exc) == "NoSuchEntity":
+            return None
+        raise
+    return unquote(raw) if isinstance(raw, str) else json.dumps(raw)
+
+
+def _read_role_policy(fctx: Any, call: ApiCall, role_id: str | None = None) -> str | None:
+    """The policy's text now; refuses when the role is gone or is not the role the fix changed (recreated)."""
+    iam = fctx.reader("iam")
+    role = str(call.params["RoleName"])
+    try:
+        live_id = iam.get_role(RoleName=role)["Role"].get("RoleId")
+    except Exception as exc:
+        if _code(exc) == "NoSuchEntity":
+            raise UndoRefused(f"role {role} no longer exists: nothing to undo on it", drift=True) from None
+        raise
+    if role_id and live_id and live_id != role_id:
+        raise UndoRefused(
+            f"role {role} was deleted and recreated since the fix (role id {role_id} then, {live_id} now): "
+            "the undo would change a role the fix never touched, so it is refused",
+            drift=True,
+        )
+    return read_role_policy_text(iam, role, str(call.params["PolicyName"]))
+
+
+def _read_resource_policy(fctx: Any, call: ApiCall) -> str | None:
+    from tui.aws.transaction_search import list_policies
+
+    items = list_policies(fctx.reader("logs", call.region))
+    found = next((i for i in items if i.get("policyName") == call.params.get("policyName")), None)
+    return str(found["policyDocument"]) if found else None
+
+
+def _policy_drift(plan: UndoPlan, fctx: Any, undo: ApiCall, applied: ApiCall, read: Any) -> list[ApiCall]:
+    """Keep what others changed in the policy since the fix; remove only what the fix added."""
+    doc_key = "PolicyDocument" if undo.service == "iam" else "policyDocument"
+    name = str(undo.params.get("PolicyName") or undo.params.get("policyName"))
+    where = f"record {plan.record.id}: policy {name}" + (
+        f" on role {undo.params['RoleName']}" if "RoleName" in undo.params else ""
+    )
+    live_text = read(fctx, undo, plan.record.before.get("role_id")) if undo.service == "iam" else read(fctx, undo)
+    left = _doc(applied.params.get(doc_key))
+    before_text = undo.params.get(doc_key) if undo.operation.startswith("put") else None
+    before = _doc(before_text)
+    live = _doc(live_text)
+    if live == left:
+        return [undo]
+    three = _policy_three_way(before, left, live)
+    if live_text is None:
+        raise UndoRefused(f"{where} was deleted since the fix: nothing to undo\n{three}", drift=True)
+    if live is None:
+        raise UndoRefused(f"{where} is no longer valid JSON: refusing to touch it\n{three}", drift=True)
+    merged, conflict = _merge_statements(before, left, live)
+    if conflict:
+        raise UndoRefused(
+            f"{where} changed since the fix: {conflict}; undoing would lose that change, so it is refused\n{three}",
+            drift=True,
+        )
+    plan.drift.append(f"{name} changed since the fix; the undo keeps those changes:\n{three}")
+    if merged is None:
+        return [undo]
+    if not merged.get("Statement") and before is None:
+        delete_op = "delete_role_policy" if undo.service == "iam" else "delete_resource_policy"
+        keep = {k: v for k, v in undo.params.items() if k != doc_key}
+        return [undo.model_copy(update={"operation": delete_op, "params": keep})]
+    put_op = "put_role_policy" if undo.service == "iam" else "put_resource_policy"
+    params = {**{k: v for k, v in undo.params.items() if k != doc_key}, doc_key: json.dumps(merged)}
+    return [
+        undo.model_copy(
+            update={
+                "operation": put_op,
+                "params": params,
+                "description": "remove only what the fix added; keep later changes",
+            }
+        )
+    ]
+
+
+def _doc(text: Any) -> dict[str, Any] | None:
+    if text is None:
+        return None
+    if isinstance(text, dict):
+        return text
+    try:
+        value = json.loads(str(text))
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
+
+def _statements(doc: dict[str, Any] | None) -> list[Any]:
+    if not doc:
+        return []
+    stmts = doc.get("Statement", [])
+    return stmts if isinstance(stmts, list) else [stmts]
+
+
+def _canon(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _merge_statements(
+    before: dict[str, Any] | None, left: dict[str, Any] | None, live: dict[str, Any]
+) -> tuple[dict[str, Any] | None, str | None]:
+    """``live`` minus what the fix added, plus what it replaced; (None, reason) on a conflicting change.
+
+    A statement is the unit: the fix's own statements (added or changed) must still
+    be there unchanged, otherwise someone edited them and the undo cannot know which
+    version is right.
+    """
+    before_s, left_s, live_s = _statements(before), _statements(left), _statements(live)
+    before_c = {_canon(s) for s in before_s}
+    left_c = {_canon(s) for s in left_s}
+    live_c = [_canon(s) for s in live_s]
+    added_by_fix = [s for s in left_s if _canon(s) not in before_c]
+    removed_by_fix = [s for s in before_s if _canon(s) not in left_c]
+    for s in added_by_fix:
+        if _canon(s) not in live_c:
+            sid = s.get("Sid") if isinstance(s, dict) else None
+            return None, f"statement {sid or _canon(s)[:60]} that the fix added was edited or removed"
+    live_sids = {s.get("Sid") for s in live_s if isinstance(s, dict) and s.get("Sid")}
+    for s in removed_by_fix:
+        sid = s.get("Sid") if isinstance(s, dict) else None
+        if sid and sid in live_sids and _canon(s) not in live_c and not any(_canon(a) in live_c for a in added_by_fix):
+            return None, f"statement {sid} exists again in another form"
+    added_c = {_canon(s) for s in added_by_fix}
+    kept = [s for s in live_s if _canon(s) not in added_c]
+    restored = [s for s in removed_by_fix if _canon(s) not in set(live_c)]
+    merged = dict(live)
+    merged["Statement"] = restored + kept if restored else kept
+    return merged, None
+
+
+def _policy_three_way(before: Any, left: Any, live: Any) -> str:
+    def text(d: Any) -> str:
+        return json.dumps(d, indent=2, sort_keys=True) + "\n" if d is not None else ""
+
+    return _three_way("policy", text(before), text(left), text(live))
+
+
+def _log_group_drift(plan: UndoPlan, fctx: Any, call: ApiCall) -> None:
+    name = str(call.params.get("logGroupName"))
+    logs = fctx.reader("logs", call.region)
+    groups = logs.describe_log_groups(logGroupNamePrefix=name, limit=5).get("logGroups", [])
+    group = next((g for g in groups if g.get("logGroupName") == name), None)
+    where = f"record {plan.record.id}: log group {name}"
+    if group is None:
+        raise UndoRefused(f"{where} no longer exists: nothing to undo", drift=True)
+    fixed_at = _record_ms(plan.record)
+    created = int(group.get("creationTime") or 0)
+    if created and fixed_at and created < fixed_at - 5_000:
+        raise UndoRefused(
+            f"{where} existed before the fix (created {_iso(created)}, fix at {plan.record.time}): not deleting it",
+            drift=True,
+        )
+    if created and fixed_at and created > fixed_at + RECREATED_AFTER_SECONDS * 1000:
+        raise UndoRefused(
+            f"{where} was recreated after the fix (created {_iso(created)}, fix at {plan.record.time}): "
+            "it is not the group the fix made, so it is not deleted",
+            drift=True,
+        )
+    count, more = _events_since(logs, name, fixed_at)
+    if count:
+        shown = f"at least {count}" if more else str(count)
+        plan.questions.append(
+            f"log group {name} holds {shown} event(s) written after the fix ({plan.record.time}); "
+            "deleting the group deletes them too"
+        )
+
+
+def _events_since(logs: Any, name: str, since_ms: int | None) -> tuple[int, bool]:
+    kwargs: dict[str, Any] = {"logGroupName": name, "limit": 1000}
+    if since_ms:
+        kwargs["startTime"] = since_ms - 5_000
+    count = 0
+    for _ in range(MAX_EVENT_PAGES):
+        page = logs.filter_log_events(**kwargs)
+        count += len(page.get("events", []))
+        token = page.get("nextToken")
+        if not token:
+            return count, False
+        kwargs["nextToken"] = token
+    return count, True
+
+
+def _destination_drift(plan: UndoPlan, fctx: Any, undo: ApiCall, applied: ApiCall) -> None:
+    current = fctx.reader("xray", undo.region).get_trace_segment_destination()
+    now = str(current.get("Destination"))
+    left = str(applied.params.get("Destination"))
+    if now == left:
+        return
+    raise UndoRefused(
+        f"record {plan.record.id}: the trace segment destination is {now} now; the fix left {left} and its undo "
+        f"would set {undo.params.get('Destination')}: "
+        + ("nothing to undo" if now == undo.params.get("Destination") else "someone changed it since, refused"),
+        drift=True,
+    )
+
+
+def _record_ms(record: AuditRecord) -> int | None:
+    try:
+        when = datetime.fromisoformat(record.time)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return int(when.timestamp() * 1000)
+
+
+def _iso(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
+
+
+def _code(exc: BaseException) -> str:
+    response: Any = getattr(exc, "response", None) or {}
+    return str((response.get("Error") or {}).get("Code") or "")
+
+
+# ---------------------------------------------------------------------------- applying: re-read inside the lock
+
+
+def stale_since_planning(plan: Plan, context: Any) -> tuple[str, str] | None:
+    """Re-read what ``plan`` was made against (call inside ``audit.locked()``, just before applying).
+
+    Returns None when the live state is still the planned "before", ``("noop", why)`` when
+    it already is what the plan would make (another run applied it), or ``("stale", why)``
+    when it changed otherwise (the merge would overwrite it: plan again). File changes are
+    checked by their hash in ``execute``.
+    """
+    from tui.fixes.base import FixContext
+
+    fctx = FixContext(context=context, timeout=getattr(context, "timeout", 10.0))
+    for call in plan.actions:
+        if not isinstance(call, ApiCall):
+            continue
+        op = f"{call.service}.{call.operation}"
+        if op == "iam.put_role_policy":
+            live = _doc(_read_role_policy(fctx, call))
+            planned, wanted = _doc(plan.before.get("document")), _doc(call.params.get("PolicyDocument"))
+        elif op == "logs.put_resource_policy":
+            live = _doc(_read_resource_policy(fctx, call))
+            planned, wanted = _doc(plan.before.get("document")), _doc(call.params.get("policyDocument"))
+        elif op == "logs.create_log_group":
+            name = str(call.params.get("logGroupName"))
+            groups = fctx.reader("logs", call.region).describe_log_groups(logGroupNamePrefix=name, limit=5)
+            exists = any(g.get("logGroupName") == name for g in groups.get("logGroups", []))
+            if exists:
+                return "noop", f"log group {name} exists already (created since the preview)"
+            continue
+        elif op == "xray.update_trace_segment_destination":
+            now = str(fctx.reader("xray", call.region).get_trace_segment_destination().get("Destination"))
+            if now == call.params.get("Destination"):
+                return "noop", f"the trace segment destination is already {now}"
+            if "Destination" in plan.before and now != plan.before["Destination"]:
+                return "stale", f"the trace segment destination changed to {now} since the preview: plan again"
+            continue
+        else:
+            continue
+        if live == planned:
+            continue
+        if live == wanted:
+            return "noop", f"{_describe(call)} is already what this fix makes (applied by another run)"
+        return (
+            "stale",
+            f"{_describe(call)} changed since the preview; its current document would be overwritten: plan again",
+        )
+    return None

@@ -1,0 +1,46 @@
+"""Where the shipped playbooks are, in a wheel install and in a source checkout.
+
+``playbooks/`` at the top of the repository is the source of truth. The build maps it onto the package
+``tui.playbooks`` (see ``setup.py``), so an installed wheel (pip, pipx, uv tool) has it at
+``tui/playbooks/``. A source checkout, and an editable install of one, has no ``tui/playbooks/``: the
+files are read where they are, next to ``pyproject.toml``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import tui
+
+_PACKAGE_DIR = Path(tui.__file__).resolve().parent
+
+
+def candidate_dirs() -> list[Path]:
+    """Where playbooks are looked for, in order: inside the installed package, then the checkout."""
+    return [_PACKAGE_DIR / "playbooks", _PACKAGE_DIR.parent / "playbooks"]
+
+
+def playbook_dir() -> Path | None:
+    """The directory holding the shipped playbooks, or None when this installation has none.
+
+    The checkout's ``playbooks/`` counts only next to a ``pyproject.toml``: in site-packages, a stray
+    top-level ``playbooks`` directory from another distribution must not be taken for ours.
+    """
+    packaged, checkout = candidate_dirs()
+    if packaged.is_dir():
+        return packaged
+    if checkout.is_dir() and (checkout.parent / "pyproject.toml").is_file():
+        return checkout
+    return None
+
+
+def shipped_playbook_files() -> list[Path]:
+    """Every playbook shipped with agentcore-triage, sorted by file name ([] when none were found)."""
+    directory = playbook_dir()
+    return sorted(directory.glob("*.yaml")) if directory else []
+
+
+def missing_hint() -> str:
+    """One line for when no shipped playbook was found: where we looked and what to do."""
+    looked = " and ".join(str(d) for d in candidate_dirs())
+    return f"this installation has no shipped playbooks (looked in {looked}); reinstall agentcore-triage"
