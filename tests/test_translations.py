@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tui import i18n
 from tui.cli import main
-from tui.playbook import loader
+from tui.playbook import loader, locate
 from tui.playbook.loader import PLAYBOOK_DIR, PlaybookLoadError, load_playbook
 from tui.playbook.translations import (
     english_texts,
@@ -178,6 +178,7 @@ def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(SOURCE, tmp_path / SOURCE.name)
     shutil.copy(OVERLAY, tmp_path / OVERLAY.name)
     monkeypatch.setattr(loader, "PLAYBOOK_DIR", tmp_path)
+    monkeypatch.setattr(locate, "playbook_dir", lambda: tmp_path)
     return tmp_path
 
 

@@ -136,6 +136,14 @@ def retranslate(text: str, previous: str, candidates: Iterable[str]) -> str:
     return text
 
 
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context`` (one English word, two Japanese ones: a column ``time`` that is a
+    timestamp, another that is a duration)."""
+    if _language == DEFAULT_LANGUAGE:
+        return message
+    return _translations().pgettext(context, message)
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (translate with ``_()`` when shown)."""
     return message
@@ -159,7 +167,7 @@ class Translated:
 
 PO_FILE = LOCALE_DIR / "ja" / "LC_MESSAGES" / f"{DOMAIN}.po"
 MAPPING_FILE = LOCALE_DIR / "babel.cfg"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None, "pgettext": ((1, "c"), 2)}
 
 
 def extract() -> Any:
