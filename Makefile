@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test demo doctor validate bench snapshots clean
+.PHONY: run test lint demo doctor validate bench snapshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "agentcore-triage needs Python >= 3.11")'
@@ -19,9 +19,15 @@ $(STAMP): pyproject.toml setup.py | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/agentcore-triage demo
 
-## test: install and run the whole test suite
-test: $(STAMP)
+## test: install, run the quality gate, then the whole test suite
+test: lint
 	$(BIN)/python -m pytest -n 2 --dist=loadgroup -q
+
+## lint: the quality gate (lint rules, formatting, types; the import contract is tests/test_architecture.py)
+lint: $(STAMP)
+	$(BIN)/ruff check tui tests bench
+	$(BIN)/ruff format --check tui tests bench
+	$(BIN)/mypy
 
 validate: $(STAMP)
 	$(BIN)/agentcore-triage playbooks validate

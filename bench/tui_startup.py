@@ -27,9 +27,9 @@ from __future__ import annotations
 import argparse
 import fcntl
 import json
-import re
 import os
 import pty
+import re
 import select
 import statistics
 import struct

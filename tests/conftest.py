@@ -1,33 +1,18 @@
-"""Shared pytest fixtures. The sandbox fixtures (real moto, MCP server, front door, project) live in
-``tests/sandbox_fixtures.py``; see the docstring of each fixture there."""
+"""Shared pytest fixtures.
+
+The sandbox fixtures (real moto, MCP server, front door, project) live in ``tests/sandbox_fixtures.py``, the TUI
+test helpers (``isolated``, the test registry and playbook) in ``tests/test_app_support.py``. Both are loaded as
+plugins, so every test module can ask for their fixtures by name; see the docstring of each fixture there.
+(pytest puts this directory on ``sys.path`` itself, as it does for every rootdir ``conftest.py``.)
+"""
 
 import os
 
+import pytest
+
+pytest_plugins = ["sandbox_fixtures", "test_app_support"]
+
 os.environ["AGENTCORE_TRIAGE_LANG"] = "en"  # the suite reads English whatever the machine's locale; tests opt into ja
-
-try:  # `python -m pytest` from the repo root puts it on sys.path; bare `pytest` only has tests/
-    from tests.sandbox_fixtures import (  # noqa: F401 - re-exported fixtures
-        aws_sandbox,
-        aws_sandbox_server,
-        front_door,
-        mcp_server,
-        sample_project,
-        sandbox,
-        seeded_aws,
-    )
-except ModuleNotFoundError:
-    from sandbox_fixtures import (  # type: ignore[no-redef]  # noqa: F401
-        aws_sandbox,
-        aws_sandbox_server,
-        front_door,
-        mcp_server,
-        sample_project,
-        sandbox,
-        seeded_aws,
-    )
-
-
-import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app_support import isolated, make_app, screen_text, wait_checks, wait_group  # noqa: F401
+from test_app_support import make_app, screen_text, wait_checks, wait_group
 from textual.widgets import Button
 
 from tui.app.audit_screen import AuditScreen

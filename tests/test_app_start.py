@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app_support import isolated, make_app, screen_text  # noqa: F401
+from test_app_support import make_app, screen_text
 from textual.widgets import Input, Select
 
-from tui.app.start_screen import StartScreen, aws_config_region, parse_token_source
+from tui.app.start_screen import StartScreen
 from tui.app.walk_screen import WalkScreen
+from tui.context import aws_config_region, parse_token_source
 
 
 def test_aws_config_region(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ import asyncio
 import time
 from pathlib import Path
 
-from tui.context import Context
 from tui.checks.base import CheckContext
+from tui.context import Context
 from tui.fixes.base import Fix, Plan, file_change
 from tui.registry import CheckParams, CheckSpec, FixSpec, NoParams, Registry
 from tui.results import CheckError, CheckResult, Risk, Severity, failed, passed, warned

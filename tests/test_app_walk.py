@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_app_support import isolated, make_app, screen_text, wait_checks  # noqa: F401
+from test_app_support import make_app, screen_text, wait_checks
 from textual import events
 from textual.widgets import OptionList, TextArea
 

@@ -160,7 +160,7 @@ def test_fix_all_on_the_guides_faults_then_rerun_idempotence_and_undo(seeded_aws
 
 def test_create_group_refuses_reserved_aws_names(seeded_aws):
     seeded_aws()
-    with pytest.raises(FixError, match="reserved aws/ namespace.*X-Ray creates aws/spans"):
+    with pytest.raises(FixError, match=r"reserved aws/ namespace.*X-Ray creates aws/spans"):
         plan_fix("logs.create_group", {"log_group": "aws/spans"}, build_context(), {})
 
 
@@ -225,7 +225,7 @@ def test_role_policy_refuses_to_fight_an_explicit_deny(seeded_aws):
         "account": info.account_id,
         "log_groups": [info.runtime_log_group],
     }
-    with pytest.raises(FixError, match="DenyLogWrites.*cannot override an explicit Deny"):
+    with pytest.raises(FixError, match=r"DenyLogWrites.*cannot override an explicit Deny"):
         plan_fix("iam.role_policy", params, build_context(), {})
 
 
@@ -254,7 +254,7 @@ def test_fix_all_applies_the_prerequisite_before_the_destination(seeded_aws):
         outcomes = await fix_all(run, confirm=lambda title, preview: seen.append(title) or True)
         return run, seen, outcomes
 
-    run, seen, outcomes = asyncio.run(go())
+    _run, seen, outcomes = asyncio.run(go())
     assert [o.id for o in outcomes] == ["logs.xray_resource_policy", "xray.destination"]
     assert all(o.applied for o in outcomes)
     assert "needed first by xray.destination" in seen[0]

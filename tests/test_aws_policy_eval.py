@@ -175,7 +175,7 @@ SPANS_POLICY = {
 }
 
 sample = PolicyDoc.parse("AgentCorePolicy", SAMPLE_POLICY)
-toolkit = PolicyDoc.parse(f"BedrockAgentCoreRuntimeExecutionPolicy-mcp_server", TOOLKIT_POLICY)
+toolkit = PolicyDoc.parse("BedrockAgentCoreRuntimeExecutionPolicy-mcp_server", TOOLKIT_POLICY)
 WRONG_PREFIX = PolicyDoc.parse(
     "TerraformPolicy",
     {

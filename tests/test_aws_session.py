@@ -11,8 +11,8 @@ from botocore.stub import Stubber
 
 import tui.aws.session as session
 from tui.aws.errors import describe
-from tui.context import Context, build_context
 from tui.checks.base import CheckContext
+from tui.context import Context, build_context
 from tui.engine.runner import Planned, run_one
 from tui.registry import CheckSpec, NoParams
 from tui.results import Severity, Status, passed
@@ -236,7 +236,7 @@ def test_unsupported_operation_is_an_error_result_not_a_crash(monkeypatch, tmp_p
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     try:
-        host, port = server.get_host_and_port()
+        _host, port = server.get_host_and_port()
         monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{port}")
         monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
         monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")

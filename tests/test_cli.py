@@ -152,6 +152,23 @@ def test_run_can_start_at_the_node_match_names_and_prints_diagnosis_bodies_on_th
     assert "-> no-runtime: started at no-runtime (--start)" in result.stdout
     assert "Diagnosis (high): Give a runtime" in result.stdout
     result = invoke("match", "--playbook", BOOK, "ResourceNotFoundException")
-    assert f"agentcore-triage run --playbook needs-runtime --start no-runtime" in result.stdout
+    assert "agentcore-triage run --playbook needs-runtime --start no-runtime" in result.stdout
     result = invoke("run", "--playbook", BOOK, "--start", "nowhere")
     assert result.exit_code == 2 and "no such node" in result.output
+
+
+def test_doctor_fix_all_explains_a_fix_it_could_not_plan_in_text_and_json(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Also: an empty AGENTCORE_TRIAGE_PROJECT is no project (it used to be "", and the fix wrote into the cwd)."""
+    monkeypatch.chdir(tmp_path)
+    book = str(Path(__file__).parent / "playbooks" / "cli" / "unplannable-fix.yaml")
+    env = {"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state"), "AGENTCORE_TRIAGE_PROJECT": ""}
+    why = "project.pin_mcp: not planned: project.pin_mcp needs {project}, which is not known yet"
+    result = invoke("doctor", "--playbook", book, "--fix", "all", "--yes", env=env)
+    assert result.exit_code == 1
+    assert f"Fixes not applied:\n  - {why}" in result.stdout
+    result = invoke("doctor", "--playbook", book, "--fix", "all", "--yes", "--format", "json", env=env)
+    [fix] = json.loads(result.stdout)["fixes"]
+    assert fix["id"] == "project.pin_mcp" and fix["applied"] is False and fix["why_not"].startswith(why)
+    assert not (tmp_path / "requirements.txt").exists()

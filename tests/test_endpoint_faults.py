@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from sandbox_fixtures import front_door, mcp_server  # noqa: F401 - fixtures
 from test_endpoint_harness import TOKEN_ENV, bounded_probes, make_context, run_check  # noqa: F401
+
 from tui.results import CheckResult, Status
 from tui.sandbox.misbehaving import misbehaving
 

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 import tui.checks.endpoint  # noqa: F401 - registers the endpoint checks
+from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.endpoint.probe import ProbeResult, add_probe_listener
-from tui.checks.base import CheckContext
 from tui.engine.runner import Planned, run_one
 from tui.registry import REGISTRY
 from tui.results import CheckResult
@@ -66,7 +66,7 @@ async def run_check(check_id: str, context: Context, facts: dict[str, Any] | Non
 
 async def run_all(context: Context, only: tuple[str, ...] = ENDPOINT_CHECKS, **params: Any) -> dict[str, CheckResult]:
     results = await asyncio.gather(*(run_check(c, context, **params) for c in only))
-    return dict(zip(only, results))
+    return dict(zip(only, results, strict=True))
 
 
 def describe(results: dict[str, CheckResult]) -> str:

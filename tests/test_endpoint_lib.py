@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from test_endpoint_harness import bounded_probes, make_context, run_check  # noqa: F401
+
 from tui.endpoint import jsonrpc
 from tui.endpoint.auth import decode_jwt, sigv4_sign
 from tui.endpoint.sdk import unwrap
@@ -165,7 +165,7 @@ def test_nested_exception_groups_unwrap_to_one_cause() -> None:
         except MCPError as inner:
             raise ExceptionGroup(
                 "unhandled errors in a TaskGroup", [ExceptionGroup("unhandled errors in a TaskGroup", [inner])]
-            )
+            ) from None
     except ExceptionGroup as exc:
         text, etype, code, chain = unwrap(exc)
     assert (text, etype, code) == ("Server returned an error response", "MCPError", -32603)
@@ -186,7 +186,7 @@ def _cert(
     key = ec.generate_private_key(ec.SECP256R1())
     subject = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, host)])
     issuer_cert, issuer_key = issuer if issuer else (None, key)
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     builder = (
         x509.CertificateBuilder()
         .subject_name(subject)

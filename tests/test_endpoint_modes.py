@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import pytest
-
-from sandbox_fixtures import front_door, mcp_server  # noqa: F401 - fixtures
 from test_endpoint_harness import ENDPOINT_CHECKS, TOKEN_ENV, bounded_probes, describe, make_context, run_all  # noqa: F401
+
 from tui.results import Status
 
 MODES = [(True, False), (True, True), (False, False), (False, True)]

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from sandbox_fixtures import front_door, mcp_server  # noqa: F401 - fixtures
 from test_endpoint_harness import TOKEN_ENV, bounded_probes, make_context  # noqa: F401
-from tui.cli import resolve_playbook
+
 from tui.engine.walk import Walk
 from tui.playbook.matching import match_signatures
 from tui.playbook.model import DiagnosisNode
+from tui.playbook.validate import resolve_playbook
 
 
 def _playbook():

@@ -9,9 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from sandbox_fixtures import front_door, mcp_server  # noqa: F401 - fixtures
 from test_endpoint_harness import ENDPOINT_CHECKS, TOKEN_ENV, bounded_probes, make_context  # noqa: F401
+
 from tui.checks.base import CheckContext
 from tui.registry import REGISTRY
 
@@ -19,7 +18,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _needles(token: str) -> list[str]:
-    head, payload, signature = token.split(".")
+    _head, payload, signature = token.split(".")
     return [token, payload, signature]
 
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import threading
-import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,7 +14,7 @@ from tui.engine.events import CheckFinished, CheckStarted
 from tui.engine.walk import Walk, WalkError
 from tui.playbook.loader import parse_yaml
 from tui.playbook.model import Playbook
-from tui.registry import CheckParams, CheckSpec, NoParams, Registry
+from tui.registry import CheckParams, CheckSpec, Registry
 from tui.results import CheckResult, Severity, Status, failed, passed
 
 

@@ -47,7 +47,7 @@ def names_in_readme() -> set[str]:
 
 def test_the_scan_finds_the_variables_it_should() -> None:
     found = names_in_code()
-    for name in ("AGENTCORE_TRIAGE_DEBUG", "AGENTCORE_TRIAGE_AGENT", "AWS_USE_FIPS_ENDPOINT", "XDG_STATE_HOME"):
+    for name in ("AGENTCORE_TRIAGE_DEBUG", "AGENTCORE_TRIAGE_AGENT", "AWS_USE_FIPS_ENDPOINT", "AGENTCORE_TRIAGE_LANG"):
         assert name in found
     assert "PATH_INFO" not in found
 

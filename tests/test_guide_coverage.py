@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from tui.playbook.matching import match_signatures
 from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
+from tui.playbook.matching import match_signatures
 
 GUIDE_ERRORS = {
     "1 internal server error": (

@@ -34,9 +34,9 @@ def test_broken_playbook_is_reported_at_the_right_place(path: Path) -> None:
     where, text = _expectation(path)
     result = CliRunner().invoke(main, ["playbooks", "validate", str(path)])
     assert result.exit_code == 2, result.output
-    lines = [l for l in result.stdout.splitlines() if l.startswith(str(path))]
+    lines = [line for line in result.stdout.splitlines() if line.startswith(str(path))]
     wanted = f"{path}:{where}:"
-    matching = [l for l in lines if l.startswith(wanted) and text in l]
+    matching = [line for line in lines if line.startswith(wanted) and text in line]
     assert matching, f"expected a line starting {wanted!r} containing {text!r}; got:\n" + "\n".join(lines)
     assert "Traceback" not in result.output
 
@@ -97,9 +97,9 @@ nodes:
 
 
 def test_fact_published_by_an_earlier_node_is_defined_but_not_by_a_later_one(tmp_path: Path) -> None:
+    from tui.checks.core import RequiredParams
     from tui.registry import CheckSpec, NoParams, Registry
     from tui.results import Severity, passed
-    from tui.checks.core import RequiredParams
 
     reg = Registry()
     reg.add_check(

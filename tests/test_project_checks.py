@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tui.context import Context
 from tui.checks.base import CheckContext
+from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
 from tui.registry import load_all
 from tui.results import Status

@@ -57,14 +57,16 @@ def test_every_text_is_japanese_or_a_verbatim_value(english, japanese) -> None: 
         en_texts = english_texts(english.playbook, node_id)
         ja_texts = english_texts(japanese, node_id)
         assert [p for p, _ in en_texts] == [p for p, _ in ja_texts]
-        for (path, en), (_, ja) in zip(en_texts, ja_texts):
+        for (path, en), (_, ja) in zip(en_texts, ja_texts, strict=True):
             assert JAPANESE.search(ja) or ja == en, f"{'.'.join(map(str, path))} is not Japanese: {ja!r}"
 
 
 def test_values_stay_verbatim(english, japanese) -> None:  # type: ignore[no-untyped-def]
     """Every `code` span of the English (ARNs, log groups, codes, commands) appears unchanged in the Japanese."""
     for node_id in english.playbook.nodes:
-        for (path, en), (_, ja) in zip(english_texts(english.playbook, node_id), english_texts(japanese, node_id)):
+        for (path, en), (_, ja) in zip(
+            english_texts(english.playbook, node_id), english_texts(japanese, node_id), strict=True
+        ):
             en, ja = " ".join(en.split()), " ".join(ja.split())  # a span may wrap across lines
             for value in CODE.findall(en):
                 assert f"`{value}`" in ja, f"{'.'.join(map(str, path))}: `{value}` missing from the Japanese"

@@ -79,10 +79,10 @@ def test_undo_refuses_another_account(seeded_aws, monkeypatch):
     plan = plan_fix("logs.create_group", {"log_group": info.otel_log_group, "region": info.region}, build_context(), {})
     record = apply_plan(plan, build_context())
     forged = record.model_copy(update={"target": record.target.model_copy(update={"account": "999999999999"})})
-    with pytest.raises(UndoRefused, match="belongs to AWS account 999999999999.*--profile"):
+    with pytest.raises(UndoRefused, match=r"belongs to AWS account 999999999999.*--profile"):
         undo_plan(forged, build_context())
     other_region = record.target.model_copy(update={"region": "eu-west-3"})
-    with pytest.raises(UndoRefused, match="region eu-west-3.*--region eu-west-3"):
+    with pytest.raises(UndoRefused, match=r"region eu-west-3.*--region eu-west-3"):
         undo_plan(record.model_copy(update={"target": other_region}), build_context())
 
 
@@ -109,7 +109,7 @@ def test_forged_record_cannot_delete_an_unrelated_log_group(seeded_aws):
     plan = plan_fix("logs.create_group", {"log_group": info.otel_log_group, "region": info.region}, build_context(), {})
     record = apply_plan(plan, build_context())
     undo = record.undo[0].model_copy(update={"params": {"logGroupName": "precious"}})
-    with pytest.raises(UndoRefused, match="log group precious .*which the fix did not touch"):
+    with pytest.raises(UndoRefused, match=r"log group precious .*which the fix did not touch"):
         undo_plan(record.model_copy(update={"undo": [undo]}), build_context())
     # forging the request too (a record dated a few minutes after the group was made): the group existed
     # before the fix, so it is not the fix's to delete
@@ -121,7 +121,7 @@ def test_forged_record_cannot_delete_an_unrelated_log_group(seeded_aws):
     with pytest.raises(UndoRefused, match="existed before the fix"):
         undo_plan(both, build_context())
     wrong_op = record.undo[0].model_copy(update={"service": "iam", "operation": "delete_role"})
-    with pytest.raises(UndoRefused, match="iam.delete_role, which fix logs.create_group never does"):
+    with pytest.raises(UndoRefused, match=r"iam.delete_role, which fix logs.create_group never does"):
         undo_plan(record.model_copy(update={"undo": [wrong_op]}), build_context())
     assert "precious" in {g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]}
 
@@ -215,7 +215,7 @@ def test_deleting_a_log_group_with_later_events_asks_separately_naming_the_count
         f"log group {info.otel_log_group} holds 3 event(s) written after the fix ({record.time}); "
         "deleting the group deletes them too"
     ]
-    with pytest.raises(FixError, match="needs a separate confirmation: log group .* holds 3 event"):
+    with pytest.raises(FixError, match=r"needs a separate confirmation: log group .* holds 3 event"):
         undo_record(record.id, build_context())
     result = CliRunner().invoke(main, ["undo", "--yes"])  # not a terminal: --yes alone does not delete events
     assert result.exit_code == 2 and "holds 3 event(s)" in result.output
@@ -277,7 +277,7 @@ def test_a_directory_in_place_of_the_log_is_one_line():
     assert result.exit_code == 0 and "is a directory" in result.output and "Traceback" not in result.output
     result = CliRunner().invoke(main, ["undo", "--yes"])
     assert result.exit_code == 2 and "is a directory" in result.output
-    assert len([l for l in result.output.splitlines() if "is a directory" in l]) >= 1
+    assert len([line for line in result.output.splitlines() if "is a directory" in line]) >= 1
 
 
 def _append_many(state: str, worker: int, count: int) -> None:

@@ -1,13 +1,14 @@
 """agentcore-triage: guided troubleshooting for MCP servers on Amazon Bedrock AgentCore Runtime.
 
-The package is layered; each layer only imports the ones above it in this list:
+The package is layered; each layer imports only itself and the ones before it in this list
+(``docs/architecture.md`` has the table, ``tests/test_architecture.py`` enforces it):
 
-- ``tui.results`` / ``tui.context`` / ``tui.redact``: plain data and helpers.
-- ``tui.playbook``: the playbook model, loader and validator.
-- ``tui.registry``: how checks and fixes are declared and looked up.
-- ``tui.checks`` / ``tui.fixes``: the checks and fixes themselves.
-- ``tui.engine``: walking a playbook and running checks, independent of any UI.
-- ``tui.app``: the Textual TUI.  ``tui.cli``: the command line.
+- data: ``tui.results``, ``tui.redact``, ``tui.context``.
+- services: ``tui.aws``, ``tui.endpoint``, ``tui.project``.
+- contracts: ``tui.playbook``, ``tui.registry``, ``tui.checks.base``, ``tui.fixes.base``, ``tui.fixes.audit``.
+- plugins: the checks in ``tui.checks`` and the fixes in ``tui.fixes`` (never importing each other).
+- ``tui.engine``: walking a playbook, running checks, the fix workflow, reports; independent of any UI.
+- ``tui.app``: the Textual TUI.  ``tui.sandbox``: the demo.  ``tui.cli``: the command line.
 
 Importing this package must stay cheap: no boto3, mcp or httpx at import time.
 """

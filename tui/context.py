@@ -49,7 +49,7 @@ class Context:
     sources: dict[str, str] = field(default_factory=dict)
     """Where each value came from (flag, env, .bedrock_agentcore.yaml)."""
 
-    def model_copy(self, *, update: dict[str, Any] | None = None) -> "Context":
+    def model_copy(self, *, update: dict[str, Any] | None = None) -> Context:
         """A copy with some fields replaced (same name as pydantic's, which callers used first)."""
         return dataclasses.replace(self, **(update or {}))
 
@@ -218,6 +218,43 @@ def _project_config(project: str | None, agent: str | None) -> tuple[Any, dict[s
             raise
         return None, {"file": str(config.find(directory)), "error": str(exc)}
     return selected, selected.summary() if selected else {}
+
+
+def aws_config_region(profile: str | None, environ: dict[str, str] | None = None) -> str | None:
+    """The region of ``profile`` in the AWS config file (``AWS_CONFIG_FILE`` or ``~/.aws/config``), without boto3."""
+    env = os.environ if environ is None else environ
+    path = Path(env.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
+    if not path.is_file():
+        return None
+    import configparser  # only when there is a config file, and after the first frame (the form calls this)
+
+    parser = configparser.ConfigParser(interpolation=None)
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, OSError, UnicodeDecodeError):
+        return None
+    name = profile or env.get("AWS_PROFILE") or "default"
+    section = "default" if name == "default" else f"profile {name}"
+    if parser.has_section(section):
+        return parser.get(section, "region", fallback=None) or None
+    return None
+
+
+def parse_token_source(text: str) -> dict[str, str | None]:
+    """``env:VAR`` / ``file:PATH`` (a bare name is an environment variable, a bare path a file)."""
+    text = text.strip()
+    if not text:
+        return {"token_env": None, "token_file": None}
+    kind, sep, rest = text.partition(":")
+    if sep and kind in ("env", "file"):
+        return (
+            {"token_env": rest or None, "token_file": None}
+            if kind == "env"
+            else {"token_env": None, "token_file": rest or None}
+        )
+    if "/" in text or text.startswith("~") or text.startswith("."):
+        return {"token_env": None, "token_file": text}
+    return {"token_env": text, "token_file": None}
 
 
 def build_context(

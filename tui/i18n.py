@@ -112,14 +112,14 @@ def gettext(message: str) -> str:
     """``message`` in the current language (English: as is)."""
     if _language == DEFAULT_LANGUAGE or not message:
         return message
-    return _translations().gettext(message)
+    return str(_translations().gettext(message))
 
 
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form for ``n`` in the current language (Japanese has one form)."""
     if _language == DEFAULT_LANGUAGE:
         return singular if n == 1 else plural
-    return _translations().ngettext(singular, plural, n)
+    return str(_translations().ngettext(singular, plural, n))
 
 
 def retranslate(text: str, previous: str, candidates: Iterable[str]) -> str:
@@ -179,7 +179,7 @@ def extract() -> Any:
     root = Path(__file__).resolve().parent
     catalog = Catalog(project=DOMAIN, charset="utf-8")
     with MAPPING_FILE.open(encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle, str(MAPPING_FILE))
+        method_map, options_map = parse_mapping_cfg(handle, str(MAPPING_FILE))  # type: ignore[no-untyped-call]
     for filename, lineno, message, comments, context in extract_from_dir(
         str(root),
         method_map=method_map,

@@ -17,17 +17,18 @@ TUI's first frame must not wait for those imports.
 
 A fix is a ``Fix`` subclass registered with ``@fixer``: ``plan()`` says exactly
 what it will do (API calls with payloads, or a unified diff) and which
-permissions it needs; ``apply()`` does exactly that plan; ``undo()`` reverses it
-where possible.
+permissions it needs, and the undo actions that reverse it where possible; the engine executes exactly
+that plan (``tui.engine.fixing``).
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -48,7 +49,7 @@ class NoParams(CheckParams):
     """For checks that take no parameters."""
 
 
-CheckFunc = Callable[["CheckContext", Any], Union[CheckResult, Awaitable[CheckResult]]]
+CheckFunc = Callable[["CheckContext", Any], CheckResult | Awaitable[CheckResult]]
 
 
 @dataclass(frozen=True)
@@ -84,7 +85,7 @@ class FixSpec:
     title: str
     risk: Risk
     params: type[CheckParams]
-    cls: type["Fix"]
+    cls: type[Fix]
     permissions: tuple[str, ...] = ()
     undoable: bool = False
 
@@ -113,18 +114,12 @@ class Registry:
 
 REGISTRY = Registry()
 
-# Modules that register checks and fixes. Importing them must stay cheap (no
-# boto3/mcp/httpx at module level); the import-hygiene test enforces it.
-CHECK_MODULES: list[str] = [
-    "tui.checks.core",
-    "tui.checks.aws",
-    "tui.checks.endpoint",
-    "tui.checks.project",
-]
-FIX_MODULES: list[str] = [
-    "tui.fixes.aws",
-    "tui.fixes.project",
-]
+# Where checks and fixes live: every public module below these packages is imported by ``load_all``, so a
+# new check module needs no list entry. Importing them must stay cheap (no boto3/mcp/httpx at module level);
+# the import-hygiene test enforces it.
+PLUGIN_PACKAGES = ("tui.checks", "tui.fixes")
+NOT_PLUGINS = frozenset({"base", "audit"})
+"""Modules there that hold contracts (``CheckContext``, ``Fix``) or the audit log, not checks or fixes."""
 _loaded = False
 
 
@@ -168,10 +163,10 @@ def fixer(
     params: type[CheckParams] = NoParams,
     permissions: tuple[str, ...] = (),
     undoable: bool = False,
-) -> Callable[[type["Fix"]], type["Fix"]]:
+) -> Callable[[type[Fix]], type[Fix]]:
     """Register a ``Fix`` subclass under a stable dotted id."""
 
-    def decorator(cls: type["Fix"]) -> type["Fix"]:
+    def decorator(cls: type[Fix]) -> type[Fix]:
         cls.id = id
         REGISTRY.add_fix(
             FixSpec(
@@ -183,16 +178,23 @@ def fixer(
     return decorator
 
 
+def plugin_modules() -> list[str]:
+    """Every module that registers checks or fixes, found by package scan (``_private`` helpers skipped)."""
+    names = []
+    for package_name in PLUGIN_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.walk_packages(package.__path__, package_name + "."):
+            leaf = info.name.rsplit(".", 1)[-1]
+            if not leaf.startswith("_") and leaf not in NOT_PLUGINS:
+                names.append(info.name)
+    return sorted(names)
+
+
 def load_all() -> Registry:
     """Import every check and fix module once; return the registry."""
     global _loaded
     if not _loaded:
-        for module in [*CHECK_MODULES, *FIX_MODULES]:
-            try:
-                importlib.import_module(module)
-            except ModuleNotFoundError as exc:
-                # A layer not written yet is fine; a missing dependency inside one is not.
-                if exc.name != module:
-                    raise
+        for module in plugin_modules():
+            importlib.import_module(module)
         _loaded = True
     return REGISTRY

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, ClassVar
 from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tui.app import icons
@@ -75,7 +76,7 @@ class ChecksTable(DataTable[Text]):
 
     def _add_columns(self) -> None:
         widths = self._widths()
-        for name, width in zip(self.COLUMNS, widths):
+        for name, width in zip(self.COLUMNS, widths, strict=True):
             self.add_column(self.heading(name), width=width, key=name)
 
     def heading(self, name: str) -> str:
@@ -83,7 +84,8 @@ class ChecksTable(DataTable[Text]):
         return pgettext("elapsed", "time") if name == "time" else _(self.HEADINGS[name])
 
     def _widths(self) -> tuple[int, int, int, int]:
-        width = self.size.width or (self.parent.size.width if self.parent is not None else 0) or 60
+        parent = self.parent
+        width = self.size.width or (parent.size.width if isinstance(parent, Widget) else 0) or 60
         total = width - 2 * self.cell_padding * len(self.COLUMNS) - 1
         check_w = min(max((len(r.key) for r in self.rows_by_key.values()), default=10), 26)
         check_w = max(check_w, cell_len(self.heading("check")))
@@ -149,7 +151,7 @@ class ChecksTable(DataTable[Text]):
         if row.key not in self.rows:
             self._rebuild()
             return
-        for column, cell in zip(self.COLUMNS, self._cells(row)):
+        for column, cell in zip(self.COLUMNS, self._cells(row), strict=True):
             self.update_cell(row.key, column, cell)
         self._to_first_problem()
 

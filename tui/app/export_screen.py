@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Label, Static
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
-    from tui.app.session import SessionLog
+    from tui.engine.report import SessionLog
     from tui.engine.walk import Walk
 
 
@@ -86,7 +86,7 @@ class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
     @on(Button.Pressed, "#export")
     def action_export(self) -> None:
         """Write both files and show where."""
-        from tui.app.session import export_session
+        from tui.engine.report import export_session
 
         directory = self.query_one("#export-dir", Input).value.strip() or "."
         result = self.query_one("#export-result", Static)

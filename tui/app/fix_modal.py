@@ -168,12 +168,18 @@ class FixModal(ModalScreen[bool]):
         scroll = self.query_one("#fix-plan", VerticalScroll)
         scroll.border_title = _("exact changes")
         (self.query_one("#cancel", Button) if safe else scroll).focus()
-        self.watch(scroll, "scroll_y", lambda _: self._check_seen(), init=False)
-        self.watch(scroll, "virtual_size", lambda _: self.call_after_refresh(self._check_seen), init=False)
+        self.watch(scroll, "scroll_y", self._scrolled, init=False)
+        self.watch(scroll, "virtual_size", self._resized, init=False)
         self._show_hint()
         self.call_after_refresh(self._check_seen)
 
     def on_resize(self) -> None:
+        self.call_after_refresh(self._check_seen)
+
+    def _scrolled(self) -> None:
+        self._check_seen()
+
+    def _resized(self) -> None:
         self.call_after_refresh(self._check_seen)
 
     def _check_seen(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -29,7 +29,7 @@ diff is shown before anything changes, and every applied fix is written to the a
 """)
 
 
-def bindings_markdown(screen: Screen) -> str:
+def bindings_markdown(screen: Screen[Any]) -> str:
     """The active bindings of ``screen`` as a Markdown table (dynamic fix keys included)."""
     rows = []
     seen = set()
@@ -68,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1", "close", N_("Close"), id="help.close", tooltip=N_("Back")),
     ]
 
-    def __init__(self, for_screen: Screen, extra: str = "") -> None:
+    def __init__(self, for_screen: Screen[Any], extra: str = "") -> None:
         super().__init__()
         self.for_screen = for_screen
         self.extra = extra

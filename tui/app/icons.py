@@ -16,7 +16,6 @@ PENDING = "·"
 CANCELLED = "⊘"
 QUESTION = "?"
 DIAGNOSIS = "◆"
-CURRENT = "▶"
 
 STATUS_STYLE = {
     "pass": "green",

@@ -192,19 +192,19 @@ class TriageApp(App[None]):
 
     def start_walk(self, context: Context, ref: str) -> None:
         """Create the walk and show it (replacing the start screen)."""
-        from tui.app.session import SessionLog
         from tui.app.walk_screen import WalkScreen
+        from tui.engine.report import SessionLog
         from tui.engine.walk import Walk
         from tui.registry import load_all
 
         loaded = self.load_playbook(ref)
-        for inp in loaded.playbook.inputs:
-            if inp.name not in context.inputs and inp.default is not None:
-                context.inputs[inp.name] = inp.default
+        context.inputs = loaded.playbook.resolve_inputs((), context.inputs)
         self.context = context
         self.loaded = loaded
         walk = Walk(loaded.playbook, context, registry=self.registry or load_all())
-        self.walk_screen = WalkScreen(walk, SessionLog(), export_dir=self.export_dir, export_stamp=self.export_stamp)
+        self.walk_screen = WalkScreen.for_walk(
+            walk, SessionLog(), export_dir=self.export_dir, export_stamp=self.export_stamp
+        )
         if self.show_start and isinstance(self.screen, StartScreen):
             self.switch_screen(self.walk_screen)
         else:
@@ -227,7 +227,7 @@ class TriageApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands (theme, keys, screenshot, quit) plus help."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and a short guide (? / F1)", self.action_help)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.message import Message
 
 if TYPE_CHECKING:
+    from tui.engine.events import Event
     from tui.results import CheckResult
 
 
@@ -26,7 +27,7 @@ class CheckRunFinished(Message):
 
     node: str
     key: str
-    result: "CheckResult"
+    result: CheckResult
 
 
 @dataclass
@@ -34,7 +35,7 @@ class NodeRunFinished(Message):
     """Every check of a node finished; the walk stored the results and facts."""
 
     node: str
-    results: "dict[str, CheckResult]"
+    results: dict[str, CheckResult]
 
 
 @dataclass
@@ -50,3 +51,14 @@ class WalkMoved(Message):
     """The walk's current node changed (answer, advance, back, forward, jump)."""
 
     node: str
+
+
+def engine_message(event: Event) -> Message:
+    """The typed message for an engine event (the walk's listener; called on the loop by the runner)."""
+    from tui.engine.events import CheckFinished, CheckStarted
+
+    if isinstance(event, CheckStarted):
+        return CheckRunStarted(event.node, event.key, event.check)
+    if isinstance(event, CheckFinished):
+        return CheckRunFinished(event.node, event.key, event.result)
+    return NodeRunFinished(event.node, dict(event.results))

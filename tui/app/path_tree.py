@@ -28,6 +28,18 @@ class PathEntry:
     index: int = 0
     """Position in the history (past) or the forward stack (forward)."""
 
+    def describe(self, walk: Walk) -> str:
+        """The whole line, for the status bar (tree lines may be cut at 80 columns)."""
+        history = walk.history
+        if self.kind in ("past", "note") and self.index < len(history) and history[self.index].node == self.node:
+            return walk.describe_step(self.index)
+        if self.kind == "note":
+            decision = walk.decision()
+            return f"next: {walk.playbook.nodes[decision[0]].title}: {decision[1]}" if decision else ""
+        if self.kind == "forward":
+            return f"forward: {walk.playbook.nodes[self.node].title} (select or n to redo)"
+        return ""
+
 
 class PathTree(Tree[PathEntry]):
     """Every node visited, why each branch was taken, where the current node leads next.

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
@@ -16,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
 from tui.app.footer import LocalizedFooter
+from tui.context import aws_config_region, parse_token_source
 from tui.i18n import N_, Translated, _, current_language
 
 if TYPE_CHECKING:
@@ -50,43 +49,6 @@ def source_name(source: str) -> str:
     if source.startswith("env "):
         return _("env {name}").format(name=source.removeprefix("env "))
     return _(SOURCE_NAMES.get(source, source))
-
-
-def aws_config_region(profile: str | None, environ: dict[str, str] | None = None) -> str | None:
-    """The region of ``profile`` in the AWS config file (``AWS_CONFIG_FILE`` or ``~/.aws/config``), without boto3."""
-    env = os.environ if environ is None else environ
-    path = Path(env.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
-    if not path.is_file():
-        return None
-    import configparser  # only when there is a config file, and after the first frame (the form calls this)
-
-    parser = configparser.ConfigParser(interpolation=None)
-    try:
-        parser.read(path, encoding="utf-8")
-    except (configparser.Error, OSError, UnicodeDecodeError):
-        return None
-    name = profile or env.get("AWS_PROFILE") or "default"
-    section = "default" if name == "default" else f"profile {name}"
-    if parser.has_section(section):
-        return parser.get(section, "region", fallback=None) or None
-    return None
-
-
-def parse_token_source(text: str) -> dict[str, str | None]:
-    """``env:VAR`` / ``file:PATH`` (a bare name is an environment variable, a bare path a file)."""
-    text = text.strip()
-    if not text:
-        return {"token_env": None, "token_file": None}
-    kind, sep, rest = text.partition(":")
-    if sep and kind in ("env", "file"):
-        return (
-            {"token_env": rest or None, "token_file": None}
-            if kind == "env"
-            else {"token_env": None, "token_file": rest or None}
-        )
-    if "/" in text or text.startswith("~") or text.startswith("."):
-        return {"token_env": None, "token_file": text}
-    return {"token_env": text, "token_file": None}
 
 
 SANDBOX_BANNER = N_("SANDBOX · local moto + MCP server · nothing here touches a real AWS account")

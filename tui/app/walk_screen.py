@@ -3,38 +3,38 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingsMap, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.markup import escape
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Markdown, OptionList, Static, Tree
+from textual.widgets import DataTable, Footer, Header, OptionList, Static, Tree
 
 from tui.app import icons
-from tui.app.check_detail import CheckDetail
 from tui.app.checks_table import CheckRow, ChecksTable
-from tui.app.choice_list import ChoiceList
-from tui.app.messages import CheckRunFinished, CheckRunStarted, NodeRunCancelled, NodeRunFinished, WalkMoved
+from tui.app.live_run import LiveRun
+from tui.app.messages import (
+    CheckRunFinished,
+    CheckRunStarted,
+    NodeRunCancelled,
+    NodeRunFinished,
+    WalkMoved,
+    engine_message,
+)
+from tui.app.node_pane import NodePane
 from tui.app.path_tree import PathEntry, PathTree
 
 if TYPE_CHECKING:
     from textual.worker import Worker
 
-    from tui.app.session import SessionLog
     from tui.engine.events import Event
+    from tui.engine.fixing import FixOutcome, FixRequest
+    from tui.engine.report import SessionLog
     from tui.engine.walk import OfferedFix, Walk
     from tui.results import CheckResult
-
-KIND_BADGE = {
-    "question": "[b $accent]QUESTION[/]",
-    "check": "[b $primary]CHECKS[/]",
-    "diagnosis": "[b $warning]DIAGNOSIS[/]",
-}
 
 
 class WalkScreen(Screen[None]):
@@ -43,18 +43,6 @@ class WalkScreen(Screen[None]):
     DEFAULT_CSS = """
     WalkScreen {
         #walk-main { height: 1fr; }
-        #node-pane {
-            width: 1fr;
-            height: 1fr;
-            padding: 0 1;
-            border: round $primary 40%;
-            border-title-color: $text-muted;
-            &:focus-within { border: round $primary 70%; }
-        }
-        #node-title { height: auto; margin-bottom: 0; }
-        #node-body { height: auto; margin: 0; padding: 0; background: transparent; }
-        #decision { height: auto; margin: 0 0 1 0; padding: 0 1; background: $boost; }
-        #fixes { height: auto; margin: 0 0 1 0; padding: 0 1; background: $warning 15%; }
         #status-line { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
     }
     """
@@ -70,7 +58,7 @@ class WalkScreen(Screen[None]):
         Binding("slash", "search", "Search", id="walk.search", tooltip="Find the node that explains an error message"),
         Binding("e", "export", "Export", id="walk.export", tooltip="Write the session as Markdown and JSON"),
         Binding("a", "audit", "Audit", show=False, id="walk.audit", tooltip="Every fix applied (the audit log)"),
-        Binding("question_mark,f1", "help", "Help", id="walk.help", tooltip="Keys and a short guide"),
+        Binding("question_mark,f1", "app.help", "Help", id="walk.help", tooltip="Keys and a short guide"),
     ]
 
     HELP = "The left pane is the path taken; the right pane is the current node."
@@ -84,29 +72,37 @@ class WalkScreen(Screen[None]):
         self.session = log
         self.export_dir = export_dir
         self.export_stamp = export_stamp
-        self.running_node: str | None = None
-        """Node whose checks are running now."""
-        self.live: dict[str, CheckRow] = {}
-        """Rows of the running node (the walk stores results only when the node finishes)."""
+        self.live = LiveRun()
+        """The running node's rows (the walk stores results only when the node finishes)."""
         self._frame = 0
-        self._run_seq = 0
         self._worker: Worker[Any] | None = None
-        self._last_cancelled: dict[str, set[str]] = {}
         walk.listener = self._engine_event
+
+    def _engine_event(self, event: Event) -> None:
+        """The walk's listener (called on the loop by the runner): post the typed message."""
+        self.post_message(engine_message(event))
+
+    @classmethod
+    def for_walk(
+        cls, walk: Walk, log: SessionLog, *, export_dir: str | None = None, export_stamp: str | None = None
+    ) -> WalkScreen:
+        """The screen for this walk, with the playbook's choice and fix keys bound (``node_keys``)."""
+        from tui.app.node_keys import screen_class_for
+
+        screen_class = screen_class_for(cls, walk.playbook, walk.registry)
+        return screen_class(walk, log, export_dir=export_dir, export_stamp=export_stamp)
+
+    @property
+    def running_node(self) -> str | None:
+        """Node whose checks are running now."""
+        return self.live.node
 
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="walk-main"):
             yield PathTree(id="path")
-            with VerticalScroll(id="node-pane"):
-                yield Static("", id="node-title")
-                yield Markdown("", id="node-body")
-                yield ChoiceList(id="choices")
-                yield ChecksTable(id="checks")
-                yield Static("", id="decision")
-                yield Static("", id="fixes")
-                yield CheckDetail("", id="detail")
+            yield NodePane(id="node-pane")
         yield Static("", id="status-line")
         yield Footer(compact=True)
 
@@ -118,130 +114,20 @@ class WalkScreen(Screen[None]):
         self._spinner = self.set_interval(0.1, self._tick, pause=True)
         self.show_node()
 
-    # -- engine events (called on the loop by the runner; turned into typed messages) -----------
-    def _engine_event(self, event: Event) -> None:
-        from tui.engine.events import CheckFinished, CheckStarted, NodeFinished
-
-        if isinstance(event, CheckStarted):
-            self.post_message(CheckRunStarted(event.node, event.key, event.check))
-        elif isinstance(event, CheckFinished):
-            self.post_message(CheckRunFinished(event.node, event.key, event.result))
-        elif isinstance(event, NodeFinished):
-            self.post_message(NodeRunFinished(event.node, dict(event.results)))
-
     # -- rendering ------------------------------------------------------------------------
     def show_node(self) -> None:
-        """Render the current node (and the path), rebuild the dynamic key bindings."""
-        from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
-
+        """Render the current node, the path and the status line; refresh which keys work."""
         walk = self.walk
-        node = walk.node
-        pane = self.query_one("#node-pane")
-        pane.border_title = f"{walk.current}"
-        self.query_one("#node-title", Static).update(f"{KIND_BADGE[node.kind]}  [b]{escape(node.title)}[/]")
-        body = node.body.strip()
-        if isinstance(node, DiagnosisNode):
-            sev = node.severity.value
-            body = f"**Severity: {sev}**\n\n{body}" if body else f"**Severity: {sev}**"
-            if node.next_steps:
-                body += "\n\n**Next steps**\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(node.next_steps, 1))
-        self.query_one("#node-body", Markdown).update(body)
-        choices = self.query_one("#choices", ChoiceList)
-        checks = self.query_one("#checks", ChecksTable)
-        detail = self.query_one("#detail", CheckDetail)
-        choices.display = isinstance(node, QuestionNode)
-        checks.display = isinstance(node, CheckNode)
-        detail.display = isinstance(node, CheckNode)
-        if isinstance(node, QuestionNode):
-            choices.set_choices(node.choices, walk.answers.get(walk.current))
-            choices.focus()
-        elif isinstance(node, CheckNode):
-            checks.set_rows(self._rows())
-            checks.focus()
-            self._show_detail()
-        else:
+        pane = self.query_one(NodePane)
+        running = self.running_node == walk.current
+        if not pane.show(walk, rows=self.live.rows_for(walk), offered=self.offered(), running=running):
             self.query_one("#path", PathTree).focus()
-        self._show_decision_and_fixes()
         self.query_one("#path", PathTree).show_walk(
             walk, self.running_node, self._spinner_frame() if self.running_node else None
         )
-        self._rebuild_bindings()
+        self.refresh_bindings()
         self._status_line()
         pane.scroll_home(animate=False)
-
-    def _rows(self) -> list[CheckRow]:
-        from tui.playbook.model import CheckNode
-
-        walk = self.walk
-        node = walk.node
-        assert isinstance(node, CheckNode)
-        if self.running_node == walk.current:
-            return list(self.live.values())
-        stored = walk.results.get(walk.current, {})
-        cancelled = self._last_cancelled.get(walk.current, set())
-        rows = []
-        for inv in node.checks:
-            spec = walk.registry.checks.get(inv.check)
-            state = "done" if inv.key in stored else ("cancelled" if inv.key in cancelled else "pending")
-            rows.append(CheckRow(inv.key, spec.title if spec else inv.key, state, stored.get(inv.key)))
-        return rows
-
-    def _show_detail(self) -> None:
-        checks = self.query_one("#checks", ChecksTable)
-        key = checks.highlighted_key
-        if key is None:
-            return
-        row = checks.rows_by_key.get(key)
-        node = self.walk.node
-        inv = next((i for i in getattr(node, "checks", []) if i.key == key), None)
-        spec = self.walk.registry.checks.get(inv.check) if inv else None
-        self.query_one("#detail", CheckDetail).show(
-            key, spec, row.result if row else None, row.state if row else "pending"
-        )
-
-    def _show_decision_and_fixes(self) -> None:
-        from tui.playbook.model import CheckNode, DiagnosisNode
-
-        walk = self.walk
-        node = walk.node
-        decision = self.query_one("#decision", Static)
-        text = ""
-        if walk.forward_stack:
-            step = walk.forward_stack[-1]
-            text = f"[b]n[/b] → redo: [b]{escape(walk.playbook.nodes[step.target].title)}[/]  [dim]({escape(step.reason)})[/]"
-        elif isinstance(node, CheckNode):
-            if self.running_node == walk.current:
-                text = "[dim]checks running… esc cancels[/]"
-            elif walk.decision() is not None:
-                target, reason = walk.decision()  # type: ignore[misc]
-                text = (
-                    f"[b]n[/b] → next: [b]{escape(walk.playbook.nodes[target].title)}[/]\n[dim]why: {escape(reason)}[/]"
-                )
-            else:
-                text = "[dim]not run yet: press r[/]"
-        elif isinstance(node, DiagnosisNode) and node.next:
-            text = f"[b]n[/b] → continue: [b]{escape(walk.playbook.nodes[node.next].title)}[/]"
-        elif isinstance(node, DiagnosisNode):
-            text = "[dim]End of this branch. b goes back, / searches, e exports the session.[/]"
-        decision.update(text)
-        decision.display = bool(text)
-        fixes = self.query_one("#fixes", Static)
-        offered = self.offered()
-        if offered and not walk.context.read_only:
-            lines = ["[b]Fixes[/b] [dim](you see the exact change first)[/]"]
-            for o in offered:
-                why = f" [dim]for {escape(o.ref.for_)}[/]" if o.ref.for_ else ""
-                risk = o.spec.risk.value
-                lines.append(
-                    f"[b reverse] {escape(o.ref.key)} [/] {escape(o.ref.label or o.spec.title)} [{icons.RISK_STYLE.get(risk, '')}]{risk}[/]{why}"
-                )
-            fixes.update("\n".join(lines))
-            fixes.display = True
-        elif offered:
-            fixes.update(f"[dim]read-only: {len(offered)} fix(es) available without --read-only[/]")
-            fixes.display = True
-        else:
-            fixes.display = False
 
     def _status_line(self) -> None:
         walk = self.walk
@@ -259,45 +145,15 @@ class WalkScreen(Screen[None]):
             return []
         return self.walk.offered_fixes()
 
-    # -- bindings that depend on the node --------------------------------------------------
-    def _rebuild_bindings(self) -> None:
-        """Choice keys and fix keys of the current node become bindings (fix keys show in the footer)."""
-        from tui.playbook.model import QuestionNode
-
-        merged = type(self)._merged_bindings
-        bindings = BindingsMap()
-        node = self.walk.node
-        if isinstance(node, QuestionNode):
-            for c in node.choices:
-                bindings._add_binding(
-                    Binding(
-                        c.key, f"choose({c.key!r})", c.label, show=False, id=f"walk.choice.{c.key}", tooltip=c.label
-                    )
-                )
-        for ref in node.fixes:
-            spec = self.walk.registry.fixes.get(ref.fix)
-            label = ref.label or (spec.title if spec else ref.fix)
-            bindings._add_binding(
-                Binding(
-                    ref.key,
-                    f"fix({ref.key!r})",
-                    icons.ellipsize(label, 18),
-                    id=f"walk.fix.{ref.key}",
-                    tooltip=f"Fix: {label} ({ref.fix})",
-                )
-            )
-        for key, static in merged.key_to_bindings.items() if merged else []:
-            for binding in static:
-                bindings._add_binding(binding)
-        self._bindings = bindings
-        self.refresh_bindings()
-
+    # -- which keys work here ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Show only what works here: fix keys when offered (never in read-only), cancel while running."""
-        from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
+        from tui.playbook.model import CheckNode, QuestionNode
 
         walk = self.walk
         node = walk.node
+        if action in ("fix", "choose") and len(parameters) > 1 and parameters[1] != walk.current:
+            return False  # a key of another node (node_keys binds every node's keys)
         if action == "fix":
             if walk.context.read_only:
                 return False
@@ -307,11 +163,8 @@ class WalkScreen(Screen[None]):
         if action == "back":
             return True if walk.history else None
         if action == "next":
-            can = bool(walk.forward_stack) or (
-                isinstance(node, CheckNode) and walk.decision() is not None and self.running_node != walk.current
-            )
-            can = can or (isinstance(node, DiagnosisNode) and node.next is not None)
-            return True if can else None
+            running_here = self.running_node == walk.current and not walk.forward_stack
+            return True if walk.way_on() is not None and not running_here else None
         if action == "rerun":
             return isinstance(node, CheckNode)
         if action == "cancel":
@@ -332,7 +185,7 @@ class WalkScreen(Screen[None]):
         ):
             self.run_checks()
 
-    def action_choose(self, key: str) -> None:
+    def action_choose(self, key: str, node: str | None = None) -> None:
         """Answer the current question with a choice key."""
         from tui.engine.walk import WalkError
 
@@ -361,14 +214,12 @@ class WalkScreen(Screen[None]):
         from tui.playbook.model import CheckNode
 
         walk = self.walk
-        if walk.forward():
-            self._moved()
-            return
-        if isinstance(walk.node, CheckNode) and (walk.current not in walk.results or self.running_node == walk.current):
+        unfinished = walk.current not in walk.results or self.running_node == walk.current
+        if not walk.forward_stack and isinstance(walk.node, CheckNode) and unfinished:
             self.notify("The checks have not finished yet.", severity="warning", timeout=2)
             return
         try:
-            await walk.advance()
+            await walk.next_step()
         except WalkError as exc:
             self.notify(str(exc), severity="warning")
             return
@@ -386,13 +237,10 @@ class WalkScreen(Screen[None]):
         entry = event.node.data
         if entry is None or entry.kind in ("current", "note"):
             return
-        walk = self.walk
         if entry.kind == "past":
-            while len(walk.history) > entry.index and walk.back():
-                pass
+            self.walk.back_to(entry.index)
         elif entry.kind == "forward":
-            for _ in range(entry.index + 1):
-                walk.forward()
+            self.walk.forward_by(entry.index + 1)
         self._moved()
 
     # -- running checks -----------------------------------------------------------------------
@@ -403,24 +251,11 @@ class WalkScreen(Screen[None]):
         node_id = node_id or self.walk.current
         node = self.walk.playbook.nodes[node_id]
         assert isinstance(node, CheckNode)
-        stored = self.walk.results.get(node_id, {})
-        self.live = {}
-        for inv in node.checks:
-            spec = self.walk.registry.checks.get(inv.check)
-            keep = only is not None and inv.key not in only
-            self.live[inv.key] = CheckRow(
-                inv.key,
-                spec.title if spec else inv.key,
-                "done" if keep and inv.key in stored else "pending",
-                stored.get(inv.key) if keep else None,
-            )
-        self.running_node = node_id
-        self._run_seq += 1
-        self._last_cancelled.pop(node_id, None)
+        run_id = self.live.start(self.walk, node_id, only)
         self._spinner.resume()
         if node_id == self.walk.current:
             self.show_node()
-        self._worker = self._run_node_worker(node_id, only, self._run_seq)
+        self._worker = self._run_node_worker(node_id, only, run_id)
         return self._worker
 
     @work(exclusive=True, exit_on_error=False, group="checks", description="run a node's checks")
@@ -429,38 +264,29 @@ class WalkScreen(Screen[None]):
         try:
             return await self.walk.run_node(node_id, only=only)
         except asyncio.CancelledError:
-            if run_id == self._run_seq:
-                running = [k for k, r in self.live.items() if r.state in ("running", "pending")]
-                self.post_message(NodeRunCancelled(node_id, running))
+            if run_id == self.live.seq:
+                self.post_message(NodeRunCancelled(node_id, self.live.unfinished()))
             raise
         except Exception as exc:  # noqa: BLE001 - a bad playbook or engine bug must not kill the UI
             self.notify(f"Could not run {node_id}: {type(exc).__name__}: {exc}", severity="error")
-            if run_id == self._run_seq:
+            if run_id == self.live.seq:
                 self.post_message(NodeRunCancelled(node_id, []))
             raise
 
     @on(CheckRunStarted)
     def _check_started(self, message: CheckRunStarted) -> None:
-        row = self.live.get(message.key)
-        if message.node != self.running_node or row is None:
-            return
-        row.state, row.started = "running", time.monotonic()
-        self._update_live_row(row)
+        self._update_live_row(self.live.check_started(message.node, message.key))
 
     @on(CheckRunFinished)
     def _check_finished(self, message: CheckRunFinished) -> None:
-        row = self.live.get(message.key)
-        if message.node != self.running_node or row is None:
-            return
-        row.state, row.result = "done", message.result
-        self._update_live_row(row)
+        self._update_live_row(self.live.check_finished(message.node, message.key, message.result))
 
-    def _update_live_row(self, row: CheckRow) -> None:
-        if self.running_node == self.walk.current:
+    def _update_live_row(self, row: CheckRow | None) -> None:
+        if row is not None and self.running_node == self.walk.current:
             table = self.query_one("#checks", ChecksTable)
             table.update_row(row)
             if table.highlighted_key == row.key:
-                self._show_detail()
+                self.query_one(NodePane).show_detail(self.walk)
 
     @on(NodeRunFinished)
     def _node_finished(self, message: NodeRunFinished) -> None:
@@ -473,8 +299,7 @@ class WalkScreen(Screen[None]):
     def _node_cancelled(self, message: NodeRunCancelled) -> None:
         if message.node != self.running_node:
             return
-        self._last_cancelled[message.node] = set(message.running)
-        self._stop_running()
+        self._stop_running(message.running)
         self.show_node()
         if message.running:
             self.notify(
@@ -483,9 +308,8 @@ class WalkScreen(Screen[None]):
                 severity="warning",
             )
 
-    def _stop_running(self) -> None:
-        self.running_node = None
-        self.live = {}
+    def _stop_running(self, cancelled: list[str] | None = None) -> None:
+        self.live.stop(cancelled)
         self._spinner.pause()
 
     def _spinner_frame(self) -> str:
@@ -515,129 +339,51 @@ class WalkScreen(Screen[None]):
         if entry is None or entry.kind == "current":
             self._status_line()
             return
-        text = ""
-        if (
-            entry.kind in ("past", "note")
-            and entry.index < len(self.walk.history)
-            and self.walk.history[entry.index].node == entry.node
-        ):
-            step = self.walk.history[entry.index]
-            text = f"{self.walk.playbook.nodes[step.node].title} → {self.walk.playbook.nodes[step.target].title}: {step.reason}"
-        elif entry.kind == "note":
-            decision = self.walk.decision()
-            if decision is not None:
-                text = f"next: {self.walk.playbook.nodes[decision[0]].title}: {decision[1]}"
-        elif entry.kind == "forward":
-            text = f"forward: {self.walk.playbook.nodes[entry.node].title} (select or n to redo)"
+        text = entry.describe(self.walk)
         if text:
             self.query_one("#status-line", Static).update(Text(text, overflow="ellipsis", no_wrap=True))
 
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self) -> None:
-        self._show_detail()
+        self.query_one(NodePane).show_detail(self.walk)
 
     # -- fixes ----------------------------------------------------------------------------------
-    def action_fix(self, key: str) -> None:
-        """Plan the fix bound to ``key``, confirm it in the modal, apply, verify."""
+    def action_fix(self, key: str, node: str | None = None) -> None:
+        """Plan the fix bound to ``key``, confirm it in the modal, apply, verify (``run_fix``)."""
         offered = {o.ref.key: o for o in self.offered()}
-        if key not in offered:
-            return
-        self._fix_worker(offered[key])
+        if key in offered:
+            self._fix_worker(offered[key])
 
     @work(exclusive=True, exit_on_error=False, group="fix", description="plan, confirm and apply a fix")
-    async def _fix_worker(self, offered: OfferedFix) -> str:
-        from tui.app.fix_modal import FixModal
-        from tui.engine.fixing import FixError, apply_plan, plan_fix
-        from tui.playbook.model import CheckNode
+    async def _fix_worker(self, offered: OfferedFix) -> FixOutcome:
+        from tui.engine.fixing import run_fix
 
-        walk = self.walk
-        node_id = walk.current
-        ref = offered.ref
-        try:
-            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
-        except FixError as exc:
-            self.notify(str(exc), title="Fix not planned", severity="error")
-            return "not planned"
-        if plan.prerequisites:
-            for prereq in plan.prerequisites:
-                outcome = await self._prerequisite(prereq, plan.title, node_id)
-                if outcome not in ("applied", "noop"):
-                    self.notify(
-                        f"{plan.title} needs {prereq} first, which was {outcome}.",
-                        title="Fix not applied",
-                        severity="warning",
-                    )
-                    return "blocked"
-            try:  # the prerequisites changed the state the plan was made against
-                plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
-            except FixError as exc:
-                self.notify(str(exc), title="Fix not planned", severity="error")
-                return "not planned"
-        if plan.noop:
-            self.notify(plan.summary or "Nothing to change.", title="Nothing to do")
-            return "noop"
-        confirmed = await self.app.push_screen_wait(FixModal(plan, node_title=walk.playbook.nodes[node_id].title))
-        if not confirmed:
-            self.notify("Nothing was changed.", title="Fix cancelled")
-            return "declined"
-        try:
-            record = await asyncio.to_thread(apply_plan, plan, walk.context, node=node_id, facts=walk.facts)
-        except FixError as exc:
-            self.notify(str(exc), title="Fix refused", severity="error")
-            return "refused"
-        self.session.fixes.append(record)
+        outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=self.walk.current, rerun=self._verify)
+        self.session.fixes.extend(outcome.records)
         self._status_line()
-        if record.outcome == "failed":
-            self.notify(record.error or "the fix failed", title=f"{plan.title} failed", severity="error", timeout=8)
-            return "failed"
-        self.notify(f"{plan.title}: {record.outcome} (audit {record.id})", title="Fix applied")
-        node = walk.playbook.nodes[node_id]
-        if ref.verify and isinstance(node, CheckNode):
-            worker = self.run_checks(node_id)
-            try:
-                await worker.wait()
-            except Exception:  # noqa: BLE001 - cancelled or failed verification is shown by the table
-                return "applied, not verified"
-            key = node.remedies(ref)
-            result = walk.results.get(node_id, {}).get(key)
-            if result is not None:
-                good = not result.status.is_problem
-                self.notify(
-                    f"{key}: {result.status.value} — {result.summary}",
-                    title="Verified" if good else "Still failing",
-                    severity="information" if good else "warning",
-                )
-            return "verified" if result is not None and not result.status.is_problem else "applied"
-        return "applied"
+        self._report_fix(outcome)
+        return outcome
 
-    async def _prerequisite(self, fix_id: str, needed_by: str, near: str) -> str:
-        """Plan, confirm and apply a fix another one needs first (its own modal, its own audit line)."""
+    async def _confirm_fix(self, request: FixRequest) -> bool:
+        """The fix modal: the exact change, then Apply or Cancel."""
         from tui.app.fix_modal import FixModal
-        from tui.engine.doctor import find_fix_ref
-        from tui.engine.fixing import FixError, apply_plan, plan_fix
 
-        walk = self.walk
-        node_id, ref = find_fix_ref(walk.playbook, fix_id, prefer=near)
-        if ref is None:
-            return "not offered by the playbook"
-        try:
-            plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, walk.context, walk.facts, walk.registry)
-        except FixError as exc:
-            return f"not planned ({exc})"
-        if plan.noop:
-            return "noop"
-        if not await self.app.push_screen_wait(FixModal(plan, node_title=f"needed first by: {needed_by}")):
-            return "declined"
-        try:
-            record = await asyncio.to_thread(apply_plan, plan, walk.context, node=node_id, facts=walk.facts)
-        except FixError as exc:
-            return f"refused ({exc})"
-        self.session.fixes.append(record)
-        self._status_line()
-        if record.outcome != "applied":
-            return record.outcome
-        self.notify(f"{plan.title}: applied (audit {record.id})", title="Prerequisite applied")
-        return "applied"
+        if request.needed_by is not None:
+            title = f"needed first by: {request.needed_by.title}"
+        else:
+            title = self.walk.playbook.nodes[request.node or self.walk.current].title
+        confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title))
+        return confirmed
+
+    async def _verify(self, node_id: str) -> None:
+        """Re-run the node in the live table (esc still cancels it)."""
+        await self.run_checks(node_id).wait()
+
+    def _report_fix(self, outcome: FixOutcome) -> None:
+        from tui.app.fix_notices import fix_notices
+
+        for notice in fix_notices(outcome):
+            self.notify(notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout)
 
     # -- other screens ----------------------------------------------------------------------------
     def action_search(self, text: str = "") -> None:
@@ -661,12 +407,6 @@ class WalkScreen(Screen[None]):
         from tui.app.audit_screen import AuditScreen
 
         self.app.push_screen(AuditScreen())
-
-    def action_help(self) -> None:
-        """Help (? or F1)."""
-        from tui.app.help_screen import HelpScreen
-
-        self.app.push_screen(HelpScreen(self))
 
     def run_single_check(self, key: str) -> None:
         """Run one check of the current node (command palette)."""

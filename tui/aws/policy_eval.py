@@ -57,7 +57,7 @@ class PolicyDoc:
     @classmethod
     def parse(
         cls, name: str, document: str | Mapping[str, Any], kind: str = "inline", arn: str | None = None
-    ) -> "PolicyDoc":
+    ) -> PolicyDoc:
         if isinstance(document, str):
             from urllib.parse import unquote
 

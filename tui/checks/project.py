@@ -188,7 +188,7 @@ def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """127.0.0.1 (the SDK default) is unreachable from the runtime's health check and turns on DNS-rebinding protection (421)."""
-    scan, code = _server(params)
+    _scan, code = _server(params)
     if code is None:
         return skipped(NO_SERVER)
     given, host = code.setting("host")
@@ -220,7 +220,7 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
 )
 def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Stateful servers work on AgentCore now, but only when clients keep the Mcp-Session-Id; stateless is the safe default."""
-    scan, code = _server(params)
+    _scan, code = _server(params)
     if code is None:
         return skipped(NO_SERVER)
     given, value = code.setting("stateless_http")

@@ -6,7 +6,7 @@ import base64
 import json
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 EXPIRY_WARNING_SECONDS = 300
@@ -43,7 +43,7 @@ class JwtInfo:
     def expiry_text(self) -> str:
         if self.expires_at is None:
             return "no expiry claim"
-        when = datetime.fromtimestamp(self.expires_at, tz=timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
+        when = datetime.fromtimestamp(self.expires_at, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         left = self.seconds_left or 0
         if left <= 0:
             return f"expired {_ago(-left)} ago ({when})"
@@ -132,7 +132,7 @@ class Auth:
             return sigv4_sign(method, url, headers, body, self.region or "us-east-1", self.credentials)
         return dict(headers)
 
-    def without_credentials(self) -> "Auth":
+    def without_credentials(self) -> Auth:
         return Auth(mode="none", reason="deliberately without credentials")
 
     def describe(self) -> dict[str, Any]:

@@ -36,10 +36,13 @@ def _body(probe: ProbeResult) -> str:
 
 def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     """The cause of a failed probe; None when the probe got a usable JSON-RPC answer (or a 202 to a notification)."""
-    if (
-        probe.error
-        and probe.status is None
-        or probe.error in ("redirect-loop", "too-large", "sse-silent", "stalled", "reset-mid-body", "sse-no-response")
+    if (probe.error and probe.status is None) or probe.error in (
+        "redirect-loop",
+        "too-large",
+        "sse-silent",
+        "stalled",
+        "reset-mid-body",
+        "sse-no-response",
     ):
         return _transport(probe, target)
     status = probe.status or 0

@@ -189,7 +189,7 @@ class Prober:
         self._client: Any = None
         self.history: list[ProbeResult] = []
 
-    async def __aenter__(self) -> "Prober":
+    async def __aenter__(self) -> Prober:
         import httpx
 
         # Accept is left out unless a probe sets it (httpx would add */*); trust_env honours proxies/NO_PROXY.
@@ -206,7 +206,7 @@ class Prober:
         if self._client is not None:
             try:
                 await asyncio.wait_for(self._client.aclose(), 1.0)
-            except (asyncio.TimeoutError, Exception):  # noqa: BLE001 - closing must not fail a check
+            except (TimeoutError, Exception):  # noqa: BLE001 - closing must not fail a check
                 pass
 
     def budget(self, timeout: float | None = None) -> float:

@@ -132,21 +132,23 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
     verify = await tls_context(True, "httpx2")
 
     async def go() -> None:
-        async with httpx2.AsyncClient(
-            headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth, verify=verify
-        ) as hc:
-            async with streamable_http_client(url, http_client=hc) as (read, write):
-                async with ClientSession(read, write) as session:
-                    outcome.stage = "initialize"
-                    init = await session.initialize()
-                    outcome.protocol_version = str(init.protocol_version) if hasattr(init, "protocol_version") else None
-                    info = getattr(init, "server_info", None)
-                    outcome.server_name = getattr(info, "name", None)
-                    outcome.server_version = getattr(info, "version", None)
-                    outcome.stage = "tools/list"
-                    listed = await session.list_tools()
-                    outcome.tools = [t.name for t in listed.tools]
-                    outcome.stage = "close"
+        async with (
+            httpx2.AsyncClient(
+                headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth, verify=verify
+            ) as hc,
+            streamable_http_client(url, http_client=hc) as (read, write),
+            ClientSession(read, write) as session,
+        ):
+            outcome.stage = "initialize"
+            init = await session.initialize()
+            outcome.protocol_version = str(init.protocol_version) if hasattr(init, "protocol_version") else None
+            info = getattr(init, "server_info", None)
+            outcome.server_name = getattr(info, "name", None)
+            outcome.server_version = getattr(info, "version", None)
+            outcome.stage = "tools/list"
+            listed = await session.list_tools()
+            outcome.tools = [t.name for t in listed.tools]
+            outcome.stage = "close"
         outcome.ok = True
 
     try:

@@ -8,7 +8,6 @@ check with the same parameters runs once even if several nodes list it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,22 +16,25 @@ from pydantic import BaseModel
 
 from tui import __version__
 from tui.context import Context
-from tui.checks.base import CheckContext
 from tui.engine.events import Listener, ignore
-from tui.engine.runner import Planned, prepare, run_checks
-from tui.playbook.model import CheckNode, Playbook
+from tui.engine.fixing import FixInfo, FixRequest, find_fix_ref, run_fix
+from tui.engine.state import RunState, check_node_order
+from tui.playbook.model import CheckNode, FixRef, Playbook
 from tui.redact import redact
 from tui.registry import Registry, load_all
 from tui.results import CheckResult, Severity, Status
 
-
-class FixInfo(BaseModel):
-    id: str
-    risk: str
-    applied: bool = False
-    plan: dict[str, Any] | None = None
-    outcome: str | None = None
-    error: str | None = None
+__all__ = [
+    "DoctorRun",
+    "Finding",
+    "FixInfo",
+    "check_node_order",
+    "find_fix_ref",
+    "fix_all",
+    "record_findings",
+    "run_doctor",
+    "with_prerequisite_checks",
+]
 
 
 class Finding(BaseModel):
@@ -52,33 +54,13 @@ class Finding(BaseModel):
     fix: FixInfo | None = None
 
 
-def check_node_order(playbook: Playbook) -> list[str]:
-    """Reachable check nodes, each after every node that can lead to it (cycles broken by DFS order)."""
-    order: list[str] = []
-    state: dict[str, int] = {}
-
-    def visit(node_id: str) -> None:
-        state[node_id] = 1
-        for target, _ in playbook.targets(node_id):
-            if target in playbook.nodes and state.get(target) is None:
-                visit(target)
-        state[node_id] = 2
-        order.append(node_id)
-
-    visit(playbook.start)
-    order.reverse()
-    return [n for n in order if isinstance(playbook.nodes[n], CheckNode)]
-
-
-@dataclass
-class DoctorRun:
+@dataclass(eq=False)
+class DoctorRun(RunState):
     """The outcome of a doctor run: findings in playbook order, plus accumulated facts."""
 
-    playbook: Playbook
-    context: Context
     findings: list[Finding] = field(default_factory=list)
-    facts: dict[str, Any] = field(default_factory=dict)
-    results: dict[str, dict[str, CheckResult]] = field(default_factory=dict)
+    fixes: list[FixInfo] | None = None
+    """Every fix ``--fix all`` considered, in order (None when no fix was attempted)."""
 
     @property
     def totals(self) -> dict[str, int]:
@@ -91,37 +73,39 @@ class DoctorRun:
     def exit_code(self) -> int:
         return 1 if any(f.status in (Status.FAIL, Status.ERROR) for f in self.findings) else 0
 
+    def node_ran(self, node_id: str, results: dict[str, CheckResult]) -> None:
+        record_findings(self, node_id, results, self.registry)
+
     def report(self) -> dict[str, Any]:
-        """The JSON report (shape fixed by the foundation issue; other issues add checks only)."""
-        return redact(
-            {
-                "tool": "agentcore-triage",
-                "version": __version__,
-                "playbook": self.playbook.id,
-                "context": self.context.public(),
-                "findings": [
-                    {
-                        "check": f.check,
-                        "node": f.node,
-                        "title": f.title,
-                        "status": f.status.value,
-                        "severity": f.severity.value,
-                        "summary": f.summary,
-                        "remediation": f.remediation,
-                        "evidence": f.evidence,
-                        "duration": f.duration,
-                        "fix": f.fix.model_dump(mode="json") if f.fix else None,
-                    }
-                    for f in self.findings
-                ],
-                "totals": self.totals,
-            }
-        )
-
-
-def _cache_key(p: Planned) -> str:
-    params = p.params.model_dump(mode="json") if p.params is not None else None
-    return json.dumps([p.spec.id if p.spec else p.key, params], sort_keys=True, default=str)
+        """The JSON report (shape fixed by the foundation issue; ``fixes`` only after ``--fix all``)."""
+        report: dict[str, Any] = {
+            "tool": "agentcore-triage",
+            "version": __version__,
+            "playbook": self.playbook.id,
+            "context": self.context.public(),
+            "findings": [
+                {
+                    "check": f.check,
+                    "node": f.node,
+                    "title": f.title,
+                    "status": f.status.value,
+                    "severity": f.severity.value,
+                    "summary": f.summary,
+                    "remediation": f.remediation,
+                    "evidence": f.evidence,
+                    "duration": f.duration,
+                    "fix": f.fix.model_dump(mode="json") if f.fix else None,
+                }
+                for f in self.findings
+            ],
+            "totals": self.totals,
+        }
+        if self.fixes is not None:
+            report["fixes"] = [
+                {"id": f.id, "applied": f.applied, "outcome": f.outcome, "why_not": f.explanation() or None}
+                for f in self.fixes
+            ]
+        return redact(report)  # type: ignore[no-any-return]
 
 
 def with_prerequisite_checks(playbook: Playbook, registry: Registry, only: set[str]) -> set[str]:
@@ -164,51 +148,16 @@ async def run_doctor(
     timeout: float | None = None,
 ) -> DoctorRun:
     """Run every reachable check node once (``only`` limits it to some check ids)."""
-    registry = registry or load_all()
-    timeout = timeout if timeout is not None else context.timeout
-    only_set = with_prerequisite_checks(playbook, registry, set(only or []))
-    run = DoctorRun(playbook, context)
+    run = DoctorRun(playbook, context, registry or load_all(), timeout, listener)
+    only_set = with_prerequisite_checks(playbook, run.registry, set(only or []))
     cache: dict[str, CheckResult] = {}
     for node_id in check_node_order(playbook):
-        await run_doctor_node(run, node_id, registry, timeout, listener, cache, only_set)
+        await run.run_node(node_id, only=only_set or None, cache=cache)
     return run
 
 
-async def run_doctor_node(
-    run: DoctorRun,
-    node_id: str,
-    registry: Registry,
-    timeout: float,
-    listener: Listener = ignore,
-    cache: dict[str, CheckResult] | None = None,
-    only: set[str] | None = None,
-) -> dict[str, CheckResult]:
-    """Run one node's checks inside a doctor run and (re)write its findings."""
-    cache = {} if cache is None else cache
-    node = run.playbook.nodes[node_id]
-    assert isinstance(node, CheckNode)
-    # ``only`` names check ids or the per-node result names the report shows (``have-runtime``).
-    invocations = [inv for inv in node.checks if not only or inv.check in only or inv.key in only]
-    if not invocations:
-        return {}
-    values = {**run.playbook.values(run.context.values()), **run.facts}
-    planned = prepare(invocations, registry, values)
-    fresh = [p for p in planned if _cache_key(p) not in cache]
-    ctx = CheckContext(
-        context=run.context, facts=dict(run.facts), timeout=timeout, playbook=run.playbook, node_id=node_id
-    )
-    results = await run_checks(node_id, fresh, ctx, timeout=timeout, listener=listener)
-    for p in fresh:
-        cache[_cache_key(p)] = results[p.key]
-    node_results = {p.key: cache[_cache_key(p)] for p in planned}
-    run.results[node_id] = node_results
-    for result in node_results.values():
-        run.facts.update(result.facts)
-    record_findings(run, node_id, node_results, registry)
-    return node_results
-
-
 def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult], registry: Registry) -> None:
+    """(Re)write the findings of one node from its results (a check reported at an earlier node is not repeated)."""
     node = run.playbook.nodes[node_id]
     assert isinstance(node, CheckNode)
     seen = {(f.check, f.summary) for f in run.findings if f.node != node_id}
@@ -244,20 +193,7 @@ def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult
 ConfirmFn = Callable[[str, str], bool]
 
 
-def find_fix_ref(playbook: Playbook, fix_id: str, *, prefer: str | None = None) -> tuple[str | None, Any]:
-    """(node id, FixRef) of a check node offering ``fix_id`` (``prefer``'s node first)."""
-    nodes = [prefer] if prefer else []
-    nodes += [n for n in check_node_order(playbook) if n != prefer]
-    for node_id in nodes:
-        node = playbook.nodes.get(node_id) if node_id else None
-        if isinstance(node, CheckNode):
-            for ref in node.fixes:
-                if ref.fix == fix_id:
-                    return node_id, ref
-    return None, None
-
-
-def _fix_ref_for(playbook: Playbook, finding: Finding) -> Any:
+def _fix_ref_for(playbook: Playbook, finding: Finding) -> FixRef | None:
     """The node's FixRef for this finding: a node may offer the same fix for several checks (other params)."""
     node = playbook.nodes[finding.node]
     assert isinstance(node, CheckNode) and finding.fix is not None
@@ -265,76 +201,29 @@ def _fix_ref_for(playbook: Playbook, finding: Finding) -> Any:
     return next((r for r in same_fix if node.remedies(r) == finding.key), same_fix[0] if same_fix else None)
 
 
-class _Fixer:
-    """Plans, confirms and applies fixes for one ``fix_all`` run, recording each outcome in a FixInfo."""
-
-    def __init__(self, run: DoctorRun, registry: Registry, confirm: ConfirmFn) -> None:
-        self.run, self.registry, self.confirm = run, registry, confirm
-
-    async def plan(self, info: FixInfo, ref: Any) -> Any:
-        """The plan, or None with ``info`` saying why not."""
-        import asyncio
-
-        from tui.engine.fixing import FixError, plan_fix
-
-        try:
-            plan = await asyncio.to_thread(
-                plan_fix, ref.fix, ref.params, self.run.context, self.run.facts, self.registry
-            )
-        except FixError as exc:
-            info.outcome, info.error = "not planned", str(exc)
-            return None
-        info.plan = plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
-        if plan.noop:
-            info.outcome = "nothing to do"
-        return plan
-
-    async def confirm_and_apply(self, info: FixInfo, plan: Any, node_id: str | None, why: str = "") -> None:
-        """Ask, then apply and audit; ``info`` gets the outcome."""
-        import asyncio
-
-        from tui.engine.fixing import FixError, apply_plan
-
-        if not self.confirm(f"{plan.title} [{plan.risk.value}]{why}", plan.preview()):
-            info.outcome = "declined"
-            return
-        try:
-            record = await asyncio.to_thread(apply_plan, plan, self.run.context, node=node_id, facts=self.run.facts)
-        except FixError as exc:
-            info.outcome, info.error = "failed", str(exc)
-            return
-        info.applied, info.outcome, info.error = record.outcome == "applied", record.outcome, record.error
-
-    async def prerequisite(self, fix_id: str, near: str, needed_by: str) -> FixInfo:
-        """Apply a fix another fix needs first (e.g. the logs resource policy before the X-Ray destination)."""
-        spec = self.registry.fixes.get(fix_id)
-        info = FixInfo(id=fix_id, risk=spec.risk.value if spec else "mutating")
-        node_id, ref = find_fix_ref(self.run.playbook, fix_id, prefer=near)
-        if ref is None:
-            info.outcome, info.error = "not planned", f"no node of the playbook offers {fix_id}"
-            return info
-        plan = await self.plan(info, ref)
-        if plan is not None and not plan.noop:
-            await self.confirm_and_apply(info, plan, node_id, f" (needed first by {needed_by})")
-        return info
-
-
 async def fix_all(
     run: DoctorRun,
     *,
     confirm: ConfirmFn,
     registry: Registry | None = None,
-    listener: Listener = ignore,
+    listener: Listener | None = None,
     timeout: float | None = None,
 ) -> list[FixInfo]:
-    """Plan and (if confirmed) apply every offered fix in playbook order, then re-run its node's checks.
+    """Run every offered fix in playbook order through ``run_fix`` (prerequisites first, verify after).
 
-    ``confirm(title, preview)`` decides each fix; the CLI passes ``--yes`` or a y/N prompt. A plan's
-    prerequisites are applied first (each confirmed on its own), and the fix is planned again after them.
+    ``confirm(headline, preview)`` decides each fix; the CLI passes ``--yes`` or a y/N prompt. Every fix
+    considered ends up in ``run.fixes`` with its outcome; ``FixInfo.explanation()`` says why one was not applied.
     """
-    registry = registry or load_all()
-    timeout = timeout if timeout is not None else run.context.timeout
-    fixer = _Fixer(run, registry, confirm)
+    if registry is not None:
+        run.registry = registry
+    if listener is not None:
+        run.listener = listener
+    if timeout is not None:
+        run.timeout = timeout
+
+    def ask(request: FixRequest) -> bool:
+        return confirm(request.headline, request.plan.preview())
+
     outcomes: list[FixInfo] = []
     for finding in list(run.findings):
         if finding.fix is None or finding.status not in (Status.FAIL, Status.WARN):
@@ -342,26 +231,12 @@ async def fix_all(
         ref = _fix_ref_for(run.playbook, finding)
         if ref is None:
             continue
-        info = finding.fix
-        plan = await fixer.plan(info, ref)
-        if plan is not None and plan.prerequisites:
-            done = [await fixer.prerequisite(p, finding.node, plan.fix) for p in plan.prerequisites]
-            outcomes += done
-            missing = next((d for d in done if not d.applied and d.outcome != "nothing to do"), None)
-            if missing is not None:
-                info.outcome, info.error = (
-                    "not applied",
-                    f"prerequisite {missing.id} was not applied ({missing.outcome})",
-                )
-                outcomes.append(info)
-                continue
-            plan = await fixer.plan(info, ref)  # the prerequisites changed the state it was planned against
-        if plan is not None and not plan.noop:
-            await fixer.confirm_and_apply(info, plan, finding.node)
+        result = await run_fix(ref, run, ask, node=finding.node)
+        info = result.info
+        outcomes += result.prerequisites
         outcomes.append(info)
-        if info.applied and ref.verify:
-            await run_doctor_node(run, finding.node, registry, timeout, listener)
-            for f in run.findings:
-                if f.node == finding.node and f.check == finding.check:
-                    f.fix = info
+        for f in run.findings:
+            if f.node == finding.node and f.check == finding.check:
+                f.fix = info
+    run.fixes = outcomes
     return outcomes

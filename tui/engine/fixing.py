@@ -1,19 +1,219 @@
-"""Plan, apply and undo fixes, writing the audit log. Shared by the TUI and the CLI."""
+"""Plan, apply and undo fixes, writing the audit log: the one fix workflow of the TUI and the CLI.
+
+``run_fix`` holds the order of the safety-critical steps (plan, prerequisites, re-plan, confirm,
+apply + audit, verify). The caller only supplies ``confirm``: a y/N prompt in ``doctor --fix``,
+the fix modal in the TUI.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import getpass
-from collections.abc import Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from tui.context import Context
+from tui.engine.state import RunState, check_node_order
 from tui.fixes import audit
 from tui.fixes.base import ApiCall, FixContext, FixError, Plan, execute
+from tui.playbook.model import CheckNode, FixRef, Playbook
 from tui.playbook.template import MissingValue, render
 from tui.redact import redact_text
 from tui.registry import Registry, load_all
+from tui.results import CheckResult
+
+__all__ = [
+    "Confirm",
+    "FixError",
+    "FixInfo",
+    "FixOutcome",
+    "FixRequest",
+    "apply_plan",
+    "find_fix_ref",
+    "fix_key",
+    "plan_fix",
+    "run_fix",
+    "undo_record",
+]
+
+
+class FixInfo(BaseModel):
+    """What became of one fix: planned (``plan``), applied or not, and why (``outcome``, ``error``)."""
+
+    id: str
+    risk: str
+    applied: bool = False
+    plan: dict[str, Any] | None = None
+    outcome: str | None = None
+    error: str | None = None
+
+    def explanation(self) -> str:
+        """One line: why this fix was not applied (empty when it was)."""
+        if self.applied:
+            return ""
+        reason = self.error or {"declined": "you declined it", "nothing to do": "nothing left to change"}.get(
+            self.outcome or "", ""
+        )
+        return f"{self.id}: {self.outcome or 'not planned'}" + (f": {reason}" if reason else "")
+
+
+@dataclass(frozen=True)
+class FixRequest:
+    """What ``confirm`` is asked: apply this exact plan? (``needed_by``: the fix it is a prerequisite of)."""
+
+    plan: Plan
+    node: str | None
+    needed_by: Plan | None = None
+
+    @property
+    def headline(self) -> str:
+        why = f" (needed first by {self.needed_by.fix})" if self.needed_by else ""
+        return f"{self.plan.title} [{self.plan.risk.value}]{why}"
+
+
+Confirm = Callable[[FixRequest], "bool | Awaitable[bool]"]
+"""Show the preview and answer yes or no (sync for a terminal prompt, async for a TUI modal)."""
+
+
+@dataclass
+class FixOutcome:
+    """The result of ``run_fix``: the fix, its prerequisites, the audit records written, the verification."""
+
+    info: FixInfo
+    title: str = ""
+    """The plan's title (the fix id until it is planned)."""
+    prerequisites: list[FixInfo] = field(default_factory=list)
+    records: list[audit.AuditRecord] = field(default_factory=list)
+    verified: CheckResult | None = None
+    """The remedied check's result after the node re-ran (None when not verified)."""
+    verified_key: str | None = None
+    """That check's key at the node."""
+
+
+def fix_key(ref: FixRef, values: Mapping[str, Any]) -> str:
+    """A fix with its parameters as far as they are known: the same change offered at two nodes is one."""
+    import json
+
+    try:
+        params = render(dict(ref.params), values)
+    except MissingValue:
+        params = dict(ref.params)
+    return json.dumps([ref.fix, params], sort_keys=True, default=str)
+
+
+def find_fix_ref(playbook: Playbook, fix_id: str, *, prefer: str | None = None) -> tuple[str | None, FixRef | None]:
+    """(node id, FixRef) of a check node offering ``fix_id`` (``prefer``'s node first)."""
+    nodes = [prefer] if prefer else []
+    nodes += [n for n in check_node_order(playbook) if n != prefer]
+    for node_id in nodes:
+        node = playbook.nodes.get(node_id) if node_id else None
+        if isinstance(node, CheckNode):
+            for ref in node.fixes:
+                if ref.fix == fix_id:
+                    return node_id, ref
+    return None, None
+
+
+async def run_fix(
+    ref: FixRef,
+    state: RunState,
+    confirm: Confirm,
+    *,
+    node: str | None,
+    rerun: Callable[[str], Awaitable[Any]] | None = None,
+) -> FixOutcome:
+    """Plan ``ref``, apply its prerequisites first (each planned and confirmed on its own), plan it again,
+    confirm, apply and audit, then re-run ``node``'s checks when the fix asks for verification.
+
+    ``rerun(node_id)`` runs the node (default ``state.run_node``; the TUI passes its live table's runner).
+    A fix with nothing left to do is remembered in ``state.settled`` and no longer offered.
+    """
+    outcome = FixOutcome(_info(ref.fix, state), title=ref.fix)
+    info = outcome.info
+    plan = await _plan(info, ref, state)
+    outcome.title = plan.title if plan is not None else outcome.title
+    if plan is not None and plan.prerequisites:
+        for prereq in plan.prerequisites:
+            done = await _prerequisite(prereq, plan, node, state, confirm, outcome)
+            outcome.prerequisites.append(done)
+            if not done.applied and done.outcome != "nothing to do":
+                info.outcome = "not applied"
+                info.error = f"prerequisite {done.id} was not applied ({done.outcome})"
+                return outcome
+        plan = await _plan(info, ref, state)  # the prerequisites changed the state it was planned against
+    if plan is None:
+        return outcome
+    if plan.noop:
+        state.settled.add(fix_key(ref, state.values()))
+        return outcome
+    await _confirm_and_apply(info, FixRequest(plan, node), state, confirm, outcome)
+    if not info.applied:
+        return outcome
+    state.settled.add(fix_key(ref, state.values()))
+    target = state.playbook.nodes.get(node) if node else None
+    if ref.verify and node is not None and isinstance(target, CheckNode):
+        try:
+            await (rerun or state.run_node)(node)
+        except Exception:  # noqa: BLE001 - cancelled or failed verification: the fix stays applied, unverified
+            return outcome
+        outcome.verified_key = target.remedies(ref)
+        outcome.verified = state.results.get(node, {}).get(outcome.verified_key)
+    return outcome
+
+
+def _info(fix_id: str, state: RunState) -> FixInfo:
+    spec = state.registry.fixes.get(fix_id)
+    return FixInfo(id=fix_id, risk=spec.risk.value if spec else "mutating")
+
+
+async def _plan(info: FixInfo, ref: FixRef, state: RunState) -> Plan | None:
+    """The plan, or None with ``info`` saying why not."""
+    try:
+        plan = await asyncio.to_thread(plan_fix, ref.fix, ref.params, state.context, state.facts, state.registry)
+    except FixError as exc:
+        info.outcome, info.error = "not planned", str(exc)
+        return None
+    info.plan = plan.model_dump(mode="json", include={"summary", "actions", "permissions", "notes", "risk"})
+    info.outcome, info.error = ("nothing to do", None) if plan.noop else (None, None)
+    return plan
+
+
+async def _confirm_and_apply(
+    info: FixInfo, request: FixRequest, state: RunState, confirm: Confirm, outcome: FixOutcome
+) -> None:
+    """Ask, then apply and audit; ``info`` gets the outcome."""
+    answer = confirm(request)
+    if inspect.isawaitable(answer):
+        answer = await answer
+    if not answer:
+        info.outcome = "declined"
+        return
+    try:
+        record = await asyncio.to_thread(apply_plan, request.plan, state.context, node=request.node, facts=state.facts)
+    except FixError as exc:
+        info.outcome, info.error = "refused", str(exc)
+        return
+    outcome.records.append(record)
+    info.applied, info.outcome, info.error = record.outcome == "applied", record.outcome, record.error
+
+
+async def _prerequisite(
+    fix_id: str, needed_by: Plan, near: str | None, state: RunState, confirm: Confirm, outcome: FixOutcome
+) -> FixInfo:
+    """Apply a fix another fix needs first (e.g. the logs resource policy before the X-Ray destination)."""
+    info = _info(fix_id, state)
+    node_id, ref = find_fix_ref(state.playbook, fix_id, prefer=near)
+    if ref is None:
+        info.outcome, info.error = "not planned", f"no node of the playbook offers {fix_id}"
+        return info
+    plan = await _plan(info, ref, state)
+    if plan is not None and not plan.noop:
+        await _confirm_and_apply(info, FixRequest(plan, node_id, needed_by), state, confirm, outcome)
+    return info
 
 
 def plan_fix(

@@ -11,9 +11,9 @@ import asyncio
 import threading
 import time
 import traceback
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 
@@ -93,12 +93,12 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
     started = time.perf_counter()
     try:
         if spec.is_async:
-            result = await asyncio.wait_for(spec.func(ctx, planned.params), timeout)
+            result = await asyncio.wait_for(cast("Awaitable[CheckResult]", spec.func(ctx, planned.params)), timeout)
         else:
             result = await asyncio.wait_for(in_daemon_thread(spec.func, ctx, planned.params), timeout)
         if not isinstance(result, CheckResult):
             result = errored(f"check returned {type(result).__name__}, not a CheckResult (a bug in the check)")
-    except asyncio.TimeoutError:
+    except TimeoutError:
         result = errored(
             f"timed out after {timeout:g} s",
             details="The check did not answer in time. Raise `--timeout`, or look at network reachability first.",
@@ -121,7 +121,7 @@ async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckR
     return _sanitize(result)
 
 
-def in_daemon_thread(func: Any, *args: Any) -> "asyncio.Future[Any]":
+def in_daemon_thread(func: Any, *args: Any) -> asyncio.Future[Any]:
     """Run a blocking call in its own daemon thread and await it.
 
     Not ``asyncio.to_thread``: a check stuck past its timeout would keep the

@@ -6,21 +6,19 @@ It records every step and why each branch was taken.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.context import Context
-from tui.checks.base import CheckContext
-from tui.engine.events import Listener, NodeFinished, ignore
-from tui.engine.runner import prepare, run_checks
+from tui.engine.events import Listener, ignore
+from tui.engine.fixing import fix_key
+from tui.engine.state import RunState, WalkError
 from tui.playbook.model import CheckNode, Condition, DiagnosisNode, FixRef, Playbook, QuestionNode
 from tui.registry import FixSpec, Registry, load_all
 from tui.results import CheckResult, Status
 
-
-class WalkError(Exception):
-    """An action that does not fit the current node (answering a check node, unknown choice, ...)."""
+__all__ = ["OfferedFix", "Step", "Walk", "WalkError", "decide", "evaluate", "parse_answers"]
 
 
 @dataclass
@@ -31,7 +29,6 @@ class Step:
     target: str
     reason: str
     answer: str | None = None
-    facts_before: dict[str, Any] = field(default_factory=dict)
     facts_after: dict[str, Any] = field(default_factory=dict)
 
 
@@ -42,6 +39,23 @@ class OfferedFix:
     ref: FixRef
     spec: FixSpec
     result: CheckResult | None
+
+
+def parse_answers(playbook: Playbook, pairs: Iterable[str]) -> dict[str, str]:
+    """``NODE=CHOICE`` pairs (``run --answer``), each naming a question node and one of its choices."""
+    given: dict[str, str] = {}
+    for pair in pairs:
+        node_id, sep, choice = pair.partition("=")
+        if not sep:
+            raise WalkError(f"--answer {pair!r}: use NODE=CHOICE")
+        node = playbook.nodes.get(node_id)
+        if not isinstance(node, QuestionNode):
+            raise WalkError(f"--answer {pair!r}: {node_id!r} is not a question node of {playbook.id}")
+        keys = [c.key for c in node.choices]
+        if choice not in keys:
+            raise WalkError(f"--answer {pair!r}: choices at {node_id} are {', '.join(keys)}")
+        given[node_id] = choice
+    return given
 
 
 def evaluate(cond: Condition, results: Mapping[str, CheckResult], facts: Mapping[str, Any]) -> bool:
@@ -58,7 +72,7 @@ def evaluate(cond: Condition, results: Mapping[str, CheckResult], facts: Mapping
         return (value is not None) == cond.exists
     if cond.in_ is not None:
         return value in cond.in_
-    return value == cond.equals
+    return bool(value == cond.equals)
 
 
 def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[str, Any]) -> tuple[str, str]:
@@ -74,7 +88,7 @@ def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[s
     return node.default, reason
 
 
-class Walk:
+class Walk(RunState):
     """Step-by-step state of one troubleshooting session."""
 
     def __init__(
@@ -86,16 +100,10 @@ class Walk:
         timeout: float | None = None,
         listener: Listener = ignore,
     ) -> None:
-        self.playbook = playbook
-        self.context = context
-        self.registry = registry or load_all()
-        self.timeout = timeout if timeout is not None else context.timeout
-        self.listener = listener
+        super().__init__(playbook, context, registry or load_all(), timeout, listener)
         self.current = playbook.start
         self.history: list[Step] = []
         self.forward_stack: list[Step] = []
-        self.facts: dict[str, Any] = {}
-        self.results: dict[str, dict[str, CheckResult]] = {}
         self.answers: dict[str, str] = {}
 
     # -- state -----------------------------------------------------------------
@@ -108,10 +116,6 @@ class Walk:
         """Nodes visited so far, ending with the current one."""
         return [s.node for s in self.history] + [self.current]
 
-    def values(self) -> dict[str, Any]:
-        """Everything templates may use now: context values and facts."""
-        return {**self.playbook.values(self.context.values()), **self.facts}
-
     def status_of(self, node_id: str) -> Status | None:
         """Worst status among a node's results (None if it has not run)."""
         results = self.results.get(node_id)
@@ -121,24 +125,11 @@ class Walk:
         return min((r.status for r in results.values()), key=order.index)
 
     # -- running ----------------------------------------------------------------
-    async def run_node(self, node_id: str | None = None, *, only: set[str] | None = None) -> dict[str, CheckResult]:
+    async def run_node(
+        self, node_id: str | None = None, *, only: set[str] | None = None, cache: dict[str, CheckResult] | None = None
+    ) -> dict[str, CheckResult]:
         """Run the checks of a check node (the current one by default); store results and facts."""
-        node_id = node_id or self.current
-        node = self.playbook.nodes[node_id]
-        if not isinstance(node, CheckNode):
-            raise WalkError(f"{node_id} is a {node.kind} node; it has no checks to run")
-        invocations = [inv for inv in node.checks if only is None or inv.key in only]
-        planned = prepare(invocations, self.registry, self.values())
-        ctx = CheckContext(
-            context=self.context, facts=dict(self.facts), timeout=self.timeout, playbook=self.playbook, node_id=node_id
-        )
-        results = await run_checks(node_id, planned, ctx, timeout=self.timeout, listener=self.listener)
-        merged = {**self.results.get(node_id, {}), **results}
-        self.results[node_id] = {inv.key: merged[inv.key] for inv in node.checks if inv.key in merged}
-        for result in results.values():
-            self.facts.update(result.facts)
-        self.listener(NodeFinished(node_id, self.results[node_id]))
-        return self.results[node_id]
+        return await super().run_node(node_id or self.current, only=only, cache=cache)
 
     def decision(self) -> tuple[str, str] | None:
         """Where a check node leads given its results (None until it has run)."""
@@ -151,13 +142,9 @@ class Walk:
     def _move(self, target: str, reason: str, answer: str | None = None) -> None:
         if target not in self.playbook.nodes:
             raise WalkError(f"unknown node {target!r}")
-        before = dict(self._facts_on_entry())
-        self.history.append(Step(self.current, target, reason, answer, before, dict(self.facts)))
+        self.history.append(Step(self.current, target, reason, answer, dict(self.facts)))
         self.forward_stack.clear()
         self.current = target
-
-    def _facts_on_entry(self) -> dict[str, Any]:
-        return self.history[-1].facts_after if self.history else {}
 
     def answer(self, key: str) -> str:
         """Answer the current question by choice key; returns the new node id."""
@@ -178,13 +165,61 @@ class Walk:
         if isinstance(node, CheckNode):
             if self.current not in self.results:
                 await self.run_node()
-            target, reason = self.decision()  # type: ignore[misc]
-            self._move(target, reason)
+            decision = self.decision()
+            assert decision is not None  # the node just ran
+            self._move(*decision)
         elif isinstance(node, DiagnosisNode) and node.next:
             self._move(node.next, "continue after this diagnosis")
         else:
             raise WalkError(f"{self.current} has no way on; answer it or go back")
         return self.current
+
+    def explain(self) -> list[str]:
+        """The walk so far, one line per step: where, which way, why."""
+        lines = []
+        for step in self.history:
+            title = self.playbook.nodes[step.node].title
+            lines.append(f"{step.node} ({title}) -> {step.target}: {step.reason}")
+        return lines
+
+    def way_on(self) -> str | None:
+        """Where ``next_step`` would go now without running anything (None: answer, run the checks or go back)."""
+        node = self.node
+        if self.forward_stack:
+            return self.forward_stack[-1].target
+        decision = self.decision()
+        if decision is not None:
+            return decision[0]
+        return node.next if isinstance(node, DiagnosisNode) else None
+
+    def describe_step(self, index: int) -> str:
+        """One line for a step of the history: from, to, why."""
+        step = self.history[index]
+        return f"{self.playbook.nodes[step.node].title} → {self.playbook.nodes[step.target].title}: {step.reason}"
+
+    async def next_step(self) -> str:
+        """One step on (``n`` in the TUI, each step of ``run``): redo a step undone by ``back``, else ``advance``."""
+        if self.forward():
+            return self.current
+        return await self.advance()
+
+    async def run_to_end(self, answers: Mapping[str, str]) -> str:
+        """Walk on without a UI: answer questions from ``answers``, run check nodes, follow diagnoses.
+
+        Returns why the walk stopped before a conclusion ("" when it reached a diagnosis with no way on).
+        """
+        for _ in range(len(self.playbook.nodes) * 4):
+            node = self.node
+            if isinstance(node, QuestionNode):
+                if self.current not in answers:
+                    choices = "; ".join(f"{c.key}={c.label}" for c in node.choices)
+                    return f"needs an answer at {self.current} ({node.title}): --answer {self.current}=KEY ({choices})"
+                self.answer(answers[self.current])
+            elif isinstance(node, DiagnosisNode) and not node.next:
+                return ""
+            else:
+                await self.next_step()
+        return "stopped: the walk went round in circles"
 
     def jump(self, target: str, reason: str = "jumped there") -> None:
         """Go to any node (symptom search, command palette); recorded like any other step."""
@@ -199,6 +234,17 @@ class Walk:
         self.current = step.node
         self.facts = dict(step.facts_after)
         return True
+
+    def back_to(self, index: int) -> None:
+        """Go back until ``index`` steps are left in the history (selecting a past node of the path)."""
+        while len(self.history) > index and self.back():
+            pass
+
+    def forward_by(self, count: int) -> None:
+        """Redo up to ``count`` steps undone by ``back``."""
+        for _ in range(count):
+            if not self.forward():
+                break
 
     def forward(self) -> bool:
         """Redo the step undone by ``back``; False when there is none."""
@@ -223,14 +269,8 @@ class Walk:
                 continue
             result = results.get(node.remedies(ref)) if isinstance(node, CheckNode) else None
             needed = result is not None and result.status in (Status.FAIL, Status.WARN)
-            if all_fixes or needed or (isinstance(node, DiagnosisNode)):
+            if isinstance(node, DiagnosisNode):
+                needed = fix_key(ref, self.values()) not in self.settled
+            if all_fixes or needed:
                 out.append(OfferedFix(ref, spec, result))
         return out
-
-    def explain(self) -> list[str]:
-        """The walk so far, one line per step: where, which way, why."""
-        lines = []
-        for step in self.history:
-            title = self.playbook.nodes[step.node].title
-            lines.append(f"{step.node} ({title}) -> {step.target}: {step.reason}")
-        return lines

@@ -292,7 +292,8 @@ def _session_region(context: Any) -> str | None:
     try:
         from tui.aws.session import session_for
 
-        return session_for(context).region_name
+        region: str | None = session_for(context).region_name
+        return region
     except Exception:  # noqa: BLE001 - no profile / no region: unknown
         return None
 

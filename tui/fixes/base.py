@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal, Union
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
@@ -78,7 +78,7 @@ class FileChange(BaseModel):
         return self.diff
 
 
-Action = Annotated[Union[ApiCall, FileChange], Field(discriminator="kind")]
+Action = Annotated[ApiCall | FileChange, Field(discriminator="kind")]
 
 
 def parse_actions(data: list[Any]) -> list[Action]:
@@ -138,7 +138,7 @@ class FixContext(BaseModel):
         return read_only_client(self._ctx_in(region), service, timeout=self.timeout)
 
     def writer(self, service: str, region: str | None = None) -> Any:
-        """Client allowed to mutate; only ``apply``/``undo`` call this."""
+        """Client allowed to mutate; only ``execute`` (applying or undoing a confirmed plan) calls this."""
         from tui.aws.session import writable_client
 
         return writable_client(self._ctx_in(region), service, timeout=self.timeout)
@@ -155,10 +155,6 @@ class Fix:
 
     def plan(self) -> Plan:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    def apply(self, plan: Plan) -> dict[str, Any]:
-        """Execute the plan's actions in order; returns what each call answered."""
-        return execute(self.ctx, plan.actions)
 
 
 def sha256_text(text: str) -> str:

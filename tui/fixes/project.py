@@ -118,7 +118,7 @@ class OtelInstrument(Fix):
                 summary="no Dockerfile to change",
             )
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        index = max((i for i, l in enumerate(lines) if re.match(r"\s*CMD\b", l, re.IGNORECASE)), default=None)
+        index = max((i for i, line in enumerate(lines) if re.match(r"\s*CMD\b", line, re.IGNORECASE)), default=None)
         if index is None:
             return Plan(
                 fix=self.id,

@@ -364,7 +364,7 @@ def read_role_policy_text(iam: Any, role: str, name: str) -> str | None:
     """
     from urllib.parse import unquote
 
-    from botocore.handlers import json_decode_policies  # type: ignore[import-untyped]
+    from botocore.handlers import json_decode_policies
 
     iam.meta.events.unregister("after-call.iam", json_decode_policies)
     try:

@@ -13,6 +13,7 @@ from typing import Any
 
 import yaml
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from tui.playbook.model import Playbook
 
@@ -155,10 +156,9 @@ def _pydantic_path(loc: tuple[Any, ...], data: Any) -> Path_:
     path: list[Any] = []
     cursor = data
     for part in loc:
-        if isinstance(cursor, dict) and part in cursor:
-            path.append(part)
-            cursor = cursor[part]
-        elif isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor):
+        if (isinstance(cursor, dict) and part in cursor) or (
+            isinstance(cursor, list) and isinstance(part, int) and 0 <= part < len(cursor)
+        ):
             path.append(part)
             cursor = cursor[part]
         elif isinstance(cursor, dict) and isinstance(part, str) and part.rstrip("_") in cursor:
@@ -179,7 +179,7 @@ def _format_loc(path: Path_) -> str:
     return out
 
 
-def _friendly(err: dict[str, Any]) -> str:
+def _friendly(err: ErrorDetails) -> str:
     msg = err["msg"]
     kind = err["type"]
     if kind == "extra_forbidden":
@@ -230,6 +230,5 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
 def shipped_playbook_files() -> list[Path]:
     """Every playbook shipped with agentcore-triage (found by ``tui.playbook.locate``), not their translations."""
     from tui.playbook import locate
-    from tui.playbook.translations import is_translation_file
 
-    return [f for f in locate.shipped_playbook_files() if not is_translation_file(f)]
+    return [f for f in locate.shipped_playbook_files() if not locate.is_translation_file(f)]

@@ -14,6 +14,9 @@ import tui
 
 _PACKAGE_DIR = Path(tui.__file__).resolve().parent
 
+TRANSLATION_LANGUAGES = ("ja",)
+"""Languages a shipped playbook may have an overlay for (``<stem>.<lang>.yaml``, see ``tui.playbook.translations``)."""
+
 
 def candidate_dirs() -> list[Path]:
     """Where playbooks are looked for, in order: inside the installed package, then the checkout."""
@@ -44,3 +47,11 @@ def missing_hint() -> str:
     """One line for when no shipped playbook was found: where we looked and what to do."""
     looked = " and ".join(str(d) for d in candidate_dirs())
     return f"this installation has no shipped playbooks (looked in {looked}); reinstall agentcore-triage"
+
+
+def is_translation_file(path: str | Path) -> bool:
+    """True for ``<stem>.<lang>.yaml`` overlays (so playbook listings can skip them)."""
+    suffixes = Path(path).suffixes
+    return (
+        len(suffixes) >= 2 and suffixes[-2].lstrip(".") in TRANSLATION_LANGUAGES and suffixes[-1] in (".yaml", ".yml")
+    )

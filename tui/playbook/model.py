@@ -23,7 +23,8 @@ A playbook is one YAML file::
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any, Literal, Self, Union
+from collections.abc import Iterable, Mapping
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -32,6 +33,10 @@ from tui.results import Severity, Status
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
 RESERVED_KEYS = frozenset({"q", "b", "n", "e", "r", "a", "/", "?"})
 """Keys the TUI uses itself; choices and fixes may not take them."""
+
+
+class InputError(ValueError):
+    """A playbook input that is unknown, missing or malformed (one line saying which and how to give it)."""
 
 
 class _Strict(BaseModel):
@@ -108,7 +113,7 @@ class Condition(_Strict):
         return [value] if isinstance(value, str) else value
 
     @model_validator(mode="after")
-    def _exactly_one_test(self) -> "Condition":
+    def _exactly_one_test(self) -> Condition:
         tests = [self.check is not None, self.any is not None, self.all is not None, self.fact is not None]
         if sum(tests) != 1:
             raise ValueError("a condition needs exactly one of: check (with status), any, all, fact")
@@ -231,7 +236,7 @@ class DiagnosisNode(_NodeBase):
     """Optional node to continue with after this conclusion."""
 
 
-Node = Annotated[Union[QuestionNode, CheckNode, DiagnosisNode], Field(discriminator="kind")]
+Node = Annotated[QuestionNode | CheckNode | DiagnosisNode, Field(discriminator="kind")]
 
 
 class Playbook(_Strict):
@@ -250,6 +255,33 @@ class Playbook(_Strict):
         """Template values: input defaults, overridden by the context (flags, env, answers on the start screen)."""
         defaults = {i.name: i.default for i in self.inputs if i.default is not None}
         return {**defaults, **context_values}
+
+    def resolve_inputs(self, given: Iterable[str] = (), known: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        """The playbook's inputs: ``known`` values, ``NAME=VALUE`` pairs in ``given``, then declared defaults.
+
+        Raises ``InputError`` (one line) for a pair that is not ``NAME=VALUE``, a name the playbook does not
+        declare, a required input without a value, or a value that does not match its pattern.
+        """
+        values = dict(known or {})
+        declared = [i.name for i in self.inputs]
+        for pair in given:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise InputError(f"--input {pair!r}: use NAME=VALUE")
+            if name not in declared:
+                raise InputError(
+                    f"--input {name}: playbook {self.id} has no such input (inputs: {', '.join(declared) or 'none'})"
+                )
+            values[name] = value
+        for inp in self.inputs:
+            if inp.name not in values and inp.default is not None:
+                values[inp.name] = inp.default
+            current = values.get(inp.name)
+            if current is None and inp.required:
+                raise InputError(f"playbook input {inp.name!r} is required: {inp.prompt} (--input {inp.name}=VALUE)")
+            if current is not None and inp.pattern and not re.fullmatch(inp.pattern, str(current)):
+                raise InputError(f"input {inp.name}={current!r} does not match {inp.pattern}")
+        return values
 
     def targets(self, node_id: str) -> list[tuple[str, str]]:
         """Outgoing edges of a node as ``(target, how)`` pairs."""

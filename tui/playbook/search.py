@@ -203,8 +203,8 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
                 if score >= 2:
                     add(node_id, score, ("text", ""))
     # signature matches keep match_signatures' order (actionable before noise), then the guide/word hits by points
-    position = {node_id: i for i, (node_id, _) in enumerate(ranked)}
-    order = sorted(points, key=lambda n: (n not in position, position.get(n, 0), -points[n], n))
+    signature_rank = {node_id: i for i, (node_id, _) in enumerate(ranked)}
+    order = sorted(points, key=lambda n: (n not in signature_rank, signature_rank.get(n, 0), -points[n], n))
     return [SearchHit(n, signatures.get(n, 0), points[n], tuple(reasons[n])) for n in order]
 
 

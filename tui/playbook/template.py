@@ -36,10 +36,6 @@ def names_in(value: Any) -> Iterator[str]:
             yield from names_in(item)
 
 
-def has_template(value: Any) -> bool:
-    return next(names_in(value), None) is not None
-
-
 def render(value: Any, values: Mapping[str, Any]) -> Any:
     """Substitute templates in ``value`` (recursively); raise ``MissingValue`` for unknown names."""
     if isinstance(value, dict):

@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from tui.playbook.loader import LoadedPlaybook, PlaybookError, PlaybookLoadError, Positions, parse_yaml
+from tui.playbook.locate import TRANSLATION_LANGUAGES as LANGUAGES
 from tui.playbook.model import CheckNode, DiagnosisNode, Playbook, QuestionNode
 
-LANGUAGES = ("ja",)
 """Languages a playbook can be translated into (English is the source)."""
 
 NODE_TEXT_FIELDS = frozenset({"title", "body", "choices", "fixes", "next_steps", "because", "source"})
@@ -86,12 +86,6 @@ def translation_file(playbook_file: str | Path, lang: str) -> Path:
     """Where the ``lang`` overlay of a playbook file lives: ``<stem>.<lang>.yaml`` beside it."""
     path = Path(playbook_file)
     return path.with_name(f"{path.stem}.{lang}{path.suffix or '.yaml'}")
-
-
-def is_translation_file(path: str | Path) -> bool:
-    """True for ``<stem>.<lang>.yaml`` overlays (so playbook listings can skip them)."""
-    suffixes = Path(path).suffixes
-    return len(suffixes) >= 2 and suffixes[-2].lstrip(".") in LANGUAGES and suffixes[-1] in (".yaml", ".yml")
 
 
 def _text(value: Any, tr: Translation, errors: list[PlaybookError], *path: Any) -> str | None:
@@ -249,7 +243,8 @@ def _translated(path: tuple[Any, ...], english: str, playbook: Playbook, texts: 
     node = playbook.nodes[path[1]]
     field_name = path[2]
     if field_name in ("title", "body"):
-        return getattr(texts, field_name)
+        value = getattr(texts, field_name)
+        return None if value is None else str(value)
     if path[-1] == "because":
         return texts.because.get(english)
     if field_name == "choices" and isinstance(node, QuestionNode):

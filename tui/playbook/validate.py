@@ -69,7 +69,6 @@ def validate_file(
 def validate(loaded: LoadedPlaybook, registry: Registry | None = None) -> list[PlaybookError]:
     """Every graph and reference error in a schema-valid playbook, sorted by position."""
     registry = registry or load_all()
-    pb = loaded.playbook
     errors: list[PlaybookError] = []
     errors += _check_targets(loaded)
     if not any(e.message.startswith("start") for e in errors):
@@ -242,8 +241,8 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                     )
         node_keys = {inv.key for inv in node.checks} if isinstance(node, CheckNode) else set()
         for i, ref in enumerate(node.fixes):
-            spec = registry.fixes.get(ref.fix)
-            if spec is None:
+            fix_spec = registry.fixes.get(ref.fix)
+            if fix_spec is None:
                 hint = _closest(ref.fix, registry.fixes)
                 errors.append(
                     loaded.error(
@@ -257,7 +256,7 @@ def _check_references(loaded: LoadedPlaybook, registry: Registry) -> list[Playbo
                 )
             else:
                 errors += _check_params(
-                    loaded, spec.params, ref.params, (*base, "fixes", i, "params"), f"fix {ref.fix}"
+                    loaded, fix_spec.params, ref.params, (*base, "fixes", i, "params"), f"fix {ref.fix}"
                 )
             if ref.for_ is not None and ref.for_ not in node_keys:
                 errors.append(
@@ -399,7 +398,7 @@ def _check_keys(loaded: LoadedPlaybook) -> list[PlaybookError]:
             seen[key] = node_id
     for node_id, node in loaded.playbook.nodes.items():
         for i, sig in enumerate(node.signatures):
-            if re.compile(sig).search(""):
+            if re.compile(str(getattr(sig, "pattern", sig))).search(""):
                 errors.append(
                     loaded.error(
                         f"nodes.{node_id}: signature {sig!r} matches empty text, so it matches everything",

@@ -860,7 +860,6 @@ def _admin(endpoint_url: str, route: str, body: dict[str, Any]) -> dict[str, Any
 
 __all__ = [
     "AWS_FAULTS",
-    "AwsSandbox",
     "DEFAULT_CLIENT_ID",
     "DEFAULT_REGION",
     "DUMMY_ACCESS_KEY",
@@ -869,8 +868,9 @@ __all__ = [
     "RESOURCE_POLICY_NAME",
     "ROLE_NAME",
     "RUNTIME_NAME",
-    "SeedInfo",
     "XRAY_ACCESS_DENIED",
+    "AwsSandbox",
+    "SeedInfo",
     "new_runtime_id",
     "runtime_arn_for",
     "seed",

@@ -3,8 +3,7 @@
 * ``--list``       describe the scenarios;
 * ``--print-env``  print ``export`` lines and keep the servers up until Ctrl-C/SIGTERM;
 * default          point this process at the sandbox, print a SANDBOX banner, open the TUI
-                   (``tui.app.main.run_app``) or, when the TUI is absent or ``--doctor`` is
-                   given, run the doctor in-process and print its report.
+                   (``tui.app.main.run_app``) or, with ``--doctor``, run the doctor in-process and print its report.
 
 Everything stops on the way out, Ctrl-C and SIGTERM included.
 """
@@ -125,10 +124,10 @@ def _export_lines(box: Any, *, read_only: bool = False) -> str:
 
 
 def _run_doctor(out: TextIO, *, read_only: bool = False) -> int:
-    from tui.cli import resolve_playbook
     from tui.context import build_context
     from tui.engine.doctor import run_doctor
     from tui.engine.report import render_text
+    from tui.playbook.validate import resolve_playbook
     from tui.redact import register_secret
 
     ctx = build_context(read_only=read_only)
@@ -139,16 +138,6 @@ def _run_doctor(out: TextIO, *, read_only: bool = False) -> int:
     run = asyncio.run(run_doctor(loaded.playbook, ctx))
     out.write(render_text(run) + "\n")
     return int(run.exit_code)
-
-
-def _tui_available() -> bool:
-    try:
-        import tui.app.main  # noqa: F401
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("tui.app"):
-            return False
-        raise
-    return True
 
 
 def run_demo(
@@ -210,7 +199,7 @@ def run_demo(
                     os.environ["AGENTCORE_TRIAGE_READ_ONLY"] = "1"
                 err.write(banner(box) + "\n")
                 err.flush()
-                if not doctor_only and _tui_available():
+                if not doctor_only:
                     from tui.app.main import run_app
                     from tui.context import build_context
 

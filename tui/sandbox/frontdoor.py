@@ -257,8 +257,8 @@ class FrontDoorSandbox:
                 return _aws_error(
                     400,
                     "ValidationException",
-                    f"1 validation error detected: Value at 'runtimeSessionId' failed to satisfy constraint: "
-                    f"Member must have length greater than or equal to 33",
+                    "1 validation error detected: Value at 'runtimeSessionId' failed to satisfy constraint: "
+                    "Member must have length greater than or equal to 33",
                 )
             headers = {k: v for k, v in request.headers.items() if k.lower() in FORWARD_REQUEST_HEADERS}
             headers[RUNTIME_SESSION_HEADER] = runtime_session
@@ -357,9 +357,9 @@ __all__ = [
     "ACCEPT_MESSAGE",
     "AUTH_MISMATCH_MESSAGE",
     "FORWARDED_HOST",
-    "FrontDoorSandbox",
     "INIT_TIMEOUT_MESSAGE",
     "INTERNAL_ERROR_MESSAGE",
     "TOKEN_KINDS",
     "WRONG_CLIENT_MESSAGE",
+    "FrontDoorSandbox",
 ]

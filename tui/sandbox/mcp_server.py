@@ -233,11 +233,11 @@ class McpServerSandbox:
 
 __all__ = [
     "MCP_FAULTS",
-    "McpServerSandbox",
     "RAISED_MESSAGE",
     "RAISING_TOOL",
     "SAMPLE_TOOLS",
     "SLOW_TOOL",
+    "McpServerSandbox",
     "build_app",
     "build_server",
 ]

@@ -20,8 +20,8 @@ import socket
 import struct
 import threading
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from tui.sandbox._net import LOOPBACK, UvicornThread, bind_loopback
@@ -175,7 +175,7 @@ class RawTcpFault:
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return
@@ -266,7 +266,7 @@ def tls_endpoint(certfile: str, keyfile: str, path: str = "/mcp") -> Iterator[in
         while not stop.is_set():
             try:
                 conn, _ = sock.accept()
-            except (TimeoutError, socket.timeout):
+            except TimeoutError:
                 continue
             except OSError:
                 return

@@ -5,8 +5,8 @@ from __future__ import annotations
 import ipaddress
 from typing import Any
 
-from tui.checks.endpoint._common import EndpointParams, cause_fields, md_table, setup
 from tui.checks.base import CheckContext
+from tui.checks.endpoint._common import EndpointParams, cause_fields, md_table, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 

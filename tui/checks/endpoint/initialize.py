@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
 from tui.checks.base import CheckContext
+from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 

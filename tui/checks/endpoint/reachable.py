@@ -6,8 +6,8 @@ import asyncio
 import time
 from typing import Any
 
-from tui.checks.endpoint._common import EndpointParams, Setup, setup
 from tui.checks.base import CheckContext
+from tui.checks.endpoint._common import EndpointParams, Setup, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -67,7 +67,7 @@ async def _reachable(s: Setup) -> CheckResult:
     started = time.monotonic()
     try:
         infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), t)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return failed(
             f"DNS: resolving {host} took more than {t:g} s",
             details="Check DNS, VPN and resolver settings.",
@@ -90,8 +90,8 @@ async def _reachable(s: Setup) -> CheckResult:
     t = min(s.probe_timeout, max(0.5, s.remaining()))
     started = time.monotonic()
     try:
-        reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), t)
-    except asyncio.TimeoutError:
+        _reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), t)
+    except TimeoutError:
         return failed(
             f"TCP: connecting to {where} timed out after {t:g} s",
             details="A firewall, security group or network ACL drops the traffic, or the host is down.",
@@ -117,7 +117,7 @@ async def _reachable(s: Setup) -> CheckResult:
     writer.close()
     try:
         await asyncio.wait_for(writer.wait_closed(), 1)
-    except (asyncio.TimeoutError, OSError):
+    except (TimeoutError, OSError):
         pass
 
     cert_note = ""
@@ -131,10 +131,10 @@ async def _reachable(s: Setup) -> CheckResult:
             context.verify_mode = ssl.CERT_NONE
         started = time.monotonic()
         try:
-            reader, writer = await asyncio.wait_for(
+            _reader, writer = await asyncio.wait_for(
                 asyncio.open_connection(host, port, ssl=context, server_hostname=host), t
             )
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return failed(
                 f"TLS: handshake with {where} took more than {t:g} s",
                 details="Is this port speaking TLS?",
@@ -185,7 +185,7 @@ async def _reachable(s: Setup) -> CheckResult:
         writer.close()
         try:
             await asyncio.wait_for(writer.wait_closed(), 1)
-        except (asyncio.TimeoutError, OSError, ssl.SSLError):
+        except (TimeoutError, OSError, ssl.SSLError):
             pass
 
     details = "\n".join(f"* {step}" for step in steps)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, setup
 from tui.checks.base import CheckContext
+from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped
 
@@ -70,7 +70,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             )
     evidence["probes"] = [pr.evidence() for pr in listed]
     facts: dict[str, Any] = {}
-    for probe, rid in zip(listed, (42, string_id)):
+    for probe, rid in zip(listed, (42, string_id), strict=False):
         c = classify(probe, s.target)
         if c is not None:
             return failed(

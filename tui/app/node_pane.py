@@ -1,0 +1,145 @@
+"""The right pane of the walk: the current node's title, Markdown body, choices or live checks, the
+decision (where ``n`` leads and why) and the fixes on offer. It renders; the walk screen decides when."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.markup import escape
+from textual.widgets import Markdown, Static
+
+from tui.app import icons
+from tui.app.check_detail import CheckDetail
+from tui.app.checks_table import CheckRow, ChecksTable
+from tui.app.choice_list import ChoiceList
+
+if TYPE_CHECKING:
+    from tui.engine.walk import OfferedFix, Walk
+
+KIND_BADGE = {
+    "question": "[b $accent]QUESTION[/]",
+    "check": "[b $primary]CHECKS[/]",
+    "diagnosis": "[b $warning]DIAGNOSIS[/]",
+}
+
+
+class NodePane(VerticalScroll):
+    """One node of the walk, as the user sees it."""
+
+    DEFAULT_CSS = """
+    NodePane {
+        width: 1fr;
+        height: 1fr;
+        padding: 0 1;
+        border: round $primary 40%;
+        border-title-color: $text-muted;
+        &:focus-within { border: round $primary 70%; }
+        #node-title { height: auto; margin-bottom: 0; }
+        #node-body { height: auto; margin: 0; padding: 0; background: transparent; }
+        #decision { height: auto; margin: 0 0 1 0; padding: 0 1; background: $boost; }
+        #fixes { height: auto; margin: 0 0 1 0; padding: 0 1; background: $warning 15%; }
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="node-title")
+        yield Markdown("", id="node-body")
+        yield ChoiceList(id="choices")
+        yield ChecksTable(id="checks")
+        yield Static("", id="decision")
+        yield Static("", id="fixes")
+        yield CheckDetail("", id="detail")
+
+    def show(self, walk: Walk, *, rows: list[CheckRow], offered: list[OfferedFix], running: bool) -> bool:
+        """Render the current node; True when a widget of the pane took the focus (choices or checks)."""
+        from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
+
+        node = walk.node
+        self.border_title = f"{walk.current}"
+        self.query_one("#node-title", Static).update(f"{KIND_BADGE[node.kind]}  [b]{escape(node.title)}[/]")
+        body = node.body.strip()
+        if isinstance(node, DiagnosisNode):
+            sev = node.severity.value
+            body = f"**Severity: {sev}**\n\n{body}" if body else f"**Severity: {sev}**"
+            if node.next_steps:
+                body += "\n\n**Next steps**\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(node.next_steps, 1))
+        self.query_one("#node-body", Markdown).update(body)
+        choices = self.query_one("#choices", ChoiceList)
+        checks = self.query_one("#checks", ChecksTable)
+        choices.display = isinstance(node, QuestionNode)
+        checks.display = isinstance(node, CheckNode)
+        self.query_one("#detail", CheckDetail).display = isinstance(node, CheckNode)
+        focused = True
+        if isinstance(node, QuestionNode):
+            choices.set_choices(node.choices, walk.answers.get(walk.current))
+            choices.focus()
+        elif isinstance(node, CheckNode):
+            checks.set_rows(rows)
+            checks.focus()
+            self.show_detail(walk)
+        else:
+            focused = False
+        self._show_decision(walk, running)
+        self._show_fixes(offered, walk.context.read_only)
+        return focused
+
+    def show_detail(self, walk: Walk) -> None:
+        """The highlighted check's description, result, evidence and remediation."""
+        checks = self.query_one("#checks", ChecksTable)
+        key = checks.highlighted_key
+        if key is None:
+            return
+        row = checks.rows_by_key.get(key)
+        inv = next((i for i in getattr(walk.node, "checks", []) if i.key == key), None)
+        spec = walk.registry.checks.get(inv.check) if inv else None
+        self.query_one("#detail", CheckDetail).show(
+            key, spec, row.result if row else None, row.state if row else "pending"
+        )
+
+    def _show_decision(self, walk: Walk, running: bool) -> None:
+        from tui.playbook.model import CheckNode, DiagnosisNode
+
+        node = walk.node
+        decision = self.query_one("#decision", Static)
+        text = ""
+        if walk.forward_stack:
+            step = walk.forward_stack[-1]
+            target = escape(walk.playbook.nodes[step.target].title)
+            text = f"[b]n[/b] → redo: [b]{target}[/]  [dim]({escape(step.reason)})[/]"
+        elif isinstance(node, CheckNode):
+            decided = walk.decision()
+            if running:
+                text = "[dim]checks running… esc cancels[/]"
+            elif decided is not None:
+                target, reason = decided
+                text = (
+                    f"[b]n[/b] → next: [b]{escape(walk.playbook.nodes[target].title)}[/]\n[dim]why: {escape(reason)}[/]"
+                )
+            else:
+                text = "[dim]not run yet: press r[/]"
+        elif isinstance(node, DiagnosisNode) and node.next:
+            text = f"[b]n[/b] → continue: [b]{escape(walk.playbook.nodes[node.next].title)}[/]"
+        elif isinstance(node, DiagnosisNode):
+            text = "[dim]End of this branch. b goes back, / searches, e exports the session.[/]"
+        decision.update(text)
+        decision.display = bool(text)
+
+    def _show_fixes(self, offered: list[OfferedFix], read_only: bool) -> None:
+        fixes = self.query_one("#fixes", Static)
+        if offered and not read_only:
+            lines = ["[b]Fixes[/b] [dim](you see the exact change first)[/]"]
+            for o in offered:
+                why = f" [dim]for {escape(o.ref.for_)}[/]" if o.ref.for_ else ""
+                risk = o.spec.risk.value
+                label = escape(o.ref.label or o.spec.title)
+                style = icons.RISK_STYLE.get(risk, "")
+                lines.append(f"[b reverse] {escape(o.ref.key)} [/] {label} [{style}]{risk}[/]{why}")
+            fixes.update("\n".join(lines))
+            fixes.display = True
+        elif offered:
+            fixes.update(f"[dim]read-only: {len(offered)} fix(es) available without --read-only[/]")
+            fixes.display = True
+        else:
+            fixes.display = False

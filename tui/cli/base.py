@@ -1,0 +1,207 @@
+"""What every command shares: the ``main`` group, the context flags, one-line errors and exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from tui import __version__, completion
+from tui.i18n import use_language
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+DEFAULT_PLAYBOOK = "agentcore-mcp"
+
+
+def err(message: str) -> None:
+    click.echo(message, err=True)
+
+
+class UsageProblem(click.ClickException):
+    """A one-line error with exit code 2 (bad flag value, bad playbook, missing input)."""
+
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"agentcore-triage: {self.format_message()}", err=True)
+
+
+def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The context flags every command takes."""
+    options = [
+        click.option(
+            "--profile", help="AWS profile (default: AWS_PROFILE).", shell_complete=completion.complete_profiles
+        ),
+        click.option("--region", help="AWS region (default: AWS_REGION, then the runtime ARN)."),
+        click.option("--runtime", help="AgentCore runtime: ARN, id or name."),
+        click.option("--endpoint", help="MCP endpoint URL (default: built from the runtime ARN)."),
+        click.option("--token-env", metavar="VAR", help="Environment variable holding the bearer token."),
+        click.option("--token-file", metavar="PATH", help="File holding the bearer token."),
+        click.option(
+            "--project",
+            metavar="DIR",
+            type=click.Path(file_okay=False),
+            help="MCP server project directory (default: the current one, if it has .bedrock_agentcore.yaml).",
+        ),
+        click.option(
+            "--agent",
+            metavar="NAME",
+            help="Agent of .bedrock_agentcore.yaml (default: its default_agent).",
+            shell_complete=completion.complete_agents,
+        ),
+        click.option("--read-only", is_flag=True, help="Never offer or apply fixes."),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0.1, max=600),
+            default=None,
+            metavar="SECONDS",
+            help="Per-check timeout (default 10).",
+        ),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def context_from_flags(kwargs: dict[str, Any], *, needs_target: bool = True) -> Any:
+    """The context from the flags (and the environment); an unusable endpoint or token source is a usage error."""
+    from tui.context import build_context
+    from tui.redact import register_secret
+
+    for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        register_secret(os.environ.get(name))
+    keys: tuple[str, ...] = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent")
+    keys += ("read_only", "timeout")
+    try:
+        ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
+    except ValueError as exc:  # .bedrock_agentcore.yaml: unknown --agent, or several agents and no default
+        raise UsageProblem(str(exc)) from None
+    ctx.token()  # registers the token with the redactor before anything can print it
+    for problem in (ctx.endpoint_problem(), ctx.token_problem()) if needs_target else ():
+        if problem:
+            # A bad URL or an unreadable token must not turn into misleading check results.
+            raise UsageProblem(problem)
+    return ctx
+
+
+def resolve_playbook(ref: str | None) -> Any:
+    """Find a playbook by id or path, validate it, and return the LoadedPlaybook (exit 2 on errors)."""
+    from tui.playbook.validate import resolve_playbook as resolve
+
+    try:
+        return resolve(ref or DEFAULT_PLAYBOOK)
+    except ValueError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def command_target(
+    click_ctx: click.Context, kwargs: dict[str, Any], playbook_ref: str | None, inputs: tuple[str, ...] = ()
+) -> tuple[Any, Any]:
+    """The context and the validated playbook (with its inputs) of a command that runs checks."""
+    from tui.playbook.model import InputError
+
+    kwargs = merge_parent(click_ctx, kwargs)
+    playbook_ref = playbook_ref or kwargs.pop("playbook_ref", None)
+    kwargs.pop("playbook_ref", None)
+    ctx = context_from_flags(kwargs)
+    loaded = resolve_playbook(playbook_ref)
+    try:
+        ctx.inputs = loaded.playbook.resolve_inputs(inputs, ctx.inputs)
+    except InputError as exc:
+        raise UsageProblem(str(exc)) from None
+    return ctx, loaded
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn any unexpected exception into a one-line error with exit 2 (never a traceback)."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            err("agentcore-triage: interrupted")
+            sys.exit(130)
+        except BrokenPipeError:
+            # the reader (`| head`) went away: stop quietly, like other Unix tools
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
+        except Exception as exc:  # noqa: BLE001 - last line of defence for the user
+            from tui.redact import redact_text
+
+            if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
+                raise
+            raise UsageProblem(
+                redact_text(f"{type(exc).__name__}: {exc}") + " (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)"
+            ) from None
+
+    return wrapper
+
+
+class OneLineErrors(click.Group):
+    """A click group whose usage errors are one line (``agentcore-triage: …``), like every other error."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            code = super().main(*args, **kwargs)
+        except click.UsageError as exc:
+            where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
+            click.echo(f"agentcore-triage: {exc.format_message()} (see `{where} --help`)", err=True)
+            sys.exit(EXIT_USAGE)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("agentcore-triage: aborted", err=True)
+            sys.exit(EXIT_PROBLEMS)
+        sys.exit(code if isinstance(code, int) else EXIT_OK)
+
+
+@click.group(cls=OneLineErrors, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="agentcore-triage")
+@context_options
+@click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    expose_value=False,
+    is_eager=True,
+    callback=lambda _ctx, _param, value: use_language(value),
+    help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
+)
+@click.pass_context
+@handle_errors
+def main(click_ctx: click.Context, playbook_ref: str | None, **kwargs: Any) -> None:
+    """Guided troubleshooting for MCP servers on Amazon Bedrock AgentCore Runtime.
+
+    With no command, opens the TUI. `agentcore-triage demo` opens it against a local
+    sandbox with the troubleshooting guide's faults seeded in (no AWS account needed).
+    """
+    if click_ctx.invoked_subcommand is not None:
+        click_ctx.obj = kwargs | {"playbook_ref": playbook_ref}
+        return
+    ctx = context_from_flags(kwargs)
+    open_tui(ctx, playbook_ref)
+
+
+def open_tui(ctx: Any, playbook_ref: str | None) -> None:
+    """Start the Textual app (imported here so headless commands never pay for it)."""
+    from tui.app.main import run_app
+
+    run_app(ctx, playbook_ref or DEFAULT_PLAYBOOK)
+
+
+def merge_parent(click_ctx: click.Context, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Context flags may come before or after the subcommand."""
+    parent = click_ctx.obj or {}
+    for key, value in parent.items():
+        if kwargs.get(key) in (None, False) and value not in (None, False):
+            kwargs[key] = value
+    return kwargs

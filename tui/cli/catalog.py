@@ -1,0 +1,191 @@
+"""``match`` (which node explains this error text), ``playbooks``, ``checks`` and ``fixes``: what the product knows."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageProblem, err, handle_errors, main, resolve_playbook
+
+
+@main.command()
+@click.argument("text")
+@click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Only this playbook (default: all shipped).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@handle_errors
+def match(text: str, playbook_ref: str | None, fmt: str) -> None:
+    """Rank the nodes whose signatures match TEXT (`-` reads stdin; a file path reads that log file)."""
+    from tui.playbook.loader import shipped_playbook_files
+    from tui.playbook.matching import MatchInputError, rank, read_match_input
+    from tui.playbook.search import search_nodes
+
+    try:
+        text = read_match_input(text, sys.stdin.read() if text == "-" else None)
+    except (MatchInputError, OSError) as exc:
+        raise UsageProblem(f"match: {exc}") from None
+    books = (
+        [resolve_playbook(playbook_ref)]
+        if playbook_ref
+        else [resolve_playbook(str(f)) for f in shipped_playbook_files()]
+    )
+    hits = []
+    for loaded in books:
+        noise = {m.node for m in rank(loaded.playbook, text) if m.noise}
+        for node_id, score in search_nodes(loaded.playbook, text):
+            hits.append(
+                {
+                    "playbook": loaded.playbook.id,
+                    "node": node_id,
+                    "title": loaded.playbook.nodes[node_id].title,
+                    "score": score,
+                    "noise": node_id in noise,
+                }
+            )
+    hits.sort(key=lambda h: (h["noise"], -h["score"]))
+    if fmt == "json":
+        click.echo(json.dumps(hits, indent=2))
+    elif not hits:
+        click.echo("No node explains that text. Try a shorter excerpt (the error line itself).")
+    else:
+        for position, hit in enumerate(hits, 1):
+            noise_note = ", known noise" if hit["noise"] else ""
+            click.echo(
+                f"{position}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''}{noise_note})"
+            )
+        top = hits[0]
+        click.echo(
+            f"\nWalk from there: agentcore-triage run --playbook {top['playbook']} --start {top['node']}   (in the TUI: press / and paste the text)"
+        )
+    sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
+
+
+@main.group()
+def playbooks() -> None:
+    """Validate, list and describe playbooks."""
+
+
+@playbooks.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path())
+@handle_errors
+def playbooks_validate(paths: tuple[str, ...]) -> None:
+    """Check schema and graph of playbooks (default: every shipped one); errors as file:line:col."""
+    from tui.playbook.loader import shipped_playbook_files
+    from tui.playbook.validate import validate_file
+
+    files: list[Path] = []
+    for p in paths or [str(f) for f in shipped_playbook_files()]:
+        path = Path(p)
+        files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+    if not files:
+        raise UsageProblem("no playbook files given or found")
+    count = 0
+    for file in files:
+        _, errors = validate_file(file)
+        for error in errors:
+            click.echo(str(error))
+        count += sum(1 for e in errors if not e.message.startswith("warning: "))
+        if not errors:
+            err(f"ok  {file}")
+    if count:
+        err(f"{count} error{'s' if count != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''}")
+        sys.exit(EXIT_USAGE)
+
+
+@playbooks.command("schema")
+def playbooks_schema() -> None:
+    """Print the JSON Schema of the playbook format (for yaml-language-server)."""
+    from tui.playbook.model import Playbook
+
+    schema = Playbook.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://agentcore-triage.dev/schema/playbook.json"
+    click.echo(json.dumps(schema, indent=2))
+
+
+@playbooks.command("list")
+@handle_errors
+def playbooks_list() -> None:
+    """List shipped playbooks."""
+    from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
+
+    for file in shipped_playbook_files():
+        try:
+            pb = load_playbook(file).playbook
+            click.echo(f"{pb.id:<24} {len(pb.nodes):>3} nodes  {pb.title}  ({file.name})")
+        except PlaybookLoadError as exc:
+            click.echo(f"{file.stem:<24} invalid: {exc.errors[0]}")
+
+
+@main.group()
+def checks() -> None:
+    """List the registered checks."""
+
+
+@checks.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def checks_list(fmt: str) -> None:
+    """Every check: id, severity, title, what it needs and the facts it publishes."""
+    from tui.registry import load_all
+
+    specs = sorted(load_all().checks.values(), key=lambda s: s.id)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "severity": s.severity.value,
+                        "needs": list(s.needs),
+                        "publishes": list(s.publishes),
+                        "params": s.params.model_json_schema(),
+                        "description": s.description,
+                    }
+                    for s in specs
+                ],
+                indent=2,
+            )
+        )
+        return
+    for s in specs:
+        click.echo(f"{s.id:<26} {s.severity.value:<8} {s.title}")
+
+
+@main.group()
+def fixes() -> None:
+    """List the registered fixes."""
+
+
+@fixes.command("list")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def fixes_list(fmt: str) -> None:
+    """Every fix: id, risk class, whether it can be undone, and the permissions it needs."""
+    from tui.registry import load_all
+
+    specs = sorted(load_all().fixes.values(), key=lambda s: s.id)
+    if fmt == "json":
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": s.id,
+                        "title": s.title,
+                        "risk": s.risk.value,
+                        "undoable": s.undoable,
+                        "permissions": list(s.permissions),
+                        "description": s.description,
+                    }
+                    for s in specs
+                ],
+                indent=2,
+            )
+        )
+        return
+    for s in specs:
+        undo = "undo" if s.undoable else "    "
+        click.echo(f"{s.id:<28} {s.risk.value:<11} {undo}  {s.title}")
+        if s.permissions:
+            click.echo(f"{'':<28} needs: {', '.join(s.permissions)}")

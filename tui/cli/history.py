@@ -1,0 +1,89 @@
+"""``audit`` (the fixes applied) and ``undo`` (reverse one)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from tui.cli.base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    UsageProblem,
+    context_from_flags,
+    context_options,
+    err,
+    handle_errors,
+    main,
+    merge_parent,
+)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+def audit(fmt: str) -> None:
+    """Show the audit log of applied fixes."""
+    from tui.fixes.audit import audit_path, read_log, undone_ids
+
+    log = read_log()
+    recs = log.records
+    if log.summary():
+        err(f"agentcore-triage: {log.summary()}")
+    if fmt == "json":
+        click.echo(json.dumps([r.model_dump(mode="json") for r in recs], indent=2))
+        return
+    if not recs:
+        click.echo(f"No fixes applied yet ({audit_path()}).")
+        return
+    undone = undone_ids()
+    for r in recs:
+        mark = " (undone)" if r.id in undone else ""
+        click.echo(f"{r.id}  {r.time}  {r.outcome:<8} {r.fix:<28} {r.principal}{mark}")
+        if r.error:
+            click.echo(f"{'':14}error: {r.error}")
+
+
+@main.command()
+@context_options
+@click.argument("record_id", required=False)
+@click.option("--yes", is_flag=True, help="Undo without asking.")
+@click.pass_context
+@handle_errors
+def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: Any) -> None:
+    """Reverse an applied fix (the latest one, or RECORD_ID from `agentcore-triage audit`)."""
+    from tui.engine.fixing import FixError, undo_record
+    from tui.fixes.audit import read_log
+    from tui.fixes.undo import select_record, undo_plan
+
+    ctx = context_from_flags(merge_parent(click_ctx, kwargs), needs_target=False)  # undo needs no endpoint or token
+    log = read_log()
+    if log.summary():
+        err(f"agentcore-triage: {log.summary()}")
+    try:
+        plan = undo_plan(select_record(record_id, log.records), ctx)
+    except FixError as exc:
+        raise UsageProblem(str(exc)) from None
+    err(f"{plan.title} (reverses {plan.record.id}):")
+    err(plan.preview())
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageProblem("undo needs --yes when not run on a terminal (nothing was changed)")
+        if not click.confirm("Undo this fix?", default=False, err=True):
+            err("nothing changed")
+            sys.exit(EXIT_OK)
+    for question in plan.questions:  # each asked on its own: --yes does not answer them
+        if not sys.stdin.isatty():
+            raise UsageProblem(f"{question}: confirm on a terminal (nothing was changed)")
+        if not click.confirm(f"{question}. Delete anyway?", default=False, err=True):
+            err("nothing changed")
+            sys.exit(EXIT_OK)
+    try:
+        record, _ = undo_record(plan.record.id, ctx, confirmed=plan)
+    except FixError as exc:
+        raise UsageProblem(str(exc)) from None
+    if record.outcome == "failed":
+        err(f"undo failed: {record.error}")
+        sys.exit(EXIT_PROBLEMS)
+    click.echo(f"undone: {record.undoes} ({record.fix})")

@@ -1,0 +1,105 @@
+"""What a walk and a doctor run share: check results per node, accumulated facts, and the one node runner.
+
+``RunState.run_node`` is the only place a node's checks are prepared, run and stored: the TUI, the
+headless ``run``, ``doctor`` and the verification after a fix all go through it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.checks.base import CheckContext
+from tui.context import Context
+from tui.engine.events import Listener, NodeFinished, ignore
+from tui.engine.runner import Planned, prepare, run_checks
+from tui.playbook.model import CheckNode, Playbook
+from tui.registry import Registry, load_all
+from tui.results import CheckResult
+
+
+class WalkError(Exception):
+    """An action that does not fit the current node (answering a check node, unknown choice, ...)."""
+
+
+def check_node_order(playbook: Playbook) -> list[str]:
+    """Reachable check nodes, each after every node that can lead to it (cycles broken by DFS order)."""
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(node_id: str) -> None:
+        state[node_id] = 1
+        for target, _ in playbook.targets(node_id):
+            if target in playbook.nodes and state.get(target) is None:
+                visit(target)
+        state[node_id] = 2
+        order.append(node_id)
+
+    visit(playbook.start)
+    order.reverse()
+    return [n for n in order if isinstance(playbook.nodes[n], CheckNode)]
+
+
+def cache_key(planned: Planned) -> str:
+    """The same check with the same parameters: one run per doctor pass, whatever node lists it."""
+    params = planned.params.model_dump(mode="json") if planned.params is not None else None
+    return json.dumps([planned.spec.id if planned.spec else planned.key, params], sort_keys=True, default=str)
+
+
+@dataclass(eq=False)
+class RunState:
+    """Results and facts of one session over one playbook (a walk or a doctor run)."""
+
+    playbook: Playbook
+    context: Context
+    registry: Registry = field(default_factory=load_all)
+    timeout: float | None = None
+    listener: Listener = ignore
+    facts: dict[str, Any] = field(default_factory=dict)
+    results: dict[str, dict[str, CheckResult]] = field(default_factory=dict)
+    settled: set[str] = field(default_factory=set)
+    """Fixes (``fix_key``) applied in this session or found to have nothing left to do: no longer offered."""
+
+    def __post_init__(self) -> None:
+        if self.timeout is None:
+            self.timeout = self.context.timeout
+
+    def values(self) -> dict[str, Any]:
+        """Everything templates may use now: input defaults, context values and facts."""
+        return {**self.playbook.values(self.context.values()), **self.facts}
+
+    async def run_node(
+        self, node_id: str, *, only: set[str] | None = None, cache: dict[str, CheckResult] | None = None
+    ) -> dict[str, CheckResult]:
+        """Run a check node's checks (``only``: check ids or result keys), store results and facts.
+
+        With ``cache``, a check already run with the same parameters is not run again. Returns the
+        node's results (earlier results of checks not selected by ``only`` are kept).
+        """
+        node = self.playbook.nodes[node_id]
+        if not isinstance(node, CheckNode):
+            raise WalkError(f"{node_id} is a {node.kind} node; it has no checks to run")
+        invocations = [inv for inv in node.checks if only is None or inv.check in only or inv.key in only]
+        if not invocations:
+            return {}
+        planned = prepare(invocations, self.registry, self.values())
+        fresh = planned if cache is None else [p for p in planned if cache_key(p) not in cache]
+        timeout = self.timeout if self.timeout is not None else self.context.timeout
+        ctx = CheckContext(
+            context=self.context, facts=dict(self.facts), timeout=timeout, playbook=self.playbook, node_id=node_id
+        )
+        ran = await run_checks(node_id, fresh, ctx, timeout=timeout, listener=self.listener)
+        if cache is not None:
+            cache.update({cache_key(p): ran[p.key] for p in fresh})
+            ran = {p.key: cache[cache_key(p)] for p in planned}
+        merged = {**self.results.get(node_id, {}), **ran}
+        self.results[node_id] = {inv.key: merged[inv.key] for inv in node.checks if inv.key in merged}
+        for result in ran.values():
+            self.facts.update(result.facts)
+        self.node_ran(node_id, ran)
+        self.listener(NodeFinished(node_id, self.results[node_id]))
+        return self.results[node_id]
+
+    def node_ran(self, node_id: str, results: dict[str, CheckResult]) -> None:
+        """Hook after a node's checks ran (the doctor records findings here)."""
