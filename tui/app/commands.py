@@ -9,9 +9,8 @@ from typing import NamedTuple
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.i18n import N_, _
-
-PALETTE_JUMP_REASON = N_("jumped there from the command palette")
+from tui.app.language import PALETTE_JUMP_REASON
+from tui.i18n import _
 
 
 class Command(NamedTuple):

@@ -25,11 +25,9 @@ LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 SWITCH_TITLE = "言語を切り替え / Switch language"
 """The palette command, in both languages on purpose: findable whichever language is on screen."""
 
-JUMP_REASONS = (
-    N_("jumped there"),
-    N_("jumped there from the command palette"),
-    N_("symptom search matched the pasted text"),
-)
+PALETTE_JUMP_REASON = N_("jumped there from the command palette")
+SEARCH_JUMP_REASON = N_("symptom search matched the pasted text")
+JUMP_REASONS = (PALETTE_JUMP_REASON, SEARCH_JUMP_REASON)
 """Fixed reasons the UI gives for a jump (re-stated in the new language on a switch)."""
 
 
@@ -97,14 +95,14 @@ def relocalize_walk(walk: Walk, playbook: Playbook, previous: str) -> None:
     answer given, the check results and facts it was decided on, a fixed jump reason). A reason that cannot be
     re-derived (a free text) stays as it was.
     """
-    old = walk.playbook
     walk.playbook = playbook
     for step in [*walk.history, *walk.forward_stack]:
-        step.reason = restate_reason(walk, old, step, previous)
+        step.reason = restate_reason(walk, step, previous)
 
 
-def restate_reason(walk: Walk, old: Playbook, step: Any, previous: str) -> str:
-    """One step's reason in the current language (its old text when it cannot be derived again)."""
+def restate_reason(walk: Walk, step: Any, previous: str) -> str:
+    """One step's reason in the current language, derived again from what the step records (the answer given, the
+    results and facts the branch was decided on, a fixed reason); its old text when it cannot be derived."""
     from tui.engine import walk as engine
     from tui.playbook.model import CheckNode, DiagnosisNode, QuestionNode
 
@@ -112,16 +110,11 @@ def restate_reason(walk: Walk, old: Playbook, step: Any, previous: str) -> str:
     if isinstance(node, QuestionNode) and step.answer is not None:
         choice = next((c for c in node.choices if c.key == step.answer), None)
         if choice is not None and choice.goto == step.target:
-            reason_for = getattr(engine, "answer_reason", None)
-            if callable(reason_for):
-                return str(reason_for(choice))
-            return f"you answered {choice.label!r}" + (f": {choice.because}" if choice.because else "")
+            return engine.answer_reason(choice)
     if isinstance(node, CheckNode) and step.node in walk.results:
         target, reason = engine.decide(node, walk.results[step.node], step.facts_after)
         if target == step.target:
             return reason
     if isinstance(node, DiagnosisNode) and node.next == step.target:
-        continue_reason = getattr(engine, "CONTINUE_REASON", None)
-        if isinstance(continue_reason, str):
-            return _(continue_reason)
-    return retranslate(str(step.reason), previous, JUMP_REASONS)
+        return _(engine.CONTINUE_REASON)
+    return retranslate(str(step.reason), previous, (engine.JUMP_REASON, *JUMP_REASONS))
