@@ -189,7 +189,34 @@ def extract() -> Any:
         strip_comment_tags=True,
     ):
         catalog.add(message, None, [(f"tui/{filename}", lineno)], auto_comments=comments, context=context)
+    for message, location in registry_texts():
+        catalog.add(message, None, [location], auto_comments=["registry: check or fix title, remediation"])
     return catalog
+
+
+def registry_texts() -> list[tuple[str, tuple[str, int]]]:
+    """Titles and remediations of every registered check and fix, with where they are declared.
+
+    They are declared as ``@check(title=..., remediation=...)`` / ``@fixer(title=...)`` arguments, which Babel
+    cannot see as messages; the screens, reports and CLI show them through ``_()``.
+    """
+    import inspect
+
+    from tui.registry import load_all
+
+    root = Path(__file__).resolve().parent.parent
+    registry = load_all()
+    out: list[tuple[str, tuple[str, int]]] = []
+    declared = [(c.func, (c.title, c.remediation)) for c in registry.checks.values()]
+    declared += [(f.cls, (f.title,)) for f in registry.fixes.values()]
+    for obj, texts in declared:
+        try:
+            file = Path(inspect.getsourcefile(obj) or "").resolve().relative_to(root).as_posix()
+            line = inspect.getsourcelines(obj)[1]
+        except (OSError, TypeError, ValueError):
+            file, line = "tui", 0
+        out += [(text, (file, line)) for text in texts if text]
+    return out
 
 
 def compile_po(po_path: Path = PO_FILE) -> bytes:
