@@ -70,6 +70,14 @@ def plan_renderable(plan: Plan, theme: str = "ansi_dark") -> RenderableType:
     return Group(*parts)
 
 
+def is_undo(plan: Plan) -> bool:
+    """An undo's own plan (no 'cannot be undone' warning for it), titled in either language."""
+    from tui.fixes.undo import UNDO_TITLE
+
+    prefixes = {UNDO_TITLE.split("{")[0], _(UNDO_TITLE).split("{")[0]}
+    return any(plan.title.startswith(prefix) for prefix in prefixes)
+
+
 class FixModal(ModalScreen[bool]):
     """Show a fix's plan and ask for confirmation: ``y`` or the Apply button applies, ``n``/``esc`` cancels.
 
@@ -159,7 +167,7 @@ class FixModal(ModalScreen[bool]):
                     yield Static(
                         Text(_("Can be undone: `agentcore-triage undo` or the audit log."), style="dim"), id="fix-undo"
                     )
-                elif plan.actions and not plan.title.startswith("Undo"):
+                elif plan.actions and not is_undo(plan):
                     yield Static(Text(_("Cannot be undone automatically."), style="yellow"), id="fix-undo")
                 yield Static(plan_renderable(plan), id="fix-actions")
 
