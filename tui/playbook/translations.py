@@ -260,6 +260,8 @@ def _translated(path: tuple[Any, ...], english: str, playbook: Playbook, texts: 
 # ---------------------------------------------------------------------------- applying an overlay
 
 _WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_WIDE_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]|.[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]")
+"""Japanese punctuation (、。「」（）：…) on either side of a line break: no space."""
 _BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+\.|```)")
 
 
@@ -291,7 +293,8 @@ def join_soft_breaks(text: str) -> str:
         )
         if joinable:
             before = previous.rstrip()
-            glue = "" if _WIDE.match(before[-1]) and _WIDE.match(stripped[0]) else " "
+            wide = (_WIDE.match(before[-1]), _WIDE.match(stripped[0]))
+            glue = "" if all(wide) or _WIDE_PUNCTUATION.match(before[-1] + stripped[0]) else " "
             out[-1] = before + glue + stripped
         else:
             out.append(line)

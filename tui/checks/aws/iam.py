@@ -12,6 +12,8 @@ from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
 AGENTCORE_SERVICE = "bedrock-agentcore.amazonaws.com"
+METHODS = (N_("local evaluation"),)
+"""How a role was judged (``tui.aws.roles.Assessment.method``), as shown; ``SimulatePrincipalPolicy`` is an API name."""
 
 
 class TrustParams(CheckParams):
@@ -152,7 +154,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
         need, ev = a.denied[0]
         return failed(
             _("{role} may not {action} on {resource}: {why} [{method}]").format(
-                role=name, action=ev.action, resource=_where(ev.resource), why=ev.explain(), method=a.method
+                role=name, action=ev.action, resource=_where(ev.resource), why=ev.explain(), method=_(a.method)
             ),
             details=_(
                 "An explicit Deny wins over every Allow, so adding permissions does not help: remove or narrow "
@@ -173,7 +175,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
                 resource=_where(ev.resource),
                 more=more,
                 why=hint or _("no statement allows it"),
-                method=a.method,
+                method=_(a.method),
             ),
             details=_(
                 "Needed because {need}. Without it the runtime's {what} fail silently or with AccessDenied "
@@ -187,14 +189,14 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
             _(
                 "{role} may {action} on {resource} only if conditions hold that agentcore-triage did not evaluate "
                 "[{method}]"
-            ).format(role=name, action=ev.action, resource=_where(ev.resource), method=a.method),
+            ).format(role=name, action=ev.action, resource=_where(ev.resource), method=_(a.method)),
             details=ev.explain(),
             evidence=evidence,
         )
     actions = sorted({e.action for _, e in a.results})
     return passed(
         _("{role} may {actions} on the exact resources [{method}]").format(
-            role=name, actions=", ".join(actions), method=a.method
+            role=name, actions=", ".join(actions), method=_(a.method)
         ),
         evidence=evidence,
     )

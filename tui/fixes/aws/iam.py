@@ -238,7 +238,7 @@ class RolePolicy(Fix):
                 )
             ],
             undo=undo,
-            permissions=["iam:PutRolePolicy", "iam:DeleteRolePolicy (undo only)"],
+            permissions=["iam:PutRolePolicy", _("iam:DeleteRolePolicy (undo only)")],
             before=before,
             notes=[*notes, _("IAM changes take a few seconds to propagate; new runtime sessions pick them up.")],
         )
