@@ -10,7 +10,11 @@ import os
 
 import pytest
 
-pytest_plugins = ["sandbox_fixtures", "test_app_support"]
+pytest_plugins = [
+    "sandbox_fixtures",
+    "test_app_support",
+    "aws_recorder",  # every AWS call of the suite is validated against the botocore model
+]
 
 os.environ["AGENTCORE_TRIAGE_LANG"] = "en"  # the suite reads English whatever the machine's locale; tests opt into ja
 

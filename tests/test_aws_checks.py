@@ -216,62 +216,6 @@ def test_recent_errors_counts_and_samples_per_node(seeded_aws):
     assert "eyJhbGci" not in json.dumps(run.report())
 
 
-def test_simulator_decides_when_it_works(seeded_aws, monkeypatch):
-    """moto lacks iam:SimulatePrincipalPolicy: stub just that operation and check its answer is used."""
-    from botocore.stub import Stubber
-
-    import tui.aws.roles as roles
-    import tui.aws.session as session
-
-    info = seeded_aws()
-    monkeypatch.setattr(roles, "_NO_SIMULATOR", {})
-    monkeypatch.setattr(roles, "_SIMULATOR_OK", set())  # earlier tests learnt that moto lacks it
-    real_client = session._client
-
-    class SimulatingIam:
-        def __init__(self, inner: Any) -> None:
-            self._inner = inner
-            self._stubbed = real_client(build_context(), "iam", 5.0)
-            self._stubber = Stubber(self._stubbed)
-            self._stubber.activate()
-
-        def simulate_principal_policy(self, **kwargs: Any) -> Any:
-            results = []
-            for action in kwargs["ActionNames"]:
-                decision = "explicitDeny" if action == "logs:PutLogEvents" else "allowed"
-                results.append(
-                    {
-                        "EvalActionName": action,
-                        "EvalResourceName": kwargs["ResourceArns"][0],
-                        "EvalDecision": decision,
-                        "MatchedStatements": [{"SourcePolicyId": "AgentCorePolicy", "SourcePolicyType": "IAM Policy"}],
-                    }
-                )
-            self._stubber.add_response(
-                "simulate_principal_policy", {"EvaluationResults": results, "IsTruncated": False}, kwargs
-            )
-            return self._stubbed.simulate_principal_policy(**kwargs)
-
-        def __getattr__(self, name: str) -> Any:
-            return getattr(self._inner, name)
-
-    def fake_client(context: Any, service: str, timeout: float) -> Any:
-        client = real_client(context, service, timeout)
-        return SimulatingIam(client) if service == "iam" else client
-
-    monkeypatch.setattr(session, "_client", fake_client)
-    monkeypatch.setattr(session, "read_only_client", lambda c, s, timeout=10.0: fake_client(c, s, timeout))
-    found = by_check(doctor(info.runtime_arn))
-    f = found["iam.role.logs"]
-    assert f.status is Status.FAIL
-    assert "[SimulatePrincipalPolicy]" in f.summary and "logs:PutLogEvents" in f.summary
-    assert f.evidence["method"] == "SimulatePrincipalPolicy"
-    assert (
-        found["iam.role.xray"].status is Status.PASS
-        and found["iam.role.xray"].evidence["method"] == "SimulatePrincipalPolicy"
-    )
-
-
 def _walk(runtime: str) -> str:
     from click.testing import CliRunner
 
@@ -318,5 +262,48 @@ def test_simulator_is_asked_once_per_endpoint_that_lacks_it(seeded_aws, monkeypa
         assert found[check].evidence["method"] == "local evaluation"
         assert (
             "does not support" in found[check].evidence["simulator_not_used"]
-            or "not an AWS response" in found[check].evidence["simulator_not_used"]
+            or "did not answer like AWS" in found[check].evidence["simulator_not_used"]
         )
+
+
+def test_a_permissions_boundary_is_named_and_no_grant_is_offered(seeded_aws):
+    """Issue 18 §1: the inline grants exist, the boundary caps them: say so, and do not offer another grant."""
+    from tui.sandbox.aws import BOUNDARY_POLICY_NAME
+
+    info = seeded_aws({"permissions-boundary"})
+    run = doctor(info.runtime_arn)
+    found = by_check(run)
+    for check, action in (("iam.role.metrics", "cloudwatch:PutMetricData"), ("iam.role.logs", "logs:")):
+        f = found[check]
+        assert f.status is Status.FAIL, (check, f.summary)
+        assert action in f.summary and f"permissions boundary {BOUNDARY_POLICY_NAME}" in f.summary, f.summary
+        assert "no statement allows it" not in f.summary
+        assert "cannot help" in f.summary
+        assert f.fix is None, f"{check}: a grant cannot help, yet {f.fix.id} is offered"
+        assert "iam:CreatePolicyVersion" in f.details and BOUNDARY_POLICY_NAME in f.details
+        assert f.evidence["blocked_by"] == f"permissions boundary {BOUNDARY_POLICY_NAME}"
+        assert "an SCP may deny: not visible from here" in f.evidence["not_evaluated"]
+    assert found["iam.role.xray"].status is Status.PASS  # the boundary allows everything else
+    assert run.facts["iam.role.blocked_by"] == f"permissions boundary {BOUNDARY_POLICY_NAME}"
+
+
+def test_fix_all_does_not_grant_what_a_boundary_blocks(seeded_aws):
+    from tui.engine.doctor import fix_all
+    from tui.playbook.loader import load_playbook
+
+    info = seeded_aws({"permissions-boundary"})
+    pb = load_playbook(PLAYBOOK).playbook
+    context = build_context(runtime=info.runtime_arn, inputs={"log_window_minutes": 60})
+    run = asyncio.run(run_doctor(pb, context, only=AWS_CHECKS))
+    asyncio.run(fix_all(run, confirm=lambda title, preview: True))
+    import boto3
+
+    names = boto3.client("iam").list_role_policies(RoleName=info.role_name)["PolicyNames"]
+    assert names == ["AgentCorePolicy"]  # nothing added: another grant would change nothing
+
+
+def test_walk_on_a_boundary_reaches_the_boundary_diagnosis_without_a_grant(seeded_aws):
+    info = seeded_aws({"permissions-boundary"})
+    out = _walk(info.runtime_arn)
+    assert "[aws-role-boundary]" in out and "round in circles" not in out
+    assert "[aws-role-logs]" not in out and "[aws-role-telemetry]" not in out

@@ -302,3 +302,188 @@ def test_audit_line_has_principal_request_before_and_outcome(seeded_aws):
     assert rec.request[0]["params"] == {"logGroupName": info.otel_log_group}
     assert rec.before == {"log_group": info.otel_log_group, "exists": False}
     assert rec.undo[0].operation == "delete_log_group"
+
+
+# ---------------------------------------------------------------------------- issue 18 §3-§5
+
+
+def test_transaction_search_fix_declares_what_aws_documents():
+    """§3: enabling Transaction Search needs more than the X-Ray call (CloudWatch user guide prerequisites)."""
+    from pathlib import Path
+
+    from tui.registry import load_all
+
+    declared = " ".join(load_all().fixes["xray.destination"].permissions)
+    doc = Path("docs/permissions.md").read_text(encoding="utf-8")
+    for action in (
+        "xray:UpdateTraceSegmentDestination",
+        "application-signals:StartDiscovery",
+        "iam:CreateServiceLinkedRole",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:PutRetentionPolicy",
+    ):
+        assert action in declared, action
+        assert action in doc, action
+    assert "aws/spans" in declared
+
+
+def test_undo_soon_after_the_destination_fix_says_wait_until_active(seeded_aws, aws_sandbox):
+    """§3: AWS refuses updates while PENDING; the sandbox does too, and undo says what to do instead of failing."""
+    aws_sandbox.xray_pending_seconds = 900.0  # it stays PENDING for this test, as on AWS for minutes
+    info = seeded_aws({"trace-destination-xray"})
+    params = {"region": info.region, "account": info.account_id}
+    assert apply_plan(plan_fix("xray.destination", params, build_context(), {}), build_context()).outcome == "applied"
+    assert boto3.client("xray").get_trace_segment_destination()["Status"] == "PENDING"
+    record, _ = undo_record(None, build_context())
+    assert record.outcome == "failed"
+    assert "wait until ACTIVE (usually minutes)" in (record.error or ""), record.error
+    # planning the fix again while it switches says the same, before anything is sent
+    aws_sandbox.xray.set(info.account_id, info.region, "XRay", "PENDING", 900.0)
+    with pytest.raises(FixError, match=r"wait until ACTIVE \(usually minutes\)"):
+        plan_fix("xray.destination", params, build_context(), {})
+
+
+def _logs_params(info: Any) -> dict[str, Any]:
+    return {
+        "role_arn": info.role_arn,
+        "scope": "logs",
+        "region": info.region,
+        "account": info.account_id,
+        "log_groups": [info.runtime_log_group, info.otel_log_group],
+    }
+
+
+def test_role_policy_plan_counts_every_inline_policy_of_the_role(seeded_aws):
+    """§4: IAM's 10,240 characters are for all inline policies of a role together, checked at plan time."""
+    info = seeded_aws({"logs-permission-missing"})
+    filler = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": f"Filler{i}",
+                "Effect": "Allow",
+                "Action": "s3:GetObject",
+                "Resource": f"arn:aws:s3:::bucket-{i:04d}/*",
+            }
+            for i in range(110)
+        ],
+    }
+    iam = boto3.client("iam")
+    iam.put_role_policy(RoleName=info.role_name, PolicyName="Filler", PolicyDocument=json.dumps(filler))
+    with pytest.raises(FixError, match=r"inline policies would total \d+ characters.*10240-character quota"):
+        plan_fix("iam.role_policy", _logs_params(info), build_context(), {})
+    assert "agentcore-triage-logs" not in iam.list_role_policies(RoleName=info.role_name)["PolicyNames"]
+
+
+def test_spans_policy_plan_refuses_above_the_logs_policy_limit(seeded_aws):
+    """§4: one logs resource policy holds at most 5,120 characters; the merge says so at plan time."""
+    info = seeded_aws({"resource-policy-missing"})
+    logs = boto3.client("logs")
+    doc: dict[str, Any] = {"Version": "2012-10-17", "Statement": []}
+    doc["Statement"] += [
+        {
+            "Sid": f"Delivery{i}",
+            "Effect": "Allow",
+            "Principal": {"Service": "delivery.logs.amazonaws.com"},
+            "Action": "logs:PutLogEvents",
+            "Resource": f"arn:aws:logs:{info.region}:{info.account_id}:log-group:/vendedlogs/app-{i:03d}:*",
+        }
+        for i in range(24)
+    ]
+    text = json.dumps(doc, separators=(",", ":"))
+    assert 4700 < len(text) <= 5120, len(text)
+    logs.put_resource_policy(policyName="TransactionSearchXRayAccess", policyDocument=text)
+    with pytest.raises(FixError, match=r"5120-character limit"):
+        plan_fix("logs.xray_resource_policy", {"region": info.region, "account": info.account_id}, build_context(), {})
+
+
+def test_a_policy_on_the_spans_group_itself_is_seen(seeded_aws):
+    """§5: DescribeResourcePolicies defaults to the account scope; the group's own policy is read too."""
+    from tui.sandbox.aws import transaction_search_policy
+
+    info = seeded_aws({"resource-policy-missing", "trace-destination-xray"})
+    group = f"arn:aws:logs:{info.region}:{info.account_id}:log-group:aws/spans"
+    boto3.client("logs").put_resource_policy(
+        policyName="SpansGroupPolicy",
+        policyDocument=json.dumps(transaction_search_policy(info.account_id, info.region)),
+        resourceArn=group,
+    )
+    assert boto3.client("logs").describe_resource_policies()["resourcePolicies"] == []  # account scope: nothing
+    found = aws_findings(doctor_cli(info)[1])
+    assert found["logs.policy.xray"]["status"] == "pass", found["logs.policy.xray"]["summary"]
+    assert "SpansGroupPolicy" in found["logs.policy.xray"]["summary"]
+    plan = plan_fix("xray.destination", {"region": info.region, "account": info.account_id}, build_context(), {})
+    assert plan.prerequisites == []  # no account-scoped policy is put on top of it
+
+
+def test_principal_aws_star_is_uncertain_not_denied(seeded_aws):
+    """§5: whether {"AWS": "*"} covers xray.amazonaws.com depends on the service: warn, do not fail."""
+    from tui.sandbox.aws import transaction_search_policy
+
+    info = seeded_aws({"resource-policy-missing"})
+    doc = transaction_search_policy(info.account_id, info.region)
+    doc["Statement"][0]["Principal"] = {"AWS": "*"}
+    boto3.client("logs").put_resource_policy(policyName="OpenSpans", policyDocument=json.dumps(doc))
+    found = aws_findings(doctor_cli(info)[1])
+    f = found["logs.policy.xray"]
+    assert f["status"] == "warn", f["summary"]
+    assert "OpenSpans" in f["summary"]
+
+
+def test_boundary_fix_is_its_own_previewed_change_and_undo_restores_the_version(seeded_aws):
+    """§1: where the caller may edit the boundary, the change is a separate, exact, undoable plan."""
+    from tui.sandbox.aws import BOUNDARY_POLICY_NAME
+
+    info = seeded_aws({"permissions-boundary"})
+    params = {
+        "role_arn": info.role_arn,
+        "region": info.region,
+        "account": info.account_id,
+        "log_groups": [info.runtime_log_group, info.otel_log_group],
+    }
+    plan = plan_fix("iam.boundary_policy", params, build_context(), {})
+    [call] = plan.actions
+    assert call.operation == "create_policy_version" and call.params["SetAsDefault"] is True
+    assert call.params["PolicyArn"].endswith(f":policy/{BOUNDARY_POLICY_NAME}")
+    doc = json.loads(call.params["PolicyDocument"])
+    assert doc["Statement"][0]["Sid"] == "NoTelemetryWrites"  # the guard rail itself stays
+    added = {a for s in doc["Statement"][1:] for a in s["Action"]}
+    assert "cloudwatch:PutMetricData" in added and "logs:PutLogEvents" in added
+    assert all(s["Resource"] != "*" or s["Action"] == ["cloudwatch:PutMetricData"] for s in doc["Statement"][1:])
+    assert any("Could not verify" in n for n in plan.notes)  # moto has no simulator to ask about the caller
+    assert plan.undo[0].operation == "set_default_policy_version" and plan.undo[0].params["VersionId"] == "v1"
+    assert apply_plan(plan, build_context()).outcome == "applied"
+    found = aws_findings(doctor_cli(info)[1])
+    assert found["iam.role.metrics"]["status"] == "pass" and found["iam.role.logs"]["status"] == "pass"
+    assert plan_fix("iam.boundary_policy", params, build_context(), {}).noop
+    undone, _ = undo_record(None, build_context())
+    assert undone.outcome == "undone", undone.error
+    found = aws_findings(doctor_cli(info)[1])
+    assert found["iam.role.metrics"]["status"] == "fail" and found["iam.role.metrics"]["fix"] is None
+
+
+def test_boundary_fix_refuses_an_aws_managed_boundary(seeded_aws):
+    info = seeded_aws({"logs-permission-missing"})
+    iam = boto3.client("iam")
+    arn = iam.create_policy(
+        PolicyName="ReadOnlyAccessLike",
+        Path="/",
+        PolicyDocument=json.dumps(
+            {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}
+        ),
+    )["Policy"]["Arn"]
+    iam.put_role_permissions_boundary(RoleName=info.role_name, PermissionsBoundary=arn)
+    # moto cannot hold an AWS managed boundary of ours; the rule is on the ARN's account field
+    from tui.aws.policy_eval import PolicyDoc
+    from tui.aws.roles import RolePolicies, boundary_owner_hint
+
+    role = RolePolicies(
+        info.role_name,
+        info.role_arn,
+        [],
+        [PolicyDoc("ReadOnlyAccess", {}, "boundary", "arn:aws:iam::aws:policy/ReadOnlyAccess")],
+        [],
+        {},
+    )
+    assert "AWS managed policy, which nobody can edit" in boundary_owner_hint(role)

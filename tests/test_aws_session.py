@@ -188,9 +188,11 @@ def test_access_denied_in_a_check_names_the_tools_missing_permission(seeded_aws,
 
     info = seeded_aws()
     real = session._client
+    session.reset_sessions()  # a fresh client, stubbed for this test only
+    monkeypatch.setattr(session, "_clients", {})
 
-    def denying(context: Any, service: str, timeout: float) -> Any:
-        client = real(context, service, timeout)
+    def denying(context: Any, service: str, timeout: float, *, read_only: bool) -> Any:
+        client = real(context, service, timeout, read_only=read_only)
         if service == "logs":
             stub = Stubber(client)
             stub.add_client_error("describe_resource_policies", "AccessDeniedException", "not authorized", 400)
@@ -256,3 +258,71 @@ def test_unknown_profile_is_an_actionable_error(aws_sandbox):
     )
     assert result.status is Status.ERROR
     assert "AWS profile not found: 'no-such-profile-xyz'" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"{}", "application/json"),  # parses: an empty answer, "no runtimes" unless checked
+        (b'{"message": "welcome to the proxy"}', "application/json"),
+        (b"<html><body>Sign in to the Wi-Fi</body></html>", "text/html"),
+    ],
+)
+def test_a_garbage_200_is_an_error_never_a_no_runtime_finding(monkeypatch, aws_call_recorder, body, content_type):
+    """Issue 12: an endpoint answering 200 with something that is not AWS's answer proves nothing."""
+    aws_call_recorder.allow("agentRuntimes: required member missing")  # the garbage, on purpose
+    import http.server
+    import threading
+
+    from tui.checks.aws.runtime import DiscoverParams, discover
+
+    class Garbage(http.server.BaseHTTPRequestHandler):
+        def _answer(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            self.rfile.read(length)
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_GET = do_POST = _answer
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Garbage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://127.0.0.1:{server.server_port}")
+        monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+        monkeypatch.setenv("AWS_REGION", "us-east-1")
+        result = discover(CheckContext(context=build_context()), DiscoverParams(runtime="mcp_server"))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+    assert result.status is Status.ERROR, (result.status, result.summary)
+    assert "the endpoint did not answer like AWS" in result.summary
+
+
+def test_one_client_per_service_and_region_per_run(aws_sandbox):
+    """Issue 17 §1: checks share a client per service/region; read-only and writable ones never mix."""
+    session.reset_sessions()
+    ctx = build_context()
+    a = session.read_only_client(ctx, "logs")
+    assert session.read_only_client(ctx, "logs") is a
+    assert session.read_only_client(ctx.model_copy(update={"region": "eu-west-1"}), "logs") is not a
+    w = session.writable_client(ctx, "logs")
+    assert w is not a and session.writable_client(ctx, "logs") is w
+    with pytest.raises(session.ReadOnlyViolation):
+        a.create_log_group(logGroupName="x")  # the shared read-only client keeps its guard
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        clients = set(pool.map(lambda _: id(session.read_only_client(ctx, "xray")), range(32)))
+    assert len(clients) == 1
+    session.reset_sessions()
+    assert session.read_only_client(ctx, "logs") is not a

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from tui.context import build_context
 from tui.redact import MASK, redact, redact_text, register_secret
 
@@ -75,3 +77,96 @@ def test_redact_walks_structures_and_masks_secret_keys() -> None:
 def test_registered_secret_inside_nested_evidence() -> None:
     register_secret("s3cr3t-value-xyz")
     assert redact({"body": ["prefix s3cr3t-value-xyz suffix"]}) == {"body": [f"prefix {MASK} suffix"]}
+
+
+# One row per credential shape that must never reach output (issue 9 §4, issue 12 "Secrets in URLs").
+REDACTION_TABLE = [
+    ("url userinfo", "https://alice:hunter2pw@example.com/mcp", "hunter2pw", "https://***redacted***@example.com/mcp"),
+    ("token in url user", "https://ghp_abcdef123456@example.com/", "ghp_abcdef123456", None),
+    ("api_key query", "GET https://h/mcp?api_key=K3Y-VALUE&x=1", "K3Y-VALUE", "?api_key=***redacted***&x=1"),
+    ("token query", "http://h/mcp?x=1&token=T0K3N#frag", "T0K3N", "&token=***redacted***#frag"),
+    ("access_token query", "http://h/cb?access_token=AT-123456", "AT-123456", None),
+    (
+        "sigv4 credential",
+        "Credential=AKIAIOSFODNN7EXAMPLE/20260101/us-east-1/s3/aws4_request, SignedHeaders=host",
+        "AKIAIOSFODNN7EXAMPLE",
+        "SignedHeaders=host",
+    ),
+    (
+        "sigv4 signature",
+        "SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe",
+        "fe5f80f77d5fa3beca038a248ff027d0445342fe",
+        None,
+    ),
+    (
+        "presigned url",
+        "https://b.s3.amazonaws.com/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=ASIAXXXXXXXXXXXXXXXX%2F2026&X-Amz-Signature=abcdef0123&X-Amz-Security-Token=IQoJb3JpZ2lu",
+        "IQoJb3JpZ2lu",
+        None,
+    ),
+    ("security token header", "x-amz-security-token: IQoJb3JpZ2luX2VjEJr//////////", "IQoJb3JpZ2luX2VjEJr", None),
+    (
+        "pem rsa key",
+        "key:\n-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEAx\nabc\n-----END RSA PRIVATE KEY-----\nafter",
+        "MIIEowIBAAKCAQEAx",
+        "after",
+    ),
+    ("pem pkcs8 key, cut off", "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0", "MIIEvQIBADANBgkqhkiG9w0", None),
+    (
+        "openssh key",
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjE\n-----END OPENSSH PRIVATE KEY-----",
+        "b3BlbnNzaC1rZXktdjE",
+        None,
+    ),
+    ("cookie header", "Cookie: session=S3SS10N; theme=dark", "S3SS10N", None),
+    ("set-cookie header", "Set-Cookie: sid=C00K1E; HttpOnly; Secure", "C00K1E", None),
+    (
+        "client_secret",
+        "posted client_secret=CL13NT-S3CR3T&grant_type=client_credentials",
+        "CL13NT-S3CR3T",
+        "grant_type=client_credentials",
+    ),
+    ("password in text", "login failed for password=Pa55w0rd! retry", "Pa55w0rd!", " retry"),
+    ("password colon", "password: 'hunter22'", "hunter22", None),
+    ("aws access key id", "key id AKIAIOSFODNN7EXAMPLE used", "AKIAIOSFODNN7EXAMPLE", "key id"),
+    ("aws secret key", "aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "wJalrXUtnFEMI", None),
+    (
+        "metadata answer",
+        '{"AccessKeyId" : "ASIAIOSFODNN7EXAMPLE", "SecretAccessKey" : "wJalrXUtnFEMI/K7MDENG", "Token" : "IQoJb3Jp=="}',
+        "wJalrXUtnFEMI",
+        None,
+    ),
+    ("metadata token", '{"Token" : "IQoJb3Jpc2Vzc2lvbg=="}', "IQoJb3Jpc2Vzc2lvbg==", None),
+    ("basic auth", "Authorization: Basic dXNlcjpwYXNzd29yZA==", "dXNlcjpwYXNzd29yZA==", None),
+    ("bearer", "Authorization: Bearer opaque.token-value_123", "opaque.token-value_123", None),
+]
+
+
+@pytest.mark.parametrize(("case", "text", "secret", "kept"), REDACTION_TABLE, ids=[row[0] for row in REDACTION_TABLE])
+def test_credential_shapes_in_free_text_are_redacted(case: str, text: str, secret: str, kept: str | None) -> None:
+    out = redact_text(text)
+    assert secret not in out, out
+    assert MASK in out
+    if kept is not None:
+        assert kept in out, out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "token_source: env AGENTCORE_TRIAGE_TOKEN",
+        "missing token: use --token-env or --token-file",
+        "see http://localhost:8000/mcp for the endpoint",
+        "mail admin@example.com about it",
+        "SignedHeaders=host;x-amz-date",
+        "the key: value pairs",
+    ],
+)
+def test_plain_text_is_left_alone(text: str) -> None:
+    assert redact_text(text) == text
+
+
+def test_redaction_is_linear_on_hostile_text() -> None:
+    # each pattern is bounded; a backtracking pattern would not finish within the suite's timeout
+    hostile = "a=" * 200_000 + "-----BEGIN PRIVATE KEY-----" * 500 + "https://" + "u" * 100_000
+    assert "-----BEGIN PRIVATE KEY-----" not in redact_text(hostile)

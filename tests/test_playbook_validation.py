@@ -150,5 +150,5 @@ def test_non_utf8_playbook_is_one_located_error_and_other_files_are_still_checke
     good = Path(__file__).parent / "playbooks" / "cli" / "needs-runtime.yaml"
     result = CliRunner().invoke(main, ["playbooks", "validate", str(bad), str(good)])
     assert result.exit_code == 2
-    assert result.stdout.strip() == f"{bad}:2:1: not UTF-8 text: save the playbook as UTF-8"
+    assert result.stdout.strip() == f"{bad}:2:8: not UTF-8 text: save the playbook as UTF-8"
     assert f"ok  {good}" in result.output

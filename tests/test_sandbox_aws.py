@@ -100,7 +100,10 @@ def test_slash_policy_denied_until_fixed(seeded_aws: Callable[..., SeedInfo]) ->
     assert xray.update_trace_segment_destination(Destination="CloudWatchLogs")["Status"] == "PENDING"
 
 
-def test_update_back_to_xray_allowed_and_invalid_destination_rejected(seeded_aws: Callable[..., SeedInfo]) -> None:
+def test_update_back_to_xray_allowed_and_invalid_destination_rejected(
+    seeded_aws: Callable[..., SeedInfo], aws_call_recorder: Any
+) -> None:
+    aws_call_recorder.allow("Destination: 'S3' is not one of the model's values")  # sent on purpose
     seeded_aws({"resource-policy-missing"})
     xray = client("xray")
     assert xray.update_trace_segment_destination(Destination="XRay")["Destination"] == "XRay"
@@ -267,7 +270,19 @@ def _check_trust(info: SeedInfo) -> None:
     assert trust["Statement"][0]["Principal"] == {"Service": "bedrock.amazonaws.com"}
 
 
+def _check_boundary(info: SeedInfo) -> None:
+    from tui.sandbox.aws import BOUNDARY_POLICY_NAME
+
+    iam = client("iam")
+    boundary = iam.get_role(RoleName=ROLE_NAME)["Role"]["PermissionsBoundary"]
+    assert boundary["PermissionsBoundaryArn"].endswith(f":policy/{BOUNDARY_POLICY_NAME}")
+    assert boundary["PermissionsBoundaryType"] == "PermissionsBoundaryPolicy"
+    assert "logs:PutLogEvents" in json.dumps(role_policy())  # the grants are there; the boundary caps them
+    assert "because no permissions boundary allows the logs:PutLogEvents action" in _runtime_messages(info)
+
+
 FAULT_CHECKS: dict[str, Callable[[SeedInfo], None]] = {
+    "permissions-boundary": _check_boundary,
     "logs-permission-missing": _check_logs_missing,
     "logs-permission-wrong-prefix": _check_wrong_prefix,
     "logs-deny-putlogevents": _check_deny,

@@ -80,6 +80,47 @@ CHECKS: dict[str, Callable[[Path], None]] = {
         if "stateless_http=False" in read(p, "mcp_server.py") and "stateless_http=True" not in read(p, "mcp_server.py")
         else pytest.fail("stateful")
     ),
+    "platform-amd64": lambda p: (
+        None
+        if "FROM --platform=linux/amd64 ghcr.io/astral-sh/uv:python3.11-bookworm-slim" in read(p, "Dockerfile")
+        else pytest.fail("platform")
+    ),
+    "user-by-name": lambda p: (
+        None
+        if "USER appuser\n" in read(p, "Dockerfile") and "useradd" not in read(p, "Dockerfile")
+        else pytest.fail("user")
+    ),
+    "client-session-id": lambda p: (
+        None
+        if '"Mcp-Session-Id": f"session-{int(time.time())}"' in read(p, "my_mcp_client_remote.py")
+        else pytest.fail("session id")
+    ),
+    "client-uuid-patch": lambda p: (
+        None
+        if "JSONRPCMessage.model_validate_json = patched_model_validate_json" in read(p, "my_mcp_client_remote.py")
+        else pytest.fail("uuid patch")
+    ),
+    "client-initialize-params": lambda p: (
+        None
+        if '"method": "initialize", "params": {}' in read(p, "my_mcp_client_remote.py")
+        else pytest.fail("initialize params")
+    ),
+    "client-v1-api": lambda p: (
+        None
+        if "from mcp.client.streamable_http import streamablehttp_client" in read(p, "my_mcp_client_remote.py")
+        and "timeout=180" in read(p, "my_mcp_client_remote.py")
+        else pytest.fail("v1 api")
+    ),
+    "otel-env-in-dockerfile": lambda p: (
+        None
+        if "OTEL_EXPORTER_OTLP_LOGS_HEADERS=x-aws-log-group=agents/mcp-server-logs" in read(p, "Dockerfile")
+        else pytest.fail("otel env")
+    ),
+    "role-helper": lambda p: (
+        None
+        if "iam_client.delete_role(RoleName=agentcore_role_name)" in read(p, "utils.py")
+        else pytest.fail("role helper")
+    ),
 }
 
 
@@ -91,7 +132,8 @@ def test_every_defect_has_a_test() -> None:
 def test_each_defect(defect: str, sample_project: Callable[..., Path]) -> None:
     project = sample_project({defect})
     CHECKS[defect](project)
-    compile(read(project, "mcp_server.py"), "mcp_server.py", "exec")  # defects are semantic, not syntax errors
+    for name in ("mcp_server.py", "my_mcp_client_remote.py"):
+        compile(read(project, name), name, "exec")  # defects are semantic, not syntax errors
 
 
 def test_all_defects_combine(sample_project: Callable[..., Path]) -> None:

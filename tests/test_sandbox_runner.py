@@ -67,6 +67,7 @@ def test_scenario_catalogue() -> None:
         "missing-log-group",
         "trace-destination",
         "resource-policy",
+        "boundary",
         "headers",
         "session-stream",
         "auth-token",

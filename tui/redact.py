@@ -2,8 +2,15 @@
 
 Two layers: values registered at run time (the bearer token the user gave us,
 secret keys from the environment) are replaced wherever they appear, and
-anything that looks like a credential (JWTs, ``Authorization`` headers, AWS
-secret keys, keys named like secrets) is masked by shape.
+anything that looks like a credential is masked by shape: JWTs, ``Authorization``
+headers, AWS access key ids and secret keys (also as a metadata-service JSON answer
+would spell them), SigV4 ``Credential=``/``Signature=`` and ``X-Amz-*`` query
+parameters, PEM private keys, ``Cookie:``/``Set-Cookie:`` headers,
+``client_secret=``/``password=`` in free text, the userinfo of a URL
+(``https://user:pw@host``) and secret-looking query parameters (``?api_key=…``,
+``&token=…``), and dictionary keys named like secrets.
+
+Every pattern is linear (no nested repetition), so redacting a hostile body cannot hang.
 """
 
 from __future__ import annotations
@@ -29,14 +36,39 @@ _NOT_SECRET_KEYS = {
     "token_expires",
 }
 
+_SECRET_PARAM = (
+    r"(?:[a-z0-9_.-]*(?:token|secret|passw(?:or)?d|pwd|api[_-]?key|apikey|access[_-]?key|private[_-]?key|signature"
+    r"|credential|session)|key|sig|auth|code|x-amz-[a-z-]*)"
+)
+"""Query/form parameter names whose value is a secret (``api_key``, ``access_token``, ``X-Amz-Signature``…)."""
+
 _PATTERNS = [
+    # PEM private keys (RSA, EC, OPENSSH, ENCRYPTED, PKCS#8): the whole block, even when the END line is cut off.
+    re.compile(r"-----BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY-----[\s\S]*?(?:-----END [A-Z0-9 ]{0,40}PRIVATE KEY-----|\Z)"),
     # JWTs: three base64url segments, the first starting with eyJ ("{"").
     re.compile(r"eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{0,}"),
-    # Bearer credentials in headers or text.
-    re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"),
-    # AWS secret access keys next to their name.
-    re.compile(r"(?i)(aws_secret_access_key\s*[=:]\s*['\"]?)[A-Za-z0-9/+=]{30,}"),
-    re.compile(r"(?i)(aws_session_token\s*[=:]\s*['\"]?)[A-Za-z0-9/+=]{30,}"),
+    # Bearer/Basic credentials in headers or text.
+    re.compile(r"(?i)(\b(?:bearer|basic)\s+)[A-Za-z0-9._~+/=-]{8,}"),
+    # URL userinfo: scheme://user:password@host (the user part of a URL is often a token too).
+    re.compile(r"(?i)(\b[a-z][a-z0-9+.-]{0,20}://)[^/?#\s@\"'<>]{1,512}(?=@)"),
+    # Secret-looking query or form parameters: ?api_key=…, &token=…, X-Amz-Signature=…, client_secret=…
+    re.compile(r"(?i)([?&;]" + _SECRET_PARAM + r"=)[^&#\s\"'<>]+"),
+    # SigV4 Authorization header parts and the X-Amz-Security-Token header/parameter.
+    re.compile(
+        r"(?i)(\b(?:Credential|Signature|X-Amz-Security-Token|X-Amz-Signature|X-Amz-Credential)\s*[=:]\s*)[^,\s&\"'<>]+"
+    ),
+    # Assignments in free text: password=…, client_secret: …, aws_secret_access_key = …, (quoted or not).
+    re.compile(
+        r"(?i)(\b(?:client[_-]?secret|passw(?:or)?d|pwd|aws_secret_access_key|aws_session_token|secret[_-]?access[_-]?key"
+        r"|session[_-]?token|api[_-]?key|access[_-]?token|refresh[_-]?token|id[_-]?token)[\"']?\s*[=:]\s*[\"']?)"
+        r"[^\s\"'&,;<>}]+"
+    ),
+    # JSON members holding AWS credentials (a metadata-service answer): "Token": "…", "SecretAccessKey": "…".
+    re.compile(r"(?i)(\"(?:token|secretaccesskey|sessiontoken|secret|password|credentials?)\"\s*:\s*\")[^\"]+"),
+    # Cookie and Set-Cookie headers written as text: the whole value up to the end of the line.
+    re.compile(r"(?im)(\b(?:set-)?cookie\s*:\s*)[^\r\n]+"),
+    # AWS access key ids (long-term AKIA…, temporary ASIA…).
+    re.compile(r"\b(?:AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}\b"),
 ]
 
 _lock = threading.Lock()

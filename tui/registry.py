@@ -118,7 +118,7 @@ REGISTRY = Registry()
 # new check module needs no list entry. Importing them must stay cheap (no boto3/mcp/httpx at module level);
 # the import-hygiene test enforces it.
 PLUGIN_PACKAGES = ("tui.checks", "tui.fixes")
-NOT_PLUGINS = frozenset({"base", "audit"})
+NOT_PLUGINS = frozenset({"base", "audit", "undo"})
 """Modules there that hold contracts (``CheckContext``, ``Fix``) or the audit log, not checks or fixes."""
 _loaded = False
 

@@ -80,6 +80,8 @@ class CheckResult(BaseModel):
     """Values later checks can interpolate, keyed by dotted name (``runtime.role_arn``)."""
     duration: float = 0.0
     """Seconds the check took."""
+    withheld_fixes: dict[str, str] = Field(default_factory=dict)
+    """Fix id → why that one-key fix cannot help with this outcome; the fix is then not offered."""
 
     @property
     def ok(self) -> bool:

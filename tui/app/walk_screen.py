@@ -28,6 +28,7 @@ from tui.app.messages import (
 from tui.app.node_pane import NodePane
 from tui.app.path_tree import PathEntry, PathTree
 from tui.i18n import N_, Translated, _, ngettext
+from tui.redact import redact_text
 
 if TYPE_CHECKING:
     from textual.worker import Worker
@@ -72,6 +73,7 @@ class WalkScreen(Screen[None]):
         Binding(
             "a", "audit", N_("Audit"), show=False, id="walk.audit", tooltip=N_("Every fix applied (the audit log)")
         ),
+        Binding("L", "logs", N_("Logs"), show=False, id="walk.logs", tooltip=N_("CloudWatch logs grouped by node")),
         Binding("question_mark,f1", "app.help", N_("Help"), id="walk.help", tooltip=N_("Keys and a short guide")),
     ]
 
@@ -129,7 +131,7 @@ class WalkScreen(Screen[None]):
         ctx = self.walk.context
         self.title = f"agentcore-triage · {self.walk.playbook.title}"
         tags = [_(t) for t, on_ in ((N_("SANDBOX"), ctx.sandbox), (N_("read-only"), ctx.read_only)) if on_]
-        self.sub_title = " · ".join([*tags, ctx.runtime or ctx.endpoint or _("no target")])
+        self.sub_title = redact_text(" · ".join([*tags, ctx.runtime or ctx.endpoint or _("no target")]))
 
     def relocalize(self) -> None:
         """Everything in the current language (the walk, its results and the running checks are kept)."""
@@ -449,6 +451,16 @@ class WalkScreen(Screen[None]):
         from tui.app.audit_screen import AuditScreen
 
         self.app.push_screen(AuditScreen())
+
+    def action_logs(self) -> None:
+        """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""
+        from tui.app.logs_screen import LogsScreen
+
+        def chosen(node_id: str | None) -> None:
+            if node_id:
+                self.jump_to(node_id, "the logs screen: this node explains those log events")
+
+        self.app.push_screen(LogsScreen(self.walk), chosen)
 
     def run_single_check(self, key: str) -> None:
         """Run one check of the current node (command palette)."""

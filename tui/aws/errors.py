@@ -88,6 +88,12 @@ class Problem:
         return errored(self.summary, details=self.details, evidence={**self.evidence, "cause": self.kind})
 
 
+def error_code(exc: BaseException) -> str:
+    """The AWS error code of a botocore ``ClientError`` (``NoSuchEntity``), "" for anything else."""
+    response = getattr(exc, "response", None) or {}
+    return str((response.get("Error") or {}).get("Code") or "")
+
+
 def _client_error_parts(exc: Any) -> tuple[str, str, int | None]:
     err = getattr(exc, "response", {}) or {}
     code = str((err.get("Error") or {}).get("Code") or "")
@@ -101,13 +107,21 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     from botocore import exceptions as bx
     from botocore.parsers import ResponseParserError
 
-    from tui.aws.session import NoRegion, ReadOnlyViolation
+    from tui.aws.session import NoRegion, NotAwsAnswer, ReadOnlyViolation
 
     if isinstance(exc, ReadOnlyViolation):
         return Problem(
             "read-only",
             str(exc),
             "This is a bug in the check: checks may only read. Nothing was sent to AWS.",
+            {"service": exc.service, "operation": exc.operation},
+        )
+    if isinstance(exc, NotAwsAnswer):
+        return Problem(
+            "not-aws",
+            f"the endpoint did not answer like AWS: {exc}",
+            "A proxy, captive portal or emulator answered instead of AWS; nothing can be concluded from it. "
+            "Check AWS_ENDPOINT_URL, the proxy settings and the region.",
             {"service": exc.service, "operation": exc.operation},
         )
     if isinstance(exc, NoRegion):
@@ -157,9 +171,9 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         return Problem(
             "unsupported",
             _(
-                "the AWS endpoint gave an answer that is not an AWS response for {what}; it probably does not support it"
+                "the endpoint did not answer like AWS for {what} (unparseable response); it probably does not support it"
             ).format(what=what),
-            _("This happens with emulators and proxies that do not implement the operation."),
+            _("This happens with emulators and proxies that do not implement the operation, and with captive portals."),
             {"service": service, "operation": operation},
         )
     if isinstance(exc, bx.ParamValidationError):
@@ -217,6 +231,29 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     return None
 
 
+PENDING_WAIT = "wait until ACTIVE (usually minutes)"
+
+
+def write_failure(exc: BaseException) -> str | None:
+    """A reason a person can act on for a failed fix or undo call, when the raw AWS text is not one."""
+    from botocore.exceptions import ClientError
+
+    if not isinstance(exc, ClientError):
+        return None
+    code, message, _ = _client_error_parts(exc)
+    pending = "PENDING" in message or "in progress" in message.lower() or "being updated" in message.lower()
+    if (
+        getattr(exc, "operation_name", "") == "UpdateTraceSegmentDestination"
+        and code == "InvalidRequestException"
+        and pending
+    ):
+        return (
+            "X-Ray refuses to change the trace segment destination while its status is PENDING: "
+            f"{PENDING_WAIT}, then run it again"
+        )
+    return None
+
+
 def translate(exc: BaseException, *, service: str | None = None, operation: str | None = None) -> CheckResult | None:
     """The ``error`` result for an AWS exception, or None when ``exc`` is not one."""
     problem = describe(exc, service=service, operation=operation)
@@ -239,7 +276,7 @@ def aws_errors(func: Callable[..., CheckResult]) -> Callable[..., CheckResult]:
     def wrapper(*args: Any, **kwargs: Any) -> CheckResult:
         try:
             return func(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - translated or re-raised for the runner
+        except Exception as exc:
             result = translate(exc, service=service_of(exc))
             if result is None:
                 raise

@@ -83,13 +83,26 @@ class StatementRef:
     index: int
     sid: str | None
     effect: str
+    position: tuple[int, int] | None = None
+    """(line, column) where the statement starts, as the policy simulator reports it."""
 
     def label(self) -> str:
-        which = f"statement {self.sid!r}" if self.sid else f"statement #{self.index + 1}"
-        return f"{self.kind} policy {self.policy} {which} ({self.effect})"
+        if self.sid:
+            which = f" statement {self.sid!r}"
+        elif self.index >= 0:
+            which = f" statement #{self.index + 1}"
+        elif self.position:
+            which = f" statement at line {self.position[0]}, column {self.position[1]}"
+        else:
+            which = ""  # the policy as a whole (a boundary that allows nothing for the action)
+        effect = f" ({self.effect})" if self.index >= 0 or self.sid or self.position else ""
+        return f"{self.kind} policy {self.policy}{which}{effect}"
 
     def as_dict(self) -> dict[str, Any]:
-        return {"policy": self.policy, "kind": self.kind, "index": self.index, "sid": self.sid, "effect": self.effect}
+        out = {"policy": self.policy, "kind": self.kind, "index": self.index, "sid": self.sid, "effect": self.effect}
+        if self.position:
+            out["position"] = {"line": self.position[0], "column": self.position[1]}
+        return out
 
 
 @dataclass
@@ -103,6 +116,11 @@ class Evaluation:
     matched: list[StatementRef] = field(default_factory=list)
     unevaluated: list[tuple[StatementRef, dict[str, Any]]] = field(default_factory=list)
     """Statements whose conditions were not evaluated and could change the outcome."""
+    blocked_by: str | None = None
+    """Which guard rail refused what the identity policies allow (``permissions boundary NAME``,
+    ``a service control policy``): an Allow added to the role cannot help then."""
+    identity_allowed: bool = False
+    """True when the role's own policies allow it (and something else blocks it)."""
 
     @property
     def allowed(self) -> bool:
@@ -113,6 +131,12 @@ class Evaluation:
         return not self.unevaluated
 
     def explain(self) -> str:
+        if self.blocked_by:
+            d = self.decided_by
+            which = d.label() if d and d.kind == "boundary" and (d.index >= 0 or d.sid or d.position) else ""
+            own = "the role's own policies allow it, but " if self.identity_allowed else ""
+            how = f"denies it ({which})" if self.decision == "explicitDeny" and which else "does not allow it"
+            return f"{own}{self.blocked_by} {how}; an Allow on the role cannot help"
         if self.decision == "explicitDeny":
             return f"denied by {self.decided_by.label() if self.decided_by else 'an explicit Deny'}"
         if self.decision == "allowed":
@@ -134,6 +158,7 @@ class Evaluation:
             "certain": self.certain,
             "decided_by": self.decided_by.as_dict() if self.decided_by else None,
             "explanation": self.explain(),
+            **({"blocked_by": self.blocked_by, "identity_allowed": self.identity_allowed} if self.blocked_by else {}),
             "unevaluated_conditions": [
                 {"statement": ref.as_dict(), "condition": cond} for ref, cond in self.unevaluated
             ],
@@ -183,15 +208,19 @@ def resource_matches(pattern: str, resource: str) -> tuple[bool, bool]:
     return glob_match(pattern, resource), True
 
 
-def principal_matches(stmt: Mapping[str, Any], principal: Mapping[str, str] | None) -> bool:
-    """Does a resource-policy statement apply to ``principal`` (``{"Service": "xray.amazonaws.com"}``)?"""
+def principal_matches(stmt: Mapping[str, Any], principal: Mapping[str, str] | None) -> bool | None:
+    """Does a resource-policy statement apply to ``principal`` (``{"Service": "xray.amazonaws.com"}``)?
+
+    None when only the service can tell: ``{"AWS": "*"}`` names every AWS account principal, and
+    whether a service principal counts as one depends on the service (AWS documents it per service).
+    """
     if principal is None:
         return True
     if "Principal" not in stmt and "NotPrincipal" not in stmt:
         return True  # identity-policy statement
     field_name = "Principal" if "Principal" in stmt else "NotPrincipal"
     value = stmt[field_name]
-    hit = False
+    hit: bool | None = False
     if value == "*":
         hit = True
     elif isinstance(value, Mapping):
@@ -199,6 +228,10 @@ def principal_matches(stmt: Mapping[str, Any], principal: Mapping[str, str] | No
             for candidate in _as_list(value.get(ptype)):
                 if candidate == "*" or glob_match(str(candidate), pvalue, case_sensitive=False):
                     hit = True
+        if not hit and "Service" in principal and "*" in [str(c) for c in _as_list(value.get("AWS"))]:
+            hit = None
+    if hit is None:
+        return None
     return hit if field_name == "Principal" else not hit
 
 
@@ -268,7 +301,8 @@ def statement_applies(
     principal: Mapping[str, str] | None = None,
 ) -> bool | None:
     """True if the statement applies, False if not, None if only its conditions (not evaluated) decide."""
-    if not principal_matches(stmt, principal):
+    who = principal_matches(stmt, principal)
+    if who is False:
         return False
     if "Action" in stmt:
         if not any(action_matches(str(p), action) for p in _as_list(stmt["Action"])):
@@ -297,7 +331,7 @@ def statement_applies(
         verdict = _condition(cond, context or {}) if isinstance(cond, Mapping) else None
     if verdict is False:
         return False
-    if verdict is None or not certain:
+    if verdict is None or not certain or who is None:
         return None
     return True
 
@@ -324,7 +358,11 @@ def evaluate(
             if applies is False:
                 continue
             ref = StatementRef(doc.name, doc.kind, i, stmt.get("Sid") or None, effect)
-            cond = dict(stmt.get("Condition") or {}) or {"resource": "uses policy variables"}
+            cond = dict(stmt.get("Condition") or {}) or (
+                {"principal": "AWS: * (whether it covers a service principal depends on the service)"}
+                if principal_matches(stmt, principal) is None
+                else {"resource": "uses policy variables"}
+            )
             if effect == "Deny":
                 (definite_deny.append(ref) if applies else maybe_deny.append((ref, cond)))
             else:
@@ -345,18 +383,28 @@ def evaluate_all(
     context: Mapping[str, Any] | None = None,
     boundary: Sequence[PolicyDoc] = (),
 ) -> list[Evaluation]:
-    """Evaluate several actions on one resource; a permissions boundary must allow too."""
+    """Evaluate several actions on one resource; a permissions boundary must allow too.
+
+    When the boundary does not allow an action, the result names it (``blocked_by``) whatever
+    the identity policies say: adding an Allow to the role cannot help then.
+    """
     out = []
     for action in actions:
         ev = evaluate(policies, action, resource, context=context)
-        if boundary and ev.decision == "allowed":
+        if boundary and ev.decision != "explicitDeny":
             bev = evaluate(boundary, action, resource, context=context)
-            if bev.decision != "allowed":
-                bev.matched = ev.matched + bev.matched
-                ev = (
-                    bev
-                    if bev.decision == "explicitDeny"
-                    else Evaluation(action, resource, "implicitDeny", None, ev.matched, bev.unevaluated)
+            if bev.decision != "allowed" and (bev.certain or bev.decision == "explicitDeny"):
+                name = ", ".join(d.name for d in boundary)
+                ev = Evaluation(
+                    action,
+                    resource,
+                    "explicitDeny" if bev.decision == "explicitDeny" else "implicitDeny",
+                    bev.decided_by
+                    or StatementRef(name, "boundary", -1, None, "Deny"),  # no statement: the boundary is silent
+                    ev.matched + bev.matched,
+                    [],
+                    blocked_by=f"permissions boundary {name}",
+                    identity_allowed=ev.decision == "allowed",
                 )
             else:
                 ev.unevaluated = ev.unevaluated + bev.unevaluated

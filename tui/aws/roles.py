@@ -10,6 +10,7 @@ the ``iam.role_policy`` fix.
 from __future__ import annotations
 
 import threading
+import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,29 +176,110 @@ class Assessment:
 
     @property
     def denied(self) -> list[tuple[Need, Evaluation]]:
-        return [(n, e) for n, e in self.results if e.decision == "explicitDeny"]
+        return [(n, e) for n, e in self.results if e.decision == "explicitDeny" and not e.blocked_by]
+
+    @property
+    def blocked(self) -> list[tuple[Need, Evaluation]]:
+        """Refused by a permissions boundary or an SCP: no grant on the role can help."""
+        return [(n, e) for n, e in self.results if e.blocked_by]
 
     @property
     def missing(self) -> list[tuple[Need, Evaluation]]:
-        return [(n, e) for n, e in self.results if e.decision == "implicitDeny" and e.certain]
+        return [(n, e) for n, e in self.results if e.decision == "implicitDeny" and e.certain and not e.blocked_by]
 
     @property
     def uncertain(self) -> list[tuple[Need, Evaluation]]:
-        return [(n, e) for n, e in self.results if not e.certain and e.decision != "explicitDeny"]
+        return [(n, e) for n, e in self.results if not e.certain and e.decision != "explicitDeny" and not e.blocked_by]
+
+    @property
+    def not_evaluated(self) -> str:
+        if self.method == "SimulatePrincipalPolicy":
+            # The simulator evaluates identity policies, the boundary and the organization's SCPs.
+            return "session policies and resource policies"
+        return (
+            "service control policies (an SCP may deny: not visible from here), session policies and resource policies"
+        )
 
     def evidence(self) -> dict[str, Any]:
         return {
             "method": self.method,
             **({"simulator_not_used": self.simulator_problem} if self.simulator_problem else {}),
             **({"policies_evaluated": self.policies} if self.policies else {}),
-            "not_evaluated": "service control policies, session policies and resource policies",
+            "not_evaluated": self.not_evaluated,
             "results": [{**e.as_dict(), "why": n.why} for n, e in self.results],
         }
 
 
-def simulate(iam: Any, role_arn: str, needs: Sequence[Need]) -> list[tuple[Need, Evaluation]]:
-    """Ask IAM's policy simulator; raises when it is not available (the caller falls back)."""
+_SOURCE_KINDS = {
+    "role": "inline",
+    "user": "inline",
+    "group": "group",
+    "aws-managed": "managed",
+    "user-managed": "managed",
+    "resource": "resource",
+    "none": "policy",
+}
+"""The simulator's ``PolicySourceType`` enum (botocore iam model) → the kinds the local evaluator uses."""
+
+
+def _attribute(
+    matched: Sequence[Mapping[str, Any]], role: RolePolicies | None, action: str, resource: str
+) -> list[StatementRef]:
+    """Attribute ``MatchedStatements``: which policy (``SourcePolicyId``) and which statement in it.
+
+    The simulator names the policy and where each statement starts (``StartPosition``), not its
+    index or Sid. Statements appear in a document in order, so when the role's documents are at
+    hand, the matched statements of one policy sorted by position are its statements that match
+    the action, in order. Otherwise the label says where the statement starts.
+    """
+    from tui.aws.policy_eval import statement_applies
+
+    docs = (role.identity + role.boundary) if role else []
+    by_policy: dict[str, list[tuple[int, Mapping[str, Any]]]] = {}
+    for i, stmt in enumerate(matched):
+        by_policy.setdefault(str(stmt.get("SourcePolicyId") or "?"), []).append((i, stmt))
+    refs: dict[int, StatementRef] = {}
+    for source, items in by_policy.items():
+        doc = next((d for d in docs if source in (d.name, d.arn)), None)
+        hits = (
+            [
+                (i, st)
+                for i, st in enumerate(doc.statements())
+                if statement_applies(st, action, resource, context=None) is not False
+            ]
+            if doc
+            else []
+        )
+        ordered = sorted(items, key=lambda it: _position(it[1]) or (0, 0))
+        for n, (i, stmt) in enumerate(ordered):
+            kind = _SOURCE_KINDS.get(str(stmt.get("SourcePolicyType") or "none"), "policy")
+            position = _position(stmt)
+            if doc is not None and len(hits) == len(ordered):
+                index, st = hits[n]
+                kind = "boundary" if doc.kind == "boundary" else kind
+                refs[i] = StatementRef(
+                    doc.name, kind, index, st.get("Sid") or None, str(st.get("Effect", "?")), position
+                )
+            else:
+                if doc is not None and doc.kind == "boundary":
+                    kind = "boundary"
+                refs[i] = StatementRef(source, kind, -1, None, "?", position)
+    return [refs[i] for i in range(len(matched))]
+
+
+def _position(stmt: Mapping[str, Any]) -> tuple[int, int] | None:
+    start = stmt.get("StartPosition") or {}
+    if "Line" in start and "Column" in start:
+        return int(start["Line"]), int(start["Column"])
+    return None
+
+
+def simulate(
+    iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None
+) -> list[tuple[Need, Evaluation]]:
+    """Ask IAM's policy simulator (every ``Marker`` page); raises when it is not available (the caller falls back)."""
     out = []
+    boundary_name = ", ".join(d.name for d in role.boundary) if role and role.boundary else "the permissions boundary"
     for need in needs:
         kwargs: dict[str, Any] = {
             "PolicySourceArn": role_arn,
@@ -209,53 +291,80 @@ def simulate(iam: Any, role_arn: str, needs: Sequence[Need]) -> list[tuple[Need,
                 {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"}
                 for k, v in need.context.items()
             ]
-        answer = iam.simulate_principal_policy(**kwargs)
-        by_action = {r["EvalActionName"].lower(): r for r in answer.get("EvaluationResults", [])}
+        by_action: dict[str, dict[str, Any]] = {}
+        for page in iam.get_paginator("simulate_principal_policy").paginate(
+            **kwargs, PaginationConfig={"MaxItems": 1000}
+        ):
+            for r in page.get("EvaluationResults", []):
+                by_action.setdefault(str(r["EvalActionName"]).lower(), r)
         for action in need.actions:
             r = by_action.get(action.lower())
             if r is None:
                 raise RuntimeError(f"simulator gave no result for {action}")
-            decision = r["EvalDecision"]
-            stmts = r.get("MatchedStatements") or []
-            effect = "Deny" if decision == "explicitDeny" else "Allow"
-            refs = [
-                StatementRef(
-                    s.get("SourcePolicyId", "?"),
-                    str(s.get("SourcePolicyType", "policy")).lower().replace("iam policy", "managed"),
-                    0,
-                    None,
-                    effect,
-                )
-                for s in stmts
-            ]
-            missing_ctx = r.get("MissingContextValues") or []
-            unevaluated = (
-                [(refs[0] if refs else StatementRef("?", "?", 0, None, effect), {"missing_context": missing_ctx})]
-                if missing_ctx
-                else []
-            )
-            ev = Evaluation(
-                action,
-                need.resource,
-                decision if decision in ("allowed", "explicitDeny") else "implicitDeny",
-                refs[0] if refs and decision != "implicitDeny" else None,
-                refs,
-                unevaluated,
-            )
-            out.append((need, ev))
+            out.append((need, _evaluation(r, action, need.resource, role, boundary_name)))
     return out
+
+
+def _evaluation(
+    r: Mapping[str, Any], action: str, resource: str, role: RolePolicies | None, boundary_name: str
+) -> Evaluation:
+    decision = str(r["EvalDecision"])
+    # A result per resource is more precise when the simulator gives one.
+    for specific in r.get("ResourceSpecificResults") or []:
+        if specific.get("EvalResourceName") == resource:
+            r = {**r, **specific, "EvalDecision": specific.get("EvalResourceDecision", decision)}
+            decision = str(r["EvalDecision"])
+    refs = _attribute(r.get("MatchedStatements") or [], role, action, resource)
+    deny_refs = [x for x in refs if x.effect == "Deny"]
+    allow_refs = [x for x in refs if x.effect == "Allow" or (x.effect == "?" and decision == "allowed")]
+    missing_ctx = list(r.get("MissingContextValues") or [])
+    unevaluated = (
+        [(refs[0] if refs else StatementRef("?", "?", -1, None, "?"), {"missing_context": missing_ctx})]
+        if missing_ctx
+        else []
+    )
+    norm = decision if decision in ("allowed", "explicitDeny") else "implicitDeny"
+    decided_by = (
+        (deny_refs or refs)[0]
+        if norm == "explicitDeny" and refs
+        else (allow_refs[0] if norm == "allowed" and allow_refs else None)
+    )
+    ev = Evaluation(action, resource, norm, decided_by, refs, unevaluated)  # type: ignore[arg-type]
+    boundary_ok = (r.get("PermissionsBoundaryDecisionDetail") or {}).get("AllowedByPermissionsBoundary")
+    orgs_ok = (r.get("OrganizationsDecisionDetail") or {}).get("AllowedByOrganizations")
+    if norm != "allowed" and orgs_ok is False:
+        ev.blocked_by, ev.unevaluated = "a service control policy of your organization", []
+        ev.decided_by = StatementRef("service control policy", "scp", -1, None, "Deny")
+    elif norm != "allowed" and boundary_ok is False:
+        ev.blocked_by, ev.unevaluated = f"permissions boundary {boundary_name}", []
+        boundary_refs = [x for x in refs if x.kind == "boundary"]
+        ev.decided_by = boundary_refs[0] if boundary_refs else StatementRef(boundary_name, "boundary", -1, None, "Deny")
+        ev.identity_allowed = bool(allow_refs)
+    return ev
 
 
 _NO_SIMULATOR: dict[str, str] = {}
 """IAM endpoints (URL) known not to implement SimulatePrincipalPolicy, with the reason."""
+_SIMULATOR_DENIED: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
+"""Clients (one per run and service, see ``tui.aws.session``) whose principal may not call the simulator:
+asked once, not again by every check."""
 _SIMULATOR_OK: set[str] = set()
 _SIMULATOR_PROBE = threading.Lock()
 
 
-def _try_simulate(iam: Any, role_arn: str, needs: Sequence[Need], endpoint: str) -> Assessment | str:
+def _denied(iam: Any) -> str | None:
+    try:
+        return _SIMULATOR_DENIED.get(iam)
+    except TypeError:  # not weak-referenceable (a test double)
+        return None
+
+
+def _try_simulate(
+    iam: Any, role_arn: str, needs: Sequence[Need], endpoint: str, role: RolePolicies | None
+) -> Assessment | str:
     """The simulator's assessment, or why it could not be used (remembered when the endpoint lacks it)."""
     try:
-        result = Assessment("SimulatePrincipalPolicy", simulate(iam, role_arn, needs))
+        result = Assessment("SimulatePrincipalPolicy", simulate(iam, role_arn, needs, role))
         _SIMULATOR_OK.add(endpoint)
         return result
     except Exception as exc:  # noqa: BLE001 - any failure means: decide locally
@@ -265,17 +374,25 @@ def _try_simulate(iam: Any, role_arn: str, needs: Sequence[Need], endpoint: str)
         problem = p.summary if p else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
         if p is not None and p.kind == "unsupported":
             _NO_SIMULATOR[endpoint] = problem  # do not ask an endpoint without it again in this process
+        elif p is not None and p.kind == "access-denied":
+            try:
+                _SIMULATOR_DENIED[iam] = problem  # nor ask again for a principal that may not use it
+            except TypeError:
+                pass
         return problem
 
 
 def assess(iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None) -> Assessment:
     """SimulatePrincipalPolicy when it works; else the local evaluator over the role's policies."""
     endpoint = str(getattr(getattr(iam, "meta", None), "endpoint_url", ""))
-    if endpoint in _SIMULATOR_OK:
-        problem = _try_simulate(iam, role_arn, needs, endpoint)
+    known = _NO_SIMULATOR.get(endpoint) or _denied(iam)
+    if known:
+        problem: Assessment | str = known
+    elif endpoint in _SIMULATOR_OK:
+        problem = _try_simulate(iam, role_arn, needs, endpoint, role)
     else:
         with _SIMULATOR_PROBE:  # until one call tells whether this endpoint has the simulator, ask one at a time
-            problem = _NO_SIMULATOR.get(endpoint) or _try_simulate(iam, role_arn, needs, endpoint)
+            problem = _NO_SIMULATOR.get(endpoint) or _denied(iam) or _try_simulate(iam, role_arn, needs, endpoint, role)
     if isinstance(problem, Assessment):
         return problem
     role = role or load_role(iam, role_arn)
@@ -287,6 +404,23 @@ def assess(iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | 
             results.append((need, ev))
     names = [f"{d.kind}:{d.name}" for d in role.identity + role.boundary]
     return Assessment("local evaluation", results, problem, names)
+
+
+def boundary_owner_hint(role: RolePolicies | None) -> str:
+    """Who can change the role's permissions boundary (said instead of offering a grant)."""
+    if role is None or not role.boundary:
+        return "Ask whoever manages IAM in this account to change the permissions boundary."
+    b = role.boundary[0]
+    if (b.arn or "").split(":")[4:5] == ["aws"]:
+        return (
+            f"The boundary {b.name} is an AWS managed policy, which nobody can edit: whoever manages IAM in this "
+            f"account must set another boundary on {role.role_name} (iam:PutRolePermissionsBoundary) or remove it."
+        )
+    return (
+        f"Whoever manages IAM in this account must allow these actions in the boundary policy {b.arn or b.name} "
+        f"(a new default version: iam:CreatePolicyVersion), or set another boundary on {role.role_name}; "
+        "boundaries are usually set by a central team on purpose, so ask them rather than removing it."
+    )
 
 
 def explain_near_miss(role: RolePolicies | None, action: str, resource: str) -> str:
@@ -307,7 +441,7 @@ def short(resource: str) -> str:
     """``arn:aws:logs:r:a:log-group:/x/*`` → ``/x/*`` (log groups) or the part after the account."""
     parts = resource.split(":", 5)
     tail = parts[5] if len(parts) == 6 else resource
-    return tail[len("log-group:") :] if tail.startswith("log-group:") else tail
+    return tail.removeprefix("log-group:")
 
 
 def partition_for(*arns: str) -> str:

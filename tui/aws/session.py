@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 READ_PREFIXES = ("Get", "List", "Describe", "Filter", "Simulate", "Lookup", "Search", "BatchGet", "Test", "Head")
 """Operation-name prefixes that only read."""
+QUERY_READS = frozenset({"StartQuery"})
+"""Logs Insights: starting a query reads log data and changes nothing (the logs reader uses it)."""
 
 NOT_READS = frozenset(
     {
@@ -55,6 +57,8 @@ _ENV_KEYS = (
 _lock = threading.Lock()
 _calls = threading.local()
 _sessions: dict[tuple[Any, ...], Any] = {}
+_clients: dict[tuple[Any, ...], Any] = {}
+"""One client per (session, service, region, read-only or writable, timeout): every check of a run shares it."""
 
 
 class ReadOnlyViolation(RuntimeError):
@@ -72,7 +76,7 @@ class NoRegion(RuntimeError):
 
 def is_read_operation(operation: str) -> bool:
     """True when an API operation name (``PutRolePolicy``) only reads."""
-    return operation.startswith(READ_PREFIXES) and operation not in NOT_READS
+    return (operation.startswith(READ_PREFIXES) or operation in QUERY_READS) and operation not in NOT_READS
 
 
 def _remember(model: Any, **_: Any) -> None:
@@ -98,14 +102,20 @@ def _guard(model: Any, **_: Any) -> None:
 
 
 def reset_sessions() -> None:
-    """Forget cached sessions (tests, or after the user changed credentials)."""
+    """Forget cached sessions and clients (a new run, tests, or after the user changed credentials)."""
     with _lock:
         _sessions.clear()
+        _clients.clear()
 
 
 def _region_for(context: Context) -> str | None:
     """--region, then AWS_REGION/AWS_DEFAULT_REGION; None lets the profile decide."""
     return context.region or os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or None
+
+
+def _session_key(context: Context) -> tuple[Any, ...]:
+    region = _region_for(context)
+    return (context.profile, region, region_of_arn(context.runtime or ""), *(os.environ.get(k) for k in _ENV_KEYS))
 
 
 def session_for(context: Context) -> Any:
@@ -118,7 +128,7 @@ def session_for(context: Context) -> Any:
     import boto3
 
     region = _region_for(context)
-    key = (context.profile, region, region_of_arn(context.runtime or ""), *(os.environ.get(k) for k in _ENV_KEYS))
+    key = _session_key(context)
     with _lock:
         session = _sessions.get(key)
         if session is None:
@@ -144,33 +154,78 @@ def client_config(timeout: float) -> Any:
     )
 
 
-def _client(context: Context, service: str, timeout: float) -> Any:
+class NotAwsAnswer(RuntimeError):
+    """The endpoint answered, but not like AWS: unparseable, or without members the model requires."""
+
+    def __init__(self, message: str, *, service: str = "", operation: str = "") -> None:
+        super().__init__(message)
+        self.service = service
+        self.operation = operation
+
+
+def _check_answer(http_response: Any, parsed: Any, model: Any, **_: Any) -> None:
+    """After each call: a 2xx answer must carry what the model says every answer carries.
+
+    botocore parses an empty or foreign JSON body into an empty dict without complaint; a
+    check would then read "no runtimes" from a proxy's error page. Only the top-level
+    required members are checked (cheap, and real AWS always sends them).
+    """
+    status = getattr(http_response, "status_code", 0) or 0
+    if not 200 <= status < 300 or model.output_shape is None:
+        return
+    service = model.service_model.service_name
+    if not isinstance(parsed, dict):
+        raise NotAwsAnswer(f"{service}:{model.name} answered with something that is not an AWS response")
+    missing = [m for m in getattr(model.output_shape, "required_members", []) if m not in parsed]
+    if missing:
+        raise NotAwsAnswer(
+            f"{service}:{model.name} answered HTTP {status} without {', '.join(missing)}, which AWS always sends",
+            service=service,
+            operation=model.name,
+        )
+
+
+def _client(context: Context, service: str, timeout: float, *, read_only: bool) -> Any:
     from botocore.exceptions import NoRegionError
 
+    key = (_session_key(context), service, _region_for(context), read_only, timeout)
+    with _lock:
+        cached = _clients.get(key)
+    if cached is not None:
+        return cached
     session = session_for(context)
     try:
         with _lock:  # client creation on a shared session is not thread-safe
+            cached = _clients.get(key)
+            if cached is not None:
+                return cached
             client = session.client(service, config=client_config(timeout))
+            client.meta.events.register("before-call.*.*", _remember, unique_id="agentcore-triage-remember-call")
+            client.meta.events.register("after-call.*.*", _check_answer, unique_id="agentcore-triage-check-answer")
+            if read_only:
+                client.meta.events.register("before-call.*.*", _guard, unique_id="agentcore-triage-read-only-guard")
+            _clients[key] = client
     except NoRegionError:
         raise NoRegion(
             "no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN (its region is used)"
         ) from None
-    client.meta.events.register("before-call.*.*", _remember, unique_id="agentcore-triage-remember-call")
     return client
 
 
 def read_only_client(context: Context, service: str, *, timeout: float = 10.0) -> Any:
-    """A client whose every non-read call raises ``ReadOnlyViolation`` before anything is sent."""
-    client = _client(context, service, timeout)
-    client.meta.events.register("before-call.*.*", _guard, unique_id="agentcore-triage-read-only-guard")
-    return client
+    """A client whose every non-read call raises ``ReadOnlyViolation`` before anything is sent.
+
+    Cached per run: checks asking for the same service and region share one client (clients are
+    thread-safe; sessions are not, so only clients leave this module).
+    """
+    return _client(context, service, timeout, read_only=True)
 
 
 def writable_client(context: Context, service: str, *, timeout: float = 10.0) -> Any:
-    """A client that may mutate; only fixes use it, after confirmation."""
+    """A client that may mutate; only fixes use it, after confirmation. Never the read-only one."""
     if context.read_only:
         raise ReadOnlyViolation("read-only mode: no writable AWS client is handed out")
-    return _client(context, service, timeout)
+    return _client(context, service, timeout, read_only=False)
 
 
 def region_of_arn(arn: str) -> str | None:

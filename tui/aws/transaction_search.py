@@ -89,16 +89,37 @@ def judge(policies: Iterable[Mapping[str, Any]], partition: str, region: str, ac
     return verdict
 
 
-def list_policies(logs: Any) -> list[dict[str, Any]]:
+MAX_POLICY_CHARS = 5120
+"""CloudWatch Logs quota: one resource policy document is at most 5,120 characters."""
+MAX_POLICIES = 10
+"""CloudWatch Logs quota: resource policies per account and region."""
+
+
+def spans_group_arn(partition: str, region: str, account: str) -> str:
+    return f"arn:{partition}:logs:{region}:{account}:log-group:{SPANS_GROUP}"
+
+
+def list_policies(logs: Any, partition: str = "", region: str = "", account: str = "") -> list[dict[str, Any]]:
+    """Every logs resource policy that can decide X-Ray's writes to aws/spans, in both scopes.
+
+    ``DescribeResourcePolicies`` answers account-scoped policies by default; a policy attached to
+    the ``aws/spans`` log group itself (``policyScope=RESOURCE``, ``resourceArn``) is only listed
+    when asked for. Both are read (botocore's paginator), duplicates dropped.
+    """
     out: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {}
-    for _ in range(20):
-        page = logs.describe_resource_policies(**kwargs)
-        out.extend(page.get("resourcePolicies", []))
-        token = page.get("nextToken")
-        if not token:
-            break
-        kwargs["nextToken"] = token
+    seen: set[tuple[str, str, str]] = set()
+    queries: list[dict[str, Any]] = [{}]
+    if account and region:
+        queries.append({"policyScope": "RESOURCE", "resourceArn": spans_group_arn(partition or "aws", region, account)})
+    for query in queries:
+        for page in logs.get_paginator("describe_resource_policies").paginate(
+            **query, PaginationConfig={"MaxItems": 200}
+        ):
+            for item in page.get("resourcePolicies", []):
+                key = (str(item.get("policyName")), str(item.get("resourceArn") or ""), str(item.get("policyDocument")))
+                if key not in seen:
+                    seen.add(key)
+                    out.append(item)
     return out
 
 

@@ -5,7 +5,8 @@ One module per command group; each registers its commands on ``main`` (``tui.cli
 * ``diagnose``: ``doctor`` (every check once, ``--fix all``) and ``run`` (the decision tree, headless);
 * ``catalog``:  ``match``, ``playbooks``, ``checks``, ``fixes``;
 * ``history``:  ``audit`` and ``undo``;
-* ``demo``:     the local sandbox.
+* ``demo``:     the local sandbox;
+* ``logs``:     CloudWatch logs grouped by node (``tui.logs.command``, beside its reader).
 
 Machine output (``--format json``) goes to stdout alone; diagnostics go to stderr. Exit codes: 0 nothing
 failed, 1 a check failed or errored, 2 usage, configuration or playbook error. No traceback reaches the user.
@@ -15,5 +16,8 @@ from __future__ import annotations
 
 from tui.cli import catalog, demo, diagnose, history  # noqa: F401 - importing registers the commands
 from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageProblem, main, resolve_playbook
+from tui.logs.command import logs_command
+
+main.add_command(logs_command)
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageProblem", "main", "resolve_playbook"]

@@ -27,7 +27,9 @@ class UsageProblem(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"agentcore-triage: {self.format_message()}", err=True)
+        from tui.redact import redact_text  # a flag value may hold a password or ?api_key=
+
+        click.echo(f"agentcore-triage: {redact_text(self.format_message())}", err=True)
 
 
 def lang_option(*, resolve: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -174,8 +176,10 @@ class OneLineErrors(click.Group):
             code = super().main(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
+            from tui.redact import redact_text
+
             see = _("(see `{command} --help`)").format(command=where)
-            click.echo(f"agentcore-triage: {exc.format_message()} {see}", err=True)
+            click.echo(f"agentcore-triage: {redact_text(exc.format_message())} {see}", err=True)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()

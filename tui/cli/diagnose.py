@@ -111,7 +111,9 @@ def doctor(
     else:
         rendered = render_text(run, verbose=verbose)
     if out:
-        Path(out).write_text(rendered + ("\n" if not rendered.endswith("\n") else ""), encoding="utf-8")
+        from tui.private_files import write_private
+
+        write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
         err(
             _("report written to {path} ({fail} fail, {error} error)").format(
                 path=out, fail=run.totals["fail"], error=run.totals["error"]

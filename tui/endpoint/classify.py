@@ -38,6 +38,9 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     """The cause of a failed probe; None when the probe got a usable JSON-RPC answer (or a 202 to a notification)."""
     if (probe.error and probe.status is None) or probe.error in (
         "redirect-loop",
+        "cross-origin-redirect",
+        "forbidden-address",
+        "throttled",
         "too-large",
         "sse-silent",
         "stalled",
@@ -387,6 +390,25 @@ def _transport(probe: ProbeResult, target: Any) -> Cause:
             f"connection cut mid-response: {detail}",
             "The server crashed or was killed while answering, or a proxy timed out the stream; read the server log at this time.",
             "stream",
+        ),
+        "cross-origin-redirect": (
+            f"redirected to another origin: {detail}",
+            "The endpoint sends clients elsewhere; agentcore-triage never follows a redirect to another origin (the token "
+            "and the answer stay within the URL you gave). If that origin is the real endpoint, probe it directly with "
+            "--endpoint; otherwise fix the redirect rule (a proxy, a load balancer or the app).",
+            "initialize",
+        ),
+        "forbidden-address": (
+            f"refused to contact the endpoint: {detail}",
+            "Link-local and cloud metadata addresses (169.254.0.0/16, fd00:ec2::254) hold the machine's own credentials; "
+            "agentcore-triage never sends requests there. Use the MCP server's real URL.",
+            "reachable",
+        ),
+        "throttled": (
+            f"throttled: {detail}",
+            "The endpoint (or AgentCore) rate-limits these requests: retry with backoff, run fewer checks at once, "
+            "and check the runtime's quotas.",
+            "initialize",
         ),
         "redirect-loop": (
             f"redirect loop: {detail}",

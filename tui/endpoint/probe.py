@@ -5,6 +5,12 @@ byte read (SSE included: the bound is on total time, not per read). The body
 is read up to a cap, so a 10 MB answer cannot stall or exhaust anything.
 Results keep what a person needs to see (status, key headers, body excerpt,
 parsed JSON-RPC messages) and never the credentials.
+
+Hostile endpoints are expected: redirects are followed only within the target's
+origin (another origin is reported, never contacted, and its body never copied),
+link-local and metadata addresses are never contacted, compressed bodies are
+inflated only up to the body cap, and credential-shaped text in a body excerpt
+is redacted before it is kept.
 """
 
 from __future__ import annotations
@@ -18,11 +24,16 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tui.endpoint import jsonrpc
+from tui.endpoint.destination import forbidden_url, origin
+from tui.endpoint.inflate import Inflater
 from tui.endpoint.sse import SseParser
+from tui.redact import redact, redact_text
 
 FULL_ACCEPT = "application/json, text/event-stream"
 MAX_BODY = 2 * 1024 * 1024
 """Bytes read from a response at most; more is reported as a too-large body."""
+MAX_SSE_EVENT = 1024 * 1024
+"""The mcp client refuses SSE events larger than this (1 MiB); a bigger one is "too large", however it ends."""
 MAX_REDIRECTS = 5
 EXCERPT = 600
 _KEEP_HEADERS = (
@@ -72,7 +83,8 @@ class ProbeResult:
     messages: list[dict[str, Any]] = field(default_factory=list)
     error: str | None = None
     """Transport-level failure kind: dns, refused, tls-cert, tls, connect-timeout, timeout, sse-silent,
-    stalled, reset, reset-mid-body, redirect-loop, too-large, sse-no-response, aborted, protocol."""
+    stalled, reset, reset-mid-body, redirect-loop, cross-origin-redirect, forbidden-address, throttled,
+    too-large, sse-no-response, aborted, protocol."""
     error_detail: str = ""
     elapsed: float = 0.0
     redirects: list[dict[str, Any]] = field(default_factory=list)
@@ -111,7 +123,7 @@ class ProbeResult:
         """``POST /mcp → 406 application/json`` style one-liner."""
         path = urlsplit(self.url).path or "/"
         if self.error and self.status is None:
-            return f"{self.method} {path} → {self.error}: {self.error_detail}"[:300]
+            return redact_text(f"{self.method} {path} → {self.error}: {self.error_detail}"[:300])
         text = f"{self.method} {path} → {self.status} {self.reason}".rstrip()
         if self.content_type:
             text += f" ({self.content_type})"
@@ -141,7 +153,7 @@ class ProbeResult:
             data["error_detail"] = self.error_detail
         if self.redirects:
             data["redirects"] = self.redirects
-        return data
+        return redact(data)  # URLs with ?api_key=, reflected tokens, credential-shaped bodies
 
 
 _ssl_contexts: dict[tuple[Any, ...], Any] = {}
@@ -188,16 +200,19 @@ class Prober:
         self.verify = verify
         self._client: Any = None
         self.history: list[ProbeResult] = []
+        self.throttled: str | None = None
+        """What showed the endpoint throttling us (HTTP 429 …), so a later timeout is reported as throttling."""
 
     async def __aenter__(self) -> Prober:
         import httpx
 
         # Accept is left out unless a probe sets it (httpx would add */*); trust_env honours proxies/NO_PROXY.
+        # Only encodings the body reader can inflate within its cap (a gzip bomb stops at MAX_BODY).
         self._client = httpx.AsyncClient(
             timeout=httpx.Timeout(self.timeout + 0.5),
             follow_redirects=False,
             verify=await tls_context(self.verify),
-            headers={"user-agent": "agentcore-triage/0.1"},
+            headers={"user-agent": "agentcore-triage/0.1", "accept-encoding": "gzip, deflate"},
         )
         self._client.headers.pop("accept", None)
         return self
@@ -277,6 +292,13 @@ class Prober:
             _timeout_kind(result, state, t)
         except Exception as exc:  # noqa: BLE001 - every transport failure becomes an explained result
             _transport_error(result, exc, state)
+        if result.status == 429 or (result.status == 503 and "retry-after" in result.headers):
+            self.throttled = f"HTTP {result.status}" + (
+                f", Retry-After {result.headers['retry-after'][:20]}" if "retry-after" in result.headers else ""
+            )
+        if result.error in ("timeout", "stalled", "sse-silent") and self.throttled:
+            result.error_detail = f"{result.error_detail}; the endpoint was throttling ({self.throttled})"
+            result.error = "throttled"
         result.elapsed = time.monotonic() - started
         self.history.append(result)
         for listener in list(_listeners):
@@ -296,6 +318,10 @@ class Prober:
         url = self.url
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
+            refused = forbidden_url(url)
+            if refused:
+                result.error, result.error_detail = "forbidden-address", f"not contacted: {refused}"
+                return
             send = dict(headers)
             if use_auth and self.auth is not None and _same_origin(url, self.url):
                 send = self.auth.headers_for(method, url, send, body)
@@ -308,6 +334,22 @@ class Prober:
                 state["phase"] = "headers"
                 if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
                     location = urljoin(url, response.headers["location"])
+                    if not _same_origin(location, self.url):
+                        # Never follow: the other origin gets no request, and its body never reaches evidence.
+                        where = origin(location)
+                        refused = forbidden_url(location)
+                        result.redirects.append(
+                            {"status": response.status_code, "location": location, "origin": where, "followed": False}
+                        )
+                        result.status = response.status_code
+                        result.reason = response.reason_phrase or ""
+                        result.headers = {k.lower(): v for k, v in response.headers.items()}
+                        result.error = "cross-origin-redirect"
+                        result.error_detail = (
+                            f"HTTP {response.status_code} to another origin, {where}; not followed"
+                            + (f" ({refused})" if refused else "")
+                        )
+                        return
                     result.redirects.append({"status": response.status_code, "location": location})
                     if location in seen:
                         result.status = response.status_code
@@ -353,7 +395,14 @@ class Prober:
         if stop_after_bytes == 0:
             result.aborted = True  # hang up right after the headers, mid-stream
             return
-        async for chunk in response.aiter_bytes():
+        inflate = Inflater.for_encoding(result.headers.get("content-encoding", ""))
+        if inflate is None:
+            result.error = "protocol"
+            result.error_detail = (
+                f"Content-Encoding {result.headers.get('content-encoding')!r}, which was not asked for"
+            )
+            return
+        async for chunk in inflate.stream(response.aiter_raw(), MAX_BODY):
             size += len(chunk)
             result.body_bytes = size
             if size <= MAX_BODY:
@@ -365,7 +414,14 @@ class Prober:
                 result.aborted = True
                 break
             if parser is not None:
-                for event in parser.feed(chunk):
+                events = parser.feed(chunk)
+                if parser.open_event_chars > MAX_SSE_EVENT or any(len(e.data) > MAX_SSE_EVENT for e in events):
+                    result.error = "too-large"
+                    result.error_detail = (
+                        f"an SSE event over {MAX_SSE_EVENT:,} bytes (the mcp client refuses events over 1 MiB)"
+                    )
+                    break
+                for event in events:
                     result.events += 1
                     state["phase"] = "sse-more"
                     result.messages.extend(_event_messages(event.data))
@@ -375,6 +431,8 @@ class Prober:
         raw = b"".join(chunks)
         text = raw.decode("utf-8", errors="replace")
         result.body = _excerpt(text)
+        if inflate.error:
+            result.error, result.error_detail = "protocol", inflate.error
         if parser is not None:
             if not result.aborted and result.error is None:
                 for event in parser.flush():
@@ -397,8 +455,11 @@ def _event_messages(data: str) -> list[dict[str, Any]]:
 
 
 def _excerpt(text: str) -> str:
+    """The start of a body, credential-shaped text redacted (before cutting, so no secret is cut into an unknown shape)."""
     text = text.strip()
-    return text if len(text) <= EXCERPT else text[:EXCERPT] + f"… ({len(text):,} characters)"
+    if len(text) <= EXCERPT:
+        return redact_text(text)
+    return redact_text(text[: EXCERPT * 4])[:EXCERPT] + f"… ({len(text):,} characters)"
 
 
 def _same_origin(a: str, b: str) -> bool:
@@ -408,6 +469,16 @@ def _same_origin(a: str, b: str) -> bool:
 
 def _timeout_kind(result: ProbeResult, state: dict[str, str], t: float) -> None:
     phase = state.get("phase")
+    if result.status == 429:
+        result.error = "throttled"
+        result.error_detail = f"HTTP 429 Too Many Requests, and the rest of the answer did not come within {t:g} s"
+        return
+    if phase == "sse-wait" and result.body_bytes:
+        result.error = "sse-silent"
+        result.error_detail = (
+            f"the SSE stream sent {result.body_bytes:,} bytes without completing one event within {t:g} s"
+        )
+        return
     if phase == "connect":
         result.error, result.error_detail = "timeout", f"no response within {t:g} s"
     elif phase == "headers":

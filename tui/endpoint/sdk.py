@@ -3,9 +3,64 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+import logging
+import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+
+from tui.redact import redact_text
+
+LIBRARY_LOGGERS = ("mcp", "httpx2", "httpcore2")
+"""Loggers of the libraries the official client runs on; during a run their records go to the check's evidence."""
+MAX_LOG_RECORDS = 20
+SDK_MAX_BODY = 8 * 1024 * 1024
+"""Bytes (inflated) the official client may read from one response; a 100 MB body or a gzip bomb stops here."""
+
+
+def _capped_stream_class() -> Any:
+    import httpx2
+
+    from tui.endpoint.inflate import Inflater
+
+    class CappedStream(httpx2.AsyncByteStream):
+        """A response body inflated by us, within ``SDK_MAX_BODY`` (httpx2 would inflate all of it in memory)."""
+
+        def __init__(self, raw: Any, inflater: Inflater) -> None:
+            self._raw = raw
+            self._inflater = inflater
+
+        async def __aiter__(self) -> Any:
+            async for chunk in self._inflater.stream(self._raw, SDK_MAX_BODY):
+                yield chunk
+            if self._inflater.over_cap:
+                raise httpx2.ReadError(f"response body over {SDK_MAX_BODY:,} bytes; agentcore-triage stopped reading")
+            if self._inflater.error:
+                raise httpx2.DecodingError(self._inflater.error)
+
+        async def aclose(self) -> None:
+            await self._raw.aclose()
+
+    return CappedStream
+
+
+async def _cap_response(response: Any) -> None:
+    """httpx2 response hook: bound what the mcp client can read (it reads JSON bodies whole, on the event loop)."""
+    import httpx2
+
+    from tui.endpoint.inflate import Inflater
+
+    encoding = response.headers.get("content-encoding", "")
+    inflater = Inflater.for_encoding(encoding)
+    if inflater is None:
+        raise httpx2.DecodingError(f"Content-Encoding {encoding!r}, which was not asked for", request=response.request)
+    for name in ("content-encoding", "content-length"):  # the body below is already decoded
+        if name in response.headers:
+            del response.headers[name]
+    response.stream = _capped_stream_class()(response.stream, inflater)
 
 
 @dataclass
@@ -24,6 +79,75 @@ class SdkOutcome:
     elapsed: float = 0.0
     timed_out: bool = False
     stage: str = "connect"
+    library_log: list[str] = field(default_factory=list)
+    """What the ``mcp`` library logged during the run (redacted, one line each): never printed to stderr."""
+
+
+_capture: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("sdk_log_capture", default=None)
+_capture_lock = threading.Lock()
+_capture_users = 0
+_saved_propagate: dict[str, bool] = {}
+
+
+class _RouteToCapture(logging.Handler):
+    """Puts each library record into the capture list of the run it belongs to (the task's context).
+
+    The mcp client logs tracebacks of invalid replies, reflected tokens included; they belong in the check's
+    evidence, redacted, not on the user's terminal.
+    """
+
+    def emit(self, record: logging.LogRecord) -> None:
+        sink = _capture.get()
+        line = _record_line(record)
+        if sink is not None:
+            if len(sink) < MAX_LOG_RECORDS:
+                sink.append(line)
+            elif len(sink) == MAX_LOG_RECORDS:
+                sink.append("… more records not kept")
+            return
+        # A record outside any run (another thread, teardown after the run): pass it on, redacted.
+        if record.levelno >= logging.WARNING:
+            logging.getLogger("tui.endpoint.sdk").log(record.levelno, "%s", line)
+
+
+_ROUTER = _RouteToCapture(level=logging.DEBUG)
+
+
+def _record_line(record: logging.LogRecord) -> str:
+    try:
+        message = record.getMessage()
+    except Exception:  # noqa: BLE001 - a broken format string must not break the check
+        message = str(record.msg)
+    if record.exc_info and record.exc_info[1] is not None:
+        exc = record.exc_info[1]
+        message += f" ({type(exc).__name__}: {str(exc).strip().splitlines()[0][:300] if str(exc).strip() else ''})"
+    return redact_text(f"{record.levelname} {record.name}: {message}")[:600]
+
+
+@contextlib.contextmanager
+def captured_library_log(sink: list[str]) -> Iterator[None]:
+    """Route the client libraries' log records into ``sink`` (redacted) and keep them off stderr meanwhile."""
+    global _capture_users
+    with _capture_lock:
+        if _capture_users == 0:
+            for name in LIBRARY_LOGGERS:
+                logger = logging.getLogger(name)
+                _saved_propagate[name] = logger.propagate
+                logger.propagate = False
+                logger.addHandler(_ROUTER)
+        _capture_users += 1
+    token = _capture.set(sink)
+    try:
+        yield
+    finally:
+        _capture.reset(token)
+        with _capture_lock:
+            _capture_users -= 1
+            if _capture_users == 0:
+                for name in LIBRARY_LOGGERS:
+                    logger = logging.getLogger(name)
+                    logger.removeHandler(_ROUTER)
+                    logger.propagate = _saved_propagate.pop(name, True)
 
 
 def leaf_exceptions(exc: BaseException) -> list[BaseException]:
@@ -117,7 +241,7 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
     from mcp.client.streamable_http import streamable_http_client
 
     outcome = SdkOutcome()
-    headers = dict(extra_headers or {})
+    headers = {"Accept-Encoding": "gzip, deflate", **(extra_headers or {})}
     httpx_auth = None
     if auth is not None and auth.mode == "bearer" and auth.token:
         headers["Authorization"] = f"Bearer {auth.token}"
@@ -134,7 +258,11 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
     async def go() -> None:
         async with (
             httpx2.AsyncClient(
-                headers=headers, timeout=httpx2.Timeout(timeout, read=timeout), auth=httpx_auth, verify=verify
+                headers=headers,
+                timeout=httpx2.Timeout(timeout, read=timeout),
+                auth=httpx_auth,
+                verify=verify,
+                event_hooks={"response": [_cap_response]},
             ) as hc,
             streamable_http_client(url, http_client=hc) as (read, write),
             ClientSession(read, write) as session,
@@ -152,12 +280,13 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
         outcome.ok = True
 
     try:
-        async with asyncio.timeout(timeout):
-            await go()
+        with captured_library_log(outcome.library_log):
+            async with asyncio.timeout(timeout):
+                await go()
     except TimeoutError:
         outcome.timed_out = True
         outcome.ok = False
-        outcome.error = f"no answer within {timeout:g} s during {outcome.stage}"
+        outcome.error = f"no answer within {timeout:.1f} s during {outcome.stage}"
         outcome.error_type = "TimeoutError"
     except asyncio.CancelledError:
         raise
@@ -167,9 +296,9 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
         if outcome.stage == "close" and outcome.tools is not None and outcome.protocol_version:
             outcome.ok = True  # the work was done; teardown noise only
         text, etype, code, chain = unwrap(exc)
-        if not outcome.ok:
-            outcome.error, outcome.error_type, outcome.error_code = text, etype, code
-        outcome.chain = chain
+        if not outcome.ok:  # exception texts may quote the reply, a reflected token included
+            outcome.error, outcome.error_type, outcome.error_code = redact_text(text), etype, code
+        outcome.chain = [redact_text(line) for line in chain]
     outcome.elapsed = time.monotonic() - started
     from tui.endpoint import probe as _probe
 

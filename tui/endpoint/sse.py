@@ -22,6 +22,9 @@ class SseParser:
     """
 
     _buffer: str = ""
+    _pending: list[str] = field(default_factory=list)
+    """Pieces of the current line while no line end has arrived (joined once, not per chunk)."""
+    _pending_chars: int = 0
     _pending_cr: bool = False
     _data: list[str] = field(default_factory=list)
     _event: str = ""
@@ -48,31 +51,27 @@ class SseParser:
         return events
 
     def _lines(self, text: str) -> list[str]:
-        lines: list[str] = []
-        buf = self._buffer
-        i = 0
+        # Split with str methods, not character by character: a hostile 100 MB line must cost C speed, not seconds
+        # of Python per megabyte (the probe's body cap then ends it as "too large").
         if self._pending_cr and text.startswith("\n"):
-            i = 1  # the \n of a \r\n split across chunks
+            text = text[1:]  # the \n of a \r\n split across chunks
         self._pending_cr = False
-        n = len(text)
-        while i < n:
-            ch = text[i]
-            if ch == "\r":
-                lines.append(buf)
-                buf = ""
-                if i + 1 < n:
-                    if text[i + 1] == "\n":
-                        i += 1
-                else:
-                    self._pending_cr = True
-            elif ch == "\n":
-                lines.append(buf)
-                buf = ""
-            else:
-                buf += ch
-            i += 1
-        self._buffer = buf
-        return lines
+        if "\r" not in text and "\n" not in text:
+            self._pending.append(text)
+            self._pending_chars += len(text)
+            return []
+        if text.endswith("\r"):
+            self._pending_cr = True  # a following "\n" belongs to this line end
+        parts = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        parts[0] = self._buffer + "".join(self._pending) + parts[0]
+        self._pending, self._buffer, self._pending_chars = [], "", 0
+        self._buffer = parts.pop()
+        return parts
+
+    @property
+    def open_event_chars(self) -> int:
+        """Characters of the event still being received (its data lines and the unfinished line)."""
+        return len(self._buffer) + self._pending_chars + sum(len(d) for d in self._data)
 
     def _line(self, line: str) -> SseEvent | None:
         if line == "":
@@ -100,6 +99,9 @@ class SseParser:
     def flush(self) -> list[SseEvent]:
         """End of stream: a final event without a blank line is dispatched only if it has data."""
         events = []
+        if self._pending:
+            self._buffer += "".join(self._pending)
+            self._pending, self._pending_chars = [], 0
         if self._buffer:
             line, self._buffer = self._buffer, ""
             event = self._line(line)

@@ -170,7 +170,7 @@ def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult
         fix = None
         if result.status in (Status.FAIL, Status.WARN):
             for ref in node.fixes:
-                if node.remedies(ref) == key and ref.fix in registry.fixes:
+                if node.remedies(ref) == key and ref.fix in registry.fixes and ref.fix not in result.withheld_fixes:
                     fix = FixInfo(id=ref.fix, risk=registry.fixes[ref.fix].risk.value)
                     break
         run.findings.append(

@@ -248,7 +248,9 @@ def plan_fix(
 
 
 def _reason(exc: BaseException) -> str:
-    return redact_text(f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
+    from tui.aws.errors import write_failure
+
+    return redact_text(write_failure(exc) or f"{type(exc).__name__}: {exc}".strip().splitlines()[0])
 
 
 def _principal(context: Context, actions: list[Any]) -> str:

@@ -53,9 +53,7 @@ def render_text(run: DoctorRun, *, verbose: bool = False) -> str:
                     lines.append(f"      {rline}")
             if f.fix:
                 state = f" ({_(f.fix.outcome)})" if f.fix.outcome else ""
-                available = _("fix available: {fix} [{risk}]{state}").format(
-                    fix=f.fix.id, risk=f.fix.risk, state=state
-                )
+                available = _("fix available: {fix} [{risk}]{state}").format(fix=f.fix.id, risk=f.fix.risk, state=state)
                 lines.append(f"      {available}  ->  agentcore-triage doctor --fix all --yes")
     not_applied = [f.explanation() for f in run.fixes or [] if not f.applied]
     if not_applied:
@@ -276,6 +274,8 @@ def export_session(
     stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
     md_path = folder / f"agentcore-triage-session-{stamp}.md"
     json_path = folder / f"agentcore-triage-session-{stamp}.json"
-    md_path.write_text(session_markdown(walk, log), encoding="utf-8")
-    json_path.write_text(json.dumps(session_json(walk, log), indent=2, default=str) + "\n", encoding="utf-8")
+    from tui.private_files import write_private
+
+    write_private(md_path, session_markdown(walk, log))  # 0600: the export holds evidence
+    write_private(json_path, json.dumps(session_json(walk, log), indent=2, default=str) + "\n")
     return md_path, json_path

@@ -281,6 +281,8 @@ class Walk(RunState):
                 continue
             result = results.get(node.remedies(ref)) if isinstance(node, CheckNode) else None
             needed = result is not None and result.status in (Status.FAIL, Status.WARN)
+            if result is not None and ref.fix in result.withheld_fixes and not all_fixes:
+                continue  # the check found that this fix cannot help (e.g. a permissions boundary)
             if isinstance(node, DiagnosisNode):
                 needed = fix_key(ref, self.values()) not in self.settled
             if all_fixes or needed:

@@ -148,6 +148,10 @@ class Fix:
     """Base class for fixes; subclasses implement ``plan`` and register with ``@fixer``."""
 
     id: ClassVar[str] = ""
+    undo_operations: ClassVar[frozenset[str]] = frozenset()
+    """``service.operation`` calls this fix's undo may make; ``undo`` refuses a record asking for anything else."""
+    changes_files: ClassVar[bool] = False
+    """Whether this fix (and so its undo) writes project files; an undo of any other fix may not write one."""
 
     def __init__(self, ctx: FixContext, params: Any) -> None:
         self.ctx = ctx

@@ -56,6 +56,8 @@ def _requirements(root: Path) -> Path:
 class PinMcp(Fix):
     """FastMCP code gets `mcp>=1.23.2,<2` (1.23.2 silences the ClosedResourceError noise); MCPServer code gets `mcp>=2.3,<3`."""
 
+    changes_files = True
+
     def plan(self) -> Plan:
         from tui.project.scan import scan_project
 
@@ -88,6 +90,8 @@ class PinMcp(Fix):
 class AddOtelDistro(Fix):
     """Adds `aws-opentelemetry-distro>=0.10.0` so the runtime can export traces and OTEL logs."""
 
+    changes_files = True
+
     def plan(self) -> Plan:
         path = _requirements(Path(self.params.dir))
         text = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -107,6 +111,8 @@ class AddOtelDistro(Fix):
 )
 class OtelInstrument(Fix):
     """Prefixes the Dockerfile's CMD with opentelemetry-instrument (exec form kept)."""
+
+    changes_files = True
 
     def plan(self) -> Plan:
         path = Path(self.params.dir) / "Dockerfile"
@@ -154,6 +160,8 @@ class OtelInstrument(Fix):
 class ServerCode(Fix):
     """Removes @mcp.middleware/exception_handler handlers and connection_timeout/keep_alive/default_headers options,
     moves 2.x run-only options from MCPServer(...) to run(...), and binds host 0.0.0.0."""
+
+    changes_files = True
 
     def plan(self) -> Plan:
         from tui.project.patch import fix_server_code

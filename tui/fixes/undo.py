@@ -203,23 +203,25 @@ def _resource(call: ApiCall) -> tuple[str, ...] | None:
     op = f"{call.service}.{call.operation}"
     if op in ("logs.create_log_group", "logs.delete_log_group"):
         return ("log-group", str(p.get("logGroupName")), call.region or "")
+    if op in ("logs.create_log_stream", "logs.delete_log_stream"):
+        return ("log-stream", str(p.get("logGroupName")), str(p.get("logStreamName")), call.region or "")
     if op in ("iam.put_role_policy", "iam.delete_role_policy"):
         return ("role-policy", str(p.get("RoleName")), str(p.get("PolicyName")))
     if op in ("logs.put_resource_policy", "logs.delete_resource_policy"):
         return ("logs-resource-policy", str(p.get("policyName")), call.region or "")
+    if op in ("iam.create_policy_version", "iam.set_default_policy_version"):
+        return ("managed-policy", str(p.get("PolicyArn")))
     if op == "xray.update_trace_segment_destination":
         return ("xray-destination", call.region or "")
     return None
 
 
-UNDO_OPERATIONS: dict[str, set[str]] = {
-    "logs.create_group": {"logs.delete_log_group"},
-    "iam.role_policy": {"iam.put_role_policy", "iam.delete_role_policy"},
-    "logs.xray_resource_policy": {"logs.put_resource_policy", "logs.delete_resource_policy"},
-    "xray.destination": {"xray.update_trace_segment_destination"},
-}
-"""What each AWS fix's undo may call (from the fixes' definitions in tui/fixes/aws)."""
-FILE_FIXES = {"project.pin_mcp", "project.otel_distro", "project.otel_instrument", "project.server_code"}
+def _fix_class(fix_id: str) -> Any:
+    """The registered fix class of ``fix_id`` (None: no such fix in this version: nothing is allowed)."""
+    from tui.registry import load_all
+
+    spec = load_all().fixes.get(fix_id)
+    return spec.cls if spec else None
 
 
 def validate_actions(record: AuditRecord, target: Target) -> None:
@@ -230,7 +232,8 @@ def validate_actions(record: AuditRecord, target: Target) -> None:
     for action in record.undo:
         where = f"record {record.id} ({record.fix})"
         if isinstance(action, ApiCall):
-            allowed = UNDO_OPERATIONS.get(record.fix, set())
+            fix_cls = _fix_class(record.fix)
+            allowed = fix_cls.undo_operations if fix_cls else frozenset()
             op = f"{action.service}.{action.operation}"
             if op not in allowed:
                 raise UndoRefused(f"{where}: its undo calls {op}, which fix {record.fix} never does: refused")
@@ -239,8 +242,9 @@ def validate_actions(record: AuditRecord, target: Target) -> None:
                 raise UndoRefused(
                     f"{where}: its undo acts on {_describe(action)}, which the fix did not touch: refused"
                 )
-            if action.service == "iam" and not str(action.params.get("PolicyName", "")).startswith(POLICY_PREFIX):
-                raise UndoRefused(f"{where}: agentcore-triage only manages inline policies named {POLICY_PREFIX}*")
+            if op == "iam.put_role_policy" or op == "iam.delete_role_policy":
+                if not str(action.params.get("PolicyName", "")).startswith(POLICY_PREFIX):
+                    raise UndoRefused(f"{where}: agentcore-triage only manages inline policies named {POLICY_PREFIX}*")
             if "resource_policy" in action.operation and action.params.get("policyName") != SPANS_POLICY:
                 raise UndoRefused(f"{where}: agentcore-triage only manages the resource policy {SPANS_POLICY}")
             if op == "xray.update_trace_segment_destination" and action.params.get("Destination") not in (
@@ -249,7 +253,8 @@ def validate_actions(record: AuditRecord, target: Target) -> None:
             ):
                 raise UndoRefused(f"{where}: unknown trace segment destination {action.params.get('Destination')!r}")
         else:
-            if record.fix not in FILE_FIXES:
+            fix_cls = _fix_class(record.fix)
+            if not (fix_cls and fix_cls.changes_files):
                 raise UndoRefused(f"{where}: fix {record.fix} does not change files, but its undo writes one: refused")
             _check_file(record, target, action)
 
@@ -358,6 +363,13 @@ def _aws_drift(plan: UndoPlan, context: Any) -> None:
         elif kind == "xray-destination":
             _destination_drift(plan, fctx, action, applied)
             new_actions.append(action)
+        elif kind == "log-stream":
+            new_actions.append(action)
+        elif kind == "managed-policy":
+            # set_default_policy_version only moves the default pointer back; the version the fix created stays
+            new_actions.append(action)
+        else:  # never drop an action silently: an undo that did nothing must not be reported as done
+            raise UndoRefused(f"record {record.id} ({record.fix}): no drift check for {kind}: refused")
     plan.actions = new_actions
 
 

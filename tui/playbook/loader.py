@@ -3,6 +3,12 @@
 PyYAML's plain loader forgets where values came from and silently keeps the
 last of two duplicate keys; this loader composes the node graph itself,
 records the position of every key and value, and reports duplicates.
+
+A playbook may come from a colleague, a ticket or the internet, so it is
+untrusted input: its size, nesting depth and alias expansion are bounded
+(a "billion laughs" file stops at the limit, not after gigabytes), only plain
+data tags are accepted (no ``!!python/*``, no merge keys), and every failure,
+however odd, is one located ``file:line:col: message``.
 """
 
 from __future__ import annotations
@@ -27,6 +33,24 @@ def __getattr__(name: str) -> Any:
 
         return playbook_dir()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# Limits for untrusted playbooks, each about ten times what the shipped playbook needs (48 KB, ~2,000 YAML nodes,
+# nesting depth 9), so a real playbook never meets them and a hostile one is refused in well under a second.
+MAX_PLAYBOOK_BYTES = 512 * 1024
+"""Largest playbook file read at all."""
+MAX_YAML_NODES = 20_000
+"""Most YAML nodes (mappings, lists, scalars) one file may hold as written."""
+MAX_EXPANDED_VALUES = 50_000
+"""Most values the document may hold once aliases (``*name``) are expanded: bounds alias bombs."""
+MAX_DEPTH = 64
+"""Deepest nesting of mappings and lists, counting what aliases expand to (bounds recursive aliases too)."""
+MAX_REPORTED_ERRORS = 50
+"""A file with more errors than this is summarised after the first ones."""
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
 
 
 @dataclass(frozen=True, order=True)
@@ -86,16 +110,103 @@ class LoadedPlaybook:
         return PlaybookError(self.file, line, col, message)
 
 
+class _TooBig(Exception):
+    """A limit was reached while composing or building; carries where."""
+
+    def __init__(self, mark: yaml.Mark, message: str) -> None:
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
 class _Composer(yaml.SafeLoader):
-    """SafeLoader that exposes scalar construction for our own tree walk."""
+    """SafeLoader that bounds composition and exposes scalar construction for our own tree walk.
+
+    An alias is returned as a copy of its anchor's node placed where the alias is written (the children are shared,
+    not copied), so errors inside an expansion point at the alias.
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+        self._nodes = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            node: Any = super().compose_node(parent, index)
+            placed: Any = type(node)(node.tag, node.value, event.start_mark, event.end_mark)
+            placed.is_alias = True
+            return placed  # type: ignore[no-any-return]
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        self._nodes += 1
+        if self._nodes > MAX_YAML_NODES:
+            raise _TooBig(event.start_mark, f"more than {MAX_YAML_NODES} YAML values: a playbook is not that large")
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _TooBig(event.start_mark, f"nested deeper than {MAX_DEPTH} levels: flatten the structure")
+        try:
+            composed: Any = super().compose_node(parent, index)
+            return composed  # type: ignore[no-any-return]
+        finally:
+            self._depth -= 1
 
 
-def _build(node: yaml.Node, path: Path_, pos: Positions, errors: list[PlaybookError], file: str) -> Any:
-    pos.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+@dataclass
+class _Budget:
+    """What building the document may still spend (alias expansion counts in full)."""
+
+    values: int = MAX_EXPANDED_VALUES
+
+
+def _mark(node: yaml.Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _build(
+    node: yaml.Node,
+    path: Path_,
+    pos: Positions,
+    errors: list[PlaybookError],
+    file: str,
+    budget: _Budget | None = None,
+    depth: int = 0,
+    alias: yaml.Mark | None = None,
+) -> Any:
+    """Plain data for ``node``; ``alias`` is where the outermost alias being expanded is written (errors point there)."""
+    budget = budget if budget is not None else _Budget()
+    if alias is None and getattr(node, "is_alias", False):
+        alias = node.start_mark
+    budget.values -= 1
+    if budget.values < 0:
+        raise _TooBig(
+            alias or node.start_mark,
+            f"aliases expand to more than {MAX_EXPANDED_VALUES} values (an alias bomb?): write the values out",
+        )
+    if depth > MAX_DEPTH:
+        raise _TooBig(
+            alias or node.start_mark,
+            f"nested deeper than {MAX_DEPTH} levels once aliases are expanded (a recursive alias?)",
+        )
+    pos.values[path] = _mark(node)
+    if node.tag not in _PLAIN_TAGS:
+        if node.tag == "tag:yaml.org,2002:merge":
+            message = "merge keys (<<) are not supported in playbooks: write the keys out"
+        else:
+            message = f"tag {_short_tag(node.tag)} is not allowed: a playbook holds plain strings, numbers, booleans, lists and mappings"
+        errors.append(PlaybookError(file, *_mark(node), message))
+        return None
     if isinstance(node, yaml.MappingNode):
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            key = _build(key_node, path + ("<key>",), pos, errors, file)
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                errors.append(
+                    PlaybookError(
+                        file, *_mark(key_node), "merge keys (<<) are not supported in playbooks: write the keys out"
+                    )
+                )
+                continue
+            key = _build(key_node, path + ("<key>",), pos, errors, file, budget, depth + 1, alias)
             if isinstance(key, (list, dict)):
                 errors.append(
                     PlaybookError(
@@ -118,12 +229,26 @@ def _build(node: yaml.Node, path: Path_, pos: Positions, errors: list[PlaybookEr
                 )
                 continue
             pos.keys[path + (key,)] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            result[key] = _build(value_node, path + (key,), pos, errors, file)
+            result[key] = _build(value_node, path + (key,), pos, errors, file, budget, depth + 1, alias)
         pos.values.pop(path + ("<key>",), None)
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), pos, errors, file) for i, item in enumerate(node.value)]
-    return _Composer("").construct_object(node, deep=True)
+        return [
+            _build(item, path + (i,), pos, errors, file, budget, depth + 1, alias) for i, item in enumerate(node.value)
+        ]
+    if not isinstance(node, yaml.ScalarNode):
+        errors.append(PlaybookError(file, *_mark(node), "a mapping tag on a list (or the reverse) is not allowed"))
+        return None
+    try:
+        return _Composer("").construct_object(node, deep=True)
+    except Exception:  # noqa: BLE001 - PyYAML raises ValueError/KeyError/AttributeError/ConstructorError here
+        shown = node.value if len(node.value) <= 40 else node.value[:40] + "…"
+        errors.append(PlaybookError(file, *_mark(node), f"cannot read {shown!r} as {_short_tag(node.tag)}"))
+        return None
+
+
+def _short_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
@@ -136,19 +261,47 @@ def parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
             root = loader.get_single_node()
         finally:
             loader.dispose()
+        if root is None:
+            raise PlaybookLoadError(
+                [PlaybookError(file, 1, 1, "empty file: a playbook needs id, title, start and nodes")]
+            )
+        data = _build(root, (), positions, errors, file)
+    except _TooBig as exc:
+        raise PlaybookLoadError([PlaybookError(file, exc.mark.line + 1, exc.mark.column + 1, exc.message)]) from None
+    except yaml.reader.ReaderError as exc:
+        line, col = _line_col(text, exc.position)
+        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        raise PlaybookLoadError(
+            [PlaybookError(file, line, col, f"{what} is not allowed in YAML ({exc.reason}): remove it")]
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
         raise PlaybookLoadError([PlaybookError(file, line, col, f"YAML syntax error: {problem}")]) from None
     except yaml.YAMLError as exc:
-        raise PlaybookLoadError([PlaybookError(file, 1, 1, f"YAML error: {exc}")]) from None
-    if root is None:
-        raise PlaybookLoadError([PlaybookError(file, 1, 1, "empty file: a playbook needs id, title, start and nodes")])
-    data = _build(root, (), positions, errors, file)
+        first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise PlaybookLoadError([PlaybookError(file, 1, 1, f"YAML error: {first_line}")]) from None
+    except RecursionError:  # the limits above should make this unreachable; never a traceback all the same
+        raise PlaybookLoadError([PlaybookError(file, 1, 1, "nested too deeply: flatten the structure")]) from None
     if errors:
-        raise PlaybookLoadError(errors)
+        raise PlaybookLoadError(_capped(errors))
     return data, positions
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of character ``index`` of ``text``."""
+    index = max(0, min(index, len(text)))
+    line_start = text.rfind("\n", 0, index) + 1
+    return text.count("\n", 0, index) + 1, index - line_start + 1
+
+
+def _capped(errors: list[PlaybookError]) -> list[PlaybookError]:
+    if len(errors) <= MAX_REPORTED_ERRORS:
+        return errors
+    last = errors[MAX_REPORTED_ERRORS - 1]
+    more = len(errors) - MAX_REPORTED_ERRORS
+    return errors[:MAX_REPORTED_ERRORS] + [PlaybookError(last.file, last.line, last.col, f"… and {more} more errors")]
 
 
 def _pydantic_path(loc: tuple[Any, ...], data: Any) -> Path_:
@@ -200,12 +353,26 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
     path = Path(source)
     file = str(source)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_PLAYBOOK_BYTES + 1)  # never more: the file may be huge or endless
     except OSError as exc:
         raise PlaybookLoadError([PlaybookError(file, 1, 1, f"cannot read playbook: {exc.strerror or exc}")]) from None
+    if len(raw) > MAX_PLAYBOOK_BYTES:
+        raise PlaybookLoadError(
+            [
+                PlaybookError(
+                    file, 1, 1, f"playbook is larger than {MAX_PLAYBOOK_BYTES // 1024} KiB, the limit: split it up"
+                )
+            ]
+        )
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise PlaybookLoadError([PlaybookError(file, line, 1, "not UTF-8 text: save the playbook as UTF-8")]) from None
+        line = raw[: exc.start].count(b"\n") + 1
+        col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", errors="replace")) + 1
+        raise PlaybookLoadError(
+            [PlaybookError(file, line, col, "not UTF-8 text: save the playbook as UTF-8")]
+        ) from None
     data, positions = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise PlaybookLoadError(
@@ -223,7 +390,7 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
             line, col = positions.at(doc_path, key=is_key)
             where = _format_loc(doc_path)
             errors.append(PlaybookError(file, line, col, f"{where}: {_friendly(err)}" if where else _friendly(err)))
-        raise PlaybookLoadError(sorted(set(errors))) from None
+        raise PlaybookLoadError(_capped(sorted(set(errors)))) from None
     return LoadedPlaybook(playbook=playbook, file=file, positions=positions)
 
 

@@ -14,9 +14,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.playbook import patterns
 from tui.playbook.model import CheckNode, Playbook, SignatureSpec
-
-FLAGS = re.IGNORECASE | re.MULTILINE
 
 
 @dataclass(frozen=True)
@@ -41,8 +40,9 @@ class Match:
         return self.hits or self.noise_hits
 
 
-def _search(pattern: str, text: str) -> re.Match[str] | None:
-    return re.search(pattern, text, FLAGS)
+def _search(pattern: str, text: str) -> str | None:
+    """The matched text (RE2: linear time, never hangs on a hostile signature), case-insensitive, multiline."""
+    return patterns.search(pattern, text)
 
 
 def rank(playbook: Playbook, text: str) -> list[Match]:
@@ -59,7 +59,7 @@ def rank(playbook: Playbook, text: str) -> list[Match]:
                 noise_hits += 1
             else:
                 hits += 1
-                longest = max(longest, len(found.group(0)))
+                longest = max(longest, len(found))
         if hits or noise_hits:
             matches.append(Match(node_id, hits, noise_hits, longest))
     matches.sort(key=lambda m: (m.noise, -m.hits, -m.longest, -m.noise_hits, m.node))

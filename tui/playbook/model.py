@@ -28,6 +28,8 @@ from typing import Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tui.playbook.patterns import PatternError, check_pattern
+from tui.playbook.patterns import fullmatch as patterns_fullmatch
 from tui.results import Severity, Status
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -57,10 +59,7 @@ class Input(_Strict):
     @classmethod
     def _pattern_compiles(cls, value: str | None) -> str | None:
         if value is not None:
-            try:
-                re.compile(value)
-            except re.error as exc:
-                raise ValueError(f"pattern does not compile: {exc}") from None
+            check_pattern(value)  # PatternError is a ValueError: pydantic locates it
         return value
 
 
@@ -200,9 +199,9 @@ class _NodeBase(_Strict):
         for value in values:
             sig = Signature(value.pattern, value.noise) if isinstance(value, SignatureSpec) else Signature(value)
             try:
-                re.compile(sig)
-            except re.error as exc:
-                raise ValueError(f"signature {str(sig)!r} does not compile: {exc}") from None
+                check_pattern(sig)  # RE2-compatible and linear: a hostile playbook cannot hang a match
+            except PatternError as exc:
+                raise ValueError(f"signature {str(sig)!r} {str(exc).removeprefix('pattern ')}") from None
             out.append(sig)
         return out
 
@@ -288,7 +287,7 @@ class Playbook(_Strict):
             current = values.get(inp.name)
             if current is None and inp.required:
                 raise InputError(f"playbook input {inp.name!r} is required: {inp.prompt} (--input {inp.name}=VALUE)")
-            if current is not None and inp.pattern and not re.fullmatch(inp.pattern, str(current)):
+            if current is not None and inp.pattern and not patterns_fullmatch(inp.pattern, str(current)):
                 raise InputError(f"input {inp.name}={current!r} does not match {inp.pattern}")
         return values
 

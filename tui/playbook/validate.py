@@ -8,7 +8,6 @@ templates naming values nobody provides, and key clashes.
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tui.context import CONTEXT_NAMES
+from tui.playbook import patterns
 from tui.playbook.loader import LoadedPlaybook, PlaybookError, PlaybookLoadError, load_playbook
 from tui.playbook.model import RESERVED_KEYS, CheckNode, DiagnosisNode, Playbook, QuestionNode
 from tui.playbook.template import names_in
@@ -398,7 +398,7 @@ def _check_keys(loaded: LoadedPlaybook) -> list[PlaybookError]:
             seen[key] = node_id
     for node_id, node in loaded.playbook.nodes.items():
         for i, sig in enumerate(node.signatures):
-            if re.compile(str(getattr(sig, "pattern", sig))).search(""):
+            if patterns.search(str(sig), "") is not None:
                 errors.append(
                     loaded.error(
                         f"nodes.{node_id}: signature {sig!r} matches empty text, so it matches everything",

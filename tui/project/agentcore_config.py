@@ -95,6 +95,8 @@ class AgentConfig(_Lenient):
     entrypoint: str | None = None
     source_path: str | None = None
     deployment_type: str | None = None
+    platform: str | None = None
+    """``linux/arm64`` as the toolkit writes it (AgentCore runs arm64 only)."""
     aws: AwsSection = Field(default_factory=AwsSection)
     bedrock_agentcore: DeploymentInfo = Field(default_factory=DeploymentInfo)
     authorizer_configuration: AuthorizerConfiguration | None = None

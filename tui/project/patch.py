@@ -168,3 +168,84 @@ def _literal_or_none(node: ast.AST) -> object:
         return ast.literal_eval(node)
     except (ValueError, SyntaxError):
         return None
+
+
+def make_stateless(text: str) -> tuple[str, list[str]]:
+    """Set ``stateless_http=True`` where the server's mcp version takes it: ``FastMCP(...)`` on 1.x, ``run(...)`` on 2.x.
+
+    Returns the new text and what changed; unchanged text (and a note saying why) when there is no server to
+    patch. An existing ``stateless_http=`` is rewritten in place; on 2.x one left in ``MCPServer(...)`` (a
+    ``TypeError`` there) moves to ``run(...)``.
+    """
+    tree = ast.parse(text)
+    starts = _offsets(text)
+    era = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("mcp.server.fastmcp", "mcp.server.fastmcp.server"):
+            era = "v1"
+        elif isinstance(node, ast.ImportFrom) and node.module in ("mcp.server", "mcp.server.mcpserver"):
+            era = "v2"
+    server_var, ctor = None, None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            f = node.value.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
+            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
+                server_var, ctor = node.targets[0].id, node.value
+    if server_var is None or ctor is None or era is None:
+        return text, ["no FastMCP/MCPServer server found: set stateless_http=True by hand"]
+    run_call: ast.Call | None = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            if node.func.attr in ("run", "streamable_http_app") and _dotted_name(node.func.value) == server_var:
+                run_call = node
+    target = ctor if era == "v1" else run_call
+    if target is None:
+        return text, [f"no {server_var}.run(...) call: pass stateless_http=True to run() or streamable_http_app()"]
+    cuts: list[tuple[int, int, str]] = []
+    notes: list[str] = []
+    method = target.func.attr if isinstance(target.func, ast.Attribute) else "run"
+    where = "FastMCP(...)" if era == "v1" else f"{server_var}.{method}(...)"
+    in_target = next((kw for kw in target.keywords if kw.arg == "stateless_http"), None)
+    if era == "v2":
+        stray = next((kw for kw in ctor.keywords if kw.arg == "stateless_http"), None)
+        if stray is not None:
+            cuts.append((*_remove_keyword(text, starts, stray), ""))
+            notes.append(f"remove stateless_http= from MCPServer(...) (line {stray.lineno}): 2.x takes it in run()")
+    if in_target is not None:
+        if _literal_or_none(in_target.value) is True:
+            if not cuts:
+                return text, []
+        else:
+            a = starts[in_target.value.lineno - 1] + in_target.value.col_offset
+            b = starts[in_target.value.end_lineno - 1] + in_target.value.end_col_offset  # type: ignore[operator]
+            cuts.append((a, b, "True"))
+            notes.append(
+                f"{where}: stateless_http={ast.get_source_segment(text, in_target.value)} -> True (line {in_target.lineno})"
+            )
+    else:
+        end = starts[target.end_lineno - 1] + target.end_col_offset - 1  # type: ignore[operator]
+        inner = text[starts[target.lineno - 1] + target.col_offset : end]
+        has_args = bool(target.args or target.keywords)
+        sep = "" if not has_args else (" " if inner.rstrip().endswith(",") else ", ")
+        cuts.append((end, end, sep + "stateless_http=True"))
+        notes.append(f"{where}: add stateless_http=True (line {target.lineno})")
+    out = text
+    tidy = []
+    for a, b, repl in _merge(cuts):
+        m = re.search(r",[ \t]*$", text[:a])
+        if not repl and m and re.match(r"\s*\)", text[b:]) and "\n" not in text[a:b]:
+            a = m.start()
+        tidy.append((a, b, repl))
+    for a, b, repl in sorted(tidy, key=lambda c: (c[0], c[1]), reverse=True):
+        out = out[:a] + repl + out[b:]
+    ast.parse(out)  # the patch must leave valid Python
+    return out, notes
+
+
+def _dotted_name(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted_name(node.value)}.{node.attr}"
+    return ""

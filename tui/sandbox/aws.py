@@ -6,10 +6,13 @@ werkzeug in a thread, behind a small WSGI layer that
 * emulates exactly ``xray:GetTraceSegmentDestination`` and
   ``xray:UpdateTraceSegmentDestination`` (moto 5.2.5 lacks both): Destination
   ``XRay|CloudWatchLogs``, Status ``PENDING`` → ``ACTIVE`` after
-  ``xray_pending_seconds``; switching to CloudWatchLogs fails with the real
+  ``xray_pending_seconds``; any update while ``PENDING`` is refused
+  (``InvalidRequestException``, as on AWS); switching to CloudWatchLogs fails with the real
   AccessDeniedException text when no CloudWatch Logs resource policy lets
   ``xray.amazonaws.com`` call ``logs:PutLogEvents`` on ``log-group:aws/spans:*``
-  (read from moto's logs backend, so a fix that adds the policy makes it pass);
+  (read from moto's logs backend, so a fix that adds the policy makes it pass). This judgment
+  (``spans_policy_allows_xray``) is deliberately an independent re-implementation, not
+  ``tui.aws.transaction_search``: it is the test oracle the product's judgment is checked against;
 * adds two sandbox-only admin routes under ``/_sandbox/`` that ``seed()`` uses to
   set state the AWS API cannot (runtime id/ARN in the real format, ``UPDATE_FAILED``
   with a ``failureReason``, the X-Ray state); production code never calls them;
@@ -48,6 +51,9 @@ RESOURCE_POLICY_NAME = "TransactionSearchXRayAccess"
 DEFAULT_CLIENT_ID = "sandbox-cognito-client-7f3k2m9q"
 """The Cognito-style app client id the runtime's JWT authorizer allows."""
 XRAY_ACCESS_DENIED = "XRay does not have permission to call PutLogEvents on the aws/spans Log Group"
+XRAY_PENDING_REFUSED = (
+    "The trace segment destination is being updated (status PENDING); it cannot be changed until it is ACTIVE"
+)
 
 AWS_FAULTS: frozenset[str] = frozenset(
     {
@@ -62,6 +68,7 @@ AWS_FAULTS: frozenset[str] = frozenset(
         "trace-destination-pending",
         "runtime-update-failed",
         "trust-policy-wrong",
+        "permissions-boundary",
     }
 )
 """Every fault ``seed()`` understands; each is a variation of the healthy sample state."""
@@ -70,6 +77,23 @@ UPDATE_FAILED_REASON = (
     "Runtime update failed: the container exited before it started listening on 0.0.0.0:8000/mcp "
     "(ModuleNotFoundError: No module named 'mcp.server.fastmcp')"
 )
+BOUNDARY_POLICY_NAME = "agentcore-runtime-boundary"
+"""The customer managed policy the ``permissions-boundary`` fault sets as the role's boundary."""
+
+
+def boundary_policy() -> dict[str, Any]:
+    """A guard rail a platform team might set: everything except CloudWatch metrics and logs.
+
+    ``Allow NotAction`` caps the role: the inline grants for logs and metrics stay, and do nothing.
+    """
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "NoTelemetryWrites", "Effect": "Allow", "NotAction": ["cloudwatch:*", "logs:*"], "Resource": "*"}
+        ],
+    }
+
+
 TRACE_PENDING_SECONDS = 900.0
 """How long the seeded ``trace-destination-pending`` state stays PENDING (AWS: ~10-15 min)."""
 
@@ -144,6 +168,10 @@ class XRayEmulation:
         with self._lock:
             state = self._get(account, region)
             current = state.current()
+            if current["Status"] == "PENDING":
+                # AWS refuses a new destination while the last switch is still PENDING (issue 18 §3);
+                # the error code is the model's, the wording the sandbox's own.
+                return 400, {"__type": "InvalidRequestException", "message": XRAY_PENDING_REFUSED}
             if current["Destination"] != destination:
                 # AWS flips the destination at once but keeps it PENDING for a while.
                 state.destination, state.status = destination, "PENDING"
@@ -191,6 +219,52 @@ def _moto_logs_policies(account: str, region: str) -> list[str]:
     return [p.policy_document for p in backend.resource_policies.values()]
 
 
+@dataclass
+class ResourceScopedPolicies:
+    """CloudWatch Logs resource policies attached to one log group (``resourceArn``), which moto 5.2.5 lacks.
+
+    ``PutResourcePolicy``/``DeleteResourcePolicy`` with ``resourceArn`` and ``DescribeResourcePolicies``
+    with ``policyScope=RESOURCE`` are answered here; account-scoped calls go on to moto. AWS lists a
+    group's own policy only when asked for that scope, which is what the checks must cope with.
+    """
+
+    _policies: dict[tuple[str, str, str], dict[str, dict[str, Any]]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._policies.clear()
+
+    def put(self, account: str, region: str, arn: str, name: str, document: str) -> dict[str, Any]:
+        with self._lock:
+            item = {
+                "policyName": name,
+                "policyDocument": document,
+                "lastUpdatedTime": int(time.time() * 1000),
+                "policyScope": "RESOURCE",
+                "resourceArn": arn,
+                "revisionId": uuid.uuid4().hex,
+            }
+            self._policies.setdefault((account, region, arn), {})[name] = item
+            return dict(item)
+
+    def delete(self, account: str, region: str, arn: str, name: str) -> bool:
+        with self._lock:
+            return self._policies.get((account, region, arn), {}).pop(name, None) is not None
+
+    def listed(self, account: str, region: str, arn: str | None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                dict(item)
+                for (a, r, res), items in self._policies.items()
+                if a == account and r == region and (arn is None or res == arn)
+                for item in items.values()
+            ]
+
+    def documents(self, account: str, region: str) -> list[str]:
+        return [i["policyDocument"] for i in self.listed(account, region, None)]
+
+
 # --------------------------------------------------------------------------- moto patches
 
 
@@ -199,7 +273,8 @@ _patch_lock = threading.Lock()
 
 
 def _patch_moto() -> None:
-    """Teach moto's bedrock-agentcore-control responses to return ``failureReason`` when set.
+    """Teach moto's bedrock-agentcore-control responses to return ``failureReason`` when set,
+    and its IAM enforcement to verify signatures over the bytes sent (see ``signed_bytes``).
 
     moto has no way to put a runtime into ``UPDATE_FAILED`` with a reason; the
     admin route sets ``failure_reason`` on the backend object and this patch
@@ -230,6 +305,42 @@ def _patch_moto() -> None:
 
             setattr(R, name, patched)
 
+        from moto.iam.access_control import IAMRequestBase
+
+        original_request = IAMRequestBase._create_aws_request
+
+        def signed_bytes(self: Any) -> Any:
+            # SigV4 signs the payload bytes as sent. moto 5.2.5 falls back to its parsed parameters
+            # when the body is empty (a rest-json GET, or a POST whose members are all in the query
+            # string), so every bedrock-agentcore-control call failed with SignatureDoesNotMatch
+            # under IAM enforcement.
+            request = original_request(self)
+            form = "x-www-form-urlencoded" in str(self._headers.get("Content-Type") or "")
+            if not self._body and not form:  # query-protocol forms are re-encoded from the parsed params
+                request.data = b""
+            return request
+
+        IAMRequestBase._create_aws_request = signed_bytes  # type: ignore[method-assign]
+        from moto.bedrockagentcorecontrol.models import AgentRuntime
+
+        original_init = AgentRuntime.__init__
+
+        def real_identity(self: Any, *args: Any, **kwargs: Any) -> None:
+            # moto names a runtime ``a<hex>-<hex>`` / ``…:agent/<uuid>:<version>``; AgentCore (and
+            # botocore's model pattern) say ``<name>-<10 alnum>`` / ``…:runtime/<id>``. Even the
+            # CreateAgentRuntime answer must look like AWS's (the AWS call recorder checks it).
+            original_init(self, *args, **kwargs)
+            new_id = new_runtime_id(self.agent_runtime_name)
+            new_arn = runtime_arn_for(new_id, self.region_name, self.account_id)
+            self.agent_runtime_id, self.agent_runtime_arn = new_id, new_arn
+            self.workload_identity_details = {
+                "workloadIdentityArn": f"arn:aws:bedrock-agentcore:{self.region_name}:{self.account_id}:"
+                f"workload-identity-directory/default/workload-identity/{new_id}"
+            }
+            for version in self.versions:
+                version.update(agentRuntimeArn=new_arn, agentRuntimeId=new_id)
+
+        AgentRuntime.__init__ = real_identity  # type: ignore[method-assign]
         wrap("get_agent_runtime", lambda self: self.backend.agent_runtimes[self._get_param("agentRuntimeId")])
         wrap(
             "get_agent_runtime_endpoint",
@@ -298,16 +409,144 @@ def _json_response(start_response: Callable[..., Any], status: int, body: dict[s
     return [payload]
 
 
+def _authorize(environ: dict[str, Any], raw: bytes, action: str) -> tuple[int, dict[str, Any]] | None:
+    """moto's IAM enforcement for the operations the front answers itself (moto never sees them).
+
+    When enforcement is on (moto's ``INITIAL_NO_AUTH_ACTION_COUNT`` reached, e.g. under
+    ``moto.core.authorization.enable_iam_authentication``), the caller's signature and its
+    identity policies are checked exactly as moto checks its own operations; None means allowed.
+    """
+    from moto import settings
+    from moto.core.authorization import ActionAuthenticatorMixin
+
+    if ActionAuthenticatorMixin.request_count < settings.INITIAL_NO_AUTH_ACTION_COUNT:
+        return None
+    from moto.iam.access_control import IAMRequest
+
+    headers = {k[5:].replace("_", "-").title(): v for k, v in environ.items() if k.startswith("HTTP_")}
+    for key, name in (("CONTENT_TYPE", "Content-Type"), ("CONTENT_LENGTH", "Content-Length")):
+        if environ.get(key):
+            headers[name] = environ[key]
+    path = environ.get("PATH_INFO", "/") + (f"?{environ['QUERY_STRING']}" if environ.get("QUERY_STRING") else "")
+    try:
+        request = IAMRequest(
+            account_id=_account_id(),
+            method=environ.get("REQUEST_METHOD", "POST"),
+            path=path,
+            data={},
+            body=raw,
+            headers=headers,
+            action=action,
+        )
+        request.check_signature()
+        request.check_action_permitted("*")
+    except Exception as exc:  # noqa: BLE001 - moto's RESTError subclasses: answer as the JSON services do
+        code = str(getattr(exc, "error_type", "") or type(exc).__name__)
+        kind = "AccessDeniedException" if code == "AccessDenied" else code
+        return 403 if kind == "AccessDeniedException" else 400, {
+            "__type": kind,
+            "message": getattr(exc, "message", str(exc)),
+        }
+    return None
+
+
+def _speaks_json(environ: dict[str, Any]) -> bool:
+    """A JSON-protocol request (logs, X-Ray, bedrock-agentcore…), as opposed to the query protocol (IAM, STS)."""
+    ctype = environ.get("CONTENT_TYPE", "")
+    return (
+        bool(environ.get("HTTP_X_AMZ_TARGET"))
+        or "json" in ctype
+        or environ.get("PATH_INFO", "").startswith("/runtimes")  # bedrock-agentcore-control (rest-json)
+    )
+
+
+def _json_errors(
+    app: Callable[..., Any], environ: dict[str, Any], start_response: Callable[..., Any]
+) -> Iterable[bytes]:
+    """moto answers IAM-enforcement refusals in XML whatever the protocol; JSON services answer in JSON.
+
+    A JSON client cannot read the error code from XML (botocore reports a bare "403"), so a
+    refusal that real AWS reports as ``AccessDeniedException`` would look like an unknown error.
+    """
+    captured: dict[str, Any] = {}
+
+    def capture(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        captured["status"], captured["headers"] = status, headers
+        return lambda data: None
+
+    body = b"".join(app(environ, capture))
+    status, headers = captured.get("status", "500 Error"), captured.get("headers", [])
+    if status[:3] in ("401", "403") and body.lstrip().startswith(b"<"):
+        import re as _re
+
+        text = body.decode("utf-8", "replace")
+        found_code = _re.search(r"<Code>([^<]+)</Code>", text)
+        found_message = _re.search(r"<Message>([^<]*)</Message>", text)
+        code = found_code.group(1) if found_code else "AccessDenied"
+        message = found_message.group(1) if found_message else ""
+        kind = {"AccessDenied": "AccessDeniedException", "SignatureDoesNotMatch": "InvalidSignatureException"}.get(
+            code, code
+        )
+        return _json_response(start_response, int(status[:3]), {"__type": kind, "message": message})
+    start_response(status, headers)
+    return [body]
+
+
 class _FrontApp:
     """WSGI app in front of moto: X-Ray emulation, sandbox admin routes, reset hook."""
 
-    def __init__(self, moto_app: Callable[..., Any], xray: XRayEmulation) -> None:
+    def __init__(
+        self, moto_app: Callable[..., Any], xray: XRayEmulation, scoped: ResourceScopedPolicies | None = None
+    ) -> None:
         self.moto_app = moto_app
         self.xray = xray
+        self.scoped = scoped or ResourceScopedPolicies()
+
+    def _logs_scoped(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes] | None:
+        """Answer the resource-scoped logs resource-policy calls; None passes the request on to moto."""
+        target = environ.get("HTTP_X_AMZ_TARGET", "")
+        op = target.rsplit(".", 1)[-1] if target.startswith("Logs_") else ""
+        if op not in ("PutResourcePolicy", "DeleteResourcePolicy", "DescribeResourcePolicies"):
+            return None
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        raw = environ["wsgi.input"].read(length) if length else b""
+        try:
+            body = json.loads(raw or b"{}")
+        except ValueError:
+            body = {}
+        scoped = (op == "DescribeResourcePolicies" and body.get("policyScope") == "RESOURCE") or (
+            op != "DescribeResourcePolicies" and body.get("resourceArn")
+        )
+        if not scoped:
+            import io
+
+            environ["wsgi.input"] = io.BytesIO(raw)  # moto reads the body we consumed
+            return None
+        denied = _authorize(environ, raw, op)
+        if denied is not None:
+            return _json_response(start_response, *denied)
+        account, region = _account_id(), _region_of(environ)
+        if op == "PutResourcePolicy":
+            item = self.scoped.put(
+                account, region, body["resourceArn"], body.get("policyName", ""), body.get("policyDocument", "")
+            )
+            return _json_response(start_response, 200, {"resourcePolicy": item, "revisionId": item["revisionId"]})
+        if op == "DeleteResourcePolicy":
+            if self.scoped.delete(account, region, body["resourceArn"], body.get("policyName", "")):
+                return _json_response(start_response, 200, {})
+            return _json_response(
+                start_response, 400, {"__type": "ResourceNotFoundException", "message": "Policy does not exist"}
+            )
+        items = self.scoped.listed(account, region, body.get("resourceArn"))
+        return _json_response(start_response, 200, {"resourcePolicies": items})
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
+        if method == "POST" and path == "/":
+            answered = self._logs_scoped(environ, start_response)
+            if answered is not None:
+                return answered
         if method == "POST" and path in (
             "/GetTraceSegmentDestination",
             "/UpdateTraceSegmentDestination",
@@ -323,6 +562,10 @@ class _FrontApp:
                     start_response, 400, {"__type": "InvalidRequestException", "message": "Malformed JSON body"}
                 )
             account = _account_id()
+            if path in ("/GetTraceSegmentDestination", "/UpdateTraceSegmentDestination"):
+                denied = _authorize(environ, raw, path.lstrip("/"))
+                if denied is not None:
+                    return _json_response(start_response, *denied)
             if path == "/GetTraceSegmentDestination":
                 return _json_response(start_response, 200, self.xray.get(account, _region_of(environ)))
             if path == "/UpdateTraceSegmentDestination":
@@ -345,6 +588,9 @@ class _FrontApp:
                 )
         if method == "POST" and path == "/moto-api/reset":
             self.xray.reset()
+            self.scoped.reset()
+        if _speaks_json(environ):
+            return _json_errors(self.moto_app, environ, start_response)
         return self.moto_app(environ, start_response)
 
 
@@ -365,7 +611,14 @@ class AwsSandbox:
 
     def __init__(self, xray_pending_seconds: float = 2.0) -> None:
         self.url: str | None = None
-        self.xray = XRayEmulation(pending_seconds=xray_pending_seconds, policy_lookup=_moto_logs_policies)
+        self.scoped = ResourceScopedPolicies()
+        self.xray = XRayEmulation(
+            pending_seconds=xray_pending_seconds,
+            policy_lookup=lambda account, region: [
+                *_moto_logs_policies(account, region),
+                *self.scoped.documents(account, region),
+            ],
+        )
         self._server: Any = None
         self._thread: threading.Thread | None = None
 
@@ -384,7 +637,7 @@ class AwsSandbox:
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
         _patch_moto()
-        app = _FrontApp(DomainDispatcherApplication(create_backend_app), self.xray)
+        app = _FrontApp(DomainDispatcherApplication(create_backend_app), self.xray, self.scoped)
         self._server = _make_server(app)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-moto", daemon=True
@@ -665,12 +918,22 @@ def _log_lines(info_account: str, region: str, runtime_id: str, faults: frozense
             }
         ),
     ]
-    if faults & {"logs-permission-missing", "logs-permission-wrong-prefix", "logs-deny-putlogevents"}:
+    if faults & {
+        "logs-permission-missing",
+        "logs-permission-wrong-prefix",
+        "logs-deny-putlogevents",
+        "permissions-boundary",
+    }:
         session = uuid.uuid4()
         runtime.append(
             f"User: arn:aws:sts::{info_account}:assumed-role/{ROLE_NAME}/Genesis-serviceExecutor-{session} "
             f"is not authorized to perform: logs:PutLogEvents on resource: "
             f"arn:aws:logs:{region}:{info_account}:log-group:{OTEL_LOG_GROUP}:log-stream:default"
+            + (
+                " because no permissions boundary allows the logs:PutLogEvents action"
+                if "permissions-boundary" in faults
+                else ""
+            )
         )
     if "otel-log-group-missing" in faults:
         runtime.append(
@@ -737,10 +1000,18 @@ def seed(
     runtime_log_group = f"/aws/bedrock-agentcore/runtimes/{runtime_id}-DEFAULT"
     try:
         iam = client("iam")
+        boundary: dict[str, str] = {}
+        if "permissions-boundary" in faults:
+            boundary["PermissionsBoundary"] = iam.create_policy(
+                PolicyName=BOUNDARY_POLICY_NAME,
+                PolicyDocument=json.dumps(boundary_policy()),
+                Description="Permissions boundary for AgentCore execution roles (sandbox)",
+            )["Policy"]["Arn"]
         role = iam.create_role(
             RoleName=ROLE_NAME,
             AssumeRolePolicyDocument=json.dumps(trust_policy(account, region, faults)),
             Description=f"Execution role for AgentCore runtime {RUNTIME_NAME}",
+            **boundary,
         )["Role"]
         iam.put_role_policy(
             RoleName=ROLE_NAME,
@@ -860,6 +1131,7 @@ def _admin(endpoint_url: str, route: str, body: dict[str, Any]) -> dict[str, Any
 
 __all__ = [
     "AWS_FAULTS",
+    "BOUNDARY_POLICY_NAME",
     "DEFAULT_CLIENT_ID",
     "DEFAULT_REGION",
     "DUMMY_ACCESS_KEY",
@@ -869,6 +1141,7 @@ __all__ = [
     "ROLE_NAME",
     "RUNTIME_NAME",
     "XRAY_ACCESS_DENIED",
+    "XRAY_PENDING_REFUSED",
     "AwsSandbox",
     "SeedInfo",
     "new_runtime_id",

@@ -11,6 +11,22 @@ uvicorn on 127.0.0.1 (or, for TCP-level faults, a raw asyncio socket server):
 * ``slow``           – answers only after ``delay`` seconds
 * ``reset``          – raw TCP: accepts and resets the connection without a response
 * ``cut-body``       – raw TCP: sends SSE headers and half an event, then resets
+
+Hostile endpoints (the attack matrix of the hardening issue):
+
+* ``no-headers``        – raw TCP: ``HTTP/1.1 200 OK`` with no header at all, a JSON-RPC body, then close
+* ``drip``              – 200 ``application/json``, one byte per second, forever
+* ``gzip-bomb``         – 200 ``Content-Encoding: gzip``: 64 KB on the wire, 64 MB inflated
+* ``huge-body``         – (``size=`` 100 MB) as above
+* ``infinite-sse``      – 200 ``text/event-stream`` with notification events forever, never the response
+* ``huge-sse-line``     – 200 ``text/event-stream``: ``data:`` and then 100 MB without a line end
+* ``invalid-json``      – 200 ``application/json`` that is not JSON (quoting the request's Authorization header)
+* ``wrong-id``          – a well-formed JSON-RPC result for another request id
+* ``redirect``          – 307 to ``location=`` (another origin; a metadata address)
+* ``metadata``          – a metadata-service-shaped credentials answer; ``hits=`` (a list) records each request
+* ``many-headers``      – 1,000 response headers
+* ``reflect-token``     – a JSON-RPC error whose message and a header echo the Authorization header
+* ``throttle``          – 429 ``Retry-After: 30`` whose body never finishes
 """
 
 from __future__ import annotations
@@ -141,6 +157,182 @@ def slow_app(delay: float = 30.0) -> Any:
     return app
 
 
+def _authorization(scope: Any) -> bytes:
+    return next((v for k, v in scope.get("headers", []) if k == b"authorization"), b"")
+
+
+async def _until_disconnect(receive: Any) -> None:
+    while (await receive())["type"] != "http.disconnect":
+        pass
+
+
+def drip_app(interval: float = 1.0) -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"application/json")]})
+        try:
+            for byte in b'{"jsonrpc":"2.0","id":1,"result":{' + b" " * 1_000_000:
+                await send({"type": "http.response.body", "body": bytes([byte]), "more_body": True})
+                await asyncio.sleep(interval)
+        except (OSError, asyncio.CancelledError):
+            return
+
+    return app
+
+
+def gzip_bomb_app(inflated: int = 64 * 1024 * 1024) -> Any:
+    import zlib
+
+    compressor = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    block = b"\0" * (1024 * 1024)
+    bomb = b"".join(compressor.compress(block) for _ in range(inflated // len(block))) + compressor.flush()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        headers = [(b"content-type", b"application/json"), (b"content-encoding", b"gzip")]
+        await _send_simple(send, 200, bomb, headers)
+
+    return app
+
+
+def infinite_sse_app() -> Any:
+    event = b'event: message\r\ndata: {"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"tick"}}\r\n\r\n'
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
+        try:
+            while True:
+                await send({"type": "http.response.body", "body": event * 64, "more_body": True})
+                await asyncio.sleep(0.01)
+        except (OSError, asyncio.CancelledError):
+            return
+
+    return app
+
+
+def huge_sse_line_app(size: int = 100 * 1024 * 1024, stall: bool = False) -> Any:
+    """``data:`` and ``size`` bytes without a line end; ``stall``: then nothing more (the stream stays open)."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
+        chunk = b"x" * (256 * 1024)
+        try:
+            await send({"type": "http.response.body", "body": b"event: message\r\ndata: ", "more_body": True})
+            for _ in range(size // len(chunk)):
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+            if stall:
+                await _until_disconnect(receive)
+                return
+            await send({"type": "http.response.body", "body": b"\r\n\r\n"})
+        except (OSError, asyncio.CancelledError):
+            return
+
+    return app
+
+
+def invalid_json_app() -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        body = b'{"jsonrpc": "2.0", "id": 1, "result": {"debug": "' + _authorization(scope) + b'", oops'
+        await _send_simple(send, 200, body, [(b"content-type", b"application/json")])
+
+    return app
+
+
+def wrong_id_app() -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        body = b'{"jsonrpc":"2.0","id":424242,"result":{"protocolVersion":"2025-06-18","capabilities":{},"serverInfo":{"name":"x","version":"1"}}}'
+        await _send_simple(send, 200, body, [(b"content-type", b"application/json")])
+
+    return app
+
+
+def redirect_app(location: str = "http://169.254.169.254/latest/meta-data/iam/security-credentials/role") -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        await _send_simple(send, 307, b"", [(b"location", location.encode())])
+
+    return app
+
+
+METADATA_SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYzEXAMPLESECRET"
+"""The secret access key the ``metadata`` fault hands out: must never appear in any output."""
+
+
+def metadata_app(hits: list[str] | None = None) -> Any:
+    answer = (
+        b'{"Code" : "Success", "Type" : "AWS-HMAC", "AccessKeyId" : "ASIAIOSFODNN7EXAMPLE", "SecretAccessKey" : "'
+        + METADATA_SECRET.encode()
+        + b'", "Token" : "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQDtoken", "Expiration" : "2026-12-01T00:00:00Z"}'
+    )
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        if hits is not None:
+            hits.append(f"{scope['method']} {scope['path']}")
+        await _send_simple(send, 200, answer, [(b"content-type", b"application/json")])
+
+    return app
+
+
+def many_headers_app(count: int = 1000) -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        headers = [(b"content-type", b"application/json")] + [
+            (f"x-filler-{i}".encode(), b"v" * 40) for i in range(count)
+        ]
+        await _send_simple(send, 200, b'{"jsonrpc":"2.0","id":1,"result":{}}', headers)
+
+    return app
+
+
+def reflect_token_app() -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        auth = _authorization(scope)
+        body = b'{"jsonrpc":"2.0","id":1,"error":{"code":-32600,"message":"token not accepted: ' + auth + b'"}}'
+        headers = [(b"content-type", b"application/json"), (b"x-debug-authorization", auth or b"none")]
+        await _send_simple(send, 400, body, headers)
+
+    return app
+
+
+def throttle_app() -> Any:
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        headers = [(b"content-type", b"application/json"), (b"retry-after", b"30"), (b"content-length", b"200")]
+        await send({"type": "http.response.start", "status": 429, "headers": headers})
+        await send({"type": "http.response.body", "body": b'{"message": "Too Many', "more_body": True})
+        await _until_disconnect(receive)  # the rest of the answer never comes
+
+    return app
+
+
 ASGI_FAULTS = {
     "html-login": html_login_app,
     "sse-silent": sse_silent_app,
@@ -148,14 +340,25 @@ ASGI_FAULTS = {
     "redirect-loop": redirect_loop_app,
     "not-found": not_found_app,
     "slow": slow_app,
+    "drip": drip_app,
+    "gzip-bomb": gzip_bomb_app,
+    "infinite-sse": infinite_sse_app,
+    "huge-sse-line": huge_sse_line_app,
+    "invalid-json": invalid_json_app,
+    "wrong-id": wrong_id_app,
+    "redirect": redirect_app,
+    "metadata": metadata_app,
+    "many-headers": many_headers_app,
+    "reflect-token": reflect_token_app,
+    "throttle": throttle_app,
 }
 
 
 class RawTcpFault:
-    """A raw TCP server on 127.0.0.1 for faults below HTTP: ``reset`` and ``cut-body``."""
+    """A raw TCP server on 127.0.0.1 for faults below HTTP: ``reset``, ``cut-body`` and ``no-headers``."""
 
     def __init__(self, kind: str) -> None:
-        if kind not in ("reset", "cut-body"):
+        if kind not in ("reset", "cut-body", "no-headers"):
             raise ValueError(kind)
         self.kind = kind
         self._sock: socket.socket | None = None
@@ -190,6 +393,21 @@ class RawTcpFault:
                 if not chunk:
                     break
                 data += chunk
+            if self.kind == "no-headers":
+                head, _, body = data.partition(b"\r\n\r\n")
+                length = next(
+                    (
+                        int(line.split(b":", 1)[1])
+                        for line in head.split(b"\r\n")
+                        if line.lower().startswith(b"content-length:")
+                    ),
+                    0,
+                )
+                while len(body) < length and (more := conn.recv(65536)):
+                    body += more  # read the whole request, so closing sends FIN, not RST
+                conn.sendall(b'HTTP/1.1 200 OK\r\n\r\n{"jsonrpc":"2.0","id":1,"result":{}}')
+                conn.shutdown(socket.SHUT_WR)
+                return
             if self.kind == "cut-body":
                 part = b'event: message\r\ndata: {"jsonrpc":"2.0","id":1,"res'
                 conn.sendall(

@@ -11,6 +11,16 @@ has something real to patch:
 * ``no-otel-instrument``    – the Dockerfile's CMD does not run ``opentelemetry-instrument``
 * ``middleware-decorator``  – the guide's bogus ``@mcp.middleware`` Content-Type "fix"
 * ``stateful``              – ``stateless_http=False``
+* ``platform-amd64``        – ``FROM --platform=linux/amd64``: the container fails with ``exec format error``
+* ``user-by-name``          – ``USER appuser`` that no ``RUN`` creates (``unable to find user``)
+* ``client-session-id``     – the client sends its own ``Mcp-Session-Id: session-<time>`` (guide §4.1)
+* ``client-uuid-patch``     – the client monkeypatches ``JSONRPCMessage.model_validate_json`` (guide, UUID section)
+* ``client-initialize-params`` – a raw ``initialize`` probe with ``"params": {}`` (guide §3.1; -32602)
+* ``client-v1-api``         – the guide's ``streamablehttp_client(mcp_url, headers, timeout=180, …)`` (mcp 1.x API)
+* ``otel-env-in-dockerfile`` – the OTEL logs headers (``x-aws-log-group=agents/mcp-server-logs``) set by a
+  Dockerfile ``ENV`` instead of the runtime's environment
+* ``role-helper``           – ``utils.py`` with the samples' ``create_agentcore_role``, which deletes and re-creates
+  the execution role (dropping inline policies added since)
 """
 
 from __future__ import annotations
@@ -22,7 +32,22 @@ from tui.sandbox.aws import DEFAULT_CLIENT_ID, DEFAULT_REGION
 
 SAMPLE_DIR = Path(__file__).with_name("sample_project")
 PROJECT_DEFECTS: frozenset[str] = frozenset(
-    {"fastmcp-import", "host-localhost", "no-otel-distro", "no-otel-instrument", "middleware-decorator", "stateful"}
+    {
+        "fastmcp-import",
+        "host-localhost",
+        "no-otel-distro",
+        "no-otel-instrument",
+        "middleware-decorator",
+        "stateful",
+        "platform-amd64",
+        "user-by-name",
+        "client-session-id",
+        "client-uuid-patch",
+        "client-initialize-params",
+        "client-v1-api",
+        "role-helper",
+        "otel-env-in-dockerfile",
+    }
 )
 PROJECT_FILES = (
     "mcp_server.py",
@@ -31,6 +56,92 @@ PROJECT_FILES = (
     "my_mcp_client_remote.py",
     ".bedrock_agentcore.yaml",
 )
+
+ROLE_HELPER = '''"""Helpers from the AgentCore samples (utils.py): the execution role for the runtime."""
+
+import json
+
+import boto3
+
+
+def create_agentcore_role(agent_name, region="us-east-1"):
+    iam_client = boto3.client("iam")
+    account_id = boto3.client("sts").get_caller_identity()["Account"]
+    agentcore_role_name = f"agentcore-{agent_name}-role"
+    role_policy = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "CloudWatchLogs",
+                "Effect": "Allow",
+                "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                "Resource": [f"arn:aws:logs:{region}:{account_id}:log-group:/aws/bedrock-agentcore/runtimes/*"],
+            }
+        ],
+    }
+    assume_role_policy_document = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AssumeRolePolicy",
+                "Effect": "Allow",
+                "Principal": {"Service": "bedrock-agentcore.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"StringEquals": {"aws:SourceAccount": f"{account_id}"}},
+            }
+        ],
+    }
+    try:
+        agentcore_iam_role = iam_client.create_role(
+            RoleName=agentcore_role_name, AssumeRolePolicyDocument=json.dumps(assume_role_policy_document)
+        )
+    except iam_client.exceptions.EntityAlreadyExistsException:
+        print("Role already exists -- deleting and creating it again")
+        policies = iam_client.list_role_policies(RoleName=agentcore_role_name, MaxItems=100)
+        print("policies:", policies)
+        for policy_name in policies["PolicyNames"]:
+            iam_client.delete_role_policy(RoleName=agentcore_role_name, PolicyName=policy_name)
+        print(f"deleting {agentcore_role_name}")
+        iam_client.delete_role(RoleName=agentcore_role_name)
+        print(f"recreating {agentcore_role_name}")
+        agentcore_iam_role = iam_client.create_role(
+            RoleName=agentcore_role_name, AssumeRolePolicyDocument=json.dumps(assume_role_policy_document)
+        )
+    print(f"attaching role policy {agentcore_role_name}")
+    iam_client.put_role_policy(
+        PolicyDocument=json.dumps(role_policy), PolicyName="AgentCorePolicy", RoleName=agentcore_role_name
+    )
+    return agentcore_iam_role
+'''
+
+GUIDE_UUID_PATCH = '''
+
+def fix_uuid_format(content):
+    """Quote unquoted ids (the guide's UUID "fix")."""
+    text = content.decode("utf-8") if isinstance(content, bytes) else content
+    fixed = re.sub(r'"id":([^",\\s\\}]+)', r'"id":"\\1"', text)
+    return fixed.encode("utf-8") if isinstance(content, bytes) else fixed
+
+
+original_model_validate_json = JSONRPCMessage.model_validate_json
+
+
+@classmethod
+def patched_model_validate_json(cls, json_data, **kwargs):
+    return original_model_validate_json(json_data=fix_uuid_format(json_data), **kwargs)
+
+
+JSONRPCMessage.model_validate_json = patched_model_validate_json
+'''
+
+GUIDE_INITIALIZE_PROBE = '''
+
+async def probe_initialize(mcp_url: str, headers: dict[str, str]) -> None:
+    """The guide's raw initialize with a UUID id and empty params."""
+    payload = {"jsonrpc": "2.0", "method": "initialize", "params": {}, "id": str(uuid.uuid4())}
+    async with httpx2.AsyncClient(headers=headers, timeout=30) as http:
+        print((await http.post(mcp_url, json=payload)).text)
+'''
 
 GUIDE_MIDDLEWARE = """
 
@@ -93,6 +204,8 @@ def make_project(
     (dest / ".bedrock_agentcore.yaml").write_text(config, encoding="utf-8")
 
     server_path, req_path, docker_path = dest / "mcp_server.py", dest / "requirements.txt", dest / "Dockerfile"
+    client_path = dest / "my_mcp_client_remote.py"
+    client = client_path.read_text(encoding="utf-8")
     server = server_path.read_text(encoding="utf-8")
     requirements = req_path.read_text(encoding="utf-8")
     dockerfile = docker_path.read_text(encoding="utf-8")
@@ -147,10 +260,73 @@ def make_project(
             'CMD ["python", "-m", "mcp_server"]',
             "Dockerfile",
         )
+    if "platform-amd64" in defects:
+        dockerfile = _replace(dockerfile, "FROM ghcr.io/", "FROM --platform=linux/amd64 ghcr.io/", "Dockerfile")
+    if "user-by-name" in defects:
+        dockerfile = _replace(
+            dockerfile,
+            "RUN useradd -m -u 1000 bedrock_agentcore\nUSER bedrock_agentcore\n",
+            "USER appuser\n",
+            "Dockerfile",
+        )
+    if "otel-env-in-dockerfile" in defects:
+        dockerfile = _replace(
+            dockerfile,
+            "    DOCKER_CONTAINER=1\n",
+            "    DOCKER_CONTAINER=1 \\\n"
+            "    OTEL_EXPORTER_OTLP_LOGS_HEADERS=x-aws-log-group=agents/mcp-server-logs,x-aws-log-stream=default\n",
+            "Dockerfile",
+        )
+    if "role-helper" in defects:
+        (dest / "utils.py").write_text(ROLE_HELPER, encoding="utf-8")
+    client = _client_defects(client, defects)
+    client_path.write_text(client, encoding="utf-8")
     server_path.write_text(server, encoding="utf-8")
     req_path.write_text(requirements, encoding="utf-8")
     docker_path.write_text(dockerfile, encoding="utf-8")
     return dest
+
+
+def _client_defects(client: str, defects: frozenset[str]) -> str:
+    name = "my_mcp_client_remote.py"
+    if "client-session-id" in defects:
+        client = _replace(client, "import os\n", "import os\nimport time\n", name)
+        client = _replace(
+            client,
+            'headers = {"Authorization": f"Bearer {bearer_token}"}',
+            'headers = {"Authorization": f"Bearer {bearer_token}", "Mcp-Session-Id": f"session-{int(time.time())}"}',
+            name,
+        )
+    if "client-uuid-patch" in defects:
+        client = _replace(client, "import os\n", "import os\nimport re\n", name)
+        client = _replace(
+            client,
+            "from mcp.client.streamable_http import streamable_http_client\n",
+            "from mcp.client.streamable_http import streamable_http_client\nfrom mcp.types import JSONRPCMessage\n"
+            + GUIDE_UUID_PATCH,
+            name,
+        )
+    if "client-initialize-params" in defects:
+        client = _replace(client, "import urllib.parse\n", "import urllib.parse\nimport uuid\n", name)
+        client = _replace(
+            client, "\n\nasync def main() -> None:", GUIDE_INITIALIZE_PROBE + "\n\nasync def main() -> None:", name
+        )
+    if "client-v1-api" in defects:
+        client = _replace(
+            client,
+            "from mcp.client.streamable_http import streamable_http_client\n",
+            "from mcp.client.streamable_http import streamablehttp_client\n",
+            name,
+        )
+        client = _replace(
+            client,
+            "async with streamable_http_client(mcp_url, http_client=http) as (read, write):",
+            "async with streamablehttp_client(\n"
+            "            mcp_url, headers, timeout=180, sse_read_timeout=300, terminate_on_close=True\n"
+            "        ) as (read, write, get_session_id):",
+            name,
+        )
+    return client
 
 
 __all__ = ["PROJECT_DEFECTS", "PROJECT_FILES", "SAMPLE_DIR", "make_project"]

@@ -16,11 +16,6 @@ def client(ctx: CheckContext, service: str, region: str | None = None) -> Any:
     return read_only_client(ctx.context.model_copy(update={"region": region}), service, timeout=ctx.timeout)
 
 
-def error_code(exc: BaseException) -> str:
-    response = getattr(exc, "response", None) or {}
-    return str((response.get("Error") or {}).get("Code") or "")
-
-
 def short_arn(arn: str) -> str:
     """The part of an ARN after the account (``role/agentcore-mcp_server-role``) for one-line summaries."""
     parts = arn.split(":", 5)

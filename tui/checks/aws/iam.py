@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.aws.errors import aws_errors
-from tui.checks.aws._common import error_code, short_arn
+from tui.aws.errors import aws_errors, error_code
+from tui.checks.aws._common import short_arn
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _
 from tui.registry import CheckParams, check
@@ -41,7 +41,7 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
     name = role_name_of(params.role_arn)
     try:
         role = iam.get_role(RoleName=name)["Role"]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
             return failed(
                 _("execution role {role} does not exist").format(role=name), evidence={"role": params.role_arn}
@@ -142,7 +142,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     name = role_name_of(params.role_arn)
     try:
         role = load_role(iam, params.role_arn)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
             return failed(
                 _("execution role {role} does not exist").format(role=name), evidence={"role": params.role_arn}
@@ -150,6 +150,8 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
         raise
     a = assess(iam, params.role_arn, needs, role)
     evidence = {"role": params.role_arn, **a.evidence()}
+    if a.blocked:
+        return _blocked(name, role, a, what, evidence)
     if a.denied:
         need, ev = a.denied[0]
         return failed(
@@ -202,11 +204,39 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     )
 
 
+def _blocked(name: str, role: Any, a: Any, what: str, evidence: dict[str, Any]) -> CheckResult:
+    """A boundary or an SCP refuses what the runtime needs: name it, and do not offer a grant."""
+    from tui.aws.roles import boundary_owner_hint
+
+    need, ev = a.blocked[0]
+    others = sorted({e.action for _, e in a.blocked} - {ev.action})
+    more = f" (+{len(others)} more)" if others else ""
+    listing = "\n".join(f"- `{e.action}` on `{e.resource}`: {e.explain()}" for _, e in a.blocked)
+    scp = ev.blocked_by and "service control policy" in ev.blocked_by
+    who = (
+        "Service control policies belong to your AWS Organization's management account: ask its administrators "
+        "to allow these actions for this account."
+        if scp
+        else boundary_owner_hint(role)
+    )
+    reason = f"{ev.blocked_by} refuses it; an inline grant on {name} cannot help"
+    return failed(
+        f"{name} may not {ev.action} on {_where(ev.resource)}{more}: {ev.explain()} [{a.method}]",
+        details=f"Needed because {need.why}. Without it the runtime's {what} fail with AccessDenied. "
+        f"A permissions boundary (and an SCP) caps what the role's own policies may grant: adding an Allow to the "
+        f"role changes nothing. {who}\n\nRefused:\n{listing}",
+        evidence={**evidence, "blocked_by": ev.blocked_by},
+        facts={"iam.role.blocked_by": ev.blocked_by},
+        withheld_fixes={"iam.role_policy": reason},
+    )
+
+
 @check(
     "iam.role.logs",
     title="The execution role may write the runtime's logs",
     severity=Severity.HIGH,
     params=LogsParams,
+    publishes=("iam.role.blocked_by",),
     needs=("aws",),
     remediation="Add an inline policy granting `logs:CreateLogStream`/`logs:PutLogEvents` on the exact log groups "
     "(fix `iam.role_policy` adds `agentcore-triage-logs`, leaving your policies untouched); remove any Deny on them.",
@@ -228,6 +258,7 @@ def role_logs(ctx: CheckContext, params: LogsParams) -> CheckResult:
     title="The execution role may send traces",
     severity=Severity.MEDIUM,
     params=RoleParams,
+    publishes=("iam.role.blocked_by",),
     needs=("aws",),
     remediation="Grant `xray:PutTraceSegments`, `xray:PutTelemetryRecords`, `xray:GetSamplingRules`, "
     "`xray:GetSamplingTargets` on `*` (fix `iam.role_policy` with scope xray).",
@@ -245,6 +276,7 @@ def role_xray(ctx: CheckContext, params: RoleParams) -> CheckResult:
     title="The execution role may publish metrics",
     severity=Severity.LOW,
     params=RoleParams,
+    publishes=("iam.role.blocked_by",),
     needs=("aws",),
     remediation="Grant `cloudwatch:PutMetricData` on `*` with condition `cloudwatch:namespace` = `bedrock-agentcore`.",
 )
@@ -261,6 +293,7 @@ def role_metrics(ctx: CheckContext, params: RoleParams) -> CheckResult:
     title="The execution role may pull the container image",
     severity=Severity.HIGH,
     params=EcrParams,
+    publishes=("iam.role.blocked_by",),
     needs=("aws",),
     remediation="Grant `ecr:BatchGetImage`/`ecr:GetDownloadUrlForLayer` on the repository and "
     "`ecr:GetAuthorizationToken` on `*`.",

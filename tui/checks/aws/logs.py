@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-import re
 import time
 from typing import Any
 
 from tui.aws.errors import aws_errors
-from tui.checks.aws._common import client, error_code
+from tui.aws.logs import group_exists
+from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
-from tui.redact import redact_text
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, errored, failed, passed, skipped, warned
 
 
 class GroupParams(CheckParams):
     log_group: str
     region: str = ""
-
-
-def group_exists(logs: Any, name: str) -> tuple[bool, dict[str, Any]]:
-    kwargs: dict[str, Any] = {"logGroupNamePrefix": name}
-    for _ in range(20):
-        page = logs.describe_log_groups(**kwargs)
-        for g in page.get("logGroups", []):
-            if g.get("logGroupName") == name:
-                return True, {
-                    "arn": g.get("arn"),
-                    "retention_days": g.get("retentionInDays"),
-                    "stored_bytes": g.get("storedBytes"),
-                }
-        token = page.get("nextToken")
-        if not token:
-            break
-        kwargs["nextToken"] = token
-    return False, {}
 
 
 @check(
@@ -109,7 +90,7 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
     """DescribeResourcePolicies; judged by content (principal, action, resource, conditions), not by policy name."""
     from tui.aws.transaction_search import POLICY_NAME, judge, list_policies
 
-    items = list_policies(client(ctx, "logs", params.region))
+    items = list_policies(client(ctx, "logs", params.region), params.partition, params.region, params.account)
     v = judge(items, params.partition, params.region, params.account)
     evidence: dict[str, Any] = {
         "policies": v.names,
@@ -161,51 +142,65 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
 
 class RecentErrorsParams(CheckParams):
     log_group: str
+    otel_log_group: str = ""
+    """The custom OTEL group (``{runtime.otel_log_group}``); default: the fact of that name."""
     region: str = ""
     minutes: int = 60
     max_events: int = 5000
 
 
-def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, re.Pattern[str]]]:
-    """(node id, node title, regex text, compiled) for every signature of the playbook."""
-    out = []
+def _signatures(ctx: CheckContext) -> list[tuple[str, str, str, bool]]:
+    """(node id, node title, signature regex, noise flag) for every signature of the playbook."""
+    from tui.logs.classify import signature_is_noise, signature_pattern
+
     pb = ctx.playbook
     if pb is None:
-        return out
-    for node_id, node in pb.nodes.items():
-        for sig in node.signatures:
-            try:
-                out.append((node_id, node.title, sig, re.compile(sig, re.IGNORECASE | re.MULTILINE)))
-            except re.error:
-                continue
-    return out
+        return []
+    return [
+        (node_id, node.title, signature_pattern(sig), signature_is_noise(sig))
+        for node_id, node in pb.nodes.items()
+        for sig in node.signatures
+    ]
 
 
-def _sample(event: dict[str, Any]) -> dict[str, Any]:
-    ts = event.get("timestamp")
-    when = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ts / 1000)) if isinstance(ts, (int, float)) else None
-    message = redact_text(str(event.get("message", "")).strip())
-    return {
-        "time": when,
-        "stream": event.get("logStreamName"),
-        "message": message[:400] + ("…" if len(message) > 400 else ""),
-    }
+def _live_fixes(targets: dict[str, Any]) -> list[tuple[str, int]]:
+    """(fix id, applied at epoch ms) of fixes that are still in force on *this* runtime's targets.
 
-
-def _last_fix_time() -> int | None:
-    """When agentcore-triage last applied (or undid) a fix, in epoch ms; None when never (the audit log)."""
+    An undo is not a fix, a fix that was undone no longer counts, and a fix on another role, log group or
+    region says nothing about these logs.
+    """
     from datetime import datetime
 
     from tui.fixes import audit
 
-    times = []
-    for record in audit.records():
-        if record.outcome in ("applied", "undone"):
-            try:
-                times.append(int(datetime.fromisoformat(record.time).timestamp() * 1000))
-            except ValueError:
-                continue
-    return max(times) if times else None
+    recs = audit.records()
+    undone = audit.undone_ids(recs)
+    out = []
+    for record in recs:
+        if record.outcome != "applied" or record.undoes or record.id in undone:
+            continue
+        if not any(_on_target(action, targets) for action in record.request):
+            continue
+        try:
+            out.append((record.fix, int(datetime.fromisoformat(record.time).timestamp() * 1000)))
+        except ValueError:
+            continue
+    return out
+
+
+def _on_target(action: dict[str, Any], targets: dict[str, Any]) -> bool:
+    params = action.get("params") or {}
+    region = action.get("region")
+    same_region = not region or not targets["region"] or region == targets["region"]
+    if action.get("kind") == "file":
+        project = targets.get("project")
+        return bool(project) and str(action.get("path", "")).startswith(str(project))
+    if "RoleName" in params:
+        return bool(targets["role"]) and params["RoleName"] == targets["role"]
+    if "logGroupName" in params:
+        return same_region and params["logGroupName"] in targets["groups"]
+    # account-wide settings of a region: the logs resource policy, the trace segment destination
+    return action.get("service") in ("logs", "xray") and same_region
 
 
 @check(
@@ -215,82 +210,88 @@ def _last_fix_time() -> int | None:
     params=RecentErrorsParams,
     publishes=("logs.errors.node", "logs.errors.nodes"),
     needs=("aws",),
-    remediation="Open the node each error leads to (or search the text with `/`).",
+    remediation="Open the node each error leads to (or search the text with `/`; `agentcore-triage logs` lists them).",
 )
 @aws_errors
 def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
-    """FilterLogEvents over the last N minutes; counts and first/last (redacted) sample per playbook signature."""
-    sigs = _signatures(ctx)
-    if not sigs:
+    """The logs reader (``tui.logs``) over the runtime group and the OTEL group for the last N minutes: events
+    grouped by the node that explains them, actionable errors above noise; errors older than a fix still in
+    force on this runtime's targets (for that node) no longer count."""
+    if not _signatures(ctx) or ctx.playbook is None:
         return skipped("the playbook declares no error signatures to look for")
+    from tui.logs.scan import scan
+
+    otel = params.otel_log_group or str(ctx.fact("runtime.otel_log_group", "") or "")
+    groups = [g for g in dict.fromkeys([params.log_group, otel]) if g]
     logs = client(ctx, "logs", params.region)
-    start = int((time.time() - params.minutes * 60) * 1000)
-    kwargs: dict[str, Any] = {"logGroupName": params.log_group, "startTime": start, "limit": 1000}
-    scanned = 0
-    hits: dict[str, dict[str, Any]] = {}
-    truncated = False
-    try:
-        while True:
-            if ctx.cancelled.is_set():
-                break
-            page = logs.filter_log_events(**kwargs)
-            for event in page.get("events", []):
-                scanned += 1
-                message = str(event.get("message", ""))
-                for node_id, title, sig, rx in sigs:
-                    if rx.search(message):
-                        h = hits.setdefault(
-                            node_id,
-                            {
-                                "node": node_id,
-                                "title": title,
-                                "signature": sig,
-                                "count": 0,
-                                "first": None,
-                                "last": None,
-                            },
-                        )
-                        h["count"] += 1
-                        if h["first"] is None:
-                            h["first"] = _sample(event)
-                        h["last"] = _sample(event)
-                        h["last_ms"] = max(h.get("last_ms", 0), int(event.get("timestamp") or 0))
-                        break
-            token = page.get("nextToken")
-            if not token or scanned >= params.max_events:
-                truncated = bool(token)
-                break
-            kwargs["nextToken"] = token
-    except Exception as exc:  # noqa: BLE001
-        if error_code(exc) == "ResourceNotFoundException":
-            return skipped(f"log group {params.log_group} does not exist (see logs.group.runtime)")
-        raise
+    end = int(time.time() * 1000)
+    result = scan(
+        logs,
+        ctx.playbook,
+        groups,
+        end - params.minutes * 60_000,
+        end,
+        max_events=params.max_events,
+        strategy="filter",
+        cancelled=ctx.cancelled,
+    )
+    stats = result.stats
+    if stats.errors and not stats.events:
+        return errored(f"could not read the logs: {stats.errors[0]}", evidence=stats.as_json())
+    if params.log_group in stats.missing_groups:
+        return skipped(f"log group {params.log_group} does not exist (see logs.group.runtime)")
+    ranked = result.ranked()
     evidence: dict[str, Any] = {
-        "log_group": params.log_group,
+        "log_groups": groups,
+        "missing_groups": stats.missing_groups,
         "minutes": params.minutes,
-        "events_scanned": scanned,
-        "truncated": truncated,
+        "events_scanned": stats.events,
+        "truncated": stats.capped,
+        **({"cap": stats.cap_message} if stats.capped else {}),
+        "matches": [g.as_json() for g in ranked],
     }
-    if not hits:
-        return passed(f"no known error in {scanned} log events of the last {params.minutes} min", evidence=evidence)
-    ranked = sorted(hits.values(), key=lambda h: -h["count"])
-    evidence["matches"] = ranked
-    fixed_at = _last_fix_time()
-    if fixed_at is not None:
-        evidence["last_fix_applied"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(fixed_at / 1000))
-        stale = [h for h in ranked if h["last_ms"] < fixed_at]
-        ranked = [h for h in ranked if h["last_ms"] >= fixed_at]
-        if not ranked:
-            return passed(
-                f"no known error since the last fix agentcore-triage applied ({sum(h['count'] for h in stale)} older matches before "
-                f"{evidence['last_fix_applied']})",
-                details="The older matches are in the evidence. New traffic shows whether they are gone.",
-                evidence=evidence,
+    actionable = [g for g in ranked if g.node and not g.noise]
+    capped = f" (stopped at {params.max_events} events: {stats.cap_message})" if stats.capped else ""
+    if not actionable:
+        noise = sum(g.count for g in ranked if g.noise)
+        summary = f"no known error in {stats.events} log events of the last {params.minutes} min"
+        if noise:
+            summary += f" ({noise} known-harmless)"
+        if stats.capped:
+            return warned(summary + capped, evidence=evidence)
+        return passed(summary, evidence=evidence)
+    targets = {
+        "region": params.region or ctx.context.region,
+        "role": str(ctx.fact("runtime.role_name", "") or ""),
+        "groups": set(groups),
+        "project": ctx.context.project,
+    }
+    fixes = _live_fixes(targets)
+    current, stale = [], []
+    for group in actionable:
+        node = ctx.playbook.nodes[str(group.node)]
+        offered = {ref.fix for ref in node.fixes}
+        fixed_at = max((at for fix, at in fixes if fix in offered), default=None)
+        if fixed_at is not None and (group.last_ms or 0) < fixed_at:
+            stale.append(
+                {**group.as_json(), "fixed_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(fixed_at / 1000))}
             )
-    listing = ", ".join(f"{h['count']}× {h['title']} ({h['node']})" for h in ranked[:4])
+        else:
+            current.append(group)
+    evidence["older_than_fix"] = stale
+    if not current:
+        return passed(
+            f"no known error since the fixes agentcore-triage applied on this runtime "
+            f"({sum(s['count'] for s in stale)} older matches){capped}",
+            details="The older matches, and the fix after which each stopped, are in the evidence. New traffic "
+            "shows whether they are gone.",
+            evidence=evidence,
+        )
+    listing = ", ".join(f"{g.count}× {g.title} ({g.node})" for g in current[:4])
     return warned(
-        f"known errors in the last {params.minutes} min: {listing}",
-        details="Each match leads to the node that explains it. They may predate a fix: compare the last sample's time.",
+        f"known errors in the last {params.minutes} min: {listing}{capped}",
+        details="Each match leads to the node that explains it; known-harmless lines (noise) rank last. "
+        "`agentcore-triage logs --since 1h` shows them with samples and sessions.",
         evidence=evidence,
-        facts={"logs.errors.node": ranked[0]["node"], "logs.errors.nodes": [h["node"] for h in ranked]},
+        facts={"logs.errors.node": current[0].node, "logs.errors.nodes": [g.node for g in current]},
     )

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tui.aws.errors import aws_errors
-from tui.checks.aws._common import error_code
+from tui.aws.errors import aws_errors, error_code
+from tui.aws.runtimes import find_runtime, otel_target
 from tui.checks.base import CheckContext
 from tui.i18n import _
 from tui.registry import CheckParams, check
@@ -36,57 +36,6 @@ class DiscoverParams(CheckParams):
     runtime: str
     """ARN, id or name, as the user gave it."""
     endpoint_name: str = "DEFAULT"
-
-
-def _id_from_arn(arn: str) -> str | None:
-    """``…:runtime/<id>`` → ``<id>`` (real ARNs). Other shapes (botocore's model pattern) give None."""
-    resource = arn.split(":", 5)[5] if arn.count(":") >= 5 else ""
-    if resource.startswith("runtime/"):
-        return resource.split("/", 2)[1] or None
-    return None
-
-
-def _strip_version(arn: str) -> str:
-    head, _, tail = arn.rpartition(":")
-    return head if tail.isdigit() and head.count(":") >= 5 else arn
-
-
-def otel_target(env: dict[str, str] | None) -> tuple[str, str]:
-    """(log group, stream) named by ``OTEL_EXPORTER_OTLP_LOGS_HEADERS`` (``x-aws-log-group=…``), else ("", "")."""
-    headers = (env or {}).get("OTEL_EXPORTER_OTLP_LOGS_HEADERS", "")
-    found: dict[str, str] = {}
-    for part in headers.split(","):
-        key, sep, value = part.partition("=")
-        if sep:
-            found[key.strip().lower()] = value.strip()
-    group = found.get("x-aws-log-group", "")
-    return group, (found.get("x-aws-log-stream", "") or "default") if group else ""
-
-
-def find_runtime(control: Any, wanted: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
-    """(summary of the matching runtime or None, every runtime seen). Matches ARN (with or without version), id or name."""
-    seen: list[dict[str, Any]] = []
-    kwargs: dict[str, Any] = {"maxResults": 100}
-    for _page in range(50):
-        page = control.list_agent_runtimes(**kwargs)
-        seen.extend(page.get("agentRuntimes", []))
-        token = page.get("nextToken")
-        if not token:
-            break
-        kwargs["nextToken"] = token
-    w = wanted.strip()
-    by_arn = [
-        r
-        for r in seen
-        if r.get("agentRuntimeArn") in (w, _strip_version(w))
-        or _strip_version(r.get("agentRuntimeArn", "")) == _strip_version(w)
-    ]
-    by_id = [r for r in seen if r.get("agentRuntimeId") == (_id_from_arn(w) or w)]
-    by_name = [r for r in seen if r.get("agentRuntimeName") == w]
-    for matches in (by_arn, by_id, by_name):
-        if matches:
-            return matches[0], seen
-    return None, seen
 
 
 @check(
@@ -137,7 +86,7 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     try:
         ep = control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=params.endpoint_name)
         endpoint_status, endpoint_reason = str(ep.get("status", "UNKNOWN")), str(ep.get("failureReason") or "")
-    except Exception as exc:  # noqa: BLE001 - a missing endpoint is a fact, not an error
+    except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":
             raise
     role_arn = str(detail.get("roleArn") or "")
@@ -220,7 +169,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     control = client(ctx, "bedrock-agentcore-control", params.region)
     try:
         rt = control.get_agent_runtime(agentRuntimeId=params.runtime_id)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
             return failed(
                 _("runtime {id} no longer exists").format(id=params.runtime_id),
@@ -234,7 +183,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     try:
         ep = control.get_agent_runtime_endpoint(agentRuntimeId=params.runtime_id, endpointName=params.endpoint_name)
         ep_status, ep_reason = str(ep.get("status") or "UNKNOWN"), str(ep.get("failureReason") or "")
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":
             raise
     evidence: dict[str, Any] = {

@@ -82,6 +82,19 @@ async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = 
         if with_auth:  # endpoint.reachable reports it; the others point there
             return skipped(summary + " (see endpoint.reachable)")
         return failed(summary, evidence={"target": target.evidence()})
+    from tui.endpoint.destination import forbidden_destination
+
+    refused = await forbidden_destination(target.url, timeout=min(2.0, max(0.5, float(ctx.timeout) / 4)))
+    if refused is not None:
+        # Checked before any connection: the metadata service's answer is the machine's own AWS credentials.
+        summary = f"not contacted: {refused}; agentcore-triage never sends requests to link-local or metadata addresses"
+        if with_auth:
+            return skipped(summary + " (see endpoint.reachable)")
+        return failed(
+            summary,
+            remediation="Use the MCP server's real URL (`--endpoint`), or the runtime ARN (`--runtime`).",
+            evidence={"target": target.evidence(), "classified": {"code": "forbidden-address", "reason": refused}},
+        )
     auth = None
     if with_auth:
         auth = await asyncio.to_thread(build_auth, ctx.context, target, params.auth)

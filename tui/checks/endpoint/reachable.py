@@ -85,6 +85,11 @@ async def _reachable(s: Setup) -> CheckResult:
         )
     addresses = sorted({info[4][0] for info in infos})
     evidence["dns"] = {"addresses": addresses[:8], "ms": round((time.monotonic() - started) * 1000, 1)}
+    from tui.endpoint.destination import forbidden_address
+
+    refused = next((r for r in map(forbidden_address, addresses) if r), None)
+    if refused:  # the name changed its answer since setup checked it (DNS rebinding): still never connect
+        return failed(f"not contacted: {host} resolves to {refused}", evidence=evidence, facts=facts)
     steps.append(f"DNS {host} → {', '.join(addresses[:3])}")
 
     t = min(s.probe_timeout, max(0.5, s.remaining()))

@@ -41,6 +41,8 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
         "elapsed_s": round(outcome.elapsed, 3),
         "timeout_s": round(budget, 3),
     }
+    if outcome.library_log:
+        evidence["sdk"]["library_log"] = outcome.library_log  # the mcp library's own log, redacted (not stderr)
     if outcome.ok:
         return passed(
             f"mcp client: initialize ({outcome.protocol_version}, {outcome.server_name}) + list_tools → {len(outcome.tools)} tool(s) in {outcome.elapsed * 1000:.0f} ms",

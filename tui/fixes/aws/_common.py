@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import NoReturn
 
 
 def refuse(message: str) -> NoReturn:
@@ -10,8 +10,3 @@ def refuse(message: str) -> NoReturn:
     from tui.fixes.base import FixError
 
     raise FixError(message)
-
-
-def error_code(exc: BaseException) -> str:
-    response: Any = getattr(exc, "response", None) or {}
-    return str((response.get("Error") or {}).get("Code") or "")

@@ -6,14 +6,21 @@ import json
 import re
 from typing import Any, Literal
 
-from tui.fixes.aws._common import error_code, refuse
+from tui.aws.errors import error_code
+from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
 from tui.i18n import _
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
-MAX_INLINE_BYTES = 10240
-"""IAM quota: total size of a role's inline policies (whitespace excluded)."""
+MAX_INLINE_CHARS = 10240
+"""IAM quota: all inline policies of a role *together*, in characters, whitespace not counted."""
+
+
+def policy_chars(document: Any) -> int:
+    """Size of a policy document as IAM counts it against the inline quota (whitespace excluded)."""
+    text = document if isinstance(document, str) else json.dumps(document, separators=(",", ":"))
+    return len(re.sub(r"\s", "", text))
 
 
 class RolePolicyParams(CheckParams):
@@ -103,6 +110,8 @@ class RolePolicy(Fix):
     deletes the policy when agentcore-triage created it.
     """
 
+    undo_operations = frozenset({"iam.put_role_policy", "iam.delete_role_policy"})
+
     def plan(self) -> Plan:
         from tui.aws.roles import assess, load_role, role_name_of
 
@@ -119,7 +128,7 @@ class RolePolicy(Fix):
         iam = self.ctx.reader("iam")
         try:
             role = load_role(iam, p.role_arn)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             if error_code(exc) == "NoSuchEntity":
                 refuse(
                     _("execution role {role} does not exist: agentcore-triage does not create roles").format(
@@ -128,6 +137,14 @@ class RolePolicy(Fix):
                 )
             raise
         a = assess(iam, p.role_arn, needs, role)
+        if a.blocked:
+            from tui.aws.roles import boundary_owner_hint
+
+            _need, ev = a.blocked[0]
+            refuse(
+                f"{role_name}: {ev.action} on {ev.resource}: {ev.explain()}. "
+                + ("" if "service control policy" in (ev.blocked_by or "") else boundary_owner_hint(role))
+            )
         if a.denied:
             _need, ev = a.denied[0]
             refuse(
@@ -184,13 +201,34 @@ class RolePolicy(Fix):
             notes.append(
                 _("Decided by local evaluation ({why}).").format(why=a.simulator_problem or _("simulator not used"))
             )
-        size = len(re.sub(r"\s", "", text))
-        if size > MAX_INLINE_BYTES:
+        others = {
+            d.name: policy_chars(dict(d.document))
+            for d in role.identity
+            if d.kind == "inline" and d.name != policy_name
+        }
+        size = policy_chars(text)
+        total = size + sum(others.values())
+        if total > MAX_INLINE_CHARS:
             refuse(
-                _("the merged policy would be {size} bytes, above IAM's {quota}-byte inline quota").format(
-                    size=size, quota=MAX_INLINE_BYTES
+                _(
+                    "{role}'s inline policies would total {total} characters (this one {size}, the others "
+                    "{others_total}: {others}), above IAM's {quota}-character quota for all inline policies of a "
+                    "role together; PutRolePolicy would fail. Attach a customer managed policy with these "
+                    "statements instead, or shrink the inline ones."
+                ).format(
+                    role=role_name,
+                    total=total,
+                    size=size,
+                    others_total=sum(others.values()),
+                    others=", ".join(f"{n} {c}" for n, c in others.items()) or _("none"),
+                    quota=MAX_INLINE_CHARS,
                 )
             )
+        notes.append(
+            _("Inline policies of {role} after this: {total} of {quota} characters.").format(
+                role=role_name, total=total, quota=MAX_INLINE_CHARS
+            )
+        )
         undo = (
             [
                 ApiCall(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
@@ -13,6 +14,8 @@ from tui.results import Risk
 class CreateGroupParams(CheckParams):
     log_group: str
     region: str = ""
+    log_stream: str = ""
+    """Also create this stream in the group (the OTLP logs exporter writes to the `x-aws-log-stream` it names)."""
 
 
 @fixer(
@@ -26,8 +29,10 @@ class CreateGroupParams(CheckParams):
 class CreateLogGroup(Fix):
     """CreateLogGroup for a missing runtime or OTEL log group. Refuses reserved `aws/` names (AWS creates those)."""
 
+    undo_operations = frozenset({"logs.delete_log_group", "logs.delete_log_stream"})
+
     def plan(self) -> Plan:
-        from tui.checks.aws.logs import group_exists
+        from tui.aws.logs import group_exists
 
         name = self.params.log_group.strip()
         region = self.params.region or None
@@ -39,8 +44,32 @@ class CreateLogGroup(Fix):
                 'reserved for AWS"). X-Ray creates aws/spans itself once Transaction Search is on: fix the logs '
                 "resource policy and the trace segment destination instead."
             )
-        exists, _ = group_exists(self.ctx.reader("logs", region), name)
+        reader = self.ctx.reader("logs", region)
+        exists, _ = group_exists(reader, name)
         title = f"Create log group {name}"
+        stream = self.params.log_stream.strip()
+        create_stream = ApiCall(
+            service="logs",
+            operation="create_log_stream",
+            params={"logGroupName": name, "logStreamName": stream},
+            region=region,
+            description="create the stream the exporter writes to",
+        )
+        if exists and stream and not _stream_exists(reader, name, stream):
+            return Plan(
+                fix=self.id,
+                title=f"Create log stream {stream} in {name}",
+                risk=Risk.MUTATING,
+                summary=f"create CloudWatch Logs stream {stream} in the existing group {name}",
+                actions=[create_stream],
+                undo=[
+                    create_stream.model_copy(
+                        update={"operation": "delete_log_stream", "description": "delete the stream"}
+                    )
+                ],
+                permissions=["logs:CreateLogStream", "logs:DeleteLogStream (undo only)"],
+                before={"log_group": name, "exists": True, "log_stream": stream, "stream_exists": False},
+            )
         if exists:
             return Plan(
                 fix=self.id,
@@ -61,7 +90,8 @@ class CreateLogGroup(Fix):
                     params={"logGroupName": name},
                     region=region,
                     description="create the group",
-                )
+                ),
+                *([create_stream] if stream else []),
             ],
             undo=[
                 ApiCall(
@@ -72,13 +102,22 @@ class CreateLogGroup(Fix):
                     description="delete the group (and any events written since)",
                 )
             ],
-            permissions=["logs:CreateLogGroup", "logs:DeleteLogGroup (undo only)"],
+            permissions=[
+                "logs:CreateLogGroup",
+                *(["logs:CreateLogStream"] if stream else []),
+                "logs:DeleteLogGroup (undo only)",
+            ],
             before={"log_group": name, "exists": False},
             notes=[
                 "Retention stays at the account default (never expire); set one with `aws logs put-retention-policy`.",
                 "Undo deletes the group, including any events written after the fix.",
             ],
         )
+
+
+def _stream_exists(logs: Any, group: str, stream: str) -> bool:
+    found = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=stream, limit=50).get("logStreams", [])
+    return any(s.get("logStreamName") == stream for s in found)
 
 
 class SpansPolicyParams(CheckParams):
@@ -98,12 +137,22 @@ class SpansPolicyParams(CheckParams):
 class XRayResourcePolicy(Fix):
     """Creates (or merges into) TransactionSearchXRayAccess: xray.amazonaws.com may PutLogEvents on aws/spans, with SourceArn/SourceAccount."""
 
+    undo_operations = frozenset({"logs.put_resource_policy", "logs.delete_resource_policy"})
+
     def plan(self) -> Plan:
-        from tui.aws.transaction_search import POLICY_NAME, judge, list_policies, merged_document
+        from tui.aws.transaction_search import (
+            MAX_POLICIES,
+            MAX_POLICY_CHARS,
+            POLICY_NAME,
+            judge,
+            list_policies,
+            merged_document,
+        )
 
         p = self.params
         region = p.region or None
-        items = list_policies(self.ctx.reader("logs", region))
+        items = list_policies(self.ctx.reader("logs", region), p.partition, p.region, p.account)
+        account_scoped = [i for i in items if i.get("policyScope", "ACCOUNT") != "RESOURCE"]
         verdict = judge(items, p.partition, p.region, p.account)
         title = f"Put logs resource policy {POLICY_NAME}"
         if verdict.allowed_by:
@@ -114,13 +163,20 @@ class XRayResourcePolicy(Fix):
                 summary=f"resource policy {verdict.allowed_by[0][0]} already lets X-Ray write aws/spans",
                 before={"policies": verdict.names},
             )
-        existing = next((i for i in items if i.get("policyName") == POLICY_NAME), None)
-        if existing is None and len(items) >= 10:
+        existing = next((i for i in account_scoped if i.get("policyName") == POLICY_NAME), None)
+        if existing is None and len(account_scoped) >= MAX_POLICIES:
             refuse(
-                "this region already has 10 CloudWatch Logs resource policies (the quota): merge the aws/spans statement into one of them by hand"
+                f"this region already has {MAX_POLICIES} CloudWatch Logs resource policies (the quota): merge the "
+                "aws/spans statement into one of them by hand"
             )
         old_doc = str(existing["policyDocument"]) if existing else None
         new_doc = merged_document(old_doc, p.partition, p.region, p.account)
+        if len(new_doc) > MAX_POLICY_CHARS:
+            refuse(
+                f"{POLICY_NAME} would be {len(new_doc)} characters with the aws/spans statement, above CloudWatch "
+                f"Logs' {MAX_POLICY_CHARS}-character limit for one resource policy; PutResourcePolicy would fail. "
+                "Move some of its statements to another resource policy, then run the fix again."
+            )
         undo = (
             [
                 ApiCall(

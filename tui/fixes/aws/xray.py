@@ -2,9 +2,23 @@
 
 from __future__ import annotations
 
+from tui.aws.errors import PENDING_WAIT
+from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
+
+TRANSACTION_SEARCH_PERMISSIONS = (
+    "xray:UpdateTraceSegmentDestination",
+    "application-signals:StartDiscovery",
+    "iam:CreateServiceLinkedRole (AWSServiceRoleForCloudWatchApplicationSignals)",
+    "logs:CreateLogGroup (aws/spans, /aws/application-signals/data)",
+    "logs:CreateLogStream (aws/spans, /aws/application-signals/data)",
+    "logs:PutRetentionPolicy (aws/spans, /aws/application-signals/data)",
+)
+"""What enabling Transaction Search needs besides the X-Ray call: AWS sets up the spans log group and
+Application Signals' service-linked role with the caller's permissions (CloudWatch user guide,
+"Getting started with Transaction Search", prerequisites policy)."""
 
 
 class DestinationParams(CheckParams):
@@ -20,13 +34,15 @@ class DestinationParams(CheckParams):
     params=DestinationParams,
     permissions=(
         "xray:GetTraceSegmentDestination",
-        "xray:UpdateTraceSegmentDestination",
         "logs:DescribeResourcePolicies",
+        *TRANSACTION_SEARCH_PERMISSIONS,
     ),
     undoable=True,
 )
 class TraceDestination(Fix):
     """UpdateTraceSegmentDestination → CloudWatchLogs. Requires `logs.xray_resource_policy` first (set as prerequisite)."""
+
+    undo_operations = frozenset({"xray.update_trace_segment_destination"})
 
     def plan(self) -> Plan:
         from tui.aws.transaction_search import judge, list_policies
@@ -39,10 +55,20 @@ class TraceDestination(Fix):
         title = "Switch the trace segment destination to CloudWatchLogs"
         if dest == "CloudWatchLogs":
             summary = "already CloudWatchLogs" + (
-                f" ({status}: wait 10-15 min for ACTIVE)" if status != "ACTIVE" else " and ACTIVE"
+                f" ({status}: {PENDING_WAIT})" if status != "ACTIVE" else " and ACTIVE"
             )
             return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=summary, before=before)
-        verdict = judge(list_policies(self.ctx.reader("logs", region)), p.partition, p.region, p.account)
+        if status == "PENDING":
+            refuse(
+                f"the trace segment destination is switching to {dest} (PENDING): X-Ray refuses updates until it "
+                f"is ACTIVE; {PENDING_WAIT}, then run the fix again"
+            )
+        verdict = judge(
+            list_policies(self.ctx.reader("logs", region), p.partition, p.region, p.account),
+            p.partition,
+            p.region,
+            p.account,
+        )
         prerequisites = [] if verdict.allowed_by else ["logs.xray_resource_policy"]
         notes = [
             "The status stays PENDING for ~10-15 minutes; OTLP trace exports fail with HTTP 400 until it is ACTIVE.",
@@ -74,10 +100,10 @@ class TraceDestination(Fix):
                     operation="update_trace_segment_destination",
                     params={"Destination": dest},
                     region=region,
-                    description=f"back to {dest}",
+                    description=f"back to {dest} (refused while the status is PENDING: {PENDING_WAIT})",
                 )
             ],
-            permissions=["xray:UpdateTraceSegmentDestination"],
+            permissions=[*TRANSACTION_SEARCH_PERMISSIONS, "xray:UpdateTraceSegmentDestination (undo)"],
             before=before,
             notes=notes,
             prerequisites=prerequisites,

@@ -1,0 +1,310 @@
+"""The Logs screen (``L``): the runtime's CloudWatch logs grouped by the node that explains them, live if asked.
+
+Reads with the same code as ``agentcore-triage logs`` (``tui.logs.scan`` / ``tui.logs.follow``) in worker
+threads. Enter on a group dismisses with its node id (the walk jumps there); ``v`` lists the group's events;
+``a`` attaches the highlighted event (or the group's last sample) as evidence to the walk's current node.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+if TYPE_CHECKING:
+    from tui.engine.walk import Walk
+    from tui.logs.classify import Grouping, LogEvent, Match, NodeGroup
+
+WINDOW_MS = 3_600_000
+EVENTS_SHOWN = 500
+
+
+class LogsScreen(Screen["str | None"]):
+    """Groups of log events by node; dismisses with the node id chosen (None when closed)."""
+
+    DEFAULT_CSS = """
+    LogsScreen {
+        #logs-filter { margin: 0 1; }
+        #logs-status { color: $text-muted; padding: 0 1; height: auto; }
+        #logs-groups { height: 1fr; }
+        #logs-events { height: 1fr; border-top: solid $primary 30%; }
+        #logs-events.-hidden { display: none; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="logs.close", tooltip="Back to the walk"),
+        Binding("t", "tail", "Live tail", id="logs.tail", tooltip="Start or stop polling for new events"),
+        Binding("v", "events", "Events", id="logs.events", tooltip="Show the highlighted group's events"),
+        Binding("a", "attach", "Attach", id="logs.attach", tooltip="Attach the highlighted line to the current node"),
+        Binding("r", "reload", "Reload", id="logs.reload", tooltip="Read the last hour again"),
+        Binding("slash", "filter", "Filter", id="logs.filter", tooltip="Filter groups by text, node or session"),
+    ]
+
+    def __init__(self, walk: Walk) -> None:
+        super().__init__()
+        self.walk = walk
+        self.grouping: Grouping | None = None
+        self.log_groups: list[str] = []
+        self.events: list[LogEvent] = []
+        self.shown: list[NodeGroup] = []
+        self._tail_stop: threading.Event | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: text, node id or session id", id="logs-filter")
+        yield Static("reading the last hour…", id="logs-status")
+        yield DataTable(id="logs-groups", cursor_type="row")
+        yield DataTable(id="logs-events", cursor_type="row", classes="-hidden")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#logs-groups", DataTable).add_columns("count", "node", "what", "last", "sample")
+        self.query_one("#logs-events", DataTable).add_columns("time", "log group", "message")
+        self.query_one("#logs-groups", DataTable).focus()
+        self.action_reload()
+
+    # -- reading (threads) ----------------------------------------------------------------------
+    def _client(self) -> Any:
+        from tui.aws.session import read_only_client
+
+        context = self.walk.context
+        region = self.walk.facts.get("runtime.region")
+        if region and region != context.region:
+            context = context.model_copy(update={"region": region})
+        return read_only_client(context, "logs", timeout=context.timeout)
+
+    def _groups(self, logs: Any) -> list[str]:
+        facts = self.walk.facts
+        known = [g for g in (facts.get("runtime.log_group"), facts.get("runtime.otel_log_group")) if g]
+        if known:
+            return list(dict.fromkeys(str(g) for g in known))
+        context = self.walk.context
+        if not context.runtime:
+            return []
+        from tui.aws.runtimes import find_runtime
+        from tui.aws.session import read_only_client
+        from tui.logs.targets import target_for
+
+        control = read_only_client(context, "bedrock-agentcore-control", timeout=context.timeout)
+        summary, _ = find_runtime(control, context.runtime)
+        if summary is None:
+            return []
+        return [g.name for g in target_for(control, logs, summary, context.project).groups]
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-read", description="read the logs")
+    def _read(self) -> None:
+        from tui.logs.scan import scan
+        from tui.logs.targets import aws_reason
+
+        try:
+            logs = self._client()
+            groups = self._groups(logs)
+            if not groups:
+                self.app.call_from_thread(
+                    self._status, "No runtime known yet: run the AWS branch first (or start with --runtime)."
+                )
+                return
+            end = int(time.time() * 1000)
+            result = scan(logs, self.walk.playbook, groups, end - WINDOW_MS, end, strategy="filter")
+        except Exception as exc:  # noqa: BLE001 - shown on the screen, never a traceback
+            self.app.call_from_thread(self._status, f"could not read the logs: {aws_reason(exc)}")
+            return
+        self.app.call_from_thread(self._loaded, groups, result)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-events", description="read a group's events")
+    def _read_events(self, group: NodeGroup) -> None:
+        from tui.logs.scan import scan
+        from tui.logs.targets import aws_reason
+
+        collected: list[LogEvent] = []
+
+        def keep(event: LogEvent, match: Match | None) -> None:
+            if match is not None and match.key == group.key and len(collected) < EVENTS_SHOWN:
+                collected.append(event)
+
+        end = int(time.time() * 1000)
+        try:
+            scan(
+                self._client(),
+                self.walk.playbook,
+                self.log_groups,
+                end - WINDOW_MS,
+                end,
+                node=group.node,
+                grep=None if group.node else group.signature,
+                strategy="filter",
+                on_event=keep,
+            )
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self._status, f"could not read the events: {aws_reason(exc)}")
+            return
+        self.app.call_from_thread(self._show_events, sorted(collected, key=lambda e: e.timestamp))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="logs-tail", description="tail the logs")
+    def _tail(self, stop: threading.Event) -> None:
+        from tui.logs.follow import follow
+        from tui.logs.scan import server_terms
+        from tui.logs.targets import aws_reason
+
+        if self.grouping is None:
+            return
+        from tui.logs.classify import Grouping
+
+        terms, _ = server_terms(self.walk.playbook)
+        try:
+            follow(
+                self._client(),
+                Grouping(self.grouping.classifier.__class__(self.walk.playbook)),  # this thread's own; the screen's
+                # grouping is only touched on the event loop (``_live``)
+                self.log_groups,
+                int(time.time() * 1000),
+                terms=terms,
+                on_event=lambda event, match: self.app.call_from_thread(self._live, event, match),
+                on_poll=lambda n, fresh, wait, stats: self.app.call_from_thread(
+                    self._status, f"live: poll {n}, {fresh} new; next in {wait:.0f} s (t stops)"
+                ),
+                stop=stop,
+            )
+        except Exception as exc:  # noqa: BLE001
+            self.app.call_from_thread(self._status, f"live tail stopped: {aws_reason(exc)}")
+
+    # -- rendering (event loop) -----------------------------------------------------------------
+    def _status(self, text: str) -> None:
+        self.query_one("#logs-status", Static).update(Text(text))
+
+    def _loaded(self, groups: list[str], result: Any) -> None:
+        self.log_groups = groups
+        self.grouping = result.grouping
+        stats = result.stats
+        missing = f"; missing: {', '.join(stats.missing_groups)}" if stats.missing_groups else ""
+        capped = f"; {stats.cap_message}" if stats.capped else ""
+        self._status(
+            f"{stats.events} events of the last hour in {', '.join(stats.groups_read) or 'no group'}{missing}{capped}"
+        )
+        self._render_groups()
+
+    def _render_groups(self) -> None:
+        from tui.logs.classify import iso
+
+        table = self.query_one("#logs-groups", DataTable)
+        table.clear()
+        if self.grouping is None:
+            return
+        needle = self.query_one("#logs-filter", Input).value.strip().lower()
+        self.shown = []
+        for group in self.grouping.ranked():
+            sample = (group.last or {}).get("message", "")
+            haystack = " ".join([group.node or "", group.title, sample, *group.sessions]).lower()
+            if needle and needle not in haystack:
+                continue
+            self.shown.append(group)
+            style = "dim" if group.noise else ""
+            table.add_row(
+                str(group.count),
+                Text(group.node or ("noise" if group.noise else "-"), style=style),
+                Text(("noise · " if group.noise else "") + group.title, style=style),
+                iso(group.last_ms) or "",
+                Text(sample[:120], style=style),
+                key=group.key,
+            )
+
+    def _show_events(self, events: list[LogEvent]) -> None:
+        from tui.logs.classify import iso
+        from tui.redact import redact_text
+
+        self.events = events
+        table = self.query_one("#logs-events", DataTable)
+        table.remove_class("-hidden")
+        table.clear()
+        for i, event in enumerate(events):
+            line = redact_text(event.message.splitlines()[0] if event.message else "")[:200]
+            table.add_row(iso(event.timestamp) or "", event.log_group, line, key=str(i))
+        table.focus()
+
+    def _live(self, event: LogEvent, match: Match | None) -> None:
+        if self.grouping is not None:
+            self.grouping.add(event)
+        self._render_groups()
+
+    def _highlighted_group(self) -> NodeGroup | None:
+        row = self.query_one("#logs-groups", DataTable).cursor_row
+        return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    # -- actions --------------------------------------------------------------------------------
+    @on(Input.Changed, "#logs-filter")
+    def _filter_changed(self) -> None:
+        self._render_groups()
+
+    @on(DataTable.RowSelected, "#logs-groups")
+    def _group_chosen(self, event: DataTable.RowSelected) -> None:
+        group = self.shown[event.cursor_row] if 0 <= event.cursor_row < len(self.shown) else None
+        if group is None or group.node is None:
+            self.notify("No node explains this group (known noise or unexplained).", severity="warning")
+            return
+        self._stop_tail()
+        self.dismiss(group.node)
+
+    def action_reload(self) -> None:
+        """Read the last hour again."""
+        self._status("reading the last hour…")
+        self._read()
+
+    def action_events(self) -> None:
+        """Show the highlighted group's events."""
+        group = self._highlighted_group()
+        if group is not None:
+            self._status(f"reading the events of {group.node or group.title}…")
+            self._read_events(group)
+
+    def action_tail(self) -> None:
+        """Start or stop the live tail."""
+        if self._tail_stop is not None:
+            self._stop_tail()
+            self._status("live tail stopped")
+            return
+        if self.grouping is None:
+            self.notify("Nothing read yet.", severity="warning")
+            return
+        self._tail_stop = threading.Event()
+        self._status("live: polling…")
+        self._tail(self._tail_stop)
+
+    def _stop_tail(self) -> None:
+        if self._tail_stop is not None:
+            self._tail_stop.set()
+            self._tail_stop = None
+
+    def action_filter(self) -> None:
+        """Focus the filter box."""
+        self.query_one("#logs-filter", Input).focus()
+
+    def action_attach(self) -> None:
+        """Attach the highlighted event (events list) or the group's last line to the walk's current node."""
+        from tui.logs.classify import sample
+
+        events_table = self.query_one("#logs-events", DataTable)
+        group = self._highlighted_group()
+        if events_table.has_focus and 0 <= events_table.cursor_row < len(self.events):
+            event = self.events[events_table.cursor_row]
+            evidence = sample(event, self.grouping.classifier.classify(event.message) if self.grouping else None)
+            evidence["node"] = group.node if group else None
+        elif group is not None and group.last:
+            evidence = {**group.last, "node": group.node, "count": group.count}
+        else:
+            self.notify("Nothing highlighted to attach.", severity="warning")
+            return
+        attached = self.walk.facts.setdefault("logs.evidence", {})
+        attached.setdefault(self.walk.current, []).append(evidence)
+        self.notify(f"Attached to {self.walk.current}: {evidence['message'][:80]}", title="Evidence attached")
+
+    def action_close(self) -> None:
+        """Back to the walk."""
+        self._stop_tail()
+        self.dismiss(None)

@@ -1,0 +1,24 @@
+"""CloudWatch Logs reads shared by checks and fixes (no boto3 import here: clients are passed in)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+MAX_GROUP_PAGES = 20
+"""Pages of DescribeLogGroups read at most for one exact name (a prefix rarely matches more than a page)."""
+
+
+def group_exists(logs: Any, name: str) -> tuple[bool, dict[str, Any]]:
+    """(exists, facts) for the log group called exactly ``name`` (DescribeLogGroups by prefix, botocore's paginator)."""
+    pages = logs.get_paginator("describe_log_groups").paginate(
+        logGroupNamePrefix=name, PaginationConfig={"MaxItems": MAX_GROUP_PAGES * 50}
+    )
+    for page in pages:
+        for g in page.get("logGroups", []):
+            if g.get("logGroupName") == name:
+                return True, {
+                    "arn": g.get("arn"),
+                    "retention_days": g.get("retentionInDays"),
+                    "stored_bytes": g.get("storedBytes"),
+                }
+    return False, {}

@@ -1,0 +1,179 @@
+"""A READY runtime that never reaches the server: its protocol configuration, and what its failureReason says.
+
+``protocolConfiguration`` (botocore's bedrock-agentcore-control model: ``serverProtocol`` MCP|HTTP|A2A|AGUI,
+``port`` 8000-12000, ``path``) decides where AgentCore sends traffic inside the container. An MCP server
+behind a runtime created without ``serverProtocol: MCP`` never sees a request: HTTP goes to 8080
+``/invocations``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tui.aws.errors import aws_errors, error_code
+from tui.checks.aws._common import client
+from tui.checks.base import CheckContext
+from tui.registry import CheckParams, check
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+
+DEFAULT_PORTS = {"MCP": 8000, "HTTP": 8080, "AGUI": 8080, "A2A": 9000}
+DEFAULT_PATHS = {"MCP": "/mcp", "HTTP": "/invocations", "AGUI": "/invocations", "A2A": "/"}
+
+
+class RuntimeParams(CheckParams):
+    runtime_id: str
+    region: str = ""
+    endpoint_name: str = "DEFAULT"
+
+
+def _get_runtime(ctx: CheckContext, params: RuntimeParams) -> dict[str, Any] | None:
+    control = client(ctx, "bedrock-agentcore-control", params.region)
+    try:
+        return dict(control.get_agent_runtime(agentRuntimeId=params.runtime_id))
+    except Exception as exc:  # noqa: BLE001 - a vanished runtime is a finding of runtime.status, not an error here
+        if error_code(exc) == "ResourceNotFoundException":
+            return None
+        raise
+
+
+@check(
+    "runtime.protocol",
+    title="The runtime sends traffic to the MCP server's port and path",
+    severity=Severity.CRITICAL,
+    params=RuntimeParams,
+    publishes=("runtime.server_protocol", "runtime.server_port", "runtime.server_path"),
+    needs=("aws",),
+    remediation='Deploy again with the MCP protocol: `agentcore configure -p MCP`, or boto3 `protocolConfiguration={"serverProtocol": "MCP"}`.',
+)
+@aws_errors
+def runtime_protocol(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
+    """GetAgentRuntime → protocolConfiguration (serverProtocol, port, path): MCP means 8000 /mcp unless set otherwise."""
+    runtime = _get_runtime(ctx, params)
+    if runtime is None:
+        return skipped(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+    config = runtime.get("protocolConfiguration") or {}
+    given = config.get("serverProtocol")
+    protocol = str(given or "HTTP")
+    port = int(config.get("port") or DEFAULT_PORTS.get(protocol, 8080))
+    path = str(config.get("path") or DEFAULT_PATHS.get(protocol, "/invocations"))
+    evidence = {
+        "serverProtocol": given,
+        "port": port,
+        "path": path,
+        "protocolConfiguration": config or None,
+        "status": runtime.get("status"),
+    }
+    facts = {"runtime.server_protocol": protocol, "runtime.server_port": port, "runtime.server_path": path}
+    if protocol != "MCP":
+        why = "no protocolConfiguration, so HTTP" if given is None else f"serverProtocol is {protocol}"
+        return failed(
+            f"{why}: AgentCore sends every request to port {port} {path}, where an MCP server does not listen",
+            details=(
+                "The runtime is READY and the container may be running, but the platform speaks its "
+                f"{protocol} contract to port {port} `{path}`; the MCP server listens on 8000 `/mcp`. Clients time out or "
+                "get 5xx/424 and the container's log shows no request."
+            ),
+            evidence=evidence,
+            facts=facts,
+        )
+    if (port, path) != (8000, "/mcp"):
+        return warned(
+            f"MCP on port {port}, path {path}: the server must listen exactly there (the SDK serves 8000 /mcp by default)",
+            evidence=evidence,
+            facts=facts,
+            remediation=f"Run the server on port {port} with `streamable_http_path={path!r}`, or drop the custom port/path.",
+        )
+    return passed("serverProtocol MCP: AgentCore calls the container on 8000 /mcp", evidence=evidence, facts=facts)
+
+
+# (cause, pattern, what it means). The cause names are facts the playbook routes on; the patterns are the
+# wordings of the build and start-up failures AgentCore puts into failureReason.
+FAILURE_CAUSES: tuple[tuple[str, str, str], ...] = (
+    ("exec-format", r"exec format error|exec user process caused", "the image is not linux/arm64"),
+    (
+        "ecr-access",
+        r"Access denied while validating ECR URI",
+        "the execution role may not pull the image from ECR",
+    ),
+    (
+        "base-image-pull",
+        (
+            r"pull access denied|toomanyrequests|pull rate limit|CannotPullContainerError|failed to resolve reference"
+            r"|403 Forbidden[^\n]{0,40}pull"
+        ),
+        "a public registry refused the base image",
+    ),
+    (
+        "too-many-layers",
+        r"too many (image )?layers|max depth exceeded|failed to mount overlay|high-layer",
+        "the image has too many layers",
+    ),
+    (
+        "non-numeric-user",
+        r"non-numeric user|unable to find user|runAsNonRoot",
+        "the Dockerfile's USER is not a numeric id, or does not exist in the image",
+    ),
+    (
+        "fastmcp-missing",
+        r"No module named '?mcp\.server\.fastmcp|cannot import name '?FastMCP",
+        "FastMCP code on mcp 2.x (or a pre-1.2 mcp)",
+    ),
+)
+MAX_REASON = 4000
+"""failureReason is matched on its first characters only (bounded regex work on text AWS sends)."""
+
+
+def classify_failure(reason: str) -> tuple[str, str] | None:
+    """(cause, explanation) for a failureReason, or None when it names no cause agentcore-triage knows."""
+    text = reason[:MAX_REASON]
+    for cause, pattern, meaning in FAILURE_CAUSES:
+        if re.search(pattern, text, re.IGNORECASE):
+            return cause, meaning
+    return None
+
+
+@check(
+    "runtime.failure_reason",
+    title="What the runtime's failureReason says went wrong",
+    severity=Severity.HIGH,
+    params=RuntimeParams,
+    publishes=("runtime.failure_cause",),
+    needs=("aws",),
+    remediation="Fix the cause named in failureReason in the image or configuration, and deploy again.",
+)
+@aws_errors
+def runtime_failure_reason(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
+    """failureReason of the runtime and its endpoint, parsed for image causes (exec format, pull denied, layers, USER)."""
+    runtime = _get_runtime(ctx, params)
+    if runtime is None:
+        return skipped(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+    reason = str(runtime.get("failureReason") or "")
+    where = "runtime"
+    if not reason:
+        control = client(ctx, "bedrock-agentcore-control", params.region)
+        try:
+            endpoint = control.get_agent_runtime_endpoint(
+                agentRuntimeId=params.runtime_id, endpointName=params.endpoint_name
+            )
+            reason, where = str(endpoint.get("failureReason") or ""), f"endpoint {params.endpoint_name}"
+        except Exception as exc:  # noqa: BLE001 - a missing endpoint is runtime.status's finding
+            if error_code(exc) != "ResourceNotFoundException":
+                raise
+    status = str(runtime.get("status") or "")
+    if not reason:
+        return passed(f"no failureReason (runtime {status or 'status unknown'})", evidence={"status": status})
+    evidence = {"status": status, "where": where, "failure_reason": reason[:MAX_REASON]}
+    found = classify_failure(reason)
+    if found is None:
+        return warned(
+            f"{where} failureReason names no cause agentcore-triage knows: {reason[:200]}",
+            evidence=evidence,
+            facts={"runtime.failure_cause": "unknown"},
+        )
+    cause, meaning = found
+    return failed(
+        f"{where} failureReason: {meaning} ({reason[:160]})",
+        evidence=evidence | {"cause": cause},
+        facts={"runtime.failure_cause": cause},
+    )

@@ -1,0 +1,93 @@
+"""Addresses the prober never contacts: link-local and cloud metadata services.
+
+A hostile or misconfigured endpoint (or a redirect, or a DNS name) can point the tool at the instance metadata
+service (169.254.169.254, fd00:ec2::254), whose answer holds the machine's AWS credentials. No request is ever
+sent there: literal addresses are refused before any connection, and host names are resolved first and refused
+when any of their addresses is such a place.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import socket
+from urllib.parse import urlsplit
+
+_METADATA_ADDRESSES = {
+    ipaddress.ip_address("fd00:ec2::254"),  # AWS IMDS over IPv6 (a unique-local address, not link-local)
+    ipaddress.ip_address("fd00:ec2::23"),  # AWS Time Sync / DNS over IPv6 (Nitro)
+    ipaddress.ip_address("100.100.100.200"),  # Alibaba Cloud metadata
+    ipaddress.ip_address("192.0.0.192"),  # Oracle Cloud metadata (legacy)
+}
+_METADATA_NAMES = {"metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal"}
+
+
+def forbidden_address(address: str) -> str | None:
+    """Why ``address`` (an IP literal) must not be contacted, or None."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
+    except ValueError:
+        return None
+    mapped = getattr(ip, "ipv4_mapped", None)
+    if mapped is not None:
+        ip = mapped
+    if ip in _METADATA_ADDRESSES or (ip.version == 4 and ip in ipaddress.ip_network("169.254.169.0/24")):
+        return f"{ip} is a cloud instance metadata address"
+    if ip.is_link_local:
+        return f"{ip} is a link-local address (where cloud metadata services live)"
+    return None
+
+
+def forbidden_host(host: str | None) -> str | None:
+    """Why the host of a URL must not be contacted, judged without any lookup (literal IPs, metadata names)."""
+    if not host:
+        return None
+    name = host.strip("[]").rstrip(".").lower()
+    if name in _METADATA_NAMES:
+        return f"{name} is a cloud instance metadata host"
+    return forbidden_address(name)
+
+
+def forbidden_url(url: str) -> str | None:
+    try:
+        return forbidden_host(urlsplit(url).hostname)
+    except ValueError:
+        return None
+
+
+async def forbidden_destination(url: str, timeout: float = 2.0) -> str | None:
+    """Why ``url`` must not be contacted: its host, or any address its name resolves to. None when it may be.
+
+    A name that does not resolve (or not within ``timeout``) is left to the probe, which reports DNS failures.
+    """
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return None
+    reason = forbidden_host(host)
+    if reason or not host:
+        return reason
+    try:
+        infos = await asyncio.wait_for(
+            asyncio.get_running_loop().getaddrinfo(host, port or 443, type=socket.SOCK_STREAM), timeout
+        )
+    except (TimeoutError, OSError, UnicodeError):
+        return None
+    for *_, sockaddr in infos:
+        reason = forbidden_address(str(sockaddr[0]))
+        if reason:
+            return f"{host} resolves to {reason.split(' ', 1)[0]}, which {reason.split(' ', 1)[1]}"
+    return None
+
+
+def origin(url: str) -> str:
+    """``scheme://host[:port]`` of ``url`` (no path, query or userinfo)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        if ":" in host:
+            host = f"[{host}]"
+        return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+    except ValueError:
+        return "(unparseable URL)"

@@ -1,0 +1,343 @@
+"""Classify log events by the playbook node that explains them, and group them by node.
+
+Matching itself is ``tui.playbook.matching.match_signatures`` (one ranking for ``match``, ``/`` and logs);
+this module adds what a log scan needs on top: a cheap prefilter so that events no signature can match
+cost one regex search, the noise flag (a signature marked ``noise: true``, and the benign cold-start
+"log stream does not exist"), redacted samples, session ids, and a ranking that puts actionable errors
+above noise. Groups hold counters and two samples, never the events: memory does not grow with the range.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tui.playbook.matching import match_signatures
+from tui.playbook.model import Playbook
+from tui.redact import redact_text
+
+MATCH_WINDOW = 16_384
+"""Characters matched at each end of a huge message: regex work per event stays bounded."""
+SAMPLE_CHARS = 400
+MAX_SESSIONS = 5
+CACHE_SIZE = 2048
+"""Distinct session ids kept per group (the count of events is exact; the id list is a sample)."""
+
+BUILTIN_NOISE: tuple[tuple[str, str], ...] = (
+    (
+        "The specified log stream does not exist",
+        "benign at cold start: the exporter's first write races the stream's creation",
+    ),
+)
+"""Texts known to be harmless whatever the playbook says: (literal, why it is noise)."""
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]|\x1b\[[0-9;?]*[A-Za-z]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SESSION = re.compile(
+    r"(?i)(?:x-amzn-bedrock-agentcore-runtime-session-id|mcp-session-id|runtime[_-]?session[_-]?id|"
+    r"session[._-]?id|sessionid)\"?\s*[:=]\s*\"?([A-Za-z0-9][A-Za-z0-9._:-]{7,127})"
+)
+
+
+def clean_text(message: str) -> str:
+    """A log message made safe to print: lone surrogates (non-UTF-8 bytes) become U+FFFD, control and
+    ANSI escape sequences are dropped (a log line must not drive the terminal); newlines and tabs stay."""
+    if not message or (message.isascii() and message.isprintable()):
+        return message  # the common case, without a regex pass
+    message = _SURROGATE.sub("\ufffd", message)
+    return _CONTROL.sub("", message)
+
+
+def match_window(message: str) -> str:
+    """Head and tail of a huge message (the error line of a long traceback is often the last one)."""
+    if len(message) <= 2 * MATCH_WINDOW:
+        return message
+    return message[:MATCH_WINDOW] + "\n" + message[-MATCH_WINDOW:]
+
+
+def signature_pattern(signature: Any) -> str:
+    """The regex of a signature, whether the playbook gives it as a string or as an object."""
+    if isinstance(signature, str):
+        return signature
+    for name in ("pattern", "regex", "text", "match"):
+        value = getattr(signature, name, None)
+        if isinstance(value, str):
+            return value
+    return str(signature)
+
+
+def signature_is_noise(signature: Any) -> bool:
+    """A signature object may carry ``noise: true`` (known harmless text); plain strings never do."""
+    return bool(getattr(signature, "noise", False))
+
+
+def session_of(message: str) -> str | None:
+    """The session id a record names (OTEL attribute, header echo, ``session_id=``), or None."""
+    m = _SESSION.search(message[:MATCH_WINDOW])
+    return m.group(1) if m else None
+
+
+def iso(ms: int | None) -> str | None:
+    if ms is None:
+        return None
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
+
+
+@dataclass(frozen=True)
+class LogEvent:
+    """One CloudWatch event, its message already cleaned (``clean_text``)."""
+
+    timestamp: int
+    message: str
+    log_group: str
+    stream: str
+    event_id: str = ""
+
+    def as_json(self, match: Match | None = None, *, max_chars: int = 65_536) -> dict[str, Any]:
+        """The event for ``--format jsonl``: redacted, bounded, with its classification."""
+        message = redact_text(self.message)
+        if len(message) > max_chars:
+            message = message[:max_chars] + f"…[{len(message) - max_chars} more characters]"
+        return {
+            "time": iso(self.timestamp),
+            "timestamp": self.timestamp,
+            "log_group": self.log_group,
+            "stream": self.stream,
+            "event_id": self.event_id,
+            "node": match.node if match else None,
+            "noise": match.noise if match else None,
+            "session": session_of(self.message),
+            "message": message,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why an event was kept: the node that explains it (None for built-in noise), the signature, noise."""
+
+    node: str | None
+    title: str
+    signature: str
+    noise: bool
+    why_noise: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.node or f"noise:{self.signature}"
+
+
+class Classifier:
+    """Maps a message to the node that explains it (``match_signatures``), marking noise."""
+
+    def __init__(self, playbook: Playbook) -> None:
+        self.playbook = playbook
+        self._signatures: list[tuple[str, str, re.Pattern[str], bool]] = []
+        for node_id, node in playbook.nodes.items():
+            for sig in node.signatures:
+                pattern = signature_pattern(sig)
+                try:
+                    rx = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
+                except re.error:
+                    continue
+                self._signatures.append((node_id, pattern, rx, signature_is_noise(sig)))
+        self._noise = [(literal.lower(), why) for literal, why in BUILTIN_NOISE]
+        self._cache: dict[str, Match | None] = {}
+        """Repeated lines (the same error every few seconds) are matched once; bounded, oldest dropped."""
+        # Gates: a signature can only match text that contains one of its literal words (any case), so a line
+        # costs a few substring searches, and only the signatures whose word is there run their regex;
+        # signatures without such a word always run. The full ranking runs only when one of them matched.
+        from tui.logs.terms import literal_terms
+
+        self._gated: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
+        self._ungated: list[re.Pattern[str]] = []
+        for _, pattern, rx, _ in self._signatures:
+            words = literal_terms(pattern)
+            if words is None:
+                self._ungated.append(rx)
+            else:
+                self._gated.append((tuple(dict.fromkeys(w.lower() for w in words)), rx))
+
+    @property
+    def literals(self) -> list[str]:
+        """Every signature's regex plus the built-in noise literals (for the server-side filter)."""
+        return [p for _, p, _, _ in self._signatures] + [literal for literal, _ in BUILTIN_NOISE]
+
+    def _prefilter(self, text: str, lowered: str) -> bool:
+        for words, rx in self._gated:  # plain loops: this runs for every event read
+            for word in words:
+                if word in lowered:
+                    if rx.search(text):
+                        return True
+                    break
+        return any(rx.search(text) for rx in self._ungated)
+
+    def classify(self, message: str) -> Match | None:
+        """The node explaining ``message``, or None when no signature and no known noise matches."""
+        text = match_window(message)
+        lowered = text.lower()
+        builtin = next((why for literal, why in self._noise if literal in lowered), "")
+        if not self._prefilter(text, lowered):
+            return self._builtin(builtin)
+        cached = self._cache.get(text)
+        if cached is not None or text in self._cache:
+            return cached
+        match = self._classify(text, builtin)
+        if len(self._cache) >= CACHE_SIZE:
+            self._cache.pop(next(iter(self._cache)))
+        self._cache[text] = match
+        return match
+
+    @staticmethod
+    def _builtin(why: str) -> Match | None:
+        """The built-in noise group for a text no node explains, or None."""
+        if not why:
+            return None
+        literal = next(lit for lit, reason in BUILTIN_NOISE if reason == why)
+        return Match(None, literal, literal, True, why)
+
+    def _classify(self, text: str, builtin: str) -> Match | None:
+        ranked = match_signatures(self.playbook, text)
+        if not ranked:  # a gate word was there, but no signature matches
+            return self._builtin(builtin)
+        node_id = ranked[0][0]
+        hits = [(p, noise) for n, p, rx, noise in self._signatures if n == node_id and rx.search(text)]
+        node = self.playbook.nodes[node_id]
+        flagged = bool(hits) and all(noise for _, noise in hits)
+        noise = flagged or bool(getattr(node, "noise", False)) or bool(builtin)
+        why = builtin or ("the playbook marks this signature as noise" if noise else "")
+        return Match(node_id, node.title, hits[0][0] if hits else "", noise, why)
+
+
+def sample(event: LogEvent, match: Match | None) -> dict[str, Any]:
+    """One redacted line for people: the line of a multi-line record that matched, trimmed."""
+    lines = event.message.splitlines() or [""]
+    line = lines[0]
+    if match and match.signature:
+        try:
+            rx = re.compile(match.signature, re.IGNORECASE)
+            line = next((ln for ln in lines[:2000] if rx.search(ln[: 2 * MATCH_WINDOW])), line)
+        except re.error:
+            pass
+    text = redact_text(line.strip())
+    if len(text) > SAMPLE_CHARS:
+        text = text[:SAMPLE_CHARS] + "…"
+    more = len(lines) - 1
+    return {
+        "time": iso(event.timestamp),
+        "log_group": event.log_group,
+        "stream": event.stream,
+        "message": text,
+        **({"more_lines": more} if more > 0 else {}),
+    }
+
+
+@dataclass
+class NodeGroup:
+    """Every event one node explains: counts, first/last time, two redacted samples, sessions."""
+
+    key: str
+    node: str | None
+    title: str
+    signature: str
+    noise: bool
+    why_noise: str = ""
+    count: int = 0
+    first_ms: int | None = None
+    last_ms: int | None = None
+    first_event: LogEvent | None = None
+    last_event: LogEvent | None = None
+    match: Match | None = None
+    sessions: list[str] = field(default_factory=list)
+    log_groups: list[str] = field(default_factory=list)
+
+    def add(self, event: LogEvent, match: Match) -> None:
+        self.count += 1
+        ts = event.timestamp
+        self.match = self.match or match
+        # Keep the two events, not their samples: redacting every event would cost more than reading it.
+        if self.first_ms is None or ts < self.first_ms:
+            self.first_ms, self.first_event = ts, event
+        if self.last_ms is None or ts >= self.last_ms:
+            self.last_ms, self.last_event = ts, event
+        if event.log_group not in self.log_groups:
+            self.log_groups.append(event.log_group)
+        session = session_of(event.message)
+        if session and session not in self.sessions and len(self.sessions) < MAX_SESSIONS:
+            self.sessions.append(session)
+
+    @property
+    def first(self) -> dict[str, Any] | None:
+        return sample(self.first_event, self.match) if self.first_event else None
+
+    @property
+    def last(self) -> dict[str, Any] | None:
+        return sample(self.last_event, self.match) if self.last_event else None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "node": self.node,
+            "title": self.title,
+            "signature": self.signature,
+            "noise": self.noise,
+            **({"why_noise": self.why_noise} if self.why_noise else {}),
+            "count": self.count,
+            "first_time": iso(self.first_ms),
+            "last_time": iso(self.last_ms),
+            "last_ms": self.last_ms,
+            "first": self.first,
+            "last": self.last,
+            "sessions": self.sessions,
+            "log_groups": self.log_groups,
+        }
+
+
+UNEXPLAINED = "unexplained"
+
+
+def rank_key(group: NodeGroup) -> tuple[int, int, int, str]:
+    """Actionable errors first, then events no node explains, then noise; within each, more events first,
+    then the one that started first (an earlier error is more likely the cause of a later one), then by key."""
+    tier = 2 if group.noise else (1 if group.node is None else 0)
+    return (tier, -group.count, group.first_ms or 0, group.key)
+
+
+@dataclass
+class Grouping:
+    """Accumulates classified events into node groups while they stream past."""
+
+    classifier: Classifier
+    groups: dict[str, NodeGroup] = field(default_factory=dict)
+    keep_unexplained: bool = False
+    """Also group the events no node explains (``--session``/``--grep`` show everything they select)."""
+    scanned: int = 0
+    unclassified: int = 0
+
+    def add(self, event: LogEvent) -> Match | None:
+        self.scanned += 1
+        match = self.classifier.classify(event.message)
+        if match is None:
+            self.unclassified += 1
+            if not self.keep_unexplained:
+                return None
+            group = self.groups.get(UNEXPLAINED)
+            if group is None:
+                group = self.groups[UNEXPLAINED] = NodeGroup(UNEXPLAINED, None, "events no node explains", "", False)
+            group.add(event, Match(None, group.title, "", False))
+            return None
+        group = self.groups.get(match.key)
+        if group is None:
+            group = self.groups[match.key] = NodeGroup(
+                match.key, match.node, match.title, match.signature, match.noise, match.why_noise
+            )
+        group.add(event, match)
+        return match
+
+    def extend(self, events: Iterable[LogEvent]) -> None:
+        for event in events:
+            self.add(event)
+
+    def ranked(self) -> list[NodeGroup]:
+        return sorted(self.groups.values(), key=rank_key)

@@ -1,0 +1,555 @@
+"""``agentcore-triage logs``: the runtime's CloudWatch logs, grouped by the playbook node that explains them.
+
+Only click is imported here; boto3, the playbook and the reader load when the command runs.
+Exit codes: 0 no actionable error in the range, 1 actionable errors found (or the read failed or was
+capped), 2 usage, 130 interrupted (``--follow`` ends with ctrl-c).
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable
+from datetime import UTC
+from typing import Any
+
+import click
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+_DURATION = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
+_UNIT_MS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
+
+
+class LogsUsage(click.ClickException):
+    exit_code = EXIT_USAGE
+
+    def show(self, file: Any = None) -> None:
+        click.echo(f"agentcore-triage: {self.format_message()}", err=True)
+
+
+def parse_duration(text: str) -> int:
+    """``1h``, ``30m``, ``2d``, ``1h30m``, ``90s`` → milliseconds."""
+    cleaned = text.strip().lower()
+    parts = _DURATION.findall(cleaned)
+    if not parts or _DURATION.sub("", cleaned).strip():
+        raise LogsUsage(f"--since {text!r}: use a duration such as 15m, 1h, 24h, 7d or 1h30m")
+    return sum(int(n) * _UNIT_MS[u.lower()] for n, u in parts)
+
+
+def parse_time(text: str, flag: str, now_ms: int) -> int:
+    """ISO 8601 (``2026-12-01T14:00:00Z``, ``2026-12-01 14:00``; UTC when no offset), epoch seconds or
+    milliseconds, ``now``, or a duration before now (``-2h``, ``2h``) → epoch ms."""
+    from datetime import datetime
+
+    value = text.strip()
+    if value.lower() == "now":
+        return now_ms
+    if value.isdigit():
+        number = int(value)
+        return number if number > 10**11 else number * 1000
+    if _DURATION.fullmatch(value.lstrip("-")) or (value.startswith("-") and _DURATION.findall(value)):
+        return now_ms - parse_duration(value.lstrip("-"))
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise LogsUsage(
+            f"{flag} {text!r}: use ISO 8601 (2026-12-01T14:00:00Z), epoch seconds, 'now' or a duration ago (-2h)"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return int(parsed.timestamp() * 1000)
+
+
+def time_range(since: str | None, start: str | None, end: str | None, now_ms: int) -> tuple[int, int]:
+    if since and start:
+        raise LogsUsage("--since and --start contradict each other: give one")
+    end_ms = parse_time(end, "--end", now_ms) if end else now_ms
+    start_ms = parse_time(start, "--start", now_ms) if start else end_ms - parse_duration(since or "1h")
+    if start_ms >= end_ms:
+        raise LogsUsage("the range is empty: --start must be before --end")
+    return start_ms, end_ms
+
+
+def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
+    """No traceback reaches the user: ctrl-c is exit 130, anything unexpected one line with exit 2."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("agentcore-triage: interrupted", err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except BrokenPipeError:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(141)
+        except Exception as exc:  # noqa: BLE001 - last line of defence
+            from tui.logs.targets import aws_reason
+
+            if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
+                raise
+            raise LogsUsage(aws_reason(exc) + " (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)") from None
+
+    return wrapper
+
+
+@click.command("logs")
+@click.option("--profile", help="AWS profile (default: AWS_PROFILE).")
+@click.option("--region", help="AWS region (default: AWS_REGION, then the runtime ARN).")
+@click.option("--runtime", help="AgentCore runtime: ARN, id or name (default: AGENTCORE_TRIAGE_RUNTIME, the project).")
+@click.option("--all-runtimes", is_flag=True, help="Every runtime in the region, read concurrently.")
+@click.option("--project", metavar="DIR", type=click.Path(file_okay=False), help="Server project (Dockerfile, YAML).")
+@click.option("--log-group", "extra_groups", multiple=True, metavar="NAME", help="Also read this log group.")
+@click.option("--since", metavar="DURATION", help="Range ending now: 15m, 1h (default), 24h, 7d.")
+@click.option("--start", metavar="TIME", help="Range start: ISO 8601 (UTC unless an offset is given) or -2h.")
+@click.option("--end", metavar="TIME", help="Range end (default now).")
+@click.option("--session", metavar="ID", help="Only events naming this session id.")
+@click.option("--grep", metavar="TEXT", help="Only events containing TEXT (case-sensitive, as CloudWatch matches).")
+@click.option("--node", metavar="NODE", help="Only events this playbook node explains.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
+@click.option("--follow", is_flag=True, help="Keep polling for new events until ctrl-c.")
+@click.option("--poll-interval", type=click.FloatRange(0.1, 300), default=2.0, show_default=True, metavar="SECONDS")
+@click.option("--max-events", type=click.IntRange(1), default=None, metavar="N", help="Stop reading after N events.")
+@click.option(
+    "--via",
+    type=click.Choice(["auto", "filter", "insights"]),
+    default="auto",
+    show_default=True,
+    help="FilterLogEvents or Logs Insights (auto: by range).",
+)
+@click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook whose signatures classify events.")
+@click.option("-v", "--verbose", is_flag=True, help="Say which groups, which API and which filter (on stderr).")
+@click.pass_context
+@_guard
+def logs_command(click_ctx: click.Context, **opts: Any) -> None:
+    """Read the runtime's CloudWatch logs (its own group and the OTEL group it writes to) and name the node
+    that explains each error: grouped, actionable errors above known noise."""
+    parent = (click_ctx.find_root().obj or {}) if click_ctx.parent else {}
+    for key in ("profile", "region", "runtime", "project"):
+        if not opts.get(key) and isinstance(parent, dict) and parent.get(key):
+            opts[key] = parent[key]
+    opts["playbook_ref"] = opts.get("playbook_ref") or (
+        parent.get("playbook_ref") if isinstance(parent, dict) else None
+    )
+    opts["agent"] = parent.get("agent") if isinstance(parent, dict) else None  # `agentcore-triage --agent A logs`
+    run_logs(**opts)
+
+
+def _playbook(ref: str) -> Any:
+    """The playbook by path, file stem or id: loaded (schema-checked), not graph-validated — classifying log
+    lines needs only its nodes and signatures, and `playbooks validate` is there for the rest."""
+    from pathlib import Path
+
+    from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
+
+    path = Path(ref)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        shipped = shipped_playbook_files()
+        found = next((f for f in shipped if f.stem == ref), None)
+        for file in shipped if found is None else []:
+            try:
+                if load_playbook(file).playbook.id == ref:
+                    found = file
+                    break
+            except PlaybookLoadError:
+                continue
+        if found is None:
+            raise LogsUsage(f"--playbook {ref!r}: no such playbook (shipped: {', '.join(f.stem for f in shipped)})")
+        path = found
+    try:
+        return load_playbook(path).playbook
+    except PlaybookLoadError as exc:
+        raise LogsUsage(f"--playbook {ref}: {exc.errors[0]}") from None
+    except OSError as exc:
+        raise LogsUsage(f"--playbook {ref}: cannot read it ({exc.strerror or exc})") from None
+
+
+def _say(verbose: bool, message: str) -> None:
+    if verbose:
+        click.echo(message, err=True)
+
+
+def run_logs(
+    *,
+    profile: str | None,
+    region: str | None,
+    runtime: str | None,
+    all_runtimes: bool,
+    project: str | None,
+    extra_groups: tuple[str, ...],
+    since: str | None,
+    start: str | None,
+    end: str | None,
+    session: str | None,
+    grep: str | None,
+    node: str | None,
+    fmt: str,
+    follow: bool,
+    poll_interval: float,
+    max_events: int | None,
+    via: str,
+    playbook_ref: str | None,
+    verbose: bool,
+    agent: str | None = None,
+) -> None:
+    if follow and fmt == "json":
+        raise LogsUsage("--follow streams: use --format text or jsonl")
+    if follow and all_runtimes:
+        raise LogsUsage("--follow reads one runtime: give --runtime instead of --all-runtimes")
+    if all_runtimes and runtime:
+        raise LogsUsage("--runtime and --all-runtimes contradict each other: give one")
+    now_ms = int(time.time() * 1000)
+    start_ms, end_ms = time_range(since, start, end, now_ms)
+
+    from tui.context import build_context
+    from tui.redact import register_secret
+
+    for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+        register_secret(os.environ.get(name))
+    playbook = _playbook(playbook_ref or "agentcore-mcp")
+    if node and node not in playbook.nodes:
+        raise LogsUsage(f"--node {node!r}: no such node in {playbook.id} (`agentcore-triage match TEXT` finds one)")
+    ctx = build_context(profile=profile, region=region, runtime=runtime, project=project, agent=agent)
+    if not (ctx.runtime or all_runtimes or extra_groups):
+        raise LogsUsage("which runtime? give --runtime ARN|ID|NAME, --all-runtimes, or --log-group NAME")
+    from tui.aws.session import read_only_client
+    from tui.logs.reader import DEFAULT_MAX_EVENTS
+
+    cap = max_events or DEFAULT_MAX_EVENTS
+    logs = read_only_client(ctx, "logs", timeout=ctx.timeout)
+    if all_runtimes:
+        code = _all_runtimes(ctx, logs, playbook, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
+        sys.exit(code)
+    target = _target(ctx, logs, verbose)
+    for name in extra_groups:
+        target.add(name, "extra", "--log-group")
+    if follow:
+        sys.exit(_follow(logs, playbook, target, start_ms, session, grep, node, fmt, poll_interval, verbose))
+    result = _scan_target(logs, playbook, target, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
+    _report_read(result, verbose)
+    if fmt == "json":
+        click.echo(json.dumps({"runtime": _target_json(target), **result.as_json()}, indent=2, default=str))
+    elif fmt == "text":
+        click.echo(render_text(target, result, playbook.id))
+    actionable = [g for g in result.ranked() if not g.noise and g.node]
+    failed = bool(result.stats.errors) or not result.stats.groups_read
+    sys.exit(EXIT_FOUND if actionable or failed or result.stats.capped else EXIT_OK)
+
+
+def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
+    from tui.aws.runtimes import find_runtime, id_from_arn
+    from tui.aws.session import read_only_client
+    from tui.logs.targets import RuntimeTarget, aws_reason, otel_groups_from_project, runtime_groups, target_for
+
+    if not ctx.runtime:
+        return RuntimeTarget("", "")
+    control = read_only_client(ctx, "bedrock-agentcore-control", timeout=ctx.timeout)
+    try:
+        summary, seen = find_runtime(control, ctx.runtime)
+    except Exception as exc:  # noqa: BLE001 - the groups can still be derived from an id or ARN
+        runtime_id = id_from_arn(ctx.runtime) or ctx.runtime
+        target = RuntimeTarget(runtime_id, "")
+        target.notes.append(f"ListAgentRuntimes failed ({aws_reason(exc)}): groups derived from {runtime_id!r}")
+        for name in runtime_groups(logs, runtime_id):
+            target.add(name, "runtime", "runtime id")
+        for name, source in otel_groups_from_project(ctx.project):
+            target.add(name, "otel", source)
+        return target
+    if summary is None:
+        names = sorted({str(r.get("agentRuntimeName")) for r in seen})
+        where = control.meta.region_name
+        raise LogsUsage(
+            f"no runtime {ctx.runtime!r} in {where}" + (f"; runtimes here: {', '.join(names[:10])}" if names else "")
+        )
+    target = target_for(control, logs, summary, ctx.project)
+    for group in target.groups:
+        _say(verbose, f"log group {group.name} ({group.kind}, from {group.source})")
+    for note in target.notes:
+        _say(verbose, note)
+    return target
+
+
+def _target_json(target: Any) -> dict[str, Any]:
+    return {
+        "id": target.runtime_id or None,
+        "name": target.name or None,
+        "arn": target.arn or None,
+        "log_groups": [{"name": g.name, "kind": g.kind, "source": g.source} for g in target.groups],
+        "notes": target.notes,
+    }
+
+
+def _scan_target(
+    logs: Any,
+    playbook: Any,
+    target: Any,
+    start_ms: int,
+    end_ms: int,
+    session: str | None,
+    grep: str | None,
+    node: str | None,
+    fmt: str,
+    cap: int,
+    via: str,
+    verbose: bool,
+) -> Any:
+    from tui.logs.scan import scan
+
+    def stream(event: Any, match: Any) -> None:
+        if node and (match is None or match.node != node):
+            return
+        if match is None and not (session or grep):
+            return  # a filter word was there but no signature matched: not an event anyone asked for
+        click.echo(json.dumps(event.as_json(match), default=str))
+
+    return scan(
+        logs,
+        playbook,
+        [g.name for g in target.groups],
+        start_ms,
+        end_ms,
+        session=session,
+        grep=grep,
+        node=node,
+        max_events=cap,
+        strategy=via,
+        on_event=stream if fmt == "jsonl" else None,
+    )
+
+
+def _report_read(result: Any, verbose: bool) -> None:
+    stats = result.stats
+    _say(verbose, f"read via {stats.strategy}: {stats.reason}")
+    for pattern in stats.patterns:
+        _say(verbose, f"filter pattern: {pattern}")
+    if stats.query:
+        _say(verbose, f"insights query: {stats.query}")
+    if stats.strategy == "filter" and stats.patterns:
+        _say(verbose, "filter terms are case-sensitive in CloudWatch; events are classified again here")
+    _say(verbose, f"{stats.events} events read in {stats.calls} calls from {len(stats.groups_read)} group(s)")
+    for note in result.notes:
+        _say(verbose, note)
+    for name in stats.missing_groups:
+        click.echo(f"agentcore-triage: log group {name} does not exist (nothing to read there)", err=True)
+    for error in stats.errors:
+        click.echo(f"agentcore-triage: {error}", err=True)
+    if stats.capped:
+        click.echo(f"agentcore-triage: {stats.cap_message}", err=True)
+
+
+def _when(ms: int | None) -> str:
+    from tui.logs.classify import iso
+
+    return iso(ms) or "-"
+
+
+def render_text(target: Any, result: Any, playbook_id: str) -> str:
+    lines = []
+    head = target.label if target.runtime_id else ", ".join(result.groups)
+    lines.append(f"agentcore-triage logs · {head} · {_when(result.start_ms)} → {_when(result.end_ms)}")
+    kinds = {g.name: g for g in target.groups}
+    shown = []
+    for name in result.groups:
+        ref = kinds.get(name)
+        missing = " — does not exist" if name in result.stats.missing_groups else ""
+        shown.append(
+            f"{name} ({ref.kind}{', ' + ref.source if ref and ref.kind != 'runtime' else ''}){missing}" if ref else name
+        )
+    lines.append("groups: " + "; ".join(shown))
+    ranked = result.ranked()
+    if not ranked:
+        lines.append("")
+        lines.append(f"No known error in {result.stats.events} events read.")
+        return "\n".join(lines)
+    lines.append("")
+    for rank, group in enumerate(ranked, 1):
+        tag = "noise · " if group.noise else ""
+        where = f"[{group.node}]" if group.node else ""
+        lines.append(f"{rank:>2}. {group.count:>6}×  {tag}{group.title}  {where}".rstrip())
+        detail = f"first {_when(group.first_ms)}  last {_when(group.last_ms)}  in {', '.join(group.log_groups)}"
+        if group.sessions:
+            detail += f"  sessions {', '.join(group.sessions)}"
+        lines.append(f"{'':12}{detail}")
+        if group.why_noise:
+            lines.append(f"{'':12}noise: {group.why_noise}")
+        sample = group.last
+        if sample:
+            lines.append(f"{'':12}│ {sample['message']}")
+    top = next((g for g in ranked if g.node and not g.noise), None)
+    if top:
+        lines.append("")
+        lines.append(f"Walk from the top error: agentcore-triage run --playbook {playbook_id} --start {top.node}")
+    return "\n".join(lines)
+
+
+def _follow(
+    logs: Any,
+    playbook: Any,
+    target: Any,
+    start_ms: int,
+    session: str | None,
+    grep: str | None,
+    node: str | None,
+    fmt: str,
+    poll_interval: float,
+    verbose: bool,
+) -> int:
+    import threading
+
+    from tui.logs.classify import Classifier, Grouping, iso
+    from tui.logs.follow import follow
+    from tui.logs.scan import server_terms
+    from tui.redact import redact_text
+
+    terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
+    grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
+    stop = threading.Event()
+
+    def on_event(event: Any, match: Any) -> None:
+        if node and (match is None or match.node != node):
+            return
+        if match is None and not (session or grep):
+            return
+        if fmt == "jsonl":
+            click.echo(json.dumps(event.as_json(match), default=str))
+            return
+        where = f"[{match.node}]" if match and match.node else ("[noise]" if match else "[-]")
+        first = redact_text(event.message.splitlines()[0] if event.message else "")[:300]
+        click.echo(f"{iso(event.timestamp)} {where} {event.log_group} {first}")
+
+    def on_poll(n: int, fresh: int, interval: float, stats: Any) -> None:
+        _say(verbose, f"poll {n}: {fresh} new event(s); next in {interval:.1f} s")
+        for name in stats.missing_groups if n == 1 else ():
+            click.echo(f"agentcore-triage: log group {name} does not exist (nothing to read there)", err=True)
+
+    for note in notes:
+        _say(verbose, note)
+    _say(verbose, "following via FilterLogEvents (polling; ctrl-c ends)")
+    try:
+        follow(
+            logs,
+            grouping,
+            [g.name for g in target.groups],
+            start_ms,
+            terms=terms,
+            on_event=on_event,
+            on_poll=on_poll,
+            stop=stop,
+            session=session,
+            grep=grep,
+            min_interval=poll_interval,
+            max_interval=max(poll_interval, 30.0),
+        )
+    except KeyboardInterrupt:
+        stop.set()
+        summary = ", ".join(f"{g.count}× {g.node or g.title}" for g in grouping.ranked()[:5]) or "no known error"
+        click.echo(f"agentcore-triage: stopped following ({summary})", err=True)
+        return EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def _all_runtimes(
+    ctx: Any,
+    logs: Any,
+    playbook: Any,
+    start_ms: int,
+    end_ms: int,
+    session: str | None,
+    grep: str | None,
+    node: str | None,
+    fmt: str,
+    cap: int,
+    via: str,
+    verbose: bool,
+) -> int:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from tui.aws.session import read_only_client
+    from tui.logs.scan import scan
+    from tui.logs.targets import aws_reason, list_runtimes, target_for
+
+    control = read_only_client(ctx, "bedrock-agentcore-control", timeout=ctx.timeout)
+    summaries = list_runtimes(control)
+    if not summaries:
+        click.echo(f"No runtime in {control.meta.region_name}.")
+        return EXIT_OK
+    _say(verbose, f"{len(summaries)} runtime(s) in {control.meta.region_name}; reading 4 at a time")
+
+    def one(summary: dict[str, Any]) -> dict[str, Any]:
+        try:
+            target = target_for(control, logs, summary, None, include_project=False)
+            result = scan(
+                logs,
+                playbook,
+                [g.name for g in target.groups],
+                start_ms,
+                end_ms,
+                session=session,
+                grep=grep,
+                node=node,
+                max_events=cap,
+                strategy=via,
+            )
+            return {"target": target, "result": result, "error": None}
+        except Exception as exc:  # noqa: BLE001 - one runtime's failure is its row, not the run's end
+            return {"target": None, "summary": summary, "result": None, "error": aws_reason(exc)}
+
+    with ThreadPoolExecutor(max_workers=min(4, len(summaries)), thread_name_prefix="logs-runtime") as pool:
+        rows = list(pool.map(one, summaries))
+    out = []
+    found = False
+    for summary, row in zip(summaries, rows, strict=True):
+        label = f"{summary.get('agentRuntimeName')} ({summary.get('agentRuntimeId')})"
+        result = row["result"]
+        if result is None:
+            out.append({"runtime": label, "error": row["error"]})
+            continue
+        ranked = result.ranked()
+        actionable = [g for g in ranked if g.node and not g.noise]
+        found = found or bool(actionable) or bool(result.stats.errors)
+        out.append(
+            {
+                "runtime": label,
+                "id": summary.get("agentRuntimeId"),
+                "events_read": result.stats.events,
+                "actionable": sum(g.count for g in actionable),
+                "noise": sum(g.count for g in ranked if g.noise),
+                "top": [{"node": g.node, "count": g.count, "title": g.title} for g in actionable[:3]],
+                "missing_groups": result.stats.missing_groups,
+                "capped": result.stats.cap_message or None,
+                "errors": result.stats.errors,
+                **({"groups": [g.as_json() for g in ranked]} if fmt == "json" else {}),
+            }
+        )
+    if fmt in ("json", "jsonl"):
+        for row in out if fmt == "jsonl" else ():
+            click.echo(json.dumps(row, default=str))
+        if fmt == "json":
+            click.echo(
+                json.dumps({"start": _when(start_ms), "end": _when(end_ms), "runtimes": out}, indent=2, default=str)
+            )
+        return EXIT_FOUND if found else EXIT_OK
+    click.echo(f"agentcore-triage logs · all runtimes · {_when(start_ms)} → {_when(end_ms)}\n")
+    width = max(len(r["runtime"]) for r in out)
+    click.echo(f"{'runtime':<{width}}  {'events':>7}  {'errors':>7}  {'noise':>6}  top error")
+    for row in out:
+        if "error" in row and row.get("events_read") is None:
+            click.echo(f"{row['runtime']:<{width}}  could not read: {row['error']}")
+            continue
+        top = ", ".join(f"{t['node']} ({t['count']}×)" for t in row["top"]) or "-"
+        click.echo(
+            f"{row['runtime']:<{width}}  {row['events_read']:>7}  {row['actionable']:>7}  {row['noise']:>6}  {top}"
+        )
+        for name in row["missing_groups"]:
+            click.echo(f"{'':<{width}}  log group {name} does not exist")
+        for error in row["errors"]:
+            click.echo(f"{'':<{width}}  {error}")
+        if row["capped"]:
+            click.echo(f"{'':<{width}}  {row['capped']}")
+    return EXIT_FOUND if found else EXIT_OK

@@ -1,0 +1,550 @@
+"""Stream CloudWatch events out of log groups over a time range, filtered server-side, to the end of the range.
+
+Two ways to ask CloudWatch, picked per range (``plan_read``):
+
+* ``filter`` — ``FilterLogEvents`` with a filter pattern ``?"term" ?"term" …`` built from literal words of the
+  playbook's signatures (all streams, every page until the range ends). Cheap for short ranges and the only
+  way to tail (``--follow``).
+* ``insights`` — one Logs Insights query over all groups at once (``filter @message like /…/``, sorted by
+  time, 10,000 rows per query, continued from the last row's time until the range is done). Fewer calls for
+  long ranges; Insights bills per GB scanned, so it is used only beyond ``INSIGHTS_FROM``.
+
+Server-side filters only narrow what is sent: every event is classified again here (``tui.logs.classify``),
+so a coarse pattern costs bandwidth, never correctness. Nothing is capped silently: when ``max_events`` is
+reached the read stops and ``ReadStats.cap_message`` says so and how to narrow. Events are yielded as they
+arrive; nothing holds the range in memory.
+"""
+
+from __future__ import annotations
+
+import functools
+import queue
+import re
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC
+from typing import Any
+
+from tui.logs.classify import LogEvent, clean_text, iso
+from tui.logs.terms import literal_terms
+
+FILTER_PATTERN_MAX = 1024
+"""CloudWatch's limit on a filter pattern's length."""
+PAGE_LIMIT = 10_000
+"""Most events FilterLogEvents returns per page (the API maximum)."""
+INSIGHTS_ROWS = 10_000
+"""Most rows one Logs Insights query returns."""
+INSIGHTS_FROM = 6 * 3600 * 1000
+"""Ranges longer than this (ms) use Logs Insights; shorter ones FilterLogEvents."""
+DEFAULT_MAX_EVENTS = 250_000
+INSIGHTS_SLICE_MS = 3 * 3600 * 1000
+INSIGHTS_MAX_SLICES = 16
+FILTER_SLICE_MS = 6 * 3600 * 1000
+FILTER_MAX_SLICES = 4
+MAX_PAGES = 100_000
+QUERY_DEADLINE = 300.0
+"""Seconds one Insights query may run before the read reports it as failed."""
+
+
+def filter_terms(signatures: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(terms for the server-side filter, signatures that give no usable term)."""
+    terms: list[str] = []
+    unusable: list[str] = []
+    for sig in signatures:
+        words = literal_terms(sig)
+        if words is None:
+            unusable.append(sig)
+        else:
+            terms += [w for w in words if w not in terms]
+    # In an OR, a term that contains another term adds nothing.
+    terms = [t for t in terms if not any(o != t and o in t for o in terms)]
+    return terms, unusable
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def or_patterns(terms: Sequence[str]) -> list[str]:
+    """``?"a" ?"b" …`` patterns, split so that each stays within CloudWatch's length limit."""
+    patterns: list[str] = []
+    current = ""
+    for term in terms:
+        piece = "?" + _quote(term)
+        if current and len(current) + 1 + len(piece) > FILTER_PATTERN_MAX:
+            patterns.append(current)
+            current = ""
+        current = f"{current} {piece}".strip()
+    if current:
+        patterns.append(current)
+    return patterns
+
+
+@dataclass
+class ReadRequest:
+    """What to read: groups, range (epoch ms), and narrowing."""
+
+    groups: list[str]
+    start_ms: int
+    end_ms: int
+    terms: list[str] = field(default_factory=list)
+    """Server-side OR terms (from the signatures); empty reads every event."""
+    session: str | None = None
+    grep: str | None = None
+    max_events: int = DEFAULT_MAX_EVENTS
+    strategy: str = "auto"
+    """``auto`` (per range), ``filter`` or ``insights``."""
+
+
+@dataclass
+class ReadStats:
+    """What the read did, for ``--verbose`` and for the cap message."""
+
+    strategy: str = ""
+    reason: str = ""
+    patterns: list[str] = field(default_factory=list)
+    query: str = ""
+    groups_read: list[str] = field(default_factory=list)
+    missing_groups: list[str] = field(default_factory=list)
+    calls: int = 0
+    events: int = 0
+    capped: bool = False
+    cap_message: str = ""
+    errors: list[str] = field(default_factory=list)
+    last_ms: int | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def count_call(self) -> None:
+        with self.lock:
+            self.calls += 1
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "strategy": self.strategy,
+            "reason": self.reason,
+            "filter_patterns": self.patterns,
+            "insights_query": self.query or None,
+            "groups_read": self.groups_read,
+            "missing_groups": self.missing_groups,
+            "calls": self.calls,
+            "events_read": self.events,
+            "capped": self.capped,
+            "cap_message": self.cap_message or None,
+            "errors": self.errors,
+        }
+
+
+def plan_read(request: ReadRequest) -> tuple[str, str]:
+    """(strategy, why) for this range."""
+    span = request.end_ms - request.start_ms
+    hours = span / 3_600_000
+    if request.strategy in ("filter", "insights"):
+        return request.strategy, f"{request.strategy} requested"
+    if span > INSIGHTS_FROM:
+        return "insights", (
+            f"range {hours:.1f} h > {INSIGHTS_FROM / 3_600_000:.0f} h: one Logs Insights query over all groups "
+            "needs far fewer calls than paging FilterLogEvents (Insights bills per GB scanned)"
+        )
+    return "filter", (
+        f"range {hours:.1f} h <= {INSIGHTS_FROM / 3_600_000:.0f} h: FilterLogEvents with a filter pattern "
+        "(no per-GB query charge)"
+    )
+
+
+def _code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None) or {}
+    return str((response.get("Error") or {}).get("Code") or "")
+
+
+def _reason(exc: BaseException) -> str:
+    from tui.logs.targets import aws_reason
+
+    return aws_reason(exc)
+
+
+def existing_groups(logs: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(groups that exist, groups that do not), one DescribeLogGroups per name."""
+    present: list[str] = []
+    missing: list[str] = []
+    for name in names:
+        found = False
+        kwargs: dict[str, Any] = {"logGroupNamePrefix": name}
+        for _ in range(20):
+            page = logs.describe_log_groups(**kwargs)
+            if any(g.get("logGroupName") == name for g in page.get("logGroups", [])):
+                found = True
+                break
+            token = page.get("nextToken")
+            if not token:
+                break
+            kwargs["nextToken"] = token
+        (present if found else missing).append(name)
+    return present, missing
+
+
+def _narrowing_pattern(request: ReadRequest) -> str | None:
+    """An AND pattern for ``--session``/``--grep`` (exact, case-sensitive terms), else None."""
+    words = [w for w in (request.session, request.grep) if w]
+    return " ".join(_quote(w) for w in words) if words else None
+
+
+def _wanted(request: ReadRequest, message: str) -> bool:
+    if request.session and request.session not in message:
+        return False
+    return not (request.grep and request.grep not in message)
+
+
+_IGNORES_PATTERNS: dict[str, bool] = {}
+"""Endpoint URL → whether it ignores filter patterns (learnt once per process)."""
+
+
+def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadStats) -> bool:
+    """One small FilterLogEvents with a pattern: does the server honour it? CloudWatch does; an emulator may
+    not, and then a long pattern is pure overhead. ``--session``/``--grep`` stay exact: they are checked here."""
+    if not request.terms and not (request.session or request.grep):
+        return False
+    endpoint = str(getattr(getattr(logs, "meta", None), "endpoint_url", ""))
+    if endpoint in _IGNORES_PATTERNS:
+        return _IGNORES_PATTERNS[endpoint]
+    words = [w for w in (request.session, request.grep) if w]
+    probe_terms = [] if words else list(request.terms[:3])  # short: the probe itself must be cheap
+    pattern = " ".join(_quote(w) for w in words) if words else or_patterns(probe_terms)[0]
+    stats.count_call()
+    page = logs.filter_log_events(
+        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=25
+    )
+    ignored = False
+    for raw in page.get("events", []):
+        message = str(raw.get("message") or "")
+        if (words and not all(w in message for w in words)) or (
+            probe_terms and not any(t in message for t in probe_terms)
+        ):
+            ignored = True
+            break
+    if page.get("events"):
+        _IGNORES_PATTERNS[endpoint] = ignored  # only a page with events tells
+    return ignored
+
+
+class _Stop(Exception):
+    pass
+
+
+def _filter_group(
+    logs: Any,
+    group: str,
+    request: ReadRequest,
+    patterns: list[str | None],
+    terms_by_pattern: list[list[str]],
+    emit: Callable[[list[LogEvent]], None],
+    cancelled: threading.Event,
+    stats: ReadStats,
+    only: int | None = None,
+    piece: tuple[int, int] | None = None,
+) -> None:
+    for index, pattern in enumerate(patterns):
+        if only is not None and index != only:
+            continue
+        earlier = [t for terms in terms_by_pattern[:index] for t in terms]
+        own = terms_by_pattern[index]
+        kwargs: dict[str, Any] = {
+            "logGroupName": group,
+            "startTime": piece[0] if piece else request.start_ms,
+            "endTime": piece[1] if piece else request.end_ms,
+            "limit": PAGE_LIMIT,
+        }
+        if pattern:
+            kwargs["filterPattern"] = pattern
+        for _ in range(MAX_PAGES):
+            if cancelled.is_set():
+                return
+            stats.count_call()
+            page = logs.filter_log_events(**kwargs)
+            batch = []
+            for raw in page.get("events", []):
+                message = str(raw.get("message") or "")
+                # What the pattern asks for, checked again (an emulator may ignore the pattern), and an
+                # event several OR patterns match is counted once: by the first pattern that sends it.
+                if own and not any(t in message for t in own):
+                    continue
+                if earlier and any(t in message for t in earlier):
+                    continue
+                batch.append(
+                    LogEvent(
+                        int(raw.get("timestamp") or 0),
+                        clean_text(message),
+                        group,
+                        str(raw.get("logStreamName") or ""),
+                        str(raw.get("eventId") or ""),
+                    )
+                )
+            if batch:
+                emit(batch)
+            token = page.get("nextToken")
+            if not token or token == kwargs.get("nextToken"):
+                break
+            kwargs["nextToken"] = token
+
+
+def _insights_query(request: ReadRequest) -> str:
+    filters = []
+    if request.terms:
+        alternatives = "|".join(re.escape(t).replace("\\ ", " ").replace("/", "\\/") for t in request.terms)
+        filters.append(f"filter @message like /(?i){alternatives}/")
+    for word in (request.session, request.grep):
+        if word:
+            filters.append('filter @message like "' + word.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    parts = ["fields @timestamp, @message, @logStream, @log", *filters, "sort @timestamp asc", f"limit {INSIGHTS_ROWS}"]
+    return " | ".join(parts)
+
+
+def _row_time(value: str) -> int:
+    """Insights @timestamp: ``2026-12-01 15:04:05.123`` (UTC) on AWS; epoch ms digits in some emulations."""
+    if value.isdigit():
+        return int(value)
+    from datetime import datetime
+
+    return int(datetime.strptime(value, "%Y-%m-%d %H:%M:%S.%f").replace(tzinfo=UTC).timestamp() * 1000)
+
+
+def _run_query(
+    logs: Any, groups: list[str], start_ms: int, end_ms: int, query: str, cancelled: threading.Event, stats: ReadStats
+) -> list[list[dict[str, str]]]:
+    stats.count_call()
+    started = logs.start_query(
+        logGroupNames=groups,
+        startTime=start_ms // 1000,
+        endTime=-(-end_ms // 1000),
+        queryString=query,
+        limit=INSIGHTS_ROWS,
+    )
+    query_id = started["queryId"]
+    delay, deadline = 0.2, time.monotonic() + QUERY_DEADLINE
+    while True:
+        stats.count_call()
+        result = logs.get_query_results(queryId=query_id)
+        status = str(result.get("status") or "")
+        if status == "Complete":
+            return list(result.get("results") or [])
+        if status in ("Failed", "Cancelled", "Timeout", "Unknown"):
+            raise RuntimeError(f"Logs Insights query {status.lower()}")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Logs Insights query still {status or 'running'} after {QUERY_DEADLINE:.0f} s")
+        if cancelled.wait(delay):
+            raise _Stop()
+        delay = min(delay * 2, 2.0)
+
+
+def insights_slices(start_ms: int, end_ms: int) -> list[tuple[int, int]]:
+    """Pieces of a long range queried concurrently: each query then scans only its piece (the bytes scanned,
+    which Insights bills, are the same) and a dense piece rarely hits the row cap."""
+    return time_slices(start_ms, end_ms, INSIGHTS_SLICE_MS, INSIGHTS_MAX_SLICES)
+
+
+def time_slices(start_ms: int, end_ms: int, slice_ms: int, most: int) -> list[tuple[int, int]]:
+    """Disjoint inclusive [start, end] pieces of at most ``slice_ms`` (no more than ``most`` pieces): read
+    concurrently, CloudWatch's work on one piece overlaps this process's work on another."""
+    count = max(1, min(most, -(-(end_ms - start_ms) // slice_ms)))
+    step = -(-(end_ms - start_ms) // count)
+    edges = [start_ms + i * step for i in range(count)] + [end_ms + 1]
+    return [(edges[i], min(edges[i + 1] - 1, end_ms)) for i in range(count)]
+
+
+def _insights(
+    logs: Any,
+    request: ReadRequest,
+    emit: Callable[[list[LogEvent]], None],
+    cancelled: threading.Event,
+    stats: ReadStats,
+    piece: tuple[int, int] | None = None,
+) -> None:
+    query = stats.query = _insights_query(request)
+    lowered_terms = [t.lower() for t in request.terms]
+    first, last_ms = piece or (request.start_ms, request.end_ms)
+    start = first
+    seen_at_cursor: set[str] = set()
+    for _ in range(10_000):
+        rows = _run_query(logs, stats.groups_read, start, last_ms, query, cancelled, stats)
+        batch: list[LogEvent] = []
+        last = start
+        boundary: set[str] = set()
+        for row in rows:
+            fields = {f.get("field"): f.get("value") for f in row}
+            ts = _row_time(str(fields.get("@timestamp") or "0"))
+            group = str(fields.get("@log") or "")
+            group = group.split(":", 1)[1] if re.match(r"^\d{12}:", group) else group
+            stream = str(fields.get("@logStream") or "")
+            message = str(fields.get("@message") or "")
+            ptr = str(fields.get("@ptr") or f"{group}/{stream}/{ts}/{hash(message)}")
+            if ts // 1000 * 1000 == start and ptr in seen_at_cursor:
+                continue  # already sent by the previous query (the cursor restarts at the last row's second)
+            if ts < first or ts > last_ms:
+                continue  # the query's range is whole seconds; this piece's is exact
+            if lowered_terms and not any(t in message.lower() for t in lowered_terms):
+                continue  # what the query asked for, checked again (an emulator may ignore the filter)
+            batch.append(LogEvent(ts, clean_text(message), group, stream, ptr))
+            if ts // 1000 > last // 1000:
+                boundary = set()
+            last = max(last, ts)
+            boundary.add(ptr)
+        if batch:
+            emit(batch)
+        if len(rows) < INSIGHTS_ROWS:
+            return
+        next_start = last // 1000 * 1000
+        if next_start <= start and not batch:
+            stats.capped = True
+            stats.cap_message = (
+                f"more than {INSIGHTS_ROWS} matching events within one second at {iso(next_start)}: the rest of "
+                "that second is not read; narrow with --grep, --session or --node"
+            )
+            return
+        seen_at_cursor = boundary if next_start == last // 1000 * 1000 else set()
+        start = next_start
+
+
+def read_events(
+    logs: Any,
+    request: ReadRequest,
+    stats: ReadStats | None = None,
+    *,
+    cancelled: threading.Event | None = None,
+    workers: int = 4,
+) -> Iterator[LogEvent]:
+    """Every event of ``request.groups`` in the range that passes the server-side filter, as it arrives.
+
+    Missing groups are recorded in ``stats.missing_groups`` (not an error: the OTEL group may not exist yet).
+    Stops at ``request.max_events`` with ``stats.capped`` and a message saying how to narrow.
+    """
+    stats = stats if stats is not None else ReadStats()
+    outer = cancelled
+    cancelled = threading.Event()  # ours: set when this read ends; ``outer`` (the caller's) is only watched
+    present, missing = existing_groups(logs, request.groups)
+    stats.groups_read, stats.missing_groups = present, missing
+    strategy, why = plan_read(request)
+    send_patterns = True
+    if present and request.strategy != "insights" and _ignores_patterns(logs, present[0], request, stats):
+        strategy = "filter"
+        why = (
+            "the server ignored a filter pattern (it sent events the pattern excludes: an emulator or proxy), so "
+            "sending one would only cost time: FilterLogEvents without it, every event classified here"
+        )
+        send_patterns = False
+    stats.strategy, stats.reason = strategy, why
+    if not present:
+        return
+    narrowing = _narrowing_pattern(request)
+    if not send_patterns:  # --session/--grep are still checked (_wanted)
+        patterns: list[str | None] = [None]
+        terms_by_pattern: list[list[str]] = [[]]  # every event goes to the classifier, which is stricter
+    elif narrowing:
+        patterns = [narrowing]
+        terms_by_pattern = [[]]
+    elif request.terms:
+        chunks = or_patterns(request.terms)
+        patterns = list(chunks)
+        terms_by_pattern = [re.findall(r'\?"((?:[^"\\]|\\.)*)"', c) for c in chunks]
+        terms_by_pattern = [[t.replace('\\"', '"').replace("\\\\", "\\") for t in ts] for ts in terms_by_pattern]
+    else:
+        patterns, terms_by_pattern = [None], [[]]
+    stats.patterns = [p for p in patterns if p] if strategy == "filter" else []
+
+    pages: queue.Queue[Any] = queue.Queue(maxsize=2)  # at most a few pages in memory: events stream
+    done = object()
+
+    def emit(batch: list[LogEvent]) -> None:
+        while not cancelled.is_set():
+            try:
+                pages.put(batch, timeout=0.5)
+                return
+            except queue.Full:
+                continue
+        raise _Stop()
+
+    def run(job: Callable[[], None], label: str) -> None:
+        try:
+            job()
+        except _Stop:
+            pass
+        except Exception as exc:  # noqa: BLE001 - reported in stats, the other groups go on
+            if _code(exc) == "ResourceNotFoundException":
+                with stats.lock:
+                    stats.missing_groups.append(label)
+            else:
+                with stats.lock:
+                    stats.errors.append(f"{label}: {_reason(exc)}")
+        finally:
+            _put_done()
+
+    def _put_done() -> None:
+        while True:
+            try:
+                pages.put(done, timeout=0.5)
+                return
+            except queue.Full:
+                if cancelled.is_set():
+                    return
+
+    jobs: list[tuple[Callable[[], None], str]]
+    if strategy == "insights":
+        jobs = [
+            (functools.partial(_insights, logs, request, emit, cancelled, stats, piece), ", ".join(present))
+            for piece in insights_slices(request.start_ms, request.end_ms)
+        ]
+    else:
+        jobs = [
+            (
+                functools.partial(
+                    _filter_group, logs, g, request, patterns, terms_by_pattern, emit, cancelled, stats, i, piece
+                ),
+                g,
+            )
+            for g in present
+            for i in range(len(patterns))
+            for piece in time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES)
+        ]
+    threads = [
+        threading.Thread(target=run, args=job, name=f"logs-read-{i}", daemon=True)
+        for i, job in enumerate(jobs[: max(1, workers)])
+    ]
+    pending = jobs[len(threads) :]
+    for t in threads:
+        t.start()
+    running = len(threads)
+    try:
+        while running:
+            try:
+                item = pages.get(timeout=0.5)
+            except queue.Empty:
+                if outer is not None and outer.is_set():
+                    return
+                continue
+            if item is done:
+                running -= 1
+                if pending:
+                    job = pending.pop(0)
+                    t = threading.Thread(target=run, args=job, daemon=True)
+                    threads.append(t)
+                    t.start()
+                    running += 1
+                continue
+            for event in item:
+                if not _wanted(request, event.message):
+                    continue
+                if stats.events >= request.max_events:
+                    stats.capped = True
+                    stats.cap_message = (
+                        f"stopped at the cap of {request.max_events} events (last read: {iso(stats.last_ms)}); "
+                        "the rest of the range is not counted. Narrow with --since or --start/--end, "
+                        "--session, --grep or --node, or raise --max-events"
+                    )
+                    return
+                stats.events += 1
+                stats.last_ms = max(stats.last_ms or 0, event.timestamp)
+                yield event
+    finally:
+        cancelled.set()
+        for t in threads:
+            t.join(timeout=5)

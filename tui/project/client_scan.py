@@ -1,0 +1,176 @@
+"""Static analysis of the project's MCP *client* code (``my_mcp_client_remote*.py`` and any file using the mcp
+client), and a bounded walk over the project's Python files that other checks share.
+
+Finds what the troubleshooting guide tells clients to do and what breaks: an explicit ``Mcp-Session-Id``,
+the UUID monkeypatch of ``JSONRPCMessage.model_validate_json``, ``initialize`` sent with ``"params": {}``,
+and mcp 1.x client APIs that mcp 2.x removed. Never imports or runs the code.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_FILES = 300
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 4
+SKIP_DIRS = frozenset(
+    {".git", ".venv", "venv", "env", "node_modules", "site-packages", "__pycache__", ".tox", "build", "dist", "cdk.out"}
+)
+CLIENT_HINT = re.compile(
+    r"\bmcp\.client\b|from mcp import [^\n]*ClientSession|streamablehttp_client|streamable_http_client|\bClientSession\("
+)
+INITIALIZE_EMPTY_PARAMS = re.compile(
+    r"""["']method["']\s*:\s*["']initialize["'][^{}]{0,200}["']params["']\s*:\s*\{\s*\}"""
+)
+
+
+def python_files(root: str | Path) -> Iterator[Path]:
+    """The project's own ``.py`` files, breadth-first, bounded in number, depth and size; virtualenvs skipped."""
+    base = Path(root).expanduser()
+    if not base.is_dir():
+        return
+    queue: list[tuple[Path, int]] = [(base, 0)]
+    seen = 0
+    while queue:
+        folder, depth = queue.pop(0)
+        try:
+            entries = sorted(folder.iterdir(), key=lambda p: p.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.is_symlink():
+                continue
+            if entry.is_dir():
+                if depth + 1 < MAX_DEPTH and entry.name not in SKIP_DIRS and not entry.name.startswith("."):
+                    queue.append((entry, depth + 1))
+            elif entry.suffix == ".py":
+                try:
+                    if entry.stat().st_size > MAX_BYTES:
+                        continue
+                except OSError:
+                    continue
+                yield entry
+                seen += 1
+                if seen >= MAX_FILES:
+                    return
+
+
+def read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8", errors="replace")
+
+
+@dataclass
+class ClientFinding:
+    line: int
+    what: str
+
+
+@dataclass
+class ClientCode:
+    path: Path
+    syntax_error: str | None = None
+    session_headers: list[ClientFinding] = field(default_factory=list)
+    uuid_patches: list[ClientFinding] = field(default_factory=list)
+    initialize_empty_params: list[ClientFinding] = field(default_factory=list)
+    v1_api: list[ClientFinding] = field(default_factory=list)
+    """mcp 1.x client APIs that mcp 2.x removed or changed."""
+
+
+def _const_str(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _dotted(node: ast.AST) -> str:
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    return ""
+
+
+def is_client_file(path: Path, text: str) -> bool:
+    return path.name.startswith("my_mcp_client_remote") or bool(CLIENT_HINT.search(text))
+
+
+def analyse_client(path: Path, text: str | None = None) -> ClientCode:
+    text = read_text(path) if text is None else text
+    code = ClientCode(path=path)
+    try:
+        tree = ast.parse(text, filename=str(path))
+    except SyntaxError as exc:
+        code.syntax_error = f"line {exc.lineno}: {exc.msg}"
+        return code
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            keys = {
+                (_const_str(k) or "").lower(): v for k, v in zip(node.keys, node.values, strict=True) if k is not None
+            }
+            if "mcp-session-id" in keys:
+                code.session_headers.append(ClientFinding(node.lineno, "a headers dict sets Mcp-Session-Id"))
+            if (_const_str(keys.get("method")) or "") == "initialize" and "params" in keys:
+                params = keys["params"]
+                if isinstance(params, ast.Dict) and not params.keys:
+                    code.initialize_empty_params.append(
+                        ClientFinding(node.lineno, '{"method": "initialize", "params": {}}')
+                    )
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Subscript) and (_const_str(target.slice) or "").lower() == "mcp-session-id":
+                    code.session_headers.append(ClientFinding(node.lineno, "headers['Mcp-Session-Id'] = …"))
+                if isinstance(target, ast.Attribute) and target.attr == "model_validate_json":
+                    owner = _dotted(target.value)
+                    if owner.endswith("JSONRPCMessage"):
+                        code.uuid_patches.append(ClientFinding(node.lineno, f"{owner}.model_validate_json = …"))
+        elif isinstance(node, ast.Call):
+            func = _dotted(node.func)
+            if func == "setattr" and len(node.args) >= 2 and _const_str(node.args[1]) == "model_validate_json":
+                if _dotted(node.args[0]).endswith("JSONRPCMessage"):
+                    code.uuid_patches.append(
+                        ClientFinding(node.lineno, "setattr(JSONRPCMessage, 'model_validate_json', …)")
+                    )
+            if func.rsplit(".", 1)[-1] == "streamablehttp_client":
+                code.v1_api.append(ClientFinding(node.lineno, "streamablehttp_client(…)"))
+            for kw in node.keywords:
+                if kw.arg == "read_timeout_seconds" and isinstance(kw.value, ast.Call):
+                    if _dotted(kw.value.func).rsplit(".", 1)[-1] == "timedelta":
+                        code.v1_api.append(ClientFinding(kw.value.lineno, "read_timeout_seconds=timedelta(…)"))
+        elif isinstance(node, (ast.With, ast.AsyncWith)):
+            for item in node.items:
+                call, names = item.context_expr, item.optional_vars
+                if (
+                    isinstance(call, ast.Call)
+                    and _dotted(call.func).rsplit(".", 1)[-1] == "streamable_http_client"
+                    and isinstance(names, ast.Tuple)
+                    and len(names.elts) == 3
+                ):
+                    code.v1_api.append(
+                        ClientFinding(call.lineno, "streamable_http_client(…) as (read, write, get_session_id)")
+                    )
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("mcp"):
+            for alias in node.names:
+                if alias.name == "streamablehttp_client":
+                    code.v1_api.append(ClientFinding(node.lineno, f"from {node.module} import streamablehttp_client"))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            if INITIALIZE_EMPTY_PARAMS.search(node.value[:20_000]):
+                code.initialize_empty_params.append(ClientFinding(node.lineno, 'a JSON body with "params": {}'))
+    # one finding per line is enough to point at the code
+    for name in ("session_headers", "uuid_patches", "initialize_empty_params", "v1_api"):
+        unique: dict[int, ClientFinding] = {}
+        for f in getattr(code, name):
+            unique.setdefault(f.line, f)
+        setattr(code, name, sorted(unique.values(), key=lambda f: f.line))
+    return code
+
+
+def client_files(root: str | Path) -> list[ClientCode]:
+    """Every client file of the project, analysed."""
+    out = []
+    for path in python_files(root):
+        text = read_text(path)
+        if is_client_file(path, text):
+            out.append(analyse_client(path, text))
+    return out
