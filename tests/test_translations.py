@@ -98,7 +98,9 @@ def test_resolve_applies_the_overlay_only_in_japanese() -> None:
     assert playbook.nodes["symptom"].title == "どのような症状が出ていますか？"
     assert playbook.nodes["symptom"].choices[1].goto == "aws-start"
     assert playbook.inputs[0].prompt.startswith("ランタイムのログを")
-    assert playbook.nodes["aws-role"].fixes[0].label.startswith("インラインポリシー agentcore-triage-logs")
+    assert next(f for f in playbook.nodes["aws-role"].fixes if f.key == "l").label.startswith(
+        "インラインポリシー agentcore-triage-logs"
+    )
     assert playbook.nodes["context"].when[1].because == "ランタイムが指定されました。AWS 側から始めます"
 
 
