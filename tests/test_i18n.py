@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from tui import i18n
+from tui.cli import i18n_catalogue as catalogue
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,17 +87,19 @@ def _po_catalog():  # type: ignore[no-untyped-def]
 
 
 def test_shipped_mo_is_the_compiled_po() -> None:
-    assert i18n.catalogue_file("ja").read_bytes() == i18n.compile_po(i18n.PO_FILE), (
-        "tui/locale/ja/LC_MESSAGES/agentcore-triage.mo is out of date: run `python -m tui.i18n update`"
+    assert i18n.catalogue_file("ja").read_bytes() == catalogue.compile_po(i18n.PO_FILE), (
+        "tui/locale/ja/LC_MESSAGES/agentcore-triage.mo is out of date: run `python -m tui.cli.i18n_catalogue update`"
     )
 
 
 def test_every_marked_string_has_japanese_and_nothing_stale() -> None:
-    extracted = {m.id for m in i18n.extract() if m.id}
+    extracted = {m.id for m in catalogue.extract() if m.id}
     catalog = _po_catalog()
     in_po = {m.id for m in catalog if m.id}
     missing = extracted - in_po
-    assert not missing, f"strings marked in the code but not in the .po (run `python -m tui.i18n update`): {missing}"
+    assert not missing, (
+        f"strings marked in the code but not in the .po (run `python -m tui.cli.i18n_catalogue update`): {missing}"
+    )
     assert not in_po - extracted, f"strings in the .po no longer in the code: {in_po - extracted}"
     for message in catalog:
         if not message.id:
