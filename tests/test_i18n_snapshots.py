@@ -55,7 +55,12 @@ def test_search_ja(snap_compare, snap_env: str, japanese: None, size: tuple[int,
         await _settle(pilot)
         await pilot.press("slash")
         await pilot.pause()
-        pilot.app.screen.query_one(TextArea).post_message(events.Paste("CloudWatch Logsへの権限不足"))
+        screen = pilot.app.screen
+        screen.query_one(TextArea).post_message(events.Paste("CloudWatch Logsへの権限不足"))
+        for _attempt in range(100):  # the ranked list follows the pasted text (a loaded machine takes a while)
+            await pilot.pause()
+            if screen.matches and screen.query_one("#search-results").option_count:
+                break
         await _settle(pilot)
 
     assert snap_compare(make_japanese_app(snap_env), terminal_size=size, run_before=run_before)
