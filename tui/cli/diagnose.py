@@ -23,6 +23,7 @@ from tui.cli.base import (
     lang_option,
     main,
 )
+from tui.cli.output import ProgressLine, print_text, render_report, summary_counts
 from tui.i18n import _
 
 
@@ -30,10 +31,18 @@ from tui.i18n import _
 @lang_option()
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to run (default: agentcore-mcp).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+    help="json: docs/report.schema.json; junit: one testcase per check; sarif: SARIF 2.1.0 for code scanning.",
+)
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
 )
+@click.option("-q", "--quiet", is_flag=True, help="Text format: only failures, errors and checks that could not run.")
 @click.option(
     "--only",
     multiple=True,
@@ -57,6 +66,7 @@ def doctor(
     yes: bool,
     inputs: tuple[str, ...],
     verbose: bool,
+    quiet: bool,
     **kwargs: Any,
 ) -> None:
     """Run every check of the playbook once and report findings with their fixes.
@@ -64,8 +74,6 @@ def doctor(
     Exit 0 when nothing failed, 1 when a check failed or errored, 2 on usage errors.
     """
     from tui.engine.doctor import fix_all, run_doctor
-    from tui.engine.events import CheckFinished, Event
-    from tui.engine.report import render_json, render_markdown, render_text
     from tui.playbook.model import CheckNode
     from tui.registry import load_all
 
@@ -86,10 +94,6 @@ def doctor(
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
         raise UsageProblem(_("--fix all needs --yes when not run on a terminal (nothing was changed)"))
 
-    def progress(event: Event) -> None:
-        if fmt == "text" and out is None and isinstance(event, CheckFinished) and sys.stderr.isatty():
-            err(f"  {event.result.status.icon} {event.key}")
-
     def confirm(headline: str, preview: str) -> bool:
         if yes:
             err(_("applying {fix}").format(fix=headline))
@@ -98,29 +102,25 @@ def doctor(
         return click.confirm(_("Apply this fix?"), default=False, err=True)
 
     async def go() -> Any:
-        run = await run_doctor(loaded.playbook, ctx, registry=registry, only=only, listener=progress)
+        # on stderr, and only when it is a terminal: whatever the format, stdout stays the report alone
+        with ProgressLine(enabled=not quiet) as progress:
+            run = await run_doctor(loaded.playbook, ctx, registry=registry, only=only, listener=progress.event)
         if fix_mode == "all":
             await fix_all(run, confirm=confirm)
         return run
 
     run = asyncio.run(go())
-    if fmt == "json":
-        rendered = render_json(run)
-    elif fmt == "markdown":
-        rendered = render_markdown(run)
+    if fmt == "text" and out is None:
+        print_text(run, verbose=verbose, quiet=quiet)
     else:
-        rendered = render_text(run, verbose=verbose)
-    if out:
-        from tui.private_files import write_private
+        rendered = render_report(run, fmt, verbose=verbose, quiet=quiet)
+        if out:
+            from tui.private_files import write_private
 
-        write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
-        err(
-            _("report written to {path} ({fail} fail, {error} error)").format(
-                path=out, fail=run.totals["fail"], error=run.totals["error"]
-            )
-        )
-    else:
-        click.echo(rendered)
+            write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
+            err(_("report written to {path} ({counts})").format(path=out, counts=summary_counts(run)))
+        else:
+            click.echo(rendered)
     sys.exit(run.exit_code)
 
 
