@@ -182,6 +182,9 @@ class TriageApp(App[None]):
             from tui.registry import load_all
 
             load_all()
+        from tui.engine.warm import app_modules, import_all
+
+        import_all(app_modules())  # httpx, boto3, mcp: a check importing them later would stall the event loop
 
     # -- starting the walk ------------------------------------------------------------------
     def load_playbook(self, ref: str) -> LoadedPlaybook:
@@ -234,6 +237,9 @@ class TriageApp(App[None]):
         for command in super().get_system_commands(screen):
             yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
         yield SystemCommand(_("Help"), _("Keys and a short guide (? / F1)"), self.action_help)
+        yield SystemCommand(
+            _("Fleet"), _("Every runtime in the region, live (doctor --all-runtimes)"), self.action_fleet
+        )
 
     def action_command_palette(self) -> None:
         """The command palette, its prompt in the chosen language."""
@@ -241,6 +247,12 @@ class TriageApp(App[None]):
 
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
+
+    def action_fleet(self) -> None:
+        """The fleet view: every runtime of the context's region, checked in the background."""
+        from tui.app.fleet_screen import FleetScreen
+
+        self.push_screen(FleetScreen(self.context, self.loaded.file if self.loaded else self.playbook_ref))
 
 
 def _terminal_alive(fd: int) -> bool | None:

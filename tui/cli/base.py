@@ -60,12 +60,26 @@ def lang_option(*, resolve: bool = False) -> Callable[[Callable[..., Any]], Call
 
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
     """The context flags every command takes."""
+    return _context_options(func, repeatable_runtime=False)
+
+
+def fleet_context_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """The context flags, with ``--runtime`` repeatable (``doctor``'s fleet sweep)."""
+    return _context_options(func, repeatable_runtime=True)
+
+
+def _context_options(func: Callable[..., Any], *, repeatable_runtime: bool) -> Callable[..., Any]:
     options = [
         click.option(
             "--profile", help="AWS profile (default: AWS_PROFILE).", shell_complete=completion.complete_profiles
         ),
         click.option("--region", help="AWS region (default: AWS_REGION, then the runtime ARN)."),
-        click.option("--runtime", help="AgentCore runtime: ARN, id or name."),
+        click.option(
+            "--runtime",
+            multiple=repeatable_runtime,
+            help="AgentCore runtime: ARN, id or name"
+            + (" (repeatable: a fleet sweep)." if repeatable_runtime else "."),
+        ),
         click.option("--endpoint", help="MCP endpoint URL (default: built from the runtime ARN)."),
         click.option("--token-env", metavar="VAR", help="Environment variable holding the bearer token."),
         click.option("--token-file", metavar="PATH", help="File holding the bearer token."),

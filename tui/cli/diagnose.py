@@ -19,6 +19,7 @@ from tui.cli.base import (
     command_target,
     context_options,
     err,
+    fleet_context_options,
     handle_errors,
     lang_option,
     main,
@@ -29,7 +30,11 @@ from tui.i18n import _
 
 @main.command()
 @lang_option()
-@context_options
+@fleet_context_options
+@click.option("--runtimes-file", metavar="FILE", help="Fleet sweep: one runtime per line (ARN, id or name [REGION]).")
+@click.option("--all-runtimes", is_flag=True, help="Fleet sweep: every runtime in the region (or --regions).")
+@click.option("--regions", metavar="R1,R2", help="With --all-runtimes: the regions to list.")
+@click.option("--jobs", type=click.IntRange(1, 64), default=8, show_default=True, help="Fleet sweep: runtimes at once.")
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to run (default: agentcore-mcp).")
 @click.option(
     "--format",
@@ -67,12 +72,21 @@ def doctor(
     inputs: tuple[str, ...],
     verbose: bool,
     quiet: bool,
+    runtimes_file: str | None,
+    all_runtimes: bool,
+    regions: str | None,
+    jobs: int,
     **kwargs: Any,
 ) -> None:
     """Run every check of the playbook once and report findings with their fixes.
 
+    Several runtimes (`--runtime A --runtime B`, `--runtimes-file`, `--all-runtimes`) are swept in one
+    process, `--jobs` at a time, with a summary table (or JSON with one section per runtime).
     Exit 0 when nothing failed, 1 when a check failed or errored, 2 on usage errors.
     """
+    runtimes: tuple[str, ...] = tuple(kwargs.pop("runtime") or ())
+    kwargs["runtime"] = runtimes[0] if len(runtimes) == 1 else None
+    fleet_mode = len(runtimes) > 1 or bool(runtimes_file) or all_runtimes
     from tui.engine.doctor import fix_all, run_doctor
     from tui.playbook.model import CheckNode
     from tui.registry import load_all
@@ -89,6 +103,13 @@ def doctor(
         )
     if out:
         _check_out_dir(out)
+    if fleet_mode:
+        from tui.cli.fleet import fleet_targets, sweep
+
+        if fix_mode == "all":
+            raise UsageProblem("--fix all acts on one runtime: sweep first, then fix each with --runtime")
+        targets = fleet_targets(runtimes, runtimes_file, all_runtimes, regions, ctx)
+        sweep(ctx, loaded, registry, targets, jobs=jobs, only=only, fmt=fmt, out=out)
     if fix_mode == "all" and ctx.read_only:
         raise UsageProblem(_("--fix all and --read-only contradict each other"))
     if fix_mode == "all" and not yes and not sys.stdin.isatty():

@@ -1,13 +1,19 @@
 """Headless run of every check node of a playbook, for CI and support tickets.
 
 No answers are needed: every branch of every question is explored. Check nodes
-run in dependency order (a node runs after the nodes that lead to it), so facts
-published early (``runtime.role_arn``) are there for later templates. The same
-check with the same parameters runs once even if several nodes list it.
+are scheduled by data, not by their place in the tree: a node starts as soon as
+the nodes publishing the facts it needs (its templates' ``{runtime.role_arn}``,
+and the facts its checks declare in ``needs``) have finished, so the AWS,
+endpoint and project branches run at the same time. The same check with the same
+parameters runs once even if several nodes list it (a second node waits for the
+first's run). Findings and facts are then laid out in dependency order
+(``check_node_order``), whatever order the checks finished in.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,6 +37,7 @@ __all__ = [
     "check_node_order",
     "find_fix_ref",
     "fix_all",
+    "node_dependencies",
     "record_findings",
     "run_doctor",
     "with_prerequisite_checks",
@@ -61,6 +68,18 @@ class DoctorRun(RunState):
     findings: list[Finding] = field(default_factory=list)
     fixes: list[FixInfo] | None = None
     """Every fix ``--fix all`` considered, in order (None when no fix was attempted)."""
+    node_times: dict[str, tuple[float, float]] = field(default_factory=dict)
+    """When each node's checks started (its inputs ready) and finished (``time.perf_counter``)."""
+    dependencies: dict[str, list[str]] = field(default_factory=dict)
+    """The nodes each node waited for (``node_dependencies``)."""
+
+    def longest_chain(self) -> float:
+        """Seconds along the slowest path of the dependency graph: the least wall time any schedule needs."""
+        chain: dict[str, float] = {}
+        for node_id, (started, ended) in sorted(self.node_times.items(), key=lambda item: item[1][1]):
+            before = [chain[d] for d in self.dependencies.get(node_id, []) if d in chain]
+            chain[node_id] = (ended - started) + max(before, default=0.0)
+        return max(chain.values(), default=0.0)
 
     @property
     def totals(self) -> dict[str, int]:
@@ -75,6 +94,18 @@ class DoctorRun(RunState):
 
     def node_ran(self, node_id: str, results: dict[str, CheckResult]) -> None:
         record_findings(self, node_id, results, self.registry)
+
+    def lay_out(self, order: list[str]) -> None:
+        """Findings and facts as a run in ``order`` would leave them, whatever order nodes finished in."""
+        self.findings = []
+        self.facts = {}
+        for node_id in order:
+            results = self.results.get(node_id)
+            if results is None:
+                continue
+            for result in results.values():
+                self.facts.update(result.facts)
+            record_findings(self, node_id, results, self.registry)
 
     def report(self) -> dict[str, Any]:
         """The JSON report (model and schema: ``tui/engine/formats/report_model.py``); redacted."""
@@ -123,12 +154,82 @@ async def run_doctor(
     timeout: float | None = None,
 ) -> DoctorRun:
     """Run every reachable check node once (``only`` limits it to some check ids)."""
-    run = DoctorRun(playbook, context, registry or load_all(), timeout, listener)
+    from tui.engine.warm import modules_for, warm_in_background
+
+    if registry is None:
+        registry = await asyncio.to_thread(load_all)  # imports every check module: not on the event loop
+    run = DoctorRun(playbook, context, registry, timeout, listener)
     only_set = with_prerequisite_checks(playbook, run.registry, set(only or []))
+    order = check_node_order(playbook)
+    selected = {
+        inv.check
+        for node_id in order
+        for inv in _check_node(playbook, node_id).checks
+        if not only_set or inv.check in only_set or inv.key in only_set
+    }
+    warm_in_background(modules_for(context, selected))  # before the checks need them, off the event loop
+    dependencies = run.dependencies = node_dependencies(playbook, run.registry, order, only_set or None)
+    finished = {node_id: asyncio.Event() for node_id in order}
     cache: dict[str, CheckResult] = {}
-    for node_id in check_node_order(playbook):
-        await run.run_node(node_id, only=only_set or None, cache=cache)
+
+    async def run_when_ready(node_id: str) -> None:
+        try:
+            for needed in dependencies[node_id]:
+                await finished[needed].wait()
+            started = time.perf_counter()
+            await run.run_node(node_id, only=only_set or None, cache=cache)
+            run.node_times[node_id] = (started, time.perf_counter())
+        finally:
+            finished[node_id].set()  # a node that failed to run still lets the others go on (they skip)
+
+    tasks = [asyncio.create_task(run_when_ready(node_id), name=f"node:{node_id}") for node_id in order]
+    try:
+        await asyncio.gather(*tasks)
+    except BaseException:
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
+    run.lay_out(order)
     return run
+
+
+def node_dependencies(
+    playbook: Playbook, registry: Registry, order: list[str], only: set[str] | None = None
+) -> dict[str, list[str]]:
+    """For each check node, the earlier nodes (in ``order``) whose checks publish a fact it needs.
+
+    A check needs the facts its parameters' templates name, plus the dotted names in its ``needs``
+    (facts it reads from ``ctx.facts`` itself, e.g. the endpoint checks read ``runtime.arn``). Only
+    earlier nodes count, so the graph has no cycle and a fact published later is missing, as in order.
+    """
+    from tui.playbook.template import names_in
+
+    def selected(node_id: str) -> list[Any]:
+        return [
+            inv for inv in _check_node(playbook, node_id).checks if only is None or inv.check in only or inv.key in only
+        ]
+
+    published: dict[str, set[str]] = {}
+    needed: dict[str, set[str]] = {}
+    for node_id in order:
+        published[node_id], needed[node_id] = set(), set()
+        for inv in selected(node_id):
+            spec = registry.checks.get(inv.check)
+            needed[node_id] |= set(names_in(inv.params))
+            if spec is not None:
+                published[node_id] |= set(spec.publishes)
+                needed[node_id] |= {name for name in spec.needs if "." in name}
+    return {
+        node_id: [earlier for earlier in order[:i] if published[earlier] & needed[node_id]]
+        for i, node_id in enumerate(order)
+    }
+
+
+def _check_node(playbook: Playbook, node_id: str) -> CheckNode:
+    node = playbook.nodes[node_id]
+    assert isinstance(node, CheckNode)
+    return node
 
 
 def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult], registry: Registry) -> None:

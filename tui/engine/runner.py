@@ -11,7 +11,7 @@ import asyncio
 import threading
 import time
 import traceback
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -180,12 +180,18 @@ async def run_checks(
     *,
     timeout: float,
     listener: Listener = ignore,
+    on_result: Callable[[Planned, CheckResult], None] | None = None,
 ) -> dict[str, CheckResult]:
-    """Run all planned checks of a node concurrently; results keyed by check key, in node order."""
+    """Run all planned checks of a node concurrently; results keyed by check key, in node order.
+
+    ``on_result`` hears each result as soon as it is there (others waiting for that check go on at once).
+    """
 
     async def one(p: Planned) -> tuple[str, CheckResult]:
         listener(CheckStarted(node_id, p.key, p.spec.id if p.spec else p.key))
         result = await run_one(p, ctx, timeout)
+        if on_result is not None:
+            on_result(p, result)
         listener(CheckFinished(node_id, p.key, result))
         return p.key, result
 

@@ -6,6 +6,7 @@ headless ``run``, ``doctor`` and the verification after a fix all go through it.
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,6 +61,8 @@ class RunState:
     results: dict[str, dict[str, CheckResult]] = field(default_factory=dict)
     settled: set[str] = field(default_factory=set)
     """Fixes (``fix_key``) applied in this session or found to have nothing left to do: no longer offered."""
+    inflight: dict[str, asyncio.Future[CheckResult]] = field(default_factory=dict, repr=False)
+    """Checks (``cache_key``) running right now for one node: another node listing the same check waits for it."""
 
     def __post_init__(self) -> None:
         if self.timeout is None:
@@ -84,14 +87,27 @@ class RunState:
         if not invocations:
             return {}
         planned = prepare(invocations, self.registry, self.values())
-        fresh = planned if cache is None else [p for p in planned if cache_key(p) not in cache]
+        fresh, waiting = self._claim(planned, cache)
         timeout = self.timeout if self.timeout is not None else self.context.timeout
         ctx = CheckContext(
             context=self.context, facts=dict(self.facts), timeout=timeout, playbook=self.playbook, node_id=node_id
         )
-        ran = await run_checks(node_id, fresh, ctx, timeout=timeout, listener=self.listener)
+
+        def settle(p: Planned, result: CheckResult) -> None:
+            if cache is not None:
+                cache[cache_key(p)] = result
+                self.inflight.pop(cache_key(p)).set_result(result)
+
+        try:
+            ran = await run_checks(node_id, fresh, ctx, timeout=timeout, listener=self.listener, on_result=settle)
+        finally:
+            for p in fresh:  # cancelled (or a bug): whoever waits for these must not wait forever
+                future = self.inflight.pop(cache_key(p), None)
+                if future is not None:
+                    future.cancel()
         if cache is not None:
-            cache.update({cache_key(p): ran[p.key] for p in fresh})
+            for future in waiting:
+                await asyncio.shield(future)
             ran = {p.key: cache[cache_key(p)] for p in planned}
         merged = {**self.results.get(node_id, {}), **ran}
         self.results[node_id] = {inv.key: merged[inv.key] for inv in node.checks if inv.key in merged}
@@ -100,6 +116,25 @@ class RunState:
         self.node_ran(node_id, ran)
         self.listener(NodeFinished(node_id, self.results[node_id]))
         return self.results[node_id]
+
+    def _claim(
+        self, planned: list[Planned], cache: dict[str, CheckResult] | None
+    ) -> tuple[list[Planned], list[asyncio.Future[CheckResult]]]:
+        """Which checks this node runs itself, and which runs (of other nodes, right now) it waits for."""
+        if cache is None:
+            return planned, []
+        fresh: list[Planned] = []
+        waiting: list[asyncio.Future[CheckResult]] = []
+        for p in planned:
+            key = cache_key(p)
+            if key in cache:
+                continue
+            if key in self.inflight:
+                waiting.append(self.inflight[key])
+                continue
+            self.inflight[key] = asyncio.get_running_loop().create_future()
+            fresh.append(p)
+        return fresh, waiting
 
     def node_ran(self, node_id: str, results: dict[str, CheckResult]) -> None:
         """Hook after a node's checks ran (the doctor records findings here)."""

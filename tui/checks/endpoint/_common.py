@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 import time
 from typing import Any, Literal
 
@@ -12,6 +13,55 @@ from tui.registry import CheckParams
 from tui.results import CheckResult, failed, skipped
 
 HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
+
+ENDPOINT_NEEDS = ("endpoint", "runtime.arn", "runtime.region", "runtime.auth")
+"""What every endpoint check needs: the URL and auth come from the runtime when one is given (``doctor``
+starts these checks once ``runtime.discover`` has run)."""
+HANDSHAKE_NEEDS = (*ENDPOINT_NEEDS, "endpoint.failure")
+"""Checks that need a working handshake: they start after ``endpoint.initialize`` and skip when it hung."""
+HUNG = frozenset({"timeout", "stalled", "sse-silent"})
+"""``endpoint.failure`` causes that mean the server did not answer in time: waiting again would only repeat it."""
+BLOCKED_BY = "blocked_by"
+"""Evidence key of a skip because another check showed this one cannot run (not a pass: it could not run)."""
+
+
+PROBE_MODULES = ("httpx", "tui.endpoint.probe", "tui.endpoint.classify", "tui.endpoint.auth", "tui.endpoint.target")
+"""Imported in a worker thread before a check touches them: importing on the loop would stall every check."""
+
+
+async def imported(*modules: str) -> None:
+    """Import ``modules`` in a worker thread (a no-op hop when they are loaded), never on the event loop."""
+    import importlib
+    import sys
+
+    def import_each() -> None:
+        for name in modules:
+            importlib.import_module(name)
+
+    if not all(name in sys.modules for name in modules):
+        await asyncio.to_thread(import_each)
+
+
+SDK_MODULES = ("mcp", "mcp.client.streamable_http", "httpx2", "tui.endpoint.sdk")
+_sdk_warming = threading.Event()
+
+
+def warm_sdk() -> None:
+    """The handshake worked, so ``endpoint.sdk`` will run: import the MCP SDK now, in a daemon thread."""
+    import importlib
+
+    if _sdk_warming.is_set():
+        return
+    _sdk_warming.set()
+
+    def import_each() -> None:
+        for name in SDK_MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001, S112 - best effort; endpoint.sdk reports a real import problem
+                continue
+
+    threading.Thread(target=import_each, name="warm-sdk", daemon=True).start()
 
 
 class EndpointParams(CheckParams):
@@ -58,8 +108,16 @@ class Setup:
         return data
 
 
-async def setup(ctx: CheckContext, params: EndpointParams, *, with_auth: bool = True) -> Setup | CheckResult:
-    """Resolve the target and credentials, or a ``skip`` result saying what is missing."""
+async def setup(
+    ctx: CheckContext, params: EndpointParams, *, with_auth: bool = True, handshake: bool = False
+) -> Setup | CheckResult:
+    """Resolve the target and credentials, or a ``skip`` result saying what is missing.
+
+    ``handshake``: the check needs a working ``initialize``; when it hung, skip at once with that reason.
+    """
+    if handshake and params.endpoint is None and ctx.facts.get("endpoint.failure") in HUNG:
+        return hung_skip(ctx.facts["endpoint.failure"])
+    await imported(*PROBE_MODULES)
     from tui.context import endpoint_url_problem
     from tui.endpoint.auth import build_auth
     from tui.endpoint.target import resolve_target
@@ -125,6 +183,16 @@ async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any
         headers=headers,
     )
     return init, sid, None, headers
+
+
+def hung_skip(cause: str) -> CheckResult:
+    """Not run: the handshake already waited for this server and got no answer."""
+    return skipped(
+        f"not run: endpoint.initialize got no answer in time ({cause}); waiting again would only repeat it",
+        details="The server did not answer the MCP handshake. Fix that first (see endpoint.initialize), "
+        "or raise `--timeout` if it is just slow.",
+        evidence={BLOCKED_BY: "endpoint.initialize", "cause": cause},
+    )
 
 
 def cause_fields(cause: Any, probe: Any = None) -> dict[str, Any]:

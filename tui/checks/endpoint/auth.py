@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
+from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -16,7 +16,7 @@ from tui.results import CheckResult, Severity, failed, passed, skipped, warned
     severity=Severity.CRITICAL,
     params=EndpointParams,
     publishes=("endpoint.auth_mode",),
-    needs=("endpoint",),
+    needs=ENDPOINT_NEEDS,
     remediation="Send the credentials the runtime's authorizer expects: a fresh bearer JWT from an allowed client, or SigV4.",
 )
 async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResult:

@@ -6,7 +6,7 @@ import ipaddress
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, md_table, setup
+from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, md_table, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -36,7 +36,7 @@ def _is_literal_or_local(host: str) -> bool:
     severity=Severity.HIGH,
     params=EndpointParams,
     publishes=("endpoint.host_protection", "endpoint.failure"),
-    needs=("endpoint",),
+    needs=ENDPOINT_NEEDS,
     remediation="Send `Content-Type: application/json` and `Accept: application/json, text/event-stream` on every POST.",
 )
 async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
+from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, setup, warm_sdk
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -23,7 +23,7 @@ from tui.results import CheckResult, Severity, failed, passed, warned
         "endpoint.response_type",
         "endpoint.failure",
     ),
-    needs=("endpoint",),
+    needs=ENDPOINT_NEEDS,
     remediation="See the cause above; the raw status and body are in the evidence.",
 )
 async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> CheckResult:
@@ -69,6 +69,7 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
             evidence={**evidence, "classified": cause_fields(cause, probe)},
             facts=facts,
         )
+    warm_sdk()  # the handshake works: endpoint.sdk will need the MCP SDK
     result = probe.result or {}
     info = result.get("serverInfo") or {}
     version = result.get("protocolVersion")

@@ -6,7 +6,7 @@ import math
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, setup
+from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -30,7 +30,7 @@ def percentile(values: list[float], pct: float) -> float:
     severity=Severity.LOW,
     params=LatencyParams,
     publishes=("endpoint.latency_p50_ms", "endpoint.latency_p95_ms"),
-    needs=("endpoint",),
+    needs=HANDSHAKE_NEEDS,
     remediation="Look at cold starts, the region, and what the server does per request.",
 )
 async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckResult:
@@ -38,7 +38,7 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
     from tui.endpoint import jsonrpc
     from tui.endpoint.classify import classify
 
-    s = await setup(ctx, params)
+    s = await setup(ctx, params, handshake=True)
     if isinstance(s, CheckResult):
         return s
     evidence: dict[str, Any] = s.base_evidence()

@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, Setup, setup
+from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, Setup, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -32,7 +32,7 @@ def _proxy_for(url: str) -> str | None:
     severity=Severity.CRITICAL,
     params=EndpointParams,
     publishes=("endpoint.url", "endpoint.host"),
-    needs=("endpoint",),
+    needs=ENDPOINT_NEEDS,
     remediation="Fix the URL (host, port, scheme) or the network path to it.",
 )
 async def endpoint_reachable(ctx: CheckContext, params: EndpointParams) -> CheckResult:

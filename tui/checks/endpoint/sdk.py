@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, setup
+from tui.checks.endpoint._common import HANDSHAKE_NEEDS, SDK_MODULES, EndpointParams, cause_fields, imported, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed
 
@@ -16,7 +16,7 @@ from tui.results import CheckResult, Severity, failed, passed
     severity=Severity.HIGH,
     params=EndpointParams,
     publishes=("endpoint.sdk_ok",),
-    needs=("endpoint",),
+    needs=HANDSHAKE_NEEDS,
     remediation="Fix the cause the raw probe shows; the SDK's own message hides the HTTP status.",
 )
 async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult:
@@ -25,11 +25,13 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
     TaskGroup") are unwrapped into one cause, and a failure is traced back to the raw HTTP answer."""
     from tui.endpoint import jsonrpc
     from tui.endpoint.classify import classify
-    from tui.endpoint.sdk import run_sdk
 
-    s = await setup(ctx, params)
+    s = await setup(ctx, params, handshake=True)
     if isinstance(s, CheckResult):
         return s
+    await imported(*SDK_MODULES)  # 0.5-3 s of imports: never on the event loop
+    from tui.endpoint.sdk import run_sdk
+
     evidence: dict[str, Any] = s.base_evidence()
     budget = max(1.0, min(s.probe_timeout * 1.5, s.remaining() - min(s.probe_timeout, 2.0) - 0.3))
     outcome = await run_sdk(s.target.url, s.auth, budget)

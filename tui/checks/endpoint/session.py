@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, md_table, setup, short_id
+from tui.checks.endpoint._common import (
+    HANDSHAKE_NEEDS,
+    EndpointParams,
+    cause_fields,
+    handshake,
+    md_table,
+    setup,
+    short_id,
+)
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -18,7 +26,7 @@ BOGUS_SESSION = "agentcore-triage-bogus-session-0000000000"
     severity=Severity.MEDIUM,
     params=EndpointParams,
     publishes=("endpoint.mode", "endpoint.session_issued"),
-    needs=("endpoint",),
+    needs=HANDSHAKE_NEEDS,
     remediation="Run the server stateless (`streamable_http_app(stateless_http=True)`) unless it needs elicitation/sampling.",
 )
 async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckResult:
@@ -28,7 +36,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
     from tui.endpoint import jsonrpc
     from tui.endpoint.classify import classify
 
-    s = await setup(ctx, params)
+    s = await setup(ctx, params, handshake=True)
     if isinstance(s, CheckResult):
         return s
     evidence: dict[str, Any] = s.base_evidence()

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, md_table, setup
+from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, md_table, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped
 
@@ -47,7 +47,7 @@ def _call_answer(probe: Any) -> tuple[str, str]:
     title="A tools/call reply arrives complete; a client aborting mid-stream does not break the server",
     severity=Severity.MEDIUM,
     params=EndpointParams,
-    needs=("endpoint",),
+    needs=HANDSHAKE_NEEDS,
     remediation="Read the server log at the time of the cut or the aborted request: replies must arrive whole and the next request must not fail.",
 )
 async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckResult:
@@ -59,7 +59,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     from tui.endpoint import jsonrpc
     from tui.endpoint.classify import Cause, classify
 
-    s = await setup(ctx, params)
+    s = await setup(ctx, params, handshake=True)
     if isinstance(s, CheckResult):
         return s
     evidence: dict[str, Any] = s.base_evidence()

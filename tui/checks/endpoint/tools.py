@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import EndpointParams, cause_fields, handshake, setup
+from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped
 
@@ -28,7 +28,7 @@ class ToolsParams(EndpointParams):
     severity=Severity.HIGH,
     params=ToolsParams,
     publishes=("endpoint.tool_count", "endpoint.tools"),
-    needs=("endpoint",),
+    needs=HANDSHAKE_NEEDS,
     remediation="See the cause above and the server log at the time of the request.",
 )
 async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
@@ -38,7 +38,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
     from tui.endpoint import jsonrpc
     from tui.endpoint.classify import Cause, classify
 
-    s = await setup(ctx, params)
+    s = await setup(ctx, params, handshake=True)
     if isinstance(s, CheckResult):
         return s
     evidence: dict[str, Any] = s.base_evidence()

@@ -1,0 +1,245 @@
+"""The fleet view: every runtime a row, its status live as its checks finish (k9s-style list).
+
+The sweep is ``tui.engine.fleet.run_fleet`` (the same code as ``doctor --all-runtimes``), run as a worker on
+the app's loop; its listener posts ``FleetScreen.Changed`` and the row of that runtime is redrawn. ``/``
+filters rows by text, ``s`` sorts by status (worst first) or back to the listed order, enter opens that
+runtime's walk.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+if TYPE_CHECKING:
+    from tui.context import Context
+    from tui.engine.fleet import FleetMember, FleetTarget, MemberChanged
+
+STATUS_STYLE = {"error": "bold magenta", "fail": "bold red", "warn": "yellow", "skip": "dim", "pass": "green"}
+COLUMNS = ("status", "runtime", "region", "state", "checks", "failing")
+
+
+class FleetScreen(Screen[None]):
+    """Runtimes as rows with their worst status so far; enter opens one runtime's walk."""
+
+    DEFAULT_CSS = """
+    FleetScreen {
+        #fleet-filter { margin: 0 1; }
+        #fleet-filter.-hidden { display: none; }
+        #fleet-status { color: $text-muted; padding: 0 1; height: auto; }
+        #fleet-table { height: 1fr; }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="fleet.close", tooltip="Leave the fleet view"),
+        Binding("slash", "filter", "Filter", id="fleet.filter", tooltip="Show only rows containing some text"),
+        Binding("s", "sort", "Sort by status", id="fleet.sort", tooltip="Worst first, or back to the listed order"),
+        Binding("enter", "open", "Open walk", id="fleet.open", tooltip="Walk the highlighted runtime's playbook"),
+    ]
+
+    class Changed(Message):
+        """A runtime started, finished a check, or finished."""
+
+        def __init__(self, member: FleetMember) -> None:
+            super().__init__()
+            self.member = member
+
+    def __init__(
+        self,
+        context: Context,
+        playbook: str = "agentcore-mcp",
+        *,
+        targets: list[FleetTarget] | None = None,
+        regions: list[str] | None = None,
+        jobs: int = 8,
+        only: tuple[str, ...] = (),
+    ) -> None:
+        super().__init__()
+        self.context = context
+        self.playbook_ref = playbook
+        self.targets = targets
+        self.regions = regions
+        self.jobs = jobs
+        self.only = only
+        """Check ids to run (``doctor --only``); empty: every check."""
+        self.members: list[FleetMember] = []
+        self.by_status = False
+        self.filter_text = ""
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder="filter: runtime, region, status or check", id="fleet-filter", classes="-hidden")
+        yield Static("listing runtimes…", id="fleet-status")
+        yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for column in COLUMNS:
+            table.add_column(column.upper(), key=column)
+        table.focus()
+        self.sweep()
+
+    # -- the sweep ----------------------------------------------------------------------------------
+    @work(exclusive=True, group="fleet", exit_on_error=False, description="doctor every runtime")
+    async def sweep(self) -> None:
+        import asyncio
+
+        from tui.engine.fleet import FleetError, FleetMember, list_all_runtimes, run_fleet
+        from tui.playbook.validate import resolve_playbook
+        from tui.registry import load_all
+
+        regions = self.regions or ([self.context.region] if self.context.region else [])
+        try:
+            targets = self.targets
+            if targets is None:
+                if not regions:
+                    self._status("no region: start with --region (or AWS_REGION) to list its runtimes")
+                    return
+                targets = await asyncio.to_thread(list_all_runtimes, self.context, regions)
+            loaded = await asyncio.to_thread(resolve_playbook, self.playbook_ref)
+            registry = await asyncio.to_thread(load_all)
+        except FleetError as exc:
+            self._status(str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - credentials or network: say so in the view, never crash
+            self._status(f"could not list runtimes: {type(exc).__name__}: {str(exc)[:200]}")
+            return
+        if not targets:
+            self._status(f"no runtime in {', '.join(regions)}")
+            return
+        self.members = [FleetMember(t) for t in targets]
+        self._redraw()
+
+        def heard(change: MemberChanged) -> None:
+            self.post_message(self.Changed(change.member))
+
+        fleet = await run_fleet(
+            loaded.playbook,
+            self.context,
+            targets,
+            registry=registry,
+            jobs=self.jobs,
+            only=self.only,
+            listener=heard,
+            members=self.members,
+        )
+        self._status(f"{len(fleet.members)} runtimes checked in {fleet.seconds:.1f} s; exit code {fleet.exit_code}")
+
+    @on(Changed)
+    def _changed(self, message: Changed) -> None:
+        table = self.query_one(DataTable)
+        key = message.member.target.label
+        if key not in table.rows or self.by_status:
+            self._redraw()
+            return
+        for column, value in zip(COLUMNS, self._cells(message.member), strict=True):
+            table.update_cell(key, column, value)
+        self._status_counts()
+
+    # -- rows -----------------------------------------------------------------------------------------
+    def _cells(self, member: FleetMember) -> tuple[Any, ...]:
+        worst = member.worst.value if member.worst else "-"
+        done = sum(member.counts.values()) if member.run is None else len(member.run.findings)
+        failing = member.problem or ", ".join(member.failing) or ""
+        return (
+            Text(worst, style=STATUS_STYLE.get(worst, "")),
+            member.target.runtime,
+            member.target.region or self.context.region or "",
+            member.state,
+            str(done),
+            failing,
+        )
+
+    def shown_members(self) -> list[FleetMember]:
+        """The members shown: filtered, then in listed order or worst first."""
+        from tui.engine.fleet import STATUS_RANK
+
+        text = self.filter_text.lower()
+        shown = [
+            m
+            for m in self.members
+            if not text or any(text in str(c).lower() for c in (*self._cells(m)[1:], m.worst.value if m.worst else ""))
+        ]
+        if self.by_status:
+            shown.sort(key=lambda m: STATUS_RANK.get(m.worst, 5) if m.worst else 5)
+        return shown
+
+    def _redraw(self) -> None:
+        table = self.query_one(DataTable)
+        highlighted = self.highlighted()
+        table.clear()
+        for member in self.shown_members():
+            table.add_row(*self._cells(member), key=member.target.label)
+        if highlighted is not None and highlighted.target.label in table.rows:
+            table.move_cursor(row=table.get_row_index(highlighted.target.label))
+        self._status_counts()
+
+    def _status_counts(self) -> None:
+        done = sum(1 for m in self.members if m.state == "done")
+        running = sum(1 for m in self.members if m.state == "running")
+        sort = "worst first" if self.by_status else "listed order"
+        shown = len(self.query_one(DataTable).rows)
+        self._status(f"{done}/{len(self.members)} done, {running} running; {shown} shown, {sort}")
+
+    def _status(self, text: str) -> None:
+        self.query_one("#fleet-status", Static).update(text)
+
+    def highlighted(self) -> FleetMember | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return next((m for m in self.members if m.target.label == key), None)
+
+    # -- actions --------------------------------------------------------------------------------------
+    def action_filter(self) -> None:
+        field = self.query_one("#fleet-filter", Input)
+        field.remove_class("-hidden")
+        field.focus()
+
+    @on(Input.Changed, "#fleet-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+        self._redraw()
+
+    @on(Input.Submitted, "#fleet-filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_sort(self) -> None:
+        self.by_status = not self.by_status
+        self._redraw()
+
+    def action_open(self) -> None:
+        member = self.highlighted()
+        if member is None:
+            return
+        from tui.engine.fleet import member_context
+
+        start_walk = getattr(self.app, "start_walk", None)
+        if start_walk is None:
+            self.notify("this app cannot open a walk", severity="warning")
+            return
+        start_walk(member_context(self.context, member.target), self.playbook_ref)
+
+    @on(DataTable.RowSelected, "#fleet-table")
+    def _row_selected(self) -> None:
+        self.action_open()
+
+    def action_close(self) -> None:
+        field = self.query_one("#fleet-filter", Input)
+        if field.has_focus:
+            field.value = ""
+            field.add_class("-hidden")
+            self.query_one(DataTable).focus()
+            return
+        self.workers.cancel_group(self, "fleet")
+        self.dismiss(None)

@@ -1,0 +1,126 @@
+"""``doctor`` over a fleet: ``--runtime A --runtime B``, ``--runtimes-file``, ``--all-runtimes [--regions]``.
+
+Called by ``doctor`` (``tui/cli/diagnose.py``) when more than one runtime is asked for; the sweep itself is
+``tui/engine/fleet.py``. Progress goes to stderr (one line per runtime when it is done, on a terminal), the
+summary table or the JSON/JUnit report to stdout or ``--out``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import sys
+from typing import Any
+
+from tui.cli.base import UsageProblem, err
+
+
+def fleet_targets(
+    runtimes: tuple[str, ...], runtimes_file: str | None, all_runtimes: bool, regions: str | None, ctx: Any
+) -> list[Any]:
+    """The runtimes to sweep, from the flags; a usage problem when they contradict or find nothing."""
+    from tui.engine.fleet import FleetError, FleetTarget, dedupe, list_all_runtimes, read_runtimes_file
+
+    region_list = [r.strip() for r in (regions or "").split(",") if r.strip()]
+    if all_runtimes and (runtimes or runtimes_file):
+        raise UsageProblem("--all-runtimes lists every runtime itself: drop --runtime/--runtimes-file")
+    if region_list and not all_runtimes:
+        raise UsageProblem("--regions goes with --all-runtimes (a runtime ARN names its own region)")
+    try:
+        if all_runtimes:
+            region_list = region_list or ([ctx.region] if ctx.region else [])
+            if not region_list:
+                raise UsageProblem("--all-runtimes: which region? give --region or --regions r1,r2")
+            try:
+                targets = list_all_runtimes(ctx, region_list)
+            except FleetError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - credentials, network: one line, exit 2
+                raise UsageProblem(
+                    f"--all-runtimes: could not list runtimes: {type(exc).__name__}: {str(exc)[:200]}"
+                ) from None
+            if not targets:
+                raise UsageProblem(f"--all-runtimes: no runtime in {', '.join(region_list)}")
+            return targets
+        targets = [FleetTarget(r) for r in runtimes]
+        if runtimes_file:
+            targets += read_runtimes_file(runtimes_file)
+        return dedupe(targets)
+    except FleetError as exc:
+        raise UsageProblem(str(exc)) from None
+
+
+def sweep(
+    ctx: Any,
+    loaded: Any,
+    registry: Any,
+    targets: list[Any],
+    *,
+    jobs: int,
+    only: tuple[str, ...],
+    fmt: str,
+    out: str | None,
+) -> None:
+    """Run the sweep, print or write the report, exit with the worst code of all."""
+    from tui.engine.fleet import MemberChanged, render_fleet_text, run_fleet
+
+    if fmt == "sarif":
+        raise UsageProblem("--format sarif describes one runtime's code: use json or junit for a fleet sweep")
+    show_progress = out is None and fmt in ("text", "markdown") and sys.stderr.isatty()
+
+    def progress(change: MemberChanged) -> None:
+        member = change.member
+        if show_progress and change.event is None and member.state == "done":
+            worst = member.worst.value if member.worst else "-"
+            err(f"  {worst:<5} {member.target.label} ({member.seconds:.1f} s)")
+
+    fleet = asyncio.run(
+        run_fleet(loaded.playbook, ctx, targets, registry=registry, jobs=jobs, only=only, listener=progress)
+    )
+    if fmt == "json":
+        rendered = json.dumps(fleet.report(), indent=2, default=str)
+    elif fmt == "junit":
+        rendered = render_fleet_junit(fleet)
+    else:
+        rendered = render_fleet_text(fleet)
+    if out:
+        from tui.private_files import write_private
+
+        write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))
+        err(f"fleet report written to {out} ({len(fleet.members)} runtimes, exit {fleet.exit_code})")
+    else:
+        print(rendered)
+    sys.exit(fleet.exit_code)
+
+
+def render_fleet_junit(fleet: Any) -> str:
+    """JUnit XML: one ``testsuite`` per runtime, its testcases exactly as ``doctor --format junit`` writes them."""
+    from xml.etree import ElementTree as ET
+
+    from tui.engine.formats.junit import render_junit
+    from tui.redact import redact_text
+
+    root = ET.Element("testsuites", name="agentcore-triage doctor fleet")
+    totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for member in fleet.members:
+        suite = ET.SubElement(root, "testsuite", name=member.target.label, time=f"{member.seconds:.3f}")
+        if member.run is not None:
+            for case in ET.fromstring(render_junit(member.run)).iter("testcase"):
+                suite.append(case)
+        if member.problem is not None:
+            case = ET.SubElement(suite, "testcase", name="doctor", classname="fleet", time="0.000")
+            ET.SubElement(case, "error", message=redact_text(member.problem), type="could-not-run")
+        cases = suite.findall("testcase")
+        counts = {
+            "tests": len(cases),
+            "failures": sum(1 for c in cases if c.find("failure") is not None),
+            "errors": sum(1 for c in cases if c.find("error") is not None),
+            "skipped": sum(1 for c in cases if c.find("skipped") is not None),
+        }
+        for key, value in counts.items():
+            suite.set(key, str(value))
+            totals[key] += value
+    for key, value in totals.items():
+        root.set(key, str(value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode")

@@ -1,0 +1,282 @@
+"""``doctor`` over many runtimes in one process: each its own context and results, a bounded number at once.
+
+A sweep shares what is safe to share (the playbook, parsed once; the registry; one boto3 client per
+service and region, from ``tui.aws.session``) and nothing a runtime's outcome depends on: every runtime
+gets its own ``Context`` (its ARN and region; no ``--endpoint`` or ``--project``, which name one target)
+and its own ``DoctorRun``. ``--jobs`` bounds how many run at the same time, so memory stays bounded
+whatever the size of the fleet. The worst outcome decides the exit code.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tui import __version__
+from tui.context import Context
+from tui.engine.doctor import DoctorRun, run_doctor
+from tui.engine.events import CheckFinished, Event
+from tui.playbook.model import Playbook
+from tui.registry import Registry
+from tui.results import Status
+
+STATUS_RANK = {Status.ERROR: 0, Status.FAIL: 1, Status.WARN: 2, Status.SKIP: 3, Status.PASS: 4}
+"""Worst first: the order of the summary and of "sort by status"."""
+MAX_FLEET = 5000
+"""A sweep bigger than this belongs to a scheduler, one job per account (docs/scale.md)."""
+DEFAULT_JOBS = 8
+
+
+class FleetError(ValueError):
+    """A runtimes file or a listing that cannot be used; the message says where and what to do."""
+
+
+@dataclass(frozen=True)
+class FleetTarget:
+    """One runtime of the sweep: as given (ARN, id or name) and the region to look in (None: the context's)."""
+
+    runtime: str
+    region: str | None = None
+
+    @property
+    def label(self) -> str:
+        return (
+            f"{self.runtime} ({self.region})" if self.region and not self.runtime.startswith("arn:") else self.runtime
+        )
+
+
+@dataclass(eq=False)
+class FleetMember:
+    """One runtime's state in the sweep: waiting, running (with live counts) or done (with its run)."""
+
+    target: FleetTarget
+    state: str = "waiting"
+    run: DoctorRun | None = None
+    problem: str | None = None
+    """Why the runtime could not be checked at all (an ``error`` for the summary)."""
+    counts: dict[str, int] = field(default_factory=lambda: {s.value: 0 for s in Status})
+    """Checks finished so far by status (live, for the fleet view)."""
+    seconds: float = 0.0
+
+    @property
+    def worst(self) -> Status | None:
+        """Worst status so far (None before any check finished)."""
+        if self.problem is not None:
+            return Status.ERROR
+        seen = [s for s in Status if self.counts[s.value]]
+        if self.run is not None:
+            seen = [f.status for f in self.run.findings]
+        return min(seen, key=STATUS_RANK.__getitem__) if seen else None
+
+    @property
+    def failing(self) -> list[str]:
+        """Check ids that failed or errored (sorted, once each)."""
+        if self.run is None:
+            return []
+        return sorted({f.check for f in self.run.findings if f.status in (Status.FAIL, Status.ERROR)})
+
+    @property
+    def exit_code(self) -> int:
+        if self.problem is not None:
+            return 1
+        return self.run.exit_code if self.run is not None else 1
+
+
+@dataclass(frozen=True)
+class MemberChanged:
+    """A runtime of the sweep started, heard of a finished check, or finished."""
+
+    member: FleetMember
+    event: Event | None = None
+
+
+FleetListener = Callable[[MemberChanged], None]
+
+
+def _ignore(_change: MemberChanged) -> None:
+    """Default listener."""
+
+
+@dataclass(eq=False)
+class Fleet:
+    """Every runtime of a sweep, in the order given (reports sort the same way every time)."""
+
+    members: list[FleetMember]
+    seconds: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        return max((m.exit_code for m in self.members), default=0)
+
+    def summary_rows(self) -> list[tuple[str, str, str]]:
+        """(runtime, worst status, failing checks) per runtime, worst first, then by name."""
+        rows = sorted(self.members, key=lambda m: (STATUS_RANK.get(m.worst, 5) if m.worst else 5, m.target.label))
+        return [
+            (m.target.label, m.worst.value if m.worst else "-", m.problem or ", ".join(m.failing) or "-") for m in rows
+        ]
+
+    def report(self) -> dict[str, Any]:
+        """JSON: one section per runtime (its own doctor report), plus the summary."""
+        runtimes = []
+        for m in self.members:
+            section: dict[str, Any] = {
+                "runtime": m.target.runtime,
+                "region": m.target.region,
+                "worst": m.worst.value if m.worst else None,
+                "failing": m.failing,
+                "exit_code": m.exit_code,
+                "seconds": round(m.seconds, 3),
+            }
+            if m.problem is not None:
+                section["problem"] = m.problem
+            if m.run is not None:
+                section["report"] = m.run.report()
+            runtimes.append(section)
+        totals = {s.value: 0 for s in Status}
+        for m in self.members:
+            if m.worst is not None:
+                totals[m.worst.value] += 1
+        return {
+            "tool": "agentcore-triage",
+            "version": __version__,
+            "kind": "fleet",
+            "runtimes": runtimes,
+            "worst_totals": totals,
+            "exit_code": self.exit_code,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+def read_runtimes_file(path: str) -> list[FleetTarget]:
+    """One runtime per line (ARN, id or name, optionally ``REGION`` after a space); ``#`` starts a comment."""
+    try:
+        text = Path(path).expanduser().read_text(encoding="utf-8", errors="replace")
+    except OSError as exc:
+        raise FleetError(f"--runtimes-file {path}: {exc.strerror or exc}") from None
+    targets: list[FleetTarget] = []
+    for number, raw in enumerate(text.splitlines()[: MAX_FLEET + 1000], 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        parts = line.split()
+        if len(parts) > 2 or len(parts[0]) > 2048:
+            raise FleetError(f"--runtimes-file {path}:{number}: expected 'RUNTIME [REGION]', got {line[:80]!r}")
+        targets.append(FleetTarget(parts[0], parts[1] if len(parts) == 2 else None))
+    return dedupe(targets)
+
+
+def dedupe(targets: Iterable[FleetTarget]) -> list[FleetTarget]:
+    unique = list(dict.fromkeys(targets))
+    if len(unique) > MAX_FLEET:
+        raise FleetError(
+            f"{len(unique)} runtimes: one process sweeps at most {MAX_FLEET}; "
+            "split the fleet (one job per account, docs/scale.md)"
+        )
+    return unique
+
+
+def list_all_runtimes(context: Context, regions: Iterable[str]) -> list[FleetTarget]:
+    """Every runtime in each region (ListAgentRuntimes, read-only); blocking, run it in a thread."""
+    from tui.aws.session import read_only_client
+
+    targets: list[FleetTarget] = []
+    for region in regions:
+        control = read_only_client(
+            context.model_copy(update={"region": region}), "bedrock-agentcore-control", timeout=context.timeout
+        )
+        pages = control.get_paginator("list_agent_runtimes").paginate(
+            PaginationConfig={"PageSize": 100, "MaxItems": MAX_FLEET + 1}
+        )
+        for page in pages:
+            for summary in page.get("agentRuntimes", []):
+                arn = summary.get("agentRuntimeArn")
+                if isinstance(arn, str):
+                    targets.append(FleetTarget(arn, region))
+    return dedupe(sorted(targets, key=lambda t: (t.region or "", t.runtime)))
+
+
+def member_context(base: Context, target: FleetTarget) -> Context:
+    """The runtime's own context: its runtime and region; no endpoint or project (they name one target)."""
+    return base.model_copy(
+        update={
+            "runtime": target.runtime,
+            "region": target.region or base.region,
+            "endpoint": None,
+            "project": None,
+            "agent": None,
+            "agentcore": {},
+            "inputs": dict(base.inputs),
+            "sources": {**base.sources, "runtime": "fleet", "endpoint": "runtime ARN"},
+        }
+    )
+
+
+async def run_fleet(
+    playbook: Playbook,
+    base: Context,
+    targets: list[FleetTarget],
+    *,
+    registry: Registry,
+    jobs: int = DEFAULT_JOBS,
+    only: Iterable[str] | None = None,
+    listener: FleetListener = _ignore,
+    timeout: float | None = None,
+    members: list[FleetMember] | None = None,
+) -> Fleet:
+    """Doctor every target, at most ``jobs`` at a time; never raises for one runtime's trouble."""
+    fleet = Fleet(members if members is not None else [FleetMember(t) for t in targets])
+    gate = asyncio.Semaphore(max(1, jobs))
+    started = time.perf_counter()
+    only_list = list(only or [])
+
+    async def one(member: FleetMember) -> None:
+        async with gate:
+            member.state = "running"
+            listener(MemberChanged(member))
+            began = time.perf_counter()
+
+            def heard(event: Event) -> None:
+                if isinstance(event, CheckFinished):
+                    member.counts[event.result.status.value] += 1
+                    listener(MemberChanged(member, event))
+
+            try:
+                member.run = await run_doctor(
+                    playbook,
+                    member_context(base, member.target),
+                    registry=registry,
+                    only=only_list,
+                    listener=heard,
+                    timeout=timeout,
+                )
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - one runtime's trouble must not end the sweep
+                member.problem = f"could not be checked: {type(exc).__name__}: {str(exc)[:200]}"
+            member.seconds = time.perf_counter() - began
+            member.state = "done"
+            listener(MemberChanged(member))
+
+    await asyncio.gather(*(one(m) for m in fleet.members))
+    fleet.seconds = time.perf_counter() - started
+    return fleet
+
+
+def render_fleet_text(fleet: Fleet) -> str:
+    """The summary table: runtime, worst status, failing checks (worst first)."""
+    rows = [("RUNTIME", "WORST", "FAILING CHECKS"), *fleet.summary_rows()]
+    width = [min(max(len(r[i]) for r in rows), 100) for i in range(2)]
+    lines = [f"{r[0]:<{width[0]}}  {r[1]:<{width[1]}}  {r[2]}" for r in rows]
+    worst = [m.worst for m in fleet.members if m.worst]
+    counts = {s.value: sum(1 for w in worst if w is s) for s in Status}
+    lines.append("")
+    lines.append(
+        f"{len(fleet.members)} runtimes in {fleet.seconds:.1f} s: "
+        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
+        + " (worst status per runtime)"
+    )
+    return "\n".join(lines)
