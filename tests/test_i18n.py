@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.widgets import Static
 
 from tui import i18n
+from tui.cli import i18n_catalogue as catalogue
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,17 +87,19 @@ def _po_catalog():  # type: ignore[no-untyped-def]
 
 
 def test_shipped_mo_is_the_compiled_po() -> None:
-    assert i18n.catalogue_file("ja").read_bytes() == i18n.compile_po(i18n.PO_FILE), (
-        "tui/locale/ja/LC_MESSAGES/agentcore-triage.mo is out of date: run `python -m tui.i18n update`"
+    assert i18n.catalogue_file("ja").read_bytes() == catalogue.compile_po(i18n.PO_FILE), (
+        "tui/locale/ja/LC_MESSAGES/agentcore-triage.mo is out of date: run `python -m tui.cli.i18n_catalogue update`"
     )
 
 
 def test_every_marked_string_has_japanese_and_nothing_stale() -> None:
-    extracted = {m.id for m in i18n.extract() if m.id}
+    extracted = {m.id for m in catalogue.extract() if m.id}
     catalog = _po_catalog()
     in_po = {m.id for m in catalog if m.id}
     missing = extracted - in_po
-    assert not missing, f"strings marked in the code but not in the .po (run `python -m tui.i18n update`): {missing}"
+    assert not missing, (
+        f"strings marked in the code but not in the .po (run `python -m tui.cli.i18n_catalogue update`): {missing}"
+    )
     assert not in_po - extracted, f"strings in the .po no longer in the code: {in_po - extracted}"
     for message in catalog:
         if not message.id:
@@ -106,18 +109,21 @@ def test_every_marked_string_has_japanese_and_nothing_stale() -> None:
         ids = message.id if isinstance(message.id, tuple) else (message.id,)
         assert all(s.strip() for s in strings), f"no Japanese for {message.id!r}"
         for source in ids:
-            for placeholder in {p for p in _placeholders(source)}:
+            for placeholder in _placeholders(source):
                 assert all(placeholder in s for s in strings), f"{message.id!r}: {placeholder} lost in translation"
+            assert all(_markup(s) == _markup(source) for s in strings), f"{message.id!r}: markup changed"
 
 
 def _placeholders(text: str) -> set[str]:
+    """What a translation must keep: ``{name}`` fields and `code` values."""
     import re
 
-    return set(re.findall(r"\{[a-z_]+\}|\*\*[^*]+\*\*(?=[ :])|`[^`]+`", text)) - {
-        "**Questions**",
-        "**Checks**",
-        "**one-key fixes**",
-    }
+    return set(re.findall(r"\{[a-z_]+\}|`[^`]+`", text))
+
+
+def _markup(text: str) -> list[int]:
+    """Bold and Rich markup stay as many as in the English (the words inside them are translated)."""
+    return [text.count(tag) for tag in ("**", "[b]", "[/b]", "[dim]", "[/]")]
 
 
 def test_importing_i18n_loads_no_gettext_or_babel() -> None:

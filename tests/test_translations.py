@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from tui import i18n
 from tui.cli import main
-from tui.playbook import loader
+from tui.playbook import loader, locate
 from tui.playbook.loader import PLAYBOOK_DIR, PlaybookLoadError, load_playbook
 from tui.playbook.translations import (
     english_texts,
@@ -98,7 +98,9 @@ def test_resolve_applies_the_overlay_only_in_japanese() -> None:
     assert playbook.nodes["symptom"].title == "どのような症状が出ていますか？"
     assert playbook.nodes["symptom"].choices[1].goto == "aws-start"
     assert playbook.inputs[0].prompt.startswith("ランタイムのログを")
-    assert playbook.nodes["aws-role"].fixes[0].label.startswith("インラインポリシー agentcore-triage-logs")
+    assert next(f for f in playbook.nodes["aws-role"].fixes if f.key == "l").label.startswith(
+        "インラインポリシー agentcore-triage-logs"
+    )
     assert playbook.nodes["context"].when[1].because == "ランタイムが指定されました。AWS 側から始めます"
 
 
@@ -180,6 +182,7 @@ def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copy(SOURCE, tmp_path / SOURCE.name)
     shutil.copy(OVERLAY, tmp_path / OVERLAY.name)
     monkeypatch.setattr(loader, "PLAYBOOK_DIR", tmp_path)
+    monkeypatch.setattr(locate, "playbook_dir", lambda: tmp_path)
     return tmp_path
 
 

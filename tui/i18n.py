@@ -9,7 +9,7 @@ binding description, and ``_()`` is applied when it is shown) and ``ngettext()``
 language: in English nothing is loaded at all. The Japanese catalogue is ``tui/locale/ja/LC_MESSAGES/
 agentcore-triage.po``, compiled to the ``.mo`` beside it (shipped in the wheel). After changing marked strings::
 
-    python -m tui.i18n update    # extract with Babel, merge into the .po, compile the .mo
+    python -m tui.cli.i18n_catalogue update    # extract with Babel, merge into the .po, compile the .mo
 
 Importing this module costs nothing beyond ``os``: the stdlib ``gettext`` machinery and the catalogue load on
 the first translated lookup in Japanese.
@@ -18,7 +18,7 @@ the first translated lookup in Japanese.
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -98,10 +98,14 @@ def catalogue_file(lang: str) -> Path:
 def _translations() -> Any:
     global _catalogue
     if _catalogue is None:
-        import gettext
-
-        _catalogue = gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[_language], fallback=True)
+        _catalogue = _load(_language)
     return _catalogue
+
+
+def _load(lang: str) -> Any:
+    import gettext
+
+    return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang], fallback=True)
 
 
 def gettext(message: str) -> str:
@@ -118,6 +122,28 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return str(_translations().ngettext(singular, plural, n))
 
 
+def retranslate(text: str, previous: str, candidates: Iterable[str]) -> str:
+    """``text``, shown in the ``previous`` language, in the current one, when it is one of the English
+    ``candidates`` (fixed texts a language switch must re-state); anything else comes back unchanged.
+    """
+    if previous == _language or not text:
+        return text
+    catalogue = None if previous == DEFAULT_LANGUAGE else _load(previous)
+    for english in candidates:
+        shown = english if catalogue is None else catalogue.gettext(english)
+        if text in (english, shown):
+            return gettext(english)
+    return text
+
+
+def pgettext(context: str, message: str) -> str:
+    """``message`` as meant in ``context`` (one English word, two Japanese ones: a column ``time`` that is a
+    timestamp, another that is a duration)."""
+    if _language == DEFAULT_LANGUAGE:
+        return message
+    return str(_translations().pgettext(context, message))
+
+
 def N_(message: str) -> str:
     """Mark ``message`` for extraction without translating it now (translate with ``_()`` when shown)."""
     return message
@@ -126,83 +152,17 @@ def N_(message: str) -> str:
 _ = gettext
 
 
-# ---------------------------------------------------------------------------- catalogue maintenance (Babel)
+class Translated:
+    """A class attribute read in the current language: ``HELP = Translated(N_("..."))`` (Textual reads ``HELP``
+    from the widget when it shows its help, so the text follows a language switch)."""
 
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __get__(self, instance: object, owner: type | None = None) -> str:
+        return gettext(self.message)
+
+
+# Catalogue maintenance (Babel extraction, merge, compile) lives in tui/cli/i18n_catalogue.py: it reads the check
+# and fix registry, which this bottom layer must not import.
 PO_FILE = LOCALE_DIR / "ja" / "LC_MESSAGES" / f"{DOMAIN}.po"
-MAPPING_FILE = LOCALE_DIR / "babel.cfg"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
-
-
-def extract() -> Any:
-    """Every marked string of the package, as a Babel ``Catalog`` (the ``.pot`` content)."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
-    from babel.messages.frontend import parse_mapping_cfg
-
-    root = Path(__file__).resolve().parent
-    catalog = Catalog(project=DOMAIN, charset="utf-8")
-    with MAPPING_FILE.open(encoding="utf-8") as handle:
-        method_map, options_map = parse_mapping_cfg(handle, str(MAPPING_FILE))  # type: ignore[no-untyped-call]
-    for filename, lineno, message, comments, context in extract_from_dir(
-        str(root),
-        method_map=method_map,
-        options_map=options_map,
-        keywords=KEYWORDS,
-        comment_tags=("TRANSLATORS:",),
-        strip_comment_tags=True,
-    ):
-        catalog.add(message, None, [(f"tui/{filename}", lineno)], auto_comments=comments, context=context)
-    return catalog
-
-
-def compile_po(po_path: Path = PO_FILE) -> bytes:
-    """The ``.mo`` bytes for a ``.po`` file, exactly as ``update`` writes them (fuzzy entries left out)."""
-    import io
-
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
-
-    with po_path.open("rb") as handle:
-        catalog = read_po(handle, locale="ja", domain=DOMAIN)
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    return buffer.getvalue()
-
-
-def update() -> None:
-    """Extract, merge into the Japanese ``.po`` (new strings untranslated, gone ones obsolete), compile the ``.mo``."""
-    from babel.messages.pofile import read_po, write_po
-
-    template = extract()
-    if PO_FILE.exists():
-        with PO_FILE.open("rb") as handle:
-            catalog = read_po(handle, locale="ja", domain=DOMAIN)
-        catalog.update(template, no_fuzzy_matching=True)
-    else:
-        from babel.messages.catalog import Catalog
-
-        catalog = Catalog(locale="ja", domain=DOMAIN, project=DOMAIN, charset="utf-8")
-        catalog.update(template)
-    PO_FILE.parent.mkdir(parents=True, exist_ok=True)
-    with PO_FILE.open("wb") as handle:
-        write_po(handle, catalog, width=120, sort_output=True, ignore_obsolete=True, include_lineno=False)
-    catalogue_file("ja").write_bytes(compile_po(PO_FILE))
-
-
-def main(argv: list[str] | None = None) -> int:
-    import sys
-
-    args = sys.argv[1:] if argv is None else argv
-    if args == ["update"]:
-        update()
-        print(f"updated {PO_FILE} and {catalogue_file('ja')}")
-        return 0
-    if args == ["compile"]:
-        catalogue_file("ja").write_bytes(compile_po(PO_FILE))
-        return 0
-    print("usage: python -m tui.i18n update|compile", file=sys.stderr)
-    return 2
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

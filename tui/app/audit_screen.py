@@ -17,13 +17,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
+
+from tui.app.footer import LocalizedFooter
+from tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from tui.fixes.audit import AuditRecord, Target
     from tui.fixes.undo import UndoPlan
 
 OUTCOME_STYLE = {"applied": "green", "noop": "dim", "failed": "red", "undone": "yellow"}
+OUTCOME_LABEL = {"applied": N_("applied"), "noop": N_("nothing to do"), "failed": N_("failed"), "undone": N_("undone")}
+"""Outcomes as shown (the audit file keeps the English values)."""
+COLUMNS = (N_("time"), N_("outcome"), N_("fix"), N_("target"), N_("node"), N_("principal"))
 
 
 class AuditScreen(Screen[None]):
@@ -38,10 +44,12 @@ class AuditScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="audit.close", tooltip="Back"),
-        Binding("q", "app.quit", "Quit", id="audit.quit", tooltip="Leave agentcore-triage (also ctrl+q)"),
-        Binding("r", "reload", "Reload", id="audit.reload", tooltip="Read the audit log again"),
-        Binding("u", "undo", "Undo", id="audit.undo", tooltip="Reverse the highlighted fix (preview, then y/n)"),
+        Binding("escape", "close", N_("Close"), id="audit.close", tooltip=N_("Back")),
+        Binding("q", "app.quit", N_("Quit"), id="audit.quit", tooltip=N_("Leave agentcore-triage (also ctrl+q)")),
+        Binding("r", "reload", N_("Reload"), id="audit.reload", tooltip=N_("Read the audit log again")),
+        Binding(
+            "u", "undo", N_("Undo"), id="audit.undo", tooltip=N_("Reverse the highlighted fix (preview, then y/n)")
+        ),
     ]
 
     def __init__(self) -> None:
@@ -56,14 +64,22 @@ class AuditScreen(Screen[None]):
         yield DataTable(id="audit-table", cursor_type="row")
         with VerticalScroll(id="audit-detail"):
             yield Static("", id="audit-record")
-        yield Footer()
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-table", DataTable)
-        table.add_columns("time", "outcome", "fix", "target", "node", "principal")
-        self.query_one("#audit-detail").border_title = "record"
+        table.add_columns(*(_(c) for c in COLUMNS))
+        self.query_one("#audit-detail").border_title = _("record")
         self.action_reload()
         table.focus()
+
+    def relocalize(self) -> None:
+        """Headings, outcomes and texts in the current language (the cursor stays)."""
+        table = self.query_one("#audit-table", DataTable)
+        table.clear(columns=True)
+        table.add_columns(*(_(c) for c in COLUMNS))
+        self.query_one("#audit-detail").border_title = _("record")
+        self.action_reload()
 
     def action_reload(self) -> None:
         """(Re)read the audit log; the current target is worked out in a thread (it may ask STS)."""
@@ -72,13 +88,13 @@ class AuditScreen(Screen[None]):
         log = read_log()
         self.records = list(reversed(log.records))
         self.skipped = log.summary()
-        header = Text(f"audit log: {audit_path()}  ({len(self.records)} records)")
+        header = Text(_("audit log: {path}  ({count} records)").format(path=audit_path(), count=len(self.records)))
         if self.skipped:
             header.append("\n" + self.skipped, style="yellow")
         self.query_one("#audit-path", Static).update(header)
         self._fill()
         if not self.records:
-            self.query_one("#audit-record", Static).update("No fixes applied yet.")
+            self.query_one("#audit-record", Static).update(_("No fixes applied yet."))
         else:
             self._show(0)
         self._find_current_targets()
@@ -92,9 +108,12 @@ class AuditScreen(Screen[None]):
             dim = "dim" if other else ""
             table.add_row(
                 Text(r.time, style=dim),
-                Text(r.outcome, style="dim" if other else OUTCOME_STYLE.get(r.outcome, "")),
+                Text(
+                    _(OUTCOME_LABEL.get(r.outcome, r.outcome)),
+                    style="dim" if other else OUTCOME_STYLE.get(r.outcome, ""),
+                ),
                 Text(r.fix, style=dim),
-                Text(r.target.label() if r.target else "(not recorded)", style=dim),
+                Text(r.target.label() if r.target else _("(not recorded)"), style=dim),
                 Text(r.node or "", style=dim),
                 Text(r.principal, style=dim),
                 key=r.id,
@@ -183,8 +202,10 @@ class AuditScreen(Screen[None]):
         record = self._selected()
         if not self._undoable(record):
             self.notify(
-                "This record cannot be undone here (another target, not applied, already undone, or nothing to "
-                "reverse).",
+                _(
+                    "This record cannot be undone here (another target, not applied, already undone, or nothing to "
+                    "reverse)."
+                ),
                 severity="warning",
             )
             return
@@ -226,7 +247,10 @@ class AuditScreen(Screen[None]):
             self._undo(plan)
             return
         question = Plan(
-            fix=plan.record.fix, title=f"Also delete: {questions[0]}", risk=Risk.DESTRUCTIVE, summary=questions[0]
+            fix=plan.record.fix,
+            title=_("Also delete: {what}").format(what=questions[0]),
+            risk=Risk.DESTRUCTIVE,
+            summary=questions[0],
         )
 
         def decided(yes: bool | None) -> None:
@@ -240,16 +264,16 @@ class AuditScreen(Screen[None]):
         from tui.engine.fixing import FixError, undo_record
 
         try:
-            done, _ = undo_record(plan.record.id, self.app.context, confirmed=plan)  # type: ignore[attr-defined]
+            done, _record = undo_record(plan.record.id, self.app.context, confirmed=plan)  # type: ignore[attr-defined]
         except FixError as exc:
             self.app.call_from_thread(self.notify, str(exc), severity="error")
             return
         if done.outcome == "undone":
             self.app.call_from_thread(
-                self.notify, f"Undone: {done.fix}. Re-run the node's checks (r) to see the effect."
+                self.notify, _("Undone: {fix}. Re-run the node's checks (r) to see the effect.").format(fix=done.fix)
             )
         else:
-            self.app.call_from_thread(self.notify, f"Undo failed: {done.error}", severity="error")
+            self.app.call_from_thread(self.notify, _("Undo failed: {error}").format(error=done.error), severity="error")
         self.app.call_from_thread(self.action_reload)
 
     def action_close(self) -> None:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.widgets import Markdown
 
 from tui.app import icons
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.registry import CheckSpec
@@ -16,31 +17,30 @@ if TYPE_CHECKING:
 
 def detail_markdown(key: str, spec: CheckSpec | None, result: CheckResult | None, state: str = "done") -> str:
     """The Markdown shown for a check (pure, so tests and exports can reuse it)."""
-    title = spec.title if spec else key
+    title = _(spec.title) if spec else key
     check_id = spec.id if spec else key
-    lines = [f"### {title}", "", f"`{check_id}`" + (f" as `{key}`" if key != check_id else "")]
+    lines = [f"### {title}", "", f"`{check_id}`" + (_(" as `{key}`").format(key=key) if key != check_id else "")]
     if spec is not None:
-        lines[-1] += f" · severity {spec.severity.value}"
+        lines[-1] += _(" · severity {severity}").format(severity=icons.label(icons.SEVERITY_LABEL, spec.severity.value))
     if result is None:
         lines += [
             "",
-            {"running": "Running…", "cancelled": "Cancelled before it finished."}.get(
-                state, "Not run yet (press `r`)."
+            {"running": _("Running…"), "cancelled": _("Cancelled before it finished.")}.get(
+                state, _("Not run yet (press `r`).")
             ),
         ]
         if spec is not None and spec.description:
             lines += ["", spec.description]
         return "\n".join(lines)
-    lines += [
-        "",
-        f"**{result.status.icon} {result.status.value.upper()}** ({icons.format_duration(result.duration)}): {result.summary}",
-    ]
+    status = icons.label(icons.STATUS_LABEL, result.status.value).upper()
+    duration = icons.format_duration(result.duration)
+    lines += ["", f"**{result.status.icon} {status}** ({duration}): {result.summary}"]
     if result.details:
         lines += ["", result.details]
     if result.remediation and result.status.is_problem:
-        lines += ["", f"**What to do:** {result.remediation}"]
+        lines += ["", _("**What to do:** {remediation}").format(remediation=_(result.remediation))]
     if result.evidence:
-        lines += ["", "**Evidence**", "", "```json", json.dumps(result.evidence, indent=2, default=str), "```"]
+        lines += ["", _("**Evidence**"), "", "```json", json.dumps(result.evidence, indent=2, default=str), "```"]
     return "\n".join(lines)
 
 
@@ -62,7 +62,11 @@ class CheckDetail(Markdown):
     """
 
     def on_mount(self) -> None:
-        self.border_title = "Check details"
+        self.relocalize()
+
+    def relocalize(self) -> None:
+        """The pane's own title in the current language (the content follows with the next ``show``)."""
+        self.border_title = _("Check details")
 
     def show(self, key: str, spec: CheckSpec | None, result: CheckResult | None, state: str = "done") -> None:
         """Show one check (the Markdown update is awaited by Textual in the background)."""

@@ -6,12 +6,14 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding, BindingType
 from textual.widget import Widget
 from textual.widgets import DataTable
 
 from tui.app import icons
+from tui.i18n import N_, Translated, _, pgettext
 
 if TYPE_CHECKING:
     from tui.results import CheckResult
@@ -46,16 +48,20 @@ class ChecksTable(DataTable[Text]):
         Binding(
             "enter",
             "select_cursor",
-            "Details",
+            N_("Details"),
             show=False,
             id="checks.details",
-            tooltip="Show this check's details and evidence",
+            tooltip=N_("Show this check's details and evidence"),
         ),
     ]
 
-    HELP = "The node's checks run concurrently. ⠋ running, ✓ pass, ! warn, ✗ fail, ☠ error, - skipped, ⊘ cancelled."
+    HELP = Translated(
+        N_("The node's checks run concurrently. ⠋ running, ✓ pass, ! warn, ✗ fail, ☠ error, - skipped, ⊘ cancelled.")
+    )
 
     COLUMNS = ("status", "check", "summary", "time")
+    HEADINGS = {"status": " ", "check": N_("check"), "summary": N_("summary")}
+    """Column headings as shown (the column keys stay English); ``time`` is a duration: see ``heading()``."""
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id, cursor_type="row", zebra_stripes=False, show_cursor=True)
@@ -71,13 +77,18 @@ class ChecksTable(DataTable[Text]):
     def _add_columns(self) -> None:
         widths = self._widths()
         for name, width in zip(self.COLUMNS, widths, strict=True):
-            self.add_column(" " if name == "status" else name, width=width, key=name)
+            self.add_column(self.heading(name), width=width, key=name)
+
+    def heading(self, name: str) -> str:
+        """A column's heading in the current language."""
+        return pgettext("elapsed", "time") if name == "time" else _(self.HEADINGS[name])
 
     def _widths(self) -> tuple[int, int, int, int]:
         parent = self.parent
         width = self.size.width or (parent.size.width if isinstance(parent, Widget) else 0) or 60
         total = width - 2 * self.cell_padding * len(self.COLUMNS) - 1
         check_w = min(max((len(r.key) for r in self.rows_by_key.values()), default=10), 26)
+        check_w = max(check_w, cell_len(self.heading("check")))
         time_w = 6
         summary_w = max(total - 1 - check_w - time_w, 12)
         return (1, check_w, summary_w, time_w)
@@ -109,15 +120,15 @@ class ChecksTable(DataTable[Text]):
         summary_w = self._widths()[2]
         if row.state == "running":
             icon = Text(icons.SPINNER[self._frame % len(icons.SPINNER)], style="cyan")
-            summary = Text("running…", style="dim")
+            summary = Text(_("running…"), style="dim")
             elapsed = Text(icons.format_duration(time.monotonic() - row.started), style="dim")
         elif row.state == "cancelled":
             icon = Text(icons.CANCELLED, style="dim")
-            summary = Text("cancelled", style="dim italic")
+            summary = Text(_("cancelled"), style="dim italic")
             elapsed = Text("")
         elif row.result is None:
             icon = Text(icons.PENDING, style="dim")
-            summary = Text("not run yet", style="dim")
+            summary = Text(_("not run yet"), style="dim")
             elapsed = Text("")
         else:
             status = row.result.status
@@ -125,6 +136,14 @@ class ChecksTable(DataTable[Text]):
             summary = Text(icons.ellipsize(row.result.summary, summary_w))
             elapsed = Text(icons.format_duration(row.result.duration), style="dim")
         return icon, Text(icons.ellipsize(row.key, self._widths()[1])), summary, elapsed
+
+    def relocalize(self) -> None:
+        """Headings and row texts in the current language (the cursor stays)."""
+        if self.rows_by_key:
+            self._rebuild()
+        else:
+            self.clear(columns=True)
+            self._add_columns()
 
     def update_row(self, row: CheckRow) -> None:
         """Redraw one check's line (after it started or finished)."""

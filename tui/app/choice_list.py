@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.table import Table
+from rich.text import Text
 from textual.binding import BindingType
-from textual.markup import escape
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
+
+from tui.i18n import N_, Translated, _
 
 if TYPE_CHECKING:
     from tui.playbook.model import Choice
@@ -28,18 +31,23 @@ class ChoiceList(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = []
 
-    HELP = "Press a choice's key, or move to it and press enter, or click it."
+    HELP = Translated(N_("Press a choice's key, or move to it and press enter, or click it."))
 
     def set_choices(self, choices: list[Choice], answered: str | None = None) -> None:
         """Show these choices; the one answered before (if any) is highlighted."""
         self.clear_options()
-        self.add_options(
-            Option(
-                f"[b $accent]{escape(c.key)}[/]  {escape(c.label)}"
-                + ("  [dim](your answer)[/]" if c.key == answered else ""),
-                id=c.key,
-            )
-            for c in choices
-        )
+        self.add_options(Option(self._prompt(c, c.key == answered), id=c.key) for c in choices)
         keys = [c.key for c in choices]
         self.highlighted = keys.index(answered) if answered in keys else 0
+
+    def _prompt(self, choice: Choice, answered: bool) -> Table:
+        """The key in its own column, the label wrapping beside it (a long label never leaves the key alone)."""
+        accent = self.app.current_theme.accent or ""
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(no_wrap=True)
+        grid.add_column(ratio=1, overflow="fold")
+        label = Text(choice.label)
+        if answered:
+            label.append("  " + _("(your answer)"), style="dim")
+        grid.add_row(Text(choice.key, style=f"bold {accent}".strip()), label)
+        return grid

@@ -16,6 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 from tui.app import icons
+from tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -40,16 +41,24 @@ def plan_renderable(plan: Plan, theme: str = "ansi_dark") -> RenderableType:
             payload, decoded = action.display_params()
             parts.append(Syntax(payload, "json", theme=theme, background_color="default", word_wrap=True))
             if decoded:
-                parts.append(Text(f"{', '.join(decoded)}: sent as a JSON string, shown decoded", style="dim italic"))
+                parts.append(
+                    Text(
+                        _("{fields}: sent as a JSON string, shown decoded").format(fields=", ".join(decoded)),
+                        style="dim italic",
+                    )
+                )
         else:
             parts.append(
                 Text.assemble(
-                    (f"{i}. ", "dim"), ("file ", "bold"), (action.path, "bold"), ("  " + action.description, "dim")
+                    (f"{i}. ", "dim"),
+                    (_("file") + " ", "bold"),
+                    (action.path, "bold"),
+                    ("  " + action.description, "dim"),
                 )
             )
             parts.append(
                 Syntax(
-                    action.diff or "(no textual change)",
+                    action.diff or _("(no textual change)"),
                     "diff",
                     theme=theme,
                     background_color="default",
@@ -57,8 +66,16 @@ def plan_renderable(plan: Plan, theme: str = "ansi_dark") -> RenderableType:
                 )
             )
     if not parts:
-        parts.append(Text("Nothing to change: " + plan.summary, style="green"))
+        parts.append(Text(_("Nothing to change: ") + plan.summary, style="green"))
     return Group(*parts)
+
+
+def is_undo(plan: Plan) -> bool:
+    """An undo's own plan (no 'cannot be undone' warning for it), titled in either language."""
+    from tui.fixes.undo import UNDO_TITLE
+
+    prefixes = {UNDO_TITLE.split("{")[0], _(UNDO_TITLE).split("{")[0]}
+    return any(plan.title.startswith(prefix) for prefix in prefixes)
 
 
 class FixModal(ModalScreen[bool]):
@@ -95,14 +112,19 @@ class FixModal(ModalScreen[bool]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "apply", "Apply", id="fix.apply", tooltip="Apply exactly this plan"),
-        Binding("n", "cancel", "Cancel", id="fix.cancel", tooltip="Change nothing"),
-        Binding("escape", "cancel", "Cancel", show=False, id="fix.escape", tooltip="Change nothing"),
+        Binding("y", "apply", N_("Apply"), id="fix.apply", tooltip=N_("Apply exactly this plan")),
+        Binding("n", "cancel", N_("Cancel"), id="fix.cancel", tooltip=N_("Change nothing")),
+        Binding("escape", "cancel", N_("Cancel"), show=False, id="fix.escape", tooltip=N_("Change nothing")),
         Binding(
-            "q", "app.quit", "Quit", show=False, id="fix.quit", tooltip="Leave agentcore-triage; nothing is applied"
+            "q",
+            "app.quit",
+            N_("Quit"),
+            show=False,
+            id="fix.quit",
+            tooltip=N_("Leave agentcore-triage; nothing is applied"),
         ),
-        Binding("pagedown", "page(1)", "Page down", show=False, id="fix.page_down", tooltip="Scroll the plan"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="fix.page_up", tooltip="Scroll the plan"),
+        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="fix.page_down", tooltip=N_("Scroll the plan")),
+        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="fix.page_up", tooltip=N_("Scroll the plan")),
     ]
 
     seen_all: reactive[bool] = reactive(False)
@@ -119,43 +141,48 @@ class FixModal(ModalScreen[bool]):
         plan = self.plan
         risk = plan.risk.value
         with Vertical(id="dialog"):
-            yield Label(f"Apply fix: {plan.title}", id="fix-title", markup=False)
+            yield Label(_("Apply fix: {title}").format(title=_(plan.title)), id="fix-title", markup=False)
             meta = Text.assemble(
-                ("risk ", "dim"),
-                (risk.replace("_", "-"), icons.RISK_STYLE.get(risk, "yellow")),
+                (_("risk") + " ", "dim"),
+                (icons.label(icons.RISK_LABEL, risk), icons.RISK_STYLE.get(risk, "yellow")),
                 ("  ·  ", "dim"),
                 (plan.fix, "italic"),
             )
             if self.node_title:
-                meta.append(f"  ·  at {self.node_title}", "dim")
+                meta.append("  ·  " + _("at {node}").format(node=self.node_title), "dim")
             yield Static(meta, id="fix-meta")
             with Vertical(id="fix-footer"):
                 yield Static("", id="fix-hint")
                 with Horizontal(id="fix-buttons"):
-                    yield Button("Cancel (n)", id="cancel", variant="primary" if risk == "destructive" else "default")
+                    yield Button(
+                        _("Cancel (n)"), id="cancel", variant="primary" if risk == "destructive" else "default"
+                    )
                     apply = Button(
-                        "Apply (y)", id="apply", variant="error" if risk == "destructive" else "warning", disabled=True
+                        _("Apply (y)"),
+                        id="apply",
+                        variant="error" if risk == "destructive" else "warning",
+                        disabled=True,
                     )
                     apply.can_focus = False  # Enter must never apply: only y or a click
                     yield apply
             with VerticalScroll(id="fix-plan"):
-                yield Static(Text(plan.summary), id="fix-summary")
-                perms = ", ".join(plan.permissions) if plan.permissions else "none beyond file access"
-                yield Static(Text.assemble(("permissions: ", "bold"), perms), id="fix-permissions")
+                yield Static(Text(_(plan.summary)), id="fix-summary")
+                perms = ", ".join(plan.permissions) if plan.permissions else _("none beyond file access")
+                yield Static(Text.assemble((_("permissions: "), "bold"), perms), id="fix-permissions")
                 for note in plan.notes:
-                    yield Static(Text("note: " + note, style="italic"), classes="fix-note")
+                    yield Static(Text(_("note: ") + _(note), style="italic"), classes="fix-note")
                 if plan.undo:
                     yield Static(
-                        Text("Can be undone: `agentcore-triage undo` or the audit log.", style="dim"), id="fix-undo"
+                        Text(_("Can be undone: `agentcore-triage undo` or the audit log."), style="dim"), id="fix-undo"
                     )
-                elif plan.actions and not plan.title.startswith("Undo"):
-                    yield Static(Text("Cannot be undone automatically.", style="yellow"), id="fix-undo")
+                elif plan.actions and not is_undo(plan):
+                    yield Static(Text(_("Cannot be undone automatically."), style="yellow"), id="fix-undo")
                 yield Static(plan_renderable(plan), id="fix-actions")
 
     def on_mount(self) -> None:
         safe = self.plan.risk.value == "destructive"
         scroll = self.query_one("#fix-plan", VerticalScroll)
-        scroll.border_title = "exact changes"
+        scroll.border_title = _("exact changes")
         (self.query_one("#cancel", Button) if safe else scroll).focus()
         self.watch(scroll, "scroll_y", self._scrolled, init=False)
         self.watch(scroll, "virtual_size", self._resized, init=False)
@@ -189,16 +216,17 @@ class FixModal(ModalScreen[bool]):
         self._show_hint()
 
     def _show_hint(self) -> None:
+        cancel = _(" cancel")
         if self.seen_all:
-            hint = Text.assemble(("y", "bold"), " apply  ", ("n", "bold"), "/", ("esc", "bold"), " cancel")
+            hint = Text.assemble(("y", "bold"), _(" apply  "), ("n", "bold"), "/", ("esc", "bold"), cancel)
         else:
             hint = Text.assemble(
                 ("PgDn", "bold"),
-                "/mouse: read the whole change first (Apply unlocks at its end)  ",
+                _("/mouse: read the whole change first (Apply unlocks at its end)  "),
                 ("n", "bold"),
                 "/",
                 ("esc", "bold"),
-                " cancel",
+                cancel,
             )
         self.query_one("#fix-hint", Static).update(hint)
 
@@ -216,7 +244,7 @@ class FixModal(ModalScreen[bool]):
         """Confirm: the caller applies the plan (only once all of it has been shown)."""
         self._check_seen()
         if not self.seen_all:
-            self.notify("Read the whole change first: PageDown to its end, then y.", severity="warning")
+            self.notify(_("Read the whole change first: PageDown to its end, then y."), severity="warning")
             return
         self.dismiss(True)
 

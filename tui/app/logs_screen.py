@@ -16,7 +16,10 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
+
+from tui.app.footer import LocalizedFooter
+from tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from tui.engine.walk import Walk
@@ -40,13 +43,17 @@ class LogsScreen(Screen["str | None"]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="logs.close", tooltip="Back to the walk"),
-        Binding("q", "app.quit", "Quit", id="logs.quit", tooltip="Leave agentcore-triage (also ctrl+q)"),
-        Binding("t", "tail", "Live tail", id="logs.tail", tooltip="Start or stop polling for new events"),
-        Binding("v", "events", "Events", id="logs.events", tooltip="Show the highlighted group's events"),
-        Binding("a", "attach", "Attach", id="logs.attach", tooltip="Attach the highlighted line to the current node"),
-        Binding("r", "reload", "Reload", id="logs.reload", tooltip="Read the last hour again"),
-        Binding("slash", "filter", "Filter", id="logs.filter", tooltip="Filter groups by text, node or session"),
+        Binding("escape", "close", N_("Close"), id="logs.close", tooltip=N_("Back to the walk")),
+        Binding("q", "app.quit", N_("Quit"), id="logs.quit", tooltip=N_("Leave agentcore-triage (also ctrl+q)")),
+        Binding("t", "tail", N_("Live tail"), id="logs.tail", tooltip=N_("Start or stop polling for new events")),
+        Binding("v", "events", N_("Events"), id="logs.events", tooltip=N_("Show the highlighted group's events")),
+        Binding(
+            "a", "attach", N_("Attach"), id="logs.attach", tooltip=N_("Attach the highlighted line to the current node")
+        ),
+        Binding("r", "reload", N_("Reload"), id="logs.reload", tooltip=N_("Read the last hour again")),
+        Binding(
+            "slash", "filter", N_("Filter"), id="logs.filter", tooltip=N_("Filter groups by text, node or session")
+        ),
     ]
 
     def __init__(self, walk: Walk) -> None:
@@ -59,15 +66,15 @@ class LogsScreen(Screen["str | None"]):
         self._tail_stop: threading.Event | None = None
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: text, node id or session id", id="logs-filter")
-        yield Static("reading the last hour…", id="logs-status")
+        yield Input(placeholder=_("filter: text, node id or session id"), id="logs-filter")
+        yield Static(_("reading the last hour…"), id="logs-status")
         yield DataTable(id="logs-groups", cursor_type="row")
         yield DataTable(id="logs-events", cursor_type="row", classes="-hidden")
-        yield Footer()
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#logs-groups", DataTable).add_columns("count", "node", "what", "last", "sample")
-        self.query_one("#logs-events", DataTable).add_columns("time", "log group", "message")
+        self.query_one("#logs-groups", DataTable).add_columns(_("count"), _("node"), _("what"), _("last"), _("sample"))
+        self.query_one("#logs-events", DataTable).add_columns(_("time"), _("log group"), _("message"))
         self.query_one("#logs-groups", DataTable).focus()
         self.action_reload()
 
@@ -94,7 +101,7 @@ class LogsScreen(Screen["str | None"]):
         from tui.logs.targets import target_for
 
         control = read_only_client(context, "bedrock-agentcore-control", timeout=context.timeout)
-        summary, _ = find_runtime(control, context.runtime)
+        summary, _seen = find_runtime(control, context.runtime)
         if summary is None:
             return []
         return [g.name for g in target_for(control, logs, summary, context.project).groups]
@@ -109,13 +116,15 @@ class LogsScreen(Screen["str | None"]):
             groups = self._groups(logs)
             if not groups:
                 self.app.call_from_thread(
-                    self._status, "No runtime known yet: run the AWS branch first (or start with --runtime)."
+                    self._status, _("No runtime known yet: run the AWS branch first (or start with --runtime).")
                 )
                 return
             end = int(time.time() * 1000)
             result = scan(logs, self.walk.playbook, groups, end - WINDOW_MS, end, strategy="filter")
         except Exception as exc:  # noqa: BLE001 - shown on the screen, never a traceback
-            self.app.call_from_thread(self._status, f"could not read the logs: {aws_reason(exc)}")
+            self.app.call_from_thread(
+                self._status, _("could not read the logs: {reason}").format(reason=aws_reason(exc))
+            )
             return
         self.app.call_from_thread(self._loaded, groups, result)
 
@@ -144,7 +153,9 @@ class LogsScreen(Screen["str | None"]):
                 on_event=keep,
             )
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self._status, f"could not read the events: {aws_reason(exc)}")
+            self.app.call_from_thread(
+                self._status, _("could not read the events: {reason}").format(reason=aws_reason(exc))
+            )
             return
         self.app.call_from_thread(self._show_events, sorted(collected, key=lambda e: e.timestamp))
 
@@ -158,7 +169,7 @@ class LogsScreen(Screen["str | None"]):
             return
         from tui.logs.classify import Grouping
 
-        terms, _ = server_terms(self.walk.playbook)
+        terms, _noise = server_terms(self.walk.playbook)
         try:
             follow(
                 self._client(),
@@ -169,12 +180,15 @@ class LogsScreen(Screen["str | None"]):
                 terms=terms,
                 on_event=lambda event, match: self.app.call_from_thread(self._live, event, match),
                 on_poll=lambda n, fresh, wait, stats: self.app.call_from_thread(
-                    self._status, f"live: poll {n}, {fresh} new; next in {wait:.0f} s (t stops)"
+                    self._status,
+                    _("live: poll {n}, {fresh} new; next in {wait} s (t stops)").format(
+                        n=n, fresh=fresh, wait=f"{wait:.0f}"
+                    ),
                 ),
                 stop=stop,
             )
         except Exception as exc:  # noqa: BLE001
-            self.app.call_from_thread(self._status, f"live tail stopped: {aws_reason(exc)}")
+            self.app.call_from_thread(self._status, _("live tail stopped: {reason}").format(reason=aws_reason(exc)))
 
     # -- rendering (event loop) -----------------------------------------------------------------
     def _status(self, text: str) -> None:
@@ -184,10 +198,16 @@ class LogsScreen(Screen["str | None"]):
         self.log_groups = groups
         self.grouping = result.grouping
         stats = result.stats
-        missing = f"; missing: {', '.join(stats.missing_groups)}" if stats.missing_groups else ""
+        missing = (
+            _("; missing: {groups}").format(groups=", ".join(stats.missing_groups)) if stats.missing_groups else ""
+        )
         capped = f"; {stats.cap_message}" if stats.capped else ""
         self._status(
-            f"{stats.events} events of the last hour in {', '.join(stats.groups_read) or 'no group'}{missing}{capped}"
+            _("{count} events of the last hour in {groups}").format(
+                count=stats.events, groups=", ".join(stats.groups_read) or _("no group")
+            )
+            + missing
+            + capped
         )
         self._render_groups()
 
@@ -209,8 +229,8 @@ class LogsScreen(Screen["str | None"]):
             style = "dim" if group.noise else ""
             table.add_row(
                 str(group.count),
-                Text(group.node or ("noise" if group.noise else "-"), style=style),
-                Text(("noise · " if group.noise else "") + group.title, style=style),
+                Text(group.node or (_("noise") if group.noise else "-"), style=style),
+                Text((_("noise") + " · " if group.noise else "") + group.title, style=style),
                 iso(group.last_ms) or "",
                 Text(sample[:120], style=style),
                 key=group.key,
@@ -247,31 +267,31 @@ class LogsScreen(Screen["str | None"]):
     def _group_chosen(self, event: DataTable.RowSelected) -> None:
         group = self.shown[event.cursor_row] if 0 <= event.cursor_row < len(self.shown) else None
         if group is None or group.node is None:
-            self.notify("No node explains this group (known noise or unexplained).", severity="warning")
+            self.notify(_("No node explains this group (known noise or unexplained)."), severity="warning")
             return
         self._stop_tail()
         self.dismiss(group.node)
 
     def action_reload(self) -> None:
         """Read the last hour again."""
-        self._status("reading the last hour…")
+        self._status(_("reading the last hour…"))
         self._read()
 
     def action_events(self) -> None:
         """Show the highlighted group's events."""
         group = self._highlighted_group()
         if group is not None:
-            self._status(f"reading the events of {group.node or group.title}…")
+            self._status(_("reading the events of {what}…").format(what=group.node or group.title))
             self._read_events(group)
 
     def action_tail(self) -> None:
         """Start or stop the live tail."""
         if self._tail_stop is not None:
             self._stop_tail()
-            self._status("live tail stopped")
+            self._status(_("live tail stopped"))
             return
         if self.grouping is None:
-            self.notify("Nothing read yet.", severity="warning")
+            self.notify(_("Nothing read yet."), severity="warning")
             return
         self._tail_stop = threading.Event()
         self._status("live: polling…")
@@ -299,11 +319,14 @@ class LogsScreen(Screen["str | None"]):
         elif group is not None and group.last:
             evidence = {**group.last, "node": group.node, "count": group.count}
         else:
-            self.notify("Nothing highlighted to attach.", severity="warning")
+            self.notify(_("Nothing highlighted to attach."), severity="warning")
             return
         attached = self.walk.facts.setdefault("logs.evidence", {})
         attached.setdefault(self.walk.current, []).append(evidence)
-        self.notify(f"Attached to {self.walk.current}: {evidence['message'][:80]}", title="Evidence attached")
+        self.notify(
+            _("Attached to {node}: {message}").format(node=self.walk.current, message=evidence["message"][:80]),
+            title=_("Evidence attached"),
+        )
 
     def action_close(self) -> None:
         """Back to the walk."""

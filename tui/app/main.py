@@ -16,6 +16,7 @@ from textual.binding import Binding, BindingType
 
 from tui.app.commands import WalkCommands
 from tui.app.start_screen import StartScreen
+from tui.i18n import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -38,8 +39,10 @@ class TriageApp(App[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+q", "quit", "Quit", show=False, id="app.quit", tooltip="Leave agentcore-triage", priority=True),
-        Binding("f1", "help", "Help", show=False, id="app.help", tooltip="Keys and a short guide"),
+        Binding(
+            "ctrl+q", "quit", N_("Quit"), show=False, id="app.quit", tooltip=N_("Leave agentcore-triage"), priority=True
+        ),
+        Binding("f1", "help", N_("Help"), show=False, id="app.help", tooltip=N_("Keys and a short guide")),
     ]
 
     def __init__(
@@ -74,8 +77,7 @@ class TriageApp(App[None]):
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
-        if self.context.sandbox:
-            self.sub_title = "SANDBOX"
+        self.sub_title = _("SANDBOX") if self.context.sandbox else _(self.SUB_TITLE)
         if self.show_start:
             # Pushed once the app's mount batch is over: Textual drops the frames rendered inside
             # it, so a screen laid out there would only show once something repaints it in full.
@@ -238,7 +240,7 @@ class TriageApp(App[None]):
         except Exception as exc:  # noqa: BLE001 - a broken playbook or check module must not crash the form
             if isinstance(self.screen, StartScreen):
                 self.screen.show_error(str(exc))
-            self.notify(str(exc).splitlines()[0], title="Cannot start", severity="error")
+            self.notify(str(exc).splitlines()[0], title=_("Cannot start"), severity="error")
 
     # -- app-wide actions ---------------------------------------------------------------------
     def action_help(self) -> None:
@@ -249,10 +251,20 @@ class TriageApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Textual's own commands (theme, keys, screenshot, quit) plus help."""
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Keys and a short guide (? / F1)", self.action_help)
-        yield SystemCommand("Fleet", "Every runtime in the region, live (doctor --all-runtimes)", self.action_fleet)
+        """Textual's own commands (theme, keys, screenshot, quit) plus help, in the chosen language."""
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
+        yield SystemCommand(_("Help"), _("Keys and a short guide (? / F1)"), self.action_help)
+        yield SystemCommand(
+            _("Fleet"), _("Every runtime in the region, live (doctor --all-runtimes)"), self.action_fleet
+        )
+
+    def action_command_palette(self) -> None:
+        """The command palette, its prompt in the chosen language."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
     def action_fleet(self) -> None:
         """The fleet view: every runtime of the context's region, checked in the background."""

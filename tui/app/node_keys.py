@@ -14,10 +14,15 @@ from textual.binding import Binding, BindingType
 from textual.screen import Screen
 
 from tui.app import icons
+from tui.i18n import _
 
 if TYPE_CHECKING:
+    from tui.engine.walk import Walk
     from tui.playbook.model import Playbook
     from tui.registry import Registry
+
+FOOTER_LABEL_CELLS = 18
+"""A fix key's label in the footer is cut to this many cells."""
 
 S = TypeVar("S", bound=Screen[None])
 
@@ -41,12 +46,29 @@ def node_bindings(playbook: Playbook, registry: Registry) -> list[Binding]:
                 Binding(
                     ref.key,
                     f"fix({ref.key!r}, {node_id!r})",
-                    icons.ellipsize(label, 18),
+                    icons.ellipsize(label, FOOTER_LABEL_CELLS),
                     id=f"walk.{node_id}.fix.{ref.key}",
-                    tooltip=f"Fix: {label} ({ref.fix})",
+                    tooltip=_("Fix: {label} ({fix})").format(label=label, fix=ref.fix),
                 )
             )
     return out
+
+
+def key_description(walk: Walk, action: str) -> str | None:
+    """A node key's footer text from the walk's playbook as it is now (the bindings keep the language the screen
+    was built in; a language switch gives the walk the translated playbook). None for any other action."""
+    from textual.actions import parse
+
+    _namespace, name, args = parse(action)
+    if name != "fix" or len(args) != 2:
+        return None
+    key, node_id = args
+    node = walk.playbook.nodes.get(str(node_id))
+    ref = next((r for r in node.fixes if r.key == key), None) if node is not None else None
+    if ref is None:
+        return None
+    spec = walk.registry.fixes.get(ref.fix)
+    return icons.ellipsize(ref.label or (_(spec.title) if spec else ref.fix), FOOTER_LABEL_CELLS)
 
 
 def screen_class_for(base: type[S], playbook: Playbook, registry: Registry) -> type[S]:

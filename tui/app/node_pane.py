@@ -14,15 +14,13 @@ from tui.app import icons
 from tui.app.check_detail import CheckDetail
 from tui.app.checks_table import CheckRow, ChecksTable
 from tui.app.choice_list import ChoiceList
+from tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from tui.engine.walk import OfferedFix, Walk
 
-KIND_BADGE = {
-    "question": "[b $accent]QUESTION[/]",
-    "check": "[b $primary]CHECKS[/]",
-    "diagnosis": "[b $warning]DIAGNOSIS[/]",
-}
+KIND_BADGE = {"question": "[b $accent]{}[/]", "check": "[b $primary]{}[/]", "diagnosis": "[b $warning]{}[/]"}
+KIND_NAME = {"question": N_("QUESTION"), "check": N_("CHECKS"), "diagnosis": N_("DIAGNOSIS")}
 
 
 class NodePane(VerticalScroll):
@@ -58,13 +56,17 @@ class NodePane(VerticalScroll):
 
         node = walk.node
         self.border_title = f"{walk.current}"
-        self.query_one("#node-title", Static).update(f"{KIND_BADGE[node.kind]}  [b]{escape(node.title)}[/]")
+        badge = KIND_BADGE[node.kind].format(_(KIND_NAME[node.kind]))
+        self.query_one("#node-title", Static).update(f"{badge}  [b]{escape(node.title)}[/]")
         body = node.body.strip()
         if isinstance(node, DiagnosisNode):
-            sev = node.severity.value
-            body = f"**Severity: {sev}**\n\n{body}" if body else f"**Severity: {sev}**"
+            severity = _("**Severity: {severity}**").format(
+                severity=icons.label(icons.SEVERITY_LABEL, node.severity.value)
+            )
+            body = f"{severity}\n\n{body}" if body else severity
             if node.next_steps:
-                body += "\n\n**Next steps**\n\n" + "\n".join(f"{i}. {s}" for i, s in enumerate(node.next_steps, 1))
+                steps = "\n".join(f"{i}. {s}" for i, s in enumerate(node.next_steps, 1))
+                body += "\n\n" + _("**Next steps**") + "\n\n" + steps
         self.query_one("#node-body", Markdown).update(body)
         choices = self.query_one("#choices", ChoiceList)
         checks = self.query_one("#checks", ChecksTable)
@@ -107,39 +109,48 @@ class NodePane(VerticalScroll):
         if walk.forward_stack:
             step = walk.forward_stack[-1]
             target = escape(walk.playbook.nodes[step.target].title)
-            text = f"[b]n[/b] → redo: [b]{target}[/]  [dim]({escape(step.reason)})[/]"
+            text = _("[b]n[/b] → redo: [b]{target}[/]  [dim]({reason})[/]").format(
+                target=target, reason=escape(step.reason)
+            )
         elif isinstance(node, CheckNode):
             decided = walk.decision()
             if running:
-                text = "[dim]checks running… esc cancels[/]"
+                text = "[dim]" + _("checks running… esc cancels") + "[/]"
             elif decided is not None:
                 target, reason = decided
-                text = (
-                    f"[b]n[/b] → next: [b]{escape(walk.playbook.nodes[target].title)}[/]\n[dim]why: {escape(reason)}[/]"
+                text = _("[b]n[/b] → next: [b]{target}[/]\n[dim]why: {reason}[/]").format(
+                    target=escape(walk.playbook.nodes[target].title), reason=escape(reason)
                 )
             else:
-                text = "[dim]not run yet: press r[/]"
+                text = "[dim]" + _("not run yet: press r") + "[/]"
         elif isinstance(node, DiagnosisNode) and node.next:
-            text = f"[b]n[/b] → continue: [b]{escape(walk.playbook.nodes[node.next].title)}[/]"
+            text = _("[b]n[/b] → continue: [b]{target}[/]").format(target=escape(walk.playbook.nodes[node.next].title))
         elif isinstance(node, DiagnosisNode):
-            text = "[dim]End of this branch. b goes back, / searches, e exports the session.[/]"
+            text = "[dim]" + _("End of this branch. b goes back, / searches, e exports the session.") + "[/]"
         decision.update(text)
         decision.display = bool(text)
 
     def _show_fixes(self, offered: list[OfferedFix], read_only: bool) -> None:
         fixes = self.query_one("#fixes", Static)
         if offered and not read_only:
-            lines = ["[b]Fixes[/b] [dim](you see the exact change first)[/]"]
+            lines = ["[b]" + _("Fixes") + "[/b] [dim]" + _("(you see the exact change first)") + "[/]"]
             for o in offered:
-                why = f" [dim]for {escape(o.ref.for_)}[/]" if o.ref.for_ else ""
+                why = " [dim]" + _("for {check}").format(check=escape(o.ref.for_)) + "[/]" if o.ref.for_ else ""
                 risk = o.spec.risk.value
-                label = escape(o.ref.label or o.spec.title)
+                label = escape(o.ref.label or _(o.spec.title))
                 style = icons.RISK_STYLE.get(risk, "")
-                lines.append(f"[b reverse] {escape(o.ref.key)} [/] {label} [{style}]{risk}[/]{why}")
+                risk_name = icons.label(icons.RISK_LABEL, risk)
+                lines.append(f"[b reverse] {escape(o.ref.key)} [/] {label} [{style}]{risk_name}[/]{why}")
             fixes.update("\n".join(lines))
             fixes.display = True
         elif offered:
-            fixes.update(f"[dim]read-only: {len(offered)} fix(es) available without --read-only[/]")
+            count = len(offered)
+            text = ngettext(
+                "read-only: {count} fix available without --read-only",
+                "read-only: {count} fixes available without --read-only",
+                count,
+            ).format(count=count)
+            fixes.update("[dim]" + text + "[/]")
             fixes.display = True
         else:
             fixes.display = False

@@ -10,6 +10,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Tree
 
 from tui.app import icons
+from tui.i18n import N_, Translated, _
 
 if TYPE_CHECKING:
     from textual.widgets.tree import TreeNode
@@ -62,11 +63,18 @@ class PathTree(Tree[PathEntry]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
-            "enter", "select_cursor", "Go there", show=False, id="path.go", tooltip="Go back (or forward) to this node"
+            "enter",
+            "select_cursor",
+            N_("Go there"),
+            show=False,
+            id="path.go",
+            tooltip=N_("Go back (or forward) to this node"),
         ),
     ]
 
-    HELP = "The path taken. Each node shows its status; the dim line under it says why the walk went on from there."
+    HELP = Translated(
+        N_("The path taken. Each node shows its status; the dim line under it says why the walk went on from there.")
+    )
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("path", id=id)
@@ -78,7 +86,11 @@ class PathTree(Tree[PathEntry]):
         self._titles: dict[str, str] = {}
 
     def on_mount(self) -> None:
-        self.border_title = "Path"
+        self.relocalize()
+
+    def relocalize(self) -> None:
+        """Texts of the pane itself in the current language (the lines follow with the next ``show_walk``)."""
+        self.border_title = _("Path")
 
     def node_icon(self, walk: Walk, node_id: str, spinner: str | None = None) -> str:
         """Markup icon for a node: spinner while running, worst check status, ? for questions, ◆ for diagnoses."""
@@ -126,8 +138,9 @@ class PathTree(Tree[PathEntry]):
         decision = walk.decision()
         if decision is not None:
             target, reason = decision
-            title = escape(walk.playbook.nodes[target].title)
-            current.add_leaf(f"[dim]→ next: [b]{title}[/b] ({escape(reason)})[/]", PathEntry(target, "note"))
+            next_title = escape(walk.playbook.nodes[target].title)
+            next_line = _("→ next: [b]{title}[/b] ({reason})").format(title=next_title, reason=escape(reason))
+            current.add_leaf(f"[dim]{next_line}[/]", PathEntry(target, "note"))
         for j, step in enumerate(reversed(walk.forward_stack)):
             self._by_node.setdefault(
                 step.target,

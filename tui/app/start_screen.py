@@ -11,9 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Select, Static
 
+from tui.app.footer import LocalizedFooter
 from tui.context import aws_config_region, parse_token_source
+from tui.i18n import N_, Translated, _, current_language
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -21,13 +23,37 @@ if TYPE_CHECKING:
     from tui.context import Context
 
 FIELDS: list[tuple[str, str, str]] = [
-    ("profile", "AWS profile", "default chain (AWS_PROFILE)"),
-    ("region", "Region", "us-east-1"),
-    ("runtime", "Runtime", "ARN, id or name of the AgentCore runtime"),
-    ("endpoint", "MCP endpoint", "https://…/invocations?qualifier=DEFAULT"),
-    ("token", "Token source", "env:VAR or file:PATH (never the token)"),
-    ("project", "Project dir", "directory with mcp_server.py"),
+    ("profile", N_("AWS profile"), N_("default chain (AWS_PROFILE)")),
+    ("region", N_("Region"), "us-east-1"),
+    ("runtime", N_("Runtime"), N_("ARN, id or name of the AgentCore runtime")),
+    ("endpoint", N_("MCP endpoint"), "https://…/invocations?qualifier=DEFAULT"),
+    ("token", N_("Token source"), N_("env:VAR or file:PATH (never the token)")),
+    ("project", N_("Project dir"), N_("directory with mcp_server.py")),
 ]
+"""Form fields: context name, label, placeholder (labels and placeholders are shown through ``_()``)."""
+
+SOURCE_NAMES = {
+    "flag": N_("flag"),
+    "AWS config": N_("AWS config"),
+    "start screen": N_("start screen"),
+    ".bedrock_agentcore.yaml in the current directory": N_(".bedrock_agentcore.yaml in the current directory"),
+}
+"""Where a prefilled value came from (``Context.sources``), as shown; ``env NAME`` keeps the variable's name."""
+
+LANGUAGE_OPTIONS = [("English", "en"), ("日本語", "ja")]
+"""The language picker: each language by its own name."""
+
+
+def source_name(source: str) -> str:
+    """A ``Context.sources`` value in the current language."""
+    if source.startswith("env "):
+        return _("env {name}").format(name=source.removeprefix("env "))
+    return _(SOURCE_NAMES.get(source, source))
+
+
+SANDBOX_BANNER = N_("SANDBOX · local moto + MCP server · nothing here touches a real AWS account")
+READ_ONLY_BANNER = N_("read-only: fixes are hidden and never applied")
+INTRO = N_("What should agentcore-triage look at? Edit the values, then press enter to start.")
 
 
 class ContextForm(VerticalScroll):
@@ -84,6 +110,8 @@ class StartScreen(Screen[None]):
         #form .source { color: $text-muted; }
         #ro-row { height: 1; margin-top: 1; }
         #ro-row Label { height: 1; width: 17; }
+        #ro-row #label-language { width: auto; margin-left: 3; margin-right: 1; }
+        #ro-row #language { width: 14; }
         #sources { margin-top: 1; height: auto; }
         #start-buttons { height: auto; margin: 1 0 0 0; align-horizontal: left; }
         #start-error { color: $error; height: auto; }
@@ -91,10 +119,10 @@ class StartScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "start", "Start", id="start.start", tooltip="Open the walk with this context"),
-        Binding("escape", "back", "Back", id="start.back", tooltip="Return to the walk unchanged"),
-        Binding("f1", "app.help", "Help", id="start.help", tooltip="Keys and a short guide"),
-        Binding("ctrl+q", "app.quit", "Quit", id="start.quit", tooltip="Leave agentcore-triage", priority=True),
+        Binding("ctrl+s", "start", N_("Start"), id="start.start", tooltip=N_("Open the walk with this context")),
+        Binding("escape", "back", N_("Back"), id="start.back", tooltip=N_("Return to the walk unchanged")),
+        Binding("f1", "app.help", N_("Help"), id="start.help", tooltip=N_("Keys and a short guide")),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="start.quit", tooltip=N_("Leave agentcore-triage"), priority=True),
     ]
 
     @dataclass
@@ -103,7 +131,9 @@ class StartScreen(Screen[None]):
 
         choice: StartChoice
 
-    HELP = "Check the prefilled values (their source is shown next to each), pick a playbook, press enter."
+    HELP = Translated(
+        N_("Check the prefilled values (their source is shown next to each), pick a playbook, press enter.")
+    )
 
     def __init__(
         self, context: Context, playbook_ref: str, playbook_title: str | None = None, *, over_walk: bool = False
@@ -138,27 +168,48 @@ class StartScreen(Screen[None]):
         return sources.get(name, "")
 
     def _sources_line(self) -> str:
-        found = [f"{label.lower()}: {self._source(name)}" for name, label, _ in FIELDS if self._source(name)]
-        return (
-            "from " + "; ".join(found)
-            if found
-            else "nothing prefilled: no flags, AWS variables or .bedrock_agentcore.yaml found"
-        )
+        found = [
+            _("{field}: {source}").format(field=_(label).lower(), source=source_name(self._source(name)))
+            for name, label, _placeholder in FIELDS
+            if self._source(name)
+        ]
+        if found:
+            return _("from {sources}").format(sources="; ".join(found))
+        return _("nothing prefilled: no flags, AWS variables or .bedrock_agentcore.yaml found")
 
     def compose(self) -> ComposeResult:
         yield Header()
         if self.context.sandbox:
-            yield Static(
-                "SANDBOX · local moto + MCP server · nothing here touches a real AWS account", id="sandbox-banner"
-            )
+            yield Static(_(SANDBOX_BANNER), id="sandbox-banner")
         if self.context.read_only:
-            yield Static("read-only: fixes are hidden and never applied", id="readonly-banner")
-        yield Static("What should agentcore-triage look at? Edit the values, then press enter to start.", id="intro")
-        yield Footer()
+            yield Static(_(READ_ONLY_BANNER), id="readonly-banner")
+        yield Static(_(INTRO), id="intro")
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
         self.title = "agentcore-triage"
-        self.sub_title = "SANDBOX" if self.context.sandbox else "start"
+        self.sub_title = _("SANDBOX") if self.context.sandbox else _("start")
+
+    def relocalize(self) -> None:
+        """Every text of the screen in the current language; what was typed into the form stays."""
+        self.sub_title = _("SANDBOX") if self.context.sandbox else _("start")
+        for selector, text in (("#sandbox-banner", SANDBOX_BANNER), ("#readonly-banner", READ_ONLY_BANNER)):
+            widget = self.query_one_optional(selector, Static)
+            if widget is not None:
+                widget.update(_(text))
+        self.query_one("#intro", Static).update(_(INTRO))
+        if self.query_one_optional("#form") is None:
+            return
+        self.query_one("#label-playbook", Label).update(_("Playbook"))
+        self.query_one("#label-language", Label).update(_("Language"))
+        for name, label, placeholder in FIELDS:
+            self.query_one(f"#label-{name}", Label).update(_(label))
+            self.query_one(f"#field-{name}", Input).placeholder = _(placeholder)
+        self.query_one("#sources", Static).update(self._sources_line())
+        self.query_one("#label-read-only", Label).update(_("Read-only"))
+        self.query_one("#read-only", Checkbox).label = _("fixes hidden, never applied")
+        self.query_one("#start", Button).label = _("Start walk (enter)")
+        self.load_playbooks()
 
     def show_form(self, then: Callable[[], None] | None = None) -> None:
         """Mount the form once the screen has painted, then call ``then`` once the form has painted.
@@ -178,45 +229,56 @@ class StartScreen(Screen[None]):
     def compose_form(self) -> ComposeResult:
         """The form's widgets (built after the first frame: constructing and styling them takes a moment)."""
         with Grid(id="form"):
-            yield Label("Playbook")
+            yield Label(_("Playbook"), id="label-playbook")
             title = self.playbook_title or self.playbook_ref
             yield Select(
                 [(title, self.playbook_ref)], value=self.playbook_ref, allow_blank=False, id="playbook", compact=True
             )
             for name, label, placeholder in FIELDS:
-                yield Label(label, id=f"label-{name}")
+                yield Label(_(label), id=f"label-{name}")
                 # select_on_focus off: a letter typed on entering a field must not replace a prefilled ARN
                 yield Input(
                     self._initial(name),
-                    placeholder=placeholder,
+                    placeholder=_(placeholder),
                     id=f"field-{name}",
                     compact=True,
                     select_on_focus=False,
                 )
         yield Static(self._sources_line(), id="sources", classes="source")
         with Horizontal(id="ro-row"):
-            yield Label("Read-only")
-            yield Checkbox("fixes hidden, never applied", value=self.context.read_only, id="read-only", compact=True)
+            yield Label(_("Read-only"), id="label-read-only")
+            yield Checkbox(_("fixes hidden, never applied"), value=self.context.read_only, id="read-only", compact=True)
+            yield Label(_("Language"), id="label-language")
+            yield Select(LANGUAGE_OPTIONS, value=current_language(), allow_blank=False, id="language", compact=True)
         yield Static("", id="start-error")
         with Horizontal(id="start-buttons"):
-            yield Button("Start walk (enter)", id="start", variant="primary", compact=True)
+            yield Button(_("Start walk (enter)"), id="start", variant="primary", compact=True)
 
     def _mount_form(self) -> None:
         if self.query_one_optional("#form-scroll") is not None:
             return
         form = ContextForm(self, id="form-scroll")
-        self.mount(form, before=self.query_one(Footer))
+        self.mount(form, before=self.query_one(LocalizedFooter))
+
+    @on(Select.Changed, "#language")
+    def _language_chosen(self, event: Select.Changed) -> None:
+        """Switch the whole UI to the chosen language (the form keeps what was typed)."""
+        from tui.app.language import switch_language
+
+        if isinstance(event.value, str) and event.value != current_language():
+            switch_language(self.app, event.value)
 
     @work(thread=True, exit_on_error=False, group="start", description="list shipped playbooks")
     def load_playbooks(self) -> None:
         """List shipped playbooks (the app calls this after the first frame: YAML and pydantic take a moment)."""
         from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
+        from tui.playbook.translations import localize
 
         options: list[tuple[str, str]] = []
         for file in shipped_playbook_files():
             try:
-                pb = load_playbook(file).playbook
-            except PlaybookLoadError:
+                pb = localize(load_playbook(file)).playbook
+            except (PlaybookLoadError, ValueError):
                 continue
             options.append((f"{pb.title} ({pb.id})", pb.id))
         self.app.call_from_thread(self._set_playbooks, options)
@@ -236,7 +298,7 @@ class StartScreen(Screen[None]):
     def values(self) -> dict[str, Any]:
         """The form as ``Context`` fields."""
         out: dict[str, Any] = {}
-        for name, _, _ in FIELDS:
+        for name, _label, _placeholder in FIELDS:
             text = self.query_one(f"#field-{name}", Input).value.strip()
             if name == "token":
                 out.update(parse_token_source(text))

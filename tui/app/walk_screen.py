@@ -11,10 +11,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, OptionList, Static, Tree
+from textual.widgets import DataTable, Header, OptionList, Static, Tree
 
 from tui.app import icons
 from tui.app.checks_table import CheckRow, ChecksTable
+from tui.app.footer import LocalizedFooter
 from tui.app.live_run import LiveRun
 from tui.app.messages import (
     CheckRunFinished,
@@ -26,6 +27,7 @@ from tui.app.messages import (
 )
 from tui.app.node_pane import NodePane
 from tui.app.path_tree import PathEntry, PathTree
+from tui.i18n import N_, Translated, _, ngettext
 from tui.redact import redact_text
 
 if TYPE_CHECKING:
@@ -49,35 +51,57 @@ class WalkScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "app.quit", "Quit", id="walk.quit", tooltip="Leave agentcore-triage (also ctrl+q)"),
-        Binding("b,alt+left", "back", "Back", id="walk.back", tooltip="Go back one step (facts are restored)"),
+        Binding("q", "app.quit", N_("Quit"), id="walk.quit", tooltip=N_("Leave agentcore-triage (also ctrl+q)")),
+        Binding("b,alt+left", "back", N_("Back"), id="walk.back", tooltip=N_("Go back one step (facts are restored)")),
         Binding(
-            "n,alt+right", "next", "Next", id="walk.next", tooltip="Follow the branch the checks chose, or redo a step"
+            "n,alt+right",
+            "next",
+            N_("Next"),
+            id="walk.next",
+            tooltip=N_("Follow the branch the checks chose, or redo a step"),
         ),
-        Binding("r", "rerun", "Re-run", id="walk.rerun", tooltip="Run this node's checks again"),
+        Binding("r", "rerun", N_("Re-run"), id="walk.rerun", tooltip=N_("Run this node's checks again")),
         Binding(
-            "escape", "escape_back", "Back", show=False, id="walk.escape_back", tooltip="Go back one step (like b)"
+            "escape",
+            "escape_back",
+            N_("Back"),
+            show=False,
+            id="walk.escape_back",
+            tooltip=N_("Go back one step (like b)"),
         ),
-        Binding("escape", "cancel", "Cancel", id="walk.cancel", tooltip="Cancel the running checks"),
+        Binding("escape", "cancel", N_("Cancel"), id="walk.cancel", tooltip=N_("Cancel the running checks")),
         Binding(
             "T",
             "change_target",
-            "Target",
+            N_("Target"),
             show=False,
             id="walk.target",
-            tooltip="Back to the start screen to change the target (esc there returns to this walk)",
+            tooltip=N_("Back to the start screen to change the target (esc there returns to this walk)"),
         ),
-        Binding("slash", "search", "Search", id="walk.search", tooltip="Find the node that explains an error message"),
-        Binding("e", "export", "Export", id="walk.export", tooltip="Write the session as Markdown and JSON"),
         Binding(
-            "B", "bundle", "Bundle", show=False, id="walk.bundle", tooltip="Write a support bundle (zip) for support"
+            "slash",
+            "search",
+            N_("Search"),
+            id="walk.search",
+            tooltip=N_("Find the node that explains an error message"),
         ),
-        Binding("a", "audit", "Audit", show=False, id="walk.audit", tooltip="Every fix applied (the audit log)"),
-        Binding("L", "logs", "Logs", show=False, id="walk.logs", tooltip="CloudWatch logs grouped by node"),
-        Binding("question_mark,f1", "app.help", "Help", id="walk.help", tooltip="Keys and a short guide"),
+        Binding("e", "export", N_("Export"), id="walk.export", tooltip=N_("Write the session as Markdown and JSON")),
+        Binding(
+            "B",
+            "bundle",
+            N_("Bundle"),
+            show=False,
+            id="walk.bundle",
+            tooltip=N_("Write a support bundle (zip) for support"),
+        ),
+        Binding(
+            "a", "audit", N_("Audit"), show=False, id="walk.audit", tooltip=N_("Every fix applied (the audit log)")
+        ),
+        Binding("L", "logs", N_("Logs"), show=False, id="walk.logs", tooltip=N_("CloudWatch logs grouped by node")),
+        Binding("question_mark,f1", "app.help", N_("Help"), id="walk.help", tooltip=N_("Keys and a short guide")),
     ]
 
-    HELP = "The left pane is the path taken; the right pane is the current node."
+    HELP = Translated(N_("The left pane is the path taken; the right pane is the current node."))
 
     def __init__(
         self, walk: Walk, log: SessionLog, *, export_dir: str | None = None, export_stamp: str | None = None
@@ -121,15 +145,29 @@ class WalkScreen(Screen[None]):
             yield PathTree(id="path")
             yield NodePane(id="node-pane")
         yield Static("", id="status-line")
-        yield Footer(compact=True)
+        yield LocalizedFooter(compact=True)
 
     def on_mount(self) -> None:
-        ctx = self.walk.context
-        self.title = f"agentcore-triage · {self.walk.playbook.title}"
-        tags = [t for t, on_ in (("SANDBOX", ctx.sandbox), ("read-only", ctx.read_only)) if on_]
-        self.sub_title = redact_text(" · ".join(tags + [ctx.runtime or ctx.endpoint or "no target"]))
+        self._titles()
         self._spinner = self.set_interval(0.1, self._tick, pause=True)
         self.show_node()
+
+    def _titles(self) -> None:
+        ctx = self.walk.context
+        self.title = f"agentcore-triage · {self.walk.playbook.title}"
+        tags = [_(t) for t, on_ in ((N_("SANDBOX"), ctx.sandbox), (N_("read-only"), ctx.read_only)) if on_]
+        self.sub_title = redact_text(" · ".join([*tags, ctx.runtime or ctx.endpoint or _("no target")]))
+
+    def relocalize(self) -> None:
+        """Everything in the current language (the walk, its results and the running checks are kept)."""
+        self._titles()
+        self.show_node()
+
+    def footer_description(self, action: str) -> str | None:
+        """The footer text of a node key (a fix label of the current playbook, in the current language)."""
+        from tui.app.node_keys import key_description
+
+        return key_description(self.walk, action)
 
     # -- rendering ------------------------------------------------------------------------
     def show_node(self) -> None:
@@ -151,9 +189,16 @@ class WalkScreen(Screen[None]):
         ran = sum(len(r) for r in walk.results.values())
         problems = sum(1 for res in walk.results.values() for r in res.values() if r.is_problem)
         facts = len(walk.facts)
-        text = f"step {len(walk.history) + 1} · {ran} checks run · {problems} problem{'s' if problems != 1 else ''} · {facts} facts"
+        parts = [
+            _("step {step}").format(step=len(walk.history) + 1),
+            ngettext("{count} check run", "{count} checks run", ran).format(count=ran),
+            ngettext("{count} problem", "{count} problems", problems).format(count=problems),
+            ngettext("{count} fact", "{count} facts", facts).format(count=facts),
+        ]
         if self.session.fixes:
-            text += f" · {len(self.session.fixes)} fix{'es' if len(self.session.fixes) != 1 else ''} applied"
+            applied = len(self.session.fixes)
+            parts.append(ngettext("{count} fix applied", "{count} fixes applied", applied).format(count=applied))
+        text = " · ".join(parts)
         self.query_one("#status-line", Static).update(Text(text))
 
     def offered(self) -> list[OfferedFix]:
@@ -225,7 +270,7 @@ class WalkScreen(Screen[None]):
         if self.walk.back():
             self._moved()
         else:
-            self.notify("Already at the start.", severity="warning", timeout=2)
+            self.notify(_("Already at the start."), severity="warning", timeout=2)
 
     async def action_next(self) -> None:
         """Redo a step undone with back, else follow the check node's decision or the diagnosis' next (n, alt+right)."""
@@ -235,7 +280,7 @@ class WalkScreen(Screen[None]):
         walk = self.walk
         unfinished = walk.current not in walk.results or self.running_node == walk.current
         if not walk.forward_stack and isinstance(walk.node, CheckNode) and unfinished:
-            self.notify("The checks have not finished yet.", severity="warning", timeout=2)
+            self.notify(_("The checks have not finished yet."), severity="warning", timeout=2)
             return
         try:
             await walk.next_step()
@@ -287,7 +332,10 @@ class WalkScreen(Screen[None]):
                 self.post_message(NodeRunCancelled(node_id, self.live.unfinished()))
             raise
         except Exception as exc:  # noqa: BLE001 - a bad playbook or engine bug must not kill the UI
-            self.notify(f"Could not run {node_id}: {type(exc).__name__}: {exc}", severity="error")
+            self.notify(
+                _("Could not run {node}: {error}").format(node=node_id, error=f"{type(exc).__name__}: {exc}"),
+                severity="error",
+            )
             if run_id == self.live.seq:
                 self.post_message(NodeRunCancelled(node_id, []))
             raise
@@ -322,9 +370,12 @@ class WalkScreen(Screen[None]):
         self._stop_running(message.running)
         self.show_node()
         if message.running:
+            count = len(message.running)
             self.notify(
-                f"Cancelled {len(message.running)} running check{'s' if len(message.running) != 1 else ''}.",
-                title="Cancelled",
+                ngettext("Cancelled {count} running check.", "Cancelled {count} running checks.", count).format(
+                    count=count
+                ),
+                title=_("Cancelled"),
                 severity="warning",
             )
 
@@ -414,7 +465,7 @@ class WalkScreen(Screen[None]):
         from tui.app.fix_modal import FixModal
 
         if request.needed_by is not None:
-            title = f"needed first by: {request.needed_by.title}"
+            title = _("needed first by: {title}").format(title=_(request.needed_by.title))
         else:
             title = self.walk.playbook.nodes[request.node or self.walk.current].title
         confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title))
@@ -433,11 +484,12 @@ class WalkScreen(Screen[None]):
     # -- other screens ----------------------------------------------------------------------------
     def action_search(self, text: str = "") -> None:
         """Symptom search (/): jump to the node that explains pasted error text."""
+        from tui.app.language import SEARCH_JUMP_REASON
         from tui.app.search_screen import SearchScreen
 
         def chosen(node_id: str | None) -> None:
             if node_id:
-                self.jump_to(node_id, "symptom search matched the pasted text")
+                self.jump_to(node_id, _(SEARCH_JUMP_REASON))
 
         self.app.push_screen(SearchScreen(self.walk.playbook, text), chosen)
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.i18n import _
 from tui.redact import redact_text
 from tui.results import CheckResult, errored
 
@@ -126,7 +127,7 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     if isinstance(exc, NoRegion):
         return Problem("no-region", str(exc))
     if isinstance(exc, bx.NoRegionError):
-        return Problem("no-region", "no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN")
+        return Problem("no-region", _("no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN"))
     if isinstance(exc, bx.ProfileNotFound):
         return Problem(
             "no-profile",
@@ -135,8 +136,11 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
         return Problem(
             "no-credentials",
-            "no AWS credentials: set --profile/AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY",
-            "agentcore-triage uses the standard AWS credential chain (environment, profile, SSO, instance role).",
+            _(
+                "no AWS credentials: set --profile/AWS_PROFILE, run `aws sso login`, or export AWS_ACCESS_KEY_ID "
+                "and AWS_SECRET_ACCESS_KEY"
+            ),
+            _("agentcore-triage uses the standard AWS credential chain (environment, profile, SSO, instance role)."),
         )
     sso_errors = tuple(
         getattr(bx, n)
@@ -146,7 +150,7 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     if sso_errors and isinstance(exc, sso_errors):
         return Problem(
             "expired",
-            "the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again",
+            _("the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again"),
         )
     if isinstance(exc, bx.CredentialRetrievalError):
         return Problem("no-credentials", f"could not load AWS credentials: {redact_text(str(exc))}")
@@ -163,11 +167,13 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     if isinstance(exc, bx.UnknownServiceError):
         return Problem("unsupported", f"this botocore does not know the service ({exc}); upgrade boto3")
     if isinstance(exc, ResponseParserError):
-        what = f"{service}:{operation}" if service and operation else "the operation"
+        what = f"{service}:{operation}" if service and operation else _("the operation")
         return Problem(
             "unsupported",
-            f"the endpoint did not answer like AWS for {what} (unparseable response); it probably does not support it",
-            "This happens with emulators and proxies that do not implement the operation, and with captive portals.",
+            _(
+                "the endpoint did not answer like AWS for {what} (unparseable response); it probably does not support it"
+            ).format(what=what),
+            _("This happens with emulators and proxies that do not implement the operation, and with captive portals."),
             {"service": service, "operation": operation},
         )
     if isinstance(exc, bx.ParamValidationError):
@@ -187,7 +193,9 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         if code in EXPIRED:
             return Problem(
                 "expired",
-                "the AWS credentials have expired: refresh them (`aws sso login`, or new session keys) and run again",
+                _(
+                    "the AWS credentials have expired: refresh them (`aws sso login`, or new session keys) and run again"
+                ),
                 evidence=evidence,
             )
         if code in BAD_CREDENTIALS:

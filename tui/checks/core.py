@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
+from tui.i18n import _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed
 
@@ -49,10 +50,14 @@ def context_required(ctx: CheckContext, params: RequiredParams) -> CheckResult:
     if missing:
         hints = "; ".join(f"{n}: {_FLAGS.get(n, '--' + n)}" for n in missing)
         return failed(
-            f"not set: {', '.join(missing)}", details=f"Give them with {hints}.", evidence={"missing": missing}
+            _("not set: {names}").format(names=", ".join(missing)),
+            details=_("Give them with {hints}.").format(hints=hints),
+            evidence={"missing": missing},
         )
-    shown = [f"{n} (from the {derived[n]})" if n in derived else n for n in params.names]
+    shown = [
+        _("{name} (from the {source})").format(name=n, source=derived[n]) if n in derived else n for n in params.names
+    ]
     evidence: dict[str, Any] = {n: str(values[n]) for n in params.names if n != "token_source"}
     if derived:
         evidence["derived"] = derived
-    return passed(f"set: {', '.join(shown)}", evidence=evidence)
+    return passed(_("set: {names}").format(names=", ".join(shown)), evidence=evidence)

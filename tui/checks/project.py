@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.checks.base import CheckContext
+from tui.i18n import N_, _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -24,7 +25,7 @@ def _scan(params: ProjectParams):  # type: ignore[no-untyped-def]
     return scan_project(params.dir)
 
 
-NO_SERVER = "no FastMCP/MCPServer instance found in the entry point"
+NO_SERVER = N_("no FastMCP/MCPServer instance found in the entry point")
 
 
 def _server(params: ProjectParams):  # type: ignore[no-untyped-def]
@@ -56,7 +57,8 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     root = Path(params.dir).expanduser()
     if not root.is_dir():
         return failed(
-            f"project directory {params.dir} does not exist", remediation="Pass the server's folder with --project DIR."
+            _("project directory {dir} does not exist").format(dir=params.dir),
+            remediation=_("Pass the server's folder with --project DIR."),
         )
     scan = _scan(params)
     evidence = {
@@ -67,30 +69,36 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     }
     if scan.entry is None:
         return failed(
-            "no server entry point (mcp_server.py, server.py, or the entrypoint in .bedrock_agentcore.yaml)",
+            _("no server entry point (mcp_server.py, server.py, or the entrypoint in .bedrock_agentcore.yaml)"),
             evidence=evidence,
             remediation="Point --project at the folder that holds the MCP server's Python file.",
         )
     facts = {"project.entrypoint": str(scan.entry), "project.era": scan.server.era if scan.server else None}
     if scan.server and scan.server.syntax_error:
         return failed(
-            f"{_rel(scan, scan.entry)} does not parse: {scan.server.syntax_error}", evidence=evidence, facts=facts
+            _("{file} does not parse: {error}").format(file=_rel(scan, scan.entry), error=scan.server.syntax_error),
+            evidence=evidence,
+            facts=facts,
         )
     if scan.requirements_path is None:
         return failed(
-            "no requirements.txt: the container build will not install mcp",
+            _("no requirements.txt: the container build will not install mcp"),
             evidence=evidence,
             facts=facts,
             remediation="Add requirements.txt with a pinned `mcp` (see project.mcp_version).",
         )
     if scan.dockerfile_path is None:
         return warned(
-            f"{_rel(scan, scan.entry)} and requirements.txt found; no Dockerfile (the AgentCore toolkit generates one at configure time)",
+            _(
+                "{file} and requirements.txt found; no Dockerfile (the AgentCore toolkit generates one at configure time)"
+            ).format(file=_rel(scan, scan.entry)),
             evidence=evidence,
             facts=facts,
         )
     return passed(
-        f"{_rel(scan, scan.entry)}, {_rel(scan, scan.requirements_path)} and Dockerfile found",
+        _("{entry}, {requirements} and Dockerfile found").format(
+            entry=_rel(scan, scan.entry), requirements=_rel(scan, scan.requirements_path)
+        ),
         evidence=evidence,
         facts=facts,
     )
@@ -110,7 +118,7 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
 
     scan = _scan(params)
     if scan.server is None or scan.server.era is None:
-        return skipped("no mcp server import found in the entry point")
+        return skipped(_("no mcp server import found in the entry point"))
     req = scan.requirement("mcp")
     era = scan.server.era
     evidence = {
@@ -119,10 +127,12 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
     }
     if era == "fastmcp":
         if scan.requirement("fastmcp") is None:
-            return failed("code imports the `fastmcp` package but requirements.txt does not list it", evidence=evidence)
-        return passed("code uses the separate `fastmcp` package, which requirements.txt lists", evidence=evidence)
+            return failed(
+                _("code imports the `fastmcp` package but requirements.txt does not list it"), evidence=evidence
+            )
+        return passed(_("code uses the separate `fastmcp` package, which requirements.txt lists"), evidence=evidence)
     if req is None:
-        return failed("requirements.txt does not list `mcp`: the server cannot import", evidence=evidence)
+        return failed(_("requirements.txt does not list `mcp`: the server cannot import"), evidence=evidence)
     if era == "v1" and admits(req.specifier, "2.3.0"):
         return failed(
             f"`{req.text.strip()}` installs mcp 2.x, where `from mcp.server.fastmcp import FastMCP` fails "
@@ -136,21 +146,29 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
         )
     if era == "v1" and admits(req.specifier, "1.23.1"):
         return warned(
-            f"`{req.text.strip()}` admits mcp < 1.23.2, which logs a spurious ClosedResourceError ('Error in message router') on every stateless request",
+            _(
+                "{requirement} admits mcp < 1.23.2, which logs a spurious ClosedResourceError ('Error in message "
+                "router') on every stateless request"
+            ).format(requirement=f"`{req.text.strip()}`"),
             evidence=evidence | {"line": req.line},
             remediation="Pin `mcp>=1.23.2,<2`.",
         )
     if era == "v2" and admits(req.specifier, "1.30.0"):
         return warned(
-            f"`{req.text.strip()}` admits mcp 1.x, where MCPServer does not exist",
+            _("{requirement} admits mcp 1.x, where MCPServer does not exist").format(
+                requirement=f"`{req.text.strip()}`"
+            ),
             evidence=evidence | {"line": req.line},
             remediation="Pin `mcp>=2.3,<3`.",
         )
     if scan.requirement("fastmcp") and era == "v1":
         return warned(
-            "requirements.txt also lists `fastmcp`, a different framework the code does not use", evidence=evidence
+            _("requirements.txt also lists `fastmcp`, a different framework the code does not use"), evidence=evidence
         )
-    return passed(f"`{req.text.strip()}` matches the {evidence['code_api']} API", evidence=evidence)
+    return passed(
+        _("{requirement} matches the {api} API").format(requirement=f"`{req.text.strip()}`", api=evidence["code_api"]),
+        evidence=evidence,
+    )
 
 
 @check(
@@ -165,9 +183,9 @@ def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Flags the guide's invented APIs (@mcp.middleware, connection_timeout=, keep_alive=, default_headers=, …)."""
     scan, code = _server(params)
     if code is None:
-        return skipped(NO_SERVER)
+        return skipped(_(NO_SERVER))
     if not code.bogus:
-        return passed(f"{_rel(scan, code.path)}: every server API used exists")
+        return passed(_("{file}: every server API used exists").format(file=_rel(scan, code.path)))
     items = [f"line {f.line}: `{f.what}`: {f.detail}" for f in code.bogus]
     return failed(
         f"{_rel(scan, code.path)}: {len(code.bogus)} call{'s' if len(code.bogus) != 1 else ''} to APIs that do not exist "
@@ -190,25 +208,36 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
     """127.0.0.1 (the SDK default) is unreachable from the runtime's health check and turns on DNS-rebinding protection (421)."""
     _scan, code = _server(params)
     if code is None:
-        return skipped(NO_SERVER)
+        return skipped(_(NO_SERVER))
     given, host = code.setting("host")
     port_given, port = code.setting("port")
     problems = []
     if not given or host in ("127.0.0.1", "localhost", "::1"):
-        problems.append(f"host is {host!r}" if given else "host is not set, so the SDK binds 127.0.0.1")
+        problems.append(
+            _("host is {host}").format(host=repr(host)) if given else _("host is not set, so the SDK binds 127.0.0.1")
+        )
     if port_given and port not in (8000, "8000"):
-        problems.append(f"port is {port!r}, AgentCore calls 8000")
+        problems.append(_("port is {port}, AgentCore calls 8000").format(port=repr(port)))
     if code.transport not in ("streamable-http", "streamable_http", "http"):
-        problems.append(f"transport is {code.transport!r}; AgentCore speaks streamable-http")
+        problems.append(
+            _("transport is {transport}; AgentCore speaks streamable-http").format(transport=repr(code.transport))
+        )
     evidence = {"host": host if given else None, "port": port if port_given else 8000, "transport": code.transport}
     if problems:
         return failed(
             "; ".join(problems),
-            details="On 127.0.0.1 the runtime's health check cannot reach the server, and the SDK turns on DNS-rebinding "
-            "protection, so requests through a proxy get `421 Invalid Host header`.",
+            details=_(
+                "On 127.0.0.1 the runtime's health check cannot reach the server, and the SDK turns on DNS-rebinding "
+                "protection, so requests through a proxy get `421 Invalid Host header`."
+            ),
             evidence=evidence,
         )
-    return passed(f"listens on {host}:{port if port_given else 8000} with {code.transport}", evidence=evidence)
+    return passed(
+        _("listens on {address} with {transport}").format(
+            address=f"{host}:{port if port_given else 8000}", transport=code.transport
+        ),
+        evidence=evidence,
+    )
 
 
 @check(
@@ -222,19 +251,19 @@ def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Stateful servers work on AgentCore now, but only when clients keep the Mcp-Session-Id; stateless is the safe default."""
     _scan, code = _server(params)
     if code is None:
-        return skipped(NO_SERVER)
+        return skipped(_(NO_SERVER))
     given, value = code.setting("stateless_http")
     if given and value is True:
         return passed("stateless_http=True")
     return warned(
-        "stateless_http=False" if given else "stateless_http not set: the SDK defaults to stateful",
+        "stateless_http=False" if given else _("stateless_http not set: the SDK defaults to stateful"),
         details=(
             "The guide recommends stateful mode to fix ClosedResourceError; that is wrong: the error is log noise fixed in "
             "mcp 1.23.2. Stateful servers behind AgentCore need every client to send back the `Mcp-Session-Id` the platform "
             "returns, or requests land on a new microVM and get `Session not found`. Use stateful only for elicitation, "
             "sampling or progress."
         ),
-        remediation="Pass stateless_http=True unless you need server-to-client requests.",
+        remediation=_("Pass stateless_http=True unless you need server-to-client requests."),
         evidence={"stateless_http": value if given else None},
     )
 
@@ -253,14 +282,17 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
 
     scan = _scan(params)
     if scan.requirements_path is None:
-        return skipped("no requirements.txt")
+        return skipped(_("no requirements.txt"))
     req = scan.requirement("aws-opentelemetry-distro")
     if req is None:
         if scan.dockerfile and "aws-opentelemetry-distro" in scan.dockerfile:
-            return passed("the Dockerfile installs aws-opentelemetry-distro")
-        return failed("aws-opentelemetry-distro is not in requirements.txt: no traces, no OTEL logs")
+            return passed(_("the Dockerfile installs aws-opentelemetry-distro"))
+        return failed(_("aws-opentelemetry-distro is not in requirements.txt: no traces, no OTEL logs"))
     if not admits(req.specifier, "0.10.0") and admits(req.specifier, "0.9.0"):
-        return warned(f"`{req.text.strip()}` admits versions before 0.10.0", evidence={"line": req.line})
+        return warned(
+            _("{requirement} admits versions before 0.10.0").format(requirement=f"`{req.text.strip()}`"),
+            evidence={"line": req.line},
+        )
     return passed(f"`{req.text.strip()}`", evidence={"line": req.line})
 
 
@@ -278,14 +310,16 @@ def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckRe
     command = scan.docker_command()
     if scan.dockerfile is None:
         return skipped(
-            "no Dockerfile (the toolkit-generated one uses opentelemetry-instrument when observability is on)"
+            _("no Dockerfile (the toolkit-generated one uses opentelemetry-instrument when observability is on)")
         )
     if command is None:
-        return failed("the Dockerfile has no CMD or ENTRYPOINT")
+        return failed(_("the Dockerfile has no CMD or ENTRYPOINT"))
     line, text = command
     if "opentelemetry-instrument" in text:
-        return passed(f"line {line}: {text}")
+        return passed(_("line {line}: {command}").format(line=line, command=text))
     return failed(
-        f"line {line}: `{text}` does not start under opentelemetry-instrument: no traces are exported",
+        _("line {line}: {command} does not start under opentelemetry-instrument: no traces are exported").format(
+            line=line, command=f"`{text}`"
+        ),
         evidence={"line": line, "command": text},
     )

@@ -12,7 +12,7 @@ import click
 
 from tui import __version__, completion
 from tui.cli import environment
-from tui.i18n import use_language
+from tui.i18n import _, use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLAYBOOK = "agentcore-mcp"
@@ -35,6 +35,27 @@ class UsageProblem(click.ClickException):
         from tui.redact import redact_text  # a flag value may hold a password or ?api_key=
 
         click.echo(f"agentcore-triage: {redact_text(self.format_message())}", err=True)
+
+
+def lang_option(*, resolve: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """``--lang ja|en``, before or after the command (``agentcore-triage --lang ja doctor``, ``doctor --lang ja``).
+
+    The group's option (``resolve``) always runs: without the flag the language comes from AGENTCORE_TRIAGE_LANG,
+    then the locale. A command's own ``--lang`` only overrides when given.
+    """
+
+    def chosen(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+        if resolve or value is not None:
+            use_language(value)
+
+    return click.option(
+        "--lang",
+        type=click.Choice(["ja", "en"]),
+        expose_value=False,
+        is_eager=True,
+        callback=chosen,
+        help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
+    )
 
 
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -176,13 +197,14 @@ class OneLineErrors(click.Group):
             where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
             from tui.redact import redact_text
 
-            click.echo(f"agentcore-triage: {redact_text(exc.format_message())} (see `{where} --help`)", err=True)
+            see = _("(see `{command} --help`)").format(command=where)
+            click.echo(f"agentcore-triage: {redact_text(exc.format_message())} {see}", err=True)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
         except click.Abort:
-            click.echo("agentcore-triage: aborted", err=True)
+            click.echo("agentcore-triage: " + _("aborted"), err=True)
             sys.exit(EXIT_PROBLEMS)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
@@ -196,14 +218,7 @@ class OneLineErrors(click.Group):
 @click.version_option(__version__, prog_name="agentcore-triage")
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
-@click.option(
-    "--lang",
-    type=click.Choice(["ja", "en"]),
-    expose_value=False,
-    is_eager=True,
-    callback=lambda _ctx, _param, value: use_language(value),
-    help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
-)
+@lang_option(resolve=True)
 @click.pass_context
 @handle_errors
 def main(click_ctx: click.Context, playbook_ref: str | None, **kwargs: Any) -> None:

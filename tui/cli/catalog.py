@@ -8,10 +8,22 @@ from pathlib import Path
 
 import click
 
-from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageProblem, err, handle_errors, main, resolve_playbook
+from tui.cli.base import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    UsageProblem,
+    err,
+    handle_errors,
+    lang_option,
+    main,
+    resolve_playbook,
+)
+from tui.i18n import _, ngettext
 
 
 @main.command()
+@lang_option()
 @click.argument("text")
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Only this playbook (default: all shipped).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
@@ -48,16 +60,16 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(hits, indent=2))
     elif not hits:
-        click.echo("No node explains that text. Try a shorter excerpt (the error line itself).")
+        click.echo(_("No node explains that text. Try a shorter excerpt (the error line itself)."))
     else:
         for position, hit in enumerate(hits, 1):
-            noise_note = ", known noise" if hit["noise"] else ""
-            click.echo(
-                f"{position}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({hit['score']} signature{'s' if hit['score'] != 1 else ''}{noise_note})"
-            )
+            score_text = ngettext("{count} signature", "{count} signatures", hit["score"]).format(count=hit["score"])
+            noise_note = _(", known noise") if hit["noise"] else ""
+            click.echo(f"{position}. {hit['title']}  [{hit['playbook']}:{hit['node']}]  ({score_text}{noise_note})")
         top = hits[0]
+        command = f"agentcore-triage run --playbook {top['playbook']} --start {top['node']}"
         click.echo(
-            f"\nWalk from there: agentcore-triage run --playbook {top['playbook']} --start {top['node']}   (in the TUI: press / and paste the text)"
+            "\n" + _("Walk from there: {command}   (in the TUI: press / and paste the text)").format(command=command)
         )
     sys.exit(EXIT_OK if hits else EXIT_PROBLEMS)
 
@@ -68,6 +80,7 @@ def playbooks() -> None:
 
 
 @playbooks.command("validate")
+@lang_option()
 @click.argument("paths", nargs=-1, type=click.Path())
 @handle_errors
 def playbooks_validate(paths: tuple[str, ...]) -> None:
@@ -80,21 +93,27 @@ def playbooks_validate(paths: tuple[str, ...]) -> None:
         path = Path(p)
         files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
     if not files:
-        raise UsageProblem("no playbook files given or found")
+        raise UsageProblem(_("no playbook files given or found"))
     count = 0
     for file in files:
-        _, errors = validate_file(file)
+        _loaded, errors = validate_file(file)
         for error in errors:
             click.echo(str(error))
         count += sum(1 for e in errors if not e.message.startswith("warning: "))
         if not errors:
             err(f"ok  {file}")
     if count:
-        err(f"{count} error{'s' if count != 1 else ''} in {len(files)} file{'s' if len(files) != 1 else ''}")
+        errors_text = ngettext("{count} error", "{count} errors", count).format(count=count)
+        err(
+            ngettext("{errors} in {count} file", "{errors} in {count} files", len(files)).format(
+                errors=errors_text, count=len(files)
+            )
+        )
         sys.exit(EXIT_USAGE)
 
 
 @playbooks.command("schema")
+@lang_option()
 def playbooks_schema() -> None:
     """Print the JSON Schema of the playbook format (for yaml-language-server)."""
     from tui.playbook.model import Playbook
@@ -106,6 +125,7 @@ def playbooks_schema() -> None:
 
 
 @playbooks.command("list")
+@lang_option()
 @handle_errors
 def playbooks_list() -> None:
     """List shipped playbooks."""
@@ -114,9 +134,10 @@ def playbooks_list() -> None:
     for file in shipped_playbook_files():
         try:
             pb = load_playbook(file).playbook
-            click.echo(f"{pb.id:<24} {len(pb.nodes):>3} nodes  {pb.title}  ({file.name})")
+            nodes = ngettext("{count} node", "{count} nodes", len(pb.nodes)).format(count=f"{len(pb.nodes):>3}")
+            click.echo(f"{pb.id:<24} {nodes}  {pb.title}  ({file.name})")
         except PlaybookLoadError as exc:
-            click.echo(f"{file.stem:<24} invalid: {exc.errors[0]}")
+            click.echo(f"{file.stem:<24} " + _("invalid: {error}").format(error=exc.errors[0]))
 
 
 @main.group()
@@ -125,6 +146,7 @@ def checks() -> None:
 
 
 @checks.command("list")
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def checks_list(fmt: str) -> None:
     """Every check: id, severity, title, what it needs and the facts it publishes."""
@@ -151,7 +173,7 @@ def checks_list(fmt: str) -> None:
         )
         return
     for s in specs:
-        click.echo(f"{s.id:<26} {s.severity.value:<8} {s.title}")
+        click.echo(f"{s.id:<26} {s.severity.value:<8} {_(s.title)}")
 
 
 @main.group()
@@ -160,6 +182,7 @@ def fixes() -> None:
 
 
 @fixes.command("list")
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def fixes_list(fmt: str) -> None:
     """Every fix: id, risk class, whether it can be undone, and the permissions it needs."""
@@ -186,6 +209,6 @@ def fixes_list(fmt: str) -> None:
         return
     for s in specs:
         undo = "undo" if s.undoable else "    "
-        click.echo(f"{s.id:<28} {s.risk.value:<11} {undo}  {s.title}")
+        click.echo(f"{s.id:<28} {s.risk.value:<11} {undo}  {_(s.title)}")
         if s.permissions:
-            click.echo(f"{'':<28} needs: {', '.join(s.permissions)}")
+            click.echo(f"{'':<28} " + _("needs: {permissions}").format(permissions=", ".join(s.permissions)))

@@ -7,10 +7,11 @@ import sys
 import click
 
 from tui import completion
-from tui.cli.base import UsageProblem, handle_errors, main
+from tui.cli.base import UsageProblem, handle_errors, lang_option, main
 
 
 @main.command()
+@lang_option()
 @click.option(
     "--scenario",
     default="seed-guide",

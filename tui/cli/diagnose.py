@@ -21,12 +21,15 @@ from tui.cli.base import (
     err,
     fleet_context_options,
     handle_errors,
+    lang_option,
     main,
 )
 from tui.cli.output import ProgressLine, print_text, render_report, summary_counts
+from tui.i18n import _
 
 
 @main.command()
+@lang_option()
 @fleet_context_options
 @click.option("--runtimes-file", metavar="FILE", help="Fleet sweep: one runtime per line (ARN, id or name [REGION]).")
 @click.option("--all-runtimes", is_flag=True, help="Fleet sweep: every runtime in the region (or --regions).")
@@ -101,7 +104,9 @@ def doctor(
     unknown = list(dict.fromkeys(c for c in only if c not in registry.checks and c not in keys))
     if unknown:
         raise UsageProblem(
-            f"--only: unknown check {', '.join(unknown)} (`agentcore-triage checks list`, or a name from the report)"
+            _("--only: unknown check {checks} (`agentcore-triage checks list`, or a name from the report)").format(
+                checks=", ".join(unknown)
+            )
         )
     if out:
         _check_out_dir(out)
@@ -119,16 +124,16 @@ def doctor(
         targets = fleet_targets(runtimes, runtimes_file, all_runtimes, regions, ctx)
         sweep(ctx, loaded, registry, targets, jobs=jobs, only=only, fmt=fmt, out=out)
     if fix_mode == "all" and ctx.read_only:
-        raise UsageProblem("--fix all and --read-only contradict each other")
+        raise UsageProblem(_("--fix all and --read-only contradict each other"))
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
-        raise UsageProblem("--fix all needs --yes when not run on a terminal (nothing was changed)")
+        raise UsageProblem(_("--fix all needs --yes when not run on a terminal (nothing was changed)"))
 
     def confirm(headline: str, preview: str) -> bool:
         if yes:
-            err(f"applying {headline}")
+            err(_("applying {fix}").format(fix=headline))
             return True
         err(f"\n{headline}\n{preview}\n")
-        return click.confirm("Apply this fix?", default=False, err=True)
+        return click.confirm(_("Apply this fix?"), default=False, err=True)
 
     async def go() -> Any:
         # on stderr, and only when it is a terminal: whatever the format, stdout stays the report alone
@@ -147,7 +152,7 @@ def doctor(
             from tui.private_files import write_private
 
             write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
-            err(f"report written to {out} ({summary_counts(run)})")
+            err(_("report written to {path} ({counts})").format(path=out, counts=summary_counts(run)))
         else:
             click.echo(rendered)
     if bundle_out:
@@ -162,13 +167,21 @@ def _check_out_dir(out: str) -> None:
     out_dir = Path(out).expanduser().resolve().parent
     if not out_dir.is_dir():
         raise UsageProblem(
-            f"--out {out}: the directory {out_dir} does not exist (create it, or choose another path); nothing was run"
+            _(
+                "--out {out}: the directory {directory} does not exist (create it, or choose another path); "
+                "nothing was run"
+            ).format(out=out, directory=out_dir)
         )
     if not os.access(out_dir, os.W_OK):
-        raise UsageProblem(f"--out {out}: the directory {out_dir} is not writable; nothing was run")
+        raise UsageProblem(
+            _("--out {out}: the directory {directory} is not writable; nothing was run").format(
+                out=out, directory=out_dir
+            )
+        )
 
 
 @main.command("run")
+@lang_option()
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH")
 @click.option("--answer", "answers", multiple=True, metavar="NODE=CHOICE", help="Answer a question node (repeatable).")
@@ -204,9 +217,17 @@ def run_cmd(
 
         node_id = node_for_start(pb, start_node)
         if node_id is None:
-            raise UsageProblem(f"--start {start_node!r}: no such node or guide section in {pb.id}")
-        how = "(--start)" if node_id == start_node else f"(--start {start_node}: the node for that guide section)"
-        walk.jump(node_id, f"started at {node_id} {how}")
+            raise UsageProblem(
+                _("--start {start}: no such node or guide section in {playbook}").format(
+                    start=repr(start_node), playbook=pb.id
+                )
+            )
+        how = (
+            "(--start)"
+            if node_id == start_node
+            else _("(--start {start}: the node for that guide section)").format(start=start_node)
+        )
+        walk.jump(node_id, _("started at {node} {how}").format(node=node_id, how=how))
     stopped = asyncio.run(walk.run_to_end(given))
     click.echo(render_walk_json(walk, stopped) if fmt == "json" else render_walk_text(walk, stopped))
     if stopped:

@@ -16,12 +16,15 @@ from tui.cli.base import (
     context_options,
     err,
     handle_errors,
+    lang_option,
     main,
     merge_parent,
 )
+from tui.i18n import _
 
 
 @main.command()
+@lang_option()
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 def audit(fmt: str) -> None:
     """Show the audit log of applied fixes."""
@@ -35,17 +38,18 @@ def audit(fmt: str) -> None:
         click.echo(json.dumps([r.model_dump(mode="json") for r in recs], indent=2))
         return
     if not recs:
-        click.echo(f"No fixes applied yet ({audit_path()}).")
+        click.echo(_("No fixes applied yet ({path}).").format(path=audit_path()))
         return
     undone = undone_ids()
     for r in recs:
         mark = " (undone)" if r.id in undone else ""
         click.echo(f"{r.id}  {r.time}  {r.outcome:<8} {r.fix:<28} {r.principal}{mark}")
         if r.error:
-            click.echo(f"{'':14}error: {r.error}")
+            click.echo(" " * 14 + _("error: {error}").format(error=r.error))
 
 
 @main.command()
+@lang_option()
 @context_options
 @click.argument("record_id", required=False)
 @click.option("--yes", is_flag=True, help="Undo without asking.")
@@ -65,25 +69,25 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
         plan = undo_plan(select_record(record_id, log.records), ctx)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
-    err(f"{plan.title} (reverses {plan.record.id}):")
+    err(_("{title} (reverses {id}):").format(title=plan.title, id=plan.record.id))
     err(plan.preview())
     if not yes:
         if not sys.stdin.isatty():
-            raise UsageProblem("undo needs --yes when not run on a terminal (nothing was changed)")
-        if not click.confirm("Undo this fix?", default=False, err=True):
+            raise UsageProblem(_("undo needs --yes when not run on a terminal (nothing was changed)"))
+        if not click.confirm(_("Undo this fix?"), default=False, err=True):
             err("nothing changed")
             sys.exit(EXIT_OK)
     for question in plan.questions:  # each asked on its own: --yes does not answer them
         if not sys.stdin.isatty():
-            raise UsageProblem(f"{question}: confirm on a terminal (nothing was changed)")
-        if not click.confirm(f"{question}. Delete anyway?", default=False, err=True):
+            raise UsageProblem(_("{question}: confirm on a terminal (nothing was changed)").format(question=question))
+        if not click.confirm(_("{question}. Delete anyway?").format(question=question), default=False, err=True):
             err("nothing changed")
             sys.exit(EXIT_OK)
     try:
-        record, _ = undo_record(plan.record.id, ctx, confirmed=plan)
+        record, _log = undo_record(plan.record.id, ctx, confirmed=plan)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
     if record.outcome == "failed":
-        err(f"undo failed: {record.error}")
+        err(_("undo failed: {error}").format(error=record.error))
         sys.exit(EXIT_PROBLEMS)
-    click.echo(f"undone: {record.undoes} ({record.fix})")
+    click.echo(_("undone: {id} ({fix})").format(id=record.undoes, fix=record.fix))

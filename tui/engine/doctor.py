@@ -24,6 +24,7 @@ from tui.context import Context
 from tui.engine.events import Listener, ignore
 from tui.engine.fixing import FixInfo, FixRequest, find_fix_ref, run_fix
 from tui.engine.state import RunState, check_node_order
+from tui.i18n import _
 from tui.playbook.model import CheckNode, FixRef, Playbook
 from tui.redact import redact
 from tui.registry import Registry, load_all
@@ -271,12 +272,12 @@ def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult
                 check=result.check or key,
                 node=node_id,
                 key=key,
-                title=spec.title if spec else key,
+                title=_(spec.title) if spec else key,
                 status=result.status,
                 severity=spec.severity if spec else Severity.MEDIUM,
                 summary=result.summary,
                 details=result.details,
-                remediation=result.remediation,
+                remediation=_(result.remediation) if result.remediation else "",
                 evidence=result.evidence,
                 duration=result.duration,
                 fix=fix,

@@ -20,6 +20,7 @@ from tui.context import Context
 from tui.engine.state import RunState, check_node_order
 from tui.fixes import audit
 from tui.fixes.base import ApiCall, FixContext, FixError, Plan, execute
+from tui.i18n import N_, _
 from tui.playbook.model import CheckNode, FixRef, Playbook
 from tui.playbook.template import MissingValue, render
 from tui.redact import redact_text
@@ -55,10 +56,10 @@ class FixInfo(BaseModel):
         """One line: why this fix was not applied (empty when it was)."""
         if self.applied:
             return ""
-        reason = self.error or {"declined": "you declined it", "nothing to do": "nothing left to change"}.get(
-            self.outcome or "", ""
-        )
-        return f"{self.id}: {self.outcome or 'not planned'}" + (f": {reason}" if reason else "")
+        reasons = {"declined": N_("you declined it"), "nothing to do": N_("nothing left to change")}
+        reason = self.error or _(reasons.get(self.outcome or "", ""))
+        outcome = _(self.outcome or N_("not planned"))
+        return f"{self.id}: {outcome}" + (f": {reason}" if reason else "")
 
 
 @dataclass(frozen=True)

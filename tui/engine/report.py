@@ -24,6 +24,7 @@ from tui.engine.fixing import FixOutcome
 from tui.engine.formats.outcome import could_not_run, counts_as_problem
 from tui.engine.walk import Walk
 from tui.fixes.audit import AuditRecord
+from tui.i18n import _, ngettext
 from tui.playbook.model import DiagnosisNode
 from tui.redact import redact, redact_text
 from tui.results import CheckResult, Status
@@ -40,7 +41,7 @@ def _line_totals(totals: dict[str, Any]) -> str:
     parts = []
     for s in _ORDER:
         if totals.get(s.value):
-            part = f"{totals[s.value]} {s.value}"
+            part = f"{totals[s.value]} {_(s.value)}"
             if s is Status.SKIP and totals.get("could_not_run"):
                 part += f" ({totals['could_not_run']} could not run)"
             parts.append(part)
@@ -75,11 +76,11 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
         out.append("\n")
 
     if not quiet:
-        line(f"agentcore-triage doctor · playbook {run.playbook.id}", "bold")
+        line(_("agentcore-triage doctor · playbook {id}").format(id=run.playbook.id), "bold")
         ctx = run.context.public()
         target = ", ".join(f"{k}={ctx[k]}" for k in ("region", "runtime", "endpoint", "project") if k in ctx)
         if target:
-            line(redact_text(f"target: {target}"), "dim")
+            line(redact_text(_("target: {target}").format(target=target)), "dim")
         line()
     for f in run.findings:
         not_run = could_not_run(f)
@@ -97,30 +98,33 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
             for rline in redact_text(f.remediation.strip()).splitlines() if f.remediation else []:
                 line(f"      {rline}")
             if f.fix:
-                state = f" ({f.fix.outcome})" if f.fix.outcome else ""
-                line(
-                    f"      fix available: {f.fix.id} [{f.fix.risk}]{state}  ->  agentcore-triage doctor --fix all --yes",
-                    "cyan",
-                )
+                state = f" ({_(f.fix.outcome)})" if f.fix.outcome else ""
+                available = _("fix available: {fix} [{risk}]{state}").format(fix=f.fix.id, risk=f.fix.risk, state=state)
+                line(f"      {available}  ->  agentcore-triage doctor --fix all --yes", "cyan")
     not_applied = [redact_text(f.explanation()) for f in run.fixes or [] if not f.applied]
     if not_applied and not quiet:
         line()
-        line("Fixes not applied:", "bold")
+        line(_("Fixes not applied:"), "bold")
         for explanation in not_applied:
             line(f"  - {explanation}")
     if not quiet or any(counts_as_problem(f) for f in run.findings):
         line()
     totals = run.totals
     not_run_count = sum(1 for f in run.findings if could_not_run(f))
-    summary = f"{len(run.findings)} checks: {_line_totals(totals)}"
+    count = len(run.findings)
+    summary = ngettext("{count} check: {totals}", "{count} checks: {totals}", count).format(
+        count=count, totals=_line_totals(totals)
+    )
     if not_run_count:
-        summary += f" ({not_run_count} of the skips could not run: a check they need failed, errored or was skipped)"
+        summary += _(" ({count} of the skips could not run: a check they need failed, errored or was skipped)").format(
+            count=not_run_count
+        )
     line(summary, "bold")
     if run.exit_code == 0 and not not_run_count:
         if totals.get("warn"):
-            line("No failures; look at the warnings above.", "yellow")
+            line(_("No failures; look at the warnings above."), "yellow")
         else:
-            line("No problems found.", "bold green")
+            line(_("No problems found."), "bold green")
     out.rstrip()
     return out
 
@@ -133,9 +137,9 @@ def render_text(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
 def render_markdown(run: DoctorRun) -> str:
     """A support-ticket report: context, a findings table, then details of every problem."""
     report = run.report()
-    out = [f"# agentcore-triage report: {run.playbook.title}", ""]
-    out.append(f"- tool: agentcore-triage {report['version']}")
-    out.append(f"- playbook: `{run.playbook.id}`")
+    out = [_("# agentcore-triage report: {title}").format(title=run.playbook.title), ""]
+    out.append(_("- tool: agentcore-triage {version}").format(version=report["version"]))
+    out.append(_("- playbook: `{id}`").format(id=run.playbook.id))
     for key, value in report["context"].items():
         out.append(f"- {key}: `{value}`")
     out.append("")
@@ -144,15 +148,15 @@ def render_markdown(run: DoctorRun) -> str:
     blocked = could_not_run_lines(run)
     if blocked:
         out += ["Could not run (not an all-clear):", ""] + [f"- {line}" for line in blocked] + [""]
-    out.append("| | check | node | summary | fix |")
+    out.append(_("| | check | node | summary | fix |"))
     out.append("|---|---|---|---|---|")
     for f in run.findings:
         summary = f.summary.replace("|", "\\|")
-        fix = f"`{f.fix.id}`" + (f" ({f.fix.outcome})" if f.fix and f.fix.outcome else "") if f.fix else ""
-        out.append(f"| {f.status.icon} {f.status.value} | `{f.check}` | {f.node} | {summary} | {fix} |")
+        fix = f"`{f.fix.id}`" + (f" ({_(f.fix.outcome)})" if f.fix and f.fix.outcome else "") if f.fix else ""
+        out.append(f"| {f.status.icon} {_(f.status.value)} | `{f.check}` | {f.node} | {summary} | {fix} |")
     problems = [f for f in run.findings if f.is_problem]
     if problems:
-        out += ["", "## Problems", ""]
+        out += ["", _("## Problems"), ""]
         for f in problems:
             out.append(f"### {f.status.icon} {f.title} (`{f.check}`)")
             out.append("")
@@ -160,11 +164,11 @@ def render_markdown(run: DoctorRun) -> str:
             if f.details:
                 out += ["", f.details]
             if f.remediation:
-                out += ["", "**What to do:** " + f.remediation]
+                out += ["", _("**What to do:** {remediation}").format(remediation=f.remediation)]
             if f.evidence:
                 out += [
                     "",
-                    "<details><summary>evidence</summary>",
+                    "<details><summary>" + _("evidence") + "</summary>",
                     "",
                     "```json",
                     json.dumps(f.evidence, indent=2, default=str),
@@ -215,7 +219,7 @@ def render_walk_json(walk: Walk, stopped: str) -> str:
 def render_walk_text(walk: Walk, stopped: str) -> str:
     """``run``: each step with its results and why it went on, then the diagnosis (or why it stopped)."""
     pb = walk.playbook
-    lines = [f"agentcore-triage run · playbook {pb.id}", ""]
+    lines = [_("agentcore-triage run · playbook {id}").format(id=pb.id), ""]
     for i, step in enumerate(walk.history, 1):
         node = pb.nodes[step.node]
         lines.append(f"{i}. {node.title}  [{step.node}]")
@@ -235,7 +239,12 @@ def render_walk_text(walk: Walk, stopped: str) -> str:
             lines.append(f"  - ({diag.severity.value}) {diag.title}  [{node_id}]")
         lines.append("")
     if isinstance(final, DiagnosisNode) and not stopped:
-        lines.append(f"Diagnosis ({final.severity.value}): {final.title}  [{walk.current}]")
+        severity = _(final.severity.value)
+        lines.append(
+            _("Diagnosis ({severity}): {title}  [{node}]").format(
+                severity=severity, title=final.title, node=walk.current
+            )
+        )
         if final.body:
             lines.append("\n" + final.body.strip())
         lines += [f"  {n}. {text}" for n, text in enumerate(final.next_steps, 1)]
@@ -335,26 +344,31 @@ def session_json(walk: Walk, log: SessionLog | None = None) -> dict[str, Any]:
 def session_markdown(walk: Walk, log: SessionLog | None = None) -> str:
     """The Markdown report: the walk (path and reasons), then the doctor-style findings."""
     section = _walk_section(walk)
-    out = ["## Walk", ""]
+    out = [_("## Walk"), ""]
     if not section["path"]:
-        out.append("Still at the start.")
+        out.append(_("Still at the start."))
     for i, step in enumerate(section["path"], 1):
         out.append(f"{i}. **{step['title']}** (`{step['node']}`) → `{step['to']}`: {step['why']}")
     cur = section["current"]
-    out += [
-        "",
-        f"**Now at:** {cur['title']} (`{cur['node']}`, {cur['kind']}"
-        + (f", severity {cur['severity']}" if cur["severity"] else "")
-        + ")",
-    ]
+    where = f"`{cur['node']}`, {_(cur['kind'])}"
+    if cur["severity"]:
+        where += ", " + _("severity {severity}").format(severity=_(cur["severity"]))
+    out += ["", _("**Now at:** {title} ({where})").format(title=cur["title"], where=where)]
     for n, step in enumerate(cur["next_steps"], 1):
         out.append(f"   {n}. {step}")
     if log and log.fixes:
-        out += ["", "## Fixes applied in this session", "", "| when | fix | node | outcome |", "|---|---|---|---|"]
+        out += [
+            "",
+            _("## Fixes applied in this session"),
+            "",
+            _("| when | fix | node | outcome |"),
+            "|---|---|---|---|",
+        ]
         for r in log.fixes:
-            out.append(f"| {r.time} | `{r.fix}` | {r.node or ''} | {r.outcome}{': ' + r.error if r.error else ''} |")
+            error = ": " + r.error if r.error else ""
+            out.append(f"| {r.time} | `{r.fix}` | {r.node or ''} | {_(r.outcome)}{error} |")
     body = render_markdown(doctor_run(walk))
-    title, _, rest = body.partition("\n")
+    title, _newline, rest = body.partition("\n")
     return redact_text(title + "\n" + "\n".join(out) + "\n" + rest)
 
 

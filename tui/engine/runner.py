@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from tui.checks.base import CheckContext
 from tui.engine.events import CheckFinished, CheckStarted, Listener, ignore
+from tui.i18n import _
 from tui.playbook.model import CheckInvocation
 from tui.playbook.template import MissingValue, render
 from tui.redact import redact, redact_text
@@ -78,10 +79,14 @@ def _missing_reason(name: str, spec: CheckSpec) -> str:
 
     if name in CONTEXT_NAMES:
         flag = {"token_source": "token-file"}.get(name, name)
-        return f"needs {{{name}}}: not given (use --{flag.replace('_', '-')})"
+        return _("needs {value}: not given (use {flag})").format(
+            value="{" + name + "}", flag="--" + flag.replace("_", "-")
+        )
     if "." in name:
-        return f"needs {{{name}}}, which an earlier check did not publish (it failed or was skipped)"
-    return f"needs {{{name}}}: give it with --input {name}=VALUE"
+        return _("needs {value}, which an earlier check did not publish (it failed or was skipped)").format(
+            value="{" + name + "}"
+        )
+    return _("needs {value}: give it with --input {name}=VALUE").format(value="{" + name + "}", name=name)
 
 
 async def run_one(planned: Planned, ctx: CheckContext, timeout: float) -> CheckResult:

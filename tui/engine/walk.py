@@ -14,11 +14,15 @@ from tui.context import Context
 from tui.engine.events import Listener, ignore
 from tui.engine.fixing import fix_key
 from tui.engine.state import RunState, WalkError
-from tui.playbook.model import CheckNode, Condition, DiagnosisNode, FixRef, Playbook, QuestionNode
+from tui.i18n import N_, _
+from tui.playbook.model import CheckNode, Choice, Condition, DiagnosisNode, FixRef, Playbook, QuestionNode
 from tui.registry import FixSpec, Registry, load_all
 from tui.results import CheckResult, Severity, Status
 
-__all__ = ["OfferedFix", "Step", "Walk", "WalkError", "decide", "evaluate", "parse_answers"]
+__all__ = ["OfferedFix", "Step", "Walk", "WalkError", "answer_reason", "decide", "evaluate", "parse_answers"]
+
+CONTINUE_REASON = N_("continue after this diagnosis")
+JUMP_REASON = N_("jumped there")
 
 
 @dataclass
@@ -79,7 +83,7 @@ def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[s
     """Pick the branch of a check node: first matching ``when``, else ``default``. Returns (target, reason)."""
     for cond in node.when:
         if evaluate(cond, results, facts):
-            reason = cond.because or f"because {cond.describe()}"
+            reason = cond.because or _("because {condition}").format(condition=cond.describe())
             if cond.check and cond.check in results:
                 reason += f" ({results[cond.check].summary})"
             return cond.goto, reason
@@ -98,6 +102,12 @@ def _outcomes(results: Mapping[str, CheckResult]) -> str:
     passed = sum(1 for r in results.values() if r.status is Status.PASS)
     skipped = [k for k, r in results.items() if r.status is Status.SKIP]
     return f"; {passed} passed, {len(skipped)} did not apply ({', '.join(skipped)})"
+
+
+def answer_reason(choice: Choice) -> str:
+    """Why a question led where it did: the answer given (and the choice's reason), in the chosen language."""
+    reason = _("you answered '{label}'").format(label=choice.label)
+    return reason + (_(": {because}").format(because=choice.because) if choice.because else "")
 
 
 class Walk(RunState):
@@ -179,8 +189,7 @@ class Walk(RunState):
         for choice in node.choices:
             if choice.key == key:
                 self.answers[self.current] = key
-                reason = f"you answered {choice.label!r}" + (f": {choice.because}" if choice.because else "")
-                self._move(choice.goto, reason, answer=key)
+                self._move(choice.goto, answer_reason(choice), answer=key)
                 return self.current
         raise WalkError(f"no choice {key!r} at {self.current} (choices: {', '.join(c.key for c in node.choices)})")
 
@@ -194,7 +203,7 @@ class Walk(RunState):
             assert decision is not None  # the node just ran
             self._move(*decision)
         elif isinstance(node, DiagnosisNode) and (target := self.next_of(node)):
-            self._move(target, "continue after this diagnosis")
+            self._move(target, _(CONTINUE_REASON))
         else:
             raise WalkError(f"{self.current} has no way on; answer it or go back")
         return self.current
@@ -233,12 +242,14 @@ class Walk(RunState):
 
         Returns why the walk stopped before a conclusion ("" when it reached a diagnosis with no way on).
         """
-        for _ in range(len(self.playbook.nodes) * 4):
+        for _round in range(len(self.playbook.nodes) * 4):
             node = self.node
             if isinstance(node, QuestionNode):
                 if self.current not in answers:
                     choices = "; ".join(f"{c.key}={c.label}" for c in node.choices)
-                    return f"needs an answer at {self.current} ({node.title}): --answer {self.current}=KEY ({choices})"
+                    return _("needs an answer at {node} ({title}): --answer {node}=KEY ({choices})").format(
+                        node=self.current, title=node.title, choices=choices
+                    )
                 self.answer(answers[self.current])
                 continue
             if isinstance(node, DiagnosisNode) and (not self.next_of(node) or node.next in self.path):
@@ -252,7 +263,7 @@ class Walk(RunState):
                     f"(the playbook loops; re-run it after a change)"
                 )
             await self.next_step()
-        return "stopped: the walk went round in circles"
+        return _("stopped: the walk went round in circles")
 
     def next_of(self, node: DiagnosisNode) -> str | None:
         """Where a diagnosis leads on; never into a closing all-clear (an ``info`` diagnosis with no way on) once
@@ -282,9 +293,9 @@ class Walk(RunState):
         """Diagnosis nodes reached on the way, in order, the current one included: what the walk found."""
         return [n for n in dict.fromkeys(self.path) if isinstance(self.playbook.nodes[n], DiagnosisNode)]
 
-    def jump(self, target: str, reason: str = "jumped there") -> None:
+    def jump(self, target: str, reason: str | None = None) -> None:
         """Go to any node (symptom search, command palette); recorded like any other step."""
-        self._move(target, reason)
+        self._move(target, reason if reason is not None else _(JUMP_REASON))
 
     def back(self) -> bool:
         """Return to the previous node, restoring its facts; False at the start."""
@@ -303,7 +314,7 @@ class Walk(RunState):
 
     def forward_by(self, count: int) -> None:
         """Redo up to ``count`` steps undone by ``back``."""
-        for _ in range(count):
+        for _step in range(count):
             if not self.forward():
                 break
 

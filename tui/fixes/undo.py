@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from tui.fixes.audit import AuditRecord, Target, aws_identity, sandbox_id
 from tui.fixes.base import Action, ApiCall, FileChange, FixError, Plan, sha256_text
+from tui.i18n import N_, _
 from tui.results import Risk
 
 if TYPE_CHECKING:
@@ -39,6 +40,10 @@ SPANS_POLICY = "TransactionSearchXRayAccess"
 RECREATED_AFTER_SECONDS = 600
 """A log group created this long after its fix's record was created by someone else."""
 MAX_EVENT_PAGES = 20
+
+
+UNDO_TITLE = N_("Undo: {title}")
+"""The title of an undo's plan (in the chosen language when shown)."""
 
 
 class UndoRefused(FixError):
@@ -63,7 +68,7 @@ class UndoPlan(BaseModel):
 
     @property
     def title(self) -> str:
-        return f"Undo: {self.record.title or self.record.fix}"
+        return _(UNDO_TITLE).format(title=self.record.title or self.record.fix)
 
     def preview(self) -> str:
         parts = [a.preview() for a in self.actions]
@@ -560,7 +565,7 @@ def _events_since(logs: AwsClient, name: str, since_ms: int | None) -> tuple[int
     if since_ms:
         kwargs["startTime"] = since_ms - 5_000
     count = 0
-    for _ in range(MAX_EVENT_PAGES):
+    for _page in range(MAX_EVENT_PAGES):
         page = logs.filter_log_events(**kwargs)
         count += len(page.get("events", []))
         token = page.get("nextToken")

@@ -123,18 +123,27 @@ class Condition(_Strict):
         return self
 
     def describe(self) -> str:
-        """The condition in words, for the walk's explanation."""
+        """The condition in words, for the walk's explanation (in the chosen language; ids and values as they are)."""
+        from tui.i18n import _
+
         if self.check is not None:
-            return f"{self.check} is {'/'.join(s.value for s in self.status or [])}"
+            return _("{check} is {statuses}").format(check=self.check, statuses="/".join(_statuses(self.status)))
         if self.any is not None:
-            return f"a check is {'/'.join(s.value for s in self.any)}"
+            return _("a check is {statuses}").format(statuses="/".join(_statuses(self.any)))
         if self.all is not None:
-            return f"every check is {'/'.join(s.value for s in self.all)}"
+            return _("every check is {statuses}").format(statuses="/".join(_statuses(self.all)))
         if self.exists is not None:
-            return f"{self.fact} {'is' if self.exists else 'is not'} known"
+            return (_("{fact} is known") if self.exists else _("{fact} is not known")).format(fact=self.fact)
         if self.in_ is not None:
-            return f"{self.fact} is one of {self.in_}"
+            return _("{fact} is one of {values}").format(fact=self.fact, values=self.in_)
         return f"{self.fact} = {self.equals!r}"
+
+
+def _statuses(statuses: list[Status] | None) -> list[str]:
+    """Status names as shown (``pass``, ``fail``… in the chosen language)."""
+    from tui.i18n import _
+
+    return [_(s.value) for s in statuses or []]
 
 
 class FixRef(_Strict):

@@ -228,10 +228,14 @@ def _japanese_texts(playbook: Playbook) -> list[tuple[str, str, str]]:
 
 @lru_cache(maxsize=8)
 def _shipped_overlay(playbook_id: str) -> Any:
-    from tui.playbook.loader import PLAYBOOK_DIR, PlaybookLoadError
+    from tui.playbook.loader import PlaybookLoadError
+    from tui.playbook.locate import playbook_dir
     from tui.playbook.translations import load_translation, translation_file
 
-    path = translation_file(PLAYBOOK_DIR / f"{playbook_id}.yaml", "ja")
+    shipped = playbook_dir()
+    if shipped is None:  # an installation without shipped playbooks: no Japanese texts to search
+        return None
+    path = translation_file(shipped / f"{playbook_id}.yaml", "ja")
     try:
         return load_translation(path) if path.is_file() else None
     except PlaybookLoadError:

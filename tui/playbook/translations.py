@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -258,9 +259,63 @@ def _translated(path: tuple[Any, ...], english: str, playbook: Playbook, texts: 
 
 # ---------------------------------------------------------------------------- applying an overlay
 
+_WIDE = re.compile(r"[\u3000-\u30ff\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
+_WIDE_PUNCTUATION = re.compile(r"[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]|.[\u3000-\u303f\uff00-\uff0f\uff1a-\uff20]")
+"""Japanese punctuation (、。「」（）：…) on either side of a line break: no space."""
+_BLOCK_START = re.compile(r"\s*([-*+>|#]|\d+\.|```)")
+
+
+def join_soft_breaks(text: str) -> str:
+    """Markdown paragraphs of Japanese text written on several lines, as one line each.
+
+    A line break inside a paragraph is a space in Markdown; between two Japanese characters that space does not
+    belong there (Japanese has no spaces between words), and the terminal could not break the line there anyway.
+    Lines are joined without a space when both sides are Japanese, with one otherwise; list items, tables,
+    headings, code blocks and blank lines are left as they are.
+    """
+    out: list[str] = []
+    in_fence = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith("```"):
+            in_fence = not in_fence
+            out.append(line)
+            continue
+        previous = out[-1] if out else ""
+        joinable = (
+            not in_fence
+            and stripped
+            and previous.strip()
+            and not _BLOCK_START.match(line)
+            and not previous.lstrip().startswith(("|", "#", "```"))
+            and not (line.startswith("    ") and previous.startswith("    "))
+            and not (line.startswith("    ") and not _in_list(out))
+        )
+        if joinable:
+            before = previous.rstrip()
+            wide = (_WIDE.match(before[-1]), _WIDE.match(stripped[0]))
+            glue = "" if all(wide) or _WIDE_PUNCTUATION.match(before[-1] + stripped[0]) else " "
+            out[-1] = before + glue + stripped
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+def _in_list(lines: list[str]) -> bool:
+    """The paragraph being built is a list item (its continuation lines may be indented)."""
+    for line in reversed(lines):
+        if not line.strip():
+            return False
+        if _BLOCK_START.match(line) and line.lstrip()[:1] in "-*+0123456789":
+            return True
+    return False
+
 
 def translate(playbook: Playbook, tr: Translation) -> Playbook:
-    """A copy of ``playbook`` with every text the overlay has replaced; structure untouched, gaps stay English."""
+    """A copy of ``playbook`` with every text the overlay has replaced; structure untouched, gaps stay English.
+
+    Japanese paragraphs written on several lines become one line each (``join_soft_breaks``).
+    """
     nodes = {}
     for node_id, node in playbook.nodes.items():
         texts = tr.nodes.get(node_id)
@@ -271,7 +326,7 @@ def translate(playbook: Playbook, tr: Translation) -> Playbook:
         if texts.title:
             update["title"] = texts.title
         if texts.body:
-            update["body"] = texts.body
+            update["body"] = join_soft_breaks(texts.body)
         if isinstance(node, QuestionNode):
             update["choices"] = [
                 c.model_copy(
@@ -287,7 +342,7 @@ def translate(playbook: Playbook, tr: Translation) -> Playbook:
                 c.model_copy(update={"because": texts.because.get(c.because, c.because)}) for c in node.when
             ]
         if isinstance(node, DiagnosisNode) and texts.next_steps and len(texts.next_steps) == len(node.next_steps):
-            update["next_steps"] = list(texts.next_steps)
+            update["next_steps"] = [join_soft_breaks(step) for step in texts.next_steps]
         if node.fixes:
             update["fixes"] = [
                 f.model_copy(update={"label": texts.fixes.get(f.key, f.label)}) if f.label else f for f in node.fixes
@@ -336,9 +391,10 @@ def localize(loaded: LoadedPlaybook, lang: str | None = None) -> LoadedPlaybook:
 
 
 def is_shipped(loaded: LoadedPlaybook) -> bool:
-    from tui.playbook.loader import PLAYBOOK_DIR
+    from tui.playbook.locate import playbook_dir
 
-    return bool(Path(loaded.file).resolve().parent == PLAYBOOK_DIR.resolve())
+    shipped = playbook_dir()
+    return shipped is not None and Path(loaded.file).resolve().parent == shipped.resolve()
 
 
 def is_translation_gap(error: PlaybookError) -> bool:

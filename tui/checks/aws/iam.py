@@ -7,10 +7,13 @@ from typing import Any
 from tui.aws.errors import aws_errors, error_code
 from tui.checks.aws._common import short_arn
 from tui.checks.base import CheckContext
+from tui.i18n import N_, _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
 AGENTCORE_SERVICE = "bedrock-agentcore.amazonaws.com"
+METHODS = (N_("local evaluation"),)
+"""How a role was judged (``tui.aws.roles.Assessment.method``), as shown; ``SimulatePrincipalPolicy`` is an API name."""
 
 ROLE_READS = (
     "iam:GetRole",
@@ -53,7 +56,9 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
         role = iam.get_role(RoleName=name)["Role"]
     except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
-            return failed(f"execution role {name} does not exist", evidence={"role": params.role_arn})
+            return failed(
+                _("execution role {role} does not exist").format(role=name), evidence={"role": params.role_arn}
+            )
         raise
     doc = PolicyDoc.parse("trust", role.get("AssumeRolePolicyDocument") or {}, "trust")
     context = {}
@@ -81,22 +86,36 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
         "trust_policy": doc.document,
     }
     if ev.decision == "allowed" and ev.certain:
-        return passed(f"{name} trusts {AGENTCORE_SERVICE} ({ev.explain()})", evidence=evidence)
+        return passed(
+            _("{role} trusts {service} ({why})").format(role=name, service=AGENTCORE_SERVICE, why=ev.explain()),
+            evidence=evidence,
+        )
     if ev.decision == "explicitDeny":
-        return failed(f"{name}'s trust policy denies {AGENTCORE_SERVICE}: {ev.explain()}", evidence=evidence)
+        return failed(
+            _("{role}'s trust policy denies {service}: {why}").format(
+                role=name, service=AGENTCORE_SERVICE, why=ev.explain()
+            ),
+            evidence=evidence,
+        )
     if not ev.certain:
         return warned(
-            f"{name} trusts {AGENTCORE_SERVICE} only under conditions agentcore-triage cannot evaluate",
+            _("{role} trusts {service} only under conditions agentcore-triage cannot evaluate").format(
+                role=name, service=AGENTCORE_SERVICE
+            ),
             details=ev.explain(),
             evidence=evidence,
         )
     if AGENTCORE_SERVICE in principals:
         return failed(
-            f"{name}'s trust policy names {AGENTCORE_SERVICE}, but its conditions exclude this account/runtime",
+            _("{role}'s trust policy names {service}, but its conditions exclude this account/runtime").format(
+                role=name, service=AGENTCORE_SERVICE
+            ),
             evidence=evidence,
         )
     return failed(
-        f"{name} does not trust {AGENTCORE_SERVICE} (trusted: {', '.join(principals) or 'nobody'}); AgentCore cannot assume it",
+        _("{role} does not trust {service} (trusted: {trusted}); AgentCore cannot assume it").format(
+            role=name, service=AGENTCORE_SERVICE, trusted=", ".join(principals) or _("nobody")
+        ),
         evidence=evidence,
     )
 
@@ -138,7 +157,9 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
         role = load_role(iam, params.role_arn)
     except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
-            return failed(f"execution role {name} does not exist", evidence={"role": params.role_arn})
+            return failed(
+                _("execution role {role} does not exist").format(role=name), evidence={"role": params.role_arn}
+            )
         raise
     a = assess(iam, params.role_arn, needs, role)
     evidence = {"role": params.role_arn, **a.evidence()}
@@ -147,34 +168,53 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
     if a.denied:
         need, ev = a.denied[0]
         return failed(
-            f"{name} may not {ev.action} on {_where(ev.resource)}: {ev.explain()} [{a.method}]",
-            details=f"An explicit Deny wins over every Allow, so adding permissions does not help: remove or narrow "
-            f"that statement. Needed because {need.why}.",
+            _("{role} may not {action} on {resource}: {why} [{method}]").format(
+                role=name, action=ev.action, resource=_where(ev.resource), why=ev.explain(), method=_(a.method)
+            ),
+            details=_(
+                "An explicit Deny wins over every Allow, so adding permissions does not help: remove or narrow "
+                "that statement. Needed because {need}."
+            ).format(need=need.why),
             evidence=evidence,
         )
     if a.missing:
         need, ev = a.missing[0]
         others = sorted({e.action for _, e in a.missing} - {ev.action})
-        more = f" (+{len(others)} more)" if others else ""
+        more = _(" (+{count} more)").format(count=len(others)) if others else ""
         hint = explain_near_miss(role, ev.action, ev.resource)
         listing = "\n".join(f"- `{e.action}` on `{e.resource}`: {e.explain()}" for _, e in a.missing)
         return failed(
-            f"{name} may not {ev.action} on {_where(ev.resource)}{more}: "
-            + (hint or "no statement allows it")
-            + f" [{a.method}]",
-            details=f"Needed because {need.why}. Without it the runtime's {what} fail silently or with AccessDenied "
-            f"in the runtime logs.\n\nMissing:\n{listing}",
+            _("{role} may not {action} on {resource}{more}: {why} [{method}]").format(
+                role=name,
+                action=ev.action,
+                resource=_where(ev.resource),
+                more=more,
+                why=hint or _("no statement allows it"),
+                method=_(a.method),
+            ),
+            details=_(
+                "Needed because {need}. Without it the runtime's {what} fail silently or with AccessDenied "
+                "in the runtime logs.\n\nMissing:\n{listing}"
+            ).format(need=need.why, what=_(what), listing=listing),
             evidence=evidence,
         )
     if a.uncertain:
         need, ev = a.uncertain[0]
         return warned(
-            f"{name} may {ev.action} on {_where(ev.resource)} only if conditions hold that agentcore-triage did not evaluate [{a.method}]",
+            _(
+                "{role} may {action} on {resource} only if conditions hold that agentcore-triage did not evaluate "
+                "[{method}]"
+            ).format(role=name, action=ev.action, resource=_where(ev.resource), method=_(a.method)),
             details=ev.explain(),
             evidence=evidence,
         )
     actions = sorted({e.action for _, e in a.results})
-    return passed(f"{name} may {', '.join(actions)} on the exact resources [{a.method}]", evidence=evidence)
+    return passed(
+        _("{role} may {actions} on the exact resources [{method}]").format(
+            role=name, actions=", ".join(actions), method=_(a.method)
+        ),
+        evidence=evidence,
+    )
 
 
 def _blocked(name: str, role: Any, a: Any, what: str, evidence: dict[str, Any]) -> CheckResult:
@@ -222,9 +262,9 @@ def role_logs(ctx: CheckContext, params: LogsParams) -> CheckResult:
 
     groups = [g for g in params.log_groups if g]
     if not groups:
-        return skipped("no log group to check")
+        return skipped(_("no log group to check"))
     needs = needs_logs(partition_for(params.role_arn), params.region, params.account, groups, params.otel_log_stream)
-    return _judge(ctx, params, needs, "logs")
+    return _judge(ctx, params, needs, N_("logs"))
 
 
 @check(
@@ -243,7 +283,7 @@ def role_xray(ctx: CheckContext, params: RoleParams) -> CheckResult:
     """The four X-Ray actions the OpenTelemetry SDK uses, on `*`."""
     from tui.aws.roles import needs_xray
 
-    return _judge(ctx, params, needs_xray(), "traces")
+    return _judge(ctx, params, needs_xray(), N_("traces"))
 
 
 @check(
@@ -261,7 +301,7 @@ def role_metrics(ctx: CheckContext, params: RoleParams) -> CheckResult:
     """cloudwatch:PutMetricData, evaluated with cloudwatch:namespace=bedrock-agentcore (what the runtime sends)."""
     from tui.aws.roles import needs_metrics
 
-    return _judge(ctx, params, needs_metrics(), "metrics")
+    return _judge(ctx, params, needs_metrics(), N_("metrics"))
 
 
 @check(
@@ -281,5 +321,5 @@ def role_ecr(ctx: CheckContext, params: EcrParams) -> CheckResult:
     from tui.aws.roles import needs_ecr
 
     if not params.repository_arn:
-        return skipped("the runtime is not deployed from an ECR image (direct code deployment or another registry)")
-    return _judge(ctx, params, needs_ecr(params.repository_arn), "image pulls")
+        return skipped(_("the runtime is not deployed from an ECR image (direct code deployment or another registry)"))
+    return _judge(ctx, params, needs_ecr(params.repository_arn), N_("image pulls"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.aws.errors import aws_errors
 from tui.checks.base import CheckContext
+from tui.i18n import _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, Status, failed, passed, warned
 
@@ -46,12 +47,16 @@ def _who_am_i(ctx: CheckContext, params: IdentityParams) -> CheckResult:
     runtime_account = account_of_arn(params.runtime) if params.runtime.startswith("arn:") else None
     if runtime_account and runtime_account != account:
         return warned(
-            f"credentials are for account {account}, but the runtime ARN is in account {runtime_account}",
-            details="Reading a runtime in another account needs a role there: use `--profile` for that account.",
+            _("credentials are for account {account}, but the runtime ARN is in account {runtime_account}").format(
+                account=account, runtime_account=runtime_account
+            ),
+            details=_("Reading a runtime in another account needs a role there: use `--profile` for that account."),
             evidence={**evidence, "runtime_account": runtime_account},
             facts=facts,
         )
-    return passed(f"signed in as {arn} (account {account})", evidence=evidence, facts=facts)
+    return passed(
+        _("signed in as {arn} (account {account})").format(arn=arn, account=account), evidence=evidence, facts=facts
+    )
 
 
 class RegionParams(CheckParams):
@@ -84,12 +89,16 @@ def region(ctx: CheckContext, params: RegionParams) -> CheckResult:
     if len(set(seen.values())) > 1:
         parts = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in seen.items())
         return failed(
-            f"regions disagree: {parts}",
-            details="Runtimes, their log groups and Transaction Search are regional. Every call must go to the "
-            f"runtime's region ({arn_region or '?'}).",
+            _("regions disagree: {parts}").format(parts=parts),
+            details=_(
+                "Runtimes, their log groups and Transaction Search are regional. Every call must go to the "
+                "runtime's region ({region})."
+            ).format(region=arn_region or "?"),
             evidence=evidence,
             facts={"aws.region": arn_region or session_region},
         )
     return passed(
-        f"everything is in {session_region}", evidence=evidence, facts={"aws.region": arn_region or session_region}
+        _("everything is in {region}").format(region=session_region),
+        evidence=evidence,
+        facts={"aws.region": arn_region or session_region},
     )

@@ -7,6 +7,7 @@ from typing import Any
 from tui.aws.errors import aws_errors, error_code
 from tui.aws.runtimes import find_runtime, otel_target
 from tui.checks.base import CheckContext
+from tui.i18n import _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -64,7 +65,9 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     wanted_region = region_of_arn(wanted) if wanted.startswith("arn:") else None
     if wanted_region and session_region and wanted_region != session_region:
         return failed(
-            f"the runtime ARN is in {wanted_region} but the session uses {session_region}: pass --region {wanted_region}",
+            _(
+                "the runtime ARN is in {arn_region} but the session uses {session_region}: pass --region {arn_region}"
+            ).format(arn_region=wanted_region, session_region=session_region),
             evidence={"arn_region": wanted_region, "session_region": session_region},
         )
     summary, seen = find_runtime(control, wanted)
@@ -72,13 +75,13 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
         names = sorted({str(r.get("agentRuntimeName")) for r in seen})
         hint = ""
         if wanted_region and wanted_region != session_region:
-            hint = (
-                f"; the ARN is in {wanted_region} but the session uses {session_region}: pass --region {wanted_region}"
-            )
+            hint = _(
+                "; the ARN is in {arn_region} but the session uses {session_region}: pass --region {arn_region}"
+            ).format(arn_region=wanted_region, session_region=session_region)
         elif names:
-            hint = f"; runtimes here: {', '.join(names[:10])}"
+            hint = _("; runtimes here: {names}").format(names=", ".join(names[:10]))
         return failed(
-            f"no runtime {wanted!r} in {session_region}{hint}",
+            _("no runtime {runtime} in {region}{hint}").format(runtime=repr(wanted), region=session_region, hint=hint),
             evidence={"region": session_region, "runtimes_seen": names[:50]},
         )
     runtime_id = str(summary["agentRuntimeId"])
@@ -126,8 +129,19 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
         "network_mode": (detail.get("networkConfiguration") or {}).get("networkMode"),
     }
     return passed(
-        f"{facts['runtime.name']} ({runtime_id}) in {region}: protocol {protocol}, auth {auth.upper()}, "
-        f"runtime {facts['runtime.status']}, endpoint {params.endpoint_name} {endpoint_status}",
+        _(
+            "{name} ({id}) in {region}: protocol {protocol}, auth {auth}, runtime {status}, "
+            "endpoint {endpoint} {endpoint_status}"
+        ).format(
+            name=facts["runtime.name"],
+            id=runtime_id,
+            region=region,
+            protocol=protocol,
+            auth=auth.upper(),
+            status=facts["runtime.status"],
+            endpoint=params.endpoint_name,
+            endpoint_status=endpoint_status,
+        ),
         evidence=evidence,
         facts=facts,
     )
@@ -163,7 +177,10 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
         rt = control.get_agent_runtime(agentRuntimeId=params.runtime_id)
     except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
-            return failed(f"runtime {params.runtime_id} no longer exists", evidence={"runtime_id": params.runtime_id})
+            return failed(
+                _("runtime {id} no longer exists").format(id=params.runtime_id),
+                evidence={"runtime_id": params.runtime_id},
+            )
         raise
     rt_status = str(rt.get("status") or "UNKNOWN")
     reason = str(rt.get("failureReason") or "")
@@ -185,27 +202,44 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     if reason or ep_reason:
         evidence["failure_reason"] = reason or ep_reason
     if rt_status.endswith("FAILED") or ep_status.endswith("FAILED"):
-        which = "runtime" if rt_status.endswith("FAILED") else f"endpoint {params.endpoint_name}"
-        st = rt_status if which == "runtime" else ep_status
+        runtime_failed = rt_status.endswith("FAILED")
+        which = _("runtime") if runtime_failed else _("endpoint {name}").format(name=params.endpoint_name)
+        st = rt_status if runtime_failed else ep_status
         return failed(
-            f"{which} is {st}: {(reason or ep_reason or 'no failureReason given')[:240]}",
-            details="The last create/update did not succeed; the endpoint may still serve an older version, or nothing.",
+            _("{which} is {status}: {reason}").format(
+                which=which, status=st, reason=(reason or ep_reason or _("no failureReason given"))[:240]
+            ),
+            details=_(
+                "The last create/update did not succeed; the endpoint may still serve an older version, or nothing."
+            ),
             evidence=evidence,
         )
     if ep_status == "MISSING":
-        return failed(f"the runtime has no {params.endpoint_name} endpoint", evidence=evidence)
+        return failed(_("the runtime has no {name} endpoint").format(name=params.endpoint_name), evidence=evidence)
     if protocol != "MCP":
         return failed(
-            f"serverProtocol is {protocol}, not MCP: AgentCore forwards to port 8080 /invocations, not 8000 /mcp",
-            details="Redeploy with `--protocol MCP` (starter toolkit `configure -p MCP`).",
+            _(
+                "serverProtocol is {protocol}, not MCP: AgentCore forwards to port 8080 /invocations, not 8000 /mcp"
+            ).format(protocol=protocol),
+            details=_("Redeploy with `--protocol MCP` (starter toolkit `configure -p MCP`)."),
             evidence=evidence,
         )
     if rt_status != "READY" or ep_status != "READY":
-        return warned(f"runtime {rt_status}, endpoint {ep_status}: wait for READY and run again", evidence=evidence)
+        return warned(
+            _("runtime {runtime}, endpoint {endpoint}: wait for READY and run again").format(
+                runtime=rt_status, endpoint=ep_status
+            ),
+            evidence=evidence,
+        )
     return passed(
-        f"runtime and {params.endpoint_name} endpoint READY, protocol MCP (READY does not prove the server starts: probe the endpoint)",
-        details="AgentCore does not run your entry point when it creates or updates a runtime: a server that "
-        "crashes on import still shows READY, and then answers HTTP 200 with JSON-RPC error -32010 "
-        '"Runtime initialization time exceeded". The endpoint checks probe it for real.',
+        _(
+            "runtime and {name} endpoint READY, protocol MCP (READY does not prove the server starts: "
+            "probe the endpoint)"
+        ).format(name=params.endpoint_name),
+        details=_(
+            "AgentCore does not run your entry point when it creates or updates a runtime: a server that "
+            "crashes on import still shows READY, and then answers HTTP 200 with JSON-RPC error -32010 "
+            '"Runtime initialization time exceeded". The endpoint checks probe it for real.'
+        ),
         evidence=evidence,
     )

@@ -8,6 +8,7 @@ import time
 from typing import Any, Literal
 
 from tui.checks.base import CheckContext
+from tui.i18n import _
 from tui.registry import CheckParams
 from tui.results import CheckResult, could_not_run, failed, skipped
 
@@ -126,9 +127,12 @@ async def setup(
     target = await asyncio.to_thread(resolve_target, ctx.context, ctx.facts, params.endpoint)
     if target is None:
         return skipped(
-            "no endpoint to probe: give --endpoint URL, or --runtime with a full runtime ARN",
-            details="The endpoint checks need a URL. For AgentCore, `--runtime arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/ID` "
-            "is enough: the invocation URL is built from it.",
+            _("no endpoint to probe: give --endpoint URL, or --runtime with a full runtime ARN"),
+            details=_(
+                "The endpoint checks need a URL. For AgentCore, "
+                "`--runtime arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/ID` is enough: the invocation URL is "
+                "built from it."
+            ),
         )
     problem = endpoint_url_problem(target.url)
     if problem is not None:

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from tui.aws.errors import error_code
 from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
+from tui.i18n import _
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
@@ -119,31 +120,41 @@ class RolePolicy(Fix):
         role_name = role_name_of(p.role_arn)
         needs = _needs(p)
         if not needs:
-            refuse(f"iam.role_policy: nothing to grant for scope {p.scope} (no log group / repository known)")
+            refuse(
+                _("iam.role_policy: nothing to grant for scope {scope} (no log group / repository known)").format(
+                    scope=p.scope
+                )
+            )
         iam = self.ctx.reader("iam")
         try:
             role = load_role(iam, p.role_arn)
         except Exception as exc:
             if error_code(exc) == "NoSuchEntity":
-                refuse(f"execution role {role_name} does not exist: agentcore-triage does not create roles")
+                refuse(
+                    _("execution role {role} does not exist: agentcore-triage does not create roles").format(
+                        role=role_name
+                    )
+                )
             raise
         a = assess(iam, p.role_arn, needs, role)
         if a.blocked:
             from tui.aws.roles import boundary_owner_hint
 
-            _, ev = a.blocked[0]
+            _need, ev = a.blocked[0]
             refuse(
                 f"{role_name}: {ev.action} on {ev.resource}: {ev.explain()}. "
                 + ("" if "service control policy" in (ev.blocked_by or "") else boundary_owner_hint(role))
             )
         if a.denied:
-            _, ev = a.denied[0]
+            _need, ev = a.denied[0]
             refuse(
-                f"{role_name}: {ev.action} on {ev.resource} is {ev.explain()}. An Allow cannot override an explicit Deny, "
-                "and agentcore-triage never edits your other policies: remove or narrow that statement yourself."
+                _(
+                    "{role}: {action} on {resource} is {verdict}. An Allow cannot override an explicit Deny, "
+                    "and agentcore-triage never edits your other policies: remove or narrow that statement yourself."
+                ).format(role=role_name, action=ev.action, resource=ev.resource, verdict=ev.explain())
             )
         todo = a.missing + a.uncertain
-        title = f"Put inline policy {policy_name} on role {role_name}"
+        title = _("Put inline policy {policy} on role {role}").format(policy=policy_name, role=role_name)
         before_doc: dict[str, Any] | None = None
         before_text: str | None = None
         if policy_name in role.inline_names:
@@ -165,7 +176,7 @@ class RolePolicy(Fix):
                 fix=self.id,
                 title=title,
                 risk=Risk.MUTATING,
-                summary=f"{role_name} may already do everything in scope {p.scope}",
+                summary=_("{role} may already do everything in scope {scope}").format(role=role_name, scope=p.scope),
                 before=before,
             )
         grants: dict[tuple[str, str], dict[str, Any]] = {}
@@ -182,10 +193,14 @@ class RolePolicy(Fix):
         new_doc = merge_statements(before_doc, list(grants.values()))
         text = json.dumps(new_doc, separators=(",", ":"))
         notes = [
-            f"Adds {', '.join(sorted({ev.action for _, ev in todo}))}; other policies of {role_name} stay as they are."
+            _("Adds {actions}; other policies of {role} stay as they are.").format(
+                actions=", ".join(sorted({ev.action for _need, ev in todo})), role=role_name
+            )
         ]
         if a.method != "SimulatePrincipalPolicy":
-            notes.append(f"Decided by local evaluation ({a.simulator_problem or 'simulator not used'}).")
+            notes.append(
+                _("Decided by local evaluation ({why}).").format(why=a.simulator_problem or _("simulator not used"))
+            )
         others = {
             d.name: policy_chars(dict(d.document))
             for d in role.identity
@@ -195,12 +210,25 @@ class RolePolicy(Fix):
         total = size + sum(others.values())
         if total > MAX_INLINE_CHARS:
             refuse(
-                f"{role_name}'s inline policies would total {total} characters (this one {size}, the others "
-                f"{sum(others.values())}: {', '.join(f'{n} {c}' for n, c in others.items()) or 'none'}), above IAM's "
-                f"{MAX_INLINE_CHARS}-character quota for all inline policies of a role together; PutRolePolicy would "
-                "fail. Attach a customer managed policy with these statements instead, or shrink the inline ones."
+                _(
+                    "{role}'s inline policies would total {total} characters (this one {size}, the others "
+                    "{others_total}: {others}), above IAM's {quota}-character quota for all inline policies of a "
+                    "role together; PutRolePolicy would fail. Attach a customer managed policy with these "
+                    "statements instead, or shrink the inline ones."
+                ).format(
+                    role=role_name,
+                    total=total,
+                    size=size,
+                    others_total=sum(others.values()),
+                    others=", ".join(f"{n} {c}" for n, c in others.items()) or _("none"),
+                    quota=MAX_INLINE_CHARS,
+                )
             )
-        notes.append(f"Inline policies of {role_name} after this: {total} of {MAX_INLINE_CHARS} characters.")
+        notes.append(
+            _("Inline policies of {role} after this: {total} of {quota} characters.").format(
+                role=role_name, total=total, quota=MAX_INLINE_CHARS
+            )
+        )
         undo = (
             [
                 ApiCall(
@@ -211,7 +239,7 @@ class RolePolicy(Fix):
                         "PolicyName": policy_name,
                         "PolicyDocument": before_text,
                     },
-                    description="restore the previous document",
+                    description=_("restore the previous document"),
                 )
             ]
             if before_text is not None
@@ -220,7 +248,7 @@ class RolePolicy(Fix):
                     service="iam",
                     operation="delete_role_policy",
                     params={"RoleName": role_name, "PolicyName": policy_name},
-                    description="delete the added policy",
+                    description=_("delete the added policy"),
                 )
             ]
         )
@@ -228,9 +256,18 @@ class RolePolicy(Fix):
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=("merge into" if before_doc else "add")
-            + f" inline policy {policy_name} on {role_name}: "
-            + "; ".join(f"{', '.join(g['Action'])} on {g['Resource']}" for g in grants.values()),
+            summary=(
+                _("merge into inline policy {policy} on {role}: {grants}")
+                if before_doc
+                else _("add inline policy {policy} on {role}: {grants}")
+            ).format(
+                policy=policy_name,
+                role=role_name,
+                grants="; ".join(
+                    _("{actions} on {resource}").format(actions=", ".join(g["Action"]), resource=g["Resource"])
+                    for g in grants.values()
+                ),
+            ),
             actions=[
                 ApiCall(
                     service="iam",
@@ -239,7 +276,7 @@ class RolePolicy(Fix):
                 )
             ],
             undo=undo,
-            permissions=["iam:PutRolePolicy", "iam:DeleteRolePolicy (undo only)"],
+            permissions=["iam:PutRolePolicy", _("iam:DeleteRolePolicy (undo only)")],
             before=before,
-            notes=notes + ["IAM changes take a few seconds to propagate; new runtime sessions pick them up."],
+            notes=[*notes, _("IAM changes take a few seconds to propagate; new runtime sessions pick them up.")],
         )
