@@ -32,6 +32,10 @@ from tui.sandbox.runner import aws_environment
 SAMPLE_RUNTIME_ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/mcp_server-SandboxT01"
 """Runtime ARN the ``front_door`` factory uses when not given one (matches no seeded runtime)."""
 
+XRAY_PENDING_SECONDS = 900.0
+"""How long a trace-destination switch stays PENDING in tests: longer than any test, as on AWS (10-15 min), so no
+test races the sandbox's timer; ``AwsSandbox.xray.settle()`` ends it when a test needs ACTIVE."""
+
 
 @pytest.fixture(scope="session")
 def aws_sandbox_server() -> Iterator[AwsSandbox]:
@@ -39,7 +43,7 @@ def aws_sandbox_server() -> Iterator[AwsSandbox]:
 
     Prefer ``aws_sandbox`` / ``seeded_aws``, which also point the AWS_* environment at it.
     """
-    server = AwsSandbox(xray_pending_seconds=0.5)
+    server = AwsSandbox(xray_pending_seconds=XRAY_PENDING_SECONDS)
     server.start()
     yield server
     server.stop()
@@ -54,7 +58,8 @@ def aws_sandbox(aws_sandbox_server: AwsSandbox, monkeypatch: pytest.MonkeyPatch)
     per-service AWS_ENDPOINT_URL_* and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, so a plain
     ``boto3.client("logs")`` talks to the sandbox. Restored after the test. The moto
     state is whatever earlier tests left: use ``seeded_aws`` for a clean account.
-    ``aws_sandbox.xray_pending_seconds`` is 0.5 s here.
+    ``aws_sandbox.xray_pending_seconds`` is ``XRAY_PENDING_SECONDS`` (PENDING for the whole test); a test that
+    needs the switch done calls ``aws_sandbox.xray.settle()`` instead of racing a timer.
     """
     assert aws_sandbox_server.url is not None
     for name in list(os.environ):
@@ -64,7 +69,7 @@ def aws_sandbox(aws_sandbox_server: AwsSandbox, monkeypatch: pytest.MonkeyPatch)
         monkeypatch.delenv(name, raising=False)
     for name, value in aws_environment(aws_sandbox_server.url, DEFAULT_REGION).items():
         monkeypatch.setenv(name, value)
-    aws_sandbox_server.xray_pending_seconds = 0.5
+    aws_sandbox_server.xray_pending_seconds = XRAY_PENDING_SECONDS
     return aws_sandbox_server
 
 

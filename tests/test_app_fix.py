@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app_support import make_app, screen_text, wait_checks, wait_group
+from test_app_support import make_app, screen_text, wait_checks, wait_group, wait_screen
 from textual.widgets import Button
 
 from tui.app.audit_screen import AuditScreen
@@ -38,9 +38,7 @@ async def test_fix_y_applies_and_check_turns_green(isolated: Path) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _at_config(app, pilot)
         await pilot.press("f")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, FixModal)
+        modal = await wait_screen(app, pilot, FixModal)  # the fix is planned in a worker
         assert modal.focused is not None and modal.focused.id == "fix-plan"  # the plan, so the page keys scroll it
         await pilot.press("enter")  # Enter never applies a mutating fix
         await pilot.pause()
@@ -77,8 +75,7 @@ async def test_fix_n_and_escape_change_nothing(isolated: Path) -> None:
         screen = await _at_config(app, pilot)
         for key in ("n", "escape"):
             await pilot.press("f")
-            await pilot.pause()
-            assert isinstance(app.screen, FixModal)
+            await wait_screen(app, pilot, FixModal)  # the fix is planned in a worker
             await pilot.press(key)
             await wait_group(app, "fix", pilot)
             assert app.screen is screen
@@ -93,9 +90,7 @@ async def test_destructive_fix_focuses_cancel(isolated: Path) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await _at_config(app, pilot)
         await pilot.press("d")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, FixModal)
+        modal = await wait_screen(app, pilot, FixModal)  # the fix is planned in a worker
         assert modal.focused is not None and modal.focused.id == "cancel"
         assert modal.query_one("#apply", Button).variant == "error"
         assert "risk destructive" in screen_text(app)
