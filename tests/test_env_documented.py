@@ -13,8 +13,16 @@ OWN_OR_AWS = re.compile(r"^((AGENTCORE_TRIAGE|AWS|XDG|SSL)_[A-Z0-9_]*[A-Z0-9]|LC
 """String constants shaped like these are environment variable names wherever they appear in the code."""
 READERS = {"os.environ", "os", "env", "environ"}
 """Receivers of ``.get``/``getenv``/``[...]`` that are the process environment (``env`` is build_context's)."""
-NOT_ENVIRONMENT = {"HTTP_AUTHORIZATION", "PATH_INFO", "REQUEST_METHOD", "CONTENT_LENGTH", "wsgi.input", "AWS_FAULTS"}
-"""WSGI request keys in the sandbox's X-Ray emulation, and the sandbox's fault catalogue: not variables."""
+CGI_KEYS = {"PATH_INFO", "REQUEST_METHOD", "CONTENT_LENGTH", "CONTENT_TYPE", "QUERY_STRING", "SERVER_NAME"}
+NOT_ENVIRONMENT = {"AWS_FAULTS"}
+"""The sandbox's fault catalogue: not a variable."""
+
+
+def is_wsgi_key(name: str) -> bool:
+    """Request keys of the sandbox's WSGI emulation (PEP 3333: CGI names, ``HTTP_*`` headers, ``wsgi.*``)."""
+    return name in CGI_KEYS or name.startswith("HTTP_") or "." in name
+
+
 SKIPPED_DIRS = {"sample_project"}
 """The sandbox's sample MCP project is the user's code, not the tool's."""
 
@@ -36,7 +44,7 @@ def names_in_code() -> dict[str, str]:
                 key = node.slice
             if isinstance(key, ast.Constant) and isinstance(key.value, str):
                 found.setdefault(key.value, where)
-    return {name: where for name, where in found.items() if name not in NOT_ENVIRONMENT}
+    return {name: where for name, where in found.items() if name not in NOT_ENVIRONMENT and not is_wsgi_key(name)}
 
 
 def names_in_readme() -> set[str]:

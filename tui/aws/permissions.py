@@ -36,7 +36,12 @@ CHECK_ACTIONS: dict[str, tuple[str, ...]] = {
     "logs.group.runtime": ("logs:DescribeLogGroups",),
     "logs.group.otel": ("logs:DescribeLogGroups",),
     "logs.policy.xray": ("logs:DescribeResourcePolicies",),
-    "logs.errors.recent": ("logs:FilterLogEvents",),
+    "logs.errors.recent": (
+        "logs:FilterLogEvents",
+        "logs:DescribeLogGroups",  # which of the runtime's groups exist (the logs reader)
+        "logs:StartQuery",  # ranges over 6 h read through Logs Insights
+        "logs:GetQueryResults",
+    ),
     "xray.destination": ("xray:GetTraceSegmentDestination",),
     "runtime.protocol": ("bedrock-agentcore:GetAgentRuntime",),
     "runtime.failure_reason": ("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
