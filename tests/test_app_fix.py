@@ -33,6 +33,7 @@ async def test_fix_keys_show_only_when_offered(isolated: Path) -> None:
         assert "f Write a good" in screen_text(app)  # in the footer
 
 
+# Slow (justified): plan, confirm, apply, re-verify and the audit viewer: the whole fix loop in the running app.
 async def test_fix_y_applies_and_check_turns_green(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -69,6 +70,7 @@ async def test_fix_y_applies_and_check_turns_green(isolated: Path) -> None:
         assert app.screen is screen
 
 
+# Slow (justified): two fix modals in the running app (each planned in a worker).
 async def test_fix_n_and_escape_change_nothing(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:

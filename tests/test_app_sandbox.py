@@ -17,6 +17,7 @@ from tui.results import Status
 pytestmark = pytest.mark.slow
 
 
+# Slow (justified): the flagship end-to-end path: TUI + moto + MCP server + front door, a real fix applied and verified.
 async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     from tui.context import build_context
     from tui.fixes import audit
@@ -103,6 +104,7 @@ async def _read_through(modal: FixModal, pilot) -> None:  # noqa: ANN001
     raise AssertionError("the plan never reached its end")
 
 
+# Slow (justified): a whole sandbox, the AWS branch run, then two fixes applied against moto in order.
 async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(
     sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # noqa: ANN001

@@ -69,6 +69,7 @@ def _ports_of(pid: int) -> set[int]:
 LIKE_MAKE = "import signal, subprocess, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); sys.exit(subprocess.call(sys.argv[1:]))"
 
 
+# Slow (justified): must be a real process on a real pty (the terminal going away cannot be simulated in-process).
 @pytest.mark.timeout(90)
 def test_demo_stops_its_sandbox_when_the_terminal_closes() -> None:
     import fcntl

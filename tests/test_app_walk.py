@@ -48,6 +48,7 @@ async def test_answer_question_runs_node_and_shows_why(isolated: Path) -> None:
         assert "Go back (b) and press f" in screen_text(app)
 
 
+# Slow (justified): a real Textual app walks several nodes back and forth; each app start styles ~800 widgets (~1 s CPU).
 async def test_back_and_forward(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -110,6 +111,7 @@ async def test_path_tree_selection_goes_back(isolated: Path) -> None:
         assert [s.target for s in walk.forward_stack] == ["config-broken", "config"]
 
 
+# Slow (justified): the app plus the search screen; the pasted text is matched against every node's signatures.
 async def test_symptom_search_and_jump(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -240,6 +242,7 @@ async def test_keys_handled_while_ten_slow_checks_run(isolated: Path) -> None:
         assert screen.running_node is None
 
 
+# Slow (justified): the help screen is built from the live bindings, so it needs the running app.
 async def test_help_lists_current_keys(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -254,6 +257,7 @@ async def test_help_lists_current_keys(isolated: Path) -> None:
         assert isinstance(app.screen, WalkScreen)
 
 
+# Slow (justified): two command-palette searches over every node and fix (waited on, not slept on).
 async def test_command_palette_jump_and_run(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:

@@ -211,6 +211,7 @@ def test_demo_doctor_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     assert dict(os.environ) == saved  # the process env is restored
 
 
+# Slow (justified): a real process receiving a real SIGINT; interpreter start-up and the whole sandbox dominate.
 @pytest.mark.timeout(60)
 def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
@@ -325,6 +326,7 @@ def _doctor(box: Sandbox) -> dict[str, str]:
     return {f.check: f.status.value for f in run.findings}
 
 
+# Slow (justified): one full doctor run per scenario, the only proof each scenario's advertised faults show.
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("name", sorted(SCENARIOS))
 def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> None:
