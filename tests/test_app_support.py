@@ -204,6 +204,15 @@ async def wait_screen(app, pilot, screen_type: type):  # noqa: ANN001, ANN201
 import pytest  # noqa: E402
 
 
+@pytest.fixture(autouse=True)
+def _notifications_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Toasts never expire in tests: tests read ``app._notifications`` after waits whose wall length a loaded
+    machine stretches past a toast's few seconds (then Textual has already dropped it)."""
+    from textual.notifications import Notification
+
+    monkeypatch.setattr(Notification, "time_left", property(lambda self: 3600.0))
+
+
 @pytest.fixture(autouse=False)
 def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A project directory, the audit log in tmp, no AWS config or profile from the machine."""

@@ -1,0 +1,114 @@
+"""The bearer token never appears: not in results, evidence, facts, reports, logs or the audit log."""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from test_endpoint_harness import ENDPOINT_CHECKS, TOKEN_ENV, bounded_probes, make_context  # noqa: F401
+
+from tui.checks.base import CheckContext
+from tui.registry import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _needles(token: str) -> list[str]:
+    _head, payload, signature = token.split(".")
+    return [token, payload, signature]
+
+
+def _assert_clean(text: str, token: str, where: str) -> None:
+    for needle in _needles(token):
+        assert needle not in text, f"token material found in {where}"
+
+
+@pytest.mark.parametrize("faults", [(), ("host-protection",)], ids=["healthy", "failing"])
+async def test_raw_check_output_never_holds_the_token(mcp_server, front_door, monkeypatch, caplog, faults) -> None:  # noqa: F811
+    """Straight from the check functions, before the engine's redaction: clean by construction."""
+    door = front_door(mcp_server(faults=set(faults)).url)
+    token = door.issue_token("valid")
+    monkeypatch.setenv(TOKEN_ENV, token)
+    context = make_context(door.invocation_url, token_env=TOKEN_ENV)
+    caplog.set_level(logging.DEBUG)
+    for check_id in ENDPOINT_CHECKS:
+        spec = REGISTRY.checks[check_id]
+        params = spec.params.model_validate(
+            {"call": "add_numbers", "arguments": {"a": 1, "b": 2}} if check_id == "endpoint.tools" else {}
+        )
+        result = await spec.func(CheckContext(context=context, timeout=context.timeout), params)
+        _assert_clean(result.model_dump_json(), token, check_id)
+        assert "***redacted***" not in result.summary + result.details, f"{check_id} needed redaction: {result.summary}"
+    _assert_clean(caplog.text, token, "log records")
+
+
+@pytest.mark.parametrize("kind", ["valid", "expired", "wrong-client"])
+def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, kind: str) -> None:  # noqa: F811
+    """The real CLI, every report format, stderr, and the audit log directory."""
+    door = front_door(mcp_server(stateless=False).url, inject_session_id=False)
+    token = door.issue_token(kind)
+    env = {**os.environ, TOKEN_ENV: token, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
+    only = [arg for check_id in ENDPOINT_CHECKS for arg in ("--only", check_id)]
+    for fmt in ("text", "json", "markdown"):
+        out = tmp_path / f"report.{fmt}"
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "tui",
+                "doctor",
+                "--endpoint",
+                door.invocation_url,
+                "--token-env",
+                TOKEN_ENV,
+                "--timeout",
+                "8",
+                "--format",
+                fmt,
+                "--out",
+                str(out),
+                "-v",
+                *only,
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert proc.returncode in (0, 1), proc.stderr
+        report = out.read_text(encoding="utf-8")
+        assert "endpoint.initialize" in report
+        _assert_clean(report, token, f"{fmt} report")
+        _assert_clean(proc.stdout + proc.stderr, token, f"{fmt} stdout/stderr")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui",
+            "doctor",
+            "--endpoint",
+            door.invocation_url,
+            "--token-env",
+            TOKEN_ENV,
+            "--timeout",
+            "8",
+            "--fix",
+            "all",
+            "--yes",
+            *only,
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+    )
+    _assert_clean(proc.stdout + proc.stderr, token, "doctor --fix all output")
+    for path in (tmp_path / "state").rglob("*"):
+        if path.is_file():
+            _assert_clean(path.read_text(encoding="utf-8", errors="replace"), token, str(path))
