@@ -19,15 +19,19 @@ from typing import Any
 import boto3
 import pytest
 
-from tui.aws.permissions import CHECK_ACTIONS, action_of, read_policy
+from tests.test_aws_permissions import operation_action
+from tui.aws.permissions import action_of
 from tui.context import build_context
 from tui.engine.doctor import run_doctor
 from tui.engine.fixing import apply_plan, plan_fix
+from tui.fixes.base import ApiCall
 from tui.playbook.loader import load_playbook
 from tui.registry import load_all
 from tui.results import Status
 
 PLAYBOOK = "playbooks/agentcore-mcp.yaml"
+NOT_REPORTED = "not reported by this"
+"""How a check says the API answer lacked the member it reads (``runtime.mmds`` against moto)."""
 
 
 @pytest.fixture(autouse=True)
@@ -79,7 +83,7 @@ def principal(aws_sandbox, monkeypatch) -> Iterator[Callable[[dict[str, Any]], A
 
 def doctor(runtime: str) -> dict[str, Any]:
     pb = load_playbook(PLAYBOOK).playbook
-    run = asyncio.run(run_doctor(pb, build_context(runtime=runtime), only=tuple(CHECK_ACTIONS)))
+    run = asyncio.run(run_doctor(pb, build_context(runtime=runtime), only=tuple(load_all().aws_actions())))
     out: dict[str, Any] = {}
     for f in run.findings:
         out.setdefault(f.check, f)
@@ -89,10 +93,16 @@ def doctor(runtime: str) -> dict[str, Any]:
 # Slow (justified): moto's IAM enforcement evaluates every call's policy; the proof the declaration suffices.
 def test_checks_run_with_exactly_the_documented_read_policy(seeded_aws, principal):
     info = seeded_aws()
-    with principal(read_policy()):
+    with principal(load_all().read_policy()):
         found = doctor(info.runtime_arn)
-    bad = {c: (f.status.value, f.summary) for c, f in found.items() if f.status is not Status.PASS}
-    assert bad == {}, {c: v for c, v in bad.items() if v[0] != "skip"}
+    # every check passes, except one whose answer from the sandbox lacks what it reads (moto does not model every
+    # member): that is an honest skip saying so, never a permission problem
+    bad = {
+        c: (f.status.value, f.summary)
+        for c, f in found.items()
+        if f.status is not Status.PASS and not (f.status is Status.SKIP and NOT_REPORTED in f.summary)
+    }
+    assert bad == {}, bad
     assert found["aws.identity"].evidence["principal"].endswith(":user/triage-0")
 
 
@@ -107,7 +117,7 @@ def test_checks_run_with_exactly_the_documented_read_policy(seeded_aws, principa
 )
 def test_one_missing_read_is_the_access_denied_finding_naming_it(seeded_aws, principal, missing, check):
     info = seeded_aws()
-    policy = read_policy()
+    policy = load_all().read_policy()
     for stmt in policy["Statement"]:
         stmt["Action"] = [a for a in stmt["Action"] if a != missing]
     policy["Statement"] = [stmt for stmt in policy["Statement"] if stmt["Action"]]
@@ -117,14 +127,15 @@ def test_one_missing_read_is_the_access_denied_finding_naming_it(seeded_aws, pri
     assert f.status is Status.ERROR, (f.status, f.summary)
     assert f"agentcore-triage's own AWS principal lacks {missing}" in f.summary
     assert f.evidence["missing_permission"] == missing
-    others = {c: g.status.value for c, g in found.items() if g.status is Status.ERROR and c != check}
-    needing = {c for c, actions in CHECK_ACTIONS.items() if missing in actions}  # they need it too, by declaration
-    assert set(others) <= needing, others
+    # only checks that declare the missing action may fail for it: a declaration that leaves out a call shows here
+    others = {c: g.summary for c, g in found.items() if g.status is Status.ERROR and c != check}
+    declaring = {c for c, actions in load_all().aws_actions().items() if missing in actions}
+    assert set(others) <= declaring, others
 
 
 def _fix_params(fix: str, info: Any) -> dict[str, Any]:
     return {
-        "logs.create_group": {"log_group": info.otel_log_group, "region": info.region},
+        "logs.create_group": {"log_group": info.otel_log_group, "region": info.region, "log_stream": "otel-exporter"},
         "logs.xray_resource_policy": {"region": info.region, "account": info.account_id},
         "xray.destination": {"region": info.region, "account": info.account_id},
         "iam.boundary_policy": {
@@ -159,5 +170,9 @@ def test_each_fix_plans_and_applies_with_exactly_its_declared_permissions(seeded
     with principal(policy_of(declared)):
         plan = plan_fix(fix, _fix_params(fix, info), build_context(), {})
         assert not plan.noop and plan.prerequisites == []
+        calls = [a for a in plan.actions + plan.undo if isinstance(a, ApiCall)]
+        assert {operation_action(a.service, a.operation) for a in calls} <= set(declared), "a call not declared"
+        undo_ops = {f"{a.service}.{a.operation}" for a in plan.undo if isinstance(a, ApiCall)}
+        assert undo_ops <= load_all().fixes[fix].cls.undo_operations, "undo would refuse this plan's own undo"
         record = apply_plan(plan, build_context())
     assert record.outcome == "applied", record.error

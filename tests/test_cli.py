@@ -30,7 +30,17 @@ def test_doctor_json_is_pure_json_with_the_fixed_shape_and_exit_1_on_failure() -
     result = invoke("doctor", "--playbook", BOOK, "--format", "json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)
-    assert set(report) == {"tool", "version", "playbook", "context", "findings", "totals"}
+    assert set(report) == {
+        "schema_version",
+        "tool",
+        "version",
+        "generated_at",
+        "versions",
+        "playbook",
+        "context",
+        "findings",
+        "totals",
+    }
     assert report["tool"] == "agentcore-triage" and report["playbook"] == "needs-runtime"
     finding = report["findings"][0]
     assert {"check", "node", "status", "severity", "summary", "evidence", "fix"} <= set(finding)

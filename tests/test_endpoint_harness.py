@@ -13,12 +13,11 @@ from typing import Any
 
 import pytest
 
-import tui.checks.endpoint  # noqa: F401 - registers the endpoint checks
 from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.endpoint.probe import ProbeResult, add_probe_listener
 from tui.engine.runner import Planned, run_one
-from tui.registry import REGISTRY
+from tui.registry import load_all
 from tui.results import CheckResult
 
 TOKEN_ENV = "AGENTCORE_TRIAGE_TEST_TOKEN"
@@ -68,7 +67,7 @@ def make_context(
 
 async def run_check(check_id: str, context: Context, facts: dict[str, Any] | None = None, **params: Any) -> CheckResult:
     """Run one registered check through the engine's ``run_one`` (timeout, error capture, redaction)."""
-    spec = REGISTRY.checks[check_id]
+    spec = load_all().checks[check_id]
     planned = Planned(check_id, spec, spec.params.model_validate(params))
     ctx = CheckContext(context=context, facts=dict(facts or {}), timeout=context.timeout)
     return await run_one(planned, ctx, context.timeout)

@@ -250,7 +250,7 @@ async def test_doctor_explores_every_branch_in_dependency_order_and_runs_each_ch
     assert [(f.check, f.status) for f in run.findings] == [("a.find", Status.PASS), ("a.use", Status.FAIL)]
     assert run.exit_code == 1
     report = run.report()
-    assert report["totals"] == {"pass": 1, "warn": 0, "fail": 1, "error": 0, "skip": 0}
+    assert report["totals"] == {"pass": 1, "warn": 0, "fail": 1, "error": 0, "skip": 0, "could_not_run": 0}
 
 
 async def test_missing_fact_makes_a_check_skip_with_the_reason() -> None:

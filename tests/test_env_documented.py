@@ -1,4 +1,5 @@
-"""Every environment variable the tool reads is listed in the README, and the list names nothing it does not read."""
+"""Every environment variable the tool reads is in ``tui/cli/environment.py``, and from there in the README and
+every command's ``--help``; the list names nothing the tool does not read."""
 
 from __future__ import annotations
 
@@ -47,6 +48,12 @@ def names_in_code() -> dict[str, str]:
     return {name: where for name, where in found.items() if name not in NOT_ENVIRONMENT and not is_wsgi_key(name)}
 
 
+def names_in_list() -> set[str]:
+    from tui.cli.environment import names
+
+    return names()
+
+
 def names_in_readme() -> set[str]:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("### Environment variables", 1)[1].split("\n#", 1)[0]
@@ -60,11 +67,49 @@ def test_the_scan_finds_the_variables_it_should() -> None:
     assert "PATH_INFO" not in found
 
 
-def test_every_variable_read_is_in_the_readme() -> None:
-    missing = {name: where for name, where in names_in_code().items() if name not in names_in_readme()}
-    assert not missing, f"add to README's 'Environment variables' table: {missing}"
+def test_every_variable_read_is_in_the_list() -> None:
+    missing = {name: where for name, where in names_in_code().items() if name not in names_in_list()}
+    assert not missing, f"add to ENVIRONMENT in tui/cli/environment.py (and README's table): {missing}"
 
 
-def test_the_readme_lists_only_variables_the_code_knows() -> None:
-    stale = names_in_readme() - set(names_in_code())
-    assert not stale, f"README lists variables the code never reads: {sorted(stale)}"
+def test_the_list_names_only_variables_the_tool_reads() -> None:
+    from tui.cli.environment import READ_BY_LIBRARIES
+
+    stale = names_in_list() - set(names_in_code()) - READ_BY_LIBRARIES
+    assert not stale, f"tui/cli/environment.py lists variables the code never reads: {sorted(stale)}"
+    assert not READ_BY_LIBRARIES & set(names_in_code()), "read by the tool itself: not only by a library"
+
+
+def test_the_readme_table_lists_the_same_variables() -> None:
+    assert names_in_readme() == names_in_list()
+
+
+def _all_commands() -> list[list[str]]:
+    import click
+
+    from tui.cli import main
+
+    paths: list[list[str]] = [[]]
+
+    def walk(command: click.Command, path: list[str]) -> None:
+        for name, sub in getattr(command, "commands", {}).items():
+            paths.append([*path, name])
+            walk(sub, [*path, name])
+
+    walk(main, [])
+    return paths
+
+
+def test_every_command_help_lists_every_variable() -> None:
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    commands = _all_commands()
+    assert ["doctor"] in commands and ["audit"] in commands and len(commands) > 8
+    for path in commands:
+        result = CliRunner().invoke(main, [*path, "--help"], terminal_width=200)
+        assert result.exit_code == 0, (path, result.output)
+        epilog = result.stdout.split("Environment variables", 1)[-1]
+        missing = {name for name in names_in_list() if not re.search(rf"\b{name}\b", epilog)}
+        assert not missing, f"`agentcore-triage {' '.join(path)} --help` does not list {sorted(missing)}"

@@ -117,3 +117,43 @@ def test_the_installed_botocore_model_has_the_fields_the_checks_read() -> None:
     assert set(protocol.members["serverProtocol"].enum) >= {"MCP", "HTTP", "A2A"}
     assert "failureReason" in output.members
     assert "failureReason" in model.operation_model("GetAgentRuntimeEndpoint").output_shape.members
+    assert output.members["metadataConfiguration"].members["requireMMDSV2"].type_name == "boolean"  # runtime.mmds
+
+
+def test_mmds_requirement_not_in_the_answer_is_a_skip_saying_so(seeded_aws) -> None:
+    """moto's GetAgentRuntime does not report metadataConfiguration (as an older service would not): unknown,
+    so neither green nor red, and the walk goes on past it."""
+    info = seeded_aws()
+    result = run("runtime.mmds", info)
+    assert result.status is Status.SKIP, result.summary
+    assert "not reported by this GetAgentRuntime answer" in result.summary
+    assert result.facts == {}
+    assert walk_aws(info)[0] != "runtime-mmds"
+
+
+@pytest.mark.parametrize(("required", "status"), [(False, Status.FAIL), (True, Status.PASS)])
+def test_mmds_requirement_as_reported(seeded_aws, required, status) -> None:
+    """The answers moto cannot give: the sandbox's real GetAgentRuntime answer plus the member, through a
+    Stubber on the check's own read-only client (the after-call answer check still runs)."""
+    from botocore.stub import Stubber
+
+    from tui.checks.aws._common import client
+
+    info = seeded_aws()
+    spec = load_all().checks["runtime.mmds"]
+    ctx = CheckContext(context=build_context(runtime=info.runtime_arn))
+    control = client(ctx, "bedrock-agentcore-control", info.region)
+    answer = control.get_agent_runtime(agentRuntimeId=info.runtime_id)
+    answer.pop("ResponseMetadata", None)
+    with Stubber(control) as stub:
+        stub.add_response(
+            "get_agent_runtime",
+            {**answer, "metadataConfiguration": {"requireMMDSV2": required}},
+            {"agentRuntimeId": info.runtime_id},
+        )
+        result = spec.func(ctx, spec.params(runtime_id=info.runtime_id, region=info.region))
+        stub.assert_no_pending_responses()
+    assert result.status is status, result.summary
+    assert result.facts == {"runtime.requires_mmdsv2": required}
+    if not required:
+        assert "This runtime is not MMDSv2-enabled" in result.summary

@@ -67,6 +67,10 @@ class CheckSpec:
     tags: tuple[str, ...] = ()
     needs: tuple[str, ...] = ()
     """What the check talks to: ``aws``, ``endpoint``, ``project``."""
+    aws_actions: tuple[str, ...] = ()
+    """The IAM actions it calls (reads only: the read-only guard refuses anything else). The checks' read policy
+    (``Registry.read_policy``, ``docs/permissions.md``) is made of these; the test suite records every AWS call
+    and fails on one not declared here."""
 
     @property
     def is_async(self) -> bool:
@@ -111,6 +115,16 @@ class Registry:
             raise ValueError(f"fix id {spec.id!r} registered twice")
         self.fixes[spec.id] = spec
 
+    def aws_actions(self) -> dict[str, tuple[str, ...]]:
+        """Check id → the IAM actions it declares, for every check that talks to AWS."""
+        return {cid: spec.aws_actions for cid, spec in sorted(self.checks.items()) if "aws" in spec.needs}
+
+    def read_policy(self) -> dict[str, Any]:
+        """The minimal identity policy for the checks: every declared action (what docs/permissions.md shows)."""
+        from tui.aws.permissions import read_policy
+
+        return read_policy(action for actions in self.aws_actions().values() for action in actions)
+
 
 REGISTRY = Registry()
 
@@ -133,8 +147,14 @@ def check(
     publishes: tuple[str, ...] = (),
     tags: tuple[str, ...] = (),
     needs: tuple[str, ...] = (),
+    aws_actions: tuple[str, ...] = (),
 ) -> Callable[[CheckFunc], CheckFunc]:
-    """Register a check function under a stable dotted id."""
+    """Register a check function under a stable dotted id.
+
+    A check with ``needs=("aws",)`` declares the IAM actions it calls in ``aws_actions``.
+    """
+    if aws_actions and "aws" not in needs:
+        raise ValueError(f"check {id!r} declares aws_actions but not needs=('aws',)")
 
     def decorator(func: CheckFunc) -> CheckFunc:
         REGISTRY.add_check(
@@ -148,6 +168,7 @@ def check(
                 publishes=tuple(publishes),
                 tags=tuple(tags),
                 needs=tuple(needs),
+                aws_actions=tuple(aws_actions),
             )
         )
         return func

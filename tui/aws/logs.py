@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
 MAX_GROUP_PAGES = 20
 """Pages of DescribeLogGroups read at most for one exact name (a prefix rarely matches more than a page)."""
 
 
-def group_exists(logs: Any, name: str) -> tuple[bool, dict[str, Any]]:
+def group_exists(logs: AwsClient, name: str) -> tuple[bool, dict[str, Any]]:
     """(exists, facts) for the log group called exactly ``name`` (DescribeLogGroups by prefix, botocore's paginator)."""
     pages = logs.get_paginator("describe_log_groups").paginate(
         logGroupNamePrefix=name, PaginationConfig={"MaxItems": MAX_GROUP_PAGES * 50}

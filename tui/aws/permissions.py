@@ -1,8 +1,9 @@
-"""The IAM actions agentcore-triage's own principal needs: the checks' reads, declared once.
+"""The IAM actions agentcore-triage's own principal needs, as a policy.
 
-Each AWS fix declares its own actions with ``@fixer(permissions=...)``. ``docs/permissions.md``
-is checked against both (tests/test_aws_permissions.py), and the sandbox's IAM enforcement runs
-the checks with exactly ``read_policy()`` to prove it suffices.
+Each AWS check declares the actions it calls beside its code (``@check(aws_actions=...)``), each AWS fix
+its own (``@fixer(permissions=...)``). ``Registry.read_policy()`` puts the checks' together with
+``read_policy`` here; ``docs/permissions.md`` is checked against the registry (tests/test_aws_permissions.py),
+and the sandbox's IAM enforcement runs the checks with exactly that policy to prove it suffices.
 """
 
 from __future__ import annotations
@@ -10,44 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from typing import Any
-
-CHECK_ACTIONS: dict[str, tuple[str, ...]] = {
-    "aws.identity": ("sts:GetCallerIdentity",),
-    "aws.region": ("sts:GetCallerIdentity",),
-    "runtime.discover": (
-        "bedrock-agentcore:ListAgentRuntimes",
-        "bedrock-agentcore:GetAgentRuntime",
-        "bedrock-agentcore:GetAgentRuntimeEndpoint",
-    ),
-    "runtime.status": ("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
-    "iam.role.trust": ("iam:GetRole",),
-    **{
-        check: (
-            "iam:GetRole",
-            "iam:ListRolePolicies",
-            "iam:GetRolePolicy",
-            "iam:ListAttachedRolePolicies",
-            "iam:GetPolicy",
-            "iam:GetPolicyVersion",
-            "iam:SimulatePrincipalPolicy",
-        )
-        for check in ("iam.role.logs", "iam.role.xray", "iam.role.metrics", "iam.role.ecr")
-    },
-    "logs.group.runtime": ("logs:DescribeLogGroups",),
-    "logs.group.otel": ("logs:DescribeLogGroups",),
-    "logs.policy.xray": ("logs:DescribeResourcePolicies",),
-    "logs.errors.recent": (
-        "logs:FilterLogEvents",
-        "logs:DescribeLogGroups",  # which of the runtime's groups exist (the logs reader)
-        "logs:StartQuery",  # ranges over 6 h read through Logs Insights
-        "logs:GetQueryResults",
-    ),
-    "xray.destination": ("xray:GetTraceSegmentDestination",),
-    "runtime.protocol": ("bedrock-agentcore:GetAgentRuntime",),
-    "runtime.failure_reason": ("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
-    "logs.otel.sources": ("logs:DescribeLogGroups", "logs:DescribeLogStreams"),
-}
-"""Check id → the IAM actions it calls (reads only; the read-only guard refuses anything else)."""
 
 NO_PERMISSION_NEEDED = frozenset({"sts:GetCallerIdentity"})
 """Actions every principal may call (AWS: GetCallerIdentity needs no permission and cannot be denied)."""
@@ -58,19 +21,10 @@ def action_of(declared: str) -> str:
     return declared.split(" ", 1)[0].strip()
 
 
-def read_actions() -> list[str]:
-    """Every action the checks need, sorted, without those nobody needs permission for."""
-    return sorted({a for actions in CHECK_ACTIONS.values() for a in actions} - NO_PERMISSION_NEEDED)
-
-
-def fix_actions(declared: Iterable[str]) -> list[str]:
-    return sorted({action_of(d) for d in declared})
-
-
-def read_policy() -> dict[str, Any]:
-    """The minimal identity policy for the checks, grouped by service (what docs/permissions.md shows)."""
+def read_policy(declared: Iterable[str]) -> dict[str, Any]:
+    """A policy allowing ``declared`` (less what needs no permission), one statement per service (docs/permissions.md)."""
     by_service: dict[str, list[str]] = {}
-    for action in read_actions():
+    for action in sorted(set(declared) - NO_PERMISSION_NEEDED):
         by_service.setdefault(action.split(":", 1)[0], []).append(action)
     sids = {"bedrock-agentcore": "Runtime", "iam": "Role", "logs": "Logs", "xray": "XRay"}
     return {

@@ -64,8 +64,10 @@ class PolicyDoc:
             text = document.strip()
             if not text.startswith("{"):
                 text = unquote(text)
-            document = json.loads(text)
-        return cls(name=name, document=document, kind=kind, arn=arn)
+            parsed: Mapping[str, Any] = json.loads(text)
+        else:
+            parsed = document
+        return cls(name=name, document=parsed, kind=kind, arn=arn)
 
     def statements(self) -> list[dict[str, Any]]:
         raw = self.document.get("Statement", [])

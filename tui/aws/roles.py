@@ -13,10 +13,13 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.aws.policy_eval import Evaluation, PolicyDoc, StatementRef, evaluate_all, near_misses
 from tui.aws.session import partition_of_arn
+
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
 RUNTIME_LOG_PREFIX = "/aws/bedrock-agentcore/runtimes/"
 METRICS_CONTEXT = {"cloudwatch:namespace": "bedrock-agentcore"}
@@ -131,7 +134,7 @@ class RolePolicies:
     trust: dict[str, Any]
 
 
-def load_role(iam: Any, role_arn: str) -> RolePolicies:
+def load_role(iam: AwsClient, role_arn: str) -> RolePolicies:
     """Inline + attached managed policies (default versions), boundary and trust policy of a role."""
     name = role_name_of(role_arn)
     role = iam.get_role(RoleName=name)["Role"]
@@ -155,7 +158,7 @@ def load_role(iam: Any, role_arn: str) -> RolePolicies:
     return RolePolicies(name, role.get("Arn", role_arn), docs, boundary, inline_names, dict(trust))
 
 
-def _managed(iam: Any, arn: str, name: str, kind: str) -> PolicyDoc:
+def _managed(iam: AwsClient, arn: str, name: str, kind: str) -> PolicyDoc:
     pol = iam.get_policy(PolicyArn=arn)["Policy"]
     version = iam.get_policy_version(PolicyArn=arn, VersionId=pol["DefaultVersionId"])["PolicyVersion"]
     return PolicyDoc.parse(name, version["Document"], kind, arn)
@@ -275,7 +278,7 @@ def _position(stmt: Mapping[str, Any]) -> tuple[int, int] | None:
 
 
 def simulate(
-    iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None
+    iam: AwsClient, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None
 ) -> list[tuple[Need, Evaluation]]:
     """Ask IAM's policy simulator (every ``Marker`` page); raises when it is not available (the caller falls back)."""
     out = []
@@ -352,7 +355,7 @@ _SIMULATOR_OK: set[str] = set()
 _SIMULATOR_PROBE = threading.Lock()
 
 
-def _denied(iam: Any) -> str | None:
+def _denied(iam: AwsClient) -> str | None:
     try:
         return _SIMULATOR_DENIED.get(iam)
     except TypeError:  # not weak-referenceable (a test double)
@@ -360,7 +363,7 @@ def _denied(iam: Any) -> str | None:
 
 
 def _try_simulate(
-    iam: Any, role_arn: str, needs: Sequence[Need], endpoint: str, role: RolePolicies | None
+    iam: AwsClient, role_arn: str, needs: Sequence[Need], endpoint: str, role: RolePolicies | None
 ) -> Assessment | str:
     """The simulator's assessment, or why it could not be used (remembered when the endpoint lacks it)."""
     try:
@@ -382,7 +385,7 @@ def _try_simulate(
         return problem
 
 
-def assess(iam: Any, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None) -> Assessment:
+def assess(iam: AwsClient, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None) -> Assessment:
     """SimulatePrincipalPolicy when it works; else the local evaluator over the role's policies."""
     endpoint = str(getattr(getattr(iam, "meta", None), "endpoint_url", ""))
     known = _NO_SIMULATOR.get(endpoint) or _denied(iam)

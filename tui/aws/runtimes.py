@@ -3,7 +3,10 @@ the checks, the logs reader and the Logs screen)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
 MAX_RUNTIMES_LISTED = 5000
 """ListAgentRuntimes reads at most this many runtimes (bounded, like every call)."""
@@ -34,7 +37,7 @@ def otel_target(env: dict[str, str] | None) -> tuple[str, str]:
     return group, (found.get("x-aws-log-stream", "") or "default") if group else ""
 
 
-def find_runtime(control: Any, wanted: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+def find_runtime(control: AwsClient, wanted: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """(summary of the matching runtime or None, every runtime seen). Matches ARN (with or without version), id or name."""
     seen: list[dict[str, Any]] = []
     pages = control.get_paginator("list_agent_runtimes").paginate(

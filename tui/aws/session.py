@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import re
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from tui.context import Context
@@ -54,10 +54,17 @@ _ENV_KEYS = (
     "AWS_CA_BUNDLE",
 )
 
+AwsClient: TypeAlias = Any
+"""A boto3 client. boto3 builds each client class at run time from the service's JSON model, so there is no
+static type for ``session.client(service)``; the per-service stub packages (``types-boto3-logs`` …) type only a
+literal service name, and every client here comes from ``read_only_client(context, service)`` with the name as
+a value. So: ``Any``, named, and the calls are checked against the model at run time instead (the read-only
+guard, ``_check_answer``, and the test suite's recorder)."""
+
 _lock = threading.Lock()
 _calls = threading.local()
 _sessions: dict[tuple[Any, ...], Any] = {}
-_clients: dict[tuple[Any, ...], Any] = {}
+_clients: dict[tuple[Any, ...], AwsClient] = {}
 """One client per (session, service, region, read-only or writable, timeout): every check of a run shares it."""
 
 
@@ -185,7 +192,7 @@ def _check_answer(http_response: Any, parsed: Any, model: Any, **_: Any) -> None
         )
 
 
-def _client(context: Context, service: str, timeout: float, *, read_only: bool) -> Any:
+def _client(context: Context, service: str, timeout: float, *, read_only: bool) -> AwsClient:
     from botocore.exceptions import NoRegionError
 
     key = (_session_key(context), service, _region_for(context), read_only, timeout)
@@ -212,7 +219,7 @@ def _client(context: Context, service: str, timeout: float, *, read_only: bool) 
     return client
 
 
-def read_only_client(context: Context, service: str, *, timeout: float = 10.0) -> Any:
+def read_only_client(context: Context, service: str, *, timeout: float = 10.0) -> AwsClient:
     """A client whose every non-read call raises ``ReadOnlyViolation`` before anything is sent.
 
     Cached per run: checks asking for the same service and region share one client (clients are
@@ -221,7 +228,7 @@ def read_only_client(context: Context, service: str, *, timeout: float = 10.0) -
     return _client(context, service, timeout, read_only=True)
 
 
-def writable_client(context: Context, service: str, *, timeout: float = 10.0) -> Any:
+def writable_client(context: Context, service: str, *, timeout: float = 10.0) -> AwsClient:
     """A client that may mutate; only fixes use it, after confirmation. Never the read-only one."""
     if context.read_only:
         raise ReadOnlyViolation("read-only mode: no writable AWS client is handed out")

@@ -11,9 +11,12 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.aws.policy_eval import Evaluation, PolicyDoc, evaluate
+
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
 XRAY_PRINCIPAL = {"Service": "xray.amazonaws.com"}
 SPANS_GROUP = "aws/spans"
@@ -76,7 +79,8 @@ def judge(policies: Iterable[Mapping[str, Any]], partition: str, region: str, ac
             verdict.unreadable.append(name)
             continue
         for stmt in doc.statements():
-            for r in stmt.get("Resource") if isinstance(stmt.get("Resource"), list) else [stmt.get("Resource")]:
+            resources = stmt.get("Resource")
+            for r in resources if isinstance(resources, list) else [resources]:
                 if isinstance(r, str) and ":log-group:/aws/spans" in r:
                     verdict.slash.append((name, r))
         ev = evaluate([doc], "logs:PutLogEvents", resource, context=context, principal=XRAY_PRINCIPAL)
@@ -99,7 +103,7 @@ def spans_group_arn(partition: str, region: str, account: str) -> str:
     return f"arn:{partition}:logs:{region}:{account}:log-group:{SPANS_GROUP}"
 
 
-def list_policies(logs: Any, partition: str = "", region: str = "", account: str = "") -> list[dict[str, Any]]:
+def list_policies(logs: AwsClient, partition: str = "", region: str = "", account: str = "") -> list[dict[str, Any]]:
     """Every logs resource policy that can decide X-Ray's writes to aws/spans, in both scopes.
 
     ``DescribeResourcePolicies`` answers account-scoped policies by default; a policy attached to

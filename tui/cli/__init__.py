@@ -15,9 +15,10 @@ failed, 1 a check failed or errored, 2 usage, configuration or playbook error. N
 from __future__ import annotations
 
 from tui.cli import catalog, demo, diagnose, history  # noqa: F401 - importing registers the commands
-from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageProblem, main, resolve_playbook
+from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageProblem, document_environment, main, resolve_playbook
 from tui.logs.command import logs_command
 
 main.add_command(logs_command)
+document_environment(main)  # every command's --help lists the environment variables
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageProblem", "main", "resolve_playbook"]

@@ -11,10 +11,15 @@ from typing import Any
 import click
 
 from tui import __version__, completion
+from tui.cli import environment
 from tui.i18n import use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLAYBOOK = "agentcore-mcp"
+NO_TERMINAL = (
+    "the TUI needs a terminal (stdin and stdout); without one use `agentcore-triage doctor` (every check, a report)"
+    " or `agentcore-triage run` (the decision tree, headless)"
+)
 
 
 def err(message: str) -> None:
@@ -168,7 +173,12 @@ class OneLineErrors(click.Group):
         sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
-@click.group(cls=OneLineErrors, invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=OneLineErrors,
+    invoke_without_command=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=environment.epilog(),
+)
 @click.version_option(__version__, prog_name="agentcore-triage")
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
@@ -185,12 +195,16 @@ class OneLineErrors(click.Group):
 def main(click_ctx: click.Context, playbook_ref: str | None, **kwargs: Any) -> None:
     """Guided troubleshooting for MCP servers on Amazon Bedrock AgentCore Runtime.
 
-    With no command, opens the TUI. `agentcore-triage demo` opens it against a local
-    sandbox with the troubleshooting guide's faults seeded in (no AWS account needed).
+    With no command, opens the TUI (on a terminal; elsewhere use `doctor` or `run`).
+    `agentcore-triage demo` opens it against a local sandbox with the troubleshooting
+    guide's faults seeded in (no AWS account needed).
     """
     if click_ctx.invoked_subcommand is not None:
         click_ctx.obj = kwargs | {"playbook_ref": playbook_ref}
         return
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Without a terminal the TUI would draw into a pipe or wait for keys that never come (CI, cron, `| less`).
+        raise UsageProblem(NO_TERMINAL)
     ctx = context_from_flags(kwargs)
     open_tui(ctx, playbook_ref)
 
@@ -209,3 +223,11 @@ def merge_parent(click_ctx: click.Context, kwargs: dict[str, Any]) -> dict[str, 
         if kwargs.get(key) in (None, False) and value not in (None, False):
             kwargs[key] = value
     return kwargs
+
+
+def document_environment(command: click.Command) -> None:
+    """Give ``command`` and every command under it the environment epilog (``tui/cli/environment.py``)."""
+    if not command.epilog:
+        command.epilog = environment.epilog()
+    for sub in getattr(command, "commands", {}).values():
+        document_environment(sub)

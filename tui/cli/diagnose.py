@@ -22,15 +22,24 @@ from tui.cli.base import (
     handle_errors,
     main,
 )
+from tui.cli.output import ProgressLine, print_text, render_report, summary_counts
 
 
 @main.command()
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to run (default: agentcore-mcp).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown", "junit", "sarif"]),
+    default="text",
+    show_default=True,
+    help="json: docs/report.schema.json; junit: one testcase per check; sarif: SARIF 2.1.0 for code scanning.",
+)
 @click.option(
     "--out", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE instead of stdout."
 )
+@click.option("-q", "--quiet", is_flag=True, help="Text format: only failures, errors and checks that could not run.")
 @click.option(
     "--only",
     multiple=True,
@@ -54,6 +63,7 @@ def doctor(
     yes: bool,
     inputs: tuple[str, ...],
     verbose: bool,
+    quiet: bool,
     **kwargs: Any,
 ) -> None:
     """Run every check of the playbook once and report findings with their fixes.
@@ -61,8 +71,6 @@ def doctor(
     Exit 0 when nothing failed, 1 when a check failed or errored, 2 on usage errors.
     """
     from tui.engine.doctor import fix_all, run_doctor
-    from tui.engine.events import CheckFinished, Event
-    from tui.engine.report import render_json, render_markdown, render_text
     from tui.playbook.model import CheckNode
     from tui.registry import load_all
 
@@ -81,10 +89,6 @@ def doctor(
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
         raise UsageProblem("--fix all needs --yes when not run on a terminal (nothing was changed)")
 
-    def progress(event: Event) -> None:
-        if fmt == "text" and out is None and isinstance(event, CheckFinished) and sys.stderr.isatty():
-            err(f"  {event.result.status.icon} {event.key}")
-
     def confirm(headline: str, preview: str) -> bool:
         if yes:
             err(f"applying {headline}")
@@ -93,25 +97,25 @@ def doctor(
         return click.confirm("Apply this fix?", default=False, err=True)
 
     async def go() -> Any:
-        run = await run_doctor(loaded.playbook, ctx, registry=registry, only=only, listener=progress)
+        # on stderr, and only when it is a terminal: whatever the format, stdout stays the report alone
+        with ProgressLine(enabled=not quiet) as progress:
+            run = await run_doctor(loaded.playbook, ctx, registry=registry, only=only, listener=progress.event)
         if fix_mode == "all":
             await fix_all(run, confirm=confirm)
         return run
 
     run = asyncio.run(go())
-    if fmt == "json":
-        rendered = render_json(run)
-    elif fmt == "markdown":
-        rendered = render_markdown(run)
+    if fmt == "text" and out is None:
+        print_text(run, verbose=verbose, quiet=quiet)
     else:
-        rendered = render_text(run, verbose=verbose)
-    if out:
-        from tui.private_files import write_private
+        rendered = render_report(run, fmt, verbose=verbose, quiet=quiet)
+        if out:
+            from tui.private_files import write_private
 
-        write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
-        err(f"report written to {out} ({run.totals['fail']} fail, {run.totals['error']} error)")
-    else:
-        click.echo(rendered)
+            write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
+            err(f"report written to {out} ({summary_counts(run)})")
+        else:
+            click.echo(rendered)
     sys.exit(run.exit_code)
 
 

@@ -132,9 +132,6 @@ class Auth:
             return sigv4_sign(method, url, headers, body, self.region or "us-east-1", self.credentials)
         return dict(headers)
 
-    def without_credentials(self) -> Auth:
-        return Auth(mode="none", reason="deliberately without credentials")
-
     def describe(self) -> dict[str, Any]:
         data: dict[str, Any] = {"mode": self.mode, "why": self.reason}
         if self.jwt:

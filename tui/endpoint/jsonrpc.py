@@ -12,17 +12,6 @@ PROTOCOL_VERSION = "2025-11-25"
 
 CLIENT_INFO = {"name": "agentcore-triage", "version": __version__}
 
-KNOWN_CODES = {
-    -32700: "Parse error: the body is not valid JSON",
-    -32600: "Invalid Request",
-    -32601: "Method not found",
-    -32602: "Invalid params",
-    -32603: "Internal error",
-    -32010: "Runtime initialization time exceeded (AgentCore: the container never started serving)",
-    -32000: "Connection closed",
-    -32001: "Request timeout",
-}
-
 
 def request(method: str, id: int | str, params: dict[str, Any] | None = None) -> dict[str, Any]:
     msg: dict[str, Any] = {"jsonrpc": "2.0", "id": id, "method": method}
@@ -80,9 +69,3 @@ def error_of(msg: dict[str, Any] | None) -> dict[str, Any] | None:
         return None
     err = msg.get("error")
     return err if isinstance(err, dict) else None
-
-
-def describe_error(err: dict[str, Any]) -> str:
-    code = err.get("code")
-    message = str(err.get("message", "")).strip()
-    return f'JSON-RPC error {code} "{message[:200]}"'

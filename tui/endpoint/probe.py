@@ -153,7 +153,8 @@ class ProbeResult:
             data["error_detail"] = self.error_detail
         if self.redirects:
             data["redirects"] = self.redirects
-        return redact(data)  # URLs with ?api_key=, reflected tokens, credential-shaped bodies
+        safe: dict[str, Any] = redact(data)  # URLs with ?api_key=, reflected tokens, credential-shaped bodies
+        return safe
 
 
 _ssl_contexts: dict[tuple[Any, ...], Any] = {}
@@ -172,6 +173,7 @@ async def tls_context(verify: Any = True, flavour: str = "httpx") -> Any:
     key = (flavour, os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
     context = _ssl_contexts.get(key)
     if context is None:
+        build: Callable[[], ssl.SSLContext]
         if flavour == "httpx2":
             import httpx2
 
@@ -425,8 +427,9 @@ class Prober:
                     result.events += 1
                     state["phase"] = "sse-more"
                     result.messages.extend(_event_messages(event.data))
-                if result.request_id is not None and jsonrpc.find_response(result.messages, result.request_id):
-                    if jsonrpc.find_response(result.messages, result.request_id).get("id") == result.request_id:
+                if result.request_id is not None:
+                    answer = jsonrpc.find_response(result.messages, result.request_id)
+                    if answer is not None and answer.get("id") == result.request_id:
                         break  # the answer is in; the SDK stops reading here too
         raw = b"".join(chunks)
         text = raw.decode("utf-8", errors="replace")

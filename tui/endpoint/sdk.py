@@ -8,11 +8,16 @@ import contextvars
 import logging
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import AsyncGenerator, Generator, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.redact import redact_text
+
+if TYPE_CHECKING:
+    import httpx2
+
+    from tui.endpoint.auth import Auth
 
 LIBRARY_LOGGERS = ("mcp", "httpx2", "httpcore2")
 """Loggers of the libraries the official client runs on; during a run their records go to the check's evidence."""
@@ -194,47 +199,50 @@ def unwrap(exc: BaseException) -> tuple[str, str, int | None, list[str]]:
         return 2
 
     leaf = sorted(leaves, key=rank)[0]
-    code = None
-    error = getattr(leaf, "error", None)
-    if error is not None and isinstance(getattr(error, "code", None), int):
-        code = error.code
-    elif isinstance(getattr(leaf, "code", None), int):
-        code = leaf.code
+    # an MCPError carries the JSON-RPC error as ``.error``; other exceptions may carry a bare ``.code``
+    error_code = getattr(getattr(leaf, "error", None), "code", None)
+    leaf_code = getattr(leaf, "code", None)
+    code = error_code if isinstance(error_code, int) else leaf_code if isinstance(leaf_code, int) else None
     text = str(leaf).strip() or type(leaf).__name__
     return text.splitlines()[0][:300], type(leaf).__name__, code, chain
 
 
-class _SigV4Auth:
+def _sigv4_auth(auth: Auth) -> httpx2.Auth:
     """httpx2 auth that signs each request with SigV4 (the body is part of the signature)."""
+    import httpx2
 
-    requires_request_body = True
-    requires_response_body = False
-
-    def __init__(self, auth: Any) -> None:
-        self._auth = auth
-
-    def sync_auth_flow(self, request: Any) -> Any:  # pragma: no cover - async client only
-        yield self._sign(request)
-
-    async def async_auth_flow(self, request: Any) -> Any:
-        yield self._sign(request)
-
-    def auth_flow(self, request: Any) -> Any:
-        yield self._sign(request)
-
-    def _sign(self, request: Any) -> Any:
+    def sign(request: httpx2.Request) -> httpx2.Request:
         headers = {
             k: v
             for k, v in request.headers.items()
             if k.lower() not in ("authorization", "x-amz-date", "x-amz-security-token")
         }
-        signed = self._auth.headers_for(request.method, str(request.url), headers, request.content or b"")
+        signed = auth.headers_for(request.method, str(request.url), headers, request.content or b"")
         for key, value in signed.items():
             request.headers[key] = value
         return request
 
+    class SigV4Auth(httpx2.Auth):
+        requires_request_body = True
+        requires_response_body = False
 
-async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, str] | None = None) -> SdkOutcome:
+        def sync_auth_flow(  # pragma: no cover - async client only
+            self, request: httpx2.Request
+        ) -> Generator[httpx2.Request, httpx2.Response, None]:
+            yield sign(request)
+
+        async def async_auth_flow(self, request: httpx2.Request) -> AsyncGenerator[httpx2.Request, httpx2.Response]:
+            yield sign(request)
+
+        def auth_flow(self, request: httpx2.Request) -> Generator[httpx2.Request, httpx2.Response, None]:
+            yield sign(request)
+
+    return SigV4Auth()
+
+
+async def run_sdk(
+    url: str, auth: Auth | None, timeout: float, extra_headers: dict[str, str] | None = None
+) -> SdkOutcome:
     """Legacy handshake (``ClientSession.initialize``) + ``list_tools`` with the official client, bounded by ``timeout``."""
     import httpx2
     from mcp import ClientSession
@@ -246,9 +254,7 @@ async def run_sdk(url: str, auth: Any, timeout: float, extra_headers: dict[str, 
     if auth is not None and auth.mode == "bearer" and auth.token:
         headers["Authorization"] = f"Bearer {auth.token}"
     elif auth is not None and auth.mode == "sigv4" and auth.credentials is not None:
-        httpx_auth = _SigV4Auth(auth)
-        if not isinstance(httpx_auth, httpx2.Auth):
-            httpx_auth = type("SigV4Auth", (_SigV4Auth, httpx2.Auth), {})(auth)
+        httpx_auth = _sigv4_auth(auth)
     started = time.monotonic()
 
     from tui.endpoint.probe import tls_context

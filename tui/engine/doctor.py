@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from tui import __version__
 from tui.context import Context
 from tui.engine.events import Listener, ignore
 from tui.engine.fixing import FixInfo, FixRequest, find_fix_ref, run_fix
@@ -77,35 +76,10 @@ class DoctorRun(RunState):
         record_findings(self, node_id, results, self.registry)
 
     def report(self) -> dict[str, Any]:
-        """The JSON report (shape fixed by the foundation issue; ``fixes`` only after ``--fix all``)."""
-        report: dict[str, Any] = {
-            "tool": "agentcore-triage",
-            "version": __version__,
-            "playbook": self.playbook.id,
-            "context": self.context.public(),
-            "findings": [
-                {
-                    "check": f.check,
-                    "node": f.node,
-                    "title": f.title,
-                    "status": f.status.value,
-                    "severity": f.severity.value,
-                    "summary": f.summary,
-                    "remediation": f.remediation,
-                    "evidence": f.evidence,
-                    "duration": f.duration,
-                    "fix": f.fix.model_dump(mode="json") if f.fix else None,
-                }
-                for f in self.findings
-            ],
-            "totals": self.totals,
-        }
-        if self.fixes is not None:
-            report["fixes"] = [
-                {"id": f.id, "applied": f.applied, "outcome": f.outcome, "why_not": f.explanation() or None}
-                for f in self.fixes
-            ]
-        return redact(report)  # type: ignore[no-any-return]
+        """The JSON report (model and schema: ``tui/engine/formats/report_model.py``); redacted."""
+        from tui.engine.formats.report_model import report_dict
+
+        return redact(report_dict(self))  # type: ignore[no-any-return]
 
 
 def with_prerequisite_checks(playbook: Playbook, registry: Registry, only: set[str]) -> set[str]:

@@ -16,7 +16,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
+
 from tui.engine.doctor import DoctorRun, record_findings
+from tui.engine.formats.outcome import could_not_run, counts_as_problem
 from tui.engine.walk import Walk
 from tui.fixes.audit import AuditRecord
 from tui.playbook.model import DiagnosisNode
@@ -34,35 +37,82 @@ def _line_totals(totals: dict[str, Any]) -> str:
     return ", ".join(f"{totals[s.value]} {s.value}" for s in _ORDER if totals.get(s.value))
 
 
-def render_text(run: DoctorRun, *, verbose: bool = False) -> str:
-    """One line per finding with a status box, remediation under problems, a summary at the end."""
-    lines = [f"agentcore-triage doctor · playbook {run.playbook.id}"]
-    ctx = run.context.public()
-    target = ", ".join(f"{k}={ctx[k]}" for k in ("region", "runtime", "endpoint", "project") if k in ctx)
-    if target:
-        lines.append(f"target: {target}")
-    lines.append("")
+_STYLE = {
+    Status.PASS: "green",
+    Status.WARN: "yellow",
+    Status.FAIL: "bold red",
+    Status.ERROR: "bold magenta",
+    Status.SKIP: "dim",
+}
+NOT_RUN_STYLE = "bold yellow"
+
+
+def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -> Text:
+    """The doctor's text report, styled (``rich``): a status box per finding, remediation under problems,
+    the totals line. ``quiet``: only failures, errors and checks that could not run, then the totals line.
+
+    Every value is redacted before it is styled (styles are spans over the redacted text).
+    """
+    out = Text()
+
+    def line(text: str = "", style: str = "") -> None:
+        out.append(text, style=style)
+        out.append("\n")
+
+    if not quiet:
+        line(f"agentcore-triage doctor · playbook {run.playbook.id}", "bold")
+        ctx = run.context.public()
+        target = ", ".join(f"{k}={ctx[k]}" for k in ("region", "runtime", "endpoint", "project") if k in ctx)
+        if target:
+            line(redact_text(f"target: {target}"), "dim")
+        line()
     for f in run.findings:
-        box = f"[{f.status.icon}]"
-        lines.append(f"{box} {f.key:<24} {f.summary}")
-        if f.status.is_problem or verbose:
-            if f.remediation:
-                for rline in f.remediation.strip().splitlines():
-                    lines.append(f"      {rline}")
+        not_run = could_not_run(f)
+        if quiet and not counts_as_problem(f):
+            continue
+        style = NOT_RUN_STYLE if not_run else _STYLE.get(f.status, "")
+        out.append(f"[{f.status.icon}]", style=style)
+        out.append(f" {f.key:<24} ")
+        out.append(
+            ("could not run: " if not_run else "") + redact_text(f.summary),
+            style="" if f.status is Status.PASS else style,
+        )
+        out.append("\n")
+        if f.status.is_problem or not_run or verbose:
+            for rline in redact_text(f.remediation.strip()).splitlines() if f.remediation else []:
+                line(f"      {rline}")
             if f.fix:
                 state = f" ({f.fix.outcome})" if f.fix.outcome else ""
-                lines.append(
-                    f"      fix available: {f.fix.id} [{f.fix.risk}]{state}  ->  agentcore-triage doctor --fix all --yes"
+                line(
+                    f"      fix available: {f.fix.id} [{f.fix.risk}]{state}  ->  agentcore-triage doctor --fix all --yes",
+                    "cyan",
                 )
-    not_applied = [f.explanation() for f in run.fixes or [] if not f.applied]
-    if not_applied:
-        lines += ["", "Fixes not applied:"] + [f"  - {line}" for line in not_applied]
-    lines.append("")
+    not_applied = [redact_text(f.explanation()) for f in run.fixes or [] if not f.applied]
+    if not_applied and not quiet:
+        line()
+        line("Fixes not applied:", "bold")
+        for explanation in not_applied:
+            line(f"  - {explanation}")
+    if not quiet or any(counts_as_problem(f) for f in run.findings):
+        line()
     totals = run.totals
-    lines.append(f"{len(run.findings)} checks: {_line_totals(totals)}")
-    if run.exit_code == 0:
-        lines.append("No problems found." if not totals.get("warn") else "No failures; look at the warnings above.")
-    return redact_text("\n".join(lines))
+    not_run_count = sum(1 for f in run.findings if could_not_run(f))
+    summary = f"{len(run.findings)} checks: {_line_totals(totals)}"
+    if not_run_count:
+        summary += f" ({not_run_count} of the skips could not run: a check they need failed, errored or was skipped)"
+    line(summary, "bold")
+    if run.exit_code == 0 and not not_run_count:
+        if totals.get("warn"):
+            line("No failures; look at the warnings above.", "yellow")
+        else:
+            line("No problems found.", "bold green")
+    out.rstrip()
+    return out
+
+
+def render_text(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -> str:
+    """The text report without styles (``--out``, pipes, tests)."""
+    return text_report(run, verbose=verbose, quiet=quiet).plain
 
 
 def render_markdown(run: DoctorRun) -> str:

@@ -11,11 +11,15 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, Field
 
+from tui.context import Context
 from tui.results import Risk
+
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
 
 class FixError(Exception):
@@ -122,22 +126,22 @@ class FixContext(BaseModel):
 
     model_config = {"arbitrary_types_allowed": True}
 
-    context: Any
+    context: Context
     facts: dict[str, Any] = Field(default_factory=dict)
     timeout: float = 10.0
 
-    def _ctx_in(self, region: str | None) -> Any:
-        if region and region != getattr(self.context, "region", None):
+    def _ctx_in(self, region: str | None) -> Context:
+        if region and region != self.context.region:
             return self.context.model_copy(update={"region": region})
         return self.context
 
-    def reader(self, service: str, region: str | None = None) -> Any:
+    def reader(self, service: str, region: str | None = None) -> AwsClient:
         """Read-only client for planning."""
         from tui.aws.session import read_only_client
 
         return read_only_client(self._ctx_in(region), service, timeout=self.timeout)
 
-    def writer(self, service: str, region: str | None = None) -> Any:
+    def writer(self, service: str, region: str | None = None) -> AwsClient:
         """Client allowed to mutate; only ``execute`` (applying or undoing a confirmed plan) calls this."""
         from tui.aws.session import writable_client
 

@@ -23,13 +23,16 @@ import difflib
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
 from tui.fixes.audit import AuditRecord, Target, aws_identity, sandbox_id
 from tui.fixes.base import Action, ApiCall, FileChange, FixError, Plan, sha256_text
 from tui.results import Risk
+
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
 POLICY_PREFIX = "agentcore-triage-"
 SPANS_POLICY = "TransactionSearchXRayAccess"
@@ -368,7 +371,7 @@ def _aws_drift(plan: UndoPlan, context: Any) -> None:
     plan.actions = new_actions
 
 
-def read_role_policy_text(iam: Any, role: str, name: str) -> str | None:
+def read_role_policy_text(iam: AwsClient, role: str, name: str) -> str | None:
     """The inline policy document exactly as IAM stores it (None when there is none).
 
     botocore decodes policy documents into dicts; that handler is removed on this
@@ -552,7 +555,7 @@ def _log_group_drift(plan: UndoPlan, fctx: Any, call: ApiCall) -> None:
         )
 
 
-def _events_since(logs: Any, name: str, since_ms: int | None) -> tuple[int, bool]:
+def _events_since(logs: AwsClient, name: str, since_ms: int | None) -> tuple[int, bool]:
     kwargs: dict[str, Any] = {"logGroupName": name, "limit": 1000}
     if since_ms:
         kwargs["startTime"] = since_ms - 5_000

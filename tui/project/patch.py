@@ -20,12 +20,25 @@ def _line_span(text: str, starts: list[int], first: int, last: int) -> tuple[int
     return starts[first - 1], starts[min(last, len(starts) - 1)]
 
 
+def _start(starts: list[int], node: ast.expr | ast.keyword) -> int:
+    """Offset of ``node``'s first character."""
+    return starts[node.lineno - 1] + node.col_offset
+
+
+def _end(starts: list[int], node: ast.expr | ast.keyword) -> int:
+    """Offset just past ``node``'s last character (``ast.parse`` always sets end positions)."""
+    if node.end_lineno is None or node.end_col_offset is None:
+        raise ValueError(f"{type(node).__name__} at line {node.lineno} has no end position")
+    return starts[node.end_lineno - 1] + node.end_col_offset
+
+
 def _remove_keyword(text: str, starts: list[int], kw: ast.keyword) -> tuple[int, int]:
     """Span that removes one keyword argument with its comma (whole lines when it stands on its own lines)."""
-    begin = starts[kw.lineno - 1] + kw.col_offset
-    end = starts[kw.end_lineno - 1] + kw.end_col_offset  # type: ignore[operator]
+    begin = _start(starts, kw)
+    end = _end(starts, kw)
+    last_line = kw.end_lineno or kw.lineno
     line_start = starts[kw.lineno - 1]
-    line_end = starts[kw.end_lineno] if kw.end_lineno < len(starts) else len(text)  # type: ignore[operator]
+    line_end = starts[last_line] if last_line < len(starts) else len(text)
     before = text[line_start:begin]
     after = text[end:line_end]
     if before.strip() == "" and re.fullmatch(r"\s*,?\s*(#.*)?\n?", after):
@@ -80,7 +93,8 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
                 ):
                     first = min(d.lineno for d in node.decorator_list)
                     a, b = _line_span(text, starts, first, node.end_lineno or node.lineno)
-                    indent = re.match(r"\s*", text[a:b]).group(0)  # type: ignore[union-attr]
+                    lines = text[a:b]
+                    indent = lines[: len(lines) - len(lines.lstrip())]
                     cuts.append(
                         (
                             a,
@@ -117,8 +131,7 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
         if host_kw is not None:
             value = _literal_or_none(host_kw.value)
             if value in ("127.0.0.1", "localhost", "::1"):
-                a = starts[host_kw.value.lineno - 1] + host_kw.value.col_offset
-                b = starts[host_kw.value.end_lineno - 1] + host_kw.value.end_col_offset  # type: ignore[operator]
+                a, b = _start(starts, host_kw.value), _end(starts, host_kw.value)
                 cuts.append((a, b, '"0.0.0.0"'))
                 notes.append(f'host {value!r} -> "0.0.0.0"')
         elif "host" not in moved:
@@ -130,9 +143,9 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
         existing = {kw.arg for kw in target_call.keywords}
         extra = ", ".join(f"{k}={v}" for k, v in moved.items() if k not in existing)
         if extra:
-            end = starts[target_call.end_lineno - 1] + target_call.end_col_offset - 1  # type: ignore[operator]
+            end = _end(starts, target_call) - 1
             has_args = bool(target_call.args or [kw for kw in target_call.keywords if kw.arg not in moved])
-            inner = text[starts[target_call.lineno - 1] + target_call.col_offset : end]
+            inner = text[_start(starts, target_call) : end]
             sep = "" if not has_args else (" " if inner.rstrip().endswith(",") else ", ")
             cuts.append((end, end, sep + extra))
     if not cuts:
@@ -217,15 +230,14 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
             if not cuts:
                 return text, []
         else:
-            a = starts[in_target.value.lineno - 1] + in_target.value.col_offset
-            b = starts[in_target.value.end_lineno - 1] + in_target.value.end_col_offset  # type: ignore[operator]
+            a, b = _start(starts, in_target.value), _end(starts, in_target.value)
             cuts.append((a, b, "True"))
             notes.append(
                 f"{where}: stateless_http={ast.get_source_segment(text, in_target.value)} -> True (line {in_target.lineno})"
             )
     else:
-        end = starts[target.end_lineno - 1] + target.end_col_offset - 1  # type: ignore[operator]
-        inner = text[starts[target.lineno - 1] + target.col_offset : end]
+        end = _end(starts, target) - 1
+        inner = text[_start(starts, target) : end]
         has_args = bool(target.args or target.keywords)
         sep = "" if not has_args else (" " if inner.rstrip().endswith(",") else ", ")
         cuts.append((end, end, sep + "stateless_http=True"))

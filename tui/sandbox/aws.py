@@ -99,7 +99,7 @@ TRACE_PENDING_SECONDS = 900.0
 
 
 def _account_id() -> str:
-    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.core.models import DEFAULT_ACCOUNT_ID
 
     return str(DEFAULT_ACCOUNT_ID)
 
@@ -372,8 +372,9 @@ def _admin_patch_runtime(body: dict[str, Any]) -> dict[str, Any]:
     }
     for version in runtime.versions:
         version.update(agentRuntimeArn=new_arn, agentRuntimeId=new_id)
-    runtime.status = body.get("status") or "READY"
-    runtime.failure_reason = body.get("failure_reason")
+    status, failure_reason = str(body.get("status") or "READY"), body.get("failure_reason")
+    runtime.status = status
+    vars(runtime)["failure_reason"] = failure_reason  # moto's models have no failureReason; _patch answers it
     backend.agent_runtimes[new_id] = runtime
     # AgentCore provisions the DEFAULT endpoint itself; moto does not.
     endpoint = AgentRuntimeEndpoint(
@@ -385,8 +386,8 @@ def _admin_patch_runtime(body: dict[str, Any]) -> dict[str, Any]:
         description="DEFAULT endpoint",
     )
     endpoint.agent_runtime_endpoint_arn = f"{new_arn}/runtime-endpoint/DEFAULT"
-    endpoint.status = runtime.status
-    endpoint.failure_reason = runtime.failure_reason
+    endpoint.status = status
+    vars(endpoint)["failure_reason"] = failure_reason
     backend.agent_runtime_endpoints[(new_id, "DEFAULT")] = endpoint
     return {"runtime_id": new_id, "runtime_arn": new_arn, "status": runtime.status}
 
@@ -401,7 +402,7 @@ def _region_of(environ: dict[str, Any]) -> str:
     if marker in auth:
         scope = auth.split(marker, 1)[1].split(",", 1)[0].split("/")
         if len(scope) >= 3:
-            return scope[2]
+            return str(scope[2])
     return DEFAULT_REGION
 
 
@@ -503,7 +504,10 @@ class _FrontApp:
     """WSGI app in front of moto: X-Ray emulation, sandbox admin routes, reset hook."""
 
     def __init__(
-        self, moto_app: Callable[..., Any], xray: XRayEmulation, scoped: ResourceScopedPolicies | None = None
+        self,
+        moto_app: Callable[..., Iterable[bytes]],
+        xray: XRayEmulation,
+        scoped: ResourceScopedPolicies | None = None,
     ) -> None:
         self.moto_app = moto_app
         self.xray = xray
@@ -1079,6 +1083,7 @@ def seed(
                 policyDocument=json.dumps(transaction_search_policy(account, region, faults)),
             )
 
+        xray: dict[str, Any]
         if "trace-destination-xray" in faults:
             xray = {"destination": "XRay", "status": "ACTIVE"}
         elif "trace-destination-pending" in faults:

@@ -35,10 +35,13 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from tui.sandbox._net import LOOPBACK, UvicornThread
+
+if TYPE_CHECKING:
+    from starlette.responses import JSONResponse
 
 TOKEN_KINDS = ("valid", "expired", "wrong-client", "bad-signature")
 FORWARDED_HOST = "agentcore-runtime.internal:8000"
@@ -78,7 +81,7 @@ RETURN_RESPONSE_HEADERS = (
 RUNTIME_SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
 
 
-def _aws_error(status: int, error_type: str, message: str) -> Any:
+def _aws_error(status: int, error_type: str, message: str) -> JSONResponse:
     from starlette.responses import JSONResponse
 
     return JSONResponse({"message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type})
@@ -183,7 +186,7 @@ class FrontDoorSandbox:
 
     # ------------------------------------------------------------------ the app
 
-    def _check_token(self, authorization: str) -> Any:
+    def _check_token(self, authorization: str) -> JSONResponse | None:
         """None when the bearer token is acceptable, else the error response."""
         import jwt
 

@@ -48,12 +48,13 @@ def build_server(faults: frozenset[str] = frozenset(), slow_seconds: float = 3.0
     # MCPServer() calls logging.basicConfig with a Rich handler on stderr when the
     # root logger has none; in the demo that would scribble over the TUI. The
     # sandbox routes server logs itself (runner), so skip that one call.
-    original = mcpserver_module.configure_logging
-    mcpserver_module.configure_logging = lambda *args, **kwargs: None
+    module_globals = vars(mcpserver_module)  # configure_logging is imported there, not exported
+    original = module_globals["configure_logging"]
+    module_globals["configure_logging"] = lambda *args, **kwargs: None
     try:
         mcp = MCPServer(SERVER_NAME, version="1.0.0")
     finally:
-        mcpserver_module.configure_logging = original
+        module_globals["configure_logging"] = original
 
     @mcp.tool()
     def add_numbers(a: int, b: int) -> int:

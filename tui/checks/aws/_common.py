@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui.checks.base import CheckContext
 
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
-def client(ctx: CheckContext, service: str, region: str | None = None) -> Any:
+
+def client(ctx: CheckContext, service: str, region: str | None = None) -> AwsClient:
     """A read-only client, in ``region`` when given (the runtime's region), else the session's."""
     if not region or region == ctx.context.region:
         return ctx.aws(service)

@@ -12,6 +12,18 @@ from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
 AGENTCORE_SERVICE = "bedrock-agentcore.amazonaws.com"
 
+ROLE_READS = (
+    "iam:GetRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+    "iam:SimulatePrincipalPolicy",
+)
+"""What every ``iam.role.*`` permission check reads: the role, its inline and attached policies (default
+versions) and the simulator (asked first; local evaluation of the same documents when it is denied)."""
+
 
 class TrustParams(CheckParams):
     role_arn: str
@@ -25,6 +37,7 @@ class TrustParams(CheckParams):
     severity=Severity.CRITICAL,
     params=TrustParams,
     needs=("aws",),
+    aws_actions=("iam:GetRole",),
     remediation="Set the role's trust policy to let `bedrock-agentcore.amazonaws.com` call `sts:AssumeRole` "
     "(conditions `aws:SourceAccount` = your account, `aws:SourceArn` like `arn:aws:bedrock-agentcore:REGION:ACCOUNT:*`).",
 )
@@ -198,6 +211,7 @@ def _blocked(name: str, role: Any, a: Any, what: str, evidence: dict[str, Any]) 
     params=LogsParams,
     publishes=("iam.role.blocked_by",),
     needs=("aws",),
+    aws_actions=ROLE_READS,
     remediation="Add an inline policy granting `logs:CreateLogStream`/`logs:PutLogEvents` on the exact log groups "
     "(fix `iam.role_policy` adds `agentcore-triage-logs`, leaving your policies untouched); remove any Deny on them.",
 )
@@ -220,6 +234,7 @@ def role_logs(ctx: CheckContext, params: LogsParams) -> CheckResult:
     params=RoleParams,
     publishes=("iam.role.blocked_by",),
     needs=("aws",),
+    aws_actions=ROLE_READS,
     remediation="Grant `xray:PutTraceSegments`, `xray:PutTelemetryRecords`, `xray:GetSamplingRules`, "
     "`xray:GetSamplingTargets` on `*` (fix `iam.role_policy` with scope xray).",
 )
@@ -238,6 +253,7 @@ def role_xray(ctx: CheckContext, params: RoleParams) -> CheckResult:
     params=RoleParams,
     publishes=("iam.role.blocked_by",),
     needs=("aws",),
+    aws_actions=ROLE_READS,
     remediation="Grant `cloudwatch:PutMetricData` on `*` with condition `cloudwatch:namespace` = `bedrock-agentcore`.",
 )
 @aws_errors
@@ -255,6 +271,7 @@ def role_metrics(ctx: CheckContext, params: RoleParams) -> CheckResult:
     params=EcrParams,
     publishes=("iam.role.blocked_by",),
     needs=("aws",),
+    aws_actions=ROLE_READS,
     remediation="Grant `ecr:BatchGetImage`/`ecr:GetDownloadUrlForLayer` on the repository and "
     "`ecr:GetAuthorizationToken` on `*`.",
 )

@@ -7,9 +7,6 @@ from tui.checks.base import CheckContext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, Status, failed, passed, warned
 
-ACCESS_PROBLEMS = ("no-credentials", "expired", "bad-credentials", "no-profile", "no-region")
-"""Error causes that mean "your credentials or profile", not "the network"."""
-
 
 class IdentityParams(CheckParams):
     runtime: str = ""
@@ -23,6 +20,7 @@ class IdentityParams(CheckParams):
     params=IdentityParams,
     publishes=("aws.account", "aws.principal", "aws.access_problem"),
     needs=("aws",),
+    aws_actions=("sts:GetCallerIdentity",),
     remediation="Log in (`aws sso login --profile NAME`) or export credentials, then run again.",
 )
 def identity(ctx: CheckContext, params: IdentityParams) -> CheckResult:
@@ -69,6 +67,7 @@ class RegionParams(CheckParams):
     params=RegionParams,
     publishes=("aws.region",),
     needs=("aws",),
+    aws_actions=("sts:GetCallerIdentity",),
     remediation="Pass `--region` equal to the region in the runtime ARN (and use that region's endpoint URL).",
 )
 @aws_errors

@@ -24,6 +24,7 @@ class GroupParams(CheckParams):
     severity=Severity.HIGH,
     params=GroupParams,
     needs=("aws",),
+    aws_actions=("logs:DescribeLogGroups",),
     remediation="AgentCore creates `/aws/bedrock-agentcore/runtimes/<id>-DEFAULT` on the first write if the role may "
     "`logs:CreateLogGroup` there; fix the role (iam.role.logs) or create the group (fix `logs.create_group`).",
 )
@@ -49,6 +50,7 @@ def runtime_group(ctx: CheckContext, params: GroupParams) -> CheckResult:
     severity=Severity.MEDIUM,
     params=GroupParams,
     needs=("aws",),
+    aws_actions=("logs:DescribeLogGroups",),
     remediation="Create the log group named in `OTEL_EXPORTER_OTLP_LOGS_HEADERS` (fix `logs.create_group`): "
     "the OTLP logs exporter does not create it.",
 )
@@ -81,6 +83,7 @@ class SpansPolicyParams(CheckParams):
     severity=Severity.HIGH,
     params=SpansPolicyParams,
     needs=("aws",),
+    aws_actions=("logs:DescribeResourcePolicies",),
     remediation="Put a CloudWatch Logs resource policy letting `xray.amazonaws.com` call `logs:PutLogEvents` on "
     "`log-group:aws/spans:*` (no leading slash), with `aws:SourceArn`/`aws:SourceAccount` conditions "
     "(fix `logs.xray_resource_policy`).",
@@ -210,6 +213,7 @@ def _on_target(action: dict[str, Any], targets: dict[str, Any]) -> bool:
     params=RecentErrorsParams,
     publishes=("logs.errors.node", "logs.errors.nodes"),
     needs=("aws",),
+    aws_actions=("logs:DescribeLogGroups", "logs:FilterLogEvents"),  # which of the groups exist, then their events
     remediation="Open the node each error leads to (or search the text with `/`; `agentcore-triage logs` lists them).",
 )
 @aws_errors

@@ -82,6 +82,7 @@ def _stream_exists(logs: Any, group: str, stream: str) -> bool:
     params=OtelSourcesParams,
     publishes=("otel.missing_group", "otel.missing_stream"),
     needs=("aws",),
+    aws_actions=("logs:DescribeLogGroups", "logs:DescribeLogStreams"),
     remediation="Create the group and its stream (fix `logs.create_group`): the OTLP logs exporter creates neither.",
 )
 @aws_errors

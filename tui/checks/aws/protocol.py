@@ -1,4 +1,5 @@
-"""A READY runtime that never reaches the server: its protocol configuration, and what its failureReason says.
+"""A READY runtime that never reaches the server: its protocol configuration, what its failureReason says, and
+whether it requires MMDSv2.
 
 ``protocolConfiguration`` (botocore's bedrock-agentcore-control model: ``serverProtocol`` MCP|HTTP|A2A|AGUI,
 ``port`` 8000-12000, ``path``) decides where AgentCore sends traffic inside the container. An MCP server
@@ -44,6 +45,7 @@ def _get_runtime(ctx: CheckContext, params: RuntimeParams) -> dict[str, Any] | N
     params=RuntimeParams,
     publishes=("runtime.server_protocol", "runtime.server_port", "runtime.server_path"),
     needs=("aws",),
+    aws_actions=("bedrock-agentcore:GetAgentRuntime",),
     remediation='Deploy again with the MCP protocol: `agentcore configure -p MCP`, or boto3 `protocolConfiguration={"serverProtocol": "MCP"}`.',
 )
 @aws_errors
@@ -140,6 +142,7 @@ def classify_failure(reason: str) -> tuple[str, str] | None:
     params=RuntimeParams,
     publishes=("runtime.failure_cause",),
     needs=("aws",),
+    aws_actions=("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
     remediation="Fix the cause named in failureReason in the image or configuration, and deploy again.",
 )
 @aws_errors
@@ -177,3 +180,45 @@ def runtime_failure_reason(ctx: CheckContext, params: RuntimeParams) -> CheckRes
         evidence=evidence | {"cause": cause},
         facts={"runtime.failure_cause": cause},
     )
+
+
+@check(
+    "runtime.mmds",
+    title="The runtime requires MMDSv2 (invocations need it since 30 June 2026)",
+    severity=Severity.HIGH,
+    params=RuntimeParams,
+    publishes=("runtime.requires_mmdsv2",),
+    needs=("aws",),
+    aws_actions=("bedrock-agentcore:GetAgentRuntime",),
+    remediation='Update the runtime with `metadataConfiguration={"requireMMDSV2": True}` (pass its other settings '
+    "to `UpdateAgentRuntime` unchanged) and redeploy a container whose AWS SDK fetches credentials with MMDSv2 tokens.",
+)
+@aws_errors
+def runtime_mmds(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
+    """GetAgentRuntime → metadataConfiguration.requireMMDSV2: false fails every InvokeAgentRuntime with
+    "This runtime is not MMDSv2-enabled"; an answer without the member says nothing either way (skip)."""
+    runtime = _get_runtime(ctx, params)
+    if runtime is None:
+        return skipped(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+    config = runtime.get("metadataConfiguration")
+    required = config.get("requireMMDSV2") if isinstance(config, dict) else None
+    evidence = {"metadataConfiguration": config, "status": runtime.get("status")}
+    if not isinstance(required, bool):
+        # Absent is not "false": this API answer (an older service version, or an emulator) does not report the
+        # setting, so nothing is known about it.
+        return skipped(
+            "metadataConfiguration.requireMMDSV2 is not reported by this GetAgentRuntime answer: "
+            "whether the runtime requires MMDSv2 is unknown",
+            evidence=evidence,
+        )
+    facts = {"runtime.requires_mmdsv2": required}
+    if not required:
+        return failed(
+            "metadataConfiguration.requireMMDSV2 is false: every InvokeAgentRuntime fails with "
+            '"This runtime is not MMDSv2-enabled"',
+            details="Since 30 June 2026 AgentCore invokes only runtimes that require the microVM metadata service "
+            "v2 (session tokens, like IMDSv2).",
+            evidence=evidence,
+            facts=facts,
+        )
+    return passed("metadataConfiguration.requireMMDSV2 is true", evidence=evidence, facts=facts)

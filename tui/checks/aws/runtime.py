@@ -44,6 +44,11 @@ class DiscoverParams(CheckParams):
     params=DiscoverParams,
     publishes=RUNTIME_FACTS,
     needs=("aws",),
+    aws_actions=(
+        "bedrock-agentcore:ListAgentRuntimes",
+        "bedrock-agentcore:GetAgentRuntime",
+        "bedrock-agentcore:GetAgentRuntimeEndpoint",
+    ),
     remediation="Check `--runtime` (ARN, id `name-XXXXXXXXXX`, or name) and `--region`; "
     "`aws bedrock-agentcore-control list-agent-runtimes` lists what exists.",
 )
@@ -140,6 +145,7 @@ class StatusParams(CheckParams):
     severity=Severity.CRITICAL,
     params=StatusParams,
     needs=("aws",),
+    aws_actions=("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
     remediation="Read `failureReason`, fix the image or configuration, and redeploy (`agentcore deploy`).",
 )
 @aws_errors

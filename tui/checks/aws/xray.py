@@ -20,6 +20,7 @@ class DestinationParams(CheckParams):
     params=DestinationParams,
     publishes=("xray.destination", "xray.status"),
     needs=("aws",),
+    aws_actions=("xray:GetTraceSegmentDestination",),
     remediation="Add the logs resource policy first, then `aws xray update-trace-segment-destination "
     "--destination CloudWatchLogs` (fix `xray.destination`) and wait until the status is ACTIVE (10-15 min).",
 )

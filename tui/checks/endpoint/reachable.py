@@ -83,7 +83,7 @@ async def _reachable(s: Setup) -> CheckResult:
             evidence=evidence,
             facts=facts,
         )
-    addresses = sorted({info[4][0] for info in infos})
+    addresses = sorted({str(info[4][0]) for info in infos})  # an IP address (int only for AF_CAN etc.)
     evidence["dns"] = {"addresses": addresses[:8], "ms": round((time.monotonic() - started) * 1000, 1)}
     from tui.endpoint.destination import forbidden_address
 
@@ -104,10 +104,10 @@ async def _reachable(s: Setup) -> CheckResult:
             facts=facts,
         )
     except OSError as exc:
-        refused = isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower()
+        nothing_listens = isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower()
         summary = (
             f"TCP: connection to {where} refused (nothing listens there)"
-            if refused
+            if nothing_listens
             else f"TCP: cannot connect to {where} ({exc})"
         )
         return failed(

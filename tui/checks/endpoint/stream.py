@@ -107,7 +107,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 "DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout)
             )
     probes = (call, aborted, after, fresh)
-    rows = [(pr.label, pr.line()) for pr in probes]
+    rows: list[tuple[str, ...]] = [(pr.label, pr.line()) for pr in probes]
     evidence["probes"] = [pr.evidence() for pr in probes]
     table = md_table(rows, ("request", "answer"))
     note = probe_tool_note(tool)
@@ -141,18 +141,18 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
             evidence={**evidence, "classified": cause_fields(c, call)},
         )
     for probe in (after, fresh):
-        c = classify(probe, s.target)
-        if c is not None:
+        broken = classify(probe, s.target)
+        if broken is not None:
             return failed(
-                f"after a client aborted a response, the next request failed: {c.summary}",
+                f"after a client aborted a response, the next request failed: {broken.summary}",
                 details=table
                 + "\n\nThis is the real problem behind the `ClosedResourceError` log line: the server does not recover "
                 "from a client that goes away. Upgrade `mcp` (≥ 1.23.2 in 1.x; 2.x is fine) and read the server log.\n\n"
                 + note
                 + "\n\n"
                 + NOISE_NOTE,
-                remediation=c.advice,
-                evidence={**evidence, "classified": cause_fields(c, probe)},
+                remediation=broken.advice,
+                evidence={**evidence, "classified": cause_fields(broken, probe)},
             )
     how = "right after its headers" if aborted.aborted else f"(it ended first: {aborted.status or aborted.error})"
     kind, message = _call_answer(call)

@@ -43,6 +43,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
         return s
     evidence: dict[str, Any] = s.base_evidence()
     string_id = str(uuid.uuid4())
+    ids: tuple[int | str, ...] = (42, string_id)
     async with s.prober() as p:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
@@ -51,7 +52,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
         listed = []
-        for rid in (42, string_id):
+        for rid in ids:
             probe = await p.post(
                 f"tools/list id={rid!r}", jsonrpc.request("tools/list", rid), session_id=sid, headers=hdrs
             )
@@ -70,7 +71,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             )
     evidence["probes"] = [pr.evidence() for pr in listed]
     facts: dict[str, Any] = {}
-    for probe, rid in zip(listed, (42, string_id), strict=False):
+    for probe, rid in zip(listed, ids, strict=False):
         c = classify(probe, s.target)
         if c is not None:
             return failed(
@@ -89,7 +90,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 evidence=evidence,
                 facts=facts,
             )
-    tools = [t.get("name") for t in (listed[0].result or {}).get("tools", []) if isinstance(t, dict)]
+    tools = [str(t.get("name")) for t in (listed[0].result or {}).get("tools", []) if isinstance(t, dict)]
     facts = {"endpoint.tool_count": len(tools), "endpoint.tools": tools}
     summary = f"{len(tools)} tool(s): {', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}; integer id 42 and a UUID string id both echoed"
     details = NUMERIC_ID_NOTE

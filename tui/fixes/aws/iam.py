@@ -57,7 +57,7 @@ def _as_list(value: Any) -> list[Any]:
 
 def merge_statements(existing: dict[str, Any] | None, grants: list[dict[str, Any]]) -> dict[str, Any]:
     """``existing`` (agentcore-triage's own policy) plus ``grants``: same Sid → union of actions; nothing is removed."""
-    doc = json.loads(json.dumps(existing)) if existing else {"Version": "2012-10-17", "Statement": []}
+    doc: dict[str, Any] = json.loads(json.dumps(existing)) if existing else {"Version": "2012-10-17", "Statement": []}
     stmts = doc.get("Statement", [])
     if isinstance(stmts, dict):
         stmts = [stmts]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
+
+if TYPE_CHECKING:
+    from tui.aws.session import AwsClient
 
 
 class CreateGroupParams(CheckParams):
@@ -23,7 +26,14 @@ class CreateGroupParams(CheckParams):
     title="Create the log group",
     risk=Risk.MUTATING,
     params=CreateGroupParams,
-    permissions=("logs:DescribeLogGroups", "logs:CreateLogGroup", "logs:DeleteLogGroup (undo)"),
+    permissions=(
+        "logs:DescribeLogGroups",
+        "logs:DescribeLogStreams",
+        "logs:CreateLogGroup",
+        "logs:CreateLogStream",
+        "logs:DeleteLogGroup (undo)",
+        "logs:DeleteLogStream (undo)",
+    ),
     undoable=True,
 )
 class CreateLogGroup(Fix):
@@ -115,7 +125,7 @@ class CreateLogGroup(Fix):
         )
 
 
-def _stream_exists(logs: Any, group: str, stream: str) -> bool:
+def _stream_exists(logs: AwsClient, group: str, stream: str) -> bool:
     found = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=stream, limit=50).get("logStreams", [])
     return any(s.get("logStreamName") == stream for s in found)
 

@@ -1,0 +1,207 @@
+"""The JSON report of a doctor run as pydantic models: the code that writes it and its published schema.
+
+``docs/report.schema.json`` is ``report_schema()`` written out (``python -m tui.engine.formats.report_model``);
+``tests/test_report_formats.py`` fails when the two differ and validates real reports against the file.
+Bump ``SCHEMA_VERSION`` on any change a consumer could trip over (a removed or renamed key, a new status);
+adding an optional key is a minor bump.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import TYPE_CHECKING, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tui import __version__
+from tui.engine.fixing import FixInfo
+from tui.engine.formats.outcome import could_not_run
+from tui.results import Severity, Status
+
+if TYPE_CHECKING:
+    from tui.engine.doctor import DoctorRun, Finding
+
+SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_ID = "urn:agentcore-triage:doctor-report"
+
+
+class Versions(BaseModel):
+    """What produced the report: enough to reproduce it or to tell two runs apart."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    agentcore_triage: str = Field(alias="agentcore-triage")
+    python: str
+    boto3: str | None = Field(description="null when not installed")
+    botocore: str | None
+    mcp: str | None
+
+
+class ReportFinding(BaseModel):
+    """One check result at one node."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(
+        description="Stable and unique within the report: `<node>/<key>` (key: the check's name at that node)"
+    )
+    check: str = Field(description="The check id (`agentcore-triage checks list`)")
+    node: str = Field(description="The playbook node that ran it")
+    key: str = Field(description="The check's name at that node (the check id unless the playbook names it)")
+    title: str
+    status: Status
+    could_not_run: bool = Field(
+        description="A skip because a prerequisite check failed, errored or was skipped: not a pass"
+    )
+    skip_reason: Literal["not_applicable", "could_not_run"] | None = Field(
+        description="For a skip: intended (`not_applicable`) or `could_not_run`; null for other statuses"
+    )
+    severity: Severity
+    summary: str
+    details: str = Field(description="Markdown: why, and what to do")
+    remediation: str
+    evidence: dict[str, Any] = Field(description="What decided the outcome (redacted)")
+    duration: float = Field(description="Seconds")
+    fix: FixInfo | None = Field(description="The one-key fix the node offers for this finding, and what became of it")
+
+
+class FixConsidered(BaseModel):
+    """A fix ``--fix all`` considered."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    applied: bool
+    outcome: str | None
+    why_not: str | None = Field(description="One line: why it was not applied (null when it was)")
+
+
+class Totals(BaseModel):
+    """Findings per status, and how many of the skips could not run (those are not green)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    pass_: int = Field(alias="pass")
+    warn: int
+    fail: int
+    error: int
+    skip: int
+    could_not_run: int = Field(description="Of the `skip`: a prerequisite failed, errored or was skipped")
+
+
+class DoctorReport(BaseModel):
+    """``agentcore-triage doctor --format json``. A TUI session export adds ``walk``, ``session_started``
+    and ``fixes_applied``; consumers ignore keys they do not know."""
+
+    model_config = ConfigDict(populate_by_name=True, title="agentcore-triage doctor report")
+
+    schema_version: Literal["1.0"] = Field(description="Of this report's shape (docs/report.schema.json)")
+    tool: Literal["agentcore-triage"]
+    version: str = Field(description="agentcore-triage's version (also in `versions`)")
+    generated_at: datetime = Field(description="When the report was written (UTC, ISO 8601)")
+    versions: Versions
+    playbook: str = Field(description="The playbook id")
+    context: dict[str, Any] = Field(description="The target (region, runtime, endpoint, project, ...); no secrets")
+    findings: list[ReportFinding]
+    totals: Totals
+    fixes: list[FixConsidered] | None = Field(
+        default=None, description="Every fix `--fix all` considered, in order; absent without --fix all"
+    )
+
+
+def installed_versions() -> Versions:
+    """Versions from the installed distributions' metadata (no import of boto3 or mcp)."""
+
+    def version_of(name: str) -> str | None:
+        try:
+            return metadata.version(name)
+        except metadata.PackageNotFoundError:
+            return None
+
+    return Versions.model_validate(
+        {
+            "agentcore-triage": __version__,
+            "python": platform.python_version(),
+            "boto3": version_of("boto3"),
+            "botocore": version_of("botocore"),
+            "mcp": version_of("mcp"),
+        }
+    )
+
+
+def finding_id(node: str, key: str) -> str:
+    """The finding's id: a check's key is unique at its node, a node id unique in its playbook."""
+    return f"{node}/{key}"
+
+
+def report_finding(f: Finding) -> ReportFinding:
+    return ReportFinding(
+        id=finding_id(f.node, f.key),
+        check=f.check,
+        node=f.node,
+        key=f.key,
+        title=f.title,
+        status=f.status,
+        could_not_run=could_not_run(f),
+        skip_reason=None if f.status is not Status.SKIP else "could_not_run" if could_not_run(f) else "not_applicable",
+        severity=f.severity,
+        summary=f.summary,
+        details=f.details,
+        remediation=f.remediation,
+        evidence=f.evidence,
+        duration=f.duration,
+        fix=f.fix,
+    )
+
+
+def totals(findings: list[Finding]) -> Totals:
+    counts = {s.value: 0 for s in Status}
+    for f in findings:
+        counts[f.status.value] += 1
+    return Totals.model_validate(counts | {"could_not_run": sum(1 for f in findings if could_not_run(f))})
+
+
+def doctor_report(run: DoctorRun, *, now: datetime | None = None) -> DoctorReport:
+    """The report model of a doctor run (not yet redacted: ``DoctorRun.report`` redacts its JSON form)."""
+    return DoctorReport(
+        schema_version=SCHEMA_VERSION,
+        tool="agentcore-triage",
+        version=__version__,
+        generated_at=(now or datetime.now(UTC)).replace(microsecond=0),
+        versions=installed_versions(),
+        playbook=run.playbook.id,
+        context=run.context.public(),
+        findings=[report_finding(f) for f in run.findings],
+        totals=totals(run.findings),
+        fixes=None
+        if run.fixes is None
+        else [
+            FixConsidered(id=f.id, applied=f.applied, outcome=f.outcome, why_not=f.explanation() or None)
+            for f in run.fixes
+        ],
+    )
+
+
+def report_dict(run: DoctorRun) -> dict[str, Any]:
+    """The report as JSON data (``fixes`` only after ``--fix all``)."""
+    data = doctor_report(run).model_dump(mode="json", by_alias=True)
+    if run.fixes is None:
+        del data["fixes"]
+    return data
+
+
+def report_schema() -> dict[str, Any]:
+    """The JSON Schema of the report, as published in ``docs/report.schema.json``."""
+    schema = DoctorReport.model_json_schema(by_alias=True, mode="serialization")
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", "$id": SCHEMA_ID, **schema}
+
+
+def schema_text() -> str:
+    return json.dumps(report_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    print(schema_text(), end="")
