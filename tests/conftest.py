@@ -26,3 +26,23 @@ def _english_after_each_test():  # noqa: ANN202
     from tui import i18n
 
     i18n.set_language("en")
+
+
+_CPU_LOG = os.environ.get("AGENTCORE_TRIAGE_TEST_CPU_LOG")
+
+
+if _CPU_LOG:  # measurement aid: CPU seconds per test, which a machine shared with other jobs barely disturbs
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item, nextitem):  # noqa: ANN001, ANN201
+        import resource
+        import time
+
+        def cpu() -> float:
+            own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+            return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+        cpu_before, wall_before = cpu(), time.monotonic()
+        yield
+        with open(_CPU_LOG, "a", encoding="utf-8") as fh:
+            fh.write(f"{cpu() - cpu_before:.2f}\t{time.monotonic() - wall_before:.2f}\t{item.nodeid}\n")

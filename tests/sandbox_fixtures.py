@@ -32,6 +32,13 @@ from tui.sandbox.runner import aws_environment
 SAMPLE_RUNTIME_ARN = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/mcp_server-SandboxT01"
 """Runtime ARN the ``front_door`` factory uses when not given one (matches no seeded runtime)."""
 
+SANDBOX_CHECK_TIMEOUT = 60.0
+"""Per-check timeout (``AGENTCORE_TRIAGE_TIMEOUT``) in the ``sandbox`` fixture's environment; see there."""
+
+XRAY_PENDING_SECONDS = 900.0
+"""How long a trace-destination switch stays PENDING in tests: longer than any test, as on AWS (10-15 min), so no
+test races the sandbox's timer; ``AwsSandbox.xray.settle()`` ends it when a test needs ACTIVE."""
+
 
 @pytest.fixture(scope="session")
 def aws_sandbox_server() -> Iterator[AwsSandbox]:
@@ -39,7 +46,7 @@ def aws_sandbox_server() -> Iterator[AwsSandbox]:
 
     Prefer ``aws_sandbox`` / ``seeded_aws``, which also point the AWS_* environment at it.
     """
-    server = AwsSandbox(xray_pending_seconds=0.5)
+    server = AwsSandbox(xray_pending_seconds=XRAY_PENDING_SECONDS)
     server.start()
     yield server
     server.stop()
@@ -54,7 +61,8 @@ def aws_sandbox(aws_sandbox_server: AwsSandbox, monkeypatch: pytest.MonkeyPatch)
     per-service AWS_ENDPOINT_URL_* and AWS_IGNORE_CONFIGURED_ENDPOINT_URLS, so a plain
     ``boto3.client("logs")`` talks to the sandbox. Restored after the test. The moto
     state is whatever earlier tests left: use ``seeded_aws`` for a clean account.
-    ``aws_sandbox.xray_pending_seconds`` is 0.5 s here.
+    ``aws_sandbox.xray_pending_seconds`` is ``XRAY_PENDING_SECONDS`` (PENDING for the whole test); a test that
+    needs the switch done calls ``aws_sandbox.xray.settle()`` instead of racing a timer.
     """
     assert aws_sandbox_server.url is not None
     for name in list(os.environ):
@@ -64,7 +72,7 @@ def aws_sandbox(aws_sandbox_server: AwsSandbox, monkeypatch: pytest.MonkeyPatch)
         monkeypatch.delenv(name, raising=False)
     for name, value in aws_environment(aws_sandbox_server.url, DEFAULT_REGION).items():
         monkeypatch.setenv(name, value)
-    aws_sandbox_server.xray_pending_seconds = 0.5
+    aws_sandbox_server.xray_pending_seconds = XRAY_PENDING_SECONDS
     return aws_sandbox_server
 
 
@@ -156,7 +164,8 @@ def sandbox(aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: 
 
     Reuses the session's moto server (reset and re-seeded), starts the MCP server and
     the front door, writes the token file and the sample project under tmp_path, and
-    sets this test's environment to ``Sandbox.env()`` (AGENTCORE_TRIAGE_* and AWS_*), so
+    sets this test's environment to ``Sandbox.env()`` (AGENTCORE_TRIAGE_* and AWS_*) and
+    AGENTCORE_TRIAGE_TIMEOUT to ``SANDBOX_CHECK_TIMEOUT``, so
     ``tui.context.build_context()`` targets it. Stopped after the test.
     """
     from tui.sandbox.runner import Sandbox
@@ -169,6 +178,9 @@ def sandbox(aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: 
         box.start()
         for name, value in box.env().items():
             monkeypatch.setenv(name, value)
+        # A ceiling, not a budget: the sandbox's servers answer or cut at once (no scenario waits on a timeout), so
+        # a generous per-check timeout costs nothing idle and keeps a loaded machine's slow answer from an error.
+        monkeypatch.setenv("AGENTCORE_TRIAGE_TIMEOUT", str(SANDBOX_CHECK_TIMEOUT))
         return box
 
     yield factory

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app_support import make_app, screen_text, wait_checks, wait_group
+from test_app_support import make_app, screen_text, wait_checks, wait_group, wait_screen
 from textual.widgets import Button
 
 from tui.app.audit_screen import AuditScreen
@@ -33,14 +33,13 @@ async def test_fix_keys_show_only_when_offered(isolated: Path) -> None:
         assert "f Write a good" in screen_text(app)  # in the footer
 
 
+# Slow (justified): plan, confirm, apply, re-verify and the audit viewer: the whole fix loop in the running app.
 async def test_fix_y_applies_and_check_turns_green(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _at_config(app, pilot)
         await pilot.press("f")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, FixModal)
+        modal = await wait_screen(app, pilot, FixModal)  # the fix is planned in a worker
         assert modal.focused is not None and modal.focused.id == "fix-plan"  # the plan, so the page keys scroll it
         await pilot.press("enter")  # Enter never applies a mutating fix
         await pilot.pause()
@@ -71,14 +70,14 @@ async def test_fix_y_applies_and_check_turns_green(isolated: Path) -> None:
         assert app.screen is screen
 
 
+# Slow (justified): two fix modals in the running app (each planned in a worker).
 async def test_fix_n_and_escape_change_nothing(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
         screen = await _at_config(app, pilot)
         for key in ("n", "escape"):
             await pilot.press("f")
-            await pilot.pause()
-            assert isinstance(app.screen, FixModal)
+            await wait_screen(app, pilot, FixModal)  # the fix is planned in a worker
             await pilot.press(key)
             await wait_group(app, "fix", pilot)
             assert app.screen is screen
@@ -93,9 +92,7 @@ async def test_destructive_fix_focuses_cancel(isolated: Path) -> None:
     async with app.run_test(size=(100, 32)) as pilot:
         await _at_config(app, pilot)
         await pilot.press("d")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, FixModal)
+        modal = await wait_screen(app, pilot, FixModal)  # the fix is planned in a worker
         assert modal.focused is not None and modal.focused.id == "cancel"
         assert modal.query_one("#apply", Button).variant == "error"
         assert "risk destructive" in screen_text(app)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_app_support import screen_text, wait_checks, wait_group
+from test_app_support import screen_text, wait_checks, wait_group, wait_screen, wait_until
 
 from tui.app.fix_modal import FixModal
 from tui.app.main import TriageApp
@@ -17,6 +17,7 @@ from tui.results import Status
 pytestmark = pytest.mark.slow
 
 
+# Slow (justified): the flagship end-to-end path: TUI + moto + MCP server + front door, a real fix applied and verified.
 async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     from tui.context import build_context
     from tui.fixes import audit
@@ -44,12 +45,7 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
         assert walk.decision()[0] == "aws-role-logs"
         assert "l" in {k for k, b in screen.active_bindings.items() if b.enabled and b.binding.show}
         await pilot.press("l")
-        for _ in range(50):  # planning reads IAM in a thread
-            await pilot.pause(0.1)
-            if isinstance(app.screen, FixModal):
-                break
-        modal = app.screen
-        assert isinstance(modal, FixModal)
+        modal = await wait_screen(app, pilot, FixModal)  # planning reads IAM in a thread
         assert "put_role_policy" in screen_text(app) and "agentcore-triage-logs" in screen_text(app)
         await _read_through(modal, pilot)
         await pilot.press("y")
@@ -87,13 +83,15 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
         assert token not in (tmp_path / "out" / "agentcore-triage-session-sandbox.md").read_text()
 
 
-async def _modal(app, pilot) -> FixModal:  # noqa: ANN001
-    for _ in range(80):  # planning reads AWS in a thread
-        await pilot.pause(0.1)
-        if isinstance(app.screen, FixModal):
-            await _read_through(app.screen, pilot)
-            return app.screen
-    raise AssertionError("no fix modal appeared")
+async def _modal(app, pilot, after: FixModal | None = None) -> FixModal:  # noqa: ANN001
+    """The next fix modal (not ``after``, the one just answered), read through to its end."""
+    await wait_until(  # planning reads AWS in a thread
+        pilot, lambda: isinstance(app.screen, FixModal) and app.screen is not after, "the next fix modal"
+    )
+    modal = app.screen
+    assert isinstance(modal, FixModal)
+    await _read_through(modal, pilot)
+    return modal
 
 
 async def _read_through(modal: FixModal, pilot) -> None:  # noqa: ANN001
@@ -106,6 +104,7 @@ async def _read_through(modal: FixModal, pilot) -> None:  # noqa: ANN001
     raise AssertionError("the plan never reached its end")
 
 
+# Slow (justified): a whole sandbox, the AWS branch run, then two fixes applied against moto in order.
 async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(
     sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:  # noqa: ANN001
@@ -113,7 +112,9 @@ async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(
     from tui.context import build_context
     from tui.fixes import audit
 
-    sandbox("seed-guide")
+    box = sandbox("seed-guide")
+    # the switch stays PENDING for the whole test, as on AWS for 10-15 minutes (the sandbox's timer is not raced)
+    box.aws.xray_pending_seconds = 900.0
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     app = TriageApp(
         build_context(timeout=20), "agentcore-mcp", show_start=False, export_dir=str(tmp_path), export_stamp="s"
@@ -134,8 +135,7 @@ async def test_fix_with_a_prerequisite_asks_for_the_prerequisite_first(
         assert first.plan.fix == "logs.xray_resource_policy"
         assert "needed first by" in screen_text(app)
         await pilot.press("y")
-        await pilot.pause(0.2)
-        second = await _modal(app, pilot)
+        second = await _modal(app, pilot, after=first)
         assert second.plan.fix == "xray.destination"
         await pilot.press("y")
         await wait_group(app, "fix", pilot)

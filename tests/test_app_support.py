@@ -162,7 +162,55 @@ async def wait_checks(app, pilot=None) -> None:  # noqa: ANN001
     await wait_group(app, "checks", pilot)
 
 
+CONDITION_CEILING = 60.0
+"""Seconds a ``wait_until`` waits before failing: a bound so a broken build fails instead of hanging (pytest's
+120 s timeout would give no reason), never a latency budget: a loaded 2-core machine may take seconds for a thread
+hop that takes milliseconds when idle."""
+
+
+async def wait_until(pilot, condition, what: str, ceiling: float = CONDITION_CEILING) -> None:  # noqa: ANN001
+    """Let the app run until ``condition()`` holds (checked after each message-queue flush), or fail saying ``what``.
+
+    Use instead of ``pilot.pause(0.2)``: a fixed pause is too short under load and wasted time when idle.
+    """
+    deadline = time.monotonic() + ceiling
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still waiting after {ceiling:g} s for: {what}")
+        await pilot.pause(0.01)
+    await pilot.pause()
+
+
+async def wait_palette_results(app, pilot) -> None:  # noqa: ANN001
+    """Wait until the command palette finished searching what was typed and lists its hits."""
+    from textual.command import CommandList, CommandPalette
+
+    def done() -> bool:
+        palette = app.screen
+        if not isinstance(palette, CommandPalette):
+            return False
+        gathering = [w for w in app.workers if w.group == palette._GATHER_COMMANDS_GROUP and not w.is_finished]
+        return not gathering and palette.query_one(CommandList).option_count > 0
+
+    await wait_until(pilot, done, "the command palette's hits")
+
+
+async def wait_screen(app, pilot, screen_type: type):  # noqa: ANN001, ANN201
+    """Wait until the app shows a screen of ``screen_type`` (e.g. a fix modal planned in a worker thread)."""
+    await wait_until(pilot, lambda: isinstance(app.screen, screen_type), f"a {screen_type.__name__} on screen")
+    return app.screen
+
+
 import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _notifications_stay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Toasts never expire in tests: tests read ``app._notifications`` after waits whose wall length a loaded
+    machine stretches past a toast's few seconds (then Textual has already dropped it)."""
+    from textual.notifications import Notification
+
+    monkeypatch.setattr(Notification, "time_left", property(lambda self: 3600.0))
 
 
 @pytest.fixture(autouse=False)

@@ -23,15 +23,18 @@ fcntl.ioctl(0, termios.TIOCSCTTY, 0)
 from tui.app.main import _terminal_alive
 print("before", _terminal_alive(0), flush=True)
 sys.stdin.readline()                 # the parent closes the master after this line
-import time; time.sleep(0.3)
+print("read", flush=True)
+os.read(int(sys.argv[1]), 1)         # the parent says the master is closed (an event, not a sleep)
 print("after", _terminal_alive(0), file=sys.stderr, flush=True)
 """
 
 
 def test_terminal_alive_turns_false_when_the_terminal_hangs_up() -> None:
     master, slave = pty.openpty()
+    closed_r, closed_w = os.pipe()
     proc = subprocess.Popen(
-        [sys.executable, "-c", CHILD],
+        [sys.executable, "-c", CHILD, str(closed_r)],
+        pass_fds=(closed_r,),
         stdin=slave,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -40,15 +43,18 @@ def test_terminal_alive_turns_false_when_the_terminal_hangs_up() -> None:
         preexec_fn=lambda: __import__("signal").signal(__import__("signal").SIGHUP, __import__("signal").SIG_IGN),
     )
     os.close(slave)
+    os.close(closed_r)
     try:
         assert proc.stdout is not None
         assert proc.stdout.readline().strip() == "before True"
         os.write(master, b"go\n")
-        time.sleep(0.1)
+        assert proc.stdout.readline().strip() == "read"  # the child has its line: closing now loses nothing
         os.close(master)  # hang up: the child ignores SIGHUP, like a process under `make run`
-        _, err = proc.communicate(timeout=20)
+        os.write(closed_w, b"x")
+        _, err = proc.communicate(timeout=60)  # a ceiling so a stuck child fails the test, not a budget
         assert "after False" in err, err
     finally:
+        os.close(closed_w)
         if proc.poll() is None:
             proc.kill()
 
@@ -69,6 +75,7 @@ def _ports_of(pid: int) -> set[int]:
 LIKE_MAKE = "import signal, subprocess, sys; signal.signal(signal.SIGHUP, signal.SIG_IGN); sys.exit(subprocess.call(sys.argv[1:]))"
 
 
+# Slow (justified): must be a real process on a real pty (the terminal going away cannot be simulated in-process).
 @pytest.mark.timeout(90)
 def test_demo_stops_its_sandbox_when_the_terminal_closes() -> None:
     import fcntl

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_app_support import make_app, screen_text, wait_checks
+from test_app_support import make_app, screen_text, wait_checks, wait_palette_results, wait_screen, wait_until
 from textual import events
 from textual.widgets import OptionList, TextArea
 
@@ -48,6 +48,7 @@ async def test_answer_question_runs_node_and_shows_why(isolated: Path) -> None:
         assert "Go back (b) and press f" in screen_text(app)
 
 
+# Slow (justified): a real Textual app walks several nodes back and forth; each app start styles ~800 widgets (~1 s CPU).
 async def test_back_and_forward(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -110,6 +111,7 @@ async def test_path_tree_selection_goes_back(isolated: Path) -> None:
         assert [s.target for s in walk.forward_stack] == ["config-broken", "config"]
 
 
+# Slow (justified): the app plus the search screen; the pasted text is matched against every node's signatures.
 async def test_symptom_search_and_jump(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
@@ -189,15 +191,18 @@ async def test_export_to_unwritable_dir_reports(isolated: Path) -> None:
         assert "Could not write" in screen_text(app)
 
 
+def _running(table: ChecksTable) -> int:
+    return sum(r.state == "running" for r in table.rows_by_key.values())
+
+
 async def test_escape_cancels_running_node(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("2")
-        await pilot.pause(0.2)
         screen = app.screen
-        assert screen.running_node == "slow"
         table = screen.query_one(ChecksTable)
-        assert sum(r.state == "running" for r in table.rows_by_key.values()) == 10
+        await wait_until(pilot, lambda: _running(table) == 10, "ten running rows")
+        assert screen.running_node == "slow"
         assert "escape" in screen.active_bindings  # cancel is offered while running
         await pilot.press("escape")
         await wait_checks(app, pilot)
@@ -208,7 +213,7 @@ async def test_escape_cancels_running_node(isolated: Path) -> None:
         assert "escape" not in {k for k, b in screen.active_bindings.items() if b.enabled and b.binding.show}
         # r runs them again
         await pilot.press("r")
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: _running(table) == 10, "ten running rows again")
         assert screen.running_node == "slow"
         await pilot.press("escape")
         await wait_checks(app, pilot)
@@ -218,10 +223,9 @@ async def test_keys_handled_while_ten_slow_checks_run(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("2")
-        await pilot.pause(0.2)
         screen = app.screen
         table = screen.query_one(ChecksTable)
-        assert sum(r.state == "running" for r in table.rows_by_key.values()) == 10
+        await wait_until(pilot, lambda: _running(table) == 10, "ten running rows")
         before = table.cursor_row
         await pilot.press("down", "down")
         assert table.cursor_row == before + 2
@@ -238,6 +242,7 @@ async def test_keys_handled_while_ten_slow_checks_run(isolated: Path) -> None:
         assert screen.running_node is None
 
 
+# Slow (justified): the help screen is built from the live bindings, so it needs the running app.
 async def test_help_lists_current_keys(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 40)) as pilot:
@@ -252,16 +257,18 @@ async def test_help_lists_current_keys(isolated: Path) -> None:
         assert isinstance(app.screen, WalkScreen)
 
 
+# Slow (justified): two command-palette searches over every node and fix (waited on, not slept on).
 async def test_command_palette_jump_and_run(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"rejected")
-        await pilot.pause(0.3)
+        await wait_palette_results(app, pilot)
         await pilot.press("enter")
-        await pilot.pause(0.2)
+        await wait_screen(app, pilot, WalkScreen)
         walk = app.screen.walk
+        await wait_until(pilot, lambda: walk.current != "symptom", "the palette's jump")  # run after the palette closes
         assert walk.current == "auth-failed"
         assert walk.history[-1].reason == "jumped there from the command palette"
         await pilot.press("b", "1")
@@ -269,10 +276,9 @@ async def test_command_palette_jump_and_run(isolated: Path) -> None:
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"fix: write")
-        await pilot.pause(0.3)
+        await wait_palette_results(app, pilot)
         await pilot.press("enter")
-        await pilot.pause(0.3)
         from tui.app.fix_modal import FixModal
 
-        assert isinstance(app.screen, FixModal)
+        await wait_screen(app, pilot, FixModal)  # the fix is planned in a worker
         await pilot.press("n")

@@ -116,6 +116,7 @@ FAULTS = {
 }
 
 
+# Slow (justified): one doctor run of every AWS check per seeded fault (fresh moto state each), the fault matrix.
 @pytest.mark.parametrize("fault", sorted(FAULTS))
 def test_each_fault_fails_exactly_its_check(seeded_aws, fault):
     check_id, words, fix, log_node = FAULTS[fault]

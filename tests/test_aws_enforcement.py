@@ -90,6 +90,7 @@ def doctor(runtime: str) -> dict[str, Any]:
     return out
 
 
+# Slow (justified): moto's IAM enforcement evaluates every call's policy; the proof the declaration suffices.
 def test_checks_run_with_exactly_the_documented_read_policy(seeded_aws, principal):
     info = seeded_aws()
     with principal(load_all().read_policy()):
@@ -105,6 +106,7 @@ def test_checks_run_with_exactly_the_documented_read_policy(seeded_aws, principa
     assert found["aws.identity"].evidence["principal"].endswith(":user/triage-0")
 
 
+# Slow (justified): one enforced doctor run per declared action (moto evaluates IAM on every call).
 @pytest.mark.parametrize(
     ("missing", "check"),
     [

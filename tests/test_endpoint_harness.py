@@ -2,7 +2,7 @@
 
 ``bounded_probes`` (autouse here; import it into other test modules) records every raw probe and every
 official-client run through ``tui.endpoint.probe.add_probe_listener`` and fails the test if any of them
-took more than its own timeout + 1 s. No wall-clock thresholds anywhere else.
+took more than its own timeout + ``SLACK``. No wall-clock thresholds anywhere else.
 """
 
 from __future__ import annotations
@@ -32,7 +32,11 @@ ENDPOINT_CHECKS = (
     "endpoint.latency",
     "endpoint.sdk",
 )
-SLACK = 1.0
+SLACK = 5.0
+"""A ceiling, not a latency budget: ``elapsed`` is wall time on the test's event loop, which a loaded 2-core machine
+stalls for seconds (a 1 s "close session" probe was seen at 2.3 s under a CPU hog). It still catches an unbounded
+probe: the sandbox's hanging servers hang for 30 s or forever (``tui.sandbox.misbehaving``), and the tests on them
+set probe timeouts ≤ 5 s, so an unbounded probe overshoots by far more than 5 s."""
 
 
 @pytest.fixture(autouse=True)
@@ -49,8 +53,14 @@ def bounded_probes() -> Any:
     assert not over, "probes exceeded their timeout: " + "; ".join(over)
 
 
+HEALTHY_TIMEOUT = 60.0
+"""The per-check timeout unless a test sets its own: a ceiling, not a budget. Healthy and failing-at-once servers
+answer in milliseconds when idle, but a loaded 2-core machine was seen taking 2.4 s for one initialize, and a check's
+probes share its timeout. Tests that wait on a hanging server pass a short ``timeout`` themselves."""
+
+
 def make_context(
-    endpoint: str | None = None, *, token_env: str | None = None, timeout: float = 8.0, **kwargs: Any
+    endpoint: str | None = None, *, token_env: str | None = None, timeout: float = HEALTHY_TIMEOUT, **kwargs: Any
 ) -> Context:
     return Context(endpoint=endpoint, token_env=token_env, timeout=timeout, **kwargs)
 
@@ -63,8 +73,16 @@ async def run_check(check_id: str, context: Context, facts: dict[str, Any] | Non
     return await run_one(planned, ctx, context.timeout)
 
 
-async def run_all(context: Context, only: tuple[str, ...] = ENDPOINT_CHECKS, **params: Any) -> dict[str, CheckResult]:
-    results = await asyncio.gather(*(run_check(c, context, **params) for c in only))
+LATENCY_CEILING_MS = 60_000.0
+"""``endpoint.latency``'s warning threshold in tests that expect a healthy server to pass: the check's 2 s p95 is a
+wall-clock judgement, and one tools/list stalled by a loaded machine (2.9 s seen under a CPU hog) is its p95 of 10.
+Its warning itself is tested with a zero threshold (tests/test_endpoint_modes.py)."""
+
+
+async def run_all(context: Context, only: tuple[str, ...] = ENDPOINT_CHECKS) -> dict[str, CheckResult]:
+    """Every check in ``only`` at once, as the playbook node runs them (latency judged against a ceiling, see above)."""
+    params: dict[str, dict[str, Any]] = {"endpoint.latency": {"warn_ms": LATENCY_CEILING_MS}}
+    results = await asyncio.gather(*(run_check(c, context, **params.get(c, {})) for c in only))
     return dict(zip(only, results, strict=True))
 
 

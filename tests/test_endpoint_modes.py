@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from test_endpoint_harness import ENDPOINT_CHECKS, TOKEN_ENV, bounded_probes, describe, make_context, run_all  # noqa: F401
+from test_endpoint_harness import (  # noqa: F401
+    ENDPOINT_CHECKS,
+    TOKEN_ENV,
+    bounded_probes,
+    describe,
+    make_context,
+    run_all,
+    run_check,
+)
 
 from tui.results import Status
 
@@ -42,3 +50,11 @@ async def test_through_front_door(mcp_server, front_door, monkeypatch, stateless
     assert results["endpoint.session"].facts["endpoint.mode"] == ("stateless" if stateless else "stateful")
     assert results["endpoint.initialize"].facts["endpoint.response_type"] == ("json" if json_response else "sse")
     assert results["endpoint.tools"].facts["endpoint.tool_count"] == 3
+
+
+async def test_latency_warns_above_its_threshold(mcp_server) -> None:  # noqa: F811
+    """The warning path without a race: every round trip takes more than 0 ms (the suite's other runs use a ceiling)."""
+    result = await run_check("endpoint.latency", make_context(mcp_server().url), warn_ms=0.0)
+    assert result.status is Status.WARN, result.summary
+    assert "p95 is above 0 ms" in (result.details or "")
+    assert result.facts["endpoint.latency_p95_ms"] >= result.facts["endpoint.latency_p50_ms"] > 0

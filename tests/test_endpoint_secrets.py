@@ -47,68 +47,42 @@ async def test_raw_check_output_never_holds_the_token(mcp_server, front_door, mo
 
 
 @pytest.mark.parametrize("kind", ["valid", "expired", "wrong-client"])
-def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, kind: str) -> None:  # noqa: F811
-    """The real CLI, every report format, stderr, and the audit log directory."""
+def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, monkeypatch, kind: str) -> None:  # noqa: F811
+    """The real CLI, every report format, stderr, and the audit log directory.
+
+    One real process per token kind (text report on stdout, ``--fix all``, stderr: what a terminal or CI log keeps);
+    the JSON and Markdown reports in-process through click's runner (same code, no 2-3 s interpreter start each).
+    """
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
     door = front_door(mcp_server(stateless=False).url, inject_session_id=False)
     token = door.issue_token(kind)
-    env = {**os.environ, TOKEN_ENV: token, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
+    env = {TOKEN_ENV: token, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
     only = [arg for check_id in ENDPOINT_CHECKS for arg in ("--only", check_id)]
-    for fmt in ("text", "json", "markdown"):
-        out = tmp_path / f"report.{fmt}"
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "tui",
-                "doctor",
-                "--endpoint",
-                door.invocation_url,
-                "--token-env",
-                TOKEN_ENV,
-                "--timeout",
-                "8",
-                "--format",
-                fmt,
-                "--out",
-                str(out),
-                "-v",
-                *only,
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            cwd=ROOT,
-        )
-        assert proc.returncode in (0, 1), proc.stderr
-        report = out.read_text(encoding="utf-8")
-        assert "endpoint.initialize" in report
-        _assert_clean(report, token, f"{fmt} report")
-        _assert_clean(proc.stdout + proc.stderr, token, f"{fmt} stdout/stderr")
+    common = ["doctor", "--endpoint", door.invocation_url, "--token-env", TOKEN_ENV, "--timeout", "8", *only]
     proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "tui",
-            "doctor",
-            "--endpoint",
-            door.invocation_url,
-            "--token-env",
-            TOKEN_ENV,
-            "--timeout",
-            "8",
-            "--fix",
-            "all",
-            "--yes",
-            *only,
-        ],
-        env=env,
+        [sys.executable, "-m", "tui", *common, "--format", "text", "-v", "--fix", "all", "--yes"],
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=120,
         cwd=ROOT,
     )
-    _assert_clean(proc.stdout + proc.stderr, token, "doctor --fix all output")
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "endpoint.initialize" in proc.stdout
+    _assert_clean(proc.stdout + proc.stderr, token, "doctor --fix all text report, stdout/stderr")
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    for fmt in ("json", "markdown"):
+        out = tmp_path / f"report.{fmt}"
+        result = CliRunner().invoke(main, [*common, "--format", fmt, "--out", str(out), "-v"])
+        assert result.exit_code in (0, 1), result.output
+        report = out.read_text(encoding="utf-8")
+        assert "endpoint.initialize" in report
+        _assert_clean(report, token, f"{fmt} report")
+        _assert_clean(result.output, token, f"{fmt} stdout/stderr")
     for path in (tmp_path / "state").rglob("*"):
         if path.is_file():
             _assert_clean(path.read_text(encoding="utf-8", errors="replace"), token, str(path))

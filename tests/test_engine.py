@@ -54,7 +54,7 @@ nodes:
 
 
 async def test_sync_checks_at_a_node_run_concurrently() -> None:
-    barrier = threading.Barrier(2, timeout=5)
+    barrier = threading.Barrier(2, timeout=60)  # a ceiling so a serial engine fails instead of hanging, not a budget
 
     def meet(ctx: Any, params: Any) -> CheckResult:
         barrier.wait()  # raises BrokenBarrierError if the other check is not running at the same time
@@ -73,7 +73,7 @@ async def test_async_checks_at_a_node_run_concurrently() -> None:
         started.append(ctx.node_id)
         if len(started) == 2:
             both.set()
-        await asyncio.wait_for(both.wait(), 5)
+        await asyncio.wait_for(both.wait(), 60)  # a ceiling so a serial engine fails instead of hanging
         return passed("met")
 
     walk = Walk(book(TWO_CHECKS), Context(), registry=make_registry(a_one=(meet, ()), a_two=(meet, ())))
@@ -181,8 +181,13 @@ async def test_listener_sees_every_check_start_and_finish() -> None:
 
 async def test_cancelling_a_node_cancels_its_checks() -> None:
     cancelled = asyncio.Event()
+    running: list[str] = []
+    both_running = asyncio.Event()
 
     async def slow(ctx: Any, params: Any) -> CheckResult:
+        running.append(ctx.node_id)
+        if len(running) == 2:
+            both_running.set()
         try:
             await asyncio.sleep(3600)
         except asyncio.CancelledError:
@@ -193,7 +198,7 @@ async def test_cancelling_a_node_cancels_its_checks() -> None:
     reg = make_registry(a_one=(slow, ()), a_two=(slow, ()))
     walk = Walk(book(TWO_CHECKS), Context(), registry=reg, timeout=60)
     task = asyncio.create_task(walk.run_node())
-    await asyncio.sleep(0.05)
+    await asyncio.wait_for(both_running.wait(), 60)  # cancel while the checks run (a ceiling, not a budget)
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

@@ -14,6 +14,7 @@ from tui.app.walk_screen import WalkScreen
 from tui.sandbox.logs_seed import seed_logs
 
 
+# Slow (justified): the running app, moto seeded with log events, and a walk from the logs screen to the node.
 async def test_logs_screen_groups_filters_attaches_and_jumps(
     seeded_aws, aws_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -51,6 +51,7 @@ def test_healthy_runtime_speaks_mcp_and_has_no_failure(seeded_aws) -> None:
     assert run("runtime.failure_reason", info).status is Status.PASS
 
 
+# Slow (justified): the check alone and then a whole AWS-branch walk against moto.
 def test_http_protocol_runtime_fails_and_the_walk_names_it(seeded_aws) -> None:
     info = seeded_aws()
     apply_runtime_fault(info, "protocol-http")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -65,17 +64,26 @@ def test_fresh_account_trace_destination_is_xray_active(
 
 def test_update_goes_pending_then_active(seeded_aws: Callable[..., SeedInfo], aws_sandbox: AwsSandbox) -> None:
     seeded_aws({"trace-destination-xray"})
-    aws_sandbox.xray_pending_seconds = 0.3
     xray = client("xray")
     assert xray.get_trace_segment_destination()["Destination"] == "XRay"
     updated = xray.update_trace_segment_destination(Destination="CloudWatchLogs")
     assert (updated["Destination"], updated["Status"]) == ("CloudWatchLogs", "PENDING")
     assert xray.get_trace_segment_destination()["Status"] == "PENDING"
-    time.sleep(0.4)
+    aws_sandbox.xray.settle()  # the 10-15 minutes are over
     got = xray.get_trace_segment_destination()
     assert (got["Destination"], got["Status"]) == ("CloudWatchLogs", "ACTIVE")
     # Same destination again: no new PENDING period.
     assert xray.update_trace_segment_destination(Destination="CloudWatchLogs")["Status"] == "ACTIVE"
+
+
+def test_pending_period_ends_on_its_own(seeded_aws: Callable[..., SeedInfo], aws_sandbox: AwsSandbox) -> None:
+    """The timer itself: with a zero period the switch reads ACTIVE at once (no sleep races a short period)."""
+    seeded_aws({"trace-destination-xray"})
+    aws_sandbox.xray_pending_seconds = 0.0
+    xray = client("xray")
+    assert xray.update_trace_segment_destination(Destination="CloudWatchLogs")["Status"] == "ACTIVE"
+    got = xray.get_trace_segment_destination()
+    assert (got["Destination"], got["Status"]) == ("CloudWatchLogs", "ACTIVE")
 
 
 def test_update_to_cloudwatch_denied_without_spans_policy(seeded_aws: Callable[..., SeedInfo]) -> None:

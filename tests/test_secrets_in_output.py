@@ -8,6 +8,7 @@ import stat
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,12 +18,37 @@ SECRETS = ("hunter2pw", "K3YVALUE99", "T0K3NVALUE")
 UNREACHABLE = "http://alice:hunter2pw@127.0.0.1:9/mcp?api_key=K3YVALUE99&token=T0K3NVALUE"
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _clean_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
     env.update(AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y", AWS_DEFAULT_REGION="us-east-1")
+    return env
+
+
+def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The real process: what a terminal or CI log would keep (interpreter start-up, real stderr)."""
     return subprocess.run(
-        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=env
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=_clean_env()
     )
+
+
+@pytest.fixture
+def cli(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """``cli(*args, cwd=...)``: the same command in-process through click's runner (no 2-3 s interpreter start)."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+        for name in list(os.environ):
+            if name.startswith(("AWS_", "AGENTCORE_TRIAGE_")):
+                monkeypatch.delenv(name)
+        for name, value in _clean_env().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.chdir(cwd)
+        result = CliRunner().invoke(main, list(args))
+        return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
+
+    return run
 
 
 def _assert_clean(*texts: str) -> None:
@@ -39,6 +65,7 @@ def _assert_clean(*texts: str) -> None:
     ],
 )
 def test_usage_error_does_not_echo_the_password_or_query_secrets(endpoint: str, tmp_path: Path) -> None:
+    # the real process: click's own usage-error printing included
     proc = _cli("doctor", "--endpoint", endpoint, "--only", "endpoint.reachable", cwd=tmp_path)
     assert proc.returncode == 2
     assert "--endpoint" in proc.stderr and "***redacted***" in proc.stderr
@@ -46,9 +73,9 @@ def test_usage_error_does_not_echo_the_password_or_query_secrets(endpoint: str, 
 
 
 @pytest.mark.parametrize("fmt", ["json", "markdown", "text"])
-def test_doctor_out_file_is_private_and_clean(fmt: str, tmp_path: Path) -> None:
+def test_doctor_out_file_is_private_and_clean(fmt: str, tmp_path: Path, cli: Any) -> None:
     out = tmp_path / f"report.{fmt}"
-    proc = _cli(
+    proc = cli(
         "doctor", "--endpoint", UNREACHABLE, "--only", "endpoint.reachable", "--format", fmt, "--out", str(out),
         cwd=tmp_path,
     )  # fmt: skip
@@ -58,8 +85,8 @@ def test_doctor_out_file_is_private_and_clean(fmt: str, tmp_path: Path) -> None:
     assert "***redacted***" in out.read_text()
 
 
-def test_run_json_is_clean(tmp_path: Path) -> None:
-    proc = _cli("run", "--endpoint", UNREACHABLE, "--start", "endpoint-start", "--format", "json", cwd=tmp_path)
+def test_run_json_is_clean(tmp_path: Path, cli: Any) -> None:
+    proc = cli("run", "--endpoint", UNREACHABLE, "--start", "endpoint-start", "--format", "json", cwd=tmp_path)
     _assert_clean(proc.stdout, proc.stderr)
     assert json.loads(proc.stdout)["playbook"] == "agentcore-mcp", proc.stderr
 

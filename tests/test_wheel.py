@@ -130,6 +130,8 @@ def _link_distribution(dist: metadata.Distribution, site_packages: Path) -> None
         target.symlink_to(source)
 
 
+# Slow (justified): builds the sdist and the wheel and installs it into a fresh venv, once per module (all of this
+# module's tests share it on one xdist worker through the "wheel" group): the only proof the published artefact works.
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Installed:
     base = tmp_path_factory.mktemp("wheel")

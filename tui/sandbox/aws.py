@@ -157,6 +157,13 @@ class XRayEmulation:
             )
             return state.current()
 
+    def settle(self) -> None:
+        """End every PENDING period now, as if AWS's 10-15 minutes had passed: tests wait on this, not on a timer."""
+        with self._lock:
+            for state in self._state.values():
+                if state.status == "PENDING":
+                    state.status, state.active_at = "ACTIVE", None
+
     def update(self, account: str, region: str, destination: str) -> tuple[int, dict[str, Any]]:
         """``UpdateTraceSegmentDestination``: returns (HTTP status, body or error)."""
         if destination not in ("XRay", "CloudWatchLogs"):
