@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint demo doctor validate bench snapshots clean
+.PHONY: run test test-random lint demo doctor validate bench snapshots clean
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "agentcore-triage needs Python >= 3.11")'
@@ -21,6 +21,10 @@ run: $(STAMP)
 
 ## test: install, run the quality gate, then the whole test suite
 test: lint
+	$(BIN)/python -m pytest -n 2 --dist=loadgroup -q -p no:randomly
+
+## test-random: the same suite in a random order (pytest-randomly; replay with --randomly-seed=N)
+test-random: lint
 	$(BIN)/python -m pytest -n 2 --dist=loadgroup -q
 
 ## lint: the quality gate (lint rules, formatting, types; the import contract is tests/test_architecture.py)

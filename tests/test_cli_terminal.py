@@ -85,11 +85,11 @@ def test_quiet_flag_from_the_command_line() -> None:
         "[✗] context.required         not set: runtime",
         "      Give the missing values as flags, environment variables, or in the start screen's form.",
         "",
-        "1 checks: 1 fail",
+        "1 check: 1 fail",
     ]
     passing = invoke("doctor", "--playbook", BOOK, "-q", "--runtime", "rt")
     assert passing.exit_code == 0
-    assert passing.stdout.splitlines() == ["1 checks: 1 pass", "No problems found."]
+    assert passing.stdout.splitlines() == ["1 check: 1 pass", "No problems found."]
 
 
 def _read_all(fd: int) -> bytes:

@@ -43,7 +43,7 @@ def _line_totals(totals: dict[str, Any]) -> str:
         if totals.get(s.value):
             part = f"{totals[s.value]} {_(s.value)}"
             if s is Status.SKIP and totals.get("could_not_run"):
-                part += f" ({totals['could_not_run']} could not run)"
+                part += _(" ({count} could not run)").format(count=totals["could_not_run"])
             parts.append(part)
     return ", ".join(parts)
 
