@@ -346,13 +346,20 @@ def _evaluation(
     return ev
 
 
-_NO_SIMULATOR: dict[str, str] = {}
-"""IAM endpoints (URL) known not to implement SimulatePrincipalPolicy, with the reason."""
+_NO_SIMULATOR: dict[tuple[str, str], str] = {}
+"""IAM endpoints (URL, and the language the reason is worded in) known not to implement SimulatePrincipalPolicy,
+with the reason: a reason remembered in English must not reach a Japanese screen."""
 _SIMULATOR_DENIED: weakref.WeakKeyDictionary[Any, str] = weakref.WeakKeyDictionary()
 """Clients (one per run and service, see ``tui.aws.session``) whose principal may not call the simulator:
 asked once, not again by every check."""
 _SIMULATOR_OK: set[str] = set()
 _SIMULATOR_PROBE = threading.Lock()
+
+
+def _no_simulator_key(endpoint: str) -> tuple[str, str]:
+    from tui.i18n import current_language
+
+    return endpoint, current_language()
 
 
 def _denied(iam: AwsClient) -> str | None:
@@ -376,7 +383,7 @@ def _try_simulate(
         p = describe(exc, service="iam", operation="SimulatePrincipalPolicy")
         problem = p.summary if p else f"{type(exc).__name__}: {str(exc).splitlines()[0][:200] if str(exc) else ''}"
         if p is not None and p.kind == "unsupported":
-            _NO_SIMULATOR[endpoint] = problem  # do not ask an endpoint without it again in this process
+            _NO_SIMULATOR[_no_simulator_key(endpoint)] = problem  # do not ask this endpoint again in this process
         elif p is not None and p.kind == "access-denied":
             try:
                 _SIMULATOR_DENIED[iam] = problem  # nor ask again for a principal that may not use it
@@ -388,14 +395,18 @@ def _try_simulate(
 def assess(iam: AwsClient, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None) -> Assessment:
     """SimulatePrincipalPolicy when it works; else the local evaluator over the role's policies."""
     endpoint = str(getattr(getattr(iam, "meta", None), "endpoint_url", ""))
-    known = _NO_SIMULATOR.get(endpoint) or _denied(iam)
+    known = _NO_SIMULATOR.get(_no_simulator_key(endpoint)) or _denied(iam)
     if known:
         problem: Assessment | str = known
     elif endpoint in _SIMULATOR_OK:
         problem = _try_simulate(iam, role_arn, needs, endpoint, role)
     else:
         with _SIMULATOR_PROBE:  # until one call tells whether this endpoint has the simulator, ask one at a time
-            problem = _NO_SIMULATOR.get(endpoint) or _denied(iam) or _try_simulate(iam, role_arn, needs, endpoint, role)
+            problem = (
+                _NO_SIMULATOR.get(_no_simulator_key(endpoint))
+                or _denied(iam)
+                or _try_simulate(iam, role_arn, needs, endpoint, role)
+            )
     if isinstance(problem, Assessment):
         return problem
     role = role or load_role(iam, role_arn)
