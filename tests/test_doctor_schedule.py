@@ -5,34 +5,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from engine_support import book
+from engine_support import make_registry as registry
+
 from tui.context import Context, build_context
 from tui.engine.doctor import node_dependencies, run_doctor
 from tui.engine.state import check_node_order
-from tui.playbook.loader import parse_yaml
-from tui.playbook.model import Playbook
-from tui.registry import CheckParams, CheckSpec, Registry
-from tui.results import CheckResult, Severity, Status, failed, passed
+from tui.results import CheckResult, Status, failed, passed
 
 WAIT = 30.0
 """A ceiling, not a measurement: a check waiting for its partner gives up after this long (then it fails)."""
-
-
-class NameParams(CheckParams):
-    name: str = ""
-
-
-def registry(**funcs: Any) -> Registry:
-    reg = Registry()
-    for check_id, (func, publishes) in funcs.items():
-        reg.add_check(
-            CheckSpec(check_id.replace("_", "."), check_id, Severity.MEDIUM, NameParams, func, publishes=publishes)
-        )
-    return reg
-
-
-def book(text: str) -> Playbook:
-    data, _ = parse_yaml(text, "<test>")
-    return Playbook.model_validate(data)
 
 
 BRANCHES = """

@@ -7,34 +7,14 @@ import threading
 from typing import Any
 
 import pytest
+from engine_support import book, make_registry
 
 from tui.context import Context
 from tui.engine.doctor import check_node_order, run_doctor
 from tui.engine.events import CheckFinished, CheckStarted
 from tui.engine.walk import Walk, WalkError
-from tui.playbook.loader import parse_yaml
-from tui.playbook.model import Playbook
-from tui.registry import CheckParams, CheckSpec, Registry
-from tui.results import CheckResult, Severity, Status, failed, passed
-
-
-class NameParams(CheckParams):
-    name: str = ""
-
-
-def make_registry(**funcs: Any) -> Registry:
-    reg = Registry()
-    for check_id, (func, publishes) in funcs.items():
-        reg.add_check(
-            CheckSpec(check_id.replace("_", "."), check_id, Severity.MEDIUM, NameParams, func, publishes=publishes)
-        )
-    return reg
-
-
-def book(text: str) -> Playbook:
-    data, _ = parse_yaml(text, "<test>")
-    return Playbook.model_validate(data)
-
+from tui.registry import Registry
+from tui.results import CheckResult, Status, failed, passed
 
 TWO_CHECKS = """
 id: t

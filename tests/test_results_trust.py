@@ -4,37 +4,15 @@ decide, a headless walk names what it found on the way and never loops."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
+from engine_support import NameParams, book, make_registry
 
 from tui.context import Context
 from tui.engine.doctor import run_doctor
 from tui.engine.report import render_json, render_markdown, render_text, render_walk_json, render_walk_text
 from tui.engine.walk import Walk
-from tui.playbook.loader import parse_yaml
-from tui.playbook.model import Playbook
-from tui.registry import CheckParams, CheckSpec, Registry
-from tui.results import CheckResult, Severity, SkipReason, Status, could_not_run, errored, passed, skipped
-
-
-class NameParams(CheckParams):
-    name: str = ""
-
-
-def make_registry(**funcs: Any) -> Registry:
-    reg = Registry()
-    for check_id, (func, publishes) in funcs.items():
-        reg.add_check(
-            CheckSpec(check_id.replace("_", "."), check_id, Severity.MEDIUM, NameParams, func, publishes=publishes)
-        )
-    return reg
-
-
-def book(text: str) -> Playbook:
-    data, _ = parse_yaml(text, "<test>")
-    return Playbook.model_validate(data)
-
+from tui.results import CheckResult, SkipReason, Status, could_not_run, errored, passed, skipped
 
 ONE_NODE = """
 id: t
