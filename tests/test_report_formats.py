@@ -266,3 +266,28 @@ async def test_a_tui_session_export_is_a_doctor_report_plus_the_walk(every_outco
     exported = session_json(walk)
     jsonschema.Draft202012Validator(json.loads(PUBLISHED.read_text(encoding="utf-8"))).validate(exported)
     assert {"walk", "session_started", "fixes_applied"} <= set(exported)
+
+
+def test_sarif_results_without_a_file_fix_are_located_at_the_agentcore_config(sample_project: Any) -> None:
+    """Code scanning rejects a result without a location: with a project, every result has one."""
+    project = sample_project({"platform-amd64", "host-localhost"})
+    config = project / ".bedrock_agentcore.yaml"
+    written = config.read_text(encoding="utf-8")
+    config.unlink()
+    args = ("doctor", "--project", str(project), "--format", "sarif", "--only", "project.docker_platform")
+    bare = json.loads(_invoke(*args, "--only", "project.server_host").stdout)
+    assert "locations" not in {r["ruleId"]: r for r in bare["runs"][0]["results"]}["project.docker_platform"]
+
+    config.write_text(written, encoding="utf-8")
+    log = json.loads(_invoke(*args, "--only", "project.server_host").stdout)
+    _validate_sarif(log)
+    results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
+    (platform,) = results["project.docker_platform"]["locations"]
+    assert platform["physicalLocation"]["artifactLocation"] == {
+        "uri": ".bedrock_agentcore.yaml",
+        "uriBaseId": "PROJECTROOT",
+    }
+    # a file fix keeps the file it patches
+    (host,) = results["project.server_host"]["locations"]
+    assert host["physicalLocation"]["artifactLocation"]["uri"] == "mcp_server.py"
+    assert all(r.get("locations") for r in log["runs"][0]["results"])

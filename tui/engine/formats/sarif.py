@@ -113,6 +113,20 @@ def _sarif_fix(plan: Plan, root: Path | None) -> dict[str, Any] | None:
     }
 
 
+def _anchor(root: Path | None) -> dict[str, Any] | None:
+    """Where a finding without a file of its own is shown: the project's ``.bedrock_agentcore.yaml``, the file that
+    names the runtime. Code scanning (GitHub) rejects a result without a location; with no project there is no file
+    in the repository to point at, so such results stay without one (README: pass ``--project`` for code scanning)."""
+    if root is None:
+        return None
+    from tui.project.agentcore_config import FILE_NAME
+
+    config = root / FILE_NAME
+    if not config.is_file():
+        return None
+    return {"physicalLocation": {"artifactLocation": _artifact(str(config), root)}}
+
+
 def _result(run: DoctorRun, f: Finding, rule_index: int, plan: Plan | None, root: Path | None) -> dict[str, Any]:
     kind, level = _kind_and_level(f)
     text = f.summary if not could_not_run(f) else f"could not run: {f.summary}"
@@ -139,6 +153,8 @@ def _result(run: DoctorRun, f: Finding, rule_index: int, plan: Plan | None, root
         result["fixes"] = [sarif_fix]
         first = sarif_fix["artifactChanges"][0]["artifactLocation"]
         result["locations"] = [{"physicalLocation": {"artifactLocation": first}}]
+    elif (anchor := _anchor(root)) is not None:
+        result["locations"] = [anchor]
     return result
 
 
