@@ -3,22 +3,13 @@ audit log (``a``), logs (``L``), and the start screen to change the target (``T`
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from textual.screen import Screen
-
+from tui.app.walk_checks import RunningChecks
 from tui.i18n import _
 
-if TYPE_CHECKING:
-    from tui.engine.report import SessionLog
-    from tui.engine.walk import Walk
 
-
-class OtherScreenKeys(Screen[None]):
+class OtherScreenKeys(RunningChecks):
     """Part of ``WalkScreen``: each action opens a screen over the walk (a chosen node comes back to ``jump_to``)."""
 
-    walk: Walk
-    session: SessionLog
     export_dir: str | None
     export_stamp: str | None
     _target_change_confirmed: bool
