@@ -60,14 +60,7 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
     notes: list[str] = []
     cuts: list[tuple[int, int, str]] = []
     era = _era(tree)
-    server_var = None
-    ctor: ast.Call | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            f = node.value.func
-            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
-            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
-                server_var, ctor = node.targets[0].id, node.value
+    server_var, ctor = _server(tree)
     if server_var is None or ctor is None:
         return text, []
     run_call: ast.Call | None = None
@@ -159,6 +152,18 @@ def _era(tree: ast.AST) -> str | None:
     return era
 
 
+def _server(tree: ast.AST) -> tuple[str | None, ast.Call | None]:
+    """The (last) ``name = FastMCP(...)``/``MCPServer(...)`` assignment: the name and the constructor call."""
+    server_var, ctor = None, None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            f = node.value.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
+            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
+                server_var, ctor = node.targets[0].id, node.value
+    return server_var, ctor
+
+
 def _apply(text: str, cuts: list[tuple[int, int, str]]) -> str:
     """``text`` with the cuts (start, end, replacement) made; raises ``SyntaxError`` unless it is valid Python."""
     out = text
@@ -204,13 +209,7 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
     tree = ast.parse(text)
     starts = _offsets(text)
     era = _era(tree)
-    server_var, ctor = None, None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            f = node.value.func
-            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
-            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
-                server_var, ctor = node.targets[0].id, node.value
+    server_var, ctor = _server(tree)
     if server_var is None or ctor is None or era is None:
         return text, ["no FastMCP/MCPServer server found: set stateless_http=True by hand"]
     run_call: ast.Call | None = None
