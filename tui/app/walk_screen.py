@@ -2,51 +2,41 @@
 
 from __future__ import annotations
 
-import asyncio
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import DataTable, Header, OptionList, Static, Tree
+from textual.widgets import DataTable, Header, OptionList, Tree
 
-from tui.app import icons
-from tui.app.checks_table import CheckRow, ChecksTable
 from tui.app.footer import LocalizedFooter
 from tui.app.live_run import LiveRun
-from tui.app.messages import (
-    CheckRunFinished,
-    CheckRunStarted,
-    NodeRunCancelled,
-    NodeRunFinished,
-    WalkMoved,
-    engine_message,
-)
+from tui.app.messages import WalkMoved, engine_message
 from tui.app.node_pane import NodePane
 from tui.app.path_tree import PathEntry, PathTree
-from tui.i18n import N_, Translated, _, ngettext
+from tui.app.status_line import StatusLine
+from tui.app.walk_elsewhere import OtherScreenKeys
+from tui.app.walk_fixes import FixKeys
+from tui.i18n import N_, Translated, _
 from tui.redact import redact_text
 
 if TYPE_CHECKING:
-    from textual.worker import Worker
-
     from tui.engine.events import Event
-    from tui.engine.fixing import FixOutcome, FixRequest
     from tui.engine.report import SessionLog
-    from tui.engine.walk import OfferedFix, Walk
-    from tui.results import CheckResult
+    from tui.engine.walk import Walk
 
 
-class WalkScreen(Screen[None]):
-    """Walk the decision tree: answer questions, watch checks run, follow branches, apply one-key fixes."""
+class WalkScreen(FixKeys, OtherScreenKeys):
+    """Walk the decision tree: answer questions, watch checks run, follow branches, apply one-key fixes.
+
+    The keys are all bound here, in footer order; running checks (``walk_checks.py``), fix keys
+    (``walk_fixes.py``) and the keys that open other screens (``walk_elsewhere.py``) live beside it.
+    """
 
     DEFAULT_CSS = """
     WalkScreen {
         #walk-main { height: 1fr; }
-        #status-line { height: 1; padding: 0 1; color: $text-muted; background: $panel; }
     }
     """
 
@@ -113,9 +103,8 @@ class WalkScreen(Screen[None]):
         self.export_dir = export_dir
         self.export_stamp = export_stamp
         self.live = LiveRun()
-        """The running node's rows (the walk stores results only when the node finishes)."""
         self._frame = 0
-        self._worker: Worker[Any] | None = None
+        self._worker = None
         self._target_change_confirmed = False
         walk.listener = self._engine_event
 
@@ -133,18 +122,13 @@ class WalkScreen(Screen[None]):
         screen_class = screen_class_for(cls, walk.playbook, walk.registry)
         return screen_class(walk, log, export_dir=export_dir, export_stamp=export_stamp)
 
-    @property
-    def running_node(self) -> str | None:
-        """Node whose checks are running now."""
-        return self.live.node
-
     # -- layout ----------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="walk-main"):
             yield PathTree(id="path")
             yield NodePane(id="node-pane")
-        yield Static("", id="status-line")
+        yield StatusLine("", id="status-line")
         yield LocalizedFooter(compact=True)
 
     def on_mount(self) -> None:
@@ -185,27 +169,7 @@ class WalkScreen(Screen[None]):
         pane.scroll_home(animate=False)
 
     def _status_line(self) -> None:
-        walk = self.walk
-        ran = sum(len(r) for r in walk.results.values())
-        problems = sum(1 for res in walk.results.values() for r in res.values() if r.is_problem)
-        facts = len(walk.facts)
-        parts = [
-            _("step {step}").format(step=len(walk.history) + 1),
-            ngettext("{count} check run", "{count} checks run", ran).format(count=ran),
-            ngettext("{count} problem", "{count} problems", problems).format(count=problems),
-            ngettext("{count} fact", "{count} facts", facts).format(count=facts),
-        ]
-        if self.session.fixes:
-            applied = len(self.session.fixes)
-            parts.append(ngettext("{count} fix applied", "{count} fixes applied", applied).format(count=applied))
-        text = " · ".join(parts)
-        self.query_one("#status-line", Static).update(Text(text))
-
-    def offered(self) -> list[OfferedFix]:
-        """Fixes the current node offers now (its check failed or warned; every fix at a diagnosis)."""
-        if self.running_node == self.walk.current:
-            return []
-        return self.walk.offered_fixes()
+        self.query_one(StatusLine).show_walk(self.walk, len(self.session.fixes))
 
     # -- which keys work here ------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -307,125 +271,9 @@ class WalkScreen(Screen[None]):
             self.walk.forward_by(entry.index + 1)
         self._moved()
 
-    # -- running checks -----------------------------------------------------------------------
-    def run_checks(self, node_id: str | None = None, only: set[str] | None = None) -> Worker[Any]:
-        """Start (or restart) a node's checks in the ``checks`` worker group."""
-        from tui.playbook.model import CheckNode
-
-        node_id = node_id or self.walk.current
-        node = self.walk.playbook.nodes[node_id]
-        assert isinstance(node, CheckNode)
-        run_id = self.live.start(self.walk, node_id, only)
-        self._spinner.resume()
-        if node_id == self.walk.current:
-            self.show_node()
-        self._worker = self._run_node_worker(node_id, only, run_id)
-        return self._worker
-
-    @work(exclusive=True, exit_on_error=False, group="checks", description="run a node's checks")
-    async def _run_node_worker(self, node_id: str, only: set[str] | None, run_id: int) -> dict[str, CheckResult]:
-        """Run the node through the walk (async; sync checks go to threads inside the runner)."""
-        try:
-            return await self.walk.run_node(node_id, only=only)
-        except asyncio.CancelledError:
-            if run_id == self.live.seq:
-                self.post_message(NodeRunCancelled(node_id, self.live.unfinished()))
-            raise
-        except Exception as exc:  # noqa: BLE001 - a bad playbook or engine bug must not kill the UI
-            self.notify(
-                _("Could not run {node}: {error}").format(node=node_id, error=f"{type(exc).__name__}: {exc}"),
-                severity="error",
-            )
-            if run_id == self.live.seq:
-                self.post_message(NodeRunCancelled(node_id, []))
-            raise
-
-    @on(CheckRunStarted)
-    def _check_started(self, message: CheckRunStarted) -> None:
-        self._update_live_row(self.live.check_started(message.node, message.key))
-
-    @on(CheckRunFinished)
-    def _check_finished(self, message: CheckRunFinished) -> None:
-        self._update_live_row(self.live.check_finished(message.node, message.key, message.result))
-
-    def _update_live_row(self, row: CheckRow | None) -> None:
-        if row is not None and self.running_node == self.walk.current:
-            table = self.query_one("#checks", ChecksTable)
-            table.update_row(row)
-            if table.highlighted_key == row.key:
-                self.query_one(NodePane).show_detail(self.walk)
-
-    @on(NodeRunFinished)
-    def _node_finished(self, message: NodeRunFinished) -> None:
-        self.session.record_run(message.node, message.results)
-        if message.node == self.running_node:
-            self._stop_running()
-        self.show_node()
-        self.refresh_bindings()
-
-    @on(NodeRunCancelled)
-    def _node_cancelled(self, message: NodeRunCancelled) -> None:
-        if message.node != self.running_node:
-            return
-        self._stop_running(message.running)
-        self.show_node()
-        if message.running:
-            count = len(message.running)
-            self.notify(
-                ngettext("Cancelled {count} running check.", "Cancelled {count} running checks.", count).format(
-                    count=count
-                ),
-                title=_("Cancelled"),
-                severity="warning",
-            )
-
-    def _stop_running(self, cancelled: list[str] | None = None) -> None:
-        self.live.stop(cancelled)
-        self._spinner.pause()
-
-    def _spinner_frame(self) -> str:
-        return icons.SPINNER[self._frame % len(icons.SPINNER)]
-
-    def _tick(self) -> None:
-        self._frame += 1
-        if self.running_node is None:
-            return
-        if self.running_node == self.walk.current:
-            self.query_one("#checks", ChecksTable).tick()
-        self.query_one("#path", PathTree).set_spinner(self.walk, self.running_node, self._spinner_frame())
-
-    def action_rerun(self) -> None:
-        """Run the current node's checks again."""
-        self.run_checks()
-
-    def action_cancel(self) -> None:
-        """Cancel the running checks; thread checks are told to stop and their results dropped."""
-        if self._worker is not None and self.running_node is not None:
-            self._worker.cancel()
-
     def action_escape_back(self) -> None:
         """esc when nothing runs: one step back, like b (while checks run, esc cancels them)."""
         self.action_back()
-
-    def action_change_target(self) -> None:
-        """T: the start screen, prefilled with this walk's target; esc there returns here, start begins a new walk.
-
-        With fixes applied in this session, a second T confirms: the new walk's session (and its export) starts
-        empty, while the audit log keeps every fix (undo stays possible from the audit viewer, per target).
-        """
-        fixes = len(self.session.fixes)
-        if fixes and not self._target_change_confirmed:
-            self._target_change_confirmed = True
-            self.notify(
-                f"{fixes} fix{'es' if fixes != 1 else ''} applied in this session: export it first (e) if you need it. "
-                "The audit log keeps them. Press T again to change the target.",
-                title="Change the target?",
-                severity="warning",
-                timeout=8,
-            )
-            return
-        self._target_change_confirmed = False
-        self.app.call_later(self.app.action_change_target)  # type: ignore[attr-defined]
 
     @on(Tree.NodeHighlighted, "#path")
     def _path_highlighted(self, event: Tree.NodeHighlighted[PathEntry]) -> None:
@@ -436,91 +284,8 @@ class WalkScreen(Screen[None]):
             return
         text = entry.describe(self.walk)
         if text:
-            self.query_one("#status-line", Static).update(Text(text, overflow="ellipsis", no_wrap=True))
+            self.query_one(StatusLine).show_text(text)
 
     @on(DataTable.RowHighlighted, "#checks")
     def _row_highlighted(self) -> None:
         self.query_one(NodePane).show_detail(self.walk)
-
-    # -- fixes ----------------------------------------------------------------------------------
-    def action_fix(self, key: str, node: str | None = None) -> None:
-        """Plan the fix bound to ``key``, confirm it in the modal, apply, verify (``run_fix``)."""
-        offered = {o.ref.key: o for o in self.offered()}
-        if key in offered:
-            self._fix_worker(offered[key])
-
-    @work(exclusive=True, exit_on_error=False, group="fix", description="plan, confirm and apply a fix")
-    async def _fix_worker(self, offered: OfferedFix) -> FixOutcome:
-        from tui.engine.fixing import run_fix
-
-        node = self.walk.current
-        outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=node, rerun=self._verify)
-        self.session.record_fix(node, offered.ref.key, outcome)
-        self._status_line()
-        self._report_fix(outcome)
-        return outcome
-
-    async def _confirm_fix(self, request: FixRequest) -> bool:
-        """The fix modal: the exact change, then Apply or Cancel."""
-        from tui.app.fix_modal import FixModal
-
-        if request.needed_by is not None:
-            title = _("needed first by: {title}").format(title=_(request.needed_by.title))
-        else:
-            title = self.walk.playbook.nodes[request.node or self.walk.current].title
-        confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title))
-        return confirmed
-
-    async def _verify(self, node_id: str) -> None:
-        """Re-run the node in the live table (esc still cancels it)."""
-        await self.run_checks(node_id).wait()
-
-    def _report_fix(self, outcome: FixOutcome) -> None:
-        from tui.app.fix_notices import fix_notices
-
-        for notice in fix_notices(outcome):
-            self.notify(notice.message, title=notice.title, severity=notice.severity, timeout=notice.timeout)
-
-    # -- other screens ----------------------------------------------------------------------------
-    def action_search(self, text: str = "") -> None:
-        """Symptom search (/): jump to the node that explains pasted error text."""
-        from tui.app.language import SEARCH_JUMP_REASON
-        from tui.app.search_screen import SearchScreen
-
-        def chosen(node_id: str | None) -> None:
-            if node_id:
-                self.jump_to(node_id, _(SEARCH_JUMP_REASON))
-
-        self.app.push_screen(SearchScreen(self.walk.playbook, text), chosen)
-
-    def action_export(self) -> None:
-        """Export the session (e)."""
-        from tui.app.export_screen import ExportScreen
-
-        self.app.push_screen(ExportScreen(self.walk, self.session, self.export_dir, self.export_stamp))
-
-    def action_bundle(self) -> None:
-        """Write a support bundle of this session (B); `agentcore-triage open` replays it."""
-        from tui.app.bundle_key import start_bundle
-
-        start_bundle(self, self.walk, self.session, directory=self.export_dir, stamp=self.export_stamp)
-
-    def action_audit(self) -> None:
-        """The audit-log viewer (a)."""
-        from tui.app.audit_screen import AuditScreen
-
-        self.app.push_screen(AuditScreen())
-
-    def action_logs(self) -> None:
-        """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""
-        from tui.app.logs_screen import LogsScreen
-
-        def chosen(node_id: str | None) -> None:
-            if node_id:
-                self.jump_to(node_id, "the logs screen: this node explains those log events")
-
-        self.app.push_screen(LogsScreen(self.walk), chosen)
-
-    def run_single_check(self, key: str) -> None:
-        """Run one check of the current node (command palette)."""
-        self.run_checks(only={key})

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from tui.checks.base import CheckContext
 from tui.checks.project import ProjectParams
+from tui.i18n import N_, _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
-NO_CLIENT = "no MCP client code in the project (my_mcp_client_remote*.py or a file importing mcp.client)"
+NO_CLIENT = N_("no MCP client code in the project ({pattern} or a file importing {module})")
+SESSION_HEADER = "Mcp-Session-Id"
 
 
 def _clients(params: ProjectParams):  # type: ignore[no-untyped-def]
@@ -30,8 +32,18 @@ def _rel(params: ProjectParams, path) -> str:  # type: ignore[no-untyped-def]
         return str(path)
 
 
-def _locations(params: ProjectParams, clients, attr: str) -> list[str]:  # type: ignore[no-untyped-def]
-    return [f"{_rel(params, c.path)}:{f.line}: {f.what}" for c in clients for f in getattr(c, attr)]
+def _findings(params: ProjectParams, attr: str, none_found: str) -> tuple[list[str], CheckResult | None]:
+    """Where the client code has findings of one kind (``attr`` of each client file), or the result when it has
+    none: skipped without client code, passed (``none_found`` with ``{files}``, how many were read, and ``{header}``)
+    without one."""
+    clients = _clients(params)
+    if not clients:
+        return [], skipped(_(NO_CLIENT).format(pattern="my_mcp_client_remote*.py", module="mcp.client"))
+    found = [f"{_rel(params, c.path)}:{f.line}: {f.what}" for c in clients for f in getattr(c, attr)]
+    if found:
+        return found, None
+    files = ngettext("{count} client file", "{count} client files", len(clients)).format(count=len(clients))
+    return [], passed(_(none_found).format(files=files, header=SESSION_HEADER))
 
 
 def _client_mcp(params: ProjectParams) -> tuple[str | None, bool]:
@@ -58,35 +70,47 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
     """Stateful server + client-chosen Mcp-Session-Id: the server rejects an id it never issued (400 on mcp 1.12, 404 "Session not found" later)."""
     from tui.project.scan import scan_project
 
-    clients = _clients(params)
-    if not clients:
-        return skipped(NO_CLIENT)
-    found = _locations(params, clients, "session_headers")
-    if not found:
-        return passed(f"{len(clients)} client file(s): no hand-made Mcp-Session-Id")
+    found, verdict = _findings(params, "session_headers", N_("{files}: no hand-made {header}"))
+    if verdict is not None:
+        return verdict
     server = scan_project(params.dir).server
     known = server is not None and server.server_var is not None
     given, stateless = server.setting("stateless_http") if known else (False, None)  # type: ignore[union-attr]
     evidence = {"findings": found, "server_stateless_http": stateless if given else None}
     if given and stateless is True:
         return warned(
-            f"{found[0]}: the client sets Mcp-Session-Id itself; the stateless server ignores it, a stateful one would reject it",
+            _(
+                "{place}: the client sets {header} itself; the stateless server ignores it, a stateful one would "
+                "reject it"
+            ).format(place=found[0], header=SESSION_HEADER),
             evidence=evidence,
         )
     if not known or (given and stateless is not False):
         return warned(
-            f"{found[0]}: the client sets Mcp-Session-Id itself; a stateful server rejects an id it never issued "
-            "(whether this server is stateful could not be read from the project)",
+            _(
+                "{place}: the client sets {header} itself; a stateful server rejects an id it never issued "
+                "(whether this server is stateful could not be read from the project)"
+            ).format(place=found[0], header=SESSION_HEADER),
             evidence=evidence,
         )
     return failed(
-        f"stateful server + client-chosen Mcp-Session-Id ({found[0]}): the server rejects an id it never issued "
-        '(400 "No valid session ID provided" on mcp 1.12, 404 "Session not found" on later versions)',
-        details="A stateful server (`stateless_http` "
-        + ("False" if given else "not set, so stateful")
-        + ") creates the session on `initialize` and returns its id; a request carrying any other id is refused. "
-        "The guide's `Mcp-Session-Id: session-<time>` therefore breaks the very first call. Drop the header, or run "
-        "the server stateless (fix `project.stateless`).",
+        _(
+            "stateful server + client-chosen {header} ({place}): the server rejects an id it never issued "
+            "(400 {rejected_112} on mcp 1.12, 404 {rejected_later} on later versions)"
+        ).format(
+            header=SESSION_HEADER,
+            place=found[0],
+            rejected_112='"No valid session ID provided"',
+            rejected_later='"Session not found"',
+        ),
+        details=_(
+            "A stateful server ({setting}) creates the session on `initialize` and returns its id; a request "
+            "carrying any other id is refused. The guide's `{header}: session-<time>` therefore breaks the very "
+            "first call. Drop the header, or run the server stateless (fix `project.stateless`)."
+        ).format(
+            setting="`stateless_http=False`" if given else _("`stateless_http` not set, so stateful"),
+            header=SESSION_HEADER,
+        ),
         evidence=evidence,
     )
 
@@ -101,22 +125,21 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
 )
 def client_uuid_patch(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The guide's `JSONRPCMessage.model_validate_json` patch: id 0 becomes "0" on 1.12 clients; on 2.x the assignment raises."""
-    clients = _clients(params)
-    if not clients:
-        return skipped(NO_CLIENT)
-    found = _locations(params, clients, "uuid_patches")
-    if not found:
-        return passed(f"{len(clients)} client file(s): no JSONRPCMessage patch")
+    found, verdict = _findings(params, "uuid_patches", N_("{files}: no JSONRPCMessage patch"))
+    if verdict is not None:
+        return verdict
     requirement, v2 = _client_mcp(params)
-    effect = (
-        "on mcp 2.x `JSONRPCMessage` is a type union and the assignment raises "
-        "`AttributeError: 'types.UnionType' object has no attribute 'model_validate_json'` before anything is sent"
-        if v2
-        else 'on mcp 1.x clients (1.12) it quotes every bare id, so the answer to request id 0 comes back as "0", matches no '
-        "pending request, and the client waits until it times out"
-    )
+    if v2:
+        effect = _(
+            "on mcp 2.x `JSONRPCMessage` is a type union and the assignment raises {error} before anything is sent"
+        ).format(error="`AttributeError: 'types.UnionType' object has no attribute 'model_validate_json'`")
+    else:
+        effect = _(
+            'on mcp 1.x clients (1.12) it quotes every bare id, so the answer to request id 0 comes back as "0", '
+            "matches no pending request, and the client waits until it times out"
+        )
     return failed(
-        f"{found[0]}: the guide's UUID monkeypatch; {effect}",
+        _("{place}: the guide's UUID monkeypatch; {effect}").format(place=found[0], effect=effect),
         evidence={"findings": found, "mcp_requirement": requirement},
     )
 
@@ -131,15 +154,14 @@ def client_uuid_patch(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def client_initialize_params(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """`initialize` with `"params": {}` is invalid (-32602 Invalid params), not a fix for -32603 (guide §3.1)."""
-    clients = _clients(params)
-    if not clients:
-        return skipped(NO_CLIENT)
-    found = _locations(params, clients, "initialize_empty_params")
-    if not found:
-        return passed(f"{len(clients)} client file(s): no initialize with empty params")
+    found, verdict = _findings(params, "initialize_empty_params", N_("{files}: no initialize with empty params"))
+    if verdict is not None:
+        return verdict
     return failed(
-        f"{found[0]}: initialize with empty params is rejected with -32602 Invalid params "
-        "(protocolVersion, capabilities and clientInfo are required)",
+        _(
+            "{place}: initialize with empty params is rejected with -32602 Invalid params "
+            "(protocolVersion, capabilities and clientInfo are required)"
+        ).format(place=found[0]),
         evidence={"findings": found},
     )
 
@@ -155,19 +177,21 @@ def client_initialize_params(ctx: CheckContext, params: ProjectParams) -> CheckR
 )
 def client_mcp_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """mcp 2.x removed `streamablehttp_client` (now `streamable_http_client`) and wants `read_timeout_seconds` in seconds."""
-    clients = _clients(params)
-    if not clients:
-        return skipped(NO_CLIENT)
-    found = _locations(params, clients, "v1_api")
-    if not found:
-        return passed(f"{len(clients)} client file(s) use no mcp 1.x-only client API")
+    found, verdict = _findings(params, "v1_api", N_("{files}: no mcp 1.x-only client API"))
+    if verdict is not None:
+        return verdict
     requirement, v2 = _client_mcp(params)
     evidence = {"findings": found, "mcp_requirement": requirement}
     if not v2:
-        return passed(f"1.x client API with `{requirement}` (pinned below 2)", evidence=evidence)
+        return passed(
+            _("1.x client API with {requirement} (pinned below 2)").format(requirement=f"`{requirement}`"),
+            evidence=evidence,
+        )
     return failed(
-        f"{found[0]}: mcp 1.x client API, but `{requirement or 'mcp (unpinned)'}` installs mcp 2.x, where "
-        "`streamablehttp_client` does not exist (ImportError), `streamable_http_client` yields two streams, not three, "
-        "and `read_timeout_seconds` is a float",
+        _(
+            "{place}: mcp 1.x client API, but {requirement} installs mcp 2.x, where `streamablehttp_client` does not "
+            "exist (ImportError), `streamable_http_client` yields two streams, not three, and `read_timeout_seconds` "
+            "is a float"
+        ).format(place=found[0], requirement=f"`{requirement}`" if requirement else _("`mcp` (unpinned)")),
         evidence=evidence,
     )

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from tui.checks.base import CheckContext
 from tui.checks.project import ProjectParams
+from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -17,6 +18,10 @@ ARM64 = re.compile(r"arm64|aarch64", re.IGNORECASE)
 # Official per-architecture repositories on Docker Hub (amd64/python, arm64v8/python).
 ARCH_REPOSITORY = re.compile(r"^(?:docker\.io/)?(amd64|i386|arm32v[67]|arm64v8)/", re.IGNORECASE)
 SYSTEM_USERS = frozenset({"root", "nobody", "daemon", "bin", "sys", "www-data", "mail", "games"})
+AGENTCORE_YAML = ".bedrock_agentcore.yaml"
+EXEC_FORMAT_ERROR = "`exec format error`"
+NO_DOCKERFILE = N_("no Dockerfile")
+NO_FROM = N_("the Dockerfile has no FROM")
 INSTRUMENT_PACKAGES = re.compile(
     r"\b(aws[-_.]opentelemetry[-_.]distro|opentelemetry[-_.]distro|opentelemetry[-_.]instrumentation)\b", re.IGNORECASE
 )
@@ -60,14 +65,18 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     evidence: dict[str, object] = {"agentcore_yaml_platform": configured or None}
     if configured and NOT_ARM.search(configured):
         return failed(
-            f".bedrock_agentcore.yaml builds for {configured}: AgentCore runs linux/arm64, the container fails with `exec format error`",
+            _("{file} builds for {platform}: AgentCore runs linux/arm64, the container fails with {error}").format(
+                file=AGENTCORE_YAML, platform=configured, error=EXEC_FORMAT_ERROR
+            ),
             evidence=evidence,
-            remediation="Set `platform: linux/arm64` in .bedrock_agentcore.yaml (agentcore configure) and build again.",
+            remediation=_("Set {setting} in {file} (agentcore configure) and build again.").format(
+                setting="`platform: linux/arm64`", file=AGENTCORE_YAML
+            ),
         )
     if not found:
         if found is None:
-            return skipped("no Dockerfile (the toolkit builds ARM64 by default)")
-        return failed("the Dockerfile has no FROM", evidence=evidence)
+            return skipped(_("no Dockerfile (the toolkit builds ARM64 by default)"))
+        return failed(_(NO_FROM), evidence=evidence)
     final = found[-1]
     evidence |= {"stages": [{"line": s.line, "from": s.image, "platform": s.platform} for s in found]}
     for stage in found:
@@ -78,26 +87,35 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         what = f"--platform={stage.platform}" if arch and NOT_ARM.search(arch) else stage.image
         if stage is final:
             return failed(
-                f"Dockerfile line {stage.line}: the final stage is `FROM {what}`, not linux/arm64: "
-                "AgentCore starts it with `exec format error`",
+                _(
+                    "Dockerfile line {line}: the final stage is {instruction}, not linux/arm64: AgentCore starts it with {error}"
+                ).format(line=stage.line, instruction=f"`FROM {what}`", error=EXEC_FORMAT_ERROR),
                 evidence=evidence,
             )
         return warned(
-            f"Dockerfile line {stage.line}: build stage `FROM {what}` is not arm64; binaries copied from it into the "
-            "arm64 image fail with `exec format error`",
+            _(
+                "Dockerfile line {line}: build stage {instruction} is not arm64; binaries copied from it into the "
+                "arm64 image fail with {error}"
+            ).format(line=stage.line, instruction=f"`FROM {what}`", error=EXEC_FORMAT_ERROR),
             evidence=evidence,
         )
     pinned = (final.platform and ARM64.search(final.platform)) or _image_arch(final.image) == "arm64"
     if pinned:
-        return passed(f"Dockerfile line {final.line}: FROM pins linux/arm64", evidence=evidence)
+        return passed(_("Dockerfile line {line}: FROM pins linux/arm64").format(line=final.line), evidence=evidence)
     if configured and ARM64.search(configured):
-        return passed(f".bedrock_agentcore.yaml builds for {configured}", evidence=evidence)
+        return passed(
+            _("{file} builds for {platform}").format(file=AGENTCORE_YAML, platform=configured), evidence=evidence
+        )
     return warned(
-        "nothing in the project pins linux/arm64: a plain `docker build` on an x86 machine makes an image that "
-        "fails with `exec format error` on AgentCore",
+        _(
+            "nothing in the project pins linux/arm64: a plain `docker build` on an x86 machine makes an image that "
+            "fails with {error} on AgentCore"
+        ).format(error=EXEC_FORMAT_ERROR),
         evidence=evidence,
-        remediation="Build with `--platform linux/arm64` (the toolkit's CodeBuild deploy does), or write "
-        "`FROM --platform=linux/arm64 …`.",
+        remediation=_(
+            "Build with `--platform linux/arm64` (the toolkit's CodeBuild deploy does), or write "
+            "`FROM --platform=linux/arm64 …`."
+        ),
     )
 
 
@@ -111,37 +129,52 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """A USER name that no RUN of the final stage creates fails with `unable to find user`; a numeric id always resolves."""
-    _, found = _docker(params)
+    found = _docker(params)[1]
     if not found:
-        return skipped("no Dockerfile" if found is None else "the Dockerfile has no FROM")
+        return skipped(_(NO_DOCKERFILE if found is None else NO_FROM))
     final = found[-1]
     user = final.last("USER")
     if user is None:
-        return passed("no USER: the server runs as root in its microVM")
+        return passed(_("no USER: the server runs as root in its microVM"))
     name = user.args.split(":", 1)[0].strip()
     evidence = {"line": user.line, "user": user.args}
     if name.isdigit() or name.startswith("$"):
-        return passed(f"line {user.line}: USER {user.args} (numeric)", evidence=evidence)
+        return passed(
+            _("line {line}: {instruction} (numeric)").format(line=user.line, instruction=f"USER {user.args}"),
+            evidence=evidence,
+        )
     if name in SYSTEM_USERS:
-        return passed(f"line {user.line}: USER {name} (exists in Debian-based images)", evidence=evidence)
+        return passed(
+            _("line {line}: {instruction} (exists in Debian-based images)").format(
+                line=user.line, instruction=f"USER {name}"
+            ),
+            evidence=evidence,
+        )
     creates = re.compile(rf"\b(useradd|adduser)\b[^&;|]*\b{re.escape(name)}\b")
     made_here = [r.line for r in final.all("RUN") if creates.search(r.args)]
     if made_here:
         return passed(
-            f"line {user.line}: USER {name}, created on line {made_here[0]}",
-            details="Named users work on AgentCore. A platform that enforces runAsNonRoot can only verify a numeric "
-            f"`USER`; `USER {name}` → `USER <its uid>` avoids that.",
+            _("line {line}: {instruction}, created on line {created}").format(
+                line=user.line, instruction=f"USER {name}", created=made_here[0]
+            ),
+            details=_(
+                "Named users work on AgentCore. A platform that enforces runAsNonRoot can only verify a numeric "
+                "`USER`; {instruction} → `USER <its uid>` avoids that."
+            ).format(instruction=f"`USER {name}`"),
             evidence=evidence,
         )
     elsewhere = [r.line for s in found[:-1] for r in s.all("RUN") if creates.search(r.args)]
-    where = (
-        f"it is created in an earlier build stage (line {elsewhere[0]}), which the final image does not inherit"
-        if elsewhere
-        else "no RUN in the final stage creates it (useradd/adduser)"
-    )
+    if elsewhere:
+        where = _(
+            "it is created in an earlier build stage (line {line}), which the final image does not inherit"
+        ).format(line=elsewhere[0])
+    else:
+        where = _("no RUN in the final stage creates it (useradd/adduser)")
     return failed(
-        f"line {user.line}: USER {name}: {where}; the container fails to start with `unable to find user {name}` "
-        "unless the base image has that user",
+        _(
+            "line {line}: {instruction}: {where}; the container fails to start with {error} unless the base image "
+            "has that user"
+        ).format(line=user.line, instruction=f"USER {name}", where=where, error=f"`unable to find user {name}`"),
         evidence=evidence | {"created_in_earlier_stage": elsewhere or None},
     )
 
@@ -151,14 +184,14 @@ def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
     for name in ("aws-opentelemetry-distro", "opentelemetry-distro", "opentelemetry-instrumentation"):
         req = scan.requirement(name)
         if req is not None:
-            return f"{Path(scan.requirements_path).name} line {req.line}"
+            return _("{file} line {line}").format(file=Path(scan.requirements_path).name, line=req.line)
     if scan.dockerfile:
         from tui.project.dockerfile import stages
 
         for stage in stages(scan.dockerfile)[-1:]:
             for run in stage.all("RUN"):
                 if INSTRUMENT_PACKAGES.search(run.args):
-                    return f"Dockerfile line {run.line}"
+                    return _("{file} line {line}").format(file="Dockerfile", line=run.line)
     pyproject = Path(scan.root) / "pyproject.toml"
     if pyproject.is_file() and INSTRUMENT_PACKAGES.search(
         pyproject.read_text(encoding="utf-8", errors="replace")[:200_000]
@@ -182,24 +215,34 @@ def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> Check
 
     scan, found = _docker(params)
     if not found:
-        return skipped("no Dockerfile" if found is None else "the Dockerfile has no FROM")
+        return skipped(_(NO_DOCKERFILE if found is None else NO_FROM))
     final = found[-1]
     command = final.last("ENTRYPOINT") or final.last("CMD")
     uses = [
         c for c in (final.last("ENTRYPOINT"), final.last("CMD")) if c and "opentelemetry-instrument" in command_words(c)
     ]
     if not uses:
+        if command is None:
+            return skipped(_("the start command does not use opentelemetry-instrument"))
         return skipped(
-            "the start command does not use opentelemetry-instrument" + (f" (line {command.line})" if command else "")
+            _("the start command does not use opentelemetry-instrument (line {line})").format(line=command.line)
         )
     where = _installs_instrument(scan)
     evidence = {"line": uses[0].line, "command": uses[0].text, "installed_by": where}
     if where:
-        return passed(f"line {uses[0].line} runs opentelemetry-instrument, installed by {where}", evidence=evidence)
+        return passed(
+            _("line {line} runs opentelemetry-instrument, installed by {where}").format(line=uses[0].line, where=where),
+            evidence=evidence,
+        )
     return failed(
-        f"line {uses[0].line}: `{uses[0].text}` but nothing installs opentelemetry-instrument: the container exits "
-        '(`exec: "opentelemetry-instrument": executable file not found in $PATH`)',
-        details="The command comes with aws-opentelemetry-distro (via opentelemetry-instrumentation). Without it the "
-        "runtime stays READY and clients get `-32010 Runtime initialization time exceeded`.",
+        _("line {line}: {command} but nothing installs opentelemetry-instrument: the container exits ({error})").format(
+            line=uses[0].line,
+            command=f"`{uses[0].text}`",
+            error='`exec: "opentelemetry-instrument": executable file not found in $PATH`',
+        ),
+        details=_(
+            "The command comes with aws-opentelemetry-distro (via opentelemetry-instrumentation). Without it the "
+            "runtime stays READY and clients get {error}."
+        ).format(error="`-32010 Runtime initialization time exceeded`"),
         evidence=evidence,
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.checks.base import CheckContext
 from tui.checks.project import ProjectParams
+from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, passed, skipped, warned
 
@@ -26,21 +27,27 @@ def role_helper(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 
     root = Path(params.dir).expanduser()
     if not root.is_dir():
-        return skipped(f"project directory {params.dir} does not exist")
+        return skipped(_("project directory {dir} does not exist").format(dir=params.dir))
     helpers = find_role_helpers(root)
     places = [f"{h.path.relative_to(root)}:{h.delete_line} {h.function}()" for h in helpers]
     dropping = [p for p, h in zip(places, helpers, strict=False) if not h.keeps_policies]
     evidence = {"helpers": places, "dropping_policies": dropping}
     if not helpers:
-        return passed("no project code deletes and re-creates an IAM role", evidence=evidence)
+        return passed(_("no project code deletes and re-creates an IAM role"), evidence=evidence)
     if not dropping:
-        return passed(f"{places[0]} re-creates the role but keeps its inline policies", evidence=evidence)
+        return passed(
+            _("{place} re-creates the role but keeps its inline policies").format(place=places[0]), evidence=evidence
+        )
     return warned(
-        f"{dropping[0]} deletes and re-creates the execution role: the next run silently drops every inline policy "
-        "added since (agentcore-triage's fixes included)",
-        details="The AgentCore samples' `create_agentcore_role` deletes the role's inline policies and the role when "
-        "it exists, then creates it again with only its own `AgentCorePolicy`. A permission added by "
-        "`iam.role_policy` (or by hand) is gone after the next deploy, and the runtime's log or trace writes fail "
-        "again. Patch the helper (fix `project.role_helper`) or put the permissions into its policy.",
+        _(
+            "{place} deletes and re-creates the execution role: the next run silently drops every inline policy "
+            "added since (agentcore-triage's fixes included)"
+        ).format(place=dropping[0]),
+        details=_(
+            "The AgentCore samples' `create_agentcore_role` deletes the role's inline policies and the role when "
+            "it exists, then creates it again with only its own `AgentCorePolicy`. A permission added by "
+            "`iam.role_policy` (or by hand) is gone after the next deploy, and the runtime's log or trace writes fail "
+            "again. Patch the helper (fix `project.role_helper`) or put the permissions into its policy."
+        ),
         evidence=evidence,
     )

@@ -97,7 +97,7 @@ def render_fleet_junit(fleet: Any) -> str:
     """JUnit XML: one ``testsuite`` per runtime, its testcases exactly as ``doctor --format junit`` writes them."""
     from xml.etree import ElementTree as ET
 
-    from tui.engine.formats.junit import render_junit
+    from tui.engine.formats.junit import count_cases, render_junit
     from tui.redact import redact_text
 
     root = ET.Element("testsuites", name="agentcore-triage doctor fleet")
@@ -110,15 +110,7 @@ def render_fleet_junit(fleet: Any) -> str:
         if member.problem is not None:
             case = ET.SubElement(suite, "testcase", name="doctor", classname="fleet", time="0.000")
             ET.SubElement(case, "error", message=redact_text(member.problem), type="could-not-run")
-        cases = suite.findall("testcase")
-        counts = {
-            "tests": len(cases),
-            "failures": sum(1 for c in cases if c.find("failure") is not None),
-            "errors": sum(1 for c in cases if c.find("error") is not None),
-            "skipped": sum(1 for c in cases if c.find("skipped") is not None),
-        }
-        for key, value in counts.items():
-            suite.set(key, str(value))
+        for key, value in count_cases(suite).items():
             totals[key] += value
     for key, value in totals.items():
         root.set(key, str(value))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 from tui.fixes.base import Fix, Plan, file_change, reverse_file_change
@@ -14,28 +15,54 @@ class ProjectFixParams(CheckParams):
     dir: str
 
 
-def _plan(fix: Fix, title: str, path: Path, new_text: str | None, summary: str, notes: list[str] | None = None) -> Plan:
-    old = path.read_text(encoding="utf-8") if path.exists() else None
-    if new_text == old:
+class ProjectFileFix(Fix):
+    """A fix to one of the project's files: a unified diff of the whole file, undone by restoring it."""
+
+    changes_files = True
+
+    def nothing_to_do(self, title: str, summary: str) -> Plan:
+        """A plan without actions: ``summary`` says why (the fix is then no longer offered)."""
+        return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=summary)
+
+    def file_plan(
+        self, title: str, path: Path, new_text: str | None, summary: str, notes: list[str] | None = None
+    ) -> Plan:
+        """``path`` rewritten to ``new_text``, applied only if the file is unchanged since planning."""
+        old = path.read_text(encoding="utf-8") if path.exists() else None
+        if new_text == old:
+            return Plan(
+                fix=self.id,
+                title=title,
+                risk=Risk.MUTATING,
+                summary=f"{path.name} already right",
+                permissions=[f"write {path}"],
+            )
+        change = file_change(path, new_text, description=summary)
         return Plan(
-            fix=fix.id,
+            fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=f"{path.name} already right",
+            summary=summary,
+            actions=[change],
+            undo=[reverse_file_change(change)],
             permissions=[f"write {path}"],
+            before={"path": str(path), "sha256": change.before_sha256},
+            notes=notes or [],
         )
-    change = file_change(path, new_text, description=summary)
-    return Plan(
-        fix=fix.id,
-        title=title,
-        risk=Risk.MUTATING,
-        summary=summary,
-        actions=[change],
-        undo=[reverse_file_change(change)],
-        permissions=[f"write {path}"],
-        before={"path": str(path), "sha256": change.before_sha256},
-        notes=notes or [],
-    )
+
+    def entry_point_plan(self, title: str, patch: Callable[[str], tuple[str, list[str]]], unchanged: str) -> Plan:
+        """The server entry point through ``patch`` (AST-based: new text, what changed); ``unchanged`` says why
+        nothing did."""
+        from tui.project.scan import scan_project
+
+        entry = scan_project(self.params.dir).entry
+        if entry is None:
+            return self.nothing_to_do(title, "no server entry point found")
+        try:
+            new, notes = patch(entry.read_text(encoding="utf-8"))
+        except SyntaxError as exc:
+            return self.nothing_to_do(title, f"{entry.name} does not parse: {exc.msg}")
+        return self.file_plan(title, entry, new, f"{entry.name}: " + ("; ".join(notes) if notes else unchanged), notes)
 
 
 def _requirements(root: Path) -> Path:
@@ -53,10 +80,8 @@ def _requirements(root: Path) -> Path:
     permissions=("write requirements.txt",),
     undoable=True,
 )
-class PinMcp(Fix):
+class PinMcp(ProjectFileFix):
     """FastMCP code gets `mcp>=1.23.2,<2` (1.23.2 silences the ClosedResourceError noise); MCPServer code gets `mcp>=2.3,<3`."""
-
-    changes_files = True
 
     def plan(self) -> Plan:
         from tui.project.scan import scan_project
@@ -76,7 +101,7 @@ class PinMcp(Fix):
             if lines and not lines[-1].endswith("\n"):
                 lines[-1] += "\n"
             lines.append(wanted + "\n")
-        return _plan(self, "Pin mcp", path, "".join(lines), f"requirements: {wanted}")
+        return self.file_plan("Pin mcp", path, "".join(lines), f"requirements: {wanted}")
 
 
 @fixer(
@@ -87,18 +112,18 @@ class PinMcp(Fix):
     permissions=("write requirements.txt",),
     undoable=True,
 )
-class AddOtelDistro(Fix):
+class AddOtelDistro(ProjectFileFix):
     """Adds `aws-opentelemetry-distro>=0.10.0` so the runtime can export traces and OTEL logs."""
-
-    changes_files = True
 
     def plan(self) -> Plan:
         path = _requirements(Path(self.params.dir))
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if re.search(r"^\s*aws[-_.]opentelemetry[-_.]distro\b", text, re.IGNORECASE | re.MULTILINE):
-            return _plan(self, "Add aws-opentelemetry-distro", path, text, "already listed")
+            return self.file_plan("Add aws-opentelemetry-distro", path, text, "already listed")
         new = text + ("" if text.endswith("\n") or not text else "\n") + "aws-opentelemetry-distro>=0.10.0\n"
-        return _plan(self, "Add aws-opentelemetry-distro", path, new, "requirements: aws-opentelemetry-distro>=0.10.0")
+        return self.file_plan(
+            "Add aws-opentelemetry-distro", path, new, "requirements: aws-opentelemetry-distro>=0.10.0"
+        )
 
 
 @fixer(
@@ -109,28 +134,18 @@ class AddOtelDistro(Fix):
     permissions=("write Dockerfile",),
     undoable=True,
 )
-class OtelInstrument(Fix):
+class OtelInstrument(ProjectFileFix):
     """Prefixes the Dockerfile's CMD with opentelemetry-instrument (exec form kept)."""
-
-    changes_files = True
 
     def plan(self) -> Plan:
         path = Path(self.params.dir) / "Dockerfile"
         if not path.exists():
-            return Plan(
-                fix=self.id,
-                title="Start under opentelemetry-instrument",
-                risk=Risk.MUTATING,
-                summary="no Dockerfile to change",
-            )
+            return self.nothing_to_do("Start under opentelemetry-instrument", "no Dockerfile to change")
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         index = max((i for i, line in enumerate(lines) if re.match(r"\s*CMD\b", line, re.IGNORECASE)), default=None)
         if index is None:
-            return Plan(
-                fix=self.id,
-                title="Start under opentelemetry-instrument",
-                risk=Risk.MUTATING,
-                summary="the Dockerfile has no CMD; add one by hand",
+            return self.nothing_to_do(
+                "Start under opentelemetry-instrument", "the Dockerfile has no CMD; add one by hand"
             )
         line = lines[index]
         if "opentelemetry-instrument" in line:
@@ -140,8 +155,7 @@ class OtelInstrument(Fix):
         else:
             new_line = re.sub(r"(CMD\s+)", r"\1opentelemetry-instrument ", line, count=1, flags=re.IGNORECASE)
         lines[index] = new_line
-        return _plan(
-            self,
+        return self.file_plan(
             "Start under opentelemetry-instrument",
             path,
             "".join(lines),
@@ -157,26 +171,11 @@ class OtelInstrument(Fix):
     permissions=("write the server entry point",),
     undoable=True,
 )
-class ServerCode(Fix):
+class ServerCode(ProjectFileFix):
     """Removes @mcp.middleware/exception_handler handlers and connection_timeout/keep_alive/default_headers options,
     moves 2.x run-only options from MCPServer(...) to run(...), and binds host 0.0.0.0."""
 
-    changes_files = True
-
     def plan(self) -> Plan:
         from tui.project.patch import fix_server_code
-        from tui.project.scan import scan_project
 
-        scan = scan_project(self.params.dir)
-        if scan.entry is None:
-            return Plan(fix=self.id, title="Fix server code", risk=Risk.MUTATING, summary="no server entry point found")
-        text = scan.entry.read_text(encoding="utf-8")
-        new, notes = fix_server_code(text)
-        return _plan(
-            self,
-            "Fix server code",
-            scan.entry,
-            new,
-            f"{scan.entry.name}: " + ("; ".join(notes) if notes else "nothing to change"),
-            notes,
-        )
+        return self.entry_point_plan("Fix server code", fix_server_code, "nothing to change")

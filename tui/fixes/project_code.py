@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.fixes.base import Fix, Plan
-from tui.fixes.project import ProjectFixParams, _plan
+from tui.fixes.base import Plan
+from tui.fixes.project import ProjectFileFix, ProjectFixParams
 from tui.registry import fixer
 from tui.results import Risk
 
@@ -22,28 +22,13 @@ from tui.results import Risk
     permissions=("write the server entry point",),
     undoable=True,
 )
-class MakeStateless(Fix):
+class MakeStateless(ProjectFileFix):
     """`stateless_http=False` → `True` where the mcp version takes it: `FastMCP(...)` on 1.x, `run(...)` on 2.x."""
-
-    changes_files = True
 
     def plan(self) -> Plan:
         from tui.project.patch import make_stateless
-        from tui.project.scan import scan_project
 
-        scan = scan_project(self.params.dir)
-        title = "Run the server stateless"
-        if scan.entry is None:
-            return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary="no server entry point found")
-        text = scan.entry.read_text(encoding="utf-8")
-        try:
-            new, notes = make_stateless(text)
-        except SyntaxError as exc:
-            return Plan(
-                fix=self.id, title=title, risk=Risk.MUTATING, summary=f"{scan.entry.name} does not parse: {exc.msg}"
-            )
-        summary = f"{scan.entry.name}: " + ("; ".join(notes) if notes else "already stateless_http=True")
-        plan = _plan(self, title, scan.entry, new, summary, notes)
+        plan = self.entry_point_plan("Run the server stateless", make_stateless, "already stateless_http=True")
         if plan.actions:
             plan.notes.append(
                 "Stateless servers cannot send server-to-client requests (elicitation, sampling, progress); "
@@ -60,11 +45,9 @@ class MakeStateless(Fix):
     permissions=("write the role helper's file",),
     undoable=True,
 )
-class KeepInlinePolicies(Fix):
+class KeepInlinePolicies(ProjectFileFix):
     """Patches helpers such as the sample's `create_agentcore_role`: read the role's inline policies before it is
     deleted, put them back with put_role_policy after create_role."""
-
-    changes_files = True
 
     def plan(self) -> Plan:
         from tui.project.role_helper import find_role_helpers, keep_inline_policies
@@ -72,16 +55,13 @@ class KeepInlinePolicies(Fix):
         title = "Keep inline policies in the role helper"
         helpers = [h for h in find_role_helpers(self.params.dir) if not h.keeps_policies]
         if not helpers:
-            return Plan(
-                fix=self.id,
-                title=title,
-                risk=Risk.MUTATING,
-                summary="no helper that deletes and re-creates the role (or it keeps inline policies already)",
+            return self.nothing_to_do(
+                title, "no helper that deletes and re-creates the role (or it keeps inline policies already)"
             )
         helper = helpers[0]
         path = Path(helper.path)
         new, notes = keep_inline_policies(path.read_text(encoding="utf-8"), helper.function)
-        plan = _plan(self, title, path, new, f"{path.name}: " + "; ".join(notes), notes)
+        plan = self.file_plan(title, path, new, f"{path.name}: " + "; ".join(notes), notes)
         if len(helpers) > 1:
             plan.notes.append(
                 f"{len(helpers) - 1} more helper(s) delete and re-create a role: "

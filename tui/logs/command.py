@@ -146,21 +146,14 @@ def _playbook(ref: str) -> Any:
     lines needs only its nodes and signatures, and `playbooks validate` is there for the rest."""
     from pathlib import Path
 
-    from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook_files
+    from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook, shipped_playbook_files
 
     path = Path(ref)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
-        shipped = shipped_playbook_files()
-        found = next((f for f in shipped if f.stem == ref), None)
-        for file in shipped if found is None else []:
-            try:
-                if load_playbook(file).playbook.id == ref:
-                    found = file
-                    break
-            except PlaybookLoadError:
-                continue
+        found = shipped_playbook(ref)
         if found is None:
-            raise LogsUsage(f"--playbook {ref!r}: no such playbook (shipped: {', '.join(f.stem for f in shipped)})")
+            shipped = ", ".join(f.stem for f in shipped_playbook_files())
+            raise LogsUsage(f"--playbook {ref!r}: no such playbook (shipped: {shipped})")
         path = found
     try:
         return load_playbook(path).playbook

@@ -462,3 +462,16 @@ def shipped_playbook_files() -> list[Path]:
     from tui.playbook import locate
 
     return [f for f in locate.shipped_playbook_files() if not locate.is_translation_file(f)]
+
+
+def shipped_playbook(ref: str) -> Path | None:
+    """The shipped playbook whose file stem, else whose id, is ``ref``; None when there is none."""
+    shipped = shipped_playbook_files()
+    found = next((f for f in shipped if f.stem == ref), None)
+    for file in shipped if found is None else []:
+        try:
+            if load_playbook(file).playbook.id == ref:
+                return file
+        except PlaybookLoadError:
+            continue
+    return found

@@ -28,20 +28,14 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
 
     Raises ``ValueError`` with one message naming every problem (the CLI and the TUI show it as is).
     """
-    from tui.playbook.locate import missing_hint, shipped_playbook_files
+    from tui.playbook.loader import shipped_playbook, shipped_playbook_files
+    from tui.playbook.locate import missing_hint
 
     path = Path(ref)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
-        shipped = shipped_playbook_files()
-        found = next((f for f in shipped if f.stem == ref), None)
-        for file in shipped if found is None else []:
-            try:
-                if load_playbook(file).playbook.id == ref:
-                    found = file
-                    break
-            except PlaybookLoadError:
-                continue
+        found = shipped_playbook(ref)
         if found is None:
+            shipped = shipped_playbook_files()
             known = ", ".join(f.stem for f in shipped)
             if not shipped:
                 raise ValueError(f"no playbook {ref!r}: {missing_hint()}, or give a path to a .yaml file")

@@ -59,20 +59,8 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
     starts = _offsets(text)
     notes: list[str] = []
     cuts: list[tuple[int, int, str]] = []
-    era = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module in ("mcp.server.fastmcp", "mcp.server.fastmcp.server"):
-            era = "v1"
-        elif isinstance(node, ast.ImportFrom) and node.module in ("mcp.server", "mcp.server.mcpserver"):
-            era = "v2"
-    server_var = None
-    ctor: ast.Call | None = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            f = node.value.func
-            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
-            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
-                server_var, ctor = node.targets[0].id, node.value
+    era = _era(tree)
+    server_var, ctor = _server(tree)
     if server_var is None or ctor is None:
         return text, []
     run_call: ast.Call | None = None
@@ -150,6 +138,34 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
             cuts.append((end, end, sep + extra))
     if not cuts:
         return text, []
+    return _apply(text, cuts), notes
+
+
+def _era(tree: ast.AST) -> str | None:
+    """``v1`` (FastMCP from mcp 1.x), ``v2`` (MCPServer from mcp 2.x) by the module's imports, else None."""
+    era = None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module in ("mcp.server.fastmcp", "mcp.server.fastmcp.server"):
+            era = "v1"
+        elif isinstance(node, ast.ImportFrom) and node.module in ("mcp.server", "mcp.server.mcpserver"):
+            era = "v2"
+    return era
+
+
+def _server(tree: ast.AST) -> tuple[str | None, ast.Call | None]:
+    """The (last) ``name = FastMCP(...)``/``MCPServer(...)`` assignment: the name and the constructor call."""
+    server_var, ctor = None, None
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            f = node.value.func
+            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
+            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
+                server_var, ctor = node.targets[0].id, node.value
+    return server_var, ctor
+
+
+def _apply(text: str, cuts: list[tuple[int, int, str]]) -> str:
+    """``text`` with the cuts (start, end, replacement) made; raises ``SyntaxError`` unless it is valid Python."""
     out = text
     tidy = []
     for a, b, repl in _merge(cuts):
@@ -161,7 +177,7 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
     for a, b, repl in sorted(tidy, key=lambda c: (c[0], c[1]), reverse=True):
         out = out[:a] + repl + out[b:]
     ast.parse(out)  # the patch must leave valid Python
-    return out, notes
+    return out
 
 
 def _merge(cuts: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -192,19 +208,8 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
     """
     tree = ast.parse(text)
     starts = _offsets(text)
-    era = None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module in ("mcp.server.fastmcp", "mcp.server.fastmcp.server"):
-            era = "v1"
-        elif isinstance(node, ast.ImportFrom) and node.module in ("mcp.server", "mcp.server.mcpserver"):
-            era = "v2"
-    server_var, ctor = None, None
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
-            f = node.value.func
-            name = f.id if isinstance(f, ast.Name) else getattr(f, "attr", None)
-            if name in ("FastMCP", "MCPServer") and isinstance(node.targets[0], ast.Name):
-                server_var, ctor = node.targets[0].id, node.value
+    era = _era(tree)
+    server_var, ctor = _server(tree)
     if server_var is None or ctor is None or era is None:
         return text, ["no FastMCP/MCPServer server found: set stateless_http=True by hand"]
     run_call: ast.Call | None = None
@@ -242,17 +247,7 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
         sep = "" if not has_args else (" " if inner.rstrip().endswith(",") else ", ")
         cuts.append((end, end, sep + "stateless_http=True"))
         notes.append(f"{where}: add stateless_http=True (line {target.lineno})")
-    out = text
-    tidy = []
-    for a, b, repl in _merge(cuts):
-        m = re.search(r",[ \t]*$", text[:a])
-        if not repl and m and re.match(r"\s*\)", text[b:]) and "\n" not in text[a:b]:
-            a = m.start()
-        tidy.append((a, b, repl))
-    for a, b, repl in sorted(tidy, key=lambda c: (c[0], c[1]), reverse=True):
-        out = out[:a] + repl + out[b:]
-    ast.parse(out)  # the patch must leave valid Python
-    return out, notes
+    return _apply(text, cuts), notes
 
 
 def _dotted_name(node: ast.AST) -> str:

@@ -64,6 +64,20 @@ def _testcase(suite: ET.Element, f: Finding, playbook: str) -> None:
         ET.SubElement(case, "system-out").text = f"warning: {_body(f)}"
 
 
+def count_cases(suite: ET.Element) -> dict[str, int]:
+    """Set a ``testsuite``'s tests, failures, errors and skipped from its testcases; returns the counts."""
+    cases = suite.findall("testcase")
+    counts = {
+        "tests": len(cases),
+        "failures": sum(1 for c in cases if c.find("failure") is not None),
+        "errors": sum(1 for c in cases if c.find("error") is not None),
+        "skipped": sum(1 for c in cases if c.find("skipped") is not None),
+    }
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    return counts
+
+
 def render_junit(run: DoctorRun) -> str:
     """The JUnit XML report (every text redacted)."""
     playbook = run.playbook.id
@@ -76,17 +90,9 @@ def render_junit(run: DoctorRun) -> str:
     totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
     total_time = 0.0
     for suite in suites.values():
-        cases = suite.findall("testcase")
-        counts = {
-            "tests": len(cases),
-            "failures": sum(1 for c in cases if c.find("failure") is not None),
-            "errors": sum(1 for c in cases if c.find("error") is not None),
-            "skipped": sum(1 for c in cases if c.find("skipped") is not None),
-        }
-        suite_time = sum(float(c.get("time", "0")) for c in cases)
-        for key, value in counts.items():
-            suite.set(key, str(value))
+        for key, value in count_cases(suite).items():
             totals[key] += value
+        suite_time = sum(float(c.get("time", "0")) for c in suite.findall("testcase"))
         suite.set("time", f"{suite_time:.3f}")
         total_time += suite_time
     for key, value in totals.items():
