@@ -7,16 +7,16 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, md_table, setup
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
 # (key, what the probe leaves out or changes, accept, content type)
 NEGATIVE = [
-    ("no-content-type", "no Content-Type", "application/json, text/event-stream", None),
-    ("no-accept", "no Accept", None, "application/json"),
-    ("accept-json-only", "Accept: application/json only", "application/json", "application/json"),
-    ("accept-sse-only", "Accept: text/event-stream only", "text/event-stream", "application/json"),
+    ("no-content-type", N_("no Content-Type"), "application/json, text/event-stream", None),
+    ("no-accept", N_("no Accept"), None, "application/json"),
+    ("accept-json-only", N_("Accept: application/json only"), "application/json", "application/json"),
+    ("accept-sse-only", N_("Accept: text/event-stream only"), "text/event-stream", "application/json"),
     ("content-type-case", "Content-Type: Application/JSON", "application/json, text/event-stream", "Application/JSON"),
 ]
 
@@ -87,7 +87,9 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
             else:
                 entry["cause"] = "accepted"
             negatives[key] = entry
-            rows.append((label, probe.line(), c.summary if c else _("accepted by this server"), c.advice if c else ""))
+            rows.append(
+                (_(label), probe.line(), c.summary if c else _("accepted by this server"), c.advice if c else "")
+            )
             if s.remaining() < 0.5:
                 break
         extra: list[str] = []

@@ -92,7 +92,7 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
         ms=f"{probe.elapsed * 1000:.0f}",
     )
     details = _("{line}; capabilities: {capabilities}.").format(
-        line=f"`{probe.line()}`", capabilities=", ".join(evidence["capabilities"]) or _("none")
+        line=f"`{probe.line()}`", capabilities=", ".join(f"`{c}`" for c in evidence["capabilities"]) or _("none")
     ) + (
         " "
         + _("Redirected via {locations}: use the final URL.").format(

@@ -95,7 +95,7 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
         evidence["classified"] = cause_fields(cause, probe)
         return failed(
             _("mcp client failed with {error} — the raw request shows: {cause}").format(
-                error=sdk_line[:120], cause=cause.summary
+                error=f"`{sdk_line[:120]}`", cause=cause.summary
             ),
             details=details + f"\n\n```\n{probe.body[:300]}\n```",
             remediation=cause.advice,
@@ -104,7 +104,7 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
         )
     return failed(
         _("mcp client failed with {error} during {stage}, although a raw initialize succeeds").format(
-            error=sdk_line[:160], stage=outcome.stage
+            error=f"`{sdk_line[:160]}`", stage=outcome.stage
         ),
         details=details
         + "\n\n"

@@ -14,7 +14,7 @@ from tui.checks.endpoint._common import (
     setup,
     short_id,
 )
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
@@ -63,7 +63,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
             )
             rows.append(
                 (
-                    "tools/list + issued id",
+                    N_("tools/list + issued id"),
                     reuse.line(),
                     _("reused") if reuse.ok and reuse.result is not None else _("rejected"),
                 )
@@ -74,9 +74,9 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
             session_id=BOGUS_SESSION,
             headers=hdrs,
         )
-        rows.append(("tools/list + bogus id", bogus.line(), _meaning(bogus)))
+        rows.append((N_("tools/list + bogus id"), bogus.line(), _meaning(bogus)))
         missing = await p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs)
-        rows.append(("tools/list, no id", missing.line(), _meaning(missing)))
+        rows.append((N_("tools/list, no id"), missing.line(), _meaning(missing)))
         closed = None
         if sid:
             closed = await p.request(
@@ -86,7 +86,9 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 {"Mcp-Session-Id": sid, "Accept": "application/json, text/event-stream", **hdrs},
                 timeout=min(2.0, s.probe_timeout),
             )
-            rows.append(("DELETE + issued id", closed.line(), _("session closed") if closed.ok else _("not closed")))
+            rows.append(
+                (N_("DELETE + issued id"), closed.line(), _("session closed") if closed.ok else _("not closed"))
+            )
     evidence["probes"] = {r[0]: r[1] for r in rows}
     evidence["session_id_issued"] = bool(sid)
     low_bogus = (bogus.body or "").lower()
@@ -95,7 +97,8 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
     )
     mode = "stateful" if stateful else "stateless"
     facts = {"endpoint.mode": mode, "endpoint.session_issued": bool(sid)}
-    table = md_table(rows, (_("request"), _("answer"), _("meaning")))
+    # the evidence keeps the English request labels; the table shows them in the current language
+    table = md_table([(_(r[0]), *r[1:]) for r in rows], (_("request"), _("answer"), _("meaning")))
     if stateful and sid and reuse is not None and not (reuse.ok and reuse.result is not None):
         c = classify(reuse, s.target)
         return failed(

@@ -16,6 +16,12 @@ PROBE_TOOL_PREFIX = "agentcore-triage-probe-"
 CUT_CODES = ("reset-mid-body", "sse-no-response", "reset", "stalled", "too-large")
 """Transport failures that mean the reply started (or was due) and did not arrive whole."""
 
+CALL_LABEL = N_("tools/call {tool} (a tool that does not exist)")
+ABORTED_LABEL = N_("tools/list, hung up right after the response headers")
+AFTER_LABEL = N_("tools/list after the abort (same session)")
+FRESH_LABEL = N_("initialize after the abort (new session)")
+"""Probe labels: English in the evidence, translated in the table of the details."""
+
 NOISE_NOTE = N_(
     '`ClosedResourceError` / "Error in message router" in the server log after a client disconnects is mostly noise: '
     "mcp 1.12–1.23.1 logged it for every stateless request and for early 4xx answers, and mcp ≥ 1.23.2 logs it at debug "
@@ -74,7 +80,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
         call = await p.post(
-            f"tools/call {tool} (a tool that does not exist)",
+            CALL_LABEL.format(tool=tool),
             jsonrpc.request("tools/call", 6, {"name": tool, "arguments": {}}),
             session_id=sid,
             headers=hdrs,
@@ -82,7 +88,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     # A new connection for what follows: a cut reply may have taken the old one down.
     async with s.prober() as p:
         aborted = await p.post(
-            "tools/list, hung up right after the response headers",
+            ABORTED_LABEL,
             jsonrpc.request("tools/list", 7),
             session_id=sid,
             headers=hdrs,
@@ -90,10 +96,8 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         )
     # A new connection again: the aborted one is gone, as with a real client that gave up.
     async with s.prober() as p:
-        after = await p.post(
-            "tools/list after the abort (same session)", jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs
-        )
-        fresh = await p.post("initialize after the abort (new session)", jsonrpc.initialize(9))
+        after = await p.post(AFTER_LABEL, jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs)
+        fresh = await p.post(FRESH_LABEL, jsonrpc.initialize(9))
         for probe in (fresh,):
             if probe.session_id:
                 await p.request(
@@ -108,7 +112,8 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 "DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout)
             )
     probes = (call, aborted, after, fresh)
-    rows: list[tuple[str, ...]] = [(pr.label, pr.line()) for pr in probes]
+    shown = (_(CALL_LABEL).format(tool=tool), _(ABORTED_LABEL), _(AFTER_LABEL), _(FRESH_LABEL))
+    rows: list[tuple[str, ...]] = [(label, pr.line()) for label, pr in zip(shown, probes, strict=True)]
     evidence["probes"] = [pr.evidence() for pr in probes]
     table = md_table(rows, (_("request"), _("answer")))
     note = probe_tool_note(tool)
