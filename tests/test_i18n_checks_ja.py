@@ -114,6 +114,10 @@ SCENARIOS = {
     "headers": {"endpoint.headers": "fail"},
     "missing-log-group": {"logs.group.runtime": "fail"},
     "resource-policy": {"logs.policy.xray": "fail"},
+    "logs-permissions": {"logs.errors.recent": "warn"},
+    "trace-destination": {"xray.destination": "fail"},
+    "boundary": {"logs.errors.recent": "warn"},
+    "session-stream": {"endpoint.stream": "fail"},
 }
 
 
