@@ -240,7 +240,7 @@ def _on_target(action: dict[str, Any], targets: dict[str, Any]) -> bool:
 )
 @aws_errors
 def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
-    """The logs reader (``tui.logs``) over the runtime group and the OTEL group for the last N minutes: events
+    """The logs reader (`tui.logs`) over the runtime group and the OTEL group for the last N minutes: events
     grouped by the node that explains them, actionable errors above noise; errors older than a fix still in
     force on this runtime's targets (for that node) no longer count."""
     if not _signatures(ctx) or ctx.playbook is None:
