@@ -70,7 +70,7 @@ class JwtInfo:
 def _ago(seconds: float) -> str:
     seconds = int(seconds)
     if seconds < 120:
-        return f"{seconds} s"
+        return _("{seconds} s").format(seconds=seconds)
     if seconds < 7200:
         return _("{minutes} min").format(minutes=seconds // 60)
     if seconds < 172800:
