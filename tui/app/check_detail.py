@@ -30,7 +30,7 @@ def detail_markdown(key: str, spec: CheckSpec | None, result: CheckResult | None
             ),
         ]
         if spec is not None and spec.description:
-            lines += ["", spec.description]
+            lines += ["", _(spec.description)]
         return "\n".join(lines)
     status = icons.label(icons.STATUS_LABEL, result.status.value).upper()
     duration = icons.format_duration(result.duration)

@@ -34,7 +34,7 @@ class RequiredParams(CheckParams):
 def context_required(ctx: CheckContext, params: RequiredParams) -> CheckResult:
     """Fails when a context value this branch needs was not given.
 
-    ``endpoint`` counts as given when it can be built from what was given (a runtime ARN): the endpoint
+    `endpoint` counts as given when it can be built from what was given (a runtime ARN): the endpoint
     checks then probe that URL, so saying "not set" would contradict them.
     """
     values = dict(ctx.context.values())

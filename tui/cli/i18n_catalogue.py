@@ -44,7 +44,8 @@ def extract() -> Any:
 
 
 def registry_texts() -> list[tuple[str, tuple[str, int]]]:
-    """Titles and remediations of every registered check and fix, with where they are declared.
+    """Titles, remediations and descriptions (docstrings) of every registered check, titles of every fix, with where
+    they are declared.
 
     They are declared as ``@check(title=..., remediation=...)`` / ``@fixer(title=...)`` arguments, which Babel
     cannot see as messages; the screens, reports and CLI show them through ``_()``.
@@ -56,7 +57,9 @@ def registry_texts() -> list[tuple[str, tuple[str, int]]]:
     root = Path(__file__).resolve().parent.parent.parent
     registry = load_all()
     out: list[tuple[str, tuple[str, int]]] = []
-    declared: list[tuple[Any, tuple[str, ...]]] = [(c.func, (c.title, c.remediation)) for c in registry.checks.values()]
+    declared: list[tuple[Any, tuple[str, ...]]] = [
+        (c.func, (c.title, c.remediation, c.description)) for c in registry.checks.values()
+    ]
     declared += [(f.cls, (f.title,)) for f in registry.fixes.values()]
     for obj, texts in declared:
         try:

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tui.i18n import _
+
 EXPIRY_WARNING_SECONDS = 300
 SIGV4_SERVICE = "bedrock-agentcore"
 
@@ -42,12 +44,12 @@ class JwtInfo:
 
     def expiry_text(self) -> str:
         if self.expires_at is None:
-            return "no expiry claim"
+            return _("no expiry claim")
         when = datetime.fromtimestamp(self.expires_at, tz=UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
         left = self.seconds_left or 0
         if left <= 0:
-            return f"expired {_ago(-left)} ago ({when})"
-        return f"expires in {_ago(left)} ({when})"
+            return _("expired {duration} ago ({when})").format(duration=_ago(-left), when=when)
+        return _("expires in {duration} ({when})").format(duration=_ago(left), when=when)
 
     def claims(self) -> dict[str, Any]:
         """What may be shown: issuer, client, audience, expiry (never the token)."""
@@ -68,12 +70,12 @@ class JwtInfo:
 def _ago(seconds: float) -> str:
     seconds = int(seconds)
     if seconds < 120:
-        return f"{seconds} s"
+        return _("{seconds} s").format(seconds=seconds)
     if seconds < 7200:
-        return f"{seconds // 60} min"
+        return _("{minutes} min").format(minutes=seconds // 60)
     if seconds < 172800:
-        return f"{seconds // 3600} h"
-    return f"{seconds // 86400} days"
+        return _("{hours} h").format(hours=seconds // 3600)
+    return _("{days} days").format(days=seconds // 86400)
 
 
 def _b64json(segment: str) -> Any:
@@ -173,17 +175,18 @@ def build_auth(context: Any, target: Any, mode: str = "auto") -> Auth:
     hint = getattr(target, "auth_hint", None)
     if mode == "auto":
         if hint == "jwt":
-            mode, why = "bearer", "the runtime has a JWT authorizer"
+            mode, why = "bearer", _("the runtime has a JWT authorizer")
         elif hint == "sigv4":
-            mode, why = "sigv4", "the runtime has no JWT authorizer (IAM/SigV4)"
+            mode, why = "sigv4", _("the runtime has no JWT authorizer (IAM/SigV4)")
         elif token:
-            mode, why = "bearer", f"a token was given ({getattr(context, 'token_source', None) or 'token'})"
+            source = getattr(context, "token_source", None) or "token"
+            mode, why = "bearer", _("a token was given ({source})").format(source=source)
         elif getattr(target, "agentcore", False):
-            mode, why = "sigv4", "AgentCore invocation URL and no bearer token given"
+            mode, why = "sigv4", _("AgentCore invocation URL and no bearer token given")
         else:
-            mode, why = "none", "no token given"
+            mode, why = "none", _("no token given")
     else:
-        why = f"auth mode {mode} requested"
+        why = _("auth mode {mode} requested").format(mode=mode)
     auth = Auth(
         mode=mode,
         token=token if mode == "bearer" else None,
@@ -192,13 +195,16 @@ def build_auth(context: Any, target: Any, mode: str = "auto") -> Auth:
         reason=why,
     )
     if mode == "bearer" and not token:
-        auth.problem = "bearer auth needed but no token was given (use --token-env VAR or --token-file PATH)"
+        auth.problem = _("bearer auth needed but no token was given (use --token-env VAR or --token-file PATH)")
     if mode == "sigv4":
         try:
             creds = _aws_credentials(context)
         except Exception as exc:  # noqa: BLE001 - profile errors become an explanation
-            creds, auth.problem = None, f"AWS credentials could not be loaded: {type(exc).__name__}: {exc}"
+            creds, auth.problem = (
+                None,
+                _("AWS credentials could not be loaded: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+            )
         if creds is None and not auth.problem:
-            auth.problem = "SigV4 needs AWS credentials and none were found (profile, environment or instance role)"
+            auth.problem = _("SigV4 needs AWS credentials and none were found (profile, environment or instance role)")
         auth.credentials = creds
     return auth

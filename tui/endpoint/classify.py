@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.endpoint.probe import ProbeResult
+from tui.i18n import _
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     ctype = probe.content_type
     hint = ""
     if target is not None and getattr(target, "problems", None):
-        hint = " Also: " + target.problems[0] + "."
+        hint = " " + _("Also: {problem}.").format(problem=target.problems[0])
 
     if 200 <= status < 300:
         err = probe.rpc_error
@@ -63,33 +64,53 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
         if status == 202 and probe.request_id is not None:
             return Cause(
                 "accepted-request",
-                "HTTP 202 Accepted to a request: the server took it for a notification and will never answer",
-                "Use a string or integer `id` (not a float, null, boolean or object) in every JSON-RPC request.",
+                _("HTTP 202 Accepted to a request: the server took it for a notification and will never answer"),
+                _("Use a string or integer `id` (not a float, null, boolean or object) in every JSON-RPC request."),
                 "tools",
             )
         if ctype == "text/html" or low.lstrip().startswith(("<!doctype html", "<html")):
             login = bool(_LOGIN_RE.search(body))
-            via = f" (after redirects to {probe.redirects[-1]['location']})" if probe.redirects else ""
+            via = (
+                _(" (after redirects to {location})").format(location=probe.redirects[-1]["location"])
+                if probe.redirects
+                else ""
+            )
+            page = (
+                _("HTTP {status} with an HTML login page{via} instead of an MCP response")
+                if login
+                else _("HTTP {status} with an HTML page{via} instead of an MCP response")
+            )
             return Cause(
                 "html-login" if login else "html",
-                f"HTTP {status} with an HTML {'login ' if login else ''}page{via} instead of an MCP response",
-                "The URL points at a web app or an SSO/auth proxy, not the MCP endpoint: use the server's `/mcp` URL "
-                "(AgentCore: `https://bedrock-agentcore.<region>.amazonaws.com/runtimes/<encoded ARN>/invocations?qualifier=DEFAULT`) "
-                "and send a bearer token the proxy accepts.",
+                page.format(status=status, via=via),
+                _(
+                    "The URL points at a web app or an SSO/auth proxy, not the MCP endpoint: use the server's `/mcp` URL "
+                    "(AgentCore: `https://bedrock-agentcore.<region>.amazonaws.com/runtimes/<encoded ARN>/invocations?qualifier=DEFAULT`) "
+                    "and send a bearer token the proxy accepts."
+                ),
                 "initialize",
             )
         if probe.request_id is not None and probe.response is None:
             if ctype not in ("application/json", "text/event-stream"):
                 return Cause(
                     "not-mcp",
-                    f"HTTP {status} with Content-Type `{ctype or 'none'}`, which is neither JSON nor SSE: not an MCP endpoint",
-                    "Check the URL: MCP Streamable HTTP answers POSTs with `application/json` or `text/event-stream`.",
+                    _(
+                        "HTTP {status} with Content-Type {content_type}, which is neither JSON nor SSE: not an MCP endpoint"
+                    ).format(status=status, content_type=f"`{ctype or 'none'}`"),
+                    _(
+                        "Check the URL: MCP Streamable HTTP answers POSTs with `application/json` or `text/event-stream`."
+                    ),
                     "initialize",
                 )
             return Cause(
                 "no-response",
-                f"HTTP {status} {ctype} but no JSON-RPC response with the request's id in the body",
-                "Look at the body below: something between the client and the server rewrites responses, or this is not an MCP server.",
+                _("HTTP {status} {content_type} but no JSON-RPC response with the request's id in the body").format(
+                    status=status, content_type=ctype
+                ),
+                _(
+                    "Look at the body below: something between the client and the server rewrites responses, or this "
+                    "is not an MCP server."
+                ),
                 "initialize",
             )
         return None
@@ -97,24 +118,29 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     if status == 400 and "invalid content-type" in low:
         return Cause(
             "content-type",
-            'HTTP 400 "Invalid Content-Type header": the POST had no `Content-Type: application/json`',
-            "Send `Content-Type: application/json` on every POST (the MCP SDK clients do; hand-written curl/requests code often does not). "
-            "This is a 400, not a 415; mcp 1.x logged it as `Missing Content-Type header in POST request`.",
+            _('HTTP 400 "Invalid Content-Type header": the POST had no `Content-Type: application/json`'),
+            _(
+                "Send `Content-Type: application/json` on every POST (the MCP SDK clients do; hand-written curl/requests "
+                "code often does not). This is a 400, not a 415; mcp 1.x logged it as "
+                "`Missing Content-Type header in POST request`."
+            ),
             "headers",
         )
     if status == 400 and "missing session id" in low:
         return Cause(
             "missing-session",
-            'HTTP 400 "Bad Request: Missing session ID": a stateful server got a request without `Mcp-Session-Id`',
-            "Send `initialize` first and echo its `Mcp-Session-Id` on every later request, or run the server stateless "
-            "(`streamable_http_app(stateless_http=True)`), which AgentCore recommends.",
+            _('HTTP 400 "Bad Request: Missing session ID": a stateful server got a request without `Mcp-Session-Id`'),
+            _(
+                "Send `initialize` first and echo its `Mcp-Session-Id` on every later request, or run the server "
+                "stateless (`streamable_http_app(stateless_http=True)`), which AgentCore recommends."
+            ),
             "session",
         )
     if status == 400 and "unsupported protocol version" in low:
         return Cause(
             "protocol-version",
             'HTTP 400 "Unsupported protocol version"',
-            "Send an `MCP-Protocol-Version` the server supports, or none.",
+            _("Send an `MCP-Protocol-Version` the server supports, or none."),
             "initialize",
         )
     if status == 401 or (status == 403 and "origin" not in low):
@@ -122,86 +148,122 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     if status == 403 and "invalid origin" in low:
         return Cause(
             "origin",
-            'HTTP 403 "Invalid Origin header": the server\'s DNS-rebinding protection rejects this Origin',
-            "Only browsers send Origin: add the web app's origin to `TransportSecuritySettings(allowed_origins=[...])`.",
+            _('HTTP 403 "Invalid Origin header": the server\'s DNS-rebinding protection rejects this Origin'),
+            _(
+                "Only browsers send Origin: add the web app's origin to `TransportSecuritySettings(allowed_origins=[...])`."
+            ),
             "headers",
         )
     if status == 404:
         if "session" in low and not any(k.lower() == "mcp-session-id" for k in probe.sent):
             return Cause(
                 "injected-session",
-                'HTTP 404 "Session not found" to a request that carried no session id: something in front (AgentCore) added an '
-                "`Mcp-Session-Id` the stateful server never issued",
-                "AgentCore puts its own `Mcp-Session-Id` on requests; a stateful Python server rejects it. Run the server stateless "
-                "(`streamable_http_app(stateless_http=True)`), which AgentCore recommends.",
+                _(
+                    'HTTP 404 "Session not found" to a request that carried no session id: something in front '
+                    "(AgentCore) added an `Mcp-Session-Id` the stateful server never issued"
+                ),
+                _(
+                    "AgentCore puts its own `Mcp-Session-Id` on requests; a stateful Python server rejects it. Run the "
+                    "server stateless (`streamable_http_app(stateless_http=True)`), which AgentCore recommends."
+                ),
                 "session",
             )
         if "session" in low:
             return Cause(
                 "unknown-session",
-                'HTTP 404 "Session not found": the `Mcp-Session-Id` is unknown or expired on this server',
-                "Start a new session with `initialize` (the SDK client does not re-initialize after a 404). Behind AgentCore, "
-                "a stateful server loses sessions when requests land on another microVM: run it stateless.",
+                _('HTTP 404 "Session not found": the `Mcp-Session-Id` is unknown or expired on this server'),
+                _(
+                    "Start a new session with `initialize` (the SDK client does not re-initialize after a 404). Behind "
+                    "AgentCore, a stateful server loses sessions when requests land on another microVM: run it stateless."
+                ),
                 "session",
             )
         return Cause(
             "not-found",
-            f"HTTP 404{' ' + body[:60] if body and len(body) < 60 else ''}: nothing is served at {probe.url}",
-            "Use the exact MCP path: `/mcp` for a server you run (mcp's default `streamable_http_path`), or "
-            "`/runtimes/<URL-encoded runtime ARN>/invocations?qualifier=DEFAULT` on AgentCore." + hint,
+            _("{status}: nothing is served at {url}").format(
+                status=f"HTTP 404{' ' + body[:60] if body and len(body) < 60 else ''}", url=probe.url
+            ),
+            _(
+                "Use the exact MCP path: `/mcp` for a server you run (mcp's default `streamable_http_path`), or "
+                "`/runtimes/<URL-encoded runtime ARN>/invocations?qualifier=DEFAULT` on AgentCore."
+            )
+            + hint,
             "initialize",
         )
     if status == 405:
         return Cause(
             "method",
-            f"HTTP 405 Method Not Allowed ({probe.headers.get('allow', 'no Allow header')})",
-            "MCP Streamable HTTP takes POST at the MCP path; check the URL points at the MCP endpoint, not a page or health route.",
+            f"HTTP 405 Method Not Allowed ({probe.headers.get('allow') or _('no Allow header')})",
+            _(
+                "MCP Streamable HTTP takes POST at the MCP path; check the URL points at the MCP endpoint, not a page or "
+                "health route."
+            ),
             "initialize",
         )
     if status == 406:
         if "mcp accept header must contain" in low:
             return Cause(
                 "accept-frontdoor",
-                'HTTP 406 from AgentCore: "MCP Accept header must contain: application/json, text/event-stream"',
-                "Send `Accept: application/json, text/event-stream` on every request; AgentCore rejects the request before it reaches your server.",
+                _('HTTP 406 from AgentCore: "MCP Accept header must contain: application/json, text/event-stream"'),
+                _(
+                    "Send `Accept: application/json, text/event-stream` on every request; AgentCore rejects the request "
+                    "before it reaches your server."
+                ),
                 "headers",
             )
         both = "both" in low
         return Cause(
             "accept",
-            "HTTP 406 Not Acceptable: the server needs `Accept` to list "
-            + ("both `application/json` and `text/event-stream`" if both else "`application/json`"),
-            "Send `Accept: application/json, text/event-stream` (SSE-mode servers need both; JSON-mode servers need application/json).",
+            _(
+                "HTTP 406 Not Acceptable: the server needs `Accept` to list both `application/json` and `text/event-stream`"
+            )
+            if both
+            else _("HTTP 406 Not Acceptable: the server needs `Accept` to list `application/json`"),
+            _(
+                "Send `Accept: application/json, text/event-stream` (SSE-mode servers need both; JSON-mode servers "
+                "need application/json)."
+            ),
             "headers",
         )
     if status == 413:
         return Cause(
             "request-too-large",
             "HTTP 413 Request body too large",
-            "Requests over 4 MiB are refused by mcp servers: send less data per call.",
+            _("Requests over 4 MiB are refused by mcp servers: send less data per call."),
             "initialize",
         )
     if status == 415:
         return Cause(
             "media-type",
-            'HTTP 415 "Unsupported Media Type: Content-Type must be application/json" (the value is not exactly `application/json`)',
-            "Send `Content-Type: application/json` in lower case; the check is case-sensitive, and `application/json-rpc` is refused too.",
+            _(
+                'HTTP 415 "Unsupported Media Type: Content-Type must be application/json" (the value is not exactly '
+                "`application/json`)"
+            ),
+            _(
+                "Send `Content-Type: application/json` in lower case; the check is case-sensitive, and "
+                "`application/json-rpc` is refused too."
+            ),
             "headers",
         )
     if status == 421:
         return Cause(
             "host-protection",
-            'HTTP 421 "Invalid Host header": the server\'s DNS-rebinding protection rejects the Host it sees behind a proxy',
-            'The app was built with the default `host="127.0.0.1"`, which turns on Host checks. Build it with '
-            '`streamable_http_app(host="0.0.0.0")` (what AgentCore expects) or pass `transport_security=TransportSecuritySettings('
-            'allowed_hosts=["your.host:*"])`.',
+            _(
+                'HTTP 421 "Invalid Host header": the server\'s DNS-rebinding protection rejects the Host it sees behind '
+                "a proxy"
+            ),
+            _(
+                'The app was built with the default `host="127.0.0.1"`, which turns on Host checks. Build it with '
+                '`streamable_http_app(host="0.0.0.0")` (what AgentCore expects) or pass '
+                '`transport_security=TransportSecuritySettings(allowed_hosts=["your.host:*"])`.'
+            ),
             "headers",
         )
     if status == 429:
         return Cause(
             "throttled",
-            "HTTP 429 Too Many Requests: throttled",
-            "Retry with backoff; check the runtime's quotas.",
+            _("HTTP 429 Too Many Requests: throttled"),
+            _("Retry with backoff; check the runtime's quotas."),
             "initialize",
         )
     if status >= 500:
@@ -213,27 +275,37 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
         if status in (502, 503, 504):
             return Cause(
                 "upstream",
-                f"HTTP {status} {probe.reason}: a proxy or load balancer could not get an answer from the server",
-                "The server behind it is down, crashing or too slow: check its logs and that it listens on 0.0.0.0:8000/mcp.",
+                _("{status}: a proxy or load balancer could not get an answer from the server").format(
+                    status=f"HTTP {status} {probe.reason}"
+                ),
+                _(
+                    "The server behind it is down, crashing or too slow: check its logs and that it listens on "
+                    "0.0.0.0:8000/mcp."
+                ),
                 "initialize",
             )
         return Cause(
             "server-error",
             f"HTTP {status} {probe.reason}" + (f": {body[:120]}" if body else ""),
-            "The server failed while handling the request: read its logs (AgentCore: /aws/bedrock-agentcore/runtimes/<id>-DEFAULT).",
+            _(
+                "The server failed while handling the request: read its logs "
+                "(AgentCore: /aws/bedrock-agentcore/runtimes/<id>-DEFAULT)."
+            ),
             "initialize",
         )
     if 300 <= status < 400:
         return Cause(
             "redirect",
-            f"HTTP {status} redirect to {probe.headers.get('location', '?')} that was not followed",
-            "Use the final URL directly; MCP clients follow only same-origin 307/308 redirects.",
+            _("HTTP {status} redirect to {location} that was not followed").format(
+                status=status, location=probe.headers.get("location", "?")
+            ),
+            _("Use the final URL directly; MCP clients follow only same-origin 307/308 redirects."),
             "initialize",
         )
     return Cause(
         "http",
         f"HTTP {status} {probe.reason}" + (f": {body[:120]}" if body else ""),
-        "See the response body in the evidence.",
+        _("See the response body in the evidence."),
         "initialize",
     )
 
@@ -244,31 +316,46 @@ def _auth(probe: ProbeResult, status: int, body: str) -> Cause:
     if "authorization method mismatch" in low or "different authorization method" in low:
         return Cause(
             "auth-mismatch",
-            f'HTTP {status} "Authorization method mismatch": the runtime expects the other auth method (OAuth JWT vs SigV4)',
-            "A runtime with a JWT authorizer takes only `Authorization: Bearer <JWT>`; one without takes only SigV4-signed requests "
-            "(boto3 `invoke_agent_runtime`). Use the method the runtime is configured for.",
+            _(
+                'HTTP {status} "Authorization method mismatch": the runtime expects the other auth method '
+                "(OAuth JWT vs SigV4)"
+            ).format(status=status),
+            _(
+                "A runtime with a JWT authorizer takes only `Authorization: Bearer <JWT>`; one without takes only "
+                "SigV4-signed requests (boto3 `invoke_agent_runtime`). Use the method the runtime is configured for."
+            ),
             "auth",
         )
     if "expired" in low:
         return Cause(
             "token-expired",
-            f"HTTP {status}: the bearer token has expired",
-            "Get a fresh token (Cognito access tokens last about an hour; use the refresh-token flow instead of a stored token).",
+            _("HTTP {status}: the bearer token has expired").format(status=status),
+            _(
+                "Get a fresh token (Cognito access tokens last about an hour; use the refresh-token flow instead of a "
+                "stored token)."
+            ),
             "auth",
         )
     if "client" in low or "audience" in low or "aud" in re.findall(r"[a-z]+", low):
         return Cause(
             "token-client",
-            f"HTTP {status}: the token's client id / audience is not one the runtime's authorizer allows",
-            "Get a token for an app client listed in the runtime's `customJWTAuthorizer.allowedClients` (Cognito access tokens carry "
-            "`client_id`, not `aud`), or add the client id there.",
+            _("HTTP {status}: the token's client id / audience is not one the runtime's authorizer allows").format(
+                status=status
+            ),
+            _(
+                "Get a token for an app client listed in the runtime's `customJWTAuthorizer.allowedClients` (Cognito "
+                "access tokens carry `client_id`, not `aud`), or add the client id there."
+            ),
             "auth",
         )
     if status == 401 and not probe.sent.get("auth"):
         return Cause(
             "token-missing",
-            "HTTP 401: the endpoint needs credentials and none were sent",
-            "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials (SigV4 runtimes).",
+            _("{http}: the endpoint needs credentials and none were sent").format(http="HTTP 401"),
+            _(
+                "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials "
+                "(SigV4 runtimes)."
+            ),
             "auth",
         )
     if status == 403 and (
@@ -276,14 +363,19 @@ def _auth(probe: ProbeResult, status: int, body: str) -> Cause:
     ):
         return Cause(
             "sigv4-denied",
-            f"HTTP 403: the SigV4 request was refused ({body[:120]})",
-            "The AWS principal needs `bedrock-agentcore:InvokeAgentRuntime` on the runtime, and the clock must be right.",
+            _("HTTP 403: the SigV4 request was refused ({body})").format(body=body[:120]),
+            _(
+                "The AWS principal needs `bedrock-agentcore:InvokeAgentRuntime` on the runtime, and the clock must be "
+                "right."
+            ),
             "auth",
         )
     return Cause(
         "unauthorized",
-        f"HTTP {status}: credentials refused" + (f" ({body[:120]})" if body else ""),
-        "Check the token (issuer, client id, expiry) against the runtime's authorizer, or use SigV4 for IAM runtimes.",
+        _("HTTP {status}: credentials refused").format(status=status) + (f" ({body[:120]})" if body else ""),
+        _(
+            "Check the token (issuer, client id, expiry) against the runtime's authorizer, or use SigV4 for IAM runtimes."
+        ),
         "auth",
     )
 
@@ -292,139 +384,180 @@ def _rpc_error(err: dict[str, Any], status: int) -> Cause:
     code = err.get("code")
     message = str(err.get("message", ""))
     low = message.lower()
-    where = f"HTTP {status} carrying JSON-RPC error {code}"
+    where = _("HTTP {status} carrying JSON-RPC error {code}").format(status=status, code=code)
     if code == -32010 or "runtime initialization time exceeded" in low:
         return Cause(
             "runtime-not-started",
-            f'{where} "{message[:80]}": the runtime\'s container never started serving',
-            "AgentCore reports READY before running your code: a crash on import, a wrong entry point, binding 127.0.0.1 instead of "
-            "0.0.0.0:8000, or a missing dependency. Run the project checks and read the runtime logs.",
+            _("{where} {message}: the runtime's container never started serving").format(
+                where=where, message=f'"{message[:80]}"'
+            ),
+            _(
+                "AgentCore reports READY before running your code: a crash on import, a wrong entry point, binding "
+                "127.0.0.1 instead of 0.0.0.0:8000, or a missing dependency. Run the project checks and read the runtime "
+                "logs."
+            ),
             "initialize",
         )
     if code == -32603:
         return Cause(
             "internal-error",
-            f'{where} "{message[:100]}": the server failed while handling it',
-            "Read the server log for the traceback at this time (AgentCore: the runtime log group). Tool exceptions in mcp 2.x become "
-            "`isError: true` results; a -32603 means an error outside the tool body or an explicit error raised by the tool.",
+            _("{where} {message}: the server failed while handling it").format(
+                where=where, message=f'"{message[:100]}"'
+            ),
+            _(
+                "Read the server log for the traceback at this time (AgentCore: the runtime log group). Tool exceptions "
+                "in mcp 2.x become `isError: true` results; a -32603 means an error outside the tool body or an explicit "
+                "error raised by the tool."
+            ),
             "tools",
         )
     if code == -32601:
         return Cause(
-            "method-not-found", f'{where} "Method not found"', "The server does not implement this method.", "tools"
+            "method-not-found", f'{where} "Method not found"', _("The server does not implement this method."), "tools"
         )
     if code == -32602:
         return Cause(
             "invalid-params",
             f'{where} "{message[:100]}"',
-            "If every call gets this, an earlier `initialize` failed and the session is stuck: start a new session.",
+            _("If every call gets this, an earlier `initialize` failed and the session is stuck: start a new session."),
             "initialize",
         )
     if code == -32600:
         return Cause(
             "invalid-request",
             f'{where} "{message[:100]}"',
-            "The server rejected the request envelope; see the message.",
+            _("The server rejected the request envelope; see the message."),
             "initialize",
         )
-    return Cause("rpc-error", f'{where} "{message[:100]}"', "See the server's error message and logs.", "initialize")
+    return Cause("rpc-error", f'{where} "{message[:100]}"', _("See the server's error message and logs."), "initialize")
 
 
 def _transport(probe: ProbeResult, target: Any) -> Cause:
     kind = probe.error or "unexpected"
     detail = probe.error_detail
     host = getattr(target, "host", "") or ""
+    port = getattr(target, "port", "?")
     table: dict[str, tuple[str, str, str]] = {
         "dns": (
-            f"DNS: {host or 'the host'} does not resolve ({detail})",
-            "Check the host name in the URL, and DNS/VPN/proxy settings.",
+            _("DNS: {host} does not resolve ({error})").format(host=host or _("the host"), error=detail),
+            _("Check the host name in the URL, and DNS/VPN/proxy settings."),
             "reachable",
         ),
         "refused": (
-            f"TCP: connection refused by {host} (nothing listens on port {getattr(target, 'port', '?')})",
-            "Start the server, or fix the port in the URL.",
+            _("TCP: connection refused by {host} (nothing listens on port {port})").format(host=host, port=port),
+            _("Start the server, or fix the port in the URL."),
             "reachable",
         ),
         "connect-timeout": (
-            f"TCP: connecting to {host} timed out",
-            "A firewall, security group or VPC setting drops the traffic; check routing and proxies.",
+            _("TCP: connecting to {host} timed out").format(host=host),
+            _("A firewall, security group or VPC setting drops the traffic; check routing and proxies."),
             "reachable",
         ),
-        "connect": (f"could not connect: {detail}", "Check the URL, network and proxy settings.", "reachable"),
+        "connect": (
+            _("could not connect: {error}").format(error=detail),
+            _("Check the URL, network and proxy settings."),
+            "reachable",
+        ),
         "tls-cert": (
             f"TLS: {detail}",
-            "Use the right host name, or trust the CA that issued the server's certificate (never disable verification in production).",
+            _(
+                "Use the right host name, or trust the CA that issued the server's certificate (never disable "
+                "verification in production)."
+            ),
             "reachable",
         ),
         "tls": (
             f"TLS: {detail}",
-            "Check that the port speaks HTTPS (or use http:// for a plain server) and the TLS versions/ciphers.",
+            _("Check that the port speaks HTTPS (or use http:// for a plain server) and the TLS versions/ciphers."),
             "reachable",
         ),
         "timeout": (
-            f"no answer within {probe.timeout:g} s ({detail}): the server is too slow or stuck",
-            "Look at what the server is doing (logs, CPU, a slow tool or dependency); raise `--timeout` only if it is legitimately slow.",
+            _("no answer within {seconds} s ({error}): the server is too slow or stuck").format(
+                seconds=f"{probe.timeout:g}", error=detail
+            ),
+            _(
+                "Look at what the server is doing (logs, CPU, a slow tool or dependency); raise `--timeout` only if it "
+                "is legitimately slow."
+            ),
             "initialize",
         ),
         "stalled": (
-            f"the response stalled: {detail}",
-            "The server or a proxy stopped sending mid-body; check its logs and buffering proxies.",
+            _("the response stalled: {error}").format(error=detail),
+            _("The server or a proxy stopped sending mid-body; check its logs and buffering proxies."),
             "initialize",
         ),
         "sse-silent": (
             f"{detail}",
-            "The server (or a buffering proxy) holds the SSE stream open without sending the reply: check the handler, and that proxies do not buffer `text/event-stream` (`X-Accel-Buffering: no`).",
+            _(
+                "The server (or a buffering proxy) holds the SSE stream open without sending the reply: check the "
+                "handler, and that proxies do not buffer `text/event-stream` (`X-Accel-Buffering: no`)."
+            ),
             "initialize",
         ),
         "sse-no-response": (
             f"{detail}",
-            "The server closed the stream before answering: read its log for an exception at this time.",
+            _("The server closed the stream before answering: read its log for an exception at this time."),
             "initialize",
         ),
         "reset": (
-            f"connection reset: {detail}",
-            "The server process crashed or a proxy cut the connection; read the server log at this time.",
+            _("connection reset: {error}").format(error=detail),
+            _("The server process crashed or a proxy cut the connection; read the server log at this time."),
             "stream",
         ),
         "reset-mid-body": (
-            f"connection cut mid-response: {detail}",
-            "The server crashed or was killed while answering, or a proxy timed out the stream; read the server log at this time.",
+            _("connection cut mid-response: {error}").format(error=detail),
+            _(
+                "The server crashed or was killed while answering, or a proxy timed out the stream; read the server "
+                "log at this time."
+            ),
             "stream",
         ),
         "cross-origin-redirect": (
-            f"redirected to another origin: {detail}",
-            "The endpoint sends clients elsewhere; agentcore-triage never follows a redirect to another origin (the token "
-            "and the answer stay within the URL you gave). If that origin is the real endpoint, probe it directly with "
-            "--endpoint; otherwise fix the redirect rule (a proxy, a load balancer or the app).",
+            _("redirected to another origin: {error}").format(error=detail),
+            _(
+                "The endpoint sends clients elsewhere; agentcore-triage never follows a redirect to another origin (the "
+                "token and the answer stay within the URL you gave). If that origin is the real endpoint, probe it "
+                "directly with --endpoint; otherwise fix the redirect rule (a proxy, a load balancer or the app)."
+            ),
             "initialize",
         ),
         "forbidden-address": (
-            f"refused to contact the endpoint: {detail}",
-            "Link-local and cloud metadata addresses (169.254.0.0/16, fd00:ec2::254) hold the machine's own credentials; "
-            "agentcore-triage never sends requests there. Use the MCP server's real URL.",
+            _("refused to contact the endpoint: {error}").format(error=detail),
+            _(
+                "Link-local and cloud metadata addresses (169.254.0.0/16, fd00:ec2::254) hold the machine's own "
+                "credentials; agentcore-triage never sends requests there. Use the MCP server's real URL."
+            ),
             "reachable",
         ),
         "throttled": (
-            f"throttled: {detail}",
-            "The endpoint (or AgentCore) rate-limits these requests: retry with backoff, run fewer checks at once, "
-            "and check the runtime's quotas.",
+            _("throttled: {error}").format(error=detail),
+            _(
+                "The endpoint (or AgentCore) rate-limits these requests: retry with backoff, run fewer checks at once, "
+                "and check the runtime's quotas."
+            ),
             "initialize",
         ),
         "redirect-loop": (
-            f"redirect loop: {detail}",
-            "A proxy or the app redirects in a circle (often http↔https or a trailing-slash rule): fix its redirect rules and use the final URL.",
+            _("redirect loop: {error}").format(error=detail),
+            _(
+                "A proxy or the app redirects in a circle (often http↔https or a trailing-slash rule): fix its redirect "
+                "rules and use the final URL."
+            ),
             "initialize",
         ),
         "too-large": (
-            f"response too large: {detail}",
-            "Something returned a huge body instead of a JSON-RPC reply (an error page, a file, or an enormous tool list); the MCP SDK refuses SSE events over 1 MiB.",
+            _("response too large: {error}").format(error=detail),
+            _(
+                "Something returned a huge body instead of a JSON-RPC reply (an error page, a file, or an enormous tool "
+                "list); the MCP SDK refuses SSE events over 1 MiB."
+            ),
             "initialize",
         ),
         "protocol": (
-            f"HTTP protocol error: {detail}",
-            "Something on the path does not speak HTTP correctly (wrong port? TLS to a plain port?).",
+            _("HTTP protocol error: {error}").format(error=detail),
+            _("Something on the path does not speak HTTP correctly (wrong port? TLS to a plain port?)."),
             "reachable",
         ),
     }
-    summary, advice, area = table.get(kind, (f"{kind}: {detail}", "See the evidence.", "initialize"))
+    summary, advice, area = table.get(kind, (f"{kind}: {detail}", _("See the evidence."), "initialize"))
     return Cause(kind, summary, advice, area)

@@ -11,6 +11,8 @@ import zlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from tui.i18n import _
+
 
 class Inflater:
     """One response body's decoder; ``error`` says why it stopped early (a damaged stream), else empty."""
@@ -54,7 +56,7 @@ class Inflater:
                     if self._deflate_fallback and produced == 0:  # "deflate" sent raw, without the zlib header
                         self._zlib, self._deflate_fallback = zlib.decompressobj(-zlib.MAX_WBITS), False
                         continue
-                    self.error = f"the compressed body is damaged ({exc})"
+                    self.error = _("the compressed body is damaged ({error})").format(error=exc)
                     return
                 produced += len(piece)
                 if piece:

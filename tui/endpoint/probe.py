@@ -27,6 +27,7 @@ from tui.endpoint import jsonrpc
 from tui.endpoint.destination import forbidden_url, origin
 from tui.endpoint.inflate import Inflater
 from tui.endpoint.sse import SseParser
+from tui.i18n import _, ngettext
 from tui.redact import redact, redact_text
 
 FULL_ACCEPT = "application/json, text/event-stream"
@@ -299,7 +300,9 @@ class Prober:
                 f", Retry-After {result.headers['retry-after'][:20]}" if "retry-after" in result.headers else ""
             )
         if result.error in ("timeout", "stalled", "sse-silent") and self.throttled:
-            result.error_detail = f"{result.error_detail}; the endpoint was throttling ({self.throttled})"
+            result.error_detail = result.error_detail + _("; the endpoint was throttling ({why})").format(
+                why=self.throttled
+            )
             result.error = "throttled"
         result.elapsed = time.monotonic() - started
         self.history.append(result)
@@ -322,7 +325,10 @@ class Prober:
         for _hop in range(MAX_REDIRECTS + 1):
             refused = forbidden_url(url)
             if refused:
-                result.error, result.error_detail = "forbidden-address", f"not contacted: {refused}"
+                result.error, result.error_detail = (
+                    "forbidden-address",
+                    _("not contacted: {reason}").format(reason=refused),
+                )
                 return
             send = dict(headers)
             if use_auth and self.auth is not None and _same_origin(url, self.url):
@@ -347,17 +353,20 @@ class Prober:
                         result.reason = response.reason_phrase or ""
                         result.headers = {k.lower(): v for k, v in response.headers.items()}
                         result.error = "cross-origin-redirect"
-                        result.error_detail = (
-                            f"HTTP {response.status_code} to another origin, {where}; not followed"
-                            + (f" ({refused})" if refused else "")
-                        )
+                        result.error_detail = _("HTTP {status} to another origin, {origin}; not followed").format(
+                            status=response.status_code, origin=where
+                        ) + (f" ({refused})" if refused else "")
                         return
                     result.redirects.append({"status": response.status_code, "location": location})
                     if location in seen:
                         result.status = response.status_code
                         result.headers = {k.lower(): v for k, v in response.headers.items()}
                         result.error = "redirect-loop"
-                        result.error_detail = f"redirected back to {location} after {len(result.redirects)} redirect(s)"
+                        result.error_detail = ngettext(
+                            "redirected back to {location} after {count} redirect",
+                            "redirected back to {location} after {count} redirects",
+                            len(result.redirects),
+                        ).format(location=location, count=len(result.redirects))
                         return
                     seen.add(location)
                     if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
@@ -370,7 +379,7 @@ class Prober:
             finally:
                 await response.aclose()
         result.error = "redirect-loop"
-        result.error_detail = f"more than {MAX_REDIRECTS} redirects"
+        result.error_detail = _("more than {count} redirects").format(count=MAX_REDIRECTS)
 
     async def _read(
         self, response: Any, result: ProbeResult, state: dict[str, str], stop_after_bytes: int | None
@@ -387,7 +396,9 @@ class Prober:
             result.body_bytes = int(declared)
             result.error, result.error_detail = (
                 "too-large",
-                f"Content-Length {int(declared):,} bytes (over {MAX_BODY:,})",
+                _("Content-Length {size} bytes (over {limit})").format(
+                    size=f"{int(declared):,}", limit=f"{MAX_BODY:,}"
+                ),
             )
             return
         state["phase"] = "sse-wait" if result.sse else "body"
@@ -400,8 +411,8 @@ class Prober:
         inflate = Inflater.for_encoding(result.headers.get("content-encoding", ""))
         if inflate is None:
             result.error = "protocol"
-            result.error_detail = (
-                f"Content-Encoding {result.headers.get('content-encoding')!r}, which was not asked for"
+            result.error_detail = _("Content-Encoding {encoding}, which was not asked for").format(
+                encoding=repr(result.headers.get("content-encoding"))
             )
             return
         async for chunk in inflate.stream(response.aiter_raw(), MAX_BODY):
@@ -410,7 +421,10 @@ class Prober:
             if size <= MAX_BODY:
                 chunks.append(chunk)
             else:
-                result.error, result.error_detail = "too-large", f"body over {MAX_BODY:,} bytes; stopped reading"
+                result.error, result.error_detail = (
+                    "too-large",
+                    _("body over {limit} bytes; stopped reading").format(limit=f"{MAX_BODY:,}"),
+                )
                 break
             if stop_after_bytes is not None and size >= stop_after_bytes:
                 result.aborted = True
@@ -419,9 +433,9 @@ class Prober:
                 events = parser.feed(chunk)
                 if parser.open_event_chars > MAX_SSE_EVENT or any(len(e.data) > MAX_SSE_EVENT for e in events):
                     result.error = "too-large"
-                    result.error_detail = (
-                        f"an SSE event over {MAX_SSE_EVENT:,} bytes (the mcp client refuses events over 1 MiB)"
-                    )
+                    result.error_detail = _(
+                        "an SSE event over {limit} bytes (the mcp client refuses events over 1 MiB)"
+                    ).format(limit=f"{MAX_SSE_EVENT:,}")
                     break
                 for event in events:
                     result.events += 1
@@ -443,11 +457,18 @@ class Prober:
                     result.messages.extend(_event_messages(event.data))
                 if result.request_id is not None and not jsonrpc.find_response(result.messages, result.request_id):
                     if result.events == 0:
-                        result.error, result.error_detail = "sse-no-response", "the SSE stream ended without any event"
+                        result.error, result.error_detail = (
+                            "sse-no-response",
+                            _("the SSE stream ended without any event"),
+                        )
                     else:
                         result.error, result.error_detail = (
                             "sse-no-response",
-                            f"the SSE stream ended after {result.events} event(s) without the response",
+                            ngettext(
+                                "the SSE stream ended after {count} event without the response",
+                                "the SSE stream ended after {count} events without the response",
+                                result.events,
+                            ).format(count=result.events),
                         )
         elif result.error is None:
             result.messages = jsonrpc.messages_from_json(text)
@@ -474,27 +495,40 @@ def _timeout_kind(result: ProbeResult, state: dict[str, str], t: float) -> None:
     phase = state.get("phase")
     if result.status == 429:
         result.error = "throttled"
-        result.error_detail = f"HTTP 429 Too Many Requests, and the rest of the answer did not come within {t:g} s"
+        result.error_detail = _(
+            "HTTP 429 Too Many Requests, and the rest of the answer did not come within {seconds} s"
+        ).format(seconds=f"{t:g}")
         return
     if phase == "sse-wait" and result.body_bytes:
         result.error = "sse-silent"
-        result.error_detail = (
-            f"the SSE stream sent {result.body_bytes:,} bytes without completing one event within {t:g} s"
-        )
+        result.error_detail = _(
+            "the SSE stream sent {size} bytes without completing one event within {seconds} s"
+        ).format(size=f"{result.body_bytes:,}", seconds=f"{t:g}")
         return
     if phase == "connect":
-        result.error, result.error_detail = "timeout", f"no response within {t:g} s"
+        result.error, result.error_detail = "timeout", _("no response within {seconds} s").format(seconds=f"{t:g}")
     elif phase == "headers":
-        result.error, result.error_detail = "timeout", f"headers arrived but no body within {t:g} s"
+        result.error, result.error_detail = (
+            "timeout",
+            _("headers arrived but no body within {seconds} s").format(seconds=f"{t:g}"),
+        )
     elif phase == "sse-wait":
         result.error = "sse-silent"
-        result.error_detail = f"the SSE stream opened (HTTP {result.status}) but sent no event within {t:g} s"
+        result.error_detail = _("the SSE stream opened (HTTP {status}) but sent no event within {seconds} s").format(
+            status=result.status, seconds=f"{t:g}"
+        )
     elif phase == "sse-more":
         result.error = "sse-silent"
-        result.error_detail = f"the SSE stream sent {result.events} event(s) but not the response within {t:g} s"
+        result.error_detail = ngettext(
+            "the SSE stream sent {count} event but not the response within {seconds} s",
+            "the SSE stream sent {count} events but not the response within {seconds} s",
+            result.events,
+        ).format(count=result.events, seconds=f"{t:g}")
     else:
         result.error = "stalled"
-        result.error_detail = f"the body stopped after {result.body_bytes:,} bytes; nothing more within {t:g} s"
+        result.error_detail = _("the body stopped after {size} bytes; nothing more within {seconds} s").format(
+            size=f"{result.body_bytes:,}", seconds=f"{t:g}"
+        )
 
 
 def _chain(exc: BaseException) -> list[BaseException]:
@@ -515,44 +549,59 @@ def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, str])
     text = f"{type(exc).__name__}: {exc}".strip()
     for e in chain:
         if isinstance(e, socket.gaierror):
-            result.error, result.error_detail = "dns", f"name does not resolve ({e.strerror or e})"
+            result.error, result.error_detail = (
+                "dns",
+                _("name does not resolve ({error})").format(error=e.strerror or e),
+            )
             return
         if isinstance(e, ssl.SSLCertVerificationError):
-            result.error, result.error_detail = "tls-cert", f"certificate not accepted: {e.verify_message or e}"
+            result.error, result.error_detail = (
+                "tls-cert",
+                _("certificate not accepted: {error}").format(error=e.verify_message or e),
+            )
             return
         if isinstance(e, ssl.SSLError):
-            result.error, result.error_detail = "tls", f"TLS handshake failed: {e.reason or e}"
+            result.error, result.error_detail = "tls", _("TLS handshake failed: {error}").format(error=e.reason or e)
             return
         if isinstance(e, ConnectionRefusedError):
-            result.error, result.error_detail = "refused", "connection refused (nothing listens on that port)"
+            result.error, result.error_detail = "refused", _("connection refused (nothing listens on that port)")
             return
     if isinstance(exc, httpx.ConnectTimeout):
-        result.error, result.error_detail = "connect-timeout", "TCP connect timed out"
+        result.error, result.error_detail = "connect-timeout", _("TCP connect timed out")
     elif isinstance(exc, httpx.ConnectError):
         low = str(exc).lower()
         if "name or service" in low or "nodename" in low or "getaddrinfo" in low or "name resolution" in low:
-            result.error, result.error_detail = "dns", f"name does not resolve ({exc})"
+            result.error, result.error_detail = "dns", _("name does not resolve ({error})").format(error=exc)
         elif "certificate" in low:
             result.error, result.error_detail = "tls-cert", str(exc)
         elif "refused" in low or "all connection attempts failed" in low:
-            result.error, result.error_detail = "refused", f"connection refused ({exc})"
+            result.error, result.error_detail = "refused", _("connection refused ({error})").format(error=exc)
         else:
             result.error, result.error_detail = "connect", text
     elif isinstance(exc, httpx.TimeoutException):
         _timeout_kind(result, state, result.timeout)
     elif isinstance(exc, httpx.RemoteProtocolError):
         if state.get("phase") == "connect" or result.status is None:
-            result.error, result.error_detail = "reset", f"the server closed the connection without a response ({exc})"
+            result.error, result.error_detail = (
+                "reset",
+                _("the server closed the connection without a response ({error})").format(error=exc),
+            )
         else:
             result.error, result.error_detail = (
                 "reset-mid-body",
-                f"the connection was cut in the middle of the body ({exc})",
+                _("the connection was cut in the middle of the body ({error})").format(error=exc),
             )
     elif isinstance(exc, (httpx.ReadError, httpx.WriteError, ConnectionResetError)):
         if result.status is None:
-            result.error, result.error_detail = "reset", f"the connection was reset before a response ({text})"
+            result.error, result.error_detail = (
+                "reset",
+                _("the connection was reset before a response ({error})").format(error=text),
+            )
         else:
-            result.error, result.error_detail = "reset-mid-body", f"the connection was reset mid-body ({text})"
+            result.error, result.error_detail = (
+                "reset-mid-body",
+                _("the connection was reset mid-body ({error})").format(error=text),
+            )
     elif isinstance(exc, httpx.HTTPError):
         result.error, result.error_detail = "protocol", text
     else:

@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tui.i18n import _
 from tui.redact import redact_text
 
 if TYPE_CHECKING:
@@ -302,7 +303,9 @@ async def run_sdk(
     except TimeoutError:
         outcome.timed_out = True
         outcome.ok = False
-        outcome.error = f"no answer within {timeout:.1f} s during {outcome.stage}"
+        outcome.error = _("no answer within {seconds} s during {stage}").format(
+            seconds=f"{timeout:.1f}", stage=outcome.stage
+        )
         outcome.error_type = "TimeoutError"
     except asyncio.CancelledError:
         raise

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
+from tui.i18n import _
+
 ARN_RE = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):bedrock-agentcore:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):runtime/(?P<id>[A-Za-z0-9_-]+)$"
 )
@@ -138,22 +140,26 @@ def check_encoded_arn(url: str) -> tuple[list[str], str | None, str | None]:
     if "%" in decoded and ARN_RE.match(unquote(decoded)):
         arn = unquote(decoded)
         problems.append(
-            "the runtime ARN in the URL is URL-encoded twice (`%253A` instead of `%3A`): encode it exactly once"
+            _("the runtime ARN in the URL is URL-encoded twice (`%253A` instead of `%3A`): encode it exactly once")
         )
     elif ARN_RE.match(decoded):
         arn = decoded
         raw_chars = [c for c in (":", "/") if c in raw]
         if raw_chars:
-            shown = " and ".join(f"`{c}`" for c in raw_chars)
+            shown = _(" and ").join(f"`{c}`" for c in raw_chars)
             problems.append(
-                f"the runtime ARN in the URL is only partly URL-encoded: {shown} left as is. "
-                "Encode the whole ARN (`:` → `%3A`, `/` → `%2F`, e.g. `urllib.parse.quote(arn, safe='')`)"
+                _(
+                    "the runtime ARN in the URL is only partly URL-encoded: {characters} left as is. "
+                    "Encode the whole ARN (`:` → `%3A`, `/` → `%2F`, e.g. `urllib.parse.quote(arn, safe='')`)"
+                ).format(characters=shown)
             )
     elif raw.startswith("arn") or decoded.startswith("arn"):
         problems.append(
-            f"the runtime ARN in the URL does not decode to a runtime ARN (got `{decoded[:120]}`): a `%3A` or `%2F` "
-            "probably lost characters when it was typed or pasted (e.g. `us-east-1%ACCOUNT` instead of "
-            "`us-east-1%3AACCOUNT`). Rebuild it with `urllib.parse.quote(arn, safe='')`"
+            _(
+                "the runtime ARN in the URL does not decode to a runtime ARN (got {decoded}): a `%3A` or `%2F` "
+                "probably lost characters when it was typed or pasted (e.g. `us-east-1%ACCOUNT` instead of "
+                "`us-east-1%3AACCOUNT`). Rebuild it with `urllib.parse.quote(arn, safe='')`"
+            ).format(decoded=f"`{decoded[:120]}`")
         )
     suggested = None
     if problems and arn:

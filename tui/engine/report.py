@@ -90,7 +90,7 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
         out.append(f"[{f.status.icon}]", style=style)
         out.append(f" {f.key:<24} ")
         out.append(
-            ("could not run: " if not_run else "") + redact_text(f.summary),
+            (_("could not run: ") if not_run else "") + redact_text(f.summary),
             style="" if f.status is Status.PASS else style,
         )
         out.append("\n")

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from typing import Any
 
+from tui.i18n import gettext  # `_` is the loop variable here
 from tui.logs.classify import LogEvent, clean_text, iso
 from tui.logs.terms import literal_terms
 
@@ -396,10 +397,10 @@ def _insights(
         next_start = last // 1000 * 1000
         if next_start <= start and not batch:
             stats.capped = True
-            stats.cap_message = (
-                f"more than {INSIGHTS_ROWS} matching events within one second at {iso(next_start)}: the rest of "
+            stats.cap_message = gettext(
+                "more than {count} matching events within one second at {time}: the rest of "
                 "that second is not read; narrow with --grep, --session or --node"
-            )
+            ).format(count=INSIGHTS_ROWS, time=iso(next_start))
             return
         seen_at_cursor = boundary if next_start == last // 1000 * 1000 else set()
         start = next_start
@@ -535,11 +536,11 @@ def read_events(
                     continue
                 if stats.events >= request.max_events:
                     stats.capped = True
-                    stats.cap_message = (
-                        f"stopped at the cap of {request.max_events} events (last read: {iso(stats.last_ms)}); "
+                    stats.cap_message = gettext(
+                        "stopped at the cap of {count} events (last read: {time}); "
                         "the rest of the range is not counted. Narrow with --since or --start/--end, "
                         "--session, --grep or --node, or raise --max-events"
-                    )
+                    ).format(count=request.max_events, time=iso(stats.last_ms))
                     return
                 stats.events += 1
                 stats.last_ms = max(stats.last_ms or 0, event.timestamp)

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.i18n import _
 from tui.logs.classify import Classifier, Grouping, LogEvent, Match, NodeGroup, signature_pattern
 from tui.logs.reader import DEFAULT_MAX_EVENTS, ReadRequest, ReadStats, filter_terms, read_events
 from tui.playbook.model import Playbook
@@ -56,8 +57,9 @@ def server_terms(playbook: Playbook, node: str | None = None) -> tuple[list[str]
     notes = []
     if unusable:
         notes.append(
-            f"no literal word in signature(s) {', '.join(repr(u) for u in unusable[:3])}: every event is read "
-            "and classified here"
+            _("no literal word in signature(s) {signatures}: every event is read and classified here").format(
+                signatures=", ".join(repr(u) for u in unusable[:3])
+            )
         )
         terms = []
     return terms, notes

@@ -27,7 +27,7 @@ class IdentityParams(CheckParams):
 def identity(ctx: CheckContext, params: IdentityParams) -> CheckResult:
     """Calls sts:GetCallerIdentity; warns when the runtime ARN belongs to another account.
 
-    An error publishes ``aws.access_problem`` (the cause: ``expired``, ``no-credentials`` …) so the
+    An error publishes `aws.access_problem` (the cause: `expired`, `no-credentials` …) so the
     playbook can tell bad credentials from an AWS endpoint that cannot be reached.
     """
     result = _who_am_i(ctx, params)

@@ -9,6 +9,7 @@ from tui.aws.errors import aws_errors
 from tui.aws.logs import group_exists
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
+from tui.i18n import _, ngettext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, could_not_run, errored, failed, passed, skipped, warned
 
@@ -34,12 +35,16 @@ def runtime_group(ctx: CheckContext, params: GroupParams) -> CheckResult:
     exists, info = group_exists(client(ctx, "logs", params.region), params.log_group)
     evidence = {"log_group": params.log_group, **info}
     if exists:
-        return passed(f"log group {params.log_group} exists", evidence=evidence)
+        return passed(_("log group {log_group} exists").format(log_group=params.log_group), evidence=evidence)
     return failed(
-        f"log group {params.log_group} does not exist: the runtime has never written a log line",
-        details="Either the container never started, or the execution role may not create/write it "
-        "(a policy on `/aws/bedrock/agentcore/*` instead of `/aws/bedrock-agentcore/*` is a classic). "
-        "The client then sees errors but there are no logs to read.",
+        _("log group {log_group} does not exist: the runtime has never written a log line").format(
+            log_group=params.log_group
+        ),
+        details=_(
+            "Either the container never started, or the execution role may not create/write it "
+            "(a policy on `/aws/bedrock/agentcore/*` instead of `/aws/bedrock-agentcore/*` is a classic). "
+            "The client then sees errors but there are no logs to read."
+        ),
         evidence=evidence,
     )
 
@@ -58,15 +63,19 @@ def runtime_group(ctx: CheckContext, params: GroupParams) -> CheckResult:
 def otel_group(ctx: CheckContext, params: GroupParams) -> CheckResult:
     """The group named by x-aws-log-group in OTEL_EXPORTER_OTLP_LOGS_HEADERS (e.g. agents/mcp-server-logs)."""
     if not params.log_group:
-        return skipped("the runtime's environment names no custom OTEL log group (x-aws-log-group)")
+        return skipped(_("the runtime's environment names no custom OTEL log group (x-aws-log-group)"))
     exists, info = group_exists(client(ctx, "logs", params.region), params.log_group)
     evidence = {"log_group": params.log_group, **info}
     if exists:
-        return passed(f"OTEL log group {params.log_group} exists", evidence=evidence)
+        return passed(_("OTEL log group {log_group} exists").format(log_group=params.log_group), evidence=evidence)
     return failed(
-        f'OTEL log group {params.log_group} does not exist: exports fail with "The specified log group does not exist"',
-        details="The runtime's environment sends OpenTelemetry logs to this group, and the exporter never creates it "
-        "(400 `The specified log group does not exist.` in the runtime logs).",
+        _("OTEL log group {log_group} does not exist: exports fail with {error}").format(
+            log_group=params.log_group, error='"The specified log group does not exist"'
+        ),
+        details=_(
+            "The runtime's environment sends OpenTelemetry logs to this group, and the exporter never creates it "
+            "(400 `The specified log group does not exist.` in the runtime logs)."
+        ),
         evidence=evidence,
     )
 
@@ -103,42 +112,55 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
         "slash_resources": [{"policy": n, "resource": r} for n, r in v.slash],
     }
     slash_note = (
-        f"Policy {v.slash[0][0]} names `{v.slash[0][1]}`: the spans group is `aws/spans` with no leading slash, "
-        "so that resource matches nothing."
+        _(
+            "Policy {policy} names {resource}: the spans group is `aws/spans` with no leading slash, "
+            "so that resource matches nothing."
+        ).format(policy=v.slash[0][0], resource=f"`{v.slash[0][1]}`")
         if v.slash
         else ""
     )
     if v.denied_by:
         name, ev = v.denied_by[0]
         return failed(
-            f"resource policy {name} denies X-Ray PutLogEvents on aws/spans ({ev.explain()})", evidence=evidence
+            _("resource policy {policy} denies X-Ray PutLogEvents on aws/spans ({reason})").format(
+                policy=name, reason=ev.explain()
+            ),
+            evidence=evidence,
         )
     if v.allowed_by:
         name = v.allowed_by[0][0]
         return passed(
-            f"resource policy {name} lets xray.amazonaws.com PutLogEvents on aws/spans",
+            _("resource policy {policy} lets xray.amazonaws.com PutLogEvents on aws/spans").format(policy=name),
             details=slash_note,
             evidence=evidence,
         )
     if v.uncertain:
         name, ev = v.uncertain[0]
         return warned(
-            f"resource policy {name} lets X-Ray write aws/spans only under conditions agentcore-triage cannot evaluate",
+            _(
+                "resource policy {policy} lets X-Ray write aws/spans only under conditions agentcore-triage cannot "
+                "evaluate"
+            ).format(policy=name),
             details=ev.explain(),
             evidence=evidence,
         )
     if v.slash:
         return failed(
-            f"resource policy {v.slash[0][0]} names /aws/spans (leading slash); X-Ray writes aws/spans, so Transaction Search cannot be enabled",
-            details=slash_note + " UpdateTraceSegmentDestination then fails with AccessDenied.",
+            _(
+                "resource policy {policy} names /aws/spans (leading slash); X-Ray writes aws/spans, so Transaction "
+                "Search cannot be enabled"
+            ).format(policy=v.slash[0][0]),
+            details=slash_note + " " + _("UpdateTraceSegmentDestination then fails with AccessDenied."),
             evidence=evidence,
         )
     named = POLICY_NAME in v.names
     return failed(
-        "no logs resource policy lets xray.amazonaws.com PutLogEvents on aws/spans"
-        + (f" ({POLICY_NAME} exists but its content does not allow it)" if named else ""),
-        details='Without it `UpdateTraceSegmentDestination` to CloudWatchLogs fails with "XRay does not have '
-        'permission to call PutLogEvents on the aws/spans Log Group", and traces never reach Transaction Search.',
+        _("no logs resource policy lets xray.amazonaws.com PutLogEvents on aws/spans")
+        + (_(" ({policy} exists but its content does not allow it)").format(policy=POLICY_NAME) if named else ""),
+        details=_(
+            "Without it `UpdateTraceSegmentDestination` to CloudWatchLogs fails with {error}, and traces never reach "
+            "Transaction Search."
+        ).format(error='"XRay does not have permission to call PutLogEvents on the aws/spans Log Group"'),
         evidence=evidence,
     )
 
@@ -218,11 +240,11 @@ def _on_target(action: dict[str, Any], targets: dict[str, Any]) -> bool:
 )
 @aws_errors
 def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
-    """The logs reader (``tui.logs``) over the runtime group and the OTEL group for the last N minutes: events
+    """The logs reader (`tui.logs`) over the runtime group and the OTEL group for the last N minutes: events
     grouped by the node that explains them, actionable errors above noise; errors older than a fix still in
     force on this runtime's targets (for that node) no longer count."""
     if not _signatures(ctx) or ctx.playbook is None:
-        return skipped("the playbook declares no error signatures to look for")
+        return skipped(_("the playbook declares no error signatures to look for"))
     from tui.logs.scan import scan
 
     otel = params.otel_log_group or str(ctx.fact("runtime.otel_log_group", "") or "")
@@ -241,9 +263,11 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
     )
     stats = result.stats
     if stats.errors and not stats.events:
-        return errored(f"could not read the logs: {stats.errors[0]}", evidence=stats.as_json())
+        return errored(_("could not read the logs: {error}").format(error=stats.errors[0]), evidence=stats.as_json())
     if params.log_group in stats.missing_groups:
-        return could_not_run(f"log group {params.log_group} does not exist (see logs.group.runtime)")
+        return could_not_run(
+            _("log group {log_group} does not exist (see logs.group.runtime)").format(log_group=params.log_group)
+        )
     ranked = result.ranked()
     evidence: dict[str, Any] = {
         "log_groups": groups,
@@ -255,12 +279,20 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
         "matches": [g.as_json() for g in ranked],
     }
     actionable = [g for g in ranked if g.node and not g.noise]
-    capped = f" (stopped at {params.max_events} events: {stats.cap_message})" if stats.capped else ""
+    capped = (
+        _(" (stopped at {count} events: {reason})").format(count=params.max_events, reason=stats.cap_message)
+        if stats.capped
+        else ""
+    )
     if not actionable:
         noise = sum(g.count for g in ranked if g.noise)
-        summary = f"no known error in {stats.events} log events of the last {params.minutes} min"
+        summary = ngettext(
+            "no known error in {count} log event of the last {minutes} min",
+            "no known error in {count} log events of the last {minutes} min",
+            stats.events,
+        ).format(count=stats.events, minutes=params.minutes)
         if noise:
-            summary += f" ({noise} known-harmless)"
+            summary += _(" ({count} known-harmless)").format(count=noise)
         if stats.capped:
             return warned(summary + capped, evidence=evidence)
         return passed(summary, evidence=evidence)
@@ -285,17 +317,23 @@ def recent_errors(ctx: CheckContext, params: RecentErrorsParams) -> CheckResult:
     evidence["older_than_fix"] = stale
     if not current:
         return passed(
-            f"no known error since the fixes agentcore-triage applied on this runtime "
-            f"({sum(s['count'] for s in stale)} older matches){capped}",
-            details="The older matches, and the fix after which each stopped, are in the evidence. New traffic "
-            "shows whether they are gone.",
+            _("no known error since the fixes agentcore-triage applied on this runtime ({count} older matches)").format(
+                count=sum(s["count"] for s in stale)
+            )
+            + capped,
+            details=_(
+                "The older matches, and the fix after which each stopped, are in the evidence. New traffic "
+                "shows whether they are gone."
+            ),
             evidence=evidence,
         )
     listing = ", ".join(f"{g.count}× {g.title} ({g.node})" for g in current[:4])
     return warned(
-        f"known errors in the last {params.minutes} min: {listing}{capped}",
-        details="Each match leads to the node that explains it; known-harmless lines (noise) rank last. "
-        "`agentcore-triage logs --since 1h` shows them with samples and sessions.",
+        _("known errors in the last {minutes} min: {listing}").format(minutes=params.minutes, listing=listing) + capped,
+        details=_(
+            "Each match leads to the node that explains it; known-harmless lines (noise) rank last. "
+            "`agentcore-triage logs --since 1h` shows them with samples and sessions."
+        ),
         evidence=evidence,
         facts={"logs.errors.node": current[0].node, "logs.errors.nodes": [g.node for g in current]},
     )

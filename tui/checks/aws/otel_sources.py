@@ -15,6 +15,7 @@ from typing import Any
 from tui.aws.errors import aws_errors
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
+from tui.i18n import _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -70,6 +71,16 @@ def project_otel_targets(project: str | Path) -> list[dict[str, str]]:
     return found
 
 
+def _shown_source(source: str) -> str:
+    """Where a name was found, in the current language (the evidence keeps the English ``source``)."""
+    if source == "runtime environment":
+        return _("the runtime environment")
+    m = re.fullmatch(r"(.+) line (\d+)( \(ENV\))?", source)
+    if m:
+        return _("{file} line {line}").format(file=m[1], line=m[2]) + (m[3] or "")
+    return source
+
+
 def _stream_exists(logs: Any, group: str, stream: str) -> bool:
     found = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=stream, limit=50).get("logStreams", [])
     return any(s.get("logStreamName") == stream for s in found)
@@ -106,8 +117,14 @@ def otel_sources(ctx: CheckContext, params: OtelSourcesParams) -> CheckResult:
         effective, shadowed = named, []
     evidence: dict[str, Any] = {"named": targets + named, "shadowed_by_runtime_environment": shadowed or None}
     if not effective:
-        where = "the runtime's environment" + (", the Dockerfile, the agentcore YAML or the code" if project else "")
-        return skipped(f"no OTEL log group (x-aws-log-group) is named in {where}", evidence=evidence)
+        where = (
+            _("the runtime's environment, the Dockerfile, the agentcore YAML or the code")
+            if project
+            else _("the runtime's environment")
+        )
+        return skipped(
+            _("no OTEL log group (x-aws-log-group) is named in {where}").format(where=where), evidence=evidence
+        )
     logs = client(ctx, "logs", params.region)
     seen: set[tuple[str, str]] = set()
     missing_stream = None
@@ -116,17 +133,25 @@ def otel_sources(ctx: CheckContext, params: OtelSourcesParams) -> CheckResult:
         if key in seen:
             continue
         seen.add(key)
-        exists, _ = group_exists(logs, target["group"])
+        exists, _info = group_exists(logs, target["group"])
         if not exists and target["source"] == "runtime environment":
             return skipped(
-                f"OTEL log group {target['group']} (named in the runtime environment) does not exist: "
-                "logs.group.otel reports it",
+                _(
+                    "OTEL log group {log_group} (named in the runtime environment) does not exist: "
+                    "logs.group.otel reports it"
+                ).format(log_group=target["group"]),
                 evidence=evidence,
             )
         if not exists:
             return failed(
-                f"OTEL log group {target['group']} (named in {target['source']}) does not exist: the exporter "
-                'answers "The specified log group does not exist" and never creates it',
+                _(
+                    "OTEL log group {log_group} (named in {source}) does not exist: the exporter answers {error} "
+                    "and never creates it"
+                ).format(
+                    log_group=target["group"],
+                    source=_shown_source(target["source"]),
+                    error='"The specified log group does not exist"',
+                ),
                 evidence=evidence,
                 facts={"otel.missing_group": target["group"], "otel.missing_stream": target["stream"]},
             )
@@ -134,10 +159,17 @@ def otel_sources(ctx: CheckContext, params: OtelSourcesParams) -> CheckResult:
             missing_stream = target
     if missing_stream is not None:
         return warned(
-            f"OTEL log group {missing_stream['group']} exists but its stream {missing_stream['stream']} (named in "
-            f'{missing_stream["source"]}) does not yet: exports get "The specified log stream does not exist" until it does',
+            _(
+                "OTEL log group {log_group} exists but its stream {log_stream} (named in {source}) does not yet: "
+                "exports get {error} until it does"
+            ).format(
+                log_group=missing_stream["group"],
+                log_stream=missing_stream["stream"],
+                source=_shown_source(missing_stream["source"]),
+                error='"The specified log stream does not exist"',
+            ),
             evidence=evidence,
             facts={"otel.missing_group": missing_stream["group"], "otel.missing_stream": missing_stream["stream"]},
         )
     names = ", ".join(sorted({f"{g}/{s}" for g, s in seen}))
-    return passed(f"OTEL log group and stream exist: {names}", evidence=evidence)
+    return passed(_("OTEL log group and stream exist: {names}").format(names=names), evidence=evidence)

@@ -15,6 +15,7 @@ from typing import Any
 from tui.aws.errors import aws_errors, error_code
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
+from tui.i18n import N_, _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, skipped, warned
 
@@ -53,7 +54,9 @@ def runtime_protocol(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """GetAgentRuntime → protocolConfiguration (serverProtocol, port, path): MCP means 8000 /mcp unless set otherwise."""
     runtime = _get_runtime(ctx, params)
     if runtime is None:
-        return could_not_run(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+        return could_not_run(
+            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
+        )
     config = runtime.get("protocolConfiguration") or {}
     given = config.get("serverProtocol")
     protocol = str(given or "HTTP")
@@ -68,35 +71,46 @@ def runtime_protocol(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     }
     facts = {"runtime.server_protocol": protocol, "runtime.server_port": port, "runtime.server_path": path}
     if protocol != "MCP":
-        why = "no protocolConfiguration, so HTTP" if given is None else f"serverProtocol is {protocol}"
+        why = (
+            _("no protocolConfiguration, so HTTP")
+            if given is None
+            else _("serverProtocol is {protocol}").format(protocol=protocol)
+        )
         return failed(
-            f"{why}: AgentCore sends every request to port {port} {path}, where an MCP server does not listen",
-            details=(
-                "The runtime is READY and the container may be running, but the platform speaks its "
-                f"{protocol} contract to port {port} `{path}`; the MCP server listens on 8000 `/mcp`. Clients time out or "
-                "get 5xx/424 and the container's log shows no request."
+            _("{why}: AgentCore sends every request to port {port} {path}, where an MCP server does not listen").format(
+                why=why, port=port, path=path
             ),
+            details=_(
+                "The runtime is READY and the container may be running, but the platform speaks its "
+                "{protocol} contract to port {port} {path}; the MCP server listens on 8000 `/mcp`. Clients time out or "
+                "get 5xx/424 and the container's log shows no request."
+            ).format(protocol=protocol, port=port, path=f"`{path}`"),
             evidence=evidence,
             facts=facts,
         )
     if (port, path) != (8000, "/mcp"):
         return warned(
-            f"MCP on port {port}, path {path}: the server must listen exactly there (the SDK serves 8000 /mcp by default)",
+            _(
+                "MCP on port {port}, path {path}: the server must listen exactly there (the SDK serves 8000 /mcp by "
+                "default)"
+            ).format(port=port, path=path),
             evidence=evidence,
             facts=facts,
-            remediation=f"Run the server on port {port} with `streamable_http_path={path!r}`, or drop the custom port/path.",
+            remediation=_("Run the server on port {port} with {setting}, or drop the custom port/path.").format(
+                port=port, setting=f"`streamable_http_path={path!r}`"
+            ),
         )
-    return passed("serverProtocol MCP: AgentCore calls the container on 8000 /mcp", evidence=evidence, facts=facts)
+    return passed(_("serverProtocol MCP: AgentCore calls the container on 8000 /mcp"), evidence=evidence, facts=facts)
 
 
 # (cause, pattern, what it means). The cause names are facts the playbook routes on; the patterns are the
 # wordings of the build and start-up failures AgentCore puts into failureReason.
 FAILURE_CAUSES: tuple[tuple[str, str, str], ...] = (
-    ("exec-format", r"exec format error|exec user process caused", "the image is not linux/arm64"),
+    ("exec-format", r"exec format error|exec user process caused", N_("the image is not linux/arm64")),
     (
         "ecr-access",
         r"Access denied while validating ECR URI",
-        "the execution role may not pull the image from ECR",
+        N_("the execution role may not pull the image from ECR"),
     ),
     (
         "base-image-pull",
@@ -104,22 +118,22 @@ FAILURE_CAUSES: tuple[tuple[str, str, str], ...] = (
             r"pull access denied|toomanyrequests|pull rate limit|CannotPullContainerError|failed to resolve reference"
             r"|403 Forbidden[^\n]{0,40}pull"
         ),
-        "a public registry refused the base image",
+        N_("a public registry refused the base image"),
     ),
     (
         "too-many-layers",
         r"too many (image )?layers|max depth exceeded|failed to mount overlay|high-layer",
-        "the image has too many layers",
+        N_("the image has too many layers"),
     ),
     (
         "non-numeric-user",
         r"non-numeric user|unable to find user|runAsNonRoot",
-        "the Dockerfile's USER is not a numeric id, or does not exist in the image",
+        N_("the Dockerfile's USER is not a numeric id, or does not exist in the image"),
     ),
     (
         "fastmcp-missing",
         r"No module named '?mcp\.server\.fastmcp|cannot import name '?FastMCP",
-        "FastMCP code on mcp 2.x (or a pre-1.2 mcp)",
+        N_("FastMCP code on mcp 2.x (or a pre-1.2 mcp)"),
     ),
 )
 MAX_REASON = 4000
@@ -150,7 +164,9 @@ def runtime_failure_reason(ctx: CheckContext, params: RuntimeParams) -> CheckRes
     """failureReason of the runtime and its endpoint, parsed for image causes (exec format, pull denied, layers, USER)."""
     runtime = _get_runtime(ctx, params)
     if runtime is None:
-        return could_not_run(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+        return could_not_run(
+            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
+        )
     reason = str(runtime.get("failureReason") or "")
     where = "runtime"
     if not reason:
@@ -165,21 +181,35 @@ def runtime_failure_reason(ctx: CheckContext, params: RuntimeParams) -> CheckRes
                 raise
     status = str(runtime.get("status") or "")
     if not reason:
-        return passed(f"no failureReason (runtime {status or 'status unknown'})", evidence={"status": status})
+        return passed(
+            _("no failureReason (runtime {status})").format(status=status or _("status unknown")),
+            evidence={"status": status},
+        )
     evidence = {"status": status, "where": where, "failure_reason": reason[:MAX_REASON]}
     found = classify_failure(reason)
     if found is None:
         return warned(
-            f"{where} failureReason names no cause agentcore-triage knows: {reason[:200]}",
+            _("{where} failureReason names no cause agentcore-triage knows: {reason}").format(
+                where=_shown_where(where), reason=reason[:200]
+            ),
             evidence=evidence,
             facts={"runtime.failure_cause": "unknown"},
         )
     cause, meaning = found
     return failed(
-        f"{where} failureReason: {meaning} ({reason[:160]})",
+        _("{where} failureReason: {meaning} ({reason})").format(
+            where=_shown_where(where), meaning=_(meaning), reason=reason[:160]
+        ),
         evidence=evidence | {"cause": cause},
         facts={"runtime.failure_cause": cause},
     )
+
+
+def _shown_where(where: str) -> str:
+    """``runtime`` / ``endpoint NAME`` (as in the evidence) in the current language."""
+    if where == "runtime":
+        return _("runtime")
+    return _("endpoint {name}").format(name=where.removeprefix("endpoint "))
 
 
 @check(
@@ -199,7 +229,9 @@ def runtime_mmds(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     "This runtime is not MMDSv2-enabled"; an answer without the member says nothing either way (skip)."""
     runtime = _get_runtime(ctx, params)
     if runtime is None:
-        return skipped(f"runtime {params.runtime_id} does not exist (runtime.status says so)")
+        return skipped(
+            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
+        )
     config = runtime.get("metadataConfiguration")
     required = config.get("requireMMDSV2") if isinstance(config, dict) else None
     evidence = {"metadataConfiguration": config, "status": runtime.get("status")}
@@ -207,18 +239,23 @@ def runtime_mmds(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         # Absent is not "false": this API answer (an older service version, or an emulator) does not report the
         # setting, so nothing is known about it.
         return skipped(
-            "metadataConfiguration.requireMMDSV2 is not reported by this GetAgentRuntime answer: "
-            "whether the runtime requires MMDSv2 is unknown",
+            _(
+                "metadataConfiguration.requireMMDSV2 is not reported by this GetAgentRuntime answer: "
+                "whether the runtime requires MMDSv2 is unknown"
+            ),
             evidence=evidence,
         )
     facts = {"runtime.requires_mmdsv2": required}
     if not required:
         return failed(
-            "metadataConfiguration.requireMMDSV2 is false: every InvokeAgentRuntime fails with "
-            '"This runtime is not MMDSv2-enabled"',
-            details="Since 30 June 2026 AgentCore invokes only runtimes that require the microVM metadata service "
-            "v2 (session tokens, like IMDSv2).",
+            _("metadataConfiguration.requireMMDSV2 is false: every InvokeAgentRuntime fails with {error}").format(
+                error='"This runtime is not MMDSv2-enabled"'
+            ),
+            details=_(
+                "Since 30 June 2026 AgentCore invokes only runtimes that require the microVM metadata service "
+                "v2 (session tokens, like IMDSv2)."
+            ),
             evidence=evidence,
             facts=facts,
         )
-    return passed("metadataConfiguration.requireMMDSV2 is true", evidence=evidence, facts=facts)
+    return passed(_("metadataConfiguration.requireMMDSV2 is true"), evidence=evidence, facts=facts)

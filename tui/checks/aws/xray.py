@@ -5,6 +5,7 @@ from __future__ import annotations
 from tui.aws.errors import aws_errors
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
+from tui.i18n import _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -32,19 +33,29 @@ def destination(ctx: CheckContext, params: DestinationParams) -> CheckResult:
     evidence = {"destination": dest, "status": status, "region": params.region or ctx.context.region}
     facts = {"xray.destination": dest, "xray.status": status}
     if dest == "CloudWatchLogs" and status == "ACTIVE":
-        return passed("Transaction Search is on: destination CloudWatchLogs, ACTIVE", evidence=evidence, facts=facts)
+        return passed(_("Transaction Search is on: destination CloudWatchLogs, ACTIVE"), evidence=evidence, facts=facts)
     if dest == "CloudWatchLogs":
         return warned(
-            f"destination CloudWatchLogs is still {status}: OTLP trace exports fail with HTTP 400 until it is ACTIVE (10-15 min)",
-            details="Nothing to fix: wait and run again. Spans sent meanwhile are lost.",
+            _(
+                "destination CloudWatchLogs is still {status}: OTLP trace exports fail with HTTP 400 until it is "
+                "ACTIVE (10-15 min)"
+            ).format(status=status),
+            details=_("Nothing to fix: wait and run again. Spans sent meanwhile are lost."),
             evidence=evidence,
             facts=facts,
         )
     return failed(
-        f"Transaction Search is off: destination {dest} (status {status}); OTLP exports fail with "
-        '"The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination"',
-        details='`Status: ACTIVE` is not "on": with `Destination: XRay` it means segments still go to X-Ray. '
-        "Switch the destination to CloudWatchLogs (after the logs resource policy for aws/spans exists).",
+        _(
+            "Transaction Search is off: destination {destination} (status {status}); OTLP exports fail with {error}"
+        ).format(
+            destination=dest,
+            status=status,
+            error='"The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination"',
+        ),
+        details=_(
+            '`Status: ACTIVE` is not "on": with `Destination: XRay` it means segments still go to X-Ray. '
+            "Switch the destination to CloudWatchLogs (after the logs resource policy for aws/spans exists)."
+        ),
         evidence=evidence,
         facts=facts,
     )

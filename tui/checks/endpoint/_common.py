@@ -137,21 +137,23 @@ async def setup(
     problem = endpoint_url_problem(target.url)
     if problem is not None:
         # Probing would only produce a misleading DNS/"not HTTP" result: say what is wrong with the URL.
-        summary = f"the endpoint URL {target.url!r} cannot be probed: {problem}"
+        summary = _("the endpoint URL {url} cannot be probed: {problem}").format(url=repr(target.url), problem=problem)
         if with_auth:  # endpoint.reachable reports it; the others point there
-            return could_not_run(summary + " (see endpoint.reachable)")
+            return could_not_run(summary + _(" (see endpoint.reachable)"))
         return failed(summary, evidence={"target": target.evidence()})
     from tui.endpoint.destination import forbidden_destination
 
     refused = await forbidden_destination(target.url, timeout=min(2.0, max(0.5, float(ctx.timeout) / 4)))
     if refused is not None:
         # Checked before any connection: the metadata service's answer is the machine's own AWS credentials.
-        summary = f"not contacted: {refused}; agentcore-triage never sends requests to link-local or metadata addresses"
+        summary = _(
+            "not contacted: {reason}; agentcore-triage never sends requests to link-local or metadata addresses"
+        ).format(reason=refused)
         if with_auth:
-            return could_not_run(summary + " (see endpoint.reachable)")
+            return could_not_run(summary + _(" (see endpoint.reachable)"))
         return failed(
             summary,
-            remediation="Use the MCP server's real URL (`--endpoint`), or the runtime ARN (`--runtime`).",
+            remediation=_("Use the MCP server's real URL (`--endpoint`), or the runtime ARN (`--runtime`)."),
             evidence={"target": target.evidence(), "classified": {"code": "forbidden-address", "reason": refused}},
         )
     auth = None
@@ -189,9 +191,13 @@ async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any
 def hung_skip(cause: str) -> CheckResult:
     """Not run: the handshake already waited for this server and got no answer (could not run: never green)."""
     return could_not_run(
-        f"not run: endpoint.initialize got no answer in time ({cause}); waiting again would only repeat it",
-        details="The server did not answer the MCP handshake. Fix that first (see endpoint.initialize), "
-        "or raise `--timeout` if it is just slow.",
+        _("not run: endpoint.initialize got no answer in time ({cause}); waiting again would only repeat it").format(
+            cause=cause
+        ),
+        details=_(
+            "The server did not answer the MCP handshake. Fix that first (see endpoint.initialize), "
+            "or raise `--timeout` if it is just slow."
+        ),
         evidence={BLOCKED_BY: "endpoint.initialize", "cause": cause},
     )
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, setup
+from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
@@ -36,11 +37,11 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
     claims_line = ""
     if jwt:
         parts = [
-            f"issuer {jwt.issuer}" if jwt.issuer else "",
-            f"client {jwt.client_id}" if jwt.client_id else "",
+            _("issuer {issuer}").format(issuer=jwt.issuer) if jwt.issuer else "",
+            _("client {client}").format(client=jwt.client_id) if jwt.client_id else "",
             jwt.expiry_text(),
         ]
-        claims_line = "token: " + ", ".join(p for p in parts if p)
+        claims_line = _("token: {claims}").format(claims=", ".join(p for p in parts if p))
     async with s.prober() as p:
         probe = await p.post("initialize (with credentials)", jsonrpc.initialize())
         evidence["probe"] = probe.evidence()
@@ -54,8 +55,8 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
 
     if probe.status is None:
         return could_not_run(
-            f"could not test credentials: {cause.summary if cause else probe.error}",
-            details="The endpoint did not answer at HTTP level; see `endpoint.reachable` / `endpoint.initialize`.",
+            _("could not test credentials: {reason}").format(reason=cause.summary if cause else probe.error),
+            details=_("The endpoint did not answer at HTTP level; see `endpoint.reachable` / `endpoint.initialize`."),
             evidence=evidence,
             facts=facts,
         )
@@ -63,40 +64,46 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
         cause = _refine(cause, auth, jwt, probe.status)
         details = _claims_md(auth)
         if auth.problem:
-            details += f"\n\n**Problem:** {auth.problem}"
+            details += "\n\n" + _("**Problem:** {problem}").format(problem=auth.problem)
         return failed(
             cause.summary,
-            details=details + f"\n\n**Seen:** `{probe.line()}` {probe.body[:200]}",
+            details=details
+            + "\n\n"
+            + _("**Seen:** {line} {body}").format(line=f"`{probe.line()}`", body=probe.body[:200]),
             remediation=cause.advice,
             evidence={**evidence, "classified": cause_fields(cause, probe)},
             facts=facts,
         )
     # Anything but 401/403: authentication itself went through.
-    where = "AgentCore accepted the credentials" if s.target.agentcore else "the endpoint accepted the request"
+    where = _("AgentCore accepted the credentials") if s.target.agentcore else _("the endpoint accepted the request")
     if auth.mode == "none":
-        summary = f"no credentials needed: {where} without any"
+        summary = _("no credentials needed: {where} without any").format(where=where)
     else:
-        summary = f"{ {'bearer': 'JWT bearer token', 'sigv4': 'SigV4 signature'}.get(auth.mode, auth.mode) } accepted ({where})"
+        kind = {"bearer": _("JWT bearer token"), "sigv4": _("SigV4 signature")}.get(auth.mode, auth.mode)
+        summary = _("{kind} accepted ({where})").format(kind=kind, where=where)
     if claims_line:
         summary += f"; {claims_line}"
     if cause is not None:
-        summary += f" (the request itself then failed: {cause.code}, see the other checks)"
+        summary += _(" (the request itself then failed: {code}, see the other checks)").format(code=cause.code)
     if jwt and jwt.expired:
         return warned(
-            summary + " although the token looks expired", details=_claims_md(auth), evidence=evidence, facts=facts
+            summary + _(" although the token looks expired"), details=_claims_md(auth), evidence=evidence, facts=facts
         )
     if jwt and jwt.expiring_soon:
         return warned(
-            f"the token expires in less than 5 minutes ({jwt.expiry_text()})",
+            _("the token expires in less than 5 minutes ({expiry})").format(expiry=jwt.expiry_text()),
             details=_claims_md(auth),
-            remediation="Refresh the token before a long session (Cognito access tokens last about an hour).",
+            remediation=_("Refresh the token before a long session (Cognito access tokens last about an hour)."),
             evidence=evidence,
             facts=facts,
         )
     if open_probe is not None and open_probe.ok and auth.mode != "none" and not s.target.agentcore:
         return warned(
-            "the endpoint answers without any credentials too: the token is not checked",
-            details="An initialize without `Authorization` succeeded. If this endpoint should be protected, put an authorizer in front of it.",
+            _("the endpoint answers without any credentials too: the token is not checked"),
+            details=_(
+                "An initialize without `Authorization` succeeded. If this endpoint should be protected, put an "
+                "authorizer in front of it."
+            ),
             evidence=evidence,
             facts=facts,
         )
@@ -112,31 +119,41 @@ def _refine(cause: Any, auth: Any, jwt: Any, status: int | None) -> Any:
     if cause.code in ("unauthorized", "token-missing", "token-expired") and jwt is not None and jwt.expired:
         return Cause(
             "token-expired",
-            f"{http}: the bearer token expired ({jwt.expiry_text()})",
-            "Get a fresh token (Cognito access tokens last about an hour; use the refresh-token flow instead of a stored token).",
+            _("{http}: the bearer token expired ({expiry})").format(http=http, expiry=jwt.expiry_text()),
+            _(
+                "Get a fresh token (Cognito access tokens last about an hour; use the refresh-token flow instead of a "
+                "stored token)."
+            ),
             "auth",
         )
     if cause.code == "token-client" and jwt is not None:
         return Cause(
             cause.code,
-            f"{http}: the token's client id `{jwt.client_id}` (audience `{jwt.audience}`) is not allowed by the runtime's authorizer",
+            _(
+                "{http}: the token's client id {client} (audience {audience}) is not allowed by the runtime's authorizer"
+            ).format(http=http, client=f"`{jwt.client_id}`", audience=f"`{jwt.audience}`"),
             cause.advice,
             "auth",
         )
     if cause.code == "auth-mismatch":
-        sent = {"bearer": "a bearer JWT", "sigv4": "a SigV4 signature"}.get(auth.mode, "no credentials")
-        other = "SigV4 (IAM)" if auth.mode == "bearer" else "a bearer JWT (OAuth)"
+        sent = {"bearer": _("a bearer JWT"), "sigv4": _("a SigV4 signature")}.get(auth.mode, _("no credentials"))
+        other = _("SigV4 (IAM)") if auth.mode == "bearer" else _("a bearer JWT (OAuth)")
         return Cause(
             cause.code,
-            f"{http}: Authorization method mismatch — we sent {sent}, the runtime is configured for {other}",
-            cause.advice + (" Re-run with `auth: sigv4`/`auth: bearer` to match." if auth.mode != "none" else ""),
+            _("{http}: Authorization method mismatch — we sent {sent}, the runtime is configured for {other}").format(
+                http=http, sent=sent, other=other
+            ),
+            cause.advice + (_(" Re-run with `auth: sigv4`/`auth: bearer` to match.") if auth.mode != "none" else ""),
             "auth",
         )
     if cause.code == "unauthorized" and auth.mode == "none":
         return Cause(
             "token-missing",
-            f"{http}: the endpoint needs credentials and none were sent",
-            "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials (SigV4 runtimes).",
+            _("{http}: the endpoint needs credentials and none were sent").format(http=http),
+            _(
+                "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials "
+                "(SigV4 runtimes)."
+            ),
             "auth",
         )
     if cause.code == "unauthorized" and auth.problem:
@@ -145,16 +162,20 @@ def _refine(cause: Any, auth: Any, jwt: Any, status: int | None) -> Any:
 
 
 def _claims_md(auth: Any) -> str:
-    lines = [f"Auth mode: **{auth.mode}** ({auth.reason})."]
+    lines = [_("Auth mode: {mode} ({reason}).").format(mode=f"**{auth.mode}**", reason=auth.reason)]
     if auth.jwt:
         lines.append("")
-        lines.append("Token claims (decoded, **not verified**):")
+        lines.append(_("Token claims (decoded, **not verified**):"))
         for key, value in auth.jwt.claims().items():
             lines.append(f"* {key}: `{value}`")
         if auth.jwt.audience is None and auth.jwt.client_id:
             lines.append(
-                "* no `aud` claim (a Cognito access token): the runtime must list the client in `allowedClients`, not `allowedAudience`"
+                "* "
+                + _(
+                    "no `aud` claim (a Cognito access token): the runtime must list the client in `allowedClients`, "
+                    "not `allowedAudience`"
+                )
             )
     elif auth.mode == "bearer" and auth.token:
-        lines.append("The token is not a JWT (opaque); its claims cannot be shown.")
+        lines.append(_("The token is not a JWT (opaque); its claims cannot be shown."))
     return "\n".join(lines)

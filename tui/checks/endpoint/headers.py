@@ -7,15 +7,16 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, md_table, setup
+from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
 # (key, what the probe leaves out or changes, accept, content type)
 NEGATIVE = [
-    ("no-content-type", "no Content-Type", "application/json, text/event-stream", None),
-    ("no-accept", "no Accept", None, "application/json"),
-    ("accept-json-only", "Accept: application/json only", "application/json", "application/json"),
-    ("accept-sse-only", "Accept: text/event-stream only", "text/event-stream", "application/json"),
+    ("no-content-type", N_("no Content-Type"), "application/json, text/event-stream", None),
+    ("no-accept", N_("no Accept"), None, "application/json"),
+    ("accept-json-only", N_("Accept: application/json only"), "application/json", "application/json"),
+    ("accept-sse-only", N_("Accept: text/event-stream only"), "text/event-stream", "application/json"),
     ("content-type-case", "Content-Type: Application/JSON", "application/json, text/event-stream", "Application/JSON"),
 ]
 
@@ -62,14 +63,17 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
                     facts["endpoint.host_protection"] = True
                 return failed(
                     cause.summary,
-                    details=f"A correct request (`Content-Type: application/json`, `Accept: application/json, text/event-stream`) got "
-                    f"`{good.line()}`:\n\n```\n{good.body[:300]}\n```",
+                    details=_(
+                        "A correct request (`Content-Type: application/json`, `Accept: application/json, "
+                        "text/event-stream`) got {line}:"
+                    ).format(line=f"`{good.line()}`")
+                    + f"\n\n```\n{good.body[:300]}\n```",
                     remediation=cause.advice,
                     evidence={**evidence, "classified": cause_fields(cause, good)},
                     facts=facts,
                 )
             return could_not_run(
-                f"a correct initialize already fails ({cause.code}); see endpoint.initialize",
+                _("a correct initialize already fails ({code}); see endpoint.initialize").format(code=cause.code),
                 evidence={**evidence, "classified": cause_fields(cause, good)},
             )
         negatives: dict[str, Any] = {}
@@ -83,7 +87,9 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
             else:
                 entry["cause"] = "accepted"
             negatives[key] = entry
-            rows.append((label, probe.line(), c.summary if c else "accepted by this server", c.advice if c else ""))
+            rows.append(
+                (_(label), probe.line(), c.summary if c else _("accepted by this server"), c.advice if c else "")
+            )
             if s.remaining() < 0.5:
                 break
         extra: list[str] = []
@@ -101,7 +107,7 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 (
                     "Host: mcp.example.com",
                     probe.line(),
-                    c.summary if c else "accepted (no Host allow-list)",
+                    c.summary if c else _("accepted (no Host allow-list)"),
                     c.advice if c else "",
                 )
             )
@@ -118,7 +124,7 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 (
                     "Origin: https://app.example.com",
                     probe.line(),
-                    c.summary if c else "accepted (no Origin allow-list)",
+                    c.summary if c else _("accepted (no Origin allow-list)"),
                     c.advice if c else "",
                 )
             )
@@ -128,25 +134,35 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
             else:
                 facts["endpoint.host_protection"] = False
     evidence["negative_probes"] = negatives
-    table = md_table(rows, ("sent", "answer", "meaning", "fix"))
+    table = md_table(rows, (_("sent"), _("answer"), _("meaning"), _("fix")))
     details = (
-        f"A correct initialize got `{good.line()}`. Then each common mistake, one at a time:\n\n{table}\n\n"
-        'A missing Content-Type is a **400 "Invalid Content-Type header"** in mcp 2.x (not 415); 415 is only for near misses '
-        'like `Application/JSON`. AgentCore itself answers a missing Accept with **406** "MCP Accept header must contain: '
-        'application/json, text/event-stream" before your server sees it.'
+        _("A correct initialize got {line}. Then each common mistake, one at a time:").format(line=f"`{good.line()}`")
+        + f"\n\n{table}\n\n"
+        + _(
+            'A missing Content-Type is a **400 "Invalid Content-Type header"** in mcp 2.x (not 415); 415 is only for '
+            'near misses like `Application/JSON`. AgentCore itself answers a missing Accept with **406** "MCP Accept '
+            'header must contain: application/json, text/event-stream" before your server sees it.'
+        )
     )
     mode = "SSE" if good.sse else "JSON"
-    summary = (
-        f"correct headers accepted ({mode} reply); without Content-Type → "
-        f"{negatives.get('no-content-type', {}).get('seen', '?').split('→ ')[-1]}, without Accept → "
-        f"{negatives.get('no-accept', {}).get('seen', '?').split('→ ')[-1]}"
+    summary = _(
+        "correct headers accepted ({mode} reply); without Content-Type → {no_content_type}, without Accept → {no_accept}"
+    ).format(
+        mode=mode,
+        no_content_type=negatives.get("no-content-type", {}).get("seen", "?").split("→ ")[-1],
+        no_accept=negatives.get("no-accept", {}).get("seen", "?").split("→ ")[-1],
     )
     if "host" in extra:
         return warned(
-            'DNS-rebinding protection is on: requests with another Host get 421 "Invalid Host header" (as behind a proxy or on AgentCore)',
+            _(
+                'DNS-rebinding protection is on: requests with another Host get 421 "Invalid Host header" (as behind a '
+                "proxy or on AgentCore)"
+            ),
             details=details,
-            remediation='Build the app with `streamable_http_app(host="0.0.0.0")` or allow the proxy\'s Host in '
-            "`TransportSecuritySettings(allowed_hosts=[...])` before deploying behind a proxy.",
+            remediation=_(
+                'Build the app with `streamable_http_app(host="0.0.0.0")` or allow the proxy\'s Host in '
+                "`TransportSecuritySettings(allowed_hosts=[...])` before deploying behind a proxy."
+            ),
             evidence=evidence,
             facts=facts,
         )

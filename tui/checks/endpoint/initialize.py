@@ -6,6 +6,7 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, setup, warm_sdk
+from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -53,10 +54,10 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
     cause = classify(probe, s.target)
     facts["endpoint.failure"] = cause.code if cause is not None else None
     if cause is not None:
-        details = f"**Seen:** `{probe.line()}`\n\n```\n{probe.body[:400]}\n```"
+        details = _("**Seen:** {line}").format(line=f"`{probe.line()}`") + f"\n\n```\n{probe.body[:400]}\n```"
         if cause.code == "runtime-not-started":
-            details += (
-                "\n\nThe front door answered, so URL and credentials are fine; the container behind it never served `/mcp`. "
+            details += "\n\n" + _(
+                "The front door answered, so URL and credentials are fine; the container behind it never served `/mcp`. "
                 'Next: run the project checks (entry point, `host="0.0.0.0"`, port 8000, pinned `mcp`), and read '
                 "`/aws/bedrock-agentcore/runtimes/<runtime id>-DEFAULT` for the crash."
             )
@@ -84,28 +85,36 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
     crlf = "\r\n" in (probe.body or "")
     evidence["sse_line_endings"] = ("CRLF" if crlf else "LF") if probe.sse else None
     evidence["capabilities"] = sorted((result.get("capabilities") or {}).keys())
-    summary = (
-        f"initialize OK: protocol {version}, server {info.get('name')} {info.get('version') or ''}".rstrip()
-        + f", {'SSE (text/event-stream)' if probe.sse else 'JSON (application/json)'} replies in {probe.elapsed * 1000:.0f} ms"
+    summary = _("initialize OK: protocol {version}, server {server}, {reply_type} replies in {ms} ms").format(
+        version=version,
+        server=f"{info.get('name')} {info.get('version') or ''}".rstrip(),
+        reply_type="SSE (text/event-stream)" if probe.sse else "JSON (application/json)",
+        ms=f"{probe.elapsed * 1000:.0f}",
     )
-    details = f"`{probe.line()}`; capabilities: {', '.join(evidence['capabilities']) or 'none'}." + (
-        f" Redirected via {', '.join(r['location'] for r in probe.redirects)}: use the final URL."
+    details = _("{line}; capabilities: {capabilities}.").format(
+        line=f"`{probe.line()}`", capabilities=", ".join(f"`{c}`" for c in evidence["capabilities"]) or _("none")
+    ) + (
+        " "
+        + _("Redirected via {locations}: use the final URL.").format(
+            locations=", ".join(r["location"] for r in probe.redirects)
+        )
         if probe.redirects
         else ""
     )
     if version != jsonrpc.PROTOCOL_VERSION:
         return warned(
-            summary + f" (we offered {jsonrpc.PROTOCOL_VERSION}; the server chose an older version)",
-            details=details + " The server's `mcp` is older than the client's; upgrade it or pin the client.",
+            summary
+            + _(" (we offered {version}; the server chose an older version)").format(version=jsonrpc.PROTOCOL_VERSION),
+            details=details + " " + _("The server's `mcp` is older than the client's; upgrade it or pin the client."),
             evidence=evidence,
             facts=facts,
         )
     if probe.redirects:
         return warned(
-            summary + " after a redirect",
+            summary + _(" after a redirect"),
             details=details,
             evidence=evidence,
             facts=facts,
-            remediation=f"Use {probe.url} directly.",
+            remediation=_("Use {url} directly.").format(url=probe.url),
         )
     return passed(summary, details=details, evidence=evidence, facts=facts)

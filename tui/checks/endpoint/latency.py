@@ -7,6 +7,7 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
+from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
@@ -47,7 +48,7 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
             return could_not_run(
-                f"initialize fails ({cause.code}); see endpoint.initialize",
+                _("initialize fails ({code}); see endpoint.initialize").format(code=cause.code),
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
         for i in range(max(1, params.count)):
@@ -57,7 +58,9 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
             c = classify(probe, s.target)
             if c is not None:
                 return failed(
-                    f"request {i + 1} of {params.count} failed: {c.summary}",
+                    _("request {number} of {count} failed: {cause}").format(
+                        number=i + 1, count=params.count, cause=c.summary
+                    ),
                     remediation=c.advice,
                     evidence={**evidence, "classified": cause_fields(c, probe)},
                 )
@@ -69,9 +72,12 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
     p50, p95 = percentile(times, 50), percentile(times, 95)
     facts = {"endpoint.latency_p50_ms": round(p50, 1), "endpoint.latency_p95_ms": round(p95, 1)}
     evidence["ms"] = [round(t, 1) for t in times]
-    summary = f"{len(times)} tools/list requests: p50 {p50:.0f} ms, p95 {p95:.0f} ms (max {max(times):.0f} ms)"
+    summary = _("{count} tools/list requests: p50 {p50} ms, p95 {p95} ms (max {max} ms)").format(
+        count=len(times), p50=f"{p50:.0f}", p95=f"{p95:.0f}", max=f"{max(times):.0f}"
+    )
     if len(times) < params.count:
-        summary += f" — only {len(times)} of {params.count} fit in the time budget"
+        summary += _(" — only {done} of {count} fit in the time budget").format(done=len(times), count=params.count)
     if p95 > params.warn_ms:
-        return warned(summary, details=f"p95 is above {params.warn_ms:.0f} ms.", evidence=evidence, facts=facts)
+        details = _("p95 is above {ms} ms.").format(ms=f"{params.warn_ms:.0f}")
+        return warned(summary, details=details, evidence=evidence, facts=facts)
     return passed(summary, evidence=evidence, facts=facts)

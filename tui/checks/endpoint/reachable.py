@@ -8,6 +8,7 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, Setup, setup
+from tui.i18n import _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -60,26 +61,30 @@ async def _reachable(s: Setup) -> CheckResult:
     proxy = _proxy_for(target.url)
     if proxy:
         evidence["proxy"] = proxy
-        steps.append(f"requests go through the proxy {proxy}; DNS/TCP/TLS below are tested directly")
+        steps.append(
+            _("requests go through the proxy {proxy}; DNS/TCP/TLS below are tested directly").format(proxy=proxy)
+        )
     if not host:
-        return failed(f"the URL has no host: {target.url}", evidence=evidence, facts=facts)
+        return failed(_("the URL has no host: {url}").format(url=target.url), evidence=evidence, facts=facts)
     loop = asyncio.get_running_loop()
     started = time.monotonic()
     try:
         infos = await asyncio.wait_for(loop.getaddrinfo(host, port, type=socket.SOCK_STREAM), t)
     except TimeoutError:
         return failed(
-            f"DNS: resolving {host} took more than {t:g} s",
-            details="Check DNS, VPN and resolver settings.",
+            _("DNS: resolving {host} took more than {seconds} s").format(host=host, seconds=f"{t:g}"),
+            details=_("Check DNS, VPN and resolver settings."),
             evidence=evidence,
             facts=facts,
         )
     except socket.gaierror as exc:
         return failed(
-            f"DNS: {host} does not resolve ({exc.strerror or exc})",
+            _("DNS: {host} does not resolve ({error})").format(host=host, error=exc.strerror or exc),
             details=_problems_md(target)
-            + "Check the host name in the URL (typo? wrong region in `bedrock-agentcore.<region>.amazonaws.com`?) "
-            "and DNS/VPN settings.",
+            + _(
+                "Check the host name in the URL (typo? wrong region in `bedrock-agentcore.<region>.amazonaws.com`?) "
+                "and DNS/VPN settings."
+            ),
             evidence=evidence,
             facts=facts,
         )
@@ -89,7 +94,11 @@ async def _reachable(s: Setup) -> CheckResult:
 
     refused = next((r for r in map(forbidden_address, addresses) if r), None)
     if refused:  # the name changed its answer since setup checked it (DNS rebinding): still never connect
-        return failed(f"not contacted: {host} resolves to {refused}", evidence=evidence, facts=facts)
+        return failed(
+            _("not contacted: {host} resolves to {reason}").format(host=host, reason=refused),
+            evidence=evidence,
+            facts=facts,
+        )
     steps.append(f"DNS {host} → {', '.join(addresses[:3])}")
 
     t = min(s.probe_timeout, max(0.5, s.remaining()))
@@ -98,27 +107,29 @@ async def _reachable(s: Setup) -> CheckResult:
         _reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), t)
     except TimeoutError:
         return failed(
-            f"TCP: connecting to {where} timed out after {t:g} s",
-            details="A firewall, security group or network ACL drops the traffic, or the host is down.",
+            _("TCP: connecting to {where} timed out after {seconds} s").format(where=where, seconds=f"{t:g}"),
+            details=_("A firewall, security group or network ACL drops the traffic, or the host is down."),
             evidence=evidence,
             facts=facts,
         )
     except OSError as exc:
         nothing_listens = isinstance(exc, ConnectionRefusedError) or "refused" in str(exc).lower()
         summary = (
-            f"TCP: connection to {where} refused (nothing listens there)"
+            _("TCP: connection to {where} refused (nothing listens there)").format(where=where)
             if nothing_listens
-            else f"TCP: cannot connect to {where} ({exc})"
+            else _("TCP: cannot connect to {where} ({error})").format(where=where, error=exc)
         )
         return failed(
             summary,
-            details="Start the server, or fix the port in the URL. A local MCP server listens on `:8000/mcp` by default; "
-            "in a container it must bind `0.0.0.0`, not `127.0.0.1`.",
+            details=_(
+                "Start the server, or fix the port in the URL. A local MCP server listens on `:8000/mcp` by default; "
+                "in a container it must bind `0.0.0.0`, not `127.0.0.1`."
+            ),
             evidence=evidence,
             facts=facts,
         )
     evidence["tcp"] = {"ms": round((time.monotonic() - started) * 1000, 1)}
-    steps.append(f"TCP {where} connected")
+    steps.append(_("TCP {where} connected").format(where=where))
     writer.close()
     try:
         await asyncio.wait_for(writer.wait_closed(), 1)
@@ -141,8 +152,8 @@ async def _reachable(s: Setup) -> CheckResult:
             )
         except TimeoutError:
             return failed(
-                f"TLS: handshake with {where} took more than {t:g} s",
-                details="Is this port speaking TLS?",
+                _("TLS: handshake with {where} took more than {seconds} s").format(where=where, seconds=f"{t:g}"),
+                details=_("Is this port speaking TLS?"),
                 evidence=evidence,
                 facts=facts,
             )
@@ -150,16 +161,20 @@ async def _reachable(s: Setup) -> CheckResult:
             reason = _cert_reason(exc, host)
             evidence["tls"] = {"verify_code": exc.verify_code, "verify_message": exc.verify_message}
             return failed(
-                f"TLS: the certificate of {host} is not accepted: {reason}",
-                details="Use the exact host name the certificate was issued for, renew an expired certificate, or make the issuing CA "
-                "trusted (`SSL_CERT_FILE`). Turning verification off hides a real man-in-the-middle risk.",
+                _("TLS: the certificate of {host} is not accepted: {reason}").format(host=host, reason=reason),
+                details=_(
+                    "Use the exact host name the certificate was issued for, renew an expired certificate, or make the "
+                    "issuing CA trusted (`SSL_CERT_FILE`). Turning verification off hides a real man-in-the-middle risk."
+                ),
                 evidence=evidence,
                 facts=facts,
             )
         except (ssl.SSLError, OSError) as exc:
             return failed(
-                f"TLS: handshake with {where} failed ({getattr(exc, 'reason', None) or exc})",
-                details="The port may speak plain HTTP (use `http://`), or TLS versions/ciphers do not match.",
+                _("TLS: handshake with {where} failed ({error})").format(
+                    where=where, error=getattr(exc, "reason", None) or exc
+                ),
+                details=_("The port may speak plain HTTP (use `http://`), or TLS versions/ciphers do not match."),
                 evidence=evidence,
                 facts=facts,
             )
@@ -184,9 +199,15 @@ async def _reachable(s: Setup) -> CheckResult:
                 days = (ssl.cert_time_to_seconds(not_after) - time.time()) / 86400
                 tls["days_left"] = int(days)
                 if days < CERT_WARN_DAYS:
-                    cert_note = f"the certificate expires in {int(days)} days"
+                    cert_note = ngettext(
+                        "the certificate expires in {days} day", "the certificate expires in {days} days", int(days)
+                    ).format(days=int(days))
         evidence["tls"] = tls
-        steps.append(f"TLS {tls.get('version')} verified ({tls.get('subject') or 'certificate'})")
+        steps.append(
+            _("TLS {version} verified ({subject})").format(
+                version=tls.get("version"), subject=tls.get("subject") or _("certificate")
+            )
+        )
         writer.close()
         try:
             await asyncio.wait_for(writer.wait_closed(), 1)
@@ -196,19 +217,19 @@ async def _reachable(s: Setup) -> CheckResult:
     details = "\n".join(f"* {step}" for step in steps)
     if target.problems:
         return failed(
-            "the URL is wrong: " + target.problems[0].split(": ")[0],
+            _("the URL is wrong: {problem}").format(problem=target.problems[0].split(": ")[0]),
             details=_problems_md(target) + "\n" + details,
-            remediation=f"Use `{target.suggested_url}`."
+            remediation=_("Use `{url}`.").format(url=target.suggested_url)
             if target.suggested_url
-            else "Rebuild the invocation URL from the runtime ARN.",
+            else _("Rebuild the invocation URL from the runtime ARN."),
             evidence=evidence,
             facts=facts,
         )
     if cert_note:
         return warned(
-            f"reachable, but {cert_note}",
+            _("reachable, but {note}").format(note=cert_note),
             details=details,
-            remediation="Renew the certificate.",
+            remediation=_("Renew the certificate."),
             evidence=evidence,
             facts=facts,
         )
@@ -220,20 +241,20 @@ def _problems_md(target: Any) -> str:
         return ""
     text = "".join(f"* {p}\n" for p in target.problems)
     if target.suggested_url:
-        text += f"\nCorrect URL: `{target.suggested_url}`\n"
+        text += "\n" + _("Correct URL: `{url}`").format(url=target.suggested_url) + "\n"
     return text + "\n"
 
 
 def _cert_reason(exc: Any, host: str) -> str:
     msg = (exc.verify_message or str(exc)).lower()
     if "hostname mismatch" in msg or "doesn't match" in msg or "not valid for" in msg:
-        return f"it was not issued for {host} (hostname mismatch)"
+        return _("it was not issued for {host} (hostname mismatch)").format(host=host)
     if "expired" in msg:
-        return "it has expired"
+        return _("it has expired")
     if "self-signed" in msg or "self signed" in msg:
-        return "it is self-signed (no trusted CA issued it)"
+        return _("it is self-signed (no trusted CA issued it)")
     if "unable to get local issuer" in msg or "unknown ca" in msg:
-        return "it was issued by a CA this machine does not trust (corporate proxy or private CA?)"
+        return _("it was issued by a CA this machine does not trust (corporate proxy or private CA?)")
     if "not yet valid" in msg:
-        return "it is not valid yet (check the clock)"
+        return _("it is not valid yet (check the clock)")
     return exc.verify_message or str(exc)

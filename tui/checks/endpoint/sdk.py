@@ -6,6 +6,7 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import HANDSHAKE_NEEDS, SDK_MODULES, EndpointParams, cause_fields, imported, setup
+from tui.i18n import _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed
 
@@ -47,8 +48,20 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
         evidence["sdk"]["library_log"] = outcome.library_log  # the mcp library's own log, redacted (not stderr)
     if outcome.ok:
         return passed(
-            f"mcp client: initialize ({outcome.protocol_version}, {outcome.server_name}) + list_tools → {len(outcome.tools)} tool(s) in {outcome.elapsed * 1000:.0f} ms",
-            details="The official `mcp` client (legacy handshake via `ClientSession`) works against this endpoint with the same URL and credentials.",
+            ngettext(
+                "mcp client: initialize ({version}, {server}) + list_tools → {count} tool in {ms} ms",
+                "mcp client: initialize ({version}, {server}) + list_tools → {count} tools in {ms} ms",
+                len(outcome.tools),
+            ).format(
+                version=outcome.protocol_version,
+                server=outcome.server_name,
+                count=len(outcome.tools),
+                ms=f"{outcome.elapsed * 1000:.0f}",
+            ),
+            details=_(
+                "The official `mcp` client (legacy handshake via `ClientSession`) works against this endpoint with the "
+                "same URL and credentials."
+            ),
             evidence=evidence,
             facts={"endpoint.sdk_ok": True},
         )
@@ -74,23 +87,31 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
     evidence["raw_probe"] = probe.evidence()
     tree = "\n".join(outcome.chain) if outcome.chain else sdk_line
     details = (
-        f"The client raised (unwrapped from its ExceptionGroups):\n\n```\n{tree}\n```\n\n"
-        f"The same request sent raw: `{probe.line()}`"
+        _("The client raised (unwrapped from its ExceptionGroups):")
+        + f"\n\n```\n{tree}\n```\n\n"
+        + _("The same request sent raw: {line}").format(line=f"`{probe.line()}`")
     )
     if cause is not None:
         evidence["classified"] = cause_fields(cause, probe)
         return failed(
-            f"mcp client failed with {sdk_line[:120]} — the raw request shows: {cause.summary}",
+            _("mcp client failed with {error} — the raw request shows: {cause}").format(
+                error=f"`{sdk_line[:120]}`", cause=cause.summary
+            ),
             details=details + f"\n\n```\n{probe.body[:300]}\n```",
             remediation=cause.advice,
             evidence=evidence,
             facts={"endpoint.sdk_ok": False},
         )
     return failed(
-        f"mcp client failed with {sdk_line[:160]} during {outcome.stage}, although a raw initialize succeeds",
+        _("mcp client failed with {error} during {stage}, although a raw initialize succeeds").format(
+            error=f"`{sdk_line[:160]}`", stage=outcome.stage
+        ),
         details=details
-        + "\n\nThe raw handshake works, so the failure is in a later step (tools/list, the standalone GET stream, "
-        "or a response the client cannot parse). Run the client with `logging.basicConfig(level=logging.DEBUG)`.",
+        + "\n\n"
+        + _(
+            "The raw handshake works, so the failure is in a later step (tools/list, the standalone GET stream, "
+            "or a response the client cannot parse). Run the client with `logging.basicConfig(level=logging.DEBUG)`."
+        ),
         evidence=evidence,
         facts={"endpoint.sdk_ok": False},
     )

@@ -14,6 +14,7 @@ from tui.checks.endpoint._common import (
     setup,
     short_id,
 )
+from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
@@ -45,10 +46,16 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
             return could_not_run(
-                f"initialize fails ({cause.code}); see endpoint.initialize",
+                _("initialize fails ({code}); see endpoint.initialize").format(code=cause.code),
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
-        rows.append(("initialize", init.line(), f"session id {short_id(sid)}" if sid else "no session id"))
+        rows.append(
+            (
+                "initialize",
+                init.line(),
+                _("session id {id}").format(id=short_id(sid)) if sid else _("no session id"),
+            )
+        )
         reuse = None
         if sid:
             reuse = await p.post(
@@ -56,9 +63,9 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
             )
             rows.append(
                 (
-                    "tools/list + issued id",
+                    N_("tools/list + issued id"),
                     reuse.line(),
-                    "reused" if reuse.ok and reuse.result is not None else "rejected",
+                    _("reused") if reuse.ok and reuse.result is not None else _("rejected"),
                 )
             )
         bogus = await p.post(
@@ -67,9 +74,9 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
             session_id=BOGUS_SESSION,
             headers=hdrs,
         )
-        rows.append(("tools/list + bogus id", bogus.line(), _meaning(bogus)))
+        rows.append((N_("tools/list + bogus id"), bogus.line(), _meaning(bogus)))
         missing = await p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs)
-        rows.append(("tools/list, no id", missing.line(), _meaning(missing)))
+        rows.append((N_("tools/list, no id"), missing.line(), _meaning(missing)))
         closed = None
         if sid:
             closed = await p.request(
@@ -79,7 +86,9 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 {"Mcp-Session-Id": sid, "Accept": "application/json, text/event-stream", **hdrs},
                 timeout=min(2.0, s.probe_timeout),
             )
-            rows.append(("DELETE + issued id", closed.line(), "session closed" if closed.ok else "not closed"))
+            rows.append(
+                (N_("DELETE + issued id"), closed.line(), _("session closed") if closed.ok else _("not closed"))
+            )
     evidence["probes"] = {r[0]: r[1] for r in rows}
     evidence["session_id_issued"] = bool(sid)
     low_bogus = (bogus.body or "").lower()
@@ -88,26 +97,32 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
     )
     mode = "stateful" if stateful else "stateless"
     facts = {"endpoint.mode": mode, "endpoint.session_issued": bool(sid)}
-    table = md_table(rows, ("request", "answer", "meaning"))
+    # the evidence keeps the English request labels; the table shows them in the current language
+    table = md_table([(_(r[0]), *r[1:]) for r in rows], (_("request"), _("answer"), _("meaning")))
     if stateful and sid and reuse is not None and not (reuse.ok and reuse.result is not None):
         c = classify(reuse, s.target)
         return failed(
-            f"the server issued session id {short_id(sid)} but rejected it on the next request ({reuse.line()})",
+            _("the server issued session id {id} but rejected it on the next request ({line})").format(
+                id=short_id(sid), line=reuse.line()
+            ),
             details=table
-            + "\n\nBehind a load balancer or AgentCore this happens when the next request lands on another instance.",
+            + "\n\n"
+            + _("Behind a load balancer or AgentCore this happens when the next request lands on another instance."),
             remediation=(
                 c.advice
                 if c
-                else "Run the server stateless, or make requests sticky to the instance that issued the session."
+                else _("Run the server stateless, or make requests sticky to the instance that issued the session.")
             ),
             evidence={**evidence, "classified": cause_fields(c, reuse) if c else {}},
             facts=facts,
         )
     if stateful and not sid:
         return failed(
-            "the server wants a session id but the initialize response carried none",
-            details=table + "\n\nSomething between client and server strips the `Mcp-Session-Id` response header.",
-            remediation="Let proxies pass `Mcp-Session-Id` through in both directions.",
+            _("the server wants a session id but the initialize response carried none"),
+            details=table
+            + "\n\n"
+            + _("Something between client and server strips the `Mcp-Session-Id` response header."),
+            remediation=_("Let proxies pass `Mcp-Session-Id` through in both directions."),
             evidence=evidence,
             facts=facts,
         )
@@ -115,29 +130,39 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
         c = classify(bogus, s.target)
         if c is not None and c.code not in ("unknown-session", "missing-session"):
             return failed(
-                f"a request with an unknown session id fails: {c.summary}",
+                _("a request with an unknown session id fails: {cause}").format(cause=c.summary),
                 details=table,
                 remediation=c.advice,
                 evidence={**evidence, "classified": cause_fields(c, bogus)},
                 facts=facts,
             )
     if stateful:
-        summary = f"stateful: session id issued ({short_id(sid)}) and reusable; bogus id → {bogus.status}, no id → {missing.status}"
+        summary = _(
+            "stateful: session id issued ({id}) and reusable; bogus id → {bogus_status}, no id → {missing_status}"
+        ).format(id=short_id(sid), bogus_status=bogus.status, missing_status=missing.status)
         if s.target.agentcore:
             return warned(
-                "stateful server behind AgentCore: works only while every request carries the same Mcp-Session-Id",
+                _("stateful server behind AgentCore: works only while every request carries the same Mcp-Session-Id"),
                 details=table
-                + "\n\nAgentCore supports stateful MCP servers, but sessions live in one microVM: a client that does not echo "
-                '`Mcp-Session-Id`, an idle timeout or a new microVM ends the session (404 "Session not found"). Stateless is '
-                "the default recommendation unless the server needs elicitation, sampling or progress.",
-                remediation="Keep it stateful only if you need server→client requests; otherwise `stateless_http=True`.",
+                + "\n\n"
+                + _(
+                    "AgentCore supports stateful MCP servers, but sessions live in one microVM: a client that does not "
+                    'echo `Mcp-Session-Id`, an idle timeout or a new microVM ends the session (404 "Session not '
+                    'found"). Stateless is the default recommendation unless the server needs elicitation, sampling or '
+                    "progress."
+                ),
+                remediation=_(
+                    "Keep it stateful only if you need server→client requests; otherwise `stateless_http=True`."
+                ),
                 evidence=evidence,
                 facts=facts,
             )
         return passed(summary, details=table, evidence=evidence, facts=facts)
-    issued = f"session id {short_id(sid)} returned (by the platform)" if sid else "no session id issued"
+    issued = (
+        _("session id {id} returned (by the platform)").format(id=short_id(sid)) if sid else _("no session id issued")
+    )
     return passed(
-        f"stateless: {issued}; unknown and missing session ids are ignored",
+        _("stateless: {issued}; unknown and missing session ids are ignored").format(issued=issued),
         details=table,
         evidence=evidence,
         facts=facts,
@@ -147,9 +172,9 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
 def _meaning(probe: Any) -> str:
     body = (probe.body or "").lower()
     if probe.status == 404 and "session" in body:
-        return "Session not found (stateful)"
+        return _("Session not found (stateful)")
     if probe.status == 400 and "missing session" in body:
-        return "Missing session ID (stateful)"
+        return _("Missing session ID (stateful)")
     if probe.ok:
-        return "answered (session id not needed)"
+        return _("answered (session id not needed)")
     return probe.error or f"HTTP {probe.status}"

@@ -7,6 +7,7 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, md_table, setup
+from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed
 
@@ -15,7 +16,13 @@ PROBE_TOOL_PREFIX = "agentcore-triage-probe-"
 CUT_CODES = ("reset-mid-body", "sse-no-response", "reset", "stalled", "too-large")
 """Transport failures that mean the reply started (or was due) and did not arrive whole."""
 
-NOISE_NOTE = (
+CALL_LABEL = N_("tools/call {tool} (a tool that does not exist)")
+ABORTED_LABEL = N_("tools/list, hung up right after the response headers")
+AFTER_LABEL = N_("tools/list after the abort (same session)")
+FRESH_LABEL = N_("initialize after the abort (new session)")
+"""Probe labels: English in the evidence, translated in the table of the details."""
+
+NOISE_NOTE = N_(
     '`ClosedResourceError` / "Error in message router" in the server log after a client disconnects is mostly noise: '
     "mcp 1.12–1.23.1 logged it for every stateless request and for early 4xx answers, and mcp ≥ 1.23.2 logs it at debug "
     "level. It is a real problem only if replies are cut or requests after it fail — which this check tests. If the log "
@@ -25,21 +32,21 @@ NOISE_NOTE = (
 
 
 def probe_tool_note(name: str) -> str:
-    return (
-        f"The `tools/call` probe names `{name}`, a tool that deliberately does not exist (random suffix), so no tool code "
+    return _(
+        "The `tools/call` probe names {name}, a tool that deliberately does not exist (random suffix), so no tool code "
         "runs and nothing changes on the server: a correct server answers it completely, with an `isError: true` result "
         '("Unknown tool …") or a JSON-RPC error. Only the transport of the reply is tested.'
-    )
+    ).format(name=f"`{name}`")
 
 
 def _call_answer(probe: Any) -> tuple[str, str]:
     """What the server said to the nonexistent tool: (a few words, the message)."""
     err = probe.rpc_error
     if err is not None:
-        return f"JSON-RPC error {err.get('code')}", str(err.get("message", ""))[:200]
+        return _("JSON-RPC error {code}").format(code=err.get("code")), str(err.get("message", ""))[:200]
     result = probe.result or {}
     text = " ".join(x.get("text", "") for x in result.get("content", []) if isinstance(x, dict))[:200]
-    return ("an `isError: true` result" if result.get("isError") else "a result"), text
+    return (_("an `isError: true` result") if result.get("isError") else _("a result")), text
 
 
 @check(
@@ -69,11 +76,11 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
             return could_not_run(
-                f"initialize fails ({cause.code}); see endpoint.initialize",
+                _("initialize fails ({code}); see endpoint.initialize").format(code=cause.code),
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
         call = await p.post(
-            f"tools/call {tool} (a tool that does not exist)",
+            CALL_LABEL.format(tool=tool),
             jsonrpc.request("tools/call", 6, {"name": tool, "arguments": {}}),
             session_id=sid,
             headers=hdrs,
@@ -81,7 +88,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     # A new connection for what follows: a cut reply may have taken the old one down.
     async with s.prober() as p:
         aborted = await p.post(
-            "tools/list, hung up right after the response headers",
+            ABORTED_LABEL,
             jsonrpc.request("tools/list", 7),
             session_id=sid,
             headers=hdrs,
@@ -89,10 +96,8 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         )
     # A new connection again: the aborted one is gone, as with a real client that gave up.
     async with s.prober() as p:
-        after = await p.post(
-            "tools/list after the abort (same session)", jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs
-        )
-        fresh = await p.post("initialize after the abort (new session)", jsonrpc.initialize(9))
+        after = await p.post(AFTER_LABEL, jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs)
+        fresh = await p.post(FRESH_LABEL, jsonrpc.initialize(9))
         for probe in (fresh,):
             if probe.session_id:
                 await p.request(
@@ -107,9 +112,10 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 "DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout)
             )
     probes = (call, aborted, after, fresh)
-    rows: list[tuple[str, ...]] = [(pr.label, pr.line()) for pr in probes]
+    shown = (_(CALL_LABEL).format(tool=tool), _(ABORTED_LABEL), _(AFTER_LABEL), _(FRESH_LABEL))
+    rows: list[tuple[str, ...]] = [(label, pr.line()) for label, pr in zip(shown, probes, strict=True)]
     evidence["probes"] = [pr.evidence() for pr in probes]
-    table = md_table(rows, ("request", "answer"))
+    table = md_table(rows, (_("request"), _("answer")))
     note = probe_tool_note(tool)
 
     # Any complete JSON-RPC response with the id counts (an isError result or an error): the reply arrived whole.
@@ -117,26 +123,31 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     if not complete:
         c = classify(call, s.target) or Cause(
             "no-response",
-            f"HTTP {call.status} but no JSON-RPC response with the request's id in the body",
-            "Look at the body in the evidence: something between the client and the server rewrites responses.",
+            _("HTTP {status} but no JSON-RPC response with the request's id in the body").format(status=call.status),
+            _("Look at the body in the evidence: something between the client and the server rewrites responses."),
             "stream",
         )
         if c.code in CUT_CODES:
             c = Cause(
                 c.code,
-                f"the reply to a tools/call was cut before it was complete: {c.summary}",
-                "The server (or a proxy / AgentCore in front) closes tools/call streams mid-reply — what clients see as "
-                '`ClosedResourceError` / "Connection closed": read the server log at this time for a crash, OOM kill or '
-                "worker timeout, and check proxy stream/idle timeouts; `stateless_http=False` does not fix it.",
+                _("the reply to a tools/call was cut before it was complete: {cause}").format(cause=c.summary),
+                _(
+                    "The server (or a proxy / AgentCore in front) closes tools/call streams mid-reply — what clients see "
+                    'as `ClosedResourceError` / "Connection closed": read the server log at this time for a crash, OOM '
+                    "kill or worker timeout, and check proxy stream/idle timeouts; `stateless_http=False` does not fix it."
+                ),
                 "stream",
             )
         else:
             c = Cause(
-                c.code, f"tools/call for a nonexistent tool got no complete answer: {c.summary}", c.advice, c.area
+                c.code,
+                _("tools/call for a nonexistent tool got no complete answer: {cause}").format(cause=c.summary),
+                c.advice,
+                c.area,
             )
         return failed(
             c.summary,
-            details=table + "\n\n" + note + "\n\n" + NOISE_NOTE,
+            details=table + "\n\n" + note + "\n\n" + _(NOISE_NOTE),
             remediation=c.advice,
             evidence={**evidence, "classified": cause_fields(c, call)},
         )
@@ -144,22 +155,38 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         broken = classify(probe, s.target)
         if broken is not None:
             return failed(
-                f"after a client aborted a response, the next request failed: {broken.summary}",
+                _("after a client aborted a response, the next request failed: {cause}").format(cause=broken.summary),
                 details=table
-                + "\n\nThis is the real problem behind the `ClosedResourceError` log line: the server does not recover "
-                "from a client that goes away. Upgrade `mcp` (≥ 1.23.2 in 1.x; 2.x is fine) and read the server log.\n\n"
+                + "\n\n"
+                + _(
+                    "This is the real problem behind the `ClosedResourceError` log line: the server does not recover "
+                    "from a client that goes away. Upgrade `mcp` (≥ 1.23.2 in 1.x; 2.x is fine) and read the server log."
+                )
+                + "\n\n"
                 + note
                 + "\n\n"
-                + NOISE_NOTE,
+                + _(NOISE_NOTE),
                 remediation=broken.advice,
                 evidence={**evidence, "classified": cause_fields(broken, probe)},
             )
-    how = "right after its headers" if aborted.aborted else f"(it ended first: {aborted.status or aborted.error})"
+    how = (
+        _("right after its headers")
+        if aborted.aborted
+        else _("(it ended first: {outcome})").format(outcome=aborted.status or aborted.error)
+    )
     kind, message = _call_answer(call)
     evidence["probe_tool_answer"] = {"kind": kind, "message": message}
     return passed(
-        f"a tools/call reply arrived complete ({kind} for a nonexistent tool); aborting a reply mid-stream {how} did no harm: "
-        f"the next request ({after.status}) and a new initialize ({fresh.status}) succeeded",
-        details=table + "\n\n" + note + f' This server answered with {kind}: "{message}".\n\n' + NOISE_NOTE,
+        _(
+            "a tools/call reply arrived complete ({kind} for a nonexistent tool); aborting a reply mid-stream {how} did "
+            "no harm: the next request ({after_status}) and a new initialize ({fresh_status}) succeeded"
+        ).format(kind=kind, how=how, after_status=after.status, fresh_status=fresh.status),
+        details=table
+        + "\n\n"
+        + note
+        + " "
+        + _("This server answered with {kind}: {message}.").format(kind=kind, message=f'"{message}"')
+        + "\n\n"
+        + _(NOISE_NOTE),
         evidence=evidence,
     )

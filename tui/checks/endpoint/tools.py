@@ -7,10 +7,11 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
+from tui.i18n import N_, _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed
 
-NUMERIC_ID_NOTE = (
+NUMERIC_ID_NOTE = N_(
     "Numeric request ids are valid JSON-RPC: JSON-RPC 2.0 allows a string or a number, MCP a string or an integer, "
     "and mcp servers echo both. Switching to UUID strings (as some guides suggest) does not fix a -32603."
 )
@@ -48,7 +49,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
         init, sid, cause, hdrs = await handshake(s, p)
         if cause is not None:
             return could_not_run(
-                f"initialize fails ({cause.code}); see endpoint.initialize",
+                _("initialize fails ({code}); see endpoint.initialize").format(code=cause.code),
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
         listed = []
@@ -75,8 +76,8 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
         c = classify(probe, s.target)
         if c is not None:
             return failed(
-                f"tools/list with id {rid!r}: {c.summary}",
-                details=f"`{probe.line()}`\n\n```\n{probe.body[:300]}\n```\n\n{NUMERIC_ID_NOTE}",
+                _("tools/list with id {id}: {cause}").format(id=repr(rid), cause=c.summary),
+                details=f"`{probe.line()}`\n\n```\n{probe.body[:300]}\n```\n\n{_(NUMERIC_ID_NOTE)}",
                 remediation=c.advice,
                 evidence={**evidence, "classified": cause_fields(c, probe)},
                 facts=facts,
@@ -84,16 +85,24 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
         echoed = (probe.response or {}).get("id")
         if echoed != rid or type(echoed) is not type(rid):
             return failed(
-                f"tools/list id {rid!r} came back as {echoed!r}: the server (or a proxy) does not echo request ids",
-                details=NUMERIC_ID_NOTE,
-                remediation="Responses must carry the request's id unchanged; clients drop replies they cannot match.",
+                _("tools/list id {id} came back as {echoed}: the server (or a proxy) does not echo request ids").format(
+                    id=repr(rid), echoed=repr(echoed)
+                ),
+                details=_(NUMERIC_ID_NOTE),
+                remediation=_(
+                    "Responses must carry the request's id unchanged; clients drop replies they cannot match."
+                ),
                 evidence=evidence,
                 facts=facts,
             )
     tools = [str(t.get("name")) for t in (listed[0].result or {}).get("tools", []) if isinstance(t, dict)]
     facts = {"endpoint.tool_count": len(tools), "endpoint.tools": tools}
-    summary = f"{len(tools)} tool(s): {', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}; integer id 42 and a UUID string id both echoed"
-    details = NUMERIC_ID_NOTE
+    summary = ngettext(
+        "{count} tool: {names}; integer id 42 and a UUID string id both echoed",
+        "{count} tools: {names}; integer id 42 and a UUID string id both echoed",
+        len(tools),
+    ).format(count=len(tools), names=f"{', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}")
+    details = _(NUMERIC_ID_NOTE)
     if call_probe is not None:
         evidence["call"] = call_probe.evidence()
         c = classify(call_probe, s.target)
@@ -102,19 +111,27 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             text = " ".join(x.get("text", "") for x in result.get("content", []) if isinstance(x, dict))[:300]
             c = Cause(
                 "tool-error",
-                f"tools/call {params.call}: the tool raised and the server returned an error result: {text[:160]}",
-                "The exception is in the tool's own code: read the server log for its traceback (mcp 2.x sends only "
-                '"Error executing tool …" as an `isError: true` result; the exception text stays in the log). Older servers and '
-                'AgentCore clients show the same failure as JSON-RPC -32603 "Internal error".',
+                _("tools/call {tool}: the tool raised and the server returned an error result: {text}").format(
+                    tool=params.call, text=text[:160]
+                ),
+                _(
+                    "The exception is in the tool's own code: read the server log for its traceback (mcp 2.x sends "
+                    'only "Error executing tool …" as an `isError: true` result; the exception text stays in the log). '
+                    'Older servers and AgentCore clients show the same failure as JSON-RPC -32603 "Internal error".'
+                ),
                 "tools",
             )
         if c is not None:
             if c.code in ("timeout", "sse-silent", "stalled"):
                 c = Cause(
                     "slow-tool",
-                    f"tools/call {params.call}: no answer within {call_probe.timeout:g} s — the tool is too slow (or stuck)",
-                    "Make the tool faster or asynchronous, or raise the client's read timeout (`read_timeout_seconds`) and `--timeout`; "
-                    "AgentCore's own limits apply too.",
+                    _("tools/call {tool}: no answer within {seconds} s — the tool is too slow (or stuck)").format(
+                        tool=params.call, seconds=f"{call_probe.timeout:g}"
+                    ),
+                    _(
+                        "Make the tool faster or asynchronous, or raise the client's read timeout "
+                        "(`read_timeout_seconds`) and `--timeout`; AgentCore's own limits apply too."
+                    ),
                     "tools",
                 )
             return failed(
@@ -124,5 +141,7 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 evidence={**evidence, "classified": cause_fields(c, call_probe)},
                 facts=facts,
             )
-        summary += f"; tools/call {params.call} OK in {call_probe.elapsed * 1000:.0f} ms"
+        summary += _("; tools/call {tool} OK in {ms} ms").format(
+            tool=params.call, ms=f"{call_probe.elapsed * 1000:.0f}"
+        )
     return passed(summary, details=details, evidence=evidence, facts=facts)
