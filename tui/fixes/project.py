@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from tui.fixes.base import Fix, Plan, file_change, reverse_file_change
+from tui.i18n import _
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
@@ -21,8 +22,8 @@ def _plan(fix: Fix, title: str, path: Path, new_text: str | None, summary: str, 
             fix=fix.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=f"{path.name} already right",
-            permissions=[f"write {path}"],
+            summary=_("{file} already right").format(file=path.name),
+            permissions=[_("write {path}").format(path=path)],
         )
     change = file_change(path, new_text, description=summary)
     return Plan(
@@ -32,7 +33,7 @@ def _plan(fix: Fix, title: str, path: Path, new_text: str | None, summary: str, 
         summary=summary,
         actions=[change],
         undo=[reverse_file_change(change)],
-        permissions=[f"write {path}"],
+        permissions=[_("write {path}").format(path=path)],
         before={"path": str(path), "sha256": change.before_sha256},
         notes=notes or [],
     )
@@ -76,7 +77,9 @@ class PinMcp(Fix):
             if lines and not lines[-1].endswith("\n"):
                 lines[-1] += "\n"
             lines.append(wanted + "\n")
-        return _plan(self, "Pin mcp", path, "".join(lines), f"requirements: {wanted}")
+        return _plan(
+            self, _("Pin mcp"), path, "".join(lines), _("requirements: {requirement}").format(requirement=wanted)
+        )
 
 
 @fixer(
@@ -96,9 +99,15 @@ class AddOtelDistro(Fix):
         path = _requirements(Path(self.params.dir))
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if re.search(r"^\s*aws[-_.]opentelemetry[-_.]distro\b", text, re.IGNORECASE | re.MULTILINE):
-            return _plan(self, "Add aws-opentelemetry-distro", path, text, "already listed")
+            return _plan(self, _("Add aws-opentelemetry-distro"), path, text, _("already listed"))
         new = text + ("" if text.endswith("\n") or not text else "\n") + "aws-opentelemetry-distro>=0.10.0\n"
-        return _plan(self, "Add aws-opentelemetry-distro", path, new, "requirements: aws-opentelemetry-distro>=0.10.0")
+        return _plan(
+            self,
+            _("Add aws-opentelemetry-distro"),
+            path,
+            new,
+            _("requirements: {requirement}").format(requirement="aws-opentelemetry-distro>=0.10.0"),
+        )
 
 
 @fixer(
@@ -119,18 +128,18 @@ class OtelInstrument(Fix):
         if not path.exists():
             return Plan(
                 fix=self.id,
-                title="Start under opentelemetry-instrument",
+                title=_("Start under opentelemetry-instrument"),
                 risk=Risk.MUTATING,
-                summary="no Dockerfile to change",
+                summary=_("no Dockerfile to change"),
             )
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         index = max((i for i, line in enumerate(lines) if re.match(r"\s*CMD\b", line, re.IGNORECASE)), default=None)
         if index is None:
             return Plan(
                 fix=self.id,
-                title="Start under opentelemetry-instrument",
+                title=_("Start under opentelemetry-instrument"),
                 risk=Risk.MUTATING,
-                summary="the Dockerfile has no CMD; add one by hand",
+                summary=_("the Dockerfile has no CMD; add one by hand"),
             )
         line = lines[index]
         if "opentelemetry-instrument" in line:
@@ -142,10 +151,10 @@ class OtelInstrument(Fix):
         lines[index] = new_line
         return _plan(
             self,
-            "Start under opentelemetry-instrument",
+            _("Start under opentelemetry-instrument"),
             path,
             "".join(lines),
-            f"Dockerfile line {index + 1}: run under opentelemetry-instrument",
+            _("Dockerfile line {line}: run under opentelemetry-instrument").format(line=index + 1),
         )
 
 
@@ -169,14 +178,16 @@ class ServerCode(Fix):
 
         scan = scan_project(self.params.dir)
         if scan.entry is None:
-            return Plan(fix=self.id, title="Fix server code", risk=Risk.MUTATING, summary="no server entry point found")
+            return Plan(
+                fix=self.id, title=_("Fix server code"), risk=Risk.MUTATING, summary=_("no server entry point found")
+            )
         text = scan.entry.read_text(encoding="utf-8")
         new, notes = fix_server_code(text)
         return _plan(
             self,
-            "Fix server code",
+            _("Fix server code"),
             scan.entry,
             new,
-            f"{scan.entry.name}: " + ("; ".join(notes) if notes else "nothing to change"),
+            f"{scan.entry.name}: " + ("; ".join(notes) if notes else _("nothing to change")),
             notes,
         )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tui.fixes.base import Fix, Plan
 from tui.fixes.project import ProjectFixParams, _plan
+from tui.i18n import _, ngettext
 from tui.registry import fixer
 from tui.results import Risk
 
@@ -32,22 +33,27 @@ class MakeStateless(Fix):
         from tui.project.scan import scan_project
 
         scan = scan_project(self.params.dir)
-        title = "Run the server stateless"
+        title = _("Run the server stateless")
         if scan.entry is None:
-            return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary="no server entry point found")
+            return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=_("no server entry point found"))
         text = scan.entry.read_text(encoding="utf-8")
         try:
             new, notes = make_stateless(text)
         except SyntaxError as exc:
             return Plan(
-                fix=self.id, title=title, risk=Risk.MUTATING, summary=f"{scan.entry.name} does not parse: {exc.msg}"
+                fix=self.id,
+                title=title,
+                risk=Risk.MUTATING,
+                summary=_("{file} does not parse: {reason}").format(file=scan.entry.name, reason=exc.msg),
             )
-        summary = f"{scan.entry.name}: " + ("; ".join(notes) if notes else "already stateless_http=True")
+        summary = f"{scan.entry.name}: " + ("; ".join(notes) if notes else _("already stateless_http=True"))
         plan = _plan(self, title, scan.entry, new, summary, notes)
         if plan.actions:
             plan.notes.append(
-                "Stateless servers cannot send server-to-client requests (elicitation, sampling, progress); "
-                "rebuild and redeploy for the runtime to pick it up."
+                _(
+                    "Stateless servers cannot send server-to-client requests (elicitation, sampling, progress); "
+                    "rebuild and redeploy for the runtime to pick it up."
+                )
             )
         return plan
 
@@ -69,14 +75,14 @@ class KeepInlinePolicies(Fix):
     def plan(self) -> Plan:
         from tui.project.role_helper import find_role_helpers, keep_inline_policies
 
-        title = "Keep inline policies in the role helper"
+        title = _("Keep inline policies in the role helper")
         helpers = [h for h in find_role_helpers(self.params.dir) if not h.keeps_policies]
         if not helpers:
             return Plan(
                 fix=self.id,
                 title=title,
                 risk=Risk.MUTATING,
-                summary="no helper that deletes and re-creates the role (or it keeps inline policies already)",
+                summary=_("no helper that deletes and re-creates the role (or it keeps inline policies already)"),
             )
         helper = helpers[0]
         path = Path(helper.path)
@@ -84,8 +90,13 @@ class KeepInlinePolicies(Fix):
         plan = _plan(self, title, path, new, f"{path.name}: " + "; ".join(notes), notes)
         if len(helpers) > 1:
             plan.notes.append(
-                f"{len(helpers) - 1} more helper(s) delete and re-create a role: "
-                + ", ".join(f"{Path(h.path).name}:{h.function}()" for h in helpers[1:])
-                + " (apply the fix again for each)"
+                ngettext(
+                    "{count} more helper deletes and re-creates a role: {helpers} (apply the fix again for each)",
+                    "{count} more helpers delete and re-create a role: {helpers} (apply the fix again for each)",
+                    len(helpers) - 1,
+                ).format(
+                    count=len(helpers) - 1,
+                    helpers=", ".join(f"{Path(h.path).name}:{h.function}()" for h in helpers[1:]),
+                )
             )
         return plan
