@@ -359,14 +359,14 @@ def statement_applies(
     certain = True
     if "Resource" in stmt:
         hits = [resource_matches(str(p), resource) for p in _as_list(stmt["Resource"])]
-        if not any(m for m, _ in hits):
+        if not any(m for m, _certain in hits):
             return False
         certain = any(m and c for m, c in hits)
     elif "NotResource" in stmt:
         hits = [resource_matches(str(p), resource) for p in _as_list(stmt["NotResource"])]
         if any(m and c for m, c in hits):
             return False
-        certain = not any(m for m, _ in hits)
+        certain = not any(m for m, _certain in hits)
     elif principal is None:
         return False  # an identity statement without Resource is invalid
     cond = stmt.get("Condition")
@@ -411,7 +411,7 @@ def evaluate(
                 (definite_deny.append(ref) if applies else maybe_deny.append((ref, cond)))
             else:
                 (definite_allow.append(ref) if applies else maybe_allow.append((ref, cond)))
-    matched = definite_deny + definite_allow + [r for r, _ in maybe_deny + maybe_allow]
+    matched = definite_deny + definite_allow + [r for r, _cond in maybe_deny + maybe_allow]
     if definite_deny:
         return Evaluation(action, resource, "explicitDeny", definite_deny[0], matched)
     if definite_allow:

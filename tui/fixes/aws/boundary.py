@@ -43,7 +43,7 @@ def _caller_may_edit(ctx: Any, policy_arn: str) -> tuple[bool | None, str]:
     who = str(ctx.reader("sts").get_caller_identity()["Arn"])
     principal = who
     if ":assumed-role/" in who:  # arn:aws:sts::ACCT:assumed-role/NAME/SESSION → the role
-        head, _, rest = who.partition(":assumed-role/")
+        head, _sep, rest = who.partition(":assumed-role/")
         principal = head.replace(":sts:", ":iam:") + ":role/" + rest.split("/", 1)[0]
     need = Need(("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"), policy_arn, _("the fix edits the boundary"))
     try:
@@ -52,7 +52,7 @@ def _caller_may_edit(ctx: Any, policy_arn: str) -> tuple[bool | None, str]:
         return None, who
     if a.method != "SimulatePrincipalPolicy":
         return None, who  # no local evaluation of the caller: it would need reads the checks never ask for
-    return all(e.allowed and e.certain for _, e in a.results), who
+    return all(e.allowed and e.certain for _need, e in a.results), who
 
 
 @fixer(
@@ -116,7 +116,7 @@ class BoundaryPolicy(Fix):
                 ),
                 before={"boundary": arn},
             )
-        denies = [e for _, e in blocked if e.decision == "explicitDeny"]
+        denies = [e for _need, e in blocked if e.decision == "explicitDeny"]
         if denies:
             refuse(
                 _(
