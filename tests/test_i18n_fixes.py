@@ -308,3 +308,17 @@ def test_the_detector_leaves_values_alone() -> None:
     assert english_sentences(shown) == []
     assert "denied by an explicit Deny" in english_sentences("logs:PutLogEvents が denied by an explicit Deny")
     assert english_sentences("  # region us-east-1") == ["region"]  # one word, known from the catalogue
+
+
+def test_an_unreadable_audit_log_is_explained_in_japanese(tmp_path: Path) -> None:
+    from tui.fixes.audit import audit_path, read_log
+
+    path = audit_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'\xff\xfe\n{"fix": \n[1]\n')  # pydantic's own messages (a bad record) would stay English
+    summary = read_log().summary() or ""
+    assert "読み取れない 3 行" in summary
+    assert_no_english([summary], "audit log")
+    path.unlink()
+    path.mkdir()
+    assert_no_english([read_log().summary() or ""], "audit log directory")
