@@ -212,13 +212,13 @@ def test_deleting_a_log_group_with_later_events_asks_separately_naming_the_count
     )
     up = undo_plan(record, build_context())
     assert up.questions == [
-        f"log group {info.otel_log_group} holds 3 event(s) written after the fix ({record.time}); "
+        f"log group {info.otel_log_group} holds 3 events written after the fix ({record.time}); "
         "deleting the group deletes them too"
     ]
     with pytest.raises(FixError, match=r"needs a separate confirmation: log group .* holds 3 event"):
         undo_record(record.id, build_context())
     result = CliRunner().invoke(main, ["undo", "--yes"])  # not a terminal: --yes alone does not delete events
-    assert result.exit_code == 2 and "holds 3 event(s)" in result.output
+    assert result.exit_code == 2 and "holds 3 events" in result.output
     assert info.otel_log_group in {g["logGroupName"] for g in logs.describe_log_groups()["logGroups"]}
     done, _ = undo_record(record.id, build_context(), confirmed=up)
     assert done.outcome == "undone"

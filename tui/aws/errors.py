@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.redact import redact_text
 from tui.results import CheckResult, errored
 
@@ -113,15 +113,17 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         return Problem(
             "read-only",
             str(exc),
-            "This is a bug in the check: checks may only read. Nothing was sent to AWS.",
+            _("This is a bug in the check: checks may only read. Nothing was sent to AWS."),
             {"service": exc.service, "operation": exc.operation},
         )
     if isinstance(exc, NotAwsAnswer):
         return Problem(
             "not-aws",
-            f"the endpoint did not answer like AWS: {exc}",
-            "A proxy, captive portal or emulator answered instead of AWS; nothing can be concluded from it. "
-            "Check AWS_ENDPOINT_URL, the proxy settings and the region.",
+            _("the endpoint did not answer like AWS: {reason}").format(reason=exc),
+            _(
+                "A proxy, captive portal or emulator answered instead of AWS; nothing can be concluded from it. "
+                "Check AWS_ENDPOINT_URL, the proxy settings and the region."
+            ),
             {"service": exc.service, "operation": exc.operation},
         )
     if isinstance(exc, NoRegion):
@@ -131,7 +133,9 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
     if isinstance(exc, bx.ProfileNotFound):
         return Problem(
             "no-profile",
-            f"AWS profile not found: {exc.kwargs.get('profile')!r} (check --profile / AWS_PROFILE and ~/.aws/config)",
+            _("AWS profile not found: {profile} (check --profile / AWS_PROFILE and ~/.aws/config)").format(
+                profile=repr(exc.kwargs.get("profile"))
+            ),
         )
     if isinstance(exc, (bx.NoCredentialsError, bx.PartialCredentialsError)):
         return Problem(
@@ -153,19 +157,26 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
             _("the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again"),
         )
     if isinstance(exc, bx.CredentialRetrievalError):
-        return Problem("no-credentials", f"could not load AWS credentials: {redact_text(str(exc))}")
+        return Problem(
+            "no-credentials", _("could not load AWS credentials: {reason}").format(reason=redact_text(str(exc)))
+        )
     if isinstance(exc, (bx.ConnectTimeoutError, bx.EndpointConnectionError)):
         url = getattr(exc, "kwargs", {}).get("endpoint_url", "")
         return Problem(
             "unreachable",
-            f"could not reach the AWS endpoint {url}".strip()
-            + ": check the network, proxy, region and AWS_ENDPOINT_URL",
+            (
+                _("could not reach the AWS endpoint {url}: check the network, proxy, region and AWS_ENDPOINT_URL")
+                if url
+                else _("could not reach the AWS endpoint: check the network, proxy, region and AWS_ENDPOINT_URL")
+            ).format(url=url),
             evidence={"endpoint": url},
         )
     if isinstance(exc, bx.ReadTimeoutError):
-        return Problem("timeout", "AWS did not answer in time (read timeout); try again or raise --timeout")
+        return Problem("timeout", _("AWS did not answer in time (read timeout); try again or raise --timeout"))
     if isinstance(exc, bx.UnknownServiceError):
-        return Problem("unsupported", f"this botocore does not know the service ({exc}); upgrade boto3")
+        return Problem(
+            "unsupported", _("this botocore does not know the service ({reason}); upgrade boto3").format(reason=exc)
+        )
     if isinstance(exc, ResponseParserError):
         what = f"{service}:{operation}" if service and operation else _("the operation")
         return Problem(
@@ -177,7 +188,10 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
             {"service": service, "operation": operation},
         )
     if isinstance(exc, bx.ParamValidationError):
-        return Problem("bad-parameter", f"invalid request parameter: {redact_text(str(exc)).splitlines()[0]}")
+        return Problem(
+            "bad-parameter",
+            _("invalid request parameter: {reason}").format(reason=redact_text(str(exc)).splitlines()[0]),
+        )
     if isinstance(exc, bx.ClientError):
         code, message, status = _client_error_parts(exc)
         op = getattr(exc, "operation_name", None) or operation or "?"
@@ -201,37 +215,58 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         if code in BAD_CREDENTIALS:
             return Problem(
                 "bad-credentials",
-                f"AWS rejected the credentials ({code}): check the access key, secret and session token",
+                _("AWS rejected the credentials ({code}): check the access key, secret and session token").format(
+                    code=code
+                ),
                 evidence=evidence,
             )
         if code in ACCESS_DENIED:
             evidence["missing_permission"] = perm
             return Problem(
                 "access-denied",
-                f"agentcore-triage's own AWS principal lacks {perm} (AccessDenied on a read); grant it, see {PERMISSIONS_DOC}",
-                "This says nothing about the runtime: the identity running agentcore-triage could not read what the "
-                f"check needs. Add `{perm}` to it (the read-only policy in `{PERMISSIONS_DOC}` covers every check).",
+                _(
+                    "agentcore-triage's own AWS principal lacks {permission} (AccessDenied on a read); grant it, "
+                    "see {doc}"
+                ).format(permission=perm, doc=PERMISSIONS_DOC),
+                _(
+                    "This says nothing about the runtime: the identity running agentcore-triage could not read what "
+                    "the check needs. Add {permission} to it (the read-only policy in {doc} covers every check)."
+                ).format(permission=f"`{perm}`", doc=f"`{PERMISSIONS_DOC}`"),
                 evidence,
             )
         if code in THROTTLED:
             return Problem(
-                "throttled", f"AWS throttled {perm} even after retries; wait a minute and run again", evidence=evidence
+                "throttled",
+                _("AWS throttled {permission} even after retries; wait a minute and run again").format(permission=perm),
+                evidence=evidence,
             )
         if code in UNSUPPORTED or (
             status in (404, 501) and not code.endswith(("NotFoundException", "NotFound")) and "NoSuch" not in code
         ):
             return Problem(
                 "unsupported",
-                f"the AWS endpoint does not support {perm} (an old region, a partition without the service, or an emulator)",
+                _(
+                    "the AWS endpoint does not support {permission} (an old region, a partition without the service, "
+                    "or an emulator)"
+                ).format(permission=perm),
                 evidence=evidence,
             )
-        return Problem("client-error", f"{perm} failed: {code}: {redact_text(message)[:200]}", evidence=evidence)
+        return Problem(
+            "client-error",
+            _("{permission} failed: {code}: {message}").format(
+                permission=perm, code=code, message=redact_text(message)[:200]
+            ),
+            evidence=evidence,
+        )
     if isinstance(exc, bx.BotoCoreError):
-        return Problem("botocore", f"AWS SDK error: {redact_text(str(exc)).splitlines()[0][:300]}")
+        return Problem(
+            "botocore", _("AWS SDK error: {reason}").format(reason=redact_text(str(exc)).splitlines()[0][:300])
+        )
     return None
 
 
-PENDING_WAIT = "wait until ACTIVE (usually minutes)"
+PENDING_WAIT = N_("wait until ACTIVE (usually minutes)")
+"""Shown through ``_()``: how long a PENDING trace segment destination takes."""
 
 
 def write_failure(exc: BaseException) -> str | None:
@@ -240,17 +275,17 @@ def write_failure(exc: BaseException) -> str | None:
 
     if not isinstance(exc, ClientError):
         return None
-    code, message, _ = _client_error_parts(exc)
+    code, message, _status = _client_error_parts(exc)
     pending = "PENDING" in message or "in progress" in message.lower() or "being updated" in message.lower()
     if (
         getattr(exc, "operation_name", "") == "UpdateTraceSegmentDestination"
         and code == "InvalidRequestException"
         and pending
     ):
-        return (
-            "X-Ray refuses to change the trace segment destination while its status is PENDING: "
-            f"{PENDING_WAIT}, then run it again"
-        )
+        return _(
+            "X-Ray refuses to change the trace segment destination while its status is PENDING: {wait}, "
+            "then run it again"
+        ).format(wait=_(PENDING_WAIT))
     return None
 
 

@@ -28,6 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from tui.i18n import N_, _
+
 Decision = Literal["allowed", "explicitDeny", "implicitDeny"]
 
 _STRING_OPS = {
@@ -76,6 +78,26 @@ class PolicyDoc:
         return [dict(s) for s in raw if isinstance(s, Mapping)]
 
 
+_KIND_LABELS = {
+    "inline": N_("inline policy {policy}"),
+    "managed": N_("managed policy {policy}"),
+    "boundary": N_("boundary policy {policy}"),
+    "resource": N_("resource policy {policy}"),
+    "group": N_("group policy {policy}"),
+    "scp": N_("scp policy {policy}"),
+}
+"""How a statement's policy is named, by the kind the evaluator and the simulator report."""
+
+
+def guard_rail(blocked_by: str) -> str:
+    """``Evaluation.blocked_by`` (English, a fact playbooks branch on) in the current language."""
+    if blocked_by.startswith("permissions boundary "):
+        return _("permissions boundary {name}").format(name=blocked_by.removeprefix("permissions boundary "))
+    if "service control policy" in blocked_by:
+        return _("a service control policy of your organization")
+    return blocked_by
+
+
 @dataclass(frozen=True)
 class StatementRef:
     """Points at one statement of one policy."""
@@ -89,16 +111,18 @@ class StatementRef:
     """(line, column) where the statement starts, as the policy simulator reports it."""
 
     def label(self) -> str:
+        policy = _(_KIND_LABELS.get(self.kind, N_("{kind} policy {policy}"))).format(kind=self.kind, policy=self.policy)
         if self.sid:
-            which = f" statement {self.sid!r}"
+            text = _("{policy} statement {sid}").format(policy=policy, sid=repr(self.sid))
         elif self.index >= 0:
-            which = f" statement #{self.index + 1}"
+            text = _("{policy} statement #{number}").format(policy=policy, number=self.index + 1)
         elif self.position:
-            which = f" statement at line {self.position[0]}, column {self.position[1]}"
+            text = _("{policy} statement at line {line}, column {column}").format(
+                policy=policy, line=self.position[0], column=self.position[1]
+            )
         else:
-            which = ""  # the policy as a whole (a boundary that allows nothing for the action)
-        effect = f" ({self.effect})" if self.index >= 0 or self.sid or self.position else ""
-        return f"{self.kind} policy {self.policy}{which}{effect}"
+            text = policy  # the policy as a whole (a boundary that allows nothing for the action)
+        return f"{text} ({self.effect})" if self.index >= 0 or self.sid or self.position else text
 
     def as_dict(self) -> dict[str, Any]:
         out = {"policy": self.policy, "kind": self.kind, "index": self.index, "sid": self.sid, "effect": self.effect}
@@ -133,24 +157,42 @@ class Evaluation:
         return not self.unevaluated
 
     def explain(self) -> str:
+        """Why this decision, in the current language (policy names, Sids and conditions verbatim)."""
         if self.blocked_by:
             d = self.decided_by
             which = d.label() if d and d.kind == "boundary" and (d.index >= 0 or d.sid or d.position) else ""
-            own = "the role's own policies allow it, but " if self.identity_allowed else ""
-            how = f"denies it ({which})" if self.decision == "explicitDeny" and which else "does not allow it"
-            return f"{own}{self.blocked_by} {how}; an Allow on the role cannot help"
+            guard = guard_rail(self.blocked_by)
+            if self.decision == "explicitDeny" and which:
+                text = _("{guard} denies it ({statement}); an Allow on the role cannot help").format(
+                    guard=guard, statement=which
+                )
+            else:
+                text = _("{guard} does not allow it; an Allow on the role cannot help").format(guard=guard)
+            return (
+                _("the role's own policies allow it, but {reason}").format(reason=text)
+                if self.identity_allowed
+                else text
+            )
         if self.decision == "explicitDeny":
-            return f"denied by {self.decided_by.label() if self.decided_by else 'an explicit Deny'}"
+            if self.decided_by:
+                return _("denied by {statement}").format(statement=self.decided_by.label())
+            return _("denied by an explicit Deny")
         if self.decision == "allowed":
-            text = f"allowed by {self.decided_by.label() if self.decided_by else 'an Allow'}"
+            if self.decided_by:
+                text = _("allowed by {statement}").format(statement=self.decided_by.label())
+            else:
+                text = _("allowed by an Allow")
             if self.unevaluated:
-                text += "; a Deny with unevaluated conditions may still apply"
+                text = _("{verdict}; a Deny with unevaluated conditions may still apply").format(verdict=text)
             return text
         if self.unevaluated:
-            return "no unconditional Allow; allowed only if these conditions hold: " + "; ".join(
-                f"{ref.label()}: {json.dumps(cond, sort_keys=True)}" for ref, cond in self.unevaluated
+            return _("no unconditional Allow; allowed only if these conditions hold: {conditions}").format(
+                conditions="; ".join(
+                    f"{ref.label()}: {json.dumps(cond, sort_keys=True, ensure_ascii=False)}"
+                    for ref, cond in self.unevaluated
+                )
             )
-        return "no statement allows it (implicit deny)"
+        return _("no statement allows it (implicit deny)")
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -317,14 +359,14 @@ def statement_applies(
     certain = True
     if "Resource" in stmt:
         hits = [resource_matches(str(p), resource) for p in _as_list(stmt["Resource"])]
-        if not any(m for m, _ in hits):
+        if not any(m for m, _certain in hits):
             return False
         certain = any(m and c for m, c in hits)
     elif "NotResource" in stmt:
         hits = [resource_matches(str(p), resource) for p in _as_list(stmt["NotResource"])]
         if any(m and c for m, c in hits):
             return False
-        certain = not any(m for m, _ in hits)
+        certain = not any(m for m, _certain in hits)
     elif principal is None:
         return False  # an identity statement without Resource is invalid
     cond = stmt.get("Condition")
@@ -361,15 +403,15 @@ def evaluate(
                 continue
             ref = StatementRef(doc.name, doc.kind, i, stmt.get("Sid") or None, effect)
             cond = dict(stmt.get("Condition") or {}) or (
-                {"principal": "AWS: * (whether it covers a service principal depends on the service)"}
+                {"principal": _("AWS: * (whether it covers a service principal depends on the service)")}
                 if principal_matches(stmt, principal) is None
-                else {"resource": "uses policy variables"}
+                else {"resource": _("uses policy variables")}
             )
             if effect == "Deny":
                 (definite_deny.append(ref) if applies else maybe_deny.append((ref, cond)))
             else:
                 (definite_allow.append(ref) if applies else maybe_allow.append((ref, cond)))
-    matched = definite_deny + definite_allow + [r for r, _ in maybe_deny + maybe_allow]
+    matched = definite_deny + definite_allow + [r for r, _cond in maybe_deny + maybe_allow]
     if definite_deny:
         return Evaluation(action, resource, "explicitDeny", definite_deny[0], matched)
     if definite_allow:

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui.aws.policy_eval import Evaluation, PolicyDoc, StatementRef, evaluate_all, near_misses
 from tui.aws.session import partition_of_arn
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.aws.session import AwsClient
@@ -69,14 +70,16 @@ def needs_logs(
         if group.startswith(RUNTIME_LOG_PREFIX):
             out.append(
                 Need(
-                    ("logs:CreateLogGroup", "logs:DescribeLogStreams"), arn, f"the runtime creates and inspects {group}"
+                    ("logs:CreateLogGroup", "logs:DescribeLogStreams"),
+                    arn,
+                    _("the runtime creates and inspects {group}").format(group=group),
                 )
             )
         out.append(
             Need(
                 ("logs:CreateLogStream", "logs:PutLogEvents"),
                 f"{arn}:log-stream:{stream}",
-                f"the runtime writes stream {stream} of {group}",
+                _("the runtime writes stream {stream} of {group}").format(stream=stream, group=group),
                 grant_resource=f"{arn}:log-stream:*",
             )
         )
@@ -84,7 +87,7 @@ def needs_logs(
 
 
 def needs_xray() -> list[Need]:
-    return [Need(XRAY_ACTIONS, "*", "the runtime's OpenTelemetry SDK sends spans and reads sampling rules")]
+    return [Need(XRAY_ACTIONS, "*", _("the runtime's OpenTelemetry SDK sends spans and reads sampling rules"))]
 
 
 def needs_metrics() -> list[Need]:
@@ -92,7 +95,7 @@ def needs_metrics() -> list[Need]:
         Need(
             ("cloudwatch:PutMetricData",),
             "*",
-            "the runtime publishes metrics in namespace bedrock-agentcore",
+            _("the runtime publishes metrics in namespace {namespace}").format(namespace="bedrock-agentcore"),
             context=METRICS_CONTEXT,
             grant_condition={"StringEquals": dict(METRICS_CONTEXT)},
         )
@@ -115,9 +118,11 @@ def needs_ecr(repository_arn: str) -> list[Need]:
         return []
     return [
         Need(
-            ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"), repository_arn, "the runtime pulls the container image"
+            ("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"),
+            repository_arn,
+            _("the runtime pulls the container image"),
         ),
-        Need(("ecr:GetAuthorizationToken",), "*", "the runtime logs in to ECR"),
+        Need(("ecr:GetAuthorizationToken",), "*", _("the runtime logs in to ECR")),
     ]
 
 
@@ -303,7 +308,7 @@ def simulate(
         for action in need.actions:
             r = by_action.get(action.lower())
             if r is None:
-                raise RuntimeError(f"simulator gave no result for {action}")
+                raise RuntimeError(_("simulator gave no result for {action}").format(action=action))
             out.append((need, _evaluation(r, action, need.resource, role, boundary_name)))
     return out
 
@@ -337,7 +342,7 @@ def _evaluation(
     orgs_ok = (r.get("OrganizationsDecisionDetail") or {}).get("AllowedByOrganizations")
     if norm != "allowed" and orgs_ok is False:
         ev.blocked_by, ev.unevaluated = "a service control policy of your organization", []
-        ev.decided_by = StatementRef("service control policy", "scp", -1, None, "Deny")
+        ev.decided_by = StatementRef(_("service control policy"), "scp", -1, None, "Deny")
     elif norm != "allowed" and boundary_ok is False:
         ev.blocked_by, ev.unevaluated = f"permissions boundary {boundary_name}", []
         boundary_refs = [x for x in refs if x.kind == "boundary"]
@@ -423,18 +428,18 @@ def assess(iam: AwsClient, role_arn: str, needs: Sequence[Need], role: RolePolic
 def boundary_owner_hint(role: RolePolicies | None) -> str:
     """Who can change the role's permissions boundary (said instead of offering a grant)."""
     if role is None or not role.boundary:
-        return "Ask whoever manages IAM in this account to change the permissions boundary."
+        return _("Ask whoever manages IAM in this account to change the permissions boundary.")
     b = role.boundary[0]
     if (b.arn or "").split(":")[4:5] == ["aws"]:
-        return (
-            f"The boundary {b.name} is an AWS managed policy, which nobody can edit: whoever manages IAM in this "
-            f"account must set another boundary on {role.role_name} (iam:PutRolePermissionsBoundary) or remove it."
-        )
-    return (
-        f"Whoever manages IAM in this account must allow these actions in the boundary policy {b.arn or b.name} "
-        f"(a new default version: iam:CreatePolicyVersion), or set another boundary on {role.role_name}; "
+        return _(
+            "The boundary {boundary} is an AWS managed policy, which nobody can edit: whoever manages IAM in this "
+            "account must set another boundary on {role} (iam:PutRolePermissionsBoundary) or remove it."
+        ).format(boundary=b.name, role=role.role_name)
+    return _(
+        "Whoever manages IAM in this account must allow these actions in the boundary policy {boundary} "
+        "(a new default version: iam:CreatePolicyVersion), or set another boundary on {role}; "
         "boundaries are usually set by a central team on purpose, so ask them rather than removing it."
-    )
+    ).format(boundary=b.arn or b.name, role=role.role_name)
 
 
 def explain_near_miss(role: RolePolicies | None, action: str, resource: str) -> str:
@@ -444,10 +449,14 @@ def explain_near_miss(role: RolePolicies | None, action: str, resource: str) -> 
     for ref, resources in near_misses(role.identity, action):
         wrong = [r for r in resources if "/aws/bedrock/agentcore" in r]
         if wrong and "/aws/bedrock-agentcore/" in resource:
-            return f"{ref.label()} grants it on {short(wrong[0])}: wrong prefix, should be /aws/bedrock-agentcore/"
+            return _("{statement} grants it on {resource}: wrong prefix, should be {prefix}").format(
+                statement=ref.label(), resource=short(wrong[0]), prefix="/aws/bedrock-agentcore/"
+            )
     for ref, resources in near_misses(role.identity, action):
         if resources and resources != ["*"]:
-            return f"{ref.label()} grants it only on {', '.join(short(r) for r in resources[:2])}"
+            return _("{statement} grants it only on {resources}").format(
+                statement=ref.label(), resources=", ".join(short(r) for r in resources[:2])
+            )
     return ""
 
 

@@ -14,6 +14,8 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, TypeAlias
 
+from tui.i18n import _
+
 if TYPE_CHECKING:
     from tui.context import Context
 
@@ -86,7 +88,7 @@ def is_read_operation(operation: str) -> bool:
     return (operation.startswith(READ_PREFIXES) or operation in QUERY_READS) and operation not in NOT_READS
 
 
-def _remember(model: Any, **_: Any) -> None:
+def _remember(model: Any, **_kwargs: Any) -> None:
     """Record the call this thread is about to make (error messages name its IAM permission)."""
     _calls.last = (model.service_model.service_name, model.name)
 
@@ -96,13 +98,15 @@ def last_call() -> tuple[str | None, str | None]:
     return getattr(_calls, "last", (None, None))
 
 
-def _guard(model: Any, **_: Any) -> None:
+def _guard(model: Any, **_kwargs: Any) -> None:
     name = model.name
     if not is_read_operation(name):
         service = model.service_model.service_name
         raise ReadOnlyViolation(
-            f"read-only guard: {service}:{name} is not a read; checks may only read "
-            "(a fix must be planned, previewed and confirmed)",
+            _(
+                "read-only guard: {action} is not a read; checks may only read "
+                "(a fix must be planned, previewed and confirmed)"
+            ).format(action=f"{service}:{name}"),
             service=service,
             operation=name,
         )
@@ -170,7 +174,7 @@ class NotAwsAnswer(RuntimeError):
         self.operation = operation
 
 
-def _check_answer(http_response: Any, parsed: Any, model: Any, **_: Any) -> None:
+def _check_answer(http_response: Any, parsed: Any, model: Any, **_kwargs: Any) -> None:
     """After each call: a 2xx answer must carry what the model says every answer carries.
 
     botocore parses an empty or foreign JSON body into an empty dict without complaint; a
@@ -182,11 +186,15 @@ def _check_answer(http_response: Any, parsed: Any, model: Any, **_: Any) -> None
         return
     service = model.service_model.service_name
     if not isinstance(parsed, dict):
-        raise NotAwsAnswer(f"{service}:{model.name} answered with something that is not an AWS response")
+        raise NotAwsAnswer(
+            _("{action} answered with something that is not an AWS response").format(action=f"{service}:{model.name}")
+        )
     missing = [m for m in getattr(model.output_shape, "required_members", []) if m not in parsed]
     if missing:
         raise NotAwsAnswer(
-            f"{service}:{model.name} answered HTTP {status} without {', '.join(missing)}, which AWS always sends",
+            _("{action} answered HTTP {status} without {members}, which AWS always sends").format(
+                action=f"{service}:{model.name}", status=status, members=", ".join(missing)
+            ),
             service=service,
             operation=model.name,
         )
@@ -214,7 +222,7 @@ def _client(context: Context, service: str, timeout: float, *, read_only: bool) 
             _clients[key] = client
     except NoRegionError:
         raise NoRegion(
-            "no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN (its region is used)"
+            _("no AWS region: give --region, set AWS_REGION, or pass the runtime as an ARN (its region is used)")
         ) from None
     return client
 
@@ -231,7 +239,7 @@ def read_only_client(context: Context, service: str, *, timeout: float = 10.0) -
 def writable_client(context: Context, service: str, *, timeout: float = 10.0) -> AwsClient:
     """A client that may mutate; only fixes use it, after confirmation. Never the read-only one."""
     if context.read_only:
-        raise ReadOnlyViolation("read-only mode: no writable AWS client is handed out")
+        raise ReadOnlyViolation(_("read-only mode: no writable AWS client is handed out"))
     return _client(context, service, timeout, read_only=False)
 
 

@@ -42,6 +42,19 @@ __all__ = [
 ]
 
 
+OUTCOMES = (
+    N_("not planned"),
+    N_("nothing to do"),
+    N_("declined"),
+    N_("not applied"),
+    N_("refused"),
+    N_("applied"),
+    N_("failed"),
+    N_("noop"),
+)
+"""What can become of a fix (``FixInfo.outcome``, an audit record's outcome): English in data, ``_()`` when shown."""
+
+
 class FixInfo(BaseModel):
     """What became of one fix: planned (``plan``), applied or not, and why (``outcome``, ``error``)."""
 
@@ -72,7 +85,7 @@ class FixRequest:
 
     @property
     def headline(self) -> str:
-        why = f" (needed first by {self.needed_by.fix})" if self.needed_by else ""
+        why = _(" (needed first by {fix})").format(fix=self.needed_by.fix) if self.needed_by else ""
         return f"{self.plan.title} [{self.plan.risk.value}]{why}"
 
 
@@ -143,7 +156,9 @@ async def run_fix(
             outcome.prerequisites.append(done)
             if not done.applied and done.outcome != "nothing to do":
                 info.outcome = "not applied"
-                info.error = f"prerequisite {done.id} was not applied ({done.outcome})"
+                info.error = _("prerequisite {fix} was not applied ({outcome})").format(
+                    fix=done.id, outcome=_(done.outcome or N_("not planned"))
+                )
                 return outcome
         plan = await _plan(info, ref, state)  # the prerequisites changed the state it was planned against
     if plan is None:
@@ -209,7 +224,7 @@ async def _prerequisite(
     info = _info(fix_id, state)
     node_id, ref = find_fix_ref(state.playbook, fix_id, prefer=near)
     if ref is None:
-        info.outcome, info.error = "not planned", f"no node of the playbook offers {fix_id}"
+        info.outcome, info.error = "not planned", _("no node of the playbook offers {fix}").format(fix=fix_id)
         return info
     plan = await _plan(info, ref, state)
     if plan is not None and not plan.noop:
@@ -228,22 +243,30 @@ def plan_fix(
     registry = registry or load_all()
     spec = registry.fixes.get(fix_id)
     if spec is None:
-        raise FixError(f"unknown fix {fix_id!r}")
+        raise FixError(_("unknown fix {fix}").format(fix=repr(fix_id)))
     values = {**context.values(), **facts}
     try:
         params = spec.params.model_validate(render(dict(raw_params), values))
     except MissingValue as exc:
-        raise FixError(f"{fix_id} needs {{{exc.name}}}, which is not known yet: run the node's checks first") from None
+        raise FixError(
+            _("{fix} needs {value}, which is not known yet: run the node's checks first").format(
+                fix=fix_id, value="{" + exc.name + "}"
+            )
+        ) from None
     except ValidationError as exc:
         first = exc.errors()[0]
-        raise FixError(f"{fix_id}: bad parameter {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        raise FixError(
+            _("{fix}: bad parameter {parameter}: {reason}").format(
+                fix=fix_id, parameter=".".join(map(str, first["loc"])), reason=first["msg"]
+            )
+        ) from None
     fix = spec.cls(FixContext(context=context, facts=dict(facts), timeout=context.timeout), params)
     try:
         plan = fix.plan()
     except FixError:
         raise
     except Exception as exc:  # noqa: BLE001 - planning talks to AWS; show the reason, never a traceback
-        raise FixError(f"{fix_id}: could not plan: {_reason(exc)}") from None
+        raise FixError(_("{fix}: could not plan: {reason}").format(fix=fix_id, reason=_reason(exc))) from None
     return plan
 
 
@@ -272,7 +295,7 @@ def apply_plan(
 ) -> audit.AuditRecord:
     """Execute a confirmed plan and write its audit record (also when it fails)."""
     if context.read_only:
-        raise FixError("read-only mode: fixes are disabled (drop --read-only to apply them)")
+        raise FixError(_("read-only mode: fixes are disabled (drop --read-only to apply them)"))
     record = audit.AuditRecord(
         fix=plan.fix,
         title=plan.title,
@@ -295,7 +318,7 @@ def apply_plan(
         try:
             stale = stale_since_planning(plan, context)  # re-read inside the lock: another run may have applied it
         except Exception as exc:  # noqa: BLE001
-            stale = ("stale", f"could not re-read the state before applying: {_reason(exc)}")
+            stale = ("stale", _("could not re-read the state before applying: {reason}").format(reason=_reason(exc)))
         if stale is not None:
             record.outcome, record.error = ("noop" if stale[0] == "noop" else "failed"), stale[1]
             audit.append(record)
@@ -325,16 +348,16 @@ def undo_record(
 
     log = audit.read_log()
     if log.problem:
-        raise FixError(log.summary() or "the audit log cannot be read")
+        raise FixError(log.summary() or _("the audit log cannot be read"))
     target = undo_mod.select_record(record_id, log.records)
     if dry_run:
         plan = undo_mod.undo_plan(target, context)
         return _undo_audit_record(target, context, plan.actions), list(plan.actions)
     if context.read_only:
-        raise FixError("read-only mode: undo is disabled")
+        raise FixError(_("read-only mode: undo is disabled"))
     with audit.locked():
         if target.id in audit.undone_ids():
-            raise FixError(f"record {target.id} ({target.fix}) was already undone")
+            raise FixError(_("record {id} ({fix}) was already undone").format(id=target.id, fix=target.fix))
         try:
             plan = undo_mod.undo_plan(target, context)
         except undo_mod.UndoRefused as exc:
@@ -346,15 +369,25 @@ def undo_record(
             audit.append(record)
             return record, []
         if confirmed is not None and (confirmed.actions != plan.actions or confirmed.questions != plan.questions):
-            raise FixError(f"record {target.id}: the live state changed since the undo was previewed; preview it again")
+            raise FixError(
+                _("record {id}: the live state changed since the undo was previewed; preview it again").format(
+                    id=target.id
+                )
+            )
         if confirmed is None and plan.questions:
-            raise FixError(f"record {target.id}: needs a separate confirmation: {plan.questions[0]}")
+            raise FixError(
+                _("record {id}: needs a separate confirmation: {question}").format(
+                    id=target.id, question=plan.questions[0]
+                )
+            )
         record = _undo_audit_record(target, context, plan.actions)
         try:
             record.after = execute(FixContext(context=context, timeout=context.timeout), plan.actions)
         except Exception as exc:  # noqa: BLE001
             record.outcome = "failed"
-            record.error = f"undo of record {target.id} ({target.fix}) failed: {_reason(exc)}"
+            record.error = _("undo of record {id} ({fix}) failed: {reason}").format(
+                id=target.id, fix=target.fix, reason=_reason(exc)
+            )
         audit.append(record)
     return record, list(plan.actions)
 
@@ -362,7 +395,7 @@ def undo_record(
 def _undo_audit_record(target: audit.AuditRecord, context: Context, actions: list[Any]) -> audit.AuditRecord:
     return audit.AuditRecord(
         fix=target.fix,
-        title=f"undo {target.title or target.fix}",
+        title=_("undo {title}").format(title=target.title or target.fix),
         node=target.node,
         risk=target.risk,
         principal=_principal(context, actions),

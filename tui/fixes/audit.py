@@ -28,6 +28,7 @@ from typing import Any
 from pydantic import BaseModel, Field, ValidationError
 
 from tui.fixes.base import Action
+from tui.i18n import _
 from tui.redact import redact
 
 APP_NAME = "agentcore-triage"
@@ -72,7 +73,7 @@ class Target(BaseModel):
         """Short text for the audit viewer's target column."""
         parts = []
         if self.sandbox:
-            parts.append(f"sandbox {self.sandbox}")
+            parts.append(_("sandbox {id}").format(id=self.sandbox))
         if self.account or self.region:
             parts.append(self.aws_label())
         if self.project:
@@ -116,11 +117,13 @@ class AuditLog:
     def summary(self) -> str | None:
         """One line saying what was skipped and why (None when everything was read)."""
         if self.problem:
-            return f"audit log {audit_path()}: {self.problem}"
+            return _("audit log {path}: {problem}").format(path=audit_path(), problem=self.problem)
         if not self.skipped:
             return None
-        shown = "; ".join(self.skipped[:5]) + (f"; … {len(self.skipped) - 5} more" if len(self.skipped) > 5 else "")
-        return f"audit log {audit_path()}: skipped {len(self.skipped)} unreadable line(s): {shown}"
+        more = _("; … {count} more").format(count=len(self.skipped) - 5) if len(self.skipped) > 5 else ""
+        return _("audit log {path}: skipped {count} unreadable line(s): {lines}").format(
+            path=audit_path(), count=len(self.skipped), lines="; ".join(self.skipped[:5]) + more
+        )
 
 
 _thread_lock = threading.RLock()
@@ -169,7 +172,9 @@ def append(record: AuditRecord) -> Path:
     line = json.dumps(redact(record.model_dump(mode="json")), default=str, sort_keys=False) + "\n"
     with locked():
         if path.is_dir():
-            raise OSError(f"{path} is a directory, not the audit log: move it away so fixes can be recorded")
+            raise OSError(
+                _("{path} is a directory, not the audit log: move it away so fixes can be recorded").format(path=path)
+            )
         fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         try:
             # A record that followed a truncated line must still start on its own line.
@@ -195,46 +200,48 @@ def read_log() -> AuditLog:
         if not path.exists():
             return log
         if path.is_dir():
-            log.problem = "is a directory, not a file: move it away (no records could be read)"
+            log.problem = _("is a directory, not a file: move it away (no records could be read)")
             return log
         with path.open("rb") as fh:
             data = fh.read(MAX_LOG_BYTES + 1)
     except OSError as exc:
-        log.problem = f"cannot be read ({exc.strerror or exc})"
+        log.problem = _("cannot be read ({reason})").format(reason=exc.strerror or exc)
         return log
     if len(data) > MAX_LOG_BYTES:
         data = data[:MAX_LOG_BYTES]
-        log.skipped.append(f"everything after {MAX_LOG_BYTES} bytes: the log is too large")
+        log.skipped.append(_("everything after {size} bytes: the log is too large").format(size=MAX_LOG_BYTES))
     lines = data.split(b"\n")
     for number, raw in enumerate(lines, 1):
         if not raw.strip():
             continue
         reason = _parse_line(raw, log.records)
         if reason:
-            log.skipped.append(f"line {number}: {reason}")
+            log.skipped.append(_("line {number}: {reason}").format(number=number, reason=reason))
     return log
 
 
 def _parse_line(raw: bytes, out: list[AuditRecord]) -> str | None:
     if len(raw) > MAX_LINE_BYTES:
-        return f"longer than {MAX_LINE_BYTES} bytes"
+        return _("longer than {size} bytes").format(size=MAX_LINE_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "not valid UTF-8"
+        return _("not valid UTF-8")
     try:
         data = json.loads(text)
     except ValueError:
-        return "not complete JSON (truncated?)"
+        return _("not complete JSON (truncated?)")
     if not isinstance(data, dict):
-        return "not a record (a JSON object is expected)"
+        return _("not a record (a JSON object is expected)")
     try:
         out.append(AuditRecord.model_validate(data))
     except ValidationError as exc:
         first = exc.errors()[0]
-        return f"not a valid record ({'.'.join(map(str, first['loc']))}: {first['msg']})"
+        return _("not a valid record ({field}: {reason})").format(
+            field=".".join(map(str, first["loc"])), reason=first["msg"]
+        )
     except RecursionError:
-        return "nested too deeply"
+        return _("nested too deeply")
     return None
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal
 from pydantic import BaseModel, Field
 
 from tui.context import Context
+from tui.i18n import _
 from tui.results import Risk
 
 if TYPE_CHECKING:
@@ -58,9 +59,10 @@ class ApiCall(BaseModel):
         return json.dumps(shown, indent=2, sort_keys=False, default=str), decoded
 
     def preview(self) -> str:
-        where = f"  # region {self.region}\n" if self.region else ""
+        where = "  # " + _("region {region}").format(region=self.region) + "\n" if self.region else ""
         text, decoded = self.display_params()
-        note = f"\n  # {', '.join(decoded)}: sent as a JSON string, shown decoded" if decoded else ""
+        shown = _("{fields}: sent as a JSON string, shown decoded").format(fields=", ".join(decoded))
+        note = f"\n  # {shown}" if decoded else ""
         return where + f"{self.service}.{self.operation}(\n{text}\n){note}"
 
 
@@ -117,7 +119,7 @@ class Plan(BaseModel):
     def preview(self) -> str:
         """The exact payloads / diffs, as shown before confirmation."""
         if self.noop:
-            return "Nothing to change: " + self.summary
+            return _("Nothing to change: ") + self.summary
         return "\n\n".join(a.preview() for a in self.actions)
 
 
@@ -188,7 +190,9 @@ def execute(ctx: FixContext, actions: list[Action]) -> dict[str, Any]:
             current = path.read_text(encoding="utf-8") if path.exists() else None
             current_hash = sha256_text(current) if current is not None else None
             if current_hash != action.before_sha256:
-                raise StaleFileError(f"{action.path} changed since the fix was planned; plan it again")
+                raise StaleFileError(
+                    _("{path} changed since the fix was planned; plan it again").format(path=action.path)
+                )
             if action.after is None:
                 path.unlink(missing_ok=True)
             else:
@@ -241,5 +245,5 @@ def reverse_file_change(change: FileChange) -> FileChange:
         before_sha256=sha256_text(change.after) if change.after is not None else None,
         after=change.before,
         before=change.after,
-        description=f"undo: {change.description}",
+        description=_("undo: {description}").format(description=change.description),
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tui.fixes.base import Fix, Plan, file_change, reverse_file_change
+from tui.i18n import _
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
@@ -34,8 +35,8 @@ class ProjectFileFix(Fix):
                 fix=self.id,
                 title=title,
                 risk=Risk.MUTATING,
-                summary=f"{path.name} already right",
-                permissions=[f"write {path}"],
+                summary=_("{file} already right").format(file=path.name),
+                permissions=[_("write {path}").format(path=path)],
             )
         change = file_change(path, new_text, description=summary)
         return Plan(
@@ -45,7 +46,7 @@ class ProjectFileFix(Fix):
             summary=summary,
             actions=[change],
             undo=[reverse_file_change(change)],
-            permissions=[f"write {path}"],
+            permissions=[_("write {path}").format(path=path)],
             before={"path": str(path), "sha256": change.before_sha256},
             notes=notes or [],
         )
@@ -57,11 +58,13 @@ class ProjectFileFix(Fix):
 
         entry = scan_project(self.params.dir).entry
         if entry is None:
-            return self.nothing_to_do(title, "no server entry point found")
+            return self.nothing_to_do(title, _("no server entry point found"))
         try:
             new, notes = patch(entry.read_text(encoding="utf-8"))
         except SyntaxError as exc:
-            return self.nothing_to_do(title, f"{entry.name} does not parse: {exc.msg}")
+            return self.nothing_to_do(
+                title, _("{file} does not parse: {reason}").format(file=entry.name, reason=exc.msg)
+            )
         return self.file_plan(title, entry, new, f"{entry.name}: " + ("; ".join(notes) if notes else unchanged), notes)
 
 
@@ -101,7 +104,9 @@ class PinMcp(ProjectFileFix):
             if lines and not lines[-1].endswith("\n"):
                 lines[-1] += "\n"
             lines.append(wanted + "\n")
-        return self.file_plan("Pin mcp", path, "".join(lines), f"requirements: {wanted}")
+        return self.file_plan(
+            _("Pin mcp"), path, "".join(lines), _("requirements: {requirement}").format(requirement=wanted)
+        )
 
 
 @fixer(
@@ -119,10 +124,13 @@ class AddOtelDistro(ProjectFileFix):
         path = _requirements(Path(self.params.dir))
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         if re.search(r"^\s*aws[-_.]opentelemetry[-_.]distro\b", text, re.IGNORECASE | re.MULTILINE):
-            return self.file_plan("Add aws-opentelemetry-distro", path, text, "already listed")
+            return self.file_plan(_("Add aws-opentelemetry-distro"), path, text, _("already listed"))
         new = text + ("" if text.endswith("\n") or not text else "\n") + "aws-opentelemetry-distro>=0.10.0\n"
         return self.file_plan(
-            "Add aws-opentelemetry-distro", path, new, "requirements: aws-opentelemetry-distro>=0.10.0"
+            _("Add aws-opentelemetry-distro"),
+            path,
+            new,
+            _("requirements: {requirement}").format(requirement="aws-opentelemetry-distro>=0.10.0"),
         )
 
 
@@ -140,12 +148,12 @@ class OtelInstrument(ProjectFileFix):
     def plan(self) -> Plan:
         path = Path(self.params.dir) / "Dockerfile"
         if not path.exists():
-            return self.nothing_to_do("Start under opentelemetry-instrument", "no Dockerfile to change")
+            return self.nothing_to_do(_("Start under opentelemetry-instrument"), _("no Dockerfile to change"))
         lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
         index = max((i for i, line in enumerate(lines) if re.match(r"\s*CMD\b", line, re.IGNORECASE)), default=None)
         if index is None:
             return self.nothing_to_do(
-                "Start under opentelemetry-instrument", "the Dockerfile has no CMD; add one by hand"
+                _("Start under opentelemetry-instrument"), _("the Dockerfile has no CMD; add one by hand")
             )
         line = lines[index]
         if "opentelemetry-instrument" in line:
@@ -156,10 +164,10 @@ class OtelInstrument(ProjectFileFix):
             new_line = re.sub(r"(CMD\s+)", r"\1opentelemetry-instrument ", line, count=1, flags=re.IGNORECASE)
         lines[index] = new_line
         return self.file_plan(
-            "Start under opentelemetry-instrument",
+            _("Start under opentelemetry-instrument"),
             path,
             "".join(lines),
-            f"Dockerfile line {index + 1}: run under opentelemetry-instrument",
+            _("Dockerfile line {line}: run under opentelemetry-instrument").format(line=index + 1),
         )
 
 
@@ -178,4 +186,4 @@ class ServerCode(ProjectFileFix):
     def plan(self) -> Plan:
         from tui.project.patch import fix_server_code
 
-        return self.entry_point_plan("Fix server code", fix_server_code, "nothing to change")
+        return self.entry_point_plan(_("Fix server code"), fix_server_code, _("nothing to change"))

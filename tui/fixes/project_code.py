@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tui.fixes.base import Plan
 from tui.fixes.project import ProjectFileFix, ProjectFixParams
+from tui.i18n import _, ngettext
 from tui.registry import fixer
 from tui.results import Risk
 
@@ -28,11 +29,13 @@ class MakeStateless(ProjectFileFix):
     def plan(self) -> Plan:
         from tui.project.patch import make_stateless
 
-        plan = self.entry_point_plan("Run the server stateless", make_stateless, "already stateless_http=True")
+        plan = self.entry_point_plan(_("Run the server stateless"), make_stateless, _("already stateless_http=True"))
         if plan.actions:
             plan.notes.append(
-                "Stateless servers cannot send server-to-client requests (elicitation, sampling, progress); "
-                "rebuild and redeploy for the runtime to pick it up."
+                _(
+                    "Stateless servers cannot send server-to-client requests (elicitation, sampling, progress); "
+                    "rebuild and redeploy for the runtime to pick it up."
+                )
             )
         return plan
 
@@ -52,11 +55,11 @@ class KeepInlinePolicies(ProjectFileFix):
     def plan(self) -> Plan:
         from tui.project.role_helper import find_role_helpers, keep_inline_policies
 
-        title = "Keep inline policies in the role helper"
+        title = _("Keep inline policies in the role helper")
         helpers = [h for h in find_role_helpers(self.params.dir) if not h.keeps_policies]
         if not helpers:
             return self.nothing_to_do(
-                title, "no helper that deletes and re-creates the role (or it keeps inline policies already)"
+                title, _("no helper that deletes and re-creates the role (or it keeps inline policies already)")
             )
         helper = helpers[0]
         path = Path(helper.path)
@@ -64,8 +67,13 @@ class KeepInlinePolicies(ProjectFileFix):
         plan = self.file_plan(title, path, new, f"{path.name}: " + "; ".join(notes), notes)
         if len(helpers) > 1:
             plan.notes.append(
-                f"{len(helpers) - 1} more helper(s) delete and re-create a role: "
-                + ", ".join(f"{Path(h.path).name}:{h.function}()" for h in helpers[1:])
-                + " (apply the fix again for each)"
+                ngettext(
+                    "{count} more helper deletes and re-creates a role: {helpers} (apply the fix again for each)",
+                    "{count} more helpers delete and re-create a role: {helpers} (apply the fix again for each)",
+                    len(helpers) - 1,
+                ).format(
+                    count=len(helpers) - 1,
+                    helpers=", ".join(f"{Path(h.path).name}:{h.function}()" for h in helpers[1:]),
+                )
             )
         return plan

@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 
 from tui.fixes.audit import AuditRecord, Target, aws_identity, sandbox_id
 from tui.fixes.base import Action, ApiCall, FileChange, FixError, Plan, sha256_text
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 from tui.results import Risk
 
 if TYPE_CHECKING:
@@ -82,9 +82,13 @@ class UndoPlan(BaseModel):
             fix=self.record.fix,
             title=self.title,
             risk=Risk(risk),
-            summary=f"reverses audit record {self.record.id} ({self.record.time})",
+            summary=_("reverses audit record {id} ({time})").format(id=self.record.id, time=self.record.time),
             actions=list(self.actions),
-            notes=[*self.notes, *self.drift, *(f"asks separately: {q}" for q in self.questions)],
+            notes=[
+                *self.notes,
+                *self.drift,
+                *(_("asks separately: {question}").format(question=q) for q in self.questions),
+            ],
         )
 
 
@@ -99,18 +103,28 @@ def select_record(record_id: str | None, records: list[AuditRecord]) -> AuditRec
     if record_id:
         named = [r for r in records if r.id.startswith(record_id) and not r.undoes]
         if not named:
-            raise FixError(f"no fix with id {record_id!r} in the audit log (see `agentcore-triage audit`)")
+            raise FixError(
+                _("no fix with id {id} in the audit log (see `agentcore-triage audit`)").format(id=repr(record_id))
+            )
         record = named[-1]
         if record.id in done:
-            raise FixError(f"record {record.id} ({record.fix}) was already undone")
+            raise FixError(_("record {id} ({fix}) was already undone").format(id=record.id, fix=record.fix))
         if record.outcome != "applied":
-            raise FixError(f"record {record.id} ({record.fix}) was not applied ({record.outcome}): nothing to undo")
+            raise FixError(
+                _("record {id} ({fix}) was not applied ({outcome}): nothing to undo").format(
+                    id=record.id, fix=record.fix, outcome=_(record.outcome)
+                )
+            )
         if not record.undo:
-            raise FixError(f"record {record.id} ({record.fix}) cannot be undone automatically: it recorded no undo")
+            raise FixError(
+                _("record {id} ({fix}) cannot be undone automatically: it recorded no undo").format(
+                    id=record.id, fix=record.fix
+                )
+            )
         return record
     candidates = [r for r in records if is_undoable(r, done)]
     if not candidates:
-        raise FixError("nothing to undo: no applied fix in the audit log can be reversed")
+        raise FixError(_("nothing to undo: no applied fix in the audit log can be reversed"))
     return candidates[-1]
 
 
@@ -125,8 +139,10 @@ def undo_plan(record: AuditRecord, context: Any) -> UndoPlan:
     target = record.target
     if target is None:
         raise UndoRefused(
-            f"record {record.id} ({record.fix}) was written before agentcore-triage recorded targets: "
-            "it cannot be tied to an account or project, so it is not undone automatically (reverse it by hand)"
+            _(
+                "record {id} ({fix}) was written before agentcore-triage recorded targets: it cannot be tied to an "
+                "account or project, so it is not undone automatically (reverse it by hand)"
+            ).format(id=record.id, fix=record.fix)
         )
     check_target(record, target, context)
     validate_actions(record, target)
@@ -148,46 +164,61 @@ def check_target(record: AuditRecord, target: Target, context: Any) -> None:
     here = sandbox_id()
     if target.sandbox != here:
         if target.sandbox and here:
-            raise UndoRefused(f"record {record.id} belongs to demo sandbox {target.sandbox}, this is sandbox {here}")
+            raise UndoRefused(
+                _("record {id} belongs to demo sandbox {sandbox}, this is sandbox {here}").format(
+                    id=record.id, sandbox=target.sandbox, here=here
+                )
+            )
         if target.sandbox:
             raise UndoRefused(
-                f"record {record.id} belongs to demo sandbox {target.sandbox}, not to your own target: "
-                "undo it from that demo's shell (`eval $(agentcore-triage demo --print-env)`), or not at all"
+                _(
+                    "record {id} belongs to demo sandbox {sandbox}, not to your own target: undo it from that "
+                    "demo's shell (`eval $(agentcore-triage demo --print-env)`), or not at all"
+                ).format(id=record.id, sandbox=target.sandbox)
             )
         raise UndoRefused(
-            f"record {record.id} belongs to {target.label()}, not to this demo sandbox: "
-            "run `agentcore-triage undo` outside the demo"
+            _(
+                "record {id} belongs to {target}, not to this demo sandbox: run `agentcore-triage undo` outside "
+                "the demo"
+            ).format(id=record.id, target=target.label())
         )
     api = [a for a in record.undo if isinstance(a, ApiCall)]
     if api:
         regional = [a for a in api if a.service != "iam"]
         region = next((a.region for a in regional if a.region), None) or getattr(context, "region", None)
-        account, partition, _ = aws_identity(context, region)
+        account, partition, _region = aws_identity(context, region)
         if account is None:
             raise UndoRefused(
-                f"record {record.id} belongs to AWS account {target.account} ({target.aws_label()}); "
-                "the current AWS credentials cannot be identified (sts:GetCallerIdentity failed): "
-                "select that account with --profile or AWS_PROFILE"
+                _(
+                    "record {id} belongs to AWS account {account} ({target}); the current AWS credentials cannot be "
+                    "identified (sts:GetCallerIdentity failed): select that account with --profile or AWS_PROFILE"
+                ).format(id=record.id, account=target.account, target=target.aws_label())
             )
         if account != target.account or (partition and target.partition and partition != target.partition):
             raise UndoRefused(
-                f"record {record.id} belongs to AWS account {target.account} ({target.aws_label()}), "
-                f"the current credentials are account {account}: select it with --profile or AWS_PROFILE"
+                _(
+                    "record {id} belongs to AWS account {account} ({target}), the current credentials are account "
+                    "{current}: select it with --profile or AWS_PROFILE"
+                ).format(id=record.id, account=target.account, target=target.aws_label(), current=account)
             )
         if regional:
             current_region = region or _context_region(context)
             if target.region and current_region != target.region:
                 raise UndoRefused(
-                    f"record {record.id} belongs to region {target.region} of account {target.account}, "
-                    f"the current region is {current_region}: select it with --region {target.region}"
+                    _(
+                        "record {id} belongs to region {region} of account {account}, the current region is "
+                        "{current}: select it with --region {region}"
+                    ).format(id=record.id, region=target.region, account=target.account, current=current_region)
                 )
     if any(isinstance(a, FileChange) for a in record.undo):
         project = getattr(context, "project", None)
         current = str(Path(project).expanduser().resolve()) if project else None
         if target.project is None or current != target.project:
             raise UndoRefused(
-                f"record {record.id} belongs to project {target.project}, the current project is "
-                f"{current or 'not set'}: select it with --project {target.project}"
+                _(
+                    "record {id} belongs to project {project}, the current project is {current}: select it with "
+                    "--project {project}"
+                ).format(id=record.id, project=target.project, current=current or _("not set"))
             )
 
 
@@ -230,35 +261,57 @@ def _fix_class(fix_id: str) -> Any:
 def validate_actions(record: AuditRecord, target: Target) -> None:
     """Every undo action must be one the fix allows, on a resource its request touched."""
     if not record.undo:
-        raise UndoRefused(f"record {record.id} ({record.fix}) recorded no undo")
+        raise UndoRefused(_("record {id} ({fix}) recorded no undo").format(id=record.id, fix=record.fix))
     touched = {_resource(a) for a in _request_calls(record)}
     for action in record.undo:
-        where = f"record {record.id} ({record.fix})"
+        where = _("record {id} ({fix})").format(id=record.id, fix=record.fix)
         if isinstance(action, ApiCall):
             fix_cls = _fix_class(record.fix)
             allowed = fix_cls.undo_operations if fix_cls else frozenset()
             op = f"{action.service}.{action.operation}"
             if op not in allowed:
-                raise UndoRefused(f"{where}: its undo calls {op}, which fix {record.fix} never does: refused")
+                raise UndoRefused(
+                    _("{record}: its undo calls {operation}, which fix {fix} never does: refused").format(
+                        record=where, operation=op, fix=record.fix
+                    )
+                )
             key = _resource(action)
             if key is None or key not in touched:
                 raise UndoRefused(
-                    f"{where}: its undo acts on {_describe(action)}, which the fix did not touch: refused"
+                    _("{record}: its undo acts on {resource}, which the fix did not touch: refused").format(
+                        record=where, resource=_describe(action)
+                    )
                 )
             if op == "iam.put_role_policy" or op == "iam.delete_role_policy":
                 if not str(action.params.get("PolicyName", "")).startswith(POLICY_PREFIX):
-                    raise UndoRefused(f"{where}: agentcore-triage only manages inline policies named {POLICY_PREFIX}*")
+                    raise UndoRefused(
+                        _("{record}: agentcore-triage only manages inline policies named {pattern}").format(
+                            record=where, pattern=POLICY_PREFIX + "*"
+                        )
+                    )
             if "resource_policy" in action.operation and action.params.get("policyName") != SPANS_POLICY:
-                raise UndoRefused(f"{where}: agentcore-triage only manages the resource policy {SPANS_POLICY}")
+                raise UndoRefused(
+                    _("{record}: agentcore-triage only manages the resource policy {policy}").format(
+                        record=where, policy=SPANS_POLICY
+                    )
+                )
             if op == "xray.update_trace_segment_destination" and action.params.get("Destination") not in (
                 "XRay",
                 "CloudWatchLogs",
             ):
-                raise UndoRefused(f"{where}: unknown trace segment destination {action.params.get('Destination')!r}")
+                raise UndoRefused(
+                    _("{record}: unknown trace segment destination {destination}").format(
+                        record=where, destination=repr(action.params.get("Destination"))
+                    )
+                )
         else:
             fix_cls = _fix_class(record.fix)
             if not (fix_cls and fix_cls.changes_files):
-                raise UndoRefused(f"{where}: fix {record.fix} does not change files, but its undo writes one: refused")
+                raise UndoRefused(
+                    _("{record}: fix {fix} does not change files, but its undo writes one: refused").format(
+                        record=where, fix=record.fix
+                    )
+                )
             _check_file(record, target, action)
 
 
@@ -274,20 +327,28 @@ def _request_calls(record: AuditRecord) -> list[ApiCall]:
 
 
 def _check_file(record: AuditRecord, target: Target, change: FileChange) -> None:
-    where = f"record {record.id} ({record.fix})"
+    where = _("record {id} ({fix})").format(id=record.id, fix=record.fix)
     if not target.project:
-        raise UndoRefused(f"{where}: no project directory recorded for its file change")
+        raise UndoRefused(_("{record}: no project directory recorded for its file change").format(record=where))
     project = Path(target.project)
     path = Path(change.path).expanduser()
     if not path.is_absolute():
-        raise UndoRefused(f"{where}: {change.path} is not an absolute path: refused")
+        raise UndoRefused(_("{record}: {path} is not an absolute path: refused").format(record=where, path=change.path))
     resolved = path.resolve()
     if not resolved.is_relative_to(project.resolve()):
-        raise UndoRefused(f"{where}: {change.path} is outside the recorded project {project}: refused")
+        raise UndoRefused(
+            _("{record}: {path} is outside the recorded project {project}: refused").format(
+                record=where, path=change.path, project=project
+            )
+        )
     if str(resolved) not in target.files:
-        raise UndoRefused(f"{where}: {change.path} is not a file the fix wrote: refused")
+        raise UndoRefused(
+            _("{record}: {path} is not a file the fix wrote: refused").format(record=where, path=change.path)
+        )
     if resolved.is_symlink() or (resolved.exists() and not resolved.is_file()):
-        raise UndoRefused(f"{where}: {change.path} is no longer a regular file: refused")
+        raise UndoRefused(
+            _("{record}: {path} is no longer a regular file: refused").format(record=where, path=change.path)
+        )
 
 
 def _describe(call: ApiCall) -> str:
@@ -297,12 +358,16 @@ def _describe(call: ApiCall) -> str:
     kind, *names = key
     where = f" ({call.region})" if call.region else ""
     if kind == "role-policy":
-        return f"inline policy {names[1]} of role {names[0]}"
+        return _("inline policy {policy} of role {role}").format(policy=names[1], role=names[0])
     if kind == "log-group":
-        return f"log group {names[0]}{where}"
+        return _("log group {group}").format(group=names[0]) + where
+    if kind == "log-stream":
+        return _("log stream {stream} of {group}").format(stream=names[1], group=names[0]) + where
     if kind == "logs-resource-policy":
-        return f"logs resource policy {names[0]}{where}"
-    return f"the trace segment destination{where}"
+        return _("logs resource policy {policy}").format(policy=names[0]) + where
+    if kind == "managed-policy":
+        return _("managed policy {policy}").format(policy=names[0])
+    return _("the trace segment destination") + where
 
 
 # ---------------------------------------------------------------------------- 3. drift
@@ -319,12 +384,18 @@ def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
     three_way = _three_way(path.name, change.after, fix_left, current)
     if current == change.after:
         raise UndoRefused(
-            f"record {plan.record.id}: {path} is already as it was before the fix: nothing to undo\n{three_way}",
+            _("record {id}: {path} is already as it was before the fix: nothing to undo").format(
+                id=plan.record.id, path=path
+            )
+            + f"\n{three_way}",
             drift=True,
         )
     raise UndoRefused(
-        f"record {plan.record.id}: {path} changed since the fix (someone edited it): the undo would lose that "
-        f"edit, so it is refused; revert the fix's lines by hand\n{three_way}",
+        _(
+            "record {id}: {path} changed since the fix (someone edited it): the undo would lose that edit, so it is "
+            "refused; revert the fix's lines by hand"
+        ).format(id=plan.record.id, path=path)
+        + f"\n{three_way}",
         drift=True,
     )
 
@@ -334,11 +405,16 @@ def _three_way(name: str, before: str | None, fix_left: str | None, now: str | N
         lines = difflib.unified_diff(
             (a or "").splitlines(keepends=True), (b or "").splitlines(keepends=True), fromfile=x, tofile=y
         )
-        return "".join(lines) or "(no difference)\n"
+        return "".join(lines) or _("(no difference)") + "\n"
 
+    before_label = _("{name} before the fix").format(name=name)
+    after_label = _("{name} after the fix").format(name=name)
+    now_label = _("{name} now").format(name=name)
     return (
-        f"what the fix changed:\n{diff(before, fix_left, f'{name} before the fix', f'{name} after the fix')}"
-        f"what changed since:\n{diff(fix_left, now, f'{name} after the fix', f'{name} now')}"
+        _("what the fix changed:")
+        + f"\n{diff(before, fix_left, before_label, after_label)}"
+        + _("what changed since:")
+        + f"\n{diff(fix_left, now, after_label, now_label)}"
     ).rstrip()
 
 
@@ -372,7 +448,11 @@ def _aws_drift(plan: UndoPlan, context: Any) -> None:
             # set_default_policy_version only moves the default pointer back; the version the fix created stays
             new_actions.append(action)
         else:  # never drop an action silently: an undo that did nothing must not be reported as done
-            raise UndoRefused(f"record {record.id} ({record.fix}): no drift check for {kind}: refused")
+            raise UndoRefused(
+                _("record {id} ({fix}): no drift check for {kind}: refused").format(
+                    id=record.id, fix=record.fix, kind=kind
+                )
+            )
     plan.actions = new_actions
 
 
@@ -404,12 +484,16 @@ def _read_role_policy(fctx: Any, call: ApiCall, role_id: str | None = None) -> s
         live_id = iam.get_role(RoleName=role)["Role"].get("RoleId")
     except Exception as exc:
         if _code(exc) == "NoSuchEntity":
-            raise UndoRefused(f"role {role} no longer exists: nothing to undo on it", drift=True) from None
+            raise UndoRefused(
+                _("role {role} no longer exists: nothing to undo on it").format(role=role), drift=True
+            ) from None
         raise
     if role_id and live_id and live_id != role_id:
         raise UndoRefused(
-            f"role {role} was deleted and recreated since the fix (role id {role_id} then, {live_id} now): "
-            "the undo would change a role the fix never touched, so it is refused",
+            _(
+                "role {role} was deleted and recreated since the fix (role id {then} then, {now} now): the undo "
+                "would change a role the fix never touched, so it is refused"
+            ).format(role=role, then=role_id, now=live_id),
             drift=True,
         )
     return read_role_policy_text(iam, role, str(call.params["PolicyName"]))
@@ -427,8 +511,12 @@ def _policy_drift(plan: UndoPlan, fctx: Any, undo: ApiCall, applied: ApiCall, re
     """Keep what others changed in the policy since the fix; remove only what the fix added."""
     doc_key = "PolicyDocument" if undo.service == "iam" else "policyDocument"
     name = str(undo.params.get("PolicyName") or undo.params.get("policyName"))
-    where = f"record {plan.record.id}: policy {name}" + (
-        f" on role {undo.params['RoleName']}" if "RoleName" in undo.params else ""
+    where = (
+        _("record {id}: policy {policy} on role {role}").format(
+            id=plan.record.id, policy=name, role=undo.params["RoleName"]
+        )
+        if "RoleName" in undo.params
+        else _("record {id}: policy {policy}").format(id=plan.record.id, policy=name)
     )
     live_text = read(fctx, undo, plan.record.before.get("role_id")) if undo.service == "iam" else read(fctx, undo)
     left = _doc(applied.params.get(doc_key))
@@ -439,16 +527,25 @@ def _policy_drift(plan: UndoPlan, fctx: Any, undo: ApiCall, applied: ApiCall, re
         return [undo]
     three = _policy_three_way(before, left, live)
     if live_text is None:
-        raise UndoRefused(f"{where} was deleted since the fix: nothing to undo\n{three}", drift=True)
+        raise UndoRefused(
+            _("{what} was deleted since the fix: nothing to undo").format(what=where) + f"\n{three}", drift=True
+        )
     if live is None:
-        raise UndoRefused(f"{where} is no longer valid JSON: refusing to touch it\n{three}", drift=True)
+        raise UndoRefused(
+            _("{what} is no longer valid JSON: refusing to touch it").format(what=where) + f"\n{three}", drift=True
+        )
     merged, conflict = _merge_statements(before, left, live)
     if conflict:
         raise UndoRefused(
-            f"{where} changed since the fix: {conflict}; undoing would lose that change, so it is refused\n{three}",
+            _("{what} changed since the fix: {conflict}; undoing would lose that change, so it is refused").format(
+                what=where, conflict=conflict
+            )
+            + f"\n{three}",
             drift=True,
         )
-    plan.drift.append(f"{name} changed since the fix; the undo keeps those changes:\n{three}")
+    plan.drift.append(
+        _("{policy} changed since the fix; the undo keeps those changes:").format(policy=name) + f"\n{three}"
+    )
     if merged is None:
         return [undo]
     if not merged.get("Statement") and before is None:
@@ -462,7 +559,7 @@ def _policy_drift(plan: UndoPlan, fctx: Any, undo: ApiCall, applied: ApiCall, re
             update={
                 "operation": put_op,
                 "params": params,
-                "description": "remove only what the fix added; keep later changes",
+                "description": _("remove only what the fix added; keep later changes"),
             }
         )
     ]
@@ -509,12 +606,14 @@ def _merge_statements(
     for s in added_by_fix:
         if _canon(s) not in live_c:
             sid = s.get("Sid") if isinstance(s, dict) else None
-            return None, f"statement {sid or _canon(s)[:60]} that the fix added was edited or removed"
+            return None, _("statement {statement} that the fix added was edited or removed").format(
+                statement=sid or _canon(s)[:60]
+            )
     live_sids = {s.get("Sid") for s in live_s if isinstance(s, dict) and s.get("Sid")}
     for s in removed_by_fix:
         sid = s.get("Sid") if isinstance(s, dict) else None
         if sid and sid in live_sids and _canon(s) not in live_c and not any(_canon(a) in live_c for a in added_by_fix):
-            return None, f"statement {sid} exists again in another form"
+            return None, _("statement {statement} exists again in another form").format(statement=sid)
     added_c = {_canon(s) for s in added_by_fix}
     kept = [s for s in live_s if _canon(s) not in added_c]
     restored = [s for s in removed_by_fix if _canon(s) not in set(live_c)]
@@ -535,29 +634,46 @@ def _log_group_drift(plan: UndoPlan, fctx: Any, call: ApiCall) -> None:
     logs = fctx.reader("logs", call.region)
     groups = logs.describe_log_groups(logGroupNamePrefix=name, limit=5).get("logGroups", [])
     group = next((g for g in groups if g.get("logGroupName") == name), None)
-    where = f"record {plan.record.id}: log group {name}"
+    where = _("record {id}: log group {group}").format(id=plan.record.id, group=name)
     if group is None:
-        raise UndoRefused(f"{where} no longer exists: nothing to undo", drift=True)
+        raise UndoRefused(_("{what} no longer exists: nothing to undo").format(what=where), drift=True)
     fixed_at = _record_ms(plan.record)
     created = int(group.get("creationTime") or 0)
     if created and fixed_at and created < fixed_at - 5_000:
         raise UndoRefused(
-            f"{where} existed before the fix (created {_iso(created)}, fix at {plan.record.time}): not deleting it",
+            _("{what} existed before the fix (created {created}, fix at {fixed}): not deleting it").format(
+                what=where, created=_iso(created), fixed=plan.record.time
+            ),
             drift=True,
         )
     if created and fixed_at and created > fixed_at + RECREATED_AFTER_SECONDS * 1000:
         raise UndoRefused(
-            f"{where} was recreated after the fix (created {_iso(created)}, fix at {plan.record.time}): "
-            "it is not the group the fix made, so it is not deleted",
+            _(
+                "{what} was recreated after the fix (created {created}, fix at {fixed}): it is not the group the "
+                "fix made, so it is not deleted"
+            ).format(what=where, created=_iso(created), fixed=plan.record.time),
             drift=True,
         )
     count, more = _events_since(logs, name, fixed_at)
     if count:
-        shown = f"at least {count}" if more else str(count)
-        plan.questions.append(
-            f"log group {name} holds {shown} event(s) written after the fix ({plan.record.time}); "
-            "deleting the group deletes them too"
+        message = (
+            ngettext(
+                "log group {group} holds at least {count} event written after the fix ({time}); deleting the group "
+                "deletes them too",
+                "log group {group} holds at least {count} events written after the fix ({time}); deleting the "
+                "group deletes them too",
+                count,
+            )
+            if more
+            else ngettext(
+                "log group {group} holds {count} event written after the fix ({time}); deleting the group deletes "
+                "it too",
+                "log group {group} holds {count} events written after the fix ({time}); deleting the group deletes "
+                "them too",
+                count,
+            )
         )
+        plan.questions.append(message.format(group=name, count=count, time=plan.record.time))
 
 
 def _events_since(logs: AwsClient, name: str, since_ms: int | None) -> tuple[int, bool]:
@@ -582,9 +698,17 @@ def _destination_drift(plan: UndoPlan, fctx: Any, undo: ApiCall, applied: ApiCal
     if now == left:
         return
     raise UndoRefused(
-        f"record {plan.record.id}: the trace segment destination is {now} now; the fix left {left} and its undo "
-        f"would set {undo.params.get('Destination')}: "
-        + ("nothing to undo" if now == undo.params.get("Destination") else "someone changed it since, refused"),
+        (
+            _(
+                "record {id}: the trace segment destination is {now} now; the fix left {left} and its undo would set "
+                "{undo}: nothing to undo"
+            )
+            if now == undo.params.get("Destination")
+            else _(
+                "record {id}: the trace segment destination is {now} now; the fix left {left} and its undo would set "
+                "{undo}: someone changed it since, refused"
+            )
+        ).format(id=plan.record.id, now=now, left=left, undo=undo.params.get("Destination")),
         drift=True,
     )
 
@@ -637,23 +761,29 @@ def stale_since_planning(plan: Plan, context: Any) -> tuple[str, str] | None:
             groups = fctx.reader("logs", call.region).describe_log_groups(logGroupNamePrefix=name, limit=5)
             exists = any(g.get("logGroupName") == name for g in groups.get("logGroups", []))
             if exists:
-                return "noop", f"log group {name} exists already (created since the preview)"
+                return "noop", _("log group {group} exists already (created since the preview)").format(group=name)
             continue
         elif op == "xray.update_trace_segment_destination":
             now = str(fctx.reader("xray", call.region).get_trace_segment_destination().get("Destination"))
             if now == call.params.get("Destination"):
-                return "noop", f"the trace segment destination is already {now}"
+                return "noop", _("the trace segment destination is already {destination}").format(destination=now)
             if "Destination" in plan.before and now != plan.before["Destination"]:
-                return "stale", f"the trace segment destination changed to {now} since the preview: plan again"
+                return "stale", _(
+                    "the trace segment destination changed to {destination} since the preview: plan again"
+                ).format(destination=now)
             continue
         else:
             continue
         if live == planned:
             continue
         if live == wanted:
-            return "noop", f"{_describe(call)} is already what this fix makes (applied by another run)"
+            return "noop", _("{resource} is already what this fix makes (applied by another run)").format(
+                resource=_describe(call)
+            )
         return (
             "stale",
-            f"{_describe(call)} changed since the preview; its current document would be overwritten: plan again",
+            _("{resource} changed since the preview; its current document would be overwritten: plan again").format(
+                resource=_describe(call)
+            ),
         )
     return None

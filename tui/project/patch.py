@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import re
 
+from tui.i18n import _
 from tui.project.scan import NONEXISTENT_DECORATORS, NONEXISTENT_KWARGS, V2_RUN_ONLY_KWARGS
 
 
@@ -90,7 +91,11 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
                             f"{indent}# agentcore-triage: removed {node.name}(): {server_var}.{target.attr} is not a decorator API\n",
                         )
                     )
-                    notes.append(f"remove {node.name}() decorated with @{server_var}.{target.attr} (line {first})")
+                    notes.append(
+                        _("remove {function}() decorated with {decorator} (line {line})").format(
+                            function=node.name, decorator=f"@{server_var}.{target.attr}", line=first
+                        )
+                    )
                     break
     # 2. constructor keywords that do not exist, or belong to run() in 2.x
     moved: dict[str, str] = {}
@@ -100,14 +105,18 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
             cuts.append((a, b, ""))
             if kw.arg in V2_RUN_ONLY_KWARGS:
                 moved[kw.arg] = ast.get_source_segment(text, kw.value) or ""
-                notes.append(f"move {kw.arg}= from MCPServer(...) to run(...)")
+                notes.append(_("move {option} from MCPServer(...) to run(...)").format(option=f"{kw.arg}="))
             else:
-                notes.append(f"remove {kw.arg}= (line {kw.lineno}): not an option")
+                notes.append(
+                    _("remove {option} (line {line}): not an option").format(option=f"{kw.arg}=", line=kw.lineno)
+                )
     if run_call is not None:
         for kw in run_call.keywords:
             if kw.arg in NONEXISTENT_KWARGS:
                 cuts.append((*_remove_keyword(text, starts, kw), ""))
-                notes.append(f"remove run({kw.arg}=) (line {kw.lineno}): not an option")
+                notes.append(
+                    _("remove {option} (line {line}): not an option").format(option=f"run({kw.arg}=)", line=kw.lineno)
+                )
     # 3. host: where the era expects it
     host_call = run_call if era == "v2" else ctor
     if era == "v2" and "host" in moved:
@@ -124,7 +133,7 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
                 notes.append(f'host {value!r} -> "0.0.0.0"')
         elif "host" not in moved:
             moved["host"] = '"0.0.0.0"'
-            notes.append('bind host="0.0.0.0" (the SDK default 127.0.0.1 is unreachable)')
+            notes.append(_("bind {option} (the SDK default 127.0.0.1 is unreachable)").format(option='host="0.0.0.0"'))
     # 4. add moved/missing options to the call that takes them
     target_call = run_call if era == "v2" else ctor
     if moved and target_call is not None:
@@ -229,7 +238,11 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
         stray = next((kw for kw in ctor.keywords if kw.arg == "stateless_http"), None)
         if stray is not None:
             cuts.append((*_remove_keyword(text, starts, stray), ""))
-            notes.append(f"remove stateless_http= from MCPServer(...) (line {stray.lineno}): 2.x takes it in run()")
+            notes.append(
+                _("remove stateless_http= from MCPServer(...) (line {line}): 2.x takes it in run()").format(
+                    line=stray.lineno
+                )
+            )
     if in_target is not None:
         if _literal_or_none(in_target.value) is True:
             if not cuts:
@@ -238,7 +251,8 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
             a, b = _start(starts, in_target.value), _end(starts, in_target.value)
             cuts.append((a, b, "True"))
             notes.append(
-                f"{where}: stateless_http={ast.get_source_segment(text, in_target.value)} -> True (line {in_target.lineno})"
+                f"{where}: stateless_http={ast.get_source_segment(text, in_target.value)} -> True "
+                + _("(line {line})").format(line=in_target.lineno)
             )
     else:
         end = _end(starts, target) - 1
@@ -246,7 +260,7 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
         has_args = bool(target.args or target.keywords)
         sep = "" if not has_args else (" " if inner.rstrip().endswith(",") else ", ")
         cuts.append((end, end, sep + "stateless_http=True"))
-        notes.append(f"{where}: add stateless_http=True (line {target.lineno})")
+        notes.append(_("{call}: add stateless_http=True (line {line})").format(call=where, line=target.lineno))
     return _apply(text, cuts), notes
 
 

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.i18n import _
 from tui.project.client_scan import python_files, read_text
 
 KEEP_MARKER = "_kept_inline_policies"
@@ -136,13 +137,13 @@ def keep_inline_policies(text: str, function: str) -> tuple[str, list[str]]:
     new_lines += lines[create_end:]
     out = "".join(new_lines)
     notes = [
-        (
-            f"{function}(): read the role's inline policies before line {block[first].lineno} and put them back "
-            f"after create_role (line {block[after].lineno})"
-        )
+        _(
+            "{function}(): read the role's inline policies before line {line} and put them back after create_role "
+            "(line {create_line})"
+        ).format(function=function, line=block[first].lineno, create_line=block[after].lineno)
     ]
     if not re.search(r"^\s*import json\b", out, re.MULTILINE):
         out = "import json\n" + out
-        notes.append("add `import json`")
+        notes.append(_("add {statement}").format(statement="`import json`"))
     ast.parse(out)  # the patch must leave valid Python
     return out, notes

@@ -16,6 +16,7 @@ from typing import Any
 from tui.aws.errors import error_code
 from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
+from tui.i18n import _
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
@@ -42,16 +43,16 @@ def _caller_may_edit(ctx: Any, policy_arn: str) -> tuple[bool | None, str]:
     who = str(ctx.reader("sts").get_caller_identity()["Arn"])
     principal = who
     if ":assumed-role/" in who:  # arn:aws:sts::ACCT:assumed-role/NAME/SESSION → the role
-        head, _, rest = who.partition(":assumed-role/")
+        head, _sep, rest = who.partition(":assumed-role/")
         principal = head.replace(":sts:", ":iam:") + ":role/" + rest.split("/", 1)[0]
-    need = Need(("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"), policy_arn, "the fix edits the boundary")
+    need = Need(("iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion"), policy_arn, _("the fix edits the boundary"))
     try:
         a = assess(ctx.reader("iam"), principal, [need])
     except Exception:  # noqa: BLE001 - the caller's own policies may be unreadable: say so, do not guess
         return None, who
     if a.method != "SimulatePrincipalPolicy":
         return None, who  # no local evaluation of the caller: it would need reads the checks never ask for
-    return all(e.allowed and e.certain for _, e in a.results), who
+    return all(e.allowed and e.certain for _need, e in a.results), who
 
 
 @fixer(
@@ -87,10 +88,10 @@ class BoundaryPolicy(Fix):
             role = roles.load_role(iam, p.role_arn)
         except Exception as exc:
             if error_code(exc) == "NoSuchEntity":
-                refuse(f"execution role {roles.role_name_of(p.role_arn)} does not exist")
+                refuse(_("execution role {role} does not exist").format(role=roles.role_name_of(p.role_arn)))
             raise
         if not role.boundary:
-            refuse(f"{role.role_name} has no permissions boundary: nothing to change here")
+            refuse(_("{role} has no permissions boundary: nothing to change here").format(role=role.role_name))
         boundary = role.boundary[0]
         arn = boundary.arn or ""
         if arn.split(":")[4:5] == ["aws"]:
@@ -104,32 +105,42 @@ class BoundaryPolicy(Fix):
             needs += roles.needs_ecr(p.repository_arn)
         a = roles.assess(iam, p.role_arn, needs, role)
         blocked = [(n, e) for n, e in a.blocked if (e.blocked_by or "").startswith("permissions boundary")]
-        title = f"Allow the runtime's actions in boundary {boundary.name}"
+        title = _("Allow the runtime's actions in boundary {boundary}").format(boundary=boundary.name)
         if not blocked:
             return Plan(
                 fix=self.id,
                 title=title,
                 risk=Risk.MUTATING,
-                summary=f"boundary {boundary.name} already allows everything the runtime needs",
+                summary=_("boundary {boundary} already allows everything the runtime needs").format(
+                    boundary=boundary.name
+                ),
                 before={"boundary": arn},
             )
-        denies = [e for _, e in blocked if e.decision == "explicitDeny"]
+        denies = [e for _need, e in blocked if e.decision == "explicitDeny"]
         if denies:
             refuse(
-                f"boundary {boundary.name} denies {denies[0].action} explicitly ({denies[0].explain()}): an added Allow "
-                "cannot override it. Whoever manages IAM in this account must remove or narrow that statement."
+                _(
+                    "boundary {boundary} denies {action} explicitly ({why}): an added Allow cannot override it. "
+                    "Whoever manages IAM in this account must remove or narrow that statement."
+                ).format(boundary=boundary.name, action=denies[0].action, why=denies[0].explain())
             )
         may, who = _caller_may_edit(self.ctx, arn)
         if may is False:
             refuse(
-                f"{who} may not edit boundary {boundary.name} (iam:CreatePolicyVersion/SetDefaultPolicyVersion): "
-                + roles.boundary_owner_hint(role)
+                _("{who} may not edit boundary {boundary} ({actions}): {hint}").format(
+                    who=who,
+                    boundary=boundary.name,
+                    actions="iam:CreatePolicyVersion/SetDefaultPolicyVersion",
+                    hint=roles.boundary_owner_hint(role),
+                )
             )
         versions = iam.list_policy_versions(PolicyArn=arn)["Versions"]
         if len(versions) >= MAX_POLICY_VERSIONS:
             refuse(
-                f"boundary {boundary.name} already has {len(versions)} versions (IAM's limit is {MAX_POLICY_VERSIONS}): "
-                "delete an old non-default version first (agentcore-triage never deletes versions it did not make)"
+                _(
+                    "boundary {boundary} already has {count} versions (IAM's limit is {limit}): delete an old "
+                    "non-default version first (agentcore-triage never deletes versions it did not make)"
+                ).format(boundary=boundary.name, count=len(versions), limit=MAX_POLICY_VERSIONS)
             )
         default = next(v["VersionId"] for v in versions if v.get("IsDefaultVersion"))
         grants: dict[str, dict[str, Any]] = {}
@@ -147,25 +158,36 @@ class BoundaryPolicy(Fix):
         text = json.dumps(doc, separators=(",", ":"))
         if len("".join(text.split())) > MAX_MANAGED_POLICY_CHARS:
             refuse(
-                f"boundary {boundary.name} would be {len(text)} characters, above IAM's {MAX_MANAGED_POLICY_CHARS} for a "
-                "managed policy: whoever manages IAM must restructure it"
+                _(
+                    "boundary {boundary} would be {size} characters, above IAM's {limit} for a managed policy: "
+                    "whoever manages IAM must restructure it"
+                ).format(boundary=boundary.name, size=len(text), limit=MAX_MANAGED_POLICY_CHARS)
             )
         notes = [
-            "Boundaries are guard rails, often set by a central team on purpose: make sure you own this one.",
-            "Every other statement of the boundary stays as it is; the previous version is kept (undo makes it the "
-            "default again; the new version stays, not default, until someone deletes it).",
+            _("Boundaries are guard rails, often set by a central team on purpose: make sure you own this one."),
+            _(
+                "Every other statement of the boundary stays as it is; the previous version is kept (undo makes it "
+                "the default again; the new version stays, not default, until someone deletes it)."
+            ),
         ]
         if may is None:
             notes.append(
-                f"Could not verify that {who} may edit {boundary.name} (IAM's simulator is not available): if AWS "
-                "answers AccessDenied, whoever manages IAM in this account must make this change."
+                _(
+                    "Could not verify that {who} may edit {boundary} (IAM's simulator is not available): if AWS "
+                    "answers AccessDenied, whoever manages IAM in this account must make this change."
+                ).format(who=who, boundary=boundary.name)
             )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=f"new default version of boundary {boundary.name} allowing "
-            + "; ".join(f"{', '.join(g['Action'])} on {g['Resource']}" for g in grants.values()),
+            summary=_("new default version of boundary {boundary} allowing {grants}").format(
+                boundary=boundary.name,
+                grants="; ".join(
+                    _("{actions} on {resource}").format(actions=", ".join(g["Action"]), resource=g["Resource"])
+                    for g in grants.values()
+                ),
+            ),
             actions=[
                 ApiCall(
                     service="iam",
@@ -178,10 +200,13 @@ class BoundaryPolicy(Fix):
                     service="iam",
                     operation="set_default_policy_version",
                     params={"PolicyArn": arn, "VersionId": default},
-                    description=f"make {default} the default again",
+                    description=_("make {version} the default again").format(version=default),
                 )
             ],
-            permissions=["iam:CreatePolicyVersion", "iam:SetDefaultPolicyVersion (undo only)"],
+            permissions=[
+                "iam:CreatePolicyVersion",
+                _("{action} (undo only)").format(action="iam:SetDefaultPolicyVersion"),
+            ],
             before={"boundary": arn, "default_version": default, "document": boundary.document},
             notes=notes,
         )

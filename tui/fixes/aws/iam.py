@@ -141,9 +141,11 @@ class RolePolicy(Fix):
             from tui.aws.roles import boundary_owner_hint
 
             _need, ev = a.blocked[0]
+            hint = "" if "service control policy" in (ev.blocked_by or "") else boundary_owner_hint(role)
             refuse(
-                f"{role_name}: {ev.action} on {ev.resource}: {ev.explain()}. "
-                + ("" if "service control policy" in (ev.blocked_by or "") else boundary_owner_hint(role))
+                _("{role}: {action} on {resource}: {why}. {hint}")
+                .format(role=role_name, action=ev.action, resource=ev.resource, why=ev.explain(), hint=hint)
+                .rstrip()
             )
         if a.denied:
             _need, ev = a.denied[0]
@@ -276,7 +278,7 @@ class RolePolicy(Fix):
                 )
             ],
             undo=undo,
-            permissions=["iam:PutRolePolicy", _("iam:DeleteRolePolicy (undo only)")],
+            permissions=["iam:PutRolePolicy", _("{action} (undo only)").format(action="iam:DeleteRolePolicy")],
             before=before,
             notes=[*notes, _("IAM changes take a few seconds to propagate; new runtime sessions pick them up.")],
         )

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
+from tui.i18n import _
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
@@ -47,37 +48,41 @@ class CreateLogGroup(Fix):
         name = self.params.log_group.strip()
         region = self.params.region or None
         if not name:
-            refuse("logs.create_group: no log group name (the runtime names no such group)")
+            refuse(_("logs.create_group: no log group name (the runtime names no such group)"))
         if name.lower().startswith("aws/"):
             refuse(
-                f'{name} is in the reserved aws/ namespace: CreateLogGroup rejects it ("Log groups starting with AWS/ are '
-                'reserved for AWS"). X-Ray creates aws/spans itself once Transaction Search is on: fix the logs '
-                "resource policy and the trace segment destination instead."
+                _(
+                    "{group} is in the reserved aws/ namespace: CreateLogGroup rejects it ({aws_message}). X-Ray "
+                    "creates aws/spans itself once Transaction Search is on: fix the logs resource policy and the "
+                    "trace segment destination instead."
+                ).format(group=name, aws_message='"Log groups starting with AWS/ are reserved for AWS"')
             )
         reader = self.ctx.reader("logs", region)
-        exists, _ = group_exists(reader, name)
-        title = f"Create log group {name}"
+        exists, _detail = group_exists(reader, name)
+        title = _("Create log group {group}").format(group=name)
         stream = self.params.log_stream.strip()
         create_stream = ApiCall(
             service="logs",
             operation="create_log_stream",
             params={"logGroupName": name, "logStreamName": stream},
             region=region,
-            description="create the stream the exporter writes to",
+            description=_("create the stream the exporter writes to"),
         )
         if exists and stream and not _stream_exists(reader, name, stream):
             return Plan(
                 fix=self.id,
-                title=f"Create log stream {stream} in {name}",
+                title=_("Create log stream {stream} in {group}").format(stream=stream, group=name),
                 risk=Risk.MUTATING,
-                summary=f"create CloudWatch Logs stream {stream} in the existing group {name}",
+                summary=_("create CloudWatch Logs stream {stream} in the existing group {group}").format(
+                    stream=stream, group=name
+                ),
                 actions=[create_stream],
                 undo=[
                     create_stream.model_copy(
-                        update={"operation": "delete_log_stream", "description": "delete the stream"}
+                        update={"operation": "delete_log_stream", "description": _("delete the stream")}
                     )
                 ],
-                permissions=["logs:CreateLogStream", "logs:DeleteLogStream (undo only)"],
+                permissions=["logs:CreateLogStream", _("{action} (undo only)").format(action="logs:DeleteLogStream")],
                 before={"log_group": name, "exists": True, "log_stream": stream, "stream_exists": False},
             )
         if exists:
@@ -85,21 +90,25 @@ class CreateLogGroup(Fix):
                 fix=self.id,
                 title=title,
                 risk=Risk.MUTATING,
-                summary=f"log group {name} already exists",
+                summary=_("log group {group} already exists").format(group=name),
                 before={"log_group": name, "exists": True},
             )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=f"create CloudWatch Logs group {name}" + (f" in {region}" if region else ""),
+            summary=(
+                _("create CloudWatch Logs group {group} in {region}")
+                if region
+                else _("create CloudWatch Logs group {group}")
+            ).format(group=name, region=region),
             actions=[
                 ApiCall(
                     service="logs",
                     operation="create_log_group",
                     params={"logGroupName": name},
                     region=region,
-                    description="create the group",
+                    description=_("create the group"),
                 ),
                 *([create_stream] if stream else []),
             ],
@@ -109,18 +118,21 @@ class CreateLogGroup(Fix):
                     operation="delete_log_group",
                     params={"logGroupName": name},
                     region=region,
-                    description="delete the group (and any events written since)",
+                    description=_("delete the group (and any events written since)"),
                 )
             ],
             permissions=[
                 "logs:CreateLogGroup",
                 *(["logs:CreateLogStream"] if stream else []),
-                "logs:DeleteLogGroup (undo only)",
+                _("{action} (undo only)").format(action="logs:DeleteLogGroup"),
             ],
             before={"log_group": name, "exists": False},
             notes=[
-                "Retention stays at the account default (never expire); set one with `aws logs put-retention-policy`.",
-                "Undo deletes the group, including any events written after the fix.",
+                _(
+                    "Retention stays at the account default (never expire); set one with "
+                    "`aws logs put-retention-policy`."
+                ),
+                _("Undo deletes the group, including any events written after the fix."),
             ],
         )
 
@@ -164,28 +176,34 @@ class XRayResourcePolicy(Fix):
         items = list_policies(self.ctx.reader("logs", region), p.partition, p.region, p.account)
         account_scoped = [i for i in items if i.get("policyScope", "ACCOUNT") != "RESOURCE"]
         verdict = judge(items, p.partition, p.region, p.account)
-        title = f"Put logs resource policy {POLICY_NAME}"
+        title = _("Put logs resource policy {policy}").format(policy=POLICY_NAME)
         if verdict.allowed_by:
             return Plan(
                 fix=self.id,
                 title=title,
                 risk=Risk.MUTATING,
-                summary=f"resource policy {verdict.allowed_by[0][0]} already lets X-Ray write aws/spans",
+                summary=_("resource policy {policy} already lets X-Ray write aws/spans").format(
+                    policy=verdict.allowed_by[0][0]
+                ),
                 before={"policies": verdict.names},
             )
         existing = next((i for i in account_scoped if i.get("policyName") == POLICY_NAME), None)
         if existing is None and len(account_scoped) >= MAX_POLICIES:
             refuse(
-                f"this region already has {MAX_POLICIES} CloudWatch Logs resource policies (the quota): merge the "
-                "aws/spans statement into one of them by hand"
+                _(
+                    "this region already has {count} CloudWatch Logs resource policies (the quota): merge the "
+                    "aws/spans statement into one of them by hand"
+                ).format(count=MAX_POLICIES)
             )
         old_doc = str(existing["policyDocument"]) if existing else None
         new_doc = merged_document(old_doc, p.partition, p.region, p.account)
         if len(new_doc) > MAX_POLICY_CHARS:
             refuse(
-                f"{POLICY_NAME} would be {len(new_doc)} characters with the aws/spans statement, above CloudWatch "
-                f"Logs' {MAX_POLICY_CHARS}-character limit for one resource policy; PutResourcePolicy would fail. "
-                "Move some of its statements to another resource policy, then run the fix again."
+                _(
+                    "{policy} would be {size} characters with the aws/spans statement, above CloudWatch Logs' "
+                    "{limit}-character limit for one resource policy; PutResourcePolicy would fail. Move some of its "
+                    "statements to another resource policy, then run the fix again."
+                ).format(policy=POLICY_NAME, size=len(new_doc), limit=MAX_POLICY_CHARS)
             )
         undo = (
             [
@@ -194,7 +212,7 @@ class XRayResourcePolicy(Fix):
                     operation="put_resource_policy",
                     params={"policyName": POLICY_NAME, "policyDocument": old_doc},
                     region=region,
-                    description="restore the previous document",
+                    description=_("restore the previous document"),
                 )
             ]
             if old_doc is not None
@@ -204,28 +222,39 @@ class XRayResourcePolicy(Fix):
                     operation="delete_resource_policy",
                     params={"policyName": POLICY_NAME},
                     region=region,
-                    description="delete the added policy",
+                    description=_("delete the added policy"),
                 )
             ]
         )
         notes = [
-            "Statement from the starter toolkit (research §3.4): aws/spans has no leading slash; conditions pin it to this account's X-Ray."
+            _(
+                "Statement from the starter toolkit (research §3.4): aws/spans has no leading slash; conditions pin "
+                "it to this account's X-Ray."
+            )
         ]
         if old_doc is not None:
             notes.append(
-                f"{POLICY_NAME} exists: its statement with Sid {POLICY_NAME!r} is replaced, every other statement is kept."
+                _("{policy} exists: its statement with Sid {sid} is replaced, every other statement is kept.").format(
+                    policy=POLICY_NAME, sid=repr(POLICY_NAME)
+                )
             )
-        other_slash = [n for n, _ in verdict.slash if n != POLICY_NAME]
+        other_slash = [n for n, _slash in verdict.slash if n != POLICY_NAME]
         if other_slash:
             notes.append(
-                f"Policy {other_slash[0]} names /aws/spans, which matches nothing; agentcore-triage leaves it alone — delete it if unused."
+                _(
+                    "Policy {policy} names /aws/spans, which matches nothing; agentcore-triage leaves it alone — "
+                    "delete it if unused."
+                ).format(policy=other_slash[0])
             )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=("merge the aws/spans statement into" if old_doc else "create")
-            + f" logs resource policy {POLICY_NAME}",
+            summary=(
+                _("merge the aws/spans statement into logs resource policy {policy}")
+                if old_doc
+                else _("create logs resource policy {policy}")
+            ).format(policy=POLICY_NAME),
             actions=[
                 ApiCall(
                     service="logs",
@@ -235,7 +264,10 @@ class XRayResourcePolicy(Fix):
                 )
             ],
             undo=undo,
-            permissions=["logs:PutResourcePolicy", "logs:DeleteResourcePolicy (undo only)"],
+            permissions=[
+                "logs:PutResourcePolicy",
+                _("{action} (undo only)").format(action="logs:DeleteResourcePolicy"),
+            ],
             before={
                 "policy_name": POLICY_NAME,
                 "document": json.loads(old_doc) if old_doc else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from tui.aws.errors import PENDING_WAIT
 from tui.fixes.aws._common import refuse
 from tui.fixes.base import ApiCall, Fix, Plan
+from tui.i18n import _
 from tui.registry import CheckParams, fixer
 from tui.results import Risk
 
@@ -52,16 +53,22 @@ class TraceDestination(Fix):
         current = self.ctx.reader("xray", region).get_trace_segment_destination()
         dest, status = str(current.get("Destination")), str(current.get("Status"))
         before = {"Destination": dest, "Status": status}
-        title = "Switch the trace segment destination to CloudWatchLogs"
+        title = _("Switch the trace segment destination to {destination}").format(destination="CloudWatchLogs")
         if dest == "CloudWatchLogs":
-            summary = "already CloudWatchLogs" + (
-                f" ({status}: {PENDING_WAIT})" if status != "ACTIVE" else " and ACTIVE"
+            summary = (
+                _("already {destination} ({status}: {wait})").format(
+                    destination=dest, status=status, wait=_(PENDING_WAIT)
+                )
+                if status != "ACTIVE"
+                else _("already {destination} and {status}").format(destination=dest, status=status)
             )
             return Plan(fix=self.id, title=title, risk=Risk.MUTATING, summary=summary, before=before)
         if status == "PENDING":
             refuse(
-                f"the trace segment destination is switching to {dest} (PENDING): X-Ray refuses updates until it "
-                f"is ACTIVE; {PENDING_WAIT}, then run the fix again"
+                _(
+                    "the trace segment destination is switching to {destination} (PENDING): X-Ray refuses updates "
+                    "until it is ACTIVE; {wait}, then run the fix again"
+                ).format(destination=dest, wait=_(PENDING_WAIT))
             )
         verdict = judge(
             list_policies(self.ctx.reader("logs", region), p.partition, p.region, p.account),
@@ -71,21 +78,26 @@ class TraceDestination(Fix):
         )
         prerequisites = [] if verdict.allowed_by else ["logs.xray_resource_policy"]
         notes = [
-            "The status stays PENDING for ~10-15 minutes; OTLP trace exports fail with HTTP 400 until it is ACTIVE.",
-            "Indexing (the X-Ray `Default` rule's sampling percentage) is left as it is.",
+            _("The status stays PENDING for ~10-15 minutes; OTLP trace exports fail with HTTP 400 until it is ACTIVE."),
+            _("Indexing (the X-Ray `Default` rule's sampling percentage) is left as it is."),
         ]
         if prerequisites:
             notes.insert(
                 0,
-                "Needs the aws/spans logs resource policy first (fix logs.xray_resource_policy), "
-                "otherwise AWS answers AccessDenied: it is applied before this one.",
+                _(
+                    "Needs the aws/spans logs resource policy first (fix logs.xray_resource_policy), "
+                    "otherwise AWS answers AccessDenied: it is applied before this one."
+                ),
             )
         return Plan(
             fix=self.id,
             title=title,
             risk=Risk.MUTATING,
-            summary=f"UpdateTraceSegmentDestination from {dest} to CloudWatchLogs"
-            + (f" in {region}" if region else ""),
+            summary=(
+                _("UpdateTraceSegmentDestination from {old} to {new} in {region}")
+                if region
+                else _("UpdateTraceSegmentDestination from {old} to {new}")
+            ).format(old=dest, new="CloudWatchLogs", region=region),
             actions=[
                 ApiCall(
                     service="xray",
@@ -100,10 +112,15 @@ class TraceDestination(Fix):
                     operation="update_trace_segment_destination",
                     params={"Destination": dest},
                     region=region,
-                    description=f"back to {dest} (refused while the status is PENDING: {PENDING_WAIT})",
+                    description=_("back to {destination} (refused while the status is PENDING: {wait})").format(
+                        destination=dest, wait=_(PENDING_WAIT)
+                    ),
                 )
             ],
-            permissions=[*TRANSACTION_SEARCH_PERMISSIONS, "xray:UpdateTraceSegmentDestination (undo)"],
+            permissions=[
+                *TRANSACTION_SEARCH_PERMISSIONS,
+                _("{action} (undo only)").format(action="xray:UpdateTraceSegmentDestination"),
+            ],
             before=before,
             notes=notes,
             prerequisites=prerequisites,
