@@ -12,6 +12,8 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from tui.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -26,6 +28,18 @@ def make_console(*, stderr: bool = False) -> Console:
     return Console(
         file=sys.stderr if stderr else sys.stdout, highlight=False, markup=False, emoji=False, soft_wrap=True
     )
+
+
+def cell_len(text: str) -> int:
+    """Terminal cells ``text`` takes (CJK characters take two)."""
+    from rich.cells import cell_len as cells
+
+    return cells(text)
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (``f"{text:<8}"`` counts characters, not cells)."""
+    return text + " " * max(0, width - cell_len(text))
 
 
 def print_text(run: DoctorRun, *, verbose: bool, quiet: bool) -> None:
@@ -62,8 +76,8 @@ def summary_counts(run: DoctorRun) -> str:
     from tui.engine.formats.outcome import could_not_run
 
     not_run = sum(1 for f in run.findings if could_not_run(f))
-    counts = f"{run.totals['fail']} fail, {run.totals['error']} error"
-    return counts + (f", {not_run} could not run" if not_run else "")
+    counts = _("{fail} fail, {error} error").format(fail=run.totals["fail"], error=run.totals["error"])
+    return counts + (_(", {count} could not run").format(count=not_run) if not_run else "")
 
 
 class ProgressLine:
@@ -95,9 +109,11 @@ class ProgressLine:
         from rich.text import Text
 
         current = next(reversed(self.running.values()), "") if self.running else ""
-        text = Text(f"{self.done} check{'' if self.done == 1 else 's'} done", style="bold")
+        text = Text(
+            ngettext("{count} check done", "{count} checks done", self.done).format(count=self.done), style="bold"
+        )
         if current:
-            text.append(f" · running {current}", style="dim")
+            text.append(_(" · running {check}").format(check=current), style="dim")
         return text
 
     def event(self, event: Event) -> None:
