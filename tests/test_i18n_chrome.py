@@ -180,3 +180,45 @@ def test_fleet_ja(
         await pilot.pause()
 
     assert snap_compare(make_japanese_test_app(snap_env), terminal_size=size, run_before=run_before)
+
+
+# Slow (justified): the running app against the sandbox's moto seeded with log events (the real reader).
+async def test_logs_screen_shows_no_english_chrome(
+    seeded_aws, aws_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, japanese: None
+) -> None:  # type: ignore[no-untyped-def]
+    from tui.app.logs_screen import LogsScreen
+    from tui.app.main import TriageApp
+    from tui.context import build_context
+    from tui.sandbox.logs_seed import seed_logs
+
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    info = seeded_aws({"logs-permission-missing"})
+    seed_logs(aws_sandbox.url, info.runtime_log_group, info.otel_log_group, account=info.account_id)
+    app = TriageApp(build_context(runtime=info.runtime_arn, timeout=20), "agentcore-mcp", show_start=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LogsScreen)
+        await wait_group(app, "logs-read", pilot)
+        assert screen.shown, "no log group read"
+        await pilot.press("t")  # the live tail's status line
+        await pilot.pause()
+        text = screen_text(app)
+        await pilot.press("t")
+        # values shown verbatim: the log lines (samples), node ids, log group names, timestamps, session ids
+        verbatim = [info.runtime_log_group, info.otel_log_group, "agentcore-triage"]
+        for group in screen.shown:
+            verbatim += [group.node or "", group.title, *group.sessions]  # a Japanese title quotes its error text
+            verbatim += [str((event.message if event else "") or "") for event in (group.first_event, group.last_event)]
+        verbatim_words = set(ENGLISH_WORD.findall(" ".join(verbatim)))
+        headings = " ".join(
+            str(column.label) for column in screen.query_one("#logs-groups", DataTable).columns.values()
+        )
+        assert english_words(headings) == [], headings
+        assert "ライブ: " in text and "閉じる" in text, text
+        leftover = [  # a sample is cut at its column's width: a word's start is verbatim too
+            w for w in english_words(text, verbatim) if not any(v.startswith(w) for v in verbatim_words)
+        ]
+        assert leftover == [], leftover

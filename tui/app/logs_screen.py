@@ -294,7 +294,7 @@ class LogsScreen(Screen["str | None"]):
             self.notify(_("Nothing read yet."), severity="warning")
             return
         self._tail_stop = threading.Event()
-        self._status("live: polling…")
+        self._status(_("live: polling…"))
         self._tail(self._tail_stop)
 
     def _stop_tail(self) -> None:
