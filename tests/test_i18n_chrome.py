@@ -25,6 +25,7 @@ from textual.widgets import DataTable, KeyPanel, OptionList
 
 from tui import i18n
 from tui.app.fleet_screen import FleetScreen
+from tui.app.language import switch_language
 from tui.context import Context
 from tui.engine.fleet import FleetTarget
 from tui.registry import CheckParams, CheckSpec, Registry
@@ -148,6 +149,19 @@ async def test_fleet_screen_keys_panel_and_palette_show_no_english(
         verbatim = ["SVG", "doctor --all-runtimes", "English", "Switch language"]  # a format, a command, and the
         # language switch, which stays findable in English
         assert english_words(shown + " " + screen_text(app), [*allowed, *verbatim]) == [], shown + screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # a language switch re-renders the fleet in place (headings, status words, status line)
+        switch_language(app, "en")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "STATUS" in text and "fail" in text and "3 runtimes checked" in text and "状態" not in text
+        switch_language(app, "ja")
+        await pilot.pause()
+        assert english_words(screen_text(app), allowed) == []
+        await pilot.press("ctrl+p")
+        await pilot.pause()
 
         # the Keys panel, opened from the palette the way a user does
         await pilot.press(*"キー")
@@ -158,6 +172,29 @@ async def test_fleet_screen_keys_panel_and_palette_show_no_english(
         keys = key_panel_text(app)
         assert "閉じる" in keys and "カーソルを上へ" in keys  # ours and the DataTable's
         assert english_words(keys, [*key_displays(app), "agentcore-triage"]) == [], keys
+
+
+async def test_keys_panel_on_the_walk_screen_shows_no_english(snap_env: str, japanese: None) -> None:  # noqa: F811
+    """At a check node with fixes on offer: the walk's own keys, the playbook's fix keys and Textual's."""
+    app = make_japanese_test_app(snap_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await _settle(pilot)
+        app.action_show_help_panel()
+        await pilot.pause()
+        await pilot.pause()
+        keys = key_panel_text(app)
+        assert "修正" in keys, keys
+        fix_ids = [ref.fix for node in app.screen.walk.playbook.nodes.values() for ref in getattr(node, "fixes", [])]
+        names = [
+            "agentcore-triage",
+            "config.txt",
+            "CloudWatch",
+            "zip",
+            "Markdown",
+            "JSON",
+        ]  # product, file, service, formats
+        assert english_words(keys, [*key_displays(app), *fix_ids, *names]) == [], keys
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

@@ -122,9 +122,9 @@ class FleetScreen(Screen[None]):
         self.members: list[FleetMember] = []
         self.by_status = False
         self.filter_text = ""
-        self.finished: str | None = None
-        """The sweep's closing line (how many, how long, exit code) once it ended; the status line keeps it (row
-        updates still queued when it ends redraw the counts)."""
+        self.finished: tuple[int, float, int] | None = None
+        """How many runtimes, in how many seconds, and the exit code, once the sweep ended: the status line keeps
+        saying so (row updates still queued when it ends redraw the counts)."""
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=_("filter: runtime, region, status or check"), id="fleet-filter", classes="-hidden")
@@ -185,11 +185,7 @@ class FleetScreen(Screen[None]):
             listener=heard,
             members=self.members,
         )
-        self.finished = ngettext(
-            "{count} runtime checked in {seconds} s; exit code {code}",
-            "{count} runtimes checked in {seconds} s; exit code {code}",
-            len(fleet.members),
-        ).format(count=len(fleet.members), seconds=f"{fleet.seconds:.1f}", code=fleet.exit_code)
+        self.finished = (len(fleet.members), fleet.seconds, fleet.exit_code)
         self._status_counts()
 
     @on(Changed)
@@ -244,9 +240,17 @@ class FleetScreen(Screen[None]):
     def _status_counts(self) -> None:
         done = sum(1 for m in self.members if m.state == "done")
         running = sum(1 for m in self.members if m.state == "running")
-        progress = self.finished or _("{done}/{total} done, {running} running").format(
-            done=done, total=len(self.members), running=running
-        )
+        if self.finished is not None:
+            count, seconds, code = self.finished
+            progress = ngettext(
+                "{count} runtime checked in {seconds} s; exit code {code}",
+                "{count} runtimes checked in {seconds} s; exit code {code}",
+                count,
+            ).format(count=count, seconds=f"{seconds:.1f}", code=code)
+        else:
+            progress = _("{done}/{total} done, {running} running").format(
+                done=done, total=len(self.members), running=running
+            )
         sort = _("worst first") if self.by_status else _("listed order")
         shown = len(self.query_one(DataTable).rows)
         self._status(_("{progress}; {shown} shown, {sort}").format(progress=progress, shown=shown, sort=sort))
@@ -260,6 +264,15 @@ class FleetScreen(Screen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((m for m in self.members if m.target.label == key), None)
+
+    def relocalize(self) -> None:
+        """Headings, placeholder, rows and status line in the current language (a language switch)."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)  # headings are sized when added: add them again
+        for column in COLUMNS:
+            table.add_column(_(COLUMN_TITLES[column]), key=column)
+        self.query_one("#fleet-filter", Input).placeholder = _("filter: runtime, region, status or check")
+        self._redraw()
 
     # -- actions --------------------------------------------------------------------------------------
     def action_filter(self) -> None:

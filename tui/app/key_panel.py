@@ -155,12 +155,16 @@ class LocalizedBindingsTable(Static):
         )
         table.add_column("", justify="right")
 
+        described = getattr(self.screen, "footer_description", None)  # keys built from data (as the footer)
+
         def describe(binding: Binding) -> Text:
-            text = Text.from_markup(_(binding.description), end="", style=description_style)
-            if binding.tooltip:
+            fresh = described(binding.action) if callable(described) else None
+            text = Text(fresh or _(binding.description), end="", style=description_style)
+            tooltip = _(binding.tooltip) if binding.tooltip else ""
+            if tooltip and tooltip != text.plain:
                 if binding.description:
                     text.append(" ")
-                text.append(_(binding.tooltip), "dim")
+                text.append(tooltip, "dim")
             return text
 
         previous: object = None
