@@ -15,6 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.widgets import Header, Static
 
 from tui.app.fix_notices import outcome_name
+from tui.app.icons import RISK_LABEL
 from tui.app.recorded_screen import RecordedScreen
 from tui.app.walk_screen import WalkScreen
 from tui.i18n import N_, Translated, _
@@ -190,7 +191,8 @@ def fix_markdown(fix: str, attempts: list[dict[str, Any]], records: list[Any]) -
             )
         plan = attempt.get("plan") or {}
         if plan:
-            risk = _(str(plan.get("risk", "")).replace("_", "-")) if plan.get("risk") else ""
+            risk = str(plan.get("risk", ""))
+            risk = _(RISK_LABEL.get(risk, risk))
             out += [_("**Plan proposed** ({risk}): {summary}").format(risk=risk, summary=plan.get("summary", "")), ""]
             for action in plan.get("actions") or []:
                 out += _action_markdown(action)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tui.app.icons import RISK_LABEL
 from tui.cli.base import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -210,7 +211,7 @@ def fixes_list(fmt: str) -> None:
         return
     for s in specs:
         undo = pad_cells(_("undo") if s.undoable else "", cell_len(_("undo")))
-        risk = _(s.risk.value.replace("_", "-"))  # read_only is catalogued as it reads: read-only
+        risk = _(RISK_LABEL.get(s.risk.value, s.risk.value))
         click.echo(f"{s.id:<28} {pad_cells(risk, 11)} {undo}  {_(s.title)}")
         if s.permissions:
             click.echo(f"{'':<28} " + _("needs: {permissions}").format(permissions=", ".join(s.permissions)))
