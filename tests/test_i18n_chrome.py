@@ -186,15 +186,21 @@ async def test_keys_panel_on_the_walk_screen_shows_no_english(snap_env: str, jap
         keys = key_panel_text(app)
         assert "修正" in keys, keys
         fix_ids = [ref.fix for node in app.screen.walk.playbook.nodes.values() for ref in getattr(node, "fixes", [])]
-        names = [
-            "agentcore-triage",
-            "config.txt",
-            "CloudWatch",
-            "zip",
-            "Markdown",
-            "JSON",
-        ]  # product, file, service, formats
+        names = ["agentcore-triage", "config.txt", "CloudWatch", "zip", "Markdown", "JSON"]  # a product, file, formats…
         assert english_words(keys, [*key_displays(app), *fix_ids, *names]) == [], keys
+
+        # the palette there: our walk commands (run, fix, jump, export…) beside Textual's
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.pause()
+        commands = app.screen.query_one(OptionList)
+        shown = " ".join(str(commands.get_option_at_index(i).prompt) for i in range(commands.option_count))
+        walk = app.screen_stack[-2].walk
+        checks = [i.key for node in walk.playbook.nodes.values() for i in getattr(node, "checks", [])]
+        verbatim = ["SVG", "doctor --all-runtimes", "English", "Switch language", "agentcore-triage open"]
+        test_titles = [spec.title for spec in walk.registry.checks.values()]  # the test registry's, not catalogued
+        ids = [*walk.playbook.nodes, *fix_ids, *checks, *test_titles]
+        assert english_words(shown, [*ids, *names, *verbatim]) == [], shown
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
