@@ -154,6 +154,7 @@ class LocalizedBindingsTable(Static):
             border_style=self.get_component_rich_style("bindings-table--divider"),
         )
         table.add_column("", justify="right")
+        table.add_column("", overflow="fold")  # Japanese has no spaces to wrap at: fold by cells, never cut
 
         described = getattr(self.screen, "footer_description", None)  # keys built from data (as the footer)
 
