@@ -20,8 +20,7 @@ from tui.cli.base import (
     main,
     resolve_playbook,
 )
-from tui.cli.output import cell_len, pad_cells
-from tui.i18n import _, ngettext
+from tui.i18n import _, cell_len, ngettext, pad_cells
 
 
 @main.command()

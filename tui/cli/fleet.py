@@ -13,8 +13,7 @@ import sys
 from typing import Any
 
 from tui.cli.base import UsageProblem, err
-from tui.cli.output import pad_cells
-from tui.i18n import _, ngettext
+from tui.i18n import _, ngettext, pad_cells
 
 
 def fleet_targets(

@@ -30,18 +30,6 @@ def make_console(*, stderr: bool = False) -> Console:
     )
 
 
-def cell_len(text: str) -> int:
-    """Terminal cells ``text`` takes (CJK characters take two)."""
-    from rich.cells import cell_len as cells
-
-    return cells(text)
-
-
-def pad_cells(text: str, width: int) -> str:
-    """``text`` padded with spaces to ``width`` terminal cells (``f"{text:<8}"`` counts characters, not cells)."""
-    return text + " " * max(0, width - cell_len(text))
-
-
 def print_text(run: DoctorRun, *, verbose: bool, quiet: bool) -> None:
     from tui.engine.report import text_report
 

@@ -268,18 +268,12 @@ async def run_fleet(
 
 def render_fleet_text(fleet: Fleet) -> str:
     """The summary table: runtime, worst status, failing checks (worst first)."""
-    from rich.cells import cell_len  # CJK headings are two cells a character
-
-    from tui.i18n import _
+    from tui.i18n import _, cell_len, pad_cells  # a Japanese heading is two cells a character
 
     heading = (_("RUNTIME"), _("WORST"), _("FAILING CHECKS"))
     rows = [heading, *((label, _(worst), failing) for label, worst, failing in fleet.summary_rows())]
     width = [min(max(cell_len(r[i]) for r in rows), 100) for i in range(2)]
-
-    def pad(text: str, cells: int) -> str:
-        return text + " " * max(0, cells - cell_len(text))
-
-    lines = [f"{pad(r[0], width[0])}  {pad(r[1], width[1])}  {r[2]}" for r in rows]
+    lines = [f"{pad_cells(r[0], width[0])}  {pad_cells(r[1], width[1])}  {r[2]}" for r in rows]
     worst = [m.worst for m in fleet.members if m.worst]
     counts = {s.value: sum(1 for w in worst if w is s) for s in Status}
     lines.append("")

@@ -22,8 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
-from tui.cli.output import cell_len, pad_cells
-from tui.i18n import _
+from tui.i18n import _, cell_len, fit_cells, pad_cells
 from tui.sandbox.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
 PLAYBOOK = "agentcore-mcp"
@@ -66,15 +65,6 @@ def banner(box: Any) -> str:
     top = "╔" + "═" * (fill // 2) + title + "═" * (fill - fill // 2) + "╗"
     body = ["║ " + pad_cells(fit_cells(r, width - 4), width - 4) + " ║" for r in rows]
     return "\n".join([top, *body, "╚" + "═" * (width - 2) + "╝"])
-
-
-def fit_cells(text: str, cells: int) -> str:
-    """``text`` cut to ``cells`` terminal cells, ending in ``…`` when cut (never mid-character)."""
-    if cell_len(text) <= cells:
-        return text
-    from rich.cells import set_cell_size
-
-    return set_cell_size(text, cells - 1) + "…"
 
 
 class _Interrupts:
