@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from tui.app.fix_notices import outcome_name
 from tui.cli.base import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -20,7 +21,7 @@ from tui.cli.base import (
     main,
     merge_parent,
 )
-from tui.i18n import _
+from tui.i18n import _, pad_cells
 
 
 @main.command()
@@ -43,7 +44,7 @@ def audit(fmt: str) -> None:
     undone = undone_ids()
     for r in recs:
         mark = _(" (undone)") if r.id in undone else ""
-        click.echo(f"{r.id}  {r.time}  {r.outcome:<8} {r.fix:<28} {r.principal}{mark}")
+        click.echo(f"{r.id}  {r.time}  {pad_cells(outcome_name(r.outcome), 8)} {r.fix:<28} {r.principal}{mark}")
         if r.error:
             click.echo(" " * 14 + _("error: {error}").format(error=r.error))
 
