@@ -163,6 +163,27 @@ class Translated:
         return gettext(self.message)
 
 
+def cell_len(text: str) -> int:
+    """Terminal cells ``text`` takes: a Japanese character takes two (``len()`` counts one)."""
+    from rich.cells import cell_len as cells
+
+    return cells(text)
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` terminal cells (``f"{text:<8}"`` counts characters, not cells)."""
+    return text + " " * max(0, width - cell_len(text))
+
+
+def fit_cells(text: str, width: int) -> str:
+    """``text`` cut to ``width`` terminal cells, ending in ``…`` when cut (never in the middle of a character)."""
+    if cell_len(text) <= width:
+        return text
+    from rich.cells import set_cell_size
+
+    return set_cell_size(text, width - 1) + "…"
+
+
 # Catalogue maintenance (Babel extraction, merge, compile) lives in tui/cli/i18n_catalogue.py: it reads the check
 # and fix registry, which this bottom layer must not import.
 PO_FILE = LOCALE_DIR / "ja" / "LC_MESSAGES" / f"{DOMAIN}.po"

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from tui.i18n import _
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -41,10 +43,14 @@ def start_bundle(
             plans = plan_project_fixes(walk, log, refs, facts)
         except Exception as exc:  # noqa: BLE001 - a plan that cannot be made must not cost the bundle
             plans = {}
-            screen.app.call_from_thread(screen.notify, f"project diffs left out: {exc}", severity="warning")
+            screen.app.call_from_thread(
+                screen.notify, _("project diffs left out: {reason}").format(reason=exc), severity="warning"
+            )
         screen.app.call_from_thread(_write, screen, walk, log, target, loaded, plans)
 
-    screen.notify(f"Writing a support bundle to {target.parent} …", title="Bundle", timeout=3)
+    screen.notify(
+        _("Writing a support bundle to {directory} …").format(directory=target.parent), title=_("Bundle"), timeout=3
+    )
     screen.run_worker(
         plan_then_write, thread=True, exit_on_error=False, group="bundle", description="write a support bundle"
     )
@@ -65,11 +71,12 @@ def _write(
         files, manifest = collect(walk, log, loaded=loaded, plans=plans)
         path = write_bundle(target, files, manifest)
     except BundleError as exc:
-        screen.notify(str(exc), title="Bundle not written", severity="error", timeout=8)
+        screen.notify(str(exc), title=_("Bundle not written"), severity="error", timeout=8)
         return
     screen.notify(
-        f"{path}\nSend it to support; `agentcore-triage open {path.name}` replays it.",
-        title="Support bundle written",
+        f"{path}\n"
+        + _("Send it to support; `{command}` replays it.").format(command=f"agentcore-triage open {path.name}"),
+        title=_("Support bundle written"),
         timeout=8,
     )
     screen.post_message(BundleWritten(path))

@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from tui.app.icons import RISK_LABEL
 from tui.app.language import PALETTE_JUMP_REASON
 from tui.i18n import _
 
@@ -47,7 +48,7 @@ class WalkCommands(Provider):
                 Command(
                     _("fix: {label} ({key})").format(label=o.ref.label or _(o.spec.title), key=o.ref.key),
                     partial(screen.action_fix, o.ref.key),
-                    f"{o.spec.id} · {_(o.spec.risk.value)}",
+                    f"{o.spec.id} · {_(RISK_LABEL.get(o.spec.risk.value, o.spec.risk.value))}",
                 )
             )
         node = walk.node

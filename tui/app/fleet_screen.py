@@ -16,14 +16,48 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
+
+from tui.app.footer import LocalizedFooter
+from tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from tui.context import Context
     from tui.engine.fleet import FleetMember, FleetTarget, MemberChanged
+    from tui.registry import Registry
 
 STATUS_STYLE = {"error": "bold magenta", "fail": "bold red", "warn": "yellow", "skip": "dim", "pass": "green"}
 COLUMNS = ("status", "runtime", "region", "state", "checks", "failing")
+COLUMN_TITLES = {
+    "status": N_("STATUS"),
+    "runtime": N_("RUNTIME"),
+    "region": N_("REGION"),
+    "state": N_("STATE"),
+    "checks": N_("CHECKS"),
+    "failing": N_("FAILING"),
+}
+"""Column headings (the keys stay English: they are the table's column keys)."""
+STATUS_WORDS = {
+    "error": N_("error"),
+    "fail": N_("fail"),
+    "warn": N_("warn"),
+    "skip": N_("skip"),
+    "pass": N_("pass"),
+}
+"""A check status as a word in the table (the filter also matches the English word)."""
+STATES = {"waiting": N_("waiting"), "running": N_("running"), "done": N_("done")}
+"""A runtime's place in the sweep, as shown."""
+
+
+UNCHECKED_PREFIX = "could not be checked: "
+"""How the engine words a runtime it could not check (``FleetMember.problem``); the reason after it is verbatim."""
+
+
+def shown_problem(problem: str) -> str:
+    """The engine's ``problem`` in the current language (its reason stays as the engine or AWS gave it)."""
+    if problem.startswith(UNCHECKED_PREFIX):
+        return _("could not be checked: {reason}").format(reason=problem[len(UNCHECKED_PREFIX) :])
+    return problem
 
 
 class FleetScreen(Screen[None]):
@@ -39,10 +73,14 @@ class FleetScreen(Screen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="fleet.close", tooltip="Leave the fleet view"),
-        Binding("slash", "filter", "Filter", id="fleet.filter", tooltip="Show only rows containing some text"),
-        Binding("s", "sort", "Sort by status", id="fleet.sort", tooltip="Worst first, or back to the listed order"),
-        Binding("enter", "open", "Open walk", id="fleet.open", tooltip="Walk the highlighted runtime's playbook"),
+        Binding("escape", "close", N_("Close"), id="fleet.close", tooltip=N_("Leave the fleet view")),
+        Binding("slash", "filter", N_("Filter"), id="fleet.filter", tooltip=N_("Show only rows containing some text")),
+        Binding(
+            "s", "sort", N_("Sort by status"), id="fleet.sort", tooltip=N_("Worst first, or back to the listed order")
+        ),
+        Binding(
+            "enter", "open", N_("Open walk"), id="fleet.open", tooltip=N_("Walk the highlighted runtime's playbook")
+        ),
     ]
 
     class Changed(Message):
@@ -61,7 +99,18 @@ class FleetScreen(Screen[None]):
         regions: list[str] | None = None,
         jobs: int = 8,
         only: tuple[str, ...] = (),
+        registry: Registry | None = None,
     ) -> None:
+        """
+        Args:
+            context: The merged context (credentials, region; runtime and endpoint are each member's own).
+            playbook: A shipped playbook id or a path to a YAML file.
+            targets: The runtimes to sweep (default: every runtime listed in ``regions``).
+            regions: Regions to list (default: the context's).
+            jobs: Runtimes checked at once.
+            only: Check ids to run (``doctor --only``); empty: every check.
+            registry: Checks and fixes (default: every shipped one; tests inject their own).
+        """
         super().__init__()
         self.context = context
         self.playbook_ref = playbook
@@ -69,21 +118,24 @@ class FleetScreen(Screen[None]):
         self.regions = regions
         self.jobs = jobs
         self.only = only
-        """Check ids to run (``doctor --only``); empty: every check."""
+        self.registry = registry
         self.members: list[FleetMember] = []
         self.by_status = False
         self.filter_text = ""
+        self.finished: tuple[int, float, int] | None = None
+        """How many runtimes, in how many seconds, and the exit code, once the sweep ended: the status line keeps
+        saying so (row updates still queued when it ends redraw the counts)."""
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="filter: runtime, region, status or check", id="fleet-filter", classes="-hidden")
-        yield Static("listing runtimes…", id="fleet-status")
+        yield Input(placeholder=_("filter: runtime, region, status or check"), id="fleet-filter", classes="-hidden")
+        yield Static(_("listing runtimes…"), id="fleet-status")
         yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield LocalizedFooter()
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
         for column in COLUMNS:
-            table.add_column(column.upper(), key=column)
+            table.add_column(_(COLUMN_TITLES[column]), key=column)
         table.focus()
         self.sweep()
 
@@ -101,19 +153,21 @@ class FleetScreen(Screen[None]):
             targets = self.targets
             if targets is None:
                 if not regions:
-                    self._status("no region: start with --region (or AWS_REGION) to list its runtimes")
+                    self._status(_("no region: start with --region (or AWS_REGION) to list its runtimes"))
                     return
                 targets = await asyncio.to_thread(list_all_runtimes, self.context, regions)
             loaded = await asyncio.to_thread(resolve_playbook, self.playbook_ref)
-            registry = await asyncio.to_thread(load_all)
+            registry = self.registry if self.registry is not None else await asyncio.to_thread(load_all)
         except FleetError as exc:
             self._status(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - credentials or network: say so in the view, never crash
-            self._status(f"could not list runtimes: {type(exc).__name__}: {str(exc)[:200]}")
+            self._status(
+                _("could not list runtimes: {reason}").format(reason=f"{type(exc).__name__}: {str(exc)[:200]}")
+            )
             return
         if not targets:
-            self._status(f"no runtime in {', '.join(regions)}")
+            self._status(_("no runtime in {regions}").format(regions=", ".join(regions)))
             return
         self.members = [FleetMember(t) for t in targets]
         self._redraw()
@@ -131,7 +185,8 @@ class FleetScreen(Screen[None]):
             listener=heard,
             members=self.members,
         )
-        self._status(f"{len(fleet.members)} runtimes checked in {fleet.seconds:.1f} s; exit code {fleet.exit_code}")
+        self.finished = (len(fleet.members), fleet.seconds, fleet.exit_code)
+        self._status_counts()
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
@@ -141,19 +196,19 @@ class FleetScreen(Screen[None]):
             self._redraw()
             return
         for column, value in zip(COLUMNS, self._cells(message.member), strict=True):
-            table.update_cell(key, column, value)
+            table.update_cell(key, column, value, update_width=True)  # a value longer than at listing time
         self._status_counts()
 
     # -- rows -----------------------------------------------------------------------------------------
     def _cells(self, member: FleetMember) -> tuple[Any, ...]:
         worst = member.worst.value if member.worst else "-"
         done = sum(member.counts.values()) if member.run is None else len(member.run.findings)
-        failing = member.problem or ", ".join(member.failing) or ""
+        failing = shown_problem(member.problem) if member.problem else ", ".join(member.failing)
         return (
-            Text(worst, style=STATUS_STYLE.get(worst, "")),
+            Text(_(STATUS_WORDS[worst]) if worst in STATUS_WORDS else worst, style=STATUS_STYLE.get(worst, "")),
             member.target.runtime,
             member.target.region or self.context.region or "",
-            member.state,
+            _(STATES[member.state]) if member.state in STATES else member.state,
             str(done),
             failing,
         )
@@ -166,7 +221,7 @@ class FleetScreen(Screen[None]):
         shown = [
             m
             for m in self.members
-            if not text or any(text in str(c).lower() for c in (*self._cells(m)[1:], m.worst.value if m.worst else ""))
+            if not text or any(text in str(c).lower() for c in (*self._cells(m), m.worst.value if m.worst else ""))
         ]
         if self.by_status:
             shown.sort(key=lambda m: STATUS_RANK.get(m.worst, 5) if m.worst else 5)
@@ -185,9 +240,20 @@ class FleetScreen(Screen[None]):
     def _status_counts(self) -> None:
         done = sum(1 for m in self.members if m.state == "done")
         running = sum(1 for m in self.members if m.state == "running")
-        sort = "worst first" if self.by_status else "listed order"
+        if self.finished is not None:
+            count, seconds, code = self.finished
+            progress = ngettext(
+                "{count} runtime checked in {seconds} s; exit code {code}",
+                "{count} runtimes checked in {seconds} s; exit code {code}",
+                count,
+            ).format(count=count, seconds=f"{seconds:.1f}", code=code)
+        else:
+            progress = _("{done}/{total} done, {running} running").format(
+                done=done, total=len(self.members), running=running
+            )
+        sort = _("worst first") if self.by_status else _("listed order")
         shown = len(self.query_one(DataTable).rows)
-        self._status(f"{done}/{len(self.members)} done, {running} running; {shown} shown, {sort}")
+        self._status(_("{progress}; {shown} shown, {sort}").format(progress=progress, shown=shown, sort=sort))
 
     def _status(self, text: str) -> None:
         self.query_one("#fleet-status", Static).update(text)
@@ -198,6 +264,15 @@ class FleetScreen(Screen[None]):
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return next((m for m in self.members if m.target.label == key), None)
+
+    def relocalize(self) -> None:
+        """Headings, placeholder, rows and status line in the current language (a language switch)."""
+        table = self.query_one(DataTable)
+        table.clear(columns=True)  # headings are sized when added: add them again
+        for column in COLUMNS:
+            table.add_column(_(COLUMN_TITLES[column]), key=column)
+        self.query_one("#fleet-filter", Input).placeholder = _("filter: runtime, region, status or check")
+        self._redraw()
 
     # -- actions --------------------------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -226,7 +301,7 @@ class FleetScreen(Screen[None]):
 
         start_walk = getattr(self.app, "start_walk", None)
         if start_walk is None:
-            self.notify("this app cannot open a walk", severity="warning")
+            self.notify(_("this app cannot open a walk"), severity="warning")
             return
         start_walk(member_context(self.context, member.target), self.playbook_ref)
 

@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from tui.engine.walk import Walk
     from tui.logs.classify import Grouping, LogEvent, Match, NodeGroup
 
+GROUP_COLUMNS = (N_("count"), N_("node"), N_("what"), N_("last"), N_("sample"))
+EVENT_COLUMNS = (N_("time"), N_("log group"), N_("message"))
 WINDOW_MS = 3_600_000
 EVENTS_SHOWN = 500
 
@@ -73,8 +75,8 @@ class LogsScreen(Screen["str | None"]):
         yield LocalizedFooter()
 
     def on_mount(self) -> None:
-        self.query_one("#logs-groups", DataTable).add_columns(_("count"), _("node"), _("what"), _("last"), _("sample"))
-        self.query_one("#logs-events", DataTable).add_columns(_("time"), _("log group"), _("message"))
+        self.query_one("#logs-groups", DataTable).add_columns(*(_(h) for h in GROUP_COLUMNS))
+        self.query_one("#logs-events", DataTable).add_columns(*(_(h) for h in EVENT_COLUMNS))
         self.query_one("#logs-groups", DataTable).focus()
         self.action_reload()
 
@@ -237,17 +239,21 @@ class LogsScreen(Screen["str | None"]):
             )
 
     def _show_events(self, events: list[LogEvent]) -> None:
-        from tui.logs.classify import iso
-        from tui.redact import redact_text
-
         self.events = events
         table = self.query_one("#logs-events", DataTable)
         table.remove_class("-hidden")
+        self._fill_events()
+        table.focus()
+
+    def _fill_events(self) -> None:
+        from tui.logs.classify import iso
+        from tui.redact import redact_text
+
+        table = self.query_one("#logs-events", DataTable)
         table.clear()
-        for i, event in enumerate(events):
+        for i, event in enumerate(self.events):
             line = redact_text(event.message.splitlines()[0] if event.message else "")[:200]
             table.add_row(iso(event.timestamp) or "", event.log_group, line, key=str(i))
-        table.focus()
 
     def _live(self, event: LogEvent, match: Match | None) -> None:
         if self.grouping is not None:
@@ -257,6 +263,16 @@ class LogsScreen(Screen["str | None"]):
     def _highlighted_group(self) -> NodeGroup | None:
         row = self.query_one("#logs-groups", DataTable).cursor_row
         return self.shown[row] if 0 <= row < len(self.shown) else None
+
+    def relocalize(self) -> None:
+        """Headings, placeholder and groups in the current language (a language switch)."""
+        for table_id, headings in (("#logs-groups", GROUP_COLUMNS), ("#logs-events", EVENT_COLUMNS)):
+            table = self.query_one(table_id, DataTable)
+            table.clear(columns=True)  # headings are sized when added: add them again
+            table.add_columns(*(_(h) for h in headings))
+        self.query_one("#logs-filter", Input).placeholder = _("filter: text, node id or session id")
+        self._render_groups()
+        self._fill_events()
 
     # -- actions --------------------------------------------------------------------------------
     @on(Input.Changed, "#logs-filter")
@@ -294,7 +310,7 @@ class LogsScreen(Screen["str | None"]):
             self.notify(_("Nothing read yet."), severity="warning")
             return
         self._tail_stop = threading.Event()
-        self._status("live: polling…")
+        self._status(_("live: polling…"))
         self._tail(self._tail_stop)
 
     def _stop_tail(self) -> None:

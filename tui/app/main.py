@@ -250,6 +250,15 @@ class TriageApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def action_show_help_panel(self) -> None:
+        """Textual's Keys panel (palette "Keys"), its keys described in the chosen language."""
+        from textual.widgets import HelpPanel
+
+        from tui.app.key_panel import LocalizedHelpPanel
+
+        if not self.screen.query(HelpPanel):
+            self.screen.mount(LocalizedHelpPanel())
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands (theme, keys, screenshot, quit) plus help, in the chosen language."""
         for command in super().get_system_commands(screen):

@@ -35,9 +35,13 @@ class PathEntry:
             return walk.describe_step(self.index)
         if self.kind == "note":
             decision = walk.decision()
-            return f"next: {walk.playbook.nodes[decision[0]].title}: {decision[1]}" if decision else ""
+            return (
+                _("next: {title}: {why}").format(title=walk.playbook.nodes[decision[0]].title, why=decision[1])
+                if decision
+                else ""
+            )
         if self.kind == "forward":
-            return f"forward: {walk.playbook.nodes[self.node].title} (select or n to redo)"
+            return _("forward: {title} (select or n to redo)").format(title=walk.playbook.nodes[self.node].title)
         return ""
 
 

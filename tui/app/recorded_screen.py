@@ -10,6 +10,8 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
+from tui.i18n import N_
+
 
 class RecordedScreen(ModalScreen[None]):
     """Shows what a support bundle recorded; nothing on it acts."""
@@ -29,7 +31,7 @@ class RecordedScreen(ModalScreen[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Close", id="recorded.close", tooltip="Back to the replay"),
+        Binding("escape,q", "close", N_("Close"), id="recorded.close", tooltip=N_("Back to the replay")),
     ]
 
     def __init__(self, title: str, markdown: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from tui.app.main import TriageApp
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.context import Context
@@ -25,7 +26,9 @@ class ServedApp(TriageApp):
     def start_walk(self, context: Context, ref: str) -> None:
         if self.lock_read_only and not context.read_only:
             context = context.model_copy(update={"read_only": True})
-            self.notify("This browser session is read-only (serve --allow-fixes allows fixes).", title="Read-only")
+            self.notify(
+                _("This browser session is read-only (serve --allow-fixes allows fixes)."), title=_("Read-only")
+            )
         super().start_walk(context, ref)
 
 

@@ -12,11 +12,11 @@ import click
 
 from tui import __version__, completion
 from tui.cli import environment
-from tui.i18n import _, use_language
+from tui.i18n import N_, _, use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 DEFAULT_PLAYBOOK = "agentcore-mcp"
-NO_TERMINAL = (
+NO_TERMINAL = N_(
     "the TUI needs a terminal (stdin and stdout); without one use `agentcore-triage doctor` (every check, a report)"
     " or `agentcore-triage run` (the decision tree, headless)"
 )
@@ -168,7 +168,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            err("agentcore-triage: interrupted")
+            err("agentcore-triage: " + _("interrupted"))
             sys.exit(130)
         except BrokenPipeError:
             # the reader (`| head`) went away: stop quietly, like other Unix tools
@@ -180,7 +180,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
                 raise
             raise UsageProblem(
-                redact_text(f"{type(exc).__name__}: {exc}") + " (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)"
+                redact_text(f"{type(exc).__name__}: {exc}") + _(" (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)")
             ) from None
 
     return wrapper
@@ -233,7 +233,7 @@ def main(click_ctx: click.Context, playbook_ref: str | None, **kwargs: Any) -> N
         return
     if not (sys.stdin.isatty() and sys.stdout.isatty()):
         # Without a terminal the TUI would draw into a pipe or wait for keys that never come (CI, cron, `| less`).
-        raise UsageProblem(NO_TERMINAL)
+        raise UsageProblem(_(NO_TERMINAL))
     ctx = context_from_flags(kwargs)
     open_tui(ctx, playbook_ref)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from tui.app.icons import RISK_LABEL
 from tui.cli.base import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -19,7 +20,7 @@ from tui.cli.base import (
     main,
     resolve_playbook,
 )
-from tui.i18n import _, ngettext
+from tui.i18n import _, cell_len, ngettext, pad_cells
 
 
 @main.command()
@@ -37,7 +38,7 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     try:
         text = read_match_input(text, sys.stdin.read() if text == "-" else None)
     except (MatchInputError, OSError) as exc:
-        raise UsageProblem(f"match: {exc}") from None
+        raise UsageProblem(_("match: {reason}").format(reason=exc)) from None
     books = (
         [resolve_playbook(playbook_ref)]
         if playbook_ref
@@ -101,7 +102,7 @@ def playbooks_validate(paths: tuple[str, ...]) -> None:
             click.echo(str(error))
         count += sum(1 for e in errors if not e.message.startswith("warning: "))
         if not errors:
-            err(f"ok  {file}")
+            err(_("ok  {file}").format(file=file))
     if count:
         errors_text = ngettext("{count} error", "{count} errors", count).format(count=count)
         err(
@@ -173,7 +174,7 @@ def checks_list(fmt: str) -> None:
         )
         return
     for s in specs:
-        click.echo(f"{s.id:<26} {s.severity.value:<8} {_(s.title)}")
+        click.echo(f"{s.id:<26} {pad_cells(_(s.severity.value), 8)} {_(s.title)}")
 
 
 @main.group()
@@ -208,7 +209,8 @@ def fixes_list(fmt: str) -> None:
         )
         return
     for s in specs:
-        undo = "undo" if s.undoable else "    "
-        click.echo(f"{s.id:<28} {s.risk.value:<11} {undo}  {_(s.title)}")
+        undo = pad_cells(_("undo") if s.undoable else "", cell_len(_("undo")))
+        risk = _(RISK_LABEL.get(s.risk.value, s.risk.value))
+        click.echo(f"{s.id:<28} {pad_cells(risk, 11)} {undo}  {_(s.title)}")
         if s.permissions:
             click.echo(f"{'':<28} " + _("needs: {permissions}").format(permissions=", ".join(s.permissions)))

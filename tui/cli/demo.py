@@ -8,6 +8,7 @@ import click
 
 from tui import completion
 from tui.cli.base import UsageProblem, handle_errors, lang_option, main
+from tui.i18n import _
 
 
 @main.command()
@@ -36,7 +37,9 @@ def demo(click_ctx: click.Context, scenario: str, list_only: bool, print_env: bo
         from tui.sandbox.cli import run_demo
     except ModuleNotFoundError as exc:
         raise UsageProblem(
-            f"the sandbox needs the 'sandbox' extra: pip install 'agentcore-triage[sandbox]' ({exc.name} missing)"
+            _("the sandbox needs the 'sandbox' extra: {command} ({module} missing)").format(
+                command="pip install 'agentcore-triage[sandbox]'", module=exc.name
+            )
         ) from None
     read_only = bool((click_ctx.obj or {}).get("read_only"))  # `agentcore-triage --read-only demo`
     sys.exit(

@@ -118,9 +118,9 @@ def doctor(
         from tui.cli.fleet import fleet_targets, sweep
 
         if bundle_out:
-            raise UsageProblem("--bundle records one runtime's session: bundle each with --runtime")
+            raise UsageProblem(_("--bundle records one runtime's session: bundle each with --runtime"))
         if fix_mode == "all":
-            raise UsageProblem("--fix all acts on one runtime: sweep first, then fix each with --runtime")
+            raise UsageProblem(_("--fix all acts on one runtime: sweep first, then fix each with --runtime"))
         targets = fleet_targets(runtimes, runtimes_file, all_runtimes, regions, ctx)
         sweep(ctx, loaded, registry, targets, jobs=jobs, only=only, fmt=fmt, out=out)
     if fix_mode == "all" and ctx.read_only:

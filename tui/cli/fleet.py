@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 from tui.cli.base import UsageProblem, err
+from tui.i18n import _, ngettext, pad_cells
 
 
 def fleet_targets(
@@ -23,24 +24,26 @@ def fleet_targets(
 
     region_list = [r.strip() for r in (regions or "").split(",") if r.strip()]
     if all_runtimes and (runtimes or runtimes_file):
-        raise UsageProblem("--all-runtimes lists every runtime itself: drop --runtime/--runtimes-file")
+        raise UsageProblem(_("--all-runtimes lists every runtime itself: drop --runtime/--runtimes-file"))
     if region_list and not all_runtimes:
-        raise UsageProblem("--regions goes with --all-runtimes (a runtime ARN names its own region)")
+        raise UsageProblem(_("--regions goes with --all-runtimes (a runtime ARN names its own region)"))
     try:
         if all_runtimes:
             region_list = region_list or ([ctx.region] if ctx.region else [])
             if not region_list:
-                raise UsageProblem("--all-runtimes: which region? give --region or --regions r1,r2")
+                raise UsageProblem(_("--all-runtimes: which region? give --region or --regions r1,r2"))
             try:
                 targets = list_all_runtimes(ctx, region_list)
             except FleetError:
                 raise
             except Exception as exc:  # noqa: BLE001 - credentials, network: one line, exit 2
                 raise UsageProblem(
-                    f"--all-runtimes: could not list runtimes: {type(exc).__name__}: {str(exc)[:200]}"
+                    _("--all-runtimes: could not list runtimes: {reason}").format(
+                        reason=f"{type(exc).__name__}: {str(exc)[:200]}"
+                    )
                 ) from None
             if not targets:
-                raise UsageProblem(f"--all-runtimes: no runtime in {', '.join(region_list)}")
+                raise UsageProblem(_("--all-runtimes: no runtime in {regions}").format(regions=", ".join(region_list)))
             return targets
         targets = [FleetTarget(r) for r in runtimes]
         if runtimes_file:
@@ -65,14 +68,18 @@ def sweep(
     from tui.engine.fleet import MemberChanged, render_fleet_text, run_fleet
 
     if fmt == "sarif":
-        raise UsageProblem("--format sarif describes one runtime's code: use json or junit for a fleet sweep")
+        raise UsageProblem(_("--format sarif describes one runtime's code: use json or junit for a fleet sweep"))
     show_progress = out is None and fmt in ("text", "markdown") and sys.stderr.isatty()
 
     def progress(change: MemberChanged) -> None:
         member = change.member
         if show_progress and change.event is None and member.state == "done":
-            worst = member.worst.value if member.worst else "-"
-            err(f"  {worst:<5} {member.target.label} ({member.seconds:.1f} s)")
+            worst = _(member.worst.value) if member.worst else "-"
+            err(
+                _("  {status} {runtime} ({seconds} s)").format(
+                    status=pad_cells(worst, 5), runtime=member.target.label, seconds=f"{member.seconds:.1f}"
+                )
+            )
 
     fleet = asyncio.run(
         run_fleet(loaded.playbook, ctx, targets, registry=registry, jobs=jobs, only=only, listener=progress)
@@ -87,7 +94,13 @@ def sweep(
         from tui.private_files import write_private
 
         write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))
-        err(f"fleet report written to {out} ({len(fleet.members)} runtimes, exit {fleet.exit_code})")
+        err(
+            ngettext(
+                "fleet report written to {path} ({count} runtime, exit {code})",
+                "fleet report written to {path} ({count} runtimes, exit {code})",
+                len(fleet.members),
+            ).format(path=out, count=len(fleet.members), code=fleet.exit_code)
+        )
     else:
         print(rendered)
     sys.exit(fleet.exit_code)

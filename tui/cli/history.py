@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from tui.app.fix_notices import outcome_name
 from tui.cli.base import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -20,7 +21,7 @@ from tui.cli.base import (
     main,
     merge_parent,
 )
-from tui.i18n import _
+from tui.i18n import _, pad_cells
 
 
 @main.command()
@@ -42,8 +43,8 @@ def audit(fmt: str) -> None:
         return
     undone = undone_ids()
     for r in recs:
-        mark = " (undone)" if r.id in undone else ""
-        click.echo(f"{r.id}  {r.time}  {r.outcome:<8} {r.fix:<28} {r.principal}{mark}")
+        mark = _(" (undone)") if r.id in undone else ""
+        click.echo(f"{r.id}  {r.time}  {pad_cells(outcome_name(r.outcome), 8)} {r.fix:<28} {r.principal}{mark}")
         if r.error:
             click.echo(" " * 14 + _("error: {error}").format(error=r.error))
 
@@ -75,13 +76,13 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
         if not sys.stdin.isatty():
             raise UsageProblem(_("undo needs --yes when not run on a terminal (nothing was changed)"))
         if not click.confirm(_("Undo this fix?"), default=False, err=True):
-            err("nothing changed")
+            err(_("nothing changed"))
             sys.exit(EXIT_OK)
     for question in plan.questions:  # each asked on its own: --yes does not answer them
         if not sys.stdin.isatty():
             raise UsageProblem(_("{question}: confirm on a terminal (nothing was changed)").format(question=question))
         if not click.confirm(_("{question}. Delete anyway?").format(question=question), default=False, err=True):
-            err("nothing changed")
+            err(_("nothing changed"))
             sys.exit(EXIT_OK)
     try:
         record, _log = undo_record(plan.record.id, ctx, confirmed=plan)

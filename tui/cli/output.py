@@ -12,6 +12,8 @@ import sys
 from types import TracebackType
 from typing import TYPE_CHECKING, Any
 
+from tui.i18n import _, ngettext
+
 if TYPE_CHECKING:
     from rich.console import Console
 
@@ -62,8 +64,8 @@ def summary_counts(run: DoctorRun) -> str:
     from tui.engine.formats.outcome import could_not_run
 
     not_run = sum(1 for f in run.findings if could_not_run(f))
-    counts = f"{run.totals['fail']} fail, {run.totals['error']} error"
-    return counts + (f", {not_run} could not run" if not_run else "")
+    counts = _("{fail} fail, {error} error").format(fail=run.totals["fail"], error=run.totals["error"])
+    return counts + (_(", {count} could not run").format(count=not_run) if not_run else "")
 
 
 class ProgressLine:
@@ -95,9 +97,11 @@ class ProgressLine:
         from rich.text import Text
 
         current = next(reversed(self.running.values()), "") if self.running else ""
-        text = Text(f"{self.done} check{'' if self.done == 1 else 's'} done", style="bold")
+        text = Text(
+            ngettext("{count} check done", "{count} checks done", self.done).format(count=self.done), style="bold"
+        )
         if current:
-            text.append(f" · running {current}", style="dim")
+            text.append(_(" · running {check}").format(check=current), style="dim")
         return text
 
     def event(self, event: Event) -> None:

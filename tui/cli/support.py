@@ -20,6 +20,7 @@ from tui.cli.base import (
     main,
     merge_parent,
 )
+from tui.i18n import _
 
 # Context flags handed on to each served TUI process.
 PASSED_ON = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent", "timeout")
@@ -66,12 +67,14 @@ def serve(
     playbook_ref = playbook_ref or kwargs.pop("playbook_ref", None)
     kwargs.pop("playbook_ref", None)
     if kwargs.get("read_only") and allow_fixes:
-        raise UsageProblem("--read-only and --allow-fixes contradict each other")
+        raise UsageProblem(_("--read-only and --allow-fixes contradict each other"))
     read_only = not allow_fixes
     if not is_loopback(host) and not allow_remote:
         raise UsageProblem(
-            f"--host {host} is reachable from other machines: add --allow-remote if you mean it "
-            "(or use an SSH tunnel to 127.0.0.1)"
+            _(
+                "--host {host} is reachable from other machines: add --allow-remote if you mean it "
+                "(or use an SSH tunnel to 127.0.0.1)"
+            ).format(host=host)
         )
     args = _tui_args(kwargs, playbook_ref)
     context_from_flags(dict(kwargs))  # a bad endpoint or unreadable token: say so here, not in each browser tab
@@ -101,9 +104,15 @@ def check_bundle_target(out: str, flag: str) -> None:
     target = Path(out).expanduser()
     folder = target if target.is_dir() else target.resolve().parent
     if not folder.is_dir():
-        raise UsageProblem(f"{flag} {out}: the directory {folder} does not exist (create it, or choose another path)")
+        raise UsageProblem(
+            _("{flag} {out}: the directory {directory} does not exist (create it, or choose another path)").format(
+                flag=flag, out=out, directory=folder
+            )
+        )
     if not os.access(folder, os.W_OK):
-        raise UsageProblem(f"{flag} {out}: the directory {folder} is not writable")
+        raise UsageProblem(
+            _("{flag} {out}: the directory {directory} is not writable").format(flag=flag, out=out, directory=folder)
+        )
 
 
 def write_bundle_of(run: Any, loaded: Any, out: str, log: Any = None) -> Path:
@@ -115,7 +124,11 @@ def write_bundle_of(run: Any, loaded: Any, out: str, log: Any = None) -> Path:
         path = write_session_bundle(out, run, log, loaded=loaded)
     except BundleError as exc:
         raise UsageProblem(str(exc)) from None
-    err(f"support bundle written to {path} (`agentcore-triage open {path.name}` replays it)")
+    err(
+        _("support bundle written to {path} (`{command}` replays it)").format(
+            path=path, command=f"agentcore-triage open {path.name}"
+        )
+    )
     return path
 
 

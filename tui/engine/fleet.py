@@ -268,15 +268,20 @@ async def run_fleet(
 
 def render_fleet_text(fleet: Fleet) -> str:
     """The summary table: runtime, worst status, failing checks (worst first)."""
-    rows = [("RUNTIME", "WORST", "FAILING CHECKS"), *fleet.summary_rows()]
-    width = [min(max(len(r[i]) for r in rows), 100) for i in range(2)]
-    lines = [f"{r[0]:<{width[0]}}  {r[1]:<{width[1]}}  {r[2]}" for r in rows]
+    from tui.i18n import _, cell_len, pad_cells  # a Japanese heading is two cells a character
+
+    heading = (_("RUNTIME"), _("WORST"), _("FAILING CHECKS"))
+    rows = [heading, *((label, _(worst), failing) for label, worst, failing in fleet.summary_rows())]
+    width = [min(max(cell_len(r[i]) for r in rows), 100) for i in range(2)]
+    lines = [f"{pad_cells(r[0], width[0])}  {pad_cells(r[1], width[1])}  {r[2]}" for r in rows]
     worst = [m.worst for m in fleet.members if m.worst]
     counts = {s.value: sum(1 for w in worst if w is s) for s in Status}
     lines.append("")
     lines.append(
-        f"{len(fleet.members)} runtimes in {fleet.seconds:.1f} s: "
-        + ", ".join(f"{n} {s}" for s, n in counts.items() if n)
-        + " (worst status per runtime)"
+        _("{count} runtimes in {seconds} s: {counts} (worst status per runtime)").format(
+            count=len(fleet.members),
+            seconds=f"{fleet.seconds:.1f}",
+            counts=_(", ").join(_("{count} {status}").format(count=n, status=_(s)) for s, n in counts.items() if n),
+        )
     )
     return "\n".join(lines)

@@ -14,6 +14,8 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui.i18n import _
+
 LOOPBACK = "127.0.0.1"
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 READY_TIMEOUT = 10.0
@@ -35,7 +37,9 @@ def require_local(url: str, *, what: str = "endpoint") -> None:
     host = (parts.hostname or "").lower()
     if parts.scheme not in ("http", "https") or host not in LOCAL_HOSTS:
         raise SandboxError(
-            f"refusing to use {what} {url!r}: the sandbox only talks to 127.0.0.1/localhost, never to real AWS"
+            _("refusing to use {what} {url}: the sandbox only talks to 127.0.0.1/localhost, never to real AWS").format(
+                what=what, url=repr(url)
+            )
         )
 
 
@@ -121,10 +125,12 @@ class UvicornThread:
         deadline = time.monotonic() + timeout
         while not self._server.started:
             if not self._thread.is_alive():
-                raise SandboxError(f"{self.name} exited during start-up")
+                raise SandboxError(_("{name} exited during start-up").format(name=self.name))
             if time.monotonic() > deadline:
                 self.stop()
-                raise SandboxError(f"{self.name} did not start within {timeout:.0f}s")
+                raise SandboxError(
+                    _("{name} did not start within {seconds} s").format(name=self.name, seconds=f"{timeout:.0f}")
+                )
             time.sleep(0.005)
         return port
 

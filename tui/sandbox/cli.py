@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, TextIO
 
+from tui.i18n import _, cell_len, fit_cells, pad_cells
 from tui.sandbox.scenarios import DEFAULT_SCENARIO, SCENARIOS
 
 PLAYBOOK = "agentcore-mcp"
@@ -30,12 +31,12 @@ EXIT_OK, EXIT_USAGE, EXIT_INTERRUPTED = 0, 2, 130
 
 def describe_scenarios() -> str:
     """The ``--list`` text: name, title, description and seeded faults of each scenario."""
-    lines = ["Sandbox scenarios (agentcore-triage demo --scenario NAME):", ""]
+    lines = [_("Sandbox scenarios ({command}):").format(command="agentcore-triage demo --scenario NAME"), ""]
     for s in SCENARIOS.values():
-        default = " (default)" if s.name == DEFAULT_SCENARIO else ""
-        lines.append(f"  {s.name:<18} {s.title}{default}")
-        lines.append(f"  {'':<18} {s.description}")
-        lines.append(f"  {'':<18} faults: {', '.join(s.faults) or 'none'}")
+        default = _(" (default)") if s.name == DEFAULT_SCENARIO else ""
+        lines.append(f"  {s.name:<18} {_(s.title)}{default}")
+        lines.append(f"  {'':<18} {_(s.description)}")
+        lines.append(f"  {'':<18} " + _("faults: {faults}").format(faults=", ".join(s.faults) or _("none")))
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -43,20 +44,26 @@ def describe_scenarios() -> str:
 def banner(box: Any) -> str:
     """The visible "this is a sandbox" banner."""
     info = box.describe()
-    rows = [
-        f"AWS (moto):   {info['aws_endpoint']}",
-        f"runtime:      {info['runtime_arn']}",
-        f"front door:   {info['front_door']}",
-        f"MCP server:   {info['mcp_server']}",
-        f"project:      {info['project']}",
+    labels = [
+        (_("AWS (moto):"), info["aws_endpoint"]),
+        (_("runtime:"), info["runtime_arn"]),
+        (_("front door:"), info["front_door"]),
+        (_("MCP server:"), info["mcp_server"]),
+        (_("project:"), info["project"]),
     ]
-    title = f" agentcore-triage SANDBOX · scenario {info['scenario']} · nothing here touches real AWS "
+    label_cells = max(cell_len(label) for label, _value in labels) + 2
+    rows = [pad_cells(label, label_cells) + str(value) for label, value in labels]
+    title = " " + _("agentcore-triage SANDBOX · scenario {scenario} · nothing here touches real AWS").format(
+        scenario=info["scenario"]
+    )
+    title += " "
     import shutil
 
-    needed = max(len(title) + 4, *(len(r) + 4 for r in rows))
-    width = max(len(title) + 4, min(needed, shutil.get_terminal_size((120, 24)).columns))
-    top = "╔" + title.center(width - 2, "═") + "╗"
-    body = ["║ " + (r if len(r) <= width - 4 else r[: width - 5] + "…").ljust(width - 4) + " ║" for r in rows]
+    needed = max(cell_len(title) + 4, *(cell_len(r) + 4 for r in rows))
+    width = max(cell_len(title) + 4, min(needed, shutil.get_terminal_size((120, 24)).columns))
+    fill = width - 2 - cell_len(title)
+    top = "╔" + "═" * (fill // 2) + title + "═" * (fill - fill // 2) + "╗"
+    body = ["║ " + pad_cells(fit_cells(r, width - 4), width - 4) + " ║" for r in rows]
     return "\n".join([top, *body, "╚" + "═" * (width - 2) + "╝"])
 
 
@@ -140,8 +147,8 @@ def _export_lines(box: Any, *, read_only: bool = False) -> str:
     env = box.env() | ({"AGENTCORE_TRIAGE_READ_ONLY": "1"} if read_only else {})
     lines += [f"export {name}={shlex.quote(value)}" for name, value in env.items()]
     info = box.describe()
-    lines.append(f"# mcp server: {info['mcp_server']}")
-    lines.append(f"# scenario: {info['scenario']}")
+    lines.append("# " + _("mcp server: {url}").format(url=info["mcp_server"]))
+    lines.append("# " + _("scenario: {name}").format(name=info["scenario"]))
     return "\n".join(lines) + "\n"
 
 
@@ -183,7 +190,11 @@ def run_demo(
         out.write(describe_scenarios())
         return EXIT_OK
     if scenario not in SCENARIOS:
-        err.write(f"agentcore-triage: unknown scenario {scenario!r} (valid: {', '.join(SCENARIOS)})\n")
+        err.write(
+            "agentcore-triage: "
+            + _("unknown scenario {name} (valid: {names})").format(name=repr(scenario), names=", ".join(SCENARIOS))
+            + "\n"
+        )
         return EXIT_USAGE
 
     box: Any = None
@@ -215,7 +226,12 @@ def run_demo(
                         out.write(_export_lines(box, read_only=read_only))
                         out.flush()
                         err.write(banner(box) + "\n")
-                        err.write(f"sandbox ready in {box.timings['ready']:.2f}s; press Ctrl-C to stop\n")
+                        err.write(
+                            _("sandbox ready in {seconds} s; press Ctrl-C to stop").format(
+                                seconds=f"{box.timings['ready']:.2f}"
+                            )
+                            + "\n"
+                        )
                         err.flush()
                         stop = threading.Event()
                         while not stop.wait(0.5):  # short waits keep signals deliverable
@@ -239,7 +255,7 @@ def run_demo(
                     return EXIT_OK
                 return _run_doctor(out, read_only=read_only)
         except KeyboardInterrupt:
-            err.write("agentcore-triage: interrupted; the sandbox is stopped\n")
+            err.write("agentcore-triage: " + _("interrupted; the sandbox is stopped") + "\n")
             err.flush()
             return EXIT_INTERRUPTED
         finally:
@@ -248,7 +264,9 @@ def run_demo(
                     t0 = time.perf_counter()
                     box.stop()
                     if print_env:
-                        err.write(f"sandbox stopped ({time.perf_counter() - t0:.2f}s)\n")
+                        err.write(
+                            _("sandbox stopped ({seconds} s)").format(seconds=f"{time.perf_counter() - t0:.2f}") + "\n"
+                        )
                         err.flush()
 
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from tui.i18n import _
 from tui.sandbox._net import SandboxError, require_local
 from tui.sandbox.aws import (
     DEFAULT_CLIENT_ID,
@@ -68,8 +69,10 @@ def check_environment(environ: Mapping[str, str]) -> None:
     """Refuse (``SandboxError``) when the environment would route sandbox AWS calls to a real endpoint."""
     if environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() in ("1", "true", "yes"):
         raise SandboxError(
-            "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set: boto3 would ignore the sandbox's AWS_ENDPOINT_URL and call "
-            "real AWS; unset it to run the demo"
+            _(
+                "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS is set: boto3 would ignore the sandbox's AWS_ENDPOINT_URL and "
+                "call real AWS; unset it to run the demo"
+            )
         )
 
 
@@ -103,7 +106,11 @@ class _Part:
             if interrupted is not None and interrupted.is_set():
                 raise KeyboardInterrupt("interrupted during start-up")
             if time.monotonic() > deadline:
-                raise SandboxError(f"{self._thread.name} did not finish within {timeout:.0f}s")
+                raise SandboxError(
+                    _("{name} did not finish within {seconds} s").format(
+                        name=self._thread.name, seconds=f"{timeout:.0f}"
+                    )
+                )
         if self._error is not None:
             raise self._error
         return self._value
@@ -242,7 +249,7 @@ class Sandbox:
     def env(self) -> dict[str, str]:
         """Variables that point ``agentcore-triage`` (and boto3) at this sandbox."""
         if not self._started or self.seed_info is None or self.front_door is None:
-            raise SandboxError("the sandbox is not running")
+            raise SandboxError(_("the sandbox is not running"))
         assert self.aws.url is not None and self.token_file is not None and self.project is not None
         return {
             **aws_environment(self.aws.url, self.region),
@@ -260,7 +267,7 @@ class Sandbox:
     def state_dir(self) -> Path:
         """The demo's own state directory (audit log), inside its workdir."""
         if self.workdir is None:
-            raise SandboxError("the sandbox is not running")
+            raise SandboxError(_("the sandbox is not running"))
         return self.workdir / "state"
 
     def unset_env(self, environ: Mapping[str, str] | None = None) -> list[str]:

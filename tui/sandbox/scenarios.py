@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tui.i18n import N_
 from tui.sandbox.aws import AWS_FAULTS
 from tui.sandbox.mcp_server import MCP_FAULTS
 from tui.sandbox.project import PROJECT_DEFECTS
@@ -34,6 +35,7 @@ class Scenario:
     name: str
     title: str
     description: str
+    """English, marked ``N_()``: ``--list`` and the banner show them through ``_()``."""
     aws_faults: frozenset[str] = frozenset()
     stateless: bool = True
     json_response: bool = False
@@ -72,17 +74,21 @@ class Scenario:
 _ALL = [
     Scenario(
         name="healthy",
-        title="Everything right",
-        description="The sample deployed correctly: role with logs grants, both log groups, Transaction Search "
-        "on (policy + CloudWatchLogs/ACTIVE), stateless MCP server behind the JWT front door, mcp 2.x project.",
+        title=N_("Everything right"),
+        description=N_(
+            "The sample deployed correctly: role with logs grants, both log groups, Transaction Search "
+            "on (policy + CloudWatchLogs/ACTIVE), stateless MCP server behind the JWT front door, mcp 2.x project."
+        ),
     ),
     Scenario(
         name="seed-guide",
-        title="The troubleshooting guide's faults at once",
-        description="What a user following the guide ends up with: no logs permissions for the execution role, "
-        "the OTEL log group missing, trace segments still going to X-Ray with no resource policy for aws/spans, "
-        "streams dropped mid-response (ClosedResourceError in the logs), and a project with FastMCP on unpinned "
-        "mcp, the bogus @mcp.middleware, stateful mode and no OTEL distro.",
+        title=N_("The troubleshooting guide's faults at once"),
+        description=N_(
+            "What a user following the guide ends up with: no logs permissions for the execution role, "
+            "the OTEL log group missing, trace segments still going to X-Ray with no resource policy for aws/spans, "
+            "streams dropped mid-response (ClosedResourceError in the logs), and a project with FastMCP on unpinned "
+            "mcp, the bogus @mcp.middleware, stateful mode and no OTEL distro."
+        ),
         aws_faults=frozenset(
             {"logs-permission-missing", "otel-log-group-missing", "trace-destination-xray", "resource-policy-missing"}
         ),
@@ -104,9 +110,11 @@ _ALL = [
     ),
     Scenario(
         name="logs-permissions",
-        title="Execution role cannot write its logs",
-        description="The role's logs statements name /aws/bedrock/agentcore/* instead of "
-        "/aws/bedrock-agentcore/runtimes/*, and an explicit Deny on logs:PutLogEvents overrides the rest.",
+        title=N_("Execution role cannot write its logs"),
+        description=N_(
+            "The role's logs statements name /aws/bedrock/agentcore/* instead of "
+            "/aws/bedrock-agentcore/runtimes/*, and an explicit Deny on logs:PutLogEvents overrides the rest."
+        ),
         aws_faults=frozenset({"logs-permission-wrong-prefix", "logs-deny-putlogevents"}),
         expect={
             "iam.role.logs": "fail",
@@ -117,33 +125,39 @@ _ALL = [
     ),
     Scenario(
         name="missing-log-group",
-        title="Log groups missing",
-        description="Neither the runtime log group /aws/bedrock-agentcore/runtimes/<id>-DEFAULT nor the OTEL "
-        "log group agents/mcp-server-logs exists.",
+        title=N_("Log groups missing"),
+        description=N_(
+            "Neither the runtime log group /aws/bedrock-agentcore/runtimes/<id>-DEFAULT nor the OTEL "
+            "log group agents/mcp-server-logs exists."
+        ),
         aws_faults=frozenset({"runtime-log-group-missing", "otel-log-group-missing"}),
         expect={"logs.group.runtime": "fail", "logs.group.otel": "fail", "iam.role.logs": "pass"},
     ),
     Scenario(
         name="trace-destination",
-        title="Transaction Search off",
-        description="The trace segment destination is still XRay (ACTIVE = off); OTLP trace exports fail with 400.",
+        title=N_("Transaction Search off"),
+        description=N_("The trace segment destination is still XRay (ACTIVE = off); OTLP trace exports fail with 400."),
         aws_faults=frozenset({"trace-destination-xray"}),
         expect={"xray.destination": "fail", "logs.policy.xray": "pass", "iam.role.logs": "pass"},
     ),
     Scenario(
         name="resource-policy",
-        title="Logs resource policy names /aws/spans",
-        description="The policy for X-Ray names /aws/spans (leading slash), so switching the trace destination "
-        "to CloudWatchLogs fails with AccessDenied and it stays on XRay.",
+        title=N_("Logs resource policy names /aws/spans"),
+        description=N_(
+            "The policy for X-Ray names /aws/spans (leading slash), so switching the trace destination "
+            "to CloudWatchLogs fails with AccessDenied and it stays on XRay."
+        ),
         aws_faults=frozenset({"resource-policy-slash", "trace-destination-xray"}),
         expect={"logs.policy.xray": "fail", "xray.destination": "fail"},
     ),
     Scenario(
         name="boundary",
-        title="A permissions boundary blocks metrics and logs",
-        description="The execution role grants logs and metrics inline, but its permissions boundary "
-        "agentcore-runtime-boundary allows everything except cloudwatch:* and logs:*: the grants do nothing, "
-        "and adding another grant would not help either.",
+        title=N_("A permissions boundary blocks metrics and logs"),
+        description=N_(
+            "The execution role grants logs and metrics inline, but its permissions boundary "
+            "agentcore-runtime-boundary allows everything except cloudwatch:* and logs:*: the grants do nothing, "
+            "and adding another grant would not help either."
+        ),
         aws_faults=frozenset({"permissions-boundary"}),
         expect={
             "iam.role.logs": "fail",
@@ -155,18 +169,22 @@ _ALL = [
     ),
     Scenario(
         name="headers",
-        title="Host header rejected (421)",
-        description="The server keeps the SDK's default DNS-rebinding protection, so requests forwarded by the "
-        "runtime get 421 Invalid Host header; the project carries the guide's bogus @mcp.middleware header fix.",
+        title=N_("Host header rejected (421)"),
+        description=N_(
+            "The server keeps the SDK's default DNS-rebinding protection, so requests forwarded by the "
+            "runtime get 421 Invalid Host header; the project carries the guide's bogus @mcp.middleware header fix."
+        ),
         server_faults=frozenset({"host-protection"}),
         project_defects=frozenset({"middleware-decorator"}),
         expect={"endpoint.initialize": "fail", "project.server_api": "fail", "endpoint.auth": "pass"},
     ),
     Scenario(
         name="session-stream",
-        title="Streams dropped mid-response",
-        description="tools/call responses are cut mid-stream (ClosedResourceError in the runtime logs); the "
-        "project about to be redeployed switched to stateless_http=False as the guide suggests.",
+        title=N_("Streams dropped mid-response"),
+        description=N_(
+            "tools/call responses are cut mid-stream (ClosedResourceError in the runtime logs); the "
+            "project about to be redeployed switched to stateless_http=False as the guide suggests."
+        ),
         server_faults=frozenset({"drop-mid-stream"}),
         project_defects=frozenset({"stateful"}),
         extra_log_lines=CLOSED_RESOURCE_LINES,
@@ -179,17 +197,21 @@ _ALL = [
     ),
     Scenario(
         name="auth-token",
-        title="Expired bearer token",
-        description="The Cognito access token in the token file expired an hour ago; the runtime answers 401 "
-        "Token has expired (clients show 'unhandled errors in a TaskGroup').",
+        title=N_("Expired bearer token"),
+        description=N_(
+            "The Cognito access token in the token file expired an hour ago; the runtime answers 401 "
+            "Token has expired (clients show 'unhandled errors in a TaskGroup')."
+        ),
         token_kind="expired",
         expect={"endpoint.auth": "fail", "iam.role.logs": "pass", "xray.destination": "pass"},
     ),
     Scenario(
         name="server-crashed",
-        title="Server crashed on start (READY but not serving)",
-        description="The runtime reports READY but the container died importing mcp.server.fastmcp, so every "
-        "call returns HTTP 200 with JSON-RPC error -32010 'Runtime initialization time exceeded'.",
+        title=N_("Server crashed on start (READY but not serving)"),
+        description=N_(
+            "The runtime reports READY but the container died importing mcp.server.fastmcp, so every "
+            "call returns HTTP 200 with JSON-RPC error -32010 'Runtime initialization time exceeded'."
+        ),
         server_faults=frozenset({"server-down"}),
         project_defects=frozenset({"fastmcp-import"}),
         extra_log_lines=CRASH_LINES,

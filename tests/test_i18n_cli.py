@@ -1,0 +1,140 @@
+"""The CLI's human output in Japanese beyond the reports: doctor's live progress line on a real terminal, the fleet
+summary (CJK headings aligned by terminal cells), one-line errors, and the demo's scenario list and banner."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import os
+import pty
+import subprocess
+import sys
+from collections.abc import Iterator
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from rich.cells import cell_len
+from test_cli_terminal import BOOK, ROOT, _env, _read_all
+from test_i18n_chrome import english_words
+
+from tui import i18n
+from tui.cli import main
+from tui.context import Context
+from tui.engine.fleet import FleetTarget, render_fleet_text, run_fleet
+from tui.playbook.loader import parse_yaml
+from tui.playbook.model import Playbook
+from tui.registry import CheckParams, CheckSpec, Registry
+from tui.results import CheckResult, Severity, failed, passed
+from tui.sandbox.cli import banner, describe_scenarios
+from tui.sandbox.scenarios import SCENARIOS
+
+
+@pytest.fixture
+def japanese() -> Iterator[None]:
+    i18n.set_language("ja")
+    yield
+    i18n.set_language("en")
+
+
+@pytest.mark.timeout(90)
+def test_doctor_progress_line_in_japanese_on_a_terminal() -> None:
+    command = [sys.executable, "-m", "tui", "--lang", "ja", "doctor", "--playbook", BOOK]
+    master, slave = pty.openpty()
+    proc = subprocess.Popen(
+        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=_env(), cwd=ROOT
+    )
+    os.close(slave)
+    try:
+        stdout, _ = proc.communicate(timeout=45)
+        on_terminal = _read_all(master).decode("utf-8", "replace")
+    finally:
+        os.close(master)
+    assert "1 件のチェック完了" in on_terminal
+    assert "check done" not in on_terminal and "running" not in on_terminal
+    assert "チェック 1 件" in stdout.decode()  # the report below it is Japanese too
+
+
+class NameParams(CheckParams):
+    name: str = ""
+
+
+ONE_NODE = """
+id: fleet-ja
+title: Fleet
+start: look
+nodes:
+  look:
+    kind: check
+    title: Look
+    checks: [{check: t.look, params: {name: "{runtime}"}}]
+    default: end
+  end: {kind: diagnosis, title: End}
+"""
+
+
+def look(ctx: Any, params: NameParams) -> CheckResult:
+    return failed("broken") if params.name == "billing-mcp" else passed("fine")
+
+
+def test_fleet_summary_in_japanese_keeps_its_columns_aligned(japanese: None) -> None:
+    data, _ = parse_yaml(ONE_NODE, "<test>")
+    registry = Registry()
+    registry.add_check(CheckSpec("t.look", "Look", Severity.MEDIUM, NameParams, look))
+    targets = [FleetTarget("orders-mcp"), FleetTarget("billing-mcp")]
+    fleet = asyncio.run(
+        run_fleet(Playbook.model_validate(data), Context(region="ap-northeast-1"), targets, registry=registry)
+    )
+    lines = render_fleet_text(fleet).splitlines()
+    assert lines[0].split() == ["ランタイム", "最悪の状態", "失敗したチェック"]
+    assert lines[1].split() == ["billing-mcp", "失敗", "t.look"] and lines[2].split()[:2] == ["orders-mcp", "合格"]
+
+    def column(line: str, text: str) -> int:  # terminal cells before ``text``
+        return cell_len(line[: line.index(text)])
+
+    assert column(lines[0], "最悪の状態") == column(lines[1], "失敗") == column(lines[2], "合格")
+    assert column(lines[0], "失敗したチェック") == column(lines[1], "t.look")
+    assert lines[-1].startswith("ランタイム 2 件") and "失敗 1" in lines[-1] and "合格 1" in lines[-1]
+
+
+def test_one_line_errors_in_japanese() -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["--lang", "ja", "demo", "--scenario", "nope"])
+    assert result.exit_code == 2
+    assert "agentcore-triage: 不明なシナリオ 'nope'（使えるもの: healthy," in result.output
+    result = runner.invoke(main, ["--lang", "ja", "serve", "--host", "0.0.0.0"])
+    assert result.exit_code == 2, result.output
+    assert "--host 0.0.0.0 には他のマシンから接続できます" in result.output
+
+
+def test_demo_list_in_japanese(japanese: None) -> None:
+    text = describe_scenarios()
+    assert text.startswith("サンドボックスのシナリオ（agentcore-triage demo --scenario NAME）:")
+    assert "トラブルシューティングガイドの障害をまとめて再現（既定）" in text and "障害: なし" in text
+    for scenario in SCENARIOS.values():
+        assert scenario.title not in text and scenario.description[:40] not in text
+    assert "faults:" not in text and "(default)" not in text
+
+
+def test_demo_banner_in_japanese_fits_its_frame(japanese: None) -> None:
+    info = {
+        "aws_endpoint": "http://127.0.0.1:40001",
+        "runtime_arn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/sandbox-abc",
+        "front_door": "http://127.0.0.1:40002",
+        "mcp_server": "http://127.0.0.1:40003/mcp",
+        "project": "/tmp/sandbox/project",
+        "scenario": "seed-guide",
+    }
+    text = banner(SimpleNamespace(describe=lambda: info))
+    lines = text.splitlines()
+    assert "サンドボックス · シナリオ seed-guide · 実際の AWS には一切触れません" in lines[0]
+    assert len({cell_len(line) for line in lines}) == 1, text  # every row as wide as the frame, in cells
+    assert english_words(text, [*info.values(), "agentcore-triage", "AWS", "moto", "MCP"]) == []
+
+
+def test_demo_text_stays_english_in_english() -> None:
+    out = io.StringIO()
+    out.write(describe_scenarios())
+    assert out.getvalue().startswith("Sandbox scenarios (agentcore-triage demo --scenario NAME):")
+    assert "faults: none" in out.getvalue()
