@@ -4,7 +4,7 @@ audit log (``a``), logs (``L``), and the start screen to change the target (``T`
 from __future__ import annotations
 
 from tui.app.walk_checks import RunningChecks
-from tui.i18n import _
+from tui.i18n import _, ngettext
 
 
 class OtherScreenKeys(RunningChecks):
@@ -53,7 +53,7 @@ class OtherScreenKeys(RunningChecks):
 
         def chosen(node_id: str | None) -> None:
             if node_id:
-                self.jump_to(node_id, "the logs screen: this node explains those log events")
+                self.jump_to(node_id, _("the logs screen: this node explains those log events"))
 
         self.app.push_screen(LogsScreen(self.walk), chosen)
 
@@ -67,9 +67,14 @@ class OtherScreenKeys(RunningChecks):
         if fixes and not self._target_change_confirmed:
             self._target_change_confirmed = True
             self.notify(
-                f"{fixes} fix{'es' if fixes != 1 else ''} applied in this session: export it first (e) if you need it. "
-                "The audit log keeps them. Press T again to change the target.",
-                title="Change the target?",
+                ngettext(
+                    "{count} fix applied in this session: export the session first (e) if you need it. "
+                    "The audit log keeps the fix. Press T again to change the target.",
+                    "{count} fixes applied in this session: export the session first (e) if you need it. "
+                    "The audit log keeps the fixes. Press T again to change the target.",
+                    fixes,
+                ).format(count=fixes),
+                title=_("Change the target?"),
                 severity="warning",
                 timeout=8,
             )
