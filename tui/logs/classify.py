@@ -13,7 +13,7 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from tui.playbook import patterns
 from tui.playbook.matching import match_signatures
@@ -91,9 +91,9 @@ def iso(ms: int | None) -> str | None:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
 
 
-@dataclass(frozen=True)
-class LogEvent:
-    """One CloudWatch event, its message already cleaned (``clean_text``)."""
+class LogEvent(NamedTuple):
+    """One CloudWatch event, its message already cleaned (``clean_text``). A named tuple: one is built per event
+    read, and a tuple is built several times faster than a frozen dataclass."""
 
     timestamp: int
     message: str

@@ -44,6 +44,8 @@ INSIGHTS_MAX_SLICES = 16
 FILTER_SLICE_MS = 6 * 3600 * 1000
 FILTER_MAX_SLICES = 4
 MAX_PAGES = 100_000
+PROBE_LIMIT = 10
+"""Events the pattern probe asks for: one that lacks the term is enough to tell."""
 QUERY_DEADLINE = 300.0
 """Seconds one Insights query may run before the read reports it as failed."""
 
@@ -200,6 +202,13 @@ _IGNORES_PATTERNS: dict[str, bool] = {}
 """Endpoint URL → whether it ignores filter patterns (learnt once per process)."""
 
 
+def _probe_term(terms: Sequence[str]) -> str:
+    """The term the probe asks for: a specific one (an ignoring server then visibly sends events without it),
+    short (an emulator may evaluate the pattern per event at a cost that grows with its length)."""
+    specific = [t for t in terms if 8 <= len(t) <= 40]
+    return min(specific, key=len) if specific else max(terms, key=len)
+
+
 def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadStats) -> bool:
     """One small FilterLogEvents with a pattern: does the server honour it? CloudWatch does; an emulator may
     not, and then a long pattern is pure overhead. ``--session``/``--grep`` stay exact: they are checked here."""
@@ -209,11 +218,11 @@ def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadSt
     if endpoint in _IGNORES_PATTERNS:
         return _IGNORES_PATTERNS[endpoint]
     words = [w for w in (request.session, request.grep) if w]
-    probe_terms = [] if words else list(request.terms[:3])  # short: the probe itself must be cheap
+    probe_terms = [] if words else [_probe_term(request.terms)]
     pattern = " ".join(_quote(w) for w in words) if words else or_patterns(probe_terms)[0]
     stats.count_call()
     page = logs.filter_log_events(
-        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=25
+        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=PROBE_LIMIT
     )
     ignored = False
     for raw in page.get("events", []):
@@ -280,9 +289,10 @@ def _filter_group(
                         str(raw.get("eventId") or ""),
                     )
                 )
+            token = page.get("nextToken")
+            del page  # the parsed page is several times the batch: not held while the consumer catches up
             if batch:
                 emit(batch)
-            token = page.get("nextToken")
             if not token or token == kwargs.get("nextToken"):
                 break
             kwargs["nextToken"] = token
@@ -429,7 +439,8 @@ def read_events(
         strategy = "filter"
         why = (
             "the server ignored a filter pattern (it sent events the pattern excludes: an emulator or proxy), so "
-            "sending one would only cost time: FilterLogEvents without it, every event classified here"
+            "sending one would only cost time: FilterLogEvents without it, one request stream per group, every "
+            "event classified here"
         )
         send_patterns = False
     stats.strategy, stats.reason = strategy, why
@@ -494,6 +505,14 @@ def read_events(
             for piece in insights_slices(request.start_ms, request.end_ms)
         ]
     else:
+        # CloudWatch answers a time slice at the cost of that slice, so slices read concurrently return sooner.
+        # A server that ignores patterns (an emulator) pays for the whole group on every request: there a slice
+        # only adds requests, so one stream per group, the groups read concurrently.
+        pieces: list[tuple[int, int] | None] = (
+            list(time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES))
+            if send_patterns
+            else [None]
+        )
         jobs = [
             (
                 functools.partial(
@@ -503,7 +522,7 @@ def read_events(
             )
             for g in present
             for i in range(len(patterns))
-            for piece in time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES)
+            for piece in pieces
         ]
     threads = [
         threading.Thread(target=run, args=job, name=f"logs-read-{i}", daemon=True)
