@@ -146,16 +146,7 @@ class Classifier:
 
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
-        self._signatures: list[tuple[str, str, bool]] = []
-        """(node id, pattern, noise) of every signature RE2 runs (``match`` skips the others too)."""
-        for node_id, node in playbook.nodes.items():
-            for sig in node.signatures:
-                pattern = signature_pattern(sig)
-                try:
-                    patterns.compile_pattern(pattern)
-                except patterns.PatternError:
-                    continue
-                self._signatures.append((node_id, pattern, signature_is_noise(sig)))
+        self._signatures = runnable_signatures(playbook)
         self._noise = [(literal.lower(), why) for literal, why in BUILTIN_NOISE]
         self._cache: dict[str, Match | None] = {}
         """Repeated lines (the same error every few seconds) are matched once; bounded, oldest dropped."""
@@ -168,11 +159,15 @@ class Classifier:
 
     def classify(self, message: str) -> Match | None:
         """The node explaining ``message``, or None when no signature and no known noise matches."""
-        text = match_window(message)
+        text = message if len(message) <= 2 * MATCH_WINDOW else match_window(message)
         lowered = text.lower()
-        builtin = next((why for literal, why in self._noise if literal in lowered), "")
+        builtin = ""
+        for literal, why in self._noise:  # a loop, not a generator: this runs for every event read
+            if literal in lowered:
+                builtin = why
+                break
         if not self._any.matches(text):
-            return self._builtin(builtin)
+            return self._builtin(builtin) if builtin else None
         cached = self._cache.get(text)
         if cached is not None or text in self._cache:
             return cached
@@ -208,6 +203,25 @@ class Classifier:
         noise = flagged or bool(getattr(node, "noise", False)) or bool(builtin)
         why = builtin or ("the playbook marks this signature as noise" if noise else "")
         return Match(node_id, node.title, hits[0][0] if hits else "", noise, why)
+
+
+def runnable_signatures(playbook: Playbook) -> list[tuple[str, str, bool]]:
+    """(node id, pattern, noise) of every signature RE2 runs (``match`` skips the others too)."""
+    runnable = []
+    for node_id, node in playbook.nodes.items():
+        for sig in node.signatures:
+            pattern = signature_pattern(sig)
+            try:
+                patterns.compile_pattern(pattern)  # cached: the playbook's validation compiled it already
+            except patterns.PatternError:
+                continue
+            runnable.append((node_id, pattern, signature_is_noise(sig)))
+    return runnable
+
+
+def signature_literals(playbook: Playbook) -> list[str]:
+    """``Classifier(playbook).literals`` without building the classifier."""
+    return [p for _, p, _ in runnable_signatures(playbook)] + [literal for literal, _ in BUILTIN_NOISE]
 
 
 class _SignatureFilter:

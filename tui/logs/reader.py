@@ -59,7 +59,7 @@ def filter_terms(signatures: Sequence[str]) -> tuple[list[str], list[str]]:
         if words is None:
             unusable.append(sig)
         else:
-            terms += [w for w in words if w not in terms]
+            terms += [w for w in dict.fromkeys(words) if w not in terms]  # a word twice in one signature, once
     # In an OR, a term that contains another term adds nothing.
     terms = [t for t in terms if not any(o != t and o in t for o in terms)]
     return terms, unusable
@@ -271,24 +271,29 @@ def _filter_group(
                 return
             stats.count_call()
             page = logs.filter_log_events(**kwargs)
-            batch = []
-            for raw in page.get("events", []):
-                message = str(raw.get("message") or "")
+            events = page.get("events", ())
+            if own or earlier:
                 # What the pattern asks for, checked again (an emulator may ignore the pattern), and an
                 # event several OR patterns match is counted once: by the first pattern that sends it.
-                if own and not any(t in message for t in own):
-                    continue
-                if earlier and any(t in message for t in earlier):
-                    continue
-                batch.append(
-                    LogEvent(
-                        int(raw.get("timestamp") or 0),
-                        clean_text(message),
-                        group,
-                        str(raw.get("logStreamName") or ""),
-                        str(raw.get("eventId") or ""),
-                    )
+                events = [
+                    raw
+                    for raw in events
+                    if (not own or any(t in (raw.get("message") or "") for t in own))
+                    and not (earlier and any(t in (raw.get("message") or "") for t in earlier))
+                ]
+            # botocore has already checked each field's type against the API model: no conversions here,
+            # this runs once per event read
+            batch = [
+                LogEvent(
+                    raw.get("timestamp") or 0,
+                    clean_text(raw.get("message") or ""),
+                    group,
+                    raw.get("logStreamName") or "",
+                    raw.get("eventId") or "",
                 )
+                for raw in events
+            ]
+            del events
             token = page.get("nextToken")
             del page  # the parsed page is several times the batch: not held while the consumer catches up
             if batch:
@@ -462,7 +467,7 @@ def read_events(
         patterns, terms_by_pattern = [None], [[]]
     stats.patterns = [p for p in patterns if p] if strategy == "filter" else []
 
-    pages: queue.Queue[Any] = queue.Queue(maxsize=2)  # at most a few pages in memory: events stream
+    pages: queue.Queue[Any] = queue.Queue(maxsize=1)  # at most one page per worker and one queued: events stream
     done = object()
 
     def emit(batch: list[LogEvent]) -> None:
@@ -549,9 +554,9 @@ def read_events(
                     t.start()
                     running += 1
                 continue
+            if request.session or request.grep:
+                item = [event for event in item if _wanted(request, event.message)]
             for event in item:
-                if not _wanted(request, event.message):
-                    continue
                 if stats.events >= request.max_events:
                     stats.capped = True
                     stats.cap_message = (
