@@ -510,13 +510,15 @@ def read_events(
             for piece in insights_slices(request.start_ms, request.end_ms)
         ]
     else:
-        # CloudWatch answers a time slice at the cost of that slice, so slices read concurrently return sooner.
-        # A server that ignores patterns (an emulator) pays for the whole group on every request: there a slice
+        # CloudWatch answers a time slice at the cost of that slice, so slices read concurrently return sooner;
+        # but every stream (group x pattern x slice) is its own series of calls, and FilterLogEvents has a low
+        # per-account rate quota: slices only fill the workers the group and pattern streams leave idle. A
+        # server that ignores patterns (an emulator) pays for the whole group on every request: there a slice
         # only adds requests, so one stream per group, the groups read concurrently.
+        streams = len(present) * len(patterns)
+        most = max(1, min(FILTER_MAX_SLICES, workers // streams))
         pieces: list[tuple[int, int] | None] = (
-            list(time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES))
-            if send_patterns
-            else [None]
+            list(time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, most)) if send_patterns else [None]
         )
         jobs = [
             (
