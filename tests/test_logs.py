@@ -219,3 +219,16 @@ def test_otel_groups_are_found_in_dockerfile_and_agentcore_yaml(tmp_path):
     ]
     assert otel_groups_from_env({"OTEL_EXPORTER_OTLP_LOGS_HEADERS": "x-aws-log-group=agents/env"}) == ["agents/env"]
     assert otel_groups_from_project(str(tmp_path / "missing")) == []
+
+
+def test_the_heap_is_unfrozen_when_the_command_ends(seeded_logs):
+    """The command keeps the collector off its start-up heap while it reads (``gc.freeze``); run inside another
+    process (here pytest, or the TUI) it must leave every object collectable again, however it ends."""
+    import gc
+
+    info, _ = seeded_logs
+    assert gc.get_freeze_count() == 0
+    assert run("--runtime", info.runtime_arn, "--since", "2h", "--format", "json").exit_code == 1
+    assert gc.get_freeze_count() == 0
+    assert run("--runtime", info.runtime_arn, "--since", "yesterday").exit_code == 2
+    assert gc.get_freeze_count() == 0
