@@ -10,9 +10,13 @@ Two ways to ask CloudWatch, picked per range (``plan_read``):
   long ranges; Insights bills per GB scanned, so it is used only beyond ``INSIGHTS_FROM``.
 
 Server-side filters only narrow what is sent: every event is classified again here (``tui.logs.classify``),
-so a coarse pattern costs bandwidth, never correctness. Nothing is capped silently: when ``max_events`` is
+so a coarse pattern costs bandwidth, never correctness. The signatures' terms need several patterns of at most
+1,024 characters (one request stream each per group, an event counted once); long ``--via filter`` ranges are
+also cut into time slices, only as many as leave the worker pool busy (FilterLogEvents has a low rate quota).
+A server that ignores patterns (an emulator such as moto; found by one small probe) is read without them, as
+one request stream per group, the groups concurrently. Nothing is capped silently: when ``max_events`` is
 reached the read stops and ``ReadStats.cap_message`` says so and how to narrow. Events are yielded as they
-arrive; nothing holds the range in memory.
+arrive; at most one parsed page per worker and one batch in the queue are held, whatever the range.
 """
 
 from __future__ import annotations
