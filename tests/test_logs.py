@@ -219,3 +219,17 @@ def test_otel_groups_are_found_in_dockerfile_and_agentcore_yaml(tmp_path):
     ]
     assert otel_groups_from_env({"OTEL_EXPORTER_OTLP_LOGS_HEADERS": "x-aws-log-group=agents/env"}) == ["agents/env"]
     assert otel_groups_from_project(str(tmp_path / "missing")) == []
+
+
+def test_the_heap_is_unfrozen_when_the_command_ends(seeded_logs):
+    """The command keeps the collector off its start-up heap and collects less often while it runs; run inside
+    another process (here pytest, or the TUI) it must leave the collector as it found it, however it ends."""
+    import gc
+
+    info, _ = seeded_logs
+    thresholds = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
+    assert run("--runtime", info.runtime_arn, "--since", "2h", "--format", "json").exit_code == 1
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds
+    assert run("--runtime", info.runtime_arn, "--since", "yesterday").exit_code == 2
+    assert gc.get_freeze_count() == 0 and gc.get_threshold() == thresholds

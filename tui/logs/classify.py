@@ -13,8 +13,9 @@ import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
+from tui.playbook import patterns
 from tui.playbook.matching import match_signatures
 from tui.playbook.model import Playbook
 from tui.redact import redact_text
@@ -23,8 +24,12 @@ MATCH_WINDOW = 16_384
 """Characters matched at each end of a huge message: regex work per event stays bounded."""
 SAMPLE_CHARS = 400
 MAX_SESSIONS = 5
-CACHE_SIZE = 2048
 """Distinct session ids kept per group (the count of events is exact; the id list is a sample)."""
+CACHE_SIZE = 2048
+"""Distinct matching texts whose classification is kept."""
+_RE2_FLAGS = "(?i)(?m)"
+_RE2_MAX_MEM = 8 << 20
+"""As ``tui.playbook.patterns`` compiles each signature: case-insensitive, multiline, 8 MiB per program."""
 
 BUILTIN_NOISE: tuple[tuple[str, str], ...] = (
     (
@@ -86,9 +91,9 @@ def iso(ms: int | None) -> str | None:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(ms / 1000))
 
 
-@dataclass(frozen=True)
-class LogEvent:
-    """One CloudWatch event, its message already cleaned (``clean_text``)."""
+class LogEvent(NamedTuple):
+    """One CloudWatch event, its message already cleaned (``clean_text``). A named tuple: one is built per event
+    read, and a tuple is built several times faster than a frozen dataclass."""
 
     timestamp: int
     message: str
@@ -130,57 +135,39 @@ class Match:
 
 
 class Classifier:
-    """Maps a message to the node that explains it (``match_signatures``), marking noise."""
+    """Maps a message to the node that explains it (``match_signatures``), marking noise.
+
+    Every signature runs on RE2 (``tui.playbook.patterns``, as ``match`` does: linear time, whatever the
+    playbook holds). A line that no signature can match, most of them, costs one pass of RE2's FilteredRE2
+    over it: a set of literal atoms required by the signatures finds the few candidates, which RE2 then
+    runs. Only a line that some signature matches is ranked in full (``match_signatures``), once per
+    distinct text (a repeated error is ranked once).
+    """
 
     def __init__(self, playbook: Playbook) -> None:
         self.playbook = playbook
-        self._signatures: list[tuple[str, str, re.Pattern[str], bool]] = []
-        for node_id, node in playbook.nodes.items():
-            for sig in node.signatures:
-                pattern = signature_pattern(sig)
-                try:
-                    rx = re.compile(pattern, re.IGNORECASE | re.MULTILINE)
-                except re.error:
-                    continue
-                self._signatures.append((node_id, pattern, rx, signature_is_noise(sig)))
+        self._signatures = runnable_signatures(playbook)
         self._noise = [(literal.lower(), why) for literal, why in BUILTIN_NOISE]
         self._cache: dict[str, Match | None] = {}
         """Repeated lines (the same error every few seconds) are matched once; bounded, oldest dropped."""
-        # Gates: a signature can only match text that contains one of its literal words (any case), so a line
-        # costs a few substring searches, and only the signatures whose word is there run their regex;
-        # signatures without such a word always run. The full ranking runs only when one of them matched.
-        from tui.logs.terms import literal_terms
-
-        self._gated: list[tuple[tuple[str, ...], re.Pattern[str]]] = []
-        self._ungated: list[re.Pattern[str]] = []
-        for _, pattern, rx, _ in self._signatures:
-            words = literal_terms(pattern)
-            if words is None:
-                self._ungated.append(rx)
-            else:
-                self._gated.append((tuple(dict.fromkeys(w.lower() for w in words)), rx))
+        self._any = _SignatureFilter([p for _, p, _ in self._signatures])
 
     @property
     def literals(self) -> list[str]:
         """Every signature's regex plus the built-in noise literals (for the server-side filter)."""
-        return [p for _, p, _, _ in self._signatures] + [literal for literal, _ in BUILTIN_NOISE]
-
-    def _prefilter(self, text: str, lowered: str) -> bool:
-        for words, rx in self._gated:  # plain loops: this runs for every event read
-            for word in words:
-                if word in lowered:
-                    if rx.search(text):
-                        return True
-                    break
-        return any(rx.search(text) for rx in self._ungated)
+        return [p for _, p, _ in self._signatures] + [literal for literal, _ in BUILTIN_NOISE]
 
     def classify(self, message: str) -> Match | None:
         """The node explaining ``message``, or None when no signature and no known noise matches."""
-        text = match_window(message)
+        text = message if len(message) <= 2 * MATCH_WINDOW else match_window(message)
         lowered = text.lower()
-        builtin = next((why for literal, why in self._noise if literal in lowered), "")
-        if not self._prefilter(text, lowered):
-            return self._builtin(builtin)
+        builtin = ""
+        for literal, why in self._noise:  # a loop, not a generator: this runs for every event read
+            if literal in lowered:
+                builtin = why
+                break
+        if not self._any.matches(text):
+            return self._builtin(builtin) if builtin else None
         cached = self._cache.get(text)
         if cached is not None or text in self._cache:
             return cached
@@ -189,6 +176,13 @@ class Classifier:
             self._cache.pop(next(iter(self._cache)))
         self._cache[text] = match
         return match
+
+    def reference(self, message: str) -> Match | None:
+        """What ``classify`` must answer, computed the slow way: every signature ranked, no filter, no cache
+        (for tests and the benchmark)."""
+        text = match_window(message)
+        lowered = text.lower()
+        return self._classify(text, next((why for literal, why in self._noise if literal in lowered), ""))
 
     @staticmethod
     def _builtin(why: str) -> Match | None:
@@ -200,10 +194,10 @@ class Classifier:
 
     def _classify(self, text: str, builtin: str) -> Match | None:
         ranked = match_signatures(self.playbook, text)
-        if not ranked:  # a gate word was there, but no signature matches
+        if not ranked:
             return self._builtin(builtin)
         node_id = ranked[0][0]
-        hits = [(p, noise) for n, p, rx, noise in self._signatures if n == node_id and rx.search(text)]
+        hits = [(p, noise) for n, p, noise in self._signatures if n == node_id and patterns.search(p, text) is not None]
         node = self.playbook.nodes[node_id]
         flagged = bool(hits) and all(noise for _, noise in hits)
         noise = flagged or bool(getattr(node, "noise", False)) or bool(builtin)
@@ -211,16 +205,63 @@ class Classifier:
         return Match(node_id, node.title, hits[0][0] if hits else "", noise, why)
 
 
+def runnable_signatures(playbook: Playbook) -> list[tuple[str, str, bool]]:
+    """(node id, pattern, noise) of every signature RE2 runs (``match`` skips the others too)."""
+    runnable = []
+    for node_id, node in playbook.nodes.items():
+        for sig in node.signatures:
+            pattern = signature_pattern(sig)
+            try:
+                patterns.compile_pattern(pattern)  # cached: the playbook's validation compiled it already
+            except patterns.PatternError:
+                continue
+            runnable.append((node_id, pattern, signature_is_noise(sig)))
+    return runnable
+
+
+def signature_literals(playbook: Playbook) -> list[str]:
+    """``Classifier(playbook).literals`` without building the classifier."""
+    return [p for _, p, _ in runnable_signatures(playbook)] + [literal for literal, _ in BUILTIN_NOISE]
+
+
+class _SignatureFilter:
+    """Whether any of the signatures matches a text, in one pass: RE2's FilteredRE2 (literal atoms each
+    signature requires, searched all at once; then only the signatures whose atoms are present run). Built
+    with the same flags and memory budget as ``tui.playbook.patterns``, so it answers as ``match`` would."""
+
+    def __init__(self, signatures: list[str]) -> None:
+        self._filter: Any = None
+        self._programs: list[Any] = []
+        if not signatures:
+            return
+        import re2  # type: ignore[import-untyped]  # google-re2, as tui.playbook.patterns
+
+        options = re2.Options()
+        options.log_errors = False
+        options.max_mem = _RE2_MAX_MEM
+        combined = re2.Filter()
+        try:
+            for pattern in signatures:
+                combined.Add(_RE2_FLAGS + pattern, options)
+            combined.Compile()
+        except re2.error:
+            # cannot happen for patterns compile_pattern accepted; if it does, each signature runs on its own
+            self._programs = [patterns.compile_pattern(p) for p in signatures]
+            return
+        self._filter = combined
+
+    def matches(self, text: str) -> bool:
+        if self._filter is not None:
+            return self._filter.Match(text[: patterns.MAX_SUBJECT_CHARS]) is not None
+        return any(program.search(text[: patterns.MAX_SUBJECT_CHARS]) for program in self._programs)
+
+
 def sample(event: LogEvent, match: Match | None) -> dict[str, Any]:
     """One redacted line for people: the line of a multi-line record that matched, trimmed."""
     lines = event.message.splitlines() or [""]
     line = lines[0]
     if match and match.signature:
-        try:
-            rx = re.compile(match.signature, re.IGNORECASE)
-            line = next((ln for ln in lines[:2000] if rx.search(ln[: 2 * MATCH_WINDOW])), line)
-        except re.error:
-            pass
+        line = next((ln for ln in lines[:2000] if patterns.search(match.signature, ln[: 2 * MATCH_WINDOW])), line)
     text = redact_text(line.strip())
     if len(text) > SAMPLE_CHARS:
         text = text[:SAMPLE_CHARS] + "…"

@@ -10,9 +10,13 @@ Two ways to ask CloudWatch, picked per range (``plan_read``):
   long ranges; Insights bills per GB scanned, so it is used only beyond ``INSIGHTS_FROM``.
 
 Server-side filters only narrow what is sent: every event is classified again here (``tui.logs.classify``),
-so a coarse pattern costs bandwidth, never correctness. Nothing is capped silently: when ``max_events`` is
+so a coarse pattern costs bandwidth, never correctness. The signatures' terms need several patterns of at most
+1,024 characters (one request stream each per group, an event counted once); long ``--via filter`` ranges are
+also cut into time slices, only as many as leave the worker pool busy (FilterLogEvents has a low rate quota).
+A server that ignores patterns (an emulator such as moto; found by one small probe) is read without them, as
+one request stream per group, the groups concurrently. Nothing is capped silently: when ``max_events`` is
 reached the read stops and ``ReadStats.cap_message`` says so and how to narrow. Events are yielded as they
-arrive; nothing holds the range in memory.
+arrive; at most one parsed page per worker and one batch in the queue are held, whatever the range.
 """
 
 from __future__ import annotations
@@ -45,6 +49,8 @@ INSIGHTS_MAX_SLICES = 16
 FILTER_SLICE_MS = 6 * 3600 * 1000
 FILTER_MAX_SLICES = 4
 MAX_PAGES = 100_000
+PROBE_LIMIT = 10
+"""Events the pattern probe asks for: one that lacks the term is enough to tell."""
 QUERY_DEADLINE = 300.0
 """Seconds one Insights query may run before the read reports it as failed."""
 
@@ -58,7 +64,7 @@ def filter_terms(signatures: Sequence[str]) -> tuple[list[str], list[str]]:
         if words is None:
             unusable.append(sig)
         else:
-            terms += [w for w in words if w not in terms]
+            terms += [w for w in dict.fromkeys(words) if w not in terms]  # a word twice in one signature, once
     # In an OR, a term that contains another term adds nothing.
     terms = [t for t in terms if not any(o != t and o in t for o in terms)]
     return terms, unusable
@@ -201,6 +207,13 @@ _IGNORES_PATTERNS: dict[str, bool] = {}
 """Endpoint URL → whether it ignores filter patterns (learnt once per process)."""
 
 
+def _probe_term(terms: Sequence[str]) -> str:
+    """The term the probe asks for: a specific one (an ignoring server then visibly sends events without it),
+    short (an emulator may evaluate the pattern per event at a cost that grows with its length)."""
+    specific = [t for t in terms if 8 <= len(t) <= 40]
+    return min(specific, key=len) if specific else max(terms, key=len)
+
+
 def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadStats) -> bool:
     """One small FilterLogEvents with a pattern: does the server honour it? CloudWatch does; an emulator may
     not, and then a long pattern is pure overhead. ``--session``/``--grep`` stay exact: they are checked here."""
@@ -210,11 +223,11 @@ def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadSt
     if endpoint in _IGNORES_PATTERNS:
         return _IGNORES_PATTERNS[endpoint]
     words = [w for w in (request.session, request.grep) if w]
-    probe_terms = [] if words else list(request.terms[:3])  # short: the probe itself must be cheap
+    probe_terms = [] if words else [_probe_term(request.terms)]
     pattern = " ".join(_quote(w) for w in words) if words else or_patterns(probe_terms)[0]
     stats.count_call()
     page = logs.filter_log_events(
-        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=25
+        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=PROBE_LIMIT
     )
     ignored = False
     for raw in page.get("events", []):
@@ -263,27 +276,33 @@ def _filter_group(
                 return
             stats.count_call()
             page = logs.filter_log_events(**kwargs)
-            batch = []
-            for raw in page.get("events", []):
-                message = str(raw.get("message") or "")
+            events = page.get("events", ())
+            if own or earlier:
                 # What the pattern asks for, checked again (an emulator may ignore the pattern), and an
                 # event several OR patterns match is counted once: by the first pattern that sends it.
-                if own and not any(t in message for t in own):
-                    continue
-                if earlier and any(t in message for t in earlier):
-                    continue
-                batch.append(
-                    LogEvent(
-                        int(raw.get("timestamp") or 0),
-                        clean_text(message),
-                        group,
-                        str(raw.get("logStreamName") or ""),
-                        str(raw.get("eventId") or ""),
-                    )
+                events = [
+                    raw
+                    for raw in events
+                    if (not own or any(t in (raw.get("message") or "") for t in own))
+                    and not (earlier and any(t in (raw.get("message") or "") for t in earlier))
+                ]
+            # botocore has already checked each field's type against the API model: no conversions here,
+            # this runs once per event read
+            batch = [
+                LogEvent(
+                    raw.get("timestamp") or 0,
+                    clean_text(raw.get("message") or ""),
+                    group,
+                    raw.get("logStreamName") or "",
+                    raw.get("eventId") or "",
                 )
+                for raw in events
+            ]
+            del events
+            token = page.get("nextToken")
+            del page  # the parsed page is several times the batch: not held while the consumer catches up
             if batch:
                 emit(batch)
-            token = page.get("nextToken")
             if not token or token == kwargs.get("nextToken"):
                 break
             kwargs["nextToken"] = token
@@ -430,7 +449,8 @@ def read_events(
         strategy = "filter"
         why = (
             "the server ignored a filter pattern (it sent events the pattern excludes: an emulator or proxy), so "
-            "sending one would only cost time: FilterLogEvents without it, every event classified here"
+            "sending one would only cost time: FilterLogEvents without it, one request stream per group, every "
+            "event classified here"
         )
         send_patterns = False
     stats.strategy, stats.reason = strategy, why
@@ -452,7 +472,7 @@ def read_events(
         patterns, terms_by_pattern = [None], [[]]
     stats.patterns = [p for p in patterns if p] if strategy == "filter" else []
 
-    pages: queue.Queue[Any] = queue.Queue(maxsize=2)  # at most a few pages in memory: events stream
+    pages: queue.Queue[Any] = queue.Queue(maxsize=1)  # at most one page per worker and one queued: events stream
     done = object()
 
     def emit(batch: list[LogEvent]) -> None:
@@ -495,6 +515,16 @@ def read_events(
             for piece in insights_slices(request.start_ms, request.end_ms)
         ]
     else:
+        # CloudWatch answers a time slice at the cost of that slice, so slices read concurrently return sooner;
+        # but every stream (group x pattern x slice) is its own series of calls, and FilterLogEvents has a low
+        # per-account rate quota: slices only fill the workers the group and pattern streams leave idle. A
+        # server that ignores patterns (an emulator) pays for the whole group on every request: there a slice
+        # only adds requests, so one stream per group, the groups read concurrently.
+        streams = len(present) * len(patterns)
+        most = max(1, min(FILTER_MAX_SLICES, workers // streams))
+        pieces: list[tuple[int, int] | None] = (
+            list(time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, most)) if send_patterns else [None]
+        )
         jobs = [
             (
                 functools.partial(
@@ -504,7 +534,7 @@ def read_events(
             )
             for g in present
             for i in range(len(patterns))
-            for piece in time_slices(request.start_ms, request.end_ms, FILTER_SLICE_MS, FILTER_MAX_SLICES)
+            for piece in pieces
         ]
     threads = [
         threading.Thread(target=run, args=job, name=f"logs-read-{i}", daemon=True)
@@ -531,9 +561,9 @@ def read_events(
                     t.start()
                     running += 1
                 continue
+            if request.session or request.grep:
+                item = [event for event in item if _wanted(request, event.message)]
             for event in item:
-                if not _wanted(request, event.message):
-                    continue
                 if stats.events >= request.max_events:
                     stats.capped = True
                     stats.cap_message = gettext(

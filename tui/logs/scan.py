@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.i18n import _
-from tui.logs.classify import Classifier, Grouping, LogEvent, Match, NodeGroup, signature_pattern
+from tui.logs.classify import Classifier, Grouping, LogEvent, Match, NodeGroup, signature_literals, signature_pattern
 from tui.logs.reader import DEFAULT_MAX_EVENTS, ReadRequest, ReadStats, filter_terms, read_events
 from tui.playbook.model import Playbook
 
@@ -48,11 +48,10 @@ class ScanResult:
 
 def server_terms(playbook: Playbook, node: str | None = None) -> tuple[list[str], list[str]]:
     """Terms for the server-side filter (every signature, or only ``node``'s), and a note when there are none."""
-    classifier = Classifier(playbook)
     if node:
         signatures = [signature_pattern(s) for s in playbook.nodes[node].signatures]
     else:
-        signatures = classifier.literals
+        signatures = signature_literals(playbook)
     terms, unusable = filter_terms(signatures)
     notes = []
     if unusable:

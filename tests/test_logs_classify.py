@@ -1,0 +1,116 @@
+"""The log classifier answers exactly what ranking every signature answers (``Classifier.reference``, the same
+ranking as ``match``), only faster: on every real error text of the corpus and variants of it, on the hard
+cases of a log scan, and on signatures RE2's prefilter cannot index (no literal atom in them)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from engine_support import book
+
+from tui.logs.classify import BUILTIN_NOISE, MATCH_WINDOW, Classifier, clean_text
+from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
+
+CORPUS = Path(__file__).parent / "corpus" / "real_errors.yaml"
+
+
+@pytest.fixture(scope="module")
+def classifier() -> Classifier:
+    return Classifier(load_playbook(PLAYBOOK_DIR / "agentcore-mcp.yaml").playbook)
+
+
+def corpus_texts() -> list[str]:
+    return [case["text"] for case in yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]]
+
+
+def test_classify_equals_the_full_ranking_on_the_corpus(classifier: Classifier) -> None:
+    texts = corpus_texts()
+    variants = [
+        *texts,
+        *(t.upper() for t in texts),  # signatures match case-insensitively
+        *(t.lower() for t in texts),
+        *(f"2026-12-01T10:00:00Z INFO worker-3 {t} (request 413 took 504 ms)" for t in texts),
+        *(t.replace(" ", "\n") for t in texts),  # multi-line records: ^ and $ at line ends
+    ]
+    explained = 0
+    for text in variants:
+        expected = classifier.reference(text)
+        assert classifier.classify(text) == expected, text
+        assert classifier.classify(text) == expected, text  # the second answer comes from the cache
+        explained += expected is not None
+    assert explained >= len(texts)  # most corpus texts name a node: the comparison is not between two Nones
+
+
+def test_classify_equals_the_full_ranking_on_the_hard_cases(classifier: Classifier) -> None:
+    error_at_the_end = "The OTLP API is supported with CloudWatch Logs as a Trace Segment Destination."
+    cases = [
+        "",
+        "INFO:     Application startup complete.",
+        'INFO 127.0.0.1 - "POST /mcp HTTP/1.1" 200 OK request 12 tools/call took 3 ms',
+        "DEBUG payload " + "x" * 200_000 + " ERROR " + error_at_the_end,  # beyond the match window
+        "ERROR " + error_at_the_end + " " + "y" * (3 * MATCH_WINDOW),
+        clean_text("WARNING \udcff\udcfe Invalid Host header \ufffd rejected"),  # non-UTF-8 bytes, cleaned
+        'Traceback (most recent call last):\n  File "x.py", line 1\nanyio.ClosedResourceError',
+        BUILTIN_NOISE[0][0],  # the built-in noise alone
+        BUILTIN_NOISE[0][0].upper() + " (ResourceNotFoundException)",
+        "日本語のログ: アクセスが拒否されました AccessDenied",
+    ]
+    for text in cases:
+        assert classifier.classify(text) == classifier.reference(text), text[:200]
+    assert classifier.classify(cases[3]) is not None and classifier.classify(cases[2]) is None
+
+
+SIGNATURES = """
+id: sig-test
+title: signatures without literal atoms
+start: a
+nodes:
+  a:
+    kind: diagnosis
+    severity: high
+    title: Three digits then a word
+    signatures:
+      - '\\d{3}\\s\\w+'
+  b:
+    kind: diagnosis
+    severity: medium
+    title: A literal word
+    signatures:
+      - 'gateway timeout'
+      - '^fatal:'
+"""
+
+
+def test_signatures_without_a_literal_word_still_match() -> None:
+    classifier = Classifier(book(SIGNATURES))
+    for text, node in (
+        ("upstream said 504 nope", "a"),
+        ("GATEWAY TIMEOUT after 30s", "b"),
+        ("line one\nfatal: no route", "b"),
+        ("nothing to see", None),
+        ("12 ab", None),
+    ):
+        match = classifier.classify(text)
+        assert (match.node if match else None) == node, text
+        assert match == classifier.reference(text)
+
+
+NO_SIGNATURES = """
+id: no-sig-test
+title: no signatures at all
+start: a
+nodes:
+  a:
+    kind: diagnosis
+    severity: high
+    title: Something
+"""
+
+
+def test_a_playbook_without_signatures_still_knows_the_builtin_noise() -> None:
+    classifier = Classifier(book(NO_SIGNATURES))
+    assert classifier.classify("gateway timeout") is None
+    noise = classifier.classify(BUILTIN_NOISE[0][0])
+    assert noise is not None and noise.noise and noise.node is None
