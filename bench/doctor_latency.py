@@ -10,7 +10,10 @@ node dependency graph, each node counted for as long as its checks took; 1.0 mea
 overlap waited. ``--source DIR`` runs another checkout of the package (``git archive main | tar -x -C DIR``)
 to measure "before".
 
-    python -m bench.doctor_latency [--rtt 0.3] [--runs 2] [--source DIR]
+    python -m bench.doctor_latency [--rtt 0.3] [--runs 2] [--source DIR] [--breakdown]
+
+``--breakdown`` attributes the round trips: per node and per check, its duration at RTT minus at 0, in RTTs
+(how many requests it makes one after another), and names the slowest chain of nodes.
 """
 
 from __future__ import annotations
@@ -38,7 +41,11 @@ t1 = time.perf_counter()
 run = asyncio.run(run_doctor(loaded.playbook, ctx))
 t2 = time.perf_counter()
 chain = run.longest_chain() if hasattr(run, "longest_chain") else None
-print(json.dumps({"doctor": t2 - t1, "setup": t1 - t0, "chain": chain, "totals": run.totals,
+path = run.longest_chain_path() if hasattr(run, "longest_chain_path") else []
+nodes = {n: [a - t1, b - t1] for n, (a, b) in getattr(run, "node_times", {}).items()}
+print(json.dumps({"doctor": t2 - t1, "setup": t1 - t0, "chain": chain, "path": path, "nodes": nodes,
+                  "totals": run.totals,
+                  "durations": {f"{f.node}/{f.key}": f.duration for f in run.findings},
                   "statuses": {f"{f.node}/{f.key}": f.status.value for f in run.findings}}))
 """
 
@@ -102,6 +109,22 @@ def measure(rtt: float, runs: int, source: str | None) -> dict[str, Any]:
         "wall_over_chain": (slow["doctor"] / slow["chain"]) if slow["chain"] else None,
         "connections_per_run": connections,
         "totals": slow["totals"],
+        "chain_path": slow.get("path", []),
+        "round_trips_per_check": attribution(fast, slow, rtt),
+        "round_trips_per_node": {
+            node: round(((end - start) - (fast["nodes"][node][1] - fast["nodes"][node][0])) / rtt, 1)
+            for node, (start, end) in slow.get("nodes", {}).items()
+            if node in fast.get("nodes", {})
+        },
+    }
+
+
+def attribution(fast: dict[str, Any], slow: dict[str, Any], rtt: float) -> dict[str, float]:
+    """Round trips each check waited for: its duration at RTT minus at 0, in RTTs (sequential requests inside it)."""
+    return {
+        key: round((slow["durations"][key] - fast["durations"].get(key, 0.0)) / rtt, 1)
+        for key in sorted(slow.get("durations", {}))
+        if key in fast.get("durations", {})
     }
 
 
@@ -111,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2, help="samples per latency (the fastest counts)")
     parser.add_argument("--source", help="run the package from this directory (a checkout of main: 'before')")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--breakdown", action="store_true", help="round trips per node and per check")
     args = parser.parse_args(argv)
     result = measure(args.rtt, args.runs, args.source)
     if args.json:
@@ -124,6 +148,15 @@ def main(argv: list[str] | None = None) -> int:
         f"{result['round_trips_process']:.1f})\n"
         f"  connections per run: {result['connections_per_run']}"
     )
+    if args.breakdown:
+        print(f"  slowest chain: {' -> '.join(result['chain_path'])}")
+        print("  round trips per node (along the chain or not):")
+        for node, trips in sorted(result["round_trips_per_node"].items(), key=lambda item: -item[1]):
+            print(f"    {trips:5.1f}  {node}")
+        print("  round trips per check (requests one after another inside it):")
+        for key, trips in sorted(result["round_trips_per_check"].items(), key=lambda item: -item[1]):
+            if trips >= 0.5:
+                print(f"    {trips:5.1f}  {key}")
     if result["wall_over_chain"] is not None:
         print(
             f"  longest dependency chain {result['chain_rtt']:.2f} s; wall / chain = {result['wall_over_chain']:.2f}"

@@ -86,11 +86,19 @@ class DoctorRun(RunState):
 
     def longest_chain(self) -> float:
         """Seconds along the slowest path of the dependency graph: the least wall time any schedule needs."""
-        chain: dict[str, float] = {}
+        return self._chain()[0]
+
+    def longest_chain_path(self) -> list[str]:
+        """The nodes of that slowest path, first to last (where the wall time goes, for benchmarks)."""
+        return self._chain()[1]
+
+    def _chain(self) -> tuple[float, list[str]]:
+        chain: dict[str, tuple[float, list[str]]] = {}
         for node_id, (started, ended) in sorted(self.node_times.items(), key=lambda item: item[1][1]):
             before = [chain[d] for d in self.dependencies.get(node_id, []) if d in chain]
-            chain[node_id] = (ended - started) + max(before, default=0.0)
-        return max(chain.values(), default=0.0)
+            slowest = max(before, default=(0.0, []), key=lambda item: item[0])
+            chain[node_id] = ((ended - started) + slowest[0], [*slowest[1], node_id])
+        return max(chain.values(), default=(0.0, []), key=lambda item: item[0])
 
     @property
     def totals(self) -> dict[str, int]:
