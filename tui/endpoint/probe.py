@@ -26,6 +26,7 @@ from urllib.parse import urljoin, urlsplit
 from tui.endpoint import jsonrpc
 from tui.endpoint.destination import forbidden_url, origin
 from tui.endpoint.inflate import Inflater
+from tui.endpoint.pool import pooled_client
 from tui.endpoint.sse import SseParser
 from tui.redact import redact, redact_text
 
@@ -188,11 +189,46 @@ async def tls_context(verify: Any = True, flavour: str = "httpx") -> Any:
     return context
 
 
+KEEPALIVE_EXPIRY = 2.0
+"""Seconds an idle pooled connection is reused: well under common server keep-alive timeouts (uvicorn 5 s), so a
+probe never races a server closing an idle connection."""
+
+
+def _new_client(verify: Any) -> Any:
+    import http.cookiejar
+
+    import httpx
+
+    # Accept is left out unless a probe sets it (httpx would add */*); trust_env honours proxies/NO_PROXY.
+    # Only encodings the body reader can inflate within its cap (a gzip bomb stops at MAX_BODY).
+    # The client keeps no cookies: each Prober keeps its own, so probes of one check share them and checks do not.
+    client = httpx.AsyncClient(
+        follow_redirects=False,
+        verify=verify,
+        headers={"user-agent": "agentcore-triage/0.1", "accept-encoding": "gzip, deflate"},
+        cookies=http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=KEEPALIVE_EXPIRY),
+    )
+    client.headers.pop("accept", None)
+    return client
+
+
 class Prober:
-    """Sends probes to one target with one auth; ``async with Prober(...) as p``."""
+    """Sends probes to one target with one auth; ``async with Prober(...) as p``.
+
+    ``shared``: inside ``tui.endpoint.pool.shared_connections()``, use the run's connection pool (kept-alive connections reused
+    across checks); otherwise, or outside such a block, a client of its own, closed on exit.
+    """
 
     def __init__(
-        self, url: str, auth: Any = None, *, timeout: float = 5.0, deadline: float | None = None, verify: Any = True
+        self,
+        url: str,
+        auth: Any = None,
+        *,
+        timeout: float = 5.0,
+        deadline: float | None = None,
+        verify: Any = True,
+        shared: bool = False,
     ) -> None:
         self.url = url
         self.auth = auth
@@ -200,7 +236,10 @@ class Prober:
         self.deadline = deadline
         """``time.monotonic()`` after which no probe may still run (the check's own budget)."""
         self.verify = verify
+        self.shared = shared
         self._client: Any = None
+        self._own_client = False
+        self._cookies: Any = None
         self.history: list[ProbeResult] = []
         self.throttled: str | None = None
         """What showed the endpoint throttling us (HTTP 429 …), so a later timeout is reported as throttling."""
@@ -208,19 +247,16 @@ class Prober:
     async def __aenter__(self) -> Prober:
         import httpx
 
-        # Accept is left out unless a probe sets it (httpx would add */*); trust_env honours proxies/NO_PROXY.
-        # Only encodings the body reader can inflate within its cap (a gzip bomb stops at MAX_BODY).
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.timeout + 0.5),
-            follow_redirects=False,
-            verify=await tls_context(self.verify),
-            headers={"user-agent": "agentcore-triage/0.1", "accept-encoding": "gzip, deflate"},
-        )
-        self._client.headers.pop("accept", None)
+        verify = await tls_context(self.verify)
+        self._cookies = httpx.Cookies()
+        key = id(verify) if isinstance(verify, ssl.SSLContext) else verify
+        self._client = pooled_client(key, lambda: _new_client(verify)) if self.shared else None
+        if self._client is None:
+            self._client, self._own_client = _new_client(verify), True
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
-        if self._client is not None:
+        if self._client is not None and self._own_client:
             try:
                 await asyncio.wait_for(self._client.aclose(), 1.0)
             except (TimeoutError, Exception):  # noqa: BLE001 - closing must not fail a check
@@ -317,6 +353,8 @@ class Prober:
         stop_after_bytes: int | None,
         use_auth: bool,
     ) -> None:
+        import httpx
+
         url = self.url
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
@@ -328,10 +366,14 @@ class Prober:
             if use_auth and self.auth is not None and _same_origin(url, self.url):
                 send = self.auth.headers_for(method, url, send, body)
             state["phase"] = "connect"
-            request = self._client.build_request(method, url, content=body, headers=send)
+            request = self._client.build_request(
+                method, url, content=body, headers=send, timeout=httpx.Timeout(self.timeout + 0.5)
+            )
             if "accept" not in {k.lower() for k in send}:
                 request.headers.pop("accept", None)
+            self._cookies.set_cookie_header(request)
             response = await self._client.send(request, stream=True)
+            self._cookies.extract_cookies(response)
             try:
                 state["phase"] = "headers"
                 if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):

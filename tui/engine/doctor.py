@@ -181,6 +181,7 @@ async def run_doctor(
     timeout: float | None = None,
 ) -> DoctorRun:
     """Run every reachable check node once (``only`` limits it to some check ids)."""
+    from tui.endpoint.pool import shared_connections
     from tui.engine.warm import modules_for, warm_in_background
 
     if registry is None:
@@ -209,14 +210,15 @@ async def run_doctor(
         finally:
             finished[node_id].set()  # a node that failed to run still lets the others go on (they skip)
 
-    tasks = [asyncio.create_task(run_when_ready(node_id), name=f"node:{node_id}") for node_id in order]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    async with shared_connections():  # one HTTP connection pool for the run's endpoint checks
+        tasks = [asyncio.create_task(run_when_ready(node_id), name=f"node:{node_id}") for node_id in order]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
     run.lay_out(order)
     return run
 

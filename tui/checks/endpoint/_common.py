@@ -96,6 +96,7 @@ class Setup:
             timeout=self.probe_timeout,
             deadline=self.deadline,
             verify=self.params.verify_tls,
+            shared=True,
         )
 
     def remaining(self) -> float:
