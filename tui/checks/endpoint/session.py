@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tui.checks.base import CheckContext
@@ -49,11 +50,26 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
         rows.append(("initialize", init.line(), f"session id {short_id(sid)}" if sid else "no session id"))
-        reuse = None
-        if sid:
-            reuse = await p.post(
+
+        async def nothing() -> None:
+            return None
+
+        # The issued id, a bogus one and none at all: independent requests, sent at once (one round trip).
+        reuse, bogus, missing = await asyncio.gather(
+            p.post(
                 "tools/list with the issued session id", jsonrpc.request("tools/list", 2), session_id=sid, headers=hdrs
             )
+            if sid
+            else nothing(),
+            p.post(
+                "tools/list with a bogus session id",
+                jsonrpc.request("tools/list", 3),
+                session_id=BOGUS_SESSION,
+                headers=hdrs,
+            ),
+            p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs),
+        )
+        if reuse is not None:
             rows.append(
                 (
                     "tools/list + issued id",
@@ -61,14 +77,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
                     "reused" if reuse.ok and reuse.result is not None else "rejected",
                 )
             )
-        bogus = await p.post(
-            "tools/list with a bogus session id",
-            jsonrpc.request("tools/list", 3),
-            session_id=BOGUS_SESSION,
-            headers=hdrs,
-        )
         rows.append(("tools/list + bogus id", bogus.line(), _meaning(bogus)))
-        missing = await p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs)
         rows.append(("tools/list, no id", missing.line(), _meaning(missing)))
         closed = None
         if sid:
