@@ -36,6 +36,11 @@ MAX_BODY = 2 * 1024 * 1024
 MAX_SSE_EVENT = 1024 * 1024
 """The mcp client refuses SSE events larger than this (1 MiB); a bigger one is "too large", however it ends."""
 MAX_REDIRECTS = 5
+DRAIN_SECONDS = 0.2
+"""After the answer of an SSE reply: how long the end of the stream is awaited (a server closes it right after the
+answer), so the kept-alive connection can be reused; a stream still open then is closed with its connection."""
+MAX_DRAIN = 64 * 1024
+"""Bytes read after the answer at most (then the connection is closed instead)."""
 EXCERPT = 600
 _KEEP_HEADERS = (
     "content-type",
@@ -322,9 +327,10 @@ class Prober:
         if use_auth and self.auth is not None and getattr(self.auth, "mode", "none") != "none":
             result.sent["auth"] = self.auth.mode
         started = time.monotonic()
-        state = {"phase": "connect"}
+        state: dict[str, Any] = {"phase": "connect"}
         try:
-            async with asyncio.timeout(t):
+            async with asyncio.timeout(t) as bound:
+                state["ends"] = bound.when()
                 await self._exchange(method, body, headers, result, state, stop_after_bytes, use_auth)
         except TimeoutError:
             _timeout_kind(result, state, t)
@@ -349,7 +355,7 @@ class Prober:
         body: bytes,
         headers: dict[str, str],
         result: ProbeResult,
-        state: dict[str, str],
+        state: dict[str, Any],
         stop_after_bytes: int | None,
         use_auth: bool,
     ) -> None:
@@ -415,7 +421,7 @@ class Prober:
         result.error_detail = f"more than {MAX_REDIRECTS} redirects"
 
     async def _read(
-        self, response: Any, result: ProbeResult, state: dict[str, str], stop_after_bytes: int | None
+        self, response: Any, result: ProbeResult, state: dict[str, Any], stop_after_bytes: int | None
     ) -> None:
         result.status = response.status_code
         result.reason = response.reason_phrase or ""
@@ -446,33 +452,55 @@ class Prober:
                 f"Content-Encoding {result.headers.get('content-encoding')!r}, which was not asked for"
             )
             return
-        async for chunk in inflate.stream(response.aiter_raw(), MAX_BODY):
-            size += len(chunk)
-            result.body_bytes = size
-            if size <= MAX_BODY:
-                chunks.append(chunk)
-            else:
-                result.error, result.error_detail = "too-large", f"body over {MAX_BODY:,} bytes; stopped reading"
-                break
-            if stop_after_bytes is not None and size >= stop_after_bytes:
-                result.aborted = True
-                break
-            if parser is not None:
-                events = parser.feed(chunk)
-                if parser.open_event_chars > MAX_SSE_EVENT or any(len(e.data) > MAX_SSE_EVENT for e in events):
-                    result.error = "too-large"
-                    result.error_detail = (
-                        f"an SSE event over {MAX_SSE_EVENT:,} bytes (the mcp client refuses events over 1 MiB)"
-                    )
-                    break
-                for event in events:
-                    result.events += 1
-                    state["phase"] = "sse-more"
-                    result.messages.extend(_event_messages(event.data))
-                if result.request_id is not None:
-                    answer = jsonrpc.find_response(result.messages, result.request_id)
-                    if answer is not None and answer.get("id") == result.request_id:
-                        break  # the answer is in; the SDK stops reading here too
+        answered = False
+        drained = 0
+        try:
+            async with asyncio.timeout(None) as drain:
+                async for chunk in inflate.stream(response.aiter_raw(), MAX_BODY):
+                    if answered:  # only the end of the stream, read so the connection can serve the next probe
+                        drained += len(chunk)
+                        if drained > MAX_DRAIN:
+                            break
+                        continue
+                    size += len(chunk)
+                    result.body_bytes = size
+                    if size <= MAX_BODY:
+                        chunks.append(chunk)
+                    else:
+                        result.error, result.error_detail = (
+                            "too-large",
+                            f"body over {MAX_BODY:,} bytes; stopped reading",
+                        )
+                        break
+                    if stop_after_bytes is not None and size >= stop_after_bytes:
+                        result.aborted = True
+                        break
+                    if parser is not None:
+                        events = parser.feed(chunk)
+                        if parser.open_event_chars > MAX_SSE_EVENT or any(len(e.data) > MAX_SSE_EVENT for e in events):
+                            result.error = "too-large"
+                            result.error_detail = (
+                                f"an SSE event over {MAX_SSE_EVENT:,} bytes (the mcp client refuses events over 1 MiB)"
+                            )
+                            break
+                        for event in events:
+                            result.events += 1
+                            state["phase"] = "sse-more"
+                            result.messages.extend(_event_messages(event.data))
+                        if result.request_id is not None:
+                            answer = jsonrpc.find_response(result.messages, result.request_id)
+                            if answer is not None and answer.get("id") == result.request_id:
+                                # The answer is in; nothing after it is kept (the SDK stops here too). The rest of
+                                # the stream (its end, normally) is read for a moment so the connection is reused.
+                                # Never past the probe's own bound: an answered probe must not end as a timeout.
+                                answered = True
+                                until = asyncio.get_running_loop().time() + DRAIN_SECONDS
+                                if state.get("ends") is not None:
+                                    until = min(until, state["ends"] - 0.05)
+                                drain.reschedule(until)
+        except Exception:  # noqa: BLE001 - after the answer, a cut or slow end of the stream changes nothing
+            if not answered:
+                raise
         raw = b"".join(chunks)
         text = raw.decode("utf-8", errors="replace")
         result.body = _excerpt(text)
@@ -512,7 +540,7 @@ def _same_origin(a: str, b: str) -> bool:
     return (pa.scheme, pa.hostname, pa.port) == (pb.scheme, pb.hostname, pb.port)
 
 
-def _timeout_kind(result: ProbeResult, state: dict[str, str], t: float) -> None:
+def _timeout_kind(result: ProbeResult, state: dict[str, Any], t: float) -> None:
     phase = state.get("phase")
     if result.status == 429:
         result.error = "throttled"
@@ -548,7 +576,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, str]) -> None:
+def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, Any]) -> None:
     import socket
 
     import httpx
