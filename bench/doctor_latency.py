@@ -66,30 +66,33 @@ def sample(env: dict[str, str], source: str | None) -> dict[str, Any]:
     return data
 
 
-def proxied_env(box: Any, rtt: float) -> tuple[dict[str, str], list[Any]]:
+def proxied_env(box: Any, rtt: float, aws_keep_alive: bool = True) -> tuple[dict[str, str], list[Any]]:
     from bench.latency_proxy import LatencyProxy
 
     env = {k: v for k, v in os.environ.items() if k not in box.unset_env()}
     env.update(box.env())
-    aws, env["AWS_ENDPOINT_URL"] = LatencyProxy.for_url(env["AWS_ENDPOINT_URL"], rtt)
+    # AWS keeps connections alive; moto's werkzeug closes each one: the proxy keeps the client's (see its docstring)
+    aws, env["AWS_ENDPOINT_URL"] = LatencyProxy.for_url(env["AWS_ENDPOINT_URL"], rtt, keep_alive=aws_keep_alive)
     door, env["AGENTCORE_TRIAGE_ENDPOINT"] = LatencyProxy.for_url(env["AGENTCORE_TRIAGE_ENDPOINT"], rtt)
     return env, [aws, door]
 
 
-def measure(rtt: float, runs: int, source: str | None) -> dict[str, Any]:
+def measure(rtt: float, runs: int, source: str | None, aws_keep_alive: bool = True) -> dict[str, Any]:
     from tui.sandbox.runner import Sandbox
 
     with Sandbox("healthy") as box:
         best: dict[float, dict[str, Any]] = {}
         connections: dict[float, int] = {}
+        aws_requests: dict[float, int] = {}
         for delay in (0.0, rtt):
-            env, proxies = proxied_env(box, delay)
+            env, proxies = proxied_env(box, delay, aws_keep_alive)
             try:
                 for _ in range(runs):
                     data = sample(env, source)
                     if delay not in best or data["doctor"] < best[delay]["doctor"]:
                         best[delay] = data
                 connections[delay] = sum(p.connections for p in proxies) // runs
+                aws_requests[delay] = proxies[0].requests // runs
             finally:
                 for p in proxies:
                     p.stop()
@@ -108,6 +111,7 @@ def measure(rtt: float, runs: int, source: str | None) -> dict[str, Any]:
         "chain_rtt": slow["chain"],
         "wall_over_chain": (slow["doctor"] / slow["chain"]) if slow["chain"] else None,
         "connections_per_run": connections,
+        "aws_requests_per_run": aws_requests if aws_keep_alive else None,
         "totals": slow["totals"],
         "chain_path": slow.get("path", []),
         "round_trips_per_check": attribution(fast, slow, rtt),
@@ -135,8 +139,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--source", help="run the package from this directory (a checkout of main: 'before')")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--breakdown", action="store_true", help="round trips per node and per check")
+    parser.add_argument(
+        "--aws-closes",
+        action="store_true",
+        help="let the AWS side close every connection as moto's server does (real AWS keeps them alive)",
+    )
     args = parser.parse_args(argv)
-    result = measure(args.rtt, args.runs, args.source)
+    result = measure(args.rtt, args.runs, args.source, aws_keep_alive=not args.aws_closes)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -147,6 +156,11 @@ def main(argv: list[str] | None = None) -> int:
         f"  round trips end to end: {result['round_trips']:.1f} (goal <= 12; whole process "
         f"{result['round_trips_process']:.1f})\n"
         f"  connections per run: {result['connections_per_run']}"
+        + (
+            f"; AWS requests per run: {result['aws_requests_per_run']}"
+            if result["aws_requests_per_run"]
+            else " (AWS side closing every connection: --aws-closes)"
+        )
     )
     if args.breakdown:
         print(f"  slowest chain: {' -> '.join(result['chain_path'])}")
