@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -190,8 +191,21 @@ async def tls_context(verify: Any = True, flavour: str = "httpx") -> Any:
             import httpx
 
             build = httpx.create_ssl_context
-        context = _ssl_contexts[key] = await asyncio.to_thread(build)
+        context = await asyncio.to_thread(_build_once, key, build)
     return context
+
+
+_ssl_building = threading.Lock()
+
+
+def _build_once(key: tuple[Any, ...], build: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
+    """Build the context for ``key`` once: concurrent first probes (a fleet sweep starts hundreds) wait for it
+    instead of each loading the CA bundle, seconds of CPU together on a busy machine."""
+    with _ssl_building:
+        context = _ssl_contexts.get(key)
+        if context is None:
+            context = _ssl_contexts[key] = build()
+        return context
 
 
 KEEPALIVE_EXPIRY = 2.0
