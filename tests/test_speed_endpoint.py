@@ -81,3 +81,28 @@ async def test_headers_probes_keep_their_order_when_sent_at_once(mcp_server) -> 
         "foreign-origin",
     ]
     assert result.evidence["negative_probes"]["foreign-host"]["sent"] == "Host: mcp.example.com"
+
+
+async def test_concurrent_first_probes_share_one_tls_context() -> None:
+    from tui.endpoint import probe
+
+    saved = dict(probe._ssl_contexts)
+    probe._ssl_contexts.clear()
+    try:
+        contexts = await asyncio.gather(*(probe.tls_context(True) for _ in range(12)))
+    finally:
+        probe._ssl_contexts.clear()
+        probe._ssl_contexts.update(saved)
+    assert len({id(c) for c in contexts}) == 1  # built once, not once per probe that asked at the same time
+
+
+def test_an_endpoint_checks_budget_counts_from_its_start_not_from_after_its_set_up() -> None:
+    import time
+
+    from tui.checks.base import CheckContext
+    from tui.checks.endpoint._common import EndpointParams, Setup
+
+    ctx = CheckContext(context=make_context("http://127.0.0.1:1/mcp"), timeout=10.0)
+    started = time.monotonic() - 4.0  # set-up waited 4 s for worker threads (a fleet sweep on a busy machine)
+    s = Setup(ctx, EndpointParams(), target=None, auth=None, started=started)
+    assert s.deadline == started + 8.5  # 10 s less the margin that lets a probe end as an explained result
