@@ -357,7 +357,8 @@ class Prober:
         if result.error in ("timeout", "stalled", "sse-silent") and self.throttled:
             result.error_detail = f"{result.error_detail}; the endpoint was throttling ({self.throttled})"
             result.error = "throttled"
-        result.elapsed = time.monotonic() - started
+        # Up to the answer: reading the end of an SSE stream afterwards (to reuse the connection) is not its time.
+        result.elapsed = state.get("answered_at", time.monotonic()) - started
         self.history.append(result)
         for listener in list(_listeners):
             listener(result)
@@ -508,6 +509,7 @@ class Prober:
                                 # the stream (its end, normally) is read for a moment so the connection is reused.
                                 # Never past the probe's own bound: an answered probe must not end as a timeout.
                                 answered = True
+                                state["answered_at"] = time.monotonic()
                                 until = asyncio.get_running_loop().time() + DRAIN_SECONDS
                                 if state.get("ends") is not None:
                                     until = min(until, state["ends"] - 0.05)
