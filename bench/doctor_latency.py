@@ -10,7 +10,10 @@ node dependency graph, each node counted for as long as its checks took; 1.0 mea
 overlap waited. ``--source DIR`` runs another checkout of the package (``git archive main | tar -x -C DIR``)
 to measure "before".
 
-    python -m bench.doctor_latency [--rtt 0.3] [--runs 2] [--source DIR]
+    python -m bench.doctor_latency [--rtt 0.3] [--runs 2] [--source DIR] [--breakdown]
+
+``--breakdown`` attributes the round trips: per node and per check, its duration at RTT minus at 0, in RTTs
+(how many requests it makes one after another), and names the slowest chain of nodes.
 """
 
 from __future__ import annotations
@@ -38,7 +41,11 @@ t1 = time.perf_counter()
 run = asyncio.run(run_doctor(loaded.playbook, ctx))
 t2 = time.perf_counter()
 chain = run.longest_chain() if hasattr(run, "longest_chain") else None
-print(json.dumps({"doctor": t2 - t1, "setup": t1 - t0, "chain": chain, "totals": run.totals,
+path = run.longest_chain_path() if hasattr(run, "longest_chain_path") else []
+nodes = {n: [a - t1, b - t1] for n, (a, b) in getattr(run, "node_times", {}).items()}
+print(json.dumps({"doctor": t2 - t1, "setup": t1 - t0, "chain": chain, "path": path, "nodes": nodes,
+                  "totals": run.totals,
+                  "durations": {f"{f.node}/{f.key}": f.duration for f in run.findings},
                   "statuses": {f"{f.node}/{f.key}": f.status.value for f in run.findings}}))
 """
 
@@ -59,30 +66,33 @@ def sample(env: dict[str, str], source: str | None) -> dict[str, Any]:
     return data
 
 
-def proxied_env(box: Any, rtt: float) -> tuple[dict[str, str], list[Any]]:
+def proxied_env(box: Any, rtt: float, aws_keep_alive: bool = True) -> tuple[dict[str, str], list[Any]]:
     from bench.latency_proxy import LatencyProxy
 
     env = {k: v for k, v in os.environ.items() if k not in box.unset_env()}
     env.update(box.env())
-    aws, env["AWS_ENDPOINT_URL"] = LatencyProxy.for_url(env["AWS_ENDPOINT_URL"], rtt)
+    # AWS keeps connections alive; moto's werkzeug closes each one: the proxy keeps the client's (see its docstring)
+    aws, env["AWS_ENDPOINT_URL"] = LatencyProxy.for_url(env["AWS_ENDPOINT_URL"], rtt, keep_alive=aws_keep_alive)
     door, env["AGENTCORE_TRIAGE_ENDPOINT"] = LatencyProxy.for_url(env["AGENTCORE_TRIAGE_ENDPOINT"], rtt)
     return env, [aws, door]
 
 
-def measure(rtt: float, runs: int, source: str | None) -> dict[str, Any]:
+def measure(rtt: float, runs: int, source: str | None, aws_keep_alive: bool = True) -> dict[str, Any]:
     from tui.sandbox.runner import Sandbox
 
     with Sandbox("healthy") as box:
         best: dict[float, dict[str, Any]] = {}
         connections: dict[float, int] = {}
+        aws_requests: dict[float, int] = {}
         for delay in (0.0, rtt):
-            env, proxies = proxied_env(box, delay)
+            env, proxies = proxied_env(box, delay, aws_keep_alive)
             try:
                 for _ in range(runs):
                     data = sample(env, source)
                     if delay not in best or data["doctor"] < best[delay]["doctor"]:
                         best[delay] = data
                 connections[delay] = sum(p.connections for p in proxies) // runs
+                aws_requests[delay] = proxies[0].requests // runs
             finally:
                 for p in proxies:
                     p.stop()
@@ -101,7 +111,24 @@ def measure(rtt: float, runs: int, source: str | None) -> dict[str, Any]:
         "chain_rtt": slow["chain"],
         "wall_over_chain": (slow["doctor"] / slow["chain"]) if slow["chain"] else None,
         "connections_per_run": connections,
+        "aws_requests_per_run": aws_requests if aws_keep_alive else None,
         "totals": slow["totals"],
+        "chain_path": slow.get("path", []),
+        "round_trips_per_check": attribution(fast, slow, rtt),
+        "round_trips_per_node": {
+            node: round(((end - start) - (fast["nodes"][node][1] - fast["nodes"][node][0])) / rtt, 1)
+            for node, (start, end) in slow.get("nodes", {}).items()
+            if node in fast.get("nodes", {})
+        },
+    }
+
+
+def attribution(fast: dict[str, Any], slow: dict[str, Any], rtt: float) -> dict[str, float]:
+    """Round trips each check waited for: its duration at RTT minus at 0, in RTTs (sequential requests inside it)."""
+    return {
+        key: round((slow["durations"][key] - fast["durations"].get(key, 0.0)) / rtt, 1)
+        for key in sorted(slow.get("durations", {}))
+        if key in fast.get("durations", {})
     }
 
 
@@ -111,8 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=2, help="samples per latency (the fastest counts)")
     parser.add_argument("--source", help="run the package from this directory (a checkout of main: 'before')")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--breakdown", action="store_true", help="round trips per node and per check")
+    parser.add_argument(
+        "--aws-closes",
+        action="store_true",
+        help="let the AWS side close every connection as moto's server does (real AWS keeps them alive)",
+    )
     args = parser.parse_args(argv)
-    result = measure(args.rtt, args.runs, args.source)
+    result = measure(args.rtt, args.runs, args.source, aws_keep_alive=not args.aws_closes)
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
@@ -123,7 +156,21 @@ def main(argv: list[str] | None = None) -> int:
         f"  round trips end to end: {result['round_trips']:.1f} (goal <= 12; whole process "
         f"{result['round_trips_process']:.1f})\n"
         f"  connections per run: {result['connections_per_run']}"
+        + (
+            f"; AWS requests per run: {result['aws_requests_per_run']}"
+            if result["aws_requests_per_run"]
+            else " (AWS side closing every connection: --aws-closes)"
+        )
     )
+    if args.breakdown:
+        print(f"  slowest chain: {' -> '.join(result['chain_path'])}")
+        print("  round trips per node (along the chain or not):")
+        for node, trips in sorted(result["round_trips_per_node"].items(), key=lambda item: -item[1]):
+            print(f"    {trips:5.1f}  {node}")
+        print("  round trips per check (requests one after another inside it):")
+        for key, trips in sorted(result["round_trips_per_check"].items(), key=lambda item: -item[1]):
+            if trips >= 0.5:
+                print(f"    {trips:5.1f}  {key}")
     if result["wall_over_chain"] is not None:
         print(
             f"  longest dependency chain {result['chain_rtt']:.2f} s; wall / chain = {result['wall_over_chain']:.2f}"

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
 
@@ -49,6 +50,13 @@ def main(argv: list[str] | None = None) -> int:
         report = json.loads(out.read_text())
         arns = [section["runtime"] for section in report["runtimes"]]
         worst = {s["worst"] for s in report["runtimes"]}
+        errors = Counter(
+            (f["check"], f["summary"][:160])
+            for section in report["runtimes"]
+            for f in (section.get("report") or {}).get("findings", [])
+            if f["status"] == "error"
+        )
+        problems = Counter(section["problem"][:160] for section in report["runtimes"] if section.get("problem"))
         chosen = arns if args.sequential is None else arns[: args.sequential]
         started = time.perf_counter()
         for arn in chosen:
@@ -68,6 +76,10 @@ def main(argv: list[str] | None = None) -> int:
         + ("" if len(chosen) == len(arns) else f"; all {len(arns)} would take {estimated:.0f} s")
     )
     print(f"  ratio sequential / sweep: {estimated / sweep_wall:.1f}x")
+    for (check_id, summary), count in sorted(errors.items()):
+        print(f"  error x{count}: {check_id}: {summary}")
+    for problem, count in sorted(problems.items()):
+        print(f"  not checked x{count}: {problem}")
     return 0
 
 

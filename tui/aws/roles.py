@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from tui.aws.policy_eval import Evaluation, PolicyDoc, StatementRef, evaluate_all, near_misses
-from tui.aws.session import partition_of_arn
+from tui.aws.session import in_parallel, partition_of_arn
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -142,21 +142,30 @@ class RolePolicies:
 def load_role(iam: AwsClient, role_arn: str) -> RolePolicies:
     """Inline + attached managed policies (default versions), boundary and trust policy of a role."""
     name = role_name_of(role_arn)
-    role = iam.get_role(RoleName=name)["Role"]
-    docs: list[PolicyDoc] = []
-    inline_names: list[str] = []
-    for page in iam.get_paginator("list_role_policies").paginate(RoleName=name):
-        for pname in page.get("PolicyNames", []):
-            inline_names.append(pname)
-            doc = iam.get_role_policy(RoleName=name, PolicyName=pname)["PolicyDocument"]
-            docs.append(PolicyDoc.parse(pname, doc, "inline"))
-    for page in iam.get_paginator("list_attached_role_policies").paginate(RoleName=name):
-        for att in page.get("AttachedPolicies", []):
-            docs.append(_managed(iam, att["PolicyArn"], att.get("PolicyName") or att["PolicyArn"], "managed"))
-    boundary = []
+    # Independent reads at once (a round trip per wave, not per call); results keep their order.
+    role, inline_pages, attached_pages = in_parallel(
+        lambda: iam.get_role(RoleName=name)["Role"],
+        lambda: list(iam.get_paginator("list_role_policies").paginate(RoleName=name)),
+        lambda: list(iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)),
+    )
+    inline_names = [pname for page in inline_pages for pname in page.get("PolicyNames", [])]
+    attached = [att for page in attached_pages for att in page.get("AttachedPolicies", [])]
     pb = (role.get("PermissionsBoundary") or {}).get("PermissionsBoundaryArn")
-    if pb:
-        boundary.append(_managed(iam, pb, pb.rsplit("/", 1)[-1], "boundary"))
+    loaded = in_parallel(
+        *(
+            lambda p=pname: PolicyDoc.parse(
+                p, iam.get_role_policy(RoleName=name, PolicyName=p)["PolicyDocument"], "inline"
+            )
+            for pname in inline_names
+        ),
+        *(
+            lambda a=att: _managed(iam, a["PolicyArn"], a.get("PolicyName") or a["PolicyArn"], "managed")
+            for att in attached
+        ),
+        *((lambda: _managed(iam, pb, pb.rsplit("/", 1)[-1], "boundary")),) if pb else (),
+    )
+    docs = loaded[: len(inline_names) + len(attached)]
+    boundary = loaded[len(docs) :]
     trust = role.get("AssumeRolePolicyDocument") or {}
     if isinstance(trust, str):
         trust = dict(PolicyDoc.parse("trust", trust).document)

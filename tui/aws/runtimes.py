@@ -3,6 +3,7 @@ the checks, the logs reader and the Logs screen)."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -35,6 +36,18 @@ def otel_target(env: dict[str, str] | None) -> tuple[str, str]:
             found[key.strip().lower()] = value.strip()
     group = found.get("x-aws-log-group", "")
     return group, (found.get("x-aws-log-stream", "") or "default") if group else ""
+
+
+RUNTIME_ID = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}-[a-zA-Z0-9]{10}")
+"""What an AgentCore runtime id looks like (``name-XXXXXXXXXX``): worth a GetAgentRuntime before listing."""
+
+
+def direct_id(wanted: str) -> str | None:
+    """The runtime id ``wanted`` names on its face (an ARN's, or an id-shaped string), else None (a name)."""
+    w = wanted.strip()
+    if w.startswith("arn:"):
+        return id_from_arn(w)
+    return w if RUNTIME_ID.fullmatch(w) else None
 
 
 def find_runtime(control: AwsClient, wanted: str) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from typing import TYPE_CHECKING, Any, TypeAlias
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from tui.i18n import _
 
@@ -56,6 +57,8 @@ _ENV_KEYS = (
     "AWS_CA_BUNDLE",
 )
 
+T = TypeVar("T")
+
 AwsClient: TypeAlias = Any
 """A boto3 client. boto3 builds each client class at run time from the service's JSON model, so there is no
 static type for ``session.client(service)``; the per-service stub packages (``types-boto3-logs`` …) type only a
@@ -96,6 +99,37 @@ def _remember(model: Any, **_kwargs: Any) -> None:
 def last_call() -> tuple[str | None, str | None]:
     """(service, operation) of the last AWS call started on this thread."""
     return getattr(_calls, "last", (None, None))
+
+
+MAX_PARALLEL_CALLS = 8
+"""Threads one ``in_parallel`` uses at most (clients are thread-safe; each thread holds one pooled connection)."""
+
+
+def in_parallel(*calls: Callable[[], T]) -> list[T]:
+    """Run independent AWS calls at once and return their results in order: one round trip instead of several.
+
+    Each call runs in a worker thread of a small bounded pool. When calls fail, the first failure (in the order
+    given) is raised after all have ended, and ``last_call()`` on this thread names its operation, as if it had
+    been made here (error messages name the IAM permission from it).
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    if len(calls) <= 1:
+        return [call() for call in calls]
+
+    def run(call: Callable[[], T]) -> tuple[T | None, BaseException | None, tuple[str | None, str | None]]:
+        try:
+            return call(), None, last_call()
+        except Exception as exc:  # noqa: BLE001 - re-raised below on the caller's thread
+            return None, exc, last_call()
+
+    with ThreadPoolExecutor(max_workers=min(MAX_PARALLEL_CALLS, len(calls)), thread_name_prefix="aws-call") as pool:
+        outcomes = list(pool.map(run, calls))
+    for _result, exc, made in outcomes:
+        if exc is not None:
+            _calls.last = made
+            raise exc
+    return [cast(T, result) for result, _exc, _made in outcomes]
 
 
 def _guard(model: Any, **_kwargs: Any) -> None:

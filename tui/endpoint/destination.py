@@ -69,6 +69,11 @@ async def forbidden_destination(url: str, timeout: float = 2.0) -> str | None:
     if reason or not host:
         return reason
     try:
+        ipaddress.ip_address(host.strip("[]").split("%")[0])
+        return None  # an address, already judged: nothing to resolve (and no wait in the resolver's threads)
+    except ValueError:
+        pass
+    try:
         infos = await asyncio.wait_for(
             asyncio.get_running_loop().getaddrinfo(host, port or 443, type=socket.SOCK_STREAM), timeout
         )

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from urllib.parse import urljoin, urlsplit
 from tui.endpoint import jsonrpc
 from tui.endpoint.destination import forbidden_url, origin
 from tui.endpoint.inflate import Inflater
+from tui.endpoint.pool import pooled_client
 from tui.endpoint.sse import SseParser
 from tui.i18n import _, ngettext
 from tui.redact import redact, redact_text
@@ -36,6 +38,11 @@ MAX_BODY = 2 * 1024 * 1024
 MAX_SSE_EVENT = 1024 * 1024
 """The mcp client refuses SSE events larger than this (1 MiB); a bigger one is "too large", however it ends."""
 MAX_REDIRECTS = 5
+DRAIN_SECONDS = 0.2
+"""After the answer of an SSE reply: how long the end of the stream is awaited (a server closes it right after the
+answer), so the kept-alive connection can be reused; a stream still open then is closed with its connection."""
+MAX_DRAIN = 64 * 1024
+"""Bytes read after the answer at most (then the connection is closed instead)."""
 EXCERPT = 600
 _KEEP_HEADERS = (
     "content-type",
@@ -185,15 +192,63 @@ async def tls_context(verify: Any = True, flavour: str = "httpx") -> Any:
             import httpx
 
             build = httpx.create_ssl_context
-        context = _ssl_contexts[key] = await asyncio.to_thread(build)
+        context = await asyncio.to_thread(_build_once, key, build)
     return context
 
 
+_ssl_building = threading.Lock()
+
+
+def _build_once(key: tuple[Any, ...], build: Callable[[], ssl.SSLContext]) -> ssl.SSLContext:
+    """Build the context for ``key`` once: concurrent first probes (a fleet sweep starts hundreds) wait for it
+    instead of each loading the CA bundle, seconds of CPU together on a busy machine."""
+    with _ssl_building:
+        context = _ssl_contexts.get(key)
+        if context is None:
+            context = _ssl_contexts[key] = build()
+        return context
+
+
+KEEPALIVE_EXPIRY = 2.0
+"""Seconds an idle pooled connection is reused: well under common server keep-alive timeouts (uvicorn 5 s), so a
+probe never races a server closing an idle connection."""
+
+
+def _new_client(verify: Any) -> Any:
+    import http.cookiejar
+
+    import httpx
+
+    # Accept is left out unless a probe sets it (httpx would add */*); trust_env honours proxies/NO_PROXY.
+    # Only encodings the body reader can inflate within its cap (a gzip bomb stops at MAX_BODY).
+    # The client keeps no cookies: each Prober keeps its own, so probes of one check share them and checks do not.
+    client = httpx.AsyncClient(
+        follow_redirects=False,
+        verify=verify,
+        headers={"user-agent": "agentcore-triage/0.1", "accept-encoding": "gzip, deflate"},
+        cookies=http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[])),
+        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=KEEPALIVE_EXPIRY),
+    )
+    client.headers.pop("accept", None)
+    return client
+
+
 class Prober:
-    """Sends probes to one target with one auth; ``async with Prober(...) as p``."""
+    """Sends probes to one target with one auth; ``async with Prober(...) as p``.
+
+    ``shared``: inside ``tui.endpoint.pool.shared_connections()``, use the run's connection pool (kept-alive connections reused
+    across checks); otherwise, or outside such a block, a client of its own, closed on exit.
+    """
 
     def __init__(
-        self, url: str, auth: Any = None, *, timeout: float = 5.0, deadline: float | None = None, verify: Any = True
+        self,
+        url: str,
+        auth: Any = None,
+        *,
+        timeout: float = 5.0,
+        deadline: float | None = None,
+        verify: Any = True,
+        shared: bool = False,
     ) -> None:
         self.url = url
         self.auth = auth
@@ -201,7 +256,10 @@ class Prober:
         self.deadline = deadline
         """``time.monotonic()`` after which no probe may still run (the check's own budget)."""
         self.verify = verify
+        self.shared = shared
         self._client: Any = None
+        self._own_client = False
+        self._cookies: Any = None
         self.history: list[ProbeResult] = []
         self.throttled: str | None = None
         """What showed the endpoint throttling us (HTTP 429 …), so a later timeout is reported as throttling."""
@@ -209,19 +267,16 @@ class Prober:
     async def __aenter__(self) -> Prober:
         import httpx
 
-        # Accept is left out unless a probe sets it (httpx would add */*); trust_env honours proxies/NO_PROXY.
-        # Only encodings the body reader can inflate within its cap (a gzip bomb stops at MAX_BODY).
-        self._client = httpx.AsyncClient(
-            timeout=httpx.Timeout(self.timeout + 0.5),
-            follow_redirects=False,
-            verify=await tls_context(self.verify),
-            headers={"user-agent": "agentcore-triage/0.1", "accept-encoding": "gzip, deflate"},
-        )
-        self._client.headers.pop("accept", None)
+        verify = await tls_context(self.verify)
+        self._cookies = httpx.Cookies()
+        key = id(verify) if isinstance(verify, ssl.SSLContext) else verify
+        self._client = pooled_client(key, lambda: _new_client(verify)) if self.shared else None
+        if self._client is None:
+            self._client, self._own_client = _new_client(verify), True
         return self
 
     async def __aexit__(self, *exc: Any) -> None:
-        if self._client is not None:
+        if self._client is not None and self._own_client:
             try:
                 await asyncio.wait_for(self._client.aclose(), 1.0)
             except (TimeoutError, Exception):  # noqa: BLE001 - closing must not fail a check
@@ -287,9 +342,10 @@ class Prober:
         if use_auth and self.auth is not None and getattr(self.auth, "mode", "none") != "none":
             result.sent["auth"] = self.auth.mode
         started = time.monotonic()
-        state = {"phase": "connect"}
+        state: dict[str, Any] = {"phase": "connect"}
         try:
-            async with asyncio.timeout(t):
+            async with asyncio.timeout(t) as bound:
+                state["ends"] = bound.when()
                 await self._exchange(method, body, headers, result, state, stop_after_bytes, use_auth)
         except TimeoutError:
             _timeout_kind(result, state, t)
@@ -304,7 +360,8 @@ class Prober:
                 why=self.throttled
             )
             result.error = "throttled"
-        result.elapsed = time.monotonic() - started
+        # Up to the answer: reading the end of an SSE stream afterwards (to reuse the connection) is not its time.
+        result.elapsed = state.get("answered_at", time.monotonic()) - started
         self.history.append(result)
         for listener in list(_listeners):
             listener(result)
@@ -316,10 +373,12 @@ class Prober:
         body: bytes,
         headers: dict[str, str],
         result: ProbeResult,
-        state: dict[str, str],
+        state: dict[str, Any],
         stop_after_bytes: int | None,
         use_auth: bool,
     ) -> None:
+        import httpx
+
         url = self.url
         seen = {url}
         for _hop in range(MAX_REDIRECTS + 1):
@@ -334,10 +393,14 @@ class Prober:
             if use_auth and self.auth is not None and _same_origin(url, self.url):
                 send = self.auth.headers_for(method, url, send, body)
             state["phase"] = "connect"
-            request = self._client.build_request(method, url, content=body, headers=send)
+            request = self._client.build_request(
+                method, url, content=body, headers=send, timeout=httpx.Timeout(self.timeout + 0.5)
+            )
             if "accept" not in {k.lower() for k in send}:
                 request.headers.pop("accept", None)
+            self._cookies.set_cookie_header(request)
             response = await self._client.send(request, stream=True)
+            self._cookies.extract_cookies(response)
             try:
                 state["phase"] = "headers"
                 if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
@@ -382,7 +445,7 @@ class Prober:
         result.error_detail = _("more than {count} redirects").format(count=MAX_REDIRECTS)
 
     async def _read(
-        self, response: Any, result: ProbeResult, state: dict[str, str], stop_after_bytes: int | None
+        self, response: Any, result: ProbeResult, state: dict[str, Any], stop_after_bytes: int | None
     ) -> None:
         result.status = response.status_code
         result.reason = response.reason_phrase or ""
@@ -415,36 +478,56 @@ class Prober:
                 encoding=repr(result.headers.get("content-encoding"))
             )
             return
-        async for chunk in inflate.stream(response.aiter_raw(), MAX_BODY):
-            size += len(chunk)
-            result.body_bytes = size
-            if size <= MAX_BODY:
-                chunks.append(chunk)
-            else:
-                result.error, result.error_detail = (
-                    "too-large",
-                    _("body over {limit} bytes; stopped reading").format(limit=f"{MAX_BODY:,}"),
-                )
-                break
-            if stop_after_bytes is not None and size >= stop_after_bytes:
-                result.aborted = True
-                break
-            if parser is not None:
-                events = parser.feed(chunk)
-                if parser.open_event_chars > MAX_SSE_EVENT or any(len(e.data) > MAX_SSE_EVENT for e in events):
-                    result.error = "too-large"
-                    result.error_detail = _(
-                        "an SSE event over {limit} bytes (the mcp client refuses events over 1 MiB)"
-                    ).format(limit=f"{MAX_SSE_EVENT:,}")
-                    break
-                for event in events:
-                    result.events += 1
-                    state["phase"] = "sse-more"
-                    result.messages.extend(_event_messages(event.data))
-                if result.request_id is not None:
-                    answer = jsonrpc.find_response(result.messages, result.request_id)
-                    if answer is not None and answer.get("id") == result.request_id:
-                        break  # the answer is in; the SDK stops reading here too
+        answered = False
+        drained = 0
+        try:
+            async with asyncio.timeout(None) as drain:
+                async for chunk in inflate.stream(response.aiter_raw(), MAX_BODY):
+                    if answered:  # only the end of the stream, read so the connection can serve the next probe
+                        drained += len(chunk)
+                        if drained > MAX_DRAIN:
+                            break
+                        continue
+                    size += len(chunk)
+                    result.body_bytes = size
+                    if size <= MAX_BODY:
+                        chunks.append(chunk)
+                    else:
+                        result.error, result.error_detail = (
+                            "too-large",
+                            _("body over {limit} bytes; stopped reading").format(limit=f"{MAX_BODY:,}"),
+                        )
+                        break
+                    if stop_after_bytes is not None and size >= stop_after_bytes:
+                        result.aborted = True
+                        break
+                    if parser is not None:
+                        events = parser.feed(chunk)
+                        if parser.open_event_chars > MAX_SSE_EVENT or any(len(e.data) > MAX_SSE_EVENT for e in events):
+                            result.error = "too-large"
+                            result.error_detail = _(
+                                "an SSE event over {limit} bytes (the mcp client refuses events over 1 MiB)"
+                            ).format(limit=f"{MAX_SSE_EVENT:,}")
+                            break
+                        for event in events:
+                            result.events += 1
+                            state["phase"] = "sse-more"
+                            result.messages.extend(_event_messages(event.data))
+                        if result.request_id is not None:
+                            answer = jsonrpc.find_response(result.messages, result.request_id)
+                            if answer is not None and answer.get("id") == result.request_id:
+                                # The answer is in; nothing after it is kept (the SDK stops here too). The rest of
+                                # the stream (its end, normally) is read for a moment so the connection is reused.
+                                # Never past the probe's own bound: an answered probe must not end as a timeout.
+                                answered = True
+                                state["answered_at"] = time.monotonic()
+                                until = asyncio.get_running_loop().time() + DRAIN_SECONDS
+                                if state.get("ends") is not None:
+                                    until = min(until, state["ends"] - 0.05)
+                                drain.reschedule(until)
+        except Exception:  # noqa: BLE001 - after the answer, a cut or slow end of the stream changes nothing
+            if not answered:
+                raise
         raw = b"".join(chunks)
         text = raw.decode("utf-8", errors="replace")
         result.body = _excerpt(text)
@@ -491,7 +574,7 @@ def _same_origin(a: str, b: str) -> bool:
     return (pa.scheme, pa.hostname, pa.port) == (pb.scheme, pb.hostname, pb.port)
 
 
-def _timeout_kind(result: ProbeResult, state: dict[str, str], t: float) -> None:
+def _timeout_kind(result: ProbeResult, state: dict[str, Any], t: float) -> None:
     phase = state.get("phase")
     if result.status == 429:
         result.error = "throttled"
@@ -540,7 +623,7 @@ def _chain(exc: BaseException) -> list[BaseException]:
     return seen
 
 
-def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, str]) -> None:
+def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, Any]) -> None:
     import socket
 
     import httpx

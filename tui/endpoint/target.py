@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -87,7 +88,13 @@ def data_plane_base(region: str, profile: str | None = None) -> str:
     are honoured. Falls back to the standard pattern when botocore cannot resolve it (unknown profile …).
     """
     key = tuple(os.environ.get(name) for name in _RESOLUTION_ENV)
-    return _resolve_base(region, profile, key)
+    with _resolving:  # one resolution per key: concurrent checks wait for it instead of each building a client
+        return _resolve_base(region, profile, key)
+
+
+_resolving = threading.Lock()
+"""``lru_cache`` does not stop concurrent misses: a fleet sweep's hundreds of endpoint checks each built a botocore
+client at once (seconds of CPU on a busy machine, in the shared worker threads) and ran into their timeouts."""
 
 
 @functools.lru_cache(maxsize=32)

@@ -86,11 +86,19 @@ class DoctorRun(RunState):
 
     def longest_chain(self) -> float:
         """Seconds along the slowest path of the dependency graph: the least wall time any schedule needs."""
-        chain: dict[str, float] = {}
+        return self._chain()[0]
+
+    def longest_chain_path(self) -> list[str]:
+        """The nodes of that slowest path, first to last (where the wall time goes, for benchmarks)."""
+        return self._chain()[1]
+
+    def _chain(self) -> tuple[float, list[str]]:
+        chain: dict[str, tuple[float, list[str]]] = {}
         for node_id, (started, ended) in sorted(self.node_times.items(), key=lambda item: item[1][1]):
             before = [chain[d] for d in self.dependencies.get(node_id, []) if d in chain]
-            chain[node_id] = (ended - started) + max(before, default=0.0)
-        return max(chain.values(), default=0.0)
+            slowest = max(before, default=(0.0, []), key=lambda item: item[0])
+            chain[node_id] = ((ended - started) + slowest[0], [*slowest[1], node_id])
+        return max(chain.values(), default=(0.0, []), key=lambda item: item[0])
 
     @property
     def totals(self) -> dict[str, int]:
@@ -173,6 +181,7 @@ async def run_doctor(
     timeout: float | None = None,
 ) -> DoctorRun:
     """Run every reachable check node once (``only`` limits it to some check ids)."""
+    from tui.endpoint.pool import shared_connections
     from tui.engine.warm import modules_for, warm_in_background
 
     if registry is None:
@@ -201,14 +210,15 @@ async def run_doctor(
         finally:
             finished[node_id].set()  # a node that failed to run still lets the others go on (they skip)
 
-    tasks = [asyncio.create_task(run_when_ready(node_id), name=f"node:{node_id}") for node_id in order]
-    try:
-        await asyncio.gather(*tasks)
-    except BaseException:
-        for task in tasks:
-            task.cancel()
-        await asyncio.gather(*tasks, return_exceptions=True)
-        raise
+    async with shared_connections():  # one HTTP connection pool for the run's endpoint checks
+        tasks = [asyncio.create_task(run_when_ready(node_id), name=f"node:{node_id}") for node_id in order]
+        try:
+            await asyncio.gather(*tasks)
+        except BaseException:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            raise
     run.lay_out(order)
     return run
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.aws.errors import aws_errors, error_code
-from tui.aws.runtimes import find_runtime, otel_target
+from tui.aws.runtimes import direct_id, find_runtime, otel_target
 from tui.checks.base import CheckContext
 from tui.i18n import _
 from tui.registry import CheckParams, check
@@ -55,9 +55,10 @@ class DiscoverParams(CheckParams):
 )
 @aws_errors
 def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
-    """Finds the runtime (ListAgentRuntimes, GetAgentRuntime, GetAgentRuntimeEndpoint) and publishes its facts."""
+    """Finds the runtime (GetAgentRuntime and GetAgentRuntimeEndpoint at once when the ARN or id names it, else
+    ListAgentRuntimes first) and publishes its facts."""
     from tui.aws.roles import ecr_repository_arn, role_name_of
-    from tui.aws.session import account_of_arn, partition_of_arn, region_of_arn
+    from tui.aws.session import account_of_arn, in_parallel, partition_of_arn, region_of_arn
 
     control = ctx.aws("bedrock-agentcore-control")
     session_region = control.meta.region_name
@@ -70,7 +71,13 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
             ).format(arn_region=wanted_region, session_region=session_region),
             evidence={"arn_region": wanted_region, "session_region": session_region},
         )
-    summary, seen = find_runtime(control, wanted)
+    runtime_id = direct_id(wanted)
+    found = _get_by_id(control, runtime_id, params.endpoint_name) if runtime_id else None
+    if found is not None:
+        detail, (endpoint_status, endpoint_reason) = found
+        summary: dict[str, Any] | None = detail
+    else:  # a name, or an id/ARN that GetAgentRuntime does not know: list, and say what exists
+        summary, seen = find_runtime(control, wanted)
     if summary is None:
         names = sorted({str(r.get("agentRuntimeName")) for r in seen})
         hint = ""
@@ -85,15 +92,12 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
             evidence={"region": session_region, "runtimes_seen": names[:50]},
         )
     runtime_id = str(summary["agentRuntimeId"])
-    detail = control.get_agent_runtime(agentRuntimeId=runtime_id)
+    if found is None:
+        detail, (endpoint_status, endpoint_reason) = in_parallel(
+            lambda: control.get_agent_runtime(agentRuntimeId=runtime_id),
+            lambda: _endpoint_status(control, runtime_id, params.endpoint_name),
+        )
     arn = str(detail.get("agentRuntimeArn") or summary.get("agentRuntimeArn") or "")
-    endpoint_status, endpoint_reason = "MISSING", ""
-    try:
-        ep = control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=params.endpoint_name)
-        endpoint_status, endpoint_reason = str(ep.get("status", "UNKNOWN")), str(ep.get("failureReason") or "")
-    except Exception as exc:
-        if error_code(exc) != "ResourceNotFoundException":
-            raise
     role_arn = str(detail.get("roleArn") or "")
     env = detail.get("environmentVariables") or {}
     otel_group, otel_stream = otel_target(env)
@@ -147,6 +151,37 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     )
 
 
+def _endpoint_status(control: Any, runtime_id: str, endpoint_name: str) -> tuple[str, str]:
+    """(status, failure reason) of the runtime's endpoint; ``MISSING`` when it does not exist."""
+    try:
+        ep = control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=endpoint_name)
+    except Exception as exc:
+        if error_code(exc) != "ResourceNotFoundException":
+            raise
+        return "MISSING", ""
+    return str(ep.get("status", "UNKNOWN")), str(ep.get("failureReason") or "")
+
+
+def _get_by_id(control: Any, runtime_id: str, endpoint_name: str) -> tuple[dict[str, Any], tuple[str, str]] | None:
+    """GetAgentRuntime and GetAgentRuntimeEndpoint at once for an id known up front (no listing needed).
+
+    None when there is no such runtime: the caller lists instead (and says what exists). An ARN matches by its id,
+    as ``find_runtime`` matches it.
+    """
+    from tui.aws.session import in_parallel
+
+    try:
+        detail, endpoint = in_parallel(
+            lambda: control.get_agent_runtime(agentRuntimeId=runtime_id),
+            lambda: _endpoint_status(control, runtime_id, endpoint_name),
+        )
+    except Exception as exc:
+        if error_code(exc) in ("ResourceNotFoundException", "ValidationException"):
+            return None
+        raise
+    return detail, endpoint
+
+
 class StatusParams(CheckParams):
     runtime_id: str
     region: str = ""
@@ -170,11 +205,15 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     not start the container when it creates the runtime, so a server that crashes
     on import still reports READY (research §0.7). The endpoint probe proves it.
     """
+    from tui.aws.session import in_parallel
     from tui.checks.aws._common import client
 
     control = client(ctx, "bedrock-agentcore-control", params.region)
     try:
-        rt = control.get_agent_runtime(agentRuntimeId=params.runtime_id)
+        rt, (ep_status, ep_reason) = in_parallel(  # independent reads: one round trip
+            lambda: control.get_agent_runtime(agentRuntimeId=params.runtime_id),
+            lambda: _endpoint_status(control, params.runtime_id, params.endpoint_name),
+        )
     except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
             return failed(
@@ -185,13 +224,6 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
     rt_status = str(rt.get("status") or "UNKNOWN")
     reason = str(rt.get("failureReason") or "")
     protocol = str((rt.get("protocolConfiguration") or {}).get("serverProtocol") or "HTTP")
-    ep_status, ep_reason = "MISSING", ""
-    try:
-        ep = control.get_agent_runtime_endpoint(agentRuntimeId=params.runtime_id, endpointName=params.endpoint_name)
-        ep_status, ep_reason = str(ep.get("status") or "UNKNOWN"), str(ep.get("failureReason") or "")
-    except Exception as exc:
-        if error_code(exc) != "ResourceNotFoundException":
-            raise
     evidence: dict[str, Any] = {
         "runtime_status": rt_status,
         "endpoint": params.endpoint_name,

@@ -77,14 +77,18 @@ class EndpointParams(CheckParams):
 class Setup:
     """Target, auth and a prober factory for one check run."""
 
-    def __init__(self, ctx: CheckContext, params: EndpointParams, target: Any, auth: Any) -> None:
+    def __init__(
+        self, ctx: CheckContext, params: EndpointParams, target: Any, auth: Any, started: float | None = None
+    ) -> None:
         self.ctx = ctx
         self.params = params
         self.target = target
         self.auth = auth
         # Leave the engine's own timeout a margin, so a slow probe ends as an explained result, not "timed out".
+        # Counted from the check's start (``started``), as the engine counts: set-up waits for worker threads,
+        # which under load (a fleet sweep) can take seconds the probes must not get again.
         total = max(1.0, float(ctx.timeout) - max(0.5, 0.15 * float(ctx.timeout)))
-        self.deadline = time.monotonic() + total
+        self.deadline = (time.monotonic() if started is None else started) + total
         self.probe_timeout = params.probe_timeout or max(1.0, min(float(ctx.timeout) * 0.5, 30.0))
 
     def prober(self, auth: Any = "default") -> Any:
@@ -96,6 +100,7 @@ class Setup:
             timeout=self.probe_timeout,
             deadline=self.deadline,
             verify=self.params.verify_tls,
+            shared=True,
         )
 
     def remaining(self) -> float:
@@ -115,6 +120,7 @@ async def setup(
 
     ``handshake``: the check needs a working ``initialize``; when it hung, skip at once with that reason.
     """
+    started = time.monotonic()
     if handshake and params.endpoint is None and ctx.facts.get("endpoint.failure") in HUNG:
         return hung_skip(ctx.facts["endpoint.failure"])
     await imported(*PROBE_MODULES)
@@ -159,7 +165,7 @@ async def setup(
     auth = None
     if with_auth:
         auth = await asyncio.to_thread(build_auth, ctx.context, target, params.auth)
-    return Setup(ctx, params, target, auth)
+    return Setup(ctx, params, target, auth, started)
 
 
 async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any, str | None, Any, dict[str, str]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 from typing import Any
 
@@ -41,7 +42,7 @@ def _is_literal_or_local(host: str) -> bool:
     remediation="Send `Content-Type: application/json` and `Accept: application/json, text/event-stream` on every POST.",
 )
 async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckResult:
-    """Sends a correct initialize, then negative probes (no Content-Type, no Accept, one Accept type only,
+    """Sends a correct initialize, then negative probes at once (no Content-Type, no Accept, one Accept type only,
     `Application/JSON`) and shows how each is answered: 400 "Invalid Content-Type header" (not 415), 406,
     415, 421 Invalid Host (DNS-rebinding protection behind a proxy), 403 Origin."""
     from tui.endpoint import jsonrpc
@@ -78,8 +79,27 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
             )
         negatives: dict[str, Any] = {}
         rows: list[tuple[str, ...]] = []
-        for key, label, accept, ctype in NEGATIVE:
-            probe = await p.post(label, jsonrpc.initialize(), accept=accept, content_type=ctype)
+        local = not s.target.agentcore and _is_literal_or_local(s.target.host)
+        # Every mistake is probed at once (they are independent): one round trip, not one each. Rows keep this order.
+        answers = await asyncio.gather(
+            *(
+                p.post(label, jsonrpc.initialize(), accept=accept, content_type=ctype)
+                for _, label, accept, ctype in NEGATIVE
+            ),
+            *(
+                (
+                    p.post("initialize, foreign Host", jsonrpc.initialize(), headers={"Host": "mcp.example.com"}),
+                    p.post(
+                        "initialize, foreign Origin",
+                        jsonrpc.initialize(),
+                        headers={"Origin": "https://app.example.com"},
+                    ),
+                )
+                if local
+                else ()
+            ),
+        )
+        for (key, label, _accept, _ctype), probe in zip(NEGATIVE, answers, strict=False):
             c = classify(probe, s.target)
             entry: dict[str, Any] = {"sent": label, "seen": probe.line()}
             if c is not None:
@@ -90,12 +110,10 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
             rows.append(
                 (_(label), probe.line(), c.summary if c else _("accepted by this server"), c.advice if c else "")
             )
-            if s.remaining() < 0.5:
-                break
         extra: list[str] = []
         host_protection = None
-        if not s.target.agentcore and _is_literal_or_local(s.target.host):
-            probe = await p.post("initialize, foreign Host", jsonrpc.initialize(), headers={"Host": "mcp.example.com"})
+        if local:
+            probe = answers[len(NEGATIVE)]
             c = classify(probe, s.target)
             host_protection = bool(c and c.code == "host-protection")
             negatives["foreign-host"] = {
@@ -111,9 +129,7 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
                     c.advice if c else "",
                 )
             )
-            probe = await p.post(
-                "initialize, foreign Origin", jsonrpc.initialize(), headers={"Origin": "https://app.example.com"}
-            )
+            probe = answers[len(NEGATIVE) + 1]
             c = classify(probe, s.target)
             negatives["foreign-origin"] = {
                 "sent": "Origin: https://app.example.com",

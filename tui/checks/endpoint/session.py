@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from tui.checks.base import CheckContext
@@ -56,11 +57,26 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 _("session id {id}").format(id=short_id(sid)) if sid else _("no session id"),
             )
         )
-        reuse = None
-        if sid:
-            reuse = await p.post(
+
+        async def nothing() -> None:
+            return None
+
+        # The issued id, a bogus one and none at all: independent requests, sent at once (one round trip).
+        reuse, bogus, missing = await asyncio.gather(
+            p.post(
                 "tools/list with the issued session id", jsonrpc.request("tools/list", 2), session_id=sid, headers=hdrs
             )
+            if sid
+            else nothing(),
+            p.post(
+                "tools/list with a bogus session id",
+                jsonrpc.request("tools/list", 3),
+                session_id=BOGUS_SESSION,
+                headers=hdrs,
+            ),
+            p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs),
+        )
+        if reuse is not None:
             rows.append(
                 (
                     N_("tools/list + issued id"),
@@ -68,14 +84,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
                     _("reused") if reuse.ok and reuse.result is not None else _("rejected"),
                 )
             )
-        bogus = await p.post(
-            "tools/list with a bogus session id",
-            jsonrpc.request("tools/list", 3),
-            session_id=BOGUS_SESSION,
-            headers=hdrs,
-        )
         rows.append((N_("tools/list + bogus id"), bogus.line(), _meaning(bogus)))
-        missing = await p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs)
         rows.append((N_("tools/list, no id"), missing.line(), _meaning(missing)))
         closed = None
         if sid:

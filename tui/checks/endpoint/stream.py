@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -96,21 +97,25 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         )
     # A new connection again: the aborted one is gone, as with a real client that gave up.
     async with s.prober() as p:
-        after = await p.post(AFTER_LABEL, jsonrpc.request("tools/list", 8), session_id=sid, headers=hdrs)
-        fresh = await p.post(FRESH_LABEL, jsonrpc.initialize(9))
-        for probe in (fresh,):
-            if probe.session_id:
-                await p.request(
-                    "DELETE",
-                    "close session",
-                    b"",
-                    {"Mcp-Session-Id": probe.session_id},
-                    timeout=min(1.0, s.probe_timeout),
-                )
+        # The old session and a new one, both after the abort: independent, sent at once.
+        after, fresh = await asyncio.gather(
+            p.post(
+                AFTER_LABEL,
+                jsonrpc.request("tools/list", 8),
+                session_id=sid,
+                headers=hdrs,
+            ),
+            p.post(FRESH_LABEL, jsonrpc.initialize(9)),
+        )
+        closing = [{"Mcp-Session-Id": fresh.session_id}] if fresh.session_id else []
         if sid:
-            await p.request(
-                "DELETE", "close session", b"", {"Mcp-Session-Id": sid, **hdrs}, timeout=min(1.0, s.probe_timeout)
+            closing.append({"Mcp-Session-Id": sid, **hdrs})
+        await asyncio.gather(
+            *(
+                p.request("DELETE", "close session", b"", headers, timeout=min(1.0, s.probe_timeout))
+                for headers in closing
             )
+        )
     probes = (call, aborted, after, fresh)
     shown = (_(CALL_LABEL).format(tool=tool), _(ABORTED_LABEL), _(AFTER_LABEL), _(FRESH_LABEL))
     rows: list[tuple[str, ...]] = [(label, pr.line()) for label, pr in zip(shown, probes, strict=True)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -52,12 +53,16 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 _("initialize fails ({code}); see endpoint.initialize").format(code=cause.code),
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
-        listed = []
-        for rid in ids:
-            probe = await p.post(
-                f"tools/list id={rid!r}", jsonrpc.request("tools/list", rid), session_id=sid, headers=hdrs
+        # Both lists are independent: sent at once (one round trip). The call comes after them: a tool that takes
+        # the server down must not be reported as a failing tools/list.
+        listed = list(
+            await asyncio.gather(
+                *(
+                    p.post(f"tools/list id={rid!r}", jsonrpc.request("tools/list", rid), session_id=sid, headers=hdrs)
+                    for rid in ids
+                )
             )
-            listed.append(probe)
+        )
         call_probe = None
         if params.call:
             call_probe = await p.post(
