@@ -168,3 +168,34 @@ async def test_link_local_endpoint_is_never_contacted(endpoint: str) -> None:
     assert reachable.evidence["classified"]["code"] == "forbidden-address"
     for result in others:
         assert result.status == Status.SKIP and "not contacted" in result.summary, result.summary
+
+
+async def test_a_name_that_resolves_elsewhere_at_connect_time_is_not_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    """DNS rebinding: the name passed the check before connecting, then the connection reached a metadata address.
+
+    The address actually connected to (httpcore's ``network_stream``) is judged again and the answer never read.
+    Here the server is on 127.0.0.1; the judgment of the connected address is told that 127.0.0.1 is the metadata
+    service (nothing can listen on 169.254.169.254 in a test), while the pre-connect check still sees ``localhost``.
+    """
+    import tui.endpoint.probe as probe_module
+    import tui.endpoint.sdk as sdk_module
+    from tui.endpoint.destination import forbidden_address
+
+    def rebound(address: str) -> str | None:
+        return (
+            "127.0.0.1 stands for the metadata address here" if address == "127.0.0.1" else forbidden_address(address)
+        )
+
+    with misbehaving("metadata") as url:
+        context = make_context(url.replace("127.0.0.1", "localhost"), timeout=4)
+        before = await run_check("endpoint.initialize", context)  # the same server, judged as it is: read
+        assert METADATA_SECRET not in repr(before.evidence)  # redacted as a secret even when read
+        assert before.evidence.get("classified", {}).get("code") != "forbidden-address"
+        monkeypatch.setattr(probe_module, "forbidden_address", rebound)
+        monkeypatch.setattr(sdk_module, "forbidden_address", rebound)
+        results = [await run_check(c, context) for c in ("endpoint.initialize", "endpoint.sdk")]
+    for result in results:
+        assert result.status in (Status.FAIL, Status.ERROR), result.summary
+        assert "answer not read" in repr(result), result.summary
+        assert METADATA_SECRET not in repr(result)
+        assert "SecretAccessKey" not in repr(result)

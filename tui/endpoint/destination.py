@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import socket
+from typing import Any
 from urllib.parse import urlsplit
 
 _METADATA_ADDRESSES = {
@@ -96,3 +97,16 @@ def origin(url: str) -> str:
         return f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
     except ValueError:
         return "(unparseable URL)"
+
+
+def peer_address(extensions: Any) -> str | None:
+    """The IP address a response actually came from (httpcore's documented ``network_stream`` extension), or None.
+
+    The name was judged before connecting, but DNS may answer differently at connect time (rebinding): callers
+    judge this address again with ``forbidden_address`` before reading the answer.
+    """
+    stream = extensions.get("network_stream") if hasattr(extensions, "get") else None
+    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if not isinstance(peer, tuple) or not peer:
+        return None
+    return str(peer[0])

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from tui.endpoint import jsonrpc
-from tui.endpoint.destination import forbidden_url, origin
+from tui.endpoint.destination import forbidden_address, forbidden_url, origin, peer_address
 from tui.endpoint.inflate import Inflater
 from tui.endpoint.pool import pooled_client
 from tui.endpoint.sse import SseParser
@@ -233,6 +233,12 @@ def _new_client(verify: Any) -> Any:
     return client
 
 
+def _forbidden_peer(response: Any) -> str | None:
+    """Why the address this response came from must not be read (link-local, metadata), or None."""
+    peer = peer_address(response.extensions)
+    return forbidden_address(peer) if peer else None
+
+
 class Prober:
     """Sends probes to one target with one auth; ``async with Prober(...) as p``.
 
@@ -402,6 +408,15 @@ class Prober:
             response = await self._client.send(request, stream=True)
             self._cookies.extract_cookies(response)
             try:
+                refused = _forbidden_peer(response)
+                if refused:
+                    # The name was judged before connecting, but DNS may answer differently now (rebinding): the
+                    # address actually connected to is judged again, and its answer is never read.
+                    result.error, result.error_detail = (
+                        "forbidden-address",
+                        _("answer not read: the connection reached {reason}").format(reason=refused),
+                    )
+                    return
                 state["phase"] = "headers"
                 if response.status_code in (301, 302, 303, 307, 308) and response.headers.get("location"):
                     location = urljoin(url, response.headers["location"])

@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator, Generator, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from tui.endpoint.destination import forbidden_address, peer_address
 from tui.i18n import _
 from tui.redact import redact_text
 
@@ -59,6 +60,12 @@ async def _cap_response(response: Any) -> None:
 
     from tui.endpoint.inflate import Inflater
 
+    peer = peer_address(response.extensions)
+    refused = forbidden_address(peer) if peer else None
+    if refused:  # DNS rebinding: the name was judged before connecting; the address reached is judged here
+        raise httpx2.ConnectError(
+            _("answer not read: the connection reached {reason}").format(reason=refused), request=response.request
+        )
     encoding = response.headers.get("content-encoding", "")
     inflater = Inflater.for_encoding(encoding)
     if inflater is None:
