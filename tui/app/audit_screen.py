@@ -32,8 +32,12 @@ OUTCOME_LABEL = {"applied": N_("applied"), "noop": N_("nothing to do"), "failed"
 COLUMNS = (N_("time"), N_("outcome"), N_("fix"), N_("target"), N_("node"), N_("principal"))
 
 
-class AuditScreen(Screen[None]):
-    """Records from ``tui.fixes.audit.records()``, newest first; highlight one to see it in full."""
+class AuditScreen(Screen[list[str]]):
+    """Records from ``tui.fixes.audit.records()``, newest first; highlight one to see it in full.
+
+    Closes with the nodes of the fixes undone here, so the screen below can re-run their checks
+    (an undone fix must not stay green on the walk).
+    """
 
     DEFAULT_CSS = """
     AuditScreen {
@@ -58,6 +62,8 @@ class AuditScreen(Screen[None]):
         self.current: dict[str, Target] = {}
         """Per record id, the current target as seen for that record's kind of actions."""
         self.skipped: str | None = None
+        self.undone_nodes: list[str] = []
+        """Nodes of the fixes undone while the viewer was open (the walk re-runs them on close)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="audit-path")
@@ -107,13 +113,13 @@ class AuditScreen(Screen[None]):
             other = not self._is_current(r)
             dim = "dim" if other else ""
             table.add_row(
-                Text(r.time, style=dim),
+                Text(_short_time(r.time), style=dim),
                 Text(
                     _(OUTCOME_LABEL.get(r.outcome, r.outcome)),
                     style="dim" if other else OUTCOME_STYLE.get(r.outcome, ""),
                 ),
                 Text(r.fix, style=dim),
-                Text(r.target.label() if r.target else _("(not recorded)"), style=dim),
+                Text(r.target.short_label() if r.target else _("(not recorded)"), style=dim),
                 Text(r.node or "", style=dim),
                 Text(r.principal, style=dim),
                 key=r.id,
@@ -220,7 +226,7 @@ class AuditScreen(Screen[None]):
         try:
             plan = undo_plan(record, self.app.context)  # type: ignore[attr-defined]
         except FixError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            self.app.call_from_thread(self._refused, str(exc))
             return
         self.app.call_from_thread(self._confirm_undo, plan)
 
@@ -266,16 +272,33 @@ class AuditScreen(Screen[None]):
         try:
             done, _record = undo_record(plan.record.id, self.app.context, confirmed=plan)  # type: ignore[attr-defined]
         except FixError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self._refused, str(exc))
             return
         if done.outcome == "undone":
+            if done.node:
+                self.undone_nodes.append(done.node)
             self.app.call_from_thread(
-                self.notify, _("Undone: {fix}. Re-run the node's checks (r) to see the effect.").format(fix=done.fix)
+                self.notify, _("Undone: {fix}. Closing this viewer (esc) runs the checks again.").format(fix=done.fix)
             )
         else:
-            self.app.call_from_thread(self.notify, _("Undo failed: {error}").format(error=done.error), severity="error")
+            self.app.call_from_thread(self._refused, _("Undo failed: {error}").format(error=done.error))
         self.app.call_from_thread(self.action_reload)
 
+    def _refused(self, message: str) -> None:
+        """One line as a notification; a reason with details (a three-way difference) in a scrollable dialog."""
+        if "\n" not in message:
+            self.notify(message, severity="error", timeout=15)
+            return
+        from tui.app.refusal_modal import RefusalModal
+
+        self.app.push_screen(RefusalModal(_("Undo refused"), message))
+
     def action_close(self) -> None:
-        """Back to where the viewer was opened from."""
-        self.dismiss(None)
+        """Back to where the viewer was opened from, with the nodes whose fixes were undone here."""
+        self.dismiss(list(self.undone_nodes))
+
+
+def _short_time(iso: str) -> str:
+    """``2026-12-01T18:17:20+00:00`` as ``12-01 18:17:20`` (UTC; the record below has the full time)."""
+    date, _sep, rest = iso.partition("T")
+    return f"{date[5:]} {rest[:8]}" if rest else iso

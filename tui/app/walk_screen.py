@@ -457,6 +457,7 @@ class WalkScreen(Screen[None]):
         outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=node, rerun=self._verify)
         self.session.record_fix(node, offered.ref.key, outcome)
         self._status_line()
+        self.refresh_bindings()  # a fix applied at a diagnosis is no longer offered: drop its key from the footer
         self._report_fix(outcome)
         return outcome
 
@@ -464,11 +465,9 @@ class WalkScreen(Screen[None]):
         """The fix modal: the exact change, then Apply or Cancel."""
         from tui.app.fix_modal import FixModal
 
-        if request.needed_by is not None:
-            title = _("needed first by: {title}").format(title=_(request.needed_by.title))
-        else:
-            title = self.walk.playbook.nodes[request.node or self.walk.current].title
-        confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title))
+        title = self.walk.playbook.nodes[request.node or self.walk.current].title
+        needed_by = _(request.needed_by.title) if request.needed_by is not None else ""
+        confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title, needed_by=needed_by))
         return confirmed
 
     async def _verify(self, node_id: str) -> None:
@@ -509,7 +508,14 @@ class WalkScreen(Screen[None]):
         """The audit-log viewer (a)."""
         from tui.app.audit_screen import AuditScreen
 
-        self.app.push_screen(AuditScreen())
+        self.app.push_screen(AuditScreen(), self._after_audit)
+
+    def _after_audit(self, undone_nodes: list[str] | None) -> None:
+        """A fix undone in the viewer: run the current node's checks again, so no undone fix stays green."""
+        from tui.playbook.model import CheckNode
+
+        if undone_nodes and isinstance(self.walk.node, CheckNode):
+            self.run_checks()
 
     def action_logs(self) -> None:
         """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""

@@ -84,8 +84,16 @@ class UndoPlan(BaseModel):
             risk=Risk(risk),
             summary=f"reverses audit record {self.record.id} ({self.record.time})",
             actions=list(self.actions),
+            permissions=[_permission(a) for a in self.actions],
             notes=[*self.notes, *self.drift, *(f"asks separately: {q}" for q in self.questions)],
         )
+
+
+def _permission(action: Action) -> str:
+    """What an undo action needs, in the terms the fix dialog shows (``iam:DeleteRolePolicy``, ``write PATH``)."""
+    if isinstance(action, FileChange):
+        return f"write {action.path}"
+    return f"{action.service}:{''.join(part.capitalize() for part in action.operation.split('_'))}"
 
 
 # ---------------------------------------------------------------------------- choosing a record
@@ -322,11 +330,48 @@ def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
             f"record {plan.record.id}: {path} is already as it was before the fix: nothing to undo\n{three_way}",
             drift=True,
         )
+    merged = merge_undo(change.after, fix_left, current)
+    if merged is not None:  # the edits since touch none of the fix's lines: reverse only the fix, keep the rest
+        from tui.fixes.base import file_change
+
+        kept = file_change(path, merged, f"undo: {change.description} (keeping the edits made since)")
+        plan.actions = [kept if a == change else a for a in plan.actions]
+        plan.drift.append(f"{path.name} changed since the fix; the undo reverses only the fix's lines:\n{three_way}")
+        return
     raise UndoRefused(
         f"record {plan.record.id}: {path} changed since the fix (someone edited it): the undo would lose that "
         f"edit, so it is refused; revert the fix's lines by hand\n{three_way}",
         drift=True,
     )
+
+
+def merge_undo(before: str | None, fix_left: str | None, now: str | None) -> str | None:
+    """``now`` with the fix's change (``before`` → ``fix_left``) reversed, or None when that is not clean.
+
+    A line-based three-way merge with ``fix_left`` as the common base: the undo's hunks (``fix_left`` →
+    ``before``) and the later edits (``fix_left`` → ``now``) must not overlap or even touch (adjacent hunks
+    could be one edit); then both apply and nobody's lines are lost. Anything else returns None (refused).
+    """
+    if before is None or fix_left is None or now is None:
+        return None  # a file created or deleted by the fix or since: nothing line-based to merge
+    base = fix_left.splitlines(keepends=True)
+    ours = difflib.SequenceMatcher(None, base, before.splitlines(keepends=True), autojunk=False)
+    theirs = difflib.SequenceMatcher(None, base, now.splitlines(keepends=True), autojunk=False)
+    undo_hunks = [op for op in ours.get_opcodes() if op[0] != "equal"]
+    their_hunks = [op for op in theirs.get_opcodes() if op[0] != "equal"]
+    for _tag, i1, i2, _j1, _j2 in undo_hunks:
+        for _ttag, k1, k2, _l1, _l2 in their_hunks:
+            if i1 <= k2 and k1 <= i2:
+                return None
+    edits = [(i1, i2, before.splitlines(keepends=True)[j1:j2]) for _t, i1, i2, j1, j2 in undo_hunks]
+    edits += [(k1, k2, now.splitlines(keepends=True)[l1:l2]) for _t, k1, k2, l1, l2 in their_hunks]
+    out: list[str] = []
+    at = 0
+    for i1, i2, lines in sorted(edits, key=lambda e: (e[0], e[1])):
+        out += base[at:i1] + lines
+        at = i2
+    out += base[at:]
+    return "".join(out)
 
 
 def _three_way(name: str, before: str | None, fix_left: str | None, now: str | None) -> str:
