@@ -23,6 +23,7 @@ from tui.app.footer import LocalizedFooter
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
+    from tui.engine.walk import Walk
     from tui.fixes.audit import AuditRecord, Target
     from tui.fixes.undo import UndoPlan
 
@@ -35,8 +36,8 @@ COLUMNS = (N_("time"), N_("outcome"), N_("fix"), N_("target"), N_("node"), N_("p
 class AuditScreen(Screen[list[str]]):
     """Records from ``tui.fixes.audit.records()``, newest first; highlight one to see it in full.
 
-    Closes with the nodes of the fixes undone here, so the screen below can re-run their checks
-    (an undone fix must not stay green on the walk).
+    Closes with the ids of the fixes undone here, so the walk below can re-run the checks they
+    remedied (``nodes_to_recheck``): an undone fix must not stay green on the walk.
     """
 
     DEFAULT_CSS = """
@@ -62,8 +63,8 @@ class AuditScreen(Screen[list[str]]):
         self.current: dict[str, Target] = {}
         """Per record id, the current target as seen for that record's kind of actions."""
         self.skipped: str | None = None
-        self.undone_nodes: list[str] = []
-        """Nodes of the fixes undone while the viewer was open (the walk re-runs them on close)."""
+        self.undone: list[str] = []
+        """Fix ids undone while the viewer was open (the walk re-runs their checks on close)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="audit-path")
@@ -252,11 +253,16 @@ class AuditScreen(Screen[list[str]]):
         if not questions:
             self._undo(plan)
             return
+        # The same exact change again, as destructive, with the question as its summary: the dialog said
+        # "Apply fix: Also delete: …" over "Nothing to change" when it asked about deleting events.
+        shown = plan.as_plan()
         question = Plan(
             fix=plan.record.fix,
-            title=_("Also delete: {what}").format(what=questions[0]),
+            title=plan.title,
             risk=Risk.DESTRUCTIVE,
-            summary=questions[0],
+            summary=_("Also delete: {what}").format(what=questions[0]),
+            actions=shown.actions,
+            permissions=shown.permissions,
         )
 
         def decided(yes: bool | None) -> None:
@@ -275,8 +281,7 @@ class AuditScreen(Screen[list[str]]):
             self.app.call_from_thread(self._refused, str(exc))
             return
         if done.outcome == "undone":
-            if done.node:
-                self.undone_nodes.append(done.node)
+            self.undone.append(done.fix)
             self.app.call_from_thread(
                 self.notify, _("Undone: {fix}. Closing this viewer (esc) runs the checks again.").format(fix=done.fix)
             )
@@ -294,8 +299,28 @@ class AuditScreen(Screen[list[str]]):
         self.app.push_screen(RefusalModal(_("Undo refused"), message))
 
     def action_close(self) -> None:
-        """Back to where the viewer was opened from, with the nodes whose fixes were undone here."""
-        self.dismiss(list(self.undone_nodes))
+        """Back to where the viewer was opened from, with the fixes undone here."""
+        self.dismiss(list(self.undone))
+
+
+def nodes_to_recheck(walk: Walk, undone: list[str]) -> list[str]:
+    """Check nodes of this walk to run again after ``undone`` fixes: those that ran and offer one, then the current.
+
+    The current node comes last so the live table ends on it.
+    """
+    from tui.playbook.model import CheckNode
+
+    wanted = set(undone)
+    nodes = [
+        node_id
+        for node_id in walk.results
+        if node_id != walk.current
+        and isinstance(node := walk.playbook.nodes.get(node_id), CheckNode)
+        and any(ref.fix in wanted for ref in node.fixes)
+    ]
+    if undone and isinstance(walk.node, CheckNode):
+        nodes.append(walk.current)
+    return nodes
 
 
 def _short_time(iso: str) -> str:

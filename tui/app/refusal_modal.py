@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.syntax import Syntax
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -59,8 +60,11 @@ class RefusalModal(ModalScreen[None]):
             )
             with VerticalScroll(id="refusal-body"):
                 yield Static(Text(reason, style="bold"), id="refusal-reason")
-                if details:
-                    yield Static(Text(details), id="refusal-details")
+                if details:  # the three-way difference: unified diffs under their headings
+                    yield Static(
+                        Syntax(details, "diff", theme="ansi_dark", background_color="default", word_wrap=True),
+                        id="refusal-details",
+                    )
 
     def on_mount(self) -> None:
         self.query_one("#refusal-body", VerticalScroll).focus()

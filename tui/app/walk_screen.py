@@ -456,8 +456,7 @@ class WalkScreen(Screen[None]):
         node = self.walk.current
         outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=node, rerun=self._verify)
         self.session.record_fix(node, offered.ref.key, outcome)
-        self._status_line()
-        self.refresh_bindings()  # a fix applied at a diagnosis is no longer offered: drop its key from the footer
+        self.show_node()  # a fix applied (or with nothing to do) is no longer offered: not in the pane nor the footer
         self._report_fix(outcome)
         return outcome
 
@@ -510,12 +509,17 @@ class WalkScreen(Screen[None]):
 
         self.app.push_screen(AuditScreen(), self._after_audit)
 
-    def _after_audit(self, undone_nodes: list[str] | None) -> None:
-        """A fix undone in the viewer: run the current node's checks again, so no undone fix stays green."""
-        from tui.playbook.model import CheckNode
+    def _after_audit(self, undone: list[str] | None) -> None:
+        """Fixes undone in the viewer: run the checks they remedied again, so no undone fix stays green."""
+        if undone:
+            self._recheck(undone)
 
-        if undone_nodes and isinstance(self.walk.node, CheckNode):
-            self.run_checks()
+    @work(exclusive=True, exit_on_error=False, group="recheck", description="re-run checks after an undo")
+    async def _recheck(self, undone: list[str]) -> None:
+        from tui.app.audit_screen import nodes_to_recheck
+
+        for node_id in nodes_to_recheck(self.walk, undone):
+            await self.run_checks(node_id).wait()
 
     def action_logs(self) -> None:
         """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""
