@@ -101,7 +101,7 @@ class FixModal(ModalScreen[bool]):
         }
         &.-destructive > #dialog { border: thick $error; }
         &.-read_only > #dialog { border: thick $success 70%; }
-        #fix-title { text-style: bold; width: 1fr; height: 1; }
+        #fix-title { text-style: bold; width: 1fr; height: auto; max-height: 2; }
         #fix-meta { color: $text-muted; height: auto; max-height: 3; }
         #fix-plan { height: 1fr; border: round $primary 30%; padding: 0 1; }
         #fix-footer { height: auto; dock: bottom; }

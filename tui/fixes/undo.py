@@ -334,7 +334,7 @@ def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
     if merged is not None:  # the edits since touch none of the fix's lines: reverse only the fix, keep the rest
         from tui.fixes.base import file_change
 
-        kept = file_change(path, merged, f"undo: {change.description} (keeping the edits made since)")
+        kept = file_change(path, merged, f"{change.description} (keeping the edits made since)")
         plan.actions = [kept if a == change else a for a in plan.actions]
         plan.drift.append(f"{path.name} changed since the fix; the undo reverses only the fix's lines:\n{three_way}")
         return
