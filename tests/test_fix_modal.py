@@ -197,3 +197,22 @@ async def test_at_80_columns_the_title_and_why_a_prerequisite_comes_first_are_wh
         assert "at Is Transaction Search on?" not in text  # the reason replaces the node, not "at needed first by"
         assert "boundary agentcore-runtime-boundary of the execution role" in text
         assert _visible(app, "apply") and _visible(app, "cancel")
+
+
+async def test_end_shows_the_end_of_the_plan_and_unlocks_apply() -> None:
+    """End jumps to the end at once (in tmux under load an animated End was still half-way a second later)."""
+    app = ModalApp(merged_policy_plan())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, FixModal) and not modal.seen_all
+        await pilot.press("end")
+        await pilot.pause()
+        scroll = modal.query_one("#fix-plan")
+        assert scroll.scroll_y == scroll.max_scroll_y and modal.seen_all
+        await pilot.press("home")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.answer is True

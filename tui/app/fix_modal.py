@@ -125,6 +125,8 @@ class FixModal(ModalScreen[bool]):
         ),
         Binding("pagedown", "page(1)", N_("Page down"), show=False, id="fix.page_down", tooltip=N_("Scroll the plan")),
         Binding("pageup", "page(-1)", N_("Page up"), show=False, id="fix.page_up", tooltip=N_("Scroll the plan")),
+        Binding("end", "edge(1)", N_("End"), show=False, id="fix.end", tooltip=N_("Scroll the plan")),
+        Binding("home", "edge(-1)", N_("Home"), show=False, id="fix.home", tooltip=N_("Scroll the plan")),
     ]
 
     seen_all: reactive[bool] = reactive(False)
@@ -243,6 +245,15 @@ class FixModal(ModalScreen[bool]):
             scroll.scroll_page_down(animate=False)
         else:
             scroll.scroll_page_up(animate=False)
+        self.call_after_refresh(self._check_seen)
+
+    def action_edge(self, direction: int) -> None:
+        """Jump to the plan's end or start without animation (an animated End left Apply locked until it ended)."""
+        scroll = self.query_one("#fix-plan", VerticalScroll)
+        if direction > 0:
+            scroll.scroll_end(animate=False, immediate=True)
+        else:
+            scroll.scroll_home(animate=False, immediate=True)
         self.call_after_refresh(self._check_seen)
 
     @on(Button.Pressed, "#apply")
