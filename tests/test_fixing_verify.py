@@ -68,3 +68,19 @@ async def test_a_fix_at_a_diagnosis_is_verified_at_the_check_node_that_led_there
     assert outcome.info.applied
     assert outcome.verified_key == "test.file_ok" and outcome.verified is not None
     assert walk.results["config"]["test.file_ok"].status is Status.PASS
+
+
+async def test_an_undo_rechecks_the_node_that_led_to_the_diagnosis_it_was_applied_at(isolated: Path) -> None:
+    """Seen in tmux (boundary): undoing the boundary fix, offered only at its diagnosis, left the role check green."""
+    from tui.app.audit_screen import nodes_to_recheck
+
+    text = PLAYBOOK.replace(
+        "      - {fix: test.write_file, key: f, params:", "      - {fix: test.delete_file, key: f, params:"
+    )
+    walk = Walk(book(text), make_context(isolated), registry=make_registry())
+    await walk.run_node("config")
+    await walk.next_step()
+    assert walk.current == "broken"
+    assert nodes_to_recheck(walk, [("test.delete_file", "broken")]) == ["config"]
+    assert nodes_to_recheck(walk, [("test.write_file", "config")]) == ["config"]
+    assert nodes_to_recheck(walk, []) == []

@@ -33,11 +33,11 @@ OUTCOME_LABEL = {"applied": N_("applied"), "noop": N_("nothing to do"), "failed"
 COLUMNS = (N_("time"), N_("outcome"), N_("fix"), N_("target"), N_("node"), N_("principal"))
 
 
-class AuditScreen(Screen[list[str]]):
+class AuditScreen(Screen[list[tuple[str, str | None]]]):
     """Records from ``tui.fixes.audit.records()``, newest first; highlight one to see it in full.
 
-    Closes with the ids of the fixes undone here, so the walk below can re-run the checks they
-    remedied (``nodes_to_recheck``): an undone fix must not stay green on the walk.
+    Closes with the fixes undone here (fix id, node it was applied at), so the walk below can re-run
+    the checks they remedied (``nodes_to_recheck``): an undone fix must not stay green on the walk.
     """
 
     DEFAULT_CSS = """
@@ -63,8 +63,8 @@ class AuditScreen(Screen[list[str]]):
         self.current: dict[str, Target] = {}
         """Per record id, the current target as seen for that record's kind of actions."""
         self.skipped: str | None = None
-        self.undone: list[str] = []
-        """Fix ids undone while the viewer was open (the walk re-runs their checks on close)."""
+        self.undone: list[tuple[str, str | None]] = []
+        """(fix id, node) of each fix undone while the viewer was open (the walk re-runs their checks on close)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="audit-path")
@@ -281,7 +281,7 @@ class AuditScreen(Screen[list[str]]):
             self.app.call_from_thread(self._refused, str(exc))
             return
         if done.outcome == "undone":
-            self.undone.append(done.fix)
+            self.undone.append((done.fix, done.node))
             self.app.call_from_thread(
                 self.notify, _("Undone: {fix}. Closing this viewer (esc) runs the checks again.").format(fix=done.fix)
             )
@@ -303,20 +303,24 @@ class AuditScreen(Screen[list[str]]):
         self.dismiss(list(self.undone))
 
 
-def nodes_to_recheck(walk: Walk, undone: list[str]) -> list[str]:
-    """Check nodes of this walk to run again after ``undone`` fixes: those that ran and offer one, then the current.
+def nodes_to_recheck(walk: Walk, undone: list[tuple[str, str | None]]) -> list[str]:
+    """Check nodes of this walk to run again after ``undone`` fixes (fix id, node it was applied at).
 
-    The current node comes last so the live table ends on it.
+    Those that ran and offer one of the fixes, the check node the walk left for a diagnosis a fix was
+    applied at (a boundary fix is offered only there), then the current node, last so the live table
+    ends on it.
     """
     from tui.playbook.model import CheckNode
 
-    wanted = set(undone)
+    fixes = {fix for fix, _node in undone}
+    at = {node for _fix, node in undone if node}
+    came_from = {step.node for step in walk.history if step.target in at}
     nodes = [
         node_id
         for node_id in walk.results
         if node_id != walk.current
         and isinstance(node := walk.playbook.nodes.get(node_id), CheckNode)
-        and any(ref.fix in wanted for ref in node.fixes)
+        and (node_id in came_from or node_id in at or any(ref.fix in fixes for ref in node.fixes))
     ]
     if undone and isinstance(walk.node, CheckNode):
         nodes.append(walk.current)

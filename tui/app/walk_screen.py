@@ -509,13 +509,13 @@ class WalkScreen(Screen[None]):
 
         self.app.push_screen(AuditScreen(), self._after_audit)
 
-    def _after_audit(self, undone: list[str] | None) -> None:
+    def _after_audit(self, undone: list[tuple[str, str | None]] | None) -> None:
         """Fixes undone in the viewer: run the checks they remedied again, so no undone fix stays green."""
         if undone:
             self._recheck(undone)
 
     @work(exclusive=True, exit_on_error=False, group="recheck", description="re-run checks after an undo")
-    async def _recheck(self, undone: list[str]) -> None:
+    async def _recheck(self, undone: list[tuple[str, str | None]]) -> None:
         from tui.app.audit_screen import nodes_to_recheck
 
         for node_id in nodes_to_recheck(self.walk, undone):
