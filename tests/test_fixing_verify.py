@@ -84,3 +84,16 @@ async def test_an_undo_rechecks_the_node_that_led_to_the_diagnosis_it_was_applie
     assert nodes_to_recheck(walk, [("test.delete_file", "broken")]) == ["config"]
     assert nodes_to_recheck(walk, [("test.write_file", "config")]) == ["config"]
     assert nodes_to_recheck(walk, []) == []
+
+
+async def test_an_undone_fix_is_offered_again_at_its_diagnosis(isolated: Path) -> None:
+    """Seen in tmux (boundary): after the undo the role check was red again but `w` was no longer offered."""
+    from tui.app.audit_screen import forget_settled
+
+    walk = Walk(book(PLAYBOOK), make_context(isolated), registry=make_registry())
+    await walk.run_node("config")
+    await walk.next_step()
+    outcome = await run_fix(walk.offered_fixes()[0].ref, walk, _yes, node="broken")
+    assert outcome.info.applied and walk.offered_fixes() == []
+    forget_settled(walk, [("test.write_file", "broken")])
+    assert [o.ref.key for o in walk.offered_fixes()] == ["f"]

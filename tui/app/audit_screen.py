@@ -327,6 +327,15 @@ def nodes_to_recheck(walk: Walk, undone: list[tuple[str, str | None]]) -> list[s
     return nodes
 
 
+def forget_settled(walk: Walk, undone: list[tuple[str, str | None]]) -> None:
+    """Offer ``undone`` fixes again wherever the walk had settled them (a diagnosis offers its fix only while
+    unsettled, and no re-run of its own clears that)."""
+    import json
+
+    fixes = {fix for fix, _node in undone}
+    walk.settled -= {key for key in walk.settled if json.loads(key)[0] in fixes}
+
+
 def _short_time(iso: str) -> str:
     """``2026-12-01T18:17:20+00:00`` as ``12-01 18:17:20`` (UTC; the record below has the full time)."""
     date, _sep, rest = iso.partition("T")

@@ -516,10 +516,12 @@ class WalkScreen(Screen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="recheck", description="re-run checks after an undo")
     async def _recheck(self, undone: list[tuple[str, str | None]]) -> None:
-        from tui.app.audit_screen import nodes_to_recheck
+        from tui.app.audit_screen import forget_settled, nodes_to_recheck
 
+        forget_settled(self.walk, undone)
         for node_id in nodes_to_recheck(self.walk, undone):
             await self.run_checks(node_id).wait()
+        self.show_node()  # at a diagnosis nothing re-ran: its fix keys are back all the same
 
     def action_logs(self) -> None:
         """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""
