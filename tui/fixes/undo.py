@@ -160,7 +160,8 @@ def check_target(record: AuditRecord, target: Target, context: Any) -> None:
         if target.sandbox:
             raise UndoRefused(
                 f"record {record.id} belongs to demo sandbox {target.sandbox}, not to your own target: "
-                "undo it from that demo's shell (`eval $(agentcore-triage demo --print-env)`), or not at all"
+                "undo it in that demo (its TUI, or a shell with the `demo --print-env` lines it printed) while it "
+                "runs; a new demo is another sandbox, and a stopped one is gone with its changes"
             )
         raise UndoRefused(
             f"record {record.id} belongs to {target.label()}, not to this demo sandbox: "
