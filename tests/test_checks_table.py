@@ -34,3 +34,21 @@ async def test_cursor_goes_to_the_first_failing_check() -> None:
         table.update_row(_row("a.pass", Status.ERROR))
         await pilot.pause()
         assert table.highlighted_key == "b.warn"  # the user moved: the cursor stays where they put it
+
+
+class NarrowApp(App[None]):
+    def compose(self) -> ComposeResult:
+        table = ChecksTable(id="checks")
+        table.styles.width = 49  # the walk's table at 80x24 (the path tree takes the rest)
+        yield table
+
+
+async def test_the_time_column_fits_beside_a_long_check_id() -> None:
+    """Seen at 80x24 (project node): project.otel_instrument_installed pushed the time column off the edge."""
+    app = NarrowApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.query_one(ChecksTable)
+        table.set_rows([_row("project.otel_instrument_installed", Status.FAIL), _row("have-project", Status.PASS)])
+        await pilot.pause()
+        used = sum(column.get_render_width(table) for column in table.columns.values())
+        assert used <= table.scrollable_content_region.width

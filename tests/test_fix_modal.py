@@ -5,8 +5,10 @@ merged IAM inline policy."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
+from test_app_support import screen_text
 from textual.app import App
 from textual.widgets import Button
 
@@ -166,3 +168,51 @@ async def test_a_small_plan_is_applyable_at_once_and_the_mouse_click_applies() -
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_merged_policy(snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
     assert snap_compare(ModalApp(merged_policy_plan()), terminal_size=size)
+
+
+class NeededByApp(App[None]):
+    def __init__(self, plan: Plan, needed_by: str) -> None:
+        super().__init__()
+        self.plan, self.needed_by = plan, needed_by
+
+    def on_mount(self) -> None:
+        self.push_screen(FixModal(self.plan, node_title="Is Transaction Search on?", needed_by=self.needed_by))
+
+
+async def test_at_80_columns_the_title_and_why_a_prerequisite_comes_first_are_whole() -> None:
+    """Seen at 80x24: "at needed first by:" cut at the edge (pressing t opened another fix with no reason shown),
+    and "Allow the runtime's actions in boundary" without the boundary's name."""
+    plan = Plan(
+        fix="logs.xray_resource_policy",
+        title="Allow the runtime's actions in boundary agentcore-runtime-boundary of the execution role",
+        risk=Risk.MUTATING,
+        summary="put policy",
+        actions=[ApiCall(service="logs", operation="put_resource_policy", params={"policyName": "p"})],
+    )
+    app = NeededByApp(plan, "Switch the trace segment destination to CloudWatchLogs")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        text = re.sub(r"[█▀▄\s]+", " ", screen_text(app))  # the dialog's lines joined, its border left out
+        assert "needed first by: Switch the trace segment destination to CloudWatchLogs" in text
+        assert "at Is Transaction Search on?" not in text  # the reason replaces the node, not "at needed first by"
+        assert "boundary agentcore-runtime-boundary of the execution role" in text
+        assert _visible(app, "apply") and _visible(app, "cancel")
+
+
+async def test_end_shows_the_end_of_the_plan_and_unlocks_apply() -> None:
+    """End jumps to the end at once (in tmux under load an animated End was still half-way a second later)."""
+    app = ModalApp(merged_policy_plan())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, FixModal) and not modal.seen_all
+        await pilot.press("end")
+        await pilot.pause()
+        scroll = modal.query_one("#fix-plan")
+        assert scroll.scroll_y == scroll.max_scroll_y and modal.seen_all
+        await pilot.press("home")
+        await pilot.pause()
+        assert scroll.scroll_y == 0
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.answer is True

@@ -165,6 +165,8 @@ def test_an_edit_to_the_role_policy_between_fix_and_undo_survives(seeded_aws):
     assert done.outcome == "undone", done.error
     left = iam.get_role_policy(RoleName=info.role_name, PolicyName="agentcore-triage-logs")["PolicyDocument"]
     assert left["Statement"] == [theirs]
+    # Seen in the dialog: "permissions: none beyond file access" over an IAM call
+    assert plan.as_plan().permissions == ["iam:PutRolePolicy"]
 
 
 def test_an_edited_statement_of_the_fix_refuses_with_a_three_way_diff(seeded_aws):
@@ -356,3 +358,37 @@ def test_the_undo_dialog_never_says_cannot_be_undone(tmp_path: Path):
     record = apply_plan(plan_fix("project.otel_distro", {"dir": str(project)}, ctx, {}), ctx)
     plan = undo_plan(record, ctx).as_plan()
     assert plan.title.startswith("Undo:") and plan.actions and "aws-opentelemetry-distro" in plan.preview()
+
+
+def test_an_edit_away_from_the_fixs_lines_is_kept_by_the_undo(tmp_path: Path):
+    """Seen in tmux: undoing the mcp pin was refused because the distro fix (and a colleague) added lines at the end."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "requirements.txt").write_text("mcp\nboto3\nhttpx\n")
+    ctx = Context(project=str(project))
+    record = apply_plan(plan_fix("project.otel_distro", {"dir": str(project)}, ctx, {}), ctx)
+    fixed = (project / "requirements.txt").read_text()
+    assert fixed.endswith("aws-opentelemetry-distro>=0.10.0\n")
+    (project / "requirements.txt").write_text(fixed.replace("mcp\n", "mcp>=2.3,<3\n"))  # their edit, far away
+    plan = undo_plan(record, ctx)
+    assert plan.drift and "reverses only the fix's lines" in plan.drift[0]
+    assert plan.as_plan().permissions == [f"write {(project / 'requirements.txt').resolve()}"]
+    done, _ = undo_record(record.id, ctx, confirmed=plan)
+    assert done.outcome == "undone", done.error
+    assert (project / "requirements.txt").read_text() == "mcp>=2.3,<3\nboto3\nhttpx\n"  # theirs kept, the fix's gone
+
+
+@pytest.mark.parametrize(
+    ("now", "merged"),
+    [
+        ("a\nB\nc\nd\n+\n", "a\nB\nc\nd\n"),  # their edit two lines away from the fix's: both kept
+        ("a\nb\nc\nD\n+\n", None),  # the line right before the fix's: adjacent, refused
+        ("a\nb\nc\nd\n+\nmore\n", None),  # a line right after it: refused
+        ("a\nb\nc\nd\n+changed\n", None),  # the fix's own line edited: refused
+        ("a\nb\nc\nd\n", None),  # already reverted by hand: not merged (undo_plan says "nothing to undo")
+    ],
+)
+def test_merge_undo_keeps_only_edits_that_do_not_touch_the_fix(now: str, merged: str | None):
+    from tui.fixes.undo import merge_undo
+
+    assert merge_undo("a\nb\nc\nd\n", "a\nb\nc\nd\n+\n", now) == merged

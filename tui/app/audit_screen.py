@@ -23,6 +23,7 @@ from tui.app.footer import LocalizedFooter
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
+    from tui.engine.walk import Walk
     from tui.fixes.audit import AuditRecord, Target
     from tui.fixes.undo import UndoPlan
 
@@ -32,8 +33,12 @@ OUTCOME_LABEL = {"applied": N_("applied"), "noop": N_("nothing to do"), "failed"
 COLUMNS = (N_("time"), N_("outcome"), N_("fix"), N_("target"), N_("node"), N_("principal"))
 
 
-class AuditScreen(Screen[None]):
-    """Records from ``tui.fixes.audit.records()``, newest first; highlight one to see it in full."""
+class AuditScreen(Screen[list[tuple[str, str | None]]]):
+    """Records from ``tui.fixes.audit.records()``, newest first; highlight one to see it in full.
+
+    Closes with the fixes undone here (fix id, node it was applied at), so the walk below can re-run
+    the checks they remedied (``nodes_to_recheck``): an undone fix must not stay green on the walk.
+    """
 
     DEFAULT_CSS = """
     AuditScreen {
@@ -58,6 +63,8 @@ class AuditScreen(Screen[None]):
         self.current: dict[str, Target] = {}
         """Per record id, the current target as seen for that record's kind of actions."""
         self.skipped: str | None = None
+        self.undone: list[tuple[str, str | None]] = []
+        """(fix id, node) of each fix undone while the viewer was open (the walk re-runs their checks on close)."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="audit-path")
@@ -107,13 +114,13 @@ class AuditScreen(Screen[None]):
             other = not self._is_current(r)
             dim = "dim" if other else ""
             table.add_row(
-                Text(r.time, style=dim),
+                Text(_short_time(r.time), style=dim),
                 Text(
                     _(OUTCOME_LABEL.get(r.outcome, r.outcome)),
                     style="dim" if other else OUTCOME_STYLE.get(r.outcome, ""),
                 ),
                 Text(r.fix, style=dim),
-                Text(r.target.label() if r.target else _("(not recorded)"), style=dim),
+                Text(r.target.short_label() if r.target else _("(not recorded)"), style=dim),
                 Text(r.node or "", style=dim),
                 Text(r.principal, style=dim),
                 key=r.id,
@@ -220,7 +227,7 @@ class AuditScreen(Screen[None]):
         try:
             plan = undo_plan(record, self.app.context)  # type: ignore[attr-defined]
         except FixError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=15)
+            self.app.call_from_thread(self._refused, str(exc))
             return
         self.app.call_from_thread(self._confirm_undo, plan)
 
@@ -246,11 +253,16 @@ class AuditScreen(Screen[None]):
         if not questions:
             self._undo(plan)
             return
+        # The same exact change again, as destructive, with the question as its summary: the dialog said
+        # "Apply fix: Also delete: …" over "Nothing to change" when it asked about deleting events.
+        shown = plan.as_plan()
         question = Plan(
             fix=plan.record.fix,
-            title=_("Also delete: {what}").format(what=questions[0]),
+            title=plan.title,
             risk=Risk.DESTRUCTIVE,
-            summary=questions[0],
+            summary=_("Also delete: {what}").format(what=questions[0]),
+            actions=shown.actions,
+            permissions=shown.permissions,
         )
 
         def decided(yes: bool | None) -> None:
@@ -266,16 +278,65 @@ class AuditScreen(Screen[None]):
         try:
             done, _record = undo_record(plan.record.id, self.app.context, confirmed=plan)  # type: ignore[attr-defined]
         except FixError as exc:
-            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            self.app.call_from_thread(self._refused, str(exc))
             return
         if done.outcome == "undone":
+            self.undone.append((done.fix, done.node))
             self.app.call_from_thread(
-                self.notify, _("Undone: {fix}. Re-run the node's checks (r) to see the effect.").format(fix=done.fix)
+                self.notify, _("Undone: {fix}. Closing this viewer (esc) runs the checks again.").format(fix=done.fix)
             )
         else:
-            self.app.call_from_thread(self.notify, _("Undo failed: {error}").format(error=done.error), severity="error")
+            self.app.call_from_thread(self._refused, _("Undo failed: {error}").format(error=done.error))
         self.app.call_from_thread(self.action_reload)
 
+    def _refused(self, message: str) -> None:
+        """One line as a notification; a reason with details (a three-way difference) in a scrollable dialog."""
+        if "\n" not in message:
+            self.notify(message, severity="error", timeout=15)
+            return
+        from tui.app.refusal_modal import RefusalModal
+
+        self.app.push_screen(RefusalModal(_("Undo refused"), message))
+
     def action_close(self) -> None:
-        """Back to where the viewer was opened from."""
-        self.dismiss(None)
+        """Back to where the viewer was opened from, with the fixes undone here."""
+        self.dismiss(list(self.undone))
+
+
+def nodes_to_recheck(walk: Walk, undone: list[tuple[str, str | None]]) -> list[str]:
+    """Check nodes of this walk to run again after ``undone`` fixes (fix id, node it was applied at).
+
+    Those that ran and offer one of the fixes, the check node the walk left for a diagnosis a fix was
+    applied at (a boundary fix is offered only there), then the current node, last so the live table
+    ends on it.
+    """
+    from tui.playbook.model import CheckNode
+
+    fixes = {fix for fix, _node in undone}
+    at = {node for _fix, node in undone if node}
+    came_from = {step.node for step in walk.history if step.target in at}
+    nodes = [
+        node_id
+        for node_id in walk.results
+        if node_id != walk.current
+        and isinstance(node := walk.playbook.nodes.get(node_id), CheckNode)
+        and (node_id in came_from or node_id in at or any(ref.fix in fixes for ref in node.fixes))
+    ]
+    if undone and isinstance(walk.node, CheckNode):
+        nodes.append(walk.current)
+    return nodes
+
+
+def forget_settled(walk: Walk, undone: list[tuple[str, str | None]]) -> None:
+    """Offer ``undone`` fixes again wherever the walk had settled them (a diagnosis offers its fix only while
+    unsettled, and no re-run of its own clears that)."""
+    import json
+
+    fixes = {fix for fix, _node in undone}
+    walk.settled -= {key for key in walk.settled if json.loads(key)[0] in fixes}
+
+
+def _short_time(iso: str) -> str:
+    """``2026-12-01T18:17:20+00:00`` as ``12-01 18:17:20`` (UTC; the record below has the full time)."""
+    date, _sep, rest = iso.partition("T")
+    return f"{date[5:]} {rest[:8]}" if rest else iso

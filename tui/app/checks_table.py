@@ -90,6 +90,9 @@ class ChecksTable(DataTable[Text]):
         check_w = min(max((len(r.key) for r in self.rows_by_key.values()), default=10), 26)
         check_w = max(check_w, cell_len(self.heading("check")))
         time_w = 6
+        # Keep 12 columns for the summary by cutting long check ids (ellipsized), so the time column stays on
+        # screen: at 80x24 project.otel_instrument_installed pushed it off the edge ("t", "0").
+        check_w = max(min(check_w, total - 1 - time_w - 12), 8)
         summary_w = max(total - 1 - check_w - time_w, 12)
         return (1, check_w, summary_w, time_w)
 

@@ -101,8 +101,8 @@ class FixModal(ModalScreen[bool]):
         }
         &.-destructive > #dialog { border: thick $error; }
         &.-read_only > #dialog { border: thick $success 70%; }
-        #fix-title { text-style: bold; width: 1fr; height: 1; }
-        #fix-meta { color: $text-muted; height: 1; }
+        #fix-title { text-style: bold; width: 1fr; height: auto; max-height: 2; }
+        #fix-meta { color: $text-muted; height: auto; max-height: 3; }
         #fix-plan { height: 1fr; border: round $primary 30%; padding: 0 1; }
         #fix-footer { height: auto; dock: bottom; }
         #fix-hint { color: $text-muted; width: 1fr; height: 1; }
@@ -125,30 +125,38 @@ class FixModal(ModalScreen[bool]):
         ),
         Binding("pagedown", "page(1)", N_("Page down"), show=False, id="fix.page_down", tooltip=N_("Scroll the plan")),
         Binding("pageup", "page(-1)", N_("Page up"), show=False, id="fix.page_up", tooltip=N_("Scroll the plan")),
+        Binding("end", "edge(1)", N_("End"), show=False, id="fix.end", tooltip=N_("Scroll the plan")),
+        Binding("home", "edge(-1)", N_("Home"), show=False, id="fix.home", tooltip=N_("Scroll the plan")),
     ]
 
     seen_all: reactive[bool] = reactive(False)
     """True once every line of the plan has been on screen; Apply is possible only then."""
 
-    def __init__(self, plan: Plan, *, node_title: str = "") -> None:
+    def __init__(self, plan: Plan, *, node_title: str = "", needed_by: str = "") -> None:
         super().__init__(classes=f"-{plan.risk.value}")
         self.plan = plan
         """The plan shown; applying executes exactly this."""
         self.node_title = node_title
+        self.needed_by = needed_by
+        """The title of the fix the user asked for, when this plan is its prerequisite (shown as the reason)."""
         self._layout_retries = 0
 
     def compose(self) -> ComposeResult:
         plan = self.plan
         risk = plan.risk.value
         with Vertical(id="dialog"):
-            yield Label(_("Apply fix: {title}").format(title=_(plan.title)), id="fix-title", markup=False)
+            # An undo's title already says what it is ("Undo: …"); "Apply fix: Undo: …" read as applying the fix.
+            title = _(plan.title) if is_undo(plan) else _("Apply fix: {title}").format(title=_(plan.title))
+            yield Label(title, id="fix-title", markup=False)
             meta = Text.assemble(
                 (_("risk") + " ", "dim"),
                 (icons.label(icons.RISK_LABEL, risk), icons.RISK_STYLE.get(risk, "yellow")),
                 ("  ·  ", "dim"),
                 (plan.fix, "italic"),
             )
-            if self.node_title:
+            if self.needed_by:  # the user pressed another fix's key: say why this one comes first
+                meta.append("  ·  " + _("needed first by: {title}").format(title=self.needed_by), "bold")
+            elif self.node_title:
                 meta.append("  ·  " + _("at {node}").format(node=self.node_title), "dim")
             yield Static(meta, id="fix-meta")
             with Vertical(id="fix-footer"):
@@ -237,6 +245,15 @@ class FixModal(ModalScreen[bool]):
             scroll.scroll_page_down(animate=False)
         else:
             scroll.scroll_page_up(animate=False)
+        self.call_after_refresh(self._check_seen)
+
+    def action_edge(self, direction: int) -> None:
+        """Jump to the plan's end or start without animation (an animated End left Apply locked until it ended)."""
+        scroll = self.query_one("#fix-plan", VerticalScroll)
+        if direction > 0:
+            scroll.scroll_end(animate=False, immediate=True)
+        else:
+            scroll.scroll_home(animate=False, immediate=True)
         self.call_after_refresh(self._check_seen)
 
     @on(Button.Pressed, "#apply")

@@ -3,6 +3,8 @@ audit log (``a``), logs (``L``), and the start screen to change the target (``T`
 
 from __future__ import annotations
 
+from textual import work
+
 from tui.app.walk_checks import RunningChecks
 from tui.i18n import _, ngettext
 
@@ -45,7 +47,21 @@ class OtherScreenKeys(RunningChecks):
         """The audit-log viewer (a)."""
         from tui.app.audit_screen import AuditScreen
 
-        self.app.push_screen(AuditScreen())
+        self.app.push_screen(AuditScreen(), self._after_audit)
+
+    def _after_audit(self, undone: list[tuple[str, str | None]] | None) -> None:
+        """Fixes undone in the viewer: run the checks they remedied again, so no undone fix stays green."""
+        if undone:
+            self._recheck(undone)
+
+    @work(exclusive=True, exit_on_error=False, group="recheck", description="re-run checks after an undo")
+    async def _recheck(self, undone: list[tuple[str, str | None]]) -> None:
+        from tui.app.audit_screen import forget_settled, nodes_to_recheck
+
+        forget_settled(self.walk, undone)
+        for node_id in nodes_to_recheck(self.walk, undone):
+            await self.run_checks(node_id).wait()
+        self.show_node()  # at a diagnosis nothing re-ran: its fix keys are back all the same
 
     def action_logs(self) -> None:
         """The runtime's logs grouped by the node that explains them (L); enter jumps to that node."""

@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 
-from tui.app.status_line import StatusLine
 from tui.app.walk_checks import RunningChecks
 from tui.i18n import _
 
@@ -37,7 +36,7 @@ class FixKeys(RunningChecks):
         node = self.walk.current
         outcome = await run_fix(offered.ref, self.walk, self._confirm_fix, node=node, rerun=self._verify)
         self.session.record_fix(node, offered.ref.key, outcome)
-        self.query_one(StatusLine).show_walk(self.walk, len(self.session.fixes))
+        self.show_node()  # a fix applied (or with nothing to do) is no longer offered: not in the pane nor the footer
         self._report_fix(outcome)
         return outcome
 
@@ -45,11 +44,9 @@ class FixKeys(RunningChecks):
         """The fix modal: the exact change, then Apply or Cancel."""
         from tui.app.fix_modal import FixModal
 
-        if request.needed_by is not None:
-            title = _("needed first by: {title}").format(title=_(request.needed_by.title))
-        else:
-            title = self.walk.playbook.nodes[request.node or self.walk.current].title
-        confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title))
+        title = self.walk.playbook.nodes[request.node or self.walk.current].title
+        needed_by = _(request.needed_by.title) if request.needed_by is not None else ""
+        confirmed: bool = await self.app.push_screen_wait(FixModal(request.plan, node_title=title, needed_by=needed_by))
         return confirmed
 
     async def _verify(self, node_id: str) -> None:

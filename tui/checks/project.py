@@ -163,7 +163,10 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
         )
     if scan.requirement("fastmcp") and era == "v1":
         return warned(
-            _("requirements.txt also lists `fastmcp`, a different framework the code does not use"), evidence=evidence
+            _("requirements.txt also lists `fastmcp`, a different framework the code does not use"),
+            evidence=evidence,
+            remediation="Remove `fastmcp` from requirements.txt unless something else imports it.",
+            withheld_fixes={"project.pin_mcp": "the mcp pin is right already; only `fastmcp` is extra"},
         )
     return passed(
         _("{requirement} matches the {api} API").format(requirement=f"`{req.text.strip()}`", api=evidence["code_api"]),

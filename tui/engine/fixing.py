@@ -169,16 +169,48 @@ async def run_fix(
     await _confirm_and_apply(info, FixRequest(plan, node), state, confirm, outcome)
     if not info.applied:
         return outcome
-    state.settled.add(fix_key(ref, state.values()))
-    target = state.playbook.nodes.get(node) if node else None
-    if ref.verify and node is not None and isinstance(target, CheckNode):
+    key = fix_key(ref, state.values())
+    state.settled.add(key)
+    verify_node, verify_ref = _verification(ref, key, node, state)
+    if ref.verify and verify_node is not None:
+        target = state.playbook.nodes[verify_node]
+        assert isinstance(target, CheckNode)
+        failing = [k for k, r in state.results.get(verify_node, {}).items() if r.is_problem]
         try:
-            await (rerun or state.run_node)(node)
+            await (rerun or state.run_node)(verify_node)
         except Exception:  # noqa: BLE001 - cancelled or failed verification: the fix stays applied, unverified
             return outcome
-        outcome.verified_key = target.remedies(ref)
-        outcome.verified = state.results.get(node, {}).get(outcome.verified_key)
+        # The re-run offers the node's fixes again; this one did its part (a check that still warns, e.g.
+        # a destination still PENDING, would otherwise offer a fix whose plan is "nothing to do").
+        state.settled.add(fix_key(ref, state.values()))
+        verified_key = target.remedies(verify_ref) if verify_ref is not None else next(iter(failing), None)
+        outcome.verified_key = verified_key
+        outcome.verified = state.results.get(verify_node, {}).get(verified_key) if verified_key else None
     return outcome
+
+
+def _verification(ref: FixRef, key: str, node: str | None, state: RunState) -> tuple[str | None, FixRef | None]:
+    """The check node to re-run after ``ref`` was applied at ``node`` (and its ref for the same change, if any).
+
+    At a check node, that node. At a diagnosis (which has no checks), the check node that led there
+    and offers the same change (same fix, same parameters): its failing check is what the fix remedies,
+    so the user sees it turn green instead of a stale failure on the path. A fix only the diagnosis
+    offers (a permissions boundary) re-runs the check node the walk came from.
+    """
+    target = state.playbook.nodes.get(node) if node else None
+    if isinstance(target, CheckNode):
+        return node, ref
+    values = state.values()
+    for node_id in reversed(list(state.results)):  # the most recently run first
+        candidate = state.playbook.nodes.get(node_id)
+        if isinstance(candidate, CheckNode):
+            for other in candidate.fixes:
+                if fix_key(other, values) == key:
+                    return node_id, other
+    for step in reversed(getattr(state, "history", [])):  # a walk: the step into this diagnosis
+        if step.target == node and isinstance(state.playbook.nodes.get(step.node), CheckNode):
+            return step.node, None
+    return None, None
 
 
 def _info(fix_id: str, state: RunState) -> FixInfo:

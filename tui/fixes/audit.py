@@ -80,6 +80,14 @@ class Target(BaseModel):
             parts.append(self.project)
         return " · ".join(parts) or "-"
 
+    def short_label(self) -> str:
+        """The target in a narrow column: a sandbox's id says it all; else the account, else the project."""
+        if self.sandbox:
+            return f"sandbox {self.sandbox}"
+        if self.account or self.region:
+            return self.aws_label()
+        return self.project or "-"
+
 
 class AuditRecord(BaseModel):
     """One applied or undone fix."""

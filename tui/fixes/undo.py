@@ -84,12 +84,20 @@ class UndoPlan(BaseModel):
             risk=Risk(risk),
             summary=_("reverses audit record {id} ({time})").format(id=self.record.id, time=self.record.time),
             actions=list(self.actions),
+            permissions=[_permission(a) for a in self.actions],
             notes=[
                 *self.notes,
                 *self.drift,
                 *(_("asks separately: {question}").format(question=q) for q in self.questions),
             ],
         )
+
+
+def _permission(action: Action) -> str:
+    """What an undo action needs, in the terms the fix dialog shows (``iam:DeleteRolePolicy``, ``write PATH``)."""
+    if isinstance(action, FileChange):
+        return _("write {path}").format(path=action.path)
+    return f"{action.service}:{''.join(part.capitalize() for part in action.operation.split('_'))}"
 
 
 # ---------------------------------------------------------------------------- choosing a record
@@ -172,8 +180,9 @@ def check_target(record: AuditRecord, target: Target, context: Any) -> None:
         if target.sandbox:
             raise UndoRefused(
                 _(
-                    "record {id} belongs to demo sandbox {sandbox}, not to your own target: undo it from that "
-                    "demo's shell (`eval $(agentcore-triage demo --print-env)`), or not at all"
+                    "record {id} belongs to demo sandbox {sandbox}, not to your own target: undo it in that demo (its "
+                    "TUI, or a shell with the `demo --print-env` lines it printed) while it runs; a new demo is another "
+                    "sandbox, and a stopped one is gone with its changes"
                 ).format(id=record.id, sandbox=target.sandbox)
             )
         raise UndoRefused(
@@ -390,6 +399,17 @@ def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
             + f"\n{three_way}",
             drift=True,
         )
+    merged = merge_undo(change.after, fix_left, current)
+    if merged is not None:  # the edits since touch none of the fix's lines: reverse only the fix, keep the rest
+        from tui.fixes.base import file_change
+
+        kept = file_change(path, merged, _("{change} (keeping the edits made since)").format(change=change.description))
+        plan.actions = [kept if a == change else a for a in plan.actions]
+        plan.drift.append(
+            _("{file} changed since the fix; the undo reverses only the fix's lines:").format(file=path.name)
+            + f"\n{three_way}"
+        )
+        return
     raise UndoRefused(
         _(
             "record {id}: {path} changed since the fix (someone edited it): the undo would lose that edit, so it is "
@@ -398,6 +418,35 @@ def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
         + f"\n{three_way}",
         drift=True,
     )
+
+
+def merge_undo(before: str | None, fix_left: str | None, now: str | None) -> str | None:
+    """``now`` with the fix's change (``before`` → ``fix_left``) reversed, or None when that is not clean.
+
+    A line-based three-way merge with ``fix_left`` as the common base: the undo's hunks (``fix_left`` →
+    ``before``) and the later edits (``fix_left`` → ``now``) must not overlap or even touch (adjacent hunks
+    could be one edit); then both apply and nobody's lines are lost. Anything else returns None (refused).
+    """
+    if before is None or fix_left is None or now is None:
+        return None  # a file created or deleted by the fix or since: nothing line-based to merge
+    base = fix_left.splitlines(keepends=True)
+    ours = difflib.SequenceMatcher(None, base, before.splitlines(keepends=True), autojunk=False)
+    theirs = difflib.SequenceMatcher(None, base, now.splitlines(keepends=True), autojunk=False)
+    undo_hunks = [op for op in ours.get_opcodes() if op[0] != "equal"]
+    their_hunks = [op for op in theirs.get_opcodes() if op[0] != "equal"]
+    for _tag, i1, i2, _j1, _j2 in undo_hunks:
+        for _ttag, k1, k2, _l1, _l2 in their_hunks:
+            if i1 <= k2 and k1 <= i2:
+                return None
+    edits = [(i1, i2, before.splitlines(keepends=True)[j1:j2]) for _t, i1, i2, j1, j2 in undo_hunks]
+    edits += [(k1, k2, now.splitlines(keepends=True)[l1:l2]) for _t, k1, k2, l1, l2 in their_hunks]
+    out: list[str] = []
+    at = 0
+    for i1, i2, lines in sorted(edits, key=lambda e: (e[0], e[1])):
+        out += base[at:i1] + lines
+        at = i2
+    out += base[at:]
+    return "".join(out)
 
 
 def _three_way(name: str, before: str | None, fix_left: str | None, now: str | None) -> str:
