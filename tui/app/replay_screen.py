@@ -155,7 +155,7 @@ def runs_markdown(node: str, runs: list[dict[str, Any]]) -> str:
     out = ["# " + _("Runs of {node} in the recorded session").format(node=f"`{node}`"), ""]
     if len(runs) > 1:
         out += [_("The walk shows the last run; earlier ones are what the user saw before."), ""]
-    heading = f"| {_('check')} | {_('status')} | {_('summary')} |"
+    heading = "| " + " | ".join((_("check"), _("status"), _("summary"))) + " |"
     for n, run in enumerate(runs, 1):
         out += ["## " + _("Run {n}").format(n=n), "", heading, "|---|---|---|"]
         for key, result in run.get("results", {}).items():

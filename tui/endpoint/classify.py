@@ -193,7 +193,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
     if status == 405:
         return Cause(
             "method",
-            f"HTTP 405 Method Not Allowed ({probe.headers.get('allow') or _('no Allow header')})",
+            "HTTP 405 Method Not Allowed ({allow})".format(allow=probe.headers.get("allow") or _("no Allow header")),
             _(
                 "MCP Streamable HTTP takes POST at the MCP path; check the URL points at the MCP endpoint, not a page or "
                 "health route."

@@ -87,21 +87,22 @@ def decide(node: CheckNode, results: Mapping[str, CheckResult], facts: Mapping[s
             if cond.check and cond.check in results:
                 reason += f" ({results[cond.check].summary})"
             return cond.goto, reason
-    return node.default, "no condition matched" + _outcomes(results)
+    return node.default, _("no condition matched") + _outcomes(results)
 
 
 def _outcomes(results: Mapping[str, CheckResult]) -> str:
     """What the checks said, without over-claiming: "every check passed" only when every one did."""
-    problems = [
-        f"{k}: {'could not run' if r.could_not_run else r.status.value}" for k, r in results.items() if r.is_problem
-    ]
+    cannot = _("could not run")
+    problems = [f"{k}: {cannot if r.could_not_run else r.status.value}" for k, r in results.items() if r.is_problem]
     if problems:
         return f" ({', '.join(problems)})"
     if all(r.status is Status.PASS for r in results.values()):
-        return "; every check passed"
+        return _("; every check passed")
     passed = sum(1 for r in results.values() if r.status is Status.PASS)
     skipped = [k for k, r in results.items() if r.status is Status.SKIP]
-    return f"; {passed} passed, {len(skipped)} did not apply ({', '.join(skipped)})"
+    return _("; {passed} passed, {count} did not apply ({checks})").format(
+        passed=passed, count=len(skipped), checks=", ".join(skipped)
+    )
 
 
 def answer_reason(choice: Choice) -> str:
@@ -258,10 +259,10 @@ class Walk(RunState):
                 await self.run_node()
             target = self.way_on()
             if target is not None and target in self.path and isinstance(self.playbook.nodes[target], CheckNode):
-                return (
-                    f"stopped: {self.current} leads back to {target}, which already ran in this walk "
-                    f"(the playbook loops; re-run it after a change)"
-                )
+                return _(
+                    "stopped: {node} leads back to {target}, which already ran in this walk "
+                    "(the playbook loops; re-run it after a change)"
+                ).format(node=self.current, target=target)
             await self.next_step()
         return _("stopped: the walk went round in circles")
 
