@@ -32,7 +32,7 @@ def literal_calls_inside_fstrings(source: str) -> list[int]:
 
 def test_the_detector_finds_a_literal_call_in_an_fstring() -> None:
     assert literal_calls_inside_fstrings("x = f\"a {_('b')} c\"\n") == [1]
-    assert literal_calls_inside_fstrings("x = f\"a {_(name)} c\"\n") == []  # a variable: marked with N_() elsewhere
+    assert literal_calls_inside_fstrings('x = f"a {_(name)} c"\n') == []  # a variable: marked with N_() elsewhere
     assert literal_calls_inside_fstrings("x = _('b') + f\"{y}\"\n") == []
 
 
