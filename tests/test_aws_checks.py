@@ -145,6 +145,8 @@ def test_pending_destination_warns(seeded_aws):
     assert found["xray.destination"].status is Status.WARN
     assert "PENDING" in found["xray.destination"].summary and "10-15 min" in found["xray.destination"].summary
     assert {c for c, f in found.items() if f.status in (Status.FAIL, Status.ERROR)} == set()
+    # the switch is made: the trace fix is not offered again while it settles (its plan would have nothing to do)
+    assert found["xray.destination"].fix is None
 
 
 @pytest.mark.parametrize("how", ["arn", "id", "name"])

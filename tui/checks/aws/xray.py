@@ -43,6 +43,10 @@ def destination(ctx: CheckContext, params: DestinationParams) -> CheckResult:
             details=_("Nothing to fix: wait and run again. Spans sent meanwhile are lost."),
             evidence=evidence,
             facts=facts,
+            # the switch is made: offering it again would plan "already CloudWatchLogs" (nothing to do)
+            withheld_fixes={
+                "xray.destination": _("the destination is CloudWatchLogs already; wait until it is ACTIVE (10-15 min)")
+            },
         )
     return failed(
         _(
