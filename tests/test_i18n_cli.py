@@ -138,3 +138,27 @@ def test_demo_text_stays_english_in_english() -> None:
     out.write(describe_scenarios())
     assert out.getvalue().startswith("Sandbox scenarios (agentcore-triage demo --scenario NAME):")
     assert "faults: none" in out.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_demo_banner_fits_an_80_column_terminal(lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns the one-line title (82 cells in English) moves its second half into the box."""
+    from tui.i18n import set_language
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+    set_language(lang)
+    try:
+        info = {
+            "aws_endpoint": "http://127.0.0.1:40001",
+            "runtime_arn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/sandbox-abcdefghij",
+            "front_door": "http://127.0.0.1:40002/runtimes/arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A1234567/invocations",
+            "mcp_server": "http://127.0.0.1:40003/mcp",
+            "project": "/tmp/sandbox/project",
+            "scenario": "seed-guide",
+        }
+        lines = banner(SimpleNamespace(describe=lambda: info)).splitlines()
+    finally:
+        set_language("en")
+    assert {cell_len(line) for line in lines} == {80}, lines
+    assert "seed-guide" in lines[1]  # the scenario is still said, in the first row

@@ -53,14 +53,18 @@ def banner(box: Any) -> str:
     ]
     label_cells = max(cell_len(label) for label, _value in labels) + 2
     rows = [pad_cells(label, label_cells) + str(value) for label, value in labels]
+    import shutil
+
+    columns = shutil.get_terminal_size((120, 24)).columns
     title = " " + _("agentcore-triage SANDBOX · scenario {scenario} · nothing here touches real AWS").format(
         scenario=info["scenario"]
     )
     title += " "
-    import shutil
-
+    if cell_len(title) + 4 > columns:  # a narrow terminal: the title's second half becomes the first row
+        title = " " + _("agentcore-triage SANDBOX") + " "
+        rows.insert(0, _("scenario {scenario} · nothing here touches real AWS").format(scenario=info["scenario"]))
     needed = max(cell_len(title) + 4, *(cell_len(r) + 4 for r in rows))
-    width = max(cell_len(title) + 4, min(needed, shutil.get_terminal_size((120, 24)).columns))
+    width = max(cell_len(title) + 4, min(needed, columns))
     fill = width - 2 - cell_len(title)
     top = "╔" + "═" * (fill // 2) + title + "═" * (fill - fill // 2) + "╗"
     body = ["║ " + pad_cells(fit_cells(r, width - 4), width - 4) + " ║" for r in rows]
