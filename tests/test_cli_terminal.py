@@ -107,16 +107,8 @@ def _read_all(fd: int) -> bytes:
         data += chunk
 
 
-def _env() -> dict[str, str]:
-    # rich reads an empty FORCE_COLOR as "not a terminal": leave both out rather than empty
-    drop = ("AWS_", "AGENTCORE_TRIAGE_", "NO_COLOR", "FORCE_COLOR", "TTY_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(drop)} | {"TERM": "xterm-256color"}
-
-
-@pytest.mark.timeout(90)
-@pytest.mark.parametrize("fmt", ["text", "json"])
-def test_progress_line_on_a_terminal_and_none_when_piped(fmt: str) -> None:
-    command = [sys.executable, "-m", "tui", "doctor", "--playbook", BOOK, "--format", fmt]
+def run_with_stderr_on_a_terminal(command: list[str]) -> tuple[str, str]:
+    """Run ``command`` with stderr on a pseudo-terminal and stdout piped: (stdout, what the terminal showed)."""
     master, slave = pty.openpty()
     proc = subprocess.Popen(
         command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=_env(), cwd=ROOT
@@ -127,8 +119,22 @@ def test_progress_line_on_a_terminal_and_none_when_piped(fmt: str) -> None:
         on_terminal = _read_all(master).decode("utf-8", "replace")
     finally:
         os.close(master)
+    return stdout.decode("utf-8", "replace"), on_terminal
+
+
+def _env() -> dict[str, str]:
+    # rich reads an empty FORCE_COLOR as "not a terminal": leave both out rather than empty
+    drop = ("AWS_", "AGENTCORE_TRIAGE_", "NO_COLOR", "FORCE_COLOR", "TTY_")
+    return {k: v for k, v in os.environ.items() if not k.startswith(drop)} | {"TERM": "xterm-256color"}
+
+
+@pytest.mark.timeout(90)
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_progress_line_on_a_terminal_and_none_when_piped(fmt: str) -> None:
+    command = [sys.executable, "-m", "tui", "doctor", "--playbook", BOOK, "--format", fmt]
+    stdout, on_terminal = run_with_stderr_on_a_terminal(command)
     assert "1 check done" in on_terminal
-    assert b"check done" not in stdout and b"context.required" in stdout  # the report itself is not touched
+    assert "check done" not in stdout and "context.required" in stdout  # the report itself is not touched
     if fmt == "json":
         assert json.loads(stdout)["totals"]["fail"] == 1
     piped = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, env=_env(), cwd=ROOT, timeout=45)

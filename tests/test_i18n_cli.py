@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import os
-import pty
-import subprocess
 import sys
 from collections.abc import Iterator
 from types import SimpleNamespace
@@ -16,7 +13,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
-from test_cli_terminal import BOOK, ROOT, _env, _read_all
+from test_cli_terminal import BOOK, run_with_stderr_on_a_terminal
 from test_i18n_chrome import english_words
 
 from tui import i18n
@@ -41,19 +38,10 @@ def japanese() -> Iterator[None]:
 @pytest.mark.timeout(90)
 def test_doctor_progress_line_in_japanese_on_a_terminal() -> None:
     command = [sys.executable, "-m", "tui", "--lang", "ja", "doctor", "--playbook", BOOK]
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=_env(), cwd=ROOT
-    )
-    os.close(slave)
-    try:
-        stdout, _ = proc.communicate(timeout=45)
-        on_terminal = _read_all(master).decode("utf-8", "replace")
-    finally:
-        os.close(master)
+    stdout, on_terminal = run_with_stderr_on_a_terminal(command)
     assert "1 件のチェック完了" in on_terminal
     assert "check done" not in on_terminal and "running" not in on_terminal
-    assert "チェック 1 件" in stdout.decode()  # the report below it is Japanese too
+    assert "チェック 1 件" in stdout  # the report below it is Japanese too
 
 
 class NameParams(CheckParams):
@@ -117,7 +105,8 @@ def test_demo_list_in_japanese(japanese: None) -> None:
     assert "faults:" not in text and "(default)" not in text
 
 
-def test_demo_banner_in_japanese_fits_its_frame(japanese: None) -> None:
+def test_demo_banner_in_japanese_fits_its_frame(japanese: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "120")  # the title on one line (a narrower terminal moves half of it into the box)
     info = {
         "aws_endpoint": "http://127.0.0.1:40001",
         "runtime_arn": "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/sandbox-abc",
