@@ -19,6 +19,31 @@ pytest_plugins = [
 os.environ["AGENTCORE_TRIAGE_LANG"] = "en"  # the suite reads English whatever the machine's locale; tests opt into ja
 
 
+def _share_botocore_models_across_sessions() -> None:
+    """Every ``boto3.session.Session`` in a worker reads botocore's JSON models through one loader.
+
+    botocore gives each new session its own loader, which parses ``endpoints.json`` and each service model again
+    (about 40 ms of CPU per client). The product makes a session per check and the suite makes thousands of
+    clients, so this parsing was a large share of the suite's CPU. The models are the same files, read-only once
+    loaded (one session already shares them among its clients), so sharing the loader changes no behaviour under
+    test. Keyed by the data path, so a test that sets ``AWS_DATA_PATH`` still gets the loader it asked for.
+    """
+    import botocore.session
+
+    create_loader = botocore.session.create_loader
+    loaders: dict[object, object] = {}
+
+    def shared_loader(search_path_string=None):  # noqa: ANN001, ANN202
+        if search_path_string not in loaders:
+            loaders[search_path_string] = create_loader(search_path_string)
+        return loaders[search_path_string]
+
+    botocore.session.create_loader = shared_loader
+
+
+_share_botocore_models_across_sessions()
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():  # noqa: ANN202
     """A test that switches to Japanese (`--lang ja`, ``set_language``) never leaks it into the next one."""
