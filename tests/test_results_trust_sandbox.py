@@ -49,12 +49,18 @@ def test_twenty_doctor_runs_on_one_sandbox_find_the_same(sandbox):
     (timeout)" while endpoint.initialize passed in the same run."""
     sandbox("seed-guide")
     pb = playbook()
-    runs = [findings_of(asyncio.run(run_doctor(pb, sandbox_context()))) for _ in range(20)]
+    done = [asyncio.run(run_doctor(pb, sandbox_context())) for _ in range(20)]
+    runs = [findings_of(run) for run in done]
     first = runs[0]
     assert ("ep-protocol", "endpoint.stream", "fail", None) in first
     assert not [f for f in first if f[3] == SkipReason.COULD_NOT_RUN.value]
-    for i, findings in enumerate(runs[1:], 2):
-        assert findings == first, f"run {i} differs"
+    for i, (run, findings) in enumerate(zip(done[1:], runs[1:], strict=True), 2):
+        why = [
+            f"{f.check}: {f.status.value}: {f.summary}"
+            for f, key in zip(run.findings, findings, strict=True)
+            if key not in first
+        ]
+        assert findings == first, f"run {i} differs: {why}"
 
 
 @pytest.fixture
