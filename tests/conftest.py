@@ -71,3 +71,22 @@ if _CPU_LOG:  # measurement aid: CPU seconds per test, which a machine shared wi
         yield
         with open(_CPU_LOG, "a", encoding="utf-8") as fh:
             fh.write(f"{cpu() - cpu_before:.2f}\t{time.monotonic() - wall_before:.2f}\t{item.nodeid}\n")
+
+
+SLOW_TEST_CEILING = 600
+"""pytest-timeout seconds for a ``slow`` test without its own ``timeout`` mark: a hang detector, never a budget. The
+suite-wide 120 s suits ordinary tests; a slow one (a whole seed-guide walk, twenty doctor runs) took over 120 s on a
+2-core machine running three suites at once, and passed."""
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle: the slow tests stay in front, shuffled among them
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Slow tests first, so ``-n 2`` starts the long ones at once and the short ones fill in around them.
+
+    In file order the slowest files (test_support_replay, test_wheel) came last, and one worker ran them alone at
+    the end while the other sat idle.
+    """
+    for item in items:
+        if item.get_closest_marker("slow") and not item.get_closest_marker("timeout"):
+            item.add_marker(pytest.mark.timeout(SLOW_TEST_CEILING))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)

@@ -66,6 +66,7 @@ KWARGS = {"huge-body": {"size": 100 * 1024 * 1024}}
 
 
 # Slow (justified): the drip/infinite-sse/throttle modes must run into the check's own 5 s timeout to prove it holds.
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", list(MATRIX))
 async def test_hostile_endpoint_is_bounded_named_and_clean(mode: str, monkeypatch, capfd) -> None:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)

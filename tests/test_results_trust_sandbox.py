@@ -44,6 +44,7 @@ def findings_of(run: Any) -> list[tuple[str, str, str, str | None]]:
     return [(f.node, f.check, status(f), f.skip_reason.value if f.skip_reason else None) for f in run.findings]
 
 
+@pytest.mark.slow
 def test_twenty_doctor_runs_on_one_sandbox_find_the_same(sandbox):
     """Seen: one JSON run hid endpoint.stream's failure that the next showed; skips said "initialize fails
     (timeout)" while endpoint.initialize passed in the same run."""
@@ -178,6 +179,7 @@ def _recent(pb: Any) -> Any:
     return next(f for f in run.findings if f.check == "logs.errors.recent")
 
 
+@pytest.mark.slow
 def test_undoing_every_fix_brings_the_log_errors_back(sandbox, aws_sandbox):
     """logs.errors.recent's "since the last fix" window: closed by the fixes, opened again by their undo."""
     from tui.engine.fixing import undo_record
@@ -229,6 +231,7 @@ print(json.dumps(on_loop))
 """
 
 
+@pytest.mark.slow
 def test_the_endpoint_checks_import_their_libraries_off_the_event_loop(tmp_path):
     """The race behind "initialize fails (timeout)" while endpoint.initialize passed: endpoint.sdk imported mcp
     (seconds) on the event loop, and the node's other checks ran out of time while it was blocked. A fresh

@@ -261,6 +261,7 @@ def test_scrub_keeps_what_is_not_a_secret() -> None:
     assert scrub_text("DB_PASSWORD=s3cr3tvalue next") == "DB_PASSWORD=***redacted*** next"
 
 
+@pytest.mark.slow
 def test_doctor_bundle_and_open_it(sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sandbox("seed-guide")
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
