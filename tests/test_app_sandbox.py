@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from test_app_support import screen_text, wait_checks, wait_group, wait_screen, wait_until
+from test_app_support import paste_into_search, screen_text, wait_checks, wait_group, wait_screen, wait_until
 
 from tui.app.fix_modal import FixModal
 from tui.app.main import TriageApp
@@ -60,14 +60,9 @@ async def test_seed_guide_walk_fix_and_verify(sandbox, tmp_path: Path, monkeypat
         await pilot.press("b")
         assert walk.current == "aws-runtime"
         await pilot.press("slash")
-        await pilot.pause()
-        from textual import events
-        from textual.widgets import TextArea
-
-        app.screen.query_one(TextArea).post_message(
-            events.Paste("Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'")
+        await paste_into_search(
+            pilot, "Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'"
         )
-        await pilot.pause()
         await pilot.press("ctrl+j")
         await pilot.pause()
         assert walk.current == "aws-otel-group-missing"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app_support import make_app, screen_text
+from test_app_support import make_app, screen_text, wait_screen, wait_until
 from textual.widgets import Input, Select
 
 from tui.app.start_screen import StartScreen
@@ -36,9 +36,9 @@ async def test_start_form_prefilled_and_starts_walk(isolated: Path, monkeypatch)
     monkeypatch.setenv("AWS_CONFIG_FILE", str(cfg))
     app = make_app(isolated, show_start=True, region=None, token_env="MCP_TOKEN", sources={"runtime": "flag"})
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, StartScreen)
+        screen = await wait_screen(app, pilot, StartScreen)
+        # the form mounts after the first frame: wait until it is laid out, or the screenshot below is blank
+        await wait_until(pilot, lambda: screen.query_one("#playbook", Select).region.height > 0, "the form laid out")
         assert screen.query_one("#field-runtime", Input).value == "test-runtime"
         assert screen.query_one("#field-region", Input).value == "eu-central-1"  # from the AWS config
         assert screen.query_one("#field-token", Input).value == "env:MCP_TOKEN"

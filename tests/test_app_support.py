@@ -234,3 +234,23 @@ def screen_text(app) -> str:  # noqa: ANN001
     svg = app.export_screenshot()
     parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
     return html.unescape("".join(parts)).replace("\xa0", " ")
+
+
+async def paste_into_search(pilot, text: str):  # noqa: ANN001, ANN201
+    """Paste ``text`` into the open search screen as a terminal does, and wait until it has ranked the nodes.
+
+    The paste goes to the app, which forwards it to the focused widget. Posting ``events.Paste`` to the TextArea
+    itself inserts the text twice (the TextArea inserts it, the event bubbles to the app, the app forwards an
+    unforwarded paste to the focused widget), and whether the second copy landed before a snapshot depended on load.
+    """
+    from textual import events
+    from textual.widgets import TextArea
+
+    from tui.app.search_screen import SearchScreen
+
+    search = await wait_screen(pilot.app, pilot, SearchScreen)
+    area = search.query_one(TextArea)
+    await wait_until(pilot, lambda: pilot.app.focused is area, "the search text area focused")
+    pilot.app.post_message(events.Paste(text))
+    await wait_until(pilot, lambda: area.text == text and bool(search.matches), "the pasted text ranked")
+    return search

@@ -76,6 +76,7 @@ LIKE_MAKE = "import signal, subprocess, sys; signal.signal(signal.SIGHUP, signal
 
 
 # Slow (justified): must be a real process on a real pty (the terminal going away cannot be simulated in-process).
+@pytest.mark.slow
 @pytest.mark.timeout(90)
 def test_demo_stops_its_sandbox_when_the_terminal_closes() -> None:
     import fcntl

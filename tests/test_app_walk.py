@@ -5,9 +5,16 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from test_app_support import make_app, screen_text, wait_checks, wait_palette_results, wait_screen, wait_until
-from textual import events
-from textual.widgets import OptionList, TextArea
+from test_app_support import (
+    make_app,
+    paste_into_search,
+    screen_text,
+    wait_checks,
+    wait_palette_results,
+    wait_screen,
+    wait_until,
+)
+from textual.widgets import OptionList
 
 from tui.app.checks_table import ChecksTable
 from tui.app.export_screen import ExportScreen
@@ -116,14 +123,11 @@ async def test_symptom_search_and_jump(isolated: Path) -> None:
     app = make_app(isolated)
     async with app.run_test(size=(100, 32)) as pilot:
         await pilot.press("slash")
-        await pilot.pause()
-        search = app.screen
-        assert isinstance(search, SearchScreen)
         # a pasted log excerpt (several lines), as a user would paste it
-        search.query_one(TextArea).post_message(
-            events.Paste("2025-01-01 ERROR call failed\nHTTP/1.1 401 Unauthorized\nerror=invalid_token\n")
+        search = await paste_into_search(
+            pilot, "2025-01-01 ERROR call failed\nHTTP/1.1 401 Unauthorized\nerror=invalid_token\n"
         )
-        await pilot.pause()
+        assert isinstance(search, SearchScreen)
         assert search.matches[0] == ("auth-failed", 2)
         assert "The token is rejected (401)" in screen_text(app)
         await pilot.press("tab", "enter")

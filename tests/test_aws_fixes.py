@@ -86,6 +86,7 @@ def aws_findings(report: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 # Slow (justified): four doctor runs and four undos against moto: idempotence and undo need the whole cycle.
+@pytest.mark.slow
 def test_fix_all_on_the_guides_faults_then_rerun_idempotence_and_undo(seeded_aws, aws_sandbox):
     info = seeded_aws(GUIDE_FAULTS)
     before = snapshot(info)

@@ -38,6 +38,7 @@ main()
 """
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize(
     "trigger",

@@ -6,6 +6,7 @@ test whose probe ran past its own timeout; there is no wall-clock assertion here
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import sys
 from typing import Any
@@ -15,7 +16,7 @@ import pytest
 from test_endpoint_harness import TOKEN_ENV, bounded_probes, make_context, run_check  # noqa: F401
 
 from tui.checks.base import CheckContext
-from tui.registry import REGISTRY
+from tui.registry import REGISTRY, load_all
 from tui.results import Status
 from tui.sandbox.misbehaving import METADATA_SECRET, misbehaving
 
@@ -63,20 +64,29 @@ MATRIX: dict[str, tuple[set[str | None], str | None]] = {
     "throttle": ({"throttled"}, "throttled"),
 }
 KWARGS = {"huge-body": {"size": 100 * 1024 * 1024}}
+SITS_OUT_THE_TIMEOUT = {"drip", "infinite-sse", "throttle"}
+"""Modes whose probes each wait the check's whole timeout (the server never finishes an answer)."""
 
 
-# Slow (justified): the drip/infinite-sse/throttle modes must run into the check's own 5 s timeout to prove it holds.
+# Slow (justified): the drip/infinite-sse/throttle modes must run into the check's own 5 s timeout to prove it holds
+# (their three probes overlap, so each such mode waits 5 s, not 15 s).
+@pytest.mark.slow
 @pytest.mark.parametrize("mode", list(MATRIX))
 async def test_hostile_endpoint_is_bounded_named_and_clean(mode: str, monkeypatch, capfd) -> None:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     init_codes, sdk_code = MATRIX[mode]
     with misbehaving(mode, **KWARGS.get(mode, {})) as url:
         context = make_context(url, token_env=TOKEN_ENV, timeout=5)
-        init = await run_check("endpoint.initialize", context)
-        sdk = await run_check("endpoint.sdk", context)
-        # straight from the check function, before the engine's own redaction
-        spec = REGISTRY.checks["endpoint.sdk"]
-        raw_sdk = await spec.func(CheckContext(context=context, timeout=5), spec.params())
+        spec = load_all().checks["endpoint.sdk"]
+        probes = (
+            run_check("endpoint.initialize", context),
+            run_check("endpoint.sdk", context),
+            spec.func(CheckContext(context=context, timeout=5), spec.params()),  # before the engine's redaction
+        )
+        if mode in SITS_OUT_THE_TIMEOUT:  # three independent connections: overlap the three 5 s waits
+            init, sdk, raw_sdk = await asyncio.gather(*probes)
+        else:  # one at a time: three 100 MB bodies at once on a loaded machine could run into the timeout instead
+            init, sdk, raw_sdk = [await probe for probe in probes]
     code = (init.evidence.get("classified") or {}).get("code")
     assert code in init_codes, (init.status, init.summary)
     assert init.status != Status.PASS or code is None

@@ -46,6 +46,7 @@ async def test_raw_check_output_never_holds_the_token(mcp_server, front_door, mo
     _assert_clean(caplog.text, token, "log records")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["valid", "expired", "wrong-client"])
 def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, monkeypatch, kind: str) -> None:  # noqa: F811
     """The real CLI, every report format, stderr, and the audit log directory.

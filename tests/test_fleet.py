@@ -145,6 +145,7 @@ def test_all_runtimes_sweeps_the_sandbox_fleet_in_one_process(
     assert lines[2].split()[:2] == [extra[0], "pass"]
 
 
+@pytest.mark.slow
 async def test_the_fleet_view_shows_live_rows_filters_sorts_and_opens_a_walk(
     seeded_aws: Any, aws_sandbox: Any, isolated: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,10 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from test_app_support import make_context
+from test_app_support import make_context, paste_into_search
 from test_snapshots import _settle, snap_env  # noqa: F401 - the fixture is used by name
-from textual import events
-from textual.widgets import TextArea
 
 from tui import i18n
 
@@ -54,13 +52,7 @@ def test_search_ja(snap_compare, snap_env: str, japanese: None, size: tuple[int,
     async def run_before(pilot) -> None:  # noqa: ANN001
         await _settle(pilot)
         await pilot.press("slash")
-        await pilot.pause()
-        screen = pilot.app.screen
-        screen.query_one(TextArea).post_message(events.Paste("CloudWatch Logsへの権限不足"))
-        for _attempt in range(100):  # the ranked list follows the pasted text (a loaded machine takes a while)
-            await pilot.pause()
-            if screen.matches and screen.query_one("#search-results").option_count:
-                break
+        await paste_into_search(pilot, "CloudWatch Logsへの権限不足")
         await _settle(pilot)
 
     assert snap_compare(make_japanese_app(snap_env), terminal_size=size, run_before=run_before)

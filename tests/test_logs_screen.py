@@ -15,6 +15,7 @@ from tui.sandbox.logs_seed import seed_logs
 
 
 # Slow (justified): the running app, moto seeded with log events, and a walk from the logs screen to the node.
+@pytest.mark.slow
 async def test_logs_screen_groups_filters_attaches_and_jumps(
     seeded_aws, aws_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

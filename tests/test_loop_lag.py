@@ -15,6 +15,8 @@ import subprocess
 import sys
 from typing import Any
 
+import pytest
+
 STALL_CPU_SECONDS = 0.1
 
 MONITOR = r"""
@@ -82,6 +84,7 @@ def test_the_monitor_sees_a_callback_that_burns_cpu_on_the_loop() -> None:
     assert data["worst"]["cpu"] > STALL_CPU_SECONDS
 
 
+@pytest.mark.slow
 def test_a_doctor_run_on_the_sandbox_never_stalls_the_event_loop(sandbox: Any) -> None:
     sandbox("healthy")
     data = run_monitored("doctor")

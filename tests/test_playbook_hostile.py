@@ -57,6 +57,7 @@ def test_many_keys_under_the_size_limit_stop_at_the_node_limit(tmp_path: Path) -
 
 
 # Slow (justified): tracemalloc traces every allocation while the loader refuses the bomb (the memory bound is the point).
+@pytest.mark.slow
 def test_alias_bomb_stops_within_a_small_memory_budget(tmp_path: Path) -> None:
     bomb = Path(__file__).parent / "playbooks" / "broken" / "alias_bomb.yaml"
     assert bomb.stat().st_size < 500  # nine levels of nine aliases: 387,420,489 strings if expanded
@@ -196,6 +197,7 @@ def mutated_playbook(draw: st.DrawFn) -> str:
 
 # Slow (justified): 60 mutants of the 48 KB shipped playbook, each fully parsed and validated (~0.2 s CPU each);
 # derandomized, so every run checks the same 60 and a failure reproduces.
+@pytest.mark.slow
 @settings(
     max_examples=60,
     # Each example parses a 48 KB playbook; on a loaded 2-core machine that is slow, and the bound that matters

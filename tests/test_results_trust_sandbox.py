@@ -44,17 +44,24 @@ def findings_of(run: Any) -> list[tuple[str, str, str, str | None]]:
     return [(f.node, f.check, status(f), f.skip_reason.value if f.skip_reason else None) for f in run.findings]
 
 
+@pytest.mark.slow
 def test_twenty_doctor_runs_on_one_sandbox_find_the_same(sandbox):
     """Seen: one JSON run hid endpoint.stream's failure that the next showed; skips said "initialize fails
     (timeout)" while endpoint.initialize passed in the same run."""
     sandbox("seed-guide")
     pb = playbook()
-    runs = [findings_of(asyncio.run(run_doctor(pb, sandbox_context()))) for _ in range(20)]
+    done = [asyncio.run(run_doctor(pb, sandbox_context())) for _ in range(20)]
+    runs = [findings_of(run) for run in done]
     first = runs[0]
     assert ("ep-protocol", "endpoint.stream", "fail", None) in first
     assert not [f for f in first if f[3] == SkipReason.COULD_NOT_RUN.value]
-    for i, findings in enumerate(runs[1:], 2):
-        assert findings == first, f"run {i} differs"
+    for i, (run, findings) in enumerate(zip(done[1:], runs[1:], strict=True), 2):
+        why = [
+            f"{f.check}: {f.status.value}: {f.summary}"
+            for f, key in zip(run.findings, findings, strict=True)
+            if key not in first
+        ]
+        assert findings == first, f"run {i} differs: {why}"
 
 
 @pytest.fixture
@@ -172,6 +179,7 @@ def _recent(pb: Any) -> Any:
     return next(f for f in run.findings if f.check == "logs.errors.recent")
 
 
+@pytest.mark.slow
 def test_undoing_every_fix_brings_the_log_errors_back(sandbox, aws_sandbox):
     """logs.errors.recent's "since the last fix" window: closed by the fixes, opened again by their undo."""
     from tui.engine.fixing import undo_record
@@ -223,6 +231,7 @@ print(json.dumps(on_loop))
 """
 
 
+@pytest.mark.slow
 def test_the_endpoint_checks_import_their_libraries_off_the_event_loop(tmp_path):
     """The race behind "initialize fails (timeout)" while endpoint.initialize passed: endpoint.sdk imported mcp
     (seconds) on the event loop, and the node's other checks ran out of time while it was blocked. A fresh

@@ -201,6 +201,7 @@ def test_demo_list_and_unknown_scenario() -> None:
     assert err.getvalue().count("\n") == 1 and "valid: healthy" in err.getvalue()
 
 
+@pytest.mark.slow
 def test_demo_doctor_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     saved = dict(os.environ)
     out, err = io.StringIO(), io.StringIO()
@@ -212,6 +213,7 @@ def test_demo_doctor_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 # Slow (justified): a real process receiving a real SIGINT; interpreter start-up and the whole sandbox dominate.
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
@@ -272,6 +274,7 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize(
     "sig, preexec",

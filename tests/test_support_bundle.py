@@ -178,7 +178,10 @@ def test_the_same_session_gives_the_same_bytes(tmp_path: Path) -> None:
         tmp_path / "3.zip", *collect(walk, log, audit=records, plans=plans, created=datetime(2027, 1, 1, tzinfo=UTC))
     )
     differ = {n for n, data in entries(later).items() if entries(first)[n] != data}
-    assert differ == {MANIFEST}  # only the time stamp
+    assert differ == {MANIFEST, "report.json"}  # only the time stamp, which the report carries as generated_at
+    first_report, later_report = (json.loads(entries(b)["report.json"]) for b in (first, later))
+    assert later_report.pop("generated_at") == "2027-01-01T00:00:00Z"
+    assert first_report.pop("generated_at") == "2026-12-01T12:00:00Z" and first_report == later_report
     manifest = json.loads(entries(first)[MANIFEST])
     assert manifest["schema_version"] == 1
     assert manifest["playbook"]["id"] == "agentcore-mcp"
@@ -258,6 +261,7 @@ def test_scrub_keeps_what_is_not_a_secret() -> None:
     assert scrub_text("DB_PASSWORD=s3cr3tvalue next") == "DB_PASSWORD=***redacted*** next"
 
 
+@pytest.mark.slow
 def test_doctor_bundle_and_open_it(sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sandbox("seed-guide")
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))

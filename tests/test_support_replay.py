@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app_support import screen_text, wait_checks, wait_group
+from test_app_support import paste_into_search, screen_text, wait_checks, wait_group
 
 from tui.app.checks_table import ChecksTable
 from tui.app.fix_modal import FixModal
@@ -164,14 +164,9 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         assert all(w.group != "checks" for w in replay_app.workers)
         # search and export work on the replay
         await pilot.press("slash")
-        await pilot.pause()
-        from textual import events
-        from textual.widgets import TextArea
-
-        replay_app.screen.query_one(TextArea).post_message(
-            events.Paste("Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'")
+        await paste_into_search(
+            pilot, "Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'"
         )
-        await pilot.pause()
         await pilot.press("ctrl+j")
         await pilot.pause()
         assert screen.walk.current == "aws-otel-group-missing"

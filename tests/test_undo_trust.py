@@ -290,6 +290,7 @@ def _append_many(state: str, worker: int, count: int) -> None:
         audit.append(audit.AuditRecord(fix=f"w{worker}", title="x" * 5000, outcome=f"n{i}"))
 
 
+@pytest.mark.slow
 def test_concurrent_writers_never_interleave_lines(tmp_path: Path):
     state = str(tmp_path / "state")
     ctx = multiprocessing.get_context("spawn")
@@ -303,6 +304,7 @@ def test_concurrent_writers_never_interleave_lines(tmp_path: Path):
     assert not log.skipped and len(log.records) == 120
 
 
+@pytest.mark.slow
 def test_the_same_fix_planned_twice_is_applied_once(seeded_aws):
     """Two runs plan the same merge; the second re-reads the policy inside the lock and does not re-apply it."""
     info = seeded_aws({"logs-permission-missing"})

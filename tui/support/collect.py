@@ -126,16 +126,25 @@ def _doctor_fixes(state: RunState) -> list[dict[str, Any]]:
     return [{"node": None, **f.model_dump(mode="json")} for f in getattr(state, "fixes", None) or []]
 
 
-def reports(state: RunState, log: SessionLog | None) -> tuple[str, str]:
-    """The doctor report as JSON and Markdown (a walk: the TUI's session export, which builds on it)."""
+def reports(state: RunState, log: SessionLog | None, created: datetime | None = None) -> tuple[str, str]:
+    """The doctor report as JSON and Markdown (a walk: the TUI's session export, which builds on it).
+
+    ``created``: the report's ``generated_at`` (the bundle's time stamp), so one session gives the same bytes.
+    """
+    from pydantic import TypeAdapter
+
     from tui.engine.doctor import DoctorRun
-    from tui.engine.report import render_json, render_markdown, session_json, session_markdown
+    from tui.engine.report import render_markdown, session_json, session_markdown
     from tui.engine.walk import Walk
 
     if isinstance(state, Walk):
-        return json.dumps(session_json(state, log), indent=2, default=str) + "\n", session_markdown(state, log)
-    assert isinstance(state, DoctorRun)
-    return render_json(state) + "\n", render_markdown(state)
+        data, markdown = session_json(state, log), session_markdown(state, log)
+    else:
+        assert isinstance(state, DoctorRun)
+        data, markdown = state.report(), render_markdown(state)
+    if created is not None:
+        data["generated_at"] = TypeAdapter(datetime).dump_python(created.replace(microsecond=0), mode="json")
+    return json.dumps(data, indent=2, default=str) + "\n", markdown
 
 
 def _runtime_account(state: RunState) -> str | None:
@@ -312,8 +321,9 @@ def collect(
     """
     from tui.fixes import audit as audit_log
 
+    created = created or datetime.now(UTC)
     records = target_records(state, log, audit_log.records() if audit is None else audit)
-    report_json, report_md = reports(state, log)
+    report_json, report_md = reports(state, log, created)
     files: dict[str, Any] = {
         "context.json": {**state.context.public(), "sources": dict(state.context.sources)},
         "playbook.json": state.playbook.model_dump(mode="json", by_alias=True, exclude_none=True),
