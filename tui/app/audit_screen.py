@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Static
 
 from tui.app.footer import LocalizedFooter
+from tui.app.json_text import readable_json
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ class AuditScreen(Screen[list[tuple[str, str | None]]]):
 
     def _show(self, index: int) -> None:
         if 0 <= index < len(self.records):
-            payload = json.dumps(self.records[index].model_dump(mode="json"), indent=2, default=str)
+            payload = readable_json(self.records[index].model_dump(mode="json"))
             self.query_one("#audit-record", Static).update(
                 Syntax(payload, "json", theme="ansi_dark", background_color="default", word_wrap=True)
             )
@@ -330,7 +331,6 @@ def nodes_to_recheck(walk: Walk, undone: list[tuple[str, str | None]]) -> list[s
 def forget_settled(walk: Walk, undone: list[tuple[str, str | None]]) -> None:
     """Offer ``undone`` fixes again wherever the walk had settled them (a diagnosis offers its fix only while
     unsettled, and no re-run of its own clears that)."""
-    import json
 
     fixes = {fix for fix, _node in undone}
     walk.settled -= {key for key in walk.settled if json.loads(key)[0] in fixes}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING
 
 from textual.widgets import Markdown
 
 from tui.app import icons
+from tui.app.json_text import readable_json
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -40,7 +40,7 @@ def detail_markdown(key: str, spec: CheckSpec | None, result: CheckResult | None
     if result.remediation and result.status.is_problem:
         lines += ["", _("**What to do:** {remediation}").format(remediation=_(result.remediation))]
     if result.evidence:
-        lines += ["", _("**Evidence**"), "", "```json", json.dumps(result.evidence, indent=2, default=str), "```"]
+        lines += ["", _("**Evidence**"), "", "```json", readable_json(result.evidence), "```"]
     return "\n".join(lines)
 
 

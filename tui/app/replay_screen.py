@@ -8,7 +8,6 @@ Search, export, back/next and the path work as in a live walk.
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.binding import Binding, BindingType
@@ -16,6 +15,7 @@ from textual.widgets import Header, Static
 
 from tui.app.fix_notices import outcome_name
 from tui.app.icons import RISK_LABEL
+from tui.app.json_text import readable_json
 from tui.app.recorded_screen import RecordedScreen
 from tui.app.walk_screen import WalkScreen
 from tui.i18n import N_, Translated, _
@@ -116,7 +116,7 @@ class ReplayWalkScreen(WalkScreen):
                 "",
                 str(item.get("summary", "")),
             ]
-            lines += ["", "```json", json.dumps(item.get("evidence", {}), indent=2, default=str), "```", ""]
+            lines += ["", "```json", readable_json(item.get("evidence", {})), "```", ""]
         self.app.push_screen(RecordedScreen(_("logs (recorded)"), "\n".join(lines)))
 
     def action_bundle(self) -> None:
@@ -146,7 +146,7 @@ def _action_markdown(action: dict[str, Any]) -> list[str]:
             str(action.get("diff", "")).rstrip(),
             "```",
         ]
-    params = json.dumps(action.get("params", {}), indent=2, default=str)
+    params = readable_json(action.get("params", {}))
     return [f"- `{action.get('service')}.{action.get('operation')}`", "", "```json", params, "```"]
 
 
