@@ -119,6 +119,8 @@ async def test_an_undo_in_the_viewer_brings_the_finding_back(isolated: Path) -> 
         # the undo's own title (not "Apply fix: Undo: …") and what it needs (not "none beyond file access")
         assert "Undo: Add aws-opentelemetry-distro" in text and "Apply fix: Undo" not in text
         assert modal.plan.permissions == [f"write {isolated.resolve() / 'requirements.txt'}"]
+        node = screen.walk.playbook.nodes["proj"]
+        assert modal.node_title == f"{node.title} (proj)"  # the node's title, not only its id
         await _read_and_apply(app, pilot)
         await wait_until(pilot, lambda: len(audit.records()) == 2, "the undo's audit record")
         await wait_screen(app, pilot, AuditScreen)

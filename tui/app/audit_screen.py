@@ -243,7 +243,14 @@ class AuditScreen(Screen[list[tuple[str, str | None]]]):
             else:
                 self._undo(plan)
 
-        self.app.push_screen(FixModal(plan.as_plan(), node_title=plan.record.node or ""), decided)
+        self.app.push_screen(FixModal(plan.as_plan(), node_title=self._node_title(plan)), decided)
+
+    def _node_title(self, plan: UndoPlan) -> str:
+        """The title of the node the fix was applied at (the loaded playbook's, translated), else its id."""
+        node_id = plan.record.node or ""
+        loaded = getattr(self.app, "loaded", None)
+        node = loaded.playbook.nodes.get(node_id) if loaded is not None else None
+        return f"{node.title} ({node_id})" if node is not None else node_id
 
     def _ask_next(self, plan: UndoPlan, questions: list[str]) -> None:
         """Each extra question (events written after the fix) gets its own dialog."""
@@ -270,7 +277,7 @@ class AuditScreen(Screen[list[tuple[str, str | None]]]):
             if yes:
                 self._ask_next(plan, questions[1:])
 
-        self.app.push_screen(FixModal(question, node_title=plan.record.node or ""), decided)
+        self.app.push_screen(FixModal(question, node_title=self._node_title(plan)), decided)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="undo", description="undo a fix")
     def _undo(self, plan: UndoPlan) -> None:
