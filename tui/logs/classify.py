@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from tui.i18n import N_
 from tui.playbook import patterns
 from tui.playbook.matching import match_signatures
 from tui.playbook.model import Playbook
@@ -34,7 +35,7 @@ _RE2_MAX_MEM = 8 << 20
 BUILTIN_NOISE: tuple[tuple[str, str], ...] = (
     (
         "The specified log stream does not exist",
-        "benign at cold start: the exporter's first write races the stream's creation",
+        N_("benign at cold start: the exporter's first write races the stream's creation"),
     ),
 )
 """Texts known to be harmless whatever the playbook says: (literal, why it is noise)."""
@@ -201,7 +202,7 @@ class Classifier:
         node = self.playbook.nodes[node_id]
         flagged = bool(hits) and all(noise for _, noise in hits)
         noise = flagged or bool(getattr(node, "noise", False)) or bool(builtin)
-        why = builtin or ("the playbook marks this signature as noise" if noise else "")
+        why = builtin or (N_("the playbook marks this signature as noise") if noise else "")
         return Match(node_id, node.title, hits[0][0] if hits else "", noise, why)
 
 
@@ -365,7 +366,8 @@ class Grouping:
                 return None
             group = self.groups.get(UNEXPLAINED)
             if group is None:
-                group = self.groups[UNEXPLAINED] = NodeGroup(UNEXPLAINED, None, "events no node explains", "", False)
+                title = N_("events no node explains")
+                group = self.groups[UNEXPLAINED] = NodeGroup(UNEXPLAINED, None, title, "", False)
             group.add(event, Match(None, group.title, "", False))
             return None
         group = self.groups.get(match.key)

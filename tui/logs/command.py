@@ -19,6 +19,8 @@ from typing import Any
 
 import click
 
+from tui.i18n import _, cell_len, ngettext, pad_cells, pgettext, use_language
+
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 _DURATION = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
 _UNIT_MS = {"s": 1000, "m": 60_000, "h": 3_600_000, "d": 86_400_000, "w": 604_800_000}
@@ -36,7 +38,7 @@ def parse_duration(text: str) -> int:
     cleaned = text.strip().lower()
     parts = _DURATION.findall(cleaned)
     if not parts or _DURATION.sub("", cleaned).strip():
-        raise LogsUsage(f"--since {text!r}: use a duration such as 15m, 1h, 24h, 7d or 1h30m")
+        raise LogsUsage(_("--since {value}: use a duration such as 15m, 1h, 24h, 7d or 1h30m").format(value=repr(text)))
     return sum(int(n) * _UNIT_MS[u.lower()] for n, u in parts)
 
 
@@ -57,7 +59,9 @@ def parse_time(text: str, flag: str, now_ms: int) -> int:
         parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise LogsUsage(
-            f"{flag} {text!r}: use ISO 8601 (2026-12-01T14:00:00Z), epoch seconds, 'now' or a duration ago (-2h)"
+            _(
+                "{flag} {value}: use ISO 8601 (2026-12-01T14:00:00Z), epoch seconds, 'now' or a duration ago (-2h)"
+            ).format(flag=flag, value=repr(text))
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
@@ -66,11 +70,11 @@ def parse_time(text: str, flag: str, now_ms: int) -> int:
 
 def time_range(since: str | None, start: str | None, end: str | None, now_ms: int) -> tuple[int, int]:
     if since and start:
-        raise LogsUsage("--since and --start contradict each other: give one")
+        raise LogsUsage(_("--since and --start contradict each other: give one"))
     end_ms = parse_time(end, "--end", now_ms) if end else now_ms
     start_ms = parse_time(start, "--start", now_ms) if start else end_ms - parse_duration(since or "1h")
     if start_ms >= end_ms:
-        raise LogsUsage("the range is empty: --start must be before --end")
+        raise LogsUsage(_("the range is empty: --start must be before --end"))
     return start_ms, end_ms
 
 
@@ -84,7 +88,7 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
         except KeyboardInterrupt:
-            click.echo("agentcore-triage: interrupted", err=True)
+            click.echo("agentcore-triage: " + _("interrupted"), err=True)
             sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -94,7 +98,9 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
 
             if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
                 raise
-            raise LogsUsage(aws_reason(exc) + " (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)") from None
+            raise LogsUsage(
+                _("{reason} (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)").format(reason=aws_reason(exc))
+            ) from None
 
     return wrapper
 
@@ -125,6 +131,14 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
 )
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook whose signatures classify events.")
 @click.option("-v", "--verbose", is_flag=True, help="Say which groups, which API and which filter (on stderr).")
+@click.option(
+    "--lang",
+    type=click.Choice(["ja", "en"]),
+    expose_value=False,
+    is_eager=True,
+    callback=lambda _ctx, _param, value: value and use_language(value),
+    help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
+)
 @click.pass_context
 @_guard
 def logs_command(click_ctx: click.Context, **opts: Any) -> None:
@@ -153,14 +167,26 @@ def _playbook(ref: str) -> Any:
         found = shipped_playbook(ref)
         if found is None:
             shipped = ", ".join(f.stem for f in shipped_playbook_files())
-            raise LogsUsage(f"--playbook {ref!r}: no such playbook (shipped: {shipped})")
+            raise LogsUsage(
+                _("--playbook {ref}: no such playbook (shipped: {shipped})").format(ref=repr(ref), shipped=shipped)
+            )
         path = found
+    from tui.playbook.translations import localize
+
     try:
-        return load_playbook(path).playbook
+        loaded = load_playbook(path)
     except PlaybookLoadError as exc:
         raise LogsUsage(f"--playbook {ref}: {exc.errors[0]}") from None
     except OSError as exc:
-        raise LogsUsage(f"--playbook {ref}: cannot read it ({exc.strerror or exc})") from None
+        raise LogsUsage(
+            _("--playbook {ref}: cannot read it ({reason})").format(ref=ref, reason=exc.strerror or exc)
+        ) from None
+    try:
+        return localize(loaded).playbook  # node titles in the chosen language (the overlay beside the file)
+    except ValueError as exc:  # a malformed overlay: classify with the English titles, say why
+        shown = _("Translation not loaded")
+        click.echo(f"agentcore-triage: {shown}: {str(exc).splitlines()[-1]}", err=True)
+        return loaded.playbook
 
 
 YOUNG_OBJECTS = 50_000
@@ -228,11 +254,11 @@ def run_logs(
     agent: str | None = None,
 ) -> None:
     if follow and fmt == "json":
-        raise LogsUsage("--follow streams: use --format text or jsonl")
+        raise LogsUsage(_("--follow streams: use --format text or jsonl"))
     if follow and all_runtimes:
-        raise LogsUsage("--follow reads one runtime: give --runtime instead of --all-runtimes")
+        raise LogsUsage(_("--follow reads one runtime: give --runtime instead of --all-runtimes"))
     if all_runtimes and runtime:
-        raise LogsUsage("--runtime and --all-runtimes contradict each other: give one")
+        raise LogsUsage(_("--runtime and --all-runtimes contradict each other: give one"))
     now_ms = int(time.time() * 1000)
     start_ms, end_ms = time_range(since, start, end, now_ms)
 
@@ -243,10 +269,14 @@ def run_logs(
         register_secret(os.environ.get(name))
     playbook = _playbook(playbook_ref or "agentcore-mcp")
     if node and node not in playbook.nodes:
-        raise LogsUsage(f"--node {node!r}: no such node in {playbook.id} (`agentcore-triage match TEXT` finds one)")
+        raise LogsUsage(
+            _("--node {node}: no such node in {playbook} (`agentcore-triage match TEXT` finds one)").format(
+                node=repr(node), playbook=playbook.id
+            )
+        )
     ctx = build_context(profile=profile, region=region, runtime=runtime, project=project, agent=agent)
     if not (ctx.runtime or all_runtimes or extra_groups):
-        raise LogsUsage("which runtime? give --runtime ARN|ID|NAME, --all-runtimes, or --log-group NAME")
+        raise LogsUsage(_("which runtime? give --runtime ARN|ID|NAME, --all-runtimes, or --log-group NAME"))
     from tui.aws.session import read_only_client
     from tui.logs.reader import DEFAULT_MAX_EVENTS
 
@@ -275,7 +305,14 @@ def run_logs(
 def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
     from tui.aws.runtimes import find_runtime, id_from_arn
     from tui.aws.session import read_only_client
-    from tui.logs.targets import RuntimeTarget, aws_reason, otel_groups_from_project, runtime_groups, target_for
+    from tui.logs.targets import (
+        FROM_RUNTIME_ID,
+        RuntimeTarget,
+        aws_reason,
+        otel_groups_from_project,
+        runtime_groups,
+        target_for,
+    )
 
     if not ctx.runtime:
         return RuntimeTarget("", "")
@@ -285,21 +322,34 @@ def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
     except Exception as exc:  # noqa: BLE001 - the groups can still be derived from an id or ARN
         runtime_id = id_from_arn(ctx.runtime) or ctx.runtime
         target = RuntimeTarget(runtime_id, "")
-        target.notes.append(f"ListAgentRuntimes failed ({aws_reason(exc)}): groups derived from {runtime_id!r}")
+        target.notes.append(
+            _("ListAgentRuntimes failed ({reason}): log groups derived from {runtime}").format(
+                reason=aws_reason(exc), runtime=repr(runtime_id)
+            )
+        )
         for name in runtime_groups(logs, runtime_id):
-            target.add(name, "runtime", "runtime id")
+            target.add(name, "runtime", FROM_RUNTIME_ID)
         for name, source in otel_groups_from_project(ctx.project):
             target.add(name, "otel", source)
         return target
     if summary is None:
         names = sorted({str(r.get("agentRuntimeName")) for r in seen})
         where = control.meta.region_name
-        raise LogsUsage(
-            f"no runtime {ctx.runtime!r} in {where}" + (f"; runtimes here: {', '.join(names[:10])}" if names else "")
-        )
+        if names:
+            raise LogsUsage(
+                _("no runtime {runtime} in {region}; runtimes here: {names}").format(
+                    runtime=repr(ctx.runtime), region=where, names=", ".join(names[:10])
+                )
+            )
+        raise LogsUsage(_("no runtime {runtime} in {region}").format(runtime=repr(ctx.runtime), region=where))
     target = target_for(control, logs, summary, ctx.project)
     for group in target.groups:
-        _say(verbose, f"log group {group.name} ({group.kind}, from {group.source})")
+        _say(
+            verbose,
+            _("log group {name} ({kind}, from {source})").format(
+                name=group.name, kind=shown_kind(group.kind), source=shown_source(group.source)
+            ),
+        )
     for note in target.notes:
         _say(verbose, note)
     return target
@@ -355,22 +405,47 @@ def _scan_target(
 
 def _report_read(result: Any, verbose: bool) -> None:
     stats = result.stats
-    _say(verbose, f"read via {stats.strategy}: {stats.reason}")
+    _say(verbose, _("read via {strategy}: {reason}").format(strategy=stats.strategy, reason=stats.reason))
     for pattern in stats.patterns:
-        _say(verbose, f"filter pattern: {pattern}")
+        _say(verbose, _("filter pattern: {pattern}").format(pattern=pattern))
     if stats.query:
-        _say(verbose, f"insights query: {stats.query}")
+        _say(verbose, _("insights query: {query}").format(query=stats.query))
     if stats.strategy == "filter" and stats.patterns:
-        _say(verbose, "filter terms are case-sensitive in CloudWatch; events are classified again here")
-    _say(verbose, f"{stats.events} events read in {stats.calls} calls from {len(stats.groups_read)} group(s)")
+        _say(verbose, _("filter terms are case-sensitive in CloudWatch; events are classified again here"))
+    _say(
+        verbose,
+        _("{events} events read in {calls} calls from {groups} group(s)").format(
+            events=stats.events, calls=stats.calls, groups=len(stats.groups_read)
+        ),
+    )
     for note in result.notes:
         _say(verbose, note)
     for name in stats.missing_groups:
-        click.echo(f"agentcore-triage: log group {name} does not exist (nothing to read there)", err=True)
+        click.echo(_missing_group(name), err=True)
     for error in stats.errors:
         click.echo(f"agentcore-triage: {error}", err=True)
     if stats.capped:
         click.echo(f"agentcore-triage: {stats.cap_message}", err=True)
+
+
+def _missing_group(name: str) -> str:
+    return "agentcore-triage: " + _("log group {name} does not exist (nothing to read there)").format(name=name)
+
+
+def shown_kind(kind: str) -> str:
+    """A log group's kind (``runtime``, ``otel``, ``extra``: JSON values) as the text output names it."""
+    names = {
+        "runtime": pgettext("log group kind", "runtime"),
+        "otel": pgettext("log group kind", "otel"),
+        "extra": pgettext("log group kind", "extra"),
+    }
+    return names.get(kind, kind)
+
+
+def shown_source(source: str) -> str:
+    """Where a group's name came from (``runtime environment``…: a JSON value) in the current language; file names
+    and flags (``Dockerfile ENV``, ``--log-group``) are shown as they are."""
+    return _(source)
 
 
 def _when(ms: int | None) -> str:
@@ -387,35 +462,57 @@ def render_text(target: Any, result: Any, playbook_id: str) -> str:
     shown = []
     for name in result.groups:
         ref = kinds.get(name)
-        missing = " — does not exist" if name in result.stats.missing_groups else ""
-        shown.append(
-            f"{name} ({ref.kind}{', ' + ref.source if ref and ref.kind != 'runtime' else ''}){missing}" if ref else name
-        )
-    lines.append("groups: " + "; ".join(shown))
+        text = name
+        if ref and ref.kind == "runtime":
+            text = _("{name} ({kind})").format(name=name, kind=shown_kind(ref.kind))
+        elif ref:
+            text = _("{name} ({kind}, {source})").format(
+                name=name, kind=shown_kind(ref.kind), source=shown_source(ref.source)
+            )
+        if name in result.stats.missing_groups:
+            text = _("{group} — does not exist").format(group=text)
+        shown.append(text)
+    lines.append(_("groups: {groups}").format(groups="; ".join(shown)))
     ranked = result.ranked()
     if not ranked:
+        events = result.stats.events
         lines.append("")
-        lines.append(f"No known error in {result.stats.events} events read.")
+        lines.append(
+            ngettext("No known error in {count} event read.", "No known error in {count} events read.", events).format(
+                count=events
+            )
+        )
         return "\n".join(lines)
     lines.append("")
     for rank, group in enumerate(ranked, 1):
-        tag = "noise · " if group.noise else ""
+        tag = _("noise") + " · " if group.noise else ""
         where = f"[{group.node}]" if group.node else ""
-        lines.append(f"{rank:>2}. {group.count:>6}×  {tag}{group.title}  {where}".rstrip())
-        detail = f"first {_when(group.first_ms)}  last {_when(group.last_ms)}  in {', '.join(group.log_groups)}"
+        lines.append(f"{rank:>2}. {group.count:>6}×  {tag}{shown_title(group)}  {where}".rstrip())
+        detail = _("first {first}  last {last}  in {groups}").format(
+            first=_when(group.first_ms), last=_when(group.last_ms), groups=", ".join(group.log_groups)
+        )
         if group.sessions:
-            detail += f"  sessions {', '.join(group.sessions)}"
+            detail += "  " + _("sessions {sessions}").format(sessions=", ".join(group.sessions))
         lines.append(f"{'':12}{detail}")
         if group.why_noise:
-            lines.append(f"{'':12}noise: {group.why_noise}")
+            lines.append(f"{'':12}" + _("noise: {reason}").format(reason=_(group.why_noise)))
         sample = group.last
         if sample:
             lines.append(f"{'':12}│ {sample['message']}")
     top = next((g for g in ranked if g.node and not g.noise), None)
     if top:
         lines.append("")
-        lines.append(f"Walk from the top error: agentcore-triage run --playbook {playbook_id} --start {top.node}")
+        command = f"agentcore-triage run --playbook {playbook_id} --start {top.node}"
+        lines.append(_("Walk from the top error: {command}").format(command=command))
     return "\n".join(lines)
+
+
+def shown_title(group: Any) -> str:
+    """A group's title: the node's (the playbook is already in the chosen language), the log text of built-in
+    noise (verbatim), or the fixed title of the events no node explains (translated here: it is a JSON value)."""
+    from tui.logs.classify import UNEXPLAINED
+
+    return _(group.title) if group.key == UNEXPLAINED else str(group.title)
 
 
 def _follow(
@@ -440,6 +537,7 @@ def _follow(
     terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
     grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
     stop = threading.Event()
+    noise_word = _("noise")
 
     def on_event(event: Any, match: Any) -> None:
         if node and (match is None or match.node != node):
@@ -449,18 +547,21 @@ def _follow(
         if fmt == "jsonl":
             click.echo(json.dumps(event.as_json(match), default=str))
             return
-        where = f"[{match.node}]" if match and match.node else ("[noise]" if match else "[-]")
+        where = f"[{match.node}]" if match and match.node else (f"[{noise_word}]" if match else "[-]")
         first = redact_text(event.message.splitlines()[0] if event.message else "")[:300]
         click.echo(f"{iso(event.timestamp)} {where} {event.log_group} {first}")
 
     def on_poll(n: int, fresh: int, interval: float, stats: Any) -> None:
-        _say(verbose, f"poll {n}: {fresh} new event(s); next in {interval:.1f} s")
+        _say(
+            verbose,
+            _("poll {n}: {fresh} new event(s); next in {interval:.1f} s").format(n=n, fresh=fresh, interval=interval),
+        )
         for name in stats.missing_groups if n == 1 else ():
-            click.echo(f"agentcore-triage: log group {name} does not exist (nothing to read there)", err=True)
+            click.echo(_missing_group(name), err=True)
 
     for note in notes:
         _say(verbose, note)
-    _say(verbose, "following via FilterLogEvents (polling; ctrl-c ends)")
+    _say(verbose, _("following via FilterLogEvents (polling; ctrl-c ends)"))
     try:
         follow(
             logs,
@@ -478,10 +579,22 @@ def _follow(
         )
     except KeyboardInterrupt:
         stop.set()
-        summary = ", ".join(f"{g.count}× {g.node or g.title}" for g in grouping.ranked()[:5]) or "no known error"
-        click.echo(f"agentcore-triage: stopped following ({summary})", err=True)
+        summary = ", ".join(f"{g.count}× {g.node or shown_title(g)}" for g in grouping.ranked()[:5])
+        click.echo(
+            "agentcore-triage: " + _("stopped following ({summary})").format(summary=summary or _("no known error")),
+            err=True,
+        )
         return EXIT_INTERRUPTED
     return EXIT_OK
+
+
+ALL_RUNTIMES_WORKERS = 4
+"""Runtimes read at once by ``--all-runtimes``."""
+
+
+def _right(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells (a Japanese heading takes two cells a character)."""
+    return " " * max(0, width - cell_len(text)) + text
 
 
 def _all_runtimes(
@@ -507,9 +620,14 @@ def _all_runtimes(
     control = read_only_client(ctx, "bedrock-agentcore-control", timeout=ctx.timeout)
     summaries = list_runtimes(control)
     if not summaries:
-        click.echo(f"No runtime in {control.meta.region_name}.")
+        click.echo(_("No runtime in {region}.").format(region=control.meta.region_name))
         return EXIT_OK
-    _say(verbose, f"{len(summaries)} runtime(s) in {control.meta.region_name}; reading 4 at a time")
+    _say(
+        verbose,
+        _("{count} runtime(s) in {region}; reading {workers} at a time").format(
+            count=len(summaries), region=control.meta.region_name, workers=ALL_RUNTIMES_WORKERS
+        ),
+    )
 
     def one(summary: dict[str, Any]) -> dict[str, Any]:
         try:
@@ -530,7 +648,9 @@ def _all_runtimes(
         except Exception as exc:  # noqa: BLE001 - one runtime's failure is its row, not the run's end
             return {"target": None, "summary": summary, "result": None, "error": aws_reason(exc)}
 
-    with ThreadPoolExecutor(max_workers=min(4, len(summaries)), thread_name_prefix="logs-runtime") as pool:
+    with ThreadPoolExecutor(
+        max_workers=min(ALL_RUNTIMES_WORKERS, len(summaries)), thread_name_prefix="logs-runtime"
+    ) as pool:
         rows = list(pool.map(one, summaries))
     out = []
     found = False
@@ -565,21 +685,44 @@ def _all_runtimes(
                 json.dumps({"start": _when(start_ms), "end": _when(end_ms), "runtimes": out}, indent=2, default=str)
             )
         return EXIT_FOUND if found else EXIT_OK
-    click.echo(f"agentcore-triage logs · all runtimes · {_when(start_ms)} → {_when(end_ms)}\n")
-    width = max(len(r["runtime"]) for r in out)
-    click.echo(f"{'runtime':<{width}}  {'events':>7}  {'errors':>7}  {'noise':>6}  top error")
+    click.echo(
+        _("agentcore-triage logs · all runtimes · {start} → {end}").format(start=_when(start_ms), end=_when(end_ms))
+    )
+    click.echo()
+    headings = [
+        pgettext("logs table", "runtime"),
+        pgettext("logs table", "events"),
+        pgettext("logs table", "errors"),
+        pgettext("logs table", "noise"),
+        pgettext("logs table", "top error"),
+    ]
+    width = max(cell_len(text) for text in [headings[0], *(r["runtime"] for r in out)])
+    counts = [max(cell_len(h), least) for h, least in zip(headings[1:4], (7, 7, 6), strict=True)]
+    click.echo(
+        "  ".join([pad_cells(headings[0], width), *(_right(h, w) for h, w in zip(headings[1:4], counts, strict=True))])
+        + "  "
+        + headings[4]
+    )
+    indent = " " * width
     for row in out:
         if "error" in row and row.get("events_read") is None:
-            click.echo(f"{row['runtime']:<{width}}  could not read: {row['error']}")
+            click.echo(
+                pad_cells(row["runtime"], width) + "  " + _("could not read: {error}").format(error=row["error"])
+            )
             continue
         top = ", ".join(f"{t['node']} ({t['count']}×)" for t in row["top"]) or "-"
+        numbers = [row["events_read"], row["actionable"], row["noise"]]
         click.echo(
-            f"{row['runtime']:<{width}}  {row['events_read']:>7}  {row['actionable']:>7}  {row['noise']:>6}  {top}"
+            "  ".join(
+                [pad_cells(row["runtime"], width), *(_right(str(n), w) for n, w in zip(numbers, counts, strict=True))]
+            )
+            + "  "
+            + top
         )
         for name in row["missing_groups"]:
-            click.echo(f"{'':<{width}}  log group {name} does not exist")
+            click.echo(f"{indent}  " + _("log group {name} does not exist").format(name=name))
         for error in row["errors"]:
-            click.echo(f"{'':<{width}}  {error}")
+            click.echo(f"{indent}  {error}")
         if row["capped"]:
-            click.echo(f"{'':<{width}}  {row['capped']}")
+            click.echo(f"{indent}  {row['capped']}")
     return EXIT_FOUND if found else EXIT_OK

@@ -147,17 +147,17 @@ def plan_read(request: ReadRequest) -> tuple[str, str]:
     """(strategy, why) for this range."""
     span = request.end_ms - request.start_ms
     hours = span / 3_600_000
+    limit = INSIGHTS_FROM / 3_600_000
     if request.strategy in ("filter", "insights"):
-        return request.strategy, f"{request.strategy} requested"
+        return request.strategy, gettext("{strategy} requested").format(strategy=request.strategy)
     if span > INSIGHTS_FROM:
-        return "insights", (
-            f"range {hours:.1f} h > {INSIGHTS_FROM / 3_600_000:.0f} h: one Logs Insights query over all groups "
+        return "insights", gettext(
+            "range {hours:.1f} h > {limit:.0f} h: one Logs Insights query over all groups "
             "needs far fewer calls than paging FilterLogEvents (Insights bills per GB scanned)"
-        )
-    return "filter", (
-        f"range {hours:.1f} h <= {INSIGHTS_FROM / 3_600_000:.0f} h: FilterLogEvents with a filter pattern "
-        "(no per-GB query charge)"
-    )
+        ).format(hours=hours, limit=limit)
+    return "filter", gettext(
+        "range {hours:.1f} h <= {limit:.0f} h: FilterLogEvents with a filter pattern (no per-GB query charge)"
+    ).format(hours=hours, limit=limit)
 
 
 def _code(exc: BaseException) -> str:
@@ -165,9 +165,15 @@ def _code(exc: BaseException) -> str:
     return str((response.get("Error") or {}).get("Code") or "")
 
 
+class QueryFailed(RuntimeError):
+    """A Logs Insights query that ended without its rows (its message is for people, already translated)."""
+
+
 def _reason(exc: BaseException) -> str:
     from tui.logs.targets import aws_reason
 
+    if isinstance(exc, QueryFailed):
+        return str(exc)
     return aws_reason(exc)
 
 
@@ -349,9 +355,13 @@ def _run_query(
         if status == "Complete":
             return list(result.get("results") or [])
         if status in ("Failed", "Cancelled", "Timeout", "Unknown"):
-            raise RuntimeError(f"Logs Insights query {status.lower()}")
+            raise QueryFailed(gettext("the Logs Insights query ended with status {status}").format(status=status))
         if time.monotonic() > deadline:
-            raise RuntimeError(f"Logs Insights query still {status or 'running'} after {QUERY_DEADLINE:.0f} s")
+            raise QueryFailed(
+                gettext("the Logs Insights query is still {status} after {seconds:.0f} s").format(
+                    status=status or "Running", seconds=QUERY_DEADLINE
+                )
+            )
         if cancelled.wait(delay):
             raise _Stop()
         delay = min(delay * 2, 2.0)
@@ -447,7 +457,7 @@ def read_events(
     send_patterns = True
     if present and request.strategy != "insights" and _ignores_patterns(logs, present[0], request, stats):
         strategy = "filter"
-        why = (
+        why = gettext(
             "the server ignored a filter pattern (it sent events the pattern excludes: an emulator or proxy), so "
             "sending one would only cost time: FilterLogEvents without it, one request stream per group, every "
             "event classified here"

@@ -13,9 +13,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.i18n import N_, _
+
 RUNTIME_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
 _HEADERS_IN_TEXT = re.compile(r"OTEL_EXPORTER_OTLP_LOGS_HEADERS\s*[=\s]\s*[\"']?([^\"'\s\\]+)")
 _GROUP_IN_HEADERS = re.compile(r"(?i)x-aws-log-group=([^,\s\"']+)")
+FROM_RUNTIME_ID = N_("runtime id")
+FROM_RUNTIME_ENVIRONMENT = N_("runtime environment")
+"""Where a group's name came from (JSON values, in English; the text output shows them through ``_()``)."""
 
 
 @dataclass(frozen=True)
@@ -135,15 +140,19 @@ def target_for(
         runtime_id, str(summary.get("agentRuntimeName") or ""), str(summary.get("agentRuntimeArn") or "")
     )
     for name in runtime_groups(logs, runtime_id):
-        target.add(name, "runtime", "runtime id")
+        target.add(name, "runtime", FROM_RUNTIME_ID)
     env: dict[str, Any] = {}
     try:
         detail = control.get_agent_runtime(agentRuntimeId=runtime_id)
         env = detail.get("environmentVariables") or {}
     except Exception as exc:  # noqa: BLE001 - the runtime's own group is still readable
-        target.notes.append(f"GetAgentRuntime failed ({aws_reason(exc)}): the OTEL group is not known from it")
+        target.notes.append(
+            _("GetAgentRuntime failed ({reason}): the OTEL log group is not known from it").format(
+                reason=aws_reason(exc)
+            )
+        )
     for name in otel_groups_from_env(env):
-        target.add(name, "otel", "runtime environment")
+        target.add(name, "otel", FROM_RUNTIME_ENVIRONMENT)
     if include_project:
         for name, source in otel_groups_from_project(project):
             target.add(name, "otel", source)
