@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.i18n import N_, _
+from tui.i18n import N_, gettext  # `_` is the loop variable here
 
 RUNTIME_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
 _HEADERS_IN_TEXT = re.compile(r"OTEL_EXPORTER_OTLP_LOGS_HEADERS\s*[=\s]\s*[\"']?([^\"'\s\\]+)")
@@ -147,7 +147,7 @@ def target_for(
         env = detail.get("environmentVariables") or {}
     except Exception as exc:  # noqa: BLE001 - the runtime's own group is still readable
         target.notes.append(
-            _("GetAgentRuntime failed ({reason}): the OTEL log group is not known from it").format(
+            gettext("GetAgentRuntime failed ({reason}): the OTEL log group is not known from it").format(
                 reason=aws_reason(exc)
             )
         )
