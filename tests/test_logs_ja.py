@@ -175,3 +175,59 @@ def test_the_locale_alone_chooses_japanese(sandbox, restore_english, monkeypatch
     result = run("logs", "--since", "1h")
     assert overlay_titles()["aws-role-logs"] in result.stdout
     assert "ロググループ:" in result.stdout and "groups:" not in result.stdout
+
+
+def test_follow_in_japanese_until_ctrl_c(sandbox) -> None:
+    """``--follow`` as a user runs it (a real process): the verbose poll lines, the missing group and the line that
+    ends it on ctrl-c are Japanese; the followed events are the log's own lines, verbatim."""
+    import queue
+    import signal
+    import subprocess
+    import sys
+    import threading
+    from pathlib import Path
+
+    box = sandbox("seed-guide")
+    cli = str(Path(sys.executable).parent / "agentcore-triage")
+    proc = subprocess.Popen(
+        [cli, "--lang", "ja", "logs", "--follow", "--since", "1h", "--poll-interval", "0.2", "-v"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    lines: queue.Queue[str | None] = queue.Queue()
+    out: list[str] = []
+
+    def pump(stream: Any, into: Any) -> None:
+        for line in stream:
+            into(line.rstrip("\n"))
+        into(None)
+
+    threading.Thread(target=pump, args=(proc.stderr, lines.put), daemon=True).start()
+    stdout_done = threading.Thread(target=pump, args=(proc.stdout, out.append), daemon=True)
+    stdout_done.start()
+    seen: list[str] = []
+    try:
+        while not any(re.match(r"(?:poll 1:|ポーリング 1 回目)", line) for line in seen):  # English: the test fails
+            line = lines.get(timeout=120)  # a bound so a broken build fails instead of hanging, not a timing assertion
+            assert line is not None, seen
+            seen.append(line)
+        proc.send_signal(signal.SIGINT)
+        proc.wait(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    while (line := lines.get(timeout=120)) is not None:
+        seen.append(line)
+    stdout_done.join(timeout=120)
+    stdout = "\n".join(line for line in out if line)
+    assert proc.returncode == 130, seen
+    assert "[aws-role-logs]" in stdout  # the seeded AccessDenied line, followed
+    assert any(line.startswith("agentcore-triage: 追跡を終了しました（") for line in seen), seen
+    assert any("ロググループ agents/mcp-server-logs は存在しません" in line for line in seen), seen
+    text = "\n".join(seen)
+    info = box.seed_info
+    allowed = [info.runtime_name, info.runtime_id, info.runtime_log_group, info.otel_log_group, box.region]
+    assert english_words(text, [*allowed, *overlay_titles(), *NAMES]) == [], text
+    assert "Traceback" not in text
