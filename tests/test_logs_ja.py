@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -185,7 +186,6 @@ def test_follow_in_japanese_until_ctrl_c(sandbox) -> None:
     import subprocess
     import sys
     import threading
-    from pathlib import Path
 
     box = sandbox("seed-guide")
     cli = str(Path(sys.executable).parent / "agentcore-triage")
@@ -231,3 +231,34 @@ def test_follow_in_japanese_until_ctrl_c(sandbox) -> None:
     allowed = [info.runtime_name, info.runtime_id, info.runtime_log_group, info.otel_log_group, box.region]
     assert english_words(text, [*allowed, *overlay_titles(), *NAMES]) == [], text
     assert "Traceback" not in text
+
+
+async def test_logs_screen_shows_the_overlays_titles_in_japanese(
+    sandbox, restore_english, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The TUI's Logs screen (L) classifies with the walk's playbook, which is already the translated one."""
+    from test_app_support import wait_group
+    from textual.widgets import DataTable
+
+    from tui.app.logs_screen import LogsScreen
+    from tui.app.main import TriageApp
+    from tui.context import build_context
+
+    sandbox("seed-guide")
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    i18n.set_language("ja")
+    titles = overlay_titles()
+    app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=False)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("L")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LogsScreen)
+        await wait_group(app, "logs-read", pilot)
+        shown = {g.node: g.title for g in screen.shown}
+        for node in GUIDE_NODES:
+            assert shown[node] == titles[node], shown
+        table = screen.query_one("#logs-groups", DataTable)
+        cells = " ".join(str(table.get_row_at(i)[2]) for i in range(table.row_count))
+        assert titles["aws-role-logs"] in cells and "The execution role" not in cells, cells
