@@ -108,6 +108,13 @@ def test_logs_in_japanese_names_the_guides_errors_with_japanese_titles(sandbox, 
     shown_titles = re.findall(r"^\s*\d+\.\s+\d+×\s+(?:雑音 · )?(.+?)\s+\[", out, re.MULTILINE)
     assert shown_titles and all(t in titles.values() for t in shown_titles), shown_titles
 
+    # Logs Insights: its reason and its query (the query is a value: CloudWatch's own language)
+    result = run("--lang", "ja", "logs", "--since", "1h", "--via", "insights", "-v")
+    said = [line.split("Logs Insights のクエリ: ")[0] for line in result.stderr.splitlines()]
+    assert any("Logs Insights のクエリ: fields @timestamp" in line for line in result.stderr.splitlines())
+    assert "insights が指定されました" in result.stderr
+    assert english_words("\n".join(said), allowed) == [], result.stderr
+
     # the whole region (the guide's first script)
     result = run("--lang", "ja", "logs", "--all-runtimes", "--since", "1h", "-v")
     assert result.exit_code == 1, result.output
