@@ -171,6 +171,9 @@ def test_one_line_errors_in_japanese(sandbox, restore_english) -> None:
         ]
         assert english_words(lines[0], allowed) == [], lines[0]
         assert re.search(r"[\u3040-\u30ff]", lines[0]), lines[0]  # Japanese, not only free of English
+    # the command's own flag, after it, as with the other commands
+    result = run("logs", "--lang", "ja", "--since", "soon")
+    assert result.exit_code == 2 and "のような期間で指定してください" in result.stderr, result.stderr
 
 
 def test_the_locale_alone_chooses_japanese(sandbox, restore_english, monkeypatch: pytest.MonkeyPatch) -> None:

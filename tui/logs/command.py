@@ -78,6 +78,13 @@ def time_range(since: str | None, start: str | None, end: str | None, now_ms: in
     return start_ms, end_ms
 
 
+def _choose_language(flag: str | None) -> None:
+    """``logs --lang ja``: the command's own flag overrides what the group chose (``agentcore-triage --lang``, the
+    environment, the locale); without it that choice stands."""
+    if flag is not None:
+        use_language(flag)
+
+
 def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
     """No traceback reaches the user: ctrl-c is exit 130, anything unexpected one line with exit 2."""
 
@@ -136,7 +143,7 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
     type=click.Choice(["ja", "en"]),
     expose_value=False,
     is_eager=True,
-    callback=lambda _ctx, _param, value: value and use_language(value),
+    callback=lambda _ctx, _param, value: _choose_language(value),
     help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
 )
 @click.pass_context
