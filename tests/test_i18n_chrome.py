@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from test_app_support import screen_text, wait_group
+from test_app_support import screen_text, wait_group, wait_until
 from test_i18n_snapshots import SIZES, make_japanese_test_app
 from test_snapshots import _settle, snap_env  # noqa: F401 - the fixture is used by name
 from textual.command import CommandPalette
@@ -124,6 +124,11 @@ async def test_fleet_screen_keys_panel_and_palette_show_no_english(
         await wait_group(app, "fleet", pilot)
         table = screen.query_one(DataTable)
         assert table.row_count == 3, screen_text(app)
+        # The failing check id arrives after the row was listed: the table widens that column when idle (a loaded
+        # machine took the screenshot before that, with the id cut to "runtime.disc").
+        await wait_until(
+            pilot, lambda: table.columns["failing"].content_width >= len("runtime.discover"), "the failing column"
+        )
         text = screen_text(app)
         assert "状態" in text and "失敗" in text and "3 件のランタイムを" in text and "（終了コード 1）" in text
         assert english_words(text, allowed) == [], text

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
-from test_app_support import TEST_PLAYBOOK, isolated, make_context, make_registry, screen_text, wait_checks  # noqa: F401
+from test_app_support import (
+    TEST_PLAYBOOK,
+    isolated,  # noqa: F401
+    make_context,
+    make_registry,
+    screen_text,
+    wait_checks,
+    wait_palette_results,
+)
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Static
@@ -76,7 +84,7 @@ async def palette_switch(pilot, query: str) -> None:  # type: ignore[no-untyped-
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*query)
-    await pilot.pause(0.3)
+    await wait_palette_results(pilot.app, pilot)
     await pilot.press("enter")
     await pilot.pause()
 
@@ -135,7 +143,7 @@ async def test_switch_is_offered_on_every_screen_and_names_both_languages(isolat
         await pilot.pause()
         assert isinstance(app.screen, CommandPalette)
         await pilot.press(*"switch lang")
-        await pilot.pause(0.3)
+        await wait_palette_results(app, pilot)
         await pilot.press("enter")
         await pilot.pause()
         assert i18n.current_language() == "ja"

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_app_support import screen_text, wait_checks, wait_group
+from test_app_support import screen_text, wait_checks, wait_group, wait_screen, wait_until
 
 from tui import i18n
 from tui.app.fix_modal import FixModal
@@ -76,19 +76,12 @@ async def test_seed_guide_walk_to_a_fix_in_japanese(sandbox, tmp_path: Path, mon
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=True, export_dir=str(tmp_path))
     async with app.run_test(size=(120, 40)) as pilot:
-        for _attempt in range(50):  # the form mounts after the first frame
-            await pilot.pause(0.05)
-            if app.screen.query_one_optional("#start") is not None:
-                break
-        await pilot.pause()
+        await wait_until(pilot, lambda: app.screen.query_one_optional("#start") is not None, "the start form")
         text = screen_text(app)
         assert "ウォークを開始" in text and "サンドボックス" in text
         assert_japanese(app, [])
         await pilot.click("#start")
-        for _attempt in range(50):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, WalkScreen):
-                break
+        await wait_screen(app, pilot, WalkScreen)
         screen = app.screen
         assert isinstance(screen, WalkScreen)
         walk = screen.walk
@@ -106,10 +99,7 @@ async def test_seed_guide_walk_to_a_fix_in_japanese(sandbox, tmp_path: Path, mon
         assert walk.results["aws-role"]["iam.role.logs"].status is Status.FAIL
         assert "実行ロールに自分のログを書き込む権限がありません" in screen_text(app)  # where n leads
         await pilot.press("l")
-        for _attempt in range(80):  # planning reads IAM in a thread
-            await pilot.pause(0.1)
-            if isinstance(app.screen, FixModal):
-                break
+        await wait_screen(app, pilot, FixModal)  # planning reads IAM in a thread
         modal = app.screen
         assert isinstance(modal, FixModal)
         text = screen_text(app)

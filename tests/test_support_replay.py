@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app_support import paste_into_search, screen_text, wait_checks, wait_group
+from test_app_support import paste_into_search, screen_text, wait_checks, wait_group, wait_until
 
 from tui.app.checks_table import ChecksTable
 from tui.app.fix_modal import FixModal
@@ -44,14 +44,6 @@ def screen_state(screen: WalkScreen) -> dict[str, Any]:
     return {"node": walk.current, "path": walk.path, "rows": rows, "decision": walk.decision()}
 
 
-async def _until(pilot: Any, condition: Any, what: str) -> None:
-    for _ in range(300):  # a hang guard: each round waits for the app to go idle
-        if condition():
-            return
-        await pilot.pause(0.05)
-    raise AssertionError(f"never happened: {what}")
-
-
 async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_live_call(
     sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -81,7 +73,7 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         assert walk.current == "aws-role" and walk.decision()[0] == "aws-role-logs"
         # the user looks at the logs fix and declines it: the plan is recorded, nothing applied
         await pilot.press("l")
-        await _until(pilot, lambda: isinstance(app.screen, FixModal), "the fix modal")
+        await wait_until(pilot, lambda: isinstance(app.screen, FixModal), "the fix modal")
         await pilot.press("escape")
         await wait_group(app, "fix", pilot)
         assert audit.records() == []
@@ -91,7 +83,7 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         await pilot.press("B")
         bundle = out / "agentcore-triage-bundle-s.zip"
         await wait_group(app, "bundle", pilot)
-        await _until(pilot, bundle.exists, "the bundle file")
+        await wait_until(pilot, bundle.exists, "the bundle file")
         assert any(n.title == "Support bundle written" for n in app._notifications)
     token = Path(build_context().token_file).read_text().strip()
     assert token.encode() not in bundle.read_bytes()
@@ -138,20 +130,20 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         await pilot.press("b")
         assert screen.walk.current == "aws-role"
         await pilot.press("l")
-        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded plan")
+        await wait_until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded plan")
         text = screen_text(replay_app)
         assert "put_role_policy" in text and "declined" in text and "never plans or applies" in text
         await pilot.press("escape")
         assert not any(isinstance(s, FixModal) for s in replay_app.screen_stack)
         # H: every recorded run of this node's checks (here one: what the user saw)
         await pilot.press("H")
-        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded runs")
+        await wait_until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded runs")
         text = screen_text(replay_app)
         assert "Run 1" in text and "Run 2" not in text and "iam.role.logs" in text and "fail" in text
         await pilot.press("escape")
         # L shows the log excerpts the recorded checks read, not CloudWatch
         await pilot.press("L")
-        await _until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded log excerpts")
+        await wait_until(pilot, lambda: isinstance(replay_app.screen, RecordedScreen), "the recorded log excerpts")
         assert "Log excerpts in the bundle" in screen_text(replay_app)
         await pilot.press("escape")
         # r does nothing; a node the session never ran is not run either

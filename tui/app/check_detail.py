@@ -71,4 +71,6 @@ class CheckDetail(Markdown):
     def show(self, key: str, spec: CheckSpec | None, result: CheckResult | None, state: str = "done") -> None:
         """Show one check (the Markdown update is awaited by Textual in the background)."""
         self.display = True
-        self.update(detail_markdown(key, spec, result, state))
+        text = detail_markdown(key, spec, result, state)
+        if text != self.source:  # an update re-parses and mounts every block again: skip when nothing changed
+            self.update(text)

@@ -183,11 +183,21 @@ class ChecksTable(DataTable[Text]):
         self._user_moved()
 
     def tick(self) -> None:
-        """Advance the spinner of running checks and their elapsed time."""
+        """Advance the spinner of running checks and their elapsed time.
+
+        Only the two cells that move are set (the check id and summary of a running row stay as they are), and the
+        time cell only when its text changed: every ``update_cell`` makes the whole table render again.
+        """
         self._frame += 1
+        glyph = Text(icons.SPINNER[self._frame % len(icons.SPINNER)], style="cyan")
+        now = time.monotonic()
         for row in self.rows_by_key.values():
-            if row.state == "running":
-                self.update_row(row)
+            if row.state != "running" or row.key not in self.rows:
+                continue
+            self.update_cell(row.key, "status", glyph)
+            elapsed = icons.format_duration(now - row.started)
+            if self.get_cell(row.key, "time").plain != elapsed:
+                self.update_cell(row.key, "time", Text(elapsed, style="dim"))
 
     @property
     def highlighted_key(self) -> str | None:

@@ -8,10 +8,17 @@ language switch only needs ``recompose()``.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from textual.app import ComposeResult
 from textual.widgets import Footer
 
-from tui.i18n import N_, _
+from tui.i18n import N_, _, current_language
+
+if TYPE_CHECKING:
+    from collections.abc import Hashable
+
+    from textual.screen import Screen
 
 TEXTUAL_DESCRIPTIONS = (
     N_("palette"),
@@ -29,6 +36,32 @@ class LocalizedFooter(Footer):
 
     A screen may supply texts for keys built from data (a playbook's fix keys): ``footer_description(action)``.
     """
+
+    _shown: Hashable = None
+    """What the keys last composed showed (see ``bindings_changed``)."""
+
+    def bindings_changed(self, screen: Screen[Any]) -> None:
+        """Compose the keys again only when what they show changed.
+
+        Textual's footer recomposes on every bindings update (each focus move, each ``refresh_bindings``), which
+        mounts a fresh widget per key and styles it: a walk screen sent about twenty a node, nearly all unchanged.
+        """
+        shown = self._keys_shown(screen)
+        if shown == self._shown:
+            return
+        if screen.app.app_focus:
+            self._shown = shown
+        super().bindings_changed(screen)
+
+    @staticmethod
+    def _keys_shown(screen: Screen[Any]) -> Hashable:
+        described = getattr(screen, "footer_description", None)
+        return current_language(), tuple(
+            (binding.key, binding.action, binding.description, enabled, tooltip, binding.group)
+            + ((described(binding.action),) if callable(described) else ())
+            for _node, binding, enabled, tooltip in screen.active_bindings.values()
+            if binding.show
+        )
 
     def compose(self) -> ComposeResult:
         described = getattr(self.screen, "footer_description", None)

@@ -67,7 +67,9 @@ class NodePane(VerticalScroll):
             if node.next_steps:
                 steps = "\n".join(f"{i}. {s}" for i, s in enumerate(node.next_steps, 1))
                 body += "\n\n" + _("**Next steps**") + "\n\n" + steps
-        self.query_one("#node-body", Markdown).update(body)
+        node_body = self.query_one("#node-body", Markdown)
+        if body != node_body.source:  # an update re-parses and mounts every block again: skip when nothing changed
+            node_body.update(body)
         choices = self.query_one("#choices", ChoiceList)
         checks = self.query_one("#checks", ChecksTable)
         choices.display = isinstance(node, QuestionNode)
