@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.project import pyparse
+
 MAX_FILES = 300
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 4
@@ -100,7 +102,7 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
     text = read_text(path) if text is None else text
     code = ClientCode(path=path)
     try:
-        tree = ast.parse(text, filename=str(path))
+        tree = pyparse.parse(text, str(path))
     except SyntaxError as exc:
         code.syntax_error = f"line {exc.lineno}: {exc.msg}"
         return code

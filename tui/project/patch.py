@@ -6,6 +6,7 @@ import ast
 import re
 
 from tui.i18n import _
+from tui.project import pyparse
 from tui.project.scan import NONEXISTENT_DECORATORS, NONEXISTENT_KWARGS, V2_RUN_ONLY_KWARGS
 
 
@@ -56,7 +57,7 @@ def fix_server_code(text: str) -> tuple[str, list[str]]:
 
     Returns the new text and a list of what changed (for the plan's notes).
     """
-    tree = ast.parse(text)
+    tree = pyparse.parse(text)
     starts = _offsets(text)
     notes: list[str] = []
     cuts: list[tuple[int, int, str]] = []
@@ -185,7 +186,7 @@ def _apply(text: str, cuts: list[tuple[int, int, str]]) -> str:
         tidy.append((a, b, repl))
     for a, b, repl in sorted(tidy, key=lambda c: (c[0], c[1]), reverse=True):
         out = out[:a] + repl + out[b:]
-    ast.parse(out)  # the patch must leave valid Python
+    pyparse.parse(out)  # the patch must leave valid Python
     return out
 
 
@@ -215,7 +216,7 @@ def make_stateless(text: str) -> tuple[str, list[str]]:
     patch. An existing ``stateless_http=`` is rewritten in place; on 2.x one left in ``MCPServer(...)`` (a
     ``TypeError`` there) moves to ``run(...)``.
     """
-    tree = ast.parse(text)
+    tree = pyparse.parse(text)
     starts = _offsets(text)
     era = _era(tree)
     server_var, ctor = _server(tree)

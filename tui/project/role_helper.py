@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.i18n import _
+from tui.project import pyparse
 from tui.project.client_scan import python_files, read_text
 
 KEEP_MARKER = "_kept_inline_policies"
@@ -42,7 +43,7 @@ def find_role_helpers(root: str | Path) -> list[RoleHelper]:
         if "delete_role" not in text or "create_role" not in text:
             continue
         try:
-            tree = ast.parse(text, filename=str(path))
+            tree = pyparse.parse(text, str(path))
         except SyntaxError:
             continue
         for fn in ast.walk(tree):
@@ -87,7 +88,7 @@ def keep_inline_policies(text: str, function: str) -> tuple[str, list[str]]:
     ``put_role_policy``. Returns (new text, notes); unchanged text with a note when the shape is not one
     this patch understands.
     """
-    tree = ast.parse(text)
+    tree = pyparse.parse(text)
     fn = next(
         (n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef)) and n.name == function),
         None,
@@ -145,5 +146,5 @@ def keep_inline_policies(text: str, function: str) -> tuple[str, list[str]]:
     if not re.search(r"^\s*import json\b", out, re.MULTILINE):
         out = "import json\n" + out
         notes.append(_("add {statement}").format(statement="`import json`"))
-    ast.parse(out)  # the patch must leave valid Python
+    pyparse.parse(out)  # the patch must leave valid Python
     return out, notes

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.project import pyparse
+
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
 
 NONEXISTENT_DECORATORS = {
@@ -134,7 +136,7 @@ def analyse_server(path: Path) -> ServerCode:
     text = path.read_text(encoding="utf-8", errors="replace")
     code = ServerCode(path=path, text=text)
     try:
-        tree = ast.parse(text, filename=str(path))
+        tree = pyparse.parse(text, str(path))
     except SyntaxError as exc:
         code.syntax_error = f"line {exc.lineno}: {exc.msg}"
         return code

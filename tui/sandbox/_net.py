@@ -21,6 +21,12 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 READY_TIMEOUT = 10.0
 """Seconds a server may take to come up before ``start()`` gives up."""
 STOP_TIMEOUT = 5.0
+KEEP_ALIVE_SECONDS = 5
+"""How long a sandbox server keeps an idle connection open (uvicorn's default). Well above every client's idle
+reuse window (the probes' ``KEEPALIVE_EXPIRY``, the front door's ``UPSTREAM_KEEPALIVE_EXPIRY``): a client must
+never send on a connection the server is closing at that very moment. At 2 s, equal to the probes' window, a
+request on a connection idle for ~2 s met the server's keep-alive close (ECONNRESET before any answer): the
+front door answered 500 and the endpoint checks differed from run to run."""
 
 
 class SandboxError(RuntimeError):
@@ -112,8 +118,8 @@ class UvicornThread:
             self.app,
             log_config=quiet_logging_config(),
             lifespan="on",
-            # Short keep-alive so idle client connections do not hold the server open at stop().
-            timeout_keep_alive=2,
+            # Idle connections do not hold up stop(): a graceful shutdown closes them at once.
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
             timeout_graceful_shutdown=1,
         )
         self._server = uvicorn.Server(config)

@@ -38,7 +38,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
-from tui.sandbox._net import LOOPBACK, UvicornThread
+from tui.sandbox._net import KEEP_ALIVE_SECONDS, LOOPBACK, UvicornThread
 
 if TYPE_CHECKING:
     from starlette.responses import JSONResponse
@@ -79,6 +79,11 @@ RETURN_RESPONSE_HEADERS = (
     "x-accel-buffering",
 )
 RUNTIME_SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
+UPSTREAM_KEEPALIVE_EXPIRY = KEEP_ALIVE_SECONDS / 2.5
+"""Seconds the door reuses an idle connection to the container: well under the container's keep-alive
+(``KEEP_ALIVE_SECONDS``). httpx's default (5 s) outlived the server's, and a request sent as the server closed the
+idle connection failed with a ReadError the door turned into a 500 (the SDK's "-32603 Server returned an error
+response" in one doctor run of many)."""
 
 
 def _aws_error(status: int, error_type: str, message: str) -> JSONResponse:
@@ -280,7 +285,9 @@ class FrontDoorSandbox:
             client = state.get("client")
             if client is None:
                 client = state["client"] = httpx.AsyncClient(
-                    timeout=httpx.Timeout(door.read_timeout, connect=2.0), follow_redirects=False
+                    timeout=httpx.Timeout(door.read_timeout, connect=2.0),
+                    follow_redirects=False,
+                    limits=httpx.Limits(keepalive_expiry=UPSTREAM_KEEPALIVE_EXPIRY),
                 )
             upstream_request = client.build_request(request.method, door.backend_url, headers=headers, content=body)
             try:
@@ -363,6 +370,7 @@ __all__ = [
     "INIT_TIMEOUT_MESSAGE",
     "INTERNAL_ERROR_MESSAGE",
     "TOKEN_KINDS",
+    "UPSTREAM_KEEPALIVE_EXPIRY",
     "WRONG_CLIENT_MESSAGE",
     "FrontDoorSandbox",
 ]
