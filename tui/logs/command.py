@@ -559,12 +559,13 @@ def _follow(
         click.echo(f"{iso(event.timestamp)} {where} {event.log_group} {first}")
 
     def on_poll(n: int, fresh: int, interval: float, stats: Any) -> None:
+        # a missing group first: a ctrl-c right after the poll line must not lose it
+        for name in stats.missing_groups if n == 1 else ():
+            click.echo(_missing_group(name), err=True)
         _say(
             verbose,
             _("poll {n}: {fresh} new event(s); next in {interval:.1f} s").format(n=n, fresh=fresh, interval=interval),
         )
-        for name in stats.missing_groups if n == 1 else ():
-            click.echo(_missing_group(name), err=True)
 
     for note in notes:
         _say(verbose, note)
