@@ -222,10 +222,16 @@ def test_fleet_ja(
 
     async def run_before(pilot) -> None:  # noqa: ANN001
         await _settle(pilot)
-        pilot.app.push_screen(fleet_screen(tmp_path / "fleet.yaml"))
+        screen = fleet_screen(tmp_path / "fleet.yaml")
+        pilot.app.push_screen(screen)
         await pilot.pause()
         await wait_group(pilot.app, "fleet", pilot)
-        await pilot.pause()
+        table = screen.query_one(DataTable)
+        # the failing check id arrives after its row was listed; the column widens when the table is idle
+        await wait_until(
+            pilot, lambda: table.columns["failing"].content_width >= len("runtime.discover"), "the failing column"
+        )
+        await _settle(pilot)
 
     assert snap_compare(make_japanese_test_app(snap_env), terminal_size=size, run_before=run_before)
 
