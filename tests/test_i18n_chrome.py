@@ -231,6 +231,7 @@ def test_fleet_ja(
         await wait_until(
             pilot, lambda: table.columns["failing"].content_width >= len("runtime.discover"), "the failing column"
         )
+        await wait_until(pilot, lambda: "runtime.discover" in screen_text(pilot.app), "the id drawn whole")
         await _settle(pilot)
 
     assert snap_compare(make_japanese_test_app(snap_env), terminal_size=size, run_before=run_before)
