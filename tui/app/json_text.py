@@ -29,7 +29,5 @@ def _escape_unsafe(match: re.Match[str]) -> str:
 
 def readable_json(value: Any) -> str:
     """``value`` as indented JSON for a screen: non-ASCII text as written, unsafe characters escaped."""
-    ascii_json = json.dumps(value, indent=2, default=str)
-    # decode the escapes json wrote, then re-escape only what must not reach the terminal raw
-    text = json.dumps(json.loads(ascii_json), indent=2, ensure_ascii=False)
-    return _NON_ASCII.sub(_escape_unsafe, text)
+    text = json.dumps(value, indent=2, default=str, ensure_ascii=False)
+    return _NON_ASCII.sub(_escape_unsafe, text)  # escape only what must not reach the terminal raw
