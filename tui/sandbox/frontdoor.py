@@ -32,6 +32,7 @@ runtime's ``discoveryUrl`` can point here. Tokens come from ``issue_token(kind)`
 
 from __future__ import annotations
 
+import functools
 import json
 import time
 import uuid
@@ -92,6 +93,19 @@ def _aws_error(status: int, error_type: str, message: str) -> JSONResponse:
     return JSONResponse({"message": message}, status_code=status, headers={"x-amzn-ErrorType": error_type})
 
 
+@functools.cache
+def _rsa_key(role: str) -> Any:
+    """One 2048-bit RSA key per role (``issuer`` signs, ``impostor`` signs the bad-signature tokens) per process.
+
+    Generating one costs 50-150 ms of CPU, and the test suite starts hundreds of front doors. Doors sharing the
+    issuer key stay apart: each has its own issuer URL (checked as ``iss``) and its own ``kid``.
+    """
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    del role  # the cache key: a separate key per role
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
 class FrontDoorSandbox:
     """The runtime's invocation endpoint on ``http://127.0.0.1:<free port>``, plus an OIDC issuer.
 
@@ -108,8 +122,6 @@ class FrontDoorSandbox:
         read_timeout: float = 120.0,
         wrap_server_errors: bool = False,
     ) -> None:
-        from cryptography.hazmat.primitives.asymmetric import rsa
-
         self.backend_url = backend_url
         self.runtime_arn = runtime_arn
         self.allowed_client = allowed_client
@@ -117,7 +129,7 @@ class FrontDoorSandbox:
         self.read_timeout = read_timeout
         self.wrap_server_errors = wrap_server_errors
         self.kid = f"sandbox-{uuid.uuid4().hex[:8]}"
-        self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        self._key = _rsa_key("issuer")
         self._thread = UvicornThread(self._build_app(), name="sandbox-frontdoor")
         self.base_url = f"http://{LOOPBACK}:{self._thread.bind()}"
 
@@ -143,7 +155,6 @@ class FrontDoorSandbox:
     def issue_token(self, kind: str = "valid") -> str:
         """A Cognito-style RS256 access token: ``valid``, ``expired``, ``wrong-client`` or ``bad-signature``."""
         import jwt
-        from cryptography.hazmat.primitives.asymmetric import rsa
 
         if kind not in TOKEN_KINDS:
             raise ValueError(f"unknown token kind {kind!r}; known: {', '.join(TOKEN_KINDS)}")
@@ -161,7 +172,7 @@ class FrontDoorSandbox:
             "exp": exp,
             "jti": str(uuid.uuid4()),
         }
-        key = rsa.generate_private_key(public_exponent=65537, key_size=2048) if kind == "bad-signature" else self._key
+        key = _rsa_key("impostor") if kind == "bad-signature" else self._key
         return jwt.encode(claims, key, algorithm="RS256", headers={"kid": self.kid})
 
     def jwks(self) -> dict[str, Any]:
