@@ -10,9 +10,8 @@ import asyncio
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -141,14 +140,18 @@ async def test_a_real_browser_opens_the_served_tui_and_a_wrong_token_gets_nothin
 
 
 def test_serve_refuses_a_remote_host_without_allow_remote_and_warns_with_it() -> None:
-    refused = subprocess.run(
-        [sys.executable, "-m", "tui", "serve", "--host", "0.0.0.0", "--endpoint", "http://127.0.0.1:9/mcp"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert refused.returncode == 2
-    assert refused.stderr.count("\n") == 1 and "--allow-remote" in refused.stderr
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    def serve(*args: str) -> Any:  # in-process: an unexpected exception fails here, where a process would print it
+        return CliRunner().invoke(
+            main, ["serve", *args, "--endpoint", "http://127.0.0.1:9/mcp"], catch_exceptions=False
+        )
+
+    refused = serve("--host", "0.0.0.0")
+    assert refused.exit_code == 2
+    assert refused.stderr.count("\n") == 1 and "--allow-remote" in refused.stderr and not refused.stdout
     # with --allow-remote: the warning about the host's AWS credentials comes before anything is served
     # (port 1 cannot be bound by an unprivileged user... nor by root on 0.0.0.0 twice: take a taken port)
     import socket
@@ -157,15 +160,9 @@ def test_serve_refuses_a_remote_host_without_allow_remote_and_warns_with_it() ->
         taken.bind(("0.0.0.0", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        warned = subprocess.run(
-            [sys.executable, "-m", "tui", "serve", "--host", "0.0.0.0", "--port", str(port), "--allow-remote"]
-            + ["--endpoint", "http://127.0.0.1:9/mcp"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        warned = serve("--host", "0.0.0.0", "--port", str(port), "--allow-remote")
     assert "this host's AWS credentials" in warned.stderr and "fixes stay off (read-only)" in warned.stderr
-    assert warned.returncode == 2 and f"cannot listen on 0.0.0.0:{port}" in warned.stderr
+    assert warned.exit_code == 2 and f"cannot listen on 0.0.0.0:{port}" in warned.stderr
 
 
 def test_loopback_names() -> None:
