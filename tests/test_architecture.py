@@ -64,9 +64,23 @@ def modules(root: Path = ROOT) -> dict[str, Path]:
     return {module_name(p, root): p for p in sorted(root.rglob("*.py")) if "sample_project" not in p.parts}
 
 
-def _type_checking_lines(tree: ast.Module) -> set[int]:
+def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every statement, however nested (function and class bodies, branches, handlers, match cases), without going into
+    expressions: an ``import`` is a statement, and expressions are most of a tree's nodes (``ast.walk`` visited them
+    all, at most of this module's CPU)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        for _field, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.stmt | ast.excepthandler | ast.match_case))
+
+
+def _type_checking_lines(statements: list[ast.stmt]) -> set[int]:
     lines: set[int] = set()
-    for node in ast.walk(tree):
+    for node in statements:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             for child in node.body:
                 lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
@@ -75,10 +89,10 @@ def _type_checking_lines(tree: ast.Module) -> set[int]:
 
 def imports(known: dict[str, Path]) -> Iterator[Import]:
     for name, path in known.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        type_only = _type_checking_lines(tree)
+        statements = list(_statements(ast.parse(path.read_text(encoding="utf-8"))))
+        type_only = _type_checking_lines(statements)
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(tree):
+        for node in statements:
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
