@@ -12,6 +12,7 @@ dependency. The rules:
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -135,10 +136,15 @@ def plugin_kind(module: str) -> str | None:
     return "check" if module.startswith(CHECK_PLUGINS + ".") else "fix"
 
 
+@functools.cache
+def project_imports() -> tuple[Import, ...]:
+    """Every import of ``tui/``, scanned once per test process (two tests ask)."""
+    return tuple(imports(modules()))
+
+
 def violations(root: Path = ROOT) -> list[tuple[Import, str]]:
-    known = modules(root)
     out = []
-    for imp in imports(known):
+    for imp in project_imports() if root == ROOT else imports(modules(root)):
         src, dst = layer_of(imp.source), layer_of(imp.target)
         if dst > src:
             out.append((imp, f"upward: {LAYERS[src][0]} imports {LAYERS[dst][0]}"))
@@ -168,7 +174,7 @@ def test_no_upward_import_and_checks_and_fixes_stay_apart() -> None:
 
 def test_no_import_cycle() -> None:
     graph: dict[str, set[str]] = {}
-    for imp in imports(modules()):
+    for imp in project_imports():
         if not imp.type_only:
             graph.setdefault(imp.source, set()).add(imp.target)
     cycles = []

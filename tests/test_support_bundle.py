@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -286,24 +284,6 @@ def test_doctor_bundle_and_open_it(sandbox: Any, tmp_path: Path, monkeypatch: py
     assert replay.walk.current == replay.walk.playbook.start and not replay.walk.history
     missing_dir = _cli("doctor", "--bundle", str(tmp_path / "nope" / "b.zip"))
     assert missing_dir.exit_code == 2 and "--bundle" in missing_dir.stderr and missing_dir.stderr.count("\n") == 1
-
-
-def test_the_support_modules_import_nothing_heavy() -> None:
-    """The replay and served apps paint before boto3/mcp/httpx load; the CLI loads aiohttp only for `serve`."""
-    modules = [
-        "tui.cli",
-        "tui.app.replay_app",
-        "tui.app.replay_screen",
-        "tui.app.recorded_screen",
-        "tui.app.bundle_key",
-        "tui.app.served_app",
-        "tui.support.serve",
-        "tui.support.replay",
-    ]
-    code = "import json, sys\n" + "\n".join(f"import {m}" for m in modules) + "\nprint(json.dumps(sorted(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    loaded = set(json.loads(done.stdout))
-    assert not loaded & {"boto3", "botocore", "mcp", "httpx", "aiohttp", "textual_serve"}
 
 
 async def test_project_findings_carry_the_diffs_of_their_fixes(sample_project: Any, tmp_path: Path) -> None:
