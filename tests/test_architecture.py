@@ -12,6 +12,7 @@ dependency. The rules:
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -64,9 +65,23 @@ def modules(root: Path = ROOT) -> dict[str, Path]:
     return {module_name(p, root): p for p in sorted(root.rglob("*.py")) if "sample_project" not in p.parts}
 
 
-def _type_checking_lines(tree: ast.Module) -> set[int]:
+def _statements(tree: ast.Module) -> Iterator[ast.stmt]:
+    """Every statement, however nested (function and class bodies, branches, handlers, match cases), without going into
+    expressions: an ``import`` is a statement, and expressions are most of a tree's nodes (``ast.walk`` visited them
+    all, at most of this module's CPU)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.stmt):
+            yield node
+        for _field, value in ast.iter_fields(node):
+            if isinstance(value, list):
+                stack.extend(v for v in value if isinstance(v, ast.stmt | ast.excepthandler | ast.match_case))
+
+
+def _type_checking_lines(statements: list[ast.stmt]) -> set[int]:
     lines: set[int] = set()
-    for node in ast.walk(tree):
+    for node in statements:
         if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
             for child in node.body:
                 lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
@@ -75,10 +90,10 @@ def _type_checking_lines(tree: ast.Module) -> set[int]:
 
 def imports(known: dict[str, Path]) -> Iterator[Import]:
     for name, path in known.items():
-        tree = ast.parse(path.read_text(encoding="utf-8"))
-        type_only = _type_checking_lines(tree)
+        statements = list(_statements(ast.parse(path.read_text(encoding="utf-8"))))
+        type_only = _type_checking_lines(statements)
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in ast.walk(tree):
+        for node in statements:
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
@@ -121,10 +136,15 @@ def plugin_kind(module: str) -> str | None:
     return "check" if module.startswith(CHECK_PLUGINS + ".") else "fix"
 
 
+@functools.cache
+def project_imports() -> tuple[Import, ...]:
+    """Every import of ``tui/``, scanned once per test process (two tests ask)."""
+    return tuple(imports(modules()))
+
+
 def violations(root: Path = ROOT) -> list[tuple[Import, str]]:
-    known = modules(root)
     out = []
-    for imp in imports(known):
+    for imp in project_imports() if root == ROOT else imports(modules(root)):
         src, dst = layer_of(imp.source), layer_of(imp.target)
         if dst > src:
             out.append((imp, f"upward: {LAYERS[src][0]} imports {LAYERS[dst][0]}"))
@@ -154,7 +174,7 @@ def test_no_upward_import_and_checks_and_fixes_stay_apart() -> None:
 
 def test_no_import_cycle() -> None:
     graph: dict[str, set[str]] = {}
-    for imp in imports(modules()):
+    for imp in project_imports():
         if not imp.type_only:
             graph.setdefault(imp.source, set()).add(imp.target)
     cycles = []

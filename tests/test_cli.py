@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
+import runpy
 import sys
 from pathlib import Path
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -98,16 +99,21 @@ def test_bad_input_gives_one_line_error_and_exit_2(args: list[str], message: str
     assert len(result.output.strip().splitlines()) == 1, result.output  # one line, also for click's own usage errors
 
 
-def test_bad_flag_in_a_real_process_has_no_traceback() -> None:
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui", "doctor", "--playbook", "/nonexistent/x.yaml"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert proc.returncode == 2
-    assert "cannot read playbook" in proc.stderr
-    assert "Traceback" not in proc.stderr
+def python_dash_m_tui(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int | str | None, str, str]:
+    """``python -m tui ARGS`` in this process: ``tui/__main__.py`` run as ``__main__`` (runpy, as ``-m`` does) with
+    ``sys.argv`` set, stdout and stderr as captured; an unexpected exception fails the test where a process would print
+    a traceback. (The module in a real interpreter: tests/test_app_terminal_loss.py starts ``python -m tui demo``.)"""
+    with mock.patch.object(sys, "argv", ["agentcore-triage", *args]), pytest.raises(SystemExit) as exit_:
+        runpy.run_module("tui", run_name="__main__", alter_sys=True)
+    captured = capsys.readouterr()
+    return exit_.value.code, captured.out, captured.err
+
+
+def test_bad_flag_through_python_dash_m_has_no_traceback(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _out, err = python_dash_m_tui(capsys, "doctor", "--playbook", "/nonexistent/x.yaml")
+    assert code == 2
+    assert "cannot read playbook" in err
+    assert "Traceback" not in err
 
 
 def test_run_walks_with_answers_and_prints_path_reasons_and_diagnosis() -> None:
@@ -151,9 +157,9 @@ def test_checks_and_fixes_list() -> None:
     assert isinstance(json.loads(result.stdout), list)
 
 
-def test_python_dash_m_tui_version() -> None:
-    proc = subprocess.run([sys.executable, "-m", "tui", "--version"], capture_output=True, text=True, timeout=60)
-    assert proc.returncode == 0 and "agentcore-triage" in proc.stdout
+def test_python_dash_m_tui_version(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _err = python_dash_m_tui(capsys, "--version")
+    assert code == 0 and "agentcore-triage" in out
 
 
 def test_run_can_start_at_the_node_match_names_and_prints_diagnosis_bodies_on_the_way() -> None:

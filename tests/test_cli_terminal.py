@@ -3,22 +3,23 @@ progress line (only on a terminal), and no TUI without one."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
 import re
-import select
-import subprocess
 import sys
+import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
 
 from tui.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
 BOOK = str(Path(__file__).parent / "playbooks" / "cli" / "needs-runtime.yaml")
 ESCAPE = "\x1b["
 COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-7]|38|9[0-7])[0-9;]*m")
@@ -92,54 +93,80 @@ def test_quiet_flag_from_the_command_line() -> None:
     assert passing.stdout.splitlines() == ["1 check: 1 pass", "No problems found."]
 
 
-def _read_all(fd: int) -> bytes:
-    data = b""
-    while True:
-        ready, _, _ = select.select([fd], [], [], 5)
-        if not ready:
-            return data
-        try:
-            chunk = os.read(fd, 65536)
-        except OSError:  # EIO: the child closed its end
-            return data
-        if not chunk:
-            return data
-        data += chunk
+@dataclass
+class OnTerminal:
+    """What ``main`` left when run in this process with some standard streams on a pseudo-terminal."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    """stderr as the terminal showed it (escape sequences included), or as written when it was not the terminal."""
 
 
-def run_with_stderr_on_a_terminal(command: list[str]) -> tuple[str, str]:
-    """Run ``command`` with stderr on a pseudo-terminal and stdout piped: (stdout, what the terminal showed)."""
+def run_on_a_terminal(*args: str, stdin: bool = False, stderr: bool = False) -> OnTerminal:
+    """``main(args)`` in this process with stdin and/or stderr on a real pseudo-terminal and stdout piped.
+
+    The CLI asks the streams themselves (``isatty()``, rich's ``Console.is_terminal``), so a real terminal on a swapped
+    ``sys.stderr``/``sys.stdin`` is what it sees in a process started from a shell, without an interpreter start and
+    the imports per run. The environment is a terminal's: ``TERM=xterm-256color``, no colour overrides, no AWS or
+    agentcore-triage variables but the suite's language. An unexpected exception propagates and fails the test.
+    """
     master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave, env=_env(), cwd=ROOT
-    )
-    os.close(slave)
-    try:
-        stdout, _ = proc.communicate(timeout=45)
-        on_terminal = _read_all(master).decode("utf-8", "replace")
-    finally:
-        os.close(master)
-    return stdout.decode("utf-8", "replace"), on_terminal
+    shown = bytearray()
 
+    def read_terminal() -> None:  # the terminal must be read while the command writes: its buffer is bounded
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: every slave end is closed, all is read
+                return
+            if not chunk:
+                return
+            shown.extend(chunk)
 
-def _env() -> dict[str, str]:
-    # rich reads an empty FORCE_COLOR as "not a terminal": leave both out rather than empty
+    reader = threading.Thread(target=read_terminal, name="terminal-reader", daemon=True)
+    reader.start()
+    out, piped_err = io.StringIO(), io.StringIO()
+    tty_in = open(slave, encoding="utf-8", closefd=False)  # noqa: SIM115 - closed below, after the run
+    tty_err = open(slave, "w", encoding="utf-8", closefd=False)  # noqa: SIM115 - closed below, after the run
     drop = ("AWS_", "AGENTCORE_TRIAGE_", "NO_COLOR", "FORCE_COLOR", "TTY_")
-    return {k: v for k, v in os.environ.items() if not k.startswith(drop)} | {"TERM": "xterm-256color"}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(drop) or k == "AGENTCORE_TRIAGE_LANG"}
+    code: int | str | None = 0
+    try:
+        with (
+            mock.patch.dict(os.environ, environment | {"TERM": "xterm-256color"}, clear=True),
+            mock.patch.object(sys, "stdin", tty_in if stdin else io.StringIO()),
+            mock.patch.object(sys, "stdout", out),
+            mock.patch.object(sys, "stderr", tty_err if stderr else piped_err),
+        ):
+            try:
+                main.main(list(args), prog_name="agentcore-triage")
+            except SystemExit as exit_:
+                code = exit_.code
+    finally:
+        tty_err.flush()
+        tty_in.close()
+        tty_err.close()
+        os.close(slave)
+        reader.join(timeout=30)  # a ceiling: the reader ends as soon as the last slave end is closed
+        os.close(master)
+    assert not reader.is_alive(), "the terminal was not closed"
+    assert isinstance(code, int), code
+    on_terminal = bytes(shown).decode("utf-8", "replace")
+    return OnTerminal(code, out.getvalue(), on_terminal if stderr else piped_err.getvalue())
 
 
-@pytest.mark.timeout(90)
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_progress_line_on_a_terminal_and_none_when_piped(fmt: str) -> None:
-    command = [sys.executable, "-m", "tui", "doctor", "--playbook", BOOK, "--format", fmt]
-    stdout, on_terminal = run_with_stderr_on_a_terminal(command)
-    assert "1 check done" in on_terminal
-    assert "check done" not in stdout and "context.required" in stdout  # the report itself is not touched
+    done = run_on_a_terminal("doctor", "--playbook", BOOK, "--format", fmt, stderr=True)
+    assert done.exit_code == 1
+    assert "1 check done" in done.stderr
+    assert "check done" not in done.stdout and "context.required" in done.stdout  # the report itself is not touched
     if fmt == "json":
-        assert json.loads(stdout)["totals"]["fail"] == 1
-    piped = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, env=_env(), cwd=ROOT, timeout=45)
-    assert piped.returncode == 1
-    assert b"check done" not in piped.stderr and b"\x1b[" not in piped.stderr + piped.stdout
+        assert json.loads(done.stdout)["totals"]["fail"] == 1
+    piped = invoke("doctor", "--playbook", BOOK, "--format", fmt)
+    assert piped.exit_code == 1
+    assert "check done" not in piped.stderr and "\x1b[" not in piped.stderr + piped.stdout
 
 
 def test_no_terminal_no_tui_one_line_exit_2() -> None:
@@ -150,17 +177,8 @@ def test_no_terminal_no_tui_one_line_exit_2() -> None:
     assert "`agentcore-triage doctor`" in line and "`agentcore-triage run`" in line
 
 
-@pytest.mark.timeout(60)
 def test_a_terminal_on_stdin_but_stdout_piped_does_not_start_the_tui() -> None:
-    master, slave = pty.openpty()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui"], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=_env(), cwd=ROOT
-    )
-    os.close(slave)
-    try:
-        stdout, stderr = proc.communicate(timeout=45)
-    finally:
-        os.close(master)
-    assert proc.returncode == 2
-    assert stdout == b""
-    assert stderr.decode().count("\n") == 1 and b"doctor" in stderr
+    done = run_on_a_terminal(stdin=True)
+    assert done.exit_code == 2
+    assert done.stdout == ""
+    assert done.stderr.count("\n") == 1 and "doctor" in done.stderr

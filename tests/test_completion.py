@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from click.shell_completion import ShellComplete
+from click.testing import CliRunner, Result
 
 from tui.cli import main
 
-SCRIPT = Path(sys.executable).parent / "agentcore-triage"
 COMPLETE_VAR = "_AGENTCORE_TRIAGE_COMPLETE"
 
 
@@ -23,30 +21,31 @@ def complete(args: list[str], incomplete: str) -> list[str]:
     ]
 
 
+def as_installed(cwd: Path, **env: str) -> Result:
+    """The installed ``agentcore-triage`` command as the shell runs it for completion, in-process: click's ``main``
+    under the console script's name (which names the ``_AGENTCORE_TRIAGE_COMPLETE`` variable it answers), in ``cwd``,
+    with ``env`` added. (The console script itself runs in tests/test_wheel.py.)"""
+    previous = Path.cwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, [], env=env, prog_name="agentcore-triage", catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
 def bash(words: str, cwd: Path, **env: str) -> list[str]:
     """What bash's completion function gets from the installed command (the README's `bash_source` wiring)."""
     line = words.split(" ")
-    environment = (
-        os.environ | env | {COMPLETE_VAR: "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(line) - 1)}
+    out = as_installed(
+        cwd, **env, **{COMPLETE_VAR: "bash_complete", "COMP_WORDS": words, "COMP_CWORD": str(len(line) - 1)}
     )
-    out = subprocess.run(
-        [str(SCRIPT)], cwd=cwd, env=environment, capture_output=True, text=True, timeout=60, check=False
-    )
-    assert out.returncode == 0, out.stderr
+    assert out.exit_code == 0, out.stderr
     return [line.partition(",")[2] for line in out.stdout.splitlines() if line]
 
 
 def test_the_documented_bash_line_produces_a_completion_function(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [str(SCRIPT)],
-        cwd=tmp_path,
-        env=os.environ | {COMPLETE_VAR: "bash_source"},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert out.returncode == 0 and "complete -o nosort -F _agentcore_triage_completion agentcore-triage" in out.stdout
+    out = as_installed(tmp_path, **{COMPLETE_VAR: "bash_source"})
+    assert out.exit_code == 0 and "complete -o nosort -F _agentcore_triage_completion agentcore-triage" in out.stdout
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
     assert f'eval "$({COMPLETE_VAR}=bash_source agentcore-triage)"' in readme
 

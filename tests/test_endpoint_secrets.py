@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
-import subprocess
-import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -48,11 +46,12 @@ async def test_raw_check_output_never_holds_the_token(mcp_server, front_door, mo
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["valid", "expired", "wrong-client"])
-def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, monkeypatch, kind: str) -> None:  # noqa: F811
-    """The real CLI, every report format, stderr, and the audit log directory.
+def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, monkeypatch, caplog, kind: str) -> None:  # noqa: F811
+    """The CLI, every report format, stdout and stderr, every log record and warning, and the audit log directory.
 
-    One real process per token kind (text report on stdout, ``--fix all``, stderr: what a terminal or CI log keeps);
-    the JSON and Markdown reports in-process through click's runner (same code, no 2-3 s interpreter start each).
+    In-process through click's runner (the same code as the installed command, without an interpreter start per run):
+    what a real process adds on its stderr is Python's last-resort log handler (WARNING and up) and printed
+    warnings, and this test reads more than that: every log record down to DEBUG and every warning raised.
     """
     from click.testing import CliRunner
 
@@ -60,30 +59,33 @@ def test_doctor_reports_never_hold_the_token(mcp_server, front_door, tmp_path, m
 
     door = front_door(mcp_server(stateless=False).url, inject_session_id=False)
     token = door.issue_token(kind)
-    env = {TOKEN_ENV: token, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state"), "NO_COLOR": "1"}
+    for key, value in {
+        TOKEN_ENV: token,
+        "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state"),
+        "NO_COLOR": "1",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.chdir(ROOT)
+    caplog.set_level(logging.DEBUG)
     only = [arg for check_id in ENDPOINT_CHECKS for arg in ("--only", check_id)]
     common = ["doctor", "--endpoint", door.invocation_url, "--token-env", TOKEN_ENV, "--timeout", "8", *only]
-    proc = subprocess.run(
-        [sys.executable, "-m", "tui", *common, "--format", "text", "-v", "--fix", "all", "--yes"],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-    )
-    assert proc.returncode in (0, 1), proc.stderr
-    assert "endpoint.initialize" in proc.stdout
-    _assert_clean(proc.stdout + proc.stderr, token, "doctor --fix all text report, stdout/stderr")
-    for key, value in env.items():
-        monkeypatch.setenv(key, value)
-    for fmt in ("json", "markdown"):
-        out = tmp_path / f"report.{fmt}"
-        result = CliRunner().invoke(main, [*common, "--format", fmt, "--out", str(out), "-v"])
-        assert result.exit_code in (0, 1), result.output
-        report = out.read_text(encoding="utf-8")
-        assert "endpoint.initialize" in report
-        _assert_clean(report, token, f"{fmt} report")
-        _assert_clean(result.output, token, f"{fmt} stdout/stderr")
+    with warnings.catch_warnings(record=True) as raised:
+        warnings.simplefilter("always")
+        fixed = CliRunner().invoke(main, [*common, "--format", "text", "-v", "--fix", "all", "--yes"])
+        assert fixed.exit_code in (0, 1), fixed.output
+        assert "endpoint.initialize" in fixed.stdout
+        _assert_clean(fixed.stdout + fixed.stderr, token, "doctor --fix all text report, stdout/stderr")
+        for fmt in ("json", "markdown"):
+            out = tmp_path / f"report.{fmt}"
+            result = CliRunner().invoke(main, [*common, "--format", fmt, "--out", str(out), "-v"])
+            assert result.exit_code in (0, 1), result.output
+            report = out.read_text(encoding="utf-8")
+            assert "endpoint.initialize" in report
+            _assert_clean(report, token, f"{fmt} report")
+            _assert_clean(result.stdout + result.stderr, token, f"{fmt} stdout/stderr")
+    assert caplog.records, "the runs log (httpx logs every request): a capture that saw nothing proves nothing"
+    _assert_clean(caplog.text, token, "log records")
+    _assert_clean("\n".join(str(w.message) for w in raised), token, "warnings")
     for path in (tmp_path / "state").rglob("*"):
         if path.is_file():
             _assert_clean(path.read_text(encoding="utf-8", errors="replace"), token, str(path))

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import io
-import sys
 from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
@@ -13,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from rich.cells import cell_len
-from test_cli_terminal import BOOK, run_with_stderr_on_a_terminal
+from test_cli_terminal import BOOK, run_on_a_terminal
 from test_i18n_chrome import english_words
 
 from tui import i18n
@@ -35,13 +34,12 @@ def japanese() -> Iterator[None]:
     i18n.set_language("en")
 
 
-@pytest.mark.timeout(90)
 def test_doctor_progress_line_in_japanese_on_a_terminal() -> None:
-    command = [sys.executable, "-m", "tui", "--lang", "ja", "doctor", "--playbook", BOOK]
-    stdout, on_terminal = run_with_stderr_on_a_terminal(command)
-    assert "1 件のチェック完了" in on_terminal
-    assert "check done" not in on_terminal and "running" not in on_terminal
-    assert "チェック 1 件" in stdout  # the report below it is Japanese too
+    done = run_on_a_terminal("--lang", "ja", "doctor", "--playbook", BOOK, stderr=True)
+    assert done.exit_code == 1
+    assert "1 件のチェック完了" in done.stderr
+    assert "check done" not in done.stderr and "running" not in done.stderr
+    assert "チェック 1 件" in done.stdout  # the report below it is Japanese too
 
 
 class NameParams(CheckParams):

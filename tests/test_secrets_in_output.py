@@ -6,7 +6,6 @@ import json
 import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -24,16 +23,11 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """The real process: what a terminal or CI log would keep (interpreter start-up, real stderr)."""
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, timeout=120, cwd=cwd, env=_clean_env()
-    )
-
-
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch) -> Any:
-    """``cli(*args, cwd=...)``: the same command in-process through click's runner (no 2-3 s interpreter start)."""
+    """``cli(*args, cwd=...)``: the command in-process through click's runner (no interpreter start and imports per
+    run), with a clean environment: exit code, stdout and stderr as a terminal or CI log gets them, click's own usage
+    errors included; an exception escaping the command fails the test (a process would print its traceback)."""
     from click.testing import CliRunner
 
     from tui.cli import main
@@ -45,7 +39,7 @@ def cli(monkeypatch: pytest.MonkeyPatch) -> Any:
         for name, value in _clean_env().items():
             monkeypatch.setenv(name, value)
         monkeypatch.chdir(cwd)
-        result = CliRunner().invoke(main, list(args))
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
         return subprocess.CompletedProcess(list(args), result.exit_code, result.stdout, result.stderr)
 
     return run
@@ -64,9 +58,8 @@ def _assert_clean(*texts: str) -> None:
         "ftp://alice:hunter2pw@host/mcp?api_key=K3YVALUE99&token=T0K3NVALUE",  # wrong scheme
     ],
 )
-def test_usage_error_does_not_echo_the_password_or_query_secrets(endpoint: str, tmp_path: Path) -> None:
-    # the real process: click's own usage-error printing included
-    proc = _cli("doctor", "--endpoint", endpoint, "--only", "endpoint.reachable", cwd=tmp_path)
+def test_usage_error_does_not_echo_the_password_or_query_secrets(endpoint: str, tmp_path: Path, cli: Any) -> None:
+    proc = cli("doctor", "--endpoint", endpoint, "--only", "endpoint.reachable", cwd=tmp_path)
     assert proc.returncode == 2
     assert "--endpoint" in proc.stderr and "***redacted***" in proc.stderr
     _assert_clean(proc.stdout, proc.stderr)

@@ -10,9 +10,8 @@ import asyncio
 import json
 import re
 import shutil
-import subprocess
-import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,7 +110,7 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shuti
 )
 async def test_a_real_browser_opens_the_served_tui_and_a_wrong_token_gets_nothing(sandbox, tmp_path: Path) -> None:  # noqa: ANN001
     """Headless Chromium loads the page with the token; textual.js opens the websocket with the cookie, and the
-    served TUI runs; with a wrong token the browser gets the 403 text and no terminal."""
+    served TUI runs; with a wrong token the page is the 403 text and no terminal."""
     sandbox("seed-guide")
     lines: list[str] = []
 
@@ -135,20 +134,28 @@ async def test_a_real_browser_opens_the_served_tui_and_a_wrong_token_gets_nothin
         dom = await dump_dom(served.url, "profile-1")
         assert 'class="textual-terminal -connected"' in dom  # textual.js: the websocket opened
         assert any(line.startswith("serve: browser session opened") for line in lines)
-        refused = await dump_dom(f"{served.base}/?token=wrong", "profile-2")
-        assert "access token missing or wrong" in refused and "textual-terminal" not in refused
+        # A wrong token gets a plain-text 403 (no page, no script), so what a browser shows is the body an HTTP client
+        # reads: no second browser start (each costs seconds of CPU) is needed to see it.
+        async with aiohttp.ClientSession() as client, client.get(f"{served.base}/?token=wrong") as refused:
+            body = await refused.text()
+            assert refused.status == 403 and refused.content_type == "text/plain"
+        assert "access token missing or wrong" in body and "textual-terminal" not in body
         assert any(line.startswith("serve: 403 GET / ") for line in lines)
 
 
 def test_serve_refuses_a_remote_host_without_allow_remote_and_warns_with_it() -> None:
-    refused = subprocess.run(
-        [sys.executable, "-m", "tui", "serve", "--host", "0.0.0.0", "--endpoint", "http://127.0.0.1:9/mcp"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert refused.returncode == 2
-    assert refused.stderr.count("\n") == 1 and "--allow-remote" in refused.stderr
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    def serve(*args: str) -> Any:  # in-process: an unexpected exception fails here, where a process would print it
+        return CliRunner().invoke(
+            main, ["serve", *args, "--endpoint", "http://127.0.0.1:9/mcp"], catch_exceptions=False
+        )
+
+    refused = serve("--host", "0.0.0.0")
+    assert refused.exit_code == 2
+    assert refused.stderr.count("\n") == 1 and "--allow-remote" in refused.stderr and not refused.stdout
     # with --allow-remote: the warning about the host's AWS credentials comes before anything is served
     # (port 1 cannot be bound by an unprivileged user... nor by root on 0.0.0.0 twice: take a taken port)
     import socket
@@ -157,15 +164,9 @@ def test_serve_refuses_a_remote_host_without_allow_remote_and_warns_with_it() ->
         taken.bind(("0.0.0.0", 0))
         taken.listen(1)
         port = taken.getsockname()[1]
-        warned = subprocess.run(
-            [sys.executable, "-m", "tui", "serve", "--host", "0.0.0.0", "--port", str(port), "--allow-remote"]
-            + ["--endpoint", "http://127.0.0.1:9/mcp"],
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        warned = serve("--host", "0.0.0.0", "--port", str(port), "--allow-remote")
     assert "this host's AWS credentials" in warned.stderr and "fixes stay off (read-only)" in warned.stderr
-    assert warned.returncode == 2 and f"cannot listen on 0.0.0.0:{port}" in warned.stderr
+    assert warned.exit_code == 2 and f"cannot listen on 0.0.0.0:{port}" in warned.stderr
 
 
 def test_loopback_names() -> None:

@@ -6,14 +6,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import subprocess
-import sys
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from click.testing import CliRunner, Result
 
 from tui.context import Context
 from tui.engine.report import SessionLog
@@ -211,10 +210,16 @@ def _small_bundle(tmp_path: Path) -> Path:
     return write_bundle(tmp_path / "b.zip", *collect(walk, log, audit=records, plans=plans, created=CREATED))
 
 
-def _open_cli(path: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "tui", "open", str(path)], capture_output=True, text=True, timeout=60, check=False
-    )
+def _cli(*args: str) -> Result:
+    """The command line in-process through click's runner: exit code, stdout and stderr as a terminal gets them, and
+    an unexpected exception fails the test (where the real process would print a traceback)."""
+    from tui.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _open_cli(path: Path) -> Result:
+    return _cli("open", str(path))
 
 
 def test_a_bundle_of_a_newer_schema_is_refused_with_one_line(tmp_path: Path) -> None:
@@ -227,7 +232,7 @@ def test_a_bundle_of_a_newer_schema_is_refused_with_one_line(tmp_path: Path) -> 
     with pytest.raises(BundleError, match="schema_version 2 is newer"):
         read_bundle(path)
     done = _open_cli(path)
-    assert done.returncode == 2
+    assert done.exit_code == 2
     assert done.stderr.count("\n") == 1 and "upgrade agentcore-triage" in done.stderr and not done.stdout
 
 
@@ -240,7 +245,7 @@ def test_a_changed_or_broken_bundle_is_refused_with_one_line(tmp_path: Path) -> 
     junk = tmp_path / "junk.zip"
     junk.write_bytes(b"not a zip at all")
     done = _open_cli(junk)
-    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a support bundle" in done.stderr
+    assert done.exit_code == 2 and done.stderr.count("\n") == 1 and "not a support bundle" in done.stderr
     assert _open_cli(tmp_path / "missing.zip").stderr.strip().endswith("no such file")
 
 
@@ -266,14 +271,8 @@ def test_doctor_bundle_and_open_it(sandbox: Any, tmp_path: Path, monkeypatch: py
     sandbox("seed-guide")
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     out = tmp_path / "doctor.zip"
-    done = subprocess.run(
-        [sys.executable, "-m", "tui", "doctor", "--format", "json", "--timeout", "20", "--bundle", str(out)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 1, done.stderr  # the seed-guide faults fail checks
+    done = _cli("doctor", "--format", "json", "--timeout", "20", "--bundle", str(out))
+    assert done.exit_code == 1, done.stderr  # the seed-guide faults fail checks
     assert f"support bundle written to {out}" in done.stderr
     report = json.loads(done.stdout)
     bundle = read_bundle(out)
@@ -283,32 +282,8 @@ def test_doctor_bundle_and_open_it(sandbox: Any, tmp_path: Path, monkeypatch: py
     recorded = {r.check for results in replay.walk.results.values() for r in results.values()}
     assert recorded == {f["check"] for f in report["findings"]}  # a check listed at two nodes is one finding
     assert replay.walk.current == replay.walk.playbook.start and not replay.walk.history
-    missing_dir = subprocess.run(
-        [sys.executable, "-m", "tui", "doctor", "--bundle", str(tmp_path / "nope" / "b.zip")],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert missing_dir.returncode == 2 and "--bundle" in missing_dir.stderr and missing_dir.stderr.count("\n") == 1
-
-
-def test_the_support_modules_import_nothing_heavy() -> None:
-    """The replay and served apps paint before boto3/mcp/httpx load; the CLI loads aiohttp only for `serve`."""
-    modules = [
-        "tui.cli",
-        "tui.app.replay_app",
-        "tui.app.replay_screen",
-        "tui.app.recorded_screen",
-        "tui.app.bundle_key",
-        "tui.app.served_app",
-        "tui.support.serve",
-        "tui.support.replay",
-    ]
-    code = "import json, sys\n" + "\n".join(f"import {m}" for m in modules) + "\nprint(json.dumps(sorted(sys.modules)))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
-    loaded = set(json.loads(done.stdout))
-    assert not loaded & {"boto3", "botocore", "mcp", "httpx", "aiohttp", "textual_serve"}
+    missing_dir = _cli("doctor", "--bundle", str(tmp_path / "nope" / "b.zip"))
+    assert missing_dir.exit_code == 2 and "--bundle" in missing_dir.stderr and missing_dir.stderr.count("\n") == 1
 
 
 async def test_project_findings_carry_the_diffs_of_their_fixes(sample_project: Any, tmp_path: Path) -> None:
