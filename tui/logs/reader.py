@@ -32,6 +32,7 @@ from datetime import UTC
 from typing import Any
 
 from tui.i18n import gettext  # `_` is the loop variable here
+from tui.logs.answers import decode_bulk_answers
 from tui.logs.classify import LogEvent, clean_text, iso
 from tui.logs.terms import literal_terms
 
@@ -449,6 +450,7 @@ def read_events(
     Stops at ``request.max_events`` with ``stats.capped`` and a message saying how to narrow.
     """
     stats = stats if stats is not None else ReadStats()
+    decode_bulk_answers(logs)
     outer = cancelled
     cancelled = threading.Event()  # ours: set when this read ends; ``outer`` (the caller's) is only watched
     present, missing = existing_groups(logs, request.groups)
