@@ -462,6 +462,7 @@ def _scan_target(
         max_events=cap,
         strategy=via,
         on_event=stream if fmt == "jsonl" else None,
+        listed=frozenset(target.listed),
     )
 
 
@@ -706,6 +707,7 @@ def _all_runtimes(
                 node=node,
                 max_events=cap,
                 strategy=via,
+                listed=frozenset(target.listed),
             )
             return {"target": target, "result": result, "error": None}
         except Exception as exc:  # noqa: BLE001 - one runtime's failure is its row, not the run's end

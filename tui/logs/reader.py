@@ -104,6 +104,8 @@ class ReadRequest:
     max_events: int = DEFAULT_MAX_EVENTS
     strategy: str = "auto"
     """``auto`` (per range), ``filter`` or ``insights``."""
+    listed: frozenset[str] = frozenset()
+    """Groups the caller has just seen in a DescribeLogGroups listing: known to exist, not described again."""
 
 
 @dataclass
@@ -178,11 +180,16 @@ def _reason(exc: BaseException) -> str:
     return aws_reason(exc)
 
 
-def existing_groups(logs: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(groups that exist, groups that do not), one DescribeLogGroups per name."""
+def existing_groups(
+    logs: Any, names: Sequence[str], listed: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
+    """(groups that exist, groups that do not), one DescribeLogGroups per name not in ``listed`` (just seen)."""
     present: list[str] = []
     missing: list[str] = []
     for name in names:
+        if name in listed:
+            present.append(name)
+            continue
         found = False
         kwargs: dict[str, Any] = {"logGroupNamePrefix": name}
         for _ in range(20):
@@ -453,7 +460,7 @@ def read_events(
     decode_bulk_answers(logs)
     outer = cancelled
     cancelled = threading.Event()  # ours: set when this read ends; ``outer`` (the caller's) is only watched
-    present, missing = existing_groups(logs, request.groups)
+    present, missing = existing_groups(logs, request.groups, request.listed)
     stats.groups_read, stats.missing_groups = present, missing
     strategy, why = plan_read(request)
     send_patterns = True
