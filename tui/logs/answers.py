@@ -5,7 +5,9 @@ events that is ~60,000 Python calls, more CPU than the rest of reading and class
 ``filter_log_events`` loop spends most of its own time there). Here each output shape is compiled once into
 comprehensions that give the same result: a structure keeps its modelled members that are not null (under
 their model names), a list keeps its items, and values of the types botocore's JSON parser returns unchanged
-(it has no ``_handle_<type>`` for them: strings, integers, booleans) are kept as they are. Any other member
+(it has no ``_handle_<type>`` for them: strings, integers, booleans) are kept as they are. A structure whose
+JSON object already is that (only members, none null, wire names equal to model names) is handed out as it is:
+equal to botocore's dict, its keys in the JSON's order rather than the model's. Any other member
 (a timestamp, a blob, a map, a union, a document) is left in the body for botocore to decode as usual.
 
 It runs on botocore's ``before-parse`` event, the hook botocore itself uses to decode some members its own way
@@ -59,6 +61,15 @@ def _decoder(shape: Any) -> Any:
             members.append((name, member.serialization.get("name", name), decode))
         if all(decode is _SAME for _, _, decode in members):
             names = [(name, wire) for name, wire, _ in members]
+            if all(name == wire for name, wire in names):
+                # the common case (every FilterLogEvents event): a value holding only members, none null, is the
+                # answer as it is (JSON's key order, not the model's: equal all the same); no copy per event
+                members_only = frozenset(wire for _, wire in names)
+                return lambda value: (
+                    value
+                    if value.keys() <= members_only and None not in value.values()
+                    else {name: v for name, wire in names if (v := value.get(wire)) is not None}
+                )
             return lambda value: {name: v for name, wire in names if (v := value.get(wire)) is not None}
 
         def structure(value: Any) -> dict[str, Any]:
