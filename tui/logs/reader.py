@@ -52,6 +52,9 @@ FILTER_MAX_SLICES = 4
 MAX_PAGES = 100_000
 PROBE_LIMIT = 10
 """Events the pattern probe asks for: one that lacks the term is enough to tell."""
+PROBE_SPAN_MS = 3600 * 1000
+"""The probe searches the last hour of the range only: a server pays for the span it searches (an emulator that
+ignores the pattern scans every event in it), and any page with events tells; none decides nothing."""
 QUERY_DEADLINE = 300.0
 """Seconds one Insights query may run before the read reports it as failed."""
 
@@ -241,7 +244,11 @@ def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadSt
     pattern = " ".join(_quote(w) for w in words) if words else or_patterns(probe_terms)[0]
     stats.count_call()
     page = logs.filter_log_events(
-        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=PROBE_LIMIT
+        logGroupName=group,
+        startTime=max(request.start_ms, request.end_ms - PROBE_SPAN_MS),
+        endTime=request.end_ms,
+        filterPattern=pattern,
+        limit=PROBE_LIMIT,
     )
     ignored = False
     for raw in page.get("events", []):
