@@ -22,6 +22,7 @@ arrive; at most one parsed page per worker and one batch in the queue are held, 
 from __future__ import annotations
 
 import functools
+import operator
 import queue
 import re
 import threading
@@ -267,6 +268,8 @@ class _Stop(Exception):
     pass
 
 
+_timestamp = operator.itemgetter(0)
+"""A ``LogEvent``'s time (its first field)."""
 new_tuple = tuple.__new__
 """``new_tuple(LogEvent, (...))`` builds the named tuple without a Python-level ``__new__`` call per event."""
 
@@ -596,18 +599,22 @@ def read_events(
                 continue
             if request.session or request.grep:
                 item = [event for event in item if _wanted(request, event.message)]
-            for event in item:
-                if stats.events >= request.max_events:
-                    stats.capped = True
-                    stats.cap_message = gettext(
-                        "stopped at the cap of {count} events (last read: {time}); "
-                        "the rest of the range is not counted. Narrow with --since or --start/--end, "
-                        "--session, --grep or --node, or raise --max-events"
-                    ).format(count=request.max_events, time=iso(stats.last_ms))
-                    return
-                stats.events += 1
-                stats.last_ms = max(stats.last_ms or 0, event.timestamp)
-                yield event
+            # counted a batch at a time (as many as fit under the cap), then handed out: once per page, not
+            # once per event
+            room = request.max_events - stats.events
+            batch = item if len(item) <= room else item[: max(0, room)]
+            if batch:
+                stats.events += len(batch)
+                stats.last_ms = max(stats.last_ms or 0, max(map(_timestamp, batch)))
+                yield from batch
+            if len(item) > len(batch):
+                stats.capped = True
+                stats.cap_message = gettext(
+                    "stopped at the cap of {count} events (last read: {time}); "
+                    "the rest of the range is not counted. Narrow with --since or --start/--end, "
+                    "--session, --grep or --node, or raise --max-events"
+                ).format(count=request.max_events, time=iso(stats.last_ms))
+                return
     finally:
         cancelled.set()
         for t in threads:
