@@ -206,9 +206,11 @@ def _project_config(project: str | None, agent: str | None) -> tuple[Any, dict[s
     An ambiguous or unknown agent raises (one line, exit 2); a broken file is reported in the summary
     and otherwise ignored, so it cannot stop the tool from starting.
     """
+    directory = project or os.getcwd()
+    if not agent and not (Path(directory).expanduser() / ".bedrock_agentcore.yaml").is_file():
+        return None, {}  # what read_agent answers without a file, without building its models (start-up time)
     from tui.project import agentcore_config as config
 
-    directory = project or os.getcwd()
     try:
         selected = config.read_agent(directory, agent)
     except config.AgentChoiceError:

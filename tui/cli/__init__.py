@@ -15,11 +15,19 @@ failed, 1 a check failed or errored, 2 usage, configuration or playbook error. N
 
 from __future__ import annotations
 
-from tui.cli import catalog, demo, diagnose, history, support  # noqa: F401 - importing registers the commands
-from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageProblem, document_environment, main, resolve_playbook
-from tui.logs.command import logs_command
+from tui.cli.base import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, LazyCommands, UsageProblem, main, resolve_playbook
 
-main.add_command(logs_command)
-document_environment(main)  # every command's --help lists the environment variables
+COMMAND_MODULES = {
+    **dict.fromkeys(("doctor", "run"), "tui.cli.diagnose"),
+    **dict.fromkeys(("match", "playbooks", "checks", "fixes"), "tui.cli.catalog"),
+    **dict.fromkeys(("audit", "undo"), "tui.cli.history"),
+    "demo": "tui.cli.demo",
+    **dict.fromkeys(("serve", "served-tui", "bundle", "open"), "tui.cli.support"),
+    "logs": "tui.logs.command:logs_command",
+}
+"""Which module defines each command: imported when the command is first asked for (``LazyCommands``), so a run
+of one command imports only its own module. Every command's --help lists the environment variables."""
+
+main.commands = LazyCommands(main, COMMAND_MODULES)
 
 __all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "UsageProblem", "main", "resolve_playbook"]

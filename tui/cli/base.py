@@ -15,6 +15,7 @@ from tui.cli import environment
 from tui.i18n import N_, _, use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+_EPILOG = environment.epilog()
 DEFAULT_PLAYBOOK = "agentcore-mcp"
 NO_TERMINAL = N_(
     "the TUI needs a terminal (stdin and stdout); without one use `agentcore-triage doctor` (every check, a report)"
@@ -213,7 +214,7 @@ class OneLineErrors(click.Group):
     cls=OneLineErrors,
     invoke_without_command=True,
     context_settings={"help_option_names": ["-h", "--help"]},
-    epilog=environment.epilog(),
+    epilog=_EPILOG,
 )
 @click.version_option(__version__, prog_name="agentcore-triage")
 @context_options
@@ -254,9 +255,83 @@ def merge_parent(click_ctx: click.Context, kwargs: dict[str, Any]) -> dict[str, 
     return kwargs
 
 
+class LazyCommands(dict[str, click.Command]):
+    """A group's commands, each command module imported when one of its commands is first asked for: a run of
+    ``logs`` does not import ``doctor``'s engine, asyncio or the app's modules. Listing them (``--help``,
+    completion, a mistyped name) imports them all. Every command handed out carries the environment epilog.
+
+    ``modules`` maps a command name to the module that defines it (importing that module registers it on the
+    group), or to ``module:attribute`` for a command the module does not register itself. A name the map does not
+    know imports every module before it is looked up, so a command missing from the map still runs.
+    """
+
+    def __init__(self, group: click.Group, modules: dict[str, str]) -> None:
+        super().__init__(group.commands)
+        self._group = group
+        self._modules = modules
+
+    def _load(self, name: str) -> None:
+        if dict.__contains__(self, name):
+            return
+        if name not in self._modules:  # a command missing from the map, or a typo: every module, then look
+            for known in self._modules:
+                self._load(known)
+            return
+        import importlib
+
+        module_name, _sep, attribute = self._modules[name].partition(":")
+        module = importlib.import_module(module_name)
+        if attribute and not dict.__contains__(self, name):
+            self._group.add_command(getattr(module, attribute), name)
+
+    def _load_all(self) -> None:
+        for name in self._modules:
+            self._load(name)
+
+    def _documented(self, command: click.Command | None) -> click.Command | None:
+        if command is not None:
+            document_environment(command)
+        return command
+
+    def get(self, name: str, default: Any = None) -> Any:
+        self._load(name)
+        found = dict.get(self, name)
+        return self._documented(found) if found is not None else default
+
+    def __getitem__(self, name: str) -> click.Command:
+        self._load(name)
+        return self._documented(dict.__getitem__(self, name))  # type: ignore[return-value]
+
+    def __contains__(self, name: object) -> bool:
+        if isinstance(name, str):
+            self._load(name)
+        return dict.__contains__(self, name)
+
+    def __iter__(self) -> Any:
+        self._load_all()
+        return iter(list(dict.keys(self)))
+
+    def __len__(self) -> int:
+        self._load_all()
+        return dict.__len__(self)
+
+    def keys(self) -> Any:
+        self._load_all()
+        return dict.keys(self)
+
+    def values(self) -> Any:
+        self._load_all()
+        return [self._documented(c) for c in dict.values(self)]
+
+    def items(self) -> Any:
+        self._load_all()
+        return [(n, self._documented(c)) for n, c in dict.items(self)]
+
+
 def document_environment(command: click.Command) -> None:
     """Give ``command`` and every command under it the environment epilog (``tui/cli/environment.py``)."""
     if not command.epilog:
-        command.epilog = environment.epilog()
-    for sub in getattr(command, "commands", {}).values():
+        command.epilog = _EPILOG
+    commands = getattr(command, "commands", {})
+    for sub in dict.values(commands) if isinstance(commands, LazyCommands) else commands.values():
         document_environment(sub)

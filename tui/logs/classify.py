@@ -151,7 +151,7 @@ class Classifier:
         self._noise = [(literal.lower(), why) for literal, why in BUILTIN_NOISE]
         self._cache: dict[str, Match | None] = {}
         """Repeated lines (the same error every few seconds) are matched once; bounded, oldest dropped."""
-        self._any = _SignatureFilter([p for _, p, _ in self._signatures])
+        self._any = _SignatureFilter([p for _, p, _ in self._signatures], [literal for literal, _ in BUILTIN_NOISE])
 
     @property
     def literals(self) -> list[str]:
@@ -161,13 +161,16 @@ class Classifier:
     def classify(self, message: str) -> Match | None:
         """The node explaining ``message``, or None when no signature and no known noise matches."""
         text = message if len(message) <= 2 * MATCH_WINDOW else match_window(message)
+        signature, maybe_noise = self._any.matches(text)
+        if not (signature or maybe_noise):
+            return None  # most lines: one pass of the filter, nothing else
         lowered = text.lower()
         builtin = ""
-        for literal, why in self._noise:  # a loop, not a generator: this runs for every event read
+        for literal, why in self._noise:
             if literal in lowered:
                 builtin = why
                 break
-        if not self._any.matches(text):
+        if not signature:
             return self._builtin(builtin) if builtin else None
         cached = self._cache.get(text)
         if cached is not None or text in self._cache:
@@ -226,15 +229,20 @@ def signature_literals(playbook: Playbook) -> list[str]:
 
 
 class _SignatureFilter:
-    """Whether any of the signatures matches a text, in one pass: RE2's FilteredRE2 (literal atoms each
-    signature requires, searched all at once; then only the signatures whose atoms are present run). Built
-    with the same flags and memory budget as ``tui.playbook.patterns``, so it answers as ``match`` would."""
+    """Whether any of the signatures matches a text, and whether one of the built-in noise literals may, in one
+    pass: RE2's FilteredRE2 (literal atoms each pattern requires, searched all at once; then only the patterns
+    whose atoms are present run). Built with the same flags and memory budget as ``tui.playbook.patterns``, so
+    it answers as ``match`` would. For the literals it only rules out: RE2's case folding finds every text in
+    which ``literal in text.lower()`` holds (and a few more, which ``Classifier.classify`` then checks exactly)
+    for an ASCII literal not ending in ``i`` (the one letter that a non-ASCII capital, ``İ``, lowers to followed by
+    a combining dot); for any other literal it never rules out."""
 
-    def __init__(self, signatures: list[str]) -> None:
+    def __init__(self, signatures: list[str], literals: list[str] = ()) -> None:  # type: ignore[assignment]
         self._filter: Any = None
         self._programs: list[Any] = []
-        if not signatures:
-            return
+        self._literals = [literal.lower() for literal in literals]
+        self._signatures = len(signatures)
+        self._literals_exact_only = any(not lit.isascii() or lit.endswith("i") for lit in self._literals)
         import re2  # type: ignore[import-untyped]  # google-re2, as tui.playbook.patterns
 
         options = re2.Options()
@@ -242,7 +250,7 @@ class _SignatureFilter:
         options.max_mem = _RE2_MAX_MEM
         combined = re2.Filter()
         try:
-            for pattern in signatures:
+            for pattern in [*signatures, *(re2.escape(literal) for literal in literals)]:
                 combined.Add(_RE2_FLAGS + pattern, options)
             combined.Compile()
         except re2.error:
@@ -250,11 +258,22 @@ class _SignatureFilter:
             self._programs = [patterns.compile_pattern(p) for p in signatures]
             return
         self._filter = combined
+        self._match = getattr(combined, "_filter", None)
+        """The C++ filter itself (google-re2's wrapper adds an isinstance and a call per text); None: the wrapper."""
 
-    def matches(self, text: str) -> bool:
-        if self._filter is not None:
-            return self._filter.Match(text[: patterns.MAX_SUBJECT_CHARS]) is not None
-        return any(program.search(text[: patterns.MAX_SUBJECT_CHARS]) for program in self._programs)
+    def matches(self, text: str) -> tuple[bool, bool]:
+        """(a signature matches, a built-in noise literal may)."""
+        subject = text[: patterns.MAX_SUBJECT_CHARS]
+        if self._filter is None:
+            lowered = subject.lower()
+            return (
+                any(program.search(subject) for program in self._programs),
+                any(literal in lowered for literal in self._literals),
+            )
+        found = self._match.Match(subject.encode(), False) if self._match is not None else self._filter.Match(subject)
+        if not found:
+            return False, self._literals_exact_only
+        return min(found) < self._signatures, self._literals_exact_only or max(found) >= self._signatures
 
 
 def sample(event: LogEvent, match: Match | None) -> dict[str, Any]:

@@ -210,8 +210,15 @@ def _quiet_collector(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        import atexit
         import gc
 
+        # When the process ends, its last collection would walk every object it built (boto3's models, the
+        # playbook, pydantic's schemas) only to free them with the process: a third of a short run's CPU. Frozen,
+        # they are left to the exit (reference counting still frees what it frees; no output is pending then:
+        # the interpreter flushes stdout and stderr itself). Registered once, whoever calls the command.
+        atexit.unregister(gc.freeze)
+        atexit.register(gc.freeze)
         thresholds = gc.get_threshold()
         gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
         gc.freeze()
@@ -274,26 +281,42 @@ def run_logs(
 
     for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         register_secret(os.environ.get(name))
-    playbook = _playbook(playbook_ref or "agentcore-mcp")
-    if node and node not in playbook.nodes:
-        raise LogsUsage(
-            _("--node {node}: no such node in {playbook} (`agentcore-triage match TEXT` finds one)").format(
-                node=repr(node), playbook=playbook.id
+    # The AWS side (the clients and the runtime's discovery, whose calls wait on the network) runs beside the
+    # playbook's load; errors still surface in the order they always did: the playbook's, then --node, then the
+    # context's, then the AWS side's.
+    try:
+        ctx: Any = build_context(profile=profile, region=region, runtime=runtime, project=project, agent=agent)
+        context_error: Exception | None = None
+    except Exception as exc:  # noqa: BLE001 - raised below, after the playbook's own errors
+        ctx, context_error = None, exc
+    aws = None
+    if ctx is not None and (ctx.runtime or all_runtimes or extra_groups):
+        aws = _AwsSide(ctx, discover=not all_runtimes)
+    try:
+        playbook = _playbook(playbook_ref or "agentcore-mcp")
+        if node and node not in playbook.nodes:
+            raise LogsUsage(
+                _("--node {node}: no such node in {playbook} (`agentcore-triage match TEXT` finds one)").format(
+                    node=repr(node), playbook=playbook.id
+                )
             )
-        )
-    ctx = build_context(profile=profile, region=region, runtime=runtime, project=project, agent=agent)
-    if not (ctx.runtime or all_runtimes or extra_groups):
+    finally:
+        if aws is not None:
+            aws.join()  # also when the playbook failed: no call may outlive the command
+    if context_error is not None:
+        raise context_error
+    if aws is None:
         raise LogsUsage(_("which runtime? give --runtime ARN|ID|NAME, --all-runtimes, or --log-group NAME"))
-    from tui.aws.session import read_only_client
     from tui.logs.reader import DEFAULT_MAX_EVENTS
 
     cap = max_events or DEFAULT_MAX_EVENTS
-    logs = read_only_client(ctx, "logs", timeout=ctx.timeout)
+    logs, (target, report) = aws.result()
     _freeze_heap()
     if all_runtimes:
         code = _all_runtimes(ctx, logs, playbook, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
         sys.exit(code)
-    target = _target(ctx, logs, verbose)
+    if report:
+        _report_target(target, verbose)
     for name in extra_groups:
         target.add(name, "extra", "--log-group")
     if follow:
@@ -309,7 +332,44 @@ def run_logs(
     sys.exit(EXIT_FOUND if actionable or failed or result.stats.capped else EXIT_OK)
 
 
-def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
+class _AwsSide:
+    """The logs client and, for one runtime, its log groups (``_discover``), made in a thread: boto3's import and
+    the clients are CPU work that only shares the interpreter, but the discovery's calls wait on the network, and
+    that wait overlaps the playbook's load. ``result`` re-raises whatever the thread raised."""
+
+    def __init__(self, ctx: Any, *, discover: bool) -> None:
+        import threading
+
+        self._ctx = ctx
+        self._discover = discover
+        self._value: tuple[Any, Any] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="logs-aws-side", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        from tui.aws.session import read_only_client
+
+        try:
+            logs = read_only_client(self._ctx, "logs", timeout=self._ctx.timeout)
+            self._value = (logs, _discover(self._ctx, logs) if self._discover else (None, False))
+        except BaseException as exc:  # noqa: BLE001 - handed to the command's thread, which reports it
+            self._error = exc
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def result(self) -> tuple[Any, Any]:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+def _discover(ctx: Any, logs: Any) -> tuple[Any, bool]:
+    """The runtime's log groups, and whether ``--verbose`` lists them (found from the runtime itself); says nothing:
+    ``_report_target`` does, in the command's thread."""
     from tui.aws.runtimes import find_runtime, id_from_arn
     from tui.aws.session import read_only_client
     from tui.logs.targets import (
@@ -322,7 +382,7 @@ def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
     )
 
     if not ctx.runtime:
-        return RuntimeTarget("", "")
+        return RuntimeTarget("", ""), False
     control = read_only_client(ctx, "bedrock-agentcore-control", timeout=ctx.timeout)
     try:
         summary, seen = find_runtime(control, ctx.runtime)
@@ -338,7 +398,7 @@ def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
             target.add(name, "runtime", FROM_RUNTIME_ID)
         for name, source in otel_groups_from_project(ctx.project):
             target.add(name, "otel", source)
-        return target
+        return target, False
     if summary is None:
         names = sorted({str(r.get("agentRuntimeName")) for r in seen})
         where = control.meta.region_name
@@ -349,7 +409,10 @@ def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
                 )
             )
         raise LogsUsage(_("no runtime {runtime} in {region}").format(runtime=repr(ctx.runtime), region=where))
-    target = target_for(control, logs, summary, ctx.project)
+    return target_for(control, logs, summary, ctx.project), True
+
+
+def _report_target(target: Any, verbose: bool) -> None:
     for group in target.groups:
         _say(
             verbose,
@@ -359,7 +422,6 @@ def _target(ctx: Any, logs: Any, verbose: bool) -> Any:
         )
     for note in target.notes:
         _say(verbose, note)
-    return target
 
 
 def _target_json(target: Any) -> dict[str, Any]:
@@ -407,6 +469,7 @@ def _scan_target(
         max_events=cap,
         strategy=via,
         on_event=stream if fmt == "jsonl" else None,
+        listed=frozenset(target.listed),
     )
 
 
@@ -651,6 +714,7 @@ def _all_runtimes(
                 node=node,
                 max_events=cap,
                 strategy=via,
+                listed=frozenset(target.listed),
             )
             return {"target": target, "result": result, "error": None}
         except Exception as exc:  # noqa: BLE001 - one runtime's failure is its row, not the run's end

@@ -22,6 +22,7 @@ arrive; at most one parsed page per worker and one batch in the queue are held, 
 from __future__ import annotations
 
 import functools
+import operator
 import queue
 import re
 import threading
@@ -32,6 +33,7 @@ from datetime import UTC
 from typing import Any
 
 from tui.i18n import gettext  # `_` is the loop variable here
+from tui.logs.answers import decode_bulk_answers
 from tui.logs.classify import LogEvent, clean_text, iso
 from tui.logs.terms import literal_terms
 
@@ -51,6 +53,9 @@ FILTER_MAX_SLICES = 4
 MAX_PAGES = 100_000
 PROBE_LIMIT = 10
 """Events the pattern probe asks for: one that lacks the term is enough to tell."""
+PROBE_SPAN_MS = 3600 * 1000
+"""The probe searches the last hour of the range only: a server pays for the span it searches (an emulator that
+ignores the pattern scans every event in it), and any page with events tells; none decides nothing."""
 QUERY_DEADLINE = 300.0
 """Seconds one Insights query may run before the read reports it as failed."""
 
@@ -103,6 +108,8 @@ class ReadRequest:
     max_events: int = DEFAULT_MAX_EVENTS
     strategy: str = "auto"
     """``auto`` (per range), ``filter`` or ``insights``."""
+    listed: frozenset[str] = frozenset()
+    """Groups the caller has just seen in a DescribeLogGroups listing: known to exist, not described again."""
 
 
 @dataclass
@@ -177,11 +184,16 @@ def _reason(exc: BaseException) -> str:
     return aws_reason(exc)
 
 
-def existing_groups(logs: Any, names: Sequence[str]) -> tuple[list[str], list[str]]:
-    """(groups that exist, groups that do not), one DescribeLogGroups per name."""
+def existing_groups(
+    logs: Any, names: Sequence[str], listed: frozenset[str] = frozenset()
+) -> tuple[list[str], list[str]]:
+    """(groups that exist, groups that do not), one DescribeLogGroups per name not in ``listed`` (just seen)."""
     present: list[str] = []
     missing: list[str] = []
     for name in names:
+        if name in listed:
+            present.append(name)
+            continue
         found = False
         kwargs: dict[str, Any] = {"logGroupNamePrefix": name}
         for _ in range(20):
@@ -233,7 +245,11 @@ def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadSt
     pattern = " ".join(_quote(w) for w in words) if words else or_patterns(probe_terms)[0]
     stats.count_call()
     page = logs.filter_log_events(
-        logGroupName=group, startTime=request.start_ms, endTime=request.end_ms, filterPattern=pattern, limit=PROBE_LIMIT
+        logGroupName=group,
+        startTime=max(request.start_ms, request.end_ms - PROBE_SPAN_MS),
+        endTime=request.end_ms,
+        filterPattern=pattern,
+        limit=PROBE_LIMIT,
     )
     ignored = False
     for raw in page.get("events", []):
@@ -250,6 +266,12 @@ def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadSt
 
 class _Stop(Exception):
     pass
+
+
+_timestamp = operator.itemgetter(0)
+"""A ``LogEvent``'s time (its first field)."""
+new_tuple = tuple.__new__
+"""``new_tuple(LogEvent, (...))`` builds the named tuple without a Python-level ``__new__`` call per event."""
 
 
 def _filter_group(
@@ -293,14 +315,17 @@ def _filter_group(
                     and not (earlier and any(t in (raw.get("message") or "") for t in earlier))
                 ]
             # botocore has already checked each field's type against the API model: no conversions here,
-            # this runs once per event read
+            # this runs once per event read (so: the tuple built directly, and clean_text's common case inline)
             batch = [
-                LogEvent(
-                    raw.get("timestamp") or 0,
-                    clean_text(raw.get("message") or ""),
-                    group,
-                    raw.get("logStreamName") or "",
-                    raw.get("eventId") or "",
+                new_tuple(
+                    LogEvent,
+                    (
+                        raw.get("timestamp") or 0,
+                        m if (m := raw.get("message") or "").isascii() and m.isprintable() else clean_text(m),
+                        group,
+                        raw.get("logStreamName") or "",
+                        raw.get("eventId") or "",
+                    ),
                 )
                 for raw in events
             ]
@@ -449,9 +474,10 @@ def read_events(
     Stops at ``request.max_events`` with ``stats.capped`` and a message saying how to narrow.
     """
     stats = stats if stats is not None else ReadStats()
+    decode_bulk_answers(logs)
     outer = cancelled
     cancelled = threading.Event()  # ours: set when this read ends; ``outer`` (the caller's) is only watched
-    present, missing = existing_groups(logs, request.groups)
+    present, missing = existing_groups(logs, request.groups, request.listed)
     stats.groups_read, stats.missing_groups = present, missing
     strategy, why = plan_read(request)
     send_patterns = True
@@ -573,18 +599,22 @@ def read_events(
                 continue
             if request.session or request.grep:
                 item = [event for event in item if _wanted(request, event.message)]
-            for event in item:
-                if stats.events >= request.max_events:
-                    stats.capped = True
-                    stats.cap_message = gettext(
-                        "stopped at the cap of {count} events (last read: {time}); "
-                        "the rest of the range is not counted. Narrow with --since or --start/--end, "
-                        "--session, --grep or --node, or raise --max-events"
-                    ).format(count=request.max_events, time=iso(stats.last_ms))
-                    return
-                stats.events += 1
-                stats.last_ms = max(stats.last_ms or 0, event.timestamp)
-                yield event
+            # counted a batch at a time (as many as fit under the cap), then handed out: once per page, not
+            # once per event
+            room = request.max_events - stats.events
+            batch = item if len(item) <= room else item[: max(0, room)]
+            if batch:
+                stats.events += len(batch)
+                stats.last_ms = max(stats.last_ms or 0, max(map(_timestamp, batch)))
+                yield from batch
+            if len(item) > len(batch):
+                stats.capped = True
+                stats.cap_message = gettext(
+                    "stopped at the cap of {count} events (last read: {time}); "
+                    "the rest of the range is not counted. Narrow with --since or --start/--end, "
+                    "--session, --grep or --node, or raise --max-events"
+                ).format(count=request.max_events, time=iso(stats.last_ms))
+                return
     finally:
         cancelled.set()
         for t in threads:

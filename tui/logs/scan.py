@@ -78,8 +78,10 @@ def scan(
     strategy: str = "auto",
     on_event: Callable[[LogEvent, Match | None], None] | None = None,
     cancelled: threading.Event | None = None,
+    listed: frozenset[str] = frozenset(),
 ) -> ScanResult:
-    """Read ``groups`` over [start_ms, end_ms] and group by node; ``on_event`` sees each event as it arrives."""
+    """Read ``groups`` over [start_ms, end_ms] and group by node; ``on_event`` sees each event as it arrives.
+    ``listed``: groups just seen in a DescribeLogGroups listing (known to exist)."""
     terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
     request = ReadRequest(
         list(groups),
@@ -90,6 +92,7 @@ def scan(
         grep=grep,
         max_events=max_events,
         strategy=strategy,
+        listed=listed,
     )
     stats = ReadStats()
     grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))

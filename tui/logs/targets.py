@@ -41,6 +41,8 @@ class RuntimeTarget:
     arn: str = ""
     groups: list[LogGroupRef] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    listed: set[str] = field(default_factory=set)
+    """Groups a DescribeLogGroups listing has just returned: they exist, the reader need not ask again."""
 
     @property
     def label(self) -> str:
@@ -118,6 +120,11 @@ def _raw_agentcore_yaml(root: Path) -> Any:
 
 def runtime_groups(logs: Any, runtime_id: str) -> list[str]:
     """The runtime's own groups (one per endpoint: ``<id>-DEFAULT``, ``<id>-<endpoint>``); DEFAULT when none exists."""
+    return listed_runtime_groups(logs, runtime_id) or [f"{RUNTIME_GROUP_PREFIX}{runtime_id}-DEFAULT"]
+
+
+def listed_runtime_groups(logs: Any, runtime_id: str) -> list[str]:
+    """The runtime's own groups that exist (DescribeLogGroups by prefix), none when it has not logged yet."""
     prefix = f"{RUNTIME_GROUP_PREFIX}{runtime_id}-"
     names: list[str] = []
     kwargs: dict[str, Any] = {"logGroupNamePrefix": prefix}
@@ -128,7 +135,7 @@ def runtime_groups(logs: Any, runtime_id: str) -> list[str]:
         if not token:
             break
         kwargs["nextToken"] = token
-    return names or [f"{prefix}DEFAULT"]
+    return names
 
 
 def target_for(
@@ -139,7 +146,9 @@ def target_for(
     target = RuntimeTarget(
         runtime_id, str(summary.get("agentRuntimeName") or ""), str(summary.get("agentRuntimeArn") or "")
     )
-    for name in runtime_groups(logs, runtime_id):
+    listed = listed_runtime_groups(logs, runtime_id)
+    target.listed.update(listed)
+    for name in listed or [f"{RUNTIME_GROUP_PREFIX}{runtime_id}-DEFAULT"]:
         target.add(name, "runtime", FROM_RUNTIME_ID)
     env: dict[str, Any] = {}
     try:

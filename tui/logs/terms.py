@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import Any
+
+from tui.playbook.patterns import parse_python
 
 MIN_TERM = 3
 """Shorter words would let the server send back nearly everything."""
@@ -15,10 +18,17 @@ def literal_terms(pattern: str) -> list[str] | None:
     Top-level alternatives give one word each; otherwise the longest run of literal characters. Used for the
     server-side filter only (case-sensitive there), never to decide a match.
     """
+    words = _literal_terms(pattern)
+    return list(words) if words is not None else None
+
+
+@functools.lru_cache(maxsize=1024)
+def _literal_terms(pattern: str) -> tuple[str, ...] | None:
+    """``literal_terms``, once per pattern and process, from the parse the playbook's validation already made."""
     from re import _parser as sre_parse  # type: ignore[attr-defined]  # Python >= 3.11 (requires-python)
 
     try:
-        parsed = list(sre_parse.parse(pattern))
+        parsed = list(parse_python(pattern))
     except Exception:  # noqa: BLE001 - an unparsable pattern gives no term
         return None
     literal_op = sre_parse.LITERAL
@@ -36,9 +46,9 @@ def literal_terms(pattern: str) -> list[str] | None:
     if len(parsed) == 1 and parsed[0][0] == sre_parse.BRANCH:
         words = [longest_run(list(branch)) for branch in parsed[0][1][1]]
     elif len(parsed) == 1 and parsed[0][0] == sre_parse.SUBPATTERN:
-        return literal_terms(pattern[pattern.index("(") + 1 : pattern.rindex(")")]) if "(" in pattern else None
+        return _literal_terms(pattern[pattern.index("(") + 1 : pattern.rindex(")")]) if "(" in pattern else None
     else:
         words = [longest_run(parsed)]
     if not words or any(len(w) < MIN_TERM for w in words):
         return None
-    return words
+    return tuple(words)

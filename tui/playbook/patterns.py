@@ -42,22 +42,33 @@ class PatternError(ValueError):
 
 def check_pattern(pattern: str) -> None:
     """Raise ``PatternError`` unless ``pattern`` is safe and valid for RE2 (and parses as Python regex syntax)."""
+    problem = _problem(pattern)
+    if problem is not None:
+        raise PatternError(problem)
+
+
+@functools.lru_cache(maxsize=4096)
+def _problem(pattern: str) -> str | None:
+    """Why ``check_pattern`` rejects ``pattern``, or None: a pure function of the text, so a pattern is checked
+    once per process (validation checks each signature, then compiling it for use checks it again)."""
     if len(pattern) > MAX_PATTERN_CHARS:
-        raise PatternError(f"pattern is {len(pattern)} characters; the limit is {MAX_PATTERN_CHARS}")
+        return f"pattern is {len(pattern)} characters; the limit is {MAX_PATTERN_CHARS}"
     try:
-        parsed = _python_parse(pattern)
+        parsed = parse_python(pattern)
     except re.error as exc:
-        raise PatternError(f"pattern does not compile: {exc}") from None
+        return f"pattern does not compile: {exc}"
     except (OverflowError, RecursionError, MemoryError):
-        raise PatternError(
-            "pattern does not compile: a repeat count or nesting is too large (RE2 allows {0,1000})"
-        ) from None
+        return "pattern does not compile: a repeat count or nesting is too large (RE2 allows {0,1000})"
     if _nested_unbounded_repeat(parsed):
-        raise PatternError(
+        return (
             "pattern nests unbounded repetition (like (a+)+), which backtracks catastrophically; "
             "repeat the inner part once (a+) or bound it"
         )
-    _compile(pattern, 0)
+    try:
+        _compile(pattern, 0)
+    except PatternError as exc:
+        return str(exc)
+    return None
 
 
 def compile_pattern(pattern: str, *, ignore_case: bool = True, multiline: bool = True) -> Any:
@@ -111,8 +122,12 @@ def _compile(pattern: str, flags: int) -> Any:
         ) from None
 
 
-def _python_parse(pattern: str) -> Any:
-    from re import _parser  # type: ignore[attr-defined]  # the stdlib's own parser: gives the structure the nesting check needs
+@functools.lru_cache(maxsize=1024)
+def parse_python(pattern: str) -> Any:
+    """``pattern`` parsed by the stdlib's own regex parser (the structure the nesting check needs; the logs reader
+    takes its literal words from it too), once per process. Callers only read it. Raises ``re.error``,
+    ``OverflowError``, ``RecursionError`` or ``MemoryError`` (not cached) for what does not parse."""
+    from re import _parser  # type: ignore[attr-defined]
 
     return _parser.parse(pattern)
 
