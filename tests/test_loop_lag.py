@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 import pytest
+from sandbox_fixtures import on_shared_worker
 
 STALL_CPU_SECONDS = 0.1
 
@@ -85,10 +86,12 @@ def run_monitored() -> dict[str, Any]:
 
 
 @pytest.mark.slow
-def test_a_doctor_run_on_the_sandbox_never_stalls_the_event_loop(sandbox: Any) -> None:
+@on_shared_worker("healthy")
+def test_a_doctor_run_on_the_sandbox_never_stalls_the_event_loop(shared_scenario: Any) -> None:
     """One fresh interpreter (its start-up and imports are most of this test's CPU) first proves the monitor sees a
-    callback burning 150 ms of CPU on the loop, then times every callback of a doctor run on the sandbox."""
-    sandbox("healthy")
+    callback burning 150 ms of CPU on the loop, then times every callback of a doctor run on the sandbox (the
+    worker's shared one: a doctor run only reads it)."""
+    shared_scenario("healthy", live=True)
     data = run_monitored()
     assert data["burnt"]["cpu"] > STALL_CPU_SECONDS, f"the monitor missed a busy loop: {data['burnt']}"
     assert data["totals"]["pass"] > 20  # the run really probed AWS, the endpoint and the project

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sandbox_fixtures import on_shared_worker
 
 from tui.context import Context, build_context
 from tui.engine.doctor import fix_all, run_doctor
@@ -97,35 +98,36 @@ class OneCheckAtATime:
 
 
 @pytest.mark.slow
-def test_doctor_runs_on_one_sandbox_find_the_same_whatever_order_the_checks_finish_in(sandbox):
+@on_shared_worker("seed-guide")
+def test_doctor_runs_on_one_sandbox_find_the_same_whatever_order_the_checks_finish_in(shared_scenario):
     """Seen: one JSON run hid endpoint.stream's failure that the next showed; skips said "initialize fails
     (timeout)" while endpoint.initialize passed in the same run.
 
-    Three runs on one sandbox: as the doctor runs them (checks overlapping, finishing as their answers come), then
-    one check at a time finishing in start order, then in the mirror of it. This used to be twenty identical runs
-    hoping the machine's timing would shuffle the finishing order (12 s of CPU); two deliberate orders, each the
-    other's reverse, cover what chance covered. The causes seen have their own deterministic tests here (the
-    import off the loop, a later handshake that times out), and the scheduler's order-independence with
-    controlled finishing orders is tests/test_doctor_schedule.py's."""
-    sandbox("seed-guide")
+    Three runs on one sandbox: as the doctor runs them (checks overlapping, finishing as their answers come: the
+    worker's shared run of the scenario), then one check at a time finishing in start order, then in the mirror of
+    it. This used to be twenty identical runs hoping the machine's timing would shuffle the finishing order (12 s of
+    CPU); two deliberate orders, each the other's reverse, cover what chance covered. The causes seen have their
+    own deterministic tests here (the import off the loop, a later handshake that times out), and the scheduler's
+    order-independence with controlled finishing orders is tests/test_doctor_schedule.py's."""
+    scenario = shared_scenario("seed-guide", live=True)
+    first = findings_of(scenario.doctor())
+    assert ("ep-protocol", "endpoint.stream", "fail", None) in first
+    assert not [f for f in first if f[3] == SkipReason.COULD_NOT_RUN.value]
     pb = playbook()
     runs, finishing_orders = [], []
-    for policy in (None, "fifo", "lifo"):
+    for policy in ("fifo", "lifo"):
         finished: list[str] = []
 
         def heard(event: Any, finished: list[str] = finished) -> None:
             if isinstance(event, CheckFinished):
                 finished.append(f"{event.node}/{event.key}")
 
-        registry = OneCheckAtATime(policy).registry() if policy else None
+        registry = OneCheckAtATime(policy).registry()
         runs.append(asyncio.run(run_doctor(pb, sandbox_context(), registry=registry, listener=heard)))
         finishing_orders.append(finished)
-    assert finishing_orders[1] != finishing_orders[2], "the two deliberate orders were the same: nothing varied"
-    assert sorted(finishing_orders[1]) == sorted(finishing_orders[2]) == sorted(finishing_orders[0])
-    first = findings_of(runs[0])
-    assert ("ep-protocol", "endpoint.stream", "fail", None) in first
-    assert not [f for f in first if f[3] == SkipReason.COULD_NOT_RUN.value]
-    for policy, run in zip(("fifo", "lifo"), runs[1:], strict=True):
+    assert finishing_orders[0] != finishing_orders[1], "the two deliberate orders were the same: nothing varied"
+    assert sorted(finishing_orders[0]) == sorted(finishing_orders[1])
+    for policy, run in zip(("fifo", "lifo"), runs, strict=True):
         findings = findings_of(run)
         why = [
             f"{f.check}: {f.status.value}: {f.summary}"
@@ -190,9 +192,11 @@ def test_checks_whose_own_handshake_timed_out_are_not_green(initialize_hangs_aft
     assert "No problems found" not in text and "(2 could not run)" in text
 
 
-def test_check_everything_reaches_every_branch_with_a_finding(sandbox):
-    """Seen: "check everything" ended at the endpoint branch and never offered the project fixes."""
-    sandbox("seed-guide")
+@on_shared_worker("seed-guide")
+def test_check_everything_reaches_every_branch_with_a_finding(shared_scenario):
+    """Seen: "check everything" ended at the endpoint branch and never offered the project fixes. Read-only: the
+    walk runs checks and lists fixes, it applies none."""
+    shared_scenario("seed-guide", live=True)
     walk = Walk(playbook(), sandbox_context())
     stopped = asyncio.run(walk.run_to_end({"symptom": "1"}))
     assert stopped == ""
