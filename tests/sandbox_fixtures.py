@@ -18,6 +18,7 @@ the end of the test. ``tests/conftest.py`` re-exports them.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,7 @@ class SharedScenarios:
         """Running sandboxes by scenario, least recently used first."""
         self.runs: dict[tuple[str, str], Any] = {}
         self.started = 0
+        self.stopping: list[threading.Thread] = []
 
     def box(self, name: str) -> Any:
         """The scenario's sandbox, started on first use (its start seeds moto) and kept running."""
@@ -223,7 +225,10 @@ class SharedScenarios:
             return self.boxes[name]
         while len(self.boxes) >= self.LIVE_BOXES:
             oldest = next(iter(self.boxes))
-            self.boxes.pop(oldest).stop()
+            # stopping waits for two servers to wind down (~0.3 s, idle): done beside the test, joined at the end
+            stopping = threading.Thread(target=self.boxes.pop(oldest).stop, name=f"stop-shared-{oldest}")
+            stopping.start()
+            self.stopping.append(stopping)
             self.runs = {key: run for key, run in self.runs.items() if key[0] != oldest}
         self.started += 1
         box = Sandbox(name, aws=self.aws, workdir=self.workdir / f"{name}-{self.started}")
@@ -280,6 +285,8 @@ class SharedScenarios:
     def stop(self) -> None:
         for box in self.boxes.values():
             box.stop()
+        for stopping in self.stopping:
+            stopping.join()
 
 
 def copy_of_run(run: Any) -> Any:
