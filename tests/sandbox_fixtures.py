@@ -18,6 +18,7 @@ the end of the test. ``tests/conftest.py`` re-exports them.
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -186,3 +187,175 @@ def sandbox(aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: 
     yield factory
     for box in reversed(started):
         box.stop()
+
+
+# ----------------------------------------------------------------------------------- one sandbox per scenario
+
+
+class SharedScenarios:
+    """One running sandbox per scenario for the whole worker, and its doctor run per language, computed once.
+
+    For tests that only read: a scenario's expectations, the language of its findings, the fixes it would plan. A test
+    that applies a fix, edits a file or changes AWS state uses ``sandbox`` instead. moto is one per worker and every
+    other sandbox test resets it, so a test that reads AWS after the doctor run asks for ``live=True``: moto is reset
+    and seeded again for this scenario with the same runtime, discovery URL and log lines, the state the run saw.
+    """
+
+    LIVE_BOXES = 3
+    """Sandboxes kept running at once. Each idle one still costs CPU (two uvicorn loops ticking ten times a
+    second), and with ``--dist=loadgroup`` a scenario's tests (one ``xdist_group``) run one after another, so a few
+    are plenty; the least recently used one is stopped, and its runs are forgotten (they name its runtime, URLs
+    and token file)."""
+
+    def __init__(self, aws: AwsSandbox, workdir: Path) -> None:
+        self.aws = aws
+        self.workdir = workdir
+        self.boxes: dict[str, Any] = {}
+        """Running sandboxes by scenario, least recently used first."""
+        self.runs: dict[tuple[str, str], Any] = {}
+        self.started = 0
+        self.stopping: list[threading.Thread] = []
+
+    def box(self, name: str) -> Any:
+        """The scenario's sandbox, started on first use (its start seeds moto) and kept running."""
+        from tui.sandbox.runner import Sandbox
+
+        if name in self.boxes:
+            self.boxes[name] = self.boxes.pop(name)  # the most recently used now
+            return self.boxes[name]
+        while len(self.boxes) >= self.LIVE_BOXES:
+            oldest = next(iter(self.boxes))
+            # stopping waits for two servers to wind down (~0.3 s, idle): done beside the test, joined at the end
+            stopping = threading.Thread(target=self.boxes.pop(oldest).stop, name=f"stop-shared-{oldest}")
+            stopping.start()
+            self.stopping.append(stopping)
+            self.runs = {key: run for key, run in self.runs.items() if key[0] != oldest}
+        self.started += 1
+        box = Sandbox(name, aws=self.aws, workdir=self.workdir / f"{name}-{self.started}")
+        box.start()
+        self.boxes[name] = box
+        self.seeded = name
+        return box
+
+    seeded: str | None = None
+    """The scenario this object seeded into moto during the current test; ``shared_scenario`` clears it after each
+    test, since any later test may reset moto. (Within one test, a test using ``shared_scenario`` must not reset or
+    seed moto itself: ``sandbox`` and ``seeded_aws`` are for tests that do.)"""
+
+    def reseed(self, name: str) -> None:
+        """moto holds exactly this scenario's seeded state again."""
+        if self.seeded == name:
+            return
+        box = self.box(name)
+        if self.seeded == name:  # just started
+            return
+        assert self.aws.url is not None and box.seed_info is not None and box.front_door is not None
+        self.aws.reset()
+        seed(
+            self.aws.url,
+            box.scenario.aws_faults,
+            box.region,
+            runtime_id=box.seed_info.runtime_id,
+            discovery_url=box.front_door.discovery_url,
+            extra_runtime_log_lines=box.scenario.extra_log_lines,
+        )
+        self.seeded = name
+
+    def doctor(self, name: str) -> Any:
+        """A copy of the scenario's doctor run in the current language (``tui.i18n``), run once per language.
+
+        The environment must point at the scenario's sandbox (the ``shared_scenario`` fixture does it). A copy,
+        because ``fix_all`` records its outcomes on the run's findings.
+        """
+        import asyncio
+
+        from tui import i18n
+        from tui.context import build_context
+        from tui.engine.doctor import run_doctor
+        from tui.playbook.validate import resolve_playbook
+
+        key = (name, i18n.current_language())
+        if key not in self.runs:
+            self.reseed(name)
+            ctx = build_context()
+            ctx.sandbox = True
+            self.runs[key] = asyncio.run(run_doctor(resolve_playbook("agentcore-mcp").playbook, ctx))
+        return copy_of_run(self.runs[key])
+
+    def stop(self) -> None:
+        for box in self.boxes.values():
+            box.stop()
+        for stopping in self.stopping:
+            stopping.join()
+
+
+def copy_of_run(run: Any) -> Any:
+    """A doctor run whose findings, facts, results and context can be changed without touching ``run``."""
+    import copy
+    import dataclasses
+
+    return dataclasses.replace(
+        run,
+        context=run.context.model_copy(),
+        findings=[f.model_copy(deep=True) for f in run.findings],
+        facts=copy.deepcopy(run.facts),
+        results={node: dict(results) for node, results in run.results.items()},
+        settled=set(run.settled),
+        inflight={},
+        fixes=None if run.fixes is None else list(run.fixes),
+    )
+
+
+@pytest.fixture(scope="session")
+def shared_scenarios(aws_sandbox_server: AwsSandbox, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The worker's ``SharedScenarios`` (use ``shared_scenario`` in a test)."""
+    shared = SharedScenarios(aws_sandbox_server, tmp_path_factory.mktemp("shared-sandboxes"))
+    yield shared
+    shared.stop()
+
+
+@pytest.fixture
+def shared_scenario(
+    shared_scenarios: SharedScenarios, aws_sandbox: AwsSandbox, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> Iterator[Callable[..., Any]]:
+    """Factory: ``shared_scenario(name, live=False) -> SharedScenario`` for a test that only reads the scenario.
+
+    The scenario's sandbox is started once per worker and kept; this test's environment points at it as the
+    ``sandbox`` fixture does (``AGENTCORE_TRIAGE_TIMEOUT`` included), with its own state directory. ``.box`` is
+    the ``Sandbox``, ``.doctor()`` the scenario's doctor run in the current language (run once per worker and
+    language; each call returns a copy). ``live=True``: this test reads AWS itself (plans fixes, runs checks
+    again), so moto is seeded for the scenario first. Mark the test ``on_shared_worker(name)`` so every test of the
+    scenario lands on one xdist worker and the sandbox is started once.
+    """
+
+    def factory(name: str, *, live: bool = False) -> SharedScenario:
+        box = shared_scenarios.box(name)
+        for var, value in box.env().items():
+            monkeypatch.setenv(var, value)
+        monkeypatch.setenv("AGENTCORE_TRIAGE_TIMEOUT", str(SANDBOX_CHECK_TIMEOUT))  # see the ``sandbox`` fixture
+        monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "shared-sandbox-state"))
+        if live:
+            shared_scenarios.reseed(name)
+        return SharedScenario(box, lambda: shared_scenarios.doctor(name))
+
+    yield factory
+    shared_scenarios.seeded = None  # this test or the next may change moto: seed again before trusting it
+
+
+class SharedScenario:
+    """What ``shared_scenario`` hands a test: the running ``box`` and ``doctor()`` (see there)."""
+
+    def __init__(self, box: Any, doctor: Callable[[], Any]) -> None:
+        self.box = box
+        self.doctor = doctor
+
+
+def on_shared_worker(name: str) -> pytest.MarkDecorator:
+    """The xdist group of every test reading scenario ``name`` through ``shared_scenario`` (``--dist=loadgroup``)."""
+    return pytest.mark.xdist_group(f"scenario-{name}")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-xdist registers this mark; without xdist (``-p no:xdist``) it is only a label, registered here so
+    # pytest does not warn about it
+    config.addinivalue_line("markers", "xdist_group(name): tests that must share one xdist worker")

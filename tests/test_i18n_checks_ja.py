@@ -5,17 +5,14 @@ ids, code spans, quoted server and AWS texts); what is left after taking them ou
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from sandbox_fixtures import on_shared_worker
 
 from tui import i18n
-from tui.context import build_context
-from tui.engine.doctor import run_doctor
-from tui.playbook.validate import resolve_playbook
 
 pytestmark = pytest.mark.slow
 
@@ -90,11 +87,9 @@ def japanese(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     i18n.set_language("en")
 
 
-def own_findings(scenario: str, sandbox: Any) -> list[Any]:
-    sandbox(scenario)
-    ctx = build_context()
-    ctx.sandbox = True
-    run = asyncio.run(run_doctor(resolve_playbook("agentcore-mcp").playbook, ctx))
+def own_findings(scenario: str, shared_scenario: Any) -> list[Any]:
+    """The scenario's doctor run in Japanese: the worker's shared one (the fix-plan tests read it too)."""
+    run = shared_scenario(scenario).doctor()
     return [f for f in run.findings if OWN_CHECKS.match(f.check)]
 
 
@@ -121,9 +116,10 @@ SCENARIOS = {
 }
 
 
-@pytest.mark.parametrize("scenario", sorted(SCENARIOS))
-def test_own_findings_are_japanese(scenario: str, sandbox: Any) -> None:
-    findings = own_findings(scenario, sandbox)
+@pytest.mark.parametrize("scenario", [pytest.param(name, marks=on_shared_worker(name)) for name in sorted(SCENARIOS)])
+def test_own_findings_are_japanese(scenario: str, shared_scenario: Any) -> None:
+    assert i18n.current_language() == "ja"
+    findings = own_findings(scenario, shared_scenario)
     statuses = {f.check: f.status.value for f in findings}
     for check, status in SCENARIOS[scenario].items():  # the scenario reached the outcome this test is about
         assert statuses.get(check) == status, (check, statuses.get(check))

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sandbox_fixtures import on_shared_worker
 
 from tui import i18n
 from tui.context import Context, build_context
@@ -151,11 +152,12 @@ def plan_every_offered_fix(run: Any, ctx: Context) -> list[str]:
 SCENARIOS = ["seed-guide", "logs-permissions", "missing-log-group", "resource-policy", "boundary", "headers"]
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS)
-def test_every_fix_the_sandbox_offers_is_planned_in_japanese(sandbox, scenario: str) -> None:  # type: ignore[no-untyped-def]
-    sandbox(scenario)
+@pytest.mark.parametrize("scenario", [pytest.param(name, marks=on_shared_worker(name)) for name in SCENARIOS])
+def test_every_fix_the_sandbox_offers_is_planned_in_japanese(shared_scenario, scenario: str) -> None:  # type: ignore[no-untyped-def]
+    """Read-only (every fix is declined or only planned): the scenario's shared sandbox and its Japanese doctor run,
+    with moto seeded for it again before planning."""
+    run = shared_scenario(scenario, live=True).doctor()
     ctx = sandbox_context()
-    run = asyncio.run(run_doctor(playbook(), ctx))
     asked: list[str] = []
 
     def no(headline: str, preview: str) -> bool:
@@ -250,11 +252,12 @@ def test_undo_plans_and_drift_refusals_in_japanese(sandbox, aws_sandbox) -> None
     assert_no_english([*texts, *refusals], "undo")
 
 
-def test_a_refused_fix_and_the_prerequisite_it_waits_for_in_japanese(sandbox) -> None:  # type: ignore[no-untyped-def]
-    """``xray.destination`` needs ``logs.xray_resource_policy`` first: declining that one explains both."""
-    sandbox("resource-policy")
+@on_shared_worker("resource-policy")
+def test_a_refused_fix_and_the_prerequisite_it_waits_for_in_japanese(shared_scenario) -> None:  # type: ignore[no-untyped-def]
+    """``xray.destination`` needs ``logs.xray_resource_policy`` first: declining that one explains both. Read-only:
+    the fixes are declined, and the one applied in read-only mode is refused."""
+    run = shared_scenario("resource-policy", live=True).doctor()
     ctx = sandbox_context()
-    run = asyncio.run(run_doctor(playbook(), ctx))
     headlines: list[str] = []
 
     def no(headline: str, preview: str) -> bool:

@@ -12,10 +12,12 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from sandbox_fixtures import SharedScenario, on_shared_worker
 
 from tui.sandbox._net import SandboxError
 from tui.sandbox.cli import describe_scenarios, run_demo
@@ -40,6 +42,10 @@ REQUIRED_ENV = {
     "AGENTCORE_TRIAGE_PROJECT",
     "AGENTCORE_TRIAGE_SANDBOX",
 }
+
+
+SCENARIO_STATUS = {"auth-token": 401, "server-crashed": 200, "headers": 421}
+"""What the front door answers an initialize with in these scenarios."""
 
 
 def port_of(url: str) -> int:
@@ -124,10 +130,14 @@ def test_sandbox_env_points_at_working_servers(sandbox: Callable[[str], Sandbox]
     )  # type: ignore[union-attr]
 
 
-@pytest.mark.parametrize(("name", "status"), [("auth-token", 401), ("server-crashed", 200), ("headers", 421)])
-def test_scenario_faults_reach_the_endpoint(name: str, status: int, sandbox: Callable[[str], Sandbox]) -> None:
-    box = sandbox(name)
-    env = box.env()
+@pytest.mark.parametrize(
+    ("name", "status"),
+    [pytest.param(name, status, marks=on_shared_worker(name)) for name, status in SCENARIO_STATUS.items()],
+)
+def test_scenario_faults_reach_the_endpoint(
+    name: str, status: int, shared_scenario: Callable[..., SharedScenario]
+) -> None:
+    env = shared_scenario(name).box.env()
     token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
     response = httpx.post(
         env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10
@@ -316,27 +326,17 @@ def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Call
 # ----------------------------------------------------------------------------------- expectations
 
 
-def _doctor(box: Sandbox) -> dict[str, str]:
-    import asyncio
-
-    from tui.context import build_context
-    from tui.engine.doctor import run_doctor
-    from tui.playbook.validate import resolve_playbook
-
-    ctx = build_context()
-    ctx.sandbox = True
-    run = asyncio.run(run_doctor(resolve_playbook("agentcore-mcp").playbook, ctx))
-    return {f.check: f.status.value for f in run.findings}
-
-
-# Slow (justified): one full doctor run per scenario, the only proof each scenario's advertised faults show.
+# One full doctor run per scenario, the only proof each scenario's advertised faults show; the run is the worker's
+# shared one for the scenario (``shared_scenario``), which the Japanese findings and fix-plan tests read too.
 @pytest.mark.timeout(120)
-@pytest.mark.parametrize("name", sorted(SCENARIOS))
-def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> None:
+@pytest.mark.parametrize("name", [pytest.param(name, marks=on_shared_worker(name)) for name in sorted(SCENARIOS)])
+def test_scenario_expectations(name: str, shared_scenario: Callable[..., SharedScenario]) -> None:
     """Each scenario's ``expect`` holds in a doctor run; ``healthy`` comes out all-pass."""
-    box = sandbox(name)
-    statuses = _doctor(box)
-    mismatched = {c: (statuses.get(c), want) for c, want in box.scenario.expect.items() if statuses.get(c) != want}
+    scenario = shared_scenario(name)
+    statuses = {f.check: f.status.value for f in scenario.doctor().findings}
+    mismatched = {
+        c: (statuses.get(c), want) for c, want in scenario.box.scenario.expect.items() if statuses.get(c) != want
+    }
     assert not mismatched, mismatched
     if name == "healthy":
         # endpoint.latency judges wall time (p95 < 2 s), which a loaded machine can miss on a healthy server: a warn
@@ -345,6 +345,29 @@ def test_scenario_expectations(name: str, sandbox: Callable[[str], Sandbox]) -> 
             statuses["endpoint.latency"] = "pass"
         problems = {c: s for c, s in statuses.items() if s not in ("pass", "skip")}
         assert not problems, problems
+
+
+@on_shared_worker("healthy")
+def test_a_shared_scenario_is_seeded_again_for_a_test_that_reads_aws(
+    shared_scenario: Callable[..., SharedScenario], shared_scenarios: Any, aws_sandbox: Any
+) -> None:
+    """The next sandbox test resets moto; a later test of the shared scenario that reads AWS finds the state its
+    doctor run saw (the same runtime), and each test gets its own copy of the run."""
+    import boto3
+
+    scenario = shared_scenario("healthy")
+    run = scenario.doctor()
+    aws_sandbox.reset()  # what any other sandbox test does first
+    shared_scenarios.seeded = None  # as at the end of a test
+    shared_scenario("healthy", live=True)
+    control = boto3.client("bedrock-agentcore-control")
+    runtime = control.get_agent_runtime(agentRuntimeId=scenario.box.seed_info.runtime_id)  # type: ignore[union-attr]
+    assert runtime["agentRuntimeArn"] == run.facts["runtime.arn"] == os.environ["AGENTCORE_TRIAGE_RUNTIME"]
+    again = scenario.doctor()
+    assert again is not run and again.findings == run.findings
+    again.findings.clear()
+    again.facts.clear()
+    assert scenario.doctor().findings == run.findings and scenario.doctor().facts == run.facts
 
 
 @pytest.mark.timeout(90)

@@ -6,7 +6,6 @@ AWS against moto's server (``seeded_aws``); files in a temporary project.
 from __future__ import annotations
 
 import json
-import multiprocessing
 from pathlib import Path
 
 import boto3
@@ -282,26 +281,42 @@ def test_a_directory_in_place_of_the_log_is_one_line():
     assert len([line for line in result.output.splitlines() if "is a directory" in line]) >= 1
 
 
-def _append_many(state: str, worker: int, count: int) -> None:
-    import os
+APPEND_MANY = """
+import os, sys
 
-    os.environ["AGENTCORE_TRIAGE_STATE_DIR"] = state
-    for i in range(count):
-        audit.append(audit.AuditRecord(fix=f"w{worker}", title="x" * 5000, outcome=f"n{i}"))
+os.environ["AGENTCORE_TRIAGE_STATE_DIR"], worker, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
+from tui.fixes import audit
+
+sys.stdin.read(1)  # the parent releases every writer at once, once all of them are up
+for i in range(count):
+    audit.append(audit.AuditRecord(fix=f"w{worker}", title="x" * 5000, outcome=f"n{i}"))
+"""
 
 
 @pytest.mark.slow
 def test_concurrent_writers_never_interleave_lines(tmp_path: Path):
+    """Three processes append at the same moment: each is started, imports only the audit module (a spawned
+    ``multiprocessing`` child imported this whole test module, boto3 and the CLI included), then waits on its stdin
+    until the parent releases all of them together."""
+    import subprocess
+    import sys
+
     state = str(tmp_path / "state")
-    ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_append_many, args=(state, w, 40)) for w in range(3)]
+    procs = [
+        subprocess.Popen([sys.executable, "-c", APPEND_MANY, state, str(w), "40"], stdin=subprocess.PIPE)
+        for w in range(3)
+    ]
     for p in procs:
-        p.start()
+        assert p.stdin is not None
+        p.stdin.write(b"g")
     for p in procs:
-        p.join(60)
-        assert p.exitcode == 0
+        assert p.stdin is not None
+        p.stdin.close()  # flushes: every writer starts now
+    for p in procs:
+        assert p.wait(60) == 0
     log = audit.read_log()
     assert not log.skipped and len(log.records) == 120
+    assert sorted(r.outcome for r in log.records if r.fix == "w2") == sorted(f"n{i}" for i in range(40))
 
 
 @pytest.mark.slow

@@ -669,6 +669,8 @@ class AwsSandbox:
 
     def stop(self) -> None:
         """Stop serving; idempotent. Closes open keep-alive connections so no thread lingers."""
+        if self.url is not None:
+            _forget_seeding_clients(self.url)
         if self._server is not None:
             self._server.shutdown()
             self._server.close_connections()
@@ -967,6 +969,39 @@ def _log_lines(info_account: str, region: str, runtime_id: str, faults: frozense
     return runtime, otel
 
 
+_SEEDING_CLIENTS: dict[tuple[str, str, str], Any] = {}
+"""(sandbox endpoint, region, service) → the boto3 client ``seed()`` uses there. A new session per seed registered
+botocore's handlers again and built each client anew: a quarter of a seed's CPU, and the tests seed hundreds of
+times. The reused clients keep their connections to the sandbox open (one idle handler thread each on its server);
+``AwsSandbox.stop`` closes them, so a stopped sandbox leaves no thread behind."""
+_SEEDING_CLIENTS_LOCK = threading.Lock()
+
+
+def _seeding_client(endpoint_url: str, region: str, service: str) -> Any:
+    """The seeding client for ``service`` at this sandbox endpoint (dummy credentials, one attempt per call)."""
+    key = (endpoint_url, region, service)
+    with _SEEDING_CLIENTS_LOCK:
+        if key not in _SEEDING_CLIENTS:
+            import boto3
+            from botocore.config import Config
+
+            session = boto3.session.Session(
+                aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY, region_name=region
+            )
+            config = Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1})
+            _SEEDING_CLIENTS[key] = session.client(service, endpoint_url=endpoint_url, config=config)
+        return _SEEDING_CLIENTS[key]
+
+
+def _forget_seeding_clients(endpoint_url: str) -> None:
+    """Close and drop the seeding clients of a sandbox endpoint that is going away."""
+    with _SEEDING_CLIENTS_LOCK:
+        gone = [key for key in _SEEDING_CLIENTS if key[0] == endpoint_url]
+        clients = [_SEEDING_CLIENTS.pop(key) for key in gone]
+    for client in clients:
+        client.close()
+
+
 def seed(
     endpoint_url: str,
     faults: frozenset[str] = frozenset(),
@@ -991,109 +1026,95 @@ def seed(
     unknown = faults - AWS_FAULTS
     if unknown:
         raise ValueError(f"unknown AWS fault(s) {sorted(unknown)}; known: {sorted(AWS_FAULTS)}")
-    import boto3
-    from botocore.config import Config
-
     account = _account_id()
-    session = boto3.session.Session(
-        aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY, region_name=region
-    )
-    config = Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1})
-    clients: dict[str, Any] = {}
 
     def client(service: str) -> Any:
-        if service not in clients:
-            clients[service] = session.client(service, endpoint_url=endpoint_url, config=config)
-        return clients[service]
+        return _seeding_client(endpoint_url, region, service)
 
     runtime_id = runtime_id or new_runtime_id()
     runtime_arn = runtime_arn_for(runtime_id, region, account)
     runtime_log_group = f"/aws/bedrock-agentcore/runtimes/{runtime_id}-DEFAULT"
-    try:
-        iam = client("iam")
-        boundary: dict[str, str] = {}
-        if "permissions-boundary" in faults:
-            boundary["PermissionsBoundary"] = iam.create_policy(
-                PolicyName=BOUNDARY_POLICY_NAME,
-                PolicyDocument=json.dumps(boundary_policy()),
-                Description="Permissions boundary for AgentCore execution roles (sandbox)",
-            )["Policy"]["Arn"]
-        role = iam.create_role(
-            RoleName=ROLE_NAME,
-            AssumeRolePolicyDocument=json.dumps(trust_policy(account, region, faults)),
-            Description=f"Execution role for AgentCore runtime {RUNTIME_NAME}",
-            **boundary,
-        )["Role"]
-        iam.put_role_policy(
-            RoleName=ROLE_NAME,
-            PolicyName=ROLE_POLICY_NAME,
-            PolicyDocument=json.dumps(role_policy(account, region, faults)),
+    iam = client("iam")
+    boundary: dict[str, str] = {}
+    if "permissions-boundary" in faults:
+        boundary["PermissionsBoundary"] = iam.create_policy(
+            PolicyName=BOUNDARY_POLICY_NAME,
+            PolicyDocument=json.dumps(boundary_policy()),
+            Description="Permissions boundary for AgentCore execution roles (sandbox)",
+        )["Policy"]["Arn"]
+    role = iam.create_role(
+        RoleName=ROLE_NAME,
+        AssumeRolePolicyDocument=json.dumps(trust_policy(account, region, faults)),
+        Description=f"Execution role for AgentCore runtime {RUNTIME_NAME}",
+        **boundary,
+    )["Role"]
+    iam.put_role_policy(
+        RoleName=ROLE_NAME,
+        PolicyName=ROLE_POLICY_NAME,
+        PolicyDocument=json.dumps(role_policy(account, region, faults)),
+    )
+
+    control = client("bedrock-agentcore-control")
+    created = control.create_agent_runtime(
+        agentRuntimeName=RUNTIME_NAME,
+        agentRuntimeArtifact={
+            "containerConfiguration": {
+                "containerUri": f"{account}.dkr.ecr.{region}.amazonaws.com/bedrock-agentcore-{RUNTIME_NAME}:latest"
+            }
+        },
+        roleArn=role["Arn"],
+        networkConfiguration={"networkMode": "PUBLIC"},
+        protocolConfiguration={"serverProtocol": "MCP"},
+        authorizerConfiguration={
+            "customJWTAuthorizer": {
+                "discoveryUrl": discovery_url
+                or f"https://cognito-idp.{region}.amazonaws.com/{region}_SandboxPool/.well-known/openid-configuration",
+                "allowedClients": [allowed_client],
+            }
+        },
+        environmentVariables=otel_environment(region),
+        description="MCP server from the AgentCore hosting-MCP-server tutorial (sandbox)",
+    )
+    failed = "runtime-update-failed" in faults
+    _admin(
+        endpoint_url,
+        "runtime",
+        {
+            "account": account,
+            "region": region,
+            "moto_id": created["agentRuntimeId"],
+            "runtime_id": runtime_id,
+            "runtime_arn": runtime_arn,
+            "status": "UPDATE_FAILED" if failed else "READY",
+            "failure_reason": UPDATE_FAILED_REASON if failed else None,
+        },
+    )
+
+    logs = client("logs")
+    runtime_lines, otel_lines = _log_lines(account, region, runtime_id, faults)
+    runtime_lines.extend(extra_runtime_log_lines)
+    if "runtime-log-group-missing" not in faults:
+        logs.create_log_group(logGroupName=runtime_log_group)
+        day = time.strftime("%Y/%m/%d", time.gmtime())
+        _put_events(logs, runtime_log_group, f"{day}/[runtime-logs]{uuid.uuid4()}", runtime_lines)
+        _put_events(logs, runtime_log_group, "otel-rt-logs", otel_lines)
+    if "otel-log-group-missing" not in faults:
+        logs.create_log_group(logGroupName=OTEL_LOG_GROUP)
+        _put_events(logs, OTEL_LOG_GROUP, "default", otel_lines)
+    if "resource-policy-missing" not in faults:
+        logs.put_resource_policy(
+            policyName=RESOURCE_POLICY_NAME,
+            policyDocument=json.dumps(transaction_search_policy(account, region, faults)),
         )
 
-        control = client("bedrock-agentcore-control")
-        created = control.create_agent_runtime(
-            agentRuntimeName=RUNTIME_NAME,
-            agentRuntimeArtifact={
-                "containerConfiguration": {
-                    "containerUri": f"{account}.dkr.ecr.{region}.amazonaws.com/bedrock-agentcore-{RUNTIME_NAME}:latest"
-                }
-            },
-            roleArn=role["Arn"],
-            networkConfiguration={"networkMode": "PUBLIC"},
-            protocolConfiguration={"serverProtocol": "MCP"},
-            authorizerConfiguration={
-                "customJWTAuthorizer": {
-                    "discoveryUrl": discovery_url
-                    or f"https://cognito-idp.{region}.amazonaws.com/{region}_SandboxPool/.well-known/openid-configuration",
-                    "allowedClients": [allowed_client],
-                }
-            },
-            environmentVariables=otel_environment(region),
-            description="MCP server from the AgentCore hosting-MCP-server tutorial (sandbox)",
-        )
-        failed = "runtime-update-failed" in faults
-        _admin(
-            endpoint_url,
-            "runtime",
-            {
-                "account": account,
-                "region": region,
-                "moto_id": created["agentRuntimeId"],
-                "runtime_id": runtime_id,
-                "runtime_arn": runtime_arn,
-                "status": "UPDATE_FAILED" if failed else "READY",
-                "failure_reason": UPDATE_FAILED_REASON if failed else None,
-            },
-        )
-
-        logs = client("logs")
-        runtime_lines, otel_lines = _log_lines(account, region, runtime_id, faults)
-        runtime_lines.extend(extra_runtime_log_lines)
-        if "runtime-log-group-missing" not in faults:
-            logs.create_log_group(logGroupName=runtime_log_group)
-            day = time.strftime("%Y/%m/%d", time.gmtime())
-            _put_events(logs, runtime_log_group, f"{day}/[runtime-logs]{uuid.uuid4()}", runtime_lines)
-            _put_events(logs, runtime_log_group, "otel-rt-logs", otel_lines)
-        if "otel-log-group-missing" not in faults:
-            logs.create_log_group(logGroupName=OTEL_LOG_GROUP)
-            _put_events(logs, OTEL_LOG_GROUP, "default", otel_lines)
-        if "resource-policy-missing" not in faults:
-            logs.put_resource_policy(
-                policyName=RESOURCE_POLICY_NAME,
-                policyDocument=json.dumps(transaction_search_policy(account, region, faults)),
-            )
-
-        xray: dict[str, Any]
-        if "trace-destination-xray" in faults:
-            xray = {"destination": "XRay", "status": "ACTIVE"}
-        elif "trace-destination-pending" in faults:
-            xray = {"destination": "CloudWatchLogs", "status": "PENDING", "pending_seconds": TRACE_PENDING_SECONDS}
-        else:
-            xray = {"destination": "CloudWatchLogs", "status": "ACTIVE"}
-        _admin(endpoint_url, "xray", {"account": account, "region": region, **xray})
-    finally:
-        for c in clients.values():
-            c.close()  # close pooled connections so the server's handler threads end
+    xray: dict[str, Any]
+    if "trace-destination-xray" in faults:
+        xray = {"destination": "XRay", "status": "ACTIVE"}
+    elif "trace-destination-pending" in faults:
+        xray = {"destination": "CloudWatchLogs", "status": "PENDING", "pending_seconds": TRACE_PENDING_SECONDS}
+    else:
+        xray = {"destination": "CloudWatchLogs", "status": "ACTIVE"}
+    _admin(endpoint_url, "xray", {"account": account, "region": region, **xray})
     return SeedInfo(
         account_id=account,
         region=region,
