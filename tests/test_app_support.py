@@ -260,6 +260,16 @@ def screen_text(app) -> str:  # noqa: ANN001
     return html.unescape("".join(parts)).replace("\xa0", " ")
 
 
+async def read_through(modal, pilot) -> None:  # noqa: ANN001
+    """Page a fix modal to the end of its plan: Apply unlocks only once all of it has been on screen."""
+    await pilot.pause()
+    for _ in range(50):
+        if modal.seen_all:
+            return
+        await pilot.press("pagedown")
+    raise AssertionError("the plan never reached its end")
+
+
 async def wait_start_form(app, pilot):  # noqa: ANN001, ANN201
     """Wait until the start screen shows its form with the runtime field focused, and return the screen.
 
