@@ -251,13 +251,32 @@ def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def screen_text(app) -> str:  # noqa: ANN001
-    """Everything the screen shows now, as plain text (from the app's own SVG screenshot)."""
-    import html
-    import re
+    """Everything the screen shows now, as plain text: the text of the app's own SVG screenshot
+    (``App.export_screenshot``: the title, then every segment of each line that is not only spaces, joined).
 
-    svg = app.export_screenshot()
-    parts = re.findall(r"<text[^>]*>(.*?)</text>", svg, flags=re.S)
-    return html.unescape("".join(parts)).replace("\xa0", " ")
+    Rendered the way ``export_screenshot`` renders the screen, but without building the SVG and parsing its text back
+    (a sixth of the CPU: 2.7 ms instead of 17 ms at 120x40, and the tests read the screen about a hundred times).
+    """
+    import io
+
+    from rich.console import Console
+    from rich.segment import Segment
+
+    width, height = app.size
+    console = Console(
+        width=width,
+        height=height,
+        file=io.StringIO(),
+        force_terminal=True,
+        color_system="truecolor",
+        legacy_windows=False,
+        safe_box=False,
+    )
+    update = app.screen._compositor.render_update(full=True, screen_stack=app._background_screens)
+    parts = [app.title]
+    for line in Segment.split_and_crop_lines(Segment.filter_control(console.render(update)), length=width):
+        parts += [text for text, _style, _control in line if text != " " * len(text)]
+    return "".join(parts).replace("\xa0", " ")
 
 
 async def read_through(modal, pilot) -> None:  # noqa: ANN001
