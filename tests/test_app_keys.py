@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_app_support import make_app, wait_checks
+from test_app_support import make_app, wait_checks, wait_screen, wait_start_form
 from textual.widgets import Input
 
 from tui.app.audit_screen import AuditScreen
@@ -55,12 +55,11 @@ async def test_esc_still_cancels_running_checks(isolated: Path) -> None:
 async def test_every_footer_shows_a_quit_key(isolated: Path, size: tuple[int, int]) -> None:
     app = make_app(isolated, show_start=True)
     async with app.run_test(size=size) as pilot:
-        await pilot.pause()
+        await wait_start_form(app, pilot)
         assert isinstance(app.screen, StartScreen)
         assert shown_quit_keys(app.screen) == {"ctrl+q"}  # q types into the form
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, WalkScreen)
+        await wait_screen(app, pilot, WalkScreen)
         assert "q" in shown_quit_keys(app.screen)
         app.screen.action_audit()
         await pilot.pause()
@@ -87,7 +86,7 @@ async def test_q_quits_from_the_audit_and_help_screens(isolated: Path, opener: s
 async def test_ctrl_q_quits_from_the_start_form_while_a_field_has_focus(isolated: Path) -> None:
     app = make_app(isolated, show_start=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
+        await wait_start_form(app, pilot)
         assert isinstance(app.focused, Input)
         await pilot.press("q")
         await pilot.pause()
@@ -105,19 +104,15 @@ async def test_T_changes_the_target_without_restarting(isolated: Path) -> None:
         first = app.screen
         assert isinstance(first, WalkScreen) and first.walk.current == "config"
         await pilot.press("T")
-        await pilot.pause()
-        start = app.screen
+        start = await wait_start_form(app, pilot)
         assert isinstance(start, StartScreen)
-        await pilot.pause()
         assert start.query_one("#field-runtime", Input).value == "test-runtime"  # prefilled with the walk's target
         await pilot.press("escape")  # back to the same walk, unchanged
         await pilot.pause()
         assert app.screen is first and first.walk.current == "config"
         await pilot.press("T")
-        await pilot.pause()
-        start = app.screen
+        start = await wait_start_form(app, pilot)
         assert isinstance(start, StartScreen)
-        await pilot.pause()
         start.query_one("#field-runtime", Input).value = "other-runtime"
         start.query_one("#field-runtime", Input).focus()
         await pilot.press("enter")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app_support import make_app, screen_text, wait_screen, wait_until
+from test_app_support import make_app, screen_text, wait_screen, wait_start_form, wait_until
 from textual.widgets import Input, Select
 
 from tui.app.start_screen import StartScreen
@@ -79,9 +79,7 @@ async def test_a_letter_typed_on_entering_a_field_does_not_replace_the_prefilled
     """Seen: tabbing into a prefilled field selected its text, and the next letter silently replaced the ARN."""
     app = make_app(isolated, show_start=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        await pilot.pause()
-        screen = app.screen
+        screen = await wait_start_form(app, pilot)
         runtime = screen.query_one("#field-runtime", Input)
         region = screen.query_one("#field-region", Input)
         region.focus()

@@ -231,7 +231,12 @@ def test_fleet_ja(
         await wait_until(
             pilot, lambda: table.columns["failing"].content_width >= len("runtime.discover"), "the failing column"
         )
-        await wait_until(pilot, lambda: "runtime.discover" in screen_text(pilot.app), "the id drawn whole")
+        try:
+            await wait_until(pilot, lambda: "runtime.discover" in screen_text(pilot.app), "the id drawn whole")
+        except AssertionError as exc:  # once seen under load (load average 10 on 2 cores): say what was drawn
+            widths = {str(key): column.width for key, column in table.columns.items()}
+            members = [(m.target.label, m.state, m.failing, m.problem) for m in screen.members]
+            raise AssertionError(f"{exc}\n{screen_text(pilot.app)}\ncolumns: {widths}\nmembers: {members}") from None
         await _settle(pilot)
 
     assert snap_compare(make_japanese_test_app(snap_env), terminal_size=size, run_before=run_before)

@@ -1,6 +1,11 @@
-"""Acceptance of the support bundle and its replay: a user walks the seed-guide sandbox to a diagnosis, tries a
-fix and declines it, presses B; `open` on that file shows the same path and results, screen by screen, with
-no socket opened, no AWS credentials, and nothing applied."""
+"""The flagship end-to-end walk and the support bundle's replay, on one walk of the seed-guide sandbox (TUI + moto +
+MCP server + front door): a user walks to a diagnosis, tries the logs fix and declines it, presses B; then goes back,
+applies the fix against moto and sees its check turn green, goes back, searches a symptom from the guide and
+exports. `open` on the bundle shows the same path and results, screen by screen, with no socket opened, no AWS
+credentials, and nothing applied.
+
+(One walk, not two: the walk to the role node is most of each test's CPU, and the bundle is written before the fix
+is applied, so the replay sees exactly what a walk that only declined would have recorded.)"""
 
 from __future__ import annotations
 
@@ -10,7 +15,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_app_support import paste_into_search, screen_text, wait_checks, wait_group, wait_until
+from test_app_support import (
+    paste_into_search,
+    read_through,
+    screen_text,
+    wait_checks,
+    wait_group,
+    wait_screen,
+    wait_until,
+)
 
 from tui.app.checks_table import ChecksTable
 from tui.app.fix_modal import FixModal
@@ -19,6 +32,7 @@ from tui.app.recorded_screen import RecordedScreen
 from tui.app.replay_app import ReplayApp
 from tui.app.replay_screen import ReplayWalkScreen
 from tui.app.walk_screen import WalkScreen
+from tui.results import Status
 
 pytestmark = pytest.mark.slow
 
@@ -44,7 +58,9 @@ def screen_state(screen: WalkScreen) -> dict[str, Any]:
     return {"node": walk.current, "path": walk.path, "rows": rows, "decision": walk.decision()}
 
 
-async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_live_call(
+# Slow (justified): the flagship end-to-end path, TUI + moto + MCP server + front door, a real fix applied and
+# verified, and the bundle of that walk replayed offline.
+async def test_seed_guide_walk_bundle_fix_and_verify_then_the_bundle_replays_the_same_screens_offline(
     sandbox: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tui.context import build_context
@@ -55,7 +71,9 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
     monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
     out = tmp_path / "out"
     out.mkdir()
-    app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=False, export_dir=str(out), export_stamp="s")
+    ctx = build_context(timeout=20)
+    assert ctx.sandbox and ctx.runtime
+    app = TriageApp(ctx, "agentcore-mcp", show_start=False, export_dir=str(out), export_stamp="s")
     seen: list[dict[str, Any]] = []
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
@@ -65,15 +83,21 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         seen.append(screen_state(screen))
         await pilot.press("2")  # no logs / traces: the AWS branch
         await wait_checks(app, pilot)
+        assert walk.current == "aws-start"
+        assert all(r.status is Status.PASS for r in walk.results["aws-start"].values()), walk.results["aws-start"]
         seen.append(screen_state(screen))
-        for _ in ("aws-runtime", "aws-role"):
+        for expected in ("aws-runtime", "aws-role"):
             await pilot.press("n")
             await wait_checks(app, pilot)
+            assert walk.current == expected, walk.explain()
             seen.append(screen_state(screen))
-        assert walk.current == "aws-role" and walk.decision()[0] == "aws-role-logs"
+        assert walk.results["aws-role"]["iam.role.logs"].status is Status.FAIL
+        assert walk.decision()[0] == "aws-role-logs"
+        assert "l" in {k for k, b in screen.active_bindings.items() if b.enabled and b.binding.show}
         # the user looks at the logs fix and declines it: the plan is recorded, nothing applied
         await pilot.press("l")
-        await wait_until(pilot, lambda: isinstance(app.screen, FixModal), "the fix modal")
+        await wait_screen(app, pilot, FixModal)  # planning reads IAM in a thread
+        assert "put_role_policy" in screen_text(app) and "agentcore-triage-logs" in screen_text(app)
         await pilot.press("escape")
         await wait_group(app, "fix", pilot)
         assert audit.records() == []
@@ -85,7 +109,41 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         await wait_group(app, "bundle", pilot)
         await wait_until(pilot, bundle.exists, "the bundle file")
         assert any(n.title == "Support bundle written" for n in app._notifications)
-    token = Path(build_context().token_file).read_text().strip()
+
+        # -- back to the role node: this time the fix is applied against moto and verified ---------------------
+        await pilot.press("b")
+        assert walk.current == "aws-role"
+        await pilot.press("l")
+        modal = await wait_screen(app, pilot, FixModal)
+        assert isinstance(modal, FixModal)
+        await read_through(modal, pilot)
+        await pilot.press("y")
+        await wait_group(app, "fix", pilot)
+        await wait_checks(app, pilot)
+        logs = walk.results["aws-role"]["iam.role.logs"]
+        assert logs.status is Status.PASS, logs
+        assert [r.outcome for r in audit.records()] == ["applied"]
+        assert any(n.title == "Verified" for n in app._notifications)
+        # back, then search a symptom from the guide and jump there
+        await pilot.press("b")
+        assert walk.current == "aws-runtime"
+        await pilot.press("slash")
+        await paste_into_search(
+            pilot, "Failed to export logs batch code: 400, reason: 'The specified log group does not exist.'"
+        )
+        await pilot.press("ctrl+j")
+        await pilot.pause()
+        assert walk.current == "aws-otel-group-missing"
+        # export
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        data = json.loads((out / "agentcore-triage-session-s.json").read_text())
+        assert data["fixes_applied"][0]["fix"] == "iam.role_policy"
+    token = Path(ctx.token_file).read_text().strip()
+    assert token not in json.dumps(data)
+    assert token not in (out / "agentcore-triage-session-s.md").read_text()
     assert token.encode() not in bundle.read_bytes()
 
     # -- the replay: no socket, no AWS credentials, no audit log of this machine -----------------------
@@ -170,4 +228,4 @@ async def test_bundle_of_a_seed_guide_walk_replays_the_same_screens_without_a_li
         exported = json.loads((tmp_path / "replay-out" / "agentcore-triage-session-r.json").read_text())
         assert [s["node"] for s in exported["walk"]["path"]][:4] == ["symptom", "aws-start", "aws-runtime", "aws-role"]
     assert connects == []
-    assert audit.records() == []
+    assert audit.records() == []  # the replay's own state dir: it applied nothing

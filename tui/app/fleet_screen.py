@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
+from textual.widgets.data_table import ColumnKey
 
 from tui.app.footer import LocalizedFooter
 from tui.i18n import N_, _, ngettext
@@ -196,7 +198,14 @@ class FleetScreen(Screen[None]):
             self._redraw()
             return
         for column, value in zip(COLUMNS, self._cells(message.member), strict=True):
-            table.update_cell(key, column, value, update_width=True)  # a value longer than at listing time
+            # A value longer than at listing time widens its column now, before the cell is drawn again: with
+            # ``update_width`` alone the table measures it when idle, and a frame drawn in between is cached at the
+            # old width and kept (seen under load: the failing check id stayed cut to "runtime.disc").
+            shown = value.cell_len if isinstance(value, Text) else cell_len(str(value))
+            heading = table.columns[ColumnKey(column)]
+            if shown > heading.content_width:
+                heading.content_width = shown
+            table.update_cell(key, column, value, update_width=True)
         self._status_counts()
 
     # -- rows -----------------------------------------------------------------------------------------
