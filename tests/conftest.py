@@ -81,7 +81,7 @@ suite-wide 120 s suits ordinary tests; a slow one (a whole seed-guide walk, twen
 
 @pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle: the slow tests stay in front, shuffled among them
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first, so ``-n 2`` starts the long ones at once and the short ones fill in around them.
+    """Slow tests first, so ``-n 4`` starts the long ones at once and the short ones fill in around them.
 
     In file order the slowest files (test_support_replay, test_wheel) came last, and one worker ran them alone at
     the end while the other sat idle.
