@@ -132,6 +132,11 @@ async def test_fleet_screen_keys_panel_and_palette_show_no_english(
         text = screen_text(app)
         assert "状態" in text and "失敗" in text and "3 件のランタイムを" in text and "（終了コード 1）" in text
         assert english_words(text, allowed) == [], text
+        # Every runtime went through 実行中 (6 cells), wider than 完了 and the heading 進行 (4): once the sweep has
+        # ended, the column is as wide as what it shows, whatever the sweep showed on the way (the snapshot of
+        # this screen differed by that width from run to run).
+        await wait_until(pilot, lambda: "進行  チェック" in screen_text(app), "the state column drawn refitted")
+        assert {str(table.get_cell(row, "state")) for row in table.rows} == {"完了"}
 
         await pilot.press("slash")  # the filter box and its placeholder
         await pilot.pause()
@@ -237,6 +242,8 @@ def test_fleet_ja(
             widths = {str(key): column.width for key, column in table.columns.items()}
             members = [(m.target.label, m.state, m.failing, m.problem) for m in screen.members]
             raise AssertionError(f"{exc}\n{screen_text(pilot.app)}\ncolumns: {widths}\nmembers: {members}") from None
+        # the columns refitted to what they show once the sweep ended (実行中 was wider than 完了 on the way)
+        await wait_until(pilot, lambda: "進行  チェック" in screen_text(pilot.app), "the state column refitted")
         await _settle(pilot)
 
     assert snap_compare(make_japanese_test_app(snap_env), terminal_size=size, run_before=run_before)

@@ -189,6 +189,9 @@ class FleetScreen(Screen[None]):
         )
         self.finished = (len(fleet.members), fleet.seconds, fleet.exit_code)
         self._status_counts()
+        # After the row updates still queued (call_later queues behind them): the final table is sized by what it
+        # shows, not by the states the sweep passed through (a column only ever widens while cells change).
+        self.call_later(self._rebuild)
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
@@ -236,9 +239,9 @@ class FleetScreen(Screen[None]):
             shown.sort(key=lambda m: STATUS_RANK.get(m.worst, 5) if m.worst else 5)
         return shown
 
-    def _redraw(self) -> None:
+    def _redraw(self, highlighted: FleetMember | None = None) -> None:
         table = self.query_one(DataTable)
-        highlighted = self.highlighted()
+        highlighted = highlighted or self.highlighted()
         table.clear()
         for member in self.shown_members():
             table.add_row(*self._cells(member), key=member.target.label)
@@ -276,12 +279,18 @@ class FleetScreen(Screen[None]):
 
     def relocalize(self) -> None:
         """Headings, placeholder, rows and status line in the current language (a language switch)."""
+        self.query_one("#fleet-filter", Input).placeholder = _("filter: runtime, region, status or check")
+        self._rebuild()
+
+    def _rebuild(self) -> None:
+        """Headings and rows added again, so every column is as wide as what it shows now (headings are sized when
+        added, and a column only widens while its cells change)."""
         table = self.query_one(DataTable)
-        table.clear(columns=True)  # headings are sized when added: add them again
+        highlighted = self.highlighted()
+        table.clear(columns=True)
         for column in COLUMNS:
             table.add_column(_(COLUMN_TITLES[column]), key=column)
-        self.query_one("#fleet-filter", Input).placeholder = _("filter: runtime, region, status or check")
-        self._redraw()
+        self._redraw(highlighted)
 
     # -- actions --------------------------------------------------------------------------------------
     def action_filter(self) -> None:
