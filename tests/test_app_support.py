@@ -145,6 +145,19 @@ def make_app(project: Path | str, *, show_start: bool = False, **ctx_kwargs: obj
     )
 
 
+async def open_logs_screen(app, pilot):  # noqa: ANN001, ANN201
+    """Press L on the walk, then wait until the Logs screen has read its groups; returns the screen."""
+    from tui.app.logs_screen import LogsScreen
+
+    await pilot.pause()
+    await pilot.press("L")
+    await pilot.pause()
+    screen = app.screen
+    assert isinstance(screen, LogsScreen)
+    await wait_group(app, "logs-read", pilot)
+    return screen
+
+
 async def wait_group(app, group: str, pilot=None) -> None:  # noqa: ANN001
     """Wait for every worker of ``group`` (``checks``, ``fix``) to finish, then let the messages land."""
     for _ in range(3):

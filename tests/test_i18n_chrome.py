@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from test_app_support import screen_text, wait_group, wait_until
+from test_app_support import open_logs_screen, screen_text, wait_group, wait_until
 from test_i18n_snapshots import SIZES, make_japanese_test_app
 from test_snapshots import _settle, snap_env  # noqa: F401 - the fixture is used by name
 from textual.command import CommandPalette
@@ -253,7 +253,6 @@ def test_fleet_ja(
 async def test_logs_screen_shows_no_english_chrome(
     seeded_aws, aws_sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, japanese: None
 ) -> None:  # type: ignore[no-untyped-def]
-    from tui.app.logs_screen import LogsScreen
     from tui.app.main import TriageApp
     from tui.context import build_context
     from tui.sandbox.logs_seed import seed_logs
@@ -263,12 +262,7 @@ async def test_logs_screen_shows_no_english_chrome(
     seed_logs(aws_sandbox.url, info.runtime_log_group, info.otel_log_group, account=info.account_id)
     app = TriageApp(build_context(runtime=info.runtime_arn, timeout=20), "agentcore-mcp", show_start=False)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("L")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, LogsScreen)
-        await wait_group(app, "logs-read", pilot)
+        screen = await open_logs_screen(app, pilot)
         assert screen.shown, "no log group read"
         await pilot.press("t")  # the live tail's status line
         await pilot.pause()

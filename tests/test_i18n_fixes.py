@@ -14,12 +14,13 @@ import functools
 import json
 import re
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sandbox_fixtures import on_shared_worker
+from test_i18n_checks_ja import japanese  # noqa: F401 - autouse here too: Japanese, a state dir of its own
 
 from tui import i18n
 from tui.context import Context, build_context
@@ -110,14 +111,6 @@ def assert_no_english(texts: Iterable[str], where: str) -> None:
     assert not problems, f"{where}: English in Japanese mode:\n" + "\n".join(
         f"  {found} in {text!r}" for text, found in problems.items()
     )
-
-
-@pytest.fixture(autouse=True)
-def japanese(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
-    i18n.set_language("ja")
-    yield
-    i18n.set_language("en")
 
 
 def sandbox_context() -> Context:
@@ -291,14 +284,14 @@ def test_the_detector_finds_every_untranslated_fix_and_aws_text() -> None:
         if not message.id or not any(loc[0].startswith(mine) for loc in message.locations):
             continue
         english = message.id if isinstance(message.id, str) else message.id[1]
-        japanese = message.string if isinstance(message.string, str) else message.string[0]
+        translated = message.string if isinstance(message.string, str) else message.string[0]
         sample = english.replace("{", "").replace("}", "").strip()  # placeholders hold values: bare words here
         words = re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", VALUE_TOKEN.sub(" ", sample))
         if sum(1 for w in words if w.islower() and len(w) > 1) >= 4:  # prose, not a name or a bare value
             assert english_sentences(sample), f"the detector misses untranslated {english!r}"
             checked += 1
-        filled = re.sub(r"\{[a-z_]+\}", "x1", japanese)
-        assert not english_sentences(filled), f"the Japanese of {english!r} reads as English: {japanese!r}"
+        filled = re.sub(r"\{[a-z_]+\}", "x1", translated)
+        assert not english_sentences(filled), f"the Japanese of {english!r} reads as English: {translated!r}"
     assert checked > 100
 
 

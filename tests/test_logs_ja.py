@@ -247,10 +247,9 @@ async def test_logs_screen_shows_the_overlays_titles_in_japanese(
     sandbox, restore_english, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The TUI's Logs screen (L) classifies with the walk's playbook, which is already the translated one."""
-    from test_app_support import wait_group
+    from test_app_support import open_logs_screen
     from textual.widgets import DataTable
 
-    from tui.app.logs_screen import LogsScreen
     from tui.app.main import TriageApp
     from tui.context import build_context
 
@@ -260,12 +259,7 @@ async def test_logs_screen_shows_the_overlays_titles_in_japanese(
     titles = overlay_titles()
     app = TriageApp(build_context(timeout=20), "agentcore-mcp", show_start=False)
     async with app.run_test(size=(140, 40)) as pilot:
-        await pilot.pause()
-        await pilot.press("L")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, LogsScreen)
-        await wait_group(app, "logs-read", pilot)
+        screen = await open_logs_screen(app, pilot)
         shown = {g.node: g.title for g in screen.shown}
         for node in GUIDE_NODES:
             assert shown[node] == titles[node], shown

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_app_support import wait_group
+from test_app_support import open_logs_screen, wait_group
 from textual.widgets import DataTable
 
-from tui.app.logs_screen import LogsScreen
 from tui.app.main import TriageApp
 from tui.app.walk_screen import WalkScreen
 from tui.sandbox.logs_seed import seed_logs
@@ -30,11 +29,7 @@ async def test_logs_screen_groups_filters_attaches_and_jumps(
         await pilot.pause()
         walk_screen = app.screen
         assert isinstance(walk_screen, WalkScreen)
-        await pilot.press("L")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, LogsScreen)
-        await wait_group(app, "logs-read", pilot)
+        screen = await open_logs_screen(app, pilot)
         nodes = [g.node for g in screen.shown]
         assert nodes[0] == "aws-role-logs" and "ep-closed-resource" in nodes
         assert screen.shown[-1].noise  # the cold-start noise is the biggest group and still last

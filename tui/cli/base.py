@@ -274,8 +274,7 @@ class LazyCommands(dict[str, click.Command]):
         if dict.__contains__(self, name):
             return
         if name not in self._modules:  # a command missing from the map, or a typo: every module, then look
-            for known in self._modules:
-                self._load(known)
+            self._load_all()
             return
         import importlib
 

@@ -120,7 +120,12 @@ def _raw_agentcore_yaml(root: Path) -> Any:
 
 def runtime_groups(logs: Any, runtime_id: str) -> list[str]:
     """The runtime's own groups (one per endpoint: ``<id>-DEFAULT``, ``<id>-<endpoint>``); DEFAULT when none exists."""
-    return listed_runtime_groups(logs, runtime_id) or [f"{RUNTIME_GROUP_PREFIX}{runtime_id}-DEFAULT"]
+    return listed_runtime_groups(logs, runtime_id) or [default_runtime_group(runtime_id)]
+
+
+def default_runtime_group(runtime_id: str) -> str:
+    """The group the runtime's DEFAULT endpoint writes to: where to read when none is listed yet."""
+    return f"{RUNTIME_GROUP_PREFIX}{runtime_id}-DEFAULT"
 
 
 def listed_runtime_groups(logs: Any, runtime_id: str) -> list[str]:
@@ -148,7 +153,7 @@ def target_for(
     )
     listed = listed_runtime_groups(logs, runtime_id)
     target.listed.update(listed)
-    for name in listed or [f"{RUNTIME_GROUP_PREFIX}{runtime_id}-DEFAULT"]:
+    for name in listed or [default_runtime_group(runtime_id)]:
         target.add(name, "runtime", FROM_RUNTIME_ID)
     env: dict[str, Any] = {}
     try:
