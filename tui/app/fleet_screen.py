@@ -62,6 +62,11 @@ def shown_problem(problem: str) -> str:
     return problem
 
 
+def _width(value: Any) -> int:
+    """Terminal cells a table cell takes (a ``Text`` or a plain value)."""
+    return value.cell_len if isinstance(value, Text) else cell_len(str(value))
+
+
 class FleetScreen(Screen[None]):
     """Runtimes as rows with their worst status so far; enter opens one runtime's walk."""
 
@@ -191,7 +196,7 @@ class FleetScreen(Screen[None]):
         self._status_counts()
         # After the row updates still queued (call_later queues behind them): the final table is sized by what it
         # shows, not by the states the sweep passed through (a column only ever widens while cells change).
-        self.call_later(self._rebuild)
+        self.call_later(self._fit_columns)
 
     @on(Changed)
     def _changed(self, message: Changed) -> None:
@@ -204,7 +209,7 @@ class FleetScreen(Screen[None]):
             # A value longer than at listing time widens its column now, before the cell is drawn again: with
             # ``update_width`` alone the table measures it when idle, and a frame drawn in between is cached at the
             # old width and kept (seen under load: the failing check id stayed cut to "runtime.disc").
-            shown = value.cell_len if isinstance(value, Text) else cell_len(str(value))
+            shown = _width(value)
             heading = table.columns[ColumnKey(column)]
             if shown > heading.content_width:
                 heading.content_width = shown
@@ -239,9 +244,9 @@ class FleetScreen(Screen[None]):
             shown.sort(key=lambda m: STATUS_RANK.get(m.worst, 5) if m.worst else 5)
         return shown
 
-    def _redraw(self, highlighted: FleetMember | None = None) -> None:
+    def _redraw(self) -> None:
         table = self.query_one(DataTable)
-        highlighted = highlighted or self.highlighted()
+        highlighted = self.highlighted()
         table.clear()
         for member in self.shown_members():
             table.add_row(*self._cells(member), key=member.target.label)
@@ -279,18 +284,26 @@ class FleetScreen(Screen[None]):
 
     def relocalize(self) -> None:
         """Headings, placeholder, rows and status line in the current language (a language switch)."""
-        self.query_one("#fleet-filter", Input).placeholder = _("filter: runtime, region, status or check")
-        self._rebuild()
-
-    def _rebuild(self) -> None:
-        """Headings and rows added again, so every column is as wide as what it shows now (headings are sized when
-        added, and a column only widens while its cells change)."""
         table = self.query_one(DataTable)
-        highlighted = self.highlighted()
-        table.clear(columns=True)
+        table.clear(columns=True)  # headings are sized when added: add them again
         for column in COLUMNS:
             table.add_column(_(COLUMN_TITLES[column]), key=column)
-        self._redraw(highlighted)
+        self.query_one("#fleet-filter", Input).placeholder = _("filter: runtime, region, status or check")
+        self._redraw()
+
+    def _fit_columns(self) -> None:
+        """Every column exactly as wide as its heading and the cells it shows now, then the rows drawn again.
+
+        A column only widens while its cells change, so the states a sweep passed through (実行中 is wider than 完了)
+        stayed in the final table. The widths are set here, not left to the table's own measuring when idle (a
+        frame drawn before that was kept at the old width); the rows added after them never need more.
+        """
+        table = self.query_one(DataTable)
+        rows = [self._cells(member) for member in self.shown_members()]
+        for index, column in enumerate(COLUMNS):
+            widths = [_width(row[index]) for row in rows]
+            table.columns[ColumnKey(column)].content_width = max([cell_len(_(COLUMN_TITLES[column])), *widths])
+        self._redraw()
 
     # -- actions --------------------------------------------------------------------------------------
     def action_filter(self) -> None:
