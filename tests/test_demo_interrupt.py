@@ -32,9 +32,9 @@ class InterruptOnImport(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, InterruptOnImport())
 sys.argv = ["agentcore-triage", "demo", "--scenario", "healthy", "--doctor"]
-from tui.__main__ import main
+from tui.cli.entry import run
 
-main()
+run()  # what `python -m tui` and the console script run
 """
 
 
