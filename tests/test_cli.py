@@ -103,7 +103,12 @@ def python_dash_m_tui(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[i
     """``python -m tui ARGS`` in this process: ``tui/__main__.py`` run as ``__main__`` (runpy, as ``-m`` does) with
     ``sys.argv`` set, stdout and stderr as captured; an unexpected exception fails the test where a process would print
     a traceback. (The module in a real interpreter: tests/test_app_terminal_loss.py starts ``python -m tui demo``.)"""
-    with mock.patch.object(sys, "argv", ["agentcore-triage", *args]), pytest.raises(SystemExit) as exit_:
+    with (
+        mock.patch.object(sys, "argv", ["agentcore-triage", *args]),
+        # the process would end here without the interpreter's teardown (``os._exit``): this process must go on
+        mock.patch("tui.cli.entry.end_process", side_effect=lambda code: sys.exit(code)),
+        pytest.raises(SystemExit) as exit_,
+    ):
         runpy.run_module("tui", run_name="__main__", alter_sys=True)
     captured = capsys.readouterr()
     return exit_.value.code, captured.out, captured.err

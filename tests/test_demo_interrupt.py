@@ -32,9 +32,9 @@ class InterruptOnImport(importlib.abc.MetaPathFinder):
 
 sys.meta_path.insert(0, InterruptOnImport())
 sys.argv = ["agentcore-triage", "demo", "--scenario", "healthy", "--doctor"]
-from tui.__main__ import main
+from tui.cli.entry import run
 
-main()
+run()  # what `python -m tui` and the console script run
 """
 
 
@@ -48,7 +48,8 @@ main()
         "jwt",  # the token, signed on the main thread while the servers start
     ],
 )
-# One process per point (a signal ends the process). A trigger in the AWS part's moto import (``moto.logs.models``)
+# One process per point (a signal ends the process). These points replaced a test that sent SIGINT once the sandbox's
+# work directory appeared: a guessed moment in the stretch the ``uvicorn`` and ``jwt`` points cover. A trigger in the AWS part's moto import (``moto.logs.models``)
 # was dropped: it took the same path as ``uvicorn`` (the main thread is interrupted while it signs the token or waits
 # for the start-up threads, then stops every part whatever state it is in) at twice the CPU, since moto is imported
 # before the signal; the ``uvicorn`` trigger fires while that import is still running on the AWS thread.
@@ -66,4 +67,5 @@ def test_ctrl_c_at_any_point_of_demo_start_up_exits_130_cleanly(tmp_path: Path, 
     assert "test: interrupt sent" in done.stderr, f"{trigger} was not imported during start-up"
     assert done.returncode == 130, done.stderr[-3000:]
     assert "Traceback" not in done.stderr and "RuntimeError" not in done.stderr, done.stderr[-3000:]
+    assert "interrupted; the sandbox is stopped" in done.stderr, done.stderr[-3000:]
     assert not list(tmp_path.glob("agentcore-triage-sandbox-*"))  # stopped: its work directory is gone

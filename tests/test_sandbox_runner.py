@@ -211,93 +211,58 @@ def test_demo_list_and_unknown_scenario() -> None:
     assert err.getvalue().count("\n") == 1 and "valid: healthy" in err.getvalue()
 
 
+# The ``headers`` scenario: its endpoint refuses the handshake, so the endpoint checks after it skip and the run costs
+# half of a healthy one's CPU; what this proves (banner, report, exit code, env restored) is the same in any scenario.
 @pytest.mark.slow
 def test_demo_doctor_in_process(monkeypatch: pytest.MonkeyPatch) -> None:
     saved = dict(os.environ)
     out, err = io.StringIO(), io.StringIO()
-    code = run_demo("healthy", doctor_only=True, out=out, err=err)
-    assert "SANDBOX" in err.getvalue()
+    code = run_demo("headers", doctor_only=True, out=out, err=err)
+    assert "SANDBOX" in err.getvalue() and "scenario headers" in err.getvalue()
     assert "agentcore-triage doctor" in out.getvalue()
-    assert code in (0, 1)
+    assert code == 1, out.getvalue()  # the scenario's seeded fault fails a check
     assert dict(os.environ) == saved  # the process env is restored
-
-
-# Slow (justified): a real process receiving a real SIGINT; interpreter start-up and the whole sandbox dominate.
-@pytest.mark.slow
-@pytest.mark.timeout(60)
-def test_print_env_subprocess_stops_cleanly_on_sigint(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "demo", "--scenario", "healthy", "--print-env"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=str(Path(__file__).parent.parent),
-    )
-    try:
-        exports: dict[str, str] = {}
-        deadline = time.monotonic() + 30
-        assert proc.stdout is not None
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line:
-                break
-            if line.startswith("# mcp server: "):
-                exports["MCP_SERVER"] = line.split(": ", 1)[1].strip()
-            elif line.startswith("export "):
-                name, _, value = line[len("export ") :].strip().partition("=")
-                exports[name] = value.strip("'")
-            if line.startswith("# scenario:"):
-                break
-        assert set(exports) >= REQUIRED_ENV, exports
-        ports = [
-            port_of(exports["AWS_ENDPOINT_URL"]),
-            port_of(exports["AGENTCORE_TRIAGE_ENDPOINT"]),
-            port_of(exports["MCP_SERVER"]),
-        ]
-        assert not any(refuses(p) for p in ports)
-        # A headless command can target it with just these variables.
-        token = Path(exports["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
-        ok = httpx.post(
-            exports["AGENTCORE_TRIAGE_ENDPOINT"],
-            json=INIT,
-            headers={**HEADERS, "Authorization": f"Bearer {token}"},
-            timeout=10,
-        )
-        assert ok.status_code == 200
-        workdir = Path(exports["AGENTCORE_TRIAGE_PROJECT"]).parent
-        proc.send_signal(signal.SIGINT)
-        code = proc.wait(timeout=20)
-        stderr = proc.stderr.read() if proc.stderr else ""
-        assert code == 0, stderr
-        assert "SANDBOX" in stderr and "sandbox stopped" in stderr
-        assert all(refuses(p) for p in ports)
-        assert not workdir.exists()
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
 
 
 def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+def _read_exports(proc: subprocess.Popen[str]) -> dict[str, str]:
+    """The ``export`` lines (and the MCP server's URL) a ``--print-env`` process prints once its sandbox is up."""
+    exports: dict[str, str] = {}
+    assert proc.stdout is not None
+    for line in proc.stdout:  # the test's timeout mark ends a process that never gets there
+        if line.startswith("# mcp server: "):
+            exports["MCP_SERVER"] = line.split(": ", 1)[1].strip()
+        elif line.startswith("export "):
+            name, _, value = line[len("export ") :].strip().partition("=")
+            exports[name] = value.strip("'")
+        if line.startswith("# scenario:"):
+            break
+    return exports
+
+
+# Slow (justified): a real process receiving a real signal; interpreter start-up and the whole sandbox dominate.
+# One process per signal (the signal ends it); everything else is checked on that same process before the signal.
+# Plain Ctrl-C (SIGINT not ignored) after start-up goes through the very handler the background-job case proves, and
+# Ctrl-C during start-up is tests/test_demo_interrupt.py's, at known points of the start-up.
 @pytest.mark.slow
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize(
-    "sig, preexec",
+    "sig, preexec, scenario",
     [
-        pytest.param(signal.SIGTERM, None, id="sigterm"),
+        pytest.param(signal.SIGTERM, None, "server-crashed", id="sigterm"),
         # non-interactive shells start background jobs with SIGINT ignored; the sandbox must still stop on it
-        pytest.param(signal.SIGINT, _ignore_sigint, id="sigint-in-a-background-job"),
+        pytest.param(signal.SIGINT, _ignore_sigint, "healthy", id="sigint-in-a-background-job"),
     ],
 )
-def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Callable[[], None] | None) -> None:
+def test_print_env_subprocess_serves_then_stops_cleanly_on_signal(
+    sig: signal.Signals, preexec: Callable[[], None] | None, scenario: str
+) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "demo", "--scenario", "server-crashed", "--print-env"],
+        [sys.executable, "-m", "tui", "demo", "--scenario", scenario, "--print-env"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -306,17 +271,28 @@ def test_print_env_subprocess_stops_on_signal(sig: signal.Signals, preexec: Call
         preexec_fn=preexec,
     )
     try:
-        assert proc.stdout is not None
-        lines = []
-        for line in proc.stdout:
-            lines.append(line)
-            if line.startswith("# scenario:"):
-                break
-        endpoint = next(line for line in lines if line.startswith("export AGENTCORE_TRIAGE_ENDPOINT="))
-        port = port_of(endpoint.split("=", 1)[1].strip().strip("'"))
+        exports = _read_exports(proc)
+        assert set(exports) >= REQUIRED_ENV | {"MCP_SERVER"}, exports
+        ports = [port_of(exports[name]) for name in ("AWS_ENDPOINT_URL", "AGENTCORE_TRIAGE_ENDPOINT", "MCP_SERVER")]
+        serving = ports if scenario == "healthy" else ports[:2]  # server-crashed: no MCP server behind the front door
+        assert not any(refuses(p) for p in serving)
+        # A headless command can target it with just these variables.
+        token = Path(exports["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
+        ok = httpx.post(
+            exports["AGENTCORE_TRIAGE_ENDPOINT"],
+            json=INIT,
+            headers={**HEADERS, "Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        assert ok.status_code == 200  # healthy; server-crashed answers 200 with a JSON-RPC error
+        workdir = Path(exports["AGENTCORE_TRIAGE_PROJECT"]).parent
         proc.send_signal(sig)
-        assert proc.wait(timeout=20) == 0
-        assert refuses(port)
+        code = proc.wait(timeout=20)
+        stderr = proc.stderr.read() if proc.stderr else ""
+        assert code == 0, stderr
+        assert "SANDBOX" in stderr and "sandbox stopped" in stderr
+        assert all(refuses(p) for p in ports)
+        assert not workdir.exists()
     finally:
         if proc.poll() is None:
             proc.kill()
@@ -368,38 +344,6 @@ def test_a_shared_scenario_is_seeded_again_for_a_test_that_reads_aws(
     again.findings.clear()
     again.facts.clear()
     assert scenario.doctor().findings == run.findings and scenario.doctor().facts == run.facts
-
-
-@pytest.mark.timeout(90)
-def test_ctrl_c_during_demo_start_up_exits_130_and_stops_the_sandbox(tmp_path: Path) -> None:
-    """Seen: a KeyboardInterrupt traceback, a process that ignored SIGTERM, or a RuntimeError."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "AGENTCORE_TRIAGE_"))}
-    env["TMPDIR"] = str(tmp_path)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tui", "demo", "--scenario", "healthy", "--doctor"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=str(Path(__file__).parent.parent),
-    )
-    try:
-        # start-up is under way once the sandbox's work directory exists (the servers start after it)
-        started = threading.Event()
-        while not started.wait(0.02):
-            if list(tmp_path.glob("agentcore-triage-sandbox-*")) or proc.poll() is not None:
-                started.set()
-        assert proc.poll() is None, proc.communicate()
-        proc.send_signal(signal.SIGINT)
-        _out, err = proc.communicate(timeout=20)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait()
-    assert proc.returncode == 130, err
-    assert "Traceback" not in err and "RuntimeError" not in err
-    assert "interrupted; the sandbox is stopped" in err
-    assert not list(tmp_path.glob("agentcore-triage-sandbox-*"))  # stopped: its work directory is gone
 
 
 def test_demo_has_its_own_state_dir_and_read_only_reaches_print_env() -> None:
