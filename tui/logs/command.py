@@ -162,14 +162,29 @@ def logs_command(click_ctx: click.Context, **opts: Any) -> None:
     run_logs(**opts)
 
 
-def _playbook(ref: str) -> Any:
-    """The playbook by path, file stem or id: loaded (schema-checked), not graph-validated — classifying log
-    lines needs only its nodes and signatures, and `playbooks validate` is there for the rest."""
+def _playbook(ref: str, verbose: bool = False) -> Any:
+    """What classifies the events: a shipped playbook's signature index (``tui.playbook.signature_index``) when it
+    was built from the files there now, else the playbook by path, file stem or id, loaded (schema-checked), not
+    graph-validated — classifying log lines needs only its nodes and signatures, and `playbooks validate` is there
+    for the rest. Both are read by the same code (``tui.playbook.signatures.SignedPlaybook``)."""
     from pathlib import Path
 
+    path = Path(ref)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        from tui.i18n import current_language
+        from tui.playbook.signature_index import IndexUnusable, shipped_index
+
+        try:
+            index = shipped_index(ref, current_language())
+        except IndexUnusable as exc:
+            _say(verbose, _("loading the playbook {ref}: {reason}").format(ref=ref, reason=exc))
+        else:
+            _say(verbose, _("classifying with the signature index of {ref}").format(ref=ref))
+            return index
+    else:
+        _say(verbose, _("loading the playbook {ref}: a playbook given by path is always loaded").format(ref=ref))
     from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook, shipped_playbook_files
 
-    path = Path(ref)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
         found = shipped_playbook(ref)
         if found is None:
@@ -293,7 +308,7 @@ def run_logs(
     if ctx is not None and (ctx.runtime or all_runtimes or extra_groups):
         aws = _AwsSide(ctx, discover=not all_runtimes)
     try:
-        playbook = _playbook(playbook_ref or "agentcore-mcp")
+        playbook = _playbook(playbook_ref or "agentcore-mcp", verbose)
         if node and node not in playbook.nodes:
             raise LogsUsage(
                 _("--node {node}: no such node in {playbook} (`agentcore-triage match TEXT` finds one)").format(

@@ -14,7 +14,7 @@ from typing import Any
 from tui.i18n import _
 from tui.logs.classify import Classifier, Grouping, LogEvent, Match, NodeGroup, signature_literals, signature_pattern
 from tui.logs.reader import DEFAULT_MAX_EVENTS, ReadRequest, ReadStats, filter_terms, read_events
-from tui.playbook.model import Playbook
+from tui.playbook.signatures import SignedPlaybook
 
 
 @dataclass
@@ -46,7 +46,7 @@ class ScanResult:
         }
 
 
-def server_terms(playbook: Playbook, node: str | None = None) -> tuple[list[str], list[str]]:
+def server_terms(playbook: SignedPlaybook, node: str | None = None) -> tuple[list[str], list[str]]:
     """Terms for the server-side filter (every signature, or only ``node``'s), and a note when there are none."""
     if node:
         signatures = [signature_pattern(s) for s in playbook.nodes[node].signatures]
@@ -66,7 +66,7 @@ def server_terms(playbook: Playbook, node: str | None = None) -> tuple[list[str]
 
 def scan(
     logs: Any,
-    playbook: Playbook,
+    playbook: SignedPlaybook,
     groups: Sequence[str],
     start_ms: int,
     end_ms: int,
