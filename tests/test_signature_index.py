@@ -23,6 +23,7 @@ from tui.playbook import locate, signature_index
 from tui.playbook.loader import load_playbook, shipped_playbook_files
 from tui.playbook.signature_index import (
     MAX_INDEX_BYTES,
+    MAX_SOURCE_BYTES,
     IndexUnusable,
     build_index,
     index_file,
@@ -124,6 +125,19 @@ UNUSABLE: dict[str, tuple[Any, str, str]] = {
         lambda p: _rewrite_index(p, lambda d: d["translations"].clear()),
         "ja",
         "agentcore-mcp.ja.yaml was added since the index was built",
+    ),
+    "yaml unreadable, index without a hash": (
+        lambda p: (_rewrite_index(p, lambda d: d.update(sha256=None)), p.write_bytes(b"x" * (MAX_SOURCE_BYTES + 1))),
+        "en",
+        "agentcore-mcp.yaml changed since",
+    ),
+    "overlay unreadable, index without its hash": (
+        lambda p: (
+            _rewrite_index(p, lambda d: d["translations"]["ja"].update(sha256=None)),
+            translation_file(p, "ja").write_bytes(b"x" * (MAX_SOURCE_BYTES + 1)),
+        ),
+        "ja",
+        "agentcore-mcp.ja.yaml changed since the index was built",
     ),
     "index missing": (lambda p: index_file(p).unlink(), "en", "no signature index agentcore-mcp.index.json"),
     "not json": (lambda p: index_file(p).write_text("{nodes:", encoding="utf-8"), "en", "is not JSON"),

@@ -199,7 +199,8 @@ def read_index(playbook_file: Path, lang: str) -> SignatureIndex:
                 file=target.name, found=found, expected=INDEX_FORMAT
             )
         )
-    if data.get("sha256") != digest(playbook_file):
+    now = digest(playbook_file)
+    if now is None or data.get("sha256") != now:
         raise IndexUnusable(
             _("{playbook} changed since {file} was built").format(playbook=playbook_file.name, file=target.name)
         )
@@ -221,7 +222,8 @@ def _index(data: dict[str, Any], playbook_file: Path, lang: str) -> SignatureInd
             raise IndexUnusable(_("{file} was added since the index was built").format(file=overlay.name))
         if built is not None:
             built = _dict(built, f"translations.{lang}")
-            if built.get("sha256") != (digest(overlay) if present else None):
+            now = digest(overlay) if present else None
+            if now is None or built.get("sha256") != now:
                 raise IndexUnusable(_("{file} changed since the index was built").format(file=overlay.name))
             titles = _dict(built["titles"], f"translations.{lang}.titles")
     nodes = {}
