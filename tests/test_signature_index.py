@@ -34,6 +34,7 @@ from tui.playbook.signature_index import (
 )
 from tui.playbook.signatures import SignatureIndex
 from tui.playbook.translations import localize, translation_file
+from tui.sandbox.logs_seed import seed_logs
 
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED = REPO / "playbooks" / "agentcore-mcp.yaml"
@@ -194,8 +195,13 @@ def _logs(*args: str) -> Any:
     return result
 
 
-def test_logs_after_an_edit_without_a_rebuild_is_slower_never_wrong(seeded_aws, shipped_copy: Path) -> None:
+def test_logs_after_an_edit_without_a_rebuild_is_slower_never_wrong(
+    seeded_aws, aws_sandbox, shipped_copy: Path
+) -> None:
     info = seeded_aws({"logs-permission-missing"})
+    # the events tests/test_logs.py reads: the reader's probe learns once per process whether this server honours
+    # filter patterns (moto does not), and a group holding only matching lines would teach it the opposite
+    seed_logs(aws_sandbox.url, info.runtime_log_group, info.otel_log_group, account=info.account_id)
     args = ["--runtime", info.runtime_arn, "--since", "1h", "--format", "json", "-v"]
     result = _logs(*args)
     assert "classifying with the signature index of agentcore-mcp" in result.stderr

@@ -315,6 +315,11 @@ def run_logs(
                     node=repr(node), playbook=playbook.id
                 )
             )
+        classifier = None
+        if aws is not None and not all_runtimes:
+            from tui.logs.classify import Classifier
+
+            classifier = Classifier(playbook)  # its programs compile while the AWS side waits on the network
     finally:
         if aws is not None:
             aws.join()  # also when the playbook failed: no call may outlive the command
@@ -335,8 +340,8 @@ def run_logs(
     for name in extra_groups:
         target.add(name, "extra", "--log-group")
     if follow:
-        sys.exit(_follow(logs, playbook, target, start_ms, session, grep, node, fmt, poll_interval, verbose))
-    result = _scan_target(logs, playbook, target, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
+        sys.exit(_follow(logs, classifier, target, start_ms, session, grep, node, fmt, poll_interval, verbose))
+    result = _scan_target(logs, classifier, target, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
     _report_read(result, verbose)
     if fmt == "json":
         click.echo(json.dumps({"runtime": _target_json(target), **result.as_json()}, indent=2, default=str))
@@ -451,7 +456,7 @@ def _target_json(target: Any) -> dict[str, Any]:
 
 def _scan_target(
     logs: Any,
-    playbook: Any,
+    classifier: Any,
     target: Any,
     start_ms: int,
     end_ms: int,
@@ -474,7 +479,7 @@ def _scan_target(
 
     return scan(
         logs,
-        playbook,
+        classifier.playbook,
         [g.name for g in target.groups],
         start_ms,
         end_ms,
@@ -485,6 +490,7 @@ def _scan_target(
         strategy=via,
         on_event=stream if fmt == "jsonl" else None,
         listed=frozenset(target.listed),
+        classifier=classifier,
     )
 
 
@@ -602,7 +608,7 @@ def shown_title(group: Any) -> str:
 
 def _follow(
     logs: Any,
-    playbook: Any,
+    classifier: Any,
     target: Any,
     start_ms: int,
     session: str | None,
@@ -614,13 +620,13 @@ def _follow(
 ) -> int:
     import threading
 
-    from tui.logs.classify import Classifier, Grouping, iso
+    from tui.logs.classify import Grouping, iso
     from tui.logs.follow import follow
     from tui.logs.scan import server_terms
     from tui.redact import redact_text
 
-    terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
-    grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
+    terms, notes = server_terms(classifier.playbook, node) if not (session or grep) else ([], [])
+    grouping = Grouping(classifier, keep_unexplained=bool(session or grep))
     stop = threading.Event()
     noise_word = _("noise")
 
