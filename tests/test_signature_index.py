@@ -187,6 +187,7 @@ def test_build_then_check_round_trip(shipped_copy: Path) -> None:
     assert signature_index.main(["check"]) == 0
     assert read_index(shipped_copy, "en").nodes["aws-unreachable"].title == "AWS stayed silent"
     assert index_text(build_index(shipped_copy)) == index_file(shipped_copy).read_text(encoding="utf-8")
+    assert signature_index.main(["build", str(shipped_copy)]) == 2  # only the shipped playbooks' indexes are read
 
 
 def _logs(*args: str) -> Any:
