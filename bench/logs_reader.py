@@ -138,6 +138,18 @@ def reference_groups(groups: list[str], start: int, end: int) -> dict[str, tuple
     return {key: (noise, count, iso(first), iso(last)) for key, (noise, count, first, last) in tally.items()}
 
 
+def _playbook_path() -> str:
+    """Which way ``logs`` got its signatures in these runs (the same decision, made here for the same files)."""
+    from tui.i18n import resolve_language
+    from tui.playbook.signature_index import IndexUnusable, shipped_index
+
+    try:
+        shipped_index("agentcore-mcp", resolve_language())
+    except IndexUnusable as exc:
+        return f"loaded with pydantic ({exc})"
+    return "classified from the signature index (no pydantic)"
+
+
 def printed_groups(result: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     return {
         g["node"] or f"noise:{g['signature']}": (g["noise"], g["count"], g["first_time"], g["last_time"])
@@ -219,6 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     cpu_theirs = med(theirs, "cpu") + med(theirs, "server_cpu")
     print(f"  ratio logs/plain                  : {o / p:.2f}x   goal <= 1.0 -> {'OK' if o <= p else 'OVER'}")
     print(f"  ratio of CPU (client + moto)      : {cpu_ours / cpu_theirs:.2f}x")
+    print(f"  playbook                          : {_playbook_path()}")
     fo, fp = med(fixed_ours, "wall"), med(fixed_theirs, "wall")
     print(
         f"  same commands over an empty range : logs {fo:.2f}s (cpu {med(fixed_ours, 'cpu'):.2f}s), plain {fp:.2f}s "

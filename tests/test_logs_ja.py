@@ -42,8 +42,9 @@ NAMES = (
     "filter",
     "insights",
     "ctrl-c",
+    "agentcore-mcp",
 )
-"""Command, API, service and strategy names (values, not prose)."""
+"""Command, API, service and strategy names, the playbook's id (values, not prose)."""
 
 
 @pytest.fixture

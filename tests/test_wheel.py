@@ -195,7 +195,7 @@ def test_sdist_and_wheel_carry_the_playbooks(installed: Installed) -> None:
         sdist_names = {Path(*Path(n).parts[1:]).as_posix() for n in archive.getnames()}
     with zipfile.ZipFile(installed.wheel) as archive:
         wheel_names = set(archive.namelist())
-    for playbook in (REPO / "playbooks").glob("*.yaml"):
+    for playbook in [*(REPO / "playbooks").glob("*.yaml"), *(REPO / "playbooks").glob("*.index.json")]:
         assert f"playbooks/{playbook.name}" in sdist_names
         assert f"tui/playbooks/{playbook.name}" in wheel_names
     assert not any(n.startswith("playbooks/") for n in wheel_names), "no top-level package named playbooks"
@@ -229,6 +229,12 @@ def test_match(installed: Installed) -> None:
     out = installed.run("match", "is not authorized to perform: logs:PutLogEvents on resource: arn:aws:logs:x")
     assert out.returncode == 0, out.stdout + out.stderr
     assert out.stdout.startswith("1. ") and "[agentcore-mcp:" in out.stdout
+
+
+def test_logs_finds_the_signature_index_the_wheel_ships(installed: Installed) -> None:
+    out = installed.run("logs", "--since", "1h", "-v")
+    assert out.returncode == 2 and "which runtime?" in out.stderr, out.stderr  # the index is read before that
+    assert "classifying with the signature index of agentcore-mcp" in out.stderr, out.stderr
 
 
 def test_checks_list(installed: Installed) -> None:

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from tui.i18n import N_
 from tui.playbook import patterns
 from tui.playbook.matching import match_signatures
-from tui.playbook.model import Playbook
+from tui.playbook.signatures import SignedPlaybook
 from tui.redact import redact_text
 
 MATCH_WINDOW = 16_384
@@ -138,6 +138,9 @@ class Match:
 class Classifier:
     """Maps a message to the node that explains it (``match_signatures``), marking noise.
 
+    ``playbook``: a loaded ``Playbook`` or the ``SignatureIndex`` built from one (``tui.playbook.signatures``);
+    only ids, titles and signatures are read, by the same code for both.
+
     Every signature runs on RE2 (``tui.playbook.patterns``, as ``match`` does: linear time, whatever the
     playbook holds). A line that no signature can match, most of them, costs one pass of RE2's FilteredRE2
     over it: a set of literal atoms required by the signatures finds the few candidates, which RE2 then
@@ -145,7 +148,7 @@ class Classifier:
     distinct text (a repeated error is ranked once).
     """
 
-    def __init__(self, playbook: Playbook) -> None:
+    def __init__(self, playbook: SignedPlaybook) -> None:
         self.playbook = playbook
         self._signatures = runnable_signatures(playbook)
         self._noise = [(literal.lower(), why) for literal, why in BUILTIN_NOISE]
@@ -209,7 +212,7 @@ class Classifier:
         return Match(node_id, node.title, hits[0][0] if hits else "", noise, why)
 
 
-def runnable_signatures(playbook: Playbook) -> list[tuple[str, str, bool]]:
+def runnable_signatures(playbook: SignedPlaybook) -> list[tuple[str, str, bool]]:
     """(node id, pattern, noise) of every signature RE2 runs (``match`` skips the others too)."""
     runnable = []
     for node_id, node in playbook.nodes.items():
@@ -223,7 +226,7 @@ def runnable_signatures(playbook: Playbook) -> list[tuple[str, str, bool]]:
     return runnable
 
 
-def signature_literals(playbook: Playbook) -> list[str]:
+def signature_literals(playbook: SignedPlaybook) -> list[str]:
     """``Classifier(playbook).literals`` without building the classifier."""
     return [p for _, p, _ in runnable_signatures(playbook)] + [literal for literal, _ in BUILTIN_NOISE]
 

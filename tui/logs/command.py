@@ -162,14 +162,29 @@ def logs_command(click_ctx: click.Context, **opts: Any) -> None:
     run_logs(**opts)
 
 
-def _playbook(ref: str) -> Any:
-    """The playbook by path, file stem or id: loaded (schema-checked), not graph-validated — classifying log
-    lines needs only its nodes and signatures, and `playbooks validate` is there for the rest."""
+def _playbook(ref: str, verbose: bool = False) -> Any:
+    """What classifies the events: a shipped playbook's signature index (``tui.playbook.signature_index``) when it
+    was built from the files there now, else the playbook by path, file stem or id, loaded (schema-checked), not
+    graph-validated — classifying log lines needs only its nodes and signatures, and `playbooks validate` is there
+    for the rest. Both are read by the same code (``tui.playbook.signatures.SignedPlaybook``)."""
     from pathlib import Path
 
+    path = Path(ref)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        from tui.i18n import current_language
+        from tui.playbook.signature_index import IndexUnusable, shipped_index
+
+        try:
+            index = shipped_index(ref, current_language())
+        except IndexUnusable as exc:
+            _say(verbose, _("loading the playbook {ref}: {reason}").format(ref=ref, reason=exc))
+        else:
+            _say(verbose, _("classifying with the signature index of {ref}").format(ref=ref))
+            return index
+    else:
+        _say(verbose, _("loading the playbook {ref}: a playbook given by path is always loaded").format(ref=ref))
     from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook, shipped_playbook_files
 
-    path = Path(ref)
     if not (path.suffix in (".yaml", ".yml") or path.exists()):
         found = shipped_playbook(ref)
         if found is None:
@@ -293,13 +308,18 @@ def run_logs(
     if ctx is not None and (ctx.runtime or all_runtimes or extra_groups):
         aws = _AwsSide(ctx, discover=not all_runtimes)
     try:
-        playbook = _playbook(playbook_ref or "agentcore-mcp")
+        playbook = _playbook(playbook_ref or "agentcore-mcp", verbose)
         if node and node not in playbook.nodes:
             raise LogsUsage(
                 _("--node {node}: no such node in {playbook} (`agentcore-triage match TEXT` finds one)").format(
                     node=repr(node), playbook=playbook.id
                 )
             )
+        classifier = None
+        if aws is not None and not all_runtimes:
+            from tui.logs.classify import Classifier
+
+            classifier = Classifier(playbook)  # its programs compile while the AWS side waits on the network
     finally:
         if aws is not None:
             aws.join()  # also when the playbook failed: no call may outlive the command
@@ -320,8 +340,8 @@ def run_logs(
     for name in extra_groups:
         target.add(name, "extra", "--log-group")
     if follow:
-        sys.exit(_follow(logs, playbook, target, start_ms, session, grep, node, fmt, poll_interval, verbose))
-    result = _scan_target(logs, playbook, target, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
+        sys.exit(_follow(logs, classifier, target, start_ms, session, grep, node, fmt, poll_interval, verbose))
+    result = _scan_target(logs, classifier, target, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
     _report_read(result, verbose)
     if fmt == "json":
         click.echo(json.dumps({"runtime": _target_json(target), **result.as_json()}, indent=2, default=str))
@@ -436,7 +456,7 @@ def _target_json(target: Any) -> dict[str, Any]:
 
 def _scan_target(
     logs: Any,
-    playbook: Any,
+    classifier: Any,
     target: Any,
     start_ms: int,
     end_ms: int,
@@ -459,7 +479,7 @@ def _scan_target(
 
     return scan(
         logs,
-        playbook,
+        classifier.playbook,
         [g.name for g in target.groups],
         start_ms,
         end_ms,
@@ -470,6 +490,7 @@ def _scan_target(
         strategy=via,
         on_event=stream if fmt == "jsonl" else None,
         listed=frozenset(target.listed),
+        classifier=classifier,
     )
 
 
@@ -587,7 +608,7 @@ def shown_title(group: Any) -> str:
 
 def _follow(
     logs: Any,
-    playbook: Any,
+    classifier: Any,
     target: Any,
     start_ms: int,
     session: str | None,
@@ -599,13 +620,13 @@ def _follow(
 ) -> int:
     import threading
 
-    from tui.logs.classify import Classifier, Grouping, iso
+    from tui.logs.classify import Grouping, iso
     from tui.logs.follow import follow
     from tui.logs.scan import server_terms
     from tui.redact import redact_text
 
-    terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
-    grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
+    terms, notes = server_terms(classifier.playbook, node) if not (session or grep) else ([], [])
+    grouping = Grouping(classifier, keep_unexplained=bool(session or grep))
     stop = threading.Event()
     noise_word = _("noise")
 

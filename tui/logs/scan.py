@@ -14,7 +14,7 @@ from typing import Any
 from tui.i18n import _
 from tui.logs.classify import Classifier, Grouping, LogEvent, Match, NodeGroup, signature_literals, signature_pattern
 from tui.logs.reader import DEFAULT_MAX_EVENTS, ReadRequest, ReadStats, filter_terms, read_events
-from tui.playbook.model import Playbook
+from tui.playbook.signatures import SignedPlaybook
 
 
 @dataclass
@@ -46,7 +46,7 @@ class ScanResult:
         }
 
 
-def server_terms(playbook: Playbook, node: str | None = None) -> tuple[list[str], list[str]]:
+def server_terms(playbook: SignedPlaybook, node: str | None = None) -> tuple[list[str], list[str]]:
     """Terms for the server-side filter (every signature, or only ``node``'s), and a note when there are none."""
     if node:
         signatures = [signature_pattern(s) for s in playbook.nodes[node].signatures]
@@ -66,7 +66,7 @@ def server_terms(playbook: Playbook, node: str | None = None) -> tuple[list[str]
 
 def scan(
     logs: Any,
-    playbook: Playbook,
+    playbook: SignedPlaybook,
     groups: Sequence[str],
     start_ms: int,
     end_ms: int,
@@ -79,9 +79,12 @@ def scan(
     on_event: Callable[[LogEvent, Match | None], None] | None = None,
     cancelled: threading.Event | None = None,
     listed: frozenset[str] = frozenset(),
+    classifier: Classifier | None = None,
 ) -> ScanResult:
     """Read ``groups`` over [start_ms, end_ms] and group by node; ``on_event`` sees each event as it arrives.
-    ``listed``: groups just seen in a DescribeLogGroups listing (known to exist)."""
+    ``listed``: groups just seen in a DescribeLogGroups listing (known to exist). ``classifier``: one built from
+    ``playbook`` already (``logs`` builds it while its AWS clients are made), for this scan alone: its cache is not
+    shared between threads."""
     terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
     request = ReadRequest(
         list(groups),
@@ -95,7 +98,7 @@ def scan(
         listed=listed,
     )
     stats = ReadStats()
-    grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
+    grouping = Grouping(classifier or Classifier(playbook), keep_unexplained=bool(session or grep))
     result = ScanResult(list(groups), start_ms, end_ms, grouping, stats, node, notes)
     for event in read_events(logs, request, stats, cancelled=cancelled):
         match = grouping.add(event)

@@ -13,9 +13,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.playbook import patterns
-from tui.playbook.model import CheckNode, Playbook, SignatureSpec
+from tui.playbook.signatures import SignedPlaybook
+
+if TYPE_CHECKING:
+    from tui.playbook.model import Playbook
 
 
 @dataclass(frozen=True)
@@ -45,8 +49,10 @@ def _search(pattern: str, text: str) -> str | None:
     return patterns.search(pattern, text)
 
 
-def rank(playbook: Playbook, text: str) -> list[Match]:
-    """Nodes whose signatures match ``text``: actionable before noise, then most hits, then longest match."""
+def rank(playbook: SignedPlaybook, text: str) -> list[Match]:
+    """Nodes whose signatures match ``text``: actionable before noise, then most hits, then longest match.
+
+    Reads only node ids and signatures: a loaded ``Playbook`` and a ``SignatureIndex`` rank alike."""
     matches = []
     for node_id, node in playbook.nodes.items():
         hits = noise_hits = longest = 0
@@ -55,7 +61,7 @@ def rank(playbook: Playbook, text: str) -> list[Match]:
             found = _search(sig if isinstance(sig, str) else sig.pattern, text)
             if found is None:
                 continue
-            if sig.noise if isinstance(sig, SignatureSpec) else getattr(sig, "noise", False):
+            if getattr(sig, "noise", False):  # a Signature's flag, or a SignatureSpec's
                 noise_hits += 1
             else:
                 hits += 1
@@ -66,7 +72,7 @@ def rank(playbook: Playbook, text: str) -> list[Match]:
     return matches
 
 
-def match_signatures(playbook: Playbook, text: str) -> list[tuple[str, int]]:
+def match_signatures(playbook: SignedPlaybook, text: str) -> list[tuple[str, int]]:
     """Ranked ``(node id, score)`` pairs (see :func:`rank`)."""
     return [(m.node, m.score) for m in rank(playbook, text)]
 
@@ -104,6 +110,8 @@ def read_match_input(text: str, stdin: str | None = None) -> str:
 def node_for_start(playbook: Playbook, start: str) -> str | None:
     """A node id, or the node that answers guide section ``start`` (e.g. ``1.1``): the first check node that
     does (a walk from there runs the checks), else the first node; None when neither."""
+    from tui.playbook.model import CheckNode
+
     if start in playbook.nodes:
         return start
     answering = [(node_id, node) for node_id, node in playbook.nodes.items() if start in node.guide_sections]

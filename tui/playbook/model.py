@@ -24,12 +24,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from tui.playbook.patterns import PatternError, check_pattern
 from tui.playbook.patterns import fullmatch as patterns_fullmatch
+from tui.playbook.signatures import Signature
 from tui.results import Severity, Status
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_.-]*$"
@@ -165,17 +166,6 @@ class SignatureSpec(_Strict):
     pattern: str
     noise: bool = False
     """Known noise: still explained, but ranked below every actionable match."""
-
-
-class Signature(str):
-    """A signature's regular expression; a ``str`` (so every reader can use it as one) that knows if it is noise."""
-
-    noise: bool
-
-    def __new__(cls, pattern: str, noise: bool = False) -> Self:
-        obj = super().__new__(cls, pattern)
-        obj.noise = noise
-        return obj
 
 
 GUIDE_SECTION = r"^([0-9]+(\.[0-9]+)*|[a-z][a-z0-9-]*)$"
