@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import subprocess
 import sys
@@ -171,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     from tui.sandbox.logs_seed import seed_volume
     from tui.sandbox.runner import aws_environment
 
-    compileall.compile_dir(str(Path(tui.__file__).parent), quiet=1)  # as pip install does (see the docstring)
+    # as pip install does (see the docstring); not the sample project, package data a wheel built here would carry
+    compileall.compile_dir(str(Path(tui.__file__).parent), quiet=1, rx=re.compile("sample_project"))
     server = subprocess.Popen([sys.executable, "-c", SERVER], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         assert server.stdout is not None
