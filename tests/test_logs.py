@@ -122,11 +122,11 @@ def test_the_api_is_picked_per_range_and_said():
 def test_long_range_says_which_api_and_why(seeded_logs, monkeypatch):
     from tui.logs import reader
 
-    # what the reader's probe learnt in this process so far is forgotten: a --session read whose probe page held
-    # only that session's events (test_session_selects_that_sessions_events_in_both_groups) would have taught it
-    # that moto honours patterns
-    monkeypatch.setattr(reader, "_IGNORES_PATTERNS", {})
-    info, _ = seeded_logs
+    monkeypatch.setattr(reader, "_IGNORES_PATTERNS", {})  # nothing learnt earlier in this process
+    info, seed = seeded_logs
+    # A --session read first: its probe page holds only that session's lines, which proves nothing about patterns
+    # (it once taught the reader, for the rest of the process, that moto honours them).
+    run("--runtime", info.runtime_arn, "--since", "2h", "--session", seed.session_id, "--format", "json")
     result = run("--runtime", info.runtime_arn, "--since", "24h", "-v")
     # moto ignores filter patterns: the reader notices and says so instead of sending a useless pattern
     assert "read via filter: the server ignored a filter pattern" in result.stderr

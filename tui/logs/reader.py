@@ -222,7 +222,7 @@ def _wanted(request: ReadRequest, message: str) -> bool:
 
 
 _IGNORES_PATTERNS: dict[str, bool] = {}
-"""Endpoint URL → whether it ignores filter patterns (learnt once per process)."""
+"""Endpoint URLs found to ignore filter patterns (learnt once per process; only that answer is conclusive)."""
 
 
 def _probe_term(terms: Sequence[str]) -> str:
@@ -259,8 +259,11 @@ def _ignores_patterns(logs: Any, group: str, request: ReadRequest, stats: ReadSt
         ):
             ignored = True
             break
-    if page.get("events"):
-        _IGNORES_PATTERNS[endpoint] = ignored  # only a page with events tells
+    if ignored:
+        # Only an event the pattern should have kept out proves the server ignores patterns. A page whose events all
+        # hold the words proves nothing for later reads (a --session probe over an hour holding only that session's
+        # lines would teach an emulator "honours"), so that answer is not kept: the next read probes again.
+        _IGNORES_PATTERNS[endpoint] = True
     return ignored
 
 
