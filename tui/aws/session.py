@@ -101,6 +101,11 @@ def last_call() -> tuple[str | None, str | None]:
     return getattr(_calls, "last", (None, None))
 
 
+def set_last_call(made: tuple[str | None, str | None]) -> None:
+    """Make ``made`` this thread's last call: a failure another thread met is raised here as if made here."""
+    _calls.last = made
+
+
 MAX_PARALLEL_CALLS = 8
 """Threads one ``in_parallel`` uses at most (clients are thread-safe; each thread holds one pooled connection)."""
 

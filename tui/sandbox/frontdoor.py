@@ -80,6 +80,8 @@ RETURN_RESPONSE_HEADERS = (
     "x-accel-buffering",
 )
 RUNTIME_SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
+MAX_VERIFIED_TOKENS = 256
+"""Verified tokens a door remembers at most (then it forgets them all and verifies afresh)."""
 UPSTREAM_KEEPALIVE_EXPIRY = KEEP_ALIVE_SECONDS / 2.5
 """Seconds the door reuses an idle connection to the container: well under the container's keep-alive
 (``KEEP_ALIVE_SECONDS``). httpx's default (5 s) outlived the server's, and a request sent as the server closed the
@@ -130,6 +132,12 @@ class FrontDoorSandbox:
         self.wrap_server_errors = wrap_server_errors
         self.kid = f"sandbox-{uuid.uuid4().hex[:8]}"
         self._key = _rsa_key("issuer")
+        self._public_key = self._key.public_key()
+        self._verified: dict[str, dict[str, Any]] = {}
+        """Claims of tokens this door verified, keyed by the exact token. A doctor run presents one token ~40
+        times; verifying each (PyJWT's parse and RSA check) was ~6 % of the sandbox's CPU. Only what can change
+        with time is checked again on reuse: ``exp`` (a cached token past it is decoded afresh, so the client sees
+        the same "Token has expired"). Signature, issuer and ``iat`` of the same bytes cannot change."""
         self._thread = UvicornThread(self._build_app(), name="sandbox-frontdoor")
         self.base_url = f"http://{LOOPBACK}:{self._thread.bind()}"
 
@@ -211,18 +219,29 @@ class FrontDoorSandbox:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _aws_error(401, "UnauthorizedException", "Missing Authentication Token")
-        try:
-            claims = jwt.decode(
-                token.strip(),
-                self._key.public_key(),
-                algorithms=["RS256"],
-                issuer=self.issuer,
-                options={"require": ["exp", "iat", "iss"], "verify_aud": False},
-            )
-        except jwt.ExpiredSignatureError:
-            return _aws_error(401, "UnauthorizedInboundTokenException", "Token has expired")
-        except jwt.PyJWTError as exc:
-            return _aws_error(401, "UnauthorizedInboundTokenException", f"Invalid token: {exc}")
+        token = token.strip()
+        claims = self._verified.get(token)
+        if claims is not None and int(claims["exp"]) <= time.time():
+            # Expired since it was verified (PyJWT's own test): decode afresh, so the answer is PyJWT's.
+            del self._verified[token]
+            claims = None
+        if claims is None:
+            try:
+                claims = jwt.decode(
+                    token,
+                    self._public_key,
+                    algorithms=["RS256"],
+                    issuer=self.issuer,
+                    options={"require": ["exp", "iat", "iss"], "verify_aud": False},
+                )
+            except jwt.ExpiredSignatureError:
+                return _aws_error(401, "UnauthorizedInboundTokenException", "Token has expired")
+            except jwt.PyJWTError as exc:
+                return _aws_error(401, "UnauthorizedInboundTokenException", f"Invalid token: {exc}")
+            if isinstance(claims.get("exp"), (int, float)):
+                if len(self._verified) >= MAX_VERIFIED_TOKENS:
+                    self._verified.clear()
+                self._verified[token] = claims
         if claims.get("client_id") != self.allowed_client:
             return _aws_error(403, "AccessDeniedException", WRONG_CLIENT_MESSAGE)
         return None
