@@ -175,21 +175,46 @@ def session_for(context: Context) -> Any:
     environment that decides credentials and endpoint, so a changed
     ``AWS_ENDPOINT_URL`` or key id never reuses a stale session.
     """
-    import boto3
-
     region = _region_for(context)
     key = _session_key(context)
     with _lock:
         session = _sessions.get(key)
         if session is None:
-            session = boto3.session.Session(profile_name=context.profile, region_name=region)
+            session = _new_session(context.profile, region)
             if session.region_name is None and region_of_arn(context.runtime or ""):
                 # Neither flag, environment nor profile names a region: the runtime ARN does.
-                session = boto3.session.Session(
-                    profile_name=context.profile, region_name=region_of_arn(context.runtime or "")
-                )
+                session = _new_session(context.profile, region_of_arn(context.runtime or ""))
             _sessions[key] = session
         return session
+
+
+_loaders: dict[Any, Any] = {}
+"""botocore data loaders by ``data_path`` (AWS_DATA_PATH or the profile's ``data_path``), shared by sessions."""
+
+
+def _new_session(profile: str | None, region: str | None) -> Any:
+    """A boto3 Session whose botocore data loader is shared with earlier sessions of the same data path.
+
+    Each new session (a changed environment: another sandbox, another endpoint) parsed botocore's endpoint table and
+    every service model again, ~0.3 s of CPU for the first checks after it. A loader reads the same files for the
+    same search path, and keeps what it read (its own cache): sharing it shares only that. Call under ``_lock``.
+    """
+    import boto3
+    import botocore.loaders
+    import botocore.session
+
+    core = botocore.session.get_session()
+    if profile is not None:
+        core.set_config_variable("profile", profile)
+    data_path = core.get_config_variable("data_path")  # an unknown profile raises here, as boto3 would
+    loader = _loaders.get(data_path)
+    if loader is None:
+        loader = _loaders[data_path] = botocore.loaders.create_loader(data_path)
+    core.register_component("data_loader", loader)
+    session = boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
+    # boto3 adds its own data directory to the loader's search path on every session: once is enough.
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
 
 
 def client_config(timeout: float) -> Any:
