@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 import tui.aws.roles as roles
+import tui.aws.session as session
 from tui.aws.session import last_call, read_only_client, reset_sessions
 from tui.context import build_context
 
@@ -45,10 +46,10 @@ def _hold_first(client: Any, operation: str) -> tuple[threading.Event, threading
     return sending, release
 
 
-def _second_caller_waits(key: tuple[int, str]) -> threading.Event:
+def _second_caller_waits(key: Any) -> threading.Event:
     """Set once another caller waits on the load in flight for ``key``."""
     waiting = threading.Event()
-    load = roles._loads[key]
+    load = session._flights[key]
 
     class Noting(threading.Event):
         def wait(self, timeout: float | None = None) -> bool:
@@ -67,7 +68,7 @@ def test_concurrent_loads_of_one_role_share_one_set_of_reads(iam: tuple[Any, Any
     first = threading.Thread(target=lambda: got.update(first=roles.load_role(client, info.role_arn)))
     first.start()
     assert sending.wait(WAIT)
-    waiting = _second_caller_waits((id(client), info.role_arn))
+    waiting = _second_caller_waits(("load_role", id(client), info.role_arn))
     second = threading.Thread(target=lambda: got.update(second=roles.load_role(client, info.role_arn)))
     second.start()
     assert waiting.wait(WAIT)
@@ -80,7 +81,7 @@ def test_concurrent_loads_of_one_role_share_one_set_of_reads(iam: tuple[Any, Any
     # Nothing is kept once the load has ended: the next one reads again (a re-check after a fix must see the fix).
     again = roles.load_role(client, info.role_arn)
     assert again is not got["first"] and sum(sent.values()) == 2 * reads
-    assert roles._loads == {}
+    assert session._flights == {}
 
 
 def test_a_failed_load_fails_its_waiter_too_naming_the_call(iam: tuple[Any, Any]) -> None:
@@ -98,7 +99,7 @@ def test_a_failed_load_fails_its_waiter_too_naming_the_call(iam: tuple[Any, Any]
     first = threading.Thread(target=load, args=("first",))
     first.start()
     assert sending.wait(WAIT)
-    waiting = _second_caller_waits((id(client), missing))
+    waiting = _second_caller_waits(("load_role", id(client), missing))
     second = threading.Thread(target=load, args=("second",))
     second.start()
     assert waiting.wait(WAIT)
@@ -108,4 +109,32 @@ def test_a_failed_load_fails_its_waiter_too_naming_the_call(iam: tuple[Any, Any]
     assert errors["first"][0] is errors["second"][0]
     assert errors["first"][0].response["Error"]["Code"] == "NoSuchEntity"
     assert errors["second"][1] == errors["first"][1] == ("iam", "GetRole")
-    assert roles._loads == {}
+    assert session._flights == {}
+
+
+def test_coalesced_waiters_get_their_own_copy_when_asked() -> None:
+    import copy
+
+    started, release = threading.Event(), threading.Event()
+    reads: list[int] = []
+
+    def read() -> dict[str, Any]:
+        reads.append(1)
+        started.set()
+        assert release.wait(WAIT)
+        return {"protocolConfiguration": {"serverProtocol": "MCP"}}
+
+    got: dict[str, Any] = {}
+    leader = threading.Thread(target=lambda: got.update(leader=session.coalesced("k", read, copy=copy.deepcopy)))
+    leader.start()
+    assert started.wait(WAIT)
+    waiting = _second_caller_waits("k")
+    follower = threading.Thread(target=lambda: got.update(follower=session.coalesced("k", read, copy=copy.deepcopy)))
+    follower.start()
+    assert waiting.wait(WAIT)
+    release.set()
+    leader.join(WAIT)
+    follower.join(WAIT)
+    assert reads == [1]
+    assert got["leader"] == got["follower"]
+    assert got["leader"]["protocolConfiguration"] is not got["follower"]["protocolConfiguration"]

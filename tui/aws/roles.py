@@ -13,10 +13,10 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.aws.policy_eval import Evaluation, PolicyDoc, StatementRef, evaluate_all, near_misses
-from tui.aws.session import in_parallel, last_call, partition_of_arn, set_last_call
+from tui.aws.session import coalesced, in_parallel, partition_of_arn
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -139,58 +139,31 @@ class RolePolicies:
     trust: dict[str, Any]
 
 
-@dataclass
-class _Load:
-    """One ``load_role`` in flight, which concurrent askers for the same role on the same client wait for."""
-
-    done: threading.Event = field(default_factory=threading.Event)
-    role: RolePolicies | None = None
-    error: BaseException | None = None
-    made: tuple[str | None, str | None] = (None, None)
-
-
-_loads: dict[tuple[int, str], _Load] = {}
-_loads_lock = threading.Lock()
-
-
 def load_role(iam: AwsClient, role_arn: str) -> RolePolicies:
     """Inline + attached managed policies (default versions), boundary and trust policy of a role.
 
-    The ``iam.role.*`` checks of a node run at once and each needs the same role: while one load of a role is in
-    flight on a client, others asking for it wait for that load and share its answer (or its error) instead of
-    sending the same 4+ reads again (12 of a doctor run's ~40 AWS calls). Nothing is kept once it has ended: a
-    later call (a re-check after a fix) reads afresh.
+    The ``iam.role.*`` checks of a node run at once and each needs the same role: concurrent loads of one role on
+    one client share one set of reads (4+ calls each; see ``coalesced``).
     """
-    key = (id(iam), role_arn)
-    with _loads_lock:
-        load = _loads.get(key)
-        leading = load is None
-        if load is None:
-            load = _loads[key] = _Load()
-    if not leading:
-        load.done.wait()  # bounded: the leader's reads are (the client's timeouts and retries)
-        if load.error is not None:
-            set_last_call(load.made)  # the error message names the permission of the call that failed
-            raise load.error
-        assert load.role is not None
-        return load.role
-    try:
-        load.role = _load_role(iam, role_arn)
-    except BaseException as exc:
-        load.error, load.made = exc, last_call()
-        raise
-    finally:
-        with _loads_lock:
-            del _loads[key]
-        load.done.set()
-    return load.role
+    return coalesced(("load_role", id(iam), role_arn), lambda: _load_role(iam, role_arn))
+
+
+def get_role(iam: AwsClient, name: str) -> dict[str, Any]:
+    """``iam:GetRole``'s ``Role``; concurrent asks on one client share one call (the trust check and the role load
+    of the same node), each with its own copy."""
+    import copy
+
+    role: dict[str, Any] = coalesced(
+        ("GetRole", id(iam), name), lambda: iam.get_role(RoleName=name)["Role"], copy=copy.deepcopy
+    )
+    return role
 
 
 def _load_role(iam: AwsClient, role_arn: str) -> RolePolicies:
     name = role_name_of(role_arn)
     # Independent reads at once (a round trip per wave, not per call); results keep their order.
     role, inline_pages, attached_pages = in_parallel(
-        lambda: iam.get_role(RoleName=name)["Role"],
+        lambda: cast(Any, get_role(iam, name)),  # one list of mixed answers (as the other reads are)
         lambda: list(iam.get_paginator("list_role_policies").paginate(RoleName=name)),
         lambda: list(iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)),
     )

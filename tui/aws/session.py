@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from tui.i18n import _
@@ -101,9 +102,50 @@ def last_call() -> tuple[str | None, str | None]:
     return getattr(_calls, "last", (None, None))
 
 
-def set_last_call(made: tuple[str | None, str | None]) -> None:
-    """Make ``made`` this thread's last call: a failure another thread met is raised here as if made here."""
-    _calls.last = made
+@dataclass
+class _Flight:
+    """One read in flight, which concurrent askers for the same thing wait for."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: BaseException | None = None
+    made: tuple[str | None, str | None] = (None, None)
+
+
+_flights: dict[Hashable, _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def coalesced(key: Hashable, read: Callable[[], T], *, copy: Callable[[T], T] = lambda value: value) -> T:
+    """``read()``, unless the same read (``key``) is already in flight: then wait for it and share its outcome.
+
+    Checks of one node run at once and several need the same answer (three GetAgentRuntime, four loads of the
+    execution role): one set of round trips instead of one each. Only reads in flight are shared; nothing is kept
+    once one has ended, so a later read (a re-check after a fix) asks afresh. A failure is raised in every waiter,
+    with ``last_call()`` naming the call that failed (error messages name its IAM permission). ``copy`` gives each
+    waiter its own copy of the answer. The wait is bounded by the leader's read (its client's timeouts).
+    """
+    with _flights_lock:
+        flight = _flights.get(key)
+        leading = flight is None
+        if flight is None:
+            flight = _flights[key] = _Flight()
+    if not leading:
+        flight.done.wait()
+        if flight.error is not None:
+            _calls.last = flight.made
+            raise flight.error
+        return copy(cast(T, flight.value))
+    try:
+        flight.value = read()
+    except BaseException as exc:
+        flight.error, flight.made = exc, last_call()
+        raise
+    finally:
+        with _flights_lock:
+            del _flights[key]
+        flight.done.set()
+    return cast(T, flight.value)
 
 
 MAX_PARALLEL_CALLS = 8
