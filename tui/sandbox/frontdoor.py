@@ -247,14 +247,15 @@ class FrontDoorSandbox:
         return None
 
     def _build_app(self) -> Any:
-        import httpx
         from starlette.applications import Starlette
         from starlette.requests import Request
         from starlette.responses import JSONResponse, Response, StreamingResponse
         from starlette.routing import Route
 
+        from tui.sandbox.relay import Upstream, UpstreamUnreachable
+
         door = self
-        state: dict[str, httpx.AsyncClient] = {}
+        state: dict[str, Upstream] = {}
 
         async def openid_configuration(request: Request) -> Response:
             return JSONResponse(
@@ -312,19 +313,19 @@ class FrontDoorSandbox:
             extra = {RUNTIME_SESSION_HEADER: runtime_session}
             if door.backend_url is None:
                 return _init_timeout(rpc_id, extra)
-            client = state.get("client")
-            if client is None:
-                client = state["client"] = httpx.AsyncClient(
-                    timeout=httpx.Timeout(door.read_timeout, connect=2.0),
-                    follow_redirects=False,
-                    limits=httpx.Limits(keepalive_expiry=UPSTREAM_KEEPALIVE_EXPIRY),
+            container = state.get("upstream")
+            if container is None:
+                container = state["upstream"] = Upstream(
+                    door.backend_url,
+                    connect_timeout=2.0,
+                    read_timeout=door.read_timeout,
+                    keepalive_expiry=UPSTREAM_KEEPALIVE_EXPIRY,
                 )
-            upstream_request = client.build_request(request.method, door.backend_url, headers=headers, content=body)
             try:
-                upstream = await client.send(upstream_request, stream=True)
-            except (httpx.ConnectError, httpx.ConnectTimeout):
+                upstream = await container.send(request.method, headers, body)
+            except UpstreamUnreachable:
                 return _init_timeout(rpc_id, extra)
-            chunks = upstream.aiter_raw()
+            chunks = upstream.chunks()
             prefix = b""
             if door.wrap_server_errors and request.method == "POST" and upstream.status_code >= 400:
                 rejected, prefix = await _rejected(upstream.status_code, chunks)
@@ -377,9 +378,9 @@ class FrontDoorSandbox:
 
         async def lifespan(app: Any) -> Any:
             yield
-            client = state.pop("client", None)
-            if client is not None:
-                await client.aclose()
+            container = state.pop("upstream", None)
+            if container is not None:
+                await container.aclose()
 
         from contextlib import asynccontextmanager
 
