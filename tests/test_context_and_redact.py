@@ -87,7 +87,8 @@ def test_a_secret_registered_after_a_text_was_redacted_is_masked_in_it_next_time
     register_secret("late-registered-value-123")
     assert redact_text(text) == f"the server said: {MASK} (and nothing shaped like a credential)"
     long = "x" * 5000 + " Bearer abcdefghijklmnop"  # longer than what is remembered: masked all the same
-    assert redact_text(long) == "x" * 5000 + f" Bearer {MASK}"
+    out = redact_text(long)  # (not compared whole: a secret another test registered may be all x's)
+    assert out.endswith(f" Bearer {MASK}") and "abcdefghijklmnop" not in out
 
 
 # One row per credential shape that must never reach output (issue 9 §4, issue 12 "Secrets in URLs").
