@@ -79,6 +79,18 @@ def test_registered_secret_inside_nested_evidence() -> None:
     assert redact({"body": ["prefix s3cr3t-value-xyz suffix"]}) == {"body": [f"prefix {MASK} suffix"]}
 
 
+def test_a_secret_registered_after_a_text_was_redacted_is_masked_in_it_next_time() -> None:
+    """Shape-masking is remembered per text; secrets registered later still apply (they are replaced first)."""
+    text = "the server said: late-registered-value-123 (and nothing shaped like a credential)"
+    assert redact_text(text) == text
+    assert redact_text(text) == text  # remembered
+    register_secret("late-registered-value-123")
+    assert redact_text(text) == f"the server said: {MASK} (and nothing shaped like a credential)"
+    long = "x" * 5000 + " Bearer abcdefghijklmnop"  # longer than what is remembered: masked all the same
+    out = redact_text(long)  # (not compared whole: a secret another test registered may be all x's)
+    assert out.endswith(f" Bearer {MASK}") and "abcdefghijklmnop" not in out
+
+
 # One row per credential shape that must never reach output (issue 9 §4, issue 12 "Secrets in URLs").
 REDACTION_TABLE = [
     ("url userinfo", "https://alice:hunter2pw@example.com/mcp", "hunter2pw", "https://***redacted***@example.com/mcp"),

@@ -125,9 +125,38 @@ def test_auth_rejections(
     ],
 )
 def test_bad_tokens(kind: str, status: int, message: str, door: FrontDoorSandbox, http: httpx.Client) -> None:
-    response = http.post(door.invocation_url, json=INIT, headers=auth(door, kind))
-    assert response.status_code == status
-    assert response.json()["message"].startswith(message)
+    headers = auth(door, kind)
+    for _attempt in range(2):  # the same token again: the door's memory of verified tokens changes no answer
+        response = http.post(door.invocation_url, json=INIT, headers=headers)
+        assert response.status_code == status
+        assert response.json()["message"].startswith(message)
+
+
+def test_a_remembered_token_is_refused_once_it_expires(
+    door: FrontDoorSandbox, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The door remembers tokens it verified; a remembered one past its ``exp`` is refused as PyJWT refuses it."""
+    import datetime as dt
+    import time
+    import types
+
+    from tui.sandbox import frontdoor
+
+    headers = auth(door)
+    assert http.post(door.invocation_url, json=INIT, headers=headers).status_code == 200
+    assert http.post(door.invocation_url, json=INIT, headers=headers).status_code == 200
+    later = time.time() + 7200  # tokens live an hour
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz: Any = None) -> Any:
+            return dt.datetime.fromtimestamp(later, tz)
+
+    monkeypatch.setattr(frontdoor, "time", types.SimpleNamespace(time=lambda: later))
+    monkeypatch.setattr(jwt.api_jwt, "datetime", Later)  # PyJWT's clock, two hours on
+    response = http.post(door.invocation_url, json=INIT, headers=headers)
+    assert response.status_code == 401
+    assert response.json()["message"] == "Token has expired"
 
 
 def test_tokens_verify_against_published_jwks(door: FrontDoorSandbox, http: httpx.Client) -> None:

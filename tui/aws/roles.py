@@ -13,10 +13,10 @@ import threading
 import weakref
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from tui.aws.policy_eval import Evaluation, PolicyDoc, StatementRef, evaluate_all, near_misses
-from tui.aws.session import in_parallel, partition_of_arn
+from tui.aws.session import coalesced, in_parallel, partition_of_arn
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -140,11 +140,30 @@ class RolePolicies:
 
 
 def load_role(iam: AwsClient, role_arn: str) -> RolePolicies:
-    """Inline + attached managed policies (default versions), boundary and trust policy of a role."""
+    """Inline + attached managed policies (default versions), boundary and trust policy of a role.
+
+    The ``iam.role.*`` checks of a node run at once and each needs the same role: concurrent loads of one role on
+    one client share one set of reads (4+ calls each; see ``coalesced``).
+    """
+    return coalesced(("load_role", id(iam), role_arn), lambda: _load_role(iam, role_arn))
+
+
+def get_role(iam: AwsClient, name: str) -> dict[str, Any]:
+    """``iam:GetRole``'s ``Role``; concurrent asks on one client share one call (the trust check and the role load
+    of the same node), each with its own copy."""
+    import copy
+
+    role: dict[str, Any] = coalesced(
+        ("GetRole", id(iam), name), lambda: iam.get_role(RoleName=name)["Role"], copy=copy.deepcopy
+    )
+    return role
+
+
+def _load_role(iam: AwsClient, role_arn: str) -> RolePolicies:
     name = role_name_of(role_arn)
     # Independent reads at once (a round trip per wave, not per call); results keep their order.
     role, inline_pages, attached_pages = in_parallel(
-        lambda: iam.get_role(RoleName=name)["Role"],
+        lambda: cast(Any, get_role(iam, name)),  # one list of mixed answers (as the other reads are)
         lambda: list(iam.get_paginator("list_role_policies").paginate(RoleName=name)),
         lambda: list(iam.get_paginator("list_attached_role_policies").paginate(RoleName=name)),
     )

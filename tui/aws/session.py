@@ -12,7 +12,8 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
 from tui.i18n import _
@@ -101,6 +102,52 @@ def last_call() -> tuple[str | None, str | None]:
     return getattr(_calls, "last", (None, None))
 
 
+@dataclass
+class _Flight:
+    """One read in flight, which concurrent askers for the same thing wait for."""
+
+    done: threading.Event = field(default_factory=threading.Event)
+    value: Any = None
+    error: BaseException | None = None
+    made: tuple[str | None, str | None] = (None, None)
+
+
+_flights: dict[Hashable, _Flight] = {}
+_flights_lock = threading.Lock()
+
+
+def coalesced(key: Hashable, read: Callable[[], T], *, copy: Callable[[T], T] = lambda value: value) -> T:
+    """``read()``, unless the same read (``key``) is already in flight: then wait for it and share its outcome.
+
+    Checks of one node run at once and several need the same answer (three GetAgentRuntime, four loads of the
+    execution role): one set of round trips instead of one each. Only reads in flight are shared; nothing is kept
+    once one has ended, so a later read (a re-check after a fix) asks afresh. A failure is raised in every waiter,
+    with ``last_call()`` naming the call that failed (error messages name its IAM permission). ``copy`` gives each
+    waiter its own copy of the answer. The wait is bounded by the leader's read (its client's timeouts).
+    """
+    with _flights_lock:
+        flight = _flights.get(key)
+        leading = flight is None
+        if flight is None:
+            flight = _flights[key] = _Flight()
+    if not leading:
+        flight.done.wait()
+        if flight.error is not None:
+            _calls.last = flight.made
+            raise flight.error
+        return copy(cast(T, flight.value))
+    try:
+        flight.value = read()
+    except BaseException as exc:
+        flight.error, flight.made = exc, last_call()
+        raise
+    finally:
+        with _flights_lock:
+            del _flights[key]
+        flight.done.set()
+    return cast(T, flight.value)
+
+
 MAX_PARALLEL_CALLS = 8
 """Threads one ``in_parallel`` uses at most (clients are thread-safe; each thread holds one pooled connection)."""
 
@@ -170,21 +217,46 @@ def session_for(context: Context) -> Any:
     environment that decides credentials and endpoint, so a changed
     ``AWS_ENDPOINT_URL`` or key id never reuses a stale session.
     """
-    import boto3
-
     region = _region_for(context)
     key = _session_key(context)
     with _lock:
         session = _sessions.get(key)
         if session is None:
-            session = boto3.session.Session(profile_name=context.profile, region_name=region)
+            session = _new_session(context.profile, region)
             if session.region_name is None and region_of_arn(context.runtime or ""):
                 # Neither flag, environment nor profile names a region: the runtime ARN does.
-                session = boto3.session.Session(
-                    profile_name=context.profile, region_name=region_of_arn(context.runtime or "")
-                )
+                session = _new_session(context.profile, region_of_arn(context.runtime or ""))
             _sessions[key] = session
         return session
+
+
+_loaders: dict[Any, Any] = {}
+"""botocore data loaders by ``data_path`` (AWS_DATA_PATH or the profile's ``data_path``), shared by sessions."""
+
+
+def _new_session(profile: str | None, region: str | None) -> Any:
+    """A boto3 Session whose botocore data loader is shared with earlier sessions of the same data path.
+
+    Each new session (a changed environment: another sandbox, another endpoint) parsed botocore's endpoint table and
+    every service model again, ~0.3 s of CPU for the first checks after it. A loader reads the same files for the
+    same search path, and keeps what it read (its own cache): sharing it shares only that. Call under ``_lock``.
+    """
+    import boto3
+    import botocore.loaders
+    import botocore.session
+
+    core = botocore.session.get_session()
+    if profile is not None:
+        core.set_config_variable("profile", profile)
+    data_path = core.get_config_variable("data_path")  # an unknown profile raises here, as boto3 would
+    loader = _loaders.get(data_path)
+    if loader is None:
+        loader = _loaders[data_path] = botocore.loaders.create_loader(data_path)
+    core.register_component("data_loader", loader)
+    session = boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
+    # boto3 adds its own data directory to the loader's search path on every session: once is enough.
+    loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    return session
 
 
 def client_config(timeout: float) -> Any:

@@ -9,8 +9,12 @@ when any of their addresses is such a place.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import functools
 import ipaddress
 import socket
+import threading
+import weakref
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,10 +25,16 @@ _METADATA_ADDRESSES = {
     ipaddress.ip_address("192.0.0.192"),  # Oracle Cloud metadata (legacy)
 }
 _METADATA_NAMES = {"metadata.google.internal", "metadata.goog", "instance-data", "instance-data.ec2.internal"}
+_METADATA_NETWORK = ipaddress.ip_network("169.254.169.0/24")
 
 
+@functools.lru_cache(maxsize=1024)
 def forbidden_address(address: str) -> str | None:
-    """Why ``address`` (an IP literal) must not be contacted, or None."""
+    """Why ``address`` (an IP literal) must not be contacted, or None.
+
+    Remembered per string (a pure function of it): every probe's request and answer is judged, ~70 a doctor run,
+    nearly all for the same one or two addresses.
+    """
     try:
         ip = ipaddress.ip_address(address.strip("[]").split("%")[0])
     except ValueError:
@@ -32,7 +42,7 @@ def forbidden_address(address: str) -> str | None:
     mapped = getattr(ip, "ipv4_mapped", None)
     if mapped is not None:
         ip = mapped
-    if ip in _METADATA_ADDRESSES or (ip.version == 4 and ip in ipaddress.ip_network("169.254.169.0/24")):
+    if ip in _METADATA_ADDRESSES or (ip.version == 4 and ip in _METADATA_NETWORK):
         return f"{ip} is a cloud instance metadata address"
     if ip.is_link_local:
         return f"{ip} is a link-local address (where cloud metadata services live)"
@@ -99,6 +109,11 @@ def origin(url: str) -> str:
         return "(unparseable URL)"
 
 
+_UNKNOWN = object()
+_peers: weakref.WeakKeyDictionary[Any, Any] = weakref.WeakKeyDictionary()
+_peers_lock = threading.Lock()
+
+
 def peer_address(extensions: Any) -> str | None:
     """The IP address a response actually came from (httpcore's documented ``network_stream`` extension), or None.
 
@@ -106,7 +121,17 @@ def peer_address(extensions: Any) -> str | None:
     judge this address again with ``forbidden_address`` before reading the answer.
     """
     stream = extensions.get("network_stream") if hasattr(extensions, "get") else None
-    peer = stream.get_extra_info("server_addr") if stream is not None else None
+    if stream is None:
+        return None
+    # A connection's peer never changes, and asking anyio for it builds all of the socket's attributes each time
+    # (~2 % of a doctor run's CPU): asked once per connection, which kept-alive connections serve many answers.
+    peer = _UNKNOWN
+    with _peers_lock, contextlib.suppress(TypeError):  # TypeError: a stream that cannot be weakly referenced
+        peer = _peers.get(stream, _UNKNOWN)
+    if peer is _UNKNOWN:
+        peer = stream.get_extra_info("server_addr")
+        with _peers_lock, contextlib.suppress(TypeError):
+            _peers[stream] = peer
     if not isinstance(peer, tuple) or not peer:
         return None
     return str(peer[0])

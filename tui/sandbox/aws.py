@@ -975,6 +975,10 @@ botocore's handlers again and built each client anew: a quarter of a seed's CPU,
 times. The reused clients keep their connections to the sandbox open (one idle handler thread each on its server);
 ``AwsSandbox.stop`` closes them, so a stopped sandbox leaves no thread behind."""
 _SEEDING_CLIENTS_LOCK = threading.Lock()
+_SEEDING_SESSION: Any = None
+"""The one boto3 session (dummy credentials) every seeding client comes from, made and used under the lock.
+A session per sandbox parsed botocore's endpoint table and each service model again: two thirds of a sandbox
+start's CPU, and the test suite starts dozens. A session's data does not depend on the endpoint or region."""
 
 
 def _seeding_client(endpoint_url: str, region: str, service: str) -> Any:
@@ -982,15 +986,29 @@ def _seeding_client(endpoint_url: str, region: str, service: str) -> Any:
     key = (endpoint_url, region, service)
     with _SEEDING_CLIENTS_LOCK:
         if key not in _SEEDING_CLIENTS:
-            import boto3
             from botocore.config import Config
 
-            session = boto3.session.Session(
-                aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY, region_name=region
-            )
             config = Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1})
-            _SEEDING_CLIENTS[key] = session.client(service, endpoint_url=endpoint_url, config=config)
+            _SEEDING_CLIENTS[key] = _new_seeding_client(service, endpoint_url, region, config)
         return _SEEDING_CLIENTS[key]
+
+
+def new_seeding_client(service: str, endpoint_url: str, region: str, config: Any) -> Any:
+    """A new boto3 client (dummy credentials) for a sandbox endpoint, from the process's one seeding session."""
+    with _SEEDING_CLIENTS_LOCK:
+        return _new_seeding_client(service, endpoint_url, region, config)
+
+
+def _new_seeding_client(service: str, endpoint_url: str, region: str, config: Any) -> Any:
+    """Under ``_SEEDING_CLIENTS_LOCK`` (making a client on a shared session is not thread-safe)."""
+    import boto3
+
+    global _SEEDING_SESSION
+    if _SEEDING_SESSION is None:
+        _SEEDING_SESSION = boto3.session.Session(
+            aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY
+        )
+    return _SEEDING_SESSION.client(service, endpoint_url=endpoint_url, region_name=region, config=config)
 
 
 def _forget_seeding_clients(endpoint_url: str) -> None:

@@ -14,12 +14,11 @@ from typing import Any
 
 from tui.sandbox._net import require_local
 from tui.sandbox.aws import (
-    DUMMY_ACCESS_KEY,
-    DUMMY_SECRET_KEY,
     SeedInfo,
     _admin,
     _put_events,
     new_runtime_id,
+    new_seeding_client,
     otel_environment,
     runtime_arn_for,
 )
@@ -30,15 +29,11 @@ FLEET_NAME = "mcp_server_fleet"
 def seed_fleet(endpoint_url: str, info: SeedInfo, count: int) -> list[str]:
     """Create ``count`` more runtimes like the seeded one (``info``); returns their ARNs."""
     require_local(endpoint_url, what="seeding endpoint")
-    import boto3
     from botocore.config import Config
 
-    session = boto3.session.Session(
-        aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY, region_name=info.region
-    )
     config = Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1})
-    control: Any = session.client("bedrock-agentcore-control", endpoint_url=endpoint_url, config=config)
-    logs: Any = session.client("logs", endpoint_url=endpoint_url, config=config)
+    control: Any = new_seeding_client("bedrock-agentcore-control", endpoint_url, info.region, config)
+    logs: Any = new_seeding_client("logs", endpoint_url, info.region, config)
     arns: list[str] = []
     try:
         for index in range(count):

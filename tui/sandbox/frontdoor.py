@@ -80,6 +80,8 @@ RETURN_RESPONSE_HEADERS = (
     "x-accel-buffering",
 )
 RUNTIME_SESSION_HEADER = "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id"
+MAX_VERIFIED_TOKENS = 256
+"""Verified tokens a door remembers at most (then it forgets them all and verifies afresh)."""
 UPSTREAM_KEEPALIVE_EXPIRY = KEEP_ALIVE_SECONDS / 2.5
 """Seconds the door reuses an idle connection to the container: well under the container's keep-alive
 (``KEEP_ALIVE_SECONDS``). httpx's default (5 s) outlived the server's, and a request sent as the server closed the
@@ -130,6 +132,12 @@ class FrontDoorSandbox:
         self.wrap_server_errors = wrap_server_errors
         self.kid = f"sandbox-{uuid.uuid4().hex[:8]}"
         self._key = _rsa_key("issuer")
+        self._public_key = self._key.public_key()
+        self._verified: dict[str, dict[str, Any]] = {}
+        """Claims of tokens this door verified, keyed by the exact token. A doctor run presents one token ~40
+        times; verifying each (PyJWT's parse and RSA check) was ~6 % of the sandbox's CPU. Only what can change
+        with time is checked again on reuse: ``exp`` (a cached token past it is decoded afresh, so the client sees
+        the same "Token has expired"). Signature, issuer and ``iat`` of the same bytes cannot change."""
         self._thread = UvicornThread(self._build_app(), name="sandbox-frontdoor")
         self.base_url = f"http://{LOOPBACK}:{self._thread.bind()}"
 
@@ -211,31 +219,43 @@ class FrontDoorSandbox:
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             return _aws_error(401, "UnauthorizedException", "Missing Authentication Token")
-        try:
-            claims = jwt.decode(
-                token.strip(),
-                self._key.public_key(),
-                algorithms=["RS256"],
-                issuer=self.issuer,
-                options={"require": ["exp", "iat", "iss"], "verify_aud": False},
-            )
-        except jwt.ExpiredSignatureError:
-            return _aws_error(401, "UnauthorizedInboundTokenException", "Token has expired")
-        except jwt.PyJWTError as exc:
-            return _aws_error(401, "UnauthorizedInboundTokenException", f"Invalid token: {exc}")
+        token = token.strip()
+        claims = self._verified.get(token)
+        if claims is not None and int(claims["exp"]) <= time.time():
+            # Expired since it was verified (PyJWT's own test): decode afresh, so the answer is PyJWT's.
+            del self._verified[token]
+            claims = None
+        if claims is None:
+            try:
+                claims = jwt.decode(
+                    token,
+                    self._public_key,
+                    algorithms=["RS256"],
+                    issuer=self.issuer,
+                    options={"require": ["exp", "iat", "iss"], "verify_aud": False},
+                )
+            except jwt.ExpiredSignatureError:
+                return _aws_error(401, "UnauthorizedInboundTokenException", "Token has expired")
+            except jwt.PyJWTError as exc:
+                return _aws_error(401, "UnauthorizedInboundTokenException", f"Invalid token: {exc}")
+            if isinstance(claims.get("exp"), (int, float)):
+                if len(self._verified) >= MAX_VERIFIED_TOKENS:
+                    self._verified.clear()
+                self._verified[token] = claims
         if claims.get("client_id") != self.allowed_client:
             return _aws_error(403, "AccessDeniedException", WRONG_CLIENT_MESSAGE)
         return None
 
     def _build_app(self) -> Any:
-        import httpx
         from starlette.applications import Starlette
         from starlette.requests import Request
         from starlette.responses import JSONResponse, Response, StreamingResponse
         from starlette.routing import Route
 
+        from tui.sandbox.relay import Upstream, UpstreamUnreachable
+
         door = self
-        state: dict[str, httpx.AsyncClient] = {}
+        state: dict[str, Upstream] = {}
 
         async def openid_configuration(request: Request) -> Response:
             return JSONResponse(
@@ -293,19 +313,19 @@ class FrontDoorSandbox:
             extra = {RUNTIME_SESSION_HEADER: runtime_session}
             if door.backend_url is None:
                 return _init_timeout(rpc_id, extra)
-            client = state.get("client")
-            if client is None:
-                client = state["client"] = httpx.AsyncClient(
-                    timeout=httpx.Timeout(door.read_timeout, connect=2.0),
-                    follow_redirects=False,
-                    limits=httpx.Limits(keepalive_expiry=UPSTREAM_KEEPALIVE_EXPIRY),
+            container = state.get("upstream")
+            if container is None:
+                container = state["upstream"] = Upstream(
+                    door.backend_url,
+                    connect_timeout=2.0,
+                    read_timeout=door.read_timeout,
+                    keepalive_expiry=UPSTREAM_KEEPALIVE_EXPIRY,
                 )
-            upstream_request = client.build_request(request.method, door.backend_url, headers=headers, content=body)
             try:
-                upstream = await client.send(upstream_request, stream=True)
-            except (httpx.ConnectError, httpx.ConnectTimeout):
+                upstream = await container.send(request.method, headers, body)
+            except UpstreamUnreachable:
                 return _init_timeout(rpc_id, extra)
-            chunks = upstream.aiter_raw()
+            chunks = upstream.chunks()
             prefix = b""
             if door.wrap_server_errors and request.method == "POST" and upstream.status_code >= 400:
                 rejected, prefix = await _rejected(upstream.status_code, chunks)
@@ -358,9 +378,9 @@ class FrontDoorSandbox:
 
         async def lifespan(app: Any) -> Any:
             yield
-            client = state.pop("client", None)
-            if client is not None:
-                await client.aclose()
+            container = state.pop("upstream", None)
+            if container is not None:
+                await container.aclose()
 
         from contextlib import asynccontextmanager
 

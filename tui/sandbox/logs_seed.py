@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui.sandbox._net import require_local
-from tui.sandbox.aws import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, ROLE_NAME
+from tui.sandbox.aws import ROLE_NAME, new_seeding_client
 
 NOISE_COUNT = 12
 LEAKED_TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzYW5kYm94In0.c2FuZGJveHNpZ25hdHVyZQ"
@@ -35,13 +35,10 @@ class LogsSeed:
 
 
 def _client(endpoint_url: str, region: str) -> Any:
-    import boto3
     from botocore.config import Config
 
     require_local(endpoint_url, what="seeding endpoint")
-    return boto3.session.Session(
-        aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY, region_name=region
-    ).client("logs", endpoint_url=endpoint_url, config=Config(retries={"max_attempts": 1}, read_timeout=60))
+    return new_seeding_client("logs", endpoint_url, region, Config(retries={"max_attempts": 1}, read_timeout=60))
 
 
 def put(logs: Any, group: str, stream: str, events: Sequence[tuple[int, str]], *, create_group: bool = False) -> None:

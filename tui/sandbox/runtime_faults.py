@@ -21,7 +21,7 @@ from __future__ import annotations
 from typing import Any
 
 from tui.sandbox._net import require_local
-from tui.sandbox.aws import DUMMY_ACCESS_KEY, DUMMY_SECRET_KEY, SeedInfo, _admin
+from tui.sandbox.aws import SeedInfo, _admin, new_seeding_client
 
 IMAGE_FAILURES: dict[str, str] = {
     "image-exec-format": "Container failed to start: exec /usr/local/bin/python: exec format error",
@@ -61,15 +61,13 @@ def apply_runtime_fault(info: SeedInfo, fault: str) -> None:
             },
         )
         return
-    import boto3
     from botocore.config import Config
 
-    control = boto3.session.Session(
-        aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY, region_name=info.region
-    ).client(
+    control = new_seeding_client(
         "bedrock-agentcore-control",
-        endpoint_url=info.endpoint_url,
-        config=Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1}),
+        info.endpoint_url,
+        info.region,
+        Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1}),
     )
     try:
         # moto's UpdateAgentRuntime cannot handle the real ARN format the sandbox uses, so re-create the

@@ -48,12 +48,12 @@ class TrustParams(CheckParams):
 def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
     """Evaluates the trust policy for sts:AssumeRole by the AgentCore service (the simulator ignores trust policies)."""
     from tui.aws.policy_eval import PolicyDoc, evaluate
-    from tui.aws.roles import role_name_of
+    from tui.aws.roles import get_role, role_name_of
 
     iam = ctx.aws("iam")
     name = role_name_of(params.role_arn)
     try:
-        role = iam.get_role(RoleName=name)["Role"]
+        role = get_role(iam, name)
     except Exception as exc:
         if error_code(exc) == "NoSuchEntity":
             return failed(

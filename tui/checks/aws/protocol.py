@@ -9,10 +9,12 @@ behind a runtime created without ``serverProtocol: MCP`` never sees a request: H
 
 from __future__ import annotations
 
+import copy
 import re
 from typing import Any
 
 from tui.aws.errors import aws_errors, error_code
+from tui.aws.session import coalesced
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _
@@ -32,7 +34,14 @@ class RuntimeParams(CheckParams):
 def _get_runtime(ctx: CheckContext, params: RuntimeParams) -> dict[str, Any] | None:
     control = client(ctx, "bedrock-agentcore-control", params.region)
     try:
-        return dict(control.get_agent_runtime(agentRuntimeId=params.runtime_id))
+        # Three checks of one node ask at once: one GetAgentRuntime for them all, each with its own copy.
+        return dict(
+            coalesced(
+                ("GetAgentRuntime", id(control), params.runtime_id),
+                lambda: control.get_agent_runtime(agentRuntimeId=params.runtime_id),
+                copy=copy.deepcopy,
+            )
+        )
     except Exception as exc:  # noqa: BLE001 - a vanished runtime is a finding of runtime.status, not an error here
         if error_code(exc) == "ResourceNotFoundException":
             return None
