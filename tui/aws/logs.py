@@ -12,7 +12,21 @@ MAX_GROUP_PAGES = 20
 
 
 def group_exists(logs: AwsClient, name: str) -> tuple[bool, dict[str, Any]]:
-    """(exists, facts) for the log group called exactly ``name`` (DescribeLogGroups by prefix, botocore's paginator)."""
+    """(exists, facts) for the log group called exactly ``name`` (DescribeLogGroups by prefix, botocore's paginator).
+
+    The checks of one node ask about the same group at the same moment (the runtime group's existence, its
+    retention, the OTEL sources): while one such read is in flight, the others share it (``coalesced``)."""
+    from tui.aws.session import coalesced
+
+    exists, facts = coalesced(
+        ("group_exists", id(logs), name),
+        lambda: _group_exists(logs, name),
+        copy=lambda found: (found[0], dict(found[1])),
+    )
+    return exists, facts
+
+
+def _group_exists(logs: AwsClient, name: str) -> tuple[bool, dict[str, Any]]:
     pages = logs.get_paginator("describe_log_groups").paginate(
         logGroupNamePrefix=name, PaginationConfig={"MaxItems": MAX_GROUP_PAGES * 50}
     )
