@@ -93,7 +93,7 @@ class NodePane(VerticalScroll):
         node = walk.node
         self.border_title = f"{walk.current}"
         badge = KIND_BADGE[node.kind].format(_(KIND_NAME[node.kind]))
-        self.query_one("#node-title", Static).update(f"{badge}  [b]{escape(node.title)}[/]")
+        _update(self.query_one("#node-title", Static), f"{badge}  [b]{escape(node.title)}[/]")
         body = node.body.strip()
         if isinstance(node, DiagnosisNode):
             severity = _("**Severity: {severity}**").format(
@@ -165,7 +165,7 @@ class NodePane(VerticalScroll):
             text = _("[b]n[/b] → continue: [b]{target}[/]").format(target=escape(walk.playbook.nodes[node.next].title))
         elif isinstance(node, DiagnosisNode):
             text = "[dim]" + _("End of this branch. b goes back, / searches, e exports the session.") + "[/]"
-        decision.update(text)
+        _update(decision, text)
         decision.display = bool(text)
 
     def _show_fixes(self, offered: list[OfferedFix], read_only: bool) -> None:
@@ -179,7 +179,7 @@ class NodePane(VerticalScroll):
                 style = icons.RISK_STYLE.get(risk, "")
                 risk_name = icons.label(icons.RISK_LABEL, risk)
                 lines.append(f"[b reverse] {escape(o.ref.key)} [/] {label} [{style}]{risk_name}[/]{why}")
-            fixes.update("\n".join(lines))
+            _update(fixes, "\n".join(lines))
             fixes.display = True
         elif offered:
             count = len(offered)
@@ -188,7 +188,14 @@ class NodePane(VerticalScroll):
                 "read-only: {count} fixes available without --read-only",
                 count,
             ).format(count=count)
-            fixes.update("[dim]" + text + "[/]")
+            _update(fixes, "[dim]" + text + "[/]")
             fixes.display = True
         else:
             fixes.display = False
+
+
+def _update(static: Static, markup: str) -> None:
+    """Set a text of the pane unless it already shows it: every ``update`` lays the screen out again (the walk shows
+    its node after each move, run start, run end and cancel, and most of its texts stay the same)."""
+    if not (isinstance(static.content, str) and static.content == markup):
+        static.update(markup)
