@@ -98,10 +98,22 @@ class ChecksTable(DataTable[Text]):
 
     def set_rows(self, rows: list[CheckRow]) -> None:
         """Show these checks (replacing the table's content; the cursor stays on the same key)."""
+        same_lines = [r.key for r in rows] == [key.value for key in self.rows] and self._built_widths == self._widths()
         self.rows_by_key = {r.key: r for r in rows}
         self._follow_first_problem = True
-        self._rebuild()
+        if same_lines:
+            # The same checks again (the walk shows its node after each run, start and cancel): their cells are set in
+            # place. Clearing and adding the rows made the table measure itself again and lay the screen out a
+            # second time, a frame later.
+            for row in rows:
+                self._set_cells(row)
+        else:
+            self._rebuild()
         self._to_first_problem()
+
+    def _set_cells(self, row: CheckRow) -> None:
+        for column, cell in zip(self.COLUMNS, self._cells(row), strict=True):
+            self.update_cell(row.key, column, cell)
 
     def _rebuild(self) -> None:
         cursor_key = None
@@ -154,8 +166,7 @@ class ChecksTable(DataTable[Text]):
         if row.key not in self.rows:
             self._rebuild()
             return
-        for column, cell in zip(self.COLUMNS, self._cells(row), strict=True):
-            self.update_cell(row.key, column, cell)
+        self._set_cells(row)
         self._to_first_problem()
 
     def _to_first_problem(self) -> None:

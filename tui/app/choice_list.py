@@ -10,9 +10,11 @@ from textual.binding import BindingType
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from tui.i18n import N_, Translated, _
+from tui.i18n import N_, Translated, _, current_language
 
 if TYPE_CHECKING:
+    from collections.abc import Hashable
+
     from tui.playbook.model import Choice
 
 
@@ -31,12 +33,25 @@ class ChoiceList(OptionList):
 
     BINDINGS: ClassVar[list[BindingType]] = []
 
+    _shown: Hashable = None
+    """What the options show: the choices, the answer, the language and the accent colour of their keys."""
+
     HELP = Translated(N_("Press a choice's key, or move to it and press enter, or click it."))
 
     def set_choices(self, choices: list[Choice], answered: str | None = None) -> None:
         """Show these choices; the one answered before (if any) is highlighted."""
-        self.clear_options()
-        self.add_options(Option(self._prompt(c, c.key == answered), id=c.key) for c in choices)
+        shown = (
+            tuple((c.key, c.label) for c in choices),
+            answered,
+            current_language(),
+            self.app.current_theme.accent,
+        )
+        if shown != self._shown:
+            # Only when they changed: new options make the list measure and render every line again, and the walk
+            # shows its node again after each run and cancel.
+            self._shown = shown
+            self.clear_options()
+            self.add_options(Option(self._prompt(c, c.key == answered), id=c.key) for c in choices)
         keys = [c.key for c in choices]
         self.highlighted = keys.index(answered) if answered in keys else 0
 

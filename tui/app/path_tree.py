@@ -88,6 +88,8 @@ class PathTree(Tree[PathEntry]):
         self._by_node: dict[str, TreeNode[PathEntry]] = {}
         """Latest tree line of each node id (for live icon updates)."""
         self._titles: dict[str, str] = {}
+        self._shown: list[tuple[str, PathEntry, bool]] | None = None
+        """The lines the tree shows (``show_walk`` leaves the tree alone when they are the same)."""
 
     def on_mount(self) -> None:
         self.relocalize()
@@ -122,42 +124,53 @@ class PathTree(Tree[PathEntry]):
 
     def show_walk(self, walk: Walk, running: str | None = None, spinner: str | None = None) -> None:
         """Rebuild the tree from the walk: history, current node (with where it leads), forward steps."""
+        lines = self._lines(walk, running, spinner)
+        if lines == self._shown:
+            # The same lines (the walk shows its node again after each run, start and cancel): rebuilding them would
+            # only make the tree measure and render itself again.
+            self.move_cursor(self._by_node[walk.current])
+            return
         self.clear()
         self._by_node.clear()
         root = self.root
+        parent = root
+        for label, entry, leaf in lines:
+            if leaf and entry.kind == "forward":
+                self._by_node.setdefault(entry.node, root.add_leaf(label, entry))
+            elif leaf:
+                parent.add_leaf(label, entry)
+            else:
+                parent = root.add(label, entry, expand=True)
+                self._by_node[entry.node] = parent
+        root.expand()
+        self._shown = lines
+        self.move_cursor(self._by_node[walk.current])
+
+    def _lines(self, walk: Walk, running: str | None, spinner: str | None) -> list[tuple[str, PathEntry, bool]]:
+        """The tree's lines in order: label, entry, and whether it is a leaf (a reason line or a forward step)."""
+        lines: list[tuple[str, PathEntry, bool]] = []
         for i, step in enumerate(walk.history):
-            line = root.add(
-                self._label(walk, step.node, spinner=spinner if running == step.node else None),
-                PathEntry(step.node, "past", i),
-                expand=True,
-            )
-            line.add_leaf(f"[dim]↳ {escape(step.reason)}[/]", PathEntry(step.node, "note", i))
-            self._by_node[step.node] = line
-        current = root.add(
-            self._label(walk, walk.current, current=True, spinner=spinner if running == walk.current else None),
-            PathEntry(walk.current, "current"),
-            expand=True,
-        )
-        self._by_node[walk.current] = current
+            label = self._label(walk, step.node, spinner=spinner if running == step.node else None)
+            lines.append((label, PathEntry(step.node, "past", i), False))
+            lines.append((f"[dim]↳ {escape(step.reason)}[/]", PathEntry(step.node, "note", i), True))
+        label = self._label(walk, walk.current, current=True, spinner=spinner if running == walk.current else None)
+        lines.append((label, PathEntry(walk.current, "current"), False))
         decision = walk.decision()
         if decision is not None:
             target, reason = decision
             next_title = escape(walk.playbook.nodes[target].title)
             next_line = _("→ next: [b]{title}[/b] ({reason})").format(title=next_title, reason=escape(reason))
-            current.add_leaf(f"[dim]{next_line}[/]", PathEntry(target, "note"))
+            lines.append((f"[dim]{next_line}[/]", PathEntry(target, "note"), True))
         for j, step in enumerate(reversed(walk.forward_stack)):
-            self._by_node.setdefault(
-                step.target,
-                root.add_leaf(self._label(walk, step.target, dim=True), PathEntry(step.target, "forward", j)),
-            )
-        root.expand()
-        self.move_cursor(current)
+            lines.append((self._label(walk, step.target, dim=True), PathEntry(step.target, "forward", j), True))
+        return lines
 
     def set_spinner(self, walk: Walk, node_id: str, frame: str | None) -> None:
         """Update one node's icon in place (the spinner while its checks run, else its status)."""
         line = self._by_node.get(node_id)
         if line is None or line.data is None:
             return
+        self._shown = None  # a label changed in place
         line.set_label(
             self._label(
                 walk, node_id, current=line.data.kind == "current", spinner=frame, dim=line.data.kind == "forward"

@@ -35,8 +35,18 @@ class StatusLine(Static):
             parts.append(
                 ngettext("{count} fix applied", "{count} fixes applied", fixes_applied).format(count=fixes_applied)
             )
-        self.update(Text(" · ".join(parts)))
+        self._show("walk", " · ".join(parts))
 
     def show_text(self, text: str) -> None:
         """``text`` on one line, cut with an ellipsis (a path line in full, up to the width)."""
-        self.update(Text(text, overflow="ellipsis", no_wrap=True))
+        self._show("text", text)
+
+    _shown: tuple[str, str] | None = None
+
+    def _show(self, kind: str, text: str) -> None:
+        """Update unless the line already shows this (every ``update`` lays the screen out again; the walk shows its
+        status after each move, run start, run end and cancel)."""
+        if self._shown == (kind, text):
+            return
+        self._shown = (kind, text)
+        self.update(Text(text) if kind == "walk" else Text(text, overflow="ellipsis", no_wrap=True))

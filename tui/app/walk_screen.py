@@ -204,14 +204,16 @@ class WalkScreen(FixKeys, OtherScreenKeys):
         """After every move: render, and run the checks of a check node that has not run yet."""
         from tui.playbook.model import CheckNode
 
-        self.show_node()
-        self.post_message(WalkMoved(self.walk.current))
-        if (
+        runs = (
             isinstance(self.walk.node, CheckNode)
             and self.walk.current not in self.walk.results
             and self.running_node != self.walk.current
-        ):
-            self.run_checks()
+        )
+        if not runs:
+            self.show_node()
+        self.post_message(WalkMoved(self.walk.current))
+        if runs:
+            self.run_checks()  # renders the node with its checks running (rendering it before too did it all twice)
 
     def action_choose(self, key: str, node: str | None = None) -> None:
         """Answer the current question with a choice key."""
