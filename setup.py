@@ -8,7 +8,6 @@ same name back onto the checkout. ``tui/playbook/locate.py`` finds it in each ca
 
 from setuptools import find_namespace_packages, setup
 
-
 setup(
     packages=[*find_namespace_packages(include=["tui", "tui.*"], exclude=["*.__pycache__"]), "tui.playbooks"],
     package_dir={"tui.playbooks": "playbooks"},
