@@ -170,7 +170,8 @@ def _playbook(ref: str, verbose: bool = False) -> Any:
     from pathlib import Path
 
     path = Path(ref)
-    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+    by_path = path.suffix in (".yaml", ".yml") or path.exists()
+    if not by_path:
         from tui.i18n import current_language
         from tui.playbook.signature_index import IndexUnusable, shipped_index
 
@@ -185,7 +186,7 @@ def _playbook(ref: str, verbose: bool = False) -> Any:
         _say(verbose, _("loading the playbook {ref}: a playbook given by path is always loaded").format(ref=ref))
     from tui.playbook.loader import PlaybookLoadError, load_playbook, shipped_playbook, shipped_playbook_files
 
-    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+    if not by_path:
         found = shipped_playbook(ref)
         if found is None:
             shipped = ", ".join(f.stem for f in shipped_playbook_files())
@@ -225,15 +226,8 @@ def _quiet_collector(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        import atexit
         import gc
 
-        # When the process ends, its last collection would walk every object it built (boto3's models, the
-        # playbook, pydantic's schemas) only to free them with the process: a third of a short run's CPU. Frozen,
-        # they are left to the exit (reference counting still frees what it frees; no output is pending then:
-        # the interpreter flushes stdout and stderr itself). Registered once, whoever calls the command.
-        atexit.unregister(gc.freeze)
-        atexit.register(gc.freeze)
         thresholds = gc.get_threshold()
         gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
         gc.freeze()
@@ -315,11 +309,6 @@ def run_logs(
                     node=repr(node), playbook=playbook.id
                 )
             )
-        classifier = None
-        if aws is not None and not all_runtimes:
-            from tui.logs.classify import Classifier
-
-            classifier = Classifier(playbook)  # its programs compile while the AWS side waits on the network
     finally:
         if aws is not None:
             aws.join()  # also when the playbook failed: no call may outlive the command
@@ -340,8 +329,8 @@ def run_logs(
     for name in extra_groups:
         target.add(name, "extra", "--log-group")
     if follow:
-        sys.exit(_follow(logs, classifier, target, start_ms, session, grep, node, fmt, poll_interval, verbose))
-    result = _scan_target(logs, classifier, target, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
+        sys.exit(_follow(logs, playbook, target, start_ms, session, grep, node, fmt, poll_interval, verbose))
+    result = _scan_target(logs, playbook, target, start_ms, end_ms, session, grep, node, fmt, cap, via, verbose)
     _report_read(result, verbose)
     if fmt == "json":
         click.echo(json.dumps({"runtime": _target_json(target), **result.as_json()}, indent=2, default=str))
@@ -456,7 +445,7 @@ def _target_json(target: Any) -> dict[str, Any]:
 
 def _scan_target(
     logs: Any,
-    classifier: Any,
+    playbook: Any,
     target: Any,
     start_ms: int,
     end_ms: int,
@@ -479,7 +468,7 @@ def _scan_target(
 
     return scan(
         logs,
-        classifier.playbook,
+        playbook,
         [g.name for g in target.groups],
         start_ms,
         end_ms,
@@ -490,7 +479,6 @@ def _scan_target(
         strategy=via,
         on_event=stream if fmt == "jsonl" else None,
         listed=frozenset(target.listed),
-        classifier=classifier,
     )
 
 
@@ -608,7 +596,7 @@ def shown_title(group: Any) -> str:
 
 def _follow(
     logs: Any,
-    classifier: Any,
+    playbook: Any,
     target: Any,
     start_ms: int,
     session: str | None,
@@ -620,13 +608,13 @@ def _follow(
 ) -> int:
     import threading
 
-    from tui.logs.classify import Grouping, iso
+    from tui.logs.classify import Classifier, Grouping, iso
     from tui.logs.follow import follow
     from tui.logs.scan import server_terms
     from tui.redact import redact_text
 
-    terms, notes = server_terms(classifier.playbook, node) if not (session or grep) else ([], [])
-    grouping = Grouping(classifier, keep_unexplained=bool(session or grep))
+    terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
+    grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
     stop = threading.Event()
     noise_word = _("noise")
 

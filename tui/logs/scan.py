@@ -79,12 +79,9 @@ def scan(
     on_event: Callable[[LogEvent, Match | None], None] | None = None,
     cancelled: threading.Event | None = None,
     listed: frozenset[str] = frozenset(),
-    classifier: Classifier | None = None,
 ) -> ScanResult:
     """Read ``groups`` over [start_ms, end_ms] and group by node; ``on_event`` sees each event as it arrives.
-    ``listed``: groups just seen in a DescribeLogGroups listing (known to exist). ``classifier``: one built from
-    ``playbook`` already (``logs`` builds it while its AWS clients are made), for this scan alone: its cache is not
-    shared between threads."""
+    ``listed``: groups just seen in a DescribeLogGroups listing (known to exist)."""
     terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
     request = ReadRequest(
         list(groups),
@@ -98,7 +95,7 @@ def scan(
         listed=listed,
     )
     stats = ReadStats()
-    grouping = Grouping(classifier or Classifier(playbook), keep_unexplained=bool(session or grep))
+    grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
     result = ScanResult(list(groups), start_ms, end_ms, grouping, stats, node, notes)
     for event in read_events(logs, request, stats, cancelled=cancelled):
         match = grouping.add(event)
