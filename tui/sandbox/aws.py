@@ -986,28 +986,28 @@ def _seeding_client(endpoint_url: str, region: str, service: str) -> Any:
     key = (endpoint_url, region, service)
     with _SEEDING_CLIENTS_LOCK:
         if key not in _SEEDING_CLIENTS:
-            from botocore.config import Config
-
-            config = Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1})
-            _SEEDING_CLIENTS[key] = _new_seeding_client(service, endpoint_url, region, config)
+            _SEEDING_CLIENTS[key] = _new_seeding_client(service, endpoint_url, region)
         return _SEEDING_CLIENTS[key]
 
 
-def new_seeding_client(service: str, endpoint_url: str, region: str, config: Any) -> Any:
+def new_seeding_client(service: str, endpoint_url: str, region: str, *, read_timeout: float = 15) -> Any:
     """A new boto3 client (dummy credentials) for a sandbox endpoint, from the process's one seeding session."""
     with _SEEDING_CLIENTS_LOCK:
-        return _new_seeding_client(service, endpoint_url, region, config)
+        return _new_seeding_client(service, endpoint_url, region, read_timeout=read_timeout)
 
 
-def _new_seeding_client(service: str, endpoint_url: str, region: str, config: Any) -> Any:
-    """Under ``_SEEDING_CLIENTS_LOCK`` (making a client on a shared session is not thread-safe)."""
+def _new_seeding_client(service: str, endpoint_url: str, region: str, *, read_timeout: float = 15) -> Any:
+    """Under ``_SEEDING_CLIENTS_LOCK`` (making a client on a shared session is not thread-safe). One attempt per
+    call: the sandbox answers or is broken, and a retry would only hide which."""
     import boto3
+    from botocore.config import Config
 
     global _SEEDING_SESSION
     if _SEEDING_SESSION is None:
         _SEEDING_SESSION = boto3.session.Session(
             aws_access_key_id=DUMMY_ACCESS_KEY, aws_secret_access_key=DUMMY_SECRET_KEY
         )
+    config = Config(connect_timeout=5, read_timeout=read_timeout, retries={"max_attempts": 1})
     return _SEEDING_SESSION.client(service, endpoint_url=endpoint_url, region_name=region, config=config)
 
 

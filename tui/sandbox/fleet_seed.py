@@ -29,11 +29,8 @@ FLEET_NAME = "mcp_server_fleet"
 def seed_fleet(endpoint_url: str, info: SeedInfo, count: int) -> list[str]:
     """Create ``count`` more runtimes like the seeded one (``info``); returns their ARNs."""
     require_local(endpoint_url, what="seeding endpoint")
-    from botocore.config import Config
-
-    config = Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1})
-    control: Any = new_seeding_client("bedrock-agentcore-control", endpoint_url, info.region, config)
-    logs: Any = new_seeding_client("logs", endpoint_url, info.region, config)
+    control: Any = new_seeding_client("bedrock-agentcore-control", endpoint_url, info.region)
+    logs: Any = new_seeding_client("logs", endpoint_url, info.region)
     arns: list[str] = []
     try:
         for index in range(count):

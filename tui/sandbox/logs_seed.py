@@ -35,10 +35,8 @@ class LogsSeed:
 
 
 def _client(endpoint_url: str, region: str) -> Any:
-    from botocore.config import Config
-
     require_local(endpoint_url, what="seeding endpoint")
-    return new_seeding_client("logs", endpoint_url, region, Config(retries={"max_attempts": 1}, read_timeout=60))
+    return new_seeding_client("logs", endpoint_url, region, read_timeout=60)
 
 
 def put(logs: Any, group: str, stream: str, events: Sequence[tuple[int, str]], *, create_group: bool = False) -> None:

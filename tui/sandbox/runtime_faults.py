@@ -61,14 +61,7 @@ def apply_runtime_fault(info: SeedInfo, fault: str) -> None:
             },
         )
         return
-    from botocore.config import Config
-
-    control = new_seeding_client(
-        "bedrock-agentcore-control",
-        info.endpoint_url,
-        info.region,
-        Config(connect_timeout=5, read_timeout=15, retries={"max_attempts": 1}),
-    )
+    control = new_seeding_client("bedrock-agentcore-control", info.endpoint_url, info.region)
     try:
         # moto's UpdateAgentRuntime cannot handle the real ARN format the sandbox uses, so re-create the
         # runtime under the same id instead (what the notebook does on redeploy), with the fault.
