@@ -24,7 +24,18 @@ ROOT = Path(tui.__file__).parent
 DOC = ROOT.parent / "docs" / "architecture.md"
 
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
-    ("data", ("tui", "tui.results", "tui.redact", "tui.context", "tui.i18n", "tui.project.agentcore_config")),
+    (
+        "data",
+        (
+            "tui",
+            "tui.results",
+            "tui.redact",
+            "tui.context",
+            "tui.i18n",
+            "tui.project.agentcore_file",
+            "tui.project.agentcore_config",
+        ),
+    ),
     ("services", ("tui.aws", "tui.endpoint", "tui.project")),
     (
         "contracts",

@@ -206,8 +206,10 @@ def _project_config(project: str | None, agent: str | None) -> tuple[Any, dict[s
     An ambiguous or unknown agent raises (one line, exit 2); a broken file is reported in the summary
     and otherwise ignored, so it cannot stop the tool from starting.
     """
+    from tui.project.agentcore_file import find
+
     directory = project or os.getcwd()
-    if not agent and not (Path(directory).expanduser() / ".bedrock_agentcore.yaml").is_file():
+    if not agent and find(directory) is None:
         return None, {}  # what read_agent answers without a file, without building its models (start-up time)
     from tui.project import agentcore_config as config
 
@@ -218,7 +220,7 @@ def _project_config(project: str | None, agent: str | None) -> tuple[Any, dict[s
     except config.AgentcoreConfigError as exc:
         if agent:
             raise
-        return None, {"file": str(config.find(directory)), "error": str(exc)}
+        return None, {"file": str(find(directory)), "error": str(exc)}
     return selected, selected.summary() if selected else {}
 
 

@@ -32,7 +32,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-FILE_NAME = ".bedrock_agentcore.yaml"
+from tui.project.agentcore_file import FILE_NAME, find
+
 MAX_BYTES = 1_000_000
 """A project file larger than this is not the toolkit's: refuse it rather than parse it."""
 
@@ -239,12 +240,6 @@ def select(config: ProjectConfig, agent: str | None, source: str = FILE_NAME) ->
     raise AgentChoiceError(
         f"{source} has {len(names)} agents and no default_agent: choose one with --agent NAME ({', '.join(names)})"
     )
-
-
-def find(directory: str | os.PathLike[str]) -> Path | None:
-    """The project file in ``directory``, if there is one."""
-    path = Path(directory).expanduser() / FILE_NAME
-    return path if path.is_file() else None
 
 
 def read_agent(directory: str | os.PathLike[str], agent: str | None = None) -> SelectedAgent | None:

@@ -119,7 +119,7 @@ def _anchor(root: Path | None) -> dict[str, Any] | None:
     in the repository to point at, so such results stay without one (README: pass ``--project`` for code scanning)."""
     if root is None:
         return None
-    from tui.project.agentcore_config import FILE_NAME
+    from tui.project.agentcore_file import FILE_NAME
 
     config = root / FILE_NAME
     if not config.is_file():
