@@ -369,3 +369,29 @@ def test_aws_sandbox_lifecycle_leaves_no_port() -> None:
         client_.close()
     with pytest.raises(OSError):
         socket.create_connection(("127.0.0.1", port), timeout=1).close()
+
+
+def test_the_dispatcher_answers_as_moto_does_and_remembers_a_bounded_number_of_hosts() -> None:
+    """The sandbox remembers which moto backend serves a host name (moto looks it up afresh, 0.6 ms a request);
+    it must give moto's own answer, for unknown and odd host names too, and keep no more than its bound."""
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    from tui.sandbox import aws
+
+    moto = DomainDispatcherApplication(create_backend_app)
+    ours = aws._moto_dispatcher()
+    hosts = [
+        None,
+        "moto_api",
+        "iam",
+        "logs.us-east-1.amazonaws.com",
+        "bedrock-agentcore-control.eu-west-1.amazonaws.com",
+        "sts.amazonaws.com",
+        "no-such-service.us-east-1.amazonaws.com",
+        "",
+    ]
+    for _ in range(2):  # the second round answers from what was remembered
+        assert [ours.get_backend_for_host(h) for h in hosts] == [moto.get_backend_for_host(h) for h in hosts]
+    for i in range(aws.HOSTS_REMEMBERED + 50):
+        assert ours.get_backend_for_host(f"logs.r{i}.amazonaws.com") == "logs"
+    assert len(ours._backend_of) == aws.HOSTS_REMEMBERED

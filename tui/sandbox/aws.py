@@ -645,10 +645,8 @@ class AwsSandbox:
         """Start serving (idempotent); return the endpoint URL."""
         if self.url is not None:
             return self.url
-        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
-
         _patch_moto()
-        app = _FrontApp(DomainDispatcherApplication(create_backend_app), self.xray, self.scoped)
+        app = _FrontApp(_moto_dispatcher(), self.xray, self.scoped)
         self._server = _make_server(app)
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="sandbox-moto", daemon=True
@@ -686,6 +684,39 @@ class AwsSandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+HOSTS_REMEMBERED = 256
+"""Host names whose moto backend the sandbox's dispatcher remembers (a client can sign for any service and region)."""
+
+
+def _moto_dispatcher() -> Any:
+    """moto's WSGI dispatcher (the one ``moto_server`` runs), remembering which backend serves each host name.
+
+    The sandbox is addressed as 127.0.0.1, so moto derives a host name from each request's signature (service and
+    region: ``logs.us-east-1.amazonaws.com``) and then looks up its backend afresh: it lists its own package directory
+    (about 170 ``isdir`` calls) and tries its URL patterns one by one, 0.6 ms of CPU under the dispatcher's lock, for
+    every request. The answer depends on the host name alone (the patterns and packages do not change while the
+    process runs), so it is kept, up to ``HOSTS_REMEMBERED`` names; beyond that moto looks it up as before.
+    """
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+    class HostMemoDispatcher(DomainDispatcherApplication):
+        def __init__(self) -> None:
+            super().__init__(create_backend_app)
+            self._backend_of: dict[str, Any] = {}  # read and written under the dispatcher's own lock
+
+        def get_backend_for_host(self, host: str | None) -> Any:
+            if host is None:
+                return None
+            if host in self._backend_of:
+                return self._backend_of[host]
+            backend = super().get_backend_for_host(host)
+            if len(self._backend_of) < HOSTS_REMEMBERED:
+                self._backend_of[host] = backend
+            return backend
+
+    return HostMemoDispatcher()
 
 
 def _make_server(app: Callable[..., Any]) -> Any:
