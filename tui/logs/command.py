@@ -606,8 +606,7 @@ def _follow(
     poll_interval: float,
     verbose: bool,
 ) -> int:
-    import threading
-
+    from tui.cli.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.classify import Classifier, Grouping, iso
     from tui.logs.follow import follow
     from tui.logs.scan import server_terms
@@ -615,7 +614,7 @@ def _follow(
 
     terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
     grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
-    stop = threading.Event()
+    stop = StopRequest()
     noise_word = _("noise")
 
     def on_event(event: Any, match: Any) -> None:
@@ -643,29 +642,30 @@ def _follow(
         _say(verbose, note)
     _say(verbose, _("following via FilterLogEvents (polling; ctrl-c ends)"))
     try:
-        follow(
-            logs,
-            grouping,
-            [g.name for g in target.groups],
-            start_ms,
-            terms=terms,
-            on_event=on_event,
-            on_poll=on_poll,
-            stop=stop,
-            session=session,
-            grep=grep,
-            min_interval=poll_interval,
-            max_interval=max(poll_interval, 30.0),
-        )
-    except KeyboardInterrupt:
-        stop.set()
-        summary = ", ".join(f"{g.count}× {g.node or shown_title(g)}" for g in grouping.ranked()[:5])
-        click.echo(
-            "agentcore-triage: " + _("stopped following ({summary})").format(summary=summary or _("no known error")),
-            err=True,
-        )
-        return EXIT_INTERRUPTED
-    return EXIT_OK
+        with ctrl_c_requests(stop):  # ctrl-c stops the loop at its next check (see tui.cli.interrupt)
+            follow(
+                logs,
+                grouping,
+                [g.name for g in target.groups],
+                start_ms,
+                terms=terms,
+                on_event=on_event,
+                on_poll=on_poll,
+                stop=stop,
+                session=session,
+                grep=grep,
+                min_interval=poll_interval,
+                max_interval=max(poll_interval, 30.0),
+            )
+    except KeyboardInterrupt:  # a second ctrl-c (a call stuck on the network): nothing here takes a lock
+        pass
+    # The loop ends only when stopped: by ctrl-c. The summary touches nothing the interrupted code may hold.
+    summary = ", ".join(f"{g.count}× {g.node or shown_title(g)}" for g in grouping.ranked()[:5])
+    click.echo(
+        "agentcore-triage: " + _("stopped following ({summary})").format(summary=summary or _("no known error")),
+        err=True,
+    )
+    return EXIT_INTERRUPTED
 
 
 ALL_RUNTIMES_WORKERS = 4
