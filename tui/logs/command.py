@@ -457,6 +457,7 @@ def _scan_target(
     via: str,
     verbose: bool,
 ) -> Any:
+    from tui.cli.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import scan
 
     def stream(event: Any, match: Any) -> None:
@@ -466,20 +467,25 @@ def _scan_target(
             return  # a filter word was there but no signature matched: not an event anyone asked for
         click.echo(json.dumps(event.as_json(match), default=str))
 
-    return scan(
-        logs,
-        playbook,
-        [g.name for g in target.groups],
-        start_ms,
-        end_ms,
-        session=session,
-        grep=grep,
-        node=node,
-        max_events=cap,
-        strategy=via,
-        on_event=stream if fmt == "jsonl" else None,
-        listed=frozenset(target.listed),
-    )
+    with ctrl_c_requests(StopRequest()) as stop:  # ctrl-c cancels the read, whose threads then end (tui.cli.interrupt)
+        result = scan(
+            logs,
+            playbook,
+            [g.name for g in target.groups],
+            start_ms,
+            end_ms,
+            session=session,
+            grep=grep,
+            node=node,
+            max_events=cap,
+            strategy=via,
+            on_event=stream if fmt == "jsonl" else None,
+            cancelled=stop,
+            listed=frozenset(target.listed),
+        )
+    if stop.is_set():
+        raise KeyboardInterrupt  # here, with the read over: `_guard` says "interrupted" (exit 130)
+    return result
 
 
 def _report_read(result: Any, verbose: bool) -> None:
@@ -694,6 +700,7 @@ def _all_runtimes(
     from concurrent.futures import ThreadPoolExecutor
 
     from tui.aws.session import read_only_client
+    from tui.cli.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import scan
     from tui.logs.targets import aws_reason, list_runtimes, target_for
 
@@ -709,7 +716,11 @@ def _all_runtimes(
         ),
     )
 
+    stop = StopRequest()
+
     def one(summary: dict[str, Any]) -> dict[str, Any]:
+        if stop.is_set():  # ctrl-c: the runtimes not started yet are not read
+            return {"target": None, "summary": summary, "result": None, "error": _("interrupted")}
         try:
             target = target_for(control, logs, summary, None, include_project=False)
             result = scan(
@@ -723,16 +734,24 @@ def _all_runtimes(
                 node=node,
                 max_events=cap,
                 strategy=via,
+                cancelled=stop,
                 listed=frozenset(target.listed),
             )
             return {"target": target, "result": result, "error": None}
         except Exception as exc:  # noqa: BLE001 - one runtime's failure is its row, not the run's end
             return {"target": None, "summary": summary, "result": None, "error": aws_reason(exc)}
 
-    with ThreadPoolExecutor(
-        max_workers=min(ALL_RUNTIMES_WORKERS, len(summaries)), thread_name_prefix="logs-runtime"
-    ) as pool:
+    # The pool's threads are joined when it closes, and again at exit: ctrl-c must end their work, not only the
+    # wait for it (a KeyboardInterrupt in ``map`` would leave every queued runtime to be read before the exit).
+    with (
+        ctrl_c_requests(stop),
+        ThreadPoolExecutor(
+            max_workers=min(ALL_RUNTIMES_WORKERS, len(summaries)), thread_name_prefix="logs-runtime"
+        ) as pool,
+    ):
         rows = list(pool.map(one, summaries))
+    if stop.is_set():
+        raise KeyboardInterrupt  # here, with every thread done: `_guard` says "interrupted" (exit 130)
     out = []
     found = False
     for summary, row in zip(summaries, rows, strict=True):
