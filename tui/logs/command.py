@@ -457,7 +457,7 @@ def _scan_target(
     via: str,
     verbose: bool,
 ) -> Any:
-    from tui.cli.interrupt import StopRequest, ctrl_c_requests
+    from tui.logs.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import scan
 
     def stream(event: Any, match: Any) -> None:
@@ -467,7 +467,7 @@ def _scan_target(
             return  # a filter word was there but no signature matched: not an event anyone asked for
         click.echo(json.dumps(event.as_json(match), default=str))
 
-    with ctrl_c_requests(StopRequest()) as stop:  # ctrl-c cancels the read, whose threads then end (tui.cli.interrupt)
+    with ctrl_c_requests(StopRequest()) as stop:  # ctrl-c cancels the read and its threads (tui.logs.interrupt)
         result = scan(
             logs,
             playbook,
@@ -612,9 +612,9 @@ def _follow(
     poll_interval: float,
     verbose: bool,
 ) -> int:
-    from tui.cli.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.classify import Classifier, Grouping, iso
     from tui.logs.follow import follow
+    from tui.logs.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import server_terms
     from tui.redact import redact_text
 
@@ -648,7 +648,7 @@ def _follow(
         _say(verbose, note)
     _say(verbose, _("following via FilterLogEvents (polling; ctrl-c ends)"))
     try:
-        with ctrl_c_requests(stop):  # ctrl-c stops the loop at its next check (see tui.cli.interrupt)
+        with ctrl_c_requests(stop):  # ctrl-c stops the loop at its next check (see tui.logs.interrupt)
             follow(
                 logs,
                 grouping,
@@ -700,7 +700,7 @@ def _all_runtimes(
     from concurrent.futures import ThreadPoolExecutor
 
     from tui.aws.session import read_only_client
-    from tui.cli.interrupt import StopRequest, ctrl_c_requests
+    from tui.logs.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import scan
     from tui.logs.targets import aws_reason, list_runtimes, target_for
 

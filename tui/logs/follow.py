@@ -4,7 +4,7 @@ Each poll re-reads a short overlap before the cursor (CloudWatch may ingest an e
 drops the event ids it already showed, so nothing is shown twice and late events are not lost. The wait
 between polls doubles while polls come back empty (``min_interval`` → ``max_interval``) and drops back to
 ``min_interval`` as soon as something arrives. ``stop`` ends the loop between polls, during a wait or between two
-events of a read (``logs --follow`` sets it on ctrl-c: ``tui.cli.interrupt``).
+events of a read (``logs --follow`` sets it on ctrl-c: ``tui.logs.interrupt``).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ OVERLAP_MS = 60_000
 
 
 class StopFlag(Protocol):
-    """What ends the loop: a ``threading.Event`` or a ``tui.cli.interrupt.StopRequest``."""
+    """What ends the loop: a ``threading.Event`` or a ``tui.logs.interrupt.StopRequest``."""
 
     def is_set(self) -> bool: ...
 

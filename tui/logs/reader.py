@@ -61,7 +61,7 @@ QUERY_DEADLINE = 300.0
 
 
 class Cancelled(Protocol):
-    """What cancels a read: a ``threading.Event``, or a ``tui.cli.interrupt.StopRequest`` that ctrl-c sets."""
+    """What cancels a read: a ``threading.Event``, or a ``tui.logs.interrupt.StopRequest`` that ctrl-c sets."""
 
     def is_set(self) -> bool: ...
 

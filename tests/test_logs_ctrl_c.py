@@ -1,4 +1,4 @@
-"""``tui.cli.interrupt``: the first ctrl-c only sets the stop request, the second interrupts; the handler is put back."""
+"""``tui.logs.interrupt``: the first ctrl-c only sets the stop request, the second interrupts; the handler is put back."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from tui.cli.interrupt import StopRequest, ctrl_c_requests
+from tui.logs.interrupt import StopRequest, ctrl_c_requests
 
 
 def ctrl_c() -> None:
