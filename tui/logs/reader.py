@@ -58,6 +58,8 @@ PROBE_SPAN_MS = 3600 * 1000
 ignores the pattern scans every event in it), and any page with events tells; none decides nothing."""
 QUERY_DEADLINE = 300.0
 """Seconds one Insights query may run before the read reports it as failed."""
+JOIN_SECONDS = 5.0
+"""How long a read that ends waits, in all, for its reader threads to end."""
 
 
 class Cancelled(Protocol):
@@ -628,6 +630,10 @@ def read_events(
                 return
     finally:
         cancelled.set()
+        # The readers stop at their next check; one in a call waits for its answer (the client's timeouts). Five
+        # seconds for all of them, not each: a ctrl-c on a stalled network is not kept 5 s per thread. They are
+        # daemon threads: the process does not wait for one still in its call.
+        deadline = time.monotonic() + JOIN_SECONDS
         for t in threads:
             if t.ident is not None:  # started
-                t.join(timeout=5)
+                t.join(timeout=max(0.0, deadline - time.monotonic()))
