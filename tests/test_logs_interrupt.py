@@ -27,8 +27,6 @@ from click.testing import CliRunner
 
 from tui.cli import main
 
-pytestmark = pytest.mark.slow
-
 
 @dataclass(frozen=True)
 class Point:
