@@ -59,6 +59,7 @@ def interrupt_at(point: Point) -> Iterator[Callable[[], bool]]:
     main_thread = threading.main_thread().ident
     assert main_thread == threading.get_ident()
     state = {"armed": False, "seen": 0, "sent": False}
+    previous = sys.gettrace()  # coverage's or a debugger's, put back after
 
     def trace(frame: FrameType, event: str, arg: Any) -> Any:
         if state["sent"]:
@@ -80,7 +81,7 @@ def interrupt_at(point: Point) -> Iterator[Callable[[], bool]]:
             state["seen"] += 1
             if state["seen"] == point.nth:
                 state["sent"] = True
-                sys.settrace(None)
+                sys.settrace(previous)
                 signal.pthread_kill(main_thread, signal.SIGINT)  # delivered before this returns: handled here
                 return None
         return trace
@@ -89,7 +90,7 @@ def interrupt_at(point: Point) -> Iterator[Callable[[], bool]]:
     try:
         yield lambda: bool(state["sent"])
     finally:
-        sys.settrace(None)
+        sys.settrace(previous)
 
 
 def run_interrupted(args: list[str], point: Point) -> tuple[Any, list[str]]:
