@@ -457,6 +457,7 @@ def _scan_target(
     via: str,
     verbose: bool,
 ) -> Any:
+    from tui.logs.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import scan
 
     def stream(event: Any, match: Any) -> None:
@@ -466,20 +467,25 @@ def _scan_target(
             return  # a filter word was there but no signature matched: not an event anyone asked for
         click.echo(json.dumps(event.as_json(match), default=str))
 
-    return scan(
-        logs,
-        playbook,
-        [g.name for g in target.groups],
-        start_ms,
-        end_ms,
-        session=session,
-        grep=grep,
-        node=node,
-        max_events=cap,
-        strategy=via,
-        on_event=stream if fmt == "jsonl" else None,
-        listed=frozenset(target.listed),
-    )
+    with ctrl_c_requests(StopRequest()) as stop:  # ctrl-c cancels the read and its threads (tui.logs.interrupt)
+        result = scan(
+            logs,
+            playbook,
+            [g.name for g in target.groups],
+            start_ms,
+            end_ms,
+            session=session,
+            grep=grep,
+            node=node,
+            max_events=cap,
+            strategy=via,
+            on_event=stream if fmt == "jsonl" else None,
+            cancelled=stop,
+            listed=frozenset(target.listed),
+        )
+    if stop.is_set():
+        raise KeyboardInterrupt  # here, with the read over: `_guard` says "interrupted" (exit 130)
+    return result
 
 
 def _report_read(result: Any, verbose: bool) -> None:
@@ -606,16 +612,15 @@ def _follow(
     poll_interval: float,
     verbose: bool,
 ) -> int:
-    import threading
-
     from tui.logs.classify import Classifier, Grouping, iso
     from tui.logs.follow import follow
+    from tui.logs.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import server_terms
     from tui.redact import redact_text
 
     terms, notes = server_terms(playbook, node) if not (session or grep) else ([], [])
     grouping = Grouping(Classifier(playbook), keep_unexplained=bool(session or grep))
-    stop = threading.Event()
+    stop = StopRequest()
     noise_word = _("noise")
 
     def on_event(event: Any, match: Any) -> None:
@@ -643,29 +648,30 @@ def _follow(
         _say(verbose, note)
     _say(verbose, _("following via FilterLogEvents (polling; ctrl-c ends)"))
     try:
-        follow(
-            logs,
-            grouping,
-            [g.name for g in target.groups],
-            start_ms,
-            terms=terms,
-            on_event=on_event,
-            on_poll=on_poll,
-            stop=stop,
-            session=session,
-            grep=grep,
-            min_interval=poll_interval,
-            max_interval=max(poll_interval, 30.0),
-        )
-    except KeyboardInterrupt:
-        stop.set()
-        summary = ", ".join(f"{g.count}× {g.node or shown_title(g)}" for g in grouping.ranked()[:5])
-        click.echo(
-            "agentcore-triage: " + _("stopped following ({summary})").format(summary=summary or _("no known error")),
-            err=True,
-        )
-        return EXIT_INTERRUPTED
-    return EXIT_OK
+        with ctrl_c_requests(stop):  # ctrl-c stops the loop at its next check (see tui.logs.interrupt)
+            follow(
+                logs,
+                grouping,
+                [g.name for g in target.groups],
+                start_ms,
+                terms=terms,
+                on_event=on_event,
+                on_poll=on_poll,
+                stop=stop,
+                session=session,
+                grep=grep,
+                min_interval=poll_interval,
+                max_interval=max(poll_interval, 30.0),
+            )
+    except KeyboardInterrupt:  # a second ctrl-c (a call stuck on the network): nothing here takes a lock
+        pass
+    # The loop ends only when stopped: by ctrl-c. The summary touches nothing the interrupted code may hold.
+    summary = ", ".join(f"{g.count}× {g.node or shown_title(g)}" for g in grouping.ranked()[:5])
+    click.echo(
+        "agentcore-triage: " + _("stopped following ({summary})").format(summary=summary or _("no known error")),
+        err=True,
+    )
+    return EXIT_INTERRUPTED
 
 
 ALL_RUNTIMES_WORKERS = 4
@@ -694,6 +700,7 @@ def _all_runtimes(
     from concurrent.futures import ThreadPoolExecutor
 
     from tui.aws.session import read_only_client
+    from tui.logs.interrupt import StopRequest, ctrl_c_requests
     from tui.logs.scan import scan
     from tui.logs.targets import aws_reason, list_runtimes, target_for
 
@@ -709,7 +716,11 @@ def _all_runtimes(
         ),
     )
 
+    stop = StopRequest()
+
     def one(summary: dict[str, Any]) -> dict[str, Any]:
+        if stop.is_set():  # ctrl-c: the runtimes not started yet are not read
+            return {"target": None, "summary": summary, "result": None, "error": _("interrupted")}
         try:
             target = target_for(control, logs, summary, None, include_project=False)
             result = scan(
@@ -723,16 +734,24 @@ def _all_runtimes(
                 node=node,
                 max_events=cap,
                 strategy=via,
+                cancelled=stop,
                 listed=frozenset(target.listed),
             )
             return {"target": target, "result": result, "error": None}
         except Exception as exc:  # noqa: BLE001 - one runtime's failure is its row, not the run's end
             return {"target": None, "summary": summary, "result": None, "error": aws_reason(exc)}
 
-    with ThreadPoolExecutor(
-        max_workers=min(ALL_RUNTIMES_WORKERS, len(summaries)), thread_name_prefix="logs-runtime"
-    ) as pool:
+    # The pool's threads are joined when it closes, and again at exit: ctrl-c must end their work, not only the
+    # wait for it (a KeyboardInterrupt in ``map`` would leave every queued runtime to be read before the exit).
+    with (
+        ctrl_c_requests(stop),
+        ThreadPoolExecutor(
+            max_workers=min(ALL_RUNTIMES_WORKERS, len(summaries)), thread_name_prefix="logs-runtime"
+        ) as pool,
+    ):
         rows = list(pool.map(one, summaries))
+    if stop.is_set():
+        raise KeyboardInterrupt  # here, with every thread done: `_guard` says "interrupted" (exit 130)
     out = []
     found = False
     for summary, row in zip(summaries, rows, strict=True):

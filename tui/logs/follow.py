@@ -3,7 +3,8 @@
 Each poll re-reads a short overlap before the cursor (CloudWatch may ingest an event after later ones) and
 drops the event ids it already showed, so nothing is shown twice and late events are not lost. The wait
 between polls doubles while polls come back empty (``min_interval`` → ``max_interval``) and drops back to
-``min_interval`` as soon as something arrives. ``stop`` ends the loop between or during waits.
+``min_interval`` as soon as something arrives. ``stop`` ends the loop between polls, during a wait or between two
+events of a read (``logs --follow`` sets it on ctrl-c: ``tui.logs.interrupt``).
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from tui.logs.classify import Grouping, LogEvent, Match
 from tui.logs.reader import ReadRequest, ReadStats, read_events
 
 OVERLAP_MS = 60_000
+
+
+class StopFlag(Protocol):
+    """What ends the loop: a ``threading.Event`` or a ``tui.logs.interrupt.StopRequest``."""
+
+    def is_set(self) -> bool: ...
+
+    def wait(self, timeout: float | None = None) -> bool: ...
 
 
 def follow(
@@ -28,7 +37,7 @@ def follow(
     terms: list[str],
     on_event: Callable[[LogEvent, Match | None], None],
     on_poll: Callable[[int, int, float, ReadStats], None] | None = None,
-    stop: threading.Event | None = None,
+    stop: StopFlag | None = None,
     session: str | None = None,
     grep: str | None = None,
     min_interval: float = 2.0,
@@ -36,7 +45,7 @@ def follow(
     max_polls: int | None = None,
 ) -> None:
     """Poll until ``stop`` is set (or ``max_polls`` polls): every new event goes to ``on_event`` once."""
-    stop = stop or threading.Event()
+    stop = stop if stop is not None else threading.Event()
     cursor = start_ms
     seen: dict[str, int] = {}
     interval = min_interval
@@ -48,7 +57,11 @@ def follow(
         )
         stats = ReadStats()
         fresh = 0
-        for event in read_events(logs, request, stats, cancelled=stop):
+        events = read_events(logs, request, stats, cancelled=stop)
+        for event in events:
+            if stop.is_set():
+                events.close()  # the read's threads end now, not when the generator is collected
+                return
             key = event.event_id or f"{event.log_group}/{event.stream}/{event.timestamp}/{hash(event.message)}"
             if key in seen:
                 continue
@@ -63,6 +76,5 @@ def follow(
         interval = min_interval if fresh else min(interval * 2, max_interval)
         if on_poll is not None:
             on_poll(polls, fresh, interval, stats)
-        if max_polls is not None and polls >= max_polls:
+        if (max_polls is not None and polls >= max_polls) or stop.wait(interval):
             return
-        stop.wait(interval)

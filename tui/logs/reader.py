@@ -27,10 +27,10 @@ import queue
 import re
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
-from typing import Any
+from typing import Any, Protocol
 
 from tui.i18n import gettext  # `_` is the loop variable here
 from tui.logs.answers import decode_bulk_answers
@@ -58,6 +58,14 @@ PROBE_SPAN_MS = 3600 * 1000
 ignores the pattern scans every event in it), and any page with events tells; none decides nothing."""
 QUERY_DEADLINE = 300.0
 """Seconds one Insights query may run before the read reports it as failed."""
+JOIN_SECONDS = 5.0
+"""How long a read that ends waits, in all, for its reader threads to end."""
+
+
+class Cancelled(Protocol):
+    """What cancels a read: a ``threading.Event``, or a ``tui.logs.interrupt.StopRequest`` that ctrl-c sets."""
+
+    def is_set(self) -> bool: ...
 
 
 def filter_terms(signatures: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -468,13 +476,14 @@ def read_events(
     request: ReadRequest,
     stats: ReadStats | None = None,
     *,
-    cancelled: threading.Event | None = None,
+    cancelled: Cancelled | None = None,
     workers: int = 4,
-) -> Iterator[LogEvent]:
+) -> Generator[LogEvent, None, None]:
     """Every event of ``request.groups`` in the range that passes the server-side filter, as it arrives.
 
     Missing groups are recorded in ``stats.missing_groups`` (not an error: the OTEL group may not exist yet).
-    Stops at ``request.max_events`` with ``stats.capped`` and a message saying how to narrow.
+    Stops at ``request.max_events`` with ``stats.capped`` and a message saying how to narrow, and soon after
+    ``cancelled`` is set (checked between batches and every half second while none arrives).
     """
     stats = stats if stats is not None else ReadStats()
     decode_bulk_answers(logs)
@@ -580,16 +589,17 @@ def read_events(
         for i, job in enumerate(jobs[: max(1, workers)])
     ]
     pending = jobs[len(threads) :]
-    for t in threads:
-        t.start()
-    running = len(threads)
+    running = 0
     try:
+        for t in threads:  # inside the ``try``: an interrupt between two starts still cancels the started ones
+            t.start()
+            running += 1
         while running:
+            if outer is not None and outer.is_set():
+                return
             try:
                 item = pages.get(timeout=0.5)
             except queue.Empty:
-                if outer is not None and outer.is_set():
-                    return
                 continue
             if item is done:
                 running -= 1
@@ -620,5 +630,10 @@ def read_events(
                 return
     finally:
         cancelled.set()
+        # The readers stop at their next check; one in a call waits for its answer (the client's timeouts). Five
+        # seconds for all of them, not each: a ctrl-c on a stalled network is not kept 5 s per thread. They are
+        # daemon threads: the process does not wait for one still in its call.
+        deadline = time.monotonic() + JOIN_SECONDS
         for t in threads:
-            t.join(timeout=5)
+            if t.ident is not None:  # started
+                t.join(timeout=max(0.0, deadline - time.monotonic()))

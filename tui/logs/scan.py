@@ -6,14 +6,13 @@ The CLI (``agentcore-triage logs``), the check ``logs.errors.recent`` and the TU
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tui.i18n import _
 from tui.logs.classify import Classifier, Grouping, LogEvent, Match, NodeGroup, signature_literals, signature_pattern
-from tui.logs.reader import DEFAULT_MAX_EVENTS, ReadRequest, ReadStats, filter_terms, read_events
+from tui.logs.reader import DEFAULT_MAX_EVENTS, Cancelled, ReadRequest, ReadStats, filter_terms, read_events
 from tui.playbook.signatures import SignedPlaybook
 
 
@@ -77,7 +76,7 @@ def scan(
     max_events: int = DEFAULT_MAX_EVENTS,
     strategy: str = "auto",
     on_event: Callable[[LogEvent, Match | None], None] | None = None,
-    cancelled: threading.Event | None = None,
+    cancelled: Cancelled | None = None,
     listed: frozenset[str] = frozenset(),
 ) -> ScanResult:
     """Read ``groups`` over [start_ms, end_ms] and group by node; ``on_event`` sees each event as it arrives.
