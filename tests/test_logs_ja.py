@@ -232,6 +232,8 @@ def test_follow_in_japanese_until_ctrl_c(sandbox) -> None:
     while (line := lines.get(timeout=120)) is not None:
         seen.append(line)
     stdout_done.join(timeout=120)
+    proc.stdout.close()  # both pumps have read to the end
+    proc.stderr.close()
     stdout = "\n".join(line for line in out if line)
     assert proc.returncode == 130, seen
     assert "[aws-role-logs]" in stdout  # the seeded AccessDenied line, followed
