@@ -193,3 +193,36 @@ def test_doctor_fix_all_explains_a_fix_it_could_not_plan_in_text_and_json(
     [fix] = json.loads(result.stdout)["fixes"]
     assert fix["id"] == "project.pin_mcp" and fix["applied"] is False and fix["why_not"].startswith(why)
     assert not (tmp_path / "requirements.txt").exists()
+
+
+@pytest.mark.parametrize(
+    ("raised", "status", "message"),
+    [(KeyboardInterrupt, 130, "agentcore-triage: interrupted"), (EOFError, 1, "agentcore-triage: aborted")],
+)
+def test_ctrl_c_while_click_parses_is_an_interruption_and_a_closed_input_an_abort(
+    raised: type[BaseException], status: int, message: str
+) -> None:
+    """Before a command's own handler takes over (click still parsing), ctrl-c exits 130 as everywhere else;
+    an input that ended (EOFError) stays an abort."""
+    import click
+
+    from tui.cli.base import OneLineErrors
+
+    def interrupt(ctx: click.Context, param: click.Parameter, value: object) -> object:
+        if value:
+            raise raised()
+        return value
+
+    @click.group(cls=OneLineErrors)
+    @click.option("--boom", is_flag=True, callback=interrupt, expose_value=False)
+    def group() -> None:
+        pass
+
+    @group.command()
+    def sub() -> None:
+        pass
+
+    result = CliRunner().invoke(group, ["--boom", "sub"])
+    assert result.exit_code == status
+    assert message in result.stderr
+    assert "Traceback" not in result.output

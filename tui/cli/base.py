@@ -15,6 +15,8 @@ from tui.cli import environment
 from tui.i18n import N_, _, use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""ctrl-c, as a shell reports a process ended by SIGINT (128 + 2); every command's own handler uses it too."""
 _EPILOG = environment.epilog()
 DEFAULT_PLAYBOOK = "agentcore-mcp"
 NO_TERMINAL = N_(
@@ -204,7 +206,10 @@ class OneLineErrors(click.Group):
         except click.ClickException as exc:
             exc.show()
             sys.exit(exc.exit_code)
-        except click.Abort:
+        except click.Abort as exc:
+            if isinstance(exc.__cause__, KeyboardInterrupt):  # ctrl-c before a command took over (click's parsing)
+                click.echo("agentcore-triage: " + _("interrupted"), err=True)
+                sys.exit(EXIT_INTERRUPTED)
             click.echo("agentcore-triage: " + _("aborted"), err=True)
             sys.exit(EXIT_PROBLEMS)
         sys.exit(code if isinstance(code, int) else EXIT_OK)
