@@ -7,7 +7,7 @@ from pathlib import Path
 from test_app_support import make_app, screen_text, wait_screen, wait_start_form, wait_until
 from textual.widgets import Input, Select
 
-from tui.app.start_screen import StartScreen
+from tui.app.start_screen import StartChoice, StartScreen
 from tui.app.walk_screen import WalkScreen
 from tui.context import aws_config_region, parse_token_source
 
@@ -37,8 +37,13 @@ async def test_start_form_prefilled_and_starts_walk(isolated: Path, monkeypatch)
     app = make_app(isolated, show_start=True, region=None, token_env="MCP_TOKEN", sources={"runtime": "flag"})
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await wait_screen(app, pilot, StartScreen)
+
         # the form mounts after the first frame: wait until it is laid out, or the screenshot below is blank
-        await wait_until(pilot, lambda: screen.query_one("#playbook", Select).region.height > 0, "the form laid out")
+        def form_laid_out() -> bool:
+            select = screen.query_one_optional("#playbook", Select)
+            return select is not None and select.region.height > 0
+
+        await wait_until(pilot, form_laid_out, "the form laid out")
         assert screen.query_one("#field-runtime", Input).value == "test-runtime"
         assert screen.query_one("#field-region", Input).value == "eu-central-1"  # from the AWS config
         assert screen.query_one("#field-token", Input).value == "env:MCP_TOKEN"
@@ -50,9 +55,8 @@ async def test_start_form_prefilled_and_starts_walk(isolated: Path, monkeypatch)
         screen.query_one("#field-endpoint", Input).value = "http://localhost:8000/mcp"
         screen.query_one("#field-runtime", Input).focus()
         await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, WalkScreen)
-        ctx = app.screen.walk.context
+        walk = await wait_screen(app, pilot, WalkScreen)
+        ctx = walk.walk.context
         assert ctx.endpoint == "http://localhost:8000/mcp" and ctx.sources["endpoint"] == "start screen"
         assert ctx.region == "eu-central-1" and ctx.token_env == "MCP_TOKEN"
 
@@ -60,19 +64,13 @@ async def test_start_form_prefilled_and_starts_walk(isolated: Path, monkeypatch)
 async def test_sandbox_banner_and_bad_playbook(isolated: Path) -> None:
     app = make_app(isolated, show_start=True, sandbox=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.pause()
-        assert "SANDBOX" in screen_text(app)
-        screen = app.screen
-        app.post_message(
-            StartScreen.Started(
-                __import__("tui.app.start_screen", fromlist=["StartChoice"]).StartChoice(
-                    app.context, "no-such-playbook"
-                )
-            )
+        screen = await wait_start_form(app, pilot)  # the error is shown on the form: Started comes from it
+        await wait_until(pilot, lambda: "SANDBOX" in screen_text(app), "the sandbox banner drawn")
+        app.post_message(StartScreen.Started(StartChoice(app.context, "no-such-playbook")))
+        await wait_until(
+            pilot, lambda: "no playbook 'no-such-playbook'" in screen_text(app), "the playbook error shown"
         )
-        await pilot.pause()
         assert app.screen is screen
-        assert "no playbook 'no-such-playbook'" in screen_text(app)
 
 
 async def test_a_letter_typed_on_entering_a_field_does_not_replace_the_prefilled_arn(isolated: Path) -> None:

@@ -139,8 +139,10 @@ async def test_fleet_screen_keys_panel_and_palette_show_no_english(
         assert {str(table.get_cell(row, "state")) for row in table.rows} == {"完了"}
 
         await pilot.press("slash")  # the filter box and its placeholder
-        await pilot.pause()
-        assert english_words(screen_text(app), allowed) == []
+        filter_box = screen.query_one("#fleet-filter")
+        await wait_until(pilot, lambda: app.focused is filter_box, "the filter box shown")  # else it reads nothing
+        text = screen_text(app)
+        assert "絞り込み: ランタイム" in text and english_words(text, allowed) == [], text
         await pilot.press(*"失敗")  # the status word as shown filters too
         await pilot.pause()
         assert [table.get_row_at(i)[1] for i in range(table.row_count)] == ["billing-mcp"]

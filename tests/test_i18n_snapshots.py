@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 from test_app_support import make_context, paste_into_search
-from test_snapshots import _settle, snap_env  # noqa: F401 - the fixture is used by name
+from test_snapshots import _settle, settle_fix_modal, snap_env  # noqa: F401 - the fixture is used by name
 
 from tui import i18n
 
@@ -130,8 +130,7 @@ def test_fix_modal_ja(snap_compare, snap_env: str, japanese: None, size: tuple[i
         await pilot.press("1")
         await _settle(pilot)
         await pilot.press("f")
-        await pilot.pause()
-        await pilot.pause()
+        await settle_fix_modal(pilot)
 
     assert snap_compare(make_japanese_test_app(snap_env), terminal_size=size, run_before=run_before)
 

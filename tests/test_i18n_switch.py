@@ -20,6 +20,7 @@ from test_app_support import (
     screen_text,
     wait_checks,
     wait_palette_results,
+    wait_until,
 )
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
@@ -165,12 +166,12 @@ class FooterHost(App[None]):
 async def test_footer_follows_the_language() -> None:
     app = FooterHost()
     async with app.run_test(size=(80, 10)) as pilot:
-        await pilot.pause()
-        assert "Export" in screen_text(app)
+        await wait_until(pilot, lambda: "Export" in screen_text(app), "the English footer drawn")
         from tui.app.language import switch_language
 
         switch_language(app, "ja")
-        await pilot.pause()
+        await wait_until(
+            pilot, lambda: "エクスポート" in (text := screen_text(app)) and "パレット" in text, "the footer in Japanese"
+        )
         text = screen_text(app)
-        assert "エクスポート" in text and "パレット" in text
         assert "Export" not in text and "palette" not in text

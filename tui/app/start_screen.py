@@ -67,7 +67,10 @@ class ContextForm(VerticalScroll):
         yield from self.start.compose_form()
 
     def on_mount(self) -> None:
-        self.query_one("#field-runtime", Input).focus()
+        runtime_field = self.query_one_optional("#field-runtime", Input)
+        if runtime_field is None:  # the app is closing: Textual mounts nothing into a closing screen
+            return
+        runtime_field.focus()
         screen = self.screen
         if isinstance(screen, StartScreen) and screen.pending_options is not None:
             screen._set_playbooks(screen.pending_options)
