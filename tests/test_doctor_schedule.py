@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 from engine_support import book
 from engine_support import make_registry as registry
 
@@ -132,6 +133,7 @@ async def test_a_slow_dependency_does_not_hold_the_report_order() -> None:
     assert run.findings[0].summary == "probe failed"
 
 
+@pytest.mark.waits
 async def test_a_hung_endpoint_is_waited_on_once_and_the_rest_skip_as_blocked(isolated: Any) -> None:
     """initialize times out: the checks needing a handshake skip with a machine-readable reason, not green."""
     from tui.checks.endpoint._common import BLOCKED_BY

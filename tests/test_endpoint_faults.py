@@ -163,6 +163,7 @@ async def test_tool_raising(mcp_server) -> None:  # noqa: F811
     assert_classified(result, "tool-error", words=("Error executing tool raise_error", "-32603", "traceback"))
 
 
+@pytest.mark.waits
 async def test_slow_tool_times_out(mcp_server) -> None:  # noqa: F811
     server = mcp_server(faults={"slow-tool"}, slow_seconds=10)
     result = await run_check("endpoint.tools", make_context(server.url, timeout=4), call="slow_echo")
@@ -235,11 +236,11 @@ async def test_stateful_server_behind_the_classic_front_door(mcp_server, front_d
     ("kind", "code", "words"),
     [
         ("html-login", "html-login", ("HTML login page", "SSO")),
-        ("sse-silent", "sse-silent", ("no event", "buffer")),
+        pytest.param("sse-silent", "sse-silent", ("no event", "buffer"), marks=pytest.mark.waits),
         ("huge-body", "too-large", ("too large", "1 MiB")),
         ("redirect-loop", "redirect-loop", ("redirect loop", "final URL")),
         ("not-found", "not-found", ("404", "/mcp")),
-        ("slow", "timeout", ("no answer within", "slow")),
+        pytest.param("slow", "timeout", ("no answer within", "slow"), marks=pytest.mark.waits),
         ("reset", "reset", ("reset", "crashed")),
         ("cut-body", "reset-mid-body", ("mid-response",)),
     ],

@@ -71,7 +71,9 @@ SITS_OUT_THE_TIMEOUT = {"drip", "infinite-sse", "throttle"}
 # Slow (justified): the drip/infinite-sse/throttle modes must run into the check's own 5 s timeout to prove it holds
 # (their three probes overlap, so each such mode waits 5 s, not 15 s).
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", list(MATRIX))
+@pytest.mark.parametrize(
+    "mode", [pytest.param(m, marks=pytest.mark.waits) if m in ("drip", "throttle", "wrong-id") else m for m in MATRIX]
+)
 async def test_hostile_endpoint_is_bounded_named_and_clean(mode: str, monkeypatch, capfd) -> None:
     monkeypatch.setenv(TOKEN_ENV, TOKEN)
     init_codes, sdk_code = MATRIX[mode]
@@ -124,6 +126,7 @@ async def test_huge_sse_line_is_too_large_not_silence(stall: bool) -> None:
     assert "no event" not in result.summary
 
 
+@pytest.mark.waits
 async def test_throttling_is_named_even_when_it_uses_up_the_timeout() -> None:
     with misbehaving("throttle") as url:
         result = await run_check("endpoint.initialize", make_context(url, timeout=3))

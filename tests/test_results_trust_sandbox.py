@@ -178,6 +178,7 @@ def initialize_hangs_after_the_first() -> Iterator[str]:
         server.stop()
 
 
+@pytest.mark.waits
 def test_checks_whose_own_handshake_timed_out_are_not_green(initialize_hangs_after_the_first):
     only = ("endpoint.initialize", "endpoint.tools", "endpoint.stream")
     ctx = Context(endpoint=initialize_hangs_after_the_first, timeout=4)
