@@ -19,11 +19,13 @@ $(STAMP): pyproject.toml setup.py | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/agentcore-triage demo
 
-# Four workers on a 2-core machine: about a third of the suite's worker time is spent waiting (servers started and
-# stopped, probes that must sit out their own timeout, Textual's idle frames), and two more workers fill those waits.
-# Measured on 2 idle cores, one run each: -n 2 158 s, -n 4 112 s, -n 6 145 s (every worker also pays its own
-# collection, moto server and scenario runs); -n 4 under two busy-loop hogs: all green, 203 s.
-TEST_WORKERS ?= 4
+# Five workers on a 2-core machine: a good part of the suite's worker time is spent waiting (servers started and
+# stopped, probes that must sit out their own timeout, Textual's idle frames), and the extra workers fill those waits.
+# Each worker also pays its own collection (~2 s of CPU), moto server and scenario sandboxes. Measured on 2 cores,
+# back to back (pytest wall, average busy cores): -n 4 106 s / 1.77 and 107 s / 1.80; -n 5 103 s / 1.90 and
+# 98 s / 1.88; later -n 5 95.5 s / 1.89 and -n 6 95.4 s / 1.92 (no better, more memory). Earlier, before the
+# waiting tests were spread through the run: -n 2 158 s, -n 4 112 s, -n 6 145 s.
+TEST_WORKERS ?= 5
 
 ## test: install, run the quality gate and the whole test suite
 # The type check (mypy, ~12 s of CPU with no cache, as in a fresh clone) runs beside the tests, which leave part of
