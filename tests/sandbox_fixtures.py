@@ -350,6 +350,21 @@ class SharedScenario:
         self.doctor = doctor
 
 
+def add_second_runtime(role_arn: str, name: str = "other_server") -> dict[str, Any]:
+    """Create another AgentCore runtime in the sandbox's account (a fleet of two); moto's CreateAgentRuntime answer."""
+    import boto3
+
+    return boto3.client("bedrock-agentcore-control").create_agent_runtime(
+        agentRuntimeName=name,
+        description="a second server",  # moto answers "" without one, which the botocore model rejects
+        agentRuntimeArtifact={
+            "containerConfiguration": {"containerUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"}
+        },
+        roleArn=role_arn,
+        networkConfiguration={"networkMode": "PUBLIC"},
+    )
+
+
 def on_shared_worker(name: str) -> pytest.MarkDecorator:
     """The xdist group of every test reading scenario ``name`` through ``shared_scenario`` (``--dist=loadgroup``)."""
     return pytest.mark.xdist_group(f"scenario-{name}")

@@ -161,18 +161,10 @@ def test_usage_errors_are_one_line(seeded_aws):
 
 def test_all_runtimes_reads_each_runtime(seeded_logs, aws_sandbox):
     import boto3
+    from sandbox_fixtures import add_second_runtime
 
     info, _ = seeded_logs
-    control = boto3.client("bedrock-agentcore-control")
-    other = control.create_agent_runtime(
-        agentRuntimeName="other_server",
-        description="a second server",  # moto answers "" without one, which the botocore model rejects
-        agentRuntimeArtifact={
-            "containerConfiguration": {"containerUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"}
-        },
-        roleArn=info.role_arn,
-        networkConfiguration={"networkMode": "PUBLIC"},
-    )
+    other = add_second_runtime(info.role_arn)
     from tui.sandbox.logs_seed import put
 
     logs = boto3.client("logs")

@@ -138,18 +138,10 @@ def test_ctrl_c_while_all_runtimes_hands_out_work_ends_with_130_and_no_thread_le
     """``--all-runtimes`` reads in a thread pool whose threads are joined when it closes (and at exit): ctrl-c as the
     main thread hands the second runtime to the pool (the idle-thread semaphore's lock just taken) used to leave the
     first runtime's thread blocked on that lock for good, and the pool's close waited for it."""
-    import boto3
+    from sandbox_fixtures import add_second_runtime
 
     info = seeded_aws({"logs-permission-missing"})
-    boto3.client("bedrock-agentcore-control").create_agent_runtime(
-        agentRuntimeName="other_server",
-        description="a second server",  # moto answers "" without one, which the botocore model rejects
-        agentRuntimeArtifact={
-            "containerConfiguration": {"containerUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/x:1"}
-        },
-        roleArn=info.role_arn,
-        networkConfiguration={"networkMode": "PUBLIC"},
-    )
+    add_second_runtime(info.role_arn)
     point = Point("threading.py", "__enter__", "return", nth=2, armed_by="map", caller="acquire")
     result, left = run_interrupted(["logs", "--all-runtimes", "--since", "10m"], point)
     assert result.exit_code == 130, (result.exception, result.stderr)
