@@ -60,10 +60,7 @@ def _share_parsed_css_across_apps() -> None:
     parsed: dict[tuple[object, ...], object] = {}
 
     def shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):  # noqa: ANN001, ANN202
-        variables = self.__dict__.get("_shared_variables_key")
-        if variables is None or variables[0] is not self._variables:  # a new variables dict: a theme was set
-            variables = self._shared_variables_key = (self._variables, tuple(sorted(self._variables.items())))
-        key = (css, read_from, is_default_rules, tie_breaker, scope, variables[1])
+        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
         if key not in parsed:
             parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
         return parsed[key]

@@ -16,7 +16,7 @@ from tui.i18n import N_, _, use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
-"""ctrl-c, as a shell reports a process ended by SIGINT (128 + 2); every command's own handler uses it too."""
+"""ctrl-c, as a shell reports a process ended by SIGINT (128 + 2); ``logs`` and ``demo`` (layers below) say the same."""
 _EPILOG = environment.epilog()
 DEFAULT_PLAYBOOK = "agentcore-mcp"
 NO_TERMINAL = N_(
@@ -172,7 +172,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except KeyboardInterrupt:
             err("agentcore-triage: " + _("interrupted"))
-            sys.exit(130)
+            sys.exit(EXIT_INTERRUPTED)
         except BrokenPipeError:
             # the reader (`| head`) went away: stop quietly, like other Unix tools
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -15,15 +15,13 @@ from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from tui.logs.classify import Grouping, LogEvent, Match
-from tui.logs.reader import ReadRequest, ReadStats, read_events
+from tui.logs.reader import Cancelled, ReadRequest, ReadStats, read_events
 
 OVERLAP_MS = 60_000
 
 
-class StopFlag(Protocol):
-    """What ends the loop: a ``threading.Event`` or a ``tui.logs.interrupt.StopRequest``."""
-
-    def is_set(self) -> bool: ...
+class StopFlag(Cancelled, Protocol):
+    """What ends the loop (it also cancels the read): a ``threading.Event`` or a ``tui.logs.interrupt.StopRequest``."""
 
     def wait(self, timeout: float | None = None) -> bool: ...
 
