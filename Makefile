@@ -34,11 +34,17 @@ TEST_WORKERS ?= 5
 # so the test workers and the processes the tests start do not each compile it again (this environment may set
 # PYTHONDONTWRITEBYTECODE, which stops Python from saving what it compiles). Not the sample project: it is package
 # data that the sandbox copies, and a wheel built from this checkout would carry its bytecode.
+# The same holds for the test modules, which pytest rewrites (its assertion messages) before compiling them: one
+# collection with bytecode writing on saves pytest's rewritten modules once, and each worker then reads them instead
+# of rewriting every module itself. Measured: a worker's collection 4.1 s of CPU without them, 2.2 s with them,
+# against ~4 s for the one collection, which runs while mypy has the other core. Any collection error is left for
+# the real run to report.
 test: $(STAMP)
 	$(BIN)/ruff check tui tests bench
 	$(BIN)/ruff format --check tui tests bench
 	@$(BIN)/python -m compileall -q -x sample_project tui
 	@$(BIN)/mypy > $(VENV)/mypy.out 2>&1 & types=$$!; trap 'kill $$types 2>/dev/null; exit 130' INT TERM; \
+	PYTHONDONTWRITEBYTECODE= $(BIN)/python -m pytest --collect-only -q -p no:randomly -p no:xdist > /dev/null 2>&1; \
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist=loadgroup -q -p no:randomly; tests=$$?; \
 	wait $$types; typed=$$?; echo "mypy:"; cat $(VENV)/mypy.out; \
 	test $$tests -eq 0 && test $$typed -eq 0

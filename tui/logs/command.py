@@ -228,23 +228,36 @@ def _quiet_collector(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         import gc
 
+        global _freezing
         thresholds = gc.get_threshold()
+        # A host process (the test suite, an embedding tool) may have frozen its own heap. The collector can only
+        # unfreeze everything at once, so then the command freezes nothing and leaves the host's freeze as it is.
+        freezing = gc.get_freeze_count() == 0
         gc.set_threshold(max(thresholds[0], YOUNG_OBJECTS), *thresholds[1:])
-        gc.freeze()
+        if freezing:
+            gc.freeze()
+        _freezing = freezing
         try:
             return func(*args, **kwargs)
         finally:
-            gc.unfreeze()
+            _freezing = False
+            if freezing:
+                gc.unfreeze()
             gc.set_threshold(*thresholds)
 
     return wrapper
+
+
+_freezing = False
+"""True while ``_quiet_collector`` froze a heap that nobody had frozen before (then it may freeze more, and undoes it)."""
 
 
 def _freeze_heap() -> None:
     """Freeze what the command has built so far (only inside ``_quiet_collector``, which undoes it)."""
     import gc
 
-    gc.freeze()
+    if _freezing:
+        gc.freeze()
 
 
 def _say(verbose: bool, message: str) -> None:
