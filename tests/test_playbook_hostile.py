@@ -195,7 +195,7 @@ def mutated_playbook(draw: st.DrawFn) -> str:
     return text
 
 
-# Slow (justified): 60 mutants of the 48 KB shipped playbook, each fully parsed and validated (~0.2 s CPU each);
+# Slow (justified): 60 mutants of the 48 KB shipped playbook, each fully parsed and validated (~35 ms of CPU each);
 # derandomized, so every run checks the same 60 and a failure reproduces.
 @pytest.mark.slow
 @settings(
