@@ -44,6 +44,10 @@ class NameParams(CheckParams):
     name: str = ""
 
 
+class RuntimeParams(CheckParams):
+    runtime: str = ""
+
+
 def book() -> Playbook:
     data, _ = parse_yaml(ONE_NODE, "<test>")
     return Playbook.model_validate(data)
@@ -166,13 +170,14 @@ async def test_the_fleet_view_shows_live_rows_filters_sorts_and_opens_a_walk(
         await pilot.pause()
         await wait_group(app, "fleet", pilot)
         table = screen.query_one(DataTable)
-        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == [extra[0], "no-such-runtime"]
+        extra_id = extra[0].rsplit("/", 1)[1]  # the row names the runtime by its id: its region has a column
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == [extra_id, "no-such-runtime"]
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == ["pass", "fail"]
         assert all(m.state == "done" for m in screen.members)
         await pilot.press("s")  # worst first
-        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == ["no-such-runtime", extra[0]]
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == ["no-such-runtime", extra_id]
         await pilot.press("slash", *"fleet")
-        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == [extra[0]]
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == [extra_id]
         await pilot.press("enter")  # leaves the filter
         await pilot.press("enter")  # opens the walk of the highlighted runtime
         await pilot.pause()
@@ -186,3 +191,64 @@ def test_a_member_context_keeps_credentials_and_drops_what_names_one_target() ->
     ctx = member_context(base, FleetTarget("rt-1", "ap-northeast-1"))
     assert (ctx.profile, ctx.token_env, ctx.region, ctx.runtime) == ("ops", "TOKEN", "ap-northeast-1", "rt-1")
     assert ctx.endpoint is None and ctx.project is None
+
+
+def arn(region: str, account: str, runtime_id: str) -> str:
+    return f"arn:aws:bedrock-agentcore:{region}:{account}:runtime/{runtime_id}"
+
+
+async def test_the_fleet_view_fits_80_columns_naming_runtimes_by_id_and_what_the_id_hides(
+    tmp_path: Path,
+) -> None:
+    """At 80×24 every column is on screen: a whole ARN (~70 cells) had pushed all but the status off it. A row
+    names its runtime by id, followed by the ARN's region when that is not the row's (the region it is checked in).
+    The filter still finds a runtime by any part of its ARN (here the account)."""
+    from test_app_support import screen_text, wait_until
+    from textual.app import App
+
+    from tui.app.fleet_screen import FleetScreen
+
+    playbook = tmp_path / "fleet.yaml"  # the view validates its playbook against the shipped checks
+    playbook.write_text(ONE_NODE.replace("t.look, params: {name:", "runtime.discover, params: {runtime:"), "utf-8")
+    registry = Registry()
+    registry.add_check(CheckSpec("runtime.discover", "Look", Severity.MEDIUM, RuntimeParams, lambda c, p: passed("ok")))
+    here, elsewhere = (
+        arn("us-east-1", "123456789012", "orders_mcp-Ab12Cd34Ef"),
+        arn("eu-west-1", "123456789012", "billing_mcp-Gh56Ij78Kl"),
+    )
+    screen = FleetScreen(
+        Context(region="us-east-1"),
+        str(playbook),
+        targets=[FleetTarget(here), FleetTarget(elsewhere)],
+        registry=registry,
+    )
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: screen.finished is not None, "the end of the sweep")
+        table = screen.query_one(DataTable)
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == [
+            "orders_mcp-Ab12Cd34Ef",
+            "billing_mcp-Gh56Ij78Kl (eu-west-1)",
+        ]
+        shown = screen_text(pilot.app)
+        for heading in ("STATUS", "RUNTIME", "REGION", "STATE", "CHECKS", "FAILING"):
+            assert heading in shown, shown
+        assert "orders_mcp-Ab12Cd34Ef" in shown and "us-east-1" in shown
+        await pilot.press("slash", *"123456789012")  # the account: in both ARNs, on screen in neither
+        assert table.row_count == 2
+        await pilot.press("home", *"us-east-1:")  # "us-east-1:123456789012": only the first ARN has it
+        assert [table.get_row_at(i)[1] for i in range(table.row_count)] == ["orders_mcp-Ab12Cd34Ef"]
+
+
+def test_a_fleet_of_several_accounts_names_each_runtime_with_its_account() -> None:
+    from tui.app.fleet_screen import shown_runtime
+
+    one, other = arn("us-east-1", "111111111111", "a-1"), arn("eu-west-1", "222222222222", "b-2")
+    assert shown_runtime(one, "us-east-1", {"111111111111"}) == "a-1"
+    assert shown_runtime(one, "us-east-1", {"111111111111", "222222222222"}) == "a-1 (111111111111)"
+    assert shown_runtime(other, "us-east-1", {"111111111111", "222222222222"}) == "b-2 (222222222222, eu-west-1)"
+    assert shown_runtime("orders-mcp (ap-northeast-1)", "ap-northeast-1", set()) == "orders-mcp (ap-northeast-1)"

@@ -62,6 +62,32 @@ def shown_problem(problem: str) -> str:
     return problem
 
 
+def shown_runtime(runtime: str, region: str, accounts: set[str]) -> str:
+    """A runtime as its row names it: an ARN by its runtime id, followed by what the id alone would hide: the ARN's
+    account when the fleet's ARNs name several (``accounts``), its region when that is not the row's region (the
+    one it is checked in). Anything that is not a runtime ARN is shown as given.
+
+    A whole ARN takes about 70 cells: at 80 columns it pushed region, state, checks and failing off the screen.
+    The filter still matches the whole ARN, and enter opens the walk of the runtime as given.
+    """
+    from tui.aws.runtimes import id_from_arn
+    from tui.aws.session import account_of_arn, region_of_arn
+
+    runtime_id = id_from_arn(runtime)
+    if not runtime_id:
+        return runtime
+    hidden = [account_of_arn(runtime) or "" if len(accounts) > 1 else "", region_of_arn(runtime) or ""]
+    hidden[1] = "" if hidden[1] == region else hidden[1]
+    shown = [part for part in hidden if part]
+    return f"{runtime_id} ({', '.join(shown)})" if shown else runtime_id
+
+
+def _accounts_of(targets: list[FleetTarget]) -> set[str]:
+    from tui.aws.session import account_of_arn
+
+    return {account for target in targets if (account := account_of_arn(target.runtime))}
+
+
 def _width(value: Any) -> int:
     """Terminal cells a table cell takes (a ``Text`` or a plain value)."""
     return value.cell_len if isinstance(value, Text) else cell_len(str(value))
@@ -127,6 +153,8 @@ class FleetScreen(Screen[None]):
         self.only = only
         self.registry = registry
         self.members: list[FleetMember] = []
+        self.accounts: set[str] = set()
+        """Every account the members' runtime ARNs name (one: rows show runtime ids, see ``shown_runtime``)."""
         self.by_status = False
         self.filter_text = ""
         self.finished: tuple[int, float, int] | None = None
@@ -177,6 +205,7 @@ class FleetScreen(Screen[None]):
             self._status(_("no runtime in {regions}").format(regions=", ".join(regions)))
             return
         self.members = [FleetMember(t) for t in targets]
+        self.accounts = _accounts_of(targets)
         self._redraw()
 
         def heard(change: MemberChanged) -> None:
@@ -221,10 +250,11 @@ class FleetScreen(Screen[None]):
         worst = member.worst.value if member.worst else "-"
         done = sum(member.counts.values()) if member.run is None else len(member.run.findings)
         failing = shown_problem(member.problem) if member.problem else ", ".join(member.failing)
+        region = member.target.region or self.context.region or ""
         return (
             Text(_(STATUS_WORDS[worst]) if worst in STATUS_WORDS else worst, style=STATUS_STYLE.get(worst, "")),
-            member.target.runtime,
-            member.target.region or self.context.region or "",
+            shown_runtime(member.target.runtime, region, self.accounts),
+            region,
             _(STATES[member.state]) if member.state in STATES else member.state,
             str(done),
             failing,
@@ -238,7 +268,10 @@ class FleetScreen(Screen[None]):
         shown = [
             m
             for m in self.members
-            if not text or any(text in str(c).lower() for c in (*self._cells(m), m.worst.value if m.worst else ""))
+            if not text
+            or any(
+                text in str(c).lower() for c in (*self._cells(m), m.target.runtime, m.worst.value if m.worst else "")
+            )
         ]
         if self.by_status:
             shown.sort(key=lambda m: STATUS_RANK.get(m.worst, 5) if m.worst else 5)
