@@ -118,6 +118,28 @@ async def test_path_tree_selection_goes_back(isolated: Path) -> None:
         assert [s.target for s in walk.forward_stack] == ["config-broken", "config"]
 
 
+async def test_a_path_line_cut_by_the_pane_ends_in_an_ellipsis_and_the_status_line_shows_it_whole(
+    isolated: Path,
+) -> None:
+    from tui.app.status_line import StatusLine
+
+    app = make_app(isolated)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        await wait_checks(app, pilot)
+        tree = app.screen.query_one(PathTree)
+        width = tree.scrollable_content_region.width
+        lines = [line.text.strip("│╭╮╰╯") for line in tree.render_lines(tree.region.reset_offset)]  # inside the border
+        reason = next(line for line in lines if "↳" in line)
+        assert reason.endswith("…") and len(reason) <= width, lines
+        assert tree.virtual_size.width <= width  # nothing left to scroll to sideways
+        tree.focus()
+        tree.move_cursor(tree.root.children[0].children[0])  # the reason line under the first node
+        await pilot.pause()
+        whole = app.screen.walk.describe_step(0)
+        assert whole.rstrip("…") not in reason and str(app.screen.query_one(StatusLine).render()) == whole
+
+
 # Slow (justified): the app plus the search screen; the pasted text is matched against every node's signatures.
 async def test_symptom_search_and_jump(isolated: Path) -> None:
     app = make_app(isolated)

@@ -13,6 +13,8 @@ from tui.app import icons
 from tui.i18n import N_, Translated, _
 
 if TYPE_CHECKING:
+    from rich.style import Style
+    from rich.text import Text
     from textual.widgets.tree import TreeNode
 
     from tui.engine.walk import Walk
@@ -121,6 +123,20 @@ class PathTree(Tree[PathEntry]):
         if dim:
             return f"[dim]{icon} {title}[/]"
         return f"{icon} {title}"
+
+    def render_label(self, node: TreeNode[PathEntry], base_style: Style, style: Style) -> Text:
+        """The line's label, ending in "…" where the pane cuts it (the status bar shows the whole line)."""
+        text = super().render_label(node, base_style, style)
+        width = self.scrollable_content_region.width
+        if width <= 0:  # not laid out yet
+            return text
+        depth, parent = 0, node.parent
+        while parent is not None and parent is not self.root:
+            depth, parent = depth + 1, parent.parent
+        available = width - depth * max(2, self.guide_depth)  # each level's guide, as Tree draws it
+        if text.cell_len > available > 0:
+            text.truncate(available, overflow="ellipsis")
+        return text
 
     def show_walk(self, walk: Walk, running: str | None = None, spinner: str | None = None) -> None:
         """Rebuild the tree from the walk: history, current node (with where it leads), forward steps."""
