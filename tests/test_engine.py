@@ -233,6 +233,19 @@ async def test_doctor_explores_every_branch_in_dependency_order_and_runs_each_ch
     assert report["totals"] == {"pass": 1, "warn": 0, "fail": 1, "error": 0, "skip": 0, "could_not_run": 0}
 
 
+def test_a_run_is_shown_as_a_one_line_summary_whatever_it_holds() -> None:
+    """``asyncio.run`` (3.11) builds a repr of the doctor run it returns as it ends (see ``RunState.__repr__``): it
+    must stay a summary, not the playbook, context and every result (it was about 250 KB for the shipped playbook)."""
+    import asyncio
+
+    reg = make_registry(
+        a_find=(lambda c, p: passed("found " + "x" * 5000, facts={"thing.name": "widget"}), ("thing.name",)),
+        a_use=(lambda c, p: failed("broken " + "y" * 5000), ()),
+    )
+    run = asyncio.run(run_doctor(book(CHAIN), Context(), registry=reg))
+    assert repr(run) == "<DoctorRun of 'chain': 2 nodes run, 2 results>"
+
+
 async def test_missing_fact_makes_a_check_skip_with_the_reason() -> None:
     def find(ctx: Any, params: Any) -> CheckResult:
         return failed("nothing found")

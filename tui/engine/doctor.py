@@ -72,7 +72,7 @@ class Finding(BaseModel):
         return self.status.is_problem or self.could_not_run
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, repr=False)  # RunState's summary, not a generated repr of every field
 class DoctorRun(RunState):
     """The outcome of a doctor run: findings in playbook order, plus accumulated facts."""
 
