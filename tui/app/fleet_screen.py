@@ -76,10 +76,10 @@ def shown_runtime(runtime: str, region: str, accounts: set[str]) -> str:
     runtime_id = id_from_arn(runtime)
     if not runtime_id:
         return runtime
-    hidden = [account_of_arn(runtime) or "" if len(accounts) > 1 else "", region_of_arn(runtime) or ""]
-    hidden[1] = "" if hidden[1] == region else hidden[1]
-    shown = [part for part in hidden if part]
-    return f"{runtime_id} ({', '.join(shown)})" if shown else runtime_id
+    account = account_of_arn(runtime) if len(accounts) > 1 else None
+    arn_region = region_of_arn(runtime)
+    hidden = [part for part in (account, arn_region if arn_region != region else None) if part]
+    return f"{runtime_id} ({', '.join(hidden)})" if hidden else runtime_id
 
 
 def _accounts_of(targets: list[FleetTarget]) -> set[str]:
