@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from rich.console import Console
-from test_app_support import open_logs_screen, screen_text, wait_group, wait_until
+from test_app_support import open_logs_screen, screen_text, wait_group, wait_palette_results, wait_until
 from test_i18n_snapshots import SIZES, make_japanese_test_app
 from test_snapshots import _settle, snap_env  # noqa: F401 - the fixture is used by name
 from textual.command import CommandPalette
@@ -285,3 +285,22 @@ async def test_logs_screen_shows_no_english_chrome(
             w for w in english_words(text, verbatim) if not any(v.startswith(w) for v in verbatim_words)
         ]
         assert leftover == [], leftover
+
+
+async def test_the_japanese_palette_finds_commands_by_their_english_words_and_shows_them_in_japanese(
+    snap_env: str,  # noqa: F811
+    japanese: None,
+) -> None:
+    """Commands, keys, the CLI and the docs say "fleet", "export", "theme": typed on a Japanese screen, they found
+    nothing of the kind (an unrelated node for "fleet"). The hits are shown in Japanese all the same."""
+    app = make_japanese_test_app(snap_env)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        await _settle(pilot)
+        for typed, found in (("fleet", "フリート"), ("export", "エクスポート"), ("theme", "テーマ")):
+            await pilot.press("ctrl+p", *typed)
+            await wait_palette_results(app, pilot)
+            first = str(app.screen.query_one(OptionList).get_option_at_index(0).prompt)
+            assert found in first and typed not in first.lower(), (typed, first)
+            await pilot.press("escape")
+            await pilot.pause()

@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
+from textual.system_commands import SystemCommandsProvider
 
 from tui.app.icons import RISK_LABEL
 from tui.app.language import PALETTE_JUMP_REASON
-from tui.i18n import _
+from tui.i18n import N_, _
 
 
 class Command(NamedTuple):
@@ -20,6 +21,37 @@ class Command(NamedTuple):
     help: str
     discoverable: bool = True
     """Listed before anything is typed (jumps to every node only show when searched for)."""
+    english: str = ""
+    """The title in English: a Japanese screen's commands are found by the English words too (see ``matching``)."""
+
+
+def command(msgid: str, callback: Callable[[], object], help: str, discoverable: bool = True, **fields: Any) -> Command:
+    """A command titled ``msgid`` (marked with ``N_``) in the chosen language, remembering its English title."""
+    return Command(_(msgid).format(**fields), callback, help, discoverable, english=msgid.format(**fields))
+
+
+def matching(matcher: Matcher, title: str, english: str) -> float:
+    """How well the typed text matches a command's title on screen or its English title.
+
+    Commands, keys, the CLI and the docs use English words ("fleet", "export", "theme"); on a Japanese screen typing
+    them found nothing, or an unrelated node. The hit is still shown, and highlighted, in the chosen language.
+    """
+    return max(matcher.match(title), matcher.match(english) if english and english != title else 0.0)
+
+
+class SystemCommandsInBothLanguages(SystemCommandsProvider):
+    """Textual's system commands and the app's own (help, fleet), found by their title on screen or in English.
+
+    The app says which English title each translated one has (``english_titles``, filled as it lists them).
+    """
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        english: dict[str, str] = getattr(self.app, "english_titles", {})
+        for title, help_text, callback, *_rest in self.app.get_system_commands(self.screen):
+            score = matching(matcher, title, english.get(title, ""))
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
 class WalkCommands(Provider):
@@ -45,61 +77,65 @@ class WalkCommands(Provider):
         out: list[Command] = []
         for o in [] if walk.context.read_only else screen.offered():
             out.append(
-                Command(
-                    _("fix: {label} ({key})").format(label=o.ref.label or _(o.spec.title), key=o.ref.key),
+                command(
+                    N_("fix: {label} ({key})"),
                     partial(screen.action_fix, o.ref.key),
                     f"{o.spec.id} · {_(RISK_LABEL.get(o.spec.risk.value, o.spec.risk.value))}",
+                    label=o.ref.label or _(o.spec.title),
+                    key=o.ref.key,
                 )
             )
         node = walk.node
         if isinstance(node, CheckNode):
-            out.append(Command(_("run: every check of this node (r)"), screen.action_rerun, node.title))
+            out.append(command(N_("run: every check of this node (r)"), screen.action_rerun, node.title))
             for inv in node.checks:
                 spec = walk.registry.checks.get(inv.check)
                 out.append(
-                    Command(
-                        _("run: {check}").format(check=inv.key),
+                    command(
+                        N_("run: {check}"),
                         partial(screen.run_single_check, inv.key),
                         _(spec.title) if spec else inv.check,
+                        check=inv.key,
                     )
                 )
         out.append(
-            Command(
-                _("export: session as Markdown + JSON (e)"), screen.action_export, _("redacted, for a support ticket")
+            command(
+                N_("export: session as Markdown + JSON (e)"), screen.action_export, _("redacted, for a support ticket")
             )
         )
-        out.append(Command(_("audit: show applied fixes (a)"), screen.action_audit, _("the audit log")))
-        out.append(Command(_("search: symptom search (/)"), screen.action_search, _("paste an error message")))
+        out.append(command(N_("audit: show applied fixes (a)"), screen.action_audit, _("the audit log")))
+        out.append(command(N_("search: symptom search (/)"), screen.action_search, _("paste an error message")))
         out.append(
-            Command(
-                _("bundle: support bundle zip (B)"),
+            command(
+                N_("bundle: support bundle zip (B)"),
                 screen.action_bundle,
                 _("redacted; `agentcore-triage open` replays it"),
             )
         )
         out.append(
-            Command(_("target: change the target (T)"), screen.action_change_target, _("back to the start screen"))
+            command(N_("target: change the target (T)"), screen.action_change_target, _("back to the start screen"))
         )
         for node_id, target in walk.playbook.nodes.items():
             if node_id != walk.current:
                 out.append(
-                    Command(
-                        _("jump: {title}").format(title=target.title),
+                    command(
+                        N_("jump: {title}"),
                         partial(screen.jump_to, node_id, _(PALETTE_JUMP_REASON)),
                         f"{_(target.kind)} · {node_id}",
                         discoverable=False,
+                        title=target.title,
                     )
                 )
         return out
 
     async def discover(self) -> Hits:
-        for command in self._commands():
-            if command.discoverable:
-                yield DiscoveryHit(command.title, command.callback, help=command.help)
+        for each in self._commands():
+            if each.discoverable:
+                yield DiscoveryHit(each.title, each.callback, help=each.help)
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
-        for command in self._commands():
-            score = max(matcher.match(command.title), matcher.match(command.help) * 0.8)
+        for each in self._commands():
+            score = max(matching(matcher, each.title, each.english), matcher.match(each.help) * 0.8)
             if score > 0:
-                yield Hit(score, matcher.highlight(command.title), command.callback, help=command.help)
+                yield Hit(score, matcher.highlight(each.title), each.callback, help=each.help)

@@ -14,12 +14,12 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 
-from tui.app.commands import WalkCommands
+from tui.app.commands import SystemCommandsInBothLanguages, WalkCommands
 from tui.app.start_screen import StartScreen
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from textual.screen import Screen
 
@@ -33,7 +33,7 @@ class TriageApp(App[None]):
 
     TITLE = "agentcore-triage"
     SUB_TITLE = "MCP on AgentCore Runtime"
-    COMMANDS = App.COMMANDS | {WalkCommands}
+    COMMANDS = {SystemCommandsInBothLanguages, WalkCommands}  # Textual's system commands, found in English too
     CSS = """
     Screen { background: $background; }
     """
@@ -74,6 +74,8 @@ class TriageApp(App[None]):
         self.export_stamp = export_stamp
         self.walk_screen: Any = None
         """The ``WalkScreen`` once the walk started."""
+        self.english_titles: dict[str, str] = {}
+        """System commands' titles on screen → in English (``get_system_commands`` fills it; the palette matches both)."""
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
@@ -262,11 +264,19 @@ class TriageApp(App[None]):
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Textual's own commands (theme, keys, screenshot, quit) plus help, in the chosen language."""
         for command in super().get_system_commands(screen):
-            yield SystemCommand(_(command.title), _(command.help), command.callback, command.discover)
-        yield SystemCommand(_("Help"), _("Keys and a short guide (? / F1)"), self.action_help)
-        yield SystemCommand(
-            _("Fleet"), _("Every runtime in the region, live (doctor --all-runtimes)"), self.action_fleet
+            yield self._system_command(
+                command.title, _(command.title), _(command.help), command.callback, command.discover
+            )
+        yield self._system_command("Help", _("Help"), _("Keys and a short guide (? / F1)"), self.action_help)
+        yield self._system_command(
+            "Fleet", _("Fleet"), _("Every runtime in the region, live (doctor --all-runtimes)"), self.action_fleet
         )
+
+    def _system_command(
+        self, english: str, title: str, help_text: str, callback: Callable[[], Any], discover: bool = True
+    ) -> SystemCommand:
+        self.english_titles[title] = english
+        return SystemCommand(title, help_text, callback, discover)
 
     def action_command_palette(self) -> None:
         """The command palette, its prompt in the chosen language."""
