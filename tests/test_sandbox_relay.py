@@ -97,3 +97,31 @@ async def test_nothing_listening_is_unreachable() -> None:
 def test_only_plain_http_urls() -> None:
     with pytest.raises(ValueError, match="http:// URLs only"):
         Upstream("https://example.com/mcp", connect_timeout=1, read_timeout=1, keepalive_expiry=1)
+
+
+def test_the_latency_proxy_ends_its_open_connections_when_it_stops() -> None:
+    """A connection still open when the proxy stops is ended then, while its loop runs: left pending, its tasks were
+    thrown away by the garbage collector after the loop had closed ("Event loop is closed", reported as a warning
+    under whichever test ran then)."""
+    import gc
+    import socket
+    import sys
+
+    with socket.socket() as upstream:  # accepts, never answers
+        upstream.bind(("127.0.0.1", 0))
+        upstream.listen(1)
+        proxy = LatencyProxy("127.0.0.1", upstream.getsockname()[1], 0.0).start()
+        with socket.create_connection(("127.0.0.1", proxy.port), timeout=10) as client:
+            client.sendall(b"in flight")
+            accepted, _ = upstream.accept()  # the proxy has connected upstream: its pipes are running
+            with accepted:
+                assert accepted.recv(64) == b"in flight"
+                raised: list[Any] = []
+                previous, sys.unraisablehook = sys.unraisablehook, raised.append
+                try:
+                    proxy.stop()
+                    gc.collect()
+                finally:
+                    sys.unraisablehook = previous
+    assert proxy._loop.is_closed()
+    assert [str(r.exc_value) for r in raised] == []
