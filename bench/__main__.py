@@ -14,11 +14,21 @@ LONG = {"fleet_sweep"}
 
 def main(argv: list[str] | None = None) -> int:
     wanted = list(sys.argv[1:] if argv is None else argv)
-    names = wanted or sorted(
+    here = Path(__file__).parent
+    known = sorted(  # modules with a ``main``: the others (the latency proxy) are helpers of the benchmarks
         m.name
-        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-        if not m.name.startswith("_") and m.name not in LONG
+        for m in pkgutil.iter_modules([str(here)])
+        if not m.name.startswith("_") and "\ndef main(" in (here / f"{m.name}.py").read_text(encoding="utf-8")
     )
+    if any(name in ("-h", "--help") for name in wanted):
+        print(__doc__.strip())
+        print(f"benchmarks: {', '.join(known)} (long, only when named: {', '.join(sorted(LONG))})")
+        return 0
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        print(f"python -m bench: no benchmark {unknown[0]!r}; name one of: {', '.join(known)}", file=sys.stderr)
+        return 2
+    names = wanted or [name for name in known if name not in LONG]
     status = 0
     for name in names:
         module = importlib.import_module(f"bench.{name}")
