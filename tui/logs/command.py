@@ -470,7 +470,7 @@ def _scan_target(
     via: str,
     verbose: bool,
 ) -> Any:
-    from tui.logs.interrupt import StopRequest, ctrl_c_requests
+    from tui.logs.interrupt import interruptible
     from tui.logs.scan import scan
 
     def stream(event: Any, match: Any) -> None:
@@ -480,8 +480,8 @@ def _scan_target(
             return  # a filter word was there but no signature matched: not an event anyone asked for
         click.echo(json.dumps(event.as_json(match), default=str))
 
-    with ctrl_c_requests(StopRequest()) as stop:  # ctrl-c cancels the read and its threads (tui.logs.interrupt)
-        result = scan(
+    with interruptible() as stop:  # ctrl-c cancels the read and its threads, then says "interrupted"
+        return scan(
             logs,
             playbook,
             [g.name for g in target.groups],
@@ -496,9 +496,6 @@ def _scan_target(
             cancelled=stop,
             listed=frozenset(target.listed),
         )
-    if stop.is_set():
-        raise KeyboardInterrupt  # here, with the read over: `_guard` says "interrupted" (exit 130)
-    return result
 
 
 def _report_read(result: Any, verbose: bool) -> None:
@@ -713,7 +710,7 @@ def _all_runtimes(
     from concurrent.futures import ThreadPoolExecutor
 
     from tui.aws.session import read_only_client
-    from tui.logs.interrupt import StopRequest, ctrl_c_requests
+    from tui.logs.interrupt import interruptible
     from tui.logs.scan import scan
     from tui.logs.targets import aws_reason, list_runtimes, target_for
 
@@ -728,8 +725,6 @@ def _all_runtimes(
             count=len(summaries), region=control.meta.region_name, workers=ALL_RUNTIMES_WORKERS
         ),
     )
-
-    stop = StopRequest()
 
     def one(summary: dict[str, Any]) -> dict[str, Any]:
         if stop.is_set():  # ctrl-c: the runtimes not started yet are not read
@@ -756,15 +751,14 @@ def _all_runtimes(
 
     # The pool's threads are joined when it closes, and again at exit: ctrl-c must end their work, not only the
     # wait for it (a KeyboardInterrupt in ``map`` would leave every queued runtime to be read before the exit).
+    # The pool closes first, so "interrupted" comes with every thread done.
     with (
-        ctrl_c_requests(stop),
+        interruptible() as stop,
         ThreadPoolExecutor(
             max_workers=min(ALL_RUNTIMES_WORKERS, len(summaries)), thread_name_prefix="logs-runtime"
         ) as pool,
     ):
         rows = list(pool.map(one, summaries))
-    if stop.is_set():
-        raise KeyboardInterrupt  # here, with every thread done: `_guard` says "interrupted" (exit 130)
     out = []
     found = False
     for summary, row in zip(summaries, rows, strict=True):

@@ -83,3 +83,13 @@ def ctrl_c_requests(stop: StopRequest) -> Iterator[StopRequest]:
         yield stop
     finally:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+@contextmanager
+def interruptible() -> Iterator[StopRequest]:
+    """``ctrl_c_requests`` over a new ``StopRequest`` for a read that checks it; once the block has ended (its threads
+    done), a ctrl-c that came meanwhile is raised as KeyboardInterrupt (the command's guard: "interrupted", 130)."""
+    with ctrl_c_requests(StopRequest()) as stop:
+        yield stop
+    if stop.is_set():
+        raise KeyboardInterrupt
