@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator, Callable
 from functools import partial
 from typing import Any, NamedTuple
 
+from textual.app import SystemCommand
 from textual.command import DiscoveryHit, Hit, Hits, Matcher, Provider
 from textual.system_commands import SystemCommandsProvider
 
@@ -40,18 +41,25 @@ def matching(matcher: Matcher, title: str, english: str) -> float:
 
 
 class SystemCommandsInBothLanguages(SystemCommandsProvider):
-    """Textual's system commands and the app's own (help, fleet), found by their title on screen or in English.
+    """Textual's system commands and the app's own (help, fleet), shown in the chosen language and found by their
+    title on screen or in English (``App.get_system_commands`` gives them in English; Textual's are catalogued in
+    ``tui.app.footer.TEXTUAL_COMMANDS``)."""
 
-    The app says which English title each translated one has (``english_titles``, filled as it lists them).
-    """
+    def _shown(self) -> list[tuple[str, SystemCommand]]:
+        """(title on screen, the command), sorted by the title on screen as Textual sorts its list."""
+        return sorted(((_(c.title), c) for c in self.app.get_system_commands(self.screen)), key=lambda pair: pair[0])
+
+    async def discover(self) -> Hits:
+        for title, command in self._shown():
+            if command.discover:
+                yield DiscoveryHit(title, command.callback, help=_(command.help))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        english: dict[str, str] = getattr(self.app, "english_titles", {})
-        for title, help_text, callback, *_rest in self.app.get_system_commands(self.screen):
-            score = matching(matcher, title, english.get(title, ""))
+        for title, command in self._shown():
+            score = matching(matcher, title, command.title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+                yield Hit(score, matcher.highlight(title), command.callback, help=_(command.help))
 
 
 class WalkCommands(Provider):

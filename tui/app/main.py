@@ -19,7 +19,7 @@ from tui.app.start_screen import StartScreen
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Iterable
 
     from textual.screen import Screen
 
@@ -74,8 +74,6 @@ class TriageApp(App[None]):
         self.export_stamp = export_stamp
         self.walk_screen: Any = None
         """The ``WalkScreen`` once the walk started."""
-        self.english_titles: dict[str, str] = {}
-        """System commands' titles on screen → in English (``get_system_commands`` fills it; the palette matches both)."""
 
     def on_mount(self) -> None:
         self._exit_on_hangup()
@@ -262,21 +260,13 @@ class TriageApp(App[None]):
             self.screen.mount(LocalizedHelpPanel())
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        """Textual's own commands (theme, keys, screenshot, quit) plus help, in the chosen language."""
-        for command in super().get_system_commands(screen):
-            yield self._system_command(
-                command.title, _(command.title), _(command.help), command.callback, command.discover
-            )
-        yield self._system_command("Help", _("Help"), _("Keys and a short guide (? / F1)"), self.action_help)
-        yield self._system_command(
-            "Fleet", _("Fleet"), _("Every runtime in the region, live (doctor --all-runtimes)"), self.action_fleet
+        """Textual's own commands (theme, keys, screenshot, quit) plus help and fleet, in English: the palette shows
+        them in the chosen language and finds them by either (``SystemCommandsInBothLanguages``)."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(N_("Help"), N_("Keys and a short guide (? / F1)"), self.action_help)
+        yield SystemCommand(
+            N_("Fleet"), N_("Every runtime in the region, live (doctor --all-runtimes)"), self.action_fleet
         )
-
-    def _system_command(
-        self, english: str, title: str, help_text: str, callback: Callable[[], Any], discover: bool = True
-    ) -> SystemCommand:
-        self.english_titles[title] = english
-        return SystemCommand(title, help_text, callback, discover)
 
     def action_command_palette(self) -> None:
         """The command palette, its prompt in the chosen language."""
