@@ -139,3 +139,21 @@ async def test_T_asks_again_when_fixes_were_applied(isolated: Path) -> None:
         await pilot.press("T")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)
+
+
+async def test_the_palette_screenshot_is_saved_where_exports_go(
+    isolated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual saves it to ~/Downloads by default, which a server or a container often lacks ("Failed to save
+    screenshot"): it goes to the export directory (here the project directory) instead."""
+    from test_app_support import wait_palette_results, wait_until
+
+    monkeypatch.setenv("HOME", str(isolated.parent / "home-without-downloads"))
+    app = make_app(isolated)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+p", *"screenshot")
+        await wait_palette_results(app, pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: list(isolated.glob("*.svg")), "the screenshot in the export directory")
+        await wait_until(pilot, lambda: any("Saved screenshot" in n.message for n in app._notifications), "saved")
+        assert "<svg" in next(isolated.glob("*.svg")).read_text(encoding="utf-8")

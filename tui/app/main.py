@@ -275,6 +275,16 @@ class TriageApp(App[None]):
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder=_("Search for commands…"), id="--command-palette"))
 
+    def deliver_screenshot(
+        self, filename: str | None = None, path: str | None = None, time_format: str | None = None
+    ) -> str | None:
+        """Textual's screenshot (palette "Screenshot") is saved where exports go (``export_dir``, else the working
+        directory) unless a directory is given. Textual's default is ~/Downloads, which a server or a container
+        often lacks: the palette's screenshot then only said "Failed to save screenshot"."""
+        import os
+
+        return super().deliver_screenshot(filename, path or self.export_dir or os.getcwd(), time_format)
+
     def action_fleet(self) -> None:
         """The fleet view: every runtime of the context's region, checked in the background."""
         from tui.app.fleet_screen import FleetScreen
