@@ -18,7 +18,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 import tui
+
+pytestmark = pytest.mark.xdist_group("architecture")  # one worker parses the import graph once for every test
 
 ROOT = Path(tui.__file__).parent
 DOC = ROOT.parent / "docs" / "architecture.md"

@@ -23,11 +23,13 @@ from tui.project.scan import scan_project
 
 class _ParseInside:
     """Garbage with a finalizer: when the collector runs it inside ``ast.parse`` on ``thread`` (the GIL can change
-    hands there), it lets ``interleave()`` run, then re-arms itself until that happened ``times`` times."""
+    hands there), it lets ``interleave()`` run, then re-arms itself until that happened ``times`` times, and then
+    calls ``done()`` (which gives the collector its thresholds back: a collection at every allocation made the rest
+    of the scan cost about a second of CPU)."""
 
-    def __init__(self, thread: threading.Thread, interleave, times: int) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, thread: threading.Thread, interleave, times: int, done) -> None:  # type: ignore[no-untyped-def]
         self.cycle = self  # only the cyclic collector frees it, so its finalizer runs mid-allocation
-        self.thread, self.interleave, self.times = thread, interleave, times
+        self.thread, self.interleave, self.times, self.done = thread, interleave, times, done
 
     def __del__(self) -> None:
         caller = sys._getframe(1)
@@ -36,7 +38,9 @@ class _ParseInside:
             self.interleave()
             self.times -= 1
         if self.times > 0:
-            _ParseInside(self.thread, self.interleave, self.times)
+            _ParseInside(self.thread, self.interleave, self.times, self.done)
+        else:
+            self.done()
 
 
 def test_project_files_parsed_in_two_threads_at_once_do_not_break_each_other(sample_project):
@@ -69,7 +73,7 @@ def test_project_files_parsed_in_two_threads_at_once_do_not_break_each_other(sam
     gc.set_threshold(1)  # collect at the first allocations inside the parse
     try:
         this = threading.current_thread()
-        _ParseInside(this, interleave, times=5)
+        _ParseInside(this, interleave, times=5, done=lambda: gc.set_threshold(*thresholds))
         scan = scan_project(project)
     except SystemError as exc:
         errors.append(exc)

@@ -8,6 +8,10 @@ import functools
 import re
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.xdist_group("env_documented")  # one worker parses the code once for every test
+
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "tui"
 
