@@ -318,3 +318,17 @@ async def test_sdk_expired_token_behind_taskgroup(mcp_server, front_door, monkey
     monkeypatch.setenv(TOKEN_ENV, door.issue_token("expired"))
     result = await run_check("endpoint.sdk", make_context(door.invocation_url, token_env=TOKEN_ENV))
     assert_classified(result, "token-expired", words=("expired",))
+
+
+@pytest.mark.parametrize("style", ["rpc-error", "http-400"])
+async def test_a_server_that_refuses_the_protocol_version_is_named(style: str) -> None:
+    """A strict gateway answering initialize with -32602 "unsupported protocol version: …", or a TypeScript SDK 1.x
+    server's 400: either way the finding says the version is refused and how to get past it, not "invalid params"."""
+    with misbehaving("old-protocol", style=style) as url:
+        result, sdk = await asyncio.gather(
+            run_check("endpoint.initialize", make_context(url)), run_check("endpoint.sdk", make_context(url))
+        )
+    classified = assert_classified(result, "protocol-version", words=("protocol version", "upgrade the older side"))
+    assert ("2025-11-25" if style == "rpc-error" else "supported versions") in classified["cause"]
+    assert sdk.status == Status.FAIL, sdk.summary
+    assert "protocol version" in (sdk.summary + sdk.details).lower(), (sdk.summary, sdk.details[:500])

@@ -107,3 +107,11 @@ async def test_32603_from_a_stateful_server_is_walked_to_the_session_diagnosis(
     assert "ep-internal-error" in seen and "ep-session-probe" in seen, seen
     assert walk.current == "ep-initialize-rejected", seen
     assert not any(n.startswith("aws-") for n in seen), seen
+
+
+@pytest.mark.parametrize("style", ["rpc-error", "http-400"])
+async def test_a_server_refusing_the_protocol_version_is_walked_to_its_diagnosis(style: str) -> None:
+    from tui.sandbox.misbehaving import misbehaving
+
+    with misbehaving("old-protocol", style=style) as url:
+        assert await walk_endpoint_branch(make_context(url)) == "ep-protocol-version"

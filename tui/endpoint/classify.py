@@ -137,12 +137,7 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
             "session",
         )
     if status == 400 and "unsupported protocol version" in low:
-        return Cause(
-            "protocol-version",
-            'HTTP 400 "Unsupported protocol version"',
-            _("Send an `MCP-Protocol-Version` the server supports, or none."),
-            "initialize",
-        )
+        return _protocol_version(_("HTTP 400"), body)
     if status == 401 or (status == 403 and "origin" not in low):
         return _auth(probe, status, body)
     if status == 403 and "invalid origin" in low:
@@ -380,11 +375,29 @@ def _auth(probe: ProbeResult, status: int, body: str) -> Cause:
     )
 
 
+def _protocol_version(where: str, message: str) -> Cause:
+    """The server refuses the MCP protocol version offered (in ``initialize`` or the ``MCP-Protocol-Version``
+    header) instead of answering with its own: one side speaks an older or newer revision than the other."""
+    return Cause(
+        "protocol-version",
+        _("{where} {message}: the server refuses the MCP protocol version").format(
+            where=where, message=f'"{message[:160]}"'
+        ),
+        _(
+            "Upgrade the older side (server SDK, gateway or client), or pin the client to a version the server lists. A "
+            "conforming server answers `initialize` with the version it speaks instead of an error."
+        ),
+        "initialize",
+    )
+
+
 def _rpc_error(err: dict[str, Any], status: int) -> Cause:
     code = err.get("code")
     message = str(err.get("message", ""))
     low = message.lower()
     where = _("HTTP {status} carrying JSON-RPC error {code}").format(status=status, code=code)
+    if "unsupported protocol version" in low:
+        return _protocol_version(where, message)
     if code == -32010 or "runtime initialization time exceeded" in low:
         return Cause(
             "runtime-not-started",

@@ -22,6 +22,7 @@ Hostile endpoints (the attack matrix of the hardening issue):
 * ``huge-sse-line``     – 200 ``text/event-stream``: ``data:`` and then 100 MB without a line end
 * ``invalid-json``      – 200 ``application/json`` that is not JSON (quoting the request's Authorization header)
 * ``wrong-id``          – a well-formed JSON-RPC result for another request id
+* ``old-protocol``      – refuses the protocol version offered (``style=`` ``rpc-error`` or ``http-400``)
 * ``redirect``          – 307 to ``location=`` (another origin; a metadata address)
 * ``metadata``          – a metadata-service-shaped credentials answer; ``hits=`` (a list) records each request
 * ``many-headers``      – 1,000 response headers
@@ -32,6 +33,7 @@ Hostile endpoints (the attack matrix of the hardening issue):
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import struct
 import threading
@@ -262,6 +264,37 @@ def wrong_id_app() -> Any:
     return app
 
 
+def old_protocol_app(style: str = "rpc-error") -> Any:
+    """A server that refuses the protocol version it is offered instead of negotiating: ``rpc-error`` answers
+    ``initialize`` with a JSON-RPC -32602 naming the version (a strict gateway); ``http-400`` answers every POST with
+    the 400 a TypeScript SDK 1.x server gives a version it does not know."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        chunks: list[bytes] = []
+        while sum(map(len, chunks)) < 65536:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        try:
+            request = json.loads(b"".join(chunks)[:65536])
+            request_id, offered = request.get("id"), str(request["params"]["protocolVersion"])[:40]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            request_id, offered = None, "?"
+        if style == "http-400":
+            text = "Bad Request: Unsupported protocol version (supported versions: 2025-06-18, 2025-03-26, 2024-11-05)"
+            body = json.dumps({"jsonrpc": "2.0", "error": {"code": -32000, "message": text}, "id": None})
+            await _send_simple(send, 400, body.encode(), [(b"content-type", b"application/json")])
+            return
+        error = {"code": -32602, "message": f"unsupported protocol version: {offered}"}
+        body = json.dumps({"jsonrpc": "2.0", "id": request_id, "error": error})
+        await _send_simple(send, 200, body.encode(), [(b"content-type", b"application/json")])
+
+    return app
+
+
 def redirect_app(location: str = "http://169.254.169.254/latest/meta-data/iam/security-credentials/role") -> Any:
     async def app(scope: Any, receive: Any, send: Any) -> None:
         if scope["type"] != "http":
@@ -346,6 +379,7 @@ ASGI_FAULTS = {
     "huge-sse-line": huge_sse_line_app,
     "invalid-json": invalid_json_app,
     "wrong-id": wrong_id_app,
+    "old-protocol": old_protocol_app,
     "redirect": redirect_app,
     "metadata": metadata_app,
     "many-headers": many_headers_app,
