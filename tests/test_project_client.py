@@ -25,6 +25,7 @@ CLIENT_CHECKS = (
     "project.client_uuid_patch",
     "project.client_initialize_params",
     "project.client_mcp_api",
+    "project.client_runtime_session_id",
 )
 
 
@@ -150,6 +151,51 @@ def test_client_scan_bounds_and_other_files(tmp_path: Path) -> None:
     assert [f.line for f in code.session_headers] == [3]
     assert [f.line for f in code.initialize_empty_params] == [4]
     assert [f.line for f in code.v1_api] == [1]
+
+
+INVOKE_WITH_SESSION_IDS = """import secrets, time, uuid
+import boto3
+agentcore = boto3.client("bedrock-agentcore")
+agentcore.invoke_agent_runtime(agentRuntimeArn=ARN, runtimeSessionId=uuid.uuid4().hex, payload=b"{}")
+agentcore.invoke_agent_runtime(agentRuntimeArn=ARN, runtimeSessionId=str(uuid.uuid4()), payload=b"{}")
+agentcore.invoke_agent_runtime(agentRuntimeArn=ARN, runtimeSessionId=f"chat-{int(time.time())}", payload=b"{}")
+agentcore.invoke_agent_runtime(agentRuntimeArn=ARN, runtimeSessionId=f"chat-{uuid.uuid4().hex}", payload=b"{}")
+headers = {"X-Amzn-Bedrock-AgentCore-Runtime-Session-Id": "user-42"}
+headers["x-amzn-bedrock-agentcore-runtime-session-id"] = secrets.token_hex(8)
+agentcore.invoke_agent_runtime(agentRuntimeArn=ARN, runtimeSessionId=session_id, payload=b"{}")
+agentcore.invoke_agent_runtime(agentRuntimeArn=ARN, runtimeSessionId="s" * 40, payload=b"{}")
+"""
+
+
+def test_runtime_session_ids_are_flagged_only_when_their_length_is_certain(tmp_path: Path) -> None:
+    """uuid4().hex (32), a timestamp id (15), a short literal (7) and token_hex(8) (16) cannot be 33-256 characters;
+    str(uuid4()) (36), a prefixed hex uuid (37), a variable and an expression the scan does not evaluate are left
+    alone: the check never guesses."""
+    (tmp_path / "invoke.py").write_text(INVOKE_WITH_SESSION_IDS)
+    found = analyse_client(tmp_path / "invoke.py").session_ids
+    assert [(f.line, f.what.rsplit("(", 1)[-1]) for f in found] == [
+        (4, "32 characters)"),
+        (6, "15 characters)"),
+        (8, "7 characters)"),
+        (9, "16 characters)"),
+    ], found
+
+
+def test_a_too_short_runtime_session_id_fails_and_the_walk_names_its_node(sample_project) -> None:
+    project = sample_project()
+    (project / "invoke_runtime.py").write_text(
+        "import uuid\nimport boto3\n\n"
+        'boto3.client("bedrock-agentcore").invoke_agent_runtime(\n'
+        '    agentRuntimeArn="arn", runtimeSessionId=uuid.uuid4().hex, payload=b"{}"\n)\n'
+    )
+    result = run_check("project.client_runtime_session_id", project)
+    assert result.status is Status.FAIL, result.summary
+    assert "invoke_runtime.py:5: runtimeSessionId=uuid.uuid4().hex (32 characters)" in result.summary
+    assert "33-256" in result.summary
+    others = {c: run_check(c, project).status for c in CLIENT_CHECKS if c != "project.client_runtime_session_id"}
+    assert set(others.values()) == {Status.PASS}, others
+    reached, why = walk_project(project)
+    assert reached == "runtime-session-id", why
 
 
 def test_no_client_code_is_skipped_not_green(tmp_path: Path) -> None:

@@ -195,3 +195,30 @@ def client_mcp_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         ).format(place=found[0], requirement=f"`{requirement}`" if requirement else _("`mcp` (unpinned)")),
         evidence=evidence,
     )
+
+
+@check(
+    "project.client_runtime_session_id",
+    title="The client's AgentCore runtime session id is 33-256 characters",
+    severity=Severity.HIGH,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Leave `runtimeSessionId` out (boto3 then sends a 36-character UUID) or use `str(uuid.uuid4())`; the "
+    "X-Amzn-Bedrock-AgentCore-Runtime-Session-Id header takes the same 33-256 characters.",
+)
+def client_runtime_session_id(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """AgentCore refuses a runtime session id outside 33-256 characters before the request reaches the server:
+    boto3 with "Invalid length for parameter runtimeSessionId, value: 32, valid min length: 33", a raw request with a
+    400. ``uuid4().hex`` is 32 characters, a Unix timestamp 10."""
+    found, verdict = _findings(
+        params, "session_ids", N_("{files}: no runtime session id shorter than 33 or longer than 256 characters")
+    )
+    if verdict is not None:
+        return verdict
+    return failed(
+        _(
+            "{place}: AgentCore accepts a runtime session id of 33-256 characters only, so every invocation with it "
+            "is refused before it reaches the server"
+        ).format(place=found[0]),
+        evidence={"findings": found},
+    )

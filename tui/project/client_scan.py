@@ -24,7 +24,11 @@ SKIP_DIRS = frozenset(
 )
 CLIENT_HINT = re.compile(
     r"\bmcp\.client\b|from mcp import [^\n]*ClientSession|streamablehttp_client|streamable_http_client|\bClientSession\("
+    r"|\binvoke_agent_runtime\b|\bruntimeSessionId\b|(?i:x-amzn-bedrock-agentcore-runtime-session-id)"
 )
+SESSION_ID_HEADER = "x-amzn-bedrock-agentcore-runtime-session-id"
+SESSION_ID_LENGTH = (33, 256)
+"""AgentCore's runtime session id (boto3 ``runtimeSessionId``, the header above): botocore's model, min 33, max 256."""
 INITIALIZE_EMPTY_PARAMS = re.compile(
     r"""["']method["']\s*:\s*["']initialize["'][^{}]{0,200}["']params["']\s*:\s*\{\s*\}"""
 )
@@ -80,6 +84,8 @@ class ClientCode:
     initialize_empty_params: list[ClientFinding] = field(default_factory=list)
     v1_api: list[ClientFinding] = field(default_factory=list)
     """mcp 1.x client APIs that mcp 2.x removed or changed."""
+    session_ids: list[ClientFinding] = field(default_factory=list)
+    """AgentCore runtime session ids whose length is provably outside 33–256 characters."""
 
 
 def _const_str(node: ast.AST | None) -> str | None:
@@ -92,6 +98,78 @@ def _dotted(node: ast.AST) -> str:
     if isinstance(node, ast.Attribute):
         return f"{_dotted(node.value)}.{node.attr}"
     return ""
+
+
+def _length_bounds(node: ast.AST, depth: int = 0) -> tuple[int, int] | None:
+    """(fewest, most) characters the expression's string can have, when the code alone decides it; else None.
+
+    Knows string constants, ``uuid4().hex`` (32), ``str(uuid4())`` (36), ``secrets.token_hex(n)`` (2n), Unix
+    timestamps (``int(time.time())``: 10 digits until 2286; ``time.time()``: 10-20 characters; ``time_ns()``: 19),
+    and f-strings or ``+`` of those. Anything else (a variable, a function of yours) is None: never guessed."""
+    if depth > 20:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return len(node.value), len(node.value)
+    if isinstance(node, ast.Attribute) and node.attr == "hex" and isinstance(node.value, ast.Call):
+        if _dotted(node.value.func).rsplit(".", 1)[-1] in ("uuid4", "uuid1"):
+            return 32, 32
+        return None
+    if isinstance(node, ast.JoinedStr):
+        low = high = 0
+        for part in node.values:
+            if isinstance(part, ast.FormattedValue):
+                if part.format_spec is not None:
+                    return None
+                bounds = _length_bounds(part.value, depth + 1)
+            else:
+                bounds = _length_bounds(part, depth + 1)
+            if bounds is None:
+                return None
+            low, high = low + bounds[0], high + bounds[1]
+        return low, high
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = _length_bounds(node.left, depth + 1), _length_bounds(node.right, depth + 1)
+        if left is None or right is None:
+            return None
+        return left[0] + right[0], left[1] + right[1]
+    if not isinstance(node, ast.Call):
+        return None
+    func = _dotted(node.func).rsplit(".", 1)[-1]
+    if func == "str" and len(node.args) == 1:
+        arg = node.args[0]
+        if isinstance(arg, ast.Call) and _dotted(arg.func).rsplit(".", 1)[-1] in ("uuid4", "uuid1"):
+            return 36, 36
+        return _length_bounds(arg, depth + 1)
+    if func == "int" and len(node.args) == 1 and isinstance(node.args[0], ast.Call):
+        if _dotted(node.args[0].func).endswith("time.time") or _dotted(node.args[0].func) == "time":
+            return 10, 10
+        return None
+    if _dotted(node.func).endswith("time.time") and not node.args:
+        return 10, 20
+    if _dotted(node.func).endswith("time.time_ns") and not node.args:
+        return 19, 19
+    if func == "token_hex":
+        if not node.args:
+            return 64, 64
+        n = node.args[0]
+        if isinstance(n, ast.Constant) and isinstance(n.value, int) and 0 <= n.value < 10_000:
+            return 2 * n.value, 2 * n.value
+    return None
+
+
+def _session_id_finding(value: ast.AST, where: str) -> ClientFinding | None:
+    """A finding when ``value`` is provably too short or too long for a runtime session id."""
+    bounds = _length_bounds(value)
+    if bounds is None:
+        return None
+    low, high = bounds
+    shortest, longest = SESSION_ID_LENGTH
+    if high >= shortest and low <= longest:
+        return None
+    length = f"{low}" if low == high else f"{low}-{high}"
+    source = ast.unparse(value)
+    source = source if len(source) <= 60 else source[:57] + "..."
+    return ClientFinding(getattr(value, "lineno", 0), f"{where}{source} ({length} characters)")
 
 
 def is_client_file(path: Path, text: str) -> bool:
@@ -111,6 +189,9 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
             keys = {
                 (_const_str(k) or "").lower(): v for k, v in zip(node.keys, node.values, strict=True) if k is not None
             }
+            for key in ("runtimesessionid", SESSION_ID_HEADER):
+                if key in keys and (finding := _session_id_finding(keys[key], f"{key!r}: ")) is not None:
+                    code.session_ids.append(finding)
             if "mcp-session-id" in keys:
                 code.session_headers.append(ClientFinding(node.lineno, "a headers dict sets Mcp-Session-Id"))
             if (_const_str(keys.get("method")) or "") == "initialize" and "params" in keys:
@@ -123,6 +204,9 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
             for target in node.targets:
                 if isinstance(target, ast.Subscript) and (_const_str(target.slice) or "").lower() == "mcp-session-id":
                     code.session_headers.append(ClientFinding(node.lineno, "headers['Mcp-Session-Id'] = …"))
+                if isinstance(target, ast.Subscript) and (_const_str(target.slice) or "").lower() == SESSION_ID_HEADER:
+                    if (finding := _session_id_finding(node.value, "headers[…] = ")) is not None:
+                        code.session_ids.append(finding)
                 if isinstance(target, ast.Attribute) and target.attr == "model_validate_json":
                     owner = _dotted(target.value)
                     if owner.endswith("JSONRPCMessage"):
@@ -137,6 +221,8 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
             if func.rsplit(".", 1)[-1] == "streamablehttp_client":
                 code.v1_api.append(ClientFinding(node.lineno, "streamablehttp_client(…)"))
             for kw in node.keywords:
+                if kw.arg == "runtimeSessionId" and (finding := _session_id_finding(kw.value, "runtimeSessionId=")):
+                    code.session_ids.append(finding)
                 if kw.arg == "read_timeout_seconds" and isinstance(kw.value, ast.Call):
                     if _dotted(kw.value.func).rsplit(".", 1)[-1] == "timedelta":
                         code.v1_api.append(ClientFinding(kw.value.lineno, "read_timeout_seconds=timedelta(…)"))
@@ -160,7 +246,7 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
             if INITIALIZE_EMPTY_PARAMS.search(node.value[:20_000]):
                 code.initialize_empty_params.append(ClientFinding(node.lineno, 'a JSON body with "params": {}'))
     # one finding per line is enough to point at the code
-    for name in ("session_headers", "uuid_patches", "initialize_empty_params", "v1_api"):
+    for name in ("session_headers", "uuid_patches", "initialize_empty_params", "v1_api", "session_ids"):
         unique: dict[int, ClientFinding] = {}
         for f in getattr(code, name):
             unique.setdefault(f.line, f)
