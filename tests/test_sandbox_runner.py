@@ -324,6 +324,18 @@ def test_scenario_expectations(name: str, shared_scenario: Callable[..., SharedS
 
 
 @on_shared_worker("healthy")
+def test_given_only_the_runtime_the_sandbox_endpoint_is_its_front_door(
+    shared_scenario: Callable[..., SharedScenario],
+) -> None:
+    """As on AWS, the runtime alone names its endpoint: the URL the SDK's endpoint resolution builds is the front
+    door's. Seen: without AGENTCORE_TRIAGE_ENDPOINT the demo's endpoint checks probed moto (HTTP 500, an HTML page)."""
+    from tui.endpoint.target import invocation_url
+
+    box = shared_scenario("healthy").box
+    assert invocation_url(box.seed_info.runtime_arn) == box.front_door.invocation_url
+
+
+@on_shared_worker("healthy")
 def test_a_shared_scenario_is_seeded_again_for_a_test_that_reads_aws(
     shared_scenario: Callable[..., SharedScenario], shared_scenarios: Any, aws_sandbox: Any
 ) -> None:

@@ -251,8 +251,13 @@ class Sandbox:
         if not self._started or self.seed_info is None or self.front_door is None:
             raise SandboxError(_("the sandbox is not running"))
         assert self.aws.url is not None and self.token_file is not None and self.project is not None
+        from tui.endpoint.target import ENDPOINT_ENV
+
         return {
             **aws_environment(self.aws.url, self.region),
+            # The runtime's data plane is the front door, as on AWS: an endpoint built from the runtime alone (no
+            # AGENTCORE_TRIAGE_ENDPOINT) reaches it, not moto, which has no AgentCore data plane.
+            ENDPOINT_ENV: self.front_door.url,
             "AGENTCORE_TRIAGE_RUNTIME": self.seed_info.runtime_arn,
             "AGENTCORE_TRIAGE_ENDPOINT": self.front_door.invocation_url,
             "AGENTCORE_TRIAGE_TOKEN_FILE": str(self.token_file),
