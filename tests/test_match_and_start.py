@@ -58,6 +58,23 @@ def test_error_text_with_slashes_is_still_text() -> None:
     assert result.exit_code == 0 and "aws-role-logs" in result.output
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Runtime名バリデーションエラー [ValidationError] Runtime name must start with a letter and contain only letters, "
+        "numbers, and underscores 原因: sandbox識別子（デフォルトでユーザー名）にハイフン等の禁止文字が含まれている",
+        "ResourceNotFoundException: Agent runtime " + "x" * 300 + " not found",
+    ],
+    ids=["japanese-line", "long-ascii-line"],
+)
+def test_a_line_longer_than_a_file_name_is_text_not_an_error(text: str) -> None:
+    """Seen: a pasted Japanese line of ~100 characters (over 255 bytes, the longest file name) ended `match` with
+    "[Errno 36] File name too long" while it looked for a file of that name."""
+    result = invoke("match", text)
+    assert result.exit_code in (0, 1), result.output
+    assert "Errno" not in result.output and "File name too long" not in result.output
+
+
 def test_frequent_noise_never_outranks_the_one_real_error(playbook) -> None:  # type: ignore[no-untyped-def]
     noise = "ERROR Error in message router\nanyio.ClosedResourceError\n" * 40
     paste = noise + "ERROR exec /usr/local/bin/python: exec format error\n" + noise
@@ -130,3 +147,12 @@ def test_each_family_is_walked_to_its_diagnosis(playbook, answers: tuple[str, ..
         walk.answer(key)
     assert walk.current == node and isinstance(walk.node, DiagnosisNode)
     assert walk.node.body.strip() and walk.node.signatures, node
+
+
+@pytest.mark.parametrize("command", [("match",), ("logs", "--runtime", "r")])
+def test_a_playbook_id_longer_than_a_file_name_is_an_unknown_playbook(command: tuple[str, ...]) -> None:
+    """Seen: `--playbook` with a name longer than any file name ended in a bare OSError (Errno 36)."""
+    text = ("Session not found",) if command == ("match",) else ()
+    result = invoke(*command, "--playbook", "p" * 300, *text)
+    assert result.exit_code == 2, result.output
+    assert "Errno" not in result.output and "playbook" in result.output

@@ -170,7 +170,11 @@ def _playbook(ref: str, verbose: bool = False) -> Any:
     from pathlib import Path
 
     path = Path(ref)
-    by_path = path.suffix in (".yaml", ".yml") or path.exists()
+    try:
+        exists = path.exists()
+    except OSError:  # a name no file can have (too long): not a path, so an id
+        exists = False
+    by_path = path.suffix in (".yaml", ".yml") or exists
     if not by_path:
         from tui.i18n import current_language
         from tui.playbook.signature_index import IndexUnusable, shipped_index

@@ -88,6 +88,15 @@ def _looks_like_path(text: str) -> bool:
     return text.startswith(("/", "./", "../", "~/")) or bool(re.search(r"\.(log|txt|json|jsonl|out|err)$", text))
 
 
+def _is_file(path: Path) -> bool:
+    """``Path.is_file`` for a string that may only be text: a name the system cannot even look up (longer than a
+    file name may be, which a pasted line of Japanese reaches at 86 characters) is no file, not an error."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
 def read_match_input(text: str, stdin: str | None = None) -> str:
     """The text to match: ``-`` is stdin, an existing file is read, a path that does not exist is an error."""
     if text == "-":
@@ -95,12 +104,12 @@ def read_match_input(text: str, stdin: str | None = None) -> str:
     else:
         path = Path(text).expanduser() if _looks_like_path(text) else None
         if path is not None:
-            if not path.is_file():
+            if not _is_file(path):
                 raise MatchInputError(
                     f"{text}: no such file (to match a text that looks like a path, quote more of the line)"
                 )
             text = path.read_text(encoding="utf-8", errors="replace")
-        elif len(text) < 4096 and "\n" not in text and Path(text).is_file():
+        elif len(text) < 4096 and "\n" not in text and _is_file(Path(text)):
             text = Path(text).read_text(encoding="utf-8", errors="replace")
     if not text.strip():
         raise MatchInputError("nothing to match: give the error text, a log file, or - for stdin")

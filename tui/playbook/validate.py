@@ -32,7 +32,11 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
     from tui.playbook.locate import missing_hint
 
     path = Path(ref)
-    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+    try:
+        exists = path.exists()
+    except OSError:  # a name no file can have (too long): an id that is not shipped, reported below
+        exists = False
+    if not (path.suffix in (".yaml", ".yml") or exists):
         found = shipped_playbook(ref)
         if found is None:
             shipped = shipped_playbook_files()

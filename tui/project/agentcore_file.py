@@ -16,4 +16,7 @@ FILE_NAME = ".bedrock_agentcore.yaml"
 def find(directory: str | os.PathLike[str]) -> Path | None:
     """The project file in ``directory``, if there is one."""
     path = Path(directory).expanduser() / FILE_NAME
-    return path if path.is_file() else None
+    try:
+        return path if path.is_file() else None
+    except OSError:  # a directory name no file system accepts (too long): no project file there
+        return None
