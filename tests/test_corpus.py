@@ -1,5 +1,8 @@
 """The playbook diagnoses what real users reported (tests/corpus/real_errors.yaml).
 
+Ranked as `match` and the `/` search rank them (``search_nodes``: the signatures, then for short Japanese symptoms
+the guide's headings, symptom words and the nodes' Japanese texts), in the case's language (``lang``).
+
 Every case was labelled with the node(s) that are a correct diagnosis before matching was tuned. The test
 prints the first-rank and top-3 rates and fails below 90 % first-rank; texts the playbook has no answer for
 must match no node at all (a wrong diagnosis is worse than none).
@@ -13,7 +16,7 @@ import pytest
 import yaml
 
 from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
-from tui.playbook.matching import match_signatures
+from tui.playbook.search import search_nodes
 
 CORPUS = Path(__file__).parent / "corpus" / "real_errors.yaml"
 FIRST_RANK_FLOOR = 0.90
@@ -45,7 +48,7 @@ def _rates(cases: list[dict], playbook) -> tuple[float, float, list[str]]:  # ty
     first = top3 = 0
     misses = []
     for case in cases:
-        ranked = [node for node, _ in match_signatures(playbook, case["text"])]
+        ranked = [node for node, _ in search_nodes(playbook, case["text"], case.get("lang"))]
         if ranked and ranked[0] in case["nodes"]:
             first += 1
         else:
@@ -76,7 +79,7 @@ def test_texts_without_an_answer_match_nothing(cases, playbook) -> None:  # type
     wrong, ratchet = {}, {}
     for case in cases:
         if case.get("none"):
-            ranked = [node for node, _ in match_signatures(playbook, case["text"])]
+            ranked = [node for node, _ in search_nodes(playbook, case["text"], case.get("lang"))]
             if case.get("known_wrong"):
                 if ranked[:1] != case["known_wrong"][:1]:
                     ratchet[case["id"]] = ranked

@@ -148,3 +148,31 @@ def test_readme_ja_index_matches_the_map_and_the_titles(japanese) -> None:  # ty
         assert matching, f"README.ja.md: no row for {section.number or '—'} {section.heading} -> {section.node}"
         assert any(section.heading in row[1] for row in matching), section.heading
         assert all(row[3] == japanese.nodes[section.node].title for row in matching), section.node
+
+
+def test_numbers_in_a_pasted_line_are_not_guide_sections(english, japanese) -> None:  # type: ignore[no-untyped-def]
+    """Seen: every httpx log line ("HTTP/1.1 404 Not Found") was sent to the guide's §1.1 (role permissions for
+    logs), and a version ("mcp 1.12") to §1.1 too; a marked number still counts in a longer query."""
+    for text in (
+        '2025-07-21 07:53:29,661 - INFO - HTTP Request: POST http://host:8006/mcp/ "HTTP/1.1 404 Not Found"',
+        "after upgrading mcp to 1.12 every call hangs",
+    ):
+        for playbook in (english, japanese):
+            assert not [h for h in rank_nodes(playbook, text) if ("section", "1.1") in h.reasons], text
+    assert (
+        rank_nodes(japanese, "ガイドの §2.1 のとおりに直したのにまだ出る", "ja")[0].node == "aws-transaction-search-off"
+    )
+
+
+def test_a_long_japanese_paste_is_ranked_by_its_error_lines_only(japanese) -> None:  # type: ignore[no-untyped-def]
+    """Seen: a pasted Japanese report listed all 80 nodes (every node's Japanese text shares common pairs of
+    characters with any long Japanese text) and proposed starting at the first. Its English error line decides."""
+    report = (
+        "AgentCore Runtimeにデプロイしたエージェントにおいて、 @requires_api_key デコレーターを使用してAgentCore "
+        "Identityから認証情報を取得しようとすると、以下のエラーが発生することがあります。 ERROR: Workload access "
+        "token has not been set."
+    )
+    assert search_nodes(japanese, report, "ja") == []
+    assert search_nodes(japanese, report + " ResourceNotFoundException: Agent runtime arn:x not found", "ja") == [
+        ("aws-runtime-not-found", 1)
+    ]

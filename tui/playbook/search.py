@@ -6,7 +6,10 @@
    exactly as before, so a pasted error line ranks as it always did);
 2. then nodes the text points at without an error signature (score 0): a **section number** of the Japanese
    troubleshooting guide ("1.1", "§2.1", "セクション 4.1"), one of its **headings** 「CloudWatch Logsへの権限不足」,
-   a **symptom word** 「ログ」「権限」「トレース」, or Japanese words found in a node's **Japanese texts**.
+   a **symptom word** 「ログ」「権限」「トレース」, or Japanese words found in a node's **Japanese texts**. Words and
+   texts count only in a short query (a symptom or a heading, ``WORDS_MAX_QUERY``), and a node's texts only through
+   pairs of characters that few nodes share: a pasted report or log is ranked by its error lines alone, so it finds
+   nothing rather than everything.
 
 Nodes may name their guide section themselves (a ``guide: "1.1"`` field); ``GUIDE_SECTIONS`` below is the map for
 the shipped playbook, derived from the guide's headings, and breaks ties in favour of the node that answers the
@@ -101,9 +104,26 @@ SYMPTOM_WORDS: dict[str, str] = {
 }
 """Japanese (and guide-flavoured) symptom words → the node that answers them; the longest word found wins."""
 
-_SECTION = re.compile(r"(?:§|セクション|節|章|section\s*)?\s*(?<![\d.])(\d{1,2}(?:\.\d{1,2})?)(?![\d.])\s*(?:節|章)?")
+_SECTION = re.compile(
+    r"(§|セクション|節|章|section\s*)?\s*(?<![\d./])(\d{1,2}(?:\.\d{1,2})?)(?![\d.])\s*(節|章)?", re.IGNORECASE
+)
+SECTION_QUERY_MAX = 24
+"""A bare number is a section number only in a query about that short ("1.1", "2.1 のエラー"); in a pasted line it is
+a version or a time ("HTTP/1.1", "mcp 1.12", "07:53:29,661") unless marked (§2.1, セクション 1.1, section 4.1)."""
 _CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uff66-\uff9f]")
 _DROP = re.compile(r"[\s\u3000「」『』（）()【】\[\]・:：、。,.!?！？\"'`*_#]+")
+
+TEXT_GRAM_MAX_NODES = 4
+"""A two-character run of Japanese tells nodes apart only if few nodes' texts hold it ("ます", "エラー" are in most)."""
+TEXT_MIN_SCORE = 4
+"""Distinctive runs a node's texts must share with the query (its title's count three times) to be named at all."""
+TEXT_MAX_HITS = 5
+"""At most this many nodes found through their texts alone, and only those within half the best one's score."""
+WORDS_MAX_QUERY = 80
+"""Symptom words and texts are for symptoms and headings ("ログが出ない"); in a longer paste (a report, a log) they
+are incidental (「認証情報を取得しようとすると」), and only the signatures speak."""
+TEXT_MIN_SHARE = 0.3
+"""…and a node found through its texts shares at least this part of the query's distinctive runs."""
 
 SIGNATURE_WEIGHT = 1_000_000
 SECTION_POINTS = 9_000
@@ -130,9 +150,10 @@ def normalize(text: str) -> str:
 def _sections(query: str) -> set[str]:
     """Section numbers the query names: any "n.m", or a bare "n" when it is (nearly) the whole query."""
     found = set()
+    short = len(query.strip())
     for m in _SECTION.finditer(query[:200]):
-        number = m.group(1)
-        if "." in number or len(query.strip()) <= 12:
+        number, marked = m.group(2), bool(m.group(1) or m.group(3))
+        if marked or short <= 12 or ("." in number and short <= SECTION_QUERY_MAX):
             found.add(number)
     return found
 
@@ -191,16 +212,23 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
             for number in _guide_field(node):
                 if number in sections:
                     add(node_id, GUIDE_FIELD_POINTS, ("section", number))
-        if guide_map:
+        if guide_map and len(text) <= WORDS_MAX_QUERY:
             words = [w for w in SYMPTOM_WORDS if w in text]
             if words:
                 longest = max(words, key=len)
                 add(SYMPTOM_WORDS[longest], WORD_POINTS + 10 * len(longest), ("word", longest))
-        query_grams = _bigrams(text)
+        query_grams = _bigrams(text) if len(text) <= WORDS_MAX_QUERY else set()
         if query_grams:
-            for node_id, title, body in _japanese_texts(playbook):
-                score = 3 * len(query_grams & _bigrams(normalize(title))) + len(query_grams & _bigrams(normalize(body)))
-                if score >= 2:
+            texts = _japanese_grams(playbook)
+            common = _common_grams(playbook)
+            distinctive = query_grams - common
+            scored = [
+                (3 * len(distinctive & title) + len(distinctive & body), node_id) for node_id, title, body in texts
+            ]
+            enough = max(TEXT_MIN_SCORE, TEXT_MIN_SHARE * len(distinctive))
+            scored = sorted((hit for hit in scored if hit[0] >= enough), reverse=True)[:TEXT_MAX_HITS]
+            for score, node_id in scored:
+                if 2 * score >= scored[0][0]:
                     add(node_id, score, ("text", ""))
     # signature matches keep match_signatures' order (actionable before noise), then the guide/word hits by points
     signature_rank = {node_id: i for i, (node_id, _) in enumerate(ranked)}
@@ -212,6 +240,32 @@ def search_nodes(playbook: Playbook, query: str, lang: str | None = None) -> lis
     """``(node id, signatures matched)`` best first: signature matches as ``match_signatures`` ranks them, then the
     nodes the guide's headings, section numbers and Japanese symptom words point at (0 signatures)."""
     return [(hit.node, hit.signatures) for hit in rank_nodes(playbook, query, lang)]
+
+
+def _japanese_grams(playbook: Playbook) -> list[tuple[str, set[str], set[str]]]:
+    """``(node id, title bigrams, body bigrams)`` of the Japanese texts (cached per playbook object)."""
+    key = id(playbook)
+    cached = _GRAMS.get(key)
+    if cached is None or cached[0] is not playbook:
+        grams = [(nid, _bigrams(normalize(t)), _bigrams(normalize(b))) for nid, t, b in _japanese_texts(playbook)]
+        df: dict[str, int] = {}
+        for _, title, body in grams:
+            for gram in title | body:
+                df[gram] = df.get(gram, 0) + 1
+        cached = (playbook, grams, {g for g, n in df.items() if n > TEXT_GRAM_MAX_NODES})
+        if len(_GRAMS) >= 8:
+            _GRAMS.clear()
+        _GRAMS[key] = cached
+    return cached[1]
+
+
+def _common_grams(playbook: Playbook) -> set[str]:
+    """Bigrams in the texts of more than ``TEXT_GRAM_MAX_NODES`` nodes: they point at no node in particular."""
+    _japanese_grams(playbook)
+    return _GRAMS[id(playbook)][2]
+
+
+_GRAMS: dict[int, tuple[Playbook, list[tuple[str, set[str], set[str]]], set[str]]] = {}
 
 
 def _japanese_texts(playbook: Playbook) -> list[tuple[str, str, str]]:
