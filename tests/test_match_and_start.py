@@ -128,6 +128,7 @@ FAMILIES = {
     ("2",): "aws-runtime-not-mcp",
     ("3",): "ep-runtime-unhealthy",
     ("7",): "ep-unknown-tool",
+    ("8",): "runtime-error-passed-on",
     ("4", "1"): "otel-not-signed",
     ("4", "2"): "otel-collector-credentials",
     ("4", "3"): "otel-distro-old",

@@ -115,7 +115,7 @@ _DROP = re.compile(r"[\s\u3000「」『』（）()【】\[\]・:：、。,.!?！
 
 TEXT_GRAM_MAX_NODES = 4
 """A two-character run of Japanese tells nodes apart only if few nodes' texts hold it ("ます", "エラー" are in most)."""
-TEXT_MIN_SCORE = 4
+TEXT_MIN_SCORE = 6
 """Distinctive runs a node's texts must share with the query (its title's count three times) to be named at all."""
 TEXT_MAX_HITS = 5
 """At most this many nodes found through their texts alone, and only those within half the best one's score."""
