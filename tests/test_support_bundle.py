@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -315,3 +316,26 @@ def test_a_playbook_this_version_cannot_load_is_refused_naming_where(tmp_path: P
     bundle.files["playbook.json"] = json.dumps(playbook).encode()
     with pytest.raises(BundleError, match=r"its playbook does not load .*nodes\.symptom.* written by agentcore-triage"):
         replay_bundle(bundle)
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "directory", "oversized"])
+def test_what_cannot_be_a_bundle_is_refused_before_it_is_read(tmp_path: Path, kind: str) -> None:
+    """Seen: `open /dev/zero` read until it held gigabytes of memory; a FIFO with no writer would block for ever."""
+    from tui.support.bundle import MAX_TOTAL_BYTES, BundleError, read_bundle
+
+    if kind == "device":
+        path = Path("/dev/zero")
+        if not path.exists():
+            pytest.skip("no /dev/zero here")
+    elif kind == "fifo":
+        path = tmp_path / "bundle.zip"
+        os.mkfifo(path)
+    elif kind == "directory":
+        path = tmp_path
+    else:
+        path = tmp_path / "huge.zip"
+        with path.open("wb") as f:
+            f.truncate(MAX_TOTAL_BYTES + 1)  # sparse: no disk used
+    with pytest.raises(BundleError) as refused:
+        read_bundle(path)
+    assert "not a support bundle" in str(refused.value) and "\n" not in str(refused.value)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import zipfile
 from collections.abc import Mapping
@@ -115,8 +116,21 @@ class Bundle:
 def read_bundle(path: str | Path) -> Bundle:
     """Read and verify a bundle; raises ``BundleError`` with one line for anything that is not a usable bundle."""
     where = str(path)
+    file = Path(path).expanduser()
     try:
-        zf = zipfile.ZipFile(Path(path).expanduser())
+        info = file.stat()
+    except FileNotFoundError:
+        raise BundleError(f"{where}: no such file") from None
+    except (OSError, ValueError) as exc:
+        raise BundleError(f"{where}: not a support bundle (cannot be read: {exc})") from None
+    # A device or a pipe is never a bundle, and reading one has no end (/dev/zero filled gigabytes of memory; a FIFO
+    # with no writer blocks forever): only a regular file of a bundle's size is opened at all.
+    if not stat.S_ISREG(info.st_mode):
+        raise BundleError(f"{where}: not a support bundle (not a regular file)")
+    if info.st_size > MAX_TOTAL_BYTES:
+        raise BundleError(f"{where}: not a support bundle ({info.st_size} bytes, more than {MAX_TOTAL_BYTES})")
+    try:
+        zf = zipfile.ZipFile(file)
     except FileNotFoundError:
         raise BundleError(f"{where}: no such file") from None
     except (OSError, zipfile.BadZipFile) as exc:
