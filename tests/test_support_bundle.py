@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import stat
 import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -339,3 +340,37 @@ def test_what_cannot_be_a_bundle_is_refused_before_it_is_read(tmp_path: Path, ki
     with pytest.raises(BundleError) as refused:
         read_bundle(path)
     assert "not a support bundle" in str(refused.value) and "\n" not in str(refused.value)
+
+
+@pytest.mark.parametrize("kind", ["symlink", "fifo"])
+def test_a_bundle_is_never_renamed_over_a_link_a_pipe_or_a_device(tmp_path: Path, kind: str) -> None:
+    """Seen as root: `bundle --out /dev/null` replaced the device with a plain file (the bundle is written beside its
+    target and renamed over it); a symlink was replaced instead of written through. Both are refused, untouched."""
+    from tui.cli.base import UsageProblem
+    from tui.cli.support import check_bundle_target
+    from tui.support.bundle import BundleError, write_bundle
+
+    target = tmp_path / "out.zip"
+    if kind == "symlink":
+        kept = tmp_path / "kept.txt"
+        kept.write_text("keep me")
+        target.symlink_to(kept)
+    else:
+        os.mkfifo(target)
+    with pytest.raises(UsageProblem, match="not a file a bundle may replace"):
+        check_bundle_target(str(target), "--out")
+    with pytest.raises(BundleError, match="not a file a bundle may replace"):
+        write_bundle(target, {"report.json": {"ok": True}}, {})
+    if kind == "symlink":
+        assert target.is_symlink() and (tmp_path / "kept.txt").read_text() == "keep me"
+    else:
+        assert stat.S_ISFIFO(target.lstat().st_mode)
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".bundle-")] == []
+
+
+def test_open_without_a_terminal_says_how_to_read_the_bundle_instead(tmp_path: Path) -> None:
+    """Seen: `open b.zip < /dev/null > out` drew the replay's escape codes into the file and waited for keys for
+    ever. The bundle is still checked first (a broken one is named as such)."""
+    done = _open_cli(_small_bundle(tmp_path))
+    assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "needs a terminal" in done.stderr and "report.md" in done.stderr

@@ -32,13 +32,22 @@ from tui.i18n import _, cell_len, ngettext, pad_cells
 def match(text: str, playbook_ref: str | None, fmt: str) -> None:
     """Rank the nodes whose signatures match TEXT (`-` reads stdin; a file path reads that log file)."""
     from tui.playbook.loader import shipped_playbook_files
-    from tui.playbook.matching import MatchInputError, rank, read_match_input
+    from tui.playbook.matching import MatchInputError, rank, read_match, read_stdin_tail
     from tui.playbook.search import search_nodes
 
     try:
-        text = read_match_input(text, sys.stdin.read() if text == "-" else None)
+        found = read_match(text, read_stdin_tail(sys.stdin.buffer) if text == "-" else None)
     except (MatchInputError, OSError) as exc:
         raise UsageProblem(_("match: {reason}").format(reason=exc)) from None
+    text = found.text
+    if found.read_bytes:
+        err(
+            _(
+                "match: matched the end of {size} bytes (a log's newest lines); to match an earlier error, give that "
+                "line itself"
+            ).format(size=f"{found.read_bytes:,}")
+            + (" " + _("(stdin was still sending: stopped reading)") if found.stopped else "")
+        )
     books = (
         [resolve_playbook(playbook_ref)]
         if playbook_ref

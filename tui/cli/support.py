@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -101,7 +102,15 @@ def served_tui(playbook_ref: str | None, **kwargs: Any) -> None:
 
 def check_bundle_target(out: str, flag: str) -> None:
     """The bundle's directory must exist and be writable before anything runs."""
+    from tui.support.bundle import not_a_file_to_replace
+
     target = Path(out).expanduser()
+    if (kind := not_a_file_to_replace(target)) is not None:
+        raise UsageProblem(
+            _("{flag} {out}: {kind}, not a file a bundle may replace; choose a file path").format(
+                flag=flag, out=out, kind=kind
+            )
+        )
     folder = target if target.is_dir() else target.resolve().parent
     if not folder.is_dir():
         raise UsageProblem(
@@ -175,6 +184,14 @@ def open_bundle(bundle_file: str) -> None:
         replay = open_replay(bundle_file)
     except BundleError as exc:
         raise UsageProblem(str(exc)) from None
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        # Seen: without a terminal the replay drew escape codes into the pipe and waited for keys for ever.
+        raise UsageProblem(
+            _(
+                "the replay needs a terminal (stdin and stdout); without one, unzip the bundle: report.md holds the "
+                "findings and report.json the whole run"
+            )
+        )
     from tui.app.replay_app import run_replay
 
     run_replay(replay)

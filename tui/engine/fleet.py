@@ -13,7 +13,6 @@ import asyncio
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from tui import __version__
@@ -151,12 +150,21 @@ class Fleet:
         }
 
 
+RUNTIMES_FILE_MAX_BYTES = 4 * 1024 * 1024
+"""Far above any fleet one process sweeps (``MAX_FLEET`` lines of ARNs)."""
+
+
 def read_runtimes_file(path: str) -> list[FleetTarget]:
     """One runtime per line (ARN, id or name, optionally ``REGION`` after a space); ``#`` starts a comment."""
+    from tui.files import read_regular
+
     try:
-        text = Path(path).expanduser().read_text(encoding="utf-8", errors="replace")
+        data = read_regular(path, RUNTIMES_FILE_MAX_BYTES)  # a device or pipe is refused; a huge file is not read
     except OSError as exc:
         raise FleetError(f"--runtimes-file {path}: {exc.strerror or exc}") from None
+    if len(data) > RUNTIMES_FILE_MAX_BYTES:
+        raise FleetError(f"--runtimes-file {path}: larger than {RUNTIMES_FILE_MAX_BYTES // 1024 // 1024} MiB")
+    text = data.decode("utf-8", errors="replace")
     targets: list[FleetTarget] = []
     for number, raw in enumerate(text.splitlines()[: MAX_FLEET + 1000], 1):
         line = raw.split("#", 1)[0].strip()

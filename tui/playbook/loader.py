@@ -419,9 +419,10 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
     """Load and schema-check one playbook file (graph checks live in ``validate``)."""
     path = Path(source)
     file = str(source)
+    from tui.files import read_regular
+
     try:
-        with path.open("rb") as stream:
-            raw = stream.read(MAX_PLAYBOOK_BYTES + 1)  # never more: the file may be huge or endless
+        raw = read_regular(path, MAX_PLAYBOOK_BYTES)  # never more (huge or endless); a pipe or device is refused
     except OSError as exc:
         raise PlaybookLoadError([PlaybookError(file, 1, 1, f"cannot read playbook: {exc.strerror or exc}")]) from None
     if len(raw) > MAX_PLAYBOOK_BYTES:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.playbook import patterns
 from tui.playbook.signatures import SignedPlaybook
@@ -88,6 +88,14 @@ def _looks_like_path(text: str) -> bool:
     return text.startswith(("/", "./", "../", "~/")) or bool(re.search(r"\.(log|txt|json|jsonl|out|err)$", text))
 
 
+def _exists(path: Path) -> bool:
+    """``Path.exists`` that is False for a name the system cannot look up (see ``_is_file``)."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
 def _is_file(path: Path) -> bool:
     """``Path.is_file`` for a string that may only be text: a name the system cannot even look up (longer than a
     file name may be, which a pasted line of Japanese reaches at 86 characters) is no file, not an error."""
@@ -97,23 +105,86 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+MATCH_TAIL_BYTES = 80_000
+"""What ``match`` reads of a long log file or stdin: its end, where a log's newest lines are (the search itself looks
+at 20,000 characters, ``tui.playbook.search.MAX_QUERY``; four bytes a character at worst)."""
+MATCH_TAIL_CHARS = 20_000
+"""The characters of that end that are matched: what the search looks at (``search.MAX_QUERY``, the same number)."""
+MATCH_STDIN_MAX = 64 * 1024 * 1024
+"""Stdin is read to its end up to here (keeping only the tail): an endless stream (``yes | match -``) stops."""
+
+
+@dataclass(frozen=True)
+class MatchInput:
+    text: str
+    read_bytes: int = 0
+    """Bytes of the file or stream when only its tail is matched, else 0."""
+    stopped: bool = False
+    """Stdin was still sending at ``MATCH_STDIN_MAX`` bytes."""
+
+
+def tail_text(data: bytes, whole: int) -> MatchInput:
+    """The text of ``data``, the last bytes of ``whole``: when cut, from its first full line on."""
+    text = data.decode("utf-8", errors="replace")
+    if whole > len(data) or len(text) > MATCH_TAIL_CHARS:
+        text = text[-MATCH_TAIL_CHARS:]
+        text = text.split("\n", 1)[1] if "\n" in text else text
+        return MatchInput(text, read_bytes=whole)
+    return MatchInput(text)
+
+
+def read_stdin_tail(stream: Any) -> MatchInput:
+    """Stdin to its end (at most ``MATCH_STDIN_MAX`` bytes), keeping only its last ``MATCH_TAIL_BYTES``."""
+    tail = b""
+    total = 0
+    while total < MATCH_STDIN_MAX:
+        chunk = stream.read(1 << 20)
+        if not chunk:
+            break
+        total += len(chunk)
+        tail = (tail + chunk)[-MATCH_TAIL_BYTES:]
+    stopped = total >= MATCH_STDIN_MAX and bool(stream.read(1))
+    found = tail_text(tail, total)
+    return MatchInput(found.text, found.read_bytes, stopped)
+
+
+def read_match_file(path: Path) -> MatchInput:
+    """A log file named on the command line: its end, bounded; a directory, device or pipe is refused."""
+    from tui.files import NotARegularFile, read_regular_tail
+
+    try:
+        data, whole = read_regular_tail(path, MATCH_TAIL_BYTES)
+    except NotARegularFile as exc:
+        raise MatchInputError(f"{path}: {exc}") from None
+    except OSError as exc:
+        raise MatchInputError(f"{path}: {exc.strerror or exc}") from None
+    return tail_text(data, whole)
+
+
 def read_match_input(text: str, stdin: str | None = None) -> str:
     """The text to match: ``-`` is stdin, an existing file is read, a path that does not exist is an error."""
+    return read_match(text, stdin).text
+
+
+def read_match(text: str, stdin: str | MatchInput | None = None) -> MatchInput:
+    """``read_match_input`` with what was read: a long file or stream is matched by its end."""
+    found = MatchInput(text)
     if text == "-":
-        text = stdin or ""
+        found = stdin if isinstance(stdin, MatchInput) else MatchInput(stdin or "")
     else:
         path = Path(text).expanduser() if _looks_like_path(text) else None
         if path is not None:
-            if not _is_file(path):
+            if not _exists(path):
                 raise MatchInputError(
                     f"{text}: no such file (to match a text that looks like a path, quote more of the line)"
                 )
-            text = path.read_text(encoding="utf-8", errors="replace")
+            found = read_match_file(path)
         elif len(text) < 4096 and "\n" not in text and _is_file(Path(text)):
-            text = Path(text).read_text(encoding="utf-8", errors="replace")
+            found = read_match_file(Path(text))
+    text = found.text
     if not text.strip():
         raise MatchInputError("nothing to match: give the error text, a log file, or - for stdin")
-    return text
+    return found
 
 
 def node_for_start(playbook: Playbook, start: str) -> str | None:

@@ -58,6 +58,25 @@ def render_file(content: Any) -> bytes:
     return scrub_text(text).encode("utf-8")
 
 
+def not_a_file_to_replace(target: Path) -> str | None:
+    """What ``target`` is when it exists as something a bundle must never be renamed over, else None.
+
+    A bundle is written beside its target and renamed over it (never half a zip): over a device node that rename
+    deletes the device (as root, `--out /dev/null` left a plain file where /dev/null was), over a symlink it replaces
+    the link instead of writing where it points, over a pipe or socket it removes them."""
+    try:
+        mode = target.lstat().st_mode
+    except OSError:  # absent (or unreadable: the write reports it)
+        return None
+    if stat.S_ISLNK(mode):
+        return "a symbolic link"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
+        return "a pipe or socket"
+    return None
+
+
 def write_bundle(path: str | Path, files: Mapping[str, Any], manifest: Mapping[str, Any]) -> Path:
     """Write ``files`` (name → text or JSON-able value) and the manifest to ``path`` atomically; returns the path."""
     target = Path(path).expanduser()
@@ -70,6 +89,8 @@ def write_bundle(path: str | Path, files: Mapping[str, Any], manifest: Mapping[s
     entries = {MANIFEST: render_file(head), **rendered}
     if not target.parent.is_dir():
         raise BundleError(f"{target}: the directory {target.parent} does not exist (create it, or choose another path)")
+    if (kind := not_a_file_to_replace(target)) is not None:
+        raise BundleError(f"{target}: {kind}, not a file a bundle may replace; choose a file path")
     fd, temp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
@@ -118,17 +139,17 @@ def read_bundle(path: str | Path) -> Bundle:
     where = str(path)
     file = Path(path).expanduser()
     try:
-        info = file.stat()
+        found = file.stat()
     except FileNotFoundError:
         raise BundleError(f"{where}: no such file") from None
     except (OSError, ValueError) as exc:
         raise BundleError(f"{where}: not a support bundle (cannot be read: {exc})") from None
     # A device or a pipe is never a bundle, and reading one has no end (/dev/zero filled gigabytes of memory; a FIFO
     # with no writer blocks forever): only a regular file of a bundle's size is opened at all.
-    if not stat.S_ISREG(info.st_mode):
+    if not stat.S_ISREG(found.st_mode):
         raise BundleError(f"{where}: not a support bundle (not a regular file)")
-    if info.st_size > MAX_TOTAL_BYTES:
-        raise BundleError(f"{where}: not a support bundle ({info.st_size} bytes, more than {MAX_TOTAL_BYTES})")
+    if found.st_size > MAX_TOTAL_BYTES:
+        raise BundleError(f"{where}: not a support bundle ({found.st_size} bytes, more than {MAX_TOTAL_BYTES})")
     try:
         zf = zipfile.ZipFile(file)
     except FileNotFoundError:
