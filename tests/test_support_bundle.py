@@ -374,3 +374,24 @@ def test_open_without_a_terminal_says_how_to_read_the_bundle_instead(tmp_path: P
     done = _open_cli(_small_bundle(tmp_path))
     assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
     assert "needs a terminal" in done.stderr and "report.md" in done.stderr
+
+
+def test_a_forged_bundle_nested_past_the_parser_is_refused_with_one_line(tmp_path: Path) -> None:
+    """Seen: a bundle whose manifest checksums were recomputed (they are not a signature) with a walk.json nested
+    100,000 deep ended `open` in "RecursionError: maximum recursion depth exceeded"."""
+    from tui.support.bundle import sha256
+
+    deep = b"[" * 100_000 + b"]" * 100_000
+
+    def forge(name: str, data: bytes) -> bytes:
+        if name == "walk.json":
+            return deep
+        if name == MANIFEST:
+            head = json.loads(data)
+            head["files"]["walk.json"] = {"sha256": sha256(deep), "bytes": len(deep)}
+            return json.dumps(head).encode()
+        return data
+
+    done = _open_cli(_rewrite(_small_bundle(tmp_path), forge))
+    assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "walk.json is not valid JSON" in done.stderr

@@ -127,7 +127,7 @@ class Bundle:
             return default
         try:
             return json.loads(self.files[name])
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:  # nested deeper than the parser goes: a forged bundle
             raise BundleError(f"{self.source}: {name} is not valid JSON ({exc})") from None
 
     def names(self, prefix: str = "") -> list[str]:
@@ -176,7 +176,7 @@ def read_bundle(path: str | Path) -> Bundle:
         raise BundleError(f"{where}: not a support bundle (no {MANIFEST})")
     try:
         manifest = json.loads(files.pop(MANIFEST))
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise BundleError(f"{where}: {MANIFEST} is not valid JSON ({exc})") from None
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
         raise BundleError(f"{where}: not an agentcore-triage support bundle ({MANIFEST} does not say so)")
