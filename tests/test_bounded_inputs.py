@@ -97,3 +97,30 @@ def test_an_endless_stdin_is_read_to_a_bound_and_its_end_matched() -> None:
 
 def test_the_matched_tail_is_what_the_search_reads() -> None:
     assert MATCH_TAIL_CHARS == MAX_QUERY
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown"])
+def test_control_characters_in_a_value_never_reach_the_reader(fmt: str, tmp_path: Path) -> None:
+    """Seen: `--runtime` with ESC[2J and BEL cleared the reader's terminal from the "target:" line, and BEL stood raw
+    in the markdown report. They are shown as U+FFFD."""
+    result = CliRunner().invoke(
+        main,
+        ["doctor", "--runtime", "evil\x1b[2J\x07name", "--only", "context.required", "--format", fmt],
+        env={"NO_COLOR": "1", "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)},
+    )
+    assert "evil\ufffd[2J\ufffdname" in result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+
+
+def test_a_report_that_cannot_be_written_is_printed_instead_and_the_file_named(tmp_path: Path) -> None:
+    """Seen: `doctor --out /dev/full` ran every check, then ended in "OSError: [Errno 28] No space left on device"
+    without naming the file, and the report was lost."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    result = CliRunner().invoke(
+        main,
+        ["doctor", "--runtime", "x", "--only", "context.required", "--format", "json", "--out", "/dev/full"],
+        env={"NO_COLOR": "1", "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)},
+    )
+    assert result.exit_code == 2
+    assert '"totals"' in result.output and "--out /dev/full: the report could not be written" in result.output

@@ -151,7 +151,15 @@ def doctor(
         if out:
             from tui.private_files import write_private
 
-            write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
+            try:
+                write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))  # 0600: it holds evidence
+            except OSError as exc:  # a full disk, a path gone since the start: the run is not lost with the file
+                click.echo(rendered)
+                raise UsageProblem(
+                    _("--out {out}: the report could not be written ({reason}); it was printed above instead").format(
+                        out=out, reason=exc.strerror or exc
+                    )
+                ) from None
             err(_("report written to {path} ({counts})").format(path=out, counts=summary_counts(run)))
         else:
             click.echo(rendered)

@@ -39,7 +39,7 @@ def fleet_targets(
             except Exception as exc:  # noqa: BLE001 - credentials, network: one line, exit 2
                 raise UsageProblem(
                     _("--all-runtimes: could not list runtimes: {reason}").format(
-                        reason=f"{type(exc).__name__}: {str(exc)[:200]}"
+                        reason=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"  # an HTML body: one line
                     )
                 ) from None
             if not targets:

@@ -11,6 +11,7 @@ Everything is redacted on the way out.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +31,16 @@ from tui.redact import redact, redact_text
 from tui.results import CheckResult, Status
 
 _ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.PASS, Status.SKIP]
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Control characters other than tab and newline: a value holding ESC[2J or BEL acts on the reader's terminal."""
+
+
+def _shown(text: str) -> str:
+    """``text`` as every report shows it: redacted, and with control characters replaced (values the user or a server
+    gave, such as ``--runtime`` with an escape sequence, reached the terminal raw)."""
+    return _CONTROL.sub("\ufffd", redact_text(text))
 
 
 def render_json(run: DoctorRun) -> str:
@@ -80,7 +91,7 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
         ctx = run.context.public()
         target = ", ".join(f"{k}={ctx[k]}" for k in ("region", "runtime", "endpoint", "project") if k in ctx)
         if target:
-            line(redact_text(_("target: {target}").format(target=target)), "dim")
+            line(_shown(_("target: {target}").format(target=target)), "dim")
         line()
     for f in run.findings:
         not_run = could_not_run(f)
@@ -90,18 +101,18 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
         out.append(f"[{f.status.icon}]", style=style)
         out.append(f" {f.key:<24} ")
         out.append(
-            (_("could not run: ") if not_run else "") + redact_text(f.summary),
+            (_("could not run: ") if not_run else "") + _shown(f.summary),
             style="" if f.status is Status.PASS else style,
         )
         out.append("\n")
         if f.status.is_problem or not_run or verbose:
-            for rline in redact_text(f.remediation.strip()).splitlines() if f.remediation else []:
+            for rline in _shown(f.remediation.strip()).splitlines() if f.remediation else []:
                 line(f"      {rline}")
             if f.fix:
                 state = f" ({_(f.fix.outcome)})" if f.fix.outcome else ""
                 available = _("fix available: {fix} [{risk}]{state}").format(fix=f.fix.id, risk=f.fix.risk, state=state)
                 line(f"      {available}  ->  agentcore-triage doctor --fix all --yes", "cyan")
-    not_applied = [redact_text(f.explanation()) for f in run.fixes or [] if not f.applied]
+    not_applied = [_shown(f.explanation()) for f in run.fixes or [] if not f.applied]
     if not_applied and not quiet:
         line()
         line(_("Fixes not applied:"), "bold")
@@ -177,7 +188,7 @@ def render_markdown(run: DoctorRun) -> str:
                     "</details>",
                 ]
             out.append("")
-    return redact_text("\n".join(out)) + "\n"
+    return _shown("\n".join(out)) + "\n"
 
 
 # ---------------------------------------------------------------------------- headless walk (`run`)
@@ -369,7 +380,7 @@ def session_markdown(walk: Walk, log: SessionLog | None = None) -> str:
             out.append(f"| {r.time} | `{r.fix}` | {r.node or ''} | {_(r.outcome)}{error} |")
     body = render_markdown(doctor_run(walk))
     title, _newline, rest = body.partition("\n")
-    return redact_text(title + "\n" + "\n".join(out) + "\n" + rest)
+    return _shown(title + "\n" + "\n".join(out) + "\n" + rest)
 
 
 def export_session(
