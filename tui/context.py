@@ -9,14 +9,29 @@ anything that gets printed.
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
+import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.i18n import _
 from tui.redact import register_secret
 
 DEFAULT_TIMEOUT = 10.0
+TIMEOUT_RANGE = (0.1, 600.0)
+"""``--timeout`` and ``AGENTCORE_TRIAGE_TIMEOUT``: seconds per check, both ends included."""
+MAX_TOKEN_BYTES = 64 * 1024
+"""A token file (or variable) longer than this is refused unread: a bearer token is a few KiB at most."""
+READ_ONLY_WORDS = {"1": True, "true": True, "yes": True, "on": True, "y": True}
+READ_ONLY_WORDS |= {"0": False, "false": False, "no": False, "off": False, "n": False, "": False}
+"""``AGENTCORE_TRIAGE_READ_ONLY``, case-insensitive; any other value is an error (never silently writable)."""
+
+
+class TokenUnusable(ValueError):
+    """Why a token source gives no usable token (one line; never the token or any part of it)."""
 
 
 @dataclass
@@ -77,17 +92,29 @@ class Context:
         return None
 
     def token(self) -> str | None:
-        """Read the bearer token; it is registered with the redactor before anyone sees it."""
-        value: str | None = None
+        """Read the bearer token; it is registered with the redactor before anyone sees it.
+
+        None when no source is configured or the source gives no usable token (``token_problem()`` says why).
+        """
+        try:
+            return self._read_token()
+        except TokenUnusable:
+            return None
+
+    def _read_token(self) -> str | None:
+        raw: str | None = None
         if self.token_env:
-            value = os.environ.get(self.token_env)
+            raw = os.environ.get(self.token_env)
         elif self.token_file:
-            try:
-                value = Path(self.token_file).expanduser().read_text(encoding="utf-8").strip()
-            except (OSError, ValueError):  # ValueError: not UTF-8 text (token_problem() says so)
-                value = None
-        if value:
-            register_secret(value)
+            raw = read_token_file(Path(self.token_file).expanduser())
+        if raw is None:
+            return None
+        value = raw.strip()
+        problem = token_text_problem(value)
+        if problem:
+            _register_parts(value)  # refused, never sent; still kept out of anything printed
+            raise TokenUnusable(problem)
+        register_secret(value)
         return value or None
 
     def token_problem(self) -> str | None:
@@ -103,26 +130,19 @@ class Context:
                 return f"{flag} {self.token_env}: that environment variable is not set (export it, or use --token-file PATH)"
             if not value.strip():
                 return f"{flag} {self.token_env}: that environment variable is empty (put the bearer token in it)"
-            return None
+            problem = token_text_problem(value.strip())
+            return f"{flag} {self.token_env}: {problem}" if problem else None
         if not self.token_file:
             return None
         flag = _flag_or_source(self, "token_file", "--token-file")
-        path = Path(self.token_file).expanduser()
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return f"{flag} {self.token_file}: no such file (give the path of a file holding the bearer token)"
-        except IsADirectoryError:
-            return f"{flag} {self.token_file}: is a directory, not a file holding the bearer token"
-        except PermissionError:
-            return f"{flag} {self.token_file}: not readable (permission denied); check its permissions"
-        except OSError as exc:
-            return f"{flag} {self.token_file}: cannot be read ({exc.strerror or exc})"
-        except ValueError:
-            return f"{flag} {self.token_file}: not UTF-8 text; the file must hold the bearer token as plain text"
+            text = read_token_file(Path(self.token_file).expanduser())
+        except TokenUnusable as exc:
+            return f"{flag} {self.token_file}: {exc}"
         if not text.strip():
             return f"{flag} {self.token_file}: the file is empty (put the bearer token in it)"
-        return None
+        problem = token_text_problem(text.strip())
+        return f"{flag} {self.token_file}: {problem}" if problem else None
 
     def endpoint_problem(self) -> str | None:
         """Why ``endpoint`` is not a usable http(s) URL (None when it is, or when none is set)."""
@@ -138,6 +158,137 @@ class Context:
         data = {k: v for k, v in dataclasses.asdict(self).items() if k not in ("token_env", "token_file", "sources")}
         data["token_source"] = self.token_source
         return {k: v for k, v in data.items() if v not in (None, {}, "")}
+
+
+def read_token_file(path: Path) -> str:
+    """The text of a token file: a regular file of at most ``MAX_TOKEN_BYTES``, UTF-8 (a BOM is dropped).
+
+    A pipe, device or socket is refused before it is read (``/dev/zero`` never ends, a FIFO without a writer
+    never answers); the file is opened without waiting and checked again once open. Raises ``TokenUnusable``.
+    """
+    try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode):
+            raise TokenUnusable(_not_a_file(mode))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise TokenUnusable("no such file (give the path of a file holding the bearer token)") from None
+    except PermissionError:
+        raise TokenUnusable("not readable (permission denied); check its permissions") from None
+    except OSError as exc:
+        raise TokenUnusable(f"cannot be read ({exc.strerror or exc})") from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):  # replaced between the two looks
+            raise TokenUnusable(_not_a_file(mode))
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(MAX_TOKEN_BYTES + 1)
+    except OSError as exc:
+        raise TokenUnusable(f"cannot be read ({exc.strerror or exc})") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_TOKEN_BYTES:
+        raise TokenUnusable(_too_large())
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise TokenUnusable("not UTF-8 text; the file must hold the bearer token as plain text") from None
+
+
+def _not_a_file(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "is a directory, not a file holding the bearer token"
+    return _("not a regular file (a pipe, device or socket); give the path of a file holding the bearer token")
+
+
+def _too_large() -> str:
+    return _("too large (over {size} KiB): a bearer token is far shorter; put only the token in it").format(
+        size=MAX_TOKEN_BYTES // 1024
+    )
+
+
+_TOKEN_CHARACTER = re.compile(r"[!-~]*")
+"""Visible ASCII: what an HTTP header value (``Authorization: Bearer …``) can carry unchanged."""
+
+
+def token_text_problem(token: str) -> str | None:
+    """What makes ``token`` (already stripped of surrounding whitespace) unusable as a bearer token, or None.
+
+    Says what kind of character is in the way, never which: the text around it may be the secret.
+    """
+    if len(token.encode("utf-8", "surrogatepass")) > MAX_TOKEN_BYTES:
+        return _too_large()
+    if _TOKEN_CHARACTER.fullmatch(token):
+        return None
+    if "\n" in token or "\r" in token:
+        return _("the token holds more than one line; put only the bearer token in it, on one line")
+    if " " in token or "\t" in token:
+        return _("the token contains a space or tab; put only the bearer token in it")
+    if any(ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F for c in token):
+        return _("the token contains a control character (a NUL byte?); put only the bearer token in it")
+    return _("the token contains non-ASCII characters; a bearer token is plain ASCII")
+
+
+def _register_parts(value: str) -> None:
+    """A refused token and its pieces become secrets too (a few: a hostile file must not slow every redaction)."""
+    register_secret(value)
+    for part in [p for p in re.split(r"[^!-~]+", value) if len(p) >= 6][:16]:
+        register_secret(part)
+
+
+def read_only_value(raw: str | None, name: str = "AGENTCORE_TRIAGE_READ_ONLY") -> bool:
+    """The read-only switch of a variable: 1/true/yes/on/y or 0/false/no/off/n/empty, any case; else ValueError."""
+    if raw is None:
+        return False
+    word = raw.strip().lower()
+    if word in READ_ONLY_WORDS:
+        return READ_ONLY_WORDS[word]
+    raise ValueError(
+        _(
+            "{name} {value}: neither yes nor no, so nothing was run; use 1, true, yes or on (read-only)"
+            " or 0, false, no or off (fixes allowed)"
+        ).format(name=name, value=_shown(raw))
+    )
+
+
+def parse_seconds(value: str | float, low: float, high: float) -> float:
+    """``value`` as seconds, finite and within ``low``..``high``; else ValueError (the reason, naming no flag).
+
+    ``--timeout``, ``AGENTCORE_TRIAGE_TIMEOUT`` and ``logs --poll-interval`` share it: NaN compares false
+    with every bound, so a range check alone lets it through.
+    """
+    try:
+        seconds = float(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError, OverflowError):
+        seconds = math.nan
+    if math.isfinite(seconds) and low <= seconds <= high:
+        return seconds
+    shown = _shown(value) if isinstance(value, str) else f"{value:g}"
+    raise ValueError(
+        _("{value} is not a number of seconds from {low:g} to {high:g}").format(value=shown, low=low, high=high)
+    )
+
+
+def _timeout(flag: float | str | None, env: Any) -> float:
+    """The per-check timeout: the flag, else ``AGENTCORE_TRIAGE_TIMEOUT``, else the default (checked either way)."""
+    low, high = TIMEOUT_RANGE
+    if flag is not None:
+        name, raw = "--timeout", flag
+    else:
+        raw = env.get("AGENTCORE_TRIAGE_TIMEOUT")
+        if raw is None or not raw.strip():
+            return DEFAULT_TIMEOUT
+        name = "AGENTCORE_TRIAGE_TIMEOUT"
+    try:
+        return parse_seconds(raw, low, high)
+    except ValueError as exc:
+        raise ValueError(f"{name}: {exc}") from None
+
+
+def _shown(value: str, limit: int = 40) -> str:
+    """A value as an error line may quote it: repr (control characters escaped), cut at ``limit`` characters."""
+    text = value.strip()
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
 
 def _flag_or_source(ctx: Context, name: str, flag: str) -> str:
@@ -280,10 +431,16 @@ def build_context(
 
     The project file is ``.bedrock_agentcore.yaml`` in ``project``, else in the current directory (which then
     becomes the project, as for the ``agentcore`` CLI). Raises ``ValueError`` (one line) when ``agent`` is not in
-    it, or when it has several agents and no default.
+    it, or when it has several agents and no default; and when ``AGENTCORE_TRIAGE_READ_ONLY`` is not a yes/no word
+    or the timeout (flag, else ``AGENTCORE_TRIAGE_TIMEOUT``) is not finite seconds in ``TIMEOUT_RANGE``.
     """
     env = os.environ if environ is None else environ
     sources: dict[str, str] = {}
+    # The variables that can only be wrong are checked first (one line each; an unknown read-only word fails closed).
+    env_read_only = read_only_value(env.get("AGENTCORE_TRIAGE_READ_ONLY"))
+    seconds = _timeout(timeout, env)
+    if read_only or env_read_only:
+        sources["read_only"] = "flag" if read_only else "env AGENTCORE_TRIAGE_READ_ONLY"
     if project:
         sources["project"] = "flag"
     elif env.get("AGENTCORE_TRIAGE_PROJECT"):
@@ -318,8 +475,8 @@ def build_context(
         project=project,
         agent=selected.agent.name if selected else agent,
         agentcore=agentcore,
-        read_only=read_only or env.get("AGENTCORE_TRIAGE_READ_ONLY", "") in ("1", "true", "yes"),
-        timeout=float(timeout if timeout is not None else env.get("AGENTCORE_TRIAGE_TIMEOUT") or DEFAULT_TIMEOUT),
+        read_only=read_only or env_read_only,
+        timeout=seconds,
         sandbox=env.get("AGENTCORE_TRIAGE_SANDBOX", "") == "1",
         inputs=dict(inputs or {}),
         sources=sources,

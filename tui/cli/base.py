@@ -101,15 +101,35 @@ def _context_options(func: Callable[..., Any], *, repeatable_runtime: bool) -> C
         click.option("--read-only", is_flag=True, help="Never offer or apply fixes."),
         click.option(
             "--timeout",
-            type=click.FloatRange(min=0.1, max=600),
             default=None,
             metavar="SECONDS",
-            help="Per-check timeout (default 10).",
+            callback=seconds_between(0.1, 600),
+            help="Per-check timeout, 0.1 to 600 (default 10).",
         ),
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+def seconds_between(low: float, high: float) -> Callable[[click.Context, click.Parameter, Any], float | None]:
+    """A click callback: the value as finite seconds from ``low`` to ``high``, else click's one-line usage error.
+
+    The check ``AGENTCORE_TRIAGE_TIMEOUT`` gets too (``tui.context.parse_seconds``); click's ``FloatRange``
+    let ``nan`` through (NaN compares false with both bounds).
+    """
+
+    def check(_ctx: click.Context, _param: click.Parameter, value: Any) -> float | None:
+        if value is None:
+            return None
+        from tui.context import parse_seconds
+
+        try:
+            return parse_seconds(value, low, high)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc)) from None
+
+    return check
 
 
 def context_from_flags(kwargs: dict[str, Any], *, needs_target: bool = True) -> Any:

@@ -35,6 +35,9 @@ APP_NAME = "agentcore-triage"
 MAX_LINE_BYTES = 4 * 1024 * 1024
 """A line longer than this is not read (a corrupt or hostile log must not exhaust memory)."""
 MAX_LOG_BYTES = 64 * 1024 * 1024
+MAX_NESTING = 64
+"""A record nested deeper than this is not read (real ones hold API payloads, about ten levels deep): deeper ones
+stop the JSON reader (``[[[[…``) or pydantic's serializer (past about 250 levels) in the middle of ``audit``."""
 
 
 def state_dir() -> Path:
@@ -239,8 +242,12 @@ def _parse_line(raw: bytes, out: list[AuditRecord]) -> str | None:
         data = json.loads(text)
     except ValueError:
         return _("not complete JSON (truncated?)")
+    except RecursionError:  # `[[[[…` within MAX_LINE_BYTES: deeper than the JSON reader goes
+        return _("nested too deeply")
     if not isinstance(data, dict):
         return _("not a record (a JSON object is expected)")
+    if _nested_deeper_than(data, MAX_NESTING):
+        return _("nested too deeply")
     try:
         out.append(AuditRecord.model_validate(data))
     except ValidationError as exc:
@@ -251,6 +258,20 @@ def _parse_line(raw: bytes, out: list[AuditRecord]) -> str | None:
     except RecursionError:
         return _("nested too deeply")
     return None
+
+
+def _nested_deeper_than(data: Any, limit: int) -> bool:
+    """Does ``data`` (parsed JSON) hold lists or objects more than ``limit`` levels deep? (No recursion.)"""
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
 
 
 def records() -> list[AuditRecord]:

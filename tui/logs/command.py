@@ -85,6 +85,16 @@ def _choose_language(flag: str | None) -> None:
         use_language(flag)
 
 
+def _poll_seconds(value: Any) -> float:
+    """``--poll-interval`` as finite seconds from 0.1 to 300 (``nan`` passed click's range: --follow never polled)."""
+    from tui.context import parse_seconds
+
+    try:
+        return parse_seconds(value, 0.1, 300)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
 def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
     """No traceback reaches the user: ctrl-c is exit 130, anything unexpected one line with exit 2."""
 
@@ -127,7 +137,14 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--node", metavar="NODE", help="Only events this playbook node explains.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "jsonl"]), default="text", show_default=True)
 @click.option("--follow", is_flag=True, help="Keep polling for new events until ctrl-c.")
-@click.option("--poll-interval", type=click.FloatRange(0.1, 300), default=2.0, show_default=True, metavar="SECONDS")
+@click.option(
+    "--poll-interval",
+    default=2.0,
+    show_default=True,
+    metavar="SECONDS",
+    callback=lambda _ctx, _param, value: _poll_seconds(value),
+    help="With --follow: the first wait between polls, 0.1 to 300.",
+)
 @click.option("--max-events", type=click.IntRange(1), default=None, metavar="N", help="Stop reading after N events.")
 @click.option(
     "--via",
@@ -329,6 +346,10 @@ def run_logs(
     finally:
         if aws is not None:
             aws.join()  # also when the playbook failed: no call may outlive the command
+    if isinstance(context_error, ValueError):  # a bad variable (AGENTCORE_TRIAGE_TIMEOUT…) or --agent: one line
+        from tui.redact import redact_text
+
+        raise LogsUsage(redact_text(str(context_error)))
     if context_error is not None:
         raise context_error
     if aws is None:

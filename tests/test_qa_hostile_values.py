@@ -1,0 +1,417 @@
+"""QA regressions: hostile values in variables, flags and files give one clear line, never a hang, a traceback,
+a leaked secret or a silently writable run.
+
+Each test here failed on the code before its fix (the read-only words, the token's tail in a header, the FIFO
+and /dev/zero token files, NaN timeouts, a deeply nested audit line or server file).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import socket
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from tui.cli import main
+from tui.context import Context, build_context
+
+BASE_ENV = {
+    "AWS_PROFILE": "",
+    "AWS_REGION": "",
+    "AWS_DEFAULT_REGION": "",
+    "AGENTCORE_TRIAGE_RUNTIME": "",
+    "AGENTCORE_TRIAGE_ENDPOINT": "",
+    "AGENTCORE_TRIAGE_PROJECT": "",
+    "AGENTCORE_TRIAGE_TOKEN_FILE": "",
+    "AGENTCORE_TRIAGE_TOKEN_ENV": "",
+    "AGENTCORE_TRIAGE_READ_ONLY": "",
+    "AGENTCORE_TRIAGE_TIMEOUT": "",
+}
+
+
+def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    return CliRunner().invoke(main, list(args), env=BASE_ENV | (env or {}), catch_exceptions=False)
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def one_line_exit_2(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("agentcore-triage: ")
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]
+    assert "Traceback" not in result.output
+    return str(lines[0])
+
+
+# 1. AGENTCORE_TRIAGE_READ_ONLY
+
+
+@pytest.mark.parametrize("value", ["1", "true", "TRUE", "True", "yes", "YES", "on", "On", "y", "Y", " yes "])
+def test_read_only_variable_is_case_insensitive_and_knows_on_and_y(value: str) -> None:
+    assert build_context(environ={"AGENTCORE_TRIAGE_READ_ONLY": value}).read_only is True
+
+
+@pytest.mark.parametrize("value", ["0", "false", "FALSE", "no", "No", "off", "OFF", "n", "", "  "])
+def test_read_only_variable_off_words_leave_fixes_on(value: str) -> None:
+    assert build_context(environ={"AGENTCORE_TRIAGE_READ_ONLY": value}).read_only is False
+    assert build_context(environ={}).read_only is False
+
+
+@pytest.mark.parametrize("value", ["maybe", "2", "enable", "tru", "yes please", "\x01"])
+def test_an_unknown_read_only_word_fails_closed_with_one_line_naming_the_variable(value: str) -> None:
+    with pytest.raises(ValueError, match="AGENTCORE_TRIAGE_READ_ONLY"):
+        build_context(environ={"AGENTCORE_TRIAGE_READ_ONLY": value})
+    result = invoke("doctor", "--only", "project.layout", env={"AGENTCORE_TRIAGE_READ_ONLY": value})
+    one_line_exit_2(result, "AGENTCORE_TRIAGE_READ_ONLY", "1, true, yes or on")
+
+
+def test_the_read_only_variable_is_recorded_as_the_source_and_an_unknown_word_stops_logs_too() -> None:
+    ctx = build_context(environ={"AGENTCORE_TRIAGE_READ_ONLY": "On"})
+    assert ctx.sources["read_only"] == "env AGENTCORE_TRIAGE_READ_ONLY"
+    assert build_context(read_only=True, environ={}).sources["read_only"] == "flag"
+    assert "read_only" not in build_context(environ={}).sources
+    result = invoke("logs", "--runtime", "rt-x", env={"AGENTCORE_TRIAGE_READ_ONLY": "maybe"})
+    line = one_line_exit_2(result, "AGENTCORE_TRIAGE_READ_ONLY 'maybe'")
+    assert "ValueError" not in line and "AGENTCORE_TRIAGE_DEBUG" not in line
+
+
+SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("x")\n\nif __name__ == "__main__":\n    mcp.run(transport="streamable-http")\n'
+
+
+@pytest.mark.parametrize("value", ["TRUE", "Yes", "on"])
+def test_doctor_fix_all_never_changes_the_project_under_a_read_only_variable(tmp_path: Path, value: str) -> None:
+    """Before: only lowercase 1/true/yes counted, and this run rewrote mcp_server.py (host, stateless_http)."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mcp_server.py").write_text(SERVER)
+    (project / "requirements.txt").write_text("mcp==1.9.0\n")
+    env = {"AGENTCORE_TRIAGE_READ_ONLY": value, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state")}
+    args = ["doctor", "--project", str(project), "--fix", "all", "--yes", "--only", "project.server_host"]
+    result = invoke(*args, env=env)
+    one_line_exit_2(result, "--fix all and --read-only contradict each other")
+    assert (project / "mcp_server.py").read_text() == SERVER
+    assert not (tmp_path / "state" / "audit.jsonl").exists()
+
+
+# 2. The bearer token: a file or a variable holding more than one token
+
+
+PART1, PART2 = "Part1SecretABC", "Part2SecretXYZ"
+
+
+@pytest.mark.parametrize(
+    ("content", "fragment"),
+    [
+        (f"{PART1}\x00{PART2}".encode(), "control character"),
+        (f"{PART1}\r{PART2}\n".encode(), "more than one line"),
+        (f"{PART1}\n{PART2}\n".encode(), "more than one line"),
+        (f"{PART1} {PART2}".encode(), "space or tab"),
+        (f"{PART1}\t{PART2}".encode(), "space or tab"),
+        (f"{PART1}é{PART2}".encode(), "non-ASCII"),
+    ],
+)
+def test_a_token_file_with_a_second_part_is_refused_without_showing_any_of_it(
+    tmp_path: Path, content: bytes, fragment: str
+) -> None:
+    token = tmp_path / "tok"
+    token.write_bytes(content)
+    endpoint = f"http://127.0.0.1:{closed_port()}/mcp"
+    result = invoke("doctor", "--endpoint", endpoint, "--token-file", str(token))
+    line = one_line_exit_2(result, f"--token-file {token}", fragment)
+    assert PART1 not in line and PART2 not in line and "Part" not in line
+    ctx = Context(token_file=str(token))
+    assert ctx.token() is None  # the TUI's path (no CLI check first) never sends it either
+    assert ctx.token_problem() is not None
+
+
+def test_a_token_file_keeps_working_with_surrounding_whitespace_and_a_bom(tmp_path: Path) -> None:
+    token = tmp_path / "tok"
+    token.write_bytes(b"\xef\xbb\xbf  opaque-token-123456\r\n\n")
+    ctx = Context(token_file=str(token))
+    assert ctx.token_problem() is None
+    assert ctx.token() == "opaque-token-123456"
+
+
+def test_a_token_file_larger_than_any_token_is_refused(tmp_path: Path) -> None:
+    token = tmp_path / "tok"
+    token.write_bytes(b"a" * (64 * 1024 + 1))
+    result = invoke("doctor", "--endpoint", f"http://127.0.0.1:{closed_port()}/mcp", "--token-file", str(token))
+    line = one_line_exit_2(result, f"--token-file {token}", "too large")
+    assert "aaaaaaaa" not in line
+    assert Context(token_file=str(token)).token() is None
+    token.write_bytes(b"a" * (64 * 1024))  # the bound itself is accepted
+    assert Context(token_file=str(token)).token_problem() is None
+
+
+def test_a_device_is_not_read_as_a_token_file() -> None:
+    """/dev/null used to read as "empty"; /dev/zero grew to gigabytes of memory."""
+    for device in ("/dev/null", "/dev/zero"):
+        ctx = Context(token_file=device)
+        problem = ctx.token_problem()
+        assert problem is not None and "not a regular file" in problem
+        assert ctx.token() is None
+    result = invoke("doctor", "--endpoint", f"http://127.0.0.1:{closed_port()}/mcp", "--token-file", "/dev/zero")
+    one_line_exit_2(result, "--token-file /dev/zero", "not a regular file")
+
+
+def test_a_fifo_without_a_writer_is_refused_instead_of_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "tok.fifo"
+    os.mkfifo(fifo)
+    ctx = Context(token_file=str(fifo))
+    assert ctx.token() is None
+    problem = ctx.token_problem()
+    assert problem is not None and "not a regular file" in problem
+    result = invoke("undo", "--yes", "--token-file", str(fifo), env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
+    one_line_exit_2(result, "nothing to undo")  # undo needs no token, and reading it no longer blocks
+
+
+def test_a_directory_token_file_is_still_named_as_one(tmp_path: Path) -> None:
+    problem = Context(token_file=str(tmp_path)).token_problem()
+    assert problem is not None and "is a directory" in problem
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        (f"{PART1}\x01{PART2}", "control character"),
+        (f"{PART1}\n{PART2}", "more than one line"),
+        (f"{PART1} {PART2}", "space or tab"),
+        (f"{PART1}ü{PART2}", "non-ASCII"),
+        ("a" * (64 * 1024 + 1), "too large"),
+    ],
+)
+def test_a_token_variable_with_a_second_part_is_refused_without_showing_any_of_it(value: str, fragment: str) -> None:
+    endpoint = f"http://127.0.0.1:{closed_port()}/mcp"
+    result = invoke("doctor", "--endpoint", endpoint, "--token-env", "QA_TOKEN_VAR", env={"QA_TOKEN_VAR": value})
+    line = one_line_exit_2(result, "--token-env QA_TOKEN_VAR", fragment)
+    assert "Part" not in line and "aaaaaaaa" not in line
+    os.environ["QA_TOKEN_VAR"] = value
+    try:
+        ctx = Context(token_env="QA_TOKEN_VAR")
+        assert ctx.token() is None
+    finally:
+        del os.environ["QA_TOKEN_VAR"]
+
+
+def test_the_token_check_refuses_a_nul_and_never_quotes_the_token() -> None:
+    """The environment cannot hold a NUL byte; the check the variable and the file share still names one."""
+    from tui.context import token_text_problem
+
+    problem = token_text_problem(f"{PART1}\x00{PART2}")
+    assert problem is not None and "control character" in problem and "Part" not in problem
+    assert token_text_problem("opaque-token-123456") is None
+
+
+def test_a_token_variable_with_a_trailing_newline_still_works() -> None:
+    os.environ["QA_TOKEN_VAR"] = "opaque-token-123456\n"
+    try:
+        ctx = Context(token_env="QA_TOKEN_VAR")
+        assert ctx.token_problem() is None
+        assert ctx.token() == "opaque-token-123456"
+    finally:
+        del os.environ["QA_TOKEN_VAR"]
+
+
+def test_the_parts_of_a_refused_token_are_still_redacted(tmp_path: Path) -> None:
+    from tui.redact import redact_text
+
+    token = tmp_path / "tok"
+    token.write_bytes(f"{PART1}\x00{PART2}".encode())
+    Context(token_file=str(token)).token()
+    assert PART1 not in redact_text(f"x {PART1} y") and PART2 not in redact_text(f"x {PART2} y")
+
+
+# 3. Timeouts and the poll interval
+
+
+@pytest.mark.parametrize("value", ["-5", "0", "nan", "NaN", "inf", "-inf", "1e400", "abc", "600.5", "0.05", "1,5"])
+def test_a_bad_timeout_variable_is_one_line_naming_it(value: str) -> None:
+    with pytest.raises(ValueError, match="AGENTCORE_TRIAGE_TIMEOUT"):
+        build_context(environ={"AGENTCORE_TRIAGE_TIMEOUT": value})
+    result = invoke("doctor", "--only", "project.layout", env={"AGENTCORE_TRIAGE_TIMEOUT": value})
+    one_line_exit_2(result, "AGENTCORE_TRIAGE_TIMEOUT", "from 0.1 to 600")
+
+
+@pytest.mark.parametrize(("value", "seconds"), [("30", 30.0), (" 2.5 ", 2.5), ("0.1", 0.1), ("600", 600.0), ("", 10.0)])
+def test_a_good_timeout_variable_is_used(value: str, seconds: float) -> None:
+    assert build_context(environ={"AGENTCORE_TRIAGE_TIMEOUT": value}).timeout == seconds
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "-1", "0", "abc"])
+def test_a_bad_timeout_flag_is_one_line_naming_it(value: str) -> None:
+    result = invoke("doctor", "--only", "project.layout", "--timeout", value)
+    one_line_exit_2(result, "--timeout")
+    result = invoke("--timeout", value, "doctor", "--only", "project.layout")
+    one_line_exit_2(result, "--timeout")
+
+
+def test_the_flag_wins_over_a_good_variable_and_a_programmatic_nan_is_refused() -> None:
+    assert build_context(timeout=5, environ={"AGENTCORE_TRIAGE_TIMEOUT": "30"}).timeout == 5.0
+    with pytest.raises(ValueError, match="--timeout"):
+        build_context(timeout=float("nan"), environ={})
+
+
+@pytest.mark.parametrize("value", ["nan", "NaN", "inf", "0", "-2", "301", "abc"])
+def test_a_bad_poll_interval_is_one_line_naming_it(value: str) -> None:
+    """Before: --poll-interval nan passed click's range (NaN compares false) and --follow never polled again."""
+    result = invoke("logs", "--follow", "--poll-interval", value)
+    one_line_exit_2(result, "--poll-interval")
+
+
+def test_a_bad_timeout_variable_stops_logs_with_one_plain_line() -> None:
+    result = invoke("logs", "--runtime", "rt-x", env={"AGENTCORE_TRIAGE_TIMEOUT": "nan"})
+    line = one_line_exit_2(result, "AGENTCORE_TRIAGE_TIMEOUT: 'nan' is not a number of seconds from 0.1 to 600")
+    assert "ValueError" not in line
+
+
+# 4. The audit log: a line nested too deeply for the JSON reader
+
+
+def audit_lines(tmp_path: Path) -> tuple[dict[str, str], str]:
+    from tui.fixes.audit import AuditRecord
+
+    record = AuditRecord(fix="project.otel_distro", outcome="applied", principal="qa")
+    state = tmp_path / "state"
+    state.mkdir()
+    deep = "[" * 100_000 + "]" * 100_000
+    (state / "audit.jsonl").write_text(record.model_dump_json() + "\n" + deep + "\n")
+    return {"AGENTCORE_TRIAGE_STATE_DIR": str(state)}, record.id
+
+
+def test_a_deeply_nested_audit_line_is_skipped_like_any_other_bad_line(tmp_path: Path) -> None:
+    env, record_id = audit_lines(tmp_path)
+    os.environ["AGENTCORE_TRIAGE_STATE_DIR"] = env["AGENTCORE_TRIAGE_STATE_DIR"]
+    try:
+        from tui.fixes.audit import read_log
+
+        log = read_log()
+    finally:
+        del os.environ["AGENTCORE_TRIAGE_STATE_DIR"]
+    assert [r.id for r in log.records] == [record_id]
+    assert log.skipped == ["line 2: nested too deeply"]
+    result = invoke("audit", env=env)
+    assert result.exit_code == 0, result.output
+    assert record_id in result.stdout
+    assert "skipped 1 unreadable line(s): line 2: nested too deeply" in result.stderr
+    assert "RecursionError" not in result.output and "Traceback" not in result.output
+    result = invoke("audit", "--format", "json", env=env)
+    assert [r["id"] for r in json.loads(result.stdout)] == [record_id]
+
+
+def test_undo_reads_past_a_deeply_nested_audit_line(tmp_path: Path) -> None:
+    env, _record_id = audit_lines(tmp_path)
+    result = invoke("undo", "--yes", env=env)
+    assert "RecursionError" not in result.output and "Traceback" not in result.output
+    assert "skipped 1 unreadable line(s): line 2: nested too deeply" in result.stderr
+    assert result.exit_code == 2  # the one record recorded no undo actions: nothing to undo, said in one line
+    assert result.stderr.strip().splitlines()[-1].startswith("agentcore-triage: ")
+
+
+def test_a_record_nested_too_deeply_to_show_is_skipped_and_audit_json_still_prints(tmp_path: Path) -> None:
+    """Before: a record 300 levels deep was read, then `audit --format json` ended in pydantic's
+    "ValueError: Maximum serialization depth exceeded" traceback."""
+    from tui.fixes.audit import MAX_NESTING, AuditRecord
+
+    good = AuditRecord(fix="project.otel_distro", outcome="applied")
+    state = tmp_path / "state"
+    state.mkdir()
+    deep = {"fix": "x", "outcome": "applied", "before": {"k": json.loads("[" * 300 + "]" * 300)}}
+    # the record, "before" and "k" are three levels: 62 lists make 64 in all (read), 63 make 65 (skipped)
+    edge = {"fix": "x", "outcome": "applied", "id": "edge", "before": {"k": json.loads("[" * 62 + "]" * 62)}}
+    over = {"fix": "x", "outcome": "applied", "id": "over", "before": {"k": json.loads("[" * 63 + "]" * 63)}}
+    lines = [good.model_dump_json(), json.dumps(deep), json.dumps(edge), json.dumps(over)]
+    (state / "audit.jsonl").write_text("\n".join(lines) + "\n")
+    result = invoke("audit", "--format", "json", env={"AGENTCORE_TRIAGE_STATE_DIR": str(state)})
+    assert result.exit_code == 0, result.output
+    assert [r["id"] for r in json.loads(result.stdout)] == [good.id, "edge"]
+    assert "skipped 2 unreadable line(s): line 2: nested too deeply; line 4: nested too deeply" in result.stderr
+    assert "Traceback" not in result.output
+    assert MAX_NESTING == 64
+
+
+# 5. A server file nested too deeply for Python's parser
+
+
+def deep_project(tmp_path: Path, expression: str) -> Path:
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mcp_server.py").write_text(
+        'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("x")\n\n# a comment\nx = ' + expression + "\ny = 2\n"
+    )
+    (project / "requirements.txt").write_text("mcp==1.9.0\n")
+    return project
+
+
+@pytest.mark.parametrize(
+    "expression",
+    ["+".join(["1"] * 200_000), "a" + ".b" * 100_000, "not " * 100_000 + "1", "(\n" + "+".join(["1"] * 50_000) + ")"],
+    ids=["200000-terms", "attribute-chain", "not-chain", "two-lines"],
+)
+def test_a_too_deeply_nested_server_file_is_a_parse_failure_with_its_line(tmp_path: Path, expression: str) -> None:
+    from tui.project import pyparse
+    from tui.project.scan import analyse_server
+
+    project = deep_project(tmp_path, expression)
+    with pytest.raises(SyntaxError) as raised:
+        pyparse.parse((project / "mcp_server.py").read_text(), "mcp_server.py")
+    assert raised.value.lineno == 6
+    assert "too deeply nested" in str(raised.value.msg)
+    code = analyse_server(project / "mcp_server.py")
+    assert code.syntax_error is not None and code.syntax_error.startswith("line 6: too deeply nested")
+
+
+def test_the_project_checks_say_the_deep_file_does_not_parse_instead_of_erroring(tmp_path: Path) -> None:
+    """Before: nine project checks ended in ``error`` with "RecursionError: maximum recursion depth exceeded"."""
+    project = deep_project(tmp_path, "+".join(["1"] * 200_000))
+    result = invoke("doctor", "--project", str(project), "--format", "json", "--only", "project.layout")
+    findings = {f["check"]: f for f in json.loads(result.stdout)["findings"] if f["check"].startswith("project.")}
+    assert findings, result.output
+    assert not [c for c, f in findings.items() if f["status"] == "error"], findings
+    assert "RecursionError" not in result.output
+    layout = findings["project.layout"]
+    assert layout["status"] == "fail"
+    assert "mcp_server.py does not parse: line 6: too deeply nested" in layout["summary"]
+
+
+def test_a_statement_python_parses_but_too_deep_to_analyse_is_a_parse_failure_too(tmp_path: Path) -> None:
+    """900 terms parse, then ``ast.unparse`` of the server's arguments raised RecursionError in project.layout."""
+    from tui.project import pyparse
+
+    project = tmp_path / "p"
+    project.mkdir()
+    deep = "+".join(['"a"'] * 900)
+    (project / "mcp_server.py").write_text(
+        f'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("x", host={deep})\n'
+    )
+    (project / "requirements.txt").write_text("mcp==1.9.0\n")
+    result = invoke("doctor", "--project", str(project), "--format", "json", "--only", "project.layout")
+    findings = {f["check"]: f for f in json.loads(result.stdout)["findings"] if f["check"].startswith("project.")}
+    assert not [c for c, f in findings.items() if f["status"] == "error"], findings
+    summary = findings["project.layout"]["summary"]
+    assert (
+        summary
+        == "mcp_server.py does not parse: line 3: nested too deeply to analyse (more than 200 levels in one statement)"
+    )
+    shallow = "x = " + "+".join(["1"] * 150) + "\n"  # deep for code, not too deep: still a tree
+    assert isinstance(pyparse.parse(shallow), ast.Module)
+    assert isinstance(pyparse.parse(Path(pyparse.__file__).read_text()), ast.Module)
+
+
+def test_a_nul_byte_in_a_server_file_names_its_line(tmp_path: Path) -> None:
+    from tui.project import pyparse
+
+    with pytest.raises(SyntaxError) as raised:
+        pyparse.parse("x = 1\ny = 2\nz = '\x00'\n")
+    assert raised.value.lineno == 3
