@@ -100,7 +100,7 @@ def test_doctor_fix_all_never_changes_the_project_under_a_read_only_variable(tmp
     env = {"AGENTCORE_TRIAGE_READ_ONLY": value, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state")}
     args = ["doctor", "--project", str(project), "--fix", "all", "--yes", "--only", "project.server_host"]
     result = invoke(*args, env=env)
-    one_line_exit_2(result, "--fix all and --read-only contradict each other")
+    one_line_exit_2(result, "--fix all and AGENTCORE_TRIAGE_READ_ONLY contradict each other")  # names the source
     assert (project / "mcp_server.py").read_text() == SERVER
     assert not (tmp_path / "state" / "audit.jsonl").exists()
 

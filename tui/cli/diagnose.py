@@ -124,7 +124,8 @@ def doctor(
         targets = fleet_targets(runtimes, runtimes_file, all_runtimes, regions, ctx)
         sweep(ctx, loaded, registry, targets, jobs=jobs, only=only, fmt=fmt, out=out)
     if fix_mode == "all" and ctx.read_only:
-        raise UsageProblem(_("--fix all and --read-only contradict each other"))
+        where = "AGENTCORE_TRIAGE_READ_ONLY" if ctx.sources.get("read_only", "").startswith("env") else "--read-only"
+        raise UsageProblem(_("--fix all and {read_only} contradict each other").format(read_only=where))
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
         raise UsageProblem(_("--fix all needs --yes when not run on a terminal (nothing was changed)"))
 
