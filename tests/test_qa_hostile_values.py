@@ -415,3 +415,13 @@ def test_a_nul_byte_in_a_server_file_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(SyntaxError) as raised:
         pyparse.parse("x = 1\ny = 2\nz = '\x00'\n")
     assert raised.value.lineno == 3
+
+
+def test_a_host_name_longer_than_dns_allows_is_refused_in_one_line() -> None:
+    """Seen: `--endpoint http://<300 letters>.com/` made endpoint.reachable end in "UnicodeError: encoding with 'idna'
+    codec failed (label empty or too long)"."""
+    from tui.context import endpoint_url_problem
+
+    assert "too long for DNS" in (endpoint_url_problem("http://" + "a" * 300 + ".com/mcp") or "")
+    assert "too long for DNS" in (endpoint_url_problem("http://" + ("b" * 60 + ".") * 5 + "com/mcp") or "")
+    assert endpoint_url_problem("http://" + "a" * 63 + ".example.com/mcp") is None

@@ -314,6 +314,10 @@ def endpoint_url_problem(url: str) -> str | None:
         return f"the URL has no host; {example}"
     if any(c.isspace() for c in parts.netloc):
         return f"the host contains spaces; {example}"
+    host = parts.hostname
+    if len(host) > 253 or any(len(label) > 63 for label in host.rstrip(".").split(".")):
+        # DNS limits: such a name cannot be looked up (the resolver's IDNA step failed with a bare UnicodeError)
+        return f"the host name is too long for DNS (253 characters, 63 between dots); {example}"
     if port == 0:
         return f"port 0 cannot be connected to; {example}"
     return None
