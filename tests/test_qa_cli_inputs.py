@@ -25,7 +25,11 @@ BASE_ENV = {
     "AGENTCORE_TRIAGE_PROJECT": "",
     "AGENTCORE_TRIAGE_TOKEN_FILE": "",
     "AGENTCORE_TRIAGE_TOKEN_ENV": "",
+    "AGENTCORE_TRIAGE_READ_ONLY": "",
+    "AGENTCORE_TRIAGE_TIMEOUT": "",
 }
+"""The machine's own settings cleared: each test states the environment it runs in (also used by
+test_qa_hostile_values)."""
 
 
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
@@ -38,15 +42,16 @@ def closed_port() -> int:
         return s.getsockname()[1]
 
 
-def one_line_exit_2(result, *fragments: str) -> None:  # type: ignore[no-untyped-def]
+def one_line_exit_2(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
     assert lines[0].startswith("agentcore-triage: ")
     for fragment in fragments:
-        assert fragment in lines[0]
+        assert fragment in lines[0], lines[0]
     assert "Traceback" not in result.output
+    return str(lines[0])
 
 
 @pytest.mark.parametrize(

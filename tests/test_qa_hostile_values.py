@@ -10,50 +10,12 @@ from __future__ import annotations
 import ast
 import json
 import os
-import socket
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from test_qa_cli_inputs import BASE_ENV, closed_port, invoke, one_line_exit_2  # noqa: E402, F401 - shared helpers
 
-from tui.cli import main
 from tui.context import Context, build_context
-
-BASE_ENV = {
-    "AWS_PROFILE": "",
-    "AWS_REGION": "",
-    "AWS_DEFAULT_REGION": "",
-    "AGENTCORE_TRIAGE_RUNTIME": "",
-    "AGENTCORE_TRIAGE_ENDPOINT": "",
-    "AGENTCORE_TRIAGE_PROJECT": "",
-    "AGENTCORE_TRIAGE_TOKEN_FILE": "",
-    "AGENTCORE_TRIAGE_TOKEN_ENV": "",
-    "AGENTCORE_TRIAGE_READ_ONLY": "",
-    "AGENTCORE_TRIAGE_TIMEOUT": "",
-}
-
-
-def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    return CliRunner().invoke(main, list(args), env=BASE_ENV | (env or {}), catch_exceptions=False)
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def one_line_exit_2(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, result.output
-    assert result.stdout == ""
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("agentcore-triage: ")
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
-    assert "Traceback" not in result.output
-    return str(lines[0])
-
 
 # 1. AGENTCORE_TRIAGE_READ_ONLY
 
