@@ -124,3 +124,17 @@ def test_a_report_that_cannot_be_written_is_printed_instead_and_the_file_named(t
     )
     assert result.exit_code == 2
     assert '"totals"' in result.output and "--out /dev/full: the report could not be written" in result.output
+
+
+def test_quiet_doctor_does_not_point_at_warnings_it_left_out(tmp_path: Path) -> None:
+    """Seen: `doctor -q` hid the warnings, then ended with "No failures; look at the warnings above."."""
+    (tmp_path / "requirements.txt").write_text("mcp>=1.23.2,<2\nfastmcp\n")  # warns: fastmcp is unused
+    (tmp_path / "mcp_server.py").write_text(
+        'from mcp.server.fastmcp import FastMCP\nmcp = FastMCP(host="0.0.0.0", stateless_http=True)\n'
+    )
+    args = ["doctor", "--project", str(tmp_path), "--only", "project.mcp_version"]
+    env = {"NO_COLOR": "1", "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state")}
+    quiet = CliRunner().invoke(main, [*args, "-q"], env=env)
+    assert quiet.exit_code == 0 and "1 warn" in quiet.output
+    assert "above" not in quiet.output and "run without -q to see them" in quiet.output
+    assert "look at the warnings above" in CliRunner().invoke(main, args, env=env).output

@@ -172,7 +172,13 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
             evidence={"endpoint": url},
         )
     if isinstance(exc, bx.ReadTimeoutError):
-        return Problem("timeout", _("AWS did not answer in time (read timeout); try again or raise --timeout"))
+        return Problem(
+            "timeout",
+            _(
+                "AWS did not answer in time (read timeout); try again or raise the timeout (--timeout, or "
+                "AGENTCORE_TRIAGE_TIMEOUT for any command)"
+            ),
+        )
     if isinstance(exc, bx.UnknownServiceError):
         return Problem(
             "unsupported", _("this botocore does not know the service ({reason}); upgrade boto3").format(reason=exc)

@@ -132,7 +132,9 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
         )
     line(summary, "bold")
     if run.exit_code == 0 and not not_run_count:
-        if totals.get("warn"):
+        if totals.get("warn") and quiet:  # -q left the warnings out: say how to see them
+            line(_("No failures; there are warnings (run without -q to see them)."), "yellow")
+        elif totals.get("warn"):
             line(_("No failures; look at the warnings above."), "yellow")
         else:
             line(_("No problems found."), "bold green")
