@@ -387,3 +387,15 @@ def test_a_host_name_longer_than_dns_allows_is_refused_in_one_line() -> None:
     assert "too long for DNS" in (endpoint_url_problem("http://" + "a" * 300 + ".com/mcp") or "")
     assert "too long for DNS" in (endpoint_url_problem("http://" + ("b" * 60 + ".") * 5 + "com/mcp") or "")
     assert endpoint_url_problem("http://" + "a" * 63 + ".example.com/mcp") is None
+
+
+@pytest.mark.parametrize("region", ["🔥", "us-east-1\nevil", "12345", "-bad", "x" * 300])
+def test_a_region_that_cannot_be_a_region_name_is_one_line(region: str) -> None:
+    """Seen: `--region 🔥` gave 2 errors and 16 "could not run" results, each repeating botocore's message; with a
+    newline the message was cut at it."""
+    one_line_exit_2(invoke("doctor", "--region", region, "--runtime", "x"), "--region", "not a region name")
+
+
+def test_an_unknown_but_well_formed_region_is_left_to_aws() -> None:
+    """A region this machine's botocore does not know yet may exist: only the shape is checked here."""
+    assert build_context(region="xx-newregion-9").region_problem() is None

@@ -153,6 +153,14 @@ class Context:
             return None
         return f"{_flag_or_source(self, 'endpoint', '--endpoint')} {self.endpoint!r}: {problem}"
 
+    def region_problem(self) -> str | None:
+        """Why ``region`` cannot be a region name (botocore's own rule), or None: caught here, a mistyped region is
+        one line instead of every AWS check failing with the same botocore message."""
+        if not self.region or _REGION_NAME.fullmatch(self.region):
+            return None
+        shown = self.region if len(self.region) <= 60 else self.region[:57] + "..."
+        return f"{_flag_or_source(self, 'region', '--region')} {shown!r}: not a region name (e.g. us-east-1)"
+
     def public(self) -> dict[str, Any]:
         """The context as it may appear in reports: no secrets, only where they come from."""
         data = {k: v for k, v in dataclasses.asdict(self).items() if k not in ("token_env", "token_file", "sources")}
@@ -295,6 +303,10 @@ def _flag_or_source(ctx: Context, name: str, flag: str) -> str:
     """How to name a value in an error: the flag, or the variable/file it came from."""
     source = ctx.sources.get(name, "flag")
     return flag if source == "flag" else source.removeprefix("env ")
+
+
+_REGION_NAME = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
+"""botocore's check of a region name (``botocore.utils.validate_region_name``): letters, digits and inner dashes."""
 
 
 def endpoint_url_problem(url: str) -> str | None:
