@@ -399,3 +399,16 @@ def test_a_region_that_cannot_be_a_region_name_is_one_line(region: str) -> None:
 def test_an_unknown_but_well_formed_region_is_left_to_aws() -> None:
     """A region this machine's botocore does not know yet may exist: only the shape is checked here."""
     assert build_context(region="xx-newregion-9").region_problem() is None
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--since", "99999999999d"), ("--since", "9" * 300 + "h"), ("--start", "9" * 300)],
+    ids=["years", "300-digit-duration", "300-digit-epoch"],
+)
+def test_a_time_range_beyond_what_cloudwatch_keeps_is_one_line(args: tuple[str, ...]) -> None:
+    """Seen: `logs --since 99999999999d` showed a start in the year -273788674 and a cut botocore error; 300 digits
+    ended in "OverflowError: timestamp out of range for platform time_t"."""
+    result = invoke("logs", "--runtime", "x", "--region", "us-east-1", *args)
+    one_line_exit_2(result)
+    assert "10 years" in result.stderr

@@ -39,7 +39,19 @@ def parse_duration(text: str) -> int:
     parts = _DURATION.findall(cleaned)
     if not parts or _DURATION.sub("", cleaned).strip():
         raise LogsUsage(_("--since {value}: use a duration such as 15m, 1h, 24h, 7d or 1h30m").format(value=repr(text)))
-    return sum(int(n) * _UNIT_MS[u.lower()] for n, u in parts)
+    total = sum(int(n[:20]) * _UNIT_MS[u.lower()] for n, u in parts)
+    if total > MAX_LOOKBACK_MS:
+        raise LogsUsage(
+            _("{value}: at most {days} days back (CloudWatch Logs keeps events for 10 years at most)").format(
+                value=repr(text[:40]), days=MAX_LOOKBACK_MS // 86_400_000
+            )
+        )
+    return total
+
+
+MAX_LOOKBACK_MS = 3653 * 86_400_000
+"""Ten years, the longest retention CloudWatch Logs offers: seen, `--since 99999999999d` gave a start in the year
+-273788674 and a truncated botocore error, and 300 digits an OverflowError."""
 
 
 def parse_time(text: str, flag: str, now_ms: int) -> int:
@@ -51,8 +63,15 @@ def parse_time(text: str, flag: str, now_ms: int) -> int:
     if value.lower() == "now":
         return now_ms
     if value.isdigit():
-        number = int(value)
-        return number if number > 10**11 else number * 1000
+        number = int(value[:20]) if len(value) <= 20 else 10**20
+        epoch_ms = number if number > 10**11 else number * 1000
+        if epoch_ms > now_ms + MAX_LOOKBACK_MS:
+            raise LogsUsage(
+                _("{flag} {value}: epoch seconds or milliseconds of a time before 10 years from now").format(
+                    flag=flag, value=repr(text[:40])
+                )
+            )
+        return epoch_ms
     if _DURATION.fullmatch(value.lstrip("-")) or (value.startswith("-") and _DURATION.findall(value)):
         return now_ms - parse_duration(value.lstrip("-"))
     try:
