@@ -412,3 +412,11 @@ def test_a_time_range_beyond_what_cloudwatch_keeps_is_one_line(args: tuple[str, 
     result = invoke("logs", "--runtime", "x", "--region", "us-east-1", *args)
     one_line_exit_2(result)
     assert "10 years" in result.stderr
+
+
+@pytest.mark.parametrize("flag", ["bundle --out", "doctor --bundle"])
+def test_a_bundle_path_longer_than_a_file_name_is_one_line(flag: str, tmp_path: Path) -> None:
+    """Seen: a 300-character bundle name ended in "OSError: [Errno 36] File name too long"."""
+    command, option = flag.split()
+    result = invoke(command, option, str(tmp_path / ("o" * 300 + ".zip")), "--runtime", "x")
+    one_line_exit_2(result, option, "cannot be written there")

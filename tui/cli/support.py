@@ -102,6 +102,17 @@ def served_tui(playbook_ref: str | None, **kwargs: Any) -> None:
 
 def check_bundle_target(out: str, flag: str) -> None:
     """The bundle's directory must exist and be writable before anything runs."""
+    try:
+        _check_bundle_target(out, flag)
+    except OSError as exc:  # a name the system cannot even look up (longer than a file name may be)
+        raise UsageProblem(
+            _("{flag} {out}: cannot be written there ({reason}); choose another path").format(
+                flag=flag, out=out[:80] + ("..." if len(out) > 80 else ""), reason=exc.strerror or exc
+            )
+        ) from None
+
+
+def _check_bundle_target(out: str, flag: str) -> None:
     from tui.support.bundle import not_a_file_to_replace
 
     target = Path(out).expanduser()
