@@ -420,3 +420,9 @@ def test_a_bundle_path_longer_than_a_file_name_is_one_line(flag: str, tmp_path: 
     command, option = flag.split()
     result = invoke(command, option, str(tmp_path / ("o" * 300 + ".zip")), "--runtime", "x")
     one_line_exit_2(result, option, "cannot be written there")
+
+
+def test_validating_a_playbook_path_longer_than_a_file_name_reports_it_as_unreadable() -> None:
+    """Seen: `playbooks validate <300 characters>.yaml` ended in a bare OSError (Errno 36)."""
+    result = invoke("playbooks", "validate", "/tmp/" + "p" * 300 + ".yaml")
+    assert result.exit_code != 0 and "cannot read playbook" in result.output and "Traceback" not in result.output

@@ -101,7 +101,11 @@ def playbooks_validate(paths: tuple[str, ...]) -> None:
     files: list[Path] = []
     for p in paths or [str(f) for f in shipped_playbook_files()]:
         path = Path(p)
-        files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if path.is_dir() else [path]
+        try:
+            is_dir = path.is_dir()
+        except OSError:  # a name no file can have (too long): validate_file reports it as unreadable
+            is_dir = False
+        files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if is_dir else [path]
     if not files:
         raise UsageProblem(_("no playbook files given or found"))
     count = 0
