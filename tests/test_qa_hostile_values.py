@@ -426,3 +426,13 @@ def test_validating_a_playbook_path_longer_than_a_file_name_reports_it_as_unread
     """Seen: `playbooks validate <300 characters>.yaml` ended in a bare OSError (Errno 36)."""
     result = invoke("playbooks", "validate", "/tmp/" + "p" * 300 + ".yaml")
     assert result.exit_code != 0 and "cannot read playbook" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("AGENTCORE_TRIAGE_READ_ONLY", "maybe"), ("AGENTCORE_TRIAGE_TIMEOUT", "abc")]
+)
+def test_demo_refuses_a_bad_switch_before_it_starts_a_sandbox(name: str, value: str) -> None:
+    """Seen: `demo` started the whole sandbox, then ended in "ValueError: …" about the variable."""
+    result = invoke("demo", "--doctor", env={name: value})
+    one_line_exit_2(result, name)
+    assert "sandbox ready" not in result.output

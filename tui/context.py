@@ -277,6 +277,19 @@ def parse_seconds(value: str | float, low: float, high: float) -> float:
     )
 
 
+def environment_problem(env: Any = None) -> str | None:
+    """What is wrong with the switches every command reads from the environment (read-only, timeout), or None.
+
+    For a command that does work before it builds its context (``demo`` starts a sandbox first): said before."""
+    env = os.environ if env is None else env
+    try:
+        read_only_value(env.get("AGENTCORE_TRIAGE_READ_ONLY"))
+        _timeout(None, env)
+    except ValueError as exc:
+        return str(exc)
+    return None
+
+
 def _timeout(flag: float | str | None, env: Any) -> float:
     """The per-check timeout: the flag, else ``AGENTCORE_TRIAGE_TIMEOUT``, else the default (checked either way)."""
     low, high = TIMEOUT_RANGE

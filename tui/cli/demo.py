@@ -41,6 +41,11 @@ def demo(click_ctx: click.Context, scenario: str, list_only: bool, print_env: bo
                 command="pip install 'agentcore-triage[sandbox]'", module=exc.name
             )
         ) from None
+    if not list_only:
+        from tui.context import environment_problem
+
+        if problem := environment_problem():  # before the sandbox starts, not after
+            raise UsageProblem(problem)
     read_only = bool((click_ctx.obj or {}).get("read_only"))  # `agentcore-triage --read-only demo`
     sys.exit(
         run_demo(
