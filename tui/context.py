@@ -12,7 +12,6 @@ import dataclasses
 import math
 import os
 import re
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,27 +173,18 @@ def read_token_file(path: Path) -> str:
     A pipe, device or socket is refused before it is read (``/dev/zero`` never ends, a FIFO without a writer
     never answers); the file is opened without waiting and checked again once open. Raises ``TokenUnusable``.
     """
+    from tui.files import NotARegularFile, read_regular
+
     try:
-        mode = os.stat(path).st_mode
-        if not stat.S_ISREG(mode):
-            raise TokenUnusable(_not_a_file(mode))
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+        data = read_regular(path, MAX_TOKEN_BYTES)
+    except NotARegularFile as exc:
+        raise TokenUnusable(_not_a_file(exc.directory)) from None
     except FileNotFoundError:
         raise TokenUnusable("no such file (give the path of a file holding the bearer token)") from None
     except PermissionError:
         raise TokenUnusable("not readable (permission denied); check its permissions") from None
     except OSError as exc:
         raise TokenUnusable(f"cannot be read ({exc.strerror or exc})") from None
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):  # replaced between the two looks
-            raise TokenUnusable(_not_a_file(mode))
-        with os.fdopen(fd, "rb", closefd=False) as fh:
-            data = fh.read(MAX_TOKEN_BYTES + 1)
-    except OSError as exc:
-        raise TokenUnusable(f"cannot be read ({exc.strerror or exc})") from None
-    finally:
-        os.close(fd)
     if len(data) > MAX_TOKEN_BYTES:
         raise TokenUnusable(_too_large())
     try:
@@ -203,8 +193,8 @@ def read_token_file(path: Path) -> str:
         raise TokenUnusable("not UTF-8 text; the file must hold the bearer token as plain text") from None
 
 
-def _not_a_file(mode: int) -> str:
-    if stat.S_ISDIR(mode):
+def _not_a_file(directory: bool) -> str:
+    if directory:
         return "is a directory, not a file holding the bearer token"
     return _("not a regular file (a pipe, device or socket); give the path of a file holding the bearer token")
 

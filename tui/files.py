@@ -1,8 +1,10 @@
-"""Reading a file the user named, bounded: only a regular file, and never more than a limit.
+"""Files the user named: looked up without raising, opened only when regular, read bounded.
 
 A name on the command line can be a device (/dev/zero grew to gigabytes of memory), a pipe with no writer (the read
-blocks for ever) or a huge log. ``read_regular`` opens without blocking, checks what it opened, and reads at most
-``limit + 1`` bytes, so the caller can tell "too large" from "just right".
+blocks for ever), a huge log, or longer than any file name may be (a pasted line: "[Errno 36] File name too long").
+``open_regular`` looks before it opens, opens without blocking and checks again what it opened; ``read_regular``
+reads at most ``limit + 1`` bytes, so the caller can tell "too large" from "just right". ``exists``, ``is_file`` and
+``is_dir`` answer False for a name the system cannot look up instead of raising.
 """
 
 from __future__ import annotations
@@ -10,54 +12,72 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 
 class NotARegularFile(OSError):
     """The path names a directory, a device, a pipe or a socket."""
 
+    def __init__(self, mode: int) -> None:
+        self.directory = stat.S_ISDIR(mode)
+        super().__init__("a directory, not a file" if self.directory else "a device, pipe or socket, not a file")
+
+
+def open_regular(path: str | Path) -> tuple[BinaryIO, os.stat_result]:
+    """The regular file ``path`` open for reading, and what ``fstat`` says of it; ``NotARegularFile`` for
+    anything else, which is never opened (opening some devices does something).
+
+    ``O_NONBLOCK`` makes opening a FIFO swapped in after the look return at once (so it can be refused) instead of
+    waiting for a writer; it changes nothing for a regular file."""
+    file = Path(path).expanduser()
+    mode = os.stat(file).st_mode
+    if not stat.S_ISREG(mode):
+        raise NotARegularFile(mode)
+    fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):  # replaced between the two looks
+            raise NotARegularFile(info.st_mode)
+        return os.fdopen(fd, "rb"), info
+    except BaseException:
+        os.close(fd)
+        raise
+
 
 def read_regular(path: str | Path, limit: int) -> bytes:
-    """At most ``limit + 1`` bytes of the regular file ``path``; ``NotARegularFile`` for anything else.
-
-    ``O_NONBLOCK`` makes opening a FIFO return at once (so it can be refused) instead of waiting for a writer; it
-    changes nothing for a regular file."""
-    fd = os.open(Path(path).expanduser(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            kind = "a directory" if stat.S_ISDIR(mode) else "a device, pipe or socket"
-            raise NotARegularFile(f"{kind}, not a file")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks)
-    finally:
-        os.close(fd)
+    """At most ``limit + 1`` bytes of the regular file ``path``; ``NotARegularFile`` for anything else."""
+    stream, _info = open_regular(path)
+    with stream:
+        return stream.read(limit + 1)
 
 
 def read_regular_tail(path: str | Path, limit: int) -> tuple[bytes, int]:
     """The last ``limit`` bytes of the regular file ``path`` and its whole size (a log's newest lines are last)."""
-    fd = os.open(Path(path).expanduser(), os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    stream, info = open_regular(path)
+    with stream:
+        stream.seek(max(0, info.st_size - limit))
+        return stream.read(limit), info.st_size
+
+
+def exists(path: str | Path) -> bool:
+    """``Path.exists``, False for a name the system cannot look up (too long) instead of raising."""
     try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = "a directory" if stat.S_ISDIR(info.st_mode) else "a device, pipe or socket"
-            raise NotARegularFile(f"{kind}, not a file")
-        start = max(0, info.st_size - limit)
-        os.lseek(fd, start, os.SEEK_SET)
-        chunks: list[bytes] = []
-        size = 0
-        while size < limit:
-            chunk = os.read(fd, min(1 << 20, limit - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        return b"".join(chunks), info.st_size
-    finally:
-        os.close(fd)
+        return Path(path).exists()
+    except (OSError, ValueError):
+        return False
+
+
+def is_file(path: str | Path) -> bool:
+    """``Path.is_file``, False for a name the system cannot look up (too long) instead of raising."""
+    try:
+        return Path(path).is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def is_dir(path: str | Path) -> bool:
+    """``Path.is_dir``, False for a name the system cannot look up (too long) instead of raising."""
+    try:
+        return Path(path).is_dir()
+    except (OSError, ValueError):
+        return False

@@ -95,17 +95,15 @@ def playbooks() -> None:
 @handle_errors
 def playbooks_validate(paths: tuple[str, ...]) -> None:
     """Check schema and graph of playbooks (default: every shipped one); errors as file:line:col."""
+    from tui.files import is_dir
     from tui.playbook.loader import shipped_playbook_files
     from tui.playbook.validate import validate_file
 
     files: list[Path] = []
     for p in paths or [str(f) for f in shipped_playbook_files()]:
         path = Path(p)
-        try:
-            is_dir = path.is_dir()
-        except OSError:  # a name no file can have (too long): validate_file reports it as unreadable
-            is_dir = False
-        files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if is_dir else [path]
+        # a name too long for a file is no directory: validate_file reports it as unreadable
+        files += sorted(path.glob("*.yaml")) + sorted(path.glob("*.yml")) if is_dir(path) else [path]
     if not files:
         raise UsageProblem(_("no playbook files given or found"))
     count = 0

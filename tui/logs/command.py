@@ -205,12 +205,10 @@ def _playbook(ref: str, verbose: bool = False) -> Any:
     for the rest. Both are read by the same code (``tui.playbook.signatures.SignedPlaybook``)."""
     from pathlib import Path
 
+    from tui.files import exists
+
     path = Path(ref)
-    try:
-        exists = path.exists()
-    except OSError:  # a name no file can have (too long): not a path, so an id
-        exists = False
-    by_path = path.suffix in (".yaml", ".yml") or exists
+    by_path = path.suffix in (".yaml", ".yml") or exists(path)  # a name too long for a file is an id
     if not by_path:
         from tui.i18n import current_language
         from tui.playbook.signature_index import IndexUnusable, shipped_index

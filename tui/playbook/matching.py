@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from tui.files import exists, is_file
 from tui.playbook import patterns
 from tui.playbook.signatures import SignedPlaybook
 
@@ -88,23 +89,6 @@ def _looks_like_path(text: str) -> bool:
     return text.startswith(("/", "./", "../", "~/")) or bool(re.search(r"\.(log|txt|json|jsonl|out|err)$", text))
 
 
-def _exists(path: Path) -> bool:
-    """``Path.exists`` that is False for a name the system cannot look up (see ``_is_file``)."""
-    try:
-        return path.exists()
-    except (OSError, ValueError):
-        return False
-
-
-def _is_file(path: Path) -> bool:
-    """``Path.is_file`` for a string that may only be text: a name the system cannot even look up (longer than a
-    file name may be, which a pasted line of Japanese reaches at 86 characters) is no file, not an error."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
-
-
 MATCH_TAIL_BYTES = 80_000
 """What ``match`` reads of a long log file or stdin: its end, where a log's newest lines are (the search itself looks
 at 20,000 characters, ``tui.playbook.search.MAX_QUERY``; four bytes a character at worst)."""
@@ -161,25 +145,22 @@ def read_match_file(path: Path) -> MatchInput:
     return tail_text(data, whole)
 
 
-def read_match_input(text: str, stdin: str | None = None) -> str:
-    """The text to match: ``-`` is stdin, an existing file is read, a path that does not exist is an error."""
-    return read_match(text, stdin).text
-
-
-def read_match(text: str, stdin: str | MatchInput | None = None) -> MatchInput:
-    """``read_match_input`` with what was read: a long file or stream is matched by its end."""
+def read_match(text: str, stdin: MatchInput | None = None) -> MatchInput:
+    """The text to match and what was read: ``-`` is stdin (``read_stdin_tail``), an existing file is read, a path
+    that does not exist is an error; a long file or stream is matched by its end."""
     found = MatchInput(text)
     if text == "-":
-        found = stdin if isinstance(stdin, MatchInput) else MatchInput(stdin or "")
+        found = stdin or MatchInput("")
     else:
         path = Path(text).expanduser() if _looks_like_path(text) else None
         if path is not None:
-            if not _exists(path):
+            if not exists(path):
                 raise MatchInputError(
                     f"{text}: no such file (to match a text that looks like a path, quote more of the line)"
                 )
             found = read_match_file(path)
-        elif len(text) < 4096 and "\n" not in text and _is_file(Path(text)):
+        # a pasted line may be longer than a file name may be (~90 Japanese characters): is_file says no, not Errno 36
+        elif len(text) < 4096 and "\n" not in text and is_file(text):
             found = read_match_file(Path(text))
     text = found.text
     if not text.strip():

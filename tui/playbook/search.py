@@ -219,8 +219,7 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
                 add(SYMPTOM_WORDS[longest], WORD_POINTS + 10 * len(longest), ("word", longest))
         query_grams = _bigrams(text) if len(text) <= WORDS_MAX_QUERY else set()
         if query_grams:
-            texts = _japanese_grams(playbook)
-            common = _common_grams(playbook)
+            texts, common = _japanese_grams(playbook)
             distinctive = query_grams - common
             scored = [
                 (3 * len(distinctive & title) + len(distinctive & body), node_id) for node_id, title, body in texts
@@ -242,10 +241,10 @@ def search_nodes(playbook: Playbook, query: str, lang: str | None = None) -> lis
     return [(hit.node, hit.signatures) for hit in rank_nodes(playbook, query, lang)]
 
 
-def _japanese_grams(playbook: Playbook) -> list[tuple[str, set[str], set[str]]]:
-    """``(node id, title bigrams, body bigrams)`` of the Japanese texts (cached per playbook object)."""
-    key = id(playbook)
-    cached = _GRAMS.get(key)
+def _japanese_grams(playbook: Playbook) -> tuple[list[tuple[str, set[str], set[str]]], set[str]]:
+    """``(node id, title bigrams, body bigrams)`` of the Japanese texts, and the bigrams in the texts of more than
+    ``TEXT_GRAM_MAX_NODES`` nodes (they point at no node in particular). Cached per playbook object."""
+    cached = _GRAMS.get(id(playbook))
     if cached is None or cached[0] is not playbook:
         grams = [(nid, _bigrams(normalize(t)), _bigrams(normalize(b))) for nid, t, b in _japanese_texts(playbook)]
         df: dict[str, int] = {}
@@ -255,14 +254,8 @@ def _japanese_grams(playbook: Playbook) -> list[tuple[str, set[str], set[str]]]:
         cached = (playbook, grams, {g for g, n in df.items() if n > TEXT_GRAM_MAX_NODES})
         if len(_GRAMS) >= 8:
             _GRAMS.clear()
-        _GRAMS[key] = cached
-    return cached[1]
-
-
-def _common_grams(playbook: Playbook) -> set[str]:
-    """Bigrams in the texts of more than ``TEXT_GRAM_MAX_NODES`` nodes: they point at no node in particular."""
-    _japanese_grams(playbook)
-    return _GRAMS[id(playbook)][2]
+        _GRAMS[id(playbook)] = cached
+    return cached[1], cached[2]
 
 
 _GRAMS: dict[int, tuple[Playbook, list[tuple[str, set[str], set[str]]], set[str]]] = {}

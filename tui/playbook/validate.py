@@ -28,15 +28,12 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
 
     Raises ``ValueError`` with one message naming every problem (the CLI and the TUI show it as is).
     """
+    from tui.files import exists
     from tui.playbook.loader import shipped_playbook, shipped_playbook_files
     from tui.playbook.locate import missing_hint
 
     path = Path(ref)
-    try:
-        exists = path.exists()
-    except OSError:  # a name no file can have (too long): an id that is not shipped, reported below
-        exists = False
-    if not (path.suffix in (".yaml", ".yml") or exists):
+    if not (path.suffix in (".yaml", ".yml") or exists(path)):  # a name too long for a file: an unknown id, below
         found = shipped_playbook(ref)
         if found is None:
             shipped = shipped_playbook_files()

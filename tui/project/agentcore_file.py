@@ -15,8 +15,7 @@ FILE_NAME = ".bedrock_agentcore.yaml"
 
 def find(directory: str | os.PathLike[str]) -> Path | None:
     """The project file in ``directory``, if there is one."""
+    from tui.files import is_file
+
     path = Path(directory).expanduser() / FILE_NAME
-    try:
-        return path if path.is_file() else None
-    except OSError:  # a directory name no file system accepts (too long): no project file there
-        return None
+    return path if is_file(path) else None  # a directory name too long for a file system: no project file there

@@ -136,24 +136,29 @@ class Bundle:
 
 def read_bundle(path: str | Path) -> Bundle:
     """Read and verify a bundle; raises ``BundleError`` with one line for anything that is not a usable bundle."""
+    from tui.files import NotARegularFile, open_regular
+
     where = str(path)
-    file = Path(path).expanduser()
+    # A device or a pipe is never a bundle, and reading one has no end (/dev/zero filled gigabytes of memory; a FIFO
+    # with no writer blocks forever): only a regular file of a bundle's size is read at all.
     try:
-        found = file.stat()
+        stream, found = open_regular(path)
     except FileNotFoundError:
         raise BundleError(f"{where}: no such file") from None
+    except NotARegularFile:
+        raise BundleError(f"{where}: not a support bundle (not a regular file)") from None
     except (OSError, ValueError) as exc:
         raise BundleError(f"{where}: not a support bundle (cannot be read: {exc})") from None
-    # A device or a pipe is never a bundle, and reading one has no end (/dev/zero filled gigabytes of memory; a FIFO
-    # with no writer blocks forever): only a regular file of a bundle's size is opened at all.
-    if not stat.S_ISREG(found.st_mode):
-        raise BundleError(f"{where}: not a support bundle (not a regular file)")
-    if found.st_size > MAX_TOTAL_BYTES:
-        raise BundleError(f"{where}: not a support bundle ({found.st_size} bytes, more than {MAX_TOTAL_BYTES})")
+    with stream:
+        return _read_open_bundle(stream, found.st_size, where)
+
+
+def _read_open_bundle(stream: Any, size: int, where: str) -> Bundle:
+    """``read_bundle`` on the opened file ``stream`` of ``size`` bytes."""
+    if size > MAX_TOTAL_BYTES:
+        raise BundleError(f"{where}: not a support bundle ({size} bytes, more than {MAX_TOTAL_BYTES})")
     try:
-        zf = zipfile.ZipFile(file)
-    except FileNotFoundError:
-        raise BundleError(f"{where}: no such file") from None
+        zf = zipfile.ZipFile(stream)
     except (OSError, zipfile.BadZipFile) as exc:
         raise BundleError(f"{where}: not a support bundle (not a readable zip: {exc})") from None
     files: dict[str, bytes] = {}
