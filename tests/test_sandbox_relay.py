@@ -107,6 +107,10 @@ def test_the_latency_proxy_ends_its_open_connections_when_it_stops() -> None:
     import socket
     import sys
 
+    # Garbage an earlier test of this worker left (another loop's objects, already closed) is collected now, under
+    # pytest's own hook (a warning, if anything), not counted below as this proxy's: seen once in a full run, where
+    # the collection below found something that was not the proxy's and failed this test.
+    gc.collect()
     with socket.socket() as upstream:  # accepts, never answers
         upstream.bind(("127.0.0.1", 0))
         upstream.listen(1)
@@ -124,4 +128,4 @@ def test_the_latency_proxy_ends_its_open_connections_when_it_stops() -> None:
                 finally:
                     sys.unraisablehook = previous
     assert proxy._loop.is_closed()
-    assert [str(r.exc_value) for r in raised] == []
+    assert [f"{r.exc_value} ({r.err_msg or 'from'} {r.object!r})" for r in raised] == []
