@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import re
 import shutil
 from pathlib import Path
@@ -20,7 +21,7 @@ pytest.importorskip("textual_serve", reason="serve needs the 'web' extra (textua
 
 from yarl import URL  # noqa: E402 - aiohttp's URL type
 
-from tui.support.serve import TOKEN_COOKIE, is_loopback, serving, tui_command  # noqa: E402
+from tui.support.serve import TOKEN_COOKIE, is_loopback, serving, shell_command, tui_command  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -98,6 +99,99 @@ async def test_served_tui_start_screen_keys_drive_the_walk_and_a_wrong_token_is_
                 # textual-serve's own assets need no token
                 async with browser.get(f"{served.base}/static/js/textual.js", cookies={}) as asset:
                     assert asset.status == 200
+
+
+SLOW_TO_QUIT = """
+import os, sys, time
+sys.stdout.buffer.write(b"__GANGLION__\\n" + b"D" + (5).to_bytes(4, "big") + b"ready")
+sys.stdout.buffer.flush()
+os.close(1)  # textual-serve has read this tab to the end of its output
+time.sleep(0.5)  # and the process is still winding down (a TUI restoring its terminal, a loaded machine)
+# served-tui
+"""
+"""A tab's program that draws, ends its output, and quits half a second later."""
+
+NEVER_QUITS = """
+import sys, time
+sys.stdout.buffer.write(b"__GANGLION__\\n" + b"D" + (5).to_bytes(4, "big") + b"ready")
+sys.stdout.buffer.flush()
+time.sleep(600)  # ignores textual-serve's quit
+# served-tui
+"""
+"""A tab's program that draws and then hangs."""
+
+
+GRACE = 1.5
+"""The server's grace period in this test (5 s in use): the slow tab quits within it, the hanging one never."""
+
+
+@pytest.mark.waits  # the hanging tab: the grace period twice, idle
+@pytest.mark.parametrize("program", [SLOW_TO_QUIT, NEVER_QUITS], ids=["slow-to-quit", "never-quits"])
+def test_the_server_ends_with_its_tabs_processes_and_leaves_nothing_for_after_its_loop(program: str) -> None:
+    """A tab's TUI still quitting when the server stops is waited for, one that hangs is killed after the grace
+    period, and their pipes are closed while the loop runs.
+
+    textual-serve never waits for a tab's process: it and its input pipe were thrown away by the garbage collector
+    once the process ended, after the loop had closed ("Event loop is closed" from the transport's ``__del__``,
+    reported as a warning under whichever test ran then).
+    """
+    import gc
+    import sys
+    import time
+
+    async def one_tab() -> None:
+        command = shell_command([sys.executable, "-c", program])
+        async with serving(command, port=0, grace=GRACE) as served:
+            async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+                async with browser.get(served.url) as page:
+                    assert page.status == 200
+                async with browser.ws_connect(f"{served.base}/ws?width=80&height=24") as ws:
+                    assert (await asyncio.wait_for(ws.receive(), SETTLE)).data == b"ready"
+
+    gc.collect()  # an earlier test's garbage is not this server's
+    raised: list[Any] = []
+    previous, sys.unraisablehook = sys.unraisablehook, raised.append
+    try:
+        asyncio.run(one_tab())
+        deadline = time.monotonic() + SETTLE  # a hang guard: the tab's process ends soon after its output
+        while served_tabs_still_running() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert served_tabs_still_running() == []
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
+    assert [f"{r.exc_value} ({r.err_msg or 'from'} {r.object!r})" for r in raised] == []
+
+
+def served_tabs_still_running() -> list[str]:
+    """Command lines of this process's descendants that run a served TUI (read from /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended while we looked
+        if fields[0] != "Z":  # a zombie has ended; only its parent's wait is missing
+            parents[int(stat.parent.name)] = int(fields[1])
+
+    def descends(pid: int) -> bool:
+        for _ in range(64):
+            pid = parents.get(pid, 0)
+            if pid == os.getpid():
+                return True
+            if pid <= 1:
+                return False
+        return False
+
+    found = []
+    for pid in sorted(p for p in parents if descends(p)):
+        try:
+            cmdline = (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue
+        if "served-tui" in cmdline:
+            found.append(cmdline)
+    return found
 
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")

@@ -13,7 +13,6 @@ access log writes paths without their query.
 from __future__ import annotations
 
 import asyncio
-import gc
 import hmac
 import ipaddress
 import secrets
@@ -33,6 +32,8 @@ if TYPE_CHECKING:
 TOKEN_PARAM = "token"
 TOKEN_COOKIE = "agentcore_triage_token"
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
+TAB_EXIT_SECONDS = 5.0
+"""How long a tab's TUI may take to quit once its websocket is gone, before it is killed."""
 MISSING_EXTRA = "serve needs the 'web' extra: pip install 'agentcore-triage[web]' (textual-serve is missing)"
 
 
@@ -71,7 +72,16 @@ def tui_command(tui_args: Sequence[str], *, read_only: bool) -> str:
     args = [sys.executable, "-m", "tui", "served-tui", *tui_args]
     if read_only and "--read-only" not in args:
         args.append("--read-only")
-    return shlex.join(args)
+    return shell_command(args)
+
+
+def shell_command(args: Sequence[str]) -> str:
+    """``args`` as the line textual-serve hands to ``/bin/sh -c``, the shell replaced by the program (``exec``).
+
+    Without ``exec`` the shell stayed in between: a tab's TUI that did not quit was not ended by ending the
+    process the server started (the shell), and kept running after the server had stopped.
+    """
+    return "exec " + shlex.join(args)
 
 
 def _token_matches(given: str | None, token: str) -> bool:
@@ -87,12 +97,28 @@ def make_server(
         import jinja2
         from aiohttp import web
         from aiohttp.typedefs import Handler
-        from textual_serve.server import Server
+        from textual_serve.app_service import AppService
+        from textual_serve.server import Server, to_int
     except ModuleNotFoundError as exc:
         raise ServeProblem(MISSING_EXTRA) from exc
 
+    class TabAppService(AppService):
+        """textual-serve's service for one tab, its TUI process kept so the server can see it end."""
+
+        def __init__(self, processes: list[asyncio.subprocess.Process], *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.processes = processes
+
+        async def start(self, width: int, height: int) -> None:
+            await super().start(width, height)
+            if self._process is not None:
+                self.processes.append(self._process)
+
     class TokenGuardedServer(Server):
         """textual-serve's routes and handlers, behind the token guard; startup prints nothing of its own."""
+
+        tab_processes: list[asyncio.subprocess.Process]
+        """Every tab's TUI process, in the order the tabs opened (``end_tabs`` waits for them)."""
 
         def make_app(self) -> web.Application:
             app = web.Application(middlewares=[self.token_guard])
@@ -116,12 +142,62 @@ def make_server(
             return response
 
         async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-            """One browser tab: its own TUI process, for as long as the websocket stays open."""
+            """One browser tab: its own TUI process, for as long as the websocket stays open.
+
+            textual-serve 1.1's own handler, with the service that keeps its process (``end_tabs``).
+            """
             log(f"serve: browser session opened from {request.remote}")
+            websocket = web.WebSocketResponse(heartbeat=15)
+            width = to_int(request.query.get("width", "80"), 80)
+            height = to_int(request.query.get("height", "24"), 24)
+            service: TabAppService | None = None
             try:
-                return await super().handle_websocket(request)
+                await websocket.prepare(request)
+                service = TabAppService(
+                    self.tab_processes,
+                    self.command,
+                    write_bytes=websocket.send_bytes,
+                    write_str=websocket.send_str,
+                    close=websocket.close,
+                    download_manager=self.download_manager,
+                    debug=self.debug,
+                )
+                await service.start(width, height)
+                await self._process_messages(websocket, service)
+            except asyncio.CancelledError:
+                await websocket.close()
+            except Exception as error:  # noqa: BLE001 - as textual-serve: one tab's failure ends that tab only
+                from tui.redact import redact_text
+
+                log(redact_text(f"serve: browser session failed: {type(error).__name__}: {error}"))
             finally:
+                if service is not None:
+                    await service.stop()
                 log(f"serve: browser session closed ({request.remote})")
+            return websocket
+
+        async def end_tabs(self, grace: float = TAB_EXIT_SECONDS) -> None:
+            """Every tab's TUI process has ended and its pipes are closed, while this loop still runs.
+
+            textual-serve asks a tab's TUI to quit and reads it to the end of its output, but never waits for the
+            process or closes its input: the process and its pipe were left to the garbage collector, which found
+            them after the loop had closed ("Event loop is closed", raised from the transport's ``__del__``). A TUI
+            still running after ``grace`` seconds is killed.
+            """
+            for process in self.tab_processes:
+                if process.returncode is None:
+                    try:
+                        await asyncio.wait_for(process.wait(), grace)
+                    except TimeoutError:
+                        with suppress(ProcessLookupError):
+                            process.kill()
+                        with suppress(TimeoutError):
+                            await asyncio.wait_for(process.wait(), grace)
+                if process.stdin is not None:
+                    process.stdin.close()
+                    with suppress(Exception):
+                        await asyncio.wait_for(process.stdin.wait_closed(), grace)
+            self.tab_processes.clear()
 
         @web.middleware
         async def token_guard(self, request: web.Request, handler: Handler) -> web.StreamResponse:
@@ -142,7 +218,9 @@ def make_server(
                 response.headers["Cache-Control"] = "no-store"
             return response
 
-    return TokenGuardedServer(command, host=host, port=port, title=title)
+    server = TokenGuardedServer(command, host=host, port=port, title=title)
+    server.tab_processes = []
+    return server
 
 
 def _access_logger_class(log: Callable[[str], None]) -> Any:
@@ -200,8 +278,13 @@ async def serving(
     token: str | None = None,
     title: str = "agentcore-triage",
     log: Callable[[str], None] = lambda _line: None,
+    grace: float = TAB_EXIT_SECONDS,
 ) -> AsyncIterator[Served]:
-    """Serve ``command`` (one TUI process per browser) until the block ends."""
+    """Serve ``command`` (one TUI process per browser) until the block ends.
+
+    At the end, each open tab gets ``grace`` seconds to end its session and its TUI as long again to quit; a TUI
+    still running then is killed (none outlives the server).
+    """
     from tui.redact import register_secret
 
     token = token or new_token()
@@ -212,7 +295,7 @@ async def serving(
     from aiohttp import web
 
     runner = web.AppRunner(
-        server.make_app(), access_log_class=_access_logger_class(log), handle_signals=False, shutdown_timeout=5.0
+        server.make_app(), access_log_class=_access_logger_class(log), handle_signals=False, shutdown_timeout=grace
     )
     await runner.setup()
     site = web.SockSite(runner, sock)
@@ -222,9 +305,7 @@ async def serving(
     finally:
         await runner.cleanup()
         sock.close()
-        # textual-serve never waits for a tab's TUI process once its websocket is gone; collect those
-        # transports now, while the loop can still close them, not in __del__ after it has stopped.
-        gc.collect()
+        await server.end_tabs(grace)
 
 
 def run(
