@@ -67,6 +67,55 @@ def test_doctor_fix_all_never_changes_the_project_under_a_read_only_variable(tmp
     assert not (tmp_path / "state" / "audit.jsonl").exists()
 
 
+def _unusable_state(tmp_path: Path, kind: str) -> tuple[Path, str]:
+    """A state directory the audit log cannot be written in, and the reason the OS gives."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a directory\n")
+    if kind == "a-file":
+        return a_file, "File exists"
+    if kind == "under-a-file":
+        return a_file / "state", "Not a directory"
+    state = tmp_path / "state"
+    (state / "audit.jsonl").mkdir(parents=True)
+    return state, "a directory, not the audit log"
+
+
+@pytest.mark.parametrize("kind", ["a-file", "under-a-file", "log-is-a-directory"])
+def test_doctor_fix_all_with_an_unwritable_audit_log_changes_nothing_and_says_so_in_one_line(
+    tmp_path: Path, kind: str
+) -> None:
+    """Before: each fix printed "applying …", then a bare FileExistsError or NotADirectoryError ended the run."""
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "mcp_server.py").write_text(SERVER)
+    state, reason = _unusable_state(tmp_path, kind)
+    args = ["doctor", "--project", str(project), "--fix", "all", "--yes", "--only", "project.server_host"]
+    result = invoke(*args, env={"AGENTCORE_TRIAGE_STATE_DIR": str(state)})
+    line = one_line_exit_2(result, "cannot be written", reason, "AGENTCORE_TRIAGE_STATE_DIR", "nothing was changed")
+    assert str(state) in line
+    assert (project / "mcp_server.py").read_text() == SERVER
+
+
+@pytest.mark.parametrize("kind", ["a-file", "under-a-file", "log-is-a-directory"])
+def test_a_fix_whose_record_cannot_be_written_is_refused_before_it_changes_anything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The TUI's path (no CLI check first): the fix is refused with the reason, the file is untouched, no record.
+
+    Before, an audit log that was a directory failed only when the record was written: after the change."""
+    from tui.engine.fixing import FixError, apply_plan, plan_fix
+
+    (tmp_path / "requirements.txt").write_text("mcp>=2.3,<3\n")
+    state, reason = _unusable_state(tmp_path, kind)
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(state))
+    ctx = Context(project=str(tmp_path))
+    plan = plan_fix("project.otel_distro", {"dir": str(tmp_path)}, ctx, {})
+    with pytest.raises(FixError, match="cannot be written") as refused:
+        apply_plan(plan, ctx)
+    assert reason in str(refused.value)
+    assert (tmp_path / "requirements.txt").read_text() == "mcp>=2.3,<3\n"
+
+
 # 2. The bearer token: a file or a variable holding more than one token
 
 

@@ -128,6 +128,13 @@ def doctor(
         raise UsageProblem(_("--fix all and {read_only} contradict each other").format(read_only=where))
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
         raise UsageProblem(_("--fix all needs --yes when not run on a terminal (nothing was changed)"))
+    if fix_mode == "all":
+        from tui.fixes.audit import AuditUnwritable, ensure_writable
+
+        try:
+            ensure_writable()  # said once here, not as the reason each fix was refused after the checks
+        except AuditUnwritable as exc:
+            raise UsageProblem(str(exc)) from None
 
     def confirm(headline: str, preview: str) -> bool:
         if yes:

@@ -347,6 +347,7 @@ def apply_plan(
     with audit.locked():  # one fix at a time: no interleaved lines, no change applied twice
         from tui.fixes.undo import stale_since_planning
 
+        audit.ensure_writable()
         try:
             stale = stale_since_planning(plan, context)  # re-read inside the lock: another run may have applied it
         except Exception as exc:  # noqa: BLE001
@@ -360,8 +361,23 @@ def apply_plan(
         except Exception as exc:  # noqa: BLE001 - report, audit, and let the caller show it
             record.outcome = "failed"
             record.error = _reason(exc)
-        audit.append(record)
+        _append_after_the_change(record)
     return record
+
+
+def _append_after_the_change(record: audit.AuditRecord) -> None:
+    """Write the record of a change already made; a log that failed since ``ensure_writable`` is said, not raised.
+
+    Raising would report the change as not made (and a fix-all run would stop); the record's error says instead
+    that the change was made and that the log does not hold it.
+    """
+    try:
+        audit.append(record)
+    except OSError as exc:
+        lost = _("its audit record could not be written to {path} ({reason}): undo it by hand").format(
+            path=audit.audit_path(), reason=exc.strerror or exc
+        )
+        record.error = f"{record.error}; {lost}" if record.error else lost
 
 
 def undo_record(
@@ -388,6 +404,7 @@ def undo_record(
     if context.read_only:
         raise FixError(_("read-only mode: undo is disabled"))
     with audit.locked():
+        audit.ensure_writable()
         if target.id in audit.undone_ids():
             raise FixError(_("record {id} ({fix}) was already undone").format(id=target.id, fix=target.fix))
         try:
@@ -420,7 +437,7 @@ def undo_record(
             record.error = _("undo of record {id} ({fix}) failed: {reason}").format(
                 id=target.id, fix=target.fix, reason=_reason(exc)
             )
-        audit.append(record)
+        _append_after_the_change(record)
     return record, list(plan.actions)
 
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from tui.fixes.base import Action
+from tui.fixes.base import Action, FixError
 from tui.i18n import _
 from tui.redact import redact
 
@@ -52,6 +52,19 @@ def state_dir() -> Path:
 
 def audit_path() -> Path:
     return state_dir() / "audit.jsonl"
+
+
+class AuditUnwritable(FixError):
+    """The audit log cannot be written, so no fix or undo may run: its change would have no record and no undo."""
+
+
+def _unwritable(where: Path, exc: OSError) -> AuditUnwritable:
+    return AuditUnwritable(
+        _(
+            "fixes are recorded in {path}, which cannot be written ({reason}): nothing was changed; set "
+            "AGENTCORE_TRIAGE_STATE_DIR to a directory you can write"
+        ).format(path=where, reason=exc.strerror or exc)
+    )
 
 
 class Target(BaseModel):
@@ -153,8 +166,11 @@ def locked() -> Iterator[None]:
     with _thread_lock:
         if _lock_depth == 0:
             directory = state_dir()
-            _ensure_dir(directory)
-            fd = os.open(directory / "audit.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                _ensure_dir(directory)
+                fd = os.open(directory / "audit.lock", os.O_RDWR | os.O_CREAT, 0o600)
+            except OSError as exc:  # a file where the directory should be, no permission, a name too long
+                raise _unwritable(directory, exc) from None
             try:
                 import fcntl
 
@@ -175,6 +191,22 @@ def locked() -> Iterator[None]:
 
 def _ensure_dir(directory: Path) -> None:
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+
+
+def ensure_writable() -> None:
+    """Raise ``AuditUnwritable`` unless a record can be appended now (creates the state directory and the log).
+
+    Fix runs call it inside their ``locked()`` before anything changes (a record that failed to write after the
+    change left it without an undo); ``doctor --fix all`` before it starts.
+    """
+    with locked():
+        path = audit_path()
+        if path.is_dir():
+            raise _unwritable(path, IsADirectoryError(_("a directory, not the audit log: move it away")))
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        except OSError as exc:
+            raise _unwritable(path, exc) from None
 
 
 def append(record: AuditRecord) -> Path:
