@@ -485,3 +485,36 @@ def test_demo_refuses_a_bad_switch_before_it_starts_a_sandbox(name: str, value: 
     result = invoke("demo", "--doctor", env={name: value})
     one_line_exit_2(result, name)
     assert "sandbox ready" not in result.output
+
+
+# A path starting with ~name for a user this machine does not know
+
+NO_SUCH_USER = "~agentcore-triage-no-such-user"
+
+
+@pytest.mark.parametrize(
+    ("args", "env"),
+    [
+        (["doctor", "--project", f"{NO_SUCH_USER}/p", "--only", "project.layout"], {}),
+        (["doctor", "--endpoint", "http://127.0.0.1:9/mcp", "--token-file", f"{NO_SUCH_USER}/t"], {}),
+        (["doctor", "--only", "project.layout", "--out", f"{NO_SUCH_USER}/r.json"], {}),
+        (["doctor", "--only", "project.layout"], {"AGENTCORE_TRIAGE_PROJECT": NO_SUCH_USER}),
+        (["audit"], {"AGENTCORE_TRIAGE_STATE_DIR": NO_SUCH_USER}),
+        (["bundle", "--out", f"{NO_SUCH_USER}/b.zip"], {}),
+        (["playbooks", "validate", f"{NO_SUCH_USER}/x.yaml"], {}),
+    ],
+    ids=["project", "token-file", "out", "project-variable", "audit-state-dir", "bundle-out", "playbook"],
+)
+def test_a_tilde_user_that_does_not_exist_is_one_line_naming_the_path(args: list[str], env: dict[str, str]) -> None:
+    """Before: "RuntimeError: Could not determine home directory." without the path, and a traceback from audit."""
+    one_line_exit_2(invoke(*args, env=env), NO_SUCH_USER, "cannot be expanded", "write the path in full")
+
+
+def test_user_path_expands_like_a_shell_and_names_what_it_cannot(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.files import UnknownHome, user_path
+
+    monkeypatch.setenv("HOME", "/home/someone")
+    assert user_path("~/x") == Path("/home/someone/x")
+    assert user_path("a/~b") == Path("a/~b")
+    with pytest.raises(UnknownHome, match=r"~agentcore-triage-no-such-user cannot be expanded: no user"):
+        user_path(f"{NO_SUCH_USER}/x")

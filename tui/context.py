@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.files import user_path
 from tui.i18n import _
 from tui.redact import register_secret
 
@@ -105,7 +106,7 @@ class Context:
         if self.token_env:
             raw = os.environ.get(self.token_env)
         elif self.token_file:
-            raw = read_token_file(Path(self.token_file).expanduser())
+            raw = read_token_file(user_path(self.token_file))
         if raw is None:
             return None
         value = raw.strip()
@@ -135,7 +136,7 @@ class Context:
             return None
         flag = _flag_or_source(self, "token_file", "--token-file")
         try:
-            text = read_token_file(Path(self.token_file).expanduser())
+            text = read_token_file(user_path(self.token_file))
         except TokenUnusable as exc:
             return f"{flag} {self.token_file}: {exc}"
         if not text.strip():
@@ -397,7 +398,10 @@ def _project_config(project: str | None, agent: str | None) -> tuple[Any, dict[s
 def aws_config_region(profile: str | None, environ: dict[str, str] | None = None) -> str | None:
     """The region of ``profile`` in the AWS config file (``AWS_CONFIG_FILE`` or ``~/.aws/config``), without boto3."""
     env = os.environ if environ is None else environ
-    path = Path(env.get("AWS_CONFIG_FILE") or Path.home() / ".aws" / "config").expanduser()
+    try:
+        path = user_path(env.get("AWS_CONFIG_FILE") or "~/.aws/config")
+    except ValueError:  # no home directory to find it in: no region from it
+        return None
     if not path.is_file():
         return None
     import configparser  # only when there is a config file, and after the first frame (the form calls this)

@@ -15,6 +15,24 @@ from pathlib import Path
 from typing import BinaryIO
 
 
+class UnknownHome(ValueError):
+    """A path starting with ``~name`` for a user this machine does not know, or ``~`` with no home directory."""
+
+
+def user_path(path: str | os.PathLike[str]) -> Path:
+    """``path`` with a leading ``~`` or ``~name`` expanded, as a shell would; ``UnknownHome`` when it cannot be.
+
+    ``Path.expanduser`` raises a bare ``RuntimeError("Could not determine home directory.")`` there, which reached
+    the user as that sentence, without the path it was about.
+    """
+    try:
+        return Path(path).expanduser()
+    except RuntimeError:
+        first = Path(path).parts[0]
+        who = f"no user {first[1:]!r} on this machine" if len(first) > 1 else "no home directory (HOME is not set)"
+        raise UnknownHome(f"{path}: {first} cannot be expanded: {who}; write the path in full") from None
+
+
 class NotARegularFile(OSError):
     """The path names a directory, a device, a pipe or a socket."""
 
@@ -29,7 +47,7 @@ def open_regular(path: str | Path) -> tuple[BinaryIO, os.stat_result]:
 
     ``O_NONBLOCK`` makes opening a FIFO swapped in after the look return at once (so it can be refused) instead of
     waiting for a writer; it changes nothing for a regular file."""
-    file = Path(path).expanduser()
+    file = user_path(path)
     mode = os.stat(file).st_mode
     if not stat.S_ISREG(mode):
         raise NotARegularFile(mode)

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 
 from tui.app.footer import LocalizedFooter
 from tui.app.json_text import readable_json
+from tui.files import user_path
 from tui.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -144,7 +145,6 @@ class AuditScreen(Screen[list[tuple[str, str | None]]]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="audit-targets", description="current target")
     def _find_current_targets(self) -> None:
-        from pathlib import Path
 
         from tui.fixes.audit import Target, aws_identity, sandbox_id
 
@@ -162,7 +162,7 @@ class AuditScreen(Screen[list[tuple[str, str | None]]]):
                 account = accounts[r.target.region]
             found[r.id] = Target(
                 account=account,
-                project=str(Path(project).expanduser().resolve()) if project else None,
+                project=str(user_path(project).resolve()) if project else None,
                 sandbox=sandbox_id(),
             )
         self.app.call_from_thread(self._targets_found, found)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 
+from tui.files import user_path
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 def bundle_path(directory: str | None, stamp: str | None) -> Path:
     from tui.support.collect import default_name
 
-    return Path(directory or os.getcwd()).expanduser() / default_name(stamp)
+    return user_path(directory or os.getcwd()) / default_name(stamp)
 
 
 def start_bundle(

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.checks.base import CheckContext
+from tui.files import user_path
 from tui.i18n import N_, _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
@@ -54,7 +55,7 @@ def _rel(scan, path: Path | None) -> str:  # type: ignore[no-untyped-def]
 )
 def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Entry point, requirements.txt and Dockerfile exist; the entry point parses."""
-    root = Path(params.dir).expanduser()
+    root = user_path(params.dir)
     if not root.is_dir():
         return failed(
             _("project directory {dir} does not exist").format(dir=params.dir),

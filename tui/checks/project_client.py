@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from tui.checks.base import CheckContext
 from tui.checks.project import ProjectParams
+from tui.files import user_path
 from tui.i18n import N_, _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
@@ -27,7 +28,7 @@ def _rel(params: ProjectParams, path) -> str:  # type: ignore[no-untyped-def]
     from pathlib import Path
 
     try:
-        return str(Path(path).relative_to(Path(params.dir).expanduser()))
+        return str(Path(path).relative_to(user_path(params.dir)))
     except ValueError:
         return str(path)
 

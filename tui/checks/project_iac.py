@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from tui.checks.base import CheckContext
 from tui.checks.project import ProjectParams
+from tui.files import user_path
 from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, passed, skipped, warned
@@ -21,11 +22,10 @@ from tui.results import CheckResult, Severity, passed, skipped, warned
 def role_helper(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """A helper that calls delete_role and create_role (the sample's create_agentcore_role) silently drops every
     inline policy a fix added, the next time it runs."""
-    from pathlib import Path
 
     from tui.project.role_helper import find_role_helpers
 
-    root = Path(params.dir).expanduser()
+    root = user_path(params.dir)
     if not root.is_dir():
         return skipped(_("project directory {dir} does not exist").format(dir=params.dir))
     helpers = find_role_helpers(root)

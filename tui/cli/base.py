@@ -12,6 +12,7 @@ import click
 
 from tui import __version__, completion
 from tui.cli import environment
+from tui.files import UnknownHome
 from tui.i18n import N_, _, use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -199,6 +200,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             # the reader (`| head`) went away: stop quietly, like other Unix tools
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
+        except UnknownHome as exc:  # a path the user wrote: what it names is the whole message
+            raise UsageProblem(str(exc)) from None
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
             from tui.redact import redact_text
 
@@ -217,7 +220,8 @@ class OneLineErrors(click.Group):
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
         try:
-            code = super().main(*args, **kwargs)
+            # handle_errors here too: a command that lacks it (``audit`` did) still ends in one line, not a traceback
+            code = handle_errors(super().main)(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
             from tui.redact import redact_text

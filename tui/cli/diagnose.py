@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from pathlib import Path
 from typing import Any
 
 import click
@@ -25,6 +24,7 @@ from tui.cli.base import (
     main,
 )
 from tui.cli.output import ProgressLine, print_text, render_report, summary_counts
+from tui.files import user_path
 from tui.i18n import _
 
 
@@ -180,7 +180,7 @@ def doctor(
 
 def _check_out_dir(out: str) -> None:
     """``--out`` must be writable before anything runs."""
-    out_dir = Path(out).expanduser().resolve().parent
+    out_dir = user_path(out).resolve().parent
     if not out_dir.is_dir():
         raise UsageProblem(
             _(

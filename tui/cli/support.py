@@ -21,6 +21,7 @@ from tui.cli.base import (
     main,
     merge_parent,
 )
+from tui.files import user_path
 from tui.i18n import _
 
 # Context flags handed on to each served TUI process.
@@ -115,7 +116,7 @@ def check_bundle_target(out: str, flag: str) -> None:
 def _check_bundle_target(out: str, flag: str) -> None:
     from tui.support.bundle import not_a_file_to_replace
 
-    target = Path(out).expanduser()
+    target = user_path(out)
     if (kind := not_a_file_to_replace(target)) is not None:
         raise UsageProblem(
             _("{flag} {out}: {kind}, not a file a bundle may replace; choose a file path").format(

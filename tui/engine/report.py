@@ -24,6 +24,7 @@ from tui.engine.doctor import DoctorRun, record_findings
 from tui.engine.fixing import FixOutcome
 from tui.engine.formats.outcome import could_not_run, counts_as_problem
 from tui.engine.walk import Walk
+from tui.files import user_path
 from tui.fixes.audit import AuditRecord
 from tui.i18n import _, ngettext
 from tui.playbook.model import DiagnosisNode
@@ -389,7 +390,7 @@ def export_session(
     walk: Walk, directory: str | Path, log: SessionLog | None = None, *, stamp: str | None = None
 ) -> tuple[Path, Path]:
     """Write ``agentcore-triage-session-<stamp>.md`` and ``.json`` into ``directory``; returns both paths."""
-    folder = Path(directory).expanduser()
+    folder = user_path(directory)
     folder.mkdir(parents=True, exist_ok=True)
     stamp = stamp or datetime.now().strftime("%Y%m%d-%H%M%S")
     md_path = folder / f"agentcore-triage-session-{stamp}.md"

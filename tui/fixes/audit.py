@@ -27,6 +27,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
+from tui.files import user_path
 from tui.fixes.base import Action, FixError
 from tui.i18n import _
 from tui.redact import redact
@@ -44,7 +45,7 @@ def state_dir() -> Path:
     """``$AGENTCORE_TRIAGE_STATE_DIR``, else platformdirs' user state dir (``$XDG_STATE_HOME/agentcore-triage`` on Linux)."""
     explicit = os.environ.get("AGENTCORE_TRIAGE_STATE_DIR")
     if explicit:
-        return Path(explicit).expanduser()
+        return user_path(explicit)
     from platformdirs import user_state_dir
 
     return Path(user_state_dir(APP_NAME, appauthor=False))
@@ -381,9 +382,9 @@ def target_of(context: Any, actions: list[Any]) -> Target:
     files = [a for a in actions if isinstance(a, FileChange)]
     if files:
         project = getattr(context, "project", None)
-        target.project = str(Path(project).expanduser().resolve()) if project else None
+        target.project = str(user_path(project).resolve()) if project else None
         for change in files:
-            target.files[str(Path(change.path).expanduser().resolve())] = (
+            target.files[str(user_path(change.path).resolve())] = (
                 sha256_text(change.after) if change.after is not None else None
             )
     return target

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, Field
 
+from tui.files import user_path
 from tui.fixes.audit import AuditRecord, Target, aws_identity, sandbox_id
 from tui.fixes.base import Action, ApiCall, FileChange, FixError, Plan, sha256_text
 from tui.i18n import N_, _, ngettext
@@ -221,7 +222,7 @@ def check_target(record: AuditRecord, target: Target, context: Any) -> None:
                 )
     if any(isinstance(a, FileChange) for a in record.undo):
         project = getattr(context, "project", None)
-        current = str(Path(project).expanduser().resolve()) if project else None
+        current = str(user_path(project).resolve()) if project else None
         if target.project is None or current != target.project:
             raise UndoRefused(
                 _(
@@ -340,7 +341,7 @@ def _check_file(record: AuditRecord, target: Target, change: FileChange) -> None
     if not target.project:
         raise UndoRefused(_("{record}: no project directory recorded for its file change").format(record=where))
     project = Path(target.project)
-    path = Path(change.path).expanduser()
+    path = user_path(change.path)
     if not path.is_absolute():
         raise UndoRefused(_("{record}: {path} is not an absolute path: refused").format(record=where, path=change.path))
     resolved = path.resolve()
@@ -383,7 +384,7 @@ def _describe(call: ApiCall) -> str:
 
 
 def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
-    path = Path(change.path).expanduser().resolve()
+    path = user_path(change.path).resolve()
     left = target.files.get(str(path))
     current = path.read_text(encoding="utf-8", errors="replace") if path.exists() else None
     current_hash = sha256_text(current) if current is not None else None

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.files import user_path
 from tui.i18n import N_, gettext  # `_` is the loop variable here
 
 RUNTIME_GROUP_PREFIX = "/aws/bedrock-agentcore/runtimes/"
@@ -88,7 +89,7 @@ def otel_groups_from_project(project: str | None) -> list[tuple[str, str]]:
     """(group, source) from the project's Dockerfile ``ENV`` lines and ``.bedrock_agentcore.yaml``."""
     if not project:
         return []
-    root = Path(project).expanduser()
+    root = user_path(project)
     out: list[tuple[str, str]] = []
     dockerfile = root / "Dockerfile"
     if dockerfile.is_file():

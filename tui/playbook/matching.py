@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from tui.files import exists, is_file
+from tui.files import exists, is_file, user_path
 from tui.playbook import patterns
 from tui.playbook.signatures import SignedPlaybook
 
@@ -152,7 +152,7 @@ def read_match(text: str, stdin: MatchInput | None = None) -> MatchInput:
     if text == "-":
         found = stdin or MatchInput("")
     else:
-        path = Path(text).expanduser() if _looks_like_path(text) else None
+        path = user_path(text) if _looks_like_path(text) else None
         if path is not None:
             if not exists(path):
                 raise MatchInputError(

@@ -32,6 +32,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from tui.files import user_path
 from tui.project.agentcore_file import FILE_NAME, find
 
 MAX_BYTES = 1_000_000
@@ -139,7 +140,7 @@ class SelectedAgent:
         file = self.agent.entrypoint_file
         if not file:
             return None
-        path = Path(file).expanduser()
+        path = user_path(file)
         return path if path.is_absolute() else self.directory / path
 
     def context_values(self) -> dict[str, str]:
@@ -250,7 +251,7 @@ def read_agent(directory: str | os.PathLike[str], agent: str | None = None) -> S
     path = find(directory)
     if path is None:
         if agent:
-            raise AgentChoiceError(f"--agent {agent}: there is no {FILE_NAME} in {Path(directory).expanduser()}")
+            raise AgentChoiceError(f"--agent {agent}: there is no {FILE_NAME} in {user_path(directory)}")
         return None
     chosen = select(load(path), agent, str(path))
     return SelectedAgent(path, chosen) if chosen else None

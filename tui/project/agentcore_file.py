@@ -15,7 +15,7 @@ FILE_NAME = ".bedrock_agentcore.yaml"
 
 def find(directory: str | os.PathLike[str]) -> Path | None:
     """The project file in ``directory``, if there is one."""
-    from tui.files import is_file
+    from tui.files import is_file, user_path
 
-    path = Path(directory).expanduser() / FILE_NAME
+    path = user_path(directory) / FILE_NAME
     return path if is_file(path) else None  # a directory name too long for a file system: no project file there

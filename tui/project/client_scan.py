@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tui.files import user_path
 from tui.project import pyparse
 
 MAX_FILES = 300
@@ -36,7 +37,7 @@ INITIALIZE_EMPTY_PARAMS = re.compile(
 
 def python_files(root: str | Path) -> Iterator[Path]:
     """The project's own ``.py`` files, breadth-first, bounded in number, depth and size; virtualenvs skipped."""
-    base = Path(root).expanduser()
+    base = user_path(root)
     if not base.is_dir():
         return
     queue: list[tuple[Path, int]] = [(base, 0)]

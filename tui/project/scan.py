@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.files import user_path
 from tui.project import pyparse
 
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
@@ -204,7 +205,7 @@ def analyse_server(path: Path) -> ServerCode:
 
 def scan_project(root: str | Path) -> ProjectScan:
     """Read what matters in a project directory; missing files are simply absent."""
-    root = Path(root).expanduser()
+    root = user_path(root)
     scan = ProjectScan(root=root)
     from tui.context import agentcore_agent
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tui.files import user_path
 from tui.support.scrub import scrub, scrub_text
 
 SCHEMA_VERSION = 1
@@ -79,7 +80,7 @@ def not_a_file_to_replace(target: Path) -> str | None:
 
 def write_bundle(path: str | Path, files: Mapping[str, Any], manifest: Mapping[str, Any]) -> Path:
     """Write ``files`` (name → text or JSON-able value) and the manifest to ``path`` atomically; returns the path."""
-    target = Path(path).expanduser()
+    target = user_path(path)
     for name in files:
         if name == MANIFEST or name.startswith("/") or ".." in name.split("/"):
             raise BundleError(f"bad bundle file name {name!r}")  # a bug in the collector, never user input

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui import __version__
+from tui.files import user_path
 
 if TYPE_CHECKING:
     from tui.engine.report import SessionLog
@@ -168,7 +169,7 @@ def target_records(state: RunState, log: SessionLog | None, records: list[AuditR
 
     ctx = state.context
     ours = {r.id for r in log.fixes} if log else set()
-    project = str(Path(ctx.project).expanduser().resolve()) if ctx.project else None
+    project = str(user_path(ctx.project).resolve()) if ctx.project else None
     origin = endpoint_origin(ctx.endpoint)
     account, box = _runtime_account(state), sandbox_id()
     out = []
@@ -353,7 +354,7 @@ def write_session_bundle(
     """Collect and write a bundle of this session to ``out`` (a directory gets the default name)."""
     from tui.support.bundle import write_bundle
 
-    target = Path(out).expanduser()
+    target = user_path(out)
     if target.is_dir():
         target = target / default_name()
     plans = plan_project_fixes(state, log) if plan_diffs else None

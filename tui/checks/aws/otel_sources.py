@@ -15,6 +15,7 @@ from typing import Any
 from tui.aws.errors import aws_errors
 from tui.checks.aws._common import client
 from tui.checks.base import CheckContext
+from tui.files import user_path
 from tui.i18n import _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
@@ -46,7 +47,7 @@ def project_otel_targets(project: str | Path) -> list[dict[str, str]]:
     from tui.project.client_scan import python_files, read_text
     from tui.project.dockerfile import instructions
 
-    root = Path(project).expanduser()
+    root = user_path(project)
     found: list[dict[str, str]] = []
     docker = root / "Dockerfile"
     if docker.is_file():

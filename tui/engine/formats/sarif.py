@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from tui import __version__
 from tui.engine.formats.outcome import could_not_run
 from tui.engine.formats.report_model import finding_id
+from tui.files import user_path
 from tui.redact import redact
 from tui.results import Severity, Status
 
@@ -162,7 +163,7 @@ def render_sarif(run: DoctorRun, plans: dict[str, Plan] | None = None) -> str:
     """The SARIF log (redacted). ``plans``: finding id → the plan of its file fix (``file_fix_plans``)."""
     plans = plans or {}
     project = run.context.project
-    root = Path(project).expanduser().resolve() if project else None
+    root = user_path(project).resolve() if project else None
     rules: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     results = []
