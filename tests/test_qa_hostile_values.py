@@ -518,3 +518,18 @@ def test_user_path_expands_like_a_shell_and_names_what_it_cannot(monkeypatch: py
     assert user_path("a/~b") == Path("a/~b")
     with pytest.raises(UnknownHome, match=r"~agentcore-triage-no-such-user cannot be expanded: no user"):
         user_path(f"{NO_SUCH_USER}/x")
+
+
+@pytest.mark.parametrize("project", ["/dev/null", "file"])
+def test_a_project_that_is_not_a_directory_is_called_that_not_missing(tmp_path: Path, project: str) -> None:
+    """Before: "project directory /dev/null does not exist" (it exists: it is a device)."""
+    if project == "file":
+        project = str(tmp_path / "mcp_server.py")
+        Path(project).write_text(SERVER)
+    args = ["doctor", "--project", project, "--only", "project.layout", "--only", "project.role_helper"]
+    result = invoke(*args, env={"AGENTCORE_TRIAGE_PROJECT": ""})
+    if result.exit_code == 2:  # click's own check of --project (a regular file): one line, also right
+        one_line_exit_2(result, "is a file")
+        return
+    assert f"project directory {project} is not a directory" in result.stdout
+    assert "does not exist" not in result.stdout

@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.checks.base import CheckContext
-from tui.files import user_path
 from tui.i18n import N_, _
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
@@ -55,12 +54,11 @@ def _rel(scan, path: Path | None) -> str:  # type: ignore[no-untyped-def]
 )
 def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Entry point, requirements.txt and Dockerfile exist; the entry point parses."""
-    root = user_path(params.dir)
-    if not root.is_dir():
-        return failed(
-            _("project directory {dir} does not exist").format(dir=params.dir),
-            remediation=_("Pass the server's folder with --project DIR."),
-        )
+    from tui.project.scan import project_dir_problem
+
+    problem = project_dir_problem(params.dir)
+    if problem:
+        return failed(problem, remediation=_("Pass the server's folder with --project DIR."))
     scan = _scan(params)
     evidence = {
         "entrypoint": _rel(scan, scan.entry),

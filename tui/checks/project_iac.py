@@ -24,10 +24,12 @@ def role_helper(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     inline policy a fix added, the next time it runs."""
 
     from tui.project.role_helper import find_role_helpers
+    from tui.project.scan import project_dir_problem
 
     root = user_path(params.dir)
-    if not root.is_dir():
-        return skipped(_("project directory {dir} does not exist").format(dir=params.dir))
+    problem = project_dir_problem(params.dir)
+    if problem:
+        return skipped(problem)
     helpers = find_role_helpers(root)
     places = [f"{h.path.relative_to(root)}:{h.delete_line} {h.function}()" for h in helpers]
     dropping = [p for p, h in zip(places, helpers, strict=False) if not h.keeps_policies]

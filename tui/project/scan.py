@@ -238,3 +238,16 @@ def admits(specifier: str, version: str) -> bool:
         return SpecifierSet(specifier).contains(version, prereleases=True)
     except InvalidSpecifier:
         return True
+
+
+def project_dir_problem(directory: str) -> str | None:
+    """Why ``directory`` cannot be read as a project (it is missing, or a file or a device), or None."""
+    from tui.files import exists
+    from tui.i18n import _
+
+    root = user_path(directory)
+    if root.is_dir():
+        return None
+    if exists(root):
+        return _("project directory {dir} is not a directory").format(dir=directory)
+    return _("project directory {dir} does not exist").format(dir=directory)
