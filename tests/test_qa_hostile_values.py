@@ -533,3 +533,32 @@ def test_a_project_that_is_not_a_directory_is_called_that_not_missing(tmp_path: 
         return
     assert f"project directory {project} is not a directory" in result.stdout
     assert "does not exist" not in result.stdout
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--endpoint", "http://" + "x" * 5000],
+        ["--agent", "x" * 5000],
+        ["--token-env", "X" * 5000],
+        ["--lang", "x" * 5000],
+        ["--playbook", "x" * 5000],
+        ["--only", "x" * 5000],
+        ["--input", "x" * 5000],
+    ],
+    ids=["endpoint", "agent", "token-env", "lang", "playbook", "only", "input"],
+)
+def test_a_huge_value_is_cut_in_its_error_line_with_its_length(args: list[str]) -> None:
+    """Before: the error line quoted all 5000 characters back (a pasted file became a screenful per error)."""
+    line = one_line_exit_2(invoke("doctor", *args), "characters]")
+    assert len(line) < 700, len(line)
+
+
+def test_a_real_endpoint_url_is_quoted_whole() -> None:
+    from tui.cli.base import shown_values
+
+    url = (
+        "https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A"
+        "123456789012%3Aruntime%2Fmy_mcp_server_with_a_long_name-AbCdEfGhIj/invocations?qualifier=DEFAULT"
+    )
+    assert shown_values(f"--endpoint {url}: refused") == f"--endpoint {url}: refused"

@@ -30,6 +30,22 @@ def err(message: str) -> None:
     click.echo(message, err=True)
 
 
+LONGEST_SHOWN_VALUE = 300
+"""Characters of one word (a value the user gave, quoted back) an error line shows; a real endpoint URL with its
+runtime ARN is about 250. Longer ones (a pasted file, a runaway variable) are cut, with their length."""
+
+
+def shown_values(message: str) -> str:
+    """``message`` with each word longer than ``LONGEST_SHOWN_VALUE`` cut: an error line stays a line."""
+    import re
+
+    def cut(word: re.Match[str]) -> str:
+        text = word.group(0)
+        return text[: LONGEST_SHOWN_VALUE - 60] + "…" + _("[{count} characters]").format(count=len(text))
+
+    return re.sub(rf"\S{{{LONGEST_SHOWN_VALUE + 1},}}", cut, message)
+
+
 class UsageProblem(click.ClickException):
     """A one-line error with exit code 2 (bad flag value, bad playbook, missing input)."""
 
@@ -38,7 +54,7 @@ class UsageProblem(click.ClickException):
     def show(self, file: Any = None) -> None:
         from tui.redact import redact_text  # a flag value may hold a password or ?api_key=
 
-        click.echo(f"agentcore-triage: {redact_text(self.format_message())}", err=True)
+        click.echo(f"agentcore-triage: {shown_values(redact_text(self.format_message()))}", err=True)
 
 
 def lang_option(*, resolve: bool = False) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
@@ -227,7 +243,7 @@ class OneLineErrors(click.Group):
             from tui.redact import redact_text
 
             see = _("(see `{command} --help`)").format(command=where)
-            click.echo(f"agentcore-triage: {redact_text(exc.format_message())} {see}", err=True)
+            click.echo(f"agentcore-triage: {shown_values(redact_text(exc.format_message()))} {see}", err=True)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()
