@@ -7,7 +7,7 @@
 2. then nodes the text points at without an error signature (score 0): a **section number** of the Japanese
    troubleshooting guide ("1.1", "§2.1", "セクション 4.1"), one of its **headings** 「CloudWatch Logsへの権限不足」,
    a **symptom word** 「ログ」「権限」「トレース」, or Japanese words found in a node's **Japanese texts**. Words and
-   texts count only in a short query (a symptom or a heading, ``WORDS_MAX_QUERY``), and a node's texts only through
+   texts count only in a short query of one line (a symptom or a heading, ``WORDS_MAX_QUERY``), and a node's texts only through
    pairs of characters that few nodes share: a pasted report or log is ranked by its error lines alone, so it finds
    nothing rather than everything.
 
@@ -212,12 +212,14 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
             for number in _guide_field(node):
                 if number in sections:
                     add(node_id, GUIDE_FIELD_POINTS, ("section", number))
-        if guide_map and len(text) <= WORDS_MAX_QUERY:
+        # a symptom is one line: a report of several lines ("the Lambda's logs show …") names words in passing
+        symptom = len(text) <= WORDS_MAX_QUERY and "\n" not in query.strip()
+        if guide_map and symptom:
             words = [w for w in SYMPTOM_WORDS if w in text]
             if words:
                 longest = max(words, key=len)
                 add(SYMPTOM_WORDS[longest], WORD_POINTS + 10 * len(longest), ("word", longest))
-        query_grams = _bigrams(text) if len(text) <= WORDS_MAX_QUERY else set()
+        query_grams = _bigrams(text) if symptom else set()
         if query_grams:
             texts, common = _japanese_grams(playbook)
             distinctive = query_grams - common
