@@ -327,7 +327,7 @@ def _patch_moto() -> None:
                 request.data = b""
             return request
 
-        IAMRequestBase._create_aws_request = signed_bytes  # type: ignore[method-assign]
+        IAMRequestBase._create_aws_request = signed_bytes
         from moto.bedrockagentcorecontrol.models import AgentRuntime
 
         original_init = AgentRuntime.__init__
@@ -347,7 +347,7 @@ def _patch_moto() -> None:
             for version in self.versions:
                 version.update(agentRuntimeArn=new_arn, agentRuntimeId=new_id)
 
-        AgentRuntime.__init__ = real_identity  # type: ignore[method-assign]
+        AgentRuntime.__init__ = real_identity
         wrap("get_agent_runtime", lambda self: self.backend.agent_runtimes[self._get_param("agentRuntimeId")])
         wrap(
             "get_agent_runtime_endpoint",
@@ -701,7 +701,7 @@ def _moto_dispatcher() -> Any:
     """
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 
-    class HostMemoDispatcher(DomainDispatcherApplication):
+    class HostMemoDispatcher(DomainDispatcherApplication):  # type: ignore[misc] # moto is not analysed (pyproject)
         def __init__(self) -> None:
             super().__init__(create_backend_app)
             self._backend_of: dict[str, Any] = {}  # read and written under the dispatcher's own lock
@@ -729,7 +729,7 @@ def _make_server(app: Callable[..., Any]) -> Any:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import ThreadedWSGIServer
 
-    class QuietHandler(MotoRequestHandler):
+    class QuietHandler(MotoRequestHandler):  # type: ignore[misc] # moto is not analysed (pyproject)
         protocol_version = "HTTP/1.1"
 
         def log_request(self, *args: Any, **kwargs: Any) -> None:  # no access log on the terminal
