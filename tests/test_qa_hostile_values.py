@@ -562,3 +562,13 @@ def test_a_real_endpoint_url_is_quoted_whole() -> None:
         "123456789012%3Aruntime%2Fmy_mcp_server_with_a_long_name-AbCdEfGhIj/invocations?qualifier=DEFAULT"
     )
     assert shown_values(f"--endpoint {url}: refused") == f"--endpoint {url}: refused"
+
+
+@pytest.mark.parametrize("where", ["flag", "variable"])
+def test_a_project_name_too_long_to_look_up_is_one_line_not_a_dozen_check_errors(where: str) -> None:
+    """Before: every project check ended in "OSError: [Errno 36] File name too long" (error results, exit 1)."""
+    project = "/tmp/" + "p" * 300
+    args = ["doctor", "--project", project] if where == "flag" else ["doctor"]
+    env = {"AGENTCORE_TRIAGE_PROJECT": project} if where == "variable" else {}
+    name = "--project" if where == "flag" else "AGENTCORE_TRIAGE_PROJECT"
+    one_line_exit_2(invoke(*args, env=env), name, "File name too long")

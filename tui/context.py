@@ -9,6 +9,7 @@ anything that gets printed.
 from __future__ import annotations
 
 import dataclasses
+import errno
 import math
 import os
 import re
@@ -160,6 +161,18 @@ class Context:
             return None
         shown = self.region if len(self.region) <= 60 else self.region[:57] + "..."
         return f"{_flag_or_source(self, 'region', '--region')} {shown!r}: not a region name (e.g. us-east-1)"
+
+    def project_problem(self) -> str | None:
+        """Why ``project`` cannot even be looked up (a name longer than the system allows), or None. A directory
+        that does not exist is not a problem here: the project checks say so, each in its own terms."""
+        if not self.project:
+            return None
+        try:
+            os.stat(user_path(self.project))
+        except OSError as exc:
+            if exc.errno == errno.ENAMETOOLONG:
+                return f"{_flag_or_source(self, 'project', '--project')} {self.project!r}: {exc.strerror}"
+        return None
 
     def public(self) -> dict[str, Any]:
         """The context as it may appear in reports: no secrets, only where they come from."""

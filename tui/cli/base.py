@@ -163,8 +163,9 @@ def context_from_flags(kwargs: dict[str, Any], *, needs_target: bool = True) -> 
     except ValueError as exc:  # .bedrock_agentcore.yaml: unknown --agent, or several agents and no default
         raise UsageProblem(str(exc)) from None
     ctx.token()  # registers the token with the redactor before anything can print it
-    if problem := ctx.region_problem():
-        raise UsageProblem(problem)
+    for problem in (ctx.region_problem(), ctx.project_problem()):
+        if problem:
+            raise UsageProblem(problem)
     for problem in (ctx.endpoint_problem(), ctx.token_problem()) if needs_target else ():
         if problem:
             # A bad URL or an unreadable token must not turn into misleading check results.

@@ -242,11 +242,11 @@ def admits(specifier: str, version: str) -> bool:
 
 def project_dir_problem(directory: str) -> str | None:
     """Why ``directory`` cannot be read as a project (it is missing, or a file or a device), or None."""
-    from tui.files import exists
+    from tui.files import exists, is_dir
     from tui.i18n import _
 
     root = user_path(directory)
-    if root.is_dir():
+    if is_dir(root):  # a name too long to look up is missing, not an OSError
         return None
     if exists(root):
         return _("project directory {dir} is not a directory").format(dir=directory)
