@@ -572,3 +572,66 @@ def test_a_project_name_too_long_to_look_up_is_one_line_not_a_dozen_check_errors
     env = {"AGENTCORE_TRIAGE_PROJECT": project} if where == "variable" else {}
     name = "--project" if where == "flag" else "AGENTCORE_TRIAGE_PROJECT"
     one_line_exit_2(invoke(*args, env=env), name, "File name too long")
+
+
+# The audit log: a pipe in its place, an ambiguous or empty id, a log larger than what is read
+
+
+def _real_fix(project: Path, state: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Apply project.otel_distro for real (its record goes to ``state``); the record's id."""
+    from tui.engine.fixing import apply_plan, plan_fix
+
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(state))
+    (project / "requirements.txt").write_text("mcp>=2.3,<3\n")
+    ctx = Context(project=str(project))
+    record = apply_plan(plan_fix("project.otel_distro", {"dir": str(project)}, ctx, {}), ctx)
+    assert record.outcome == "applied"
+    return record.id
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["audit"], ["undo", "--yes"], ["doctor", "--project", "P", "--only", "project.layout", "--fix", "all", "--yes"]],
+    ids=["audit", "undo", "fix-all"],
+)
+def test_an_audit_log_that_is_a_pipe_is_refused_at_once(tmp_path: Path, args: list[str]) -> None:
+    """Before: each of these waited for ever for a writer or a reader of the pipe."""
+    state = tmp_path / "state"
+    state.mkdir()
+    os.mkfifo(state / "audit.jsonl")
+    (tmp_path / "p").mkdir()
+    args = [str(tmp_path / "p") if a == "P" else a for a in args]
+    line = one_line_exit_2(invoke(*args, env={"AGENTCORE_TRIAGE_STATE_DIR": str(state)}), str(state / "audit.jsonl"))
+    assert "pipe" in line or "cannot be written" in line, line
+
+
+def test_an_empty_or_ambiguous_record_id_undoes_nothing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Before: `undo ''` reversed the newest fix, and a prefix of two ids reversed the newer one, --yes or not."""
+    state = tmp_path / "state"
+    first = _real_fix(tmp_path, state, monkeypatch)
+    log = state / "audit.jsonl"
+    record = json.loads(log.read_text().splitlines()[0])
+    record["id"] = first[:4] + ("0" if first[4] != "0" else "1") + first[5:]  # another fix, sharing 4 characters
+    log.write_text(log.read_text() + json.dumps(record) + "\n")
+    env = {"AGENTCORE_TRIAGE_STATE_DIR": str(state)}
+    one_line_exit_2(invoke("undo", "", "--yes", env=env), "an empty record id")
+    one_line_exit_2(invoke("undo", first[:4], "--yes", env=env), "names 2 fixes", first, "nothing was changed")
+    assert "aws-opentelemetry-distro" in (tmp_path / "requirements.txt").read_text()
+
+
+def test_a_log_larger_than_what_is_read_keeps_its_newest_records(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: the first MAX_LOG_BYTES were read, so the newest records, the ones undo needs, were left out."""
+    from tui.fixes import audit
+
+    newest = _real_fix(tmp_path, tmp_path / "state", monkeypatch)
+    log = tmp_path / "state" / "audit.jsonl"
+    line = log.read_text()
+    old = json.loads(line)
+    old["id"] = "0" * 12
+    log.write_text((json.dumps(old) + "\n") * 50 + line)
+    monkeypatch.setattr(audit, "MAX_LOG_BYTES", len(line) * 3 + 10)
+    read = audit.read_log()
+    assert read.records[-1].id == newest
+    assert read.problem is None and "too large" in read.skipped[0]

@@ -274,8 +274,9 @@ def test_broken_lines_are_skipped_and_named_and_valid_records_still_undo(tmp_pat
 
 def test_a_directory_in_place_of_the_log_is_one_line():
     audit.audit_path().mkdir(parents=True)
-    result = CliRunner().invoke(main, ["audit"])
-    assert result.exit_code == 0 and "is a directory" in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(main, ["audit"])  # exit 2: the log is there and cannot be read (not "no fixes yet")
+    assert result.exit_code == 2 and "is a directory" in result.output and "Traceback" not in result.output
+    assert "No fixes applied yet" not in result.output
     result = CliRunner().invoke(main, ["undo", "--yes"])
     assert result.exit_code == 2 and "is a directory" in result.output
     assert len([line for line in result.output.splitlines() if "is a directory" in line]) >= 1

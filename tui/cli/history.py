@@ -33,6 +33,8 @@ def audit(fmt: str) -> None:
 
     log = read_log()
     recs = log.records
+    if log.problem:  # not "no fixes yet": the log is there and cannot be read
+        raise UsageProblem(log.summary() or "")
     if log.summary():
         err(f"agentcore-triage: {log.summary()}")
     if fmt == "json":
@@ -64,6 +66,8 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
 
     ctx = context_from_flags(merge_parent(click_ctx, kwargs), needs_target=False)  # undo needs no endpoint or token
     log = read_log()
+    if log.problem:  # not "nothing to undo": the log is there and cannot be read
+        raise UsageProblem(log.summary() or "")
     if log.summary():
         err(f"agentcore-triage: {log.summary()}")
     try:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import threading
 import uuid
 from collections.abc import Iterator
@@ -27,7 +28,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
 
-from tui.files import user_path
+from tui.files import NotARegularFile, open_regular, read_regular_tail, user_path
 from tui.fixes.base import Action, FixError
 from tui.i18n import _
 from tui.redact import redact
@@ -205,9 +206,22 @@ def ensure_writable() -> None:
         if path.is_dir():
             raise _unwritable(path, IsADirectoryError(_("a directory, not the audit log: move it away")))
         try:
-            os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+            os.close(_open_for_append(path))
         except OSError as exc:
             raise _unwritable(path, exc) from None
+
+
+def _open_for_append(path: Path) -> int:
+    """``path`` open for appending (created if missing), as a regular file only.
+
+    ``O_NONBLOCK``: a pipe in its place fails at once (no reader) instead of waiting for one for ever, and is then
+    refused like a device or a socket."""
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o600)
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        raise NotARegularFile(mode)
+    return fd
 
 
 def append(record: AuditRecord) -> Path:
@@ -219,7 +233,7 @@ def append(record: AuditRecord) -> Path:
             raise OSError(
                 _("{path} is a directory, not the audit log: move it away so fixes can be recorded").format(path=path)
             )
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+        fd = _open_for_append(path)
         try:
             # A record that followed a truncated line must still start on its own line.
             if os.fstat(fd).st_size and not _ends_with_newline(path):
@@ -231,9 +245,10 @@ def append(record: AuditRecord) -> Path:
 
 
 def _ends_with_newline(path: Path) -> bool:
-    with path.open("rb") as fh:
-        fh.seek(-1, os.SEEK_END)
-        return fh.read(1) == b"\n"
+    stream, _info = open_regular(path)
+    with stream:
+        stream.seek(-1, os.SEEK_END)
+        return stream.read(1) == b"\n"
 
 
 def read_log() -> AuditLog:
@@ -241,19 +256,31 @@ def read_log() -> AuditLog:
     path = audit_path()
     log = AuditLog()
     try:
-        if not path.exists():
-            return log
-        if path.is_dir():
-            log.problem = _("is a directory, not a file: move it away (no records could be read)")
-            return log
-        with path.open("rb") as fh:
-            data = fh.read(MAX_LOG_BYTES + 1)
+        os.stat(path)  # a symbolic link loop is named below, not taken for "no fixes yet"
+    except FileNotFoundError:
+        return log
     except OSError as exc:
         log.problem = _("cannot be read ({reason})").format(reason=exc.strerror or exc)
         return log
-    if len(data) > MAX_LOG_BYTES:
-        data = data[:MAX_LOG_BYTES]
-        log.skipped.append(_("everything after {size} bytes: the log is too large").format(size=MAX_LOG_BYTES))
+    try:
+        # the newest records are last, and they are the ones undo needs: a log too large is read from its end
+        data, size = read_regular_tail(path, MAX_LOG_BYTES)
+    except NotARegularFile as exc:
+        if exc.directory:
+            log.problem = _("is a directory, not a file: move it away (no records could be read)")
+        else:
+            log.problem = _("is a device, pipe or socket, not a file: move it away (no records could be read)")
+        return log
+    except OSError as exc:
+        log.problem = _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+        return log
+    if size > len(data):
+        data = data[data.find(b"\n") + 1 :]  # the tail cut its first line in two: that line is left out
+        log.skipped.append(
+            _("everything before the last {size} bytes: the log is too large (line numbers count from there)").format(
+                size=MAX_LOG_BYTES
+            )
+        )
     lines = data.split(b"\n")
     for number, raw in enumerate(lines, 1):
         if not raw.strip():

@@ -109,11 +109,21 @@ def select_record(record_id: str | None, records: list[AuditRecord]) -> AuditRec
     from tui.fixes.audit import is_undoable, undone_ids
 
     done = undone_ids(records)
+    if record_id is not None and not record_id.strip():
+        # a script's empty "$ID" must not mean "the latest": that is undo without an id
+        raise FixError(_("an empty record id: give one from `agentcore-triage audit`, or none for the latest fix"))
     if record_id:
         named = [r for r in records if r.id.startswith(record_id) and not r.undoes]
         if not named:
             raise FixError(
                 _("no fix with id {id} in the audit log (see `agentcore-triage audit`)").format(id=repr(record_id))
+            )
+        ids = list(dict.fromkeys(r.id for r in named))
+        if len(ids) > 1:
+            raise FixError(
+                _("{id} names {count} fixes ({ids}): give more of the id (nothing was changed)").format(
+                    id=repr(record_id), count=len(ids), ids=", ".join(ids[:5]) + ("…" if len(ids) > 5 else "")
+                )
             )
         record = named[-1]
         if record.id in done:
