@@ -77,3 +77,29 @@ def test_a_running_non_daemon_thread_gets_the_normal_exit() -> None:
     off_main.start()
     off_main.join()
     assert seen == [True]
+
+
+def test_a_closed_stdout_and_a_narrow_encoding_still_end_cleanly(tmp_path: Path) -> None:
+    """QA sweep 2: with stdout closed (``>&-``) every command ended in AttributeError tracebacks, and a stdout whose
+    encoding cannot hold ``·``/``✓`` (ascii; cp932 for ``✓``) ended the report with a UnicodeEncodeError."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTCORE_TRIAGE_")}
+    closed = subprocess.run(
+        ["/bin/sh", "-c", f"exec '{sys.executable}' -m tui --version >&-"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        check=False,
+    )
+    assert (closed.returncode, closed.stderr) == (0, "")
+    narrow = subprocess.run(
+        [sys.executable, "-m", "tui", "doctor", "--project", str(tmp_path), "--only", "project.layout"],
+        capture_output=True,
+        timeout=120,
+        env=env | {"PYTHONIOENCODING": "ascii"},
+        check=False,
+    )
+    assert narrow.returncode == 1, narrow.stderr  # the check's finding, not a crash
+    assert b"project.layout" in narrow.stdout and b"UnicodeEncodeError" not in narrow.stderr

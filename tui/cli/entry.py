@@ -25,6 +25,7 @@ def run() -> NoReturn:
     """Run the command line from ``sys.argv`` and end the process with its exit status."""
     from tui.cli import main
 
+    usable_standard_streams()
     try:
         main()  # ends with SystemExit: the command's status
     except SystemExit as done:
@@ -32,6 +33,22 @@ def run() -> NoReturn:
             raise
         end_process(done.code)
     raise SystemExit(0)  # pragma: no cover - main() always raises SystemExit
+
+
+def usable_standard_streams() -> None:
+    """Standard streams every command can write to, whatever the shell handed over.
+
+    A closed descriptor (``>&-``) leaves Python's stream ``None``: what is written there goes nowhere, instead of
+    each print raising (a traceback from every command, ``--version`` included). A terminal or file whose encoding
+    cannot hold the report's characters (``·``, ``✓``, Japanese under ascii or latin-1; ``✓`` under cp932) gets
+    replacement characters instead of a UnicodeEncodeError that ended the report before its first line.
+    """
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            setattr(sys, name, open(os.devnull, "w", encoding="utf-8"))  # noqa: SIM115 - for the process's life
+        elif hasattr(stream, "reconfigure") and (stream.encoding or "").lower().replace("-", "") != "utf8":
+            stream.reconfigure(errors="replace")
 
 
 def exit_status(code: object) -> int:
@@ -50,7 +67,8 @@ def end_process(code: object) -> NoReturn:
     atexit._run_exitfuncs()  # what a normal exit runs before the teardown (logging.shutdown, tempfile clean-ups)
     for stream in (sys.stdout, sys.stderr):
         try:
-            stream.flush()
+            if stream is not None:
+                stream.flush()
         except (OSError, ValueError):  # a reader that went away, a closed stream: nothing left to deliver
             pass
     os._exit(status)
