@@ -635,3 +635,14 @@ def test_a_log_larger_than_what_is_read_keeps_its_newest_records(
     read = audit.read_log()
     assert read.records[-1].id == newest
     assert read.problem is None and "too large" in read.skipped[0]
+
+
+@pytest.mark.parametrize(
+    "endpoint",
+    ["user:Pw1LeakQa@localhost:8000/mcp", "http//u:Pw3LeakQa@x/mcp", "http:/u:Pw4LeakQa@x"],
+    ids=["no-scheme", "no-colon", "one-slash"],
+)
+def test_the_password_of_a_url_without_its_slashes_is_never_shown(endpoint: str) -> None:
+    """QA sweep 2 F5: urlsplit saw no user part in these, so the error refusing the URL quoted the password."""
+    line = one_line_exit_2(invoke("doctor", "--endpoint", endpoint), "***redacted***")
+    assert "LeakQa" not in line

@@ -530,7 +530,20 @@ def _register_url_secrets(url: str | None) -> None:
     try:
         password = urlsplit(url.strip()).password
     except ValueError:
-        return
-    if password:
-        register_secret(password)
-        register_secret(unquote(password))
+        password = None
+    for secret in (password, _loose_password(url.strip())):
+        if secret:
+            register_secret(secret)
+            register_secret(unquote(secret))
+
+
+def _loose_password(url: str) -> str | None:
+    """The password of a URL without its "//" (``user:pw@host/mcp``, ``http:/u:pw@x``, ``http//u:pw@x``), which
+    urlsplit does not see, although the error refusing such a URL quotes it whole."""
+    at = url.find("@")
+    if at <= 0:
+        return None
+    userinfo = re.sub(r"^[A-Za-z][\w+.-]*:?/{1,2}", "", url[:at])  # a scheme however mistyped
+    if "/" in userinfo or ":" not in userinfo:
+        return None
+    return userinfo.split(":", 1)[1] or None
