@@ -646,3 +646,27 @@ def test_the_password_of_a_url_without_its_slashes_is_never_shown(endpoint: str)
     """QA sweep 2 F5: urlsplit saw no user part in these, so the error refusing the URL quoted the password."""
     line = one_line_exit_2(invoke("doctor", "--endpoint", endpoint), "***redacted***")
     assert "LeakQa" not in line
+
+
+def test_a_report_to_a_named_pipe_nothing_reads_is_printed_instead_of_waiting(tmp_path: Path) -> None:
+    """QA sweep 2 F3: `doctor --out FIFO` waited for ever for a reader."""
+    fifo = tmp_path / "report"
+    os.mkfifo(fifo)
+    args = ["doctor", "--project", str(tmp_path), "--only", "project.layout", "--format", "json", "--out", str(fifo)]
+    result = invoke(*args)
+    assert result.exit_code == 2
+    assert "a named pipe that nothing reads" in result.stderr and "printed above instead" in result.stderr
+    assert json.loads(result.stdout)["findings"]
+
+
+def test_columns_zero_still_prints_the_report(tmp_path: Path) -> None:
+    """QA sweep 2 F6: rich took COLUMNS=0 as the width and the text report came out empty (exit 1 all the same)."""
+    result = invoke("doctor", "--project", str(tmp_path), "--only", "project.layout", env={"COLUMNS": "0"})
+    assert result.exit_code == 1 and "project.layout" in result.stdout
+
+
+def test_an_empty_runtimes_file_is_not_a_green_sweep(tmp_path: Path) -> None:
+    """QA sweep 2 F15: an empty (or comments-only) fleet file swept 0 runtimes and exited 0."""
+    listed = tmp_path / "runtimes.txt"
+    listed.write_text("# none yet\n\n")
+    one_line_exit_2(invoke("doctor", "--runtimes-file", str(listed)), "no runtime in it")

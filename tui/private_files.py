@@ -7,6 +7,7 @@ file is narrowed to 0600 before it is overwritten.
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from pathlib import Path
@@ -17,8 +18,15 @@ PRIVATE_MODE = 0o600
 def write_private(path: str | os.PathLike[str], text: str) -> Path:
     """Write ``text`` (UTF-8) to ``path`` with mode 0600; return the path."""
     target = Path(path)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_MODE)
     try:
+        # O_NONBLOCK: a named pipe nobody reads fails at once instead of waiting for a reader for ever
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NONBLOCK, PRIVATE_MODE)
+    except OSError as exc:
+        if exc.errno == errno.ENXIO:
+            raise OSError(exc.errno, "a named pipe that nothing reads") from None
+        raise
+    try:
+        os.set_blocking(fd, True)  # a pipe that has a reader (`--out >(gzip > r.gz)`) is then written as usual
         if stat.S_ISREG(os.fstat(fd).st_mode):  # not /dev/stdout or a pipe the user named on purpose
             os.fchmod(fd, PRIVATE_MODE)  # an existing file keeps its old mode through O_CREAT: narrow it
         with os.fdopen(fd, "w", encoding="utf-8", closefd=False) as stream:

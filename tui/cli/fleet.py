@@ -47,7 +47,14 @@ def fleet_targets(
             return targets
         targets = [FleetTarget(r) for r in runtimes]
         if runtimes_file:
-            targets += read_runtimes_file(runtimes_file)
+            listed = read_runtimes_file(runtimes_file)
+            if not listed:  # an empty sweep would pass: a CI job reading an emptied file must not go green
+                raise UsageProblem(
+                    _("--runtimes-file {file}: no runtime in it (one ARN, id or name per line)").format(
+                        file=runtimes_file
+                    )
+                )
+            targets += listed
         return dedupe(targets)
     except FleetError as exc:
         raise UsageProblem(str(exc)) from None

@@ -21,12 +21,27 @@ if TYPE_CHECKING:
     from tui.engine.events import Event
 
 
+def _columns_below_one() -> bool:
+    import os
+
+    try:
+        return int(os.environ.get("COLUMNS", "")) < 1
+    except ValueError:
+        return False
+
+
 def make_console(*, stderr: bool = False) -> Console:
     """A console on stdout (or stderr) that prints text as given: no markup, no highlighting, no wrapping."""
     from rich.console import Console
 
+    width = 80 if _columns_below_one() else None  # rich took COLUMNS=0 as the width and printed nothing at all
     return Console(
-        file=sys.stderr if stderr else sys.stdout, highlight=False, markup=False, emoji=False, soft_wrap=True
+        file=sys.stderr if stderr else sys.stdout,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=True,
+        width=width,
     )
 
 
