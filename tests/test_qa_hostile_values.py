@@ -670,3 +670,19 @@ def test_an_empty_runtimes_file_is_not_a_green_sweep(tmp_path: Path) -> None:
     listed = tmp_path / "runtimes.txt"
     listed.write_text("# none yet\n\n")
     one_line_exit_2(invoke("doctor", "--runtimes-file", str(listed)), "no runtime in it")
+
+
+def test_a_bundle_never_replaces_a_file_that_is_not_a_bundle_nor_takes_a_directory_for_a_file(tmp_path: Path) -> None:
+    """QA sweep 2 F16: `bundle --out notes.txt` replaced the file with a zip, unasked; `--out missing/` wrote a file
+    named `missing`; the replay hint dropped the directory and did not quote the path."""
+    notes = tmp_path / "notes.txt"
+    notes.write_text("precious\n")
+    args = ["bundle", "--project", str(tmp_path)]
+    one_line_exit_2(invoke(*args, "--out", str(notes)), "not a support bundle")
+    assert notes.read_text() == "precious\n"
+    one_line_exit_2(invoke(*args, "--out", f"{tmp_path}/missing/"), "does not exist")
+    assert not (tmp_path / "missing").exists()
+    spaced = tmp_path / "with space.zip"
+    first = invoke(*args, "--out", str(spaced))
+    assert f"agentcore-triage open '{spaced}'" in first.stderr
+    assert invoke(*args, "--out", str(spaced)).exit_code == first.exit_code  # an earlier bundle may be replaced

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -117,6 +118,12 @@ def _check_bundle_target(out: str, flag: str) -> None:
     from tui.support.bundle import not_a_file_to_replace
 
     target = user_path(out)
+    if out.endswith(("/", os.sep)) and not target.is_dir():  # meant as a directory: never a file named after it
+        raise UsageProblem(
+            _("{flag} {out}: the directory {directory} does not exist (create it, or choose another path)").format(
+                flag=flag, out=out, directory=target
+            )
+        )
     if (kind := not_a_file_to_replace(target)) is not None:
         raise UsageProblem(
             _("{flag} {out}: {kind}, not a file a bundle may replace; choose a file path").format(
@@ -147,7 +154,7 @@ def write_bundle_of(run: Any, loaded: Any, out: str, log: Any = None) -> Path:
         raise UsageProblem(str(exc)) from None
     err(
         _("support bundle written to {path} (`{command}` replays it)").format(
-            path=path, command=f"agentcore-triage open {path.name}"
+            path=path, command=f"agentcore-triage open {shlex.quote(str(path))}"
         )
     )
     return path

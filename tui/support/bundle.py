@@ -75,7 +75,18 @@ def not_a_file_to_replace(target: Path) -> str | None:
         return "a device"
     if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
         return "a pipe or socket"
+    if stat.S_ISREG(mode) and not _is_a_bundle(target):
+        return "an existing file that is not a support bundle"  # a report, a key file: never replaced unasked
     return None
+
+
+def _is_a_bundle(path: Path) -> bool:
+    """True for a zip that holds a bundle manifest (an earlier bundle may be replaced; anything else may not)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return MANIFEST in archive.namelist()
+    except (OSError, zipfile.BadZipFile, ValueError, RuntimeError):
+        return False
 
 
 def write_bundle(path: str | Path, files: Mapping[str, Any], manifest: Mapping[str, Any]) -> Path:
