@@ -686,3 +686,18 @@ def test_a_bundle_never_replaces_a_file_that_is_not_a_bundle_nor_takes_a_directo
     first = invoke(*args, "--out", str(spaced))
     assert f"agentcore-triage open '{spaced}'" in first.stderr
     assert invoke(*args, "--out", str(spaced)).exit_code == first.exit_code  # an earlier bundle may be replaced
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [("default_agent: [\n  - : :", "not valid YAML"), ("aws: {account: " + "9" * 5000 + "}\n", "4300 digits")],
+    ids=["broken-yaml", "huge-integer"],
+)
+def test_a_project_file_that_cannot_be_used_is_said_in_the_text_report(tmp_path: Path, content: str, said: str) -> None:
+    """QA sweep 2 F10/F11: a broken .bedrock_agentcore.yaml was said only in JSON (the text report just asked for a
+    runtime), and an integer of 5,000 digits stopped every command with Python's own message, naming no file."""
+    (tmp_path / ".bedrock_agentcore.yaml").write_text(content)
+    result = invoke("doctor", "--project", str(tmp_path), "--only", "have-runtime", "-q")
+    assert result.exit_code == 1, result.output
+    assert f"project file not used: {tmp_path / '.bedrock_agentcore.yaml'}" in result.stdout
+    assert said in result.stdout

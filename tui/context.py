@@ -405,6 +405,13 @@ def _project_config(project: str | None, agent: str | None) -> tuple[Any, dict[s
         if agent:
             raise
         return None, {"file": str(find(directory)), "error": str(exc)}
+    except (ValueError, RecursionError) as exc:  # what the YAML reader itself refuses (an integer of 5,000 digits)
+        problem = _("{file}: a value the YAML reader refused: {reason}").format(
+            file=find(directory), reason=str(exc)[:200]
+        )
+        if agent:
+            raise config.AgentcoreConfigError(problem) from None
+        return None, {"file": str(find(directory)), "error": problem}
     return selected, selected.summary() if selected else {}
 
 

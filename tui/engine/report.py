@@ -93,6 +93,9 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
         target = ", ".join(f"{k}={ctx[k]}" for k in ("region", "runtime", "endpoint", "project") if k in ctx)
         if target:
             line(_shown(_("target: {target}").format(target=target)), "dim")
+    if broken := run.context.agentcore.get("error"):  # said in every mode: it explains "not set" findings below
+        line(_shown(_("project file not used: {error}").format(error=broken)), "yellow")
+    if not quiet:
         line()
     for f in run.findings:
         not_run = could_not_run(f)
