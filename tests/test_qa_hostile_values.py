@@ -701,3 +701,15 @@ def test_a_project_file_that_cannot_be_used_is_said_in_the_text_report(tmp_path:
     assert result.exit_code == 1, result.output
     assert f"project file not used: {tmp_path / '.bedrock_agentcore.yaml'}" in result.stdout
     assert said in result.stdout
+
+
+def test_fleet_regions_are_checked_like_region_and_a_huge_file_is_not_miscounted(tmp_path: Path) -> None:
+    """QA sweep 2 F14/F15: --regions and a runtimes file's REGION reached botocore unchecked (its message, or an
+    error row per runtime), and a file of 100,000 runtimes was reported as 6000."""
+    one_line_exit_2(invoke("doctor", "--all-runtimes", "--regions", "us_east_1"), "'us_east_1' is not a region name")
+    listed = tmp_path / "runtimes.txt"
+    listed.write_text("mcp_server us_east_1\n")
+    one_line_exit_2(invoke("doctor", "--runtimes-file", str(listed)), ":1: 'us_east_1' is not a region name")
+    listed.write_text("".join(f"rt-{i}\n" for i in range(20_000)))
+    line = one_line_exit_2(invoke("doctor", "--runtimes-file", str(listed)), "more than 5000 runtimes")
+    assert "6000" not in line

@@ -322,6 +322,11 @@ def _flag_or_source(ctx: Context, name: str, flag: str) -> str:
     return flag if source == "flag" else source.removeprefix("env ")
 
 
+def is_region_name(name: str) -> bool:
+    """Whether ``name`` can be a region name (botocore's own rule: ``us-east-1``, not ``us_east_1``)."""
+    return bool(_REGION_NAME.fullmatch(name))
+
+
 _REGION_NAME = re.compile(r"(?![0-9]+$)(?!-)[a-zA-Z0-9-]{1,63}(?<!-)")
 """botocore's check of a region name (``botocore.utils.validate_region_name``): letters, digits and inner dashes."""
 

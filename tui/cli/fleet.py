@@ -27,6 +27,13 @@ def fleet_targets(
         raise UsageProblem(_("--all-runtimes lists every runtime itself: drop --runtime/--runtimes-file"))
     if region_list and not all_runtimes:
         raise UsageProblem(_("--regions goes with --all-runtimes (a runtime ARN names its own region)"))
+    from tui.context import is_region_name
+
+    for region in region_list:
+        if not is_region_name(region):  # botocore's own message came after the listing had started
+            raise UsageProblem(
+                _("--regions: {region} is not a region name (e.g. us-east-1)").format(region=repr(region))
+            )
     try:
         if all_runtimes:
             region_list = region_list or ([ctx.region] if ctx.region else [])

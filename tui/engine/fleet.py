@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui import __version__
-from tui.context import Context
+from tui.context import Context, is_region_name
 from tui.engine.doctor import DoctorRun, run_doctor
 from tui.engine.events import CheckFinished, Event
 from tui.playbook.model import Playbook
@@ -166,14 +166,27 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
         raise FleetError(f"--runtimes-file {path}: larger than {RUNTIMES_FILE_MAX_BYTES // 1024 // 1024} MiB")
     text = data.decode("utf-8", errors="replace")
     targets: list[FleetTarget] = []
-    for number, raw in enumerate(text.splitlines()[: MAX_FLEET + 1000], 1):
+    seen: set[FleetTarget] = set()
+    for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         parts = line.split()
         if len(parts) > 2 or len(parts[0]) > 2048:
             raise FleetError(f"--runtimes-file {path}:{number}: expected 'RUNTIME [REGION]', got {line[:80]!r}")
-        targets.append(FleetTarget(parts[0], parts[1] if len(parts) == 2 else None))
+        if len(parts) == 2 and not is_region_name(parts[1]):
+            raise FleetError(
+                f"--runtimes-file {path}:{number}: {parts[1][:80]!r} is not a region name (e.g. us-east-1)"
+            )
+        target = FleetTarget(parts[0], parts[1] if len(parts) == 2 else None)
+        if target not in seen:
+            seen.add(target)
+            targets.append(target)
+        if len(targets) > MAX_FLEET:  # counted, not cut: the error must not name a made-up total
+            raise FleetError(
+                f"--runtimes-file {path}: more than {MAX_FLEET} runtimes; one process sweeps at most {MAX_FLEET}: "
+                "split the fleet (one job per account, docs/scale.md)"
+            )
     return dedupe(targets)
 
 
