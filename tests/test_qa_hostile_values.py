@@ -713,3 +713,11 @@ def test_fleet_regions_are_checked_like_region_and_a_huge_file_is_not_miscounted
     listed.write_text("".join(f"rt-{i}\n" for i in range(20_000)))
     line = one_line_exit_2(invoke("doctor", "--runtimes-file", str(listed)), "more than 5000 runtimes")
     assert "6000" not in line
+
+
+@pytest.mark.parametrize("name", ["x\ny", "g" * 20_000, ""], ids=["newline", "huge", "empty"])
+def test_a_log_group_that_cannot_be_one_is_one_short_line(name: str) -> None:
+    """QA sweep 2 F13: --log-group went to CloudWatch as given: a newline split the error line, 20,000 characters
+    came back whole."""
+    line = one_line_exit_2(invoke("logs", "--log-group", name), "not a log group name")
+    assert len(line) < 300

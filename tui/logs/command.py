@@ -298,6 +298,10 @@ def _freeze_heap() -> None:
         gc.freeze()
 
 
+LOG_GROUP_NAME = re.compile(r"[\w./#-]{1,512}", re.ASCII)
+"""CloudWatch Logs' rule for a log group name (CreateLogGroup): letters, digits and _ - / . #, at most 512."""
+
+
 def _say(verbose: bool, message: str) -> None:
     if verbose:
         click.echo(message, err=True)
@@ -333,6 +337,14 @@ def run_logs(
         raise LogsUsage(_("--follow reads one runtime: give --runtime instead of --all-runtimes"))
     if all_runtimes and runtime:
         raise LogsUsage(_("--runtime and --all-runtimes contradict each other: give one"))
+    for name in extra_groups:
+        if not LOG_GROUP_NAME.fullmatch(name):  # CloudWatch's own rule: a newline or 20,000 characters never reach it
+            shown = repr(name) if len(name) <= 80 else repr(name[:60]) + "…"
+            raise LogsUsage(
+                _("--log-group {name}: not a log group name (1 to 512 letters, digits and _ - / . #)").format(
+                    name=shown
+                )
+            )
     now_ms = int(time.time() * 1000)
     start_ms, end_ms = time_range(since, start, end, now_ms)
 
