@@ -395,3 +395,30 @@ def test_a_forged_bundle_nested_past_the_parser_is_refused_with_one_line(tmp_pat
     done = _open_cli(_rewrite(_small_bundle(tmp_path), forge))
     assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
     assert "walk.json is not valid JSON" in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("inputs", 5), ("inputs", [1, 2]), ("agentcore", "x"), ("sources", 7), ("timeout", "soon")],
+    ids=["inputs-int", "inputs-list", "agentcore-str", "sources-int", "timeout-str"],
+)
+def test_a_forged_context_with_a_wrong_type_is_refused_naming_the_field(tmp_path: Path, field: str, value: Any) -> None:
+    """QA sweep 2 F9: such a bundle ended `open` in a bare TypeError/AttributeError naming no file or field."""
+    from tui.support.bundle import sha256
+
+    def forge(name: str, data: bytes) -> bytes:
+        if name == "context.json":
+            return json.dumps(json.loads(data) | {field: value}).encode()
+        if name == MANIFEST:
+            head = json.loads(data)
+            forged = forge("context.json", archive_member)
+            head["files"]["context.json"] = {"sha256": sha256(forged), "bytes": len(forged)}
+            return json.dumps(head).encode()
+        return data
+
+    bundle = _small_bundle(tmp_path)
+    with zipfile.ZipFile(bundle) as archive:
+        archive_member = archive.read("context.json")
+    done = _open_cli(_rewrite(bundle, forge))
+    assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert "context.json" in done.stderr and "Error" not in done.stderr

@@ -67,11 +67,29 @@ class Replay:
         return [r for r in self.audit if r.fix == fix]
 
 
-def _context(data: dict[str, Any]) -> Any:
+def _context(data: Any, where: str) -> Any:
+    """The recorded context; ``BundleError`` naming the field when a value has the wrong type (a hand-edited or
+    corrupted bundle: before, a bare TypeError or AttributeError with no file or field)."""
     from tui.context import Context
 
+    if not isinstance(data, dict):
+        raise BundleError(f"{where}: context.json is not an object")
+    for name in ("inputs", "sources", "agentcore"):
+        if not isinstance(data.get(name) or {}, dict):
+            raise BundleError(f"{where}: context.json: {name} is not an object")
+    if "timeout" in data and (isinstance(data["timeout"], bool) or not isinstance(data["timeout"], int | float)):
+        raise BundleError(f"{where}: context.json: timeout is not a number")
+    for name in ("read_only", "sandbox"):
+        if data.get(name) is not None and not isinstance(data[name], bool):
+            raise BundleError(f"{where}: context.json: {name} is not true or false")
+    for name in ("profile", "region", "runtime", "endpoint", "project", "agent"):
+        if data.get(name) is not None and not isinstance(data[name], str):
+            raise BundleError(f"{where}: context.json: {name} is not a string")
     values = {k: data[k] for k in CONTEXT_FIELDS if k in data}
-    context = Context(**values)
+    try:
+        context = Context(**values)
+    except (TypeError, ValueError) as exc:
+        raise BundleError(f"{where}: context.json: {str(exc).splitlines()[0][:200]}") from None
     context.inputs = dict(data.get("inputs") or {})
     context.sources = {str(k): str(v) for k, v in (data.get("sources") or {}).items()}
     context.agentcore = dict(data.get("agentcore") or {})
@@ -122,7 +140,7 @@ def replay_bundle(bundle: Bundle, registry: Registry | None = None) -> Replay:
     transcript = bundle.json("walk.json")
     if not isinstance(transcript, dict):
         raise BundleError(f"{where}: no walk.json transcript")
-    walk = Walk(playbook, _context(bundle.json("context.json", {})), registry=registry or load_all())
+    walk = Walk(playbook, _context(bundle.json("context.json", {}), where), registry=registry or load_all())
     try:
         for node, results in (transcript.get("results") or {}).items():
             if node not in playbook.nodes:
