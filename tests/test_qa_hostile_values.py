@@ -721,3 +721,10 @@ def test_a_log_group_that_cannot_be_one_is_one_short_line(name: str) -> None:
     came back whole."""
     line = one_line_exit_2(invoke("logs", "--log-group", name), "not a log group name")
     assert len(line) < 300
+
+
+def test_a_report_path_in_a_symbolic_link_loop_is_one_line_before_anything_runs(tmp_path: Path) -> None:
+    """QA sweep 2 F17: "RuntimeError: Symlink loop from …" with the generic debug hint."""
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    one_line_exit_2(invoke("doctor", "--only", "project.layout", "--out", str(tmp_path / "a")), "symbolic link loop")

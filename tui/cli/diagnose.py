@@ -180,7 +180,15 @@ def doctor(
 
 def _check_out_dir(out: str) -> None:
     """``--out`` must be writable before anything runs."""
-    out_dir = user_path(out).resolve().parent
+    try:
+        out_dir = user_path(out).resolve().parent
+    except (RuntimeError, OSError) as exc:  # Python 3.11's resolve raises RuntimeError on a symbolic link loop
+        reason = "a symbolic link loop" if isinstance(exc, RuntimeError) else (exc.strerror or str(exc))
+        raise UsageProblem(
+            _("--out {out}: cannot be written there ({reason}); choose another path; nothing was run").format(
+                out=out, reason=reason
+            )
+        ) from None
     if not out_dir.is_dir():
         raise UsageProblem(
             _(
