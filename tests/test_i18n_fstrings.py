@@ -44,3 +44,19 @@ def test_no_literal_gettext_call_inside_an_fstring() -> None:
         for line in literal_calls_inside_fstrings(path.read_text(encoding="utf-8"))
     }
     assert not found, f"move these _() calls out of the f-string (Babel does not extract them): {sorted(found)}"
+
+
+def test_no_check_result_carries_an_untranslated_remediation() -> None:
+    """A result's remediation written as a plain string stayed English under --lang ja (five in project.py: "Point
+    --project at the folder …", "Pin `mcp>=2.3,<3`."). The checks' specs are translated where they are shown; a
+    result's own remediation must go through ``_()`` where it is made."""
+    results = {"failed", "warned", "skipped", "errored", "passed", "CheckResult"}
+    plain = []
+    for path in sorted((Path(__file__).resolve().parent.parent / "tui" / "checks").rglob("*.py")):
+        for call in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(call, ast.Call) and getattr(call.func, "id", None) in results):
+                continue
+            for keyword in call.keywords:
+                if keyword.arg == "remediation" and isinstance(keyword.value, ast.Constant):
+                    plain.append(f"{path.name}:{call.lineno}")
+    assert plain == []

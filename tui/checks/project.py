@@ -70,7 +70,7 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return failed(
             _("no server entry point (mcp_server.py, server.py, or the entrypoint in .bedrock_agentcore.yaml)"),
             evidence=evidence,
-            remediation="Point --project at the folder that holds the MCP server's Python file.",
+            remediation=_("Point --project at the folder that holds the MCP server's Python file."),
         )
     facts = {"project.entrypoint": str(scan.entry), "project.era": scan.server.era if scan.server else None}
     if scan.server and scan.server.syntax_error:
@@ -84,7 +84,7 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             _("no requirements.txt: the container build will not install mcp"),
             evidence=evidence,
             facts=facts,
-            remediation="Add requirements.txt with a pinned `mcp` (see project.mcp_version).",
+            remediation=_("Add requirements.txt with a pinned `mcp` (see project.mcp_version)."),
         )
     if scan.dockerfile_path is None:
         return warned(
@@ -150,7 +150,7 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
                 "router') on every stateless request"
             ).format(requirement=f"`{req.text.strip()}`"),
             evidence=evidence | {"line": req.line},
-            remediation="Pin `mcp>=1.23.2,<2`.",
+            remediation=_("Pin `mcp>=1.23.2,<2`."),
         )
     if era == "v2" and admits(req.specifier, "1.30.0"):
         return warned(
@@ -158,13 +158,13 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
                 requirement=f"`{req.text.strip()}`"
             ),
             evidence=evidence | {"line": req.line},
-            remediation="Pin `mcp>=2.3,<3`.",
+            remediation=_("Pin `mcp>=2.3,<3`."),
         )
     if scan.requirement("fastmcp") and era == "v1":
         return warned(
             _("requirements.txt also lists `fastmcp`, a different framework the code does not use"),
             evidence=evidence,
-            remediation="Remove `fastmcp` from requirements.txt unless something else imports it.",
+            remediation=_("Remove `fastmcp` from requirements.txt unless something else imports it."),
             withheld_fixes={"project.pin_mcp": "the mcp pin is right already; only `fastmcp` is extra"},
         )
     return passed(
