@@ -39,6 +39,7 @@ ENVIRONMENT: tuple[tuple[tuple[str, ...], str], ...] = (
     (("AWS_USE_FIPS_ENDPOINT", "AWS_USE_DUALSTACK_ENDPOINT"), "FIPS and dual-stack endpoints"),
     (("SSL_CERT_FILE", "SSL_CERT_DIR"), "CA certificates for the endpoint probes"),
     (("NO_COLOR", "FORCE_COLOR", "TERM"), "text output colour: none, forced, none for TERM=dumb"),
+    (("COLUMNS",), "width of the text report's console (below 1: 80, not rich's empty report)"),
 )
 
 READ_BY_LIBRARIES = frozenset({"NO_COLOR", "FORCE_COLOR", "TERM"})
