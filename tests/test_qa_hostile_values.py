@@ -728,3 +728,10 @@ def test_a_report_path_in_a_symbolic_link_loop_is_one_line_before_anything_runs(
     (tmp_path / "a").symlink_to(tmp_path / "b")
     (tmp_path / "b").symlink_to(tmp_path / "a")
     one_line_exit_2(invoke("doctor", "--only", "project.layout", "--out", str(tmp_path / "a")), "symbolic link loop")
+
+
+def test_a_blank_runtime_counts_as_not_given() -> None:
+    """QA sweep 2 F18: `--runtime '   '` passed have-runtime ("set: runtime") and reached AWS as a runtime."""
+    ctx = build_context(runtime="   ", environ={"AGENTCORE_TRIAGE_RUNTIME": " \t"})
+    assert ctx.runtime is None and "runtime" not in ctx.sources
+    assert build_context(runtime=" ", environ={"AGENTCORE_TRIAGE_RUNTIME": "rt-1"}).runtime == "rt-1"

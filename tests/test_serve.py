@@ -295,3 +295,15 @@ async def test_a_served_read_only_session_stays_read_only_when_the_form_box_is_u
                 break
         assert app.walk_screen.walk.context.read_only
         assert any(n.title == "Read-only" for n in app._notifications)
+
+
+@pytest.mark.parametrize("host", ["not a host", "bad_host!", "a..b"])
+def test_a_host_that_is_no_address_or_name_is_called_that(host: str) -> None:
+    """QA sweep 2 F19: `--host 'not a host'` was refused as "reachable from other machines"."""
+    from click.testing import CliRunner
+
+    from tui.cli import main
+
+    refused = CliRunner().invoke(main, ["serve", "--host", host, "--endpoint", "http://127.0.0.1:9/mcp"])
+    assert refused.exit_code == 2 and refused.stderr.count("\n") == 1, refused.stderr
+    assert "not an address or a host name" in refused.stderr and "other machines" not in refused.stderr

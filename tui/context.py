@@ -501,11 +501,12 @@ def build_context(
         sources["project"] = ".bedrock_agentcore.yaml in the current directory"
 
     def pick(name: str, flag: Any, *env_names: str) -> Any:
-        if flag not in (None, ""):
+        # blank is not given: `--runtime '   '` counted as a runtime ("set: runtime") and reached AWS as one
+        if flag not in (None, "") and not (isinstance(flag, str) and not flag.strip()):
             sources[name] = "flag"
             return flag
         for env_name in env_names:
-            if env.get(env_name):
+            if env.get(env_name, "").strip():
                 sources[name] = f"env {env_name}"
                 return env[env_name]
         if name in from_file:

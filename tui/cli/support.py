@@ -72,6 +72,8 @@ def serve(
     if kwargs.get("read_only") and allow_fixes:
         raise UsageProblem(_("--read-only and --allow-fixes contradict each other"))
     read_only = not allow_fixes
+    if not _host_shaped(host):  # before "reachable from other machines", which a typo is not
+        raise UsageProblem(_("--host {host}: not an address or a host name").format(host=repr(host)))
     if not is_loopback(host) and not allow_remote:
         raise UsageProblem(
             _(
@@ -100,6 +102,23 @@ def served_tui(playbook_ref: str | None, **kwargs: Any) -> None:
 
     ctx = context_from_flags(kwargs)
     run_served(ctx, playbook_ref or DEFAULT_PLAYBOOK)
+
+
+def _host_shaped(host: str) -> bool:
+    """An IP address, or a name made of DNS labels (letters, digits, hyphens; dots between)."""
+    import ipaddress
+    import re
+
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        return bool(
+            re.fullmatch(
+                r"(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?",
+                host,
+            )
+        )
 
 
 def check_bundle_target(out: str, flag: str) -> None:
