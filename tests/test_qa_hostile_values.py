@@ -735,3 +735,16 @@ def test_a_blank_runtime_counts_as_not_given() -> None:
     ctx = build_context(runtime="   ", environ={"AGENTCORE_TRIAGE_RUNTIME": " \t"})
     assert ctx.runtime is None and "runtime" not in ctx.sources
     assert build_context(runtime=" ", environ={"AGENTCORE_TRIAGE_RUNTIME": "rt-1"}).runtime == "rt-1"
+
+
+def test_a_credential_process_that_prints_no_json_is_named(tmp_path: Path) -> None:
+    """QA sweep 2 F2 (its message): botocore's json.loads of the process's output surfaced as a bare
+    "JSONDecodeError: Expecting value" in doctor, logs and --all-runtimes."""
+    config = tmp_path / "config"
+    config.write_text("[profile p]\ncredential_process = /bin/echo notjson\n")
+    env: dict[str, str | None] = {"AWS_CONFIG_FILE": str(config), "AWS_PROFILE": "p", "AWS_REGION": "us-east-1"}
+    env |= {name: None for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")}
+    result = invoke("doctor", "--runtime", "rt-x", "--only", "aws.identity", env=env)
+    assert "credential_process did not print JSON credentials" in result.stdout, result.stdout
+    swept = invoke("doctor", "--all-runtimes", env=env)
+    one_line_exit_2(swept, "credential_process did not print JSON credentials")

@@ -11,6 +11,7 @@ an ``error`` and not a ``fail``.
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -155,6 +156,14 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         return Problem(
             "expired",
             _("the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again"),
+        )
+    if isinstance(exc, json.JSONDecodeError):  # botocore reads a credential_process's output with json.loads, unwrapped
+        return Problem(
+            "no-credentials",
+            _(
+                "could not load AWS credentials: the profile's credential_process did not print JSON credentials "
+                "({reason}); run it by hand to see what it prints"
+            ).format(reason=str(exc)[:120]),
         )
     if isinstance(exc, bx.CredentialRetrievalError):
         return Problem(

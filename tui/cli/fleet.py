@@ -44,9 +44,11 @@ def fleet_targets(
             except FleetError:
                 raise
             except Exception as exc:  # noqa: BLE001 - credentials, network: one line, exit 2
+                from tui.logs.targets import aws_reason
+
                 raise UsageProblem(
                     _("--all-runtimes: could not list runtimes: {reason}").format(
-                        reason=f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}"  # an HTML body: one line
+                        reason=" ".join(aws_reason(exc).split())[:300]  # an HTML body: one line
                     )
                 ) from None
             if not targets:
