@@ -502,7 +502,7 @@ def build_context(
 
     def pick(name: str, flag: Any, *env_names: str) -> Any:
         # blank is not given: `--runtime '   '` counted as a runtime ("set: runtime") and reached AWS as one
-        if flag not in (None, "") and not (isinstance(flag, str) and not flag.strip()):
+        if flag is not None and (not isinstance(flag, str) or flag.strip()):
             sources[name] = "flag"
             return flag
         for env_name in env_names:

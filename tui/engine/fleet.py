@@ -187,7 +187,7 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
                 f"--runtimes-file {path}: more than {MAX_FLEET} runtimes; one process sweeps at most {MAX_FLEET}: "
                 "split the fleet (one job per account, docs/scale.md)"
             )
-    return dedupe(targets)
+    return targets  # unique and within MAX_FLEET already
 
 
 def dedupe(targets: Iterable[FleetTarget]) -> list[FleetTarget]:

@@ -14,6 +14,7 @@ Writers hold an ``fcntl`` lock so concurrent runs never interleave lines.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import stat
@@ -203,8 +204,6 @@ def ensure_writable() -> None:
     """
     with locked():
         path = audit_path()
-        if path.is_dir():
-            raise _unwritable(path, IsADirectoryError(_("a directory, not the audit log: move it away")))
         try:
             os.close(_open_for_append(path))
         except OSError as exc:
@@ -216,7 +215,11 @@ def _open_for_append(path: Path) -> int:
 
     ``O_NONBLOCK``: a pipe in its place fails at once (no reader) instead of waiting for one for ever, and is then
     refused like a device or a socket."""
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0), 0o600)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags, 0o600)
+    except IsADirectoryError:
+        raise IsADirectoryError(errno.EISDIR, _("a directory, not the audit log: move it away")) from None
     mode = os.fstat(fd).st_mode
     if not stat.S_ISREG(mode):
         os.close(fd)
@@ -229,10 +232,6 @@ def append(record: AuditRecord) -> Path:
     path = audit_path()
     line = json.dumps(redact(record.model_dump(mode="json")), default=str, sort_keys=False) + "\n"
     with locked():
-        if path.is_dir():
-            raise OSError(
-                _("{path} is a directory, not the audit log: move it away so fixes can be recorded").format(path=path)
-            )
         fd = _open_for_append(path)
         try:
             # A record that followed a truncated line must still start on its own line.
@@ -256,15 +255,10 @@ def read_log() -> AuditLog:
     path = audit_path()
     log = AuditLog()
     try:
-        os.stat(path)  # a symbolic link loop is named below, not taken for "no fixes yet"
-    except FileNotFoundError:
-        return log
-    except OSError as exc:
-        log.problem = _("cannot be read ({reason})").format(reason=exc.strerror or exc)
-        return log
-    try:
         # the newest records are last, and they are the ones undo needs: a log too large is read from its end
         data, size = read_regular_tail(path, MAX_LOG_BYTES)
+    except FileNotFoundError:  # a symbolic link loop is not this: it is named below, not taken for "no fixes yet"
+        return log
     except NotARegularFile as exc:
         if exc.directory:
             log.problem = _("is a directory, not a file: move it away (no records could be read)")

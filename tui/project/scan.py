@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tui.files import user_path
+from tui.files import exists, is_dir, user_path
 from tui.project import pyparse
 
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
@@ -242,7 +242,6 @@ def admits(specifier: str, version: str) -> bool:
 
 def project_dir_problem(directory: str) -> str | None:
     """Why ``directory`` cannot be read as a project (it is missing, or a file or a device), or None."""
-    from tui.files import exists, is_dir
     from tui.i18n import _
 
     root = user_path(directory)
