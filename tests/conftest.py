@@ -71,6 +71,32 @@ def _share_parsed_css_across_apps() -> None:
 _share_parsed_css_across_apps()
 
 
+TEST_FRAMES_PER_SECOND = 15
+"""Frames a second a Textual screen paints at most in the suite (Textual's default and a user's: 60)."""
+
+
+def _paint_fewer_frames() -> None:
+    """Apps under test repaint at most ``TEST_FRAMES_PER_SECOND`` times a second instead of 60.
+
+    A screen repaints on a timer while anything on it changes (a check's spinner, rows arriving, a scroll), and
+    each repaint of an 80x24 screen costs ~10 ms of CPU that no assertion looks at: tests read widgets, and a
+    snapshot renders the whole screen itself. Measured on the app and snapshot tests (test_app_walk, test_snapshots,
+    test_app_keys, test_fix_modal, test_app_fix), CPU in the tests 28.3 and 23.1 s at 60 against 21.4 and 20.0 s at
+    15, alternating runs. ``TEXTUAL_FPS`` is Textual's own setting; the variable reaches the TUI processes the tests
+    start, and ``UPDATE_PERIOD`` the apps of this process, because pytest-textual-snapshot imports Textual (which
+    reads the variable once) before this file runs.
+    """
+    import textual.screen
+
+    os.environ["TEXTUAL_FPS"] = str(TEST_FRAMES_PER_SECOND)
+    if not hasattr(textual.screen, "UPDATE_PERIOD"):  # a private name: if Textual renames it, drop this function
+        raise RuntimeError("textual.screen.UPDATE_PERIOD is gone: remove _paint_fewer_frames from tests/conftest.py")
+    textual.screen.UPDATE_PERIOD = 1 / TEST_FRAMES_PER_SECOND  # Final in Textual, replaced on purpose
+
+
+_paint_fewer_frames()
+
+
 @pytest.fixture(autouse=True)
 def _english_after_each_test():  # noqa: ANN202
     """A test that switches to Japanese (`--lang ja`, ``set_language``) never leaks it into the next one."""
