@@ -136,3 +136,34 @@ def test_the_builtin_noise_is_found_as_lower_finds_it(classifier: Classifier) ->
     found = [classifier.classify(text) for text in cases]
     assert found == [classifier.reference(text) for text in cases]
     assert [bool(m and m.noise) for i, m in enumerate(found) if i in (0, 1, 2, 4, 6)] == [True, True, True, False, True]
+
+
+def test_a_group_redacts_each_sample_once_and_follows_its_newest_event(
+    classifier: Classifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The logs screen shows a group's samples again at every refresh: each event is redacted once, a newer event
+    replaces the last sample, and what a caller does to a sample it got does not change the next one."""
+    from tui.logs import classify
+    from tui.logs.classify import Grouping, LogEvent
+
+    redacted: list[str] = []
+
+    def counting_redact(text: str) -> str:
+        redacted.append(text)
+        return real_redact(text)
+
+    real_redact = classify.redact_text
+    monkeypatch.setattr(classify, "redact_text", counting_redact)
+    line = "ERROR Invalid Host header token=s3cr3tvalue " + "x" * 100_000  # a long one-line record
+    grouping = Grouping(classifier, keep_unexplained=True)
+    grouping.add(LogEvent(1_000, line, "/aws/g", "s"))
+    (group,) = grouping.ranked()
+    for _ in range(3):  # three refreshes
+        first, last = group.first, group.last
+        assert first is not None and last is not None and "s3cr3tvalue" not in first["message"]
+        first["message"] = "changed by a caller"
+    assert len(redacted) == 2
+    assert group.first is not None and group.first["message"] != "changed by a caller"
+    grouping.add(LogEvent(2_000, line.replace("s3cr3tvalue", "an0th3rvalue"), "/aws/g", "s"))
+    assert group.last is not None and group.last["time"] != group.first["time"]  # type: ignore[index]
+    assert len(redacted) == 3 and "an0th3rvalue" not in group.last["message"]  # type: ignore[index]

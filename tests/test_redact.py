@@ -185,3 +185,19 @@ def test_a_megabyte_of_hostile_text_is_redacted_in_one_linear_pass() -> None:
     assert out.startswith("a_token" * 10)  # untouched where nothing is a secret
     assert "sk-sk-sk-" in out and "ghp_ghp_" in out and "/passwd: /passwd: " in out
     assert MASK in out
+
+
+def test_a_long_text_seen_before_loses_a_secret_registered_since() -> None:
+    """Long texts (a bundle's playbook) have their shape-masking remembered too; a secret registered after the first
+    look is still masked, because known secrets are replaced before the memo is asked."""
+    import uuid
+
+    from tui.redact import register_secret
+
+    secret = "not-a-shape-" + uuid.uuid4().hex
+    text = "plain words " * 1_000 + secret + " and Authorization: Bearer abcdefgh12345678"
+    first = redact_text(text)
+    assert secret in first and "abcdefgh12345678" not in first and redact_text(text) == first
+    register_secret(secret)
+    second = redact_text(text)
+    assert secret not in second and "abcdefgh12345678" not in second

@@ -105,8 +105,13 @@ def test_sandbox_env_points_at_working_servers(sandbox: Callable[[str], Sandbox]
         assert urlsplit(env[name]).hostname == "127.0.0.1"
     assert os.environ["AGENTCORE_TRIAGE_ENDPOINT"] == env["AGENTCORE_TRIAGE_ENDPOINT"]  # the fixture applied it
     token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
+    # verify=False here and below: plain HTTP to 127.0.0.1 has no TLS, and httpx would load its CA bundle for nothing
     response = httpx.post(
-        env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10
+        env["AGENTCORE_TRIAGE_ENDPOINT"],
+        json=INIT,
+        headers={**HEADERS, "Authorization": f"Bearer {token}"},
+        timeout=10,
+        verify=False,
     )
     assert response.status_code == 200
     assert (Path(env["AGENTCORE_TRIAGE_PROJECT"]) / "mcp_server.py").is_file()
@@ -140,7 +145,11 @@ def test_scenario_faults_reach_the_endpoint(
     env = shared_scenario(name).box.env()
     token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
     response = httpx.post(
-        env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}, timeout=10
+        env["AGENTCORE_TRIAGE_ENDPOINT"],
+        json=INIT,
+        headers={**HEADERS, "Authorization": f"Bearer {token}"},
+        timeout=10,
+        verify=False,
     )
     assert response.status_code == status
     if name == "server-crashed":
@@ -177,7 +186,7 @@ def test_teardown_leaves_no_thread_or_port() -> None:
     ports = [port_of(box.aws.url or ""), port_of(box.mcp.url or ""), port_of(box.front_door.base_url)]  # type: ignore[union-attr]
     env = box.env()
     token = Path(env["AGENTCORE_TRIAGE_TOKEN_FILE"]).read_text().strip()
-    with httpx.Client(timeout=10) as client:  # exercise every server, keep-alive connections included
+    with httpx.Client(timeout=10, verify=False) as client:  # exercise every server, keep-alive connections included
         client.post(
             env["AGENTCORE_TRIAGE_ENDPOINT"], json=INIT, headers={**HEADERS, "Authorization": f"Bearer {token}"}
         )
@@ -283,6 +292,7 @@ def test_print_env_subprocess_serves_then_stops_cleanly_on_signal(
             json=INIT,
             headers={**HEADERS, "Authorization": f"Bearer {token}"},
             timeout=10,
+            verify=False,
         )
         assert ok.status_code == 200  # healthy; server-crashed answers 200 with a JSON-RPC error
         workdir = Path(exports["AGENTCORE_TRIAGE_PROJECT"]).parent

@@ -229,14 +229,20 @@ def redact_text(text: str) -> str:
     for secret in known:
         if secret in text:
             text = text.replace(secret, MASK)
-    if len(text) > MEMO_MAX_CHARS:
-        return _mask_shapes(text)
-    return _mask_shapes_memo(text)
+    if len(text) <= MEMO_MAX_CHARS:
+        return _mask_shapes_memo(text)
+    if len(text) <= LONG_MEMO_MAX_CHARS:
+        return _mask_shapes_long_memo(text)
+    return _mask_shapes(text)
 
 
 MEMO_MAX_CHARS = 2048
 """Texts up to this long have their shape-masking remembered (at most ``MEMO_ENTRIES`` of them, ~10 MB at worst)."""
 MEMO_ENTRIES = 4096
+LONG_MEMO_MAX_CHARS = 256 * 1024
+"""Longer texts up to this long are remembered too, only the last ``LONG_MEMO_ENTRIES`` (~8 MB at worst): enough
+for the seven long files of a bundle twice over, so the playbook's is still there when the next bundle is written."""
+LONG_MEMO_ENTRIES = 16
 
 
 def _mask_shapes(text: str) -> str:
@@ -260,6 +266,10 @@ def _keep_group_1(m: re.Match[str]) -> str:
 # were seen before (the same URLs, headers, summaries; the second pass over already-redacted evidence): ~25 new ones
 # per run. The known secrets are replaced before the memo, so a secret registered later is never missed.
 _mask_shapes_memo = functools.lru_cache(maxsize=MEMO_ENTRIES)(_mask_shapes)
+# Why a second, short memo: a support bundle holds the whole playbook as JSON (~120 KB), masking it costs ~40 ms of
+# CPU, and every bundle one process writes holds the same text. A look-up hashes the text once (one linear pass, far
+# cheaper than ten regex passes).
+_mask_shapes_long_memo = functools.lru_cache(maxsize=LONG_MEMO_ENTRIES)(_mask_shapes)
 
 
 def redact(value: Any, *, key: str | None = None) -> Any:

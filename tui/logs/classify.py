@@ -327,6 +327,9 @@ class NodeGroup:
     match: Match | None = None
     sessions: list[str] = field(default_factory=list)
     log_groups: list[str] = field(default_factory=list)
+    _samples: dict[str, tuple[LogEvent, dict[str, Any]]] = field(default_factory=dict, repr=False, compare=False)
+    """The first and last samples with the events they were made of: the logs screen shows them again at every
+    refresh, and redacting a long line (a one-line JSON record of 100 KB) takes tens of milliseconds."""
 
     def add(self, event: LogEvent, match: Match) -> None:
         self.count += 1
@@ -345,11 +348,19 @@ class NodeGroup:
 
     @property
     def first(self) -> dict[str, Any] | None:
-        return sample(self.first_event, self.match) if self.first_event else None
+        return self._sample("first", self.first_event)
 
     @property
     def last(self) -> dict[str, Any] | None:
-        return sample(self.last_event, self.match) if self.last_event else None
+        return self._sample("last", self.last_event)
+
+    def _sample(self, which: str, event: LogEvent | None) -> dict[str, Any] | None:
+        if event is None:
+            return None
+        made = self._samples.get(which)
+        if made is None or made[0] is not event:
+            made = self._samples[which] = (event, sample(event, self.match))
+        return dict(made[1])
 
     def as_json(self) -> dict[str, Any]:
         return {
