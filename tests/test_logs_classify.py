@@ -27,12 +27,13 @@ def corpus_texts() -> list[str]:
 
 def test_classify_equals_the_full_ranking_on_the_corpus(classifier: Classifier) -> None:
     texts = corpus_texts()
+    # Each text as it is and in two variants that between them change case both ways (signatures match
+    # case-insensitively), bury it in a log line and split it over lines (^ and $ at line ends). Five variants of
+    # each, one change apiece, took 2.4-2.6 s against 1.7-1.8 s for these three, alone on an idle machine.
     variants = [
         *texts,
-        *(t.upper() for t in texts),  # signatures match case-insensitively
-        *(t.lower() for t in texts),
-        *(f"2026-12-01T10:00:00Z INFO worker-3 {t} (request 413 took 504 ms)" for t in texts),
-        *(t.replace(" ", "\n") for t in texts),  # multi-line records: ^ and $ at line ends
+        *(f"2026-12-01T10:00:00Z INFO worker-3 {t} (request 413 took 504 ms)".upper() for t in texts),
+        *(t.replace(" ", "\n").lower() for t in texts),
     ]
     explained = 0
     for text in variants:
