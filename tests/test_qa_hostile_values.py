@@ -748,3 +748,47 @@ def test_a_credential_process_that_prints_no_json_is_named(tmp_path: Path) -> No
     assert "credential_process did not print JSON credentials" in result.stdout, result.stdout
     swept = invoke("doctor", "--all-runtimes", env=env)
     one_line_exit_2(swept, "credential_process did not print JSON credentials")
+
+
+@pytest.mark.waits  # three commands each wait out a one-second timeout
+def test_a_credential_process_that_never_finishes_is_stopped_at_the_timeout(tmp_path: Path) -> None:
+    """QA sweep 2 F2: a credential_process that never ends held `logs` and `doctor --all-runtimes` forever, and in
+    `doctor` (whose check timed out) the process ran on after the command had ended."""
+    import sys
+    import time
+
+    script = tmp_path / "hang.py"
+    script.write_text(
+        "import os, sys, time\nprint(os.getpid(), file=open(sys.argv[1], 'a'), flush=True)\ntime.sleep(3600)\n"
+    )
+    started = tmp_path / "pids"
+    config = tmp_path / "config"
+    config.write_text(f"[profile p]\ncredential_process = {sys.executable} {script} {started}\n")
+    env: dict[str, str | None] = {"AWS_CONFIG_FILE": str(config), "AWS_PROFILE": "p", "AWS_REGION": "us-east-1"}
+    env |= {name: None for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")}
+    env |= {"AGENTCORE_TRIAGE_TIMEOUT": "1"}
+
+    def running() -> list[int]:
+        alive = []
+        for pid in map(int, started.read_text().split() if started.exists() else []):
+            try:
+                os.kill(pid, 0)
+                alive.append(pid)
+            except ProcessLookupError:
+                pass
+        return alive
+
+    one_line_exit_2(
+        invoke("doctor", "--all-runtimes", env=env), "credential_process", "did not finish within 0.9 s and was stopped"
+    )
+    assert running() == []
+    logs = invoke("logs", "--runtime", "rt-x", env=env)
+    assert logs.exit_code != 0 and "did not finish within 0.9 s" in logs.output, logs.output
+    assert running() == []
+    doctor = invoke("doctor", "--runtime", "rt-x", "--only", "aws.identity", "--format", "json", env=env)
+    (identity,) = [f for f in json.loads(doctor.stdout)["findings"] if f["check"] == "aws.identity"]
+    assert identity["status"] == "error" and "credential_process did not finish within 0.9 s" in identity["summary"]
+    deadline = time.monotonic() + 30  # a hang guard: the check gave up at its timeout, the process ends at the same
+    while running() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert running() == [] and len(started.read_text().split()) >= 3  # each command ran it

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from tui.aws.credential_process import CredentialProcessTimedOut
 from tui.i18n import N_, _
 from tui.redact import redact_text
 from tui.results import CheckResult, errored
@@ -156,6 +157,15 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
         return Problem(
             "expired",
             _("the AWS SSO session is missing or expired: run `aws sso login` (with your --profile) and try again"),
+        )
+    if isinstance(exc, CredentialProcessTimedOut):
+        return Problem(
+            "no-credentials",
+            _(
+                "could not load AWS credentials: the profile's credential_process did not finish within {seconds:g} s "
+                "and was stopped; run it by hand to see what it waits for, or raise the timeout (--timeout, or "
+                "AGENTCORE_TRIAGE_TIMEOUT for any command)"
+            ).format(seconds=exc.seconds),
         )
     if isinstance(exc, json.JSONDecodeError):  # botocore reads a credential_process's output with json.loads, unwrapped
         return Problem(

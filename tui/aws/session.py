@@ -16,6 +16,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, cast
 
+from tui.aws.credential_process import bound_credential_process
 from tui.i18n import _
 
 if TYPE_CHECKING:
@@ -207,7 +208,8 @@ def _region_for(context: Context) -> str | None:
 
 def _session_key(context: Context) -> tuple[Any, ...]:
     region = _region_for(context)
-    return (context.profile, region, region_of_arn(context.runtime or ""), *(os.environ.get(k) for k in _ENV_KEYS))
+    runtime_region = region_of_arn(context.runtime or "")
+    return (context.profile, region, runtime_region, context.timeout, *(os.environ.get(k) for k in _ENV_KEYS))
 
 
 def session_for(context: Context) -> Any:
@@ -222,10 +224,10 @@ def session_for(context: Context) -> Any:
     with _lock:
         session = _sessions.get(key)
         if session is None:
-            session = _new_session(context.profile, region)
+            session = _new_session(context.profile, region, context.timeout)
             if session.region_name is None and region_of_arn(context.runtime or ""):
                 # Neither flag, environment nor profile names a region: the runtime ARN does.
-                session = _new_session(context.profile, region_of_arn(context.runtime or ""))
+                session = _new_session(context.profile, region_of_arn(context.runtime or ""), context.timeout)
             _sessions[key] = session
         return session
 
@@ -234,8 +236,9 @@ _loaders: dict[Any, Any] = {}
 """botocore data loaders by ``data_path`` (AWS_DATA_PATH or the profile's ``data_path``), shared by sessions."""
 
 
-def _new_session(profile: str | None, region: str | None) -> Any:
-    """A boto3 Session whose botocore data loader is shared with earlier sessions of the same data path.
+def _new_session(profile: str | None, region: str | None, timeout: float) -> Any:
+    """A boto3 Session whose botocore data loader is shared with earlier sessions of the same data path, and whose
+    ``credential_process`` (if the profile has one) is stopped after ``timeout`` seconds.
 
     Each new session (a changed environment: another sandbox, another endpoint) parsed botocore's endpoint table and
     every service model again, ~0.3 s of CPU for the first checks after it. A loader reads the same files for the
@@ -256,6 +259,7 @@ def _new_session(profile: str | None, region: str | None) -> Any:
     session = boto3.session.Session(botocore_session=core, profile_name=profile, region_name=region)
     # boto3 adds its own data directory to the loader's search path on every session: once is enough.
     loader.search_paths[:] = list(dict.fromkeys(loader.search_paths))
+    bound_credential_process(core, timeout)
     return session
 
 
