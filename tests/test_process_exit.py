@@ -103,3 +103,24 @@ def test_a_closed_stdout_and_a_narrow_encoding_still_end_cleanly(tmp_path: Path)
     )
     assert narrow.returncode == 1, narrow.stderr  # the check's finding, not a crash
     assert b"project.layout" in narrow.stdout and b"UnicodeEncodeError" not in narrow.stderr
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_output_to_a_full_device_is_one_line_naming_it() -> None:
+    """QA sweep 2 F17 (the rest): `doctor > /dev/full` ended in "OSError: [Errno 28] No space left on device" with the
+    hint for a traceback, as an unexpected error would."""
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTCORE_TRIAGE_")}
+    with open("/dev/full", "w") as full:  # noqa: PTH123 - a device, handed over as the child's stdout
+        ended = subprocess.run(
+            [sys.executable, "-m", "tui", "checks", "list", "--format", "json"],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
+        )
+    assert ended.returncode == 2
+    assert ended.stderr == "agentcore-triage: could not write the output: No space left on device\n"

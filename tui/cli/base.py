@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -201,6 +202,10 @@ def command_target(
     return ctx, loaded
 
 
+_NO_ROOM_FOR_OUTPUT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
+"""Errors of a write to standard output that say where it goes has no room (``> /dev/full``, a full disk)."""
+
+
 def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     """Turn any unexpected exception into a one-line error with exit 2 (never a traceback)."""
 
@@ -222,6 +227,10 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
         except Exception as exc:  # noqa: BLE001 - last line of defence for the user
             from tui.redact import redact_text
 
+            if isinstance(exc, OSError) and exc.filename is None and exc.errno in _NO_ROOM_FOR_OUTPUT:
+                # Writing the output failed (`> /dev/full`, a full disk, a quota): files the tool opens by name are
+                # reported where they are opened, with their name. A traceback would add nothing.
+                raise UsageProblem(_("could not write the output: {reason}").format(reason=exc.strerror)) from None
             if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
                 raise
             raise UsageProblem(
