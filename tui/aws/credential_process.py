@@ -2,9 +2,9 @@
 
 botocore runs the command and reads its output with no time limit. One that waits forever (a helper stuck on a
 network call, a prompt nobody can see behind the TUI) held ``logs`` and ``doctor --all-runtimes`` forever, and in
-``doctor`` the check timed out while the process ran on after the tool had exited. Here the command gets the run's
-timeout (``--timeout``, ``AGENTCORE_TRIAGE_TIMEOUT``; a little less, so a check can say why it failed): then it is killed and the AWS call fails with a reason that
-names it. Whatever is still running when the tool exits is killed too.
+``doctor`` the check timed out while the process ran on after the tool had exited. Here the command gets a little
+less than the run's timeout (``--timeout``, ``AGENTCORE_TRIAGE_TIMEOUT``), so the check can say why it failed: then it
+is killed and the AWS call fails with a reason that names it. Whatever still runs when the tool exits is killed too.
 
 Not covered: a ``credential_process`` of a ``source_profile`` behind ``role_arn`` (botocore builds that provider
 inside its assume-role provider, out of reach here); the check's own timeout still bounds the check.
