@@ -80,11 +80,12 @@ def _paint_fewer_frames() -> None:
 
     A screen repaints on a timer while anything on it changes (a check's spinner, rows arriving, a scroll); no
     assertion reads those frames: tests read widgets, and a snapshot renders the whole screen itself. Counted on
-    test_app_walk and test_app_keys: 766 screen refreshes at 60, 637 at 15 (timer updates 491 -> 314). The CPU it saves
-    is within this machine's noise (alternating runs; five app and snapshot files in one process: 28.3 and 23.1 s at
-    60, 21.4 and 20.0 s at 15; seven on two workers: 27.5 and 29.9 s at 60, 33.3 and 27.7 s at 15). ``TEXTUAL_FPS`` is Textual's own setting; the variable reaches the TUI
-    processes the tests start, and ``UPDATE_PERIOD`` the apps of this process, because pytest-textual-snapshot
-    imports Textual (which reads the variable once) before this file runs.
+    test_app_walk and test_app_keys: 766 screen refreshes at 60, 637 at 15 (timer updates 491 -> 314). The CPU it
+    saves is within this machine's noise (alternating runs; five app and snapshot files in one process: 28.3 and
+    23.1 s at 60, 21.4 and 20.0 s at 15; seven on two workers: 27.5 and 29.9 s at 60, 33.3 and 27.7 s at 15).
+    ``TEXTUAL_FPS`` is Textual's own setting; the variable reaches the TUI processes the tests start, and
+    ``UPDATE_PERIOD`` the apps of this process, because pytest-textual-snapshot imports Textual (which reads the
+    variable once) before this file runs.
     """
     import textual.screen
 
