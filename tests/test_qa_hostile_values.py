@@ -792,3 +792,31 @@ def test_a_credential_process_that_never_finishes_is_stopped_at_the_timeout(tmp_
     while running() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert running() == [] and len(started.read_text().split()) >= 3  # each command ran it
+
+
+def test_the_token_is_read_from_one_place_and_a_flag_wins_over_the_variables() -> None:
+    """QA sweep 2 F18 (the rest): the two token settings were read on their own and the variable won: `--token-file
+    F` with AGENTCORE_TRIAGE_TOKEN_ENV set in the shell read the variable's token, and `--token-env V --token-file F`
+    read V, without a word."""
+    shell = {"AGENTCORE_TRIAGE_TOKEN_ENV": "MY_TOKEN", "MY_TOKEN": "from-the-variable"}
+    ctx = build_context(token_file="/run/secrets/token", environ=shell)
+    assert (ctx.token_env, ctx.token_file, ctx.token_source) == (None, "/run/secrets/token", "file:/run/secrets/token")
+    assert ctx.sources["token_file"] == "flag" and "token_env" not in ctx.sources
+    ctx = build_context(environ=shell)  # no flag: the variable, as before
+    assert (ctx.token_env, ctx.token_file, ctx.sources["token_env"]) == (
+        "MY_TOKEN",
+        None,
+        "env AGENTCORE_TRIAGE_TOKEN_ENV",
+    )
+    with pytest.raises(ValueError, match="AGENTCORE_TRIAGE_TOKEN_ENV and AGENTCORE_TRIAGE_TOKEN_FILE are both set"):
+        build_context(environ=shell | {"AGENTCORE_TRIAGE_TOKEN_FILE": "/run/secrets/token"})
+    both = invoke("doctor", "--only", "project.layout", "--token-env", "MY_TOKEN", "--token-file", "/run/secrets/token")
+    one_line_exit_2(both, "--token-env and --token-file both given", "give one")
+
+
+def test_yes_without_fix_all_says_the_run_changes_nothing() -> None:
+    """QA sweep 2 F18 (the rest): `doctor --yes` reads like "fix everything" and changed nothing, without a word."""
+    result = invoke("doctor", "--yes", "--only", "project.layout")
+    assert result.exit_code == 0, result.output
+    assert "--yes applies fixes only with --fix all: this run changes nothing" in result.stderr
+    assert "--yes" not in invoke("doctor", "--only", "project.layout").stderr

@@ -502,7 +502,7 @@ def build_context(
 
     def pick(name: str, flag: Any, *env_names: str) -> Any:
         # blank is not given: `--runtime '   '` counted as a runtime ("set: runtime") and reached AWS as one
-        if flag is not None and (not isinstance(flag, str) or flag.strip()):
+        if given(flag):
             sources[name] = "flag"
             return flag
         for env_name in env_names:
@@ -519,8 +519,7 @@ def build_context(
         region=pick("region", region, "AWS_REGION", "AWS_DEFAULT_REGION"),
         runtime=pick("runtime", runtime, "AGENTCORE_TRIAGE_RUNTIME"),
         endpoint=pick("endpoint", endpoint, "AGENTCORE_TRIAGE_ENDPOINT"),
-        token_env=pick("token_env", token_env, "AGENTCORE_TRIAGE_TOKEN_ENV"),
-        token_file=pick("token_file", token_file, "AGENTCORE_TRIAGE_TOKEN_FILE"),
+        **_token_source(token_env, token_file, env, sources, pick),
         project=project,
         agent=selected.agent.name if selected else agent,
         agentcore=agentcore,
@@ -532,6 +531,40 @@ def build_context(
     )
     _register_url_secrets(ctx.endpoint)
     return ctx
+
+
+TOKEN_VARIABLES = {"token_env": "AGENTCORE_TRIAGE_TOKEN_ENV", "token_file": "AGENTCORE_TRIAGE_TOKEN_FILE"}
+"""The two ways to name where the bearer token is (the variable's, the file's) and the variables that set them."""
+
+
+def _token_source(
+    token_env: str | None, token_file: str | None, env: Any, sources: dict[str, str], pick: Any
+) -> dict[str, str | None]:
+    """Where the bearer token is read from: one place, a flag over any variable, as for every other setting.
+
+    Both were read on their own, and the environment variable won: `--token-file F` with AGENTCORE_TRIAGE_TOKEN_ENV
+    set in the shell read the variable's token, and `--token-env V --token-file F` read V, each without a word.
+    """
+    flags = {name: value for name, value in (("token_env", token_env), ("token_file", token_file)) if given(value)}
+    if len(flags) == 2:
+        raise ValueError(_("--token-env and --token-file both given: the token is read from one place, give one"))
+    if flags:
+        ((name, value),) = flags.items()
+        sources[name] = "flag"
+        return {"token_env": None, "token_file": None, name: value}
+    both = [variable for variable in TOKEN_VARIABLES.values() if given(env.get(variable))]
+    if len(both) == 2:
+        raise ValueError(
+            _("{first} and {second} are both set: the token is read from one place, unset one").format(
+                first=both[0], second=both[1]
+            )
+        )
+    return {name: pick(name, None, variable) for name, variable in TOKEN_VARIABLES.items()}
+
+
+def given(value: Any) -> bool:
+    """A value the user gave: not None and, for text, not blank (`--runtime '   '` counts as not given)."""
+    return value is not None and (not isinstance(value, str) or bool(value.strip()))
 
 
 def _register_url_secrets(url: str | None) -> None:

@@ -126,6 +126,8 @@ def doctor(
     if fix_mode == "all" and ctx.read_only:
         where = "AGENTCORE_TRIAGE_READ_ONLY" if ctx.sources.get("read_only", "").startswith("env") else "--read-only"
         raise UsageProblem(_("--fix all and {read_only} contradict each other").format(read_only=where))
+    if yes and fix_mode != "all":  # `doctor --yes` read like "fix everything", and changed nothing without a word
+        err("agentcore-triage: " + _("--yes applies fixes only with --fix all: this run changes nothing"))
     if fix_mode == "all" and not yes and not sys.stdin.isatty():
         raise UsageProblem(_("--fix all needs --yes when not run on a terminal (nothing was changed)"))
     if fix_mode == "all":
