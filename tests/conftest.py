@@ -7,6 +7,7 @@ plugins, so every test module can ask for their fixtures by name; see the docstr
 """
 
 import os
+import tempfile
 
 import pytest
 
@@ -17,6 +18,12 @@ pytest_plugins = [
 ]
 
 os.environ["AGENTCORE_TRIAGE_LANG"] = "en"  # the suite reads English whatever the machine's locale; tests opt into ja
+
+_STATE_HOME = tempfile.TemporaryDirectory(prefix="agentcore-triage-test-state-")  # removed when the process exits
+os.environ["XDG_STATE_HOME"] = _STATE_HOME.name
+"""The audit log and its lock of any test that does not choose a state directory go here, never to the user's own
+(``~/.local/state/agentcore-triage``): `doctor --fix all --yes` in a test without AGENTCORE_TRIAGE_STATE_DIR had left
+two records there at every run, which `agentcore-triage undo` then offered to reverse."""
 
 
 def _share_botocore_models_across_sessions() -> None:
