@@ -149,3 +149,44 @@ def test_demo_banner_fits_an_80_column_terminal(lang: str, monkeypatch: pytest.M
         set_language("en")
     assert {cell_len(line) for line in lines} == {80}, lines
     assert "seed-guide" in lines[1]  # the scenario is still said, in the first row
+
+
+CLICK_ENGLISH = (
+    "No such option", "Did you mean", "No such command", "Invalid value", "is not one of", "is not a valid",
+    "is not in the range", "requires an argument", "does not take a value", "Got unexpected", "Missing",
+)  # fmt: skip
+"""click's own wordings of usage errors (8.x)."""
+
+
+@pytest.mark.parametrize(
+    ("args", "kept"),
+    [
+        (["doctor", "--regio", "x"], ["'--regio'", "'--region', '--regions'"]),
+        (["doctor", "--format", "xml"], ["'--format'", "'xml'", "'sarif'"]),
+        (["doctor", "--jobs", "x"], ["'--jobs'", "'x'"]),
+        (["doctor", "--jobs", "0"], ["'--jobs'", "1<=x<=64"]),
+        (["doctor", "--timeout"], ["'--timeout'"]),
+        (["doctor", "--read-only=yes"], ["'--read-only'"]),
+        (["doctor", "stray"], ["stray"]),
+        (["bogus"], ["'bogus'", "'logs'"]),
+    ],
+    ids=[
+        "no-such-option",
+        "not-a-choice",
+        "not-a-number",
+        "out-of-range",
+        "needs-a-value",
+        "takes-no-value",
+        "extra-argument",
+        "no-such-command",
+    ],
+)
+def test_clicks_usage_errors_are_said_in_japanese_with_their_values(args: list[str], kept: list[str]) -> None:
+    """QA sweep 2 F20: under --lang ja a mistyped flag was the one English line left (click words its own errors)."""
+    result = CliRunner().invoke(main, ["--lang", "ja", *args], catch_exceptions=False)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert [e for e in CLICK_ENGLISH if e in line] == [], line
+    assert all(value in line for value in kept), line
+    english = CliRunner().invoke(main, ["--lang", "en", *args], catch_exceptions=False)
+    assert any(e in english.stderr for e in CLICK_ENGLISH), english.stderr  # English stays click's own

@@ -250,10 +250,12 @@ class OneLineErrors(click.Group):
             code = handle_errors(super().main)(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
+            from tui.cli.click_messages import in_user_language
             from tui.redact import redact_text
 
             see = _("(see `{command} --help`)").format(command=where)
-            click.echo(f"agentcore-triage: {shown_values(redact_text(exc.format_message()))} {see}", err=True)
+            message = in_user_language(exc.format_message())
+            click.echo(f"agentcore-triage: {shown_values(redact_text(message))} {see}", err=True)
             sys.exit(EXIT_USAGE)
         except click.ClickException as exc:
             exc.show()
