@@ -227,9 +227,12 @@ def run_demo(
                 if print_env:
                     # Once the servers are up, Ctrl-C/SIGTERM is the normal way to end --print-env.
                     try:
+                        # The banner first: once the exports are out, a reader may end the process at once, and a
+                        # signal between the two left the exports without the banner.
+                        err.write(banner(box) + "\n")
+                        err.flush()
                         out.write(_export_lines(box, read_only=read_only))
                         out.flush()
-                        err.write(banner(box) + "\n")
                         err.write(
                             _("sandbox ready in {seconds} s; press Ctrl-C to stop").format(
                                 seconds=f"{box.timings['ready']:.2f}"
