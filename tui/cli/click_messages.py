@@ -18,29 +18,26 @@ _QUOTED = r"'[^'\n]{0,400}'"
 _QUOTED_LIST = rf"{_QUOTED}(?:(?:, | / ){_QUOTED}){{0,50}}"
 
 _WORDINGS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(rf"No such option (?P<name>{_QUOTED})\."), N_("no such option {name}.")),
-    (re.compile(rf"\(Did you mean one of: (?P<names>{_QUOTED_LIST})\?\)"), N_("(did you mean one of {names}?)")),
-    (re.compile(rf"Did you mean (?P<name>{_QUOTED}|--?[\w-]{{1,100}})\?"), N_("did you mean {name}?")),
-    (re.compile(rf"No such command (?P<name>{_QUOTED})\."), N_("no such command {name}.")),
-    (re.compile(rf"Invalid value for (?P<param>{_QUOTED_LIST}): "), N_("invalid value for {param}: ")),
-    (
-        re.compile(rf"(?P<value>{_QUOTED}) is not one of (?P<choices>{_QUOTED_LIST})\."),
-        N_("{value} is not one of {choices}."),
-    ),
-    (re.compile(rf"(?P<value>{_QUOTED}) is not a valid integer(?: range)?\."), N_("{value} is not a whole number.")),
-    (re.compile(rf"(?P<value>{_QUOTED}) is not a valid float(?: range)?\."), N_("{value} is not a number.")),
-    (
-        re.compile(r"(?P<value>-?[\d.]{1,40}) is not in the range (?P<range>[\d.<=x >-]{1,60})\."),
-        N_("{value} is not in the range {range}."),
-    ),
-    (re.compile(rf"Missing option (?P<param>{_QUOTED_LIST})\."), N_("missing option {param}.")),
-    (re.compile(rf"Missing argument (?P<param>{_QUOTED})\."), N_("missing argument {param}.")),
-    (re.compile(rf"Option (?P<name>{_QUOTED}) requires an argument\."), N_("option {name} needs a value.")),
-    (re.compile(rf"Option (?P<name>{_QUOTED}) does not take a value\."), N_("option {name} takes no value.")),
-    (
-        re.compile(r"Got unexpected extra arguments? \((?P<args>[^()\n]{0,2000})\)"),
-        N_("unexpected extra argument ({args})"),
-    ),
+    (re.compile(pattern), msgid)
+    for pattern, msgid in (
+        (rf"No such option (?P<name>{_QUOTED})\.", N_("no such option {name}.")),
+        (rf"\(Did you mean one of: (?P<names>{_QUOTED_LIST})\?\)", N_("(did you mean one of {names}?)")),
+        (rf"Did you mean (?P<name>{_QUOTED}|--?[\w-]{{1,100}})\?", N_("did you mean {name}?")),
+        (rf"No such command (?P<name>{_QUOTED})\.", N_("no such command {name}.")),
+        (rf"Invalid value for (?P<param>{_QUOTED_LIST}): ", N_("invalid value for {param}: ")),
+        (rf"(?P<value>{_QUOTED}) is not one of (?P<choices>{_QUOTED_LIST})\.", N_("{value} is not one of {choices}.")),
+        (rf"(?P<value>{_QUOTED}) is not a valid integer(?: range)?\.", N_("{value} is not a whole number.")),
+        (rf"(?P<value>{_QUOTED}) is not a valid float(?: range)?\.", N_("{value} is not a number.")),
+        (
+            r"(?P<value>-?[\d.]{1,40}) is not in the range (?P<range>[\d.<=x >-]{1,60})\.",
+            N_("{value} is not in the range {range}."),
+        ),
+        (rf"Missing option (?P<param>{_QUOTED_LIST})\.", N_("missing option {param}.")),
+        (rf"Missing argument (?P<param>{_QUOTED})\.", N_("missing argument {param}.")),
+        (rf"Option (?P<name>{_QUOTED}) requires an argument\.", N_("option {name} needs a value.")),
+        (rf"Option (?P<name>{_QUOTED}) does not take a value\.", N_("option {name} takes no value.")),
+        (r"Got unexpected extra arguments? \((?P<args>[^()\n]{0,2000})\)", N_("unexpected extra argument ({args})")),
+    )
 ]
 """click's wording (as a pattern over its message) and what this tool says instead: the named parts are kept."""
 
