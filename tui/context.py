@@ -506,7 +506,7 @@ def build_context(
             sources[name] = "flag"
             return flag
         for env_name in env_names:
-            if env.get(env_name, "").strip():
+            if given(env.get(env_name)):
                 sources[name] = f"env {env_name}"
                 return env[env_name]
         if name in from_file:

@@ -229,11 +229,7 @@ def redact_text(text: str) -> str:
     for secret in known:
         if secret in text:
             text = text.replace(secret, MASK)
-    if len(text) <= MEMO_MAX_CHARS:
-        return _mask_shapes_memo(text)
-    if len(text) <= LONG_MEMO_MAX_CHARS:
-        return _mask_shapes_long_memo(text)
-    return _mask_shapes(text)
+    return _mask_shapes_remembered(text)
 
 
 MEMO_MAX_CHARS = 2048
@@ -261,15 +257,29 @@ def _keep_group_1(m: re.Match[str]) -> str:
     return m.group(1) + MASK
 
 
-# Why a memo: a doctor run redacts ~500 strings (every result's summary, details and evidence, each probe's evidence
-# again when its result is sanitised), and ten regex passes over each cost ~6 % of the run's CPU. Nearly all of them
-# were seen before (the same URLs, headers, summaries; the second pass over already-redacted evidence): ~25 new ones
-# per run. The known secrets are replaced before the memo, so a secret registered later is never missed.
-_mask_shapes_memo = functools.lru_cache(maxsize=MEMO_ENTRIES)(_mask_shapes)
-# Why a second, short memo: a support bundle holds the whole playbook as JSON (~120 KB), masking it costs ~40 ms of
-# CPU, and every bundle one process writes holds the same text. A look-up hashes the text once (one linear pass, far
-# cheaper than ten regex passes).
-_mask_shapes_long_memo = functools.lru_cache(maxsize=LONG_MEMO_ENTRIES)(_mask_shapes)
+def remembered(mask: Callable[[str], str]) -> Callable[[str], str]:
+    """``mask`` (a pure function of its text) with its answers remembered: up to ``MEMO_ENTRIES`` texts of at most
+    ``MEMO_MAX_CHARS``, and the last ``LONG_MEMO_ENTRIES`` of at most ``LONG_MEMO_MAX_CHARS``; longer ones each time.
+
+    Why: a doctor run redacts ~500 strings (every result's summary, details and evidence, each probe's evidence
+    again when its result is sanitised), and ten regex passes over each cost ~6 % of the run's CPU; nearly all were
+    seen before (the same URLs, headers, summaries; the second pass over already-redacted evidence): ~25 new ones per
+    run. A support bundle holds the whole playbook as JSON (~120 KB, ~40 ms to mask), the same in every bundle one
+    process writes: a look-up hashes it once, one linear pass, far cheaper than the regex passes.
+    """
+    short = functools.lru_cache(maxsize=MEMO_ENTRIES)(mask)
+    long = functools.lru_cache(maxsize=LONG_MEMO_ENTRIES)(mask)
+
+    def masked(text: str) -> str:
+        if len(text) <= MEMO_MAX_CHARS:
+            return short(text)
+        return long(text) if len(text) <= LONG_MEMO_MAX_CHARS else mask(text)
+
+    return masked
+
+
+# The known secrets are replaced before this is asked, so a secret registered later is never missed.
+_mask_shapes_remembered = remembered(_mask_shapes)
 
 
 def redact(value: Any, *, key: str | None = None) -> Any:

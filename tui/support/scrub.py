@@ -9,11 +9,10 @@ scrubbing untrusted text stays linear in its length.
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
-from tui.redact import MASK, MEMO_ENTRIES, MEMO_MAX_CHARS, redact, redact_text
+from tui.redact import MASK, redact, redact_text, remembered
 
 # 40 characters of base64 with both cases and a digit: the shape of an AWS secret access key (a hex digest
 # has one case only, so content hashes stay; a path segment rarely runs 40 characters without - _ or .).
@@ -34,8 +33,7 @@ def scrub_text(text: str) -> str:
     """``redact_text`` and the bundle's extra shapes."""
     if not text:
         return text
-    text = redact_text(text)
-    return _bundle_shapes_memo(text) if len(text) <= MEMO_MAX_CHARS else _bundle_shapes(text)
+    return _bundle_shapes_remembered(redact_text(text))
 
 
 def _bundle_shapes(text: str) -> str:
@@ -45,9 +43,9 @@ def _bundle_shapes(text: str) -> str:
     return _NAMED_SECRET.sub(lambda m: m.group(1) + MASK, text)
 
 
-# A bundle scrubs every string of the playbook (thousands, the same in every bundle of a process) as redact_text
-# does: remembered the same way.
-_bundle_shapes_memo = functools.lru_cache(maxsize=MEMO_ENTRIES)(_bundle_shapes)
+# A bundle scrubs every string of the playbook (thousands, the same in every bundle of a process), and the playbook's
+# whole JSON text once more: remembered as redact_text's shapes are.
+_bundle_shapes_remembered = remembered(_bundle_shapes)
 
 
 def scrub(value: Any) -> Any:
