@@ -21,7 +21,6 @@ _running: set[subprocess.Popen[bytes]] = set()
 _lock = threading.Lock()
 """Held while a process starts, so the exit never misses one that is starting, and while ``_running`` changes."""
 _ending = False
-_atexit_registered = False
 
 
 class CredentialProcessTimedOut(Exception):
@@ -42,15 +41,11 @@ def _bounded_popen(seconds: float) -> Any:
 
     class BoundedProcess(subprocess.Popen[bytes]):
         def __init__(self, *args: Any, **kwargs: Any) -> None:
-            global _atexit_registered
             with _lock:
                 if _ending:
                     raise CredentialProcessTimedOut(seconds)
                 super().__init__(*args, **kwargs)
                 _running.add(self)
-                if not _atexit_registered:
-                    atexit.register(end_credential_processes)
-                    _atexit_registered = True
 
         def communicate(self, input: Any = None, timeout: float | None = None) -> tuple[Any, Any]:  # noqa: A002
             try:
@@ -82,8 +77,8 @@ def _end(process: subprocess.Popen[bytes]) -> None:
 
 
 def end_credential_processes() -> None:
-    """Kill every credential process still running, and start none after this (run at exit, registered with
-    ``atexit`` when the first one starts: the tool's threads are daemons and may still be waiting on one)."""
+    """Kill every credential process still running, and start none after this (run at exit: the tool's threads are
+    daemons and may still be waiting on one)."""
     global _ending
     with _lock:
         _ending = True
@@ -92,6 +87,9 @@ def end_credential_processes() -> None:
     for process in running:
         if process.poll() is None:
             _end(process)
+
+
+atexit.register(end_credential_processes)  # the CLI's exit runs the exit callbacks too (tui/cli/entry.py)
 
 
 SHARE_OF_THE_CHECK_TIMEOUT = 0.9
