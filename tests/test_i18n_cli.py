@@ -190,3 +190,14 @@ def test_clicks_usage_errors_are_said_in_japanese_with_their_values(args: list[s
     assert all(value in line for value in kept), line
     english = CliRunner().invoke(main, ["--lang", "en", *args], catch_exceptions=False)
     assert any(e in english.stderr for e in CLICK_ENGLISH), english.stderr  # English stays click's own
+
+
+@pytest.mark.parametrize("lang", [["--lang", "ja"], ["--lang=ja"]], ids=["separate", "joined"])
+def test_a_commands_own_lang_applies_to_the_error_the_parser_stopped_at(lang: list[str]) -> None:
+    """`doctor --lang ja --regio x`: --lang is applied after parsing, and parsing stopped at --regio, in English."""
+    result = CliRunner().invoke(
+        main, ["doctor", *lang, "--regio", "x"], catch_exceptions=False, env={"AGENTCORE_TRIAGE_LANG": "en"}
+    )
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert [e for e in CLICK_ENGLISH if e in line] == [] and "'--regio'" in line and "を参照" in line, line

@@ -250,9 +250,11 @@ class OneLineErrors(click.Group):
             code = handle_errors(super().main)(*args, **kwargs)
         except click.UsageError as exc:
             where = exc.ctx.command_path if exc.ctx else "agentcore-triage"
-            from tui.cli.click_messages import in_user_language
+            from tui.cli.click_messages import apply_language_asked, in_user_language
             from tui.redact import redact_text
 
+            argv = kwargs.get("args") if "args" in kwargs else (args[0] if args else None)
+            apply_language_asked(list(sys.argv[1:] if argv is None else argv))
             see = _("(see `{command} --help`)").format(command=where)
             message = in_user_language(exc.format_message())
             click.echo(f"agentcore-triage: {shown_values(redact_text(message))} {see}", err=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from tui.i18n import N_, _, current_language
+from tui.i18n import N_, _, current_language, normalize, set_language
 
 _QUOTED = r"'[^'\n]{0,400}'"
 _QUOTED_LIST = rf"{_QUOTED}(?:(?:, | / ){_QUOTED}){{0,50}}"
@@ -53,3 +53,21 @@ def in_user_language(message: str) -> str:
 
 def _said_as(msgid: str) -> Callable[[re.Match[str]], str]:
     return lambda match: _(msgid).format(**match.groupdict())
+
+
+def apply_language_asked(argv: list[str]) -> None:
+    """Make the last ``--lang`` of ``argv`` the language, if it names one.
+
+    ``--lang`` is applied once the command line has been parsed, so a command's own ``--lang ja`` before a mistyped
+    flag (``doctor --lang ja --regio x``) was never applied: the parser stopped at the error first, in English.
+    """
+    asked = None
+    for index, word in enumerate(argv):
+        if word == "--":
+            break
+        if word == "--lang" and index + 1 < len(argv):
+            asked = argv[index + 1]
+        elif word.startswith("--lang="):
+            asked = word.partition("=")[2]
+    if asked and normalize(asked):
+        set_language(asked)
