@@ -31,7 +31,19 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         _connects.append(str(args[1][0]))
 
 
-sys.addaudithook(_audit)  # hooks cannot be removed; this one only appends addresses to a list
+def _connects_from_now() -> int:
+    """Start recording connects (once per worker) and return where this test's records begin.
+
+    Installed by the first test that needs it, not when the module is collected: a hook cannot be removed, and every
+    audited event of the worker calls it (Textual alone calls ``id()`` about 900,000 times in one app-test file).
+    """
+    if not _hooked:
+        sys.addaudithook(_audit)  # this one only appends addresses to a list
+        _hooked.append(True)
+    return len(_connects)
+
+
+_hooked: list[bool] = []
 
 
 def _forbidden_connects(since: int) -> list[str]:
@@ -152,7 +164,7 @@ async def test_cross_origin_redirect_is_reported_and_never_followed() -> None:
 
 
 async def test_redirect_to_link_local_is_refused_before_any_connect() -> None:
-    before = len(_connects)
+    before = _connects_from_now()
     with misbehaving("redirect") as url:  # 307 to http://169.254.169.254/latest/meta-data/…
         results = [await run_check(c, make_context(url, timeout=4)) for c in ("endpoint.initialize", "endpoint.sdk")]
     assert len(_connects) > before, "the audit hook saw no connect at all: the test would prove nothing"
@@ -172,7 +184,7 @@ async def test_redirect_to_link_local_is_refused_before_any_connect() -> None:
     ],
 )
 async def test_link_local_endpoint_is_never_contacted(endpoint: str) -> None:
-    before = len(_connects)
+    before = _connects_from_now()
     context = make_context(endpoint, timeout=4)
     reachable = await run_check("endpoint.reachable", context)
     others = [await run_check(c, context) for c in ("endpoint.initialize", "endpoint.sdk", "endpoint.auth")]
