@@ -7,6 +7,7 @@ test whose probe ran past its own timeout; there is no wall-clock assertion here
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import sys
 from typing import Any
@@ -31,19 +32,18 @@ def _audit(event: str, args: tuple[Any, ...]) -> None:
         _connects.append(str(args[1][0]))
 
 
+@functools.cache
+def _record_connects() -> None:
+    """Install the hook, once per worker: by the first test that needs it, not when the module is collected. A hook
+    cannot be removed, and every audited event of the worker calls it (Textual alone calls ``id()`` about 900,000
+    times in one app-test file)."""
+    sys.addaudithook(_audit)  # this one only appends addresses to a list
+
+
 def _connects_from_now() -> int:
-    """Start recording connects (once per worker) and return where this test's records begin.
-
-    Installed by the first test that needs it, not when the module is collected: a hook cannot be removed, and every
-    audited event of the worker calls it (Textual alone calls ``id()`` about 900,000 times in one app-test file).
-    """
-    if not _hooked:
-        sys.addaudithook(_audit)  # this one only appends addresses to a list
-        _hooked.append(True)
+    """Start recording connects and return where this test's records begin."""
+    _record_connects()
     return len(_connects)
-
-
-_hooked: list[bool] = []
 
 
 def _forbidden_connects(since: int) -> list[str]:
