@@ -38,7 +38,7 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     """``ast.parse(source, filename)``, never overlapping another thread's parse.
 
     Raises ``SyntaxError`` for source nested too deeply (see the module's docstring) with the line of the statement
-    that is, and for a NUL byte with the line it is on.
+    that is, and for a NUL byte with the line it is on, whichever Python version says so how.
     """
     with _one_at_a_time:
         key = hashlib.sha256(source.encode("utf-8", "surrogatepass")).digest()
@@ -49,6 +49,13 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
             if exc.lineno is None and "\x00" in source:  # "source code string cannot contain null bytes"
                 exc.lineno = source.count("\n", 0, source.index("\x00")) + 1
             raise
+        except ValueError as exc:
+            # Python before 3.11.4 (Debian 12's python3 is 3.11.2) raises ValueError for a NUL byte, where later
+            # versions raise SyntaxError: the callers catch SyntaxError, so it becomes one here, with its line.
+            if "\x00" not in source:
+                raise
+            nul_line = source.count("\n", 0, source.index("\x00")) + 1
+            raise SyntaxError(str(exc), (filename, nul_line, 1, None)) from None
         except (RecursionError, MemoryError):
             pass  # raised below, once this exception (and the frames it holds) is gone
         if key not in _verdicts:
