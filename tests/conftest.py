@@ -7,6 +7,7 @@ plugins, so every test module can ask for their fixtures by name; see the docstr
 """
 
 import os
+import signal
 import tempfile
 
 import pytest
@@ -49,6 +50,23 @@ def _share_botocore_models_across_sessions() -> None:
 
 
 _share_botocore_models_across_sessions()
+
+
+def _interrupt_like_a_terminal() -> None:
+    """Ctrl-C reaches the suite's processes as it reaches a command typed in a terminal.
+
+    A shell starts a script's background job (`make test &`, `./measure.sh &`) with SIGINT ignored, and every process
+    under it inherits that. The product then rightly stays deaf to ctrl-c, as a background job should
+    (``tui/logs/interrupt.py``, ``tui/sandbox/cli.py``), and every test that simulates one, in this process or in a
+    child it starts, waited out its own timeout: 8 failures and six more minutes, seen when a measuring script ran
+    `make test` in the background. Each worker imports this file, and the processes the tests start inherit the
+    default again (exec resets a Python handler). The test of the background-job case ignores SIGINT in its own child.
+    """
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+_interrupt_like_a_terminal()
 
 
 def _share_parsed_css_across_apps() -> None:
