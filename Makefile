@@ -17,8 +17,7 @@ STAMP  := $(VENV)/.installed
 .PHONY: run test test-random lint demo doctor validate bench snapshots clean
 
 $(BIN)/python:
-	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "agentcore-triage needs Python >= 3.11")'
-	@$(PYTHON) -c 'import sys; print(f"{sys.argv[1]}: Python {sys.version.split()[0]} ({sys.executable}); make PYTHON=... chooses another")' $(VENV)
+	@$(PYTHON) -c 'import sys; sys.exit("agentcore-triage needs Python >= 3.11") if sys.version_info < (3, 11) else print(f"{sys.argv[1]}: Python {sys.version.split()[0]} ({sys.executable}); make PYTHON=... chooses another")' $(VENV)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 

@@ -47,15 +47,14 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
             tree = ast.parse(source, filename=filename)
         except SyntaxError as exc:
             if exc.lineno is None and "\x00" in source:  # "source code string cannot contain null bytes"
-                exc.lineno = source.count("\n", 0, source.index("\x00")) + 1
+                exc.lineno = _nul_line(source)
             raise
         except ValueError as exc:
             # Python before 3.11.4 (Debian 12's python3 is 3.11.2) raises ValueError for a NUL byte, where later
             # versions raise SyntaxError: the callers catch SyntaxError, so it becomes one here, with its line.
             if "\x00" not in source:
                 raise
-            nul_line = source.count("\n", 0, source.index("\x00")) + 1
-            raise SyntaxError(str(exc), (filename, nul_line, 1, None)) from None
+            raise SyntaxError(str(exc), (filename, _nul_line(source), 1, None)) from None
         except (RecursionError, MemoryError):
             pass  # raised below, once this exception (and the frames it holds) is gone
         if key not in _verdicts:
@@ -73,6 +72,11 @@ def parse(source: str, filename: str = "<unknown>") -> ast.Module:
     else:
         message = _("too deeply nested for Python's parser somewhere in the file (its longest statement starts here)")
     raise SyntaxError(message, (filename, line, 1, None)) if line else SyntaxError(message)
+
+
+def _nul_line(source: str) -> int:
+    """The line of the first NUL byte in ``source`` (which has one)."""
+    return source.count("\n", 0, source.index("\x00")) + 1
 
 
 def _too_deep_tree(tree: ast.Module) -> tuple[str, int | None] | None:
