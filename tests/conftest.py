@@ -83,9 +83,24 @@ def _share_parsed_css_across_apps() -> None:
 
     parse_rules = Stylesheet._parse_rules
     parsed: dict[tuple[object, ...], object] = {}
+    variable_sets: dict[tuple[tuple[str, str], ...], int] = {}
+
+    def variables_number(self) -> int:  # noqa: ANN001
+        """A number per distinct set of CSS variables, kept on the stylesheet while its variables stay the same dict.
+
+        Sorting the ~150 variables into the key for each of an app's CSS sources was about 1 % of the suite's CPU
+        (sampled). Textual replaces ``_variables`` (``set_variables``, a new dict per theme change) and never changes
+        it in place, so the same dict means the same number.
+        """
+        variables = self._variables
+        seen = self.__dict__.get("_test_variables_number")
+        if seen is None or seen[0] is not variables:
+            seen = (variables, variable_sets.setdefault(tuple(sorted(variables.items())), len(variable_sets)))
+            self._test_variables_number = seen
+        return seen[1]
 
     def shared(self, css, read_from, is_default_rules=False, tie_breaker=0, scope=""):  # noqa: ANN001, ANN202
-        key = (css, read_from, is_default_rules, tie_breaker, scope, tuple(sorted(self._variables.items())))
+        key = (css, read_from, is_default_rules, tie_breaker, scope, variables_number(self))
         if key not in parsed:
             parsed[key] = parse_rules(self, css, read_from, is_default_rules, tie_breaker, scope)
         return parsed[key]
@@ -96,7 +111,7 @@ def _share_parsed_css_across_apps() -> None:
 _share_parsed_css_across_apps()
 
 
-TEST_FRAMES_PER_SECOND = 15
+TEST_FRAMES_PER_SECOND = 4
 """Frames a second a Textual screen paints at most in the suite (Textual's default and a user's: 60)."""
 
 
@@ -104,10 +119,11 @@ def _paint_fewer_frames() -> None:
     """Apps under test repaint at most ``TEST_FRAMES_PER_SECOND`` times a second instead of 60.
 
     A screen repaints on a timer while anything on it changes (a check's spinner, rows arriving, a scroll); no
-    assertion reads those frames: tests read widgets, and a snapshot renders the whole screen itself. Counted on
-    test_app_walk and test_app_keys: 766 screen refreshes at 60, 637 at 15 (timer updates 491 -> 314). The CPU it
-    saves is within this machine's noise (alternating runs; five app and snapshot files in one process: 28.3 and
-    23.1 s at 60, 21.4 and 20.0 s at 15; seven on two workers: 27.5 and 29.9 s at 60, 33.3 and 27.7 s at 15).
+    assertion reads those frames: tests read widgets, ``screen_text`` renders the whole screen when a test reads it
+    (``tests/test_app_support.py``), and a snapshot renders it itself. Painting is still exercised, four times a
+    second. Six app files in one process (test_app_keys, _walk, _fix, test_i18n_chrome, test_fleet,
+    test_logs_screen; 44 tests), CPU in alternating runs: 23.7 and 23.4 s at 15 frames, 19.8, 18.9, 20.6 and
+    20.0 s at 4, 19.7 and 20.3 s at 1 (so no lower). 60 -> 15 had saved less than the machine's noise.
     ``TEXTUAL_FPS`` is Textual's own setting; the variable reaches the TUI processes the tests start, and
     ``UPDATE_PERIOD`` the apps of this process, because pytest-textual-snapshot imports Textual (which reads the
     variable once) before this file runs.

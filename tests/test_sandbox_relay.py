@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from gc_support import only_new_garbage
 
 from bench.latency_proxy import LatencyProxy
 from tui.sandbox.mcp_server import McpServerSandbox
@@ -107,11 +108,9 @@ def test_the_latency_proxy_ends_its_open_connections_when_it_stops() -> None:
     import socket
     import sys
 
-    # Garbage an earlier test of this worker left (another loop's objects, already closed) is collected now, under
-    # pytest's own hook (a warning, if anything), not counted below as this proxy's: seen once in a full run, where
-    # the collection below found something that was not the proxy's and failed this test.
-    gc.collect()
-    with socket.socket() as upstream:  # accepts, never answers
+    # Garbage an earlier test of this worker left (another loop's objects, already closed) is not this proxy's: seen
+    # once in a full run, where the collection below found something that was not the proxy's and failed this test.
+    with only_new_garbage(), socket.socket() as upstream:  # accepts, never answers
         upstream.bind(("127.0.0.1", 0))
         upstream.listen(1)
         proxy = LatencyProxy("127.0.0.1", upstream.getsockname()[1], 0.0).start()

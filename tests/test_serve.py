@@ -19,6 +19,7 @@ import pytest
 aiohttp = pytest.importorskip("aiohttp", reason="serve needs the 'web' extra (textual-serve, aiohttp)")
 pytest.importorskip("textual_serve", reason="serve needs the 'web' extra (textual-serve)")
 
+from gc_support import only_new_garbage  # noqa: E402
 from yarl import URL  # noqa: E402 - aiohttp's URL type
 
 from tui.support.serve import TOKEN_COOKIE, is_loopback, serving, shell_command, tui_command  # noqa: E402
@@ -148,16 +149,16 @@ def test_the_server_ends_with_its_tabs_processes_and_leaves_nothing_for_after_it
                 async with browser.ws_connect(f"{served.base}/ws?width=80&height=24") as ws:
                     assert (await asyncio.wait_for(ws.receive(), SETTLE)).data == b"ready"
 
-    gc.collect()  # an earlier test's garbage is not this server's
     raised: list[Any] = []
     previous, sys.unraisablehook = sys.unraisablehook, raised.append
     try:
-        asyncio.run(one_tab())
-        deadline = time.monotonic() + SETTLE  # a hang guard: the tab's process ends soon after its output
-        while served_tabs_still_running() and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert served_tabs_still_running() == []
-        gc.collect()
+        with only_new_garbage():  # an earlier test's garbage is not this server's
+            asyncio.run(one_tab())
+            deadline = time.monotonic() + SETTLE  # a hang guard: the tab's process ends soon after its output
+            while served_tabs_still_running() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert served_tabs_still_running() == []
+            gc.collect()
     finally:
         sys.unraisablehook = previous
     assert [f"{r.exc_value} ({r.err_msg or 'from'} {r.object!r})" for r in raised] == []
