@@ -85,8 +85,11 @@ _KIND_LABELS = {
     "resource": N_("resource policy {policy}"),
     "group": N_("group policy {policy}"),
     "scp": N_("scp policy {policy}"),
+    "trust": N_("trust policy"),  # a role has one; its name is "trust"
 }
 """How a statement's policy is named, by the kind the evaluator and the simulator report."""
+_OTHER_KIND_LABEL = N_("{kind} policy {policy}")
+"""Any other kind (Babel does not see an ``N_()`` nested in the ``_()`` call that translates it)."""
 
 
 def guard_rail(blocked_by: str) -> str:
@@ -111,7 +114,7 @@ class StatementRef:
     """(line, column) where the statement starts, as the policy simulator reports it."""
 
     def label(self) -> str:
-        policy = _(_KIND_LABELS.get(self.kind, N_("{kind} policy {policy}"))).format(kind=self.kind, policy=self.policy)
+        policy = _(_KIND_LABELS.get(self.kind, _OTHER_KIND_LABEL)).format(kind=self.kind, policy=self.policy)
         if self.sid:
             text = _("{policy} statement {sid}").format(policy=policy, sid=repr(self.sid))
         elif self.index >= 0:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.checks.base import CheckContext
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 from tui.registry import CheckParams, check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
@@ -134,9 +134,11 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
         return failed(_("requirements.txt does not list `mcp`: the server cannot import"), evidence=evidence)
     if era == "v1" and admits(req.specifier, "2.3.0"):
         return failed(
-            f"`{req.text.strip()}` installs mcp 2.x, where `from mcp.server.fastmcp import FastMCP` fails "
-            "(ModuleNotFoundError): the container crashes on start",
-            details=(
+            _(
+                "{requirement} installs mcp 2.x, where `from mcp.server.fastmcp import FastMCP` fails "
+                "(ModuleNotFoundError): the container crashes on start"
+            ).format(requirement=f"`{req.text.strip()}`"),
+            details=_(
                 "mcp 2.0 renamed FastMCP to MCPServer and moved `host`, `port`, `stateless_http` and `json_response` "
                 "from the constructor to `run()`. AgentCore still reports the runtime READY, and every call then gets "
                 "`-32010 Runtime initialization time exceeded`."
@@ -165,7 +167,7 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
             _("requirements.txt also lists `fastmcp`, a different framework the code does not use"),
             evidence=evidence,
             remediation=_("Remove `fastmcp` from requirements.txt unless something else imports it."),
-            withheld_fixes={"project.pin_mcp": "the mcp pin is right already; only `fastmcp` is extra"},
+            withheld_fixes={"project.pin_mcp": _("the mcp pin is right already; only `fastmcp` is extra")},
         )
     return passed(
         _("{requirement} matches the {api} API").format(requirement=f"`{req.text.strip()}`", api=evidence["code_api"]),
@@ -188,13 +190,27 @@ def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return skipped(_(NO_SERVER))
     if not code.bogus:
         return passed(_("{file}: every server API used exists").format(file=_rel(scan, code.path)))
-    items = [f"line {f.line}: `{f.what}`: {f.detail}" for f in code.bogus]
+    shown = [
+        _("line {line}: {what}: {detail}").format(line=f.line, what=f"`{f.what}`", detail=_(f.detail))
+        for f in code.bogus
+    ]
+    count = len(code.bogus)
     return failed(
-        f"{_rel(scan, code.path)}: {len(code.bogus)} call{'s' if len(code.bogus) != 1 else ''} to APIs that do not exist "
-        f"({', '.join(f.what for f in code.bogus[:3])}); the server raises on import",
-        details="\n".join(f"- {i}" for i in items)
-        + "\n\nA server that raises on import still shows READY in AgentCore; clients get `-32010 Runtime initialization time exceeded`.",
-        evidence={"file": _rel(scan, code.path), "findings": items},
+        ngettext(
+            "{file}: {count} call to an API that does not exist ({names}); the server raises on import",
+            "{file}: {count} calls to APIs that do not exist ({names}); the server raises on import",
+            count,
+        ).format(file=_rel(scan, code.path), count=count, names=", ".join(f.what for f in code.bogus[:3])),
+        details="\n".join(f"- {i}" for i in shown)
+        + "\n\n"
+        + _(
+            "A server that raises on import still shows READY in AgentCore; clients get "
+            "`-32010 Runtime initialization time exceeded`."
+        ),
+        evidence={
+            "file": _rel(scan, code.path),
+            "findings": [f"line {f.line}: `{f.what}`: {f.detail}" for f in code.bogus],
+        },
     )
 
 
@@ -259,7 +275,7 @@ def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return passed("stateless_http=True")
     return warned(
         "stateless_http=False" if given else _("stateless_http not set: the SDK defaults to stateful"),
-        details=(
+        details=_(
             "The guide recommends stateful mode to fix ClosedResourceError; that is wrong: the error is log noise fixed in "
             "mcp 1.23.2. Stateful servers behind AgentCore need every client to send back the `Mcp-Session-Id` the platform "
             "returns, or requests land on a new microVM and get `Session not found`. Use stateful only for elicitation, "

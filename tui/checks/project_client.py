@@ -33,18 +33,19 @@ def _rel(params: ProjectParams, path) -> str:  # type: ignore[no-untyped-def]
         return str(path)
 
 
-def _findings(params: ProjectParams, attr: str, none_found: str) -> tuple[list[str], CheckResult | None]:
-    """Where the client code has findings of one kind (``attr`` of each client file), or the result when it has
-    none: skipped without client code, passed (``none_found`` with ``{files}``, how many were read, and ``{header}``)
-    without one."""
+def _findings(params: ProjectParams, attr: str, none_found: str) -> tuple[list[str], str, CheckResult | None]:
+    """Where the client code has findings of one kind (``attr`` of each client file), in English (the evidence), and
+    the first in the current language (the summary); or the result when it has none: skipped without client code,
+    passed (``none_found`` with ``{files}``, how many were read, and ``{header}``) without one."""
     clients = _clients(params)
     if not clients:
-        return [], skipped(_(NO_CLIENT).format(pattern="my_mcp_client_remote*.py", module="mcp.client"))
-    found = [f"{_rel(params, c.path)}:{f.line}: {f.what}" for c in clients for f in getattr(c, attr)]
-    if found:
-        return found, None
+        return [], "", skipped(_(NO_CLIENT).format(pattern="my_mcp_client_remote*.py", module="mcp.client"))
+    located = [(f"{_rel(params, c.path)}:{f.line}: ", f) for c in clients for f in getattr(c, attr)]
+    if located:
+        where, first = located[0]
+        return [where + f.what for where, f in located], where + first.shown(), None
     files = ngettext("{count} client file", "{count} client files", len(clients)).format(count=len(clients))
-    return [], passed(_(none_found).format(files=files, header=SESSION_HEADER))
+    return [], "", passed(_(none_found).format(files=files, header=SESSION_HEADER))
 
 
 def _client_mcp(params: ProjectParams) -> tuple[str | None, bool]:
@@ -71,7 +72,7 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
     """Stateful server + client-chosen Mcp-Session-Id: the server rejects an id it never issued (400 on mcp 1.12, 404 "Session not found" later)."""
     from tui.project.scan import scan_project
 
-    found, verdict = _findings(params, "session_headers", N_("{files}: no hand-made {header}"))
+    found, place, verdict = _findings(params, "session_headers", N_("{files}: no hand-made {header}"))
     if verdict is not None:
         return verdict
     server = scan_project(params.dir).server
@@ -83,7 +84,7 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
             _(
                 "{place}: the client sets {header} itself; the stateless server ignores it, a stateful one would "
                 "reject it"
-            ).format(place=found[0], header=SESSION_HEADER),
+            ).format(place=place, header=SESSION_HEADER),
             evidence=evidence,
         )
     if not known or (given and stateless is not False):
@@ -91,7 +92,7 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
             _(
                 "{place}: the client sets {header} itself; a stateful server rejects an id it never issued "
                 "(whether this server is stateful could not be read from the project)"
-            ).format(place=found[0], header=SESSION_HEADER),
+            ).format(place=place, header=SESSION_HEADER),
             evidence=evidence,
         )
     return failed(
@@ -100,7 +101,7 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
             "(400 {rejected_112} on mcp 1.12, 404 {rejected_later} on later versions)"
         ).format(
             header=SESSION_HEADER,
-            place=found[0],
+            place=place,
             rejected_112='"No valid session ID provided"',
             rejected_later='"Session not found"',
         ),
@@ -126,7 +127,7 @@ def client_session_header(ctx: CheckContext, params: ProjectParams) -> CheckResu
 )
 def client_uuid_patch(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The guide's `JSONRPCMessage.model_validate_json` patch: id 0 becomes "0" on 1.12 clients; on 2.x the assignment raises."""
-    found, verdict = _findings(params, "uuid_patches", N_("{files}: no JSONRPCMessage patch"))
+    found, place, verdict = _findings(params, "uuid_patches", N_("{files}: no JSONRPCMessage patch"))
     if verdict is not None:
         return verdict
     requirement, v2 = _client_mcp(params)
@@ -140,7 +141,7 @@ def client_uuid_patch(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             "matches no pending request, and the client waits until it times out"
         )
     return failed(
-        _("{place}: the guide's UUID monkeypatch; {effect}").format(place=found[0], effect=effect),
+        _("{place}: the guide's UUID monkeypatch; {effect}").format(place=place, effect=effect),
         evidence={"findings": found, "mcp_requirement": requirement},
     )
 
@@ -155,14 +156,14 @@ def client_uuid_patch(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def client_initialize_params(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """`initialize` with `"params": {}` is invalid (-32602 Invalid params), not a fix for -32603 (guide §3.1)."""
-    found, verdict = _findings(params, "initialize_empty_params", N_("{files}: no initialize with empty params"))
+    found, place, verdict = _findings(params, "initialize_empty_params", N_("{files}: no initialize with empty params"))
     if verdict is not None:
         return verdict
     return failed(
         _(
             "{place}: initialize with empty params is rejected with -32602 Invalid params "
             "(protocolVersion, capabilities and clientInfo are required)"
-        ).format(place=found[0]),
+        ).format(place=place),
         evidence={"findings": found},
     )
 
@@ -178,7 +179,7 @@ def client_initialize_params(ctx: CheckContext, params: ProjectParams) -> CheckR
 )
 def client_mcp_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """mcp 2.x removed `streamablehttp_client` (now `streamable_http_client`) and wants `read_timeout_seconds` in seconds."""
-    found, verdict = _findings(params, "v1_api", N_("{files}: no mcp 1.x-only client API"))
+    found, place, verdict = _findings(params, "v1_api", N_("{files}: no mcp 1.x-only client API"))
     if verdict is not None:
         return verdict
     requirement, v2 = _client_mcp(params)
@@ -193,7 +194,7 @@ def client_mcp_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             "{place}: mcp 1.x client API, but {requirement} installs mcp 2.x, where `streamablehttp_client` does not "
             "exist (ImportError), `streamable_http_client` yields two streams, not three, and `read_timeout_seconds` "
             "is a float"
-        ).format(place=found[0], requirement=f"`{requirement}`" if requirement else _("`mcp` (unpinned)")),
+        ).format(place=place, requirement=f"`{requirement}`" if requirement else _("`mcp` (unpinned)")),
         evidence=evidence,
     )
 
@@ -211,7 +212,7 @@ def client_runtime_session_id(ctx: CheckContext, params: ProjectParams) -> Check
     """AgentCore refuses a runtime session id outside 33-256 characters before the request reaches the server:
     boto3 with "Invalid length for parameter runtimeSessionId, value: 32, valid min length: 33", a raw request with a
     400. ``uuid4().hex`` is 32 characters, a Unix timestamp 10."""
-    found, verdict = _findings(
+    found, place, verdict = _findings(
         params, "session_ids", N_("{files}: no runtime session id shorter than 33 or longer than 256 characters")
     )
     if verdict is not None:
@@ -220,6 +221,6 @@ def client_runtime_session_id(ctx: CheckContext, params: ProjectParams) -> Check
         _(
             "{place}: AgentCore accepts a runtime session id of 33-256 characters only, so every invocation with it "
             "is refused before it reaches the server"
-        ).format(place=found[0]),
+        ).format(place=place),
         evidence={"findings": found},
     )

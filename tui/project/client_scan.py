@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tui.files import user_path
+from tui.i18n import N_, _
 from tui.project import pyparse
 
 MAX_FILES = 300
@@ -74,6 +75,16 @@ def read_text(path: Path) -> str:
 class ClientFinding:
     line: int
     what: str
+    """English: the code as written, or a phrase marked ``N_()``; checks show ``shown()``."""
+    source: str = ""
+    length: str = ""
+    """A runtime session id: its code, and the length it provably has (``32``, ``10-19``)."""
+
+    def shown(self) -> str:
+        """``what`` in the current language."""
+        if self.length:
+            return _("{source} ({length} characters)").format(source=self.source, length=self.length)
+        return _(self.what)
 
 
 @dataclass
@@ -170,7 +181,9 @@ def _session_id_finding(value: ast.AST, where: str) -> ClientFinding | None:
     length = f"{low}" if low == high else f"{low}-{high}"
     source = ast.unparse(value)
     source = source if len(source) <= 60 else source[:57] + "..."
-    return ClientFinding(getattr(value, "lineno", 0), f"{where}{source} ({length} characters)")
+    return ClientFinding(
+        getattr(value, "lineno", 0), f"{where}{source} ({length} characters)", source=f"{where}{source}", length=length
+    )
 
 
 def is_client_file(path: Path, text: str) -> bool:
@@ -194,7 +207,7 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
                 if key in keys and (finding := _session_id_finding(keys[key], f"{key!r}: ")) is not None:
                     code.session_ids.append(finding)
             if "mcp-session-id" in keys:
-                code.session_headers.append(ClientFinding(node.lineno, "a headers dict sets Mcp-Session-Id"))
+                code.session_headers.append(ClientFinding(node.lineno, N_("a headers dict sets Mcp-Session-Id")))
             if (_const_str(keys.get("method")) or "") == "initialize" and "params" in keys:
                 params = keys["params"]
                 if isinstance(params, ast.Dict) and not params.keys:
@@ -245,7 +258,7 @@ def analyse_client(path: Path, text: str | None = None) -> ClientCode:
                     code.v1_api.append(ClientFinding(node.lineno, f"from {node.module} import streamablehttp_client"))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             if INITIALIZE_EMPTY_PARAMS.search(node.value[:20_000]):
-                code.initialize_empty_params.append(ClientFinding(node.lineno, 'a JSON body with "params": {}'))
+                code.initialize_empty_params.append(ClientFinding(node.lineno, N_('a JSON body with "params": {}')))
     # one finding per line is enough to point at the code
     for name in ("session_headers", "uuid_patches", "initialize_empty_params", "v1_api", "session_ids"):
         unique: dict[int, ClientFinding] = {}

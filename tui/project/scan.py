@@ -15,22 +15,30 @@ from pathlib import Path
 from typing import Any
 
 from tui.files import exists, is_dir, user_path
+from tui.i18n import N_
 from tui.project import pyparse
 
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
 
 NONEXISTENT_DECORATORS = {
-    "middleware": "mcp.middleware is a list of JSON-RPC middleware, not a decorator (TypeError: 'list' object is not callable)",
-    "exception_handler": "MCPServer/FastMCP has no exception_handler; a tool's exception already becomes an isError result",
-    "error_handler": "MCPServer/FastMCP has no error_handler; ClosedResourceError is handled inside the SDK",
+    "middleware": N_(
+        "mcp.middleware is a list of JSON-RPC middleware, not a decorator (`TypeError: 'list' object is not callable`)"
+    ),
+    "exception_handler": N_(
+        "MCPServer/FastMCP has no exception_handler; a tool's exception already becomes an isError result"
+    ),
+    "error_handler": N_("MCPServer/FastMCP has no error_handler; ClosedResourceError is handled inside the SDK"),
 }
+"""Decorators the guide invents → why they fail (English, marked ``N_()``: ``Finding.detail`` is shown through
+``_()``)."""
 NONEXISTENT_KWARGS = {
-    "connection_timeout": "no such option; keep-alive and timeouts belong to uvicorn and the client",
-    "keep_alive": "no such option; uvicorn's timeout_keep_alive is the real knob",
-    "default_headers": "no such option; a server cannot add request headers for its clients",
-    "cors_origins": "no such option; add Starlette's CORSMiddleware to the app instead",
-    "timeout": "no such option on the server",
+    "connection_timeout": N_("no such option; keep-alive and timeouts belong to uvicorn and the client"),
+    "keep_alive": N_("no such option; uvicorn's timeout_keep_alive is the real knob"),
+    "default_headers": N_("no such option; a server cannot add request headers for its clients"),
+    "cors_origins": N_("no such option; add Starlette's CORSMiddleware to the app instead"),
+    "timeout": N_("no such option on the server"),
 }
+"""Constructor and ``run()`` options the guide invents → why they fail (marked like the decorators)."""
 V2_RUN_ONLY_KWARGS = ("host", "port", "stateless_http", "json_response")
 """mcp 2.x moved these from the constructor to run()/streamable_http_app()."""
 
@@ -50,6 +58,7 @@ class Finding:
     line: int
     what: str
     detail: str = ""
+    """Why it is wrong: English, marked ``N_()`` where it is written; shown through ``_()``."""
 
 
 @dataclass
@@ -182,7 +191,7 @@ def analyse_server(path: Path) -> ServerCode:
                             Finding(
                                 dec.lineno,
                                 f"@{var}.tool",
-                                "use @mcp.tool() with parentheses (TypeError: Did you forget to call it?)",
+                                N_("use @mcp.tool() with parentheses (`TypeError: Did you forget to call it?`)"),
                             )
                         )
     for name in code.ctor_kwargs:
@@ -193,7 +202,7 @@ def analyse_server(path: Path) -> ServerCode:
                 Finding(
                     code.ctor_line or 0,
                     f"MCPServer({name}=…)",
-                    "mcp 2.x takes this in run()/streamable_http_app(), not the constructor (TypeError)",
+                    N_("mcp 2.x takes this in run()/streamable_http_app(), not the constructor (TypeError)"),
                 )
             )
     for name in code.run_kwargs:

@@ -143,9 +143,18 @@ def _where(resource: str) -> str:
     """``arn:…:log-group:NAME[:log-stream:S]`` → ``NAME`` (``S``); other ARNs shortened."""
     tail = short_arn(resource)
     if tail.startswith("log-group:"):
-        group, _, stream = tail[len("log-group:") :].partition(":log-stream:")
-        return f"{group} (stream {stream})" if stream else group
+        group, _sep, stream = tail[len("log-group:") :].partition(":log-stream:")
+        return _("{group} (stream {stream})").format(group=group, stream=stream) if stream else group
     return tail
+
+
+def _listing(evaluations: list[Any]) -> str:
+    """One Markdown bullet per refused or missing action: action, resource, why."""
+    return "\n".join(
+        "- "
+        + _("{action} on {resource}: {why}").format(action=f"`{e.action}`", resource=f"`{e.resource}`", why=e.explain())
+        for e in evaluations
+    )
 
 
 def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -> CheckResult:
@@ -182,7 +191,7 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
         others = sorted({e.action for _, e in a.missing} - {ev.action})
         more = _(" (+{count} more)").format(count=len(others)) if others else ""
         hint = explain_near_miss(role, ev.action, ev.resource)
-        listing = "\n".join(f"- `{e.action}` on `{e.resource}`: {e.explain()}" for _, e in a.missing)
+        listing = _listing([e for _need, e in a.missing])
         return failed(
             _("{role} may not {action} on {resource}{more}: {why} [{method}]").format(
                 role=name,
@@ -219,25 +228,33 @@ def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -
 
 def _blocked(name: str, role: Any, a: Any, what: str, evidence: dict[str, Any]) -> CheckResult:
     """A boundary or an SCP refuses what the runtime needs: name it, and do not offer a grant."""
+    from tui.aws.policy_eval import guard_rail
     from tui.aws.roles import boundary_owner_hint
 
     need, ev = a.blocked[0]
-    others = sorted({e.action for _, e in a.blocked} - {ev.action})
-    more = f" (+{len(others)} more)" if others else ""
-    listing = "\n".join(f"- `{e.action}` on `{e.resource}`: {e.explain()}" for _, e in a.blocked)
-    scp = ev.blocked_by and "service control policy" in ev.blocked_by
+    others = sorted({e.action for _need, e in a.blocked} - {ev.action})
+    more = _(" (+{count} more)").format(count=len(others)) if others else ""
+    scp = ev.blocked_by and "service control policy" in ev.blocked_by  # blocked_by is English (a fact)
     who = (
-        "Service control policies belong to your AWS Organization's management account: ask its administrators "
-        "to allow these actions for this account."
+        _(
+            "Service control policies belong to your AWS Organization's management account: ask its administrators "
+            "to allow these actions for this account."
+        )
         if scp
         else boundary_owner_hint(role)
     )
-    reason = f"{ev.blocked_by} refuses it; an inline grant on {name} cannot help"
+    reason = _("{guard} refuses it; an inline grant on {role} cannot help").format(
+        guard=guard_rail(ev.blocked_by or ""), role=name
+    )
     return failed(
-        f"{name} may not {ev.action} on {_where(ev.resource)}{more}: {ev.explain()} [{a.method}]",
-        details=f"Needed because {need.why}. Without it the runtime's {what} fail with AccessDenied. "
-        f"A permissions boundary (and an SCP) caps what the role's own policies may grant: adding an Allow to the "
-        f"role changes nothing. {who}\n\nRefused:\n{listing}",
+        _("{role} may not {action} on {resource}{more}: {why} [{method}]").format(
+            role=name, action=ev.action, resource=_where(ev.resource), more=more, why=ev.explain(), method=_(a.method)
+        ),
+        details=_(
+            "Needed because {need}. Without it the runtime's {what} fail with AccessDenied. A permissions boundary "
+            "(and an SCP) caps what the role's own policies may grant: adding an Allow to the role changes nothing. "
+            "{who}\n\nRefused:\n{listing}"
+        ).format(need=need.why, what=_(what), who=who, listing=_listing([e for _need, e in a.blocked])),
         evidence={**evidence, "blocked_by": ev.blocked_by},
         facts={"iam.role.blocked_by": ev.blocked_by},
         withheld_fixes={"iam.role_policy": reason},
