@@ -286,6 +286,8 @@ def test_a_permissions_boundary_is_named_and_no_grant_is_offered(seeded_aws):
         assert "cannot help" in f.summary
         assert f.fix is None, f"{check}: a grant cannot help, yet {f.fix.id} is offered"
         assert "iam:CreatePolicyVersion" in f.details and BOUNDARY_POLICY_NAME in f.details
+        # What to do is the boundary's owner's change, not the check's usual "add an inline policy".
+        assert "inline policy" not in f.remediation and "iam:CreatePolicyVersion" in f.remediation, f.remediation
         assert f.evidence["blocked_by"] == f"permissions boundary {BOUNDARY_POLICY_NAME}"
         assert "an SCP may deny: not visible from here" in f.evidence["not_evaluated"]
     assert found["iam.role.xray"].status is Status.PASS  # the boundary allows everything else

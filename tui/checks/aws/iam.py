@@ -255,6 +255,7 @@ def _blocked(name: str, role: Any, a: Any, what: str, evidence: dict[str, Any]) 
             "(and an SCP) caps what the role's own policies may grant: adding an Allow to the role changes nothing. "
             "{who}\n\nRefused:\n{listing}"
         ).format(need=need.why, what=_(what), who=who, listing=_listing([e for _need, e in a.blocked])),
+        remediation=who,  # the check's own advice (add an inline grant) is what cannot help here
         evidence={**evidence, "blocked_by": ev.blocked_by},
         facts={"iam.role.blocked_by": ev.blocked_by},
         withheld_fixes={"iam.role_policy": reason},
