@@ -87,6 +87,28 @@ def test_frequent_noise_never_outranks_the_one_real_error(playbook) -> None:  # 
     assert alone[0].node == "ep-closed-resource" and alone[0].noise
 
 
+LOCAL_UVICORN_START = (
+    "INFO:     Started server process [1234]\n"
+    "INFO:     Uvicorn running on http://127.0.0.1:8000 (Press CTRL+C to quit)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "node"),
+    [
+        ("WARNING  Missing Content-Type header in POST request", "ep-headers"),
+        ('{"jsonrpc":"2.0","id":"server-error","error":{"code":-32600,"message":"Session not found"}}', "ep-stateful"),
+    ],
+)
+def test_a_local_runs_loopback_start_line_is_not_the_diagnosis(playbook, error: str, node: str) -> None:  # type: ignore[no-untyped-def]
+    """Every local uvicorn run logs its 127.0.0.1 start line: a paste of one ranks its real error, not the bind."""
+    ranked = rank(playbook, LOCAL_UVICORN_START + error + "\n")
+    assert [m.node for m in ranked] == [node]
+    # with a sign that nothing reached the server, the loopback bind is the cause
+    refused = rank(playbook, LOCAL_UVICORN_START + "Default STARTUP TCP probe failed for container on port 8080\n")
+    assert refused[0].node == "project-unreachable-host"
+
+
 def test_cli_marks_noise_and_ranks_it_last() -> None:
     result = invoke("match", "Error in message router ClosedResourceError; then: Token has expired")
     lines = [line for line in result.output.splitlines() if line[:2].strip().rstrip(".").isdigit()]
