@@ -38,3 +38,14 @@ def test_literal_terms_hands_out_a_fresh_list() -> None:
         "ClosedResourceError",
         "anyio.ClosedResourceError",
     ]
+
+
+def test_every_shipped_signature_gives_the_logs_server_side_filter_a_word() -> None:
+    """A signature without a literal word makes the logs reader fetch every event of the range and say so (the held-out
+    round's first x86 and ``"POST / HTTP`` signatures did): the shipped playbook must never need that."""
+    from tui.logs.scan import server_terms
+    from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
+
+    playbook = load_playbook(PLAYBOOK_DIR / "agentcore-mcp.yaml").playbook
+    terms, notes = server_terms(playbook)
+    assert notes == [] and terms
