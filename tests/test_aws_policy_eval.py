@@ -484,3 +484,10 @@ def test_property_adding_an_allow_never_removes_access(docs, extra, action, reso
         assert after.allowed
     if before.decision == "explicitDeny":
         assert after.decision == "explicitDeny"  # an Allow never overrides a Deny either
+
+
+def test_a_statement_the_simulator_gives_no_source_type_is_labelled_once_as_a_policy() -> None:
+    from tui.aws.policy_eval import StatementRef
+
+    ref = StatementRef("agentcore-logs", "policy", -1, None, "?", (3, 5))  # tui/aws/roles.py: SourcePolicyType none
+    assert ref.label() == "policy agentcore-logs statement at line 3, column 5 (?)"

@@ -86,6 +86,7 @@ _KIND_LABELS = {
     "group": N_("group policy {policy}"),
     "scp": N_("scp policy {policy}"),
     "trust": N_("trust policy"),  # a role has one; its name is "trust"
+    "policy": N_("policy {policy}"),  # the simulator named no source type (tui/aws/roles.py: "none")
 }
 """How a statement's policy is named, by the kind the evaluator and the simulator report."""
 _OTHER_KIND_LABEL = N_("{kind} policy {policy}")
