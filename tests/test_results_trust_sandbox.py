@@ -316,16 +316,17 @@ def test_the_endpoint_checks_import_their_libraries_off_the_event_loop(tmp_path)
     import subprocess
     import sys
 
-    from tui.sandbox._net import dead_port
+    from tui.sandbox._net import DeadPort
 
     script = tmp_path / "spy.py"
     script.write_text(SPY)
-    done = subprocess.run(
-        [sys.executable, str(script), f"http://127.0.0.1:{dead_port()}/mcp"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**__import__("os").environ, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state")},
-    )
+    with DeadPort() as dead:
+        done = subprocess.run(
+            [sys.executable, str(script), f"http://127.0.0.1:{dead.port}/mcp"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**__import__("os").environ, "AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path / "state")},
+        )
     assert done.returncode == 0, done.stderr[-2000:]
     assert json.loads(done.stdout.strip().splitlines()[-1]) == {"mcp": False, "httpx": False}

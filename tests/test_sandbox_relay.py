@@ -86,13 +86,41 @@ async def test_a_connection_is_not_reused_past_the_expiry_or_after_an_unread_ans
 
 
 async def test_nothing_listening_is_unreachable() -> None:
-    from tui.sandbox._net import dead_port
+    from tui.sandbox._net import DeadPort
 
-    upstream = Upstream(
-        f"http://127.0.0.1:{dead_port()}/mcp", connect_timeout=2.0, read_timeout=10.0, keepalive_expiry=1
-    )
-    with pytest.raises(UpstreamUnreachable):
-        await upstream.send("POST", HEADERS, b"{}")
+    with DeadPort() as dead:
+        upstream = Upstream(
+            f"http://127.0.0.1:{dead.port}/mcp", connect_timeout=2.0, read_timeout=10.0, keepalive_expiry=1
+        )
+        with pytest.raises(UpstreamUnreachable):
+            await upstream.send("POST", HEADERS, b"{}")
+
+
+def test_a_dead_port_refuses_connections_and_no_server_can_take_it_while_held() -> None:
+    """A "server down" port once reached another test's server: released at once, the kernel gave it to the next
+    server any worker started. Held, it refuses connections and a server binding it (as uvicorn does, with
+    SO_REUSEADDR) is refused."""
+    import errno
+    import socket
+
+    from tui.sandbox._net import LOOPBACK, DeadPort
+
+    def bind_like_uvicorn(port: int) -> socket.socket:
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((LOOPBACK, port))
+        except OSError:
+            sock.close()
+            raise
+        return sock
+
+    with DeadPort() as dead:
+        with pytest.raises(ConnectionRefusedError):
+            socket.create_connection((LOOPBACK, dead.port), timeout=5).close()
+        with pytest.raises(OSError) as taken:
+            bind_like_uvicorn(dead.port)
+        assert taken.value.errno == errno.EADDRINUSE
 
 
 def test_only_plain_http_urls() -> None:

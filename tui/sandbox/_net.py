@@ -62,12 +62,31 @@ def bind_loopback() -> socket.socket:
     return sock
 
 
-def dead_port() -> int:
-    """A port on 127.0.0.1 that nothing listens on (bound then released; used for "server down")."""
-    sock = bind_loopback()
-    port = int(sock.getsockname()[1])
-    sock.close()
-    return port
+class DeadPort:
+    """A port on 127.0.0.1 that nothing listens on, held until ``close()`` (used for "server down").
+
+    The socket stays bound, never listening, and without ``SO_REUSEADDR``: a connection to it is refused, as to a
+    closed port, and the kernel hands the port to no other socket meanwhile. A port only bound and released (as
+    before) could be given to the next server any process started: in a full test run, a "server down" front door
+    once reached another test's server and was answered with a 404 (the walk ended at ep-wrong-url).
+    """
+
+    def __init__(self) -> None:
+        self._sock: socket.socket | None = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.bind((LOOPBACK, 0))
+        self.port = int(self._sock.getsockname()[1])
+
+    def close(self) -> None:
+        """Release the port; idempotent."""
+        if self._sock is not None:
+            self._sock.close()
+            self._sock = None
+
+    def __enter__(self) -> DeadPort:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def quiet_logging_config() -> dict[str, Any]:

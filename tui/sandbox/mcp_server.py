@@ -22,7 +22,7 @@ import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from tui.sandbox._net import LOOPBACK, UvicornThread, dead_port
+from tui.sandbox._net import LOOPBACK, DeadPort, UvicornThread
 
 MCP_FAULTS: frozenset[str] = frozenset(
     {"host-protection", "tool-raises", "slow-tool", "drop-mid-stream", "server-down"}
@@ -189,12 +189,14 @@ class McpServerSandbox:
         self.url: str | None = None
         self._thread: UvicornThread | None = None
         self._port: int | None = None
+        self._dead: DeadPort | None = None
 
     def reserve(self) -> str:
         """Fix the port (and so the URL) before starting, so others can be wired to it concurrently."""
         if self._port is None:
             if "server-down" in self.faults:
-                self._port = dead_port()
+                self._dead = DeadPort()  # held until stop(): no other server may take the port meanwhile
+                self._port = self._dead.port
             else:
                 # The app is built in start(): building imports mcp (the slow part) and the
                 # caller may want the URL before paying for that.
@@ -221,6 +223,9 @@ class McpServerSandbox:
         if self._thread is not None:
             self._thread.stop()
             self._thread = None
+        if self._dead is not None:
+            self._dead.close()
+            self._dead = None
         self._port = None
         self.url = None
 
