@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from tui.sandbox._net import DeadPort
 from tui.sandbox.aws import DEFAULT_CLIENT_ID, DEFAULT_REGION, AwsSandbox, SeedInfo, seed
 from tui.sandbox.frontdoor import FrontDoorSandbox
 from tui.sandbox.mcp_server import McpServerSandbox
@@ -363,6 +364,17 @@ def add_second_runtime(role_arn: str, name: str = "other_server") -> dict[str, A
         roleArn=role_arn,
         networkConfiguration={"networkMode": "PUBLIC"},
     )
+
+
+_HELD_PORTS: list[DeadPort] = []
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on, held for the rest of the worker: a port bound and released at once
+    could be given to a server another test starts meanwhile (``tui.sandbox._net.DeadPort``)."""
+    dead = DeadPort()
+    _HELD_PORTS.append(dead)
+    return dead.port
 
 
 def on_shared_worker(name: str) -> pytest.MarkDecorator:

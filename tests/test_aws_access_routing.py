@@ -8,14 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sandbox_fixtures import closed_port
 
 from tui.cli import main
-
-
-def _closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _run(env: dict[str, str | None], *extra: str):  # type: ignore[no-untyped-def]
@@ -72,7 +67,7 @@ def test_an_aws_endpoint_that_refuses_leads_to_the_network_diagnosis(no_aws: dic
     env = no_aws | {
         "AWS_ACCESS_KEY_ID": "AKIAEXAMPLEEXAMPLE00",
         "AWS_SECRET_ACCESS_KEY": "x" * 40,
-        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{_closed_port()}",
+        "AWS_ENDPOINT_URL": f"http://127.0.0.1:{closed_port()}",
     }
     _, data = _run(env)
     assert data["end"]["node"] == "aws-unreachable"

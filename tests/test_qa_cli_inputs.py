@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from sandbox_fixtures import closed_port
 
 from tui.cli import main
 from tui.context import build_context
@@ -34,12 +35,6 @@ test_qa_hostile_values)."""
 
 def invoke(*args: str, env: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
     return CliRunner().invoke(main, list(args), env=BASE_ENV | (env or {}), catch_exceptions=False)
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def one_line_exit_2(result, *fragments: str) -> str:  # type: ignore[no-untyped-def]
