@@ -105,21 +105,12 @@ def test_a_dead_port_refuses_connections_and_no_server_can_take_it_while_held() 
 
     from tui.sandbox._net import LOOPBACK, DeadPort
 
-    def bind_like_uvicorn(port: int) -> socket.socket:
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((LOOPBACK, port))
-        except OSError:
-            sock.close()
-            raise
-        return sock
-
-    with DeadPort() as dead:
+    with DeadPort() as dead, socket.socket() as server:
         with pytest.raises(ConnectionRefusedError):
             socket.create_connection((LOOPBACK, dead.port), timeout=5).close()
+        server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
         with pytest.raises(OSError) as taken:
-            bind_like_uvicorn(dead.port)
+            server.bind((LOOPBACK, dead.port))
         assert taken.value.errno == errno.EADDRINUSE
 
 

@@ -83,8 +83,12 @@ class ClientFinding:
     def shown(self) -> str:
         """``what`` in the current language."""
         if self.length:
-            return _("{source} ({length} characters)").format(source=self.source, length=self.length)
+            return _(SESSION_ID_SHOWN).format(source=self.source, length=self.length)
         return _(self.what)
+
+
+SESSION_ID_SHOWN = N_("{source} ({length} characters)")
+"""A runtime session id finding: its code and the length it provably has (``what`` in English, ``shown()``)."""
 
 
 @dataclass
@@ -181,9 +185,9 @@ def _session_id_finding(value: ast.AST, where: str) -> ClientFinding | None:
     length = f"{low}" if low == high else f"{low}-{high}"
     source = ast.unparse(value)
     source = source if len(source) <= 60 else source[:57] + "..."
-    return ClientFinding(
-        getattr(value, "lineno", 0), f"{where}{source} ({length} characters)", source=f"{where}{source}", length=length
-    )
+    source = f"{where}{source}"
+    what = SESSION_ID_SHOWN.format(source=source, length=length)
+    return ClientFinding(getattr(value, "lineno", 0), what, source=source, length=length)
 
 
 def is_client_file(path: Path, text: str) -> bool:
