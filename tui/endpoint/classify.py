@@ -391,6 +391,34 @@ def _protocol_version(where: str, message: str) -> Cause:
     )
 
 
+def answered_version(probe: ProbeResult) -> Cause | None:
+    """An ``initialize`` answer naming a protocol version no handshake-era client speaks (a newer revision, a
+    misspelt or made-up one): the raw handshake went through, but the official clients abort on it. None otherwise
+    (no answer, not an initialize result, or a version clients accept)."""
+    from tui.endpoint.jsonrpc import HANDSHAKE_VERSIONS
+
+    result = probe.result
+    if not isinstance(result, dict) or "protocolVersion" not in result:
+        return None
+    version = result.get("protocolVersion")
+    if isinstance(version, str) and version in HANDSHAKE_VERSIONS:
+        return None
+    shown = repr(version)[:60] if not isinstance(version, str) else f"`{version[:60]}`"
+    return Cause(
+        "protocol-version",
+        _(
+            "initialize answered with protocol version {version}, which MCP clients do not speak (they accept "
+            '{known}): the official client aborts with "Unsupported protocol version from the server"'
+        ).format(version=shown, known=", ".join(HANDSHAKE_VERSIONS)),
+        _(
+            "A server must answer `initialize` with the version the client offered when it supports it, else with "
+            "one of its own the client knows: upgrade the older side (server SDK, gateway or client), or fix what "
+            "rewrites `protocolVersion` on the way."
+        ),
+        "initialize",
+    )
+
+
 def _rpc_error(err: dict[str, Any], status: int) -> Cause:
     code = err.get("code")
     message = str(err.get("message", ""))

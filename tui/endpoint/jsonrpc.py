@@ -9,6 +9,9 @@ from tui import __version__
 
 PROTOCOL_VERSION = "2025-11-25"
 """The classic (handshake-era) protocol version agentcore-triage offers in initialize."""
+HANDSHAKE_VERSIONS = ("2024-11-05", "2025-03-26", "2025-06-18", "2025-11-25")
+"""The versions a handshake-era client accepts in the ``initialize`` answer (mcp's ``HANDSHAKE_PROTOCOL_VERSIONS``;
+tests/test_faults_round14_protocol.py holds them equal). The SDK client gives up on any other answer."""
 
 CLIENT_INFO = {"name": "agentcore-triage", "version": __version__}
 

@@ -28,6 +28,11 @@ Hostile endpoints (the attack matrix of the hardening issue):
 * ``many-headers``      – 1,000 response headers
 * ``reflect-token``     – a JSON-RPC error whose message and a header echo the Authorization header
 * ``throttle``          – 429 ``Retry-After: 30`` whose body never finishes
+
+Real servers answering what they should not:
+
+* ``answers-version``   – the sandbox's real ``mcp`` server (JSON replies) whose ``initialize`` answer names
+  ``version=`` as its protocol version, as a gateway rewriting it or a server on a revision clients do not speak
 """
 
 from __future__ import annotations
@@ -366,6 +371,39 @@ def throttle_app() -> Any:
     return app
 
 
+def answers_version_app(version: str = "2026-07-28") -> Any:
+    """The real sample server (stateless, JSON replies); ``protocolVersion`` in every initialize answer becomes
+    ``version``. Everything else (tools/list, tools/call, the headers) is the real server's."""
+    from tui.sandbox.mcp_server import build_app
+
+    inner = build_app(stateless=True, json_response=True)
+    wanted = json.dumps(version).encode()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
+        start: Any = None
+        parts: list[bytes] = []
+
+        async def rewriting_send(message: Any) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            parts.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            body = b"".join(parts).replace(b'"protocolVersion":"2025-11-25"', b'"protocolVersion":' + wanted)
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
+            await send({"type": "http.response.body", "body": body})
+
+        await inner(scope, receive, rewriting_send)
+
+    return app
+
+
 ASGI_FAULTS = {
     "html-login": html_login_app,
     "sse-silent": sse_silent_app,
@@ -385,6 +423,7 @@ ASGI_FAULTS = {
     "many-headers": many_headers_app,
     "reflect-token": reflect_token_app,
     "throttle": throttle_app,
+    "answers-version": answers_version_app,
 }
 
 

@@ -32,7 +32,7 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
     version, and whether replies come as SSE or JSON. SSE is parsed with CRLF line ends. A JSON-RPC error
     inside an HTTP 200 is a failure (-32010 "Runtime initialization time exceeded": the container never started)."""
     from tui.endpoint import jsonrpc
-    from tui.endpoint.classify import classify
+    from tui.endpoint.classify import answered_version, classify
 
     s = await setup(ctx, params)
     if isinstance(s, CheckResult):
@@ -51,7 +51,7 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
                 timeout=min(2.0, s.probe_timeout),
             )
     evidence["probe"] = probe.evidence()
-    cause = classify(probe, s.target)
+    cause = classify(probe, s.target) or answered_version(probe)
     facts["endpoint.failure"] = cause.code if cause is not None else None
     if cause is not None:
         details = _("**Seen:** {line}").format(line=f"`{probe.line()}`") + f"\n\n```\n{probe.body[:400]}\n```"

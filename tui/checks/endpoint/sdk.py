@@ -25,7 +25,7 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
     `httpx2.AsyncClient(headers=..., timeout=...)`). Nested ExceptionGroups ("unhandled errors in a
     TaskGroup") are unwrapped into one cause, and a failure is traced back to the raw HTTP answer."""
     from tui.endpoint import jsonrpc
-    from tui.endpoint.classify import classify
+    from tui.endpoint.classify import answered_version, classify
 
     s = await setup(ctx, params, handshake=True)
     if isinstance(s, CheckResult):
@@ -83,7 +83,7 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
             await p.request(
                 "DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id}, timeout=min(1.0, s.probe_timeout)
             )
-    cause = classify(probe, s.target)
+    cause = classify(probe, s.target) or answered_version(probe)
     evidence["raw_probe"] = probe.evidence()
     tree = "\n".join(outcome.chain) if outcome.chain else sdk_line
     details = (
