@@ -7,6 +7,7 @@ true for the mcp version the project will actually install.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _, ngettext
@@ -224,9 +225,15 @@ def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """127.0.0.1 (the SDK default) is unreachable from the runtime's health check and turns on DNS-rebinding protection (421)."""
-    _scan, code = _server(params)
+    scan, code = _server(params)
     if code is None:
         return skipped(_(NO_SERVER))
+    if code.run_line is None:
+        from tui.checks._project_app import served_app
+
+        app = served_app(code.text, code.server_var, str(code.path), scan.docker_command())
+        if app is not None:
+            return _served_app_host(code, app)
     given, host = code.setting("host")
     port_given, port = code.setting("port")
     problems = []
@@ -258,6 +265,76 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
     )
 
 
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def _served_app_host(code: Any, app: Any) -> CheckResult:
+    """``project.server_host`` for ``app = mcp.streamable_http_app(...)`` run by uvicorn (no ``mcp.run()``)."""
+    problems: list[str] = []
+    app_call = _("`{var}.streamable_http_app()` (line {line})").format(var=code.server_var, line=app.app_line)
+    # The app's DNS-rebinding protection: mcp 2.x takes host= in streamable_http_app(), 1.x in the constructor.
+    protection_given, protection_host = (
+        ("host" in app.app_kwargs, app.app_kwargs.get("host")) if code.era == "v2" else code.setting("host")
+    )
+    if "transport_security" not in app.app_kwargs and (not protection_given or protection_host in LOOPBACK_HOSTS):
+        problems.append(
+            _(
+                '{call} is built without host="0.0.0.0", so the SDK turns on DNS-rebinding protection: requests '
+                "through AgentCore get 421 Invalid Host header"
+            ).format(call=app_call)
+        )
+    if app.launcher is not None:
+        if app.bind_host in LOOPBACK_HOSTS:
+            problems.append(
+                (
+                    _("{launcher} listens on {host}, unreachable from the runtime")
+                    if app.bind_given
+                    else _("{launcher} gives no host, so uvicorn listens on {host}, unreachable from the runtime")
+                ).format(launcher=app.launcher, host=app.bind_host)
+            )
+        if str(app.port) != "8000":
+            problems.append(
+                _("{launcher} listens on port {port}, AgentCore calls 8000").format(
+                    launcher=app.launcher, port=app.port
+                )
+            )
+    evidence = {
+        "served_by": app.launcher,
+        "app_line": app.app_line,
+        "app_host": protection_host if protection_given else None,
+        "host": app.bind_host if app.launcher else None,
+        "port": app.port if app.launcher else None,
+        "transport": "streamable-http",
+    }
+    if problems:
+        return failed(
+            "; ".join(problems),
+            details=_(
+                "The server is the SDK's Starlette app run by uvicorn, not `mcp.run()`: where it listens is uvicorn's "
+                "`host`/`port` (defaults 127.0.0.1 and 8000), and the app's own `host=` decides its Host checks."
+            ),
+            remediation=_(
+                'Build the app with `streamable_http_app(host="0.0.0.0", ...)` and run uvicorn with '
+                '`host="0.0.0.0", port=8000` (`--host 0.0.0.0 --port 8000`).'
+            ),
+            evidence=evidence,
+        )
+    if app.launcher is None:
+        return skipped(
+            _(
+                "{call} builds the app, but neither the entry point (uvicorn.run) nor the Dockerfile CMD (uvicorn) "
+                "shows where it listens"
+            ).format(call=app_call),
+            evidence=evidence,
+        )
+    return passed(
+        _("{launcher} listens on {address} with streamable-http ({call})").format(
+            launcher=app.launcher, address=f"{app.bind_host}:{app.port}", call=app_call
+        ),
+        evidence=evidence,
+    )
+
+
 @check(
     "project.stateless",
     title="The server runs stateless (AgentCore's default contract)",
@@ -267,10 +344,16 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
 )
 def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Stateful servers work on AgentCore now, but only when clients keep the Mcp-Session-Id; stateless is the safe default."""
-    _scan, code = _server(params)
+    scan, code = _server(params)
     if code is None:
         return skipped(_(NO_SERVER))
     given, value = code.setting("stateless_http")
+    if not given and code.run_line is None:
+        from tui.checks._project_app import served_app
+
+        app = served_app(code.text, code.server_var, str(code.path), scan.docker_command())
+        if app is not None and "stateless_http" in app.app_kwargs:
+            given, value = True, app.app_kwargs["stateless_http"]
     if given and value is True:
         return passed("stateless_http=True")
     return warned(
