@@ -127,23 +127,31 @@ class Context:
         if self.token_env:
             flag = _flag_or_source(self, "token_env", "--token-env")
             value = os.environ.get(self.token_env)
+            # Never "NAME: reason": the redactor reads `BEARER_TOKEN: that …` as a secret assignment and masks
+            # the reason's first word, so the line looked as if it hid the token.
             if value is None:
-                return f"{flag} {self.token_env}: that environment variable is not set (export it, or use --token-file PATH)"
+                return _("{flag} {name} is not set in the environment (export it, or use --token-file PATH)").format(
+                    flag=flag, name=self.token_env
+                )
             if not value.strip():
-                return f"{flag} {self.token_env}: that environment variable is empty (put the bearer token in it)"
+                return _("{flag} {name} is set but empty (put the bearer token in it)").format(
+                    flag=flag, name=self.token_env
+                )
             problem = token_text_problem(value.strip())
-            return f"{flag} {self.token_env}: {problem}" if problem else None
+            return _unusable(flag, self.token_env, problem) if problem else None
         if not self.token_file:
             return None
         flag = _flag_or_source(self, "token_file", "--token-file")
         try:
             text = read_token_file(user_path(self.token_file))
         except TokenUnusable as exc:
-            return f"{flag} {self.token_file}: {exc}"
+            return _unusable(flag, self.token_file, str(exc))
         if not text.strip():
-            return f"{flag} {self.token_file}: the file is empty (put the bearer token in it)"
+            return _("{flag} {name} is an empty file (put the bearer token in it)").format(
+                flag=flag, name=self.token_file
+            )
         problem = token_text_problem(text.strip())
-        return f"{flag} {self.token_file}: {problem}" if problem else None
+        return _unusable(flag, self.token_file, problem) if problem else None
 
     def endpoint_problem(self) -> str | None:
         """Why ``endpoint`` is not a usable http(s) URL (None when it is, or when none is set)."""
@@ -209,7 +217,7 @@ def read_token_file(path: Path) -> str:
 
 def _not_a_file(directory: bool) -> str:
     if directory:
-        return "is a directory, not a file holding the bearer token"
+        return "it is a directory, not a file holding the bearer token"
     return _("not a regular file (a pipe, device or socket); give the path of a file holding the bearer token")
 
 
@@ -314,6 +322,11 @@ def _shown(value: str, limit: int = 40) -> str:
     """A value as an error line may quote it: repr (control characters escaped), cut at ``limit`` characters."""
     text = value.strip()
     return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def _unusable(flag: str, name: str, reason: str) -> str:
+    """``--token-file token.txt is unusable: <reason>`` (see ``token_problem`` for why not ``token.txt: <reason>``)."""
+    return _("{flag} {name} is unusable: {reason}").format(flag=flag, name=name, reason=reason)
 
 
 def _flag_or_source(ctx: Context, name: str, flag: str) -> str:
