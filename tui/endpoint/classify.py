@@ -173,6 +173,22 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
                 ),
                 "session",
             )
+        mounted = _slash_redirected_path(probe, target)
+        if mounted is not None:
+            return Cause(
+                "not-found",
+                _("HTTP 404 after a redirect from {path} to {path}/: nothing is served at {url}").format(
+                    path=mounted, url=probe.url
+                ),
+                _(
+                    "A redirect that only adds a trailing slash, then 404, is what a Starlette/FastAPI "
+                    '`Mount("{path}", app=mcp.streamable_http_app())` answers: the mounted app keeps its own path '
+                    "(`streamable_http_path`, `/mcp` by default), so the endpoint moved to {path}/mcp. Mount the MCP app "
+                    'at `/`, or build it with `streamable_http_path="/"` and call {path}/ directly; AgentCore calls `/mcp`.'
+                ).format(path=mounted)
+                + hint,
+                "initialize",
+            )
         return Cause(
             "not-found",
             _("{status}: nothing is served at {url}").format(
@@ -389,6 +405,19 @@ def _protocol_version(where: str, message: str) -> Cause:
         ),
         "initialize",
     )
+
+
+def _slash_redirected_path(probe: ProbeResult, target: Any) -> str | None:
+    """The path a same-origin redirect only added a trailing slash to (``/mcp`` → ``/mcp/``), else None."""
+    from urllib.parse import urlsplit
+
+    if len(probe.redirects) != 1 or probe.redirects[0].get("followed") is False:
+        return None
+    path = urlsplit(str(probe.redirects[0].get("location", ""))).path
+    requested = urlsplit(str(getattr(target, "url", "") or "")).path
+    if len(path) < 2 or path != requested + "/":
+        return None
+    return requested[:200]
 
 
 def answered_version(probe: ProbeResult) -> Cause | None:

@@ -33,6 +33,10 @@ Real servers answering what they should not:
 
 * ``answers-version``   – the sandbox's real ``mcp`` server (JSON replies) whose ``initialize`` answer names
   ``version=`` as its protocol version, as a gateway rewriting it or a server on a revision clients do not speak
+* ``mounted``           – the real sample server mounted in a Starlette app at ``/mcp`` (``Mount``, as FastAPI users
+  do); ``inner_path=`` is the app's ``streamable_http_path``: ``/mcp`` (the default) puts the endpoint at
+  ``/mcp/mcp``, ``/`` at ``/mcp/``. Either way ``/mcp`` answers 307 to ``/mcp/``
+* ``proxy-error``       – an nginx reverse proxy whose upstream is down: ``status=`` 502/503/504 with nginx's HTML page
 """
 
 from __future__ import annotations
@@ -404,6 +408,44 @@ def answers_version_app(version: str = "2026-07-28") -> Any:
     return app
 
 
+def mounted_app(inner_path: str = "/mcp") -> Any:
+    import contextlib
+
+    from starlette.applications import Starlette
+    from starlette.routing import Mount
+
+    from tui.sandbox.mcp_server import build_server
+
+    mcp = build_server()
+    inner = mcp.streamable_http_app(stateless_http=True, host="0.0.0.0", streamable_http_path=inner_path)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> Any:
+        async with mcp.session_manager.run():
+            yield
+
+    return Starlette(routes=[Mount("/mcp", app=inner)], lifespan=lifespan)
+
+
+NGINX_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
+
+
+def proxy_error_app(status: int = 502) -> Any:
+    reason = NGINX_REASONS[status]
+    page = (
+        f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1>"
+        "</center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n"
+    ).encode()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        await _drain(receive)
+        await _send_simple(send, status, page, [(b"content-type", b"text/html"), (b"server", b"nginx/1.25.3")])
+
+    return app
+
+
 ASGI_FAULTS = {
     "html-login": html_login_app,
     "sse-silent": sse_silent_app,
@@ -424,6 +466,8 @@ ASGI_FAULTS = {
     "reflect-token": reflect_token_app,
     "throttle": throttle_app,
     "answers-version": answers_version_app,
+    "mounted": mounted_app,
+    "proxy-error": proxy_error_app,
 }
 
 
