@@ -51,7 +51,12 @@ def test_the_documented_bash_line_produces_a_completion_function(tmp_path: Path)
 
 
 def test_only_completes_check_ids_and_the_playbook_names_for_them(tmp_path: Path) -> None:
-    assert bash("agentcore-triage doctor --only have-", tmp_path) == ["have-endpoint", "have-project", "have-runtime"]
+    assert bash("agentcore-triage doctor --only have-", tmp_path) == [
+        "have-endpoint",
+        "have-project",
+        "have-runtime",
+        "have-target",
+    ]
     ids = complete(["doctor", "--only"], "endpoint.")
     assert "endpoint.initialize" in ids and all(i.startswith("endpoint.") for i in ids)
     assert complete(["doctor", "--only"], "no-such") == []

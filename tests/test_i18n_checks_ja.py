@@ -32,6 +32,7 @@ VERBATIM = [
     re.compile(r"\bHTTP \d{3}(?: [A-Z][a-z]+)*"),  # a status with its reason phrase: HTTP 406 Not Acceptable
     re.compile(r"\b\d{3}(?: [A-Z][a-zA-Z-]+)+"),  # 400 Bad Request, 421 Misdirected Request
     re.compile(r"\bpeer closed connection without sending complete message body \(incomplete chunked read\)"),  # httpx
+    re.compile(r"\b(?:runtime|endpoint|project)(?:, (?:runtime|endpoint|project))+\b"),  # the inputs' names
 ]
 """Verbatim values, taken out before looking for English (each kind is a value the catalogue keeps as it is)."""
 

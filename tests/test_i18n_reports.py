@@ -32,11 +32,13 @@ def test_doctor_text_in_japanese(tmp_path: Path) -> None:
     out = doctor("--lang", "ja", "--project", project)
     assert out.startswith("agentcore-triage doctor · プレイブック agentcore-mcp")
     assert f"対象: project={project}" in out
-    assert "未指定: runtime" in out  # a failing check's summary, the flag name verbatim
-    assert "足りない値を、フラグ、環境変数、または開始画面のフォームで指定してください。" in out  # its remediation
+    assert (
+        "未指定: runtime（必要とするチェックを実行するには --runtime ARN|ID|NAME を指定してください）" in out
+    )  # a skip
+    assert "MCP サーバーの Python ファイルがあるフォルダを指定してください。" in out  # a failing check's remediation
     assert "{runtime} が必要ですが、指定されていません（--runtime を使ってください）" in out
     assert re.search(r"^チェック \d+ 件: \d+ 失敗, .*\d+ スキップ(（うち \d+ 件は実行できませんでした）)?$", out, re.M)
-    for english in ("not set:", "checks:", "Give the missing values", "needs {runtime}: not given"):
+    for english in ("not given:", "checks:", "Point --project at", "needs {runtime}: not given"):
         assert english not in out
     before = CliRunner().invoke(main, ["--lang", "ja", "doctor", "--project", project], env={"LANG": "C"}).output
     assert before.splitlines()[0] == out.splitlines()[0]
@@ -47,8 +49,8 @@ def test_doctor_markdown_in_japanese_and_english_by_default(tmp_path: Path) -> N
     markdown = doctor("--lang", "ja", "--project", project, "--format", "markdown")
     assert markdown.startswith("# agentcore-triage レポート: Amazon Bedrock AgentCore Runtime 上の MCP サーバー")
     assert "| | チェック | ノード | 概要 | 修正 |" in markdown and "## 問題" in markdown
-    assert "### ✗ 必要な値が指定されている (`context.required`)" in markdown
-    assert "**対処:** 足りない値を" in markdown
+    assert "### ✗ サーバーのプロジェクトのファイルが、ランタイムの想定する場所にある (`project.layout`)" in markdown
+    assert "**対処:** --project には MCP サーバーの" in markdown
     english = doctor("--project", project, "--format", "markdown")
     assert english.startswith("# agentcore-triage report: MCP server on Amazon Bedrock AgentCore Runtime")
     assert "## Problems" in english and "## 問題" not in english
@@ -63,5 +65,5 @@ def test_doctor_json_keeps_keys_and_ids_in_english(tmp_path: Path) -> None:
     pairs = list(zip(english["findings"], japanese["findings"], strict=True))
     for en, ja in pairs:
         assert (ja["check"], ja["node"], ja["status"]) == (en["check"], en["node"], en["status"])
-    runtime = next(ja for en, ja in pairs if en["check"] == "context.required")
-    assert runtime["title"] == "必要な値が指定されている" and runtime["summary"] == "未指定: runtime"
+    runtime = next(ja for en, ja in pairs if en["check"] == "context.given" and en["key"] == "have-runtime")
+    assert runtime["title"] == "指定された入力" and runtime["summary"].startswith("未指定: runtime（")

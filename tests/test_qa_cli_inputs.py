@@ -162,7 +162,7 @@ def test_only_accepts_the_names_the_report_shows_and_names_an_unknown_one_once()
     )
     assert result.exit_code == 0, result.output
     report = json.loads(result.stdout)
-    assert [(f["check"], f["status"]) for f in report["findings"]] == [("context.required", "pass")]
+    assert [(f["check"], f["status"]) for f in report["findings"]] == [("context.given", "pass")]
     result = invoke("doctor", "--only", "no.such", "--only", "no.such")
     one_line_exit_2(result, "--only: unknown check no.such (")
     assert result.stderr.count("no.such") == 1

@@ -701,12 +701,14 @@ def test_a_bundle_never_replaces_a_file_that_is_not_a_bundle_nor_takes_a_directo
 )
 def test_a_project_file_that_cannot_be_used_is_said_in_the_text_report(tmp_path: Path, content: str, said: str) -> None:
     """QA sweep 2 F10/F11: a broken .bedrock_agentcore.yaml was said only in JSON (the text report just asked for a
-    runtime), and an integer of 5,000 digits stopped every command with Python's own message, naming no file."""
+    runtime), and an integer of 5,000 digits stopped every command with Python's own message, naming no file.
+    project.layout fails on it: the `agentcore` CLI cannot deploy or invoke with that file either."""
     (tmp_path / ".bedrock_agentcore.yaml").write_text(content)
-    result = invoke("doctor", "--project", str(tmp_path), "--only", "have-runtime", "-q")
+    result = invoke("doctor", "--project", str(tmp_path), "--only", "project.layout", "-q")
     assert result.exit_code == 1, result.output
     assert f"project file not used: {tmp_path / '.bedrock_agentcore.yaml'}" in result.stdout
-    assert said in result.stdout
+    layout = next(line for line in result.stdout.splitlines() if "project.layout" in line)
+    assert "the AgentCore project file cannot be used" in layout and said in layout
 
 
 def test_fleet_regions_are_checked_like_region_and_a_huge_file_is_not_miscounted(tmp_path: Path) -> None:

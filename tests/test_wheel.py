@@ -270,8 +270,7 @@ def test_doctor_with_a_runtime_and_no_credentials_says_so(installed: Installed) 
     )
     assert out.returncode == 1, out.stderr
     findings = {
-        f["check"] if f["check"] != "context.required" else "have-endpoint": f
-        for f in json.loads(out.stdout)["findings"]
+        f["check"] if f["check"] != "context.given" else "have-endpoint": f for f in json.loads(out.stdout)["findings"]
     }
     assert findings["aws.identity"]["status"] == "error"
     assert findings["aws.identity"]["summary"].startswith("no AWS credentials")

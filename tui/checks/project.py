@@ -60,6 +60,16 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     problem = project_dir_problem(params.dir)
     if problem:
         return failed(problem, remediation=_("Pass the server's folder with --project DIR."))
+    unreadable = _unreadable_agentcore_file(ctx, params.dir)
+    if unreadable:
+        return failed(
+            _("the AgentCore project file cannot be used: {error}").format(error=unreadable),
+            evidence={"file": ctx.context.agentcore.get("file")},
+            remediation=_(
+                "Repair `.bedrock_agentcore.yaml` (the `agentcore` CLI reads it to deploy and invoke the server), or "
+                "write it again with `agentcore configure`."
+            ),
+        )
     scan = _scan(params)
     evidence = {
         "entrypoint": _rel(scan, scan.entry),
@@ -102,6 +112,18 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         evidence=evidence,
         facts=facts,
     )
+
+
+def _unreadable_agentcore_file(ctx: CheckContext, directory: str) -> str | None:
+    """Why this project's ``.bedrock_agentcore.yaml`` was not used (the context read it and gave up), else None."""
+    error, file = ctx.context.agentcore.get("error"), ctx.context.agentcore.get("file")
+    if not error or not file:
+        return None
+    try:
+        same = Path(file).resolve().parent == Path(directory).resolve()
+    except (OSError, RuntimeError, ValueError):
+        return None
+    return str(error) if same else None
 
 
 @check(
