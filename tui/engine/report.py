@@ -130,11 +130,7 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
     summary = ngettext("{count} check: {totals}", "{count} checks: {totals}", count).format(
         count=count, totals=_line_totals(totals)
     )
-    if not_run_count:
-        summary += _(" ({count} of the skips could not run: a check they need failed, errored or was skipped)").format(
-            count=not_run_count
-        )
-    line(summary, "bold")
+    line(summary, "bold")  # "(N could not run)" is in the totals, and each such skip's line above says why
     if run.exit_code == 0 and not not_run_count:
         if totals.get("warn") and quiet:  # -q left the warnings out: say how to see them
             line(_("No failures; there are warnings (run without -q to see them)."), "yellow")
