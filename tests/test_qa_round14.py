@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 from test_qa_cli_inputs import closed_port, invoke, one_line_exit_2
@@ -46,3 +49,85 @@ def test_a_token_file_named_like_a_token_is_named_without_a_mask(
     endpoint = f"http://127.0.0.1:{closed_port()}/mcp"
     result = invoke("doctor", "--endpoint", endpoint, "--token-file", name)
     assert MASK not in one_line_exit_2(result, f"--token-file {name}", fragment)
+
+
+# 2. A support bundle whose walk.json or manifest holds values of the wrong type (forged: the checksums are no signature)
+
+
+def _forged_bundle(tmp_path: Path, changes: dict[str, Any], name: str = "forged.zip") -> Path:
+    """The small planted bundle of test_support_bundle with ``changes`` (file name -> JSON value) written over its
+    files, the manifest's checksums recomputed to match (as anyone editing a bundle can)."""
+    from test_support_bundle import _small_bundle, entries
+
+    from tui.support.bundle import MANIFEST, sha256
+
+    files = entries(_small_bundle(tmp_path))
+    head = json.loads(files[MANIFEST])
+    for file, value in changes.items():
+        if file == MANIFEST:
+            head |= value
+            continue
+        data = json.dumps(json.loads(files[file]) | value if isinstance(value, dict) else value).encode()
+        files[file] = data
+        head["files"][file] = {"sha256": sha256(data), "bytes": len(data)}
+    files[MANIFEST] = json.dumps(head).encode()
+    out = tmp_path / name
+    with zipfile.ZipFile(out, "w") as zf:
+        for file, data in files.items():
+            zf.writestr(file, data)
+    return out
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"history": "abc"}, "history"),
+        ({"history": [1]}, "history[0]"),
+        ({"history": [{"node": [1], "target": "x"}]}, "history[0].node"),
+        ({"forward": 5}, "forward"),
+        ({"facts": [1, 2]}, "facts"),
+        ({"answers": ["symptom"]}, "answers"),
+        ({"settled": 5}, "settled"),
+        ({"fixes_applied": 5}, "fixes_applied"),
+        ({"current": ["aws-role"]}, "current"),
+        ({"results": {"aws-role": 5}}, "results['aws-role']"),
+        ({"fixes": [5]}, "fixes[0]"),
+        ({"fixes": [{"title": ["x"]}]}, "fixes[0].title"),
+        ({"fixes": [{"prerequisites": [5]}]}, "fixes[0].prerequisites[0]"),
+        ({"fixes": [{"plan": {"actions": [5]}}]}, "fixes[0].plan.actions[0]"),
+        ({"runs": 5}, "runs"),
+        ({"runs": [{"node": "aws-role", "results": {"iam.role.logs": 5}}]}, "runs[0].results['iam.role.logs']"),
+    ],
+)
+def test_a_forged_walk_of_the_wrong_types_is_refused_naming_the_field(
+    tmp_path: Path, change: dict[str, Any], field: str
+) -> None:
+    """Seen: `open` on such a bundle ended in "AttributeError: 'str' object has no attribute 'get'" (or a TypeError)
+    naming no file or field; runs and fixes of the wrong shape loaded, then ended the replay TUI in a traceback when
+    H or a fix key showed them."""
+    from test_support_bundle import _open_cli
+
+    done = _open_cli(_forged_bundle(tmp_path, {"walk.json": change}))
+    assert done.exit_code == 2 and done.stderr.count("\n") == 1, done.stderr
+    assert f"walk.json: {field} has the wrong type" in done.stderr
+    assert "Error" not in done.stderr and "DEBUG" not in done.stderr
+
+
+async def test_a_bundle_manifest_with_markup_or_a_tool_of_the_wrong_type_replays_with_its_banner_shown(
+    tmp_path: Path,
+) -> None:
+    """Seen: a manifest whose `created` was "[/]" ended the replay TUI in Textual's MarkupError (a traceback); a `tool`
+    that was a string ended `open` in "AttributeError: 'str' object has no attribute 'get'"."""
+    from test_app_support import screen_text
+
+    from tui.app.replay_app import ReplayApp
+    from tui.support.replay import open_replay
+
+    bundle = _forged_bundle(tmp_path, {"manifest.json": {"created": "[/]\x1b[2J[@click=app.quit]x", "tool": "x"}})
+    replay = open_replay(bundle)
+    app = ReplayApp(replay, export_dir=str(tmp_path), export_stamp="r")
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "recorded [/]\ufffd[2J[@click=app.quit]x with agentcore-triage ?" in text, text
+    assert app.return_code in (None, 0)

@@ -8,6 +8,7 @@ nothing here opens a file outside the bundle or a socket.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,11 +37,13 @@ class Replay:
 
     @property
     def banner(self) -> str:
-        """One line: this is a replay, of what, made when and by which version."""
+        """One line: this is a replay, of what, made when and by which version, as Textual markup (the screen shows
+        it in a ``Static``): every value from the bundle is escaped, so a forged ``created`` of ``[/]`` is shown,
+        not parsed (it ended the replay in a MarkupError)."""
         m = self.bundle.manifest
-        tool = m.get("tool", {}).get("version", "?")
-        made = m.get("created", "?")
-        name = Path(self.bundle.source).name
+        tool = _shown(tool_version(m))
+        made = _shown(m.get("created", "?"))
+        name = _shown(Path(self.bundle.source).name)
         return f"REPLAY of {name} · recorded {made} with agentcore-triage {tool} · nothing runs live"
 
     def attempts_for(self, node: str, fix: str) -> list[dict[str, Any]]:
@@ -65,6 +68,78 @@ class Replay:
 
     def applied_records(self, fix: str) -> list[AuditRecord]:
         return [r for r in self.audit if r.fix == fix]
+
+
+def tool_version(manifest: dict[str, Any]) -> str:
+    """The version of agentcore-triage that wrote the bundle, as the manifest says it ("?" when it does not)."""
+    tool = manifest.get("tool")
+    version = tool.get("version") if isinstance(tool, dict) else None
+    return str(version) if version is not None else "?"
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _shown(value: Any) -> str:
+    """A bundle's value in one line of Textual markup: at most 200 characters, control characters replaced, and
+    ``[`` escaped (the markup's own escape)."""
+    return _CONTROL.sub("\ufffd", str(value)[:200]).replace("[", "\\[")
+
+
+# What the replay screens and the session export read from walk.json, by type; anything else in a forged or damaged
+# bundle is refused naming the field (before: a bare TypeError on `open`, or the replay TUI ended in a traceback when
+# a key showed the recorded runs or fixes). A dict spec is an object whose other members are free; ("list", spec) a
+# list of spec; ("map", spec) an object of any keys, each value spec.
+_TEXT = (str, type(None))
+_STEP = {"node": str, "target": str, "answer": _TEXT, "facts_after": (dict, type(None))}
+_PLAN = {"actions": ("list", dict), "permissions": ("list", str)}
+_ATTEMPT = {
+    "node": _TEXT,
+    "fix": _TEXT,
+    "id": _TEXT,
+    "title": _TEXT,
+    "error": _TEXT,
+    "outcome": _TEXT,
+    "prerequisites": ("list", {"id": _TEXT, "outcome": _TEXT}),
+    "plan": _PLAN,
+}
+_TRANSCRIPT: dict[str, Any] = {
+    "current": _TEXT,
+    "history": ("list", _STEP),
+    "forward": ("list", _STEP),
+    "answers": dict,
+    "facts": dict,
+    "settled": ("list", str),
+    "fixes_applied": ("list", str),
+    "results": ("map", ("list", {"key": str})),
+    "fixes": ("list", _ATTEMPT),
+    "runs": ("list", {"node": str, "results": ("map", dict)}),
+}
+
+
+def _shape_problem(value: Any, spec: Any, at: str) -> str | None:
+    """Where ``value`` does not have the shape ``spec`` (see ``_TRANSCRIPT``), as ``fixes[2].title``; None if it has.
+
+    A member that is absent or null is fine: the transcript's reader gives it a default."""
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            return at
+        for key, inner in spec.items():
+            if value.get(key) is not None and (
+                found := _shape_problem(value[key], inner, f"{at}.{key}" if at else key)
+            ):
+                return found
+        return None
+    if isinstance(spec, tuple) and spec and spec[0] in ("list", "map"):
+        kind, inner = spec
+        if not isinstance(value, list if kind == "list" else dict):
+            return at
+        items = enumerate(value) if kind == "list" else value.items()
+        for index, item in items:
+            if found := _shape_problem(item, inner, f"{at}[{index!r}]" if kind == "map" else f"{at}[{index}]"):
+                return found
+        return None
+    return None if isinstance(value, spec) else at
 
 
 def _context(data: Any, where: str) -> Any:
@@ -132,7 +207,7 @@ def replay_bundle(bundle: Bundle, registry: Registry | None = None) -> Replay:
         first = exc.errors()[0]
         loc = ".".join(str(p) for p in first["loc"]) or "playbook"
         reason = str(first["msg"]).splitlines()[0][:200]
-        made_by = bundle.manifest.get("tool", {}).get("version", "?")
+        made_by = tool_version(bundle.manifest)
         raise BundleError(
             f"{where}: its playbook does not load in this agentcore-triage ({loc}: {reason}); "
             f"the bundle was written by agentcore-triage {made_by}"
@@ -140,6 +215,10 @@ def replay_bundle(bundle: Bundle, registry: Registry | None = None) -> Replay:
     transcript = bundle.json("walk.json")
     if not isinstance(transcript, dict):
         raise BundleError(f"{where}: no walk.json transcript")
+    if (field_at := _shape_problem(transcript, _TRANSCRIPT, "")) is not None:
+        raise BundleError(
+            f"{where}: walk.json: {field_at[:200]} has the wrong type (the bundle was changed or damaged)"
+        )
     walk = Walk(playbook, _context(bundle.json("context.json", {}), where), registry=registry or load_all())
     try:
         for node, results in (transcript.get("results") or {}).items():
