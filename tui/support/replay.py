@@ -132,13 +132,13 @@ def _shape_problem(value: Any, spec: Any, at: str) -> str | None:
         return None
     if isinstance(spec, tuple) and spec and spec[0] in ("list", "map"):
         kind, inner = spec
-        if not isinstance(value, list if kind == "list" else dict):
+        if isinstance(value, list) and kind == "list":
+            items: list[tuple[str, Any]] = [(f"{at}[{index}]", item) for index, item in enumerate(value)]
+        elif isinstance(value, dict) and kind == "map":
+            items = [(f"{at}[{key!r}]", item) for key, item in value.items()]
+        else:
             return at
-        items = enumerate(value) if kind == "list" else value.items()
-        for index, item in items:
-            if found := _shape_problem(item, inner, f"{at}[{index!r}]" if kind == "map" else f"{at}[{index}]"):
-                return found
-        return None
+        return next((found for where, item in items if (found := _shape_problem(item, inner, where))), None)
     return None if isinstance(value, spec) else at
 
 
