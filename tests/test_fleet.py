@@ -99,6 +99,33 @@ async def test_at_most_jobs_runtimes_run_at_once_and_each_has_its_own_context() 
     assert report["runtimes"][2]["report"]["findings"][0]["status"] == "fail"
 
 
+async def test_a_not_applicable_skip_is_not_a_runtime_s_worst_outcome_and_one_that_could_not_run_is() -> None:
+    """A healthy runtime showed ``skip`` (or, before context.given, ``fail``) as its worst status in the fleet view
+    because a branch it has no input for (its project) was skipped."""
+    from tui.results import could_not_run, skipped
+
+    two_checks = ONE_NODE.replace(
+        'checks: [{check: t.look, params: {name: "{runtime}"}}]',
+        'checks: [{check: t.look, params: {name: "{runtime}"}}, {check: t.aside, params: {name: "{runtime}"}}]',
+    )
+    data, _ = parse_yaml(two_checks, "<test>")
+
+    def look(ctx: Any, params: Any) -> CheckResult:
+        return {
+            "rt-ok": passed("fine"),
+            "rt-blind": could_not_run("a check it needs failed"),
+            "rt-none": skipped("nothing to look at"),
+        }[params.name]
+
+    reg = registry_with(look)
+    reg.add_check(CheckSpec("t.aside", "Aside", Severity.MEDIUM, NameParams, lambda ctx, p: skipped("no project")))
+    targets = [FleetTarget(name) for name in ("rt-ok", "rt-blind", "rt-none")]
+    fleet = await run_fleet(Playbook.model_validate(data), Context(region="us-east-1"), targets, registry=reg, jobs=3)
+    worst = {m.target.runtime: m.worst.value if m.worst else None for m in fleet.members}
+    assert worst == {"rt-ok": "pass", "rt-blind": "skip", "rt-none": "skip"}
+    assert [m.run.exit_code if m.run else None for m in fleet.members] == [0, 1, 0]
+
+
 def test_a_runtimes_file_takes_comments_and_regions_and_says_where_it_is_wrong(tmp_path: Path) -> None:
     good = tmp_path / "fleet.txt"
     good.write_text(

@@ -63,12 +63,21 @@ class FleetMember:
 
     @property
     def worst(self) -> Status | None:
-        """Worst status so far (None before any check finished)."""
+        """Worst status so far (None before any check finished).
+
+        A "not applicable" skip (a branch whose input a fleet member does not have, such as a project directory) is
+        not an outcome of the runtime: a runtime whose checks passed beside such skips is ``pass``. A skip that could
+        not run is a problem and counts; so does a run of nothing but skips (nothing was checked).
+        """
         if self.problem is not None:
             return Status.ERROR
         seen = [s for s in Status if self.counts[s.value]]
         if self.run is not None:
-            seen = [f.status for f in self.run.findings]
+            seen = [f.status for f in self.run.findings if f.status is not Status.SKIP or f.could_not_run]
+            if not seen and self.run.findings:
+                return Status.SKIP
+        elif len(seen) > 1:  # live: the kind of a skip is not known yet; the other outcomes say more
+            seen = [s for s in seen if s is not Status.SKIP]
         return min(seen, key=STATUS_RANK.__getitem__) if seen else None
 
     @property
