@@ -131,3 +131,65 @@ async def test_a_bundle_manifest_with_markup_or_a_tool_of_the_wrong_type_replays
         text = screen_text(app)
         assert "recorded [/]\ufffd[2J[@click=app.quit]x with agentcore-triage ?" in text, text
     assert app.return_code in (None, 0)
+
+
+# 3. Fleet sweeps: runtime names with control characters, a runtimes file saved with a BOM, a report that cannot be
+# written
+
+
+def test_a_runtimes_file_saved_with_a_bom_and_crlf_reads_its_first_runtime_clean(tmp_path: Path) -> None:
+    """Seen: a file saved by Notepad (BOM, CRLF) swept "\\ufeffarn:…" and "arn:…" as two runtimes, the first one's
+    name starting with an invisible character in every report."""
+    from tui.engine.fleet import FleetTarget, read_runtimes_file
+
+    arn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/demo-abc"
+    listed = tmp_path / "fleet.txt"
+    listed.write_bytes(f"\ufeff{arn}\r\nsecond us-west-2\r\n{arn}\r\n".encode())
+    assert read_runtimes_file(str(listed)) == [FleetTarget(arn), FleetTarget("second", "us-west-2")]
+
+
+def test_a_runtimes_file_line_with_a_control_character_is_refused_naming_the_line(tmp_path: Path) -> None:
+    """Seen: `evil<ESC>]0;pwned<BEL>name` was swept as a runtime and its escape sequence reached the terminal in the
+    summary table (here: setting the window title)."""
+    listed = tmp_path / "fleet.txt"
+    listed.write_bytes(b"good\nevil\x1b]0;pwned\x07name\n")
+    result = invoke("doctor", "--region", "us-east-1", "--runtimes-file", str(listed))
+    line = one_line_exit_2(result, f"{listed}:2", "control character")
+    assert "\x1b" not in line and "\x07" not in line
+
+
+FLEET_ENV = {"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null", "AWS_PROFILE": ""}
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "junit", "json"])
+def test_fleet_reports_of_runtimes_named_with_control_characters_are_clean(fmt: str, tmp_path: Path) -> None:
+    """Seen: `doctor --runtime 'evil<ESC>]0;x<BEL>' --runtime other --format junit` wrote the ESC and BEL raw into a
+    testsuite name: not well-formed XML (a CI parser rejects the whole file); the text table sent them to the
+    terminal."""
+    from xml.etree import ElementTree
+
+    evil = "evil\x1b]0;x\x07\x00name"
+    args = ["doctor", "--region", "us-east-1", "--runtime", evil, "--runtime", "other", "--only", "context.required"]
+    result = invoke(*args, "--format", fmt, env=FLEET_ENV | {"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    if fmt == "json":
+        assert json.loads(result.stdout)["runtimes"][0]["runtime"] == evil  # JSON escapes it: kept as given
+        return
+    assert not any(c in result.stdout for c in "\x1b\x07\x00"), result.stdout
+    assert "evil\ufffd]0;x\ufffd\ufffdname" in result.stdout
+    if fmt == "junit":
+        names = [s.get("name") for s in ElementTree.fromstring(result.stdout).iter("testsuite")]
+        assert names == ["evil\ufffd]0;x\ufffd\ufffdname", "other"]
+
+
+def test_a_fleet_report_that_cannot_be_written_is_printed_instead_and_the_file_named(tmp_path: Path) -> None:
+    """Seen: `doctor --runtime A --runtime B --out /dev/full` swept every runtime, then ended in "could not write the
+    output: No space left on device" without naming the file, and the sweep's report was lost (doctor of one runtime
+    prints it instead)."""
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full here")
+    args = ["doctor", "--region", "us-east-1", "--runtime", "one", "--runtime", "two", "--only", "context.required"]
+    result = invoke(*args, "--format", "json", "--out", "/dev/full", env=FLEET_ENV)
+    assert result.exit_code == 2, result.output
+    assert json.loads(result.stdout)["kind"] == "fleet"
+    assert result.stderr.count("\n") == 1 and "--out /dev/full: the report could not be written" in result.stderr

@@ -109,7 +109,15 @@ def sweep(
     if out:
         from tui.private_files import write_private
 
-        write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))
+        try:
+            write_private(out, rendered + ("\n" if not rendered.endswith("\n") else ""))
+        except OSError as exc:  # a full disk, a path gone since the start: the sweep is not lost with the file
+            print(rendered)
+            raise UsageProblem(
+                _("--out {out}: the report could not be written ({reason}); it was printed above instead").format(
+                    out=out, reason=exc.strerror or exc
+                )
+            ) from None
         err(
             ngettext(
                 "fleet report written to {path} ({count} runtime, exit {code})",

@@ -10,6 +10,7 @@ whatever the size of the fleet. The worst outcome decides the exit code.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -43,9 +44,21 @@ class FleetTarget:
 
     @property
     def label(self) -> str:
-        return (
+        """The runtime as every report and screen shows it: control characters (``--runtime`` is free text) as
+        U+FFFD, so none reaches a terminal or a JUnit file, where XML 1.0 cannot hold them."""
+        shown = (
             f"{self.runtime} ({self.region})" if self.region and not self.runtime.startswith("arn:") else self.runtime
         )
+        return shown_text(shown)
+
+
+_NOT_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def shown_text(text: str) -> str:
+    """``text`` with control characters (tab and newline too: a label is one line), lone surrogates and the two
+    non-characters XML refuses replaced by U+FFFD."""
+    return _NOT_SHOWN.sub("\ufffd", text)
 
 
 @dataclass(eq=False)
@@ -173,13 +186,18 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
         raise FleetError(f"--runtimes-file {path}: {exc.strerror or exc}") from None
     if len(data) > RUNTIMES_FILE_MAX_BYTES:
         raise FleetError(f"--runtimes-file {path}: larger than {RUNTIMES_FILE_MAX_BYTES // 1024 // 1024} MiB")
-    text = data.decode("utf-8", errors="replace")
+    text = data.decode("utf-8-sig", errors="replace")  # a file saved by Notepad starts with a BOM
     targets: list[FleetTarget] = []
     seen: set[FleetTarget] = set()
     for number, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
+        if _NOT_SHOWN.search(line.replace("\t", " ")):  # no runtime name, id, ARN or region holds one
+            raise FleetError(
+                f"--runtimes-file {path}:{number}: a control character in {shown_text(line[:80])!r}; "
+                "one runtime per line: ARN, id or name, then optionally its region"
+            )
         parts = line.split()
         if len(parts) > 2 or len(parts[0]) > 2048:
             raise FleetError(f"--runtimes-file {path}:{number}: expected 'RUNTIME [REGION]', got {line[:80]!r}")
@@ -286,7 +304,10 @@ async def run_fleet(
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # noqa: BLE001 - one runtime's trouble must not end the sweep
-                member.problem = f"could not be checked: {type(exc).__name__}: {str(exc)[:200]}"
+                from tui.redact import redact_text
+
+                reason = shown_text(redact_text(f"{type(exc).__name__}: {exc}"))[:200]
+                member.problem = f"could not be checked: {reason}"
             member.seconds = time.perf_counter() - began
             member.state = "done"
             listener(MemberChanged(member))
