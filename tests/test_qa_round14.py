@@ -193,3 +193,19 @@ def test_a_fleet_report_that_cannot_be_written_is_printed_instead_and_the_file_n
     assert result.exit_code == 2, result.output
     assert json.loads(result.stdout)["kind"] == "fleet"
     assert result.stderr.count("\n") == 1 and "--out /dev/full: the report could not be written" in result.stderr
+
+
+# 4. match: the error text given on the command line holds bytes that are not UTF-8
+
+
+def test_match_text_with_bytes_that_are_not_utf8_still_matches(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen: `match "$(cat latin1.log)"` (Python hands such argv bytes over as lone surrogates) ended in
+    "UnicodeEncodeError: 'utf-8' codec can't encode characters …: surrogates not allowed" from the pattern engine;
+    the same text from a file or stdin matched."""
+    monkeypatch.chdir(tmp_path)  # the text is no file name here
+    text = (
+        "caf\udce9: is not authorized to perform: logs:PutLogEvents on resource: arn:aws:logs:us-east-1:1:log-group:x"
+    )
+    result = invoke("match", "--format", "json", text)
+    assert result.exit_code == 0, result.output
+    assert "aws-role-logs" in {hit["node"] for hit in json.loads(result.stdout)}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -39,7 +40,9 @@ def match(text: str, playbook_ref: str | None, fmt: str) -> None:
         found = read_match(text, read_stdin_tail(sys.stdin.buffer) if text == "-" else None)
     except (MatchInputError, OSError) as exc:
         raise UsageProblem(_("match: {reason}").format(reason=exc)) from None
-    text = found.text
+    # Bytes of the command line that are not UTF-8 arrive as lone surrogates, which the pattern engine cannot encode
+    # (a file or stdin is decoded with replacement already): the same replacement here.
+    text = re.sub("[\ud800-\udfff]", "\ufffd", found.text)
     if found.read_bytes:
         err(
             _(
