@@ -209,3 +209,40 @@ def test_match_text_with_bytes_that_are_not_utf8_still_matches(tmp_path: Path, m
     result = invoke("match", "--format", "json", text)
     assert result.exit_code == 0, result.output
     assert "aws-role-logs" in {hit["node"] for hit in json.loads(result.stdout)}
+
+
+# 5. Control characters the user typed, quoted back in an error line or shown by `audit`
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["doctor", "--only", "a\x1b]0;pwn\x07b"],
+        ["run", "--input", "a\x1b]0;pwn\x07b=1"],
+        ["open", "/nonexistent/a\x1b]0;pwn\x07b.zip"],
+    ],
+    ids=["only", "input", "open"],
+)
+def test_an_error_line_never_sends_control_characters_to_the_terminal(args: list[str], tmp_path: Path) -> None:
+    """Seen: `doctor --only $'a\\e]0;pwn\\ab'` quoted the value back raw: the escape sequence set the terminal's title
+    (ESC[2J would clear it). Shown as U+FFFD, as the reports show them."""
+    result = invoke(*args, env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
+    line = one_line_exit_2(result)
+    assert "\x1b" not in line and "\x07" not in line and "a\ufffd]0;pwn\ufffdb" in line
+
+
+def test_audit_shows_a_record_with_control_characters_without_them(tmp_path: Path) -> None:
+    """Seen: a record whose error held ESC[2J and an OSC title sequence was printed raw by `audit` (the error text of a
+    failed fix comes from AWS or from file names in the project)."""
+    record = {
+        "id": "abc123def456",
+        "fix": "logs.create_group\x1b]0;pwn\x07",
+        "principal": "arn:aws:iam::1:user/x\x1b[31m",
+        "outcome": "failed",
+        "error": "boom\x1b[2J\x07",
+    }
+    (tmp_path / "audit.jsonl").write_text(json.dumps(record) + "\n")
+    result = invoke("audit", env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert "boom\ufffd[2J\ufffd" in result.stdout and "logs.create_group\ufffd]0;pwn\ufffd" in result.stdout

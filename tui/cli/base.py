@@ -37,14 +37,23 @@ runtime ARN is about 250. Longer ones (a pasted file, a runaway variable) are cu
 
 
 def shown_values(message: str) -> str:
-    """``message`` with each word longer than ``LONGEST_SHOWN_VALUE`` cut: an error line stays a line."""
+    """``message`` with each word longer than ``LONGEST_SHOWN_VALUE`` cut (an error line stays a line) and control
+    characters other than newline and tab as U+FFFD (a value quoted back, `--only $'\\e]0;…\\a'`, acted on the
+    terminal)."""
     import re
 
     def cut(word: re.Match[str]) -> str:
         text = word.group(0)
         return text[: LONGEST_SHOWN_VALUE - 60] + "…" + _("[{count} characters]").format(count=len(text))
 
-    return re.sub(rf"\S{{{LONGEST_SHOWN_VALUE + 1},}}", cut, message)
+    return re.sub(rf"\S{{{LONGEST_SHOWN_VALUE + 1},}}", cut, without_controls(message))
+
+
+def without_controls(text: str) -> str:
+    """``text`` with control characters other than newline and tab replaced by U+FFFD, as the reports show them."""
+    import re
+
+    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", "\ufffd", text)
 
 
 class UsageProblem(click.ClickException):

@@ -20,6 +20,7 @@ from tui.cli.base import (
     lang_option,
     main,
     merge_parent,
+    without_controls,
 )
 from tui.i18n import _, pad_cells
 
@@ -44,11 +45,12 @@ def audit(fmt: str) -> None:
         click.echo(_("No fixes applied yet ({path}).").format(path=audit_path()))
         return
     undone = undone_ids()
-    for r in recs:
+    for r in recs:  # a record's text may hold control characters (a failed fix's error): never sent raw
         mark = _(" (undone)") if r.id in undone else ""
-        click.echo(f"{r.id}  {r.time}  {pad_cells(outcome_name(r.outcome), 8)} {r.fix:<28} {r.principal}{mark}")
+        line = f"{r.id}  {r.time}  {pad_cells(outcome_name(r.outcome), 8)} {r.fix:<28} {r.principal}{mark}"
+        click.echo(without_controls(line))
         if r.error:
-            click.echo(" " * 14 + _("error: {error}").format(error=r.error))
+            click.echo(without_controls(" " * 14 + _("error: {error}").format(error=r.error)))
 
 
 @main.command()
@@ -74,8 +76,8 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
         plan = undo_plan(select_record(record_id, log.records), ctx)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
-    err(_("{title} (reverses {id}):").format(title=plan.title, id=plan.record.id))
-    err(plan.preview())
+    err(without_controls(_("{title} (reverses {id}):").format(title=plan.title, id=plan.record.id)))
+    err(without_controls(plan.preview()))
     if not yes:
         if not sys.stdin.isatty():
             raise UsageProblem(_("undo needs --yes when not run on a terminal (nothing was changed)"))
@@ -93,6 +95,6 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
     if record.outcome == "failed":
-        err(_("undo failed: {error}").format(error=record.error))
+        err(without_controls(_("undo failed: {error}").format(error=record.error)))
         sys.exit(EXIT_PROBLEMS)
     click.echo(_("undone: {id} ({fix})").format(id=record.undoes, fix=record.fix))
