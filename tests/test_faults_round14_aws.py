@@ -9,23 +9,12 @@ from __future__ import annotations
 from test_aws_checks import by_check, doctor
 
 from tui.results import Status
-from tui.sandbox.aws import _admin
+from tui.sandbox.runtime_faults import set_runtime_status
 
 
 def test_a_runtime_mid_update_is_a_wait_not_a_failure(seeded_aws) -> None:  # type: ignore[no-untyped-def]
     info = seeded_aws()
-    _admin(
-        info.endpoint_url,
-        "runtime",
-        {
-            "account": info.account_id,
-            "region": info.region,
-            "moto_id": info.runtime_id,
-            "runtime_id": info.runtime_id,
-            "runtime_arn": info.runtime_arn,
-            "status": "UPDATING",
-        },
-    )
+    set_runtime_status(info, "UPDATING")
     found = by_check(doctor(info.runtime_arn))
     status = found["runtime.status"]
     assert status.status is Status.WARN, status.summary

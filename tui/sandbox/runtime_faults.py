@@ -47,19 +47,7 @@ def apply_runtime_fault(info: SeedInfo, fault: str) -> None:
         raise ValueError(f"unknown runtime fault {fault!r}; known: {sorted(RUNTIME_FAULTS)}")
     require_local(info.endpoint_url, what="seeding endpoint")
     if fault in IMAGE_FAILURES:
-        _admin(
-            info.endpoint_url,
-            "runtime",
-            {
-                "account": info.account_id,
-                "region": info.region,
-                "moto_id": info.runtime_id,
-                "runtime_id": info.runtime_id,
-                "runtime_arn": info.runtime_arn,
-                "status": "CREATE_FAILED",
-                "failure_reason": IMAGE_FAILURES[fault],
-            },
-        )
+        set_runtime_status(info, "CREATE_FAILED", failure_reason=IMAGE_FAILURES[fault])
         return
     control = new_seeding_client("bedrock-agentcore-control", info.endpoint_url, info.region)
     try:
@@ -80,20 +68,28 @@ def apply_runtime_fault(info: SeedInfo, fault: str) -> None:
             protocolConfiguration={"serverProtocol": protocol},
             **keep,
         )
-        _admin(
-            info.endpoint_url,
-            "runtime",
-            {
-                "account": info.account_id,
-                "region": info.region,
-                "moto_id": created["agentRuntimeId"],
-                "runtime_id": info.runtime_id,
-                "runtime_arn": info.runtime_arn,
-                "status": "READY",
-            },
-        )
+        set_runtime_status(info, "READY", moto_id=created["agentRuntimeId"])
     finally:
         control.close()
 
 
-__all__ = ["IMAGE_FAILURES", "RUNTIME_FAULTS", "apply_runtime_fault"]
+def set_runtime_status(
+    info: SeedInfo, status: str, *, failure_reason: str | None = None, moto_id: str | None = None
+) -> None:
+    """Show the seeded runtime (moto's ``moto_id``, by default its own id) as ``status`` (UPDATING, CREATE_FAILED
+    with ``failure_reason``...): the sandbox's admin route, since moto cannot set a status itself."""
+    require_local(info.endpoint_url, what="seeding endpoint")
+    state: dict[str, Any] = {
+        "account": info.account_id,
+        "region": info.region,
+        "moto_id": moto_id or info.runtime_id,
+        "runtime_id": info.runtime_id,
+        "runtime_arn": info.runtime_arn,
+        "status": status,
+    }
+    if failure_reason is not None:
+        state["failure_reason"] = failure_reason
+    _admin(info.endpoint_url, "runtime", state)
+
+
+__all__ = ["IMAGE_FAILURES", "RUNTIME_FAULTS", "apply_runtime_fault", "set_runtime_status"]
