@@ -246,3 +246,35 @@ def test_audit_shows_a_record_with_control_characters_without_them(tmp_path: Pat
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
     assert "boom\ufffd[2J\ufffd" in result.stdout and "logs.create_group\ufffd]0;pwn\ufffd" in result.stdout
+
+
+# 6. A closed standard input (`<&-`, as some daemons and job runners start a process)
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["doctor", "--fix", "all", "--only", "context.required"], "needs --yes when not run on a terminal"),
+        ([], "the TUI needs a terminal"),
+        (["match", "-"], "match:"),
+    ],
+    ids=["fix-all", "tui", "match-stdin"],
+)
+def test_a_closed_stdin_is_read_as_empty_not_a_crash(args: list[str], fragment: str, tmp_path: Path) -> None:
+    """Seen: `doctor --fix all <&-` and a bare `agentcore-triage <&-` ended in "AttributeError: 'NoneType' object has
+    no attribute 'isatty'", `match - <&-` in "... no attribute 'buffer'". A real process: only one has a closed
+    descriptor 0 (Python then sets sys.stdin to None)."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTCORE_TRIAGE_")}
+    env["AGENTCORE_TRIAGE_STATE_DIR"] = str(tmp_path)
+    command = shlex.join([sys.executable, "-m", "tui", *args])
+    done = subprocess.run(
+        ["/bin/sh", "-c", f"exec {command} <&-"], capture_output=True, text=True, timeout=120, env=env, check=False
+    )
+    assert done.returncode == 2, done.stderr
+    assert fragment in done.stderr and "Error" not in done.stderr, done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr

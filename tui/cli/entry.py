@@ -39,10 +39,15 @@ def usable_standard_streams() -> None:
     """Standard streams every command can write to, whatever the shell handed over.
 
     A closed descriptor (``>&-``) leaves Python's stream ``None``: what is written there goes nowhere, instead of
-    each print raising (a traceback from every command, ``--version`` included). A terminal or file whose encoding
-    cannot hold the report's characters (``·``, ``✓``, Japanese under ascii or latin-1; ``✓`` under cp932) gets
-    replacement characters instead of a UnicodeEncodeError that ended the report before its first line.
+    each print raising (a traceback from every command, ``--version`` included); a closed stdin (``<&-``) reads as
+    empty and is no terminal (``doctor --fix all`` and the TUI's own check ended in "'NoneType' object has no
+    attribute 'isatty'"). In descriptor order, so each stand-in takes the closed descriptor's number (the lowest free
+    one) and no file the command opens later can land on 0, 1 or 2. A terminal or file whose encoding cannot hold the
+    report's characters (``·``, ``✓``, Japanese under ascii or latin-1; ``✓`` under cp932) gets replacement
+    characters instead of a UnicodeEncodeError that ended the report before its first line.
     """
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - for the process's life
     for name in ("stdout", "stderr"):
         stream = getattr(sys, name)
         if stream is None:
