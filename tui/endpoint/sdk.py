@@ -83,6 +83,8 @@ class SdkOutcome:
     server_name: str | None = None
     server_version: str | None = None
     tools: list[str] = field(default_factory=list)
+    tools_declared: bool = True
+    """False when the initialize answer has no ``tools`` capability: then ``ping`` is sent instead of ``list_tools``."""
     error: str | None = None
     """One readable line: the innermost real exception."""
     error_type: str | None = None
@@ -297,9 +299,15 @@ async def run_sdk(
             info = getattr(init, "server_info", None)
             outcome.server_name = getattr(info, "name", None)
             outcome.server_version = getattr(info, "version", None)
-            outcome.stage = "tools/list"
-            listed = await session.list_tools()
-            outcome.tools = [t.name for t in listed.tools]
+            if getattr(getattr(init, "capabilities", None), "tools", True) is None:
+                # Tools are optional in MCP: a server without the capability answers list_tools with -32601.
+                outcome.tools_declared = False
+                outcome.stage = "ping"
+                await session.send_ping()
+            else:
+                outcome.stage = "tools/list"
+                listed = await session.list_tools()
+                outcome.tools = [t.name for t in listed.tools]
             outcome.stage = "close"
         outcome.ok = True
 

@@ -20,9 +20,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.sandbox._net import LOOPBACK, DeadPort, UvicornThread
+
+if TYPE_CHECKING:
+    from mcp.server import MCPServer
 
 MCP_FAULTS: frozenset[str] = frozenset(
     {"host-protection", "tool-raises", "slow-tool", "drop-mid-stream", "server-down"}
@@ -40,8 +43,8 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
-def build_server(faults: frozenset[str] = frozenset(), slow_seconds: float = 3.0) -> Any:
-    """The sample's ``MCPServer`` (tools add_numbers, multiply_numbers, greet_user) plus fault tools."""
+def quiet_mcpserver(name: str) -> MCPServer:
+    """A bare ``MCPServer`` named ``name``, without the logging set-up its constructor does."""
     import mcp.server.mcpserver.server as mcpserver_module
     from mcp.server import MCPServer
 
@@ -52,9 +55,14 @@ def build_server(faults: frozenset[str] = frozenset(), slow_seconds: float = 3.0
     original = module_globals["configure_logging"]
     module_globals["configure_logging"] = lambda *args, **kwargs: None
     try:
-        mcp = MCPServer(SERVER_NAME, version="1.0.0")
+        return MCPServer(name, version="1.0.0")
     finally:
         module_globals["configure_logging"] = original
+
+
+def build_server(faults: frozenset[str] = frozenset(), slow_seconds: float = 3.0) -> Any:
+    """The sample's ``MCPServer`` (tools add_numbers, multiply_numbers, greet_user) plus fault tools."""
+    mcp = quiet_mcpserver(SERVER_NAME)
 
     @mcp.tool()
     def add_numbers(a: int, b: int) -> int:

@@ -37,6 +37,12 @@ Real servers answering what they should not:
   do); ``inner_path=`` is the app's ``streamable_http_path``: ``/mcp`` (the default) puts the endpoint at
   ``/mcp/mcp``, ``/`` at ``/mcp/``. Either way ``/mcp`` answers 307 to ``/mcp/``
 * ``proxy-error``       – an nginx reverse proxy whose upstream is down: ``status=`` 502/503/504 with nginx's HTML page
+
+Healthy servers that are easy to mistake for broken ones (tools are optional in MCP):
+
+* ``zero-tools``        – a real ``MCPServer`` with one resource and no tool: declares ``tools``, lists none
+* ``no-tools``          – a real low-level ``mcp`` ``Server`` with only a resources handler: no ``tools`` capability,
+  so ``tools/list`` and ``tools/call`` answer JSON-RPC -32601 "Method not found"
 """
 
 from __future__ import annotations
@@ -427,6 +433,33 @@ def mounted_app(inner_path: str = "/mcp") -> Any:
     return Starlette(routes=[Mount("/mcp", app=inner)], lifespan=lifespan)
 
 
+def zero_tools_app() -> Any:
+    """A real ``MCPServer`` (stateless, SSE replies) with a resource and no tool: ``tools`` is declared (MCPServer
+    always declares it), ``tools/list`` answers an empty list."""
+    from tui.sandbox.mcp_server import quiet_mcpserver
+
+    mcp = quiet_mcpserver("resources-only")
+
+    @mcp.resource("notes://readme")
+    def readme() -> str:
+        return "a server with resources and no tools"
+
+    return mcp.streamable_http_app(stateless_http=True, host="0.0.0.0")
+
+
+def no_tools_app() -> Any:
+    """A real low-level ``mcp`` ``Server`` with only ``resources/list`` (stateful, SSE replies): its initialize
+    answer has no ``tools`` capability and ``tools/list`` / ``tools/call`` answer -32601 "Method not found"."""
+    import mcp_types as types
+    from mcp.server.lowlevel import Server
+
+    async def list_resources(ctx: Any, params: Any) -> Any:
+        return types.ListResourcesResult(resources=[types.Resource(uri="notes://readme", name="readme")])
+
+    server: Any = Server("resources-only-lowlevel", version="1.0.0", on_list_resources=list_resources)
+    return server.streamable_http_app(host="0.0.0.0")
+
+
 NGINX_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
 
 
@@ -468,6 +501,8 @@ ASGI_FAULTS = {
     "answers-version": answers_version_app,
     "mounted": mounted_app,
     "proxy-error": proxy_error_app,
+    "zero-tools": zero_tools_app,
+    "no-tools": no_tools_app,
 }
 
 

@@ -194,6 +194,19 @@ async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any
     return init, sid, None, headers
 
 
+def declares_tools(init: Any) -> bool:
+    """False only when the initialize answer has a ``capabilities`` object without ``tools``: tools are optional in
+    MCP, and such a server answers ``tools/list`` with -32601 "Method not found" (unknown answers count as declared)."""
+    caps = (getattr(init, "result", None) or {}).get("capabilities")
+    return not isinstance(caps, dict) or "tools" in caps
+
+
+def light_method(init: Any) -> str:
+    """The small read-only request checks repeat: ``tools/list``, or ``ping`` (every server answers it) when the
+    server declares no tools capability."""
+    return "tools/list" if declares_tools(init) else "ping"
+
+
 def hung_skip(cause: str) -> CheckResult:
     """Not run: the handshake already waited for this server and got no answer (could not run: never green)."""
     return could_not_run(

@@ -7,7 +7,14 @@ import math
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
+from tui.checks.endpoint._common import (
+    HANDSHAKE_NEEDS,
+    EndpointParams,
+    cause_fields,
+    handshake,
+    light_method,
+    setup,
+)
 from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
@@ -59,9 +66,12 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
             )
         count = max(1, params.count)
         in_flight = min(count, IN_FLIGHT)
+        # tools/list, or ping when the server declares no tools (tools are optional; it would answer -32601)
+        method = light_method(init)
+        evidence["method"] = method
 
         async def tools_list(request_id: int) -> Any:
-            return await p.post("tools/list", jsonrpc.request("tools/list", request_id), session_id=sid, headers=hdrs)
+            return await p.post(method, jsonrpc.request(method, request_id), session_id=sid, headers=hdrs)
 
         # Unmeasured: opens the connections the samples then reuse, so no sample pays for a TCP/TLS handshake.
         warm_up = await asyncio.gather(*(tools_list(90 + i) for i in range(in_flight)))
@@ -69,7 +79,7 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
         for probe in warm_up:
             if (c := classify(probe, s.target)) is not None:
                 return failed(
-                    _("a warm-up tools/list failed: {cause}").format(cause=c.summary),
+                    _("a warm-up {method} failed: {cause}").format(method=method, cause=c.summary),
                     remediation=c.advice,
                     evidence={**evidence, "classified": cause_fields(c, probe)},
                 )
@@ -97,16 +107,23 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
     evidence["ms"] = [round(t, 1) for t in times]
     evidence["sampling"] = {"in_flight": in_flight, "warm_up_requests": in_flight, "connections": "kept alive, reused"}
     summary = _(
-        "{count} tools/list requests, {in_flight} at a time over warm kept-alive connections: "
+        "{count} {method} requests, {in_flight} at a time over warm kept-alive connections: "
         "p50 {p50} ms, p95 {p95} ms (max {max} ms)"
-    ).format(count=len(times), in_flight=in_flight, p50=f"{p50:.0f}", p95=f"{p95:.0f}", max=f"{max(times):.0f}")
+    ).format(
+        count=len(times),
+        method=method,
+        in_flight=in_flight,
+        p50=f"{p50:.0f}",
+        p95=f"{p95:.0f}",
+        max=f"{max(times):.0f}",
+    )
     if len(times) < params.count:
         summary += _(" — only {done} of {count} fit in the time budget").format(done=len(times), count=params.count)
     how = _(
-        "Sampled as {count} tools/list requests in the same session, {in_flight} in flight at a time, each on a "
+        "Sampled as {count} {method} requests in the same session, {in_flight} in flight at a time, each on a "
         "connection already open (an unmeasured warm-up round of {in_flight} requests opened them), so the times are "
         "request round trips without TCP/TLS set-up; a server that handles one request at a time adds queueing to them."
-    ).format(count=len(times), in_flight=in_flight)
+    ).format(count=len(times), method=method, in_flight=in_flight)
     if p95 > params.warn_ms:
         details = _("p95 is above {ms} ms.").format(ms=f"{params.warn_ms:.0f}") + " " + how
         return warned(summary, details=details, evidence=evidence, facts=facts)

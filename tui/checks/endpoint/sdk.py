@@ -41,11 +41,26 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
         "protocol_version": outcome.protocol_version,
         "server": outcome.server_name,
         "tools": outcome.tools,
+        "tools_declared": outcome.tools_declared,
         "elapsed_s": round(outcome.elapsed, 3),
         "timeout_s": round(budget, 3),
     }
     if outcome.library_log:
         evidence["sdk"]["library_log"] = outcome.library_log  # the mcp library's own log, redacted (not stderr)
+    if outcome.ok and not outcome.tools_declared:
+        return passed(
+            _(
+                "mcp client: initialize ({version}, {server}) + ping in {ms} ms; the server declares no tools "
+                "capability, so list_tools was not called"
+            ).format(version=outcome.protocol_version, server=outcome.server_name, ms=f"{outcome.elapsed * 1000:.0f}"),
+            details=_(
+                "The official `mcp` client (legacy handshake via `ClientSession`) works against this endpoint with the "
+                "same URL and credentials. Tools are optional in MCP: this server declares none in its initialize "
+                "answer, so the client pinged it instead of listing tools."
+            ),
+            evidence=evidence,
+            facts={"endpoint.sdk_ok": True},
+        )
     if outcome.ok:
         return passed(
             ngettext(

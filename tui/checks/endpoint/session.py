@@ -11,6 +11,7 @@ from tui.checks.endpoint._common import (
     EndpointParams,
     cause_fields,
     handshake,
+    light_method,
     md_table,
     setup,
     short_id,
@@ -61,31 +62,32 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
         async def nothing() -> None:
             return None
 
+        # tools/list, or ping when the server declares no tools (tools are optional; it would answer -32601)
+        method = light_method(init)
+
         # The issued id, a bogus one and none at all: independent requests, sent at once (one round trip).
         reuse, bogus, missing = await asyncio.gather(
-            p.post(
-                "tools/list with the issued session id", jsonrpc.request("tools/list", 2), session_id=sid, headers=hdrs
-            )
+            p.post(f"{method} with the issued session id", jsonrpc.request(method, 2), session_id=sid, headers=hdrs)
             if sid
             else nothing(),
             p.post(
-                "tools/list with a bogus session id",
-                jsonrpc.request("tools/list", 3),
+                f"{method} with a bogus session id",
+                jsonrpc.request(method, 3),
                 session_id=BOGUS_SESSION,
                 headers=hdrs,
             ),
-            p.post("tools/list without a session id", jsonrpc.request("tools/list", 4), headers=hdrs),
+            p.post(f"{method} without a session id", jsonrpc.request(method, 4), headers=hdrs),
         )
         if reuse is not None:
             rows.append(
                 (
-                    N_("tools/list + issued id"),
+                    N_("{method} + issued id"),
                     reuse.line(),
                     _("reused") if reuse.ok and reuse.result is not None else _("rejected"),
                 )
             )
-        rows.append((N_("tools/list + bogus id"), bogus.line(), _meaning(bogus)))
-        rows.append((N_("tools/list, no id"), missing.line(), _meaning(missing)))
+        rows.append((N_("{method} + bogus id"), bogus.line(), _meaning(bogus)))
+        rows.append((N_("{method}, no id"), missing.line(), _meaning(missing)))
         closed = None
         if sid:
             closed = await p.request(
@@ -98,7 +100,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
             rows.append(
                 (N_("DELETE + issued id"), closed.line(), _("session closed") if closed.ok else _("not closed"))
             )
-    evidence["probes"] = {r[0]: r[1] for r in rows}
+    evidence["probes"] = {r[0].format(method=method): r[1] for r in rows}
     evidence["session_id_issued"] = bool(sid)
     low_bogus = (bogus.body or "").lower()
     stateful = (bogus.status == 404 and "session" in low_bogus) or (
@@ -107,7 +109,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
     mode = "stateful" if stateful else "stateless"
     facts = {"endpoint.mode": mode, "endpoint.session_issued": bool(sid)}
     # the evidence keeps the English request labels; the table shows them in the current language
-    table = md_table([(_(r[0]), *r[1:]) for r in rows], (_("request"), _("answer"), _("meaning")))
+    table = md_table([(_(r[0]).format(method=method), *r[1:]) for r in rows], (_("request"), _("answer"), _("meaning")))
     if stateful and sid and reuse is not None and not (reuse.ok and reuse.result is not None):
         c = classify(reuse, s.target)
         return failed(

@@ -7,7 +7,15 @@ import uuid
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, md_table, setup
+from tui.checks.endpoint._common import (
+    HANDSHAKE_NEEDS,
+    EndpointParams,
+    cause_fields,
+    handshake,
+    light_method,
+    md_table,
+    setup,
+)
 from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed
@@ -18,8 +26,8 @@ CUT_CODES = ("reset-mid-body", "sse-no-response", "reset", "stalled", "too-large
 """Transport failures that mean the reply started (or was due) and did not arrive whole."""
 
 CALL_LABEL = N_("tools/call {tool} (a tool that does not exist)")
-ABORTED_LABEL = N_("tools/list, hung up right after the response headers")
-AFTER_LABEL = N_("tools/list after the abort (same session)")
+ABORTED_LABEL = N_("{method}, hung up right after the response headers")
+AFTER_LABEL = N_("{method} after the abort (same session)")
 FRESH_LABEL = N_("initialize after the abort (new session)")
 """Probe labels: English in the evidence, translated in the table of the details."""
 
@@ -80,6 +88,8 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 _("initialize fails ({code}); see endpoint.initialize").format(code=cause.code),
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
+        # tools/list, or ping when the server declares no tools (tools are optional; it would answer -32601)
+        method = light_method(init)
         call = await p.post(
             CALL_LABEL.format(tool=tool),
             jsonrpc.request("tools/call", 6, {"name": tool, "arguments": {}}),
@@ -89,8 +99,8 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     # A new connection for what follows: a cut reply may have taken the old one down.
     async with s.prober() as p:
         aborted = await p.post(
-            ABORTED_LABEL,
-            jsonrpc.request("tools/list", 7),
+            ABORTED_LABEL.format(method=method),
+            jsonrpc.request(method, 7),
             session_id=sid,
             headers=hdrs,
             stop_after_bytes=0,
@@ -100,8 +110,8 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
         # The old session and a new one, both after the abort: independent, sent at once.
         after, fresh = await asyncio.gather(
             p.post(
-                AFTER_LABEL,
-                jsonrpc.request("tools/list", 8),
+                AFTER_LABEL.format(method=method),
+                jsonrpc.request(method, 8),
                 session_id=sid,
                 headers=hdrs,
             ),
@@ -117,7 +127,12 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
             )
         )
     probes = (call, aborted, after, fresh)
-    shown = (_(CALL_LABEL).format(tool=tool), _(ABORTED_LABEL), _(AFTER_LABEL), _(FRESH_LABEL))
+    shown = (
+        _(CALL_LABEL).format(tool=tool),
+        _(ABORTED_LABEL).format(method=method),
+        _(AFTER_LABEL).format(method=method),
+        _(FRESH_LABEL),
+    )
     rows: list[tuple[str, ...]] = [(label, pr.line()) for label, pr in zip(shown, probes, strict=True)]
     evidence["probes"] = [pr.evidence() for pr in probes]
     table = md_table(rows, (_("request"), _("answer")))

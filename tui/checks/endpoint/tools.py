@@ -7,11 +7,19 @@ import uuid
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import HANDSHAKE_NEEDS, EndpointParams, cause_fields, handshake, setup
+from tui.checks.endpoint._common import (
+    HANDSHAKE_NEEDS,
+    EndpointParams,
+    cause_fields,
+    declares_tools,
+    handshake,
+    setup,
+)
 from tui.i18n import N_, _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed
 
+METHOD_NOT_FOUND = -32601
 NUMERIC_ID_NOTE = N_(
     "Numeric request ids are valid JSON-RPC: JSON-RPC 2.0 allows a string or a number, MCP a string or an integer, "
     "and mcp servers echo both. Switching to UUID strings (as some guides suggest) does not fix a -32603."
@@ -77,8 +85,15 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             )
     evidence["probes"] = [pr.evidence() for pr in listed]
     facts: dict[str, Any] = {}
-    for probe, rid in zip(listed, ids, strict=False):
-        c = classify(probe, s.target)
+    declared = declares_tools(init)
+    not_found = [
+        not declared and pr.error is None and pr.ok and (pr.rpc_error or {}).get("code") == METHOD_NOT_FOUND
+        for pr in listed
+    ]
+    if not all(not_found):  # one answered, the other did not: the server is inconsistent, judge both as usual
+        not_found = [False] * len(listed)
+    for probe, rid, absent in zip(listed, ids, not_found, strict=False):
+        c = None if absent else classify(probe, s.target)
         if c is not None:
             return failed(
                 _("tools/list with id {id}: {cause}").format(id=repr(rid), cause=c.summary),
@@ -102,12 +117,29 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             )
     tools = [str(t.get("name")) for t in (listed[0].result or {}).get("tools", []) if isinstance(t, dict)]
     facts = {"endpoint.tool_count": len(tools), "endpoint.tools": tools}
-    summary = ngettext(
-        "{count} tool: {names}; integer id 42 and a UUID string id both echoed",
-        "{count} tools: {names}; integer id 42 and a UUID string id both echoed",
-        len(tools),
-    ).format(count=len(tools), names=f"{', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}")
     details = _(NUMERIC_ID_NOTE)
+    if all(not_found):
+        evidence["tools_declared"] = False
+        summary = _(
+            "the server declares no tools capability (tools are optional in MCP) and answers tools/list with "
+            '-32601 "Method not found" as it should; integer id 42 and a UUID string id both echoed'
+        )
+        details = (
+            _(
+                "Its initialize answer lists capabilities without `tools` (only resources, prompts or others), so there "
+                "are no tools to list or call; clients that need tools will find none on this server."
+            )
+            + "\n\n"
+            + details
+        )
+    elif not tools:
+        summary = _("no tools listed; integer id 42 and a UUID string id both echoed")
+    else:
+        summary = ngettext(
+            "{count} tool: {names}; integer id 42 and a UUID string id both echoed",
+            "{count} tools: {names}; integer id 42 and a UUID string id both echoed",
+            len(tools),
+        ).format(count=len(tools), names=f"{', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}")
     if call_probe is not None:
         evidence["call"] = call_probe.evidence()
         c = classify(call_probe, s.target)
