@@ -215,5 +215,5 @@ def test_runtime_arn_means_the_endpoint_is_known() -> None:
     )
     result = invoke("doctor", "--runtime", "alpha-AbCdEf1234", "--only", "have-endpoint", "--format", "json")
     finding = json.loads(result.stdout)["findings"][0]  # type: ignore[attr-defined]
-    assert finding["status"] == "skip" and finding["skip_reason"] == "not_applicable"  # an id alone builds no URL
-    assert finding["summary"] == "not given: endpoint (give --endpoint URL to run the checks that need it)"
+    assert finding["status"] == "pass"  # an id alone builds no URL: the ARN runtime.discover finds does
+    assert finding["summary"] == "set: endpoint (from the runtime's ARN, once AWS finds the runtime)"

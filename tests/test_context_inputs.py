@@ -66,3 +66,13 @@ def test_the_walk_still_stops_at_a_missing_input_and_says_which_option(mcp_serve
     assert [d["node"] for d in walked["diagnoses"]] == ["ep-ok", "need-target"]  # then it stops: no project
     assert nodes[-1] == "project-start" and walked["end"]["node"] == "need-target"
     assert result.exit_code == 0
+
+
+def test_a_runtime_named_by_id_gives_the_endpoint_from_the_arn_it_is_found_under(elsewhere: Path) -> None:
+    """With ``--runtime ID`` (or a name) the endpoint checks probe the URL built from the ARN ``runtime.discover``
+    finds; the context row said "not given: endpoint (give --endpoint URL ...)" above their results."""
+    code, report = doctor_json("--runtime", "mcp_server-AbCdEf1234", "--region", "us-east-1", "--only", "have-endpoint")
+    endpoint = next(f for f in report["findings"] if f["key"] == "have-endpoint")
+    assert (endpoint["status"], code) == ("pass", 0)
+    assert endpoint["summary"] == "set: endpoint (from the runtime's ARN, once AWS finds the runtime)"
+    assert endpoint["evidence"]["endpoint"] == "(not known yet)"

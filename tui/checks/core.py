@@ -77,6 +77,10 @@ def context_given(ctx: CheckContext, params: GivenParams) -> CheckResult:
     # routes on this skip to the node that says which flag to give. ``context.required`` is for a value without
     # which nothing at all can be checked.
     values, derived = _given_values(ctx, params.names)
+    if "endpoint" in params.names and values.get("endpoint") in (None, "") and values.get("runtime"):
+        # a runtime id or name: the endpoint is built from the ARN that runtime.discover finds (doctor, fleet)
+        values["endpoint"] = "(not known yet)"  # evidence: a value, kept in English like the others
+        derived["endpoint"] = _("runtime's ARN, once AWS finds the runtime")
     missing = [n for n in params.names if values.get(n) in (None, "")]
     if missing:
         return skipped(
