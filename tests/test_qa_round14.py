@@ -278,3 +278,50 @@ def test_a_closed_stdin_is_read_as_empty_not_a_crash(args: list[str], fragment: 
     assert done.returncode == 2, done.stderr
     assert fragment in done.stderr and "Error" not in done.stderr, done.stderr
     assert done.stderr.count("\n") == 1, done.stderr
+
+
+# 7. The audit log's disk fills between the start of `doctor --fix all` and a fix's record
+
+
+def test_a_fix_whose_record_the_full_disk_refused_is_said_and_never_exits_0(tmp_path: Path) -> None:
+    """Seen: with the state directory's disk full (here: a file-size limit, a per-process setting, hence a process),
+    `doctor --fix all --yes` pinned mcp in requirements.txt, wrote no audit record and said nothing: the report showed
+    the fix applied and the check passing, `undo` knew nothing of it, and the exit status could be 0."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    project = tmp_path / "p"
+    project.mkdir()
+    requirements = "mcp\naws-opentelemetry-distro>=0.10.0\n"  # only the mcp pin is wrong: fixed, the run is green
+    (project / "requirements.txt").write_text(requirements)
+    (project / "mcp_server.py").write_text(
+        'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("x", host="0.0.0.0", stateless_http=True)\n\n'
+        'if __name__ == "__main__":\n    mcp.run(transport="streamable-http")\n'
+    )
+    state = tmp_path / "state"
+    state.mkdir()
+    limit = 16 * 1024
+    (state / "audit.jsonl").write_text(" " * (limit - 1) + "\n")  # blank: read as no records, and no room left
+
+    def no_room() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTCORE_TRIAGE_")}
+    env |= {"AGENTCORE_TRIAGE_STATE_DIR": str(state), "PYTHONDONTWRITEBYTECODE": "1"}  # no .pyc cut at the limit
+    args = ["doctor", "--project", str(project), "--fix", "all", "--yes", "--only", "project.mcp_version", "-q"]
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        preexec_fn=no_room,  # noqa: PLW1509 - only sets a limit, no threads involved
+        check=False,
+    )
+    assert (project / "requirements.txt").read_text() != requirements  # the change was made
+    assert (state / "audit.jsonl").stat().st_size == limit  # and its record is not there
+    assert done.returncode == 1, done.stderr
+    assert "project.pin_mcp was applied, but its audit record could not be written" in done.stderr
+    assert "undo it by hand" in done.stderr

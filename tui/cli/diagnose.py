@@ -177,7 +177,12 @@ def doctor(
         from tui.cli.support import write_bundle_of
 
         write_bundle_of(run, loaded, bundle_out)
-    sys.exit(run.exit_code)
+    # A change made whose record could not be written (a full disk since the run began): the report shows the fix as
+    # applied and its check as passing, but `undo` knows nothing of it. Said last, and never exit 0.
+    unrecorded = [f for f in run.fixes or [] if f.applied and f.error]
+    for info in unrecorded:
+        err("agentcore-triage: " + _("{fix} was applied, but {error}").format(fix=info.id, error=info.error))
+    sys.exit(max(run.exit_code, EXIT_PROBLEMS) if unrecorded else run.exit_code)
 
 
 def _check_out_dir(out: str) -> None:
