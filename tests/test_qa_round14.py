@@ -325,3 +325,43 @@ def test_a_fix_whose_record_the_full_disk_refused_is_said_and_never_exits_0(tmp_
     assert done.returncode == 1, done.stderr
     assert "project.pin_mcp was applied, but its audit record could not be written" in done.stderr
     assert "undo it by hand" in done.stderr
+
+
+def test_an_undo_whose_record_the_full_disk_refused_is_said(tmp_path: Path) -> None:
+    """Seen: the same for `undo --yes`: the file was restored, "undone: …" printed, exit 0, and the log, which never
+    got the undo record, still offered the fix for undo."""
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    project = tmp_path / "p"
+    project.mkdir()
+    (project / "requirements.txt").write_text("mcp\n")
+    (project / "mcp_server.py").write_text('from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("x")\n')
+    state = tmp_path / "state"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AGENTCORE_TRIAGE_")}
+    env |= {"AGENTCORE_TRIAGE_STATE_DIR": str(state), "PYTHONDONTWRITEBYTECODE": "1"}
+    fix = ["doctor", "--project", str(project), "--fix", "all", "--yes", "--only", "project.mcp_version", "-q"]
+    subprocess.run([sys.executable, "-m", "tui", *fix], capture_output=True, timeout=120, env=env, check=False)
+    assert (project / "requirements.txt").read_text() != "mcp\n"
+    log = state / "audit.jsonl"
+    limit = log.stat().st_size + 1024
+    with log.open("a") as stream:
+        stream.write(" " * (limit - log.stat().st_size - 1) + "\n")
+
+    def no_room() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", "undo", "--yes", "--project", str(project)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        preexec_fn=no_room,  # noqa: PLW1509 - only sets a limit, no threads involved
+        check=False,
+    )
+    assert (project / "requirements.txt").read_text() == "mcp\n"  # undone
+    assert done.returncode == 1, done.stderr
+    assert "its audit record could not be written" in done.stderr and "undo it by hand" in done.stderr

@@ -98,3 +98,6 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
         err(without_controls(_("undo failed: {error}").format(error=record.error)))
         sys.exit(EXIT_PROBLEMS)
     click.echo(_("undone: {id} ({fix})").format(id=record.undoes, fix=record.fix))
+    if record.error:  # undone, but its record could not be written: the log still offers the fix for undo
+        err(without_controls("agentcore-triage: " + record.error))
+        sys.exit(EXIT_PROBLEMS)
