@@ -365,3 +365,17 @@ def test_an_undo_whose_record_the_full_disk_refused_is_said(tmp_path: Path) -> N
     assert (project / "requirements.txt").read_text() == "mcp\n"  # undone
     assert done.returncode == 1, done.stderr
     assert "its audit record could not be written" in done.stderr and "undo it by hand" in done.stderr
+
+
+# 8. Contradicting flags
+
+
+def test_two_different_answers_to_one_question_are_refused() -> None:
+    """Seen: `run --answer symptom=1 --answer symptom=2` walked with the last one, without a word; the same answer
+    twice is no contradiction."""
+    result = invoke("run", "--answer", "symptom=1", "--answer", "symptom=2")
+    one_line_exit_2(result, "--answer 'symptom=2'", "already answered '1'")
+    from tui.engine.walk import parse_answers
+    from tui.playbook.validate import resolve_playbook
+
+    assert parse_answers(resolve_playbook("agentcore-mcp").playbook, ["symptom=1", "symptom=1"]) == {"symptom": "1"}

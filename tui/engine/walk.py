@@ -58,6 +58,8 @@ def parse_answers(playbook: Playbook, pairs: Iterable[str]) -> dict[str, str]:
         keys = [c.key for c in node.choices]
         if choice not in keys:
             raise WalkError(f"--answer {pair!r}: choices at {node_id} are {', '.join(keys)}")
+        if given.get(node_id, choice) != choice:  # the later one silently won: a script contradicting itself
+            raise WalkError(f"--answer {pair!r}: {node_id} is already answered {given[node_id]!r}; give one answer")
         given[node_id] = choice
     return given
 
