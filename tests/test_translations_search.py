@@ -13,7 +13,7 @@ from tests.test_guide_coverage import EXPECTED_NODE, GUIDE_ERRORS
 from tui.cli import main
 from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
 from tui.playbook.matching import match_signatures
-from tui.playbook.search import GUIDE_SECTIONS, MAX_QUERY, normalize, rank_nodes, search_nodes
+from tui.playbook.search import GUIDE_SECTIONS, MAX_QUERY, fold_width, normalize, rank_nodes, search_nodes
 from tui.playbook.translations import load_translation, translate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -176,3 +176,50 @@ def test_a_long_japanese_paste_is_ranked_by_its_error_lines_only(japanese) -> No
     assert search_nodes(japanese, report + " ResourceNotFoundException: Agent runtime arn:x not found", "ja") == [
         ("aws-runtime-not-found", 1)
     ]
+
+
+def test_full_width_and_half_width_kana_match_signatures_as_typed_in_ascii(english, japanese) -> None:  # type: ignore[no-untyped-def]
+    """Japanese input methods type full-width letters, digits and brackets (ＡＲＭ、（４２４）) and some logs half-width
+    katakana (ﾄﾚｰｽ); a signature written in ASCII or in full-width kana matches them all the same."""
+    assert fold_width("ｅｘｅｃ　ｆｏｒｍａｔ　ｅｒｒｏｒ（ＥＣＲ）") == "exec format error(ECR)"
+    assert fold_width("ﾄﾚｰｽが表示されない") == "トレースが表示されない"
+    plain = "exec format error"  # already ASCII: returned untouched (no copy, no normalisation)
+    assert fold_width(plain) is plain
+    for playbook in (english, japanese):
+        for typed, node in (
+            ("起動すると ｅｘｅｃ ｆｏｒｍａｔ ｅｒｒｏｒ になる", "image-arch"),
+            ("An error occurred （４２４） when calling the InvokeAgentRuntime operation", "runtime-error-passed-on"),
+            ("ﾃﾞﾌﾟﾛｲ後、GenAI Observability にﾄﾚｰｽが表示されない\n設定は見直した", "project-no-telemetry"),
+        ):
+            ranked = search_nodes(playbook, typed, "ja")
+            assert ranked and ranked[0][0] == node, (typed, ranked[:3])
+
+
+@pytest.mark.parametrize(
+    ("report", "node"),
+    [
+        # Japanese wordings of what the signatures say in English, inside a report of several lines (where the
+        # single-line symptom words do not apply): the signatures speak for them
+        (
+            "モジュールレベルで重い処理をしていたため、\nモジュール初期化でタイムアウトしてデプロイが失敗する。",
+            "ep-runtime-not-started",
+        ),
+        (
+            "デプロイは成功した。\nしかし GenAI Observability の Traces View にトレースが一切表示されない。",
+            "project-no-telemetry",
+        ),
+        ("CloudWatch を見てもトレースが出力されない\nログは出ている", "project-no-telemetry"),
+    ],
+)
+def test_japanese_wordings_of_signatures_in_a_report(japanese, report: str, node: str) -> None:  # type: ignore[no-untyped-def]
+    assert search_nodes(japanese, report, "ja")[0][0] == node
+
+
+def test_japanese_wordings_do_not_claim_neighbouring_symptoms(japanese) -> None:  # type: ignore[no-untyped-def]
+    """Spans shown but no Memory events, or the Transaction Search status shown as active: not "no traces"."""
+    for text in (
+        "CloudWatch の Generative AI Observability ダッシュボードで、スパンは取得できるが「イベントはありません」と表示される。\n"
+        "表示されるスパンは `Bedrock AgentCore.ListEvents` のみ",
+        'トランザクション検索が有効化されているか確認します:\n{"Destination": "CloudWatchLogs", "Status": "ACTIVE"}',
+    ):
+        assert search_nodes(japanese, text, "ja") == [], text

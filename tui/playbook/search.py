@@ -3,7 +3,8 @@
 ``search_nodes`` is what ``match`` and the ``/`` search call. It ranks, best first:
 
 1. nodes whose **signatures** match the text (``tui.playbook.matching.match_signatures``; score = signatures matched,
-   exactly as before, so a pasted error line ranks as it always did);
+   exactly as before, so a pasted error line ranks as it always did), the text's full-width and half-width forms
+   folded first (``fold_width``: ＡＲＭ６４、（４２４）、ﾄﾚｰｽ as Japanese input methods type them);
 2. then nodes the text points at without an error signature (score 0): a **section number** of the Japanese
    troubleshooting guide ("1.1", "§2.1", "セクション 4.1"), one of its **headings** 「CloudWatch Logsへの権限不足」,
    a **symptom word** 「ログ」「権限」「トレース」, or Japanese words found in a node's **Japanese texts**. Words and
@@ -147,6 +148,17 @@ def normalize(text: str) -> str:
     return _DROP.sub("", unicodedata.normalize("NFKC", text).lower())
 
 
+def fold_width(text: str) -> str:
+    """``text`` with full-width letters, digits and punctuation (ＡＲＭ６４、（４２４）、：) and half-width katakana
+    (ﾄﾚｰｽ) folded to the forms signatures are written in (NFKC); ASCII text is returned as it is.
+
+    Japanese input methods type these forms, so a signature must not depend on how a report was typed. Only the
+    width changes: case and spacing stay, and signatures still run on the text as pasted otherwise."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", text)
+
+
 def _sections(query: str) -> set[str]:
     """Section numbers the query names: any "n.m", or a bare "n" when it is (nearly) the whole query."""
     found = set()
@@ -190,7 +202,7 @@ def rank_nodes(playbook: Playbook, query: str, lang: str | None = None) -> list[
             points[node_id] = points.get(node_id, 0) + amount
             reasons.setdefault(node_id, []).append(reason)
 
-    ranked = match_signatures(playbook, query)
+    ranked = match_signatures(playbook, fold_width(query))
     for position, (node_id, hits) in enumerate(ranked):
         signatures[node_id] = hits
         add(node_id, hits * SIGNATURE_WEIGHT + (len(ranked) - position), ("signatures", str(hits)))
