@@ -379,3 +379,46 @@ def test_two_different_answers_to_one_question_are_refused() -> None:
     from tui.playbook.validate import resolve_playbook
 
     assert parse_answers(resolve_playbook("agentcore-mcp").playbook, ["symptom=1", "symptom=1"]) == {"symptom": "1"}
+
+
+# 9. A "bundle" whose zip directory lists far more entries than a bundle has
+
+
+def _zip_directory_only(entries: int, *, zip64: bool = False) -> bytes:
+    """A zip of ``entries`` empty central directory records (no data): what a bundle's entry count is read from."""
+    import struct
+
+    record = struct.Struct("<4s6H3L5H2L")
+    names = [b"%x" % (i % 4096) for i in range(entries)]
+    directory = b"".join(
+        record.pack(b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, len(n), 0, 0, 0, 0, 0, 0) + n for n in names
+    )
+    end_size = 0 if zip64 else len(directory)
+    locator = b""
+    if zip64:  # the classic end record says nothing; the zip64 one (which zipfile prefers) holds the real size
+        end64 = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, len(directory), 0)
+        locator = end64 + struct.pack("<4sLQL", b"PK\x06\x07", 0, len(directory), 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, entries % 0xFFFF, entries % 0xFFFF, end_size, 0, 0)
+    return directory + locator + end
+
+
+@pytest.mark.parametrize("zip64", [False, True], ids=["zip", "zip64"])
+def test_a_zip_directory_far_larger_than_a_bundle_is_refused_before_it_is_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, zip64: bool
+) -> None:
+    """Seen: a 61 MB file of 1.3 million empty directory entries took 6 s of CPU and 590 MB of memory to be refused
+    "for more than 1000 entries": zipfile builds an object per entry before the count is looked at. The end record
+    says the directory's size; a larger one is refused without handing the file to zipfile."""
+    import zipfile
+
+    from tui.support.bundle import BundleError, read_bundle
+
+    path = tmp_path / "many.zip"
+    path.write_bytes(_zip_directory_only(30_000, zip64=zip64))
+
+    def never(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the zip directory was handed to zipfile")
+
+    monkeypatch.setattr(zipfile, "ZipFile", never)
+    with pytest.raises(BundleError, match=r"its zip directory is [0-9]+ bytes: far more than 1000 entries"):
+        read_bundle(path)
