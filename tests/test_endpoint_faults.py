@@ -116,6 +116,30 @@ async def test_token_missing(mcp_server, front_door) -> None:  # noqa: F811
     assert_classified(result, "token-missing", words=("--token-env",))
 
 
+async def test_no_credentials_given_is_one_failure_and_the_rest_could_not_run(mcp_server, front_door) -> None:  # noqa: F811
+    """No token for a JWT runtime: endpoint.auth fails and says which flag to give. initialize, headers and the checks
+    behind the handshake used to fail (or, headers, point at initialize) with the same 401 three more times."""
+    door = front_door(mcp_server().url)
+    ctx = make_context(door.invocation_url)
+    assert_classified(await run_check("endpoint.auth", ctx, auth="none"), "token-missing", words=("--token-env",))
+    init = await run_check("endpoint.initialize", ctx, auth="none")
+    assert init.could_not_run, (init.status, init.summary)
+    assert init.summary == "the endpoint asks for credentials and none were given; see endpoint.auth"
+    facts = {"endpoint.failure": init.facts["endpoint.failure"]}  # what the handshake's node hands on
+    assert facts["endpoint.failure"] in ("unauthorized", "token-missing")
+    for check in ("endpoint.headers", "endpoint.session", "endpoint.tools", "endpoint.sdk"):
+        result = await run_check(check, ctx, facts=facts, auth="none")
+        assert result.could_not_run and result.summary.endswith("see endpoint.auth"), (check, result.summary)
+
+
+async def test_a_refused_token_still_fails_the_handshake(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
+    """Credentials that were given and refused are the finding: initialize keeps failing with the cause."""
+    door = front_door(mcp_server().url)
+    monkeypatch.setenv(TOKEN_ENV, door.issue_token("expired"))
+    result = await run_check("endpoint.initialize", make_context(door.invocation_url, token_env=TOKEN_ENV))
+    assert result.status is Status.FAIL and "401" in result.summary, result.summary
+
+
 async def test_sigv4_sent_to_a_jwt_runtime(mcp_server, front_door, monkeypatch) -> None:  # noqa: F811
     door = front_door(mcp_server().url)
     for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN"):

@@ -165,7 +165,30 @@ async def setup(
     auth = None
     if with_auth:
         auth = await asyncio.to_thread(build_auth, ctx.context, target, params.auth)
+        if handshake and params.endpoint is None and unauthenticated_refusal(ctx.facts.get("endpoint.failure"), auth):
+            return no_credentials_skip()
     return Setup(ctx, params, target, auth, started)
+
+
+def unauthenticated_refusal(cause_code: str | None, auth: Any) -> bool:
+    """The endpoint refused a request sent without credentials because none were given: the input is missing, and
+    every check behind the handshake can only repeat that refusal (endpoint.auth explains it)."""
+    if cause_code not in ("unauthorized", "token-missing") or auth is None:
+        return False
+    sent_nothing = auth.mode == "none" or (auth.problem is not None and not auth.token and not auth.credentials)
+    return bool(sent_nothing)
+
+
+def no_credentials_skip() -> CheckResult:
+    """Not run: the endpoint wants credentials and none were given (could not run: never green)."""
+    return could_not_run(
+        _("the endpoint asks for credentials and none were given; see endpoint.auth"),
+        details=_(
+            "Give a bearer token with `--token-env VAR` or `--token-file PATH` (JWT runtimes) or AWS credentials "
+            "(SigV4 runtimes)."
+        ),
+        evidence={BLOCKED_BY: "endpoint.auth", "cause": "no credentials given"},
+    )
 
 
 async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any, str | None, Any, dict[str, str]]:

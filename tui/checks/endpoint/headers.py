@@ -7,7 +7,16 @@ import ipaddress
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, md_table, setup
+from tui.checks.endpoint._common import (
+    BLOCKED_BY,
+    ENDPOINT_NEEDS,
+    EndpointParams,
+    cause_fields,
+    md_table,
+    no_credentials_skip,
+    setup,
+    unauthenticated_refusal,
+)
 from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
@@ -57,6 +66,15 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
         good = await p.post("initialize, correct headers", jsonrpc.initialize())
         evidence["correct"] = good.evidence()
         cause = classify(good, s.target)
+        if cause is not None and unauthenticated_refusal(cause.code, s.auth):
+            return no_credentials_skip()
+        if cause is not None and cause.area == "auth":  # refused for its credentials, not its headers
+            return could_not_run(
+                _("a correct initialize is refused for its credentials ({code}); see endpoint.auth").format(
+                    code=cause.code
+                ),
+                evidence={**evidence, "classified": cause_fields(cause, good), BLOCKED_BY: "endpoint.auth"},
+            )
         if cause is not None:
             if cause.area in ("headers",) or good.status in (400, 406, 415, 421, 403):
                 facts["endpoint.failure"] = cause.code

@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, setup, warm_sdk
+from tui.checks.endpoint._common import (
+    ENDPOINT_NEEDS,
+    EndpointParams,
+    cause_fields,
+    no_credentials_skip,
+    setup,
+    unauthenticated_refusal,
+    warm_sdk,
+)
 from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
@@ -53,6 +61,9 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
     evidence["probe"] = probe.evidence()
     cause = classify(probe, s.target) or answered_version(probe)
     facts["endpoint.failure"] = cause.code if cause is not None else None
+    if cause is not None and unauthenticated_refusal(cause.code, s.auth):
+        skip = no_credentials_skip()  # one failure for one missing input: endpoint.auth's
+        return skip.model_copy(update={"evidence": {**skip.evidence, **evidence}, "facts": facts})
     if cause is not None:
         details = _("**Seen:** {line}").format(line=f"`{probe.line()}`") + f"\n\n```\n{probe.body[:400]}\n```"
         if cause.code == "runtime-not-started":
