@@ -422,3 +422,24 @@ def test_a_zip_directory_far_larger_than_a_bundle_is_refused_before_it_is_parsed
     monkeypatch.setattr(zipfile, "ZipFile", never)
     with pytest.raises(BundleError, match=r"its zip directory is [0-9]+ bytes: far more than 1000 entries"):
         read_bundle(path)
+
+
+# 10. An audit log of very many small records
+
+
+def test_only_the_newest_records_of_a_huge_audit_log_are_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Seen: 16 MiB of the smallest valid records (`{"fix": "x", "outcome": "applied"}`, 520,000 of them) took 28 s
+    and 1.4 GB of memory for `audit` (and the log was read twice); the 64 MiB the reader allows would take four times
+    that. Only the newest MAX_RECORDS are read, and the rest is named as skipped."""
+    from tui.fixes import audit
+
+    monkeypatch.setattr(audit, "MAX_RECORDS", 3)
+    lines = [json.dumps({"id": f"{n:012d}", "fix": "x", "outcome": "applied"}) for n in range(10)]
+    (tmp_path / "audit.jsonl").write_text("\n".join(lines[:6]) + "\nnot json\n" + "\n".join(lines[6:]) + "\n")
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path))
+    read = audit.read_log()
+    assert [r.id for r in read.records] == [f"{n:012d}" for n in (7, 8, 9)]
+    assert read.skipped == ["lines 1 to 8: older than the newest 3 records, which are all that is read"]
+    result = invoke("audit", env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 3, result.output
+    assert "older than the newest 3 records" in result.stderr

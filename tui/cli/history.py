@@ -44,7 +44,7 @@ def audit(fmt: str) -> None:
     if not recs:
         click.echo(_("No fixes applied yet ({path}).").format(path=audit_path()))
         return
-    undone = undone_ids()
+    undone = undone_ids(recs)  # the records just read: a large log was read twice
     for r in recs:  # a record's text may hold control characters (a failed fix's error): never sent raw
         mark = _(" (undone)") if r.id in undone else ""
         line = f"{r.id}  {r.time}  {pad_cells(outcome_name(r.outcome), 8)} {r.fix:<28} {r.principal}{mark}"

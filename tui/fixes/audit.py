@@ -38,6 +38,9 @@ APP_NAME = "agentcore-triage"
 MAX_LINE_BYTES = 4 * 1024 * 1024
 """A line longer than this is not read (a corrupt or hostile log must not exhaust memory)."""
 MAX_LOG_BYTES = 64 * 1024 * 1024
+MAX_RECORDS = 5000
+"""The newest records read (a fix writes one, its undo another). Each costs about 700 bytes of memory once read:
+16 MiB of the smallest valid records took 28 s and 1.4 GB for `audit` before there was a limit."""
 MAX_NESTING = 64
 """A record nested deeper than this is not read (real ones hold API payloads, about ten levels deep): deeper ones
 stop the JSON reader (``[[[[…``) or pydantic's serializer (past about 250 levels) in the middle of ``audit``."""
@@ -276,12 +279,24 @@ def read_log() -> AuditLog:
             )
         )
     lines = data.split(b"\n")
-    for number, raw in enumerate(lines, 1):
+    newest_first: list[AuditRecord] = []
+    skipped: list[str] = []
+    for number in range(len(lines), 0, -1):  # from the end: the newest records are the ones kept
+        raw = lines[number - 1]
         if not raw.strip():
             continue
-        reason = _parse_line(raw, log.records)
+        if len(newest_first) >= MAX_RECORDS:
+            skipped.append(
+                _("lines 1 to {number}: older than the newest {count} records, which are all that is read").format(
+                    number=number, count=MAX_RECORDS
+                )
+            )
+            break
+        reason = _parse_line(raw, newest_first)
         if reason:
-            log.skipped.append(_("line {number}: {reason}").format(number=number, reason=reason))
+            skipped.append(_("line {number}: {reason}").format(number=number, reason=reason))
+    log.records = newest_first[::-1]
+    log.skipped += skipped[::-1]
     return log
 
 
