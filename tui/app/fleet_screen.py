@@ -112,7 +112,12 @@ class FleetScreen(Screen[None]):
             "s", "sort", N_("Sort by status"), id="fleet.sort", tooltip=N_("Worst first, or back to the listed order")
         ),
         Binding(
-            "enter", "open", N_("Open walk"), id="fleet.open", tooltip=N_("Walk the highlighted runtime's playbook")
+            "enter",
+            "open",
+            N_("Open walk"),
+            id="fleet.open",
+            tooltip=N_("Walk the highlighted runtime's playbook"),
+            priority=True,  # else the table's own enter hid it from the footer; check_action yields to the filter
         ),
     ]
 
@@ -337,6 +342,12 @@ class FleetScreen(Screen[None]):
             widths = [_width(row[index]) for row in rows]
             table.columns[ColumnKey(column)].content_width = max([cell_len(_(COLUMN_TITLES[column])), *widths])
         self._redraw()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """enter opens a walk from the table; in the filter box it only leaves the box (not shown there)."""
+        if action == "open":
+            return not isinstance(self.focused, Input)
+        return True
 
     # -- actions --------------------------------------------------------------------------------------
     def action_filter(self) -> None:

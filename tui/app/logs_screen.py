@@ -279,6 +279,11 @@ class LogsScreen(Screen["str | None"]):
     def _filter_changed(self) -> None:
         self._render_groups()
 
+    @on(Input.Submitted, "#logs-filter")
+    def _filter_done(self) -> None:
+        """enter in the filter: keep it, back to the groups (as in the fleet view)."""
+        self.query_one("#logs-groups", DataTable).focus()
+
     @on(DataTable.RowSelected, "#logs-groups")
     def _group_chosen(self, event: DataTable.RowSelected) -> None:
         group = self.shown[event.cursor_row] if 0 <= event.cursor_row < len(self.shown) else None
@@ -345,6 +350,11 @@ class LogsScreen(Screen["str | None"]):
         )
 
     def action_close(self) -> None:
-        """Back to the walk."""
+        """Back to the walk; esc in the filter only clears it and returns to the groups (as in the fleet view)."""
+        field = self.query_one("#logs-filter", Input)
+        if field.has_focus:
+            field.value = ""
+            self.query_one("#logs-groups", DataTable).focus()
+            return
         self._stop_tail()
         self.dismiss(None)

@@ -204,6 +204,7 @@ class TriageApp(App[None]):
 
         loaded = self.load_playbook(ref)
         context.inputs = loaded.playbook.resolve_inputs((), context.inputs)
+        before = (self.walk_screen, self.context, self.loaded)
         self.context = context
         self.loaded = loaded
         walk = Walk(loaded.playbook, context, registry=self.registry or load_all())
@@ -213,12 +214,26 @@ class TriageApp(App[None]):
         )
         if isinstance(self.screen, StartScreen) and previous is not None and previous in self.screen_stack:
             # The target changed (T): the old walk under the start screen is dropped, the new one takes its place.
+            self.walk_screen.returns_to = previous.returns_to
             self.pop_screen()
             self.switch_screen(self.walk_screen)
         elif self.show_start and isinstance(self.screen, StartScreen):
             self.switch_screen(self.walk_screen)
         else:
+            if len(self.screen_stack) > 1:
+                # Over another screen (the fleet view's enter): b or esc at its first step return there (leave_walk).
+                self.walk_screen.returns_to = before
             self.push_screen(self.walk_screen)
+
+    def leave_walk(self, screen: Any) -> None:
+        """From the first step of a walk opened over another screen (the fleet view) back to that screen; the walk
+        shown before it (if any) is the app's walk again. Without this, b and esc did nothing there: the fleet view
+        and the earlier walk stayed under it out of reach."""
+        returns_to = screen.returns_to
+        if returns_to is None or self.screen is not screen:
+            return
+        self.walk_screen, self.context, self.loaded = returns_to
+        self.pop_screen()
 
     def action_change_target(self) -> None:
         """The start screen over the walk, prefilled with its target: esc returns to the walk, start replaces it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -106,6 +106,9 @@ class WalkScreen(FixKeys, OtherScreenKeys):
         self._frame = 0
         self._worker = None
         self._target_change_confirmed = False
+        self.returns_to: tuple[Any, ...] | None = None
+        """Set when opened over another screen (the fleet view): the app's walk, context and playbook to restore
+        when b or esc at the first step return there (``TriageApp.leave_walk``)."""
         walk.listener = self._engine_event
 
     def _engine_event(self, event: Event) -> None:
@@ -187,7 +190,7 @@ class WalkScreen(FixKeys, OtherScreenKeys):
         if action == "choose":
             return isinstance(node, QuestionNode)
         if action == "back":
-            return True if walk.history else None
+            return True if walk.history or self.returns_to is not None else None
         if action == "next":
             running_here = self.running_node == walk.current and not walk.forward_stack
             return True if walk.way_on() is not None and not running_here else None
@@ -196,7 +199,8 @@ class WalkScreen(FixKeys, OtherScreenKeys):
         if action == "cancel":
             return self.running_node is not None
         if action == "escape_back":
-            return self.running_node is None and bool(walk.history)  # while checks run, esc cancels them
+            # while checks run, esc cancels them
+            return self.running_node is None and (bool(walk.history) or self.returns_to is not None)
         return True
 
     # -- moving -----------------------------------------------------------------------------
@@ -235,6 +239,8 @@ class WalkScreen(FixKeys, OtherScreenKeys):
         """One step back (b, alt+left)."""
         if self.walk.back():
             self._moved()
+        elif self.returns_to is not None:
+            self.app.leave_walk(self)  # type: ignore[attr-defined]
         else:
             self.notify(_("Already at the start."), severity="warning", timeout=2)
 
