@@ -19,6 +19,7 @@ from tui.cli.base import (
     context_options,
     err,
     handle_errors,
+    lang_option,
     main,
     merge_parent,
 )
@@ -41,6 +42,7 @@ def _tui_args(kwargs: dict[str, Any], playbook_ref: str | None) -> list[str]:
 
 
 @main.command()
+@lang_option()
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to open (default: agentcore-mcp).")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -180,6 +182,7 @@ def write_bundle_of(run: Any, loaded: Any, out: str, log: Any = None) -> Path:
 
 
 @main.command("bundle")
+@lang_option()
 @context_options
 @click.option("--playbook", "playbook_ref", metavar="ID|PATH", help="Playbook to run (default: agentcore-mcp).")
 @click.option("--input", "inputs", multiple=True, metavar="NAME=VALUE", help="Playbook input value (repeatable).")
@@ -211,6 +214,7 @@ def bundle(
 
 
 @main.command("open")
+@lang_option()
 @click.argument("bundle_file", metavar="FILE.zip", type=click.Path(dir_okay=False))
 @handle_errors
 def open_bundle(bundle_file: str) -> None:
