@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from test_app_support import make_app, screen_text, wait_group
+from test_app_support import make_app, screen_text, wait_group, wait_until
 
 from tui.app.audit_screen import AuditScreen
 from tui.app.fix_modal import FixModal
@@ -29,6 +29,7 @@ async def test_u_previews_the_undo_and_y_reverses_the_fix(isolated: Path) -> Non
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AuditScreen)
+        assert "(1 record)" in screen_text(app)  # was "(1 records)"
         assert app.screen.active_bindings["u"].enabled
         await pilot.press("u")
         await wait_group(app, "undo", pilot)  # the undo is planned (target, definition, drift) in a thread
@@ -42,6 +43,7 @@ async def test_u_previews_the_undo_and_y_reverses_the_fix(isolated: Path) -> Non
         assert (isolated / "requirements.txt").read_text() == "mcp>=2.3,<3\n"
         records = audit.records()
         assert [r.outcome for r in records] == ["applied", "undone"] and records[1].undoes == record_id
+        await wait_until(pilot, lambda: "(2 records)" in screen_text(app), "the header counting both records")
         # the undone record cannot be undone twice
         table = app.screen.query_one("#audit-table")
         table.move_cursor(row=1)  # newest first: row 1 is the applied record

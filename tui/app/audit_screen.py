@@ -22,7 +22,7 @@ from textual.widgets import DataTable, Static
 from tui.app.footer import LocalizedFooter
 from tui.app.json_text import readable_json
 from tui.files import user_path
-from tui.i18n import N_, _
+from tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
     from tui.engine.walk import Walk
@@ -97,7 +97,11 @@ class AuditScreen(Screen[list[tuple[str, str | None]]]):
         log = read_log()
         self.records = list(reversed(log.records))
         self.skipped = log.summary()
-        header = Text(_("audit log: {path}  ({count} records)").format(path=audit_path(), count=len(self.records)))
+        header = Text(
+            ngettext(
+                "audit log: {path}  ({count} record)", "audit log: {path}  ({count} records)", len(self.records)
+            ).format(path=audit_path(), count=len(self.records))
+        )
         if self.skipped:
             header.append("\n" + self.skipped, style="yellow")
         self.query_one("#audit-path", Static).update(header)
