@@ -43,6 +43,18 @@ Healthy servers that are easy to mistake for broken ones (tools are optional in 
 * ``zero-tools``        – a real ``MCPServer`` with one resource and no tool: declares ``tools``, lists none
 * ``no-tools``          – a real low-level ``mcp`` ``Server`` with only a resources handler: no ``tools`` capability,
   so ``tools/list`` and ``tools/call`` answer JSON-RPC -32601 "Method not found"
+* ``paginated-tools``   – a real low-level ``mcp`` ``Server`` whose ``tools/list`` answers ``pages=`` pages of
+  ``per_page=`` tools linked by ``nextCursor`` (``pages=0``: a cursor on every page, forever)
+* ``log-before-reply``  – a real low-level ``mcp`` ``Server`` (stateful, SSE replies) that sends a
+  ``notifications/message`` log notification on the request's stream before every tools/list and tools/call answer
+
+Real servers that declare tools and do not serve them:
+
+* ``tools-not-served``  – a real low-level ``mcp`` ``Server`` whose initialize declares ``tools`` and whose
+  ``tools/list`` answers JSON-RPC ``code=`` (-32601 "Method not found" or -32603 "Internal error")
+* ``bad-tools-list``    – the real sample server (JSON replies) whose ``tools/list`` result is rewritten to be
+  schema-invalid: ``shape=`` ``missing`` (no ``tools`` member), ``not-list`` (``tools`` an object), ``no-name`` (a
+  tool without ``name``) or ``no-schema`` (a tool without ``inputSchema``)
 """
 
 from __future__ import annotations
@@ -460,6 +472,147 @@ def no_tools_app() -> Any:
     return server.streamable_http_app(host="0.0.0.0")
 
 
+def _tool(name: str) -> Any:
+    import mcp_types as types
+
+    return types.Tool(name=name, description=f"sandbox tool {name}", input_schema={"type": "object", "properties": {}})
+
+
+def paginated_tools_app(pages: int = 3, per_page: int = 2) -> Any:
+    """A real low-level ``mcp`` ``Server`` (stateful, SSE replies) listing ``pages`` × ``per_page`` tools
+    (``page1_tool1`` …), one page per ``tools/list``, linked by ``nextCursor`` ``"page-<n>"``. ``pages=0``: every
+    page carries a next cursor, forever (a server paging wrongly)."""
+    import mcp_types as types
+    from mcp.server.lowlevel import Server
+
+    async def list_tools(ctx: Any, params: Any) -> Any:
+        cursor = getattr(params, "cursor", None) if params is not None else None
+        page = int(cursor.removeprefix("page-")) if cursor and cursor.startswith("page-") else 1
+        tools = [_tool(f"page{page}_tool{i}") for i in range(1, per_page + 1)]
+        more = pages == 0 or page < pages
+        return types.ListToolsResult(tools=tools, next_cursor=f"page-{page + 1}" if more else None)
+
+    server: Any = Server("paginated-tools", version="1.0.0", on_list_tools=list_tools)
+    return server.streamable_http_app(host="0.0.0.0")
+
+
+def tools_not_served_app(code: int = -32601) -> Any:
+    """A real low-level ``mcp`` ``Server`` (stateful, SSE replies): a ``tools/list`` handler is registered, so the
+    initialize answer declares ``tools``, but the handler answers JSON-RPC ``code`` (-32601 or -32603)."""
+    from mcp.server.lowlevel import Server
+    from mcp.shared.exceptions import MCPError
+
+    message = {-32601: "Method not found", -32603: "Internal error"}.get(code, "Error")
+
+    async def list_tools(ctx: Any, params: Any) -> Any:
+        raise MCPError(code, message)
+
+    server: Any = Server("tools-not-served", version="1.0.0", on_list_tools=list_tools)
+    return server.streamable_http_app(host="0.0.0.0")
+
+
+BAD_TOOLS_SHAPES = ("missing", "not-list", "no-name", "no-schema")
+
+
+def bad_tools_list_app(shape: str = "missing") -> Any:
+    """The real sample server (stateless, JSON replies) whose ``tools/list`` result is rewritten to ``shape``;
+    initialize, tools/call and the headers are the real server's."""
+    from tui.sandbox.mcp_server import build_app
+
+    if shape not in BAD_TOOLS_SHAPES:
+        raise ValueError(f"shape must be one of {BAD_TOOLS_SHAPES}")
+    inner = build_app(stateless=True, json_response=True)
+
+    def rewrite(body: bytes) -> bytes:
+        try:
+            reply = json.loads(body)
+        except ValueError:
+            return body
+        result = reply.get("result") if isinstance(reply, dict) else None
+        if not isinstance(result, dict) or not isinstance(result.get("tools"), list):
+            return body
+        if shape == "missing":
+            del result["tools"]
+        elif shape == "not-list":
+            result["tools"] = {t["name"]: t for t in result["tools"]}
+        elif shape == "no-name":
+            result["tools"][0].pop("name", None)
+        else:
+            result["tools"][0].pop("inputSchema", None)
+        return json.dumps(reply).encode()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await inner(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        try:
+            is_list = json.loads(body or b"{}").get("method") == "tools/list"
+        except (ValueError, AttributeError):
+            is_list = False
+        replayed = False
+
+        async def replay() -> Any:
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        if not is_list:
+            await inner(scope, replay, send)
+            return
+        start: Any = None
+        parts: list[bytes] = []
+
+        async def rewriting_send(message: Any) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+                return
+            parts.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            new = rewrite(b"".join(parts))
+            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
+            await send({**start, "headers": [*headers, (b"content-length", str(len(new)).encode())]})
+            await send({"type": "http.response.body", "body": new})
+
+        await inner(scope, replay, rewriting_send)
+
+    return app
+
+
+LOG_LINE = "sandbox log line sent before the answer"
+
+
+def log_before_reply_app() -> Any:
+    """A real low-level ``mcp`` ``Server`` (stateful, SSE replies) with two tools; its tools/list and tools/call
+    handlers first send a ``notifications/message`` (level info) on the request's own stream, then answer."""
+    import mcp_types as types
+    from mcp.server.lowlevel import Server
+
+    async def log(ctx: Any) -> None:
+        await ctx.session.send_log_message("info", LOG_LINE, logger="sandbox", related_request_id=ctx.request_id)
+
+    async def list_tools(ctx: Any, params: Any) -> Any:
+        await log(ctx)
+        return types.ListToolsResult(tools=[_tool("echo"), _tool("noop")])
+
+    async def call_tool(ctx: Any, params: Any) -> Any:
+        await log(ctx)
+        return types.CallToolResult(content=[types.TextContent(type="text", text=params.name)])
+
+    server: Any = Server("log-before-reply", version="1.0.0", on_list_tools=list_tools, on_call_tool=call_tool)
+    return server.streamable_http_app(host="0.0.0.0")
+
+
 NGINX_REASONS = {502: "Bad Gateway", 503: "Service Temporarily Unavailable", 504: "Gateway Time-out"}
 
 
@@ -503,6 +656,10 @@ ASGI_FAULTS = {
     "proxy-error": proxy_error_app,
     "zero-tools": zero_tools_app,
     "no-tools": no_tools_app,
+    "paginated-tools": paginated_tools_app,
+    "tools-not-served": tools_not_served_app,
+    "bad-tools-list": bad_tools_list_app,
+    "log-before-reply": log_before_reply_app,
 }
 
 
