@@ -333,6 +333,18 @@ def _condition(cond: Mapping[str, Any], context: Mapping[str, Any]) -> bool | No
     return True
 
 
+def failing_clauses(cond: Mapping[str, Any], context: Mapping[str, Any]) -> list[tuple[str, str, Any, Any]]:
+    """(operator, key, expected, actual) of each clause of a Condition block that ``context`` definitely fails."""
+    out: list[tuple[str, str, Any, Any]] = []
+    for op, clauses in cond.items():
+        if not isinstance(clauses, Mapping):
+            continue
+        for key, expected in clauses.items():
+            if _condition({op: {key: expected}}, context) is False:
+                out.append((str(op), str(key), expected, _lookup(context, key)))
+    return out
+
+
 def _lookup(context: Mapping[str, Any], key: str) -> Any:
     for k, v in context.items():
         if k.lower() == key.lower():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from tui.aws.errors import aws_errors, error_code
@@ -79,7 +80,7 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
             if p
         }
     )
-    evidence = {
+    evidence: dict[str, Any] = {
         "role": params.role_arn,
         "trusted_services": principals,
         "evaluation": ev.as_dict(),
@@ -106,6 +107,32 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
             evidence=evidence,
         )
     if AGENTCORE_SERVICE in principals:
+        excluded = _excluding_clauses(doc, context)
+        if excluded:
+            evidence["excluding_conditions"] = [
+                {"operator": op, "key": key, "expected": expected, "this_runtime": actual}
+                for op, key, expected, actual in excluded
+            ]
+            clauses = "; ".join(
+                _("{key} {operator} {expected} (this runtime: {actual})").format(
+                    key=key,
+                    operator=op,
+                    expected=json.dumps(expected, ensure_ascii=False)[:120],
+                    actual=str(actual)[:120],
+                )
+                for op, key, expected, actual in excluded[:2]
+            )
+            return failed(
+                _("{role}'s trust policy names {service}, but its condition excludes this runtime: {clauses}").format(
+                    role=name, service=AGENTCORE_SERVICE, clauses=clauses
+                ),
+                details=_(
+                    "AgentCore assumes the role with `aws:SourceAccount` = the runtime's account and "
+                    "`aws:SourceArn` = the runtime's ARN; a condition naming another account, region or runtime "
+                    "makes the AssumeRole fail. Correct the condition's value."
+                ),
+                evidence=evidence,
+            )
         return failed(
             _("{role}'s trust policy names {service}, but its conditions exclude this account/runtime").format(
                 role=name, service=AGENTCORE_SERVICE
@@ -118,6 +145,24 @@ def trust(ctx: CheckContext, params: TrustParams) -> CheckResult:
         ),
         evidence=evidence,
     )
+
+
+def _excluding_clauses(doc: Any, context: dict[str, str]) -> list[tuple[str, str, Any, Any]]:
+    """Condition clauses of the Allow statements naming the AgentCore service that this runtime's request fails."""
+    from tui.aws.policy_eval import failing_clauses
+
+    out: list[tuple[str, str, Any, Any]] = []
+    for stmt in doc.statements():
+        principal = stmt.get("Principal")
+        services = principal.get("Service") if isinstance(principal, dict) else None
+        if str(stmt.get("Effect", "")).capitalize() != "Allow" or AGENTCORE_SERVICE not in (
+            services if isinstance(services, list) else [services]
+        ):
+            continue
+        condition = stmt.get("Condition")
+        if isinstance(condition, dict):
+            out.extend(failing_clauses(condition, context))
+    return out
 
 
 # ---------------------------------------------------------------------------- permission checks
