@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 LIBRARY_LOGGERS = ("mcp", "httpx2", "httpcore2")
 """Loggers of the libraries the official client runs on; during a run their records go to the check's evidence."""
 MAX_LOG_RECORDS = 20
+MAX_TOOL_PAGES = 10
+"""list_tools pages followed through ``nextCursor``: a server that returns a cursor forever stops here."""
 SDK_MAX_BODY = 8 * 1024 * 1024
 """Bytes (inflated) the official client may read from one response; a 100 MB body or a gzip bomb stops here."""
 
@@ -83,6 +85,10 @@ class SdkOutcome:
     server_name: str | None = None
     server_version: str | None = None
     tools: list[str] = field(default_factory=list)
+    tool_pages: int = 0
+    """tools/list pages read (``nextCursor`` followed up to ``MAX_TOOL_PAGES``)."""
+    tools_more: bool = False
+    """True when the last page read still carried a ``nextCursor``: the server offers more tools than counted."""
     tools_declared: bool = True
     """False when the initialize answer has no ``tools`` capability: then ``ping`` is sent instead of ``list_tools``."""
     error: str | None = None
@@ -267,6 +273,7 @@ async def run_sdk(
     import httpx2
     from mcp import ClientSession
     from mcp.client.streamable_http import streamable_http_client
+    from mcp_types import PaginatedRequestParams
 
     outcome = SdkOutcome()
     headers = {"Accept-Encoding": "gzip, deflate", **(extra_headers or {})}
@@ -308,6 +315,12 @@ async def run_sdk(
                 outcome.stage = "tools/list"
                 listed = await session.list_tools()
                 outcome.tools = [t.name for t in listed.tools]
+                outcome.tool_pages = 1
+                while listed.next_cursor and outcome.tool_pages < MAX_TOOL_PAGES:
+                    listed = await session.list_tools(params=PaginatedRequestParams(cursor=listed.next_cursor))
+                    outcome.tools.extend(t.name for t in listed.tools)
+                    outcome.tool_pages += 1
+                outcome.tools_more = bool(listed.next_cursor)
             outcome.stage = "close"
         outcome.ok = True
 

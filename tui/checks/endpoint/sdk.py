@@ -42,6 +42,8 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
         "server": outcome.server_name,
         "tools": outcome.tools,
         "tools_declared": outcome.tools_declared,
+        "tool_pages": outcome.tool_pages,
+        "tools_more": outcome.tools_more,
         "elapsed_s": round(outcome.elapsed, 3),
         "timeout_s": round(budget, 3),
     }
@@ -57,6 +59,28 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
                 "The official `mcp` client (legacy handshake via `ClientSession`) works against this endpoint with the "
                 "same URL and credentials. Tools are optional in MCP: this server declares none in its initialize "
                 "answer, so the client pinged it instead of listing tools."
+            ),
+            evidence=evidence,
+            facts={"endpoint.sdk_ok": True},
+        )
+    if outcome.ok and (outcome.tools_more or outcome.tool_pages > 1):
+        listing = (
+            _(
+                "at least {count} tools in the first {pages} pages (the server offers more: nextCursor not followed further)"
+            )
+            if outcome.tools_more
+            else _("{count} tools over {pages} pages")
+        ).format(count=len(outcome.tools), pages=outcome.tool_pages)
+        return passed(
+            _("mcp client: initialize ({version}, {server}) + list_tools → {listing} in {ms} ms").format(
+                version=outcome.protocol_version,
+                server=outcome.server_name,
+                listing=listing,
+                ms=f"{outcome.elapsed * 1000:.0f}",
+            ),
+            details=_(
+                "The official `mcp` client (legacy handshake via `ClientSession`) works against this endpoint with the "
+                "same URL and credentials."
             ),
             evidence=evidence,
             facts={"endpoint.sdk_ok": True},

@@ -20,6 +20,8 @@ from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed
 
 METHOD_NOT_FOUND = -32601
+MAX_PAGES = 10
+"""tools/list pages followed through ``nextCursor`` (a server that returns a cursor forever stops here)."""
 NUMERIC_ID_NOTE = N_(
     "Numeric request ids are valid JSON-RPC: JSON-RPC 2.0 allows a string or a number, MCP a string or an integer, "
     "and mcp servers echo both. Switching to UUID strings (as some guides suggest) does not fix a -32603."
@@ -71,6 +73,20 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 )
             )
         )
+        # Pagination: follow nextCursor from the first list, a bounded number of pages (same session).
+        pages = [listed[0]]
+        cursor = next_cursor(listed[0])
+        while cursor is not None and len(pages) < MAX_PAGES and s.remaining() > min(1.0, s.probe_timeout):
+            page = await p.post(
+                f"tools/list page {len(pages) + 1}",
+                jsonrpc.request("tools/list", 200 + len(pages), {"cursor": cursor}),
+                session_id=sid,
+                headers=hdrs,
+            )
+            pages.append(page)
+            if classify(page, s.target) is not None:
+                break
+            cursor = next_cursor(page)
         call_probe = None
         if params.call:
             call_probe = await p.post(
@@ -115,7 +131,24 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 evidence=evidence,
                 facts=facts,
             )
-    tools = [str(t.get("name")) for t in (listed[0].result or {}).get("tools", []) if isinstance(t, dict)]
+    for number, page in enumerate(pages[1:], start=2):
+        c = classify(page, s.target)
+        if c is not None:
+            evidence["pages"] = [pr.evidence() for pr in pages[1:]]
+            return failed(
+                _("tools/list page {number} (cursor from page {previous}): {cause}").format(
+                    number=number, previous=number - 1, cause=c.summary
+                ),
+                details=f"`{page.line()}`\n\n```\n{page.body[:300]}\n```",
+                remediation=c.advice,
+                evidence={**evidence, "classified": cause_fields(c, page)},
+                facts=facts,
+            )
+    tools = [str(t.get("name")) for page in pages for t in (page.result or {}).get("tools", []) if isinstance(t, dict)]
+    more = cursor is not None
+    if len(pages) > 1:
+        evidence["pages"] = len(pages)
+        evidence["more_pages"] = more
     facts = {"endpoint.tool_count": len(tools), "endpoint.tools": tools}
     details = _(NUMERIC_ID_NOTE)
     if all(not_found):
@@ -131,6 +164,15 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             )
             + "\n\n"
             + details
+        )
+    elif more:
+        summary = _(
+            "at least {count} tools in the first {pages} pages (the server offers more: nextCursor not followed "
+            "further): {names}; integer id 42 and a UUID string id both echoed"
+        ).format(count=len(tools), pages=len(pages), names=f"{', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}")
+    elif len(pages) > 1:
+        summary = _("{count} tools over {pages} pages: {names}; integer id 42 and a UUID string id both echoed").format(
+            count=len(tools), pages=len(pages), names=f"{', '.join(tools[:8])}{'…' if len(tools) > 8 else ''}"
         )
     elif not tools:
         summary = _("no tools listed; integer id 42 and a UUID string id both echoed")
@@ -182,3 +224,9 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
             tool=params.call, ms=f"{call_probe.elapsed * 1000:.0f}"
         )
     return passed(summary, details=details, evidence=evidence, facts=facts)
+
+
+def next_cursor(probe: Any) -> str | None:
+    """The ``nextCursor`` of a tools/list answer (a non-empty string), or None on the last page."""
+    cursor = (probe.result or {}).get("nextCursor") if isinstance(probe.result, dict) else None
+    return cursor if isinstance(cursor, str) and cursor else None
