@@ -108,7 +108,7 @@ async def test_declared_tools_that_are_not_served_fail_naming_it(code: int, name
 @pytest.mark.parametrize(
     ("shape", "named"),
     [
-        ("missing", "has no `tools` member"),
+        ("missing", "the result has no `tools` member"),
         ("not-list", "`tools` is an object, not a list"),
         ("no-name", "tool 1 has no `name`"),
         ("no-schema", "tool 1 (add_numbers) has no `inputSchema`"),

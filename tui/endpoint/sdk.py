@@ -220,6 +220,18 @@ def unwrap(exc: BaseException) -> tuple[str, str, int | None, list[str]]:
     leaf_code = getattr(leaf, "code", None)
     code = error_code if isinstance(error_code, int) else leaf_code if isinstance(leaf_code, int) else None
     text = str(leaf).strip() or type(leaf).__name__
+    errors = getattr(leaf, "errors", None)
+    if type(leaf).__name__ == "ValidationError" and callable(errors):  # pydantic: the fields, not "1 validation error"
+        try:
+            found = [e for e in errors()[:3] if isinstance(e, dict)]
+            text = (
+                "; ".join(
+                    f"{'.'.join(str(x) for x in e.get('loc', ())) or '(root)'}: {e.get('msg', '')}" for e in found
+                )
+                or text
+            )
+        except Exception:  # noqa: BLE001 - keep the plain text
+            pass
     return text.splitlines()[0][:300], type(leaf).__name__, code, chain
 
 

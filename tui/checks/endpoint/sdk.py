@@ -115,6 +115,23 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
     sdk_line = (
         f"{outcome.error_type}{f' {outcome.error_code}' if outcome.error_code is not None else ''}: {outcome.error}"
     )
+    if outcome.stage == "tools/list" and outcome.error_type == "ValidationError":
+        return failed(
+            _(
+                "mcp client: the server's tools/list answer does not match the MCP schema — the client refused it "
+                "({error})"
+            ).format(error=f"`{sdk_line[:160]}`"),
+            details=_("The client raised (unwrapped from its ExceptionGroups):")
+            + "\n\n```\n"
+            + ("\n".join(outcome.chain) or sdk_line)
+            + "\n```",
+            remediation=_(
+                "A tools/list result must be an object whose `tools` member is a list, and every tool must have a "
+                "string `name` and an object `inputSchema`. See endpoint.tools for the raw answer."
+            ),
+            evidence=evidence,
+            facts={"endpoint.sdk_ok": False},
+        )
     # The SDK hides HTTP causes ("Server returned an error response"): ask the raw probe what really happened.
     async with s.prober() as p:
         probe = await p.post("initialize (raw, to explain the SDK error)", jsonrpc.initialize())

@@ -144,6 +144,25 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
                 evidence={**evidence, "classified": cause_fields(c, page)},
                 facts=facts,
             )
+    if not all(not_found):
+        for number, page in enumerate(pages, start=1):
+            problem = schema_problem(page.result)
+            if problem is not None:
+                where = _(" (page {number})").format(number=number) if number > 1 else ""
+                return failed(
+                    _(
+                        "tools/list answer does not match the MCP schema: {problem}{where}; clients (the official mcp "
+                        "client included) refuse the whole list"
+                    ).format(problem=problem, where=where),
+                    details=f"`{page.line()}`\n\n```\n{page.body[:300]}\n```",
+                    remediation=_(
+                        "A tools/list result must be an object whose `tools` member is a list, and every tool must "
+                        "have a string `name` and an object `inputSchema`. Fix the server (or the proxy rewriting its answers); servers built with "
+                        "the `mcp` SDK produce this shape themselves."
+                    ),
+                    evidence={**evidence, "schema_problem": problem},
+                    facts=facts,
+                )
     tools = [str(t.get("name")) for page in pages for t in (page.result or {}).get("tools", []) if isinstance(t, dict)]
     more = cursor is not None
     if len(pages) > 1:
@@ -230,3 +249,37 @@ def next_cursor(probe: Any) -> str | None:
     """The ``nextCursor`` of a tools/list answer (a non-empty string), or None on the last page."""
     cursor = (probe.result or {}).get("nextCursor") if isinstance(probe.result, dict) else None
     return cursor if isinstance(cursor, str) and cursor else None
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, dict):
+        return _("an object")
+    if isinstance(value, str):
+        return _("a string")
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return _("a boolean")
+    if isinstance(value, (int, float)):
+        return _("a number")
+    return type(value).__name__
+
+
+def schema_problem(result: Any) -> str | None:
+    """What makes a tools/list ``result`` schema-invalid (the first problem found), or None."""
+    if not isinstance(result, dict):
+        return None  # no result at all is judged by classify
+    if "tools" not in result:
+        return _("the result has no `tools` member")
+    tools = result["tools"]
+    if not isinstance(tools, list):
+        return _("`tools` is {kind}, not a list").format(kind=_kind(tools))
+    for number, tool in enumerate(tools[:1000], start=1):
+        if not isinstance(tool, dict):
+            return _("tool {number} is {kind}, not an object").format(number=number, kind=_kind(tool))
+        name = tool.get("name")
+        if not isinstance(name, str) or not name:
+            return _("tool {number} has no `name`").format(number=number)
+        if not isinstance(tool.get("inputSchema"), dict):
+            return _("tool {number} ({name}) has no `inputSchema`").format(number=number, name=name[:80])
+    return None
