@@ -218,6 +218,9 @@ def describe(exc: BaseException, *, service: str | None = None, operation: str |
             _("invalid request parameter: {reason}").format(reason=redact_text(str(exc)).splitlines()[0]),
         )
     if isinstance(exc, bx.ClientError):
+        # a caller that does not know the service (a worker thread's error, reported later) gets it from the last
+        # call made on this thread, so the missing permission is named as IAM spells it (logs:FilterLogEvents)
+        service = service or service_of(exc)
         code, message, status = _client_error_parts(exc)
         op = getattr(exc, "operation_name", None) or operation or "?"
         svc = service or ""
