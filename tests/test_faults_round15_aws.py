@@ -12,8 +12,8 @@ from typing import Any
 import boto3
 import pytest
 from test_aws_checks import by_check, doctor
+from test_aws_enforcement import principal  # noqa: F401 - the fixture, used by name
 
-from tests.test_aws_enforcement import principal  # noqa: F401 - the fixture, used by name
 from tui.registry import load_all
 from tui.results import Status
 

@@ -8,7 +8,7 @@ import time
 from typing import Any, Literal
 
 from tui.checks.base import CheckContext
-from tui.i18n import _
+from tui.i18n import N_, _
 from tui.registry import CheckParams
 from tui.results import CheckResult, could_not_run, failed, skipped
 
@@ -228,6 +228,26 @@ def light_method(init: Any) -> str:
     """The small read-only request checks repeat: ``tools/list``, or ``ping`` (every server answers it) when the
     server declares no tools capability."""
     return "tools/list" if declares_tools(init) else "ping"
+
+
+NOT_SERVED_ADVICE = N_(
+    "The server lists `tools` among its capabilities but has no working tools/list handler. With the low-level "
+    "`Server`, register one (`@server.list_tools()`); -32603 means the handler raised: its traceback is in the "
+    "server log. A server with no tools should leave `tools` out of its capabilities instead."
+)
+
+
+def unserved_tools(method: str, reply: Any) -> dict[str, Any] | None:
+    """The JSON-RPC error of a tools/list ``reply`` answered with HTTP 2xx (e.g. -32601 or -32603) that is not about
+    the session, or None. Such a server declares tools but does not serve them: endpoint.tools reports that; checks
+    that only need some request to repeat retry with ``ping`` (every server answers it) instead of blaming the
+    session, the stream or the latency. Only a refused reply costs the extra request, so a healthy run pays none."""
+    if method != "tools/list" or reply is None or not reply.ok or reply.result is not None:
+        return None
+    error = reply.rpc_error
+    if error is None or "session" in str(error.get("message", "")).lower():
+        return None
+    return {"code": error.get("code"), "message": str(error.get("message", ""))[:200]}
 
 
 def hung_skip(cause: str) -> CheckResult:

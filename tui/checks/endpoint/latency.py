@@ -14,6 +14,7 @@ from tui.checks.endpoint._common import (
     handshake,
     light_method,
     setup,
+    unserved_tools,
 )
 from tui.i18n import _
 from tui.registry import check
@@ -68,13 +69,18 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
         in_flight = min(count, IN_FLIGHT)
         # tools/list, or ping when the server declares no tools (tools are optional; it would answer -32601)
         method = light_method(init)
-        evidence["method"] = method
 
         async def tools_list(request_id: int) -> Any:
             return await p.post(method, jsonrpc.request(method, request_id), session_id=sid, headers=hdrs)
 
         # Unmeasured: opens the connections the samples then reuse, so no sample pays for a TCP/TLS handshake.
         warm_up = await asyncio.gather(*(tools_list(90 + i) for i in range(in_flight)))
+        if (unserved := unserved_tools(method, warm_up[0])) is not None:
+            # declared but not served: endpoint.tools reports it; the latency is sampled on ping instead
+            evidence["tools_list_error"] = unserved
+            method = "ping"
+            warm_up = await asyncio.gather(*(tools_list(90 + i) for i in range(in_flight)))
+        evidence["method"] = method
         sent = 0
         for probe in warm_up:
             if (c := classify(probe, s.target)) is not None:

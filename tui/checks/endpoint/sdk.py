@@ -5,7 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import HANDSHAKE_NEEDS, SDK_MODULES, EndpointParams, cause_fields, imported, setup
+from tui.checks.endpoint._common import (
+    HANDSHAKE_NEEDS,
+    NOT_SERVED_ADVICE,
+    SDK_MODULES,
+    EndpointParams,
+    cause_fields,
+    imported,
+    setup,
+)
 from tui.i18n import _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed
@@ -129,6 +137,21 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
                 "A tools/list result must be an object whose `tools` member is a list, and every tool must have a "
                 "string `name` and an object `inputSchema`. See endpoint.tools for the raw answer."
             ),
+            evidence=evidence,
+            facts={"endpoint.sdk_ok": False},
+        )
+    if outcome.stage == "tools/list" and outcome.tools_declared and outcome.error_code is not None:
+        # A JSON-RPC error answer to tools/list from a server that declared tools: the server, not the transport.
+        return failed(
+            _(
+                "mcp client: tools declared but not served — the server declares the tools capability, yet list_tools "
+                'got {code} "{message}"'
+            ).format(code=outcome.error_code, message=str(outcome.error)[:120]),
+            details=_("The client raised (unwrapped from its ExceptionGroups):")
+            + "\n\n```\n"
+            + ("\n".join(outcome.chain) or sdk_line)
+            + "\n```",
+            remediation=_(NOT_SERVED_ADVICE),
             evidence=evidence,
             facts={"endpoint.sdk_ok": False},
         )

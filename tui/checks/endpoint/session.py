@@ -15,6 +15,7 @@ from tui.checks.endpoint._common import (
     md_table,
     setup,
     short_id,
+    unserved_tools,
 )
 from tui.i18n import N_, _
 from tui.registry import check
@@ -65,19 +66,27 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
         # tools/list, or ping when the server declares no tools (tools are optional; it would answer -32601)
         method = light_method(init)
 
-        # The issued id, a bogus one and none at all: independent requests, sent at once (one round trip).
-        reuse, bogus, missing = await asyncio.gather(
-            p.post(f"{method} with the issued session id", jsonrpc.request(method, 2), session_id=sid, headers=hdrs)
-            if sid
-            else nothing(),
-            p.post(
-                f"{method} with a bogus session id",
-                jsonrpc.request(method, 3),
-                session_id=BOGUS_SESSION,
-                headers=hdrs,
-            ),
-            p.post(f"{method} without a session id", jsonrpc.request(method, 4), headers=hdrs),
-        )
+        async def three_ways(method: str) -> tuple[Any, Any, Any]:
+            # The issued id, a bogus one and none at all: independent requests, sent at once (one round trip).
+            return await asyncio.gather(
+                p.post(f"{method} with the issued session id", jsonrpc.request(method, 2), session_id=sid, headers=hdrs)
+                if sid
+                else nothing(),
+                p.post(
+                    f"{method} with a bogus session id",
+                    jsonrpc.request(method, 3),
+                    session_id=BOGUS_SESSION,
+                    headers=hdrs,
+                ),
+                p.post(f"{method} without a session id", jsonrpc.request(method, 4), headers=hdrs),
+            )
+
+        reuse, bogus, missing = await three_ways(method)
+        if (unserved := unserved_tools(method, reuse if sid else missing)) is not None:
+            # declared but not served: endpoint.tools reports it; the session is judged on ping instead
+            evidence["tools_list_error"] = unserved
+            method = "ping"
+            reuse, bogus, missing = await three_ways(method)
         if reuse is not None:
             rows.append(
                 (

@@ -15,6 +15,7 @@ from tui.checks.endpoint._common import (
     light_method,
     md_table,
     setup,
+    unserved_tools,
 )
 from tui.i18n import N_, _
 from tui.registry import check
@@ -89,7 +90,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
                 evidence={**evidence, "classified": cause_fields(cause, init)},
             )
         # tools/list, or ping when the server declares no tools (tools are optional; it would answer -32601)
-        method = light_method(init)
+        method = aborted_method = light_method(init)
         call = await p.post(
             CALL_LABEL.format(tool=tool),
             jsonrpc.request("tools/call", 6, {"name": tool, "arguments": {}}),
@@ -117,6 +118,13 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
             ),
             p.post(FRESH_LABEL, jsonrpc.initialize(9)),
         )
+        if (unserved := unserved_tools(method, after)) is not None:
+            # declared but not served: endpoint.tools reports it; whether the session survived is asked with ping
+            evidence["tools_list_error"] = unserved
+            method = "ping"
+            after = await p.post(
+                AFTER_LABEL.format(method=method), jsonrpc.request(method, 10), session_id=sid, headers=hdrs
+            )
         closing = [{"Mcp-Session-Id": fresh.session_id}] if fresh.session_id else []
         if sid:
             closing.append({"Mcp-Session-Id": sid, **hdrs})
@@ -129,7 +137,7 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
     probes = (call, aborted, after, fresh)
     shown = (
         _(CALL_LABEL).format(tool=tool),
-        _(ABORTED_LABEL).format(method=method),
+        _(ABORTED_LABEL).format(method=aborted_method),
         _(AFTER_LABEL).format(method=method),
         _(FRESH_LABEL),
     )

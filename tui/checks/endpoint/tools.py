@@ -9,11 +9,13 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import (
     HANDSHAKE_NEEDS,
+    NOT_SERVED_ADVICE,
     EndpointParams,
     cause_fields,
     declares_tools,
     handshake,
     setup,
+    unserved_tools,
 )
 from tui.i18n import N_, _, ngettext
 from tui.registry import check
@@ -108,6 +110,17 @@ async def endpoint_tools(ctx: CheckContext, params: ToolsParams) -> CheckResult:
     ]
     if not all(not_found):  # one answered, the other did not: the server is inconsistent, judge both as usual
         not_found = [False] * len(listed)
+    if declared and (unserved := unserved_tools("tools/list", listed[0])) is not None:
+        return failed(
+            _(
+                "tools declared but not served: the server declares the tools capability in its initialize answer, "
+                'yet answers tools/list with {code} "{message}"'
+            ).format(code=unserved["code"], message=unserved["message"][:120]),
+            details=f"`{listed[0].line()}`\n\n```\n{listed[0].body[:300]}\n```",
+            remediation=_(NOT_SERVED_ADVICE),
+            evidence={**evidence, "tools_list_error": unserved},
+            facts=facts,
+        )
     for probe, rid, absent in zip(listed, ids, not_found, strict=False):
         c = None if absent else classify(probe, s.target)
         if c is not None:
