@@ -29,7 +29,8 @@ async def test_u_previews_the_undo_and_y_reverses_the_fix(isolated: Path) -> Non
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, AuditScreen)
-        assert "(1 record)" in screen_text(app)  # was "(1 records)"
+        # the header wraps where the temporary path's length puts it: compare with line breaks as spaces
+        assert "(1 record)" in " ".join(screen_text(app).split())  # was "(1 records)"
         assert app.screen.active_bindings["u"].enabled
         await pilot.press("u")
         await wait_group(app, "undo", pilot)  # the undo is planned (target, definition, drift) in a thread
@@ -43,7 +44,9 @@ async def test_u_previews_the_undo_and_y_reverses_the_fix(isolated: Path) -> Non
         assert (isolated / "requirements.txt").read_text() == "mcp>=2.3,<3\n"
         records = audit.records()
         assert [r.outcome for r in records] == ["applied", "undone"] and records[1].undoes == record_id
-        await wait_until(pilot, lambda: "(2 records)" in screen_text(app), "the header counting both records")
+        await wait_until(
+            pilot, lambda: "(2 records)" in " ".join(screen_text(app).split()), "the header counting both records"
+        )
         # the undone record cannot be undone twice
         table = app.screen.query_one("#audit-table")
         table.move_cursor(row=1)  # newest first: row 1 is the applied record
