@@ -283,6 +283,33 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
             cause = _rpc_error(err, status)
             if cause:
                 return cause
+        retry_after = probe.headers.get("retry-after", "")[:40]
+        if status == 503 and retry_after:
+            # Retry-After says the outage is expected to end (a restart, maintenance, overload): say when to retry.
+            return Cause(
+                "upstream",
+                _(
+                    "{status} with Retry-After {retry_after}: the server behind a proxy or load balancer is "
+                    "temporarily unavailable"
+                ).format(status=f"HTTP {status} {probe.reason}", retry_after=f"`{retry_after}`"),
+                _(
+                    "Retry after the time the answer gives; if it lasts, the server behind is down, restarting or "
+                    "overloaded: check its logs and that it listens on 0.0.0.0:8000/mcp."
+                ),
+                "initialize",
+            )
+        if status == 504:
+            return Cause(
+                "upstream",
+                _("{status}: a proxy or load balancer gave up waiting for the server's answer").format(
+                    status=f"HTTP {status} {probe.reason}"
+                ),
+                _(
+                    "The server behind it hangs or is too slow for the proxy's timeout: check its logs for a stuck "
+                    "request, and the proxy's read timeout (e.g. nginx `proxy_read_timeout`)."
+                ),
+                "initialize",
+            )
         if status in (502, 503, 504):
             return Cause(
                 "upstream",

@@ -55,6 +55,14 @@ Real servers that declare tools and do not serve them:
 * ``bad-tools-list``    – the real sample server (JSON replies) whose ``tools/list`` result is rewritten to be
   schema-invalid: ``shape=`` ``missing`` (no ``tools`` member), ``not-list`` (``tools`` an object), ``no-name`` (a
   tool without ``name``) or ``no-schema`` (a tool without ``inputSchema``)
+
+A real reverse proxy in front of a real server:
+
+* ``gateway``           – relays every request over HTTP to ``upstream=`` (an ``http://`` URL, e.g. the sandbox's
+  MCP server) and answers as nginx does when the upstream fails: 502 Bad Gateway when it refuses the connection
+  (the server is down), 504 Gateway Time-out when it accepts but does not answer within ``read_timeout=``
+  seconds (the server hangs); with ``retry_after=`` seconds, an upstream that refuses is a 503 maintenance page
+  carrying ``Retry-After`` instead
 """
 
 from __future__ import annotations
@@ -65,7 +73,7 @@ import socket
 import struct
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -632,7 +640,69 @@ def proxy_error_app(status: int = 502) -> Any:
     return app
 
 
-ASGI_FAULTS = {
+HOP_BY_HOP = frozenset({"host", "connection", "keep-alive", "content-length", "transfer-encoding", "upgrade"})
+"""Headers a proxy does not pass on: they describe one connection, not the message."""
+
+
+def _nginx_page(status: int) -> bytes:
+    reason = NGINX_REASONS[status]
+    return (
+        f"<html>\r\n<head><title>{status} {reason}</title></head>\r\n<body>\r\n<center><h1>{status} {reason}</h1>"
+        "</center>\r\n<hr><center>nginx/1.25.3</center>\r\n</body>\r\n</html>\r\n"
+    ).encode()
+
+
+def gateway_app(upstream: str, read_timeout: float = 10.0, retry_after: int | None = None) -> Any:
+    from tui.sandbox.relay import Upstream, UpstreamUnreachable
+
+    relays: list[Upstream] = []  # made on the serving loop: its connections belong to that loop
+
+    async def answer_page(send: Any, status: int, extra: list[tuple[bytes, bytes]]) -> None:
+        headers = [(b"content-type", b"text/html"), (b"server", b"nginx/1.25.3"), *extra]
+        await _send_simple(send, status, _nginx_page(status), headers)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if message["type"] != "http.request" or not message.get("more_body"):
+                break
+        if not relays:
+            relays.append(Upstream(upstream, connect_timeout=1.0, read_timeout=read_timeout, keepalive_expiry=2.0))
+        relay = relays[0]
+        headers = {
+            k.decode("latin-1"): v.decode("latin-1")
+            for k, v in scope["headers"]
+            if k.decode("latin-1").lower() not in HOP_BY_HOP
+        }
+        headers["host"] = f"{relay.host}:{relay.port}"  # nginx's default: Host $proxy_host
+        try:
+            answer = await relay.send(scope["method"], headers, body)
+        except UpstreamUnreachable:
+            if retry_after is None:
+                await answer_page(send, 502, [])
+            else:
+                await answer_page(send, 503, [(b"retry-after", str(retry_after).encode())])
+            return
+        except TimeoutError:
+            await answer_page(send, 504, [])
+            return
+        out = [(k.encode("latin-1"), v.encode("latin-1")) for k, v in answer.headers.items() if k not in HOP_BY_HOP]
+        await send({"type": "http.response.start", "status": answer.status_code, "headers": out})
+        try:
+            async for chunk in answer.chunks():
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
+        finally:
+            await answer.aclose()
+        await send({"type": "http.response.body", "body": b""})
+
+    return app
+
+
+ASGI_FAULTS: dict[str, Callable[..., Any]] = {
     "html-login": html_login_app,
     "sse-silent": sse_silent_app,
     "huge-body": huge_body_app,
@@ -660,6 +730,7 @@ ASGI_FAULTS = {
     "tools-not-served": tools_not_served_app,
     "bad-tools-list": bad_tools_list_app,
     "log-before-reply": log_before_reply_app,
+    "gateway": gateway_app,
 }
 
 

@@ -5,10 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from tui.checks.base import CheckContext
-from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, cause_fields, setup
+from tui.checks.endpoint._common import BLOCKED_BY, ENDPOINT_NEEDS, EndpointParams, cause_fields, setup
 from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
+
+NOT_AN_MCP_ANSWER = frozenset(
+    {"upstream", "html", "html-login", "not-mcp", "not-found", "method", "redirect", "throttled"}
+)
+"""Causes whose answer came from something other than an MCP server (a proxy's 502/503/504 page, an HTML page, a
+404 where nothing is served, a rate limiter): it says nothing about the credentials the server wants."""
 
 
 @check(
@@ -60,6 +66,23 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             evidence=evidence,
             facts=facts,
         )
+    if cause is not None and cause.area != "auth" and _not_an_mcp_answer(probe, cause):
+        # "no credentials needed" or "accepted" would be a guess: the request never reached an MCP server (or
+        # AgentCore's authorizer) that could refuse it. The check that owns the cause says what is wrong.
+        owner = f"endpoint.{cause.area}" if cause.area in ("reachable", "stream") else "endpoint.initialize"
+        return could_not_run(
+            _("could not test credentials: {cause} (not an answer from the MCP server); see {check}").format(
+                cause=cause.summary, check=owner
+            ),
+            details=_(
+                "Only an answer from the MCP server (or from AgentCore once it has checked the credentials) shows "
+                "whether the endpoint needs credentials and accepts these. This request got {seen} instead; {check} "
+                "names the cause. Run again once the server answers."
+            ).format(seen=f"`{probe.line()}`", check=f"`{owner}`"),
+            remediation=cause.advice,
+            evidence={**evidence, "classified": cause_fields(cause, probe), BLOCKED_BY: owner},
+            facts=facts,
+        )
     if cause is not None and cause.area == "auth":
         cause = _refine(cause, auth, jwt, probe.status)
         details = _claims_md(auth)
@@ -108,6 +131,16 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             facts=facts,
         )
     return passed(summary, details=_claims_md(auth), evidence=evidence, facts=facts)
+
+
+def _not_an_mcp_answer(probe: Any, cause: Any) -> bool:
+    """The answer did not come from an MCP server: a cause of that kind, an answer cut, stalled or refused on the way
+    (``probe.error``), or an HTML error page without a JSON-RPC error (a proxy's 500 page, say)."""
+    if cause.code in NOT_AN_MCP_ANSWER or probe.error:
+        return True
+    body = (probe.body or "").lstrip().lower()
+    html = probe.content_type == "text/html" or body.startswith(("<!doctype html", "<html"))
+    return (probe.status or 0) >= 400 and probe.rpc_error is None and html
 
 
 def _refine(cause: Any, auth: Any, jwt: Any, status: int | None) -> Any:
