@@ -2,7 +2,8 @@
 
 The language is, in order: ``--lang ja|en``, else ``AGENTCORE_TRIAGE_LANG``, else the locale (``LC_ALL``,
 ``LC_MESSAGES``, ``LANG``: the first one set decides, as in POSIX; Japanese when it starts with ``ja``),
-else English.
+else English. Both the flag and the variable take locale-style names too (``ja_JP.UTF-8``, ``JA``, ``en-US``); a
+variable naming no language this tool speaks is skipped with one warning (``env_language_warning``).
 
 Chrome strings are marked with ``_()`` (or ``N_()`` where the text must stay a constant, e.g. a class-level
 binding description, and ``_()`` is applied when it is shown) and ``ngettext()``. English is the source
@@ -55,8 +56,8 @@ def locale_language(environ: Mapping[str, str]) -> str | None:
 def resolve_language(flag: str | None = None, environ: Mapping[str, str] | None = None) -> str:
     """``--lang``, else ``AGENTCORE_TRIAGE_LANG``, else the locale, else English.
 
-    An unknown ``--lang`` raises ``LanguageError``; an unknown value in the environment variable is ignored
-    (the locale decides), so a stray variable never stops the tool.
+    An unknown ``--lang`` raises ``LanguageError``; an unknown value in the environment variable is skipped (the
+    locale decides), so a stray variable never stops the tool; the CLI says so once (``env_language_warning``).
     """
     env = os.environ if environ is None else environ
     if flag:
@@ -68,6 +69,40 @@ def resolve_language(flag: str | None = None, environ: Mapping[str, str] | None 
     if from_env:
         return from_env
     return locale_language(env) or DEFAULT_LANGUAGE
+
+
+def unsupported_env_language(environ: Mapping[str, str] | None = None) -> str | None:
+    """``AGENTCORE_TRIAGE_LANG``'s value when it is set but names no language this tool speaks (``xx``, ``fr_FR``);
+    None when it names one, or is unset or blank (blank is unset: ``AGENTCORE_TRIAGE_LANG= cmd`` clears it)."""
+    env = os.environ if environ is None else environ
+    value = env.get(ENV_VAR) or ""
+    return value if value.strip() and normalize(value) is None else None
+
+
+_env_warning_said = False
+"""Whether this process has said ``env_language_warning`` already: one process, one warning."""
+
+
+def env_language_warning(environ: Mapping[str, str] | None = None) -> str | None:
+    """The one line saying ``AGENTCORE_TRIAGE_LANG`` was skipped, and which language is used instead, the first time
+    this process asks while the variable names no language this tool speaks; None otherwise.
+
+    English on purpose: the variable meant to name the user's language names none, so no translation is sure to be
+    read (and the variable, its value and the accepted names are ASCII anyway).
+    """
+    global _env_warning_said
+    env = os.environ if environ is None else environ
+    value = unsupported_env_language(env)
+    if value is None or _env_warning_said:
+        return None
+    _env_warning_said = True
+    instead = resolve_language(None, env)
+    source = next((f"{name}={env[name]}" for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), None)
+    return (
+        f"warning: {ENV_VAR}={value!r} is not a language this tool speaks (use {' or '.join(LANGUAGES)}; locale names"
+        f" such as ja_JP.UTF-8 work too): ignored, using {instead} "
+        + (f"(from the locale, {source})" if source else "(the default)")
+    )
 
 
 def set_language(lang: str) -> str:

@@ -74,9 +74,11 @@ def lang_option(*, resolve: bool = False) -> Callable[[Callable[..., Any]], Call
     then the locale. A command's own ``--lang`` only overrides when given.
     """
 
-    def chosen(_ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    def chosen(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
         if resolve or value is not None:
             use_language(value)
+        if resolve and value is None and not ctx.resilient_parsing and not ctx.meta.get(LANG_FLAG_GIVEN):
+            say_unsupported_env_language()
 
     return click.option(
         "--lang",
@@ -86,6 +88,23 @@ def lang_option(*, resolve: bool = False) -> Callable[[Callable[..., Any]], Call
         callback=chosen,
         help="Language (default: AGENTCORE_TRIAGE_LANG, then the locale, then en).",
     )
+
+
+LANG_FLAG_GIVEN = "agentcore-triage.lang-flag-given"
+"""``click.Context.meta`` key: a ``--lang`` is somewhere on the command line (the group's or the command's)."""
+
+
+def say_unsupported_env_language() -> None:
+    """Warn (stderr, once per process) when AGENTCORE_TRIAGE_LANG names no language this tool speaks.
+
+    Before this, ``AGENTCORE_TRIAGE_LANG=xx`` fell back to the locale without a word. Said while the group's flags are
+    read, before any command output and before a TUI takes the screen, so it neither mixes into ``--format json``
+    on stdout nor garbles the app. Not said under an explicit ``--lang``: the flag wins and the variable is unread.
+    """
+    from tui.i18n import env_language_warning
+
+    if warning := env_language_warning():
+        err(f"agentcore-triage: {shown_values(warning)}")
 
 
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -204,11 +223,41 @@ def command_target(
     kwargs.pop("playbook_ref", None)
     ctx = context_from_flags(kwargs)
     loaded = resolve_playbook(playbook_ref)
+    one_value_per_input(inputs, [i.name for i in loaded.playbook.inputs])
     try:
         ctx.inputs = loaded.playbook.resolve_inputs(inputs, ctx.inputs)
     except InputError as exc:
         raise UsageProblem(str(exc)) from None
     return ctx, loaded
+
+
+def one_value_per_input(pairs: tuple[str, ...], declared: list[str]) -> None:
+    """Refuse (exit 2) a ``--input`` without a name and two different values for one input.
+
+    Seen: ``--input X=a --input X=b`` ran with ``b`` without a word, a script contradicting itself (as ``--answer``
+    did); the same value twice contradicts nothing. ``--input =5`` read "--input : playbook … has no such input".
+    A pair without ``=`` or with a name the playbook does not declare is left to ``resolve_inputs``, which names
+    the problem (and the declared inputs).
+    """
+    known = ", ".join(declared) or _("none")
+    given: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if sep and not name:
+            raise UsageProblem(
+                _("--input {pair}: no input name before '='; use NAME=VALUE (inputs: {names})").format(
+                    pair=repr(pair), names=known
+                )
+            )
+        if not sep or name not in declared:
+            continue
+        if given.get(name, value) != value:
+            raise UsageProblem(
+                _("--input {pair}: {name} is already given as {earlier}; give one value").format(
+                    pair=repr(pair), name=name, earlier=repr(given[name])
+                )
+            )
+        given[name] = value
 
 
 _NO_ROOM_FOR_OUTPUT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
@@ -251,6 +300,14 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
 class OneLineErrors(click.Group):
     """A click group whose usage errors are one line (``agentcore-triage: …``), like every other error."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        from tui.cli.click_messages import language_asked
+
+        # The group's --lang callback runs before the command's flags are parsed: a `doctor --lang ja` after the
+        # command must still keep AGENTCORE_TRIAGE_LANG's warning quiet (the flag wins, the variable is not read).
+        ctx.meta[LANG_FLAG_GIVEN] = language_asked(list(args)) is not None
+        return super().parse_args(ctx, args)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False

@@ -61,6 +61,13 @@ def apply_language_asked(argv: list[str]) -> None:
     ``--lang`` is applied once the command line has been parsed, so a command's own ``--lang ja`` before a mistyped
     flag (``doctor --lang ja --regio x``) was never applied: the parser stopped at the error first, in English.
     """
+    asked = language_asked(argv)
+    if asked and normalize(asked):
+        set_language(asked)
+
+
+def language_asked(argv: list[str]) -> str | None:
+    """The value of the last ``--lang`` in ``argv`` (before or after the command, up to a ``--``), as written."""
     asked = None
     for index, word in enumerate(argv):
         if word == "--":
@@ -69,5 +76,4 @@ def apply_language_asked(argv: list[str]) -> None:
             asked = argv[index + 1]
         elif word.startswith("--lang="):
             asked = word.partition("=")[2]
-    if asked and normalize(asked):
-        set_language(asked)
+    return asked
