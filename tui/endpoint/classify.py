@@ -299,8 +299,9 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
                 "initialize",
             )
         if status == 504:
+            # Its own code: a 504 is the server's slowness seen through a proxy (ep-slow), not a server that is down.
             return Cause(
-                "upstream",
+                "gateway-timeout",
                 _("{status}: a proxy or load balancer gave up waiting for the server's answer").format(
                     status=f"HTTP {status} {probe.reason}"
                 ),

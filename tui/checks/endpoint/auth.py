@@ -11,7 +11,7 @@ from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
 
 NOT_AN_MCP_ANSWER = frozenset(
-    {"upstream", "html", "html-login", "not-mcp", "not-found", "method", "redirect", "throttled"}
+    {"upstream", "gateway-timeout", "html", "html-login", "not-mcp", "not-found", "method", "redirect", "throttled"}
 )
 """Causes whose answer came from something other than an MCP server (a proxy's 502/503/504 page, an HTML page, a
 404 where nothing is served, a rate limiter): it says nothing about the credentials the server wants."""
