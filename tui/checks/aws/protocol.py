@@ -122,6 +122,16 @@ FAILURE_CAUSES: tuple[tuple[str, str, str], ...] = (
         N_("the execution role may not pull the image from ECR"),
     ),
     (
+        # Before base-image-pull: containerd words a missing tag of the runtime's own ECR image as "failed to
+        # resolve reference …: not found", which that pattern read as a public registry refusing the base image.
+        "image-missing",
+        (
+            r"(\.dkr\.ecr\.[^\s\"']+[^\n]{0,300}?\b(not found|manifest unknown|does not exist))"
+            r"|ImageNotFoundException|RepositoryNotFoundException"
+        ),
+        N_("the runtime's image (its tag or repository) is not in ECR"),
+    ),
+    (
         "base-image-pull",
         (
             r"pull access denied|toomanyrequests|pull rate limit|CannotPullContainerError|failed to resolve reference"
