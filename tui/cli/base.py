@@ -13,6 +13,7 @@ import click
 
 from tui import __version__, completion
 from tui.cli import environment
+from tui.cli.input_flags import one_value_per_input
 from tui.files import UnknownHome
 from tui.i18n import N_, _, use_language
 
@@ -223,41 +224,12 @@ def command_target(
     kwargs.pop("playbook_ref", None)
     ctx = context_from_flags(kwargs)
     loaded = resolve_playbook(playbook_ref)
-    one_value_per_input(inputs, [i.name for i in loaded.playbook.inputs])
+    one_value_per_input(inputs, [i.name for i in loaded.playbook.inputs], UsageProblem)
     try:
         ctx.inputs = loaded.playbook.resolve_inputs(inputs, ctx.inputs)
     except InputError as exc:
         raise UsageProblem(str(exc)) from None
     return ctx, loaded
-
-
-def one_value_per_input(pairs: tuple[str, ...], declared: list[str]) -> None:
-    """Refuse (exit 2) a ``--input`` without a name and two different values for one input.
-
-    Seen: ``--input X=a --input X=b`` ran with ``b`` without a word, a script contradicting itself (as ``--answer``
-    did); the same value twice contradicts nothing. ``--input =5`` read "--input : playbook … has no such input".
-    A pair without ``=`` or with a name the playbook does not declare is left to ``resolve_inputs``, which names
-    the problem (and the declared inputs).
-    """
-    known = ", ".join(declared) or _("none")
-    given: dict[str, str] = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if sep and not name:
-            raise UsageProblem(
-                _("--input {pair}: no input name before '='; use NAME=VALUE (inputs: {names})").format(
-                    pair=repr(pair), names=known
-                )
-            )
-        if not sep or name not in declared:
-            continue
-        if given.get(name, value) != value:
-            raise UsageProblem(
-                _("--input {pair}: {name} is already given as {earlier}; give one value").format(
-                    pair=repr(pair), name=name, earlier=repr(given[name])
-                )
-            )
-        given[name] = value
 
 
 _NO_ROOM_FOR_OUTPUT = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG})
