@@ -30,6 +30,9 @@ AWS_CHECKS = (
     "logs.policy.xray",
     "xray.destination",
     "logs.errors.recent",
+    "runtime.env",
+    "runtime.authorizer",
+    "runtime.network",
 )
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import boto3
 import pytest
 from test_aws_enforcement import principal  # noqa: F401 - the fixture, used by name
-from test_runtime_protocol import run
+from test_runtime_protocol import run, walk_aws
 
 from tui.registry import load_all
 from tui.results import Status
@@ -233,3 +233,32 @@ def test_a_missing_ecr_tag_is_not_blamed_on_a_public_registry(seeded_aws):
     assert result.facts == {"runtime.failure_cause": "image-missing"}
     assert "the runtime's image (its tag or repository) is not in ECR" in result.summary
     assert "public registry" not in result.summary
+
+
+# ---------------------------------------------------------------------------- the walk reaches each diagnosis
+
+WALKS = [
+    ("vpc-egress", "runtime-vpc-egress"),
+    ("aws-keys", "runtime-env-aws-keys"),
+    ("cognito-region", "runtime-jwt-config"),
+    ("missing-tag", "image-missing"),
+]
+
+
+# Slow (justified): one whole AWS-branch walk per fault against moto; the routes are YAML only, tested nowhere else.
+@pytest.mark.parametrize(("fault", "node"), WALKS, ids=[w[0] for w in WALKS])
+def test_the_aws_walk_names_each_fault_in_its_own_diagnosis(seeded_aws, fault: str, node: str) -> None:
+    info = seeded_aws()
+    if fault == "vpc-egress":
+        reconfigure_runtime(info, network=build_vpc(info, egress="igw"))
+    elif fault == "aws-keys":
+        reconfigure_runtime(
+            info, environment=_env(info, AWS_ACCESS_KEY_ID=AWS_KEY_VALUE, AWS_SECRET_ACCESS_KEY=AWS_SECRET_VALUE)
+        )
+    elif fault == "cognito-region":
+        url = COGNITO.format(region="us-west-2", pool="us-east-1_AbC123xyZ")
+        reconfigure_runtime(info, authorizer={"customJWTAuthorizer": {"discoveryUrl": url, "allowedClients": ["c1"]}})
+    else:
+        set_runtime_status(info, "UPDATE_FAILED", failure_reason=MISSING_TAG.format(account=info.account_id))
+    reached, explained = walk_aws(info)
+    assert reached == node, (reached, explained)
