@@ -84,4 +84,5 @@ def test_logs_imports_no_other_command_module() -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Read the runtime's CloudWatch logs" in proc.stdout
     loaded = json.loads(proc.stdout.strip().splitlines()[-1])
-    assert loaded == ["tui.cli.base", "tui.cli.environment"], loaded
+    # the shared flag and error helpers only (tiny, no third-party imports); no other command's module
+    assert loaded == ["tui.cli.base", "tui.cli.click_messages", "tui.cli.environment", "tui.cli.input_flags"], loaded
