@@ -1,0 +1,49 @@
+"""Round 15, the TUI as a new user meets it: keys in the footer at 80 columns, a diagnosis after its fix, a paste
+that arrives as keys in the search screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_app_support import make_app, wait_screen, wait_until
+from textual import events
+from textual.widgets import TextArea
+
+from tui.app.search_screen import SearchScreen
+from tui.app.walk_screen import WalkScreen
+
+
+def _send_burst(app, keys: list[str]) -> None:  # noqa: ANN001
+    """Keys as a terminal without bracketed paste sends pasted text: parsed in one go, before the app handles any.
+
+    (``pilot.press`` waits until the app is idle after each key, which is how keys typed by hand arrive.)
+    """
+    for key in keys:
+        char = {"ctrl+j": "\n", "enter": "\r", "tab": "\t", "space": " "}.get(key, key if len(key) == 1 else None)
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)
+
+
+async def test_a_paste_arriving_as_keys_stays_text_until_an_explicit_ctrl_j(isolated: Path) -> None:
+    app = make_app(isolated)
+    async with app.run_test(size=(100, 32)) as pilot:
+        walk = app.screen.walk
+        await pilot.press("slash")
+        search = await wait_screen(app, pilot, SearchScreen)
+        area = search.query_one(TextArea)
+        await wait_until(pilot, lambda: app.focused is area, "the search text focused")
+        # a log excerpt: line feeds (ctrl+j, the jump key), a tab, carriage returns, and a line feed at its end
+        pasted = "2025-01-01\tERROR call failed\nHTTP/1.1 401 Unauthorized\rerror=invalid_token\n"
+        keys = ["ctrl+j" if c == "\n" else "enter" if c == "\r" else "tab" if c == "\t" else c for c in pasted]
+        _send_burst(app, [k if k != " " else "space" for k in keys])
+        expected = pasted.replace("\r", "\n")
+        await wait_until(pilot, lambda: area.text == expected, "the whole paste in the query")
+        await pilot.pause()
+        assert app.screen is search and app.focused is area  # neither jumped nor moved to the results
+        assert walk.current == "symptom"
+        assert search.matches[0][0] == "auth-failed"
+        # ctrl+j pressed on its own once the paste settled jumps to the best match
+        await pilot.press("ctrl+j")
+        await wait_screen(app, pilot, WalkScreen)
+        assert walk.current == "auth-failed"
