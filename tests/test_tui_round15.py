@@ -47,3 +47,37 @@ async def test_a_paste_arriving_as_keys_stays_text_until_an_explicit_ctrl_j(isol
         await pilot.press("ctrl+j")
         await wait_screen(app, pilot, WalkScreen)
         assert walk.current == "auth-failed"
+
+
+def _footer_keys(screen) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    """The footer's keys as they are laid out: action -> (first column, column after the last)."""
+    from tui.app.footer import LocalizedFooter
+
+    footer = screen.query_one(LocalizedFooter)
+    return {
+        str(key.action): (key.region.x, key.region.right)
+        for key in footer.children
+        if hasattr(key, "action") and key.region.width
+    }
+
+
+async def test_the_help_key_stays_in_a_narrow_footer_when_fix_keys_take_room(isolated: Path) -> None:
+    app = make_app(isolated)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        await pilot.press("1")  # the config node: its check fails, so it offers two fix keys
+        await wait_until(pilot, lambda: screen.walk.current == "config" and screen.offered(), "fixes offered")
+        await wait_until(pilot, lambda: "fix('f', 'config')" in _footer_keys(screen), "the fix key in the footer")
+        keys = _footer_keys(screen)
+        _help_start, help_end = keys["app.help"]
+        palette_start, _palette_end = keys["command_palette"]
+        assert help_end <= palette_start  # whole, left of the palette key: not cut at the edge, not covered
+        assert all(end <= 80 for _start, end in keys.values())
+        assert "fix('f', 'config')" in keys and "app.quit" in keys  # what is left out is the least needed
+        assert "export" not in keys  # left out to make room (help lists it)
+        # wider: every key again
+        await pilot.resize_terminal(120, 40)
+        await wait_until(pilot, lambda: "export" in _footer_keys(screen), "the export key back at 120 columns")
+        await pilot.resize_terminal(80, 24)
+        await wait_until(pilot, lambda: "export" not in _footer_keys(screen), "the export key left out again")
+        assert _footer_keys(screen)["app.help"][1] <= _footer_keys(screen)["command_palette"][0]
