@@ -81,3 +81,84 @@ async def test_the_help_key_stays_in_a_narrow_footer_when_fix_keys_take_room(iso
         await pilot.resize_terminal(80, 24)
         await wait_until(pilot, lambda: "export" not in _footer_keys(screen), "the export key left out again")
         assert _footer_keys(screen)["app.help"][1] <= _footer_keys(screen)["command_palette"][0]
+
+
+DIAGNOSIS_PLAYBOOK = """
+id: offers
+title: Offers
+start: symptom
+nodes:
+  symptom:
+    kind: question
+    title: What do you see?
+    choices:
+      - {key: "1", label: No traces, goto: no-telemetry}
+  no-telemetry:
+    kind: diagnosis
+    title: The project sends no telemetry
+    body: |
+      The project does not install the ADOT distro. Press `o` to add it to
+      requirements.txt. A redeploy picks it up.
+    fixes:
+      - {fix: project.otel_distro, key: o, label: Add the distro, params: {dir: "{project}"}}
+"""
+
+
+def _diagnosis_app(project: Path):  # noqa: ANN202
+    from test_app_support import make_context
+
+    from tui.app.main import TriageApp
+    from tui.playbook.loader import load_playbook
+    from tui.registry import load_all
+
+    (project / "requirements.txt").write_text("mcp>=2.3,<3\n")
+    playbook = project.parent / "offers-playbook.yaml"
+    playbook.write_text(DIAGNOSIS_PLAYBOOK)
+    return TriageApp(make_context(project), load_playbook(playbook), registry=load_all(), show_start=False)
+
+
+def _body(screen) -> str:  # noqa: ANN001
+    from textual.widgets import Markdown
+
+    return screen.query_one("#node-body", Markdown).source
+
+
+async def test_a_diagnosis_stops_offering_its_fix_once_applied_and_offers_it_again_after_undo(isolated: Path) -> None:
+    """Seen in the demo: after l (the logs policy) was applied, the diagnosis still read "Press l to add …"."""
+    from test_app_support import screen_text, wait_group
+    from test_app_tryout import _read_and_apply
+
+    from tui.app.audit_screen import AuditScreen
+    from tui.app.fix_modal import FixModal
+
+    app = _diagnosis_app(isolated)
+    async with app.run_test(size=(100, 32)) as pilot:
+        screen = await wait_screen(app, pilot, WalkScreen)
+        await pilot.press("1")
+        await wait_until(pilot, lambda: screen.walk.current == "no-telemetry", "the diagnosis")
+        assert "Press `o` to add it" in _body(screen) and "~~" not in _body(screen)
+        await pilot.press("o")
+        await _read_and_apply(app, pilot)
+        await wait_group(app, "fix", pilot)
+        assert "aws-opentelemetry-distro" in (isolated / "requirements.txt").read_text()
+        body = _body(screen)
+        # the offer is struck through and marked done; the rest of the prose stays as it was
+        assert "~~Press `o` to add it to\nrequirements.txt.~~ **✓ done**" in body
+        assert "A redeploy picks it up." in body and "~~ A redeploy" not in body
+        text = screen_text(app).replace(" ", "")  # (the screen's text joins styled segments unspaced)
+        assert "Done(applied,ornothingwaslefttodo" in text and "✓oAddthedistro" in text
+        assert "o" not in {k for k, b in screen.active_bindings.items() if b.enabled}
+        # undone in the audit viewer: the offer is back, plain
+        await pilot.press("a")
+        await wait_screen(app, pilot, AuditScreen)
+        await pilot.press("u")
+        await wait_group(app, "undo", pilot)
+        await wait_screen(app, pilot, FixModal)
+        await _read_and_apply(app, pilot)
+        await wait_screen(app, pilot, AuditScreen)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen, "the walk again")
+        await wait_group(app, "recheck", pilot)
+        await wait_until(pilot, lambda: "~~" not in _body(screen), "the offer back")
+        assert "Press `o` to add it" in _body(screen) and "✓oAddthedistro" not in screen_text(app).replace(" ", "")
+        assert "o" in {k for k, b in screen.active_bindings.items() if b.enabled}
