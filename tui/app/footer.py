@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.reactive import Reactive
 from textual.widgets import Footer
@@ -65,8 +66,12 @@ class LocalizedFooter(Footer):
             if binding.show
         )
 
+    _left_out: tuple[str, ...] = ()
+    """Actions of the keys the last compose left out for want of width (see ``_fitting``)."""
+
     def compose(self) -> ComposeResult:
         described = getattr(self.screen, "footer_description", None)
+        widgets: list[Widget] = []
         for widget in super().compose():
             # Footer keys carry ``description`` and ``action`` (their class is not public in Textual: duck-typed).
             description = getattr(widget, "description", None)
@@ -76,7 +81,47 @@ class LocalizedFooter(Footer):
                 if isinstance(widget.tooltip, str) and widget.tooltip:
                     widget.tooltip = _(widget.tooltip)
             self._born_in_style(widget)
-            yield widget
+            widgets.append(widget)
+        kept, self._left_out = self._fitting(widgets, self._width())
+        yield from kept
+
+    def _width(self) -> int:
+        return self.size.width or self.app.size.width
+
+    def on_resize(self) -> None:
+        """Compose again when the keys shown no longer fit, or some were left out (the new width may fit them)."""
+        if not self._bindings_ready or not self.children:
+            return
+        _kept, left_out = self._fitting(list(self.children), self._width())
+        if left_out or self._left_out:
+            self.call_after_refresh(self.recompose)
+
+    def _fitting(self, widgets: list[Widget], width: int) -> tuple[list[Widget], tuple[str, ...]]:
+        """The keys that fit in ``width`` cells, and the actions of those left out.
+
+        Textual lays the keys out in one row and cuts what does not fit at the right edge, where the help key is:
+        at 80 columns a node with a fix key lost "? Help", the key that lists every other one. The help key and the
+        command palette always stay; the others are left out from the last (the least needed: keys are declared in
+        footer order, the current node's fix keys first) until the rest fits, after the actions a screen names in
+        ``FOOTER_LEAVE_OUT_FIRST``. Help lists the keys left out.
+        """
+        cells = [_key_cells(widget, compact=self.compact) for widget in widgets]
+        if None in cells:  # a binding group or a label: not measured here, so nothing is left out
+            return widgets, ()
+        total = sum(c for c in cells if c is not None)
+        first: tuple[str, ...] = getattr(self.screen, "FOOTER_LEAVE_OUT_FIRST", ())
+        actions = [getattr(widget, "action", None) for widget in widgets]
+        order = [actions.index(a) for a in first if a in actions] + list(reversed(range(len(widgets))))
+        left_out: set[int] = set()
+        for index in order:
+            if total <= width:
+                break
+            if index in left_out or _pinned(widgets[index]):
+                continue
+            left_out.add(index)
+            total -= cells[index] or 0
+        kept = [w for i, w in enumerate(widgets) if i not in left_out]
+        return kept, tuple(str(getattr(widgets[i], "action", "")) for i in sorted(left_out))
 
     def _born_in_style(self, widget: Widget) -> None:
         """Give a key the footer's ``compact`` (and its class) before it is mounted, as Textual would after.
@@ -93,6 +138,27 @@ class LocalizedFooter(Footer):
         if not widget.has_class("-command-palette"):
             widget.set_reactive(compact, self.compact)
         widget.set_class(bool(getattr(widget, "compact", False)), "-compact", update=False)
+
+
+HELP_ACTIONS = frozenset({"app.help", "help", "app.show_help_panel"})
+"""Actions of the keys that open the help (which lists every key): never left out of a narrow footer."""
+
+
+def _pinned(widget: Widget) -> bool:
+    return widget.has_class("-command-palette") or getattr(widget, "action", None) in HELP_ACTIONS
+
+
+def _key_cells(widget: Widget, *, compact: bool) -> int | None:
+    """Cells a footer key takes in the row (Textual's footer CSS: key, description, padding, margin, border);
+    None for anything that is not a plain key."""
+    key_display = getattr(widget, "key_display", None)
+    description = getattr(widget, "description", None)
+    if not isinstance(key_display, str) or not isinstance(description, str) or widget.has_class("-grouped"):
+        return None
+    text = cell_len(key_display) + (1 + cell_len(description) if description else 0)
+    if widget.has_class("-command-palette"):  # docked right behind a one-cell border, and always compact itself
+        return 1 + text + (0 if compact else 1)
+    return text + 1 if compact else text + 2  # compact: one cell of margin; otherwise padding either side
 
 
 TEXTUAL_COMMANDS = (

@@ -3,6 +3,7 @@ decision (where ``n`` leads and why) and the fixes on offer. It renders; the wal
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -18,7 +19,10 @@ from tui.app.choice_list import ChoiceList
 from tui.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
+    from collections.abc import Collection
+
     from tui.engine.walk import OfferedFix, Walk
+    from tui.playbook.model import FixRef
 
 KIND_BADGE = {"question": "[b $accent]{}[/]", "check": "[b $primary]{}[/]", "diagnosis": "[b $warning]{}[/]"}
 KIND_NAME = {"question": N_("QUESTION"), "check": N_("CHECKS"), "diagnosis": N_("DIAGNOSIS")}
@@ -94,7 +98,8 @@ class NodePane(VerticalScroll):
         self.border_title = f"{walk.current}"
         badge = KIND_BADGE[node.kind].format(_(KIND_NAME[node.kind]))
         _update(self.query_one("#node-title", Static), f"{badge}  [b]{escape(node.title)}[/]")
-        body = node.body.strip()
+        done = settled_fixes(walk)
+        body = strike_done_offers(node.body.strip(), [ref.key for ref in done], _("✓ done"))
         if isinstance(node, DiagnosisNode):
             severity = _("**Severity: {severity}**").format(
                 severity=icons.label(icons.SEVERITY_LABEL, node.severity.value)
@@ -122,7 +127,7 @@ class NodePane(VerticalScroll):
         else:
             focused = False
         self._show_decision(walk, running)
-        self._show_fixes(offered, walk.context.read_only)
+        self._show_fixes(offered, done, walk)
         return focused
 
     def show_detail(self, walk: Walk) -> None:
@@ -168,10 +173,11 @@ class NodePane(VerticalScroll):
         _update(decision, text)
         decision.display = bool(text)
 
-    def _show_fixes(self, offered: list[OfferedFix], read_only: bool) -> None:
+    def _show_fixes(self, offered: list[OfferedFix], done: list[FixRef], walk: Walk) -> None:
         fixes = self.query_one("#fixes", Static)
-        if offered and not read_only:
-            lines = ["[b]" + _("Fixes") + "[/b] [dim]" + _("(you see the exact change first)") + "[/]"]
+        lines = []
+        if offered and not walk.context.read_only:
+            lines.append("[b]" + _("Fixes") + "[/b] [dim]" + _("(you see the exact change first)") + "[/]")
             for o in offered:
                 why = " [dim]" + _("for {check}").format(check=escape(o.ref.for_)) + "[/]" if o.ref.for_ else ""
                 risk = o.spec.risk.value
@@ -179,6 +185,19 @@ class NodePane(VerticalScroll):
                 style = icons.RISK_STYLE.get(risk, "")
                 risk_name = icons.label(icons.RISK_LABEL, risk)
                 lines.append(f"[b reverse] {escape(o.ref.key)} [/] {label} [{style}]{risk_name}[/]{why}")
+        if done:
+            lines.append(
+                "[b]"
+                + _("Done")
+                + "[/b] [dim]"
+                + _("(applied, or nothing was left to do; a opens the audit log, where a fix can be undone)")
+                + "[/]"
+            )
+            for ref in done:
+                spec = walk.registry.fixes.get(ref.fix)
+                label = escape(ref.label or (_(spec.title) if spec else ref.fix))
+                lines.append(f"[$success]✓[/] [dim][b]{escape(ref.key)}[/b] {label}[/]")
+        if lines:
             _update(fixes, "\n".join(lines))
             fixes.display = True
         elif offered:
@@ -192,6 +211,64 @@ class NodePane(VerticalScroll):
             fixes.display = True
         else:
             fixes.display = False
+
+
+def settled_fixes(walk: Walk) -> list[FixRef]:
+    """The current diagnosis' fixes the walk has settled: applied, or planned with nothing left to do (an undo in the
+    audit viewer unsettles them). Neither the pane nor the footer offers them. Not at a check node: its checks show
+    the state, and running them again unsettles its fixes."""
+    from tui.engine.fixing import fix_key
+    from tui.playbook.model import DiagnosisNode
+
+    if not isinstance(walk.node, DiagnosisNode):
+        return []
+    values = walk.values()
+    return [ref for ref in walk.node.fixes if fix_key(ref, values) in walk.settled]
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s|$)|。")
+"""Where a sentence of a node's Markdown ends (English and Japanese), outside `code`."""
+
+
+def strike_done_offers(body: str, keys: Collection[str], done: str) -> str:
+    """``body`` with each sentence that offers one of ``keys`` (names it as `key`) struck through and marked ``done``.
+
+    A node's prose offers its fixes ("Press `l` to add the inline policy …"); once that fix is applied (or found with
+    nothing to do) the key is no longer offered, and a diagnosis that still says "press l" offers an action already
+    taken. Struck through rather than removed, so what was done stays readable.
+    """
+    if not keys or not body:
+        return body
+    offers = re.compile("|".join(f"`{re.escape(key)}`" for key in keys))
+    out: list[str] = []
+    for sentence in _sentences(body):
+        stripped = sentence.strip()
+        if offers.search(stripped):
+            lead = sentence[: len(sentence) - len(sentence.lstrip())] or " "
+            trail = sentence[len(sentence.rstrip()) :]
+            # a space before ~~ so it opens after any character (Japanese sentences follow one another unspaced)
+            out.append(f"{lead}~~{stripped}~~ **{done}**{trail}")
+        else:
+            out.append(sentence)
+    return "".join(out)
+
+
+def _sentences(text: str) -> list[str]:
+    """``text`` cut after each sentence end that is not inside `code` (the pieces join back to ``text``)."""
+    pieces: list[str] = []
+    start = 0
+    in_code = False
+    for index, char in enumerate(text):
+        if char == "`":
+            in_code = not in_code
+        elif char == "\n" and text[index : index + 2] == "\n\n" and not in_code:
+            pieces.append(text[start:index])
+            start = index
+        elif not in_code and _SENTENCE_END.match(text, index):
+            pieces.append(text[start : index + 1])
+            start = index + 1
+    pieces.append(text[start:])
+    return [piece for piece in pieces if piece]
 
 
 def _update(static: Static, markup: str) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.markup import escape
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -34,6 +35,41 @@ def describe_reason(kind: str, detail: str) -> str:
     if kind == "word":
         return _("the word “{word}”").format(word=detail)
     return _("words in its text")
+
+
+class PasteSafeTextArea(TextArea):
+    """The search text: a key that arrives in a burst of typed-in text is text, not a command.
+
+    A terminal without bracketed paste (or with it switched off) sends pasted text as keys: a line feed arrives as
+    ctrl+j (the jump-to-best key) and a tab as tab (move to the results), so a pasted multi-line error jumped to
+    a node, or left the rest of the paste to the results list, before the paste had finished. Such keys are all
+    parsed from the terminal before the first of them is handled; a key pressed by hand is created after the one
+    before it was handled. So ctrl+j, enter and tab that were already waiting while the previous key was handled
+    are inserted as a line break (a tab) instead; once the input has settled they are commands again.
+    """
+
+    BURST_TEXT: ClassVar[dict[str, str]] = {"ctrl+j": "\n", "enter": "\n", "tab": "\t"}
+    """What a key means when it comes inside a burst of input: the character the terminal sent for it."""
+
+    _previous_key_handled_at: float | None = None
+    """When (on the clock of ``Message.time``) the last key reaching this area had been handled."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        inside_burst = self._previous_key_handled_at is not None and event.time <= self._previous_key_handled_at
+        text = self.BURST_TEXT.get(event.key) if inside_burst and not self.read_only else None
+        if text is not None:
+            event.stop()
+            event.prevent_default()
+            start, end = self.selection
+            self._replace_via_keyboard(text, start, end)
+        else:
+            await super()._on_key(event)
+        self._previous_key_handled_at = _clock()
+
+
+def _clock() -> float:
+    """Now, on the clock Textual stamps messages with (``Message.time``)."""
+    return Message().time
 
 
 class SearchScreen(ModalScreen["str | None"]):
@@ -76,7 +112,7 @@ class SearchScreen(ModalScreen["str | None"]):
             yield Label(
                 _("Symptom search: paste an error message, a log excerpt or a guide heading"), id="search-title"
             )
-            yield TextArea(self.initial_text, id="search-text", soft_wrap=True, show_line_numbers=False)
+            yield PasteSafeTextArea(self.initial_text, id="search-text", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="search-hint")
             yield OptionList(id="search-results")
 

@@ -91,6 +91,9 @@ class WalkScreen(FixKeys, OtherScreenKeys):
         Binding("question_mark,f1", "app.help", N_("Help"), id="walk.help", tooltip=N_("Keys and a short guide")),
     ]
 
+    FOOTER_LEAVE_OUT_FIRST = ("export", "search", "rerun", "back")
+    """Keys a narrow footer leaves out first (help lists them): n (the way on), the fix keys and q stay longest."""
+
     HELP = Translated(N_("The left pane is the path taken; the right pane is the current node."))
 
     def __init__(
