@@ -63,7 +63,28 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
     evidence: dict[str, Any] = s.base_evidence()
     facts: dict[str, Any] = {}
     async with s.prober() as p:
-        good = await p.post("initialize, correct headers", jsonrpc.initialize())
+        local = not s.target.agentcore and _is_literal_or_local(s.target.host)
+        # The correct request and every mistake are probed at once (they are independent): one round trip, not one
+        # each. The mistakes' answers are read only when the correct request passes. Rows keep this order.
+        good, *answers = await asyncio.gather(
+            p.post("initialize, correct headers", jsonrpc.initialize()),
+            *(
+                p.post(label, jsonrpc.initialize(), accept=accept, content_type=ctype)
+                for _, label, accept, ctype in NEGATIVE
+            ),
+            *(
+                (
+                    p.post("initialize, foreign Host", jsonrpc.initialize(), headers={"Host": "mcp.example.com"}),
+                    p.post(
+                        "initialize, foreign Origin",
+                        jsonrpc.initialize(),
+                        headers={"Origin": "https://app.example.com"},
+                    ),
+                )
+                if local
+                else ()
+            ),
+        )
         evidence["correct"] = good.evidence()
         cause = classify(good, s.target)
         if cause is not None and unauthenticated_refusal(cause.code, s.auth):
@@ -97,26 +118,6 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
             )
         negatives: dict[str, Any] = {}
         rows: list[tuple[str, ...]] = []
-        local = not s.target.agentcore and _is_literal_or_local(s.target.host)
-        # Every mistake is probed at once (they are independent): one round trip, not one each. Rows keep this order.
-        answers = await asyncio.gather(
-            *(
-                p.post(label, jsonrpc.initialize(), accept=accept, content_type=ctype)
-                for _, label, accept, ctype in NEGATIVE
-            ),
-            *(
-                (
-                    p.post("initialize, foreign Host", jsonrpc.initialize(), headers={"Host": "mcp.example.com"}),
-                    p.post(
-                        "initialize, foreign Origin",
-                        jsonrpc.initialize(),
-                        headers={"Origin": "https://app.example.com"},
-                    ),
-                )
-                if local
-                else ()
-            ),
-        )
         for (key, label, _accept, _ctype), probe in zip(NEGATIVE, answers, strict=False):
             c = classify(probe, s.target)
             entry: dict[str, Any] = {"sent": label, "seen": probe.line()}
