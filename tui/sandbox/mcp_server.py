@@ -18,10 +18,10 @@ Every transport mode (stateless|stateful × SSE|JSON responses) and these fault 
 from __future__ import annotations
 
 import asyncio
-import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import TYPE_CHECKING, Any
 
+from tui.sandbox._asgi import json_method, read_body
 from tui.sandbox._net import LOOPBACK, DeadPort, UvicornThread
 
 if TYPE_CHECKING:
@@ -112,26 +112,8 @@ class DropMidStream:
         if scope["type"] != "http" or scope.get("method") != "POST":
             await self.app(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        try:
-            is_call = json.loads(body or b"{}").get("method") == "tools/call"
-        except (ValueError, AttributeError):
-            is_call = False
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
+        body, replay = await read_body(receive)
+        is_call = json_method(body) == "tools/call"
         if not is_call:
             await self.app(scope, replay, send)
             return

@@ -77,6 +77,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from tui.sandbox._asgi import json_method, read_body, rewriting
 from tui.sandbox._net import LOOPBACK, UvicornThread, bind_loopback
 
 TEN_MB = 10 * 1024 * 1024
@@ -413,23 +414,13 @@ def answers_version_app(version: str = "2026-07-28") -> Any:
         if scope["type"] != "http":
             await inner(scope, receive, send)
             return
-        start: Any = None
-        parts: list[bytes] = []
-
-        async def rewriting_send(message: Any) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            parts.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            body = b"".join(parts).replace(b'"protocolVersion":"2025-11-25"', b'"protocolVersion":' + wanted)
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
-            await send({"type": "http.response.body", "body": body})
-
-        await inner(scope, receive, rewriting_send)
+        await inner(
+            scope,
+            receive,
+            rewriting(
+                send, lambda body: body.replace(b'"protocolVersion":"2025-11-25"', b'"protocolVersion":' + wanted)
+            ),
+        )
 
     return app
 
@@ -553,46 +544,11 @@ def bad_tools_list_app(shape: str = "missing") -> Any:
         if scope["type"] != "http" or scope.get("method") != "POST":
             await inner(scope, receive, send)
             return
-        chunks: list[bytes] = []
-        while True:
-            message = await receive()
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body"):
-                break
-        body = b"".join(chunks)
-        try:
-            is_list = json.loads(body or b"{}").get("method") == "tools/list"
-        except (ValueError, AttributeError):
-            is_list = False
-        replayed = False
-
-        async def replay() -> Any:
-            nonlocal replayed
-            if not replayed:
-                replayed = True
-                return {"type": "http.request", "body": body, "more_body": False}
-            return await receive()
-
-        if not is_list:
+        body, replay = await read_body(receive)
+        if json_method(body) != "tools/list":
             await inner(scope, replay, send)
             return
-        start: Any = None
-        parts: list[bytes] = []
-
-        async def rewriting_send(message: Any) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            parts.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            new = rewrite(b"".join(parts))
-            headers = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-            await send({**start, "headers": [*headers, (b"content-length", str(len(new)).encode())]})
-            await send({"type": "http.response.body", "body": new})
-
-        await inner(scope, replay, rewriting_send)
+        await inner(scope, replay, rewriting(send, rewrite))
 
     return app
 
