@@ -27,6 +27,10 @@ def _scan(params: ProjectParams):  # type: ignore[no-untyped-def]
 
 
 NO_SERVER = N_("no FastMCP/MCPServer instance found in the entry point")
+DIRECT_CODE_DEPLOY = N_(
+    "deployment_type is direct_code_deploy in .bedrock_agentcore.yaml: AgentCore runs the code itself and no "
+    "container image is built"
+)
 
 
 def _server(params: ProjectParams):  # type: ignore[no-untyped-def]
@@ -75,7 +79,8 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         "entrypoint": _rel(scan, scan.entry),
         "entrypoint_from": scan.entry_source,
         "requirements": _rel(scan, scan.requirements_path) if scan.requirements_path else None,
-        "dockerfile": "Dockerfile" if scan.dockerfile_path else None,
+        "dockerfile": _rel(scan, scan.dockerfile_path) if scan.dockerfile_path else None,
+        "deployment_type": scan.deployment_type,
     }
     if scan.entry is None:
         return failed(
@@ -92,22 +97,32 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         )
     if scan.requirements_path is None:
         return failed(
-            _("no requirements.txt: the container build will not install mcp"),
+            _("no requirements.txt or pyproject.toml dependencies: the build will not install mcp"),
             evidence=evidence,
             facts=facts,
             remediation=_("Add requirements.txt with a pinned `mcp` (see project.mcp_version)."),
         )
+    if scan.direct_code_deploy:
+        return passed(
+            _(
+                "{entry} and {requirements} found; deployed as code (direct_code_deploy), so no Dockerfile is needed"
+            ).format(entry=_rel(scan, scan.entry), requirements=_rel(scan, scan.requirements_path)),
+            evidence=evidence,
+            facts=facts,
+        )
     if scan.dockerfile_path is None:
         return warned(
             _(
-                "{file} and requirements.txt found; no Dockerfile (the AgentCore toolkit generates one at configure time)"
-            ).format(file=_rel(scan, scan.entry)),
+                "{file} and {requirements} found; no Dockerfile (the AgentCore toolkit generates one at configure time)"
+            ).format(file=_rel(scan, scan.entry), requirements=_rel(scan, scan.requirements_path)),
             evidence=evidence,
             facts=facts,
         )
     return passed(
-        _("{entry}, {requirements} and Dockerfile found").format(
-            entry=_rel(scan, scan.entry), requirements=_rel(scan, scan.requirements_path)
+        _("{entry}, {requirements} and {dockerfile} found").format(
+            entry=_rel(scan, scan.entry),
+            requirements=_rel(scan, scan.requirements_path),
+            dockerfile=_rel(scan, scan.dockerfile_path),
         ),
         evidence=evidence,
         facts=facts,
@@ -136,7 +151,7 @@ def _unreadable_agentcore_file(ctx: CheckContext, directory: str) -> str | None:
 )
 def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """mcp 2.0 renamed FastMCP to MCPServer: FastMCP code with an unpinned `mcp` no longer imports."""
-    from tui.project.scan import admits
+    from tui.project.scan import admits, admits_below
 
     scan = _scan(params)
     if scan.server is None or scan.server.era is None:
@@ -147,14 +162,28 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
         "code_api": {"v1": "FastMCP (mcp 1.x)", "v2": "MCPServer (mcp 2.x)", "fastmcp": "fastmcp package"}[era],
         "requirement": req.text.strip() if req else None,
     }
+    file = scan.requirements_name
+    # The fix writes requirements.txt; a project whose build installs pyproject.toml would not read it.
+    withheld = (
+        {"project.pin_mcp": _("the build installs {file}; change `mcp` there").format(file=file)}
+        if file == "pyproject.toml"
+        else {}
+    )
     if era == "fastmcp":
         if scan.requirement("fastmcp") is None:
             return failed(
-                _("code imports the `fastmcp` package but requirements.txt does not list it"), evidence=evidence
+                _("code imports the `fastmcp` package but {file} does not list it").format(file=file),
+                evidence=evidence,
             )
-        return passed(_("code uses the separate `fastmcp` package, which requirements.txt lists"), evidence=evidence)
+        return passed(
+            _("code uses the separate `fastmcp` package, which {file} lists").format(file=file), evidence=evidence
+        )
     if req is None:
-        return failed(_("requirements.txt does not list `mcp`: the server cannot import"), evidence=evidence)
+        return failed(
+            _("{file} does not list `mcp`: the server cannot import").format(file=file),
+            evidence=evidence,
+            withheld_fixes=withheld,
+        )
     if era == "v1" and admits(req.specifier, "2.3.0"):
         return failed(
             _(
@@ -166,24 +195,27 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
                 "from the constructor to `run()`. AgentCore still reports the runtime READY, and every call then gets "
                 "`-32010 Runtime initialization time exceeded`."
             ),
-            evidence=evidence | {"line": req.line},
+            evidence=evidence | {"line": req.line, "file": file},
+            withheld_fixes=withheld,
         )
-    if era == "v1" and admits(req.specifier, "1.23.1"):
+    if era == "v1" and (admits(req.specifier, "1.23.1") or admits_below(req.specifier, "1.23.2")):
         return warned(
             _(
                 "{requirement} admits mcp < 1.23.2, which logs a spurious ClosedResourceError ('Error in message "
                 "router') on every stateless request"
             ).format(requirement=f"`{req.text.strip()}`"),
-            evidence=evidence | {"line": req.line},
+            evidence=evidence | {"line": req.line, "file": file},
             remediation=_("Pin `mcp>=1.23.2,<2`."),
+            withheld_fixes=withheld,
         )
     if era == "v2" and admits(req.specifier, "1.30.0"):
         return warned(
             _("{requirement} admits mcp 1.x, where MCPServer does not exist").format(
                 requirement=f"`{req.text.strip()}`"
             ),
-            evidence=evidence | {"line": req.line},
+            evidence=evidence | {"line": req.line, "file": file},
             remediation=_("Pin `mcp>=2.3,<3`."),
+            withheld_fixes=withheld,
         )
     if scan.requirement("fastmcp") and era == "v1":
         return warned(
@@ -256,14 +288,22 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
         app = served_app(code.text, code.server_var, str(code.path), scan.docker_command())
         if app is not None:
             return _served_app_host(code, app)
+    from tui.project.scan import Unresolved
+
     given, host = code.setting("host")
     port_given, port = code.setting("port")
+    if not given and code.era in ("v1", "fastmcp") and scan.docker_env("FASTMCP_HOST"):
+        # Both FastMCPs read their settings from FASTMCP_* environment variables when the code gives none.
+        given, host = True, scan.docker_env("FASTMCP_HOST")
+    if not port_given and code.era in ("v1", "fastmcp") and scan.docker_env("FASTMCP_PORT"):
+        port_given, port = True, scan.docker_env("FASTMCP_PORT")
     problems = []
     if not given or host in ("127.0.0.1", "localhost", "::1"):
         problems.append(
             _("host is {host}").format(host=repr(host)) if given else _("host is not set, so the SDK binds 127.0.0.1")
         )
-    if port_given and port not in (8000, "8000"):
+    # A port computed at run time (a settings object, an environment variable) is not known here.
+    if port_given and port not in (8000, "8000") and not isinstance(port, Unresolved):
         problems.append(_("port is {port}, AgentCore calls 8000").format(port=repr(port)))
     if code.transport not in ("streamable-http", "streamable_http", "http"):
         problems.append(
@@ -378,6 +418,13 @@ def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             given, value = True, app.app_kwargs["stateless_http"]
     if given and value is True:
         return passed("stateless_http=True")
+    from tui.project.scan import Unresolved
+
+    if given and isinstance(value, Unresolved):
+        return skipped(
+            _("stateless_http is {expression}, known only when the server runs").format(expression=f"`{value}`"),
+            evidence={"stateless_http": str(value)},
+        )
     return warned(
         "stateless_http=False" if given else _("stateless_http not set: the SDK defaults to stateful"),
         details=_(
@@ -401,6 +448,8 @@ def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Without the ADOT distro the runtime emits no traces or OTEL logs (guide §2.2)."""
+    import re
+
     from tui.project.scan import admits
 
     scan = _scan(params)
@@ -408,9 +457,20 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
         return skipped(_("no requirements.txt"))
     req = scan.requirement("aws-opentelemetry-distro")
     if req is None:
-        if scan.dockerfile and "aws-opentelemetry-distro" in scan.dockerfile:
+        # The starter toolkit's templates install it in the Dockerfile, spelled either way
+        # (aws-opentelemetry-distro, or aws_opentelemetry_distro_genai_beta in earlier toolkits).
+        if scan.dockerfile and re.search(r"aws[-_.]opentelemetry[-_.]distro", scan.dockerfile, re.IGNORECASE):
             return passed(_("the Dockerfile installs aws-opentelemetry-distro"))
-        return failed(_("aws-opentelemetry-distro is not in requirements.txt: no traces, no OTEL logs"))
+        if scan.dockerfile is None and scan.observability and not scan.direct_code_deploy:
+            return passed(
+                _(
+                    "observability is enabled in .bedrock_agentcore.yaml: the Dockerfile the toolkit generates "
+                    "installs aws-opentelemetry-distro"
+                )
+            )
+        return failed(
+            _("aws-opentelemetry-distro is not in {file}: no traces, no OTEL logs").format(file=scan.requirements_name)
+        )
     if not admits(req.specifier, "0.10.0") and admits(req.specifier, "0.9.0"):
         return warned(
             _("{requirement} admits versions before 0.10.0").format(requirement=f"`{req.text.strip()}`"),
@@ -430,6 +490,8 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
 def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The distro does nothing unless the process starts under opentelemetry-instrument (guide §2.2)."""
     scan = _scan(params)
+    if scan.direct_code_deploy:
+        return skipped(_(DIRECT_CODE_DEPLOY))
     command = scan.docker_command()
     if scan.dockerfile is None:
         return skipped(

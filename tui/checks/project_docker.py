@@ -23,16 +23,30 @@ EXEC_FORMAT_ERROR = "`exec format error`"
 NO_DOCKERFILE = N_("no Dockerfile")
 NO_FROM = N_("the Dockerfile has no FROM")
 INSTRUMENT_PACKAGES = re.compile(
-    r"\b(aws[-_.]opentelemetry[-_.]distro|opentelemetry[-_.]distro|opentelemetry[-_.]instrumentation)\b", re.IGNORECASE
+    # aws_opentelemetry_distro_genai_beta is what earlier starter-toolkit Dockerfiles install; it ships the command too.
+    r"\b(aws[-_.]opentelemetry[-_.]distro(?:[-_.]genai[-_.]beta)?|opentelemetry[-_.]distro|"
+    r"opentelemetry[-_.]instrumentation)\b",
+    re.IGNORECASE,
 )
+INSTRUMENT_COMMAND = "opentelemetry-instrument"
 
 
 def _docker(params: ProjectParams):  # type: ignore[no-untyped-def]
+    """(scan, the Dockerfile's stages); the stages are None without a Dockerfile, or when the project is deployed
+    as code (direct_code_deploy), where a Dockerfile in the folder builds nothing AgentCore runs."""
     from tui.project.dockerfile import stages
     from tui.project.scan import scan_project
 
     scan = scan_project(params.dir)
-    return scan, (stages(scan.dockerfile) if scan.dockerfile is not None else None)
+    if scan.dockerfile is None or scan.direct_code_deploy:
+        return scan, None
+    return scan, stages(scan.dockerfile)
+
+
+def _no_image(scan) -> str:  # type: ignore[no-untyped-def]
+    from tui.checks.project import DIRECT_CODE_DEPLOY
+
+    return _(DIRECT_CODE_DEPLOY) if scan.direct_code_deploy else _(NO_DOCKERFILE)
 
 
 def _image_arch(image: str) -> str | None:
@@ -75,6 +89,8 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         )
     if not found:
         if found is None:
+            if scan.direct_code_deploy:
+                return skipped(_no_image(scan))
             return skipped(_("no Dockerfile (the toolkit builds ARM64 by default)"))
         return failed(_(NO_FROM), evidence=evidence)
     final = found[-1]
@@ -129,9 +145,9 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 )
 def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """A USER name that no RUN of the final stage creates fails with `unable to find user`; a numeric id always resolves."""
-    found = _docker(params)[1]
+    scan, found = _docker(params)
     if not found:
-        return skipped(_(NO_DOCKERFILE if found is None else NO_FROM))
+        return skipped(_no_image(scan) if found is None else _(NO_FROM))
     final = found[-1]
     user = final.last("USER")
     if user is None:
@@ -188,7 +204,10 @@ def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
     if scan.dockerfile:
         from tui.project.dockerfile import stages
 
-        for stage in stages(scan.dockerfile)[-1:]:
+        found = stages(scan.dockerfile)
+        # A multi-stage build installs into a builder stage and copies the environment over (COPY --from=…).
+        copies = found and any("--from=" in c.args for c in found[-1].all("COPY"))
+        for stage in found if copies else found[-1:]:
             for run in stage.all("RUN"):
                 if INSTRUMENT_PACKAGES.search(run.args):
                     return _("{file} line {line}").format(file="Dockerfile", line=run.line)
@@ -215,11 +234,14 @@ def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> Check
 
     scan, found = _docker(params)
     if not found:
-        return skipped(_(NO_DOCKERFILE if found is None else NO_FROM))
+        return skipped(_no_image(scan) if found is None else _(NO_FROM))
     final = found[-1]
     command = final.last("ENTRYPOINT") or final.last("CMD")
+    # The command may be named by its path: .venv/bin/opentelemetry-instrument, /usr/local/bin/…
     uses = [
-        c for c in (final.last("ENTRYPOINT"), final.last("CMD")) if c and "opentelemetry-instrument" in command_words(c)
+        c
+        for c in (final.last("ENTRYPOINT"), final.last("CMD"))
+        if c and any(w.rsplit("/", 1)[-1] == INSTRUMENT_COMMAND for w in command_words(c))
     ]
     if not uses:
         if command is None:

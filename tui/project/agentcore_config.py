@@ -62,6 +62,12 @@ class NetworkConfiguration(_Lenient):
     network_mode: str = "PUBLIC"
 
 
+class Observability(_Lenient):
+    enabled: bool | None = None
+    """With observability on, the toolkit's generated Dockerfile installs aws-opentelemetry-distro and starts the
+    server under opentelemetry-instrument."""
+
+
 class AwsSection(_Lenient):
     execution_role: str | None = None
     account: str | None = None
@@ -69,6 +75,7 @@ class AwsSection(_Lenient):
     ecr_repository: str | None = None
     network_configuration: NetworkConfiguration = Field(default_factory=NetworkConfiguration)
     protocol_configuration: ProtocolConfiguration = Field(default_factory=ProtocolConfiguration)
+    observability: Observability | None = None
 
 
 class DeploymentInfo(_Lenient):

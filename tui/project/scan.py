@@ -19,6 +19,10 @@ from tui.i18n import N_
 from tui.project import pyparse
 
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
+REQUIREMENTS_FILES = ("requirements.txt", "requirements-server.txt")
+MAX_DEPENDENCY_BYTES = 1_000_000
+"""A requirements or pyproject file larger than this is not read (a project's own is a few kilobytes)."""
+PYTHON_WORD = re.compile(r"^python(\d+(\.\d+)?)?$")
 
 NONEXISTENT_DECORATORS = {
     "middleware": N_(
@@ -28,6 +32,11 @@ NONEXISTENT_DECORATORS = {
         "MCPServer/FastMCP has no exception_handler; a tool's exception already becomes an isError result"
     ),
     "error_handler": N_("MCPServer/FastMCP has no error_handler; ClosedResourceError is handled inside the SDK"),
+    "get": N_("MCPServer/FastMCP is not a FastAPI app: there is no .get(); use @mcp.custom_route(path, methods=[...])"),
+    "post": N_(
+        "MCPServer/FastMCP is not a FastAPI app: there is no .post(); use @mcp.custom_route(path, methods=[...])"
+    ),
+    "route": N_("MCPServer/FastMCP has no .route(); use @mcp.custom_route(path, methods=[...])"),
 }
 """Decorators the guide invents → why they fail (English, marked ``N_()``: ``Finding.detail`` is shown through
 ``_()``)."""
@@ -49,6 +58,16 @@ class Requirement:
     text: str
     name: str
     specifier: str
+    locked: str | None = None
+    """The version a lock file the image installs from pins (``uv.lock``, ``poetry.lock``); ``specifier`` is then
+    ``==locked``, because that is what the container gets whatever the range admits."""
+
+
+class Unresolved(str):
+    """A setting written as an expression (``config.host``, ``os.environ["HOST"]``), not a literal: its text.
+
+    A ``str`` so code that only shows the value keeps working; checks that judge the value test for it, because what
+    it is becomes known only when the code runs."""
 
 
 @dataclass
@@ -102,10 +121,66 @@ class ProjectScan:
     dockerfile_path: Path | None = None
     dockerfile: str | None = None
     server: ServerCode | None = None
+    deployment_type: str | None = None
+    """``container`` or ``direct_code_deploy`` from ``.bedrock_agentcore.yaml`` (None without the toolkit's file)."""
+    observability: bool | None = None
+    """``aws.observability.enabled`` of the selected agent (the toolkit's generated Dockerfile then installs
+    aws-opentelemetry-distro and starts under opentelemetry-instrument)."""
+
+    @property
+    def direct_code_deploy(self) -> bool:
+        """The toolkit uploads the code and AgentCore runs it in its managed Python runtime: no image is built, so a
+        Dockerfile in the project is not used."""
+        return (self.deployment_type or "").lower() == "direct_code_deploy"
+
+    @property
+    def requirements_name(self) -> str:
+        return self.requirements_path.name if self.requirements_path else "requirements.txt"
 
     def requirement(self, name: str) -> Requirement | None:
         wanted = _normalize(name)
         return next((r for r in self.requirements if r.name == wanted), None)
+
+    def start_command(self) -> tuple[int, list[str]] | None:
+        """What the image runs: the final stage's ENTRYPOINT words followed by its CMD words (Docker appends CMD to
+        an exec-form ENTRYPOINT), with the line of the later of the two; None without either."""
+        if self.dockerfile is None:
+            return None
+        from tui.project.dockerfile import command_words, stages
+
+        found = stages(self.dockerfile)
+        if not found:
+            return None
+        entrypoint, cmd = found[-1].last("ENTRYPOINT"), found[-1].last("CMD")
+        if entrypoint is None and cmd is None:
+            return None
+        words = (command_words(entrypoint) if entrypoint else []) + (command_words(cmd) if cmd else [])
+        return max(i.line for i in (entrypoint, cmd) if i is not None), words
+
+    def docker_env(self, name: str) -> str | None:
+        """The value the final stage's ENV instructions give ``name`` (None when none does)."""
+        if self.dockerfile is None:
+            return None
+        import shlex
+
+        from tui.project.dockerfile import stages
+
+        found = stages(self.dockerfile)
+        value = None
+        for env in found[-1].all("ENV") if found else []:
+            try:
+                words = shlex.split(env.args)
+            except ValueError:
+                continue
+            if words and "=" not in words[0]:
+                if words[0] == name:  # legacy form: ENV KEY value
+                    value = " ".join(words[1:])
+                continue
+            for word in words:
+                key, sep, val = word.partition("=")
+                if sep and key == name:
+                    value = val
+        return value
 
     def docker_command(self) -> tuple[int, str] | None:
         """The last CMD or ENTRYPOINT instruction (line number, text)."""
@@ -122,24 +197,163 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """requirements.txt lines with pip's ``\\`` continuations joined (pip-compile writes each ``--hash`` on its own
+    continued line), comments removed, each with the number of the line it starts on."""
+    out: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = re.split(r"(?:^|\s)#", raw, maxsplit=1)[0].rstrip()
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        pending.append(line)
+        out.append((start, " ".join(pending)))
+        pending = []
+    if pending:
+        out.append((start, " ".join(pending)))
+    return out
+
+
 def parse_requirements(text: str) -> list[Requirement]:
     out = []
-    for i, raw in enumerate(text.splitlines(), 1):
-        line = raw.split("#", 1)[0].strip()
+    for i, joined in _logical_lines(text):
+        line = joined.strip()
         if not line or line.startswith("-"):
             continue
-        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$", line)
+        # Per-requirement options (--hash=sha256:…, --config-settings) follow the requirement; they are not part of
+        # the version specifier.
+        line = re.split(r"\s--?[A-Za-z]", " " + line, maxsplit=1)[0].strip()
+        m = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(.*)$", line)
         if m:
-            spec = m.group(3).split(";", 1)[0].strip()
-            out.append(Requirement(i, raw, _normalize(m.group(1)), spec))
+            spec = m.group(3).split(";", 1)[0].strip().strip("()").strip()
+            shown = joined.split(" --", 1)[0].strip()
+            out.append(Requirement(i, shown, _normalize(m.group(1)), spec))
     return out
+
+
+def _poetry_specifier(value: Any) -> str:
+    """A Poetry version constraint (``^1.23.2``, ``~1.2``, ``1.2.3``, ``*``, ``{version = "…"}``) as a PEP 440
+    specifier."""
+    if isinstance(value, dict):
+        value = value.get("version", "*")
+    if not isinstance(value, str):
+        return ""
+    parts = []
+    for item in (p.strip() for p in value.split(",")):
+        if item in ("", "*"):
+            continue
+        caret = re.fullmatch(r"\^(\d+)(?:\.(\d+))?(?:\.(\d+))?", item)
+        tilde = re.fullmatch(r"~(\d+)(?:\.(\d+))?(?:\.(\d+))?", item)
+        if caret:
+            major, minor, patch = (int(x) if x else 0 for x in caret.groups())
+            upper = f"{major + 1}" if major else f"0.{minor + 1}" if minor or not patch else f"0.0.{patch + 1}"
+            parts += [f">={major}.{minor}.{patch}", f"<{upper}"]
+        elif tilde:
+            major, minor, patch = (int(x) if x else 0 for x in tilde.groups())
+            upper = f"{major}.{minor + 1}" if tilde.group(2) else f"{major + 1}"
+            parts += [f">={major}.{minor}.{patch}", f"<{upper}"]
+        elif re.fullmatch(r"\d+(\.\d+)*", item):
+            parts.append(f"=={item}")
+        else:
+            parts.append(item)
+    return ",".join(parts)
+
+
+def _line_of(text: str, name: str) -> int:
+    """The first line of ``text`` naming the package ``name`` (a requirement string or a Poetry key), else 1."""
+    spelled = re.escape(name).replace("\\-", "[-_.]").replace("_", "[-_.]")
+    pattern = re.compile(r"(^|[\"'\s])" + spelled + r"\s*([\[<>=!~;\"'(]|$)", re.IGNORECASE)
+    for number, line in enumerate(text.splitlines(), 1):
+        if pattern.search(line):
+            return number
+    return 1
+
+
+def parse_pyproject(text: str) -> list[Requirement]:
+    """The runtime dependencies of a pyproject.toml: ``[project] dependencies`` (PEP 621: uv, hatch, pdm, setuptools)
+    and ``[tool.poetry.dependencies]``; development groups are not installed in the image and are left out."""
+    import tomllib
+
+    from packaging.requirements import InvalidRequirement
+    from packaging.requirements import Requirement as Pep508
+
+    try:
+        data = tomllib.loads(text)
+    except (tomllib.TOMLDecodeError, ValueError):
+        return []
+    out: list[Requirement] = []
+
+    def table(parent: Any, key: str) -> dict[str, Any]:
+        value = parent.get(key) if isinstance(parent, dict) else None
+        return value if isinstance(value, dict) else {}
+
+    project = table(data, "project")
+    for item in project.get("dependencies") or []:
+        if not isinstance(item, str):
+            continue
+        try:
+            parsed = Pep508(item)
+        except InvalidRequirement:
+            continue
+        out.append(Requirement(_line_of(text, parsed.name), item, _normalize(parsed.name), str(parsed.specifier)))
+    for name, value in table(table(table(data, "tool"), "poetry"), "dependencies").items():
+        if name.lower() == "python" or any(r.name == _normalize(name) for r in out):
+            continue
+        shown = f"{name} = {value!r}" if not isinstance(value, str) else f'{name} = "{value}"'
+        out.append(Requirement(_line_of(text, name), shown, _normalize(name), _poetry_specifier(value)))
+    return out
+
+
+LOCK_INSTALL = {
+    "uv.lock": re.compile(r"\buv\s+(sync|export)\b[^\n]*--(frozen|locked)\b"),
+    "poetry.lock": re.compile(r"\bpoetry\s+(install|sync|export)\b"),
+}
+"""A Dockerfile command that installs exactly what the lock file pins."""
+
+
+def _locked_versions(root: Path, dockerfile: str | None) -> tuple[str | None, dict[str, str]]:
+    """(lock file name, {package: version}) when the Dockerfile installs from a lock file it brings into the image
+    (``COPY . .``, ``COPY … uv.lock``, or a bind mount of it); else (None, {})."""
+    if not dockerfile:
+        return None, {}
+    from tui.project.dockerfile import instructions
+
+    steps = instructions(dockerfile)
+    for lock, installs in LOCK_INSTALL.items():
+        path = root / lock
+        if not path.is_file() or not any(s.keyword == "RUN" and installs.search(s.args) for s in steps):
+            continue
+        copied = any(
+            (s.keyword in ("COPY", "ADD") and (lock in s.args or re.search(r"(^|\s)\.\/?\s+\S+$", s.args)))
+            or (s.keyword == "RUN" and f"source={lock}" in s.args)
+            for s in steps
+        )
+        if not copied or path.stat().st_size > 20 * MAX_DEPENDENCY_BYTES:
+            continue
+        import tomllib
+
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
+        except (tomllib.TOMLDecodeError, ValueError):
+            continue
+        versions = {
+            _normalize(str(p["name"])): str(p["version"])
+            for p in data.get("package") or []
+            if isinstance(p, dict) and "name" in p and "version" in p
+        }
+        return lock, versions
+    return None, {}
 
 
 def _literal(node: ast.AST) -> Any:
     try:
         return ast.literal_eval(node)
     except (ValueError, SyntaxError, TypeError):
-        return ast.unparse(node)
+        return Unresolved(ast.unparse(node))
 
 
 def analyse_server(path: Path) -> ServerCode:
@@ -212,28 +426,122 @@ def analyse_server(path: Path) -> ServerCode:
     return code
 
 
+def _configured_entry(root: Path, configured: str) -> Path | None:
+    """The yaml's entrypoint in this project. ``agentcore configure`` writes an absolute path of the machine it ran
+    on (``C:/Users/…/src/server.py``, ``/Users/…/server.py``); a project checked out elsewhere has the same file
+    under its own root, so the path's tails are tried there too, longest first."""
+    direct = root / configured
+    if direct.is_file():
+        return direct
+    parts = [p for p in re.split(r"[\\/]+", configured) if p]
+    for start in range(1, len(parts)):
+        candidate = root.joinpath(*parts[start:])
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _module_file(root: Path, module: str) -> Path | None:
+    if not re.fullmatch(r"[A-Za-z_][\w.]*", module):
+        return None
+    base = root.joinpath(*module.split("."))
+    for candidate in (base.with_suffix(".py"), base / "__main__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _docker_entry(root: Path, words: list[str]) -> Path | None:
+    """The Python file the image's start command runs: ``python -m pkg.mod``, ``python path/server.py`` (through
+    ``opentelemetry-instrument``, ``uv run`` …) or ``uvicorn pkg.mod:app``."""
+    for i, word in enumerate(words):
+        name = word.rsplit("/", 1)[-1]
+        rest = words[i + 1 :]
+        if PYTHON_WORD.match(name):
+            for j, arg in enumerate(rest):
+                if arg == "-m" and j + 1 < len(rest):
+                    return _module_file(root, rest[j + 1])
+                if arg.endswith(".py"):
+                    return _configured_entry(root, arg)
+                if not arg.startswith("-"):
+                    return None
+            return None
+        if name == "uvicorn":
+            target = next((a for a in rest if not a.startswith("-")), "")
+            return _module_file(root, target.split(":", 1)[0]) if ":" in target else None
+    return None
+
+
+def _find_dockerfile(root: Path, agent: str | None) -> Path | None:
+    """The project's Dockerfile, or the one the starter toolkit writes at configure time under
+    ``.bedrock_agentcore/<agent>/Dockerfile`` (newer toolkits; older ones wrote it next to the entry point)."""
+    if (root / "Dockerfile").is_file():
+        return root / "Dockerfile"
+    generated = root / ".bedrock_agentcore"
+    if agent and (generated / agent / "Dockerfile").is_file():
+        return generated / agent / "Dockerfile"
+    try:
+        found = sorted(generated.glob("*/Dockerfile")) if generated.is_dir() else []
+    except OSError:
+        found = []
+    return found[0] if len(found) == 1 else None
+
+
+def _read_dependencies(scan: ProjectScan) -> None:
+    """requirements.txt (or requirements-server.txt), else pyproject.toml's runtime dependencies; then the versions
+    a lock file installed by the Dockerfile pins."""
+    root = scan.root
+    for name in REQUIREMENTS_FILES:
+        path = root / name
+        if path.is_file() and path.stat().st_size <= MAX_DEPENDENCY_BYTES:
+            scan.requirements_path = path
+            scan.requirements = parse_requirements(path.read_text(encoding="utf-8", errors="replace"))
+            break
+    else:
+        path = root / "pyproject.toml"
+        if path.is_file() and path.stat().st_size <= MAX_DEPENDENCY_BYTES:
+            requirements = parse_pyproject(path.read_text(encoding="utf-8", errors="replace"))
+            if requirements:
+                scan.requirements_path, scan.requirements = path, requirements
+    if scan.requirements_path is None or scan.requirements_path.name != "pyproject.toml":
+        return
+    lock, versions = _locked_versions(root, scan.dockerfile)
+    for req in scan.requirements:
+        if lock and req.name in versions:
+            req.locked = versions[req.name]
+            req.specifier = f"=={req.locked}"
+            req.text = f"{req.text} ({lock}: {versions[req.name]})"
+
+
 def scan_project(root: str | Path) -> ProjectScan:
     """Read what matters in a project directory; missing files are simply absent."""
     root = user_path(root)
     scan = ProjectScan(root=root)
     from tui.context import agentcore_agent
 
-    configured = agentcore_agent(root).get("entrypoint")
-    if configured and (root / configured).is_file():
-        scan.entry, scan.entry_source = root / configured, ".bedrock_agentcore.yaml entrypoint"
-    else:
+    agent = agentcore_agent(root)
+    scan.deployment_type = agent.get("deployment_type")
+    observability = (agent.get("aws") or {}).get("observability") or {}
+    scan.observability = observability.get("enabled") if isinstance(observability, dict) else None
+    dockerfile = _find_dockerfile(root, agent.get("name"))
+    if dockerfile is not None:
+        scan.dockerfile_path = dockerfile
+        scan.dockerfile = dockerfile.read_text(encoding="utf-8", errors="replace")
+    configured = agent.get("entrypoint")
+    entry = _configured_entry(root, configured) if configured else None
+    if entry is not None:
+        scan.entry, scan.entry_source = entry, ".bedrock_agentcore.yaml entrypoint"
+    start = scan.start_command() if not scan.direct_code_deploy else None
+    if scan.entry is None and start is not None:
+        entry = _docker_entry(root, start[1])
+        if entry is not None:
+            scan.entry, scan.entry_source = entry, f"Dockerfile line {start[0]}"
+    if scan.entry is None:
         for name in ENTRY_CANDIDATES:
             if (root / name).is_file():
                 scan.entry, scan.entry_source = root / name, "file name"
                 break
-    for name in ("requirements.txt", "requirements-server.txt"):
-        if (root / name).is_file():
-            scan.requirements_path = root / name
-            scan.requirements = parse_requirements(scan.requirements_path.read_text(encoding="utf-8", errors="replace"))
-            break
-    if (root / "Dockerfile").is_file():
-        scan.dockerfile_path = root / "Dockerfile"
-        scan.dockerfile = scan.dockerfile_path.read_text(encoding="utf-8", errors="replace")
+    _read_dependencies(scan)
     if scan.entry:
         scan.server = analyse_server(scan.entry)
     return scan
@@ -247,6 +555,26 @@ def admits(specifier: str, version: str) -> bool:
         return SpecifierSet(specifier).contains(version, prereleases=True)
     except InvalidSpecifier:
         return True
+
+
+def admits_below(specifier: str, bound: str) -> bool:
+    """Does ``specifier`` allow some version below ``bound``? Tries the versions the specifier itself names (a pin
+    ``==1.11.0`` admits nothing near the bound, yet is below it) and the release just under the bound."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        named = [s.version.rstrip(".*") for s in SpecifierSet(specifier)]
+    except InvalidSpecifier:
+        return True
+    limit = Version(bound)
+    for candidate in [*named, "1.0.0"]:
+        try:
+            if Version(candidate) < limit and admits(specifier, candidate):
+                return True
+        except InvalidVersion:
+            continue
+    return False
 
 
 def project_dir_problem(directory: str) -> str | None:
