@@ -43,10 +43,6 @@ def status(info: Any, qualifier: str | None = None) -> Any:
     return spec.func(CheckContext(context=context), params)
 
 
-def shown(result: Any) -> str:
-    return " ".join([result.summary, result.details or "", json.dumps(result.evidence, default=str)])
-
-
 def walk_aws(info: Any, **context: Any) -> tuple[str, Walk]:
     walk = Walk(resolve_playbook("agentcore-mcp").playbook, build_context(runtime=info.runtime_arn, **context))
     walk.answer("2")
@@ -75,6 +71,7 @@ def walk_aws(info: Any, **context: Any) -> tuple[str, Walk]:
         (None, "staging", "staging"),
         ("http://localhost:8000/mcp?qualifier=prod", None, "DEFAULT"),  # not an invocation URL: no endpoint named
         ("http://localhost:8000/mcp", "prod", "prod"),
+        (invocation_url("arn:aws:bedrock-agentcore:us-east-1:1:runtime/a-1234567890", ""), "DEFAULT", "DEFAULT"),
     ],
 )
 def test_the_qualifier_comes_from_the_flag_else_the_invocation_url(
@@ -156,7 +153,7 @@ def test_a_custom_endpoint_on_an_older_version_warns_naming_both_and_the_command
     assert "endpoint prod serves runtime version 1, but the latest version is 2" in result.summary
     assert (
         f"update-agent-runtime-endpoint --agent-runtime-id {info.runtime_id} --endpoint-name prod "
-        "--agent-runtime-version 2" in result.details
+        "--agent-runtime-version 2" in result.remediation  # what the text report prints under the finding
     )
     assert result.facts == {"runtime.endpoint_problem": "older-version"}
     # the walk from an invocation URL with ?qualifier=prod reaches the diagnosis (no --qualifier needed)
@@ -172,6 +169,7 @@ def test_a_qualifier_that_names_no_endpoint_fails_and_lists_those_that_exist(see
     assert "the runtime has no endpoint prod" in result.summary
     assert "ResourceNotFoundException (HTTP 404)" in result.summary
     assert "its endpoints: DEFAULT, staging" in result.summary
+    assert f"create-agent-runtime-endpoint --agent-runtime-id {info.runtime_id} --name prod" in result.remediation
     assert result.facts == {"runtime.endpoint_problem": "missing"}
     node, walk = walk_aws(info, qualifier="prod")
     assert node == "aws-runtime-endpoint", walk.explain()
@@ -231,5 +229,5 @@ def test_the_qualifier_is_in_the_report_and_the_findings_in_japanese(seeded_aws,
     finally:
         i18n.set_language("en")
     assert "エンドポイント prod" in warned.summary and "最新バージョンは 2" in warned.summary, warned.summary
-    assert "update-agent-runtime-endpoint" in warned.details and "最新" in warned.details
+    assert "update-agent-runtime-endpoint" in warned.remediation and "最新" in warned.remediation
     assert "エンドポイント nothere がありません" in missing.summary, missing.summary

@@ -121,7 +121,7 @@ class Context:
         if explicit is None or not is_invocation_url(self.endpoint):
             return None
         url_value = in_url[0] if in_url else None
-        if url_value == explicit:
+        if (url_value or DEFAULT_QUALIFIER) == explicit:  # `--qualifier DEFAULT` with a URL that names none agrees
             return None
         # The probe calls what the URL names (AgentCore: no ?qualifier= is DEFAULT), the AWS checks what the flag
         # names: two different endpoints in one report.

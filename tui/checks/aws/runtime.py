@@ -339,7 +339,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
                 "the runtime has no endpoint {name}: calls with ?qualifier={name} get ResourceNotFoundException "
                 "(HTTP 404); {listed}"
             ).format(name=name, listed=listed),
-            details=_(
+            remediation=_(
                 "Call an endpoint that exists (?qualifier=DEFAULT serves the latest version), or create this one: "
                 "`aws bedrock-agentcore-control create-agent-runtime-endpoint --agent-runtime-id {id} --name {name}`."
             ).format(id=params.runtime_id, name=name),
@@ -379,7 +379,7 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
                 "endpoint {name} serves runtime version {serving}, but the latest version is {latest}: what was "
                 "deployed since is not live on {name}"
             ).format(name=name, serving=serving, latest=latest),
-            details=_(
+            remediation=_(
                 "Every update of the runtime makes a new version; only DEFAULT moves to it by itself. Point {name} at "
                 "the latest: `aws bedrock-agentcore-control update-agent-runtime-endpoint --agent-runtime-id {id} "
                 "--endpoint-name {name} --agent-runtime-version {latest}`, or call ?qualifier=DEFAULT."
@@ -431,7 +431,7 @@ def _version_qualifier(version: str, latest: str, evidence: dict[str, Any]) -> C
             "?qualifier={version} calls runtime version {version}, but the latest version is {latest}: what was "
             "deployed since is not what it calls"
         ).format(version=version, latest=latest),
-        details=_(
+        remediation=_(
             "Call ?qualifier=DEFAULT (always the latest version), or an endpoint pointed at the version you mean."
         ),
         evidence=evidence,
