@@ -48,6 +48,9 @@ class Context:
     """Runtime ARN, id or name, as the user gave it."""
     endpoint: str | None = None
     """MCP endpoint URL (``https://…/invocations?qualifier=DEFAULT`` or ``http://host:8000/mcp``)."""
+    qualifier: str | None = None
+    """``--qualifier``: the runtime endpoint the AWS checks look at. None: the endpoint URL's ``?qualifier=``, else
+    DEFAULT (``endpoint_name`` says which)."""
     token_env: str | None = None
     token_file: str | None = None
     project: str | None = None
@@ -76,12 +79,60 @@ class Context:
             "region": self.region,
             "runtime": self.runtime,
             "endpoint": self.endpoint,
+            "qualifier": self.endpoint_name,
             "project": self.project,
             "token_source": self.token_source,
             "timeout": self.timeout,
         }
         base.update(self.inputs)
         return {k: v for k, v in base.items() if v is not None}
+
+    @property
+    def endpoint_name(self) -> str:
+        """The runtime endpoint (qualifier) the AWS checks look at: ``--qualifier``, else the ``?qualifier=`` of an
+        AgentCore invocation URL, else DEFAULT.
+
+        Derived, not stored: the TUI's start screen may change the endpoint URL after the context was built, and the
+        qualifier must follow it. Only DEFAULT was ever looked at: a URL with ``?qualifier=prod`` had the DEFAULT
+        endpoint checked (another version, another status) and reported healthy.
+        """
+        if given(self.qualifier):
+            return str(self.qualifier).strip()
+        found = url_qualifiers(self.endpoint)
+        return found[0] if len(found) == 1 and found[0] else DEFAULT_QUALIFIER
+
+    def qualifier_problem(self) -> str | None:
+        """Why the qualifier cannot name a runtime endpoint, or why ``--qualifier`` and the endpoint URL disagree
+        (None when neither is wrong): one line, said before anything runs."""
+        flag = _flag_or_source(self, "qualifier", "--qualifier")
+        explicit = str(self.qualifier).strip() if given(self.qualifier) else None
+        if explicit is not None and (problem := qualifier_text_problem(explicit)):
+            return f"{flag} {_shown(explicit, QUALIFIER_SHOWN)}: {problem}"
+        in_url = url_qualifiers(self.endpoint)
+        where = _flag_or_source(self, "endpoint", "--endpoint")
+        if len(in_url) > 1:
+            return _("{where}: the URL has {count} qualifier parameters; give one (?qualifier=NAME)").format(
+                where=where, count=len(in_url)
+            )
+        if in_url and (problem := qualifier_text_problem(in_url[0])):
+            return _("{where}: ?qualifier={qualifier}: {problem}").format(
+                where=where, qualifier=_shown(in_url[0], QUALIFIER_SHOWN), problem=problem
+            )
+        if explicit is None or not is_invocation_url(self.endpoint):
+            return None
+        url_value = in_url[0] if in_url else None
+        if (url_value or DEFAULT_QUALIFIER) == explicit:  # `--qualifier DEFAULT` with a URL that names none agrees
+            return None
+        # The probe calls what the URL names (AgentCore: no ?qualifier= is DEFAULT), the AWS checks what the flag
+        # names: two different endpoints in one report.
+        return _(
+            "{flag} {qualifier} but {where} calls the endpoint {url_value}: give one (or make them the same)"
+        ).format(
+            flag=flag,
+            qualifier=_shown(explicit, QUALIFIER_SHOWN),
+            where=where,
+            url_value=_shown(url_value, QUALIFIER_SHOWN) if url_value else _("DEFAULT (the URL has no ?qualifier=)"),
+        )
 
     @property
     def token_source(self) -> str | None:
@@ -186,6 +237,8 @@ class Context:
         """The context as it may appear in reports: no secrets, only where they come from."""
         data = {k: v for k, v in dataclasses.asdict(self).items() if k not in ("token_env", "token_file", "sources")}
         data["token_source"] = self.token_source
+        if given(self.qualifier) or self.endpoint_name != DEFAULT_QUALIFIER:
+            data["qualifier"] = self.endpoint_name  # which endpoint the AWS findings are about, when not DEFAULT
         return {k: v for k, v in data.items() if v not in (None, {}, "")}
 
 
@@ -370,7 +423,66 @@ def endpoint_url_problem(url: str) -> str | None:
     return None
 
 
-CONTEXT_NAMES = frozenset({"profile", "region", "runtime", "endpoint", "project", "token_source", "timeout"})
+DEFAULT_QUALIFIER = "DEFAULT"
+"""The runtime endpoint AgentCore provisions itself, always on the latest version; an invocation without
+``?qualifier=`` calls it."""
+QUALIFIER_SHOWN = 60
+"""Characters of a qualifier an error line quotes (a valid one is at most 48)."""
+_ENDPOINT_NAME = re.compile(r"[a-zA-Z][a-zA-Z0-9_]{0,47}")
+"""AgentCore's pattern for an endpoint name (CreateAgentRuntimeEndpoint ``name``, API reference)."""
+_VERSION_NUMBER = re.compile(r"[1-9][0-9]{0,4}")
+"""AgentCore's pattern for a runtime version (``agentRuntimeVersion``): InvokeAgentRuntime's qualifier may be one."""
+_INVOCATION_PATH = re.compile(r".*/runtimes/[^/]+/invocations/?")
+"""The path of an AgentCore invocation URL; only there does ``?qualifier=`` name a runtime endpoint."""
+
+
+def is_version_qualifier(qualifier: str) -> bool:
+    """Whether ``qualifier`` is a runtime version number (InvokeAgentRuntime calls that version, not an endpoint)."""
+    return bool(_VERSION_NUMBER.fullmatch(qualifier))
+
+
+def qualifier_text_problem(qualifier: str) -> str | None:
+    """Why ``qualifier`` can be neither an endpoint name nor a version number (AWS would refuse it), or None."""
+    if _ENDPOINT_NAME.fullmatch(qualifier) or _VERSION_NUMBER.fullmatch(qualifier):
+        return None
+    if not qualifier:
+        return _("empty: name the runtime endpoint (DEFAULT, or one made with create-agent-runtime-endpoint)")
+    return _("not a runtime endpoint name (a letter, then up to 47 letters, digits or _) nor a version number")
+
+
+def is_invocation_url(url: str | None) -> bool:
+    """Whether ``url`` is an AgentCore invocation URL (``…/runtimes/<ARN>/invocations``)."""
+    from urllib.parse import urlsplit
+
+    if not url:
+        return False
+    try:
+        return bool(_INVOCATION_PATH.fullmatch(urlsplit(url.strip()).path))
+    except ValueError:
+        return False
+
+
+MAX_QUERY_FIELDS = 64
+"""Query parameters of an endpoint URL read for ``qualifier`` (a real invocation URL has one)."""
+
+
+def url_qualifiers(url: str | None) -> list[str]:
+    """The ``qualifier`` values (URL-decoded, in order) of an AgentCore invocation URL; [] for any other URL or
+    when it has none. Bounded: at most ``MAX_QUERY_FIELDS`` parameters are read."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    if not url or not is_invocation_url(url):
+        return []
+    try:
+        fields = parse_qsl(urlsplit(url.strip()).query, keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS)
+    except ValueError:  # more fields than that: not an invocation URL a client builds
+        return []
+    return [value.strip() for name, value in fields if name == "qualifier"]
+
+
+CONTEXT_NAMES = frozenset(
+    {"profile", "region", "runtime", "endpoint", "qualifier", "project", "token_source", "timeout"}
+)
 """Context names every playbook may interpolate without declaring them."""
 
 
@@ -479,6 +591,7 @@ def build_context(
     region: str | None = None,
     runtime: str | None = None,
     endpoint: str | None = None,
+    qualifier: str | None = None,
     token_env: str | None = None,
     token_file: str | None = None,
     project: str | None = None,
@@ -532,6 +645,7 @@ def build_context(
         region=pick("region", region, "AWS_REGION", "AWS_DEFAULT_REGION"),
         runtime=pick("runtime", runtime, "AGENTCORE_TRIAGE_RUNTIME"),
         endpoint=pick("endpoint", endpoint, "AGENTCORE_TRIAGE_ENDPOINT"),
+        qualifier=pick("qualifier", qualifier),
         **_token_source(token_env, token_file, env, sources, pick),
         project=project,
         agent=selected.agent.name if selected else agent,

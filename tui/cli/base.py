@@ -131,6 +131,11 @@ def _context_options(func: Callable[..., Any], *, repeatable_runtime: bool) -> C
             + (" (repeatable: a fleet sweep)." if repeatable_runtime else "."),
         ),
         click.option("--endpoint", help="MCP endpoint URL (default: built from the runtime ARN)."),
+        click.option(
+            "--qualifier",
+            metavar="NAME",
+            help="Runtime endpoint the AWS checks look at (default: the endpoint URL's ?qualifier=, else DEFAULT).",
+        ),
         click.option("--token-env", metavar="VAR", help="Environment variable holding the bearer token."),
         click.option("--token-file", metavar="PATH", help="File holding the bearer token."),
         click.option(
@@ -186,7 +191,8 @@ def context_from_flags(kwargs: dict[str, Any], *, needs_target: bool = True) -> 
 
     for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
         register_secret(os.environ.get(name))
-    keys: tuple[str, ...] = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent")
+    keys: tuple[str, ...] = ("profile", "region", "runtime", "endpoint", "qualifier", "token_env", "token_file")
+    keys += ("project", "agent")
     keys += ("read_only", "timeout")
     try:
         ctx = build_context(**{k: kwargs.pop(k, None) for k in keys})
@@ -196,7 +202,7 @@ def context_from_flags(kwargs: dict[str, Any], *, needs_target: bool = True) -> 
     for problem in (ctx.region_problem(), ctx.project_problem()):
         if problem:
             raise UsageProblem(problem)
-    for problem in (ctx.endpoint_problem(), ctx.token_problem()) if needs_target else ():
+    for problem in (ctx.endpoint_problem(), ctx.qualifier_problem(), ctx.token_problem()) if needs_target else ():
         if problem:
             # A bad URL or an unreadable token must not turn into misleading check results.
             raise UsageProblem(problem)

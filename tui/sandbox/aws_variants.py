@@ -143,4 +143,106 @@ def build_vpc(
         ec2.close()
 
 
-__all__ = ["ENDPOINTS_WITHOUT_INTERNET", "KEEP", "build_vpc", "reconfigure_runtime"]
+# --------------------------------------------------------------------------- runtime versions and endpoints
+
+
+def deploy_new_version(info: SeedInfo) -> str:
+    """What a redeploy (``agentcore deploy``, UpdateAgentRuntime) does to the seeded runtime: a new version, READY,
+    with the DEFAULT endpoint moved to it; every other endpoint stays where it was pointed (AgentCore guide,
+    "AgentCore Runtime versioning and endpoints"). Returns the new version.
+
+    moto's UpdateAgentRuntime rewrites the ARN into moto's own format and leaves DEFAULT behind, so the version is
+    made on moto's backend directly: ``AwsSandbox`` serves moto in a thread of this process.
+    """
+    from moto.core.utils import utcnow
+
+    backend = _control_backend(info)
+    runtime = backend.agent_runtimes[info.runtime_id]
+    runtime.agent_runtime_version = str(int(runtime.agent_runtime_version) + 1)
+    runtime.last_updated_at = utcnow()
+    runtime._snapshot_version()  # what ListAgentRuntimeVersions answers
+    default = backend.agent_runtime_endpoints.get((info.runtime_id, "DEFAULT"))
+    if default is not None:
+        default.target_version = default.live_version = runtime.agent_runtime_version
+    return str(runtime.agent_runtime_version)
+
+
+def add_runtime_endpoint(info: SeedInfo, name: str, version: str | None = None) -> None:
+    """CreateAgentRuntimeEndpoint ``name`` on the seeded runtime, pointed at ``version`` (default: the latest), as a
+    user makes ``prod``; it reads READY once created (moto's state moves on when it is read)."""
+    require_local(info.endpoint_url, what="seeding endpoint")
+    _name_endpoints_as_aws()
+    control = new_seeding_client("bedrock-agentcore-control", info.endpoint_url, info.region)
+    try:
+        extra = {"agentRuntimeVersion": version} if version else {}
+        # with a description: moto lists a missing one as "", which AWS never answers (the model's minimum is 1)
+        control.create_agent_runtime_endpoint(
+            agentRuntimeId=info.runtime_id, name=name, description=f"{name} endpoint", **extra
+        )
+    finally:
+        control.close()
+
+
+_endpoint_arn_patched = False
+
+
+def _name_endpoints_as_aws() -> None:
+    """moto 5.2.5 names a runtime endpoint ``…:agentEndpoint/<uuid>``; AgentCore (and botocore's model pattern) say
+    ``<runtime ARN>/runtime-endpoint/<name>``, as the sandbox's DEFAULT endpoint has it. Fixed at the model object
+    in this process, where ``AwsSandbox`` serves moto (even the CreateAgentRuntimeEndpoint answer must look like
+    AWS's: the AWS call recorder checks it). Idempotent."""
+    global _endpoint_arn_patched
+    if _endpoint_arn_patched:
+        return
+    from moto.bedrockagentcorecontrol.models import AgentRuntimeEndpoint
+
+    original = AgentRuntimeEndpoint.__init__
+
+    def init(self: Any, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        self.agent_runtime_endpoint_arn = f"{self.agent_runtime_arn}/runtime-endpoint/{self.name}"
+
+    AgentRuntimeEndpoint.__init__ = init
+    _endpoint_arn_patched = True
+
+
+def set_endpoint_state(
+    info: SeedInfo,
+    name: str,
+    status: str,
+    *,
+    failure_reason: str | None = None,
+    target_version: str | None = None,
+) -> None:
+    """Show the seeded runtime's endpoint ``name`` as ``status`` (CREATE_FAILED, UPDATE_FAILED, UPDATING …), with
+    ``failure_reason`` and a ``target_version`` it moves to (its liveVersion stays): moto cannot set these itself,
+    so they are set on its backend in this process, where ``AwsSandbox`` serves it."""
+    endpoint = _control_backend(info).agent_runtime_endpoints[(info.runtime_id, name)]
+    endpoint.status = status
+    vars(endpoint)["failure_reason"] = failure_reason  # the sandbox's patch answers it as failureReason
+    if target_version is not None:
+        endpoint.target_version = target_version
+
+
+def _control_backend(info: SeedInfo) -> Any:
+    """moto's bedrock-agentcore-control backend of the sandbox at ``info.endpoint_url`` (served by this process)."""
+    require_local(info.endpoint_url, what="seeding endpoint")
+    from moto.bedrockagentcorecontrol.models import bedrockagentcorecontrol_backends
+
+    backend = bedrockagentcorecontrol_backends[info.account_id][info.region]
+    if info.runtime_id not in backend.agent_runtimes:
+        from tui.sandbox._net import SandboxError
+
+        raise SandboxError(f"runtime {info.runtime_id} is not in this process's moto (is the AwsSandbox elsewhere?)")
+    return backend
+
+
+__all__ = [
+    "ENDPOINTS_WITHOUT_INTERNET",
+    "KEEP",
+    "add_runtime_endpoint",
+    "build_vpc",
+    "deploy_new_version",
+    "reconfigure_runtime",
+    "set_endpoint_state",
+]

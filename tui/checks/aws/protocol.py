@@ -188,7 +188,9 @@ def runtime_failure_reason(ctx: CheckContext, params: RuntimeParams) -> CheckRes
         )
     reason = str(runtime.get("failureReason") or "")
     where = "runtime"
-    if not reason:
+    from tui.context import is_version_qualifier
+
+    if not reason and not is_version_qualifier(params.endpoint_name):  # a version has no endpoint to read
         control = client(ctx, "bedrock-agentcore-control", params.region)
         try:
             endpoint = control.get_agent_runtime_endpoint(

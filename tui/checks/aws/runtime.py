@@ -59,7 +59,11 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     ListAgentRuntimes first) and publishes its facts."""
     from tui.aws.roles import ecr_repository_arn, role_name_of
     from tui.aws.session import account_of_arn, in_parallel, partition_of_arn, region_of_arn
+    from tui.context import is_version_qualifier
 
+    # A version-number qualifier has no endpoint of its own: its status and log group are taken as DEFAULT's (where
+    # such calls log is not documented); runtime.status compares the version itself.
+    endpoint_name = "DEFAULT" if is_version_qualifier(params.endpoint_name) else params.endpoint_name
     control = ctx.aws("bedrock-agentcore-control")
     session_region = control.meta.region_name
     wanted = params.runtime
@@ -72,7 +76,7 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
             evidence={"arn_region": wanted_region, "session_region": session_region},
         )
     runtime_id = direct_id(wanted)
-    found = _get_by_id(control, runtime_id, params.endpoint_name) if runtime_id else None
+    found = _get_by_id(control, runtime_id, endpoint_name) if runtime_id else None
     if found is not None:
         detail, (endpoint_status, endpoint_reason) = found
         summary: dict[str, Any] | None = detail
@@ -95,7 +99,7 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
     if found is None:
         detail, (endpoint_status, endpoint_reason) = in_parallel(
             lambda: control.get_agent_runtime(agentRuntimeId=runtime_id),
-            lambda: _endpoint_status(control, runtime_id, params.endpoint_name),
+            lambda: _endpoint_status(control, runtime_id, endpoint_name),
         )
     arn = str(detail.get("agentRuntimeArn") or summary.get("agentRuntimeArn") or "")
     role_arn = str(detail.get("roleArn") or "")
@@ -113,7 +117,7 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
         "runtime.name": str(detail.get("agentRuntimeName") or summary.get("agentRuntimeName") or ""),
         "runtime.role_arn": role_arn,
         "runtime.role_name": role_name_of(role_arn) if role_arn else "",
-        "runtime.log_group": f"/aws/bedrock-agentcore/runtimes/{runtime_id}-{params.endpoint_name}",
+        "runtime.log_group": f"/aws/bedrock-agentcore/runtimes/{runtime_id}-{endpoint_name}",
         "runtime.otel_log_group": otel_group,
         "runtime.otel_log_stream": otel_stream,
         "runtime.protocol": protocol,
@@ -143,7 +147,7 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
             protocol=protocol,
             auth=auth.upper(),
             status=facts["runtime.status"],
-            endpoint=params.endpoint_name,
+            endpoint=endpoint_name,
             endpoint_status=endpoint_status,
         ),
         evidence=evidence,
@@ -153,13 +157,30 @@ def discover(ctx: CheckContext, params: DiscoverParams) -> CheckResult:
 
 def _endpoint_status(control: Any, runtime_id: str, endpoint_name: str) -> tuple[str, str]:
     """(status, failure reason) of the runtime's endpoint; ``MISSING`` when it does not exist."""
+    endpoint = _endpoint_detail(control, runtime_id, endpoint_name)
+    if endpoint is None:
+        return "MISSING", ""
+    return str(endpoint.get("status", "UNKNOWN")), str(endpoint.get("failureReason") or "")
+
+
+def _endpoint_detail(control: Any, runtime_id: str, endpoint_name: str) -> dict[str, Any] | None:
+    """GetAgentRuntimeEndpoint's answer (status, liveVersion, targetVersion, failureReason); None when there is no
+    such endpoint.
+
+    A version-number qualifier (``?qualifier=3``) calls that version directly, with no endpoint in between
+    (InvokeAgentRuntime: "a version number or an endpoint name"); it is answered as a READY endpoint serving that
+    version, and its log group and status are the DEFAULT endpoint's in ``discover``.
+    """
+    from tui.context import is_version_qualifier
+
+    if is_version_qualifier(endpoint_name):
+        return {"status": "READY", "liveVersion": endpoint_name, "version_qualifier": True}
     try:
-        ep = control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=endpoint_name)
+        return dict(control.get_agent_runtime_endpoint(agentRuntimeId=runtime_id, endpointName=endpoint_name))
     except Exception as exc:
         if error_code(exc) != "ResourceNotFoundException":
             raise
-        return "MISSING", ""
-    return str(ep.get("status", "UNKNOWN")), str(ep.get("failureReason") or "")
+        return None
 
 
 def _get_by_id(control: Any, runtime_id: str, endpoint_name: str) -> tuple[dict[str, Any], tuple[str, str]] | None:
@@ -182,10 +203,43 @@ def _get_by_id(control: Any, runtime_id: str, endpoint_name: str) -> tuple[dict[
     return detail, endpoint
 
 
+MAX_ENDPOINTS_LISTED = 100
+"""Endpoints ListAgentRuntimeEndpoints is asked for (one page) when the qualifier names none; a runtime has a few."""
+
+
+def _endpoint_names(control: Any, runtime_id: str) -> list[str] | None:
+    """The names of the runtime's endpoints (one bounded page), or None when they cannot be listed.
+
+    Only asked when the qualifier names no endpoint, to say which ones exist; a refusal (no
+    ListAgentRuntimeEndpoints permission) must not hide the finding itself.
+    """
+    try:
+        answer = control.list_agent_runtime_endpoints(agentRuntimeId=runtime_id, maxResults=MAX_ENDPOINTS_LISTED)
+    except Exception as exc:  # noqa: BLE001 - the missing endpoint is the finding; the list only helps
+        code = error_code(exc)
+        if "AccessDenied" in code or "Unauthorized" in code:
+            return None
+        raise
+    return sorted({str(e.get("name") or "") for e in answer.get("runtimeEndpoints") or []} - {""})
+
+
+def _older(live: str, latest: str) -> bool:
+    """Whether runtime version ``live`` is older than ``latest`` (versions are numbers: 1, 2, 3 …)."""
+    if live.isdigit() and latest.isdigit():
+        return int(live) < int(latest)
+    return live != latest
+
+
 class StatusParams(CheckParams):
     runtime_id: str
     region: str = ""
     endpoint_name: str = "DEFAULT"
+    """The qualifier: DEFAULT, a custom endpoint's name (``prod``), or a runtime version number."""
+
+
+ENDPOINT_PROBLEMS = ("missing", "failed", "not-ready", "older-version", "no-such-version")
+"""Values of the fact ``runtime.endpoint_problem`` (published for a qualifier other than DEFAULT only: the DEFAULT
+endpoint follows the runtime, so its problems are the runtime's and route as before)."""
 
 
 @check(
@@ -193,26 +247,37 @@ class StatusParams(CheckParams):
     title="Runtime and endpoint are READY and speak MCP",
     severity=Severity.CRITICAL,
     params=StatusParams,
+    publishes=("runtime.endpoint_problem",),
     needs=("aws",),
-    aws_actions=("bedrock-agentcore:GetAgentRuntime", "bedrock-agentcore:GetAgentRuntimeEndpoint"),
+    aws_actions=(
+        "bedrock-agentcore:GetAgentRuntime",
+        "bedrock-agentcore:GetAgentRuntimeEndpoint",
+        "bedrock-agentcore:ListAgentRuntimeEndpoints",
+    ),
     remediation="Read `failureReason`, fix the image or configuration, and redeploy (`agentcore deploy`).",
 )
 @aws_errors
 def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
-    """Runtime and DEFAULT endpoint status (with failureReason) and serverProtocol MCP.
+    """Runtime and qualified endpoint status (with failureReason), serverProtocol MCP, and for an endpoint other
+    than DEFAULT the runtime version it serves against the latest.
 
     READY only means the control plane accepted the configuration: AgentCore does
     not start the container when it creates the runtime, so a server that crashes
     on import still reports READY (research §0.7). The endpoint probe proves it.
+
+    DEFAULT follows every update of the runtime; any other endpoint stays on the version it was pointed at until
+    UpdateAgentRuntimeEndpoint moves it (AgentCore guide, "AgentCore Runtime versioning and endpoints"): a fix
+    deployed since is not what that endpoint's callers reach.
     """
     from tui.aws.session import in_parallel
     from tui.checks.aws._common import client
 
     control = client(ctx, "bedrock-agentcore-control", params.region)
+    name = params.endpoint_name
     try:
-        rt, (ep_status, ep_reason) = in_parallel(  # independent reads: one round trip
+        rt, endpoint = in_parallel(  # independent reads: one round trip
             lambda: control.get_agent_runtime(agentRuntimeId=params.runtime_id),
-            lambda: _endpoint_status(control, params.runtime_id, params.endpoint_name),
+            lambda: _endpoint_detail(control, params.runtime_id, name),
         )
     except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
@@ -221,21 +286,33 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
                 evidence={"runtime_id": params.runtime_id},
             )
         raise
+    custom = name != "DEFAULT"
+    ep_status = "MISSING" if endpoint is None else str(endpoint.get("status") or "UNKNOWN")
+    ep_reason = "" if endpoint is None else str(endpoint.get("failureReason") or "")
     rt_status = str(rt.get("status") or "UNKNOWN")
     reason = str(rt.get("failureReason") or "")
     protocol = str((rt.get("protocolConfiguration") or {}).get("serverProtocol") or "HTTP")
+    latest = str(rt.get("agentRuntimeVersion") or "")
+    live = str((endpoint or {}).get("liveVersion") or "")
+    target = str((endpoint or {}).get("targetVersion") or "")
     evidence: dict[str, Any] = {
         "runtime_status": rt_status,
-        "endpoint": params.endpoint_name,
+        "endpoint": name,
         "endpoint_status": ep_status,
         "protocol": protocol,
         "version": rt.get("agentRuntimeVersion"),
     }
+    if custom and endpoint is not None:
+        evidence |= {"endpoint_live_version": live or None, "endpoint_target_version": target or None}
     if reason or ep_reason:
         evidence["failure_reason"] = reason or ep_reason
+
+    def problem(kind: str) -> dict[str, Any]:
+        return {"runtime.endpoint_problem": kind} if custom else {}
+
     if rt_status.endswith("FAILED") or ep_status.endswith("FAILED"):
         runtime_failed = rt_status.endswith("FAILED")
-        which = _("runtime") if runtime_failed else _("endpoint {name}").format(name=params.endpoint_name)
+        which = _("runtime") if runtime_failed else _("endpoint {name}").format(name=name)
         st = rt_status if runtime_failed else ep_status
         return failed(
             _("{which} is {status}: {reason}").format(
@@ -245,9 +322,30 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
                 "The last create/update did not succeed; the endpoint may still serve an older version, or nothing."
             ),
             evidence=evidence,
+            facts={} if runtime_failed else problem("failed"),
         )
     if ep_status == "MISSING":
-        return failed(_("the runtime has no {name} endpoint").format(name=params.endpoint_name), evidence=evidence)
+        if not custom:
+            return failed(_("the runtime has no {name} endpoint").format(name=name), evidence=evidence)
+        names = _endpoint_names(control, params.runtime_id)
+        evidence["endpoints"] = names
+        listed = (
+            _("its endpoints: {names}").format(names=", ".join(names[:20]) or _("none"))
+            if names is not None
+            else _("its endpoints could not be listed (ListAgentRuntimeEndpoints)")
+        )
+        return failed(
+            _(
+                "the runtime has no endpoint {name}: calls with ?qualifier={name} get ResourceNotFoundException "
+                "(HTTP 404); {listed}"
+            ).format(name=name, listed=listed),
+            remediation=_(
+                "Call an endpoint that exists (?qualifier=DEFAULT serves the latest version), or create this one: "
+                "`aws bedrock-agentcore-control create-agent-runtime-endpoint --agent-runtime-id {id} --name {name}`."
+            ).format(id=params.runtime_id, name=name),
+            evidence=evidence,
+            facts=problem("missing"),
+        )
     if protocol != "MCP":
         return failed(
             _(
@@ -256,10 +354,49 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
             details=_("Redeploy with `--protocol MCP` (starter toolkit `configure -p MCP`)."),
             evidence=evidence,
         )
+    if custom and (endpoint or {}).get("version_qualifier") and latest:
+        version_result = _version_qualifier(name, latest, evidence)
+        if version_result is not None:
+            return version_result
     if rt_status != "READY" or ep_status != "READY":
+        moving = ""
+        if custom and live and target and live != target:
+            moving = _(" (it serves version {live} while it moves to version {target})").format(
+                live=live, target=target
+            )
         return warned(
             _("runtime {runtime}, endpoint {endpoint}: wait for READY and run again").format(
-                runtime=rt_status, endpoint=ep_status
+                runtime=rt_status, endpoint=f"{name} {ep_status}" if custom else ep_status
+            )
+            + moving,
+            evidence=evidence,
+            facts=problem("not-ready") if ep_status != "READY" else {},
+        )
+    serving = live or target
+    if custom and latest and serving and _older(serving, latest):
+        return warned(
+            _(
+                "endpoint {name} serves runtime version {serving}, but the latest version is {latest}: what was "
+                "deployed since is not live on {name}"
+            ).format(name=name, serving=serving, latest=latest),
+            remediation=_(
+                "Every update of the runtime makes a new version; only DEFAULT moves to it by itself. Point {name} at "
+                "the latest: `aws bedrock-agentcore-control update-agent-runtime-endpoint --agent-runtime-id {id} "
+                "--endpoint-name {name} --agent-runtime-version {latest}`, or call ?qualifier=DEFAULT."
+            ).format(name=name, id=params.runtime_id, latest=latest),
+            evidence=evidence,
+            facts=problem("older-version"),
+        )
+    if custom:
+        return passed(
+            _(
+                "runtime and {which} READY on the latest version ({version}), protocol MCP (READY does not "
+                "prove the server starts: probe the endpoint)"
+            ).format(
+                which=(
+                    _("version {name}") if (endpoint or {}).get("version_qualifier") else _("endpoint {name}")
+                ).format(name=name),
+                version=serving or latest,
             ),
             evidence=evidence,
         )
@@ -267,11 +404,36 @@ def status(ctx: CheckContext, params: StatusParams) -> CheckResult:
         _(
             "runtime and {name} endpoint READY, protocol MCP (READY does not prove the server starts: "
             "probe the endpoint)"
-        ).format(name=params.endpoint_name),
+        ).format(name=name),
         details=_(
             "AgentCore does not run your entry point when it creates or updates a runtime: a server that "
             "crashes on import still shows READY, and then answers HTTP 200 with JSON-RPC error -32010 "
             '"Runtime initialization time exceeded". The endpoint checks probe it for real.'
         ),
         evidence=evidence,
+    )
+
+
+def _version_qualifier(version: str, latest: str, evidence: dict[str, Any]) -> CheckResult | None:
+    """A version-number qualifier against the runtime's latest version: a finding, or None when it is the latest."""
+    if _older(latest, version):
+        return failed(
+            _("the qualifier {version} names no version of the runtime: its latest version is {latest}").format(
+                version=version, latest=latest
+            ),
+            evidence=evidence,
+            facts={"runtime.endpoint_problem": "no-such-version"},
+        )
+    if not _older(version, latest):
+        return None
+    return warned(
+        _(
+            "?qualifier={version} calls runtime version {version}, but the latest version is {latest}: what was "
+            "deployed since is not what it calls"
+        ).format(version=version, latest=latest),
+        remediation=_(
+            "Call ?qualifier=DEFAULT (always the latest version), or an endpoint pointed at the version you mean."
+        ),
+        evidence=evidence,
+        facts={"runtime.endpoint_problem": "older-version"},
     )
