@@ -58,6 +58,23 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
         hint = " " + _("Also: {problem}.").format(problem=target.problems[0])
 
     if 200 <= status < 300:
+        from tui.endpoint.jsonrpc import envelope_problem
+
+        envelope = envelope_problem(probe.response) if probe.request_id is not None else None
+        if envelope is not None:
+            return Cause(
+                "jsonrpc-version",
+                _(
+                    "HTTP {status}: the JSON-RPC response has the right id, but {problem}; JSON-RPC 2.0 requires "
+                    '`"jsonrpc": "2.0"`, and the official MCP clients refuse the message ("Failed to parse")'
+                ).format(status=status, problem=envelope),
+                _(
+                    'Every JSON-RPC 2.0 message must carry `"jsonrpc": "2.0"` exactly; the mcp and TypeScript SDK '
+                    "clients validate it and drop the answer. Fix the server's hand-written responses, or the proxy "
+                    "or middleware rewriting them (servers built on an MCP SDK write it themselves)."
+                ),
+                "initialize",
+            )
         err = probe.rpc_error
         if err is not None:
             return _rpc_error(err, status)
@@ -138,6 +155,26 @@ def classify(probe: ProbeResult, target: Any = None) -> Cause | None:
         )
     if status == 400 and "unsupported protocol version" in low:
         return _protocol_version(_("HTTP 400"), body)
+    if status == 400 and "mcp-protocol-version" in low:
+        sent = next((v for k, v in probe.sent.items() if k.lower() == "mcp-protocol-version"), None)
+        refusal = str((probe.rpc_error or {}).get("message") or body)
+        return Cause(
+            "protocol-version",
+            _(
+                'HTTP 400 "{message}": the server requires the `MCP-Protocol-Version` header after initialize, '
+                "and this request {sent}"
+            ).format(
+                message=refusal[:160],
+                sent=_("had none") if sent is None else _("sent {version}").format(version=f"`{sent[:40]}`"),
+            ),
+            _(
+                "Since MCP 2025-06-18 a client must send the `MCP-Protocol-Version` header, set to the version "
+                "initialize agreed, on every request after initialize (the mcp and TypeScript SDK clients do); servers "
+                "may refuse a request without it. Add the header to the client, or upgrade a client older than "
+                "2025-06-18."
+            ),
+            "initialize",
+        )
     if status == 401 or (status == 403 and "origin" not in low):
         return _auth(probe, status, body)
     if status == 403 and "invalid origin" in low:

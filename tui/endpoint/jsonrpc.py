@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from tui import __version__
+from tui.i18n import _
 
 PROTOCOL_VERSION = "2025-11-25"
 """The classic (handshake-era) protocol version agentcore-triage offers in initialize."""
@@ -62,9 +63,23 @@ def find_response(messages: list[dict[str, Any]], id: int | str | None) -> dict[
             if id is not None and msg.get("id") == id and type(msg.get("id")) is type(id):
                 return msg
     for msg in messages:
-        if "error" in msg and msg.get("id") is None:
+        # Only a real JSON-RPC error object: ``{"error": "upstream connection lost"}`` (a proxy's own JSON, an
+        # ``event: error`` payload) is no answer at all, and taking it for one passed an initialize without a result.
+        if isinstance(msg.get("error"), dict) and msg.get("id") is None:
             return msg
     return None
+
+
+def envelope_problem(msg: dict[str, Any] | None) -> str | None:
+    """What is wrong with a response's ``jsonrpc`` member (it must be exactly ``"2.0"``), or None.
+
+    The official clients (Python ``mcp``, TypeScript SDK) validate it and refuse the message: the request then
+    fails with a parse error although its id, result and HTTP status are right."""
+    if msg is None or msg.get("jsonrpc") == "2.0":
+        return None
+    if "jsonrpc" not in msg:
+        return _('it has no `"jsonrpc"` member')
+    return _('it carries `"jsonrpc": {value}`').format(value=json.dumps(msg["jsonrpc"])[:40])
 
 
 def error_of(msg: dict[str, Any] | None) -> dict[str, Any] | None:

@@ -28,7 +28,7 @@ from tui.endpoint import jsonrpc
 from tui.endpoint.destination import forbidden_address, forbidden_url, origin, peer_address
 from tui.endpoint.inflate import Inflater
 from tui.endpoint.pool import pooled_client
-from tui.endpoint.sse import SseParser
+from tui.endpoint.sse import SseEvent, SseParser
 from tui.i18n import _, ngettext
 from tui.redact import redact, redact_text
 
@@ -89,6 +89,9 @@ class ProbeResult:
     sse: bool = False
     events: int = 0
     messages: list[dict[str, Any]] = field(default_factory=list)
+    other_events: list[dict[str, str]] = field(default_factory=list)
+    """SSE events that carry no JSON-RPC message: another event type (``event: error``; MCP clients read only
+    ``message`` events) or data that is not a JSON-RPC message (``data: Internal Server Error``); excerpts."""
     error: str | None = None
     """Transport-level failure kind: dns, refused, tls-cert, tls, connect-timeout, timeout, sse-silent,
     stalled, reset, reset-mid-body, redirect-loop, cross-origin-redirect, forbidden-address, throttled,
@@ -156,6 +159,8 @@ class ProbeResult:
             data["body_bytes"] = self.body_bytes
         if self.sse:
             data["sse_events"] = self.events
+        if self.other_events:
+            data["sse_not_messages"] = self.other_events
         if self.error:
             data["error"] = self.error
             data["error_detail"] = self.error_detail
@@ -532,7 +537,7 @@ class Prober:
                         for event in events:
                             result.events += 1
                             state["phase"] = "sse-more"
-                            result.messages.extend(_event_messages(event.data))
+                            _take_event(result, event)
                         if result.request_id is not None:
                             answer = jsonrpc.find_response(result.messages, result.request_id)
                             if answer is not None and answer.get("id") == result.request_id:
@@ -557,13 +562,15 @@ class Prober:
             if not result.aborted and result.error is None:
                 for event in parser.flush():
                     result.events += 1
-                    result.messages.extend(_event_messages(event.data))
+                    _take_event(result, event)
                 if result.request_id is not None and not jsonrpc.find_response(result.messages, result.request_id):
                     if result.events == 0:
                         result.error, result.error_detail = (
                             "sse-no-response",
                             _("the SSE stream ended without any event"),
                         )
+                    elif result.other_events:
+                        result.error, result.error_detail = "sse-no-response", _instead_of_response(result)
                     else:
                         result.error, result.error_detail = (
                             "sse-no-response",
@@ -577,8 +584,39 @@ class Prober:
             result.messages = jsonrpc.messages_from_json(text)
 
 
-def _event_messages(data: str) -> list[dict[str, Any]]:
-    return jsonrpc.messages_from_json(data) if data.strip() else []
+MAX_OTHER_EVENTS = 5
+"""SSE events without a JSON-RPC message kept for evidence (a stream of them is summed up by the first few)."""
+
+
+def _take_event(result: ProbeResult, event: SseEvent) -> None:
+    """File one SSE event: its JSON-RPC messages, or, when it carries none, an excerpt of what it carried.
+
+    Only ``message`` events (the default type) hold JSON-RPC messages: the mcp and TypeScript clients ignore every
+    other type, so a response sent as ``event: error`` never reaches them. An empty ``data:`` is a priming event
+    (an id to resume from), not a fault."""
+    if event.event == "message":
+        if not event.data.strip():
+            return
+        found = jsonrpc.messages_from_json(event.data)
+        if found:
+            result.messages.extend(found)
+            return
+    if len(result.other_events) < MAX_OTHER_EVENTS:
+        result.other_events.append({"event": event.event[:40], "data": redact_text(event.data.strip()[:160])})
+
+
+def _instead_of_response(result: ProbeResult) -> str:
+    """The end of a stream without the response, naming the first event that came instead."""
+    first = result.other_events[0]
+    shown = f"`{first['data'][:120]}`" if first["data"] else _("no data")
+    if first["event"] != "message":
+        return _(
+            "the SSE stream ended without the response: it sent an `event: {event}` event ({data}) instead, and "
+            "MCP clients read only `message` events"
+        ).format(event=first["event"], data=shown)
+    return _("the SSE stream ended without the response: an event's data is not a JSON-RPC message ({data})").format(
+        data=shown
+    )
 
 
 def _excerpt(text: str) -> str:
@@ -627,6 +665,11 @@ def _timeout_kind(result: ProbeResult, state: dict[str, Any], t: float) -> None:
             "the SSE stream sent {count} events but not the response within {seconds} s",
             result.events,
         ).format(count=result.events, seconds=f"{t:g}")
+        if result.other_events:
+            first = result.other_events[0]
+            result.error_detail += _("; the first without a JSON-RPC message: `event: {event}` ({data})").format(
+                event=first["event"], data=f"`{first['data'][:120]}`"
+            )
     else:
         result.error = "stalled"
         result.error_detail = _("the body stopped after {size} bytes; nothing more within {seconds} s").format(

@@ -31,6 +31,7 @@ class SseParser:
     _id: str | None = None
     _retry: int | None = None
     _decoder: object = None
+    _started: bool = False
     comments: int = 0
     """Comment lines seen (``: ping`` keep-alives)."""
 
@@ -51,6 +52,9 @@ class SseParser:
         return events
 
     def _lines(self, text: str) -> list[str]:
+        if not self._started and text:
+            self._started = True
+            text = text.removeprefix("\ufeff")  # one leading byte order mark is ignored (WHATWG stream grammar)
         # Split with str methods, not character by character: a hostile 100 MB line must cost C speed, not seconds
         # of Python per megabyte (the probe's body cap then ends it as "too large").
         if self._pending_cr and text.startswith("\n"):
@@ -75,7 +79,10 @@ class SseParser:
 
     def _line(self, line: str) -> SseEvent | None:
         if line == "":
-            if not self._data and not self._event:
+            if not self._data:
+                # WHATWG "dispatch the event": an empty data buffer dispatches nothing, whatever ``event:`` said
+                # (``event: error`` alone, or ``id:``/``retry:`` alone, only set state).
+                self._event = ""
                 return None
             event = SseEvent(event=self._event or "message", data="\n".join(self._data), id=self._id, retry=self._retry)
             self._data, self._event, self._retry = [], "", None

@@ -63,6 +63,28 @@ A real reverse proxy in front of a real server:
   (the server is down), 504 Gateway Time-out when it accepts but does not answer within ``read_timeout=``
   seconds (the server hangs); with ``retry_after=`` seconds, an upstream that refuses is a 503 maintenance page
   carrying ``Retry-After`` instead
+
+Legitimate server variations (healthy set-ups that must stay green) and the faults next to them:
+
+* ``sse-dialect``       – the real sample server (SSE replies) whose events are written in another legal SSE
+  dialect: ``line_end=`` ``crlf`` / ``lf`` / ``cr``, a ``: ping`` comment, ``retry:`` and ``id:`` before the data,
+  ``Content-Type: text/event-stream; charset=utf-8``; ``multiline=True`` spreads each JSON-RPC message over several
+  ``data:`` lines (pretty-printed JSON, which the SSE spec joins with ``\\n``)
+* ``json-gzip``         – the real sample server (JSON replies) behind Starlette's ``GZipMiddleware``: bodies come
+  ``Content-Encoding: gzip`` (to clients that accept it) as ``application/json; charset=utf-8``
+* ``requires-protocol-version`` – the real sample server (``stateless=``, ``json_response=``) behind a check that
+  answers 400 to every request but ``initialize`` that lacks a known ``MCP-Protocol-Version`` header (spec
+  2025-06-18+: clients must send it after initialize)
+* ``extra-tool-fields`` – the real sample server (JSON replies) whose tools carry the optional and unknown fields a
+  newer server may send: ``title``, ``icons``, ``annotations``, ``outputSchema``, ``_meta`` and a vendor extension
+* ``bad-sse-event``     – the real sample server (SSE replies) except for ``method=`` (every request when None),
+  answered with an SSE stream whose only event is ``shape=`` ``error-event`` (``event: error`` with a JSON body) or
+  ``not-json`` (``data: Internal Server Error``)
+* ``jsonrpc-version``   – the real sample server (JSON replies) whose answers to ``method=`` (every request when None)
+  carry ``"jsonrpc": version=`` (``"1.0"``), or no ``jsonrpc`` member with ``version=None``
+* ``ts-sdk``            – a real server built with the official TypeScript SDK (``@modelcontextprotocol/sdk``'s
+  ``StreamableHTTPServerTransport`` on ``node:http``, the sample's three tools), run by ``node`` as a subprocess;
+  ``stateless=``, ``json_response=``. ``ts_sdk_missing()`` says why it cannot run here (no node, no package)
 """
 
 from __future__ import annotations
@@ -658,6 +680,417 @@ def gateway_app(upstream: str, read_timeout: float = 10.0, retry_after: int | No
     return app
 
 
+SSE_LINE_ENDS = {"crlf": "\r\n", "lf": "\n", "cr": "\r"}
+
+
+def _sse_fields(block: str) -> list[tuple[str, str]]:
+    """The ``(field, value)`` lines of one SSE event as the mcp server writes it (no comments, single lines)."""
+    fields = []
+    for line in block.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if line and not line.startswith(":"):
+            name, _, value = line.partition(":")
+            fields.append((name, value[1:] if value.startswith(" ") else value))
+    return fields
+
+
+def _redialect(send: Any, line_end: str, multiline: bool) -> Any:
+    """A ``send`` that re-writes an SSE response's events, one by one as they come (a stream may stay open)."""
+    counter = iter(range(1, 1 << 30))
+    pending = ""
+    streaming = False
+
+    def rewrite(block: str) -> str:
+        out = [": ping", "retry: 3000", f"id: {next(counter)}"]
+        for name, value in _sse_fields(block):
+            if name == "data" and multiline and value.strip():
+                try:
+                    value = json.dumps(json.loads(value), indent=1)
+                except ValueError:
+                    pass
+                out.extend(f"data: {part}" for part in value.split("\n"))
+            elif name != "id":
+                out.append(f"{name}: {value}")
+        return line_end.join(out) + line_end * 2
+
+    async def dialect_send(message: Any) -> None:
+        nonlocal pending, streaming
+        if message["type"] == "http.response.start":
+            headers = list(message.get("headers", []))
+            streaming = any(k.lower() == b"content-type" and v.startswith(b"text/event-stream") for k, v in headers)
+            if streaming:
+                headers = [(k, v) for k, v in headers if k.lower() not in (b"content-type", b"content-length")]
+                headers.append((b"content-type", b"text/event-stream; charset=utf-8"))
+            await send({**message, "headers": headers})
+            return
+        if not streaming or message["type"] != "http.response.body":
+            await send(message)
+            return
+        pending += message.get("body", b"").decode("utf-8")
+        normalised = pending.replace("\r\n", "\n")
+        *complete, pending = normalised.split("\n\n")
+        body = "".join(rewrite(block) for block in complete if _sse_fields(block))
+        if not message.get("more_body"):
+            body += rewrite(pending) if _sse_fields(pending) else ""
+            pending = ""
+        await send({**message, "body": body.encode("utf-8")})
+
+    return dialect_send
+
+
+def sse_dialect_app(line_end: str = "crlf", multiline: bool = False, stateless: bool = True) -> Any:
+    """The real sample server (SSE replies) with every event re-written: ``: ping``, ``retry:``, ``id:`` then the
+    event's own fields, lines ended by ``line_end`` (crlf, lf or cr), ``multiline``: the data over several lines."""
+    from tui.sandbox.mcp_server import build_app
+
+    ending = SSE_LINE_ENDS[line_end]
+    inner = build_app(stateless=stateless, json_response=False)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
+        await inner(scope, receive, _redialect(send, ending, multiline))
+
+    return app
+
+
+def json_gzip_app(stateless: bool = True, minimum_size: int = 0) -> Any:
+    """The real sample server (JSON replies) behind Starlette's ``GZipMiddleware`` (``minimum_size`` 0: even a
+    short initialize answer is compressed), its Content-Type ``application/json; charset=utf-8``."""
+    from starlette.middleware.gzip import GZipMiddleware
+
+    from tui.sandbox.mcp_server import build_app
+
+    inner = build_app(stateless=stateless, json_response=True)
+
+    async def with_charset(scope: Any, receive: Any, send: Any) -> None:
+        async def charset_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                headers = [
+                    (
+                        k,
+                        b"application/json; charset=utf-8"
+                        if k.lower() == b"content-type" and v == b"application/json"
+                        else v,
+                    )
+                    for k, v in message.get("headers", [])
+                ]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await inner(scope, receive, charset_send if scope["type"] == "http" else send)
+
+    return GZipMiddleware(with_charset, minimum_size=minimum_size)
+
+
+KNOWN_PROTOCOL_VERSIONS = (b"2024-11-05", b"2025-03-26", b"2025-06-18", b"2025-11-25")
+PROTOCOL_HEADER_REQUIRED = "Bad Request: Missing required MCP-Protocol-Version header"
+
+
+def requires_protocol_version_app(stateless: bool = False, json_response: bool = False) -> Any:
+    """The real sample server; every request but ``initialize`` needs ``MCP-Protocol-Version`` with a version it
+    knows, else 400 (a strict reading of the 2025-06-18 transport spec, which obliges clients to send it)."""
+    from tui.sandbox.mcp_server import build_app
+
+    inner = build_app(stateless=stateless, json_response=json_response)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
+        body, replay = await read_body(receive)
+        if scope["method"] == "POST" and json_method(body) == "initialize":
+            await inner(scope, replay, send)
+            return
+        version = next((v for k, v in scope["headers"] if k == b"mcp-protocol-version"), None)
+        if version in KNOWN_PROTOCOL_VERSIONS:
+            await inner(scope, replay, send)
+            return
+        message = (
+            PROTOCOL_HEADER_REQUIRED
+            if version is None
+            else f"Bad Request: Unsupported protocol version: {version.decode('latin-1')[:40]}"
+        )
+        error = {"jsonrpc": "2.0", "id": None, "error": {"code": -32000, "message": message}}
+        await _send_simple(send, 400, json.dumps(error).encode(), [(b"content-type", b"application/json")])
+
+    return app
+
+
+def extra_tool_fields_app() -> Any:
+    """The real sample server (stateless, JSON replies) whose ``tools/list`` tools gain ``title``, ``icons``,
+    ``annotations`` (with a hint no spec names), ``outputSchema``, ``_meta`` and an ``x-vendor`` member; the result
+    gains ``_meta``. All of it is allowed: MCP results may carry more than the schema names."""
+    from tui.sandbox.mcp_server import build_app
+
+    inner = build_app(stateless=True, json_response=True)
+
+    def rewrite(body: bytes) -> bytes:
+        try:
+            reply = json.loads(body)
+        except ValueError:
+            return body
+        result = reply.get("result") if isinstance(reply, dict) else None
+        if not isinstance(result, dict) or not isinstance(result.get("tools"), list):
+            return body
+        result["_meta"] = {"example.com/listed-by": "sandbox"}
+        for tool in result["tools"]:
+            tool["title"] = tool["name"].replace("_", " ").title()
+            tool["icons"] = [{"src": "https://example.com/icon.png", "mimeType": "image/png", "sizes": ["48x48"]}]
+            tool["annotations"] = {"readOnlyHint": True, "idempotentHint": True, "example.com/costly": False}
+            tool.setdefault("outputSchema", {"type": "object", "properties": {"result": {}}})
+            tool["_meta"] = {"example.com/owner": "team-a"}
+            tool["x-vendor"] = {"rateLimit": 10}
+        return json.dumps(reply).encode()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await inner(scope, receive, send)
+            return
+        body, replay = await read_body(receive)
+        if json_method(body) != "tools/list":
+            await inner(scope, replay, send)
+            return
+        await inner(scope, replay, rewriting(send, rewrite))
+
+    return app
+
+
+BAD_SSE_SHAPES = {
+    "error-event": b'event: error\r\ndata: {"error":"upstream connection lost"}\r\n\r\n',
+    "not-json": b"event: message\r\ndata: Internal Server Error\r\n\r\n",
+}
+
+
+def bad_sse_event_app(shape: str = "error-event", method: str | None = None) -> Any:
+    """The real sample server (stateless, SSE replies); requests for ``method`` (all when None) are answered
+    200 ``text/event-stream`` whose only event is ``shape`` and then the stream ends."""
+    from tui.sandbox.mcp_server import build_app
+
+    event = BAD_SSE_SHAPES[shape]
+    inner = build_app(stateless=True, json_response=False)
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await inner(scope, receive, send)
+            return
+        body, replay = await read_body(receive)
+        asked = json_method(body)
+        is_request = b'"id"' in body
+        if not is_request or (method is not None and asked != method):
+            await inner(scope, replay, send)
+            return
+        await _send_simple(send, 200, event, [(b"content-type", b"text/event-stream")])
+
+    return app
+
+
+def jsonrpc_version_app(version: str | None = "1.0", method: str | None = None) -> Any:
+    """The real sample server (stateless, JSON replies) whose answers to ``method`` (all when None) carry
+    ``"jsonrpc": version``, or no ``jsonrpc`` member when ``version`` is None."""
+    from tui.sandbox.mcp_server import build_app
+
+    inner = build_app(stateless=True, json_response=True)
+
+    def rewrite(body: bytes) -> bytes:
+        try:
+            reply = json.loads(body)
+        except ValueError:
+            return body
+        if not isinstance(reply, dict):
+            return body
+        if version is None:
+            reply.pop("jsonrpc", None)
+        else:
+            reply["jsonrpc"] = version
+        return json.dumps(reply).encode()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await inner(scope, receive, send)
+            return
+        body, replay = await read_body(receive)
+        if method is not None and json_method(body) != method:
+            await inner(scope, replay, send)
+            return
+        await inner(scope, replay, rewriting(send, rewrite))
+
+    return app
+
+
+TS_SDK_DIR_ENV = "AGENTCORE_TRIAGE_TS_SDK_DIR"
+"""A directory whose ``node_modules`` holds ``@modelcontextprotocol/sdk`` (and its ``zod``); default
+``~/.cache/agentcore-triage/ts-sdk`` (``npm install @modelcontextprotocol/sdk`` there)."""
+TS_SDK_READY_TIMEOUT = 20.0
+"""Seconds node may take to load the SDK and listen (well under a second when idle)."""
+
+TS_SDK_SERVER_JS = r"""
+const http = require('node:http');
+const path = require('node:path');
+const { randomUUID } = require('node:crypto');
+const sdkRequire = require('node:module').createRequire(path.join(process.env.TS_SDK_DIR, 'noop.js'));
+const { McpServer } = sdkRequire('@modelcontextprotocol/sdk/server/mcp.js');
+const { StreamableHTTPServerTransport } = sdkRequire('@modelcontextprotocol/sdk/server/streamableHttp.js');
+const z = sdkRequire('zod');
+
+const stateless = process.env.STATELESS === '1';
+const enableJsonResponse = process.env.JSON_RESPONSE === '1';
+
+function build() {
+  const server = new McpServer({ name: 'mcp_server_ts', version: '1.0.0' });
+  const text = (value) => ({ content: [{ type: 'text', text: String(value) }] });
+  server.registerTool('add_numbers', { description: 'Add two numbers together',
+    inputSchema: { a: z.number().int(), b: z.number().int() } }, async ({ a, b }) => text(a + b));
+  server.registerTool('multiply_numbers', { description: 'Multiply two numbers together',
+    inputSchema: { a: z.number().int(), b: z.number().int() } }, async ({ a, b }) => text(a * b));
+  server.registerTool('greet_user', { description: 'Greet a user by name',
+    inputSchema: { name: z.string() } }, async ({ name }) => text(`Hello, ${name}! Nice to meet you.`));
+  return server;
+}
+
+const sessions = new Map();
+
+async function handle(req, res) {
+  if (!req.url.startsWith('/mcp')) {
+    res.writeHead(404, { 'content-type': 'text/plain' }).end('Not Found');
+    return;
+  }
+  if (stateless) {
+    const server = build();
+    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse });
+    res.on('close', () => { transport.close(); server.close(); });
+    await server.connect(transport);
+    await transport.handleRequest(req, res);
+    return;
+  }
+  const sid = req.headers['mcp-session-id'];
+  let transport = sid ? sessions.get(sid) : undefined;
+  if (sid && !transport) {
+    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify(
+      { jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
+    return;
+  }
+  if (!transport) {
+    transport = new StreamableHTTPServerTransport({
+      sessionIdGenerator: () => randomUUID(), enableJsonResponse,
+      onsessioninitialized: (id) => sessions.set(id, transport),
+    });
+    transport.onclose = () => { if (transport.sessionId) sessions.delete(transport.sessionId); };
+    await build().connect(transport);
+  }
+  await transport.handleRequest(req, res);
+}
+
+const httpServer = http.createServer((req, res) => {
+  handle(req, res).catch((err) => {
+    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+    res.end(String(err));
+  });
+});
+httpServer.listen(0, '127.0.0.1', () => process.stdout.write(`LISTENING ${httpServer.address().port}\n`));
+// Die with the parent: its end of stdin closes when it stops or crashes.
+process.stdin.on('end', () => process.exit(0));
+process.stdin.on('error', () => process.exit(0));
+process.stdin.resume();
+"""
+
+
+def ts_sdk_dir() -> str:
+    import os
+
+    return os.environ.get(TS_SDK_DIR_ENV) or os.path.expanduser("~/.cache/agentcore-triage/ts-sdk")
+
+
+def ts_sdk_missing() -> str | None:
+    """Why the ``ts-sdk`` server cannot run here (no node, no package), or None."""
+    import os
+    import shutil
+
+    if shutil.which("node") is None:
+        return "node is not installed (the ts-sdk sandbox server runs the TypeScript SDK under node)"
+    modules = os.path.join(ts_sdk_dir(), "node_modules")
+    for package in ("@modelcontextprotocol/sdk", "zod"):
+        if not os.path.isfile(os.path.join(modules, package, "package.json")):
+            return (
+                f"{package} is not installed in {modules} (run `npm install @modelcontextprotocol/sdk` in "
+                f"{ts_sdk_dir()}, or set {TS_SDK_DIR_ENV})"
+            )
+    return None
+
+
+class NodeTsSdkServer:
+    """The ``ts-sdk`` server: ``node`` running :data:`TS_SDK_SERVER_JS` on 127.0.0.1, a port of its choosing."""
+
+    def __init__(self, stateless: bool = True, json_response: bool = False) -> None:
+        self.stateless = stateless
+        self.json_response = json_response
+        self._proc: Any = None
+        self._dir: Any = None
+
+    def start(self) -> int:
+        import os
+        import selectors
+        import shutil
+        import subprocess
+        import tempfile
+
+        missing = ts_sdk_missing()
+        if missing is not None:
+            raise RuntimeError(missing)
+        self._dir = tempfile.TemporaryDirectory(prefix="ts-sdk-server-")
+        script = os.path.join(self._dir.name, "server.cjs")
+        with open(script, "w", encoding="utf-8") as fh:
+            fh.write(TS_SDK_SERVER_JS)
+        env = {
+            **os.environ,
+            "TS_SDK_DIR": ts_sdk_dir(),
+            "STATELESS": "1" if self.stateless else "0",
+            "JSON_RESPONSE": "1" if self.json_response else "0",
+        }
+        self._proc = subprocess.Popen(  # noqa: S603 - node and our own script
+            [shutil.which("node") or "node", script],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+        selector = selectors.DefaultSelector()
+        selector.register(self._proc.stdout, selectors.EVENT_READ)
+        deadline = time.monotonic() + TS_SDK_READY_TIMEOUT
+        line = b""
+        try:
+            while not line.endswith(b"\n"):
+                left = deadline - time.monotonic()
+                if left <= 0 or not selector.select(left):
+                    raise RuntimeError(f"the ts-sdk server did not listen within {TS_SDK_READY_TIMEOUT:g} s")
+                byte = os.read(self._proc.stdout.fileno(), 1)  # unbuffered: select() sees every byte not yet read
+                if not byte:
+                    raise RuntimeError(f"the ts-sdk server exited (code {self._proc.wait(5)}) before listening")
+                line += byte
+        except BaseException:
+            self.stop()
+            raise
+        finally:
+            selector.close()
+        return int(line.split()[-1])
+
+    def stop(self) -> None:
+        import subprocess
+
+        if self._proc is not None:
+            proc, self._proc = self._proc, None
+            try:
+                proc.stdin.close()  # the server exits on its own when stdin closes
+                proc.wait(3)
+            except (OSError, subprocess.TimeoutExpired):
+                proc.kill()
+                proc.wait(3)
+            proc.stdout.close()
+        if self._dir is not None:
+            self._dir.cleanup()
+            self._dir = None
+
+
 ASGI_FAULTS: dict[str, Callable[..., Any]] = {
     "html-login": html_login_app,
     "sse-silent": sse_silent_app,
@@ -687,6 +1120,12 @@ ASGI_FAULTS: dict[str, Callable[..., Any]] = {
     "bad-tools-list": bad_tools_list_app,
     "log-before-reply": log_before_reply_app,
     "gateway": gateway_app,
+    "sse-dialect": sse_dialect_app,
+    "json-gzip": json_gzip_app,
+    "requires-protocol-version": requires_protocol_version_app,
+    "extra-tool-fields": extra_tool_fields_app,
+    "bad-sse-event": bad_sse_event_app,
+    "jsonrpc-version": jsonrpc_version_app,
 }
 
 
@@ -772,7 +1211,14 @@ class RawTcpFault:
 @contextmanager
 def misbehaving(kind: str, path: str = "/mcp", **kwargs: Any) -> Iterator[str]:
     """Serve one fault on 127.0.0.1; yields the URL to probe (``http://127.0.0.1:PORT/mcp``)."""
-    if kind in ASGI_FAULTS:
+    if kind == "ts-sdk":
+        node = NodeTsSdkServer(**kwargs)
+        port = node.start()
+        try:
+            yield f"http://{LOOPBACK}:{port}{path}"
+        finally:
+            node.stop()
+    elif kind in ASGI_FAULTS:
         server = UvicornThread(ASGI_FAULTS[kind](**kwargs), name=f"fault-{kind}")
         port = server.start()
         try:

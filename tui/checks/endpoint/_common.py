@@ -204,10 +204,7 @@ async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any
     if cause is not None:
         return init, None, cause, {}
     sid = init.session_id
-    version = (init.result or {}).get("protocolVersion")
-    headers: dict[str, str] = {}
-    if isinstance(version, str) and version in HANDSHAKE_VERSIONS:
-        headers["MCP-Protocol-Version"] = version
+    headers = protocol_headers(init)
     await p.post(
         "notifications/initialized",
         jsonrpc.notification("notifications/initialized"),
@@ -215,6 +212,14 @@ async def handshake(s: Setup, p: Any, *, request_id: int | str = 1) -> tuple[Any
         headers=headers,
     )
     return init, sid, None, headers
+
+
+def protocol_headers(init: Any) -> dict[str, str]:
+    """``MCP-Protocol-Version`` with the version ``init`` (an initialize probe) agreed, for every later request of
+    that session, DELETE included: since 2025-06-18 clients must send it, and a server may answer 400 without it
+    (the session would then be left open). Empty when the answer named no version clients speak."""
+    version = (getattr(init, "result", None) or {}).get("protocolVersion")
+    return {"MCP-Protocol-Version": version} if isinstance(version, str) and version in HANDSHAKE_VERSIONS else {}
 
 
 def declares_tools(init: Any) -> bool:
@@ -248,6 +253,29 @@ def unserved_tools(method: str, reply: Any) -> dict[str, Any] | None:
     if error is None or "session" in str(error.get("message", "")).lower():
         return None
     return {"code": error.get("code"), "message": str(error.get("message", ""))[:200]}
+
+
+def tools_list_unusable(method: str, reply: Any) -> dict[str, Any] | None:
+    """Like ``unserved_tools``, and also a tools/list answer that came (HTTP 2xx) in a shape no client can use: a
+    wrong ``jsonrpc`` member, or an SSE stream that sent something else (``event: error``, data that is not JSON)
+    instead of the response. endpoint.tools names that fault; checks that only need some request to repeat ask
+    with ``ping`` instead of reporting the same broken answer as a session, stream or latency failure."""
+    unserved = unserved_tools(method, reply)
+    if unserved is not None or method != "tools/list" or reply is None or reply.status is None:
+        return unserved
+    if not 200 <= reply.status < 300:
+        return None
+    from tui.endpoint.classify import classify
+
+    cause = classify(reply)
+    if cause is not None and (cause.code == "jsonrpc-version" or (reply.other_events and cause.code in UNUSABLE)):
+        return {"code": cause.code, "message": cause.summary[:200]}
+    return None
+
+
+UNUSABLE = frozenset({"sse-no-response", "sse-silent"})
+"""Probe failures that, with SSE events other than the answer seen, mean the server sent the wrong thing (not a
+cut or a hang)."""
 
 
 def hung_skip(cause: str) -> CheckResult:

@@ -10,6 +10,7 @@ from tui.checks.endpoint._common import (
     EndpointParams,
     cause_fields,
     no_credentials_skip,
+    protocol_headers,
     setup,
     unauthenticated_refusal,
     warm_sdk,
@@ -55,7 +56,11 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
                 "DELETE",
                 "close session",
                 b"",
-                {"Mcp-Session-Id": probe.session_id, "Accept": "application/json, text/event-stream"},
+                {
+                    "Mcp-Session-Id": probe.session_id,
+                    "Accept": "application/json, text/event-stream",
+                    **protocol_headers(probe),
+                },
                 timeout=min(2.0, s.probe_timeout),
             )
     evidence["probe"] = probe.evidence()

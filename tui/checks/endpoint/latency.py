@@ -14,7 +14,7 @@ from tui.checks.endpoint._common import (
     handshake,
     light_method,
     setup,
-    unserved_tools,
+    tools_list_unusable,
 )
 from tui.i18n import _
 from tui.registry import check
@@ -75,7 +75,7 @@ async def endpoint_latency(ctx: CheckContext, params: LatencyParams) -> CheckRes
 
         # Unmeasured: opens the connections the samples then reuse, so no sample pays for a TCP/TLS handshake.
         warm_up = await asyncio.gather(*(tools_list(90 + i) for i in range(in_flight)))
-        if (unserved := unserved_tools(method, warm_up[0])) is not None:
+        if (unserved := tools_list_unusable(method, warm_up[0])) is not None:
             # declared but not served: endpoint.tools reports it; the latency is sampled on ping instead
             evidence["tools_list_error"] = unserved
             method = "ping"

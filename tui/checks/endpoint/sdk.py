@@ -12,11 +12,23 @@ from tui.checks.endpoint._common import (
     EndpointParams,
     cause_fields,
     imported,
+    protocol_headers,
     setup,
 )
 from tui.i18n import _, ngettext
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed
+
+CLIENT_MADE_ERRORS = (
+    "Failed to parse",
+    "SSE stream ended",
+    "SSE stream failed",
+    "Unexpected content type",
+    "Server returned an error response",
+)
+"""How the mcp client's own errors begin: it makes them up when the transport or an answer's shape fails (an
+unparsable body, a stream without the response, an HTTP error status), so they say nothing about the server's
+tools/list handler; the raw request tells what happened."""
 
 
 @check(
@@ -140,7 +152,12 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
             evidence=evidence,
             facts={"endpoint.sdk_ok": False},
         )
-    if outcome.stage == "tools/list" and outcome.tools_declared and outcome.error_code is not None:
+    if (
+        outcome.stage == "tools/list"
+        and outcome.tools_declared
+        and outcome.error_code is not None
+        and not str(outcome.error or "").startswith(CLIENT_MADE_ERRORS)
+    ):
         # A JSON-RPC error answer to tools/list from a server that declared tools: the server, not the transport.
         return failed(
             _(
@@ -155,14 +172,34 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
             evidence=evidence,
             facts={"endpoint.sdk_ok": False},
         )
-    # The SDK hides HTTP causes ("Server returned an error response"): ask the raw probe what really happened.
+    # The SDK hides HTTP causes ("Server returned an error response"): ask the raw probe what really happened, at
+    # the step where the client failed (a tools/list answer it could not parse is not explained by initialize).
     async with s.prober() as p:
-        probe = await p.post("initialize (raw, to explain the SDK error)", jsonrpc.initialize())
-        if probe.session_id and probe.ok:
-            await p.request(
-                "DELETE", "close session", b"", {"Mcp-Session-Id": probe.session_id}, timeout=min(1.0, s.probe_timeout)
+        probe = init = await p.post("initialize (raw, to explain the SDK error)", jsonrpc.initialize())
+        cause = classify(probe, s.target) or answered_version(probe)
+        hdrs = protocol_headers(init)
+        if cause is None and outcome.stage == "tools/list":
+            await p.post(
+                "notifications/initialized",
+                jsonrpc.notification("notifications/initialized"),
+                session_id=init.session_id,
+                headers=hdrs,
             )
-    cause = classify(probe, s.target) or answered_version(probe)
+            probe = await p.post(
+                "tools/list (raw, to explain the SDK error)",
+                jsonrpc.request("tools/list", 2),
+                session_id=init.session_id,
+                headers=hdrs,
+            )
+            cause = classify(probe, s.target)
+        if init.session_id and init.ok:
+            await p.request(
+                "DELETE",
+                "close session",
+                b"",
+                {"Mcp-Session-Id": init.session_id, **hdrs},
+                timeout=min(1.0, s.probe_timeout),
+            )
     evidence["raw_probe"] = probe.evidence()
     tree = "\n".join(outcome.chain) if outcome.chain else sdk_line
     details = (

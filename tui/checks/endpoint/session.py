@@ -15,7 +15,7 @@ from tui.checks.endpoint._common import (
     md_table,
     setup,
     short_id,
-    unserved_tools,
+    tools_list_unusable,
 )
 from tui.i18n import N_, _
 from tui.registry import check
@@ -82,7 +82,7 @@ async def endpoint_session(ctx: CheckContext, params: EndpointParams) -> CheckRe
             )
 
         reuse, bogus, missing = await three_ways(method)
-        if (unserved := unserved_tools(method, reuse if sid else missing)) is not None:
+        if (unserved := tools_list_unusable(method, reuse if sid else missing)) is not None:
             # declared but not served: endpoint.tools reports it; the session is judged on ping instead
             evidence["tools_list_error"] = unserved
             method = "ping"

@@ -14,8 +14,9 @@ from tui.checks.endpoint._common import (
     handshake,
     light_method,
     md_table,
+    protocol_headers,
     setup,
-    unserved_tools,
+    tools_list_unusable,
 )
 from tui.i18n import N_, _
 from tui.registry import check
@@ -118,14 +119,14 @@ async def endpoint_stream(ctx: CheckContext, params: EndpointParams) -> CheckRes
             ),
             p.post(FRESH_LABEL, jsonrpc.initialize(9)),
         )
-        if (unserved := unserved_tools(method, after)) is not None:
+        if (unserved := tools_list_unusable(method, after)) is not None:
             # declared but not served: endpoint.tools reports it; whether the session survived is asked with ping
             evidence["tools_list_error"] = unserved
             method = "ping"
             after = await p.post(
                 AFTER_LABEL.format(method=method), jsonrpc.request(method, 10), session_id=sid, headers=hdrs
             )
-        closing = [{"Mcp-Session-Id": fresh.session_id}] if fresh.session_id else []
+        closing = [{"Mcp-Session-Id": fresh.session_id, **protocol_headers(fresh)}] if fresh.session_id else []
         if sid:
             closing.append({"Mcp-Session-Id": sid, **hdrs})
         await asyncio.gather(
