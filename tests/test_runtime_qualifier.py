@@ -231,3 +231,15 @@ def test_the_qualifier_is_in_the_report_and_the_findings_in_japanese(seeded_aws,
     assert "エンドポイント prod" in warned.summary and "最新バージョンは 2" in warned.summary, warned.summary
     assert "update-agent-runtime-endpoint" in warned.remediation and "最新" in warned.remediation
     assert "エンドポイント nothere がありません" in missing.summary, missing.summary
+
+
+def test_the_endpoint_probes_call_the_runtime_endpoint_the_qualifier_names() -> None:
+    """Before: with --qualifier prod and a runtime ARN (no --endpoint), the AWS checks looked at prod but the endpoint
+    checks called ?qualifier=DEFAULT (the URL built from the ARN ignored the flag)."""
+    from tui.endpoint.target import resolve_target
+
+    arn = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/mcp_server-AbCdEf1234"
+    prod = resolve_target(build_context(runtime=arn, qualifier="prod"))
+    default = resolve_target(build_context(runtime=arn))
+    assert prod is not None and prod.url.endswith("/invocations?qualifier=prod"), prod
+    assert default is not None and default.url.endswith("/invocations?qualifier=DEFAULT"), default

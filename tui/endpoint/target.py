@@ -233,7 +233,13 @@ def resolve_target(context: Any, facts: Any = None, endpoint: str | None = None)
         if not region:
             return None
         return Target(
-            url=invocation_url(str(arn), region, profile=getattr(context, "profile", None)),
+            # the runtime endpoint --qualifier names (DEFAULT without it): the AWS checks look at the same one
+            url=invocation_url(
+                str(arn),
+                region,
+                qualifier=str(getattr(context, "endpoint_name", None) or "DEFAULT"),
+                profile=getattr(context, "profile", None),
+            ),
             source="runtime ARN",
             runtime_arn=str(arn),
             region=region,
