@@ -19,6 +19,7 @@ ENVIRONMENT: tuple[tuple[tuple[str, ...], str], ...] = (
     (("AGENTCORE_TRIAGE_STATE_DIR",), "where the audit log goes (default: the user state directory)"),
     (("AGENTCORE_TRIAGE_SANDBOX", "AGENTCORE_TRIAGE_SANDBOX_ID"), "set by demo: the sandbox's target"),
     (("AGENTCORE_TRIAGE_DEBUG",), "1: a traceback instead of one line on an unexpected error"),
+    (("AGENTCORE_TRIAGE_TS_SDK_DIR",), "tests only: where the TypeScript MCP SDK is installed for the sandbox"),
     (("AWS_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION"), "--profile, --region"),
     (("AWS_DEFAULT_PROFILE",), "left out of the demo sandbox's environment (with AWS_PROFILE)"),
     (
