@@ -270,3 +270,49 @@ def test_an_error_member_that_is_not_an_error_object_is_no_answer() -> None:
     assert jsonrpc.find_response([{"error": "upstream connection lost"}], 1) is None
     real = {"jsonrpc": "2.0", "id": None, "error": {"code": -32600, "message": "bad"}}
     assert jsonrpc.find_response([real], 1) is real
+
+
+# endpoint.headers leaves no session behind
+
+
+def session_ledger_app(inner: Any, issued: set[str], closed: set[str]) -> Any:
+    """``inner`` (the real app) with every session it opens (2xx) and every one a DELETE closes (2xx) written down."""
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await inner(scope, receive, send)
+            return
+        asked = dict(scope.get("headers") or []).get(b"mcp-session-id", b"").decode()
+
+        async def watching_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                given = dict(message.get("headers") or []).get(b"mcp-session-id")
+                # a refusal (406) names a session id too, but mcp keeps no such session: accepted ones only
+                if given and scope["method"] == "POST" and 200 <= message["status"] < 300:
+                    issued.add(given.decode())
+                if scope["method"] == "DELETE" and 200 <= message["status"] < 300 and asked:
+                    closed.add(asked)
+            await send(message)
+
+        await inner(scope, receive, watching_send)
+
+    return app
+
+
+async def test_endpoint_headers_closes_every_session_its_probes_opened() -> None:
+    """Seen (round 17): on a stateful server the correct-headers initialize and every probe the server accepted
+    (foreign Host, foreign Origin on a local URL) opened a session that nothing closed."""
+    from tui.sandbox._net import UvicornThread
+    from tui.sandbox.mcp_server import build_app
+
+    issued: set[str] = set()
+    closed: set[str] = set()
+    server = UvicornThread(session_ledger_app(build_app(stateless=False), issued, closed), name="test-ledger")
+    port = server.start()
+    try:
+        results = await run_all(make_context(f"http://127.0.0.1:{port}/mcp"), only=("endpoint.headers",))
+    finally:
+        server.stop()
+    assert results["endpoint.headers"].status is Status.PASS, describe(results)
+    assert len(issued) >= 2, issued  # the correct request and at least one accepted probe
+    assert issued <= closed, f"left open: {issued - closed}"

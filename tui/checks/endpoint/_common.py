@@ -222,6 +222,29 @@ def protocol_headers(init: Any) -> dict[str, str]:
     return {"MCP-Protocol-Version": version} if isinstance(version, str) and version in HANDSHAKE_VERSIONS else {}
 
 
+async def close_sessions(p: Any, probes: list[Any], timeout: float) -> None:
+    """DELETE every session the given initialize probes opened, at once (one round trip): a check that probes with
+    several initialize requests must leave no session behind on a stateful server."""
+    await asyncio.gather(
+        *(
+            p.request(
+                "DELETE",
+                "close session",
+                b"",
+                {
+                    "Mcp-Session-Id": probe.session_id,
+                    "Accept": "application/json, text/event-stream",
+                    **protocol_headers(probe),
+                },
+                timeout=timeout,
+            )
+            # only accepted ones: mcp 2.3 names a session id on a refusal (406) too, but keeps no such session
+            for probe in probes
+            if probe.ok and probe.session_id
+        )
+    )
+
+
 def declares_tools(init: Any) -> bool:
     """False only when the initialize answer has a ``capabilities`` object without ``tools``: tools are optional in
     MCP, and such a server answers ``tools/list`` with -32601 "Method not found" (unknown answers count as declared)."""

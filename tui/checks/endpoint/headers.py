@@ -12,6 +12,7 @@ from tui.checks.endpoint._common import (
     ENDPOINT_NEEDS,
     EndpointParams,
     cause_fields,
+    close_sessions,
     md_table,
     no_credentials_skip,
     setup,
@@ -85,6 +86,8 @@ async def endpoint_headers(ctx: CheckContext, params: EndpointParams) -> CheckRe
                 else ()
             ),
         )
+        # Each initialize a server accepted opened a session: close them all (a stateful server keeps them otherwise).
+        await close_sessions(p, [good, *answers], timeout=min(1.0, s.probe_timeout))
         evidence["correct"] = good.evidence()
         cause = classify(good, s.target)
         if cause is not None and unauthenticated_refusal(cause.code, s.auth):
