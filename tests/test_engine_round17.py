@@ -1,0 +1,86 @@
+"""Round 17: an applied fix's mark after its check node re-runs; the status line, the logs table and the fleet
+screen at narrow sizes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine_support import book
+from test_app_support import make_context, make_registry
+
+from tui.engine.fixing import run_fix
+from tui.engine.walk import Walk
+from tui.results import Status
+
+# The demo's shape: the check node offers the fix for its failing check, and the diagnosis it leads to offers
+# the same change (same fix, same parameters: one fix key).
+PLAYBOOK = """
+id: rerun
+title: Re-run
+start: role
+nodes:
+  role:
+    kind: check
+    title: Role
+    checks:
+      - {check: test.file_ok, params: {path: "{project}/config.txt"}}
+      - {check: test.warns}
+    when:
+      - {check: test.file_ok, status: fail, goto: role-logs}
+    default: done
+    fixes:
+      - {fix: test.write_file, key: l, for: test.file_ok, params: {path: "{project}/config.txt"}}
+  role-logs:
+    kind: diagnosis
+    title: The role may not write its logs
+    fixes:
+      - {fix: test.write_file, key: l, params: {path: "{project}/config.txt"}}
+  done:
+    kind: diagnosis
+    severity: info
+    title: Done
+"""
+
+
+def _yes(_request: object) -> bool:
+    return True
+
+
+async def _applied_at_the_diagnosis(project: Path) -> Walk:
+    walk = Walk(book(PLAYBOOK), make_context(project), registry=make_registry())
+    await walk.next_step()
+    assert walk.current == "role-logs"
+    outcome = await run_fix(walk.offered_fixes()[0].ref, walk, _yes, node="role-logs")
+    assert outcome.info.applied and outcome.verified is not None and outcome.verified.status is Status.PASS
+    assert walk.offered_fixes() == []
+    return walk
+
+
+async def test_a_rerun_whose_check_passes_keeps_the_fix_applied_at_the_diagnosis(isolated: Path) -> None:
+    """Seen in the demo: `l` at aws-role-logs, back, `r` at aws-role, forward: `l` offered again, "nothing to do"."""
+    walk = await _applied_at_the_diagnosis(isolated)
+    walk.back()
+    await walk.run_node()  # `r` at the check node: the policy is there, its check passes
+    assert walk.results["role"]["test.file_ok"].status is Status.PASS
+    walk.forward()
+    assert walk.current == "role-logs"
+    assert walk.offered_fixes() == []  # applied, and the check says so
+
+
+async def test_a_rerun_whose_check_fails_again_offers_the_fix_again(isolated: Path) -> None:
+    """Someone removed the change since: the re-run's failing check is the evidence, the fix is offered again."""
+    walk = await _applied_at_the_diagnosis(isolated)
+    walk.back()
+    (isolated / "config.txt").write_text("broken\n")
+    await walk.run_node()
+    assert [o.ref.key for o in walk.offered_fixes()] == ["l"]
+    walk.forward()
+    assert [o.ref.key for o in walk.offered_fixes()] == ["l"]
+
+
+async def test_a_rerun_of_other_checks_leaves_the_mark_alone(isolated: Path) -> None:
+    """A re-run of the node's other checks (``only``) says nothing about the check this fix remedies."""
+    walk = await _applied_at_the_diagnosis(isolated)
+    (isolated / "config.txt").write_text("broken\n")  # unseen until its check runs again
+    await walk.run_node("role", only={"test.warns"})
+    assert walk.offered_fixes() == []
