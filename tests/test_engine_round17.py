@@ -84,3 +84,50 @@ async def test_a_rerun_of_other_checks_leaves_the_mark_alone(isolated: Path) -> 
     (isolated / "config.txt").write_text("broken\n")  # unseen until its check runs again
     await walk.run_node("role", only={"test.warns"})
     assert walk.offered_fixes() == []
+
+
+def _line(widget) -> str:  # noqa: ANN001
+    """What a one-line widget shows, padding stripped."""
+    (strip,) = widget.render_lines(widget.region.reset_offset)[:1]
+    return strip.text.strip()
+
+
+async def test_the_status_line_drops_whole_parts_at_60_columns_in_japanese(isolated: Path) -> None:
+    """Seen in `demo --lang ja` at 60x20: the line wrapped onto its hidden second row and ended in "ファクト"."""
+    from test_app_support import make_app, wait_checks
+
+    from tui import i18n
+    from tui.app.status_line import StatusLine
+
+    i18n.set_language("ja")
+    try:
+        app = make_app(isolated)
+        async with app.run_test(size=(60, 20)) as pilot:
+            await pilot.press("1")
+            await wait_checks(app, pilot)
+            status = app.screen.query_one(StatusLine)
+            assert _line(status) == "ステップ 2 · 実行したチェック 2 件 · 問題 1 件"  # the facts went first
+            await pilot.resize_terminal(100, 20)
+            await wait_until_shown(pilot, status, "ファクト 0 件")
+    finally:
+        i18n.set_language("en")
+
+
+async def wait_until_shown(pilot, widget, text: str) -> None:  # noqa: ANN001
+    from test_app_support import wait_until
+
+    await wait_until(pilot, lambda: _line(widget).endswith(text), f"{text!r} in {_line(widget)!r}")
+
+
+def test_the_status_line_drops_the_least_important_parts_first() -> None:
+    """English at 60 columns after a long walk; the problems are the last part to go, and a part is never cut."""
+    from tui.app.status_line import FittedParts
+
+    parts = FittedParts(
+        [(1, "step 12"), (2, "31 checks run"), (4, "5 problems"), (0, "14 facts"), (3, "2 fixes applied")]
+    )
+    assert parts.fitted(100) == "step 12 · 31 checks run · 5 problems · 14 facts · 2 fixes applied"
+    assert parts.fitted(58) == "step 12 · 31 checks run · 5 problems · 2 fixes applied"
+    assert parts.fitted(45) == "31 checks run · 5 problems · 2 fixes applied"
+    assert parts.fitted(30) == "5 problems · 2 fixes applied"
+    assert parts.fitted(12) == "5 problems"
