@@ -131,3 +131,51 @@ def test_the_status_line_drops_the_least_important_parts_first() -> None:
     assert parts.fitted(45) == "31 checks run · 5 problems · 2 fixes applied"
     assert parts.fitted(30) == "5 problems · 2 fixes applied"
     assert parts.fitted(12) == "5 problems"
+
+
+def test_the_logs_columns_fit_the_width_what_first() -> None:
+    from tui.app.logs_screen import fit_columns
+
+    natural = [5, 26, 55, 20, 120]  # count, node, what, last, sample
+    assert fit_columns(natural, 78) == [5, 26, 41]  # 80 columns less the scrollbar's gutter: what cut, no last
+    assert fit_columns(natural, 120) == [5, 26, 55, 20]  # what whole, last; no room for a sample worth reading
+    assert fit_columns(natural, 160) == [5, 26, 55, 20, 44]
+    assert fit_columns(natural, 40) == [5, 26, 16]  # narrower still: what keeps a readable width, the table scrolls
+
+
+# Slow (justified): the running app against moto seeded with the guide's log lines.
+async def test_the_logs_table_fits_80_columns_and_the_detail_line_shows_what_in_full(
+    seeded_aws, aws_sandbox, tmp_path: Path, monkeypatch
+) -> None:  # noqa: ANN001
+    """Seen in the demo at 80x24: the five columns scrolled sideways and "what" was cut at the screen's edge."""
+    from test_app_support import open_logs_screen, wait_until
+    from textual.widgets import DataTable, Static
+
+    from tui.app.main import TriageApp
+    from tui.context import build_context
+    from tui.sandbox.logs_seed import seed_logs
+
+    monkeypatch.setenv("AGENTCORE_TRIAGE_STATE_DIR", str(tmp_path / "state"))
+    info = seeded_aws({"logs-permission-missing"})
+    seed_logs(aws_sandbox.url, info.runtime_log_group, info.otel_log_group, account=info.account_id)
+    app = TriageApp(build_context(runtime=info.runtime_arn, timeout=20), "agentcore-mcp", show_start=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_logs_screen(app, pilot)
+        table = screen.query_one("#logs-groups", DataTable)
+        await pilot.pause()
+        assert table.virtual_size.width <= table.scrollable_content_region.width  # nothing to scroll to sideways
+        title = screen.shown[0].title
+        what = table.get_row_at(0)[2]
+        assert what.plain == title and what.overflow == "ellipsis"  # cut by its column with "…", never mid-row
+        detail = screen.query_one("#logs-detail", Static)
+
+        def shown() -> list[str]:
+            return [strip.text.strip() for strip in detail.render_lines(detail.region.reset_offset)]
+
+        assert shown()[0] == f"{screen.shown[0].node}: {title}", shown()
+        table.move_cursor(row=1)
+        second = f"{screen.shown[1].node}: {screen.shown[1].title}"
+        await wait_until(pilot, lambda: shown()[0] == second, "the detail line follows the cursor")
+        await pilot.resize_terminal(200, 24)
+        await wait_until(pilot, lambda: len(table.columns) == 5, "every column at 200 columns")
+        assert table.cursor_row == 1  # the re-render kept the highlighted group
