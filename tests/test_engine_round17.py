@@ -179,3 +179,62 @@ async def test_the_logs_table_fits_80_columns_and_the_detail_line_shows_what_in_
         await pilot.resize_terminal(200, 24)
         await wait_until(pilot, lambda: len(table.columns) == 5, "every column at 200 columns")
         assert table.cursor_row == 1  # the re-render kept the highlighted group
+
+
+FLEET_CHECKS = ("endpoint.reachable", "endpoint.initialize", "endpoint.session", "endpoint.stream", "endpoint.tools")
+FLEET_PLAYBOOK = """
+id: fleet-test
+title: Fleet test
+start: look
+nodes:
+  look:
+    kind: check
+    title: Look
+    checks: [CHECKS]
+    default: end
+  end: {kind: diagnosis, title: End}
+""".replace("CHECKS", ", ".join(f"{{check: {check}}}" for check in FLEET_CHECKS))
+
+
+async def test_the_fleet_table_fits_80_columns_with_every_failing_check_on_the_detail_line(tmp_path: Path) -> None:
+    """Seen in the demo's fleet view at 80x24: a stray "▏" above the footer. It was the end of the thumb of the
+    table's horizontal scrollbar (the thumb itself nearly the background's colour): FAILING listed every failing
+    check id of the runtime and made the table wider than the screen."""
+    from test_app_support import wait_until
+    from textual.app import App
+    from textual.widgets import DataTable, Static
+
+    from tui.app.fleet_screen import FleetScreen
+    from tui.context import Context
+    from tui.engine.fleet import FleetTarget
+    from tui.registry import CheckParams, CheckSpec, Registry
+    from tui.results import Severity, failed
+
+    playbook = tmp_path / "fleet.yaml"  # the view validates its playbook against the shipped checks
+    playbook.write_text(FLEET_PLAYBOOK, "utf-8")
+    registry = Registry()
+    for check in FLEET_CHECKS:
+        registry.add_check(CheckSpec(check, check, Severity.MEDIUM, CheckParams, lambda c, p: failed("broken")))
+    runtime = "arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/orders_mcp-Ab12Cd34Ef"
+    screen = FleetScreen(Context(region="us-east-1"), str(playbook), targets=[FleetTarget(runtime)], registry=registry)
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: screen.finished is not None, "the end of the sweep")
+        table = screen.query_one(DataTable)
+        await wait_until(
+            pilot,
+            lambda: table.virtual_size.width <= table.scrollable_content_region.width,
+            f"the table within its width ({table.virtual_size.width} > {table.scrollable_content_region.width})",
+        )
+        assert table.scrollbars_enabled == (False, False)  # no horizontal scrollbar: nothing stray above the footer
+        failing = table.get_row_at(0)[5]
+        assert set(failing.plain.split(", ")) == set(FLEET_CHECKS) and failing.overflow == "ellipsis"
+        detail = screen.query_one("#fleet-detail", Static)
+        shown = " ".join(strip.text.strip() for strip in detail.render_lines(detail.region.reset_offset))
+        for check in FLEET_CHECKS:
+            assert check in shown, shown
+        assert runtime in shown.replace(" ", "")  # the ARN the row names by its id, whole
