@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
@@ -50,6 +50,9 @@ STATUS_WORDS = {
 STATES = {"waiting": N_("waiting"), "running": N_("running"), "done": N_("done")}
 """A runtime's place in the sweep, as shown."""
 
+
+CELL_PADDING = 2
+"""A DataTable column's padding, one cell each side."""
 
 UNCHECKED_PREFIX = "could not be checked: "
 """How the engine words a runtime it could not check (``FleetMember.problem``); the reason after it is verbatim."""
@@ -101,7 +104,8 @@ class FleetScreen(Screen[None]):
         #fleet-filter { margin: 0 1; }
         #fleet-filter.-hidden { display: none; }
         #fleet-status { color: $text-muted; padding: 0 1; height: auto; }
-        #fleet-table { height: 1fr; }
+        #fleet-table { height: 1fr; scrollbar-gutter: stable; }
+        #fleet-detail { height: auto; max-height: 4; padding: 0 1; }
     }
     """
 
@@ -170,14 +174,35 @@ class FleetScreen(Screen[None]):
         yield Input(placeholder=_("filter: runtime, region, status or check"), id="fleet-filter", classes="-hidden")
         yield Static(_("listing runtimes…"), id="fleet-status")
         yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="fleet-detail")
         yield LocalizedFooter()
 
     def on_mount(self) -> None:
+        self._add_columns()
+        self.query_one(DataTable).focus()
+        self.sweep()
+
+    def _add_columns(self) -> None:
+        """The headings; FAILING has a set width (``_failing_room``) where the others widen with their cells.
+
+        An auto-width FAILING column grew with every failing check id of a runtime (its whole list), the table
+        became wider than the screen, and its horizontal scrollbar took the line above the footer: with the
+        thumb in a colour close to the background, only the thumb's end showed, a stray "▏" (seen at 80x24).
+        """
         table = self.query_one(DataTable)
         for column in COLUMNS:
             table.add_column(_(COLUMN_TITLES[column]), key=column)
-        table.focus()
-        self.sweep()
+        failing = table.columns[ColumnKey("failing")]
+        failing.auto_width = False
+        failing.width = cell_len(failing.label.plain)
+
+    def _failing_room(self) -> int:
+        """The width FAILING may take: what the other columns leave, never less than its heading."""
+        table = self.query_one(DataTable)
+        others = sum(table.columns[ColumnKey(column)].content_width for column in COLUMNS[:-1])
+        available = table.scrollable_content_region.width or self.size.width
+        heading = cell_len(_(COLUMN_TITLES["failing"]))
+        return max(heading, available - others - CELL_PADDING * len(COLUMNS))
 
     # -- the sweep ----------------------------------------------------------------------------------
     @work(exclusive=True, group="fleet", exit_on_error=False, description="doctor every runtime")
@@ -245,10 +270,13 @@ class FleetScreen(Screen[None]):
             # old width and kept (seen under load: the failing check id stayed cut to "runtime.disc").
             shown = _width(value)
             heading = table.columns[ColumnKey(column)]
-            if shown > heading.content_width:
+            if column == "failing":  # the last column: the others have their widths for this update already
+                heading.width = min(max(heading.width, shown), self._failing_room())
+            elif shown > heading.content_width:
                 heading.content_width = shown
             table.update_cell(key, column, value, update_width=True)
         self._status_counts()
+        self._show_detail()
 
     # -- rows -----------------------------------------------------------------------------------------
     def _cells(self, member: FleetMember) -> tuple[Any, ...]:
@@ -262,7 +290,7 @@ class FleetScreen(Screen[None]):
             region,
             _(STATES[member.state]) if member.state in STATES else member.state,
             str(done),
-            failing,
+            Text(failing, overflow="ellipsis", no_wrap=True),  # in full on the detail line under the table
         )
 
     def shown_members(self) -> list[FleetMember]:
@@ -286,11 +314,34 @@ class FleetScreen(Screen[None]):
         table = self.query_one(DataTable)
         highlighted = self.highlighted()
         table.clear()
-        for member in self.shown_members():
-            table.add_row(*self._cells(member), key=member.target.label)
+        members = self.shown_members()
+        rows = [self._cells(member) for member in members]
+        self._size_columns(rows, shrink=False)  # FAILING has a set width: it does not widen with the rows added
+        for member, row in zip(members, rows, strict=True):
+            table.add_row(*row, key=member.target.label)
         if highlighted is not None and highlighted.target.label in table.rows:
             table.move_cursor(row=table.get_row_index(highlighted.target.label))
         self._status_counts()
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted runtime as given (its whole ARN) and what fails there, in full: FAILING may be cut."""
+        member = self.highlighted()
+        detail = self.query_one("#fleet-detail", Static)
+        if member is None:
+            detail.update("")
+            return
+        failing = str(self._cells(member)[-1])
+        detail.update(Text(member.target.runtime, style="bold").append(f"\n{failing}" if failing else ""))
+
+    @on(DataTable.RowHighlighted, "#fleet-table")
+    def _row_highlighted(self) -> None:
+        self._show_detail()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit FAILING to the new width (once the table has its new size)."""
+        if self.members:
+            self.call_after_refresh(self._fit_columns)
 
     def _status_counts(self) -> None:
         done = sum(1 for m in self.members if m.state == "done")
@@ -324,10 +375,9 @@ class FleetScreen(Screen[None]):
         """Headings, placeholder, rows and status line in the current language (a language switch)."""
         table = self.query_one(DataTable)
         table.clear(columns=True)  # headings are sized when added: add them again
-        for column in COLUMNS:
-            table.add_column(_(COLUMN_TITLES[column]), key=column)
+        self._add_columns()
         self.query_one("#fleet-filter", Input).placeholder = _("filter: runtime, region, status or check")
-        self._redraw()
+        self._fit_columns()
 
     def _fit_columns(self) -> None:
         """Every column exactly as wide as its heading and the cells it shows now, then the rows drawn again.
@@ -336,12 +386,19 @@ class FleetScreen(Screen[None]):
         stayed in the final table. The widths are set here, not left to the table's own measuring when idle (a
         frame drawn before that was kept at the old width); the rows added after them never need more.
         """
-        table = self.query_one(DataTable)
-        rows = [self._cells(member) for member in self.shown_members()]
-        for index, column in enumerate(COLUMNS):
-            widths = [_width(row[index]) for row in rows]
-            table.columns[ColumnKey(column)].content_width = max([cell_len(_(COLUMN_TITLES[column])), *widths])
+        self._size_columns([self._cells(member) for member in self.shown_members()], shrink=True)
         self._redraw()
+
+    def _size_columns(self, rows: list[tuple[Any, ...]], *, shrink: bool) -> None:
+        """Each column as wide as its heading and ``rows`` (at least as wide as now unless ``shrink``); FAILING
+        then gets the rest of the width, its text cut with "…" (and whole on the detail line)."""
+        table = self.query_one(DataTable)
+        for index, column in enumerate(COLUMNS):
+            natural = max([cell_len(_(COLUMN_TITLES[column])), *(_width(row[index]) for row in rows)])
+            heading = table.columns[ColumnKey(column)]
+            heading.content_width = natural if shrink else max(heading.content_width, natural)
+        failing = table.columns[ColumnKey("failing")]
+        failing.width = min(failing.content_width, self._failing_room())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """enter opens a walk from the table; in the filter box it only leaves the box (not shown there)."""

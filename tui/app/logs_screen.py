@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from rich.cells import cell_len
+from rich.console import Group
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.screen import Screen
@@ -29,6 +32,32 @@ GROUP_COLUMNS = (N_("count"), N_("node"), N_("what"), N_("last"), N_("sample"))
 EVENT_COLUMNS = (N_("time"), N_("log group"), N_("message"))
 WINDOW_MS = 3_600_000
 EVENTS_SHOWN = 500
+CELL_PADDING = 2
+"""A DataTable column's padding, one cell each side."""
+WHAT_LEAST = 16
+"""The "what" column is not narrowed below this (the table scrolls sideways instead)."""
+SAMPLE_LEAST = 12
+"""Narrower than this, the sample column is left out (the detail line under the table shows the sample)."""
+
+
+def fit_columns(natural: Sequence[int], available: int) -> list[int]:
+    """Widths of the group columns that fit ``available`` cells: count, node and what always (what cut to the room
+    left, down to ``WHAT_LEAST``), then last and sample only where there is room for them.
+
+    ``natural``: each column's widest cell or heading. At 80 columns the five columns needed about 150 cells and the
+    table scrolled sideways with "what" cut at the screen's edge; now it fits, and the detail line under the table
+    shows the highlighted group's what, last and sample in full.
+    """
+    count, node, what, last, sample = natural
+    room = available - count - node - 3 * CELL_PADDING
+    widths = [count, node, max(min(what, room), min(what, WHAT_LEAST))]
+    room -= widths[2]
+    if widths[2] == what and room >= last + CELL_PADDING:
+        widths.append(last)
+        room -= last + CELL_PADDING
+        if room - CELL_PADDING >= min(sample, SAMPLE_LEAST):
+            widths.append(min(sample, room - CELL_PADDING))
+    return widths
 
 
 class LogsScreen(Screen["str | None"]):
@@ -38,7 +67,8 @@ class LogsScreen(Screen["str | None"]):
     LogsScreen {
         #logs-filter { margin: 0 1; }
         #logs-status { color: $text-muted; padding: 0 1; height: auto; }
-        #logs-groups { height: 1fr; }
+        #logs-groups { height: 1fr; scrollbar-gutter: stable; }
+        #logs-detail { height: auto; max-height: 4; padding: 0 1; }
         #logs-events { height: 1fr; border-top: solid $primary 30%; }
         #logs-events.-hidden { display: none; }
     }
@@ -71,6 +101,7 @@ class LogsScreen(Screen["str | None"]):
         yield Input(placeholder=_("filter: text, node id or session id"), id="logs-filter")
         yield Static(_("reading the last hour…"), id="logs-status")
         yield DataTable(id="logs-groups", cursor_type="row")
+        yield Static("", id="logs-detail")
         yield DataTable(id="logs-events", cursor_type="row", classes="-hidden")
         yield LocalizedFooter()
 
@@ -217,26 +248,74 @@ class LogsScreen(Screen["str | None"]):
         from tui.logs.classify import iso
 
         table = self.query_one("#logs-groups", DataTable)
-        table.clear()
         if self.grouping is None:
+            table.clear()
             return
+        highlighted = self._highlighted_group()
         needle = self.query_one("#logs-filter", Input).value.strip().lower()
         self.shown = []
+        rows: list[tuple[str, str, str, str, str]] = []
         for group in self.grouping.ranked():
             sample = (group.last or {}).get("message", "")
             haystack = " ".join([group.node or "", group.title, sample, *group.sessions]).lower()
             if needle and needle not in haystack:
                 continue
             self.shown.append(group)
-            style = "dim" if group.noise else ""
-            table.add_row(
-                str(group.count),
-                Text(group.node or (_("noise") if group.noise else "-"), style=style),
-                Text((_("noise") + " · " if group.noise else "") + group.title, style=style),
-                iso(group.last_ms) or "",
-                Text(sample[:120], style=style),
-                key=group.key,
+            rows.append(
+                (
+                    str(group.count),
+                    group.node or (_("noise") if group.noise else "-"),
+                    self._what(group),
+                    iso(group.last_ms) or "",
+                    sample[:120],
+                )
             )
+        headings = [_(h) for h in GROUP_COLUMNS]
+        natural = [max([cell_len(h), *(cell_len(row[i]) for row in rows)]) for i, h in enumerate(headings)]
+        widths = fit_columns(natural, table.scrollable_content_region.width or self.size.width)
+        table.clear(columns=True)
+        for heading, width in zip(headings, widths, strict=False):
+            table.add_column(heading, width=width)
+        for group, row in zip(self.shown, rows, strict=True):
+            style = "dim" if group.noise else ""
+            cells = [
+                row[0],
+                *(Text(cell, style=style, overflow="ellipsis", no_wrap=True) for cell in row[1:3]),
+                row[3],
+                Text(row[4], style=style, overflow="ellipsis", no_wrap=True),
+            ]
+            table.add_row(*cells[: len(widths)], key=group.key)
+        if highlighted in self.shown:  # a resize or a live event re-renders: the cursor stays on its group
+            table.move_cursor(row=self.shown.index(highlighted), animate=False)
+        self._show_detail()
+
+    @staticmethod
+    def _what(group: NodeGroup) -> str:
+        return (_("noise") + " · " if group.noise else "") + group.title
+
+    def _show_detail(self) -> None:
+        """The highlighted group in full under the table: what (cut in its column at 80 columns), last, sample."""
+        from tui.logs.classify import iso
+
+        detail = self.query_one("#logs-detail", Static)
+        group = self._highlighted_group()
+        if group is None:
+            detail.update("")
+            return
+        style = "dim" if group.noise else ""
+        what = Text(f"{group.node or '-'}: ", style="bold").append(self._what(group), style=style)
+        sample = (group.last or {}).get("message", "")
+        last = f"{_('last')} {iso(group.last_ms) or ''} · {sample}"  # its events in full: v
+        detail.update(Group(what, Text(last, style="dim", overflow="ellipsis", no_wrap=True)) if sample else what)
+
+    @on(DataTable.RowHighlighted, "#logs-groups")
+    def _group_highlighted(self) -> None:
+        self._show_detail()
+
+    def on_resize(self, event: events.Resize) -> None:
+        """Fit the columns to the new width (once the table has its new size)."""
+        if self.grouping is not None:
+            self.call_after_refresh(self._render_groups)
 
     def _show_events(self, events: list[LogEvent]) -> None:
         self.events = events

@@ -158,16 +158,32 @@ class Walk(RunState):
     ) -> dict[str, CheckResult]:
         """Run the checks of a check node (the current one by default); store results and facts.
 
-        The node's fixes are offered again when its checks still fail after this run (the state may have
-        changed since a fix was applied or found to have nothing to do: an undo, someone else's change).
+        A fix of the node is offered again when the check it remedies ran now and still fails or warns (the
+        state may have changed since the fix was applied or found to have nothing to do: an undo, someone
+        else's change). A check that passes now confirms the fix, and one that did not run now (``only``)
+        or could not run says nothing: the fix keeps its mark, at this node and at every diagnosis offering
+        the same change (a re-run used to clear every mark of the node, so the diagnosis offered an applied
+        fix again, whose plan then said "nothing to do").
         """
         node_id = node_id or self.current
         node = self.playbook.nodes[node_id]
         results = await super().run_node(node_id, only=only, cache=cache)
         if isinstance(node, CheckNode):
-            values = self.values()
-            self.settled -= {fix_key(ref, values) for ref in node.fixes}
+            self.settled -= self._disproved_fixes(node, results, only)
         return results
+
+    def _disproved_fixes(self, node: CheckNode, results: Mapping[str, CheckResult], only: set[str] | None) -> set[str]:
+        """Keys of the node's fixes whose remedied check ran in this run and still fails or warns."""
+        values = self.values()
+        disproved = set()
+        for ref in node.fixes:
+            key = node.remedies(ref)
+            inv = next((inv for inv in node.checks if inv.key == key), None)
+            ran_now = only is None or (inv is not None and (inv.check in only or inv.key in only))
+            result = results.get(key)
+            if ran_now and result is not None and result.status in (Status.FAIL, Status.WARN):
+                disproved.add(fix_key(ref, values))
+        return disproved
 
     def decision(self) -> tuple[str, str] | None:
         """Where a check node leads given its results (None until it has run)."""
