@@ -272,7 +272,7 @@ async def test_the_fleet_view_fits_80_columns_naming_runtimes_by_id_and_what_the
 
 
 def test_a_fleet_of_several_accounts_names_each_runtime_with_its_account() -> None:
-    from tui.app.fleet_screen import shown_runtime
+    from tui.app.fleet_names import shown_runtime
 
     one, other = arn("us-east-1", "111111111111", "a-1"), arn("eu-west-1", "222222222222", "b-2")
     assert shown_runtime(one, "us-east-1", {"111111111111"}) == "a-1"

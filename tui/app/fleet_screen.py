@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Input, Static
 from textual.widgets.data_table import ColumnKey
 
+from tui.app.fleet_names import accounts_of, shown_problem, shown_runtime
 from tui.app.footer import LocalizedFooter
 from tui.i18n import N_, _, ngettext
 
@@ -53,42 +54,6 @@ STATES = {"waiting": N_("waiting"), "running": N_("running"), "done": N_("done")
 
 CELL_PADDING = 2
 """A DataTable column's padding, one cell each side."""
-
-UNCHECKED_PREFIX = "could not be checked: "
-"""How the engine words a runtime it could not check (``FleetMember.problem``); the reason after it is verbatim."""
-
-
-def shown_problem(problem: str) -> str:
-    """The engine's ``problem`` in the current language (its reason stays as the engine or AWS gave it)."""
-    if problem.startswith(UNCHECKED_PREFIX):
-        return _("could not be checked: {reason}").format(reason=problem[len(UNCHECKED_PREFIX) :])
-    return problem
-
-
-def shown_runtime(runtime: str, region: str, accounts: set[str]) -> str:
-    """A runtime as its row names it: an ARN by its runtime id, followed by what the id alone would hide: the ARN's
-    account when the fleet's ARNs name several (``accounts``), its region when that is not the row's region (the
-    one it is checked in). Anything that is not a runtime ARN is shown as given.
-
-    A whole ARN takes about 70 cells: at 80 columns it pushed region, state, checks and failing off the screen.
-    The filter still matches the whole ARN, and enter opens the walk of the runtime as given.
-    """
-    from tui.aws.runtimes import id_from_arn
-    from tui.aws.session import account_of_arn, region_of_arn
-
-    runtime_id = id_from_arn(runtime)
-    if not runtime_id:
-        return runtime
-    account = account_of_arn(runtime) if len(accounts) > 1 else None
-    arn_region = region_of_arn(runtime)
-    hidden = [part for part in (account, arn_region if arn_region != region else None) if part]
-    return f"{runtime_id} ({', '.join(hidden)})" if hidden else runtime_id
-
-
-def _accounts_of(targets: list[FleetTarget]) -> set[str]:
-    from tui.aws.session import account_of_arn
-
-    return {account for target in targets if (account := account_of_arn(target.runtime))}
 
 
 def _width(value: Any) -> int:
@@ -235,7 +200,7 @@ class FleetScreen(Screen[None]):
             self._status(_("no runtime in {regions}").format(regions=", ".join(regions)))
             return
         self.members = [FleetMember(t) for t in targets]
-        self.accounts = _accounts_of(targets)
+        self.accounts = accounts_of(targets)
         self._redraw()
 
         def heard(change: MemberChanged) -> None:

@@ -305,7 +305,7 @@ class LogsScreen(Screen["str | None"]):
         style = "dim" if group.noise else ""
         what = Text(f"{group.node or '-'}: ", style="bold").append(self._what(group), style=style)
         sample = (group.last or {}).get("message", "")
-        last = f"{_('last')} {iso(group.last_ms) or ''} · {sample}"  # its events in full: v
+        last = _("last") + f" {iso(group.last_ms) or ''} · {sample}"  # its events in full: v
         detail.update(Group(what, Text(last, style="dim", overflow="ellipsis", no_wrap=True)) if sample else what)
 
     @on(DataTable.RowHighlighted, "#logs-groups")
