@@ -16,6 +16,7 @@ Only for the sandbox (``require_local``): nothing here may talk to real AWS.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -243,6 +244,74 @@ __all__ = [
     "add_runtime_endpoint",
     "build_vpc",
     "deploy_new_version",
+    "encrypt_log_group",
+    "logs_service_key_statement",
     "reconfigure_runtime",
     "set_endpoint_state",
 ]
+
+
+# --------------------------------------------------------------------------- round 17: observability
+
+
+def logs_service_key_statement(region: str, account: str, log_group: str) -> dict[str, Any]:
+    """The statement CloudWatch Logs' guide ("Encrypt log data in CloudWatch Logs using AWS KMS") puts in a key
+    policy so that ``logs.<region>.amazonaws.com`` may use the key for that log group."""
+    return {
+        "Sid": "AllowCloudWatchLogs",
+        "Effect": "Allow",
+        "Principal": {"Service": f"logs.{region}.amazonaws.com"},
+        "Action": ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        "Resource": "*",
+        "Condition": {
+            "ArnLike": {"kms:EncryptionContext:aws:logs:arn": f"arn:aws:logs:{region}:{account}:log-group:{log_group}"}
+        },
+    }
+
+
+def encrypt_log_group(
+    info: SeedInfo,
+    log_group: str,
+    *,
+    allow_logs: bool = True,
+    key_state: str = "Enabled",
+) -> str:
+    """Re-create ``log_group`` encrypted with a new customer managed KMS key, as a user does for a compliance
+    rule; returns the key's ARN. ``allow_logs=False`` leaves the CloudWatch Logs service principal out of the key
+    policy (only the account root's ``kms:*``, the console default for a key made outside Logs); ``key_state``
+    ``Disabled`` or ``PendingDeletion`` then disables the key or schedules its deletion.
+
+    moto 5.2.5 has no AssociateKmsKey, so the group is deleted and created again with ``kmsKeyId`` (its events
+    go; one line is written back so the group is not empty)."""
+    require_local(info.endpoint_url, what="seeding endpoint")
+    kms = new_seeding_client("kms", info.endpoint_url, info.region)
+    logs = new_seeding_client("logs", info.endpoint_url, info.region)
+    try:
+        statements: list[dict[str, Any]] = [
+            {
+                "Sid": "EnableIAMUserPermissions",
+                "Effect": "Allow",
+                "Principal": {"AWS": f"arn:aws:iam::{info.account_id}:root"},
+                "Action": "kms:*",
+                "Resource": "*",
+            }
+        ]
+        if allow_logs:
+            statements.append(logs_service_key_statement(info.region, info.account_id, log_group))
+        key = kms.create_key(
+            Description=f"CMK for {log_group}",
+            Policy=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+        )["KeyMetadata"]
+        if key_state == "Disabled":
+            kms.disable_key(KeyId=key["KeyId"])
+        elif key_state == "PendingDeletion":
+            kms.schedule_key_deletion(KeyId=key["KeyId"], PendingWindowInDays=7)
+        try:
+            logs.delete_log_group(logGroupName=log_group)
+        except logs.exceptions.ResourceNotFoundException:
+            pass
+        logs.create_log_group(logGroupName=log_group, kmsKeyId=key["Arn"])
+        return str(key["Arn"])
+    finally:
+        kms.close()
+        logs.close()

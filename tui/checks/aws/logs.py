@@ -80,6 +80,158 @@ def otel_group(ctx: CheckContext, params: GroupParams) -> CheckResult:
     )
 
 
+class KmsParams(CheckParams):
+    log_groups: list[str]
+    """The runtime's group and the custom OTEL group ("" entries are ignored)."""
+    region: str = ""
+
+
+KMS_UNUSABLE_STATES = ("Disabled", "PendingDeletion", "PendingImport", "Unavailable")
+"""KeyState values in which KMS refuses GenerateDataKey: CloudWatch Logs can then write nothing to the group."""
+LOGS_KEY_ACTIONS = ("kms:GenerateDataKey", "kms:Decrypt")
+"""What CloudWatch Logs must be allowed on the key to write (and read back) an encrypted group."""
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _action_covers(patterns: list[Any], action: str) -> bool:
+    import fnmatch
+
+    return any(isinstance(p, str) and fnmatch.fnmatchcase(action.lower(), p.lower()) for p in patterns)
+
+
+def _logs_principal(principal: Any, region: str) -> bool:
+    """A key-policy principal that is the CloudWatch Logs service of this region (or everyone)."""
+    if principal == "*":
+        return True
+    if not isinstance(principal, dict):
+        return False
+    services = [str(s) for s in _as_list(principal.get("Service", []))]
+    return f"logs.{region}.amazonaws.com" in services or "*" in [str(a) for a in _as_list(principal.get("AWS", []))]
+
+
+def _context_allows(condition: Any, group_arn: str) -> bool:
+    """False only when an encryption-context condition on ``aws:logs:arn`` names other log groups."""
+    import fnmatch
+
+    if not isinstance(condition, dict):
+        return True
+    for operator, entries in condition.items():
+        if not isinstance(entries, dict):
+            continue
+        for key, values in entries.items():
+            if key.lower() != "kms:encryptioncontext:aws:logs:arn":
+                continue
+            patterns = [str(v) for v in _as_list(values)]
+            if operator.startswith(("ArnEquals", "StringEquals")) and group_arn not in patterns:
+                return False
+            if operator.startswith(("ArnLike", "StringLike")) and not any(
+                fnmatch.fnmatchcase(group_arn, p) for p in patterns
+            ):
+                return False
+    return True
+
+
+def key_policy_lets_logs(document: str, region: str, group_arn: str) -> list[str]:
+    """The actions CloudWatch Logs needs that no Allow statement of the key policy grants it for this group
+    (an explicit Deny to the service counts as not granted). Empty: the key policy lets Logs use the key."""
+    import json
+
+    try:
+        statements = _as_list(json.loads(document).get("Statement", []))
+    except (ValueError, AttributeError):
+        return list(LOGS_KEY_ACTIONS)
+    missing = []
+    for action in LOGS_KEY_ACTIONS:
+        allowed = denied = False
+        for st in statements:
+            if not isinstance(st, dict) or not _logs_principal(st.get("Principal"), region):
+                continue
+            if not _action_covers(_as_list(st.get("Action", [])), action):
+                continue
+            if st.get("Effect") == "Deny":
+                denied = True
+            elif _context_allows(st.get("Condition"), group_arn):
+                allowed = True
+        if denied or not allowed:
+            missing.append(action)
+    return missing
+
+
+@check(
+    "logs.group.kms",
+    title="CloudWatch Logs may use the KMS key that encrypts the log groups",
+    severity=Severity.HIGH,
+    params=KmsParams,
+    needs=("aws",),
+    aws_actions=("logs:DescribeLogGroups", "kms:DescribeKey", "kms:GetKeyPolicy"),
+    remediation="Enable the key (or cancel its deletion) and let `logs.REGION.amazonaws.com` use it in the key "
+    "policy (`kms:Encrypt*`, `kms:Decrypt*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*`, `kms:Describe*`, with "
+    "`kms:EncryptionContext:aws:logs:arn` = the log group's ARN), or disassociate it: "
+    "`aws logs disassociate-kms-key --log-group-name GROUP`.",
+)
+@aws_errors
+def group_kms(ctx: CheckContext, params: KmsParams) -> CheckResult:
+    """DescribeLogGroups → kmsKeyId of each group; DescribeKey (KeyState) and GetKeyPolicy (does the CloudWatch
+    Logs service principal of the region get GenerateDataKey and Decrypt for this group?)."""
+    groups = [g for g in dict.fromkeys(params.log_groups) if g]
+    if not groups:
+        return skipped(_("no log group to look at"))
+    logs = client(ctx, "logs", params.region)
+    region = params.region or ctx.context.region or ""
+    encrypted: dict[str, tuple[str, str]] = {}
+    for group in groups:
+        page = logs.describe_log_groups(logGroupNamePrefix=group, limit=50)
+        for g in page.get("logGroups", []):
+            if g.get("logGroupName") == group and g.get("kmsKeyId"):
+                encrypted[group] = (str(g["kmsKeyId"]), str(g.get("arn") or "").removesuffix(":*"))
+    evidence: dict[str, Any] = {"log_groups": groups, "encrypted": {g: k for g, (k, _a) in encrypted.items()}}
+    if not encrypted:
+        return passed(_("the log groups are not encrypted with a KMS key of yours"), evidence=evidence)
+    kms = client(ctx, "kms", params.region)
+    problems: list[str] = []
+    for group, (key_id, group_arn) in encrypted.items():
+        meta = kms.describe_key(KeyId=key_id).get("KeyMetadata", {})
+        state = str(meta.get("KeyState") or "?")
+        evidence.setdefault("key_states", {})[group] = state
+        if state in KMS_UNUSABLE_STATES:
+            problems.append(
+                _("log group {log_group} is encrypted with KMS key {key}, which is {state}").format(
+                    log_group=group, key=key_id, state=state
+                )
+            )
+            continue
+        document = kms.get_key_policy(KeyId=key_id, PolicyName="default").get("Policy") or "{}"
+        missing = key_policy_lets_logs(str(document), region, group_arn or group)
+        if missing:
+            evidence.setdefault("key_policy_missing", {})[group] = missing
+            problems.append(
+                _(
+                    "the key policy of KMS key {key} (log group {log_group}) does not let logs.{region}.amazonaws.com "
+                    "use it ({actions})"
+                ).format(key=key_id, log_group=group, region=region, actions=", ".join(missing))
+            )
+    if problems:
+        return failed(
+            _("CloudWatch Logs cannot encrypt new events: {problems}").format(problems="; ".join(problems)),
+            details=_(
+                "A log group encrypted with a customer managed key is written by CloudWatch Logs itself, with the "
+                "key: when the key is disabled or pending deletion, or its key policy does not let the region's "
+                "CloudWatch Logs service principal use it, PutLogEvents is refused (the execution role's own "
+                "permissions do not matter) and the runtime's logs and OTEL logs stop arriving."
+            ),
+            evidence=evidence,
+        )
+    return passed(
+        _("the KMS keys of {names} are enabled and let CloudWatch Logs use them").format(
+            names=", ".join(sorted(encrypted))
+        ),
+        evidence=evidence,
+    )
+
+
 class SpansPolicyParams(CheckParams):
     region: str
     account: str
@@ -100,7 +252,7 @@ class SpansPolicyParams(CheckParams):
 @aws_errors
 def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
     """DescribeResourcePolicies; judged by content (principal, action, resource, conditions), not by policy name."""
-    from tui.aws.transaction_search import POLICY_NAME, judge, list_policies
+    from tui.aws.transaction_search import MAX_POLICIES, MAX_POLICY_CHARS, POLICY_NAME, judge, list_policies
 
     items = list_policies(client(ctx, "logs", params.region), params.partition, params.region, params.account)
     v = judge(items, params.partition, params.region, params.account)
@@ -154,6 +306,29 @@ def spans_policy(ctx: CheckContext, params: SpansPolicyParams) -> CheckResult:
             evidence=evidence,
         )
     named = POLICY_NAME in v.names
+    account_scoped = [p for p in items if not p.get("resourceArn") and p.get("policyScope", "ACCOUNT") == "ACCOUNT"]
+    evidence["account_policies"] = len(account_scoped)
+    if not named and len(account_scoped) >= MAX_POLICIES:
+        # PutResourcePolicy of a new name answers LimitExceededException (a quota AWS does not raise): the
+        # console's "enable Transaction Search", `agentcore deploy` and fix `p` all fail the same way
+        return failed(
+            _(
+                "no logs resource policy lets xray.amazonaws.com PutLogEvents on aws/spans, and the region already "
+                "has {count} resource policies (the most CloudWatch Logs allows): a new one is refused with "
+                "LimitExceededException"
+            ).format(count=len(account_scoped)),
+            details=_(
+                "Enabling Transaction Search (console, CLI, `agentcore deploy`) adds a resource policy and fails "
+                "here. Delete a policy nobody uses (`aws logs describe-resource-policies`), or add the aws/spans "
+                "statement to one of the existing policies (each document is at most {limit} characters)."
+            ).format(limit=MAX_POLICY_CHARS),
+            evidence=evidence,
+            withheld_fixes={
+                "logs.xray_resource_policy": _(
+                    "the region has {count} resource policies already: delete one first"
+                ).format(count=len(account_scoped))
+            },
+        )
     return failed(
         _("no logs resource policy lets xray.amazonaws.com PutLogEvents on aws/spans")
         + (_(" ({policy} exists but its content does not allow it)").format(policy=POLICY_NAME) if named else ""),

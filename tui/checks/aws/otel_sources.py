@@ -14,11 +14,12 @@ from typing import Any
 
 from tui.aws.errors import aws_errors
 from tui.checks.aws._common import client
+from tui.checks.aws.protocol import RuntimeParams
 from tui.checks.base import CheckContext
 from tui.files import user_path
 from tui.i18n import _
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, failed, passed, skipped, warned
 
 GROUP = re.compile(r"x-aws-log-group=([^,\"'\s\\]+)")
 STREAM = re.compile(r"x-aws-log-stream=([^,\"'\s\\]+)")
@@ -174,3 +175,131 @@ def otel_sources(ctx: CheckContext, params: OtelSourcesParams) -> CheckResult:
         )
     names = ", ".join(sorted({f"{g}/{s}" for g, s in seen}))
     return passed(_("OTEL log group and stream exist: {names}").format(names=names), evidence=evidence)
+
+
+EXPORTER_WORDS = ("none", "otlp", "console", "logging", "zipkin", "prometheus", "jaeger")
+"""Values an OTEL_*_EXPORTER may show (a list of these); any other value is not echoed (it may be anything)."""
+OTLP_ENDPOINTS = (
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_LOGS_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_METRICS_ENDPOINT",
+)
+AWS_OTLP_HOST = re.compile(
+    r"^(?:https?://)?(?:[^@/]*@)?(?:xray|logs|monitoring)\.([a-z0-9-]+)\.amazonaws\.com(?:[:/]|$)"
+)
+"""CloudWatch's OTLP endpoints (``https://xray.REGION.amazonaws.com/v1/traces``, ``logs.REGION…/v1/logs``)."""
+
+
+def _shown_exporter(value: str) -> str:
+    words = [w.strip().lower() for w in value.split(",")]
+    return ",".join(words) if all(w in EXPORTER_WORDS for w in words) else _("(another value)")
+
+
+def telemetry_findings(env: dict[str, Any], runtime_region: str) -> tuple[list[str], list[str], dict[str, Any]]:
+    """(what switches telemetry off, what sends it to another region, evidence) from the runtime's environment.
+
+    Only names and fixed words are reported: OTEL variables may carry credentials (headers, endpoints with
+    user info), so no value is echoed except a region parsed from an AWS endpoint host and the exporter words."""
+
+    def value(name: str) -> str:
+        return str(env.get(name, "")).strip()
+
+    off: list[str] = []
+    elsewhere: list[str] = []
+    evidence: dict[str, Any] = {}
+    if value("OTEL_SDK_DISABLED").lower() == "true":
+        off.append(_("OTEL_SDK_DISABLED=true (a no-op SDK: no spans, no OTEL logs, no metrics)"))
+        evidence["OTEL_SDK_DISABLED"] = "true"
+    for name, signal in (("OTEL_TRACES_EXPORTER", _("no traces")), ("OTEL_LOGS_EXPORTER", _("no OTEL logs"))):
+        if name in env:
+            shown = _shown_exporter(value(name))
+            evidence[name] = shown
+            if [w.strip().lower() for w in value(name).split(",")] == ["none"]:
+                off.append(_("{name}=none ({signal})").format(name=name, signal=signal))
+    if "AGENT_OBSERVABILITY_ENABLED" in env and value("AGENT_OBSERVABILITY_ENABLED").lower() != "true":
+        evidence["AGENT_OBSERVABILITY_ENABLED"] = (
+            value("AGENT_OBSERVABILITY_ENABLED").lower()
+            if value("AGENT_OBSERVABILITY_ENABLED").lower() in ("false", "0", "no", "off", "")
+            else _("(another value)")
+        )
+        off.append(
+            _(
+                "AGENT_OBSERVABILITY_ENABLED is set but not to true (the AWS distro then does not send spans and "
+                "logs to CloudWatch's agent observability)"
+            )
+        )
+    for name in ("AWS_REGION", "AWS_DEFAULT_REGION"):
+        region = value(name)
+        if region and runtime_region and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", region) and region != runtime_region:
+            evidence[name] = region
+            elsewhere.append(_("{name}={region}").format(name=name, region=region))
+            break  # the distro reads AWS_REGION first: AWS_DEFAULT_REGION only matters without it
+        if region:
+            break
+    for name in OTLP_ENDPOINTS:
+        m = AWS_OTLP_HOST.match(value(name))
+        if m and runtime_region and m[1] != runtime_region:
+            evidence[name + " (region)"] = m[1]
+            elsewhere.append(_("{name} points at {region}").format(name=name, region=m[1]))
+    return off, elsewhere, evidence
+
+
+@check(
+    "runtime.otel_env",
+    title="The runtime's environment leaves OpenTelemetry on and in the runtime's region",
+    severity=Severity.MEDIUM,
+    params=RuntimeParams,
+    publishes=("otel.env_problem",),
+    needs=("aws",),
+    aws_actions=("bedrock-agentcore:GetAgentRuntime",),
+    remediation="Remove `OTEL_SDK_DISABLED`, `OTEL_TRACES_EXPORTER=none`/`OTEL_LOGS_EXPORTER=none` and a non-true "
+    "`AGENT_OBSERVABILITY_ENABLED` from the runtime's environment variables (AgentCore sets what the AWS distro "
+    "needs), make `AWS_REGION` and any OTLP endpoint the runtime's own region, and update the runtime.",
+)
+@aws_errors
+def runtime_otel_env(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
+    """GetAgentRuntime → environmentVariables: variables that turn the OpenTelemetry SDK or its exporters off, or
+    send telemetry to another region than the one whose log groups and Transaction Search the other checks read."""
+    from tui.checks.aws.protocol import _get_runtime
+
+    runtime = _get_runtime(ctx, params)
+    if runtime is None:
+        return could_not_run(
+            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
+        )
+    env = runtime.get("environmentVariables") or {}
+    if not isinstance(env, dict):
+        env = {}
+    runtime_region = params.region or ctx.context.region or ""
+    off, elsewhere, found = telemetry_findings(env, runtime_region)
+    evidence: dict[str, Any] = {"variables": sorted(env), "runtime_region": runtime_region, **found}
+    if off:
+        return failed(
+            _("the runtime's environment switches telemetry off: {listed}").format(listed="; ".join(off)),
+            details=_(
+                "The server still answers, but the GenAI observability view, Transaction Search and the OTEL log "
+                "group stay empty, so the next failure leaves no trace. AgentCore Runtime sets the OpenTelemetry "
+                "variables itself; variables in environmentVariables override them."
+            ),
+            evidence=evidence,
+            facts={"otel.env_problem": "off"},
+        )
+    if elsewhere:
+        return failed(
+            _("the runtime in {region} sends its telemetry to another region: {listed}").format(
+                region=runtime_region, listed="; ".join(elsewhere)
+            ),
+            details=_(
+                "The AWS distro builds its CloudWatch endpoints from AWS_REGION (then AWS_DEFAULT_REGION): spans "
+                "and OTEL logs go to that region, where the log group and Transaction Search may not exist, while "
+                "these checks (and the console) look in the runtime's region. The server's own AWS SDK calls go "
+                "there too."
+            ),
+            evidence=evidence,
+            facts={"otel.env_problem": "region"},
+        )
+    return passed(
+        _("no variable of the runtime's environment switches OpenTelemetry off or points it at another region"),
+        evidence=evidence,
+    )
