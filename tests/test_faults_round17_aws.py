@@ -231,3 +231,29 @@ def test_the_aws_walk_names_each_fault_in_its_own_diagnosis(seeded_aws, fault: s
         reconfigure_runtime(info, environment=env | {"AWS_REGION": "us-west-2"})
     reached, explained = walk_aws(info)
     assert reached == node, (reached, explained)
+
+
+@pytest.mark.parametrize(("policies", "offered"), [(10, False), (9, True)], ids=["quota-full", "room-left"])
+def test_the_diagnosis_does_not_offer_a_fix_its_check_withheld(seeded_aws, policies: int, offered: bool):
+    """Seen: with the quota of 10 resource policies full, logs.policy.xray withheld fix p, but the diagnosis
+    aws-spans-policy still offered p (and its text still said "Press `p`"); pressing it could only be refused."""
+    import asyncio
+
+    from tui.app.node_pane import withheld_keys
+    from tui.engine.walk import Walk
+    from tui.playbook.model import DiagnosisNode
+    from tui.playbook.validate import resolve_playbook
+
+    info = seeded_aws()
+    boto3.client("logs").delete_resource_policy(policyName=RESOURCE_POLICY_NAME)
+    _fill_policies(policies)
+    walk = Walk(resolve_playbook("agentcore-mcp").playbook, build_context(runtime=info.runtime_arn))
+    walk.answer("2")
+    for _ in range(12):
+        if isinstance(walk.node, DiagnosisNode):
+            break
+        asyncio.run(walk.advance())
+    assert walk.current == "aws-spans-policy", walk.current
+    keys = [o.ref.key for o in walk.offered_fixes()]
+    assert ("p" in keys) is offered, keys
+    assert withheld_keys(walk) == ([] if offered else ["p"])

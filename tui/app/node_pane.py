@@ -100,6 +100,7 @@ class NodePane(VerticalScroll):
         _update(self.query_one("#node-title", Static), f"{badge}  [b]{escape(node.title)}[/]")
         done = settled_fixes(walk)
         body = strike_done_offers(node.body.strip(), [ref.key for ref in done], _("✓ done"))
+        body = strike_done_offers(body, withheld_keys(walk), _("not offered: see the finding"))
         if isinstance(node, DiagnosisNode):
             severity = _("**Severity: {severity}**").format(
                 severity=icons.label(icons.SEVERITY_LABEL, node.severity.value)
@@ -224,6 +225,16 @@ def settled_fixes(walk: Walk) -> list[FixRef]:
         return []
     values = walk.values()
     return [ref for ref in walk.node.fixes if fix_key(ref, values) in walk.settled]
+
+
+def withheld_keys(walk: Walk) -> list[str]:
+    """Keys of the current diagnosis' fixes that a failing check withheld (it found they cannot help): the node's
+    prose still says "Press `p` …", so that sentence is struck through instead of offering what would be refused."""
+    from tui.playbook.model import DiagnosisNode
+
+    if not isinstance(walk.node, DiagnosisNode):
+        return []
+    return [ref.key for ref in walk.node.fixes if walk.withheld(ref.fix)]
 
 
 _SENTENCE_END = re.compile(r"[.!?](?=\s|$)|。")

@@ -348,6 +348,15 @@ class Walk(RunState):
         return True
 
     # -- fixes and explanations ------------------------------------------------------
+    def withheld(self, fix_id: str) -> str | None:
+        """Why a failing or warning check of the walk withheld this fix (e.g. the account's resource-policy quota is
+        full), or None: a diagnosis does not offer what its check found cannot help."""
+        for node_results in self.results.values():
+            for result in node_results.values():
+                if result.status in (Status.FAIL, Status.WARN) and fix_id in result.withheld_fixes:
+                    return result.withheld_fixes[fix_id]
+        return None
+
     def offered_fixes(self, node_id: str | None = None, *, all_fixes: bool = False) -> list[OfferedFix]:
         """Fixes of a node whose check failed or warned (every declared fix with ``all_fixes``)."""
         node_id = node_id or self.current
@@ -365,6 +374,8 @@ class Walk(RunState):
             if isinstance(node, CheckNode) and not all_fixes and fix_key(ref, self.values()) in self.settled:
                 continue  # applied or found to have nothing left to do since this node last ran
             if isinstance(node, DiagnosisNode):
+                if not all_fixes and self.withheld(ref.fix):
+                    continue  # the check that led here found this fix cannot help: offering it would only be refused
                 needed = fix_key(ref, self.values()) not in self.settled
             if all_fixes or needed:
                 out.append(OfferedFix(ref, spec, result))
