@@ -92,5 +92,5 @@ async def test_zero_tools_reads_properly() -> None:
     tools = results["endpoint.tools"]
     assert tools.summary.startswith("no tools listed;"), tools.summary  # type: ignore[attr-defined]
     assert ": ;" not in tools.summary and "0 tools" not in tools.summary  # type: ignore[attr-defined]
-    assert ja.summary.startswith("ツールは 0 件"), ja.summary
+    assert ja.summary.startswith("一覧にツールはありません"), ja.summary  # "no tools listed", not "0 tools: ;"
     assert ": ;" not in ja.summary
