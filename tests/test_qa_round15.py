@@ -138,3 +138,51 @@ def test_a_fifo_in_the_project_blocks_no_check(tmp_path: Path) -> None:
     assert not worker.is_alive(), f"blocked after {sorted(results)}"
     assert results["project.layout"].could_not_run, results["project.layout"].summary
     assert "a device, pipe or socket" in results["project.docker_user"].summary
+
+
+# ---------------------------------------------------------------------------- the qualifier and flag values
+
+INVOCATION = (
+    "http://127.0.0.1:9/runtimes/arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A123456789012%3Aruntime%2Fx-abc/invocations"
+)
+
+
+def test_a_url_repeating_qualifier_ten_thousand_times_is_refused_not_read_as_default() -> None:
+    # Before: over 64 query parameters read as 'no qualifier': the AWS checks looked at DEFAULT while the probes
+    # called p, and no usage error.
+    ctx = build_context(endpoint=INVOCATION + "?" + "&".join(["qualifier=p"] * 10_000))
+    assert ctx.qualifier_problem() == "--endpoint: the URL has 10000 qualifier parameters; give one (?qualifier=NAME)"
+    many = build_context(endpoint=INVOCATION + "?" + "x=1&" * 100 + "qualifier=prod")
+    assert many.endpoint_name == "prod"
+
+
+def test_a_url_qualifier_with_spaces_around_it_is_not_read_as_the_name_inside() -> None:
+    # Before: ?qualifier=%20prod%09 was stripped to prod for the AWS checks while the probe sent ' prod\t'.
+    ctx = build_context(endpoint=INVOCATION + "?qualifier=%20prod%09")
+    assert ctx.qualifier_problem() is not None and "' prod\\t'" in ctx.qualifier_problem()  # type: ignore[operator]
+
+
+def _cli(*args: str, **env: str) -> str:
+    import subprocess
+    import sys
+
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("AGENTCORE_TRIAGE_")} | env
+    done = subprocess.run(
+        [sys.executable, "-m", "tui", *args], capture_output=True, text=True, env=environ, timeout=120, check=False
+    )
+    return done.stderr
+
+
+def test_the_language_warning_stays_one_line_with_a_newline_in_lang() -> None:
+    # Before: LANG=$'C\nfake line' printed the warning's end as a second line.
+    stderr = _cli("checks", "list", AGENTCORE_TRIAGE_LANG="xx\n", LANG="C\nfake line\x1b]0;pwn\x07", LC_ALL="")
+    warning = [line for line in stderr.splitlines() if "AGENTCORE_TRIAGE_LANG" in line]
+    assert len(warning) == 1 and "fake line" in warning[0] and "\x1b" not in stderr, stderr
+
+
+def test_an_input_name_with_a_newline_is_quoted_in_one_line() -> None:
+    # Before: "--input fo\no: playbook agentcore-mcp has no such input" on two lines.
+    stderr = _cli("doctor", "--endpoint", "http://127.0.0.1:9/mcp", "--input", "fo\no=1")
+    assert stderr.strip().splitlines() == [
+        "agentcore-triage: --input 'fo\\no=1': no such input (inputs: log_window_minutes)"
+    ], stderr
