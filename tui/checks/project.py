@@ -12,7 +12,7 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _, ngettext
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, could_not_run, failed, passed, skipped, warned
 
 
 class ProjectParams(CheckParams):
@@ -38,6 +38,28 @@ def _server(params: ProjectParams):  # type: ignore[no-untyped-def]
     scan = _scan(params)
     code = scan.server
     return scan, (code if code is not None and code.server_var is not None else None)
+
+
+def not_read(scan, *kinds: str) -> CheckResult | None:  # type: ignore[no-untyped-def]
+    """A could-not-run result when a file of these kinds (``deps``: requirements/pyproject, ``docker``: Dockerfile,
+    ``entry``: the server module) is in the project but was not read (too large, a FIFO, outside the project, not
+    TOML); None otherwise. Before, such a file read as absent: findings about a file nobody read, fixes offered on it.
+    """
+    from tui.project.scan import REQUIREMENTS_FILES
+
+    for name, why in scan.unreadable.items():
+        base = Path(name).name
+        kind = (
+            "deps" if base in (*REQUIREMENTS_FILES, "pyproject.toml") else "docker" if base == "Dockerfile" else "entry"
+        )
+        if kind in kinds and not (kind == "docker" and scan.direct_code_deploy):  # no image is built from it
+            return could_not_run(
+                _("{file} in the project was not read: {why}").format(file=name, why=why),
+                remediation=_(
+                    "Make it a regular file of the project (of the usual size), or point --project elsewhere."
+                ),
+            )
+    return None
 
 
 def _rel(scan, path: Path | None) -> str:  # type: ignore[no-untyped-def]
@@ -75,6 +97,8 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             ),
         )
     scan = _scan(params)
+    if unread := not_read(scan, "entry", "deps", "docker"):
+        return unread
     evidence = {
         "entrypoint": _rel(scan, scan.entry),
         "entrypoint_from": scan.entry_source,
@@ -154,6 +178,8 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
     from tui.project.scan import admits, admits_below
 
     scan = _scan(params)
+    if unread := not_read(scan, "entry", "deps"):
+        return unread
     if scan.server is None or scan.server.era is None:
         return skipped(_("no mcp server import found in the entry point"))
     req = scan.requirement("mcp")
@@ -241,6 +267,8 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
 def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Flags the guide's invented APIs (@mcp.middleware, connection_timeout=, keep_alive=, default_headers=, …)."""
     scan, code = _server(params)
+    if unread := not_read(scan, "entry"):
+        return unread
     if code is None:
         return skipped(_(NO_SERVER))
     if not code.bogus:
@@ -280,6 +308,8 @@ def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """127.0.0.1 (the SDK default) is unreachable from the runtime's health check and turns on DNS-rebinding protection (421)."""
     scan, code = _server(params)
+    if unread := not_read(scan, "entry"):
+        return unread
     if code is None:
         return skipped(_(NO_SERVER))
     if code.run_line is None:
@@ -407,6 +437,8 @@ def _served_app_host(code: Any, app: Any) -> CheckResult:
 def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Stateful servers work on AgentCore now, but only when clients keep the Mcp-Session-Id; stateless is the safe default."""
     scan, code = _server(params)
+    if unread := not_read(scan, "entry"):
+        return unread
     if code is None:
         return skipped(_(NO_SERVER))
     given, value = code.setting("stateless_http")
@@ -453,6 +485,8 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
     from tui.project.scan import admits
 
     scan = _scan(params)
+    if unread := not_read(scan, "deps", "docker"):
+        return unread
     if scan.requirements_path is None:
         return skipped(_("no requirements.txt"))
     req = scan.requirement("aws-opentelemetry-distro")
@@ -492,6 +526,8 @@ def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckRe
     scan = _scan(params)
     if scan.direct_code_deploy:
         return skipped(_(DIRECT_CODE_DEPLOY))
+    if unread := not_read(scan, "docker"):
+        return unread
     command = scan.docker_command()
     if scan.dockerfile is None:
         return skipped(

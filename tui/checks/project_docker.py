@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from tui.checks.base import CheckContext
-from tui.checks.project import ProjectParams
+from tui.checks.project import ProjectParams, not_read
 from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
@@ -91,6 +91,8 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         if found is None:
             if scan.direct_code_deploy:
                 return skipped(_no_image(scan))
+            if unread := not_read(scan, "docker"):
+                return unread
             return skipped(_("no Dockerfile (the toolkit builds ARM64 by default)"))
         return failed(_(NO_FROM), evidence=evidence)
     final = found[-1]
@@ -146,6 +148,8 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """A USER name that no RUN of the final stage creates fails with `unable to find user`; a numeric id always resolves."""
     scan, found = _docker(params)
+    if unread := not_read(scan, "docker"):
+        return unread
     if not found:
         return skipped(_no_image(scan) if found is None else _(NO_FROM))
     final = found[-1]
@@ -233,6 +237,8 @@ def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> Check
     from tui.project.dockerfile import command_words
 
     scan, found = _docker(params)
+    if unread := not_read(scan, "docker", "deps"):
+        return unread
     if not found:
         return skipped(_no_image(scan) if found is None else _(NO_FROM))
     final = found[-1]

@@ -105,7 +105,9 @@ def say_unsupported_env_language() -> None:
     from tui.i18n import env_language_warning
 
     if warning := env_language_warning():
-        err(f"agentcore-triage: {shown_values(warning)}")
+        # One line whatever the variables hold: LANG=$'C\nfake line' printed a second line of its own (the value of
+        # AGENTCORE_TRIAGE_LANG is quoted with repr, the locale's is not).
+        err(f"agentcore-triage: {shown_values(warning.replace(chr(13), chr(0xFFFD)).replace(chr(10), chr(0xFFFD)))}")
 
 
 def context_options(func: Callable[..., Any]) -> Callable[..., Any]:

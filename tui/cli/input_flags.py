@@ -23,6 +23,11 @@ def one_value_per_input(pairs: tuple[str, ...], declared: list[str], problem: ty
                     pair=repr(pair), names=known
                 )
             )
+        if sep and name not in declared and not name.isprintable():
+            # resolve_inputs quotes the name as it is: `--input $'fo\no=1'` printed two lines
+            raise problem(
+                _("--input {pair}: no such input (inputs: {names})").format(pair=repr(pair)[:200], names=known)
+            )
         if not sep or name not in declared:
             continue
         if given.get(name, value) != value:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,9 +58,11 @@ def python_files(root: str | Path) -> Iterator[Path]:
                     queue.append((entry, depth + 1))
             elif entry.suffix == ".py":
                 try:
-                    if entry.stat().st_size > MAX_BYTES:
-                        continue
+                    info = entry.stat()
                 except OSError:
+                    continue
+                # A FIFO named *.py blocked its reader for ever (the check timed out, its thread stuck)
+                if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_BYTES:
                     continue
                 yield entry
                 seen += 1
@@ -68,7 +71,15 @@ def python_files(root: str | Path) -> Iterator[Path]:
 
 
 def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8", errors="replace")
+    """A project file's text, at most ``MAX_BYTES`` of it; "" for one that is not a regular file (a FIFO, a device:
+    opened without blocking and refused) or cannot be read. Never blocks, never raises."""
+    from tui.files import read_regular
+
+    try:
+        data = read_regular(path, MAX_BYTES)
+    except OSError:
+        return ""
+    return data[:MAX_BYTES].decode("utf-8", errors="replace")
 
 
 @dataclass

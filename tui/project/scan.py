@@ -15,13 +15,23 @@ from pathlib import Path
 from typing import Any
 
 from tui.files import exists, is_dir, user_path
-from tui.i18n import N_
+from tui.i18n import N_, _
 from tui.project import pyparse
+from tui.project.reading import UnreadableProjectFile, is_project_file, read_project_text
 
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
 REQUIREMENTS_FILES = ("requirements.txt", "requirements-server.txt")
 MAX_DEPENDENCY_BYTES = 1_000_000
-"""A requirements or pyproject file larger than this is not read (a project's own is a few kilobytes)."""
+"""A requirements, pyproject or Dockerfile larger than this is not read (a project's own is a few kilobytes); the
+checks that need it then say they could not run."""
+MAX_SOURCE_BYTES = 2_000_000
+"""The entry point's largest size read (a server module is kilobytes; parsing 100 MB took gigabytes)."""
+MAX_LOCK_BYTES = 20 * MAX_DEPENDENCY_BYTES
+MAX_DOCKERFILE_BYTES = 256_000
+"""A Dockerfile larger than this is not read (real ones are a few kilobytes; every project check parses it, and a
+1 MB one of 165,000 lines took 8 s of a doctor run)."""
+MAX_SHOWN_LINE = 300
+"""Characters of a Dockerfile line a finding quotes."""
 PYTHON_WORD = re.compile(r"^python(\d+(\.\d+)?)?$")
 
 NONEXISTENT_DECORATORS = {
@@ -126,6 +136,9 @@ class ProjectScan:
     observability: bool | None = None
     """``aws.observability.enabled`` of the selected agent (the toolkit's generated Dockerfile then installs
     aws-opentelemetry-distro and starts under opentelemetry-instrument)."""
+    unreadable: dict[str, str] = field(default_factory=dict)
+    """File (relative to the project) → why it was not read (too large, not a regular file, outside the project, not
+    valid TOML). Before, such a file read as absent: a 50 MB requirements.txt was 'does not list `mcp`'."""
 
     @property
     def direct_code_deploy(self) -> bool:
@@ -189,7 +202,8 @@ class ProjectScan:
         found = None
         for i, line in enumerate(self.dockerfile.splitlines(), 1):
             if re.match(r"\s*(CMD|ENTRYPOINT)\b", line, re.IGNORECASE):
-                found = (i, line.strip())
+                text = line.strip()  # quoted in findings: a 200 KB CMD line was one 200 KB summary
+                found = (i, text if len(text) <= MAX_SHOWN_LINE else text[:MAX_SHOWN_LINE] + "…")
         return found
 
 
@@ -275,7 +289,8 @@ def _line_of(text: str, name: str) -> int:
 
 def parse_pyproject(text: str) -> list[Requirement]:
     """The runtime dependencies of a pyproject.toml: ``[project] dependencies`` (PEP 621: uv, hatch, pdm, setuptools)
-    and ``[tool.poetry.dependencies]``; development groups are not installed in the image and are left out."""
+    and ``[tool.poetry.dependencies]``; development groups are not installed in the image and are left out.
+    ``UnreadableProjectFile`` when it is not TOML (it read as "no dependencies": the build fails on it instead)."""
     import tomllib
 
     from packaging.requirements import InvalidRequirement
@@ -283,8 +298,10 @@ def parse_pyproject(text: str) -> list[Requirement]:
 
     try:
         data = tomllib.loads(text)
-    except (tomllib.TOMLDecodeError, ValueError):
-        return []
+    except (tomllib.TOMLDecodeError, ValueError) as exc:
+        raise UnreadableProjectFile(_("not valid TOML: {error}").format(error=exc)) from None
+    except RecursionError:  # arrays nested thousands deep
+        raise UnreadableProjectFile(_("not valid TOML: nested too deeply")) from None
     out: list[Requirement] = []
 
     def table(parent: Any, key: str) -> dict[str, Any]:
@@ -325,20 +342,20 @@ def _locked_versions(root: Path, dockerfile: str | None) -> tuple[str | None, di
     steps = instructions(dockerfile)
     for lock, installs in LOCK_INSTALL.items():
         path = root / lock
-        if not path.is_file() or not any(s.keyword == "RUN" and installs.search(s.args) for s in steps):
+        if not is_project_file(root, path) or not any(s.keyword == "RUN" and installs.search(s.args) for s in steps):
             continue
         copied = any(
             (s.keyword in ("COPY", "ADD") and (lock in s.args or re.search(r"(^|\s)\.\/?\s+\S+$", s.args)))
             or (s.keyword == "RUN" and f"source={lock}" in s.args)
             for s in steps
         )
-        if not copied or path.stat().st_size > 20 * MAX_DEPENDENCY_BYTES:
+        if not copied:
             continue
         import tomllib
 
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8", errors="replace"))
-        except (tomllib.TOMLDecodeError, ValueError):
+            data = tomllib.loads(read_project_text(root, path, MAX_LOCK_BYTES))
+        except (tomllib.TOMLDecodeError, ValueError, RecursionError, UnreadableProjectFile):
             continue
         versions = {
             _normalize(str(p["name"])): str(p["version"])
@@ -356,8 +373,8 @@ def _literal(node: ast.AST) -> Any:
         return Unresolved(ast.unparse(node))
 
 
-def analyse_server(path: Path) -> ServerCode:
-    text = path.read_text(encoding="utf-8", errors="replace")
+def analyse_server(path: Path, text: str | None = None) -> ServerCode:
+    text = path.read_text(encoding="utf-8", errors="replace") if text is None else text
     code = ServerCode(path=path, text=text)
     try:
         tree = pyparse.parse(text, str(path))
@@ -431,12 +448,12 @@ def _configured_entry(root: Path, configured: str) -> Path | None:
     on (``C:/Users/…/src/server.py``, ``/Users/…/server.py``); a project checked out elsewhere has the same file
     under its own root, so the path's tails are tried there too, longest first."""
     direct = root / configured
-    if direct.is_file():
+    if is_project_file(root, direct):  # an absolute path or `..` leading out of the project is not read
         return direct
-    parts = [p for p in re.split(r"[\\/]+", configured) if p]
+    parts = [p for p in re.split(r"[\\/]+", configured) if p and p not in (".", "..")]
     for start in range(1, len(parts)):
         candidate = root.joinpath(*parts[start:])
-        if candidate.is_file():
+        if is_project_file(root, candidate):
             return candidate
     return None
 
@@ -446,7 +463,7 @@ def _module_file(root: Path, module: str) -> Path | None:
         return None
     base = root.joinpath(*module.split("."))
     for candidate in (base.with_suffix(".py"), base / "__main__.py"):
-        if candidate.is_file():
+        if is_project_file(root, candidate):
             return candidate
     return None
 
@@ -475,10 +492,10 @@ def _docker_entry(root: Path, words: list[str]) -> Path | None:
 def _find_dockerfile(root: Path, agent: str | None) -> Path | None:
     """The project's Dockerfile, or the one the starter toolkit writes at configure time under
     ``.bedrock_agentcore/<agent>/Dockerfile`` (newer toolkits; older ones wrote it next to the entry point)."""
-    if (root / "Dockerfile").is_file():
+    if _present(root / "Dockerfile"):
         return root / "Dockerfile"
     generated = root / ".bedrock_agentcore"
-    if agent and (generated / agent / "Dockerfile").is_file():
+    if agent and _present(generated / agent / "Dockerfile"):
         return generated / agent / "Dockerfile"
     try:
         found = sorted(generated.glob("*/Dockerfile")) if generated.is_dir() else []
@@ -491,18 +508,20 @@ def _read_dependencies(scan: ProjectScan) -> None:
     """requirements.txt (or requirements-server.txt), else pyproject.toml's runtime dependencies; then the versions
     a lock file installed by the Dockerfile pins."""
     root = scan.root
-    for name in REQUIREMENTS_FILES:
+    for name in (*REQUIREMENTS_FILES, "pyproject.toml"):
         path = root / name
-        if path.is_file() and path.stat().st_size <= MAX_DEPENDENCY_BYTES:
-            scan.requirements_path = path
-            scan.requirements = parse_requirements(path.read_text(encoding="utf-8", errors="replace"))
-            break
-    else:
-        path = root / "pyproject.toml"
-        if path.is_file() and path.stat().st_size <= MAX_DEPENDENCY_BYTES:
-            requirements = parse_pyproject(path.read_text(encoding="utf-8", errors="replace"))
-            if requirements:
+        if not _present(path):
+            continue
+        try:
+            text = read_project_text(root, path, MAX_DEPENDENCY_BYTES)
+            if name != "pyproject.toml":
+                scan.requirements_path, scan.requirements = path, parse_requirements(text)
+                break
+            if requirements := parse_pyproject(text):
                 scan.requirements_path, scan.requirements = path, requirements
+        except UnreadableProjectFile as exc:
+            scan.unreadable[name] = str(exc)
+            break
     if scan.requirements_path is None or scan.requirements_path.name != "pyproject.toml":
         return
     lock, versions = _locked_versions(root, scan.dockerfile)
@@ -525,8 +544,11 @@ def scan_project(root: str | Path) -> ProjectScan:
     scan.observability = observability.get("enabled") if isinstance(observability, dict) else None
     dockerfile = _find_dockerfile(root, agent.get("name"))
     if dockerfile is not None:
-        scan.dockerfile_path = dockerfile
-        scan.dockerfile = dockerfile.read_text(encoding="utf-8", errors="replace")
+        try:
+            scan.dockerfile = read_project_text(root, dockerfile, MAX_DOCKERFILE_BYTES)
+            scan.dockerfile_path = dockerfile
+        except UnreadableProjectFile as exc:
+            scan.unreadable[_relative(root, dockerfile)] = str(exc)
     configured = agent.get("entrypoint")
     entry = _configured_entry(root, configured) if configured else None
     if entry is not None:
@@ -538,13 +560,33 @@ def scan_project(root: str | Path) -> ProjectScan:
             scan.entry, scan.entry_source = entry, f"Dockerfile line {start[0]}"
     if scan.entry is None:
         for name in ENTRY_CANDIDATES:
-            if (root / name).is_file():
+            if _present(root / name):  # a symlink out of the project or a FIFO: said unreadable, not "no entry point"
                 scan.entry, scan.entry_source = root / name, "file name"
                 break
     _read_dependencies(scan)
     if scan.entry:
-        scan.server = analyse_server(scan.entry)
+        try:
+            scan.server = analyse_server(scan.entry, read_project_text(root, scan.entry, MAX_SOURCE_BYTES))
+        except UnreadableProjectFile as exc:
+            scan.unreadable[_relative(root, scan.entry)] = str(exc)
+            scan.entry = None
     return scan
+
+
+def _relative(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def _present(path: Path) -> bool:
+    """Something is at ``path`` (a file, a FIFO, a symlink even if dangling): it is the project's file of that name,
+    read or refused by ``read_project_text``; never opened here."""
+    try:
+        return path.is_symlink() or (path.exists() and not path.is_dir())
+    except (OSError, ValueError):
+        return False
 
 
 def admits(specifier: str, version: str) -> bool:

@@ -1,0 +1,59 @@
+"""Reading a project's own files: inside the project, regular files only, bounded in size.
+
+A project folder is untrusted input: its ``mcp_server.py`` can be a symlink to ``/etc/passwd`` (it was read and
+reported as "does not parse"), a FIFO (a read blocks for ever: the check timed out and its thread stayed stuck), or
+50 MB of padding; ``.bedrock_agentcore.yaml``'s entrypoint can name ``/etc/passwd`` or ``../../secret.py``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.files import NotARegularFile, read_regular
+from tui.i18n import _
+
+
+class UnreadableProjectFile(OSError):
+    """A project file that is not read: outside the project, not a regular file, too large or unreadable. Its
+    message is one line naming why (translated)."""
+
+
+def inside(root: Path, path: Path) -> bool:
+    """Whether ``path``, with every symlink followed, stays within the project folder ``root``."""
+    try:
+        return path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a name the system cannot look up
+        return False
+
+
+def is_project_file(root: Path, path: Path) -> bool:
+    """A regular file inside the project (symlinks followed only when they stay inside); never opens it."""
+    try:
+        return path.is_file() and inside(root, path)
+    except (OSError, ValueError):
+        return False
+
+
+def size_text(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+
+
+def read_project_text(root: Path, path: Path, limit: int) -> str:
+    """``path``'s text (UTF-8, undecodable bytes as U+FFFD); ``UnreadableProjectFile`` saying why it is not read."""
+    if not inside(root, path):
+        raise UnreadableProjectFile(_("it leads outside the project folder"))
+    try:
+        data = read_regular(path, limit)
+    except NotARegularFile as exc:
+        raise UnreadableProjectFile(str(exc)) from None
+    except OSError as exc:
+        raise UnreadableProjectFile(exc.strerror or type(exc).__name__) from None
+    if len(data) > limit:
+        try:
+            size = path.stat().st_size
+        except OSError:
+            size = len(data)
+        raise UnreadableProjectFile(
+            _("{size}, over the {limit} this tool reads").format(size=size_text(size), limit=size_text(limit))
+        )
+    return data.decode("utf-8", errors="replace")
