@@ -186,3 +186,78 @@ def test_an_input_name_with_a_newline_is_quoted_in_one_line() -> None:
     assert stderr.strip().splitlines() == [
         "agentcore-triage: --input 'fo\\no=1': no such input (inputs: log_window_minutes)"
     ], stderr
+
+
+# ---------------------------------------------------------------------------- 3. hostile GetAgentRuntime answers
+# Real AWS caps these fields (50 variables, 100-character names, 16 subnets) and types them; its answers are still
+# untrusted input. moto answers only model-valid shapes, so the runtime read is replaced by the answer under test.
+
+HOSTILE_NAME = "EVIL\n\x1b[31mRED"
+
+
+def run_on_answer(monkeypatch: pytest.MonkeyPatch, check_id: str, runtime: dict[str, object]) -> CheckResult:
+    import tui.checks.aws.network as network
+    import tui.checks.aws.runtime_config as runtime_config
+
+    for module in (runtime_config, network):
+        monkeypatch.setattr(module, "_get_runtime", lambda _ctx, _params: runtime)
+    spec = load_all().checks[check_id]
+    ctx = CheckContext(context=build_context(region="us-east-1"))
+    return spec.func(ctx, spec.params(runtime_id="mcp_server-AbCdEf1234", region="us-east-1"))
+
+
+def test_thousands_of_secret_looking_names_stay_one_bounded_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    env = {f"API_TOKEN_{i}": "x" for i in range(5000)} | {HOSTILE_NAME + "_TOKEN": "y"}
+    result = run_on_answer(monkeypatch, "runtime.env", {"environmentVariables": env})
+    assert result.status is Status.WARN, result.summary
+    assert len(result.summary) < 2000 and "(+4991 more)" in result.summary, result.summary[:300]
+    assert "\n" not in result.summary and "\x1b" not in str(result.evidence)  # before: 254 KB, the name as is
+    assert len(result.evidence["variables"]) == 200
+
+
+@pytest.mark.parametrize(
+    ("check_id", "runtime", "field"),
+    [
+        ("runtime.env", {"environmentVariables": ["A=1"]}, "environmentVariables"),
+        ("runtime.authorizer", {"authorizerConfiguration": "x"}, "authorizerConfiguration"),
+        ("runtime.authorizer", {"authorizerConfiguration": {"customJWTAuthorizer": 5}}, "customJWTAuthorizer"),
+        (
+            "runtime.authorizer",
+            {"authorizerConfiguration": {"customJWTAuthorizer": {"allowedClients": "c1"}}},
+            "allowedClients",
+        ),
+        ("runtime.network", {"networkConfiguration": "VPC"}, "networkConfiguration"),
+        (
+            "runtime.network",
+            {"networkConfiguration": {"networkMode": "VPC", "networkModeConfig": {"subnets": ["s"] * 1000}}},
+            "subnets",
+        ),
+    ],
+)
+def test_an_answer_of_the_wrong_shape_could_not_be_read_not_none_set(
+    monkeypatch: pytest.MonkeyPatch, check_id: str, runtime: dict[str, object], field: str
+) -> None:
+    """Before: a list of variables read as "no environment variables" (green); the others raised (AttributeError,
+    TypeError) or listed a thousand subnets."""
+    result = run_on_answer(monkeypatch, check_id, runtime)
+    assert result.could_not_run and result.status is not Status.PASS, (result.status, result.summary)
+    assert f"answered {field} as" in result.summary, result.summary
+
+
+def test_a_discovery_url_keeps_no_credentials_and_names_stay_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    url = "https://user:hunter2@idp.example.com/.well-known/openid-configuration?token=s3cr3t" + "a" * 100_000
+    clients = [f"client\n{i}" for i in range(1000)]
+    authorizer = {"customJWTAuthorizer": {"discoveryUrl": url, "allowedClients": clients, "customClaims": 5}}
+    result = run_on_answer(monkeypatch, "runtime.authorizer", {"authorizerConfiguration": authorizer})
+    assert result.status is Status.PASS, result.summary
+    shown = result.summary + str(result.evidence)
+    assert "hunter2" not in shown and "s3cr3t" not in shown and "user" not in result.evidence["discoveryUrl"]
+    assert "\n" not in result.summary and len(result.summary) < 1000 and "(+990 more)" in result.summary
+
+
+def test_an_egress_rule_without_ports_or_with_null_ports_is_read_as_the_whole_range() -> None:
+    from tui.checks.aws.network import _allows_https_out
+
+    assert _allows_https_out({"IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": None, "ToPort": None}]})
+    assert _allows_https_out({"IpPermissionsEgress": [{"IpProtocol": "tcp"}]})
+    assert not _allows_https_out({"IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80}]})

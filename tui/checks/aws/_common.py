@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tui.checks.base import CheckContext
+from tui.i18n import _
+from tui.results import CheckResult, could_not_run
 
 if TYPE_CHECKING:
     from tui.aws.session import AwsClient
@@ -23,3 +25,34 @@ def short_arn(arn: str) -> str:
     """The part of an ARN after the account (``role/agentcore-mcp_server-role``) for one-line summaries."""
     parts = arn.split(":", 5)
     return parts[5] if len(parts) == 6 else arn
+
+
+MAX_LISTED = 10
+"""Names a summary lists before "(+N more)": AWS caps these lists (50 variables, 16 subnets), its answers are still
+untrusted, and a finding is read on one screen."""
+MAX_NAME = 100
+"""Characters of one name shown (AWS caps variable names at 100)."""
+MAX_EVIDENCE_NAMES = 200
+"""Names kept in the evidence."""
+
+
+def shown_name(name: Any) -> str:
+    """A name from an AWS answer as a finding shows it: cut, and quoted when it holds line breaks or escapes (a
+    name must not start a new line or colour the terminal)."""
+    text = str(name)[:MAX_NAME]
+    return text if text.isprintable() else repr(text)
+
+
+def listed(names: list[Any]) -> str:
+    """At most ``MAX_LISTED`` names, then how many more."""
+    shown = ", ".join(shown_name(n) for n in names[:MAX_LISTED])
+    return shown + (_(" (+{count} more)").format(count=len(names) - MAX_LISTED) if len(names) > MAX_LISTED else "")
+
+
+def not_a(field: str, value: Any, expected: str) -> CheckResult:
+    """Could not run: AWS answered a field in a shape the API does not have (never read as 'none set')."""
+    return could_not_run(
+        _("GetAgentRuntime answered {field} as {kind}, not {expected}: could not read it").format(
+            field=field, kind=type(value).__name__, expected=expected
+        )
+    )

@@ -12,12 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from tui.aws.errors import aws_errors, error_code
-from tui.checks.aws._common import client
+from tui.checks.aws._common import client, listed, not_a, shown_name
 from tui.checks.aws.protocol import RuntimeParams, _get_runtime
 from tui.checks.base import CheckContext
 from tui.i18n import _
 from tui.registry import check
 from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
+
+MAX_IDS = 16
+"""Subnets and security groups a runtime may name (AWS allows 16 of each); more is not an answer AWS gives."""
 
 SUPPORTED_AZ_IDS: dict[str, frozenset[str]] = {
     "us-east-1": frozenset({"use1-az1", "use1-az2", "use1-az4"}),
@@ -65,9 +68,14 @@ def _allows_https_out(group: dict[str, Any]) -> bool:
         protocol = str(rule.get("IpProtocol"))
         if protocol == "-1":
             return True
-        if protocol == "tcp" and int(rule.get("FromPort", 0)) <= 443 <= int(rule.get("ToPort", 65535)):
+        if protocol == "tcp" and _port(rule.get("FromPort"), 0) <= 443 <= _port(rule.get("ToPort"), 65535):
             return True
     return False
+
+
+def _port(value: Any, default: int) -> int:
+    """A rule's port as EC2 gives it (an int; absent means the whole range): anything else counts as absent."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else default
 
 
 @check(
@@ -98,13 +106,21 @@ def runtime_network(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
             _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
         )
     network = runtime.get("networkConfiguration") or {}
-    mode = str(network.get("networkMode") or "PUBLIC")
+    if not isinstance(network, dict):
+        return not_a("networkConfiguration", network, _("an object"))
+    mode = shown_name(network.get("networkMode") or "PUBLIC")
     if mode != "VPC":
         return passed(
             _("network mode {mode}: AgentCore gives the runtime its own internet access").format(mode=mode),
             evidence={"networkMode": mode},
         )
     config = network.get("networkModeConfig") or {}
+    if not isinstance(config, dict):
+        return not_a("networkModeConfig", config, _("an object"))
+    for field in ("subnets", "securityGroups"):
+        value = config.get(field) or []
+        if not isinstance(value, list) or len(value) > MAX_IDS:
+            return not_a(field, value, _("a list of at most {count} ids").format(count=MAX_IDS))
     subnet_ids = [str(s) for s in config.get("subnets") or []]
     group_ids = [str(g) for g in config.get("securityGroups") or []]
     region = params.region or ctx.context.region or ""
@@ -118,7 +134,7 @@ def runtime_network(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         return failed(
             _(
                 "a subnet of the runtime no longer exists ({subnets}): AgentCore cannot place its network interfaces"
-            ).format(subnets=", ".join(subnet_ids)),
+            ).format(subnets=listed(subnet_ids)),
             evidence=evidence,
         )
     zones = {str(s["SubnetId"]): str(s.get("AvailabilityZoneId") or "") for s in subnets}
@@ -129,7 +145,7 @@ def runtime_network(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         return failed(
             _(
                 "subnet {subnets} is in an Availability Zone where AgentCore has no VPC support (supported: {zones})"
-            ).format(subnets=", ".join(outside), zones=", ".join(sorted(supported or ()))),
+            ).format(subnets=listed(outside), zones=", ".join(sorted(supported or ()))),
             evidence=evidence,
         )
     vpcs = sorted({str(s["VpcId"]) for s in subnets})
@@ -152,7 +168,7 @@ def runtime_network(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         return failed(
             _(
                 "security groups {groups} allow no outbound HTTPS: the runtime cannot reach ECR, S3 or CloudWatch Logs"
-            ).format(groups=", ".join(group_ids)),
+            ).format(groups=listed(group_ids)),
             evidence=evidence,
         )
     no_nat = sorted(subnet for subnet, target in routes.items() if target in ("igw", "none"))
@@ -168,7 +184,7 @@ def runtime_network(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
             _(
                 "subnet {subnets} has no route to a NAT gateway ({why}) and the VPC lacks endpoints for {missing}: "
                 "image pulls and log writes time out"
-            ).format(subnets=", ".join(no_nat), why=why, missing=", ".join(missing)),
+            ).format(subnets=listed(no_nat), why=why, missing=", ".join(missing)),
             details=_(
                 "AgentCore's network interfaces have private addresses only. They reach AWS services through a NAT "
                 "gateway or through VPC endpoints (interface: ecr.dkr, ecr.api, logs; gateway: s3, which holds the "
@@ -182,7 +198,7 @@ def runtime_network(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
             _(
                 "subnet {subnets} sends 0.0.0.0/0 to a target agentcore-triage cannot follow, and the VPC lacks "
                 "endpoints for {missing}: whether ECR and CloudWatch Logs are reachable is unknown"
-            ).format(subnets=", ".join(unknown), missing=", ".join(missing)),
+            ).format(subnets=listed(unknown), missing=", ".join(missing)),
             evidence=evidence,
         )
     how = _("a NAT gateway") if not no_nat and not unknown else _("VPC endpoints")

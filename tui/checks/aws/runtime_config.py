@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from tui.aws.errors import aws_errors
+from tui.checks.aws._common import MAX_EVIDENCE_NAMES, MAX_LISTED, listed, not_a, shown_name
 from tui.checks.aws.protocol import RuntimeParams, _get_runtime
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _
@@ -45,6 +47,20 @@ SECRET_VALUES: tuple[tuple[str, re.Pattern[str]], ...] = (
 """Value shapes that are secrets whatever the variable is called. Matched, never shown."""
 MAX_VALUE = 10_000
 """Values are matched on their first characters only (bounded regex work on text AWS sends)."""
+
+
+def without_secrets(url: str) -> str:
+    """``url`` without ``user:password@`` and without its query and fragment (where a token would sit): a discovery
+    URL never needs them, and a finding must not carry them. Cut at 300 characters; quoted if it holds escapes."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        port = f":{parts.port}" if parts.port else ""
+        kept = urlunsplit((parts.scheme, host + port, parts.path, "", "")) if parts.scheme else url.split("?", 1)[0]
+    except ValueError:
+        kept = url.split("?", 1)[0]
+    kept = kept.split("#", 1)[0][:300]
+    return kept if kept.isprintable() else repr(kept)
 
 
 def _is_reference(value: str) -> bool:
@@ -87,15 +103,16 @@ def runtime_env(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         return could_not_run(
             _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
         )
-    env = runtime.get("environmentVariables") or {}
-    if not isinstance(env, dict):
-        env = {}
+    raw_env = runtime.get("environmentVariables") or {}
+    if not isinstance(raw_env, dict):
+        return not_a("environmentVariables", raw_env, _("a map of names to values"))
+    env = {str(name): value for name, value in raw_env.items()}
     keys = [name for name in AWS_KEY_VARIABLES if name in env and not _is_reference(str(env[name]))]
     secrets = {name: kind for name, kind in secret_findings(env).items() if name not in keys}
     evidence: dict[str, Any] = {
-        "variables": sorted(env),
+        "variables": [shown_name(n) for n in sorted(env)[:MAX_EVIDENCE_NAMES]],
         "aws_key_variables": keys,
-        "secret_like": {name: secrets[name] for name in sorted(secrets)},
+        "secret_like": {shown_name(name): secrets[name] for name in sorted(secrets)[:MAX_EVIDENCE_NAMES]},
     }
     if keys:
         return failed(
@@ -112,9 +129,12 @@ def runtime_env(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
             evidence=evidence,
         )
     if secrets:
-        listed = ", ".join(f"{name} ({_(kind)})" for name, kind in sorted(secrets.items()))
+        names = [f"{shown_name(name)} ({_(kind)})" for name, kind in sorted(secrets.items())]
         return warned(
-            _("environmentVariables holds what look like secrets in plain text: {listed}").format(listed=listed),
+            _("environmentVariables holds what look like secrets in plain text: {listed}").format(
+                listed=", ".join(names[:MAX_LISTED])
+                + (_(" (+{count} more)").format(count=len(names) - MAX_LISTED) if len(names) > MAX_LISTED else "")
+            ),
             details=_(
                 "GetAgentRuntime returns environment variables in clear to anyone allowed to read the runtime "
                 "(console, CLI, `agentcore status`). Values are not shown."
@@ -156,18 +176,29 @@ def runtime_authorizer(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         return could_not_run(
             _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
         )
-    jwt = (runtime.get("authorizerConfiguration") or {}).get("customJWTAuthorizer")
-    if not isinstance(jwt, dict):
+    config = runtime.get("authorizerConfiguration") or {}
+    if not isinstance(config, dict):
+        return not_a("authorizerConfiguration", config, _("an object"))
+    jwt = config.get("customJWTAuthorizer")
+    if jwt is None:
         return skipped(_("no JWT authorizer: the runtime takes SigV4 (IAM) requests"))
-    url = str(jwt.get("discoveryUrl") or "")
-    clients = [str(c) for c in jwt.get("allowedClients") or []]
-    audience = [str(a) for a in jwt.get("allowedAudience") or []]
+    if not isinstance(jwt, dict):
+        return not_a("customJWTAuthorizer", jwt, _("an object"))
+    lists = {field: jwt.get(field) or [] for field in ("allowedClients", "allowedAudience", "allowedScopes")}
+    for field, value in lists.items():
+        if not isinstance(value, list):
+            return not_a(field, value, _("a list"))
+    # the URL as shown: no user:password@ or query (a token in it must not reach a report), bounded
+    url = str(jwt.get("discoveryUrl") or "")[:2000]
+    clients = [shown_name(c) for c in lists["allowedClients"]]
+    audience = [shown_name(a) for a in lists["allowedAudience"]]
+    claims = jwt.get("customClaims") or []
     evidence: dict[str, Any] = {
-        "discoveryUrl": url,
-        "allowedClients": clients,
-        "allowedAudience": audience,
-        "allowedScopes": list(jwt.get("allowedScopes") or []),
-        "customClaims": len(jwt.get("customClaims") or []),
+        "discoveryUrl": without_secrets(url),
+        "allowedClients": clients[:MAX_EVIDENCE_NAMES],
+        "allowedAudience": audience[:MAX_EVIDENCE_NAMES],
+        "allowedScopes": [shown_name(x) for x in lists["allowedScopes"][:MAX_EVIDENCE_NAMES]],
+        "customClaims": len(claims) if isinstance(claims, list) else None,
     }
     cognito = COGNITO_DISCOVERY.match(url)
     if cognito:
@@ -186,7 +217,7 @@ def runtime_authorizer(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
                 _(
                     "Cognito issuer with only allowedAudience {audience}: Cognito access tokens carry no `aud` "
                     "claim, so every access token is refused (only ID tokens pass)"
-                ).format(audience=", ".join(audience)),
+                ).format(audience=listed(audience)),
                 details=_(
                     "AgentCore compares allowedAudience with the token's `aud` and allowedClients with its "
                     "`client_id`. A Cognito access token (what client-credentials and the samples send) has "
@@ -196,9 +227,9 @@ def runtime_authorizer(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
             )
     checks = []
     if clients:
-        checks.append(_("allowedClients {names}").format(names=", ".join(clients)))
+        checks.append(_("allowedClients {names}").format(names=listed(clients)))
     if audience:
-        checks.append(_("allowedAudience {names}").format(names=", ".join(audience)))
+        checks.append(_("allowedAudience {names}").format(names=listed(audience)))
     return passed(
         _("JWT authorizer with {checks}; the issuer's tokens can match it (endpoint.auth tests a real token)").format(
             checks="; ".join(checks) or _("no client or audience restriction")
