@@ -181,10 +181,11 @@ def test_the_language_warning_stays_one_line_with_a_newline_in_lang() -> None:
 
 
 def test_an_input_name_with_a_newline_is_quoted_in_one_line() -> None:
-    # Before: "--input fo\no: playbook agentcore-mcp has no such input" on two lines.
+    # Before: "--input fo\no: playbook agentcore-mcp has no such input" on two lines. The line break shows as U+FFFD,
+    # as control characters do in every error line (test_qa_round14).
     stderr = _cli("doctor", "--endpoint", "http://127.0.0.1:9/mcp", "--input", "fo\no=1")
     assert stderr.strip().splitlines() == [
-        "agentcore-triage: --input 'fo\\no=1': no such input (inputs: log_window_minutes)"
+        "agentcore-triage: --input 'fo\ufffdo=1': no such input (inputs: log_window_minutes)"
     ], stderr
 
 
@@ -261,3 +262,29 @@ def test_an_egress_rule_without_ports_or_with_null_ports_is_read_as_the_whole_ra
     assert _allows_https_out({"IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": None, "ToPort": None}]})
     assert _allows_https_out({"IpPermissionsEgress": [{"IpProtocol": "tcp"}]})
     assert not _allows_https_out({"IpPermissionsEgress": [{"IpProtocol": "tcp", "FromPort": 80, "ToPort": 80}]})
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/m\x1bcp", "http://127.0.0.1:9/mcp\x00", "http://127.0.0.1:9/\x7fmcp"]
+)
+def test_an_endpoint_url_with_a_control_character_is_refused_in_one_line(url: str) -> None:
+    """Before: an escape in --endpoint passed the URL check and every endpoint check ended "unexpected: InvalidURL"."""
+    from tui.context import endpoint_url_problem
+
+    problem = endpoint_url_problem(url)
+    assert problem is not None and "control character" in problem, problem
+    assert endpoint_url_problem("http://例え.jp:8000/mcp") is None  # printable non-ASCII is a host name, not a fault
+
+
+def test_an_exception_name_after_credentials_colon_is_not_taken_for_a_secret() -> None:
+    """Before: "could not test credentials: InvalidURL: …" was shown as "credentials: ***redacted*** …" (the label
+    'InvalidURL:' read as the value of 'credentials'); a value that is one is still masked, colon or not."""
+    from tui.redact import MASK, redact_text
+
+    for text in (
+        "could not test credentials: InvalidURL: Invalid non-printable ASCII character in URL",
+        "could not test credentials: unexpected: InvalidURL",
+    ):
+        assert redact_text(text) == text
+    for secret in ("credentials: AbCdEfGhIjKlMnOp:", "token: ghx7Yq2LmZ9pW3rT8vB1:", "password: hunter2:"):
+        assert MASK in redact_text(secret), redact_text(secret)

@@ -414,6 +414,9 @@ def endpoint_url_problem(url: str) -> str | None:
         return f"the URL has no host; {example}"
     if any(c.isspace() for c in parts.netloc):
         return f"the host contains spaces; {example}"
+    if not url.strip().isprintable():
+        # an escape or control character (pasted from a terminal) made every probe end as "unexpected: InvalidURL"
+        return f"the URL contains a control character (at {next(i for i, c in enumerate(url.strip()) if not c.isprintable())}); {example}"
     host = parts.hostname
     if len(host) > 253 or any(len(label) > 63 for label in host.rstrip(".").split(".")):
         # DNS limits: such a name cannot be looked up (the resolver's IDNA step failed with a bare UnicodeError)

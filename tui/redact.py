@@ -164,7 +164,10 @@ def _keeps_value(key: str, sep: str, quoted: bool, value: str) -> bool:
     if quoted or "=" in sep or not key.replace(".", "").isalpha():
         return False
     # A plain word, a colon and an unquoted value is mostly prose ("could not load AWS credentials: set…",
-    # "token: issuer …", "`auth: sigv4`"): kept when the value reads like a word, not like a credential.
+    # "token: issuer …", "`auth: sigv4`"): kept when the value reads like a word, not like a credential. A word
+    # ending in a colon is the label of what follows ("could not test credentials: InvalidURL: …", an exception's
+    # name): read without it.
+    value = value.removesuffix(":")
     if _SHORT_WORD.fullmatch(value):
         return True
     if not _PROSE_WORD.fullmatch(value):

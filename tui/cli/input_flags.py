@@ -24,10 +24,10 @@ def one_value_per_input(pairs: tuple[str, ...], declared: list[str], problem: ty
                 )
             )
         if sep and name not in declared and not name.isprintable():
-            # resolve_inputs quotes the name as it is: `--input $'fo\no=1'` printed two lines
-            raise problem(
-                _("--input {pair}: no such input (inputs: {names})").format(pair=repr(pair)[:200], names=known)
-            )
+            # resolve_inputs quotes the name as it is: `--input $'fo\no=1'` printed two lines. Every character that
+            # is not printable shows as U+FFFD, as the other error lines and the reports show control characters.
+            shown = "".join(c if c.isprintable() else "\ufffd" for c in pair[:200])
+            raise problem(_("--input {pair}: no such input (inputs: {names})").format(pair=f"'{shown}'", names=known))
         if not sep or name not in declared:
             continue
         if given.get(name, value) != value:
