@@ -60,3 +60,19 @@ def rewriting(send: Send, rewrite: Callable[[bytes], bytes]) -> Send:
         await send({"type": "http.response.body", "body": new})
 
     return rewriting_send
+
+
+def rewriting_answers(inner: Any, rewrite: Callable[[bytes], bytes], method: str | None = "tools/list") -> Any:
+    """``inner`` with the body of its answers to POSTed ``method`` requests (every POST when None) rewritten whole."""
+
+    async def app(scope: Any, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "POST":
+            await inner(scope, receive, send)
+            return
+        body, replay = await read_body(receive)
+        if method is not None and json_method(body) != method:
+            await inner(scope, replay, send)
+            return
+        await inner(scope, replay, rewriting(send, rewrite))
+
+    return app

@@ -99,7 +99,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from tui.sandbox._asgi import json_method, read_body, rewriting
+from tui.sandbox._asgi import json_method, read_body, rewriting, rewriting_answers
 from tui.sandbox._net import LOOPBACK, UvicornThread, bind_loopback
 
 TEN_MB = 10 * 1024 * 1024
@@ -535,14 +535,9 @@ def tools_not_served_app(code: int = -32601) -> Any:
 BAD_TOOLS_SHAPES = ("missing", "not-list", "no-name", "no-schema")
 
 
-def bad_tools_list_app(shape: str = "missing") -> Any:
-    """The real sample server (stateless, JSON replies) whose ``tools/list`` result is rewritten to ``shape``;
-    initialize, tools/call and the headers are the real server's."""
-    from tui.sandbox.mcp_server import build_app
-
-    if shape not in BAD_TOOLS_SHAPES:
-        raise ValueError(f"shape must be one of {BAD_TOOLS_SHAPES}")
-    inner = build_app(stateless=True, json_response=True)
+def tools_result_rewrite(change: Callable[[dict[str, Any]], None]) -> Callable[[bytes], bytes]:
+    """A body rewrite that hands a JSON tools/list result (with its ``tools`` list) to ``change``, in place; any other
+    body passes unchanged."""
 
     def rewrite(body: bytes) -> bytes:
         try:
@@ -552,6 +547,22 @@ def bad_tools_list_app(shape: str = "missing") -> Any:
         result = reply.get("result") if isinstance(reply, dict) else None
         if not isinstance(result, dict) or not isinstance(result.get("tools"), list):
             return body
+        change(result)
+        return json.dumps(reply).encode()
+
+    return rewrite
+
+
+def bad_tools_list_app(shape: str = "missing") -> Any:
+    """The real sample server (stateless, JSON replies) whose ``tools/list`` result is rewritten to ``shape``;
+    initialize, tools/call and the headers are the real server's."""
+    from tui.sandbox.mcp_server import build_app
+
+    if shape not in BAD_TOOLS_SHAPES:
+        raise ValueError(f"shape must be one of {BAD_TOOLS_SHAPES}")
+    inner = build_app(stateless=True, json_response=True)
+
+    def change(result: dict[str, Any]) -> None:
         if shape == "missing":
             del result["tools"]
         elif shape == "not-list":
@@ -560,19 +571,8 @@ def bad_tools_list_app(shape: str = "missing") -> Any:
             result["tools"][0].pop("name", None)
         else:
             result["tools"][0].pop("inputSchema", None)
-        return json.dumps(reply).encode()
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
-            await inner(scope, receive, send)
-            return
-        body, replay = await read_body(receive)
-        if json_method(body) != "tools/list":
-            await inner(scope, replay, send)
-            return
-        await inner(scope, replay, rewriting(send, rewrite))
-
-    return app
+    return rewriting_answers(inner, tools_result_rewrite(change))
 
 
 LOG_LINE = "sandbox log line sent before the answer"
@@ -825,14 +825,7 @@ def extra_tool_fields_app() -> Any:
 
     inner = build_app(stateless=True, json_response=True)
 
-    def rewrite(body: bytes) -> bytes:
-        try:
-            reply = json.loads(body)
-        except ValueError:
-            return body
-        result = reply.get("result") if isinstance(reply, dict) else None
-        if not isinstance(result, dict) or not isinstance(result.get("tools"), list):
-            return body
+    def change(result: dict[str, Any]) -> None:
         result["_meta"] = {"example.com/listed-by": "sandbox"}
         for tool in result["tools"]:
             tool["title"] = tool["name"].replace("_", " ").title()
@@ -841,19 +834,8 @@ def extra_tool_fields_app() -> Any:
             tool.setdefault("outputSchema", {"type": "object", "properties": {"result": {}}})
             tool["_meta"] = {"example.com/owner": "team-a"}
             tool["x-vendor"] = {"rateLimit": 10}
-        return json.dumps(reply).encode()
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
-            await inner(scope, receive, send)
-            return
-        body, replay = await read_body(receive)
-        if json_method(body) != "tools/list":
-            await inner(scope, replay, send)
-            return
-        await inner(scope, replay, rewriting(send, rewrite))
-
-    return app
+    return rewriting_answers(inner, tools_result_rewrite(change))
 
 
 BAD_SSE_SHAPES = {
@@ -905,17 +887,7 @@ def jsonrpc_version_app(version: str | None = "1.0", method: str | None = None) 
             reply["jsonrpc"] = version
         return json.dumps(reply).encode()
 
-    async def app(scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] != "http" or scope.get("method") != "POST":
-            await inner(scope, receive, send)
-            return
-        body, replay = await read_body(receive)
-        if method is not None and json_method(body) != method:
-            await inner(scope, replay, send)
-            return
-        await inner(scope, replay, rewriting(send, rewrite))
-
-    return app
+    return rewriting_answers(inner, rewrite, method)
 
 
 TS_SDK_DIR_ENV = "AGENTCORE_TRIAGE_TS_SDK_DIR"
