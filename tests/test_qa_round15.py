@@ -288,3 +288,17 @@ def test_an_exception_name_after_credentials_colon_is_not_taken_for_a_secret() -
         assert redact_text(text) == text
     for secret in ("credentials: AbCdEfGhIjKlMnOp:", "token: ghx7Yq2LmZ9pW3rT8vB1:", "password: hunter2:"):
         assert MASK in redact_text(secret), redact_text(secret)
+
+
+async def test_a_qualifier_problem_typed_on_the_start_screen_is_named_by_the_endpoint_checks() -> None:
+    """The CLI refuses two ?qualifier= before anything runs; the TUI's start screen passed such a URL on unchecked,
+    and the AWS checks looked at DEFAULT while every probe called the URL as typed."""
+    from test_endpoint_harness import run_all
+
+    from tui.context import Context
+
+    arn = "arn%3Aaws%3Abedrock-agentcore%3Aus-east-1%3A123456789012%3Aruntime%2Fmcp_server-AbCdEf1234"
+    url = f"https://bedrock-agentcore.us-east-1.amazonaws.com/runtimes/{arn}/invocations?qualifier=a&qualifier=b"
+    results = await run_all(Context(endpoint=url), only=("endpoint.reachable",))
+    reachable = results["endpoint.reachable"]
+    assert reachable.status is not Status.PASS and "2 qualifier parameters" in reachable.summary, reachable.summary

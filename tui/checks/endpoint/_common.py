@@ -141,6 +141,10 @@ async def setup(
             ),
         )
     problem = endpoint_url_problem(target.url)
+    if problem is None and params.endpoint is None:
+        # the CLI refuses these before anything runs; a URL typed on the TUI's start screen arrives here unchecked
+        # (two ?qualifier= or one naming no endpoint: the AWS checks would look at DEFAULT while the probes call it)
+        problem = ctx.context.qualifier_problem()
     if problem is not None:
         # Probing would only produce a misleading DNS/"not HTTP" result: say what is wrong with the URL.
         summary = _("the endpoint URL {url} cannot be probed: {problem}").format(url=repr(target.url), problem=problem)
