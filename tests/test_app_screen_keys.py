@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fleet_support import one_node_playbook
 from test_app_support import make_app, wait_until
 from textual.widgets import DataTable, Input
 
@@ -13,18 +14,7 @@ from tui.engine.fleet import FleetTarget
 from tui.registry import CheckParams, CheckSpec, Registry
 from tui.results import Severity, passed
 
-ONE_NODE = """
-id: fleet-test
-title: Fleet test
-start: look
-nodes:
-  look:
-    kind: check
-    title: Look
-    checks: [{check: runtime.discover, params: {runtime: "{runtime}"}}]
-    default: end
-  end: {kind: diagnosis, title: End}
-"""
+ONE_NODE = one_node_playbook('{check: runtime.discover, params: {runtime: "{runtime}"}}')
 
 
 class RuntimeParams(CheckParams):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from engine_support import book
+from fleet_support import one_node_playbook
 from test_app_support import make_context, make_registry
 
 from tui.engine.fixing import run_fix
@@ -182,18 +183,7 @@ async def test_the_logs_table_fits_80_columns_and_the_detail_line_shows_what_in_
 
 
 FLEET_CHECKS = ("endpoint.reachable", "endpoint.initialize", "endpoint.session", "endpoint.stream", "endpoint.tools")
-FLEET_PLAYBOOK = """
-id: fleet-test
-title: Fleet test
-start: look
-nodes:
-  look:
-    kind: check
-    title: Look
-    checks: [CHECKS]
-    default: end
-  end: {kind: diagnosis, title: End}
-""".replace("CHECKS", ", ".join(f"{{check: {check}}}" for check in FLEET_CHECKS))
+FLEET_PLAYBOOK = one_node_playbook(*(f"{{check: {check}}}" for check in FLEET_CHECKS))
 
 
 async def test_the_fleet_table_fits_80_columns_with_every_failing_check_on_the_detail_line(tmp_path: Path) -> None:

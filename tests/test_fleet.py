@@ -10,6 +10,7 @@ from xml.etree import ElementTree
 
 import pytest
 from click.testing import CliRunner
+from fleet_support import one_node_playbook
 from test_app_support import wait_group
 from textual.widgets import DataTable
 
@@ -26,18 +27,7 @@ ONLY = ("runtime.discover", "runtime.status")
 WAIT = 30.0
 """A ceiling, not a measurement: a check waiting for a partner gives up after this long (and then fails)."""
 
-ONE_NODE = """
-id: fleet-test
-title: Fleet test
-start: look
-nodes:
-  look:
-    kind: check
-    title: Look
-    checks: [{check: t.look, params: {name: "{runtime}"}}]
-    default: end
-  end: {kind: diagnosis, title: End}
-"""
+ONE_NODE = one_node_playbook('{check: t.look, params: {name: "{runtime}"}}')
 
 
 class NameParams(CheckParams):
