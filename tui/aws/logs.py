@@ -37,5 +37,6 @@ def _group_exists(logs: AwsClient, name: str) -> tuple[bool, dict[str, Any]]:
                     "arn": g.get("arn"),
                     "retention_days": g.get("retentionInDays"),
                     "stored_bytes": g.get("storedBytes"),
+                    **({"kms_key_id": g["kmsKeyId"]} if g.get("kmsKeyId") else {}),  # logs.group.kms reads it
                 }
     return False, {}

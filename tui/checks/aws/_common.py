@@ -56,3 +56,16 @@ def not_a(field: str, value: Any, expected: str) -> CheckResult:
             field=field, kind=type(value).__name__, expected=expected
         )
     )
+
+
+def environment_of(runtime: dict[str, Any]) -> dict[str, Any] | CheckResult:
+    """The runtime's ``environmentVariables`` (names as strings), or could-not-run when AWS answered another shape."""
+    raw = runtime.get("environmentVariables") or {}
+    if not isinstance(raw, dict):
+        return not_a("environmentVariables", raw, _("a map of names to values"))
+    return {str(name): value for name, value in raw.items()}
+
+
+def variable_names(env: dict[str, Any]) -> list[str]:
+    """The variables' names as the evidence keeps them: sorted, at most ``MAX_EVIDENCE_NAMES``, shown safely."""
+    return [shown_name(name) for name in sorted(env)[:MAX_EVIDENCE_NAMES]]

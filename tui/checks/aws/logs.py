@@ -183,10 +183,10 @@ def group_kms(ctx: CheckContext, params: KmsParams) -> CheckResult:
     region = params.region or ctx.context.region or ""
     encrypted: dict[str, tuple[str, str]] = {}
     for group in groups:
-        page = logs.describe_log_groups(logGroupNamePrefix=group, limit=50)
-        for g in page.get("logGroups", []):
-            if g.get("logGroupName") == group and g.get("kmsKeyId"):
-                encrypted[group] = (str(g["kmsKeyId"]), str(g.get("arn") or "").removesuffix(":*"))
+        # the same read as logs.group.runtime/otel (shared while in flight, every page followed)
+        _exists, info = group_exists(logs, group)
+        if info.get("kms_key_id"):
+            encrypted[group] = (str(info["kms_key_id"]), str(info.get("arn") or "").removesuffix(":*"))
     evidence: dict[str, Any] = {"log_groups": groups, "encrypted": {g: k for g, (k, _a) in encrypted.items()}}
     if not encrypted:
         return passed(_("the log groups are not encrypted with a KMS key of yours"), evidence=evidence)

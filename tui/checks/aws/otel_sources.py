@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.aws.errors import aws_errors
-from tui.checks.aws._common import client
+from tui.checks.aws._common import client, environment_of, variable_names
 from tui.checks.aws.protocol import RuntimeParams
 from tui.checks.base import CheckContext
 from tui.files import user_path
@@ -268,12 +268,12 @@ def runtime_otel_env(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         return could_not_run(
             _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
         )
-    env = runtime.get("environmentVariables") or {}
-    if not isinstance(env, dict):
-        env = {}
+    env = environment_of(runtime)
+    if isinstance(env, CheckResult):
+        return env
     runtime_region = params.region or ctx.context.region or ""
     off, elsewhere, found = telemetry_findings(env, runtime_region)
-    evidence: dict[str, Any] = {"variables": sorted(env), "runtime_region": runtime_region, **found}
+    evidence: dict[str, Any] = {"variables": variable_names(env), "runtime_region": runtime_region, **found}
     if off:
         return failed(
             _("the runtime's environment switches telemetry off: {listed}").format(listed="; ".join(off)),

@@ -14,7 +14,15 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from tui.aws.errors import aws_errors
-from tui.checks.aws._common import MAX_EVIDENCE_NAMES, MAX_LISTED, listed, not_a, shown_name
+from tui.checks.aws._common import (
+    MAX_EVIDENCE_NAMES,
+    MAX_LISTED,
+    environment_of,
+    listed,
+    not_a,
+    shown_name,
+    variable_names,
+)
 from tui.checks.aws.protocol import RuntimeParams, _get_runtime
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _
@@ -103,14 +111,13 @@ def runtime_env(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
         return could_not_run(
             _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
         )
-    raw_env = runtime.get("environmentVariables") or {}
-    if not isinstance(raw_env, dict):
-        return not_a("environmentVariables", raw_env, _("a map of names to values"))
-    env = {str(name): value for name, value in raw_env.items()}
+    env = environment_of(runtime)
+    if isinstance(env, CheckResult):
+        return env
     keys = [name for name in AWS_KEY_VARIABLES if name in env and not _is_reference(str(env[name]))]
     secrets = {name: kind for name, kind in secret_findings(env).items() if name not in keys}
     evidence: dict[str, Any] = {
-        "variables": [shown_name(n) for n in sorted(env)[:MAX_EVIDENCE_NAMES]],
+        "variables": variable_names(env),
         "aws_key_variables": keys,
         "secret_like": {shown_name(name): secrets[name] for name in sorted(secrets)[:MAX_EVIDENCE_NAMES]},
     }
