@@ -9,8 +9,8 @@ from tui.checks.endpoint._common import (
     ENDPOINT_NEEDS,
     EndpointParams,
     cause_fields,
+    close_sessions,
     no_credentials_skip,
-    protocol_headers,
     setup,
     unauthenticated_refusal,
     warm_sdk,
@@ -50,19 +50,7 @@ async def endpoint_initialize(ctx: CheckContext, params: EndpointParams) -> Chec
     facts: dict[str, Any] = {"endpoint.url": s.target.url}
     async with s.prober() as p:
         probe = await p.post("initialize", jsonrpc.initialize())
-        if probe.session_id and probe.ok:
-            # Leave no session behind on a stateful server.
-            await p.request(
-                "DELETE",
-                "close session",
-                b"",
-                {
-                    "Mcp-Session-Id": probe.session_id,
-                    "Accept": "application/json, text/event-stream",
-                    **protocol_headers(probe),
-                },
-                timeout=min(2.0, s.probe_timeout),
-            )
+        await close_sessions(p, [probe], timeout=min(2.0, s.probe_timeout))  # none left behind on a stateful server
     evidence["probe"] = probe.evidence()
     cause = classify(probe, s.target) or answered_version(probe)
     facts["endpoint.failure"] = cause.code if cause is not None else None

@@ -11,6 +11,7 @@ from tui.checks.endpoint._common import (
     SDK_MODULES,
     EndpointParams,
     cause_fields,
+    close_sessions,
     imported,
     protocol_headers,
     setup,
@@ -192,14 +193,7 @@ async def endpoint_sdk(ctx: CheckContext, params: EndpointParams) -> CheckResult
                 headers=hdrs,
             )
             cause = classify(probe, s.target)
-        if init.session_id and init.ok:
-            await p.request(
-                "DELETE",
-                "close session",
-                b"",
-                {"Mcp-Session-Id": init.session_id, **hdrs},
-                timeout=min(1.0, s.probe_timeout),
-            )
+        await close_sessions(p, [init], timeout=min(1.0, s.probe_timeout))
     evidence["raw_probe"] = probe.evidence()
     tree = "\n".join(outcome.chain) if outcome.chain else sdk_line
     details = (
