@@ -136,6 +136,18 @@ SCENARIOS = {
 }
 
 
+@on_shared_worker("seed-guide")
+def test_a_status_does_not_depend_on_the_language(shared_scenario: Any) -> None:
+    """The scenario with the most faults gives every check the same status in both languages: what lets
+    tests/test_sandbox_runner.py prove each scenario's expectations on its Japanese run alone. The English run is
+    the one the seed-guide tests of tests/test_results_trust_sandbox.py read (one run per worker and language)."""
+    japanese = {(f.node, f.check): f.status for f in shared_scenario("seed-guide").doctor().findings}
+    i18n.set_language("en")
+    english = {(f.node, f.check): f.status for f in shared_scenario("seed-guide").doctor().findings}
+    assert japanese == english
+    assert {status.value for status in english.values()} >= {"pass", "fail", "warn"}
+
+
 @pytest.mark.parametrize("scenario", [pytest.param(name, marks=on_shared_worker(name)) for name in sorted(SCENARIOS)])
 def test_own_findings_are_japanese(scenario: str, shared_scenario: Any) -> None:
     assert i18n.current_language() == "ja"

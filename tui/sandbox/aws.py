@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import fnmatch
 import json
+import os
 import secrets
 import socket
 import string
@@ -646,6 +647,10 @@ class AwsSandbox:
         if self.url is not None:
             return self.url
         _patch_moto()
+        # moto's EC2 builds its ~2,000 sample AMIs each time its backend is made again, after every reset (0.03 s of
+        # CPU per reset and first EC2 call); no check reads an AMI (the network checks read VPCs, subnets, routes
+        # and endpoints). moto's own switch, set only when the user has not set it.
+        os.environ.setdefault("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
         app = _FrontApp(_moto_dispatcher(), self.xray, self.scoped)
         self._server = _make_server(app)
         self._thread = threading.Thread(
