@@ -20,14 +20,14 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.engine.doctor import DoctorRun, record_findings
+from tui.engine.doctor import DoctorRun, Finding, record_findings
 from tui.engine.fixing import FixOutcome
 from tui.engine.formats.outcome import could_not_run, counts_as_problem
 from tui.engine.walk import Walk
 from tui.files import user_path
 from tui.fixes.audit import AuditRecord
 from tui.i18n import _, ngettext
-from tui.playbook.model import DiagnosisNode
+from tui.playbook.model import CheckNode, DiagnosisNode
 from tui.redact import redact, redact_text
 from tui.results import CheckResult, Status
 
@@ -90,7 +90,11 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
     if not quiet:
         line(_("agentcore-triage doctor · playbook {id}").format(id=run.playbook.id), "bold")
         ctx = run.context.public()
-        target = ", ".join(f"{k}={ctx[k]}" for k in ("region", "runtime", "endpoint", "project") if k in ctx)
+        keys: tuple[str, ...] = ("region", "runtime", "endpoint", "project")
+        if "runtime" in ctx:  # the runtime endpoint the AWS checks examined; DEFAULT too (it answers "which one?")
+            ctx["qualifier"] = run.context.endpoint_name
+            keys = ("region", "runtime", "qualifier", "endpoint", "project")
+        target = ", ".join(f"{k}={ctx[k]}" for k in keys if k in ctx)
         if target:
             line(_shown(_("target: {target}").format(target=target)), "dim")
     if broken := run.context.agentcore.get("error"):  # said in every mode: it explains "not set" findings below
@@ -116,6 +120,10 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
                 state = f" ({_(f.fix.outcome)})" if f.fix.outcome else ""
                 available = _("fix available: {fix} [{risk}]{state}").format(fix=f.fix.id, risk=f.fix.risk, state=state)
                 line(f"      {available}  ->  agentcore-triage doctor --fix all --yes", "cyan")
+            for fix_id, reason in withheld_fixes(run, f):
+                line(
+                    _shown("      " + _("fix not offered: {fix}: {reason}").format(fix=fix_id, reason=reason)), "yellow"
+                )
     not_applied = [_shown(f.explanation()) for f in run.fixes or [] if not f.applied]
     if not_applied and not quiet:
         line()
@@ -142,6 +150,23 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
     return out
 
 
+def withheld_fixes(run: DoctorRun, finding: Finding) -> list[tuple[str, str]]:
+    """``(fix id, reason)`` for each fix the finding's node declares for its check that the failing or warning check
+    withheld (found it cannot help, e.g. the account's resource-policy quota is full): the report says why the fix is
+    not offered instead of leaving the reader to wonder where it went."""
+    if finding.status not in (Status.FAIL, Status.WARN):  # as Walk.withheld: a passing check withholds nothing
+        return []
+    result = run.results.get(finding.node, {}).get(finding.key)
+    node = run.playbook.nodes.get(finding.node)
+    if result is None or not result.withheld_fixes or not isinstance(node, CheckNode):
+        return []
+    return [
+        (ref.fix, result.withheld_fixes[ref.fix])
+        for ref in node.fixes
+        if node.remedies(ref) == finding.key and ref.fix in result.withheld_fixes
+    ]
+
+
 def render_text(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -> str:
     """The text report without styles (``--out``, pipes, tests)."""
     return text_report(run, verbose=verbose, quiet=quiet).plain
@@ -160,12 +185,16 @@ def render_markdown(run: DoctorRun) -> str:
     out.append("")
     blocked = could_not_run_lines(run)
     if blocked:
-        out += ["Could not run (not an all-clear):", ""] + [f"- {line}" for line in blocked] + [""]
+        out += [_("Could not run (not an all-clear):"), ""] + [f"- {line}" for line in blocked] + [""]
     out.append(_("| | check | node | summary | fix |"))
     out.append("|---|---|---|---|---|")
     for f in run.findings:
         summary = f.summary.replace("|", "\\|")
         fix = f"`{f.fix.id}`" + (f" ({_(f.fix.outcome)})" if f.fix and f.fix.outcome else "") if f.fix else ""
+        fix = ", ".join(
+            ([fix] if fix else [])
+            + [_("`{fix}` (not offered)").format(fix=fix_id) for fix_id, _why in withheld_fixes(run, f)]
+        )
         out.append(f"| {f.status.icon} {_(f.status.value)} | `{f.check}` | {f.node} | {summary} | {fix} |")
     problems = [f for f in run.findings if f.is_problem]
     if problems:
@@ -178,6 +207,8 @@ def render_markdown(run: DoctorRun) -> str:
                 out += ["", f.details]
             if f.remediation:
                 out += ["", _("**What to do:** {remediation}").format(remediation=f.remediation)]
+            for fix_id, reason in withheld_fixes(run, f):
+                out += ["", _("**Fix not offered:** `{fix}`: {reason}").format(fix=fix_id, reason=reason)]
             if f.evidence:
                 out += [
                     "",
@@ -240,16 +271,17 @@ def render_walk_text(walk: Walk, stopped: str) -> str:
             lines.append(f"     [{res.status.icon}] {key}: {res.summary}")
         if isinstance(node, DiagnosisNode) and node.body:
             lines += [f"     | {line}" for line in node.body.strip().splitlines()[:8]]
+            lines += [f"     | {line}" for line in not_offered(walk, node)]
         lines.append(f"     -> {step.target}: {step.reason}")
     lines.append("")
     final = walk.node
     found = [n for n in walk.diagnoses() if n != walk.current or stopped]
     if found:
-        lines.append("Found on the way:")
+        lines.append(_("Found on the way:"))
         for node_id in found:
             diag = pb.nodes[node_id]
             assert isinstance(diag, DiagnosisNode)
-            lines.append(f"  - ({diag.severity.value}) {diag.title}  [{node_id}]")
+            lines.append(f"  - ({_(diag.severity.value)}) {diag.title}  [{node_id}]")
         lines.append("")
     if isinstance(final, DiagnosisNode) and not stopped:
         severity = _(final.severity.value)
@@ -260,10 +292,22 @@ def render_walk_text(walk: Walk, stopped: str) -> str:
         )
         if final.body:
             lines.append("\n" + final.body.strip())
+        if withheld := not_offered(walk, final):
+            lines += [""] + withheld
         lines += [f"  {n}. {text}" for n, text in enumerate(final.next_steps, 1)]
     if stopped:
         lines.append(stopped)
     return "\n".join(lines)
+
+
+def not_offered(walk: Walk, node: DiagnosisNode) -> list[str]:
+    """One line per fix of a diagnosis that a check of the walk withheld (found it cannot help): its prose still says
+    "Press `p` …", and a report that repeats it without a word sends the reader to a key that offers nothing."""
+    return [
+        _("`{key}` ({fix}) is not offered: {reason}").format(key=ref.key, fix=ref.fix, reason=reason)
+        for ref in node.fixes
+        if (reason := walk.withheld(ref.fix))
+    ]
 
 
 def walk_has_problems(walk: Walk) -> bool:
@@ -369,6 +413,8 @@ def session_markdown(walk: Walk, log: SessionLog | None = None) -> str:
     out += ["", _("**Now at:** {title} ({where})").format(title=cur["title"], where=where)]
     for n, step in enumerate(cur["next_steps"], 1):
         out.append(f"   {n}. {step}")
+    if isinstance(walk.node, DiagnosisNode) and (withheld := not_offered(walk, walk.node)):
+        out += [""] + [f"- {line}" for line in withheld]
     if log and log.fixes:
         out += [
             "",
