@@ -33,7 +33,7 @@ def _jwt() -> str:
 
 
 def _answer(kind: str, message: dict[str, Any], authorization: str) -> Any:
-    from starlette.responses import JSONResponse, PlainTextResponse, Response
+    from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
     rpc_id = message.get("id")
     if "id" not in message:
@@ -61,6 +61,12 @@ def _answer(kind: str, message: dict[str, Any], authorization: str) -> Any:
     if kind == "needs-token":
         if not authorization:
             return PlainTextResponse("Unauthorized", status_code=401, headers={"www-authenticate": "Bearer"})
+        return JSONResponse({"jsonrpc": "2.0", "id": rpc_id, "result": INIT_RESULT})
+    if kind in ("login-without-token", "health-without-token", "open"):
+        if not authorization and kind == "login-without-token":
+            return HTMLResponse("<html><body><form action='/login'>Sign in</form></body></html>")  # an SSO proxy
+        if not authorization and kind == "health-without-token":
+            return JSONResponse({"status": "ok"})
         return JSONResponse({"jsonrpc": "2.0", "id": rpc_id, "result": INIT_RESULT})
     if kind == "refuses-token":
         return PlainTextResponse("Unauthorized", status_code=401, headers={"www-authenticate": "Bearer"})
@@ -162,3 +168,24 @@ async def test_a_real_401_still_fails_with_the_refined_cause(answers: str, monke
     accepted, initialize = await _auth_and_initialize(answers, "needs-token", True, monkeypatch)
     assert accepted.status is Status.PASS and accepted.summary.startswith("JWT bearer token accepted"), accepted.summary
     assert initialize.status is Status.PASS, initialize.summary
+
+
+@pytest.mark.parametrize("kind", ["login-without-token", "health-without-token"])
+async def test_a_non_mcp_answer_without_credentials_does_not_mean_the_token_is_unchecked(
+    answers: str, kind: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A 2xx to the request without credentials is no initialize result: an SSO proxy's login page (or a health
+    route's JSON) shows that something does check the token; "the token is not checked" would be a guess."""
+    auth, initialize = await _auth_and_initialize(answers, kind, True, monkeypatch)
+    assert auth.evidence["probe_without_credentials"]["status"] == 200
+    assert auth.status is Status.PASS, f"{auth.status.value} {auth.summary}"
+    assert auth.summary.startswith("JWT bearer token accepted"), auth.summary
+    assert initialize.status is Status.PASS, initialize.summary
+
+
+async def test_an_initialize_result_without_credentials_still_warns(
+    answers: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    auth, _ = await _auth_and_initialize(answers, "open", True, monkeypatch)
+    assert auth.status is Status.WARN, f"{auth.status.value} {auth.summary}"
+    assert auth.summary == "the endpoint answers without any credentials too: the token is not checked"

@@ -144,7 +144,7 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             evidence=evidence,
             facts=facts,
         )
-    if open_probe is not None and open_probe.ok and auth.mode != "none" and not s.target.agentcore:
+    if open_probe is not None and _initialized(open_probe, s.target) and auth.mode != "none" and not s.target.agentcore:
         return warned(
             _("the endpoint answers without any credentials too: the token is not checked"),
             details=_(
@@ -155,6 +155,14 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             facts=facts,
         )
     return passed(summary, details=_claims_md(auth), evidence=evidence, facts=facts)
+
+
+def _initialized(probe: Any, target: Any) -> bool:
+    """The probe got an MCP initialize result (not merely a 2xx: an SSO proxy's login page or a health route's JSON
+    to a request without credentials shows that something does check them)."""
+    from tui.endpoint.classify import classify
+
+    return probe.ok and classify(probe, target) is None and probe.result is not None
 
 
 def _not_an_mcp_answer(probe: Any, cause: Any) -> bool:
