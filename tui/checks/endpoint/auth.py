@@ -16,6 +16,24 @@ NOT_AN_MCP_ANSWER = frozenset(
 """Causes whose answer came from something other than an MCP server (a proxy's 502/503/504 page, an HTML page, a
 404 where nothing is served, a rate limiter): it says nothing about the credentials the server wants."""
 
+MCP_REFUSALS = frozenset(
+    {
+        "accept",
+        "accept-frontdoor",
+        "content-type",
+        "host-protection",
+        "injected-session",
+        "media-type",
+        "missing-session",
+        "origin",
+        "protocol-version",
+        "unknown-session",
+    }
+)
+"""Causes recognised by the refusal text an MCP server's transport (or AgentCore's front door) writes, JSON-RPC or
+plain (``Invalid Host header``, ``Missing session ID``): the request got past whatever checks credentials in front of
+the MCP handler. Any other failed answer counts only with a JSON-RPC answer in its body (see ``_from_the_server``)."""
+
 
 @check(
     "endpoint.auth",
@@ -66,14 +84,20 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             evidence=evidence,
             facts=facts,
         )
-    if cause is not None and cause.area != "auth" and _not_an_mcp_answer(probe, cause):
+    if cause is not None and cause.area != "auth" and not _from_the_server(probe, cause, s.target):
         # "no credentials needed" or "accepted" would be a guess: the request never reached an MCP server (or
-        # AgentCore's authorizer) that could refuse it. The check that owns the cause says what is wrong.
+        # AgentCore's authorizer) that could refuse it, or what answered says nothing an MCP server would (a health
+        # route's `{"status": "ok"}`, a framework's bare 500). The check that owns the cause says what is wrong.
         owner = f"endpoint.{cause.area}" if cause.area in ("reachable", "stream") else "endpoint.initialize"
+        summary = (
+            _("could not test credentials: {cause} (not an answer from the MCP server); see {check}")
+            if _not_an_mcp_answer(probe, cause)
+            else _(
+                "could not test credentials: {cause} (not an MCP answer: it says nothing about credentials); see {check}"
+            )
+        )
         return could_not_run(
-            _("could not test credentials: {cause} (not an answer from the MCP server); see {check}").format(
-                cause=cause.summary, check=owner
-            ),
+            summary.format(cause=cause.summary, check=owner),
             details=_(
                 "Only an answer from the MCP server (or from AgentCore once it has checked the credentials) shows "
                 "whether the endpoint needs credentials and accepts these. This request got {seen} instead; {check} "
@@ -120,7 +144,7 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             evidence=evidence,
             facts=facts,
         )
-    if open_probe is not None and open_probe.ok and auth.mode != "none" and not s.target.agentcore:
+    if open_probe is not None and _initialized(open_probe, s.target) and auth.mode != "none" and not s.target.agentcore:
         return warned(
             _("the endpoint answers without any credentials too: the token is not checked"),
             details=_(
@@ -133,6 +157,14 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
     return passed(summary, details=_claims_md(auth), evidence=evidence, facts=facts)
 
 
+def _initialized(probe: Any, target: Any) -> bool:
+    """The probe got an MCP initialize result (not merely a 2xx: an SSO proxy's login page or a health route's JSON
+    to a request without credentials shows that something does check them)."""
+    from tui.endpoint.classify import classify
+
+    return probe.ok and classify(probe, target) is None and probe.result is not None
+
+
 def _not_an_mcp_answer(probe: Any, cause: Any) -> bool:
     """The answer did not come from an MCP server: a cause of that kind, an answer cut, stalled or refused on the way
     (``probe.error``), or an HTML error page without a JSON-RPC error (a proxy's 500 page, say)."""
@@ -141,6 +173,41 @@ def _not_an_mcp_answer(probe: Any, cause: Any) -> bool:
     body = (probe.body or "").lstrip().lower()
     html = probe.content_type == "text/html" or body.startswith(("<!doctype html", "<html"))
     return (probe.status or 0) >= 400 and probe.rpc_error is None and html
+
+
+def _from_the_server(probe: Any, cause: Any, target: Any) -> bool:
+    """A failed answer that still shows the credentials got through: a JSON-RPC response to our request or a JSON-RPC
+    error (``-32600``/``-32602`` …), a refusal only an MCP transport writes (``MCP_REFUSALS``), or any answer from
+    AgentCore that is not a proxy's or a web page's (its authorizer runs before the runtime is reached: a runtime's
+    5xx or a container's odd answer comes after it). Not: JSON that answers something else (``{"status": "ok"}``,
+    another id, an array), a plain-text 500, a 200 ``OK``."""
+    if _not_an_mcp_answer(probe, cause):
+        return False
+    if target is not None and getattr(target, "agentcore", False):
+        return True
+    return _answers_our_request(probe) or _jsonrpc_error(probe) or cause.code in MCP_REFUSALS
+
+
+def _answers_our_request(probe: Any) -> bool:
+    """A JSON-RPC response carrying our request's id (its envelope may still be wrong: ``jsonrpc-version``)."""
+    response = probe.response
+    rpc_id = probe.request_id
+    return (
+        response is not None
+        and rpc_id is not None
+        and type(response.get("id")) is type(rpc_id)
+        and response.get("id") == rpc_id
+    )
+
+
+def _jsonrpc_error(probe: Any) -> bool:
+    """The body holds a JSON-RPC error object (a ``jsonrpc`` member and an integer ``code``), not a proxy's own JSON
+    such as ``{"error": {"message": "no healthy upstream"}}``."""
+    for message in probe.messages:
+        error = message.get("error") if isinstance(message, dict) else None
+        if "jsonrpc" in message and isinstance(error, dict) and type(error.get("code")) is int:
+            return True
+    return False
 
 
 def _refine(cause: Any, auth: Any, jwt: Any, status: int | None) -> Any:
