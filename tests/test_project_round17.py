@@ -77,7 +77,7 @@ def test_findings_on_real_projects_name_the_real_file_and_line() -> None:
     assert spandana.evidence["dockerfile"] == ".bedrock_agentcore/spa_mcp_sever/Dockerfile"
     rveuna = run("project.mcp_version", REAL / "rveuna_salesforce_uv")
     assert rveuna.evidence["file"] == "pyproject.toml" and rveuna.evidence["line"] == 12
-    assert "project.pin_mcp" in rveuna.withheld_fixes  # the fix writes requirements.txt, which this build never reads
+    assert "project.pin_mcp" not in rveuna.withheld_fixes  # the fix edits pyproject.toml, the file this build reads
     assert "@mcp.get" in run("project.server_api", REAL / "worsnoptr_template").summary
     assert "pyproject.toml" in run("project.otel_distro", REAL / "rveuna_salesforce_uv").summary
 

@@ -189,12 +189,6 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
         "requirement": req.text.strip() if req else None,
     }
     file = scan.requirements_name
-    # The fix writes requirements.txt; a project whose build installs pyproject.toml would not read it.
-    withheld = (
-        {"project.pin_mcp": _("the build installs {file}; change `mcp` there").format(file=file)}
-        if file == "pyproject.toml"
-        else {}
-    )
     if era == "fastmcp":
         if scan.requirement("fastmcp") is None:
             return failed(
@@ -208,7 +202,6 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
         return failed(
             _("{file} does not list `mcp`: the server cannot import").format(file=file),
             evidence=evidence,
-            withheld_fixes=withheld,
         )
     if era == "v1" and admits(req.specifier, "2.3.0"):
         return failed(
@@ -222,7 +215,6 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
                 "`-32010 Runtime initialization time exceeded`."
             ),
             evidence=evidence | {"line": req.line, "file": file},
-            withheld_fixes=withheld,
         )
     if era == "v1" and (admits(req.specifier, "1.23.1") or admits_below(req.specifier, "1.23.2")):
         return warned(
@@ -232,7 +224,6 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
             ).format(requirement=f"`{req.text.strip()}`"),
             evidence=evidence | {"line": req.line, "file": file},
             remediation=_("Pin `mcp>=1.23.2,<2`."),
-            withheld_fixes=withheld,
         )
     if era == "v2" and admits(req.specifier, "1.30.0"):
         return warned(
@@ -241,13 +232,12 @@ def project_mcp_version(ctx: CheckContext, params: ProjectParams) -> CheckResult
             ),
             evidence=evidence | {"line": req.line, "file": file},
             remediation=_("Pin `mcp>=2.3,<3`."),
-            withheld_fixes=withheld,
         )
     if scan.requirement("fastmcp") and era == "v1":
         return warned(
-            _("requirements.txt also lists `fastmcp`, a different framework the code does not use"),
+            _("{file} also lists `fastmcp`, a different framework the code does not use").format(file=file),
             evidence=evidence,
-            remediation=_("Remove `fastmcp` from requirements.txt unless something else imports it."),
+            remediation=_("Remove `fastmcp` from {file} unless something else imports it.").format(file=file),
             withheld_fixes={"project.pin_mcp": _("the mcp pin is right already; only `fastmcp` is extra")},
         )
     return passed(
@@ -472,11 +462,11 @@ def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 
 @check(
     "project.otel_distro",
-    title="requirements.txt installs aws-opentelemetry-distro",
+    title="The project's dependencies install aws-opentelemetry-distro",
     severity=Severity.MEDIUM,
     params=ProjectParams,
     needs=("project",),
-    remediation="Add `aws-opentelemetry-distro>=0.10.0` to requirements.txt (fix `project.otel_distro`).",
+    remediation="Add `aws-opentelemetry-distro>=0.10.0` to the project's dependencies (fix `project.otel_distro`).",
 )
 def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """Without the ADOT distro the runtime emits no traces or OTEL logs (guide §2.2)."""
@@ -488,7 +478,7 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
     if unread := not_read(scan, "deps", "docker"):
         return unread
     if scan.requirements_path is None:
-        return skipped(_("no requirements.txt"))
+        return skipped(_("no requirements.txt or pyproject.toml dependencies"))
     req = scan.requirement("aws-opentelemetry-distro")
     if req is None:
         # The starter toolkit's templates install it in the Dockerfile, spelled either way
@@ -503,12 +493,18 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
                 )
             )
         return failed(
-            _("aws-opentelemetry-distro is not in {file}: no traces, no OTEL logs").format(file=scan.requirements_name)
+            _("aws-opentelemetry-distro is not in {file}: no traces, no OTEL logs").format(file=scan.requirements_name),
+            remediation=_("Add `{requirement}` to {file} (fix `project.otel_distro`).").format(
+                requirement="aws-opentelemetry-distro>=0.10.0", file=scan.requirements_name
+            ),
         )
     if not admits(req.specifier, "0.10.0") and admits(req.specifier, "0.9.0"):
         return warned(
             _("{requirement} admits versions before 0.10.0").format(requirement=f"`{req.text.strip()}`"),
-            evidence={"line": req.line},
+            evidence={"line": req.line, "file": scan.requirements_name},
+            remediation=_("Pin `{requirement}` in {file} (fix `project.otel_distro`).").format(
+                requirement="aws-opentelemetry-distro>=0.10.0", file=scan.requirements_name
+            ),
         )
     return passed(f"`{req.text.strip()}`", evidence={"line": req.line})
 

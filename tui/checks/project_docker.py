@@ -229,8 +229,8 @@ def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
     severity=Severity.CRITICAL,
     params=ProjectParams,
     needs=("project",),
-    remediation="Add aws-opentelemetry-distro to requirements.txt (fix `project.otel_distro`; pin >=0.18.0 for "
-    "unified telemetry), or start without opentelemetry-instrument.",
+    remediation="Add aws-opentelemetry-distro to the project's dependencies (fix `project.otel_distro`; pin >=0.18.0 "
+    "for unified telemetry), or start without opentelemetry-instrument.",
 )
 def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The CMD starts under opentelemetry-instrument but nothing installs it: the container never starts."""
@@ -273,4 +273,8 @@ def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> Check
             "runtime stays READY and clients get {error}."
         ).format(error="`-32010 Runtime initialization time exceeded`"),
         evidence=evidence,
+        remediation=_(
+            "Add aws-opentelemetry-distro to {file} (fix `project.otel_distro`; pin >=0.18.0 for unified "
+            "telemetry), or start without opentelemetry-instrument."
+        ).format(file=scan.requirements_name),
     )

@@ -171,6 +171,53 @@ def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def read_exact(path: Path) -> str:
+    """The file's text exactly as stored: line endings (``\r\n``, ``\r``) are not translated, so its UTF-8 encoding
+    is the file's bytes (what ``before_sha256`` hashes and what an undo writes back)."""
+    with path.open(encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def write_exact(path: Path, text: str) -> None:
+    """Write ``text`` as is: no line ending is translated (the counterpart of ``read_exact``)."""
+    with path.open("w", encoding="utf-8", newline="") as f:
+        f.write(text)
+
+
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]
+
+
+def keep_line_endings(old: str, new: str) -> str:
+    """``new`` with the line endings of ``old`` where a fix built it from ``old`` read with translated endings.
+
+    A fix reads the file in text mode (every ``\r\n`` becomes ``\n``) and returns text with ``\n`` only. Then the
+    lines it left alone get their own endings back, and the lines it added or rewrote the file's usual one (the most
+    common ending in ``old``). ``new`` that already holds a ``\r`` was built from the exact text and is kept as is.
+    """
+    import difflib
+
+    if "\r" in new or "\r" not in old:
+        return new
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
+    endings = [_ending(line) for line in old_lines if _ending(line)]
+    usual = max(set(endings), key=endings.count) if endings else "\n"
+    strip = [line.rstrip("\r\n") for line in old_lines]
+    out: list[str] = []
+    matcher = difflib.SequenceMatcher(None, strip, [line.rstrip("\n") for line in new_lines], autojunk=False)
+    for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
+        for k, line in enumerate(new_lines[j1:j2]):
+            body = line.rstrip("\n")
+            if not line.endswith("\n"):
+                out.append(body)  # the last line without an ending stays without one
+            elif tag == "equal" and _ending(old_lines[i1 + k]):
+                out.append(body + _ending(old_lines[i1 + k]))
+            else:
+                out.append(body + usual)
+    return "".join(out)
+
+
 class StaleFileError(Exception):
     """The file changed between planning and applying."""
 
@@ -187,7 +234,7 @@ def execute(ctx: FixContext, actions: list[Action]) -> dict[str, Any]:
             answers[f"{i}:{action.service}.{action.operation}"] = response
         else:
             path = Path(action.path)
-            current = path.read_text(encoding="utf-8") if path.exists() else None
+            current = read_exact(path) if path.exists() else None
             current_hash = sha256_text(current) if current is not None else None
             if current_hash != action.before_sha256:
                 raise StaleFileError(
@@ -197,17 +244,20 @@ def execute(ctx: FixContext, actions: list[Action]) -> dict[str, Any]:
                 path.unlink(missing_ok=True)
             else:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(action.after, encoding="utf-8")
+                write_exact(path, action.after)
             answers[f"{i}:file {action.path}"] = "written" if action.after is not None else "deleted"
     return answers
 
 
 def file_change(path: str | Path, new_text: str | None, description: str = "") -> FileChange:
-    """Build a ``FileChange`` with its unified diff from the file's current content."""
+    """Build a ``FileChange`` with its unified diff from the file's current content, byte for byte: the lines a fix
+    left alone keep their line endings (``keep_line_endings``) and ``before`` is the file as stored."""
     import difflib
 
     p = Path(path)
-    old = p.read_text(encoding="utf-8") if p.exists() else None
+    old = read_exact(p) if p.exists() else None
+    if old is not None and new_text is not None:
+        new_text = keep_line_endings(old, new_text)
     diff = "".join(
         difflib.unified_diff(
             (old or "").splitlines(keepends=True),

@@ -396,7 +396,10 @@ def _describe(call: ApiCall) -> str:
 def _file_drift(plan: UndoPlan, change: FileChange, target: Target) -> None:
     path = user_path(change.path).resolve()
     left = target.files.get(str(path))
-    current = path.read_text(encoding="utf-8", errors="replace") if path.exists() else None
+    current: str | None = None
+    if path.exists():  # the file as stored: line endings untranslated, as the fix wrote and hashed it
+        with path.open(encoding="utf-8", errors="replace", newline="") as f:
+            current = f.read()
     current_hash = sha256_text(current) if current is not None else None
     if current_hash == left:
         return
