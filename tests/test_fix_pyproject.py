@@ -158,6 +158,26 @@ def test_a_lock_file_the_image_installs_from_is_named_in_the_plan_notes(tmp_path
     )
 
 
+def test_doctor_fix_asks_with_the_lock_note_under_the_diff(tmp_path: Path) -> None:
+    """`doctor --fix` confirmed on the preview alone, which leaves the plan's notes out: the user said yes without
+    being told to run `uv lock` (the TUI's fix modal shows notes)."""
+    import asyncio
+
+    from tui.engine.doctor import fix_all, run_doctor
+    from tui.playbook.validate import resolve_playbook
+
+    root = project(tmp_path, UV_PYPROJECT, Dockerfile=LOCKED_DOCKERFILE, uv_lock=UV_LOCK)
+    playbook = resolve_playbook("agentcore-mcp").playbook
+    run = asyncio.run(run_doctor(playbook, Context(project=str(root)), only=("project.mcp_version",)))
+    asked: list[str] = []
+    asyncio.run(fix_all(run, confirm=lambda headline, preview: asked.append(preview) is None and False))
+    assert len(asked) == 1
+    diff, _, notes = asked[0].partition("\n\n  # ")
+    assert "+    'mcp[cli]>=1.23.2,<2'," in diff
+    assert "run `uv lock`" in notes
+    assert (root / "pyproject.toml").read_text() == UV_PYPROJECT  # declined: nothing written
+
+
 def test_a_lock_file_the_image_does_not_use_still_gets_a_relock_note(tmp_path: Path) -> None:
     root = project(tmp_path, POETRY, poetry_lock="# poetry\n")
     assert plan("project.otel_distro", root).notes == [

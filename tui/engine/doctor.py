@@ -328,7 +328,10 @@ async def fix_all(
         run.timeout = timeout
 
     def ask(request: FixRequest) -> bool:
-        return confirm(request.headline, request.plan.preview())
+        # the plan's notes (run `uv lock` after this change, …) under the payloads: the TUI's modal shows them, and
+        # before, `doctor --fix` asked without them
+        notes = "".join(f"\n  # {note}" for note in request.plan.notes)
+        return confirm(request.headline, request.plan.preview() + ("\n" + notes if notes else ""))
 
     outcomes: list[FixInfo] = []
     for finding in list(run.findings):
