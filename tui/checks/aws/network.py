@@ -13,11 +13,11 @@ from typing import Any
 
 from tui.aws.errors import aws_errors, error_code
 from tui.checks.aws._common import client, listed, not_a, shown_name
-from tui.checks.aws.protocol import RuntimeParams, _get_runtime
+from tui.checks.aws.protocol import RuntimeParams, read_runtime
 from tui.checks.base import CheckContext
 from tui.i18n import _
 from tui.registry import check
-from tui.results import CheckResult, Severity, could_not_run, failed, passed, warned
+from tui.results import CheckResult, Severity, failed, passed, warned
 
 MAX_IDS = 16
 """Subnets and security groups a runtime may name (AWS allows 16 of each); more is not an answer AWS gives."""
@@ -100,11 +100,9 @@ def runtime_network(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """GetAgentRuntime → networkConfiguration; in VPC mode EC2 DescribeSubnets/RouteTables/VpcEndpoints/
     SecurityGroups: the subnets exist and are in supported AZs, each has a NAT route or the VPC has the required
     endpoints, and the security groups let HTTPS out."""
-    runtime = _get_runtime(ctx, params)
-    if runtime is None:
-        return could_not_run(
-            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
-        )
+    runtime = read_runtime(ctx, params)
+    if isinstance(runtime, CheckResult):
+        return runtime
     network = runtime.get("networkConfiguration") or {}
     if not isinstance(network, dict):
         return not_a("networkConfiguration", network, _("an object"))

@@ -19,7 +19,7 @@ from tui.checks.base import CheckContext
 from tui.files import user_path
 from tui.i18n import _
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, could_not_run, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
 GROUP = re.compile(r"x-aws-log-group=([^,\"'\s\\]+)")
 STREAM = re.compile(r"x-aws-log-stream=([^,\"'\s\\]+)")
@@ -261,13 +261,11 @@ def telemetry_findings(env: dict[str, Any], runtime_region: str) -> tuple[list[s
 def runtime_otel_env(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """GetAgentRuntime → environmentVariables: variables that turn the OpenTelemetry SDK or its exporters off, or
     send telemetry to another region than the one whose log groups and Transaction Search the other checks read."""
-    from tui.checks.aws.protocol import _get_runtime
+    from tui.checks.aws.protocol import read_runtime
 
-    runtime = _get_runtime(ctx, params)
-    if runtime is None:
-        return could_not_run(
-            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
-        )
+    runtime = read_runtime(ctx, params)
+    if isinstance(runtime, CheckResult):
+        return runtime
     env = environment_of(runtime)
     if isinstance(env, CheckResult):
         return env

@@ -48,6 +48,17 @@ def _get_runtime(ctx: CheckContext, params: RuntimeParams) -> dict[str, Any] | N
         raise
 
 
+def read_runtime(ctx: CheckContext, params: RuntimeParams) -> dict[str, Any] | CheckResult:
+    """GetAgentRuntime's answer (shared by the checks asking at once), or could-not-run when the runtime does not
+    exist: runtime.status owns that finding, the checks that read its configuration have nothing to judge."""
+    runtime = _get_runtime(ctx, params)
+    if runtime is None:
+        return could_not_run(
+            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
+        )
+    return runtime
+
+
 @check(
     "runtime.protocol",
     title="The runtime sends traffic to the MCP server's port and path",
@@ -61,11 +72,9 @@ def _get_runtime(ctx: CheckContext, params: RuntimeParams) -> dict[str, Any] | N
 @aws_errors
 def runtime_protocol(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """GetAgentRuntime → protocolConfiguration (serverProtocol, port, path): MCP means 8000 /mcp unless set otherwise."""
-    runtime = _get_runtime(ctx, params)
-    if runtime is None:
-        return could_not_run(
-            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
-        )
+    runtime = read_runtime(ctx, params)
+    if isinstance(runtime, CheckResult):
+        return runtime
     config = runtime.get("protocolConfiguration") or {}
     given = config.get("serverProtocol")
     protocol = str(given or "HTTP")
@@ -181,11 +190,9 @@ def classify_failure(reason: str) -> tuple[str, str] | None:
 @aws_errors
 def runtime_failure_reason(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """failureReason of the runtime and its endpoint, parsed for image causes (exec format, pull denied, layers, USER)."""
-    runtime = _get_runtime(ctx, params)
-    if runtime is None:
-        return could_not_run(
-            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
-        )
+    runtime = read_runtime(ctx, params)
+    if isinstance(runtime, CheckResult):
+        return runtime
     reason = str(runtime.get("failureReason") or "")
     where = "runtime"
     from tui.context import is_version_qualifier

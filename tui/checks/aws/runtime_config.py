@@ -23,11 +23,11 @@ from tui.checks.aws._common import (
     shown_name,
     variable_names,
 )
-from tui.checks.aws.protocol import RuntimeParams, _get_runtime
+from tui.checks.aws.protocol import RuntimeParams, read_runtime
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _
 from tui.registry import check
-from tui.results import CheckResult, Severity, could_not_run, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
 AWS_KEY_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
 """Variables the AWS SDKs read before the execution role's credentials."""
@@ -106,11 +106,9 @@ def secret_findings(env: dict[str, Any]) -> dict[str, str]:
 def runtime_env(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """GetAgentRuntime → environmentVariables: AWS keys (they replace the execution role) and secret-looking
     values (readable by anyone who may read the runtime). Only names are reported."""
-    runtime = _get_runtime(ctx, params)
-    if runtime is None:
-        return could_not_run(
-            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
-        )
+    runtime = read_runtime(ctx, params)
+    if isinstance(runtime, CheckResult):
+        return runtime
     env = environment_of(runtime)
     if isinstance(env, CheckResult):
         return env
@@ -178,11 +176,9 @@ def runtime_authorizer(ctx: CheckContext, params: RuntimeParams) -> CheckResult:
     """GetAgentRuntime → authorizerConfiguration.customJWTAuthorizer: a Cognito issuer whose only client check is
     allowedAudience (access tokens have no `aud`), and a Cognito discovery URL whose host region is not the
     pool's region (the URL does not exist)."""
-    runtime = _get_runtime(ctx, params)
-    if runtime is None:
-        return could_not_run(
-            _("runtime {runtime_id} does not exist (runtime.status says so)").format(runtime_id=params.runtime_id)
-        )
+    runtime = read_runtime(ctx, params)
+    if isinstance(runtime, CheckResult):
+        return runtime
     config = runtime.get("authorizerConfiguration") or {}
     if not isinstance(config, dict):
         return not_a("authorizerConfiguration", config, _("an object"))
