@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tui.i18n import _
+from tui.project.scan import _normalize as normalize
 from tui.project.scan import _poetry_specifier
 
 
@@ -41,10 +42,6 @@ class _String:
 _HEADER = re.compile(r"^[ \t]*\[", re.MULTILINE)
 """A table or array-of-tables header (a line inside a multi-line array of strings never starts with ``[``)."""
 _BARE_KEY = r"(?:\"([^\"\n]+)\"|'([^'\n]+)'|([A-Za-z0-9_-]+))"
-
-
-def normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
 
 
 def _line(text: str, index: int) -> int:

@@ -104,11 +104,8 @@ def _dependency_file(scan: ProjectScan) -> Path | str:
 
 def _lock_file(scan: ProjectScan) -> tuple[str | None, bool]:
     """(the project's lock file, whether the image installs from it) for a pyproject.toml project."""
-    from tui.project.scan import _locked_versions
-
-    used, _versions = _locked_versions(scan.root, scan.dockerfile)
-    if used:
-        return used, True
+    if scan.installed_lock:
+        return scan.installed_lock, True
     return next((lock for lock in LOCK_COMMANDS if (scan.root / lock).is_file()), None), False
 
 

@@ -136,6 +136,9 @@ class ProjectScan:
     observability: bool | None = None
     """``aws.observability.enabled`` of the selected agent (the toolkit's generated Dockerfile then installs
     aws-opentelemetry-distro and starts under opentelemetry-instrument)."""
+    installed_lock: str | None = None
+    """The lock file (``uv.lock``, ``poetry.lock``) the Dockerfile installs from, for a project without a
+    requirements file (its ranges in pyproject.toml are then not what the image gets)."""
     unreadable: dict[str, str] = field(default_factory=dict)
     """File (relative to the project) → why it was not read (too large, not a regular file, outside the project, not
     valid TOML). Before, such a file read as absent: a 50 MB requirements.txt was 'does not list `mcp`'."""
@@ -522,9 +525,10 @@ def _read_dependencies(scan: ProjectScan) -> None:
         except UnreadableProjectFile as exc:
             scan.unreadable[name] = str(exc)
             break
-    if scan.requirements_path is None or scan.requirements_path.name != "pyproject.toml":
+    if scan.requirements_path is not None and scan.requirements_path.name != "pyproject.toml":
         return
     lock, versions = _locked_versions(root, scan.dockerfile)
+    scan.installed_lock = lock
     for req in scan.requirements:
         if lock and req.name in versions:
             req.locked = versions[req.name]
