@@ -201,7 +201,7 @@ def run_on_answer(monkeypatch: pytest.MonkeyPatch, check_id: str, runtime: dict[
     import tui.checks.aws.runtime_config as runtime_config
 
     for module in (runtime_config, network):
-        monkeypatch.setattr(module, "_get_runtime", lambda _ctx, _params: runtime)
+        monkeypatch.setattr(module, "read_runtime", lambda _ctx, _params: runtime)
     spec = load_all().checks[check_id]
     ctx = CheckContext(context=build_context(region="us-east-1"))
     return spec.func(ctx, spec.params(runtime_id="mcp_server-AbCdEf1234", region="us-east-1"))
