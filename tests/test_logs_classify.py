@@ -27,13 +27,14 @@ def corpus_texts() -> list[str]:
 
 def test_classify_equals_the_full_ranking_on_the_corpus(classifier: Classifier) -> None:
     texts = corpus_texts()
-    # Each text as it is and in two variants that between them change case both ways (signatures match
-    # case-insensitively), bury it in a log line and split it over lines (^ and $ at line ends). Five variants of
-    # each, one change apiece, took 2.4-2.6 s against 1.7-1.8 s for these three, alone on an idle machine.
+    # Each text as it is, and in one of two variants, taken in turn, that between them change case both ways
+    # (signatures match case-insensitively), bury it in a log line and split it over lines (^ and $ at line ends).
+    # Both variants of every text cost half as much again (the reference ranks every signature: 4 s of CPU on a slow
+    # 2-core machine, the suite's costliest unit test); taken in turn, each variant still meets half the corpus.
     variants = [
         *texts,
-        *(f"2026-12-01T10:00:00Z INFO worker-3 {t} (request 413 took 504 ms)".upper() for t in texts),
-        *(t.replace(" ", "\n").lower() for t in texts),
+        *(f"2026-12-01T10:00:00Z INFO worker-3 {t} (request 413 took 504 ms)".upper() for t in texts[::2]),
+        *(t.replace(" ", "\n").lower() for t in texts[1::2]),
     ]
     explained = 0
     for text in variants:

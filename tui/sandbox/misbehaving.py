@@ -269,8 +269,10 @@ def infinite_sse_app() -> Any:
         await send({"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"text/event-stream")]})
         try:
             while True:
-                await send({"type": "http.response.body", "body": event * 64, "more_body": True})
-                await asyncio.sleep(0.01)
+                # Eight events every 50 ms: a stream that never ends, without keeping the client's parser (the
+                # official SDK validates every notification) and the server busy for the whole timeout.
+                await send({"type": "http.response.body", "body": event * 8, "more_body": True})
+                await asyncio.sleep(0.05)
         except (OSError, asyncio.CancelledError):
             return
 
