@@ -23,6 +23,7 @@ from rich.text import Text
 from tui.engine.doctor import DoctorRun, Finding, record_findings
 from tui.engine.fixing import FixOutcome
 from tui.engine.formats.outcome import could_not_run, counts_as_problem
+from tui.engine.formats.report_model import report_context
 from tui.engine.walk import Walk
 from tui.files import user_path
 from tui.fixes.audit import AuditRecord
@@ -89,11 +90,8 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
 
     if not quiet:
         line(_("agentcore-triage doctor · playbook {id}").format(id=run.playbook.id), "bold")
-        ctx = run.context.public()
-        keys: tuple[str, ...] = ("region", "runtime", "endpoint", "project")
-        if "runtime" in ctx:  # the runtime endpoint the AWS checks examined; DEFAULT too (it answers "which one?")
-            ctx["qualifier"] = run.context.endpoint_name
-            keys = ("region", "runtime", "qualifier", "endpoint", "project")
+        ctx = report_context(run.context)  # the qualifier whenever a runtime is targeted, as in every format
+        keys = ("region", "runtime", "qualifier", "endpoint", "project")
         target = ", ".join(f"{k}={ctx[k]}" for k in keys if k in ctx)
         if target:
             line(_shown(_("target: {target}").format(target=target)), "dim")

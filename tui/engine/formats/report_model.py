@@ -23,6 +23,7 @@ from tui.engine.formats.outcome import could_not_run
 from tui.results import Severity, Status
 
 if TYPE_CHECKING:
+    from tui.context import Context
     from tui.engine.doctor import DoctorRun, Finding
 
 SCHEMA_VERSION: Literal["1.0"] = "1.0"
@@ -138,6 +139,23 @@ def _installed_versions() -> tuple[tuple[str, str | None], ...]:
     )
 
 
+def report_context(context: Context) -> dict[str, Any]:
+    """The target as every report shows it (text, Markdown, JSON, SARIF): ``Context.public()``, with the runtime
+    endpoint the AWS checks examined (``qualifier``) whenever a runtime is targeted, DEFAULT included: it answers
+    "which endpoint?". Before, the text report's target line always named it while the JSON, Markdown and SARIF
+    context named it only when it was not DEFAULT (or was given)."""
+    data = context.public()
+    if "runtime" not in data or "qualifier" in data:
+        return data
+    after = "endpoint" if "endpoint" in data else "runtime"  # where public() puts a given qualifier
+    shown: dict[str, Any] = {}
+    for key, value in data.items():
+        shown[key] = value
+        if key == after:
+            shown["qualifier"] = context.endpoint_name
+    return shown
+
+
 def finding_id(node: str, key: str) -> str:
     """The finding's id: a check's key is unique at its node, a node id unique in its playbook."""
     return f"{node}/{key}"
@@ -179,7 +197,7 @@ def doctor_report(run: DoctorRun, *, now: datetime | None = None) -> DoctorRepor
         generated_at=(now or datetime.now(UTC)).replace(microsecond=0),
         versions=installed_versions(),
         playbook=run.playbook.id,
-        context=run.context.public(),
+        context=report_context(run.context),
         findings=[report_finding(f) for f in run.findings],
         totals=totals(run.findings),
         fixes=None
