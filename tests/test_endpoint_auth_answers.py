@@ -1,7 +1,9 @@
 """endpoint.auth reads credentials as accepted only from an answer that shows it: an MCP initialize result, a JSON-RPC
 error from the server, or a refusal an MCP transport writes. JSON that answers something else, a plain-text 500 or a
 health route's ``OK`` say nothing about credentials: the check could not run, and names endpoint.initialize, which
-owns the cause. Real servers (Starlette under uvicorn on 127.0.0.1), one per module; the path picks the answer."""
+owns the cause. Nor does an AgentCore ``ValidationException`` (the request rejected as invalid): nothing shows it comes
+only after the authorizer took the credentials. Real servers (Starlette under uvicorn on 127.0.0.1), one per module;
+the path picks the answer."""
 
 from __future__ import annotations
 
@@ -73,6 +75,46 @@ def _answer(kind: str, message: dict[str, Any], authorization: str) -> Any:
     raise AssertionError(kind)
 
 
+SHORT_SESSION = (
+    "1 validation error detected: Value at 'runtimeSessionId' failed to satisfy constraint: Member must have length "
+    "greater than or equal to 33"
+)
+
+
+def _agentcore_answer(kind: str, message: dict[str, Any]) -> Any:
+    """What an AgentCore front door answers: AWS errors carry ``x-amzn-ErrorType`` and a JSON ``message``."""
+    from starlette.responses import JSONResponse, Response
+
+    if "id" not in message:
+        return Response(status_code=202)
+    if kind == "short_session":  # as the sandbox's front door and the InvokeAgentRuntime API reference say
+        return JSONResponse(
+            {"message": SHORT_SESSION}, status_code=400, headers={"x-amzn-ErrorType": "ValidationException"}
+        )
+    if kind == "coral_type":  # the error type with AWS's namespace suffix, and in the body's __type only
+        body = {"__type": "com.amazon.coral.validate#ValidationException", "Message": "Invalid qualifier"}
+        return JSONResponse(body, status_code=400)
+    if kind == "mmds":
+        headers = {
+            "x-amzn-ErrorType": "ValidationException:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+        }
+        return JSONResponse({"message": "This runtime is not MMDSv2-enabled"}, status_code=400, headers=headers)
+    if kind == "initialized":
+        return JSONResponse({"jsonrpc": "2.0", "id": message["id"], "result": INIT_RESULT})
+    if kind == "runtime_500":  # an AWS error that is not a validation (read as after the authorizer, unchanged)
+        return JSONResponse(
+            {"message": "boom"}, status_code=500, headers={"x-amzn-ErrorType": "InternalServerException"}
+        )
+    raise AssertionError(kind)
+
+
+def _invocation_url(base: str, kind: str) -> str:
+    from urllib.parse import quote
+
+    arn = f"arn:aws:bedrock-agentcore:us-east-1:123456789012:runtime/{kind}-AbCdEf1234"
+    return f"{base}/runtimes/{quote(arn, safe='')}/invocations?qualifier=DEFAULT"
+
+
 @pytest.fixture(scope="module")
 def answers() -> Iterator[str]:
     """The server's base URL: ``{base}/{kind}/mcp`` answers every POST the way ``_answer`` says."""
@@ -93,7 +135,26 @@ def answers() -> Iterator[str]:
         message = message if isinstance(message, dict) else {}
         return _answer(request.path_params["kind"], message, request.headers.get("authorization", ""))
 
-    server = UvicornThread(Starlette(routes=[Route("/{kind}/mcp", mcp, methods=["GET", "POST", "DELETE"])]))
+    async def invocations(request: Request) -> Response:
+        """An AgentCore invocation URL (``/runtimes/<ARN>/invocations``): the runtime id picks the answer."""
+        if request.method != "POST":
+            return Response(status_code=405)
+        try:
+            message = json.loads(await request.body())
+        except ValueError:
+            message = {}
+        message = message if isinstance(message, dict) else {}
+        kind = request.path_params["arn"].rsplit("/", 1)[-1].rsplit("-", 1)[0]
+        return _agentcore_answer(kind, message)
+
+    server = UvicornThread(
+        Starlette(
+            routes=[
+                Route("/{kind}/mcp", mcp, methods=["GET", "POST", "DELETE"]),
+                Route("/runtimes/{arn:path}/invocations", invocations, methods=["GET", "POST", "DELETE"]),
+            ]
+        )
+    )
     port = server.start()
     try:
         yield f"http://127.0.0.1:{port}"
@@ -189,3 +250,49 @@ async def test_an_initialize_result_without_credentials_still_warns(
     auth, _ = await _auth_and_initialize(answers, "open", True, monkeypatch)
     assert auth.status is Status.WARN, f"{auth.status.value} {auth.summary}"
     assert auth.summary == "the endpoint answers without any credentials too: the token is not checked"
+
+
+@pytest.mark.parametrize(
+    ("kind", "said"),
+    [
+        ("short_session", "HTTP 400 ValidationException: " + SHORT_SESSION),
+        ("coral_type", "HTTP 400 ValidationException: Invalid qualifier"),
+        ("mmds", "HTTP 400 ValidationException: This runtime is not MMDSv2-enabled"),
+    ],
+    ids=["short-session", "coral-type", "mmds"],
+)
+async def test_an_agentcore_validation_exception_does_not_read_as_accepted_credentials(
+    answers: str, kind: str, said: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: any AgentCore answer but 401/403 read as "JWT bearer token accepted (AgentCore accepted the
+    credentials)", a ValidationException too. No source shows AgentCore validates a request only after its authorizer
+    took the credentials: the check says what it knows (the request was rejected as invalid, and the message)."""
+    monkeypatch.setenv(TOKEN_ENV, _jwt())
+    ctx = make_context(_invocation_url(answers, kind), token_env=TOKEN_ENV, timeout=20)
+    auth = await run_check("endpoint.auth", ctx)
+    assert auth.status is Status.SKIP and auth.could_not_run, f"{auth.status.value} {auth.summary}"
+    assert auth.summary == (
+        f"could not test credentials: AgentCore rejected the request as invalid ({said}); see endpoint.initialize"
+    )
+    assert "accepted" not in auth.summary and "refused" not in auth.summary
+    assert "neither that the credentials were accepted nor that they were refused" in auth.details
+    assert auth.evidence["blocked_by"] == "endpoint.initialize"
+    assert auth.facts["endpoint.auth_mode"] == "bearer"
+    initialize = await run_check("endpoint.initialize", ctx)
+    assert initialize.status is Status.FAIL, f"{initialize.status.value} {initialize.summary}"
+
+
+@pytest.mark.parametrize(
+    ("kind", "status"), [("initialized", Status.PASS), ("runtime_500", Status.PASS)], ids=["ok", "runtime-500"]
+)
+async def test_other_agentcore_answers_still_read_as_accepted(
+    answers: str, kind: str, status: Status, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same invocation URL with an initialize result, or an AWS error other than a validation, still reads as
+    accepted (as before: this change is about the ValidationException only)."""
+    monkeypatch.setenv(TOKEN_ENV, _jwt())
+    auth = await run_check(
+        "endpoint.auth", make_context(_invocation_url(answers, kind), token_env=TOKEN_ENV, timeout=20)
+    )
+    assert auth.status is status, f"{auth.status.value} {auth.summary}"
+    assert auth.summary.startswith("JWT bearer token accepted (AgentCore accepted the credentials)"), auth.summary

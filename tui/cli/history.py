@@ -62,6 +62,7 @@ def audit(fmt: str) -> None:
 @handle_errors
 def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: Any) -> None:
     """Reverse an applied fix (the latest one, or RECORD_ID from `agentcore-triage audit`)."""
+    from tui.engine.doctor import with_notes
     from tui.engine.fixing import FixError, undo_record
     from tui.fixes.audit import read_log
     from tui.fixes.undo import select_record, undo_plan
@@ -77,7 +78,7 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
     err(without_controls(_("{title} (reverses {id}):").format(title=plan.title, id=plan.record.id)))
-    err(without_controls(plan.preview()))
+    err(without_controls(with_notes(plan.preview(), plan.notes)))  # the notes too, as `doctor --fix` shows them
     if not yes:
         if not sys.stdin.isatty():
             raise UsageProblem(_("undo needs --yes when not run on a terminal (nothing was changed)"))

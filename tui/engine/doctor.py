@@ -40,6 +40,7 @@ __all__ = [
     "node_dependencies",
     "record_findings",
     "run_doctor",
+    "with_notes",
     "with_prerequisite_checks",
 ]
 
@@ -299,6 +300,14 @@ def record_findings(run: DoctorRun, node_id: str, results: dict[str, CheckResult
 ConfirmFn = Callable[[str, str], bool]
 
 
+def with_notes(preview: str, notes: Iterable[str]) -> str:
+    """``preview`` with the plan's notes under it, one ``  # note`` line each after a blank line: what the CLI shows
+    before it asks (``doctor --fix``, ``undo``), as the TUI's fix dialog shows them. Before, ``doctor --fix`` asked on
+    the preview alone, so "run `uv lock` after this change" never reached the user."""
+    lines = "".join(f"\n  # {note}" for note in notes)
+    return preview + ("\n" + lines if lines else "")
+
+
 def _fix_ref_for(playbook: Playbook, finding: Finding) -> FixRef | None:
     """The node's FixRef for this finding: a node may offer the same fix for several checks (other params)."""
     node = playbook.nodes[finding.node]
@@ -328,10 +337,7 @@ async def fix_all(
         run.timeout = timeout
 
     def ask(request: FixRequest) -> bool:
-        # the plan's notes (run `uv lock` after this change, …) under the payloads: the TUI's modal shows them, and
-        # before, `doctor --fix` asked without them
-        notes = "".join(f"\n  # {note}" for note in request.plan.notes)
-        return confirm(request.headline, request.plan.preview() + ("\n" + notes if notes else ""))
+        return confirm(request.headline, with_notes(request.plan.preview(), request.plan.notes))
 
     outcomes: list[FixInfo] = []
     for finding in list(run.findings):

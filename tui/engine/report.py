@@ -20,14 +20,15 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.engine.doctor import DoctorRun, Finding, record_findings
+from tui.engine.doctor import DoctorRun, record_findings
 from tui.engine.fixing import FixOutcome
 from tui.engine.formats.outcome import could_not_run, counts_as_problem
+from tui.engine.formats.report_model import report_context, withheld_fixes
 from tui.engine.walk import Walk
 from tui.files import user_path
 from tui.fixes.audit import AuditRecord
 from tui.i18n import _, ngettext
-from tui.playbook.model import CheckNode, DiagnosisNode
+from tui.playbook.model import DiagnosisNode
 from tui.redact import redact, redact_text
 from tui.results import CheckResult, Status
 
@@ -89,11 +90,8 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
 
     if not quiet:
         line(_("agentcore-triage doctor · playbook {id}").format(id=run.playbook.id), "bold")
-        ctx = run.context.public()
-        keys: tuple[str, ...] = ("region", "runtime", "endpoint", "project")
-        if "runtime" in ctx:  # the runtime endpoint the AWS checks examined; DEFAULT too (it answers "which one?")
-            ctx["qualifier"] = run.context.endpoint_name
-            keys = ("region", "runtime", "qualifier", "endpoint", "project")
+        ctx = report_context(run.context)  # the qualifier whenever a runtime is targeted, as in every format
+        keys = ("region", "runtime", "qualifier", "endpoint", "project")
         target = ", ".join(f"{k}={ctx[k]}" for k in keys if k in ctx)
         if target:
             line(_shown(_("target: {target}").format(target=target)), "dim")
@@ -148,23 +146,6 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
             line(_("No problems found."), "bold green")
     out.rstrip()
     return out
-
-
-def withheld_fixes(run: DoctorRun, finding: Finding) -> list[tuple[str, str]]:
-    """``(fix id, reason)`` for each fix the finding's node declares for its check that the failing or warning check
-    withheld (found it cannot help, e.g. the account's resource-policy quota is full): the report says why the fix is
-    not offered instead of leaving the reader to wonder where it went."""
-    if finding.status not in (Status.FAIL, Status.WARN):  # as Walk.withheld: a passing check withholds nothing
-        return []
-    result = run.results.get(finding.node, {}).get(finding.key)
-    node = run.playbook.nodes.get(finding.node)
-    if result is None or not result.withheld_fixes or not isinstance(node, CheckNode):
-        return []
-    return [
-        (ref.fix, result.withheld_fixes[ref.fix])
-        for ref in node.fixes
-        if node.remedies(ref) == finding.key and ref.fix in result.withheld_fixes
-    ]
 
 
 def render_text(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -> str:

@@ -32,7 +32,8 @@ MCP_REFUSALS = frozenset(
 )
 """Causes recognised by the refusal text an MCP server's transport (or AgentCore's front door) writes, JSON-RPC or
 plain (``Invalid Host header``, ``Missing session ID``): the request got past whatever checks credentials in front of
-the MCP handler. Any other failed answer counts only with a JSON-RPC answer in its body (see ``_from_the_server``)."""
+the MCP handler. Any other failed answer counts only with a JSON-RPC answer in its body (see ``_from_the_server``).
+An AWS ``ValidationException`` never counts (``validation_message``): AgentCore's 406 for ``Accept`` is one."""
 
 
 @check(
@@ -82,6 +83,30 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             _("could not test credentials: {reason}").format(reason=cause.summary if cause else probe.error),
             details=_("The endpoint did not answer at HTTP level; see `endpoint.reachable` / `endpoint.initialize`."),
             evidence=evidence,
+            facts=facts,
+        )
+    if cause is not None and (message := validation_message(probe)) is not None:
+        # An AWS ValidationException (runtimeSessionId too short, an endpoint name out of pattern, a runtime setting):
+        # the request was refused as invalid. No source shows AgentCore validates a request only after its authorizer
+        # took the credentials, so "accepted" would be a guess, and so would "refused". Say what is known.
+        owner = f"endpoint.{cause.area}" if cause.area in ("reachable", "stream") else "endpoint.initialize"
+        who = _("AgentCore") if s.target.agentcore else _("the endpoint")
+        error = f"HTTP {probe.status} ValidationException" + (f": {message[:160]}" if message else "")
+        return could_not_run(
+            _("could not test credentials: {who} rejected the request as invalid ({error}); see {check}").format(
+                who=who, error=error, check=owner
+            ),
+            details=_(
+                "The answer {seen} is a ValidationException: the request itself is invalid. It says neither that "
+                "the credentials were accepted nor that they were refused (nothing shows whether the request is "
+                "validated before or after the credentials are checked). {check} names the cause; run again once it "
+                "is fixed."
+            ).format(seen=f"`{probe.line()}`", check=f"`{owner}`"),
+            remediation=_(
+                "Fix what the message names (e.g. `X-Amzn-Bedrock-AgentCore-Runtime-Session-Id` takes 33 to 256 "
+                "characters; `?qualifier=` must name an endpoint of the runtime), then run again."
+            ),
+            evidence={**evidence, "classified": cause_fields(cause, probe), BLOCKED_BY: owner},
             facts=facts,
         )
     if cause is not None and cause.area != "auth" and not _from_the_server(probe, cause, s.target):
@@ -155,6 +180,29 @@ async def endpoint_auth(ctx: CheckContext, params: EndpointParams) -> CheckResul
             facts=facts,
         )
     return passed(summary, details=_claims_md(auth), evidence=evidence, facts=facts)
+
+
+def validation_message(probe: Any) -> str | None:
+    """The message of an AWS ``ValidationException`` answer (HTTP 4xx; ``x-amzn-ErrorType``, which AWS may suffix with
+    ``:<namespace>``, or a JSON body's ``__type``): "" when it has none; None for any other answer."""
+    import json
+
+    status = probe.status or 0
+    if not 400 <= status < 500:
+        return None
+    kind = (probe.headers.get("x-amzn-errortype") or "").split(":", 1)[0].strip()
+    body: Any = None
+    try:
+        body = json.loads(probe.body or "")
+    except ValueError:
+        pass
+    body = body if isinstance(body, dict) else {}
+    if not kind and isinstance(body.get("__type"), str):
+        kind = body["__type"].rsplit("#", 1)[-1].split(":", 1)[0]
+    if kind != "ValidationException":
+        return None
+    message = body.get("message", body.get("Message"))
+    return " ".join(message.split()) if isinstance(message, str) else ""
 
 
 def _initialized(probe: Any, target: Any) -> bool:

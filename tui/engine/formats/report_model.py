@@ -4,6 +4,9 @@
 ``tests/test_report_formats.py`` fails when the two differ and validates real reports against the file.
 Bump ``SCHEMA_VERSION`` on any change a consumer could trip over (a removed or renamed key, a new status);
 adding an optional key is a minor bump.
+
+Versions: 1.0, the first; 1.1, each finding has ``withheld_fixes`` (the fixes its check found cannot help, with why),
+which the text and Markdown reports already showed.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from pydantic import BaseModel, ConfigDict, Field
 from tui import __version__
 from tui.engine.fixing import FixInfo
 from tui.engine.formats.outcome import could_not_run
+from tui.playbook.model import CheckNode
 from tui.results import Severity, Status
 
 if TYPE_CHECKING:
+    from tui.context import Context
     from tui.engine.doctor import DoctorRun, Finding
 
-SCHEMA_VERSION: Literal["1.0"] = "1.0"
+SCHEMA_VERSION: Literal["1.1"] = "1.1"
 SCHEMA_ID = "urn:agentcore-triage:doctor-report"
 
 
@@ -39,6 +44,15 @@ class Versions(BaseModel):
     boto3: str | None = Field(description="null when not installed")
     botocore: str | None
     mcp: str | None
+
+
+class WithheldFix(BaseModel):
+    """A fix the finding's node declares for it that the check withheld: it found the fix cannot help."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(description="The fix id (`agentcore-triage fixes list`)")
+    reason: str = Field(description="Why it is not offered (e.g. the account's resource-policy quota is full)")
 
 
 class ReportFinding(BaseModel):
@@ -67,6 +81,11 @@ class ReportFinding(BaseModel):
     evidence: dict[str, Any] = Field(description="What decided the outcome (redacted)")
     duration: float = Field(description="Seconds")
     fix: FixInfo | None = Field(description="The one-key fix the node offers for this finding, and what became of it")
+    withheld_fixes: list[WithheldFix] = Field(
+        default_factory=list,
+        description="Fixes the node declares for this finding that the check withheld, with why (schema 1.1; empty "
+        "when none, and for a passing or skipped check)",
+    )
 
 
 class FixConsidered(BaseModel):
@@ -99,7 +118,9 @@ class DoctorReport(BaseModel):
 
     model_config = ConfigDict(populate_by_name=True, title="agentcore-triage doctor report")
 
-    schema_version: Literal["1.0"] = Field(description="Of this report's shape (docs/report.schema.json)")
+    schema_version: Literal["1.1"] = Field(
+        description="Of this report's shape (docs/report.schema.json); 1.1 added `withheld_fixes` to each finding"
+    )
     tool: Literal["agentcore-triage"]
     version: str = Field(description="agentcore-triage's version (also in `versions`)")
     generated_at: datetime = Field(description="When the report was written (UTC, ISO 8601)")
@@ -138,12 +159,47 @@ def _installed_versions() -> tuple[tuple[str, str | None], ...]:
     )
 
 
+def report_context(context: Context) -> dict[str, Any]:
+    """The target as every report shows it (text, Markdown, JSON, SARIF): ``Context.public()``, with the runtime
+    endpoint the AWS checks examined (``qualifier``) whenever a runtime is targeted, DEFAULT included: it answers
+    "which endpoint?". Before, the text report's target line always named it while the JSON, Markdown and SARIF
+    context named it only when it was not DEFAULT (or was given)."""
+    data = context.public()
+    if "runtime" not in data or "qualifier" in data:
+        return data
+    after = "endpoint" if "endpoint" in data else "runtime"  # where public() puts a given qualifier
+    shown: dict[str, Any] = {}
+    for key, value in data.items():
+        shown[key] = value
+        if key == after:
+            shown["qualifier"] = context.endpoint_name
+    return shown
+
+
 def finding_id(node: str, key: str) -> str:
     """The finding's id: a check's key is unique at its node, a node id unique in its playbook."""
     return f"{node}/{key}"
 
 
-def report_finding(f: Finding) -> ReportFinding:
+def withheld_fixes(run: DoctorRun, finding: Finding) -> list[tuple[str, str]]:
+    """``(fix id, reason)`` for each fix the finding's node declares for its check that the failing or warning check
+    withheld (found it cannot help, e.g. the account's resource-policy quota is full): the report says why the fix is
+    not offered instead of leaving the reader to wonder where it went."""
+    if finding.status not in (Status.FAIL, Status.WARN):  # as Walk.withheld: a passing check withholds nothing
+        return []
+    result = run.results.get(finding.node, {}).get(finding.key)
+    node = run.playbook.nodes.get(finding.node)
+    if result is None or not result.withheld_fixes or not isinstance(node, CheckNode):
+        return []
+    return [
+        (ref.fix, result.withheld_fixes[ref.fix])
+        for ref in node.fixes
+        if node.remedies(ref) == finding.key and ref.fix in result.withheld_fixes
+    ]
+
+
+def report_finding(f: Finding, withheld: list[tuple[str, str]] | None = None) -> ReportFinding:
+    """One finding of the report; ``withheld``: its ``withheld_fixes(run, f)`` (it needs the run's check results)."""
     return ReportFinding(
         id=finding_id(f.node, f.key),
         check=f.check,
@@ -160,6 +216,7 @@ def report_finding(f: Finding) -> ReportFinding:
         evidence=f.evidence,
         duration=f.duration,
         fix=f.fix,
+        withheld_fixes=[WithheldFix(id=fix_id, reason=reason) for fix_id, reason in withheld or []],
     )
 
 
@@ -179,8 +236,8 @@ def doctor_report(run: DoctorRun, *, now: datetime | None = None) -> DoctorRepor
         generated_at=(now or datetime.now(UTC)).replace(microsecond=0),
         versions=installed_versions(),
         playbook=run.playbook.id,
-        context=run.context.public(),
-        findings=[report_finding(f) for f in run.findings],
+        context=report_context(run.context),
+        findings=[report_finding(f, withheld_fixes(run, f)) for f in run.findings],
         totals=totals(run.findings),
         fixes=None
         if run.fixes is None

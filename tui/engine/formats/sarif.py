@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tui import __version__
 from tui.engine.formats.outcome import could_not_run
-from tui.engine.formats.report_model import finding_id
+from tui.engine.formats.report_model import finding_id, report_context
 from tui.files import user_path
 from tui.redact import redact
 from tui.results import Severity, Status
@@ -183,7 +183,7 @@ def render_sarif(run: DoctorRun, plans: dict[str, Plan] | None = None) -> str:
         },
         "automationDetails": {"id": f"agentcore-triage/doctor/{run.playbook.id}/"},
         "results": results,
-        "properties": {"playbook": run.playbook.id, "context": run.context.public(), "totals": run.totals},
+        "properties": {"playbook": run.playbook.id, "context": report_context(run.context), "totals": run.totals},
     }
     if root is not None:
         sarif_run["originalUriBaseIds"] = {PROJECT_ROOT: {"uri": root.as_uri() + "/"}}
