@@ -42,7 +42,8 @@ EXPECTED = {
     "worsnoptr_template": (P, F, F, P, S, P, P, P, P, P),
     # standalone fastmcp without host binds 127.0.0.1; no Dockerfile but observability on (toolkit installs the distro)
     "arc_mcp_fastmcp": (W, P, P, F, W, P, S, S, S, S),
-    # pyproject `mcp>=1.23.0` with uv.lock left out of the image; no OpenTelemetry at all; nothing pins arm64
+    # pyproject `mcp>=1.23.0` with uv.lock left out of the image (`uv sync --frozen` then stops the build: round 18
+    # project.docker_lock); no OpenTelemetry at all; nothing pins arm64
     "rveuna_salesforce_uv": (P, F, P, P, S, F, F, S, W, P),
     # absolute Windows entrypoint, Dockerfile under .bedrock_agentcore/<agent>/, fastmcp without host
     "spandana_fastmcp_toolkit": (P, P, P, F, P, P, P, P, P, P),

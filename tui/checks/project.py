@@ -27,6 +27,10 @@ def _scan(params: ProjectParams):  # type: ignore[no-untyped-def]
 
 
 NO_SERVER = N_("no FastMCP/MCPServer instance found in the entry point")
+NODE_SERVER = N_(
+    "a Node/TypeScript MCP server ({evidence}): the Python server checks do not apply (a requirements.txt here is for "
+    "other tools)"
+)
 DIRECT_CODE_DEPLOY = N_(
     "deployment_type is direct_code_deploy in .bedrock_agentcore.yaml: AgentCore runs the code itself and no "
     "container image is built"
@@ -106,6 +110,8 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         "dockerfile": _rel(scan, scan.dockerfile_path) if scan.dockerfile_path else None,
         "deployment_type": scan.deployment_type,
     }
+    if scan.entry is None and (node := scan.node_server()):
+        return skipped(_(NODE_SERVER).format(evidence=node), evidence=evidence)
     if scan.entry is None:
         return failed(
             _("no server entry point (mcp_server.py, server.py, or the entrypoint in .bedrock_agentcore.yaml)"),
@@ -477,6 +483,14 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
     scan = _scan(params)
     if unread := not_read(scan, "deps", "docker"):
         return unread
+    if node := scan.node_server():
+        return skipped(
+            _(NODE_SERVER).format(evidence=node),
+            details=_(
+                "A Node server gets its traces from the ADOT JavaScript auto-instrumentation "
+                "(`@aws/aws-distro-opentelemetry-node-autoinstrumentation`), not from the Python distro."
+            ),
+        )
     if scan.requirements_path is None:
         return skipped(_("no requirements.txt or pyproject.toml dependencies"))
     req = scan.requirement("aws-opentelemetry-distro")
@@ -531,6 +545,8 @@ def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckRe
         )
     if command is None:
         return failed(_("the Dockerfile has no CMD or ENTRYPOINT"))
+    if node := scan.node_server():
+        return skipped(_(NODE_SERVER).format(evidence=node))
     line, text = command
     if "opentelemetry-instrument" in text:
         return passed(_("line {line}: {command}").format(line=line, command=text))

@@ -278,3 +278,90 @@ def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> Check
             "telemetry), or start without opentelemetry-instrument."
         ).format(file=scan.requirements_name),
     )
+
+
+@check(
+    "project.docker_lock",
+    title="The lock file the Dockerfile installs from is in the image",
+    severity=Severity.HIGH,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Copy the lock file before the install (`COPY pyproject.toml uv.lock ./`), or bind-mount it "
+    "(`RUN --mount=type=bind,source=uv.lock,target=uv.lock uv sync --frozen`).",
+)
+def docker_lock(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """`uv sync --frozen` without uv.lock in the image stops the build; `poetry install` without poetry.lock resolves again."""
+    from tui.project.scan import lock_installs
+
+    scan, found = _docker(params)
+    if unread := not_read(scan, "docker"):
+        return unread
+    if not found:
+        return skipped(_no_image(scan) if found is None else _(NO_FROM))
+    installs = lock_installs(scan.root, scan.dockerfile)
+    if not installs:
+        return skipped(_("the Dockerfile installs from no lock file (uv sync, poetry install)"))
+    evidence = {
+        "installs": [
+            {"line": i.line, "lock": i.lock, "strict": i.strict, "in_image": i.in_image, "in_project": i.in_project}
+            for i in installs
+        ]
+    }
+    for install in installs:
+        if install.strict and not install.in_image:
+            why = (
+                _("{lock} is not copied into the image before it").format(lock=install.lock)
+                if install.in_project
+                else _("the project has no {lock}").format(lock=install.lock)
+            )
+            return failed(
+                _(
+                    "Dockerfile line {line}: {command}: {why}, so uv stops with {error} and the image is never built"
+                ).format(
+                    line=install.line,
+                    command=f"`{install.command}`",
+                    why=why,
+                    error='"Unable to find lockfile at uv.lock, but --frozen was provided"',
+                ),
+                details=_(
+                    "--frozen and --locked (and UV_FROZEN/UV_LOCKED) tell uv to install exactly what uv.lock pins; "
+                    "without the file uv does not resolve instead, it exits 1. `agentcore deploy` then fails in "
+                    "CodeBuild and the runtime keeps its previous image."
+                ),
+                evidence=evidence,
+                remediation=(
+                    _("Add uv.lock to the COPY before line {line} (`COPY pyproject.toml uv.lock ./`).").format(
+                        line=install.line
+                    )
+                    if install.in_project
+                    else _("Run `uv lock`, commit uv.lock and copy it before line {line}.").format(line=install.line)
+                ),
+            )
+    for install in installs:
+        if not install.in_image and install.in_project:
+            tool = "uv" if install.lock == "uv.lock" else "Poetry"
+            return warned(
+                _(
+                    "Dockerfile line {line}: {command} runs without {lock} in the image: {tool} resolves "
+                    "pyproject.toml's ranges again at build time, so the image can get newer versions than the lock "
+                    "pins (mcp 2.x included)"
+                ).format(line=install.line, command=f"`{install.command}`", lock=install.lock, tool=tool),
+                evidence=evidence,
+                remediation=_("Copy {lock} before line {line} so the image installs what it pins.").format(
+                    lock=install.lock, line=install.line
+                ),
+            )
+    first = installs[0]
+    if first.in_image:
+        return passed(
+            _("Dockerfile line {line} installs from {lock}, which is in the image by then").format(
+                line=first.line, lock=first.lock
+            ),
+            evidence=evidence,
+        )
+    return passed(
+        _("Dockerfile line {line}: {command} resolves pyproject.toml (the project has no {lock})").format(
+            line=first.line, command=f"`{first.command}`", lock=first.lock
+        ),
+        evidence=evidence,
+    )

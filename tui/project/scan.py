@@ -32,6 +32,8 @@ MAX_DOCKERFILE_BYTES = 256_000
 1 MB one of 165,000 lines took 8 s of a doctor run)."""
 MAX_SHOWN_LINE = 300
 """Characters of a Dockerfile line a finding quotes."""
+NODE_COMMANDS = frozenset({"node", "npm", "npx", "tsx", "ts-node", "bun", "deno", "yarn", "pnpm"})
+"""Start commands of a Node/TypeScript server (the TypeScript SDK's servers run as ``node dist/index.js``)."""
 PYTHON_WORD = re.compile(r"^python(\d+(\.\d+)?)?$")
 
 NONEXISTENT_DECORATORS = {
@@ -172,6 +174,25 @@ class ProjectScan:
             return None
         words = (command_words(entrypoint) if entrypoint else []) + (command_words(cmd) if cmd else [])
         return max(i.line for i in (entrypoint, cmd) if i is not None), words
+
+    def node_server(self) -> str | None:
+        """What shows the server is a Node/TypeScript one (the image starts ``node``/``npm``…, or there is no Python
+        server and package.json depends on @modelcontextprotocol/sdk), else None. The Python checks do not apply to
+        it: a requirements.txt next to it is for other tools (a notebook's client)."""
+        start = None if self.direct_code_deploy else self.start_command()
+        if start is not None:
+            words = [w for w in start[1] if w not in ("exec", "dumb-init", "tini", "--")]
+            if words and words[0].rsplit("/", 1)[-1] in NODE_COMMANDS:
+                return f"`{' '.join(start[1])[:MAX_SHOWN_LINE]}`"
+            return None
+        if self.entry is None and is_project_file(self.root, self.root / "package.json"):
+            try:
+                text = read_project_text(self.root, self.root / "package.json", MAX_DEPENDENCY_BYTES)
+            except UnreadableProjectFile:
+                return None
+            if "@modelcontextprotocol/sdk" in text:
+                return "package.json (@modelcontextprotocol/sdk)"
+        return None
 
     def docker_env(self, name: str) -> str | None:
         """The value the final stage's ENV instructions give ``name`` (None when none does)."""
@@ -329,35 +350,111 @@ def parse_pyproject(text: str) -> list[Requirement]:
 
 
 LOCK_INSTALL = {
-    "uv.lock": re.compile(r"\buv\s+(sync|export)\b[^\n]*--(frozen|locked)\b"),
-    "poetry.lock": re.compile(r"\bpoetry\s+(install|sync|export)\b"),
+    "uv.lock": re.compile(r"\buv\s+(sync|export)\b"),
+    "poetry.lock": re.compile(r"\bpoetry\s+(install|sync)\b"),
 }
-"""A Dockerfile command that installs exactly what the lock file pins."""
+"""A Dockerfile command that installs from the lock file, when the lock is there (``uv pip install`` reads no lock)."""
+UV_STRICT = re.compile(r"--(frozen|locked)\b")
+UV_STRICT_ENV = ("UV_FROZEN", "UV_LOCKED")
+
+
+@dataclass
+class LockInstall:
+    """A RUN that installs from ``uv.lock`` or ``poetry.lock``, and whether that lock is in the image by then."""
+
+    lock: str
+    line: int
+    command: str
+    strict: bool
+    """``uv sync --frozen``/``--locked`` (or ``UV_FROZEN``/``UV_LOCKED`` set by ENV): uv stops with "Unable to find
+    lockfile at `uv.lock`" when the lock is missing (uv 0.13, verified). Poetry is never strict here: without
+    poetry.lock, `poetry install` resolves pyproject.toml again and writes a new lock (Poetry 2.5, verified)."""
+    in_image: bool
+    """COPY/ADD brought the lock (or the whole context) into the stage before this RUN, or the RUN bind-mounts it."""
+    in_project: bool
+
+
+def _copies(args: str, lock: str) -> bool:
+    """Does a COPY/ADD with these arguments bring ``lock`` (at the context's root) into the image?"""
+    import fnmatch
+    import json
+    import shlex
+
+    words: list[str]
+    try:
+        parsed = json.loads(args) if args.startswith("[") else None
+    except ValueError:
+        parsed = None
+    if isinstance(parsed, list):
+        words = [str(w) for w in parsed]
+    else:
+        try:
+            words = shlex.split(args)
+        except ValueError:
+            words = args.split()
+    from_stage = any(w.startswith("--from=") for w in words)
+    sources = [w for w in words if not w.startswith("--")][:-1]
+    for source in sources:
+        name = source.removeprefix("./")
+        if from_stage:
+            if name.rsplit("/", 1)[-1] == lock:
+                return True
+        elif name in ("", ".", "/") or fnmatch.fnmatch(name, lock) or fnmatch.fnmatch(lock, name):
+            return True
+    return False
+
+
+def lock_installs(root: Path, dockerfile: str | None) -> list[LockInstall]:
+    """Every RUN of the Dockerfile that installs from a lock file, in order."""
+    if not dockerfile:
+        return []
+    from tui.project.dockerfile import stages
+
+    found = stages(dockerfile)
+    out: list[LockInstall] = []
+    seen: dict[str, tuple[list[Any], dict[str, str]]] = {}
+    for stage in found:
+        parent = seen.get((stage.image or "").lower())
+        before: list[Any] = list(parent[0]) if parent else []
+        env: dict[str, str] = dict(parent[1]) if parent else {}
+        for ins in stage.instructions:
+            if ins.keyword == "ENV":
+                for key in UV_STRICT_ENV:
+                    m = re.search(rf"(?:^|\s){key}[= ](\S+)", ins.args)
+                    if m:
+                        env[key] = m.group(1).strip("\"'")
+            if ins.keyword == "RUN":
+                for lock, installs in LOCK_INSTALL.items():
+                    if not installs.search(ins.args):
+                        continue
+                    strict = lock == "uv.lock" and (
+                        bool(UV_STRICT.search(ins.args))
+                        or any(env.get(k, "").lower() in ("1", "true", "yes", "on") for k in UV_STRICT_ENV)
+                    )
+                    copied = f"source={lock}" in ins.args or any(
+                        b.keyword in ("COPY", "ADD") and _copies(b.args, lock) for b in before
+                    )
+                    text = ins.text if len(ins.text) <= MAX_SHOWN_LINE else ins.text[:MAX_SHOWN_LINE] + "…"
+                    out.append(LockInstall(lock, ins.line, text, strict, copied, is_project_file(root, root / lock)))
+            before.append(ins)
+        if stage.name:
+            seen[stage.name.lower()] = (before, env)
+    return out
 
 
 def _locked_versions(root: Path, dockerfile: str | None) -> tuple[str | None, dict[str, str]]:
-    """(lock file name, {package: version}) when the Dockerfile installs from a lock file it brings into the image
-    (``COPY . .``, ``COPY … uv.lock``, or a bind mount of it); else (None, {})."""
-    if not dockerfile:
-        return None, {}
-    from tui.project.dockerfile import instructions
-
-    steps = instructions(dockerfile)
-    for lock, installs in LOCK_INSTALL.items():
-        path = root / lock
-        if not is_project_file(root, path) or not any(s.keyword == "RUN" and installs.search(s.args) for s in steps):
+    """(lock file name, {package: version}) when the Dockerfile installs from a lock file it has brought into the
+    image by then (``COPY . .``, ``COPY … uv.lock``, or a bind mount of it) and that uses it as it is (``uv sync
+    --frozen``/``--locked``, ``poetry install``); else (None, {})."""
+    for install in lock_installs(root, dockerfile):
+        if not install.in_image or not install.in_project:
             continue
-        copied = any(
-            (s.keyword in ("COPY", "ADD") and (lock in s.args or re.search(r"(^|\s)\.\/?\s+\S+$", s.args)))
-            or (s.keyword == "RUN" and f"source={lock}" in s.args)
-            for s in steps
-        )
-        if not copied:
-            continue
+        if install.lock == "uv.lock" and not install.strict:
+            continue  # plain `uv sync` may lock again when pyproject.toml changed
         import tomllib
 
         try:
-            data = tomllib.loads(read_project_text(root, path, MAX_LOCK_BYTES))
+            data = tomllib.loads(read_project_text(root, root / install.lock, MAX_LOCK_BYTES))
         except (tomllib.TOMLDecodeError, ValueError, RecursionError, UnreadableProjectFile):
             continue
         versions = {
@@ -365,7 +462,7 @@ def _locked_versions(root: Path, dockerfile: str | None) -> tuple[str | None, di
             for p in data.get("package") or []
             if isinstance(p, dict) and "name" in p and "version" in p
         }
-        return lock, versions
+        return install.lock, versions
     return None, {}
 
 
