@@ -49,6 +49,24 @@ def test_the_committed_index_is_what_build_writes_from_the_validated_playbook() 
     assert not locate.is_translation_file(index_file(SHIPPED))
 
 
+def test_every_shipped_signature_requires_a_literal_word() -> None:
+    """`logs` asks CloudWatch only for events holding one of the signatures' literal words, and the classifier's
+    prefilter searches for the same words: a signature without one makes `logs` read every event of the window and
+    say so (a hold-out round added one written as `(reconnect|re-?initialise)`, which test_logs_ja caught only by the
+    English of that note)."""
+    from tui.logs.terms import literal_terms
+
+    playbook = load_playbook(SHIPPED).playbook
+    wordless = [
+        (node_id, pattern)
+        for node_id, node in playbook.nodes.items()
+        for pattern in getattr(node, "signatures", None) or []
+        if literal_terms(pattern) is None
+    ]
+    assert sum(len(getattr(node, "signatures", None) or []) for node in playbook.nodes.values()) > 100
+    assert wordless == [], "give each signature a literal word outside (…|…) groups, or split it in two"
+
+
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_the_index_says_what_the_loaded_playbook_says(lang: str) -> None:
     index = read_index(SHIPPED, lang)
