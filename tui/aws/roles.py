@@ -86,17 +86,29 @@ def needs_logs(
     return out
 
 
-def needs_xray() -> list[Need]:
-    return [Need(XRAY_ACTIONS, "*", _("the runtime's OpenTelemetry SDK sends spans and reads sampling rules"))]
+def _in_region(region: str | None) -> dict[str, str]:
+    """``aws:RequestedRegion`` of a call the runtime makes in ``region`` on a resource whose ARN has none (``*``)."""
+    return {"aws:RequestedRegion": region} if region else {}
 
 
-def needs_metrics() -> list[Need]:
+def needs_xray(region: str | None = None) -> list[Need]:
+    return [
+        Need(
+            XRAY_ACTIONS,
+            "*",
+            _("the runtime's OpenTelemetry SDK sends spans and reads sampling rules"),
+            context=_in_region(region),
+        )
+    ]
+
+
+def needs_metrics(region: str | None = None) -> list[Need]:
     return [
         Need(
             ("cloudwatch:PutMetricData",),
             "*",
             _("the runtime publishes metrics in namespace {namespace}").format(namespace="bedrock-agentcore"),
-            context=METRICS_CONTEXT,
+            context={**METRICS_CONTEXT, **_in_region(region)},
             grant_condition={"StringEquals": dict(METRICS_CONTEXT)},
         )
     ]
@@ -310,6 +322,26 @@ def _position(stmt: Mapping[str, Any]) -> tuple[int, int] | None:
     return None
 
 
+def request_context(need: Need, role_arn: str) -> dict[str, str]:
+    """The condition keys the runtime's own request carries: the need's (``cloudwatch:namespace``) and the global
+    keys AWS sets on every request, read from the resource's and the role's ARNs: ``aws:ResourceAccount`` and
+    ``aws:RequestedRegion`` (resource ARN), ``aws:PrincipalAccount`` and ``aws:PrincipalArn`` (the role). Without
+    them a statement conditioned on one (a data-perimeter ``aws:ResourceAccount`` = own account) could not be
+    evaluated and a healthy role was reported as "allowed only if conditions hold"."""
+    context = dict(need.context)
+    resource = need.resource.split(":", 5)
+    if len(resource) == 6 and resource[0] == "arn":
+        if resource[4]:
+            context.setdefault("aws:ResourceAccount", resource[4])
+        if resource[3]:
+            context.setdefault("aws:RequestedRegion", resource[3])
+    principal = role_arn.split(":", 5)
+    if len(principal) == 6 and principal[0] == "arn" and principal[4]:
+        context.setdefault("aws:PrincipalAccount", principal[4])
+        context.setdefault("aws:PrincipalArn", role_arn)
+    return context
+
+
 def simulate(
     iam: AwsClient, role_arn: str, needs: Sequence[Need], role: RolePolicies | None = None
 ) -> list[tuple[Need, Evaluation]]:
@@ -322,10 +354,10 @@ def simulate(
             "ActionNames": list(need.actions),
             "ResourceArns": [need.resource],
         }
-        if need.context:
+        context = request_context(need, role_arn)
+        if context:
             kwargs["ContextEntries"] = [
-                {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"}
-                for k, v in need.context.items()
+                {"ContextKeyName": k, "ContextKeyValues": [v], "ContextKeyType": "string"} for k, v in context.items()
             ]
         by_action: dict[str, dict[str, Any]] = {}
         for page in iam.get_paginator("simulate_principal_policy").paginate(
@@ -446,7 +478,11 @@ def assess(iam: AwsClient, role_arn: str, needs: Sequence[Need], role: RolePolic
     results = []
     for need in needs:
         for ev in evaluate_all(
-            role.identity, need.actions, need.resource, context=need.context, boundary=role.boundary
+            role.identity,
+            need.actions,
+            need.resource,
+            context=request_context(need, role_arn),
+            boundary=role.boundary,
         ):
             results.append((need, ev))
     names = [f"{d.kind}:{d.name}" for d in role.identity + role.boundary]

@@ -202,6 +202,13 @@ def _listing(evaluations: list[Any]) -> str:
     )
 
 
+def _runtime_region(ctx: CheckContext, params: RoleParams) -> str:
+    """The region the runtime calls X-Ray and CloudWatch in (``aws:RequestedRegion`` of its requests), or ""."""
+    from tui.aws.session import region_of_arn
+
+    return params.region or region_of_arn(ctx.context.runtime or "") or ctx.context.region or ""
+
+
 def _judge(ctx: CheckContext, params: RoleParams, needs: list[Any], what: str) -> CheckResult:
     from tui.aws.roles import assess, explain_near_miss, load_role, role_name_of
 
@@ -346,7 +353,7 @@ def role_xray(ctx: CheckContext, params: RoleParams) -> CheckResult:
     """The four X-Ray actions the OpenTelemetry SDK uses, on `*`."""
     from tui.aws.roles import needs_xray
 
-    return _judge(ctx, params, needs_xray(), N_("traces"))
+    return _judge(ctx, params, needs_xray(_runtime_region(ctx, params)), N_("traces"))
 
 
 @check(
@@ -364,7 +371,7 @@ def role_metrics(ctx: CheckContext, params: RoleParams) -> CheckResult:
     """cloudwatch:PutMetricData, evaluated with cloudwatch:namespace=bedrock-agentcore (what the runtime sends)."""
     from tui.aws.roles import needs_metrics
 
-    return _judge(ctx, params, needs_metrics(), N_("metrics"))
+    return _judge(ctx, params, needs_metrics(_runtime_region(ctx, params)), N_("metrics"))
 
 
 @check(
