@@ -93,7 +93,7 @@ def doctor(
     """
     runtimes: tuple[str, ...] = tuple(kwargs.pop("runtime") or ())
     kwargs["runtime"] = runtimes[0] if len(runtimes) == 1 else None
-    fleet_mode = len(runtimes) > 1 or bool(runtimes_file) or all_runtimes
+    fleet_mode = len(runtimes) > 1 or runtimes_file is not None or all_runtimes  # '': refused, not ignored
     from tui.engine.doctor import fix_all, run_doctor
     from tui.playbook.model import CheckNode
     from tui.registry import load_all

@@ -22,8 +22,11 @@ def fleet_targets(
     """The runtimes to sweep, from the flags; a usage problem when they contradict or find nothing."""
     from tui.engine.fleet import FleetError, FleetTarget, dedupe, list_all_runtimes, read_runtimes_file
 
-    region_list = [r.strip() for r in (regions or "").split(",") if r.strip()]
-    if all_runtimes and (runtimes or runtimes_file):
+    # each region once: `--regions us-east-1,us-east-1` listed the same region twice
+    region_list = list(dict.fromkeys(r.strip() for r in (regions or "").split(",") if r.strip()))
+    if runtimes_file is not None and not runtimes_file.strip():  # `--runtimes-file "$UNSET"` ran with no target
+        raise UsageProblem(_("--runtimes-file: an empty path: name the file (one runtime per line)"))
+    if all_runtimes and (runtimes or runtimes_file is not None):
         raise UsageProblem(_("--all-runtimes lists every runtime itself: drop --runtime/--runtimes-file"))
     if region_list and not all_runtimes:
         raise UsageProblem(_("--regions goes with --all-runtimes (a runtime ARN names its own region)"))
@@ -55,7 +58,7 @@ def fleet_targets(
                 raise UsageProblem(_("--all-runtimes: no runtime in {regions}").format(regions=", ".join(region_list)))
             return targets
         targets = [FleetTarget(r) for r in runtimes]
-        if runtimes_file:
+        if runtimes_file is not None:
             listed = read_runtimes_file(runtimes_file)
             if not listed:  # an empty sweep would pass: a CI job reading an emptied file must not go green
                 raise UsageProblem(

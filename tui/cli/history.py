@@ -37,7 +37,7 @@ def audit(fmt: str) -> None:
     if log.problem:  # not "no fixes yet": the log is there and cannot be read
         raise UsageProblem(log.summary() or "")
     if log.summary():
-        err(f"agentcore-triage: {log.summary()}")
+        err(without_controls(f"agentcore-triage: {log.summary()}"))
     if fmt == "json":
         click.echo(json.dumps([r.model_dump(mode="json") for r in recs], indent=2))
         return
@@ -72,7 +72,7 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
     if log.problem:  # not "nothing to undo": the log is there and cannot be read
         raise UsageProblem(log.summary() or "")
     if log.summary():
-        err(f"agentcore-triage: {log.summary()}")
+        err(without_controls(f"agentcore-triage: {log.summary()}"))
     try:
         plan = undo_plan(select_record(record_id, log.records), ctx)
     except FixError as exc:

@@ -52,12 +52,13 @@ class FleetTarget:
         return shown_text(shown)
 
 
-_NOT_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_NOT_SHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def shown_text(text: str) -> str:
     """``text`` with control characters (tab and newline too: a label is one line), lone surrogates and the two
-    non-characters XML refuses replaced by U+FFFD."""
+    non-characters XML refuses replaced by U+FFFD; so are the invisible ones (zero-width spaces, U+2028/U+2029) and
+    the bidirectional overrides, which make one name look like another or reorder the rest of a table row."""
     return _NOT_SHOWN.sub("\ufffd", text)
 
 
@@ -189,10 +190,20 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
     text = data.decode("utf-8-sig", errors="replace")  # a file saved by Notepad starts with a BOM
     targets: list[FleetTarget] = []
     seen: set[FleetTarget] = set()
-    for number, raw in enumerate(text.splitlines(), 1):
+    # lines end at \n alone: splitlines() also split at U+2028, U+0085 and others, making two runtimes of one line
+    for number, raw in enumerate(text.split("\n"), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
+        if not line.isascii():  # Latin-1 bytes (read as U+FFFD), a zero-width space, a bidirectional override
+            from tui.i18n import _
+
+            raise FleetError(
+                _(
+                    "--runtimes-file {file}:{line}: {text} is not ASCII; runtime ARNs, ids, names and regions are: "
+                    "save the file as UTF-8 and remove the other characters"
+                ).format(file=path, line=number, text=ascii(line[:80]))
+            )
         if _NOT_SHOWN.search(line.replace("\t", " ")):  # no runtime name, id, ARN or region holds one
             raise FleetError(
                 f"--runtimes-file {path}:{number}: a control character in {shown_text(line[:80])!r}; "

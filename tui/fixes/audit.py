@@ -17,6 +17,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import stat
 import threading
 import uuid
@@ -111,10 +112,15 @@ class Target(BaseModel):
         return self.project or "-"
 
 
+RECORD_ID = r"^[A-Za-z0-9_.-]{1,64}$"
+"""What a record id may be: written as 12 hex digits; a forged one with a newline or an escape split ``audit``'s
+listing and ``undo``'s error lines (undo picks records by id), so a record with another id is skipped, named."""
+
+
 class AuditRecord(BaseModel):
     """One applied or undone fix."""
 
-    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12])
+    id: str = Field(default_factory=lambda: uuid.uuid4().hex[:12], pattern=RECORD_ID)
     time: str = Field(default_factory=lambda: datetime.now(UTC).isoformat(timespec="seconds"))
     principal: str = ""
     fix: str
@@ -130,7 +136,7 @@ class AuditRecord(BaseModel):
     """``applied``, ``failed``, ``noop`` or ``undone``."""
     error: str | None = None
     undo: list[Action] = Field(default_factory=list)
-    undoes: str | None = None
+    undoes: str | None = Field(default=None, pattern=RECORD_ID)
     """For an undo record: the id of the record it reverses."""
 
 
@@ -322,11 +328,21 @@ def _parse_line(raw: bytes, out: list[AuditRecord]) -> str | None:
     except ValidationError as exc:
         first = exc.errors()[0]
         return _("not a valid record ({field}: {reason})").format(
-            field=".".join(map(str, first["loc"])), reason=first["msg"]
+            field=".".join(map(_shown_key, first["loc"])), reason=first["msg"]
         )
     except RecursionError:
         return _("nested too deeply")
     return None
+
+
+def _shown_key(part: str | int) -> str:
+    """One step of a field's path as a skipped line names it: a key of the record's own data (``target.files``) may be
+    anything the log holds (an escape sequence reached the terminal raw, a newline split the line, 100,000 characters
+    came back whole): a plain name as it is, any other as a Python literal, cut."""
+    text = str(part)
+    if re.fullmatch(r"[A-Za-z0-9_]{1,40}", text):
+        return text
+    return repr(text[:40]) + ("…" if len(text) > 40 else "")
 
 
 def _nested_deeper_than(data: Any, limit: int) -> bool:

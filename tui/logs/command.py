@@ -30,7 +30,15 @@ class LogsUsage(click.ClickException):
     exit_code = EXIT_USAGE
 
     def show(self, file: Any = None) -> None:
-        click.echo(f"agentcore-triage: {self.format_message()}", err=True)
+        """One line as doctor's (tui.cli.base.shown_values, a layer above this one): a value quoted back longer than
+        300 characters is cut with its length (`--runtime <100,000 characters>` came back whole), and no control
+        character reaches the terminal."""
+
+        def cut(word: re.Match[str]) -> str:
+            return word.group(0)[:240] + "…" + _("[{count} characters]").format(count=len(word.group(0)))
+
+        message = re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", self.format_message())
+        click.echo("agentcore-triage: " + re.sub(r"\S{301,}", cut, message), err=True)
 
 
 def parse_duration(text: str) -> int:
@@ -95,6 +103,23 @@ def time_range(since: str | None, start: str | None, end: str | None, now_ms: in
     if start_ms >= end_ms:
         raise LogsUsage(_("the range is empty: --start must be before --end"))
     return start_ms, end_ms
+
+
+def _check_filter_length(session: str | None, grep: str | None) -> None:
+    """--session and --grep are sent as one CloudWatch filter pattern, whose length CloudWatch bounds: a longer one
+    was sent anyway (InvalidParameterException, the whole value quoted back)."""
+    from tui.logs.reader import FILTER_PATTERN_MAX, ReadRequest, _narrowing_pattern
+
+    pattern = _narrowing_pattern(ReadRequest([], 0, 0, session=session, grep=grep))
+    if pattern is None or len(pattern) <= FILTER_PATTERN_MAX:
+        return
+    flags = " and ".join(flag for flag, value in (("--session", session), ("--grep", grep)) if value)
+    raise LogsUsage(
+        _(
+            "{flags}: {count} characters as a CloudWatch filter pattern, which holds at most {limit}: "
+            "match a shorter part of the text"
+        ).format(flags=flags, count=len(pattern), limit=FILTER_PATTERN_MAX)
+    )
 
 
 def _choose_language(flag: str | None) -> None:
@@ -345,6 +370,7 @@ def run_logs(
                     name=shown
                 )
             )
+    _check_filter_length(session, grep)
     now_ms = int(time.time() * 1000)
     start_ms, end_ms = time_range(since, start, end, now_ms)
 

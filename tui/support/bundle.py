@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
 import struct
 import tempfile
@@ -188,6 +189,18 @@ def _directory_bytes(stream: Any, size: int) -> int | None:
     return directory
 
 
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_./-]{1,120}")
+
+
+def _shown_name(name: str) -> str:
+    """A file name of the bundle as an error line quotes it: a name the collector writes as it is; any other (a forged
+    entry or manifest key: a newline split the line, U+202E reordered it, 60,000 characters came back whole) as a
+    Python literal, cut."""
+    if _PLAIN_NAME.fullmatch(name):
+        return name
+    return repr(name[:80]) + ("…" if len(name) > 80 else "")
+
+
 def _read_open_bundle(stream: Any, size: int, where: str) -> Bundle:
     """``read_bundle`` on the opened file ``stream`` of ``size`` bytes."""
     if size > MAX_TOTAL_BYTES:
@@ -213,10 +226,10 @@ def _read_open_bundle(stream: Any, size: int, where: str) -> Bundle:
                 with zf.open(info) as member:
                     data = member.read(MAX_ENTRY_BYTES + 1)
             except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
-                raise BundleError(f"{where}: {info.filename} cannot be read ({exc})") from None
+                raise BundleError(f"{where}: {_shown_name(info.filename)} cannot be read ({exc})") from None
             total += len(data)
             if len(data) > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
-                raise BundleError(f"{where}: not a support bundle ({info.filename} is too large)")
+                raise BundleError(f"{where}: not a support bundle ({_shown_name(info.filename)} is too large)")
             files[info.filename] = data
     if MANIFEST not in files:
         raise BundleError(f"{where}: not a support bundle (no {MANIFEST})")
@@ -241,9 +254,9 @@ def _read_open_bundle(stream: Any, size: int, where: str) -> Bundle:
         entry = listed.get(name)
         if not isinstance(entry, dict) or entry.get("sha256") != sha256(data):
             raise BundleError(
-                f"{where}: {name} does not match the manifest (the bundle was changed after it was written)"
+                f"{where}: {_shown_name(name)} does not match the manifest (the bundle was changed after it was written)"
             )
     missing = sorted(set(listed) - set(files))
     if missing:
-        raise BundleError(f"{where}: {missing[0]} is listed in the manifest but missing")
+        raise BundleError(f"{where}: {_shown_name(missing[0])} is listed in the manifest but missing")
     return Bundle(manifest, files, where)
