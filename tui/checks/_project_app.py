@@ -10,9 +10,6 @@ DNS-rebinding protection and session mode), uvicorn's ``host``/``port`` (where i
 from __future__ import annotations
 
 import ast
-import json
-import re
-import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +17,8 @@ from tui.i18n import _
 
 UVICORN_DEFAULT_HOST = "127.0.0.1"
 UVICORN_DEFAULT_PORT = 8000
-MAX_COMMAND_CHARS = 4096
+MAX_COMMAND_WORDS = 1000
+"""Words of the start command looked through for uvicorn (a real one has a dozen)."""
 
 
 @dataclass
@@ -44,24 +42,9 @@ def _literal(node: ast.AST) -> Any:
         return ast.unparse(node)
 
 
-def _uvicorn_command(text: str) -> list[str] | None:
-    """The words of a Dockerfile CMD/ENTRYPOINT line that runs uvicorn (exec or shell form), else None."""
-    body = re.sub(r"^\s*(CMD|ENTRYPOINT)\s+", "", text[:MAX_COMMAND_CHARS], flags=re.IGNORECASE).strip()
-    words: list[str]
-    try:
-        parsed = json.loads(body) if body.startswith("[") else None
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, list) and all(isinstance(w, str) for w in parsed):
-        words = parsed
-    else:
-        try:
-            words = shlex.split(body)
-        except ValueError:
-            return None
-    if not any(w == "uvicorn" or w.endswith("/uvicorn") for w in words):
-        return None
-    return words
+def _uvicorn_command(words: list[str]) -> list[str] | None:
+    """The image's start command (``ProjectScan.start_command``) when it runs uvicorn, else None."""
+    return words if any(w == "uvicorn" or w.endswith("/uvicorn") for w in words[:MAX_COMMAND_WORDS]) else None
 
 
 def _option(words: list[str], name: str) -> tuple[bool, str | None]:
@@ -74,7 +57,7 @@ def _option(words: list[str], name: str) -> tuple[bool, str | None]:
 
 
 def served_app(
-    tree_text: str, server_var: str, filename: str, docker_command: tuple[int, str] | None
+    tree_text: str, server_var: str, filename: str, start_command: tuple[int, list[str]] | None
 ) -> ServedApp | None:
     """The ``<server>.streamable_http_app(...)`` call and its launcher, or None when the code builds no such app."""
     from tui.project import pyparse
@@ -102,9 +85,9 @@ def served_app(
         found.bind_given, found.bind_host = "host" in kwargs, kwargs.get("host", UVICORN_DEFAULT_HOST)
         found.port_given, found.port = "port" in kwargs, kwargs.get("port", UVICORN_DEFAULT_PORT)
         return found
-    words = _uvicorn_command(docker_command[1]) if docker_command else None
-    if words is not None and docker_command is not None:
-        found.launcher = _("Dockerfile CMD (line {line})").format(line=docker_command[0])
+    words = _uvicorn_command(start_command[1]) if start_command else None
+    if words is not None and start_command is not None:
+        found.launcher = _("Dockerfile CMD (line {line})").format(line=start_command[0])
         found.bind_given, host = _option(words, "--host")
         found.bind_host = host if found.bind_given else UVICORN_DEFAULT_HOST
         found.port_given, port = _option(words, "--port")

@@ -311,7 +311,7 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
     if code.run_line is None:
         from tui.checks._project_app import served_app
 
-        app = served_app(code.text, code.server_var, str(code.path), scan.docker_command())
+        app = served_app(code.text, code.server_var, str(code.path), scan.start_command())
         if app is not None:
             return _served_app_host(code, app)
     from tui.project.scan import Unresolved
@@ -441,7 +441,7 @@ def project_stateless(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     if not given and code.run_line is None:
         from tui.checks._project_app import served_app
 
-        app = served_app(code.text, code.server_var, str(code.path), scan.docker_command())
+        app = served_app(code.text, code.server_var, str(code.path), scan.start_command())
         if app is not None and "stateless_http" in app.app_kwargs:
             given, value = True, app.app_kwargs["stateless_http"]
     if given and value is True:
@@ -529,30 +529,45 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
     severity=Severity.MEDIUM,
     params=ProjectParams,
     needs=("project",),
-    remediation='Start with `CMD ["opentelemetry-instrument", "python", "-m", "mcp_server"]` (fix `project.otel_instrument`).',
+    remediation="Start the server's command under opentelemetry-instrument (fix `project.otel_instrument`).",
 )
 def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The distro does nothing unless the process starts under opentelemetry-instrument (guide §2.2)."""
+    from tui.project.dockerfile import INSTRUMENT_COMMAND, instrumented
+
     scan = _scan(params)
     if scan.direct_code_deploy:
         return skipped(_(DIRECT_CODE_DEPLOY))
     if unread := not_read(scan, "docker"):
         return unread
-    command = scan.docker_command()
     if scan.dockerfile is None:
         return skipped(
             _("no Dockerfile (the toolkit-generated one uses opentelemetry-instrument when observability is on)")
         )
-    if command is None:
+    command, start = scan.docker_command(), scan.start_command()
+    if command is None or start is None:
         return failed(_("the Dockerfile has no CMD or ENTRYPOINT"))
     if node := scan.node_server():
         return skipped(_(NODE_SERVER).format(evidence=node))
     line, text = command
-    if "opentelemetry-instrument" in text:
+    words = start[1]
+    if any(word.rsplit("/", 1)[-1] == INSTRUMENT_COMMAND for word in words):
         return passed(_("line {line}: {command}").format(line=line, command=text))
+    change = instrumented(words)
+    if change is None:
+        remediation = _(
+            "The start command runs a shell: put opentelemetry-instrument in front of the server's own command in "
+            "it by hand."
+        )
+    else:
+        proposed = " ".join(change.apply(words))
+        remediation = _("Start with `{command}` (fix `project.otel_instrument`).").format(
+            command=proposed if len(proposed) <= 300 else proposed[:300] + "…"
+        )
     return failed(
         _("line {line}: {command} does not start under opentelemetry-instrument: no traces are exported").format(
             line=line, command=f"`{text}`"
         ),
+        remediation=remediation,
         evidence={"line": line, "command": text},
     )

@@ -398,32 +398,97 @@ class AddOtelDistro(DependencyFix):
     undoable=True,
 )
 class OtelInstrument(ProjectFileFix):
-    """Prefixes the Dockerfile's CMD with opentelemetry-instrument (exec form kept)."""
+    """Puts opentelemetry-instrument in front of the program the image starts (``dockerfile.instrumented``: after
+    ``uv run``/``poetry run`` and their options, which put the environment that has the command on PATH), in the
+    instruction that holds it (the final stage's CMD or exec-form ENTRYPOINT), keeping the instruction's form."""
 
     def plan(self) -> Plan:
+        import json
+
+        from tui.project.dockerfile import (
+            INSTRUMENT_COMMAND,
+            Instrumented,
+            command_words,
+            instruction_end,
+            instrumented,
+        )
+        from tui.project.scan import scan_project
+
+        title = _("Start under opentelemetry-instrument")
         path = Path(self.params.dir) / "Dockerfile"
         if not path.exists():
-            return self.nothing_to_do(_("Start under opentelemetry-instrument"), _("no Dockerfile to change"))
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        index = max((i for i, line in enumerate(lines) if re.match(r"\s*CMD\b", line, re.IGNORECASE)), default=None)
-        if index is None:
-            return self.nothing_to_do(
-                _("Start under opentelemetry-instrument"), _("the Dockerfile has no CMD; add one by hand")
+            return self.nothing_to_do(title, _("no Dockerfile to change"))
+        text = path.read_text(encoding="utf-8")
+        found = scan_project(self.params.dir).start_instructions()
+        if found is None:
+            return self.nothing_to_do(title, _("the Dockerfile has no CMD or ENTRYPOINT; add one by hand"))
+        parts = [command_words(ins) for ins in found]
+        words = [word for part in parts for word in part]
+        if any(word.rsplit("/", 1)[-1] == INSTRUMENT_COMMAND for word in words):
+            return self.file_plan(
+                title,
+                path,
+                text,
+                _("Dockerfile line {line} already starts under opentelemetry-instrument").format(line=found[-1].line),
             )
-        line = lines[index]
-        if "opentelemetry-instrument" in line:
-            new_line = line
-        elif re.match(r"\s*CMD\s*\[", line, re.IGNORECASE):
-            new_line = re.sub(r"(CMD\s*\[)\s*", r'\1"opentelemetry-instrument", ', line, count=1, flags=re.IGNORECASE)
+        change = instrumented(words)
+        if change is None:
+            return self.nothing_to_do(
+                title,
+                _(
+                    "Dockerfile line {line}: the start command runs a shell; put opentelemetry-instrument in front of "
+                    "the server's own command in it by hand"
+                ).format(line=found[-1].line),
+            )
+        # the instruction holding the program: the CMD when the ENTRYPOINT (`uv run`, `tini --`) ends before it
+        offset = 0
+        for ins, part in zip(found, parts, strict=True):
+            if change.index < offset + len(part) or ins is found[-1]:
+                break
+            offset += len(part)
+        new_words = Instrumented(change.index - offset, change.inserted, change.removed).apply(part)
+        lines = text.splitlines(keepends=True)
+        first, last = ins.line - 1, instruction_end(lines, ins.line - 1)
+        written = lines[first]
+        keyword = written.lstrip()[: len(ins.keyword)]  # as written (`cmd` stays lower case)
+        indent = written[: len(written) - len(written.lstrip())]
+        if ins.args.startswith("["):
+            compact = '","' in ins.args and '", "' not in ins.args
+            args = json.dumps(new_words, ensure_ascii=False, separators=(",", ":") if compact else None)
         else:
-            new_line = re.sub(r"(CMD\s+)", r"\1opentelemetry-instrument ", line, count=1, flags=re.IGNORECASE)
-        lines[index] = new_line
+            shell = _shell_form_with(ins.args, part, change.index - offset, change.inserted, change.removed)
+            if shell is None:
+                return self.nothing_to_do(
+                    title,
+                    _("Dockerfile line {line}: put `{command}` in front of the server's command by hand").format(
+                        line=ins.line, command=" ".join(change.inserted)
+                    ),
+                )
+            args = shell
+        ending = lines[last][len(lines[last].rstrip("\r\n")) :]
+        lines[first : last + 1] = [f"{indent}{keyword} {args}{ending}"]
         return self.file_plan(
-            _("Start under opentelemetry-instrument"),
+            title,
             path,
             "".join(lines),
-            _("Dockerfile line {line}: run under opentelemetry-instrument").format(line=index + 1),
+            _("Dockerfile line {line}: run under opentelemetry-instrument").format(line=ins.line),
         )
+
+
+def _shell_form_with(args: str, words: list[str], index: int, inserted: list[str], removed: int) -> str | None:
+    """The shell-form command ``args`` with ``words[index:index + removed]`` replaced by ``inserted``, the rest of its
+    text (quotes, ``$VARIABLES``) left as written; None when the words up to the change are not plain words found in
+    the text as they are."""
+    position, ends = 0, []
+    for word in words[: index + removed]:
+        found = re.compile(r"\s*" + re.escape(word) + r"(?=\s|$)").match(args, position)
+        if not re.fullmatch(r"[\w@%+=:,./-]+", word) or found is None:
+            return None
+        position = found.end()
+        ends.append(position)
+    before = args[: ends[index - 1]] if index else ""
+    after = args[position:].lstrip()
+    return " ".join(part for part in (before, " ".join(inserted), after) if part)
 
 
 @fixer(

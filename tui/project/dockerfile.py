@@ -127,3 +127,94 @@ def command_words(ins: Instruction) -> list[str]:
         return shlex.split(args)
     except ValueError:
         return args.split()
+
+
+INSTRUMENT_COMMAND = "opentelemetry-instrument"
+"""The command aws-opentelemetry-distro installs (through opentelemetry-instrumentation) that starts a Python program
+with the distro's auto-instrumentation loaded."""
+
+RUNNERS: dict[str, frozenset[str]] = {
+    # the options `uv run --help` lists with a value (uv 0.13)
+    "uv": frozenset(
+        (  # noqa: SIM905 - the words as uv's help lists them read better than a list of 49 lines
+            "-C -P --allow-insecure-host --cache-dir --color --config-file --config-setting "
+            "--config-settings-package --default-index --directory --env-file --exclude-newer "
+            "--exclude-newer-package --extra --extra-index-url -f --find-links --fork-strategy --group -i "
+            "--index --index-strategy --index-url --keyring-provider --link-mode --no-binary-package "
+            "--no-build-isolation-package --no-build-package --no-editable-package --no-extra --no-group "
+            "--no-sources-package --only-group -p --package --prerelease --prerelease-package --project "
+            "--python --python-platform --refresh-package --reinstall-package --resolution --upgrade-group "
+            "--upgrade-package -w --with --with-editable --with-requirements"
+        ).split()
+    ),
+    "poetry": frozenset({"--directory", "-C", "--project", "-P"}),
+    "pipenv": frozenset(),
+    "pdm": frozenset({"--project", "-p", "--venv"}),
+    "hatch": frozenset({"--env", "-e"}),
+    "rye": frozenset({"--pyproject"}),
+}
+"""Commands whose ``run`` starts a program inside the project's environment (its ``bin/`` on PATH: where uv sync and
+poetry install put opentelemetry-instrument), with the options of theirs that take a value."""
+WRAPPERS = frozenset({"exec", "tini", "dumb-init"})
+"""Words that start the real command after them (an init process, the shell's exec)."""
+SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
+SYSTEM_BIN = frozenset({"/bin", "/sbin", "/usr/bin", "/usr/sbin", "/usr/local/bin"})
+
+
+@dataclass(frozen=True)
+class Instrumented:
+    """Where opentelemetry-instrument goes into a start command: ``words[index:index + removed]`` becomes
+    ``inserted``."""
+
+    index: int
+    inserted: list[str]
+    removed: int = 0
+
+    def apply(self, words: list[str]) -> list[str]:
+        return words[: self.index] + self.inserted + words[self.index + self.removed :]
+
+
+def instrumented(words: list[str]) -> Instrumented | None:
+    """How to start the command ``words`` (the image's ENTRYPOINT and CMD) under opentelemetry-instrument; None when
+    its program is not found (it is a shell running a script string, or nothing follows an init process).
+
+    The command goes in front of the program: after ``exec``/``tini --``, and after a runner's ``run`` and options
+    (``uv run --no-dev python …`` → ``uv run --no-dev opentelemetry-instrument python …``), because the runner is
+    what puts the project's environment, where the distro installs the command, on PATH: in front of ``uv`` it is
+    looked up on the image's PATH, where uv sync did not put it, and the container exits. ``uv run -m mod`` becomes
+    ``uv run opentelemetry-instrument python -m mod``. A program named by a path into a virtual environment's
+    ``bin/`` gets the command from the same directory."""
+    i = 0
+    while i < len(words) and words[i].rsplit("/", 1)[-1] in WRAPPERS:
+        i += 1
+        while i < len(words) and words[i].startswith("-"):  # tini's own options, then its `--`
+            i += 1
+    if i < len(words) and (runner := words[i].rsplit("/", 1)[-1]) in RUNNERS and words[i + 1 : i + 2] == ["run"]:
+        takes_value = RUNNERS[runner]
+        i += 2
+        while i < len(words) and words[i].startswith("-"):
+            word = words[i]
+            if word == "--":
+                i += 1
+                break
+            if runner == "uv" and word in ("-m", "--module"):
+                return Instrumented(i, [INSTRUMENT_COMMAND, "python", "-m"], removed=1)
+            i += 2 if word in takes_value else 1
+    if i >= len(words) or words[i].rsplit("/", 1)[-1] in SHELLS:
+        return None
+    folder = words[i].rpartition("/")[0]
+    in_venv = folder.endswith("/bin") and folder not in SYSTEM_BIN
+    return Instrumented(i, [f"{folder}/{INSTRUMENT_COMMAND}" if in_venv else INSTRUMENT_COMMAND])
+
+
+def instruction_end(lines: list[str], start: int) -> int:
+    """The 0-based index of the last physical line of the instruction starting at ``lines[start]`` (its ``\\``
+    continuations and the comment lines between them, as ``instructions`` joins them)."""
+    i = start
+    while i < len(lines) - 1:
+        stripped = lines[i].strip()
+        if (i > start and stripped.startswith("#")) or stripped.endswith("\\"):
+            i += 1
+        else:
+            break
+    return i

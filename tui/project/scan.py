@@ -12,12 +12,15 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tui.files import exists, is_dir, user_path
 from tui.i18n import N_, _
 from tui.project import pyparse
 from tui.project.reading import UnreadableProjectFile, is_project_file, read_project_text
+
+if TYPE_CHECKING:
+    from tui.project.dockerfile import Instruction
 
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
 REQUIREMENTS_FILES = ("requirements.txt", "requirements-server.txt")
@@ -161,19 +164,31 @@ class ProjectScan:
 
     def start_command(self) -> tuple[int, list[str]] | None:
         """What the image runs: the final stage's ENTRYPOINT words followed by its CMD words (Docker appends CMD to
-        an exec-form ENTRYPOINT), with the line of the later of the two; None without either."""
+        an exec-form ENTRYPOINT and ignores it after a shell-form one), with the line of the later of the two; None
+        without either."""
+        found = self.start_instructions()
+        if found is None:
+            return None
+        from tui.project.dockerfile import command_words
+
+        return max(i.line for i in found), [word for ins in found for word in command_words(ins)]
+
+    def start_instructions(self) -> tuple[Instruction, ...] | None:
+        """The final stage's instructions that make the start command, in order: its ENTRYPOINT and CMD (the CMD
+        alone, or the ENTRYPOINT alone when it is in shell form, which leaves CMD unused); None without either. Read
+        by the Dockerfile reader, so a HEALTHCHECK's ``CMD`` continuation line is not taken for the image's."""
         if self.dockerfile is None:
             return None
-        from tui.project.dockerfile import command_words, stages
+        from tui.project.dockerfile import stages
 
         found = stages(self.dockerfile)
         if not found:
             return None
         entrypoint, cmd = found[-1].last("ENTRYPOINT"), found[-1].last("CMD")
-        if entrypoint is None and cmd is None:
-            return None
-        words = (command_words(entrypoint) if entrypoint else []) + (command_words(cmd) if cmd else [])
-        return max(i.line for i in (entrypoint, cmd) if i is not None), words
+        if entrypoint is not None and not entrypoint.args.startswith("["):
+            cmd = None
+        chosen = tuple(i for i in (entrypoint, cmd) if i is not None)
+        return chosen or None
 
     def node_server(self) -> str | None:
         """What shows the server is a Node/TypeScript one (the image starts ``node``/``npm``…, or there is no Python
@@ -220,15 +235,15 @@ class ProjectScan:
         return value
 
     def docker_command(self) -> tuple[int, str] | None:
-        """The last CMD or ENTRYPOINT instruction (line number, text)."""
-        if self.dockerfile is None:
+        """The image's start command as the Dockerfile writes it (``start_instructions``): the line of the later
+        instruction, and their text (``ENTRYPOINT … + CMD …`` when both count), cut for findings (a 200 KB CMD line was
+        one 200 KB summary). Before, the last line starting with CMD or ENTRYPOINT: a HEALTHCHECK's ``CMD curl …``
+        continuation after the real CMD was taken for it."""
+        found = self.start_instructions()
+        if found is None:
             return None
-        found = None
-        for i, line in enumerate(self.dockerfile.splitlines(), 1):
-            if re.match(r"\s*(CMD|ENTRYPOINT)\b", line, re.IGNORECASE):
-                text = line.strip()  # quoted in findings: a 200 KB CMD line was one 200 KB summary
-                found = (i, text if len(text) <= MAX_SHOWN_LINE else text[:MAX_SHOWN_LINE] + "…")
-        return found
+        text = " + ".join(ins.text for ins in found)
+        return max(i.line for i in found), text if len(text) <= MAX_SHOWN_LINE else text[:MAX_SHOWN_LINE] + "…"
 
 
 def _normalize(name: str) -> str:
