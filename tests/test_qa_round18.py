@@ -125,7 +125,9 @@ def _bundle_with(tmp_path: Path, extra: str | None = None, listed: str | None = 
     return out
 
 
-@pytest.mark.parametrize("name", ["a\nb", "\u202eevil.json", "x" * 5000], ids=["newline", "bidi", "long"])
+# not "x" * 5000: a test before this one in the same worker may have registered "x" * 40 as a secret (an AWS secret
+# key), and the refusal then rightly shows the name redacted
+@pytest.mark.parametrize("name", ["a\nb", "\u202eevil.json", "long-entry-name-" * 300], ids=["newline", "bidi", "long"])
 @pytest.mark.parametrize("where", ["entry", "manifest"])
 def test_a_bundle_name_is_quoted_in_one_short_line(tmp_path: Path, name: str, where: str) -> None:
     """Seen: a zip entry (or a manifest key) named "a\\nb" split the refusal over two lines; U+202E reordered it on

@@ -365,3 +365,130 @@ def docker_lock(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         ),
         evidence=evidence,
     )
+
+
+PYTHONS = re.compile(r"^python(\d+(\.\d+)?)?$")
+
+
+@check(
+    "project.start_environment",
+    title="The start command runs inside the environment the image installed",
+    severity=Severity.CRITICAL,
+    params=ProjectParams,
+    needs=("project",),
+    remediation='Put the environment\'s bin/ on PATH (`ENV PATH="/app/.venv/bin:$PATH"`, fix `project.venv_path`), '
+    "or start through the tool (`uv run …`, `poetry run …`).",
+)
+def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """`uv sync`/`poetry install` install into a virtual environment; a CMD that does not reach it starts the image's
+    own Python without the dependencies, or does not find its program at all."""
+    import posixpath
+
+    from tui.project.dockerfile import SYSTEM_BIN, program
+    from tui.project.environment import environment_installs, path_dirs
+
+    scan, found = _docker(params)
+    if unread := not_read(scan, "docker"):
+        return unread
+    if not found:
+        return skipped(_no_image(scan) if found is None else _(NO_FROM))
+    if node := scan.node_server():
+        from tui.checks.project import NODE_SERVER
+
+        return skipped(_(NODE_SERVER).format(evidence=node))
+    installs = environment_installs(found)
+    if not installs:
+        return skipped(_("the image installs into its own Python (no uv sync, poetry, pdm or pipenv environment)"))
+    start, command = scan.start_command(), scan.docker_command()
+    if start is None or command is None:
+        return skipped(_("the Dockerfile has no CMD or ENTRYPOINT"))
+    line, text = command
+    install = installs[-1]
+    evidence = {"line": line, "command": text, "installed_by": install.command, "environment": install.bin_dir}
+    started = program(start[1])
+    if started is None:
+        return skipped(_("line {line}: the start command runs a shell script, which is not read").format(line=line))
+    if started.runner is not None:
+        return passed(
+            _("line {line}: starts through `{runner} run`, inside the environment {tool} installed").format(
+                line=line, runner=started.runner, tool=install.tool
+            ),
+            evidence=evidence,
+        )
+    word = start[1][started.index]
+    folder, name = posixpath.split(word)
+    where = [d for d in (i.bin_dir for i in installs) if d]
+    if folder:
+        absolute = posixpath.normpath(posixpath.join(_workdir(found), folder))
+        if absolute in where or (not where and absolute not in SYSTEM_BIN):
+            return passed(
+                _("line {line}: starts {program} from the environment").format(line=line, program=f"`{word}`"),
+                evidence=evidence,
+            )
+        if absolute not in SYSTEM_BIN:
+            return skipped(_("line {line}: starts {program}, which is not read").format(line=line, program=f"`{word}`"))
+    on_path = path_dirs(found)
+    reached = [d for d in on_path if d in where] if where else on_path
+    if not folder and reached:
+        return passed(
+            _("line {line}: {program} is found in {folder} (ENV PATH)").format(
+                line=line, program=f"`{name}`", folder=reached[0]
+            ),
+            evidence=evidence,
+        )
+    environment = install.bin_dir or _("{tool}'s virtual environment").format(tool=install.tool)
+    if PYTHONS.match(name):
+        summary = _(
+            "line {line}: {command} starts the image's own Python, not the environment {install} (line {at}) "
+            "installed into ({environment}): the server's imports fail ({error})"
+        )
+        error = "`ModuleNotFoundError: No module named 'mcp'`"
+    else:
+        summary = _(
+            "line {line}: {command}: `{program}` is in {environment}, which is not on the image's PATH, so the "
+            "container exits ({error})"
+        )
+        error = f'`exec: "{name}": executable file not found in $PATH`'
+    if install.bin_dir and install.copied:
+        remediation = _('Add `ENV PATH="{folder}:$PATH"` before line {line} (fix `project.venv_path`).').format(
+            folder=install.bin_dir, line=line
+        )
+    elif install.bin_dir:
+        remediation = _(
+            'Add `ENV PATH="{folder}:$PATH"` before line {line} (fix `project.venv_path`), or start through '
+            "`{runner} run …`."
+        ).format(folder=install.bin_dir, line=line, runner=install.tool.lower())
+    else:
+        remediation = _(
+            "Start through `{runner} run …`, or install into the image's Python "
+            "(`poetry config virtualenvs.create false` before `poetry install`)."
+        ).format(runner=install.tool.lower())
+    return failed(
+        summary.format(
+            line=line,
+            command=f"`{text}`",
+            install=f"`{install.command}`",
+            at=install.line,
+            environment=environment,
+            program=name,
+            error=error,
+        ),
+        details=_(
+            "uv sync, poetry install, pdm install and pipenv install put the dependencies into a virtual environment, "
+            "not into the image's Python, and nothing puts its bin/ on PATH. The runtime stays READY and clients get "
+            "{error}."
+        ).format(error="`-32010 Runtime initialization time exceeded`"),
+        evidence=evidence,
+        remediation=remediation,
+    )
+
+
+def _workdir(stages) -> str:  # type: ignore[no-untyped-def]
+    """The final stage's WORKDIR (what a relative program path in its CMD is resolved against)."""
+    import posixpath
+
+    workdir = "/"
+    for ins in stages[-1].instructions:
+        if ins.keyword == "WORKDIR":
+            workdir = posixpath.normpath(posixpath.join(workdir, ins.args.strip("\"' ")))
+    return workdir

@@ -492,6 +492,55 @@ def _shell_form_with(args: str, words: list[str], index: int, inserted: list[str
 
 
 @fixer(
+    "project.venv_path",
+    title="Put the project's environment on the image's PATH",
+    risk=Risk.MUTATING,
+    params=ProjectFixParams,
+    permissions=("write Dockerfile",),
+    undoable=True,
+)
+class VenvPath(ProjectFileFix):
+    """Adds ``ENV PATH="<environment>/bin:$PATH"`` before the final stage's start command, where uv sync (or PDM,
+    in-project Poetry and Pipenv) installed the dependencies (``tui.project.environment``)."""
+
+    def plan(self) -> Plan:
+        from tui.project.dockerfile import stages
+        from tui.project.environment import environment_installs, path_dirs
+        from tui.project.scan import scan_project
+
+        title = _("Put the project's environment on PATH")
+        path = Path(self.params.dir) / "Dockerfile"
+        if not path.exists():
+            return self.nothing_to_do(title, _("no Dockerfile to change"))
+        text = path.read_text(encoding="utf-8")
+        found = stages(text)
+        installs = environment_installs(found)
+        start = scan_project(self.params.dir).start_instructions()
+        if not installs or start is None:
+            return self.nothing_to_do(title, _("the Dockerfile installs no project environment, or starts nothing"))
+        folder = installs[-1].bin_dir
+        if folder is None:
+            return self.nothing_to_do(
+                title,
+                _(
+                    "{tool} keeps its environment under the user's cache, not at a path the Dockerfile names: start "
+                    "through `{runner} run …`, or install into the image's Python"
+                ).format(tool=installs[-1].tool, runner=installs[-1].tool.lower()),
+            )
+        if folder in path_dirs(found):
+            return self.file_plan(title, path, text, _("{folder} is on PATH already").format(folder=folder))
+        lines = text.splitlines(keepends=True)
+        at = start[0].line - 1
+        lines.insert(at, f'ENV PATH="{folder}:$PATH"\n')  # a CRLF file gets CRLF back (file_change)
+        return self.file_plan(
+            title,
+            path,
+            "".join(lines),
+            _("Dockerfile line {line}: {folder} on PATH before the start command").format(line=at + 1, folder=folder),
+        )
+
+
+@fixer(
     "project.server_code",
     title="Remove invented server APIs and bind 0.0.0.0",
     risk=Risk.MUTATING,

@@ -174,23 +174,34 @@ class Instrumented:
         return words[: self.index] + self.inserted + words[self.index + self.removed :]
 
 
-def instrumented(words: list[str]) -> Instrumented | None:
-    """How to start the command ``words`` (the image's ENTRYPOINT and CMD) under opentelemetry-instrument; None when
-    its program is not found (it is a shell running a script string, or nothing follows an init process).
+SHELL_SYNTAX = ("&&", "||", ";", "|", "`", "$(")
+"""A start command holding one of these is a shell script (``sh -c``, a shell-form CMD with ``&&``): which program it
+runs is not read."""
 
-    The command goes in front of the program: after ``exec``/``tini --``, and after a runner's ``run`` and options
-    (``uv run --no-dev python …`` → ``uv run --no-dev opentelemetry-instrument python …``), because the runner is
-    what puts the project's environment, where the distro installs the command, on PATH: in front of ``uv`` it is
-    looked up on the image's PATH, where uv sync did not put it, and the container exits. ``uv run -m mod`` becomes
-    ``uv run opentelemetry-instrument python -m mod``. A program named by a path into a virtual environment's
-    ``bin/`` gets the command from the same directory."""
-    i = 0
+
+@dataclass(frozen=True)
+class Program:
+    """The program a start command runs: ``words[index]``, started through ``runner`` (``uv``, ``poetry``…) or not."""
+
+    index: int
+    runner: str | None = None
+    module: bool = False
+    """``uv run -m mod``: the program is ``python -m mod``, the word at ``index`` is the ``-m``."""
+
+
+def program(words: list[str]) -> Program | None:
+    """The program of the start command ``words`` (the image's ENTRYPOINT and CMD): after ``exec``, an init process
+    (``tini --``) and a runner's ``run`` with its options (``uv run --no-dev python …``); None when it is a shell
+    script or nothing follows."""
+    if any(mark in word for word in words for mark in SHELL_SYNTAX):
+        return None
+    i, runner = 0, None
     while i < len(words) and words[i].rsplit("/", 1)[-1] in WRAPPERS:
         i += 1
         while i < len(words) and words[i].startswith("-"):  # tini's own options, then its `--`
             i += 1
-    if i < len(words) and (runner := words[i].rsplit("/", 1)[-1]) in RUNNERS and words[i + 1 : i + 2] == ["run"]:
-        takes_value = RUNNERS[runner]
+    if i < len(words) and (name := words[i].rsplit("/", 1)[-1]) in RUNNERS and words[i + 1 : i + 2] == ["run"]:
+        runner, takes_value = name, RUNNERS[name]
         i += 2
         while i < len(words) and words[i].startswith("-"):
             word = words[i]
@@ -198,13 +209,31 @@ def instrumented(words: list[str]) -> Instrumented | None:
                 i += 1
                 break
             if runner == "uv" and word in ("-m", "--module"):
-                return Instrumented(i, [INSTRUMENT_COMMAND, "python", "-m"], removed=1)
+                return Program(i, runner, module=True)
             i += 2 if word in takes_value else 1
-    if i >= len(words) or words[i].rsplit("/", 1)[-1] in SHELLS:
+    if i >= len(words) or words[i].rsplit("/", 1)[-1] in SHELLS | {".", "source"}:
         return None
-    folder = words[i].rpartition("/")[0]
+    return Program(i, runner)
+
+
+def instrumented(words: list[str]) -> Instrumented | None:
+    """How to start the command ``words`` (the image's ENTRYPOINT and CMD) under opentelemetry-instrument; None when
+    its program is not found (``program``).
+
+    The command goes in front of the program: after ``exec``/``tini --``, and after a runner's ``run`` and options
+    (``uv run --no-dev python …`` → ``uv run --no-dev opentelemetry-instrument python …``), because the runner is
+    what puts the project's environment, where the distro installs the command, on PATH: in front of ``uv`` it is
+    looked up on the image's PATH, where uv sync did not put it, and the container exits. ``uv run -m mod`` becomes
+    ``uv run opentelemetry-instrument python -m mod``. A program named by a path into a virtual environment's
+    ``bin/`` gets the command from the same directory."""
+    found = program(words)
+    if found is None:
+        return None
+    if found.module:
+        return Instrumented(found.index, [INSTRUMENT_COMMAND, "python", "-m"], removed=1)
+    folder = words[found.index].rpartition("/")[0]
     in_venv = folder.endswith("/bin") and folder not in SYSTEM_BIN
-    return Instrumented(i, [f"{folder}/{INSTRUMENT_COMMAND}" if in_venv else INSTRUMENT_COMMAND])
+    return Instrumented(found.index, [f"{folder}/{INSTRUMENT_COMMAND}" if in_venv else INSTRUMENT_COMMAND])
 
 
 def instruction_end(lines: list[str], start: int) -> int:
