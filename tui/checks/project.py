@@ -324,7 +324,8 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
     if not port_given and code.era in ("v1", "fastmcp") and scan.docker_env("FASTMCP_PORT"):
         port_given, port = True, scan.docker_env("FASTMCP_PORT")
     problems = []
-    if not given or host in ("127.0.0.1", "localhost", "::1"):
+    loopback = not given or host in ("127.0.0.1", "localhost", "::1")
+    if loopback:
         problems.append(
             _("host is {host}").format(host=repr(host)) if given else _("host is not set, so the SDK binds 127.0.0.1")
         )
@@ -335,22 +336,48 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
         problems.append(
             _("transport is {transport}; AgentCore speaks streamable-http").format(transport=repr(code.transport))
         )
-    evidence = {"host": host if given else None, "port": port if port_given else 8000, "transport": code.transport}
+    path = _mcp_path(scan, code)
+    known_path = isinstance(path, str) and not isinstance(path, Unresolved)  # computed at run time: not known here
+    # "/mcp/" is the same route to the SDK's app (a request for /mcp is redirected to it, or served)
+    if known_path and path.rstrip("/") != "/mcp":
+        problems.append(_("the MCP path is {path}, AgentCore calls /mcp").format(path=repr(path)))
+    evidence = {
+        "host": host if given else None,
+        "port": port if port_given else 8000,
+        "transport": code.transport,
+        "path": path if known_path else None,
+    }
     if problems:
         return failed(
             "; ".join(problems),
             details=_(
                 "On 127.0.0.1 the runtime's health check cannot reach the server, and the SDK turns on DNS-rebinding "
                 "protection, so requests through a proxy get `421 Invalid Host header`."
-            ),
+            )
+            if loopback
+            else _("AgentCore sends every MCP request to 0.0.0.0:8000/mcp in the container; another path answers 404."),
             evidence=evidence,
         )
+    shown = path if known_path else ""
     return passed(
         _("listens on {address} with {transport}").format(
-            address=f"{host}:{port if port_given else 8000}", transport=code.transport
+            address=f"{host}:{port if port_given else 8000}{shown}", transport=code.transport
         ),
         evidence=evidence,
     )
+
+
+def _mcp_path(scan: Any, code: Any) -> Any:
+    """The HTTP path the server answers MCP on: ``streamable_http_path`` (the official SDK, constructor or run()),
+    ``path`` (standalone FastMCP's run()), or the FASTMCP_* variable the Dockerfile sets; "/mcp" (the SDKs' default)
+    when none is given; an ``Unresolved`` when the code computes it."""
+    for name in ("streamable_http_path", "path") if code.era == "fastmcp" else ("streamable_http_path",):
+        given, value = code.setting(name)
+        if given:
+            return value
+    if code.era in ("v1", "fastmcp") and (value := scan.docker_env("FASTMCP_STREAMABLE_HTTP_PATH")):
+        return value
+    return "/mcp"
 
 
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
