@@ -299,7 +299,7 @@ def project_server_api(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     severity=Severity.HIGH,
     params=ProjectParams,
     needs=("project",),
-    remediation='Run with host="0.0.0.0", port 8000, transport "streamable-http".',
+    remediation='Run with host="0.0.0.0", port 8000, path /mcp (the default), transport "streamable-http".',
 )
 def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """127.0.0.1 (the SDK default) is unreachable from the runtime's health check and turns on DNS-rebinding protection (421)."""
