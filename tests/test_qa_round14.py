@@ -162,14 +162,22 @@ FLEET_ENV = {"AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/de
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "junit", "json"])
-def test_fleet_reports_of_runtimes_named_with_control_characters_are_clean(fmt: str, tmp_path: Path) -> None:
+def test_fleet_reports_of_runtimes_named_with_control_characters_are_clean(
+    fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Seen: `doctor --runtime 'evil<ESC>]0;x<BEL>' --runtime other --format junit` wrote the ESC and BEL raw into a
     testsuite name: not well-formed XML (a CI parser rejects the whole file); the text table sent them to the
-    terminal."""
+    terminal. Such a --runtime is refused since QA round 19; a listing (--all-runtimes) is what AWS answers, and is
+    shown the same way."""
     from xml.etree import ElementTree
 
+    import tui.engine.fleet as fleet
+
     evil = "evil\x1b]0;x\x07\x00name"
-    args = ["doctor", "--region", "us-east-1", "--runtime", evil, "--runtime", "other", "--only", "context.required"]
+    monkeypatch.setattr(
+        fleet, "list_all_runtimes", lambda _ctx, _regions: [fleet.FleetTarget(evil), fleet.FleetTarget("other")]
+    )
+    args = ["doctor", "--region", "us-east-1", "--all-runtimes", "--only", "context.required"]
     result = invoke(*args, "--format", fmt, env=FLEET_ENV | {"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
     assert result.exit_code == 0, result.output
     if fmt == "json":

@@ -213,6 +213,15 @@ class Context:
             return None
         return f"{_flag_or_source(self, 'endpoint', '--endpoint')} {self.endpoint!r}: {problem}"
 
+    def runtime_problem(self) -> str | None:
+        """Why ``runtime`` can be no runtime ARN, id or name (``runtime_text_problem``), or None: one line naming
+        where it came from, said before anything runs. Before, `--runtime $'a\\nb'` split the report's target line,
+        100,000 characters were printed whole, and `arn:…:runtime/<ESC>[2J` was sent to GetAgentRuntime."""
+        if not given(self.runtime):
+            return None
+        problem = runtime_text_problem(str(self.runtime).strip())
+        return f"{_flag_or_source(self, 'runtime', '--runtime')} {problem}" if problem else None
+
     def region_problem(self) -> str | None:
         """Why ``region`` cannot be a region name (botocore's own rule), or None: caught here, a mistyped region is
         one line instead of every AWS check failing with the same botocore message."""
@@ -386,6 +395,43 @@ def _flag_or_source(ctx: Context, name: str, flag: str) -> str:
     """How to name a value in an error: the flag, or the variable/file it came from."""
     source = ctx.sources.get(name, "flag")
     return flag if source == "flag" else source.removeprefix("env ")
+
+
+MAX_RUNTIME_CHARS = 256
+"""Characters of a runtime ARN, id or name: the longest AWS makes (an ARN in a long partition and region, with an
+endpoint's tail) is about 200; a longer value is a pasted file or a runaway variable."""
+_RUNTIME_ARN = re.compile(
+    r"arn:aws(?:-[a-z0-9]+)*:bedrock-agentcore:[a-z0-9-]+:[0-9]+:runtime/[A-Za-z0-9_-]+"
+    r"(?::[0-9]+|/runtime-endpoint/[A-Za-z0-9_]+)?"
+)
+"""A runtime's ARN (``arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/ID``; AWS's pattern, ``AgentRuntimeArn`` in
+botocore's model), also with a version or an endpoint's tail, which ``tui.aws.runtimes`` reads too. Loose where a
+lookup can still answer (the account's 12 digits, the id's 10-character suffix): a placeholder ARN in a project's
+``.bedrock_agentcore.yaml`` (``…runtime/mcp_server-EXAMPLE``) leaves its project checks running and is "not found"."""
+_RUNTIME_WORD = re.compile(r"[A-Za-z0-9_-]+")
+"""A runtime name (AWS: a letter, then letters, digits and ``_``) or id (the name, ``-`` and 10 letters or digits);
+``-`` anywhere, as a mistyped name is better answered by the listing ("no runtime named …") than refused here."""
+
+
+def runtime_text_problem(runtime: str) -> str | None:
+    """``'<runtime, cut and escaped>': <why>`` when ``runtime`` can be no runtime ARN, id or name, else None: control
+    characters, spaces, characters none of them holds, an ARN of something else, an absurd length."""
+    shown = _shown(runtime, 100, strip=False)
+    if len(runtime) > MAX_RUNTIME_CHARS:
+        return _("{value}: {count} characters; a runtime ARN, id or name has at most {limit}").format(
+            value=shown, count=len(runtime), limit=MAX_RUNTIME_CHARS
+        )
+    if any(c.isspace() or not c.isprintable() for c in runtime):
+        return _("{value}: a runtime ARN, id or name holds no spaces or control characters").format(value=shown)
+    if runtime.startswith("arn:"):
+        if _RUNTIME_ARN.fullmatch(runtime):
+            return None
+        return _("{value}: not a runtime ARN (arn:aws:bedrock-agentcore:REGION:ACCOUNT:runtime/ID)").format(value=shown)
+    if _RUNTIME_WORD.fullmatch(runtime):
+        return None
+    return _("{value}: not a runtime ARN, id or name (a name is letters, digits and _; an id adds -XXXXXXXXXX)").format(
+        value=shown
+    )
 
 
 def is_region_name(name: str) -> bool:

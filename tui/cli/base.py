@@ -43,11 +43,15 @@ def shown_values(message: str) -> str:
     terminal)."""
     import re
 
-    def cut(word: re.Match[str]) -> str:
-        text = word.group(0)
-        return text[: LONGEST_SHOWN_VALUE - 60] + "…" + _("[{count} characters]").format(count=len(text))
+    return re.sub(
+        rf"\S{{{LONGEST_SHOWN_VALUE + 1},}}", lambda word: cut_value(word.group(0)), without_controls(message)
+    )
 
-    return re.sub(rf"\S{{{LONGEST_SHOWN_VALUE + 1},}}", cut, without_controls(message))
+
+def cut_value(text: str, limit: int = LONGEST_SHOWN_VALUE) -> str:
+    """``text`` whole up to ``limit`` characters, else its start, "…" and its length (``…[2000000 characters]``)."""
+    keep = max(limit - 60, 20)
+    return text if len(text) <= limit else text[:keep] + "…" + _("[{count} characters]").format(count=len(text))
 
 
 def without_controls(text: str) -> str:
@@ -201,7 +205,7 @@ def context_from_flags(kwargs: dict[str, Any], *, needs_target: bool = True) -> 
     except ValueError as exc:  # .bedrock_agentcore.yaml: unknown --agent, or several agents and no default
         raise UsageProblem(str(exc)) from None
     ctx.token()  # registers the token with the redactor before anything can print it
-    for problem in (ctx.region_problem(), ctx.project_problem()):
+    for problem in (ctx.region_problem(), ctx.runtime_problem(), ctx.project_problem()):
         if problem:
             raise UsageProblem(problem)
     for problem in (ctx.endpoint_problem(), ctx.qualifier_problem(), ctx.token_problem()) if needs_target else ():

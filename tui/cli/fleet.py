@@ -30,8 +30,11 @@ def fleet_targets(
         raise UsageProblem(_("--all-runtimes lists every runtime itself: drop --runtime/--runtimes-file"))
     if region_list and not all_runtimes:
         raise UsageProblem(_("--regions goes with --all-runtimes (a runtime ARN names its own region)"))
-    from tui.context import is_region_name
+    from tui.context import is_region_name, runtime_text_problem
 
+    for runtime in runtimes:  # as one --runtime (Context.runtime_problem): refused before any sweep starts
+        if problem := runtime_text_problem(runtime.strip()):
+            raise UsageProblem(f"--runtime {problem}")
     for region in region_list:
         if not is_region_name(region):  # botocore's own message came after the listing had started
             raise UsageProblem(
@@ -57,7 +60,7 @@ def fleet_targets(
             if not targets:
                 raise UsageProblem(_("--all-runtimes: no runtime in {regions}").format(regions=", ".join(region_list)))
             return targets
-        targets = [FleetTarget(r) for r in runtimes]
+        targets = [FleetTarget(r.strip()) for r in runtimes]
         if runtimes_file is not None:
             listed = read_runtimes_file(runtimes_file)
             if not listed:  # an empty sweep would pass: a CI job reading an emptied file must not go green

@@ -15,6 +15,7 @@ from tui.cli.base import (
     UsageProblem,
     context_from_flags,
     context_options,
+    cut_value,
     err,
     handle_errors,
     lang_option,
@@ -47,10 +48,17 @@ def audit(fmt: str) -> None:
     undone = undone_ids(recs)  # the records just read: a large log was read twice
     for r in recs:  # a record's text may hold control characters (a failed fix's error): never sent raw
         mark = _(" (undone)") if r.id in undone else ""
-        line = f"{r.id}  {r.time}  {pad_cells(outcome_name(r.outcome), 8)} {r.fix:<28} {r.principal}{mark}"
+        outcome = pad_cells(_field(outcome_name(r.outcome), 40), 8)
+        line = f"{r.id}  {_field(r.time, 40)}  {outcome} {_field(r.fix):<28} {_field(r.principal)}{mark}"
         click.echo(without_controls(line))
         if r.error:
-            click.echo(without_controls(" " * 14 + _("error: {error}").format(error=r.error)))
+            click.echo(without_controls(" " * 14 + _("error: {error}").format(error=_field(r.error))))
+
+
+def _field(value: str, limit: int = 200) -> str:
+    """A record's value as the listing shows it: on its line (a newline as U+FFFD) and cut with its length; a
+    tampered or runaway record printed a 2 MB ``fix`` whole. ``--format json`` keeps the records as written."""
+    return cut_value(value.replace("\r", "\ufffd").replace("\n", "\ufffd"), limit)
 
 
 @main.command()
@@ -77,7 +85,7 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
         plan = undo_plan(select_record(record_id, log.records), ctx)
     except FixError as exc:
         raise UsageProblem(str(exc)) from None
-    err(without_controls(_("{title} (reverses {id}):").format(title=plan.title, id=plan.record.id)))
+    err(without_controls(_("{title} (reverses {id}):").format(title=_field(plan.title, 300), id=plan.record.id)))
     err(without_controls(with_notes(plan.preview(), plan.notes)))  # the notes too, as `doctor --fix` shows them
     if not yes:
         if not sys.stdin.isatty():
@@ -98,7 +106,7 @@ def undo(click_ctx: click.Context, record_id: str | None, yes: bool, **kwargs: A
     if record.outcome == "failed":
         err(without_controls(_("undo failed: {error}").format(error=record.error)))
         sys.exit(EXIT_PROBLEMS)
-    click.echo(_("undone: {id} ({fix})").format(id=record.undoes, fix=record.fix))
+    click.echo(without_controls(_("undone: {id} ({fix})").format(id=record.undoes, fix=_field(record.fix))))
     if record.error:  # undone, but its record could not be written: the log still offers the fix for undo
         err(without_controls("agentcore-triage: " + record.error))
         sys.exit(EXIT_PROBLEMS)

@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tui import __version__
-from tui.context import Context, is_region_name
+from tui.context import Context, is_region_name, runtime_text_problem
 from tui.engine.doctor import DoctorRun, run_doctor
 from tui.engine.events import CheckFinished, Event
+from tui.i18n import _
 from tui.playbook.model import Playbook
 from tui.registry import Registry
 from tui.results import Status
@@ -184,9 +185,13 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
     try:
         data = read_regular(path, RUNTIMES_FILE_MAX_BYTES)  # a device or pipe is refused; a huge file is not read
     except OSError as exc:
-        raise FleetError(f"--runtimes-file {path}: {exc.strerror or exc}") from None
+        raise FleetError(_("--runtimes-file {file}: {reason}").format(file=path, reason=exc.strerror or exc)) from None
     if len(data) > RUNTIMES_FILE_MAX_BYTES:
-        raise FleetError(f"--runtimes-file {path}: larger than {RUNTIMES_FILE_MAX_BYTES // 1024 // 1024} MiB")
+        raise FleetError(
+            _("--runtimes-file {file}: larger than {size} MiB").format(
+                file=path, size=RUNTIMES_FILE_MAX_BYTES // 1024 // 1024
+            )
+        )
     text = data.decode("utf-8-sig", errors="replace")  # a file saved by Notepad starts with a BOM
     targets: list[FleetTarget] = []
     seen: set[FleetTarget] = set()
@@ -196,8 +201,6 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
         if not line:
             continue
         if not line.isascii():  # Latin-1 bytes (read as U+FFFD), a zero-width space, a bidirectional override
-            from tui.i18n import _
-
             raise FleetError(
                 _(
                     "--runtimes-file {file}:{line}: {text} is not ASCII; runtime ARNs, ids, names and regions are: "
@@ -206,15 +209,27 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
             )
         if _NOT_SHOWN.search(line.replace("\t", " ")):  # no runtime name, id, ARN or region holds one
             raise FleetError(
-                f"--runtimes-file {path}:{number}: a control character in {shown_text(line[:80])!r}; "
-                "one runtime per line: ARN, id or name, then optionally its region"
+                _(
+                    "--runtimes-file {file}:{line}: a control character in {text}; one runtime per line: ARN, id or "
+                    "name, then optionally its region"
+                ).format(file=path, line=number, text=repr(shown_text(line[:80])))
             )
         parts = line.split()
         if len(parts) > 2 or len(parts[0]) > 2048:
-            raise FleetError(f"--runtimes-file {path}:{number}: expected 'RUNTIME [REGION]', got {line[:80]!r}")
+            raise FleetError(
+                _("--runtimes-file {file}:{line}: expected 'RUNTIME [REGION]', got {text}").format(
+                    file=path, line=number, text=repr(line[:80])
+                )
+            )
+        if problem := runtime_text_problem(parts[0]):  # as --runtime: `arn:…:runtime/x.y` is no runtime
+            raise FleetError(
+                _("--runtimes-file {file}:{line}: {problem}").format(file=path, line=number, problem=problem)
+            )
         if len(parts) == 2 and not is_region_name(parts[1]):
             raise FleetError(
-                f"--runtimes-file {path}:{number}: {parts[1][:80]!r} is not a region name (e.g. us-east-1)"
+                _("--runtimes-file {file}:{line}: {region} is not a region name (e.g. us-east-1)").format(
+                    file=path, line=number, region=repr(parts[1][:80])
+                )
             )
         target = FleetTarget(parts[0], parts[1] if len(parts) == 2 else None)
         if target not in seen:
@@ -222,8 +237,10 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
             targets.append(target)
         if len(targets) > MAX_FLEET:  # counted, not cut: the error must not name a made-up total
             raise FleetError(
-                f"--runtimes-file {path}: more than {MAX_FLEET} runtimes; one process sweeps at most {MAX_FLEET}: "
-                "split the fleet (one job per account, docs/scale.md)"
+                _(
+                    "--runtimes-file {file}: more than {limit} runtimes; one process sweeps at most {limit}: split "
+                    "the fleet (one job per account, docs/scale.md)"
+                ).format(file=path, limit=MAX_FLEET)
             )
     return targets  # unique and within MAX_FLEET already
 
@@ -232,8 +249,10 @@ def dedupe(targets: Iterable[FleetTarget]) -> list[FleetTarget]:
     unique = list(dict.fromkeys(targets))
     if len(unique) > MAX_FLEET:
         raise FleetError(
-            f"{len(unique)} runtimes: one process sweeps at most {MAX_FLEET}; "
-            "split the fleet (one job per account, docs/scale.md)"
+            _(
+                "{count} runtimes: one process sweeps at most {limit}; split the fleet (one job per account, "
+                "docs/scale.md)"
+            ).format(count=len(unique), limit=MAX_FLEET)
         )
     return unique
 
@@ -318,7 +337,7 @@ async def run_fleet(
                 from tui.redact import redact_text
 
                 reason = shown_text(redact_text(f"{type(exc).__name__}: {exc}"))[:200]
-                member.problem = f"could not be checked: {reason}"
+                member.problem = _("could not be checked: {reason}").format(reason=reason)
             member.seconds = time.perf_counter() - began
             member.state = "done"
             listener(MemberChanged(member))
@@ -330,7 +349,7 @@ async def run_fleet(
 
 def render_fleet_text(fleet: Fleet) -> str:
     """The summary table: runtime, worst status, failing checks (worst first)."""
-    from tui.i18n import _, cell_len, pad_cells  # a Japanese heading is two cells a character
+    from tui.i18n import cell_len, pad_cells  # a Japanese heading is two cells a character
 
     heading = (_("RUNTIME"), _("WORST"), _("FAILING CHECKS"))
     rows = [heading, *((label, _(worst), failing) for label, worst, failing in fleet.summary_rows())]

@@ -45,6 +45,21 @@ def _shown(text: str) -> str:
     return _CONTROL.sub("\ufffd", redact_text(text))
 
 
+TARGET_VALUE_CHARS = 300
+"""Characters of one value the target line shows (a real endpoint URL with its runtime ARN is about 250)."""
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def _target_value(value: Any) -> str:
+    """One value of the target line: on the line (a newline or tab as U+FFFD) and cut with its length. The context's
+    checks refuse such a runtime or endpoint before anything runs; this holds for whatever else reaches a report
+    (`--runtime $'a\\nb'` split the line, 100,000 characters were printed whole)."""
+    text = _LINE_BREAKS.sub("\ufffd", str(value))
+    if len(text) <= TARGET_VALUE_CHARS:
+        return text
+    return text[: TARGET_VALUE_CHARS - 60] + "…" + _("[{count} characters]").format(count=len(text))
+
+
 def render_json(run: DoctorRun) -> str:
     return json.dumps(run.report(), indent=2, default=str)
 
@@ -92,7 +107,7 @@ def text_report(run: DoctorRun, *, verbose: bool = False, quiet: bool = False) -
         line(_("agentcore-triage doctor · playbook {id}").format(id=run.playbook.id), "bold")
         ctx = report_context(run.context)  # the qualifier whenever a runtime is targeted, as in every format
         keys = ("region", "runtime", "qualifier", "endpoint", "project")
-        target = ", ".join(f"{k}={ctx[k]}" for k in keys if k in ctx)
+        target = ", ".join(f"{k}={_target_value(ctx[k])}" for k in keys if k in ctx)
         if target:
             line(_shown(_("target: {target}").format(target=target)), "dim")
     if broken := run.context.agentcore.get("error"):  # said in every mode: it explains "not set" findings below
@@ -160,7 +175,7 @@ def render_markdown(run: DoctorRun) -> str:
     out.append(_("- tool: agentcore-triage {version}").format(version=report["version"]))
     out.append(_("- playbook: `{id}`").format(id=run.playbook.id))
     for key, value in report["context"].items():
-        out.append(f"- {key}: `{value}`")
+        out.append(f"- {key}: `{_target_value(value) if isinstance(value, str) else value}`")
     out.append("")
     out.append(f"**{_line_totals(report['totals'])}**")
     out.append("")

@@ -139,6 +139,11 @@ def _poll_seconds(value: Any) -> float:
         raise click.BadParameter(str(exc)) from None
 
 
+_NOT_EXPECTED = frozenset({"read-only", "bad-parameter"})
+"""Kinds of ``tui.aws.errors.describe`` that are a bug of this tool (a write attempted, a request it built wrong):
+those still offer AGENTCORE_TRIAGE_DEBUG's traceback."""
+
+
 def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
     """No traceback reaches the user: ctrl-c is exit 130, anything unexpected one line with exit 2."""
 
@@ -155,10 +160,16 @@ def _guard(func: Callable[..., Any]) -> Callable[..., Any]:
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             sys.exit(141)
         except Exception as exc:  # noqa: BLE001 - last line of defence
+            from tui.aws.errors import describe
             from tui.logs.targets import aws_reason
 
             if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
                 raise
+            known = describe(exc)
+            if known is not None and known.kind not in _NOT_EXPECTED:
+                # an AWS setup the user can put right (AWS_PROFILE="" or a profile that does not exist, no
+                # credentials, an expired session): doctor's line; a traceback would add nothing
+                raise LogsUsage(known.summary) from None
             raise LogsUsage(
                 _("{reason} (set AGENTCORE_TRIAGE_DEBUG=1 for a traceback)").format(reason=aws_reason(exc))
             ) from None
@@ -385,6 +396,8 @@ def run_logs(
     try:
         ctx: Any = build_context(profile=profile, region=region, runtime=runtime, project=project, agent=agent)
         context_error: Exception | None = None
+        if problem := ctx.runtime_problem():  # `--runtime $'\e[2J'` was looked up in every listing: never sent
+            ctx, context_error = None, ValueError(problem)
     except Exception as exc:  # noqa: BLE001 - raised below, after the playbook's own errors
         ctx, context_error = None, exc
     aws = None
