@@ -149,6 +149,21 @@ def _english_after_each_test():  # noqa: ANN202
     i18n.set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def _secrets_a_test_registers_stay_in_that_test():  # noqa: ANN202
+    """The secrets a test registers (a token, an AWS secret key: ``tui.redact.register_secret``, for the process's
+    life, as a CLI run needs) are forgotten after it. Before, a later test in the same worker saw its own values
+    redacted: a 40-character AWS key of x's hid a 5,000-x bundle name, a run of a's part of a 100,000-a path, failures
+    that came and went with the order the tests ran in."""
+    from tui import redact
+
+    with redact._lock:
+        before = set(redact._known)
+    yield
+    with redact._lock:
+        redact._known.intersection_update(before)
+
+
 _CPU_LOG = os.environ.get("AGENTCORE_TRIAGE_TEST_CPU_LOG")
 
 
