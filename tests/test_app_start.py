@@ -86,3 +86,24 @@ async def test_a_letter_typed_on_entering_a_field_does_not_replace_the_prefilled
         await pilot.pause()
         await pilot.press("x")
         assert runtime.value.startswith("test-runtime") and "x" in runtime.value
+
+
+async def test_a_value_the_cli_would_refuse_is_said_on_the_form(isolated: Path) -> None:
+    """Before, the form started the walk with a runtime holding a space (or a region that is no region name), and
+    every AWS check then failed with AWS's own validation message; the CLI refuses such values in one line."""
+    app = make_app(isolated, show_start=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await wait_start_form(app, pilot)
+        screen.query_one("#field-runtime", Input).value = "my runtime"
+        screen.query_one("#field-runtime", Input).focus()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "no spaces" in screen_text(app), "the runtime problem shown on the form")
+        assert app.screen is screen
+        screen.query_one("#field-runtime", Input).value = "test-runtime"
+        screen.query_one("#field-region", Input).value = "us east 1"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "not a region name" in screen_text(app), "the region problem shown")
+        assert app.screen is screen
+        screen.query_one("#field-region", Input).value = "us-east-1"
+        await pilot.press("enter")
+        await wait_screen(app, pilot, WalkScreen)

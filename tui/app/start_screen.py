@@ -334,8 +334,15 @@ class StartScreen(Screen[None]):
         select = self.query_one_optional("#playbook", Select)
         if select is None:  # ctrl+s in the moment before the form is mounted
             return
+        context = self.build_context()
+        # the values the CLI refuses before anything runs (a runtime with a space, a region that is no region name, a
+        # URL that is no URL): said here, on the form, instead of as every check's error
+        problems = (context.region_problem(), context.runtime_problem(), context.endpoint_problem())
+        if problem := next((p for p in (*problems, context.qualifier_problem()) if p), None):
+            self.show_error(problem.removeprefix("start screen "))  # the value's own words name the field
+            return
         self.show_error("")
-        self.post_message(self.Started(StartChoice(self.build_context(), str(select.value))))
+        self.post_message(self.Started(StartChoice(context, str(select.value))))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "back":
