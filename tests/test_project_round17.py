@@ -34,10 +34,11 @@ CHECKS = (
     "project.dockerfile_syntax",  # labelled when the check came (a later round), before running it
 )
 EXPECTED = {
-    # toolkit configure+launch output; `mcp` unpinned installs 2.x, where `mcp.server.fastmcp` is gone
+    # toolkit configure+launch output; `mcp` unpinned installs 2.x, where `mcp.server.fastmcp` is gone; the generated
+    # `RUN pip install aws-opentelemetry-distro>=0.10.0` is a shell redirection (dockerfile_syntax warns)
     "yanivh_starter_toolkit": (P, F, P, P, P, P, P, P, P, P, W),
     # uv/pyproject, entry point src/ via `python -m src.mcp_server`, genai-beta distro, mcp==1.11.0 (< 1.23.2),
-    # nothing pins arm64 in the repository (the yaml is not committed)
+    # nothing pins arm64 in the repository (the yaml is not committed); `…genai_beta>=0.1.2` unquoted in RUN
     "ren8k_uv_pyproject": (P, W, P, P, P, P, P, P, W, P, W),
     # `mcp>=1.0.0` with FastMCP code; `@mcp.get` does not exist; host/port/stateless from a config object
     "worsnoptr_template": (P, F, F, P, S, P, P, P, P, P, P),

@@ -38,9 +38,10 @@ EXPECTED = {
     # toolkit yaml without its Dockerfile, `mcp` unpinned, FastMCP without host/stateless_http
     "kyopark2014_mcp_runtime": (W, F, P, F, W, P, S, S, S, S, S, S, S),
     # a TypeScript server: the Python server and telemetry checks do not apply (requirements.txt is the notebook's);
-    # node:20-alpine without a platform pin
+    # node:20-alpine without a platform pin; line 9 `npm install typescript -g` has no RUN (unknown instruction: npm)
     "zhan9san_agentcore_samples_ts": (S, S, S, S, S, S, S, S, W, P, S, S, F),
-    # toolkit-generated uv Dockerfile; the server module and requirements.txt are not committed
+    # toolkit-generated uv Dockerfile; the server module and requirements.txt are not committed; the distro's
+    # `>=0.10.1` is unquoted in RUN (a redirection: warned)
     "tecracer_m2m_deploy_mcp": (F, S, S, S, S, S, P, P, P, P, S, S, W),
     # toolkit-generated pip Dockerfile; the server module is not committed
     "kyopark2014_mcp_server_cli": (F, S, S, S, S, P, P, P, P, P, S, S, W),
