@@ -31,24 +31,26 @@ CHECKS = (
     "project.otel_instrument_installed",
     "project.docker_platform",
     "project.docker_user",
+    "project.dockerfile_syntax",  # labelled when the check came (a later round), before running it
 )
 EXPECTED = {
-    # toolkit configure+launch output; `mcp` unpinned installs 2.x, where `mcp.server.fastmcp` is gone
-    "yanivh_starter_toolkit": (P, F, P, P, P, P, P, P, P, P),
+    # toolkit configure+launch output; `mcp` unpinned installs 2.x, where `mcp.server.fastmcp` is gone; the generated
+    # `RUN pip install aws-opentelemetry-distro>=0.10.0` is a shell redirection (dockerfile_syntax warns)
+    "yanivh_starter_toolkit": (P, F, P, P, P, P, P, P, P, P, W),
     # uv/pyproject, entry point src/ via `python -m src.mcp_server`, genai-beta distro, mcp==1.11.0 (< 1.23.2),
-    # nothing pins arm64 in the repository (the yaml is not committed)
-    "ren8k_uv_pyproject": (P, W, P, P, P, P, P, P, W, P),
+    # nothing pins arm64 in the repository (the yaml is not committed); `…genai_beta>=0.1.2` unquoted in RUN
+    "ren8k_uv_pyproject": (P, W, P, P, P, P, P, P, W, P, W),
     # `mcp>=1.0.0` with FastMCP code; `@mcp.get` does not exist; host/port/stateless from a config object
-    "worsnoptr_template": (P, F, F, P, S, P, P, P, P, P),
+    "worsnoptr_template": (P, F, F, P, S, P, P, P, P, P, P),
     # standalone fastmcp without host binds 127.0.0.1; no Dockerfile but observability on (toolkit installs the distro)
-    "arc_mcp_fastmcp": (W, P, P, F, W, P, S, S, S, S),
+    "arc_mcp_fastmcp": (W, P, P, F, W, P, S, S, S, S, S),
     # pyproject `mcp>=1.23.0` with uv.lock left out of the image (`uv sync --frozen` then stops the build: round 18
     # project.docker_lock); no OpenTelemetry at all; nothing pins arm64
-    "rveuna_salesforce_uv": (P, F, P, P, S, F, F, S, W, P),
+    "rveuna_salesforce_uv": (P, F, P, P, S, F, F, S, W, P, P),
     # absolute Windows entrypoint, Dockerfile under .bedrock_agentcore/<agent>/, fastmcp without host
-    "spandana_fastmcp_toolkit": (P, P, P, F, P, P, P, P, P, P),
+    "spandana_fastmcp_toolkit": (P, P, P, F, P, P, P, P, P, P, P),
     # absolute macOS entrypoint, hand-written Dockerfile without OpenTelemetry, `mcp` unpinned
-    "adhavle_ict_mcp": (P, F, P, P, P, F, F, S, P, P),
+    "adhavle_ict_mcp": (P, F, P, P, P, F, F, S, P, P, P),
 }
 
 

@@ -30,21 +30,23 @@ CHECKS = (
     "project.docker_user",
     "project.docker_lock",
     "project.start_environment",  # labelled when the check came (a later round), before running it
+    "project.dockerfile_syntax",  # the same (round 20)
 )
 EXPECTED = {
     # healthy: arm64 pinned, mcp==1.27.0, host 0.0.0.0, stateless; only the telemetry is missing
-    "kankekarsaurabh_mcp_demo": (P, P, P, P, P, F, F, S, P, P, S, S),
+    "kankekarsaurabh_mcp_demo": (P, P, P, P, P, F, F, S, P, P, S, S, P),
     # toolkit yaml without its Dockerfile, `mcp` unpinned, FastMCP without host/stateless_http
-    "kyopark2014_mcp_runtime": (W, F, P, F, W, P, S, S, S, S, S, S),
+    "kyopark2014_mcp_runtime": (W, F, P, F, W, P, S, S, S, S, S, S, S),
     # a TypeScript server: the Python server and telemetry checks do not apply (requirements.txt is the notebook's);
-    # node:20-alpine without a platform pin
-    "zhan9san_agentcore_samples_ts": (S, S, S, S, S, S, S, S, W, P, S, S),
-    # toolkit-generated uv Dockerfile; the server module and requirements.txt are not committed
-    "tecracer_m2m_deploy_mcp": (F, S, S, S, S, S, P, P, P, P, S, S),
+    # node:20-alpine without a platform pin; line 9 `npm install typescript -g` has no RUN (unknown instruction: npm)
+    "zhan9san_agentcore_samples_ts": (S, S, S, S, S, S, S, S, W, P, S, S, F),
+    # toolkit-generated uv Dockerfile; the server module and requirements.txt are not committed; the distro's
+    # `>=0.10.1` is unquoted in RUN (a redirection: warned)
+    "tecracer_m2m_deploy_mcp": (F, S, S, S, S, S, P, P, P, P, S, S, W),
     # toolkit-generated pip Dockerfile; the server module is not committed
-    "kyopark2014_mcp_server_cli": (F, S, S, S, S, P, P, P, P, P, S, S),
+    "kyopark2014_mcp_server_cli": (F, S, S, S, S, P, P, P, P, P, S, S, W),
     # round 17's project: `uv sync --frozen` with uv.lock never copied into the image: the build stops
-    "rveuna_salesforce_uv": (P, F, P, P, S, F, F, S, W, P, F, P),
+    "rveuna_salesforce_uv": (P, F, P, P, S, F, F, S, W, P, F, P, P),
 }
 
 

@@ -492,3 +492,229 @@ def _workdir(stages) -> str:  # type: ignore[no-untyped-def]
         if ins.keyword == "WORKDIR":
             workdir = posixpath.normpath(posixpath.join(workdir, ins.args.strip("\"' ")))
     return workdir
+
+
+SHELL_COMMANDS = frozenset(  # noqa: SIM905 - a list of 49 one-word lines reads worse
+    [
+        "apk",
+        "apt",
+        "apt-get",
+        "yum",
+        "dnf",
+        "microdnf",
+        "pip",
+        "pip3",
+        "python",
+        "python3",
+        "uv",
+        "uvx",
+        "poetry",
+        "pipx",
+        "npm",
+        "npx",
+        "yarn",
+        "pnpm",
+        "node",
+        "bun",
+        "deno",
+        "curl",
+        "wget",
+        "git",
+        "mkdir",
+        "cd",
+        "cp",
+        "mv",
+        "rm",
+        "ln",
+        "chmod",
+        "chown",
+        "echo",
+        "cat",
+        "sed",
+        "export",
+        "source",
+        "tar",
+        "unzip",
+        "make",
+        "useradd",
+        "adduser",
+        "groupadd",
+        "addgroup",
+        "go",
+        "cargo",
+        "sh",
+        "bash",
+        "set",
+    ]
+)
+"""Programs a line that lacks its RUN usually starts with."""
+SPACED_HEREDOC = re.compile(r"(?:^|\s)\d*<<-?\s+(['\"]?)([\w.-]+)\1")
+MAX_SHOWN = 120
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN else text[:MAX_SHOWN] + "…"
+
+
+def _unknown_remedy(ins, before) -> str:  # type: ignore[no-untyped-def]
+    """What to do about the line ``ins`` that is no instruction (``before``: the instruction read before it)."""
+    from tui.project.dockerfile import buildkit_suggestion
+
+    line = f"{ins.word} {ins.args}".strip()
+    opened = SPACED_HEREDOC.search(before.own_args) if before and before.keyword in ("RUN", "COPY", "ADD") else None
+    if opened:
+        return _(
+            "Line {line} writes {written}: BuildKit starts a here-document only when the delimiter follows `<<` "
+            "directly, so the lines after it are read as instructions. Write {fixed}."
+        ).format(
+            line=before.line,
+            written=f"`{opened.group().strip()}`",
+            fixed=f"`<<{opened.group(1)}{opened.group(2)}{opened.group(1)}`",
+        )
+    if re.match(r"(&&|\|\||\||;|-)", ins.word):
+        return _("Line {line} goes on from the command before it: end the line before it with `\\`.").format(
+            line=ins.line
+        )
+    suggestion = buildkit_suggestion(ins.word)
+    shell = (
+        ins.word.rsplit("/", 1)[-1] in SHELL_COMMANDS
+        or "/" in ins.word
+        or any(mark in ins.args for mark in ("&&", "||", "|", ";", ">", "$"))
+        or (ins.word.islower() and suggestion is None)
+    )
+    if shell:
+        return _("Did you mean RUN? Write line {line} as {instruction}.").format(
+            line=ins.line, instruction=f"`RUN {_shown(line)}`"
+        )
+    if suggestion:
+        return _("Did you mean {instruction}?").format(instruction=f"`{suggestion.upper()}`")
+    return _("Remove line {line} or start it with a Dockerfile instruction.").format(line=ins.line)
+
+
+@check(
+    "project.dockerfile_syntax",
+    title="`docker build` can read every line of the Dockerfile",
+    severity=Severity.HIGH,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Begin every instruction line with a Dockerfile instruction (a shell command needs `RUN`), close every "
+    'here-document, and quote version bounds in RUN (`pip install "pkg>=1.0"`).',
+)
+def dockerfile_syntax(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """A line that is no instruction (`npm install` without RUN) or a here-document never closed stops `docker build`;
+    an unquoted `pkg>=1.0` in a shell RUN is a redirection that drops the bound (`pkg<2` stops the build)."""
+    from tui.project.dockerfile import (
+        INSTRUCTIONS,
+        buildkit_suggestion,
+        instructions,
+        requirement_redirects,
+        run_scripts,
+    )
+
+    scan, found = _docker(params)
+    if unread := not_read(scan, "docker"):
+        return unread
+    if found is None:
+        return skipped(_no_image(scan))
+    read = instructions(scan.dockerfile)
+    unknown = [(n, i) for n, i in enumerate(read) if i.keyword not in INSTRUCTIONS]
+    unclosed = [(i, h) for i in read for h in i.heredocs if not h.closed]
+    unquoted = [
+        (line, requirement)
+        for ins in read
+        for line, script in run_scripts(ins)
+        for requirement in requirement_redirects(script)
+    ]
+    evidence: dict[str, object] = {
+        "instructions": len(read),
+        "unknown": [{"line": i.line, "word": i.word} for _n, i in unknown[:20]] or None,
+        "unclosed_heredocs": [{"line": i.line, "name": h.name} for i, h in unclosed[:20]] or None,
+        "unquoted_bounds": [{"line": line, "requirement": r} for line, r in unquoted[:20]] or None,
+    }
+    details = _(
+        "An unknown instruction or a here-document without its end fails the whole build: `agentcore deploy` then "
+        "fails in CodeBuild and the runtime keeps its previous image."
+    )
+    if unknown:
+        n, ins = unknown[0]
+        suggestion = buildkit_suggestion(ins.word)
+        error = f"dockerfile parse error on line {ins.line}: unknown instruction: {ins.word}" + (
+            f" (did you mean {suggestion}?)" if suggestion else ""
+        )
+        summary = _(
+            "Dockerfile line {line}: {word} is not a Dockerfile instruction, so `docker build` stops before it builds "
+            "anything ({error})"
+        ).format(line=ins.line, word=f"`{_shown(ins.word)}`", error=f"`{_shown(error)}`")
+        if len(unknown) > 1:
+            summary += _(" (and {count} more like it)").format(count=len(unknown) - 1)
+        return failed(
+            summary,
+            details=details,
+            evidence=evidence,
+            remediation=_unknown_remedy(ins, read[n - 1] if n else None),
+        )
+    if unclosed:
+        ins, heredoc = unclosed[0]
+        return failed(
+            _(
+                "Dockerfile line {line}: the here-document {opened} is never closed (no line is exactly {name}), so "
+                "`docker build` stops ({error})"
+            ).format(
+                line=ins.line, opened=f"`<<{heredoc.name}`", name=f"`{heredoc.name}`", error="`unterminated heredoc`"
+            ),
+            details=details,
+            evidence=evidence,
+            remediation=_(
+                "End the here-document with a line holding only {name}, without spaces before or after it (with "
+                "{chomp} leading tabs are allowed)."
+            ).format(name=f"`{heredoc.name}`", chomp=f"`<<-{heredoc.name}`"),
+        )
+    for line, requirement in unquoted:
+        if "<" not in requirement:
+            continue
+        source = re.findall(r"<([^<>]*)", requirement)[0]  # `<2`, `<=2`: input from a file named `2`, `=2`
+        return failed(
+            _(
+                "Dockerfile line {line}: {requirement} is not quoted, so the shell reads {redirect} as input from a "
+                "file named {file}, which does not exist: the RUN fails ({error}) and the image is never built"
+            ).format(
+                line=line,
+                requirement=f"`{requirement}`",
+                redirect=f"`<{source}`",
+                file=f"`{source}`",
+                error=f"`/bin/sh: 1: cannot open {source}: No such file`",
+            ),
+            details=_(
+                "RUN in shell form runs `/bin/sh -c`, where an unquoted `<` or `>` is a redirection wherever it "
+                "stands in a word. The message is dash's (Debian-based images); bash says `No such file or "
+                "directory`."
+            ),
+            evidence=evidence,
+            remediation=_("Quote the requirement: {quoted}.").format(quoted=f'`"{requirement}"`'),
+        )
+    if unquoted:
+        line, requirement = unquoted[0]
+        name = re.split(r"[<>=!~\[]", requirement, maxsplit=1)[0]
+        target = re.findall(r">([^<>]*)", requirement)[0]  # `>=0.10.1`: output into a file named `=0.10.1`
+        summary = _(
+            "Dockerfile line {line}: {requirement} is not quoted, so the shell reads {redirect} as a redirection of "
+            "the output into a file named {file}: {package} is installed without the bound"
+        ).format(line=line, requirement=f"`{requirement}`", redirect=f"`>{target}`", file=f"`{target}`", package=name)
+        if len(unquoted) > 1:
+            summary += _(" (and {count} more like it)").format(count=len(unquoted) - 1)
+        return warned(
+            summary,
+            details=_(
+                "RUN in shell form runs `/bin/sh -c`, where an unquoted `>` is a redirection wherever it stands in a "
+                "word. The build works, but nothing enforces the bound: a version already in the image stays however "
+                "old, otherwise the newest is installed; the installer's output goes into that file."
+            ),
+            evidence=evidence,
+            remediation=_("Quote the requirement: {quoted}.").format(quoted=f'`"{requirement}"`'),
+        )
+    return passed(
+        _("`docker build` can read all {count} instructions; no RUN leaves a version bound unquoted").format(
+            count=len(read)
+        ),
+        evidence=evidence,
+    )

@@ -20,17 +20,40 @@ MAX_SHELL_WORDS_CHARS = 10_000
 
 
 @dataclass(frozen=True)
+class Heredoc:
+    """A here-document (BuildKit: ``RUN <<EOF`` … ``EOF``): the lines after its instruction up to the delimiter."""
+
+    name: str
+    """The delimiter (``EOF`` for ``<<EOF``, ``<<-EOF``, ``<<"EOF"``)."""
+    line: int
+    """1-based line of the body's first line."""
+    body: str
+    """The body's lines joined with newlines (leading tabs removed for ``<<-``)."""
+    closed: bool = True
+    """False when the file ends before the delimiter's line (``docker build``: "unterminated heredoc")."""
+
+
+@dataclass(frozen=True)
 class Instruction:
     line: int
     """1-based line where the instruction starts."""
     keyword: str
     """Upper-case instruction (FROM, RUN, USER …)."""
     args: str
-    """Everything after the keyword, continuations joined with spaces."""
+    """Everything after the keyword, continuations joined with spaces. A RUN's here-document bodies follow, each on
+    its own lines (an install inside ``RUN <<EOF`` counts as the RUN's); a COPY's or ADD's (file contents) do not."""
+    word: str = ""
+    """The instruction as written (``npm`` on a line that lacks its RUN: ``docker build`` quotes it so)."""
+    heredocs: tuple[Heredoc, ...] = ()
 
     @property
     def text(self) -> str:
         return f"{self.keyword} {self.args}".strip()
+
+    @property
+    def own_args(self) -> str:
+        """``args`` without the here-document bodies: what is written on the instruction's own lines."""
+        return self.args.partition("\n")[0]
 
 
 @dataclass
@@ -58,33 +81,155 @@ def instructions(text: str) -> list[Instruction]:
 @functools.lru_cache(maxsize=4)
 def _instructions(text: str) -> tuple[Instruction, ...]:
     """Parsed once per text: every project check reads the same Dockerfile, several times each (a 1 MB one of
-    165,000 lines took 10 s and 500 MB for 12 checks when each call parsed it again)."""
+    165,000 lines took 10 s and 500 MB for 12 checks when each call parsed it again).
+
+    As BuildKit's parser reads it (moby/buildkit frontend/dockerfile/parser/parser.go): the escape character of a
+    ``# escape=`` directive ends a continued line, comment and empty lines inside a continuation are dropped, and
+    the here-documents of a RUN, COPY or ADD (``<<EOF``, ``<<-EOF``, ``<<"EOF"``, several on one line) take the lines
+    after it up to their delimiter, which are never instructions."""
+    lines = text.splitlines()
+    if lines and lines[0].startswith("\ufeff"):
+        lines[0] = lines[0][1:]
+    continued_by = _continuation(escape_token(lines))
     out: list[Instruction] = []
-    pending: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        stripped = raw.strip()
-        if not pending and (not stripped or stripped.startswith("#")):
+    i, count = 0, len(lines)
+    while i < count and len(out) < MAX_INSTRUCTIONS:
+        stripped = lines[i].strip()
+        i += 1
+        if not stripped or stripped.startswith("#"):
             continue
-        if pending and stripped.startswith("#"):
-            continue  # comment lines inside a continuation are dropped by Docker too
-        if not pending:
-            start = number
-        continued = stripped.endswith("\\")
-        pending.append(stripped[:-1].strip() if continued else stripped)
-        if continued:
-            continue
-        joined = " ".join(p for p in pending if p)
-        pending = []
-        keyword, _, args = joined.partition(" ")
-        out.append(Instruction(start, keyword.upper(), args.strip()))
-        if len(out) >= MAX_INSTRUCTIONS:
-            break
-    if pending:
-        joined = " ".join(p for p in pending if p)
-        keyword, _, args = joined.partition(" ")
-        out.append(Instruction(start, keyword.upper(), args.strip()))
+        start, parts = i, []
+        while True:
+            mark = continued_by.search(stripped)
+            parts.append(stripped[: mark.start()].strip() if mark else stripped)
+            if not mark:
+                break
+            while i < count and (not (stripped := lines[i].strip()) or stripped.startswith("#")):
+                i += 1  # comment and empty lines inside a continuation are dropped by Docker too
+            if i >= count:
+                break
+            i += 1
+        joined = " ".join(p for p in parts if p)
+        word, args = _split_keyword(joined)
+        keyword = word.upper()
+        heredocs: list[Heredoc] = []
+        if "<<" in joined and _takes_heredocs(keyword, args):
+            for name, chomp in heredoc_names(joined):
+                first, body, closed = i + 1, [], False
+                while i < count:
+                    raw = lines[i]
+                    i += 1
+                    candidate = raw.lstrip("\t") if chomp else raw
+                    if candidate == name:
+                        closed = True
+                        break
+                    body.append(candidate)
+                heredocs.append(Heredoc(name, first, "\n".join(body), closed))
+        if heredocs and "RUN" in (keyword, _split_keyword(args)[0].upper() if keyword == "ONBUILD" else ""):
+            args = "\n".join([args, *(h.body for h in heredocs if h.body)])
+        out.append(Instruction(start, keyword, args, word, tuple(heredocs)))
     return tuple(out)
+
+
+def _split_keyword(joined: str) -> tuple[str, str]:
+    """(instruction word, arguments): the word ends at the first whitespace (a tab too, as in Docker)."""
+    parts = re.split(r"\s+", joined.strip(), maxsplit=1)
+    return parts[0], parts[1].strip() if len(parts) > 1 else ""
+
+
+DIRECTIVE = re.compile(r"^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$")
+PARSER_DIRECTIVES = frozenset({"syntax", "escape", "check"})
+HEREDOC_WORD = re.compile(r"^(\d*)<<(-?)\s*([^<]*)$")
+"""A word of the instruction's line that starts a here-document (BuildKit's ``reHeredoc``): ``<<EOF``, ``<<-EOF``,
+``<<'EOF'``, ``3<<EOF``. ``<< EOF`` (a space before the delimiter) is two words and starts none."""
+
+
+def escape_token(lines: list[str]) -> str:
+    """The escape character, which also continues a line: ``\\`` unless a ``# escape=`` parser directive among the
+    first lines says `` ` `` (common in Windows Dockerfiles). Directives end at the first line that is not one (an
+    empty line, another comment, an instruction)."""
+    for number, raw in enumerate(lines):
+        line = raw.strip()
+        if number == 0:
+            line = line.removeprefix("\ufeff")
+        found = DIRECTIVE.match(line)
+        if not found or found.group(1).lower() not in PARSER_DIRECTIVES:
+            break
+        if found.group(1).lower() == "escape" and found.group(2) in ("`", "\\"):
+            return found.group(2)
+    return "\\"
+
+
+@functools.cache
+def _continuation(escape: str) -> re.Pattern[str]:
+    """The escape character last on a line (spaces after it allowed) and not itself escaped: the line goes on."""
+    token = re.escape(escape)
+    return re.compile(rf"(?<!{token}){token}[ \t]*$")
+
+
+def _takes_heredocs(keyword: str, args: str) -> bool:
+    """RUN, COPY and ADD (also after ONBUILD) take here-documents, in their shell form only."""
+    if keyword == "ONBUILD":
+        keyword, args = _split_keyword(args)
+        keyword = keyword.upper()
+    if keyword not in ("RUN", "COPY", "ADD"):
+        return False
+    rest = re.sub(r"^(?:--\S+\s+)*", "", args)
+    if rest.startswith("["):
+        import json
+
+        try:
+            value = json.loads(rest)
+        except (ValueError, RecursionError):
+            return True
+        return not (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    return True
+
+
+def heredoc_names(line: str) -> list[tuple[str, bool]]:
+    """(delimiter, leading tabs stripped) of every here-document the instruction line opens, in order."""
+    found: list[tuple[str, bool]] = []
+    for word in raw_words(line):
+        match = HEREDOC_WORD.match(word)
+        if not match or not match.group(3):
+            continue
+        try:
+            name = shlex.split(match.group(3))
+        except ValueError:
+            continue
+        if len(name) == 1:
+            found.append((name[0], match.group(2) == "-"))
+    return found
+
+
+def raw_words(line: str) -> list[str]:
+    """The line's words as a POSIX shell splits them (quotes and backslashes kept in the words)."""
+    words: list[str] = []
+    word: list[str] = []
+    quote, escaped = "", False
+    for char in line:
+        if escaped:
+            word.append(char)
+            escaped = False
+        elif char == "\\" and quote != "'":
+            word.append(char)
+            escaped = True
+        elif quote:
+            word.append(char)
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            word.append(char)
+            quote = char
+        elif char.isspace():
+            if word:
+                words.append("".join(word))
+                word = []
+        else:
+            word.append(char)
+    if word:
+        words.append("".join(word))
+    return words
 
 
 def stages(text: str) -> list[Stage]:
@@ -237,13 +382,153 @@ def instrumented(words: list[str]) -> Instrumented | None:
 
 
 def instruction_end(lines: list[str], start: int) -> int:
-    """The 0-based index of the last physical line of the instruction starting at ``lines[start]`` (its ``\\``
-    continuations and the comment lines between them, as ``instructions`` joins them)."""
+    """The 0-based index of the last physical line of the instruction starting at ``lines[start]`` (its continuations
+    and the comment and empty lines between them, as ``instructions`` joins them; here-document bodies not
+    included)."""
+    continued_by = _continuation(escape_token(lines))
     i = start
-    while i < len(lines) - 1:
+    continued = continued_by.search(lines[i].strip()) is not None
+    while continued and i < len(lines) - 1:
+        i += 1
         stripped = lines[i].strip()
-        if (i > start and stripped.startswith("#")) or stripped.endswith("\\"):
-            i += 1
-        else:
-            break
+        if stripped and not stripped.startswith("#"):
+            continued = continued_by.search(stripped) is not None
     return i
+
+
+INSTRUCTIONS = frozenset(  # noqa: SIM905 - as the Dockerfile reference lists them
+    [
+        "FROM",
+        "RUN",
+        "CMD",
+        "LABEL",
+        "MAINTAINER",
+        "EXPOSE",
+        "ENV",
+        "ADD",
+        "COPY",
+        "ENTRYPOINT",
+        "VOLUME",
+        "USER",
+        "WORKDIR",
+        "ARG",
+        "ONBUILD",
+        "STOPSIGNAL",
+        "HEALTHCHECK",
+        "SHELL",
+    ]
+)
+"""Every instruction ``docker build`` knows (moby/buildkit frontend/dockerfile/command); any other word first on a
+line stops the build with "unknown instruction"."""
+
+
+def buildkit_suggestion(word: str) -> str | None:
+    """The "(did you mean …?)" BuildKit adds to "unknown instruction: <word>" (util/suggest): the instruction nearest
+    by edit distance when it is below 3, in the word's case (all lower or all upper; else lower). None without one,
+    or when two are equally near (BuildKit then names either, by map order)."""
+    lowered = word.lower()
+    best: list[str] = []
+    distance = 3
+    for name in INSTRUCTIONS:
+        d = _edit_distance(lowered, name.lower())
+        if d < distance:
+            best, distance = [name], d
+        elif d == distance and best:
+            best.append(name)
+    if len(best) != 1:
+        return None
+    return best[0] if word.isupper() else best[0].lower()
+
+
+def _edit_distance(a: str, b: str) -> int:
+    if len(a) > 40:
+        return len(a)  # far from every instruction name (the longest has 11 letters)
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1]
+
+
+def is_exec_form(args: str) -> bool:
+    """RUN/CMD/COPY arguments in exec form (a JSON array of strings, after any ``--flag``): no shell reads them."""
+    import json
+
+    rest = re.sub(r"^(?:--\S+\s+)*", "", args.partition("\n")[0])
+    if not rest.startswith("["):
+        return False
+    try:
+        value = json.loads(rest)
+    except (ValueError, RecursionError):
+        return False
+    return isinstance(value, list) and all(isinstance(v, str) for v in value)
+
+
+def run_scripts(ins: Instruction) -> list[tuple[int, str]]:
+    """(1-based line, text) of what ``/bin/sh`` runs for a shell-form RUN: its own line(s) and the body of a
+    here-document the shell reads (``RUN <<EOF`` alone or fed to ``sh``/``bash``; a ``#!`` line other than a shell's
+    makes it another program's, ``RUN python3 <<EOF`` is Python)."""
+    if ins.keyword != "RUN" or is_exec_form(ins.args):
+        return []
+    scripts = [(ins.line, ins.own_args)]
+    if ins.heredocs:
+        words = [w for w in raw_words(re.sub(r"^(?:--\S+\s+)*", "", ins.own_args)) if not HEREDOC_WORD.match(w)]
+        words = [w for w in words if not re.match(r"^\d*[<>]", w)]  # the heredoc fed to `bash` by `RUN <<EOT bash`
+        program = words[0].rsplit("/", 1)[-1] if words else ""
+        body = ins.heredocs[0]
+        interpreter = body.body.partition("\n")[0][2:].split() if body.body.startswith("#!") else []
+        if interpreter[:1] and interpreter[0].rsplit("/", 1)[-1] == "env":
+            interpreter = interpreter[1:]
+        by_shell = not program or program in SHELLS
+        if by_shell and (not interpreter or interpreter[0].rsplit("/", 1)[-1] in SHELLS):
+            scripts += [(body.line + n, line) for n, line in enumerate(body.body.split("\n"))]
+    return scripts
+
+
+VERSIONED_REQUIREMENT = re.compile(
+    r"^[A-Za-z][\w.-]*(?:\[[\w.,-]*\])?(?:(?:[<>]=?|===?|!=|~=)\d[\w.*+!-]*,?)+$",
+)
+"""A requirement with version specifiers (``pkg>=1.0``, ``pkg[extra]>=1,<2``) as one shell word."""
+
+
+def requirement_redirects(script: str) -> list[str]:
+    """The requirements with an unquoted ``>``/``<`` bound in a shell command that installs (``pip install
+    pkg>=1.0``, ``uv add``, ``poetry add``): the shell takes ``>=1.0`` as output redirected into a file named
+    ``=1.0`` (the bound is dropped) and ``<2`` as input from a file named ``2`` (which does not exist)."""
+    masked = _mask_quoted(script)
+    found: list[str] = []
+    for command in re.finditer(r"[^;&|\n]+", masked):
+        words = list(re.finditer(r"\S+", command.group()))
+        installs = next((n for n, w in enumerate(words) if w.group() in ("install", "add")), None)
+        if installs is None:
+            continue
+        for word in words[installs + 1 :]:
+            token = word.group()
+            if ("<" in token or ">" in token) and VERSIONED_REQUIREMENT.match(token):
+                start = command.start() + word.start()
+                found.append(script[start : start + len(token)])
+    return found
+
+
+def _mask_quoted(script: str) -> str:
+    """``script`` with every quoted or backslash-escaped character (and the quotes) replaced by NUL, same length."""
+    out: list[str] = []
+    quote, escaped = "", False
+    for char in script:
+        if escaped:
+            out.append("\0")
+            escaped = False
+        elif char == "\\" and quote != "'":
+            out.append("\0")
+            escaped = True
+        elif quote:
+            out.append("\0")
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            out.append("\0")
+            quote = char
+        else:
+            out.append(char)
+    return "".join(out)
