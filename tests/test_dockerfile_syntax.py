@@ -107,6 +107,24 @@ def test_installs_and_users_inside_a_run_heredoc_count(tmp_path: Path) -> None:
     assert installed.status is Status.PASS and "Dockerfile line 3" in installed.summary
 
 
+def test_a_run_heredoc_is_quoted_on_one_line(tmp_path: Path) -> None:
+    """The body is in the RUN's args for the checks that read what it installs; findings that quote the RUN (a lock
+    install, an environment install) showed the whole body, breaking the one-line summary."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "s"\nversion = "0"\ndependencies = ["mcp>=1.23.2,<2"]\n'
+    )
+    (tmp_path / "uv.lock").write_text("version = 1\n")
+    root = project(
+        tmp_path,
+        "FROM python:3.12-slim\nWORKDIR /app\nCOPY pyproject.toml ./\nRUN <<EOF\nset -e\nuv sync --frozen\nEOF\n"
+        'COPY . .\nCMD ["python", "mcp_server.py"]\n',
+    )
+    for check in ("project.docker_lock", "project.start_environment"):
+        result = run(check, root)
+        assert result.status is Status.FAIL and "`RUN <<EOF`" in result.summary, result.summary
+        assert "\n" not in result.summary
+
+
 def test_escape_directive_and_empty_continuation_lines() -> None:
     windows = (
         "# escape=`\nFROM mcr.microsoft.com/windows/servercore\nRUN dir `\n    c:\\ `\n\n    /s\nCMD a\\\nUSER x\n"

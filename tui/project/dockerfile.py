@@ -48,7 +48,9 @@ class Instruction:
 
     @property
     def text(self) -> str:
-        return f"{self.keyword} {self.args}".strip()
+        """The instruction as findings quote it: its own line(s), joined; a RUN's here-document body (in ``args``
+        for the checks that read what it installs) is left out, so a quoted command stays one line."""
+        return f"{self.keyword} {self.own_args}".strip()
 
     @property
     def own_args(self) -> str:
