@@ -18,7 +18,7 @@ from typing import Any
 
 from tui.i18n import _
 from tui.project.scan import _normalize as normalize
-from tui.project.scan import _poetry_specifier
+from tui.project.scan import _poetry_specifier, requirement_lines
 
 
 class CannotEdit(Exception):
@@ -306,28 +306,6 @@ def _comment_at(line: str) -> int:
     return len(line[: found.start()].rstrip())
 
 
-def _logical(lines: list[str]) -> list[tuple[int, int, str]]:
-    """(first, last, code) of each logical line (0-based): ``\\`` continuations joined, comments dropped, as the scan
-    reads them (so its line numbers are the first lines here)."""
-    out: list[tuple[int, int, str]] = []
-    parts: list[str] = []
-    first = 0
-    for i, raw in enumerate(lines):
-        line = raw.rstrip("\r\n")
-        code = line[: _comment_at(line)].rstrip()
-        if not parts:
-            first = i
-        if code.endswith("\\"):
-            parts.append(code[:-1])
-            continue
-        parts.append(code)
-        out.append((first, i, " ".join(parts)))
-        parts = []
-    if parts:
-        out.append((first, len(lines) - 1, " ".join(parts)))
-    return out
-
-
 def _split_options(code: str) -> tuple[str, str]:
     """(the requirement, its per-requirement options) of a logical line."""
     found = _OPTION.search(" " + code)
@@ -339,7 +317,7 @@ def _split_options(code: str) -> tuple[str, str]:
 def has_hashes(text: str) -> bool:
     """Whether any requirement of a requirements file carries ``--hash``: pip then runs in hash-checking mode and
     refuses every requirement without a hash (and every one not pinned with ``==``)."""
-    return any(_HASH_OPTION.search(code) for _f, _l, code in _logical(text.splitlines()))
+    return any(_HASH_OPTION.search(code) for _f, _l, code in requirement_lines(text.splitlines()))
 
 
 def set_requirement(text: str, name: str, specifier: str, *, replace: bool = True) -> str:
@@ -353,7 +331,7 @@ def set_requirement(text: str, name: str, specifier: str, *, replace: bool = Tru
     name = normalize(name)
     lines = text.splitlines(keepends=True)
     found = False
-    for first, last, code in reversed(_logical(lines)):
+    for first, last, code in reversed(requirement_lines(lines)):
         if not code.strip() or code.strip().startswith("-"):
             continue
         requirement, options = _split_options(code)
@@ -467,7 +445,7 @@ def compiled(text: str) -> Compiled | None:
     sources = _command_sources(command) if command else []
     via: dict[str, list[str]] = {}
     current: str | None = None
-    for first, last, code in _logical(lines):
+    for first, last, code in requirement_lines(lines):
         if code.strip():  # a requirement (its `# via` lines follow it, or end its line) or an option line
             current = None if code.strip().startswith("-") else _requirement_name(_split_options(code)[0])
         for line in lines[first : last + 1]:

@@ -250,25 +250,32 @@ def _normalize(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _logical_lines(text: str) -> list[tuple[int, str]]:
-    """requirements.txt lines with pip's ``\\`` continuations joined (pip-compile writes each ``--hash`` on its own
-    continued line), comments removed, each with the number of the line it starts on."""
-    out: list[tuple[int, str]] = []
-    pending: list[str] = []
-    start = 0
-    for number, raw in enumerate(text.splitlines(), 1):
-        line = re.split(r"(?:^|\s)#", raw, maxsplit=1)[0].rstrip()
-        if not pending:
-            start = number
-        if line.endswith("\\"):
-            pending.append(line[:-1])
+def requirement_lines(lines: list[str]) -> list[tuple[int, int, str]]:
+    """(first, last, code) of each logical line of a requirements file given as its lines (0-based indexes, line ends
+    allowed): pip's ``\\`` continuations joined (pip-compile writes each ``--hash`` on its own continued line) and
+    comments removed by pip's rule (a ``#`` at the start or after a blank). The scan and the dependency fixes both read
+    requirements this way, so a fix edits the lines the scan's line numbers name."""
+    out: list[tuple[int, int, str]] = []
+    parts: list[str] = []
+    first = 0
+    for i, raw in enumerate(lines):
+        code = re.split(r"(?:^|\s)#", raw.rstrip("\r\n"), maxsplit=1)[0].rstrip()
+        if not parts:
+            first = i
+        if code.endswith("\\"):
+            parts.append(code[:-1])
             continue
-        pending.append(line)
-        out.append((start, " ".join(pending)))
-        pending = []
-    if pending:
-        out.append((start, " ".join(pending)))
+        parts.append(code)
+        out.append((first, i, " ".join(parts)))
+        parts = []
+    if parts:
+        out.append((first, len(lines) - 1, " ".join(parts)))
     return out
+
+
+def _logical_lines(text: str) -> list[tuple[int, str]]:
+    """``requirement_lines`` of ``text``, each with the (1-based) number of the line it starts on."""
+    return [(first + 1, code) for first, _last, code in requirement_lines(text.splitlines())]
 
 
 def parse_requirements(text: str) -> list[Requirement]:
