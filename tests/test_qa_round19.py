@@ -223,3 +223,16 @@ def test_audit_cuts_a_huge_fix_and_error_and_keeps_each_on_its_line(tmp_path: Pa
     assert "boom\ufffd" in lines[1] and "[5005 characters]" in lines[1]
     whole = invoke("audit", "--format", "json", env={"AGENTCORE_TRIAGE_STATE_DIR": str(tmp_path)})
     assert json.loads(whole.stdout)[0]["fix"] == "f" * 2_000_000  # the machine format keeps the record as written
+
+
+ENCODED_ARN = "arn%3Aaws%3Abedrock-agentcore%3Aus-west-2%3A123456789012%3Aruntime%2Fmcp_server-AbCdEf1234"
+
+
+def test_a_runtime_arn_copied_url_encoded_from_the_invocation_url_is_given_back_decoded() -> None:
+    """The invocation URL writes the ARN URL-encoded (`…/runtimes/arn%3Aaws%3A…/invocations`) and users copy it from
+    there: refused as "not a runtime ARN, id or name", the line did not say what to give instead."""
+    line = one_line_exit_2(invoke("doctor", "--runtime", ENCODED_ARN, *ONE, env=NO_AWS), "--runtime", "URL-encoded")
+    assert "arn:aws:bedrock-agentcore:us-west-2:123456789012:runtime/mcp_server-AbCdEf1234" in line
+    url = f"https://bedrock-agentcore.us-west-2.amazonaws.com/runtimes/{ENCODED_ARN}/invocations?qualifier=DEFAULT"
+    one_line_exit_2(invoke("doctor", "--runtime", url, *ONE, env=NO_AWS), "--runtime", "--endpoint")
+    assert context.runtime_text_problem("a%zz") is not None  # a % that decodes to nothing valid: refused as before

@@ -423,6 +423,14 @@ def runtime_text_problem(runtime: str) -> str | None:
         )
     if any(c.isspace() or not c.isprintable() for c in runtime):
         return _("{value}: a runtime ARN, id or name holds no spaces or control characters").format(value=shown)
+    if runtime.lower().startswith(("http://", "https://")):
+        return _("{value}: an endpoint URL, not a runtime; give it with --endpoint").format(value=shown)
+    if "%" in runtime:  # the ARN as the invocation URL writes it (arn%3Aaws%3Abedrock-agentcore…), copied from there
+        from urllib.parse import unquote
+
+        decoded = unquote(runtime)
+        if decoded != runtime and runtime_text_problem(decoded) is None:
+            return _("{value}: URL-encoded; give it as {decoded}").format(value=shown, decoded=decoded)
     if runtime.startswith("arn:"):
         if _RUNTIME_ARN.fullmatch(runtime):
             return None
