@@ -409,7 +409,6 @@ class OtelInstrument(ProjectFileFix):
             INSTRUMENT_COMMAND,
             Instrumented,
             command_words,
-            instruction_end,
             instrumented,
         )
         from tui.project.scan import scan_project
@@ -448,7 +447,7 @@ class OtelInstrument(ProjectFileFix):
             offset += len(part)
         new_words = Instrumented(change.index - offset, change.inserted, change.removed).apply(part)
         lines = text.splitlines(keepends=True)
-        first, last = ins.line - 1, instruction_end(lines, ins.line - 1)
+        first, last = ins.line - 1, ins.end - 1
         written = lines[first]
         keyword = written.lstrip()[: len(ins.keyword)]  # as written (`cmd` stays lower case)
         indent = written[: len(written) - len(written.lstrip())]

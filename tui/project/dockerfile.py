@@ -45,6 +45,9 @@ class Instruction:
     word: str = ""
     """The instruction as written (``npm`` on a line that lacks its RUN: ``docker build`` quotes it so)."""
     heredocs: tuple[Heredoc, ...] = ()
+    end: int = 0
+    """1-based last line of the instruction's own lines (its continuations and the comment and empty lines between
+    them; here-document bodies not included): what a fix rewriting the instruction replaces."""
 
     @property
     def text(self) -> str:
@@ -111,6 +114,7 @@ def _instructions(text: str) -> tuple[Instruction, ...]:
             if i >= count:
                 break
             i += 1
+        end = i
         joined = " ".join(p for p in parts if p)
         word, args = _split_keyword(joined)
         keyword = word.upper()
@@ -129,7 +133,7 @@ def _instructions(text: str) -> tuple[Instruction, ...]:
                 heredocs.append(Heredoc(name, first, "\n".join(body), closed))
         if heredocs and "RUN" in (keyword, _split_keyword(args)[0].upper() if keyword == "ONBUILD" else ""):
             args = "\n".join([args, *(h.body for h in heredocs if h.body)])
-        out.append(Instruction(start, keyword, args, word, tuple(heredocs)))
+        out.append(Instruction(start, keyword, args, word, tuple(heredocs), end))
     return tuple(out)
 
 
@@ -384,18 +388,10 @@ def instrumented(words: list[str]) -> Instrumented | None:
 
 
 def instruction_end(lines: list[str], start: int) -> int:
-    """The 0-based index of the last physical line of the instruction starting at ``lines[start]`` (its continuations
-    and the comment and empty lines between them, as ``instructions`` joins them; here-document bodies not
-    included)."""
-    continued_by = _continuation(escape_token(lines))
-    i = start
-    continued = continued_by.search(lines[i].strip()) is not None
-    while continued and i < len(lines) - 1:
-        i += 1
-        stripped = lines[i].strip()
-        if stripped and not stripped.startswith("#"):
-            continued = continued_by.search(stripped) is not None
-    return i
+    """The 0-based index of the last physical line of the instruction starting at ``lines[start]`` (``Instruction.end``
+    of the reader's own reading; ``start`` itself when no instruction starts there)."""
+    found = next((ins for ins in instructions("".join(lines)) if ins.line == start + 1), None)
+    return found.end - 1 if found else start
 
 
 INSTRUCTIONS = frozenset(  # noqa: SIM905 - as the Dockerfile reference lists them
