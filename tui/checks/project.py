@@ -560,7 +560,7 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
 )
 def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The distro does nothing unless the process starts under opentelemetry-instrument (guide §2.2)."""
-    from tui.project.dockerfile import INSTRUMENT_COMMAND, instrumented
+    from tui.project.dockerfile import instrumented, names_instrument
 
     scan = _scan(params)
     if scan.direct_code_deploy:
@@ -578,7 +578,7 @@ def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckRe
         return skipped(_(NODE_SERVER).format(evidence=node))
     line, text = command
     words = start[1]
-    if any(word.rsplit("/", 1)[-1] == INSTRUMENT_COMMAND for word in words):
+    if names_instrument(words):
         return passed(_("line {line}: {command}").format(line=line, command=text))
     change = instrumented(words)
     if change is None:

@@ -28,7 +28,6 @@ INSTRUMENT_PACKAGES = re.compile(
     r"opentelemetry[-_.]instrumentation)\b",
     re.IGNORECASE,
 )
-INSTRUMENT_COMMAND = "opentelemetry-instrument"
 
 
 def _docker(params: ProjectParams):  # type: ignore[no-untyped-def]
@@ -234,7 +233,7 @@ def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
 )
 def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The CMD starts under opentelemetry-instrument but nothing installs it: the container never starts."""
-    from tui.project.dockerfile import command_words
+    from tui.project.dockerfile import command_words, names_instrument
 
     scan, found = _docker(params)
     if unread := not_read(scan, "docker", "deps"):
@@ -244,11 +243,7 @@ def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> Check
     final = found[-1]
     command = final.last("ENTRYPOINT") or final.last("CMD")
     # The command may be named by its path: .venv/bin/opentelemetry-instrument, /usr/local/bin/…
-    uses = [
-        c
-        for c in (final.last("ENTRYPOINT"), final.last("CMD"))
-        if c and any(w.rsplit("/", 1)[-1] == INSTRUMENT_COMMAND for w in command_words(c))
-    ]
+    uses = [c for c in (final.last("ENTRYPOINT"), final.last("CMD")) if c and names_instrument(command_words(c))]
     if not uses:
         if command is None:
             return skipped(_("the start command does not use opentelemetry-instrument"))
@@ -385,7 +380,7 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     import posixpath
 
     from tui.project.dockerfile import SYSTEM_BIN, program
-    from tui.project.environment import environment_installs, path_dirs
+    from tui.project.environment import image_state
 
     scan, found = _docker(params)
     if unread := not_read(scan, "docker"):
@@ -396,7 +391,8 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         from tui.checks.project import NODE_SERVER
 
         return skipped(_(NODE_SERVER).format(evidence=node))
-    installs = environment_installs(found)
+    image = image_state(found)
+    installs = image.installs
     if not installs:
         return skipped(_("the image installs into its own Python (no uv sync, poetry, pdm or pipenv environment)"))
     start, command = scan.start_command(), scan.docker_command()
@@ -419,7 +415,7 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     folder, name = posixpath.split(word)
     where = [d for d in (i.bin_dir for i in installs) if d]
     if folder:
-        absolute = posixpath.normpath(posixpath.join(_workdir(found), folder))
+        absolute = posixpath.normpath(posixpath.join(image.workdir, folder))
         if absolute in where or (not where and absolute not in SYSTEM_BIN):
             return passed(
                 _("line {line}: starts {program} from the environment").format(line=line, program=f"`{word}`"),
@@ -427,7 +423,7 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             )
         if absolute not in SYSTEM_BIN:
             return skipped(_("line {line}: starts {program}, which is not read").format(line=line, program=f"`{word}`"))
-    on_path = path_dirs(found)
+    on_path = image.path_dirs
     reached = [d for d in on_path if d in where] if where else on_path
     if not folder and reached:
         return passed(
@@ -481,17 +477,6 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         evidence=evidence,
         remediation=remediation,
     )
-
-
-def _workdir(stages) -> str:  # type: ignore[no-untyped-def]
-    """The final stage's WORKDIR (what a relative program path in its CMD is resolved against)."""
-    import posixpath
-
-    workdir = "/"
-    for ins in stages[-1].instructions:
-        if ins.keyword == "WORKDIR":
-            workdir = posixpath.normpath(posixpath.join(workdir, ins.args.strip("\"' ")))
-    return workdir
 
 
 SHELL_COMMANDS = frozenset(  # noqa: SIM905 - a list of 49 one-word lines reads worse

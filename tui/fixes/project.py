@@ -406,10 +406,10 @@ class OtelInstrument(ProjectFileFix):
         import json
 
         from tui.project.dockerfile import (
-            INSTRUMENT_COMMAND,
             Instrumented,
             command_words,
             instrumented,
+            names_instrument,
         )
         from tui.project.scan import scan_project
 
@@ -423,7 +423,7 @@ class OtelInstrument(ProjectFileFix):
             return self.nothing_to_do(title, _("the Dockerfile has no CMD or ENTRYPOINT; add one by hand"))
         parts = [command_words(ins) for ins in found]
         words = [word for part in parts for word in part]
-        if any(word.rsplit("/", 1)[-1] == INSTRUMENT_COMMAND for word in words):
+        if names_instrument(words):
             return self.file_plan(
                 title,
                 path,
@@ -504,7 +504,7 @@ class VenvPath(ProjectFileFix):
 
     def plan(self) -> Plan:
         from tui.project.dockerfile import stages
-        from tui.project.environment import environment_installs, path_dirs
+        from tui.project.environment import image_state
         from tui.project.scan import scan_project
 
         title = _("Put the project's environment on PATH")
@@ -512,8 +512,8 @@ class VenvPath(ProjectFileFix):
         if not path.exists():
             return self.nothing_to_do(title, _("no Dockerfile to change"))
         text = path.read_text(encoding="utf-8")
-        found = stages(text)
-        installs = environment_installs(found)
+        image = image_state(stages(text))
+        installs = image.installs
         start = scan_project(self.params.dir).start_instructions()
         if not installs or start is None:
             return self.nothing_to_do(title, _("the Dockerfile installs no project environment, or starts nothing"))
@@ -526,7 +526,7 @@ class VenvPath(ProjectFileFix):
                     "through `{runner} run …`, or install into the image's Python"
                 ).format(tool=installs[-1].tool, runner=installs[-1].tool.lower()),
             )
-        if folder in path_dirs(found):
+        if folder in image.path_dirs:
             return self.file_plan(title, path, text, _("{folder} is on PATH already").format(folder=folder))
         lines = text.splitlines(keepends=True)
         at = start[0].line - 1

@@ -284,6 +284,13 @@ INSTRUMENT_COMMAND = "opentelemetry-instrument"
 """The command aws-opentelemetry-distro installs (through opentelemetry-instrumentation) that starts a Python program
 with the distro's auto-instrumentation loaded."""
 
+
+def names_instrument(words: list[str]) -> bool:
+    """Whether a start command's words name opentelemetry-instrument, bare or by its path
+    (``.venv/bin/opentelemetry-instrument``, ``/usr/local/bin/…``)."""
+    return any(word.rsplit("/", 1)[-1] == INSTRUMENT_COMMAND for word in words)
+
+
 RUNNERS: dict[str, frozenset[str]] = {
     # the options `uv run --help` lists with a value (uv 0.13)
     "uv": frozenset(

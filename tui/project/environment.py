@@ -61,14 +61,28 @@ def expand(value: str, variables: dict[str, str]) -> str:
 
 
 @dataclass
-class _StageState:
+class ImageState:
+    """What a stage's instructions have set up by its end (the final stage's: what the image runs with)."""
+
     workdir: str
     image_env: dict[str, str]
+    """The Dockerfile's ENV values, variables it sets expanded."""
     installs: list[EnvironmentInstall]
+    """The project environments the stage has: installed in it, or in a stage it copies the environment from."""
+
+    @property
+    def path_dirs(self) -> list[str]:
+        """The directories its PATH names that the Dockerfile adds (``ENV PATH=/app/.venv/bin:$PATH``); ``$PATH``
+        itself (the base image's) left out."""
+        return [
+            posixpath.normpath(part)
+            for part in self.image_env.get("PATH", "").split(":")
+            if part and "$" not in part and posixpath.normpath(part) not in SYSTEM_BIN
+        ]
 
 
 def _install(
-    tool: str, run: str, line: int, shown: str, state: _StageState, config: dict[str, str]
+    tool: str, run: str, line: int, shown: str, state: ImageState, config: dict[str, str]
 ) -> EnvironmentInstall | None:
     """The environment a RUN of ``tool`` installs into, or None when it installs into the image's Python."""
     inline = dict(re.findall(r"(?:^|[\s;&|])([A-Z][A-Z0-9_]*)=(\S+)", run))
@@ -92,15 +106,16 @@ def _install(
     return EnvironmentInstall(line, shown, tool, posixpath.join(venv, "bin") if venv else None)
 
 
-def environment_installs(stages: list[Stage]) -> list[EnvironmentInstall]:
-    """The project environments the final stage has: installed in it, or in a stage it copies the environment from
-    (``COPY --from=builder /app/.venv /app/.venv``, or a directory holding it), at the path it lands on."""
-    states: dict[str, _StageState] = {}
+def image_state(stages: list[Stage]) -> ImageState:
+    """The final stage's working directory, ENV and project environments, each stage starting from the one its FROM
+    names; an environment copied from another stage (``COPY --from=builder /app/.venv /app/.venv``, or a directory
+    holding it) is where it lands."""
+    states: dict[str, ImageState] = {}
     config: dict[str, str] = {}
-    final: _StageState | None = None
+    final: ImageState | None = None
     for number, stage in enumerate(stages):
         parent = states.get((stage.image or "").lower())
-        state = _StageState(parent.workdir if parent else "/", dict(parent.image_env) if parent else {}, [])
+        state = ImageState(parent.workdir if parent else "/", dict(parent.image_env) if parent else {}, [])
         if parent:
             state.installs = list(parent.installs)
         for ins in stage.instructions:
@@ -125,10 +140,10 @@ def environment_installs(stages: list[Stage]) -> list[EnvironmentInstall]:
             states[stage.name.lower()] = state
         states[str(number)] = state
         final = state
-    return final.installs if final else []
+    return final or ImageState("/", {}, [])
 
 
-def _copied(args: str, workdir: str, states: dict[str, _StageState]) -> list[EnvironmentInstall]:
+def _copied(args: str, workdir: str, states: dict[str, ImageState]) -> list[EnvironmentInstall]:
     """The environments a ``COPY --from=<stage> src… dest`` brings over, at their new place."""
     try:
         words = shlex.split(args)
@@ -153,24 +168,3 @@ def _copied(args: str, workdir: str, states: dict[str, _StageState]) -> list[Env
                     EnvironmentInstall(install.line, install.command, install.tool, posixpath.join(moved, "bin"), True)
                 )
     return out
-
-
-def path_dirs(stages: list[Stage]) -> list[str]:
-    """The directories the final image's PATH names that the Dockerfile adds (``ENV PATH=/app/.venv/bin:$PATH``),
-    variables it sets expanded; ``$PATH`` itself (the base image's) left out."""
-    image_env: dict[str, str] = {}
-    by_name: dict[str, dict[str, str]] = {}
-    for number, stage in enumerate(stages):
-        image_env = dict(by_name.get((stage.image or "").lower(), {}))
-        for ins in stage.instructions:
-            if ins.keyword == "ENV":
-                for key, value in env_pairs(ins.args):
-                    image_env[key] = expand(value, {k: v for k, v in image_env.items() if k != "PATH"})
-        if stage.name:
-            by_name[stage.name.lower()] = image_env
-        by_name[str(number)] = image_env
-    return [
-        posixpath.normpath(part)
-        for part in image_env.get("PATH", "").split(":")
-        if part and "$" not in part and posixpath.normpath(part) not in SYSTEM_BIN
-    ]
