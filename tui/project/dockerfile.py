@@ -394,6 +394,18 @@ def instrumented(words: list[str]) -> Instrumented | None:
     return Instrumented(found.index, [f"{folder}/{INSTRUMENT_COMMAND}" if in_venv else INSTRUMENT_COMMAND])
 
 
+def copy_words(ins: Instruction) -> list[str]:
+    """A COPY's or ADD's words: its ``--flags`` (``--from=builder``), then its sources and destination, in exec form
+    (``COPY --from=b ["a b", "/x"]``, a JSON array after the flags) or shell form."""
+    flags: list[str] = []
+    rest = ins.own_args.strip()
+    while rest.startswith("--"):
+        flag, _, rest = rest.partition(" ")
+        flags.append(flag)
+        rest = rest.lstrip()
+    return flags + command_words(Instruction(ins.line, ins.keyword, rest))
+
+
 def instruction_end(lines: list[str], start: int) -> int:
     """The 0-based index of the last physical line of the instruction starting at ``lines[start]`` (``Instruction.end``
     of the reader's own reading; ``start`` itself when no instruction starts there)."""

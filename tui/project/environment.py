@@ -15,7 +15,7 @@ import re
 import shlex
 from dataclasses import dataclass
 
-from tui.project.dockerfile import SYSTEM_BIN, Stage
+from tui.project.dockerfile import SYSTEM_BIN, Instruction, Stage, copy_words
 
 INSTALLERS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("uv", re.compile(r"\buv\s+sync\b")),
@@ -135,7 +135,7 @@ def image_state(stages: list[Stage]) -> ImageState:
                         if install := _install(tool, ins.args, ins.line, shown, state, config):
                             state.installs.append(install)
             elif ins.keyword == "COPY" and "--from=" in ins.args:
-                state.installs += _copied(ins.args, state.workdir, states)
+                state.installs += _copied(ins, state.workdir, states)
         if stage.name:
             states[stage.name.lower()] = state
         states[str(number)] = state
@@ -143,12 +143,9 @@ def image_state(stages: list[Stage]) -> ImageState:
     return final or ImageState("/", {}, [])
 
 
-def _copied(args: str, workdir: str, states: dict[str, ImageState]) -> list[EnvironmentInstall]:
+def _copied(ins: Instruction, workdir: str, states: dict[str, ImageState]) -> list[EnvironmentInstall]:
     """The environments a ``COPY --from=<stage> src… dest`` brings over, at their new place."""
-    try:
-        words = shlex.split(args)
-    except ValueError:
-        return []
+    words = copy_words(ins)
     source_stage = next((w.split("=", 1)[1] for w in words if w.startswith("--from=")), "").lower()
     paths = [w for w in words if not w.startswith("--")]
     state = states.get(source_stage)

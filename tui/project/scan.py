@@ -396,24 +396,13 @@ class LockInstall:
     in_project: bool
 
 
-def _copies(args: str, lock: str) -> bool:
-    """Does a COPY/ADD with these arguments bring ``lock`` (at the context's root) into the image?"""
+def _copies(ins: Instruction, lock: str) -> bool:
+    """Does a COPY/ADD bring ``lock`` (at the context's root) into the image?"""
     import fnmatch
-    import json
-    import shlex
 
-    words: list[str]
-    try:
-        parsed = json.loads(args) if args.startswith("[") else None
-    except ValueError:
-        parsed = None
-    if isinstance(parsed, list):
-        words = [str(w) for w in parsed]
-    else:
-        try:
-            words = shlex.split(args)
-        except ValueError:
-            words = args.split()
+    from tui.project.dockerfile import copy_words
+
+    words = copy_words(ins)
     from_stage = any(w.startswith("--from=") for w in words)
     sources = [w for w in words if not w.startswith("--")][:-1]
     for source in sources:
@@ -454,7 +443,7 @@ def lock_installs(root: Path, dockerfile: str | None) -> list[LockInstall]:
                         or any(env.get(k, "").lower() in ("1", "true", "yes", "on") for k in UV_STRICT_ENV)
                     )
                     copied = f"source={lock}" in ins.args or any(
-                        b.keyword in ("COPY", "ADD") and _copies(b.args, lock) for b in before
+                        b.keyword in ("COPY", "ADD") and _copies(b, lock) for b in before
                     )
                     text = ins.text if len(ins.text) <= MAX_SHOWN_LINE else ins.text[:MAX_SHOWN_LINE] + "…"
                     out.append(LockInstall(lock, ins.line, text, strict, copied, is_project_file(root, root / lock)))
