@@ -303,3 +303,18 @@ def _is_secret_key(key: str) -> bool:
     if lowered in _NOT_SECRET_KEYS:
         return False
     return bool(_SECRET_KEY_NAMES.search(lowered))
+
+
+LONGEST_SHOWN_VALUE = 300
+"""Characters of one value an error line or report quotes whole (a real endpoint URL with its runtime ARN is about
+250); a longer one is a pasted file or a runaway variable."""
+
+
+def cut_value(text: str, limit: int = LONGEST_SHOWN_VALUE) -> str:
+    """``text`` whole up to ``limit`` characters, else its start, "…" and its length (``…[2000000 characters]``): how
+    every output quotes a value that may be huge (error lines, the report's target line, `audit`)."""
+    if len(text) <= limit:
+        return text
+    from tui.i18n import _
+
+    return text[: max(limit - 60, 20)] + "…" + _("[{count} characters]").format(count=len(text))

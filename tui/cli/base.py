@@ -32,26 +32,17 @@ def err(message: str) -> None:
     click.echo(message, err=True)
 
 
-LONGEST_SHOWN_VALUE = 300
-"""Characters of one word (a value the user gave, quoted back) an error line shows; a real endpoint URL with its
-runtime ARN is about 250. Longer ones (a pasted file, a runaway variable) are cut, with their length."""
-
-
 def shown_values(message: str) -> str:
     """``message`` with each word longer than ``LONGEST_SHOWN_VALUE`` cut (an error line stays a line) and control
     characters other than newline and tab as U+FFFD (a value quoted back, `--only $'\\e]0;…\\a'`, acted on the
     terminal)."""
     import re
 
+    from tui.redact import LONGEST_SHOWN_VALUE, cut_value  # not at start-up: the module compiles its patterns
+
     return re.sub(
         rf"\S{{{LONGEST_SHOWN_VALUE + 1},}}", lambda word: cut_value(word.group(0)), without_controls(message)
     )
-
-
-def cut_value(text: str, limit: int = LONGEST_SHOWN_VALUE) -> str:
-    """``text`` whole up to ``limit`` characters, else its start, "…" and its length (``…[2000000 characters]``)."""
-    keep = max(limit - 60, 20)
-    return text if len(text) <= limit else text[:keep] + "…" + _("[{count} characters]").format(count=len(text))
 
 
 def without_controls(text: str) -> str:

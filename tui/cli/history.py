@@ -15,7 +15,6 @@ from tui.cli.base import (
     UsageProblem,
     context_from_flags,
     context_options,
-    cut_value,
     err,
     handle_errors,
     lang_option,
@@ -24,6 +23,7 @@ from tui.cli.base import (
     without_controls,
 )
 from tui.i18n import _, pad_cells
+from tui.redact import cut_value
 
 
 @main.command()

@@ -29,7 +29,7 @@ from tui.files import user_path
 from tui.fixes.audit import AuditRecord
 from tui.i18n import _, ngettext
 from tui.playbook.model import DiagnosisNode
-from tui.redact import redact, redact_text
+from tui.redact import cut_value, redact, redact_text
 from tui.results import CheckResult, Status
 
 _ORDER = [Status.FAIL, Status.ERROR, Status.WARN, Status.PASS, Status.SKIP]
@@ -54,10 +54,7 @@ def _target_value(value: Any) -> str:
     """One value of the target line: on the line (a newline or tab as U+FFFD) and cut with its length. The context's
     checks refuse such a runtime or endpoint before anything runs; this holds for whatever else reaches a report
     (`--runtime $'a\\nb'` split the line, 100,000 characters were printed whole)."""
-    text = _LINE_BREAKS.sub("\ufffd", str(value))
-    if len(text) <= TARGET_VALUE_CHARS:
-        return text
-    return text[: TARGET_VALUE_CHARS - 60] + "…" + _("[{count} characters]").format(count=len(text))
+    return cut_value(_LINE_BREAKS.sub("\ufffd", str(value)), TARGET_VALUE_CHARS)
 
 
 def render_json(run: DoctorRun) -> str:

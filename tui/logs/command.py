@@ -33,12 +33,11 @@ class LogsUsage(click.ClickException):
         """One line as doctor's (tui.cli.base.shown_values, a layer above this one): a value quoted back longer than
         300 characters is cut with its length (`--runtime <100,000 characters>` came back whole), and no control
         character reaches the terminal."""
-
-        def cut(word: re.Match[str]) -> str:
-            return word.group(0)[:240] + "…" + _("[{count} characters]").format(count=len(word.group(0)))
+        from tui.redact import LONGEST_SHOWN_VALUE, cut_value
 
         message = re.sub(r"[\x00-\x1f\x7f-\x9f]", "\ufffd", self.format_message())
-        click.echo("agentcore-triage: " + re.sub(r"\S{301,}", cut, message), err=True)
+        long_word = rf"\S{{{LONGEST_SHOWN_VALUE + 1},}}"
+        click.echo("agentcore-triage: " + re.sub(long_word, lambda word: cut_value(word.group(0)), message), err=True)
 
 
 def parse_duration(text: str) -> int:
