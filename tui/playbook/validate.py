@@ -42,12 +42,58 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
                 raise ValueError(f"no playbook {ref!r}: {missing_hint()}, or give a path to a .yaml file")
             raise ValueError(f"no playbook {ref!r} (shipped: {known}; or give a path to a .yaml file)")
         path = found
+    key = _resolved_key(path)
+    if key is not None and key in _resolved:
+        return _resolved[key]
     loaded, errors = validate_file(path)
     errors = [e for e in errors if not is_translation_gap(e)]  # a missing translation falls back to English
     if errors:
         raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in errors))
     assert loaded is not None
-    return localize(loaded)
+    localized = localize(loaded)
+    if key is not None and key == _resolved_key(path):  # the files did not change while they were read
+        if len(_resolved) >= MAX_RESOLVED:
+            _resolved.pop(next(iter(_resolved)))
+        _resolved[key] = localized
+    return localized
+
+
+_resolved: dict[tuple[Any, ...], LoadedPlaybook] = {}
+"""Playbooks resolved in this process, by everything the result depends on (``_resolved_key``): the CLI's commands, the
+TUI's walks and target changes, the fleet view and the sandbox each resolve the shipped playbook, and validating it
+again (its graph, references, templates, 300 signatures and its overlay) took 11-15 ms of CPU each time for the same
+answer. The result is shared: nothing changes a loaded playbook (``translate`` and ``localize`` make new ones)."""
+MAX_RESOLVED = 8
+
+
+def _resolved_key(path: Path) -> tuple[Any, ...] | None:
+    """What a resolved playbook depends on: the bytes of the file and of each overlay beside it (what ``validate``
+    reads), the language it is shown in, and the registry's checks and fixes it is validated against; None when a
+    file cannot be read (then nothing is kept, and ``validate_file`` says what is wrong)."""
+    import hashlib
+    import os
+
+    from tui.files import read_regular
+    from tui.i18n import current_language
+    from tui.playbook.loader import MAX_PLAYBOOK_BYTES
+    from tui.playbook.translations import LANGUAGES, translation_file
+
+    digests = []
+    for file in (path, *(translation_file(path, lang) for lang in LANGUAGES)):
+        try:
+            digests.append(hashlib.sha256(read_regular(file, MAX_PLAYBOOK_BYTES)).digest())
+        except FileNotFoundError:
+            digests.append(None)
+        except (OSError, ValueError):
+            return None
+    registry = load_all()
+    return (
+        os.path.abspath(path),
+        *digests,
+        current_language(),
+        tuple((name, id(spec)) for name, spec in registry.checks.items()),
+        tuple((name, id(spec)) for name, spec in registry.fixes.items()),
+    )
 
 
 def validate_file(
