@@ -76,10 +76,11 @@ def _resolved_key(path: Path) -> tuple[Any, ...] | None:
     from tui.files import read_regular
     from tui.i18n import current_language
     from tui.playbook.loader import MAX_PLAYBOOK_BYTES
-    from tui.playbook.translations import LANGUAGES, translation_file
+    from tui.playbook.locate import TRANSLATION_LANGUAGES
+    from tui.playbook.translations import translation_file
 
-    digests = []
-    for file in (path, *(translation_file(path, lang) for lang in LANGUAGES)):
+    digests: list[bytes | None] = []
+    for file in (path, *(translation_file(path, lang) for lang in TRANSLATION_LANGUAGES)):
         try:
             digests.append(hashlib.sha256(read_regular(file, MAX_PLAYBOOK_BYTES)).digest())
         except FileNotFoundError:
