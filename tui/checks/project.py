@@ -561,6 +561,7 @@ def project_otel_distro(ctx: CheckContext, params: ProjectParams) -> CheckResult
 def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The distro does nothing unless the process starts under opentelemetry-instrument (guide §2.2)."""
     from tui.project.dockerfile import instrumented, names_instrument
+    from tui.project.start_script import start_script
 
     scan = _scan(params)
     if scan.direct_code_deploy:
@@ -578,6 +579,11 @@ def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckRe
         return skipped(_(NODE_SERVER).format(evidence=node))
     line, text = command
     words = start[1]
+    script = start_script(scan)
+    if script is not None and script.arguments is None:
+        return _script_instrument(script)
+    if script is not None:  # `exec "$@"`: the script runs the CMD's words after it
+        words = script.arguments or []
     if names_instrument(words):
         return passed(_("line {line}: {command}").format(line=line, command=text))
     change = instrumented(words)
@@ -597,4 +603,82 @@ def project_otel_instrument(ctx: CheckContext, params: ProjectParams) -> CheckRe
         ),
         remediation=remediation,
         evidence={"line": line, "command": text},
+    )
+
+
+def script_unread(script: Any) -> CheckResult:
+    """Could not run: the image's start command runs a script whose command is not known (``StartScript.problem``)."""
+    return could_not_run(
+        _("Dockerfile line {line} runs {script}: {why}; the command it starts could not be read from it").format(
+            line=script.line, script=f"`{script.image_path}`", why=script.problem
+        ),
+        remediation=_("Check by hand which command the script starts, and that it is the server's."),
+        evidence={"line": script.line, "script": script.image_path},
+    )
+
+
+def script_branches(script: Any) -> CheckResult:
+    """Could not run: the script starts the server on several lines in its branches (``if``/``case``)."""
+    return could_not_run(
+        _(
+            "{file}: lines {lines} start the server in different branches; which one runs is decided when the "
+            "script runs"
+        ).format(file=script.name, lines=", ".join(str(c.line) for c in script.candidates)),
+        remediation=_("Check each branch's command by hand."),
+        evidence=script_evidence(script),
+    )
+
+
+def script_evidence(script: Any) -> dict[str, Any]:
+    return {
+        "line": script.line,
+        "script": script.name,
+        "script_line": script.command.line,
+        "command": script.command.shown,
+    }
+
+
+def _script_instrument(script: Any) -> CheckResult:
+    """project.otel_instrument on the command a start script runs (``tui.project.start_script``)."""
+    from tui.project.dockerfile import instrumented, names_instrument
+
+    if script.problem:
+        return script_unread(script)
+    command = script.command
+    evidence = script_evidence(script)
+    judged = [names_instrument(c.words) for c in script.candidates]
+    if all(judged):
+        return passed(
+            _("{where}: {command} (run by Dockerfile line {line})").format(
+                where=script.label, command=f"`{command.shown}`", line=script.line
+            ),
+            evidence=evidence,
+        )
+    if any(judged):
+        return could_not_run(
+            _(
+                "{file}: lines {lines} start the server in different branches, some under opentelemetry-instrument "
+                "and some not; which one runs is decided when the script runs"
+            ).format(file=script.name, lines=", ".join(str(c.line) for c in script.candidates)),
+            remediation=_("Start every branch's command under opentelemetry-instrument, by hand."),
+            evidence=evidence,
+        )
+    change = instrumented(command.words) if command.simple else None
+    if change is None:
+        remediation = _(
+            "{where} is not a simple command: put opentelemetry-instrument in front of the server's command in it by "
+            "hand."
+        ).format(where=script.label)
+    else:
+        proposed = " ".join(change.apply(command.words))
+        remediation = _("In {where}, start with `{command}` (fix `project.otel_instrument`).").format(
+            where=script.label, command=proposed if len(proposed) <= 300 else proposed[:300] + "…"
+        )
+    return failed(
+        _(
+            "{where}: {command} (run by Dockerfile line {line}) does not start under opentelemetry-instrument: no "
+            "traces are exported"
+        ).format(where=script.label, command=f"`{command.shown}`", line=script.line),
+        remediation=remediation,
+        evidence=evidence,
     )

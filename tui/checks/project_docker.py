@@ -233,7 +233,9 @@ def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
 )
 def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """The CMD starts under opentelemetry-instrument but nothing installs it: the container never starts."""
+    from tui.checks.project import script_unread
     from tui.project.dockerfile import command_words, names_instrument
+    from tui.project.start_script import start_script
 
     scan, found = _docker(params)
     if unread := not_read(scan, "docker", "deps"):
@@ -244,23 +246,37 @@ def otel_instrument_installed(ctx: CheckContext, params: ProjectParams) -> Check
     command = final.last("ENTRYPOINT") or final.last("CMD")
     # The command may be named by its path: .venv/bin/opentelemetry-instrument, /usr/local/bin/…
     uses = [c for c in (final.last("ENTRYPOINT"), final.last("CMD")) if c and names_instrument(command_words(c))]
-    if not uses:
+    at, shown = (_("line {line}").format(line=uses[0].line), uses[0].text) if uses else ("", "")
+    script = start_script(scan) if not uses else None
+    if script is not None and script.arguments is None:
+        if script.problem:
+            return script_unread(script)
+        used = [c for c in script.candidates if names_instrument(c.words)]
+        if used:
+            at = _("{file} line {line}").format(file=script.name, line=used[-1].line)
+            shown = used[-1].shown
+    if not shown:
+        if script is not None and script.command is not None and script.arguments is None:
+            return skipped(
+                _("the start command does not use opentelemetry-instrument ({where})").format(where=script.label)
+            )
         if command is None:
             return skipped(_("the start command does not use opentelemetry-instrument"))
         return skipped(
             _("the start command does not use opentelemetry-instrument (line {line})").format(line=command.line)
         )
     where = _installs_instrument(scan)
-    evidence = {"line": uses[0].line, "command": uses[0].text, "installed_by": where}
+    evidence = {"line": uses[0].line if uses else script.line if script else None, "command": shown}
+    evidence["installed_by"] = where
     if where:
         return passed(
-            _("line {line} runs opentelemetry-instrument, installed by {where}").format(line=uses[0].line, where=where),
+            _("{at} runs opentelemetry-instrument, installed by {where}").format(at=at, where=where),
             evidence=evidence,
         )
     return failed(
-        _("line {line}: {command} but nothing installs opentelemetry-instrument: the container exits ({error})").format(
-            line=uses[0].line,
-            command=f"`{uses[0].text}`",
+        _("{at}: {command} but nothing installs opentelemetry-instrument: the container exits ({error})").format(
+            at=at,
+            command=f"`{shown}`",
             error='`exec: "opentelemetry-instrument": executable file not found in $PATH`',
         ),
         details=_(
@@ -379,8 +395,10 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     own Python without the dependencies, or does not find its program at all."""
     import posixpath
 
+    from tui.checks.project import script_branches, script_unread
     from tui.project.dockerfile import SYSTEM_BIN, program
     from tui.project.environment import image_state
+    from tui.project.start_script import start_script
 
     scan, found = _docker(params)
     if unread := not_read(scan, "docker"):
@@ -399,49 +417,59 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     if start is None or command is None:
         return skipped(_("the Dockerfile has no CMD or ENTRYPOINT"))
     line, text = command
+    words, at = start[1], _("line {line}").format(line=line)
+    script = start_script(scan)
+    if script is not None and script.arguments is not None:  # `exec "$@"`: the script runs the CMD's words
+        words = script.arguments
+    elif script is not None:
+        if script.problem or script.command is None:
+            return script_unread(script)
+        if len(script.candidates) > 1:
+            return script_branches(script)
+        words, at, text = script.command.words, script.label, script.command.shown
     install = installs[-1]
     evidence = {"line": line, "command": text, "installed_by": install.command, "environment": install.bin_dir}
-    started = program(start[1])
+    started = program(words)
     if started is None:
-        return skipped(_("line {line}: the start command runs a shell script, which is not read").format(line=line))
+        return skipped(_("{where}: the start command runs a shell script, which is not read").format(where=at))
     if started.runner is not None:
         return passed(
-            _("line {line}: starts through `{runner} run`, inside the environment {tool} installed").format(
-                line=line, runner=started.runner, tool=install.tool
+            _("{where}: starts through `{runner} run`, inside the environment {tool} installed").format(
+                where=at, runner=started.runner, tool=install.tool
             ),
             evidence=evidence,
         )
-    word = start[1][started.index]
+    word = words[started.index]
     folder, name = posixpath.split(word)
     where = [d for d in (i.bin_dir for i in installs) if d]
     if folder:
         absolute = posixpath.normpath(posixpath.join(image.workdir, folder))
         if absolute in where or (not where and absolute not in SYSTEM_BIN):
             return passed(
-                _("line {line}: starts {program} from the environment").format(line=line, program=f"`{word}`"),
+                _("{where}: starts {program} from the environment").format(where=at, program=f"`{word}`"),
                 evidence=evidence,
             )
         if absolute not in SYSTEM_BIN:
-            return skipped(_("line {line}: starts {program}, which is not read").format(line=line, program=f"`{word}`"))
+            return skipped(_("{where}: starts {program}, which is not read").format(where=at, program=f"`{word}`"))
     on_path = image.path_dirs
     reached = [d for d in on_path if d in where] if where else on_path
     if not folder and reached:
         return passed(
-            _("line {line}: {program} is found in {folder} (ENV PATH)").format(
-                line=line, program=f"`{name}`", folder=reached[0]
+            _("{where}: {program} is found in {folder} (ENV PATH)").format(
+                where=at, program=f"`{name}`", folder=reached[0]
             ),
             evidence=evidence,
         )
     environment = install.bin_dir or _("{tool}'s virtual environment").format(tool=install.tool)
     if PYTHONS.match(name):
         summary = _(
-            "line {line}: {command} starts the image's own Python, not the environment {install} (line {at}) "
+            "{where}: {command} starts the image's own Python, not the environment {install} (line {at}) "
             "installed into ({environment}): the server's imports fail ({error})"
         )
         error = "`ModuleNotFoundError: No module named 'mcp'`"
     else:
         summary = _(
-            "line {line}: {command}: `{program}` is in {environment}, which is not on the image's PATH, so the "
+            "{where}: {command}: `{program}` is in {environment}, which is not on the image's PATH, so the "
             "container exits ({error})"
         )
         error = f'`exec: "{name}": executable file not found in $PATH`'
@@ -461,7 +489,7 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         ).format(runner=install.tool.lower())
     return failed(
         summary.format(
-            line=line,
+            where=at,
             command=f"`{text}`",
             install=f"`{install.command}`",
             at=install.line,

@@ -15,6 +15,7 @@ from tui.results import Risk
 if TYPE_CHECKING:
     from tui.fixes.dependency_edit import CannotEdit, Compiled
     from tui.project.scan import ProjectScan, Requirement
+    from tui.project.start_script import StartScript
 
 
 class ProjectFixParams(CheckParams):
@@ -394,7 +395,7 @@ class AddOtelDistro(DependencyFix):
     title="Start the container under opentelemetry-instrument",
     risk=Risk.MUTATING,
     params=ProjectFixParams,
-    permissions=("write Dockerfile",),
+    permissions=("write Dockerfile, or the start script it runs",),
     undoable=True,
 )
 class OtelInstrument(ProjectFileFix):
@@ -412,15 +413,20 @@ class OtelInstrument(ProjectFileFix):
             names_instrument,
         )
         from tui.project.scan import scan_project
+        from tui.project.start_script import start_script
 
         title = _("Start under opentelemetry-instrument")
         path = Path(self.params.dir) / "Dockerfile"
         if not path.exists():
             return self.nothing_to_do(title, _("no Dockerfile to change"))
         text = path.read_text(encoding="utf-8")
-        found = scan_project(self.params.dir).start_instructions()
+        scan = scan_project(self.params.dir)
+        found = scan.start_instructions()
         if found is None:
             return self.nothing_to_do(title, _("the Dockerfile has no CMD or ENTRYPOINT; add one by hand"))
+        script = start_script(scan)
+        if script is not None and script.arguments is None:
+            return self.script_plan(title, script)
         parts = [command_words(ins) for ins in found]
         words = [word for part in parts for word in part]
         if names_instrument(words):
@@ -431,6 +437,10 @@ class OtelInstrument(ProjectFileFix):
                 _("Dockerfile line {line} already starts under opentelemetry-instrument").format(line=found[-1].line),
             )
         change = instrumented(words)
+        if script is not None:  # `exec "$@"`: the program is the first of the script's arguments (the CMD's)
+            skip = script.arguments_index
+            inner = instrumented(words[skip:])
+            change = Instrumented(inner.index + skip, inner.inserted, inner.removed) if inner else None
         if change is None:
             return self.nothing_to_do(
                 title,
@@ -471,6 +481,57 @@ class OtelInstrument(ProjectFileFix):
             path,
             "".join(lines),
             _("Dockerfile line {line}: run under opentelemetry-instrument").format(line=ins.line),
+        )
+
+    def script_plan(self, title: str, script: StartScript) -> Plan:
+        """opentelemetry-instrument put into the start script's command line (``start_script``), as the Dockerfile's
+        shell-form command gets it: in front of the program, after ``exec`` and a runner's ``run``."""
+        from tui.project.dockerfile import instrumented, names_instrument
+
+        command = script.command
+        if script.problem or command is None or script.path is None:
+            return self.nothing_to_do(
+                title,
+                _(
+                    "Dockerfile line {line} runs {script}: {why}; put opentelemetry-instrument in front of the "
+                    "server's command in it by hand"
+                ).format(line=script.line, script=f"`{script.image_path}`", why=script.problem),
+            )
+        try:
+            text = script.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return self.nothing_to_do(title, _("{file} was not read: {reason}").format(file=script.name, reason=exc))
+        if all(names_instrument(c.words) for c in script.candidates):
+            return self.file_plan(
+                title,
+                script.path,
+                text,
+                _("{where} already starts under opentelemetry-instrument").format(where=script.label),
+            )
+        change = instrumented(command.words) if command.simple else None
+        lines = text.splitlines(keepends=True)
+        written = lines[command.line - 1] if command.line <= len(lines) else ""
+        code = written.rstrip("\r\n")
+        indent = code[: len(code) - len(code.lstrip())]
+        edited = (
+            _shell_form_with(code.strip(), command.words, change.index, change.inserted, change.removed)
+            if change is not None
+            else None
+        )
+        if edited is None:
+            return self.nothing_to_do(
+                title,
+                _(
+                    "{where}: {command} is not a simple command (a pipeline, a list, a branch, a loop or a function): "
+                    "put opentelemetry-instrument in front of the server's command in it by hand"
+                ).format(where=script.label, command=f"`{command.shown}`"),
+            )
+        lines[command.line - 1] = indent + edited + written[len(code) :]
+        return self.file_plan(
+            title,
+            script.path,
+            "".join(lines),
+            _("{where}: run under opentelemetry-instrument").format(where=script.label),
         )
 
 
