@@ -217,4 +217,4 @@ def test_no_dockerfile_skips_and_the_walk_stops_at_the_broken_build(tmp_path: Pa
         if isinstance(walk.node, DiagnosisNode):
             break
         asyncio.run(walk.advance())
-    assert walk.current == "project-layout-broken", walk.explain()
+    assert walk.current == "project-dockerfile-unreadable", walk.explain()
