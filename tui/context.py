@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.files import user_path
-from tui.i18n import _
+from tui.i18n import _, os_reason
 from tui.redact import register_secret
 
 DEFAULT_TIMEOUT = 10.0
@@ -239,7 +239,7 @@ class Context:
             os.stat(user_path(self.project))
         except OSError as exc:
             if exc.errno == errno.ENAMETOOLONG:
-                return f"{_flag_or_source(self, 'project', '--project')} {self.project!r}: {exc.strerror}"
+                return f"{_flag_or_source(self, 'project', '--project')} {self.project!r}: {os_reason(exc)}"
         return None
 
     def public(self) -> dict[str, Any]:
@@ -268,7 +268,7 @@ def read_token_file(path: Path) -> str:
     except PermissionError:
         raise TokenUnusable("not readable (permission denied); check its permissions") from None
     except OSError as exc:
-        raise TokenUnusable(f"cannot be read ({exc.strerror or exc})") from None
+        raise TokenUnusable(_("cannot be read ({reason})").format(reason=os_reason(exc))) from None
     if len(data) > MAX_TOKEN_BYTES:
         raise TokenUnusable(_too_large())
     try:

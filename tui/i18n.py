@@ -198,6 +198,84 @@ class Translated:
         return gettext(self.message)
 
 
+_OS_REASONS = {
+    "ENOENT": N_("No such file or directory"),
+    "EACCES": N_("Permission denied"),
+    "EPERM": N_("Operation not permitted"),
+    "EISDIR": N_("Is a directory"),
+    "ENOTDIR": N_("Not a directory"),
+    "ENOSPC": N_("No space left on device"),
+    "EDQUOT": N_("Disk quota exceeded"),
+    "EROFS": N_("Read-only file system"),
+    "ELOOP": N_("Too many levels of symbolic links"),
+    "ENAMETOOLONG": N_("File name too long"),
+    "EEXIST": N_("File exists"),
+    "EBUSY": N_("Device or resource busy"),
+    "ETXTBSY": N_("Text file busy"),
+    "EMFILE": N_("Too many open files"),
+    "ENFILE": N_("Too many open files in system"),
+    "EIO": N_("Input/output error"),
+    "EFBIG": N_("File too large"),
+    "ENXIO": N_("No such device or address"),
+    "ENODEV": N_("No such device"),
+    "ENOTEMPTY": N_("Directory not empty"),
+    "EXDEV": N_("Invalid cross-device link"),
+    "EINVAL": N_("Invalid argument"),
+    "EADDRINUSE": N_("Address already in use"),
+    "EADDRNOTAVAIL": N_("Cannot assign requested address"),
+    "ECONNREFUSED": N_("Connection refused"),
+    "ECONNRESET": N_("Connection reset by peer"),
+    "ETIMEDOUT": N_("Connection timed out"),
+    "ENETUNREACH": N_("Network is unreachable"),
+    "EHOSTUNREACH": N_("No route to host"),
+}
+"""What the C library says for each ``errno`` (glibc's words), marked for the catalogue; keyed by name, as the
+numbers differ between systems."""
+
+_RESOLVER_REASONS = {
+    "EAI_NONAME": N_("Name or service not known"),
+    "EAI_AGAIN": N_("Temporary failure in name resolution"),
+    "EAI_FAIL": N_("Non-recoverable failure in name resolution"),
+    "EAI_NODATA": N_("No address associated with hostname"),
+}
+"""What ``getaddrinfo`` says (``socket.gaierror``) for the failures a host name meets."""
+
+_OWN_REASONS = (
+    N_("a directory, not a file"),  # tui.files.NotARegularFile
+    N_("a device, pipe or socket, not a file"),  # tui.files.NotARegularFile
+    N_("a named pipe that nothing reads"),  # tui.private_files.write_private
+)
+"""The reasons this tool's own ``OSError``s carry instead of the C library's."""
+
+
+def os_reason(exc: BaseException) -> str:
+    """Why a file, socket or name lookup failed, in the current language: ``exc.strerror``, else ``str(exc)``.
+
+    The operating system says it in English ("No such file or directory"); in Japanese a known ``errno`` is said in
+    Japanese. English is exactly what the system said (never the table above: another system's words stay as they
+    are); a reason not known here stays as the system said it in every language.
+    """
+    strerror = getattr(exc, "strerror", None)
+    reason = str(strerror or exc)
+    if _language == DEFAULT_LANGUAGE or not isinstance(exc, OSError):
+        return reason
+    if reason in _OWN_REASONS:
+        return gettext(reason)
+    import sys
+
+    number = exc.errno
+    socket = sys.modules.get("socket")  # a gaierror was raised by socket, which is then loaded already
+    if socket is not None and isinstance(exc, socket.gaierror):
+        names = [name for name in _RESOLVER_REASONS if getattr(socket, name, None) == number]
+        return gettext(_RESOLVER_REASONS[names[0]]) if names and strerror else reason
+    import errno
+
+    if not isinstance(number, int) or strerror != os.strerror(number):  # not the system's words: a message of ours
+        return reason
+    known = [english for name, english in _OS_REASONS.items() if getattr(errno, name, None) == number]
+    return gettext(known[0]) if known else reason
+
+
 def cell_len(text: str) -> int:
     """Terminal cells ``text`` takes: a Japanese character takes two (``len()`` counts one)."""
     from rich.cells import cell_len as cells

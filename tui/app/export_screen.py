@@ -14,7 +14,7 @@ from textual.markup import escape
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from tui.i18n import N_, _
+from tui.i18n import N_, _, os_reason
 
 if TYPE_CHECKING:
     from tui.engine.report import SessionLog
@@ -93,7 +93,7 @@ class ExportScreen(ModalScreen["tuple[Path, Path] | None"]):
         try:
             self.written = export_session(self.walk, directory, self.session, stamp=self.stamp)
         except OSError as exc:
-            reason = escape(str(exc.strerror or exc))
+            reason = escape(os_reason(exc))
             result.update(
                 "[red]"
                 + _("Could not write to {directory}: {reason}").format(directory=escape(directory), reason=reason)

@@ -15,7 +15,7 @@ from tui import __version__, completion
 from tui.cli import environment
 from tui.cli.input_flags import one_value_per_input
 from tui.files import UnknownHome
-from tui.i18n import N_, _, use_language
+from tui.i18n import N_, _, os_reason, use_language
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 EXIT_INTERRUPTED = 130
@@ -263,7 +263,7 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             if isinstance(exc, OSError) and exc.filename is None and exc.errno in _NO_ROOM_FOR_OUTPUT:
                 # Writing the output failed (`> /dev/full`, a full disk, a quota): files the tool opens by name are
                 # reported where they are opened, with their name. A traceback would add nothing.
-                raise UsageProblem(_("could not write the output: {reason}").format(reason=exc.strerror)) from None
+                raise UsageProblem(_("could not write the output: {reason}").format(reason=os_reason(exc))) from None
             if os.environ.get("AGENTCORE_TRIAGE_DEBUG"):
                 raise
             raise UsageProblem(

@@ -25,7 +25,7 @@ from tui.cli.base import (
 )
 from tui.cli.output import ProgressLine, print_text, render_report, summary_counts
 from tui.files import user_path
-from tui.i18n import _
+from tui.i18n import _, os_reason
 
 
 @main.command()
@@ -167,7 +167,7 @@ def doctor(
                 click.echo(rendered)
                 raise UsageProblem(
                     _("--out {out}: the report could not be written ({reason}); it was printed above instead").format(
-                        out=out, reason=exc.strerror or exc
+                        out=out, reason=os_reason(exc)
                     )
                 ) from None
             err(_("report written to {path} ({counts})").format(path=out, counts=summary_counts(run)))
@@ -190,7 +190,7 @@ def _check_out_dir(out: str) -> None:
     try:
         out_dir = user_path(out).resolve().parent
     except (RuntimeError, OSError) as exc:  # Python 3.11's resolve raises RuntimeError on a symbolic link loop
-        reason = "a symbolic link loop" if isinstance(exc, RuntimeError) else (exc.strerror or str(exc))
+        reason = _("a symbolic link loop") if isinstance(exc, RuntimeError) else os_reason(exc)
         raise UsageProblem(
             _("--out {out}: cannot be written there ({reason}); choose another path; nothing was run").format(
                 out=out, reason=reason

@@ -13,7 +13,7 @@ import sys
 from typing import Any
 
 from tui.cli.base import UsageProblem, err
-from tui.i18n import _, ngettext, pad_cells
+from tui.i18n import _, ngettext, os_reason, pad_cells
 
 
 def fleet_targets(
@@ -121,7 +121,7 @@ def sweep(
             print(rendered)
             raise UsageProblem(
                 _("--out {out}: the report could not be written ({reason}); it was printed above instead").format(
-                    out=out, reason=exc.strerror or exc
+                    out=out, reason=os_reason(exc)
                 )
             ) from None
         err(

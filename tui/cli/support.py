@@ -24,7 +24,7 @@ from tui.cli.base import (
     merge_parent,
 )
 from tui.files import user_path
-from tui.i18n import _
+from tui.i18n import _, os_reason
 
 # Context flags handed on to each served TUI process.
 PASSED_ON = ("profile", "region", "runtime", "endpoint", "token_env", "token_file", "project", "agent", "timeout")
@@ -130,7 +130,7 @@ def check_bundle_target(out: str, flag: str) -> None:
     except OSError as exc:  # a name the system cannot even look up (longer than a file name may be)
         raise UsageProblem(
             _("{flag} {out}: cannot be written there ({reason}); choose another path").format(
-                flag=flag, out=out[:80] + ("..." if len(out) > 80 else ""), reason=exc.strerror or exc
+                flag=flag, out=out[:80] + ("..." if len(out) > 80 else ""), reason=os_reason(exc)
             )
         ) from None
 

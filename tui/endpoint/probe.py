@@ -29,7 +29,7 @@ from tui.endpoint.destination import forbidden_address, forbidden_url, origin, p
 from tui.endpoint.inflate import Inflater
 from tui.endpoint.pool import pooled_client
 from tui.endpoint.sse import SseEvent, SseParser
-from tui.i18n import _, ngettext
+from tui.i18n import _, ngettext, os_reason
 from tui.redact import redact, redact_text
 
 FULL_ACCEPT = "application/json, text/event-stream"
@@ -697,7 +697,7 @@ def _transport_error(result: ProbeResult, exc: Exception, state: dict[str, Any])
         if isinstance(e, socket.gaierror):
             result.error, result.error_detail = (
                 "dns",
-                _("name does not resolve ({error})").format(error=e.strerror or e),
+                _("name does not resolve ({error})").format(error=os_reason(e)),
             )
             return
         if isinstance(e, ssl.SSLCertVerificationError):

@@ -20,7 +20,7 @@ from tui.context import Context
 from tui.engine.state import RunState, check_node_order
 from tui.fixes import audit
 from tui.fixes.base import ApiCall, FixContext, FixError, Plan, execute
-from tui.i18n import N_, _
+from tui.i18n import N_, _, os_reason
 from tui.playbook.model import CheckNode, FixRef, Playbook
 from tui.playbook.template import MissingValue, render
 from tui.redact import redact_text
@@ -375,7 +375,7 @@ def _append_after_the_change(record: audit.AuditRecord) -> None:
         audit.append(record)
     except OSError as exc:
         lost = _("its audit record could not be written to {path} ({reason}): undo it by hand").format(
-            path=audit.audit_path(), reason=exc.strerror or exc
+            path=audit.audit_path(), reason=os_reason(exc)
         )
         record.error = f"{record.error}; {lost}" if record.error else lost
 

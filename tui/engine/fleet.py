@@ -20,7 +20,7 @@ from tui import __version__
 from tui.context import Context, is_region_name, runtime_text_problem
 from tui.engine.doctor import DoctorRun, run_doctor
 from tui.engine.events import CheckFinished, Event
-from tui.i18n import _
+from tui.i18n import _, os_reason
 from tui.playbook.model import Playbook
 from tui.registry import Registry
 from tui.results import Status
@@ -185,7 +185,7 @@ def read_runtimes_file(path: str) -> list[FleetTarget]:
     try:
         data = read_regular(path, RUNTIMES_FILE_MAX_BYTES)  # a device or pipe is refused; a huge file is not read
     except OSError as exc:
-        raise FleetError(_("--runtimes-file {file}: {reason}").format(file=path, reason=exc.strerror or exc)) from None
+        raise FleetError(_("--runtimes-file {file}: {reason}").format(file=path, reason=os_reason(exc))) from None
     if len(data) > RUNTIMES_FILE_MAX_BYTES:
         raise FleetError(
             _("--runtimes-file {file}: larger than {size} MiB").format(

@@ -32,7 +32,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from tui.files import NotARegularFile, open_regular, read_regular_tail, user_path
 from tui.fixes.base import Action, FixError
-from tui.i18n import _
+from tui.i18n import _, os_reason
 from tui.redact import redact
 
 APP_NAME = "agentcore-triage"
@@ -70,7 +70,7 @@ def _unwritable(where: Path, exc: OSError) -> AuditUnwritable:
         _(
             "fixes are recorded in {path}, which cannot be written ({reason}): nothing was changed; set "
             "AGENTCORE_TRIAGE_STATE_DIR to a directory you can write"
-        ).format(path=where, reason=exc.strerror or exc)
+        ).format(path=where, reason=os_reason(exc))
     )
 
 
@@ -275,7 +275,7 @@ def read_log() -> AuditLog:
             log.problem = _("is a device, pipe or socket, not a file: move it away (no records could be read)")
         return log
     except OSError as exc:
-        log.problem = _("cannot be read ({reason})").format(reason=exc.strerror or exc)
+        log.problem = _("cannot be read ({reason})").format(reason=os_reason(exc))
         return log
     if size > len(data):
         data = data[data.find(b"\n") + 1 :]  # the tail cut its first line in two: that line is left out

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from tui.i18n import _, cell_len, ngettext, pad_cells, pgettext, use_language
+from tui.i18n import _, cell_len, ngettext, os_reason, pad_cells, pgettext, use_language
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 _DURATION = re.compile(r"(\d+)\s*([smhdw])", re.IGNORECASE)
@@ -275,7 +275,7 @@ def _playbook(ref: str, verbose: bool = False) -> Any:
         raise LogsUsage(f"--playbook {ref}: {exc.errors[0]}") from None
     except OSError as exc:
         raise LogsUsage(
-            _("--playbook {ref}: cannot read it ({reason})").format(ref=ref, reason=exc.strerror or exc)
+            _("--playbook {ref}: cannot read it ({reason})").format(ref=ref, reason=os_reason(exc))
         ) from None
     try:
         return localize(loaded).playbook  # node titles in the chosen language (the overlay beside the file)

@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from tui.i18n import _, os_reason
 from tui.playbook.model import Playbook
 
 Path_ = tuple[Any, ...]
@@ -433,7 +434,9 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
     try:
         raw = read_regular(path, MAX_PLAYBOOK_BYTES)  # never more (huge or endless); a pipe or device is refused
     except OSError as exc:
-        raise PlaybookLoadError([PlaybookError(file, 1, 1, f"cannot read playbook: {exc.strerror or exc}")]) from None
+        raise PlaybookLoadError(
+            [PlaybookError(file, 1, 1, _("cannot read playbook: {reason}").format(reason=os_reason(exc)))]
+        ) from None
     if len(raw) > MAX_PLAYBOOK_BYTES:
         raise PlaybookLoadError(
             [

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.files import exists, is_file, user_path
+from tui.i18n import os_reason
 from tui.playbook import patterns
 from tui.playbook.signatures import SignedPlaybook
 
@@ -139,9 +140,9 @@ def read_match_file(path: Path) -> MatchInput:
     try:
         data, whole = read_regular_tail(path, MATCH_TAIL_BYTES)
     except NotARegularFile as exc:
-        raise MatchInputError(f"{path}: {exc}") from None
+        raise MatchInputError(f"{path}: {os_reason(exc)}") from None
     except OSError as exc:
-        raise MatchInputError(f"{path}: {exc.strerror or exc}") from None
+        raise MatchInputError(f"{path}: {os_reason(exc)}") from None
     return tail_text(data, whole)
 
 

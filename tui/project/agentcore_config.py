@@ -33,6 +33,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from tui.files import user_path
+from tui.i18n import _, os_reason
 from tui.project.agentcore_file import FILE_NAME, find
 
 MAX_BYTES = 1_000_000
@@ -221,7 +222,9 @@ def load(path: Path) -> ProjectConfig:
     except AgentcoreConfigError:
         raise
     except OSError as exc:
-        raise AgentcoreConfigError(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        raise AgentcoreConfigError(
+            _("{path}: cannot be read ({reason})").format(path=path, reason=os_reason(exc))
+        ) from None
     except UnicodeDecodeError:
         raise AgentcoreConfigError(f"{path}: not UTF-8 text") from None
     except yaml.YAMLError as exc:

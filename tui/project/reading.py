@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.files import NotARegularFile, read_regular
-from tui.i18n import _
+from tui.i18n import _, os_reason
 
 
 class UnreadableProjectFile(OSError):
@@ -45,9 +45,9 @@ def read_project_text(root: Path, path: Path, limit: int) -> str:
     try:
         data = read_regular(path, limit)
     except NotARegularFile as exc:
-        raise UnreadableProjectFile(str(exc)) from None
+        raise UnreadableProjectFile(os_reason(exc)) from None
     except OSError as exc:
-        raise UnreadableProjectFile(exc.strerror or type(exc).__name__) from None
+        raise UnreadableProjectFile(os_reason(exc) if exc.strerror else type(exc).__name__) from None
     if len(data) > limit:
         try:
             size = path.stat().st_size

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.files import user_path
+from tui.i18n import _, os_reason
 from tui.support.scrub import scrub, scrub_text
 
 SCHEMA_VERSION = 1
@@ -122,7 +123,7 @@ def write_bundle(path: str | Path, files: Mapping[str, Any], manifest: Mapping[s
         os.replace(temp, target)
     except OSError as exc:
         Path(temp).unlink(missing_ok=True)
-        raise BundleError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise BundleError(_("cannot write {target}: {reason}").format(target=target, reason=os_reason(exc))) from None
     return target
 
 

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from tui.i18n import _, os_reason
+
 if TYPE_CHECKING:
     from aiohttp import web
 
@@ -263,7 +265,9 @@ def bind(host: str, port: int) -> socket.socket:
         sock.bind((host, port))
     except OSError as exc:
         sock.close()
-        raise ServeProblem(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
+        raise ServeProblem(
+            _("cannot listen on {host}:{port}: {reason}").format(host=host, port=port, reason=os_reason(exc))
+        ) from None
     sock.listen(64)
     sock.setblocking(False)
     return sock

@@ -8,7 +8,7 @@ from typing import Any
 
 from tui.checks.base import CheckContext
 from tui.checks.endpoint._common import ENDPOINT_NEEDS, EndpointParams, Setup, setup
-from tui.i18n import _, ngettext
+from tui.i18n import _, ngettext, os_reason
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, warned
 
@@ -79,7 +79,7 @@ async def _reachable(s: Setup) -> CheckResult:
         )
     except socket.gaierror as exc:
         return failed(
-            _("DNS: {host} does not resolve ({error})").format(host=host, error=exc.strerror or exc),
+            _("DNS: {host} does not resolve ({error})").format(host=host, error=os_reason(exc)),
             details=_problems_md(target)
             + _(
                 "Check the host name in the URL (typo? wrong region in `bedrock-agentcore.<region>.amazonaws.com`?) "
