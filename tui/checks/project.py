@@ -148,6 +148,8 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             evidence=evidence,
             facts=facts,
         )
+    if left_out := _left_out_of_context(scan, evidence, facts):
+        return left_out
     return passed(
         _("{entry}, {requirements} and {dockerfile} found").format(
             entry=_rel(scan, scan.entry),
@@ -157,6 +159,71 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         evidence=evidence,
         facts=facts,
     )
+
+
+def _left_out_of_context(scan, evidence: dict[str, Any], facts: dict[str, Any]) -> CheckResult | None:  # type: ignore[no-untyped-def]
+    """Failed when the build's .dockerignore leaves out a file or folder a COPY/ADD names (the COPY then stops the
+    build), or the server module the image starts; None otherwise (or without a .dockerignore)."""
+    import posixpath
+
+    from tui.project.dockerfile import copy_words, instructions
+
+    ignore = scan.ignore
+    if ignore is None or scan.dockerfile is None:
+        return None
+    evidence = evidence | {"dockerignore": ignore.name}
+    if ignore.problem:
+        evidence["dockerignore_not_judged"] = ignore.problem
+        return None
+    remedy = _("Remove line {line} of {file}, or add an exception after it ({exception}).")
+    for ins in instructions(scan.dockerfile):
+        if ins.keyword not in ("COPY", "ADD"):
+            continue
+        words = copy_words(ins)
+        if any(w.startswith("--from=") for w in words):
+            continue
+        for source in [w for w in words if not w.startswith("--")][:-1]:
+            if "://" in source or source.startswith("<<") or any(c in source for c in "*?[\\"):
+                continue
+            name = posixpath.normpath(source.lstrip("/") or ".")
+            if name == "." or name.startswith(".."):
+                continue
+            path = scan.root / name
+            try:
+                kind = "dir" if path.is_dir() else "file" if path.is_file() else None
+            except OSError:
+                kind = None
+            if kind is None:
+                continue
+            rule = ignore.excludes_everything_under(scan.root, name) if kind == "dir" else ignore.excluding(name)
+            if rule is None:
+                continue
+            shown = ins.text if len(ins.text) <= 200 else ins.text[:200] + "…"
+            return failed(
+                _("Dockerfile line {line}: {instruction}: {said}, so `docker build` stops ({error})").format(
+                    line=ins.line,
+                    instruction=f"`{shown}`",
+                    said=ignore.said(rule, name),
+                    error=f'`"/{name}": not found`',
+                ),
+                evidence=evidence | {"excluded_by": {"file": ignore.name, "line": rule.line, "pattern": rule.text}},
+                facts=facts,
+                remediation=remedy.format(line=rule.line, file=ignore.name, exception=f"`!{name}`"),
+            )
+    entry = scan.entry
+    if entry is not None and scan.entry_source != "file name":
+        name = _rel(scan, entry)
+        rule = ignore.excluding(name)
+        if rule is not None:
+            return failed(
+                _("the image starts {file} ({source}), but {said}: the container exits as it starts").format(
+                    file=name, source=scan.entry_source, said=ignore.said(rule, name)
+                ),
+                evidence=evidence | {"excluded_by": {"file": ignore.name, "line": rule.line, "pattern": rule.text}},
+                facts=facts,
+                remediation=remedy.format(line=rule.line, file=ignore.name, exception=f"`!{name}`"),
+            )
+    return None
 
 
 def _unreadable_agentcore_file(ctx: CheckContext, directory: str) -> str | None:

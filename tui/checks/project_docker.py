@@ -309,7 +309,7 @@ def docker_lock(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return unread
     if not found:
         return skipped(_no_image(scan) if found is None else _(NO_FROM))
-    installs = lock_installs(scan.root, scan.dockerfile)
+    installs = lock_installs(scan.root, scan.dockerfile, scan.ignore)
     if not installs:
         return skipped(_("the Dockerfile installs from no lock file (uv sync, poetry install)"))
     evidence = {
@@ -317,7 +317,9 @@ def docker_lock(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             {"line": i.line, "lock": i.lock, "strict": i.strict, "in_image": i.in_image, "in_project": i.in_project}
             for i in installs
         ]
-    }
+    } | _ignore_evidence(scan)
+    if left_out := _lock_left_out(scan, installs, evidence):
+        return left_out
     for install in installs:
         if install.strict and not install.in_image:
             why = (
@@ -376,6 +378,63 @@ def docker_lock(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         ),
         evidence=evidence,
     )
+
+
+def _ignore_evidence(scan) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    ignore = scan.ignore
+    if ignore is None:
+        return {}
+    return {"dockerignore": ignore.name} | ({"dockerignore_not_judged": ignore.problem} if ignore.problem else {})
+
+
+def _lock_left_out(scan, installs, evidence: dict[str, object]) -> CheckResult | None:  # type: ignore[no-untyped-def]
+    """A lock the Dockerfile brings into the image (COPY, bind mount) that the .dockerignore leaves out of the build
+    context (dbcls/togomcp#113: `uv.lock` in .dockerignore, `uv sync --frozen` stopped the build)."""
+    for install in installs:
+        rule = install.excluded_by
+        if rule is None or not install.in_image:
+            continue
+        said = scan.ignore.said(rule, install.lock)
+        evidence = evidence | {"excluded_by": {"file": scan.ignore.name, "line": rule.line, "pattern": rule.text}}
+        remediation = _("Remove line {line} of {file}, or add {exception} after it.").format(
+            line=rule.line, file=scan.ignore.name, exception=f"`!{install.lock}`"
+        )
+        if install.named:
+            summary = _(
+                "Dockerfile line {line}: {command}: {said}, so the step that names it stops the build ({error})"
+            ).format(
+                line=install.line, command=f"`{install.command}`", said=said, error=f'`"/{install.lock}": not found`'
+            )
+        elif install.strict:
+            summary = _(
+                "Dockerfile line {line}: {command}: {said}, so uv stops with {error} and the image is never built"
+            ).format(
+                line=install.line,
+                command=f"`{install.command}`",
+                said=said,
+                error='"Unable to find lockfile at uv.lock, but --frozen was provided"',
+            )
+        else:
+            tool = "uv" if install.lock == "uv.lock" else "Poetry"
+            return warned(
+                _(
+                    "Dockerfile line {line}: {command}: {said}, so {tool} resolves pyproject.toml's ranges again at "
+                    "build time and the image can get newer versions than the lock pins"
+                ).format(line=install.line, command=f"`{install.command}`", said=said, tool=tool),
+                evidence=evidence,
+                remediation=remediation,
+            )
+        return failed(
+            summary,
+            details=_(
+                "A .dockerignore line removes the file from what `docker build` sends to the builder, so no COPY or "
+                "bind mount can bring it in. `agentcore deploy` then fails in CodeBuild and the runtime keeps its "
+                "previous image."
+            ),
+            evidence=evidence,
+            remediation=remediation,
+        )
+    return None
 
 
 PYTHONS = re.compile(r"^python(\d+(\.\d+)?)?$")

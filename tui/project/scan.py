@@ -21,6 +21,7 @@ from tui.project.reading import UnreadableProjectFile, is_project_file, read_pro
 
 if TYPE_CHECKING:
     from tui.project.dockerfile import Instruction
+    from tui.project.dockerignore import ContextIgnore, Rule
 
 ENTRY_CANDIDATES = ("mcp_server.py", "server.py", "main.py", "app.py")
 REQUIREMENTS_FILES = ("requirements.txt", "requirements-server.txt")
@@ -144,6 +145,9 @@ class ProjectScan:
     installed_lock: str | None = None
     """The lock file (``uv.lock``, ``poetry.lock``) the Dockerfile installs from, for a project without a
     requirements file (its ranges in pyproject.toml are then not what the image gets)."""
+    ignore: ContextIgnore | None = None
+    """The ``.dockerignore`` (or ``<Dockerfile>.dockerignore``) a build of the Dockerfile uses, with the project as
+    its context: what it leaves out is not in the image whatever COPY says (None without one)."""
     unreadable: dict[str, str] = field(default_factory=dict)
     """File (relative to the project) → why it was not read (too large, not a regular file, outside the project, not
     valid TOML). Before, such a file read as absent: a 50 MB requirements.txt was 'does not list `mcp`'."""
@@ -394,6 +398,21 @@ class LockInstall:
     in_image: bool
     """COPY/ADD brought the lock (or the whole context) into the stage before this RUN, or the RUN bind-mounts it."""
     in_project: bool
+    excluded_by: Rule | None = None
+    """The ``.dockerignore`` line that leaves the lock out of the build context (then it is in no COPY's reach)."""
+    named: bool = False
+    """A COPY names the lock itself (no wildcard) or the RUN bind-mounts it: without it in the context that step
+    fails (``"/uv.lock": not found``), whatever installs after it."""
+
+
+def _names(ins: Instruction, lock: str) -> bool:
+    """Does a COPY/ADD from the context name ``lock`` itself (not through a wildcard or a directory)?"""
+    from tui.project.dockerfile import copy_words
+
+    words = copy_words(ins)
+    if any(w.startswith("--from=") for w in words):
+        return False
+    return any(w.removeprefix("./").lstrip("/") == lock for w in [w for w in words if not w.startswith("--")][:-1])
 
 
 def _copies(ins: Instruction, lock: str) -> bool:
@@ -415,8 +434,9 @@ def _copies(ins: Instruction, lock: str) -> bool:
     return False
 
 
-def lock_installs(root: Path, dockerfile: str | None) -> list[LockInstall]:
-    """Every RUN of the Dockerfile that installs from a lock file, in order."""
+def lock_installs(root: Path, dockerfile: str | None, ignore: ContextIgnore | None = None) -> list[LockInstall]:
+    """Every RUN of the Dockerfile that installs from a lock file, in order; ``ignore`` (the build's .dockerignore)
+    says which lock the context leaves out."""
     if not dockerfile:
         return []
     from tui.project.dockerfile import stages
@@ -442,23 +462,27 @@ def lock_installs(root: Path, dockerfile: str | None) -> list[LockInstall]:
                         bool(UV_STRICT.search(ins.args))
                         or any(env.get(k, "").lower() in ("1", "true", "yes", "on") for k in UV_STRICT_ENV)
                     )
-                    copied = f"source={lock}" in ins.args or any(
-                        b.keyword in ("COPY", "ADD") and _copies(b, lock) for b in before
-                    )
+                    mounted = f"source={lock}" in ins.args
+                    copied = mounted or any(b.keyword in ("COPY", "ADD") and _copies(b, lock) for b in before)
+                    named = mounted or any(b.keyword in ("COPY", "ADD") and _names(b, lock) for b in before)
                     text = ins.text if len(ins.text) <= MAX_SHOWN_LINE else ins.text[:MAX_SHOWN_LINE] + "…"
-                    out.append(LockInstall(lock, ins.line, text, strict, copied, is_project_file(root, root / lock)))
+                    present = is_project_file(root, root / lock)
+                    excluded = ignore.excluding(lock) if ignore is not None and present else None
+                    out.append(LockInstall(lock, ins.line, text, strict, copied, present, excluded, named))
             before.append(ins)
         if stage.name:
             seen[stage.name.lower()] = (before, env)
     return out
 
 
-def _locked_versions(root: Path, dockerfile: str | None) -> tuple[str | None, dict[str, str]]:
+def _locked_versions(
+    root: Path, dockerfile: str | None, ignore: ContextIgnore | None = None
+) -> tuple[str | None, dict[str, str]]:
     """(lock file name, {package: version}) when the Dockerfile installs from a lock file it has brought into the
-    image by then (``COPY . .``, ``COPY … uv.lock``, or a bind mount of it) and that uses it as it is (``uv sync
-    --frozen``/``--locked``, ``poetry install``); else (None, {})."""
-    for install in lock_installs(root, dockerfile):
-        if not install.in_image or not install.in_project:
+    image by then (``COPY . .``, ``COPY … uv.lock``, or a bind mount of it, and no .dockerignore line leaves it out)
+    and that uses it as it is (``uv sync --frozen``/``--locked``, ``poetry install``); else (None, {})."""
+    for install in lock_installs(root, dockerfile, ignore):
+        if not install.in_image or not install.in_project or install.excluded_by is not None:
             continue
         if install.lock == "uv.lock" and not install.strict:
             continue  # plain `uv sync` may lock again when pyproject.toml changed
@@ -635,7 +659,7 @@ def _read_dependencies(scan: ProjectScan) -> None:
             break
     if scan.requirements_path is not None and scan.requirements_path.name != "pyproject.toml":
         return
-    lock, versions = _locked_versions(root, scan.dockerfile)
+    lock, versions = _locked_versions(root, scan.dockerfile, scan.ignore)
     scan.installed_lock = lock
     for req in scan.requirements:
         if lock and req.name in versions:
@@ -659,6 +683,9 @@ def scan_project(root: str | Path) -> ProjectScan:
         try:
             scan.dockerfile = read_project_text(root, dockerfile, MAX_DOCKERFILE_BYTES)
             scan.dockerfile_path = dockerfile
+            from tui.project.dockerignore import context_ignore
+
+            scan.ignore = context_ignore(root, dockerfile)
         except UnreadableProjectFile as exc:
             scan.unreadable[_relative(root, dockerfile)] = str(exc)
     configured = agent.get("entrypoint")

@@ -34,6 +34,7 @@ from tui.project.environment import expand, image_state
 from tui.project.reading import UnreadableProjectFile, is_project_file, read_project_text
 
 if TYPE_CHECKING:
+    from tui.project.dockerignore import ContextIgnore, Rule
     from tui.project.scan import ProjectScan
 
 MAX_SCRIPT_BYTES = 64_000
@@ -120,11 +121,18 @@ def start_script(scan: ProjectScan) -> StartScript | None:
     paths = [posixpath.normpath(posixpath.join(image.workdir, word))]
     if "/" not in word and not by_shell:  # a program named bare is looked up on PATH
         paths = [posixpath.join(d, word) for d in [*image.path_dirs, *sorted(SYSTEM_BIN)]] + paths
-    source = next((s for p in paths if (s := _project_file(scan.root, found, len(found) - 1, p, 0))), None)
+    left_out: list[tuple[str, Rule]] = []
+    source = next(
+        (s for p in paths if (s := _project_file(scan.root, found, len(found) - 1, p, 0, scan.ignore, left_out))),
+        None,
+    )
     is_script = by_shell or word.endswith(SCRIPT_SUFFIXES)
     if source is None:
         if not is_script:
             return None
+        if left_out and scan.ignore is not None:  # the project has it, the build context does not
+            name, rule = left_out[0]
+            return StartScript(written, line, scan.root / name, name, problem=scan.ignore.said(rule, name))
         return StartScript(written, line, problem=_("it is not in the project (the base image's?)"))
     path = scan.root / source
     try:
@@ -215,10 +223,19 @@ def _named_script(words: list[str]) -> tuple[bool, int, str, list[str]] | None:
     return False, i, word, words[i + 1 :]
 
 
-def _project_file(root: Path, found: list[Stage], number: int, image_path: str, depth: int) -> str | None:
+def _project_file(
+    root: Path,
+    found: list[Stage],
+    number: int,
+    image_path: str,
+    depth: int,
+    ignore: ContextIgnore | None = None,
+    left_out: list[tuple[str, Rule]] | None = None,
+) -> str | None:
     """The project file (relative, POSIX) that ``image_path`` in stage ``number`` is copied from, through its COPY and
     ADD instructions (the last one that puts something there), a ``COPY --from=<stage>``'s stage, and the stage its
-    FROM names; None when none does (the base image's file, or the build's)."""
+    FROM names; None when none does (the base image's file, or the build's). A project file the build's
+    ``ignore`` leaves out of the context is not copied: it goes into ``left_out`` with the line that does it."""
     if depth > 8:
         return None
     stage = found[number]
@@ -259,13 +276,17 @@ def _project_file(root: Path, found: list[Stage], number: int, image_path: str, 
             for candidate in candidates:
                 if from_stage is None:
                     if not candidate.startswith("..") and is_project_file(root, root / candidate):
-                        return candidate
+                        rule = ignore.excluding(candidate) if ignore is not None else None
+                        if rule is None:
+                            return candidate
+                        if left_out is not None:
+                            left_out.append((candidate, rule))
                 elif from_stage in names and names[from_stage] != number:
-                    got = _project_file(root, found, names[from_stage], candidate, depth + 1)
+                    got = _project_file(root, found, names[from_stage], candidate, depth + 1, ignore, left_out)
                     if got is not None:
                         return got
     if parent is not None and parent < number:
-        return _project_file(root, found, parent, image_path, depth + 1)
+        return _project_file(root, found, parent, image_path, depth + 1, ignore, left_out)
     return None
 
 
