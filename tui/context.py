@@ -228,7 +228,9 @@ class Context:
         if not self.region or _REGION_NAME.fullmatch(self.region):
             return None
         shown = self.region if len(self.region) <= 60 else self.region[:57] + "..."
-        return f"{_flag_or_source(self, 'region', '--region')} {shown!r}: not a region name (e.g. us-east-1)"
+        return _("{flag} {value}: not a region name (e.g. us-east-1)").format(
+            flag=_flag_or_source(self, "region", "--region"), value=repr(shown)
+        )
 
     def project_problem(self) -> str | None:
         """Why ``project`` cannot even be looked up (a name longer than the system allows), or None. A directory
@@ -264,9 +266,9 @@ def read_token_file(path: Path) -> str:
     except NotARegularFile as exc:
         raise TokenUnusable(_not_a_file(exc.directory)) from None
     except FileNotFoundError:
-        raise TokenUnusable("no such file (give the path of a file holding the bearer token)") from None
+        raise TokenUnusable(_("no such file (give the path of a file holding the bearer token)")) from None
     except PermissionError:
-        raise TokenUnusable("not readable (permission denied); check its permissions") from None
+        raise TokenUnusable(_("not readable (permission denied); check its permissions")) from None
     except OSError as exc:
         raise TokenUnusable(_("cannot be read ({reason})").format(reason=os_reason(exc))) from None
     if len(data) > MAX_TOKEN_BYTES:
@@ -274,12 +276,12 @@ def read_token_file(path: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise TokenUnusable("not UTF-8 text; the file must hold the bearer token as plain text") from None
+        raise TokenUnusable(_("not UTF-8 text; the file must hold the bearer token as plain text")) from None
 
 
 def _not_a_file(directory: bool) -> str:
     if directory:
-        return "it is a directory, not a file holding the bearer token"
+        return _("it is a directory, not a file holding the bearer token")
     return _("not a regular file (a pipe, device or socket); give the path of a file holding the bearer token")
 
 

@@ -213,7 +213,10 @@ def resolve_playbook(ref: str | None) -> Any:
     try:
         return resolve(ref or DEFAULT_PLAYBOOK)
     except ValueError as exc:
-        raise UsageProblem(str(exc)) from None
+        head, newline, errors = str(exc).partition("\n")
+        if head == "invalid playbook:":  # validate's heading over the located errors (each said in the language)
+            head = _("invalid playbook:")
+        raise UsageProblem(head + newline + errors) from None
 
 
 def command_target(

@@ -142,10 +142,15 @@ class _Composer(yaml.SafeLoader):
         event = self.peek_event()  # type: ignore[no-untyped-call]
         self._nodes += 1
         if self._nodes > MAX_YAML_NODES:
-            raise _TooBig(event.start_mark, f"more than {MAX_YAML_NODES} YAML values: a playbook is not that large")
+            raise _TooBig(
+                event.start_mark,
+                _("more than {count} YAML values: a playbook is not that large").format(count=MAX_YAML_NODES),
+            )
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            raise _TooBig(event.start_mark, f"nested deeper than {MAX_DEPTH} levels: flatten the structure")
+            raise _TooBig(
+                event.start_mark, _("nested deeper than {depth} levels: flatten the structure").format(depth=MAX_DEPTH)
+            )
         try:
             composed: Any = super().compose_node(parent, index)
             return composed  # type: ignore[no-any-return]
@@ -212,12 +217,16 @@ def _build(
     if budget.values < 0:
         raise _TooBig(
             alias or node.start_mark,
-            f"aliases expand to more than {MAX_EXPANDED_VALUES} values (an alias bomb?): write the values out",
+            _("aliases expand to more than {count} values (an alias bomb?): write the values out").format(
+                count=MAX_EXPANDED_VALUES
+            ),
         )
     if depth > MAX_DEPTH:
         raise _TooBig(
             alias or node.start_mark,
-            f"nested deeper than {MAX_DEPTH} levels once aliases are expanded (a recursive alias?)",
+            _("nested deeper than {depth} levels once aliases are expanded (a recursive alias?)").format(
+                depth=MAX_DEPTH
+            ),
         )
     pos.values[path] = _mark(node)
     if node.tag not in _PLAIN_TAGS:
@@ -340,27 +349,42 @@ def _parse_yaml(text: str, file: str) -> tuple[Any, Positions]:
         root = _compose(text)
         if root is None:
             raise PlaybookLoadError(
-                [PlaybookError(file, 1, 1, "empty file: a playbook needs id, title, start and nodes")]
+                [PlaybookError(file, 1, 1, _("empty file: a playbook needs id, title, start and nodes"))]
             )
         data = _build(root, (), positions, errors, file)
     except _TooBig as exc:
         raise PlaybookLoadError([PlaybookError(file, exc.mark.line + 1, exc.mark.column + 1, exc.message)]) from None
     except yaml.reader.ReaderError as exc:
         line, col = _line_col(text, exc.position)
-        what = f"character U+{exc.character:04X}" if isinstance(exc.character, int) else "a character"
+        what = (
+            _("character U+{code:04X}").format(code=exc.character)
+            if isinstance(exc.character, int)
+            else _("a character")
+        )
         raise PlaybookLoadError(
-            [PlaybookError(file, line, col, f"{what} is not allowed in YAML ({exc.reason}): remove it")]
+            [
+                PlaybookError(
+                    file,
+                    line,
+                    col,
+                    _("{what} is not allowed in YAML ({reason}): remove it").format(what=what, reason=exc.reason),
+                )
+            ]
         ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or exc.context or "invalid YAML"
-        raise PlaybookLoadError([PlaybookError(file, line, col, f"YAML syntax error: {problem}")]) from None
+        raise PlaybookLoadError(
+            [PlaybookError(file, line, col, _("YAML syntax error: {problem}").format(problem=problem))]
+        ) from None
     except yaml.YAMLError as exc:
         first_line = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise PlaybookLoadError([PlaybookError(file, 1, 1, f"YAML error: {first_line}")]) from None
+        raise PlaybookLoadError(
+            [PlaybookError(file, 1, 1, _("YAML error: {problem}").format(problem=first_line))]
+        ) from None
     except RecursionError:  # the limits above should make this unreachable; never a traceback all the same
-        raise PlaybookLoadError([PlaybookError(file, 1, 1, "nested too deeply: flatten the structure")]) from None
+        raise PlaybookLoadError([PlaybookError(file, 1, 1, _("nested too deeply: flatten the structure"))]) from None
     if errors:
         raise PlaybookLoadError(_capped(errors))
     return data, positions
@@ -378,7 +402,9 @@ def _capped(errors: list[PlaybookError]) -> list[PlaybookError]:
         return errors
     last = errors[MAX_REPORTED_ERRORS - 1]
     more = len(errors) - MAX_REPORTED_ERRORS
-    return errors[:MAX_REPORTED_ERRORS] + [PlaybookError(last.file, last.line, last.col, f"… and {more} more errors")]
+    return errors[:MAX_REPORTED_ERRORS] + [
+        PlaybookError(last.file, last.line, last.col, _("… and {count} more errors").format(count=more))
+    ]
 
 
 def _pydantic_path(loc: tuple[Any, ...], data: Any) -> Path_:
@@ -441,7 +467,12 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
         raise PlaybookLoadError(
             [
                 PlaybookError(
-                    file, 1, 1, f"playbook is larger than {MAX_PLAYBOOK_BYTES // 1024} KiB, the limit: split it up"
+                    file,
+                    1,
+                    1,
+                    _("playbook is larger than {size} KiB, the limit: split it up").format(
+                        size=MAX_PLAYBOOK_BYTES // 1024
+                    ),
                 )
             ]
         )
@@ -451,12 +482,12 @@ def load_playbook(source: str | Path) -> LoadedPlaybook:
         line = raw[: exc.start].count(b"\n") + 1
         col = len(raw[raw.rfind(b"\n", 0, exc.start) + 1 : exc.start].decode("utf-8", errors="replace")) + 1
         raise PlaybookLoadError(
-            [PlaybookError(file, line, col, "not UTF-8 text: save the playbook as UTF-8")]
+            [PlaybookError(file, line, col, _("not UTF-8 text: save the playbook as UTF-8"))]
         ) from None
     data, positions = parse_yaml(text, file)
     if not isinstance(data, dict):
         raise PlaybookLoadError(
-            [PlaybookError(file, 1, 1, "a playbook must be a mapping with id, title, start and nodes")]
+            [PlaybookError(file, 1, 1, _("a playbook must be a mapping with id, title, start and nodes"))]
         )
     try:
         playbook = Playbook.model_validate(data)

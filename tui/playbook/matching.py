@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tui.files import exists, is_file, user_path
-from tui.i18n import os_reason
+from tui.i18n import _, os_reason
 from tui.playbook import patterns
 from tui.playbook.signatures import SignedPlaybook
 
@@ -157,7 +157,9 @@ def read_match(text: str, stdin: MatchInput | None = None) -> MatchInput:
         if path is not None:
             if not exists(path):
                 raise MatchInputError(
-                    f"{text}: no such file (to match a text that looks like a path, quote more of the line)"
+                    _("{path}: no such file (to match a text that looks like a path, quote more of the line)").format(
+                        path=text
+                    )
                 )
             found = read_match_file(path)
         # a pasted line may be longer than a file name may be (~90 Japanese characters): is_file says no, not Errno 36
@@ -165,7 +167,7 @@ def read_match(text: str, stdin: MatchInput | None = None) -> MatchInput:
             found = read_match_file(Path(text))
     text = found.text
     if not text.strip():
-        raise MatchInputError("nothing to match: give the error text, a log file, or - for stdin")
+        raise MatchInputError(_("nothing to match: give the error text, a log file, or - for stdin"))
     return found
 
 

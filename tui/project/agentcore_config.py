@@ -194,7 +194,9 @@ def parse(data: Any, source: str = FILE_NAME) -> ProjectConfig:
     if data is None:
         return ProjectConfig()
     if not isinstance(data, dict):
-        raise AgentcoreConfigError(f"{source}: expected a mapping with `agents:`, got {type(data).__name__}")
+        raise AgentcoreConfigError(
+            _("{source}: expected a mapping with `agents:`, got {kind}").format(source=source, kind=type(data).__name__)
+        )
     try:
         if "agents" not in data and "name" in data:  # legacy: one agent at the top level
             agent = AgentConfig.model_validate(data)
@@ -202,9 +204,11 @@ def parse(data: Any, source: str = FILE_NAME) -> ProjectConfig:
         return ProjectConfig.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "top level"
+        where = ".".join(str(p) for p in first["loc"]) or _("top level")
         raise AgentcoreConfigError(
-            f"{source}: {where}: {first['msg']} (as written by `agentcore configure`?)"
+            _("{source}: {where}: {problem} (as written by `agentcore configure`?)").format(
+                source=source, where=where, problem=first["msg"]
+            )
         ) from None
 
 
@@ -214,7 +218,11 @@ def load(path: Path) -> ProjectConfig:
 
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise AgentcoreConfigError(f"{path}: larger than {MAX_BYTES} bytes; not a starter-toolkit project file")
+            raise AgentcoreConfigError(
+                _("{path}: larger than {limit} bytes; not a starter-toolkit project file").format(
+                    path=path, limit=MAX_BYTES
+                )
+            )
         text = path.read_text(encoding="utf-8")
         # libyaml's safe loader when PyYAML has it (the same safe constructors, ~10x less CPU: this file is read
         # on every doctor run); PyYAML's pure-Python one otherwise.
@@ -226,11 +234,15 @@ def load(path: Path) -> ProjectConfig:
             _("{path}: cannot be read ({reason})").format(path=path, reason=os_reason(exc))
         ) from None
     except UnicodeDecodeError:
-        raise AgentcoreConfigError(f"{path}: not UTF-8 text") from None
+        raise AgentcoreConfigError(_("{path}: not UTF-8 text").format(path=path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
-        raise AgentcoreConfigError(f"{path}{where}: not valid YAML ({getattr(exc, 'problem', None) or exc})") from None
+        raise AgentcoreConfigError(
+            _("{path}: not valid YAML ({problem})").format(
+                path=f"{path}{where}", problem=getattr(exc, "problem", None) or exc
+            )
+        ) from None
     return parse(data, str(path))
 
 
@@ -239,8 +251,12 @@ def select(config: ProjectConfig, agent: str | None, source: str = FILE_NAME) ->
     names = list(config.agents)
     if agent:
         if agent not in config.agents:
-            known = ", ".join(names) if names else "none"
-            raise AgentChoiceError(f"--agent {agent}: no such agent in {source} (agents: {known})")
+            known = ", ".join(names) if names else _("none")
+            raise AgentChoiceError(
+                _("--agent {agent}: no such agent in {source} (agents: {known})").format(
+                    agent=agent, source=source, known=known
+                )
+            )
         return config.agents[agent]
     if config.default_agent and config.default_agent in config.agents:
         return config.agents[config.default_agent]
@@ -249,7 +265,9 @@ def select(config: ProjectConfig, agent: str | None, source: str = FILE_NAME) ->
     if not names:
         return None
     raise AgentChoiceError(
-        f"{source} has {len(names)} agents and no default_agent: choose one with --agent NAME ({', '.join(names)})"
+        _("{source} has {count} agents and no default_agent: choose one with --agent NAME ({names})").format(
+            source=source, count=len(names), names=", ".join(names)
+        )
     )
 
 
@@ -261,7 +279,11 @@ def read_agent(directory: str | os.PathLike[str], agent: str | None = None) -> S
     path = find(directory)
     if path is None:
         if agent:
-            raise AgentChoiceError(f"--agent {agent}: there is no {FILE_NAME} in {user_path(directory)}")
+            raise AgentChoiceError(
+                _("--agent {agent}: there is no {file} in {directory}").format(
+                    agent=agent, file=FILE_NAME, directory=user_path(directory)
+                )
+            )
         return None
     chosen = select(load(path), agent, str(path))
     return SelectedAgent(path, chosen) if chosen else None

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from tui.files import user_path
-from tui.i18n import _, os_reason
+from tui.i18n import _, current_language, os_reason
 from tui.support.scrub import scrub, scrub_text
 
 SCHEMA_VERSION = 1
@@ -78,13 +78,13 @@ def not_a_file_to_replace(target: Path) -> str | None:
     except OSError:  # absent (or unreadable: the write reports it)
         return None
     if stat.S_ISLNK(mode):
-        return "a symbolic link"
+        return _("a symbolic link")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode):
-        return "a pipe or socket"
+        return _("a pipe or socket")
     if stat.S_ISREG(mode) and not _is_a_bundle(target):
-        return "an existing file that is not a support bundle"  # a report, a key file: never replaced unasked
+        return _("an existing file that is not a support bundle")  # a report, a key file: never replaced unasked
     return None
 
 
@@ -108,9 +108,15 @@ def write_bundle(path: str | Path, files: Mapping[str, Any], manifest: Mapping[s
     head["files"] = {name: {"sha256": sha256(data), "bytes": len(data)} for name, data in rendered.items()}
     entries = {MANIFEST: render_file(head), **rendered}
     if not target.parent.is_dir():
-        raise BundleError(f"{target}: the directory {target.parent} does not exist (create it, or choose another path)")
+        raise BundleError(
+            _("{target}: the directory {directory} does not exist (create it, or choose another path)").format(
+                target=target, directory=target.parent
+            )
+        )
     if (kind := not_a_file_to_replace(target)) is not None:
-        raise BundleError(f"{target}: {kind}, not a file a bundle may replace; choose a file path")
+        raise BundleError(
+            _("{target}: {kind}, not a file a bundle may replace; choose a file path").format(target=target, kind=kind)
+        )
     fd, temp = tempfile.mkstemp(prefix=".bundle-", suffix=".zip", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as raw, zipfile.ZipFile(raw, "w") as zf:
@@ -148,7 +154,9 @@ class Bundle:
         try:
             return json.loads(self.files[name])
         except (ValueError, RecursionError) as exc:  # nested deeper than the parser goes: a forged bundle
-            raise BundleError(f"{self.source}: {name} is not valid JSON ({exc})") from None
+            raise BundleError(
+                _("{where}: {name} is not valid JSON ({reason})").format(where=self.source, name=name, reason=exc)
+            ) from None
 
     def names(self, prefix: str = "") -> list[str]:
         return sorted(n for n in self.files if n.startswith(prefix))
@@ -164,11 +172,15 @@ def read_bundle(path: str | Path) -> Bundle:
     try:
         stream, found = open_regular(path)
     except FileNotFoundError:
-        raise BundleError(f"{where}: no such file") from None
+        raise BundleError(_("{where}: no such file").format(where=where)) from None
     except NotARegularFile:
-        raise BundleError(f"{where}: not a support bundle (not a regular file)") from None
+        raise BundleError(_("{where}: not a support bundle (not a regular file)").format(where=where)) from None
     except (OSError, ValueError) as exc:
-        raise BundleError(f"{where}: not a support bundle (cannot be read: {exc})") from None
+        # English keeps the whole exception text (errno and path) it always said; Japanese says the reason.
+        reason = os_reason(exc) if isinstance(exc, OSError) and current_language() != "en" else str(exc)
+        raise BundleError(
+            _("{where}: not a support bundle (cannot be read: {reason})").format(where=where, reason=reason)
+        ) from None
     with stream:
         return _read_open_bundle(stream, found.st_size, where)
 
@@ -205,59 +217,90 @@ def _shown_name(name: str) -> str:
 def _read_open_bundle(stream: Any, size: int, where: str) -> Bundle:
     """``read_bundle`` on the opened file ``stream`` of ``size`` bytes."""
     if size > MAX_TOTAL_BYTES:
-        raise BundleError(f"{where}: not a support bundle ({size} bytes, more than {MAX_TOTAL_BYTES})")
+        raise BundleError(
+            _("{where}: not a support bundle ({size} bytes, more than {limit})").format(
+                where=where, size=size, limit=MAX_TOTAL_BYTES
+            )
+        )
     directory = _directory_bytes(stream, size)
     if directory is not None and directory > MAX_DIRECTORY_BYTES:
         raise BundleError(
-            f"{where}: not a support bundle (its zip directory is {directory} bytes: far more than "
-            f"{MAX_ENTRIES} entries)"
+            _(
+                "{where}: not a support bundle (its zip directory is {size} bytes: far more than {limit} entries)"
+            ).format(where=where, size=directory, limit=MAX_ENTRIES)
         )
     try:
         zf = zipfile.ZipFile(stream)
     except (OSError, zipfile.BadZipFile) as exc:
-        raise BundleError(f"{where}: not a support bundle (not a readable zip: {exc})") from None
+        raise BundleError(
+            _("{where}: not a support bundle (not a readable zip: {reason})").format(where=where, reason=exc)
+        ) from None
     files: dict[str, bytes] = {}
     total = 0
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         if len(infos) > MAX_ENTRIES:
-            raise BundleError(f"{where}: not a support bundle ({len(infos)} entries, more than {MAX_ENTRIES})")
+            raise BundleError(
+                _("{where}: not a support bundle ({count} entries, more than {limit})").format(
+                    where=where, count=len(infos), limit=MAX_ENTRIES
+                )
+            )
         for info in infos:
             try:
                 with zf.open(info) as member:
                     data = member.read(MAX_ENTRY_BYTES + 1)
             except (OSError, zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
-                raise BundleError(f"{where}: {_shown_name(info.filename)} cannot be read ({exc})") from None
+                raise BundleError(
+                    _("{where}: {name} cannot be read ({reason})").format(
+                        where=where, name=_shown_name(info.filename), reason=exc
+                    )
+                ) from None
             total += len(data)
             if len(data) > MAX_ENTRY_BYTES or total > MAX_TOTAL_BYTES:
-                raise BundleError(f"{where}: not a support bundle ({_shown_name(info.filename)} is too large)")
+                raise BundleError(
+                    _("{where}: not a support bundle ({name} is too large)").format(
+                        where=where, name=_shown_name(info.filename)
+                    )
+                )
             files[info.filename] = data
     if MANIFEST not in files:
-        raise BundleError(f"{where}: not a support bundle (no {MANIFEST})")
+        raise BundleError(_("{where}: not a support bundle (no {name})").format(where=where, name=MANIFEST))
     try:
         manifest = json.loads(files.pop(MANIFEST))
     except (ValueError, RecursionError) as exc:
-        raise BundleError(f"{where}: {MANIFEST} is not valid JSON ({exc})") from None
+        raise BundleError(
+            _("{where}: {name} is not valid JSON ({reason})").format(where=where, name=MANIFEST, reason=exc)
+        ) from None
     if not isinstance(manifest, dict) or manifest.get("kind") != KIND:
-        raise BundleError(f"{where}: not an agentcore-triage support bundle ({MANIFEST} does not say so)")
+        raise BundleError(
+            _("{where}: not an agentcore-triage support bundle ({name} does not say so)").format(
+                where=where, name=MANIFEST
+            )
+        )
     version = manifest.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise BundleError(f"{where}: {MANIFEST} has no valid schema_version")
+        raise BundleError(_("{where}: {name} has no valid schema_version").format(where=where, name=MANIFEST))
     if version > SCHEMA_VERSION:
         raise BundleError(
-            f"{where}: bundle schema_version {version} is newer than this agentcore-triage reads "
-            f"({SCHEMA_VERSION}); upgrade agentcore-triage to open it"
+            _(
+                "{where}: bundle schema_version {version} is newer than this agentcore-triage reads ({known}); "
+                "upgrade agentcore-triage to open it"
+            ).format(where=where, version=version, known=SCHEMA_VERSION)
         )
     listed = manifest.get("files")
     if not isinstance(listed, dict):
-        raise BundleError(f"{where}: {MANIFEST} lists no files")
+        raise BundleError(_("{where}: {name} lists no files").format(where=where, name=MANIFEST))
     for name, data in files.items():
         entry = listed.get(name)
         if not isinstance(entry, dict) or entry.get("sha256") != sha256(data):
             raise BundleError(
-                f"{where}: {_shown_name(name)} does not match the manifest (the bundle was changed after it was written)"
+                _("{where}: {name} does not match the manifest (the bundle was changed after it was written)").format(
+                    where=where, name=_shown_name(name)
+                )
             )
     missing = sorted(set(listed) - set(files))
     if missing:
-        raise BundleError(f"{where}: {_shown_name(missing[0])} is listed in the manifest but missing")
+        raise BundleError(
+            _("{where}: {name} is listed in the manifest but missing").format(where=where, name=_shown_name(missing[0]))
+        )
     return Bundle(manifest, files, where)
