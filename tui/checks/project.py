@@ -12,7 +12,7 @@ from typing import Any
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _, ngettext
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, could_not_run, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, Status, could_not_run, failed, passed, skipped, warned
 
 
 class ProjectParams(CheckParams):
@@ -148,8 +148,13 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             evidence=evidence,
             facts=facts,
         )
+    missing = _copy_source_missing(scan, evidence, facts)
+    if missing is not None and missing.status == Status.FAIL:
+        return missing
     if left_out := _left_out_of_context(scan, evidence, facts):
         return left_out
+    if missing is not None:  # a wildcard that matches nothing: a warning, after any failure
+        return missing
     return passed(
         _("{entry}, {requirements} and {dockerfile} found").format(
             entry=_rel(scan, scan.entry),
@@ -158,6 +163,67 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         ),
         evidence=evidence,
         facts=facts,
+    )
+
+
+def _copy_source_missing(scan, evidence: dict[str, Any], facts: dict[str, Any]) -> CheckResult | None:  # type: ignore[no-untyped-def]
+    """Failed when a COPY/ADD names a path of the build context the project does not have (BuildKit stops on it),
+    warned when a wildcard matches nothing (BuildKit copies nothing, the legacy builder stops); None otherwise."""
+    from tui.project.scan import copy_source_problems
+
+    problems = copy_source_problems(scan.root, scan.dockerfile, scan.ignore)
+    if not problems:
+        return None
+    problem = next((p for p in problems if p.kind != "no_match"), problems[0])
+    evidence = evidence | {"missing_source": {"line": problem.line, "source": problem.source}}
+    instruction = f"`{problem.instruction}`"
+    remedy = _("Add {path} to the project (or build from the folder that holds it), or take it out of line {line}.")
+    if problem.kind == "missing":
+        return failed(
+            _(
+                "Dockerfile line {line}: {instruction}: the project has no {path}, so `docker build` stops ({error})"
+            ).format(
+                line=problem.line,
+                instruction=instruction,
+                path=problem.path,
+                error=f'`failed to compute cache key: failed to calculate checksum of ref …: "/{problem.path}": not found`',
+            ),
+            evidence=evidence,
+            facts=facts,
+            remediation=remedy.format(path=f"`{problem.path}`", line=problem.line),
+        )
+    if problem.kind == "folder":
+        return failed(
+            _(
+                "Dockerfile line {line}: {instruction}: the project has no folder {path} for {source}, so `docker build` "
+                "stops ({error})"
+            ).format(
+                line=problem.line,
+                instruction=instruction,
+                path=problem.path,
+                source=f"`{problem.source}`",
+                error=f"`lstat …/{problem.path}: no such file or directory`",
+            ),
+            evidence=evidence,
+            facts=facts,
+            remediation=remedy.format(path=f"`{problem.path}/`", line=problem.line),
+        )
+    return warned(
+        _(
+            "Dockerfile line {line}: {instruction}: {source} matches no file of the build context: BuildKit copies "
+            "nothing, and the legacy builder stops ({error})"
+        ).format(
+            line=problem.line,
+            instruction=instruction,
+            source=f"`{problem.source}`",
+            error="`COPY failed: no source files were specified`",
+        ),
+        evidence=evidence,
+        facts=facts,
+        remediation=_(
+            "Check the pattern on line {line} against the project's files (and .dockerignore), or remove it if "
+            "nothing is meant to be copied."
+        ).format(line=problem.line),
     )
 
 

@@ -396,9 +396,9 @@ def _lock_left_out(scan, installs, evidence: dict[str, object]) -> CheckResult |
             continue
         said = scan.ignore.said(rule, install.lock)
         evidence = evidence | {"excluded_by": {"file": scan.ignore.name, "line": rule.line, "pattern": rule.text}}
-        remediation = _("Remove line {line} of {file}, or add {exception} after it.").format(
-            line=rule.line, file=scan.ignore.name, exception=f"`!{install.lock}`"
-        )
+        remediation = _(
+            "Remove line {line} of {file}, or add {exception} at its end (fix `project.dockerignore_lock`)."
+        ).format(line=rule.line, file=scan.ignore.name, exception=f"`!{install.lock}`")
         if install.named:
             summary = _(
                 "Dockerfile line {line}: {command}: {said}, so the step that names it stops the build ({error})"

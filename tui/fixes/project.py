@@ -616,3 +616,88 @@ class ServerCode(ProjectFileFix):
         from tui.project.patch import fix_server_code
 
         return self.entry_point_plan(_("Fix server code"), fix_server_code, _("nothing to change"))
+
+
+@fixer(
+    "project.dockerignore_lock",
+    title="Keep the lock file in the build context",
+    risk=Risk.MUTATING,
+    params=ProjectFixParams,
+    permissions=("write the .dockerignore the build uses",),
+    undoable=True,
+)
+class DockerignoreLock(ProjectFileFix):
+    """Appends ``!uv.lock`` (or ``!poetry.lock``) at the end of the .dockerignore that leaves the lock out of the
+    build context: the last line that matches a path decides (Docker's rule, and ``tui.project.dockerignore``'s), so
+    the exception wins over the line that excluded it. Nothing is written when the .dockerignore is not why the image
+    lacks the lock (the Dockerfile never copies it, or the project has none)."""
+
+    def plan(self) -> Plan:
+        from tui.project.dockerignore import InvalidIgnore, parse
+        from tui.project.scan import lock_installs, scan_project
+
+        title = _("Keep the lock file in the build context")
+        scan = scan_project(self.params.dir)
+        ignore = scan.ignore
+        installs = lock_installs(scan.root, scan.dockerfile, ignore)
+        left_out = next((i for i in installs if i.excluded_by is not None and i.in_image), None)
+        if left_out is None or ignore is None or left_out.excluded_by is None:
+            missing = next((i for i in installs if not i.in_image), None)
+            if missing is not None and missing.in_project:
+                why = _(
+                    "Dockerfile line {line}: no .dockerignore line is why {lock} is missing: the Dockerfile does not "
+                    "COPY it before this line; add it to the COPY (`COPY pyproject.toml {lock} ./`)"
+                )
+            elif missing is not None:
+                why = _("Dockerfile line {line}: the project has no {lock}; create it (`uv lock`) and COPY it")
+            else:
+                why = _(
+                    "no .dockerignore line leaves the lock file the Dockerfile installs from out of the build context"
+                )
+            lock, line = (missing.lock, missing.line) if missing is not None else ("", 0)
+            return self.nothing_to_do(title, why.format(line=line, lock=lock))
+        exception = f"!{left_out.lock}"
+        if ignore.path.is_symlink():
+            return self.nothing_to_do(
+                title,
+                _("{file} is a symbolic link: add {exception} at its end by hand").format(
+                    file=ignore.name, exception=f"`{exception}`"
+                ),
+            )
+        try:
+            text = ignore.path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            return self.nothing_to_do(title, _("{file} was not read: {reason}").format(file=ignore.name, reason=exc))
+        new = text + ("\n" if text and not text.endswith("\n") else "") + exception + "\n"
+        try:
+            still = parse(new).excluding(left_out.lock)
+        except InvalidIgnore as exc:
+            still, reason = None, str(exc)
+        else:
+            reason = ""
+        if reason or still is not None:
+            return self.nothing_to_do(
+                title,
+                _("{file}: {exception} at its end would not keep {lock} in the build context; edit it by hand").format(
+                    file=ignore.name, exception=f"`{exception}`", lock=left_out.lock
+                ),
+            )
+        rule = left_out.excluded_by
+        return self.file_plan(
+            title,
+            ignore.path,
+            new,
+            _("{file}: {exception} added at the end, after line {line} ({pattern}) that left {lock} out").format(
+                file=ignore.name,
+                exception=f"`{exception}`",
+                line=rule.line,
+                pattern=f"`{rule.text}`",
+                lock=left_out.lock,
+            ),
+            [
+                _(
+                    "The last {file} line that matches a path decides, so the exception keeps {lock} in the build "
+                    "context; rebuild the image (`agentcore deploy`)."
+                ).format(file=ignore.name, lock=left_out.lock)
+            ],
+        )

@@ -260,6 +260,37 @@ def stages(text: str) -> list[Stage]:
     return result
 
 
+def built_stages(found: list[Stage]) -> list[Stage]:
+    """The stages ``docker build`` (BuildKit, no ``--target``) builds: the last one and those it depends on, through
+    ``FROM <stage>``, ``COPY --from=<stage or index>`` and ``RUN --mount=…,from=<stage>``; in file order. The legacy
+    builder built every stage, BuildKit skips the others (a dev stage's COPY of a missing file stops nothing)."""
+    if not found:
+        return []
+    names = {stage.name.lower(): n for n, stage in enumerate(found) if stage.name}
+
+    def index(ref: str) -> int | None:
+        ref = ref.strip("\"'").lower()
+        if ref.isdigit():
+            return int(ref) if int(ref) < len(found) else None
+        return names.get(ref)
+
+    needed, todo = {len(found) - 1}, [len(found) - 1]
+    while todo:
+        stage = found[todo.pop()]
+        refs = [stage.image]
+        for ins in stage.instructions:
+            if ins.keyword in ("COPY", "ADD"):
+                refs += [w.removeprefix("--from=") for w in copy_words(ins) if w.startswith("--from=")]
+            elif ins.keyword == "RUN" and "--mount" in ins.own_args:
+                refs += re.findall(r"--mount=\S*?\bfrom=([^,\s]+)", ins.own_args)
+        for ref in refs:
+            n = index(ref)
+            if n is not None and n not in needed:
+                needed.add(n)
+                todo.append(n)
+    return [stage for n, stage in enumerate(found) if n in needed]
+
+
 def command_words(ins: Instruction) -> list[str]:
     """CMD/ENTRYPOINT as words: exec form (JSON array) or shell form."""
     import json

@@ -475,6 +475,114 @@ def lock_installs(root: Path, dockerfile: str | None, ignore: ContextIgnore | No
     return out
 
 
+MAX_GLOB_ENTRIES = 2_000
+"""Directory entries looked at to see whether a COPY's wildcard matches anything (beyond: not judged)."""
+MAX_IGNORED_MATCHES = 50
+"""Matches of a wildcard looked up in the .dockerignore (each may walk a folder; beyond: not judged)."""
+
+
+@dataclass(frozen=True)
+class CopySource:
+    """A COPY/ADD source of the build context that the project does not hold."""
+
+    line: int
+    instruction: str
+    """The instruction as findings quote it (``COPY app/ /app/``)."""
+    source: str
+    """The source as written (``app/``, ``conf/*.yaml``)."""
+    kind: str
+    """``missing`` (a path the project lacks: BuildKit stops with ``"/app": not found``), ``folder`` (a wildcard
+    whose folder the project lacks: BuildKit stops with ``lstat …: no such file or directory``), ``no_match`` (a
+    wildcard that matches nothing in the context: BuildKit copies nothing, the legacy builder stops)."""
+    path: str
+    """The context path BuildKit looks up (``app``; for ``folder``, the folder)."""
+
+
+def copy_source_problems(root: Path, dockerfile: str | None, ignore: ContextIgnore | None = None) -> list[CopySource]:
+    """The COPY/ADD sources from the build context (the project) that it lacks, in the stages ``docker build``
+    builds, in file order. Not judged: sources from another stage or image (``--from=``), URLs and git addresses,
+    here-documents, sources naming a variable (``$SRC``), escaped patterns, paths out of the context, and a wildcard
+    whose walk would look at more than ``MAX_GLOB_ENTRIES`` entries."""
+    import os
+    import posixpath
+
+    from tui.project.dockerfile import built_stages, copy_words, stages
+
+    if not dockerfile:
+        return []
+    judged = ignore if ignore is not None and not ignore.problem else None
+    found: list[CopySource] = []
+    for stage in built_stages(stages(dockerfile)):
+        for ins in stage.instructions:
+            if ins.keyword not in ("COPY", "ADD"):
+                continue
+            words = copy_words(ins)
+            if any(w.startswith("--from=") for w in words):
+                continue
+            shown = ins.text if len(ins.text) <= MAX_SHOWN_LINE else ins.text[:MAX_SHOWN_LINE] + "…"
+            for source in [w for w in words if not w.startswith("--")][:-1]:
+                if "://" in source or source.startswith(("<<", "git@")) or any(c in source for c in "$\\"):
+                    continue
+                name = posixpath.normpath(source.lstrip("/") or ".")
+                if name == "." or name.startswith(".."):
+                    continue
+                if not any(c in name for c in "*?["):
+                    if not os.path.lexists(root / name):
+                        found.append(CopySource(ins.line, shown, source, "missing", name))
+                    continue
+                problem = _wildcard_problem(root, name, judged)
+                if problem is not None:
+                    found.append(CopySource(ins.line, shown, source, problem[0], problem[1]))
+    return found
+
+
+def _wildcard_problem(root: Path, pattern: str, ignore: ContextIgnore | None) -> tuple[str, str] | None:
+    """(kind, path) when the wildcard ``pattern`` (cleaned, relative to the context) matches nothing the context
+    holds: ``folder`` with the fixed folder before its first wildcard when the project lacks that folder, else
+    ``no_match`` with the pattern; None when something matches, or the walk is over its bound."""
+    import fnmatch
+    import os
+
+    parts = pattern.split("/")
+    first = next(n for n, part in enumerate(parts) if any(c in part for c in "*?["))
+    fixed = "/".join(parts[:first])
+    if fixed and not os.path.lexists(root / fixed):
+        return "folder", fixed
+    folders, seen = [root / fixed if fixed else root], 0
+    matches: list[Path] = []
+    for n, part in enumerate(parts[first:], first):
+        last = n == len(parts) - 1
+        wanted = part.replace("[^", "[!")  # Go's filepath.Match negates a class with ^, fnmatch with !
+        following: list[Path] = []
+        for folder in folders:
+            try:
+                entries = list(os.scandir(folder))
+            except OSError:
+                continue
+            for entry in entries:
+                seen += 1
+                if seen > MAX_GLOB_ENTRIES:
+                    return None
+                if not fnmatch.fnmatchcase(entry.name, wanted):
+                    continue
+                path = Path(entry.path)
+                if last:
+                    matches.append(path)
+                elif entry.is_dir():
+                    following.append(path)
+        folders = following
+    if not matches:
+        return "no_match", pattern
+    if ignore is None:
+        return None
+    for path in matches[:MAX_IGNORED_MATCHES]:
+        relative = path.relative_to(root).as_posix()
+        excluded = ignore.excludes_everything_under(root, relative) if path.is_dir() else ignore.excluding(relative)
+        if excluded is None:
+            return None
+    return ("no_match", pattern) if len(matches) <= MAX_IGNORED_MATCHES else None
+
+
 def _locked_versions(
     root: Path, dockerfile: str | None, ignore: ContextIgnore | None = None
 ) -> tuple[str | None, dict[str, str]]:
