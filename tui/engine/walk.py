@@ -51,15 +51,27 @@ def parse_answers(playbook: Playbook, pairs: Iterable[str]) -> dict[str, str]:
     for pair in pairs:
         node_id, sep, choice = pair.partition("=")
         if not sep:
-            raise WalkError(f"--answer {pair!r}: use NODE=CHOICE")
+            raise WalkError(_("--answer {pair}: use NODE=CHOICE").format(pair=repr(pair)))
         node = playbook.nodes.get(node_id)
         if not isinstance(node, QuestionNode):
-            raise WalkError(f"--answer {pair!r}: {node_id!r} is not a question node of {playbook.id}")
+            raise WalkError(
+                _("--answer {pair}: {node} is not a question node of {playbook}").format(
+                    pair=repr(pair), node=repr(node_id), playbook=playbook.id
+                )
+            )
         keys = [c.key for c in node.choices]
         if choice not in keys:
-            raise WalkError(f"--answer {pair!r}: choices at {node_id} are {', '.join(keys)}")
+            raise WalkError(
+                _("--answer {pair}: choices at {node} are {choices}").format(
+                    pair=repr(pair), node=node_id, choices=", ".join(keys)
+                )
+            )
         if given.get(node_id, choice) != choice:  # the later one silently won: a script contradicting itself
-            raise WalkError(f"--answer {pair!r}: {node_id} is already answered {given[node_id]!r}; give one answer")
+            raise WalkError(
+                _("--answer {pair}: {node} is already answered {answer}; give one answer").format(
+                    pair=repr(pair), node=node_id, answer=repr(given[node_id])
+                )
+            )
         given[node_id] = choice
     return given
 
@@ -195,7 +207,7 @@ class Walk(RunState):
     # -- moving -----------------------------------------------------------------
     def _move(self, target: str, reason: str, answer: str | None = None) -> None:
         if target not in self.playbook.nodes:
-            raise WalkError(f"unknown node {target!r}")
+            raise WalkError(_("unknown node {node}").format(node=repr(target)))
         self.history.append(Step(self.current, target, reason, answer, dict(self.facts)))
         self.forward_stack.clear()
         self.current = target
@@ -204,13 +216,17 @@ class Walk(RunState):
         """Answer the current question by choice key; returns the new node id."""
         node = self.node
         if not isinstance(node, QuestionNode):
-            raise WalkError(f"{self.current} is not a question")
+            raise WalkError(_("{node} is not a question").format(node=self.current))
         for choice in node.choices:
             if choice.key == key:
                 self.answers[self.current] = key
                 self._move(choice.goto, answer_reason(choice), answer=key)
                 return self.current
-        raise WalkError(f"no choice {key!r} at {self.current} (choices: {', '.join(c.key for c in node.choices)})")
+        raise WalkError(
+            _("no choice {key} at {node} (choices: {choices})").format(
+                key=repr(key), node=self.current, choices=", ".join(c.key for c in node.choices)
+            )
+        )
 
     async def advance(self) -> str:
         """Leave the current check node by its decision (running it first if needed) or a diagnosis by ``next``."""
@@ -224,7 +240,7 @@ class Walk(RunState):
         elif isinstance(node, DiagnosisNode) and (target := self.next_of(node)):
             self._move(target, _(CONTINUE_REASON))
         else:
-            raise WalkError(f"{self.current} has no way on; answer it or go back")
+            raise WalkError(_("{node} has no way on; answer it or go back").format(node=self.current))
         return self.current
 
     def explain(self) -> list[str]:

@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from tui.context import CONTEXT_NAMES
+from tui.i18n import _
 from tui.playbook import patterns
 from tui.playbook.loader import LoadedPlaybook, PlaybookError, PlaybookLoadError, load_playbook
 from tui.playbook.model import RESERVED_KEYS, CheckNode, DiagnosisNode, Playbook, QuestionNode
@@ -30,7 +31,7 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
     """
     from tui.files import exists
     from tui.playbook.loader import shipped_playbook, shipped_playbook_files
-    from tui.playbook.locate import missing_hint
+    from tui.playbook.locate import candidate_dirs
 
     path = Path(ref)
     if not (path.suffix in (".yaml", ".yml") or exists(path)):  # a name too long for a file: an unknown id, below
@@ -38,9 +39,18 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
         if found is None:
             shipped = shipped_playbook_files()
             known = ", ".join(f.stem for f in shipped)
-            if not shipped:
-                raise ValueError(f"no playbook {ref!r}: {missing_hint()}, or give a path to a .yaml file")
-            raise ValueError(f"no playbook {ref!r} (shipped: {known}; or give a path to a .yaml file)")
+            if not shipped:  # locate.missing_hint's words, said whole so that the sentence can be translated
+                raise ValueError(
+                    _(
+                        "no playbook {ref}: this installation has no shipped playbooks (looked in {looked}); "
+                        "reinstall agentcore-triage, or give a path to a .yaml file"
+                    ).format(ref=repr(ref), looked=_(" and ").join(str(d) for d in candidate_dirs()))
+                )
+            raise ValueError(
+                _("no playbook {ref} (shipped: {known}; or give a path to a .yaml file)").format(
+                    ref=repr(ref), known=known
+                )
+            )
         path = found
     key = _resolved_key(path)
     if key is not None and key in _resolved:
@@ -48,7 +58,7 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
     loaded, errors = validate_file(path)
     errors = [e for e in errors if not is_translation_gap(e)]  # a missing translation falls back to English
     if errors:
-        raise ValueError("invalid playbook:\n" + "\n".join(str(e) for e in errors))
+        raise ValueError(_("invalid playbook:") + "\n" + "\n".join(str(e) for e in errors))
     assert loaded is not None
     localized = localize(loaded)
     if key is not None and key == _resolved_key(path):  # the files did not change while they were read

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from tui.i18n import _
 from tui.support.bundle import Bundle, BundleError, read_bundle
 
 if TYPE_CHECKING:
@@ -44,7 +45,9 @@ class Replay:
         tool = _shown(tool_version(m))
         made = _shown(m.get("created", "?"))
         name = _shown(Path(self.bundle.source).name)
-        return f"REPLAY of {name} · recorded {made} with agentcore-triage {tool} · nothing runs live"
+        return _("REPLAY of {name} · recorded {made} with agentcore-triage {version} · nothing runs live").format(
+            name=name, made=made, version=tool
+        )
 
     def attempts_for(self, node: str, fix: str) -> list[dict[str, Any]]:
         """The fix attempts recorded at ``node`` for ``fix`` (plans proposed, applied or not)."""
@@ -148,23 +151,27 @@ def _context(data: Any, where: str) -> Any:
     from tui.context import Context
 
     if not isinstance(data, dict):
-        raise BundleError(f"{where}: context.json is not an object")
+        raise BundleError(_("{bundle}: context.json is not an object").format(bundle=where))
     for name in ("inputs", "sources", "agentcore"):
         if not isinstance(data.get(name) or {}, dict):
-            raise BundleError(f"{where}: context.json: {name} is not an object")
+            raise BundleError(_("{bundle}: context.json: {field} is not an object").format(bundle=where, field=name))
     if "timeout" in data and (isinstance(data["timeout"], bool) or not isinstance(data["timeout"], int | float)):
-        raise BundleError(f"{where}: context.json: timeout is not a number")
+        raise BundleError(_("{bundle}: context.json: timeout is not a number").format(bundle=where))
     for name in ("read_only", "sandbox"):
         if data.get(name) is not None and not isinstance(data[name], bool):
-            raise BundleError(f"{where}: context.json: {name} is not true or false")
+            raise BundleError(
+                _("{bundle}: context.json: {field} is not true or false").format(bundle=where, field=name)
+            )
     for name in ("profile", "region", "runtime", "endpoint", "project", "agent"):
         if data.get(name) is not None and not isinstance(data[name], str):
-            raise BundleError(f"{where}: context.json: {name} is not a string")
+            raise BundleError(_("{bundle}: context.json: {field} is not a string").format(bundle=where, field=name))
     values = {k: data[k] for k in CONTEXT_FIELDS if k in data}
     try:
         context = Context(**values)
     except (TypeError, ValueError) as exc:
-        raise BundleError(f"{where}: context.json: {str(exc).splitlines()[0][:200]}") from None
+        raise BundleError(
+            _("{bundle}: context.json: {problem}").format(bundle=where, problem=str(exc).splitlines()[0][:200])
+        ) from None
     context.inputs = dict(data.get("inputs") or {})
     context.sources = {str(k): str(v) for k, v in (data.get("sources") or {}).items()}
     context.agentcore = dict(data.get("agentcore") or {})
@@ -178,7 +185,11 @@ def _steps(raw: list[dict[str, Any]], nodes: dict[str, Any], where: str) -> list
     for item in raw:
         node, target = item.get("node"), item.get("target")
         if node not in nodes or target not in nodes:
-            raise BundleError(f"{where}: walk.json names node {node or target!r}, which its playbook does not have")
+            raise BundleError(
+                _("{bundle}: walk.json names node {node}, which its playbook does not have").format(
+                    bundle=where, node=repr(node or target)
+                )
+            )
         steps.append(
             Step(
                 node=node,
@@ -209,27 +220,39 @@ def replay_bundle(bundle: Bundle, registry: Registry | None = None) -> Replay:
         reason = str(first["msg"]).splitlines()[0][:200]
         made_by = tool_version(bundle.manifest)
         raise BundleError(
-            f"{where}: its playbook does not load in this agentcore-triage ({loc}: {reason}); "
-            f"the bundle was written by agentcore-triage {made_by}"
+            _(
+                "{bundle}: its playbook does not load in this agentcore-triage ({field}: {reason}); the bundle was "
+                "written by agentcore-triage {version}"
+            ).format(bundle=where, field=loc, reason=reason, version=made_by)
         ) from None
     transcript = bundle.json("walk.json")
     if not isinstance(transcript, dict):
-        raise BundleError(f"{where}: no walk.json transcript")
+        raise BundleError(_("{bundle}: no walk.json transcript").format(bundle=where))
     if (field_at := _shape_problem(transcript, _TRANSCRIPT, "")) is not None:
         raise BundleError(
-            f"{where}: walk.json: {field_at[:200]} has the wrong type (the bundle was changed or damaged)"
+            _("{bundle}: walk.json: {field} has the wrong type (the bundle was changed or damaged)").format(
+                bundle=where, field=field_at[:200]
+            )
         )
     walk = Walk(playbook, _context(bundle.json("context.json", {}), where), registry=registry or load_all())
     try:
         for node, results in (transcript.get("results") or {}).items():
             if node not in playbook.nodes:
-                raise BundleError(f"{where}: walk.json has results for {node!r}, which its playbook does not have")
+                raise BundleError(
+                    _("{bundle}: walk.json has results for {node}, which its playbook does not have").format(
+                        bundle=where, node=repr(node)
+                    )
+                )
             walk.results[node] = {
                 r["key"]: CheckResult.model_validate({k: v for k, v in r.items() if k != "key"}) for r in results
             }
         audit = [AuditRecord.model_validate_json(line) for line in bundle.text("audit.jsonl").splitlines() if line]
     except (ValidationError, KeyError, TypeError, AttributeError) as exc:
-        raise BundleError(f"{where}: walk.json or audit.jsonl cannot be read ({type(exc).__name__})") from None
+        raise BundleError(
+            _("{bundle}: walk.json or audit.jsonl cannot be read ({error})").format(
+                bundle=where, error=type(exc).__name__
+            )
+        ) from None
     walk.facts = dict(transcript.get("facts") or {})
     walk.answers = {str(k): str(v) for k, v in (transcript.get("answers") or {}).items()}
     walk.settled = set(transcript.get("settled") or [])
@@ -237,7 +260,11 @@ def replay_bundle(bundle: Bundle, registry: Registry | None = None) -> Replay:
     walk.forward_stack = _steps(transcript.get("forward") or [], playbook.nodes, where)
     current = transcript.get("current") or playbook.start
     if current not in playbook.nodes:
-        raise BundleError(f"{where}: walk.json ends at {current!r}, which its playbook does not have")
+        raise BundleError(
+            _("{bundle}: walk.json ends at {node}, which its playbook does not have").format(
+                bundle=where, node=repr(current)
+            )
+        )
     walk.current = current
     applied = set(transcript.get("fixes_applied") or [])
     log = SessionLog(
