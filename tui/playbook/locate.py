@@ -43,12 +43,6 @@ def shipped_playbook_files() -> list[Path]:
     return sorted(directory.glob("*.yaml")) if directory else []
 
 
-def missing_hint() -> str:
-    """One line for when no shipped playbook was found: where we looked and what to do."""
-    looked = " and ".join(str(d) for d in candidate_dirs())
-    return f"this installation has no shipped playbooks (looked in {looked}); reinstall agentcore-triage"
-
-
 def is_translation_file(path: str | Path) -> bool:
     """True for ``<stem>.<lang>.yaml`` overlays (so playbook listings can skip them)."""
     suffixes = Path(path).suffixes

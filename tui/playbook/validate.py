@@ -39,7 +39,7 @@ def resolve_playbook(ref: str) -> LoadedPlaybook:
         if found is None:
             shipped = shipped_playbook_files()
             known = ", ".join(f.stem for f in shipped)
-            if not shipped:  # locate.missing_hint's words, said whole so that the sentence can be translated
+            if not shipped:  # where it looked and what to do, one sentence so that it can be translated whole
                 raise ValueError(
                     _(
                         "no playbook {ref}: this installation has no shipped playbooks (looked in {looked}); "
