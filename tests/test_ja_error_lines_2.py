@@ -98,6 +98,33 @@ def _answer_given_twice(_tmp: Path) -> Case:
     )
 
 
+def _input_unknown(_tmp: Path) -> Case:
+    return (
+        ["run", "--input", "nosuch=1"],
+        ["--input nosuch", "agentcore-mcp", "log_window_minutes"],
+        ["agentcore-triage: --input nosuch: playbook agentcore-mcp has no such input (inputs: log_window_minutes)"],
+    )
+
+
+def _input_without_equals(_tmp: Path) -> Case:
+    return (
+        ["run", "--input", "nosuch"],
+        ["--input 'nosuch'", "NAME=VALUE"],
+        ["agentcore-triage: --input 'nosuch': use NAME=VALUE"],
+    )
+
+
+def _home_of_no_user(_tmp: Path) -> Case:
+    return (
+        ["doctor", "--project", "~nosuchuser-x/p"],
+        ["~nosuchuser-x/p", "'nosuchuser-x'"],
+        [
+            "agentcore-triage: ~nosuchuser-x/p: ~nosuchuser-x cannot be expanded: no user 'nosuchuser-x' on this "
+            "machine; write the path in full"
+        ],
+    )
+
+
 def _bundle_case(change: dict[str, Any], english: str, *names: str) -> Callable[[Path], Case]:
     def make(tmp: Path) -> Case:
         path = _forged_bundle(tmp, change)
@@ -112,6 +139,9 @@ CASES: dict[str, Callable[[Path], Case]] = {
     "--answer names no question": _answer_unknown_node,
     "--answer names no choice": _answer_unknown_choice,
     "--answer twice for one node": _answer_given_twice,
+    "--input names no input": _input_unknown,
+    "--input without =": _input_without_equals,
+    "~user of no user": _home_of_no_user,
     "context.json not an object": _bundle_case({"context.json": [1]}, "context.json is not an object", "context.json"),
     "context.json inputs not an object": _bundle_case(
         {"context.json": {"inputs": 5}}, "context.json: inputs is not an object", "context.json", "inputs"

@@ -28,9 +28,19 @@ def user_path(path: str | os.PathLike[str]) -> Path:
     try:
         return Path(path).expanduser()
     except RuntimeError:
+        from tui.i18n import _
+
         first = Path(path).parts[0]
-        who = f"no user {first[1:]!r} on this machine" if len(first) > 1 else "no home directory (HOME is not set)"
-        raise UnknownHome(f"{path}: {first} cannot be expanded: {who}; write the path in full") from None
+        who = (
+            _("no user {user} on this machine").format(user=repr(first[1:]))
+            if len(first) > 1
+            else _("no home directory (HOME is not set)")
+        )
+        raise UnknownHome(
+            _("{path}: {first} cannot be expanded: {who}; write the path in full").format(
+                path=path, first=first, who=who
+            )
+        ) from None
 
 
 class NotARegularFile(OSError):

@@ -16,6 +16,7 @@ from tui.context import Context
 from tui.engine.events import Listener, NodeFinished, ignore
 from tui.engine.runner import Planned, prepare, run_checks
 from tui.engine.skips import classify_missing_fact
+from tui.i18n import _
 from tui.playbook.model import CheckNode, Playbook
 from tui.registry import Registry, load_all
 from tui.results import CheckResult
@@ -32,7 +33,7 @@ def check_node_order(playbook: Playbook) -> list[str]:
 
     def visit(node_id: str) -> None:
         state[node_id] = 1
-        for target, _ in playbook.targets(node_id):
+        for target, _how in playbook.targets(node_id):
             if target in playbook.nodes and state.get(target) is None:
                 visit(target)
         state[node_id] = 2
@@ -91,7 +92,7 @@ class RunState:
         """
         node = self.playbook.nodes[node_id]
         if not isinstance(node, CheckNode):
-            raise WalkError(f"{node_id} is a {node.kind} node; it has no checks to run")
+            raise WalkError(_("{node} is a {kind} node; it has no checks to run").format(node=node_id, kind=node.kind))
         invocations = [inv for inv in node.checks if only is None or inv.check in only or inv.key in only]
         if not invocations:
             return {}

@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tui.i18n import _
 from tui.playbook.patterns import PatternError, check_pattern
 from tui.playbook.patterns import fullmatch as patterns_fullmatch
 from tui.playbook.signatures import Signature
@@ -265,10 +266,12 @@ class Playbook(_Strict):
         for pair in given:
             name, sep, value = pair.partition("=")
             if not sep:
-                raise InputError(f"--input {pair!r}: use NAME=VALUE")
+                raise InputError(_("--input {pair}: use NAME=VALUE").format(pair=repr(pair)))
             if name not in declared:
                 raise InputError(
-                    f"--input {name}: playbook {self.id} has no such input (inputs: {', '.join(declared) or 'none'})"
+                    _("--input {name}: playbook {playbook} has no such input (inputs: {inputs})").format(
+                        name=name, playbook=self.id, inputs=", ".join(declared) or _("none")
+                    )
                 )
             values[name] = value
         for inp in self.inputs:
@@ -276,9 +279,17 @@ class Playbook(_Strict):
                 values[inp.name] = inp.default
             current = values.get(inp.name)
             if current is None and inp.required:
-                raise InputError(f"playbook input {inp.name!r} is required: {inp.prompt} (--input {inp.name}=VALUE)")
+                raise InputError(
+                    _("playbook input {name} is required: {prompt} (--input {flag})").format(
+                        name=repr(inp.name), prompt=inp.prompt, flag=f"{inp.name}=VALUE"
+                    )
+                )
             if current is not None and inp.pattern and not patterns_fullmatch(inp.pattern, str(current)):
-                raise InputError(f"input {inp.name}={current!r} does not match {inp.pattern}")
+                raise InputError(
+                    _("input {value} does not match {pattern}").format(
+                        value=f"{inp.name}={current!r}", pattern=inp.pattern
+                    )
+                )
         return values
 
     def targets(self, node_id: str) -> list[tuple[str, str]]:
