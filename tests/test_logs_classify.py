@@ -4,16 +4,12 @@ cases of a log scan, and on signatures RE2's prefilter cannot index (no literal 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-import yaml
 from engine_support import book
+from test_corpus import corpus_cases
 
 from tui.logs.classify import BUILTIN_NOISE, MATCH_WINDOW, Classifier, clean_text
 from tui.playbook.loader import PLAYBOOK_DIR, load_playbook
-
-CORPUS = Path(__file__).parent / "corpus" / "real_errors.yaml"
 
 
 @pytest.fixture(scope="module")
@@ -22,7 +18,7 @@ def classifier() -> Classifier:
 
 
 def corpus_texts() -> list[str]:
-    return [case["text"] for case in yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]]
+    return [case["text"] for case in corpus_cases()]
 
 
 def test_classify_equals_the_full_ranking_on_the_corpus(classifier: Classifier) -> None:

@@ -13,12 +13,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from click.testing import CliRunner
+from test_corpus import corpus_cases
 
 from tui.cli import main
 
-CORPUS = Path(__file__).parent / "corpus" / "real_errors.yaml"
 SERVER = 'from mcp.server.fastmcp import FastMCP\nmcp = FastMCP("s", host="0.0.0.0", stateless_http=True)\n'
 REQUIREMENTS = "mcp>=1.23.2,<2\naws-opentelemetry-distro>=0.18.0\n"
 PYPROJECT = '[project]\nname = "s"\nversion = "0"\ndependencies = ["mcp>=1.23.2,<2"]\n'
@@ -115,7 +114,7 @@ def test_a_missing_server_file_still_walks_to_the_layout_diagnosis(tmp_path: Pat
 )
 @pytest.mark.parametrize("lang", ["en", "ja"])
 def test_match_ranks_the_build_diagnoses_first_for_real_texts(case_id: str, node: str | None, lang: str) -> None:
-    cases = {c["id"]: c for c in yaml.safe_load(CORPUS.read_text(encoding="utf-8"))["cases"]}
+    cases = {c["id"]: c for c in corpus_cases()}
     case = cases[case_id]
     assert case["nodes" if node else "none"] == ([node] if node else True)  # the label says the same
     result = CliRunner().invoke(
