@@ -109,7 +109,7 @@ def test_a_missing_server_file_still_walks_to_the_layout_diagnosis(tmp_path: Pat
         ("buildkit-2891-unterminated-heredoc", "project-dockerfile-unreadable"),
         ("flyte-sdk-706-unquoted-bound-redirect", "project-dockerfile-unreadable"),
         ("togomcp-113-frozen-without-lock", "project-lock-not-in-image"),
-        ("none-bugbug-6117-stale-lock", None),
+        ("none-bugbug-6117-stale-lock", "project-lock-stale"),  # a stale lock: its own node, not lock-not-in-image
     ],
 )
 @pytest.mark.parametrize("lang", ["en", "ja"])
