@@ -91,6 +91,24 @@ def test_the_lock_copied_before_the_install_leaves_the_lock_diagnosis(tmp_path: 
     assert report["end"]["node"] not in ("project-lock-not-in-image", "project-layout-broken")
 
 
+def test_a_lock_left_out_by_dockerignore_walks_to_the_lock_diagnosis_and_its_fix(tmp_path: Path) -> None:
+    """Seen by hand: `.dockerignore`'s `*.lock` failed project.layout too (the COPY that names uv.lock), which was asked
+    first, so the walk ended at "The project is missing a file the build needs", which neither names the
+    `.dockerignore` line nor offers the fix that appends `!uv.lock`. The lock's own diagnosis comes first now."""
+    files = {"pyproject.toml": PYPROJECT, "uv.lock": UV_LOCK, ".dockerignore": "*.lock\n"}
+    report = walk(
+        project(tmp_path, "COPY pyproject.toml uv.lock ./\nRUN uv sync --frozen --no-dev\nCOPY . .\n", **files)
+    )
+    assert report["results"]["project-start"]["project.layout"]["status"] == "fail"
+    assert report["results"]["project-start"]["project.docker_lock"]["status"] == "fail"
+    assert report["end"]["node"] == "project-lock-not-in-image"
+    assert ".dockerignore line 1" in step_into(report, "project-lock-not-in-image")["why"]
+    from tui.playbook.validate import resolve_playbook
+
+    node = resolve_playbook("agentcore-mcp").playbook.nodes["project-lock-not-in-image"]
+    assert "project.dockerignore_lock" in [offer.fix for offer in node.fixes]
+
+
 def test_a_missing_server_file_still_walks_to_the_layout_diagnosis(tmp_path: Path) -> None:
     """project.layout is asked first: with no server file, that is the diagnosis, even beside a broken Dockerfile."""
     root = project(tmp_path, "npm install\n", **{"requirements.txt": REQUIREMENTS})
