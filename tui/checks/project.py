@@ -155,6 +155,24 @@ def project_layout(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return left_out
     if missing is not None:  # a wildcard that matches nothing: a warning, after any failure
         return missing
+    if scan.ignore is not None and scan.ignore.problem:
+        return warned(
+            _(
+                "{entry}, {requirements} and {dockerfile} found, but {file} was not judged ({why}): what it leaves out "
+                "of the build context is not known"
+            ).format(
+                entry=_rel(scan, scan.entry),
+                requirements=_rel(scan, scan.requirements_path),
+                dockerfile=_rel(scan, scan.dockerfile_path),
+                file=scan.ignore.name,
+                why=scan.ignore.problem,
+            ),
+            evidence=evidence | {"dockerignore": scan.ignore.name, "dockerignore_not_judged": scan.ignore.problem},
+            facts=facts,
+            remediation=_(
+                "Make {file} a regular file of the project with the patterns the build needs (a few dozen lines)."
+            ).format(file=scan.ignore.name),
+        )
     return passed(
         _("{entry}, {requirements} and {dockerfile} found").format(
             entry=_rel(scan, scan.entry),
@@ -233,6 +251,7 @@ def _left_out_of_context(scan, evidence: dict[str, Any], facts: dict[str, Any]) 
     import posixpath
 
     from tui.project.dockerfile import copy_words, instructions
+    from tui.project.reading import context_path
 
     ignore = scan.ignore
     if ignore is None or scan.dockerfile is None:
@@ -240,7 +259,18 @@ def _left_out_of_context(scan, evidence: dict[str, Any], facts: dict[str, Any]) 
     evidence = evidence | {"dockerignore": ignore.name}
     if ignore.problem:
         evidence["dockerignore_not_judged"] = ignore.problem
-        return None
+        if not ignore.refused:
+            return None  # warned about after any failure (project_layout)
+        return failed(
+            _("{file}: {why}: Docker refuses the file, so `docker build` stops before it reads the Dockerfile").format(
+                file=ignore.name, why=ignore.problem
+            ),
+            evidence=evidence,
+            facts=facts,
+            remediation=_("Correct or remove that line of {file} (escape a literal `[` as `\\[`).").format(
+                file=ignore.name
+            ),
+        )
     remedy = _("Remove line {line} of {file}, or add an exception after it ({exception}).")
     for ins in instructions(scan.dockerfile):
         if ins.keyword not in ("COPY", "ADD"):
@@ -251,12 +281,12 @@ def _left_out_of_context(scan, evidence: dict[str, Any], facts: dict[str, Any]) 
         for source in [w for w in words if not w.startswith("--")][:-1]:
             if "://" in source or source.startswith("<<") or any(c in source for c in "*?[\\"):
                 continue
-            name = posixpath.normpath(source.lstrip("/") or ".")
-            if name == "." or name.startswith(".."):
+            name = posixpath.normpath("/" + source).lstrip("/") or "."  # BuildKit: `../x` is the context's `x`
+            if name == ".":
                 continue
-            path = scan.root / name
+            path = context_path(scan.root, name)  # symlinks followed within the project only
             try:
-                kind = "dir" if path.is_dir() else "file" if path.is_file() else None
+                kind = None if path is None else "dir" if path.is_dir() else "file" if path.is_file() else None
             except OSError:
                 kind = None
             if kind is None:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import cast
 
 from tui.i18n import _
-from tui.project.reading import UnreadableProjectFile, read_project_text
+from tui.project.reading import UnreadableProjectFile, context_path, read_project_text
 
 MAX_IGNORE_BYTES = 64_000
 """A .dockerignore larger than this is not read (real ones are a few hundred bytes; the starter toolkit's is 735)."""
@@ -46,6 +46,10 @@ LITERAL, ONE, CLASS, STAR, TAIL, DIRS = range(6)
 
 class InvalidIgnore(ValueError):
     """A line Docker refuses (the build stops with "syntax error in pattern" or "illegal exclusion pattern")."""
+
+
+class OverBounds(InvalidIgnore):
+    """A file Docker reads but this tool does not judge (more patterns, or longer ones, than a real file has)."""
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ class ContextIgnore:
     rules: IgnoreRules = field(default_factory=IgnoreRules)
     problem: str | None = None
     """Why it is not judged (translated, one line): not read, too many lines, a line Docker refuses."""
+    refused: bool = False
+    """``problem`` is a line Docker refuses: ``docker build`` stops before it reads the Dockerfile."""
 
     def excluding(self, path: str) -> Rule | None:
         """The rule that leaves ``path`` out of the context (None when it is in it, or the file is not judged)."""
@@ -105,13 +111,15 @@ class ContextIgnore:
         if rule is None or not any(r.exception for r in self.rules.rules):
             return rule
         seen = 0
-        base = root / relative
+        base = context_path(root, relative)  # a symlink out of the project is not walked (nor sent: BuildKit)
+        if base is None:
+            return rule
         try:
             for found in base.rglob("*"):
                 seen += 1
                 if seen > MAX_WALK_ENTRIES:
                     return None
-                if self.rules.excluding(found.relative_to(root).as_posix()) is None:
+                if self.rules.excluding(f"{relative}/{found.relative_to(base).as_posix()}") is None:
                     return None
         except (OSError, ValueError, RuntimeError):
             return None
@@ -137,9 +145,9 @@ def parse(text: str) -> IgnoreRules:
         if not line:
             continue
         if len(rules) >= MAX_RULES:
-            raise InvalidIgnore(_("more than {count} patterns").format(count=MAX_RULES))
+            raise OverBounds(_("more than {count} patterns").format(count=MAX_RULES))
         if len(line) > MAX_PATTERN_CHARS:
-            raise InvalidIgnore(
+            raise OverBounds(
                 _("line {line}: a pattern of {size} characters").format(line=number, size=f"{len(line):,}")
             )
         exception = line.startswith("!")
@@ -173,7 +181,7 @@ def context_ignore(root: Path, dockerfile: Path | None) -> ContextIgnore | None:
     candidates = [dockerfile.with_name(dockerfile.name + ".dockerignore")] if dockerfile is not None else []
     for path in [*candidates, root / ".dockerignore"]:
         try:
-            present = path.is_symlink() or (path.exists() and not path.is_dir())
+            present = path.is_symlink() or path.exists()
         except (OSError, ValueError):
             present = False
         if not present:
@@ -184,7 +192,11 @@ def context_ignore(root: Path, dockerfile: Path | None) -> ContextIgnore | None:
             name = str(path)
         try:
             rules = parse(read_project_text(root, path, MAX_IGNORE_BYTES))
-        except (UnreadableProjectFile, InvalidIgnore) as exc:
+        except OverBounds as exc:
+            return ContextIgnore(path, name, problem=str(exc))
+        except InvalidIgnore as exc:
+            return ContextIgnore(path, name, problem=str(exc), refused=True)
+        except UnreadableProjectFile as exc:
             return ContextIgnore(path, name, problem=str(exc))
         return ContextIgnore(path, name, rules)
     return None

@@ -26,6 +26,46 @@ def inside(root: Path, path: Path) -> bool:
         return False
 
 
+MAX_LINKS = 40
+"""Symlinks followed resolving one path (Linux's own limit): more is a loop."""
+
+
+def context_path(root: Path, relative: str) -> Path | None:
+    """Where ``relative`` (``/``-separated, of the build context ``root``) leads as BuildKit reads the context: every
+    symlink followed within the context (an absolute target, or ``..`` past the top, stays at the context's root,
+    as moby's ``FollowSymlinkInScope`` does), so nothing outside ``root`` is looked at; None when it does not exist
+    or loops."""
+    import os
+
+    base = root.resolve()
+    done: list[str] = []
+    todo = [p for p in relative.split("/") if p not in ("", ".")]
+    links = 0
+    while todo:
+        part = todo.pop(0)
+        if part == "..":
+            if done:
+                done.pop()
+            continue
+        path = base.joinpath(*done, part)
+        try:
+            if not path.is_symlink():
+                if not os.path.lexists(path):
+                    return None
+                done.append(part)
+                continue
+            target = os.readlink(path)
+        except (OSError, ValueError):
+            return None
+        links += 1
+        if links > MAX_LINKS:
+            return None
+        if target.startswith("/"):
+            done = []
+        todo = [p for p in target.split("/") if p not in ("", ".")] + todo
+    return base.joinpath(*done)
+
+
 def is_project_file(root: Path, path: Path) -> bool:
     """A regular file inside the project (symlinks followed only when they stay inside); never opens it."""
     try:
@@ -41,6 +81,8 @@ def size_text(size: int) -> str:
 def read_project_text(root: Path, path: Path, limit: int) -> str:
     """``path``'s text (UTF-8, undecodable bytes as U+FFFD); ``UnreadableProjectFile`` saying why it is not read."""
     if not inside(root, path):
+        if _loops(path):
+            raise UnreadableProjectFile(_("it is a symlink loop"))
         raise UnreadableProjectFile(_("it leads outside the project folder"))
     try:
         data = read_regular(path, limit)
@@ -57,3 +99,15 @@ def read_project_text(root: Path, path: Path, limit: int) -> str:
             _("{size}, over the {limit} this tool reads").format(size=size_text(size), limit=size_text(limit))
         )
     return data.decode("utf-8", errors="replace")
+
+
+def _loops(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except RuntimeError:  # Python 3.11/3.12: "Symlink loop from …"
+        return True
+    except OSError as exc:
+        import errno
+
+        return exc.errno == errno.ELOOP
+    return False

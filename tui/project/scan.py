@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from tui.files import exists, is_dir, user_path
 from tui.i18n import N_, _
 from tui.project import pyparse
-from tui.project.reading import UnreadableProjectFile, is_project_file, read_project_text
+from tui.project.reading import UnreadableProjectFile, context_path, is_project_file, read_project_text
 
 if TYPE_CHECKING:
     from tui.project.dockerfile import Instruction
@@ -477,6 +477,9 @@ def lock_installs(root: Path, dockerfile: str | None, ignore: ContextIgnore | No
 
 MAX_GLOB_ENTRIES = 2_000
 """Directory entries looked at to see whether a COPY's wildcard matches anything (beyond: not judged)."""
+MAX_GLOB_TOTAL = 20_000
+"""Directory entries looked at for all of a Dockerfile's wildcards together: a Dockerfile naming thousands of
+wildcards over a big folder took minutes (each walked up to ``MAX_GLOB_ENTRIES``); beyond, the rest are not judged."""
 MAX_IGNORED_MATCHES = 50
 """Matches of a wildcard looked up in the .dockerignore (each may walk a folder; beyond: not judged)."""
 
@@ -501,9 +504,8 @@ class CopySource:
 def copy_source_problems(root: Path, dockerfile: str | None, ignore: ContextIgnore | None = None) -> list[CopySource]:
     """The COPY/ADD sources from the build context (the project) that it lacks, in the stages ``docker build``
     builds, in file order. Not judged: sources from another stage or image (``--from=``), URLs and git addresses,
-    here-documents, sources naming a variable (``$SRC``), escaped patterns, paths out of the context, and a wildcard
-    whose walk would look at more than ``MAX_GLOB_ENTRIES`` entries."""
-    import os
+    here-documents, sources naming a variable (``$SRC``), escaped patterns, and a wildcard whose walk would look at
+    more than ``MAX_GLOB_ENTRIES`` entries (or all of them together at more than ``MAX_GLOB_TOTAL``)."""
     import posixpath
 
     from tui.project.dockerfile import built_stages, copy_words, stages
@@ -512,6 +514,8 @@ def copy_source_problems(root: Path, dockerfile: str | None, ignore: ContextIgno
         return []
     judged = ignore if ignore is not None and not ignore.problem else None
     found: list[CopySource] = []
+    budget = [MAX_GLOB_TOTAL]
+    done: dict[str, tuple[str, str] | None] = {}
     for stage in built_stages(stages(dockerfile)):
         for ins in stage.instructions:
             if ins.keyword not in ("COPY", "ADD"):
@@ -523,61 +527,73 @@ def copy_source_problems(root: Path, dockerfile: str | None, ignore: ContextIgno
             for source in [w for w in words if not w.startswith("--")][:-1]:
                 if "://" in source or source.startswith(("<<", "git@")) or any(c in source for c in "$\\"):
                     continue
-                name = posixpath.normpath(source.lstrip("/") or ".")
-                if name == "." or name.startswith(".."):
+                # BuildKit keeps a source in the context: `../x` and `/x` are the context's `x` (the legacy builder
+                # refuses `..`); before, `..` was not judged and `COPY ../secret.txt` passed.
+                name = posixpath.normpath("/" + source).lstrip("/") or "."
+                if name == ".":
                     continue
                 if not any(c in name for c in "*?["):
-                    if not os.path.lexists(root / name):
+                    if context_path(root, name) is None:  # symlinks followed within the project, as BuildKit does
                         found.append(CopySource(ins.line, shown, source, "missing", name))
                     continue
-                problem = _wildcard_problem(root, name, judged)
+                if name not in done:
+                    done[name] = _wildcard_problem(root, name, judged, budget)
+                problem = done[name]
                 if problem is not None:
                     found.append(CopySource(ins.line, shown, source, problem[0], problem[1]))
     return found
 
 
-def _wildcard_problem(root: Path, pattern: str, ignore: ContextIgnore | None) -> tuple[str, str] | None:
+def _wildcard_problem(
+    root: Path, pattern: str, ignore: ContextIgnore | None, budget: list[int] | None = None
+) -> tuple[str, str] | None:
     """(kind, path) when the wildcard ``pattern`` (cleaned, relative to the context) matches nothing the context
     holds: ``folder`` with the fixed folder before its first wildcard when the project lacks that folder, else
-    ``no_match`` with the pattern; None when something matches, or the walk is over its bound."""
+    ``no_match`` with the pattern; None when something matches, or the walk is over its bound (``budget[0]``: the
+    entries all wildcards may still look at). Symlinks are followed within the project only."""
     import fnmatch
     import os
 
+    budget = [MAX_GLOB_TOTAL] if budget is None else budget
     parts = pattern.split("/")
     first = next(n for n, part in enumerate(parts) if any(c in part for c in "*?["))
     fixed = "/".join(parts[:first])
-    if fixed and not os.path.lexists(root / fixed):
+    start = context_path(root, fixed)
+    if fixed and start is None:
         return "folder", fixed
-    folders, seen = [root / fixed if fixed else root], 0
-    matches: list[Path] = []
+    folders: list[tuple[str, Path]] = [(fixed, start)] if start is not None else []
+    seen = 0
+    matches: list[tuple[str, bool]] = []
     for n, part in enumerate(parts[first:], first):
         last = n == len(parts) - 1
         wanted = part.replace("[^", "[!")  # Go's filepath.Match negates a class with ^, fnmatch with !
-        following: list[Path] = []
-        for folder in folders:
+        following: list[tuple[str, Path]] = []
+        for name, folder in folders:
             try:
-                entries = list(os.scandir(folder))
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        seen += 1
+                        budget[0] -= 1
+                        if seen > MAX_GLOB_ENTRIES or budget[0] < 0:
+                            return None
+                        if not fnmatch.fnmatchcase(entry.name, wanted):
+                            continue
+                        relative = f"{name}/{entry.name}" if name else entry.name
+                        path = context_path(root, relative) if entry.is_symlink() else Path(entry.path)
+                        is_folder = path is not None and path.is_dir()
+                        if last:
+                            matches.append((relative, is_folder))
+                        elif path is not None and is_folder:
+                            following.append((relative, path))
             except OSError:
                 continue
-            for entry in entries:
-                seen += 1
-                if seen > MAX_GLOB_ENTRIES:
-                    return None
-                if not fnmatch.fnmatchcase(entry.name, wanted):
-                    continue
-                path = Path(entry.path)
-                if last:
-                    matches.append(path)
-                elif entry.is_dir():
-                    following.append(path)
         folders = following
     if not matches:
         return "no_match", pattern
     if ignore is None:
         return None
-    for path in matches[:MAX_IGNORED_MATCHES]:
-        relative = path.relative_to(root).as_posix()
-        excluded = ignore.excludes_everything_under(root, relative) if path.is_dir() else ignore.excluding(relative)
+    for relative, is_folder in matches[:MAX_IGNORED_MATCHES]:
+        excluded = ignore.excludes_everything_under(root, relative) if is_folder else ignore.excluding(relative)
         if excluded is None:
             return None
     return ("no_match", pattern) if len(matches) <= MAX_IGNORED_MATCHES else None

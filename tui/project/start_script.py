@@ -31,7 +31,7 @@ from tui.project.dockerfile import (
     stages,
 )
 from tui.project.environment import expand, image_state
-from tui.project.reading import UnreadableProjectFile, is_project_file, read_project_text
+from tui.project.reading import UnreadableProjectFile, context_path, read_project_text
 
 if TYPE_CHECKING:
     from tui.project.dockerignore import ContextIgnore, Rule
@@ -140,7 +140,20 @@ def start_script(scan: ProjectScan) -> StartScript | None:
     except UnreadableProjectFile as exc:
         if not is_script:
             return None
-        return StartScript(written, line, path, source, problem=str(exc))
+        why = _("{file} in the project is not read: {why}").format(file=source, why=exc)
+        return StartScript(written, line, path, source, problem=why)
+    if "\x00" in text:  # a binary file (or one a shell reads differently from this tool): not judged
+        if not is_script:
+            return None
+        why = _("{file} holds NUL bytes: not a shell script's text").format(file=source)
+        return StartScript(written, line, path, source, problem=why)
+    if "\r\n" in text and (is_script or _shell_shebang(text.replace("\r", ""))):
+        # `#!/bin/sh\r`: "exec /app/entrypoint.sh: no such file or directory"; under `sh`, `server.py\r` is not found
+        why = _(
+            "{file} has Windows line endings (CRLF): the shell reads the `\\r` as part of each line, so it does not "
+            "run as written (convert it with `dos2unix` or `sed -i 's/\\r$//'`)"
+        ).format(file=source)
+        return StartScript(written, line, path, source, problem=why)
     if not is_script and not _shell_shebang(text):
         return None  # a program of the project's own (a Python console script), not a shell script
     arguments = rest if index >= 0 else None
@@ -275,7 +288,7 @@ def _project_file(
                     candidates.append(base)
             for candidate in candidates:
                 if from_stage is None:
-                    if not candidate.startswith("..") and is_project_file(root, root / candidate):
+                    if not candidate.startswith("..") and _in_context(root, candidate):
                         rule = ignore.excluding(candidate) if ignore is not None else None
                         if rule is None:
                             return candidate
@@ -288,6 +301,18 @@ def _project_file(
     if parent is not None and parent < number:
         return _project_file(root, found, parent, image_path, depth + 1, ignore, left_out)
     return None
+
+
+def _in_context(root: Path, relative: str) -> bool:
+    """Whether the project has an entry ``relative`` (a file, or a FIFO, folder or symlink that reading it then names
+    as such: "not in the project" was said of them), looking at nothing outside the project."""
+    import os
+
+    parent = context_path(root, posixpath.dirname(relative))
+    try:
+        return parent is not None and os.path.lexists(parent / posixpath.basename(relative))
+    except (OSError, ValueError):
+        return False
 
 
 def _shell_shebang(text: str) -> bool:
