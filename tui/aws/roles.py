@@ -138,6 +138,50 @@ def needs_ecr(repository_arn: str) -> list[Need]:
     ]
 
 
+WORKLOAD_TOKEN_ACTIONS = (
+    "bedrock-agentcore:GetWorkloadAccessToken",
+    "bedrock-agentcore:GetWorkloadAccessTokenForJWT",
+    "bedrock-agentcore:GetWorkloadAccessTokenForUserId",
+)
+"""What the AgentCore Runtime execution role's documented policy grants for workload identity (statement
+``GetAgentAccessToken`` of https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-permissions.html):
+the runtime asks AgentCore Identity for a workload access token on the agent's behalf (with inbound JWT auth
+``GetWorkloadAccessTokenForJWT`` on every request, see
+https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/get-workload-access-token.html)."""
+
+
+def workload_directory_arn(partition: str, region: str, account: str) -> str:
+    return f"arn:{partition}:bedrock-agentcore:{region}:{account}:workload-identity-directory/default"
+
+
+def needs_workload_identity(partition: str, region: str, account: str, runtime_id: str) -> list[Need]:
+    """The workload-token actions on the directory and on the runtime's workload identity.
+
+    The runtime's workload identity is named like the runtime (``<name>-<suffix>``, the runtime id): the documented
+    policy grants on ``workload-identity-directory/default/workload-identity/<agentName>-*``, and the grant here
+    does the same (evaluated on the runtime id, which that pattern matches).
+    """
+    if not (region and account and runtime_id):
+        return []
+    directory = workload_directory_arn(partition, region, account)
+    name = runtime_id.rsplit("-", 1)[0] if "-" in runtime_id else runtime_id
+    return [
+        Need(
+            WORKLOAD_TOKEN_ACTIONS,
+            directory,
+            _("the runtime asks AgentCore Identity for workload access tokens (the workload identity directory)"),
+        ),
+        Need(
+            WORKLOAD_TOKEN_ACTIONS,
+            f"{directory}/workload-identity/{runtime_id}",
+            _("the runtime asks AgentCore Identity for workload access tokens of its workload identity {name}").format(
+                name=runtime_id
+            ),
+            grant_resource=f"{directory}/workload-identity/{name}-*",
+        ),
+    ]
+
+
 # ---------------------------------------------------------------------------- reading the role
 
 

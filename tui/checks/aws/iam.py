@@ -10,7 +10,7 @@ from tui.checks.aws._common import short_arn
 from tui.checks.base import CheckContext
 from tui.i18n import N_, _
 from tui.registry import CheckParams, check
-from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+from tui.results import CheckResult, Severity, Status, failed, passed, skipped, warned
 
 AGENTCORE_SERVICE = "bedrock-agentcore.amazonaws.com"
 METHODS = (N_("local evaluation"),)
@@ -393,3 +393,70 @@ def role_ecr(ctx: CheckContext, params: EcrParams) -> CheckResult:
     if not params.repository_arn:
         return skipped(_("the runtime is not deployed from an ECR image (direct code deployment or another registry)"))
     return _judge(ctx, params, needs_ecr(params.repository_arn), N_("image pulls"))
+
+
+class WorkloadIdentityParams(RoleParams):
+    runtime_id: str = ""
+    """``<name>-<suffix>``: the runtime's workload identity is named like it."""
+    auth: str = ""
+    """``jwt`` (inbound JWT auth: the runtime calls GetWorkloadAccessTokenForJWT on every request) or ``sigv4``."""
+
+
+JWT_TOKEN_ACTION = "bedrock-agentcore:GetWorkloadAccessTokenForJWT"
+
+
+@check(
+    "iam.role.workload_identity",
+    title="The execution role may get workload access tokens",
+    severity=Severity.HIGH,
+    params=WorkloadIdentityParams,
+    publishes=("iam.role.blocked_by",),
+    needs=("aws",),
+    aws_actions=ROLE_READS,
+    remediation="Grant `bedrock-agentcore:GetWorkloadAccessToken`, `GetWorkloadAccessTokenForJWT` and "
+    "`GetWorkloadAccessTokenForUserId` on `arn:aws:bedrock-agentcore:REGION:ACCOUNT:workload-identity-directory/default` "
+    "and `…/workload-identity-directory/default/workload-identity/RUNTIME_NAME-*` (fix `iam.role_policy` with scope "
+    "workload_identity), as the AgentCore Runtime execution role policy does.",
+)
+@aws_errors
+def role_workload_identity(ctx: CheckContext, params: WorkloadIdentityParams) -> CheckResult:
+    """The three workload-token actions on the workload identity directory and the runtime's workload identity
+    (https://docs.aws.amazon.com/bedrock-agentcore/latest/devguide/runtime-permissions.html). A refusal fails when the
+    runtime uses inbound JWT auth (it then calls GetWorkloadAccessTokenForJWT on every request) and warns otherwise
+    (a SigV4 runtime asks only when the agent uses AgentCore Identity's credential providers)."""
+    from tui.aws.roles import needs_workload_identity, partition_for
+
+    needs = needs_workload_identity(
+        partition_for(params.role_arn), _runtime_region(ctx, params), params.account, params.runtime_id
+    )
+    if not needs:
+        return skipped(_("the runtime's id, region or account is not known"))
+    result = _judge(ctx, params, needs, N_("workload access tokens"))
+    if result.status is not Status.FAIL or "method" not in result.evidence:
+        return result  # passed, warned, or the role does not exist (iam.role.trust says so too)
+    refused = {
+        str(r.get("action"))
+        for r in result.evidence.get("results", [])
+        if r.get("decision") != "allowed" or r.get("blocked_by")
+    }
+    if params.auth == "jwt" and JWT_TOKEN_ACTION in refused:
+        return result
+    why = (
+        _(
+            "This runtime uses inbound JWT auth and may call {action}; the refused actions are the others, used when "
+            "the agent's code asks AgentCore Identity itself."
+        ).format(action=JWT_TOKEN_ACTION)
+        if params.auth == "jwt"
+        else _(
+            "This runtime uses SigV4 (IAM) inbound auth: the runtime asks for a workload access token only when the "
+            "agent uses AgentCore Identity (OAuth2 or API-key credential providers, the "
+            "X-Amzn-Bedrock-AgentCore-Runtime-User-Id header). If it does not, nothing fails today."
+        )
+    )
+    return result.model_copy(
+        update={
+            "status": Status.WARN,
+            "details": f"{why}\n\n{result.details}".strip(),
+            "facts": {},  # not a certain failure: do not route the walk to the boundary diagnosis for it
+        }
+    )

@@ -25,12 +25,14 @@ def policy_chars(document: Any) -> int:
 
 class RolePolicyParams(CheckParams):
     role_arn: str
-    scope: Literal["logs", "xray", "metrics", "ecr"]
+    scope: Literal["logs", "xray", "metrics", "ecr", "workload_identity"]
     region: str = ""
     account: str = ""
     log_groups: list[str] = []
     otel_log_stream: str = "default"
     repository_arn: str = ""
+    runtime_id: str = ""
+    """Scope workload_identity: the runtime id (``<name>-<suffix>``); the grant covers ``<name>-*``."""
     policy_name: str = ""
     """Default ``agentcore-triage-<scope>``."""
 
@@ -44,12 +46,18 @@ def _needs(p: RolePolicyParams) -> list[Any]:
         return roles.needs_xray()
     if p.scope == "metrics":
         return roles.needs_metrics()
+    if p.scope == "workload_identity":
+        from tui.aws.session import account_of_arn
+
+        return roles.needs_workload_identity(
+            roles.partition_for(p.role_arn), p.region, p.account or account_of_arn(p.role_arn) or "", p.runtime_id
+        )
     return roles.needs_ecr(p.repository_arn)
 
 
 def _sid(scope: str, resource: str) -> str:
     tail = re.sub(r"[^A-Za-z0-9]", "", resource.split(":", 5)[-1].title())[-48:] or "All"
-    return f"AgentcoreTriage{scope.title()}{tail}"
+    return f"AgentcoreTriage{re.sub(r'[^A-Za-z0-9]', '', scope.title())}{tail}"
 
 
 def _as_list(value: Any) -> list[Any]:
@@ -101,7 +109,7 @@ def merge_statements(existing: dict[str, Any] | None, grants: list[dict[str, Any
     undoable=True,
 )
 class RolePolicy(Fix):
-    """Puts ONE inline policy (agentcore-triage-logs, -xray, -metrics or -ecr) with least-privilege statements on exact ARNs.
+    """Puts ONE inline policy (agentcore-triage-logs, -xray, -metrics, -ecr or -workload_identity) with least-privilege statements on exact ARNs.
 
     Only what the role cannot already do is added; statements already in that
     policy are kept (merged), and the role's other policies are never edited.
