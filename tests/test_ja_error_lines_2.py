@@ -9,27 +9,17 @@ files in ``tmp_path``, a real bundle rewritten with its checksums recomputed) an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from test_i18n_checks_ja import english_phrases
+from test_ja_error_lines import JAPANESE, _error_lines
 from test_qa_cli_inputs import invoke
 from test_qa_round14 import _forged_bundle
 
 from tui import __version__, i18n
-
-JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
-
-
-def _error_lines(result) -> list[str]:  # type: ignore[no-untyped-def]
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    lines = result.stderr.strip().splitlines()
-    assert lines and lines[0].startswith("agentcore-triage: "), result.stderr
-    return [str(line) for line in lines]
 
 
 def _assert_japanese(lines: list[str], names: list[str]) -> None:
