@@ -63,6 +63,21 @@ def save(source: Path) -> Path:
     return target
 
 
+def current(source: Path) -> bool:
+    """``source``'s saved bytecode is the one pytest would accept for it as it is now: the header ``_read_pyc`` checks
+    (this interpreter's magic, no flags, the source's 32-bit mtime and size). A second ``make test`` in the same
+    checkout then rewrites only what changed (2.5 s of the step's critical path when nothing did)."""
+    try:
+        with open(cache_path(source), "rb") as saved:
+            header = saved.read(16)
+        stat = os.stat(source)
+    except OSError:
+        return False
+    expected = importlib.util.MAGIC_NUMBER + b"\x00\x00\x00\x00"
+    expected += struct.pack("<LL", int(stat.st_mtime) & 0xFFFFFFFF, stat.st_size & 0xFFFFFFFF)
+    return header == expected
+
+
 def rewritten_modules(tests: Path = HERE) -> list[Path]:
     """The modules pytest rewrites here: ``conftest.py``, the test files (``test_*.py``; the suite's plugin
     ``test_app_support`` is one) and the other plugins ``conftest.py`` loads (``pytest_plugins``)."""
@@ -78,7 +93,8 @@ def rewritten_modules(tests: Path = HERE) -> list[Path]:
 def main() -> int:
     rewritten_ones = rewritten_modules()
     for source in rewritten_ones:
-        save(source)
+        if not current(source):
+            save(source)
     for helper in sorted(HERE.glob("*.py")):
         if not helper.name.startswith("test_"):  # engine_support, gc_support; a plugin may be imported plainly too
             py_compile.compile(str(helper), doraise=True)

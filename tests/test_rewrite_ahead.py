@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from _pytest.assertion.rewrite import PYC_TAIL, _read_pyc, _rewrite_test
-from rewrite_ahead import HERE, cache_path, rewritten, rewritten_modules, save
+from rewrite_ahead import HERE, cache_path, current, rewritten, rewritten_modules, save
 
 
 def test_the_modules_are_those_pytest_rewrites_here(request: pytest.FixtureRequest) -> None:
@@ -41,5 +41,7 @@ def test_pytest_reads_the_saved_file_and_refuses_it_once_the_source_changes(tmp_
     assert code is not None and code.co_filename == str(source)
     assert not list(saved.parent.glob("*.pyc.*"))  # no private file left behind
 
+    assert current(source)  # what pytest accepts, rewrite_ahead leaves as it is
     source.write_text(source.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert _read_pyc(source, saved) is None  # stale: pytest rewrites the module again
+    assert not current(source)  # and so does rewrite_ahead
