@@ -6,12 +6,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tui.checks.base import CheckContext
 from tui.checks.project import ProjectParams, not_read
 from tui.i18n import N_, _
 from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
+
+if TYPE_CHECKING:
+    from tui.project.dockerfile import Stage
+    from tui.project.start_script import StartScript
 
 NOT_ARM = re.compile(r"amd64|x86[_-]?64|\bi?386\b|linux/arm(/v[67])?$", re.IGNORECASE)
 ARM64 = re.compile(r"arm64|aarch64", re.IGNORECASE)
@@ -787,6 +792,230 @@ def dockerfile_syntax(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     return passed(
         _("`docker build` can read all {count} instructions; no RUN leaves a version bound unquoted").format(
             count=len(read)
+        ),
+        evidence=evidence,
+    )
+
+
+EXEC_MODE = re.compile(r"^(?:[0-7]?[0-7]{0,2}[1357][0-7]{0,2}|[ugoa]*\+[rwxXst]*x[rwxXst]*)$")
+"""A chmod mode that gives an exec bit: ``+x``, ``a+x``, ``u+rwx``, ``755``, ``0755``."""
+CHMOD = re.compile(r"\bchmod\s+([^;&|\n]{1,400})")
+BASH_INSTALL = re.compile(r"\bapk\s+(?:--\S+\s+)*add\b[^;&|\n]{0,400}\bbash\b")
+
+
+def _stage_chain(found: list[Stage]) -> list[Stage]:
+    """The final stage and the stages its FROM builds on, base first."""
+    names = {(s.name or "").lower(): n for n, s in enumerate(found) if s.name}
+    chain: list[int] = []
+    number: int | None = len(found) - 1
+    while number is not None and number not in chain and len(chain) < 16:
+        chain.insert(0, number)
+        parent = names.get((found[number].image or "").lower())
+        number = parent if parent is not None and parent < number else None
+    return [found[n] for n in chain]
+
+
+def _on_alpine(chain: list[Stage]) -> bool:
+    """Whether the image's base is for sure alpine (``alpine:3.20``, ``python:3.13-alpine``, ``…-alpine3.20``)."""
+    image = (chain[0].image or "").lower()
+    repository, _sep, tag = image.rsplit("/", 1)[-1].partition(":")
+    return repository == "alpine" or bool(re.search(r"(^|-)alpine", tag.partition("@")[0]))
+
+
+def _chmod_gives_exec(chain: list[Stage], script: StartScript) -> int | None:
+    """The Dockerfile line of a ``RUN chmod +x``/``chmod 755`` of the script or a ``COPY --chmod=755`` of it; None."""
+    import fnmatch
+    import json
+    import posixpath
+
+    from tui.project.dockerfile import copy_words
+
+    base = posixpath.basename(script.image_path)
+    for stage in chain:
+        for ins in stage.instructions:
+            if ins.keyword == "RUN":
+                args = ins.args
+                if args.lstrip().startswith("["):
+                    try:
+                        args = " ".join(str(w) for w in json.loads(args))
+                    except ValueError:
+                        pass
+                for found in CHMOD.finditer(args):
+                    words = found.group(1).split()
+                    recursive = any(w.startswith("-") and "R" in w for w in words)
+                    words = [w for w in words if not w.startswith("-")]
+                    if len(words) < 2 or not EXEC_MODE.match(words[0]):
+                        continue
+                    for target in words[1:]:
+                        target = target.strip("\"'")
+                        if fnmatch.fnmatch(base, posixpath.basename(target.rstrip("/")) or "*"):
+                            return ins.line
+                        if recursive and target:
+                            return ins.line
+            elif ins.keyword in ("COPY", "ADD"):
+                words = copy_words(ins)
+                mode = next((w.split("=", 1)[1] for w in words if w.startswith("--chmod=")), "")
+                sources = [w for w in words if not w.startswith("--")][:-1]
+                if not mode or not EXEC_MODE.match(mode) or not script.name:
+                    continue
+                for source in sources:
+                    source = posixpath.normpath(source.lstrip("/") or ".")
+                    if (
+                        source == "."
+                        or fnmatch.fnmatch(script.name, source)
+                        or script.name.startswith(source.rstrip("/") + "/")
+                    ):
+                        return ins.line
+    return None
+
+
+def _interpreter(first_line: str) -> str:
+    """The program a ``#!`` line names (``bash`` for ``#!/usr/bin/env bash``); empty without one."""
+    if not first_line.startswith("#!"):
+        return ""
+    words = first_line[2:].split()
+    if words[:1] and words[0].rsplit("/", 1)[-1] == "env":
+        words = [w for w in words[1:] if not w.startswith("-")]
+    return words[0].rsplit("/", 1)[-1] if words else ""
+
+
+@check(
+    "project.start_script",
+    title="The script the image starts can run",
+    severity=Severity.CRITICAL,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Give the start script LF line endings (`dos2unix entrypoint.sh`), the exec bit (`chmod +x "
+    "entrypoint.sh`, or `RUN chmod +x /app/entrypoint.sh` in the Dockerfile), and a `#!` interpreter the image has.",
+)
+def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """A start script with Windows line endings, without its exec bit (run directly), or whose `#!` names a shell the
+    base image lacks (bash on alpine) stops the container before the server starts: the runtime never answers."""
+    import os
+    import stat
+
+    from tui.checks.project import script_unread
+    from tui.project.reading import UnreadableProjectFile, read_project_text
+    from tui.project.start_script import MAX_SCRIPT_BYTES, start_script
+
+    scan, found = _docker(params)
+    if unread := not_read(scan, "docker"):
+        return unread
+    if not found:
+        return skipped(_no_image(scan) if found is None else _(NO_FROM))
+    script = start_script(scan)
+    if script is None:
+        return skipped(_("the image's start command runs no shell script"))
+    text = None
+    if script.path is not None and (script.crlf_line or not script.problem or script.command is not None):
+        try:
+            text = read_project_text(scan.root, script.path, MAX_SCRIPT_BYTES)
+        except UnreadableProjectFile:
+            text = None
+    if text is None or "\x00" in text:
+        return script_unread(script)
+    chain = _stage_chain(found)
+    file, shown = script.name, f"`{script.image_path}`"
+    evidence: dict[str, object] = {"script": script.image_path, "file": file, "line": script.line}
+    problems: list[str] = []
+    remedies: list[str] = []
+    if script.crlf_line:
+        evidence["crlf_line"] = script.crlf_line
+        problems.append(
+            _(
+                "{file} line {line} ends in `\\r`: the script has Windows line endings (CRLF), so the container does "
+                "not start ({error})"
+            ).format(
+                file=file,
+                line=script.crlf_line,
+                error=f"`/bin/sh\\r`: `exec {script.image_path}: no such file or directory`"
+                if not script.by_shell
+                else "`$'\\r': command not found`",
+            )
+        )
+        remedies.append(
+            _(
+                "Convert {file} to LF line endings (`dos2unix {file}`, or the fix), and keep it so with a "
+                "`.gitattributes` line `*.sh text eol=lf`."
+            ).format(file=file)
+        )
+    executable = ""
+    if script.by_shell:
+        executable = _("read by a shell, so it needs no exec bit")
+    elif os.name == "nt":
+        executable = _("its exec bit is not judged on Windows")
+    else:
+        try:
+            mode = stat.S_IMODE(os.stat(script.path).st_mode)  # type: ignore[arg-type]
+        except OSError:
+            mode = 0o755
+        evidence["mode"] = f"{mode:o}"
+        chmod = _chmod_gives_exec(chain, script)
+        if mode & 0o111:
+            executable = _("executable (mode {mode})").format(mode=f"{mode:o}")
+        elif chmod is not None:
+            executable = _("executable (Dockerfile line {line} gives it the exec bit)").format(line=chmod)
+        else:
+            problems.append(
+                _(
+                    "Dockerfile line {line} runs {script} directly, but {file} is not executable (mode {mode}) and no "
+                    "`RUN chmod +x` or `COPY --chmod=755` gives it the bit, so the container does not start ({error})"
+                ).format(
+                    line=script.line,
+                    script=shown,
+                    file=file,
+                    mode=f"{mode:o}",
+                    error=f"`exec {script.image_path}: permission denied`",
+                )
+            )
+            remedies.append(
+                _("Run `chmod +x {file}` in the project, or add `RUN chmod +x {path}` after its COPY.").format(
+                    file=file, path=script.image_path
+                )
+            )
+    interpreter = _interpreter(text.partition("\n")[0].rstrip("\r"))
+    evidence["interpreter"] = interpreter or None
+    judged = ""
+    if script.by_shell or not interpreter:
+        judged = ""
+    elif interpreter == "bash" and _on_alpine(chain):
+        if not any(BASH_INSTALL.search(i.args) for s in chain for i in s.all("RUN")):
+            problems.append(
+                _(
+                    "{file} line 1 starts it with bash, which the alpine base image {image} does not have (its shell "
+                    "is BusyBox `sh`), so the container does not start ({error})"
+                ).format(
+                    file=file,
+                    image=f"`{chain[0].image}`",
+                    error=f"`exec {script.image_path}: no such file or directory`",
+                )
+            )
+            remedies.append(
+                _("Start {file} with `#!/bin/sh` (if it needs no bash), or add `RUN apk add --no-cache bash`.").format(
+                    file=file
+                )
+            )
+        else:
+            judged = _("the image installs bash")
+    else:
+        judged = (
+            _("alpine has {shell}").format(shell=interpreter)
+            if _on_alpine(chain) and interpreter in ("sh", "ash")
+            else _("{shell} in the base image is not judged").format(shell=interpreter)
+            if interpreter not in ("sh",)
+            else _("every Linux image has sh")
+        )
+    details = _(
+        "AgentCore starts the image's command when a session first arrives; a start script that cannot run stops "
+        "the container at once, so the runtime never answers (clients get `-32010 Runtime initialization time "
+        "exceeded` or HTTP 424)."
+    )
+    if problems:
+        return failed("; ".join(problems), details=details, evidence=evidence, remediation=" ".join(remedies))
+    parts = [_("LF line endings"), executable] + ([f"`#!` {interpreter}: {judged}"] if judged else [])
+    return passed(
+        _("{file} (Dockerfile line {line}): {verified}").format(
+            file=file, line=script.line, verified="; ".join(p for p in parts if p)
         ),
         evidence=evidence,
     )

@@ -701,3 +701,83 @@ class DockerignoreLock(ProjectFileFix):
                 ).format(file=ignore.name, lock=left_out.lock)
             ],
         )
+
+
+@fixer(
+    "project.script_line_endings",
+    title="Give the start script LF line endings",
+    risk=Risk.MUTATING,
+    params=ProjectFixParams,
+    permissions=("write the start script the image runs",),
+    undoable=True,
+)
+class ScriptLineEndings(ProjectFileFix):
+    """Rewrites every ``\\r\\n`` (and a lone ``\\r``) of the script the image starts to ``\\n``: with CRLF the kernel
+    looks for ``/bin/sh\\r`` (``exec /app/entrypoint.sh: no such file or directory``) and a shell reads ``\\r`` as part
+    of each command. Only the line endings change; undo restores the file byte for byte."""
+
+    def plan(self) -> Plan:
+        import difflib
+
+        from tui.fixes.base import FileChange, read_exact, sha256_text
+        from tui.project.scan import scan_project
+        from tui.project.start_script import start_script
+
+        title = _("Give the start script LF line endings")
+        script = start_script(scan_project(self.params.dir))
+        if script is None or script.path is None or not script.crlf_line:
+            return self.nothing_to_do(title, _("the start script has no Windows line endings"))
+        path = script.path
+        if path.is_symlink():
+            return self.nothing_to_do(
+                title, _("{file} is a symbolic link: convert it by hand (`dos2unix`)").format(file=script.name)
+            )
+        old = read_exact(path)
+        new = old.replace("\r\n", "\n").replace("\r", "\n")
+        summary = _("{file}: CRLF line endings converted to LF (from line {line})").format(
+            file=script.name, line=script.crlf_line
+        )
+        # Not file_change: it keeps a CRLF file's line endings on the lines a fix leaves alone (keep_line_endings).
+        diff = "".join(
+            difflib.unified_diff(
+                old.splitlines(keepends=True),
+                new.splitlines(keepends=True),
+                fromfile=f"a/{path.name}",
+                tofile=f"b/{path.name}",
+            )
+        )
+        change = FileChange(
+            path=str(path), diff=diff, before_sha256=sha256_text(old), after=new, before=old, description=summary
+        )
+        undo_diff = "".join(
+            difflib.unified_diff(
+                new.splitlines(keepends=True),
+                old.splitlines(keepends=True),
+                fromfile=f"a/{path.name}",
+                tofile=f"b/{path.name}",
+            )
+        )
+        undo = FileChange(
+            path=str(path),
+            diff=undo_diff,
+            before_sha256=sha256_text(new),
+            after=old,
+            before=new,
+            description=_("undo: {description}").format(description=summary),
+        )
+        return Plan(
+            fix=self.id,
+            title=title,
+            risk=Risk.MUTATING,
+            summary=summary,
+            actions=[change],
+            undo=[undo],
+            permissions=[_("write {path}").format(path=path)],
+            before={"path": str(path), "sha256": change.before_sha256},
+            notes=[
+                _(
+                    "Keep it so: a `.gitattributes` line `*.sh text eol=lf` stops a Windows checkout from converting "
+                    "it again; then rebuild the image (`agentcore deploy`)."
+                )
+            ],
+        )

@@ -97,6 +97,10 @@ class StartScript:
     """Where ``arguments`` start in the image's start command words."""
     problem: str | None = None
     """Why the command it runs is not known (translated, one line): not in the project, too large, no command."""
+    by_shell: bool = False
+    """A shell reads the script (``sh script.sh``): its exec bit and ``#!`` line do not matter then."""
+    crlf_line: int = 0
+    """The first line (1-based) ending in ``\\r``: the script has Windows line endings; 0 when it has none."""
 
     @property
     def label(self) -> str:
@@ -132,8 +136,10 @@ def start_script(scan: ProjectScan) -> StartScript | None:
             return None
         if left_out and scan.ignore is not None:  # the project has it, the build context does not
             name, rule = left_out[0]
-            return StartScript(written, line, scan.root / name, name, problem=scan.ignore.said(rule, name))
-        return StartScript(written, line, problem=_("it is not in the project (the base image's?)"))
+            return StartScript(
+                written, line, scan.root / name, name, problem=scan.ignore.said(rule, name), by_shell=by_shell
+            )
+        return StartScript(written, line, problem=_("it is not in the project (the base image's?)"), by_shell=by_shell)
     path = scan.root / source
     try:
         text = read_project_text(scan.root, path, MAX_SCRIPT_BYTES)
@@ -141,23 +147,25 @@ def start_script(scan: ProjectScan) -> StartScript | None:
         if not is_script:
             return None
         why = _("{file} in the project is not read: {why}").format(file=source, why=exc)
-        return StartScript(written, line, path, source, problem=why)
+        return StartScript(written, line, path, source, problem=why, by_shell=by_shell)
     if "\x00" in text:  # a binary file (or one a shell reads differently from this tool): not judged
         if not is_script:
             return None
         why = _("{file} holds NUL bytes: not a shell script's text").format(file=source)
-        return StartScript(written, line, path, source, problem=why)
+        return StartScript(written, line, path, source, problem=why, by_shell=by_shell)
     if "\r\n" in text and (is_script or _shell_shebang(text.replace("\r", ""))):
         # `#!/bin/sh\r`: "exec /app/entrypoint.sh: no such file or directory"; under `sh`, `server.py\r` is not found
         why = _(
             "{file} has Windows line endings (CRLF): the shell reads the `\\r` as part of each line, so it does not "
             "run as written (convert it with `dos2unix` or `sed -i 's/\\r$//'`)"
         ).format(file=source)
-        return StartScript(written, line, path, source, problem=why)
+        crlf = next(n for n, text_line in enumerate(text.split("\n"), 1) if "\r" in text_line)
+        return StartScript(written, line, path, source, problem=why, by_shell=by_shell, crlf_line=crlf)
     if not is_script and not _shell_shebang(text):
         return None  # a program of the project's own (a Python console script), not a shell script
     arguments = rest if index >= 0 else None
-    return _chosen(StartScript(written, line, path, source), script_commands(text), arguments, index + 1)
+    script = StartScript(written, line, path, source, by_shell=by_shell)
+    return _chosen(script, script_commands(text), arguments, index + 1)
 
 
 def _chosen(

@@ -1,0 +1,209 @@
+"""project.start_script: the shell script the image starts must be able to run at all, on projects in tmp_path.
+
+Before, a script with Windows line endings only made the checks that read it say could-not-run, and a script without
+its exec bit or with a shebang the base image lacks was not looked at: the container never starts (the runtime never
+answers, clients get `-32010`/424) and nothing said why. The real texts:
+
+- CRLF: `exec /docker-entrypoint.sh: no such file or directory` (https://github.com/bodleian/iiif-static-choices/issues/20,
+  https://github.com/ericc-ch/copilot-api/issues/137: the kernel looks for `/bin/sh\\r`);
+- no exec bit: `exec: "/entrypoint.sh": permission denied: unknown` (https://github.com/aminvakil/docker-ocserv/issues/52,
+  https://github.com/infamousjoeg/conjur-action/issues/17, fixed by `RUN chmod +x /entrypoint.sh`);
+- `#!/bin/bash` on alpine: BusyBox ash is alpine's only shell
+  (https://www.khueapps.com/blog/article/how-to-fix-standard-init-linux-go-exec-user-process-caused-exec-format-error:
+  "no such file or directory (when the file exists but the interpreter doesn't)").
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tui.checks.base import CheckContext
+from tui.cli import main
+from tui.context import Context
+from tui.engine.fixing import apply_plan, plan_fix, undo_record
+from tui.registry import load_all
+from tui.results import CheckResult, SkipReason, Status
+
+SERVER = 'from mcp.server.fastmcp import FastMCP\nmcp = FastMCP("s", host="0.0.0.0", stateless_http=True)\n'
+REQUIREMENTS = "mcp>=1.23.2,<2\naws-opentelemetry-distro>=0.18.0\n"
+SLIM = "FROM --platform=linux/arm64 python:3.13-slim\n"
+ALPINE = "FROM --platform=linux/arm64 python:3.13-alpine\n"
+BODY = "WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.txt\nCOPY . .\n"
+EXEC_FORM = 'ENTRYPOINT ["/app/entrypoint.sh"]\n'
+SCRIPT = "#!/bin/sh\nset -e\nexec opentelemetry-instrument python server.py\n"
+BASH_SCRIPT = "#!/bin/bash\nset -euo pipefail\nexec opentelemetry-instrument python server.py\n"
+ENV = {"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AGENTCORE_TRIAGE_RUNTIME": ""}
+
+
+def project(
+    root: Path, tail: str = EXEC_FORM, script: str | bytes = SCRIPT, mode: int = 0o755, base: str = SLIM
+) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "server.py").write_text(SERVER)
+    (root / "requirements.txt").write_text(REQUIREMENTS)
+    (root / "Dockerfile").write_text(base + BODY + tail)
+    data = script.encode() if isinstance(script, str) else script
+    (root / "entrypoint.sh").write_bytes(data)
+    (root / "entrypoint.sh").chmod(mode)
+    return root
+
+
+def run(root: Path) -> CheckResult:
+    spec = load_all().checks["project.start_script"]
+    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root)))
+
+
+def test_crlf_line_endings_fail_naming_the_file_and_the_first_line(tmp_path: Path) -> None:
+    root = project(tmp_path, script=SCRIPT.replace("\n", "\r\n"))
+    result = run(root)
+    assert result.status is Status.FAIL
+    assert "entrypoint.sh line 1" in result.summary and "CRLF" in result.summary
+    assert "no such file or directory" in result.summary
+
+
+def test_crlf_from_a_later_line_names_that_line_and_fails_under_sh_too(tmp_path: Path) -> None:
+    script = "#!/bin/sh\nset -e\r\nexec python server.py\r\n"
+    root = project(tmp_path, 'CMD ["sh", "/app/entrypoint.sh"]\n', script, mode=0o644)
+    result = run(root)
+    assert result.status is Status.FAIL
+    assert "entrypoint.sh line 2" in result.summary and "CRLF" in result.summary
+
+
+@pytest.mark.parametrize("tail", [EXEC_FORM, 'CMD ["./entrypoint.sh"]\n', "ENTRYPOINT /app/entrypoint.sh\n"])
+def test_a_script_without_its_exec_bit_fails(tmp_path: Path, tail: str) -> None:
+    root = project(tmp_path, tail, mode=0o644)
+    result = run(root)
+    assert result.status is Status.FAIL
+    assert "entrypoint.sh" in result.summary and "permission denied" in result.summary
+    assert "chmod +x" in (result.remediation or "")
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "RUN chmod +x /app/entrypoint.sh\n" + EXEC_FORM,
+        "RUN chmod 755 entrypoint.sh && useradd app\n" + EXEC_FORM,
+        'RUN ["chmod", "a+x", "/app/entrypoint.sh"]\n' + EXEC_FORM,
+        "COPY --chmod=755 entrypoint.sh /app/entrypoint.sh\n" + EXEC_FORM,
+    ],
+)
+def test_a_chmod_in_the_dockerfile_gives_the_exec_bit(tmp_path: Path, tail: str) -> None:
+    root = project(tmp_path, tail, mode=0o644)
+    result = run(root)
+    assert result.status is Status.PASS, result.summary
+
+
+def test_a_chmod_of_another_file_does_not_count(tmp_path: Path) -> None:
+    root = project(tmp_path, "RUN chmod +x /app/other.sh\n" + EXEC_FORM, mode=0o644)
+    assert run(root).status is Status.FAIL
+
+
+@pytest.mark.parametrize("tail", ['CMD ["sh", "/app/entrypoint.sh"]\n', "CMD bash entrypoint.sh\n"])
+def test_a_script_run_by_a_shell_needs_no_exec_bit(tmp_path: Path, tail: str) -> None:
+    root = project(tmp_path, tail, mode=0o644)
+    result = run(root)
+    assert result.status is Status.PASS, result.summary
+
+
+def test_lf_and_executable_passes_saying_what_was_verified(tmp_path: Path) -> None:
+    result = run(project(tmp_path))
+    assert result.status is Status.PASS
+    assert "entrypoint.sh" in result.summary and "LF" in result.summary and "executable" in result.summary
+
+
+def test_bash_shebang_on_alpine_fails(tmp_path: Path) -> None:
+    root = project(tmp_path, script=BASH_SCRIPT, base=ALPINE)
+    result = run(root)
+    assert result.status is Status.FAIL
+    assert "entrypoint.sh line 1" in result.summary and "bash" in result.summary and "alpine" in result.summary
+
+
+@pytest.mark.parametrize(
+    ("base", "tail"),
+    [
+        (ALPINE, "RUN apk add --no-cache bash\n" + EXEC_FORM),
+        (ALPINE, 'CMD ["sh", "/app/entrypoint.sh"]\n'),  # sh reads it; the shebang is a comment then
+        (SLIM, EXEC_FORM),
+        ("FROM --platform=linux/arm64 ubuntu:24.04\n", EXEC_FORM),
+        ("FROM --platform=linux/arm64 registry.example.com/base:1\n", EXEC_FORM),  # not known: not judged
+    ],
+)
+def test_bash_shebang_passes_where_bash_is_or_cannot_be_told(tmp_path: Path, base: str, tail: str) -> None:
+    result = run(project(tmp_path, tail, BASH_SCRIPT, base=base))
+    assert result.status is Status.PASS, result.summary
+
+
+def test_sh_shebang_on_alpine_passes(tmp_path: Path) -> None:
+    assert run(project(tmp_path, base=ALPINE)).status is Status.PASS
+
+
+def test_a_start_command_without_a_script_is_skipped(tmp_path: Path) -> None:
+    result = run(project(tmp_path, 'CMD ["python", "server.py"]\n'))
+    assert result.status is Status.SKIP and result.skip_reason is not SkipReason.COULD_NOT_RUN
+    assert "runs no shell script" in result.summary
+
+
+def test_a_script_not_in_the_project_could_not_be_run(tmp_path: Path) -> None:
+    root = project(tmp_path, 'ENTRYPOINT ["/usr/local/bin/start.sh"]\n')
+    result = run(root)
+    assert result.status is Status.SKIP and result.skip_reason is SkipReason.COULD_NOT_RUN
+    assert "not in the project" in result.summary
+
+
+def test_the_fix_converts_crlf_and_undo_restores_byte_for_byte(tmp_path: Path) -> None:
+    original = SCRIPT.replace("\n", "\r\n").encode()
+    root = project(tmp_path, script=original)
+    ctx = Context(project=str(root))
+    fix = plan_fix("project.script_line_endings", {"dir": str(root)}, ctx, {})
+    assert [a.path for a in fix.actions] == [str(root / "entrypoint.sh")]
+    assert "-set -e\r\n" in fix.actions[0].diff and "+set -e\n" in fix.actions[0].diff
+    record = apply_plan(fix, ctx)
+    assert record.outcome == "applied", record.error
+    assert (root / "entrypoint.sh").read_bytes() == SCRIPT.encode()
+    assert run(root).status is Status.PASS
+    undone, _ = undo_record(None, ctx)
+    assert undone.outcome == "undone", undone.error
+    assert (root / "entrypoint.sh").read_bytes() == original
+
+
+def test_the_fix_refuses_when_the_script_changed_since_the_preview(tmp_path: Path) -> None:
+    root = project(tmp_path, script=SCRIPT.replace("\n", "\r\n"))
+    ctx = Context(project=str(root))
+    fix = plan_fix("project.script_line_endings", {"dir": str(root)}, ctx, {})
+    (root / "entrypoint.sh").write_bytes(b"#!/bin/sh\r\nexec python server.py\r\n")
+    record = apply_plan(fix, ctx)
+    assert record.outcome != "applied"
+    assert (root / "entrypoint.sh").read_bytes() == b"#!/bin/sh\r\nexec python server.py\r\n"
+
+
+def test_the_fix_has_nothing_to_do_on_lf(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    fix = plan_fix("project.script_line_endings", {"dir": str(root)}, Context(project=str(root)), {})
+    assert fix.actions == []
+
+
+def walk(root: Path) -> dict[str, Any]:
+    result = CliRunner().invoke(
+        main,
+        ["run", "--project", str(root), "--answer", "symptom=4", "--format", "json"],
+        env=ENV,
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1, result.output
+    return json.loads(result.stdout)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"script": SCRIPT.replace("\n", "\r\n")}, {"mode": 0o644}, {"script": BASH_SCRIPT, "base": ALPINE}],
+    ids=["crlf", "exec-bit", "alpine-bash"],
+)
+def test_the_walk_reaches_the_start_script_diagnosis(tmp_path: Path, kwargs: dict[str, Any]) -> None:
+    report = walk(project(tmp_path, **kwargs))
+    assert report["results"]["project-start"]["project.start_script"]["status"] == "fail"
+    assert report["end"]["node"] == "image-start-script"
