@@ -161,7 +161,11 @@ def test_the_fix_converts_crlf_and_undo_restores_byte_for_byte(tmp_path: Path) -
     ctx = Context(project=str(root))
     fix = plan_fix("project.script_line_endings", {"dir": str(root)}, ctx, {})
     assert [a.path for a in fix.actions] == [str(root / "entrypoint.sh")]
-    assert "-set -e\r\n" in fix.actions[0].diff and "+set -e\n" in fix.actions[0].diff
+    # The carriage returns the fix removes are visible in the preview (seen at 80x24: the removed and the added lines
+    # looked the same), and the diff holds no raw CR a terminal would hide.
+    assert "-set -e␍\n" in fix.actions[0].diff and "+set -e\n" in fix.actions[0].diff
+    assert "\r" not in fix.actions[0].diff and "\r" not in fix.undo[0].diff
+    assert any("␍" in note for note in fix.notes)
     record = apply_plan(fix, ctx)
     assert record.outcome == "applied", record.error
     assert (root / "entrypoint.sh").read_bytes() == SCRIPT.encode()

@@ -738,23 +738,29 @@ class ScriptLineEndings(ProjectFileFix):
             file=script.name, line=script.crlf_line
         )
         # Not file_change: it keeps a CRLF file's line endings on the lines a fix leaves alone (keep_line_endings).
-        diff = "".join(
-            difflib.unified_diff(
-                old.splitlines(keepends=True),
-                new.splitlines(keepends=True),
-                fromfile=f"a/{path.name}",
-                tofile=f"b/{path.name}",
+        # A carriage return is invisible on a terminal: the removed and added lines looked the same in the preview
+        # (tried at 80x24). The diffs show each as ␍ (U+240D); what is written is `new`, not the diff.
+        diff = _carriage_returns_shown(
+            "".join(
+                difflib.unified_diff(
+                    old.splitlines(keepends=True),
+                    new.splitlines(keepends=True),
+                    fromfile=f"a/{path.name}",
+                    tofile=f"b/{path.name}",
+                )
             )
         )
         change = FileChange(
             path=str(path), diff=diff, before_sha256=sha256_text(old), after=new, before=old, description=summary
         )
-        undo_diff = "".join(
-            difflib.unified_diff(
-                new.splitlines(keepends=True),
-                old.splitlines(keepends=True),
-                fromfile=f"a/{path.name}",
-                tofile=f"b/{path.name}",
+        undo_diff = _carriage_returns_shown(
+            "".join(
+                difflib.unified_diff(
+                    new.splitlines(keepends=True),
+                    old.splitlines(keepends=True),
+                    fromfile=f"a/{path.name}",
+                    tofile=f"b/{path.name}",
+                )
             )
         )
         undo = FileChange(
@@ -775,9 +781,15 @@ class ScriptLineEndings(ProjectFileFix):
             permissions=[_("write {path}").format(path=path)],
             before={"path": str(path), "sha256": change.before_sha256},
             notes=[
+                _("␍ in the change marks a carriage return (the CR of CRLF), which a terminal does not show."),
                 _(
                     "Keep it so: a `.gitattributes` line `*.sh text eol=lf` stops a Windows checkout from converting "
                     "it again; then rebuild the image (`agentcore deploy`)."
-                )
+                ),
             ],
         )
+
+
+def _carriage_returns_shown(diff: str) -> str:
+    """``diff`` with each carriage return shown as ␍ (U+240D SYMBOL FOR CARRIAGE RETURN), before its line's end."""
+    return diff.replace("\r\n", "␍\n").replace("\r", "␍")
