@@ -15,15 +15,13 @@ answers, clients get `-32010`/424) and nothing said why. The real texts:
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from test_project_diagnoses import walk
 
 from tui.checks.base import CheckContext
-from tui.cli import main
 from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
 from tui.registry import load_all
@@ -37,7 +35,6 @@ BODY = "WORKDIR /app\nCOPY requirements.txt .\nRUN pip install -r requirements.t
 EXEC_FORM = 'ENTRYPOINT ["/app/entrypoint.sh"]\n'
 SCRIPT = "#!/bin/sh\nset -e\nexec opentelemetry-instrument python server.py\n"
 BASH_SCRIPT = "#!/bin/bash\nset -euo pipefail\nexec opentelemetry-instrument python server.py\n"
-ENV = {"AWS_PROFILE": "", "AWS_REGION": "", "AWS_DEFAULT_REGION": "", "AGENTCORE_TRIAGE_RUNTIME": ""}
 
 
 def project(
@@ -189,17 +186,6 @@ def test_the_fix_has_nothing_to_do_on_lf(tmp_path: Path) -> None:
     root = project(tmp_path)
     fix = plan_fix("project.script_line_endings", {"dir": str(root)}, Context(project=str(root)), {})
     assert fix.actions == []
-
-
-def walk(root: Path) -> dict[str, Any]:
-    result = CliRunner().invoke(
-        main,
-        ["run", "--project", str(root), "--answer", "symptom=4", "--format", "json"],
-        env=ENV,
-        catch_exceptions=False,
-    )
-    assert result.exit_code == 1, result.output
-    return json.loads(result.stdout)  # type: ignore[no-any-return]
 
 
 @pytest.mark.parametrize(

@@ -717,7 +717,6 @@ class ScriptLineEndings(ProjectFileFix):
     of each command. Only the line endings change; undo restores the file byte for byte."""
 
     def plan(self) -> Plan:
-        import difflib
 
         from tui.fixes.base import FileChange, read_exact, sha256_text
         from tui.project.scan import scan_project
@@ -738,31 +737,15 @@ class ScriptLineEndings(ProjectFileFix):
             file=script.name, line=script.crlf_line
         )
         # Not file_change: it keeps a CRLF file's line endings on the lines a fix leaves alone (keep_line_endings).
-        # A carriage return is invisible on a terminal: the removed and added lines looked the same in the preview
-        # (tried at 80x24). The diffs show each as ␍ (U+240D); what is written is `new`, not the diff.
-        diff = _carriage_returns_shown(
-            "".join(
-                difflib.unified_diff(
-                    old.splitlines(keepends=True),
-                    new.splitlines(keepends=True),
-                    fromfile=f"a/{path.name}",
-                    tofile=f"b/{path.name}",
-                )
-            )
-        )
         change = FileChange(
-            path=str(path), diff=diff, before_sha256=sha256_text(old), after=new, before=old, description=summary
+            path=str(path),
+            diff=_line_endings_diff(path.name, old, new),
+            before_sha256=sha256_text(old),
+            after=new,
+            before=old,
+            description=summary,
         )
-        undo_diff = _carriage_returns_shown(
-            "".join(
-                difflib.unified_diff(
-                    new.splitlines(keepends=True),
-                    old.splitlines(keepends=True),
-                    fromfile=f"a/{path.name}",
-                    tofile=f"b/{path.name}",
-                )
-            )
-        )
+        undo_diff = _line_endings_diff(path.name, new, old)
         undo = FileChange(
             path=str(path),
             diff=undo_diff,
@@ -790,6 +773,13 @@ class ScriptLineEndings(ProjectFileFix):
         )
 
 
-def _carriage_returns_shown(diff: str) -> str:
-    """``diff`` with each carriage return shown as ␍ (U+240D SYMBOL FOR CARRIAGE RETURN), before its line's end."""
-    return diff.replace("\r\n", "␍\n").replace("\r", "␍")
+def _line_endings_diff(name: str, before: str, after: str) -> str:
+    """The unified diff of ``before`` → ``after`` with each carriage return shown as ␍ (U+240D): a terminal does not
+    show a CR, and the removed and added lines looked the same in the preview (tried at 80x24). Display only: what is
+    written is ``after``."""
+    import difflib
+
+    lines = difflib.unified_diff(
+        before.splitlines(keepends=True), after.splitlines(keepends=True), fromfile=f"a/{name}", tofile=f"b/{name}"
+    )
+    return "".join(lines).replace("\r\n", "␍\n").replace("\r", "␍")
