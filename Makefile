@@ -34,9 +34,10 @@ run: $(STAMP)
 # Each worker also pays its own collection (~2 s of CPU), moto server and scenario sandboxes, and more workers than
 # cores cost CPU in switching. Five workers were the best while the suite's timeout-observing tests slept 5 s each;
 # with those at 2 s (round 2, stop 17), `make test` measured back to back on 2 cores, mypy's cache removed each time:
-# quiet, -n 4 103.8 / 105.5 s and -n 5 106.5 / 103.4 s (a draw), with 9 % and 5 % less CPU at -n 4 (184 against
-# 203 s, 189 against 197 s); with other work on the machine (load 4-6), pytest alone, -n 4 110.5 / 100.5 s against
-# -n 5 132.6 / 125.5 s. The CPU a run needs is what counts when it shares the machine, as CI often does.
+# quiet, -n 4 103.8 / 105.5 / 97.2 s and -n 5 106.5 / 103.4 / 92.3 s (five 0-5 s faster), with 2-9 % less CPU at
+# -n 4 (184 against 203 s, 189 against 197 s, 170 against 173 s); with other work on the machine (load 4-6), pytest
+# alone, -n 4 110.5 / 100.5 s against -n 5 132.6 / 125.5 s. The CPU a run needs is what counts when it shares the
+# machine, as CI often does, so four.
 TEST_WORKERS ?= 4
 
 ## test: install, run the quality gate and the whole test suite
