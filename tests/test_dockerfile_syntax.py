@@ -8,22 +8,20 @@ import asyncio
 import subprocess
 from pathlib import Path
 
-from tui.checks.base import CheckContext
+from test_project_checks import run_check
+
 from tui.cli import resolve_playbook
 from tui.context import Context
 from tui.engine.walk import Walk
 from tui.playbook.model import DiagnosisNode
 from tui.project.dockerfile import instruction_end, instructions, stages
-from tui.registry import load_all
 from tui.results import Status
 
 REAL = Path(__file__).with_name("real_projects")
 SERVER = 'from mcp.server.fastmcp import FastMCP\nmcp = FastMCP("s", host="0.0.0.0", stateless_http=True)\n'
 
 
-def run(check_id: str, project: Path):  # type: ignore[no-untyped-def]
-    spec = load_all().checks[check_id]
-    return spec.func(CheckContext(context=Context(project=str(project))), spec.params(dir=str(project)))
+run = run_check
 
 
 def project(tmp_path: Path, dockerfile: str) -> Path:

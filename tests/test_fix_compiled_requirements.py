@@ -14,12 +14,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
 from tui.fixes.base import Plan
-from tui.registry import load_all
 from tui.results import Status
 
 SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("srv")\nmcp.run(transport="streamable-http")\n'
@@ -74,8 +73,7 @@ def undo(root: Path) -> None:
 
 
 def status(check_id: str, root: Path) -> Status:
-    spec = load_all().checks[check_id]
-    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root))).status
+    return run_check(check_id, root).status
 
 
 def test_pin_mcp_edits_requirements_in_and_says_to_run_the_recorded_pip_compile(tmp_path: Path) -> None:

@@ -14,13 +14,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
 from tui.fixes.base import Plan
 from tui.project.dockerfile import instrumented
-from tui.registry import load_all
 from tui.results import CheckResult, Status
 
 SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("srv")\nmcp.run(transport="streamable-http")\n'
@@ -42,8 +41,7 @@ def project(tmp_path: Path, dockerfile: str) -> Path:
 
 
 def run(root: Path) -> CheckResult:
-    spec = load_all().checks["project.otel_instrument"]
-    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root)))
+    return run_check("project.otel_instrument", root)
 
 
 def plan(root: Path) -> Plan:

@@ -27,12 +27,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
 from tui.fixes.base import Plan
-from tui.registry import load_all
 from tui.results import Status
 
 SERVER = 'from mcp.server.fastmcp import FastMCP\nmcp = FastMCP("s", host="0.0.0.0", stateless_http=True)\n'
@@ -58,9 +57,7 @@ def project(tmp_path: Path, dockerfile: str, **files: str) -> Path:
     return root
 
 
-def run(check_id: str, root: Path):  # type: ignore[no-untyped-def]
-    spec = load_all().checks[check_id]
-    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root)))
+run = run_check
 
 
 # ------------------------------------------------------------------------------------------- missing COPY sources

@@ -15,11 +15,9 @@ import time
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
-from tui.context import Context
 from tui.project.dockerignore import InvalidIgnore, context_ignore, parse
-from tui.registry import load_all
 from tui.results import Status
 
 # The .dockerignore `agentcore configure` writes (aws/bedrock-agentcore-starter-toolkit,
@@ -269,9 +267,7 @@ def project(tmp_path: Path, dockerfile: str, **files: str) -> Path:
     return root
 
 
-def run(check_id: str, root: Path):  # type: ignore[no-untyped-def]
-    spec = load_all().checks[check_id]
-    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root)))
+run = run_check
 
 
 LOCKED_COPY_ALL = 'COPY . .\nRUN uv sync --frozen --no-dev\nCMD ["uv", "run", "python", "server.py"]\n'

@@ -9,10 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
-from tui.context import Context
-from tui.registry import load_all
 from tui.results import Status
 
 REAL = Path(__file__).with_name("real_projects")
@@ -50,9 +48,7 @@ EXPECTED = {
 }
 
 
-def run(check_id: str, project: Path):  # type: ignore[no-untyped-def]
-    spec = load_all().checks[check_id]
-    return spec.func(CheckContext(context=Context(project=str(project))), spec.params(dir=str(project)))
+run = run_check
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))

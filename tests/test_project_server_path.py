@@ -7,10 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
-from tui.context import Context
-from tui.registry import load_all
 from tui.results import CheckResult, Status
 
 V1 = "from mcp.server.fastmcp import FastMCP\n\n"
@@ -22,8 +20,7 @@ def run(tmp_path: Path, server: str, dockerfile: str = "") -> CheckResult:
     (tmp_path / "requirements.txt").write_text("mcp>=1.23.2,<2\n")
     if dockerfile:
         (tmp_path / "Dockerfile").write_text(dockerfile)
-    spec = load_all().checks["project.server_host"]
-    return spec.func(CheckContext(context=Context(project=str(tmp_path))), spec.params(dir=str(tmp_path)))
+    return run_check("project.server_host", tmp_path)
 
 
 @pytest.mark.parametrize(

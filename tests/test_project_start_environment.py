@@ -13,11 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
-from tui.registry import load_all
 from tui.results import CheckResult, Status
 
 SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("s")\nmcp.run(transport="streamable-http")\n'
@@ -44,8 +43,7 @@ def project(tmp_path: Path, dockerfile: str) -> Path:
 
 
 def run(root: Path) -> CheckResult:
-    spec = load_all().checks["project.start_environment"]
-    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root)))
+    return run_check("project.start_environment", root)
 
 
 @pytest.mark.parametrize(

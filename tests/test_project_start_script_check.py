@@ -19,12 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from test_project_checks import run_check
 from test_project_diagnoses import walk
 
-from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
-from tui.registry import load_all
 from tui.results import CheckResult, SkipReason, Status
 
 SERVER = 'from mcp.server.fastmcp import FastMCP\nmcp = FastMCP("s", host="0.0.0.0", stateless_http=True)\n'
@@ -51,8 +50,7 @@ def project(
 
 
 def run(root: Path) -> CheckResult:
-    spec = load_all().checks["project.start_script"]
-    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root)))
+    return run_check("project.start_script", root)
 
 
 def test_crlf_line_endings_fail_naming_the_file_and_the_first_line(tmp_path: Path) -> None:

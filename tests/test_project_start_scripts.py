@@ -12,14 +12,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_project_checks import run_check
 
-from tui.checks.base import CheckContext
 from tui.context import Context
 from tui.engine.fixing import apply_plan, plan_fix, undo_record
 from tui.fixes.base import Plan
 from tui.project.scan import scan_project
 from tui.project.start_script import start_script
-from tui.registry import load_all
 from tui.results import CheckResult, Status
 
 SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("srv")\nmcp.run(transport="streamable-http")\n'
@@ -80,8 +79,7 @@ def project(tmp_path: Path, dockerfile: str, files: dict[str, str]) -> Path:
 
 
 def run(root: Path, check: str = "project.otel_instrument") -> CheckResult:
-    spec = load_all().checks[check]
-    return spec.func(CheckContext(context=Context(project=str(root))), spec.params(dir=str(root)))
+    return run_check(check, root)
 
 
 def plan(root: Path) -> Plan:
