@@ -14,11 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from test_fix_followups import apply, plan, undo
 from test_project_checks import run_check
 
-from tui.context import Context
-from tui.engine.fixing import apply_plan, plan_fix, undo_record
-from tui.fixes.base import Plan
 from tui.results import Status
 
 SERVER = 'from mcp.server.fastmcp import FastMCP\n\nmcp = FastMCP("srv")\nmcp.run(transport="streamable-http")\n'
@@ -56,20 +54,6 @@ def project(tmp_path: Path, files: dict[str, str | bytes]) -> Path:
         else:
             (root / name).write_text(text, encoding="utf-8")
     return root
-
-
-def plan(fix: str, root: Path) -> Plan:
-    return plan_fix(fix, {"dir": str(root)}, Context(project=str(root)), {})
-
-
-def apply(fix: str, root: Path) -> None:
-    record = apply_plan(plan(fix, root), Context(project=str(root)))
-    assert record.outcome == "applied", record.error
-
-
-def undo(root: Path) -> None:
-    record, _ = undo_record(None, Context(project=str(root)))
-    assert record.outcome == "undone", record.error
 
 
 def status(check_id: str, root: Path) -> Status:
