@@ -382,6 +382,13 @@ def on_shared_worker(name: str) -> pytest.MarkDecorator:
     return pytest.mark.xdist_group(f"scenario-{name}")
 
 
+on_the_vpc_worker = pytest.mark.xdist_group("vpc")
+"""The xdist group of the tests that build a VPC in moto (``tui.sandbox.aws_variants.build_vpc``): moto's EC2 takes
+0.6 s of CPU to import (its instance-type and AMI tables), paid once by each worker that serves an EC2 call. Spread
+over four workers the suite paid it four times; on one worker, once. Only these tests reach EC2 (a runtime in
+PUBLIC mode is not looked up there)."""
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # pytest-xdist registers this mark; without xdist (``-p no:xdist``) it is only a label, registered here so
     # pytest does not warn about it

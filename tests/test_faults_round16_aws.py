@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 import pytest
+from sandbox_fixtures import on_the_vpc_worker
 from test_aws_enforcement import principal  # noqa: F401 - the fixture, used by name
 from test_runtime_protocol import run, walk_aws
 
@@ -142,6 +143,7 @@ def test_a_sigv4_runtime_has_no_authorizer_to_check(seeded_aws):
 # ---------------------------------------------------------------------------- 3. VPC network mode
 
 
+@on_the_vpc_worker
 def test_public_subnets_without_endpoints_fail(seeded_aws):
     """The devguide: 'Using a public subnet does not provide internet connectivity.'"""
     info = seeded_aws()
@@ -152,6 +154,7 @@ def test_public_subnets_without_endpoints_fail(seeded_aws):
     assert "ecr.dkr, ecr.api, s3, logs" in result.summary
 
 
+@on_the_vpc_worker
 def test_no_route_and_only_some_endpoints_names_the_missing_ones(seeded_aws):
     info = seeded_aws()
     reconfigure_runtime(info, network=build_vpc(info, egress="none", endpoints=("ecr.dkr", "ecr.api")))
@@ -160,6 +163,7 @@ def test_no_route_and_only_some_endpoints_names_the_missing_ones(seeded_aws):
     assert "it has no default route" in result.summary and "endpoints for s3, logs" in result.summary
 
 
+@on_the_vpc_worker
 def test_a_subnet_in_an_unsupported_zone_fails(seeded_aws):
     info = seeded_aws()
     reconfigure_runtime(info, network=build_vpc(info, zones=("us-east-1a", "us-east-1b")))  # use1-az6, use1-az1
@@ -168,6 +172,7 @@ def test_a_subnet_in_an_unsupported_zone_fails(seeded_aws):
     assert "(use1-az6)" in result.summary and "use1-az1, use1-az2, use1-az4" in result.summary
 
 
+@on_the_vpc_worker
 def test_a_security_group_without_egress_fails(seeded_aws):
     info = seeded_aws()
     reconfigure_runtime(info, network=build_vpc(info, security_group_egress=False))
@@ -176,6 +181,7 @@ def test_a_security_group_without_egress_fails(seeded_aws):
     assert "allow no outbound HTTPS" in result.summary
 
 
+@on_the_vpc_worker
 def test_a_deleted_subnet_fails(seeded_aws):
     info = seeded_aws()
     network = build_vpc(info)
@@ -185,6 +191,7 @@ def test_a_deleted_subnet_fails(seeded_aws):
     assert result.status is Status.FAIL and "no longer exists" in result.summary, result.summary
 
 
+@on_the_vpc_worker
 @pytest.mark.parametrize(
     ("egress", "endpoints", "how"),
     [("nat", (), "a NAT gateway"), ("none", ENDPOINTS_WITHOUT_INTERNET, "VPC endpoints")],
@@ -205,6 +212,7 @@ def test_public_mode_passes_without_reading_ec2(seeded_aws, aws_call_recorder):
     assert not [c for c in aws_call_recorder.calls[start:] if c.service == "ec2"]
 
 
+@on_the_vpc_worker
 def test_the_declared_actions_suffice_for_the_vpc_checks(seeded_aws, principal):  # noqa: F811
     """Under moto's IAM enforcement with exactly the declared read policy: no AccessDenied, the same verdict."""
     info = seeded_aws()
@@ -246,6 +254,7 @@ WALKS = [
 
 
 # Slow (justified): one whole AWS-branch walk per fault against moto; the routes are YAML only, tested nowhere else.
+@on_the_vpc_worker
 @pytest.mark.parametrize(("fault", "node"), WALKS, ids=[w[0] for w in WALKS])
 def test_the_aws_walk_names_each_fault_in_its_own_diagnosis(seeded_aws, fault: str, node: str) -> None:
     info = seeded_aws()

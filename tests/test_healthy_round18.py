@@ -31,6 +31,7 @@ from typing import Any
 import boto3
 import pytest
 from healthy_round18_support import many_tools_app, prefixed_app, prompts_only_app, protected_app, serving
+from sandbox_fixtures import on_the_vpc_worker
 from test_aws_checks import AWS_CHECKS, by_check, doctor
 from test_endpoint_harness import ENDPOINT_CHECKS, bounded_probes, describe, make_context, run_all  # noqa: F401
 
@@ -183,6 +184,7 @@ def test_log_groups_with_retention_are_green(seeded_aws) -> None:
     assert aws_not_green(doctor(info.runtime_arn)) == {}
 
 
+@on_the_vpc_worker
 def test_vpc_mode_with_the_endpoints_it_needs_is_green(seeded_aws) -> None:
     info = seeded_aws()
     reconfigure_runtime(info, network=build_vpc(info, egress="none", endpoints=ENDPOINTS_WITHOUT_INTERNET))

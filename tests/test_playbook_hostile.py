@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -54,6 +55,43 @@ def test_many_keys_under_the_size_limit_stop_at_the_node_limit(tmp_path: Path) -
     assert loaded is None
     assert len(errors) == 1 and "more than 20000 YAML values" in errors[0].message
     _assert_located(many, errors)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("title: 日本語\nnodes:\n" + "".join(f"  k{i}: [値, {i}]\n" for i in range(8_000)), id="values"),
+        pytest.param("title: 日本語\na: " + "[" * 70 + "]" * 70 + "\n", id="depth"),
+    ],
+)
+def test_a_bound_is_located_where_the_python_parser_locates_it(text: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A bound of ours reached under libyaml is reported as found, not parsed again by the Python parser: its place
+    (line, column in characters, after non-ASCII text) is the one the Python parser gives."""
+    from tui.playbook import loader
+
+    if loader._LOADER is loader._Composer:
+        pytest.skip("PyYAML without libyaml: the Python parser is the only one")
+
+    def bound(compose: Any) -> tuple[int, int, str]:
+        with pytest.raises(loader._TooBig) as raised:
+            compose()
+        return raised.value.mark.line, raised.value.mark.column, raised.value.message
+
+    python = loader._Composer(text)
+    try:
+        expected = bound(python.get_single_node)
+    finally:
+        python.dispose()
+    python_parses: list[str] = []
+    original = loader._Composer.__init__
+
+    def counted(self: Any, stream: str) -> None:
+        python_parses.append(stream)
+        original(self, stream)
+
+    monkeypatch.setattr(loader._Composer, "__init__", counted)
+    assert bound(lambda: loader._compose(text)) == expected
+    assert python_parses == []  # found once, by libyaml's parser and our composition
 
 
 # Slow (justified): tracemalloc traces every allocation while the loader refuses the bomb (the memory bound is the point).

@@ -294,14 +294,16 @@ def _short_tag(tag: str) -> str:
 
 
 def _compose(text: str) -> yaml.Node | None:
-    """The node graph, by libyaml when it can; any problem is reported by the Python parser, located the same way
-    whichever parser found it (libyaml stops at its own limits first and words its errors differently)."""
+    """The node graph, by libyaml when it can; a syntax problem is reported by the Python parser, located the same
+    way whichever parser found it (libyaml stops at its own limits first and words its errors differently). A bound
+    of ours (``_TooBig``) is raised by our own composition at the same event with either parser, so it is not parsed
+    again: a hostile file at the node limit was composed twice, the second time by the slower Python parser."""
     for loader_class in (_LOADER, _Composer) if _LOADER is not _Composer else (_Composer,):
         loader = loader_class(text)
         try:
             node: yaml.Node | None = loader.get_single_node()
             return node
-        except (yaml.YAMLError, _TooBig):
+        except yaml.YAMLError:
             if loader_class is _Composer:
                 raise
         finally:

@@ -561,6 +561,10 @@ def _wildcard_problem(
     start = context_path(root, fixed)
     if fixed and start is None:
         return "folder", fixed
+    if budget[0] <= 0:
+        # The shared walk is spent: not judged, without opening the folder again (each look read it whole: a 256 KB
+        # Dockerfile of wildcards over one big folder spent 1.8 s on that).
+        return None
     folders: list[tuple[str, Path]] = [(fixed, start)] if start is not None else []
     seen = 0
     matches: list[tuple[str, bool]] = []
