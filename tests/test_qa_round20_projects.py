@@ -224,6 +224,32 @@ def test_a_dockerfile_naming_thousands_of_wildcards_is_bounded(tmp_path: Path) -
     assert layout_of(root)["status"] == "pass"
 
 
+def test_once_the_wildcard_walk_is_spent_no_folder_is_opened_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before: each wildcard after the shared bound was spent opened its folder again to see one entry (1.8 s for the
+    6,000 above). A missing folder is still named: it is seen without a walk."""
+    from tui.project import scan
+
+    root = tmp_path / "p"
+    (root / "d").mkdir(parents=True)
+    for n in range(30):
+        (root / "d" / f"f{n}").write_bytes(b"")
+    opened: list[str] = []
+    real_scandir = os.scandir
+
+    def counted(path: object) -> object:
+        opened.append(str(path))
+        return real_scandir(path)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "scandir", counted)
+    monkeypatch.setattr(scan, "MAX_GLOB_TOTAL", 10)
+    sources = " ".join(f"d/*{n}" for n in range(50))
+    problems = scan.copy_source_problems(root, f"FROM python:3.13-slim\nCOPY {sources} missing/*.py ./\n")
+    assert len(opened) == 1  # the first wildcard spends the bound; the other 49 are not judged
+    assert [(p.kind, p.path) for p in problems] == [("folder", "missing")]
+
+
 def test_a_thousand_sources_and_proc_entrypoints(tmp_path: Path) -> None:
     sources = " ".join(f"f{n}.py" for n in range(1000))
     root = project(tmp_path, copying(f"COPY {sources} ./"), **{f"f{n}.py": "x" for n in range(999)})
