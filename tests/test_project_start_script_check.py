@@ -10,7 +10,10 @@ answers, clients get `-32010`/424) and nothing said why. The real texts:
   https://github.com/infamousjoeg/conjur-action/issues/17, fixed by `RUN chmod +x /entrypoint.sh`);
 - `#!/bin/bash` on alpine: BusyBox ash is alpine's only shell
   (https://www.khueapps.com/blog/article/how-to-fix-standard-init-linux-go-exec-user-process-caused-exec-format-error:
-  "no such file or directory (when the file exists but the interpreter doesn't)").
+  "no such file or directory (when the file exists but the interpreter doesn't)");
+- `CMD ["bash", "start.sh"]` on alpine: the start command's own shell is missing, `exec: "bash": executable file not
+  found in $PATH` (runc; docker/compose and moby issues quote it), `/bin/sh: bash: not found` in shell form. Before,
+  this passed as "read by a shell, so it needs no exec bit".
 """
 
 from __future__ import annotations
@@ -133,6 +136,45 @@ def test_bash_shebang_passes_where_bash_is_or_cannot_be_told(tmp_path: Path, bas
     assert result.status is Status.PASS, result.summary
 
 
+@pytest.mark.parametrize(
+    ("tail", "error"),
+    [
+        ('CMD ["bash", "/app/entrypoint.sh"]\n', 'exec: "bash": executable file not found in $PATH'),
+        ('ENTRYPOINT ["/bin/bash", "entrypoint.sh"]\n', 'exec: "/bin/bash": executable file not found in $PATH'),
+        ("CMD bash entrypoint.sh\n", "/bin/sh: bash: not found"),
+        ('ENTRYPOINT ["tini", "--", "bash", "/app/entrypoint.sh"]\n', "bash: not found"),
+    ],
+)
+def test_a_start_command_running_bash_on_alpine_fails(tmp_path: Path, tail: str, error: str) -> None:
+    """The script itself is fine (`#!/bin/sh`, LF): the shell the command names is what the image lacks."""
+    result = run(project(tmp_path, tail, base=ALPINE, mode=0o644))
+    assert result.status is Status.FAIL, result.summary
+    assert "`bash`" in result.summary and "python:3.13-alpine" in result.summary and error in result.summary
+    assert "apk add --no-cache bash" in (result.remediation or "")
+    # the line-endings fix cannot help here, and is not offered
+    assert "project.script_line_endings" in result.withheld_fixes
+
+
+def test_bash_c_on_alpine_fails_without_any_script(tmp_path: Path) -> None:
+    root = project(tmp_path, 'CMD ["bash", "-c", "exec opentelemetry-instrument python server.py"]\n', base=ALPINE)
+    result = run(root)
+    assert result.status is Status.FAIL and 'exec: "bash": executable file not found' in result.summary
+    assert result.evidence["shell"] == "bash"
+
+
+@pytest.mark.parametrize(
+    ("base", "tail"),
+    [
+        (ALPINE, "RUN apk add --no-cache bash curl\n" + 'CMD ["bash", "/app/entrypoint.sh"]\n'),
+        (ALPINE, 'CMD ["sh", "-c", "exec python server.py"]\n'),
+        (SLIM, 'CMD ["bash", "-c", "exec python server.py"]\n'),
+    ],
+)
+def test_a_start_command_shell_the_image_has_is_not_failed(tmp_path: Path, base: str, tail: str) -> None:
+    result = run(project(tmp_path, tail, base=base))
+    assert result.status is not Status.FAIL, result.summary
+
+
 def test_sh_shebang_on_alpine_passes(tmp_path: Path) -> None:
     assert run(project(tmp_path, base=ALPINE)).status is Status.PASS
 
@@ -188,8 +230,13 @@ def test_the_fix_has_nothing_to_do_on_lf(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"script": SCRIPT.replace("\n", "\r\n")}, {"mode": 0o644}, {"script": BASH_SCRIPT, "base": ALPINE}],
-    ids=["crlf", "exec-bit", "alpine-bash"],
+    [
+        {"script": SCRIPT.replace("\n", "\r\n")},
+        {"mode": 0o644},
+        {"script": BASH_SCRIPT, "base": ALPINE},
+        {"tail": 'CMD ["bash", "/app/entrypoint.sh"]\n', "base": ALPINE},
+    ],
+    ids=["crlf", "exec-bit", "alpine-bash", "alpine-bash-command"],
 )
 def test_the_walk_reaches_the_start_script_diagnosis(tmp_path: Path, kwargs: dict[str, Any]) -> None:
     report = walk(project(tmp_path, **kwargs))

@@ -16,6 +16,7 @@ from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
 if TYPE_CHECKING:
     from tui.project.dockerfile import Stage
+    from tui.project.scan import ProjectScan
     from tui.project.start_script import StartScript
 
 NOT_ARM = re.compile(r"amd64|x86[_-]?64|\bi?386\b|linux/arm(/v[67])?$", re.IGNORECASE)
@@ -801,6 +802,8 @@ EXEC_MODE = re.compile(r"^(?:[0-7]?[0-7]{0,2}[1357][0-7]{0,2}|[ugoa]*\+[rwxXst]*
 """A chmod mode that gives an exec bit: ``+x``, ``a+x``, ``u+rwx``, ``755``, ``0755``."""
 CHMOD = re.compile(r"\bchmod\s+([^;&|\n]{1,400})")
 BASH_INSTALL = re.compile(r"\bapk\s+(?:--\S+\s+)*add\b[^;&|\n]{0,400}\bbash\b")
+SHELL_INSTALLS = {"bash": BASH_INSTALL, "zsh": re.compile(r"\bapk\s+(?:--\S+\s+)*add\b[^;&|\n]{0,400}\bzsh\b")}
+"""The shells an alpine base image lacks (its shell is BusyBox ``sh``/``ash``), and the ``apk add`` that installs each."""
 
 
 def _stage_chain(found: list[Stage]) -> list[Stage]:
@@ -869,6 +872,48 @@ def _chmod_gives_exec(chain: list[Stage], script: StartScript) -> int | None:
     return None
 
 
+NO_CRLF = N_("the script has LF line endings already: converting them changes nothing")
+START_DETAILS = N_(
+    "AgentCore starts the image's command when a session first arrives; a start script that cannot run stops "
+    "the container at once, so the runtime never answers (clients get `-32010 Runtime initialization time "
+    "exceeded` or HTTP 424)."
+)
+
+
+def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, str, dict[str, object]] | None:
+    """(problem, remedy, evidence) when the start command runs bash (or zsh) on an alpine base image that does not
+    install it: the container stops at once (``exec: "bash": executable file not found in $PATH``); else None."""
+    from tui.project.dockerfile import command_words
+    from tui.project.start_script import start_shell
+
+    start, instructions = scan.start_command(), scan.start_instructions()
+    if start is None or not instructions:
+        return None
+    line, words = start
+    shell = start_shell(words)
+    chain = _stage_chain(found)
+    install = SHELL_INSTALLS.get(shell or "")
+    if shell is None or install is None or not _on_alpine(chain):
+        return None
+    if any(install.search(i.args) for stage in chain for i in stage.all("RUN")):
+        return None
+    exec_form = instructions[0].args.lstrip().startswith("[") and bool(command_words(instructions[0]))
+    if not exec_form:
+        error = f"`/bin/sh: {shell}: not found`"  # a shell-form command runs under /bin/sh -c
+    elif words[0].rsplit("/", 1)[-1] == shell:
+        error = f'`exec: "{words[0]}": executable file not found in $PATH`'  # Docker's own words
+    else:
+        error = f"`{shell}: not found`"  # started by tini or dumb-init, which say it their own way
+    problem = _(
+        "Dockerfile line {line} starts the container with {shell}, which the alpine base image {image} does not have "
+        "(its shell is BusyBox `sh`), so the container does not start ({error})"
+    ).format(line=line, shell=f"`{shell}`", image=f"`{chain[0].image}`", error=error)
+    remedy = _(
+        "Start it with `sh` (if it needs nothing of {shell}'s), or add `RUN apk add --no-cache {shell}`."
+    ).format(shell=shell)
+    return problem, remedy, {"line": line, "shell": shell, "base_image": chain[0].image}
+
+
 def _interpreter(first_line: str) -> str:
     """The program a ``#!`` line names (``bash`` for ``#!/usr/bin/env bash``); empty without one."""
     if not first_line.startswith("#!"):
@@ -904,7 +949,17 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     if not found:
         return skipped(_no_image(scan) if found is None else _(NO_FROM))
     script = start_script(scan)
+    missing_shell = _missing_start_shell(scan, found)
     if script is None:
+        if missing_shell is not None:
+            problem, remedy, shell_evidence = missing_shell
+            return failed(
+                problem,
+                details=_(START_DETAILS),
+                evidence=shell_evidence,
+                remediation=remedy,
+                withheld_fixes={"project.script_line_endings": _(NO_CRLF)},
+            )
         return skipped(_("the image's start command runs no shell script"))
     text = None
     if script.path is not None and (script.crlf_line or not script.problem or script.command is not None):
@@ -973,6 +1028,10 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
                     file=file, path=script.image_path
                 )
             )
+    if missing_shell is not None:
+        problems.append(missing_shell[0])
+        remedies.append(missing_shell[1])
+        evidence.update(missing_shell[2])
     interpreter = _interpreter(text.partition("\n")[0].rstrip("\r"))
     evidence["interpreter"] = interpreter or None
     judged = ""
@@ -1005,13 +1064,16 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             if interpreter not in ("sh",)
             else _("every Linux image has sh")
         )
-    details = _(
-        "AgentCore starts the image's command when a session first arrives; a start script that cannot run stops "
-        "the container at once, so the runtime never answers (clients get `-32010 Runtime initialization time "
-        "exceeded` or HTTP 424)."
-    )
+    details = _(START_DETAILS)
     if problems:
-        return failed("; ".join(problems), details=details, evidence=evidence, remediation=" ".join(remedies))
+        return failed(
+            "; ".join(problems),
+            details=details,
+            evidence=evidence,
+            remediation=" ".join(remedies),
+            # the fix converts line endings; offered only when that is (part of) what is wrong
+            withheld_fixes={} if script.crlf_line else {"project.script_line_endings": _(NO_CRLF)},
+        )
     parts = [_("LF line endings"), executable] + ([f"`#!` {interpreter}: {judged}"] if judged else [])
     return passed(
         _("{file} (Dockerfile line {line}): {verified}").format(

@@ -214,6 +214,18 @@ def _starts_server(words: list[str]) -> bool:
     return bool(PYTHON.match(name)) or name in SERVER_PROGRAMS or ("/bin/" in word and ".venv" in word)
 
 
+def start_shell(words: list[str]) -> str | None:
+    """The shell a start command runs first (``bash`` for ``["/bin/bash", "start.sh"]``, ``bash -c "…"``, after ``tini
+    --``), by name; None when it starts something else."""
+    i = 0
+    while i < len(words) and words[i].rsplit("/", 1)[-1] in WRAPPERS:
+        i += 1
+        while i < len(words) and words[i].startswith("-"):
+            i += 1
+    name = words[i].rsplit("/", 1)[-1] if i < len(words) else ""
+    return name if name in SHELLS else None
+
+
 def _named_script(words: list[str]) -> tuple[bool, int, str, list[str]] | None:
     """(whether a shell reads it as a script, the index of its word in ``words`` or -1 inside ``sh -c``, its path as
     written, the words after it) of what a start command runs that may be a script; None when it is not a word."""
