@@ -1081,3 +1081,90 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         ),
         evidence=evidence,
     )
+
+
+@check(
+    "project.asgi_app",
+    title="The app the start command serves is defined",
+    severity=Severity.CRITICAL,
+    params=ProjectParams,
+    needs=("project",),
+    remediation="Define the app at the module's top level (`app = mcp.streamable_http_app()` for FastMCP), not under "
+    '`if __name__ == "__main__":`, or name the one it defines in the start command.',
+)
+def asgi_app(ctx: CheckContext, params: ProjectParams) -> CheckResult:
+    """`uvicorn server:app` imports `server` and takes its `app`: a module that defines none (its server started by
+    `mcp.run()` under `if __name__ == "__main__":`, which uvicorn never runs) stops the container at once."""
+    from tui.checks.project import script_branches, script_unread
+    from tui.project import pyparse
+    from tui.project.asgi import MAX_MODULE_BYTES, asgi_target, defined_names, module_file
+    from tui.project.reading import UnreadableProjectFile, read_project_text
+    from tui.project.start_script import start_script
+    from tui.results import could_not_run
+
+    scan, found = _docker(params)
+    if unread := not_read(scan, "docker"):
+        return unread
+    if not found:
+        return skipped(_no_image(scan) if found is None else _(NO_FROM))
+    start = scan.start_command()
+    if start is None:
+        return skipped(_("the Dockerfile has no CMD or ENTRYPOINT"))
+    line, words = start
+    at = _("line {line}").format(line=line)
+    script = start_script(scan)
+    if script is not None and script.arguments is not None:  # `exec "$@"`: the script runs the CMD's words
+        words = script.arguments
+    elif script is not None:
+        if script.problem or script.command is None:
+            return script_unread(script)
+        if len(script.candidates) > 1:
+            return script_branches(script)
+        words, at = script.command.words, script.label
+    target = asgi_target(words)
+    if target is None:
+        return skipped(_("{where}: the start command serves no `module:app` (uvicorn, gunicorn…)").format(where=at))
+    evidence: dict[str, object] = {"server": target.server, "app": target.word, "app_dir": target.app_dir}
+    path = module_file(scan.root, target.app_dir or ".", target.module)
+    if path is None:
+        return skipped(
+            _("{where}: module `{module}` is not a file of the project (an installed package is not read)").format(
+                where=at, module=target.module
+            ),
+            evidence=evidence,
+        )
+    file = path.relative_to(scan.root).as_posix()
+    evidence["file"] = file
+    try:
+        tree = pyparse.parse(read_project_text(scan.root, path, MAX_MODULE_BYTES), file)
+    except (UnreadableProjectFile, SyntaxError) as exc:
+        return could_not_run(_("{file} could not be read: {why}").format(file=file, why=exc), evidence=evidence)
+    names = defined_names(tree)
+    if names is None:
+        return skipped(
+            _("{file} makes names no reader can list (`from … import *`, `__getattr__`, `globals()`)").format(
+                file=file
+            ),
+            evidence=evidence,
+        )
+    if target.name in names:
+        summary = _("{where}: {server} serves `{app}`, which {file} defines").format(
+            where=at, server=target.server, app=target.word, file=file
+        )
+        if "." in target.attribute:
+            summary += " " + _("(`{name}` is defined; what it holds is not judged)").format(name=target.name)
+        return passed(summary, evidence=evidence)
+    if target.server == "uvicorn":
+        error = f'`Error loading ASGI app. Attribute "{target.attribute}" not found in module "{target.module}".`'
+    elif target.server == "gunicorn":
+        error = f"`Failed to find attribute '{target.attribute}' in '{target.module}'.`"
+    else:
+        error = f"`{target.attribute}` not found in `{target.module}`"
+    return failed(
+        _(
+            "{where}: {server} serves `{app}`, but {file} defines no `{name}` at its top level, so the container "
+            "exits at start ({error})"
+        ).format(where=at, server=target.server, app=target.word, file=file, name=target.name, error=error),
+        details=_(START_DETAILS),
+        evidence=evidence,
+    )
