@@ -175,6 +175,62 @@ def test_a_start_command_shell_the_image_has_is_not_failed(tmp_path: Path, base:
     assert result.status is not Status.FAIL, result.summary
 
 
+DISTROLESS = (
+    "FROM --platform=linux/arm64 python:3.13-slim AS build\nWORKDIR /app\nCOPY . .\n"
+    "RUN pip install --target /app/deps -r requirements.txt\n"
+    "FROM --platform=linux/arm64 gcr.io/distroless/python3-debian12:nonroot\n"
+)
+DISTROLESS_BODY = "WORKDIR /app\nCOPY --from=build /app /app\nENV PYTHONPATH=/app/deps\n"
+
+
+def distroless(root: Path, tail: str, base: str = DISTROLESS) -> Path:
+    project(root, tail)
+    (root / "Dockerfile").write_text(base + DISTROLESS_BODY + tail)
+    return root
+
+
+@pytest.mark.parametrize(
+    ("tail", "error"),
+    [
+        (EXEC_FORM, "exec /app/entrypoint.sh: no such file or directory"),  # `#!/bin/sh`, and no /bin/sh
+        ('CMD ["sh", "/app/entrypoint.sh"]\n', 'exec: "sh": executable file not found in $PATH'),
+        ("CMD python3 server.py\n", 'exec: "/bin/sh": stat /bin/sh: no such file or directory'),  # shell form
+    ],
+    ids=["script", "sh-script", "shell-form"],
+)
+def test_a_shell_on_a_distroless_image_fails(tmp_path: Path, tail: str, error: str) -> None:
+    """distroless has no shell at all (https://github.com/GoogleContainerTools/distroless: "no shells"): a start
+    script, `sh …` or a shell-form command cannot run there."""
+    result = run(distroless(tmp_path, tail))
+    assert result.status is Status.FAIL, result.summary
+    assert "gcr.io/distroless/python3-debian12:nonroot" in result.summary and "no shell" in result.summary
+    assert error in result.summary
+    assert "exec form" in (result.remediation or "")
+
+
+@pytest.mark.parametrize(
+    ("base", "tail"),
+    [
+        (DISTROLESS, 'ENTRYPOINT ["python3", "server.py"]\n'),  # exec form, no shell needed: no script, skipped
+        (DISTROLESS.replace(":nonroot", ":debug-nonroot"), EXEC_FORM),  # :debug carries BusyBox sh
+        (
+            DISTROLESS.replace("gcr.io/distroless/python3-debian12:nonroot", "cgr.dev/chainguard/python:latest-dev"),
+            EXEC_FORM,
+        ),
+    ],
+    ids=["exec-form", "debug", "chainguard-dev"],
+)
+def test_a_distroless_start_without_a_shell_or_with_busybox_is_not_failed(tmp_path: Path, base: str, tail: str) -> None:
+    result = run(distroless(tmp_path, tail, base))
+    assert result.status is not Status.FAIL, result.summary
+
+
+def test_chainguard_runtime_images_have_no_shell_either(tmp_path: Path) -> None:
+    base = DISTROLESS.replace("gcr.io/distroless/python3-debian12:nonroot", "cgr.dev/chainguard/python:latest")
+    result = run(distroless(tmp_path, EXEC_FORM, base))
+    assert result.status is Status.FAIL and "no shell" in result.summary
+
+
 def test_sh_shebang_on_alpine_passes(tmp_path: Path) -> None:
     assert run(project(tmp_path, base=ALPINE)).status is Status.PASS
 

@@ -880,9 +880,25 @@ START_DETAILS = N_(
 )
 
 
+def _shell_less(chain: list[Stage]) -> bool:
+    """Whether the image's base for sure has no shell at all: distroless (``gcr.io/distroless/python3-debian12``,
+    not its ``:debug`` tags, which carry BusyBox) and Chainguard's runtime images (``cgr.dev/chainguard/python``,
+    not its ``-dev`` tags)."""
+    image = (chain[0].image or "").lower().partition("@")[0]
+    folder, _sep, last = image.rpartition("/")
+    name, _sep, tag = last.partition(":")
+    path = f"{folder}/{name}"
+    if "/distroless/" in f"/{path}":
+        return "debug" not in tag
+    if path.startswith("cgr.dev/chainguard/"):
+        return "dev" not in tag
+    return False
+
+
 def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, str, dict[str, object]] | None:
-    """(problem, remedy, evidence) when the start command runs bash (or zsh) on an alpine base image that does not
-    install it: the container stops at once (``exec: "bash": executable file not found in $PATH``); else None."""
+    """(problem, remedy, evidence) when the start command needs a shell the base image lacks: bash (or zsh) on an
+    alpine image that does not install it (``exec: "bash": executable file not found in $PATH``), or any shell,
+    a shell-form command's ``/bin/sh`` included, on an image without one (distroless); else None."""
     from tui.project.dockerfile import command_words
     from tui.project.start_script import start_shell
 
@@ -892,12 +908,35 @@ def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, st
     line, words = start
     shell = start_shell(words)
     chain = _stage_chain(found)
+    exec_form = instructions[0].args.lstrip().startswith("[") and bool(command_words(instructions[0]))
+    if _shell_less(chain) and (shell is not None or not exec_form):
+        error = (
+            f'`exec: "{words[0]}": executable file not found in $PATH`'
+            if exec_form and words[0].rsplit("/", 1)[-1] == shell
+            else '`exec: "/bin/sh": stat /bin/sh: no such file or directory`'
+            if not exec_form
+            else f"`{shell}: not found`"
+        )
+        if not exec_form:
+            problem = _(
+                "Dockerfile line {line} writes the start command in shell form, which runs it with `/bin/sh -c`, but "
+                "the base image {image} has no shell at all, so the container does not start ({error})"
+            ).format(line=line, image=f"`{chain[0].image}`", error=error)
+        else:
+            problem = _(
+                "Dockerfile line {line} starts the container with {shell}, but the base image {image} has no shell "
+                "at all, so the container does not start ({error})"
+            ).format(line=line, shell=f"`{shell}`", image=f"`{chain[0].image}`", error=error)
+        remedy = _(
+            'Start the server in exec form without a shell (`CMD ["python", "server.py"]`), or build on an image '
+            "that has one (distroless `:debug`, Chainguard `-dev`)."
+        )
+        return problem, remedy, {"line": line, "shell": shell or "/bin/sh", "base_image": chain[0].image}
     install = SHELL_INSTALLS.get(shell or "")
     if shell is None or install is None or not _on_alpine(chain):
         return None
     if any(install.search(i.args) for stage in chain for i in stage.all("RUN")):
         return None
-    exec_form = instructions[0].args.lstrip().startswith("[") and bool(command_words(instructions[0]))
     if not exec_form:
         error = f"`/bin/sh: {shell}: not found`"  # a shell-form command runs under /bin/sh -c
     elif words[0].rsplit("/", 1)[-1] == shell:
@@ -940,6 +979,7 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     import stat
 
     from tui.checks.project import script_unread
+    from tui.project.dockerfile import SHELLS
     from tui.project.reading import UnreadableProjectFile, read_project_text
     from tui.project.start_script import MAX_SCRIPT_BYTES, start_script
 
@@ -1037,6 +1077,24 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     judged = ""
     if script.by_shell or not interpreter:
         judged = ""
+    elif interpreter in SHELLS and _shell_less(chain) and missing_shell is None:
+        problems.append(
+            _(
+                "{file} line 1 starts it with {shell}, but the base image {image} has no shell at all, so the "
+                "container does not start ({error})"
+            ).format(
+                file=file,
+                shell=interpreter,
+                image=f"`{chain[0].image}`",
+                error=f"`exec {script.image_path}: no such file or directory`",
+            )
+        )
+        remedies.append(
+            _(
+                'Start the server in exec form without a script (`CMD ["python", "server.py"]`), or build on an image '
+                "that has a shell (distroless `:debug`, Chainguard `-dev`)."
+            )
+        )
     elif interpreter == "bash" and _on_alpine(chain):
         if not any(BASH_INSTALL.search(i.args) for s in chain for i in s.all("RUN")):
             problems.append(
