@@ -974,7 +974,9 @@ def _interpreter(first_line: str) -> str:
 )
 def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """A start script with Windows line endings, without its exec bit (run directly), or whose `#!` names a shell the
-    base image lacks (bash on alpine) stops the container before the server starts: the runtime never answers."""
+    base image lacks (bash on alpine), and a start command whose own shell the image lacks (`bash …` on alpine, any
+    shell or a shell-form command on distroless), stop the container before the server starts: the runtime never
+    answers."""
     import os
     import stat
 
