@@ -96,3 +96,23 @@ def test_an_app_nothing_in_the_project_starts_is_not_green(sample_project) -> No
     )
     result = run_check("project.server_host", root)
     assert result.status is Status.SKIP and "where it listens" in result.summary, result.summary
+
+
+MCP_RUN_UNDER_MAIN = '\nif __name__ == "__main__":\n    mcp.run(transport="streamable-http")\n'
+
+
+@pytest.mark.parametrize(
+    ("cmd", "status"),
+    [(UVICORN_CMD.replace('"--host", "0.0.0.0", ', ""), Status.FAIL), (UVICORN_CMD, Status.PASS)],
+    ids=["uvicorn-without-host", "uvicorn-on-0.0.0.0"],
+)
+def test_the_images_uvicorn_is_judged_even_beside_an_mcp_run_under_main(sample_project, cmd, status) -> None:  # type: ignore[no-untyped-def]
+    """Before: `FastMCP(host="0.0.0.0")` + `mcp.run()` under `__main__` passed on mcp.run()'s host, while the image ran
+    `uvicorn mcp_server:app` without `--host`: uvicorn imports the module (that block never runs) and listens on
+    127.0.0.1, unreachable from the runtime."""
+    root = project(sample_project, V1 + "\napp = mcp.streamable_http_app()\n" + MCP_RUN_UNDER_MAIN, cmd)
+    result = run_check("project.server_host", root)
+    assert result.status is status, result.summary
+    assert "Dockerfile CMD" in result.summary
+    if status is Status.FAIL:
+        assert "gives no host" in result.summary and "127.0.0.1" in result.summary

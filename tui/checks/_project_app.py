@@ -29,6 +29,9 @@ class ServedApp:
     app_kwargs: dict[str, Any] = field(default_factory=dict)
     launcher: str | None = None
     """``uvicorn.run() (line N)`` or ``Dockerfile CMD (line N)``; None when nothing in the project starts it."""
+    started_by_image: bool = False
+    """The image's start command runs uvicorn on the app: then it is what listens, whatever ``mcp.run()`` the module
+    holds under ``if __name__ == "__main__":`` (uvicorn imports the module; that block never runs)."""
     bind_given: bool = False
     bind_host: Any = None
     port_given: bool = False
@@ -88,6 +91,7 @@ def served_app(
     words = _uvicorn_command(start_command[1]) if start_command else None
     if words is not None and start_command is not None:
         found.launcher = _("Dockerfile CMD (line {line})").format(line=start_command[0])
+        found.started_by_image = True
         found.bind_given, host = _option(words, "--host")
         found.bind_host = host if found.bind_given else UVICORN_DEFAULT_HOST
         found.port_given, port = _option(words, "--port")

@@ -471,12 +471,14 @@ def project_server_host(ctx: CheckContext, params: ProjectParams) -> CheckResult
         return unread
     if code is None:
         return skipped(_(NO_SERVER))
-    if code.run_line is None:
-        from tui.checks._project_app import served_app
+    from tui.checks._project_app import served_app
 
-        app = served_app(code.text, code.server_var, str(code.path), scan.start_command())
-        if app is not None:
-            return _served_app_host(code, app)
+    app = served_app(code.text, code.server_var, str(code.path), scan.start_command())
+    # With `mcp.run()` in the module, the app is judged only when the image starts it with uvicorn: before, such a
+    # module (mcp.run(host="0.0.0.0") under __main__, CMD `uvicorn server:app` without --host) passed on mcp.run()'s
+    # host, while uvicorn listened on 127.0.0.1.
+    if app is not None and (code.run_line is None or app.started_by_image):
+        return _served_app_host(code, app)
     from tui.project.scan import Unresolved
 
     given, host = code.setting("host")
