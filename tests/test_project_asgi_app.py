@@ -88,6 +88,20 @@ def test_an_app_the_module_defines_passes(tmp_path: Path, server: str, cmd: str)
     assert result.status is Status.PASS, result.summary
 
 
+@pytest.mark.parametrize(
+    ("server", "kind"),
+    [(RUN_ONLY, "FastMCP"), ("from mcp.server import MCPServer\n\nmcp = MCPServer('s')\n", "MCPServer")],
+    ids=["v1", "v2"],
+)
+def test_serving_the_server_object_itself_fails_as_no_asgi_app(tmp_path: Path, server: str, kind: str) -> None:
+    """`uvicorn server:mcp` (a Dockerfile seen in public MCP repositories): uvicorn starts, then each request fails
+    with 500 (the server object is not callable: ASGI2Middleware calls it). Before, `mcp` being defined passed."""
+    result = run(project(tmp_path, server, UVICORN.replace("server:app", "server:mcp")))
+    assert result.status is Status.FAIL, result.summary
+    assert f"TypeError: '{kind}' object is not callable" in result.summary and "HTTP 500" in result.summary
+    assert "app = mcp.streamable_http_app()" in (result.remediation or "")
+
+
 def test_the_app_dir_is_where_the_module_is_looked_up(tmp_path: Path) -> None:
     cmd = UVICORN.replace('"server:app"', '"--app-dir", "src", "server:app"')
     root = project(tmp_path, WITH_APP, cmd, **{"src/server.py": RUN_ONLY})

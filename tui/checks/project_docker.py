@@ -1207,6 +1207,30 @@ def asgi_app(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             ),
             evidence=evidence,
         )
+    server_code = scan.server
+    if (
+        target.attribute == getattr(server_code, "server_var", None)
+        and getattr(server_code, "path", None) is not None
+        and server_code.path.resolve() == path.resolve()
+    ):
+        # uvicorn takes any object; the server object is no ASGI app, so each request fails (ASGI2Middleware calls it)
+        kind = "MCPServer" if server_code.era == "v2" else "FastMCP"
+        return failed(
+            _(
+                "{where}: {server} serves `{app}`, the MCP server object itself, which is not an ASGI app: the server "
+                "starts, then every request fails with HTTP 500 ({error})"
+            ).format(
+                where=at,
+                server=target.server,
+                app=target.word,
+                error=f"`TypeError: '{kind}' object is not callable`",
+            ),
+            evidence=evidence | {"server_object": target.attribute},
+            remediation=_(
+                "Serve the app the server builds: `app = {var}.streamable_http_app()` in {file} and `{module}:app` in the "
+                "start command."
+            ).format(var=target.attribute, file=file, module=target.module),
+        )
     if target.name in names:
         summary = _("{where}: {server} serves `{app}`, which {file} defines").format(
             where=at, server=target.server, app=target.word, file=file
