@@ -1210,6 +1210,7 @@ def asgi_app(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     server_code = scan.server
     if (
         target.attribute == getattr(server_code, "server_var", None)
+        and getattr(server_code, "era", None) in ("v1", "v2")  # the official SDK's servers, known not to be callable
         and getattr(server_code, "path", None) is not None
         and server_code.path.resolve() == path.resolve()
     ):
