@@ -446,6 +446,27 @@ def _lock_left_out(scan, installs, evidence: dict[str, object]) -> CheckResult |
 PYTHONS = re.compile(r"^python(\d+(\.\d+)?)?$")
 
 
+def _started_words(
+    scan: ProjectScan, words: list[str], at: str, shown: str
+) -> tuple[list[str], str, str] | CheckResult:
+    """(words, where, as shown) of what the container finally runs: the start command ``words``, or, through a start
+    script, the command the script runs (for ``exec "$@"``, the CMD's words it runs); a could-not-run result when
+    the script's command is not known (not read, or chosen among branches)."""
+    from tui.checks.project import script_branches, script_unread
+    from tui.project.start_script import start_script
+
+    script = start_script(scan)
+    if script is not None and script.arguments is not None:  # `exec "$@"`: the script runs the CMD's words
+        return script.arguments, at, shown
+    if script is not None:
+        if script.problem or script.command is None:
+            return script_unread(script)
+        if len(script.candidates) > 1:
+            return script_branches(script)
+        return script.command.words, script.label, script.command.shown
+    return words, at, shown
+
+
 @check(
     "project.start_environment",
     title="The start command runs inside the environment the image installed",
@@ -460,10 +481,8 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     own Python without the dependencies, or does not find its program at all."""
     import posixpath
 
-    from tui.checks.project import script_branches, script_unread
     from tui.project.dockerfile import SYSTEM_BIN, program
     from tui.project.environment import image_state
-    from tui.project.start_script import start_script
 
     scan, found = _docker(params)
     if unread := not_read(scan, "docker"):
@@ -482,16 +501,10 @@ def start_environment(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     if start is None or command is None:
         return skipped(_("the Dockerfile has no CMD or ENTRYPOINT"))
     line, text = command
-    words, at = start[1], _("line {line}").format(line=line)
-    script = start_script(scan)
-    if script is not None and script.arguments is not None:  # `exec "$@"`: the script runs the CMD's words
-        words = script.arguments
-    elif script is not None:
-        if script.problem or script.command is None:
-            return script_unread(script)
-        if len(script.candidates) > 1:
-            return script_branches(script)
-        words, at, text = script.command.words, script.label, script.command.shown
+    started_words = _started_words(scan, start[1], _("line {line}").format(line=line), text)
+    if isinstance(started_words, CheckResult):
+        return started_words
+    words, at, text = started_words
     install = installs[-1]
     evidence = {"line": line, "command": text, "installed_by": install.command, "environment": install.bin_dir}
     started = program(words)
@@ -910,13 +923,7 @@ def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, st
     chain = _stage_chain(found)
     exec_form = instructions[0].args.lstrip().startswith("[") and bool(command_words(instructions[0]))
     if _shell_less(chain) and (shell is not None or not exec_form):
-        error = (
-            f'`exec: "{words[0]}": executable file not found in $PATH`'
-            if exec_form and words[0].rsplit("/", 1)[-1] == shell
-            else '`exec: "/bin/sh": stat /bin/sh: no such file or directory`'
-            if not exec_form
-            else f"`{shell}: not found`"
-        )
+        error = _start_error(words, shell, exec_form, no_shell=True)
         if not exec_form:
             problem = _(
                 "Dockerfile line {line} writes the start command in shell form, which runs it with `/bin/sh -c`, but "
@@ -937,12 +944,7 @@ def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, st
         return None
     if any(install.search(i.args) for stage in chain for i in stage.all("RUN")):
         return None
-    if not exec_form:
-        error = f"`/bin/sh: {shell}: not found`"  # a shell-form command runs under /bin/sh -c
-    elif words[0].rsplit("/", 1)[-1] == shell:
-        error = f'`exec: "{words[0]}": executable file not found in $PATH`'  # Docker's own words
-    else:
-        error = f"`{shell}: not found`"  # started by tini or dumb-init, which say it their own way
+    error = _start_error(words, shell, exec_form, no_shell=False)
     problem = _(
         "Dockerfile line {line} starts the container with {shell}, which the alpine base image {image} does not have "
         "(its shell is BusyBox `sh`), so the container does not start ({error})"
@@ -951,6 +953,21 @@ def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, st
         "Start it with `sh` (if it needs nothing of {shell}'s), or add `RUN apk add --no-cache {shell}`."
     ).format(shell=shell)
     return problem, remedy, {"line": line, "shell": shell, "base_image": chain[0].image}
+
+
+def _start_error(words: list[str], shell: str | None, exec_form: bool, *, no_shell: bool) -> str:
+    """What the container says when the start command's shell is missing: a shell-form command runs under
+    ``/bin/sh -c`` (missing itself on an image with no shell at all), Docker names an exec-form program it cannot
+    find, and tini or dumb-init say it their own way."""
+    if not exec_form:
+        return (
+            '`exec: "/bin/sh": stat /bin/sh: no such file or directory`'
+            if no_shell
+            else f"`/bin/sh: {shell}: not found`"
+        )
+    if words[0].rsplit("/", 1)[-1] == shell:
+        return f'`exec: "{words[0]}": executable file not found in $PATH`'
+    return f"`{shell}: not found`"
 
 
 def _interpreter(first_line: str) -> str:
@@ -1155,11 +1172,9 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 def asgi_app(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """`uvicorn server:app` imports `server` and takes its `app`: a module that defines none (its server started by
     `mcp.run()` under `if __name__ == "__main__":`, which uvicorn never runs) stops the container at once."""
-    from tui.checks.project import script_branches, script_unread
     from tui.project import pyparse
     from tui.project.asgi import MAX_MODULE_BYTES, asgi_target, defined_names, module_file
     from tui.project.reading import UnreadableProjectFile, read_project_text
-    from tui.project.start_script import start_script
     from tui.results import could_not_run
 
     scan, found = _docker(params)
@@ -1171,16 +1186,10 @@ def asgi_app(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     if start is None:
         return skipped(_("the Dockerfile has no CMD or ENTRYPOINT"))
     line, words = start
-    at = _("line {line}").format(line=line)
-    script = start_script(scan)
-    if script is not None and script.arguments is not None:  # `exec "$@"`: the script runs the CMD's words
-        words = script.arguments
-    elif script is not None:
-        if script.problem or script.command is None:
-            return script_unread(script)
-        if len(script.candidates) > 1:
-            return script_branches(script)
-        words, at = script.command.words, script.label
+    started_words = _started_words(scan, words, _("line {line}").format(line=line), "")
+    if isinstance(started_words, CheckResult):
+        return started_words
+    words, at, _shown = started_words
     target = asgi_target(words)
     if target is None:
         return skipped(_("{where}: the start command serves no `module:app` (uvicorn, gunicorn…)").format(where=at))
