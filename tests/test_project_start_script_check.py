@@ -231,6 +231,22 @@ def test_chainguard_runtime_images_have_no_shell_either(tmp_path: Path) -> None:
     assert result.status is Status.FAIL and "no shell" in result.summary
 
 
+@pytest.mark.parametrize(
+    ("base", "said"),
+    [
+        (SLIM, "`python:3.13-slim` is Debian-based and has bash"),
+        ("FROM --platform=linux/arm64 ghcr.io/astral-sh/uv:python3.12-bookworm-slim\n", "is Debian-based and has bash"),
+        ("FROM --platform=linux/arm64 registry.example.com/base:1\n", "bash in the base image is not judged"),
+        ("FROM --platform=linux/arm64 python:3.13-windowsservercore\n", "bash in the base image is not judged"),
+    ],
+    ids=["python-slim", "uv-bookworm", "private", "windows"],
+)
+def test_a_bash_shebang_says_whether_the_base_image_is_known_to_have_bash(tmp_path: Path, base: str, said: str) -> None:
+    """Before: "bash in the base image is not judged" on python:*-slim too, which is Debian and has bash."""
+    result = run(project(tmp_path, script=BASH_SCRIPT, base=base))
+    assert result.status is Status.PASS and said in result.summary, result.summary
+
+
 def test_sh_shebang_on_alpine_passes(tmp_path: Path) -> None:
     assert run(project(tmp_path, base=ALPINE)).status is Status.PASS
 

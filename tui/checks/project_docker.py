@@ -893,6 +893,22 @@ START_DETAILS = N_(
 )
 
 
+DEBIAN_RELEASES = re.compile(r"(^|-)(bookworm|bullseye|buster|trixie|jammy|noble|focal)($|-)")
+
+
+def _on_debian(chain: list[Stage]) -> bool:
+    """Whether the image's base is for sure Debian or Ubuntu, which have bash: ``python:3.13-slim`` and the other
+    official python tags but alpine and windows ones, ``debian``/``ubuntu``, or a tag naming a Debian or Ubuntu
+    release (``ghcr.io/astral-sh/uv:python3.12-bookworm-slim``)."""
+    image = (chain[0].image or "").lower().partition("@")[0]
+    last = image.rpartition("/")[2]
+    name, _sep, tag = last.partition(":")
+    if DEBIAN_RELEASES.search(tag):
+        return True
+    official = "/" not in image or image.startswith(("docker.io/library/", "public.ecr.aws/docker/library/"))
+    return official and name in ("python", "debian", "ubuntu") and not re.search(r"alpine|windows|nanoserver", tag)
+
+
 def _shell_less(chain: list[Stage]) -> bool:
     """Whether the image's base for sure has no shell at all: distroless (``gcr.io/distroless/python3-debian12``,
     not its ``:debug`` tags, which carry BusyBox) and Chainguard's runtime images (``cgr.dev/chainguard/python``,
@@ -1137,6 +1153,8 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         judged = (
             _("alpine has {shell}").format(shell=interpreter)
             if _on_alpine(chain) and interpreter in ("sh", "ash")
+            else _("{image} is Debian-based and has {shell}").format(image=f"`{chain[0].image}`", shell=interpreter)
+            if _on_debian(chain) and interpreter in ("bash", "dash")
             else _("{shell} in the base image is not judged").format(shell=interpreter)
             if interpreter not in ("sh",)
             else _("every Linux image has sh")
