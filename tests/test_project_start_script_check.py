@@ -247,6 +247,45 @@ def test_a_bash_shebang_says_whether_the_base_image_is_known_to_have_bash(tmp_pa
     assert result.status is Status.PASS and said in result.summary, result.summary
 
 
+GOSU_SCRIPT = "#!/bin/sh\nset -e\nexec gosu app opentelemetry-instrument python server.py\n"
+
+
+@pytest.mark.parametrize(
+    ("base", "script", "error"),
+    [
+        (SLIM, GOSU_SCRIPT, "/app/entrypoint.sh: 3: exec: gosu: not found"),  # dash
+        (
+            ALPINE,
+            GOSU_SCRIPT.replace("gosu app", "su-exec 1000"),
+            "/app/entrypoint.sh: exec: line 3: su-exec: not found",
+        ),
+        (SLIM, GOSU_SCRIPT.replace("#!/bin/sh", "#!/bin/bash"), "/app/entrypoint.sh: line 3: exec: gosu: not found"),
+    ],
+    ids=["slim-gosu", "alpine-su-exec", "bash-gosu"],
+)
+def test_a_step_down_program_the_image_lacks_fails(tmp_path: Path, base: str, script: str, error: str) -> None:
+    """An entrypoint copied from a database image (`exec gosu app …`): no python/debian/alpine image has gosu or
+    su-exec (factoriotools/factorio-docker#181, greenbone/pg-gvm#30). Before, the script passed."""
+    result = run(project(tmp_path, script=script, base=base))
+    assert result.status is Status.FAIL, result.summary
+    assert "entrypoint.sh line 3" in result.summary and error in result.summary
+    assert "USER" in (result.remediation or "")
+
+
+@pytest.mark.parametrize(
+    ("base", "tail"),
+    [
+        (SLIM, "RUN apt-get update && apt-get install -y gosu\n" + EXEC_FORM),
+        (SLIM, "COPY --from=tianon/gosu /gosu /usr/local/bin/\n" + EXEC_FORM),
+        ("FROM --platform=linux/arm64 registry.example.com/base:1\n", EXEC_FORM),  # a base not known: not judged
+    ],
+    ids=["apt-installed", "copied", "unknown-base"],
+)
+def test_a_step_down_program_the_image_gets_or_may_have_passes(tmp_path: Path, base: str, tail: str) -> None:
+    result = run(project(tmp_path, tail, GOSU_SCRIPT, base=base))
+    assert result.status is Status.PASS, result.summary
+
+
 def test_sh_shebang_on_alpine_passes(tmp_path: Path) -> None:
     assert run(project(tmp_path, base=ALPINE)).status is Status.PASS
 

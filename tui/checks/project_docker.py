@@ -971,6 +971,49 @@ def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, st
     return problem, remedy, {"line": line, "shell": shell, "base_image": chain[0].image}
 
 
+STEP_DOWN = ("gosu", "su-exec")
+"""Programs an entrypoint script runs to drop root before the server (``exec gosu app python server.py``), which no
+python, debian, ubuntu or alpine base image carries."""
+
+
+def _missing_step_down(
+    script: StartScript, chain: list[Stage], every_stage: list[Stage], interpreter: str
+) -> tuple[str, str, str] | None:
+    """(problem, remedy, program) when the script's command runs gosu or su-exec on a known base image (python,
+    debian, ubuntu, alpine) that never gets it: no RUN, COPY or ADD of any stage names it (a builder stage may fetch
+    it for a ``COPY --from`` of a whole folder). The shell stops at that line (``exec: gosu: not found``), so the
+    container never starts; None otherwise (or on a base not known)."""
+    words = script.command.words if script.command is not None else []
+    words = words[1:] if words[:1] == ["exec"] else words
+    program = words[0].rsplit("/", 1)[-1] if words else ""
+    if program not in STEP_DOWN or not (_on_debian(chain) or _on_alpine(chain)):
+        return None
+    if any(
+        program in i.args for stage in every_stage for i in stage.instructions if i.keyword in ("RUN", "COPY", "ADD")
+    ):
+        return None
+    assert script.command is not None
+    line = script.command.line
+    if _on_alpine(chain):
+        error = f"{script.image_path}: exec: line {line}: {program}: not found"  # BusyBox ash
+    elif interpreter == "bash":
+        error = f"{script.image_path}: line {line}: exec: {program}: not found"
+    else:
+        error = f"{script.image_path}: {line}: exec: {program}: not found"  # dash, Debian's sh
+    problem = _(
+        "{label} runs {program}, which the base image {image} does not have and nothing in the Dockerfile installs, "
+        "so the container does not start ({error})"
+    ).format(label=script.label, program=f"`{program}`", image=f"`{chain[0].image}`", error=f"`{error}`")
+    if _on_alpine(chain) or program == "gosu":
+        remedy = _("Install it (`{install}`), or drop it and set the user with `USER` in the Dockerfile instead.")
+    else:  # su-exec is an alpine package; Debian and Ubuntu package gosu, which takes the same arguments
+        remedy = _("Run gosu instead (`{install}`), or drop it and set the user with `USER` in the Dockerfile instead.")
+    install = (
+        f"RUN apk add --no-cache {program}" if _on_alpine(chain) else "RUN apt-get update && apt-get install -y gosu"
+    )
+    return problem, remedy.format(install=install), program
+
+
 def _start_error(words: list[str], shell: str | None, exec_form: bool, *, no_shell: bool) -> str:
     """What the container says when the start command's shell is missing: a shell-form command runs under
     ``/bin/sh -c`` (missing itself on an image with no shell at all), Docker names an exec-form program it cannot
@@ -1159,6 +1202,10 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             if interpreter not in ("sh",)
             else _("every Linux image has sh")
         )
+    if missing := _missing_step_down(script, chain, found, interpreter):
+        problems.append(missing[0])
+        remedies.append(missing[1])
+        evidence["missing_program"] = missing[2]
     details = _(START_DETAILS)
     if problems:
         return failed(
