@@ -18,8 +18,7 @@ from typing import Any, NamedTuple
 
 from tui.i18n import N_
 from tui.playbook import patterns
-from tui.playbook.matching import Match as RankedMatch
-from tui.playbook.matching import rank
+from tui.playbook.matching import rank, ranked
 from tui.playbook.signatures import SignedPlaybook
 from tui.redact import redact_text
 
@@ -233,20 +232,11 @@ class Classifier:
 
 def _best_node(found: list[tuple[str, str, bool]], text: str) -> str | None:
     """The node ``tui.playbook.matching.rank`` puts first, from the signatures known to match ``text`` (node id,
-    pattern, noise; in playbook order): the same counts, longest match and order, without running the others."""
-    counts: dict[str, list[int]] = {}  # node → [hits, noise hits, longest]
-    for node_id, pattern, noise in found:
-        entry = counts.setdefault(node_id, [0, 0, 0])
-        if noise:
-            entry[1] += 1
-            continue
-        matched = patterns.search(pattern, text)
-        entry[0] += 1
-        entry[2] = max(entry[2], len(matched or ""))
-    ranked = [RankedMatch(node, hits, noise_hits, longest) for node, (hits, noise_hits, longest) in counts.items()]
-    if not ranked:
-        return None
-    return min(ranked, key=lambda m: (m.noise, -m.hits, -m.longest, -m.noise_hits, m.node)).node
+    pattern, noise; in playbook order): only an actionable one is run again, for the length of what it matches."""
+    first = ranked(
+        (node_id, noise, 0 if noise else len(patterns.search(pattern, text) or "")) for node_id, pattern, noise in found
+    )
+    return first[0].node if first else None
 
 
 def runnable_signatures(playbook: SignedPlaybook) -> list[tuple[str, str, bool]]:

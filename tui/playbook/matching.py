@@ -11,6 +11,7 @@ frequent harmless line never outranks the one real error in the same paste.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,21 +56,30 @@ def rank(playbook: SignedPlaybook, text: str) -> list[Match]:
     """Nodes whose signatures match ``text``: actionable before noise, then most hits, then longest match.
 
     Reads only node ids and signatures: a loaded ``Playbook`` and a ``SignatureIndex`` rank alike."""
-    matches = []
-    for node_id, node in playbook.nodes.items():
-        hits = noise_hits = longest = 0
-        for sig in node.signatures:
-            # validated signatures are ``Signature`` strings; a model built in code may still hold a SignatureSpec
-            found = _search(sig if isinstance(sig, str) else sig.pattern, text)
-            if found is None:
-                continue
-            if getattr(sig, "noise", False):  # a Signature's flag, or a SignatureSpec's
-                noise_hits += 1
-            else:
-                hits += 1
-                longest = max(longest, len(found))
-        if hits or noise_hits:
-            matches.append(Match(node_id, hits, noise_hits, longest))
+
+    def hits() -> Iterator[tuple[str, bool, int]]:
+        for node_id, node in playbook.nodes.items():
+            for sig in node.signatures:
+                # validated signatures are ``Signature`` strings; a model built in code may still hold a SignatureSpec
+                found = _search(sig if isinstance(sig, str) else sig.pattern, text)
+                if found is not None:
+                    yield node_id, bool(getattr(sig, "noise", False)), len(found)  # a Signature's flag, or a Spec's
+
+    return ranked(hits())
+
+
+def ranked(hits: Iterable[tuple[str, bool, int]]) -> list[Match]:
+    """The ranking of ``rank`` from the signatures that matched: (node id, noise, length of the text it matched)
+    each. The log classifier gives it only the signatures RE2's filter found, instead of running them all."""
+    counts: dict[str, list[int]] = {}  # node → [hits, noise hits, longest actionable match]
+    for node_id, noise, length in hits:
+        entry = counts.setdefault(node_id, [0, 0, 0])
+        if noise:
+            entry[1] += 1
+        else:
+            entry[0] += 1
+            entry[2] = max(entry[2], length)
+    matches = [Match(node_id, hit, noise_hits, longest) for node_id, (hit, noise_hits, longest) in counts.items()]
     matches.sort(key=lambda m: (m.noise, -m.hits, -m.longest, -m.noise_hits, m.node))
     return matches
 
