@@ -447,7 +447,7 @@ PYTHONS = re.compile(r"^python(\d+(\.\d+)?)?$")
 
 
 def _started_words(
-    scan: ProjectScan, words: list[str], at: str, shown: str
+    scan: ProjectScan, words: list[str], at: str, shown: str = ""
 ) -> tuple[list[str], str, str] | CheckResult:
     """(words, where, as shown) of what the container finally runs: the start command ``words``, or, through a start
     script, the command the script runs (for ``exec "$@"``, the CMD's words it runs); a could-not-run result when
@@ -814,9 +814,11 @@ def dockerfile_syntax(ctx: CheckContext, params: ProjectParams) -> CheckResult:
 EXEC_MODE = re.compile(r"^(?:[0-7]?[0-7]{0,2}[1357][0-7]{0,2}|[ugoa]*\+[rwxXst]*x[rwxXst]*)$")
 """A chmod mode that gives an exec bit: ``+x``, ``a+x``, ``u+rwx``, ``755``, ``0755``."""
 CHMOD = re.compile(r"\bchmod\s+([^;&|\n]{1,400})")
-BASH_INSTALL = re.compile(r"\bapk\s+(?:--\S+\s+)*add\b[^;&|\n]{0,400}\bbash\b")
-SHELL_INSTALLS = {"bash": BASH_INSTALL, "zsh": re.compile(r"\bapk\s+(?:--\S+\s+)*add\b[^;&|\n]{0,400}\bzsh\b")}
+SHELL_INSTALLS = {
+    shell: re.compile(rf"\bapk\s+(?:--\S+\s+)*add\b[^;&|\n]{{0,400}}\b{shell}\b") for shell in ("bash", "zsh")
+}
 """The shells an alpine base image lacks (its shell is BusyBox ``sh``/``ash``), and the ``apk add`` that installs each."""
+BASH_INSTALL = SHELL_INSTALLS["bash"]
 
 
 def _stage_chain(found: list[Stage]) -> list[Stage]:
@@ -831,11 +833,19 @@ def _stage_chain(found: list[Stage]) -> list[Stage]:
     return [found[n] for n in chain]
 
 
+def _base_reference(chain: list[Stage]) -> tuple[str, str, str]:
+    """The base image's reference, lower case and without a digest: (its path, ``gcr.io/distroless/python3``; its
+    last name, ``python3``; its tag, ``nonroot``, empty when none)."""
+    image = (chain[0].image or "").lower().partition("@")[0]
+    folder, _sep, last = image.rpartition("/")
+    name, _sep, tag = last.partition(":")
+    return (f"{folder}/{name}" if folder else name), name, tag
+
+
 def _on_alpine(chain: list[Stage]) -> bool:
     """Whether the image's base is for sure alpine (``alpine:3.20``, ``python:3.13-alpine``, ``…-alpine3.20``)."""
-    image = (chain[0].image or "").lower()
-    repository, _sep, tag = image.rsplit("/", 1)[-1].partition(":")
-    return repository == "alpine" or bool(re.search(r"(^|-)alpine", tag.partition("@")[0]))
+    _path, name, tag = _base_reference(chain)
+    return name == "alpine" or bool(re.search(r"(^|-)alpine", tag))
 
 
 def _chmod_gives_exec(chain: list[Stage], script: StartScript) -> int | None:
@@ -885,6 +895,10 @@ def _chmod_gives_exec(chain: list[Stage], script: StartScript) -> int | None:
     return None
 
 
+NO_SHELL_REMEDY = N_(
+    'Start the server in exec form without a shell (`CMD ["python", "server.py"]`), or build on an image that has one '
+    "(distroless `:debug`, Chainguard `-dev`)."
+)
 NO_CRLF = N_("the script has LF line endings already: converting them changes nothing")
 START_DETAILS = N_(
     "AgentCore starts the image's command when a session first arrives; a start script that cannot run stops "
@@ -900,12 +914,10 @@ def _on_debian(chain: list[Stage]) -> bool:
     """Whether the image's base is for sure Debian or Ubuntu, which have bash: ``python:3.13-slim`` and the other
     official python tags but alpine and windows ones, ``debian``/``ubuntu``, or a tag naming a Debian or Ubuntu
     release (``ghcr.io/astral-sh/uv:python3.12-bookworm-slim``)."""
-    image = (chain[0].image or "").lower().partition("@")[0]
-    last = image.rpartition("/")[2]
-    name, _sep, tag = last.partition(":")
+    path, name, tag = _base_reference(chain)
     if DEBIAN_RELEASES.search(tag):
         return True
-    official = "/" not in image or image.startswith(("docker.io/library/", "public.ecr.aws/docker/library/"))
+    official = "/" not in path or path.startswith(("docker.io/library/", "public.ecr.aws/docker/library/"))
     return official and name in ("python", "debian", "ubuntu") and not re.search(r"alpine|windows|nanoserver", tag)
 
 
@@ -913,10 +925,7 @@ def _shell_less(chain: list[Stage]) -> bool:
     """Whether the image's base for sure has no shell at all: distroless (``gcr.io/distroless/python3-debian12``,
     not its ``:debug`` tags, which carry BusyBox) and Chainguard's runtime images (``cgr.dev/chainguard/python``,
     not its ``-dev`` tags)."""
-    image = (chain[0].image or "").lower().partition("@")[0]
-    folder, _sep, last = image.rpartition("/")
-    name, _sep, tag = last.partition(":")
-    path = f"{folder}/{name}"
+    path, _name, tag = _base_reference(chain)
     if "/distroless/" in f"/{path}":
         return "debug" not in tag
     if path.startswith("cgr.dev/chainguard/"):
@@ -950,11 +959,7 @@ def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, st
                 "Dockerfile line {line} starts the container with {shell}, but the base image {image} has no shell "
                 "at all, so the container does not start ({error})"
             ).format(line=line, shell=f"`{shell}`", image=f"`{chain[0].image}`", error=error)
-        remedy = _(
-            'Start the server in exec form without a shell (`CMD ["python", "server.py"]`), or build on an image '
-            "that has one (distroless `:debug`, Chainguard `-dev`)."
-        )
-        return problem, remedy, {"line": line, "shell": shell or "/bin/sh", "base_image": chain[0].image}
+        return problem, _(NO_SHELL_REMEDY), {"line": line, "shell": shell or "/bin/sh", "base_image": chain[0].image}
     install = SHELL_INSTALLS.get(shell or "")
     if shell is None or install is None or not _on_alpine(chain):
         return None
@@ -983,8 +988,9 @@ def _missing_step_down(
     debian, ubuntu, alpine) that never gets it: no RUN, COPY or ADD of any stage names it (a builder stage may fetch
     it for a ``COPY --from`` of a whole folder). The shell stops at that line (``exec: gosu: not found``), so the
     container never starts; None otherwise (or on a base not known)."""
-    words = script.command.words if script.command is not None else []
-    words = words[1:] if words[:1] == ["exec"] else words
+    if script.command is None:
+        return None
+    words = script.command.words[1:] if script.command.words[:1] == ["exec"] else script.command.words
     program = words[0].rsplit("/", 1)[-1] if words else ""
     if program not in STEP_DOWN or not (_on_debian(chain) or _on_alpine(chain)):
         return None
@@ -992,7 +998,6 @@ def _missing_step_down(
         program in i.args for stage in every_stage for i in stage.instructions if i.keyword in ("RUN", "COPY", "ADD")
     ):
         return None
-    assert script.command is not None
     line = script.command.line
     if _on_alpine(chain):
         error = f"{script.image_path}: exec: line {line}: {program}: not found"  # BusyBox ash
@@ -1167,12 +1172,7 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
                 error=f"`exec {script.image_path}: no such file or directory`",
             )
         )
-        remedies.append(
-            _(
-                'Start the server in exec form without a script (`CMD ["python", "server.py"]`), or build on an image '
-                "that has a shell (distroless `:debug`, Chainguard `-dev`)."
-            )
-        )
+        remedies.append(_(NO_SHELL_REMEDY))
     elif interpreter == "bash" and _on_alpine(chain):
         if not any(BASH_INSTALL.search(i.args) for s in chain for i in s.all("RUN")):
             problems.append(
@@ -1251,7 +1251,7 @@ def asgi_app(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     if start is None:
         return skipped(_("the Dockerfile has no CMD or ENTRYPOINT"))
     line, words = start
-    started_words = _started_words(scan, words, _("line {line}").format(line=line), "")
+    started_words = _started_words(scan, words, _("line {line}").format(line=line))
     if isinstance(started_words, CheckResult):
         return started_words
     words, at, _shown = started_words
@@ -1283,9 +1283,9 @@ def asgi_app(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         )
     server_code = scan.server
     if (
-        target.attribute == getattr(server_code, "server_var", None)
-        and getattr(server_code, "era", None) in ("v1", "v2")  # the official SDK's servers, known not to be callable
-        and getattr(server_code, "path", None) is not None
+        server_code is not None
+        and target.attribute == server_code.server_var
+        and server_code.era in ("v1", "v2")  # the official SDK's servers, known not to be callable
         and server_code.path.resolve() == path.resolve()
     ):
         # uvicorn takes any object; the server object is no ASGI app, so each request fails (ASGI2Middleware calls it)
