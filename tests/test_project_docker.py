@@ -107,6 +107,34 @@ def test_user_checks(tmp_path: Path) -> None:
     assert status is Status.FAIL and "earlier build stage (line 2)" in summary
 
 
+def test_user_checks_follow_the_stage_the_image_builds_from_and_the_base_images_own_user(tmp_path: Path) -> None:
+    """A stage built FROM another inherits its users and its USER; distroless and Chainguard images have ``nonroot``
+    (uid 65532) and their nonroot tags run as it without any USER line."""
+
+    def verdict(text: str) -> tuple[Status, str]:
+        r = run_check("project.docker_user", dockerfile_project(tmp_path, text))
+        return r.status, r.summary
+
+    # the user is created in the stage the final stage builds FROM: the image has it (was: "earlier build stage")
+    status, summary = verdict("FROM python:3.12-slim AS base\nRUN useradd -m app\nFROM base\nUSER app\n")
+    assert status is Status.PASS and "created on line 2" in summary
+    # ... and the USER set there is the one in force (was: "no USER: runs as root")
+    status, summary = verdict("FROM python:3.12-slim AS base\nRUN useradd -m app\nUSER app\nFROM base\nCMD x\n")
+    assert status is Status.PASS and "USER app" in summary
+    # the base images' own nonroot user
+    for base in ("gcr.io/distroless/python3-debian12:nonroot", "gcr.io/distroless/python3-debian12:debug-nonroot"):
+        status, summary = verdict(f"FROM {base}\nCOPY . /app\n")
+        assert status is Status.PASS and "runs the server as nonroot (uid 65532)" in summary, summary
+    status, summary = verdict("FROM cgr.dev/chainguard/python:latest\nCOPY . /app\n")
+    assert "nonroot (uid 65532)" in summary
+    for base in ("gcr.io/distroless/python3-debian12", "cgr.dev/chainguard/python:latest-dev", "python:3.12-slim"):
+        assert "runs as root" in verdict(f"FROM {base}\nCOPY . /app\n")[1]
+    status, summary = verdict("FROM gcr.io/distroless/python3-debian12\nUSER nonroot\n")
+    assert status is Status.PASS and "has this user, uid 65532" in summary
+    status, summary = verdict("FROM python:3.12-slim\nUSER nonroot\n")
+    assert status is Status.FAIL and "unable to find user nonroot" in summary
+
+
 def test_instrument_installed_by_the_dockerfile_or_absent(tmp_path: Path) -> None:
     text = 'FROM python\nRUN pip install aws-opentelemetry-distro==0.12.2\nCMD ["opentelemetry-instrument", "python", "-m", "x"]\n'
     result = run_check("project.otel_instrument_installed", dockerfile_project(tmp_path, text))

@@ -15,7 +15,7 @@ from tui.registry import check
 from tui.results import CheckResult, Severity, failed, passed, skipped, warned
 
 if TYPE_CHECKING:
-    from tui.project.dockerfile import Stage
+    from tui.project.dockerfile import Instruction, Stage
     from tui.project.scan import ProjectScan
     from tui.project.start_script import StartScript
 
@@ -157,12 +157,27 @@ def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return unread
     if not found:
         return skipped(_no_image(scan) if found is None else _(NO_FROM))
-    final = found[-1]
-    user = final.last("USER")
+    chain = _stage_chain(found)
+    user = _last_user(chain)
+    image = _base_reference(chain)[0]
     if user is None:
+        if _runs_as_nonroot(chain):
+            return passed(
+                _("no USER: the base image {image} runs the server as nonroot (uid {uid})").format(
+                    image=image, uid=NONROOT_UID
+                ),
+                evidence={"base_image": image, "uid": NONROOT_UID},
+            )
         return passed(_("no USER: the server runs as root in its microVM"))
     name = user.args.split(":", 1)[0].strip()
     evidence = {"line": user.line, "user": user.args}
+    if name == "nonroot" and _has_nonroot_user(chain):
+        return passed(
+            _("line {line}: {instruction} (the base image {image} has this user, uid {uid})").format(
+                line=user.line, instruction=f"USER {name}", image=image, uid=NONROOT_UID
+            ),
+            evidence=evidence | {"base_image": image},
+        )
     if name.isdigit() or name.startswith("$"):
         return passed(
             _("line {line}: {instruction} (numeric)").format(line=user.line, instruction=f"USER {user.args}"),
@@ -176,7 +191,7 @@ def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             evidence=evidence,
         )
     creates = re.compile(rf"\b(useradd|adduser)\b[^&;|]*\b{re.escape(name)}\b")
-    made_here = [r.line for r in final.all("RUN") if creates.search(r.args)]
+    made_here = [r.line for stage in chain for r in stage.all("RUN") if creates.search(r.args)]
     if made_here:
         return passed(
             _("line {line}: {instruction}, created on line {created}").format(
@@ -188,7 +203,8 @@ def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             ).format(instruction=f"`USER {name}`"),
             evidence=evidence,
         )
-    elsewhere = [r.line for s in found[:-1] for r in s.all("RUN") if creates.search(r.args)]
+    inherited = {id(stage) for stage in chain}
+    elsewhere = [r.line for s in found if id(s) not in inherited for r in s.all("RUN") if creates.search(r.args)]
     if elsewhere:
         where = _(
             "it is created in an earlier build stage (line {line}), which the final image does not inherit"
@@ -202,6 +218,37 @@ def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         ).format(line=user.line, instruction=f"USER {name}", where=where, error=f"`unable to find user {name}`"),
         evidence=evidence | {"created_in_earlier_stage": elsewhere or None},
     )
+
+
+NONROOT_UID = 65532
+"""The ``nonroot`` user of distroless and Chainguard images: in every image's /etc/passwd, and the default user of
+distroless ``:nonroot`` tags and Chainguard's runtime (not ``-dev``) images."""
+
+
+def _last_user(chain: list[Stage]) -> Instruction | None:
+    """The USER in force in the final stage: its own last USER, else one in a stage it builds FROM (a ``FROM base``
+    stage inherits the base stage's USER); None when no stage of the chain sets one."""
+    for stage in reversed(chain):
+        if (user := stage.last("USER")) is not None:
+            return user
+    return None
+
+
+def _has_nonroot_user(chain: list[Stage]) -> bool:
+    """Whether the base image is distroless or Chainguard, whose /etc/passwd has ``nonroot`` (uid 65532)."""
+    path = _base_reference(chain)[0]
+    return "/distroless/" in f"/{path}" or path.startswith("cgr.dev/chainguard/")
+
+
+def _runs_as_nonroot(chain: list[Stage]) -> bool:
+    """Whether the base image itself sets ``USER 65532``: distroless ``:nonroot``/``:debug-nonroot`` tags and
+    Chainguard runtime images (their ``-dev`` tags run as root so that packages can be installed)."""
+    path, _name, tag = _base_reference(chain)
+    if "/distroless/" in f"/{path}":
+        return "nonroot" in tag
+    if path.startswith("cgr.dev/chainguard/"):
+        return "dev" not in tag
+    return False
 
 
 def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
