@@ -151,8 +151,8 @@ def docker_platform(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     remediation="Create the user in the final stage and switch to its id: `RUN useradd -m -u 1000 app` then `USER 1000`.",
 )
 def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
-    """A USER name that no RUN of the final stage (or of a stage it builds FROM) creates fails with `unable to find
-    user`; a numeric id always resolves, and distroless and Chainguard images have ``nonroot``."""
+    """A USER name that no RUN of the final stage, or of a stage it builds FROM, creates fails with
+    `unable to find user`; a numeric id always resolves, and distroless and Chainguard images have `nonroot`."""
     scan, found = _docker(params)
     if unread := not_read(scan, "docker"):
         return unread
