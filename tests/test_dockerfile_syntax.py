@@ -216,3 +216,30 @@ def test_no_dockerfile_skips_and_the_walk_stops_at_the_broken_build(tmp_path: Pa
             break
         asyncio.run(walk.advance())
     assert walk.current == "project-dockerfile-unreadable", walk.explain()
+
+
+def test_a_shell_form_run_on_an_image_without_bin_sh_stops_the_build(tmp_path: Path) -> None:
+    """RUN in shell form runs `/bin/sh -c`; distroless (its `:debug` BusyBox is `/busybox/sh`) and Chainguard runtime
+    images have none. Real: github/github-mcp-server#121, GoogleContainerTools/distroless#419,
+    improbable-eng/etcd-cluster-operator#126."""
+
+    def verdict(text: str) -> tuple[Status, str]:
+        r = run("project.dockerfile_syntax", project(tmp_path, text))
+        return r.status, r.summary
+
+    for text, line in (
+        ('FROM gcr.io/distroless/base-debian12\nRUN apk add git || true\nCMD ["/server"]\n', 2),
+        ("FROM gcr.io/distroless/java:debug\nRUN mkdir /opt/myfolder\n", 2),  # distroless#419's own Dockerfile
+        ("FROM python:3.12 AS deps\nRUN pip install mcp\nFROM cgr.dev/chainguard/python:latest\nRUN echo hi\n", 4),
+        ("FROM gcr.io/distroless/python3-debian12 AS base\nFROM base\nRUN mkdir /x\n", 3),  # built FROM that stage
+    ):
+        status, summary = verdict(text)
+        assert status is Status.FAIL, text
+        assert f"line {line}: RUN in shell form" in summary and "stat /bin/sh: no such file or directory" in summary
+    for text in (
+        'FROM gcr.io/distroless/java:debug\nSHELL ["/busybox/sh", "-c"]\nRUN mkdir /opt/myfolder\n',
+        'FROM gcr.io/distroless/python3-debian12\nRUN ["/usr/bin/python3", "-c", "print(1)"]\n',  # exec form
+        "FROM python:3.12 AS build\nRUN pip install x\nFROM gcr.io/distroless/python3-debian12\nCOPY --from=build /x /x\n",
+        "FROM cgr.dev/chainguard/python:latest-dev\nRUN pip install x\n",
+    ):
+        assert verdict(text)[0] is Status.PASS, text

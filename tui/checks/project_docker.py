@@ -740,8 +740,9 @@ def _unknown_remedy(ins, before) -> str:  # type: ignore[no-untyped-def]
     'here-document, and quote version bounds in RUN (`pip install "pkg>=1.0"`).',
 )
 def dockerfile_syntax(ctx: CheckContext, params: ProjectParams) -> CheckResult:
-    """A line that is no instruction (`npm install` without RUN) or a here-document never closed stops `docker build`;
-    an unquoted `pkg>=1.0` in a shell RUN is a redirection that drops the bound (`pkg<2` stops the build)."""
+    """A line that is no instruction (`npm install` without RUN), a here-document never closed, or a shell-form RUN
+    on an image without `/bin/sh` (distroless) stops `docker build`; an unquoted `pkg>=1.0` in a shell RUN is a
+    redirection that drops the bound (`pkg<2` stops the build)."""
     from tui.project.dockerfile import (
         INSTRUCTIONS,
         buildkit_suggestion,
@@ -807,6 +808,28 @@ def dockerfile_syntax(ctx: CheckContext, params: ProjectParams) -> CheckResult:
                 "End the here-document with a line holding only {name}, without spaces before or after it (with "
                 "{chomp} leading tabs are allowed)."
             ).format(name=f"`{heredoc.name}`", chomp=f"`<<-{heredoc.name}`"),
+        )
+    if shell_run := _shell_run_without_shell(found):
+        ins, image = shell_run
+        return failed(
+            _(
+                "Dockerfile line {line}: RUN in shell form runs {shell}, which the base image {image} does not have: "
+                "`docker build` stops there ({error})"
+            ).format(
+                line=ins.line,
+                shell="`/bin/sh -c`",
+                image=image,
+                error='`exec: "/bin/sh": stat /bin/sh: no such file or directory`',
+            ),
+            details=_(
+                "A RUN that cannot start fails the whole build: `agentcore deploy` then fails in CodeBuild and the "
+                "runtime keeps its previous image."
+            ),
+            evidence=evidence | {"shell_form_run": {"line": ins.line, "base_image": image}},
+            remediation=_(
+                "Do that work in a build stage on an image with a shell and COPY the result in (`COPY --from=build "
+                "…`), or write the RUN in exec form; on a distroless `:debug` image, {shell}."
+            ).format(shell='`SHELL ["/busybox/sh", "-c"]`'),
         )
     for line, requirement in unquoted:
         if "<" not in requirement:
@@ -979,6 +1002,24 @@ def _shell_less(chain: list[Stage]) -> bool:
     if path.startswith("cgr.dev/chainguard/"):
         return "dev" not in tag
     return False
+
+
+def _shell_run_without_shell(found: list[Stage]) -> tuple[Instruction, str] | None:
+    """(the RUN, its stage's base image) for the first shell-form RUN in a stage built on an image with no
+    ``/bin/sh``: distroless, its ``:debug`` tags included (their BusyBox is ``/busybox/sh``, distroless#419), and
+    Chainguard's runtime images; None when every such stage sets its own SHELL or has no shell-form RUN."""
+    for number in range(len(found)):
+        chain = _stage_chain(found[: number + 1])
+        path = _base_reference(chain)[0]
+        shell_less = (_shell_less(chain) or "/distroless/" in f"/{path}") and not any(
+            stage.last("SHELL") for stage in chain
+        )
+        if not shell_less:
+            continue
+        for ins in found[number].all("RUN"):
+            if not ins.args.lstrip().startswith("["):
+                return ins, path
+    return None
 
 
 def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, str, dict[str, object]] | None:
