@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
+import time
 from pathlib import Path
 
 from test_project_checks import run_check
@@ -243,3 +244,14 @@ def test_a_shell_form_run_on_an_image_without_bin_sh_stops_the_build(tmp_path: P
         "FROM cgr.dev/chainguard/python:latest-dev\nRUN pip install x\n",
     ):
         assert verdict(text)[0] is Status.PASS, text
+
+
+def test_the_shell_form_run_search_is_one_pass_over_many_stages(tmp_path: Path) -> None:
+    """A Dockerfile within the scan's 256 KB holds up to ~36,000 stages; finding each stage's base by building its
+    chain again (a pass over every stage before it) was quadratic: 30,000 stages took tens of seconds. The ceiling is
+    far over the one-pass time on a loaded 2-core machine and far under the quadratic one."""
+    dockerfile = "FROM a\n" * 30_000 + "FROM gcr.io/distroless/python3-debian12\nRUN mkdir /x\n"
+    started = time.process_time()
+    result = run("project.dockerfile_syntax", project(tmp_path, dockerfile))
+    assert result.status is Status.FAIL and "line 30002: RUN in shell form" in result.summary
+    assert time.process_time() - started < 5

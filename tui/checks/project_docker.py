@@ -172,7 +172,7 @@ def docker_user(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         return passed(_("no USER: the server runs as root in its microVM"))
     name = user.args.split(":", 1)[0].strip()
     evidence = {"line": user.line, "user": user.args}
-    if name == "nonroot" and _has_nonroot_user(chain):
+    if name == "nonroot" and _minimal_base(chain)[0] is not None:  # in both families' /etc/passwd
         return passed(
             _("line {line}: {instruction} (the base image {image} has this user, uid {uid})").format(
                 line=user.line, instruction=f"USER {name}", image=image, uid=NONROOT_UID
@@ -235,21 +235,11 @@ def _last_user(chain: list[Stage]) -> Instruction | None:
     return None
 
 
-def _has_nonroot_user(chain: list[Stage]) -> bool:
-    """Whether the base image is distroless or Chainguard, whose /etc/passwd has ``nonroot`` (uid 65532)."""
-    path = _base_reference(chain)[0]
-    return "/distroless/" in f"/{path}" or path.startswith("cgr.dev/chainguard/")
-
-
 def _runs_as_nonroot(chain: list[Stage]) -> bool:
     """Whether the base image itself sets ``USER 65532``: distroless ``:nonroot``/``:debug-nonroot`` tags and
     Chainguard runtime images (their ``-dev`` tags run as root so that packages can be installed)."""
-    path, _name, tag = _base_reference(chain)
-    if "/distroless/" in f"/{path}":
-        return "nonroot" in tag
-    if path.startswith("cgr.dev/chainguard/"):
-        return "dev" not in tag
-    return False
+    family, tag = _minimal_base(chain)
+    return (family == "distroless" and "nonroot" in tag) or (family == "chainguard" and "dev" not in tag)
 
 
 def _installs_instrument(scan) -> str | None:  # type: ignore[no-untyped-def]
@@ -992,33 +982,46 @@ def _on_debian(chain: list[Stage]) -> bool:
     return official and name in ("python", "debian", "ubuntu") and not re.search(r"alpine|windows|nanoserver", tag)
 
 
+def _minimal_base(chain: list[Stage]) -> tuple[str | None, str]:
+    """(``"distroless"``, ``"chainguard"`` or None, the tag) for the image's base: the two families of minimal
+    images whose shell, users and default user the Dockerfile checks know."""
+    path, _name, tag = _base_reference(chain)
+    if "/distroless/" in f"/{path}":
+        return "distroless", tag
+    if path.startswith("cgr.dev/chainguard/"):
+        return "chainguard", tag
+    return None, tag
+
+
 def _shell_less(chain: list[Stage]) -> bool:
     """Whether the image's base for sure has no shell at all: distroless (``gcr.io/distroless/python3-debian12``,
     not its ``:debug`` tags, which carry BusyBox) and Chainguard's runtime images (``cgr.dev/chainguard/python``,
     not its ``-dev`` tags)."""
-    path, _name, tag = _base_reference(chain)
-    if "/distroless/" in f"/{path}":
-        return "debug" not in tag
-    if path.startswith("cgr.dev/chainguard/"):
-        return "dev" not in tag
-    return False
+    family, tag = _minimal_base(chain)
+    return (family == "distroless" and "debug" not in tag) or (family == "chainguard" and "dev" not in tag)
 
 
 def _shell_run_without_shell(found: list[Stage]) -> tuple[Instruction, str] | None:
     """(the RUN, its stage's base image) for the first shell-form RUN in a stage built on an image with no
     ``/bin/sh``: distroless, its ``:debug`` tags included (their BusyBox is ``/busybox/sh``, distroless#419), and
-    Chainguard's runtime images; None when every such stage sets its own SHELL or has no shell-form RUN."""
-    for number in range(len(found)):
-        chain = _stage_chain(found[: number + 1])
-        path = _base_reference(chain)[0]
-        shell_less = (_shell_less(chain) or "/distroless/" in f"/{path}") and not any(
-            stage.last("SHELL") for stage in chain
-        )
-        if not shell_less:
+    Chainguard's runtime images; None when every such stage (or one it builds FROM) sets a SHELL or has no
+    shell-form RUN. One pass in file order: a stage's base and SHELL come from the stage it builds FROM, already seen
+    (a Dockerfile may hold 50,000 stages)."""
+    named: dict[str, int] = {}
+    bases: list[Stage] = []
+    shell_set: list[bool] = []
+    for number, stage in enumerate(found):
+        parent = named.get((stage.image or "").lower())
+        bases.append(bases[parent] if parent is not None else stage)
+        shell_set.append((parent is not None and shell_set[parent]) or stage.last("SHELL") is not None)
+        if stage.name:
+            named[stage.name.lower()] = number
+        base = [bases[number]]
+        if shell_set[number] or not (_minimal_base(base)[0] == "distroless" or _shell_less(base)):
             continue
-        for ins in found[number].all("RUN"):
+        for ins in stage.all("RUN"):
             if not ins.args.lstrip().startswith("["):
-                return ins, path
+                return ins, _base_reference(base)[0]
     return None
 
 
