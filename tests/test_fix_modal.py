@@ -217,3 +217,27 @@ async def test_end_shows_the_end_of_the_plan_and_unlocks_apply() -> None:
         await pilot.press("y")
         await pilot.pause()
         assert app.answer is True
+
+
+@pytest.mark.parametrize("keys", [("end",), ("pagedown",) * 40], ids=["end", "pagedown"])
+async def test_end_and_pagedown_jump_without_animating_while_the_plan_has_the_focus(keys: tuple[str, ...]) -> None:
+    """The plan (a scroll container, focused) had its own End and PageDown bindings, which Textual checks before the
+    dialog's: End animated the scroll over a second (Apply stayed locked until it ended; longer in tmux under load),
+    and the dialog's jump without animation ran only when a button had the focus."""
+    app = ModalApp(merged_policy_plan())
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await wait_screen(app, pilot, FixModal)
+        scroll = modal.query_one("#fix-plan")
+        assert scroll.has_focus  # the plan is focused for a mutating fix (a destructive one focuses Cancel)
+        positions: list[float] = []
+        modal.watch(scroll, "scroll_y", lambda value: positions.append(value), init=False)
+        for key in keys:
+            await pilot.press(key)
+            if modal.seen_all:
+                break
+        assert modal.seen_all and scroll.scroll_y == scroll.max_scroll_y
+        page = scroll.scrollable_content_region.height
+        steps = [after - before for before, after in zip([0.0, *positions], positions, strict=False)]
+        # each key one jump: to the end, or a whole page (the last one to the end); an animation passes in between
+        assert all(step == page or after == scroll.max_scroll_y for step, after in zip(steps, positions, strict=True))
+        assert len(positions) <= len(keys)

@@ -123,10 +123,30 @@ class FixModal(ModalScreen[bool]):
             id="fix.quit",
             tooltip=N_("Leave agentcore-triage; nothing is applied"),
         ),
-        Binding("pagedown", "page(1)", N_("Page down"), show=False, id="fix.page_down", tooltip=N_("Scroll the plan")),
-        Binding("pageup", "page(-1)", N_("Page up"), show=False, id="fix.page_up", tooltip=N_("Scroll the plan")),
-        Binding("end", "edge(1)", N_("End"), show=False, id="fix.end", tooltip=N_("Scroll the plan")),
-        Binding("home", "edge(-1)", N_("Home"), show=False, id="fix.home", tooltip=N_("Scroll the plan")),
+        # priority: the plan, a scroll container, has the focus and bindings of its own for these keys, which Textual
+        # checks before the dialog's; they animated the scroll (End over a second, Apply locked until it ended)
+        Binding(
+            "pagedown",
+            "page(1)",
+            N_("Page down"),
+            show=False,
+            priority=True,
+            id="fix.page_down",
+            tooltip=N_("Scroll the plan"),
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            N_("Page up"),
+            show=False,
+            priority=True,
+            id="fix.page_up",
+            tooltip=N_("Scroll the plan"),
+        ),
+        Binding("end", "edge(1)", N_("End"), show=False, priority=True, id="fix.end", tooltip=N_("Scroll the plan")),
+        Binding(
+            "home", "edge(-1)", N_("Home"), show=False, priority=True, id="fix.home", tooltip=N_("Scroll the plan")
+        ),
     ]
 
     seen_all: reactive[bool] = reactive(False)
