@@ -233,11 +233,30 @@ async def test_end_and_pagedown_jump_without_animating_while_the_plan_has_the_fo
         modal.watch(scroll, "scroll_y", lambda value: positions.append(value), init=False)
         for key in keys:
             await pilot.press(key)
-            if modal.seen_all:
+            if scroll.scroll_y >= scroll.max_scroll_y:
                 break
-        assert modal.seen_all and scroll.scroll_y == scroll.max_scroll_y
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await wait_until(pilot, lambda: modal.seen_all, "Apply unlocked at the end of the plan")
         page = scroll.scrollable_content_region.height
         steps = [after - before for before, after in zip([0.0, *positions], positions, strict=False)]
         # each key one jump: to the end, or a whole page (the last one to the end); an animation passes in between
         assert all(step == page or after == scroll.max_scroll_y for step, after in zip(steps, positions, strict=True))
         assert len(positions) <= len(keys)
+
+
+async def test_pagedowns_quicker_than_the_screen_repaints_each_move_a_page() -> None:
+    """A held PageDown (or keys on a loaded machine) arrives faster than the screen repaints. Each press scrolled
+    after the next repaint, from where the plan stood before it, so three presses moved one page."""
+    from textual import events
+
+    app = ModalApp(merged_policy_plan())
+    async with app.run_test(size=(80, 24)) as pilot:
+        modal = await wait_screen(app, pilot, FixModal)
+        scroll = modal.query_one("#fix-plan")
+        page = scroll.scrollable_content_region.height
+        assert scroll.max_scroll_y > 3 * page  # room for three whole pages
+        for _ in range(3):  # queued together, as a terminal delivers a key repeat
+            app.post_message(events.Key("pagedown", None))
+        await wait_until(pilot, lambda: scroll.scroll_y > 0, "the plan scrolled")
+        await pilot.pause()
+        assert scroll.scroll_y == 3 * page

@@ -261,10 +261,10 @@ class FixModal(ModalScreen[bool]):
     def action_page(self, direction: int) -> None:
         """Scroll the plan by a page (also when a button has the focus)."""
         scroll = self.query_one("#fix-plan", VerticalScroll)
-        if direction > 0:
-            scroll.scroll_page_down(animate=False)
-        else:
-            scroll.scroll_page_up(animate=False)
+        # at once, not after the next refresh: presses quicker than the screen repaints (a held key, a loaded
+        # machine) each moved from the same place, so several of them scrolled one page
+        page = scroll.scrollable_content_region.height
+        scroll.scroll_to(y=scroll.scroll_y + direction * page, animate=False, immediate=True)
         self.call_after_refresh(self._check_seen)
 
     def action_edge(self, direction: int) -> None:
