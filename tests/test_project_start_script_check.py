@@ -180,6 +180,7 @@ DISTROLESS = (
     "RUN pip install --target /app/deps -r requirements.txt\n"
     "FROM --platform=linux/arm64 gcr.io/distroless/python3-debian12:nonroot\n"
 )
+DEBUG = DISTROLESS.replace(":nonroot", ":debug-nonroot")
 DISTROLESS_BODY = "WORKDIR /app\nCOPY --from=build /app /app\nENV PYTHONPATH=/app/deps\n"
 
 
@@ -212,16 +213,61 @@ def test_a_shell_on_a_distroless_image_fails(tmp_path: Path, tail: str, error: s
     ("base", "tail"),
     [
         (DISTROLESS, 'ENTRYPOINT ["python3", "server.py"]\n'),  # exec form, no shell needed: no script, skipped
-        (DISTROLESS.replace(":nonroot", ":debug-nonroot"), EXEC_FORM),  # :debug carries BusyBox sh
+        (DEBUG, 'CMD ["sh", "/app/entrypoint.sh"]\n'),  # :debug's BusyBox sh, found on the PATH
         (
             DISTROLESS.replace("gcr.io/distroless/python3-debian12:nonroot", "cgr.dev/chainguard/python:latest-dev"),
             EXEC_FORM,
         ),
     ],
-    ids=["exec-form", "debug", "chainguard-dev"],
+    ids=["exec-form", "debug-sh-by-name", "chainguard-dev"],
 )
 def test_a_distroless_start_without_a_shell_or_with_busybox_is_not_failed(tmp_path: Path, base: str, tail: str) -> None:
     result = run(distroless(tmp_path, tail, base))
+    assert result.status is not Status.FAIL, result.summary
+
+
+@pytest.mark.parametrize(
+    ("tail", "script", "error"),
+    [
+        (EXEC_FORM, SCRIPT, "`exec /app/entrypoint.sh: no such file or directory`"),  # `#!/bin/sh`
+        ("CMD python3 server.py\n", SCRIPT, '`exec: "/bin/sh": stat /bin/sh: no such file or directory`'),
+        (
+            'CMD ["/bin/sh", "/app/entrypoint.sh"]\n',
+            SCRIPT,
+            '`exec: "/bin/sh": stat /bin/sh: no such file or directory`',
+        ),
+        ('CMD ["bash", "/app/entrypoint.sh"]\n', SCRIPT, '`exec: "bash": executable file not found in $PATH`'),
+    ],
+    ids=["shebang", "shell-form", "bin-sh", "bash"],
+)
+def test_a_distroless_debug_image_has_busybox_sh_under_busybox_and_no_bin_sh(
+    tmp_path: Path, tail: str, script: str, error: str
+) -> None:
+    """distroless `:debug` links BusyBox under `/busybox` only (`/busybox/sh`, on the PATH; static/static.bzl,
+    experimental/busybox/commands.bzl): no `/bin/sh`, so a `#!/bin/sh` script, a shell-form command and `/bin/sh` by
+    path cannot run, and there is no bash (distroless#419 for RUN). The check had said `:debug` carries a shell."""
+    root = distroless(tmp_path, tail, DEBUG)
+    (root / "entrypoint.sh").write_text(script)
+    result = run(root)
+    assert result.status is Status.FAIL, result.summary
+    assert error in result.summary and "/busybox" in result.summary
+    assert "/busybox/sh" in (result.remediation or "")
+
+
+@pytest.mark.parametrize(
+    ("tail", "script"),
+    [
+        (EXEC_FORM, SCRIPT.replace("#!/bin/sh", "#!/busybox/sh")),
+        ('SHELL ["/busybox/sh", "-c"]\nCMD python3 server.py\n', SCRIPT),  # a SHELL serves shell-form CMD too
+        ('CMD ["/busybox/sh", "/app/entrypoint.sh"]\n', SCRIPT),
+        (EXEC_FORM, SCRIPT.replace("#!/bin/sh", "#!/usr/bin/env sh")),  # not judged: /usr/bin/env is not known
+    ],
+    ids=["busybox-shebang", "shell-instruction", "busybox-path", "env-not-judged"],
+)
+def test_busybox_sh_on_a_distroless_debug_image_is_not_failed(tmp_path: Path, tail: str, script: str) -> None:
+    root = distroless(tmp_path, tail, DEBUG)
+    (root / "entrypoint.sh").write_text(script)
+    result = run(root)
     assert result.status is not Status.FAIL, result.summary
 
 

@@ -958,7 +958,7 @@ def _chmod_gives_exec(chain: list[Stage], script: StartScript) -> int | None:
 
 NO_SHELL_REMEDY = N_(
     'Start the server in exec form without a shell (`CMD ["python", "server.py"]`), or build on an image that has one '
-    "(distroless `:debug`, Chainguard `-dev`)."
+    "(Chainguard `-dev`; distroless `:debug`, whose BusyBox shell is `/busybox/sh`)."
 )
 NO_CRLF = N_("the script has LF line endings already: converting them changes nothing")
 START_DETAILS = N_(
@@ -999,6 +999,23 @@ def _shell_less(chain: list[Stage]) -> bool:
     not its ``-dev`` tags)."""
     family, tag = _minimal_base(chain)
     return (family == "distroless" and "debug" not in tag) or (family == "chainguard" and "dev" not in tag)
+
+
+def _busybox_only(chain: list[Stage]) -> bool:
+    """Whether the image's base is a distroless ``:debug`` tag: its shell is BusyBox, linked under ``/busybox`` only
+    (``/busybox/sh``, on the PATH), and it has no ``/bin/sh`` (distroless ``static/static.bzl`` and
+    ``experimental/busybox/commands.bzl``; distroless#419)."""
+    family, tag = _minimal_base(chain)
+    return family == "distroless" and "debug" in tag
+
+
+BUSYBOX_SHELLS = ("sh", "ash")
+"""The shells BusyBox links under ``/busybox`` on a distroless ``:debug`` image (no bash, zsh or dash)."""
+
+BUSYBOX_REMEDY = N_(
+    'Write the start command in exec form (`CMD ["python", "server.py"]`), or use BusyBox\'s shell: '
+    '`SHELL ["/busybox/sh", "-c"]` before it, or `sh` by name (`/busybox` is on the PATH).'
+)
 
 
 def _shell_run_without_shell(found: list[Stage]) -> tuple[Instruction, str] | None:
@@ -1052,6 +1069,8 @@ def _missing_start_shell(scan: ProjectScan, found: list[Stage]) -> tuple[str, st
                 "at all, so the container does not start ({error})"
             ).format(line=line, shell=f"`{shell}`", image=f"`{chain[0].image}`", error=error)
         return problem, _(NO_SHELL_REMEDY), {"line": line, "shell": shell or "/bin/sh", "base_image": chain[0].image}
+    if _busybox_only(chain):
+        return _missing_busybox_shell(line, words, shell, exec_form, chain)
     install = SHELL_INSTALLS.get(shell or "")
     if shell is None or install is None or not _on_alpine(chain):
         return None
@@ -1111,6 +1130,40 @@ def _missing_step_down(
     return problem, remedy.format(install=install), program
 
 
+def _missing_busybox_shell(
+    line: int, words: list[str], shell: str | None, exec_form: bool, chain: list[Stage]
+) -> tuple[str, str, dict[str, object]] | None:
+    """(problem, remedy, evidence) when a start command on a distroless ``:debug`` image needs a shell it lacks: a
+    shell-form command's ``/bin/sh`` (unless a SHELL names another), a shell by a path outside ``/busybox``
+    (``/bin/sh``), or one BusyBox does not have (bash); else None. ``sh`` by name finds ``/busybox/sh``."""
+    image = f"`{chain[0].image}`"
+    evidence: dict[str, object] = {"line": line, "base_image": chain[0].image}
+    if not exec_form:
+        if any(stage.last("SHELL") is not None for stage in chain):
+            return None
+        problem = _(
+            "Dockerfile line {line} writes the start command in shell form, which runs it with `/bin/sh -c`, but the "
+            "base image {image} has its shell only at `/busybox/sh` (BusyBox) and no `/bin/sh`, so the container "
+            "does not start ({error})"
+        ).format(line=line, image=image, error='`exec: "/bin/sh": stat /bin/sh: no such file or directory`')
+        return problem, _(BUSYBOX_REMEDY), {**evidence, "shell": "/bin/sh"}
+    if shell is None:
+        return None
+    word = next(w for w in words if w.rsplit("/", 1)[-1] == shell)
+    if shell in BUSYBOX_SHELLS and (word == shell or word.startswith("/busybox/")):
+        return None
+    error = (
+        f'`exec: "{word}": stat {word}: no such file or directory`'
+        if word.startswith("/") and word == words[0]
+        else _start_error(words, shell, exec_form, no_shell=False)
+    )
+    problem = _(
+        "Dockerfile line {line} starts the container with {shell}, but the base image {image} has only BusyBox's "
+        "`sh` under `/busybox`, so the container does not start ({error})"
+    ).format(line=line, shell=f"`{word}`", image=image, error=error)
+    return problem, _(BUSYBOX_REMEDY), {**evidence, "shell": word}
+
+
 def _start_error(words: list[str], shell: str | None, exec_form: bool, *, no_shell: bool) -> str:
     """What the container says when the start command's shell is missing: a shell-form command runs under
     ``/bin/sh -c`` (missing itself on an image with no shell at all), Docker names an exec-form program it cannot
@@ -1124,6 +1177,18 @@ def _start_error(words: list[str], shell: str | None, exec_form: bool, *, no_she
     if words[0].rsplit("/", 1)[-1] == shell:
         return f'`exec: "{words[0]}": executable file not found in $PATH`'
     return f"`{shell}: not found`"
+
+
+def _busybox_missing_shebang(text: str, chain: list[Stage]) -> str | None:
+    """The ``#!`` path of a script that names a shell by a path a distroless ``:debug`` image lacks (``/bin/sh``,
+    ``/bin/bash``: its BusyBox is under ``/busybox`` only); None otherwise, also for ``#!/usr/bin/env sh``, which
+    this check does not judge."""
+    if not _busybox_only(chain):
+        return None
+    words = text.partition("\n")[0].rstrip("\r")[2:].split()
+    if not words or not words[0].startswith("/") or words[0].startswith("/busybox/"):
+        return None
+    return None if words[0].rsplit("/", 1)[-1] == "env" else words[0]
 
 
 def _interpreter(first_line: str) -> str:
@@ -1147,9 +1212,9 @@ def _interpreter(first_line: str) -> str:
 )
 def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
     """A start script with Windows line endings, without its exec bit (run directly), or whose `#!` names a shell the
-    base image lacks (bash on alpine), and a start command whose own shell the image lacks (`bash …` on alpine, any
-    shell or a shell-form command on distroless), stop the container before the server starts: the runtime never
-    answers."""
+    base image lacks (bash on alpine, `/bin/sh` on distroless `:debug`), and a start command whose own shell the image
+    lacks (`bash …` on alpine, any shell or a shell-form command on distroless), stop the container before the server
+    starts: the runtime never answers."""
     import os
     import stat
 
@@ -1265,6 +1330,23 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             )
         )
         remedies.append(_(NO_SHELL_REMEDY))
+    elif interpreter in SHELLS and missing_shell is None and (shebang := _busybox_missing_shebang(text, chain)):
+        problems.append(
+            _(
+                "{file} line 1 starts it with {shell}, but the base image {image} has its shell only at "
+                "`/busybox/sh` (BusyBox), so the container does not start ({error})"
+            ).format(
+                file=file,
+                shell=f"`{shebang}`",
+                image=f"`{chain[0].image}`",
+                error=f"`exec {script.image_path}: no such file or directory`",
+            )
+        )
+        remedies.append(
+            _("Start {file} with `#!/busybox/sh`, or run it as `sh {path}` (`/busybox` is on the PATH).").format(
+                file=file, path=script.image_path
+            )
+        )
     elif interpreter == "bash" and _on_alpine(chain):
         if not any(BASH_INSTALL.search(i.args) for s in chain for i in s.all("RUN")):
             problems.append(
