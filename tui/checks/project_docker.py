@@ -1034,7 +1034,7 @@ def _shell_run_without_shell(found: list[Stage]) -> tuple[Instruction, str] | No
         if stage.name:
             named[stage.name.lower()] = number
         base = [bases[number]]
-        if shell_set[number] or not (_minimal_base(base)[0] == "distroless" or _shell_less(base)):
+        if shell_set[number] or not (_shell_less(base) or _busybox_only(base)):
             continue
         for ins in stage.all("RUN"):
             if not ins.args.lstrip().startswith("["):
@@ -1179,13 +1179,13 @@ def _start_error(words: list[str], shell: str | None, exec_form: bool, *, no_she
     return f"`{shell}: not found`"
 
 
-def _busybox_missing_shebang(text: str, chain: list[Stage]) -> str | None:
+def _busybox_missing_shebang(first_line: str, chain: list[Stage]) -> str | None:
     """The ``#!`` path of a script that names a shell by a path a distroless ``:debug`` image lacks (``/bin/sh``,
     ``/bin/bash``: its BusyBox is under ``/busybox`` only); None otherwise, also for ``#!/usr/bin/env sh``, which
     this check does not judge."""
     if not _busybox_only(chain):
         return None
-    words = text.partition("\n")[0].rstrip("\r")[2:].split()
+    words = first_line[2:].split()
     if not words or not words[0].startswith("/") or words[0].startswith("/busybox/"):
         return None
     return None if words[0].rsplit("/", 1)[-1] == "env" else words[0]
@@ -1312,7 +1312,8 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
         problems.append(missing_shell[0])
         remedies.append(missing_shell[1])
         evidence.update(missing_shell[2])
-    interpreter = _interpreter(text.partition("\n")[0].rstrip("\r"))
+    first_line = text.partition("\n")[0].rstrip("\r")
+    interpreter = _interpreter(first_line)
     evidence["interpreter"] = interpreter or None
     judged = ""
     if script.by_shell or not interpreter:
@@ -1330,7 +1331,7 @@ def start_script_runs(ctx: CheckContext, params: ProjectParams) -> CheckResult:
             )
         )
         remedies.append(_(NO_SHELL_REMEDY))
-    elif interpreter in SHELLS and missing_shell is None and (shebang := _busybox_missing_shebang(text, chain)):
+    elif interpreter in SHELLS and missing_shell is None and (shebang := _busybox_missing_shebang(first_line, chain)):
         problems.append(
             _(
                 "{file} line 1 starts it with {shell}, but the base image {image} has its shell only at "
